@@ -38,3 +38,7 @@ class InvalidQueryError(CQAError):
 
 class ModelUnavailableError(CQAError):
     """The embedding model could not be loaded from the local disk."""
+
+
+class IndexBusyError(CQAError):
+    """Another process holds the index's write lock."""

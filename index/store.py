@@ -1,0 +1,458 @@
+"""The SQLite store: documents, passages (with their embeddings) and the FTS5 lexical index.
+
+One file, ``meta.sqlite``, in WAL mode so that readers (a running server) never block on
+a writer and always see the last committed state.  The ``meta`` table names the FAISS
+file that matches the committed rows, which is how the dense side stays consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.errors import DocumentNotFoundError, IndexCorruptError, IndexMissingError
+from ingest.models import DocMeta
+
+SCHEMA_VERSION = "1"
+DB_NAME = "meta.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_rowid INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT, council TEXT, committee TEXT, meeting_date TEXT,
+    doc_type TEXT, source_url TEXT, supersedes TEXT,
+    text TEXT NOT NULL,
+    page_starts TEXT,
+    given_meta TEXT NOT NULL,  -- the manifest's metadata as given, to detect changes
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_supersedes ON documents(supersedes);
+CREATE TABLE IF NOT EXISTS passages (
+    -- AUTOINCREMENT: ids are never reused, so a reader holding an older FAISS file
+    -- can never map a vector to a different passage.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage_id TEXT NOT NULL UNIQUE,
+    doc_rowid INTEGER NOT NULL REFERENCES documents(doc_rowid) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    page INTEGER,
+    heading TEXT NOT NULL,
+    text TEXT NOT NULL,
+    embed_hash TEXT NOT NULL,
+    embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
+CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    heading, body, context, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+DOC_COLUMNS = (
+    "document_id, source, path, content_hash, title, council, committee, meeting_date, "
+    "doc_type, source_url, supersedes, ingested_at"
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata conditions on the documents a passage may come from (all optional).
+
+    Text fields match case-insensitively; several values of one field are alternatives.
+    A date bound excludes documents with no meeting date.
+    """
+
+    council: tuple[str, ...] = ()
+    committee: tuple[str, ...] = ()
+    doc_type: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    include_superseded: bool = False
+    document_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        """True when nothing but the default exclusion of superseded documents applies."""
+        return not (
+            self.council
+            or self.committee
+            or self.doc_type
+            or self.date_from
+            or self.date_to
+            or self.document_ids
+        )
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document's metadata as stored (its text is fetched separately)."""
+
+    document_id: str
+    source: str
+    path: str
+    content_hash: str
+    meta: DocMeta
+    ingested_at: str
+    superseded_by: str | None = None
+    passages: int = 0
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """A stored passage joined with its document's metadata."""
+
+    rowid: int
+    passage_id: str
+    ordinal: int
+    char_start: int
+    char_end: int
+    page: int | None
+    heading_path: tuple[str, ...]
+    text: str
+    document: DocumentRecord
+
+
+@dataclass
+class StoreStats:
+    """Counts and facts about an index."""
+
+    documents: int
+    passages: int
+    councils: dict[str, int] = field(default_factory=dict)
+    doc_types: dict[str, int] = field(default_factory=dict)
+    generation: int = 0
+    model: str = ""
+    dim: int = 0
+
+
+def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list[Any]]:
+    """SQL condition (on the documents table under ``alias``) and its parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    f = filters or Filters()
+
+    def any_of(column: str, values: Sequence[str]) -> None:
+        marks = ", ".join("?" for _ in values)
+        clauses.append(f"lower({alias}.{column}) IN ({marks})")
+        params.extend(v.lower() for v in values)
+
+    if f.council:
+        any_of("council", f.council)
+    if f.committee:
+        any_of("committee", f.committee)
+    if f.doc_type:
+        any_of("doc_type", f.doc_type)
+    if f.document_ids:
+        marks = ", ".join("?" for _ in f.document_ids)
+        clauses.append(f"{alias}.document_id IN ({marks})")
+        params.extend(f.document_ids)
+    if f.date_from:
+        clauses.append(f"{alias}.meeting_date >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append(f"{alias}.meeting_date <= ?")
+        params.append(f.date_to)
+    if not f.include_superseded:
+        clauses.append(
+            f"NOT EXISTS (SELECT 1 FROM documents s WHERE s.supersedes = {alias}.source "
+            f"AND s.doc_rowid != {alias}.doc_rowid)"
+        )
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _meta_from_row(row: sqlite3.Row) -> DocMeta:
+    return DocMeta(
+        council=row["council"],
+        committee=row["committee"],
+        meeting_date=row["meeting_date"],
+        title=row["title"],
+        doc_type=row["doc_type"],
+        source_url=row["source_url"],
+        supersedes=row["supersedes"],
+    )
+
+
+class Store:
+    """Access to one index folder's SQLite database (thread-safe for readers)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = threading.RLock()
+
+    @classmethod
+    def open(cls, index_dir: Path, create: bool = False) -> Store:
+        """Open the store in ``index_dir``; with ``create`` make the folder and schema."""
+        db = index_dir / DB_NAME
+        if not db.exists():
+            if not create:
+                raise IndexMissingError(
+                    f"no index at {index_dir}: run 'cqa ingest PATH' first "
+                    "(or set CQA_INDEX / --index to another folder)"
+                )
+            index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            if create:
+                conn.executescript(_SCHEMA)
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (SCHEMA_VERSION,),
+                )
+            version = conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"cannot open the index database {db}: {exc}") from exc
+        if version is None or version[0] != SCHEMA_VERSION:
+            raise IndexCorruptError(
+                f"{db} has schema version {version[0] if version else 'none'}, "
+                f"expected {SCHEMA_VERSION}: rebuild the index"
+            )
+        return cls(conn, db)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate (write-locking) transaction, rolled back on any error."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # --- meta -----------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        with self.lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def generation(self) -> int:
+        """The number of committed writes; readers reload when it changes."""
+        return int(self.get_meta("generation") or 0)
+
+    # --- documents ------------------------------------------------------------------
+
+    def _document(self, row: sqlite3.Row) -> DocumentRecord:
+        return DocumentRecord(
+            document_id=row["document_id"],
+            source=row["source"],
+            path=row["path"],
+            content_hash=row["content_hash"],
+            meta=_meta_from_row(row),
+            ingested_at=row["ingested_at"],
+            superseded_by=row["superseded_by"],
+            passages=int(row["n_passages"]),
+        )
+
+    def _document_query(self, where: str) -> str:
+        return (
+            f"SELECT d.doc_rowid, {', '.join('d.' + c.strip() for c in DOC_COLUMNS.split(','))}, "
+            "(SELECT s.document_id FROM documents s WHERE s.supersedes = d.source "
+            " AND s.doc_rowid != d.doc_rowid LIMIT 1) AS superseded_by, "
+            "(SELECT count(*) FROM passages p WHERE p.doc_rowid = d.doc_rowid) AS n_passages "
+            f"FROM documents d WHERE {where}"
+        )
+
+    def list_documents(self, filters: Filters | None = None) -> list[DocumentRecord]:
+        """Documents matching ``filters`` (superseded ones included), newest meeting first."""
+        f = filters or Filters(include_superseded=True)
+        where, params = filter_sql(f)
+        sql = self._document_query(where) + (
+            " ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.council, d.source"
+        )
+        with self.lock:
+            rows = self.conn.execute(sql, params).fetchall()
+        return [self._document(r) for r in rows]
+
+    def get_document(self, document_id: str) -> DocumentRecord:
+        """One document's metadata, or DocumentNotFoundError."""
+        with self.lock:
+            row = self.conn.execute(
+                self._document_query("d.document_id = ?"), (document_id,)
+            ).fetchone()
+        if row is None:
+            raise DocumentNotFoundError(f"no document with id {document_id!r}")
+        return self._document(row)
+
+    def document_text(self, document_id: str) -> tuple[str, list[int] | None]:
+        """A document's full extracted text and its PDF page starts."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT text, page_starts FROM documents WHERE document_id = ?", (document_id,)
+            ).fetchone()
+        if row is None:
+            raise DocumentNotFoundError(f"no document with id {document_id!r}")
+        starts = json.loads(row["page_starts"]) if row["page_starts"] else None
+        return str(row["text"]), starts
+
+    def content_hashes(self) -> dict[str, tuple[str, DocMeta]]:
+        """document_id -> (content hash, manifest metadata as given) for every document."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT document_id, content_hash, given_meta FROM documents"
+            ).fetchall()
+        return {
+            r["document_id"]: (r["content_hash"], DocMeta(**json.loads(r["given_meta"])))
+            for r in rows
+        }
+
+    # --- passages -------------------------------------------------------------------
+
+    def passages(self, rowids: Sequence[int]) -> dict[int, PassageRecord]:
+        """Passages by their integer row ids, with document metadata."""
+        if not rowids:
+            return {}
+        docs: dict[int, DocumentRecord] = {}
+        out: dict[int, PassageRecord] = {}
+        with self.lock:
+            for start in range(0, len(rowids), 500):
+                chunk = list(rowids[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                rows = self.conn.execute(
+                    "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, "
+                    f"heading, text FROM passages WHERE id IN ({marks})",
+                    chunk,
+                ).fetchall()
+                for r in rows:
+                    doc_rowid = int(r["doc_rowid"])
+                    if doc_rowid not in docs:
+                        drow = self.conn.execute(
+                            self._document_query("d.doc_rowid = ?"), (doc_rowid,)
+                        ).fetchone()
+                        docs[doc_rowid] = self._document(drow)
+                    out[int(r["id"])] = PassageRecord(
+                        rowid=int(r["id"]),
+                        passage_id=r["passage_id"],
+                        ordinal=int(r["ordinal"]),
+                        char_start=int(r["char_start"]),
+                        char_end=int(r["char_end"]),
+                        page=r["page"],
+                        heading_path=tuple(json.loads(r["heading"])),
+                        text=r["text"],
+                        document=docs[doc_rowid],
+                    )
+        return out
+
+    def passage_rowid(self, passage_id: str) -> int:
+        """The integer id of a passage given its public id."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT id FROM passages WHERE passage_id = ?", (passage_id,)
+            ).fetchone()
+        if row is None:
+            raise DocumentNotFoundError(f"no passage with id {passage_id!r}")
+        return int(row[0])
+
+    def document_passages(self, document_id: str) -> list[tuple[str, int, int, int | None]]:
+        """(passage_id, char_start, char_end, page) of a document's passages, in order."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT p.passage_id, p.char_start, p.char_end, p.page FROM passages p "
+                "JOIN documents d ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ? "
+                "ORDER BY p.ordinal",
+                (document_id,),
+            ).fetchall()
+        return [(r[0], int(r[1]), int(r[2]), r[3]) for r in rows]
+
+    def allowed_rowids(self, filters: Filters | None) -> np.ndarray:
+        """Integer ids of every passage whose document passes ``filters``."""
+        where, params = filter_sql(filters)
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT p.id FROM passages p JOIN documents d ON d.doc_rowid = p.doc_rowid "
+                f"WHERE {where}",
+                params,
+            ).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def all_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of every stored passage, used to rebuild the dense index."""
+        with self.lock:
+            rows = self.conn.execute("SELECT id, embedding FROM passages ORDER BY id").fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        return ids, vectors
+
+    def embeddings_by_hash(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings of passages whose embedded text had these hashes (a cache)."""
+        found: dict[str, np.ndarray] = {}
+        with self.lock:
+            for start in range(0, len(hashes), 500):
+                chunk = list(hashes[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                for r in self.conn.execute(
+                    f"SELECT embed_hash, embedding FROM passages WHERE embed_hash IN ({marks})",
+                    chunk,
+                ):
+                    found[r[0]] = np.frombuffer(r[1], dtype=np.float32).copy()
+        return found
+
+    # --- facts ----------------------------------------------------------------------
+
+    def stats(self) -> StoreStats:
+        """Counts of documents and passages, by council and type."""
+        with self.lock:
+            docs = int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+            passages = int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+            councils = {
+                (r[0] or "(unknown)"): int(r[1])
+                for r in self.conn.execute(
+                    "SELECT council, count(*) FROM documents GROUP BY council ORDER BY council"
+                )
+            }
+            types = {
+                (r[0] or "(unknown)"): int(r[1])
+                for r in self.conn.execute(
+                    "SELECT doc_type, count(*) FROM documents GROUP BY doc_type ORDER BY doc_type"
+                )
+            }
+        return StoreStats(
+            documents=docs,
+            passages=passages,
+            councils=councils,
+            doc_types=types,
+            generation=self.generation(),
+            model=self.get_meta("model") or "",
+            dim=int(self.get_meta("dim") or 0),
+        )
+
+    def facet_values(self, column: str) -> list[str]:
+        """Distinct non-empty values of a document column (council, committee, doc_type)."""
+        if column not in {"council", "committee", "doc_type"}:
+            raise ValueError(column)
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL "
+                f"AND {column} != '' ORDER BY {column}"
+            ).fetchall()
+        return [str(r[0]) for r in rows]

@@ -1,0 +1,367 @@
+"""Adding, replacing and removing documents, so that a crash never leaves a broken index.
+
+Every commit writes the new FAISS file beside the old one, then commits the SQLite
+transaction that names it; the old file is deleted only after that.  A crash at any
+point leaves the previous commit fully usable, and the next writer cleans up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.store import Store
+from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
+from ingest.models import DocMeta, Document, Passage
+from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
+
+LOCK_NAME = "write.lock"
+
+
+def embed_text(passage: Passage) -> str:
+    """What the model reads for a passage: its heading path, then its text."""
+    heading = " > ".join(h for h in passage.heading_path if h)
+    return f"{heading}\n{passage.text}" if heading else passage.text
+
+
+def lexical_context(meta: DocMeta) -> str:
+    """The document facts indexed beside each passage for keyword search."""
+    parts = [meta.council, meta.committee, meta.title, meta.doc_type, meta.meeting_date]
+    return " | ".join(p for p in parts if p)
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    passages_added: int = 0
+    passages_total: int = 0
+    documents_total: int = 0
+    seconds: float = 0.0
+    embedded: int = 0  # passages that went through the model (the rest came from the cache)
+
+
+@dataclass
+class Staged:
+    """A processed document waiting for the next commit."""
+
+    document: Document
+    vectors: np.ndarray
+    given: DocMeta  # the metadata the manifest gave, before inference
+
+
+@dataclass
+class Progress:
+    """A progress report, sent after each file."""
+
+    done: int
+    total: int
+    source: str
+    status: str  # added | updated | unchanged | failed
+
+
+def dense_file_name(generation: int) -> str:
+    """The FAISS file that belongs to a committed generation."""
+    return f"dense-{generation}.faiss"
+
+
+def load_dense(index_dir: Path, store: Store) -> DenseIndex:
+    """The FAISS index of the last commit, rebuilt from stored embeddings if its file is gone."""
+    name = store.get_meta("dense_file")
+    dim = int(store.get_meta("dim") or 0)
+    if name and (index_dir / name).exists():
+        try:
+            return DenseIndex.load(index_dir / name, store)
+        except RuntimeError:
+            pass  # fall through to a rebuild from SQLite, which is the source of truth
+    ids, vectors = store.all_embeddings()
+    if len(ids) and not dim:
+        raise IndexCorruptError("the index records no vector dimension")
+    dense = DenseIndex.empty(dim or (vectors.shape[1] if len(ids) else 1), store)
+    dense.add(ids, vectors)
+    return dense
+
+
+class IndexWriter:
+    """The single writer of an index folder (others wait on a file lock or are refused)."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        limits: IngestLimits | None = None,
+        commit_every: int = 16,
+    ) -> None:
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.limits = limits or IngestLimits()
+        self.commit_every = commit_every
+        self.store: Store
+        self.dense: DenseIndex
+        self._lock_file: int | None = None
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[IndexWriter]:
+        """Take the write lock, open (or create) the index, and release both afterwards."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        fd = open(self.index_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole run
+        try:
+            try:
+                fcntl.flock(fd.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IndexBusyError(
+                    f"another process is writing to the index at {self.index_dir}; "
+                    "try again when it has finished"
+                ) from exc
+            self.store = Store.open(self.index_dir, create=True)
+            try:
+                self._check_model()
+                self.dense = load_dense(self.index_dir, self.store)
+                self._remove_stale_files()
+                yield self
+            finally:
+                self.store.close()
+        finally:
+            fd.close()
+
+    def _check_model(self) -> None:
+        model, dim = self.store.get_meta("model"), self.store.get_meta("dim")
+        if model is None:
+            with self.store.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('model', ?), ('dim', ?)",
+                    (self.embedder.name, str(self.embedder.dim)),
+                )
+        elif model != self.embedder.name or int(dim or 0) != self.embedder.dim:
+            raise IndexCorruptError(
+                f"the index at {self.index_dir} was built with the model {model!r} "
+                f"({dim} dimensions), not {self.embedder.name!r}: use another --index folder"
+            )
+
+    def _remove_stale_files(self) -> None:
+        """Delete FAISS files from commits older than the previous one, and temp files."""
+        current = self.store.generation()
+        keep = {dense_file_name(current), dense_file_name(current - 1)}
+        for path in self.index_dir.glob("dense-*.faiss*"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+    # --- ingest ---------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> IngestSummary:
+        """Ingest files and folders (recursively), with metadata from their manifests."""
+        files, warnings = discover(paths)
+        summary = self.ingest_files([(path, meta, None) for path, meta in files], on_progress)
+        summary.warnings[:0] = warnings
+        return summary
+
+    def ingest_files(
+        self,
+        files: Sequence[tuple[Path, DocMeta, str | None]],
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> IngestSummary:
+        """Add new files, replace changed ones, skip unchanged ones; commit in batches.
+
+        Each entry is ``(path, metadata, source name)``; the source name defaults to the
+        file's base name (uploads keep the name the user gave, not the stored one).
+        """
+        started = time.perf_counter()
+        summary = IngestSummary()
+        known = self.store.content_hashes()
+        pending: list[Staged] = []
+        for done, (path, meta, source) in enumerate(files, start=1):
+            status = self._ingest_one(path, meta, source, known, pending, summary)
+            if len(pending) >= self.commit_every:
+                self._commit(pending)
+                pending = []
+            if on_progress:
+                on_progress(Progress(done, len(files), source or path.name, status))
+        if pending:
+            self._commit(pending)
+        stats = self.store.stats()
+        summary.passages_total, summary.documents_total = stats.passages, stats.documents
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _ingest_one(
+        self,
+        path: Path,
+        meta: DocMeta,
+        source: str | None,
+        known: dict[str, tuple[str, DocMeta]],
+        pending: list[Staged],
+        summary: IngestSummary,
+    ) -> str:
+        name = source or path.name
+        document_id = document_id_for(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            summary.failed.append((name, f"cannot read the file: {exc.strerror}"))
+            return "failed"
+        previous = known.get(document_id)
+        if previous is not None and previous == (digest, meta):
+            summary.unchanged.append(name)
+            return "unchanged"
+        try:
+            document = process_file(path, meta, self.limits)
+        except IngestError as exc:
+            summary.failed.append((name, exc.reason))
+            return "failed"
+        document.source = name
+        vectors, embedded = self._embed(document.passages)
+        summary.embedded += embedded
+        pending.append(Staged(document, vectors, meta))
+        summary.passages_added += len(document.passages)
+        if previous is None:
+            summary.added.append(name)
+            status = "added"
+        else:
+            summary.updated.append(name)
+            status = "updated"
+        known[document_id] = (digest, meta)
+        return status
+
+    def _embed(self, passages: list[Passage]) -> tuple[np.ndarray, int]:
+        """Vectors for passages, reusing stored ones for text the model has already read."""
+        texts = [embed_text(p) for p in passages]
+        hashes = [self._embed_hash(t) for t in texts]
+        cached = self.store.embeddings_by_hash(hashes)
+        missing = [i for i, h in enumerate(hashes) if h not in cached]
+        vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        if missing:
+            fresh = self.embedder.encode([texts[i] for i in missing])
+            for row, i in enumerate(missing):
+                vectors[i] = fresh[row]
+        for i, h in enumerate(hashes):
+            if h in cached:
+                vectors[i] = cached[h]
+        return vectors, len(missing)
+
+    def _embed_hash(self, text: str) -> str:
+        return hashlib.sha256(f"{self.embedder.name}\n{text}".encode()).hexdigest()[:32]
+
+    # --- commit ---------------------------------------------------------------------
+
+    def _commit(self, documents: list[Staged], remove: Sequence[str] = ()) -> None:
+        """Write one batch: replace/insert documents and remove others, atomically."""
+        generation = self.store.generation() + 1
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        doomed = [staged.document.document_id for staged in documents] + list(remove)
+        new_ids: list[int] = []
+        new_vectors: list[np.ndarray] = []
+        with self.store.transaction() as conn:
+            old_ids = self._delete_documents(doomed)
+            for staged in documents:
+                new_ids.extend(self._insert_document(staged, now))
+                new_vectors.append(staged.vectors)
+            dense_name = dense_file_name(generation)
+            self.dense.remove(np.array(old_ids, dtype=np.int64))
+            if new_ids:
+                self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
+            self.dense.save(self.index_dir / dense_name)
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?), "
+                "('dense_file', ?)",
+                (str(generation), dense_name),
+            )
+        self._remove_stale_files()
+
+    def _delete_documents(self, document_ids: Sequence[str]) -> list[int]:
+        db = self.store.conn
+        old: list[int] = []
+        for document_id in document_ids:
+            rows = db.execute(
+                "SELECT p.id FROM passages p JOIN documents d ON d.doc_rowid = p.doc_rowid "
+                "WHERE d.document_id = ?",
+                (document_id,),
+            ).fetchall()
+            ids = [int(r[0]) for r in rows]
+            old.extend(ids)
+            db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+            db.execute("DELETE FROM documents WHERE document_id = ?", (document_id,))
+        return old
+
+    def _insert_document(self, staged: Staged, now: str) -> list[int]:
+        db = self.store.conn
+        document, vectors = staged.document, staged.vectors
+        m = document.meta
+        cursor = db.execute(
+            "INSERT INTO documents(document_id, source, path, content_hash, title, council, "
+            "committee, meeting_date, doc_type, source_url, supersedes, text, page_starts, "
+            "given_meta, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document.document_id,
+                document.source,
+                document.path,
+                document.content_hash,
+                m.title,
+                m.council,
+                m.committee,
+                m.meeting_date,
+                m.doc_type,
+                m.source_url,
+                m.supersedes,
+                document.text,
+                json.dumps(document.page_starts) if document.page_starts else None,
+                json.dumps(asdict(staged.given)),
+                now,
+            ),
+        )
+        doc_rowid = cursor.lastrowid
+        context = lexical_context(m)
+        ids: list[int] = []
+        for passage, vector in zip(document.passages, vectors, strict=True):
+            text = embed_text(passage)
+            cur = db.execute(
+                "INSERT INTO passages(passage_id, doc_rowid, ordinal, char_start, char_end, "
+                "page, heading, text, embed_hash, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    passage.passage_id,
+                    doc_rowid,
+                    passage.ordinal,
+                    passage.char_start,
+                    passage.char_end,
+                    passage.page,
+                    json.dumps(list(passage.heading_path)),
+                    passage.text,
+                    self._embed_hash(text),
+                    np.asarray(vector, dtype=np.float32).tobytes(),
+                ),
+            )
+            rowid = int(cur.lastrowid or 0)
+            db.execute(
+                "INSERT INTO passages_fts(rowid, heading, body, context) VALUES (?, ?, ?, ?)",
+                (rowid, " ".join(passage.heading_path), passage.text, context),
+            )
+            ids.append(rowid)
+        return ids
+
+    # --- remove ---------------------------------------------------------------------
+
+    def remove(self, document_id: str) -> str:
+        """Delete a document and its passages; returns its source file name."""
+        record = self.store.get_document(document_id)  # raises DocumentNotFoundError
+        self._commit([], remove=[document_id])
+        return record.source
+

@@ -1,0 +1,80 @@
+"""Turn a file's bytes into ``ExtractedText``: dispatch by suffix, and the plain-text loader.
+
+The HTML, PDF and Word loaders live in ``loaders_html``, ``loaders_pdf`` and
+``loaders_docx``.  Every loader raises ``IngestError`` with a short reason; ``load_bytes``
+wraps anything unexpected into one, so no traceback reaches the user for a bad file.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from ingest.errors import IngestError
+from ingest.models import ExtractedText
+
+_CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn CRLF and lone CR line endings into "\\n"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode text bytes: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252, else latin-1.
+
+    Raises ``IngestError`` when the bytes look binary (NUL bytes or many control characters).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        text = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(source, "is not text (bad UTF-16)") from exc
+    else:
+        if b"\x00" in data:
+            raise IngestError(source, "is not text (binary content)")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+    if "\x00" in text:
+        raise IngestError(source, "is not text (binary content)")
+    controls = sum(1 for c in text if ord(c) < 32 and c not in _CONTROL_OK)
+    if text and controls / len(text) > 0.01:
+        raise IngestError(source, "is not text (binary content)")
+    return text
+
+
+def load_text(data: bytes, source: str) -> ExtractedText:
+    """Load a .txt or .md file: decoded, line endings normalised, otherwise kept as it is."""
+    return ExtractedText(text=normalise_newlines(decode_text(data, source)))
+
+
+def load_bytes(data: bytes, suffix: str, source: str, max_pdf_pages: int = 2000) -> ExtractedText:
+    """Extract text from ``data`` as the format named by ``suffix`` (".txt", ".pdf", ...)."""
+    # imported here so that a text-only run never pays for pypdf, docx or lxml
+    from ingest.loaders_docx import load_docx
+    from ingest.loaders_html import load_html
+    from ingest.loaders_pdf import load_pdf
+
+    suffix = suffix.lower()
+    try:
+        if suffix in (".txt", ".md"):
+            return load_text(data, source)
+        if suffix in (".html", ".htm"):
+            return load_html(data, source)
+        if suffix == ".pdf":
+            return load_pdf(data, source, max_pages=max_pdf_pages)
+        if suffix == ".docx":
+            return load_docx(data, source)
+    except IngestError:
+        raise
+    except Exception as exc:  # any parser failure on a bad file becomes a clear IngestError
+        reason = f"could not read {suffix[1:]} file ({type(exc).__name__})"
+        raise IngestError(source, reason) from exc
+    raise IngestError(source, f"unsupported file type {suffix or '(none)'}")

@@ -1,0 +1,119 @@
+"""Load a PDF with pypdf, page by page, without the running headers and footers.
+
+Repeated furniture is found by comparing the first and last few lines of every page with
+digits masked ("Page 3 of 8" and "Page 4 of 8" are the same line).  "Agenda Item N"
+stamps are kept: they open each document of an agenda pack and become headings.  Pages
+that only say "This page is intentionally left blank" become empty.  Pages are joined by a
+single newline, so a paragraph that runs across a page break reads as one paragraph.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from ingest.errors import IngestError
+from ingest.models import ExtractedText
+
+EDGE_LINES = 3  # how many lines at the top and the foot of a page may be furniture
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s+#(?:\s+of\s+#)?|#\s+of\s+#|[-–]?\s*#\s*[-–]?|#\s*/\s*#)$", re.IGNORECASE
+)
+_STAMP = re.compile(r"^Agenda\s+Item\s+#", re.IGNORECASE)
+_BLANK_PAGE = re.compile(r"^this page (?:is )?(?:intentionally|deliberately) (?:left )?blank\.?$",
+                         re.IGNORECASE)  # fmt: skip
+_HYPHEN_BREAK = re.compile(r"([a-z]+)-\n([a-z]+)[ \t]?")
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _edges(lines: list[str]) -> tuple[list[str], list[str]]:
+    return lines[:EDGE_LINES], lines[-EDGE_LINES:]
+
+
+def _strip_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Drop page numbers and lines repeated at the top or foot of two or more pages."""
+    top: Counter[str] = Counter()
+    foot: Counter[str] = Counter()
+    for lines in pages:
+        head, tail = _edges(lines)
+        top.update({_key(line) for line in head})
+        foot.update({_key(line) for line in tail})
+    out: list[list[str]] = []
+    for lines in pages:
+        kept: list[str] = []
+        n = len(lines)
+        for i, line in enumerate(lines):
+            key = _key(line)
+            in_head, in_tail = i < EDGE_LINES, i >= n - EDGE_LINES
+            furniture = (in_head or in_tail) and bool(_PAGE_NUMBER.match(key))
+            if not _STAMP.match(key) and len(pages) > 1:
+                furniture |= in_head and top[key] >= 2
+                furniture |= in_tail and foot[key] >= 2
+            if not furniture:
+                kept.append(line)
+        if len(kept) == 1 and _BLANK_PAGE.match(" ".join(kept[0].split())):
+            kept = []
+        out.append(kept)
+    return out
+
+
+def _dehyphenate(text: str, vocabulary: str) -> str:
+    """Rejoin "word-\\nword" across a line break.
+
+    The hyphen is dropped only when the joined word occurs elsewhere in the document and the
+    hyphenated form does not (a soft break); otherwise it is a real compound ("full-time")
+    and only the line break goes.
+    """
+    words = set(re.findall(r"[a-z]+", vocabulary))
+    compounds = set(re.findall(r"[a-z]+-[a-z]+", vocabulary))
+
+    def join(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        if left + right in words and f"{left}-{right}" not in compounds:
+            return left + right + "\n"
+        return f"{left}-{right}\n"
+
+    return _HYPHEN_BREAK.sub(join, text)
+
+
+def load_pdf(data: bytes, source: str, max_pages: int = 2000) -> ExtractedText:
+    """Extract the text of a PDF with ``page_starts``; furniture and blank pages removed."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError(source, "is an encrypted PDF that needs a password")
+        count = len(reader.pages)
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IngestError(source, f"is not a readable PDF ({exc.__class__.__name__})") from exc
+    if count == 0:
+        raise IngestError(source, "is not a readable PDF (no pages)")
+    if count > max_pages:
+        raise IngestError(source, f"has {count} pages, more than the limit of {max_pages}")
+    raw_pages: list[list[str]] = []
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        raw_pages.append([line.rstrip() for line in text.split("\n") if line.strip()])
+    if not any(raw_pages):
+        raise IngestError(source, "has no text layer (image-only PDF; it would need OCR)")
+    pages = ["\n".join(lines) for lines in _strip_furniture(raw_pages)]
+    vocabulary = "\n".join(pages)
+    page_starts: list[int] = []
+    parts: list[str] = []
+    pos = 0
+    for page_text in pages:
+        page_starts.append(pos)
+        if page_text:
+            # per page, so that a page's offsets stay its own; a break across pages stays
+            chunk = _dehyphenate(page_text, vocabulary) if "-\n" in page_text else page_text
+            parts.append(chunk.rstrip("\n") + "\n")
+            pos += len(parts[-1])
+    return ExtractedText(text="".join(parts).rstrip("\n"), page_starts=page_starts)

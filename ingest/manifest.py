@@ -1,0 +1,88 @@
+"""Read a folder's manifest.csv into ``DocMeta`` records keyed by file base name.
+
+Columns: ``file,council,committee,meeting_date,title,doc_type,source_url,supersedes``.
+Only ``file`` is required; blank cells mean unknown (None).  Problems with single rows
+(bad dates, duplicates, files that are not there) become warnings, not errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from ingest.errors import ManifestError
+from ingest.models import DocMeta
+
+MANIFEST_NAME = "manifest.csv"
+FIELDS = ("council", "committee", "meeting_date", "title", "doc_type", "source_url", "supersedes")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str | None) -> str | None:
+    """``value`` if it is a real YYYY-MM-DD date, else None."""
+    if not value or not _ISO_DATE.match(value):
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_manifest(folder: Path) -> tuple[dict[str, DocMeta], list[str]]:
+    """Metadata by file base name from ``folder/manifest.csv``, plus warnings.
+
+    A missing manifest gives ``({}, [])``.  Raises ``ManifestError`` when the file cannot be
+    read or has no ``file`` column.
+    """
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return {}, []
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        if "file" not in header:
+            raise ManifestError(f"{path}: no 'file' column")
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ManifestError(f"{path}: not a valid CSV file ({exc})") from exc
+
+    metas: dict[str, DocMeta] = {}
+    warnings: list[str] = []
+    for number, row in enumerate(rows, start=2):
+        clean = {
+            (key or "").strip().lower(): (value or "").strip() if isinstance(value, str) else ""
+            for key, value in row.items()
+        }
+        name = Path(clean.get("file", "")).name
+        if not name:
+            if any(clean.values()):
+                warnings.append(f"{path}: line {number} has no file name; skipped")
+            continue
+        values = {field: clean.get(field) or None for field in FIELDS}
+        if values["meeting_date"] and not parse_date(values["meeting_date"]):
+            warnings.append(
+                f"{path}: line {number}: meeting_date {values['meeting_date']!r} "
+                "is not a YYYY-MM-DD date; ignored"
+            )
+            values["meeting_date"] = None
+        if name in metas:
+            warnings.append(f"{path}: line {number}: duplicate row for {name}; the last one wins")
+        metas[name] = DocMeta(**values)
+        if not (folder / name).is_file():
+            warnings.append(f"{path}: line {number} names {name}, which is not in the folder")
+    return metas, warnings

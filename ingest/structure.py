@@ -1,0 +1,227 @@
+"""Infer structural blocks in plain text and PDF text, where no markup tells us the structure.
+
+A line is classified on its own (``classify_line``: agenda-item stamps, minute numbers,
+numbered sections, ALL-CAPS and markdown headings, bullets, RESOLVED lines, table rows)
+and then in context (``find_blocks``: short title lines, and where a paragraph ends in
+hard-wrapped PDF text, whose lines are separated by single newlines only).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.models import Block, BlockKind
+
+_AGENDA_ITEM = re.compile(r"^(?:Agenda\s+item|Item)\s+\d+[A-Za-z]?\b", re.IGNORECASE)
+_SLIDE = re.compile(r"^Slide\s+\d+\b")
+_MARKDOWN = re.compile(r"^(#{1,6})\s+\S")
+_NUMBERED = re.compile(r"^(\d{1,3})\.?\s+(?=[A-Z‘“'\"(])(.+)$")
+_SUBNUMBERED = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+(?=[A-Z])(.+)$")
+_NUMBERED_PARA = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
+_BULLET = re.compile(
+    r"^(?:[-•·\uf0b7*▪◦–]\s+\S|"
+    r"\((?:[a-zA-Z]|[ivxIVX]{1,4}|\d{1,2})\)(?:\s|$)|"
+    r"(?:[a-z]|\d{1,2})\)\s+\S)"
+)
+_RESOLUTION = re.compile(
+    r"^(?:RESOLVED|Resolved\b|RECOMMENDED|AGREED\b|DECISION\b|"
+    r"That the (?:report|minutes|update|annual report|plan|presentation)\b.*"
+    r"\bbe (?:noted|approved|agreed))"
+)
+_PAGES_REF = re.compile(r"\s*\(Pages?\s[^)]*\)?\s*$")
+_MONTH_START = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+_NUMERIC_TOKEN = re.compile(r"^[£$(]?[-+]?\d[\d.,/]*%?\)?$|^[-–]$|^n/a$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
+_TERMINAL_PUNCT = re.compile(r"[.,;:!?]$")
+_DANGLING = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "by", "on", "at"}
+_NOT_TITLE = re.compile(r"^(?:Table|Figure|Source|Chart|Page)\b")
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 4:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= 0.85
+
+
+def _is_table_row(text: str) -> bool:
+    if _SENTENCE_END.search(text) and text.endswith("."):
+        return False
+    if "\t" in text.strip() or text.count(" | ") >= 1:
+        return True
+    tokens = text.split()
+    numeric = [bool(_NUMERIC_TOKEN.match(t)) for t in tokens]
+    if len(tokens) >= 3 and numeric[-1] and numeric[-2]:
+        return True
+    return sum(numeric) >= 3 and sum(numeric) / len(tokens) >= 0.3
+
+
+def classify_line(text: str) -> tuple[BlockKind, int] | None:
+    """Classify one stripped line on its own: ``(kind, heading level)``, or None for plain text.
+
+    A returned ``("paragraph", 0)`` marks a numbered paragraph ("2.1 The service ..."), which
+    always starts a new block.
+    """
+    words = text.split()
+    n = len(words)
+    no_stop = not _TERMINAL_PUNCT.search(text)
+    if _AGENDA_ITEM.match(text) and n <= 16 and not text.endswith("."):
+        return ("heading", 1)
+    if _MARKDOWN.match(text):
+        return ("heading", len(text) - len(text.lstrip("#")))
+    if _SLIDE.match(text) and n <= 16 and no_stop:
+        return ("heading", 2)
+    if _RESOLUTION.match(text):
+        return ("resolution", 0)
+    if _BULLET.match(text):
+        return ("list_item", 0)
+    numbered = _NUMBERED.match(_PAGES_REF.sub("", text))  # agenda lines end "(Pages 5 - 8)"
+    if (
+        numbered
+        and n <= 16
+        and no_stop
+        and not _MONTH_START.match(numbered.group(2))
+        and not _is_table_row(numbered.group(2))
+    ):
+        return ("heading", 1 if _is_caps(numbered.group(2)) else 2)
+    sub = _SUBNUMBERED.match(text)
+    if sub and n <= 8 and no_stop and not _is_table_row(sub.group(1)):
+        return ("heading", 3)
+    if _NUMBERED_PARA.match(text):
+        return ("paragraph", 0)
+    if n >= 2 and n <= 15 and _is_caps(text) and not _is_table_row(text):
+        return ("heading", 2)
+    if _is_table_row(text):
+        return ("table_row", 0)
+    return None
+
+
+def _looks_like_title(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 10 or _TERMINAL_PUNCT.search(text):
+        return False
+    if not text[0].isupper() or _NOT_TITLE.match(text) or words[-1].lower() in _DANGLING:
+        return False
+    return sum(c.isdigit() for c in text) <= 4
+
+
+def _split_lines(text: str) -> list[_Line | None]:
+    """Lines with the offsets of their stripped content; None for a blank line."""
+    out: list[_Line | None] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + raw.index(stripped[0])
+            out.append(_Line(start, start + len(stripped), stripped))
+        else:
+            out.append(None)
+        pos += len(raw) + 1
+    return out
+
+
+def _is_hard_wrapped(lines: list[_Line]) -> bool:
+    lengths = sorted(len(line.text) for line in lines)
+    return bool(lengths) and lengths[int(0.9 * (len(lengths) - 1))] <= 110
+
+
+def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
+    """Split ``text`` into headings, paragraphs, list items, resolutions and table rows.
+
+    ``wrapped`` says whether lines are hard-wrapped (PDF text: a paragraph runs over
+    several lines); None detects it from the line lengths.
+    """
+    lines = _split_lines(text)
+    present = [line for line in lines if line is not None]
+    if not present:
+        return []
+    if wrapped is None:
+        wrapped = _is_hard_wrapped(present)
+    width = sorted(len(line.text) for line in present)[int(0.9 * (len(present) - 1))]
+
+    blocks: list[list] = []  # [kind, start, end, level]
+    prev: _Line | None = None
+    blank_before = True
+    for i, line in enumerate(lines):
+        if line is None:
+            blank_before = True
+            continue
+        nxt = next((x for x in lines[i + 1 : i + 2] if x is not None), None)
+        blank_after = nxt is None
+        cls = classify_line(line.text)
+        prev_ends = prev is None or bool(_SENTENCE_END.search(prev.text))
+        cur = blocks[-1] if blocks else None
+        if cls is None and _looks_like_title(line.text):
+            alone = not wrapped and blank_before and blank_after
+            if alone or (
+                wrapped
+                and (prev_ends or (cur is not None and cur[0] == "heading"))
+                and nxt is not None
+                and (nxt.text[0].isupper() or nxt.text[0].isdigit() or _BULLET.match(nxt.text))
+                and len(nxt.text) > len(line.text) + 10
+            ):
+                cls = ("heading", 3)
+        kind, level = cls if cls is not None else ("paragraph", 0)
+        starts_new = (
+            cur is None
+            or cls is not None
+            or cur[0] in ("heading", "table_row")
+            or blank_before
+            or not wrapped
+            or (
+                prev is not None
+                and prev_ends
+                and len(prev.text) < 0.75 * width
+                and (line.text[0].isupper() or line.text[0].isdigit() or line.text[0] in "‘“'\"(")
+            )
+        )
+        if (
+            cur is not None
+            and cur[0] == "heading"
+            and cls is None
+            and wrapped
+            and not blank_before
+            and prev is not None
+            and len(prev.text) >= 0.6 * width
+            and not line.text[0].isupper()
+        ):
+            starts_new = False  # a long heading wrapped onto a second line
+        in_resolution = cur is not None and cur[0] == "resolution"
+        if in_resolution and (
+            kind == "list_item"
+            or (kind == "paragraph" and (not starts_new or line.text.startswith("That ")))
+        ):
+            starts_new = False  # lettered/numbered items of a RESOLVED block
+        if starts_new or cur is None:
+            blocks.append([kind, line.start, line.end, level])
+        else:
+            cur[2] = line.end
+        prev = line
+        blank_before = False
+
+    out = [Block(kind=b[0], start=b[1], end=b[2], level=b[3]) for b in blocks]
+    return _demote_inside_agenda_items(text, out)
+
+
+def _demote_inside_agenda_items(text: str, blocks: list[Block]) -> list[Block]:
+    """In an agenda pack, headings after an "Agenda Item N" stamp sit below it (level >= 2)."""
+    out: list[Block] = []
+    seen_stamp = False
+    for block in blocks:
+        if block.kind == "heading":
+            if _AGENDA_ITEM.match(text[block.start : block.end]) and block.level == 1:
+                seen_stamp = True
+            elif seen_stamp and block.level < 2:
+                block = Block("heading", block.start, block.end, 2)
+        out.append(block)
+    return out

@@ -1,0 +1,1 @@
+"""Answering: retrieve -> answer -> HTTP API, web form and the ``cqa`` command line."""

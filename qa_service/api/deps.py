@@ -1,0 +1,49 @@
+"""Dependencies shared by the routes: the engine, the settings, and the admin check."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+
+from qa_service.config import Settings
+from qa_service.retriever import Engine
+
+
+def get_engine(request: Request) -> Engine:
+    """The engine loaded at startup."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was started with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def require_admin(
+    settings: Annotated[Settings, Depends(get_settings)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> None:
+    """Writes need ``Authorization: Bearer <CQA_ADMIN_TOKEN>``; with no token set, none pass."""
+    expected = settings.admin_token.get_secret_value() if settings.admin_token else ""
+    if not expected:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "writes are disabled: no CQA_ADMIN_TOKEN is configured"
+        )
+    scheme, _, supplied = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        supplied.strip().encode(), expected.encode()
+    ):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "a valid 'Authorization: Bearer <token>' header is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AdminDep = Annotated[None, Depends(require_admin)]

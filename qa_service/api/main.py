@@ -1,0 +1,86 @@
+"""The FastAPI application: load the index once, mount the routers, translate errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from index.embedder import Embedder
+from ingest.errors import (
+    CQAError,
+    DocumentNotFoundError,
+    IndexBusyError,
+    IndexMissingError,
+    IngestError,
+    InvalidQueryError,
+)
+from qa_service.api import routes_ask, routes_documents, routes_health, web
+from qa_service.config import Settings
+from qa_service.retriever import Engine
+from qa_service.runtime import make_embedder
+
+_STATUS = {
+    InvalidQueryError: 422,
+    IngestError: 422,
+    DocumentNotFoundError: 404,
+    IndexBusyError: 409,
+    IndexMissingError: 503,
+}
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+    """Build the app; the index and model load once, when it starts."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = Engine(settings.index, embedder or make_embedder(settings), settings)
+        yield
+        app.state.engine.close()
+
+    app = FastAPI(
+        title="Committee Papers QA",
+        version="0.1.0",
+        description="Cited answers from local-government committee papers.",
+        lifespan=lifespan,
+    )
+    app.include_router(routes_ask.router)
+    app.include_router(routes_documents.router)
+    app.include_router(routes_health.router)
+    app.include_router(web.router)
+
+    @app.exception_handler(CQAError)
+    async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:
+        status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        messages = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+        return JSONResponse(
+            {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(exc.errors())},
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    return app
+
+
+def _jsonable(errors: object) -> object:
+    """Validation errors without the raw exception objects pydantic attaches."""
+    if isinstance(errors, list | tuple):
+        return [_jsonable(e) for e in errors]
+    if isinstance(errors, dict):
+        return {k: _jsonable(v) for k, v in errors.items() if k != "ctx" and k != "url"}
+    return errors if isinstance(errors, str | int | float | bool | None) else str(errors)

@@ -1,0 +1,151 @@
+"""Documents: list, read, upload and delete (writes need the admin token)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
+
+from index.store import Filters
+from index.writer import IndexWriter
+from ingest.errors import IngestError
+from ingest.models import DocMeta
+from ingest.pipeline import SUPPORTED_SUFFIXES
+from qa_service.api.deps import AdminDep, EngineDep, SettingsDep
+from qa_service.presenters import document_out
+from qa_service.runtime import limits
+from qa_service.schemas import (
+    DocumentDetail,
+    DocumentList,
+    IngestResult,
+    PassageSpan,
+    RemoveResult,
+)
+
+router = APIRouter(prefix="/api/documents", tags=["documents"])
+
+_CHUNK = 1024 * 1024
+
+
+@router.get("", response_model=DocumentList)
+def list_documents(
+    engine: EngineDep,
+    council: Annotated[list[str] | None, Query()] = None,
+    committee: Annotated[list[str] | None, Query()] = None,
+    doc_type: Annotated[list[str] | None, Query()] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> DocumentList:
+    """List documents with their metadata, newest meeting first."""
+    filters = Filters(
+        council=tuple(council or ()),
+        committee=tuple(committee or ()),
+        doc_type=tuple(doc_type or ()),
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None,
+        include_superseded=True,
+    )
+    return DocumentList(documents=[document_out(r) for r in engine.store.list_documents(filters)])
+
+
+@router.get("/{document_id}", response_model=DocumentDetail)
+def get_document(document_id: str, engine: EngineDep) -> DocumentDetail:
+    """A document's metadata, full extracted text and passage offsets."""
+    record = engine.store.get_document(document_id)
+    text, page_starts = engine.store.document_text(document_id)
+    out = document_out(record)
+    return DocumentDetail(
+        **out.model_dump(exclude={"passages"}),
+        text=text,
+        page_starts=page_starts,
+        passages=[
+            PassageSpan(passage_id=pid, char_start=s, char_end=e, page=page)
+            for pid, s, e, page in engine.store.document_passages(document_id)
+        ],
+    )
+
+
+@router.delete("/{document_id}", response_model=RemoveResult)
+def delete_document(
+    document_id: str, engine: EngineDep, settings: SettingsDep, _admin: AdminDep
+) -> RemoveResult:
+    """Remove a document and its passages."""
+    writer = IndexWriter(settings.index, engine.embedder, limits(settings))
+    with writer.open():
+        source = writer.remove(document_id)
+    engine.refresh()
+    return RemoveResult(removed=document_id, source=source)
+
+
+@router.post("", response_model=IngestResult, status_code=status.HTTP_201_CREATED)
+def upload_document(
+    engine: EngineDep,
+    settings: SettingsDep,
+    _admin: AdminDep,
+    file: Annotated[UploadFile, File(description="a .txt, .md, .html, .pdf or .docx file")],
+    council: Annotated[str | None, Form()] = None,
+    committee: Annotated[str | None, Form()] = None,
+    meeting_date: Annotated[date | None, Form()] = None,
+    title: Annotated[str | None, Form()] = None,
+    doc_type: Annotated[str | None, Form()] = None,
+    source_url: Annotated[str | None, Form()] = None,
+    supersedes: Annotated[str | None, Form()] = None,
+) -> IngestResult:
+    """Upload one file with its metadata and index it."""
+    original = Path(file.filename or "upload").name.strip() or "upload"
+    suffix = Path(original).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            f"unsupported file type {suffix or '(none)'}; use one of "
+            + ", ".join(sorted(SUPPORTED_SUFFIXES)),
+        )
+    uploads = settings.index / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    stored = uploads / f"{uuid.uuid4().hex}{suffix}"  # never a client-supplied path
+    size = 0
+    try:
+        with stored.open("wb") as out:
+            while chunk := file.file.read(_CHUNK):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise HTTPException(
+                        status.HTTP_413_CONTENT_TOO_LARGE,
+                        f"the file is larger than {settings.max_upload_bytes} bytes",
+                    )
+                out.write(chunk)
+        meta = DocMeta(
+            council=_blank(council),
+            committee=_blank(committee),
+            meeting_date=meeting_date.isoformat() if meeting_date else None,
+            title=_blank(title),
+            doc_type=_blank(doc_type),
+            source_url=_blank(source_url),
+            supersedes=_blank(supersedes),
+        )
+        writer = IndexWriter(settings.index, engine.embedder, limits(settings))
+        with writer.open():
+            summary = writer.ingest_files([(stored, meta, original)])
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    if summary.failed:
+        stored.unlink(missing_ok=True)
+        raise IngestError(original, summary.failed[0][1])
+    engine.refresh()
+    status_word = "added" if summary.added else "updated" if summary.updated else "unchanged"
+    documents = engine.store.list_documents(Filters(include_superseded=True))
+    found = next((d for d in documents if d.path == str(stored.resolve())), None)
+    return IngestResult(
+        status=status_word,
+        document_id=found.document_id if found else None,
+        source=original,
+        passages=found.passages if found else 0,
+    )
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value else None

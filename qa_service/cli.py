@@ -1,0 +1,295 @@
+"""The ``cqa`` command line: ingest, ask, serve, remove, list, stats, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from ingest.errors import CQAError
+from qa_service.config import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns domain errors into one-line messages and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CQAError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except ValidationError as exc:
+            raise click.ClickException(
+                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            ) from exc
+        except KeyboardInterrupt:
+            click.echo("interrupted; the index is as it was at the last commit", err=True)
+            sys.exit(130)
+
+
+def index_option(func: F) -> F:
+    """``--index DIR`` (default: $CQA_INDEX, else .cqa-index in the project)."""
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index folder (default: $CQA_INDEX, else .cqa-index in the project).",
+    )(func)
+
+
+def _settings(index_dir: Path | None) -> Settings:
+    settings = Settings()
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index": index_dir.expanduser().resolve()})
+    return settings
+
+
+def _engine(settings: Settings) -> Any:
+    from qa_service.retriever import Engine
+    from qa_service.runtime import index_exists, make_embedder
+
+    if not index_exists(settings):
+        from ingest.errors import IndexMissingError
+
+        raise IndexMissingError(
+            f"no index at {settings.index}: run 'cqa ingest PATH' first "
+            "(or set CQA_INDEX / --index to another folder)"
+        )
+    return Engine(settings.index, make_embedder(settings), settings)
+
+
+def _progress(progress: Any) -> None:
+    if progress.total > 1:
+        click.echo(
+            f"[{progress.done}/{progress.total}] {progress.status:<9} {progress.source}", err=True
+        )
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="committee-papers-qa")
+def main() -> None:
+    """Committee Papers QA: cited answers from council committee papers."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
+@index_option
+def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> None:
+    """Ingest files and folders (recursively) into the index."""
+    from index.writer import IndexWriter
+    from qa_service.runtime import limits, make_embedder
+
+    settings = _settings(index_dir)
+    writer = IndexWriter(settings.index, make_embedder(settings), limits(settings))
+    with writer.open():
+        summary = writer.ingest(list(paths), _progress)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for source, reason in summary.failed:
+        click.echo(f"failed: {source}: {reason}", err=True)
+    click.echo(
+        f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
+        f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed; "
+        f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
+        f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
+    )
+    if strict and summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--top-k", default=5, show_default=True, type=int, help="How many passages.")
+@click.option("--council", multiple=True, help="Only this council (repeatable).")
+@click.option("--committee", default=None, help="Only this committee.")
+@click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--doc-type", default=None, help="e.g. minutes, report.")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance"
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's response body.")
+@index_option
+def ask(
+    question: str,
+    top_k: int,
+    council: tuple[str, ...],
+    committee: str | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    doc_type: str | None,
+    sort: str,
+    as_json: bool,
+    index_dir: Path | None,
+) -> None:
+    """Print the cited passages that answer QUESTION."""
+    from qa_service.presenters import ask_response, to_filters
+    from qa_service.schemas import AskRequest, FiltersIn
+
+    body = AskRequest(
+        question=question,
+        top_k=top_k,
+        sort=sort,  # type: ignore[arg-type]
+        filters=FiltersIn(
+            council=list(council) or None,
+            committee=committee,  # type: ignore[arg-type]
+            doc_type=doc_type,  # type: ignore[arg-type]
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
+        ),
+    )
+    engine = _engine(_settings(index_dir))
+    response = ask_response(
+        engine.ask(body.question, body.top_k, to_filters(body.filters), body.sort)
+    )
+    if as_json:
+        click.echo(response.model_dump_json(indent=2))
+        return
+    if not response.answered:
+        click.echo("The papers don't answer this with confidence; the nearest passages:\n")
+    for p in response.passages:
+        c = p.citation
+        where = " · ".join(
+            x
+            for x in (
+                c.council or "council unknown",
+                c.committee,
+                c.meeting_date,
+                c.title or c.source,
+                c.source if c.title else None,
+                f"page {c.page}" if c.page else None,
+            )
+            if x
+        )
+        click.secho(f"{p.rank}. [{p.score:.3f}] {where}", bold=True)
+        text = p.text
+        for h in sorted(p.highlights, key=lambda h: -h.start):
+            text = text[: h.start] + click.style(text[h.start : h.end], fg="yellow") + text[h.end :]
+        click.echo(f"   {c.document_id} chars {c.char_start}-{c.char_end}")
+        click.echo("   " + text.replace("\n", "\n   ") + "\n")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Folder to ingest first when there is no index yet (default: the bundled corpus).",
+)
+@index_option
+def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> None:
+    """Start the HTTP service (API, docs at /docs, web form at /)."""
+    import uvicorn
+
+    from qa_service.api.main import create_app
+    from qa_service.runtime import ensure_index, make_embedder
+
+    settings = _settings(index_dir)
+    if corpus is not None:
+        settings = settings.model_copy(update={"corpus": corpus})
+    embedder = make_embedder(settings)
+    summary = ensure_index(settings, embedder, _progress)
+    if summary is not None:
+        click.echo(
+            f"built the index at {settings.index}: {summary.documents_total} documents, "
+            f"{summary.passages_total} passages",
+            err=True,
+        )
+    if settings.admin_token is None:
+        click.echo("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused.", err=True)
+    click.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.argument("document_id")
+@index_option
+def remove(document_id: str, index_dir: Path | None) -> None:
+    """Remove a document and its passages."""
+    from index.writer import IndexWriter
+    from qa_service.runtime import index_exists, limits, make_embedder
+
+    settings = _settings(index_dir)
+    if not index_exists(settings):
+        from ingest.errors import IndexMissingError
+
+        raise IndexMissingError(f"no index at {settings.index}")
+    writer = IndexWriter(settings.index, make_embedder(settings), limits(settings))
+    with writer.open():
+        source = writer.remove(document_id)
+    click.echo(f"removed {document_id} ({source})")
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def list_(as_json: bool, index_dir: Path | None) -> None:
+    """List documents with their metadata."""
+    from index.store import Store
+    from qa_service.presenters import document_out
+
+    store = Store.open(_settings(index_dir).index)
+    docs = [document_out(d) for d in store.list_documents()]
+    if as_json:
+        click.echo(json.dumps([d.model_dump() for d in docs], indent=2))
+        return
+    for d in docs:
+        facts = " · ".join(
+            x for x in (d.council, d.committee, d.meeting_date, d.doc_type) if x
+        )
+        note = f" (superseded by {d.superseded_by})" if d.superseded_by else ""
+        click.echo(f"{d.document_id}  {d.source}  [{d.passages} passages]{note}")
+        click.echo(f"    {facts or 'no metadata'}")
+        if d.title:
+            click.echo(f"    {d.title}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def stats(as_json: bool, index_dir: Path | None) -> None:
+    """Counts and index facts."""
+    from dataclasses import asdict
+
+    from index.store import Store
+
+    settings = _settings(index_dir)
+    facts = asdict(Store.open(settings.index).stats())
+    facts["index"] = str(settings.index)
+    if as_json:
+        click.echo(json.dumps(facts, indent=2))
+        return
+    click.echo(f"index:      {facts['index']}")
+    click.echo(f"documents:  {facts['documents']}")
+    click.echo(f"passages:   {facts['passages']}")
+    click.echo(f"model:      {facts['model']} ({facts['dim']} dimensions)")
+    click.echo(f"generation: {facts['generation']}")
+    for label, key in (("councils", "councils"), ("doc types", "doc_types")):
+        click.echo(f"{label}:")
+        for name, count in facts[key].items():
+            click.echo(f"    {count:4d}  {name}")
+
+
+@main.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@index_option
+def eval_(questions: Path, as_json: bool, index_dir: Path | None) -> None:
+    """Score a labelled question set (JSON lines) against the index."""
+    from qa_service.eval_runner import evaluate
+
+    engine = _engine(_settings(index_dir))
+    report_text, report_json = evaluate(engine, questions)
+    click.echo(json.dumps(report_json, indent=2) if as_json else report_text)

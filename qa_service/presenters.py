@@ -1,0 +1,118 @@
+"""Shaping internal answers into API bodies; shared by the HTTP routes and the CLI."""
+
+from __future__ import annotations
+
+from index.store import DocumentRecord, Filters
+from qa_service.retriever import Answer, CouncilAnswer, Hit
+from qa_service.schemas import (
+    AppliedFilters,
+    AskResponse,
+    Citation,
+    CompareResponse,
+    CouncilColumn,
+    DocumentOut,
+    FiltersIn,
+    Highlight,
+    PassageOut,
+)
+
+
+def to_filters(spec: FiltersIn | None) -> Filters:
+    """API filters -> index filters."""
+    if spec is None:
+        return Filters()
+    return Filters(
+        council=tuple(spec.council or ()),
+        committee=tuple(spec.committee or ()),
+        doc_type=tuple(spec.doc_type or ()),
+        date_from=spec.date_from.isoformat() if spec.date_from else None,
+        date_to=spec.date_to.isoformat() if spec.date_to else None,
+        include_superseded=spec.include_superseded,
+    )
+
+
+def passage_out(hit: Hit, rank: int) -> PassageOut:
+    """One hit as the API shows it."""
+    p = hit.passage
+    doc = p.document
+    meta = doc.meta
+    return PassageOut(
+        rank=rank,
+        passage_id=p.passage_id,
+        score=round(hit.score, 4),
+        text=p.text,
+        highlights=[Highlight(start=s.start, end=s.end) for s in hit.highlights],
+        citation=Citation(
+            document_id=doc.document_id,
+            source=doc.source,
+            title=meta.title,
+            council=meta.council,
+            committee=meta.committee,
+            meeting_date=meta.meeting_date,
+            doc_type=meta.doc_type,
+            url=meta.source_url,
+            page=p.page,
+            char_start=p.char_start,
+            char_end=p.char_end,
+            heading=list(p.heading_path),
+            superseded_by=doc.superseded_by,
+        ),
+        confidence=round(hit.confidence, 4),
+    )
+
+
+def applied(filters: Filters) -> AppliedFilters:
+    """The filters an answer used, for display."""
+    return AppliedFilters(
+        council=list(filters.council),
+        committee=list(filters.committee),
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        doc_type=list(filters.doc_type),
+        include_superseded=filters.include_superseded,
+    )
+
+
+def ask_response(answer: Answer) -> AskResponse:
+    """An answer as the body of ``POST /api/ask``."""
+    return AskResponse(
+        question=answer.question,
+        answered=answer.answered,
+        passages=[passage_out(h, i) for i, h in enumerate(answer.hits, start=1)],
+        confidence=round(answer.confidence, 4),
+        filters=applied(answer.filters),
+    )
+
+
+def compare_response(question: str, columns: list[CouncilAnswer]) -> CompareResponse:
+    """Council columns as the body of ``POST /api/compare``."""
+    return CompareResponse(
+        question=question,
+        councils=[
+            CouncilColumn(
+                council=c.council,
+                answered=c.answer.answered,
+                passages=[passage_out(h, i) for i, h in enumerate(c.answer.hits, start=1)],
+            )
+            for c in columns
+        ],
+    )
+
+
+def document_out(record: DocumentRecord) -> DocumentOut:
+    """A stored document's metadata as the API shows it."""
+    m = record.meta
+    return DocumentOut(
+        document_id=record.document_id,
+        source=record.source,
+        title=m.title,
+        council=m.council,
+        committee=m.committee,
+        meeting_date=m.meeting_date,
+        doc_type=m.doc_type,
+        url=m.source_url,
+        supersedes=m.supersedes,
+        superseded_by=record.superseded_by,
+        passages=record.passages,
+        ingested_at=record.ingested_at,
+    )

@@ -1,0 +1,39 @@
+"""Building the running parts from settings: the embedder, the writer limits, a first index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.store import DB_NAME
+from index.writer import IndexWriter, IngestSummary, Progress
+from ingest.pipeline import IngestLimits
+from qa_service.config import Settings
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The bundled model, or the local model folder named by ``CQA_MODEL_PATH``."""
+    return SentenceTransformerEmbedder(settings.model_path)
+
+
+def limits(settings: Settings) -> IngestLimits:
+    """Ingest limits from settings."""
+    return IngestLimits(max_file_bytes=settings.max_upload_bytes, max_pdf_pages=settings.max_pdf_pages)
+
+
+def index_exists(settings: Settings) -> bool:
+    """Whether the index folder already holds an index."""
+    return (settings.index / DB_NAME).exists()
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> IngestSummary | None:
+    """Build the index from the bundled corpus if there is none yet (returns what it did)."""
+    if index_exists(settings):
+        return None
+    writer = IndexWriter(settings.index, embedder, limits(settings))
+    with writer.open():
+        return writer.ingest([settings.corpus], on_progress)

@@ -1,0 +1,239 @@
+"""Pydantic request and response models of the HTTP API (separate from internal records)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_QUESTION = 1999  # "2,000+ characters" is refused
+
+
+def _question_not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("the question is empty")
+    return value
+
+
+def _as_list(value: object) -> object:
+    if value is None or isinstance(value, list):
+        return value
+    return [value]
+
+
+class FiltersIn(BaseModel):
+    """Metadata filters; every field is optional and text fields match case-insensitively."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    council: list[str] | None = Field(default=None, description="one council or a list")
+    committee: list[str] | None = Field(default=None, description="one committee or a list")
+    date_from: date | None = Field(default=None, description="meeting date on or after")
+    date_to: date | None = Field(default=None, description="meeting date on or before")
+    doc_type: list[str] | None = Field(default=None, description="e.g. minutes, report")
+    include_superseded: bool = Field(
+        default=False, description="let documents replaced by a revised version answer too"
+    )
+
+    _lists = field_validator("council", "committee", "doc_type", mode="before")(_as_list)
+
+    @field_validator("council", "committee", "doc_type")
+    @classmethod
+    def _no_blank(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [v.strip() for v in value if v and v.strip()]
+        return cleaned or None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> FiltersIn:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from must not be after date_to")
+        return self
+
+
+class CompareFiltersIn(FiltersIn):
+    """Filters for a comparison: as for ask, without council (the columns are councils)."""
+
+    council: None = Field(default=None, exclude=True, description="not allowed here")
+
+
+class AskRequest(BaseModel):
+    """A question with optional filters and sort order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    top_k: int = Field(default=5, ge=1, le=50)
+    filters: FiltersIn | None = None
+    sort: Literal["relevance", "newest", "oldest"] = "relevance"
+
+    _q = field_validator("question")(_question_not_blank)
+
+
+class CompareRequest(BaseModel):
+    """One question put to several councils."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    councils: list[str] | None = Field(default=None, description="omit for every council")
+    per_council: int = Field(default=3, ge=1, le=20)
+    filters: CompareFiltersIn | None = None
+
+    _q = field_validator("question")(_question_not_blank)
+
+
+class Highlight(BaseModel):
+    """Offsets into the passage text of an answering sentence."""
+
+    start: int
+    end: int
+
+
+class Citation(BaseModel):
+    """Where a passage comes from; ``text[char_start:char_end]`` of the document is it."""
+
+    document_id: str
+    source: str
+    title: str | None
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    doc_type: str | None
+    url: str | None
+    page: int | None
+    char_start: int
+    char_end: int
+    heading: list[str] = Field(default_factory=list, description="the headings above it")
+    superseded_by: str | None = Field(default=None, description="id of the revised version")
+
+
+class PassageOut(BaseModel):
+    """One cited passage."""
+
+    rank: int
+    passage_id: str
+    score: float
+    text: str
+    highlights: list[Highlight]
+    citation: Citation
+    confidence: float = Field(description="similarity of the question to the passage")
+
+
+class AppliedFilters(BaseModel):
+    """The filters the answer was computed with."""
+
+    council: list[str] = Field(default_factory=list)
+    committee: list[str] = Field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_type: list[str] = Field(default_factory=list)
+    include_superseded: bool = False
+
+
+class AskResponse(BaseModel):
+    """The passages that answer a question, best first."""
+
+    question: str
+    answered: bool
+    passages: list[PassageOut]
+    confidence: float = 0.0
+    filters: AppliedFilters = Field(default_factory=AppliedFilters)
+
+
+class CouncilColumn(BaseModel):
+    """One council's answer in a comparison."""
+
+    council: str
+    answered: bool
+    passages: list[PassageOut]
+
+
+class CompareResponse(BaseModel):
+    """Councils, best-answering first."""
+
+    question: str
+    councils: list[CouncilColumn]
+
+
+class DocumentOut(BaseModel):
+    """A document's metadata."""
+
+    document_id: str
+    source: str
+    title: str | None
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    doc_type: str | None
+    url: str | None
+    supersedes: str | None
+    superseded_by: str | None
+    passages: int
+    ingested_at: str
+
+
+class PassageSpan(BaseModel):
+    """Where a passage sits in its document."""
+
+    passage_id: str
+    char_start: int
+    char_end: int
+    page: int | None
+
+
+class DocumentDetail(BaseModel):
+    """A document's metadata, full extracted text and passage offsets."""
+
+    document_id: str
+    source: str
+    title: str | None
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    doc_type: str | None
+    url: str | None
+    supersedes: str | None
+    superseded_by: str | None
+    ingested_at: str
+    text: str
+    page_starts: list[int] | None
+    passages: list[PassageSpan]
+
+
+class DocumentList(BaseModel):
+    """Documents in the index."""
+
+    documents: list[DocumentOut]
+
+
+class Health(BaseModel):
+    """Liveness and size."""
+
+    status: Literal["ok"]
+    documents: int
+    passages: int
+
+
+class IngestResult(BaseModel):
+    """What an upload did."""
+
+    status: Literal["added", "updated", "unchanged"]
+    document_id: str | None
+    source: str
+    passages: int
+
+
+class RemoveResult(BaseModel):
+    """What a deletion did."""
+
+    removed: str
+    source: str
+
+
+class ErrorOut(BaseModel):
+    """Every error response."""
+
+    detail: str

@@ -1,0 +1,152 @@
+"""Loader edge cases: encodings, binary bytes, broken and odd PDFs, HTML without a body."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from ingest.errors import IngestError
+from ingest.loaders import load_text
+from ingest.loaders_html import load_html
+from ingest.models import DocMeta
+from ingest.pipeline import IngestLimits, process_file
+
+WORDS = "The Committee noted the report on caseloads and agency staff. " * 3
+
+
+def _blank_pdf(pages: int = 1, password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    if password is not None:
+        writer.encrypt(user_password=password, owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "no text"),
+        ("blank.txt", b"  \n\t\n  ", "no text"),
+        ("binary.txt", bytes(range(256)) * 4, "is not text"),
+        ("nul.md", b"minutes\x00\x00\x01\x02", "is not text"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog", "PDF"),
+        ("notapdf.pdf", b"hello, I am text", "PDF"),
+        ("image-only.pdf", _blank_pdf(2), "no text layer"),
+        ("locked.pdf", _blank_pdf(1, password="secret"), "password"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "Word"),
+        ("nobody.html", b"<html><head><title>T</title></head></html>", "no text"),
+        ("emptybody.html", b"<html><body><script>var a=1;</script></body></html>", "no text"),
+        ("notes.rtf", b"{\\rtf1 hello}", "unsupported"),
+    ],
+)
+def test_bad_files_raise_ingest_error(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    path = _write(tmp_path, name, data)
+    with pytest.raises(IngestError) as info:
+        process_file(path, DocMeta())
+    assert reason in str(info.value)
+    assert info.value.source == name
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b"Caseloads fell to 18.\r\nAgency staff 12%.",
+            "Caseloads fell to 18.\nAgency staff 12%.",
+        ),
+        ("\ufeffCafé minutes".encode(), "Café minutes"),
+        ("Children’s services – update".encode("utf-16"), "Children’s services – update"),
+        ("Children’s services £5".encode("cp1252"), "Children’s services £5"),
+        (b"old\rmac", "old\nmac"),
+    ],
+)
+def test_text_decoding(data: bytes, expected: str) -> None:
+    assert load_text(data, "x.txt").text == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("one.txt", b"Minutes", 1),
+        ("one.md", b"# Minutes\n\nRESOLVED - That the report be noted.", 9),
+        ("utf16.txt", "Item 5 Ofsted visit".encode("utf-16"), 4),
+        ("latin.txt", "Re-referrals 24% caf\xe9".encode("latin-1"), 3),
+    ],
+)
+def test_small_documents_make_one_passage(
+    tmp_path: Path, name: str, data: bytes, words: int
+) -> None:
+    doc = process_file(_write(tmp_path, name, data), DocMeta())
+    assert len(doc.passages) == 1
+    assert len(doc.passages[0].text.split()) == words
+    assert doc.page_starts is None and doc.passages[0].page is None
+
+
+def test_file_size_limit(tmp_path: Path) -> None:
+    path = _write(tmp_path, "big.txt", WORDS.encode())
+    with pytest.raises(IngestError, match="limit"):
+        process_file(path, DocMeta(), IngestLimits(max_file_bytes=10))
+
+
+def test_pdf_page_limit(shared_dir: Path) -> None:
+    pdf = (
+        shared_dir
+        / "dev-set"
+        / "corpus"
+        / "ravensholt-cyp-scrutiny-2018-06-19-missing-exploitation-report.pdf"
+    )
+    with pytest.raises(IngestError, match="pages"):
+        process_file(pdf, DocMeta(), IngestLimits(max_pdf_pages=2))
+
+
+def test_pdf_encrypted_with_empty_password_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "open.pdf", _blank_pdf(1, password=""))
+    with pytest.raises(IngestError, match="no text layer"):  # decrypted, but it is blank
+        process_file(path, DocMeta())
+
+
+def test_html_falls_back_to_body_and_drops_furniture() -> None:
+    html = b"""<html><body>
+      <div class="cookie-banner"><p>We use cookies</p></div>
+      <header><a href="/">Home</a></header>
+      <nav><ul><li>Residents</li></ul></nav>
+      <h1>Cabinet</h1>
+      <p>The Cabinet <strong>approved</strong> the plan.</p>
+      <ul><li>one <em>point</em></li></ul>
+      <table><tr><td>A</td><td>1</td></tr></table>
+      <footer>Copyright</footer><script>alert(1)</script>
+    </body></html>"""
+    extracted = load_html(html, "page.html")
+    assert extracted.text == "Cabinet\n\nThe Cabinet approved the plan.\n\none point\n\nA | 1"
+    assert [b.kind for b in extracted.blocks or []] == [
+        "heading",
+        "paragraph",
+        "list_item",
+        "table_row",
+    ]
+    assert extracted.title_hint == "Cabinet"
+
+
+def test_html_inline_tags_do_not_glue_words() -> None:
+    extracted = load_html(b"<main><p>Agency<b>staff</b> rose to <i>23</i>%</p></main>", "a.html")
+    assert extracted.text == "Agency staff rose to 23 %"
+
+
+def test_content_hash_and_ids_are_stable(tmp_path: Path) -> None:
+    path = _write(tmp_path, "m.txt", WORDS.encode())
+    first, second = process_file(path, DocMeta()), process_file(path, DocMeta())
+    assert first.content_hash == second.content_hash
+    assert len(first.document_id) == 16
+    assert [p.passage_id for p in first.passages] == [p.passage_id for p in second.passages]

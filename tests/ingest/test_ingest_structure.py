@@ -1,0 +1,144 @@
+"""Structure inference and chunking on small hand-made texts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.chunker import chunk, passage_id_for
+from ingest.models import Block
+from ingest.structure import classify_line, find_blocks
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("19. OFSTED INSPECTION OF SERVICES FOR CHILDREN", ("heading", 1)),
+        ("Agenda Item 5", ("heading", 1)),
+        ("Item 33", ("heading", 1)),
+        ("1. Purpose of the report", ("heading", 2)),
+        ("3 Background", ("heading", 2)),
+        ("## Key findings", ("heading", 2)),
+        ("CHILDREN'S SERVICES SCRUTINY COMMITTEE", ("heading", 2)),
+        ("2.1 The service has made progress.", ("paragraph", 0)),
+        ("- Thresholds were not applied consistently.", ("list_item", 0)),
+        ("• 212 contacts were waiting", ("list_item", 0)),
+        ("\uf0b7 to agree a shared record", ("list_item", 0)),
+        ("(a) note the report", ("list_item", 0)),
+        ("b) agree the plan", ("list_item", 0)),
+        ("RESOLVED - That the report be noted.", ("resolution", 0)),
+        ("That the report be noted.", ("resolution", 0)),
+        ("2016/17 321 44 22 23 -1", ("table_row", 0)),
+        ("The Committee noted the report.", None),
+    ],
+)
+def test_classify_line(line: str, expected: tuple[str, int] | None) -> None:
+    assert classify_line(line) == expected
+
+
+MINUTES = """NORTHMOOR COUNTY COUNCIL
+
+17. APOLOGIES FOR ABSENCE
+
+Apologies were received from Councillor G Lumb.
+
+19. OFSTED INSPECTION
+
+The Director presented the report. Inspectors made 14 recommendations:
+
+- Thresholds were not understood.
+- 212 contacts were awaiting a decision.
+
+RESOLVED - That:
+
+(1) the report be noted; and
+(2) a further report be brought in September.
+"""
+
+
+def test_find_blocks_in_minutes() -> None:
+    blocks = find_blocks(MINUTES)
+    kinds = [(b.kind, b.level) for b in blocks]
+    assert kinds == [
+        ("heading", 2),
+        ("heading", 1),
+        ("paragraph", 0),
+        ("heading", 1),
+        ("paragraph", 0),
+        ("list_item", 0),
+        ("list_item", 0),
+        ("resolution", 0),
+    ]
+    assert MINUTES[blocks[-1].start : blocks[-1].end].endswith("brought in September.")
+
+
+PDF_TEXT = """1. Purpose of the report
+1.1 This report presents the strategy for the years 2019 to 2022 and it describes the duty of
+the Council to secure sufficient accommodation for the children that it looks after.
+1.2 Cabinet is asked to approve it.
+Residential care
+1.3 Most children who need residential care are placed with external providers at a high
+weekly cost."""
+
+
+def test_find_blocks_in_wrapped_pdf_text() -> None:
+    blocks = find_blocks(PDF_TEXT, wrapped=True)
+    texts = [PDF_TEXT[b.start : b.end] for b in blocks]
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph", "heading", "paragraph"]
+    assert texts[1].endswith("looks after.")
+    assert texts[3] == "Residential care"
+
+
+def test_chunker_never_crosses_headings_and_keeps_heading_first() -> None:
+    text = "1. Purpose\n\n" + "Alpha beta gamma. " * 30 + "\n\n2. Background\n\nShort one."
+    blocks = find_blocks(text)
+    passages = chunk(text, blocks, "doc", min_words=60, max_words=40)
+    assert passages[0].text.startswith("1. Purpose")
+    assert passages[-1].text == "2. Background\n\nShort one."
+    assert passages[-1].heading_path == ("2. Background",)
+    assert all(len(p.text.split()) <= 40 for p in passages)
+    assert all(p.heading_path == ("1. Purpose",) for p in passages[:-1])
+
+
+def test_chunker_splits_at_sentences() -> None:
+    text = " ".join(f"Sentence number {i} has six words." for i in range(40))
+    passages = chunk(text, [Block("paragraph", 0, len(text))], "doc", min_words=20, max_words=50)
+    assert len(passages) > 1
+    assert all(p.text.endswith(".") for p in passages)
+    assert all(len(p.text.split()) <= 50 for p in passages)
+
+
+def test_chunker_merges_tiny_blocks_in_a_section() -> None:
+    text = "\n\n".join(f"Point {i} is short." for i in range(10))
+    blocks = find_blocks(text)
+    passages = chunk(text, blocks, "doc", min_words=10, max_words=100)
+    assert len(passages) == 1
+
+
+def test_passage_id_is_sha256_prefix() -> None:
+    assert passage_id_for("d", 0, 3, "abc") == passage_id_for("d", 0, 3, "abc")
+    assert passage_id_for("d", 0, 3, "abc") != passage_id_for("e", 0, 3, "abc")
+    assert len(passage_id_for("d", 0, 3, "abc")) == 20
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["", "1. Purpose", "RESOLVED - That:", "- a bullet point", "(a) item"]),
+            st.text(alphabet="abc XYZ.\n\t-•", max_size=200),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_chunks_are_exact_slices(lines: list[str], wrapped: bool) -> None:
+    text = "\n".join(lines)
+    passages = chunk(text, find_blocks(text, wrapped=wrapped), "doc", min_words=5, max_words=12)
+    end = 0
+    for p in passages:
+        assert text[p.char_start : p.char_end] == p.text == p.text.strip()
+        assert p.text and p.char_start >= end
+        assert len(p.text.split()) <= 12 + 3  # a heading may sit on a sentence piece
+        end = p.char_end
