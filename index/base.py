@@ -22,7 +22,9 @@ class Query:
 class SearchIndex(Protocol):
     """Search returns ``(passage rowid, score)`` pairs, best first, at most ``k``."""
 
-    def search(self, query: Query, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, query: Query, k: int, filters: Filters | None = None
+    ) -> list[tuple[int, float]]:
         """The ``k`` best passages passing ``filters``."""
         ...
 

@@ -53,13 +53,15 @@ class DenseIndex:
     def remove(self, ids: np.ndarray) -> None:
         """Remove vectors by id (unknown ids are ignored)."""
         if len(ids):
-            self.index.remove_ids(ids.astype(np.int64))
+            self.index.remove_ids(ids.astype(np.int64))  # type: ignore[arg-type]
 
     def count(self) -> int:
         """How many vectors the index holds."""
         return int(self.index.ntotal)
 
-    def search(self, query: Query, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, query: Query, k: int, filters: Filters | None = None
+    ) -> list[tuple[int, float]]:
         """Nearest passages by cosine similarity among those passing ``filters``."""
         if query.vector is None or self.count() == 0 or k <= 0:
             return []
@@ -69,7 +71,8 @@ class DenseIndex:
             if len(allowed) == 0:
                 return []
             if len(allowed) < self.count():
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+                selector = faiss.IDSelectorBatch(allowed)
+                params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
             k = min(k, len(allowed))
         k = min(k, self.count())
         vector = np.ascontiguousarray(query.vector.reshape(1, -1), dtype=np.float32)

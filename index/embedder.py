@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -54,7 +55,7 @@ class SentenceTransformerEmbedder:
             raise ModelUnavailableError(f"could not load the model at {path}: {exc}") from exc
         self.name = path.name if path.name != "model" else path.parent.name
         self.dim = int(self._model.get_embedding_dimension() or 0)
-        self.max_tokens = int(self._model.max_seq_length)
+        self.max_tokens = int(self._model.max_seq_length or 0)
         self.batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -96,7 +97,7 @@ class HashingEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = _WORD.findall(text.lower())
-            features = words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+            features = words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
             for feature in features:
                 col, sign = self._bucket(feature)
                 out[row, col] += sign

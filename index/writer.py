@@ -364,4 +364,3 @@ class IndexWriter:
         record = self.store.get_document(document_id)  # raises DocumentNotFoundError
         self._commit([], remove=[document_id])
         return record.source
-

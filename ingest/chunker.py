@@ -70,8 +70,31 @@ def _units(text: str, block: Block, max_words: int, force: bool = False) -> list
     return units
 
 
+_OPEN_END = re.compile(r"[a-z,]$")
+_CONTINUES = re.compile(r"^[a-z0-9(£]")
+
+
+def _glue_broken_sentences(text: str, units: list[Span], max_words: int) -> list[Span]:
+    """Join a unit that stops mid-sentence (e.g. at a PDF page break) to the unit that
+    continues it, so a sentence is never cut between two passages."""
+    out: list[Span] = []
+    for start, end in units:
+        if out:
+            prev = text[out[-1][0] : out[-1][1]].rstrip()
+            if (
+                _OPEN_END.search(prev)
+                and _CONTINUES.match(text[start:end].lstrip())
+                and _words(text[out[-1][0] : end]) <= max_words + max_words // 2
+            ):
+                out[-1] = (out[-1][0], end)
+                continue
+        out.append((start, end))
+    return out
+
+
 def _pack(text: str, units: list[Span], min_words: int, max_words: int) -> list[Span]:
     """Greedily pack units of one section into balanced spans, then merge tiny leftovers."""
+    units = _glue_broken_sentences(text, units, max_words)
     counts = [_words(text[s:e]) for s, e in units]
     total = sum(counts)
     target = total / max(1, math.ceil(total / max_words))
@@ -110,8 +133,8 @@ def chunk(
     text: str,
     blocks: list[Block],
     document_id: str,
-    min_words: int = 60,
-    max_words: int = 170,
+    min_words: int = 40,
+    max_words: int = 120,
     page_at: Callable[[int], int | None] | None = None,
 ) -> list[Passage]:
     """Turn ordered, non-overlapping ``blocks`` of ``text`` into passages (see module doc)."""

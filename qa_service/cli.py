@@ -115,9 +115,7 @@ def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> Non
 @click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--doc-type", default=None, help="e.g. minutes, report.")
-@click.option(
-    "--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance"
-)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's response body.")
 @index_option
 def ask(
@@ -246,9 +244,7 @@ def list_(as_json: bool, index_dir: Path | None) -> None:
         click.echo(json.dumps([d.model_dump() for d in docs], indent=2))
         return
     for d in docs:
-        facts = " · ".join(
-            x for x in (d.council, d.committee, d.meeting_date, d.doc_type) if x
-        )
+        facts = " · ".join(x for x in (d.council, d.committee, d.meeting_date, d.doc_type) if x)
         note = f" (superseded by {d.superseded_by})" if d.superseded_by else ""
         click.echo(f"{d.document_id}  {d.source}  [{d.passages} passages]{note}")
         click.echo(f"    {facts or 'no metadata'}")

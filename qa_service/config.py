@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(default=1.0, ge=0)
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false.
-    answer_threshold: float = Field(default=0.45)
+    answer_threshold: float = Field(default=0.48)
 
     # Limits
     max_question_chars: int = 2000

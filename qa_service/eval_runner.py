@@ -57,7 +57,9 @@ def run_question(engine: Engine, q: Question) -> QuestionResult:
     if q.type == "compare":
         columns = engine.compare(q.question, None, PER_COUNCIL, filters)
         compare = {c.council: [_retrieved(h) for h in c.answer.hits] for c in columns}
-    return QuestionResult(q, [_retrieved(h) for h in answer.hits], answer.answered, latency, compare)
+    return QuestionResult(
+        q, [_retrieved(h) for h in answer.hits], answer.answered, latency, compare
+    )
 
 
 def evaluate(engine: Engine, questions_path: Path) -> tuple[str, dict[str, Any]]:
@@ -65,8 +67,6 @@ def evaluate(engine: Engine, questions_path: Path) -> tuple[str, dict[str, Any]]
     questions = load_questions(questions_path)
     engine.ask("warm up the model", 1)
     results = [run_question(engine, q) for q in questions]
-    council_of_file = {
-        d.source: d.meta.council or "" for d in engine.store.list_documents()
-    }
+    council_of_file = {d.source: d.meta.council or "" for d in engine.store.list_documents()}
     report = score(results, council_of_file)
     return format_report(report), report_to_dict(report)

@@ -194,7 +194,9 @@ class Engine:
         if not hits or query.vector is None:
             return
         spans = [split_sentences(h.passage.text) for h in hits]
-        texts = [h.passage.text[s.start : s.end] for h, ss in zip(hits, spans, strict=True) for s in ss]
+        texts = [
+            h.passage.text[s.start : s.end] for h, ss in zip(hits, spans, strict=True) for s in ss
+        ]
         if not texts:
             return
         vectors = self.embedder.encode(texts)

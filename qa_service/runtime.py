@@ -18,7 +18,9 @@ def make_embedder(settings: Settings) -> Embedder:
 
 def limits(settings: Settings) -> IngestLimits:
     """Ingest limits from settings."""
-    return IngestLimits(max_file_bytes=settings.max_upload_bytes, max_pdf_pages=settings.max_pdf_pages)
+    return IngestLimits(
+        max_file_bytes=settings.max_upload_bytes, max_pdf_pages=settings.max_pdf_pages
+    )
 
 
 def index_exists(settings: Settings) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
 
@@ -136,7 +136,9 @@ def upload_document(
         stored.unlink(missing_ok=True)
         raise IngestError(original, summary.failed[0][1])
     engine.refresh()
-    status_word = "added" if summary.added else "updated" if summary.updated else "unchanged"
+    status_word: Literal["added", "updated", "unchanged"] = (
+        "added" if summary.added else "updated" if summary.updated else "unchanged"
+    )
     documents = engine.store.list_documents(Filters(include_superseded=True))
     found = next((d for d in documents if d.path == str(stored.resolve())), None)
     return IngestResult(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from pydantic import ValidationError
 
 from qa_service.api.deps import EngineDep
 from qa_service.presenters import ask_response, to_filters
-from qa_service.schemas import AskRequest, FiltersIn, PassageOut
+from qa_service.schemas import AskRequest, PassageOut
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -53,17 +52,19 @@ def form(
     councils = [c for c in (council or []) if c]
     if q.strip():
         try:
-            body = AskRequest(
-                question=q,
-                top_k=max(1, min(top_k, 50)),
-                sort=sort if sort in {"relevance", "newest", "oldest"} else "relevance",
-                filters=FiltersIn(
-                    council=councils or None,
-                    committee=committee or None,
-                    doc_type=doc_type or None,
-                    date_from=date.fromisoformat(date_from) if date_from else None,
-                    date_to=date.fromisoformat(date_to) if date_to else None,
-                ),
+            body = AskRequest.model_validate(
+                {
+                    "question": q,
+                    "top_k": max(1, min(top_k, 50)),
+                    "sort": sort if sort in {"relevance", "newest", "oldest"} else "relevance",
+                    "filters": {
+                        "council": councils or None,
+                        "committee": committee or None,
+                        "doc_type": doc_type or None,
+                        "date_from": date_from or None,
+                        "date_to": date_to or None,
+                    },
+                }
             )
             response = ask_response(
                 engine.ask(body.question, body.top_k, to_filters(body.filters), body.sort)

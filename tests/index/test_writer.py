@@ -1,0 +1,167 @@
+"""The writer: incremental ingest, replacement, removal, crash safety."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedder import HashingEmbedder
+from index.store import Filters, Store
+from index.writer import IndexWriter
+from ingest.errors import DocumentNotFoundError, IndexCorruptError
+from qa_service.retriever import Engine
+
+
+def _results(index_dir: Path, question: str) -> list[tuple[str, float]]:
+    engine = Engine(index_dir, HashingEmbedder())
+    try:
+        return [(h.passage.passage_id, h.score) for h in engine.ask(question, 10).hits]
+    finally:
+        engine.close()
+
+
+def test_reingest_unchanged_folder_changes_nothing(small_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        first = writer.ingest([small_corpus])
+    before = _results(index_dir, "agency social workers caseloads")
+    with writer.open():
+        second = writer.ingest([small_corpus])
+    assert len(first.added) == 5 and not first.failed
+    assert second.unchanged == first.added and not second.added and not second.updated
+    assert second.passages_added == 0 and second.embedded == 0
+    assert _results(index_dir, "agency social workers caseloads") == before
+
+
+def test_changed_file_replaces_its_passages(small_corpus: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(small_corpus, folder)
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([folder])
+    txt = folder / "northmoor-cyp-scrutiny-2015-06-23-minutes.txt"
+    txt.write_text(
+        txt.read_text(encoding="utf-8") + "\n\n22. ZEBRA CROSSINGS\n\nThe xylophone motion.\n",
+        encoding="utf-8",
+    )
+    with writer.open():
+        summary = writer.ingest([folder])
+        assert summary.updated == [txt.name]
+        # only the new passage went through the model; the rest came from the cache
+        assert 0 < summary.embedded < summary.passages_added
+        store = writer.store
+        ids, _vectors = store.all_embeddings()
+        assert writer.dense.count() == len(ids) == store.stats().passages
+    hits = _results(index_dir, "xylophone zebra crossings")
+    assert hits, "the new text is searchable"
+    store = Store.open(index_dir)
+    docs = [d for d in store.list_documents() if d.source == txt.name]
+    assert len(docs) == 1
+
+
+def test_remove_deletes_document_and_vectors(small_index: Path) -> None:
+    writer = IndexWriter(small_index, HashingEmbedder())
+    with writer.open():
+        doc = writer.store.list_documents()[0]
+        before = writer.dense.count()
+        assert writer.remove(doc.document_id) == doc.source
+        assert writer.dense.count() == before - doc.passages
+        with pytest.raises(DocumentNotFoundError):
+            writer.remove(doc.document_id)
+    engine = Engine(small_index, HashingEmbedder())
+    assert engine.dense.count() == before - doc.passages
+    assert all(
+        h.passage.document.document_id != doc.document_id for h in engine.ask("inspection", 20).hits
+    )
+
+
+def test_failed_commit_leaves_previous_index_usable(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([small_corpus / "northmoor-cyp-scrutiny-2015-06-23-minutes.txt"])
+    before = _results(index_dir, "contacts awaiting a MASH decision")
+
+    def boom(self: object, path: Path) -> None:
+        raise KeyboardInterrupt  # as if Ctrl-C arrived while the FAISS file was written
+
+    monkeypatch.setattr("index.dense.DenseIndex.save", boom)
+    with pytest.raises(KeyboardInterrupt), writer.open():
+        writer.ingest([small_corpus])
+    monkeypatch.undo()
+    assert _results(index_dir, "contacts awaiting a MASH decision") == before
+    assert Store.open(index_dir).stats().documents == 1
+    with writer.open():  # a re-run completes the work
+        summary = writer.ingest([small_corpus])
+    assert len(summary.added) == 4 and summary.unchanged
+
+
+def test_index_refuses_another_model(small_index: Path) -> None:
+    with pytest.raises(IndexCorruptError), IndexWriter(small_index, HashingEmbedder(dim=32)).open():
+        pass
+
+
+def test_bad_file_is_reported_and_skipped(tmp_path: Path, small_corpus: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (folder / "empty.txt").write_bytes(b"")
+    shutil.copy(small_corpus / "northmoor-cyp-scrutiny-2015-06-23-minutes.txt", folder)
+    writer = IndexWriter(tmp_path / "idx", HashingEmbedder())
+    with writer.open():
+        summary = writer.ingest([folder])
+    assert {name for name, _ in summary.failed} == {"broken.pdf", "empty.txt"}
+    assert summary.added == ["northmoor-cyp-scrutiny-2015-06-23-minutes.txt"]
+
+
+def test_filters_apply_before_the_top_k_cut(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    rows = ["file,council,committee,meeting_date,title,doc_type,source_url,supersedes"]
+    for i in range(12):
+        council = "Big Council" if i < 11 else "Small Council"
+        name = f"doc{i:02d}.txt"
+        (folder / name).write_text(
+            f"Item {i}\n\nFoster carer recruitment campaign number {i} was discussed.\n",
+            encoding="utf-8",
+        )
+        rows.append(f"{name},{council},Board,2020-01-{i + 1:02d},,minutes,,")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([folder])
+    engine = Engine(index_dir, HashingEmbedder())
+    hits = engine.ask("foster carer recruitment", 5, Filters(council=("small council",))).hits
+    assert [h.passage.document.source for h in hits] == ["doc11.txt"]
+    dated = engine.ask(
+        "foster carer recruitment", 3, Filters(date_from="2020-01-03", date_to="2020-01-06")
+    ).hits
+    assert len(dated) == 3
+    assert all(
+        "2020-01-03" <= (h.passage.document.meta.meeting_date or "") <= "2020-01-06" for h in dated
+    )
+    newest = engine.ask("foster carer recruitment", 3, sort="newest").hits
+    dates = [h.passage.document.meta.meeting_date for h in newest]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_superseded_document_answers_only_when_nothing_else_can(small_index: Path) -> None:
+    engine = Engine(small_index, HashingEmbedder())
+    old = "quarrington-cyp-scrutiny-2023-03-07-performance-report.pdf"
+    hits = engine.ask("re-referrals agency staff assessments", 20).hits
+    assert hits and all(h.passage.document.source != old for h in hits)
+    only_old = next(d for d in engine.store.list_documents() if d.source == old)
+    assert only_old.superseded_by is not None
+    answer = engine.ask("re-referrals", 3, Filters(document_ids=(only_old.document_id,)))
+    assert answer.hits and answer.filters.include_superseded
+    with_old = engine.ask("re-referrals", 50, Filters(include_superseded=True)).hits
+    assert any(h.passage.document.source == old for h in with_old)
+    assert np.isfinite([h.score for h in hits]).all()

@@ -1,0 +1,142 @@
+"""HTTP API round trips with the fake embedder."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from index.embedder import HashingEmbedder
+from qa_service.api.main import create_app
+from qa_service.config import Settings
+
+
+@pytest.fixture
+def client(small_index: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(index=small_index, admin_token="s3cret"), HashingEmbedder())
+    with TestClient(app) as c:
+        yield c
+
+
+def test_ask_returns_cited_verifiable_passages(client: TestClient) -> None:
+    r = client.post("/api/ask", json={"question": "contacts awaiting a MASH decision", "top_k": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["question"] == "contacts awaiting a MASH decision"
+    assert isinstance(body["answered"], bool)
+    assert 1 <= len(body["passages"]) <= 3
+    scores = [p["score"] for p in body["passages"]]
+    assert scores == sorted(scores, reverse=True)
+    for rank, p in enumerate(body["passages"], start=1):
+        assert p["rank"] == rank
+        c = p["citation"]
+        doc = client.get(f"/api/documents/{c['document_id']}").json()
+        assert doc["text"][c["char_start"] : c["char_end"]] == p["text"]
+        for h in p["highlights"]:
+            assert 0 <= h["start"] < h["end"] <= len(p["text"])
+        assert c["source"].endswith((".txt", ".html", ".pdf"))
+        if c["source"].endswith(".pdf"):
+            assert c["page"] >= 1
+        else:
+            assert c["page"] is None
+    assert body["passages"][0]["citation"]["council"] == "Northmoor County Council"
+
+
+def test_filters_council_string_or_list_and_dates(client: TestClient) -> None:
+    for council in ("Ravensholt City Council", ["Ravensholt City Council"]):
+        r = client.post(
+            "/api/ask",
+            json={"question": "inspection", "top_k": 5, "filters": {"council": council}},
+        )
+        assert r.status_code == 200
+        cites = [p["citation"]["council"] for p in r.json()["passages"]]
+        assert cites and set(cites) == {"Ravensholt City Council"}
+    r = client.post(
+        "/api/ask",
+        json={"question": "inspection", "filters": {"date_from": "2019-01-01"}, "sort": "oldest"},
+    )
+    dates = [p["citation"]["meeting_date"] for p in r.json()["passages"]]
+    assert dates == sorted(dates) and all(d >= "2019-01-01" for d in dates)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"question": ""},
+        {"question": "   "},
+        {"question": "x" * 2000},
+        {"question": "ok", "top_k": 0},
+        {"question": "ok", "top_k": 51},
+        {"question": "ok", "filters": {"date_from": "2020-13-45"}},
+        {"question": "ok", "filters": {"date_from": "2021-01-01", "date_to": "2020-01-01"}},
+        {"question": "ok", "sort": "sideways"},
+        {"top_k": 3},
+    ],
+)
+def test_bad_requests_get_422_with_a_message(client: TestClient, body: dict) -> None:
+    r = client.post("/api/ask", json=body)
+    assert r.status_code == 422
+    assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+
+
+def test_compare_gives_one_column_per_council(client: TestClient) -> None:
+    r = client.post("/api/compare", json={"question": "agency social workers", "per_council": 2})
+    assert r.status_code == 200
+    columns = r.json()["councils"]
+    assert {c["council"] for c in columns} == {
+        "Northmoor County Council",
+        "Ravensholt City Council",
+        "Quarrington Metropolitan Borough Council",
+    }
+    for column in columns:
+        assert 1 <= len(column["passages"]) <= 2
+        assert {p["citation"]["council"] for p in column["passages"]} == {column["council"]}
+    r = client.post("/api/compare", json={"question": "x", "filters": {"council": "A"}})
+    assert r.status_code == 422
+
+
+def test_documents_health_and_missing_document(client: TestClient) -> None:
+    docs = client.get("/api/documents").json()["documents"]
+    assert len(docs) == 5
+    assert client.get("/health").json() == {
+        "status": "ok",
+        "documents": 5,
+        "passages": sum(d["passages"] for d in docs),
+    }
+    only = client.get("/api/documents", params={"council": "Ravensholt City Council"}).json()
+    assert {d["council"] for d in only["documents"]} == {"Ravensholt City Council"}
+    assert client.get("/api/documents/nope").status_code == 404
+    assert client.get("/").status_code == 200
+    page = client.get("/", params={"q": "MASH decision"}).text
+    assert "<mark>" in page and "Northmoor County Council" in page
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_writes_need_the_token(client: TestClient) -> None:
+    doc_id = client.get("/api/documents").json()["documents"][0]["document_id"]
+    assert client.delete(f"/api/documents/{doc_id}").status_code == 401
+    bad = {"Authorization": "Bearer wrong"}
+    assert client.delete(f"/api/documents/{doc_id}", headers=bad).status_code == 401
+    good = {"Authorization": "Bearer s3cret"}
+    files = {"file": ("../../evil name.txt", io.BytesIO(b"Item 1\n\nThe quokka policy."))}
+    r = client.post("/api/documents", files=files, data={"council": "Test"}, headers=good)
+    assert r.status_code == 201, r.text
+    assert r.json()["source"] == "evil name.txt"
+    hit = client.post("/api/ask", json={"question": "quokka policy"}).json()["passages"][0]
+    assert hit["citation"]["council"] == "Test"
+    new_id = r.json()["document_id"]
+    assert client.delete(f"/api/documents/{new_id}", headers=good).status_code == 200
+    assert client.get(f"/api/documents/{new_id}").status_code == 404
+    r = client.post("/api/documents", files={"file": ("x.exe", io.BytesIO(b"MZ"))}, headers=good)
+    assert r.status_code == 415
+
+
+def test_writes_refused_without_a_configured_token(small_index: Path) -> None:
+    app = create_app(Settings(index=small_index), HashingEmbedder())
+    with TestClient(app) as c:
+        doc_id = c.get("/api/documents").json()["documents"][0]["document_id"]
+        r = c.delete(f"/api/documents/{doc_id}", headers={"Authorization": "Bearer "})
+        assert r.status_code == 403

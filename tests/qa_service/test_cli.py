@@ -1,0 +1,86 @@
+"""The cqa command line, with the fake embedder in place of the model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index.embedder import HashingEmbedder
+from qa_service.cli import main
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings: HashingEmbedder())
+
+
+def test_ingest_ask_list_stats_remove(tmp_path: Path, small_corpus: Path) -> None:
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx])
+    assert r.exit_code == 0, r.output
+    assert "5 added" in r.output and "0 failed" in r.output
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx])
+    assert "5 unchanged" in r.output
+    r = runner.invoke(
+        main, ["ask", "MASH decision contacts", "--json", "--top-k", "2", "--index", idx]
+    )
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.output)
+    assert set(body) >= {"question", "answered", "passages"} and len(body["passages"]) == 2
+    r = runner.invoke(
+        main, ["ask", "inspection", "--council", "Ravensholt City Council", "--index", idx]
+    )
+    assert r.exit_code == 0 and "Ravensholt City Council" in r.output
+    r = runner.invoke(main, ["list", "--json", "--index", idx])
+    docs = json.loads(r.output)
+    assert len(docs) == 5
+    r = runner.invoke(main, ["stats", "--index", idx])
+    assert "documents:  5" in r.output
+    r = runner.invoke(main, ["remove", docs[0]["document_id"], "--index", idx])
+    assert r.exit_code == 0 and "removed" in r.output
+    r = runner.invoke(main, ["remove", "no-such-id", "--index", idx])
+    assert r.exit_code == 1 and "no document" in r.output
+
+
+def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(main, ["ask", "anything", "--index", str(tmp_path / "none")])
+    assert r.exit_code == 1
+    assert "no index at" in r.output and "Traceback" not in r.output
+    r = runner.invoke(main, ["ingest", str(tmp_path / "missing"), "--index", str(tmp_path / "i")])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    r = runner.invoke(main, ["ask", "x", "--date-from", "2020-99-01"])
+    assert r.exit_code == 2
+
+
+def test_eval_prints_the_figures(tmp_path: Path, small_corpus: Path) -> None:
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    runner.invoke(main, ["ingest", str(small_corpus), "--index", idx])
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps(
+            {
+                "id": "q1",
+                "question": "how many contacts were awaiting a MASH decision",
+                "type": "factoid",
+                "answer": "212",
+                "gold": [
+                    {
+                        "file": "northmoor-cyp-scrutiny-2015-06-23-minutes.txt",
+                        "evidence": "212 contacts were awaiting a MASH decision",
+                    }
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(main, ["eval", str(questions), "--json", "--index", idx])
+    assert r.exit_code == 0, r.output
+    figures = json.loads(r.output)
+    assert figures["overall"]["recall_at_5"] == 1.0
