@@ -158,8 +158,8 @@ class CompareResponse(BaseModel):
     councils: list[CouncilColumn]
 
 
-class DocumentOut(BaseModel):
-    """A document's metadata."""
+class DocumentBase(BaseModel):
+    """A document's metadata (the citation fields)."""
 
     document_id: str
     source: str
@@ -171,8 +171,13 @@ class DocumentOut(BaseModel):
     url: str | None
     supersedes: str | None
     superseded_by: str | None
-    passages: int
     ingested_at: str
+
+
+class DocumentOut(DocumentBase):
+    """A document's metadata and how many passages it has."""
+
+    passages: int
 
 
 class PassageSpan(BaseModel):
@@ -184,20 +189,9 @@ class PassageSpan(BaseModel):
     page: int | None
 
 
-class DocumentDetail(BaseModel):
+class DocumentDetail(DocumentBase):
     """A document's metadata, full extracted text and passage offsets."""
 
-    document_id: str
-    source: str
-    title: str | None
-    council: str | None
-    committee: str | None
-    meeting_date: str | None
-    doc_type: str | None
-    url: str | None
-    supersedes: str | None
-    superseded_by: str | None
-    ingested_at: str
     text: str
     page_starts: list[int] | None
     passages: list[PassageSpan]
