@@ -20,6 +20,9 @@ _BOUNDARY = re.compile(
 )
 
 
+_BULLETS = " \t\n\r\xa0·•\uf0b7*-–"
+
+
 @dataclass(frozen=True)
 class Span:
     """A [start, end) range of characters in a text."""
@@ -42,7 +45,8 @@ def split_sentences(text: str) -> list[Span]:
     out: list[Span] = []
     for span in spans:
         segment = text[span.start : span.end]
-        left = len(segment) - len(segment.lstrip())
+        # a list bullet is not part of the sentence a reader should see highlighted
+        left = len(segment) - len(segment.lstrip(_BULLETS))
         right = len(segment.rstrip())
         if right > left:
             out.append(Span(span.start + left, span.start + right))

@@ -13,6 +13,8 @@ from qa_service.highlight import Span, best_sentences, split_sentences
         ("Cllr. Smith spoke. Then Mr. Jones.", ["Cllr. Smith spoke.", "Then Mr. Jones."]),
         ("Rate was 24.1% in Q3. It fell.", ["Rate was 24.1% in Q3.", "It fell."]),
         ("Heading\n\nBody text here", ["Heading", "Body text here"]),
+        ("·\xa0\xa0 The visit had highlighted it.", ["The visit had highlighted it."]),
+        ("- First item\n- Second item", ["First item", "Second item"]),
         ("", []),
         ("   ", []),
     ],
