@@ -116,6 +116,12 @@ def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> Non
 @click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--doc-type", default=None, help="e.g. minutes, report.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option(
+    "--infer/--no-infer",
+    default=True,
+    show_default=True,
+    help="Read a council or year named in the question as a filter.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the API's response body.")
 @index_option
 def ask(
@@ -127,6 +133,7 @@ def ask(
     date_to: datetime | None,
     doc_type: str | None,
     sort: str,
+    infer: bool,
     as_json: bool,
     index_dir: Path | None,
 ) -> None:
@@ -138,6 +145,7 @@ def ask(
         question=question,
         top_k=top_k,
         sort=sort,  # type: ignore[arg-type]
+        infer_filters=infer,
         filters=FiltersIn(
             council=list(council) or None,
             committee=committee,  # type: ignore[arg-type]
@@ -148,7 +156,13 @@ def ask(
     )
     engine = _engine(_settings(index_dir))
     response = ask_response(
-        engine.ask(body.question, body.top_k, to_filters(body.filters), body.sort)
+        engine.ask(
+            body.question,
+            body.top_k,
+            to_filters(body.filters),
+            body.sort,
+            infer_filters=body.infer_filters,
+        )
     )
     if as_json:
         click.echo(response.model_dump_json(indent=2))

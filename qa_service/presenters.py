@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.store import DocumentRecord, Filters
 from qa_service.retriever import Answer, CouncilAnswer, Hit
 from qa_service.schemas import (
+    AlsoAt,
     AppliedFilters,
     AskResponse,
     Citation,
@@ -13,6 +14,7 @@ from qa_service.schemas import (
     DocumentOut,
     FiltersIn,
     Highlight,
+    InferredFilters,
     PassageOut,
 )
 
@@ -56,6 +58,17 @@ def passage_out(hit: Hit, rank: int) -> PassageOut:
             char_end=p.char_end,
             heading=list(p.heading_path),
             superseded_by=doc.superseded_by,
+            also_at=[
+                AlsoAt(
+                    document_id=o.document.document_id,
+                    source=o.document.source,
+                    title=o.document.meta.title,
+                    committee=o.document.meta.committee,
+                    meeting_date=o.document.meta.meeting_date,
+                    page=o.page,
+                )
+                for o in hit.also_at
+            ],
         ),
         confidence=round(hit.confidence, 4),
     )
@@ -81,6 +94,13 @@ def ask_response(answer: Answer) -> AskResponse:
         passages=[passage_out(h, i) for i, h in enumerate(answer.hits, start=1)],
         confidence=round(answer.confidence, 4),
         filters=applied(answer.filters),
+        inferred_filters=InferredFilters(
+            council=list(answer.inferred.council),
+            date_from=answer.inferred.date_from,
+            date_to=answer.inferred.date_to,
+            phrases=answer.inferred_phrases,
+        ),
+        expansions=answer.expansions,
     )
 
 

@@ -37,6 +37,8 @@ class Hit:
     dense: float  # cosine similarity of the question to the passage
     sentence: float = 0.0  # cosine similarity of the question to the best sentence
     highlights: list[Span] = field(default_factory=list)
+    # near-identical passages of the same paper at other meetings, folded into this hit
+    also_at: list[PassageRecord] = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
@@ -53,6 +55,9 @@ class Answer:
     hits: list[Hit]
     filters: Filters
     confidence: float = 0.0
+    inferred: Filters = field(default_factory=Filters)  # read from the question's words
+    inferred_phrases: list[str] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)  # "LAC = looked after children"
 
 
 @dataclass
@@ -105,8 +110,13 @@ class Engine:
         filters: Filters | None = None,
         sort: Sort = "relevance",
         query: Query | None = None,
+        infer_filters: bool = True,
     ) -> Answer:
-        """The ``top_k`` passages that best answer ``question`` among those passing filters."""
+        """The ``top_k`` passages that best answer ``question`` among those passing filters.
+
+        With ``infer_filters``, a council or year that the question names becomes a filter
+        where the given filters leave that field open.
+        """
         question = question.strip()
         if not question:
             raise InvalidQueryError("the question is empty")

@@ -68,6 +68,11 @@ class AskRequest(BaseModel):
     top_k: int = Field(default=5, ge=1, le=50)
     filters: FiltersIn | None = None
     sort: Literal["relevance", "newest", "oldest"] = "relevance"
+    infer_filters: bool = Field(
+        default=True,
+        description="read a council or a year that the question names as a filter "
+        "(shown in inferred_filters); false asks the question as typed",
+    )
 
     _q = field_validator("question")(_question_not_blank)
 
@@ -92,6 +97,17 @@ class Highlight(BaseModel):
     end: int
 
 
+class AlsoAt(BaseModel):
+    """Another copy of the same paper, considered at another meeting."""
+
+    document_id: str
+    source: str
+    title: str | None
+    committee: str | None
+    meeting_date: str | None
+    page: int | None
+
+
 class Citation(BaseModel):
     """Where a passage comes from; ``text[char_start:char_end]`` of the document is it."""
 
@@ -108,6 +124,10 @@ class Citation(BaseModel):
     char_end: int
     heading: list[str] = Field(default_factory=list, description="the headings above it")
     superseded_by: str | None = Field(default=None, description="id of the revised version")
+    also_at: list[AlsoAt] = Field(
+        default_factory=list,
+        description="near-identical passages of the same paper at other meetings, folded into this",
+    )
 
 
 class PassageOut(BaseModel):
@@ -133,6 +153,15 @@ class AppliedFilters(BaseModel):
     include_superseded: bool = False
 
 
+class InferredFilters(BaseModel):
+    """Filters read from the question's own words (already included in ``filters``)."""
+
+    council: list[str] = Field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    phrases: list[str] = Field(default_factory=list, description="the words they were read from")
+
+
 class AskResponse(BaseModel):
     """The passages that answer a question, best first."""
 
@@ -141,6 +170,10 @@ class AskResponse(BaseModel):
     passages: list[PassageOut]
     confidence: float = 0.0
     filters: AppliedFilters = Field(default_factory=AppliedFilters)
+    inferred_filters: InferredFilters = Field(default_factory=InferredFilters)
+    expansions: list[str] = Field(
+        default_factory=list, description="abbreviations in the question and what they were read as"
+    )
 
 
 class CouncilColumn(BaseModel):

@@ -14,7 +14,13 @@ router = APIRouter(prefix="/api", tags=["questions"])
 @router.post("/ask", response_model=AskResponse)
 def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
     """Answer a question with cited passages, best first."""
-    answer = engine.ask(body.question, body.top_k, to_filters(body.filters), body.sort)
+    answer = engine.ask(
+        body.question,
+        body.top_k,
+        to_filters(body.filters),
+        body.sort,
+        infer_filters=body.infer_filters,
+    )
     return ask_response(answer)
 
 
