@@ -57,6 +57,11 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length or 0)
         self.batch_size = batch_size
+        # Whole words of the tokenizer's vocabulary: a word it knows is not a typo.
+        vocab: dict[str, int] = getattr(self._model.tokenizer, "get_vocab", dict)()
+        self.known_words = frozenset(
+            w for w in vocab if w.isalpha() and w.islower() and not w.startswith("##")
+        )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` in batches; the rows are normalised for inner-product search."""
@@ -70,6 +75,11 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def known_words(embedder: Embedder) -> frozenset[str]:
+    """Whole words the model's vocabulary holds (none for a model that does not say)."""
+    return frozenset(getattr(embedder, "known_words", ()))
 
 
 _WORD = re.compile(r"[a-z0-9]+")

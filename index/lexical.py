@@ -153,6 +153,11 @@ _TOKEN = re.compile(r"[\w£%]+", re.UNICODE)
 WEIGHTS = (2.0, 1.0, 0.5)
 
 
+def words(text: str) -> list[str]:
+    """The words of a text as the vocabulary counts them: lower case, as written."""
+    return [t.strip("_") for t in _TOKEN.findall(text.lower()) if t.strip("_")]
+
+
 def query_terms(text: str) -> list[str]:
     """The content words of a question, lower-cased, in order, without repeats."""
     seen: dict[str, None] = {}

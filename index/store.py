@@ -58,6 +58,19 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
 CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
+-- Each sentence of a passage with its own vector: the second ranking stage and the
+-- highlight read these instead of running the model at question time.
+CREATE TABLE IF NOT EXISTS sentences (
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    start_char INTEGER NOT NULL,  -- offsets into the passage text
+    end_char INTEGER NOT NULL,
+    embed_hash TEXT NOT NULL,
+    embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage);
+CREATE INDEX IF NOT EXISTS sentences_embed_hash ON sentences(embed_hash);
+-- How many passages hold each word (lower case, as written): typo correction reads it.
+CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     heading, body, context, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -189,6 +202,8 @@ def _meta_from_row(row: sqlite3.Row) -> DocMeta:
 class Store:
     """Access to one index folder's SQLite database (thread-safe for readers)."""
 
+    has_sentences: bool = False
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -225,7 +240,21 @@ class Store:
                 f"{db} has schema version {version[0] if version else 'none'}, "
                 f"expected {SCHEMA_VERSION}: rebuild the index"
             )
-        return cls(conn, db)
+        store = cls(conn, db)
+        store.refresh_schema()
+        return store
+
+    def refresh_schema(self) -> None:
+        """Notice tables a writer added since this store was opened."""
+        self.has_sentences = self._has_table("sentences")
+
+    def _has_table(self, name: str) -> bool:
+        # An index written before a table was added still opens; its readers do without.
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+            ).fetchone()
+        return row is not None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -401,19 +430,54 @@ class Store:
         vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
         return ids, vectors
 
-    def embeddings_by_hash(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored embeddings of passages whose embedded text had these hashes (a cache)."""
+    def embeddings_by_hash(
+        self, hashes: Sequence[str], table: str = "passages"
+    ) -> dict[str, np.ndarray]:
+        """Stored embeddings of passages (or sentences) whose text had these hashes."""
+        if table not in {"passages", "sentences"}:
+            raise ValueError(table)
+        if table == "sentences" and not self.has_sentences:
+            return {}
         found: dict[str, np.ndarray] = {}
         with self.lock:
             for start in range(0, len(hashes), 500):
                 chunk = list(hashes[start : start + 500])
                 marks = ", ".join("?" for _ in chunk)
                 for r in self.conn.execute(
-                    f"SELECT embed_hash, embedding FROM passages WHERE embed_hash IN ({marks})",
+                    f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({marks})",
                     chunk,
                 ):
                     found[r[0]] = np.frombuffer(r[1], dtype=np.float32).copy()
         return found
+
+    def sentence_vectors(
+        self, rowids: Sequence[int]
+    ) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+        """Each passage's stored sentence spans and vectors (passages without them are left out)."""
+        out: dict[int, tuple[list[tuple[int, int]], list[np.ndarray]]] = {}
+        if not rowids or not self.has_sentences:
+            return {}
+        with self.lock:
+            for start in range(0, len(rowids), 500):
+                chunk = list(rowids[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                for r in self.conn.execute(
+                    "SELECT passage, start_char, end_char, embedding FROM sentences "
+                    f"WHERE passage IN ({marks}) ORDER BY passage, start_char",
+                    chunk,
+                ):
+                    spans, vectors = out.setdefault(int(r[0]), ([], []))
+                    spans.append((int(r[1]), int(r[2])))
+                    vectors.append(np.frombuffer(r[3], dtype=np.float32))
+        return {i: (spans, np.vstack(vectors)) for i, (spans, vectors) in out.items()}
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every indexed word with the number of passages that hold it."""
+        if not self._has_table("vocabulary"):
+            return {}
+        with self.lock:
+            rows = self.conn.execute("SELECT term, df FROM vocabulary").fetchall()
+        return {str(r[0]): int(r[1]) for r in rows}
 
     # --- facts ----------------------------------------------------------------------
 

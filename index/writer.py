@@ -12,7 +12,8 @@ import fcntl
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +22,12 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.embedder import Embedder
+from index.lexical import words
 from index.store import Store
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.models import DocMeta, Document, Passage
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
+from ingest.sentences import split_sentences
 
 LOCK_NAME = "write.lock"
 
@@ -64,6 +67,9 @@ class Staged:
     document: Document
     vectors: np.ndarray
     given: DocMeta  # the metadata the manifest gave, before inference
+    # per passage: its sentences' (start, end) in the passage text, and their vectors
+    sentences: list[list[tuple[int, int]]] = field(default_factory=list)
+    sentence_vectors: list[np.ndarray] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +80,14 @@ class Progress:
     total: int
     source: str
     status: str  # added | updated | unchanged | failed
+
+
+def _word_counts(passages: Iterable[tuple[Sequence[str], str]]) -> Counter[str]:
+    """In how many of the (heading path, text) passages each word occurs."""
+    counts: Counter[str] = Counter()
+    for heading, text in passages:
+        counts.update(set(words(" ".join(heading) + " " + text)))
+    return counts
 
 
 def dense_file_name(generation: int) -> str:
@@ -229,9 +243,16 @@ class IndexWriter:
             summary.failed.append((name, exc.reason))
             return "failed"
         document.source = name
-        vectors, embedded = self._embed(document.passages)
+        vectors, embedded = self._embed([embed_text(p) for p in document.passages])
         summary.embedded += embedded
-        pending.append(Staged(document, vectors, meta))
+        spans = [
+            [(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages
+        ]
+        texts = [p.text[a:b] for p, ss in zip(document.passages, spans, strict=True) for a, b in ss]
+        flat, _ = self._embed(texts, table="sentences")
+        ends = np.cumsum([len(ss) for ss in spans], dtype=np.int64)
+        per_passage = [flat[e - len(ss) : e] for ss, e in zip(spans, ends, strict=True)]
+        pending.append(Staged(document, vectors, meta, spans, per_passage))
         summary.passages_added += len(document.passages)
         if previous is None:
             summary.added.append(name)
@@ -242,11 +263,10 @@ class IndexWriter:
         known[document_id] = (digest, meta)
         return status
 
-    def _embed(self, passages: list[Passage]) -> tuple[np.ndarray, int]:
-        """Vectors for passages, reusing stored ones for text the model has already read."""
-        texts = [embed_text(p) for p in passages]
+    def _embed(self, texts: list[str], table: str = "passages") -> tuple[np.ndarray, int]:
+        """Vectors for texts, reusing stored ones (of ``table``) the model has already read."""
         hashes = [self._embed_hash(t) for t in texts]
-        cached = self.store.embeddings_by_hash(hashes)
+        cached = self.store.embeddings_by_hash(hashes, table)
         missing = [i for i, h in enumerate(hashes) if h not in cached]
         vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
         if missing:
@@ -298,6 +318,17 @@ class IndexWriter:
             ).fetchall()
             ids = [int(r[0]) for r in rows]
             old.extend(ids)
+            gone = db.execute(
+                "SELECT p.heading, p.text FROM passages p JOIN documents d "
+                "ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?",
+                (document_id,),
+            ).fetchall()
+            counts = _word_counts((json.loads(r[0]), r[1]) for r in gone)
+            db.executemany(
+                "UPDATE vocabulary SET df = df - ? WHERE term = ?",
+                [(n, term) for term, n in counts.items()],
+            )
+            db.execute("DELETE FROM vocabulary WHERE df <= 0")
             db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
             db.execute("DELETE FROM documents WHERE document_id = ?", (document_id,))
         return old
@@ -331,7 +362,13 @@ class IndexWriter:
         doc_rowid = cursor.lastrowid
         context = lexical_context(m)
         ids: list[int] = []
-        for passage, vector in zip(document.passages, vectors, strict=True):
+        sentences = staged.sentences or [[] for _ in document.passages]
+        sentence_vectors = staged.sentence_vectors or [
+            np.zeros((0, vectors.shape[1]), dtype=np.float32) for _ in document.passages
+        ]
+        for passage, vector, spans, svecs in zip(
+            document.passages, vectors, sentences, sentence_vectors, strict=True
+        ):
             text = embed_text(passage)
             cur = db.execute(
                 "INSERT INTO passages(passage_id, doc_rowid, ordinal, char_start, char_end, "
@@ -354,7 +391,27 @@ class IndexWriter:
                 "INSERT INTO passages_fts(rowid, heading, body, context) VALUES (?, ?, ?, ?)",
                 (rowid, " ".join(passage.heading_path), passage.text, context),
             )
+            db.executemany(
+                "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        rowid,
+                        a,
+                        b,
+                        self._embed_hash(passage.text[a:b]),
+                        np.asarray(v, dtype=np.float32).tobytes(),
+                    )
+                    for (a, b), v in zip(spans, svecs, strict=True)
+                ],
+            )
             ids.append(rowid)
+        counts = _word_counts((p.heading_path, p.text) for p in document.passages)
+        db.executemany(
+            "INSERT INTO vocabulary(term, df) VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            list(counts.items()),
+        )
         return ids
 
     # --- remove ---------------------------------------------------------------------

@@ -295,11 +295,16 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
 @main.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--as-typed",
+    is_flag=True,
+    help="Ignore the questions' labelled filters: only what is read from their words applies.",
+)
 @index_option
-def eval_(questions: Path, as_json: bool, index_dir: Path | None) -> None:
+def eval_(questions: Path, as_json: bool, as_typed: bool, index_dir: Path | None) -> None:
     """Score a labelled question set (JSON lines) against the index."""
     from qa_service.eval_runner import evaluate
 
     engine = _engine(_settings(index_dir))
-    report_text, report_json = evaluate(engine, questions)
+    report_text, report_json = evaluate(engine, questions, label_filters=not as_typed)
     click.echo(json.dumps(report_json, indent=2) if as_json else report_text)

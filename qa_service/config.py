@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from qa_service.rerank import Weights
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,6 +35,19 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
+    # The second stage (qa_service/rerank.py): the fused candidates re-scored by a
+    # weighted sum of signals; the defaults are those measured best (docs/quality.md).
+    rerank_depth: int = Field(default=60, ge=1, description="fused candidates re-scored")
+    fusion_weight: float = 1.0
+    passage_weight: float = 1.0
+    sentence_weight: float = 0.5
+    coverage_weight: float = 1.0
+    committee_weight: float = 0.2
+    title_block_weight: float = -0.3
+    # Query understanding (qa_service/query.py); each can be turned off for an ablation.
+    expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
+    correct_typos: bool = Field(default=True, description="correct words the index lacks")
+    fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false.
     answer_threshold: float = Field(default=0.48)
@@ -42,3 +57,14 @@ class Settings(BaseSettings):
     max_top_k: int = 50
     max_upload_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 2000
+
+    def rerank_weights(self) -> Weights:
+        """The second stage's weights."""
+        return Weights(
+            fused=self.fusion_weight,
+            passage=self.passage_weight,
+            sentence=self.sentence_weight,
+            coverage=self.coverage_weight,
+            committee=self.committee_weight,
+            title_block=self.title_block_weight,
+        )

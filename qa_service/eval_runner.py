@@ -47,9 +47,13 @@ def _retrieved(hit: Hit) -> Retrieved:
     return Retrieved(p.document.source, p.text, p.page, p.document.meta.council)
 
 
-def run_question(engine: Engine, q: Question) -> QuestionResult:
-    """Ask one question as a user would (and compare, for compare questions)."""
-    filters = question_filters(q)
+def run_question(engine: Engine, q: Question, label_filters: bool = True) -> QuestionResult:
+    """Ask one question as a user would (and compare, for compare questions).
+
+    With ``label_filters`` the question's labelled filters are applied, as a user who set
+    them in the form would; without, only what the engine reads from the question's words.
+    """
+    filters = question_filters(q) if label_filters else Filters()
     started = time.perf_counter()
     answer = engine.ask(q.question, DEPTH, filters)
     latency = (time.perf_counter() - started) * 1000
@@ -62,11 +66,13 @@ def run_question(engine: Engine, q: Question) -> QuestionResult:
     )
 
 
-def evaluate(engine: Engine, questions_path: Path) -> tuple[str, dict[str, Any]]:
+def evaluate(
+    engine: Engine, questions_path: Path, label_filters: bool = True
+) -> tuple[str, dict[str, Any]]:
     """Score every question of a file; returns the printable report and its JSON form."""
     questions = load_questions(questions_path)
     engine.ask("warm up the model", 1)
-    results = [run_question(engine, q) for q in questions]
+    results = [run_question(engine, q, label_filters) for q in questions]
     council_of_file = {d.source: d.meta.council or "" for d in engine.store.list_documents()}
     report = score(results, council_of_file)
     return format_report(report), report_to_dict(report)

@@ -16,14 +16,17 @@ import numpy as np
 
 from index.base import Query
 from index.dense import DenseIndex
-from index.embedder import Embedder
+from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
-from index.lexical import LexicalIndex, query_terms
+from index.lexical import LexicalIndex, words
 from index.store import Filters, PassageRecord, Store
 from index.writer import load_dense
 from ingest.errors import InvalidQueryError
 from qa_service.config import Settings
+from qa_service.dedup import fold_near_duplicates
 from qa_service.highlight import Span, best_sentences, split_sentences
+from qa_service.query import QueryReader, Understanding
+from qa_service.rerank import Features, committee_match, coverage, idf_weights, is_title_block
 
 Sort = Literal["relevance", "newest", "oldest"]
 
@@ -39,6 +42,7 @@ class Hit:
     highlights: list[Span] = field(default_factory=list)
     # near-identical passages of the same paper at other meetings, folded into this hit
     also_at: list[PassageRecord] = field(default_factory=list)
+    features: Features | None = None  # the second stage's evidence, for evaluation
 
     @property
     def confidence(self) -> float:
@@ -80,6 +84,8 @@ class Engine:
         self._reload_lock = threading.Lock()
         self._generation = -1
         self.dense: DenseIndex
+        self.reader: QueryReader
+        self._passages = 0
         self.refresh()
 
     def close(self) -> None:
@@ -93,15 +99,29 @@ class Engine:
             return
         with self._reload_lock:
             if generation != self._generation:
+                self.store.refresh_schema()
                 self.dense = load_dense(self.index_dir, self.store)
+                self.reader = QueryReader(
+                    self.store.facet_values("council"),
+                    self.store.vocabulary(),
+                    known_words(self.embedder),
+                    expand=self.settings.expand_abbreviations,
+                    correct_typos=self.settings.correct_typos,
+                )
+                self._passages = self.store.stats().passages
                 self._generation = generation
 
     # --- questions ------------------------------------------------------------------
 
+    def understand(self, question: str) -> tuple[Understanding, Query]:
+        """The question read (abbreviations, typos, named council and years) and encoded."""
+        understood = self.reader.read(question)
+        vector = self.embedder.encode([understood.model_text])[0]
+        return understood, Query(text=understood.model_text, vector=vector, terms=understood.terms)
+
     def encode_question(self, question: str) -> Query:
         """The question as both indexes read it."""
-        vector = self.embedder.encode([question])[0]
-        return Query(text=question, vector=vector, terms=tuple(query_terms(question)))
+        return self.understand(question)[1]
 
     def ask(
         self,
@@ -111,6 +131,7 @@ class Engine:
         sort: Sort = "relevance",
         query: Query | None = None,
         infer_filters: bool = True,
+        understood: Understanding | None = None,
     ) -> Answer:
         """The ``top_k`` passages that best answer ``question`` among those passing filters.
 
@@ -127,18 +148,29 @@ class Engine:
         if not 1 <= top_k <= self.settings.max_top_k:
             raise InvalidQueryError(f"top_k must be between 1 and {self.settings.max_top_k}")
         self.refresh()
+        if understood is None or query is None:
+            understood, query = self.understand(question)
         filters = filters or Filters()
-        query = query or self.encode_question(question)
+        inferred, phrases = self._infer(filters, understood) if infer_filters else (Filters(), [])
+        filters = _merge(filters, inferred)
         filters = self._effective_filters(filters)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
-        hits = self._retrieve(query, filters, pool)
+        hits = self._retrieve(query, filters, pool, understood)
         if sort != "relevance":
             hits = _by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
-        self._highlight(query, hits)
         confidence = max((h.confidence for h in hits), default=0.0)
         answered = bool(hits) and confidence >= self.settings.answer_threshold
-        return Answer(question, answered, hits, filters, confidence)
+        return Answer(
+            question,
+            answered,
+            hits,
+            filters,
+            confidence,
+            inferred=inferred,
+            inferred_phrases=phrases,
+            expansions=list(understood.expansions) + list(understood.corrections),
+        )
 
     def compare(
         self,
@@ -147,15 +179,26 @@ class Engine:
         per_council: int = 3,
         filters: Filters | None = None,
     ) -> list[CouncilAnswer]:
-        """The best passages of each council for one question, best council first."""
+        """The best passages of each council for one question, best council first.
+
+        With no councils given, the councils the question names (two or more) are the
+        columns, else every council in the index.
+        """
         self.refresh()
         base = filters or Filters()
-        names = councils or self.store.facet_values("council")
-        query = self.encode_question(question.strip()) if question.strip() else None
+        understood, query = self.understand(question.strip()) if question.strip() else (None, None)
+        named = list(understood.councils) if understood is not None else []
+        names = councils or (named if len(named) >= 2 else self.store.facet_values("council"))
         columns = [
             CouncilAnswer(
                 name,
-                self.ask(question, per_council, replace(base, council=(name,)), query=query),
+                self.ask(
+                    question,
+                    per_council,
+                    replace(base, council=(name,)),
+                    query=query,
+                    understood=understood,
+                ),
             )
             for name in names
         ]
@@ -163,6 +206,29 @@ class Engine:
         return columns
 
     # --- internals ------------------------------------------------------------------
+
+    def _infer(self, given: Filters, understood: Understanding) -> tuple[Filters, list[str]]:
+        """Filters read from the question for the fields ``given`` leaves open.
+
+        A reading that would leave nothing to search is dropped: the question then runs
+        as if it had not named that council or year.
+        """
+        inferred = Filters(
+            council=understood.councils if not given.council else (),
+            date_from=understood.date_from if not (given.date_from or given.date_to) else None,
+            date_to=understood.date_to if not (given.date_from or given.date_to) else None,
+        )
+        if inferred.is_empty():
+            return Filters(), []
+        merged = _merge(given, inferred)
+        if len(self.store.allowed_rowids(replace(merged, include_superseded=True))) == 0:
+            return Filters(), []
+        phrases = list(understood.filter_phrases)
+        if not inferred.council:
+            phrases = [p for p in phrases if any(ch.isdigit() for ch in p)]
+        if not (inferred.date_from or inferred.date_to):
+            phrases = [p for p in phrases if not any(ch.isdigit() for ch in p)]
+        return inferred, phrases
 
     def _effective_filters(self, filters: Filters) -> Filters:
         """Exclude superseded documents unless nothing else passes the filters."""
@@ -172,7 +238,10 @@ class Engine:
             return replace(filters, include_superseded=True)
         return filters
 
-    def _retrieve(self, query: Query, filters: Filters, top_k: int) -> list[Hit]:
+    def _retrieve(
+        self, query: Query, filters: Filters, top_k: int, understood: Understanding
+    ) -> list[Hit]:
+        """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``)."""
         n = max(self.settings.candidates, top_k * 3)
         dense = self.dense.search(query, n, filters)
         lexical = self.lexical.search(query, n, filters)
@@ -181,44 +250,80 @@ class Engine:
             k=self.settings.rrf_k,
             weights=[self.settings.dense_weight, self.settings.lexical_weight],
         )
-        top = fused[:top_k]
-        records = self.store.passages([rowid for rowid, _ in top])
+        pool = fused[: max(self.settings.rerank_depth, top_k)]
+        records = self.store.passages([rowid for rowid, _ in pool])
         cosine = dict(dense)
-        missing = [rowid for rowid, _ in top if rowid not in cosine and rowid in records]
+        missing = [rowid for rowid, _ in pool if rowid not in cosine and rowid in records]
         cosine.update(self.dense.similarity(query, missing))
+        sentences = self._sentence_scores(query, records)
         best_possible = sum(
             w / (self.settings.rrf_k + 1)
             for w in (self.settings.dense_weight, self.settings.lexical_weight)
         )
+        idf = idf_weights(understood.key_terms, self.reader.vocabulary, self._passages)
+        question_words = set(words(understood.question))
+        weights = self.settings.rerank_weights()
         hits = []
-        for rowid, fused_score in top:
+        for rowid, fused_score in pool:
             record = records.get(rowid)
             if record is None:  # removed since the dense index was loaded
                 continue
-            score = fused_score / best_possible if best_possible else fused_score
-            hits.append(Hit(record, round(score, 6), cosine.get(rowid, 0.0)))
-        return hits
+            spans, scores = sentences.get(rowid, ([], np.zeros(0, dtype=np.float32)))
+            hit = Hit(record, 0.0, cosine.get(rowid, 0.0))
+            if len(scores):
+                hit.sentence = float(scores.max())
+                hit.highlights = best_sentences(scores, spans)
+            hit.features = Features(
+                fused=fused_score / best_possible if best_possible else fused_score,
+                passage=hit.dense,
+                sentence=hit.sentence,
+                coverage=coverage(record, idf),
+                committee=committee_match(question_words, record.document.meta.committee),
+                title_block=1.0 if is_title_block(record) else 0.0,
+            )
+            hit.score = round(hit.features.score(weights), 6)
+            hits.append(hit)
+        hits.sort(key=lambda h: -h.score)
+        if self.settings.fold_duplicates:
+            hits = fold_near_duplicates(
+                hits, lambda h: h.passage, lambda kept, twin: kept.also_at.append(twin.passage)
+            )
+        return hits[:top_k]
 
-    def _highlight(self, query: Query, hits: list[Hit]) -> None:
-        """Score every sentence of the hits with the model; keep the best per passage."""
-        if not hits or query.vector is None:
-            return
-        spans = [split_sentences(h.passage.text) for h in hits]
-        texts = [
-            h.passage.text[s.start : s.end] for h, ss in zip(hits, spans, strict=True) for s in ss
-        ]
-        if not texts:
-            return
-        vectors = self.embedder.encode(texts)
-        scores = vectors @ np.asarray(query.vector, dtype=np.float32)
-        offset = 0
-        for hit, sentence_spans in zip(hits, spans, strict=True):
-            n = len(sentence_spans)
-            if n:
-                mine = scores[offset : offset + n]
-                hit.sentence = float(mine.max())
-                hit.highlights = best_sentences(mine, sentence_spans)
-            offset += n
+    def _sentence_scores(
+        self, query: Query, records: dict[int, PassageRecord]
+    ) -> dict[int, tuple[list[Span], np.ndarray]]:
+        """Similarity of the question to each sentence of each passage.
+
+        Stored sentence vectors are used; a passage indexed before they were stored has its
+        sentences embedded now.
+        """
+        if query.vector is None or not records:
+            return {}
+        q = np.asarray(query.vector, dtype=np.float32)
+        out: dict[int, tuple[list[Span], np.ndarray]] = {}
+        for rowid, (spans, vectors) in self.store.sentence_vectors(list(records)).items():
+            out[rowid] = ([Span(a, b) for a, b in spans], vectors @ q)
+        todo = [r for r in records.values() if r.rowid not in out]
+        split = [split_sentences(r.text) for r in todo]
+        texts = [r.text[s.start : s.end] for r, ss in zip(todo, split, strict=True) for s in ss]
+        if texts:
+            scores = self.embedder.encode(texts) @ q
+            at = 0
+            for record, sentence_spans in zip(todo, split, strict=True):
+                out[record.rowid] = (sentence_spans, scores[at : at + len(sentence_spans)])
+                at += len(sentence_spans)
+        return out
+
+
+def _merge(given: Filters, inferred: Filters) -> Filters:
+    """``given`` with the fields it leaves open taken from ``inferred``."""
+    return replace(
+        given,
+        council=given.council or inferred.council,
+        date_from=given.date_from or inferred.date_from,
+        date_to=given.date_to or inferred.date_to,
+    )
 
 
 def _by_date(hits: list[Hit], newest: bool) -> list[Hit]:

@@ -6,14 +6,22 @@ by the tests marked ``integration``.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from index.embedder import HashingEmbedder
 from index.writer import IndexWriter
 from qa_service.config import Settings
+
+# CI explores the same examples on every run, so a red build always reproduces; a local
+# run draws new ones each time and so keeps finding new cases.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -1,0 +1,233 @@
+"""Query understanding: abbreviations spelt out, typos corrected, and the council or years
+that a question names read as filters.
+
+Everything here is a rule about how people write questions to councils, never about one
+question: the abbreviations are the domain's (``glossary``), a typo is a word that neither
+the index nor the model's vocabulary knows but that is one or two edits from a word the
+index holds, and a council is named by the distinctive part of its name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from index.lexical import STOPWORDS, query_terms
+from qa_service.glossary import ABBREVIATIONS, COLLOQUIAL
+
+# Words of a council's formal name that do not identify it.
+_GENERIC_NAME_WORDS = frozenset(
+    {"county", "borough", "city", "metropolitan", "district", "council", "london", "royal"}
+    | {"of", "the", "and"}
+)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d/]*")
+_FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# Words about the request rather than its subject: "compare councils", "across councils",
+# "Oakhaven vs Ravensholt".  They would otherwise pull in any passage that says "councils".
+_REQUEST_WORDS = re.compile(
+    r"\b(?:(?:compare|comparing|compared|across|in|at|for|between|among|amongst)\s+)?"
+    r"(?:(?:the|different|other|all|several|each)\s+)?"
+    r"(?:councils|local authorities|authorities)\b(?!\s+tax)"
+    r"|\b(?:vs|versus)\b\.?",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """A question as the retriever reads it."""
+
+    question: str
+    model_text: str  # what the model embeds: typos corrected, abbreviations spelt out
+    terms: tuple[str, ...]  # lexical terms; a term with a space is a phrase
+    councils: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    filter_phrases: tuple[str, ...] = ()  # the words the council / dates were read from
+    expansions: tuple[str, ...] = ()  # "LAC = looked after children"
+    corrections: tuple[str, ...] = ()  # "theshold -> threshold"
+    key_terms: tuple[str, ...] = field(default=())  # content words that are not filters
+
+
+def council_short_name(council: str) -> str:
+    """The distinctive part of a council's name: "Northmoor County Council" -> "Northmoor"."""
+    words = [w for w in re.split(r"\s+", council.strip()) if w]
+    kept = [w for w in words if w.lower() not in _GENERIC_NAME_WORDS]
+    return " ".join(kept)
+
+
+class QueryReader:
+    """Reads questions against what one index holds (its councils and its words)."""
+
+    def __init__(
+        self,
+        councils: Sequence[str] = (),
+        vocabulary: Mapping[str, int] | None = None,
+        known_words: Collection[str] = (),
+        expand: bool = True,
+        correct_typos: bool = True,
+    ) -> None:
+        self.expand = expand
+        self.correct_typos = correct_typos
+        self.vocabulary = dict(vocabulary or {})
+        self.known_words = frozenset(known_words)
+        self._councils: list[tuple[re.Pattern[str], str, str]] = []
+        for council in councils:
+            short = council_short_name(council)
+            if len(short) < 3:
+                continue
+            pattern = re.compile(
+                r"\b" + r"\s+".join(map(re.escape, short.split())) + r"(?:['’]s)?\b",
+                re.IGNORECASE,
+            )
+            self._councils.append((pattern, council, short))
+        self._candidates = [w for w, df in self.vocabulary.items() if df >= 2 and w.isalpha()]
+
+    # --- the parts -------------------------------------------------------------------
+
+    def councils_named(self, question: str) -> tuple[list[str], list[str]]:
+        """Councils whose distinctive name the question contains, and the words matched."""
+        found: list[str] = []
+        phrases: list[str] = []
+        for pattern, council, _short in self._councils:
+            match = pattern.search(question)
+            if match:
+                found.append(council)
+                phrases.append(match.group(0))
+        return found, phrases
+
+    def correct(self, word: str) -> str | None:
+        """The index word a misspelt ``word`` most likely meant, or None if it is not a typo."""
+        w = word.lower()
+        if (
+            len(w) < 5
+            or not w.isalpha()
+            or w in self.vocabulary
+            or w in self.known_words
+            or w in STOPWORDS
+            or w in ABBREVIATIONS
+            or w in COLLOQUIAL
+            or not self._candidates
+        ):
+            return None
+        limit = 1 if len(w) < 9 else 2
+        matches = process.extract(
+            w, self._candidates, scorer=OSA.distance, score_cutoff=limit, limit=20
+        )
+        if not matches:
+            return None
+        best = min(matches, key=lambda m: (m[1], -self.vocabulary.get(m[0], 0), m[0]))
+        return str(best[0])
+
+    # --- the whole question ------------------------------------------------------------
+
+    def read(self, question: str) -> Understanding:
+        """Correct, expand and read filters from ``question``."""
+        subject = _REQUEST_WORDS.sub(" ", question)
+        if not subject.strip(" ?,.-"):
+            subject = question
+        corrections: list[str] = []
+        expansions: list[str] = []
+        extra_terms: list[str] = []
+        pieces: list[str] = []  # the question for the model: corrected and spelt out
+        plain: list[str] = []  # corrected only, for the lexical terms
+        at = 0
+        for match in _WORD.finditer(subject):
+            word = match.group(0)
+            key = word.lower().strip("'’")
+            replacement = word
+            long_forms = (ABBREVIATIONS.get(key) or COLLOQUIAL.get(key)) if self.expand else None
+            if long_forms:
+                if key in ABBREVIATIONS:
+                    expansions.append(f"{word} = {long_forms[0]}")
+                    replacement = f"{word} ({long_forms[0]})"
+                else:
+                    replacement = long_forms[0]
+                extra_terms.extend(long_forms)
+            elif self.correct_typos:
+                fixed = self.correct(key)
+                if fixed:
+                    corrections.append(f"{word} -> {fixed}")
+                    replacement = fixed
+            gap = subject[at : match.start()]
+            pieces += [gap, replacement]
+            plain += [gap, replacement if replacement.isalpha() else word]
+            at = match.end()
+        pieces.append(subject[at:])
+        plain.append(subject[at:])
+        model_text = re.sub(r"\s+([?.,;:])", r"\1", re.sub(r"\s{2,}", " ", "".join(pieces)))
+        model_text = model_text.strip()
+        corrected = "".join(plain)
+
+        # A long form in the question also searches for its abbreviation, as papers use both.
+        lowered = corrected.lower()
+        for abbreviation, long_forms in ABBREVIATIONS.items() if self.expand else ():
+            if len(abbreviation) >= 3 and any(f in lowered for f in long_forms):
+                extra_terms.append(abbreviation)
+
+        councils, council_words = self.councils_named(question)
+        date_from, date_to, date_words = read_years(question)
+        terms = list(dict.fromkeys([*query_terms(corrected), *extra_terms]))
+        filter_words = {w.lower() for phrase in council_words for w in phrase.split()}
+        key_terms = tuple(t for t in terms if " " not in t and t not in filter_words)
+        return Understanding(
+            question=question,
+            model_text=model_text,
+            terms=tuple(terms),
+            councils=tuple(councils),
+            date_from=date_from,
+            date_to=date_to,
+            filter_phrases=tuple(council_words + date_words),
+            expansions=tuple(dict.fromkeys(expansions)),
+            corrections=tuple(corrections),
+            key_terms=key_terms,
+        )
+
+
+def read_years(question: str) -> tuple[str | None, str | None, list[str]]:
+    """A meeting-date range from the years a question names.
+
+    Papers about a year are written during it or in the year after, so "in 2018" reads as
+    meetings from 1 January 2018 to 31 December 2019, and the financial year "2017/18" as
+    1 April 2017 to 31 December 2018.  "since 2015" is only a lower bound and "before
+    2015" only an upper one.
+    """
+    lows: list[str] = []
+    highs: list[str] = []
+    words: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for match in _FINANCIAL_YEAR.finditer(question):
+        first, second = int(match.group(1)), int(match.group(2))
+        if (first + 1) % 100 != second:
+            continue
+        taken.append(match.span())
+        words.append(match.group(0))
+        _bound(question[: match.start()], f"{first}-04-01", f"{first + 1}-12-31", lows, highs)
+    for match in _YEAR.finditer(question):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        year = int(match.group(1))
+        words.append(match.group(0))
+        _bound(question[: match.start()], f"{year}-01-01", f"{year + 1}-12-31", lows, highs)
+    if not words:
+        return None, None, []
+    date_from = min(lows) if lows else None
+    date_to = max(highs) if highs else None
+    return date_from, date_to, words
+
+
+def _bound(before: str, low: str, high: str, lows: list[str], highs: list[str]) -> None:
+    if _SINCE.search(before):
+        lows.append(low)
+    elif _BEFORE.search(before):
+        highs.append(f"{int(low[:4]) - 1}-12-31")
+    else:
+        lows.append(low)
+        highs.append(high)

@@ -1,0 +1,106 @@
+"""Query understanding: abbreviations, typos, and the council and years a question names."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.query import QueryReader, council_short_name, read_years
+
+COUNCILS = [
+    "Northmoor County Council",
+    "Ravensholt City Council",
+    "Quarrington Metropolitan Borough Council",
+    "London Borough of Camden",
+]
+VOCABULARY = {"agency": 12, "threshold": 9, "recruitment": 4, "thresholds": 3, "agenda": 20}
+
+
+@pytest.fixture
+def reader() -> QueryReader:
+    return QueryReader(COUNCILS, VOCABULARY, known_words={"quitting", "children"})
+
+
+@pytest.mark.parametrize(
+    ("council", "short"),
+    [
+        ("Northmoor County Council", "Northmoor"),
+        ("Quarrington Metropolitan Borough Council", "Quarrington"),
+        ("London Borough of Camden", "Camden"),
+        ("City of York Council", "York"),
+        ("Royal Borough of Kingston upon Thames", "Kingston upon Thames"),
+    ],
+)
+def test_council_short_name(council: str, short: str) -> None:
+    assert council_short_name(council) == short
+
+
+@pytest.mark.parametrize(
+    ("question", "date_from", "date_to"),
+    [
+        ("caseloads in 2016", "2016-01-01", "2017-12-31"),
+        ("overspend 2024/25", "2024-04-01", "2025-12-31"),
+        ("overspend 2024-25", "2024-04-01", "2025-12-31"),
+        ("changes since the 2015 inspection", "2015-01-01", None),
+        ("what was decided before 2019", None, "2018-12-31"),
+        ("between 2019 and 2021", "2019-01-01", "2022-12-31"),
+        ("no year here", None, None),
+        ("a range 2019/23 is not a financial year", "2019-01-01", "2020-12-31"),
+    ],
+)
+def test_years(question: str, date_from: str | None, date_to: str | None) -> None:
+    got_from, got_to, _ = read_years(question)
+    assert (got_from, got_to) == (date_from, date_to)
+
+
+def test_abbreviations_are_spelt_out_for_the_model_and_searched_as_phrases(
+    reader: QueryReader,
+) -> None:
+    u = reader.read("how many children on a CPP at the ILACS")
+    assert "CPP (child protection plan)" in u.model_text
+    assert "child protection plan" in u.terms and "cpp" in u.terms
+    assert u.expansions[0] == "CPP = child protection plan"
+    # the long form's words do not become separate lexical terms
+    assert "protection" not in u.terms
+
+
+def test_a_long_form_also_searches_its_abbreviation(reader: QueryReader) -> None:
+    u = reader.read("number of looked after children")
+    assert {"lac", "cla"} <= set(u.terms)
+    assert u.model_text == "number of looked after children"
+
+
+def test_typos_are_corrected_from_the_index_vocabulary(reader: QueryReader) -> None:
+    u = reader.read("agnecy staff and theshold decisions")
+    assert u.model_text == "agency staff and threshold decisions"
+    assert {"agency", "threshold"} <= set(u.terms)
+    assert u.corrections == ("agnecy -> agency", "theshold -> threshold")
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "quitting",  # a word the model knows is not a typo
+        "agenda",  # a word the index holds
+        "data",  # too short to judge
+        "zzzzzzzz",  # nothing near it
+        "Northmoor",  # a council
+    ],
+)
+def test_words_that_are_not_typos(reader: QueryReader, word: str) -> None:
+    assert reader.correct(word) is None
+
+
+def test_councils_named_in_the_question(reader: QueryReader) -> None:
+    u = reader.read("Ravensholt agency % in 2023 and Northmoor's too")
+    assert set(u.councils) == {"Ravensholt City Council", "Northmoor County Council"}
+    assert "Northmoor's" in u.filter_phrases and "2023" in u.filter_phrases
+    assert (u.date_from, u.date_to) == ("2023-01-01", "2024-12-31")
+    assert "ravensholt" not in u.key_terms
+
+
+def test_lower_case_and_multi_word_names(reader: QueryReader) -> None:
+    assert reader.read("camden fostering").councils == ("London Borough of Camden",)
+    assert reader.read("quarrington front door").councils == (
+        "Quarrington Metropolitan Borough Council",
+    )
+    assert reader.read("a northmoorish word").councils == ()

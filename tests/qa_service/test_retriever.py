@@ -1,0 +1,148 @@
+"""The engine with the fake embedder: filters read from the question, stored sentence
+vectors, near-duplicate folding."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedder import HashingEmbedder
+from index.store import Filters
+from qa_service.dedup import fold_near_duplicates, jaccard, shingles
+from qa_service.retriever import Engine
+from tests.conftest import DEV_CORPUS, build_index
+
+RAVENSHOLT = "Ravensholt City Council"
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The fake, counting how many texts it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return super().encode(texts)
+
+
+@pytest.fixture
+def engine(small_index: Path) -> Engine:
+    return Engine(small_index, HashingEmbedder())
+
+
+def test_a_council_named_in_the_question_becomes_a_filter(engine: Engine) -> None:
+    answer = engine.ask("Ravensholt inspection outcome", 5)
+    assert answer.inferred.council == (RAVENSHOLT,)
+    assert answer.filters.council == (RAVENSHOLT,)
+    assert "Ravensholt" in answer.inferred_phrases
+    assert answer.hits and {h.passage.document.meta.council for h in answer.hits} == {RAVENSHOLT}
+
+
+def test_inference_can_be_turned_off_and_never_overrides_a_given_filter(engine: Engine) -> None:
+    off = engine.ask("Ravensholt inspection outcome", 5, infer_filters=False)
+    assert off.inferred.is_empty() and not off.filters.council
+    given = engine.ask(
+        "Ravensholt inspection outcome", 5, Filters(council=("Northmoor County Council",))
+    )
+    assert given.inferred.council == ()
+    assert {h.passage.document.meta.council for h in given.hits} == {"Northmoor County Council"}
+
+
+def test_a_year_reading_that_leaves_nothing_is_dropped(engine: Engine) -> None:
+    answer = engine.ask("inspection findings in 1999", 5)
+    assert answer.inferred.is_empty() and answer.inferred_phrases == []
+    assert answer.hits
+
+
+def test_a_named_year_limits_meeting_dates(engine: Engine) -> None:
+    answer = engine.ask("agency social workers in 2023", 5)
+    assert answer.inferred.date_from == "2023-01-01"
+    dates = {h.passage.document.meta.meeting_date for h in answer.hits}
+    assert dates and all(d and "2023-01-01" <= d <= "2024-12-31" for d in dates)
+
+
+def test_typos_and_abbreviations_are_reported(engine: Engine) -> None:
+    answer = engine.ask("how many contacts awaited a MASH decision, agnecy staff", 3)
+    assert "MASH = multi-agency safeguarding hub" in answer.expansions
+    assert "agnecy -> agency" in answer.expansions
+
+
+def test_highlights_come_from_stored_sentence_vectors(small_index: Path) -> None:
+    embedder = CountingEmbedder()
+    engine = Engine(small_index, embedder)
+    answer = engine.ask("contacts awaiting a MASH decision", 5)
+    assert embedder.texts == 1  # the question only: sentences were embedded at ingest
+    for hit in answer.hits:
+        assert hit.highlights
+        span = hit.highlights[0]
+        assert 0 <= span.start < span.end <= len(hit.passage.text)
+        assert hit.sentence > 0
+
+
+def test_the_same_report_at_two_meetings_is_returned_once(tmp_path: Path) -> None:
+    if not DEV_CORPUS.is_dir():
+        pytest.skip("../shared/dev-set is not beside the repository")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    name = "ravensholt-cyp-scrutiny-2018-06-19-missing-exploitation-report.pdf"
+    shutil.copy(DEV_CORPUS / name, corpus / "scrutiny-report.pdf")
+    shutil.copy(DEV_CORPUS / name, corpus / "cabinet-report.pdf")
+    (corpus / "manifest.csv").write_text(
+        "file,council,committee,meeting_date,title,doc_type,source_url,supersedes\n"
+        f"scrutiny-report.pdf,{RAVENSHOLT},Scrutiny,2018-06-19,,report,,\n"
+        f"cabinet-report.pdf,{RAVENSHOLT},Cabinet,2018-07-10,,report,,\n",
+        encoding="utf-8",
+    )
+    index = build_index(tmp_path / "index", [corpus], HashingEmbedder())
+    answer = Engine(index, HashingEmbedder()).ask("return home interviews", 5)
+    texts = [h.passage.text for h in answer.hits]
+    assert len(texts) == len(set(texts))
+    first = answer.hits[0]
+    assert len(first.also_at) == 1
+    assert first.also_at[0].document.document_id != first.passage.document.document_id
+    assert {first.passage.document.meta.committee, first.also_at[0].document.meta.committee} == {
+        "Scrutiny",
+        "Cabinet",
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("the report was noted by the committee", "the report was noted by the committee", True),
+        ("the report was noted by the committee", "The report was NOTED by the committee.", True),
+        ("the report was noted by the committee", "the budget was approved by the cabinet", False),
+        ("", "anything", False),
+    ],
+)
+def test_jaccard_of_shingles(a: str, b: str, same: bool) -> None:
+    assert (jaccard(shingles(a), shingles(b)) >= 0.8) is same
+
+
+def test_fold_keeps_the_first_and_reports_the_twin() -> None:
+    folded: list[tuple[str, str]] = []
+
+    class P:
+        def __init__(self, doc: str, text: str) -> None:
+            self.text = text
+            self.document = type("D", (), {"document_id": doc})()
+
+    items = [
+        ("a", P("d1", "one two three four five")),
+        ("b", P("d2", "one two three four five")),
+        ("c", P("d1", "one two three four five")),  # same document: not a copy
+        ("d", P("d3", "six seven eight nine ten")),
+    ]
+    kept = fold_near_duplicates(
+        items,
+        lambda i: i[1],  # type: ignore[arg-type, return-value]
+        lambda k, d: folded.append((k[0], d[0])),
+    )
+    assert [k for k, _ in kept] == ["a", "c", "d"]
+    assert folded == [("a", "b")]
