@@ -45,7 +45,7 @@ def form(
     """The question form, and the answer when a question was asked."""
     councils = [c for c in (council or []) if c]
     infer_filters = infer != "0"
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     response = None
     if q.strip():
         try:
@@ -76,7 +76,7 @@ def form(
         except (ValidationError, InvalidQueryError) as exc:
             errors = _messages(exc)
     elif "q" in request.query_params:
-        errors = ["Enter a question"]
+        errors = [("q", "Enter a question")]
     params = list(request.query_params.multi_items())
     return render(
         request,
@@ -117,7 +117,7 @@ def compare(
 ) -> Response:
     """One question, one column per chosen council (every council when none is chosen)."""
     councils = [c for c in (council or []) if c]
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     response = None
     if q.strip():
         try:
@@ -135,7 +135,7 @@ def compare(
         except (ValidationError, InvalidQueryError) as exc:
             errors = _messages(exc)
     elif "q" in request.query_params:
-        errors = ["Enter a question"]
+        errors = [("q", "Enter a question")]
     return render(
         request,
         "compare.html",
@@ -172,17 +172,20 @@ def _removals(params: list[tuple[str, str]]) -> list[dict[str, Any]]:
     return out
 
 
-def _messages(exc: Exception) -> list[str]:
-    """Validation errors as sentences for the error summary."""
-    if isinstance(exc, ValidationError):
-        out = []
-        for e in exc.errors():
-            field = str(e["loc"][-1]) if e.get("loc") else ""
-            message = str(e["msg"]).removeprefix("Value error, ")
-            if field in {"date_from", "date_to"}:
-                message = f"{_LABELS[field]} must be a real date, like 2017-03-21"
-            elif field == "question" and "at most" in message:
-                message = "The question must be shorter than 2,000 characters"
-            out.append(message[:1].upper() + message[1:])
-        return out
-    return [str(exc)[:1].upper() + str(exc)[1:]]
+def _messages(exc: Exception) -> list[tuple[str, str]]:
+    """Validation errors as (field id, sentence) pairs for the error summary and the fields."""
+    if not isinstance(exc, ValidationError):
+        return [("q", str(exc)[:1].upper() + str(exc)[1:])]
+    out = []
+    for e in exc.errors():
+        field = str(e["loc"][-1]) if e.get("loc") else ""
+        message = str(e["msg"]).removeprefix("Value error, ")
+        if field in {"date_from", "date_to"}:
+            out.append((field, f"{_LABELS[field]} must be a real date, like 2017-03-21"))
+        elif "date_from must not be after date_to" in message:
+            out.append(("date_from", "The first meeting date must not be after the second"))
+        elif field == "question" and "at most" in message:
+            out.append(("q", "The question must be shorter than 2,000 characters"))
+        else:
+            out.append(("q", message[:1].upper() + message[1:]))
+    return out

@@ -98,22 +98,26 @@ def test_filters_and_sort_reach_the_engine_and_can_be_removed(client: TestClient
 
 
 @pytest.mark.parametrize(
-    ("params", "message"),
+    ("params", "message", "field"),
     [
-        ({"q": ""}, "Enter a question"),
-        ({"q": "x" * 2000}, "shorter than 2,000"),
-        ({"q": "ok", "date_from": "2020-13-45"}, "real date"),
-        ({"q": "ok", "date_from": "2021-01-01", "date_to": "2020-01-01"}, "after"),
+        ({"q": ""}, "Enter a question", "q"),
+        ({"q": "x" * 2000}, "shorter than 2,000", "q"),
+        ({"q": "ok", "date_from": "2020-13-45"}, "real date", "date_from"),
+        ({"q": "ok", "date_from": "2021-01-01", "date_to": "2020-01-01"}, "after", "date_from"),
     ],
 )
-def test_bad_input_gets_an_error_summary(
-    client: TestClient, params: dict[str, str], message: str
+def test_bad_input_gets_an_error_summary_linked_to_the_field(
+    client: TestClient, params: dict[str, str], message: str, field: str
 ) -> None:
     r = client.get("/", params=params)
     assert r.status_code == 422
     page = soup(r.text)
-    assert message in page.select_one(".govuk-error-summary").text
+    link = page.select_one(".govuk-error-summary a")
+    assert message in link.text and link["href"] == f"#{field}"
+    assert page.select_one(f"#{field}")
+    assert message in page.select_one(".govuk-error-message").text
     assert page.title.text.startswith("Error:")
+    assert soup(client.get("/compare", params={"q": " "}).text).select_one(".govuk-error-summary")
 
 
 def _answer_with_extras(real_ask: Any, question: str) -> Answer:
