@@ -123,6 +123,7 @@ class ViewerBlock:
     passage_id: str | None = None
     page: int | None = None
     cited: bool = False
+    lead_page: int | None = None  # a PDF page that starts where this block does
 
 
 def viewer_blocks(
@@ -152,11 +153,15 @@ def viewer_blocks(
                 merged[-1].text = run.text
             else:
                 merged.append(run)
-        block.runs = [TextRun(tidy(r.text), r.page) for r in merged]
-        if block.runs:
-            block.runs[0].text = block.runs[0].text.lstrip()
-            block.runs[-1].text = block.runs[-1].text.rstrip()
-        if block.number or any(r.page or r.text for r in block.runs):
+        runs = [TextRun(tidy(r.text), r.page) for r in merged]
+        if runs:
+            runs[0].text = runs[0].text.lstrip()
+            runs[-1].text = runs[-1].text.rstrip()
+        runs = [r for r in runs if r.text or r.page]
+        if runs and runs[0].page:  # the page starts with the block: mark it above the label
+            block.lead_page, runs[0].page = runs[0].page, None
+        block.runs = runs
+        if block.number or block.lead_page or any(r.text for r in runs):
             blocks.append(block)
 
     at = 0

@@ -115,7 +115,8 @@ def test_viewer_blocks_cover_the_text_with_passages_and_page_markers(
     blocks = viewer_blocks(TEXT, page_starts, PASSAGES, cited="b")
     numbered = [(b.number, b.passage_id, b.cited) for b in blocks if b.number]
     assert numbered == [(1, "a", False), (2, "b", True)]
-    assert [r.page for b in blocks for r in b.runs if r.page] == markers
+    pages = [[b.lead_page] + [r.page for r in b.runs] for b in blocks]
+    assert [page for row in pages for page in row if page] == markers
     shown = "".join(r.text for b in blocks for r in b.runs)
     assert "".join(shown.split()) == "".join(TEXT.split())  # nothing lost but blank space
 
