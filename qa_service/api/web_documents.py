@@ -11,6 +11,7 @@ from ingest.errors import DocumentNotFoundError
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.presenters import document_out
+from qa_service.retriever import Engine
 from qa_service.web_views import passage_number, viewer_blocks, with_params
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +98,7 @@ def viewer(request: Request, document_id: str, engine: EngineDep, passage: str =
     )
 
 
-def _title_of(engine: EngineDep, document_id: str | None) -> tuple[str, str] | None:
+def _title_of(engine: Engine, document_id: str | None) -> tuple[str, str] | None:
     """(id, title) of another document, for a note linking to it."""
     if not document_id:
         return None
@@ -108,7 +109,7 @@ def _title_of(engine: EngineDep, document_id: str | None) -> tuple[str, str] | N
     return other.document_id, other.meta.title or other.source
 
 
-def _supersedes(engine: EngineDep, record: DocumentRecord) -> tuple[str | None, str] | None:
+def _supersedes(engine: Engine, record: DocumentRecord) -> tuple[str | None, str] | None:
     """(id or None, name) of the earlier version this one replaces, by its file name."""
     name = record.meta.supersedes
     if not name:
