@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from index.embedder import Embedder
 from ingest.errors import (
@@ -18,7 +19,8 @@ from ingest.errors import (
     IngestError,
     InvalidQueryError,
 )
-from qa_service.api import routes_ask, routes_documents, routes_health, web
+from qa_service.api import routes_ask, routes_documents, routes_health, web, web_documents
+from qa_service.api.web_render import STATIC_DIR
 from qa_service.config import Settings
 from qa_service.retriever import Engine
 from qa_service.runtime import make_embedder
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.include_router(routes_documents.router)
     app.include_router(routes_health.router)
     app.include_router(web.router)
+    app.include_router(web_documents.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(CQAError)
     async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:

@@ -1,62 +1,60 @@
-"""The web form: a server-rendered question page (works without JavaScript)."""
+"""The question pages: ``/`` (ask) and ``/compare``, server-rendered and usable without JavaScript.
+
+Each page reads its GET query string (so every result page has a shareable URL), validates it
+with the API's own request models, calls the engine once and renders the API's response body.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from starlette.responses import Response
 
+from ingest.errors import InvalidQueryError
 from qa_service.api.deps import EngineDep
-from qa_service.presenters import ask_response, to_filters
-from qa_service.schemas import AskRequest, PassageOut
+from qa_service.api.web_render import render
+from qa_service.presenters import ask_response, compare_response, to_filters
+from qa_service.schemas import AskRequest, CompareRequest
+from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+SORTS = {"relevance": "Most relevant first", "newest": "Newest first", "oldest": "Oldest first"}
+TOP_KS = (5, 10, 20)
+PER_COUNCIL = (1, 2, 3, 5)
+
+Many = Annotated[list[str] | None, Query()]
 
 
-def segments(passage: PassageOut) -> list[tuple[str, bool]]:
-    """The passage text cut into (piece, highlighted) runs, for escaping in the template."""
-    text = passage.text
-    out: list[tuple[str, bool]] = []
-    at = 0
-    for h in sorted(passage.highlights, key=lambda h: h.start):
-        if h.start > at:
-            out.append((text[at : h.start], False))
-        out.append((text[max(h.start, at) : h.end], True))
-        at = max(at, h.end)
-    if at < len(text):
-        out.append((text[at:], False))
-    return out
-
-
-@router.get("/", response_class=HTMLResponse)
+@router.get("/")
 def form(
     request: Request,
     engine: EngineDep,
     q: str = "",
-    council: Annotated[list[str] | None, Query()] = None,
+    council: Many = None,
     committee: str = "",
     doc_type: str = "",
     date_from: str = "",
     date_to: str = "",
     sort: str = "relevance",
-    top_k: int = 5,
-) -> HTMLResponse:
+    top_k: str = "5",
+    infer: str = "1",
+) -> Response:
     """The question form, and the answer when a question was asked."""
-    error = None
-    response = None
     councils = [c for c in (council or []) if c]
+    infer_filters = infer != "0"
+    errors: list[tuple[str, str]] = []
+    response = None
     if q.strip():
         try:
             body = AskRequest.model_validate(
                 {
                     "question": q,
-                    "top_k": max(1, min(top_k, 50)),
-                    "sort": sort if sort in {"relevance", "newest", "oldest"} else "relevance",
+                    "top_k": top_k if top_k.isdigit() else 5,
+                    "sort": sort if sort in SORTS else "relevance",
+                    "infer_filters": infer_filters,
                     "filters": {
                         "council": councils or None,
                         "committee": committee or None,
@@ -67,11 +65,20 @@ def form(
                 }
             )
             response = ask_response(
-                engine.ask(body.question, body.top_k, to_filters(body.filters), body.sort)
+                engine.ask(
+                    body.question,
+                    body.top_k,
+                    to_filters(body.filters),
+                    body.sort,
+                    infer_filters=body.infer_filters,
+                )
             )
-        except (ValidationError, ValueError) as exc:
-            error = _message(exc)
-    return templates.TemplateResponse(
+        except (ValidationError, InvalidQueryError) as exc:
+            errors = _messages(exc)
+    elif "q" in request.query_params:
+        errors = [("q", "Enter a question")]
+    params = list(request.query_params.multi_items())
+    return render(
         request,
         "index.html",
         {
@@ -82,17 +89,103 @@ def form(
             "date_from": date_from,
             "date_to": date_to,
             "sort": sort,
+            "top_k": top_k,
+            "infer_filters": infer_filters,
+            "sorts": SORTS,
+            "top_ks": TOP_KS,
             "councils": engine.store.facet_values("council"),
             "committees": engine.store.facet_values("committee"),
             "doc_types": engine.store.facet_values("doc_type"),
             "response": response,
-            "error": error,
-            "segments": segments,
+            "errors": errors,
+            "without_inferred": with_params(params, set(), infer="0"),
+            "with_inferred": with_params(params, {"infer"}),
+            "removals": _removals(params),
+            "compare_link": "/compare" + with_params([("q", q)], set()),
         },
+        status_code=422 if errors else 200,
     )
 
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(str(e["msg"]) for e in exc.errors())
-    return f"Check the dates: {exc}"
+@router.get("/compare")
+def compare(
+    request: Request,
+    engine: EngineDep,
+    q: str = "",
+    council: Many = None,
+    per_council: str = "3",
+) -> Response:
+    """One question, one column per chosen council (every council when none is chosen)."""
+    councils = [c for c in (council or []) if c]
+    errors: list[tuple[str, str]] = []
+    response = None
+    if q.strip():
+        try:
+            body = CompareRequest.model_validate(
+                {
+                    "question": q,
+                    "councils": councils or None,
+                    "per_council": per_council if per_council.isdigit() else 3,
+                }
+            )
+            columns = engine.compare(
+                body.question, body.councils, body.per_council, to_filters(body.filters)
+            )
+            response = compare_response(body.question, columns)
+        except (ValidationError, InvalidQueryError) as exc:
+            errors = _messages(exc)
+    elif "q" in request.query_params:
+        errors = [("q", "Enter a question")]
+    return render(
+        request,
+        "compare.html",
+        {
+            "q": q,
+            "selected_councils": councils,
+            "per_council": per_council,
+            "per_council_choices": PER_COUNCIL,
+            "councils": engine.store.facet_values("council"),
+            "response": response,
+            "errors": errors,
+            "ask_link": "/" + with_params([("q", q)], set()),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+_LABELS = {
+    "council": "Council",
+    "committee": "Committee",
+    "doc_type": "Document type",
+    "date_from": "Meetings on or after",
+    "date_to": "Meetings on or before",
+}
+
+
+def _removals(params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The filters the user chose, each with a link that asks again without it."""
+    out = []
+    for i, (key, value) in enumerate(params):
+        if key in _LABELS and value:
+            rest = [p for j, p in enumerate(params) if j != i]
+            out.append({"label": _LABELS[key], "value": value, "href": with_params(rest, set())})
+    return out
+
+
+def _messages(exc: Exception) -> list[tuple[str, str]]:
+    """Validation errors as (field id, sentence) pairs for the error summary and the fields."""
+    if not isinstance(exc, ValidationError):
+        return [("q", str(exc)[:1].upper() + str(exc)[1:])]
+    out = []
+    for e in exc.errors():
+        field = str(e["loc"][-1]) if e.get("loc") else ""
+        message = str(e["msg"]).removeprefix("Value error, ")
+        if field in {"date_from", "date_to"}:
+            out.append((field, f"{_LABELS[field]} must be a real date, like 2017-03-21"))
+        elif "date_from must not be after date_to" in message:
+            out.append(("date_from", "The first meeting date must not be after the second"))
+        elif field == "question" and "at most" in message:
+            out.append(("q", "The question must be shorter than 2,000 characters"))
+        else:
+            out.append(("q", message[:1].upper() + message[1:]))
+    return out

@@ -1,0 +1,125 @@
+"""The document pages: ``/documents`` (browse the index) and the viewer ``/documents/{id}``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from index.store import DocumentRecord, Filters
+from ingest.errors import DocumentNotFoundError
+from qa_service.api.deps import EngineDep
+from qa_service.api.web_render import render
+from qa_service.presenters import document_out
+from qa_service.retriever import Engine
+from qa_service.web_views import passage_number, viewer_blocks, with_params
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/documents")
+def browse(
+    request: Request,
+    engine: EngineDep,
+    council: str = "",
+    committee: str = "",
+    year: str = "",
+) -> Response:
+    """Every indexed document, newest meeting first, filtered by council, committee or year."""
+    everything = engine.store.list_documents(Filters(include_superseded=True))
+    years = sorted(
+        {d.meta.meeting_date[:4] for d in everything if d.meta.meeting_date}, reverse=True
+    )
+    chosen_year = year if year in years else ""
+    shown = engine.store.list_documents(
+        Filters(
+            council=(council,) if council else (),
+            committee=(committee,) if committee else (),
+            date_from=f"{chosen_year}-01-01" if chosen_year else None,
+            date_to=f"{chosen_year}-12-31" if chosen_year else None,
+            include_superseded=True,
+        )
+    )
+    return render(
+        request,
+        "documents.html",
+        {
+            "documents": [document_out(d) for d in shown],
+            "total": len(everything),
+            "council": council,
+            "committee": committee,
+            "year": chosen_year,
+            "councils": engine.store.facet_values("council"),
+            "committees": engine.store.facet_values("committee"),
+            "years": years,
+            "clear_link": "/documents",
+            "filtered": bool(council or committee or chosen_year),
+            "query": with_params(list(request.query_params.multi_items()), set()),
+        },
+    )
+
+
+@router.get("/documents/{document_id}/passages/{passage_id}")
+def cited_passage(document_id: str, passage_id: str, engine: EngineDep) -> Response:
+    """A result's link: to the viewer with the passage highlighted and scrolled to (``#p-N``)."""
+    try:
+        number = passage_number(engine.store.document_passages(document_id), passage_id)
+    except DocumentNotFoundError:
+        number = None
+    anchor = f"#p-{number}" if number else ""
+    return RedirectResponse(
+        f"/documents/{document_id}" + with_params([("passage", passage_id)], set()) + anchor,
+        status_code=303,
+    )
+
+
+@router.get("/documents/{document_id}")
+def viewer(request: Request, document_id: str, engine: EngineDep, passage: str = "") -> Response:
+    """A document's metadata and full text, every passage anchored, page markers for PDFs."""
+    try:
+        record = engine.store.get_document(document_id)
+        text, page_starts = engine.store.document_text(document_id)
+    except DocumentNotFoundError:
+        return render(request, "not_found.html", {"document_id": document_id}, status_code=404)
+    passages = engine.store.document_passages(document_id)
+    cited = passage_number(passages, passage) if passage else None
+    return render(
+        request,
+        "document.html",
+        {
+            "doc": document_out(record),
+            "blocks": viewer_blocks(text, page_starts, passages, passage or None),
+            "pages": len(page_starts or []),
+            "cited": cited,
+            "cited_page": next((p[3] for p in passages if p[0] == passage), None),
+            "superseded_by": _title_of(engine, record.superseded_by),
+            "supersedes": _supersedes(engine, record),
+        },
+    )
+
+
+def _title_of(engine: Engine, document_id: str | None) -> tuple[str, str] | None:
+    """(id, title) of another document, for a note linking to it."""
+    if not document_id:
+        return None
+    try:
+        other = engine.store.get_document(document_id)
+    except DocumentNotFoundError:
+        return None
+    return other.document_id, other.meta.title or other.source
+
+
+def _supersedes(engine: Engine, record: DocumentRecord) -> tuple[str | None, str] | None:
+    """(id or None, name) of the earlier version this one replaces, by its file name."""
+    name = record.meta.supersedes
+    if not name:
+        return None
+    earlier = next(
+        (
+            d
+            for d in engine.store.list_documents(Filters(include_superseded=True))
+            if d.source == name and d.document_id != record.document_id
+        ),
+        None,
+    )
+    return (earlier.document_id, earlier.meta.title or earlier.source) if earlier else (None, name)

@@ -1,0 +1,133 @@
+"""The web pages end to end in headless Chromium against a live ``cqa serve`` (real model).
+
+Each page is checked with axe-core (0 violations) and photographed.  The flow is the mission's:
+type the example question, see the Worcestershire passage highlighted first, follow it to the
+viewer, run a comparison.  Keyboard use is driven with key presses only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+QUESTION = "what did Ofsted say about thresholds"
+
+
+def check_page(page: Any, screenshots: Path, name: str, full_page: bool = True) -> None:
+    """No axe violations, and a screenshot of the page."""
+    violations = axe_violations(page)
+    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=full_page)
+    assert violations == [], violations
+
+
+def test_ask_highlight_and_follow_to_the_viewer(page: Any, screenshots: Path) -> None:
+    page.goto("/")
+    assert page.title() == "Ask the committee papers – Committee Papers QA"
+    check_page(page, screenshots, "ask")
+
+    page.get_by_label("Your question").fill(QUESTION)
+    page.get_by_role("button", name="Search the papers").click()
+    page.wait_for_url("**/?q=*")
+    first = page.locator(".cqa-result").first
+    assert "Worcestershire County Council" in first.locator(".cqa-cite").first.inner_text()
+    marked = " ".join(first.locator("mark").all_inner_texts())
+    assert "thresholds" in marked
+    assert page.locator("#no-answer").count() == 0
+    citation = first.locator("textarea").input_value()
+    assert "Worcestershire County Council" in citation and "/documents/" in citation
+    check_page(page, screenshots, "results")
+
+    first.get_by_role("link", name="Read this passage in the document").click()
+    page.wait_for_url("**/documents/*?passage=*#p-*")
+    anchor = page.url.rsplit("#", 1)[1]
+    cited = page.locator(f"#{anchor}")
+    assert "cqa-passage--cited" in (cited.get_attribute("class") or "")
+    assert "application of thresholds had improved" in cited.inner_text()
+    assert cited.is_visible()
+    assert page.locator("h1").inner_text().startswith("Update of the Children")
+    check_page(page, screenshots, "viewer-passage", full_page=False)
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.locator("#cited-note").is_visible()
+    page.screenshot(path=str(screenshots / "viewer.png"))
+
+
+def test_nearest_passages_when_the_papers_do_not_answer(page: Any, screenshots: Path) -> None:
+    page.goto("/?q=" + "opening hours of the municipal swimming pool on bank holidays")
+    assert "The papers don't answer this." in page.locator("#no-answer").inner_text()
+    assert page.locator(".cqa-result").count() >= 1  # the nearest passages, still shown
+    check_page(page, screenshots, "no-answer")
+
+
+def test_compare_columns_stack_on_a_phone(page: Any, screenshots: Path) -> None:
+    page.goto("/compare")
+    check_page(page, screenshots, "compare-form")
+    page.get_by_label("Your question").fill("Ofsted monitoring visit findings")
+    page.get_by_label("Passages for each council").select_option("1")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/compare?q=*")
+    columns = page.locator(".cqa-column")
+    assert columns.count() == 5
+    xs = {round(columns.nth(i).bounding_box()["x"]) for i in range(columns.count())}
+    assert len(xs) > 1  # side by side on a desktop
+    check_page(page, screenshots, "compare")
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    xs = {round(columns.nth(i).bounding_box()["x"]) for i in range(columns.count())}
+    assert len(xs) == 1  # stacked on a phone
+    page.evaluate("document.getElementById('results').scrollIntoView()")
+    check_page(page, screenshots, "compare-phone", full_page=False)
+    page.set_viewport_size({"width": 1100, "height": 900})
+
+    page.get_by_role("checkbox", name="Wirral Council").check()
+    page.get_by_role("checkbox", name="Surrey County Council").check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_load_state()
+    names = page.locator(".cqa-column h3").all_inner_texts()
+    assert sorted(names) == ["Surrey County Council", "Wirral Council"]
+
+
+def test_browse_documents_and_errors(page: Any, screenshots: Path) -> None:
+    page.goto("/documents")
+    assert page.locator("tbody tr").count() == 5
+    check_page(page, screenshots, "documents")
+    page.get_by_label("Council").select_option("Wirral Council")
+    page.get_by_role("button", name="Show documents").click()
+    page.wait_for_url("**/documents?council=*")
+    assert page.locator("tbody tr").count() == 1
+
+    page.goto("/?q=")
+    assert page.locator(".govuk-error-summary").is_visible()
+    check_page(page, screenshots, "error", full_page=False)
+    response = page.goto("/documents/no-such-document")
+    assert response is not None and response.status == 404
+    check_page(page, screenshots, "not-found", full_page=False)
+
+
+def test_keyboard_only(page: Any) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    # Tab on to the question box, type, and submit with Enter.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(QUESTION)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=*")
+    assert page.locator(".cqa-result").count() >= 1
+    # The "Copy citation" details opens from the keyboard.
+    summary = page.locator(".cqa-result summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".cqa-result details").first.get_attribute("open") is not None
