@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
     # Below this confidence (see README, "When the service says it cannot answer")
-    # the response says answered=false.
-    answer_threshold: float = Field(default=0.48)
+    # the response says answered=false; bench/calibrate_abstention.py chooses both.
+    answer_threshold: float = Field(default=0.833)
+    confidence_coverage_weight: float = Field(default=1.0, ge=0)
 
     # Limits
     max_question_chars: int = 2000

@@ -43,11 +43,9 @@ class Hit:
     # near-identical passages of the same paper at other meetings, folded into this hit
     also_at: list[PassageRecord] = field(default_factory=list)
     features: Features | None = None  # the second stage's evidence, for evaluation
-
-    @property
-    def confidence(self) -> float:
-        """How well the passage answers: the better of passage and best-sentence similarity."""
-        return max(self.dense, self.sentence)
+    # How surely the passage answers (see README, "When the service says it cannot answer"):
+    # the better of passage and best-sentence cosine, plus the key-term coverage, weighted.
+    confidence: float = 0.0
 
 
 @dataclass
@@ -282,6 +280,10 @@ class Engine:
                 title_block=1.0 if is_title_block(record) else 0.0,
             )
             hit.score = round(hit.features.score(weights), 6)
+            hit.confidence = (
+                max(hit.dense, hit.sentence)
+                + self.settings.confidence_coverage_weight * hit.features.coverage
+            )
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         if self.settings.fold_duplicates:

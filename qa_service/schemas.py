@@ -139,7 +139,10 @@ class PassageOut(BaseModel):
     text: str
     highlights: list[Highlight]
     citation: Citation
-    confidence: float = Field(description="similarity of the question to the passage")
+    confidence: float = Field(
+        description="evidence that the passage answers: its (or its best sentence's) cosine "
+        "to the question plus the share of the question's key terms it contains"
+    )
 
 
 class AppliedFilters(BaseModel):

@@ -152,7 +152,7 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     inferred = page.select_one("#inferred").text
     assert "Council: Ravensholt City Council" in inferred
     assert "1 January 2023" in inferred and "“in 2023”" in inferred
-    assert "CSE = child sexual exploitation" in inferred
+    assert "CSE = child sexual exploitation" in page.select_one("#expansions").text
     first = page.select_one(".cqa-result")
     assert "superseded by" in first.text and first.select_one("a[href='/documents/rev-id']")
     assert "Also considered at:" in first.text
@@ -162,6 +162,7 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     again = soup(client.get(remove).text)
     assert seen == [True, False]
     assert not again.select_one("#inferred")
+    assert "CSE = child sexual exploitation" in again.select_one("#expansions").text
     assert again.select_one("input[name=infer][value='0']")  # kept when the form is resent
 
 
