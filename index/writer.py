@@ -312,18 +312,13 @@ class IndexWriter:
         old: list[int] = []
         for document_id in document_ids:
             rows = db.execute(
-                "SELECT p.id FROM passages p JOIN documents d ON d.doc_rowid = p.doc_rowid "
-                "WHERE d.document_id = ?",
+                "SELECT p.id, p.heading, p.text FROM passages p "
+                "JOIN documents d ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?",
                 (document_id,),
             ).fetchall()
             ids = [int(r[0]) for r in rows]
             old.extend(ids)
-            gone = db.execute(
-                "SELECT p.heading, p.text FROM passages p JOIN documents d "
-                "ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?",
-                (document_id,),
-            ).fetchall()
-            counts = _word_counts((json.loads(r[0]), r[1]) for r in gone)
+            counts = _word_counts((json.loads(r[1]), r[2]) for r in rows)
             db.executemany(
                 "UPDATE vocabulary SET df = df - ? WHERE term = ?",
                 [(n, term) for term, n in counts.items()],

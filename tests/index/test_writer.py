@@ -165,3 +165,28 @@ def test_superseded_document_answers_only_when_nothing_else_can(small_index: Pat
     with_old = engine.ask("re-referrals", 50, Filters(include_superseded=True)).hits
     assert any(h.passage.document.source == old for h in with_old)
     assert np.isfinite([h.score for h in hits]).all()
+
+
+def test_sentence_vectors_and_vocabulary_follow_their_passages(small_index: Path) -> None:
+    store = Store.open(small_index)
+    docs = {d.source: d for d in store.list_documents()}
+    target = docs["northmoor-cyp-scrutiny-2015-06-23-minutes.txt"]
+    rowids = [int(i) for i in store.allowed_rowids(Filters(document_ids=(target.document_id,)))]
+    sentences = store.sentence_vectors(rowids)
+    assert set(sentences) == set(rowids)
+    for rowid, record in store.passages(rowids).items():
+        spans, vectors = sentences[rowid]
+        assert len(spans) == len(vectors) >= 1
+        assert all(0 <= a < b <= len(record.text) for a, b in spans)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    before = store.vocabulary()
+    assert before["mash"] >= 1  # "MASH" is in those minutes
+    store.close()
+    writer = IndexWriter(small_index, HashingEmbedder())
+    with writer.open():
+        writer.remove(target.document_id)
+    store = Store.open(small_index)
+    after = store.vocabulary()
+    assert after.get("mash", 0) < before["mash"]
+    assert all(n > 0 for n in after.values())
+    assert store.sentence_vectors(rowids) == {}
