@@ -140,3 +140,27 @@ def test_writes_refused_without_a_configured_token(small_index: Path) -> None:
         doc_id = c.get("/api/documents").json()["documents"][0]["document_id"]
         r = c.delete(f"/api/documents/{doc_id}", headers={"Authorization": "Bearer "})
         assert r.status_code == 403
+
+
+def test_ask_shows_the_filters_it_read_and_can_be_told_not_to(client: TestClient) -> None:
+    body = client.post("/api/ask", json={"question": "Ravensholt MASH contacts in 2023"}).json()
+    assert body["inferred_filters"]["council"] == ["Ravensholt City Council"]
+    assert body["inferred_filters"]["date_from"] == "2023-01-01"
+    assert set(body["inferred_filters"]["phrases"]) == {"Ravensholt", "2023"}
+    assert body["filters"]["council"] == ["Ravensholt City Council"]
+    assert "MASH = multi-agency safeguarding hub" in body["expansions"]
+    assert {p["citation"]["council"] for p in body["passages"]} == {"Ravensholt City Council"}
+    assert all(isinstance(p["citation"]["also_at"], list) for p in body["passages"])
+    plain = client.post(
+        "/api/ask", json={"question": "Ravensholt MASH contacts in 2023", "infer_filters": False}
+    ).json()
+    assert plain["inferred_filters"]["council"] == [] and plain["filters"]["council"] == []
+
+
+def test_compare_uses_the_councils_a_question_names(client: TestClient) -> None:
+    r = client.post(
+        "/api/compare", json={"question": "agency social workers Northmoor vs Ravensholt"}
+    )
+    assert r.status_code == 200
+    names = {c["council"] for c in r.json()["councils"]}
+    assert names == {"Northmoor County Council", "Ravensholt City Council"}
