@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -78,6 +79,9 @@ def _progress(progress: Any) -> None:
 @click.version_option(package_name="committee-papers-qa")
 def main() -> None:
     """Committee Papers QA: cited answers from council committee papers."""
+    # pypdf warns on stderr about each repair it tries ("EOF marker not found"); the
+    # ingest summary already gives one line per bad file, naming it and saying why.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @main.command()
