@@ -70,7 +70,7 @@ def _pdf_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def _page_stream(text: str) -> bytes:
+def page_stream(text: str) -> bytes:
     lines = [text[i : i + 80] for i in range(0, len(text), 80)] or [""]
     ops = ["BT /F1 10 Tf 14 TL 40 780 Td"]
     ops += [f"({_pdf_escape(line)}) Tj T*" for line in lines]
@@ -147,7 +147,7 @@ def make_pdf(
 def text_pdf(paras: list[str], per_page: int = 2, compress: bool = True) -> bytes:
     """A text PDF with ``per_page`` paragraphs on each page."""
     pages = [
-        _page_stream(" ".join(paras[i : i + per_page])) for i in range(0, len(paras), per_page)
+        page_stream(" ".join(paras[i : i + per_page])) for i in range(0, len(paras), per_page)
     ]
     return make_pdf(pages, compress=compress)
 
@@ -283,7 +283,7 @@ def build(root: Path, seed: int = 5) -> list[HostileFile]:
     # PDFs pypdf may repair: wrong xref offsets.
     for i in range(6):
         m = marker()
-        data = make_pdf([_page_stream(" ".join(paragraphs(rng, m)))], break_xref=True)
+        data = make_pdf([page_stream(" ".join(paragraphs(rng, m)))], break_xref=True)
         put(f"pdf/broken-xref-{i}.pdf", data, "broken xref", "recoverable", mark=m)
 
     # Broken PDFs.
@@ -299,7 +299,7 @@ def build(root: Path, seed: int = 5) -> list[HostileFile]:
     put("pdf/thousands-of-pages.pdf", make_pdf([b""] * 2500), "2,500 pages", "failed", "pages")
     put(
         "pdf/thousands-of-text-pages.pdf",
-        make_pdf([_page_stream("Page text.")] * 3000, compress=True),
+        make_pdf([page_stream("Page text.")] * 3000, compress=True),
         "3,000 pages",
         "failed",
         "pages",
