@@ -94,7 +94,9 @@ def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> Non
     from qa_service.runtime import limits, make_embedder
 
     settings = _settings(index_dir)
-    writer = IndexWriter(settings.index, make_embedder(settings), limits(settings))
+    writer = IndexWriter(
+        settings.index, make_embedder(settings), limits(settings), settings.commit_every
+    )
     with writer.open():
         summary = writer.ingest(list(paths), _progress)
     for warning in summary.warnings:

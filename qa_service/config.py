@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # the response says answered=false.
     answer_threshold: float = Field(default=0.48)
 
+    commit_every: int = Field(
+        default=16, ge=1, description="files per ingest commit (each is atomic and visible)"
+    )
+
     # Limits (each keeps one hostile file or request from exhausting memory or time)
     max_question_chars: int = 2000
     max_top_k: int = 50
