@@ -14,7 +14,7 @@ import click
 from pydantic import ValidationError
 
 from ingest.errors import CQAError
-from qa_service.config import Settings
+from qa_service.config import Settings, writes_enabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -225,7 +225,7 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
             f"{summary.passages_total} passages",
             err=True,
         )
-    if settings.admin_token is None:
+    if not writes_enabled(settings):
         click.echo("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused.", err=True)
     click.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="warning")

@@ -73,3 +73,8 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(
         default=64 * 1024, ge=1024, description="largest JSON request body (ask, compare)"
     )
+
+
+def writes_enabled(settings: Settings) -> bool:
+    """Whether an admin token is configured (an empty one does not count)."""
+    return bool(settings.admin_token and settings.admin_token.get_secret_value().strip())

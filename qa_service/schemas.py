@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_QUESTION = 1999  # "2,000+ characters" is refused
+MAX_FILTER_VALUES = 50  # values of one filter field, or councils compared
+FilterValue = Annotated[str, Field(max_length=200)]
 
 
 def _question_not_blank(value: str) -> str:
@@ -27,11 +29,17 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    council: list[str] | None = Field(default=None, description="one council or a list")
-    committee: list[str] | None = Field(default=None, description="one committee or a list")
+    council: list[FilterValue] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="one council or a list"
+    )
+    committee: list[FilterValue] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="one committee or a list"
+    )
     date_from: date | None = Field(default=None, description="meeting date on or after")
     date_to: date | None = Field(default=None, description="meeting date on or before")
-    doc_type: list[str] | None = Field(default=None, description="e.g. minutes, report")
+    doc_type: list[FilterValue] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="e.g. minutes, report"
+    )
     include_superseded: bool = Field(
         default=False, description="let documents replaced by a revised version answer too"
     )
@@ -83,7 +91,9 @@ class CompareRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION)
-    councils: list[str] | None = Field(default=None, description="omit for every council")
+    councils: list[FilterValue] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="omit for every council"
+    )
     per_council: int = Field(default=3, ge=1, le=20)
     filters: CompareFiltersIn | None = None
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
-from qa_service.config import Settings
+from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
 
 
@@ -28,11 +28,11 @@ def require_admin(
     authorization: Annotated[str | None, Header()] = None,
 ) -> None:
     """Writes need ``Authorization: Bearer <CQA_ADMIN_TOKEN>``; with no token set, none pass."""
-    expected = settings.admin_token.get_secret_value() if settings.admin_token else ""
-    if not expected:
+    if not writes_enabled(settings):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "writes are disabled: no CQA_ADMIN_TOKEN is configured"
         )
+    expected = settings.admin_token.get_secret_value().strip() if settings.admin_token else ""
     scheme, _, supplied = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
         supplied.strip().encode(), expected.encode()
