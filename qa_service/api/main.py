@@ -19,7 +19,7 @@ from ingest.errors import (
     IngestError,
     InvalidQueryError,
 )
-from qa_service.api import routes_ask, routes_documents, routes_health, web
+from qa_service.api import openapi, routes_ask, routes_documents, routes_health, web
 from qa_service.api.limits import BodySizeLimit
 from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.include_router(routes_documents.router)
     app.include_router(routes_health.router)
     app.include_router(web.router)
+    openapi.install(app)
 
     @app.exception_handler(CQAError)
     async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:
