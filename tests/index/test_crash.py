@@ -1,4 +1,4 @@
-"""SIGKILL `cqa ingest` at seeded random points; the index must survive every time.
+"""SIGKILL `cqa ingest` at seeded random points, and at three exact points inside a commit.
 
 Each run starts either from an empty index (the ingest adds files) or from a full one whose
 files have all changed (the ingest replaces documents).  The process is killed after a
@@ -21,6 +21,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -201,3 +202,80 @@ def test_sigkill_at_random_points_never_damages_the_index(
     print("kills (mode, progress lines seen, commits completed):", landed)  # for the docs
     commits_seen = {c for _m, _s, c in landed}
     assert 0 in commits_seen and len(commits_seen) >= 4, landed
+
+
+# Deterministic kill points inside one commit: the child patches the writer so that it
+# SIGKILLs itself exactly there (test-only code, run with `python -c`).
+_KILLER = """
+import os, sys
+import index.dense, index.writer
+point, nth = os.environ["KILL_POINT"], int(os.environ["KILL_NTH"])
+seen = [0]
+def die():
+    os.kill(os.getpid(), 9)
+if point == "after-faiss-write":  # the new FAISS file is written, SQLite not committed
+    save = index.dense.DenseIndex.save
+    def patched(self, path):
+        save(self, path)
+        seen[0] += 1
+        if seen[0] == nth:
+            die()
+    index.dense.DenseIndex.save = patched
+elif point == "mid-insert":  # half of a commit's rows are inside the open transaction
+    insert = index.writer.IndexWriter._insert_document
+    def patched(self, staged, now):
+        ids = insert(self, staged, now)
+        seen[0] += 1
+        if seen[0] == (nth - 1) * 3 + 2:
+            die()
+        return ids
+    index.writer.IndexWriter._insert_document = patched
+elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet removed
+    remove = index.writer.IndexWriter._remove_stale_files
+    def patched(self):
+        seen[0] += 1
+        if seen[0] == nth + 1:  # the first call is when the writer opens
+            die()
+        remove(self)
+    index.writer.IndexWriter._remove_stale_files = patched
+from qa_service.cli import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize(
+    ("point", "completed"),
+    [("after-faiss-write", 2), ("mid-insert", 2), ("after-sqlite-commit", 3)],
+)
+def test_sigkill_inside_a_commit(
+    corpora: tuple[Path, Path], tmp_path: Path, point: str, completed: int
+) -> None:
+    _old, new = corpora
+    index = tmp_path / "idx"
+    env = child_env(CQA_COMMIT_EVERY=str(COMMIT_EVERY), KILL_POINT=point, KILL_NTH="3")
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLER, "ingest", str(new), "--index", str(index)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    generation, committed = _state(index)
+    assert generation == completed
+    assert sorted(committed) == sorted(_hashes(new))[: completed * COMMIT_EVERY]
+    assert _check_consistent(index) > 0
+    engine = Engine(index, HashingEmbedder())
+    try:
+        assert engine.ask("committee report children services", 3).hits
+    finally:
+        engine.close()
+    writer = IndexWriter(index, HashingEmbedder(), commit_every=COMMIT_EVERY)
+    with writer.open():
+        summary = writer.ingest([new])
+    assert len(summary.added) == FILES - completed * COMMIT_EVERY
+    assert _state(index)[1] == _hashes(new)
+    _check_consistent(index)
+    generation = _state(index)[0]
+    left = {p.name for p in index.glob("dense-*")}
+    assert left <= {dense_file_name(generation), dense_file_name(generation - 1)}
