@@ -225,6 +225,10 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
             f"{summary.passages_total} passages",
             err=True,
         )
+    if settings.embedder == "hashing":
+        click.echo(
+            "CQA_EMBEDDER=hashing: a fake model for tests; answers match words only.", err=True
+        )
     if not writes_enabled(settings):
         click.echo("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused.", err=True)
     click.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
