@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -57,6 +58,9 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length or 0)
         self.batch_size = batch_size
+        # One forward pass at a time: torch already uses every core for one batch, and
+        # concurrent requests each starting their own pass only thrash the caches.
+        self._lock = threading.Lock()
         # Whole words of the tokenizer's vocabulary: a word it knows is not a typo.
         vocab: dict[str, int] = getattr(self._model.tokenizer, "get_vocab", dict)()
         self.known_words = frozenset(
@@ -67,13 +71,14 @@ class SentenceTransformerEmbedder:
         """Embed ``texts`` in batches; the rows are normalised for inner-product search."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 

@@ -20,16 +20,36 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text saved without a byte-order mark, judged by where NULs fall.
+
+    Text in Latin script has a NUL in every other byte (the high byte of each character);
+    binary data has NULs anywhere.  Only a clear pattern counts.
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    if odd > 0.3 * half and even == 0:
+        return "utf-16-le"
+    if even > 0.3 * half and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes, source: str) -> str:
-    """Decode text bytes: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252, else latin-1.
+    """Decode text bytes: UTF-8 (BOM or not), UTF-16 (with a BOM, or without one when the
+    NUL bytes say so), else cp1252, else latin-1.
 
     Raises ``IngestError`` when the bytes look binary (NUL bytes or many control characters).
     """
+    bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    codec = None if bom16 or data.startswith(codecs.BOM_UTF8) else _bomless_utf16(data)
     if data.startswith(codecs.BOM_UTF8):
         text = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif bom16 or codec:
         try:
-            text = data.decode("utf-16")
+            text = data.decode(codec or "utf-16")
         except UnicodeDecodeError as exc:
             raise IngestError(source, "is not text (bad UTF-16)") from exc
     else:
@@ -55,8 +75,20 @@ def load_text(data: bytes, source: str) -> ExtractedText:
     return ExtractedText(text=normalise_newlines(decode_text(data, source)))
 
 
-def load_bytes(data: bytes, suffix: str, source: str, max_pdf_pages: int = 2000) -> ExtractedText:
-    """Extract text from ``data`` as the format named by ``suffix`` (".txt", ".pdf", ...)."""
+def load_bytes(
+    data: bytes,
+    suffix: str,
+    source: str,
+    max_pdf_pages: int = 2000,
+    max_decompressed_bytes: int = 64 * 1024 * 1024,
+    max_html_bytes: int = 5 * 1024 * 1024,
+    max_text_chars: int = 5_000_000,
+) -> ExtractedText:
+    """Extract text from ``data`` as the format named by ``suffix`` (".txt", ".pdf", ...).
+
+    The limits bound the memory one hostile file can take: PDF pages, the inflated size of
+    one compressed PDF stream, the size of an HTML page, and the characters of text kept.
+    """
     # imported here so that a text-only run never pays for pypdf, docx or lxml
     from ingest.loaders_docx import load_docx
     from ingest.loaders_html import load_html
@@ -67,13 +99,29 @@ def load_bytes(data: bytes, suffix: str, source: str, max_pdf_pages: int = 2000)
         if suffix in (".txt", ".md"):
             return load_text(data, source)
         if suffix in (".html", ".htm"):
+            if len(data) > max_html_bytes:
+                raise IngestError(
+                    source,
+                    f"is an HTML page of {len(data)} bytes, over the limit of {max_html_bytes} "
+                    "(CQA_MAX_HTML_BYTES)",
+                )
             return load_html(data, source)
         if suffix == ".pdf":
-            return load_pdf(data, source, max_pages=max_pdf_pages)
+            return load_pdf(
+                data,
+                source,
+                max_pages=max_pdf_pages,
+                max_decompressed_bytes=max_decompressed_bytes,
+                max_text_chars=max_text_chars,
+            )
         if suffix == ".docx":
             return load_docx(data, source)
     except IngestError:
         raise
+    except RecursionError as exc:
+        raise IngestError(source, "is nested too deeply to read") from exc
+    except MemoryError as exc:
+        raise IngestError(source, "needs more memory than is available to read") from exc
     except Exception as exc:  # any parser failure on a bad file becomes a clear IngestError
         reason = f"could not read {suffix[1:]} file ({type(exc).__name__})"
         raise IngestError(source, reason) from exc

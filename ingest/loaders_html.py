@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import lxml.etree
+import lxml.html
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ingest.errors import IngestError
@@ -31,6 +33,9 @@ _BOILERPLATE = re.compile(
 )
 _MAIN_SELECTORS = ["main", "[role=main]", "#content", "#main-content", "#maincontent",
                    "#main", ".main-content", "article"]  # fmt: skip
+# Real council pages nest 20-60 elements deep.  libxml2 stops building at 255, but
+# BeautifulSoup's tree does not, and one 1 MB page of nested <div>s then costs a minute.
+MAX_DEPTH = 200
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = _HEADINGS | {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr",
@@ -155,9 +160,30 @@ def _title_hint(soup: BeautifulSoup, root: Tag) -> str | None:
     return None
 
 
+def nesting_depth(text: str) -> int:
+    """How deeply the page's elements nest, as libxml2 reads it (capped near 255)."""
+    if not text.strip():
+        return 0
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return 0  # an empty document; BeautifulSoup says what is wrong with it
+    depth = deepest = 0
+    for event, _element in lxml.etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def load_html(data: bytes, source: str) -> ExtractedText:
     """Extract the meeting content of an HTML page as blocks separated by blank lines."""
-    soup = BeautifulSoup(decode_text(data, source), "lxml")
+    text = decode_text(data, source)
+    if nesting_depth(text) > MAX_DEPTH:
+        raise IngestError(
+            source, f"is an HTML page nested more than {MAX_DEPTH} elements deep; refused"
+        )
+    soup = BeautifulSoup(text, "lxml")
     for tag in soup.find_all(["script", "style", "noscript", "template"]):
         tag.decompose()
     try:

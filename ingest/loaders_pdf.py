@@ -13,8 +13,8 @@ import io
 import re
 from collections import Counter
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf import PdfReader, apply_configuration, get_configuration
+from pypdf.errors import LimitReachedError, PdfReadError
 
 from ingest.errors import IngestError
 from ingest.models import ExtractedText
@@ -83,24 +83,73 @@ def _dehyphenate(text: str, vocabulary: str) -> str:
     return _HYPHEN_BREAK.sub(join, text)
 
 
-def load_pdf(data: bytes, source: str, max_pages: int = 2000) -> ExtractedText:
-    """Extract the text of a PDF with ``page_starts``; furniture and blank pages removed."""
+def _limits(max_decompressed_bytes: int) -> dict[str, int]:
+    """pypdf's decoder limits, all set to ours, so no stream inflates past it."""
+    return {
+        name: max_decompressed_bytes
+        for name in (
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "brotli_maximum_output_length",
+            "array_based_stream_maximum_output_length",
+            "image_maximum_buffer_size",
+            "stream_decoding_work_maximum_length",
+        )
+    }
+
+
+def load_pdf(
+    data: bytes,
+    source: str,
+    max_pages: int = 2000,
+    max_decompressed_bytes: int = 64 * 1024 * 1024,
+    max_text_chars: int = 5_000_000,
+) -> ExtractedText:
+    """Extract the text of a PDF with ``page_starts``; furniture and blank pages removed.
+
+    No compressed stream may inflate past ``max_decompressed_bytes`` and reading stops once
+    ``max_text_chars`` of text have come out, so a small hostile file cannot fill memory.
+    """
+    try:
+        limited = get_configuration().with_overwrites(**_limits(max_decompressed_bytes))
+        with apply_configuration(limited):
+            return _load_pdf(data, source, max_pages, max_text_chars)
+    except LimitReachedError as exc:
+        raise IngestError(
+            source,
+            f"has a compressed stream that inflates past the limit of {max_decompressed_bytes} "
+            "bytes (CQA_MAX_DECOMPRESSED_BYTES)",
+        ) from exc
+
+
+def _load_pdf(data: bytes, source: str, max_pages: int, max_text_chars: int) -> ExtractedText:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(source, "is an encrypted PDF that needs a password")
         count = len(reader.pages)
-    except IngestError:
+    except (IngestError, LimitReachedError):
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(source, f"is not a readable PDF ({exc.__class__.__name__})") from exc
     if count == 0:
         raise IngestError(source, "is not a readable PDF (no pages)")
     if count > max_pages:
-        raise IngestError(source, f"has {count} pages, more than the limit of {max_pages}")
+        raise IngestError(
+            source, f"has {count} pages, more than the limit of {max_pages} (CQA_MAX_PDF_PAGES)"
+        )
     raw_pages: list[list[str]] = []
+    chars = 0
     for page in reader.pages:
         text = page.extract_text() or ""
+        chars += len(text)
+        if chars > max_text_chars:
+            raise IngestError(
+                source,
+                f"has more than {max_text_chars} characters of text (CQA_MAX_TEXT_CHARS)",
+            )
         raw_pages.append([line.rstrip() for line in text.split("\n") if line.strip()])
     if not any(raw_pages):
         raise IngestError(source, "has no text layer (image-only PDF; it would need OCR)")

@@ -8,6 +8,9 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
     class IngestLimits:
         max_file_bytes: int = 50 * 1024 * 1024
         max_pdf_pages: int = 2000
+        max_decompressed_bytes: int = 64 MiB   # one compressed PDF stream, inflated
+        max_html_bytes: int = 5 MiB
+        max_text_chars: int = 5_000_000        # extracted text of one document
         min_words: int = 40      # passages below this merge with neighbours in the same section
         max_words: int = 120     # cap: shorter passages match single facts better (dev set)
 
@@ -49,6 +52,9 @@ class IngestLimits:
 
     max_file_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 2000
+    max_decompressed_bytes: int = 64 * 1024 * 1024  # one PDF stream; stops zip bombs
+    max_html_bytes: int = 5 * 1024 * 1024  # parsing costs ~45x the size in memory, ~3 s/MB
+    max_text_chars: int = 5_000_000
     min_words: int = 40  # passages below this merge with neighbours in the same section
     max_words: int = 120  # cap: shorter passages match single facts better (dev set)
 
@@ -113,7 +119,11 @@ def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits(
     try:
         size = resolved.stat().st_size
         if size > limits.max_file_bytes:
-            raise IngestError(name, f"is {size} bytes, over the limit of {limits.max_file_bytes}")
+            raise IngestError(
+                name,
+                f"is {size} bytes, over the limit of {limits.max_file_bytes} "
+                "(CQA_MAX_UPLOAD_BYTES)",
+            )
         data = resolved.read_bytes()
     except OSError as exc:
         raise IngestError(name, f"cannot be read ({exc.strerror or exc})") from exc
@@ -121,10 +131,24 @@ def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits(
         raise IngestError(name, f"is over the size limit of {limits.max_file_bytes} bytes")
     document_id = document_id_for(resolved)
     try:
-        extracted = load_bytes(data, suffix, name, max_pdf_pages=limits.max_pdf_pages)
+        extracted = load_bytes(
+            data,
+            suffix,
+            name,
+            max_pdf_pages=limits.max_pdf_pages,
+            max_decompressed_bytes=limits.max_decompressed_bytes,
+            max_html_bytes=limits.max_html_bytes,
+            max_text_chars=limits.max_text_chars,
+        )
         text = extracted.text
         if not text.strip():
-            raise IngestError(name, "no text")
+            raise IngestError(name, "no text (the file is empty or only whitespace)")
+        if len(text) > limits.max_text_chars:
+            raise IngestError(
+                name,
+                f"has {len(text)} characters of text, over the limit of "
+                f"{limits.max_text_chars} (CQA_MAX_TEXT_CHARS)",
+            )
         blocks = extracted.blocks
         if blocks is None:
             blocks = find_blocks(text, wrapped=True if suffix == ".pdf" else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -13,7 +14,7 @@ import click
 from pydantic import ValidationError
 
 from ingest.errors import CQAError
-from qa_service.config import Settings
+from qa_service.config import Settings, writes_enabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +79,9 @@ def _progress(progress: Any) -> None:
 @click.version_option(package_name="committee-papers-qa")
 def main() -> None:
     """Committee Papers QA: cited answers from council committee papers."""
+    # pypdf warns on stderr about each repair it tries ("EOF marker not found"); the
+    # ingest summary already gives one line per bad file, naming it and saying why.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @main.command()
@@ -90,7 +94,9 @@ def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> Non
     from qa_service.runtime import limits, make_embedder
 
     settings = _settings(index_dir)
-    writer = IndexWriter(settings.index, make_embedder(settings), limits(settings))
+    writer = IndexWriter(
+        settings.index, make_embedder(settings), limits(settings), settings.commit_every
+    )
     with writer.open():
         summary = writer.ingest(list(paths), _progress)
     for warning in summary.warnings:
@@ -219,7 +225,11 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
             f"{summary.passages_total} passages",
             err=True,
         )
-    if settings.admin_token is None:
+    if settings.embedder == "hashing":
+        click.echo(
+            "CQA_EMBEDDER=hashing: a fake model for tests; answers match words only.", err=True
+        )
+    if not writes_enabled(settings):
         click.echo("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused.", err=True)
     click.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="warning")

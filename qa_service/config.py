@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
         default=None, description="a local sentence-transformers folder (default: bundled)"
     )
     admin_token: SecretStr | None = Field(default=None, description="bearer token for writes")
+    embedder: Literal["model", "hashing"] = Field(
+        default="model",
+        description="'model' is the real one; 'hashing' is a deterministic fake that only "
+        "matches shared words, for tests and benchmarks only (its index refuses the model)",
+    )
 
     # Retrieval
     candidates: int = Field(default=60, ge=5, description="candidates taken from each side")
@@ -53,11 +59,36 @@ class Settings(BaseSettings):
     answer_threshold: float = Field(default=0.833)
     confidence_coverage_weight: float = Field(default=1.0, ge=0)
 
-    # Limits
+    commit_every: int = Field(
+        default=16, ge=1, description="files per ingest commit (each is atomic and visible)"
+    )
+
+    # Limits (each keeps one hostile file or request from exhausting memory or time)
     max_question_chars: int = 2000
     max_top_k: int = 50
-    max_upload_bytes: int = 50 * 1024 * 1024
-    max_pdf_pages: int = 2000
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="largest file ingested or uploaded"
+    )
+    max_pdf_pages: int = Field(default=2000, ge=1, description="most pages read from one PDF")
+    max_decompressed_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="most bytes one compressed PDF stream may inflate to",
+    )
+    max_html_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1, description="largest HTML page parsed"
+    )
+    max_text_chars: int = Field(
+        default=5_000_000, ge=1, description="most characters of text kept from one document"
+    )
+    max_request_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="largest HTTP request body (uploads included)",
+    )
+    max_json_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="largest JSON request body (ask, compare)"
+    )
 
     def rerank_weights(self) -> Weights:
         """The second stage's weights."""
@@ -69,3 +100,8 @@ class Settings(BaseSettings):
             committee=self.committee_weight,
             title_block=self.title_block_weight,
         )
+
+
+def writes_enabled(settings: Settings) -> bool:
+    """Whether an admin token is configured (an empty one does not count)."""
+    return bool(settings.admin_token and settings.admin_token.get_secret_value().strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from index.store import DB_NAME
 from index.writer import IndexWriter, IngestSummary, Progress
 from ingest.pipeline import IngestLimits
@@ -12,14 +12,24 @@ from qa_service.config import Settings
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The bundled model, or the local model folder named by ``CQA_MODEL_PATH``."""
+    """The bundled model, or the local model folder named by ``CQA_MODEL_PATH``.
+
+    ``CQA_EMBEDDER=hashing`` gives the deterministic fake instead, so that tests and
+    benchmarks that start many processes pay no model load; never use it to serve users.
+    """
+    if settings.embedder == "hashing":
+        return HashingEmbedder()
     return SentenceTransformerEmbedder(settings.model_path)
 
 
 def limits(settings: Settings) -> IngestLimits:
     """Ingest limits from settings."""
     return IngestLimits(
-        max_file_bytes=settings.max_upload_bytes, max_pdf_pages=settings.max_pdf_pages
+        max_file_bytes=settings.max_upload_bytes,
+        max_pdf_pages=settings.max_pdf_pages,
+        max_decompressed_bytes=settings.max_decompressed_bytes,
+        max_html_bytes=settings.max_html_bytes,
+        max_text_chars=settings.max_text_chars,
     )
 
 

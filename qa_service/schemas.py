@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 MAX_QUESTION = 1999  # "2,000+ characters" is refused
+MAX_FILTER_VALUES = 50  # values of one filter field, or councils compared
+FilterValue = Annotated[str, Field(max_length=200)]
+# a filter field takes one value or a list (see _as_list); the schema says both
+OneOrMany = Annotated[
+    list[FilterValue] | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": 200},
+                {"type": "array", "items": {"type": "string", "maxLength": 200},
+                 "maxItems": MAX_FILTER_VALUES},
+                {"type": "null"},
+            ]
+        }
+    ),
+]  # fmt: skip
 
 
 def _question_not_blank(value: str) -> str:
@@ -22,21 +46,40 @@ def _as_list(value: object) -> object:
     return [value]
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates as YYYY-MM-DD only: not the numbers and timestamps pydantic would also take."""
+    if value is None or isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    return value
+
+
 class FiltersIn(BaseModel):
     """Metadata filters; every field is optional and text fields match case-insensitively."""
 
     model_config = ConfigDict(extra="forbid")
 
-    council: list[str] | None = Field(default=None, description="one council or a list")
-    committee: list[str] | None = Field(default=None, description="one committee or a list")
+    council: OneOrMany = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="one council or a list"
+    )
+    committee: OneOrMany = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="one committee or a list"
+    )
     date_from: date | None = Field(default=None, description="meeting date on or after")
     date_to: date | None = Field(default=None, description="meeting date on or before")
-    doc_type: list[str] | None = Field(default=None, description="e.g. minutes, report")
+    doc_type: OneOrMany = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="e.g. minutes, report"
+    )
     include_superseded: bool = Field(
         default=False, description="let documents replaced by a revised version answer too"
     )
 
     _lists = field_validator("council", "committee", "doc_type", mode="before")(_as_list)
+    _dates = field_validator("date_from", "date_to", mode="before")(_iso_date_only)
 
     @field_validator("council", "committee", "doc_type")
     @classmethod
@@ -83,7 +126,9 @@ class CompareRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION)
-    councils: list[str] | None = Field(default=None, description="omit for every council")
+    councils: list[FilterValue] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="omit for every council"
+    )
     per_council: int = Field(default=3, ge=1, le=20)
     filters: CompareFiltersIn | None = None
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from qa_service.config import Settings
+from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
 
 
@@ -23,20 +24,24 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+_bearer = HTTPBearer(
+    auto_error=False, description="the CQA_ADMIN_TOKEN, as `Authorization: Bearer <token>`"
+)
+
+
 def require_admin(
     settings: Annotated[Settings, Depends(get_settings)],
-    authorization: Annotated[str | None, Header()] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> None:
     """Writes need ``Authorization: Bearer <CQA_ADMIN_TOKEN>``; with no token set, none pass."""
-    expected = settings.admin_token.get_secret_value() if settings.admin_token else ""
-    if not expected:
+    if not writes_enabled(settings):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "writes are disabled: no CQA_ADMIN_TOKEN is configured"
         )
-    scheme, _, supplied = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        supplied.strip().encode(), expected.encode()
-    ):
+    expected = settings.admin_token.get_secret_value().strip() if settings.admin_token else ""
+    supplied = credentials.credentials.strip() if credentials else ""
+    # compare_digest: the time taken does not tell how much of a guess was right
+    if not supplied or not hmac.compare_digest(supplied.encode(), expected.encode()):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "a valid 'Authorization: Bearer <token>' header is required",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,11 +20,21 @@ from ingest.errors import (
     IngestError,
     InvalidQueryError,
 )
-from qa_service.api import routes_ask, routes_documents, routes_health, web, web_documents
+from qa_service.api import (
+    openapi,
+    routes_ask,
+    routes_documents,
+    routes_health,
+    web,
+    web_documents,
+)
+from qa_service.api.limits import BodySizeLimit
 from qa_service.api.web_render import STATIC_DIR
-from qa_service.config import Settings
+from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
 from qa_service.runtime import make_embedder
+
+logger = logging.getLogger("qa_service")
 
 _STATUS = {
     InvalidQueryError: 422,
@@ -41,6 +52,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        if not writes_enabled(settings):
+            logger.warning("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused")
         app.state.engine = Engine(settings.index, embedder or make_embedder(settings), settings)
         yield
         app.state.engine.close()
@@ -51,12 +64,18 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         description="Cited answers from local-government committee papers.",
         lifespan=lifespan,
     )
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        max_json_bytes=settings.max_json_bytes,
+    )
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_health.router)
     app.include_router(web.router)
     app.include_router(web_documents.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    openapi.install(app)
 
     @app.exception_handler(CQAError)
     async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from pathlib import Path
@@ -95,7 +96,7 @@ def upload_document(
     supersedes: Annotated[str | None, Form()] = None,
 ) -> IngestResult:
     """Upload one file with its metadata and index it."""
-    original = Path(file.filename or "upload").name.strip() or "upload"
+    original = client_file_name(file.filename)
     suffix = Path(original).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise HTTPException(
@@ -147,6 +148,17 @@ def upload_document(
         source=original,
         passages=found.passages if found else 0,
     )
+
+
+def client_file_name(filename: str | None) -> str:
+    """The base name a client gave, for display only: no folders (either slash), no
+    control characters, at most 200 characters.  Files are never stored under it."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(c for c in name if c.isprintable()).strip()
+    if len(name) > 200:
+        stem, suffix = Path(name).stem, Path(name).suffix[:20]
+        name = stem[: 200 - len(suffix)] + suffix
+    return name if name not in ("", ".", "..") else "upload"
 
 
 def _blank(value: str | None) -> str | None:

@@ -150,3 +150,45 @@ def test_content_hash_and_ids_are_stable(tmp_path: Path) -> None:
     assert first.content_hash == second.content_hash
     assert len(first.document_id) == 16
     assert [p.passage_id for p in first.passages] == [p.passage_id for p in second.passages]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Minutes – café".encode("utf-16-le"), "Minutes – café"),
+        ("Minutes – café".encode("utf-16-be"), "Minutes – café"),
+    ],
+)
+def test_utf16_without_a_bom_is_text(data: bytes, expected: str) -> None:
+    assert load_text(data, "x.txt").text == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "limits", "reason"),
+    [
+        ("deep.html", b"<div>" * 300 + b"text" + b"</div>" * 300, IngestLimits(), "nested"),
+        ("big.html", b"<p>words</p>" * 200, IngestLimits(max_html_bytes=1000), "HTML_BYTES"),
+        ("long.txt", WORDS.encode() * 10, IngestLimits(max_text_chars=100), "TEXT_CHARS"),
+    ],
+)
+def test_size_and_shape_limits(
+    tmp_path: Path, name: str, data: bytes, limits: IngestLimits, reason: str
+) -> None:
+    with pytest.raises(IngestError, match=reason):
+        process_file(_write(tmp_path, name, data), DocMeta(), limits)
+
+
+def test_a_stream_bomb_stops_at_the_inflate_limit(tmp_path: Path) -> None:
+    from tests.hostile import bomb_pdf
+
+    path = _write(tmp_path, "bomb.pdf", bomb_pdf(8 * 1024 * 1024))
+    with pytest.raises(IngestError, match="inflates past the limit of 1048576"):
+        process_file(path, DocMeta(), IngestLimits(max_decompressed_bytes=1024 * 1024))
+
+
+def test_a_real_page_is_not_too_deep() -> None:
+    from ingest.loaders_html import MAX_DEPTH, nesting_depth
+
+    page = "<html><body>" + "<div>" * 50 + "<p>Item</p>" + "</div>" * 50 + "</body></html>"
+    assert 50 < nesting_depth(page) < MAX_DEPTH
+    assert nesting_depth("") == 0

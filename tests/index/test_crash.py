@@ -1,0 +1,281 @@
+"""SIGKILL `cqa ingest` at seeded random points, and at three exact points inside a commit.
+
+Each run starts either from an empty index (the ingest adds files) or from a full one whose
+files have all changed (the ingest replaces documents).  The process is killed after a
+random number of progress lines plus a random delay, so kills land while files are read,
+while they are embedded, and inside commits.  Afterwards:
+
+- the index opens, and the engine answers;
+- it holds exactly what the last completed commit held: files are processed in sorted
+  order and committed ``COMMIT_EVERY`` at a time, so at generation ``g`` the first
+  ``g * COMMIT_EVERY`` files are in their new state and every other file in its old one;
+- dense vectors, stored passages and the FAISS file agree;
+- a re-run (through the CLI every fifth time) completes exactly the work that was left,
+  and leaves no temporary files behind.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.embedder import HashingEmbedder
+from index.store import Store
+from index.writer import IndexWriter, dense_file_name, load_dense
+from ingest.errors import IndexMissingError
+from qa_service.retriever import Engine
+from tests.hostile import paragraphs
+from tests.procs import REPO, child_env, cqa
+
+pytestmark = pytest.mark.processes
+
+FILES = 24
+COMMIT_EVERY = 3
+RUNS = 20
+SEED = 20261201
+
+
+def _write_corpus(folder: Path, version: int) -> None:
+    rng = random.Random(version)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(FILES):
+        head = f"Item {i}. Version {version}"
+        text = "\n\n".join([head, *paragraphs(rng, f"file{i}v{version}", 6)])
+        (folder / f"paper-{i:02d}.txt").write_text(text, encoding="utf-8")
+
+
+def _state(index: Path) -> tuple[int, dict[str, str]]:
+    """(generation, source -> content hash) of the committed index (0, {} if none yet)."""
+    try:
+        store = Store.open(index)
+    except IndexMissingError:
+        return 0, {}
+    try:
+        return store.generation(), {d.source: d.content_hash for d in store.list_documents()}
+    finally:
+        store.close()
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _kill_at_random(index: Path, corpus: Path, rng: random.Random) -> int:
+    """Start ``cqa ingest`` and SIGKILL it after a random number of progress lines."""
+    after_lines = rng.randint(0, FILES)
+    delay = rng.choice([0.0, 0.0, rng.uniform(0, 0.005), rng.uniform(0, 0.05)])
+    env = child_env(CQA_COMMIT_EVERY=str(COMMIT_EVERY), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        cqa("ingest", corpus, "--index", index),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    seen = 0
+    deadline = time.monotonic() + 60
+    while seen < after_lines and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break  # finished before the chosen point: the kill below finds it gone
+        if line.startswith(b"["):
+            seen += 1
+    time.sleep(delay)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+    return seen
+
+
+def _check_consistent(index: Path) -> int:
+    """The committed index is whole: returns its passage count."""
+    store = Store.open(index)
+    try:
+        stats = store.stats()
+        ids, _vectors = store.all_embeddings()
+        assert len(ids) == stats.passages
+        name = store.get_meta("dense_file")
+        if stats.generation:
+            assert name == dense_file_name(stats.generation)
+            assert (index / name).exists(), "the FAISS file of the last commit is there"
+        assert load_dense(index, store).count() == stats.passages
+        for d in store.list_documents():
+            text, _ = store.document_text(d.document_id)
+            for pid, start, end, _page in store.document_passages(d.document_id):
+                rowid = store.passage_rowid(pid)
+                assert store.passages([rowid])[rowid].text == text[start:end]
+        return stats.passages
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two versions of the same corpus: every file differs between them."""
+    base = tmp_path_factory.mktemp("crash")
+    old, new = base / "v1", base / "v2"
+    _write_corpus(old, 1)
+    _write_corpus(new, 2)
+    return old, new
+
+
+def test_sigkill_at_random_points_never_damages_the_index(
+    corpora: tuple[Path, Path], tmp_path: Path
+) -> None:
+    old, new = corpora
+    rng = random.Random(SEED)
+    old_hashes, new_hashes = _hashes(old), _hashes(new)
+    names = sorted(new_hashes)
+    landed: list[tuple[str, int, int]] = []
+    for run in range(RUNS):
+        mode = "replace" if run % 2 else "add"
+        index = tmp_path / f"run-{run}"
+        corpus = tmp_path / f"corpus-{run}"
+        if mode == "replace":  # a full index of version 1, then every file changes
+            shutil.copytree(old, corpus)
+            writer = IndexWriter(index, HashingEmbedder(), commit_every=COMMIT_EVERY)
+            with writer.open():
+                writer.ingest([corpus])
+            for name in names:
+                shutil.copy(new / name, corpus / name)
+        else:
+            shutil.copytree(new, corpus)
+        start_generation, _ = _state(index)
+        seen = _kill_at_random(index, corpus, rng)
+
+        generation, committed = _state(index)
+        commits = generation - start_generation
+        done = names[: commits * COMMIT_EVERY]
+        if mode == "add":
+            assert sorted(committed) == done, (run, seen, commits)
+        else:
+            assert sorted(committed) == names
+            for name in names:
+                expected = new_hashes[name] if name in done else old_hashes[name]
+                assert committed[name] == expected, (run, name, seen, commits)
+        if generation:  # killed before the first commit there is nothing to open yet
+            assert _check_consistent(index) > 0
+            engine = Engine(index, HashingEmbedder())
+            try:
+                assert engine.ask("committee report children services", 3).hits
+            finally:
+                engine.close()
+        landed.append((mode, seen, commits))
+
+        left = FILES - commits * COMMIT_EVERY
+        if run % 5 == 4:  # through the CLI now and then; the same writer code otherwise
+            rerun = subprocess.run(
+                cqa("ingest", corpus, "--index", index),
+                env=child_env(CQA_COMMIT_EVERY=str(COMMIT_EVERY)),
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert rerun.returncode == 0, rerun.stderr
+            assert f"{left} {'added' if mode == 'add' else 'updated'}" in rerun.stdout
+        else:
+            writer = IndexWriter(index, HashingEmbedder(), commit_every=COMMIT_EVERY)
+            with writer.open():
+                summary = writer.ingest([corpus])
+            assert len(summary.added if mode == "add" else summary.updated) == left
+            assert len(summary.unchanged) == FILES - left and not summary.failed
+        _generation, final = _state(index)
+        assert final == new_hashes
+        _check_consistent(index)
+        assert not list(index.glob("*.tmp"))
+        shutil.rmtree(index)
+        shutil.rmtree(corpus)
+    # the seeded points really are spread: before any commit, between commits, after all
+    print("kills (mode, progress lines seen, commits completed):", landed)  # for the docs
+    commits_seen = {c for _m, _s, c in landed}
+    assert 0 in commits_seen and len(commits_seen) >= 4, landed
+
+
+# Deterministic kill points inside one commit: the child patches the writer so that it
+# SIGKILLs itself exactly there (test-only code, run with `python -c`).
+_KILLER = """
+import os, sys
+import index.dense, index.writer
+point, nth = os.environ["KILL_POINT"], int(os.environ["KILL_NTH"])
+seen = [0]
+def die():
+    os.kill(os.getpid(), 9)
+if point == "after-faiss-write":  # the new FAISS file is written, SQLite not committed
+    save = index.dense.DenseIndex.save
+    def patched(self, path):
+        save(self, path)
+        seen[0] += 1
+        if seen[0] == nth:
+            die()
+    index.dense.DenseIndex.save = patched
+elif point == "mid-insert":  # half of a commit's rows are inside the open transaction
+    insert = index.writer.IndexWriter._insert_document
+    def patched(self, staged, now):
+        ids = insert(self, staged, now)
+        seen[0] += 1
+        if seen[0] == (nth - 1) * 3 + 2:
+            die()
+        return ids
+    index.writer.IndexWriter._insert_document = patched
+elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet removed
+    remove = index.writer.IndexWriter._remove_stale_files
+    def patched(self):
+        seen[0] += 1
+        if seen[0] == nth + 1:  # the first call is when the writer opens
+            die()
+        remove(self)
+    index.writer.IndexWriter._remove_stale_files = patched
+from qa_service.cli import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize(
+    ("point", "completed"),
+    [("after-faiss-write", 2), ("mid-insert", 2), ("after-sqlite-commit", 3)],
+)
+def test_sigkill_inside_a_commit(
+    corpora: tuple[Path, Path], tmp_path: Path, point: str, completed: int
+) -> None:
+    _old, new = corpora
+    index = tmp_path / "idx"
+    env = child_env(CQA_COMMIT_EVERY=str(COMMIT_EVERY), KILL_POINT=point, KILL_NTH="3")
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLER, "ingest", str(new), "--index", str(index)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    generation, committed = _state(index)
+    assert generation == completed
+    assert sorted(committed) == sorted(_hashes(new))[: completed * COMMIT_EVERY]
+    assert _check_consistent(index) > 0
+    engine = Engine(index, HashingEmbedder())
+    try:
+        assert engine.ask("committee report children services", 3).hits
+    finally:
+        engine.close()
+    writer = IndexWriter(index, HashingEmbedder(), commit_every=COMMIT_EVERY)
+    with writer.open():
+        summary = writer.ingest([new])
+    assert len(summary.added) == FILES - completed * COMMIT_EVERY
+    assert _state(index)[1] == _hashes(new)
+    _check_consistent(index)
+    generation = _state(index)[0]
+    left = {p.name for p in index.glob("dense-*")}
+    assert left <= {dense_file_name(generation), dense_file_name(generation - 1)}
