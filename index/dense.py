@@ -80,9 +80,21 @@ class DenseIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def similarity(self, query: Query, rowids: list[int]) -> dict[int, float]:
-        """Cosine similarity of the query to given passages (reconstructed from the index)."""
+        """Cosine similarity of the query to given passages.
+
+        Vectors come from the loaded index; a passage committed after it was loaded (the
+        lexical side already sees it) is read from the store instead.
+        """
         if query.vector is None or not rowids:
             return {}
-        vectors = np.vstack([self.index.reconstruct(int(i)) for i in rowids])
-        sims = vectors @ query.vector.astype(np.float32)
-        return {int(i): float(s) for i, s in zip(rowids, sims, strict=True)}
+        found: dict[int, np.ndarray] = {}
+        for i in rowids:
+            try:
+                found[int(i)] = np.asarray(self.index.reconstruct(int(i)))
+            except RuntimeError:  # not in this generation's FAISS file
+                continue
+        later = [int(i) for i in rowids if int(i) not in found]
+        if later and self.store is not None:
+            found.update(self.store.embeddings(later))
+        q = query.vector.astype(np.float32)
+        return {i: float(v @ q) for i, v in found.items()}

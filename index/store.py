@@ -438,6 +438,19 @@ class Store:
         vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
         return ids, vectors
 
+    def embeddings(self, rowids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Stored passage vectors by row id (passages since removed are left out)."""
+        found: dict[int, np.ndarray] = {}
+        with self.lock:
+            for start in range(0, len(rowids), 500):
+                chunk = list(rowids[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                for r in self.conn.execute(
+                    f"SELECT id, embedding FROM passages WHERE id IN ({marks})", chunk
+                ):
+                    found[int(r[0])] = np.frombuffer(r[1], dtype=np.float32).copy()
+        return found
+
     def embeddings_by_hash(
         self, hashes: Sequence[str], table: str = "passages"
     ) -> dict[str, np.ndarray]:

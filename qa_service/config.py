@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(default=1.0, ge=0)
     # The second stage (qa_service/rerank.py): the fused candidates re-scored by a
     # weighted sum of signals; the defaults are those measured best (docs/quality.md).
-    rerank_depth: int = Field(default=60, ge=1, description="fused candidates re-scored")
+    rerank_depth: int = Field(default=30, ge=1, description="fused candidates re-scored")
     fusion_weight: float = 1.0
     passage_weight: float = 1.0
     sentence_weight: float = 0.5

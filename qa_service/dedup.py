@@ -44,21 +44,28 @@ def fold_near_duplicates(
     ``fold(kept, dropped)`` is called for each dropped item, so the caller can record where
     else the text was considered.
     """
-    kept: list[tuple[T, str, frozenset[tuple[str, ...]]]] = []
+    cache: dict[str, frozenset[tuple[str, ...]]] = {}
+
+    def grams(text: str) -> frozenset[tuple[str, ...]]:
+        if text not in cache:
+            cache[text] = shingles(text)
+        return cache[text]
+
+    def same(a: PassageRecord, a_words: int, b: PassageRecord, b_words: int) -> bool:
+        if a.document.document_id == b.document.document_id:
+            return False
+        # texts whose lengths differ that much cannot overlap by ``threshold``: skip the sets
+        if min(a_words, b_words) < threshold * max(a_words, b_words):
+            return False
+        return jaccard(grams(a.text), grams(b.text)) >= threshold
+
+    kept: list[tuple[T, PassageRecord, int]] = []
     for item in items:
         passage = passage_of(item)
-        grams = shingles(passage.text)
-        document_id = passage.document.document_id
-        twin = next(
-            (
-                k
-                for k, k_doc, k_grams in kept
-                if k_doc != document_id and jaccard(grams, k_grams) >= threshold
-            ),
-            None,
-        )
+        words = len(passage.text.split())
+        twin = next((k for k, kp, kw in kept if same(passage, words, kp, kw)), None)
         if twin is None:
-            kept.append((item, document_id, grams))
+            kept.append((item, passage, words))
         else:
             fold(twin, item)
     return [k for k, _, _ in kept]

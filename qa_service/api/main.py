@@ -94,7 +94,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The client gets no details; the operator's log gets the whole traceback.
+        logger.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
     return app

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.processes
 
 CLIENTS = 4
 MIN_QUERIES = 500
-MAX_BATCHES = 12  # bounded: stop ingesting after this many batches whatever happens
+MAX_BATCHES = 40  # bounded: stop ingesting after this many batches whatever happens
 QUESTIONS = [
     "agency social workers caseloads",
     "Ofsted inspection improvement plan",
