@@ -492,6 +492,34 @@ class Store:
                     vectors.append(np.frombuffer(r[3], dtype=np.float32))
         return {i: (spans, np.vstack(vectors)) for i, (spans, vectors) in out.items()}
 
+    def copies_of(self, document_id: str, share: float = 0.5) -> list[DocumentRecord]:
+        """Other documents holding at least ``share`` of this one's passages word for word.
+
+        Councils attach one report to every meeting that considers it; such copies are the
+        "also considered at" of a document.
+        """
+        with self.lock:
+            mine = self.conn.execute(
+                "SELECT COUNT(DISTINCT p.embed_hash) FROM passages p JOIN documents d "
+                "ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?",
+                (document_id,),
+            ).fetchone()[0]
+            if not mine:
+                return []
+            rows = self.conn.execute(
+                "SELECT d2.document_id, COUNT(DISTINCT p2.embed_hash) FROM passages p2 "
+                "JOIN documents d2 ON d2.doc_rowid = p2.doc_rowid "
+                "WHERE d2.document_id != ? AND p2.embed_hash IN ("
+                "  SELECT p.embed_hash FROM passages p JOIN documents d "
+                "  ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?) "
+                "GROUP BY d2.document_id",
+                (document_id, document_id),
+            ).fetchall()
+        copies = [str(r[0]) for r in rows if int(r[1]) >= share * int(mine)]
+        return sorted(
+            (self.get_document(c) for c in copies), key=lambda d: d.meta.meeting_date or ""
+        )
+
     def vocabulary(self) -> dict[str, int]:
         """Every indexed word with the number of passages that hold it."""
         if not self._has_table("vocabulary"):

@@ -58,17 +58,7 @@ def passage_out(hit: Hit, rank: int) -> PassageOut:
             char_end=p.char_end,
             heading=list(p.heading_path),
             superseded_by=doc.superseded_by,
-            also_at=[
-                AlsoAt(
-                    document_id=o.document.document_id,
-                    source=o.document.source,
-                    title=o.document.meta.title,
-                    committee=o.document.meta.committee,
-                    meeting_date=o.document.meta.meeting_date,
-                    page=o.page,
-                )
-                for o in hit.also_at
-            ],
+            also_at=[also_at(o.document, o.page) for o in hit.also_at],
         ),
         confidence=round(hit.confidence, 4),
     )
@@ -116,6 +106,18 @@ def compare_response(question: str, columns: list[CouncilAnswer]) -> CompareResp
             )
             for c in columns
         ],
+    )
+
+
+def also_at(record: DocumentRecord, page: int | None = None) -> AlsoAt:
+    """Another meeting's copy of a paper, as citations list it."""
+    return AlsoAt(
+        document_id=record.document_id,
+        source=record.source,
+        title=record.meta.title,
+        committee=record.meta.committee,
+        meeting_date=record.meta.meeting_date,
+        page=page,
     )
 
 

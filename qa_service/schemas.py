@@ -273,6 +273,10 @@ class PassageSpan(BaseModel):
 class DocumentDetail(DocumentBase):
     """A document's metadata, full extracted text and passage offsets."""
 
+    also_at: list[AlsoAt] = Field(
+        default_factory=list,
+        description="copies of this paper considered at other meetings (most passages shared)",
+    )
     text: str
     page_starts: list[int] | None
     passages: list[PassageSpan]

@@ -16,7 +16,7 @@ from ingest.errors import IngestError
 from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, SettingsDep
-from qa_service.presenters import document_out
+from qa_service.presenters import also_at, document_out
 from qa_service.runtime import limits
 from qa_service.schemas import (
     DocumentDetail,
@@ -66,6 +66,7 @@ def get_document(document_id: str, engine: EngineDep) -> DocumentDetail:
             PassageSpan(passage_id=pid, char_start=s, char_end=e, page=page)
             for pid, s, e, page in engine.store.document_passages(document_id)
         ],
+        also_at=[also_at(copy) for copy in engine.store.copies_of(document_id)],
     )
 
 

@@ -94,6 +94,7 @@ def viewer(request: Request, document_id: str, engine: EngineDep, passage: str =
             "cited_page": next((p[3] for p in passages if p[0] == passage), None),
             "superseded_by": _title_of(engine, record.superseded_by),
             "supersedes": _supersedes(engine, record),
+            "also_at": engine.store.copies_of(document_id),
         },
     )
 

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
+from qa_service.api.main import create_app
+from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates, jaccard, shingles
 from qa_service.retriever import Engine
 from tests.conftest import DEV_CORPUS, build_index
@@ -85,7 +88,9 @@ def test_highlights_come_from_stored_sentence_vectors(small_index: Path) -> None
         assert hit.sentence > 0
 
 
-def test_the_same_report_at_two_meetings_is_returned_once(tmp_path: Path) -> None:
+@pytest.fixture
+def duplicate_index(tmp_path: Path) -> Path:
+    """One report attached to two meetings (scrutiny, then cabinet)."""
     if not DEV_CORPUS.is_dir():
         pytest.skip("../shared/dev-set is not beside the repository")
     corpus = tmp_path / "corpus"
@@ -93,14 +98,18 @@ def test_the_same_report_at_two_meetings_is_returned_once(tmp_path: Path) -> Non
     name = "ravensholt-cyp-scrutiny-2018-06-19-missing-exploitation-report.pdf"
     shutil.copy(DEV_CORPUS / name, corpus / "scrutiny-report.pdf")
     shutil.copy(DEV_CORPUS / name, corpus / "cabinet-report.pdf")
+    shutil.copy(DEV_CORPUS / "northmoor-cyp-scrutiny-2015-06-23-minutes.txt", corpus / "other.txt")
     (corpus / "manifest.csv").write_text(
         "file,council,committee,meeting_date,title,doc_type,source_url,supersedes\n"
         f"scrutiny-report.pdf,{RAVENSHOLT},Scrutiny,2018-06-19,,report,,\n"
         f"cabinet-report.pdf,{RAVENSHOLT},Cabinet,2018-07-10,,report,,\n",
         encoding="utf-8",
     )
-    index = build_index(tmp_path / "index", [corpus], HashingEmbedder())
-    answer = Engine(index, HashingEmbedder()).ask("return home interviews", 5)
+    return build_index(tmp_path / "index", [corpus], HashingEmbedder())
+
+
+def test_the_same_report_at_two_meetings_is_returned_once(duplicate_index: Path) -> None:
+    answer = Engine(duplicate_index, HashingEmbedder()).ask("return home interviews", 5)
     texts = [h.passage.text for h in answer.hits]
     assert len(texts) == len(set(texts))
     first = answer.hits[0]
@@ -110,6 +119,20 @@ def test_the_same_report_at_two_meetings_is_returned_once(tmp_path: Path) -> Non
         "Scrutiny",
         "Cabinet",
     }
+
+
+def test_a_document_knows_its_copies_at_other_meetings(duplicate_index: Path) -> None:
+    app = create_app(Settings(index=duplicate_index), HashingEmbedder())
+    with TestClient(app) as client:
+        docs = {d["source"]: d for d in client.get("/api/documents").json()["documents"]}
+        scrutiny, cabinet = docs["scrutiny-report.pdf"], docs["cabinet-report.pdf"]
+        detail = client.get(f"/api/documents/{scrutiny['document_id']}").json()
+        assert [a["document_id"] for a in detail["also_at"]] == [cabinet["document_id"]]
+        assert detail["also_at"][0]["committee"] == "Cabinet"
+        other = client.get(f"/api/documents/{docs['other.txt']['document_id']}").json()
+        assert other["also_at"] == []
+        page = client.get(f"/documents/{cabinet['document_id']}").text
+        assert 'id="also-at"' in page and f"/documents/{scrutiny['document_id']}" in page
 
 
 @pytest.mark.parametrize(
