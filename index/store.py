@@ -160,6 +160,14 @@ class DecisionRecord:
     char_end: int
     text: str
     passage: PassageRecord
+    page: int | None = None  # 1-based PDF page where the decision starts
+
+
+def _page_at(page_starts: str | None, offset: int) -> int | None:
+    starts = json.loads(page_starts) if page_starts else None
+    if not starts:
+        return None
+    return max((i + 1 for i, s in enumerate(starts) if s <= offset), default=1)
 
 
 @dataclass
@@ -515,7 +523,8 @@ class Store:
             where += f" AND p.id IN ({', '.join('?' for _ in rowids)})"
             params.extend(int(r) for r in rowids)
         sql = (
-            "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text FROM decisions x "
+            "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text, d.page_starts "
+            "FROM decisions x "
             "JOIN passages p ON p.id = x.passage JOIN documents d ON d.doc_rowid = p.doc_rowid "
             f"WHERE {where} ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.source, "
             "x.char_start LIMIT ?"
@@ -524,7 +533,9 @@ class Store:
             rows = self.conn.execute(sql, [*params, limit]).fetchall()
         passages = self.passages(sorted({int(r[0]) for r in rows}))
         return [
-            DecisionRecord(r[1], int(r[2]), int(r[3]), r[4], passages[int(r[0])])
+            DecisionRecord(
+                r[1], int(r[2]), int(r[3]), r[4], passages[int(r[0])], _page_at(r[5], int(r[2]))
+            )
             for r in rows
             if int(r[0]) in passages
         ]

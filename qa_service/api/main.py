@@ -19,7 +19,14 @@ from ingest.errors import (
     IngestError,
     InvalidQueryError,
 )
-from qa_service.api import routes_ask, routes_documents, routes_health, web, web_documents
+from qa_service.api import (
+    routes_ask,
+    routes_documents,
+    routes_health,
+    routes_precedent,
+    web,
+    web_documents,
+)
 from qa_service.api.web_render import STATIC_DIR
 from qa_service.config import Settings
 from qa_service.retriever import Engine
@@ -53,6 +60,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
+    app.include_router(routes_precedent.router)
     app.include_router(routes_health.router)
     app.include_router(web.router)
     app.include_router(web_documents.router)
