@@ -5,7 +5,8 @@ Councils write them in a few recurring shapes, which this module reads line by l
 - a resolution opened by a keyword: "RESOLVED - That: (1) ... (2) ...", "Resolved: that ...",
   "AGREED -", "DECISION:", with numbered, lettered or bulleted items under it;
 - a bare resolution line: "That the report be noted.";
-- a body's own verdict: "The Board agreed that ...", "The Panel resolved to ...";
+- a body's own verdict: "The Board agreed that ...", "The Panel resolved to ...",
+  "The Board noted the annual report ...", "The draft terms of reference were agreed ...";
 - a recommendation: "RECOMMENDED - That ...", "It is recommended that ...",
   "The Board recommends ...", "The Committee is asked to ...";
 - a recommendations section: "2. Recommendations" followed by "2.1 That Cabinet: - approves
@@ -41,6 +42,8 @@ _THAT_BE = re.compile(
 _BODY_DECIDED = re.compile(
     rf"^(?:The|Members of the)\s+{_BODY}\s+(?:agreed|resolved|decided|approved|endorsed)\b"
     rf"|^Members\s+(?:agreed|resolved|decided)\b"
+    rf"|^The\s+{_BODY}\s+noted\s+the\s+[^.]{{0,120}}?\b(?:report|update|presentation|plan)\b"
+    r"|^The\s[^.]{0,150}?\b(?:was|were)\s+(?:agreed|approved|endorsed|adopted)\b(?!\s+by\b)"
 )
 _RECOMMENDATION = re.compile(
     rf"^(?:RECOMMENDED|Recommended|RECOMMENDATION|Recommendation)\s*(?:[-–—:]|\bthat\b)"
