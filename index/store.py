@@ -69,6 +69,16 @@ CREATE TABLE IF NOT EXISTS sentences (
 );
 CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage);
 CREATE INDEX IF NOT EXISTS sentences_embed_hash ON sentences(embed_hash);
+-- Resolutions and recommendations (ingest.decisions), each linked to the passage it starts in.
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,  -- resolution | recommendation
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_passage ON decisions(passage);
 -- How many passages hold each word (lower case, as written): typo correction reads it.
 CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
@@ -97,6 +107,7 @@ class Filters:
     date_to: str | None = None
     include_superseded: bool = False
     document_ids: tuple[str, ...] = ()
+    has_decision: bool = False  # only passages holding a resolution or recommendation
 
     def is_empty(self) -> bool:
         """True when nothing but the default exclusion of superseded documents applies."""
@@ -107,6 +118,7 @@ class Filters:
             or self.date_from
             or self.date_to
             or self.document_ids
+            or self.has_decision
         )
 
 
@@ -139,6 +151,25 @@ class PassageRecord:
     document: DocumentRecord
 
 
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A stored resolution or recommendation; ``char_start``/``char_end`` index the document."""
+
+    kind: str
+    char_start: int
+    char_end: int
+    text: str
+    passage: PassageRecord
+    page: int | None = None  # 1-based PDF page where the decision starts
+
+
+def _page_at(page_starts: str | None, offset: int) -> int | None:
+    starts = json.loads(page_starts) if page_starts else None
+    if not starts:
+        return None
+    return max((i + 1 for i, s in enumerate(starts) if s <= offset), default=1)
+
+
 @dataclass
 class StoreStats:
     """Counts and facts about an index."""
@@ -152,8 +183,14 @@ class StoreStats:
     dim: int = 0
 
 
-def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list[Any]]:
-    """SQL condition (on the documents table under ``alias``) and its parameters."""
+def filter_sql(
+    filters: Filters | None, alias: str = "d", passage_alias: str = "p"
+) -> tuple[str, list[Any]]:
+    """SQL condition (on the documents table under ``alias``) and its parameters.
+
+    ``has_decision`` conditions the passage under ``passage_alias`` (and needs the
+    ``decisions`` table, see ``Store.has_decisions``).
+    """
     clauses: list[str] = []
     params: list[Any] = []
     f = filters or Filters()
@@ -179,6 +216,8 @@ def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list[Any
     if f.date_to:
         clauses.append(f"{alias}.meeting_date <= ?")
         params.append(f.date_to)
+    if f.has_decision:
+        clauses.append(f"EXISTS (SELECT 1 FROM decisions x WHERE x.passage = {passage_alias}.id)")
     if not f.include_superseded:
         clauses.append(
             f"NOT EXISTS (SELECT 1 FROM documents s WHERE s.supersedes = {alias}.source "
@@ -203,6 +242,7 @@ class Store:
     """Access to one index folder's SQLite database (thread-safe for readers)."""
 
     has_sentences: bool = False
+    has_decisions: bool = False
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -255,6 +295,7 @@ class Store:
     def refresh_schema(self) -> None:
         """Notice tables a writer added since this store was opened."""
         self.has_sentences = self._has_table("sentences")
+        self.has_decisions = self._has_table("decisions")
 
     def _has_table(self, name: str) -> bool:
         # An index written before a table was added still opens; its readers do without.
@@ -519,6 +560,34 @@ class Store:
         return sorted(
             (self.get_document(c) for c in copies), key=lambda d: d.meta.meeting_date or ""
         )
+
+    def decisions(
+        self, filters: Filters | None, rowids: Sequence[int] | None = None, limit: int = 50
+    ) -> list[DecisionRecord]:
+        """Decisions in passages passing ``filters`` (and among ``rowids``), newest first."""
+        if not self.has_decisions or (rowids is not None and not rowids):
+            return []
+        where, params = filter_sql(filters)
+        if rowids is not None:
+            where += f" AND p.id IN ({', '.join('?' for _ in rowids)})"
+            params.extend(int(r) for r in rowids)
+        sql = (
+            "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text, d.page_starts "
+            "FROM decisions x "
+            "JOIN passages p ON p.id = x.passage JOIN documents d ON d.doc_rowid = p.doc_rowid "
+            f"WHERE {where} ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.source, "
+            "x.char_start LIMIT ?"
+        )
+        with self.lock:
+            rows = self.conn.execute(sql, [*params, limit]).fetchall()
+        passages = self.passages(sorted({int(r[0]) for r in rows}))
+        return [
+            DecisionRecord(
+                r[1], int(r[2]), int(r[3]), r[4], passages[int(r[0])], _page_at(r[5], int(r[2]))
+            )
+            for r in rows
+            if int(r[0]) in passages
+        ]
 
     def vocabulary(self) -> dict[str, int]:
         """Every indexed word with the number of passages that hold it."""

@@ -361,6 +361,7 @@ class IndexWriter:
         sentence_vectors = staged.sentence_vectors or [
             np.zeros((0, vectors.shape[1]), dtype=np.float32) for _ in document.passages
         ]
+        rowid_of: dict[str, int] = {}
         for passage, vector, spans, svecs in zip(
             document.passages, vectors, sentences, sentence_vectors, strict=True
         ):
@@ -401,6 +402,16 @@ class IndexWriter:
                 ],
             )
             ids.append(rowid)
+            rowid_of[passage.passage_id] = rowid
+        db.executemany(
+            "INSERT INTO decisions(passage, kind, char_start, char_end, text) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (rowid_of[d.passage_id], d.kind, d.char_start, d.char_end, d.text)
+                for d in document.decisions
+                if d.passage_id in rowid_of
+            ],
+        )
         counts = _word_counts((p.heading_path, p.text) for p in document.passages)
         db.executemany(
             "INSERT INTO vocabulary(term, df) VALUES (?, ?) "

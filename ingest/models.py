@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ingest.decisions import Decision
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "resolution"]
 
@@ -79,6 +82,7 @@ class Document:
     meta: DocMeta
     page_starts: list[int] | None = None
     passages: list[Passage] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)  # resolutions, recommendations
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding character ``offset`` (None for non-PDF documents)."""

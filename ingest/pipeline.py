@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunker import chunk
+from ingest.decisions import find_decisions
 from ingest.errors import IngestError, ManifestError
 from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
@@ -169,6 +170,7 @@ def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits(
             max_words=limits.max_words,
             page_at=document.page_at if extracted.page_starts else None,
         )
+        document.decisions = find_decisions(text, document.passages)
     except IngestError as exc:
         if exc.source != name:  # a loader may not know the file name
             raise IngestError(name, exc.reason) from exc

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from index.store import DocumentRecord, Filters
+from typing import Literal, cast
+
+from index.store import DecisionRecord, DocumentRecord, Filters
+from qa_service.precedent import YearGroup
 from qa_service.retriever import Answer, CouncilAnswer, Hit
 from qa_service.schemas import (
     AlsoAt,
@@ -11,11 +14,16 @@ from qa_service.schemas import (
     Citation,
     CompareResponse,
     CouncilColumn,
+    DecisionCitation,
+    DecisionList,
+    DecisionOut,
     DocumentOut,
     FiltersIn,
     Highlight,
     InferredFilters,
     PassageOut,
+    TimelineResponse,
+    TimelineYear,
 )
 
 
@@ -138,3 +146,45 @@ def document_out(record: DocumentRecord) -> DocumentOut:
         passages=record.passages,
         ingested_at=record.ingested_at,
     )
+
+
+def decision_out(record: DecisionRecord) -> DecisionOut:
+    """A stored decision as the API shows it, cited."""
+    doc = record.passage.document
+    m = doc.meta
+    return DecisionOut(
+        kind=cast(Literal["resolution", "recommendation"], record.kind),
+        text=record.text,
+        citation=DecisionCitation(
+            council=m.council,
+            committee=m.committee,
+            meeting_date=m.meeting_date,
+            document_id=doc.document_id,
+            source=doc.source,
+            title=m.title,
+            doc_type=m.doc_type,
+            url=m.source_url,
+            page=record.page,
+            passage_id=record.passage.passage_id,
+            char_start=record.char_start,
+            char_end=record.char_end,
+        ),
+    )
+
+
+def decisions_response(question: str | None, records: list[DecisionRecord]) -> DecisionList:
+    """Decisions as the body of ``GET /api/decisions``."""
+    return DecisionList(question=question, decisions=[decision_out(r) for r in records])
+
+
+def timeline_response(question: str, groups: list[YearGroup]) -> TimelineResponse:
+    """Year groups as the body of ``GET /api/timeline``; ranks run on across the years."""
+    years = []
+    rank = 0
+    for group in groups:
+        passages = []
+        for hit in group.hits:
+            rank += 1
+            passages.append(passage_out(hit, rank))
+        years.append(TimelineYear(year=group.year, passages=passages))
+    return TimelineResponse(question=question, years=years)

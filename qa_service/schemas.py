@@ -316,3 +316,49 @@ class ErrorOut(BaseModel):
     """Every error response."""
 
     detail: str
+
+
+class DecisionCitation(BaseModel):
+    """Where a decision was made; the document's ``text[char_start:char_end]`` is it."""
+
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    document_id: str
+    source: str
+    title: str | None
+    doc_type: str | None
+    url: str | None
+    page: int | None
+    passage_id: str
+    char_start: int
+    char_end: int
+
+
+class DecisionOut(BaseModel):
+    """One resolution or recommendation."""
+
+    kind: Literal["resolution", "recommendation"]
+    text: str
+    citation: DecisionCitation
+
+
+class DecisionList(BaseModel):
+    """Decisions, newest meeting first."""
+
+    question: str | None
+    decisions: list[DecisionOut]
+
+
+class TimelineYear(BaseModel):
+    """The relevant passages of one year (``year`` null: undated meetings)."""
+
+    year: int | None
+    passages: list[PassageOut]
+
+
+class TimelineResponse(BaseModel):
+    """A topic's relevant passages by meeting date, grouped by year, oldest first."""
+
+    question: str
+    years: list[TimelineYear]

@@ -25,6 +25,7 @@ from qa_service.api import (
     routes_ask,
     routes_documents,
     routes_health,
+    routes_precedent,
     web,
     web_documents,
 )
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
+    app.include_router(routes_precedent.router)
     app.include_router(routes_health.router)
     app.include_router(web.router)
     app.include_router(web_documents.router)

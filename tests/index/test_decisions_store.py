@@ -1,0 +1,80 @@
+"""Decision records in the store: written with their passages, removed and replaced with them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from index.embedder import HashingEmbedder
+from index.store import Filters, Store
+from index.writer import IndexWriter
+
+MINUTES = "northmoor-cyp-scrutiny-2015-06-23-minutes.txt"
+
+
+def _decisions(index_dir: Path, filters: Filters | None = None) -> list[str]:
+    store = Store.open(index_dir)
+    try:
+        return [d.text for d in store.decisions(filters)]
+    finally:
+        store.close()
+
+
+def test_decisions_are_stored_cited_and_newest_first(small_index: Path) -> None:
+    store = Store.open(small_index)
+    try:
+        found = store.decisions(Filters())
+        assert found, "the minutes' RESOLVED blocks are stored"
+        for d in found:
+            text, _ = store.document_text(d.passage.document.document_id)
+            assert text[d.char_start : d.char_end] == d.text
+            assert d.passage.char_start <= d.char_start < d.passage.char_end
+        dates = [d.passage.document.meta.meeting_date or "" for d in found]
+        assert dates == sorted(dates, reverse=True)
+        only = store.decisions(Filters(council=("Northmoor County Council",)))
+        assert only and {d.passage.document.meta.council for d in only} == {
+            "Northmoor County Council"
+        }
+        allowed = set(store.allowed_rowids(Filters(has_decision=True)).tolist())
+        assert allowed == {d.passage.rowid for d in found}
+    finally:
+        store.close()
+
+
+def test_removal_and_replacement_keep_decisions_consistent(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    shutil.copytree(small_corpus, folder)
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([folder])
+    before = _decisions(index_dir)
+    assert "RESOLVED - That the Fostering Service Annual Report 2014/15 be noted." in before
+    path = folder / MINUTES
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2014/15 be noted", "2014/15 be approved"),
+        encoding="utf-8",
+    )
+    with writer.open():
+        writer.ingest([folder])
+    after = _decisions(index_dir)
+    assert len(after) == len(before)
+    assert "RESOLVED - That the Fostering Service Annual Report 2014/15 be approved." in after
+    store = Store.open(index_dir)
+    document_id = next(d.document_id for d in store.list_documents() if d.source == MINUTES)
+    store.close()
+    with writer.open():
+        writer.remove(document_id)
+    assert not any("Fostering Service Annual Report" in t for t in _decisions(index_dir))
+
+
+def test_an_index_without_the_table_reads_as_no_decisions(small_index: Path) -> None:
+    store = Store.open(small_index)
+    store.conn.execute("DROP TABLE decisions")
+    store.refresh_schema()
+    try:
+        assert store.decisions(Filters()) == []
+    finally:
+        store.close()

@@ -1,0 +1,121 @@
+"""GET /api/decisions and GET /api/timeline with the fake embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from index.embedder import HashingEmbedder
+from qa_service.api.main import create_app
+from qa_service.config import Settings
+
+
+@pytest.fixture
+def client(small_index: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(index=small_index), HashingEmbedder())
+    with TestClient(app) as c:
+        yield c
+
+
+def _check_cited(client: TestClient, decision: dict) -> None:
+    c = decision["citation"]
+    doc = client.get(f"/api/documents/{c['document_id']}").json()
+    assert doc["text"][c["char_start"] : c["char_end"]] == decision["text"]
+    assert c["passage_id"] in {p["passage_id"] for p in doc["passages"]}
+
+
+def test_decisions_without_a_question_list_all_newest_first(client: TestClient) -> None:
+    r = client.get("/api/decisions")
+    assert r.status_code == 200
+    found = r.json()["decisions"]
+    assert found and all(d["kind"] in ("resolution", "recommendation") for d in found)
+    dates = [d["citation"]["meeting_date"] or "" for d in found]
+    assert dates == sorted(dates, reverse=True)
+    for d in found:
+        _check_cited(client, d)
+
+
+def test_decisions_filtered_by_council_committee_and_dates(client: TestClient) -> None:
+    r = client.get(
+        "/api/decisions",
+        params={
+            "council": "ravensholt city council",
+            "committee": "Children and Young People Scrutiny Committee",
+            "date_from": "2018-01-01",
+            "date_to": "2018-12-31",
+        },
+    )
+    assert r.status_code == 200
+    found = r.json()["decisions"]
+    assert found
+    for d in found:
+        assert d["citation"]["council"] == "Ravensholt City Council"
+        assert d["kind"] == "recommendation" and d["citation"]["page"] == 1
+        assert d["citation"]["meeting_date"].startswith("2018")
+
+
+def test_decisions_for_a_question_hold_the_relevant_resolution(client: TestClient) -> None:
+    r = client.get("/api/decisions", params={"q": "task and finish group on missing children"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["question"] == "task and finish group on missing children"
+    texts = [d["text"] for d in body["decisions"]]
+    assert any("task and finish group" in t for t in texts)
+    for d in body["decisions"]:
+        _check_cited(client, d)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2019-13-01"},
+        {"date_to": "yesterday"},
+        {"date_from": "2020-01-01", "date_to": "2019-01-01"},
+        {"limit": "0"},
+        {"limit": "51"},
+        {"q": "x" * 2000},
+    ],
+)
+def test_bad_decision_requests_get_422(client: TestClient, params: dict[str, str]) -> None:
+    r = client.get("/api/decisions", params=params)
+    assert r.status_code == 422
+    assert r.json()["detail"]
+
+
+def test_timeline_groups_relevant_passages_by_year(client: TestClient) -> None:
+    r = client.get("/api/timeline", params={"q": "children missing from care", "limit": 8})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["question"] == "children missing from care"
+    years = [y["year"] for y in body["years"]]
+    dated = [y for y in years if y is not None]
+    assert dated == sorted(dated) and len(set(dated)) == len(dated)
+    passages = [p for y in body["years"] for p in y["passages"]]
+    assert 1 <= len(passages) <= 8
+    assert [p["rank"] for p in passages] == list(range(1, len(passages) + 1))
+    for y in body["years"]:
+        for p in y["passages"]:
+            date = p["citation"]["meeting_date"]
+            assert (date is None) if y["year"] is None else date.startswith(str(y["year"]))
+
+
+def test_timeline_of_one_council(client: TestClient) -> None:
+    r = client.get(
+        "/api/timeline", params={"q": "fostering", "council": "Northmoor County Council"}
+    )
+    assert r.status_code == 200
+    councils = {p["citation"]["council"] for y in r.json()["years"] for p in y["passages"]}
+    assert councils == {"Northmoor County Council"}
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "x", "limit": "0"}, {"q": "   "}])
+def test_bad_timeline_requests_get_422(client: TestClient, params: dict[str, str]) -> None:
+    assert client.get("/api/timeline", params=params).status_code == 422
+
+
+def test_new_endpoints_are_in_the_openapi_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "get" in paths["/api/decisions"] and "get" in paths["/api/timeline"]
