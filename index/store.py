@@ -479,18 +479,20 @@ class Store:
         vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
         return ids, vectors
 
+    def _select_in(self, sql: str, values: Sequence[Any]) -> list[sqlite3.Row]:
+        """Rows of ``sql`` whose ``{marks}`` placeholder takes ``values``, 500 at a time."""
+        rows: list[sqlite3.Row] = []
+        with self.lock:
+            for start in range(0, len(values), 500):
+                chunk = list(values[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                rows.extend(self.conn.execute(sql.format(marks=marks), chunk).fetchall())
+        return rows
+
     def embeddings(self, rowids: Sequence[int]) -> dict[int, np.ndarray]:
         """Stored passage vectors by row id (passages since removed are left out)."""
-        found: dict[int, np.ndarray] = {}
-        with self.lock:
-            for start in range(0, len(rowids), 500):
-                chunk = list(rowids[start : start + 500])
-                marks = ", ".join("?" for _ in chunk)
-                for r in self.conn.execute(
-                    f"SELECT id, embedding FROM passages WHERE id IN ({marks})", chunk
-                ):
-                    found[int(r[0])] = np.frombuffer(r[1], dtype=np.float32).copy()
-        return found
+        rows = self._select_in("SELECT id, embedding FROM passages WHERE id IN ({marks})", rowids)
+        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}
 
     def embeddings_by_hash(
         self, hashes: Sequence[str], table: str = "passages"
@@ -500,17 +502,10 @@ class Store:
             raise ValueError(table)
         if table == "sentences" and not self.has_sentences:
             return {}
-        found: dict[str, np.ndarray] = {}
-        with self.lock:
-            for start in range(0, len(hashes), 500):
-                chunk = list(hashes[start : start + 500])
-                marks = ", ".join("?" for _ in chunk)
-                for r in self.conn.execute(
-                    f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({marks})",
-                    chunk,
-                ):
-                    found[r[0]] = np.frombuffer(r[1], dtype=np.float32).copy()
-        return found
+        rows = self._select_in(
+            f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({{marks}})", hashes
+        )
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}
 
     def sentence_vectors(
         self, rowids: Sequence[int]
@@ -519,18 +514,14 @@ class Store:
         out: dict[int, tuple[list[tuple[int, int]], list[np.ndarray]]] = {}
         if not rowids or not self.has_sentences:
             return {}
-        with self.lock:
-            for start in range(0, len(rowids), 500):
-                chunk = list(rowids[start : start + 500])
-                marks = ", ".join("?" for _ in chunk)
-                for r in self.conn.execute(
-                    "SELECT passage, start_char, end_char, embedding FROM sentences "
-                    f"WHERE passage IN ({marks}) ORDER BY passage, start_char",
-                    chunk,
-                ):
-                    spans, vectors = out.setdefault(int(r[0]), ([], []))
-                    spans.append((int(r[1]), int(r[2])))
-                    vectors.append(np.frombuffer(r[3], dtype=np.float32))
+        for r in self._select_in(
+            "SELECT passage, start_char, end_char, embedding FROM sentences "
+            "WHERE passage IN ({marks}) ORDER BY passage, start_char",
+            rowids,
+        ):
+            spans, vectors = out.setdefault(int(r[0]), ([], []))
+            spans.append((int(r[1]), int(r[2])))
+            vectors.append(np.frombuffer(r[3], dtype=np.float32))
         return {i: (spans, np.vstack(vectors)) for i, (spans, vectors) in out.items()}
 
     def copies_of(self, document_id: str, share: float = 0.5) -> list[DocumentRecord]:

@@ -50,7 +50,8 @@ class Understanding:
     councils: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
-    filter_phrases: tuple[str, ...] = ()  # the words the council / dates were read from
+    council_phrases: tuple[str, ...] = ()  # the words the councils were read from
+    date_phrases: tuple[str, ...] = ()  # the words the dates were read from
     expansions: tuple[str, ...] = ()  # "LAC = looked after children"
     corrections: tuple[str, ...] = ()  # "theshold -> threshold"
     key_terms: tuple[str, ...] = field(default=())  # content words that are not filters
@@ -184,7 +185,8 @@ class QueryReader:
             councils=tuple(councils),
             date_from=date_from,
             date_to=date_to,
-            filter_phrases=tuple(council_words + date_words),
+            council_phrases=tuple(council_words),
+            date_phrases=tuple(date_words),
             expansions=tuple(dict.fromkeys(expansions)),
             corrections=tuple(corrections),
             key_terms=key_terms,

@@ -221,11 +221,9 @@ class Engine:
         merged = _merge(given, inferred)
         if len(self.store.allowed_rowids(replace(merged, include_superseded=True))) == 0:
             return Filters(), []
-        phrases = list(understood.filter_phrases)
-        if not inferred.council:
-            phrases = [p for p in phrases if any(ch.isdigit() for ch in p)]
-        if not (inferred.date_from or inferred.date_to):
-            phrases = [p for p in phrases if not any(ch.isdigit() for ch in p)]
+        phrases = list(understood.council_phrases) if inferred.council else []
+        if inferred.date_from or inferred.date_to:
+            phrases += understood.date_phrases
         return inferred, phrases
 
     def _effective_filters(self, filters: Filters) -> Filters:
