@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.models import Passage
+from ingest.structure import Line, split_lines
 
 DecisionKind = Literal["resolution", "recommendation"]
 
@@ -78,28 +79,6 @@ class Decision:
     passage_id: str | None = None  # the passage holding its start
 
 
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str) -> list[_Line | None]:
-    """Stripped lines with their offsets; None for a blank line."""
-    out: list[_Line | None] = []
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = pos + raw.index(stripped[0])
-            out.append(_Line(start, start + len(stripped), stripped))
-        else:
-            out.append(None)
-        pos += len(raw) + 1
-    return out
-
-
 def _opening(line: str) -> tuple[DecisionKind, bool] | None:
     """Whether a line opens a decision: (kind, whether it heads a section)."""
     if _SECTION.match(line):
@@ -111,11 +90,11 @@ def _opening(line: str) -> tuple[DecisionKind, bool] | None:
     return None
 
 
-def _next_present(lines: Sequence[_Line | None], i: int) -> _Line | None:
+def _next_present(lines: Sequence[Line | None], i: int) -> Line | None:
     return next((x for x in lines[i:] if x is not None), None)
 
 
-def _extent(lines: Sequence[_Line | None], i: int, section: bool) -> int:
+def _extent(lines: Sequence[Line | None], i: int, section: bool) -> int:
     """Index of the last line belonging to the decision that opens at line ``i``."""
     first = lines[i]
     assert first is not None
@@ -171,7 +150,7 @@ def _passage_at(passages: Sequence[Passage], start: int, end: int) -> str | None
 
 def find_decisions(text: str, passages: Sequence[Passage] = ()) -> list[Decision]:
     """Every resolution and recommendation in a document's text, in order."""
-    lines = _lines(text)
+    lines = split_lines(text)
     out: list[Decision] = []
     i = 0
     while i < len(lines):

@@ -41,7 +41,9 @@ _NOT_TITLE = re.compile(r"^(?:Table|Figure|Source|Chart|Page)\b")
 
 
 @dataclass
-class _Line:
+class Line:
+    """One non-blank line of a text: its stripped content and that content's offsets."""
+
     start: int
     end: int
     text: str
@@ -115,22 +117,22 @@ def _looks_like_title(text: str) -> bool:
     return sum(c.isdigit() for c in text) <= 4
 
 
-def _split_lines(text: str) -> list[_Line | None]:
+def split_lines(text: str) -> list[Line | None]:
     """Lines with the offsets of their stripped content; None for a blank line."""
-    out: list[_Line | None] = []
+    out: list[Line | None] = []
     pos = 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
             start = pos + raw.index(stripped[0])
-            out.append(_Line(start, start + len(stripped), stripped))
+            out.append(Line(start, start + len(stripped), stripped))
         else:
             out.append(None)
         pos += len(raw) + 1
     return out
 
 
-def _is_hard_wrapped(lines: list[_Line]) -> bool:
+def _is_hard_wrapped(lines: list[Line]) -> bool:
     lengths = sorted(len(line.text) for line in lines)
     return bool(lengths) and lengths[int(0.9 * (len(lengths) - 1))] <= 110
 
@@ -141,7 +143,7 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
     ``wrapped`` says whether lines are hard-wrapped (PDF text: a paragraph runs over
     several lines); None detects it from the line lengths.
     """
-    lines = _split_lines(text)
+    lines = split_lines(text)
     present = [line for line in lines if line is not None]
     if not present:
         return []
@@ -150,7 +152,7 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
     width = sorted(len(line.text) for line in present)[int(0.9 * (len(present) - 1))]
 
     blocks: list[list] = []  # [kind, start, end, level]
-    prev: _Line | None = None
+    prev: Line | None = None
     blank_before = True
     for i, line in enumerate(lines):
         if line is None:
