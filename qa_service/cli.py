@@ -144,7 +144,7 @@ def ask(
     index_dir: Path | None,
 ) -> None:
     """Print the cited passages that answer QUESTION."""
-    from qa_service.presenters import ask_response, to_filters
+    from qa_service.presenters import answer_request
     from qa_service.schemas import AskRequest, FiltersIn
 
     body = AskRequest(
@@ -161,15 +161,7 @@ def ask(
         ),
     )
     engine = _engine(_settings(index_dir))
-    response = ask_response(
-        engine.ask(
-            body.question,
-            body.top_k,
-            to_filters(body.filters),
-            body.sort,
-            infer_filters=body.infer_filters,
-        )
-    )
+    response = answer_request(engine, body)
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return

@@ -6,10 +6,11 @@ from typing import Literal, cast
 
 from index.store import DecisionRecord, DocumentRecord, Filters
 from qa_service.precedent import YearGroup
-from qa_service.retriever import Answer, CouncilAnswer, Hit
+from qa_service.retriever import Answer, CouncilAnswer, Engine, Hit
 from qa_service.schemas import (
     AlsoAt,
     AppliedFilters,
+    AskRequest,
     AskResponse,
     Citation,
     CompareResponse,
@@ -82,6 +83,18 @@ def applied(filters: Filters) -> AppliedFilters:
         doc_type=list(filters.doc_type),
         include_superseded=filters.include_superseded,
     )
+
+
+def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
+    """Put what ``body`` asks to the engine and shape the answer (API, web form and CLI)."""
+    answer = engine.ask(
+        body.question,
+        body.top_k,
+        to_filters(body.filters),
+        body.sort,
+        infer_filters=body.infer_filters,
+    )
+    return ask_response(answer)
 
 
 def ask_response(answer: Answer) -> AskResponse:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from ingest.errors import InvalidQueryError
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
-from qa_service.presenters import ask_response, compare_response, to_filters
+from qa_service.presenters import answer_request, compare_response, to_filters
 from qa_service.schemas import AskRequest, CompareRequest
 from qa_service.web_views import with_params
 
@@ -64,15 +64,7 @@ def form(
                     },
                 }
             )
-            response = ask_response(
-                engine.ask(
-                    body.question,
-                    body.top_k,
-                    to_filters(body.filters),
-                    body.sort,
-                    infer_filters=body.infer_filters,
-                )
-            )
+            response = answer_request(engine, body)
         except (ValidationError, InvalidQueryError) as exc:
             errors = _messages(exc)
     elif "q" in request.query_params:
