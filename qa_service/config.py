@@ -44,12 +44,13 @@ class Settings(BaseSettings):
     # The second stage (qa_service/rerank.py): the fused candidates re-scored by a
     # weighted sum of signals; the defaults are those measured best (docs/quality.md).
     rerank_depth: int = Field(default=30, ge=1, description="fused candidates re-scored")
-    fusion_weight: float = 1.0
-    passage_weight: float = 1.0
-    sentence_weight: float = 0.5
-    coverage_weight: float = 1.0
-    committee_weight: float = 0.2
-    title_block_weight: float = -0.3
+    # (one set of defaults: those of rerank.Weights)
+    fusion_weight: float = Weights.fused
+    passage_weight: float = Weights.passage
+    sentence_weight: float = Weights.sentence
+    coverage_weight: float = Weights.coverage
+    committee_weight: float = Weights.committee
+    title_block_weight: float = Weights.title_block
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
