@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import re
 import threading
@@ -54,18 +55,14 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as exc:
             raise ModelUnavailableError(f"could not load the model at {path}: {exc}") from exc
-        self.name = path.name if path.name != "model" else path.parent.name
+        self.name = model_name(path)
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length or 0)
         self.batch_size = batch_size
         # One forward pass at a time: torch already uses every core for one batch, and
         # concurrent requests each starting their own pass only thrash the caches.
         self._lock = threading.Lock()
-        # Whole words of the tokenizer's vocabulary: a word it knows is not a typo.
-        vocab: dict[str, int] = getattr(self._model.tokenizer, "get_vocab", dict)()
-        self.known_words = frozenset(
-            w for w in vocab if w.isalpha() and w.islower() and not w.startswith("##")
-        )
+        self.known_words = _whole_words(getattr(self._model.tokenizer, "get_vocab", dict)())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` in batches; the rows are normalised for inner-product search."""
@@ -80,6 +77,84 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def model_name(path: Path) -> str:
+    """The name an index records for the model in ``path`` (its folder, or the package's)."""
+    return path.name if path.name != "model" else path.parent.name
+
+
+def _whole_words(vocab: dict[str, int]) -> frozenset[str]:
+    """Whole words of a tokenizer's vocabulary: a word it knows is not a typo."""
+    return frozenset(w for w in vocab if w.isalpha() and w.islower() and not w.startswith("##"))
+
+
+class OnnxEmbedder:
+    """The model's int8 ONNX export (``index.onnx_export``) run by onnxruntime, for questions.
+
+    Its vectors are within cosine 0.99 of the model's, so questions encoded here search
+    passages the model embedded; the index still records the model's name.  No torch is
+    loaded, which saves time per question and memory in the server.
+    """
+
+    def __init__(self, onnx_path: Path, model_dir: Path, batch_size: int = 32) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise ModelUnavailableError(
+                f"the question encoder needs onnxruntime ({exc}): pip install onnxruntime"
+            ) from exc
+        try:
+            self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+            options = ort.SessionOptions()
+            # Two cores: one forward pass uses both; passes are serialised by the lock.
+            options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+            options.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(
+                str(onnx_path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:
+            raise ModelUnavailableError(f"could not load {onnx_path}: {exc}") from exc
+        self._tokenizer.enable_truncation(_max_tokens(model_dir))
+        self._tokenizer.enable_padding()
+        self.name = model_name(model_dir)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self.known_words = _whole_words(self._tokenizer.get_vocab())
+        self.dim = 0
+        self.dim = int(self.encode(["dimension"]).shape[1])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``, shortest first within batches so little padding is computed."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        rows: list[np.ndarray] = []
+        for start in range(0, len(order), self.batch_size):
+            encodings = self._tokenizer.encode_batch(
+                [texts[i] for i in order[start : start + self.batch_size]]
+            )
+            feed = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            }
+            with self._lock:
+                rows.append(np.asarray(self._session.run(None, feed)[0], dtype=np.float32))
+        stacked = np.vstack(rows)
+        vectors = np.empty_like(stacked)
+        vectors[order] = stacked
+        return np.ascontiguousarray(vectors)
+
+
+def _max_tokens(model_dir: Path) -> int:
+    """The model's token limit, as sentence-transformers reads it (256 for MiniLM)."""
+    try:
+        config = json.loads((model_dir / "sentence_bert_config.json").read_text())
+        return int(config.get("max_seq_length") or 256)
+    except (OSError, ValueError):
+        return 256
 
 
 def known_words(embedder: Embedder) -> frozenset[str]:

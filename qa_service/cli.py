@@ -56,7 +56,7 @@ def _settings(index_dir: Path | None) -> Settings:
 
 def _engine(settings: Settings) -> Any:
     from qa_service.retriever import Engine
-    from qa_service.runtime import index_exists, make_embedder
+    from qa_service.runtime import index_exists, make_query_embedder
 
     if not index_exists(settings):
         from ingest.errors import IndexMissingError
@@ -65,7 +65,7 @@ def _engine(settings: Settings) -> Any:
             f"no index at {settings.index}: run 'cqa ingest PATH' first "
             "(or set CQA_INDEX / --index to another folder)"
         )
-    return Engine(settings.index, make_embedder(settings), settings)
+    return Engine(settings.index, make_query_embedder(settings), settings)
 
 
 def _progress(progress: Any) -> None:
@@ -204,13 +204,14 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     import uvicorn
 
     from qa_service.api.main import create_app
-    from qa_service.runtime import ensure_index, make_embedder
+    from qa_service.runtime import ensure_index, index_exists, make_embedder
 
     settings = _settings(index_dir)
     if corpus is not None:
         settings = settings.model_copy(update={"corpus": corpus})
-    embedder = make_embedder(settings)
-    summary = ensure_index(settings, embedder, _progress)
+    # The model itself is loaded only to build a first index; questions use the ONNX export.
+    embedder = None if index_exists(settings) else make_embedder(settings)
+    summary = ensure_index(settings, embedder, _progress) if embedder is not None else None
     if summary is not None:
         click.echo(
             f"built the index at {settings.index}: {summary.documents_total} documents, "
@@ -224,7 +225,8 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     if not writes_enabled(settings):
         click.echo("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused.", err=True)
     click.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="warning")
+    app = create_app(settings, ingest_embedder=embedder)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @main.command()
@@ -233,14 +235,15 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
 def remove(document_id: str, index_dir: Path | None) -> None:
     """Remove a document and its passages."""
     from index.writer import IndexWriter
-    from qa_service.runtime import index_exists, limits, make_embedder
+    from qa_service.runtime import index_exists, limits, make_query_embedder
 
     settings = _settings(index_dir)
     if not index_exists(settings):
         from ingest.errors import IndexMissingError
 
         raise IndexMissingError(f"no index at {settings.index}")
-    writer = IndexWriter(settings.index, make_embedder(settings), limits(settings))
+    # Removing embeds nothing; the light question encoder names the same model.
+    writer = IndexWriter(settings.index, make_query_embedder(settings), limits(settings))
     with writer.open():
         source = writer.remove(document_id)
     click.echo(f"removed {document_id} ({source})")

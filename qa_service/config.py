@@ -19,6 +19,12 @@ def _default_index() -> Path:
     return base / ".cqa-index"
 
 
+def _default_model_cache() -> Path:
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / ".cqa-models"
+    return Path.home() / ".cache" / "committee-papers-qa"
+
+
 class Settings(BaseSettings):
     """Service settings; each field ``x`` can be set with the variable ``CQA_X``."""
 
@@ -28,6 +34,15 @@ class Settings(BaseSettings):
     corpus: Path = Field(default=PROJECT_ROOT / "corpus", description="bundled corpus")
     model_path: Path | None = Field(
         default=None, description="a local sentence-transformers folder (default: bundled)"
+    )
+    query_encoder: Literal["onnx-int8", "onnx-fp32", "model"] = Field(
+        default="onnx-int8",
+        description="how questions are encoded: the model's ONNX export with int8 weights "
+        "(fastest; cosine >= 0.98 to the model) or fp32 weights (identical vectors), run by "
+        "onnxruntime, or the model itself (docs/performance.md)",
+    )
+    model_cache: Path = Field(
+        default_factory=_default_model_cache, description="where the ONNX export is kept"
     )
     admin_token: SecretStr | None = Field(default=None, description="bearer token for writes")
     embedder: Literal["model", "hashing"] = Field(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from index.embedder import Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from index.embedder import (
+    Embedder,
+    HashingEmbedder,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    bundled_model_path,
+)
+from index.onnx_export import onnx_model_for
 from index.store import DB_NAME
 from index.writer import IndexWriter, IngestSummary, Progress
 from ingest.pipeline import IngestLimits
@@ -20,6 +27,21 @@ def make_embedder(settings: Settings) -> Embedder:
     if settings.embedder == "hashing":
         return HashingEmbedder()
     return SentenceTransformerEmbedder(settings.model_path)
+
+
+def make_query_embedder(settings: Settings, model: Embedder | None = None) -> Embedder:
+    """The question encoder ``CQA_QUERY_ENCODER`` names: the model's ONNX export by default.
+
+    The export is made on first use (about 10 s) and kept in ``CQA_MODEL_CACHE``; ``model``,
+    if already loaded, serves as the encoder when the setting asks for the model itself.
+    """
+    if settings.embedder == "hashing":
+        return model or HashingEmbedder()
+    if settings.query_encoder == "model":
+        return model or SentenceTransformerEmbedder(settings.model_path)
+    directory = settings.model_path or bundled_model_path()
+    precision = settings.query_encoder.removeprefix("onnx-")
+    return OnnxEmbedder(onnx_model_for(directory, settings.model_cache, precision), directory)
 
 
 def limits(settings: Settings) -> IngestLimits:

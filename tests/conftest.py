@@ -91,3 +91,11 @@ def real_embedder():  # type: ignore[no-untyped-def]
     from index.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def query_embedder(real_embedder):  # type: ignore[no-untyped-def]
+    """The question encoder the service uses by default (the model's int8 ONNX export)."""
+    from qa_service.runtime import make_query_embedder
+
+    return make_query_embedder(Settings(), real_embedder)

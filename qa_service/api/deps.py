@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from index.embedder import Embedder
 from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
 
@@ -16,6 +17,18 @@ def get_engine(request: Request) -> Engine:
     """The engine loaded at startup."""
     engine: Engine = request.app.state.engine
     return engine
+
+
+def get_ingest_embedder(request: Request) -> Embedder:
+    """The model that embeds uploads, loaded on the first write rather than at startup."""
+    state = request.app.state
+    with state.ingest_embedder_lock:
+        if state.ingest_embedder is None:
+            from qa_service.runtime import make_embedder
+
+            state.ingest_embedder = make_embedder(state.settings)
+        embedder: Embedder = state.ingest_embedder
+    return embedder
 
 
 def get_settings(request: Request) -> Settings:
@@ -52,3 +65,4 @@ def require_admin(
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AdminDep = Annotated[None, Depends(require_admin)]
+IngestEmbedderDep = Annotated[Embedder, Depends(get_ingest_embedder)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,7 +34,7 @@ from qa_service.api.limits import BodySizeLimit
 from qa_service.api.web_render import STATIC_DIR
 from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
-from qa_service.runtime import make_embedder
+from qa_service.runtime import make_query_embedder
 
 logger = logging.getLogger("qa_service")
 
@@ -46,8 +47,17 @@ _STATUS = {
 }
 
 
-def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
-    """Build the app; the index and model load once, when it starts."""
+def create_app(
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    ingest_embedder: Embedder | None = None,
+) -> FastAPI:
+    """Build the app; the index and question encoder load once, when it starts.
+
+    ``embedder`` encodes questions (default: ``make_query_embedder``); uploads are embedded
+    by ``ingest_embedder``, else by ``embedder`` if one was given, else by the model, which
+    is then loaded on the first upload (``deps.get_ingest_embedder``).
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -55,7 +65,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.settings = settings
         if not writes_enabled(settings):
             logger.warning("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused")
-        app.state.engine = Engine(settings.index, embedder or make_embedder(settings), settings)
+        app.state.engine = Engine(
+            settings.index, embedder or make_query_embedder(settings, ingest_embedder), settings
+        )
+        app.state.ingest_embedder = ingest_embedder or embedder
+        app.state.ingest_embedder_lock = threading.Lock()
         yield
         app.state.engine.close()
 

@@ -15,7 +15,7 @@ from index.writer import IndexWriter
 from ingest.errors import IngestError
 from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
-from qa_service.api.deps import AdminDep, EngineDep, SettingsDep
+from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep
 from qa_service.presenters import also_at, document_out
 from qa_service.runtime import limits
 from qa_service.schemas import (
@@ -75,6 +75,8 @@ def delete_document(
     document_id: str, engine: EngineDep, settings: SettingsDep, _admin: AdminDep
 ) -> RemoveResult:
     """Remove a document and its passages."""
+    # Removing embeds nothing: the question encoder names the same model, which is all the
+    # writer checks.
     writer = IndexWriter(settings.index, engine.embedder, limits(settings))
     with writer.open():
         source = writer.remove(document_id)
@@ -87,6 +89,7 @@ def upload_document(
     engine: EngineDep,
     settings: SettingsDep,
     _admin: AdminDep,
+    embedder: IngestEmbedderDep,
     file: Annotated[UploadFile, File(description="a .txt, .md, .html, .pdf or .docx file")],
     council: Annotated[str | None, Form()] = None,
     committee: Annotated[str | None, Form()] = None,
@@ -128,7 +131,7 @@ def upload_document(
             source_url=_blank(source_url),
             supersedes=_blank(supersedes),
         )
-        writer = IndexWriter(settings.index, engine.embedder, limits(settings))
+        writer = IndexWriter(settings.index, embedder, limits(settings))
         with writer.open():
             summary = writer.ingest_files([(stored, meta, original)])
     except BaseException:

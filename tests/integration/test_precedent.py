@@ -22,11 +22,13 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def client(  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory, real_embedder, query_embedder
+) -> Iterator[TestClient]:
     if not DEV_CORPUS.is_dir():
         pytest.skip("../shared/dev-set is not beside the repository")
     index_dir = build_index(tmp_path_factory.mktemp("dev-idx"), [DEV_CORPUS], real_embedder)
-    with TestClient(create_app(Settings(index=index_dir), real_embedder)) as c:
+    with TestClient(create_app(Settings(index=index_dir), query_embedder, real_embedder)) as c:
         yield c
 
 

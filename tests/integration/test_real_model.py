@@ -12,9 +12,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def corpus_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Engine:  # type: ignore[no-untyped-def]
+def corpus_engine(  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory, real_embedder, query_embedder
+) -> Engine:
     index_dir = build_index(tmp_path_factory.mktemp("corpus-idx"), [REPO / "corpus"], real_embedder)
-    return Engine(index_dir, real_embedder)
+    return Engine(index_dir, query_embedder)
 
 
 def test_mission_example_finds_worcestershire_thresholds_first(corpus_engine: Engine) -> None:
@@ -35,12 +37,14 @@ def test_seed_questions(corpus_engine: Engine) -> None:
     assert figures["overall"]["recall_at_5"] >= 0.75
 
 
-def test_dev_set_meets_the_floor(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> None:  # type: ignore[no-untyped-def]
+def test_dev_set_meets_the_floor(  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory, real_embedder, query_embedder
+) -> None:
     if not DEV_CORPUS.is_dir():
         pytest.skip("../shared/dev-set is not beside the repository")
     index_dir = build_index(tmp_path_factory.mktemp("dev-idx"), [DEV_CORPUS], real_embedder)
     text, figures = evaluate(
-        Engine(index_dir, real_embedder), DEV_CORPUS.parent / "questions.jsonl"
+        Engine(index_dir, query_embedder), DEV_CORPUS.parent / "questions.jsonl"
     )
     print(text)
     overall = figures["overall"]

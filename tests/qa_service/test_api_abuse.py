@@ -125,6 +125,9 @@ def test_cqa_serve_says_writes_are_off_at_startup(
 
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)
     monkeypatch.setattr("qa_service.runtime.make_embedder", lambda s: HashingEmbedder())
+    monkeypatch.setattr(
+        "qa_service.api.main.make_query_embedder", lambda s, m=None: HashingEmbedder()
+    )
     for value in (None, ""):
         env = {"CQA_ADMIN_TOKEN": value} if value is not None else {}
         monkeypatch.delenv("CQA_ADMIN_TOKEN", raising=False)

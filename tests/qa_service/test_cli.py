@@ -15,6 +15,9 @@ from qa_service.cli import main
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings: HashingEmbedder())
+    monkeypatch.setattr(
+        "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
+    )
 
 
 def test_ingest_ask_list_stats_remove(tmp_path: Path, small_corpus: Path) -> None:
