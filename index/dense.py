@@ -1,7 +1,16 @@
-"""Dense search: FAISS inner product over unit vectors, with ids that allow removal."""
+"""Dense search: FAISS inner product over unit vectors, with ids that allow removal.
+
+The index type follows the corpus size (docs/performance.md): exact search
+(``IndexIDMap2(IndexFlatIP)``) up to ``EXACT_MAX`` vectors, where a scan is still quick;
+beyond it an inverted file with 8-bit scalar-quantised vectors (``IndexIVFScalarQuantizer``),
+which is several times faster and four times smaller, at recall@10 >= 0.98 against exact
+search with the default ``nprobe``.  The writer converts an index when it grows past the
+threshold, and retrains the inverted file when the corpus has grown sixteenfold.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -11,19 +20,49 @@ import numpy as np
 from index.base import Query
 from index.store import Filters, Store
 
+# Measured on this machine by bench/query_bench.py (docs/performance.md).
+EXACT_MAX = 50_000
+DEFAULT_NPROBE = 32
+_TRAIN_PER_LIST = 64  # k-means sample size per inverted list (FAISS suggests 30-256)
+
+
+def nlist_for(count: int) -> int:
+    """Inverted lists for ``count`` vectors: about 4 sqrt(n), a power of two."""
+    return int(min(65536, max(64, 2 ** round(math.log2(4 * math.sqrt(max(count, 1)))))))
+
 
 class DenseIndex:
-    """An exact ``IndexIDMap2(IndexFlatIP)``; filters become an id selector, so the top-k
-    cut happens among passages that pass them."""
+    """Exact or inverted-file FAISS search; filters become an id bitmap, so the top-k cut
+    happens among passages that pass them."""
 
-    def __init__(self, index: faiss.Index, store: Store | None = None) -> None:
+    def __init__(
+        self, index: faiss.Index, store: Store | None = None, nprobe: int = DEFAULT_NPROBE
+    ) -> None:
         self.index = index
         self.store = store
+        self.nprobe = nprobe
 
     @classmethod
     def empty(cls, dim: int, store: Store | None = None) -> DenseIndex:
-        """A new index for vectors of ``dim`` dimensions."""
+        """A new exact index for vectors of ``dim`` dimensions."""
         return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), store)
+
+    @classmethod
+    def build(
+        cls,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        store: Store | None = None,
+        exact_max: int = EXACT_MAX,
+    ) -> DenseIndex:
+        """The index type for this many vectors, holding them."""
+        dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 1
+        if len(ids) <= exact_max:
+            dense = cls.empty(dim, store)
+        else:
+            dense = cls(_trained_ivf(vectors, nlist_for(len(ids))), store)
+        dense.add(ids, vectors)
+        return dense
 
     @classmethod
     def load(cls, path: Path, store: Store | None = None) -> DenseIndex:
@@ -34,6 +73,13 @@ class DenseIndex:
     def dim(self) -> int:
         """Vector dimension."""
         return int(self.index.d)
+
+    @property
+    def kind(self) -> str:
+        """``exact`` or ``ivf<nlist>,sq8``."""
+        if isinstance(self.index, faiss.IndexIVF):
+            return f"ivf{faiss.extract_index_ivf(self.index).nlist},sq8"
+        return "exact"
 
     def save(self, path: Path) -> None:
         """Write to ``path`` atomically: a temporary file, fsync, then rename."""
@@ -59,42 +105,87 @@ class DenseIndex:
         """How many vectors the index holds."""
         return int(self.index.ntotal)
 
+    def resized(self, exact_max: int = EXACT_MAX) -> DenseIndex:
+        """This index, or a rebuilt one if it has outgrown its type (see the module notes).
+
+        Vectors come from the store, which keeps every passage's full-precision vector.
+        """
+        count = self.count()
+        ivf = isinstance(self.index, faiss.IndexIVF)
+        if not ivf and count <= exact_max:
+            return self
+        if ivf and nlist_for(count) < 4 * faiss.extract_index_ivf(self.index).nlist:
+            return self
+        if self.store is None:
+            return self
+        ids, vectors = self.store.all_embeddings()
+        return DenseIndex.build(ids, vectors, self.store, exact_max)
+
     def search(
         self, query: Query, k: int, filters: Filters | None = None
     ) -> list[tuple[int, float]]:
         """Nearest passages by cosine similarity among those passing ``filters``."""
         if query.vector is None or self.count() == 0 or k <= 0:
             return []
-        params = None
+        selector = None
+        share = 1.0
+        bitmap = None
         if filters is not None and self.store is not None:
-            allowed = self.store.allowed_rowids(filters)
-            if len(allowed) == 0:
+            allowed = self.store.allowed(filters)
+            if allowed.count == 0:
                 return []
-            if len(allowed) < self.count():
-                selector = faiss.IDSelectorBatch(allowed)
-                params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-            k = min(k, len(allowed))
+            if allowed.count < self.count():
+                bitmap = allowed.bitmap  # kept referenced while FAISS reads it
+                selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
+                share = allowed.count / self.count()
+            k = min(k, allowed.count)
         k = min(k, self.count())
+        if isinstance(self.index, faiss.IndexIVF):
+            # A narrow filter leaves few passing vectors in each list: probe more lists.
+            nprobe = min(self.index.nlist, math.ceil(self.nprobe / share))
+            params: faiss.SearchParameters | None = faiss.SearchParametersIVF(
+                sel=selector, nprobe=nprobe
+            )  # type: ignore[call-arg]
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector else None  # type: ignore[call-arg]
         vector = np.ascontiguousarray(query.vector.reshape(1, -1), dtype=np.float32)
         scores, ids = self.index.search(vector, k, params=params)
+        del bitmap
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def similarity(self, query: Query, rowids: list[int]) -> dict[int, float]:
         """Cosine similarity of the query to given passages.
 
-        Vectors come from the loaded index; a passage committed after it was loaded (the
-        lexical side already sees it) is read from the store instead.
+        Vectors come from an exact index directly; an inverted file stores them quantised,
+        so they are read from the store, as is a passage committed after the index was
+        loaded (the lexical side already sees it).
         """
         if query.vector is None or not rowids:
             return {}
         found: dict[int, np.ndarray] = {}
-        for i in rowids:
-            try:
-                found[int(i)] = np.asarray(self.index.reconstruct(int(i)))
-            except RuntimeError:  # not in this generation's FAISS file
-                continue
+        if not isinstance(self.index, faiss.IndexIVF):
+            for i in rowids:
+                try:
+                    found[int(i)] = np.asarray(self.index.reconstruct(int(i)))
+                except RuntimeError:  # not in this generation's FAISS file
+                    continue
         later = [int(i) for i in rowids if int(i) not in found]
         if later and self.store is not None:
             found.update(self.store.embeddings(later))
         q = query.vector.astype(np.float32)
         return {i: float(v @ q) for i, v in found.items()}
+
+
+def _trained_ivf(vectors: np.ndarray, nlist: int) -> faiss.Index:
+    """An empty inverted file with 8-bit scalar quantisation, trained on a sample."""
+    dim = int(vectors.shape[1])
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFScalarQuantizer(
+        quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    sample = vectors
+    if len(vectors) > nlist * _TRAIN_PER_LIST:
+        rows = np.random.default_rng(0).choice(len(vectors), nlist * _TRAIN_PER_LIST, replace=False)
+        sample = vectors[np.sort(rows)]
+    index.train(np.ascontiguousarray(sample, dtype=np.float32))
+    return index

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -163,6 +164,29 @@ class DecisionRecord:
     page: int | None = None  # 1-based PDF page where the decision starts
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """The passages passing some filters: a bitmap over row ids (bit i of byte i // 8)."""
+
+    bitmap: np.ndarray  # uint8, little-endian bit order, as faiss.IDSelectorBitmap reads it
+    count: int
+
+    def ids(self) -> np.ndarray:
+        """The passing row ids, ascending."""
+        return np.flatnonzero(np.unpackbits(self.bitmap, bitorder="little")).astype(np.int64)
+
+    @classmethod
+    def of(cls, ids: np.ndarray) -> Allowed:
+        """The set holding exactly ``ids``."""
+        mask = np.zeros(int(ids.max()) + 1 if len(ids) else 0, dtype=bool)
+        mask[ids] = True
+        return cls(np.packbits(mask, bitorder="little"), len(ids))
+
+
+# Filter sets kept per store; each is a bitmap of (largest row id / 8) bytes.
+_ALLOWED_CACHE = 64
+
+
 def _page_at(page_starts: str | None, offset: int) -> int | None:
     starts = json.loads(page_starts) if page_starts else None
     if not starts:
@@ -248,6 +272,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.lock = threading.RLock()
+        self._allowed: OrderedDict[tuple[int, Filters], Allowed] = OrderedDict()
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Store:
@@ -458,6 +483,27 @@ class Store:
             ).fetchall()
         return [(r[0], int(r[1]), int(r[2]), r[3]) for r in rows]
 
+    def allowed(self, filters: Filters | None) -> Allowed:
+        """The passages passing ``filters``, remembered until the next commit.
+
+        Every question asks this for its filters (often the same ones) several times, and
+        at 100k passages the query behind it takes tens of milliseconds.
+        """
+        key = (self.generation(), filters or Filters())
+        with self.lock:
+            cached = self._allowed.get(key)
+            if cached is not None:
+                self._allowed.move_to_end(key)
+                return cached
+        found = Allowed.of(self.allowed_rowids(filters))
+        with self.lock:
+            if any(k[0] != key[0] for k in self._allowed):
+                self._allowed.clear()  # another generation's sets are of no further use
+            self._allowed[key] = found
+            while len(self._allowed) > _ALLOWED_CACHE:
+                self._allowed.popitem(last=False)
+        return found
+
     def allowed_rowids(self, filters: Filters | None) -> np.ndarray:
         """Integer ids of every passage whose document passes ``filters``."""
         where, params = filter_sql(filters)
@@ -471,12 +517,18 @@ class Store:
 
     def all_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of every stored passage, used to rebuild the dense index."""
+        # Filled row by row: at a million passages a list of rows would double the memory.
         with self.lock:
-            rows = self.conn.execute("SELECT id, embedding FROM passages ORDER BY id").fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        if not rows:
+            count = int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+            dim = int(self.get_meta("dim") or 0)
+            ids = np.zeros(count, dtype=np.int64)
+            vectors = np.zeros((count, dim), dtype=np.float32)
+            cursor = self.conn.execute("SELECT id, embedding FROM passages ORDER BY id")
+            for i, (rowid, blob) in enumerate(cursor):
+                ids[i] = rowid
+                vectors[i] = np.frombuffer(blob, dtype=np.float32)
+        if not count:
             return ids, np.zeros((0, 0), dtype=np.float32)
-        vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
         return ids, vectors
 
     def _select_in(self, sql: str, values: Sequence[Any]) -> list[sqlite3.Row]:

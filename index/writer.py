@@ -107,9 +107,9 @@ def load_dense(index_dir: Path, store: Store) -> DenseIndex:
     ids, vectors = store.all_embeddings()
     if len(ids) and not dim:
         raise IndexCorruptError("the index records no vector dimension")
-    dense = DenseIndex.empty(dim or (vectors.shape[1] if len(ids) else 1), store)
-    dense.add(ids, vectors)
-    return dense
+    if not len(ids):
+        return DenseIndex.empty(dim or 1, store)
+    return DenseIndex.build(ids, vectors, store)
 
 
 class IndexWriter:
@@ -299,6 +299,7 @@ class IndexWriter:
             self.dense.remove(np.array(old_ids, dtype=np.int64))
             if new_ids:
                 self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
+            self.dense = self.dense.resized()  # exact search while small, then IVF-SQ8
             self.dense.save(self.index_dir / dense_name)
             conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?), "

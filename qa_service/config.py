@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.dense import DEFAULT_NPROBE
 from qa_service.rerank import Weights
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     # Retrieval
     candidates: int = Field(default=60, ge=5, description="candidates taken from each side")
     rrf_k: int = Field(default=60, ge=1)
+    dense_nprobe: int = Field(
+        default=DEFAULT_NPROBE,
+        ge=1,
+        description="inverted lists searched when the dense index is an IVF (large corpora)",
+    )
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
     # The second stage (qa_service/rerank.py): the fused candidates re-scored by a

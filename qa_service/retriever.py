@@ -99,6 +99,7 @@ class Engine:
             if generation != self._generation:
                 self.store.refresh_schema()
                 self.dense = load_dense(self.index_dir, self.store)
+                self.dense.nprobe = self.settings.dense_nprobe
                 self.reader = QueryReader(
                     self.store.facet_values("council"),
                     self.store.vocabulary(),

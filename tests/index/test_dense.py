@@ -1,4 +1,5 @@
-"""Dense search details: similarity for passages the loaded FAISS file does not hold."""
+"""Dense search details: similarity for passages the loaded FAISS file does not hold, the
+index type chosen by size, and filters as bitmaps."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from index.base import Query
 from index.dense import DenseIndex
-from index.store import Store
+from index.store import Allowed, Filters, Store
 
 
 def test_similarity_reads_vectors_newer_than_the_loaded_index(small_index: Path) -> None:
@@ -22,3 +23,68 @@ def test_similarity_reads_vectors_newer_than_the_loaded_index(small_index: Path)
     assert set(sims) == {int(ids[0]), int(ids[1])}  # a removed passage is left out
     assert np.isclose(sims[int(ids[1])], float(vectors[1] @ vectors[1]), atol=1e-5)
     assert np.isclose(sims[int(ids[0])], float(vectors[0] @ vectors[1]), atol=1e-5)
+
+
+def _clustered(n: int, dim: int = 32, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(20, dim))
+    vectors = centres[rng.integers(0, 20, n)] + 0.3 * rng.normal(size=(n, dim))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.arange(n, dtype=np.int64) * 7 + 3  # sparse ids, as after removals
+    return ids, vectors.astype(np.float32)
+
+
+def test_the_index_type_follows_the_size() -> None:
+    ids, vectors = _clustered(3000)
+    assert DenseIndex.build(ids, vectors, exact_max=5000).kind == "exact"
+    ivf = DenseIndex.build(ids, vectors, exact_max=1000)
+    assert ivf.kind.startswith("ivf") and ivf.kind.endswith(",sq8")
+    assert ivf.count() == 3000
+
+
+def test_ivf_finds_what_exact_search_finds() -> None:
+    ids, vectors = _clustered(4000)
+    exact = DenseIndex.build(ids, vectors, exact_max=10**6)
+    ivf = DenseIndex.build(ids, vectors, exact_max=100)
+    found = total = 0
+    for row in range(0, 4000, 97):
+        query = Query(text="q", vector=vectors[row])
+        truth = {i for i, _ in exact.search(query, 10)}
+        found += len(truth & {i for i, _ in ivf.search(query, 10)})
+        total += len(truth)
+    assert found / total >= 0.95
+
+
+def test_ivf_search_keeps_to_a_narrow_filter(small_index: Path) -> None:
+    # A filter passing few passages: every result passes it, and the lists probed widen.
+    store = Store.open(small_index)
+    ids, vectors = store.all_embeddings()
+    ivf = DenseIndex.build(ids, vectors, store, exact_max=1)
+    document = store.list_documents()[0].document_id
+    allowed = set(store.allowed_rowids(Filters(document_ids=(document,))).tolist())
+    query = Query(text="q", vector=vectors[-1])
+    hits = ivf.search(query, 5, Filters(document_ids=(document,)))
+    assert hits and {i for i, _ in hits} <= allowed
+    assert len(hits) == min(5, len(allowed))
+
+
+def test_an_exact_index_becomes_an_ivf_when_it_outgrows_exact_search(small_index: Path) -> None:
+    store = Store.open(small_index)
+    ids, vectors = store.all_embeddings()
+    exact = DenseIndex.build(ids, vectors, store)
+    assert exact.resized(exact_max=len(ids)) is exact
+    grown = exact.resized(exact_max=len(ids) - 1)
+    assert grown.kind.startswith("ivf") and grown.count() == len(ids)
+    assert grown.resized(exact_max=len(ids) - 1) is grown  # not retrained until 16x larger
+
+
+def test_allowed_sets_are_bitmaps_and_follow_commits(small_index: Path) -> None:
+    store = Store.open(small_index)
+    everything = store.allowed(Filters())
+    assert everything.count == len(store.allowed_rowids(Filters()))
+    assert np.array_equal(everything.ids(), np.sort(store.allowed_rowids(Filters())))
+    assert store.allowed(Filters()) is everything  # remembered
+    assert Allowed.of(np.array([], dtype=np.int64)).count == 0
+    with store.transaction() as conn:
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+    assert store.allowed(Filters()) is not everything  # a commit forgets it
