@@ -115,6 +115,7 @@ class Engine:
                 )
                 self._passages = self.store.stats().passages
                 self._generation = generation
+                self.store.allowed(Filters())  # the usual filters, ready before a question
 
     @property
     def lexical(self) -> SearchIndex:
