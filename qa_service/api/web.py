@@ -101,7 +101,7 @@ def form(
             "compare_link": "/compare" + with_params([("q", q)], set()),
             "decisions_link": "/decisions" + with_params(topic, set()),
             "timeline_link": "/timeline" + with_params(topic, set()),
-            "csv_link": with_params(params, set(), format="csv"),
+            "csv_link": "/" + with_params(params, set(), format="csv"),
         },
         status_code=422 if errors else 200,
     )
@@ -148,7 +148,8 @@ def compare(
             "response": response,
             "errors": errors,
             "ask_link": "/" + with_params([("q", q)], set()),
-            "csv_link": with_params(list(request.query_params.multi_items()), set(), format="csv"),
+            "csv_link": "/compare"
+            + with_params(list(request.query_params.multi_items()), set(), format="csv"),
         },
         status_code=422 if errors else 200,
     )
