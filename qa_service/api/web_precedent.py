@@ -8,7 +8,7 @@ results as CSV.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -19,6 +19,7 @@ from qa_service import precedent, similar
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.presenters import decisions_response, similar_response, timeline_response
+from qa_service.retriever import Engine
 from qa_service.schemas import MAX_QUESTION
 from qa_service.web_views import with_params
 
@@ -47,7 +48,10 @@ def _message(exc: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _context(request: Request, engine: EngineDep, q: str, council: list[str] | None) -> dict:
+def _context(
+    request: Request, engine: Engine, q: str, council: list[str] | None
+) -> dict[str, Any]:
+    """What every precedent page shows: the form's values and choices, and the CSV link."""
     params = list(request.query_params.multi_items())
     return {
         "q": q,
