@@ -109,6 +109,7 @@ class Filters:
     include_superseded: bool = False
     document_ids: tuple[str, ...] = ()
     has_decision: bool = False  # only passages holding a resolution or recommendation
+    exclude_document_ids: tuple[str, ...] = ()  # e.g. the paper a similar passage came from
 
     def is_empty(self) -> bool:
         """True when nothing but the default exclusion of superseded documents applies."""
@@ -120,6 +121,7 @@ class Filters:
             or self.date_to
             or self.document_ids
             or self.has_decision
+            or self.exclude_document_ids
         )
 
 
@@ -234,6 +236,10 @@ def filter_sql(
         marks = ", ".join("?" for _ in f.document_ids)
         clauses.append(f"{alias}.document_id IN ({marks})")
         params.extend(f.document_ids)
+    if f.exclude_document_ids:
+        marks = ", ".join("?" for _ in f.exclude_document_ids)
+        clauses.append(f"{alias}.document_id NOT IN ({marks})")
+        params.extend(f.exclude_document_ids)
     if f.date_from:
         clauses.append(f"{alias}.meeting_date >= ?")
         params.append(f.date_from)

@@ -121,6 +121,13 @@ def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> Non
 @click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--doc-type", default=None, help="e.g. minutes, report.")
+@click.option(
+    "--kind",
+    type=click.Choice(["any", "decision"]),
+    default="any",
+    show_default=True,
+    help="decision: only passages holding a resolution or recommendation.",
+)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option(
     "--infer/--no-infer",
@@ -138,6 +145,7 @@ def ask(
     date_from: datetime | None,
     date_to: datetime | None,
     doc_type: str | None,
+    kind: str,
     sort: str,
     infer: bool,
     as_json: bool,
@@ -158,6 +166,7 @@ def ask(
             doc_type=doc_type,  # type: ignore[arg-type]
             date_from=date_from.date() if date_from else None,
             date_to=date_to.date() if date_to else None,
+            kind=kind,  # type: ignore[arg-type]
         ),
     )
     engine = _engine(_settings(index_dir))

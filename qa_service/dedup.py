@@ -17,6 +17,7 @@ from index.store import PassageRecord
 
 _WORD = re.compile(r"\w+")
 T = TypeVar("T")
+DUPLICATE_SHARE = 0.8  # shingle overlap (Jaccard) from which two passages are the same text
 
 
 @lru_cache(maxsize=8192)  # the same candidates recur from question to question
@@ -39,7 +40,7 @@ def fold_near_duplicates(
     items: Sequence[T],
     passage_of: Callable[[T], PassageRecord],
     fold: Callable[[T, T], None],
-    threshold: float = 0.8,
+    threshold: float = DUPLICATE_SHARE,
 ) -> list[T]:
     """``items`` (best first) without near-duplicates of better items from other documents.
 

@@ -1,21 +1,27 @@
-"""Precedent: the decisions matching a question or filters, and a topic's timeline by year.
+"""Precedent: the decisions matching a question or filters, a topic's timeline by year, and
+councils compared with their latest decision on it.
 
-Both reuse the engine's retrieval: decisions with a question are the decisions of the
+All reuse the engine's retrieval: decisions with a question are the decisions of the
 passages that best answer it among passages holding a decision (``Filters.has_decision``,
 pushed into both searches), then ordered newest first; a timeline is the best passages
-ordered by meeting date and grouped by year.
+ordered by meeting date and grouped by year; a comparison's column adds to the council's
+best passages the newest of its decisions found that way, and the meetings they come from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from index.base import Query
 from index.store import DecisionRecord, Filters
 from ingest.errors import InvalidQueryError
-from qa_service.retriever import Engine, Hit
+from qa_service.query import Understanding
+from qa_service.retriever import Answer, Engine, Hit
 
 # With a question, the decisions of this many best passages are kept (then dated).
 RELEVANT_PASSAGES = 5
+# A comparison's latest decision comes from passages this close to the best one's confidence.
+DECISION_MARGIN = 0.1
 
 
 @dataclass
@@ -24,6 +30,16 @@ class YearGroup:
 
     year: int | None
     hits: list[Hit]
+
+
+@dataclass
+class CouncilPrecedent:
+    """One council's column in a comparison: its answer, latest decision and meeting dates."""
+
+    council: str
+    answer: Answer
+    latest_decision: DecisionRecord | None = None
+    meeting_dates: list[str] = field(default_factory=list)  # of the passages shown, newest first
 
 
 def _check(filters: Filters, limit: int, max_limit: int) -> None:
@@ -47,6 +63,67 @@ def decisions(
     answer = engine.ask(question, min(RELEVANT_PASSAGES, limit), filters)
     rowids = [h.passage.rowid for h in answer.hits]
     return engine.store.decisions(answer.filters, rowids=rowids, limit=limit)
+
+
+def compare(
+    engine: Engine,
+    question: str,
+    councils: list[str] | None = None,
+    per_council: int = 3,
+    filters: Filters | None = None,
+) -> list[CouncilPrecedent]:
+    """``Engine.compare``'s columns, each with its council's latest decision on the topic.
+
+    The latest decision is the newest decision among the council's passages that answer the
+    question with confidence (``confident``) among those holding a decision; a column whose
+    council decided nothing on it has none.
+    """
+    base = filters or Filters()
+    columns = engine.compare(question, councils, per_council, base)
+    understood, query = engine.understand(question.strip())
+    out = []
+    for column in columns:
+        latest = None
+        if engine.store.has_decisions:
+            latest = _latest_decision(
+                engine, question, replace(base, council=(column.council,)), understood, query
+            )
+        dates = {h.passage.document.meta.meeting_date for h in column.answer.hits}
+        out.append(
+            CouncilPrecedent(
+                column.council,
+                column.answer,
+                latest,
+                sorted((d for d in dates if d), reverse=True),
+            )
+        )
+    return out
+
+
+def _latest_decision(
+    engine: Engine, question: str, filters: Filters, understood: Understanding, query: Query
+) -> DecisionRecord | None:
+    answer = engine.ask(
+        question,
+        RELEVANT_PASSAGES,
+        replace(filters, has_decision=True),
+        query=query,
+        understood=understood,
+    )
+    relevant = confident(answer.hits, engine.settings.answer_threshold)
+    found = engine.store.decisions(answer.filters, rowids=[h.passage.rowid for h in relevant])
+    return found[0] if found else None
+
+
+def confident(hits: list[Hit], threshold: float, margin: float = DECISION_MARGIN) -> list[Hit]:
+    """The hits that answer with confidence: at or over ``threshold``, and near the best.
+
+    Near the best because the newest of them is shown: a passage that only shares a word
+    with the question ("the 40mm threshold") must not win over the one that answers it just
+    because its meeting was later.
+    """
+    best = max((h.confidence for h in hits), default=0.0)
+    return [h for h in hits if h.confidence >= max(threshold, best - margin)]
 
 
 def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -> list[YearGroup]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Literal, cast
 
 from index.store import DecisionRecord, DocumentRecord, Filters
-from qa_service.precedent import YearGroup
-from qa_service.retriever import Answer, CouncilAnswer, Engine, Hit
+from qa_service import precedent
+from qa_service.precedent import CouncilPrecedent, YearGroup
+from qa_service.retriever import Answer, Engine, Hit
 from qa_service.schemas import (
     AlsoAt,
     AppliedFilters,
     AskRequest,
     AskResponse,
     Citation,
+    CompareRequest,
     CompareResponse,
     CouncilColumn,
     DecisionCitation,
@@ -23,9 +25,12 @@ from qa_service.schemas import (
     Highlight,
     InferredFilters,
     PassageOut,
+    SimilarResponse,
+    SourcePassage,
     TimelineResponse,
     TimelineYear,
 )
+from qa_service.similar import Similar
 
 
 def to_filters(spec: FiltersIn | None) -> Filters:
@@ -39,6 +44,7 @@ def to_filters(spec: FiltersIn | None) -> Filters:
         date_from=spec.date_from.isoformat() if spec.date_from else None,
         date_to=spec.date_to.isoformat() if spec.date_to else None,
         include_superseded=spec.include_superseded,
+        has_decision=spec.kind == "decision",
     )
 
 
@@ -82,6 +88,7 @@ def applied(filters: Filters) -> AppliedFilters:
         date_to=filters.date_to,
         doc_type=list(filters.doc_type),
         include_superseded=filters.include_superseded,
+        kind="decision" if filters.has_decision else "any",
     )
 
 
@@ -115,7 +122,15 @@ def ask_response(answer: Answer) -> AskResponse:
     )
 
 
-def compare_response(question: str, columns: list[CouncilAnswer]) -> CompareResponse:
+def compare_request(engine: Engine, body: CompareRequest) -> CompareResponse:
+    """Put a comparison to the engine and shape it (API and web page)."""
+    columns = precedent.compare(
+        engine, body.question, body.councils, body.per_council, to_filters(body.filters)
+    )
+    return compare_response(body.question, columns)
+
+
+def compare_response(question: str, columns: list[CouncilPrecedent]) -> CompareResponse:
     """Council columns as the body of ``POST /api/compare``."""
     return CompareResponse(
         question=question,
@@ -124,9 +139,23 @@ def compare_response(question: str, columns: list[CouncilAnswer]) -> CompareResp
                 council=c.council,
                 answered=c.answer.answered,
                 passages=[passage_out(h, i) for i, h in enumerate(c.answer.hits, start=1)],
+                latest_decision=decision_out(c.latest_decision) if c.latest_decision else None,
+                meeting_dates=c.meeting_dates,
             )
             for c in columns
         ],
+    )
+
+
+def similar_response(found: Similar) -> SimilarResponse:
+    """A passage's neighbours as the body of ``GET /api/passages/{id}/similar``."""
+    source = passage_out(Hit(found.source, 0.0, 1.0), 0)
+    return SimilarResponse(
+        passage=SourcePassage(
+            passage_id=source.passage_id, text=source.text, citation=source.citation
+        ),
+        passages=[passage_out(h, i) for i, h in enumerate(found.hits, start=1)],
+        filters=applied(found.filters),
     )
 
 

@@ -168,6 +168,9 @@ class Engine:
         if understood is None or query is None:
             understood, query = self.understand(question)
         filters = filters or Filters()
+        if filters.has_decision and not self.store.has_decisions:
+            # an index written before decisions were recorded holds no decision passages
+            return Answer(question, False, [], filters)
         inferred, phrases = self._infer(filters, understood) if infer_filters else (Filters(), [])
         filters = _merge(filters, inferred)
         filters = self._effective_filters(filters)

@@ -17,6 +17,8 @@ from pydantic import (
 
 MAX_QUESTION = 1999  # "2,000+ characters" is refused
 MAX_FILTER_VALUES = 50  # values of one filter field, or councils compared
+Kind = Literal["any", "decision"]
+ExportFormat = Literal["json", "csv"]
 FilterValue = Annotated[str, Field(max_length=200)]
 # a filter field takes one value or a list (see _as_list); the schema says both
 OneOrMany = Annotated[
@@ -76,6 +78,10 @@ class FiltersIn(BaseModel):
     )
     include_superseded: bool = Field(
         default=False, description="let documents replaced by a revised version answer too"
+    )
+    kind: Kind = Field(
+        default="any",
+        description="'decision': only passages holding a resolution or recommendation",
     )
 
     _lists = field_validator("council", "committee", "doc_type", mode="before")(_as_list)
@@ -199,6 +205,7 @@ class AppliedFilters(BaseModel):
     date_to: str | None = None
     doc_type: list[str] = Field(default_factory=list)
     include_superseded: bool = False
+    kind: Kind = "any"
 
 
 class InferredFilters(BaseModel):
@@ -230,6 +237,14 @@ class CouncilColumn(BaseModel):
     council: str
     answered: bool
     passages: list[PassageOut]
+    latest_decision: DecisionOut | None = Field(
+        default=None,
+        description="the council's newest decision among its passages that answer the "
+        "question and hold a decision (null when none answers with confidence)",
+    )
+    meeting_dates: list[str] = Field(
+        default_factory=list, description="the meeting dates of the passages shown, newest first"
+    )
 
 
 class CompareResponse(BaseModel):
@@ -362,3 +377,25 @@ class TimelineResponse(BaseModel):
 
     question: str
     years: list[TimelineYear]
+
+
+class SourcePassage(BaseModel):
+    """The passage whose neighbours are listed."""
+
+    passage_id: str
+    text: str
+    citation: Citation
+
+
+class SimilarResponse(BaseModel):
+    """The passages nearest to one passage in other meetings, nearest first."""
+
+    passage: SourcePassage
+    passages: list[PassageOut] = Field(
+        description="score and confidence: cosine similarity to the passage"
+    )
+    filters: AppliedFilters = Field(default_factory=AppliedFilters)
+
+
+CouncilColumn.model_rebuild()
+CompareResponse.model_rebuild()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
-from qa_service.schemas import Citation, PassageOut
+from qa_service.schemas import Citation, DecisionCitation, PassageOut
 
 _BLANK_LINES = re.compile(r"\n[ \t\xa0]*(?:\n[ \t\xa0]*)+\n")
 
@@ -67,7 +67,7 @@ def safe_url(url: str | None) -> str | None:
     return url if urlsplit(url.strip()).scheme.lower() in {"http", "https"} else None
 
 
-def citation_parts(c: Citation) -> list[str]:
+def citation_parts(c: Citation | DecisionCitation) -> list[str]:
     """council · committee · meeting date · document title · page, leaving out what is unknown."""
     parts = [c.council or "Council not known"]
     if c.committee:
@@ -80,7 +80,7 @@ def citation_parts(c: Citation) -> list[str]:
     return parts
 
 
-def passage_link(c: Citation, passage_id: str) -> str:
+def passage_link(c: Citation | DecisionCitation, passage_id: str) -> str:
     """Where a result's "read in the document" link goes (redirects to ``#p-N``)."""
     return f"/documents/{c.document_id}/passages/{passage_id}"
 

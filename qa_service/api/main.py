@@ -26,9 +26,11 @@ from qa_service.api import (
     routes_ask,
     routes_documents,
     routes_health,
+    routes_passages,
     routes_precedent,
     web,
     web_documents,
+    web_precedent,
 )
 from qa_service.api.limits import BodySizeLimit
 from qa_service.api.web_render import STATIC_DIR
@@ -87,9 +89,11 @@ def create_app(
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_precedent.router)
+    app.include_router(routes_passages.router)
     app.include_router(routes_health.router)
     app.include_router(web.router)
     app.include_router(web_documents.router)
+    app.include_router(web_precedent.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     openapi.install(app)
 

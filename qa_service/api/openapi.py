@@ -28,7 +28,7 @@ _REASONS = {
     "400": "malformed request headers",
     "401": "missing or wrong bearer token",
     "403": "writes are disabled: no CQA_ADMIN_TOKEN is configured",
-    "404": "no such document",
+    "404": "no such document or passage",
     "409": "another process is writing to the index",
     "413": "request body or uploaded file too large",
     "415": "unsupported file type",

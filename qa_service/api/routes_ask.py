@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from qa_service import export
 from qa_service.api.deps import EngineDep
-from qa_service.presenters import answer_request, compare_response, to_filters
-from qa_service.schemas import AskRequest, AskResponse, CompareRequest, CompareResponse
+from qa_service.presenters import answer_request, compare_request
+from qa_service.schemas import (
+    AskRequest,
+    AskResponse,
+    CompareRequest,
+    CompareResponse,
+    ExportFormat,
+)
 
 router = APIRouter(prefix="/api", tags=["questions"])
 
+Format = Annotated[
+    ExportFormat, Query(alias="format", description="json (default) or csv, one row per result")
+]
 
-@router.post("/ask", response_model=AskResponse)
-def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
+
+@router.post("/ask", response_model=AskResponse, responses=export.CSV_RESPONSES)
+def ask(body: AskRequest, engine: EngineDep, fmt: Format = "json") -> BaseModel | Response:
     """Answer a question with cited passages, best first."""
-    return answer_request(engine, body)
+    return export.respond(answer_request(engine, body), fmt, "answer")
 
 
-@router.post("/compare", response_model=CompareResponse)
-def compare(body: CompareRequest, engine: EngineDep) -> CompareResponse:
-    """Answer one question for each council side by side."""
-    columns = engine.compare(
-        body.question, body.councils, body.per_council, to_filters(body.filters)
-    )
-    return compare_response(body.question, columns)
+@router.post("/compare", response_model=CompareResponse, responses=export.CSV_RESPONSES)
+def compare(body: CompareRequest, engine: EngineDep, fmt: Format = "json") -> BaseModel | Response:
+    """Answer one question for each council side by side, with each one's latest decision."""
+    return export.respond(compare_request(engine, body), fmt, "compare")

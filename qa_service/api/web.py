@@ -13,9 +13,10 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from ingest.errors import InvalidQueryError
+from qa_service import export
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
-from qa_service.presenters import answer_request, compare_response, to_filters
+from qa_service.presenters import answer_request, compare_request
 from qa_service.schemas import AskRequest, CompareRequest
 from qa_service.web_views import with_params
 
@@ -41,6 +42,7 @@ def form(
     sort: str = "relevance",
     top_k: str = "5",
     infer: str = "1",
+    fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """The question form, and the answer when a question was asked."""
     councils = [c for c in (council or []) if c]
@@ -70,6 +72,9 @@ def form(
     elif "q" in request.query_params:
         errors = [("q", "Enter a question")]
     params = list(request.query_params.multi_items())
+    if response is not None and fmt == "csv":
+        return export.csv_response(response, "answer")
+    topic = [("q", q)] + [("council", c) for c in councils]
     return render(
         request,
         "index.html",
@@ -94,6 +99,9 @@ def form(
             "with_inferred": with_params(params, {"infer"}),
             "removals": _removals(params),
             "compare_link": "/compare" + with_params([("q", q)], set()),
+            "decisions_link": "/decisions" + with_params(topic, set()),
+            "timeline_link": "/timeline" + with_params(topic, set()),
+            "csv_link": "/" + with_params(params, set(), format="csv"),
         },
         status_code=422 if errors else 200,
     )
@@ -106,6 +114,7 @@ def compare(
     q: str = "",
     council: Many = None,
     per_council: str = "3",
+    fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """One question, one column per chosen council (every council when none is chosen)."""
     councils = [c for c in (council or []) if c]
@@ -120,14 +129,13 @@ def compare(
                     "per_council": per_council if per_council.isdigit() else 3,
                 }
             )
-            columns = engine.compare(
-                body.question, body.councils, body.per_council, to_filters(body.filters)
-            )
-            response = compare_response(body.question, columns)
+            response = compare_request(engine, body)
         except (ValidationError, InvalidQueryError) as exc:
             errors = _messages(exc)
     elif "q" in request.query_params:
         errors = [("q", "Enter a question")]
+    if response is not None and fmt == "csv":
+        return export.csv_response(response, "compare")
     return render(
         request,
         "compare.html",
@@ -140,6 +148,8 @@ def compare(
             "response": response,
             "errors": errors,
             "ask_link": "/" + with_params([("q", q)], set()),
+            "csv_link": "/compare"
+            + with_params(list(request.query_params.multi_items()), set(), format="csv"),
         },
         status_code=422 if errors else 200,
     )

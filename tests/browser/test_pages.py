@@ -131,3 +131,26 @@ def test_keyboard_only(page: Any) -> None:
     summary.focus()
     page.keyboard.press("Enter")
     assert page.locator(".cqa-result details").first.get_attribute("open") is not None
+
+
+def test_precedent_pages_from_the_results(page: Any, screenshots: Path) -> None:
+    """Results -> similar passages, decisions and timeline, each with no axe violations."""
+    page.goto("/?q=" + QUESTION.replace(" ", "+"))
+    first = page.locator(".cqa-result").first
+    first.locator("a.cqa-similar").click()
+    page.wait_for_url("**/passages/*/similar")
+    assert page.locator("h1").inner_text().startswith("Similar passages")
+    assert page.locator(".cqa-result").count() >= 1
+    check_page(page, screenshots, "similar")
+
+    page.go_back()
+    page.get_by_role("link", name="Decisions on this topic, newest first").click()
+    page.wait_for_url("**/decisions?q=*")
+    assert page.get_by_label("Topic").input_value() == QUESTION
+    check_page(page, screenshots, "decisions")
+
+    page.go_back()
+    page.get_by_role("link", name="Timeline: how this topic developed, year by year").click()
+    page.wait_for_url("**/timeline?q=*")
+    assert page.locator("h2[id^=year-]").count() >= 1
+    check_page(page, screenshots, "timeline")

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from index.embedder import HashingEmbedder
+from index.store import Filters, Store
 from qa_service.cli import main
 
 
@@ -87,3 +88,23 @@ def test_eval_prints_the_figures(tmp_path: Path, small_corpus: Path) -> None:
     assert r.exit_code == 0, r.output
     figures = json.loads(r.output)
     assert figures["overall"]["recall_at_5"] == 1.0
+
+
+def test_ask_kind_decision_keeps_to_passages_holding_a_decision(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    runner.invoke(main, ["ingest", str(small_corpus), "--index", idx])
+    args = ["ask", "Ofsted inspection", "--json", "--top-k", "3", "--index", idx]
+    r = runner.invoke(main, [*args, "--kind", "decision"])
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.output)
+    assert body["filters"]["kind"] == "decision" and body["passages"]
+    store = Store.open(Path(idx))
+    holding = {d.passage.passage_id for d in store.decisions(Filters(), limit=1000)}
+    store.close()
+    assert {p["passage_id"] for p in body["passages"]} <= holding
+    plain = json.loads(runner.invoke(main, args).output)
+    assert not {p["passage_id"] for p in plain["passages"]} <= holding
+    assert runner.invoke(main, [*args, "--kind", "minutes"]).exit_code == 2

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
+from qa_service.precedent import confident
+from qa_service.retriever import Hit
 
 
 @pytest.fixture
@@ -119,3 +121,78 @@ def test_bad_timeline_requests_get_422(client: TestClient, params: dict[str, str
 def test_new_endpoints_are_in_the_openapi_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "get" in paths["/api/decisions"] and "get" in paths["/api/timeline"]
+
+
+def _decision_passage_ids(client: TestClient) -> set[str]:
+    everything = client.get("/api/decisions", params={"limit": 50}).json()["decisions"]
+    return {d["citation"]["passage_id"] for d in everything}
+
+
+def test_ask_with_kind_decision_returns_only_passages_holding_a_decision(
+    client: TestClient,
+) -> None:
+    body = {"question": "Ofsted inspection", "top_k": 5}
+    plain = client.post("/api/ask", json=body).json()
+    holding = _decision_passage_ids(client)
+    assert any(p["passage_id"] not in holding for p in plain["passages"])
+    r = client.post("/api/ask", json={**body, "filters": {"kind": "decision"}})
+    assert r.status_code == 200
+    found = r.json()
+    assert found["filters"]["kind"] == "decision" and plain["filters"]["kind"] == "any"
+    assert found["passages"]
+    assert {p["passage_id"] for p in found["passages"]} <= holding
+
+
+def test_ask_with_an_unknown_kind_gets_422(client: TestClient) -> None:
+    r = client.post("/api/ask", json={"question": "x", "filters": {"kind": "minute"}})
+    assert r.status_code == 422 and "kind" in r.json()["detail"]
+
+
+def test_compare_gives_each_council_its_latest_decision_and_meeting_dates(
+    small_index: Path,
+) -> None:
+    # a threshold every passage meets: which decision is latest is what is tested here
+    app = create_app(Settings(index=small_index, answer_threshold=0.0), HashingEmbedder())
+    with TestClient(app) as client:
+        r = client.post("/api/compare", json={"question": "children missing from care"})
+        assert r.status_code == 200
+        columns = r.json()["councils"]
+        with_decision = [c for c in columns if c["latest_decision"]]
+        assert with_decision
+        for column in columns:
+            dates = {p["citation"]["meeting_date"] for p in column["passages"]} - {None}
+            assert column["meeting_dates"] == sorted(dates, reverse=True)
+            latest = column["latest_decision"]
+            if latest is None:
+                continue
+            assert latest["citation"]["council"] == column["council"]
+            _check_cited(client, latest)
+            own = client.get(
+                "/api/decisions",
+                params={"q": "children missing from care", "council": column["council"]},
+            ).json()["decisions"]
+            # one of the decisions of the council's passages that best answer the question
+            assert latest in own
+
+
+def test_compare_has_no_latest_decision_where_nothing_answers(small_index: Path) -> None:
+    app = create_app(Settings(index=small_index, answer_threshold=99.0), HashingEmbedder())
+    with TestClient(app) as client:
+        columns = client.post("/api/compare", json={"question": "fostering"}).json()["councils"]
+    assert columns and all(c["latest_decision"] is None for c in columns)
+
+
+@pytest.mark.parametrize(
+    ("confidences", "threshold", "kept"),
+    [
+        ([1.13, 0.96, 0.44], 0.83, [1.13]),  # a word-match far below the best is not kept
+        ([1.04, 0.98, 0.95, 0.61], 0.83, [1.04, 0.98, 0.95]),
+        ([0.8, 0.75], 0.83, []),  # nothing answers with confidence
+        ([], 0.83, []),
+    ],
+)
+def test_confident_hits_are_over_the_threshold_and_near_the_best(
+    confidences: list[float], threshold: float, kept: list[float]
+) -> None:
+    hits = [Hit(None, 0.0, 0.0, confidence=c) for c in confidences]  # type: ignore[arg-type]
+    assert [h.confidence for h in confident(hits, threshold)] == kept

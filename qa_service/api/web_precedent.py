@@ -1,0 +1,123 @@
+"""The precedent pages: ``/decisions``, ``/timeline`` and ``/passages/{id}/similar``.
+
+Server-rendered like the question pages: each reads its GET query string, calls the same
+function as its API endpoint and renders the API's response body, with a link to the same
+results as CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from index.store import Filters
+from ingest.errors import DocumentNotFoundError, InvalidQueryError
+from qa_service import precedent, similar
+from qa_service.api.deps import EngineDep
+from qa_service.api.web_render import render
+from qa_service.presenters import decisions_response, similar_response, timeline_response
+from qa_service.retriever import Engine
+from qa_service.schemas import MAX_QUESTION
+from qa_service.web_views import with_params
+
+router = APIRouter(include_in_schema=False)
+
+Many = Annotated[list[str] | None, Query()]
+
+
+def _filters(council: list[str] | None, date_from: str = "", date_to: str = "") -> Filters:
+    """Filters from the page's query string; a malformed date raises ``InvalidQueryError``."""
+    try:
+        start = date.fromisoformat(date_from).isoformat() if date_from else None
+        end = date.fromisoformat(date_to).isoformat() if date_to else None
+    except ValueError as exc:
+        raise InvalidQueryError("a meeting date must be a real date, like 2017-03-21") from exc
+    return Filters(council=tuple(c for c in council or () if c), date_from=start, date_to=end)
+
+
+def _check_question(q: str) -> None:
+    if len(q) > MAX_QUESTION:
+        raise InvalidQueryError("the question must be shorter than 2,000 characters")
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:]
+
+
+def _context(
+    request: Request, engine: Engine, q: str, council: list[str] | None
+) -> dict[str, Any]:
+    """What every precedent page shows: the form's values and choices, and the CSV link."""
+    params = list(request.query_params.multi_items())
+    return {
+        "q": q,
+        "selected_councils": [c for c in council or () if c],
+        "councils": engine.store.facet_values("council"),
+        "params": params,
+        "csv_query": with_params(params, set(), format="csv"),
+        "ask_link": "/" + with_params([("q", q)], set()),
+    }
+
+
+@router.get("/decisions")
+def decisions_page(
+    request: Request,
+    engine: EngineDep,
+    q: str = "",
+    council: Many = None,
+    date_from: str = "",
+    date_to: str = "",
+) -> Response:
+    """Resolutions and recommendations on a topic (or the latest ones), newest first."""
+    context = _context(request, engine, q, council)
+    response, errors = None, []
+    try:
+        _check_question(q)
+        question = q.strip() or None
+        found = precedent.decisions(engine, question, _filters(council, date_from, date_to))
+        response = decisions_response(question, found)
+    except InvalidQueryError as exc:
+        errors = [("q", _message(exc))]
+    context.update(response=response, errors=errors)
+    return render(request, "decisions.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/timeline")
+def timeline_page(
+    request: Request, engine: EngineDep, q: str = "", council: Many = None
+) -> Response:
+    """A topic's relevant passages by meeting date, grouped by year."""
+    context = _context(request, engine, q, council)
+    response, errors = None, []
+    if q.strip():
+        try:
+            _check_question(q)
+            groups = precedent.timeline(engine, q, _filters(council))
+            response = timeline_response(q.strip(), groups)
+        except InvalidQueryError as exc:
+            errors = [("q", _message(exc))]
+    elif "q" in request.query_params:
+        errors = [("q", "Enter a question")]
+    context.update(response=response, errors=errors)
+    return render(request, "timeline.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/passages/{passage_id}/similar")
+def similar_page(
+    request: Request, engine: EngineDep, passage_id: str, council: Many = None
+) -> Response:
+    """The passages nearest to one passage in other meetings, councils or years."""
+    try:
+        found = similar.similar(engine, passage_id, _filters(council))
+    except DocumentNotFoundError:
+        return render(request, "not_found.html", {}, status_code=404)
+    context = _context(request, engine, "", council)
+    context.update(
+        response=similar_response(found),
+        api_csv=f"/api/passages/{passage_id}/similar" + context["csv_query"],
+    )
+    return render(request, "similar.html", context)

@@ -1,0 +1,169 @@
+"""Export: any result list as JSON (the API body) or CSV for a spreadsheet (``?format=csv``).
+
+One CSV row per result (passage or decision) with its full citation.  Cells are text a
+council wrote or an uploader chose, so a cell that a spreadsheet would read as a formula
+(starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from qa_service.schemas import (
+    AskResponse,
+    CompareResponse,
+    DecisionList,
+    DecisionOut,
+    ExportFormat,
+    PassageOut,
+    SimilarResponse,
+    TimelineResponse,
+)
+
+COLUMNS = (
+    "group",  # the year (timeline) or the council column (compare); blank elsewhere
+    "rank",
+    "council",
+    "committee",
+    "meeting_date",
+    "title",
+    "document_id",
+    "source",
+    "doc_type",
+    "page",
+    "passage_id",
+    "score",
+    "decision_kind",  # resolution / recommendation for a decision row; blank for a passage
+    "text",
+    "heading",
+    "url",
+    "char_start",
+    "char_end",
+)
+MEDIA_TYPE = "text/csv; charset=utf-8"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# For a route's ``responses=``: the CSV body is documented beside the JSON one.
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the results; with `format=csv`, a CSV file, one row per result",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
+Row = dict[str, object]
+
+
+def passage_row(p: PassageOut, group: object = "") -> Row:
+    """One cited passage as a CSV row."""
+    c = p.citation
+    return {
+        "group": group,
+        "rank": p.rank,
+        "council": c.council,
+        "committee": c.committee,
+        "meeting_date": c.meeting_date,
+        "title": c.title,
+        "document_id": c.document_id,
+        "source": c.source,
+        "doc_type": c.doc_type,
+        "page": c.page,
+        "passage_id": p.passage_id,
+        "score": p.score,
+        "decision_kind": "",
+        "text": p.text,
+        "heading": " > ".join(c.heading),
+        "url": c.url,
+        "char_start": c.char_start,
+        "char_end": c.char_end,
+    }
+
+
+def decision_row(d: DecisionOut, rank: object = "", group: object = "") -> Row:
+    """One cited decision as a CSV row."""
+    c = d.citation
+    return {
+        "group": group,
+        "rank": rank,
+        "council": c.council,
+        "committee": c.committee,
+        "meeting_date": c.meeting_date,
+        "title": c.title,
+        "document_id": c.document_id,
+        "source": c.source,
+        "doc_type": c.doc_type,
+        "page": c.page,
+        "passage_id": c.passage_id,
+        "score": "",
+        "decision_kind": d.kind,
+        "text": d.text,
+        "heading": "",
+        "url": c.url,
+        "char_start": c.char_start,
+        "char_end": c.char_end,
+    }
+
+
+def rows(body: BaseModel) -> list[Row]:
+    """The results of an API body, one row each."""
+    if isinstance(body, AskResponse):
+        return [passage_row(p) for p in body.passages]
+    if isinstance(body, SimilarResponse):
+        return [passage_row(p) for p in body.passages]
+    if isinstance(body, TimelineResponse):
+        return [passage_row(p, y.year if y.year is not None else "") for y in body.years
+                for p in y.passages]  # fmt: skip
+    if isinstance(body, DecisionList):
+        return [decision_row(d, i) for i, d in enumerate(body.decisions, start=1)]
+    if isinstance(body, CompareResponse):
+        out: list[Row] = []
+        for column in body.councils:
+            out.extend(passage_row(p, column.council) for p in column.passages)
+            if column.latest_decision is not None:
+                out.append(decision_row(column.latest_decision, group=column.council))
+        return out
+    raise TypeError(f"no CSV export for {type(body).__name__}")
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a would-be formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(results: Iterable[Row]) -> str:
+    """Rows as CSV text with a header line (stdlib ``csv``, CRLF line ends)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in results:
+        writer.writerow({k: safe_cell(row.get(k)) for k in COLUMNS})
+    return out.getvalue()
+
+
+def respond(body: BaseModel, fmt: ExportFormat, name: str) -> BaseModel | Response:
+    """``body`` itself for JSON, else a CSV attachment named ``name``.csv."""
+    return body if fmt == "json" else csv_response(body, name)
+
+
+def csv_response(body: BaseModel, name: str) -> Response:
+    """The results of ``body`` as a CSV attachment named ``name``.csv."""
+    return Response(
+        to_csv(rows(body)),
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{_filename(name)}.csv"'},
+    )
+
+
+def _filename(name: str) -> str:
+    """A file name safe in a header: letters, digits, dots, dashes and underscores only."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in name)

@@ -1,0 +1,101 @@
+"""The precedent pages and links with the fake embedder: similar, decisions, timeline, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from index.embedder import HashingEmbedder
+from qa_service.api.main import create_app
+from qa_service.config import Settings
+from tests.qa_service.test_web import labelled, soup
+
+QUESTION = "children missing from care"
+
+
+@pytest.fixture
+def client(small_index: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(index=small_index, answer_threshold=0.0), HashingEmbedder())
+    with TestClient(app) as c:
+        yield c
+
+
+def _page(client: TestClient, url: str, status: int = 200):  # type: ignore[no-untyped-def]
+    r = client.get(url)
+    assert r.status_code == status, url
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    page = soup(r.text)
+    assert page.select_one("a.govuk-skip-link") and not page.find("script")
+    labelled(page)
+    return page
+
+
+def test_results_link_to_similar_decisions_timeline_and_csv(client: TestClient) -> None:
+    page = _page(client, f"/?q={QUESTION}&council=Ravensholt+City+Council&top_k=3")
+    results = page.select(".cqa-result")
+    assert len(results) == 3
+    for result in results:
+        link = result.select_one("a.cqa-similar")["href"]
+        assert link.startswith("/passages/") and link.endswith("/similar")
+    views = {a.text: a["href"] for a in page.select("#more-views a")}
+    decisions = next(h for t, h in views.items() if t.startswith("Decisions"))
+    timeline = next(h for t, h in views.items() if t.startswith("Timeline"))
+    download = next(h for t, h in views.items() if "CSV" in t)
+    for href in (decisions, timeline):
+        query = parse_qs(urlsplit(href).query)
+        assert query == {"q": [QUESTION], "council": ["Ravensholt City Council"]}
+    r = client.get(download)
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 3 and {row["council"] for row in rows} == {"Ravensholt City Council"}
+
+
+def test_similar_page_shows_the_passage_and_its_neighbours(client: TestClient) -> None:
+    first = _page(client, f"/?q={QUESTION}").select_one("a.cqa-similar")["href"]
+    page = _page(client, first)
+    assert page.select_one("h1").text.startswith("Similar passages")
+    assert page.select(".cqa-result")
+    download = next(a["href"] for a in page.select("a") if "CSV" in a.text)
+    assert download.startswith("/api/passages/") and "format=csv" in download
+    assert client.get(download).status_code == 200
+    _page(client, "/passages/no-such-passage/similar", status=404)
+
+
+def test_decisions_page_lists_cited_decisions_newest_first(client: TestClient) -> None:
+    page = _page(client, f"/decisions?q={QUESTION}")
+    found = page.select(".cqa-decision")
+    assert found
+    api = client.get("/api/decisions", params={"q": QUESTION}).json()["decisions"]
+    assert len(found) == len(api)
+    assert api[0]["text"].split()[0] in found[0].select_one("blockquote").text
+    download = next(a["href"] for a in page.select("a") if "CSV" in a.text)
+    assert client.get(download).headers["content-type"].startswith("text/csv")
+    assert _page(client, "/decisions").select(".cqa-decision")  # the latest, with no topic
+    page = _page(client, "/decisions?date_from=2020-02-31", status=422)
+    assert page.select_one(".govuk-error-summary")
+
+
+def test_timeline_page_groups_by_year(client: TestClient) -> None:
+    page = _page(client, f"/timeline?q={QUESTION}")
+    years = [h.text for h in page.select("h2[id^=year-]")]
+    assert years and years == sorted(years)
+    assert page.select(".cqa-result")
+    _page(client, "/timeline")
+    assert _page(client, "/timeline?q=", status=422).select_one(".govuk-error-summary")
+
+
+def test_compare_page_shows_latest_decisions_dates_and_csv(client: TestClient) -> None:
+    page = _page(client, f"/compare?q={QUESTION}")
+    columns = page.select(".cqa-column")
+    assert columns
+    assert any(c.select_one(".cqa-latest-decision") for c in columns)
+    assert all("Meetings:" in c.text for c in columns)
+    download = next(a["href"] for a in page.select("a") if "CSV" in a.text)
+    r = client.get(download)
+    assert r.headers["content-disposition"] == 'attachment; filename="compare.csv"'
