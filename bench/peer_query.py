@@ -18,7 +18,7 @@ import json
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,18 +32,18 @@ def rss_bytes() -> int:
     return 0
 
 
-class Lookup:
-    """txtai's transform: the stored vector of a text (passages, then questions)."""
+def lookup(vectors: dict[str, np.ndarray]) -> Callable[[Sequence[str]], np.ndarray]:
+    """txtai's transform: the stored vector of each text (a function: txtai instantiates
+    any other callable it is given)."""
 
-    def __init__(self) -> None:
-        self.vectors: dict[str, np.ndarray] = {}
+    def transform(texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([vectors[t] for t in texts]).astype(np.float32)
 
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        return np.vstack([self.vectors[t] for t in texts]).astype(np.float32)
+    return transform
 
 
-def _config(lookup: Lookup) -> dict[str, object]:
-    return {"method": "external", "transform": lookup, "content": True, "hybrid": True}
+def _config(vectors: dict[str, np.ndarray]) -> dict[str, object]:
+    return {"method": "external", "transform": lookup(vectors), "content": True, "hybrid": True}
 
 
 def build(index_dir: Path, out: Path) -> float:
@@ -51,16 +51,16 @@ def build(index_dir: Path, out: Path) -> float:
     from txtai import Embeddings
 
     started = time.perf_counter()
-    lookup = Lookup()
+    vectors: dict[str, np.ndarray] = {}
     db = sqlite3.connect(index_dir / "meta.sqlite")
     rows = db.execute("SELECT id, text, embedding FROM passages ORDER BY id")
 
     def stream():  # type: ignore[no-untyped-def]
         for rowid, text, blob in rows:
-            lookup.vectors[text] = np.frombuffer(blob, dtype=np.float32)
+            vectors[text] = np.frombuffer(blob, dtype=np.float32)
             yield (str(rowid), text, None)
 
-    embeddings = Embeddings(_config(lookup))
+    embeddings = Embeddings(_config(vectors))
     embeddings.index(stream())
     embeddings.save(str(out))
     return time.perf_counter() - started
@@ -72,11 +72,10 @@ def query(peer_dir: Path, questions: Path, loops: int) -> dict[str, object]:
 
     data = np.load(questions)
     texts = [str(t) for t in data["texts"]]
-    lookup = Lookup()
-    lookup.vectors = dict(zip(texts, data["vectors"], strict=True))
+    vectors = dict(zip(texts, data["vectors"], strict=True))
     started = time.perf_counter()
-    embeddings = Embeddings(_config(lookup))
-    embeddings.load(str(peer_dir))
+    embeddings = Embeddings()
+    embeddings.load(str(peer_dir), config={"transform": lookup(vectors)})
     embeddings.search(texts[0], 10)
     load_s = time.perf_counter() - started
     rss_warm = rss_bytes()

@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -260,9 +261,9 @@ def faiss_compare(
         store.close()
     exact = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
     exact.add_with_ids(vectors, ids)
-    if isinstance(loaded, faiss.IndexIVF):
-        ivf, built = loaded, False
-    else:
+    ivf: faiss.Index = loaded
+    built = False
+    if not isinstance(loaded, faiss.IndexIVF):
         ivf, built = _trained_ivf(vectors, nlist_for(len(ids))), True
         ivf.add_with_ids(vectors, ids)
     del vectors
@@ -275,7 +276,7 @@ def faiss_compare(
         recall = np.mean(
             [len(set(f) & set(t)) / 10 for f, t in zip(found.tolist(), truth.tolist(), strict=True)]
         )
-        ms = _median_ms(lambda q, p=params: ivf.search(q, 10, params=p), queries, loops)
+        ms = _median_ms(partial(ivf.search, k=10, params=params), queries, loops)
         rows.append(
             {
                 "nprobe": nprobe,
