@@ -23,6 +23,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.lexical import words
+from index.lexical_tantivy import TantivyWriter
 from index.store import Store
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.models import DocMeta, Document, Passage
@@ -31,6 +32,9 @@ from ingest.sentences import split_sentences
 
 LOCK_NAME = "write.lock"
 
+
+# (row id, heading, body, context): a passage as both lexical indexes read it
+LexicalRow = tuple[int, str, str, str]
 
 def embed_text(passage: Passage) -> str:
     """What the model reads for a passage: its heading path, then its text."""
@@ -128,6 +132,7 @@ class IndexWriter:
         self.commit_every = commit_every
         self.store: Store
         self.dense: DenseIndex
+        self.lexical: TantivyWriter
         self._lock_file: int | None = None
 
     @contextlib.contextmanager
@@ -148,7 +153,12 @@ class IndexWriter:
                 self._check_model()
                 self.dense = load_dense(self.index_dir, self.store)
                 self._remove_stale_files()
-                yield self
+                self.lexical = TantivyWriter(self.index_dir, self.store)
+                try:
+                    self.lexical.ensure_current()
+                    yield self
+                finally:
+                    self.lexical.close()
             finally:
                 self.store.close()
         finally:
@@ -288,24 +298,30 @@ class IndexWriter:
         generation = self.store.generation() + 1
         now = datetime.now(UTC).isoformat(timespec="seconds")
         doomed = [staged.document.document_id for staged in documents] + list(remove)
-        new_ids: list[int] = []
+        new_rows: list[LexicalRow] = []
         new_vectors: list[np.ndarray] = []
         with self.store.transaction() as conn:
             old_ids = self._delete_documents(doomed)
             for staged in documents:
-                new_ids.extend(self._insert_document(staged, now))
+                new_rows.extend(self._insert_document(staged, now))
                 new_vectors.append(staged.vectors)
+            new_ids = [row[0] for row in new_rows]
             dense_name = dense_file_name(generation)
             self.dense.remove(np.array(old_ids, dtype=np.int64))
             if new_ids:
                 self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
             self.dense = self.dense.resized()  # exact search while small, then IVF-SQ8
             self.dense.save(self.index_dir / dense_name)
+            # tantivy, like the FAISS file, is written before the transaction that names it.
+            self.lexical.begin(generation - 1, generation)
+            self.lexical.apply(old_ids, new_rows)
+            self.lexical.commit()
             conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?), "
                 "('dense_file', ?)",
                 (str(generation), dense_name),
             )
+        self.lexical.done(generation)
         self._remove_stale_files()
 
     def _delete_documents(self, document_ids: Sequence[str]) -> list[int]:
@@ -329,7 +345,8 @@ class IndexWriter:
             db.execute("DELETE FROM documents WHERE document_id = ?", (document_id,))
         return old
 
-    def _insert_document(self, staged: Staged, now: str) -> list[int]:
+    def _insert_document(self, staged: Staged, now: str) -> list[LexicalRow]:
+        """Insert one document; returns its passages as the lexical indexes read them."""
         db = self.store.conn
         document, vectors = staged.document, staged.vectors
         m = document.meta
@@ -357,7 +374,7 @@ class IndexWriter:
         )
         doc_rowid = cursor.lastrowid
         context = lexical_context(m)
-        ids: list[int] = []
+        rows: list[LexicalRow] = []
         sentences = staged.sentences or [[] for _ in document.passages]
         sentence_vectors = staged.sentence_vectors or [
             np.zeros((0, vectors.shape[1]), dtype=np.float32) for _ in document.passages
@@ -384,9 +401,9 @@ class IndexWriter:
                 ),
             )
             rowid = int(cur.lastrowid or 0)
+            row = (rowid, " ".join(passage.heading_path), passage.text, context)
             db.execute(
-                "INSERT INTO passages_fts(rowid, heading, body, context) VALUES (?, ?, ?, ?)",
-                (rowid, " ".join(passage.heading_path), passage.text, context),
+                "INSERT INTO passages_fts(rowid, heading, body, context) VALUES (?, ?, ?, ?)", row
             )
             db.executemany(
                 "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
@@ -402,7 +419,7 @@ class IndexWriter:
                     for (a, b), v in zip(spans, svecs, strict=True)
                 ],
             )
-            ids.append(rowid)
+            rows.append(row)
             rowid_of[passage.passage_id] = rowid
         db.executemany(
             "INSERT INTO decisions(passage, kind, char_start, char_end, text) "
@@ -419,7 +436,7 @@ class IndexWriter:
             "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             list(counts.items()),
         )
-        return ids
+        return rows
 
     # --- remove ---------------------------------------------------------------------
 

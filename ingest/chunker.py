@@ -165,6 +165,10 @@ def chunk(
                 # the heading joins the first unit, so a heading is never a passage on its own
                 if _words(text[pending[0][0] : units[0][1]]) > max_words:
                     units = _units(text, block, max_words, force=True)
+                if _words(text[pending[0][0] : units[0][1]]) > max_words:
+                    # a run of headings with no text between: only the innermost joins it
+                    # (the others stay in the heading path), so the cap holds
+                    pending = pending[-1:]
                 units[0] = (pending[0][0], units[0][1])
                 pending = []
             sections.append((path, units))

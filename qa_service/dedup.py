@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from index.store import PassageRecord
@@ -18,6 +19,7 @@ _WORD = re.compile(r"\w+")
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=8192)  # the same candidates recur from question to question
 def shingles(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
     """The set of ``n``-word runs of a text, lower-cased (the words themselves if fewer)."""
     words = _WORD.findall(text.lower())
@@ -44,20 +46,13 @@ def fold_near_duplicates(
     ``fold(kept, dropped)`` is called for each dropped item, so the caller can record where
     else the text was considered.
     """
-    cache: dict[str, frozenset[tuple[str, ...]]] = {}
-
-    def grams(text: str) -> frozenset[tuple[str, ...]]:
-        if text not in cache:
-            cache[text] = shingles(text)
-        return cache[text]
-
     def same(a: PassageRecord, a_words: int, b: PassageRecord, b_words: int) -> bool:
         if a.document.document_id == b.document.document_id:
             return False
         # texts whose lengths differ that much cannot overlap by ``threshold``: skip the sets
         if min(a_words, b_words) < threshold * max(a_words, b_words):
             return False
-        return jaccard(grams(a.text), grams(b.text)) >= threshold
+        return jaccard(shingles(a.text), shingles(b.text)) >= threshold
 
     kept: list[tuple[T, PassageRecord, int]] = []
     for item in items:

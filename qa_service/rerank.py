@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.lexical import words
 from index.store import PassageRecord
@@ -80,14 +81,20 @@ def coverage(passage: PassageRecord, idf: Mapping[str, float]) -> float:
     total = sum(idf.values())
     if total <= 0:
         return 0.0
-    present = set(words(" ".join(passage.heading_path) + " " + passage.text))
-    stems = {w[:_STEM] for w in present if len(w) >= _STEM}
+    present, stems = _terms(" ".join(passage.heading_path) + " " + passage.text)
     found = sum(
         weight
         for term, weight in idf.items()
         if term in present or (len(term) >= _STEM and term[:_STEM] in stems)
     )
     return found / total
+
+
+@lru_cache(maxsize=8192)  # the same candidates recur from question to question
+def _terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's words, and their stems (first letters), for ``coverage``."""
+    present = frozenset(words(text))
+    return present, frozenset(w[:_STEM] for w in present if len(w) >= _STEM)
 
 
 def committee_match(question_words: Collection[str], committee: str | None) -> float:

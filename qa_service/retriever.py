@@ -14,11 +14,12 @@ from typing import Literal
 
 import numpy as np
 
-from index.base import Query
+from index.base import Query, SearchIndex
 from index.dense import DenseIndex
 from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex, words
+from index.lexical_tantivy import TantivyIndex
 from index.store import Filters, PassageRecord, Store
 from index.writer import load_dense
 from ingest.errors import InvalidQueryError
@@ -78,7 +79,8 @@ class Engine:
         self.index_dir = index_dir
         self.embedder = embedder
         self.store = Store.open(index_dir)
-        self.lexical = LexicalIndex(self.store)
+        self.fts = LexicalIndex(self.store)
+        self.tantivy: TantivyIndex | None = None
         self._reload_lock = threading.Lock()
         self._generation = -1
         self.dense: DenseIndex
@@ -100,6 +102,10 @@ class Engine:
                 self.store.refresh_schema()
                 self.dense = load_dense(self.index_dir, self.store)
                 self.dense.nprobe = self.settings.dense_nprobe
+                if self.tantivy is None:
+                    self.tantivy = TantivyIndex.open(self.index_dir, self.store)
+                else:
+                    self.tantivy.reload()
                 self.reader = QueryReader(
                     self.store.facet_values("council"),
                     self.store.vocabulary(),
@@ -109,6 +115,17 @@ class Engine:
                 )
                 self._passages = self.store.stats().passages
                 self._generation = generation
+
+    @property
+    def lexical(self) -> SearchIndex:
+        """tantivy when it matches the last commit (and is chosen), else the FTS5 table."""
+        if (
+            self.settings.lexical_engine == "tantivy"
+            and self.tantivy is not None
+            and self.tantivy.usable(self._generation)
+        ):
+            return self.tantivy
+        return self.fts
 
     # --- questions ------------------------------------------------------------------
 
@@ -220,7 +237,7 @@ class Engine:
         if inferred.is_empty():
             return Filters(), []
         merged = _merge(given, inferred)
-        if len(self.store.allowed_rowids(replace(merged, include_superseded=True))) == 0:
+        if self.store.allowed(replace(merged, include_superseded=True)).count == 0:
             return Filters(), []
         phrases = list(understood.council_phrases) if inferred.council else []
         if inferred.date_from or inferred.date_to:
@@ -231,7 +248,7 @@ class Engine:
         """Exclude superseded documents unless nothing else passes the filters."""
         if filters.include_superseded:
             return filters
-        if len(self.store.allowed_rowids(filters)) == 0:
+        if self.store.allowed(filters).count == 0:
             return replace(filters, include_superseded=True)
         return filters
 
