@@ -111,10 +111,22 @@ class StageClock:
 STAGES = ("encode", "dense", "lexical", "passages", "sentences")
 
 
-def core(index: Path, asked: Sequence[str], loops: int, engine: str) -> dict[str, Any]:
-    """``Engine.ask`` in process: total latency and its split by stage (ms)."""
+def core(
+    index: Path, asked: Sequence[str], loops: int, engine: str, faiss_threads: int | None = None
+) -> dict[str, Any]:
+    """``Engine.ask`` in process: total latency and its split by stage (ms).
+
+    ``faiss_threads`` sets FAISS's OpenMP threads for the run (None: its default, one per
+    core); the previous setting is restored afterwards.
+    """
+    import faiss
+
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
+
+    threads_before = faiss.omp_get_max_threads()
+    if faiss_threads is not None:
+        faiss.omp_set_num_threads(faiss_threads)
 
     settings = _settings(index, engine)
     started = time.perf_counter()
@@ -146,7 +158,9 @@ def core(index: Path, asked: Sequence[str], loops: int, engine: str) -> dict[str
                 parts["rest"].append(total - sum(clock.spent.values()) * 1000)
     finally:
         eng.close()
+        faiss.omp_set_num_threads(threads_before)
     return {
+        "faiss_threads": faiss_threads or threads_before,
         "latency_ms": percentiles(totals),
         "split_p50_ms": {s: round(float(np.median(v)), 2) for s, v in parts.items()},
         "open_s": round(open_s, 2),
@@ -191,7 +205,12 @@ def _clients(url: str, asked: Sequence[str], clients: int, rounds: int) -> dict[
 
 
 def http(
-    index: Path, asked: Sequence[str], loops: int, clients: int, engine: str
+    index: Path,
+    asked: Sequence[str],
+    loops: int,
+    clients: int,
+    engine: str,
+    omp_threads: int | None = None,
 ) -> dict[str, Any]:
     """``POST /api/ask`` against a real ``cqa serve``: latency, throughput, RSS, startup."""
     import httpx
@@ -201,7 +220,9 @@ def http(
 
     extra = {"CQA_LEXICAL_ENGINE": engine} if len(lexical_engines()) > 1 else {}
     env = child_env(embedder="model", **extra)
-    env.pop("OMP_NUM_THREADS", None)  # served as a user would run it
+    env.pop("OMP_NUM_THREADS", None)  # served as a user would run it, unless asked
+    if omp_threads is not None:
+        env["OMP_NUM_THREADS"] = str(omp_threads)
     started = time.perf_counter()
     with server(index, env, timeout=900) as (url, proc):
         response = httpx.post(f"{url}/api/ask", json={"question": asked[0]}, timeout=120)
@@ -356,9 +377,17 @@ def run_size(
     for engine in lexical_engines():
         part: dict[str, Any] = {"core": core(index, asked, args.loops, engine)}
         print(f"[{size}] {engine} core {part['core']['latency_ms']}", file=sys.stderr)
+        # FAISS's OpenMP threads contend with onnxruntime's on two cores: measured apart
+        part["core_faiss1"] = core(index, asked, args.loops, engine, faiss_threads=1)
+        print(
+            f"[{size}] {engine} core, 1 FAISS thread {part['core_faiss1']['latency_ms']}",
+            file=sys.stderr,
+        )
         if not args.no_http:
             part["http"] = http(index, asked, args.loops, args.clients, engine)
             print(f"[{size}] {engine} http {part['http']['single']}", file=sys.stderr)
+            part["http_omp1"] = http(index, asked, args.loops, args.clients, engine, 1)
+            print(f"[{size}] {engine} http OMP 1 {part['http_omp1']['single']}", file=sys.stderr)
         result["engines"][engine] = part
     from index.store import Store
 

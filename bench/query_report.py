@@ -32,6 +32,17 @@ def _fmt(value: Any) -> str:
     return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _variants(row: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, {"core", "http"}) per lexical engine: as served, and with one OpenMP thread."""
+    out = []
+    for engine, part in row["engines"].items():
+        out.append((engine, part))
+        if "core_faiss1" in part:
+            one = {"core": part["core_faiss1"], "http": part.get("http_omp1")}
+            out.append((f"{engine}, OMP 1", one))
+    return out
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The benchmark's tables, as markdown."""
     lines = [
@@ -40,7 +51,7 @@ def markdown(report: dict[str, Any]) -> str:
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in report["sizes"]:
-        for engine, part in row["engines"].items():
+        for engine, part in _variants(row):
             lines.append(
                 "| "
                 + " | ".join(
@@ -70,7 +81,7 @@ def markdown(report: dict[str, Any]) -> str:
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in report["sizes"]:
-        for engine, part in row["engines"].items():
+        for engine, part in _variants(row):
             split = _get(part, "core", "split_p50_ms") or {}
             cells = [split.get(k) for k in ("encode", "dense", "lexical", "passages", "sentences")]
             cells.append(split.get("rest"))
@@ -129,12 +140,12 @@ def plot(report: dict[str, Any], out: Path) -> None:
         return
     rows = report["sizes"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for engine in next(iter(rows))["engines"] if rows else []:
+    for engine, _ in _variants(rows[0]) if rows else []:
 
         def series(*keys: str, eng: str = engine) -> tuple[list[int], list[float]]:
             xs, ys = [], []
             for r in rows:
-                value = _get(r["engines"].get(eng, {}), *keys)
+                value = _get(dict(_variants(r)).get(eng, {}), *keys)
                 if value is not None:
                     xs.append(r.get("passages", r["size"]))
                     ys.append(value)

@@ -10,8 +10,9 @@ Ingest costs 3-6 ms a passage besides the model, so a million passages that way 
 over an hour.  Larger indexes are copied up from the ``DIRECT_MAX`` one instead
 (``copy_up``): its documents, passages, sentences, decisions and full-text rows are copied
 in SQL under new ids, with other council names and shifted meeting dates, every passage and
-sentence vector freshly perturbed, and the dense index rebuilt from the stored vectors
-(an inverted file at that size), so ``Engine`` and ``cqa serve`` open it as any other.
+sentence vector freshly perturbed, and the dense index (an inverted file at that size) and
+the tantivy index rebuilt from the store, so ``Engine`` and ``cqa serve`` open it as any
+other.
 
     python -m bench.scale --sizes 10000,100000,1000000 [--rebuild]
 """
@@ -40,6 +41,7 @@ from bench import synth_vocab as V  # noqa: E402
 from bench.sampled import SampledEmbedder  # noqa: E402
 from index.dense import EXACT_MAX, DenseIndex, _trained_ivf, nlist_for  # noqa: E402
 from index.embedder import Embedder, bundled_model_path, model_name  # noqa: E402
+from index.lexical_tantivy import TantivyWriter  # noqa: E402
 from index.store import DB_NAME, Store  # noqa: E402
 from index.writer import IndexWriter, dense_file_name, embed_text  # noqa: E402
 from ingest.pipeline import discover, process_file  # noqa: E402
@@ -90,6 +92,7 @@ def build(
     """The index of about ``size`` passages, built unless a finished one is kept."""
     target = index_dir(size, root)
     if _ready(target) and not rebuild:
+        ensure_lexical(target, log)  # an index kept from before the tantivy side index
         return target
     if target.exists():
         shutil.rmtree(target)
@@ -100,10 +103,27 @@ def build(
         source = build(DIRECT_MAX, root, rebuild=False, base_embedder=base_embedder, log=log)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("READY", "write.lock"))
         copy_up(target, max(2, round(size / _passages(source))), log=log)
+    ensure_lexical(target, log)
     (target / "READY").write_text(f"{time.perf_counter() - started:.1f}\n", encoding="utf-8")
     if log:
         print(f"built {target} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return target
+
+
+def ensure_lexical(directory: Path, log: bool = True) -> None:
+    """Bring the tantivy index up to the store's last commit (rebuilt from its FTS rows)."""
+    started = time.perf_counter()
+    store = Store.open(directory)
+    try:
+        writer = TantivyWriter(directory, store)
+        try:
+            rebuilt = writer.ensure_current()
+        finally:
+            writer.close()
+    finally:
+        store.close()
+    if rebuilt and log:
+        print(f"tantivy index in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 def _passages(directory: Path) -> int:

@@ -46,6 +46,8 @@ def test_copy_up_gives_an_index_the_engine_opens(small: None, tmp_path: Path) ->
     engine = Engine(big, embedder)
     try:
         assert engine.dense.count() == 3 * passages
+        assert engine.tantivy is not None and engine.lexical is engine.tantivy  # current
+        assert engine.tantivy.count() == 3 * passages
         answer = engine.ask("the committee noted the report", top_k=5)
         assert answer.hits
         council = engine.store.facet_values("council")[-1]
