@@ -1,6 +1,6 @@
 """Tables and the scaling plot from ``bench/out/query.json`` (written by ``bench.query_bench``).
 
-python -m bench.query_report [bench/out/query.json] [--plot docs/performance-scaling.png]
+python -m bench.query_report [RUN.json ...] [--plot docs/performance-scaling.png]
 """
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+OUT = REPO_ROOT / "bench" / "out" / "query.json"
+
+
+def _size(row: dict[str, Any]) -> int:
+    return int(row.get("passages", row["size"]))
 
 
 def _ratio(ours: float | None, theirs: float | None) -> str:
@@ -178,10 +185,13 @@ def plot(report: dict[str, Any], out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Print the tables of a saved run and redraw its plot."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("json", type=Path, nargs="?", default=REPO_ROOT / "bench/out/query.json")
+    parser.add_argument(
+        "json", type=Path, nargs="*", help="runs to show together (default bench/out/query.json)"
+    )
     parser.add_argument("--plot", type=Path, default=None)
     args = parser.parse_args(argv)
-    report = json.loads(args.json.read_text(encoding="utf-8"))
+    runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.json or [OUT]]
+    report = {**runs[0], "sizes": sorted((r for run in runs for r in run["sizes"]), key=_size)}
     print(markdown(report))
     if args.plot:
         plot(report, args.plot)
