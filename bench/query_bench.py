@@ -51,6 +51,7 @@ QUESTIONS = REPO_ROOT.parent / "shared" / "dev-set" / "questions.jsonl"
 OUT = REPO_ROOT / "bench" / "out" / "query.json"
 PEER_PYTHON = REPO_ROOT / "bench" / ".venv-peer" / "bin" / "python"
 NPROBES = (4, 8, 16, 32, 64, 128)
+PEER_TIMEOUT = 1800  # seconds for txtai to build (or search) one size; past it, skipped
 MB = 1024 * 1024
 
 
@@ -267,7 +268,24 @@ def _median_ms(search: Callable[[np.ndarray], object], queries: np.ndarray, loop
 def faiss_compare(
     index: Path, queries: np.ndarray, loops: int, nprobes: Sequence[int] = NPROBES
 ) -> dict[str, Any]:
-    """Recall@10 of IVF-SQ8 against exact search, and each one's time per question."""
+    """Recall@10 of IVF-SQ8 against exact search, and each one's time per question.
+
+    Both run on one OpenMP thread: one question has nothing to share between threads, and
+    onnxruntime's threads left from encoding would otherwise make the timings noise.
+    """
+    import faiss
+
+    threads_before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        return _faiss_compare(index, queries, loops, nprobes)
+    finally:
+        faiss.omp_set_num_threads(threads_before)
+
+
+def _faiss_compare(
+    index: Path, queries: np.ndarray, loops: int, nprobes: Sequence[int]
+) -> dict[str, Any]:
     import faiss
 
     from index.dense import _trained_ivf, nlist_for
@@ -320,6 +338,13 @@ def faiss_compare(
 
 def peer(index: Path, asked: Sequence[str], vectors: np.ndarray, loops: int) -> dict[str, Any]:
     """txtai's hybrid index over the same passages and vectors, in its own virtualenv."""
+    try:
+        return _peer(index, asked, vectors, loops)
+    except subprocess.TimeoutExpired:
+        return {"skipped": f"txtai took over {PEER_TIMEOUT} s"}
+
+
+def _peer(index: Path, asked: Sequence[str], vectors: np.ndarray, loops: int) -> dict[str, Any]:
     if not PEER_PYTHON.exists():
         return {"skipped": f"no {PEER_PYTHON} (bash bench/peer_env.sh makes it)"}
     script = str(REPO_ROOT / "bench" / "peer_query.py")
@@ -329,7 +354,7 @@ def peer(index: Path, asked: Sequence[str], vectors: np.ndarray, loops: int) -> 
     if not (peer_dir / "config.json").exists() and not (peer_dir / "config").exists():
         done = subprocess.run(
             [str(PEER_PYTHON), script, "build", str(index), str(peer_dir)],
-            capture_output=True, text=True, env=env, check=False,
+            capture_output=True, text=True, env=env, check=False, timeout=PEER_TIMEOUT,
         )  # fmt: skip
         if done.returncode:
             return {"skipped": f"txtai build failed: {done.stderr[-1500:]}"}
@@ -339,7 +364,7 @@ def peer(index: Path, asked: Sequence[str], vectors: np.ndarray, loops: int) -> 
         np.savez(npz, texts=np.array(list(asked)), vectors=vectors)
         done = subprocess.run(
             [str(PEER_PYTHON), script, "query", str(peer_dir), str(npz), str(loops)],
-            capture_output=True, text=True, env=env, check=False,
+            capture_output=True, text=True, env=env, check=False, timeout=PEER_TIMEOUT,
         )  # fmt: skip
     if done.returncode:
         return {"skipped": f"txtai query failed: {done.stderr[-1500:]}"}
@@ -368,12 +393,17 @@ def machine() -> dict[str, Any]:
 
 
 def run_size(
-    size: int, asked: Sequence[str], vectors: np.ndarray, args: argparse.Namespace
-) -> dict[str, Any]:
-    """Every measurement at one size."""
+    size: int,
+    asked: Sequence[str],
+    vectors: np.ndarray,
+    args: argparse.Namespace,
+    result: dict[str, Any],
+    save: Callable[[], None],
+) -> None:
+    """Every measurement at one size, into ``result``, saved after each."""
     index = scale.build(size, rebuild=args.rebuild)
     print(f"[{size}] index at {index}", file=sys.stderr)
-    result: dict[str, Any] = {"size": size, "index": str(index), "engines": {}}
+    result.update(size=size, index=str(index), engines={})
     for engine in lexical_engines():
         part: dict[str, Any] = {"core": core(index, asked, args.loops, engine)}
         print(f"[{size}] {engine} core {part['core']['latency_ms']}", file=sys.stderr)
@@ -389,6 +419,7 @@ def run_size(
             part["http_omp1"] = http(index, asked, args.loops, args.clients, engine, 1)
             print(f"[{size}] {engine} http OMP 1 {part['http_omp1']['single']}", file=sys.stderr)
         result["engines"][engine] = part
+        save()
     from index.store import Store
 
     store = Store.open(index)
@@ -396,12 +427,13 @@ def run_size(
     store.close()
     result["faiss"] = faiss_compare(index, vectors, max(1, args.loops // 2))
     print(f"[{size}] faiss {result['faiss']}", file=sys.stderr)
+    save()
     if size <= args.peer_max:
         result["peer"] = peer(index, asked, vectors, args.loops)
         print(f"[{size}] peer {result['peer']}", file=sys.stderr)
     else:
         result["peer"] = {"skipped": f"above --peer-max {args.peer_max}"}
-    return result
+    save()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -436,13 +468,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{scale.DIRECT_MAX} copied up from that index (bench.scale.copy_up)"
     )
     started = time.perf_counter()
-    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        report["sizes"].append(run_size(size, asked, vectors, args))
+
+    def save() -> None:
+        report["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+        report["seconds"] = round(time.perf_counter() - started, 1)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    report["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        report["sizes"].append({"size": size, "engines": {}})
+        run_size(size, asked, vectors, args, report["sizes"][-1], save)
     from bench import query_report
 
     print(query_report.markdown(report))
