@@ -124,7 +124,7 @@ def markdown(report: dict[str, Any]) -> str:
         if "skipped" in p:
             lines.append(f"| {row.get('passages', row['size'])} | {p['skipped'][:80]} |||||")
             continue
-        first = next(iter(row["engines"].values()), {})
+        first: dict[str, Any] = next(iter(row["engines"].values()), {})
         lines.append(
             f"| {row.get('passages', row['size'])} | {_fmt(_get(p, 'latency_ms', 'p50'))} | "
             f"{_fmt(_get(p, 'latency_ms', 'p95'))} | {_fmt(p.get('rss_after_mb'))} | "
