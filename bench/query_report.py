@@ -147,7 +147,8 @@ def plot(report: dict[str, Any], out: Path) -> None:
         return
     rows = report["sizes"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for engine, _ in _variants(rows[0]) if rows else []:
+    labels = dict.fromkeys(label for r in rows for label, _ in _variants(r))
+    for engine in labels:
 
         def series(*keys: str, eng: str = engine) -> tuple[list[int], list[float]]:
             xs, ys = [], []
