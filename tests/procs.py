@@ -51,6 +51,15 @@ def free_port() -> int:
 @contextmanager
 def serving(index: Path, env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Run ``cqa serve`` on 127.0.0.1 and a free port; yields its base URL, then stops it."""
+    with server(index, env, timeout) as (url, _):
+        yield url
+
+
+@contextmanager
+def server(
+    index: Path, env: dict[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As ``serving``, also yielding the server process (its pid, for memory figures)."""
     port = free_port()
     # a file, not a pipe: a chatty server never blocks on a full pipe
     with tempfile.TemporaryFile() as log:
@@ -64,7 +73,7 @@ def serving(index: Path, env: dict[str, str] | None = None, timeout: float = 60.
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(proc, url, log, timeout)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:
