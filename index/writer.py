@@ -28,6 +28,7 @@ from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.models import DocMeta, Document, Passage
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
 from ingest.sentences import split_sentences
+from ingest.timings import StageTimes
 
 LOCK_NAME = "write.lock"
 
@@ -58,6 +59,9 @@ class IngestSummary:
     documents_total: int = 0
     seconds: float = 0.0
     embedded: int = 0  # passages that went through the model (the rest came from the cache)
+    sentences_embedded: int = 0  # sentences that went through the model
+    sentences_added: int = 0
+    times: StageTimes = field(default_factory=StageTimes)  # seconds by stage
 
 
 @dataclass
@@ -206,12 +210,14 @@ class IndexWriter:
         for done, (path, meta, source) in enumerate(files, start=1):
             status = self._ingest_one(path, meta, source, known, pending, summary)
             if len(pending) >= self.commit_every:
-                self._commit(pending)
+                with summary.times.stage("write"):
+                    self._commit(pending, times=summary.times)
                 pending = []
             if on_progress:
                 on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
-            self._commit(pending)
+            with summary.times.stage("write"):
+                self._commit(pending, times=summary.times)
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
         summary.seconds = time.perf_counter() - started
@@ -227,29 +233,36 @@ class IndexWriter:
         summary: IngestSummary,
     ) -> str:
         name = source or path.name
-        document_id = document_id_for(path)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            summary.failed.append((name, f"cannot read the file: {exc.strerror}"))
-            return "failed"
+        times = summary.times
+        with times.stage("parse"):
+            document_id = document_id_for(path)
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                summary.failed.append((name, f"cannot read the file: {exc.strerror}"))
+                return "failed"
         previous = known.get(document_id)
         if previous is not None and previous == (digest, meta):
             summary.unchanged.append(name)
             return "unchanged"
         try:
-            document = process_file(path, meta, self.limits)
+            document = process_file(path, meta, self.limits, times)
         except IngestError as exc:
             summary.failed.append((name, exc.reason))
             return "failed"
         document.source = name
-        vectors, embedded = self._embed([embed_text(p) for p in document.passages])
+        vectors, embedded = self._embed([embed_text(p) for p in document.passages], times)
         summary.embedded += embedded
-        spans = [
-            [(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages
-        ]
-        texts = [p.text[a:b] for p, ss in zip(document.passages, spans, strict=True) for a, b in ss]
-        flat, _ = self._embed(texts, table="sentences")
+        with times.stage("chunk"):
+            spans = [
+                [(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages
+            ]
+            texts = [
+                p.text[a:b] for p, ss in zip(document.passages, spans, strict=True) for a, b in ss
+            ]
+        flat, fresh = self._embed(texts, times, table="sentences")
+        summary.sentences_embedded += fresh
+        summary.sentences_added += len(texts)
         ends = np.cumsum([len(ss) for ss in spans], dtype=np.int64)
         per_passage = [flat[e - len(ss) : e] for ss, e in zip(spans, ends, strict=True)]
         pending.append(Staged(document, vectors, meta, spans, per_passage))
@@ -263,19 +276,24 @@ class IndexWriter:
         known[document_id] = (digest, meta)
         return status
 
-    def _embed(self, texts: list[str], table: str = "passages") -> tuple[np.ndarray, int]:
+    def _embed(
+        self, texts: list[str], times: StageTimes, table: str = "passages"
+    ) -> tuple[np.ndarray, int]:
         """Vectors for texts, reusing stored ones (of ``table``) the model has already read."""
-        hashes = [self._embed_hash(t) for t in texts]
-        cached = self.store.embeddings_by_hash(hashes, table)
-        missing = [i for i, h in enumerate(hashes) if h not in cached]
-        vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        with times.stage("lookup"):
+            hashes = [self._embed_hash(t) for t in texts]
+            cached = self.store.embeddings_by_hash(hashes, table)
+            missing = [i for i, h in enumerate(hashes) if h not in cached]
+            vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
         if missing:
-            fresh = self.embedder.encode([texts[i] for i in missing])
+            with times.stage("embed"):
+                fresh = self.embedder.encode([texts[i] for i in missing])
             for row, i in enumerate(missing):
                 vectors[i] = fresh[row]
-        for i, h in enumerate(hashes):
-            if h in cached:
-                vectors[i] = cached[h]
+        with times.stage("lookup"):
+            for i, h in enumerate(hashes):
+                if h in cached:
+                    vectors[i] = cached[h]
         return vectors, len(missing)
 
     def _embed_hash(self, text: str) -> str:
@@ -283,8 +301,14 @@ class IndexWriter:
 
     # --- commit ---------------------------------------------------------------------
 
-    def _commit(self, documents: list[Staged], remove: Sequence[str] = ()) -> None:
+    def _commit(
+        self,
+        documents: list[Staged],
+        remove: Sequence[str] = (),
+        times: StageTimes | None = None,
+    ) -> None:
         """Write one batch: replace/insert documents and remove others, atomically."""
+        times = times or StageTimes()
         generation = self.store.generation() + 1
         now = datetime.now(UTC).isoformat(timespec="seconds")
         doomed = [staged.document.document_id for staged in documents] + list(remove)
@@ -296,10 +320,11 @@ class IndexWriter:
                 new_ids.extend(self._insert_document(staged, now))
                 new_vectors.append(staged.vectors)
             dense_name = dense_file_name(generation)
-            self.dense.remove(np.array(old_ids, dtype=np.int64))
-            if new_ids:
-                self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
-            self.dense.save(self.index_dir / dense_name)
+            with times.stage("faiss"):
+                self.dense.remove(np.array(old_ids, dtype=np.int64))
+                if new_ids:
+                    self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
+                self.dense.save(self.index_dir / dense_name)
             conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?), "
                 "('dense_file', ?)",

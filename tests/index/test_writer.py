@@ -190,3 +190,14 @@ def test_sentence_vectors_and_vocabulary_follow_their_passages(small_index: Path
     assert after.get("mash", 0) < before["mash"]
     assert all(n > 0 for n in after.values())
     assert store.sentence_vectors(rowids) == {}
+
+
+def test_stage_times_add_up(small_corpus: Path, tmp_path: Path) -> None:
+    with IndexWriter(tmp_path / "idx", HashingEmbedder()).open() as writer:
+        summary = writer.ingest([small_corpus])
+    times = summary.times
+    assert all(v > 0 for v in (times.parse, times.chunk, times.lookup, times.embed, times.write))
+    assert 0 < times.faiss <= times.write
+    assert times.total() <= summary.seconds
+    assert summary.sentences_added >= summary.passages_added > 0
+    assert summary.sentences_embedded <= summary.sentences_added

@@ -84,3 +84,18 @@ def test_eval_prints_the_figures(tmp_path: Path, small_corpus: Path) -> None:
     assert r.exit_code == 0, r.output
     figures = json.loads(r.output)
     assert figures["overall"]["recall_at_5"] == 1.0
+
+
+def test_ingest_timings_and_json(tmp_path: Path, small_corpus: Path) -> None:
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx, "--timings"])
+    assert r.exit_code == 0, r.output
+    stages = [line for line in r.output.splitlines() if line.startswith("stages:")]
+    assert len(stages) == 1
+    assert all(f"{name} " in stages[0] for name in ("parse", "chunk", "embed", "write", "other"))
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx, "--json"])
+    body = json.loads(r.output.splitlines()[-1])
+    assert body["unchanged"] == 5 and body["passages_embedded"] == 0
+    assert body["timings"]["embed"] == 0 and body["timings"]["chunk"] == 0
+    assert set(body["timings"]) == {"parse", "chunk", "lookup", "embed", "write", "faiss"}
