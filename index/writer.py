@@ -210,14 +210,12 @@ class IndexWriter:
         for done, (path, meta, source) in enumerate(files, start=1):
             status = self._ingest_one(path, meta, source, known, pending, summary)
             if len(pending) >= self.commit_every:
-                with summary.times.stage("write"):
-                    self._commit(pending, times=summary.times)
+                self._flush(pending, summary)
                 pending = []
             if on_progress:
                 on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
-            with summary.times.stage("write"):
-                self._commit(pending, times=summary.times)
+            self._flush(pending, summary)
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
         summary.seconds = time.perf_counter() - started
@@ -251,21 +249,11 @@ class IndexWriter:
             summary.failed.append((name, exc.reason))
             return "failed"
         document.source = name
-        vectors, embedded = self._embed([embed_text(p) for p in document.passages], times)
-        summary.embedded += embedded
         with times.stage("chunk"):
-            spans = [
-                [(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages
-            ]
-            texts = [
-                p.text[a:b] for p, ss in zip(document.passages, spans, strict=True) for a, b in ss
-            ]
-        flat, fresh = self._embed(texts, times, table="sentences")
-        summary.sentences_embedded += fresh
-        summary.sentences_added += len(texts)
-        ends = np.cumsum([len(ss) for ss in spans], dtype=np.int64)
-        per_passage = [flat[e - len(ss) : e] for ss, e in zip(spans, ends, strict=True)]
-        pending.append(Staged(document, vectors, meta, spans, per_passage))
+            spans = [[(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages]
+        summary.sentences_added += sum(len(ss) for ss in spans)
+        # vectors come in _flush, in one model call for all the staged documents
+        pending.append(Staged(document, np.zeros((0, 0), dtype=np.float32), meta, spans))
         summary.passages_added += len(document.passages)
         if previous is None:
             summary.added.append(name)
@@ -276,25 +264,57 @@ class IndexWriter:
         known[document_id] = (digest, meta)
         return status
 
+    def _flush(self, pending: list[Staged], summary: IngestSummary) -> None:
+        """Embed the staged documents' passages and sentences, then commit them.
+
+        One model call for all the passages of the batch and one for all their sentences:
+        full batches, which the model sorts by length, instead of a short call per document.
+        """
+        times = summary.times
+        passages = [embed_text(p) for staged in pending for p in staged.document.passages]
+        vectors, fresh = self._embed(passages, times)
+        summary.embedded += fresh
+        sentences = [
+            p.text[a:b]
+            for staged in pending
+            for p, spans in zip(staged.document.passages, staged.sentences, strict=True)
+            for a, b in spans
+        ]
+        flat, fresh = self._embed(sentences, times, table="sentences")
+        summary.sentences_embedded += fresh
+        row = sentence_row = 0
+        for staged in pending:
+            staged.vectors = vectors[row : row + len(staged.document.passages)]
+            row += len(staged.document.passages)
+            staged.sentence_vectors = []
+            for spans in staged.sentences:
+                staged.sentence_vectors.append(flat[sentence_row : sentence_row + len(spans)])
+                sentence_row += len(spans)
+        with times.stage("write"):
+            self._commit(pending, times=times)
+
     def _embed(
         self, texts: list[str], times: StageTimes, table: str = "passages"
     ) -> tuple[np.ndarray, int]:
-        """Vectors for texts, reusing stored ones (of ``table``) the model has already read."""
+        """Vectors for texts, reusing stored ones (of ``table``) the model has already read;
+        a text repeated in ``texts`` is embedded once.  Returns the vectors and how many
+        texts the model read."""
         with times.stage("lookup"):
             hashes = [self._embed_hash(t) for t in texts]
             cached = self.store.embeddings_by_hash(hashes, table)
-            missing = [i for i, h in enumerate(hashes) if h not in cached]
+            first: dict[str, int] = {}  # each missing hash -> the first text that has it
+            for i, h in enumerate(hashes):
+                if h not in cached and h not in first:
+                    first[h] = i
             vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        if missing:
+        if first:
             with times.stage("embed"):
-                fresh = self.embedder.encode([texts[i] for i in missing])
-            for row, i in enumerate(missing):
-                vectors[i] = fresh[row]
+                fresh = self.embedder.encode([texts[i] for i in first.values()])
+            cached.update(zip(first, fresh, strict=True))
         with times.stage("lookup"):
             for i, h in enumerate(hashes):
-                if h in cached:
-                    vectors[i] = cached[h]
-        return vectors, len(missing)
+                vectors[i] = cached[h]
+        return vectors, len(first)
 
     def _embed_hash(self, text: str) -> str:
         return hashlib.sha256(f"{self.embedder.name}\n{text}".encode()).hexdigest()[:32]

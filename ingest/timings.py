@@ -48,8 +48,9 @@ class StageTimes:
     def describe(self, seconds: float) -> str:
         """One line for people: each stage's seconds and share of ``seconds``."""
         share = (lambda v: f"{100 * v / seconds:.0f}%") if seconds > 0 else (lambda v: "-")
-        parts = [f"{name} {getattr(self, name):.2f}s ({share(getattr(self, name))})"
-                 for name in STAGES]  # fmt: skip
+        parts = [
+            f"{name} {getattr(self, name):.2f}s ({share(getattr(self, name))})" for name in STAGES
+        ]
         other = max(0.0, seconds - self.total())
         parts.append(f"other {other:.2f}s ({share(other)})")
         return "stages: " + ", ".join(parts) + f"; FAISS {self.faiss:.2f}s of write"

@@ -98,9 +98,9 @@ def ingest(
     from qa_service.runtime import limits, make_embedder
 
     settings = _settings(index_dir)
-    writer = IndexWriter(
-        settings.index, make_embedder(settings), limits(settings), settings.commit_every
-    )
+    # lazy: an unchanged folder needs no model, so re-ingesting it skips the ~10 s load
+    embedder = make_embedder(settings, lazy=True)
+    writer = IndexWriter(settings.index, embedder, limits(settings), settings.commit_every)
     with writer.open():
         summary = writer.ingest(list(paths), _progress)
     for warning in summary.warnings:

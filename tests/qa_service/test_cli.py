@@ -14,7 +14,7 @@ from qa_service.cli import main
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings: HashingEmbedder())
+    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
 
 
 def test_ingest_ask_list_stats_remove(tmp_path: Path, small_corpus: Path) -> None:
