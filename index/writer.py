@@ -29,6 +29,7 @@ from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.models import DocMeta, Document, Passage
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
 from ingest.sentences import split_sentences
+from ingest.timings import StageTimes
 
 LOCK_NAME = "write.lock"
 
@@ -62,6 +63,9 @@ class IngestSummary:
     documents_total: int = 0
     seconds: float = 0.0
     embedded: int = 0  # passages that went through the model (the rest came from the cache)
+    sentences_embedded: int = 0  # sentences that went through the model
+    sentences_added: int = 0
+    times: StageTimes = field(default_factory=StageTimes)  # seconds by stage
 
 
 @dataclass
@@ -216,12 +220,12 @@ class IndexWriter:
         for done, (path, meta, source) in enumerate(files, start=1):
             status = self._ingest_one(path, meta, source, known, pending, summary)
             if len(pending) >= self.commit_every:
-                self._commit(pending)
+                self._flush(pending, summary)
                 pending = []
             if on_progress:
                 on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
-            self._commit(pending)
+            self._flush(pending, summary)
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
         summary.seconds = time.perf_counter() - started
@@ -237,32 +241,29 @@ class IndexWriter:
         summary: IngestSummary,
     ) -> str:
         name = source or path.name
-        document_id = document_id_for(path)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            summary.failed.append((name, f"cannot read the file: {exc.strerror}"))
-            return "failed"
+        times = summary.times
+        with times.stage("parse"):
+            document_id = document_id_for(path)
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                summary.failed.append((name, f"cannot read the file: {exc.strerror}"))
+                return "failed"
         previous = known.get(document_id)
         if previous is not None and previous == (digest, meta):
             summary.unchanged.append(name)
             return "unchanged"
         try:
-            document = process_file(path, meta, self.limits)
+            document = process_file(path, meta, self.limits, times)
         except IngestError as exc:
             summary.failed.append((name, exc.reason))
             return "failed"
         document.source = name
-        vectors, embedded = self._embed([embed_text(p) for p in document.passages])
-        summary.embedded += embedded
-        spans = [
-            [(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages
-        ]
-        texts = [p.text[a:b] for p, ss in zip(document.passages, spans, strict=True) for a, b in ss]
-        flat, _ = self._embed(texts, table="sentences")
-        ends = np.cumsum([len(ss) for ss in spans], dtype=np.int64)
-        per_passage = [flat[e - len(ss) : e] for ss, e in zip(spans, ends, strict=True)]
-        pending.append(Staged(document, vectors, meta, spans, per_passage))
+        with times.stage("chunk"):
+            spans = [[(s.start, s.end) for s in split_sentences(p.text)] for p in document.passages]
+        summary.sentences_added += sum(len(ss) for ss in spans)
+        # vectors come in _flush, in one model call for all the staged documents
+        pending.append(Staged(document, np.zeros((0, 0), dtype=np.float32), meta, spans))
         summary.passages_added += len(document.passages)
         if previous is None:
             summary.added.append(name)
@@ -273,28 +274,71 @@ class IndexWriter:
         known[document_id] = (digest, meta)
         return status
 
-    def _embed(self, texts: list[str], table: str = "passages") -> tuple[np.ndarray, int]:
-        """Vectors for texts, reusing stored ones (of ``table``) the model has already read."""
-        hashes = [self._embed_hash(t) for t in texts]
-        cached = self.store.embeddings_by_hash(hashes, table)
-        missing = [i for i, h in enumerate(hashes) if h not in cached]
-        vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        if missing:
-            fresh = self.embedder.encode([texts[i] for i in missing])
-            for row, i in enumerate(missing):
-                vectors[i] = fresh[row]
-        for i, h in enumerate(hashes):
-            if h in cached:
+    def _flush(self, pending: list[Staged], summary: IngestSummary) -> None:
+        """Embed the staged documents' passages and sentences, then commit them.
+
+        One model call for all the passages of the batch and one for all their sentences:
+        full batches, which the model sorts by length, instead of a short call per document.
+        """
+        times = summary.times
+        passages = [embed_text(p) for staged in pending for p in staged.document.passages]
+        vectors, fresh = self._embed(passages, times)
+        summary.embedded += fresh
+        sentences = [
+            p.text[a:b]
+            for staged in pending
+            for p, spans in zip(staged.document.passages, staged.sentences, strict=True)
+            for a, b in spans
+        ]
+        flat, fresh = self._embed(sentences, times, table="sentences")
+        summary.sentences_embedded += fresh
+        row = sentence_row = 0
+        for staged in pending:
+            staged.vectors = vectors[row : row + len(staged.document.passages)]
+            row += len(staged.document.passages)
+            staged.sentence_vectors = []
+            for spans in staged.sentences:
+                staged.sentence_vectors.append(flat[sentence_row : sentence_row + len(spans)])
+                sentence_row += len(spans)
+        with times.stage("write"):
+            self._commit(pending, times=times)
+
+    def _embed(
+        self, texts: list[str], times: StageTimes, table: str = "passages"
+    ) -> tuple[np.ndarray, int]:
+        """Vectors for texts, reusing stored ones (of ``table``) the model has already read;
+        a text repeated in ``texts`` is embedded once.  Returns the vectors and how many
+        texts the model read."""
+        with times.stage("lookup"):
+            hashes = [self._embed_hash(t) for t in texts]
+            cached = self.store.embeddings_by_hash(hashes, table)
+            first: dict[str, int] = {}  # each missing hash -> the first text that has it
+            for i, h in enumerate(hashes):
+                if h not in cached and h not in first:
+                    first[h] = i
+            vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        if first:
+            with times.stage("embed"):
+                fresh = self.embedder.encode([texts[i] for i in first.values()])
+            cached.update(zip(first, fresh, strict=True))
+        with times.stage("lookup"):
+            for i, h in enumerate(hashes):
                 vectors[i] = cached[h]
-        return vectors, len(missing)
+        return vectors, len(first)
 
     def _embed_hash(self, text: str) -> str:
         return hashlib.sha256(f"{self.embedder.name}\n{text}".encode()).hexdigest()[:32]
 
     # --- commit ---------------------------------------------------------------------
 
-    def _commit(self, documents: list[Staged], remove: Sequence[str] = ()) -> None:
+    def _commit(
+        self,
+        documents: list[Staged],
+        remove: Sequence[str] = (),
+        times: StageTimes | None = None,
+    ) -> None:
         """Write one batch: replace/insert documents and remove others, atomically."""
+        times = times or StageTimes()
         generation = self.store.generation() + 1
         now = datetime.now(UTC).isoformat(timespec="seconds")
         doomed = [staged.document.document_id for staged in documents] + list(remove)
@@ -307,11 +351,12 @@ class IndexWriter:
                 new_vectors.append(staged.vectors)
             new_ids = [row[0] for row in new_rows]
             dense_name = dense_file_name(generation)
-            self.dense.remove(np.array(old_ids, dtype=np.int64))
-            if new_ids:
-                self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
-            self.dense = self.dense.resized()  # exact search while small, then IVF-SQ8
-            self.dense.save(self.index_dir / dense_name)
+            with times.stage("faiss"):
+                self.dense.remove(np.array(old_ids, dtype=np.int64))
+                if new_ids:
+                    self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
+                self.dense = self.dense.resized()  # exact search while small, then IVF-SQ8
+                self.dense.save(self.index_dir / dense_name)
             # tantivy, like the FAISS file, is written before the transaction that names it.
             self.lexical.begin(generation - 1, generation)
             self.lexical.apply(old_ids, new_rows)

@@ -23,7 +23,8 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
         # unsupported files, manifest problems, manifest rows naming missing files.
         # A path that does not exist raises IngestError.
 
-    def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits()) -> Document
+    def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits(),
+                     times: StageTimes | None = None) -> Document
         # raises IngestError (never anything else) for unreadable/empty/unsupported files.
         # Fills meta.title from the document when the manifest has none; never guesses a council.
 """
@@ -41,8 +42,9 @@ from ingest.errors import IngestError, ManifestError
 from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
 from ingest.metadata import fill_meta
-from ingest.models import DocMeta, Document, read_path
+from ingest.models import Block, DocMeta, Document, read_path
 from ingest.structure import find_blocks
+from ingest.timings import StageTimes
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
 
@@ -110,8 +112,45 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, DocMeta]], list[st
     return out, warnings
 
 
-def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits()) -> Document:
-    """Load, structure and chunk one file; raises ``IngestError`` (only) for a bad file."""
+def process_file(
+    path: Path,
+    meta: DocMeta,
+    limits: IngestLimits = IngestLimits(),
+    times: StageTimes | None = None,
+) -> Document:
+    """Load, structure and chunk one file; raises ``IngestError`` (only) for a bad file.
+
+    ``times``, when given, gains the seconds spent parsing (read, load, structure,
+    metadata) and chunking (passages and decisions).
+    """
+    times = times or StageTimes()
+    with times.stage("parse"):
+        document, blocks = _parse(path, meta, limits)
+    name = document.source
+    try:
+        with times.stage("chunk"):
+            document.passages = chunk(
+                document.text,
+                blocks,
+                document.document_id,
+                min_words=limits.min_words,
+                max_words=limits.max_words,
+                page_at=document.page_at if document.page_starts else None,
+            )
+            document.decisions = find_decisions(document.text, document.passages)
+    except IngestError as exc:
+        if exc.source != name:
+            raise IngestError(name, exc.reason) from exc
+        raise
+    except Exception as exc:  # never let a traceback reach the user for a bad file
+        raise IngestError(name, f"could not be processed ({type(exc).__name__}: {exc})") from exc
+    if not document.passages:
+        raise IngestError(name, "no text")
+    return document
+
+
+def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, list[Block]]:
+    """Read, load and structure one file: its ``Document`` (not yet chunked) and blocks."""
     resolved = read_path(path)
     name = resolved.name
     suffix = resolved.suffix.lower()
@@ -162,21 +201,10 @@ def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits(
             meta=fill_meta(meta, text, blocks, extracted.title_hint),
             page_starts=extracted.page_starts,
         )
-        document.passages = chunk(
-            text,
-            blocks,
-            document_id,
-            min_words=limits.min_words,
-            max_words=limits.max_words,
-            page_at=document.page_at if extracted.page_starts else None,
-        )
-        document.decisions = find_decisions(text, document.passages)
     except IngestError as exc:
         if exc.source != name:  # a loader may not know the file name
             raise IngestError(name, exc.reason) from exc
         raise
     except Exception as exc:  # never let a traceback reach the user for a bad file
         raise IngestError(name, f"could not be processed ({type(exc).__name__}: {exc})") from exc
-    if not document.passages:
-        raise IngestError(name, "no text")
-    return document
+    return document, blocks

@@ -87,30 +87,57 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
+@click.option("--timings", is_flag=True, help="Also print the seconds spent in each stage.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (with timings).")
 @index_option
-def ingest(paths: tuple[Path, ...], strict: bool, index_dir: Path | None) -> None:
+def ingest(
+    paths: tuple[Path, ...], strict: bool, timings: bool, as_json: bool, index_dir: Path | None
+) -> None:
     """Ingest files and folders (recursively) into the index."""
     from index.writer import IndexWriter
     from qa_service.runtime import limits, make_embedder
 
     settings = _settings(index_dir)
-    writer = IndexWriter(
-        settings.index, make_embedder(settings), limits(settings), settings.commit_every
-    )
+    # lazy: an unchanged folder needs no model, so re-ingesting it skips the ~10 s load
+    embedder = make_embedder(settings, lazy=True)
+    writer = IndexWriter(settings.index, embedder, limits(settings), settings.commit_every)
     with writer.open():
         summary = writer.ingest(list(paths), _progress)
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     for source, reason in summary.failed:
         click.echo(f"failed: {source}: {reason}", err=True)
-    click.echo(
-        f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
-        f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed; "
-        f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
-        f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
-    )
+    if as_json:
+        click.echo(json.dumps(_summary_json(summary)))
+    else:
+        click.echo(
+            f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
+            f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed; "
+            f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
+            f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
+        )
+        if timings:
+            click.echo(summary.times.describe(summary.seconds))
     if strict and summary.failed:
         sys.exit(1)
+
+
+def _summary_json(summary: Any) -> dict[str, Any]:
+    """The ingest summary as ``cqa ingest --json`` prints it."""
+    return {
+        "added": len(summary.added),
+        "updated": len(summary.updated),
+        "unchanged": len(summary.unchanged),
+        "failed": [{"source": s, "reason": r} for s, r in summary.failed],
+        "passages_added": summary.passages_added,
+        "passages_total": summary.passages_total,
+        "documents_total": summary.documents_total,
+        "passages_embedded": summary.embedded,
+        "sentences_added": summary.sentences_added,
+        "sentences_embedded": summary.sentences_embedded,
+        "seconds": round(summary.seconds, 3),
+        "timings": summary.times.as_dict(),
+    }
 
 
 @main.command()

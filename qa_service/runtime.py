@@ -18,15 +18,16 @@ from ingest.pipeline import IngestLimits
 from qa_service.config import Settings
 
 
-def make_embedder(settings: Settings) -> Embedder:
+def make_embedder(settings: Settings, lazy: bool = False) -> Embedder:
     """The bundled model, or the local model folder named by ``CQA_MODEL_PATH``.
 
     ``CQA_EMBEDDER=hashing`` gives the deterministic fake instead, so that tests and
     benchmarks that start many processes pay no model load; never use it to serve users.
+    ``lazy`` loads the weights on the first text to embed (for ``cqa ingest``).
     """
     if settings.embedder == "hashing":
         return HashingEmbedder()
-    return SentenceTransformerEmbedder(settings.model_path)
+    return SentenceTransformerEmbedder(settings.model_path, lazy=lazy)
 
 
 def make_query_embedder(settings: Settings, model: Embedder | None = None) -> Embedder:

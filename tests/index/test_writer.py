@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -190,3 +191,46 @@ def test_sentence_vectors_and_vocabulary_follow_their_passages(small_index: Path
     assert after.get("mash", 0) < before["mash"]
     assert all(n > 0 for n in after.values())
     assert store.sentence_vectors(rowids) == {}
+
+
+def test_stage_times_add_up(small_corpus: Path, tmp_path: Path) -> None:
+    with IndexWriter(tmp_path / "idx", HashingEmbedder()).open() as writer:
+        summary = writer.ingest([small_corpus])
+    times = summary.times
+    assert all(v > 0 for v in (times.parse, times.chunk, times.lookup, times.embed, times.write))
+    assert 0 < times.faiss <= times.write
+    assert times.total() <= summary.seconds
+    assert summary.sentences_added >= summary.passages_added > 0
+    assert summary.sentences_embedded <= summary.sentences_added
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The fake model, counting its calls and the texts it reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return super().encode(texts)
+
+
+def test_one_model_call_per_batch_and_repeats_embedded_once(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    embedder = CountingEmbedder()
+    with IndexWriter(tmp_path / "idx", embedder, commit_every=16).open() as writer:
+        summary = writer.ingest([small_corpus])
+    assert len(embedder.calls) == 2  # the batch's passages, then its sentences
+    for texts in embedder.calls:
+        assert len(texts) == len(set(texts))
+    # the fixture has the same paper at two meetings: its passages are embedded once
+    assert summary.embedded == len(embedder.calls[0]) < summary.passages_added
+    assert summary.sentences_embedded == len(embedder.calls[1]) <= summary.sentences_added
+    store = Store.open(tmp_path / "idx")
+    try:
+        sentences = store.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+    finally:
+        store.close()
+    assert sentences == summary.sentences_added

@@ -124,7 +124,7 @@ def test_cqa_serve_says_writes_are_off_at_startup(
     from qa_service.cli import main
 
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)
-    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda s: HashingEmbedder())
+    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda s, **_: HashingEmbedder())
     monkeypatch.setattr(
         "qa_service.api.main.make_query_embedder", lambda s, m=None: HashingEmbedder()
     )

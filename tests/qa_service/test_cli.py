@@ -15,7 +15,7 @@ from qa_service.cli import main
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings: HashingEmbedder())
+    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
     monkeypatch.setattr(
         "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
     )
@@ -108,3 +108,18 @@ def test_ask_kind_decision_keeps_to_passages_holding_a_decision(
     plain = json.loads(runner.invoke(main, args).output)
     assert not {p["passage_id"] for p in plain["passages"]} <= holding
     assert runner.invoke(main, [*args, "--kind", "minutes"]).exit_code == 2
+
+
+def test_ingest_timings_and_json(tmp_path: Path, small_corpus: Path) -> None:
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx, "--timings"])
+    assert r.exit_code == 0, r.output
+    stages = [line for line in r.output.splitlines() if line.startswith("stages:")]
+    assert len(stages) == 1
+    assert all(f"{name} " in stages[0] for name in ("parse", "chunk", "embed", "write", "other"))
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx, "--json"])
+    body = json.loads(r.output.splitlines()[-1])
+    assert body["unchanged"] == 5 and body["passages_embedded"] == 0
+    assert body["timings"]["embed"] == 0 and body["timings"]["chunk"] == 0
+    assert set(body["timings"]) == {"parse", "chunk", "lookup", "embed", "write", "faiss"}
