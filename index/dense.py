@@ -21,7 +21,7 @@ from index.base import Query
 from index.store import Filters, Store
 
 # Measured on this machine by bench/query_bench.py (docs/performance.md).
-EXACT_MAX = 50_000
+EXACT_MAX = 20_000
 DEFAULT_NPROBE = 32
 _TRAIN_PER_LIST = 64  # k-means sample size per inverted list (FAISS suggests 30-256)
 

@@ -279,6 +279,8 @@ class Store:
         self.path = path
         self.lock = threading.RLock()
         self._allowed: OrderedDict[tuple[int, Filters], Allowed] = OrderedDict()
+        # (generation, passage ids, their documents' rowids), for ``_passing``
+        self._layout: tuple[int, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Store:
@@ -501,7 +503,7 @@ class Store:
             if cached is not None:
                 self._allowed.move_to_end(key)
                 return cached
-        found = Allowed.of(self.allowed_rowids(filters))
+        found = Allowed.of(self._passing(key[1], key[0]))
         with self.lock:
             if any(k[0] != key[0] for k in self._allowed):
                 self._allowed.clear()  # another generation's sets are of no further use
@@ -509,6 +511,33 @@ class Store:
             while len(self._allowed) > _ALLOWED_CACHE:
                 self._allowed.popitem(last=False)
         return found
+
+    def _passing(self, filters: Filters, generation: int) -> np.ndarray:
+        """``allowed_rowids``, by way of the documents when the filters concern only them.
+
+        Filters on documents select among thousands of rows rather than the passages' hundreds
+        of thousands; the passages then follow from a map of passage to document, read once
+        a commit (about 10 ms instead of 40 at 100k passages).
+        """
+        if filters.has_decision:  # a condition on the passages themselves
+            return self.allowed_rowids(filters)
+        where, params = filter_sql(filters)
+        with self.lock:
+            if self._layout is None or self._layout[0] != generation:
+                rows = self.conn.execute("SELECT id, doc_rowid FROM passages").fetchall()
+                ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+                docs = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+                self._layout = (generation, ids, docs)
+            _, ids, docs = self._layout
+            passing = self.conn.execute(
+                f"SELECT d.doc_rowid FROM documents d WHERE {where}", params
+            ).fetchall()
+        chosen = np.fromiter((r[0] for r in passing), dtype=np.int64, count=len(passing))
+        if not len(chosen) or not len(ids):
+            return np.zeros(0, dtype=np.int64)
+        mask = np.zeros(int(max(chosen.max(), docs.max())) + 1, dtype=bool)
+        mask[chosen] = True
+        return ids[mask[docs]]
 
     def allowed_rowids(self, filters: Filters | None) -> np.ndarray:
         """Integer ids of every passage whose document passes ``filters``."""

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         description="BM25 from the tantivy index (fast at any size) or SQLite FTS5 (the "
         "store's own table, also the fallback while tantivy is being rebuilt)",
     )
+    faiss_threads: int = Field(
+        default=1,
+        ge=1,
+        description="OpenMP threads for one FAISS search: on 2 cores more threads only "
+        "contend with the question encoder's (docs/performance.md)",
+    )
     dense_nprobe: int = Field(
         default=DEFAULT_NPROBE,
         ge=1,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+import faiss
 import numpy as np
 
 from index.base import Query, SearchIndex
@@ -76,6 +77,7 @@ class Engine:
 
     def __init__(self, index_dir: Path, embedder: Embedder, settings: Settings | None = None):
         self.settings = settings or Settings(index=index_dir)
+        faiss.omp_set_num_threads(self.settings.faiss_threads)  # for the whole process
         self.index_dir = index_dir
         self.embedder = embedder
         self.store = Store.open(index_dir)

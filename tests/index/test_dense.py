@@ -3,9 +3,11 @@ index type chosen by size, and filters as bitmaps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.base import Query
 from index.dense import DenseIndex
@@ -88,3 +90,23 @@ def test_allowed_sets_are_bitmaps_and_follow_commits(small_index: Path) -> None:
     with store.transaction() as conn:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     assert store.allowed(Filters()) is not everything  # a commit forgets it
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(include_superseded=True),
+        Filters(council=("Northmoor County Council",)),
+        Filters(date_from="2019-01-01", date_to="2022-12-31"),
+        Filters(doc_type=("minutes", "report"), committee=("Cabinet",)),
+        Filters(has_decision=True),
+        Filters(council=("Nowhere",)),
+    ],
+)
+def test_allowed_sets_match_the_sql_for_every_filter(small_index: Path, filters: Filters) -> None:
+    store = Store.open(small_index)
+    documents = [d.document_id for d in store.list_documents()]
+    for given in (filters, replace(filters, exclude_document_ids=tuple(documents[:1]))):
+        expected = np.sort(store.allowed_rowids(given))
+        assert np.array_equal(store.allowed(given).ids(), expected)
