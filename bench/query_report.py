@@ -55,9 +55,9 @@ def _variants(row: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def markdown(report: dict[str, Any]) -> str:
     """The benchmark's tables, as markdown."""
     lines = [
-        "| passages | lexical | core p50 | core p95 | HTTP p50 | HTTP p95 | "
+        "| passages | lexical | core p50 | core p95 | cold p50 | HTTP p50 | HTTP p95 | "
         "8 clients p50 | p95 | req/s | RSS warm MB | RSS after MB | startup s |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | --- |" + " ---: |" * 11,
     ]
     for row in report["sizes"]:
         for engine, part in _variants(row):
@@ -70,6 +70,7 @@ def markdown(report: dict[str, Any]) -> str:
                         engine,
                         _get(part, "core", "latency_ms", "p50"),
                         _get(part, "core", "latency_ms", "p95"),
+                        _get(part, "core", "cold_latency_ms", "p50"),
                         _get(part, "http", "single", "latency_ms", "p50"),
                         _get(part, "http", "single", "latency_ms", "p95"),
                         _get(part, "http", "concurrent", "latency_ms", "p50"),
