@@ -589,8 +589,13 @@ class Store:
             raise ValueError(table)
         if table == "sentences" and not self.has_sentences:
             return {}
+        # One row per hash: a sentence such as "Apologies" recurs in thousands of passages,
+        # and reading every copy made a large ingest's memory grow with the square of its
+        # size (6 GB at 40k passages).  The rows sharing a hash share the text, so any will do.
         rows = self._select_in(
-            f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({{marks}})", hashes
+            f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({{marks}}) "
+            "GROUP BY embed_hash",
+            list(dict.fromkeys(hashes)),
         )
         return {r[0]: np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}
 
