@@ -17,7 +17,9 @@ from starlette.responses import Response
 
 from qa_service.schemas import (
     AskResponse,
+    Citation,
     CompareResponse,
+    DecisionCitation,
     DecisionList,
     DecisionOut,
     ExportFormat,
@@ -60,12 +62,9 @@ CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
 Row = dict[str, object]
 
 
-def passage_row(p: PassageOut, group: object = "") -> Row:
-    """One cited passage as a CSV row."""
-    c = p.citation
+def _cited(c: Citation | DecisionCitation) -> Row:
+    """The columns a passage's and a decision's citations share."""
     return {
-        "group": group,
-        "rank": p.rank,
         "council": c.council,
         "committee": c.committee,
         "meeting_date": c.meeting_date,
@@ -74,6 +73,16 @@ def passage_row(p: PassageOut, group: object = "") -> Row:
         "source": c.source,
         "doc_type": c.doc_type,
         "page": c.page,
+    }
+
+
+def passage_row(p: PassageOut, group: object = "") -> Row:
+    """One cited passage as a CSV row."""
+    c = p.citation
+    return {
+        "group": group,
+        "rank": p.rank,
+        **_cited(c),
         "passage_id": p.passage_id,
         "score": p.score,
         "decision_kind": "",
@@ -91,14 +100,7 @@ def decision_row(d: DecisionOut, rank: object = "", group: object = "") -> Row:
     return {
         "group": group,
         "rank": rank,
-        "council": c.council,
-        "committee": c.committee,
-        "meeting_date": c.meeting_date,
-        "title": c.title,
-        "document_id": c.document_id,
-        "source": c.source,
-        "doc_type": c.doc_type,
-        "page": c.page,
+        **_cited(c),
         "passage_id": c.passage_id,
         "score": "",
         "decision_kind": d.kind,
