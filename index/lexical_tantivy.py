@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.base import Query
 from index.lexical import WEIGHTS, query_terms
 from index.store import Allowed, Filters, Store
@@ -31,9 +33,12 @@ FOLDER = "lexical"
 STATE = "lexical.state"
 _ANALYZER = "cqa_english"
 _FIELDS = ("heading", "body", "context")
-# A filter passing at least this share of passages is applied to an over-fetched top list;
-# a narrower one is given to tantivy as the set of passing ids.
-_POST_FILTER_SHARE = 0.3
+# A filter is first applied to an over-fetched top list (k / share, with a margin) when that
+# list is at most this long; a narrower filter, or one whose list held too few passing
+# passages, is given to tantivy as the set of passing ids. At 100k passages and a filter
+# passing 12%, the over-fetch took 2-6 ms where the id set took 17-47 ms (building the set
+# of ~12k ids and intersecting with it); a top list of 4,000 costs about 5 ms.
+_POST_FILTER_MAX_FETCH = 4000
 _WRITER_HEAP = 64 * 1024 * 1024
 
 
@@ -147,11 +152,10 @@ class TantivyIndex:
             return []
         if allowed is None or allowed.count >= total:
             return self._top(searcher, parsed, k)
-        share = allowed.count / total
-        if share >= _POST_FILTER_SHARE:
-            fetch = min(total, math.ceil(k / share * 1.5) + 10)
+        fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
+        if fetch <= _POST_FILTER_MAX_FETCH:
             found = self._top(searcher, parsed, fetch)
-            kept = [(i, s) for i, s in found if _member(allowed, i)]
+            kept = [hit for hit, ok in zip(found, _members(allowed, found), strict=True) if ok]
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
         passing = tantivy.Query.term_set_query(
@@ -163,7 +167,7 @@ class TantivyIndex:
         return self._top(searcher, narrowed, k)
 
     def _top(self, searcher: Any, query: Any, k: int) -> list[tuple[int, float]]:
-        hits = searcher.search(query, k).hits
+        hits = searcher.search(query, k, count=False).hits
         rowids = searcher.fast_field_values("rowid", [address for _score, address in hits])
         return [
             (int(rowid), float(score))
@@ -172,9 +176,14 @@ class TantivyIndex:
         ]
 
 
-def _member(allowed: Allowed, rowid: int) -> bool:
-    byte = rowid >> 3
-    return 0 <= byte < len(allowed.bitmap) and bool(allowed.bitmap[byte] >> (rowid & 7) & 1)
+def _members(allowed: Allowed, hits: list[tuple[int, float]]) -> list[bool]:
+    """For each hit, whether its row id is in ``allowed``."""
+    rowids = np.fromiter((rowid for rowid, _ in hits), dtype=np.int64, count=len(hits))
+    byte = rowids >> 3
+    inside = (byte >= 0) & (byte < len(allowed.bitmap))
+    bits = np.zeros(len(hits), dtype=bool)
+    bits[inside] = (allowed.bitmap[byte[inside]] >> (rowids[inside] & 7)) & 1 == 1
+    return [bool(b) for b in bits]
 
 
 class TantivyWriter:
@@ -206,9 +215,7 @@ class TantivyWriter:
         writer = self._writer_()
         writer.delete_all_documents()
         with self.store.lock:
-            rows = self.store.conn.execute(
-                "SELECT rowid, heading, body, context FROM passages_fts"
-            )
+            rows = self.store.conn.execute("SELECT rowid, heading, body, context FROM passages_fts")
             for rowid, heading, body, context in rows:
                 self._add(writer, int(rowid), heading or "", body or "", context or "")
         writer.commit()
@@ -218,9 +225,7 @@ class TantivyWriter:
         """Say that the index is moving from generation ``start`` to ``end``."""
         write_state(self.index_dir, start, end)
 
-    def apply(
-        self, removed: Sequence[int], added: Sequence[tuple[int, str, str, str]]
-    ) -> None:
+    def apply(self, removed: Sequence[int], added: Sequence[tuple[int, str, str, str]]) -> None:
         """Stage removals (by row id) and additions ``(rowid, heading, body, context)``."""
         writer = self._writer_()
         for rowid in removed:
@@ -248,4 +253,3 @@ class TantivyWriter:
         writer.add_document(
             tantivy.Document(rowid=rowid, heading=heading, body=body, context=context)
         )
-

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from index import lexical_tantivy
 from index.base import Query
 from index.embedder import HashingEmbedder
 from index.lexical import LexicalIndex
@@ -52,7 +53,12 @@ def test_tantivy_and_fts5_find_the_same_passages(small_index: Path, terms: tuple
 
 
 @pytest.mark.parametrize("narrow", [True, False])
-def test_filters_hold_in_both_ways_of_applying_them(small_index: Path, narrow: bool) -> None:
+@pytest.mark.parametrize("over_fetch", [True, False], ids=["over-fetched", "id-set"])
+def test_filters_hold_in_both_ways_of_applying_them(
+    small_index: Path, narrow: bool, over_fetch: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not over_fetch:  # every filter goes to tantivy as the set of passing ids
+        monkeypatch.setattr(lexical_tantivy, "_POST_FILTER_MAX_FETCH", 0)
     store, tantivy, _fts = _both(small_index)
     documents = [d.document_id for d in store.list_documents()]
     kept = tuple(documents[:1]) if narrow else tuple(documents[:-1])
