@@ -310,7 +310,10 @@ class Engine:
         hits.sort(key=lambda h: -h.score)
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
-                hits, lambda h: h.passage, lambda kept, twin: kept.also_at.append(twin.passage)
+                hits,
+                lambda h: h.passage,
+                lambda kept, twin: kept.also_at.append(twin.passage),
+                limit=top_k,
             )
         return hits[:top_k]
 
