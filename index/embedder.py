@@ -168,8 +168,11 @@ class OnnxEmbedder:
         try:
             self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
             options = ort.SessionOptions()
-            # Two cores: one forward pass uses both; passes are serialised by the lock.
-            options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+            # One thread: the engine encodes while it runs the lexical search on the other
+            # core, and concurrent questions each get one. At 100k passages on two cores
+            # that gave a p50 of 18-19 ms against 20-22 ms with two threads, and a p95 of
+            # 27 ms against 35 ms (docs/performance.md).
+            options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             self._session = ort.InferenceSession(
                 str(onnx_path), options, providers=["CPUExecutionProvider"]
@@ -192,16 +195,18 @@ class OnnxEmbedder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         rows: list[np.ndarray] = []
         for start in range(0, len(order), self.batch_size):
-            encodings = self._tokenizer.encode_batch(
-                [texts[i] for i in order[start : start + self.batch_size]]
-            )
+            with self._lock:
+                encodings = self._tokenizer.encode_batch(
+                    [texts[i] for i in order[start : start + self.batch_size]]
+                )
             feed = {
                 "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
             }
-            with self._lock:
-                rows.append(np.asarray(self._session.run(None, feed)[0], dtype=np.float32))
+            # onnxruntime sessions may run from several threads at once: questions asked
+            # together are encoded on both cores
+            rows.append(np.asarray(self._session.run(None, feed)[0], dtype=np.float32))
         stacked = np.vstack(rows)
         vectors = np.empty_like(stacked)
         vectors[order] = stacked

@@ -7,6 +7,7 @@ new documents without a restart.
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -91,7 +92,9 @@ class Engine:
         self._passages = 0
         # Questions are encoded here while the lexical search runs on the calling thread
         # (onnxruntime and tantivy both release the GIL).
-        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cqa-encode")
+        self._encoder = ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 1, thread_name_prefix="cqa-encode"
+        )
         self.refresh()
 
     def close(self) -> None:

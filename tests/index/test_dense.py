@@ -57,6 +57,25 @@ def test_ivf_finds_what_exact_search_finds() -> None:
     assert found / total >= 0.95
 
 
+def test_an_ivf_with_a_store_rescores_its_candidates_exactly(small_index: Path) -> None:
+    # The 8-bit codes reorder near ties; the store's full vectors put them back in order.
+    store = Store.open(small_index)
+    ids, vectors = store.all_embeddings()
+    exact = DenseIndex.build(ids, vectors, store, exact_max=10**6)
+    ivf = DenseIndex.build(ids, vectors, store, exact_max=1)
+    ivf.nprobe = 10**6  # every list: the candidates are the same, only the scoring differs
+    for row in range(0, len(ids), max(1, len(ids) // 10)):
+        query = Query(text="q", vector=vectors[row])
+        ours, theirs = ivf.search(query, 8), exact.search(query, 8)
+        # the same scores in the same order (copies of a text tie, in either order) ...
+        assert np.allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
+        # ... and each one the exact cosine of its passage
+        position = {int(i): n for n, i in enumerate(ids)}
+        for i, score in ours:
+            assert np.isclose(score, float(vectors[position[i]] @ vectors[row]), atol=1e-5)
+    store.close()
+
+
 def test_ivf_search_keeps_to_a_narrow_filter(small_index: Path) -> None:
     # A filter passing few passages: every result passes it, and the lists probed widen.
     store = Store.open(small_index)
