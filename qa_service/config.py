@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     coverage_weight: float = Weights.coverage
     committee_weight: float = Weights.committee
     title_block_weight: float = Weights.title_block
+    decision_weight: float = Weights.decision
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
@@ -132,6 +133,7 @@ class Settings(BaseSettings):
             coverage=self.coverage_weight,
             committee=self.committee_weight,
             title_block=self.title_block_weight,
+            decision=self.decision_weight,
         )
 
 

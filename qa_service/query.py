@@ -36,6 +36,13 @@ _REQUEST_WORDS = re.compile(
     r"|\b(?:vs|versus)\b\.?",
     re.IGNORECASE,
 )
+# A question asking what was decided ("what did it agree?", "when was it approved?") is
+# answered by a resolution or recommendation.  Verbs only: "a MASH decision" or "threshold
+# decisions" name a subject, not a request for what a meeting decided.
+_ASKS_DECISION = re.compile(
+    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended)\b",
+    re.IGNORECASE,
+)
 _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -55,6 +62,10 @@ class Understanding:
     expansions: tuple[str, ...] = ()  # "LAC = looked after children"
     corrections: tuple[str, ...] = ()  # "theshold -> threshold"
     key_terms: tuple[str, ...] = field(default=())  # content words that are not filters
+    # The key terms as the things asked about, each with the other ways papers write it
+    # (an abbreviation and its long forms); the first form of each is one of ``key_terms``.
+    key_concepts: tuple[tuple[str, ...], ...] = field(default=())
+    asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
 
 
 def council_short_name(council: str) -> str:
@@ -169,9 +180,11 @@ class QueryReader:
 
         # A long form in the question also searches for its abbreviation, as papers use both.
         lowered = corrected.lower()
+        implied: list[str] = []  # abbreviations of long forms the question spells out
         for abbreviation, long_forms in ABBREVIATIONS.items() if self.expand else ():
             if len(abbreviation) >= 3 and any(f in lowered for f in long_forms):
                 extra_terms.append(abbreviation)
+                implied.append(abbreviation)
 
         councils, council_words = self.councils_named(question)
         date_from, date_to, date_words = read_years(question)
@@ -190,7 +203,34 @@ class QueryReader:
             expansions=tuple(dict.fromkeys(expansions)),
             corrections=tuple(corrections),
             key_terms=key_terms,
+            key_concepts=(
+                _concepts(key_terms, implied) if self.expand else tuple((t,) for t in key_terms)
+            ),
+            asks_decision=bool(_ASKS_DECISION.search(question)),
         )
+
+
+def _concepts(key_terms: Sequence[str], implied: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The key terms grouped as things asked about, each with the forms papers use for it.
+
+    An abbreviation the question uses counts as found where a passage spells it out ("CPP"
+    in the question, "child protection plan" in the minutes).  The abbreviations implied by
+    a long form in the question ("children in care": LAC, CLA, CiC) are one thing, not three,
+    found wherever any of them or their long forms is.
+    """
+    concepts: list[tuple[str, ...]] = []
+    group: list[str] = []
+    for term in key_terms:
+        if term in implied:
+            group.append(term)
+        elif term in ABBREVIATIONS:
+            concepts.append((term, *ABBREVIATIONS[term]))
+        else:
+            concepts.append((term,))
+    if group:
+        forms = [*group, *(f for a in group for f in ABBREVIATIONS[a])]
+        concepts.append(tuple(dict.fromkeys(forms)))
+    return tuple(concepts)
 
 
 def read_years(question: str) -> tuple[str | None, str | None, list[str]]:

@@ -104,3 +104,41 @@ def test_lower_case_and_multi_word_names(reader: QueryReader) -> None:
         "Quarrington Metropolitan Borough Council",
     )
     assert reader.read("a northmoorish word").councils == ()
+
+
+def test_key_concepts_carry_the_forms_papers_use(reader: QueryReader) -> None:
+    u = reader.read("how many children on a CPP in Ravensholt")
+    assert ("cpp", "child protection plan") in u.key_concepts
+    assert ("children",) in u.key_concepts
+    assert all(c[0] in u.key_terms for c in u.key_concepts)
+    assert not any("ravensholt" in c for c in u.key_concepts)
+
+
+def test_the_abbreviations_a_long_form_implies_are_one_concept(reader: QueryReader) -> None:
+    u = reader.read("number of looked after children")
+    implied = [c for c in u.key_concepts if "lac" in c]
+    assert len(implied) == 1
+    assert {"lac", "cla", "looked after children", "children in care"} <= set(implied[0])
+    assert not any(c == ("cla",) for c in u.key_concepts)
+
+
+def test_without_expansion_each_key_term_is_its_own_concept() -> None:
+    u = QueryReader(COUNCILS, VOCABULARY, expand=False).read("children on a CPP")
+    assert u.key_concepts == tuple((t,) for t in u.key_terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When did Cabinet discuss unregistered placements and what was decided?", True),
+        ("Last time scrutiny looked at missing children, what did it agree?", True),
+        ("When was the action plan approved?", True),
+        ("What did the board resolve about fostering fees?", True),
+        # "decision" as a subject, not a request for what a meeting decided
+        ("how many contacts were waiting for a MASH decision", False),
+        ("what did Ofsted say about threshold decisions", False),
+        ("agency social workers in 2023", False),
+    ],
+)
+def test_a_question_asking_what_was_decided(reader: QueryReader, question: str, asks: bool) -> None:
+    assert reader.read(question).asks_decision is asks
