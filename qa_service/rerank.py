@@ -104,8 +104,9 @@ def coverage(passage: PassageRecord, weights: Mapping[tuple[str, ...], float]) -
 
     ``weights`` maps each concept (its forms, see ``concept_weights``) to its weight.  A
     word counts when the passage has it, its plural or singular, or a word with its first
-    letters ("recruited" for "recruitment"); a phrase counts when its words appear in order, the last one possibly
-    longer ("child protection plans" for "child protection plan").
+    letters ("recruited" for "recruitment"); a phrase counts when its words appear in
+    order, the last one possibly longer ("child protection plans" for "child protection
+    plan").
     """
     total = sum(weights.values())
     if total <= 0:
