@@ -14,7 +14,9 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
 - ``committee``: the share of the distinctive words of the passage's committee that the
   question names ("what did the Corporate Parenting Board decide");
 - ``title_block``: a document's cover block (title, date, "Report of" lines) mentions every
-  topic of the paper and answers none of them, so it is marked down;
+  topic of the paper and answers none of them, so it is marked down; so is other front
+  matter: the head of a set of minutes (who was present, apologies) and the cover sheet of
+  each report inside an agenda pack;
 - ``decision``: for a question asking what was decided or agreed, whether the passage holds
   a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``).
 """
@@ -22,6 +24,7 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +36,15 @@ from index.store import PassageRecord
 _GENERIC_COMMITTEE = frozenset(
     {"committee", "board", "panel", "and", "of", "the", "for", "children", "young", "people"}
     | {"services", "s", "children's"}
+)
+# Lines that open the front matter of council papers: the head of a set of minutes (who
+# attended), a report's cover sheet, and an agenda's entries.  Two of them make a passage
+# front matter; one alone may open a passage that goes on to say something.
+_FRONT_MATTER = re.compile(
+    r"^\s*(?:present\b|apologies\b|officers?\s*:|also (?:present|in attendance)|in attendance"
+    r"|minutes of (?:the|a) (?:remote )?meeting|date of meeting|report of\b|report to\b"
+    r"|agenda item\s+\d+\s*$|meeting\s*:|contact officer|wards? affected|key decision)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
 
@@ -150,7 +162,15 @@ def committee_match(question_words: Collection[str], committee: str | None) -> f
 
 
 def is_title_block(passage: PassageRecord) -> bool:
-    """The first passage of a document when it is mostly short lines: a cover block."""
+    """A cover block or other front matter, which names topics and answers none of them.
+
+    The first passage of a document when it is mostly short lines, or any passage with two
+    or more of the lines that open front matter ("Present:", "Apologies", "Date of
+    meeting", "Report of", an "Agenda Item 5" stamp on its own line, ...), as the head of
+    a set of minutes and each report's cover sheet in an agenda pack have.
+    """
+    if len(_FRONT_MATTER.findall(passage.text)) >= 2:
+        return True
     if passage.ordinal != 0:
         return False
     lines = [line for line in passage.text.splitlines() if line.strip()]

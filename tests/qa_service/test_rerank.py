@@ -9,7 +9,7 @@ import pytest
 
 from index.store import DocumentRecord, PassageRecord
 from ingest.models import DocMeta
-from qa_service.rerank import Features, Weights, concept_weights, coverage
+from qa_service.rerank import Features, Weights, concept_weights, coverage, is_title_block
 
 
 def passage(text: str, heading: tuple[str, ...] = ()) -> PassageRecord:
@@ -80,3 +80,40 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
     w = Weights()
     assert holding.score(w) - plain.score(w) == pytest.approx(w.decision)
     assert holding.score(Weights(decision=0.0)) == pytest.approx(plain.score(w))
+
+
+@pytest.mark.parametrize(
+    ("text", "ordinal", "front"),
+    [
+        # the head of a set of minutes, wherever it falls (an agenda pack holds several)
+        (
+            "Agenda Item 3\nANYTOWN BOROUGH COUNCIL\nMinutes of the meeting held on Tuesday"
+            " 26 November 2024\nPresent: Councillor A (Chair); Councillors B and C.",
+            14,
+            True,
+        ),
+        # a report's cover sheet inside an agenda pack
+        (
+            "Agenda Item 7\nLADO Annual Report 2022/23\nDate of meeting 19 September 2023\n"
+            "Report of the Assistant Director",
+            30,
+            True,
+        ),
+        # a document's first passage of short lines
+        ("ANYTOWN BOROUGH COUNCIL\nFostering Report\nReport to Cabinet\n12 March 2019", 0, True),
+        # one such line opening a passage that goes on to say something is not front matter
+        (
+            "Report of the Director of Children's Services. The number of children in care had"
+            " risen to 531, a rate of 84 per 10,000 children, above the national rate.",
+            3,
+            False,
+        ),
+        ("The Committee noted the report and asked for a further update in March.", 5, False),
+    ],
+)
+def test_front_matter(text: str, ordinal: int, front: bool) -> None:
+    record = passage(text)
+    record = PassageRecord(
+        record.rowid, record.passage_id, ordinal, 0, len(text), None, (), text, record.document
+    )
+    assert is_title_block(record) is front
