@@ -49,7 +49,7 @@ CONFIGS: dict[str, tuple[dict[str, Any], bool]] = {
     "- sentence vectors": ({"sentence_weight": 0}, True),
     "- key-term coverage": ({"coverage_weight": 0}, True),
     "- committee match": ({"committee_weight": 0}, True),
-    "- cover-block penalty": ({"title_block_weight": 0}, True),
+    "- cover-block and front-matter penalty": ({"title_block_weight": 0}, True),
     "- decision match": ({"decision_weight": 0}, True),
     "- abbreviations": ({"expand_abbreviations": False}, True),
     "- typo correction": ({"correct_typos": False}, True),
@@ -101,9 +101,7 @@ def main() -> None:
     print("| configuration | " + " | ".join(c for c, _ in COLUMNS) + " |")
     print("| --- |" + " ---: |" * len(COLUMNS))
     for name, figures in results.items():
-        cells = [
-            "-" if figures.get(key) is None else f"{figures[key]:.2f}" for _, key in COLUMNS
-        ]
+        cells = ["-" if figures.get(key) is None else f"{figures[key]:.2f}" for _, key in COLUMNS]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
