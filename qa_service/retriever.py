@@ -124,6 +124,8 @@ class Engine:
                 self._passages = self.store.stats().passages
                 self._generation = generation
                 self.store.allowed(Filters())  # the usual filters, ready before a question
+                if self.store.has_decisions:  # for questions asking what was decided
+                    self.store.allowed(Filters(has_decision=True))
 
     @property
     def lexical(self) -> SearchIndex:
