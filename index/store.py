@@ -281,6 +281,8 @@ class Store:
         self._allowed: OrderedDict[tuple[int, Filters], Allowed] = OrderedDict()
         # (generation, passage ids, their documents' rowids), for ``_passing``
         self._layout: tuple[int, np.ndarray, np.ndarray] | None = None
+        # (generation, documents by rowid), for ``passages``: a few thousand at most
+        self._docs: tuple[int, dict[int, DocumentRecord]] = (-1, {})
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Store:
@@ -439,36 +441,54 @@ class Store:
         """Passages by their integer row ids, with document metadata."""
         if not rowids:
             return {}
-        docs: dict[int, DocumentRecord] = {}
-        out: dict[int, PassageRecord] = {}
+        rows: list[sqlite3.Row] = self._select_in(
+            "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, "
+            "heading, text FROM passages WHERE id IN ({marks})",
+            rowids,
+        )
+        docs = self._documents_by_rowid({int(r["doc_rowid"]) for r in rows})
+        return {
+            int(r["id"]): PassageRecord(
+                rowid=int(r["id"]),
+                passage_id=r["passage_id"],
+                ordinal=int(r["ordinal"]),
+                char_start=int(r["char_start"]),
+                char_end=int(r["char_end"]),
+                page=r["page"],
+                heading_path=tuple(json.loads(r["heading"])),
+                text=r["text"],
+                document=docs[int(r["doc_rowid"])],
+            )
+            for r in rows
+        }
+
+    def _documents_by_rowid(self, doc_rowids: set[int]) -> dict[int, DocumentRecord]:
+        """Documents by rowid, remembered until the next commit.
+
+        Every question reads the documents of its thirty-odd candidates, mostly the same
+        few hundred; reading each afresh (with its passage count) took ~3 ms a question at
+        100k passages. Inside a write transaction nothing is remembered.
+        """
         with self.lock:
-            for start in range(0, len(rowids), 500):
-                chunk = list(rowids[start : start + 500])
-                marks = ", ".join("?" for _ in chunk)
+            writing = self.conn.in_transaction
+            generation = -1 if writing else self.generation()
+            cached = self._docs[1] if self._docs[0] == generation and not writing else {}
+            todo = sorted(d for d in doc_rowids if d not in cached)
+        found = dict(cached)
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            with self.lock:
                 rows = self.conn.execute(
-                    "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, "
-                    f"heading, text FROM passages WHERE id IN ({marks})",
-                    chunk,
+                    self._document_query(f"d.doc_rowid IN ({marks})"), chunk
                 ).fetchall()
-                for r in rows:
-                    doc_rowid = int(r["doc_rowid"])
-                    if doc_rowid not in docs:
-                        drow = self.conn.execute(
-                            self._document_query("d.doc_rowid = ?"), (doc_rowid,)
-                        ).fetchone()
-                        docs[doc_rowid] = self._document(drow)
-                    out[int(r["id"])] = PassageRecord(
-                        rowid=int(r["id"]),
-                        passage_id=r["passage_id"],
-                        ordinal=int(r["ordinal"]),
-                        char_start=int(r["char_start"]),
-                        char_end=int(r["char_end"]),
-                        page=r["page"],
-                        heading_path=tuple(json.loads(r["heading"])),
-                        text=r["text"],
-                        document=docs[doc_rowid],
-                    )
-        return out
+            found.update((int(r["doc_rowid"]), self._document(r)) for r in rows)
+        if not writing:
+            with self.lock:
+                if self._docs[0] != generation:
+                    self._docs = (generation, {})
+                self._docs[1].update(found)
+        return {d: found[d] for d in doc_rowids if d in found}
 
     def passage_rowid(self, passage_id: str) -> int:
         """The integer id of a passage given its public id."""

@@ -8,6 +8,7 @@ from ingest.sentences import Span, split_sentences
 
 __all__ = ["Span", "best_sentences", "split_sentences"]
 
+
 def best_sentences(
     sentence_scores: np.ndarray, spans: list[Span], margin: float = 0.03, max_sentences: int = 2
 ) -> list[Span]:

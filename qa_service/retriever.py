@@ -8,6 +8,7 @@ new documents without a restart.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -94,10 +95,14 @@ class Engine:
         self.dense: DenseIndex
         self.reader: QueryReader
         self._passages = 0
+        # Questions are encoded here while the lexical search runs on the calling thread
+        # (onnxruntime and tantivy both release the GIL).
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cqa-encode")
         self.refresh()
 
     def close(self) -> None:
-        """Release the database connection."""
+        """Release the database connection and the encoding thread."""
+        self._encoder.shutdown(wait=True)
         self.store.close()
 
     def refresh(self) -> None:
@@ -146,6 +151,9 @@ class Engine:
         vector = self.embedder.encode([understood.model_text])[0]
         return understood, Query(text=understood.model_text, vector=vector, terms=understood.terms)
 
+    def _encode(self, text: str) -> np.ndarray:
+        return np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+
     def encode_question(self, question: str) -> Query:
         """The question as both indexes read it."""
         return self.understand(question)[1]
@@ -175,8 +183,12 @@ class Engine:
         if not 1 <= top_k <= self.settings.max_top_k:
             raise InvalidQueryError(f"top_k must be between 1 and {self.settings.max_top_k}")
         self.refresh()
+        pending: Future[np.ndarray] | None = None
         if understood is None or query is None:
-            understood, query = self.understand(question)
+            # the vector is computed while the filters are worked out and the lexical search runs
+            understood = self.reader.read(question)
+            query = Query(text=understood.model_text, terms=understood.terms)
+            pending = self._encoder.submit(self._encode, understood.model_text)
         filters = filters or Filters()
         if filters.has_decision and not self.store.has_decisions:
             # an index written before decisions were recorded holds no decision passages
@@ -185,7 +197,7 @@ class Engine:
         filters = _merge(filters, inferred)
         filters = self._effective_filters(filters)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
-        hits = self._retrieve(query, filters, pool, understood)
+        hits = self._retrieve(query, filters, pool, understood, pending)
         if sort != "relevance":
             hits = _by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
@@ -267,12 +279,23 @@ class Engine:
         return filters
 
     def _retrieve(
-        self, query: Query, filters: Filters, top_k: int, understood: Understanding
+        self,
+        query: Query,
+        filters: Filters,
+        top_k: int,
+        understood: Understanding,
+        pending: Future[np.ndarray] | None = None,
     ) -> list[Hit]:
-        """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``)."""
+        """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
+
+        ``pending`` is the question's vector while it is being computed (``query`` has
+        none yet): the lexical search, which needs none, runs first.
+        """
         n = max(self.settings.candidates, top_k * 3)
-        dense = self.dense.search(query, n, filters)
         lexical = self.lexical.search(query, n, filters)
+        if pending is not None:
+            query = replace(query, vector=pending.result())
+        dense = self.dense.search(query, n, filters)
         fused = reciprocal_rank_fusion(
             [dense, lexical],
             k=self.settings.rrf_k,
@@ -322,7 +345,10 @@ class Engine:
         hits.sort(key=lambda h: -h.score)
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
-                hits, lambda h: h.passage, lambda kept, twin: kept.also_at.append(twin.passage)
+                hits,
+                lambda h: h.passage,
+                lambda kept, twin: kept.also_at.append(twin.passage),
+                limit=top_k,
             )
         return hits[:top_k]
 

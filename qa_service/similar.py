@@ -79,8 +79,11 @@ def similar(engine: Engine, passage_id: str, filters: Filters, top_k: int = 5) -
         if r in records and jaccard(source_grams, shingles(records[r].text)) < DUPLICATE_SHARE
     ]
     hits = fold_near_duplicates(
-        hits, lambda h: h.passage, lambda kept, twin: kept.also_at.append(twin.passage)
-    )[:top_k]
+        hits,
+        lambda h: h.passage,
+        lambda kept, twin: kept.also_at.append(twin.passage),
+        limit=top_k,
+    )
     _highlight(engine, vector, hits)
     return Similar(source, hits, filters)
 

@@ -146,9 +146,7 @@ def make_pdf(
 
 def text_pdf(paras: list[str], per_page: int = 2, compress: bool = True) -> bytes:
     """A text PDF with ``per_page`` paragraphs on each page."""
-    pages = [
-        page_stream(" ".join(paras[i : i + per_page])) for i in range(0, len(paras), per_page)
-    ]
+    pages = [page_stream(" ".join(paras[i : i + per_page])) for i in range(0, len(paras), per_page)]
     return make_pdf(pages, compress=compress)
 
 

@@ -48,9 +48,7 @@ def _message(exc: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _context(
-    request: Request, engine: Engine, q: str, council: list[str] | None
-) -> dict[str, Any]:
+def _context(request: Request, engine: Engine, q: str, council: list[str] | None) -> dict[str, Any]:
     """What every precedent page shows: the form's values and choices, and the CSV link."""
     params = list(request.query_params.multi_items())
     return {

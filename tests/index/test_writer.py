@@ -234,3 +234,31 @@ def test_one_model_call_per_batch_and_repeats_embedded_once(
     finally:
         store.close()
     assert sentences == summary.sentences_added
+
+
+def test_a_readers_documents_follow_the_commit_that_changes_them(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    text = "Item 1\n\nThe foster carer recruitment campaign was discussed at length.\n"
+    (folder / "report.txt").write_text(text, encoding="utf-8")
+    header = "file,council,committee,meeting_date,title,doc_type,source_url,supersedes"
+    manifest = folder / "manifest.csv"
+    manifest.write_text(f"{header}\nreport.txt,A Council,Board,2020-01-01,,report,,\n")
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([folder])
+    reader = Store.open(index_dir)
+    rowids = [int(i) for i in reader.allowed_rowids(Filters(include_superseded=True))]
+    before = next(iter(reader.passages(rowids).values())).document
+    assert before.superseded_by is None and before.passages == 1
+    (folder / "revised.txt").write_text(text.replace("at length", "briefly"), encoding="utf-8")
+    manifest.write_text(
+        f"{header}\nreport.txt,A Council,Board,2020-01-01,,report,,\n"
+        "revised.txt,A Council,Board,2020-01-02,,report,,report.txt\n"
+    )
+    with writer.open():
+        writer.ingest([folder])
+    after = reader.passages(rowids)  # the same passage, read after the commit
+    assert next(iter(after.values())).document.superseded_by is not None
+    reader.close()

@@ -171,6 +171,30 @@ def test_fold_keeps_the_first_and_reports_the_twin() -> None:
     assert folded == [("a", "b")]
 
 
+def test_a_fold_with_a_limit_still_folds_the_later_twins() -> None:
+    folded: list[tuple[str, str]] = []
+
+    class P:
+        def __init__(self, doc: str, text: str) -> None:
+            self.text = text
+            self.document = type("D", (), {"document_id": doc})()
+
+    items = [
+        ("a", P("d1", "one two three four five")),
+        ("b", P("d2", "six seven eight nine ten")),
+        ("c", P("d3", "eleven twelve thirteen fourteen")),  # past the limit: not kept
+        ("d", P("d4", "one two three four five")),  # past the limit, but a twin of "a"
+    ]
+    kept = fold_near_duplicates(
+        items,
+        lambda i: i[1],  # type: ignore[arg-type, return-value]
+        lambda k, d: folded.append((k[0], d[0])),
+        limit=2,
+    )
+    assert [k for k, _ in kept] == ["a", "b"]
+    assert folded == [("a", "d")]
+
+
 def test_a_question_asking_what_was_decided_marks_the_passages_holding_a_decision(
     engine: Engine,
 ) -> None:
