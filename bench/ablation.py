@@ -27,6 +27,7 @@ from index.writer import IndexWriter  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.eval_runner import evaluate  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402
+from qa_service.runtime import make_query_embedder  # noqa: E402
 
 DEV = REPO.parent / "shared" / "dev-set"
 
@@ -41,13 +42,15 @@ CONFIGS: dict[str, tuple[dict[str, Any], bool]] = {
             "coverage_weight": 0,
             "committee_weight": 0,
             "title_block_weight": 0,
+            "decision_weight": 0,
         },
         True,
     ),
     "- sentence vectors": ({"sentence_weight": 0}, True),
     "- key-term coverage": ({"coverage_weight": 0}, True),
     "- committee match": ({"committee_weight": 0}, True),
-    "- cover-block penalty": ({"title_block_weight": 0}, True),
+    "- cover-block and front-matter penalty": ({"title_block_weight": 0}, True),
+    "- decision match": ({"decision_weight": 0}, True),
     "- abbreviations": ({"expand_abbreviations": False}, True),
     "- typo correction": ({"correct_typos": False}, True),
     "- near-duplicate folding": ({"fold_duplicates": False}, True),
@@ -79,7 +82,9 @@ def main() -> None:
     results: dict[str, dict[str, Any]] = {}
     for name, (overrides, labelled) in CONFIGS.items():
         started = time.perf_counter()
-        engine = Engine(args.index, embedder, Settings(index=args.index, **overrides))
+        settings = Settings(index=args.index, **overrides)
+        # questions encoded as the service encodes them, so the first row is `cqa eval`'s
+        engine = Engine(args.index, make_query_embedder(settings, embedder), settings)
         _text, figures = evaluate(engine, DEV / "questions.jsonl", label_filters=labelled)
         engine.close()
         results[name] = figures["overall"]
@@ -87,7 +92,8 @@ def main() -> None:
     seeds_index = args.index.parent / "corpus-index"
     with IndexWriter(seeds_index, embedder).open() as seeds_writer:
         seeds_writer.ingest([REPO / "corpus"])
-    engine = Engine(seeds_index, embedder, Settings(index=seeds_index))
+    settings = Settings(index=seeds_index)
+    engine = Engine(seeds_index, make_query_embedder(settings, embedder), settings)
     _text, figures = evaluate(engine, DEV / "seed-questions.jsonl")
     results["seed questions, shipped corpus"] = figures["overall"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -95,9 +101,7 @@ def main() -> None:
     print("| configuration | " + " | ".join(c for c, _ in COLUMNS) + " |")
     print("| --- |" + " ---: |" * len(COLUMNS))
     for name, figures in results.items():
-        cells = [
-            "-" if figures.get(key) is None else f"{figures[key]:.2f}" for _, key in COLUMNS
-        ]
+        cells = ["-" if figures.get(key) is None else f"{figures[key]:.2f}" for _, key in COLUMNS]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 

@@ -83,13 +83,14 @@ class Settings(BaseSettings):
     coverage_weight: float = Weights.coverage
     committee_weight: float = Weights.committee
     title_block_weight: float = Weights.title_block
+    decision_weight: float = Weights.decision
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
-    answer_threshold: float = Field(default=0.833)
+    answer_threshold: float = Field(default=0.844)
     confidence_coverage_weight: float = Field(default=1.0, ge=0)
 
     commit_every: int = Field(
@@ -132,6 +133,7 @@ class Settings(BaseSettings):
             coverage=self.coverage_weight,
             committee=self.committee_weight,
             title_block=self.title_block_weight,
+            decision=self.decision_weight,
         )
 
 

@@ -36,6 +36,14 @@ _REQUEST_WORDS = re.compile(
     r"|\b(?:vs|versus)\b\.?",
     re.IGNORECASE,
 )
+# A question asking what was decided ("what did it agree?", "when was it approved?") is
+# answered by a resolution or recommendation.  Verbs only: "a MASH decision" or "threshold
+# decisions" name a subject, not a request for what a meeting decided.
+_ASKS_DECISION = re.compile(
+    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended)\b",
+    re.IGNORECASE,
+)
+_STEM = 5  # as in qa_service.rerank: a word's first letters stand for it
 _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -55,6 +63,12 @@ class Understanding:
     expansions: tuple[str, ...] = ()  # "LAC = looked after children"
     corrections: tuple[str, ...] = ()  # "theshold -> threshold"
     key_terms: tuple[str, ...] = field(default=())  # content words that are not filters
+    # The key terms as the things asked about, each with the other ways papers write it
+    # (an abbreviation and its long forms); the first form of each is one of ``key_terms``.
+    # A term no passage of the index could match ("quitting" where the papers say
+    # "leaving") is the question's wording, not a thing a passage lacks, and is left out.
+    key_concepts: tuple[tuple[str, ...], ...] = field(default=())
+    asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
 
 
 def council_short_name(council: str) -> str:
@@ -90,6 +104,7 @@ class QueryReader:
             )
             self._councils.append((pattern, council, short))
         self._candidates = [w for w, df in self.vocabulary.items() if df >= 2 and w.isalpha()]
+        self._stems = frozenset(w[:_STEM] for w in self.vocabulary if len(w) >= _STEM)
 
     # --- the parts -------------------------------------------------------------------
 
@@ -126,6 +141,27 @@ class QueryReader:
             return None
         best = min(matches, key=lambda m: (m[1], -self.vocabulary.get(m[0], 0), m[0]))
         return str(best[0])
+
+    def in_index(self, form: str) -> bool:
+        """Whether some passage could hold ``form`` as key-term coverage matches it.
+
+        A word counts when the index holds it, its plural or singular, or a word with its
+        first letters (``qa_service.rerank.coverage``); a phrase when it holds every word.
+        Without a vocabulary (an index written before it was kept) everything counts.
+        """
+        if not self.vocabulary:
+            return True
+        parts = query_terms(form) if " " in form else [form]
+        return bool(parts) and all(self._word_in_index(w) for w in parts)
+
+    def _word_in_index(self, w: str) -> bool:
+        v = self.vocabulary
+        return (
+            w in v
+            or w + "s" in v
+            or (w.endswith("s") and w[:-1] in v)
+            or (len(w) >= _STEM and w[:_STEM] in self._stems)
+        )
 
     # --- the whole question ------------------------------------------------------------
 
@@ -169,14 +205,17 @@ class QueryReader:
 
         # A long form in the question also searches for its abbreviation, as papers use both.
         lowered = corrected.lower()
+        implied: list[str] = []  # abbreviations of long forms the question spells out
         for abbreviation, long_forms in ABBREVIATIONS.items() if self.expand else ():
             if len(abbreviation) >= 3 and any(f in lowered for f in long_forms):
                 extra_terms.append(abbreviation)
+                implied.append(abbreviation)
 
         councils, council_words = self.councils_named(question)
         date_from, date_to, date_words = read_years(question)
         terms = list(dict.fromkeys([*query_terms(corrected), *extra_terms]))
-        filter_words = {w.lower() for phrase in council_words for w in phrase.split()}
+        # tokenised as the terms are, so "Northmoor's" leaves out "northmoor" (and its "s")
+        filter_words = {w for phrase in council_words for w in query_terms(phrase)}
         key_terms = tuple(t for t in terms if " " not in t and t not in filter_words)
         return Understanding(
             question=question,
@@ -190,7 +229,38 @@ class QueryReader:
             expansions=tuple(dict.fromkeys(expansions)),
             corrections=tuple(corrections),
             key_terms=key_terms,
+            key_concepts=tuple(
+                c
+                for c in (
+                    _concepts(key_terms, implied) if self.expand else [(t,) for t in key_terms]
+                )
+                if any(self.in_index(form) for form in c)
+            ),
+            asks_decision=bool(_ASKS_DECISION.search(question)),
         )
+
+
+def _concepts(key_terms: Sequence[str], implied: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The key terms grouped as things asked about, each with the forms papers use for it.
+
+    An abbreviation the question uses counts as found where a passage spells it out ("CPP"
+    in the question, "child protection plan" in the minutes).  The abbreviations implied by
+    a long form in the question ("children in care": LAC, CLA, CiC) are one thing, not three,
+    found wherever any of them or their long forms is.
+    """
+    concepts: list[tuple[str, ...]] = []
+    group: list[str] = []
+    for term in key_terms:
+        if term in implied:
+            group.append(term)
+        elif term in ABBREVIATIONS:
+            concepts.append((term, *ABBREVIATIONS[term]))
+        else:
+            concepts.append((term,))
+    if group:
+        forms = [*group, *(f for a in group for f in ABBREVIATIONS[a])]
+        concepts.append(tuple(dict.fromkeys(forms)))
+    return tuple(concepts)
 
 
 def read_years(question: str) -> tuple[str | None, str | None, list[str]]:

@@ -9,17 +9,23 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   at ingest, which finds the one sentence that answers inside a passage about more;
 - ``coverage``: the share of the question's key terms, weighted by rarity (IDF), that the
   passage or its headings contain, so a passage that names every specific thing asked
-  about beats one that only shares the topic;
+  about beats one that only shares the topic; an abbreviation counts where the passage
+  spells it out, and a year already applied as a date filter is not counted;
 - ``committee``: the share of the distinctive words of the passage's committee that the
   question names ("what did the Corporate Parenting Board decide");
 - ``title_block``: a document's cover block (title, date, "Report of" lines) mentions every
-  topic of the paper and answers none of them, so it is marked down.
+  topic of the paper and answers none of them, so it is marked down; so is other front
+  matter: the head of a set of minutes (who was present, apologies) and the cover sheet of
+  each report inside an agenda pack;
+- ``decision``: for a question asking what was decided or agreed, whether the passage holds
+  a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +36,15 @@ from index.store import PassageRecord
 _GENERIC_COMMITTEE = frozenset(
     {"committee", "board", "panel", "and", "of", "the", "for", "children", "young", "people"}
     | {"services", "s", "children's"}
+)
+# Lines that open the front matter of council papers: the head of a set of minutes (who
+# attended), a report's cover sheet, and an agenda's entries.  Two of them make a passage
+# front matter; one alone may open a passage that goes on to say something.
+_FRONT_MATTER = re.compile(
+    r"^\s*(?:present\b|apologies\b|officers?\s*:|also (?:present|in attendance)|in attendance"
+    r"|minutes of (?:the|a) (?:remote )?meeting|date of meeting|report of\b|report to\b"
+    r"|agenda item\s+\d+\s*$|meeting\s*:|contact officer|wards? affected|key decision)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
 
@@ -44,6 +59,7 @@ class Weights:
     coverage: float = 1.0
     committee: float = 0.2
     title_block: float = -0.3
+    decision: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,7 @@ class Features:
     coverage: float = 0.0
     committee: float = 0.0
     title_block: float = 0.0
+    decision: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -66,6 +83,7 @@ class Features:
             + w.coverage * self.coverage
             + w.committee * self.committee
             + w.title_block * self.title_block
+            + w.decision * self.decision
         )
 
 
@@ -76,25 +94,61 @@ def idf_weights(
     return {t: math.log(1 + passages / (1 + vocabulary.get(t, 0))) for t in terms}
 
 
-def coverage(passage: PassageRecord, idf: Mapping[str, float]) -> float:
-    """IDF-weighted share of the key terms that the passage or its headings contain."""
-    total = sum(idf.values())
+def concept_weights(
+    concepts: Iterable[tuple[str, ...]], vocabulary: Mapping[str, int], passages: int
+) -> dict[tuple[str, ...], float]:
+    """Rarity of each thing asked about: the mean IDF of its one-word forms.
+
+    A concept's forms are the ways papers write it (``QueryReader``'s ``key_concepts``:
+    an abbreviation and its long forms); its phrases do not count towards the weight, so
+    spelling an abbreviation out does not make it weigh more.
+    """
+    out: dict[tuple[str, ...], float] = {}
+    for forms in concepts:
+        single = [f for f in forms if " " not in f] or list(forms[:1])
+        idf = idf_weights(single, vocabulary, passages)
+        out[forms] = sum(idf.values()) / len(idf)
+    return out
+
+
+def coverage(passage: PassageRecord, weights: Mapping[tuple[str, ...], float]) -> float:
+    """Weighted share of the things asked about that the passage or its headings name.
+
+    ``weights`` maps each concept (its forms, see ``concept_weights``) to its weight.  A
+    word counts when the passage has it, its plural or singular, or a word with its first
+    letters ("recruited" for "recruitment"); a phrase counts when its words appear in
+    order, the last one possibly longer ("child protection plans" for "child protection
+    plan").
+    """
+    total = sum(weights.values())
     if total <= 0:
         return 0.0
-    present, stems = _terms(" ".join(passage.heading_path) + " " + passage.text)
+    present, stems, joined = _terms(" ".join(passage.heading_path) + " " + passage.text)
     found = sum(
         weight
-        for term, weight in idf.items()
-        if term in present or (len(term) >= _STEM and term[:_STEM] in stems)
+        for forms, weight in weights.items()
+        if any(_has(form, present, stems, joined) for form in forms)
     )
     return found / total
 
 
+def _has(form: str, present: frozenset[str], stems: frozenset[str], joined: str) -> bool:
+    if " " in form or not form.isalnum():
+        phrase = " ".join(words(form))
+        return bool(phrase) and f" {phrase}" in joined
+    if form in present or (len(form) >= _STEM and form[:_STEM] in stems):
+        return True
+    # a short word's plural or singular ("weeks" for "week", "EHCPs" for "EHCP")
+    return form + "s" in present or (len(form) > 3 and form.endswith("s") and form[:-1] in present)
+
+
 @lru_cache(maxsize=8192)  # the same candidates recur from question to question
-def _terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """A text's words, and their stems (first letters), for ``coverage``."""
-    present = frozenset(words(text))
-    return present, frozenset(w[:_STEM] for w in present if len(w) >= _STEM)
+def _terms(text: str) -> tuple[frozenset[str], frozenset[str], str]:
+    """A text's words, their stems (first letters), and the words joined by single spaces
+    (with one in front), for ``coverage``."""
+    tokens = words(text)
+    present = frozenset(tokens)
+    return present, frozenset(w[:_STEM] for w in present if len(w) >= _STEM), " " + " ".join(tokens)
 
 
 def committee_match(question_words: Collection[str], committee: str | None) -> float:
@@ -108,7 +162,15 @@ def committee_match(question_words: Collection[str], committee: str | None) -> f
 
 
 def is_title_block(passage: PassageRecord) -> bool:
-    """The first passage of a document when it is mostly short lines: a cover block."""
+    """A cover block or other front matter, which names topics and answers none of them.
+
+    The first passage of a document when it is mostly short lines, or any passage with two
+    or more of the lines that open front matter ("Present:", "Apologies", "Date of
+    meeting", "Report of", an "Agenda Item 5" stamp on its own line, ...), as the head of
+    a set of minutes and each report's cover sheet in an agenda pack have.
+    """
+    if len(_FRONT_MATTER.findall(passage.text)) >= 2:
+        return True
     if passage.ordinal != 0:
         return False
     lines = [line for line in passage.text.splitlines() if line.strip()]

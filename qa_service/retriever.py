@@ -23,14 +23,20 @@ from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex, words
 from index.lexical_tantivy import TantivyIndex
-from index.store import Filters, PassageRecord, Store
+from index.store import Allowed, Filters, PassageRecord, Store
 from index.writer import load_dense
 from ingest.errors import InvalidQueryError
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.highlight import Span, best_sentences, split_sentences
 from qa_service.query import QueryReader, Understanding
-from qa_service.rerank import Features, committee_match, coverage, idf_weights, is_title_block
+from qa_service.rerank import (
+    Features,
+    committee_match,
+    concept_weights,
+    coverage,
+    is_title_block,
+)
 
 Sort = Literal["relevance", "newest", "oldest"]
 
@@ -126,6 +132,8 @@ class Engine:
                 self._passages = self.store.stats().passages
                 self._generation = generation
                 self.store.allowed(Filters())  # the usual filters, ready before a question
+                if self.store.has_decisions:  # for questions asking what was decided
+                    self.store.allowed(Filters(has_decision=True))
 
     @property
     def lexical(self) -> SearchIndex:
@@ -306,7 +314,10 @@ class Engine:
             w / (self.settings.rrf_k + 1)
             for w in (self.settings.dense_weight, self.settings.lexical_weight)
         )
-        idf = idf_weights(understood.key_terms, self.reader.vocabulary, self._passages)
+        idf = concept_weights(
+            _asked_about(understood, filters), self.reader.vocabulary, self._passages
+        )
+        decisions = self._decision_passages(understood)
         question_words = set(words(understood.question))
         weights = self.settings.rerank_weights()
         hits = []
@@ -326,6 +337,7 @@ class Engine:
                 coverage=coverage(record, idf),
                 committee=committee_match(question_words, record.document.meta.committee),
                 title_block=1.0 if is_title_block(record) else 0.0,
+                decision=1.0 if decisions is not None and _holds(decisions, rowid) else 0.0,
             )
             hit.score = round(hit.features.score(weights), 6)
             hit.confidence = (
@@ -342,6 +354,12 @@ class Engine:
                 limit=top_k,
             )
         return hits[:top_k]
+
+    def _decision_passages(self, understood: Understanding) -> Allowed | None:
+        """The passages holding a decision, when the question asks what was decided."""
+        if not understood.asks_decision or not self.store.has_decisions:
+            return None
+        return self.store.allowed(Filters(has_decision=True))  # kept until the next commit
 
     def _sentence_scores(
         self, query: Query, records: dict[int, PassageRecord]
@@ -367,6 +385,25 @@ class Engine:
                 out[record.rowid] = (sentence_spans, scores[at : at + len(sentence_spans)])
                 at += len(sentence_spans)
         return out
+
+
+def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str, ...]]:
+    """The question's key concepts less the years that a date filter already applies.
+
+    Once "in 2019" has become a meeting-date range, every passage searched is from those
+    meetings; a passage that also prints "2019" is no likelier to answer.
+    """
+    concepts = list(understood.key_concepts or ((t,) for t in understood.key_terms))
+    if not (filters.date_from or filters.date_to):
+        return concepts
+    years = {w for phrase in understood.date_phrases for w in words(phrase)}
+    return [c for c in concepts if c[0] not in years]
+
+
+def _holds(allowed: Allowed, rowid: int) -> bool:
+    """Whether ``rowid`` is in the set (``Allowed`` is a little-endian bitmap)."""
+    byte = rowid >> 3
+    return 0 <= byte < len(allowed.bitmap) and bool(allowed.bitmap[byte] >> (rowid & 7) & 1)
 
 
 def _merge(given: Filters, inferred: Filters) -> Filters:

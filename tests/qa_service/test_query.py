@@ -104,3 +104,74 @@ def test_lower_case_and_multi_word_names(reader: QueryReader) -> None:
         "Quarrington Metropolitan Borough Council",
     )
     assert reader.read("a northmoorish word").councils == ()
+
+
+def test_key_concepts_carry_the_forms_papers_use() -> None:
+    u = QueryReader(COUNCILS).read("how many children on a CPP in Ravensholt")
+    assert ("cpp", "child protection plan") in u.key_concepts
+    assert ("children",) in u.key_concepts
+    assert all(c[0] in u.key_terms for c in u.key_concepts)
+    assert not any("ravensholt" in c for c in u.key_concepts)
+
+
+def test_the_abbreviations_a_long_form_implies_are_one_concept() -> None:
+    u = QueryReader(COUNCILS).read("number of looked after children")
+    implied = [c for c in u.key_concepts if "lac" in c]
+    assert len(implied) == 1
+    assert {"lac", "cla", "looked after children", "children in care"} <= set(implied[0])
+    assert not any(c == ("cla",) for c in u.key_concepts)
+
+
+def test_without_expansion_each_key_term_is_its_own_concept() -> None:
+    u = QueryReader(COUNCILS, expand=False).read("children on a CPP")
+    assert u.key_concepts == tuple((t,) for t in u.key_terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When did Cabinet discuss unregistered placements and what was decided?", True),
+        ("Last time scrutiny looked at missing children, what did it agree?", True),
+        ("When was the action plan approved?", True),
+        ("What did the board resolve about fostering fees?", True),
+        # "decision" as a subject, not a request for what a meeting decided
+        ("how many contacts were waiting for a MASH decision", False),
+        ("what did Ofsted say about threshold decisions", False),
+        ("agency social workers in 2023", False),
+    ],
+)
+def test_a_question_asking_what_was_decided(reader: QueryReader, question: str, asks: bool) -> None:
+    assert reader.read(question).asks_decision is asks
+
+
+def test_a_possessive_council_name_is_not_a_key_term(reader: QueryReader) -> None:
+    u = reader.read("When did Northmoor's board last consider fostering?")
+    assert u.councils == ("Northmoor County Council",)
+    assert "northmoor" not in u.key_terms and "s" not in u.key_terms
+
+
+@pytest.mark.parametrize(
+    ("form", "found"),
+    [
+        ("agency", True),  # held as it is
+        ("agencies", True),  # its first letters
+        ("thresholds", True),
+        ("agendas", True),  # a plural of a word held
+        ("quitting", False),  # the model knows it, no passage has it
+        ("agency threshold", True),  # a phrase: every word held
+        ("agency quitting", False),
+    ],
+)
+def test_what_the_index_could_match(reader: QueryReader, form: str, found: bool) -> None:
+    assert reader.in_index(form) is found
+
+
+def test_a_key_term_no_passage_could_hold_is_left_out_of_the_concepts(
+    reader: QueryReader,
+) -> None:
+    u = reader.read("why are agency staff quitting")
+    assert "quitting" in u.key_terms
+    assert ("agency",) in u.key_concepts
+    assert not any("quitting" in c for c in u.key_concepts)
+    # without a vocabulary nothing can be judged, so everything counts
+    assert ("quitting",) in QueryReader(COUNCILS).read("why are agency staff quitting").key_concepts

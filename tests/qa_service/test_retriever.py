@@ -16,7 +16,7 @@ from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates, jaccard, shingles
-from qa_service.retriever import Engine
+from qa_service.retriever import Engine, _asked_about
 from tests.conftest import DEV_CORPUS, build_index
 
 RAVENSHOLT = "Ravensholt City Council"
@@ -193,3 +193,38 @@ def test_a_fold_with_a_limit_still_folds_the_later_twins() -> None:
     )
     assert [k for k, _ in kept] == ["a", "b"]
     assert folded == [("a", "d")]
+
+
+def test_a_question_asking_what_was_decided_marks_the_passages_holding_a_decision(
+    engine: Engine,
+) -> None:
+    holding = {d.passage.rowid for d in engine.store.decisions(Filters(), limit=500)}
+    assert holding
+    asked = engine.ask("what did the committee agree about the inspection findings", 10)
+    marked = {h.passage.rowid for h in asked.hits if h.features and h.features.decision}
+    assert marked and marked <= holding
+    assert {h.passage.rowid for h in asked.hits} & holding == marked
+    plain = engine.ask("the committee and the inspection findings", 10)
+    assert not any(h.features and h.features.decision for h in plain.hits)
+
+
+def test_the_decision_signal_raises_a_decision_by_its_weight(small_index: Path) -> None:
+    question = "what did the committee agree about the inspection findings"
+    on = Engine(small_index, HashingEmbedder()).ask(question, 10)
+    off = Engine(
+        small_index, HashingEmbedder(), Settings(index=small_index, decision_weight=0)
+    ).ask(question, 10)
+    off_scores = {h.passage.rowid: h.score for h in off.hits}
+    shared = [h for h in on.hits if h.passage.rowid in off_scores]
+    assert any(h.features and h.features.decision for h in shared)
+    for h in shared:
+        lift = Settings().decision_weight if h.features and h.features.decision else 0.0
+        assert h.score - off_scores[h.passage.rowid] == pytest.approx(lift, abs=1e-5)
+
+
+def test_a_year_applied_as_a_date_filter_is_not_a_key_term(engine: Engine) -> None:
+    understood = engine.reader.read("Ravensholt inspection outcome 2023")
+    dated = _asked_about(understood, Filters(date_from="2023-01-01"))
+    undated = _asked_about(understood, Filters())
+    assert ("2023",) in undated and ("2023",) not in dated
+    assert [c for c in undated if c != ("2023",)] == dated

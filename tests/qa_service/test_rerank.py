@@ -1,0 +1,119 @@
+"""The second stage's signals: key-term coverage (abbreviations, plurals, phrases) and the
+weights of the things a question asks about."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from index.store import DocumentRecord, PassageRecord
+from ingest.models import DocMeta
+from qa_service.rerank import Features, Weights, concept_weights, coverage, is_title_block
+
+
+def passage(text: str, heading: tuple[str, ...] = ()) -> PassageRecord:
+    document = DocumentRecord(
+        document_id="d1",
+        source="minutes.txt",
+        path="minutes.txt",
+        content_hash="0",
+        meta=DocMeta(council="Anytown Borough Council"),
+        ingested_at="2026-01-01T00:00:00",
+    )
+    return PassageRecord(1, "p1", 1, 0, len(text), None, heading, text, document)
+
+
+@pytest.mark.parametrize(
+    ("text", "forms", "found"),
+    [
+        # an abbreviation counts where the passage spells it out, plural or not
+        (
+            "There were 212 children on child protection plans.",
+            ("cpp", "child protection plan"),
+            True,
+        ),
+        ("There were 212 children subject to a CPP.", ("cpp", "child protection plan"), True),
+        ("There were 212 children in need.", ("cpp", "child protection plan"), False),
+        # the words of a phrase must be in order and start on a word
+        ("the plan for child protection", ("cpp", "child protection plan"), False),
+        ("a grandchild protection plan", ("cpp", "child protection plan"), False),
+        # a long form with punctuation is read as its words
+        ("new education, health and care plans", ("ehcp", "education, health and care plan"), True),
+        # short words: plural and singular
+        ("issued within 20 weeks", ("week",), True),
+        ("71% of EHCPs were issued on time", ("ehcp",), True),
+        ("one care leaver", ("leavers",), True),
+        ("the weekend rota", ("week",), False),
+        # longer words: their first letters ("recruited" for "recruitment")
+        ("foster carers recruited this year", ("recruitment",), True),
+    ],
+)
+def test_a_concept_is_found_in_any_of_its_forms(
+    text: str, forms: tuple[str, ...], found: bool
+) -> None:
+    assert coverage(passage(text), {forms: 1.0}) == (1.0 if found else 0.0)
+
+
+def test_coverage_is_the_weighted_share_and_reads_the_headings() -> None:
+    weights = {("agency",): 3.0, ("caseloads",): 1.0}
+    assert coverage(passage("Agency staff made up 34%."), weights) == pytest.approx(0.75)
+    assert coverage(passage("34%.", ("Workforce", "Agency staff")), weights) == pytest.approx(0.75)
+    assert coverage(passage("Nothing relevant."), weights) == 0.0
+    assert coverage(passage("Agency staff."), {}) == 0.0
+
+
+def test_a_concept_weighs_the_mean_rarity_of_its_words_not_its_phrases() -> None:
+    vocabulary = {"lac": 9, "cla": 1, "agency": 99}
+    weights = concept_weights(
+        [("agency",), ("lac", "cla", "looked after children")], vocabulary, passages=100
+    )
+    assert weights[("agency",)] == pytest.approx(math.log(2))
+    assert weights[("lac", "cla", "looked after children")] == pytest.approx(
+        (math.log(1 + 100 / 10) + math.log(1 + 100 / 2)) / 2
+    )
+
+
+def test_the_decision_signal_counts_with_its_weight() -> None:
+    plain = Features(fused=0.5, passage=0.5, sentence=0.5)
+    holding = Features(fused=0.5, passage=0.5, sentence=0.5, decision=1.0)
+    w = Weights()
+    assert holding.score(w) - plain.score(w) == pytest.approx(w.decision)
+    assert holding.score(Weights(decision=0.0)) == pytest.approx(plain.score(w))
+
+
+@pytest.mark.parametrize(
+    ("text", "ordinal", "front"),
+    [
+        # the head of a set of minutes, wherever it falls (an agenda pack holds several)
+        (
+            "Agenda Item 3\nANYTOWN BOROUGH COUNCIL\nMinutes of the meeting held on Tuesday"
+            " 26 November 2024\nPresent: Councillor A (Chair); Councillors B and C.",
+            14,
+            True,
+        ),
+        # a report's cover sheet inside an agenda pack
+        (
+            "Agenda Item 7\nLADO Annual Report 2022/23\nDate of meeting 19 September 2023\n"
+            "Report of the Assistant Director",
+            30,
+            True,
+        ),
+        # a document's first passage of short lines
+        ("ANYTOWN BOROUGH COUNCIL\nFostering Report\nReport to Cabinet\n12 March 2019", 0, True),
+        # one such line opening a passage that goes on to say something is not front matter
+        (
+            "Report of the Director of Children's Services. The number of children in care had"
+            " risen to 531, a rate of 84 per 10,000 children, above the national rate.",
+            3,
+            False,
+        ),
+        ("The Committee noted the report and asked for a further update in March.", 5, False),
+    ],
+)
+def test_front_matter(text: str, ordinal: int, front: bool) -> None:
+    record = passage(text)
+    record = PassageRecord(
+        record.rowid, record.passage_id, ordinal, 0, len(text), None, (), text, record.document
+    )
+    assert is_title_block(record) is front
