@@ -65,8 +65,8 @@ class Understanding:
     key_terms: tuple[str, ...] = field(default=())  # content words that are not filters
     # The key terms as the things asked about, each with the other ways papers write it
     # (an abbreviation and its long forms); the first form of each is one of ``key_terms``.
-    # A term no passage of the index could match ("quitting" where the papers say
-    # "leaving") is the question's wording, not a thing a passage lacks, and is left out.
+    # A term no passage of the index could match (a colloquial word where the papers use a
+    # formal one) is the question's wording, not a thing a passage lacks, and is left out.
     key_concepts: tuple[tuple[str, ...], ...] = field(default=())
     asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
 
