@@ -305,7 +305,7 @@ def _faiss_compare(
 ) -> dict[str, Any]:
     import faiss
 
-    from index.dense import REFINE, _trained_ivf, nlist_for, probes_for
+    from index.dense import _trained_ivf, nlist_for, probes_for, refine_for
     from index.store import Store
     from index.writer import load_dense
 
@@ -332,9 +332,9 @@ def _faiss_compare(
         return round(float(np.mean([len(set(f[:10]) & set(t)) / 10 for f, t in pairs])), 4)
 
     def rescored(params: Any) -> Callable[[np.ndarray], list[list[int]]]:
-        # as DenseIndex.search: REFINE * 10 candidates, re-scored with the full vectors
+        # as DenseIndex.search: refine_for(10) candidates, re-scored with the full vectors
         def search(q: np.ndarray) -> list[list[int]]:
-            _, found = ivf.search(q, REFINE * 10, params=params)
+            _, found = ivf.search(q, refine_for(10), params=params)
             out = []
             for row, vector in zip(found, q, strict=True):
                 kept = row[row >= 0]

@@ -103,7 +103,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines += [
         "",
         "FAISS: IVF-SQ8 against exact search over the same vectors (recall@10, ms per question;",
-        "re-scored: 2 x 10 candidates re-scored with the full vectors, as the service searches;",
+        "re-scored: 20 candidates for 10, scored with the full vectors, as the service searches;",
         "* marks the service's nprobe at that size):",
         "",
         "| vectors | nlist | exact ms | nprobe | recall@10 | IVF ms | speed-up "
