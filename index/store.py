@@ -623,18 +623,26 @@ class Store:
         self, rowids: Sequence[int]
     ) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
         """Each passage's stored sentence spans and vectors (passages without them are left out)."""
-        out: dict[int, tuple[list[tuple[int, int]], list[np.ndarray]]] = {}
         if not rowids or not self.has_sentences:
             return {}
-        for r in self._select_in(
+        rows = self._select_in(
             "SELECT passage, start_char, end_char, embedding FROM sentences "
             "WHERE passage IN ({marks}) ORDER BY passage, start_char",
             rowids,
-        ):
-            spans, vectors = out.setdefault(int(r[0]), ([], []))
-            spans.append((int(r[1]), int(r[2])))
-            vectors.append(np.frombuffer(r[3], dtype=np.float32))
-        return {i: (spans, np.vstack(vectors)) for i, (spans, vectors) in out.items()}
+        )
+        if not rows:
+            return {}
+        # one array for all the rows, then a view per passage (rows come grouped by passage)
+        matrix = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float32)
+        matrix = matrix.reshape(len(rows), -1)
+        out: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end == len(rows) or rows[end][0] != rows[start][0]:
+                spans = [(int(r[1]), int(r[2])) for r in rows[start:end]]
+                out[int(rows[start][0])] = (spans, matrix[start:end])
+                start = end
+        return out
 
     def copies_of(self, document_id: str, share: float = 0.5) -> list[DocumentRecord]:
         """Other documents holding at least ``share`` of this one's passages word for word.
