@@ -27,7 +27,7 @@ import numpy as np
 
 from index.base import Query
 from index.lexical import WEIGHTS, query_terms
-from index.store import Allowed, Filters, Store
+from index.store import Filters, Store
 
 FOLDER = "lexical"
 STATE = "lexical.state"
@@ -155,7 +155,8 @@ class TantivyIndex:
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
         if fetch <= _POST_FILTER_MAX_FETCH:
             found = self._top(searcher, parsed, fetch)
-            kept = [hit for hit, ok in zip(found, _members(allowed, found), strict=True) if ok]
+            passing = allowed.members(np.array([rowid for rowid, _ in found], dtype=np.int64))
+            kept = [hit for hit, ok in zip(found, passing, strict=True) if ok]
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
         passing = tantivy.Query.term_set_query(
@@ -174,16 +175,6 @@ class TantivyIndex:
             for (score, _address), rowid in zip(hits, rowids, strict=True)
             if rowid is not None
         ]
-
-
-def _members(allowed: Allowed, hits: list[tuple[int, float]]) -> list[bool]:
-    """For each hit, whether its row id is in ``allowed``."""
-    rowids = np.fromiter((rowid for rowid, _ in hits), dtype=np.int64, count=len(hits))
-    byte = rowids >> 3
-    inside = (byte >= 0) & (byte < len(allowed.bitmap))
-    bits = np.zeros(len(hits), dtype=bool)
-    bits[inside] = (allowed.bitmap[byte[inside]] >> (rowids[inside] & 7)) & 1 == 1
-    return [bool(b) for b in bits]
 
 
 class TantivyWriter:

@@ -177,6 +177,21 @@ class Allowed:
         """The passing row ids, ascending."""
         return np.flatnonzero(np.unpackbits(self.bitmap, bitorder="little")).astype(np.int64)
 
+    def __contains__(self, rowid: object) -> bool:
+        if not isinstance(rowid, int | np.integer):
+            return False
+        byte = int(rowid) >> 3
+        return 0 <= byte < len(self.bitmap) and bool(self.bitmap[byte] >> (int(rowid) & 7) & 1)
+
+    def members(self, rowids: np.ndarray) -> np.ndarray:
+        """For each row id, whether it passes (a boolean array)."""
+        rowids = np.asarray(rowids, dtype=np.int64)
+        byte = rowids >> 3
+        inside = (byte >= 0) & (byte < len(self.bitmap))
+        out = np.zeros(len(rowids), dtype=bool)
+        out[inside] = (self.bitmap[byte[inside]] >> (rowids[inside] & 7)) & 1 == 1
+        return out
+
     @classmethod
     def of(cls, ids: np.ndarray) -> Allowed:
         """The set holding exactly ``ids``."""

@@ -337,7 +337,7 @@ class Engine:
                 coverage=coverage(record, idf),
                 committee=committee_match(question_words, record.document.meta.committee),
                 title_block=1.0 if is_title_block(record) else 0.0,
-                decision=1.0 if decisions is not None and _holds(decisions, rowid) else 0.0,
+                decision=1.0 if decisions is not None and rowid in decisions else 0.0,
             )
             hit.score = round(hit.features.score(weights), 6)
             hit.confidence = (
@@ -398,12 +398,6 @@ def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str,
         return concepts
     years = {w for phrase in understood.date_phrases for w in words(phrase)}
     return [c for c in concepts if c[0] not in years]
-
-
-def _holds(allowed: Allowed, rowid: int) -> bool:
-    """Whether ``rowid`` is in the set (``Allowed`` is a little-endian bitmap)."""
-    byte = rowid >> 3
-    return 0 <= byte < len(allowed.bitmap) and bool(allowed.bitmap[byte] >> (rowid & 7) & 1)
 
 
 def _merge(given: Filters, inferred: Filters) -> Filters:

@@ -129,3 +129,13 @@ def test_allowed_sets_match_the_sql_for_every_filter(small_index: Path, filters:
     for given in (filters, replace(filters, exclude_document_ids=tuple(documents[:1]))):
         expected = np.sort(store.allowed_rowids(given))
         assert np.array_equal(store.allowed(given).ids(), expected)
+
+
+def test_allowed_answers_membership_one_at_a_time_and_in_bulk() -> None:
+    allowed = Allowed.of(np.array([0, 3, 9, 17], dtype=np.int64))
+    assert [i in allowed for i in (0, 1, 3, 9, 17, 18, 10**6, -1)] == [
+        True, False, True, True, True, False, False, False,
+    ]  # fmt: skip
+    rowids = np.array([0, 1, 3, 9, 17, 18, 10**6, -1], dtype=np.int64)
+    assert allowed.members(rowids).tolist() == [True, False, True, True, True, False, False, False]
+    assert "3" not in allowed
