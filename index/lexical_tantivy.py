@@ -159,11 +159,11 @@ class TantivyIndex:
             kept = [hit for hit, ok in zip(found, passing, strict=True) if ok]
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
-        passing = tantivy.Query.term_set_query(
+        among = tantivy.Query.term_set_query(
             self._index.schema, "rowid", [int(i) for i in allowed.ids()]
         )
         narrowed = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, passing)]
+            [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, among)]
         )
         return self._top(searcher, narrowed, k)
 
