@@ -57,14 +57,22 @@ def _word_windows(text: str, start: int, end: int, max_words: int) -> list[Span]
     return [(words[i][0], words[min(i + size - 1, last)][1]) for i in range(0, len(words), size)]
 
 
-def _units(text: str, block: Block, max_words: int, force: bool = False) -> list[Span]:
-    """A block as one unit, or as sentence-sized units when it is over ``max_words``."""
+def _units(
+    text: str, block: Block, max_words: int, cuts: set[int], force: bool = False
+) -> list[Span]:
+    """A block as one unit, or as sentence-sized units when it is over ``max_words``.
+
+    An over-long sentence is cut into word windows; where each window after the first
+    starts goes into ``cuts``, so that those pieces are not glued together again.
+    """
     if not force and _words(text[block.start : block.end]) <= max_words:
         return [(block.start, block.end)]
     units: list[Span] = []
     for s, e in _sentence_spans(text, block.start, block.end):
         if _words(text[s:e]) > max_words:
-            units.extend(_word_windows(text, s, e, max_words))
+            windows = _word_windows(text, s, e, max_words)
+            cuts.update(start for start, _ in windows[1:])
+            units.extend(windows)
         else:
             units.append((s, e))
     return units
@@ -74,12 +82,15 @@ _OPEN_END = re.compile(r"[a-z,]$")
 _CONTINUES = re.compile(r"^[a-z0-9(£]")
 
 
-def _glue_broken_sentences(text: str, units: list[Span], max_words: int) -> list[Span]:
+def _glue_broken_sentences(
+    text: str, units: list[Span], max_words: int, cuts: set[int]
+) -> list[Span]:
     """Join a unit that stops mid-sentence (e.g. at a PDF page break) to the unit that
-    continues it, so a sentence is never cut between two passages."""
+    continues it, so a sentence is never cut between two passages; except where the
+    sentence was cut on purpose (``cuts``: it was longer than ``max_words`` on its own)."""
     out: list[Span] = []
     for start, end in units:
-        if out:
+        if out and start not in cuts:
             prev = text[out[-1][0] : out[-1][1]].rstrip()
             if (
                 _OPEN_END.search(prev)
@@ -92,9 +103,11 @@ def _glue_broken_sentences(text: str, units: list[Span], max_words: int) -> list
     return out
 
 
-def _pack(text: str, units: list[Span], min_words: int, max_words: int) -> list[Span]:
+def _pack(
+    text: str, units: list[Span], min_words: int, max_words: int, cuts: set[int]
+) -> list[Span]:
     """Greedily pack units of one section into balanced spans, then merge tiny leftovers."""
-    units = _glue_broken_sentences(text, units, max_words)
+    units = _glue_broken_sentences(text, units, max_words, cuts)
     counts = [_words(text[s:e]) for s, e in units]
     total = sum(counts)
     target = total / max(1, math.ceil(total / max_words))
@@ -142,6 +155,7 @@ def chunk(
     # Each section: (heading path, units); a run of headings with no text opens the next one.
     sections: list[tuple[tuple[str, ...], list[Span]]] = []
     pending: list[Span] = []
+    cuts: set[int] = set()  # where over-long sentences were cut into windows
     body_seen = True
     for block in sorted(blocks, key=lambda b: b.start):
         if block.end <= block.start or not text[block.start : block.end].strip():
@@ -158,13 +172,13 @@ def chunk(
                 body_seen = False
             pending.append((block.start, block.end))
             continue
-        units = _units(text, block, max_words)
+        units = _units(text, block, max_words, cuts)
         if not body_seen or not sections:
             path = tuple(h for _, h in stack)
             if pending:
                 # the heading joins the first unit, so a heading is never a passage on its own
                 if _words(text[pending[0][0] : units[0][1]]) > max_words:
-                    units = _units(text, block, max_words, force=True)
+                    units = _units(text, block, max_words, cuts, force=True)
                 if _words(text[pending[0][0] : units[0][1]]) > max_words:
                     # a run of headings with no text between: only the innermost joins it
                     # (the others stay in the heading path), so the cap holds
@@ -180,7 +194,7 @@ def chunk(
 
     passages: list[Passage] = []
     for path, units in sections:
-        for start, end in _pack(text, units, min_words, max_words):
+        for start, end in _pack(text, units, min_words, max_words, cuts):
             body = text[start:end]
             passages.append(
                 Passage(
