@@ -148,50 +148,52 @@ def test_jaccard_of_shingles(a: str, b: str, same: bool) -> None:
     assert (jaccard(shingles(a), shingles(b)) >= 0.8) is same
 
 
-def test_fold_keeps_the_first_and_reports_the_twin() -> None:
+class _Passage:
+    """Just what ``fold_near_duplicates`` reads of a passage: its text and document id."""
+
+    def __init__(self, doc: str, text: str) -> None:
+        self.text = text
+        self.document = type("D", (), {"document_id": doc})()
+
+
+def _fold(
+    items: list[tuple[str, _Passage]], limit: int | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The names kept, and (kept, dropped) for each twin folded."""
     folded: list[tuple[str, str]] = []
-
-    class P:
-        def __init__(self, doc: str, text: str) -> None:
-            self.text = text
-            self.document = type("D", (), {"document_id": doc})()
-
-    items = [
-        ("a", P("d1", "one two three four five")),
-        ("b", P("d2", "one two three four five")),
-        ("c", P("d1", "one two three four five")),  # same document: not a copy
-        ("d", P("d3", "six seven eight nine ten")),
-    ]
     kept = fold_near_duplicates(
         items,
         lambda i: i[1],  # type: ignore[arg-type, return-value]
         lambda k, d: folded.append((k[0], d[0])),
+        limit=limit,
     )
-    assert [k for k, _ in kept] == ["a", "c", "d"]
+    return [k for k, _ in kept], folded
+
+
+def test_fold_keeps_the_first_and_reports_the_twin() -> None:
+    kept, folded = _fold(
+        [
+            ("a", _Passage("d1", "one two three four five")),
+            ("b", _Passage("d2", "one two three four five")),
+            ("c", _Passage("d1", "one two three four five")),  # same document: not a copy
+            ("d", _Passage("d3", "six seven eight nine ten")),
+        ]
+    )
+    assert kept == ["a", "c", "d"]
     assert folded == [("a", "b")]
 
 
 def test_a_fold_with_a_limit_still_folds_the_later_twins() -> None:
-    folded: list[tuple[str, str]] = []
-
-    class P:
-        def __init__(self, doc: str, text: str) -> None:
-            self.text = text
-            self.document = type("D", (), {"document_id": doc})()
-
-    items = [
-        ("a", P("d1", "one two three four five")),
-        ("b", P("d2", "six seven eight nine ten")),
-        ("c", P("d3", "eleven twelve thirteen fourteen")),  # past the limit: not kept
-        ("d", P("d4", "one two three four five")),  # past the limit, but a twin of "a"
-    ]
-    kept = fold_near_duplicates(
-        items,
-        lambda i: i[1],  # type: ignore[arg-type, return-value]
-        lambda k, d: folded.append((k[0], d[0])),
+    kept, folded = _fold(
+        [
+            ("a", _Passage("d1", "one two three four five")),
+            ("b", _Passage("d2", "six seven eight nine ten")),
+            ("c", _Passage("d3", "eleven twelve thirteen fourteen")),  # past the limit: not kept
+            ("d", _Passage("d4", "one two three four five")),  # past the limit, a twin of "a"
+        ],
         limit=2,
     )
-    assert [k for k, _ in kept] == ["a", "b"]
+    assert kept == ["a", "b"]
     assert folded == [("a", "d")]
 
 
