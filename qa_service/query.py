@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from index.lexical import STOPWORDS, query_terms
 from qa_service.glossary import ABBREVIATIONS, COLLOQUIAL
+from qa_service.rerank import stems_of, word_matches
 
 # Words of a council's formal name that do not identify it.
 _GENERIC_NAME_WORDS = frozenset(
@@ -43,7 +44,6 @@ _ASKS_DECISION = re.compile(
     r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended)\b",
     re.IGNORECASE,
 )
-_STEM = 5  # as in qa_service.rerank: a word's first letters stand for it
 _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -104,7 +104,7 @@ class QueryReader:
             )
             self._councils.append((pattern, council, short))
         self._candidates = [w for w, df in self.vocabulary.items() if df >= 2 and w.isalpha()]
-        self._stems = frozenset(w[:_STEM] for w in self.vocabulary if len(w) >= _STEM)
+        self._stems = stems_of(self.vocabulary)
 
     # --- the parts -------------------------------------------------------------------
 
@@ -152,16 +152,7 @@ class QueryReader:
         if not self.vocabulary:
             return True
         parts = query_terms(form) if " " in form else [form]
-        return bool(parts) and all(self._word_in_index(w) for w in parts)
-
-    def _word_in_index(self, w: str) -> bool:
-        v = self.vocabulary
-        return (
-            w in v
-            or w + "s" in v
-            or (w.endswith("s") and w[:-1] in v)
-            or (len(w) >= _STEM and w[:_STEM] in self._stems)
-        )
+        return bool(parts) and all(word_matches(w, self.vocabulary, self._stems) for w in parts)
 
     # --- the whole question ------------------------------------------------------------
 

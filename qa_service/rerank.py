@@ -46,7 +46,7 @@ _FRONT_MATTER = re.compile(
     r"|agenda item\s+\d+\s*$|meeting\s*:|contact officer|wards? affected|key decision)",
     re.IGNORECASE | re.MULTILINE,
 )
-_STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
+STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
 
 
 @dataclass(frozen=True)
@@ -136,10 +136,22 @@ def _has(form: str, present: frozenset[str], stems: frozenset[str], joined: str)
     if " " in form or not form.isalnum():
         phrase = " ".join(words(form))
         return bool(phrase) and f" {phrase}" in joined
-    if form in present or (len(form) >= _STEM and form[:_STEM] in stems):
+    return word_matches(form, present, stems)
+
+
+def word_matches(word: str, present: Collection[str], stems: Collection[str]) -> bool:
+    """Whether one word is among ``present`` words: itself, its plural or singular, or a
+    word with its first ``STEM`` letters (``stems``).  Key-term coverage matches words this
+    way, and the question reader asks it of the index's vocabulary."""
+    if word in present or (len(word) >= STEM and word[:STEM] in stems):
         return True
     # a short word's plural or singular ("weeks" for "week", "EHCPs" for "EHCP")
-    return form + "s" in present or (len(form) > 3 and form.endswith("s") and form[:-1] in present)
+    return word + "s" in present or (len(word) > 3 and word.endswith("s") and word[:-1] in present)
+
+
+def stems_of(present: Iterable[str]) -> frozenset[str]:
+    """The first ``STEM`` letters of each word long enough to have them."""
+    return frozenset(w[:STEM] for w in present if len(w) >= STEM)
 
 
 @lru_cache(maxsize=8192)  # the same candidates recur from question to question
@@ -148,7 +160,7 @@ def _terms(text: str) -> tuple[frozenset[str], frozenset[str], str]:
     (with one in front), for ``coverage``."""
     tokens = words(text)
     present = frozenset(tokens)
-    return present, frozenset(w[:_STEM] for w in present if len(w) >= _STEM), " " + " ".join(tokens)
+    return present, stems_of(present), " " + " ".join(tokens)
 
 
 def committee_match(question_words: Collection[str], committee: str | None) -> float:
