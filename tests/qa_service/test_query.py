@@ -175,3 +175,15 @@ def test_a_key_term_no_passage_could_hold_is_left_out_of_the_concepts(
     assert not any("quitting" in c for c in u.key_concepts)
     # without a vocabulary nothing can be judged, so everything counts
     assert ("quitting",) in QueryReader(COUNCILS).read("why are agency staff quitting").key_concepts
+
+
+def test_words_about_how_a_question_is_put_are_not_key_terms(reader: QueryReader) -> None:
+    u = reader.read("Why do families keep coming back after the case is closed, since 2019?")
+    assert {"keep", "back", "since"}.isdisjoint(u.key_terms)
+    assert {"families", "case", "closed"} <= set(u.key_terms)
+    # they are still searched lexically, where BM25 weighs them
+    assert "back" in u.terms
+    # contractions leave no key term behind, and nouns of the stop list stay key terms
+    u = reader.read("Who talks to them once they're home? What about the front door?")
+    assert "re" not in u.key_terms
+    assert {"front", "door"} <= set(u.key_terms)
