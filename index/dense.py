@@ -35,8 +35,10 @@ _TRAIN_PER_LIST = 64  # k-means sample size per inverted list (FAISS suggests 30
 
 
 def nlist_for(count: int) -> int:
-    """Inverted lists for ``count`` vectors: about 4 sqrt(n), a power of two."""
-    return int(min(65536, max(64, 2 ** round(math.log2(4 * math.sqrt(max(count, 1)))))))
+    """Inverted lists for ``count`` vectors: about 4 sqrt(n), a power of two, and never more
+    lists than vectors to train them (FAISS refuses that)."""
+    lists = min(65536, max(64, 2 ** round(math.log2(4 * math.sqrt(max(count, 1))))))
+    return int(max(1, min(lists, count)))
 
 
 def refine_for(k: int) -> int:

@@ -37,6 +37,7 @@ LOCK_NAME = "write.lock"
 # (row id, heading, body, context): a passage as both lexical indexes read it
 LexicalRow = tuple[int, str, str, str]
 
+
 def embed_text(passage: Passage) -> str:
     """What the model reads for a passage: its heading path, then its text."""
     heading = " > ".join(h for h in passage.heading_path if h)
@@ -47,6 +48,10 @@ def lexical_context(meta: DocMeta) -> str:
     """The document facts indexed beside each passage for keyword search."""
     parts = [meta.council, meta.committee, meta.title, meta.doc_type, meta.meeting_date]
     return " | ".join(p for p in parts if p)
+
+
+# meta key: the passage sizes ("60-275" words) the index's documents were cut with
+PASSAGE_WORDS = "passage_words"
 
 
 @dataclass
@@ -216,9 +221,19 @@ class IndexWriter:
         started = time.perf_counter()
         summary = IngestSummary()
         known = self.store.content_hashes()
+        sizes = f"{self.limits.min_words}-{self.limits.max_words}"
+        stale: set[str] = set()
+        if self.store.get_meta(PASSAGE_WORDS) != sizes:
+            # documents cut with other passage sizes count as changed
+            stale = set(known)
+            known = {doc: ("", meta) for doc, (_digest, meta) in known.items()}
+            if not stale:
+                self._record_passage_words(sizes)
         pending: list[Staged] = []
         for done, (path, meta, source) in enumerate(files, start=1):
             status = self._ingest_one(path, meta, source, known, pending, summary)
+            if status != "failed":
+                stale.discard(document_id_for(path))
             if len(pending) >= self.commit_every:
                 self._flush(pending, summary)
                 pending = []
@@ -226,10 +241,18 @@ class IndexWriter:
                 on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
             self._flush(pending, summary)
+        if not stale and self.store.get_meta(PASSAGE_WORDS) != sizes:
+            self._record_passage_words(sizes)  # no document is left cut the other way
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _record_passage_words(self, sizes: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (PASSAGE_WORDS, sizes)
+            )
 
     def _ingest_one(
         self,

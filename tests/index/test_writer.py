@@ -11,8 +11,9 @@ import pytest
 
 from index.embedder import HashingEmbedder
 from index.store import Filters, Store
-from index.writer import IndexWriter
+from index.writer import PASSAGE_WORDS, IndexWriter
 from ingest.errors import DocumentNotFoundError, IndexCorruptError
+from ingest.pipeline import IngestLimits
 from qa_service.retriever import Engine
 
 
@@ -63,6 +64,30 @@ def test_changed_file_replaces_its_passages(small_corpus: Path, tmp_path: Path) 
     store = Store.open(index_dir)
     docs = [d for d in store.list_documents() if d.source == txt.name]
     assert len(docs) == 1
+
+
+def test_other_passage_sizes_recut_every_document(small_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    with IndexWriter(index_dir, HashingEmbedder(), IngestLimits(min_words=10, max_words=30)).open():
+        pass  # an index opened, nothing ingested yet
+    small = IndexWriter(index_dir, HashingEmbedder(), IngestLimits(min_words=10, max_words=30))
+    with small.open():
+        small.ingest([small_corpus])
+        before = small.store.stats().passages
+    first = sorted(small_corpus.glob("*.txt"))[0]
+    large = IndexWriter(index_dir, HashingEmbedder(), IngestLimits(min_words=40, max_words=200))
+    with large.open():
+        one = large.ingest([first])  # one file: the others are still cut the old way
+        assert one.updated == [first.name]
+        assert large.store.get_meta(PASSAGE_WORDS) == "10-30"
+        every = large.ingest([small_corpus])
+        assert sorted(every.updated) == sorted(
+            p.name for p in small_corpus.iterdir() if p.suffix != ".csv"
+        )
+        assert large.store.get_meta(PASSAGE_WORDS) == "40-200"
+        assert large.store.stats().passages < before
+        again = large.ingest([small_corpus])
+    assert not again.updated and len(again.unchanged) == len(every.updated)
 
 
 def test_remove_deletes_document_and_vectors(small_index: Path) -> None:
