@@ -146,8 +146,8 @@ def chunk(
     text: str,
     blocks: list[Block],
     document_id: str,
-    min_words: int = 40,
-    max_words: int = 120,
+    min_words: int = 60,
+    max_words: int = 275,
     page_at: Callable[[int], int | None] | None = None,
 ) -> list[Passage]:
     """Turn ordered, non-overlapping ``blocks`` of ``text`` into passages (see module doc)."""

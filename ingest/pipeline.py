@@ -11,8 +11,8 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
         max_decompressed_bytes: int = 64 MiB   # one compressed PDF stream, inflated
         max_html_bytes: int = 5 MiB
         max_text_chars: int = 5_000_000        # extracted text of one document
-        min_words: int = 40      # passages below this merge with neighbours in the same section
-        max_words: int = 120     # cap: shorter passages match single facts better (dev set)
+        min_words: int = 60      # passages below this merge with neighbours in the same section
+        max_words: int = 275     # cap; whole sections answer broad questions (docs/quality.md)
 
     def document_id_for(path: Path) -> str
         # stable id from the resolved path (16 hex chars)
@@ -58,8 +58,8 @@ class IngestLimits:
     max_decompressed_bytes: int = 64 * 1024 * 1024  # one PDF stream; stops zip bombs
     max_html_bytes: int = 5 * 1024 * 1024  # parsing costs ~45x the size in memory, ~3 s/MB
     max_text_chars: int = 5_000_000
-    min_words: int = 40  # passages below this merge with neighbours in the same section
-    max_words: int = 120  # cap: shorter passages match single facts better (dev set)
+    min_words: int = 60  # passages below this merge with neighbours in the same section
+    max_words: int = 275  # cap; whole sections answer broad questions (docs/quality.md)
 
 
 def document_id_for(path: Path) -> str:
