@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
-    answer_threshold: float = Field(default=0.887)
+    answer_threshold: float = Field(default=0.892)
     confidence_coverage_weight: float = Field(default=1.0, ge=0)
 
     commit_every: int = Field(

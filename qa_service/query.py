@@ -44,8 +44,8 @@ _ASKS_DECISION = re.compile(
     r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended)\b",
     re.IGNORECASE,
 )
-# Words that say how a question is put, not what it is about: adverbs, pronoun forms,
-# light verbs and the pieces contractions leave ("they're" -> "re").  They stay in the
+# Words that say how a question is put, not what it is about: adverbs, pronoun forms and
+# light verbs.  They stay in the
 # lexical search, where BM25's own weighting sorts them out, but are not key terms: in a
 # small archive "keep" or "back" can be rarer than "threshold", and coverage weighs
 # rarity.  The adverbs and pronoun forms are the Glasgow IR stop list's (as scikit-learn
@@ -190,9 +190,6 @@ _FILLER = frozenset(
         "first",
         "last",
         "next",
-        "re",
-        "ve",
-        "ll",
         "keeps",
         "keeping",
         "kept",
@@ -221,6 +218,9 @@ _FILLER = frozenset(
         "seen",
     ]
 )
+# The endings of contractions ("they're", "we've", "didn't"), which tokenising would leave
+# as words of their own ("re", "ve"); the "re" of "re-referral" is not one of them.
+_CONTRACTION = re.compile(r"(?<=[A-Za-z])(?:['’](?:re|ve|ll|d|m)|n['’]t)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -381,7 +381,7 @@ class QueryReader:
 
         councils, council_words = self.councils_named(question)
         date_from, date_to, date_words = read_years(question)
-        terms = list(dict.fromkeys([*query_terms(corrected), *extra_terms]))
+        terms = list(dict.fromkeys([*query_terms(_CONTRACTION.sub("", corrected)), *extra_terms]))
         # tokenised as the terms are, so "Northmoor's" leaves out "northmoor" (and its "s")
         filter_words = {w for phrase in council_words for w in query_terms(phrase)}
         key_terms = tuple(

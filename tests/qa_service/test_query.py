@@ -187,5 +187,7 @@ def test_words_about_how_a_question_is_put_are_not_key_terms(reader: QueryReader
     assert "back" in u.terms
     # contractions leave no key term behind, and nouns of the stop list stay key terms
     u = reader.read("Who talks to them once they're home? What about the front door?")
-    assert "re" not in u.key_terms
+    assert "re" not in u.terms
     assert {"front", "door"} <= set(u.key_terms)
+    # a prefix is not a contraction
+    assert {"re", "referral"} <= set(reader.read("the re-referral rate").key_terms)
