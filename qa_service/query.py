@@ -45,13 +45,12 @@ _ASKS_DECISION = re.compile(
     re.IGNORECASE,
 )
 # Words that say how a question is put, not what it is about: adverbs, pronoun forms and
-# light verbs.  They stay in the
-# lexical search, where BM25's own weighting sorts them out, but are not key terms: in a
-# small archive "keep" or "back" can be rarer than "threshold", and coverage weighs
-# rarity.  The adverbs and pronoun forms are the Glasgow IR stop list's (as scikit-learn
-# ships it) less its nouns ("front", "interest", "fire", "system", ...) and number words,
-# which can be what a question asks about; its light verbs count in every form ("keeps",
-# "getting", "taken").
+# light verbs.  They stay in the lexical search, where BM25's own weighting sorts them out,
+# but are not key terms: in a small archive "keep" or "back" can be rarer than "threshold",
+# and coverage weighs rarity.  They are the Glasgow IR stop list's (as scikit-learn ships
+# it) less its nouns ("front", "interest", "fire", "system", ...), its number words and
+# "may" (also a month), which can be what a question asks about; its light verbs count in
+# every form ("keeps", "getting", "taken").
 _FILLER = frozenset(
     [
         "across",
@@ -115,7 +114,6 @@ _FILLER = frozenset(
         "least",
         "less",
         "made",
-        "may",
         "meanwhile",
         "might",
         "moreover",
