@@ -37,7 +37,8 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     """Overlap of two sets, 0..1."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)  # the union's size follows, without building it
+    return shared / (len(a) + len(b) - shared)
 
 
 def fold_near_duplicates(
