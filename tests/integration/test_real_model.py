@@ -49,9 +49,9 @@ def test_dev_set_meets_the_floor(  # type: ignore[no-untyped-def]
     print(text)
     overall = figures["overall"]
     # Floors a little under what the service reaches (see README, "Quality"); never on time.
-    assert overall["recall_at_5"] >= 0.95
-    assert overall["recall_at_1"] >= 0.72
-    assert overall["mrr_at_10"] >= 0.82
+    assert overall["recall_at_5"] >= 0.96
+    assert overall["recall_at_1"] >= 0.74
+    assert overall["mrr_at_10"] >= 0.83
     assert overall["false_abstention"] <= 0.05
     assert overall["abstention_accuracy"] >= 0.80
     assert overall["compare_coverage"] >= 0.90
