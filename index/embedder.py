@@ -70,7 +70,7 @@ class SentenceTransformerEmbedder:
     """
 
     def __init__(
-        self, model_path: Path | None = None, batch_size: int = 32, lazy: bool = False
+        self, model_path: Path | None = None, batch_size: int = 16, lazy: bool = False
     ) -> None:
         # Set before sentence-transformers/huggingface_hub are imported anywhere.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
