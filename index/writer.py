@@ -222,17 +222,19 @@ class IndexWriter:
         summary = IngestSummary()
         known = self.store.content_hashes()
         sizes = f"{self.limits.min_words}-{self.limits.max_words}"
-        stale: set[str] = set()
-        if self.store.get_meta(PASSAGE_WORDS) != sizes:
-            # documents cut with other passage sizes count as changed
+        recut = self.store.get_meta(PASSAGE_WORDS) != sizes
+        stale: set[str] = set()  # documents still cut with other passage sizes
+        if recut:
+            # they count as changed
             stale = set(known)
             known = {doc: ("", meta) for doc, (_digest, meta) in known.items()}
             if not stale:
                 self._record_passage_words(sizes)
+                recut = False
         pending: list[Staged] = []
         for done, (path, meta, source) in enumerate(files, start=1):
             status = self._ingest_one(path, meta, source, known, pending, summary)
-            if status != "failed":
+            if stale and status != "failed":
                 stale.discard(document_id_for(path))
             if len(pending) >= self.commit_every:
                 self._flush(pending, summary)
@@ -241,7 +243,7 @@ class IndexWriter:
                 on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
             self._flush(pending, summary)
-        if not stale and self.store.get_meta(PASSAGE_WORDS) != sizes:
+        if recut and not stale:
             self._record_passage_words(sizes)  # no document is left cut the other way
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
