@@ -1,9 +1,13 @@
-"""A limit on request body size, applied before any route reads the body.
+"""Limits applied before any route reads a request body.
 
-A request that declares a ``Content-Length`` over the limit is answered 413 at once,
-without reading it.  One without (chunked transfer) is read up to the limit and refused
-as soon as it passes it, so no client can make the server buffer an unbounded body.
-JSON bodies (questions) get a much smaller limit than uploads.
+``BodySizeLimit`` picks the limit by route, never by the content type a client declares:
+only an upload may be large, every other body (a question, a comparison) is small.  A
+declared ``Content-Length`` over the limit is answered 413 at once, without reading the
+body.  Every body is also counted while it streams in (chunked transfer has no length), and
+the request is cut off with 413 the moment it passes the limit: nothing is buffered here.
+
+``TokenFirst`` refuses an upload without the admin token before a byte of its body is
+read, so a client without the token cannot make the server receive or store anything.
 """
 
 from __future__ import annotations
@@ -17,26 +21,30 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# (status, detail, extra headers) or None: lets the token check live in deps.py alone
+Refusal = tuple[int, str, dict[str, str]]
+
+UPLOAD = ("POST", "/api/documents")  # the one route whose body may be large
 
 
-async def _reply(send: Send, status: int, detail: str) -> None:
+async def _reply(send: Send, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
     body = json.dumps({"detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    headers += [(k.lower().encode(), v.encode()) for k, v in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
+def _route(scope: Scope) -> tuple[str, str]:
+    return str(scope.get("method", "")).upper(), str(scope.get("path", "")).rstrip("/")
+
+
 class BodySizeLimit:
-    """ASGI middleware: 413 for bodies over ``max_bytes`` (``max_json_bytes`` for JSON)."""
+    """ASGI middleware: 413 for bodies over ``max_bytes`` (uploads) or ``max_json_bytes``."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, max_json_bytes: int) -> None:
         self.app = app
@@ -44,14 +52,13 @@ class BodySizeLimit:
         self.max_json_bytes = max_json_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the declared or streamed size, then hand the request on."""
+        """Check the declared size, then count the body as the app reads it."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        limit = self.max_json_bytes if ctype == b"application/json" else self.max_bytes
+        limit = self.max_bytes if _route(scope) == UPLOAD else self.max_json_bytes
         too_big = f"the request body is larger than the limit of {limit} bytes"
+        headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None:
             try:
@@ -62,34 +69,54 @@ class BodySizeLimit:
             if size > limit:
                 await _reply(send, 413, too_big)
                 return
-            await self.app(scope, receive, send)
-            return
-        if headers.get(b"transfer-encoding", b"").lower() != b"chunked":
-            await self.app(scope, receive, send)
-            return
-        # chunked: read it all here, within the limit, then replay it to the app
-        chunks: list[bytes] = []
         received = 0
-        while True:
+        started = False  # the app's response has begun: too late for our 413
+        cut = False  # we answered 413: whatever the app sends after is dropped
+
+        async def counted() -> Message:
+            nonlocal received, cut
+            if cut:
+                return {"type": "http.disconnect"}
             message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk = message.get("body", b"")
-            received += len(chunk)
-            if received > limit:
-                await _reply(send, 413, too_big)
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    cut = True
+                    if not started:
+                        await _reply(send, 413, too_big)
+                    # the app sees a client that went away, and stops reading
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if cut and not started:
                 return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        await self.app(scope, counted, guarded)
 
-        await self.app(scope, replay, send)
+
+class TokenFirst:
+    """ASGI middleware: an upload without a valid token is refused before its body is read.
+
+    ``refuse(authorization_header)`` is the same check the route's dependency makes.
+    """
+
+    def __init__(self, app: ASGIApp, refuse: Callable[[str | None], Refusal | None]) -> None:
+        self.app = app
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 401/403 at once for an upload the route would refuse anyway."""
+        if scope["type"] == "http" and _route(scope) == UPLOAD:
+            headers = dict(scope.get("headers") or [])
+            raw = headers.get(b"authorization")
+            refusal = self.refuse(raw.decode("latin-1") if raw is not None else None)
+            if refusal is not None:
+                status, detail, extra = refusal
+                await _reply(send, status, detail, extra)
+                return
+        await self.app(scope, receive, send)

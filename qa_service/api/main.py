@@ -32,7 +32,8 @@ from qa_service.api import (
     web_documents,
     web_precedent,
 )
-from qa_service.api.limits import BodySizeLimit
+from qa_service.api.deps import admin_refusal, bearer_token
+from qa_service.api.limits import BodySizeLimit, TokenFirst
 from qa_service.api.web_render import STATIC_DIR
 from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
@@ -47,6 +48,7 @@ _STATUS = {
     IndexBusyError: 409,
     IndexMissingError: 503,
 }
+RETRY_AFTER_SECONDS = 5  # a write commits every few files, so the lock is soon free again
 
 
 def create_app(
@@ -86,6 +88,9 @@ def create_app(
         max_bytes=settings.max_request_bytes,
         max_json_bytes=settings.max_json_bytes,
     )
+    app.add_middleware(  # outermost: an upload without the token is refused unread
+        TokenFirst, refuse=lambda header: admin_refusal(settings, bearer_token(header))
+    )
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_precedent.router)
@@ -100,14 +105,17 @@ def create_app(
     @app.exception_handler(CQAError)
     async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        # another write holds the index: say when trying again is worth it
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 409 else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         messages = []
         for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-            messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+            where = _safe_text(".".join(str(p) for p in error.get("loc", ()) if p != "body"))
+            msg = _safe_text(str(error.get("msg")))
+            messages.append(f"{where}: {msg}" if where else msg)
         return JSONResponse(
             {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(exc.errors())},
             status_code=422,
@@ -123,9 +131,25 @@ def create_app(
 
 
 def _jsonable(errors: object) -> object:
-    """Validation errors without the raw exception objects pydantic attaches."""
+    """Validation errors that never echo the request and always encode as strict JSON.
+
+    pydantic attaches the offending ``input`` (which may be megabytes, NaN, Infinity or a
+    lone surrogate) and raw exception objects (``ctx``); neither is sent back.  Every string
+    left (a message, a field name from ``loc``) is cut to 200 characters and made valid UTF-8.
+    """
     if isinstance(errors, list | tuple):
         return [_jsonable(e) for e in errors]
     if isinstance(errors, dict):
-        return {k: _jsonable(v) for k, v in errors.items() if k != "ctx" and k != "url"}
-    return errors if isinstance(errors, str | int | float | bool | None) else str(errors)
+        return {k: _jsonable(v) for k, v in errors.items() if k not in _NOT_ECHOED}
+    if isinstance(errors, bool | int | None):
+        return errors
+    return _safe_text(str(errors))
+
+
+_NOT_ECHOED = frozenset({"input", "ctx", "url"})
+
+
+def _safe_text(text: str, limit: int = 200) -> str:
+    """At most ``limit`` characters of valid UTF-8: a lone surrogate becomes U+FFFD."""
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)

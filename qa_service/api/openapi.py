@@ -38,6 +38,14 @@ _REASONS = {
 }
 
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds after which the write is worth trying again",
+        "schema": {"type": "integer"},
+    }
+}
+
+
 def _codes(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     codes = ["400", "413", "422", "500", "503"]
     if operation.get("security"):
@@ -69,6 +77,8 @@ def install(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for code in _codes(path, method, operation):
                     responses[code] = {"description": _REASONS[code], **ref}
+                if "409" in responses:
+                    responses["409"]["headers"] = _RETRY_AFTER
         app.openapi_schema = schema
         return schema
 

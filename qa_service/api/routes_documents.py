@@ -29,6 +29,8 @@ from qa_service.schemas import (
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
 _CHUNK = 1024 * 1024
+# Metadata fields are bounded like the filters that match them; a title or a URL is longer.
+MAX_FIELD, MAX_TITLE, MAX_URL = 200, 500, 2000
 
 
 @router.get("", response_model=DocumentList)
@@ -91,13 +93,13 @@ def upload_document(
     _admin: AdminDep,
     embedder: IngestEmbedderDep,
     file: Annotated[UploadFile, File(description="a .txt, .md, .html, .pdf or .docx file")],
-    council: Annotated[str | None, Form()] = None,
-    committee: Annotated[str | None, Form()] = None,
+    council: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
+    committee: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
     meeting_date: Annotated[date | None, Form()] = None,
-    title: Annotated[str | None, Form()] = None,
-    doc_type: Annotated[str | None, Form()] = None,
-    source_url: Annotated[str | None, Form()] = None,
-    supersedes: Annotated[str | None, Form()] = None,
+    title: Annotated[str | None, Form(max_length=MAX_TITLE)] = None,
+    doc_type: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
+    source_url: Annotated[str | None, Form(max_length=MAX_URL)] = None,
+    supersedes: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
 ) -> IngestResult:
     """Upload one file with its metadata and index it."""
     original = client_file_name(file.filename)
