@@ -83,12 +83,17 @@ def load_bytes(
     max_decompressed_bytes: int = 64 * 1024 * 1024,
     max_html_bytes: int = 5 * 1024 * 1024,
     max_text_chars: int = 5_000_000,
+    max_html_nodes: int = 50_000,
+    max_docx_paragraphs: int = 30_000,
 ) -> ExtractedText:
     """Extract text from ``data`` as the format named by ``suffix`` (".txt", ".pdf", ...).
 
     The limits bound the memory one hostile file can take: PDF pages, the inflated size of
-    one compressed PDF stream, the size of an HTML page, and the characters of text kept.
+    one compressed PDF stream (and all of a Word file's parts together), the size of an
+    HTML page and its elements, a Word file's paragraphs, and the characters of text kept.
     """
+    from ingest.bounds import DocxBounds
+
     # imported here so that a text-only run never pays for pypdf, docx or lxml
     from ingest.loaders_docx import load_docx
     from ingest.loaders_html import load_html
@@ -105,7 +110,7 @@ def load_bytes(
                     f"is an HTML page of {len(data)} bytes, over the limit of {max_html_bytes} "
                     "(CQA_MAX_HTML_BYTES)",
                 )
-            return load_html(data, source)
+            return load_html(data, source, max_nodes=max_html_nodes)
         if suffix == ".pdf":
             return load_pdf(
                 data,
@@ -115,7 +120,10 @@ def load_bytes(
                 max_text_chars=max_text_chars,
             )
         if suffix == ".docx":
-            return load_docx(data, source)
+            bounds = DocxBounds(
+                max_inflated=max_decompressed_bytes, max_paragraphs=max_docx_paragraphs
+            )
+            return load_docx(data, source, bounds)
     except IngestError:
         raise
     except RecursionError as exc:

@@ -11,6 +11,8 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
         max_decompressed_bytes: int = 64 MiB   # one compressed PDF stream, inflated
         max_html_bytes: int = 5 MiB
         max_text_chars: int = 5_000_000        # extracted text of one document
+        max_html_nodes: int = 50_000           # elements of one HTML page
+        max_docx_paragraphs: int = 30_000      # paragraphs of one Word file
         min_words: int = 60      # passages below this merge with neighbours in the same section
         max_words: int = 275     # cap; whole sections answer broad questions (docs/quality.md)
 
@@ -58,6 +60,8 @@ class IngestLimits:
     max_decompressed_bytes: int = 64 * 1024 * 1024  # one PDF stream; stops zip bombs
     max_html_bytes: int = 5 * 1024 * 1024  # parsing costs ~45x the size in memory, ~3 s/MB
     max_text_chars: int = 5_000_000
+    max_html_nodes: int = 50_000  # elements of one HTML page (BeautifulSoup: ~1.5 KB each)
+    max_docx_paragraphs: int = 30_000  # paragraphs of one Word file
     min_words: int = 60  # passages below this merge with neighbours in the same section
     max_words: int = 275  # cap; whole sections answer broad questions (docs/quality.md)
 
@@ -179,6 +183,8 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
             max_decompressed_bytes=limits.max_decompressed_bytes,
             max_html_bytes=limits.max_html_bytes,
             max_text_chars=limits.max_text_chars,
+            max_html_nodes=limits.max_html_nodes,
+            max_docx_paragraphs=limits.max_docx_paragraphs,
         )
         text = extracted.text
         if not text.strip():

@@ -107,10 +107,17 @@ class Settings(BaseSettings):
     max_decompressed_bytes: int = Field(
         default=64 * 1024 * 1024,
         ge=1024,
-        description="most bytes one compressed PDF stream may inflate to",
+        description="most bytes one compressed PDF stream, or all parts of a Word file "
+        "together, may inflate to",
     )
     max_html_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1, description="largest HTML page parsed"
+    )
+    max_html_nodes: int = Field(
+        default=50_000, ge=1, description="most elements of one HTML page parsed"
+    )
+    max_docx_paragraphs: int = Field(
+        default=30_000, ge=1, description="most paragraphs of one Word file parsed"
     )
     max_text_chars: int = Field(
         default=5_000_000, ge=1, description="most characters of text kept from one document"

@@ -53,6 +53,8 @@ def limits(settings: Settings) -> IngestLimits:
         max_decompressed_bytes=settings.max_decompressed_bytes,
         max_html_bytes=settings.max_html_bytes,
         max_text_chars=settings.max_text_chars,
+        max_html_nodes=settings.max_html_nodes,
+        max_docx_paragraphs=settings.max_docx_paragraphs,
     )
 
 

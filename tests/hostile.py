@@ -14,6 +14,7 @@ import io
 import random
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -192,6 +193,107 @@ def make_docx(paras: list[str], heading: str) -> bytes:
     return out.getvalue()
 
 
+def _docx_with(
+    base: bytes,
+    parts: dict[str, Callable[[], Iterator[bytes]]],
+    edits: dict[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """``base`` (a Word file) with parts added or replaced, each streamed from a generator,
+    so a part that inflates to a gigabyte is never held in memory here; ``edits`` rewrite
+    existing parts."""
+    edits = edits or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w") as dest:
+        for info in source.infolist():
+            if info.filename not in parts:
+                data = edits.get(info.filename, lambda b: b)(source.read(info.filename))
+                dest.writestr(info, data, zipfile.ZIP_DEFLATED)
+        for name, chunks in parts.items():
+            info = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with dest.open(info, "w", force_zip64=True) as part:
+                for chunk in chunks():
+                    part.write(chunk)
+    return out.getvalue()
+
+
+def _body(paragraphs: Callable[[], Iterator[bytes]]) -> Callable[[], Iterator[bytes]]:
+    def chunks() -> Iterator[bytes]:
+        yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document '
+               b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+               b"<w:body>")  # fmt: skip
+        yield from paragraphs()
+        yield b"</w:body></w:document>"
+
+    return chunks
+
+
+def docx_image_bomb(base: bytes, inflated: int) -> bytes:
+    """A Word file holding a "picture" of ``inflated`` zero bytes (1 GiB packs into ~1 MB)."""
+    block = bytes(1024 * 1024)
+
+    def picture() -> Iterator[bytes]:
+        for _ in range(inflated // len(block)):
+            yield block
+
+    def linked(rels: bytes) -> bytes:  # python-docx loads every part the document links to
+        return rels.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdBomb" Target="media/image1.png" Type="http://schemas.'
+            b'openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>',
+        )
+
+    def typed(types: bytes) -> bytes:
+        if b'Extension="png"' in types:
+            return types
+        return types.replace(
+            b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1
+        )
+
+    return _docx_with(
+        base,
+        {"word/media/image1.png": picture},
+        {"word/_rels/document.xml.rels": linked, "[Content_Types].xml": typed},
+    )
+
+
+def docx_empty_paragraphs(base: bytes, count: int) -> bytes:
+    """A Word file of ``count`` empty paragraphs (15 million pack into ~90 KB)."""
+    block = b"<w:p/>" * 100_000
+
+    def paragraphs() -> Iterator[bytes]:
+        for _ in range(count // 100_000):
+            yield block
+
+    return _docx_with(base, {"word/document.xml": _body(paragraphs)})
+
+
+def docx_many_paragraphs(base: bytes, count: int, rng: random.Random) -> bytes:
+    """A Word file of ``count`` short paragraphs of varied words: it packs like a real one."""
+
+    def paragraphs() -> Iterator[bytes]:
+        for i in range(count):
+            words = " ".join(rng.choice(_WORDS) for _ in range(4))
+            yield f"<w:p><w:r><w:t>{i} {words}</w:t></w:r></w:p>".encode()
+
+    return _docx_with(base, {"word/document.xml": _body(paragraphs)})
+
+
+def docx_many_parts(base: bytes, count: int) -> bytes:
+    """A Word file of ``count`` extra tiny parts."""
+    out = io.BytesIO(base)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(count):
+            archive.writestr(zipfile.ZipInfo(f"word/extra/part{i}.xml", (2020, 1, 1, 0, 0, 0)),
+                             b"<a/>")  # fmt: skip
+    return out.getvalue()
+
+
+def html_bare_paragraphs(size: int) -> bytes:
+    """``size`` bytes of bare ``<p>`` tags: 1.7 million elements in 5 MiB."""
+    return b"<html><body>" + b"<p>" * ((size - 26) // 3) + b"</body></html>"
+
+
 def _html(title: str, paras: list[str]) -> str:
     body = "".join(f"<p>{p}</p>" for p in paras)
     return (
@@ -363,6 +465,18 @@ def build(root: Path, seed: int = 5) -> list[HostileFile]:
     put("word/empty-zip.docx", zipped.getvalue(), "zip without document", "failed", "Word")
     good_docx = make_docx(paragraphs(rng, "unused"), "Cut")
     put("word/truncated.docx", good_docx[: len(good_docx) // 2], "truncated docx", "failed", "Word")
+
+    # Bombs: each small on disk, each refused before a parser builds anything.
+    put("bombs/image-1gib.docx", docx_image_bomb(good_docx, 1024**3), "docx, 1 GiB picture",
+        "failed", "inflates")  # fmt: skip
+    put("bombs/empty-paragraphs.docx", docx_empty_paragraphs(good_docx, 10_000_000),
+        "docx, 10 M empty paragraphs", "failed", "zip bomb")  # fmt: skip
+    put("bombs/many-paragraphs.docx", docx_many_paragraphs(good_docx, 40_000, rng),
+        "docx, 40,000 paragraphs", "failed", "paragraphs")  # fmt: skip
+    put("bombs/many-parts.docx", docx_many_parts(good_docx, 5000), "docx, 5,000 parts",
+        "failed", "parts")  # fmt: skip
+    put("bombs/bare-paragraphs.html", html_bare_paragraphs(5 * 1024 * 1024 - 1024),
+        "html, 1.7 M bare <p>", "failed", "elements")  # fmt: skip
 
     # Unsupported files are skipped with a warning; hidden files are ignored.
     for name in ("setup.exe", "budget.xlsx", "notes.rtf", "README", "data.csv", "scan.tiff"):

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -97,3 +98,61 @@ def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log: IO[bytes], time
         if time.monotonic() > deadline:
             raise RuntimeError("cqa serve did not come up in time")
         time.sleep(0.1)
+
+
+@dataclass
+class Run:
+    """One finished ``cqa ingest`` process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    max_rss_mb: float
+
+
+# A child's peak memory as ``wait4`` reports it includes the pages it shared with its parent
+# before exec, so a ``cqa`` started straight from a test process that has loaded the model
+# reads as large as that process.  A small launcher, itself exec'ed at once, starts ``cqa``
+# instead and reports the peak of its own child on a file descriptor of its own.
+_LAUNCHER = """
+import os, resource, subprocess, sys
+try:
+    code = subprocess.call(sys.argv[3:], timeout=float(sys.argv[2]))
+except subprocess.TimeoutExpired:  # call() has killed the child
+    code = -9
+with os.fdopen(int(sys.argv[1]), "w") as report:
+    report.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
+def run_measured(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 600.0
+) -> Run:
+    """Run ``cqa ARGS``; outputs go to files, and the launcher gives its peak memory.
+
+    A run that takes longer than ``timeout`` seconds is killed (return code -9).
+    """
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"cqa-hostile-{os.getpid()}.out"
+    err_path = out_path.with_suffix(".err")
+    read_end, write_end = os.pipe()
+    with open(os.devnull, "rb") as stdin, open(out_path, "wb") as out, open(err_path, "wb") as err:
+        command = [sys.executable, "-c", _LAUNCHER, str(write_end), str(timeout),
+                   *map(str, cqa(*args))]  # fmt: skip
+        proc = subprocess.Popen(
+            command, env=env or child_env(), cwd=REPO, stdin=stdin, stdout=out, stderr=err,
+            pass_fds=(write_end,),
+        )  # fmt: skip
+        os.close(write_end)
+        with os.fdopen(read_end) as report:
+            peak_kb = int(report.read() or 0)
+        proc.wait()
+    run = Run(
+        proc.returncode,
+        out_path.read_text(encoding="utf-8", errors="replace"),
+        err_path.read_text(encoding="utf-8", errors="replace"),
+        peak_kb / 1024,  # kilobytes on Linux
+    )
+    out_path.unlink()
+    err_path.unlink()
+    return run

@@ -7,11 +7,7 @@ stray output; exit 0, or 1 with ``--strict``; peak memory bounded; nothing half-
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,58 +20,10 @@ from index.writer import load_dense
 from qa_service.config import Settings
 from qa_service.retriever import Engine
 from tests.hostile import HostileFile, build
-from tests.procs import REPO, child_env, cqa
+from tests.procs import Run
+from tests.procs import run_measured as _run_measured
 
 MAX_RSS_MB = 800  # measured: ~350 MB; a bomb or a 20 MB page parsed in full would pass 1 GB
-
-
-@dataclass
-class Run:
-    """One finished ``cqa ingest`` process."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    max_rss_mb: float
-
-
-# A child's peak memory as ``wait4`` reports it includes the pages it shared with its parent
-# before exec, so a ``cqa`` started straight from a test process that has loaded the model
-# reads as large as that process.  A small launcher, itself exec'ed at once, starts ``cqa``
-# instead and reports the peak of its own child on a file descriptor of its own.
-_LAUNCHER = """
-import os, resource, subprocess, sys
-code = subprocess.call(sys.argv[2:])
-with os.fdopen(int(sys.argv[1]), "w") as report:
-    report.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-sys.exit(code)
-"""
-
-
-def _run_measured(*args: str | Path) -> Run:
-    """Run ``cqa ARGS``; outputs go to files, and the launcher gives its peak memory."""
-    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"cqa-hostile-{os.getpid()}.out"
-    err_path = out_path.with_suffix(".err")
-    read_end, write_end = os.pipe()
-    with open(os.devnull, "rb") as stdin, open(out_path, "wb") as out, open(err_path, "wb") as err:
-        command = [sys.executable, "-c", _LAUNCHER, str(write_end), *map(str, cqa(*args))]
-        proc = subprocess.Popen(
-            command, env=child_env(), cwd=REPO, stdin=stdin, stdout=out, stderr=err,
-            pass_fds=(write_end,),
-        )  # fmt: skip
-        os.close(write_end)
-        with os.fdopen(read_end) as report:
-            peak_kb = int(report.read() or 0)
-        proc.wait()
-    run = Run(
-        proc.returncode,
-        out_path.read_text(encoding="utf-8", errors="replace"),
-        err_path.read_text(encoding="utf-8", errors="replace"),
-        peak_kb / 1024,  # kilobytes on Linux
-    )
-    out_path.unlink()
-    err_path.unlink()
-    return run
 
 
 @pytest.fixture(scope="module")
