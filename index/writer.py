@@ -25,6 +25,7 @@ from index.embedder import Embedder
 from index.lexical import words
 from index.lexical_tantivy import TantivyWriter
 from index.store import Store
+from index.supersedes import Link, cycle_cuts
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.models import DocMeta, Document, Passage
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
@@ -63,6 +64,8 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # entries passed over, with why: unsupported, not a paper, bad name, link loop, FIFO...
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     passages_added: int = 0
     passages_total: int = 0
     documents_total: int = 0
@@ -203,9 +206,11 @@ class IndexWriter:
         on_progress: Callable[[Progress], None] | None = None,
     ) -> IngestSummary:
         """Ingest files and folders (recursively), with metadata from their manifests."""
-        files, warnings = discover(paths)
+        skipped: list[tuple[str, str]] = []
+        files, warnings = discover(paths, skipped)
         summary = self.ingest_files([(path, meta, None) for path, meta in files], on_progress)
         summary.warnings[:0] = warnings
+        summary.skipped = skipped
         return summary
 
     def ingest_files(
@@ -243,12 +248,26 @@ class IndexWriter:
                 on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
             self._flush(pending, summary)
+        self._break_supersedes_cycles(summary)
         if recut and not stale:
             self._record_passage_words(sizes)  # no document is left cut the other way
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _break_supersedes_cycles(self, summary: IngestSummary) -> None:
+        """Warn about each supersedes cycle and drop the one link that breaks it."""
+        with self.store.transaction() as conn:
+            rows = conn.execute(
+                "SELECT doc_rowid, source, supersedes, meeting_date FROM documents "
+                "WHERE supersedes IS NOT NULL"
+            ).fetchall()
+            links = [Link(r[0], r[1], r[2], r[3]) for r in rows]
+            for cut in cycle_cuts(links):
+                conn.execute("UPDATE documents SET supersedes = NULL WHERE doc_rowid = ?",
+                             (cut.rowid,))  # fmt: skip
+                summary.warnings.append(cut.warning)
 
     def _record_passage_words(self, sizes: str) -> None:
         with self.store.transaction() as conn:

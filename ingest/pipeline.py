@@ -22,7 +22,9 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
     def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, DocMeta]], list[str]]
         # files (recursively, sorted, supported suffixes only, hidden files and manifest.csv
         # skipped) with their manifest metadata, plus warnings (one line each) about
-        # unsupported files, manifest problems, manifest rows naming missing files.
+        # manifest problems and manifest rows naming missing files; entries passed over
+        # (unsupported, README*, bad names, link loops, unreadable folders, FIFOs) go to
+        # ``skipped`` when given, else to the warnings.
         # A path that does not exist raises IngestError.
 
     def process_file(path: Path, meta: DocMeta, limits: IngestLimits = IngestLimits(),
@@ -40,6 +42,7 @@ from pathlib import Path
 
 from ingest.chunker import chunk
 from ingest.decisions import find_decisions
+from ingest.discovery import find_papers
 from ingest.errors import IngestError, ManifestError
 from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
@@ -71,37 +74,28 @@ def document_id_for(path: Path) -> str:
     return hashlib.sha256(str(read_path(path)).encode("utf-8")).hexdigest()[:16]
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    parts = path.relative_to(root).parts if path != root else (path.name,)
-    return any(part.startswith((".", "~$")) for part in parts)
+def _candidates(
+    paths: Sequence[Path], warnings: list[str], skipped: list[tuple[str, str]] | None
+) -> list[Path]:
+    files, passed_over = find_papers(paths, SUPPORTED_SUFFIXES, ignore=(MANIFEST_NAME,))
+    if skipped is None:
+        warnings.extend(f"{path}: {reason}; skipped" for path, reason in passed_over)
+    else:
+        skipped.extend(passed_over)
+    return files
 
 
-def _candidates(paths: Sequence[Path], warnings: list[str]) -> list[Path]:
-    found: dict[Path, None] = {}
-    for given in paths:
-        root = read_path(given)
-        if not root.exists():
-            raise IngestError(str(given), "no such file or folder")
-        if root.is_file():
-            if root.suffix.lower() in SUPPORTED_SUFFIXES:
-                found[root] = None
-            elif root.name != MANIFEST_NAME:
-                warnings.append(f"{root}: unsupported file type {root.suffix or '(none)'}; skipped")
-            continue
-        for path in sorted(root.rglob("*")):
-            if not path.is_file() or _hidden(path, root) or path.name == MANIFEST_NAME:
-                continue
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                found[path] = None
-            else:
-                warnings.append(f"{path}: unsupported file type {path.suffix or '(none)'}; skipped")
-    return sorted(found)
+def discover(
+    paths: Sequence[Path], skipped: list[tuple[str, str]] | None = None
+) -> tuple[list[tuple[Path, DocMeta]], list[str]]:
+    """Supported files under ``paths`` with their manifest metadata, plus one-line warnings.
 
-
-def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, DocMeta]], list[str]]:
-    """Supported files under ``paths`` with their manifest metadata, plus one-line warnings."""
+    Every entry passed over (``ingest/discovery.py``: unsupported, not a paper, a bad name,
+    a link loop, an unreadable folder, a FIFO) goes to ``skipped`` as (path, reason) when
+    it is given, else into the warnings.
+    """
     warnings: list[str] = []
-    files = _candidates(paths, warnings)
+    files = _candidates(paths, warnings, skipped)
     manifests: dict[Path, dict[str, DocMeta]] = {}
     out: list[tuple[Path, DocMeta]] = []
     for path in files:

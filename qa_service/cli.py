@@ -105,6 +105,8 @@ def ingest(
         summary = writer.ingest(list(paths), _progress)
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for source, reason in summary.skipped:
+        click.echo(f"skipped: {source}: {reason}", err=True)
     for source, reason in summary.failed:
         click.echo(f"failed: {source}: {reason}", err=True)
     if as_json:
@@ -112,7 +114,8 @@ def ingest(
     else:
         click.echo(
             f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
-            f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed; "
+            f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed, "
+            f"{len(summary.skipped)} skipped; "
             f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
             f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
         )
@@ -129,6 +132,7 @@ def _summary_json(summary: Any) -> dict[str, Any]:
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
         "failed": [{"source": s, "reason": r} for s, r in summary.failed],
+        "skipped": [{"source": s, "reason": r} for s, r in summary.skipped],
         "passages_added": summary.passages_added,
         "passages_total": summary.passages_total,
         "documents_total": summary.documents_total,

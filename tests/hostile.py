@@ -3,7 +3,8 @@
 ``build(root)`` writes 200+ files under ``root`` and returns what each one is and what
 ingesting it must do: ``indexed`` (a good file; its unique ``marker`` word is searchable),
 ``failed`` (one ``failed: NAME: REASON`` line whose reason contains ``reason``),
-``skipped`` (an unsupported type: one warning line) or ``recoverable`` (a damaged file that
+``skipped`` (an unsupported type or not a paper: one ``skipped: PATH: REASON`` line whose
+reason contains ``reason``) or ``recoverable`` (a damaged file that
 pypdf may repair: either indexed with its marker, or one failed line).  The same seed gives
 the same bytes, so a failure found here can be reproduced.
 """
@@ -11,6 +12,7 @@ the same bytes, so a failure found here can be reproduced.
 from __future__ import annotations
 
 import io
+import os
 import random
 import zipfile
 import zlib
@@ -478,9 +480,12 @@ def build(root: Path, seed: int = 5) -> list[HostileFile]:
     put("bombs/bare-paragraphs.html", html_bare_paragraphs(5 * 1024 * 1024 - 1024),
         "html, 1.7 M bare <p>", "failed", "elements")  # fmt: skip
 
-    # Unsupported files are skipped with a warning; hidden files are ignored.
-    for name in ("setup.exe", "budget.xlsx", "notes.rtf", "README", "data.csv", "scan.tiff"):
-        put(f"other/{name}", rng.randbytes(100), "unsupported", "skipped")
+    # Unsupported files and files that are not papers are skipped; hidden files are ignored.
+    for name in ("setup.exe", "budget.xlsx", "notes.rtf", "data.csv", "scan.tiff"):
+        put(f"other/{name}", rng.randbytes(100), "unsupported", "skipped", "unsupported")
+    for name in ("README", "README.md", "readme.txt", "LICENSE.txt", "CHANGELOG.md"):
+        text = "\n\n".join(paragraphs(rng, "unused")).encode()
+        put(f"other/{name}", text, "not a paper", "skipped", "not a paper")
     (root / "other" / ".DS_Store").write_bytes(b"\x00\x01")
     (root / "other" / "~$lock.docx").write_bytes(b"owner")
 
@@ -517,4 +522,38 @@ def build(root: Path, seed: int = 5) -> list[HostileFile]:
     m = marker()
     put("manifest-binary/y.txt", "\n\n".join(paragraphs(rng, m)).encode(), "binary manifest",
         "indexed", mark=m)  # fmt: skip
+    # A supersedes cycle: each of the three is indexed, and the newest stays current.
+    cycle = root / "cycle"
+    cycle.mkdir(parents=True, exist_ok=True)
+    for name in ("rev-a.txt", "rev-b.txt", "rev-c.txt"):  # no markers: two are superseded
+        text = "\n\n".join(paragraphs(rng, "unused")).encode()
+        put(f"cycle/{name}", text, "supersedes cycle", "indexed")
+    (cycle / "manifest.csv").write_text(
+        "file,meeting_date,supersedes\nrev-a.txt,2021-01-01,rev-b.txt\n"
+        "rev-b.txt,2022-01-01,rev-c.txt\nrev-c.txt,2020-01-01,rev-a.txt\n",
+        encoding="utf-8",
+    )
     return files
+
+
+def add_odd_entries(root: Path) -> list[tuple[str, str]]:
+    """Entries that are not files to read, under ``root / "odd"``: a FIFO (which would block
+    a reader for ever), a link loop, a link back up, a broken link and a name that is not
+    UTF-8.  Returns each one's path as ingest shows it and a phrase of its skip reason."""
+    odd = root / "odd"
+    odd.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(odd / "pipe.txt")
+    (odd / "loop.txt").symlink_to(odd / "loop.txt")
+    (odd / "back-up").symlink_to(root)
+    (odd / "gone.pdf").symlink_to(odd / "nowhere.pdf")
+    (odd / os.fsdecode(b"caf\xe9 minutes.txt")).write_bytes(b"The committee met.")
+    return ODD_ENTRIES
+
+
+ODD_ENTRIES = [
+    ("odd/pipe.txt", "a FIFO"),
+    ("odd/loop.txt", "symbolic link loop"),
+    ("odd/back-up", "a link back to a folder above it"),
+    ("odd/gone.pdf", "broken symbolic link"),
+    ("odd/caf\\xe9 minutes.txt", "not valid UTF-8"),
+]

@@ -19,7 +19,7 @@ from index.store import Store
 from index.writer import load_dense
 from qa_service.config import Settings
 from qa_service.retriever import Engine
-from tests.hostile import HostileFile, build
+from tests.hostile import ODD_ENTRIES, HostileFile, add_odd_entries, build
 from tests.procs import Run
 from tests.procs import run_measured as _run_measured
 
@@ -30,7 +30,9 @@ MAX_RSS_MB = 800  # measured: ~350 MB; a bomb or a 20 MB page parsed in full wou
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[HostileFile]]:
     """The corpus, built once for the module."""
     root = tmp_path_factory.mktemp("hostile")
-    return root, build(root)
+    files = build(root)
+    add_odd_entries(root)
+    return root, files
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,7 @@ def test_exit_status_and_no_traceback(ingested: tuple[Path, Run, Run]) -> None:
         stray = [
             line
             for line in run.stderr.splitlines()
-            if not re.match(r"^(\[\d+/\d+\] |warning: |failed: )", line)
+            if not re.match(r"^(\[\d+/\d+\] |warning: |failed: |skipped: )", line)
         ]
         assert stray == []
     assert re.search(r"files: \d+ added, 0 updated, 0 unchanged, \d+ failed", first.stdout)
@@ -108,11 +110,20 @@ def test_every_bad_file_gets_one_clear_line(
 def test_unsupported_files_and_manifest_problems_are_warnings(
     hostile: tuple[Path, list[HostileFile]], ingested: tuple[Path, Run, Run]
 ) -> None:
-    _root, files = hostile
-    warnings = [ln for ln in ingested[1].stderr.splitlines() if ln.startswith("warning: ")]
+    root, files = hostile
+    run = ingested[1]
+    warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("warning: ")]
+    skips = [ln for ln in run.stderr.splitlines() if ln.startswith("skipped: ")]
     for f in files:
         if f.expect == "skipped":
-            assert sum(f.name in ln and "unsupported" in ln for ln in warnings) == 1, f
+            lines = [ln for ln in skips if ln.startswith(f"skipped: {root / f.name}: ")]
+            assert len(lines) == 1 and f.reason in lines[0], (f, lines)
+    for name, reason in ODD_ENTRIES:
+        lines = [ln for ln in skips if ln.startswith(f"skipped: {root / name}: ")]
+        assert len(lines) == 1 and reason in lines[0], (name, skips)
+    expected = sum(f.expect == "skipped" for f in files) + len(ODD_ENTRIES)
+    assert len(skips) == expected and f", {expected} skipped;" in run.stdout
+    assert sum("supersedes cycle" in ln for ln in warnings) == 1
     text = "\n".join(warnings)
     for phrase in ("'2021-02-30' is not a YYYY-MM-DD date", "'31/12/2020'", "'yesterday'",
                    "duplicate row for duplicate.txt", "names missing.txt, which is not in",
@@ -149,6 +160,9 @@ def test_every_good_file_is_indexed_and_found(
         assert meta["duplicate.txt"].council == "Second Council"
         assert meta["Ünïcode náme.txt"].council == "Ünïcode Council"
         assert meta["slash.txt"].council == "Path Council"  # the manifest names base names
+        # the supersedes cycle is broken: its newest document answers, the others do not
+        cycle = [d for name, d in sources.items() if name.startswith("rev-")]
+        assert [d.source for d in cycle if not d.superseded_by] == ["rev-b.txt"]
         # and the whole engine answers over the hostile index
         answer = engine.ask("committee budget agency social workers", 5)
         assert answer.hits and all(h.passage.document.source in sources for h in answer.hits)
