@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ingest.errors import CQAError
 from qa_service.config import Settings, writes_enabled
+from qa_service.terminal import clean
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,7 +72,9 @@ def _engine(settings: Settings) -> Any:
 def _progress(progress: Any) -> None:
     if progress.total > 1:
         click.echo(
-            f"[{progress.done}/{progress.total}] {progress.status:<9} {progress.source}", err=True
+            f"[{progress.done}/{progress.total}] {progress.status:<9} "
+            f"{clean(progress.source, one_line=True)}",
+            err=True,
         )
 
 
@@ -103,12 +106,13 @@ def ingest(
     writer = IndexWriter(settings.index, embedder, limits(settings), settings.commit_every)
     with writer.open():
         summary = writer.ingest(list(paths), _progress)
+    # file names, manifest values and reasons quoting them may hold escape sequences
     for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {clean(warning, one_line=True)}", err=True)
     for source, reason in summary.skipped:
-        click.echo(f"skipped: {source}: {reason}", err=True)
+        click.echo(f"skipped: {clean(f'{source}: {reason}', one_line=True)}", err=True)
     for source, reason in summary.failed:
-        click.echo(f"failed: {source}: {reason}", err=True)
+        click.echo(f"failed: {clean(f'{source}: {reason}', one_line=True)}", err=True)
     if as_json:
         click.echo(json.dumps(_summary_json(summary)))
     else:
@@ -210,7 +214,7 @@ def ask(
     for p in response.passages:
         c = p.citation
         where = " · ".join(
-            x
+            clean(x, one_line=True)
             for x in (
                 c.council or "council unknown",
                 c.committee,
@@ -222,9 +226,15 @@ def ask(
             if x
         )
         click.secho(f"{p.rank}. [{p.score:.3f}] {where}", bold=True)
-        text = p.text
-        for h in sorted(p.highlights, key=lambda h: -h.start):
-            text = text[: h.start] + click.style(text[h.start : h.end], fg="yellow") + text[h.end :]
+        # each piece is cleaned on its own, so the highlight offsets still hold
+        text, at = "", 0
+        for h in sorted(p.highlights, key=lambda h: h.start):
+            if h.start < at:
+                continue
+            text += clean(p.text[at : h.start])
+            text += click.style(clean(p.text[h.start : h.end]), fg="yellow")
+            at = h.end
+        text += clean(p.text[at:])
         click.echo(f"   {c.document_id} chars {c.char_start}-{c.char_end}")
         click.echo("   " + text.replace("\n", "\n   ") + "\n")
 
@@ -286,7 +296,7 @@ def remove(document_id: str, index_dir: Path | None) -> None:
     writer = IndexWriter(settings.index, make_query_embedder(settings), limits(settings))
     with writer.open():
         source = writer.remove(document_id)
-    click.echo(f"removed {document_id} ({source})")
+    click.echo(f"removed {document_id} ({clean(source, one_line=True)})")
 
 
 @main.command("list")
@@ -303,12 +313,17 @@ def list_(as_json: bool, index_dir: Path | None) -> None:
         click.echo(json.dumps([d.model_dump() for d in docs], indent=2))
         return
     for d in docs:
-        facts = " · ".join(x for x in (d.council, d.committee, d.meeting_date, d.doc_type) if x)
+        facts = " · ".join(
+            clean(x, one_line=True)
+            for x in (d.council, d.committee, d.meeting_date, d.doc_type)
+            if x
+        )
         note = f" (superseded by {d.superseded_by})" if d.superseded_by else ""
-        click.echo(f"{d.document_id}  {d.source}  [{d.passages} passages]{note}")
+        source = clean(d.source, one_line=True)
+        click.echo(f"{d.document_id}  {source}  [{d.passages} passages]{note}")
         click.echo(f"    {facts or 'no metadata'}")
         if d.title:
-            click.echo(f"    {d.title}")
+            click.echo(f"    {clean(d.title, one_line=True)}")
 
 
 @main.command()
@@ -329,12 +344,12 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     click.echo(f"index:      {facts['index']}")
     click.echo(f"documents:  {facts['documents']}")
     click.echo(f"passages:   {facts['passages']}")
-    click.echo(f"model:      {facts['model']} ({facts['dim']} dimensions)")
+    click.echo(f"model:      {clean(facts['model'], one_line=True)} ({facts['dim']} dimensions)")
     click.echo(f"generation: {facts['generation']}")
     for label, key in (("councils", "councils"), ("doc types", "doc_types")):
         click.echo(f"{label}:")
         for name, count in facts[key].items():
-            click.echo(f"    {count:4d}  {name}")
+            click.echo(f"    {count:4d}  {clean(name, one_line=True)}")
 
 
 @main.command("eval")
@@ -352,4 +367,4 @@ def eval_(questions: Path, as_json: bool, as_typed: bool, index_dir: Path | None
 
     engine = _engine(_settings(index_dir))
     report_text, report_json = evaluate(engine, questions, label_filters=not as_typed)
-    click.echo(json.dumps(report_json, indent=2) if as_json else report_text)
+    click.echo(json.dumps(report_json, indent=2) if as_json else clean(report_text))
