@@ -1,4 +1,4 @@
-"""The ``cqa`` command line: ingest, ask, serve, remove, list, stats, eval."""
+"""The ``cqa`` command line: ingest, ask, serve, remove, list, stats, eval, doctor."""
 
 from __future__ import annotations
 
@@ -297,6 +297,41 @@ def remove(document_id: str, index_dir: Path | None) -> None:
     with writer.open():
         source = writer.remove(document_id)
     click.echo(f"removed {document_id} ({clean(source, one_line=True)})")
+
+
+@main.command()
+@click.option(
+    "--min-age",
+    default=900.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Leave orphan uploads written to less than this many seconds ago (one may still "
+    "be arriving).",
+)
+@index_option
+def doctor(min_age: float, index_dir: Path | None) -> None:
+    """Check the index: remove uploads that no committed document holds."""
+    from index.orphans import remove_orphan_uploads
+    from ingest.errors import IndexBusyError, IndexMissingError
+    from qa_service.runtime import index_exists
+
+    settings = _settings(index_dir)
+    if not index_exists(settings):
+        raise IndexMissingError(f"no index at {settings.index}")
+    report = remove_orphan_uploads(settings.index, min_age)
+    if report.busy:
+        raise IndexBusyError(
+            f"another process is writing to the index at {settings.index}; "
+            "run 'cqa doctor' again when it has finished"
+        )
+    for name in report.removed:
+        click.echo(f"removed: uploads/{name} (no document holds it)")
+    for name in report.recent:
+        click.echo(f"left: uploads/{name} (no document yet; written in the last {min_age:g} s)")
+    click.echo(
+        f"orphan uploads: {len(report.removed)} removed ({report.freed_bytes} bytes), "
+        f"{len(report.recent)} left"
+    )
 
 
 @main.command("list")

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from index.embedder import Embedder
+from index.orphans import remove_orphan_uploads
 from ingest.errors import (
     CQAError,
     DocumentNotFoundError,
@@ -69,6 +70,7 @@ def create_app(
         app.state.settings = settings
         if not writes_enabled(settings):
             logger.warning("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused")
+        _remove_orphans(settings)
         app.state.engine = Engine(
             settings.index, embedder or make_query_embedder(settings, ingest_embedder), settings
         )
@@ -128,6 +130,21 @@ def create_app(
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
     return app
+
+
+def _remove_orphans(settings: Settings) -> None:
+    """Uploads an interrupted request left with no document are deleted at start-up."""
+    try:
+        report = remove_orphan_uploads(settings.index)
+    except (CQAError, OSError) as exc:  # a start-up chore: never stop the service for it
+        logger.warning("could not check for orphan uploads: %s", exc)
+        return
+    if report.removed:
+        logger.warning(
+            "removed %d orphan upload(s) with no committed document (%d bytes)",
+            len(report.removed),
+            report.freed_bytes,
+        )
 
 
 def _jsonable(errors: object) -> object:

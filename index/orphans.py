@@ -1,0 +1,67 @@
+"""Uploads that no committed document holds: found and removed, under the write lock.
+
+An upload is streamed to ``uploads/<32 hex>.<suffix>`` and then ingested; if the server is
+killed in between (or during the ingest), or the document is later removed, the file stays
+with nothing pointing at it.  ``remove_orphan_uploads`` deletes such files.  It runs when the
+service starts and from ``cqa doctor``.  Two guards keep it from racing a live upload: it
+holds the write lock (so no commit that would claim a file is under way), and it leaves any
+file written to in the last ``min_age`` seconds (a body may still be arriving, before the
+uploading request takes the lock).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.store import DB_NAME, Filters, Store
+from index.writer import LOCK_NAME
+
+UPLOADS = "uploads"
+MIN_AGE_SECONDS = 900.0  # an upload body arriving now is touched far more often than this
+
+
+@dataclass
+class OrphanReport:
+    """What one clean-up found: file names under ``uploads/``."""
+
+    removed: list[str] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)  # orphans left: young enough to be live
+    freed_bytes: int = 0
+    busy: bool = False  # another process held the write lock: nothing was checked
+
+
+def remove_orphan_uploads(
+    index_dir: Path, min_age: float = MIN_AGE_SECONDS, now: float | None = None
+) -> OrphanReport:
+    """Delete files in ``index_dir/uploads`` that no document holds and that are older than
+    ``min_age`` seconds; report what was removed and what was left."""
+    report = OrphanReport()
+    uploads = index_dir / UPLOADS
+    if not uploads.is_dir() or not (index_dir / DB_NAME).exists():
+        return report
+    now = time.time() if now is None else now
+    with open(index_dir / LOCK_NAME, "a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            report.busy = True
+            return report
+        store = Store.open(index_dir)
+        try:
+            held = {d.path for d in store.list_documents(Filters(include_superseded=True))}
+        finally:
+            store.close()
+        for entry in sorted(uploads.iterdir()):
+            if not entry.is_file() or str(entry.resolve()) in held:
+                continue
+            info = entry.stat()
+            if now - info.st_mtime < min_age:
+                report.recent.append(entry.name)
+                continue
+            entry.unlink(missing_ok=True)
+            report.removed.append(entry.name)
+            report.freed_bytes += info.st_size
+    return report
