@@ -137,7 +137,7 @@ def process_file(
                 max_words=limits.max_words,
                 page_at=document.page_at if document.page_starts else None,
             )
-            document.decisions = find_decisions(document.text, document.passages)
+            document.decisions = find_decisions(document.text, document.passages, document.meta)
     except IngestError as exc:
         if exc.source != name:
             raise IngestError(name, exc.reason) from exc

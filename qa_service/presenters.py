@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import cast
 
 from index.store import DecisionRecord, DocumentRecord, Filters
 from qa_service import precedent
@@ -18,6 +18,7 @@ from qa_service.schemas import (
     CompareResponse,
     CouncilColumn,
     DecisionCitation,
+    DecisionKindOut,
     DecisionList,
     DecisionOut,
     DocumentOut,
@@ -195,7 +196,10 @@ def decision_out(record: DecisionRecord) -> DecisionOut:
     doc = record.passage.document
     m = doc.meta
     return DecisionOut(
-        kind=cast(Literal["resolution", "recommendation"], record.kind),
+        subject=record.subject,
+        item=record.item,
+        kind=cast(DecisionKindOut, record.kind),
+        procedural=record.procedural,
         text=record.text,
         citation=DecisionCitation(
             council=m.council,
@@ -214,9 +218,13 @@ def decision_out(record: DecisionRecord) -> DecisionOut:
     )
 
 
-def decisions_response(question: str | None, records: list[DecisionRecord]) -> DecisionList:
+def decisions_response(
+    question: str | None, records: list[DecisionRecord], procedural: bool = False
+) -> DecisionList:
     """Decisions as the body of ``GET /api/decisions``."""
-    return DecisionList(question=question, decisions=[decision_out(r) for r in records])
+    return DecisionList(
+        question=question, procedural=procedural, decisions=[decision_out(r) for r in records]
+    )
 
 
 def timeline_response(question: str, groups: list[YearGroup]) -> TimelineResponse:

@@ -350,10 +350,22 @@ class DecisionCitation(BaseModel):
     char_end: int
 
 
-class DecisionOut(BaseModel):
-    """One resolution or recommendation."""
+DecisionKindOut = Literal["resolution", "recommendation", "delegated decision", "call-in outcome"]
 
-    kind: Literal["resolution", "recommendation"]
+
+class DecisionOut(BaseModel):
+    """One decision: the agenda item it settles first, then what was decided, cited."""
+
+    subject: str | None = Field(
+        default=None,
+        description="the title of the agenda item it settles (else the paper's title)",
+    )
+    item: str | None = Field(default=None, description="that item's number as printed, e.g. 19")
+    kind: DecisionKindOut
+    procedural: bool = Field(
+        default=False,
+        description="only notes, receives, approves minutes or records apologies/declarations",
+    )
     text: str
     citation: DecisionCitation
 
@@ -362,6 +374,9 @@ class DecisionList(BaseModel):
     """Decisions, newest meeting first."""
 
     question: str | None
+    procedural: bool = Field(
+        default=False, description="whether procedural decisions were included"
+    )
     decisions: list[DecisionOut]
 
 

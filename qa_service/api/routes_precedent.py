@@ -50,12 +50,16 @@ def decisions(
     date_from: date | None = None,
     date_to: date | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    procedural: Annotated[
+        bool, Query(description="include procedural decisions (noting, minutes, apologies)")
+    ] = False,
     fmt: Format = "json",
 ) -> BaseModel | Response:
-    """Resolutions and recommendations matching a topic and filters, newest first, cited."""
+    """Decisions matching a topic and filters, newest first, each with its subject, cited."""
     question = q.strip() if q and q.strip() else None
     filters = query_filters(council, committee, date_from, date_to)
-    body = decisions_response(question, precedent.decisions(engine, question, filters, limit))
+    found = precedent.decisions(engine, question, filters, limit, procedural)
+    body = decisions_response(question, found, procedural)
     return export.respond(body, fmt, "decisions")
 
 

@@ -69,15 +69,21 @@ def decisions_page(
     council: Many = None,
     date_from: str = "",
     date_to: str = "",
+    procedural: bool = False,
 ) -> Response:
-    """Resolutions and recommendations on a topic (or the latest ones), newest first."""
+    """Decisions on a topic (or the latest ones), newest first; procedural ones on request."""
     context = _context(request, engine, q, council)
+    shown = {} if procedural else {"procedural": "true"}
+    context["procedural_link"] = "/decisions" + with_params(
+        context["params"], {"procedural"}, **shown
+    )
     response, errors = None, []
     try:
         _check_question(q)
         question = q.strip() or None
-        found = precedent.decisions(engine, question, _filters(council, date_from, date_to))
-        response = decisions_response(question, found)
+        filters = _filters(council, date_from, date_to)
+        found = precedent.decisions(engine, question, filters, procedural=procedural)
+        response = decisions_response(question, found, procedural)
     except InvalidQueryError as exc:
         errors = [("q", _message(exc))]
     context.update(response=response, errors=errors)
