@@ -84,6 +84,19 @@ CREATE TABLE IF NOT EXISTS decisions (
     procedural INTEGER NOT NULL DEFAULT 0  -- only notes, approves minutes, apologies ...
 );
 CREATE INDEX IF NOT EXISTS decisions_passage ON decisions(passage);
+-- What a paper says will come back to a committee, and when (ingest.commitments).
+CREATE TABLE IF NOT EXISTS commitments (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    due TEXT,  -- ISO date, or NULL (e.g. "the next meeting", resolved when read)
+    due_text TEXT,
+    expecting TEXT,  -- the body it comes back to; NULL: the paper's own committee
+    next_meeting INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS commitments_passage ON commitments(passage);
 -- How many passages hold each word (lower case, as written): typo correction reads it.
 CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
@@ -296,6 +309,7 @@ class Store:
     has_sentences: bool = False
     has_decisions: bool = False
     has_decision_subjects: bool = False  # written since decisions carry their subject
+    has_commitments: bool = False
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -354,6 +368,7 @@ class Store:
         """Notice tables a writer added since this store was opened."""
         self.has_sentences = self._has_table("sentences")
         self.has_decisions = self._has_table("decisions")
+        self.has_commitments = self._has_table("commitments")
         with self.lock:
             self.has_decision_subjects = self.has_decisions and has_subject_columns(self.conn)
 

@@ -24,7 +24,13 @@ from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.lexical import words
 from index.lexical_tantivy import TantivyWriter
-from index.records import INSERT_DECISION, decision_rows, refresh_decisions
+from index.records import (
+    INSERT_COMMITMENT,
+    INSERT_DECISION,
+    commitment_rows,
+    decision_rows,
+    refresh_decisions,
+)
 from index.store import Store
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.models import DocMeta, Document, Passage
@@ -496,6 +502,7 @@ class IndexWriter:
             rows.append(row)
             rowid_of[passage.passage_id] = rowid
         db.executemany(INSERT_DECISION, decision_rows(document.decisions, rowid_of))
+        db.executemany(INSERT_COMMITMENT, commitment_rows(document.commitments, rowid_of))
         counts = _word_counts((p.heading_path, p.text) for p in document.passages)
         db.executemany(
             "INSERT INTO vocabulary(term, df) VALUES (?, ?) "

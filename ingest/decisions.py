@@ -194,7 +194,7 @@ def _extent(lines: Sequence[Line | None], i: int, section: bool) -> int:
     return last
 
 
-def _passage_at(passages: Sequence[Passage], start: int, end: int) -> str | None:
+def passage_at(passages: Sequence[Passage], start: int, end: int) -> str | None:
     """The passage holding ``start`` (else the one overlapping the span most)."""
     for p in passages:
         if p.char_start <= start < p.char_end:
@@ -265,7 +265,7 @@ def find_decisions(
                 end,
                 body,
                 refine_kind(kind, body, text),
-                _passage_at(passages, start, end),
+                passage_at(passages, start, end),
                 item.number if item is not None else None,
                 subject or _title_subject(title),
                 is_procedural(body, subject),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from index.store import DecisionRecord, DocumentRecord, Filters
+from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
 from qa_service import precedent
+from qa_service.followthrough import FollowThrough
 from qa_service.precedent import CouncilPrecedent, YearGroup
 from qa_service.retriever import Answer, Engine, Hit
 from qa_service.schemas import (
@@ -14,6 +15,8 @@ from qa_service.schemas import (
     AskRequest,
     AskResponse,
     Citation,
+    CommitmentList,
+    CommitmentOut,
     CompareRequest,
     CompareResponse,
     CouncilColumn,
@@ -216,6 +219,55 @@ def decision_out(record: DecisionRecord) -> DecisionOut:
             char_end=record.char_end,
         ),
     )
+
+
+def _record_citation(
+    passage: PassageRecord, char_start: int, char_end: int, page: int | None
+) -> DecisionCitation:
+    """Where a decision, commitment or passage is: its paper and offsets in the paper's text."""
+    doc = passage.document
+    m = doc.meta
+    return DecisionCitation(
+        council=m.council,
+        committee=m.committee,
+        meeting_date=m.meeting_date,
+        document_id=doc.document_id,
+        source=doc.source,
+        title=m.title,
+        doc_type=m.doc_type,
+        url=m.source_url,
+        page=page,
+        passage_id=passage.passage_id,
+        char_start=char_start,
+        char_end=char_end,
+    )
+
+
+def commitments_response(items: list[FollowThrough], as_of: str) -> CommitmentList:
+    """Commitments with their status as the body of ``GET /api/commitments``."""
+    out = []
+    for item in items:
+        c = item.commitment
+        hit = item.discharged_by
+        out.append(
+            CommitmentOut(
+                text=c.text,
+                due=item.due,
+                due_text=c.due_text,
+                committee=item.committee,
+                status=item.status,
+                citation=_record_citation(c.passage, c.char_start, c.char_end, c.page),
+                discharged_on=item.discharged_on,
+                discharged_by=(
+                    _record_citation(
+                        hit.passage, hit.passage.char_start, hit.passage.char_end, hit.passage.page
+                    )
+                    if hit is not None
+                    else None
+                ),
+            )
+        )
+    return CommitmentList(as_of=as_of, commitments=out)
 
 
 def decisions_response(

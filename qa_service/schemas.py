@@ -380,6 +380,32 @@ class DecisionList(BaseModel):
     decisions: list[DecisionOut]
 
 
+class CommitmentOut(BaseModel):
+    """Something a committee expects to come back, and whether it did."""
+
+    text: str = Field(description="the words of the commitment, as in the paper")
+    due: str | None = Field(
+        default=None, description="ISO date it is due (stated, or the committee's next meeting)"
+    )
+    due_text: str | None = Field(default=None, description="the words that say when")
+    committee: str | None = Field(default=None, description="the body expecting it")
+    status: Literal["discharged", "due", "overdue"]
+    citation: DecisionCitation
+    discharged_on: str | None = Field(
+        default=None, description="meeting date of the paper that brought it back"
+    )
+    discharged_by: DecisionCitation | None = Field(
+        default=None, description="the passage of the later paper that brought it back"
+    )
+
+
+class CommitmentList(BaseModel):
+    """Commitments, oldest meeting first, with their status on ``as_of``."""
+
+    as_of: str
+    commitments: list[CommitmentOut]
+
+
 class TimelineYear(BaseModel):
     """The relevant passages of one year (``year`` null: undated meetings)."""
 

@@ -10,10 +10,16 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from index.store import Filters
-from qa_service import export, precedent
+from qa_service import export, followthrough, precedent
 from qa_service.api.deps import EngineDep
-from qa_service.presenters import decisions_response, timeline_response
-from qa_service.schemas import MAX_QUESTION, DecisionList, ExportFormat, TimelineResponse
+from qa_service.presenters import commitments_response, decisions_response, timeline_response
+from qa_service.schemas import (
+    MAX_QUESTION,
+    CommitmentList,
+    DecisionList,
+    ExportFormat,
+    TimelineResponse,
+)
 
 router = APIRouter(prefix="/api", tags=["precedent"])
 
@@ -74,3 +80,22 @@ def timeline(
     """A topic's relevant passages ordered by meeting date and grouped by year."""
     groups = precedent.timeline(engine, q, query_filters(council), limit)
     return export.respond(timeline_response(q, groups), fmt, "timeline")
+
+
+@router.get("/commitments", response_model=CommitmentList)
+def commitments(
+    engine: EngineDep,
+    council: Names = None,
+    committee: Annotated[list[str] | None, Query(description="the committee expecting it")] = None,
+    status: Annotated[
+        list[str] | None, Query(description="discharged, due or overdue (repeatable)")
+    ] = None,
+    document: Annotated[
+        str | None, Query(max_length=100, description="only those made in this document")
+    ] = None,
+    as_of: Annotated[date | None, Query(description="the date statuses are read on")] = None,
+) -> CommitmentList:
+    """What committees asked to come back, when, and whether a later paper brought it back."""
+    when = as_of or date.today()
+    found = followthrough.follow_through(engine, council, committee, status, when, document)
+    return commitments_response(found, when.isoformat())

@@ -15,10 +15,15 @@ from starlette.responses import Response
 
 from index.store import Filters
 from ingest.errors import DocumentNotFoundError, InvalidQueryError
-from qa_service import precedent, similar
+from qa_service import followthrough, precedent, similar
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
-from qa_service.presenters import decisions_response, similar_response, timeline_response
+from qa_service.presenters import (
+    commitments_response,
+    decisions_response,
+    similar_response,
+    timeline_response,
+)
 from qa_service.retriever import Engine
 from qa_service.schemas import MAX_QUESTION
 from qa_service.web_views import with_params
@@ -88,6 +93,35 @@ def decisions_page(
         errors = [("q", _message(exc))]
     context.update(response=response, errors=errors)
     return render(request, "decisions.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/commitments")
+def commitments_page(
+    request: Request,
+    engine: EngineDep,
+    council: Many = None,
+    status: str = "",
+    document: str = "",
+) -> Response:
+    """Follow-through: what committees asked to come back, and whether it did."""
+    context = _context(request, engine, "", council)
+    today = date.today()
+    response, errors = None, []
+    try:
+        found = followthrough.follow_through(
+            engine, council, None, [status] if status else None, today, document or None
+        )
+        response = commitments_response(found, today.isoformat())
+    except InvalidQueryError as exc:
+        errors = [("status", _message(exc))]
+    context.update(
+        response=response,
+        errors=errors,
+        status=status,
+        statuses=followthrough.STATUSES,
+        document=document,
+    )
+    return render(request, "commitments.html", context, status_code=422 if errors else 200)
 
 
 @router.get("/timeline")

@@ -16,6 +16,7 @@ from bench.records_quality import (
     HELD_OUT_LABELS,
     SHARED,
     match,
+    score_commitments,
     score_decisions,
     subject_matches,
 )
@@ -78,3 +79,15 @@ def test_match_pairs_each_label_once_and_rejects_missing_quotes() -> None:
     ]
     with pytest.raises(ValueError):
         match(text, found, [{"quote": "RESOLVED"}])  # not unique
+
+
+@needs_shared
+def test_commitments_against_hand_labels() -> None:
+    """36 commitments marked by hand before the commitment reader was written."""
+    s = score_commitments()
+    print(f"commitments: P {s.precision:.2f} R {s.recall:.2f}")
+    assert s.marked >= 30
+    assert s.precision >= 0.82
+    assert s.recall >= 0.90
+    assert s.due_right >= 0.95 * s.matched
+    assert s.committee_right >= 0.95 * s.matched
