@@ -33,8 +33,12 @@ from qa_service.schemas import (
     SourcePassage,
     TimelineResponse,
     TimelineYear,
+    TrendPointOut,
+    TrendResponse,
+    TrendSeries,
 )
 from qa_service.similar import Similar
+from qa_service.trend import TrendPoint, agrees, trend_unit
 
 
 def to_filters(spec: FiltersIn | None) -> Filters:
@@ -268,6 +272,41 @@ def commitments_response(items: list[FollowThrough], as_of: str) -> CommitmentLi
             )
         )
     return CommitmentList(as_of=as_of, commitments=out)
+
+
+def trend_point_out(p: TrendPoint) -> TrendPointOut:
+    """One trend point as the API shows it: the sentence cited by its document offsets."""
+    passage = p.hit.passage
+    start, end = p.sentence
+    f = p.figure
+    return TrendPointOut(
+        date=p.date,
+        value=f.value,
+        unit=f.unit,
+        value_text=passage.text[f.start : f.end],
+        text=passage.text[start:end],
+        flagged=p.flagged,
+        citation=_record_citation(
+            passage, passage.char_start + start, passage.char_start + end, passage.page
+        ),
+    )
+
+
+def trend_response(question: str, points: list[TrendPoint], by_council: bool) -> TrendResponse:
+    """Trend points as the body of ``POST /api/trend`` (with a series per council)."""
+    out = [trend_point_out(p) for p in points]
+    series = None
+    if by_council:
+        councils = sorted({p.citation.council or "" for p in out})
+        series = [
+            TrendSeries(
+                council=c or None, points=[p for p in out if (p.citation.council or "") == c]
+            )
+            for c in councils
+        ]
+    return TrendResponse(
+        question=question, unit=trend_unit(points), agrees=agrees(points), points=out, series=series
+    )
 
 
 def decisions_response(

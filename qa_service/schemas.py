@@ -406,6 +406,51 @@ class CommitmentList(BaseModel):
     commitments: list[CommitmentOut]
 
 
+class TrendRequest(BaseModel):
+    """A question asking for a quantity, for one council or (without) each council."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    council: str | None = Field(default=None, max_length=200, description="one council")
+    filters: FiltersIn | None = None
+
+    _q = field_validator("question")(_question_not_blank)
+
+
+class TrendPointOut(BaseModel):
+    """One meeting's figure: its value as stated, and the sentence it is stated in, cited."""
+
+    date: str = Field(description="the meeting date")
+    value: float
+    unit: str = Field(description="'%', '£', 'count' or 'per 10,000' (and so on)")
+    value_text: str = Field(description="the figure's words in the sentence, e.g. '41%'")
+    text: str = Field(description="the sentence; the document's text[char_start:char_end]")
+    flagged: bool = Field(
+        default=False, description="in another unit or base than the trend's: not plotted"
+    )
+    citation: DecisionCitation
+
+
+class TrendSeries(BaseModel):
+    """One council's points, for comparing councils."""
+
+    council: str | None
+    points: list[TrendPointOut]
+
+
+class TrendResponse(BaseModel):
+    """Figures stated in the papers over time, each with the sentence it came from."""
+
+    question: str
+    unit: str | None = Field(description="the unit of the plotted points")
+    agrees: bool = Field(description="at least three points share that unit")
+    points: list[TrendPointOut]
+    series: list[TrendSeries] | None = Field(
+        default=None, description="one per council, when no council was given"
+    )
+
+
 class TimelineYear(BaseModel):
     """The relevant passages of one year (``year`` null: undated meetings)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -10,15 +11,23 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from index.store import Filters
-from qa_service import export, followthrough, precedent
+from qa_service import export, followthrough, precedent, trend
 from qa_service.api.deps import EngineDep
-from qa_service.presenters import commitments_response, decisions_response, timeline_response
+from qa_service.presenters import (
+    commitments_response,
+    decisions_response,
+    timeline_response,
+    to_filters,
+    trend_response,
+)
 from qa_service.schemas import (
     MAX_QUESTION,
     CommitmentList,
     DecisionList,
     ExportFormat,
     TimelineResponse,
+    TrendRequest,
+    TrendResponse,
 )
 
 router = APIRouter(prefix="/api", tags=["precedent"])
@@ -99,3 +108,13 @@ def commitments(
     when = as_of or date.today()
     found = followthrough.follow_through(engine, council, committee, status, when, document)
     return commitments_response(found, when.isoformat())
+
+
+@router.post("/trend", response_model=TrendResponse)
+def trend_of(engine: EngineDep, body: TrendRequest) -> TrendResponse:
+    """A figure over time: each meeting's best answering sentence and the figure it states."""
+    filters = to_filters(body.filters)
+    if body.council:
+        filters = replace(filters, council=(body.council.strip(),))
+    points = trend.trend(engine, body.question, filters)
+    return trend_response(body.question.strip(), points, by_council=not body.council)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from index.store import Filters
 from ingest.errors import DocumentNotFoundError, InvalidQueryError
-from qa_service import followthrough, precedent, similar
+from qa_service import followthrough, precedent, similar, trend, trend_svg
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.presenters import (
@@ -23,9 +23,10 @@ from qa_service.presenters import (
     decisions_response,
     similar_response,
     timeline_response,
+    trend_response,
 )
 from qa_service.retriever import Engine
-from qa_service.schemas import MAX_QUESTION
+from qa_service.schemas import MAX_QUESTION, TrendSeries
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
@@ -122,6 +123,27 @@ def commitments_page(
         document=document,
     )
     return render(request, "commitments.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/trend")
+def trend_page(request: Request, engine: EngineDep, q: str = "", council: Many = None) -> Response:
+    """A figure over time for a question asking for a quantity, drawn as an SVG."""
+    context = _context(request, engine, q, council)
+    response, errors, svg = None, [], ""
+    if q.strip():
+        try:
+            _check_question(q)
+            chosen = [c for c in council or () if c]
+            points = trend.trend(engine, q, _filters(council))
+            response = trend_response(q.strip(), points, by_council=not chosen)
+            one = TrendSeries(council=chosen[0] if chosen else None, points=response.points)
+            svg = trend_svg.render(response.series or [one], response.unit)
+        except InvalidQueryError as exc:
+            errors = [("q", _message(exc))]
+    elif "q" in request.query_params:
+        errors = [("q", "Enter a question")]
+    context.update(response=response, errors=errors, svg=svg)
+    return render(request, "trend.html", context, status_code=422 if errors else 200)
 
 
 @router.get("/timeline")
