@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from index.records import has_subject_columns
 from ingest.errors import DocumentNotFoundError, IndexCorruptError, IndexMissingError
 from ingest.models import DocMeta
 
@@ -74,12 +75,28 @@ CREATE INDEX IF NOT EXISTS sentences_embed_hash ON sentences(embed_hash);
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY,
     passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,  -- resolution | recommendation
+    kind TEXT NOT NULL,  -- resolution | recommendation | delegated decision | call-in outcome
     char_start INTEGER NOT NULL,  -- offsets into the document text
     char_end INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    item TEXT,  -- the agenda item's number, as printed (index.records adds these to old indexes)
+    subject TEXT,  -- the agenda item's title, else the document's
+    procedural INTEGER NOT NULL DEFAULT 0  -- only notes, approves minutes, apologies ...
 );
 CREATE INDEX IF NOT EXISTS decisions_passage ON decisions(passage);
+-- What a paper says will come back to a committee, and when (ingest.commitments).
+CREATE TABLE IF NOT EXISTS commitments (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    due TEXT,  -- ISO date, or NULL (e.g. "the next meeting", resolved when read)
+    due_text TEXT,
+    expecting TEXT,  -- the body it comes back to; NULL: the paper's own committee
+    next_meeting INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS commitments_passage ON commitments(passage);
 -- How many passages hold each word (lower case, as written): typo correction reads it.
 CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
@@ -164,6 +181,9 @@ class DecisionRecord:
     text: str
     passage: PassageRecord
     page: int | None = None  # 1-based PDF page where the decision starts
+    item: str | None = None  # the agenda item it settles: its number ...
+    subject: str | None = None  # ... and title
+    procedural: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +308,8 @@ class Store:
 
     has_sentences: bool = False
     has_decisions: bool = False
+    has_decision_subjects: bool = False  # written since decisions carry their subject
+    has_commitments: bool = False
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -346,6 +368,9 @@ class Store:
         """Notice tables a writer added since this store was opened."""
         self.has_sentences = self._has_table("sentences")
         self.has_decisions = self._has_table("decisions")
+        self.has_commitments = self._has_table("commitments")
+        with self.lock:
+            self.has_decision_subjects = self.has_decisions and has_subject_columns(self.conn)
 
     def _has_table(self, name: str) -> bool:
         # An index written before a table was added still opens; its readers do without.
@@ -688,18 +713,28 @@ class Store:
         )
 
     def decisions(
-        self, filters: Filters | None, rowids: Sequence[int] | None = None, limit: int = 50
+        self,
+        filters: Filters | None,
+        rowids: Sequence[int] | None = None,
+        limit: int = 50,
+        procedural: bool = True,
     ) -> list[DecisionRecord]:
-        """Decisions in passages passing ``filters`` (and among ``rowids``), newest first."""
+        """Decisions in passages passing ``filters`` (and among ``rowids``), newest first.
+
+        ``procedural=False`` leaves out the procedural ones (noting, minutes, apologies).
+        """
         if not self.has_decisions or (rowids is not None and not rowids):
             return []
         where, params = filter_sql(filters)
         if rowids is not None:
             where += f" AND p.id IN ({', '.join('?' for _ in rowids)})"
             params.extend(int(r) for r in rowids)
+        extra = "x.item, x.subject, x.procedural" if self.has_decision_subjects else "NULL, NULL, 0"
+        if not procedural and self.has_decision_subjects:
+            where += " AND x.procedural = 0"
         sql = (
-            "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text, d.page_starts "
-            "FROM decisions x "
+            "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text, d.page_starts, "
+            f"{extra} FROM decisions x "
             "JOIN passages p ON p.id = x.passage JOIN documents d ON d.doc_rowid = p.doc_rowid "
             f"WHERE {where} ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.source, "
             "x.char_start LIMIT ?"
@@ -709,7 +744,15 @@ class Store:
         passages = self.passages(sorted({int(r[0]) for r in rows}))
         return [
             DecisionRecord(
-                r[1], int(r[2]), int(r[3]), r[4], passages[int(r[0])], _page_at(r[5], int(r[2]))
+                r[1],
+                int(r[2]),
+                int(r[3]),
+                r[4],
+                passages[int(r[0])],
+                _page_at(r[5], int(r[2])),
+                r[6],
+                r[7],
+                bool(r[8]),
             )
             for r in rows
             if int(r[0]) in passages

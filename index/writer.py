@@ -24,6 +24,13 @@ from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.lexical import words
 from index.lexical_tantivy import TantivyWriter
+from index.records import (
+    INSERT_COMMITMENT,
+    INSERT_DECISION,
+    commitment_rows,
+    decision_rows,
+    refresh_decisions,
+)
 from index.store import Store
 from index.supersedes import Link, cycle_cuts
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
@@ -163,6 +170,9 @@ class IndexWriter:
             self.store = Store.open(self.index_dir, create=True)
             try:
                 self._check_model()
+                with self.store.lock:  # decisions read with older rules are read again
+                    if refresh_decisions(self.store.conn):
+                        self.store.refresh_schema()
                 self.dense = load_dense(self.index_dir, self.store)
                 self._remove_stale_files()
                 self.lexical = TantivyWriter(self.index_dir, self.store)
@@ -510,15 +520,8 @@ class IndexWriter:
             )
             rows.append(row)
             rowid_of[passage.passage_id] = rowid
-        db.executemany(
-            "INSERT INTO decisions(passage, kind, char_start, char_end, text) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [
-                (rowid_of[d.passage_id], d.kind, d.char_start, d.char_end, d.text)
-                for d in document.decisions
-                if d.passage_id in rowid_of
-            ],
-        )
+        db.executemany(INSERT_DECISION, decision_rows(document.decisions, rowid_of))
+        db.executemany(INSERT_COMMITMENT, commitment_rows(document.commitments, rowid_of))
         counts = _word_counts((p.heading_path, p.text) for p in document.passages)
         db.executemany(
             "INSERT INTO vocabulary(term, df) VALUES (?, ?) "

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from ingest.commitments import Commitment
     from ingest.decisions import Decision
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "resolution"]
@@ -83,6 +84,7 @@ class Document:
     page_starts: list[int] | None = None
     passages: list[Passage] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)  # resolutions, recommendations
+    commitments: list[Commitment] = field(default_factory=list)  # what is to come back, when
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding character ``offset`` (None for non-PDF documents)."""

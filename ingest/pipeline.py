@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunker import chunk
+from ingest.commitments import find_commitments
 from ingest.decisions import find_decisions
 from ingest.discovery import find_papers
 from ingest.errors import IngestError, ManifestError
@@ -135,7 +136,8 @@ def process_file(
                 max_words=limits.max_words,
                 page_at=document.page_at if document.page_starts else None,
             )
-            document.decisions = find_decisions(document.text, document.passages)
+            document.decisions = find_decisions(document.text, document.passages, document.meta)
+            document.commitments = find_commitments(document.text, document.passages, document.meta)
     except IngestError as exc:
         if exc.source != name:
             raise IngestError(name, exc.reason) from exc

@@ -37,6 +37,7 @@ _NUMERIC_TOKEN = re.compile(r"^[£$(]?[-+]?\d[\d.,/]*%?\)?$|^[-–]$|^n/a$", re.
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
 _TERMINAL_PUNCT = re.compile(r"[.,;:!?]$")
 _DANGLING = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "by", "on", "at"}
+_MAX_CAPS_HEADING = 40  # words in an upper-case numbered heading
 _NOT_TITLE = re.compile(r"^(?:Table|Figure|Source|Chart|Page)\b")
 
 
@@ -90,7 +91,8 @@ def classify_line(text: str) -> tuple[BlockKind, int] | None:
     numbered = _NUMBERED.match(_PAGES_REF.sub("", text))  # agenda lines end "(Pages 5 - 8)"
     if (
         numbered
-        and n <= 16
+        # an upper-case item title may run long ("19. OFSTED INSPECTION OF SERVICES FOR ...")
+        and (n <= 16 or (n <= _MAX_CAPS_HEADING and _is_caps(numbered.group(2))))
         and no_stop
         and not _MONTH_START.match(numbered.group(2))
         and not _is_table_row(numbered.group(2))

@@ -50,19 +50,28 @@ def _check(filters: Filters, limit: int, max_limit: int) -> None:
 
 
 def decisions(
-    engine: Engine, question: str | None, filters: Filters, limit: int = 20
+    engine: Engine,
+    question: str | None,
+    filters: Filters,
+    limit: int = 20,
+    procedural: bool = False,
 ) -> list[DecisionRecord]:
-    """Decisions passing ``filters`` (relevant to ``question`` when given), newest first."""
+    """Decisions passing ``filters`` (relevant to ``question`` when given), newest first.
+
+    Procedural decisions (noting a report, approving minutes, apologies) are left out
+    unless ``procedural`` asks for them: they are most of any meeting's decisions and
+    rarely the precedent an officer is looking for.
+    """
     _check(filters, limit, engine.settings.max_top_k)
     engine.refresh()
     if not engine.store.has_decisions:
         return []  # an index written before decisions were recorded
     filters = replace(filters, has_decision=True)
     if question is None or not question.strip():
-        return engine.store.decisions(filters, limit=limit)
+        return engine.store.decisions(filters, limit=limit, procedural=procedural)
     answer = engine.ask(question, min(RELEVANT_PASSAGES, limit), filters)
     rowids = [h.passage.rowid for h in answer.hits]
-    return engine.store.decisions(answer.filters, rowids=rowids, limit=limit)
+    return engine.store.decisions(answer.filters, rowids=rowids, limit=limit, procedural=procedural)
 
 
 def compare(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import cast
 
-from index.store import DecisionRecord, DocumentRecord, Filters
+from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
 from qa_service import precedent
+from qa_service.followthrough import FollowThrough
 from qa_service.precedent import CouncilPrecedent, YearGroup
 from qa_service.retriever import Answer, Engine, Hit
 from qa_service.schemas import (
@@ -14,10 +15,13 @@ from qa_service.schemas import (
     AskRequest,
     AskResponse,
     Citation,
+    CommitmentList,
+    CommitmentOut,
     CompareRequest,
     CompareResponse,
     CouncilColumn,
     DecisionCitation,
+    DecisionKindOut,
     DecisionList,
     DecisionOut,
     DocumentOut,
@@ -29,8 +33,12 @@ from qa_service.schemas import (
     SourcePassage,
     TimelineResponse,
     TimelineYear,
+    TrendPointOut,
+    TrendResponse,
+    TrendSeries,
 )
 from qa_service.similar import Similar
+from qa_service.trend import TrendPoint, agrees, trend_unit
 
 
 def to_filters(spec: FiltersIn | None) -> Filters:
@@ -195,7 +203,10 @@ def decision_out(record: DecisionRecord) -> DecisionOut:
     doc = record.passage.document
     m = doc.meta
     return DecisionOut(
-        kind=cast(Literal["resolution", "recommendation"], record.kind),
+        subject=record.subject,
+        item=record.item,
+        kind=cast(DecisionKindOut, record.kind),
+        procedural=record.procedural,
         text=record.text,
         citation=DecisionCitation(
             council=m.council,
@@ -214,9 +225,97 @@ def decision_out(record: DecisionRecord) -> DecisionOut:
     )
 
 
-def decisions_response(question: str | None, records: list[DecisionRecord]) -> DecisionList:
+def _record_citation(
+    passage: PassageRecord, char_start: int, char_end: int, page: int | None
+) -> DecisionCitation:
+    """Where a decision, commitment or passage is: its paper and offsets in the paper's text."""
+    doc = passage.document
+    m = doc.meta
+    return DecisionCitation(
+        council=m.council,
+        committee=m.committee,
+        meeting_date=m.meeting_date,
+        document_id=doc.document_id,
+        source=doc.source,
+        title=m.title,
+        doc_type=m.doc_type,
+        url=m.source_url,
+        page=page,
+        passage_id=passage.passage_id,
+        char_start=char_start,
+        char_end=char_end,
+    )
+
+
+def commitments_response(items: list[FollowThrough], as_of: str) -> CommitmentList:
+    """Commitments with their status as the body of ``GET /api/commitments``."""
+    out = []
+    for item in items:
+        c = item.commitment
+        hit = item.discharged_by
+        out.append(
+            CommitmentOut(
+                text=c.text,
+                due=item.due,
+                due_text=c.due_text,
+                committee=item.committee,
+                status=item.status,
+                citation=_record_citation(c.passage, c.char_start, c.char_end, c.page),
+                discharged_on=item.discharged_on,
+                discharged_by=(
+                    _record_citation(
+                        hit.passage, hit.passage.char_start, hit.passage.char_end, hit.passage.page
+                    )
+                    if hit is not None
+                    else None
+                ),
+            )
+        )
+    return CommitmentList(as_of=as_of, commitments=out)
+
+
+def trend_point_out(p: TrendPoint) -> TrendPointOut:
+    """One trend point as the API shows it: the sentence cited by its document offsets."""
+    passage = p.hit.passage
+    start, end = p.sentence
+    f = p.figure
+    return TrendPointOut(
+        date=p.date,
+        value=f.value,
+        unit=f.unit,
+        value_text=passage.text[f.start : f.end],
+        text=passage.text[start:end],
+        flagged=p.flagged,
+        citation=_record_citation(
+            passage, passage.char_start + start, passage.char_start + end, passage.page
+        ),
+    )
+
+
+def trend_response(question: str, points: list[TrendPoint], by_council: bool) -> TrendResponse:
+    """Trend points as the body of ``POST /api/trend`` (with a series per council)."""
+    out = [trend_point_out(p) for p in points]
+    series = None
+    if by_council:
+        councils = sorted({p.citation.council or "" for p in out})
+        series = [
+            TrendSeries(
+                council=c or None, points=[p for p in out if (p.citation.council or "") == c]
+            )
+            for c in councils
+        ]
+    return TrendResponse(
+        question=question, unit=trend_unit(points), agrees=agrees(points), points=out, series=series
+    )
+
+
+def decisions_response(
+    question: str | None, records: list[DecisionRecord], procedural: bool = False
+) -> DecisionList:
     """Decisions as the body of ``GET /api/decisions``."""
-    return DecisionList(question=question, decisions=[decision_out(r) for r in records])
+    return DecisionList(
+        question=question, procedural=procedural, decisions=[decision_out(r) for r in records]
+    )
 
 
 def timeline_response(question: str, groups: list[YearGroup]) -> TimelineResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -10,10 +11,24 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from index.store import Filters
-from qa_service import export, precedent
+from qa_service import export, followthrough, precedent, trend
 from qa_service.api.deps import EngineDep
-from qa_service.presenters import decisions_response, timeline_response
-from qa_service.schemas import MAX_QUESTION, DecisionList, ExportFormat, TimelineResponse
+from qa_service.presenters import (
+    commitments_response,
+    decisions_response,
+    timeline_response,
+    to_filters,
+    trend_response,
+)
+from qa_service.schemas import (
+    MAX_QUESTION,
+    CommitmentList,
+    DecisionList,
+    ExportFormat,
+    TimelineResponse,
+    TrendRequest,
+    TrendResponse,
+)
 
 router = APIRouter(prefix="/api", tags=["precedent"])
 
@@ -50,12 +65,16 @@ def decisions(
     date_from: date | None = None,
     date_to: date | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    procedural: Annotated[
+        bool, Query(description="include procedural decisions (noting, minutes, apologies)")
+    ] = False,
     fmt: Format = "json",
 ) -> BaseModel | Response:
-    """Resolutions and recommendations matching a topic and filters, newest first, cited."""
+    """Decisions matching a topic and filters, newest first, each with its subject, cited."""
     question = q.strip() if q and q.strip() else None
     filters = query_filters(council, committee, date_from, date_to)
-    body = decisions_response(question, precedent.decisions(engine, question, filters, limit))
+    found = precedent.decisions(engine, question, filters, limit, procedural)
+    body = decisions_response(question, found, procedural)
     return export.respond(body, fmt, "decisions")
 
 
@@ -70,3 +89,32 @@ def timeline(
     """A topic's relevant passages ordered by meeting date and grouped by year."""
     groups = precedent.timeline(engine, q, query_filters(council), limit)
     return export.respond(timeline_response(q, groups), fmt, "timeline")
+
+
+@router.get("/commitments", response_model=CommitmentList)
+def commitments(
+    engine: EngineDep,
+    council: Names = None,
+    committee: Annotated[list[str] | None, Query(description="the committee expecting it")] = None,
+    status: Annotated[
+        list[str] | None, Query(description="discharged, due or overdue (repeatable)")
+    ] = None,
+    document: Annotated[
+        str | None, Query(max_length=100, description="only those made in this document")
+    ] = None,
+    as_of: Annotated[date | None, Query(description="the date statuses are read on")] = None,
+) -> CommitmentList:
+    """What committees asked to come back, when, and whether a later paper brought it back."""
+    when = as_of or date.today()
+    found = followthrough.follow_through(engine, council, committee, status, when, document)
+    return commitments_response(found, when.isoformat())
+
+
+@router.post("/trend", response_model=TrendResponse)
+def trend_of(engine: EngineDep, body: TrendRequest) -> TrendResponse:
+    """A figure over time: each meeting's best answering sentence and the figure it states."""
+    filters = to_filters(body.filters)
+    if body.council:
+        filters = replace(filters, council=(body.council.strip(),))
+    points = trend.trend(engine, body.question, filters)
+    return trend_response(body.question.strip(), points, by_council=not body.council)

@@ -15,12 +15,18 @@ from starlette.responses import Response
 
 from index.store import Filters
 from ingest.errors import DocumentNotFoundError, InvalidQueryError
-from qa_service import precedent, similar
+from qa_service import followthrough, precedent, similar, trend, trend_svg
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
-from qa_service.presenters import decisions_response, similar_response, timeline_response
+from qa_service.presenters import (
+    commitments_response,
+    decisions_response,
+    similar_response,
+    timeline_response,
+    trend_response,
+)
 from qa_service.retriever import Engine
-from qa_service.schemas import MAX_QUESTION
+from qa_service.schemas import MAX_QUESTION, TrendSeries
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
@@ -69,19 +75,75 @@ def decisions_page(
     council: Many = None,
     date_from: str = "",
     date_to: str = "",
+    procedural: bool = False,
 ) -> Response:
-    """Resolutions and recommendations on a topic (or the latest ones), newest first."""
+    """Decisions on a topic (or the latest ones), newest first; procedural ones on request."""
     context = _context(request, engine, q, council)
+    shown = {} if procedural else {"procedural": "true"}
+    context["procedural_link"] = "/decisions" + with_params(
+        context["params"], {"procedural"}, **shown
+    )
     response, errors = None, []
     try:
         _check_question(q)
         question = q.strip() or None
-        found = precedent.decisions(engine, question, _filters(council, date_from, date_to))
-        response = decisions_response(question, found)
+        filters = _filters(council, date_from, date_to)
+        found = precedent.decisions(engine, question, filters, procedural=procedural)
+        response = decisions_response(question, found, procedural)
     except InvalidQueryError as exc:
         errors = [("q", _message(exc))]
     context.update(response=response, errors=errors)
     return render(request, "decisions.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/commitments")
+def commitments_page(
+    request: Request,
+    engine: EngineDep,
+    council: Many = None,
+    status: str = "",
+    document: str = "",
+) -> Response:
+    """Follow-through: what committees asked to come back, and whether it did."""
+    context = _context(request, engine, "", council)
+    today = date.today()
+    response, errors = None, []
+    try:
+        found = followthrough.follow_through(
+            engine, council, None, [status] if status else None, today, document or None
+        )
+        response = commitments_response(found, today.isoformat())
+    except InvalidQueryError as exc:
+        errors = [("status", _message(exc))]
+    context.update(
+        response=response,
+        errors=errors,
+        status=status,
+        statuses=followthrough.STATUSES,
+        document=document,
+    )
+    return render(request, "commitments.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/trend")
+def trend_page(request: Request, engine: EngineDep, q: str = "", council: Many = None) -> Response:
+    """A figure over time for a question asking for a quantity, drawn as an SVG."""
+    context = _context(request, engine, q, council)
+    response, errors, svg = None, [], ""
+    if q.strip():
+        try:
+            _check_question(q)
+            chosen = [c for c in council or () if c]
+            points = trend.trend(engine, q, _filters(council))
+            response = trend_response(q.strip(), points, by_council=not chosen)
+            one = TrendSeries(council=chosen[0] if chosen else None, points=response.points)
+            svg = trend_svg.render(response.series or [one], response.unit)
+        except InvalidQueryError as exc:
+            errors = [("q", _message(exc))]
+    elif "q" in request.query_params:
+        errors = [("q", "Enter a question")]
+    context.update(response=response, errors=errors, svg=svg)
+    return render(request, "trend.html", context, status_code=422 if errors else 200)
 
 
 @router.get("/timeline")

@@ -78,3 +78,53 @@ def test_an_index_without_the_table_reads_as_no_decisions(small_index: Path) -> 
         assert store.decisions(Filters()) == []
     finally:
         store.close()
+
+
+def test_decisions_carry_their_subject_and_procedural_flag(small_index: Path) -> None:
+    store = Store.open(small_index)
+    try:
+        found = store.decisions(Filters(council=("Northmoor County Council",)), limit=200)
+        by_text = {d.text: d for d in found}
+        noted = by_text["RESOLVED - That the Fostering Service Annual Report 2014/15 be noted."]
+        assert (noted.item, noted.subject, noted.procedural) == (
+            "20",
+            "FOSTERING SERVICE ANNUAL REPORT 2014/15",
+            True,
+        )
+        substantive = store.decisions(Filters(), limit=200, procedural=False)
+        assert substantive and not any(d.procedural for d in substantive)
+        assert noted.text not in {d.text for d in substantive}
+    finally:
+        store.close()
+
+
+def test_an_index_written_before_subjects_is_brought_up_to_date(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    """Old decision rows (no subject columns) are read again when a writer next opens."""
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([small_corpus])
+    store = Store.open(index_dir)
+    with store.transaction() as conn:
+        conn.execute("DROP TABLE decisions")
+        conn.execute(
+            "CREATE TABLE decisions (id INTEGER PRIMARY KEY, passage INTEGER NOT NULL, "
+            "kind TEXT NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, "
+            "text TEXT NOT NULL)"
+        )
+        conn.execute("DELETE FROM meta WHERE key = 'decisions_version'")
+    store.refresh_schema()
+    assert store.has_decisions and not store.has_decision_subjects
+    assert store.decisions(Filters()) == []  # read without the columns: nothing breaks
+    store.close()
+    with writer.open():
+        pass
+    store = Store.open(index_dir)
+    try:
+        assert store.has_decision_subjects
+        found = store.decisions(Filters(), limit=200)
+        assert found and any(d.subject for d in found) and any(d.procedural for d in found)
+    finally:
+        store.close()

@@ -70,6 +70,75 @@ CASES = [
     ),
     ("Inspectors had made 14 recommendations.", [], []),
     ("Contents\nRecommendations\n", [], []),
+    # a bare heading over the paragraph that states the decision
+    (
+        "Decision:\n\nThat the Allocations Policy be approved.\n\nReasons for the decision:",
+        ["That the Allocations Policy be approved."],
+        ["resolution"],
+    ),
+    (
+        "RESOLVED\n\nThat the minutes were approved as a correct record.\n\n47.",
+        ["RESOLVED\n\nThat the minutes were approved as a correct record."],
+        ["resolution"],
+    ),
+    (
+        "Decision:\nThe demolition has been approved.",
+        ["Decision:\nThe demolition has been approved."],
+        ["resolution"],
+    ),
+    # the body named before RESOLVED, and an executive's own words
+    (
+        "Cabinet considered the report and RESOLVED to approve:\n1. The proposals.\n2. The budget.",
+        [
+            "Cabinet considered the report and RESOLVED to approve:\n1. The proposals.\n"
+            "2. The budget."
+        ],
+        ["resolution"],
+    ),
+    (
+        "Agree that up to £210k be added to the capital programme.",
+        ["Agree that up to £210k be added to the capital programme."],
+        ["resolution"],
+    ),
+    # verdicts inside a line of informal minutes
+    (
+        "3480. Discuss repairs: Three quotes received. After discussion the Council agreed to "
+        "accept the quote of £2,150. Clerk to write.",
+        ["After discussion the Council agreed to accept the quote of £2,150."],
+        ["resolution"],
+    ),
+    (
+        "2. Terms of reference\nThe terms of reference were agreed. Members agreed that children "
+        "should be heard. The Chair thanked members.",
+        ["The terms of reference were agreed.", "Members agreed that children should be heard."],
+        ["resolution", "resolution"],
+    ),
+    (
+        "A motion on buses was moved. The motion was CARRIED unanimously.",
+        ["The motion was CARRIED unanimously."],
+        ["resolution"],
+    ),
+    (
+        "3051.Approval of minutes: Approved & signed as correct.",
+        ["Approved & signed as correct."],
+        ["resolution"],
+    ),
+    (
+        "DM/2021/00213 - Yew Tree Cottage - rear extension. Approval recommended.",
+        ["Approval recommended."],
+        ["recommendation"],
+    ),
+    # a verdict wrapped over lines of PDF text
+    (
+        "The Chair thanked officers. Members agreed that the\nwork programme be extended. The\n"
+        "meeting closed.",
+        ["Members agreed that the\nwork programme be extended."],
+        ["resolution"],
+    ),
+    ("The Committee agreed on 17 September 2024 to receive a report.", [], []),
+    # an agreement reported, not made here
+    ("The Cabinet had agreed on 2 June 2015 to invest £3.2 million.", [], []),
+    ("The group had agreed to fund two posts. Members asked about costs.", [], []),
 ]
 
 

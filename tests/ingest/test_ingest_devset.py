@@ -141,3 +141,14 @@ def test_meta_from_manifest(ingested: dict[str, Document]) -> None:
     assert doc.meta.supersedes == "quarrington-cyp-scrutiny-2023-03-07-performance-report.pdf"
     seed = ingested["003_cc14c0716361c74e.txt"]
     assert seed.meta.meeting_date is None and seed.meta.committee == "Social Care Services Board"
+
+
+def test_long_upper_case_item_heads_its_passages(ingested: dict[str, Document]) -> None:
+    """The 2015 Ofsted item's passages are under its own heading, not the declarations'."""
+    doc = ingested["northmoor-cyp-scrutiny-2015-06-23-minutes.txt"]
+    held = [p for p in doc.passages if "212 contacts were awaiting" in p.text]
+    assert held
+    assert held[0].heading_path[-1].startswith("19. OFSTED INSPECTION OF SERVICES")
+    (ofsted,) = [d for d in doc.decisions if "findings of the Ofsted" in d.text]
+    assert ofsted.item == "19"
+    assert ofsted.subject is not None and ofsted.subject.endswith("OUTCOME AND RESPONSE")

@@ -15,6 +15,18 @@ from ingest.structure import classify_line, find_blocks
     ("line", "expected"),
     [
         ("19. OFSTED INSPECTION OF SERVICES FOR CHILDREN", ("heading", 1)),
+        # a long upper-case item title is still a heading (it was read as text before)
+        (
+            "19. OFSTED INSPECTION OF SERVICES FOR CHILDREN IN NEED OF HELP AND PROTECTION, "
+            "CHILDREN LOOKED AFTER AND CARE LEAVERS - OUTCOME AND RESPONSE",
+            ("heading", 1),
+        ),
+        # ... but a long numbered sentence in mixed case is not
+        (
+            "1. Improve the quality and impact of management oversight and supervision "
+            "including the recording of the reasons for decisions and the plans",
+            None,
+        ),
         ("Agenda Item 5", ("heading", 1)),
         ("Item 33", ("heading", 1)),
         ("1. Purpose of the report", ("heading", 2)),

@@ -33,7 +33,8 @@ def test_decisions_without_a_question_list_all_newest_first(client: TestClient) 
     r = client.get("/api/decisions")
     assert r.status_code == 200
     found = r.json()["decisions"]
-    assert found and all(d["kind"] in ("resolution", "recommendation") for d in found)
+    kinds = ("resolution", "recommendation", "delegated decision", "call-in outcome")
+    assert found and all(d["kind"] in kinds for d in found)
     dates = [d["citation"]["meeting_date"] or "" for d in found]
     assert dates == sorted(dates, reverse=True)
     for d in found:
@@ -124,7 +125,8 @@ def test_new_endpoints_are_in_the_openapi_schema(client: TestClient) -> None:
 
 
 def _decision_passage_ids(client: TestClient) -> set[str]:
-    everything = client.get("/api/decisions", params={"limit": 50}).json()["decisions"]
+    params = {"limit": 50, "procedural": "true"}
+    everything = client.get("/api/decisions", params=params).json()["decisions"]
     return {d["citation"]["passage_id"] for d in everything}
 
 
@@ -196,3 +198,18 @@ def test_confident_hits_are_over_the_threshold_and_near_the_best(
 ) -> None:
     hits = [Hit(None, 0.0, 0.0, confidence=c) for c in confidences]  # type: ignore[arg-type]
     assert [h.confidence for h in confident(hits, threshold)] == kept
+
+
+def test_decisions_show_their_subject_first_and_hide_procedural_ones(client: TestClient) -> None:
+    body = client.get("/api/decisions", params={"limit": 50}).json()
+    assert body["procedural"] is False
+    found = body["decisions"]
+    assert found and not any(d["procedural"] for d in found)
+    assert list(found[0])[:2] == ["subject", "item"]  # the subject comes first
+    ofsted = next(d for d in found if "findings of the Ofsted inspection" in d["text"])
+    assert ofsted["item"] == "19" and ofsted["subject"].startswith("OFSTED INSPECTION")
+    everything = client.get("/api/decisions", params={"limit": 50, "procedural": "true"}).json()
+    assert everything["procedural"] is True
+    noted = [d for d in everything["decisions"] if d["procedural"]]
+    assert noted and len(everything["decisions"]) == len(found) + len(noted)
+    assert any(d["text"].endswith("2014/15 be noted.") for d in noted)

@@ -60,7 +60,9 @@ def _operations() -> list[str]:
         "GET /api/documents/{document_id}",
         "DELETE /api/documents/{document_id}",
         "GET /api/decisions",
+        "GET /api/commitments",
         "GET /api/timeline",
+        "POST /api/trend",
         "GET /api/passages/{passage_id}/similar",
         "GET /health",
     ]
@@ -80,7 +82,9 @@ _CASES = [(label, schemathesis.GenerationMode.POSITIVE) for label in _operations
         "GET /api/documents",
         "POST /api/documents",
         "GET /api/decisions",
+        "GET /api/commitments",
         "GET /api/timeline",
+        "POST /api/trend",
         "GET /api/passages/{passage_id}/similar",
     )
 ]

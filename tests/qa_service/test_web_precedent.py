@@ -81,6 +81,22 @@ def test_decisions_page_lists_cited_decisions_newest_first(client: TestClient) -
     assert page.select_one(".govuk-error-summary")
 
 
+def test_decisions_page_heads_each_decision_with_its_subject(client: TestClient) -> None:
+    page = _page(client, "/decisions")
+    api = client.get("/api/decisions").json()["decisions"]
+    titles = [h.text.strip() for h in page.select(".cqa-decision h3")]
+    assert titles[0] == (
+        f"Item {api[0]['item']}: {api[0]['subject']}" if api[0]["item"] else api[0]["subject"]
+    )
+    assert all("(procedural)" not in a.text for a in page.select(".cqa-decision"))
+    toggle = next(a["href"] for a in page.select("#procedural-note a"))
+    assert "procedural=true" in toggle
+    more = _page(client, toggle)
+    assert len(more.select(".cqa-decision")) >= len(titles)
+    assert any("(procedural)" in a.text for a in more.select(".cqa-decision"))
+    assert "procedural=true" not in next(a["href"] for a in more.select("#procedural-note a"))
+
+
 def test_timeline_page_groups_by_year(client: TestClient) -> None:
     page = _page(client, f"/timeline?q={QUESTION}")
     years = [h.text for h in page.select("h2[id^=year-]")]

@@ -1,0 +1,284 @@
+"""How well decisions are found, with their subject and procedural flag, against hand labels.
+
+``tests/labels/decisions_gold.json`` marks every decision of 31 documents across the three
+shared sets (written by reading the documents, before the extractor was run on them).  A
+found decision matches a marked one when its span overlaps the marked quote; each marked
+decision is matched at most once.  Only the marked documents are scored, so a decision
+found in them that matches no label is a false positive.
+
+Run ``python -m bench.records_quality [INDEX]`` for the markdown tables in docs/quality.md
+(with INDEX, an index of the three sets, the discharge of commitments too).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from ingest.commitments import Commitment
+from ingest.decisions import Decision
+from ingest.manifest import read_manifest
+from ingest.models import Document
+from ingest.pipeline import process_file
+
+T = TypeVar("T", Decision, Commitment)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DECISION_LABELS = REPO / "tests" / "labels" / "decisions_gold.json"
+HELD_OUT_LABELS = REPO / "tests" / "labels" / "decisions_heldout.json"
+COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
+
+
+@dataclass
+class Scores:
+    """Counts over the marked documents, and the figures made from them."""
+
+    marked: int = 0
+    found: int = 0
+    matched: int = 0
+    subject_right: int = 0
+    kind_right: int = 0
+    procedural_right: int = 0
+    procedural_marked: int = 0  # marked procedural, and matched
+    procedural_caught: int = 0  # ... and flagged procedural
+    procedural_flagged: int = 0  # matched and flagged procedural
+
+    def ratio(self, num: int, den: int) -> float:
+        return num / den if den else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.ratio(self.matched, self.found)
+
+    @property
+    def recall(self) -> float:
+        return self.ratio(self.matched, self.marked)
+
+    @property
+    def subject(self) -> float:
+        return self.ratio(self.subject_right, self.matched)
+
+    @property
+    def procedural(self) -> float:
+        return self.ratio(self.procedural_right, self.matched)
+
+
+def norm(text: str) -> str:
+    """Lower case letters and digits, single-spaced: how titles are compared."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def subject_matches(found: tuple[str | None, str | None], item: str | None, title: str) -> bool:
+    """Whether a found (number, title) names the marked agenda item.
+
+    The title must hold the marked one (a page may prefix "Agenda item:") without being
+    much longer; a marked number must be the found one.
+    """
+    number, found_title = found
+    if item is not None and norm(number or "") != norm(item):
+        return False
+    want, got = norm(title), norm(found_title or "")
+    return bool(want) and want in got and len(got) <= 2 * len(want) + 20
+
+
+def match(text: str, found: Sequence[T], marked: Sequence[dict]) -> list[tuple[dict, T]]:
+    """Pairs of (marked, found): a found decision matches the first free label it overlaps."""
+    spans = []
+    for m in marked:
+        places = [x.start() for x in re.finditer(re.escape(m["quote"]), text)]
+        nth = m.get("nth")
+        if not places or (nth is None and len(places) > 1) or (nth or 0) >= len(places):
+            raise ValueError(f"label quote missing or not unique: {m['quote'][:60]!r}")
+        at = places[nth or 0]
+        spans.append((at, at + len(m["quote"]), m))
+    pairs = []
+    free = sorted(spans, key=lambda s: s[0])
+    for d in found:
+        hit = next((s for s in free if d.char_start < s[1] and s[0] < d.char_end), None)
+        if hit is not None:
+            free.remove(hit)
+            pairs.append((hit[2], d))
+    return pairs
+
+
+def load_document(set_name: str, file: str) -> Document:
+    """One shared document processed as ingest does, with its manifest metadata."""
+    folder = SHARED / set_name / "corpus"
+    metas, _ = read_manifest(folder)
+    return process_file(folder / file, metas[file])
+
+
+def score_decisions(labels_path: Path = DECISION_LABELS) -> Scores:
+    """Decisions found in every marked document, scored against the labels."""
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    s = Scores()
+    for entry in labels["documents"]:
+        doc = load_document(entry["set"], entry["file"])
+        marked = entry["decisions"]
+        s.marked += len(marked)
+        s.found += len(doc.decisions)
+        for m, d in match(doc.text, doc.decisions, marked):
+            s.matched += 1
+            s.subject_right += subject_matches((d.item, d.subject), m["item"], m["subject"])
+            s.kind_right += d.kind == m["kind"]
+            s.procedural_right += d.procedural == m["procedural"]
+            s.procedural_marked += m["procedural"]
+            s.procedural_caught += m["procedural"] and d.procedural
+            s.procedural_flagged += d.procedural
+    return s
+
+
+def table(s: Scores) -> str:
+    """The markdown table for docs/quality.md."""
+    rows = [
+        ("decisions marked / found / matched", f"{s.marked} / {s.found} / {s.matched}"),
+        ("extraction precision", f"{s.precision:.2f}"),
+        ("extraction recall", f"{s.recall:.2f}"),
+        ("subject right (of matched)", f"{s.subject:.2f}"),
+        ("procedural flag right (of matched)", f"{s.procedural:.2f}"),
+        (
+            "procedural: precision / recall",
+            f"{s.ratio(s.procedural_caught, s.procedural_flagged):.2f} / "
+            f"{s.ratio(s.procedural_caught, s.procedural_marked):.2f}",
+        ),
+        ("kind right (of matched)", f"{s.ratio(s.kind_right, s.matched):.2f}"),
+    ]
+    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+
+
+@dataclass
+class CommitmentScores:
+    """Commitments found in the marked documents against the labels."""
+
+    marked: int = 0
+    found: int = 0
+    matched: int = 0
+    due_right: int = 0  # same date, or both unknown
+    committee_right: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found if self.found else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.marked if self.marked else 0.0
+
+
+def score_commitments(labels_path: Path = COMMITMENT_LABELS) -> CommitmentScores:
+    """Commitments found at ingest in every document holding a marked one."""
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))["commitments"]
+    by_file: dict[tuple[str, str], list[dict]] = {}
+    for c in labels:
+        by_file.setdefault((c["set"], c["file"]), []).append(c)
+    s = CommitmentScores()
+    for (set_name, file), marked in by_file.items():
+        doc = load_document(set_name, file)
+        s.marked += len(marked)
+        s.found += len(doc.commitments)
+        for m, c in match(doc.text, doc.commitments, marked):
+            s.matched += 1
+            s.due_right += c.due == m["due"]
+            expecting = c.expecting or doc.meta.committee
+            s.committee_right += norm(expecting or "") == norm(m["committee"] or "")
+    return s
+
+
+@dataclass
+class DischargeScores:
+    """Which later paper brings each marked commitment back, against the labels."""
+
+    marked: int = 0  # commitments marked as brought back by a paper in the sets
+    claimed: int = 0  # commitments the service says came back
+    right: int = 0  # ... by the marked paper
+    status_right: int = 0
+    scored: int = 0  # marked commitments found in the index
+
+    def ratio(self, num: int, den: int) -> float:
+        return num / den if den else 0.0
+
+
+def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
+    """Discharge of the marked commitments through the service, over an index of the sets.
+
+    Each marked commitment is looked up among the stored ones by its quote; the service's
+    discharging paper (or none) is compared with the marked one, and its status with the
+    one the labels imply on ``as_of`` (came back / due / overdue).
+    """
+    from qa_service.config import Settings
+    from qa_service.followthrough import follow_through
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    settings = Settings(index=index_dir)
+    engine = Engine(index_dir, make_query_embedder(settings), settings)
+    items = follow_through(engine, as_of=as_of)
+    labels = json.loads(COMMITMENT_LABELS.read_text(encoding="utf-8"))["commitments"]
+    s = DischargeScores()
+    for m in labels:
+        held = [
+            i
+            for i in items
+            if i.commitment.passage.document.source == m["file"]
+            and norm(m["quote"]) in norm(i.commitment.text)
+        ]
+        if not held:
+            continue
+        item = held[0]
+        s.scored += 1
+        s.marked += m["discharged_by"] is not None
+        got = item.discharged_by.passage.document.source if item.discharged_by else None
+        s.claimed += got is not None
+        s.right += got is not None and got == m["discharged_by"]
+        want = (
+            "discharged"
+            if m["discharged_by"]
+            else ("overdue" if m["due"] and m["due"] < as_of.isoformat() else "due")
+        )
+        s.status_right += item.status == want
+    return s
+
+
+def commitment_table(s: CommitmentScores) -> str:
+    """The markdown table of commitment extraction for docs/quality.md."""
+    rows = [
+        ("commitments marked / found / matched", f"{s.marked} / {s.found} / {s.matched}"),
+        ("precision", f"{s.precision:.2f}"),
+        ("recall", f"{s.recall:.2f}"),
+        ("due date right (of matched)", f"{s.due_right / max(s.matched, 1):.2f}"),
+        ("expecting committee right (of matched)", f"{s.committee_right / max(s.matched, 1):.2f}"),
+    ]
+    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+
+
+def discharge_table(s: DischargeScores) -> str:
+    """The markdown table of discharge for docs/quality.md."""
+    rows = [
+        ("marked commitments found in the index", f"{s.scored}"),
+        (
+            "marked as brought back / said to come back / right",
+            f"{s.marked} / {s.claimed} / {s.right}",
+        ),
+        ("discharge precision", f"{s.ratio(s.right, s.claimed):.2f}"),
+        ("discharge recall", f"{s.ratio(s.right, s.marked):.2f}"),
+        ("status right", f"{s.ratio(s.status_right, s.scored):.2f}"),
+    ]
+    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+
+
+if __name__ == "__main__":
+    for name, path in (("written against", DECISION_LABELS), ("held out", HELD_OUT_LABELS)):
+        print(f"\n{name}: {path.name}\n")
+        print(table(score_decisions(path)))
+    print(f"\ncommitments: {COMMITMENT_LABELS.name}\n")
+    print(commitment_table(score_commitments()))
+    if len(sys.argv) > 1:  # an index of the three sets built with the real model
+        print("\ndischarge, status on 2026-12-01\n")
+        print(discharge_table(score_discharge(Path(sys.argv[1]), date(2026, 12, 1))))

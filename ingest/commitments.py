@@ -1,0 +1,219 @@
+"""Commitments in minutes and reports: what a committee expects to come back, and when.
+
+Minutes are full of them: "(b) the Committee receives a further update in July 2018",
+"progress ... be reported to the Committee in six months' time", "the post-inspection action
+plan be presented to the Committee at its meeting on 8 September 2015", "consideration of
+performance had been deferred to the next meeting on 11 April 2018", "A refreshed strategy
+would be presented to Cabinet in the autumn". Each commitment is one clause (an item of a
+resolution, else a sentence) that says something will come back (a report, an update, a
+plan, a decision deferred) and, mostly, when.
+
+The due date is read from the clause against the meeting's date (``due_date``): a date, a
+month ("in July 2018": its last day; "the May meeting": the next May), a season, a year, a
+span ("in six months' time", "quarterly", "annual": the first one after the meeting), or "the
+next meeting", resolved from the paper's own "Date of next meeting" or, later, from the
+committee's next meeting in the index. The expecting body is the Cabinet or Council when the
+clause names them, else the paper's own committee.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.decisions import passage_at
+from ingest.models import DocMeta, Passage
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
+)
+_SEASON_END = {"spring": (5, 31), "summer": (8, 31), "autumn": (11, 30), "winter": (2, 28)}
+_SPAN = {"quarter": 3, "quarterly": 3, "six months": 6, "six-monthly": 6, "annual": 12, "year": 12}
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "18": 18}
+
+# Something comes back to a body: the verbs of reporting, presenting and receiving.
+_RETURNS = re.compile(
+    r"\breport(?:ed|s)?\s+back\b|\bcome\s+back\b|\bbrought\s+(?:back\s+)?to\b"
+    r"|\b(?:be|being|is|are|was|were|would\s+be|will\s+be)\s+(?:presented|reported|submitted|"
+    r"brought|considered)\b"
+    r"|\breceives?\s+(?:a|an|the)\b[^.;]{0,80}?\b(?:report|update|results?|review|plan)\b"
+    r"|\bconsiders?\s+the\s+draft\b|\bfurther\s+report\b|\bto\s+report\b"
+    r"|\b(?:would|will)\s+(?:adopt|consider|return|be\s+asked)\b"
+    r"|\bdeferred\s+to\b|\bundertook\s+to\b|\bto\s+circulate\b|\bnotify\b[^.;]{0,40}\bby\s+the\s+next"
+    r"|\b(?:quarterly|six-monthly|annual)\s+report\b[^.;]{0,120}\b(?:added|included)\b",
+    re.IGNORECASE,
+)
+# ... and when (or at least to which meeting).
+_WHEN = re.compile(
+    rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dmonth>{_MONTH})\s+(?P<dyear>\d{{4}})"
+    rf"|\b(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?\b"  # case-sensitive: "may" is a verb
+    r"|(?i:\b(?P<season>spring|summer|autumn|winter)(?:\s+(?P<syear>\d{4}))?\b)"
+    r"|\bin\s+(?P<onlyyear>20\d\d)\b(?!/)"  # not a financial year, "in 2023/24"
+    r"|(?i:\b(?:in|within)\s+(?P<n>two|three|four|six|nine|twelve|18)\s+months(?:'|’)?"
+    r"(?:\s+time)?)"
+    r"|(?i:\b(?P<span>quarterly|every\s+quarter|six-monthly|every\s+six\s+months|annual|"
+    r"annually|every\s+year)\b)"
+    r"|(?i:\b(?P<next>next\s+(?:meeting|month's\s+meeting|Board\s+meeting)|each\s+Board\s+"
+    r"meeting|every\s+meeting)\b)",
+)
+_NOT_A_COMMITMENT = re.compile(r"\bhad\s+been\s+(?:presented|reported|considered)\b", re.I)
+_EXPECTING = re.compile(
+    r"\b(?:presented|reported|submitted|brought|considered|referred)\s+(?:back\s+)?(?:to|by)\s+"
+    r"(?:the\s+)?(Cabinet|Council|Executive)\b"
+    r"|\b(Cabinet|Council|Executive)\s+(?:would|will)\s+be\s+asked\b"
+)
+_NEXT_MEETING_DATE = re.compile(
+    rf"Date\s+of\s+(?:the\s+)?next\s+meeting\s*:?\s*(?:\w+day\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+"
+    rf"({_MONTH})(?:\s+(\d{{4}}))?",
+    re.IGNORECASE,
+)
+# where a clause ends: a sentence, a blank line, or the next lettered or numbered item
+_CLAUSE = re.compile(
+    r"(?<=[.;])\s+(?=\(?[a-z0-9]{1,3}\)\s|[A-Z])|\n\s*\n|\n(?=\(?[a-z0-9]{1,3}\)\s)"
+)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One promise that something will come back: ``text[char_start:char_end] == text``."""
+
+    char_start: int
+    char_end: int
+    text: str
+    due: str | None  # ISO date, or None when it depends on meetings not known here
+    due_text: str | None  # the words that say when ("in six months' time", "next meeting")
+    expecting: str | None  # the body it comes back to (None: the paper's own committee)
+    next_meeting: bool = False  # due at the committee's next meeting, not yet known
+    passage_id: str | None = None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(d: date, months: int) -> date:
+    m = d.month - 1 + months
+    year, month = d.year + m // 12, m % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date(when: re.Match[str], meeting: date | None) -> date | None:
+    """The date a ``_WHEN`` match names, read against the meeting's date (None: unknown)."""
+    g = when.groupdict()
+    if g["day"]:
+        return date(int(g["dyear"]), _MONTHS[g["dmonth"].lower()], int(g["day"]))
+    if g["month"]:
+        month = _MONTHS[g["month"].lower()]
+        if g["year"]:
+            return _month_end(int(g["year"]), month)
+        if meeting is None:
+            return None
+        year = meeting.year + (1 if month <= meeting.month else 0)  # the next such month
+        return _month_end(year, month)
+    if g["season"]:
+        end_month, end_day = _SEASON_END[g["season"].lower()]
+        if g["syear"]:
+            year = int(g["syear"]) + (1 if g["season"].lower() == "winter" else 0)
+        elif meeting is None:
+            return None
+        else:
+            past = (end_month, end_day) < (meeting.month, meeting.day)
+            year = meeting.year + (1 if past else 0)
+        last = calendar.monthrange(year, end_month)[1] if end_month == 2 else end_day
+        return date(year, end_month, last)
+    if g["onlyyear"]:
+        return date(int(g["onlyyear"]), 12, 31)
+    if meeting is None:
+        return None
+    if g["n"]:
+        return _add_months(meeting, _NUMBER_WORDS[g["n"].lower()])
+    if g["span"]:
+        span = g["span"].lower()
+        months = next(v for k, v in _SPAN.items() if k in span)
+        return _add_months(meeting, months)
+    return None
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences and resolution items of ``text[start:end]`` as document offsets."""
+    out, pos = [], start
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def _meeting(meta: DocMeta | None) -> date | None:
+    try:
+        return date.fromisoformat(meta.meeting_date) if meta and meta.meeting_date else None
+    except ValueError:
+        return None
+
+
+def _stated_next_meeting(text: str, meeting: date | None) -> date | None:
+    m = _NEXT_MEETING_DATE.search(text)
+    if m is None:
+        return None
+    month, day = _MONTHS[m.group(2).lower()], int(m.group(1))
+    if m.group(3):
+        year = int(m.group(3))
+    elif meeting is not None:
+        year = meeting.year + (1 if (month, day) <= (meeting.month, meeting.day) else 0)
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_commitments(
+    text: str, passages: Sequence[Passage] = (), meta: DocMeta | None = None
+) -> list[Commitment]:
+    """Every clause of ``text`` that promises something will come back, with when and to whom."""
+    meeting = _meeting(meta)
+    stated_next = _stated_next_meeting(text, meeting)
+    out: list[Commitment] = []
+    for start, end in _clauses(text, 0, len(text)):
+        clause = text[start:end]
+        if len(clause) > 800 or not _RETURNS.search(clause) or _NOT_A_COMMITMENT.search(clause):
+            continue
+        whens = list(_WHEN.finditer(clause))
+        report_back = re.search(r"\breport(?:ed)?\s+back\b|\bfurther\s+report\b", clause, re.I)
+        if not whens and not report_back:
+            continue
+        # the last time named is the one it comes back at ("the plan agreed in May 2022 be
+        # reported in six months' time")
+        when = whens[-1] if whens else None
+        due = due_date(when, meeting) if when else None
+        next_meeting = bool(when and when.group("next"))
+        if next_meeting and stated_next is not None:
+            due, next_meeting = stated_next, False
+        if due is not None and meeting is not None and due < meeting:
+            continue  # a date in the past: something that happened, not a promise
+        trimmed = clause.rstrip(" ;,\n")
+        if trimmed.endswith(("; and", " and")):
+            trimmed = trimmed[: trimmed.rfind("and")].rstrip(" ;,")
+        expecting = _EXPECTING.search(clause)
+        end = start + len(trimmed)
+        out.append(
+            Commitment(
+                start,
+                end,
+                text[start:end],
+                due.isoformat() if due else None,
+                when.group(0).strip() if when else None,
+                (expecting.group(1) or expecting.group(2)) if expecting else None,
+                next_meeting,
+                passage_at(passages, start, end),
+            )
+        )
+    return out

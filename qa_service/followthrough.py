@@ -1,0 +1,122 @@
+"""Follow-through: did what a committee asked to come back, come back?
+
+Each commitment found at ingest (``ingest.commitments``) is read against the rest of the
+index when asked for:
+
+- its **due date**: as stated, or, for "the next meeting", the date of the expecting
+  committee's next meeting in the index after the one that made it;
+- its **discharging paper**: the best passage, among the papers of the same council and
+  the expecting committee dated after the meeting, for the commitment's own words, provided
+  the engine answers with confidence (the same calibrated threshold as ``/api/ask``, so no
+  new number is fitted here);
+- its **status**: ``discharged`` (came back on that paper's date), ``overdue`` (due before
+  ``as_of`` and not seen), or ``due`` (due later, or no date known, and not seen yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from index.records import CommitmentRecord, commitments, meeting_dates
+from index.store import Filters
+from ingest.errors import InvalidQueryError
+from qa_service.retriever import Engine, Hit
+
+Status = Literal["discharged", "due", "overdue"]
+STATUSES: tuple[Status, ...] = ("discharged", "due", "overdue")
+# Passages of later papers searched for the one that brings a commitment back.
+CANDIDATES = 3
+
+
+@dataclass
+class FollowThrough:
+    """One commitment with what became of it."""
+
+    commitment: CommitmentRecord
+    committee: str | None  # the body expecting it
+    due: str | None
+    status: Status
+    discharged_by: Hit | None = None
+
+    @property
+    def discharged_on(self) -> str | None:
+        """The meeting date of the paper that brought it back."""
+        if self.discharged_by is None:
+            return None
+        return self.discharged_by.passage.document.meta.meeting_date
+
+
+def _due(
+    engine: Engine, c: CommitmentRecord, council: str | None, committee: str | None
+) -> str | None:
+    if c.due is not None or not c.next_meeting:
+        return c.due
+    made = c.passage.document.meta.meeting_date
+    if not made or not council or not committee:
+        return None
+    later = [d for d in meeting_dates(engine.store, council, committee) if d > made]
+    return later[0] if later else None
+
+
+def _discharge(
+    engine: Engine, c: CommitmentRecord, council: str | None, committee: str | None
+) -> Hit | None:
+    """The passage of a later paper of the expecting committee that answers the commitment."""
+    made = c.passage.document.meta.meeting_date
+    if not made or not council or not committee:
+        return None
+    after = (date.fromisoformat(made) + timedelta(days=1)).isoformat()
+    filters = Filters(council=(council,), committee=(committee,), date_from=after)
+    answer = engine.ask(c.text[:1900], CANDIDATES, filters, infer_filters=False)
+    return answer.hits[0] if answer.answered and answer.hits else None
+
+
+def follow(engine: Engine, c: CommitmentRecord, as_of: date) -> FollowThrough:
+    """One commitment's due date, discharging paper and status on ``as_of``."""
+    meta = c.passage.document.meta
+    committee = c.expecting or meta.committee
+    due = _due(engine, c, meta.council, committee)
+    hit = _discharge(engine, c, meta.council, committee)
+    if hit is not None:
+        status: Status = "discharged"
+    elif due is not None and due < as_of.isoformat():
+        status = "overdue"
+    else:
+        status = "due"
+    return FollowThrough(c, committee, due, status, hit)
+
+
+def follow_through(
+    engine: Engine,
+    council: list[str] | None = None,
+    committee: list[str] | None = None,
+    status: list[str] | None = None,
+    as_of: date | None = None,
+    document_id: str | None = None,
+) -> list[FollowThrough]:
+    """Every commitment passing the filters, oldest meeting first, with what became of it.
+
+    ``committee`` matches the committee expecting the commitment; ``document_id`` keeps the
+    commitments made in one paper.
+    """
+    wanted = {s.strip() for s in status or () if s.strip()}
+    if wanted - set(STATUSES):
+        raise InvalidQueryError(f"status must be one of {', '.join(STATUSES)}")
+    engine.refresh()
+    filters = Filters(
+        council=tuple(c.strip() for c in council or () if c.strip()),
+        document_ids=(document_id,) if document_id else (),
+    )
+    committees = {c.strip().lower() for c in committee or () if c.strip()}
+    today = as_of or date.today()
+    out = []
+    for record in commitments(engine.store, filters):
+        expecting = record.expecting or record.passage.document.meta.committee
+        if committees and (expecting or "").lower() not in committees:
+            continue
+        item = follow(engine, record, today)
+        if not wanted or item.status in wanted:
+            out.append(item)
+    return out

@@ -1,0 +1,82 @@
+"""Agenda items read from a paper's text, and the subject they give a decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.agenda import find_items, subject_at
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("Members discussed the report.", []),
+        (
+            "18. DECLARATIONS OF INTEREST\n\nNone.\n\n19. OFSTED INSPECTION OF SERVICES FOR "
+            "CHILDREN IN NEED OF HELP AND PROTECTION, CHILDREN LOOKED AFTER AND CARE LEAVERS - "
+            "OUTCOME AND RESPONSE\n\nThe Director presented the report.",
+            [
+                ("18", "DECLARATIONS OF INTEREST"),
+                (
+                    "19",
+                    "OFSTED INSPECTION OF SERVICES FOR CHILDREN IN NEED OF HELP AND PROTECTION, "
+                    "CHILDREN LOOKED AFTER AND CARE LEAVERS - OUTCOME AND RESPONSE",
+                ),
+            ],
+        ),
+        (
+            "CSP.16 MINUTES\nCSP.17 ALLOTMENTS: REVIEW OF WAITING LISTS AND RENTS\n",
+            [("CSP.16", "MINUTES"), ("CSP.17", "ALLOTMENTS: REVIEW OF WAITING LISTS AND RENTS")],
+        ),
+        (
+            "HB/21/3 MINUTES\nHB/21/4 PORT MARINE SAFETY CODE",
+            [("HB/21/3", "MINUTES"), ("HB/21/4", "PORT MARINE SAFETY CODE")],
+        ),
+        (
+            "12/24 FIX OUR ROADS\n13/24 20MPH SPEED LIMITS",
+            [("12/24", "FIX OUR ROADS"), ("13/24", "20MPH SPEED LIMITS")],
+        ),
+        # web minutes: the number alone, the title (with its file note) on the next line
+        ("79.\n\nMinutes pdf icon PDF 109 KB\n\nMinutes:\n", [("79", "Minutes")]),
+        # a parish clerk's item: the title ends at the colon
+        (
+            "3480.   Discuss repairworks to The Pound, Tintern:  Three quotations received.",
+            [("3480", "Discuss repairworks to The Pound, Tintern")],
+        ),
+        (
+            "3051.Approval of minutes of previous meeting: Approved & signed as correct.",
+            [("3051", "Approval of minutes of previous meeting")],
+        ),
+        # a numbered list inside an item is not an item: its numbers do not rise
+        (
+            "31 Ofsted Inspection - Outcome\n\n1. Improve the quality of supervision.\n"
+            "2. Ensure that thresholds are applied\n\n32 Performance Report",
+            [("31", "Ofsted Inspection - Outcome"), ("32", "Performance Report")],
+        ),
+        # a one-item page: its first title line after the page label
+        (
+            "Decision details\n\nAllocations Policy (D19 20)\n\nDecision Maker: Leader",
+            [(None, "Allocations Policy (D19 20)")],
+        ),
+        (
+            "Agenda item\n\nOfsted Inspection 2023 - Outcome\n\nMeeting: Scrutiny Committee - "
+            "Tuesday, 28th November, 2023 5.00 pm (Item 33)\n",
+            [("33", "Ofsted Inspection 2023 - Outcome")],
+        ),
+        # a page that opens with a sentence has no title of its own
+        ("Cabinet considered the report and RESOLVED to approve:\n1. The proposals.", []),
+    ],
+)
+def test_find_items(text: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(i.number, i.title) for i in find_items(text)] == expected
+
+
+def test_subject_is_the_item_holding_the_offset_but_not_a_recommendations_section() -> None:
+    text = "5 Budget\n\nRESOLVED - That the budget be approved.\n\n6 Recommendations\n\n6.1 That"
+    items = find_items(text)
+    held = subject_at(items, text.index("RESOLVED"))
+    assert held is not None and (held.number, held.title) == ("5", "Budget")
+    assert subject_at(items, text.index("6.1")) is None
+    assert subject_at(items, 0) is not None and subject_at([], 3) is None
+    assert subject_at(items, text.index("RESOLVED"), in_section=True) is None

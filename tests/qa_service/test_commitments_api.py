@@ -1,0 +1,137 @@
+"""GET /api/commitments and the /commitments page with the fake embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from index.embedder import HashingEmbedder
+from qa_service.api.main import create_app
+from qa_service.config import Settings
+from tests.conftest import build_index
+
+MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
+minutes.txt,Eastwold Council,Roads Panel,2021-01-12,Minutes,minutes,,
+potholes.txt,Eastwold Council,Roads Panel,2021-03-09,Pothole repair times,report,,
+other.txt,Westwold Council,Roads Panel,2021-02-01,Minutes,minutes,,
+"""
+MINUTES = """EASTWOLD COUNCIL
+
+ROADS PANEL
+
+5. POTHOLE REPAIRS
+
+The Head of Highways reported that pothole repair times had risen over the winter.
+
+RESOLVED - That:
+
+(a) the report be noted;
+
+(b) the Panel receives a report on pothole repair times and the backlog of repairs at its
+meeting in March 2021; and
+
+(c) the Panel receives a report on bus shelter cleaning contracts in June 2021.
+
+6. LIBRARIES
+
+RESOLVED - That the Panel receives an update on library opening hours at its next meeting.
+"""
+POTHOLES = """Pothole repair times and the backlog of repairs
+
+1. Purpose of the report
+
+1.1 This report sets out pothole repair times and the backlog of repairs, as the Panel
+asked in January 2021. Pothole repair times have fallen since January, and the backlog of
+repairs stands at 412 potholes.
+"""
+OTHER = """WESTWOLD COUNCIL
+
+7. POTHOLE REPAIRS
+
+RESOLVED - That the Panel receives a report on pothole repair times in May 2021.
+"""
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    (folder / "minutes.txt").write_text(MINUTES, encoding="utf-8")
+    (folder / "potholes.txt").write_text(POTHOLES, encoding="utf-8")
+    (folder / "other.txt").write_text(OTHER, encoding="utf-8")
+    return build_index(tmp_path / "index", [folder], HashingEmbedder())
+
+
+@pytest.fixture
+def client(index_dir: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(index=index_dir), HashingEmbedder())) as c:
+        yield c
+
+
+def _by_words(body: dict) -> dict[str, dict]:
+    out = {}
+    for c in body["commitments"]:
+        for words in ("pothole repair times and", "bus shelter", "library", "May 2021"):
+            if words in c["text"]:
+                out[words] = c
+    return out
+
+
+def test_commitments_carry_due_date_committee_status_and_discharge(client: TestClient) -> None:
+    r = client.get("/api/commitments", params={"as_of": "2021-09-01"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["as_of"] == "2021-09-01"
+    found = _by_words(body)
+    assert set(found) == {"pothole repair times and", "bus shelter", "library", "May 2021"}
+    potholes = found["pothole repair times and"]
+    assert potholes["due"] == "2021-03-31" and potholes["committee"] == "Roads Panel"
+    assert potholes["status"] == "discharged" and potholes["discharged_on"] == "2021-03-09"
+    assert potholes["discharged_by"]["source"] == "potholes.txt"
+    shelters = found["bus shelter"]
+    assert shelters["status"] == "overdue" and shelters["due"] == "2021-06-30"
+    # "its next meeting": the panel's next meeting in the index
+    library = found["library"]
+    assert library["due"] == "2021-03-09" and library["due_text"] == "next meeting"
+    # another council's paper never discharges a commitment
+    assert found["May 2021"]["status"] == "overdue"
+    for c in body["commitments"]:
+        doc = client.get(f"/api/documents/{c['citation']['document_id']}").json()
+        assert doc["text"][c["citation"]["char_start"] : c["citation"]["char_end"]] == c["text"]
+
+
+def test_commitments_filters_and_status_on_a_date(client: TestClient) -> None:
+    early = client.get("/api/commitments", params={"as_of": "2021-05-01"}).json()
+    assert _by_words(early)["bus shelter"]["status"] == "due"
+    only = client.get(
+        "/api/commitments", params={"council": "Westwold Council", "as_of": "2021-09-01"}
+    ).json()["commitments"]
+    assert [c["citation"]["council"] for c in only] == ["Westwold Council"]
+    overdue = client.get(
+        "/api/commitments", params={"status": "overdue", "as_of": "2021-09-01"}
+    ).json()["commitments"]
+    assert overdue and {c["status"] for c in overdue} == {"overdue"}
+    none = client.get("/api/commitments", params={"committee": "Cabinet"}).json()
+    assert none["commitments"] == []
+    r = client.get("/api/commitments", params={"status": "lost"})
+    assert r.status_code == 422 and "status" in r.json()["detail"]
+    assert client.get("/api/commitments", params={"as_of": "2021-02-31"}).status_code == 422
+
+
+def test_commitments_page_links_the_paper_that_brought_it_back(client: TestClient) -> None:
+    r = client.get("/commitments")
+    assert r.status_code == 200
+    page = BeautifulSoup(r.text, "html.parser")
+    items = page.select(".cqa-commitment")
+    assert len(items) == 4
+    came_back = page.select("a.cqa-discharged")
+    assert len(came_back) == 1 and came_back[0]["href"].startswith("/documents/")
+    assert any("Overdue" in i.text for i in items)
+    assert client.get("/commitments", params={"status": "lost"}).status_code == 422
+    decisions = BeautifulSoup(client.get("/decisions").text, "html.parser")
+    assert decisions.select_one('a[href="/commitments"]')

@@ -1,0 +1,125 @@
+"""Figures over time: figures read from sentences, POST /api/trend and the /trend page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from index.embedder import HashingEmbedder
+from qa_service.api.main import create_app
+from qa_service.config import Settings
+from qa_service.trend import Figure, TrendPoint, asked_unit, figures, flag_outliers
+from tests.conftest import build_index
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("Agency workers filled 41% of posts.", [(41.0, "%")]),
+        ("The rate was 27.4 per cent.", [(27.4, "%")]),
+        ("An extra £3.2 million was invested.", [(3.2e6, "£")]),
+        ("Costs were £310,000 a year.", [(310000.0, "£")]),
+        ("There were 1,126 claims and 486 children.", [(1126.0, "count"), (486.0, "count")]),
+        ("78 per 10,000 children", [(78.0, "per 10,000")]),
+        # years, dates and times are not counts
+        ("In 2015 the report of 8 September 2015 at 10.00 am", []),
+        ("between 3 and 26 March 2015", [(3.0, "count")]),
+    ],
+)
+def test_figures(text: str, expected: list[tuple[float, str]]) -> None:
+    found = figures(text)
+    assert [(f.value, f.unit) for f in found] == expected
+    for f in found:
+        assert text[f.start : f.end].strip()
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("agency social worker rate", "%"),
+        ("how many children in care", "count"),
+        ("cost of agency placements", "£"),
+        ("children in care", None),
+    ],
+)
+def test_asked_unit(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
+
+
+def test_a_point_in_another_unit_is_flagged_not_dropped() -> None:
+    def point(unit: str) -> TrendPoint:
+        return TrendPoint("2020-01-01", Figure(1.0, unit, 0, 1), None, (0, 1))  # type: ignore[arg-type]
+
+    flagged = flag_outliers([point("%"), point("%"), point("per 10,000")], "%")
+    assert [p.flagged for p in flagged] == [False, False, True]
+    # a tie goes to the unit the question asks for
+    assert [p.flagged for p in flag_outliers([point("count"), point("%")], "%")] == [True, False]
+
+
+MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
+a.txt,Eastwold Council,Scrutiny,2019-03-01,Workforce 2019,report,,
+b.txt,Eastwold Council,Scrutiny,2020-03-01,Workforce 2020,report,,
+c.txt,Eastwold Council,Scrutiny,2021-03-01,Workforce 2021,report,,
+d.txt,Westwold Council,Scrutiny,2021-06-01,Workforce 2021,report,,
+"""
+DOCS = {
+    "a.txt": "Agency social workers\n\nThe agency social worker rate was 41% at 31 March 2019.",
+    "b.txt": "Agency social workers\n\nThe agency social worker rate was 33% at 31 March 2020.",
+    "c.txt": "Agency social workers\n\nThe agency social worker rate was 24% at 31 March 2021.",
+    "d.txt": "Agency social workers\n\nThe agency social worker rate was 19% at 31 May 2021.",
+}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    for name, text in DOCS.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
+    with TestClient(create_app(Settings(index=index), HashingEmbedder())) as c:
+        yield c
+
+
+def test_trend_for_one_council_is_cited_and_dated(client: TestClient) -> None:
+    body = {"question": "agency social worker rate", "council": "Eastwold Council"}
+    r = client.post("/api/trend", json=body)
+    assert r.status_code == 200
+    out = r.json()
+    assert out["unit"] == "%" and out["agrees"] is True and out["series"] is None
+    assert [(p["date"], p["value"], p["value_text"]) for p in out["points"]] == [
+        ("2019-03-01", 41.0, "41%"),
+        ("2020-03-01", 33.0, "33%"),
+        ("2021-03-01", 24.0, "24%"),
+    ]
+    for p in out["points"]:
+        c = p["citation"]
+        doc = client.get(f"/api/documents/{c['document_id']}").json()
+        assert doc["text"][c["char_start"] : c["char_end"]] == p["text"]
+        assert p["value_text"] in p["text"]
+
+
+def test_trend_without_a_council_has_a_series_per_council(client: TestClient) -> None:
+    out = client.post("/api/trend", json={"question": "agency social worker rate"}).json()
+    assert [s["council"] for s in out["series"]] == ["Eastwold Council", "Westwold Council"]
+    assert [len(s["points"]) for s in out["series"]] == [3, 1]
+    assert client.post("/api/trend", json={"question": " "}).status_code == 422
+    assert client.post("/api/trend", json={"question": "x", "extra": 1}).status_code == 422
+
+
+def test_trend_page_draws_linked_points(client: TestClient) -> None:
+    r = client.get("/trend", params={"q": "agency social worker rate"})
+    assert r.status_code == 200
+    page = BeautifulSoup(r.text, "html.parser")
+    svg = page.select_one("svg.cqa-trend")
+    assert svg is not None and len(svg.select("polyline")) == 2
+    links = [a["href"] for a in svg.select("a")]
+    assert len(links) == 4 and all(h.startswith("/documents/") for h in links)
+    assert len(page.select("tr.cqa-trend-point")) == 4
+    assert client.get("/trend", params={"q": ""}).status_code == 422
