@@ -14,6 +14,7 @@ import click
 from pydantic import ValidationError
 
 from ingest.errors import CQAError
+from qa_service.cli_errors import check_port, validation_message
 from qa_service.config import Settings, writes_enabled
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,9 +29,7 @@ class _Group(click.Group):
         except CQAError as exc:
             raise click.ClickException(str(exc)) from exc
         except ValidationError as exc:
-            raise click.ClickException(
-                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            ) from exc
+            raise click.ClickException(validation_message(exc)) from exc
         except KeyboardInterrupt:
             click.echo("interrupted; the index is as it was at the last commit", err=True)
             sys.exit(130)
@@ -227,7 +226,7 @@ def ask(
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--corpus",
     type=click.Path(exists=True, path_type=Path),
@@ -242,6 +241,9 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     from qa_service.api.main import create_app
     from qa_service.runtime import ensure_index, index_exists, make_embedder
 
+    # before the index is built and before "serving on": a busy port fails in one line
+    if (problem := check_port(host, port)) is not None:
+        raise click.ClickException(problem)
     settings = _settings(index_dir)
     if corpus is not None:
         settings = settings.model_copy(update={"corpus": corpus})
