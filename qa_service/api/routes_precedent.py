@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -44,6 +44,7 @@ def query_filters(
 @router.get("/decisions", response_model=DecisionList, responses=export.CSV_RESPONSES)
 def decisions(
     engine: EngineDep,
+    request: Request,
     q: Question = None,
     council: Names = None,
     committee: Names = None,
@@ -56,12 +57,13 @@ def decisions(
     question = q.strip() if q and q.strip() else None
     filters = query_filters(council, committee, date_from, date_to)
     body = decisions_response(question, precedent.decisions(engine, question, filters, limit))
-    return export.respond(body, fmt, "decisions")
+    return export.respond(body, fmt, "decisions", str(request.base_url))
 
 
 @router.get("/timeline", response_model=TimelineResponse, responses=export.CSV_RESPONSES)
 def timeline(
     engine: EngineDep,
+    request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="the topic")],
     council: Names = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -69,4 +71,5 @@ def timeline(
 ) -> BaseModel | Response:
     """A topic's relevant passages ordered by meeting date and grouped by year."""
     groups = precedent.timeline(engine, q, query_filters(council), limit)
-    return export.respond(timeline_response(q, groups), fmt, "timeline")
+    body = timeline_response(q, groups)
+    return export.respond(body, fmt, "timeline", str(request.base_url))
