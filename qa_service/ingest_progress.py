@@ -10,6 +10,8 @@ file read, and a line each time the files read so far are all embedded.
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import time
 from types import TracebackType
@@ -19,9 +21,10 @@ from tqdm import tqdm
 
 from index.writer import Progress
 
+# {desc} is "~" while the total is an estimate
 BAR_FORMAT = (
-    "embedding {n_fmt}/{total_fmt} passages |{bar}| {percentage:3.0f}% "
-    "[{elapsed}, ETA {remaining}]{postfix}"
+    "embedding {n_fmt}/{desc}{total_fmt} passages |{bar}| {percentage:3.0f}% "
+    "[{elapsed}, ETA {remaining}{postfix}]"
 )
 
 
@@ -36,6 +39,14 @@ def _duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def _columns(stream: TextIO) -> int:
+    """The terminal's width in columns, 0 when it does not say."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return 0
 
 
 class IngestDisplay:
@@ -59,19 +70,25 @@ class IngestDisplay:
         if not total:
             return  # nothing to embed yet (or at all: an unchanged folder is quick)
         if self._bar is None:
+            width = _columns(self.stream)
             self._bar = tqdm(
                 total=total,
+                desc="" if exact else "~",
+                postfix=f"files {p.done}/{p.total}",
                 file=self.stream,
                 bar_format=BAR_FORMAT,
                 mininterval=0.5,
-                dynamic_ncols=True,
+                # follow the window; one that reports no size (a bare pseudo-terminal)
+                # would get no bar at all, so it gets 80 columns and 20 rows
+                dynamic_ncols=bool(width),
+                ncols=None if width else 80,
+                nrows=None if width else 20,
                 leave=True,
             )
         bar = self._bar
         bar.total = total
-        bar.set_postfix_str(
-            f"files {p.done}/{p.total}" + ("" if exact else ", total estimated"), refresh=False
-        )
+        bar.set_description_str("" if exact else "~", refresh=False)
+        bar.set_postfix_str(f"files {p.done}/{p.total}", refresh=False)
         bar.update(p.passages_embedded - bar.n)
 
     def _print(self, p: Progress) -> None:
