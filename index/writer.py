@@ -34,6 +34,7 @@ from index.records import (
 from index.store import Store
 from index.supersedes import Link, cycle_cuts
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
+from ingest.manifest import with_council
 from ingest.models import DocMeta, Document, Passage
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
 from ingest.sentences import split_sentences
@@ -60,6 +61,9 @@ def lexical_context(meta: DocMeta) -> str:
 
 # meta key: the passage sizes ("60-275" words) the index's documents were cut with
 PASSAGE_WORDS = "passage_words"
+# Passages embedded between two progress reports: four model batches of 16, about 5 s of
+# the model on two cores, so a progress bar moves often enough to be believed.
+EMBED_CHUNK = 64
 
 
 @dataclass
@@ -97,12 +101,14 @@ class Staged:
 
 @dataclass
 class Progress:
-    """A progress report, sent after each file."""
+    """A progress report, sent after each file is read and after each chunk is embedded."""
 
-    done: int
-    total: int
-    source: str
-    status: str  # added | updated | unchanged | failed
+    done: int  # files read
+    total: int  # files to read
+    source: str  # the file just read ("" after a chunk is embedded)
+    status: str  # added | updated | unchanged | failed | duplicate, or "embedded"
+    passages_read: int = 0  # passages of new and changed files read so far
+    passages_embedded: int = 0  # of them, how many have their vectors (model or cache)
 
 
 def _word_counts(passages: Iterable[tuple[Sequence[str], str]]) -> Counter[str]:
@@ -214,10 +220,14 @@ class IndexWriter:
         self,
         paths: Sequence[Path],
         on_progress: Callable[[Progress], None] | None = None,
+        council: str | None = None,
     ) -> IngestSummary:
-        """Ingest files and folders (recursively), with metadata from their manifests."""
+        """Ingest files and folders (recursively), with metadata from their manifests;
+        ``council`` is the council of every file whose manifest gives none."""
         skipped: list[tuple[str, str]] = []
         files, warnings = discover(paths, skipped)
+        files, council_warnings = with_council(files, council)
+        warnings.extend(council_warnings)
         summary = self.ingest_files([(path, meta, None) for path, meta in files], on_progress)
         summary.warnings[:0] = warnings
         summary.skipped = skipped
@@ -247,17 +257,30 @@ class IndexWriter:
                 self._record_passage_words(sizes)
                 recut = False
         pending: list[Staged] = []
-        for done, (path, meta, source) in enumerate(files, start=1):
+        done = embedded = 0  # files read, and passages with their vectors
+
+        def report(source: str, status: str) -> None:
+            if on_progress:
+                on_progress(
+                    Progress(done, len(files), source, status, summary.passages_added, embedded)
+                )
+
+        def chunk_embedded(count: int) -> None:
+            nonlocal embedded
+            embedded += count
+            report("", "embedded")
+
+        for path, meta, source in files:
+            done += 1
             status = self._ingest_one(path, meta, source, known, pending, summary)
             if stale and status != "failed":
                 stale.discard(document_id_for(path))
+            report(source or path.name, status)
             if len(pending) >= self.commit_every:
-                self._flush(pending, summary)
+                self._flush(pending, summary, chunk_embedded)
                 pending = []
-            if on_progress:
-                on_progress(Progress(done, len(files), source or path.name, status))
         if pending:
-            self._flush(pending, summary)
+            self._flush(pending, summary, chunk_embedded)
         self._break_supersedes_cycles(summary)
         if recut and not stale:
             self._record_passage_words(sizes)  # no document is left cut the other way
@@ -328,44 +351,68 @@ class IndexWriter:
         known[document_id] = (digest, meta)
         return status
 
-    def _flush(self, pending: list[Staged], summary: IngestSummary) -> None:
+    def _flush(
+        self,
+        pending: list[Staged],
+        summary: IngestSummary,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> None:
         """Embed the staged documents' passages and sentences, then commit them.
 
-        One model call for all the passages of the batch and one for all their sentences:
-        full batches, which the model sorts by length, instead of a short call per document.
+        The batch's passages are taken shortest first in chunks of ``EMBED_CHUNK``, each
+        chunk's passages in one model call and their sentences in another: the model's
+        batches are as even as in one call for the whole batch, and ``on_chunk`` hears how
+        many passages each chunk embedded, so progress can be shown while the model works.
+        A text repeated anywhere in the batch is embedded once.
         """
         times = summary.times
-        passages = [embed_text(p) for staged in pending for p in staged.document.passages]
-        vectors, fresh = self._embed(passages, times)
-        summary.embedded += fresh
-        sentences = [
-            p.text[a:b]
-            for staged in pending
-            for p, spans in zip(staged.document.passages, staged.sentences, strict=True)
-            for a, b in spans
-        ]
-        flat, fresh = self._embed(sentences, times, table="sentences")
-        summary.sentences_embedded += fresh
-        row = sentence_row = 0
+        passages = [p for staged in pending for p in staged.document.passages]
+        spans = [s for staged in pending for s in staged.sentences]
+        texts = [embed_text(p) for p in passages]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        sentence_vectors: list[np.ndarray] = [vectors[:0]] * len(texts)
+        seen: dict[str, np.ndarray] = {}  # vectors made in this batch, by hash (both tables)
+        for start in range(0, len(order), EMBED_CHUNK):
+            chunk = order[start : start + EMBED_CHUNK]
+            got, fresh = self._embed([texts[i] for i in chunk], times, seen=seen)
+            vectors[chunk] = got
+            summary.embedded += fresh
+            sentences = [passages[i].text[a:b] for i in chunk for a, b in spans[i]]
+            flat, fresh = self._embed(sentences, times, table="sentences", seen=seen)
+            summary.sentences_embedded += fresh
+            row = 0
+            for i in chunk:
+                sentence_vectors[i] = flat[row : row + len(spans[i])]
+                row += len(spans[i])
+            if on_chunk:
+                on_chunk(len(chunk))
+        row = 0
         for staged in pending:
-            staged.vectors = vectors[row : row + len(staged.document.passages)]
-            row += len(staged.document.passages)
-            staged.sentence_vectors = []
-            for spans in staged.sentences:
-                staged.sentence_vectors.append(flat[sentence_row : sentence_row + len(spans)])
-                sentence_row += len(spans)
+            count = len(staged.document.passages)
+            staged.vectors = vectors[row : row + count]
+            staged.sentence_vectors = sentence_vectors[row : row + count]
+            row += count
         with times.stage("write"):
             self._commit(pending, times=times)
 
     def _embed(
-        self, texts: list[str], times: StageTimes, table: str = "passages"
+        self,
+        texts: list[str],
+        times: StageTimes,
+        table: str = "passages",
+        seen: dict[str, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, int]:
-        """Vectors for texts, reusing stored ones (of ``table``) the model has already read;
-        a text repeated in ``texts`` is embedded once.  Returns the vectors and how many
-        texts the model read."""
+        """Vectors for texts, reusing stored ones (of ``table``) the model has already read,
+        and those in ``seen`` (which gains the new ones); a text repeated in ``texts`` is
+        embedded once.  Returns the vectors and how many texts the model read."""
+        seen = {} if seen is None else seen
         with times.stage("lookup"):
             hashes = [self._embed_hash(t) for t in texts]
-            cached = self.store.embeddings_by_hash(hashes, table)
+            cached = {h: seen[h] for h in hashes if h in seen}
+            cached.update(
+                self.store.embeddings_by_hash([h for h in hashes if h not in cached], table)
+            )
             first: dict[str, int] = {}  # each missing hash -> the first text that has it
             for i, h in enumerate(hashes):
                 if h not in cached and h not in first:
@@ -375,6 +422,7 @@ class IndexWriter:
             with times.stage("embed"):
                 fresh = self.embedder.encode([texts[i] for i in first.values()])
             cached.update(zip(first, fresh, strict=True))
+            seen.update(zip(first, fresh, strict=True))
         with times.stage("lookup"):
             for i, h in enumerate(hashes):
                 vectors[i] = cached[h]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -86,3 +89,37 @@ def read_manifest(folder: Path) -> tuple[dict[str, DocMeta], list[str]]:
         if not (folder / name).is_file():
             warnings.append(f"{path}: line {number} names {name}, which is not in the folder")
     return metas, warnings
+
+
+def with_council(
+    files: Sequence[tuple[Path, DocMeta]], council: str | None
+) -> tuple[list[tuple[Path, DocMeta]], list[str]]:
+    """The files with ``council`` (``cqa ingest --council``) wherever none is given, and warnings.
+
+    A council is never guessed from the text, so without ``council`` each folder that has
+    files but no manifest.csv gets a warning that their councils will be blank.  With it, a
+    file whose manifest names another council keeps that one, and a warning counts them.
+    """
+    if council is None:
+        folders = Counter(path.parent for path, _ in files)
+        return list(files), [
+            f"{folder}: no {MANIFEST_NAME}, so the council of its {count} "
+            f"file{'s' if count > 1 else ''} will be blank (give one with "
+            f"'cqa ingest --council NAME', or add a {MANIFEST_NAME})"
+            for folder, count in folders.items()
+            if not (folder / MANIFEST_NAME).is_file()
+        ]
+    out: list[tuple[Path, DocMeta]] = []
+    kept: Counter[str] = Counter()
+    for path, meta in files:
+        if meta.council and meta.council != council:
+            kept[meta.council] += 1
+            out.append((path, meta))
+        else:
+            out.append((path, replace(meta, council=council)))
+    warnings = [
+        f"--council {council}: {count} file{'s' if count > 1 else ''} keep the council "
+        f"{name!r} that {'their manifests give' if count > 1 else 'its manifest gives'}"
+        for name, count in sorted(kept.items())
+    ]
+    return out, warnings

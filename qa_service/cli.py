@@ -14,6 +14,7 @@ import click
 from pydantic import ValidationError
 
 from ingest.errors import CQAError
+from qa_service.cli_errors import check_port, validation_message
 from qa_service.config import Settings, writes_enabled
 from qa_service.terminal import clean
 
@@ -29,9 +30,7 @@ class _Group(click.Group):
         except CQAError as exc:
             raise click.ClickException(str(exc)) from exc
         except ValidationError as exc:
-            raise click.ClickException(
-                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            ) from exc
+            raise click.ClickException(validation_message(exc)) from exc
         except KeyboardInterrupt:
             click.echo("interrupted; the index is as it was at the last commit", err=True)
             sys.exit(130)
@@ -69,15 +68,6 @@ def _engine(settings: Settings) -> Any:
     return Engine(settings.index, make_query_embedder(settings), settings)
 
 
-def _progress(progress: Any) -> None:
-    if progress.total > 1:
-        click.echo(
-            f"[{progress.done}/{progress.total}] {progress.status:<9} "
-            f"{clean(progress.source, one_line=True)}",
-            err=True,
-        )
-
-
 @click.group(cls=_Group)
 @click.version_option(package_name="committee-papers-qa")
 def main() -> None:
@@ -92,20 +82,33 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
 @click.option("--timings", is_flag=True, help="Also print the seconds spent in each stage.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (with timings).")
+@click.option(
+    "--council",
+    default=None,
+    help="The council of every file whose manifest.csv gives none (e.g. a folder without one).",
+)
 @index_option
 def ingest(
-    paths: tuple[Path, ...], strict: bool, timings: bool, as_json: bool, index_dir: Path | None
+    paths: tuple[Path, ...],
+    strict: bool,
+    timings: bool,
+    as_json: bool,
+    council: str | None,
+    index_dir: Path | None,
 ) -> None:
     """Ingest files and folders (recursively) into the index."""
+    if council is not None and not council.strip():
+        raise click.BadParameter("give the council's name", param_hint="'--council'")
     from index.writer import IndexWriter
+    from qa_service.ingest_progress import IngestDisplay
     from qa_service.runtime import limits, make_embedder
 
     settings = _settings(index_dir)
     # lazy: an unchanged folder needs no model, so re-ingesting it skips the ~10 s load
     embedder = make_embedder(settings, lazy=True)
     writer = IndexWriter(settings.index, embedder, limits(settings), settings.commit_every)
-    with writer.open():
-        summary = writer.ingest(list(paths), _progress)
+    with writer.open(), IngestDisplay() as display:
+        summary = writer.ingest(list(paths), display, council.strip() if council else None)
     # file names, manifest values and reasons quoting them may hold escape sequences
     for warning in summary.warnings:
         click.echo(f"warning: {clean(warning, one_line=True)}", err=True)
@@ -241,7 +244,7 @@ def ask(
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--corpus",
     type=click.Path(exists=True, path_type=Path),
@@ -254,14 +257,19 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     import uvicorn
 
     from qa_service.api.main import create_app
+    from qa_service.ingest_progress import IngestDisplay
     from qa_service.runtime import ensure_index, index_exists, make_embedder
 
+    # before the index is built and before "serving on": a busy port fails in one line
+    if (problem := check_port(host, port)) is not None:
+        raise click.ClickException(problem)
     settings = _settings(index_dir)
     if corpus is not None:
         settings = settings.model_copy(update={"corpus": corpus})
     # The model itself is loaded only to build a first index; questions use the ONNX export.
     embedder = None if index_exists(settings) else make_embedder(settings)
-    summary = ensure_index(settings, embedder, _progress) if embedder is not None else None
+    with IngestDisplay() as display:
+        summary = ensure_index(settings, embedder, display) if embedder is not None else None
     if summary is not None:
         click.echo(
             f"built the index at {settings.index}: {summary.documents_total} documents, "

@@ -1,8 +1,11 @@
 """Export: any result list as JSON (the API body) or CSV for a spreadsheet (``?format=csv``).
 
-One CSV row per result (passage or decision) with its full citation.  Cells are text a
-council wrote or an uploader chose, so a cell that a spreadsheet would read as a formula
-(starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``.
+One CSV row per result (passage or decision): the question, the highlighted sentence, the
+full citation and a link to the passage in the viewer.  The file starts with a UTF-8 byte
+order mark, without which Excel reads it as Windows-1252 and garbles "£" and "–".  Cells are
+text a council wrote or a user typed, so a cell that a spreadsheet would read as a formula
+(starting ``=``, ``+``, ``-``, ``@``, tab or carriage return, after any spaces) is prefixed
+with ``'``.
 """
 
 from __future__ import annotations
@@ -27,28 +30,33 @@ from qa_service.schemas import (
     SimilarResponse,
     TimelineResponse,
 )
+from qa_service.web_views import passage_link
 
 COLUMNS = (
+    "question",  # the question or topic asked (blank for similar passages and a bare list)
     "group",  # the year (timeline) or the council column (compare); blank elsewhere
     "rank",
     "council",
     "committee",
     "meeting_date",
     "title",
-    "document_id",
-    "source",
-    "doc_type",
     "page",
+    "sentence",  # the highlighted sentence(s), or the decision itself
+    "link",  # the passage in this service's viewer
+    "source",
+    "source_url",  # where the council published the paper
+    "document_id",
+    "doc_type",
     "passage_id",
     "score",
     "decision_kind",  # resolution / recommendation for a decision row; blank for a passage
     "text",
     "heading",
-    "url",
     "char_start",
     "char_end",
 )
 MEDIA_TYPE = "text/csv; charset=utf-8"
+BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # For a route's ``responses=``: the CSV body is documented beside the JSON one.
@@ -76,59 +84,76 @@ def _cited(c: Citation | DecisionCitation) -> Row:
     }
 
 
-def passage_row(p: PassageOut, group: object = "") -> Row:
+def highlighted(p: PassageOut) -> str:
+    """The passage's highlighted sentences, in order, on one line."""
+    return " … ".join(" ".join(p.text[h.start : h.end].split()) for h in p.highlights)
+
+
+def passage_row(p: PassageOut, group: object = "", question: str = "", base_url: str = "") -> Row:
     """One cited passage as a CSV row."""
     c = p.citation
     return {
+        "question": question,
         "group": group,
         "rank": p.rank,
         **_cited(c),
+        "sentence": highlighted(p),
+        "link": base_url + passage_link(c, p.passage_id),
+        "source_url": c.url,
         "passage_id": p.passage_id,
         "score": p.score,
         "decision_kind": "",
         "text": p.text,
         "heading": " > ".join(c.heading),
-        "url": c.url,
         "char_start": c.char_start,
         "char_end": c.char_end,
     }
 
 
-def decision_row(d: DecisionOut, rank: object = "", group: object = "") -> Row:
+def decision_row(
+    d: DecisionOut, rank: object = "", group: object = "", question: str = "", base_url: str = ""
+) -> Row:
     """One cited decision as a CSV row."""
     c = d.citation
     return {
+        "question": question,
         "group": group,
         "rank": rank,
         **_cited(c),
+        "sentence": " ".join(d.text.split()),
+        "link": base_url + passage_link(c, c.passage_id),
+        "source_url": c.url,
         "passage_id": c.passage_id,
         "score": "",
         "decision_kind": d.kind,
         "text": d.text,
         "heading": "",
-        "url": c.url,
         "char_start": c.char_start,
         "char_end": c.char_end,
     }
 
 
-def rows(body: BaseModel) -> list[Row]:
-    """The results of an API body, one row each."""
+def rows(body: BaseModel, base_url: str = "") -> list[Row]:
+    """The results of an API body, one row each; links are absolute under ``base_url``."""
+    url = base_url.rstrip("/")
     if isinstance(body, AskResponse):
-        return [passage_row(p) for p in body.passages]
+        return [passage_row(p, "", body.question, url) for p in body.passages]
     if isinstance(body, SimilarResponse):
-        return [passage_row(p) for p in body.passages]
+        return [passage_row(p, base_url=url) for p in body.passages]
     if isinstance(body, TimelineResponse):
-        return [passage_row(p, y.year if y.year is not None else "") for y in body.years
-                for p in y.passages]  # fmt: skip
+        return [passage_row(p, y.year if y.year is not None else "", body.question, url)
+                for y in body.years for p in y.passages]  # fmt: skip
     if isinstance(body, DecisionList):
-        return [decision_row(d, i) for i, d in enumerate(body.decisions, start=1)]
+        q = body.question or ""
+        return [decision_row(d, i, "", q, url) for i, d in enumerate(body.decisions, start=1)]
     if isinstance(body, CompareResponse):
         out: list[Row] = []
         for column in body.councils:
-            out.extend(passage_row(p, column.council) for p in column.passages)
+            out.extend(passage_row(p, column.council, body.question, url) for p in column.passages)
             if column.latest_decision is not None:
-                out.append(decision_row(column.latest_decision, group=column.council))
+                out.append(
+                    decision_row(column.latest_decision, "", column.council, body.question, url)
+                )
         return out
     raise TypeError(f"no CSV export for {type(body).__name__}")
 
@@ -137,13 +162,13 @@ def safe_cell(value: object) -> object:
     """A cell a spreadsheet shows as text: a would-be formula gets a leading quote."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def to_csv(results: Iterable[Row]) -> str:
-    """Rows as CSV text with a header line (stdlib ``csv``, CRLF line ends)."""
+    """Rows as CSV text with a header line (stdlib ``csv``, CRLF line ends), no BOM."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
@@ -152,15 +177,18 @@ def to_csv(results: Iterable[Row]) -> str:
     return out.getvalue()
 
 
-def respond(body: BaseModel, fmt: ExportFormat, name: str) -> BaseModel | Response:
+def respond(
+    body: BaseModel, fmt: ExportFormat, name: str, base_url: str = ""
+) -> BaseModel | Response:
     """``body`` itself for JSON, else a CSV attachment named ``name``.csv."""
-    return body if fmt == "json" else csv_response(body, name)
+    return body if fmt == "json" else csv_response(body, name, base_url)
 
 
-def csv_response(body: BaseModel, name: str) -> Response:
-    """The results of ``body`` as a CSV attachment named ``name``.csv."""
+def csv_response(body: BaseModel, name: str, base_url: str = "") -> Response:
+    """The results of ``body`` as a CSV attachment named ``name``.csv, BOM first for Excel;
+    ``base_url`` (the request's) makes the viewer links absolute."""
     return Response(
-        to_csv(rows(body)),
+        (BOM + to_csv(rows(body, base_url))).encode("utf-8"),
         media_type=MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{_filename(name)}.csv"'},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -27,12 +27,16 @@ Format = Annotated[
 
 
 @router.post("/ask", response_model=AskResponse, responses=export.CSV_RESPONSES)
-def ask(body: AskRequest, engine: EngineDep, fmt: Format = "json") -> BaseModel | Response:
+def ask(
+    body: AskRequest, engine: EngineDep, request: Request, fmt: Format = "json"
+) -> BaseModel | Response:
     """Answer a question with cited passages, best first."""
-    return export.respond(answer_request(engine, body), fmt, "answer")
+    return export.respond(answer_request(engine, body), fmt, "answer", str(request.base_url))
 
 
 @router.post("/compare", response_model=CompareResponse, responses=export.CSV_RESPONSES)
-def compare(body: CompareRequest, engine: EngineDep, fmt: Format = "json") -> BaseModel | Response:
+def compare(
+    body: CompareRequest, engine: EngineDep, request: Request, fmt: Format = "json"
+) -> BaseModel | Response:
     """Answer one question for each council side by side, with each one's latest decision."""
-    return export.respond(compare_request(engine, body), fmt, "compare")
+    return export.respond(compare_request(engine, body), fmt, "compare", str(request.base_url))

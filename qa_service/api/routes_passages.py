@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/api", tags=["precedent"])
 def similar_passages(
     passage_id: str,
     engine: EngineDep,
+    request: Request,
     council: Names = None,
     committee: Names = None,
     date_from: date | None = None,
@@ -37,4 +38,5 @@ def similar_passages(
     """The passages nearest to this one in other meetings (near-duplicates left out), cited."""
     filters = query_filters(council, committee, date_from, date_to, doc_type)
     found = similar.similar(engine, passage_id, filters, top_k)
-    return export.respond(similar_response(found), fmt, f"similar-{passage_id}")
+    name = f"similar-{passage_id}"
+    return export.respond(similar_response(found), fmt, name, str(request.base_url))

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -59,6 +59,7 @@ def query_filters(
 @router.get("/decisions", response_model=DecisionList, responses=export.CSV_RESPONSES)
 def decisions(
     engine: EngineDep,
+    request: Request,
     q: Question = None,
     council: Names = None,
     committee: Names = None,
@@ -75,12 +76,13 @@ def decisions(
     filters = query_filters(council, committee, date_from, date_to)
     found = precedent.decisions(engine, question, filters, limit, procedural)
     body = decisions_response(question, found, procedural)
-    return export.respond(body, fmt, "decisions")
+    return export.respond(body, fmt, "decisions", str(request.base_url))
 
 
 @router.get("/timeline", response_model=TimelineResponse, responses=export.CSV_RESPONSES)
 def timeline(
     engine: EngineDep,
+    request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="the topic")],
     council: Names = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -88,7 +90,8 @@ def timeline(
 ) -> BaseModel | Response:
     """A topic's relevant passages ordered by meeting date and grouped by year."""
     groups = precedent.timeline(engine, q, query_filters(council), limit)
-    return export.respond(timeline_response(q, groups), fmt, "timeline")
+    body = timeline_response(q, groups)
+    return export.respond(body, fmt, "timeline", str(request.base_url))
 
 
 @router.get("/commitments", response_model=CommitmentList)

@@ -73,7 +73,7 @@ def form(
         errors = [("q", "Enter a question")]
     params = list(request.query_params.multi_items())
     if response is not None and fmt == "csv":
-        return export.csv_response(response, "answer")
+        return export.csv_response(response, "answer", str(request.base_url))
     topic = [("q", q)] + [("council", c) for c in councils]
     return render(
         request,
@@ -135,7 +135,7 @@ def compare(
     elif "q" in request.query_params:
         errors = [("q", "Enter a question")]
     if response is not None and fmt == "csv":
-        return export.csv_response(response, "compare")
+        return export.csv_response(response, "compare", str(request.base_url))
     return render(
         request,
         "compare.html",

@@ -75,7 +75,10 @@ def test_exit_status_and_no_traceback(ingested: tuple[Path, Run, Run]) -> None:
         stray = [
             line
             for line in run.stderr.splitlines()
-            if not re.match(r"^(\[\d+/\d+\] |warning: |failed: |skipped: )", line)
+            if not re.match(
+                r"^(\[\d+/\d+\] |embedded \d+ of ~?\d+ passages |warning: |failed: |skipped: )",
+                line,
+            )
         ]
         assert stray == []
     assert re.search(r"files: \d+ added, 0 updated, 0 unchanged, \d+ failed", first.stdout)

