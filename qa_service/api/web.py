@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from ingest.errors import InvalidQueryError
 from qa_service import export
+from qa_service.answer_card import answer_card, newer_answer
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.presenters import answer_request, compare_request
@@ -75,6 +76,7 @@ def form(
     if response is not None and fmt == "csv":
         return export.csv_response(response, "answer")
     topic = [("q", q)] + [("council", c) for c in councils]
+    card = answer_card(response, newer_answer(engine, response)) if response else None
     return render(
         request,
         "index.html",
@@ -94,6 +96,8 @@ def form(
             "committees": engine.store.facet_values("committee"),
             "doc_types": engine.store.facet_values("doc_type"),
             "response": response,
+            "card": card,
+            "back": "/" + with_params(params, {"format"}),
             "errors": errors,
             "without_inferred": with_params(params, set(), infer="0"),
             "with_inferred": with_params(params, {"infer"}),

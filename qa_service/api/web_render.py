@@ -23,6 +23,10 @@ templates.env.globals.update(
     citation_text=web_views.citation_text,
     passage_link=web_views.passage_link,
     safe_url=web_views.safe_url,
+    snippet=web_views.snippet,
+    meeting_parts=web_views.meeting_parts,
+    sentence_link=web_views.sentence_link,
+    source_page_link=web_views.source_page_link,
 )
 
 # The pages need no script at all, so none may run: a payload that slipped past escaping
@@ -41,6 +45,8 @@ NAVIGATION = (
     ("/", "Ask a question"),
     ("/compare", "Compare councils"),
     ("/documents", "Browse the papers"),
+    ("/decisions", "Decisions"),
+    ("/timeline", "Timeline"),
 )
 
 

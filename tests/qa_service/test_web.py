@@ -53,27 +53,70 @@ def test_pages_have_skip_link_labels_and_a_strict_csp(client: TestClient, url: s
     assert client.get("/static/govuk/govuk-frontend.min.css").status_code == 200
 
 
-def test_results_are_highlighted_cited_and_linked(client: TestClient) -> None:
+def test_the_answer_card_comes_first_and_links_to_the_sentence(client: TestClient) -> None:
     r = client.get("/", params={"q": "contacts awaiting a MASH decision", "top_k": "3"})
     page = soup(r.text)
-    results = page.select(".cqa-result")
-    assert len(results) == 3
-    first = results[0]
-    assert first.select("mark")
-    assert "Northmoor County Council" in first.select_one(".cqa-cite").text
-    link = first.select_one("a[href^='/documents/']")["href"]
-    hop = client.get(link, follow_redirects=False)
-    assert hop.status_code == 303
-    target = urlsplit(hop.headers["location"])
-    assert target.fragment.startswith("p-")
+    card = page.select_one("#answer")
+    assert card is not None
+    # the card is the first thing after the form: no filter notes or links come before it
+    assert (
+        card.find_previous(id="more-views") is None
+        and card.find_previous(class_="cqa-result") is None
+    )
+    sentence = card.select_one("mark").text
+    assert sentence and "Answered" in card.select_one(".cqa-state").text
+    assert "Northmoor County Council" in card.select_one(".cqa-cite").text
+    link = card.find("a", string="Read the sentence in the paper")["href"]
+    target = urlsplit(link)
+    query = parse_qs(target.query)
+    assert target.fragment == "cited-sentence" and query["back"] == [
+        "/?q=contacts+awaiting+a+MASH+decision&top_k=3"
+    ]
     viewer = soup(client.get(target.path + "?" + target.query).text)
-    cited = viewer.select_one(f"#{target.fragment}")
-    assert "cqa-passage--cited" in cited["class"]
-    citation = first.select_one("textarea").text
+    marked = viewer.select_one("mark#cited-sentence")
+    assert " ".join(marked.text.split()) in " ".join(sentence.split())
+    assert "cqa-passage--cited" in marked.find_parent(class_="cqa-passage")["class"]
+    assert viewer.select_one("#doc-header a.govuk-back-link")["href"] == query["back"][0]
+    assert "Northmoor County Council" in viewer.select_one("#doc-header").text
+    citation = card.select_one("textarea").text
     assert "Northmoor County Council" in citation and "/documents/" in citation
+    # the other results: a snippet, the whole passage folded under it
+    results = page.select(".cqa-result")
+    assert len(results) == 2
+    for result in results:
+        snippet = result.select_one(".cqa-snippet").text
+        whole = result.select_one("details.cqa-whole blockquote").text
+        assert snippet.strip(" \u2026") in whole and len(snippet) <= len(whole) + 4
+        hop = result.select_one("a[href^='/documents/']")["href"]
+        assert urlsplit(hop).path.startswith("/documents/")
     assert page.select_one("#share-link")["value"].endswith(
         "?q=contacts+awaiting+a+MASH+decision&top_k=3"
     )
+
+
+def test_source_links_open_the_pdf_at_the_page(client: TestClient) -> None:
+    page = soup(client.get("/", params={"q": "missing from care return interviews"}).text)
+    links = [a["href"] for a in page.select("a[rel=noreferrer]") if "#page=" in a["href"]]
+    assert links and all(h.split("#page=")[1].isdigit() for h in links)
+
+
+def test_the_viewer_ignores_a_sentence_outside_the_passage_and_a_foreign_back_link(
+    client: TestClient,
+) -> None:
+    doc = client.get("/api/documents").json()["documents"][0]
+    detail = client.get(f"/api/documents/{doc['document_id']}").json()
+    first = detail["passages"][0]
+    r = client.get(
+        f"/documents/{doc['document_id']}",
+        params={
+            "passage": first["passage_id"],
+            "sentence": f"{first['char_end']}-{first['char_end'] + 50}",
+            "back": "//evil.example/?q=x",
+        },
+    )
+    page = soup(r.text)
+    assert not page.select("mark") and page.select_one(".cqa-passage--cited")
+    assert page.select_one("#doc-header a.govuk-back-link")["href"] == "/documents"
 
 
 def test_the_honest_no_answer_state_still_lists_the_nearest(small_index: Path) -> None:
@@ -81,6 +124,8 @@ def test_the_honest_no_answer_state_still_lists_the_nearest(small_index: Path) -
     with TestClient(app) as c:
         page = soup(c.get("/", params={"q": "swimming pool opening hours"}).text)
     assert "The papers don't answer this." in page.select_one("#no-answer").text
+    assert "Not in the papers" in page.select_one("#answer .cqa-state").text
+    assert not page.select("#answer mark")
     assert page.select(".cqa-result")
 
 
@@ -142,7 +187,8 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     seen: list[bool] = []
 
     def ask(question: str, *args: Any, infer_filters: bool = True, **kw: Any) -> Answer:
-        seen.append(infer_filters)
+        if args[:1] != (1,):  # not the card's look for a newer paper (top_k 1)
+            seen.append(infer_filters)
         if infer_filters:
             return _answer_with_extras(real_ask, question)
         return real_ask(question, *args, infer_filters=False, **kw)
@@ -153,7 +199,7 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     assert "Council: Ravensholt City Council" in inferred
     assert "1 January 2023" in inferred and "“in 2023”" in inferred
     assert "CSE = child sexual exploitation" in page.select_one("#expansions").text
-    first = page.select_one(".cqa-result")
+    first = page.select_one("#answer")
     assert "superseded by" in first.text and first.select_one("a[href='/documents/rev-id']")
     assert "Also considered at:" in first.text
 
