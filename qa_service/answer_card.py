@@ -138,6 +138,7 @@ class AnswerCard:
     sentence: str = ""
     figure: Figure | None = None
     newer: PassageOut | None = None
+    newer_sentence: str = ""
     newer_figure: Figure | None = None
 
     @property
@@ -154,11 +155,11 @@ def answer_card(response: AskResponse, newer: PassageOut | None = None) -> Answe
     top = response.passages[0]
     sentence = sentence_of(top)
     figure = find_figure(sentence, top.text, top.citation.meeting_date)
-    newer_figure = None
+    said, newer_figure = "", None
     if newer is not None:
         said = sentence_of(newer)
         newer_figure = find_figure(said, newer.text, newer.citation.meeting_date)
-    return AnswerCard(state, top, sentence, figure, newer, newer_figure)
+    return AnswerCard(state, top, sentence, figure, newer, said, newer_figure)
 
 
 def newer_answer(engine: Engine, response: AskResponse) -> PassageOut | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
@@ -17,6 +18,7 @@ from qa_service import export
 from qa_service.answer_card import answer_card, newer_answer
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
+from qa_service.compare_grid import grid, grid_csv, grid_row
 from qa_service.presenters import answer_request, compare_request
 from qa_service.schemas import AskRequest, CompareRequest
 from qa_service.web_views import with_params
@@ -140,6 +142,17 @@ def compare(
         errors = [("q", "Enter a question")]
     if response is not None and fmt == "csv":
         return export.csv_response(response, "compare")
+    if response is not None and fmt in {"grid-csv", "grid-json"}:
+        table = grid(response, str(request.base_url))
+        if fmt == "grid-json":
+            return JSONResponse(table.model_dump(mode="json"))
+        return Response(
+            grid_csv(table),
+            media_type=export.MEDIA_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="compare-grid.csv"'},
+        )
+    params = list(request.query_params.multi_items())
+    back = "/compare" + with_params(params, {"format"})
     return render(
         request,
         "compare.html",
@@ -150,10 +163,13 @@ def compare(
             "per_council_choices": PER_COUNCIL,
             "councils": engine.store.facet_values("council"),
             "response": response,
+            "rows": [grid_row(c, "", back) for c in response.councils] if response else [],
+            "back": back,
             "errors": errors,
             "ask_link": "/" + with_params([("q", q)], set()),
-            "csv_link": "/compare"
-            + with_params(list(request.query_params.multi_items()), set(), format="csv"),
+            "csv_link": "/compare" + with_params(params, set(), format="csv"),
+            "grid_csv_link": "/compare" + with_params(params, set(), format="grid-csv"),
+            "grid_json_link": "/compare" + with_params(params, set(), format="grid-json"),
         },
         status_code=422 if errors else 200,
     )

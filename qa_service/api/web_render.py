@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from qa_service import web_views
+from qa_service.answer_card import STATE_LABELS
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STATIC_DIR = PACKAGE / "static"
@@ -27,6 +28,7 @@ templates.env.globals.update(
     meeting_parts=web_views.meeting_parts,
     sentence_link=web_views.sentence_link,
     source_page_link=web_views.source_page_link,
+    state_label=STATE_LABELS.get,
 )
 
 # The pages need no script at all, so none may run: a payload that slipped past escaping

@@ -62,31 +62,32 @@ def test_nearest_passages_when_the_papers_do_not_answer(page: Any, screenshots: 
     check_page(page, screenshots, "no-answer")
 
 
-def test_compare_columns_stack_on_a_phone(page: Any, screenshots: Path) -> None:
+def test_compare_rows_stack_on_a_phone(page: Any, screenshots: Path) -> None:
     page.goto("/compare")
     check_page(page, screenshots, "compare-form")
     page.get_by_label("Your question").fill("Ofsted monitoring visit findings")
-    page.get_by_label("Passages for each council").select_option("1")
+    page.get_by_label("Passages for each council").select_option("1")  # open before a question
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url("**/compare?q=*")
-    columns = page.locator(".cqa-column")
-    assert columns.count() == 5
-    xs = {round(columns.nth(i).bounding_box()["x"]) for i in range(columns.count())}
-    assert len(xs) > 1  # side by side on a desktop
+    rows = page.locator(".cqa-grid__row")
+    assert rows.count() == 5
+    assert page.locator(".cqa-grid__more[open]").count() == 0  # passages folded
     check_page(page, screenshots, "compare")
+    rows.first.locator(".cqa-grid__more > summary").click()
+    assert rows.first.locator(".cqa-result").is_visible()
 
     page.set_viewport_size({"width": 375, "height": 800})
-    xs = {round(columns.nth(i).bounding_box()["x"]) for i in range(columns.count())}
-    assert len(xs) == 1  # stacked on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.evaluate("document.getElementById('results').scrollIntoView()")
     check_page(page, screenshots, "compare-phone", full_page=False)
     page.set_viewport_size({"width": 1100, "height": 900})
 
+    page.get_by_text("Councils and passages").click()
     page.get_by_role("checkbox", name="Wirral Council").check()
     page.get_by_role("checkbox", name="Surrey County Council").check()
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state()
-    names = page.locator(".cqa-column h3").all_inner_texts()
+    names = page.locator(".cqa-grid__row th").all_inner_texts()
     assert sorted(names) == ["Surrey County Council", "Wirral Council"]
 
 

@@ -136,6 +136,8 @@ def test_a_newer_paper_of_the_same_council_is_found(small_index: Path) -> None:
         assert newer is not None
         assert newer.citation.council == "Ravensholt City Council"
         assert (newer.citation.meeting_date or "") > (oldest.citation.meeting_date or "")
+        card = answer_card(first, newer)
+        assert card.newer is newer and card.newer_sentence
         last = response.model_copy(update={"passages": [newest]})
         assert newer_answer(engine, last) is None
         unanswered = first.model_copy(update={"answered": False})

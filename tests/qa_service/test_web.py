@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -212,23 +214,49 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     assert again.select_one("input[name=infer][value='0']")  # kept when the form is resent
 
 
-def test_compare_gives_a_column_per_council(client: TestClient) -> None:
+def test_compare_gives_a_row_per_council(client: TestClient) -> None:
     page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
-    names = [h.text for h in page.select(".cqa-column h3")]
+    rows = page.select(".cqa-grid__row")
+    names = [row.select_one("th[scope=row]").text for row in rows]
     assert sorted(names) == [
         "Northmoor County Council",
         "Quarrington Metropolitan Borough Council",
         "Ravensholt City Council",
     ]
+    for row in rows:
+        assert row.select_one("td mark").text  # the best sentence
+        assert row.select_one(".cqa-state").text in {"Answered", "Weak match", "Not in the papers"}
+        link = row.select_one("a.cqa-grid__read")["href"]
+        assert parse_qs(urlsplit(link).query)["back"] == ["/compare?q=agency+social+workers"]
+        folded = row.select_one("details.cqa-grid__more")
+        assert folded.select(".cqa-result") and "open" not in folded.attrs
     two = soup(
         client.get(
             "/compare",
             params=[("q", "agency"), ("council", "Northmoor County Council"), ("per_council", "1")],
         ).text
     )
-    assert [h.text for h in two.select(".cqa-column h3")] == ["Northmoor County Council"]
+    assert [th.text for th in two.select(".cqa-grid__row th")] == ["Northmoor County Council"]
     assert len(two.select(".cqa-result")) == 1
     assert two.select_one("input[value='Northmoor County Council']").has_attr("checked")
+
+
+def test_compare_rows_export_as_csv_and_json(client: TestClient) -> None:
+    page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
+    exports = {a.text: a["href"] for a in page.select("#exports a")}
+    as_json = client.get(exports["as JSON"]).json()
+    shown = [th.text for th in page.select(".cqa-grid__row th")]
+    assert as_json["question"] == "agency social workers"
+    assert [row["council"] for row in as_json["rows"]] == shown
+    first = as_json["rows"][0]
+    assert first["sentence"] and first["link"].startswith("http://testserver/documents/")
+    r = client.get(exports["Download these rows as CSV"])
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    assert r.text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert [row["council"] for row in rows] == shown
+    assert {row["question"] for row in rows} == {"agency social workers"}
+    assert rows[0]["sentence"] == first["sentence"]
 
 
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
