@@ -50,6 +50,8 @@ def form(
     """The question form, and the answer when a question was asked."""
     councils = [c for c in (council or []) if c]
     infer_filters = infer != "0"
+    date_from = _date_field(request, "date_from", date_from)
+    date_to = _date_field(request, "date_to", date_to)
     errors: list[tuple[str, str]] = []
     response = None
     if q.strip():
@@ -89,6 +91,10 @@ def form(
             "doc_type": doc_type,
             "date_from": date_from,
             "date_to": date_to,
+            "date_parts": {
+                "date_from": _date_parts(request, "date_from", date_from),
+                "date_to": _date_parts(request, "date_to", date_to),
+            },
             "sort": sort,
             "top_k": top_k,
             "infer_filters": infer_filters,
@@ -103,7 +109,7 @@ def form(
             "errors": errors,
             "without_inferred": with_params(params, set(), infer="0"),
             "with_inferred": with_params(params, {"infer"}),
-            "removals": _removals(params),
+            "removals": _removals(_one_field_dates(params, date_from, date_to)),
             "compare_link": "/compare" + with_params([("q", q)], set()),
             "decisions_link": "/decisions" + with_params(topic, set()),
             "timeline_link": "/timeline" + with_params(topic, set()),
@@ -182,6 +188,40 @@ _LABELS = {
     "date_from": "Meetings on or after",
     "date_to": "Meetings on or before",
 }
+
+
+def _date_field(request: Request, name: str, given: str) -> str:
+    """A date from the GOV.UK three-field input (``name-day``, ``-month``, ``-year``).
+
+    All three blank: ``given`` (the one-field ``name=YYYY-MM-DD`` that links carry).  A part
+    that is not a number is kept as it is, so the request's validation reports the date.
+    """
+    parts = [request.query_params.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return given
+    day, month, year = parts
+    if day.isdigit() and month.isdigit() and year.isdigit():
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"
+
+
+def _date_parts(request: Request, name: str, value: str) -> dict[str, str]:
+    """What the three fields show: as typed, else the parts of a one-field date."""
+    typed = {p: request.query_params.get(f"{name}-{p}", "") for p in ("day", "month", "year")}
+    if any(typed.values()):
+        return typed
+    year, _, rest = value.partition("-")
+    month, _, day = rest.partition("-")
+    return {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
+
+
+def _one_field_dates(
+    params: list[tuple[str, str]], date_from: str, date_to: str
+) -> list[tuple[str, str]]:
+    """The query with each three-field date folded into one ``date_from``/``date_to`` pair."""
+    parts = {f"{n}-{p}" for n in ("date_from", "date_to") for p in ("day", "month", "year")}
+    kept = [(k, v) for k, v in params if k not in parts and k not in {"date_from", "date_to"}]
+    return kept + [(k, v) for k, v in (("date_from", date_from), ("date_to", date_to)) if v]
 
 
 def _removals(params: list[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from index.store import DocumentRecord, Filters
 from ingest.errors import DocumentNotFoundError
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
+from qa_service.browse import Chosen
+from qa_service.browse import browse as browse_page
 from qa_service.presenters import document_out
 from qa_service.retriever import Engine
 from qa_service.web_views import (
@@ -31,37 +33,34 @@ def browse(
     council: str = "",
     committee: str = "",
     year: str = "",
+    page: str = "1",
 ) -> Response:
-    """Every indexed document, newest meeting first, filtered by council, committee or year."""
+    """Every indexed document, newest meeting first, 20 a page, filtered by council, committee
+    or year; each filter option shows how many documents it would list."""
     everything = engine.store.list_documents(Filters(include_superseded=True))
-    years = sorted(
-        {d.meta.meeting_date[:4] for d in everything if d.meta.meeting_date}, reverse=True
+    years = {(d.meta.meeting_date or "")[:4] for d in everything}
+    chosen = Chosen(council, committee, year if year in years else "")
+    found = browse_page(
+        everything,
+        chosen,
+        int(page) if page.isdigit() else 1,
+        engine.store.facet_values("council"),
+        engine.store.facet_values("committee"),
     )
-    chosen_year = year if year in years else ""
-    shown = engine.store.list_documents(
-        Filters(
-            council=(council,) if council else (),
-            committee=(committee,) if committee else (),
-            date_from=f"{chosen_year}-01-01" if chosen_year else None,
-            date_to=f"{chosen_year}-12-31" if chosen_year else None,
-            include_superseded=True,
-        )
-    )
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     return render(
         request,
         "documents.html",
         {
-            "documents": [document_out(d) for d in shown],
+            "documents": [document_out(d) for d in found.documents],
+            "found": found,
             "total": len(everything),
             "council": council,
             "committee": committee,
-            "year": chosen_year,
-            "councils": engine.store.facet_values("council"),
-            "committees": engine.store.facet_values("committee"),
-            "years": years,
+            "year": chosen.year,
             "clear_link": "/documents",
-            "filtered": bool(council or committee or chosen_year),
-            "query": with_params(list(request.query_params.multi_items()), set()),
+            "filtered": bool(council or committee or chosen.year),
+            "page_link": lambda n: "/documents" + with_params(params, set(), page=str(n)),
         },
     )
 

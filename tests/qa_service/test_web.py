@@ -296,3 +296,70 @@ def test_unknown_document_is_a_404_page(client: TestClient) -> None:
     assert r.status_code == 404 and "Page not found" in r.text
     hop = client.get("/documents/nope/passages/nope", follow_redirects=False)
     assert hop.status_code == 303
+
+
+def test_dates_use_the_three_field_input(client: TestClient) -> None:
+    page = soup(client.get("/").text)
+    for name in ("date_from", "date_to"):
+        names = [i["name"] for i in page.select(f"input[name^='{name}-']")]
+        assert names == [f"{name}-day", f"{name}-month", f"{name}-year"]
+    params = {"q": "inspection", "date_from-day": "1", "date_from-month": "1"}
+    r = client.get("/", params={**params, "date_from-year": "2023"})
+    page = soup(r.text)
+    assert r.status_code == 200
+    dates = [r.select_one(".cqa-cite").text for r in page.select("#answer, .cqa-result")]
+    assert dates and all("2023" in line for line in dates)
+    removal = page.select_one(".cqa-active-filters li")
+    assert "Meetings on or after: 2023-01-01" in removal.text
+    assert "date_from" not in urlsplit(removal.select_one("a")["href"]).query
+    assert page.select_one("#date_from-year")["value"] == "2023"
+    bad = client.get("/", params={**params, "date_from-day": "31", "date_from-month": "2",
+                                  "date_from-year": "2023"})  # fmt: skip
+    assert bad.status_code == 422
+    link = soup(bad.text).select_one(".govuk-error-summary a")
+    assert link["href"] == "#date_from" and "real date" in link.text
+    assert soup(bad.text).select_one("#date_from")["name"] == "date_from-day"
+
+
+def test_unknown_pages_get_an_html_404_and_the_api_keeps_json(client: TestClient) -> None:
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    page = soup(r.text)
+    assert page.select_one("h1").text == "Page not found" and page.select_one("#navigation")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    api = client.get("/api/no-such-route")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    assert client.get("/api/documents/nope").json()["detail"]
+
+
+def test_the_navigation_reaches_decisions_and_timeline(client: TestClient) -> None:
+    nav = soup(client.get("/documents").text).select("#navigation a")
+    assert [a["href"] for a in nav] == ["/", "/compare", "/documents", "/decisions", "/timeline"]
+    current = soup(client.get("/timeline").text).select_one("#navigation a[aria-current=page]")
+    assert current["href"] == "/timeline"
+
+
+def test_browse_pages_through_and_counts_the_options(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = soup(client.get("/documents").text)
+    assert page.select_one("#showing").text.startswith("Showing 1–5 of 5")
+    options = {o["value"]: o.text for o in page.select("#council option") if o["value"]}
+    assert options["Ravensholt City Council"] == "Ravensholt City Council (2)"
+    year = soup(client.get("/documents", params={"year": "2023"}).text)
+    counted = {o["value"]: o.text for o in year.select("#council option") if o["value"]}
+    rows = year.select("tbody tr")
+    shown = sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in counted.values())
+    assert shown == len(rows)
+
+    monkeypatch.setattr("qa_service.browse.PER_PAGE", 2)
+    first = soup(client.get("/documents").text)
+    assert first.select_one("#showing").text.startswith("Showing 1–2 of 5")
+    assert len(first.select("tbody tr")) == 2
+    assert first.select_one(".govuk-pagination__item--current a").text == "1"
+    third = first.select_one(".govuk-pagination__next a")["href"]
+    third = soup(client.get(third.replace("page=2", "page=3")).text)
+    assert third.select_one("#showing").text.startswith("Showing 5–5 of 5")
+    assert not third.select_one(".govuk-pagination__next")
+    beyond = soup(client.get("/documents", params={"page": "99"}).text)
+    assert beyond.select_one("#showing").text.startswith("Showing 5–5 of 5")
