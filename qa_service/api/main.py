@@ -23,6 +23,7 @@ from ingest.errors import (
     InvalidQueryError,
 )
 from qa_service.api import (
+    docs,
     openapi,
     routes_ask,
     routes_documents,
@@ -84,6 +85,8 @@ def create_app(
         version="0.1.0",
         description="Cited answers from local-government committee papers.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by qa_service.api.docs
+        redoc_url=None,
     )
     app.add_middleware(
         BodySizeLimit,
@@ -98,6 +101,7 @@ def create_app(
     app.include_router(web.router)
     app.include_router(web_documents.router)
     app.include_router(web_precedent.router)
+    docs.install(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     openapi.install(app)
 

@@ -363,3 +363,24 @@ def test_browse_pages_through_and_counts_the_options(
     assert not third.select_one(".govuk-pagination__next")
     beyond = soup(client.get("/documents", params={"page": "99"}).text)
     assert beyond.select_one("#showing").text.startswith("Showing 5–5 of 5")
+
+
+@pytest.mark.parametrize(
+    ("url", "assets"),
+    [
+        ("/docs", ["/static/api-docs/swagger-ui-bundle.js", "/static/api-docs/swagger-ui.css"]),
+        ("/redoc", ["/static/api-docs/redoc.standalone.js"]),
+    ],
+)
+def test_api_docs_load_their_scripts_from_this_server(
+    client: TestClient, url: str, assets: list[str]
+) -> None:
+    page = soup(client.get(url).text)
+    sources = [s["src"] for s in page.select("script[src]")] + [
+        link["href"] for link in page.select("link[rel=stylesheet]")
+    ]
+    assert sources and all(s.startswith("/") for s in sources), sources
+    assert set(assets) <= set(sources)
+    for asset in assets:
+        r = client.get(asset)
+        assert r.status_code == 200 and len(r.content) > 100_000
