@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
+from ingest.sentences import split_sentences
 from qa_service.schemas import Citation, DecisionCitation, PassageOut
 
 _BLANK_LINES = re.compile(r"\n[ \t\xa0]*(?:\n[ \t\xa0]*)+\n")
@@ -27,18 +28,47 @@ def segments(passage: PassageOut) -> list[tuple[str, bool]]:
 
     For display the pieces are tidied and the passage's outer whitespace is dropped.
     """
+    return _trimmed(_runs(passage, 0, len(passage.text)))
+
+
+def snippet(passage: PassageOut) -> list[tuple[str, bool]]:
+    """The highlighted sentence with one sentence either side, as (piece, highlighted) runs.
+
+    "… " and " …" mark text left out; with nothing highlighted it is the opening sentences.
+    """
+    text = passage.text
+    spans = split_sentences(text)
+    if not spans:
+        return []
+    marks = sorted(passage.highlights, key=lambda h: h.start)
+    lo, hi = (marks[0].start, max(h.end for h in marks)) if marks else (0, spans[0].end)
+    first = next((i for i, sp in enumerate(spans) if sp.end > lo), len(spans) - 1)
+    last = max((i for i, sp in enumerate(spans) if sp.start < hi), default=first)
+    first, last = max(first - 1, 0), min(max(last, first) + 1, len(spans) - 1)
+    pieces = _trimmed(_runs(passage, spans[first].start, spans[last].end))
+    if first > 0:
+        pieces.insert(0, ("\u2026 ", False))
+    if last < len(spans) - 1:
+        pieces.append((" \u2026", False))
+    return pieces
+
+
+def _runs(passage: PassageOut, lo: int, hi: int) -> list[tuple[str, bool]]:
+    """``text[lo:hi]`` cut into tidied (piece, highlighted) runs."""
     text = passage.text
     out: list[tuple[str, bool]] = []
-    at = 0
+    at = lo
     for h in sorted(passage.highlights, key=lambda h: h.start):
-        if h.start > at:
-            out.append((text[at : h.start], False))
-        if h.end > max(h.start, at):
-            out.append((text[max(h.start, at) : h.end], True))
-        at = max(at, h.end)
-    if at < len(text):
-        out.append((text[at:], False))
-    return _trimmed([(tidy(piece), marked) for piece, marked in out])
+        start, end = max(h.start, at), min(h.end, hi)
+        if start >= hi or end <= at:
+            continue
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < hi:
+        out.append((text[at:hi], False))
+    return [(tidy(piece), marked) for piece, marked in out]
 
 
 def _trimmed(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -80,9 +110,63 @@ def citation_parts(c: Citation | DecisionCitation) -> list[str]:
     return parts
 
 
+def meeting_parts(c: Citation | DecisionCitation) -> list[str]:
+    """council · committee · meeting date · page: the citation line under a title."""
+    parts = [c.council or "Council not known"]
+    if c.committee:
+        parts.append(c.committee)
+    if c.meeting_date:
+        parts.append(long_date(c.meeting_date))
+    if c.page:
+        parts.append(f"page {c.page}")
+    return parts
+
+
 def passage_link(c: Citation | DecisionCitation, passage_id: str) -> str:
     """Where a result's "read in the document" link goes (redirects to ``#p-N``)."""
     return f"/documents/{c.document_id}/passages/{passage_id}"
+
+
+def sentence_link(passage: PassageOut, back: str = "") -> str:
+    """The viewer at this passage with its highlighted sentence marked and scrolled to.
+
+    ``back`` is the results page (path and query) the viewer links back to.
+    """
+    c = passage.citation
+    params = [("passage", passage.passage_id)]
+    if passage.highlights:
+        start = c.char_start + min(h.start for h in passage.highlights)
+        end = c.char_start + max(h.end for h in passage.highlights)
+        params.append(("sentence", f"{start}-{end}"))
+    if safe_back(back):
+        params.append(("back", back))
+    anchor = "#cited-sentence" if passage.highlights else ""
+    return f"/documents/{c.document_id}" + with_params(params, set()) + anchor
+
+
+def safe_back(back: str | None) -> str | None:
+    """A results page to link back to: only this site's own pages, never another host."""
+    if not back or not back.startswith("/") or back.startswith(("//", "/\\")):
+        return None
+    path = urlsplit(back).path
+    return back if path in {"/", "/compare", "/decisions", "/timeline"} else None
+
+
+def source_page_link(url: str | None, page: int | None) -> str | None:
+    """The original paper on the council's site, opened at the passage's page (``#page=N``)."""
+    safe = safe_url(url)
+    if not safe:
+        return None
+    return safe.split("#", 1)[0] + f"#page={page}" if page else safe
+
+
+def cited_sentence(value: str, passage: tuple[int, int]) -> tuple[int, int] | None:
+    """``START-END`` from a viewer link as offsets, if they lie inside the cited passage."""
+    start, dash, end = value.partition("-")
+    if not dash or not start.isdigit() or not end.isdigit():
+        return None
+    lo, hi = int(start), int(end)
+    return (lo, hi) if passage[0] <= lo < hi <= passage[1] else None
 
 
 def citation_text(passage: PassageOut, base_url: str) -> str:
@@ -112,6 +196,7 @@ class TextRun:
 
     text: str
     page: int | None = None
+    marked: bool = False  # part of the cited sentence
 
 
 @dataclass
@@ -131,29 +216,41 @@ def viewer_blocks(
     page_starts: list[int] | None,
     passages: list[tuple[str, int, int, int | None]],
     cited: str | None = None,
+    sentence: tuple[int, int] | None = None,
 ) -> list[ViewerBlock]:
-    """The whole text as passage blocks and the gaps between them, with page markers."""
+    """The whole text as passage blocks and the gaps between them, with page markers.
+
+    The runs inside ``sentence`` (document offsets, within the cited passage) are marked.
+    """
     starts = sorted(page_starts or [])
+    mark_from, mark_to = sentence or (0, 0)
     blocks: list[ViewerBlock] = []
 
     def add(start: int, end: int, block: ViewerBlock) -> None:
-        cuts = [s for s in starts if start <= s < end]
+        edges = {s for s in starts if start <= s < end}
+        if block.cited:
+            edges |= {e for e in (mark_from, mark_to) if start < e < end}
         at = start
-        for cut in cuts:
+        for cut in sorted(edges):
             if cut > at:
-                block.runs.append(TextRun(text[at:cut]))
+                block.runs.append(
+                    TextRun(text[at:cut], marked=block.cited and mark_from <= at < mark_to)
+                )
             at = cut
-            block.runs.append(TextRun("", page=starts.index(cut) + 1))
+            if cut in starts:
+                block.runs.append(TextRun("", page=starts.index(cut) + 1))
         if end > at:
-            block.runs.append(TextRun(text[at:end]))
+            block.runs.append(
+                TextRun(text[at:end], marked=block.cited and mark_from <= at < mark_to)
+            )
         # a page start inside a run that began earlier: the marker and then the rest
         merged: list[TextRun] = []
         for run in block.runs:
             if merged and merged[-1].page is not None and not merged[-1].text and run.page is None:
-                merged[-1].text = run.text
+                merged[-1].text, merged[-1].marked = run.text, run.marked
             else:
                 merged.append(run)
-        runs = [TextRun(tidy(r.text), r.page) for r in merged]
+        runs = [TextRun(tidy(r.text), r.page, r.marked) for r in merged]
         if runs:
             runs[0].text = runs[0].text.lstrip()
             runs[-1].text = runs[-1].text.rstrip()

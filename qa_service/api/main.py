@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.embedder import Embedder
 from index.orphans import remove_orphan_uploads
@@ -23,6 +24,7 @@ from ingest.errors import (
     InvalidQueryError,
 )
 from qa_service.api import (
+    docs,
     openapi,
     routes_ask,
     routes_documents,
@@ -35,12 +37,15 @@ from qa_service.api import (
 )
 from qa_service.api.deps import admin_refusal, bearer_token
 from qa_service.api.limits import BodySizeLimit, TokenFirst
-from qa_service.api.web_render import STATIC_DIR
+from qa_service.api.web_render import STATIC_DIR, render
 from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
 from qa_service.runtime import make_query_embedder
 
 logger = logging.getLogger("qa_service")
+
+# Paths whose errors stay JSON, even a 404: the API, its schema and docs, health, assets.
+_JSON_PATHS = ("/api/", "/api", "/health", "/openapi.json", "/docs", "/redoc", "/static/")
 
 _STATUS = {
     InvalidQueryError: 422,
@@ -84,6 +89,8 @@ def create_app(
         version="0.1.0",
         description="Cited answers from local-government committee papers.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by qa_service.api.docs
+        redoc_url=None,
     )
     app.add_middleware(
         BodySizeLimit,
@@ -101,6 +108,7 @@ def create_app(
     app.include_router(web.router)
     app.include_router(web_documents.router)
     app.include_router(web_precedent.router)
+    docs.install(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     openapi.install(app)
 
@@ -121,6 +129,15 @@ def create_app(
         return JSONResponse(
             {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(exc.errors())},
             status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A person who mistypes a page address gets a page; API clients keep their JSON.
+        if exc.status_code == 404 and not request.url.path.startswith(_JSON_PATHS):
+            return render(request, "not_found.html", {}, status_code=404)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
 
     @app.exception_handler(Exception)

@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
 from ingest.errors import InvalidQueryError
 from qa_service import export
+from qa_service.answer_card import answer_card, newer_answer
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
+from qa_service.compare_grid import grid, grid_csv, grid_row
 from qa_service.presenters import answer_request, compare_request
 from qa_service.schemas import AskRequest, CompareRequest
 from qa_service.web_views import with_params
@@ -47,6 +50,8 @@ def form(
     """The question form, and the answer when a question was asked."""
     councils = [c for c in (council or []) if c]
     infer_filters = infer != "0"
+    date_from = _date_field(request, "date_from", date_from)
+    date_to = _date_field(request, "date_to", date_to)
     errors: list[tuple[str, str]] = []
     response = None
     if q.strip():
@@ -75,6 +80,7 @@ def form(
     if response is not None and fmt == "csv":
         return export.csv_response(response, "answer", str(request.base_url))
     topic = [("q", q)] + [("council", c) for c in councils]
+    card = answer_card(response, newer_answer(engine, response)) if response else None
     return render(
         request,
         "index.html",
@@ -85,6 +91,10 @@ def form(
             "doc_type": doc_type,
             "date_from": date_from,
             "date_to": date_to,
+            "date_parts": {
+                "date_from": _date_parts(request, "date_from", date_from),
+                "date_to": _date_parts(request, "date_to", date_to),
+            },
             "sort": sort,
             "top_k": top_k,
             "infer_filters": infer_filters,
@@ -94,10 +104,12 @@ def form(
             "committees": engine.store.facet_values("committee"),
             "doc_types": engine.store.facet_values("doc_type"),
             "response": response,
+            "card": card,
+            "back": "/" + with_params(params, {"format"}),
             "errors": errors,
             "without_inferred": with_params(params, set(), infer="0"),
             "with_inferred": with_params(params, {"infer"}),
-            "removals": _removals(params),
+            "removals": _removals(_one_field_dates(params, date_from, date_to)),
             "compare_link": "/compare" + with_params([("q", q)], set()),
             "decisions_link": "/decisions" + with_params(topic, set()),
             "timeline_link": "/timeline" + with_params(topic, set()),
@@ -136,6 +148,17 @@ def compare(
         errors = [("q", "Enter a question")]
     if response is not None and fmt == "csv":
         return export.csv_response(response, "compare", str(request.base_url))
+    if response is not None and fmt in {"grid-csv", "grid-json"}:
+        table = grid(response, str(request.base_url))
+        if fmt == "grid-json":
+            return JSONResponse(table.model_dump(mode="json"))
+        return Response(
+            grid_csv(table),
+            media_type=export.MEDIA_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="compare-grid.csv"'},
+        )
+    params = list(request.query_params.multi_items())
+    back = "/compare" + with_params(params, {"format"})
     return render(
         request,
         "compare.html",
@@ -146,10 +169,13 @@ def compare(
             "per_council_choices": PER_COUNCIL,
             "councils": engine.store.facet_values("council"),
             "response": response,
+            "rows": [grid_row(c, "", back) for c in response.councils] if response else [],
+            "back": back,
             "errors": errors,
             "ask_link": "/" + with_params([("q", q)], set()),
-            "csv_link": "/compare"
-            + with_params(list(request.query_params.multi_items()), set(), format="csv"),
+            "csv_link": "/compare" + with_params(params, set(), format="csv"),
+            "grid_csv_link": "/compare" + with_params(params, set(), format="grid-csv"),
+            "grid_json_link": "/compare" + with_params(params, set(), format="grid-json"),
         },
         status_code=422 if errors else 200,
     )
@@ -162,6 +188,40 @@ _LABELS = {
     "date_from": "Meetings on or after",
     "date_to": "Meetings on or before",
 }
+
+
+def _date_field(request: Request, name: str, given: str) -> str:
+    """A date from the GOV.UK three-field input (``name-day``, ``-month``, ``-year``).
+
+    All three blank: ``given`` (the one-field ``name=YYYY-MM-DD`` that links carry).  A part
+    that is not a number is kept as it is, so the request's validation reports the date.
+    """
+    parts = [request.query_params.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return given
+    day, month, year = parts
+    if day.isdigit() and month.isdigit() and year.isdigit():
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"
+
+
+def _date_parts(request: Request, name: str, value: str) -> dict[str, str]:
+    """What the three fields show: as typed, else the parts of a one-field date."""
+    typed = {p: request.query_params.get(f"{name}-{p}", "") for p in ("day", "month", "year")}
+    if any(typed.values()):
+        return typed
+    year, _, rest = value.partition("-")
+    month, _, day = rest.partition("-")
+    return {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
+
+
+def _one_field_dates(
+    params: list[tuple[str, str]], date_from: str, date_to: str
+) -> list[tuple[str, str]]:
+    """The query with each three-field date folded into one ``date_from``/``date_to`` pair."""
+    parts = {f"{n}-{p}" for n in ("date_from", "date_to") for p in ("day", "month", "year")}
+    kept = [(k, v) for k, v in params if k not in parts and k not in {"date_from", "date_to"}]
+    return kept + [(k, v) for k, v in (("date_from", date_from), ("date_to", date_to)) if v]
 
 
 def _removals(params: list[tuple[str, str]]) -> list[dict[str, Any]]:

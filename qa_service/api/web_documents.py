@@ -10,9 +10,18 @@ from index.store import DocumentRecord, Filters
 from ingest.errors import DocumentNotFoundError
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
+from qa_service.browse import Chosen
+from qa_service.browse import browse as browse_page
 from qa_service.presenters import document_out
 from qa_service.retriever import Engine
-from qa_service.web_views import passage_number, viewer_blocks, with_params
+from qa_service.web_views import (
+    cited_sentence,
+    passage_number,
+    safe_back,
+    source_page_link,
+    viewer_blocks,
+    with_params,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,37 +33,34 @@ def browse(
     council: str = "",
     committee: str = "",
     year: str = "",
+    page: str = "1",
 ) -> Response:
-    """Every indexed document, newest meeting first, filtered by council, committee or year."""
+    """Every indexed document, newest meeting first, 20 a page, filtered by council, committee
+    or year; each filter option shows how many documents it would list."""
     everything = engine.store.list_documents(Filters(include_superseded=True))
-    years = sorted(
-        {d.meta.meeting_date[:4] for d in everything if d.meta.meeting_date}, reverse=True
+    years = {(d.meta.meeting_date or "")[:4] for d in everything}
+    chosen = Chosen(council, committee, year if year in years else "")
+    found = browse_page(
+        everything,
+        chosen,
+        int(page) if page.isdigit() else 1,
+        engine.store.facet_values("council"),
+        engine.store.facet_values("committee"),
     )
-    chosen_year = year if year in years else ""
-    shown = engine.store.list_documents(
-        Filters(
-            council=(council,) if council else (),
-            committee=(committee,) if committee else (),
-            date_from=f"{chosen_year}-01-01" if chosen_year else None,
-            date_to=f"{chosen_year}-12-31" if chosen_year else None,
-            include_superseded=True,
-        )
-    )
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     return render(
         request,
         "documents.html",
         {
-            "documents": [document_out(d) for d in shown],
+            "documents": [document_out(d) for d in found.documents],
+            "found": found,
             "total": len(everything),
             "council": council,
             "committee": committee,
-            "year": chosen_year,
-            "councils": engine.store.facet_values("council"),
-            "committees": engine.store.facet_values("committee"),
-            "years": years,
+            "year": chosen.year,
             "clear_link": "/documents",
-            "filtered": bool(council or committee or chosen_year),
-            "query": with_params(list(request.query_params.multi_items()), set()),
+            "filtered": bool(council or committee or chosen.year),
+            "page_link": lambda n: "/documents" + with_params(params, set(), page=str(n)),
         },
     )
 
@@ -74,8 +80,18 @@ def cited_passage(document_id: str, passage_id: str, engine: EngineDep) -> Respo
 
 
 @router.get("/documents/{document_id}")
-def viewer(request: Request, document_id: str, engine: EngineDep, passage: str = "") -> Response:
-    """A document's metadata and full text, every passage anchored, page markers for PDFs."""
+def viewer(
+    request: Request,
+    document_id: str,
+    engine: EngineDep,
+    passage: str = "",
+    sentence: str = "",
+    back: str = "",
+) -> Response:
+    """A document's text, every passage anchored, the cited passage tinted and its sentence marked.
+
+    ``sentence`` is ``START-END`` in document offsets; ``back`` is the results page to return to.
+    """
     try:
         record = engine.store.get_document(document_id)
         text, page_starts = engine.store.document_text(document_id)
@@ -83,15 +99,20 @@ def viewer(request: Request, document_id: str, engine: EngineDep, passage: str =
         return render(request, "not_found.html", {"document_id": document_id}, status_code=404)
     passages = engine.store.document_passages(document_id)
     cited = passage_number(passages, passage) if passage else None
+    span = next((p for p in passages if p[0] == passage), None)
+    marked = cited_sentence(sentence, (span[1], span[2])) if span else None
     return render(
         request,
         "document.html",
         {
             "doc": document_out(record),
-            "blocks": viewer_blocks(text, page_starts, passages, passage or None),
+            "blocks": viewer_blocks(text, page_starts, passages, passage or None, marked),
             "pages": len(page_starts or []),
             "cited": cited,
-            "cited_page": next((p[3] for p in passages if p[0] == passage), None),
+            "cited_page": span[3] if span else None,
+            "marked": marked is not None,
+            "back": safe_back(back),
+            "source_link": source_page_link(record.meta.source_url, span[3] if span else None),
             "superseded_by": _title_of(engine, record.superseded_by),
             "supersedes": _supersedes(engine, record),
             "also_at": engine.store.copies_of(document_id),

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from qa_service import web_views
+from qa_service.answer_card import STATE_LABELS
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STATIC_DIR = PACKAGE / "static"
@@ -23,6 +24,11 @@ templates.env.globals.update(
     citation_text=web_views.citation_text,
     passage_link=web_views.passage_link,
     safe_url=web_views.safe_url,
+    snippet=web_views.snippet,
+    meeting_parts=web_views.meeting_parts,
+    sentence_link=web_views.sentence_link,
+    source_page_link=web_views.source_page_link,
+    state_label=STATE_LABELS.get,
 )
 
 # The pages need no script at all, so none may run: a payload that slipped past escaping
@@ -41,6 +47,8 @@ NAVIGATION = (
     ("/", "Ask a question"),
     ("/compare", "Compare councils"),
     ("/documents", "Browse the papers"),
+    ("/decisions", "Decisions"),
+    ("/timeline", "Timeline"),
 )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,6 +73,47 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pass
             if time.monotonic() > deadline:
                 pytest.fail("cqa serve did not come up within 180 s")
+            time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def devset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cqa serve`` over the real dev set (the most councils: 25), for the compare grid."""
+    corpus = SHARED / "real-dev-set" / "corpus"
+    if not CHROMIUM.exists() or not corpus.is_dir():
+        pytest.skip("needs /usr/bin/chromium and ../shared/real-dev-set")
+    index = tmp_path_factory.mktemp("devset-index")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CQA_INDEX": str(index)}
+    env.pop("CQA_ADMIN_TOKEN", None)
+    cqa = Path(sys.executable).with_name("cqa")
+    subprocess.run([str(cqa), "ingest", str(corpus)], env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("devset-log") / "serve.log").open("w+")
+    command = [str(cqa), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"cqa serve exited: {log.read()[-2000:]}")
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=2) as r:
+                    if json.load(r)["documents"] > 0:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("cqa serve did not come up within 120 s")
             time.sleep(0.5)
         yield base
     finally:

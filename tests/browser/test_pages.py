@@ -34,22 +34,20 @@ def test_ask_highlight_and_follow_to_the_viewer(page: Any, screenshots: Path) ->
     page.get_by_label("Your question").fill(QUESTION)
     page.get_by_role("button", name="Search the papers").click()
     page.wait_for_url("**/?q=*")
-    first = page.locator(".cqa-result").first
-    assert "Worcestershire County Council" in first.locator(".cqa-cite").first.inner_text()
-    marked = " ".join(first.locator("mark").all_inner_texts())
+    card = page.locator("#answer")
+    assert "Worcestershire County Council" in card.locator(".cqa-cite").first.inner_text()
+    marked = " ".join(card.locator("mark").all_inner_texts())
     assert "thresholds" in marked
     assert page.locator("#no-answer").count() == 0
-    citation = first.locator("textarea").input_value()
+    citation = card.locator("textarea").input_value()
     assert "Worcestershire County Council" in citation and "/documents/" in citation
     check_page(page, screenshots, "results")
 
-    first.get_by_role("link", name="Read this passage in the document").click()
-    page.wait_for_url("**/documents/*?passage=*#p-*")
-    anchor = page.url.rsplit("#", 1)[1]
-    cited = page.locator(f"#{anchor}")
-    assert "cqa-passage--cited" in (cited.get_attribute("class") or "")
+    card.get_by_role("link", name="Read the sentence in the paper").click()
+    page.wait_for_url("**/documents/*?passage=*#cited-sentence")
+    cited = page.locator(".cqa-passage--cited")
     assert "application of thresholds had improved" in cited.inner_text()
-    assert cited.is_visible()
+    assert page.locator("mark#cited-sentence").is_visible()
     assert page.locator("h1").inner_text().startswith("Update of the Children")
     check_page(page, screenshots, "viewer-passage", full_page=False)
     page.evaluate("window.scrollTo(0, 0)")
@@ -64,31 +62,32 @@ def test_nearest_passages_when_the_papers_do_not_answer(page: Any, screenshots: 
     check_page(page, screenshots, "no-answer")
 
 
-def test_compare_columns_stack_on_a_phone(page: Any, screenshots: Path) -> None:
+def test_compare_rows_stack_on_a_phone(page: Any, screenshots: Path) -> None:
     page.goto("/compare")
     check_page(page, screenshots, "compare-form")
     page.get_by_label("Your question").fill("Ofsted monitoring visit findings")
-    page.get_by_label("Passages for each council").select_option("1")
+    page.get_by_label("Passages for each council").select_option("1")  # open before a question
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url("**/compare?q=*")
-    columns = page.locator(".cqa-column")
-    assert columns.count() == 5
-    xs = {round(columns.nth(i).bounding_box()["x"]) for i in range(columns.count())}
-    assert len(xs) > 1  # side by side on a desktop
+    rows = page.locator(".cqa-grid__row")
+    assert rows.count() == 5
+    assert page.locator(".cqa-grid__more[open]").count() == 0  # passages folded
     check_page(page, screenshots, "compare")
+    rows.first.locator(".cqa-grid__more > summary").click()
+    assert rows.first.locator(".cqa-result").is_visible()
 
     page.set_viewport_size({"width": 375, "height": 800})
-    xs = {round(columns.nth(i).bounding_box()["x"]) for i in range(columns.count())}
-    assert len(xs) == 1  # stacked on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.evaluate("document.getElementById('results').scrollIntoView()")
     check_page(page, screenshots, "compare-phone", full_page=False)
     page.set_viewport_size({"width": 1100, "height": 900})
 
+    page.get_by_text("Councils and passages").click()
     page.get_by_role("checkbox", name="Wirral Council").check()
     page.get_by_role("checkbox", name="Surrey County Council").check()
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state()
-    names = page.locator(".cqa-column h3").all_inner_texts()
+    names = page.locator(".cqa-grid__row th").all_inner_texts()
     assert sorted(names) == ["Surrey County Council", "Wirral Council"]
 
 

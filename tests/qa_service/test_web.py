@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -53,27 +55,70 @@ def test_pages_have_skip_link_labels_and_a_strict_csp(client: TestClient, url: s
     assert client.get("/static/govuk/govuk-frontend.min.css").status_code == 200
 
 
-def test_results_are_highlighted_cited_and_linked(client: TestClient) -> None:
+def test_the_answer_card_comes_first_and_links_to_the_sentence(client: TestClient) -> None:
     r = client.get("/", params={"q": "contacts awaiting a MASH decision", "top_k": "3"})
     page = soup(r.text)
-    results = page.select(".cqa-result")
-    assert len(results) == 3
-    first = results[0]
-    assert first.select("mark")
-    assert "Northmoor County Council" in first.select_one(".cqa-cite").text
-    link = first.select_one("a[href^='/documents/']")["href"]
-    hop = client.get(link, follow_redirects=False)
-    assert hop.status_code == 303
-    target = urlsplit(hop.headers["location"])
-    assert target.fragment.startswith("p-")
+    card = page.select_one("#answer")
+    assert card is not None
+    # the card is the first thing after the form: no filter notes or links come before it
+    assert (
+        card.find_previous(id="more-views") is None
+        and card.find_previous(class_="cqa-result") is None
+    )
+    sentence = card.select_one("mark").text
+    assert sentence and "Answered" in card.select_one(".cqa-state").text
+    assert "Northmoor County Council" in card.select_one(".cqa-cite").text
+    link = card.find("a", string="Read the sentence in the paper")["href"]
+    target = urlsplit(link)
+    query = parse_qs(target.query)
+    assert target.fragment == "cited-sentence" and query["back"] == [
+        "/?q=contacts+awaiting+a+MASH+decision&top_k=3"
+    ]
     viewer = soup(client.get(target.path + "?" + target.query).text)
-    cited = viewer.select_one(f"#{target.fragment}")
-    assert "cqa-passage--cited" in cited["class"]
-    citation = first.select_one("textarea").text
+    marked = viewer.select_one("mark#cited-sentence")
+    assert " ".join(marked.text.split()) in " ".join(sentence.split())
+    assert "cqa-passage--cited" in marked.find_parent(class_="cqa-passage")["class"]
+    assert viewer.select_one("#doc-header a.govuk-back-link")["href"] == query["back"][0]
+    assert "Northmoor County Council" in viewer.select_one("#doc-header").text
+    citation = card.select_one("textarea").text
     assert "Northmoor County Council" in citation and "/documents/" in citation
+    # the other results: a snippet, the whole passage folded under it
+    results = page.select(".cqa-result")
+    assert len(results) == 2
+    for result in results:
+        snippet = result.select_one(".cqa-snippet").text
+        whole = result.select_one("details.cqa-whole blockquote").text
+        assert snippet.strip(" \u2026") in whole and len(snippet) <= len(whole) + 4
+        hop = result.select_one("a[href^='/documents/']")["href"]
+        assert urlsplit(hop).path.startswith("/documents/")
     assert page.select_one("#share-link")["value"].endswith(
         "?q=contacts+awaiting+a+MASH+decision&top_k=3"
     )
+
+
+def test_source_links_open_the_pdf_at_the_page(client: TestClient) -> None:
+    page = soup(client.get("/", params={"q": "missing from care return interviews"}).text)
+    links = [a["href"] for a in page.select("a[rel=noreferrer]") if "#page=" in a["href"]]
+    assert links and all(h.split("#page=")[1].isdigit() for h in links)
+
+
+def test_the_viewer_ignores_a_sentence_outside_the_passage_and_a_foreign_back_link(
+    client: TestClient,
+) -> None:
+    doc = client.get("/api/documents").json()["documents"][0]
+    detail = client.get(f"/api/documents/{doc['document_id']}").json()
+    first = detail["passages"][0]
+    r = client.get(
+        f"/documents/{doc['document_id']}",
+        params={
+            "passage": first["passage_id"],
+            "sentence": f"{first['char_end']}-{first['char_end'] + 50}",
+            "back": "//evil.example/?q=x",
+        },
+    )
+    page = soup(r.text)
+    assert not page.select("mark") and page.select_one(".cqa-passage--cited")
+    assert page.select_one("#doc-header a.govuk-back-link")["href"] == "/documents"
 
 
 def test_the_honest_no_answer_state_still_lists_the_nearest(small_index: Path) -> None:
@@ -81,6 +126,8 @@ def test_the_honest_no_answer_state_still_lists_the_nearest(small_index: Path) -
     with TestClient(app) as c:
         page = soup(c.get("/", params={"q": "swimming pool opening hours"}).text)
     assert "The papers don't answer this." in page.select_one("#no-answer").text
+    assert "Not in the papers" in page.select_one("#answer .cqa-state").text
+    assert not page.select("#answer mark")
     assert page.select(".cqa-result")
 
 
@@ -142,7 +189,8 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     seen: list[bool] = []
 
     def ask(question: str, *args: Any, infer_filters: bool = True, **kw: Any) -> Answer:
-        seen.append(infer_filters)
+        if args[:1] != (1,):  # not the card's look for a newer paper (top_k 1)
+            seen.append(infer_filters)
         if infer_filters:
             return _answer_with_extras(real_ask, question)
         return real_ask(question, *args, infer_filters=False, **kw)
@@ -153,7 +201,7 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     assert "Council: Ravensholt City Council" in inferred
     assert "1 January 2023" in inferred and "“in 2023”" in inferred
     assert "CSE = child sexual exploitation" in page.select_one("#expansions").text
-    first = page.select_one(".cqa-result")
+    first = page.select_one("#answer")
     assert "superseded by" in first.text and first.select_one("a[href='/documents/rev-id']")
     assert "Also considered at:" in first.text
 
@@ -166,23 +214,49 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     assert again.select_one("input[name=infer][value='0']")  # kept when the form is resent
 
 
-def test_compare_gives_a_column_per_council(client: TestClient) -> None:
+def test_compare_gives_a_row_per_council(client: TestClient) -> None:
     page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
-    names = [h.text for h in page.select(".cqa-column h3")]
+    rows = page.select(".cqa-grid__row")
+    names = [row.select_one("th[scope=row]").text for row in rows]
     assert sorted(names) == [
         "Northmoor County Council",
         "Quarrington Metropolitan Borough Council",
         "Ravensholt City Council",
     ]
+    for row in rows:
+        assert row.select_one("td mark").text  # the best sentence
+        assert row.select_one(".cqa-state").text in {"Answered", "Weak match", "Not in the papers"}
+        link = row.select_one("a.cqa-grid__read")["href"]
+        assert parse_qs(urlsplit(link).query)["back"] == ["/compare?q=agency+social+workers"]
+        folded = row.select_one("details.cqa-grid__more")
+        assert folded.select(".cqa-result") and "open" not in folded.attrs
     two = soup(
         client.get(
             "/compare",
             params=[("q", "agency"), ("council", "Northmoor County Council"), ("per_council", "1")],
         ).text
     )
-    assert [h.text for h in two.select(".cqa-column h3")] == ["Northmoor County Council"]
+    assert [th.text for th in two.select(".cqa-grid__row th")] == ["Northmoor County Council"]
     assert len(two.select(".cqa-result")) == 1
     assert two.select_one("input[value='Northmoor County Council']").has_attr("checked")
+
+
+def test_compare_rows_export_as_csv_and_json(client: TestClient) -> None:
+    page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
+    exports = {a.text: a["href"] for a in page.select("#exports a")}
+    as_json = client.get(exports["as JSON"]).json()
+    shown = [th.text for th in page.select(".cqa-grid__row th")]
+    assert as_json["question"] == "agency social workers"
+    assert [row["council"] for row in as_json["rows"]] == shown
+    first = as_json["rows"][0]
+    assert first["sentence"] and first["link"].startswith("http://testserver/documents/")
+    r = client.get(exports["Download these rows as CSV"])
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    assert r.text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert [row["council"] for row in rows] == shown
+    assert {row["question"] for row in rows} == {"agency social workers"}
+    assert rows[0]["sentence"] == first["sentence"]
 
 
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
@@ -222,3 +296,91 @@ def test_unknown_document_is_a_404_page(client: TestClient) -> None:
     assert r.status_code == 404 and "Page not found" in r.text
     hop = client.get("/documents/nope/passages/nope", follow_redirects=False)
     assert hop.status_code == 303
+
+
+def test_dates_use_the_three_field_input(client: TestClient) -> None:
+    page = soup(client.get("/").text)
+    for name in ("date_from", "date_to"):
+        names = [i["name"] for i in page.select(f"input[name^='{name}-']")]
+        assert names == [f"{name}-day", f"{name}-month", f"{name}-year"]
+    params = {"q": "inspection", "date_from-day": "1", "date_from-month": "1"}
+    r = client.get("/", params={**params, "date_from-year": "2023"})
+    page = soup(r.text)
+    assert r.status_code == 200
+    dates = [r.select_one(".cqa-cite").text for r in page.select("#answer, .cqa-result")]
+    assert dates and all("2023" in line for line in dates)
+    removal = page.select_one(".cqa-active-filters li")
+    assert "Meetings on or after: 2023-01-01" in removal.text
+    assert "date_from" not in urlsplit(removal.select_one("a")["href"]).query
+    assert page.select_one("#date_from-year")["value"] == "2023"
+    bad = client.get("/", params={**params, "date_from-day": "31", "date_from-month": "2",
+                                  "date_from-year": "2023"})  # fmt: skip
+    assert bad.status_code == 422
+    link = soup(bad.text).select_one(".govuk-error-summary a")
+    assert link["href"] == "#date_from" and "real date" in link.text
+    assert soup(bad.text).select_one("#date_from")["name"] == "date_from-day"
+
+
+def test_unknown_pages_get_an_html_404_and_the_api_keeps_json(client: TestClient) -> None:
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    page = soup(r.text)
+    assert page.select_one("h1").text == "Page not found" and page.select_one("#navigation")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    api = client.get("/api/no-such-route")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    assert client.get("/api/documents/nope").json()["detail"]
+
+
+def test_the_navigation_reaches_decisions_and_timeline(client: TestClient) -> None:
+    nav = soup(client.get("/documents").text).select("#navigation a")
+    assert [a["href"] for a in nav] == ["/", "/compare", "/documents", "/decisions", "/timeline"]
+    current = soup(client.get("/timeline").text).select_one("#navigation a[aria-current=page]")
+    assert current["href"] == "/timeline"
+
+
+def test_browse_pages_through_and_counts_the_options(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = soup(client.get("/documents").text)
+    assert page.select_one("#showing").text.startswith("Showing 1–5 of 5")
+    options = {o["value"]: o.text for o in page.select("#council option") if o["value"]}
+    assert options["Ravensholt City Council"] == "Ravensholt City Council (2)"
+    year = soup(client.get("/documents", params={"year": "2023"}).text)
+    counted = {o["value"]: o.text for o in year.select("#council option") if o["value"]}
+    rows = year.select("tbody tr")
+    shown = sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in counted.values())
+    assert shown == len(rows)
+
+    monkeypatch.setattr("qa_service.browse.PER_PAGE", 2)
+    first = soup(client.get("/documents").text)
+    assert first.select_one("#showing").text.startswith("Showing 1–2 of 5")
+    assert len(first.select("tbody tr")) == 2
+    assert first.select_one(".govuk-pagination__item--current a").text == "1"
+    third = first.select_one(".govuk-pagination__next a")["href"]
+    third = soup(client.get(third.replace("page=2", "page=3")).text)
+    assert third.select_one("#showing").text.startswith("Showing 5–5 of 5")
+    assert not third.select_one(".govuk-pagination__next")
+    beyond = soup(client.get("/documents", params={"page": "99"}).text)
+    assert beyond.select_one("#showing").text.startswith("Showing 5–5 of 5")
+
+
+@pytest.mark.parametrize(
+    ("url", "assets"),
+    [
+        ("/docs", ["/static/api-docs/swagger-ui-bundle.js", "/static/api-docs/swagger-ui.css"]),
+        ("/redoc", ["/static/api-docs/redoc.standalone.js"]),
+    ],
+)
+def test_api_docs_load_their_scripts_from_this_server(
+    client: TestClient, url: str, assets: list[str]
+) -> None:
+    page = soup(client.get(url).text)
+    sources = [s["src"] for s in page.select("script[src]")] + [
+        link["href"] for link in page.select("link[rel=stylesheet]")
+    ]
+    assert sources and all(s.startswith("/") for s in sources), sources
+    assert set(assets) <= set(sources)
+    for asset in assets:
+        r = client.get(asset)
+        assert r.status_code == 200 and len(r.content) > 100_000

@@ -38,7 +38,7 @@ def _page(client: TestClient, url: str, status: int = 200):  # type: ignore[no-u
 
 def test_results_link_to_similar_decisions_timeline_and_csv(client: TestClient) -> None:
     page = _page(client, f"/?q={QUESTION}&council=Ravensholt+City+Council&top_k=3")
-    results = page.select(".cqa-result")
+    results = page.select("#answer, .cqa-result")  # the answer card, then the other results
     assert len(results) == 3
     for result in results:
         link = result.select_one("a.cqa-similar")["href"]

@@ -1,0 +1,191 @@
+"""The answer card on top of the results: the answering sentence, its figure and date, its state.
+
+The card is built from the API body the page already has (``AskResponse``): the best passage's
+highlighted sentence, any figure that sentence states (a percentage, a sum of money, a count)
+with the date it is "as at", and the answer state.  One extra question to the engine finds
+whether a later paper of the same council also answers (``newer_answer``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from index.store import Filters
+from qa_service.presenters import passage_out
+from qa_service.retriever import Engine
+from qa_service.schemas import AskResponse, CouncilColumn, PassageOut
+
+AnswerState = Literal["answered", "weak_match", "not_in_papers"]
+
+STATE_LABELS: dict[str, str] = {
+    "answered": "Answered",
+    "weak_match": "Weak match",
+    "not_in_papers": "Not in the papers",
+}
+
+
+def answer_state(body: AskResponse | CouncilColumn) -> AnswerState:
+    """The answer state of an answer or a compare column.
+
+    The API's ``answer_state`` field is used when the body has one; until then it is read
+    from ``answered`` (a body that is not answered is shown as "not in the papers").
+    """
+    given = getattr(body, "answer_state", None)
+    if given in STATE_LABELS:
+        return given
+    return "answered" if body.answered else "not_in_papers"
+
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{4}}"
+    r"|\d{1,2}/\d{1,2}/\d{4})"
+)
+_PERIOD = r"(?:(?:Q[1-4]|quarter\s+[1-4])\s+(?:of\s+)?\d{4}(?:/\d{2,4})?|\d{4}/\d{2,4}|\d{4})"
+# "as at 31 March 2023", "at the end of March 2023", "as of June 2022"
+_AS_AT = re.compile(
+    rf"\b(?:as\s+(?:at|of)|at\s+the\s+end\s+of|at|on)\s+(?P<when>{_DATE})", re.IGNORECASE
+)
+# "in 2017/18", "during Q2 2023/24", "for 2022": a period rather than a day
+_FOR = re.compile(rf"\b(?:in|during|for|over)\s+(?:the\s+year\s+)?(?P<when>{_PERIOD})\b", re.I)
+_DATES = re.compile(rf"{_DATE}|{_PERIOD}", re.IGNORECASE)
+_FIGURE = re.compile(
+    r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:bn|m|k|million|billion|thousand)\b)?"
+    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
+    r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b(?-i:\s+[a-z][a-z-]+)?"
+    r"|(?<![\d.(/])\b\d+(?:\.\d+)?\b(?![.)/]\d|\))(?-i:\s+[a-z][a-z-]+)?",
+    re.IGNORECASE,
+)
+# a number after one of these is a reference, not a figure ("paragraph 3", "page 12")
+_REFERENCE = re.compile(
+    r"(?:paragraph|para|section|item|page|appendix|annex|table|figure|recommendation|minute"
+    r"|no\.|number|option|phase|stage|tier|level|year|clause|part|priority)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure an answering sentence states and when it was true."""
+
+    value: str  # "42%", "£1.2m", "37 children"
+    when: str  # "as at 31 March 2023", "for 2017/18", "as at the meeting of 23 June 2015"
+    stated: bool  # whether the paper itself gives the date (else it is the meeting's)
+
+
+def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure | None:
+    """The first figure ``sentence`` states, with the date it is as at.
+
+    The date is the one the sentence gives, else one the passage gives ("as at ..."), else
+    the meeting's.  Dates, years, and numbers that refer to a paragraph or page are not
+    figures.
+    """
+    dates = [(m.start(), m.end()) for m in _DATES.finditer(sentence)]
+    value = None
+    for m in _FIGURE.finditer(sentence):
+        if any(s < m.end() and m.start() < e for s, e in dates):
+            continue
+        after = sentence[m.end() :].lstrip()[:1]
+        numbered = not sentence[: m.start()].strip() and (
+            re.match(r"\d+\.\d", m.group(0)) or after.isupper() or after in {")", "."}
+        )
+        if numbered and not re.search(r"%|per\s?cent", m.group(0), re.I):
+            continue  # "2.1 That the Committee ...": the item's number
+        if _REFERENCE.search(sentence[: m.start()]) or re.search(
+            rf"^\s*{_MONTH}", sentence[m.end() :]
+        ):
+            continue
+        value = " ".join(m.group(0).split())
+        break
+    if value is None:
+        return None
+    for text in (sentence, passage):
+        found = _AS_AT.search(text) or _FOR.search(text)
+        if found:
+            when = " ".join(found.group("when").split())
+            return Figure(value, ("as at " if found.re is _AS_AT else "for ") + when, True)
+    if meeting_date:
+        return Figure(value, f"as at the meeting of {_long(meeting_date)}", False)
+    return Figure(value, "date not stated", False)
+
+
+def _long(iso: str) -> str:
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def sentence_of(p: PassageOut) -> str:
+    """The passage's highlighted sentence(s), or its opening words when nothing is marked."""
+    marked = " ".join(p.text[h.start : h.end] for h in sorted(p.highlights, key=lambda h: h.start))
+    return " ".join((marked or p.text[:300]).split())
+
+
+@dataclass(frozen=True)
+class AnswerCard:
+    """What the card shows: the state, and for an answer its passage, figure and newer paper."""
+
+    state: AnswerState
+    passage: PassageOut | None
+    sentence: str = ""
+    figure: Figure | None = None
+    newer: PassageOut | None = None
+    newer_sentence: str = ""
+    newer_figure: Figure | None = None
+
+    @property
+    def label(self) -> str:
+        """The state as the page names it."""
+        return STATE_LABELS[self.state]
+
+
+def answer_card(response: AskResponse, newer: PassageOut | None = None) -> AnswerCard:
+    """The card for an answer: its best passage unless the papers do not answer."""
+    state = answer_state(response)
+    if state == "not_in_papers" or not response.passages:
+        return AnswerCard("not_in_papers" if not response.passages else state, None)
+    top = response.passages[0]
+    sentence = sentence_of(top)
+    figure = find_figure(sentence, top.text, top.citation.meeting_date)
+    said, newer_figure = "", None
+    if newer is not None:
+        said = sentence_of(newer)
+        newer_figure = find_figure(said, newer.text, newer.citation.meeting_date)
+    return AnswerCard(state, top, sentence, figure, newer, said, newer_figure)
+
+
+def newer_answer(engine: Engine, response: AskResponse) -> PassageOut | None:
+    """A later paper of the same council that also answers the question, if there is one.
+
+    The question is asked again of that council's meetings after the best passage's, with
+    the question's other filters (committee, document type) kept and no end date.
+    """
+    if answer_state(response) != "answered" or not response.passages:
+        return None
+    cited = response.passages[0].citation
+    if not cited.council or not cited.meeting_date:
+        return None
+    try:
+        after = (date.fromisoformat(cited.meeting_date) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return None
+    used = response.filters
+    filters = Filters(
+        council=(cited.council,),
+        committee=tuple(used.committee),
+        doc_type=tuple(used.doc_type),
+        date_from=after,
+        has_decision=used.kind == "decision",
+    )
+    later = engine.ask(response.question, 1, filters, infer_filters=False)
+    if not later.answered or not later.hits:
+        return None
+    return passage_out(later.hits[0], 1)

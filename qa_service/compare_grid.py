@@ -1,0 +1,101 @@
+"""Compare as a grid: one row per council, its best answering sentence first.
+
+Each row gives the council's best sentence, where it comes from (meeting date, committee,
+paper, page), the answer state and a link to the sentence in the viewer.  The rows are what
+the compare page shows and what it exports as CSV or JSON (``?format=grid-csv|grid-json``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from pydantic import BaseModel, Field
+
+from qa_service.answer_card import AnswerState, answer_state, sentence_of
+from qa_service.export import safe_cell
+from qa_service.schemas import CompareResponse, CouncilColumn
+from qa_service.web_views import sentence_link, source_page_link
+
+
+class GridRow(BaseModel):
+    """One council's row of the comparison."""
+
+    council: str
+    answer_state: AnswerState
+    sentence: str = Field(description="the council's best answering sentence ('' if none)")
+    meeting_date: str | None = None
+    committee: str | None = None
+    title: str | None = None
+    page: int | None = None
+    document_id: str | None = None
+    passage_id: str | None = None
+    link: str | None = Field(default=None, description="the sentence in the viewer")
+    source_url: str | None = Field(default=None, description="the original paper, at the page")
+    passages: int = Field(description="how many passages the council's answer has")
+
+
+class Grid(BaseModel):
+    """The comparison as rows, best-answering council first."""
+
+    question: str
+    rows: list[GridRow]
+
+
+def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridRow:
+    """A compare column as a grid row; ``base_url`` makes the link absolute (for exports)."""
+    state = answer_state(column)
+    if not column.passages:
+        return GridRow(council=column.council, answer_state=state, sentence="", passages=0)
+    top = column.passages[0]
+    c = top.citation
+    return GridRow(
+        council=column.council,
+        answer_state=state,
+        sentence=sentence_of(top),
+        meeting_date=c.meeting_date,
+        committee=c.committee,
+        title=c.title or c.source,
+        page=c.page,
+        document_id=c.document_id,
+        passage_id=top.passage_id,
+        link=base_url.rstrip("/") + sentence_link(top, back),
+        source_url=source_page_link(c.url, c.page),
+        passages=len(column.passages),
+    )
+
+
+def grid(response: CompareResponse, base_url: str = "") -> Grid:
+    """Every council's row, in the comparison's order."""
+    return Grid(
+        question=response.question,
+        rows=[grid_row(column, base_url) for column in response.councils],
+    )
+
+
+COLUMNS = (
+    "question",
+    "council",
+    "answer_state",
+    "sentence",
+    "meeting_date",
+    "committee",
+    "title",
+    "page",
+    "link",
+    "source_url",
+    "document_id",
+    "passage_id",
+)
+
+
+def grid_csv(table: Grid) -> str:
+    """The rows as CSV for a spreadsheet: a UTF-8 BOM (Excel then reads "£"), one row each."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in table.rows:
+        cells = {"question": table.question, **row.model_dump()}
+        writer.writerow({k: safe_cell(cells.get(k)) for k in COLUMNS})
+    return out.getvalue()

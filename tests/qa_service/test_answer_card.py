@@ -1,0 +1,146 @@
+"""The answer card: the figure a sentence states and its date, the state, a newer paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.embedder import HashingEmbedder
+from index.store import Filters
+from qa_service.answer_card import answer_card, answer_state, find_figure, newer_answer
+from qa_service.config import Settings
+from qa_service.presenters import ask_response
+from qa_service.retriever import Engine
+from qa_service.schemas import AskResponse, Citation, CouncilColumn, Highlight, PassageOut
+
+
+def _passage(text: str, sentence: str, meeting_date: str | None = "2023-06-01") -> PassageOut:
+    start = text.index(sentence)
+    return PassageOut(
+        rank=1,
+        passage_id="p1",
+        score=1.0,
+        text=text,
+        confidence=1.2,
+        highlights=[Highlight(start=start, end=start + len(sentence))],
+        citation=Citation(
+            document_id="d1",
+            source="a.pdf",
+            title="Performance report",
+            council="Wirral Council",
+            committee="Scrutiny",
+            meeting_date=meeting_date,
+            doc_type="report",
+            url="https://example.org/a.pdf",
+            page=4,
+            char_start=100,
+            char_end=100 + len(text),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passage", "value", "when", "stated"),
+    [
+        ("As at 31 March 2023, 42% of plans were on time.", "", "42%", "as at 31 March 2023", True),
+        ("There were 1,234 contacts in 2017/18.", "", "1,234 contacts", "for 2017/18", True),
+        ("In 2022, 56 per cent were issued in time.", "", "56 per cent", "for 2022", True),
+        (
+            "Spend was £1.2m on agency staff.",
+            "",
+            "£1.2m",
+            "as at the meeting of 1 June 2023",
+            False,
+        ),
+        (
+            "42 children were waiting.",
+            "Figures as at 30 September 2022.",
+            "42 children",
+            "as at 30 September 2022",
+            True,
+        ),
+        (
+            "See paragraph 3 for the 37 children.",
+            "",
+            "37 children",
+            "as at the meeting of 1 June 2023",
+            False,
+        ),
+    ],
+)
+def test_a_figure_and_its_as_at_date(
+    sentence: str, passage: str, value: str, when: str, stated: bool
+) -> None:
+    figure = find_figure(sentence, passage + " " + sentence, "2023-06-01")
+    assert figure is not None
+    assert (figure.value, figure.when, figure.stated) == (value, when, stated)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The application of thresholds had improved, but was still inconsistent.",
+        "On 4 May 2021 the committee met.",
+        "2.1 That the Committee notes the report.",
+        "3. The report was noted in June 2019.",
+    ],
+)
+def test_dates_years_and_item_numbers_are_not_figures(sentence: str) -> None:
+    assert find_figure(sentence, sentence, "2023-06-01") is None
+
+
+def test_the_date_falls_back_to_not_stated_without_a_meeting_date() -> None:
+    figure = find_figure("Spend was £3k.", "Spend was £3k.", None)
+    assert figure is not None and figure.when == "date not stated"
+
+
+def test_the_state_comes_from_the_field_when_the_api_gives_one() -> None:
+    body = AskResponse(question="q", answered=False, passages=[])
+    assert answer_state(body) == "not_in_papers"
+    assert answer_state(body.model_copy(update={"answered": True})) == "answered"
+    column = CouncilColumn(council="A", answered=False, passages=[])
+    object.__setattr__(column, "answer_state", "weak_match")
+    assert answer_state(column) == "weak_match"
+
+
+def test_the_card_holds_the_top_sentence_and_its_figure() -> None:
+    text = "Intro sentence. As at 31 March 2023, 42% of plans were on time. Next sentence."
+    top = _passage(text, "As at 31 March 2023, 42% of plans were on time.")
+    card = answer_card(AskResponse(question="q", answered=True, passages=[top]))
+    assert card.state == "answered" and card.label == "Answered"
+    assert card.sentence == "As at 31 March 2023, 42% of plans were on time."
+    assert card.figure is not None and card.figure.value == "42%"
+    empty = answer_card(AskResponse(question="q", answered=False, passages=[]))
+    assert empty.state == "not_in_papers" and empty.passage is None
+
+
+def test_a_newer_paper_of_the_same_council_is_found(small_index: Path) -> None:
+    engine = Engine(
+        small_index, HashingEmbedder(), Settings(index=small_index, answer_threshold=-9)
+    )
+    try:
+        ravensholt = Filters(council=("Ravensholt City Council",))
+        answer = engine.ask("children missing from care", 30, ravensholt, infer_filters=False)
+        response = ask_response(answer)
+        dated = [
+            p
+            for p in response.passages
+            if p.citation.council == "Ravensholt City Council" and p.citation.meeting_date
+        ]
+        oldest = min(dated, key=lambda p: p.citation.meeting_date or "")
+        newest = max(dated, key=lambda p: p.citation.meeting_date or "")
+        assert oldest.citation.meeting_date != newest.citation.meeting_date
+        first = response.model_copy(update={"passages": [oldest]})
+        newer = newer_answer(engine, first)
+        assert newer is not None
+        assert newer.citation.council == "Ravensholt City Council"
+        assert (newer.citation.meeting_date or "") > (oldest.citation.meeting_date or "")
+        card = answer_card(first, newer)
+        assert card.newer is newer and card.newer_sentence
+        last = response.model_copy(update={"passages": [newest]})
+        assert newer_answer(engine, last) is None
+        unanswered = first.model_copy(update={"answered": False})
+        assert newer_answer(engine, unanswered) is None
+    finally:
+        engine.close()

@@ -1,0 +1,63 @@
+"""Compare rows: one per council, best sentence first; CSV with a BOM and no live formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from qa_service.compare_grid import Grid, grid, grid_csv, grid_row
+from qa_service.schemas import Citation, CompareResponse, CouncilColumn, Highlight, PassageOut
+
+
+def _column(council: str, text: str, answered: bool = True) -> CouncilColumn:
+    passage = PassageOut(
+        rank=1,
+        passage_id="p1",
+        score=1.0,
+        text=text,
+        confidence=1.0,
+        highlights=[Highlight(start=0, end=text.index(".") + 1)],
+        citation=Citation(
+            document_id="d1",
+            source="a.pdf",
+            title=None,
+            council=council,
+            committee="Cabinet",
+            meeting_date="2021-03-16",
+            doc_type=None,
+            url="https://example.org/a.pdf#x",
+            page=3,
+            char_start=40,
+            char_end=40 + len(text),
+        ),
+    )
+    return CouncilColumn(council=council, answered=answered, passages=[passage])
+
+
+def test_a_row_holds_the_best_sentence_its_meeting_state_and_links() -> None:
+    row = grid_row(
+        _column("Wirral Council", "Spend was £2m. Then more."), "http://h/", "/compare?q=x"
+    )
+    assert row.sentence == "Spend was £2m." and row.answer_state == "answered"
+    assert row.meeting_date == "2021-03-16" and row.title == "a.pdf" and row.passages == 1
+    assert row.link is not None and row.link.startswith("http://h/documents/d1?passage=p1")
+    assert "sentence=40-54" in row.link and row.link.endswith("#cited-sentence")
+    assert row.source_url == "https://example.org/a.pdf#page=3"
+    empty = grid_row(CouncilColumn(council="Nowhere", answered=False, passages=[]))
+    assert empty.sentence == "" and empty.answer_state == "not_in_papers" and empty.link is None
+
+
+def test_the_csv_has_a_bom_the_question_and_neutralised_formulas() -> None:
+    table = grid(
+        CompareResponse(
+            question="=HYPERLINK(1)",
+            councils=[_column("A", "=SUM(1). Rest."), _column("B", "Fine.", False)],
+        )
+    )
+    text = grid_csv(table)
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert [r["council"] for r in rows] == ["A", "B"]
+    assert rows[0]["question"] == "'=HYPERLINK(1)" and rows[0]["sentence"] == "'=SUM(1)."
+    assert rows[1]["answer_state"] == "not_in_papers"
+    assert isinstance(table, Grid)
