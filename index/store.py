@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS passages (
     heading TEXT NOT NULL,
     text TEXT NOT NULL,
     embed_hash TEXT NOT NULL,
-    embedding BLOB NOT NULL
+    embedding BLOB NOT NULL,
+    is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
 CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
@@ -152,6 +153,7 @@ class PassageRecord:
     heading_path: tuple[str, ...]
     text: str
     document: DocumentRecord
+    is_table: bool = False  # rows of a table (``ingest.chunker``), kept apart from prose
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,7 @@ class Store:
 
     has_sentences: bool = False
     has_decisions: bool = False
+    has_table_flag: bool = False  # passages.is_table (indexes written before it have none)
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -322,6 +325,11 @@ class Store:
                     f"BEGIN IMMEDIATE;\n{_SCHEMA}\nINSERT OR IGNORE INTO meta(key, value) "
                     f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
                 )
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(passages)")}
+                if "is_table" not in columns:  # an index written before tables were flagged
+                    conn.execute(
+                        "ALTER TABLE passages ADD COLUMN is_table INTEGER NOT NULL DEFAULT 0"
+                    )
             elif not conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
             ).fetchone():
@@ -346,6 +354,9 @@ class Store:
         """Notice tables a writer added since this store was opened."""
         self.has_sentences = self._has_table("sentences")
         self.has_decisions = self._has_table("decisions")
+        with self.lock:
+            columns = {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}
+        self.has_table_flag = "is_table" in columns
 
     def _has_table(self, name: str) -> bool:
         # An index written before a table was added still opens; its readers do without.
@@ -457,8 +468,9 @@ class Store:
         if not rowids:
             return {}
         rows: list[sqlite3.Row] = self._select_in(
-            "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, "
-            "heading, text FROM passages WHERE id IN ({marks})",
+            "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, heading, "
+            f"text, {'is_table' if self.has_table_flag else '0'} AS is_table "
+            "FROM passages WHERE id IN ({marks})",
             rowids,
         )
         docs = self._documents_by_rowid({int(r["doc_rowid"]) for r in rows})
@@ -473,6 +485,7 @@ class Store:
                 heading_path=tuple(json.loads(r["heading"])),
                 text=r["text"],
                 document=docs[int(r["doc_rowid"])],
+                is_table=bool(r["is_table"]),
             )
             for r in rows
         }
