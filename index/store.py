@@ -138,6 +138,7 @@ class DocumentRecord:
     ingested_at: str
     superseded_by: str | None = None
     passages: int = 0
+    page_starts: tuple[int, ...] = ()  # offsets where PDF pages 2, 3, ... start (PDF only)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,17 @@ class PassageRecord:
     text: str
     document: DocumentRecord
     is_table: bool = False  # rows of a table (``ingest.chunker``), kept apart from prose
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based PDF page holding ``offset`` of the passage text (None if not a PDF).
+
+        A passage that runs over a page break starts on ``page``; a sentence in it may
+        be on the next page, and that is the page to cite for it.
+        """
+        if self.page is None:
+            return None
+        at = self.char_start + offset
+        return self.page + sum(1 for s in self.document.page_starts if self.char_start < s <= at)
 
 
 @dataclass(frozen=True)
@@ -407,6 +419,7 @@ class Store:
             ingested_at=row["ingested_at"],
             superseded_by=row["superseded_by"],
             passages=int(row["n_passages"]),
+            page_starts=tuple(json.loads(row["page_starts"])) if row["page_starts"] else (),
         )
 
     def _document_query(self, where: str) -> str:
@@ -414,8 +427,8 @@ class Store:
             f"SELECT d.doc_rowid, {', '.join('d.' + c.strip() for c in DOC_COLUMNS.split(','))}, "
             "(SELECT s.document_id FROM documents s WHERE s.supersedes = d.source "
             " AND s.doc_rowid != d.doc_rowid LIMIT 1) AS superseded_by, "
-            "(SELECT count(*) FROM passages p WHERE p.doc_rowid = d.doc_rowid) AS n_passages "
-            f"FROM documents d WHERE {where}"
+            "(SELECT count(*) FROM passages p WHERE p.doc_rowid = d.doc_rowid) AS n_passages, "
+            f"d.page_starts FROM documents d WHERE {where}"
         )
 
     def list_documents(self, filters: Filters | None = None) -> list[DocumentRecord]:
