@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS passages (
     heading TEXT NOT NULL,
     text TEXT NOT NULL,
     embed_hash TEXT NOT NULL,
-    embedding BLOB NOT NULL
+    embedding BLOB NOT NULL,
+    is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
 CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
@@ -154,6 +155,7 @@ class DocumentRecord:
     ingested_at: str
     superseded_by: str | None = None
     passages: int = 0
+    page_starts: tuple[int, ...] = ()  # offsets where PDF pages 2, 3, ... start (PDF only)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,18 @@ class PassageRecord:
     heading_path: tuple[str, ...]
     text: str
     document: DocumentRecord
+    is_table: bool = False  # rows of a table (``ingest.chunker``), kept apart from prose
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based PDF page holding ``offset`` of the passage text (None if not a PDF).
+
+        A passage that runs over a page break starts on ``page``; a sentence in it may
+        be on the next page, and that is the page to cite for it.
+        """
+        if self.page is None:
+            return None
+        at = self.char_start + offset
+        return self.page + sum(1 for s in self.document.page_starts if self.char_start < s <= at)
 
 
 @dataclass(frozen=True)
@@ -310,6 +324,7 @@ class Store:
     has_decisions: bool = False
     has_decision_subjects: bool = False  # written since decisions carry their subject
     has_commitments: bool = False
+    has_table_flag: bool = False  # passages.is_table (indexes written before it have none)
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -344,6 +359,11 @@ class Store:
                     f"BEGIN IMMEDIATE;\n{_SCHEMA}\nINSERT OR IGNORE INTO meta(key, value) "
                     f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
                 )
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(passages)")}
+                if "is_table" not in columns:  # an index written before tables were flagged
+                    conn.execute(
+                        "ALTER TABLE passages ADD COLUMN is_table INTEGER NOT NULL DEFAULT 0"
+                    )
             elif not conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
             ).fetchone():
@@ -371,6 +391,8 @@ class Store:
         self.has_commitments = self._has_table("commitments")
         with self.lock:
             self.has_decision_subjects = self.has_decisions and has_subject_columns(self.conn)
+            columns = {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}
+        self.has_table_flag = "is_table" in columns
 
     def _has_table(self, name: str) -> bool:
         # An index written before a table was added still opens; its readers do without.
@@ -421,6 +443,7 @@ class Store:
             ingested_at=row["ingested_at"],
             superseded_by=row["superseded_by"],
             passages=int(row["n_passages"]),
+            page_starts=tuple(json.loads(row["page_starts"])) if row["page_starts"] else (),
         )
 
     def _document_query(self, where: str) -> str:
@@ -428,8 +451,8 @@ class Store:
             f"SELECT d.doc_rowid, {', '.join('d.' + c.strip() for c in DOC_COLUMNS.split(','))}, "
             "(SELECT s.document_id FROM documents s WHERE s.supersedes = d.source "
             " AND s.doc_rowid != d.doc_rowid LIMIT 1) AS superseded_by, "
-            "(SELECT count(*) FROM passages p WHERE p.doc_rowid = d.doc_rowid) AS n_passages "
-            f"FROM documents d WHERE {where}"
+            "(SELECT count(*) FROM passages p WHERE p.doc_rowid = d.doc_rowid) AS n_passages, "
+            f"d.page_starts FROM documents d WHERE {where}"
         )
 
     def list_documents(self, filters: Filters | None = None) -> list[DocumentRecord]:
@@ -482,8 +505,9 @@ class Store:
         if not rowids:
             return {}
         rows: list[sqlite3.Row] = self._select_in(
-            "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, "
-            "heading, text FROM passages WHERE id IN ({marks})",
+            "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, heading, "
+            f"text, {'is_table' if self.has_table_flag else '0'} AS is_table "
+            "FROM passages WHERE id IN ({marks})",
             rowids,
         )
         docs = self._documents_by_rowid({int(r["doc_rowid"]) for r in rows})
@@ -498,6 +522,7 @@ class Store:
                 heading_path=tuple(json.loads(r["heading"])),
                 text=r["text"],
                 document=docs[int(r["doc_rowid"])],
+                is_table=bool(r["is_table"]),
             )
             for r in rows
         }

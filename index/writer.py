@@ -533,7 +533,8 @@ class IndexWriter:
             text = embed_text(passage)
             cur = db.execute(
                 "INSERT INTO passages(passage_id, doc_rowid, ordinal, char_start, char_end, "
-                "page, heading, text, embed_hash, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "page, heading, text, embed_hash, embedding, is_table) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     passage.passage_id,
                     doc_rowid,
@@ -545,6 +546,7 @@ class IndexWriter:
                     passage.text,
                     self._embed_hash(text),
                     np.asarray(vector, dtype=np.float32).tobytes(),
+                    int(passage.is_table),
                 ),
             )
             rowid = int(cur.lastrowid or 0)

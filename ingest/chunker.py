@@ -5,6 +5,10 @@ together, and a section's heading (with any headings directly above it that have
 of their own) opens its first passage.  Over-long blocks are split at sentence boundaries,
 and a single over-long sentence at word boundaries.  Every passage is an exact slice of the
 document text with no surrounding whitespace.
+
+A table (a run of rows of figures, ``_table_blocks``) is a passage of its own, kept as
+rows and flagged ``is_table``: packed with prose, a budget table's bare figures would
+outweigh the sentence beside them for every question.
 """
 
 from __future__ import annotations
@@ -24,6 +28,17 @@ _ABBREVIATION = re.compile(
     r"\b[A-Z]\.)$"
 )
 _WORD = re.compile(r"\S+")
+# A figure as a table cell writes it: "£21,000", "£ 5,000" (the "£" alone), "12.5%", "(340)".
+_FIGURE = re.compile(
+    r"^(?!\d{1,2}/\d{1,2}/\d{2,4}$)"  # a date is not a figure
+    r"(?:[£$€]|[£$€(]?[-+]?\d[\d.,/]*(?:%|k|m|bn)?\)?|[-–]|n/a)$",
+    re.IGNORECASE,
+)
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)]*$")
+_INNER_SENTENCE = re.compile(r"[a-z]\.\s+[A-Z]")  # "... recent years. There were 312 ..."
+LABEL_WORDS = 10  # a row label on a line of its own ("Insurance, Technical")
+CAPTION_WORDS = 30  # a table's caption or header above its first row
+ROW_WORDS = 10  # a "label  figure" row: longer lines ending in a number are prose
 
 
 def _words(text: str) -> int:
@@ -136,6 +151,80 @@ def _pack(
     return merged
 
 
+def _row_strength(line: str) -> int:
+    """2 for a row of figures ("Adult Social Care  62,100  65,300  3,200"), 1 for a short
+    "label  figure" line that is not a sentence ("CBSO fees  £21,000"), 0 for prose."""
+    if (_ENDS_SENTENCE.search(line) and not line.endswith(")")) or _INNER_SENTENCE.search(line):
+        return 0
+    tokens = [t for t in line.split() if t != "|"]
+    # a "£" or "-" standing alone is a cell, not a figure of its own
+    figures = [bool(_FIGURE.match(t)) and any(c.isdigit() for c in t) for t in tokens]
+    if sum(figures) >= 2 and sum(figures) >= 0.3 * len(tokens):
+        return 2
+    if 2 <= len(tokens) <= ROW_WORDS and figures[-1]:
+        return 1
+    return 0
+
+
+def _caption(text: str, block: Block) -> bool:
+    """A paragraph just above a table that is not a sentence: its caption, its column
+    headers, or the label of its first row ("First time entrants per 100,000 ...")."""
+    body = text[block.start : block.end]
+    return (
+        block.kind == "paragraph"
+        and len(body.split()) <= CAPTION_WORDS
+        and not _ENDS_SENTENCE.search(body)
+        and not _INNER_SENTENCE.search(body)
+    )
+
+
+def _table_blocks(text: str, blocks: list[Block]) -> set[int]:
+    """Indices of ``blocks`` that belong to a table.
+
+    A table is a run of one-line blocks that are rows of figures (``_row_strength``) with,
+    between rows, short label lines of their own ("Insurance, Technical"), and above it a
+    caption that is not a sentence (``_caption``).  A run counts
+    when it holds two rows of several figures or three rows of any sort, so one line of
+    prose ending in an amount stays prose, and a table of text (a web page's layout table)
+    is not a table of figures.
+    """
+    out: set[int] = set()
+    run: list[int] = []  # the blocks of the current run, up to its last row
+    labels: list[int] = []  # label lines seen since the last row
+    counts = [0, 0]  # rows, rows of several figures
+
+    def close() -> None:
+        if counts[1] >= 2 or counts[0] >= 3:
+            out.update(run)
+        run.clear()
+        labels.clear()
+        counts[:] = [0, 0]
+
+    for i, block in enumerate(blocks):
+        body = text[block.start : block.end]
+        one_line = "\n" not in body and block.kind in ("table_row", "paragraph")
+        strength = _row_strength(body) if one_line else 0
+        if strength:
+            if not run and i > 0 and _caption(text, blocks[i - 1]):
+                run.append(i - 1)  # its caption, header row or the first row's label
+            run.extend(labels)
+            labels.clear()
+            run.append(i)
+            counts[0] += 1
+            counts[1] += strength == 2
+        elif (
+            run
+            and one_line
+            and len(body.split()) <= LABEL_WORDS
+            and not _ENDS_SENTENCE.search(body)
+        ):
+            labels.append(i)
+        else:
+            close()
+    close()
+    return out
+
+
 def passage_id_for(document_id: str, start: int, end: int, text: str) -> str:
     """Stable id: first 20 hex chars of sha256 over document id, offsets and text."""
     raw = f"{document_id}|{start}|{end}|{text}".encode()
@@ -152,14 +241,19 @@ def chunk(
 ) -> list[Passage]:
     """Turn ordered, non-overlapping ``blocks`` of ``text`` into passages (see module doc)."""
     stack: list[tuple[int, str]] = []
-    # Each section: (heading path, units); a run of headings with no text opens the next one.
-    sections: list[tuple[tuple[str, ...], list[Span]]] = []
+    # Each section: (heading path, units, is a table); a run of headings with no text opens
+    # the next one, and so does a change from prose to a table or back.
+    sections: list[tuple[tuple[str, ...], list[Span], bool]] = []
     pending: list[Span] = []
     cuts: set[int] = set()  # where over-long sentences were cut into windows
     body_seen = True
-    for block in sorted(blocks, key=lambda b: b.start):
-        if block.end <= block.start or not text[block.start : block.end].strip():
-            continue
+    ordered = [
+        b
+        for b in sorted(blocks, key=lambda b: b.start)
+        if b.end > b.start and text[b.start : b.end].strip()
+    ]
+    tables = _table_blocks(text, ordered)
+    for index, block in enumerate(ordered):
         if block.kind == "heading":
             level = max(1, block.level)
             while stack and stack[-1][0] >= level:
@@ -172,8 +266,9 @@ def chunk(
                 body_seen = False
             pending.append((block.start, block.end))
             continue
-        units = _units(text, block, max_words, cuts)
-        if not body_seen or not sections:
+        in_table = index in tables
+        units = [(block.start, block.end)] if in_table else _units(text, block, max_words, cuts)
+        if not body_seen or not sections or sections[-1][2] != in_table:
             path = tuple(h for _, h in stack)
             if pending:
                 # the heading joins the first unit, so a heading is never a passage on its own
@@ -185,15 +280,15 @@ def chunk(
                     pending = pending[-1:]
                 units[0] = (pending[0][0], units[0][1])
                 pending = []
-            sections.append((path, units))
+            sections.append((path, units, in_table))
             body_seen = True
         else:
             sections[-1][1].extend(units)
     if pending:
-        sections.append((tuple(h for _, h in stack), [(pending[0][0], pending[-1][1])]))
+        sections.append((tuple(h for _, h in stack), [(pending[0][0], pending[-1][1])], False))
 
     passages: list[Passage] = []
-    for path, units in sections:
+    for path, units, is_table in sections:
         for start, end in _pack(text, units, min_words, max_words, cuts):
             body = text[start:end]
             passages.append(
@@ -206,6 +301,7 @@ def chunk(
                     text=body,
                     page=page_at(start) if page_at else None,
                     heading_path=path,
+                    is_table=is_table,
                 )
             )
     return passages

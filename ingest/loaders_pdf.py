@@ -3,7 +3,8 @@
 Repeated furniture is found by comparing the first and last few lines of every page with
 digits masked ("Page 3 of 8" and "Page 4 of 8" are the same line).  "Agenda Item N"
 stamps are kept: they open each document of an agenda pack and become headings.  Pages
-that only say "This page is intentionally left blank" become empty.  Pages are joined by a
+that only say "This page is intentionally left blank" become empty.  Private-use glyphs
+(Symbol and Wingdings bullets) are normalised (``ingest.pdf_text``).  Pages are joined by a
 single newline, so a paragraph that runs across a page break reads as one paragraph.
 """
 
@@ -18,6 +19,7 @@ from pypdf.errors import LimitReachedError, PdfReadError
 
 from ingest.errors import IngestError
 from ingest.models import ExtractedText
+from ingest.pdf_text import normalise_glyphs
 
 EDGE_LINES = 3  # how many lines at the top and the foot of a page may be furniture
 _PAGE_NUMBER = re.compile(
@@ -143,7 +145,7 @@ def _load_pdf(data: bytes, source: str, max_pages: int, max_text_chars: int) -> 
     raw_pages: list[list[str]] = []
     chars = 0
     for page in reader.pages:
-        text = page.extract_text() or ""
+        text = normalise_glyphs(page.extract_text() or "")
         chars += len(text)
         if chars > max_text_chars:
             raise IngestError(

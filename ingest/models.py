@@ -69,6 +69,7 @@ class Passage:
     text: str
     page: int | None  # 1-based PDF page where the passage starts
     heading_path: tuple[str, ...] = ()
+    is_table: bool = False  # rows of a table, kept apart from prose (``ingest.chunker``)
 
 
 @dataclass

@@ -49,6 +49,7 @@ from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
 from ingest.metadata import fill_meta
 from ingest.models import Block, DocMeta, Document, read_path
+from ingest.pdf_text import join_wrapped_lines
 from ingest.structure import find_blocks
 from ingest.timings import StageTimes
 
@@ -194,6 +195,8 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
         blocks = extracted.blocks
         if blocks is None:
             blocks = find_blocks(text, wrapped=True if suffix == ".pdf" else None)
+        if suffix == ".pdf":  # one for one, so the blocks' offsets hold on the joined text
+            text = join_wrapped_lines(text, blocks)
         document = Document(
             document_id=document_id,
             source=name,

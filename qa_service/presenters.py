@@ -80,6 +80,7 @@ def passage_out(hit: Hit, rank: int) -> PassageOut:
             char_start=p.char_start,
             char_end=p.char_end,
             heading=list(p.heading_path),
+            highlight_page=p.page_of(hit.highlights[0].start) if hit.highlights else p.page,
             superseded_by=doc.superseded_by,
             also_at=[also_at(o.document, o.page) for o in hit.also_at],
         ),

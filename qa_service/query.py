@@ -17,7 +17,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from index.lexical import STOPWORDS, query_terms
-from qa_service.glossary import ABBREVIATIONS, COLLOQUIAL
+from qa_service import glossary
+from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
 from qa_service.rerank import stems_of, word_matches
 
 # Words of a council's formal name that do not identify it.
@@ -303,8 +304,7 @@ class QueryReader:
             or w in self.vocabulary
             or w in self.known_words
             or w in STOPWORDS
-            or w in ABBREVIATIONS
-            or w in COLLOQUIAL
+            or is_glossary_word(w)
             or not self._candidates
         ):
             return None
@@ -339,6 +339,7 @@ class QueryReader:
         corrections: list[str] = []
         expansions: list[str] = []
         extra_terms: list[str] = []
+        recognised: set[str] = set()  # abbreviations read as such
         pieces: list[str] = []  # the question for the model: corrected and spelt out
         plain: list[str] = []  # corrected only, for the lexical terms
         at = 0
@@ -346,13 +347,11 @@ class QueryReader:
             word = match.group(0)
             key = word.lower().strip("'’")
             replacement = word
-            long_forms = (ABBREVIATIONS.get(key) or COLLOQUIAL.get(key)) if self.expand else None
+            long_forms = glossary.abbreviation(word) if self.expand else None  # "SEND", not "send"
             if long_forms:
-                if key in ABBREVIATIONS:
-                    expansions.append(f"{word} = {long_forms[0]}")
-                    replacement = f"{word} ({long_forms[0]})"
-                else:
-                    replacement = long_forms[0]
+                recognised.add(key)
+                expansions.append(f"{word} = {long_forms[0]}")
+                replacement = f"{word} ({long_forms[0]})"
                 extra_terms.extend(long_forms)
             elif self.correct_typos:
                 fixed = self.correct(key)
@@ -368,6 +367,17 @@ class QueryReader:
         model_text = re.sub(r"\s+([?.,;:])", r"\1", re.sub(r"\s{2,}", " ", "".join(pieces)))
         model_text = model_text.strip()
         corrected = "".join(plain)
+        # Everyday words stay, with the papers' terms beside them ("dog mess (dog fouling)")
+        everyday = everyday_terms(corrected) if self.expand else []
+        if everyday:
+            model_text = annotate(model_text)
+        for found in everyday:
+            expansions.append(f"{found.phrase} = {found.forms[0]}")
+            extra_terms.extend(found.forms)
+        own_words = set(query_terms(corrected))
+        # each word of an everyday phrase is found where a passage has the papers' term
+        everyday_forms = {w: found.forms for found in everyday for w in query_terms(found.phrase)}
+        added_forms = {f for found in everyday for f in found.forms} - own_words
 
         # A long form in the question also searches for its abbreviation, as papers use both.
         lowered = corrected.lower()
@@ -383,7 +393,9 @@ class QueryReader:
         # tokenised as the terms are, so "Northmoor's" leaves out "northmoor" (and its "s")
         filter_words = {w for phrase in council_words for w in query_terms(phrase)}
         key_terms = tuple(
-            t for t in terms if " " not in t and t not in filter_words and t not in _FILLER
+            t
+            for t in terms
+            if " " not in t and t not in filter_words and t not in _FILLER and t not in added_forms
         )
         return Understanding(
             question=question,
@@ -400,7 +412,9 @@ class QueryReader:
             key_concepts=tuple(
                 c
                 for c in (
-                    _concepts(key_terms, implied) if self.expand else [(t,) for t in key_terms]
+                    _concepts(key_terms, implied, recognised, everyday_forms)
+                    if self.expand
+                    else [(t,) for t in key_terms]
                 )
                 if any(self.in_index(form) for form in c)
             ),
@@ -408,21 +422,30 @@ class QueryReader:
         )
 
 
-def _concepts(key_terms: Sequence[str], implied: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+def _concepts(
+    key_terms: Sequence[str],
+    implied: Sequence[str],
+    recognised: Collection[str] = (),
+    everyday: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[tuple[str, ...], ...]:
     """The key terms grouped as things asked about, each with the forms papers use for it.
 
     An abbreviation the question uses counts as found where a passage spells it out ("CPP"
     in the question, "child protection plan" in the minutes).  The abbreviations implied by
     a long form in the question ("children in care": LAC, CLA, CiC) are one thing, not three,
-    found wherever any of them or their long forms is.
+    found wherever any of them or their long forms is.  Only ``recognised`` abbreviations
+    count as such ("SEND", not "send"); a word of an everyday phrase (``everyday``: word ->
+    the papers' terms) is found where a passage has one of the papers' terms.
     """
     concepts: list[tuple[str, ...]] = []
     group: list[str] = []
     for term in key_terms:
         if term in implied:
             group.append(term)
-        elif term in ABBREVIATIONS:
+        elif term in ABBREVIATIONS and term in recognised:
             concepts.append((term, *ABBREVIATIONS[term]))
+        elif everyday and term in everyday:
+            concepts.append((term, *everyday[term]))
         else:
             concepts.append((term,))
     if group:

@@ -28,6 +28,7 @@ from index.writer import load_dense
 from ingest.errors import InvalidQueryError
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
+from qa_service.figures import demote_tables
 from qa_service.highlight import Span, best_sentences, split_sentences
 from qa_service.query import QueryReader, Understanding
 from qa_service.rerank import (
@@ -346,6 +347,7 @@ class Engine:
             )
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
+        hits = demote_tables(hits, lambda h: h.passage.is_table, understood.question)
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
                 hits,

@@ -174,6 +174,9 @@ class Citation(BaseModel):
     char_start: int
     char_end: int
     heading: list[str] = Field(default_factory=list, description="the headings above it")
+    highlight_page: int | None = Field(
+        default=None, description="PDF page of the highlighted sentence (page is where it starts)"
+    )
     superseded_by: str | None = Field(default=None, description="id of the revised version")
     also_at: list[AlsoAt] = Field(
         default_factory=list,

@@ -1,0 +1,86 @@
+"""Clean-up of PDF text that keeps every offset: private-use glyphs and hard line breaks.
+
+Both rewrites replace one character by one character, so ``page_starts``, the structural
+blocks and every passage's ``char_start``/``char_end`` computed on the raw text stay exact
+on the cleaned text, and the document text served to readers is the cleaned one.
+
+* Word and PowerPoint write list bullets in the Symbol and Wingdings fonts, whose glyphs
+  pypdf can only give as Unicode private-use code points (U+F0B7 is Symbol's bullet,
+  U+F0A7 Wingdings' square, U+F0D8 an arrow, U+F0FC a tick).  Readers see boxes.
+* A PDF line ends where the page runs out of width, not where the sentence does.  Inside
+  one paragraph, list item or heading the line breaks are joined, except before a line
+  that opens a list item or numbered paragraph (a resolution's "(a)", "(b)" items stay on
+  lines of their own).  Table rows are never joined: a table stays rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.models import Block
+
+BULLET = "•"
+# Symbol-font code points U+F020..U+F03F are the ASCII space, punctuation and digits
+# (U+F02D is "-", U+F030 is "0"): they map back one for one.
+_SYMBOL_ASCII = range(0xF020, 0xF040)
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# A line that opens an item of its own: a bullet, "(a)", "a)", "(iv)", "1.", "2.1".
+_ITEM_START = re.compile(
+    r"[-•·▪◦–*]\s|"
+    r"\((?:[a-zA-Z]|[ivxIVX]{1,4}|\d{1,2})\)(?:\s|$)|"
+    r"(?:[a-z]|\d{1,2})\)\s|"
+    r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]"
+)
+_NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+_JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading"})
+
+
+def _glyph(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code in _SYMBOL_ASCII:
+        return chr(code - 0xF000)
+    return BULLET  # bullets, ticks, arrows, squares: all list markers to a reader
+
+
+def normalise_glyphs(text: str) -> str:
+    """Private-use code points as the characters a reader expects, one for one.
+
+    Symbol-font ASCII (U+F020..U+F03F) becomes that ASCII character; any other private-use
+    character (Symbol and Wingdings bullets, ticks, arrows) becomes "•".
+    """
+    if not _PRIVATE_USE.search(text):
+        return text
+    return _PRIVATE_USE.sub(_glyph, text)
+
+
+def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
+    """``text`` with the hard line breaks inside each non-table block made spaces.
+
+    A break stays where the next line opens an item (bullet, "(a)", "1.").  The result has
+    the same length as ``text``: each newline and the blanks around it become spaces.
+    """
+    if "\n" not in text:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for block in sorted(blocks, key=lambda b: b.start):
+        if block.kind not in _JOINED_KINDS or block.start < pos:
+            continue
+        body = text[block.start : block.end]
+        if "\n" not in body:
+            continue
+        parts.append(text[pos : block.start])
+        parts.append(_join_breaks(body))
+        pos = block.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _join_breaks(body: str) -> str:
+    def join(match: re.Match[str]) -> str:
+        if _ITEM_START.match(body, match.end()):
+            return match.group(0)
+        return " " * len(match.group(0))
+
+    return _NEWLINE_RUN.sub(join, body)
