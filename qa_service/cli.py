@@ -201,7 +201,11 @@ def ask(
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
-    if not response.answered:
+    for note in response.notes:
+        click.echo(f"Note: {note}")
+    if response.answer_state == "weak_match":
+        click.echo("Weak match: these passages may answer it; read them with care.\n")
+    elif not response.answered:
         click.echo("The papers don't answer this with confidence; the nearest passages:\n")
     for p in response.passages:
         c = p.citation

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,14 +29,16 @@ from index.writer import load_dense
 from ingest.errors import InvalidQueryError
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
-from qa_service.highlight import Span, best_sentences, split_sentences
+from qa_service.highlight import Span, answer_span, asked_of, split_sentences
 from qa_service.query import QueryReader, Understanding
 from qa_service.rerank import (
     Features,
+    YearPreference,
     committee_match,
     concept_weights,
     coverage,
     is_title_block,
+    year_preference,
 )
 
 Sort = Literal["relevance", "newest", "oldest"]
@@ -50,6 +53,9 @@ class Hit:
     dense: float  # cosine similarity of the question to the passage
     sentence: float = 0.0  # cosine similarity of the question to the best sentence
     highlights: list[Span] = field(default_factory=list)
+    # every sentence of the passage and the question's cosine to each (the highlight's input)
+    sentence_spans: list[Span] = field(default_factory=list)
+    sentence_scores: np.ndarray | None = None
     # near-identical passages of the same paper at other meetings, folded into this hit
     also_at: list[PassageRecord] = field(default_factory=list)
     features: Features | None = None  # the second stage's evidence, for evaluation
@@ -69,6 +75,11 @@ class Answer:
     confidence: float = 0.0
     inferred: Filters = field(default_factory=Filters)  # read from the question's words
     inferred_phrases: list[str] = field(default_factory=list)
+    # the meeting dates a year named in the question prefers (not a cut), if any
+    preferred: YearPreference | None = None
+    notes: list[str] = field(default_factory=list)  # what was done with the filters read
+    # "answered" | "weak_match" | "not_in_papers"; ``answered`` is true only for the first
+    state: str = "answered"
     expansions: list[str] = field(default_factory=list)  # "LAC = looked after children"
 
 
@@ -196,16 +207,26 @@ class Engine:
         if filters.has_decision and not self.store.has_decisions:
             # an index written before decisions were recorded holds no decision passages
             return Answer(question, False, [], filters)
-        inferred, phrases = self._infer(filters, understood) if infer_filters else (Filters(), [])
+        notes: list[str] = []
+        inferred, phrases = (
+            self._infer(filters, understood, notes) if infer_filters else (Filters(), [])
+        )
+        preferred = year_preference(understood) if infer_filters else None
         filters = _merge(filters, inferred)
         filters = self._effective_filters(filters)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
-        hits = self._retrieve(query, filters, pool, understood, pending)
+        hits = self._retrieve(query, filters, pool, understood, pending, preferred)
         if sort != "relevance":
             hits = _by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
         answered = bool(hits) and confidence >= self.settings.answer_threshold
+        state = "answered" if answered else "not_in_papers"
+        if inferred.council and not answered:
+            notes.append(
+                f"Only the papers of {_names(inferred.council)} were searched, as the question "
+                "names it: nothing in them answers this with confidence."
+            )
         return Answer(
             question,
             answered,
@@ -215,6 +236,9 @@ class Engine:
             inferred=inferred,
             inferred_phrases=phrases,
             expansions=list(understood.expansions) + list(understood.corrections),
+            preferred=preferred,
+            notes=notes,
+            state=state,
         )
 
     def compare(
@@ -252,26 +276,44 @@ class Engine:
 
     # --- internals ------------------------------------------------------------------
 
-    def _infer(self, given: Filters, understood: Understanding) -> tuple[Filters, list[str]]:
+    def _infer(
+        self, given: Filters, understood: Understanding, notes: list[str]
+    ) -> tuple[Filters, list[str]]:
         """Filters read from the question for the fields ``given`` leaves open.
 
-        A reading that would leave nothing to search is dropped: the question then runs
-        as if it had not named that council or year.
+        A council the question names is a hard filter: another council's papers do not
+        answer a question about this one.  A year ("in 2019", "2023/24") is not a filter
+        but a preference (:func:`year_preference`), as papers about a year are often
+        written in the year before.  Only a one-sided bound ("since 2019", "before 2015")
+        limits meeting dates; when that leaves nothing, it is dropped and ``notes`` says so.
         """
+        dates_open = not (given.date_from or given.date_to)
+        one_sided = bool(understood.date_from) != bool(understood.date_to)
         inferred = Filters(
             council=understood.councils if not given.council else (),
-            date_from=understood.date_from if not (given.date_from or given.date_to) else None,
-            date_to=understood.date_to if not (given.date_from or given.date_to) else None,
+            date_from=understood.date_from if dates_open and one_sided else None,
+            date_to=understood.date_to if dates_open and one_sided else None,
         )
         if inferred.is_empty():
             return Filters(), []
-        merged = _merge(given, inferred)
-        if self.store.allowed(replace(merged, include_superseded=True)).count == 0:
-            return Filters(), []
+        if (inferred.date_from or inferred.date_to) and self._count(_merge(given, inferred)) == 0:
+            inferred = replace(inferred, date_from=None, date_to=None)
+            where = (
+                f" of {_names(inferred.council or given.council)}"
+                if (inferred.council or given.council)
+                else ""
+            )
+            notes.append(
+                f'"{", ".join(understood.date_phrases)}" was not applied as a date limit: '
+                f"no papers{where} fall in it."
+            )
         phrases = list(understood.council_phrases) if inferred.council else []
         if inferred.date_from or inferred.date_to:
             phrases += understood.date_phrases
         return inferred, phrases
+
+    def _count(self, filters: Filters) -> int:
+        return self.store.allowed(replace(filters, include_superseded=True)).count
 
     def _effective_filters(self, filters: Filters) -> Filters:
         """Exclude superseded documents unless nothing else passes the filters."""
@@ -288,6 +330,7 @@ class Engine:
         top_k: int,
         understood: Understanding,
         pending: Future[np.ndarray] | None = None,
+        preferred: YearPreference | None = None,
     ) -> list[Hit]:
         """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
 
@@ -320,6 +363,8 @@ class Engine:
         decisions = self._decision_passages(understood)
         question_words = set(words(understood.question))
         weights = self.settings.rerank_weights()
+        asked = asked_of(understood.question, question_words)
+        span_rule = self.settings.highlight_rule()
         hits = []
         for rowid, fused_score in pool:
             record = records.get(rowid)
@@ -329,7 +374,8 @@ class Engine:
             hit = Hit(record, 0.0, cosine.get(rowid, 0.0))
             if len(scores):
                 hit.sentence = float(scores.max())
-                hit.highlights = best_sentences(scores, spans)
+                hit.sentence_spans, hit.sentence_scores = spans, scores
+                hit.highlights = answer_span(record.text, spans, scores, asked, span_rule)
             hit.features = Features(
                 fused=fused_score / best_possible if best_possible else fused_score,
                 passage=hit.dense,
@@ -338,6 +384,7 @@ class Engine:
                 committee=committee_match(question_words, record.document.meta.committee),
                 title_block=1.0 if is_title_block(record) else 0.0,
                 decision=1.0 if decisions is not None and rowid in decisions else 0.0,
+                year=preferred.match(record) if preferred is not None else 0.0,
             )
             hit.score = round(hit.features.score(weights), 6)
             hit.confidence = (
@@ -398,6 +445,10 @@ def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str,
         return concepts
     years = {w for phrase in understood.date_phrases for w in words(phrase)}
     return [c for c in concepts if c[0] not in years]
+
+
+def _names(councils: Sequence[str]) -> str:
+    return " and ".join(councils)
 
 
 def _merge(given: Filters, inferred: Filters) -> Filters:
