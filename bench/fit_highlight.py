@@ -32,7 +32,7 @@ from qa_service.highlight import SpanRule, answer_span, asked_of  # noqa: E402
 GRID = [
     SpanRule(kind, restate, after)
     for kind, restate, after in itertools.product(
-        (0.0, 0.05, 0.1, 0.2), (0.0, 0.05, 0.1, 0.2), (0.0, 0.05, 0.1)
+        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.05, 0.1, 0.2)
     )
 ]
 CLOSEST = SpanRule(0.0, 0.0, 0.0)
@@ -49,11 +49,15 @@ class Case:
     scores: object
     gold: list[GoldEntry]
 
-    def ok(self, rule: SpanRule) -> bool:
-        """Whether this rule's highlight shows the gold evidence."""
+    def shown(self, rule: SpanRule) -> str:
+        """The highlight this rule chooses."""
         asked = asked_of(self.question, set(words(self.question)))
         chosen = answer_span(self.text, self.spans, self.scores, asked, rule)  # type: ignore[arg-type]
-        shown = " ".join(self.text[s.start : s.end] for s in chosen)
+        return " ".join(self.text[s.start : s.end] for s in chosen)
+
+    def ok(self, rule: SpanRule) -> bool:
+        """Whether this rule's highlight shows the gold evidence."""
+        shown = self.shown(rule)
         return any(highlight_answers(g, shown) for g in self.gold)
 
 
@@ -100,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Fit, then print the per-set table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument("--show", action="store_true", help="list the in-sample rule's misses")
     args = parser.parse_args(argv)
     embedder = SentenceTransformerEmbedder(lazy=True)
     cases: list[Case] = []
@@ -111,6 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups += g
         answerable[name] = n
     chosen = best_rule(cases)
+    if args.show:
+        for c in cases:
+            if not c.ok(chosen):
+                print(f"- {c.set_name}: {c.question}\n    shown: {c.shown(chosen)[:200]!r}")
+                print(f"    gold:  {c.gold[0].evidence!r}")
     oof = out_of_fold(cases, groups, best_rule, lambda rule, case: case.ok(rule))
     print(f"in-sample rule: {chosen}")
     print("| set | answerable | rank-1 hits | answer@1 closest | in-sample | out of fold |")

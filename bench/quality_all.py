@@ -68,15 +68,21 @@ class SetRun:
     groups: list[tuple[str, ...]]  # per question: the councils it touches, fold first
 
 
-def run_set(name: str, index_root: Path, embedder: SentenceTransformerEmbedder) -> SetRun:
-    """Build (or reuse) the set's index and ask every question."""
+def run_set(
+    name: str,
+    index_root: Path,
+    embedder: SentenceTransformerEmbedder,
+    depth: int = 10,
+    settings_changes: dict[str, Any] | None = None,
+) -> SetRun:
+    """Build (or reuse) the set's index and ask every question (``depth`` passages each)."""
     folder = SHARED / name
-    settings = Settings(index=index_root / name)
+    settings = Settings(index=index_root / name, **(settings_changes or {}))
     with IndexWriter(settings.index, embedder).open() as writer:
         writer.ingest([folder / "corpus"])
     engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
     questions = load_questions(folder / "questions.jsonl")
-    pairs = run_questions(engine, questions)
+    pairs = run_questions(engine, questions, depth=depth)
     councils = council_of_file(engine)
 
     def named(text: str) -> list[str]:

@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
     answer_threshold: float = Field(default=0.892)
+    abstention: Literal["classifier", "threshold"] = Field(
+        default="classifier",
+        description="how the service decides it cannot answer: the abstention classifier "
+        "(qa_service/abstention.py, with a weak-match state) or the confidence threshold",
+    )
     confidence_coverage_weight: float = Field(default=1.0, ge=0)
 
     commit_every: int = Field(

@@ -66,7 +66,7 @@ def _retrieved(hit: Hit) -> Retrieved:
 
 
 def run_question(
-    engine: Engine, q: Question, label_filters: bool = True
+    engine: Engine, q: Question, label_filters: bool = True, depth: int = DEPTH
 ) -> tuple[QuestionResult, Answer]:
     """Ask one question as a user would (and compare, for compare questions).
 
@@ -76,7 +76,7 @@ def run_question(
     """
     filters = question_filters(q) if label_filters else Filters()
     started = time.perf_counter()
-    answer = engine.ask(q.question, DEPTH, filters)
+    answer = engine.ask(q.question, depth, filters)
     latency = (time.perf_counter() - started) * 1000
     compare = None
     if q.type == "compare":
@@ -89,11 +89,11 @@ def run_question(
 
 
 def run_questions(
-    engine: Engine, questions: Sequence[Question], label_filters: bool = True
+    engine: Engine, questions: Sequence[Question], label_filters: bool = True, depth: int = DEPTH
 ) -> list[tuple[QuestionResult, Answer]]:
-    """Every question of a set, after one warm-up question."""
+    """Every question of a set, after one warm-up question (``depth`` passages each)."""
     engine.ask("warm up the model", 1)
-    return [run_question(engine, q, label_filters) for q in questions]
+    return [run_question(engine, q, label_filters, depth) for q in questions]
 
 
 def council_of_file(engine: Engine) -> dict[str, str]:

@@ -27,6 +27,15 @@ from index.lexical_tantivy import TantivyIndex
 from index.store import Allowed, Filters, PassageRecord, Store
 from index.writer import load_dense
 from ingest.errors import InvalidQueryError
+from qa_service.abstention import (
+    ANSWERED,
+    NOT_IN_PAPERS,
+    Evidence,
+    Model,
+    lacking_share,
+)
+from qa_service.abstention_fit import FITTED
+from qa_service.answer_kind import asked_kinds, holds
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.highlight import Span, answer_span, asked_of, split_sentences
@@ -80,6 +89,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # what was done with the filters read
     # "answered" | "weak_match" | "not_in_papers"; ``answered`` is true only for the first
     state: str = "answered"
+    evidence: Evidence | None = None  # what the abstention classifier weighed
     expansions: list[str] = field(default_factory=list)  # "LAC = looked after children"
 
 
@@ -107,6 +117,7 @@ class Engine:
         self.dense: DenseIndex
         self.reader: QueryReader
         self._passages = 0
+        self.abstention_model = Model.from_data(FITTED)
         # Questions are encoded here while the lexical search runs on the calling thread
         # (onnxruntime and tantivy both release the GIL).
         self._encoder = ThreadPoolExecutor(
@@ -220,8 +231,14 @@ class Engine:
             hits = _by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
-        answered = bool(hits) and confidence >= self.settings.answer_threshold
-        state = "answered" if answered else "not_in_papers"
+        evidence = self._evidence(hits, understood, filters, preferred) if hits else None
+        if evidence is None:
+            state = NOT_IN_PAPERS
+        elif self.settings.abstention == "classifier":
+            state = self.abstention_model.state(evidence)
+        else:
+            state = ANSWERED if confidence >= self.settings.answer_threshold else NOT_IN_PAPERS
+        answered = state == ANSWERED
         if inferred.council and not answered:
             notes.append(
                 f"Only the papers of {_names(inferred.council)} were searched, as the question "
@@ -239,6 +256,7 @@ class Engine:
             preferred=preferred,
             notes=notes,
             state=state,
+            evidence=evidence,
         )
 
     def compare(
@@ -311,6 +329,30 @@ class Engine:
         if inferred.date_from or inferred.date_to:
             phrases += understood.date_phrases
         return inferred, phrases
+
+    def _evidence(
+        self,
+        hits: list[Hit],
+        understood: Understanding,
+        filters: Filters,
+        preferred: YearPreference | None,
+    ) -> Evidence:
+        """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
+        top = hits[0]
+        concepts = _asked_about(understood, filters)
+        weights = concept_weights(concepts, self.reader.vocabulary, self._passages)
+        asked = {c[0] for c in understood.key_concepts}
+        lacking = [t for t in understood.key_terms if t not in asked]
+        kinds = asked_kinds(understood.question)
+        shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+        return Evidence(
+            cosine=max(max(h.dense, h.sentence) for h in hits),
+            coverage=max((h.features.coverage if h.features else 0.0) for h in hits),
+            lacking=lacking_share(weights, lacking, self._passages),
+            council_named=1.0 if understood.councils else 0.0,
+            year_missed=_year_missed(preferred, top, shown),
+            kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
+        )
 
     def _count(self, filters: Filters) -> int:
         return self.store.allowed(replace(filters, include_superseded=True)).count
@@ -445,6 +487,14 @@ def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str,
         return concepts
     years = {w for phrase in understood.date_phrases for w in words(phrase)}
     return [c for c in concepts if c[0] not in years]
+
+
+def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:
+    """0 when no year is asked for or the highlighted answer writes it; 0.5 when only the
+    passage around it writes it or its meeting falls in the range; 1 otherwise."""
+    if preferred is None or preferred.written(shown):
+        return 0.0
+    return 0.5 if preferred.match(top.passage) else 1.0
 
 
 def _names(councils: Sequence[str]) -> str:

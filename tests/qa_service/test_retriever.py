@@ -91,7 +91,11 @@ def test_a_one_sided_bound_limits_meeting_dates_and_says_when_it_is_dropped(
 
 def test_a_named_council_stays_a_filter_and_says_when_nothing_answers(small_index: Path) -> None:
     # a threshold nothing reaches: the named council's papers do not answer
-    strict = Engine(small_index, HashingEmbedder(), Settings(index=small_index, answer_threshold=9))
+    strict = Engine(
+        small_index,
+        HashingEmbedder(),
+        Settings(index=small_index, answer_threshold=9, abstention="threshold"),
+    )
     answer = strict.ask("Ravensholt dog fouling fines in parks in 2019", 5)
     assert not answer.answered and answer.filters.council == (RAVENSHOLT,)
     assert {h.passage.document.meta.council for h in answer.hits} == {RAVENSHOLT}
