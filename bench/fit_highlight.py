@@ -27,12 +27,12 @@ from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.lexical import words  # noqa: E402
 from qa_service.crossval import out_of_fold  # noqa: E402
 from qa_service.evaluation import GoldEntry, highlight_answers, is_hit  # noqa: E402
-from qa_service.highlight import SpanRule, answer_span, asked_of  # noqa: E402
+from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402
 
 GRID = [
     SpanRule(kind, restate, after)
     for kind, restate, after in itertools.product(
-        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.05, 0.1, 0.2)
+        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.1, 0.2, 0.5, 1.0), (0.0, 0.05, 0.1, 0.2, 0.3)
     )
 ]
 CLOSEST = SpanRule(0.0, 0.0, 0.0)
@@ -49,16 +49,24 @@ class Case:
     scores: object
     gold: list[GoldEntry]
 
+    def __post_init__(self) -> None:
+        asked = asked_of(self.question, set(words(self.question)))
+        self.flags = flags_of([self.text[s.start : s.end] for s in self.spans], asked)
+        self.memo: dict[tuple[int, int], bool] = {}
+
     def shown(self, rule: SpanRule) -> str:
         """The highlight this rule chooses."""
-        asked = asked_of(self.question, set(words(self.question)))
-        chosen = answer_span(self.text, self.spans, self.scores, asked, rule)  # type: ignore[arg-type]
+        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
         return " ".join(self.text[s.start : s.end] for s in chosen)
 
     def ok(self, rule: SpanRule) -> bool:
         """Whether this rule's highlight shows the gold evidence."""
-        shown = self.shown(rule)
-        return any(highlight_answers(g, shown) for g in self.gold)
+        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
+        key = (chosen[0].start, chosen[0].end) if chosen else (0, 0)
+        if key not in self.memo:
+            shown = self.text[key[0] : key[1]]
+            self.memo[key] = any(highlight_answers(g, shown) for g in self.gold)
+        return self.memo[key]
 
 
 def cases_of(run: SetRun) -> tuple[list[Case], list[tuple[str, ...]], int]:

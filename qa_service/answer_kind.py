@@ -130,13 +130,23 @@ def holds(sentence: str, kind: Kind) -> bool:
     return bool(_HOLDS[kind].search(sentence))
 
 
+# A table or figure caption ("Table 1: Supervision compliance by team"), or a table's
+# header row: cells of words without a figure.
+_CAPTION = re.compile(r"^(?:table|figure|chart|appendix)\s+[\dA-Z]+\b", re.IGNORECASE)
+
+
 def is_heading(sentence: str) -> bool:
     """A heading or label line: short, without a verb's full stop, or numbered like "3.2
-    Performance"."""
+    Performance"; a table or figure caption; a table's header row."""
     text = sentence.strip()
     tokens = text.split()
     if not tokens:
         return True
+    if _CAPTION.match(text):
+        return True
+    if "|" in text:  # a table row: a header when most of its cells hold no figure
+        cells = [c for c in text.split("|") if c.strip()]
+        return 2 * sum(any(ch.isdigit() for ch in c) for c in cells) < len(cells)
     if text.endswith((".", "?", "!", ";", ":")) and len(tokens) > 4:
         return False
     return len(tokens) <= 8 and not text.endswith(".")

@@ -22,11 +22,14 @@ from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restate
 
 __all__ = [
     "Asked",
+    "Flags",
     "Span",
     "SpanRule",
     "answer_span",
     "asked_of",
     "best_sentences",
+    "choose",
+    "flags_of",
     "split_sentences",
 ]
 
@@ -35,9 +38,10 @@ __all__ = [
 class SpanRule:
     """How much what a sentence holds moves it up or down (fitted, see module doc)."""
 
-    kind_bonus: float = 0.1  # holds the kind of answer asked for
-    restate_penalty: float = 0.1  # a heading, or repeats the question without answering
-    after_bonus: float = 0.05  # follows the closest sentence when that one only restates
+    # fitted across councils by bench/fit_highlight.py (docs/quality.md, "The answer sentence")
+    kind_bonus: float = 0.3  # holds the kind of answer asked for
+    restate_penalty: float = 0.5  # a heading, or repeats the question without answering
+    after_bonus: float = 0.2  # follows the closest sentence when that one only restates
     margin: float = 0.03  # a neighbour this close joins the span
 
 
@@ -70,27 +74,54 @@ def best_sentences(
     return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
 
 
-def adjusted_scores(
-    sentences: Sequence[str], scores: np.ndarray, asked: Asked, rule: SpanRule
-) -> np.ndarray:
+@dataclass(frozen=True)
+class Flags:
+    """What each sentence of a passage holds, as the rule weighs it."""
+
+    answers: tuple[bool, ...]  # holds the kind of answer asked for
+    empty: tuple[bool, ...]  # a heading, or repeats the question without answering
+
+
+def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
+    """Read each sentence once (a rule then only weighs the flags)."""
+    answers = tuple(any(holds(s, k) for k in asked.kinds) for s in sentences)
+    empty = tuple(
+        is_heading(s) or (restates(s, asked.words) and not answers[i])
+        for i, s in enumerate(sentences)
+    )
+    return Flags(answers, empty)
+
+
+def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndarray:
     """Each sentence's cosine moved by what it holds (see the module doc)."""
     out = np.asarray(scores, dtype=np.float64).copy()
     if not len(out):
         return out
-    answers = [any(holds(s, k) for k in asked.kinds) for s in sentences]
-    empty = [
-        is_heading(s) or (restates(s, asked.words) and not answers[i])
-        for i, s in enumerate(sentences)
-    ]
-    for i in range(len(out)):
-        if answers[i]:
-            out[i] += rule.kind_bonus
-        if empty[i]:
-            out[i] -= rule.restate_penalty
+    out += rule.kind_bonus * np.asarray(flags.answers, dtype=np.float64)
+    out -= rule.restate_penalty * np.asarray(flags.empty, dtype=np.float64)
     closest = int(np.argmax(scores))
-    if empty[closest] and closest + 1 < len(out):
+    if flags.empty[closest] and closest + 1 < len(out):
         out[closest + 1] += rule.after_bonus
     return out
+
+
+def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) -> list[Span]:
+    """The chosen span from read flags (see :func:`answer_span`)."""
+    if not spans:
+        return []
+    adjusted = adjusted_scores(scores, flags, rule)
+    best = int(np.argmax(adjusted))
+    chosen = [best]
+    following = best + 1
+    if following < len(spans) and flags.answers[following] and not flags.answers[best]:
+        chosen.append(following)
+    if len(chosen) == 1:
+        for i in (best - 1, best + 1):
+            if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
+                chosen.append(i)
+                break
+    chosen.sort()
+    return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
 
 
 def answer_span(
@@ -105,25 +136,8 @@ def answer_span(
     holds it) or it scores within the margin."""
     if not spans:
         return []
-    rule = rule or SpanRule()
-    asked = asked or Asked()
-    sentences = [text[s.start : s.end] for s in spans]
-    adjusted = adjusted_scores(sentences, scores, asked, rule)
-    best = int(np.argmax(adjusted))
-    chosen = [best]
-    following = best + 1
-    if following < len(spans) and asked.kinds:
-        here = any(holds(sentences[best], k) for k in asked.kinds)
-        there = any(holds(sentences[following], k) for k in asked.kinds)
-        if there and not here:
-            chosen.append(following)
-    if len(chosen) == 1:
-        for i in (best - 1, best + 1):
-            if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
-                chosen.append(i)
-                break
-    chosen.sort()
-    return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+    flags = flags_of([text[s.start : s.end] for s in spans], asked or Asked())
+    return choose(spans, scores, flags, rule or SpanRule())
 
 
 def asked_of(question: str, words: Collection[str]) -> Asked:

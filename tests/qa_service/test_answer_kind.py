@@ -53,6 +53,9 @@ def test_holds(sentence: str, kind: Kind, expected: bool) -> None:
         ("Exceptional Financial Support", True),
         ("The Board received the progress report on the plan.", False),
         ("Agreed.", False),
+        ("Table 1: Supervision compliance by team, April to June 2020", True),
+        ("Team | Children allocated | Held within 28 days | Comment", True),
+        ("Safeguarding South | 212 | 148 | 70%", False),
     ],
 )
 def test_is_heading(sentence: str, expected: bool) -> None:
