@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,6 +98,8 @@ def write(model: Model) -> None:
         f"FITTED = {body}\n",
         encoding="utf-8",
     )
+    # in the project's style (a missing ruff leaves it as written, still valid)
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(TARGET)], check=False)
 
 
 def row(name: str, label: str, states: Sequence[str], cases: Sequence[Case]) -> str:

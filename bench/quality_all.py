@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO))
 from bench.calibrate_abstention import threshold  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.writer import IndexWriter  # noqa: E402
+from qa_service.abstention import ANSWERED  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.crossval import out_of_fold, question_councils  # noqa: E402
 from qa_service.eval_runner import council_of_file, run_questions  # noqa: E402
@@ -94,15 +95,22 @@ def run_set(
 
 
 def out_of_fold_abstention(runs: Sequence[SetRun]) -> list[list[bool]]:
-    """Per set, per question: whether the service answers when its abstention threshold is
+    """Per set, per question: whether the service answers when its abstention rule (the
+    classifier and its cut points, or the threshold of CQA_ABSTENTION=threshold) is
     fitted across councils on the pooled questions of every set."""
-    items = [
-        (r.question.answerable, a.confidence if a.hits else -1.0)
+    from bench.fit_abstention import Case, fit, state  # (it imports this module)
+
+    cases = [
+        Case(run.name, r.question.answerable, a.evidence, a.confidence)
         for run in runs
         for r, a in zip(run.results, run.answers, strict=True)
     ]
     groups = [g for run in runs for g in run.groups]
-    answered = out_of_fold(items, groups, threshold, lambda t, item: item[1] >= t)
+    if Settings().abstention == "classifier":
+        answered = out_of_fold(cases, groups, fit, lambda m, c: state(m, c) == ANSWERED)
+    else:
+        items = [(c.answerable, c.confidence if c.evidence else -1.0) for c in cases]
+        answered = out_of_fold(items, groups, threshold, lambda t, item: item[1] >= t)
     out, at = [], 0
     for run in runs:
         out.append(answered[at : at + len(run.results)])

@@ -11,7 +11,11 @@ A small logistic regression over general evidence, never over one question's wor
   does not write (0.5 when the passage around it writes it or comes from a meeting near
   it, 1 when neither);
 - ``kind_missed``: the question asks for a number, date, person, grade or decision that the
-  top passage's highlighted sentence does not hold.
+  top passage's highlighted sentence does not hold;
+- ``agreeing``: for a question naming a year, the best confidence (cosine plus coverage)
+  among the candidates that agree with that year (write it, or come from a meeting near
+  it); otherwise the best confidence.  A question about a year the papers do not cover
+  finds good matches only in other years.
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
 cross-validation across councils over the three shared sets, and stored as data in
@@ -44,6 +48,7 @@ class Evidence:
     council_named: float
     year_missed: float
     kind_missed: float
+    agreeing: float
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""

@@ -226,12 +226,12 @@ class Engine:
         filters = _merge(filters, inferred)
         filters = self._effective_filters(filters)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
-        hits = self._retrieve(query, filters, pool, understood, pending, preferred)
+        hits, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
         if sort != "relevance":
             hits = _by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
-        evidence = self._evidence(hits, understood, filters, preferred) if hits else None
+        evidence = self._evidence(hits, understood, filters, preferred, agreeing) if hits else None
         if evidence is None:
             state = NOT_IN_PAPERS
         elif self.settings.abstention == "classifier":
@@ -336,6 +336,7 @@ class Engine:
         understood: Understanding,
         filters: Filters,
         preferred: YearPreference | None,
+        agreeing: float,
     ) -> Evidence:
         """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
         top = hits[0]
@@ -352,6 +353,7 @@ class Engine:
             council_named=1.0 if understood.councils else 0.0,
             year_missed=_year_missed(preferred, top, shown),
             kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
+            agreeing=agreeing if preferred is not None else max(h.confidence for h in hits),
         )
 
     def _count(self, filters: Filters) -> int:
@@ -373,11 +375,13 @@ class Engine:
         understood: Understanding,
         pending: Future[np.ndarray] | None = None,
         preferred: YearPreference | None = None,
-    ) -> list[Hit]:
+    ) -> tuple[list[Hit], float]:
         """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
 
         ``pending`` is the question's vector while it is being computed (``query`` has
-        none yet): the lexical search, which needs none, runs first.
+        none yet): the lexical search, which needs none, runs first.  Also returns the best
+        confidence among the candidates that agree with the year asked about (0 when none
+        does), evidence for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
         lexical = self.lexical.search(query, n, filters)
@@ -435,6 +439,10 @@ class Engine:
             )
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
+        agreeing = max(
+            (h.confidence for h in hits if h.features is not None and h.features.year == 1.0),
+            default=0.0,
+        )
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
                 hits,
@@ -442,7 +450,7 @@ class Engine:
                 lambda kept, twin: kept.also_at.append(twin.passage),
                 limit=top_k,
             )
-        return hits[:top_k]
+        return hits[:top_k], agreeing
 
     def _decision_passages(self, understood: Understanding) -> Allowed | None:
         """The passages holding a decision, when the question asks what was decided."""

@@ -17,13 +17,13 @@ from qa_service.abstention_fit import FITTED
 
 
 def evidence(cosine: float, lacking: float = 0.0) -> Evidence:
-    return Evidence(cosine, 0.5, lacking, 1.0, 0.0, 0.0)
+    return Evidence(cosine, 0.5, lacking, 1.0, 0.0, 0.0, 1.0)
 
 
 MODEL = Model(
     mean=(0.0,) * len(FEATURES),
     scale=(1.0,) * len(FEATURES),
-    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0),
+    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0),
     intercept=-5.0,
     answer_at=0.7,
     weak_at=0.3,
