@@ -389,6 +389,28 @@ def load_bench(shared: Path) -> tuple[Bench, Bench]:
     return dev, seeds
 
 
+def run_sets(
+    shared: Path, sets: Sequence[str], systems: Sequence[str]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each system on each shared set folder (its ``corpus/`` and ``questions.jsonl``):
+    ``system -> set -> overall figures``."""
+    out: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in systems}
+    for set_name in sets:
+        folder = shared / set_name
+        bench = Bench(
+            load_corpus(set_name, folder / "corpus"), load_questions(folder / "questions.jsonl")
+        )
+        for problem in check_gold(bench.questions, bench.corpus):
+            print(f"warning: {set_name}: {problem}", file=sys.stderr)
+        for name in systems:
+            started = time.perf_counter()
+            results = run_system(SYSTEMS[name](bench.corpus.chunks), bench.questions, bench.corpus)
+            report = score(results, bench.corpus.council_of_file)
+            out[name][set_name] = report_to_dict(report)["overall"]
+            print(f"  {name}/{set_name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen baselines, print the table, write bench/out/baselines.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -396,9 +418,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "out")
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--verbose", action="store_true", help="print each full report")
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        default=None,
+        help="shared set folders to run instead (dev-set, dev-set-2, real-dev-set)",
+    )
+    parser.add_argument(
+        "--sets-out", type=Path, default=None, help="where --sets writes its figures (JSON)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if args.sets:
+        figures = run_sets(args.shared, args.sets, args.systems)
+        target = args.sets_out or args.out / "baselines_sets.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        return 0
 
     started = time.perf_counter()
     dev, seeds = load_bench(args.shared)

@@ -41,13 +41,13 @@ MAX_FALSE = 0.05
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
 
-def threshold(conf: list[tuple[bool, float]]) -> float:
+def threshold(conf: list[tuple[bool, float]], max_false: float = MAX_FALSE) -> float:
     """The threshold for confidences ``(answerable, confidence)``: fewest mistakes with at
     most 5% of answerable questions abstaining, then the widest gap between neighbouring
     confidences (the threshold sits in its middle)."""
     values = sorted(c for _, c in conf)
     answerable = sum(1 for ans, _ in conf if ans)
-    allowed = int(MAX_FALSE * answerable)
+    allowed = int(max_false * answerable)
     cuts = [values[0] - 0.02] + [(a + b) / 2 for a, b in itertools.pairwise(values)]
     gaps = [0.04] + [b - a for a, b in itertools.pairwise(values)]
     best: tuple[int, float] | None = None

@@ -212,7 +212,11 @@ def ask(
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
-    if not response.answered:
+    for note in response.notes:
+        click.echo(f"Note: {note}")
+    if response.answer_state == "weak_match":
+        click.echo("Weak match: these passages may answer it; read them with care.\n")
+    elif not response.answered:
         click.echo("The papers don't answer this with confidence; the nearest passages:\n")
     for p in response.passages:
         c = p.citation
@@ -396,18 +400,47 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
 
 
 @main.command("eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option(
     "--as-typed",
     is_flag=True,
     help="Ignore the questions' labelled filters: only what is read from their words applies.",
 )
+@click.option(
+    "--index-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where a set folder's own index is built and kept (default: .cqa-eval/ beside the index).",
+)
 @index_option
-def eval_(questions: Path, as_json: bool, as_typed: bool, index_dir: Path | None) -> None:
-    """Score a labelled question set (JSON lines) against the index."""
-    from qa_service.eval_runner import evaluate
+def eval_(
+    sets: tuple[Path, ...],
+    as_json: bool,
+    as_typed: bool,
+    index_root: Path | None,
+    index_dir: Path | None,
+) -> None:
+    """Score labelled question sets: a questions file (against the index) or a set folder
+    (questions.jsonl beside corpus/, against that corpus's own index)."""
+    from qa_service.eval_runner import EvalSet, eval_set, evaluate_sets
 
-    engine = _engine(_settings(index_dir))
-    report_text, report_json = evaluate(engine, questions, label_filters=not as_typed)
+    settings = _settings(index_dir)
+    root = (index_root or settings.index.parent / ".cqa-eval").expanduser().resolve()
+
+    def engine_for(s: EvalSet) -> Any:
+        if s.corpus is None:
+            return _engine(settings)
+        from index.writer import IndexWriter
+        from qa_service.runtime import limits, make_embedder
+
+        own = settings.model_copy(update={"index": root / s.name})
+        writer = IndexWriter(own.index, make_embedder(own, lazy=True), limits(own))
+        with writer.open():
+            writer.ingest([s.corpus])
+        return _engine(own)
+
+    report_text, report_json = evaluate_sets(
+        [eval_set(p) for p in sets], engine_for, label_filters=not as_typed
+    )
     click.echo(json.dumps(report_json, indent=2) if as_json else clean(report_text))

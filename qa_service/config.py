@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.dense import DEFAULT_NPROBE
+from qa_service.highlight import SpanRule
 from qa_service.rerank import Weights
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -84,13 +85,24 @@ class Settings(BaseSettings):
     committee_weight: float = Weights.committee
     title_block_weight: float = Weights.title_block
     decision_weight: float = Weights.decision
+    year_weight: float = Weights.year
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
+    # The highlighted answer sentence (qa_service/highlight.py); fitted across councils by
+    # bench/fit_highlight.py.  All three at 0 give the closest sentence, as before.
+    highlight_kind_bonus: float = SpanRule.kind_bonus
+    highlight_restate_penalty: float = SpanRule.restate_penalty
+    highlight_after_bonus: float = SpanRule.after_bonus
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
     answer_threshold: float = Field(default=0.892)
+    abstention: Literal["classifier", "threshold"] = Field(
+        default="classifier",
+        description="how the service decides it cannot answer: the abstention classifier "
+        "(qa_service/abstention.py, with a weak-match state) or the confidence threshold",
+    )
     confidence_coverage_weight: float = Field(default=1.0, ge=0)
 
     commit_every: int = Field(
@@ -131,6 +143,14 @@ class Settings(BaseSettings):
         default=64 * 1024, ge=1024, description="largest JSON request body (ask, compare)"
     )
 
+    def highlight_rule(self) -> SpanRule:
+        """How the highlighted sentence is chosen."""
+        return SpanRule(
+            kind_bonus=self.highlight_kind_bonus,
+            restate_penalty=self.highlight_restate_penalty,
+            after_bonus=self.highlight_after_bonus,
+        )
+
     def rerank_weights(self) -> Weights:
         """The second stage's weights."""
         return Weights(
@@ -141,6 +161,7 @@ class Settings(BaseSettings):
             committee=self.committee_weight,
             title_block=self.title_block_weight,
             decision=self.decision_weight,
+            year=self.year_weight,
         )
 
 

@@ -5,64 +5,48 @@ nothing about how passages were retrieved: a caller turns each question into a
 :class:`QuestionResult` (the ranked passages, whether the system answered, how long it
 took) and :func:`score` turns a list of those into an :class:`EvalReport`.
 
-The hit rule is the dev set's (``shared/dev-set/README.md``): a retrieved passage hits a
+The hit rule is the shared sets' (``shared/*/README.md``): a retrieved passage hits a
 gold entry when it comes from the file with the same base name and, once every run of
-whitespace is collapsed to one space, contains the gold evidence string (case-sensitive).
-Ranks are 1-based.
+whitespace is collapsed to one space and case is ignored, contains the gold evidence
+string.  Ranks are 1-based.
+
+*answer@1* is what a reader sees first: the rank-1 passage hits, and its highlighted span
+holds the gold evidence, or at least half of the evidence's words in order.
 """
 
 from __future__ import annotations
 
-import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from ingest.errors import InvalidQueryError
-
-QUESTION_TYPES = (
-    "factoid",
-    "topical",
-    "paraphrase",
-    "filtered",
-    "precedent",
-    "compare",
-    "unanswerable",
+from qa_service.questions import (
+    COMPARE,
+    QUESTION_TYPES,
+    UNANSWERABLE,
+    GoldEntry,
+    Question,
+    collapse,
+    load_questions,
 )
-UNANSWERABLE = "unanswerable"
-COMPARE = "compare"
+
+__all__ = [
+    "COMPARE",
+    "QUESTION_TYPES",
+    "UNANSWERABLE",
+    "GoldEntry",
+    "Question",
+    "collapse",
+    "load_questions",
+]
+
 # Depth of the ranked list used for MRR, nDCG, page accuracy and (when a result has no
 # per-council lists) compare coverage.
 DEPTH = 10
-
-
-@dataclass(frozen=True)
-class GoldEntry:
-    """One passage that answers a question: ``evidence`` is a substring of ``file``'s text."""
-
-    file: str
-    evidence: str
-    page: int | None = None  # 1-based PDF page (PDF gold only)
-
-
-@dataclass(frozen=True)
-class Question:
-    """One labelled question from a ``questions.jsonl`` file."""
-
-    id: str
-    question: str
-    type: str
-    filters: dict[str, Any]
-    gold: list[GoldEntry]
-    answer: str
-
-    @property
-    def answerable(self) -> bool:
-        """True when the question has gold passages (every type but ``unanswerable``)."""
-        return bool(self.gold)
 
 
 @dataclass(frozen=True)
@@ -73,6 +57,7 @@ class Retrieved:
     text: str
     page: int | None = None  # 1-based PDF page where the passage starts
     council: str | None = None
+    highlight: str | None = None  # the span a reader is shown first; None: not offered
 
 
 @dataclass
@@ -103,17 +88,21 @@ class Figures:
     pages_judged: int  # first hits on PDF gold, the denominator of page_accuracy
     latency_p50_ms: float | None
     latency_p95_ms: float | None
+    answer_at_1: float | None = None  # None when the system offers no highlight
 
 
 @dataclass(frozen=True)
 class Miss:
-    """An answerable question whose gold is not at rank 1."""
+    """An answerable question whose gold is not at rank 1, or whose rank-1 highlight is
+    not the answer."""
 
     id: str
     type: str
     question: str
     rank: int | None  # rank of the first hit, None when no retrieved passage hits
     top1_source: str | None
+    highlight: str | None = None  # the rank-1 passage's highlight, when offered
+    answer_ok: bool | None = None  # answer@1 of this question (None: no highlight)
 
 
 @dataclass(frozen=True)
@@ -125,113 +114,7 @@ class EvalReport:
     misses: list[Miss] = field(default_factory=list)
 
 
-# --- loading -------------------------------------------------------------------------
-
-
-def load_questions(path: str | Path) -> list[Question]:
-    """Read a JSON-lines question file; blank lines are skipped.
-
-    Raises :class:`InvalidQueryError` naming the line number and the problem for a
-    malformed line, and for a file that cannot be read.
-    """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidQueryError(f"cannot read questions file {path}: {exc}") from exc
-    questions: list[Question] = []
-    seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        question = _parse_question(line, number, path)
-        if question.id in seen:
-            raise _bad(
-                path, number, f"duplicate id {question.id!r} (first on line {seen[question.id]})"
-            )
-        seen[question.id] = number
-        questions.append(question)
-    return questions
-
-
-def _bad(path: str | Path, number: int, problem: str) -> InvalidQueryError:
-    return InvalidQueryError(f"{path}, line {number}: {problem}")
-
-
-def _parse_question(line: str, number: int, path: str | Path) -> Question:
-    try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise _bad(path, number, f"not valid JSON ({exc.msg})") from exc
-    if not isinstance(raw, dict):
-        raise _bad(path, number, "expected a JSON object")
-    for key in ("id", "question", "type"):
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            what = "missing" if value is None else "not a non-empty string:"
-            raise _bad(path, number, f"{what} {key!r}")
-    qtype = raw["type"]
-    if qtype not in QUESTION_TYPES:
-        raise _bad(
-            path, number, f"unknown type {qtype!r} (expected one of {', '.join(QUESTION_TYPES)})"
-        )
-    answer = raw.get("answer", "")
-    if not isinstance(answer, str):
-        raise _bad(path, number, "'answer' is not a string")
-    filters = _parse_filters(raw.get("filters"), number, path)
-    gold = _parse_gold(raw.get("gold"), number, path)
-    if qtype == UNANSWERABLE and gold:
-        raise _bad(path, number, "bad 'gold': an unanswerable question must have no gold entries")
-    if qtype != UNANSWERABLE and not gold:
-        raise _bad(path, number, f"bad 'gold': a {qtype} question needs at least one gold entry")
-    return Question(raw["id"], raw["question"], qtype, filters, gold, answer)
-
-
-def _parse_filters(raw: Any, number: int, path: str | Path) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise _bad(path, number, "bad 'filters': expected a JSON object")
-    for key in ("date_from", "date_to"):
-        value = raw.get(key)
-        if value is None:
-            continue
-        try:
-            date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise _bad(path, number, f"bad 'filters': {key} {value!r} is not YYYY-MM-DD") from None
-    council = raw.get("council")
-    if council is not None and not isinstance(council, str):
-        raise _bad(path, number, "bad 'filters': council is not a string")
-    return dict(raw)
-
-
-def _parse_gold(raw: Any, number: int, path: str | Path) -> list[GoldEntry]:
-    if raw is None:
-        raise _bad(path, number, "missing 'gold'")
-    if not isinstance(raw, list):
-        raise _bad(path, number, "bad 'gold': expected a list")
-    gold = []
-    for i, entry in enumerate(raw, start=1):
-        where = f"bad 'gold' entry {i}"
-        if not isinstance(entry, dict):
-            raise _bad(path, number, f"{where}: expected a JSON object")
-        file, evidence, page = entry.get("file"), entry.get("evidence"), entry.get("page")
-        if not isinstance(file, str) or not file.strip():
-            raise _bad(path, number, f"{where}: missing or empty 'file'")
-        if not isinstance(evidence, str) or not collapse(evidence):
-            raise _bad(path, number, f"{where}: missing or empty 'evidence'")
-        if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
-            raise _bad(path, number, f"{where}: 'page' must be a positive integer")
-        gold.append(GoldEntry(file, evidence, page))
-    return gold
-
-
 # --- the hit rule ----------------------------------------------------------------------
-
-
-def collapse(s: str) -> str:
-    """Collapse every run of whitespace to one space and trim both ends."""
-    return " ".join(s.split())
 
 
 def _base(name: str) -> str:
@@ -239,9 +122,54 @@ def _base(name: str) -> str:
     return PurePath(name.replace("\\", "/")).name
 
 
+def _folded(s: str) -> str:
+    return collapse(s).casefold()
+
+
 def is_hit(gold: GoldEntry, r: Retrieved) -> bool:
-    """True when ``r`` comes from gold's file and contains its evidence (whitespace collapsed)."""
-    return _base(gold.file) == _base(r.source) and collapse(gold.evidence) in collapse(r.text)
+    """True when ``r`` comes from gold's file and contains its evidence (whitespace
+    collapsed, case ignored)."""
+    return _base(gold.file) == _base(r.source) and _folded(gold.evidence) in _folded(r.text)
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _tokens(s: str) -> list[str]:
+    return _TOKEN.findall(s.casefold())
+
+
+def _in_order(needle: Sequence[str], hay: Sequence[str]) -> int:
+    """How many of ``needle``'s words ``hay`` holds in the same order (longest common
+    subsequence)."""
+    row = [0] * (len(hay) + 1)
+    for word in needle:
+        prev = 0
+        for j, other in enumerate(hay, start=1):
+            keep = row[j]
+            row[j] = prev + 1 if word == other else max(row[j], row[j - 1])
+            prev = keep
+    return row[-1]
+
+
+def highlight_answers(gold: GoldEntry, highlight: str) -> bool:
+    """Whether a highlighted span shows the gold evidence: all of it, or at least half of
+    its words in order."""
+    if _folded(gold.evidence) in _folded(highlight):
+        return True
+    needed = _tokens(gold.evidence)
+    return bool(needed) and 2 * _in_order(needed, _tokens(highlight)) >= len(needed)
+
+
+def answer_at_1(q: Question, ranked: Sequence[Retrieved]) -> bool | None:
+    """answer@1 of one question: the rank-1 passage hits a gold entry and its highlight
+    shows that entry's evidence.  None when the question is unanswerable or the rank-1
+    passage carries no highlight (a system that offers none)."""
+    if not q.answerable or not ranked or ranked[0].highlight is None:
+        return None
+    top = ranked[0]
+    highlight = top.highlight or ""
+    return any(is_hit(g, top) and highlight_answers(g, highlight) for g in q.gold)
 
 
 def page_ok(gold: GoldEntry, r: Retrieved) -> bool:
@@ -394,6 +322,7 @@ class _Scored:
     ndcg: float
     coverage: float | None
     page: bool | None
+    answer: bool | None = None
 
 
 def _score_one(result: QuestionResult, council_of_file: Mapping[str, str]) -> _Scored:
@@ -409,6 +338,7 @@ def _score_one(result: QuestionResult, council_of_file: Mapping[str, str]) -> _S
         ndcg_at_k(q, ranked, DEPTH),
         coverage,
         first_hit_page_ok(q, ranked, DEPTH),
+        answer_at_1(q, ranked),
     )
 
 
@@ -430,6 +360,11 @@ def _figures(scored: Sequence[_Scored]) -> Figures:
         compare_coverage=_mean([s.coverage for s in scored if s.coverage is not None]),
         page_accuracy=_share(pages),
         pages_judged=len(pages),
+        answer_at_1=(
+            _share(bool(s.answer) for s in answerable)
+            if any(s.answer is not None for s in answerable)
+            else None
+        ),
         latency_p50_ms=percentile(latencies, 50),
         latency_p95_ms=percentile(latencies, 95),
     )
@@ -438,11 +373,10 @@ def _figures(scored: Sequence[_Scored]) -> Figures:
 def score(results: Sequence[QuestionResult], council_of_file: Mapping[str, str]) -> EvalReport:
     """Score a system's results; ``council_of_file`` maps file base names to councils."""
     scored = [_score_one(r, council_of_file) for r in results]
-    by_type = {
-        t: _figures([s for s in scored if s.result.question.type == t])
-        for t in QUESTION_TYPES
-        if any(s.result.question.type == t for s in scored)
-    }
+    seen = [s.result.question.type for s in scored]
+    types = [t for t in QUESTION_TYPES if t in seen]
+    types += [t for t in dict.fromkeys(seen) if t not in types]
+    by_type = {t: _figures([s for s in scored if s.result.question.type == t]) for t in types}
     misses = [
         Miss(
             id=s.result.question.id,
@@ -450,9 +384,11 @@ def score(results: Sequence[QuestionResult], council_of_file: Mapping[str, str])
             question=s.result.question.question,
             rank=s.rank,
             top1_source=s.result.ranked[0].source if s.result.ranked else None,
+            highlight=s.result.ranked[0].highlight if s.result.ranked else None,
+            answer_ok=s.answer,
         )
         for s in scored
-        if s.result.question.answerable and s.rank != 1
+        if s.result.question.answerable and (s.rank != 1 or s.answer is False)
     ]
     return EvalReport(overall=_figures(scored), by_type=by_type, misses=misses)
 
@@ -467,6 +403,7 @@ _COLUMNS: list[tuple[str, str, Callable[[float], str]]] = [
     ("R@5", "recall_at_5", "{:.2f}".format),
     ("MRR@10", "mrr_at_10", "{:.3f}".format),
     ("nDCG@10", "ndcg_at_10", "{:.3f}".format),
+    ("Ans@1", "answer_at_1", "{:.2f}".format),
     ("Abstain", "abstention_accuracy", "{:.2f}".format),
     ("FalseAbst", "false_abstention", "{:.2f}".format),
     ("Compare", "compare_coverage", "{:.2f}".format),
@@ -498,8 +435,23 @@ def format_report(report: EvalReport) -> str:
 
     out = [line(header), line(["-" * w for w in widths]), line(rows[0]), *map(line, rows[1:])]
     out.append("")
-    out.append(f"Missed at rank 1: {len(report.misses)} of {report.overall.answerable} answerable")
-    for m in report.misses:
+    wrong = [m for m in report.misses if m.rank != 1]
+    out.append(f"Missed at rank 1: {len(wrong)} of {report.overall.answerable} answerable")
+    for m in wrong:
         rank = "none" if m.rank is None else str(m.rank)
         out.append(f"  {m.id:<10} {m.type:<11} rank {rank:>4}  top-1 {m.top1_source}  {m.question}")
+        if m.highlight is not None:
+            out.append(f"  {'':<10} highlight: {_short(m.highlight)}")
+    shown = [m for m in report.misses if m.rank == 1]
+    if shown:
+        out.append("")
+        out.append(f"Right passage, highlight not the answer: {len(shown)}")
+        for m in shown:
+            out.append(f"  {m.id:<10} {m.type:<11} {m.question}")
+            out.append(f"  {'':<10} highlight: {_short(m.highlight or '')}")
     return "\n".join(out)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = collapse(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

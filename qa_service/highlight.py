@@ -1,12 +1,56 @@
-"""Sentence splitting and choosing the sentence(s) of a passage that answer the question."""
+"""Sentence splitting and choosing the sentence(s) of a passage that answer the question.
+
+The sentence closest to the question in meaning is often the one that repeats it: a
+heading, or "Members asked how many people were waiting."  The answer is then the
+sentence after it.  So each sentence's cosine is adjusted by what it holds
+(``qa_service.answer_kind``): the kind of answer asked for counts for it, a heading or a
+restatement of the question counts against it, and the sentence right after a heading or
+restatement that was the closest gains.  A second sentence joins the span when the answer
+runs on into it, or when it scores as well.  The adjustments are fitted by
+cross-validation across councils (``bench/fit_highlight.py``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ingest.sentences import Span, split_sentences
+from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restates
 
-__all__ = ["Span", "best_sentences", "split_sentences"]
+__all__ = [
+    "Asked",
+    "Flags",
+    "Span",
+    "SpanRule",
+    "answer_span",
+    "asked_of",
+    "best_sentences",
+    "choose",
+    "flags_of",
+    "split_sentences",
+]
+
+
+@dataclass(frozen=True)
+class SpanRule:
+    """How much what a sentence holds moves it up or down (fitted, see module doc)."""
+
+    # fitted across councils by bench/fit_highlight.py (docs/quality.md, "The answer sentence")
+    kind_bonus: float = 0.3  # holds the kind of answer asked for
+    restate_penalty: float = 0.5  # a heading, or repeats the question without answering
+    after_bonus: float = 0.2  # follows the closest sentence when that one only restates
+    margin: float = 0.03  # a neighbour this close joins the span
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for, as the highlight reads it."""
+
+    kinds: tuple[Kind, ...] = ()
+    words: frozenset[str] = frozenset()  # the question's words, to spot restatements
 
 
 def best_sentences(
@@ -28,3 +72,74 @@ def best_sentences(
             chosen.append(i)
     chosen.sort()
     return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What each sentence of a passage holds, as the rule weighs it."""
+
+    answers: tuple[bool, ...]  # holds the kind of answer asked for
+    empty: tuple[bool, ...]  # a heading, or repeats the question without answering
+
+
+def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
+    """Read each sentence once (a rule then only weighs the flags)."""
+    answers = tuple(any(holds(s, k) for k in asked.kinds) for s in sentences)
+    empty = tuple(
+        is_heading(s) or (restates(s, asked.words) and not answers[i])
+        for i, s in enumerate(sentences)
+    )
+    return Flags(answers, empty)
+
+
+def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndarray:
+    """Each sentence's cosine moved by what it holds (see the module doc)."""
+    out = np.asarray(scores, dtype=np.float64).copy()
+    if not len(out):
+        return out
+    out += rule.kind_bonus * np.asarray(flags.answers, dtype=np.float64)
+    out -= rule.restate_penalty * np.asarray(flags.empty, dtype=np.float64)
+    closest = int(np.argmax(scores))
+    if flags.empty[closest] and closest + 1 < len(out):
+        out[closest + 1] += rule.after_bonus
+    return out
+
+
+def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) -> list[Span]:
+    """The chosen span from read flags (see :func:`answer_span`)."""
+    if not spans:
+        return []
+    adjusted = adjusted_scores(scores, flags, rule)
+    best = int(np.argmax(adjusted))
+    chosen = [best]
+    following = best + 1
+    if following < len(spans) and flags.answers[following] and not flags.answers[best]:
+        chosen.append(following)
+    if len(chosen) == 1:
+        for i in (best - 1, best + 1):
+            if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
+                chosen.append(i)
+                break
+    chosen.sort()
+    return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+
+
+def answer_span(
+    text: str,
+    spans: list[Span],
+    scores: np.ndarray,
+    asked: Asked | None = None,
+    rule: SpanRule | None = None,
+) -> list[Span]:
+    """The span a reader is shown: the sentence that answers, and the next one when the
+    answer runs on into it (the chosen sentence lacks the kind asked for, its successor
+    holds it) or it scores within the margin."""
+    if not spans:
+        return []
+    flags = flags_of([text[s.start : s.end] for s in spans], asked or Asked())
+    return choose(spans, scores, flags, rule or SpanRule())
+
+
+def asked_of(question: str, words: Collection[str]) -> Asked:
+    """The highlight's reading of a question."""
+    return Asked(asked_kinds(question), frozenset(words))

@@ -118,6 +118,8 @@ def ask_response(answer: Answer) -> AskResponse:
     return AskResponse(
         question=answer.question,
         answered=answer.answered,
+        answer_state=answer.state,  # type: ignore[arg-type]
+        notes=answer.notes,
         passages=[passage_out(h, i) for i, h in enumerate(answer.hits, start=1)],
         confidence=round(answer.confidence, 4),
         filters=applied(answer.filters),
@@ -126,6 +128,9 @@ def ask_response(answer: Answer) -> AskResponse:
             date_from=answer.inferred.date_from,
             date_to=answer.inferred.date_to,
             phrases=answer.inferred_phrases,
+            preferred_date_from=answer.preferred.date_from if answer.preferred else None,
+            preferred_date_to=answer.preferred.date_to if answer.preferred else None,
+            preferred_phrases=sorted(answer.preferred.years) if answer.preferred else [],
         ),
         expansions=answer.expansions,
     )
@@ -147,6 +152,7 @@ def compare_response(question: str, columns: list[CouncilPrecedent]) -> CompareR
             CouncilColumn(
                 council=c.council,
                 answered=c.answer.answered,
+                answer_state=c.answer.state,  # type: ignore[arg-type]
                 passages=[passage_out(h, i) for i, h in enumerate(c.answer.hits, start=1)],
                 latest_decision=decision_out(c.latest_decision) if c.latest_decision else None,
                 meeting_dates=c.meeting_dates,

@@ -18,7 +18,10 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   matter: the head of a set of minutes (who was present, apologies) and the cover sheet of
   each report inside an agenda pack;
 - ``decision``: for a question asking what was decided or agreed, whether the passage holds
-  a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``).
+  a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``);
+- ``year``: for a question naming a year, whether the passage writes that year or comes
+  from a meeting within a year of it (a preference, never a cut: a budget for one year is
+  set at meetings in the year before).
 """
 
 from __future__ import annotations
@@ -28,9 +31,13 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from index.lexical import words
 from index.store import PassageRecord
+
+if TYPE_CHECKING:
+    from qa_service.query import Understanding
 
 # Words that committees' names share and that say nothing about which committee it is.
 _GENERIC_COMMITTEE = frozenset(
@@ -60,6 +67,7 @@ class Weights:
     committee: float = 0.2
     title_block: float = -0.3
     decision: float = 0.3
+    year: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class Features:
     committee: float = 0.0
     title_block: float = 0.0
     decision: float = 0.0
+    year: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -84,6 +93,7 @@ class Features:
             + w.committee * self.committee
             + w.title_block * self.title_block
             + w.decision * self.decision
+            + w.year * self.year
         )
 
 
@@ -188,3 +198,47 @@ def is_title_block(passage: PassageRecord) -> bool:
     lines = [line for line in passage.text.splitlines() if line.strip()]
     short = sum(1 for line in lines if len(line.split()) <= 8)
     return bool(lines) and short / len(lines) >= 0.6
+
+
+_YEARS = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/-]\s*(\d\d(?:\d\d)?))?\b")
+
+
+@dataclass(frozen=True)
+class YearPreference:
+    """The years a question names, and the meeting dates they read as."""
+
+    years: frozenset[str]  # "2019", and "2018/19" as "2018/19"
+    date_from: str
+    date_to: str
+
+    def written(self, text: str) -> bool:
+        """Whether the text writes one of the years (a financial year in any of its
+        spellings: 2018/19, 2018-19, 2018/2019)."""
+        return any(_year_key(m.group(1), m.group(2)) in self.years for m in _YEARS.finditer(text))
+
+    def match(self, passage: PassageRecord) -> float:
+        """1.0 when the passage writes one of the years or comes from a meeting in the
+        range."""
+        if self.written(passage.text):
+            return 1.0
+        date = passage.document.meta.meeting_date
+        return 1.0 if date and self.date_from <= date <= self.date_to else 0.0
+
+
+def _year_key(first: str, second: str | None) -> str:
+    if not second:
+        return first
+    return f"{first}/{second[-2:]}"
+
+
+def year_preference(understood: Understanding) -> YearPreference | None:
+    """The preference for the years a question names ("in 2019", "2023/24"); None for a
+    question naming none, or only a one-sided bound ("since 2019"), which is a filter."""
+    if not (understood.date_from and understood.date_to):
+        return None
+    years = frozenset(
+        _year_key(m.group(1), m.group(2))
+        for phrase in understood.date_phrases
+        for m in _YEARS.finditer(phrase)
+    )
+    return YearPreference(years, understood.date_from, understood.date_to)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,17 +27,28 @@ from index.lexical_tantivy import TantivyIndex
 from index.store import Allowed, Filters, PassageRecord, Store
 from index.writer import load_dense
 from ingest.errors import InvalidQueryError
+from qa_service.abstention import (
+    ANSWERED,
+    NOT_IN_PAPERS,
+    Evidence,
+    Model,
+    lacking_share,
+)
+from qa_service.abstention_fit import FITTED
+from qa_service.answer_kind import asked_kinds, holds
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.figures import demote_tables
-from qa_service.highlight import Span, best_sentences, split_sentences
+from qa_service.highlight import Span, answer_span, asked_of, split_sentences
 from qa_service.query import QueryReader, Understanding
 from qa_service.rerank import (
     Features,
+    YearPreference,
     committee_match,
     concept_weights,
     coverage,
     is_title_block,
+    year_preference,
 )
 
 Sort = Literal["relevance", "newest", "oldest"]
@@ -51,6 +63,9 @@ class Hit:
     dense: float  # cosine similarity of the question to the passage
     sentence: float = 0.0  # cosine similarity of the question to the best sentence
     highlights: list[Span] = field(default_factory=list)
+    # every sentence of the passage and the question's cosine to each (the highlight's input)
+    sentence_spans: list[Span] = field(default_factory=list)
+    sentence_scores: np.ndarray | None = None
     # near-identical passages of the same paper at other meetings, folded into this hit
     also_at: list[PassageRecord] = field(default_factory=list)
     features: Features | None = None  # the second stage's evidence, for evaluation
@@ -70,6 +85,12 @@ class Answer:
     confidence: float = 0.0
     inferred: Filters = field(default_factory=Filters)  # read from the question's words
     inferred_phrases: list[str] = field(default_factory=list)
+    # the meeting dates a year named in the question prefers (not a cut), if any
+    preferred: YearPreference | None = None
+    notes: list[str] = field(default_factory=list)  # what was done with the filters read
+    # "answered" | "weak_match" | "not_in_papers"; ``answered`` is true only for the first
+    state: str = "answered"
+    evidence: Evidence | None = None  # what the abstention classifier weighed
     expansions: list[str] = field(default_factory=list)  # "LAC = looked after children"
 
 
@@ -97,6 +118,7 @@ class Engine:
         self.dense: DenseIndex
         self.reader: QueryReader
         self._passages = 0
+        self.abstention_model = Model.from_data(FITTED)
         # Questions are encoded here while the lexical search runs on the calling thread
         # (onnxruntime and tantivy both release the GIL).
         self._encoder = ThreadPoolExecutor(
@@ -197,16 +219,32 @@ class Engine:
         if filters.has_decision and not self.store.has_decisions:
             # an index written before decisions were recorded holds no decision passages
             return Answer(question, False, [], filters)
-        inferred, phrases = self._infer(filters, understood) if infer_filters else (Filters(), [])
+        notes: list[str] = []
+        inferred, phrases = (
+            self._infer(filters, understood, notes) if infer_filters else (Filters(), [])
+        )
+        preferred = year_preference(understood) if infer_filters else None
         filters = _merge(filters, inferred)
         filters = self._effective_filters(filters)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
-        hits = self._retrieve(query, filters, pool, understood, pending)
+        hits, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
         if sort != "relevance":
             hits = _by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
-        answered = bool(hits) and confidence >= self.settings.answer_threshold
+        evidence = self._evidence(hits, understood, filters, preferred, agreeing) if hits else None
+        if evidence is None:
+            state = NOT_IN_PAPERS
+        elif self.settings.abstention == "classifier":
+            state = self.abstention_model.state(evidence)
+        else:
+            state = ANSWERED if confidence >= self.settings.answer_threshold else NOT_IN_PAPERS
+        answered = state == ANSWERED
+        if inferred.council and not answered:
+            notes.append(
+                f"Only the papers of {_names(inferred.council)} were searched, as the question "
+                "names it: nothing in them answers this with confidence."
+            )
         return Answer(
             question,
             answered,
@@ -216,6 +254,10 @@ class Engine:
             inferred=inferred,
             inferred_phrases=phrases,
             expansions=list(understood.expansions) + list(understood.corrections),
+            preferred=preferred,
+            notes=notes,
+            state=state,
+            evidence=evidence,
         )
 
     def compare(
@@ -253,26 +295,70 @@ class Engine:
 
     # --- internals ------------------------------------------------------------------
 
-    def _infer(self, given: Filters, understood: Understanding) -> tuple[Filters, list[str]]:
+    def _infer(
+        self, given: Filters, understood: Understanding, notes: list[str]
+    ) -> tuple[Filters, list[str]]:
         """Filters read from the question for the fields ``given`` leaves open.
 
-        A reading that would leave nothing to search is dropped: the question then runs
-        as if it had not named that council or year.
+        A council the question names is a hard filter: another council's papers do not
+        answer a question about this one.  A year ("in 2019", "2023/24") is not a filter
+        but a preference (:func:`year_preference`), as papers about a year are often
+        written in the year before.  Only a one-sided bound ("since 2019", "before 2015")
+        limits meeting dates; when that leaves nothing, it is dropped and ``notes`` says so.
         """
+        dates_open = not (given.date_from or given.date_to)
+        one_sided = bool(understood.date_from) != bool(understood.date_to)
         inferred = Filters(
             council=understood.councils if not given.council else (),
-            date_from=understood.date_from if not (given.date_from or given.date_to) else None,
-            date_to=understood.date_to if not (given.date_from or given.date_to) else None,
+            date_from=understood.date_from if dates_open and one_sided else None,
+            date_to=understood.date_to if dates_open and one_sided else None,
         )
         if inferred.is_empty():
             return Filters(), []
-        merged = _merge(given, inferred)
-        if self.store.allowed(replace(merged, include_superseded=True)).count == 0:
-            return Filters(), []
+        if (inferred.date_from or inferred.date_to) and self._count(_merge(given, inferred)) == 0:
+            inferred = replace(inferred, date_from=None, date_to=None)
+            where = (
+                f" of {_names(inferred.council or given.council)}"
+                if (inferred.council or given.council)
+                else ""
+            )
+            notes.append(
+                f'"{", ".join(understood.date_phrases)}" was not applied as a date limit: '
+                f"no papers{where} fall in it."
+            )
         phrases = list(understood.council_phrases) if inferred.council else []
         if inferred.date_from or inferred.date_to:
             phrases += understood.date_phrases
         return inferred, phrases
+
+    def _evidence(
+        self,
+        hits: list[Hit],
+        understood: Understanding,
+        filters: Filters,
+        preferred: YearPreference | None,
+        agreeing: float,
+    ) -> Evidence:
+        """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
+        top = hits[0]
+        concepts = _asked_about(understood, filters)
+        weights = concept_weights(concepts, self.reader.vocabulary, self._passages)
+        asked = {c[0] for c in understood.key_concepts}
+        lacking = [t for t in understood.key_terms if t not in asked]
+        kinds = asked_kinds(understood.question)
+        shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+        return Evidence(
+            cosine=max(max(h.dense, h.sentence) for h in hits),
+            coverage=max((h.features.coverage if h.features else 0.0) for h in hits),
+            lacking=lacking_share(weights, lacking, self._passages),
+            council_named=1.0 if understood.councils else 0.0,
+            year_missed=_year_missed(preferred, top, shown),
+            kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
+            agreeing=agreeing if preferred is not None else max(h.confidence for h in hits),
+        )
+
+    def _count(self, filters: Filters) -> int:
+        return self.store.allowed(replace(filters, include_superseded=True)).count
 
     def _effective_filters(self, filters: Filters) -> Filters:
         """Exclude superseded documents unless nothing else passes the filters."""
@@ -289,11 +375,14 @@ class Engine:
         top_k: int,
         understood: Understanding,
         pending: Future[np.ndarray] | None = None,
-    ) -> list[Hit]:
+        preferred: YearPreference | None = None,
+    ) -> tuple[list[Hit], float]:
         """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
 
         ``pending`` is the question's vector while it is being computed (``query`` has
-        none yet): the lexical search, which needs none, runs first.
+        none yet): the lexical search, which needs none, runs first.  Also returns the best
+        confidence among the candidates that agree with the year asked about (0 when none
+        does), evidence for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
         lexical = self.lexical.search(query, n, filters)
@@ -321,6 +410,8 @@ class Engine:
         decisions = self._decision_passages(understood)
         question_words = set(words(understood.question))
         weights = self.settings.rerank_weights()
+        asked = asked_of(understood.question, question_words)
+        span_rule = self.settings.highlight_rule()
         hits = []
         for rowid, fused_score in pool:
             record = records.get(rowid)
@@ -330,7 +421,8 @@ class Engine:
             hit = Hit(record, 0.0, cosine.get(rowid, 0.0))
             if len(scores):
                 hit.sentence = float(scores.max())
-                hit.highlights = best_sentences(scores, spans)
+                hit.sentence_spans, hit.sentence_scores = spans, scores
+                hit.highlights = answer_span(record.text, spans, scores, asked, span_rule)
             hit.features = Features(
                 fused=fused_score / best_possible if best_possible else fused_score,
                 passage=hit.dense,
@@ -339,6 +431,7 @@ class Engine:
                 committee=committee_match(question_words, record.document.meta.committee),
                 title_block=1.0 if is_title_block(record) else 0.0,
                 decision=1.0 if decisions is not None and rowid in decisions else 0.0,
+                year=preferred.match(record) if preferred is not None else 0.0,
             )
             hit.score = round(hit.features.score(weights), 6)
             hit.confidence = (
@@ -348,6 +441,10 @@ class Engine:
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         hits = demote_tables(hits, lambda h: h.passage.is_table, understood.question)
+        agreeing = max(
+            (h.confidence for h in hits if h.features is not None and h.features.year == 1.0),
+            default=0.0,
+        )
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
                 hits,
@@ -355,7 +452,7 @@ class Engine:
                 lambda kept, twin: kept.also_at.append(twin.passage),
                 limit=top_k,
             )
-        return hits[:top_k]
+        return hits[:top_k], agreeing
 
     def _decision_passages(self, understood: Understanding) -> Allowed | None:
         """The passages holding a decision, when the question asks what was decided."""
@@ -400,6 +497,18 @@ def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str,
         return concepts
     years = {w for phrase in understood.date_phrases for w in words(phrase)}
     return [c for c in concepts if c[0] not in years]
+
+
+def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:
+    """0 when no year is asked for or the highlighted answer writes it; 0.5 when only the
+    passage around it writes it or its meeting falls in the range; 1 otherwise."""
+    if preferred is None or preferred.written(shown):
+        return 0.0
+    return 0.5 if preferred.match(top.passage) else 1.0
+
+
+def _names(councils: Sequence[str]) -> str:
+    return " and ".join(councils)
 
 
 def _merge(given: Filters, inferred: Filters) -> Filters:

@@ -218,6 +218,21 @@ class InferredFilters(BaseModel):
     date_from: str | None = None
     date_to: str | None = None
     phrases: list[str] = Field(default_factory=list, description="the words they were read from")
+    preferred_date_from: str | None = Field(
+        default=None,
+        description="a year the question names is a preference, not a cut: passages that "
+        "write it, or from meetings in this range, rank higher",
+    )
+    preferred_date_to: str | None = None
+    preferred_phrases: list[str] = Field(default_factory=list)
+
+
+AnswerState = Literal["answered", "weak_match", "not_in_papers"]
+ANSWER_STATE_HELP = (
+    "answered: the papers answer it; weak_match: the nearest passages may answer it, read "
+    "them with care; not_in_papers: nothing in the papers answers it (the nearest passages "
+    "are still shown)"
+)
 
 
 class AskResponse(BaseModel):
@@ -225,6 +240,12 @@ class AskResponse(BaseModel):
 
     question: str
     answered: bool
+    answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
+    notes: list[str] = Field(
+        default_factory=list,
+        description="what was done with the filters read from the question (a council "
+        "searched alone, a date limit not applied)",
+    )
     passages: list[PassageOut]
     confidence: float = 0.0
     filters: AppliedFilters = Field(default_factory=AppliedFilters)
@@ -239,6 +260,7 @@ class CouncilColumn(BaseModel):
 
     council: str
     answered: bool
+    answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
     passages: list[PassageOut]
     latest_decision: DecisionOut | None = Field(
         default=None,

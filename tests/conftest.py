@@ -99,3 +99,22 @@ def query_embedder(real_embedder):  # type: ignore[no-untyped-def]
     from qa_service.runtime import make_query_embedder
 
     return make_query_embedder(Settings(), real_embedder)
+
+
+@pytest.fixture(scope="session")
+def shared_set_index(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
+    """An index of one ../shared set's corpus ("dev-set", "dev-set-2", "real-dev-set"),
+    built with the real model once per session, whichever test asks first."""
+    built: dict[str, Path] = {}
+
+    def index_of(name: str) -> Path:
+        corpus = SHARED / name / "corpus"
+        if not corpus.is_dir():
+            pytest.skip(f"../shared/{name} is not beside the repository")
+        if name not in built:
+            built[name] = build_index(
+                tmp_path_factory.mktemp(f"{name}-idx"), [corpus], real_embedder
+            )
+        return built[name]
+
+    return index_of

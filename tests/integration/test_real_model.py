@@ -6,7 +6,7 @@ import pytest
 
 from qa_service.eval_runner import evaluate
 from qa_service.retriever import Engine
-from tests.conftest import DEV_CORPUS, REPO, SHARED, build_index
+from tests.conftest import REPO, SHARED, build_index
 
 pytestmark = pytest.mark.integration
 
@@ -37,22 +37,32 @@ def test_seed_questions(corpus_engine: Engine) -> None:
     assert figures["overall"]["recall_at_5"] >= 0.75
 
 
-def test_dev_set_meets_the_floor(  # type: ignore[no-untyped-def]
-    tmp_path_factory: pytest.TempPathFactory, real_embedder, query_embedder
+# Floors a little under the out-of-fold figures of each set (docs/quality.md, "All three
+# sets"): every fitted number is judged on councils it was not fitted on.  Never on time.
+FLOORS = {
+    "dev-set": {"R@5": 0.96, "R@1": 0.72, "MRR@10": 0.83, "answer@1": 0.45, "compare": 0.90},
+    "dev-set-2": {"R@5": 0.90, "R@1": 0.77, "MRR@10": 0.84, "answer@1": 0.55, "compare": 0.88},
+    "real-dev-set": {"R@5": 0.88, "R@1": 0.64, "MRR@10": 0.75, "answer@1": 0.26, "compare": 0.95},
+}
+KEYS = {
+    "R@5": "recall_at_5",
+    "R@1": "recall_at_1",
+    "MRR@10": "mrr_at_10",
+    "answer@1": "answer_at_1",
+    "compare": "compare_coverage",
+}
+
+
+@pytest.mark.parametrize("name", list(FLOORS))
+def test_each_shared_set_meets_its_floor(  # type: ignore[no-untyped-def]
+    name: str, shared_set_index, query_embedder
 ) -> None:
-    if not DEV_CORPUS.is_dir():
-        pytest.skip("../shared/dev-set is not beside the repository")
-    index_dir = build_index(tmp_path_factory.mktemp("dev-idx"), [DEV_CORPUS], real_embedder)
-    text, figures = evaluate(
-        Engine(index_dir, query_embedder), DEV_CORPUS.parent / "questions.jsonl"
-    )
+    index_dir = shared_set_index(name)
+    text, figures = evaluate(Engine(index_dir, query_embedder), SHARED / name / "questions.jsonl")
     print(text)
     overall = figures["overall"]
-    # Floors a little under what the service reaches (see README, "Quality"); never on time.
-    assert overall["recall_at_5"] >= 0.96
-    assert overall["recall_at_1"] >= 0.74
-    assert overall["mrr_at_10"] >= 0.83
-    assert overall["false_abstention"] <= 0.05
-    assert overall["abstention_accuracy"] >= 0.80
-    assert overall["compare_coverage"] >= 0.90
-    assert overall["page_accuracy"] >= 0.95
+    for label, floor in FLOORS[name].items():
+        assert overall[KEYS[label]] >= floor, (label, overall[KEYS[label]])
+    assert overall["false_abstention"] <= 0.08
+    if name == "dev-set":
+        assert overall["page_accuracy"] >= 0.95

@@ -90,6 +90,51 @@ def test_eval_prints_the_figures(tmp_path: Path, small_corpus: Path) -> None:
     assert figures["overall"]["recall_at_5"] == 1.0
 
 
+def _set_folder(root: Path, corpus: Path, questions: list[dict[str, object]]) -> Path:
+    """A set laid out as ../shared lays them out: questions.jsonl beside corpus/."""
+    import shutil
+
+    root.mkdir()
+    shutil.copytree(corpus, root / "corpus")
+    lines = "".join(json.dumps(q) + "\n" for q in questions)
+    (root / "questions.jsonl").write_text(lines, encoding="utf-8")
+    return root
+
+
+def test_eval_scores_several_set_folders_each_on_its_own_index(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    mash = {
+        "id": "q1",
+        "question": "how many contacts were awaiting a MASH decision",
+        "type": "factoid",
+        "gold": [
+            {
+                "file": "northmoor-cyp-scrutiny-2015-06-23-minutes.txt",
+                "evidence": "212 contacts were awaiting a MASH decision",
+            }
+        ],
+    }
+    odd = {"id": "q2", "question": "when will the swimming pool open", "type": "off-topic"}
+    first = _set_folder(tmp_path / "set-a", small_corpus, [mash])
+    second = _set_folder(
+        tmp_path / "set-b", small_corpus, [mash, {**odd, "gold": [], "type": "unanswerable"}]
+    )
+    root = tmp_path / "indexes"
+    args = ["eval", str(first), str(second), "--index-root", str(root)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert (root / "set-a").is_dir() and (root / "set-b").is_dir()
+    assert "== set-a (1 questions)" in r.output and "== set-b (2 questions)" in r.output
+    table = r.output[r.output.index("| set |") :].splitlines()
+    assert "answer@1" in table[0]
+    assert [row.split("|")[1].strip() for row in table[2:]] == ["set-a", "set-b"]
+    r = CliRunner().invoke(main, [*args, "--json"])
+    figures = json.loads(r.output)
+    assert figures["set-a"]["overall"]["recall_at_5"] == 1.0
+    assert figures["set-b"]["overall"]["questions"] == 2
+
+
 def test_ask_kind_decision_keeps_to_passages_holding_a_decision(
     tmp_path: Path, small_corpus: Path
 ) -> None:

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from qa_service.highlight import Span, best_sentences, split_sentences
+from qa_service.answer_kind import Kind
+from qa_service.highlight import Asked, Span, SpanRule, answer_span, best_sentences, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -28,3 +29,48 @@ def test_best_sentence_and_close_neighbour_are_merged() -> None:
     assert best_sentences(np.array([0.1, 0.9, 0.89]), spans) == [Span(6, 20)]
     assert best_sentences(np.array([0.1, 0.9, 0.5]), spans) == [Span(6, 10)]
     assert best_sentences(np.array([]), []) == []
+
+
+def _spans(text: str) -> list[Span]:
+    return split_sentences(text)
+
+
+def _shown(text: str, chosen: list[Span]) -> str:
+    return " ".join(text[s.start : s.end] for s in chosen)
+
+
+ASKED = Asked((Kind.NUMBER,), frozenset({"how", "many", "people", "were", "waiting"}))
+TEXT = (
+    "Adult social care waiting lists\n\n"
+    "Members asked how many people were waiting for an assessment. "
+    "The Director said that 412 people were waiting. "
+    "The service had recruited more staff."
+)
+
+
+def test_the_answer_beats_the_sentence_that_restates_the_question() -> None:
+    spans = _spans(TEXT)
+    scores = np.array([0.70, 0.80, 0.72, 0.30])  # the restatement is closest
+    assert _shown(TEXT, best_sentences(scores, spans)).startswith("Members asked")
+    shown = _shown(TEXT, answer_span(TEXT, spans, scores, ASKED, SpanRule()))
+    assert "412 people were waiting" in shown
+
+
+def test_closest_sentence_alone_when_every_adjustment_is_off() -> None:
+    spans = _spans(TEXT)
+    scores = np.array([0.70, 0.80, 0.60, 0.30])
+    off = SpanRule(0.0, 0.0, 0.0, margin=0.0)
+    assert _shown(TEXT, answer_span(TEXT, spans, scores, ASKED, off)).startswith("Members asked")
+
+
+def test_the_span_runs_on_into_the_next_sentence_that_holds_the_answer() -> None:
+    text = "The Director gave the latest position. It was 412 at the end of June."
+    spans = _spans(text)
+    scores = np.array([0.9, 0.5])
+    rule = SpanRule(kind_bonus=0.0, restate_penalty=0.0, after_bonus=0.0, margin=0.0)
+    shown = _shown(text, answer_span(text, spans, scores, ASKED, rule))
+    assert shown == text
+
+
+def test_answer_span_of_no_sentences() -> None:
+    assert answer_span("", [], np.array([])) == []

@@ -57,17 +57,51 @@ def test_inference_can_be_turned_off_and_never_overrides_a_given_filter(engine: 
     assert {h.passage.document.meta.council for h in given.hits} == {"Northmoor County Council"}
 
 
-def test_a_year_reading_that_leaves_nothing_is_dropped(engine: Engine) -> None:
+def test_a_year_with_no_papers_still_answers(engine: Engine) -> None:
     answer = engine.ask("inspection findings in 1999", 5)
     assert answer.inferred.is_empty() and answer.inferred_phrases == []
+    assert answer.preferred is not None and answer.preferred.years == {"1999"}
     assert answer.hits
 
 
-def test_a_named_year_limits_meeting_dates(engine: Engine) -> None:
-    answer = engine.ask("agency social workers in 2023", 5)
-    assert answer.inferred.date_from == "2023-01-01"
-    dates = {h.passage.document.meta.meeting_date for h in answer.hits}
-    assert dates and all(d and "2023-01-01" <= d <= "2024-12-31" for d in dates)
+def test_a_named_year_is_a_preference_not_a_cut(engine: Engine) -> None:
+    answer = engine.ask("agency social workers in 2023", 10)
+    assert answer.inferred.date_from is None and answer.filters.date_from is None
+    assert answer.preferred is not None
+    assert (answer.preferred.date_from, answer.preferred.date_to) == ("2023-01-01", "2024-12-31")
+    dates = [h.passage.document.meta.meeting_date or "" for h in answer.hits]
+    assert any(not "2023-01-01" <= d <= "2024-12-31" for d in dates)  # others still come
+    marked = [h for h in answer.hits if h.features and h.features.year == 1.0]
+    assert marked and all(
+        "2023" in h.passage.text or (h.passage.document.meta.meeting_date or "") >= "2023-01-01"
+        for h in marked
+    )
+
+
+def test_a_one_sided_bound_limits_meeting_dates_and_says_when_it_is_dropped(
+    engine: Engine,
+) -> None:
+    since = engine.ask("agency social workers since 2023", 5)
+    assert since.inferred.date_from == "2023-01-01"
+    assert all((h.passage.document.meta.meeting_date or "") >= "2023-01-01" for h in since.hits)
+    nothing = engine.ask("Ravensholt inspection findings since 2030", 5)
+    assert nothing.inferred.date_from is None and nothing.inferred.council == (RAVENSHOLT,)
+    assert any("2030" in n and "not applied" in n for n in nothing.notes)
+
+
+def test_a_named_council_stays_a_filter_and_says_when_nothing_answers(small_index: Path) -> None:
+    # a threshold nothing reaches: the named council's papers do not answer
+    strict = Engine(
+        small_index,
+        HashingEmbedder(),
+        Settings(index=small_index, answer_threshold=9, abstention="threshold"),
+    )
+    answer = strict.ask("Ravensholt dog fouling fines in parks in 2019", 5)
+    assert not answer.answered and answer.filters.council == (RAVENSHOLT,)
+    assert {h.passage.document.meta.council for h in answer.hits} == {RAVENSHOLT}
+    assert any("Only the papers of Ravensholt City Council" in n for n in answer.notes)
+    plain = strict.ask("dog fouling fines in parks", 5)
+    assert plain.notes == []
 
 
 def test_typos_and_abbreviations_are_reported(engine: Engine) -> None:

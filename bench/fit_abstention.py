@@ -1,0 +1,154 @@
+"""Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
+
+    python bench/fit_abstention.py [--index-root DIR] [--write]
+
+Runs every question of the three shared sets once, keeps each answer's ``Evidence``, and
+fits a logistic regression (scikit-learn, balanced classes) with two cut points on its
+probability: ``answer_at``, the fewest mistakes with at most 5% of answerable questions
+refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at most 1%,
+below which the papers are said not to answer (between the two: a weak match).
+
+Out of fold (``qa_service.crossval``): each council's questions are judged by a model and
+cut points fitted without any question touching that council.  Prints, per set, the share
+of unanswerable questions not answered, of answerable ones not answered, and of answerable
+ones called a weak match, for the old threshold rule, the classifier in-sample and out of
+fold.  ``--write`` stores the model fitted on every question in qa_service/abstention_fit.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.calibrate_abstention import threshold  # noqa: E402
+from bench.quality_all import SETS, run_set  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from qa_service.abstention import ANSWERED, FEATURES, WEAK, Evidence, Model  # noqa: E402
+from qa_service.config import Settings  # noqa: E402
+from qa_service.crossval import out_of_fold  # noqa: E402
+
+STRICT = 0.01  # answerable questions allowed below weak_at
+TARGET = REPO / "qa_service" / "abstention_fit.py"
+
+
+@dataclass
+class Case:
+    """One question's evidence and label."""
+
+    set_name: str
+    answerable: bool
+    evidence: Evidence | None
+    confidence: float
+
+
+def fit(cases: Sequence[Case]) -> Model:
+    """Logistic regression on standardised evidence, then the two cut points."""
+    from sklearn.linear_model import LogisticRegression
+
+    usable = [c for c in cases if c.evidence is not None]
+    x = np.stack([c.evidence.vector() for c in usable if c.evidence is not None])
+    y = np.asarray([c.answerable for c in usable])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000)
+    lr.fit((x - mean) / scale, y)
+    draft = Model(tuple(mean), tuple(scale), tuple(lr.coef_[0]), float(lr.intercept_[0]), 0.5, 0.5)
+    probs = [(c.answerable, draft.probability(c.evidence)) for c in usable if c.evidence]
+    answer_at = threshold(probs)
+    weak_at = min(threshold(probs, STRICT), answer_at)
+    return Model(draft.mean, draft.scale, draft.coef, draft.intercept, answer_at, weak_at)
+
+
+def state(model: Model, case: Case) -> str:
+    """The state the model gives one case (no passages: not in the papers)."""
+    return model.state(case.evidence) if case.evidence is not None else "not_in_papers"
+
+
+def to_data(model: Model) -> dict[str, Any]:
+    """The model as stored data."""
+    return {
+        "features": list(FEATURES),
+        "mean": [round(v, 6) for v in model.mean],
+        "scale": [round(v, 6) for v in model.scale],
+        "coef": [round(v, 6) for v in model.coef],
+        "intercept": round(model.intercept, 6),
+        "answer_at": round(model.answer_at, 6),
+        "weak_at": round(model.weak_at, 6),
+    }
+
+
+def write(model: Model) -> None:
+    """Store the model as qa_service/abstention_fit.py."""
+    body = json.dumps(to_data(model), indent=4)
+    TARGET.write_text(
+        '"""The abstention classifier\'s fitted numbers (written by bench/fit_abstention.py '
+        '--write;\nfitted on the three shared sets, checked out of fold across councils)."""\n\n'
+        f"FITTED = {body}\n",
+        encoding="utf-8",
+    )
+    # in the project's style (a missing ruff leaves it as written, still valid)
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(TARGET)], check=False)
+
+
+def row(name: str, label: str, states: Sequence[str], cases: Sequence[Case]) -> str:
+    """One table row: abstains on unanswerable, false abstentions, weak matches."""
+    unans = [s for s, c in zip(states, cases, strict=True) if not c.answerable]
+    ans = [s for s, c in zip(states, cases, strict=True) if c.answerable]
+    caught = sum(s != ANSWERED for s in unans) / max(len(unans), 1)
+    false = sum(s != ANSWERED for s in ans) / max(len(ans), 1)
+    weak = sum(s == WEAK for s in ans) / max(len(ans), 1)
+    weak_u = sum(s == WEAK for s in unans) / max(len(unans), 1)
+    return f"| {name} | {label} | {caught:.2f} | {false:.2f} | {weak:.2f} | {weak_u:.2f} |"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Capture, fit, print, and with --write store."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    cases: list[Case] = []
+    groups: list[tuple[str, ...]] = []
+    for name in SETS:
+        run = run_set(name, args.index_root, embedder, settings_changes={"abstention": "threshold"})
+        for result, answer, group in zip(run.results, run.answers, run.groups, strict=True):
+            cases.append(Case(name, result.question.answerable, answer.evidence, answer.confidence))
+            groups.append(group)
+    model = fit(cases)
+    inside = [state(model, c) for c in cases]
+    folded = out_of_fold(cases, groups, fit, state)
+    old = Settings().answer_threshold
+    rule = [ANSWERED if c.evidence and c.confidence >= old else "not_in_papers" for c in cases]
+    print("model:", json.dumps(to_data(model)))
+    print(
+        "| set | rule | abstains on unanswerable | false abstentions "
+        "| weak (answerable) | weak (unanswerable) |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for name in SETS:
+        idx = [i for i, c in enumerate(cases) if c.set_name == name]
+        part = [cases[i] for i in idx]
+        print(row(name, f"threshold {old}", [rule[i] for i in idx], part))
+        print(row(name, "classifier, in-sample", [inside[i] for i in idx], part))
+        print(row(name, "classifier, out of fold", [folded[i] for i in idx], part))
+    if args.write:
+        write(model)
+        print(f"wrote {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

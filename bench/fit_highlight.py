@@ -1,0 +1,147 @@
+"""Fit the highlight's adjustments (qa_service/highlight.py ``SpanRule``) across councils.
+
+    python bench/fit_highlight.py [--index-root DIR]
+
+Runs every question of the three shared sets once (bench/quality_all.py's ``run_set``),
+keeps each rank-1 passage's sentences and the question's cosine to each, then tries every
+rule of a small grid offline.  The rule that shows the gold evidence on the most questions
+is chosen on the whole pool (in-sample) and, for each council, on the other councils'
+questions only (out of fold, ``qa_service.crossval``).  Prints answer@1 per set for the
+closest sentence alone, the in-sample rule and the out-of-fold rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.quality_all import SETS, SetRun, run_set  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.lexical import words  # noqa: E402
+from qa_service.crossval import out_of_fold  # noqa: E402
+from qa_service.evaluation import GoldEntry, highlight_answers, is_hit  # noqa: E402
+from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402
+
+GRID = [
+    SpanRule(kind, restate, after)
+    for kind, restate, after in itertools.product(
+        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.1, 0.2, 0.5, 1.0), (0.0, 0.05, 0.1, 0.2, 0.3)
+    )
+]
+CLOSEST = SpanRule(0.0, 0.0, 0.0)
+
+
+@dataclass
+class Case:
+    """One answerable question whose rank-1 passage hits: what the highlight chooses from."""
+
+    set_name: str
+    question: str
+    text: str
+    spans: list
+    scores: object
+    gold: list[GoldEntry]
+
+    def __post_init__(self) -> None:
+        asked = asked_of(self.question, set(words(self.question)))
+        self.flags = flags_of([self.text[s.start : s.end] for s in self.spans], asked)
+        self.memo: dict[tuple[int, int], bool] = {}
+
+    def shown(self, rule: SpanRule) -> str:
+        """The highlight this rule chooses."""
+        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
+        return " ".join(self.text[s.start : s.end] for s in chosen)
+
+    def ok(self, rule: SpanRule) -> bool:
+        """Whether this rule's highlight shows the gold evidence."""
+        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
+        key = (chosen[0].start, chosen[0].end) if chosen else (0, 0)
+        if key not in self.memo:
+            shown = self.text[key[0] : key[1]]
+            self.memo[key] = any(highlight_answers(g, shown) for g in self.gold)
+        return self.memo[key]
+
+
+def cases_of(run: SetRun) -> tuple[list[Case], list[tuple[str, ...]], int]:
+    """The cases of one set, their council groups, and the set's answerable count."""
+    cases, groups, answerable = [], [], 0
+    for result, answer, group in zip(run.results, run.answers, run.groups, strict=True):
+        if not result.question.answerable:
+            continue
+        answerable += 1
+        if not answer.hits or answer.hits[0].sentence_scores is None:
+            continue
+        top = result.ranked[0]
+        hit_gold = [g for g in result.question.gold if is_hit(g, top)]
+        if not hit_gold:
+            continue
+        h = answer.hits[0]
+        cases.append(
+            Case(
+                run.name,
+                result.question.question,
+                h.passage.text,
+                h.sentence_spans,
+                h.sentence_scores,
+                hit_gold,
+            )
+        )
+        groups.append(group)
+    return cases, groups, answerable
+
+
+def best_rule(cases: Sequence[Case]) -> SpanRule:
+    """The grid rule right on the most cases (the smallest adjustments on a tie)."""
+    return max(
+        GRID,
+        key=lambda r: (
+            sum(c.ok(r) for c in cases),
+            -(r.kind_bonus + r.restate_penalty + r.after_bonus),
+        ),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Fit, then print the per-set table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument("--show", action="store_true", help="list the in-sample rule's misses")
+    args = parser.parse_args(argv)
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    cases: list[Case] = []
+    groups: list[tuple[str, ...]] = []
+    answerable: dict[str, int] = {}
+    for name in SETS:
+        c, g, n = cases_of(run_set(name, args.index_root, embedder))
+        cases += c
+        groups += g
+        answerable[name] = n
+    chosen = best_rule(cases)
+    if args.show:
+        for c in cases:
+            if not c.ok(chosen):
+                print(f"- {c.set_name}: {c.question}\n    shown: {c.shown(chosen)[:200]!r}")
+                print(f"    gold:  {c.gold[0].evidence!r}")
+    oof = out_of_fold(cases, groups, best_rule, lambda rule, case: case.ok(rule))
+    print(f"in-sample rule: {chosen}")
+    print("| set | answerable | rank-1 hits | answer@1 closest | in-sample | out of fold |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in SETS:
+        idx = [i for i, c in enumerate(cases) if c.set_name == name]
+        n = answerable[name]
+        closest = sum(cases[i].ok(CLOSEST) for i in idx) / n
+        inside = sum(cases[i].ok(chosen) for i in idx) / n
+        folded = sum(oof[i] for i in idx) / n
+        print(f"| {name} | {n} | {len(idx)} | {closest:.2f} | {inside:.2f} | {folded:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The quality table of all three shared sets, in-sample and out of fold, txtai beside it.
+
+    python bench/quality_all.py [--index-root DIR] [--no-txtai] [--out bench/out/quality_all.json]
+
+For each set (``../shared/dev-set``, ``dev-set-2``, ``real-dev-set``) the script builds an
+index of its corpus with the bundled model, once (``--index-root``; an unchanged corpus is
+not re-embedded), and runs ``cqa eval``'s own code over its questions with their labelled
+filters.  Then:
+
+- *in-sample*: the service as configured, its abstention threshold included;
+- *out of fold*: every number fitted on labelled questions is refitted by cross-validation
+  across councils (``qa_service.crossval``) over the questions of all three sets, and each
+  council's questions are judged by the fit made without that council;
+- *txtai*: the tutorial txtai hybrid pipeline (``bench/baselines.py`` in its own
+  virtualenv, ``bench/peer_env.sh``), run in the same command on the same questions.
+
+Prints one Markdown table (the one in docs/quality.md) and writes the per-question detail
+to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.calibrate_abstention import threshold  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.writer import IndexWriter  # noqa: E402
+from qa_service.abstention import ANSWERED  # noqa: E402
+from qa_service.config import Settings  # noqa: E402
+from qa_service.crossval import out_of_fold, question_councils  # noqa: E402
+from qa_service.eval_runner import council_of_file, run_questions  # noqa: E402
+from qa_service.evaluation import QuestionResult, load_questions, score  # noqa: E402
+from qa_service.retriever import Answer, Engine  # noqa: E402
+from qa_service.runtime import make_query_embedder  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+SETS = ("dev-set", "dev-set-2", "real-dev-set")
+COLUMNS = (
+    ("R@1", "recall_at_1"),
+    ("R@5", "recall_at_5"),
+    ("MRR@10", "mrr_at_10"),
+    ("answer@1", "answer_at_1"),
+    ("abstains", "abstention_accuracy"),
+    ("false abst.", "false_abstention"),
+    ("compare", "compare_coverage"),
+)
+
+
+@dataclass
+class SetRun:
+    """One set's questions run through the service."""
+
+    name: str
+    results: list[QuestionResult]
+    answers: list[Answer]
+    councils: dict[str, str]  # file -> council
+    groups: list[tuple[str, ...]]  # per question: the councils it touches, fold first
+
+
+def run_set(
+    name: str,
+    index_root: Path,
+    embedder: SentenceTransformerEmbedder,
+    depth: int = 10,
+    settings_changes: dict[str, Any] | None = None,
+) -> SetRun:
+    """Build (or reuse) the set's index and ask every question (``depth`` passages each)."""
+    folder = SHARED / name
+    settings = Settings(index=index_root / name, **(settings_changes or {}))
+    with IndexWriter(settings.index, embedder).open() as writer:
+        writer.ingest([folder / "corpus"])
+    engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
+    questions = load_questions(folder / "questions.jsonl")
+    pairs = run_questions(engine, questions, depth=depth)
+    councils = council_of_file(engine)
+
+    def named(text: str) -> list[str]:
+        return list(engine.reader.councils_named(text)[0])
+
+    groups = [question_councils(q, councils, named, name) for q in questions]
+    engine.close()
+    return SetRun(name, [r for r, _ in pairs], [a for _, a in pairs], councils, groups)
+
+
+def out_of_fold_abstention(runs: Sequence[SetRun]) -> list[list[bool]]:
+    """Per set, per question: whether the service answers when its abstention rule (the
+    classifier and its cut points, or the threshold of CQA_ABSTENTION=threshold) is
+    fitted across councils on the pooled questions of every set."""
+    from bench.fit_abstention import Case, fit, state  # (it imports this module)
+
+    cases = [
+        Case(run.name, r.question.answerable, a.evidence, a.confidence)
+        for run in runs
+        for r, a in zip(run.results, run.answers, strict=True)
+    ]
+    groups = [g for run in runs for g in run.groups]
+    if Settings().abstention == "classifier":
+        answered = out_of_fold(cases, groups, fit, lambda m, c: state(m, c) == ANSWERED)
+    else:
+        items = [(c.answerable, c.confidence if c.evidence else -1.0) for c in cases]
+        answered = out_of_fold(items, groups, threshold, lambda t, item: item[1] >= t)
+    out, at = [], 0
+    for run in runs:
+        out.append(answered[at : at + len(run.results)])
+        at += len(run.results)
+    return out
+
+
+def txtai_figures(sets: Sequence[str], out: Path) -> dict[str, dict[str, Any]]:
+    """txtai hybrid on each set, run by bench/baselines.py in the peers' virtualenv."""
+    target = out.with_name("txtai_sets.json")
+    subprocess.run(
+        [
+            "bash",
+            str(REPO / "bench" / "run_baselines.sh"),
+            "--systems",
+            "txtai-hybrid",
+            "--sets",
+            *sets,
+            "--sets-out",
+            str(target),
+        ],
+        check=True,
+    )
+    data: dict[str, dict[str, Any]] = json.loads(target.read_text(encoding="utf-8"))
+    return data["txtai-hybrid"]
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def table(rows: list[tuple[str, str, dict[str, Any]]]) -> str:
+    """The Markdown table: one row per set and system."""
+    head = "| set | system | " + " | ".join(n for n, _ in COLUMNS) + " |"
+    rule = "| --- | --- | " + " | ".join("---:" for _ in COLUMNS) + " |"
+    lines = [head, rule]
+    for set_name, system, figures in rows:
+        cells = [_cell(figures.get(attr)) for _, attr in COLUMNS]
+        lines.append(f"| {set_name} | {system} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every set, print the table, write the detail."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "quality_all.json")
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
+    parser.add_argument("--no-txtai", action="store_true", help="leave the txtai rows out")
+    parser.add_argument("--misses", action="store_true", help="print each set's misses")
+    args = parser.parse_args(argv)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    runs = [run_set(name, args.index_root, embedder) for name in args.sets]
+    oof = out_of_fold_abstention(runs)
+    txtai = {} if args.no_txtai else txtai_figures(args.sets, args.out)
+
+    rows: list[tuple[str, str, dict[str, Any]]] = []
+    detail: dict[str, Any] = {}
+    for run, answered in zip(runs, oof, strict=True):
+        inside = score(run.results, run.councils)
+        folded = [replace(r, answered=a) for r, a in zip(run.results, answered, strict=True)]
+        outside = score(folded, run.councils)
+        rows.append((run.name, "service, in-sample", vars(inside.overall)))
+        rows.append((run.name, "service, out of fold", vars(outside.overall)))
+        if run.name in txtai:
+            rows.append((run.name, "txtai hybrid", txtai[run.name]))
+        detail[run.name] = {
+            "in_sample": vars(inside.overall),
+            "out_of_fold": vars(outside.overall),
+            "by_type": {t: vars(f) for t, f in outside.by_type.items()},
+            "misses": [vars(m) for m in outside.misses],
+        }
+        if args.misses:
+            from qa_service.evaluation import format_report
+
+            print(f"== {run.name}\n{format_report(outside)}\n", file=sys.stderr)
+    markdown = table(rows)
+    print(markdown)
+    args.out.write_text(json.dumps(detail, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

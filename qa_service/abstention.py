@@ -1,0 +1,107 @@
+"""Whether the papers answer a question: "answered", "weak_match" or "not_in_papers".
+
+A small logistic regression over general evidence, never over one question's words:
+
+- ``cosine``: the question's best cosine to a returned passage or sentence;
+- ``coverage``: the weighted share of the question's key terms the best passage names;
+- ``lacking``: the share of the key-term weight held by words no passage of the index has
+  (an off-topic question's "dog fouling" or "swimming pool"), which counts against;
+- ``council_named``: the question names a council (its papers alone are searched);
+- ``year_missed``: the question names a year that the top passage's highlighted answer
+  does not write (0.5 when the passage around it writes it or comes from a meeting near
+  it, 1 when neither);
+- ``kind_missed``: the question asks for a number, date, person, grade or decision that the
+  top passage's highlighted sentence does not hold;
+- ``agreeing``: for a question naming a year, the best confidence (cosine plus coverage)
+  among the candidates that agree with that year (write it, or come from a meeting near
+  it); otherwise the best confidence.  A question about a year the papers do not cover
+  finds good matches only in other years.
+
+The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
+cross-validation across councils over the three shared sets, and stored as data in
+``qa_service/abstention_fit.py``; here they are only applied, with numpy.  At or above
+``answer_at`` the state is "answered"; from ``weak_at`` up, "weak_match"; below it,
+"not_in_papers".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+import numpy as np
+
+ANSWERED = "answered"
+WEAK = "weak_match"
+NOT_IN_PAPERS = "not_in_papers"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the classifier weighs for one answer."""
+
+    cosine: float
+    coverage: float
+    lacking: float
+    council_named: float
+    year_missed: float
+    kind_missed: float
+    agreeing: float
+
+    def vector(self) -> np.ndarray:
+        """The features in the order the model stores its coefficients."""
+        return np.asarray(astuple(self), dtype=np.float64)
+
+
+FEATURES = tuple(f.name for f in fields(Evidence))
+
+
+@dataclass(frozen=True)
+class Model:
+    """Standardisation, coefficients and the two cut points on the probability."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    answer_at: float
+    weak_at: float
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Model:
+        """The model stored by bench/fit_abstention.py."""
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError("the stored abstention model was fitted on other features")
+        return cls(
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["coef"]),
+            float(data["intercept"]),
+            float(data["answer_at"]),
+            float(data["weak_at"]),
+        )
+
+    def probability(self, evidence: Evidence) -> float:
+        """The fitted probability that the papers answer."""
+        z = (evidence.vector() - np.asarray(self.mean)) / np.asarray(self.scale)
+        logit = float(z @ np.asarray(self.coef)) + self.intercept
+        return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+
+    def state(self, evidence: Evidence) -> str:
+        """ "answered", "weak_match" or "not_in_papers"."""
+        p = self.probability(evidence)
+        if p >= self.answer_at:
+            return ANSWERED
+        return WEAK if p >= self.weak_at else NOT_IN_PAPERS
+
+
+def lacking_share(
+    concept_weights: Mapping[tuple[str, ...], float], lacking: Sequence[str], passages: int
+) -> float:
+    """Share of the key-term weight held by words the index lacks; each such word weighs
+    as the rarest word could (``log(1 + N)``)."""
+    missing = len(lacking) * math.log(1 + passages)
+    total = sum(concept_weights.values()) + missing
+    return missing / total if total > 0 else 0.0
