@@ -84,6 +84,7 @@ def test_exit_status_and_no_traceback(ingested: tuple[Path, Run, Run]) -> None:
 
 def test_memory_stays_bounded(ingested: tuple[Path, Run, Run]) -> None:
     _index, first, strict = ingested
+    print(f"hostile corpus: peak {first.max_rss_mb:.0f} MB, again {strict.max_rss_mb:.0f} MB")
     assert 0 < first.max_rss_mb < MAX_RSS_MB
     assert strict.max_rss_mb < MAX_RSS_MB
 
