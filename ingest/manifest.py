@@ -2,7 +2,8 @@
 
 Columns: ``file,council,committee,meeting_date,title,doc_type,source_url,supersedes``.
 Only ``file`` is required; blank cells mean unknown (None).  Problems with single rows
-(bad dates, duplicates, files that are not there) become warnings, not errors.
+(bad dates, duplicates, files that are not there, unknown columns, extra cells) become
+warnings, not errors.
 """
 
 from __future__ import annotations
@@ -66,7 +67,16 @@ def read_manifest(folder: Path) -> tuple[dict[str, DocMeta], list[str]]:
 
     metas: dict[str, DocMeta] = {}
     warnings: list[str] = []
+    unknown = [h for h in header if h not in FIELDS and h != "file"]
+    if unknown:
+        shown = ", ".join(repr(h) for h in unknown[:10])
+        warnings.append(f"{path}: unknown column(s) {shown}; ignored")
     for number, row in enumerate(rows, start=2):
+        extra = row.get(None)  # cells past the header
+        if extra:
+            warnings.append(
+                f"{path}: line {number} has {len(extra)} cell(s) more than the header; ignored"
+            )
         clean = {
             (key or "").strip().lower(): (value or "").strip() if isinstance(value, str) else ""
             for key, value in row.items()

@@ -258,9 +258,8 @@ def ask(
 @index_option
 def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> None:
     """Start the HTTP service (API, docs at /docs, web form at /)."""
-    import uvicorn
-
     from qa_service.api.main import create_app
+    from qa_service.api.server import run
     from qa_service.ingest_progress import IngestDisplay
     from qa_service.runtime import ensure_index, index_exists, make_embedder
 
@@ -288,7 +287,7 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
         click.echo("CQA_ADMIN_TOKEN is not set: uploads and deletions are refused.", err=True)
     click.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     app = create_app(settings, ingest_embedder=embedder)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    run(app, host, port, settings)  # with the slow-client limits (qa_service/api/server.py)
 
 
 @main.command()

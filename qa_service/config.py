@@ -143,6 +143,19 @@ class Settings(BaseSettings):
         default=64 * 1024, ge=1024, description="largest JSON request body (ask, compare)"
     )
 
+    # Slow and many clients (cqa serve; qa_service/api/server.py)
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="seconds a client has to send a request's headers"
+    )
+    keep_alive_timeout: float = Field(
+        default=5.0, gt=0, description="seconds an idle kept-alive connection stays open"
+    )
+    limit_concurrency: int = Field(
+        default=4096,
+        ge=1,
+        description="open connections and tasks; beyond it new requests get 503 at once",
+    )
+
     def highlight_rule(self) -> SpanRule:
         """How the highlighted sentence is chosen."""
         return SpanRule(

@@ -81,7 +81,11 @@ def delete_document(
     # writer checks.
     writer = IndexWriter(settings.index, engine.embedder, limits(settings))
     with writer.open():
+        path = Path(writer.store.get_document(document_id).path)
         source = writer.remove(document_id)
+        # an uploaded file goes with its document (never a file ingested from elsewhere)
+        if path.parent == (settings.index / "uploads").resolve():
+            path.unlink(missing_ok=True)
     engine.refresh()
     return RemoveResult(removed=document_id, source=source)
 

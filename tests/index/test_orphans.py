@@ -82,6 +82,26 @@ def test_a_removed_documents_upload_is_an_orphan(index: Path) -> None:
     assert remove_orphan_uploads(index, min_age=0).removed == [Path(doc.path).name]
 
 
+def test_deleting_an_uploaded_document_through_the_api_removes_its_file(index: Path) -> None:
+    from index.store import Store
+
+    store = Store.open(index)
+    docs = store.list_documents()
+    store.close()
+    uploaded = next(d for d in docs if "uploads" in d.path)
+    ingested = next(d for d in docs if "uploads" not in d.path)
+    app = create_app(Settings(index=index, admin_token=TOKEN), HashingEmbedder())
+    with TestClient(app) as client:
+        for doc in (uploaded, ingested):
+            r = client.delete(
+                f"/api/documents/{doc.document_id}", headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+            assert r.status_code == 200, r.text
+    assert not Path(uploaded.path).exists(), "the upload went with its document"
+    assert Path(ingested.path).exists(), "a file ingested from a folder is never deleted"
+    assert list((index / "uploads").iterdir()) == []
+
+
 def test_nothing_is_touched_while_another_process_writes(index: Path) -> None:
     old = _orphan(index, "c" * 32 + ".txt", 2 * HOUR)
     with IndexWriter(index, HashingEmbedder()).open():

@@ -33,10 +33,13 @@ def test_bom_missing_columns_and_extra_columns(tmp_path: Path) -> None:
     folder = tmp_path
     (folder / "a.txt").write_text("x", encoding="utf-8")
     (folder / "manifest.csv").write_bytes(
-        "\ufefffile,title,notes\na.txt,Cabinet minutes,x\n".encode()
+        "\ufefffile,title,notes\na.txt,Cabinet minutes,x\na.txt,Cabinet,x,y,z\n".encode()
     )
-    metas, _ = read_manifest(folder)
-    assert metas["a.txt"] == DocMeta(title="Cabinet minutes")
+    metas, warnings = read_manifest(folder)
+    assert metas["a.txt"] == DocMeta(title="Cabinet")
+    # extra columns and cells are ignored, each with a word (issue 19)
+    assert any("unknown column(s) 'notes'; ignored" in w for w in warnings), warnings
+    assert any("line 3 has 2 cell(s) more than the header" in w for w in warnings), warnings
 
 
 @pytest.mark.parametrize("bad", ["23/06/2015", "2015-02-30", "2015-6-3", "June 2015"])
