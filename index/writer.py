@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index.dense import DenseIndex
+from index.duplicates import SameBytes
 from index.embedder import Embedder
 from index.lexical import words
 from index.lexical_tantivy import TantivyWriter
@@ -66,6 +67,8 @@ class IngestSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # (file, id of the document already holding its bytes, that document's file): not added
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     passages_added: int = 0
     passages_total: int = 0
@@ -222,15 +225,19 @@ class IndexWriter:
         self,
         files: Sequence[tuple[Path, DocMeta, str | None]],
         on_progress: Callable[[Progress], None] | None = None,
+        duplicates_by_bytes: bool = False,
     ) -> IngestSummary:
         """Add new files, replace changed ones, skip unchanged ones; commit in batches.
 
         Each entry is ``(path, metadata, source name)``; the source name defaults to the
-        file's base name (uploads keep the name the user gave, not the stored one).
+        file's base name (uploads keep the name the user gave, not the stored one).  A new
+        file whose bytes a document already holds is not added (``summary.duplicates``):
+        with the same or no metadata, or with any when ``duplicates_by_bytes``.
         """
         started = time.perf_counter()
         summary = IngestSummary()
         known = self.store.content_hashes()
+        copies = SameBytes(known, bytes_only=duplicates_by_bytes)
         sizes = f"{self.limits.min_words}-{self.limits.max_words}"
         recut = self.store.get_meta(PASSAGE_WORDS) != sizes
         stale: set[str] = set()  # documents still cut with other passage sizes
@@ -257,7 +264,7 @@ class IndexWriter:
 
         for path, meta, source in files:
             done += 1
-            status = self._ingest_one(path, meta, source, known, pending, summary)
+            status = self._ingest_one(path, meta, source, known, copies, pending, summary)
             if stale and status != "failed":
                 stale.discard(document_id_for(path))
             report(source or path.name, status)
@@ -285,6 +292,7 @@ class IndexWriter:
         meta: DocMeta,
         source: str | None,
         known: dict[str, tuple[str, DocMeta]],
+        copies: SameBytes,
         pending: list[Staged],
         summary: IngestSummary,
     ) -> str:
@@ -301,6 +309,11 @@ class IndexWriter:
         if previous is not None and previous == (digest, meta):
             summary.unchanged.append(name)
             return "unchanged"
+        copy = copies.find(digest, meta) if previous is None else None
+        if copy is not None:
+            held_by = copy.source or self.store.get_document(copy.document_id).source
+            summary.duplicates.append((name, copy.document_id, held_by))
+            return "duplicate"
         try:
             document = process_file(path, meta, self.limits, times)
         except IngestError as exc:
@@ -320,6 +333,7 @@ class IndexWriter:
             summary.updated.append(name)
             status = "updated"
         known[document_id] = (digest, meta)
+        copies.add(digest, document_id, meta, name)
         return status
 
     def _flush(

@@ -112,12 +112,19 @@ def ingest(
         click.echo(f"warning: {warning}", err=True)
     for source, reason in summary.failed:
         click.echo(f"failed: {source}: {reason}", err=True)
+    for source, document_id, held_by in summary.duplicates:
+        click.echo(
+            f"duplicate: {source} has the same bytes as {held_by} (document {document_id}); "
+            "not added again",
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(_summary_json(summary)))
     else:
+        copies = f", {len(summary.duplicates)} duplicate" if summary.duplicates else ""
         click.echo(
             f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
-            f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed; "
+            f"{len(summary.unchanged)} unchanged{copies}, {len(summary.failed)} failed; "
             f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
             f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
         )
@@ -134,6 +141,10 @@ def _summary_json(summary: Any) -> dict[str, Any]:
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
         "failed": [{"source": s, "reason": r} for s, r in summary.failed],
+        "duplicates": [
+            {"source": s, "document_id": d, "same_as": held_by}
+            for s, d, held_by in summary.duplicates
+        ],
         "passages_added": summary.passages_added,
         "passages_total": summary.passages_total,
         "documents_total": summary.documents_total,

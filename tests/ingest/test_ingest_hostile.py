@@ -126,7 +126,8 @@ def test_exit_status_and_no_traceback(ingested: tuple[Path, Run, Run]) -> None:
             line
             for line in run.stderr.splitlines()
             if not re.match(
-                r"^(\[\d+/\d+\] |embedded \d+ of ~?\d+ passages |warning: |failed: )", line
+                r"^(\[\d+/\d+\] |embedded \d+ of ~?\d+ passages |warning: |failed: |duplicate: )",
+                line,
             )
         ]
         assert stray == []
