@@ -94,7 +94,8 @@ class IngestDisplay:
     def _print(self, p: Progress) -> None:
         if p.status != "embedded":
             if p.total > 1:
-                print(f"[{p.done}/{p.total}] {p.status:<9} {p.source}", file=self.stream)
+                line = f"[{p.done}/{p.total}] {p.status:<9} {p.source}"
+                print(line, file=self.stream, flush=True)
             return
         # one line each time the files read so far are all embedded (the end of a batch)
         if p.passages_embedded < p.passages_read or p.passages_embedded == self._reported:
