@@ -28,6 +28,9 @@ BAR_FORMAT = (
 )
 
 
+PLAIN_EVERY = 15.0  # seconds between plain lines while a batch is embedded
+
+
 def estimated_passages(p: Progress) -> tuple[int, bool]:
     """How many passages this run will embed, and whether that is exact (all files read)."""
     if p.done >= p.total or p.done == 0:
@@ -58,6 +61,7 @@ class IngestDisplay:
         self.started = time.monotonic()
         self._bar: tqdm[None] | None = None
         self._reported = 0  # passages embedded as of the last plain line
+        self._last_line = self.started  # when the last plain line was printed
 
     def __call__(self, p: Progress) -> None:
         if self.tty:
@@ -96,14 +100,21 @@ class IngestDisplay:
             if p.total > 1:
                 line = f"[{p.done}/{p.total}] {p.status:<9} {p.source}"
                 print(line, file=self.stream, flush=True)
+                self._last_line = time.monotonic()
             return
-        # one line each time the files read so far are all embedded (the end of a batch)
-        if p.passages_embedded < p.passages_read or p.passages_embedded == self._reported:
+        # a line each time the files read so far are all embedded (the end of a batch), and
+        # every PLAIN_EVERY seconds within a long batch
+        if p.passages_embedded == self._reported:
+            return
+        now = time.monotonic()
+        batch_done = p.passages_embedded >= p.passages_read
+        if not batch_done and now - self._last_line < PLAIN_EVERY:
             return
         self._reported = p.passages_embedded
         total, exact = estimated_passages(p)
         share = p.passages_embedded / total if total else 1.0
-        elapsed = time.monotonic() - self.started
+        self._last_line = now
+        elapsed = now - self.started
         line = (
             f"embedded {p.passages_embedded} of {'' if exact else '~'}{total} passages "
             f"({share:.0%}) in {_duration(elapsed)}"

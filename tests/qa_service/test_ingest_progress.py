@@ -119,3 +119,15 @@ def test_a_pseudo_terminal_gets_the_bar_and_a_file_does_not(tmp_path: Path) -> N
         os.close(main_fd)
     with (tmp_path / "log").open("w") as log:
         assert not IngestDisplay(log).tty
+
+
+def test_a_long_batch_gets_plain_lines_while_it_is_embedded(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index.writer, "EMBED_CHUNK", 8)
+    monkeypatch.setattr("qa_service.ingest_progress.PLAIN_EVERY", 0.0)  # a line every chunk
+    log = io.StringIO()
+    passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(log))
+    counts = [int(ln.split()[1]) for ln in log.getvalue().splitlines() if ln.startswith("embed")]
+    assert counts == sorted(set(counts)) and counts[-1] == passages
+    assert len(counts) == -(-passages // 8)  # one per chunk of 8 (the 5 files are one batch)
