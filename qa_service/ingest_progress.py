@@ -5,7 +5,8 @@ passages embedded and gives an ETA.  How many passages there are is known only o
 file has been read, and files are read a batch at a time between the model's turns, so until
 then the total is estimated from the files read so far (passages read × files / files read)
 and shown with a "~".  When stderr is not a terminal (a log, CI) there is no bar: a line per
-file read, and a line each time the files read so far are all embedded.
+file read, and a line each time the files read so far are all embedded (and every
+``PLAIN_EVERY`` seconds while they are).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ BAR_FORMAT = (
     "embedding {n_fmt}/{desc}{total_fmt} passages |{bar}| {percentage:3.0f}% "
     "[{elapsed}, ETA {remaining}{postfix}]"
 )
-
-
 PLAIN_EVERY = 15.0  # seconds between plain lines while a batch is embedded
 
 
