@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from index.dense import DenseIndex
+from index.duplicates import SameBytes
+from index.embed_batch import BatchEmbedder, embed_hash, embed_text
 from index.embedder import Embedder
 from index.lexical import words
 from index.lexical_tantivy import TantivyWriter
@@ -35,7 +37,7 @@ from index.store import Store
 from index.supersedes import Link, cycle_cuts
 from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.manifest import with_council
-from ingest.models import DocMeta, Document, Passage
+from ingest.models import DocMeta, Document
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
 from ingest.sentences import split_sentences
 from ingest.timings import StageTimes
@@ -47,12 +49,6 @@ LOCK_NAME = "write.lock"
 LexicalRow = tuple[int, str, str, str]
 
 
-def embed_text(passage: Passage) -> str:
-    """What the model reads for a passage: its heading path, then its text."""
-    heading = " > ".join(h for h in passage.heading_path if h)
-    return f"{heading}\n{passage.text}" if heading else passage.text
-
-
 def lexical_context(meta: DocMeta) -> str:
     """The document facts indexed beside each passage for keyword search."""
     parts = [meta.council, meta.committee, meta.title, meta.doc_type, meta.meeting_date]
@@ -61,9 +57,6 @@ def lexical_context(meta: DocMeta) -> str:
 
 # meta key: the passage sizes ("60-275" words) the index's documents were cut with
 PASSAGE_WORDS = "passage_words"
-# Passages embedded between two progress reports: four model batches of 16, about 5 s of
-# the model on two cores, so a progress bar moves often enough to be believed.
-EMBED_CHUNK = 64
 
 
 @dataclass
@@ -74,6 +67,8 @@ class IngestSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # (file, id of the document already holding its bytes, that document's file): not added
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # entries passed over, with why: unsupported, not a paper, bad name, link loop, FIFO...
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -237,15 +232,19 @@ class IndexWriter:
         self,
         files: Sequence[tuple[Path, DocMeta, str | None]],
         on_progress: Callable[[Progress], None] | None = None,
+        duplicates_by_bytes: bool = False,
     ) -> IngestSummary:
         """Add new files, replace changed ones, skip unchanged ones; commit in batches.
 
         Each entry is ``(path, metadata, source name)``; the source name defaults to the
-        file's base name (uploads keep the name the user gave, not the stored one).
+        file's base name (uploads keep the name the user gave, not the stored one).  A new
+        file whose bytes a document already holds is not added (``summary.duplicates``):
+        with the same or no metadata, or with any when ``duplicates_by_bytes``.
         """
         started = time.perf_counter()
         summary = IngestSummary()
         known = self.store.content_hashes()
+        copies = SameBytes(known, bytes_only=duplicates_by_bytes)
         sizes = f"{self.limits.min_words}-{self.limits.max_words}"
         recut = self.store.get_meta(PASSAGE_WORDS) != sizes
         stale: set[str] = set()  # documents still cut with other passage sizes
@@ -272,7 +271,7 @@ class IndexWriter:
 
         for path, meta, source in files:
             done += 1
-            status = self._ingest_one(path, meta, source, known, pending, summary)
+            status = self._ingest_one(path, meta, source, known, copies, pending, summary)
             if stale and status != "failed":
                 stale.discard(document_id_for(path))
             report(source or path.name, status)
@@ -314,6 +313,7 @@ class IndexWriter:
         meta: DocMeta,
         source: str | None,
         known: dict[str, tuple[str, DocMeta]],
+        copies: SameBytes,
         pending: list[Staged],
         summary: IngestSummary,
     ) -> str:
@@ -330,6 +330,11 @@ class IndexWriter:
         if previous is not None and previous == (digest, meta):
             summary.unchanged.append(name)
             return "unchanged"
+        copy = copies.find(digest, meta) if previous is None else None
+        if copy is not None:
+            held_by = copy.source or self.store.get_document(copy.document_id).source
+            summary.duplicates.append((name, copy.document_id, held_by))
+            return "duplicate"
         try:
             document = process_file(path, meta, self.limits, times)
         except IngestError as exc:
@@ -349,6 +354,7 @@ class IndexWriter:
             summary.updated.append(name)
             status = "updated"
         known[document_id] = (digest, meta)
+        copies.add(digest, document_id, meta, name)
         return status
 
     def _flush(
@@ -357,79 +363,26 @@ class IndexWriter:
         summary: IngestSummary,
         on_chunk: Callable[[int], None] | None = None,
     ) -> None:
-        """Embed the staged documents' passages and sentences, then commit them.
-
-        The batch's passages are taken shortest first in chunks of ``EMBED_CHUNK``, each
-        chunk's passages in one model call and their sentences in another: the model's
-        batches are as even as in one call for the whole batch, and ``on_chunk`` hears how
-        many passages each chunk embedded, so progress can be shown while the model works.
-        A text repeated anywhere in the batch is embedded once.
-        """
-        times = summary.times
+        """Embed the staged documents' passages and sentences, then commit them;
+        ``on_chunk`` hears how many passages each chunk of the model's work embedded."""
         passages = [p for staged in pending for p in staged.document.passages]
         spans = [s for staged in pending for s in staged.sentences]
-        texts = [embed_text(p) for p in passages]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        sentence_vectors: list[np.ndarray] = [vectors[:0]] * len(texts)
-        seen: dict[str, np.ndarray] = {}  # vectors made in this batch, by hash (both tables)
-        for start in range(0, len(order), EMBED_CHUNK):
-            chunk = order[start : start + EMBED_CHUNK]
-            got, fresh = self._embed([texts[i] for i in chunk], times, seen=seen)
-            vectors[chunk] = got
-            summary.embedded += fresh
-            sentences = [passages[i].text[a:b] for i in chunk for a, b in spans[i]]
-            flat, fresh = self._embed(sentences, times, table="sentences", seen=seen)
-            summary.sentences_embedded += fresh
-            row = 0
-            for i in chunk:
-                sentence_vectors[i] = flat[row : row + len(spans[i])]
-                row += len(spans[i])
-            if on_chunk:
-                on_chunk(len(chunk))
+        got = BatchEmbedder(self.embedder, self.store, summary.times).embed(
+            passages, spans, on_chunk
+        )
+        summary.embedded += got.fresh_passages
+        summary.sentences_embedded += got.fresh_sentences
         row = 0
         for staged in pending:
             count = len(staged.document.passages)
-            staged.vectors = vectors[row : row + count]
-            staged.sentence_vectors = sentence_vectors[row : row + count]
+            staged.vectors = got.passages[row : row + count]
+            staged.sentence_vectors = got.sentences[row : row + count]
             row += count
-        with times.stage("write"):
-            self._commit(pending, times=times)
-
-    def _embed(
-        self,
-        texts: list[str],
-        times: StageTimes,
-        table: str = "passages",
-        seen: dict[str, np.ndarray] | None = None,
-    ) -> tuple[np.ndarray, int]:
-        """Vectors for texts, reusing stored ones (of ``table``) the model has already read,
-        and those in ``seen`` (which gains the new ones); a text repeated in ``texts`` is
-        embedded once.  Returns the vectors and how many texts the model read."""
-        seen = {} if seen is None else seen
-        with times.stage("lookup"):
-            hashes = [self._embed_hash(t) for t in texts]
-            cached = {h: seen[h] for h in hashes if h in seen}
-            cached.update(
-                self.store.embeddings_by_hash([h for h in hashes if h not in cached], table)
-            )
-            first: dict[str, int] = {}  # each missing hash -> the first text that has it
-            for i, h in enumerate(hashes):
-                if h not in cached and h not in first:
-                    first[h] = i
-            vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        if first:
-            with times.stage("embed"):
-                fresh = self.embedder.encode([texts[i] for i in first.values()])
-            cached.update(zip(first, fresh, strict=True))
-            seen.update(zip(first, fresh, strict=True))
-        with times.stage("lookup"):
-            for i, h in enumerate(hashes):
-                vectors[i] = cached[h]
-        return vectors, len(first)
+        with summary.times.stage("write"):
+            self._commit(pending, times=summary.times)
 
     def _embed_hash(self, text: str) -> str:
-        return hashlib.sha256(f"{self.embedder.name}\n{text}".encode()).hexdigest()[:32]
+        return embed_hash(self.embedder.name, text)
 
     # --- commit ---------------------------------------------------------------------
 

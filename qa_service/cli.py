@@ -116,12 +116,22 @@ def ingest(
         click.echo(f"skipped: {clean(f'{source}: {reason}', one_line=True)}", err=True)
     for source, reason in summary.failed:
         click.echo(f"failed: {clean(f'{source}: {reason}', one_line=True)}", err=True)
+    for source, document_id, held_by in summary.duplicates:
+        click.echo(
+            clean(
+                f"duplicate: {source} has the same bytes as {held_by} (document {document_id}); "
+                "not added again",
+                one_line=True,
+            ),
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(_summary_json(summary)))
     else:
+        copies = f", {len(summary.duplicates)} duplicate" if summary.duplicates else ""
         click.echo(
             f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
-            f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed, "
+            f"{len(summary.unchanged)} unchanged{copies}, {len(summary.failed)} failed, "
             f"{len(summary.skipped)} skipped; "
             f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
             f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
@@ -140,6 +150,10 @@ def _summary_json(summary: Any) -> dict[str, Any]:
         "unchanged": len(summary.unchanged),
         "failed": [{"source": s, "reason": r} for s, r in summary.failed],
         "skipped": [{"source": s, "reason": r} for s, r in summary.skipped],
+        "duplicates": [
+            {"source": s, "document_id": d, "same_as": held_by}
+            for s, d, held_by in summary.duplicates
+        ],
         "passages_added": summary.passages_added,
         "passages_total": summary.passages_total,
         "documents_total": summary.documents_total,

@@ -69,27 +69,34 @@ def validation_message(exc: ValidationError) -> str:
 def check_port(host: str, port: int) -> str | None:
     """Why ``host:port`` cannot be listened on, or None when it can (it is left free).
 
-    The probe sets SO_REUSEADDR as uvicorn does, so a port a stopped server left in
-    TIME_WAIT counts as free, exactly as it would for the server itself.
+    Like the server (asyncio's ``create_server``), every address the host name resolves to
+    is tried, with SO_REUSEADDR, so a port a stopped server left in TIME_WAIT counts as free.
     """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError):
         return f"cannot listen on {host}: not a host name or address this machine knows"
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return (
-                    f"port {port} on {host} is already in use: stop the other server "
-                    "or choose another with --port"
-                )
-            if exc.errno == errno.EACCES:
-                return f"no permission to listen on port {port} (ports below 1024 need root)"
-            if exc.errno == errno.EADDRNOTAVAIL:
-                return f"cannot listen on {host}: it is not an address of this machine"
-            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    for family, kind, proto, _, address in dict.fromkeys(infos):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                return _bind_problem(exc, host, port)
     return None
+
+
+def _bind_problem(exc: OSError, host: str, port: int) -> str:
+    """A failed bind in the user's terms."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use: stop the other server "
+            "or choose another with --port"
+        )
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on port {port} (ports below 1024 need root)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: it is not an address of this machine"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"

@@ -5,7 +5,8 @@ passages embedded and gives an ETA.  How many passages there are is known only o
 file has been read, and files are read a batch at a time between the model's turns, so until
 then the total is estimated from the files read so far (passages read × files / files read)
 and shown with a "~".  When stderr is not a terminal (a log, CI) there is no bar: a line per
-file read, and a line each time the files read so far are all embedded.
+file read, and a line each time the files read so far are all embedded (and every
+``PLAIN_EVERY`` seconds while they are).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ BAR_FORMAT = (
     "embedding {n_fmt}/{desc}{total_fmt} passages |{bar}| {percentage:3.0f}% "
     "[{elapsed}, ETA {remaining}{postfix}]"
 )
+PLAIN_EVERY = 15.0  # seconds between plain lines while a batch is embedded
 
 
 def estimated_passages(p: Progress) -> tuple[int, bool]:
@@ -59,6 +61,7 @@ class IngestDisplay:
         self.started = time.monotonic()
         self._bar: tqdm[None] | None = None
         self._reported = 0  # passages embedded as of the last plain line
+        self._last_line = self.started  # when the last plain line was printed
 
     def __call__(self, p: Progress) -> None:
         if self.tty:
@@ -96,15 +99,22 @@ class IngestDisplay:
         if p.status != "embedded":
             if p.total > 1:
                 source = clean(p.source, one_line=True)  # a file name may hold escape sequences
-                print(f"[{p.done}/{p.total}] {p.status:<9} {source}", file=self.stream)
+                print(f"[{p.done}/{p.total}] {p.status:<9} {source}", file=self.stream, flush=True)
+                self._last_line = time.monotonic()
             return
-        # one line each time the files read so far are all embedded (the end of a batch)
-        if p.passages_embedded < p.passages_read or p.passages_embedded == self._reported:
+        # a line each time the files read so far are all embedded (the end of a batch), and
+        # every PLAIN_EVERY seconds within a long batch
+        if p.passages_embedded == self._reported:
+            return
+        now = time.monotonic()
+        batch_done = p.passages_embedded >= p.passages_read
+        if not batch_done and now - self._last_line < PLAIN_EVERY:
             return
         self._reported = p.passages_embedded
         total, exact = estimated_passages(p)
         share = p.passages_embedded / total if total else 1.0
-        elapsed = time.monotonic() - self.started
+        self._last_line = now
+        elapsed = now - self.started
         line = (
             f"embedded {p.passages_embedded} of {'' if exact else '~'}{total} passages "
             f"({share:.0%}) in {_duration(elapsed)}"

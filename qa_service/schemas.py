@@ -343,6 +343,11 @@ class IngestResult(BaseModel):
     document_id: str | None
     source: str
     passages: int
+    duplicate: bool = Field(
+        default=False,
+        description="true when the same bytes were already indexed: the response is that "
+        "document (status 200) and nothing was created",
+    )
 
 
 class RemoveResult(BaseModel):

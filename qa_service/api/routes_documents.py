@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 
 from index.store import Filters
 from index.writer import IndexWriter
@@ -90,8 +90,15 @@ def delete_document(
     return RemoveResult(removed=document_id, source=source)
 
 
-@router.post("", response_model=IngestResult, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=IngestResult,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": IngestResult, "description": "the bytes are already indexed: "
+                     "the existing document, with `duplicate: true`; nothing is created"}},
+)  # fmt: skip
 def upload_document(
+    response: Response,
     engine: EngineDep,
     settings: SettingsDep,
     _admin: AdminDep,
@@ -105,7 +112,7 @@ def upload_document(
     source_url: Annotated[str | None, Form(max_length=MAX_URL)] = None,
     supersedes: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
 ) -> IngestResult:
-    """Upload one file with its metadata and index it."""
+    """Upload one file with its metadata and index it (a file already indexed is not added)."""
     original = client_file_name(file.filename)
     suffix = Path(original).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -139,13 +146,24 @@ def upload_document(
         )
         writer = IndexWriter(settings.index, embedder, limits(settings))
         with writer.open():
-            summary = writer.ingest_files([(stored, meta, original)])
+            summary = writer.ingest_files([(stored, meta, original)], duplicates_by_bytes=True)
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
     if summary.failed:
         stored.unlink(missing_ok=True)
         raise IngestError(original, summary.failed[0][1])
+    if summary.duplicates:
+        stored.unlink(missing_ok=True)
+        response.status_code = status.HTTP_200_OK
+        existing = engine.store.get_document(summary.duplicates[0][1])
+        return IngestResult(
+            status="unchanged",
+            document_id=existing.document_id,
+            source=existing.source,
+            passages=existing.passages,
+            duplicate=True,
+        )
     engine.refresh()
     status_word: Literal["added", "updated", "unchanged"] = (
         "added" if summary.added else "updated" if summary.updated else "unchanged"

@@ -109,3 +109,11 @@ def test_serve_on_a_free_port_starts(
 def test_check_port_names_an_unknown_host() -> None:
     problem = check_port("no-such-host.invalid", 8000)
     assert problem is not None and "no-such-host.invalid" in problem
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "0.0.0.0"])
+def test_check_port_finds_the_port_busy_on_every_address_the_server_would_use(
+    busy_port: int, host: str
+) -> None:
+    problem = check_port(host, busy_port)
+    assert problem is not None and f"port {busy_port} on {host} is already in use" in problem

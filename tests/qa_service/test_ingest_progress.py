@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import index.writer
+import index.embed_batch
 from index.embedder import HashingEmbedder
 from index.writer import IndexWriter, Progress
 from qa_service.cli import main
@@ -47,7 +47,7 @@ def test_the_total_is_estimated_from_the_files_read_until_all_are(
 def test_a_terminal_gets_a_bar_counting_passages_with_an_eta(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.writer, "EMBED_CHUNK", 8)  # several updates from a small corpus
+    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 8)  # several updates from a small corpus
     screen = Terminal()
     passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(screen))
     frames = [f for f in re.split(r"[\r\n]", screen.getvalue()) if f.strip()]
@@ -62,7 +62,7 @@ def test_a_terminal_gets_a_bar_counting_passages_with_an_eta(
 def test_without_a_terminal_plain_lines_follow_the_embedding(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.writer, "EMBED_CHUNK", 8)
+    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 8)
     log = io.StringIO()
     passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(log))
     lines = log.getvalue().splitlines()
@@ -75,28 +75,6 @@ def test_without_a_terminal_plain_lines_follow_the_embedding(
         f"embedded {passages} of {passages} passages (100%)"
     )
     assert lines[-1] == embedded[-1]  # the last word is the embedding, not a file read before it
-
-
-def test_a_batch_reports_each_chunk_and_its_vectors_do_not_depend_on_the_chunks(
-    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[Progress] = []
-
-    def vectors(index_dir: Path) -> dict[str, bytes]:
-        with IndexWriter(index_dir, HashingEmbedder()).open() as writer:
-            rows = writer.store.conn.execute("SELECT passage_id, embedding FROM passages")
-            return {str(pid): bytes(vec) for pid, vec in rows}
-
-    with IndexWriter(tmp_path / "one", HashingEmbedder()).open() as writer:
-        writer.ingest([small_corpus])
-    monkeypatch.setattr(index.writer, "EMBED_CHUNK", 3)
-    with IndexWriter(tmp_path / "many", HashingEmbedder()).open() as writer:
-        summary = writer.ingest([small_corpus], seen.append)
-    steps = [p.passages_embedded for p in seen if p.status == "embedded"]
-    assert steps == sorted(steps) and steps[-1] == summary.passages_added
-    assert all(b - a <= 3 for a, b in zip([0, *steps], steps, strict=False))
-    assert all(p.passages_embedded <= p.passages_read for p in seen)
-    assert vectors(tmp_path / "one") == vectors(tmp_path / "many")
 
 
 def test_cqa_ingest_prints_plain_lines_when_stderr_is_not_a_terminal(
@@ -119,3 +97,15 @@ def test_a_pseudo_terminal_gets_the_bar_and_a_file_does_not(tmp_path: Path) -> N
         os.close(main_fd)
     with (tmp_path / "log").open("w") as log:
         assert not IngestDisplay(log).tty
+
+
+def test_a_long_batch_gets_plain_lines_while_it_is_embedded(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 8)
+    monkeypatch.setattr("qa_service.ingest_progress.PLAIN_EVERY", 0.0)  # a line every chunk
+    log = io.StringIO()
+    passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(log))
+    counts = [int(ln.split()[1]) for ln in log.getvalue().splitlines() if ln.startswith("embed")]
+    assert counts == sorted(set(counts)) and counts[-1] == passages
+    assert len(counts) == -(-passages // 8)  # one per chunk of 8 (the 5 files are one batch)
