@@ -199,6 +199,14 @@ def _common_unit(hits: list[Hit], question: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def point_of(hit: Hit, question: str) -> TrendPoint | None:
+    """The figure a hit's answering sentence states about ``question`` (None: no figure)."""
+    start, end = _sentence(hit, question)
+    if not about(question, hit.passage.text[start:end]):
+        return None
+    return _point(hit, question, asked_unit(question))
+
+
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
     question = question.strip()
