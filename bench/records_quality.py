@@ -272,8 +272,11 @@ class TrendScores:
         return num / den if den else 0.0
 
 
-def score_trend(index_dir: Path) -> TrendScores:
-    """``qa_service.trend`` on each gold question (for its council), point by point."""
+def score_trend(index_dir: Path, batch: str | None = None) -> TrendScores:
+    """``qa_service.trend`` on each gold question (for its council), point by point.
+
+    ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first).
+    """
     from index.store import Filters
     from qa_service.config import Settings
     from qa_service.retriever import Engine
@@ -284,6 +287,8 @@ def score_trend(index_dir: Path) -> TrendScores:
     engine = Engine(index_dir, make_query_embedder(settings), settings)
     s = TrendScores(misses=[])
     for q in json.loads(TREND_LABELS.read_text(encoding="utf-8"))["questions"]:
+        if batch is not None and q.get("added", "") != batch:
+            continue
         points = [
             p
             for p in trend(engine, q["question"], Filters(council=(q["council"],)))

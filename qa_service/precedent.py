@@ -17,7 +17,7 @@ from index.store import DecisionRecord, Filters
 from ingest.errors import InvalidQueryError
 from qa_service.query import Understanding
 from qa_service.retriever import Answer, Engine, Hit
-from qa_service.trend import TrendPoint, point_of
+from qa_service.trend import TrendPoint, point_of, question_weights
 
 # With a question, the decisions of this many best passages are kept (then dated).
 RELEVANT_PASSAGES = 5
@@ -155,12 +155,13 @@ def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -
         if not groups or groups[-1].year != year:
             groups.append(YearGroup(year, []))
         groups[-1].hits.append(hit)
+    weights = question_weights(engine, question)
     for group in groups:
         rowids = [h.passage.rowid for h in group.hits]
         found = engine.store.decisions(answer.filters, rowids=rowids, procedural=False)
         group.decisions = sorted(
             found, key=lambda d: (d.passage.document.meta.meeting_date or "", d.char_start)
         )
-        points = (point_of(h, question) for h in group.hits)
+        points = (point_of(h, question, weights) for h in group.hits)
         group.figures = sorted((p for p in points if p is not None), key=lambda p: p.date)
     return groups

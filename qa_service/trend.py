@@ -12,15 +12,18 @@ text and the paper's metadata, never computed.
 - In a sentence, the figure is the first one in the trend's unit that is not a compared
   value ("fallen from 41% to 29%": 29%; "57%, compared with 49% in 2022": 57%); a number of
   days or weeks is a period, not a count.
-- The unit read is the question's own kind of quantity ("how many", "rate", "cost"), else
-  the one most answering sentences state; the trend's unit is the one most points state;
-  a point in another unit or on another base ("per
-  10,000 children" against "%") is kept but flagged, and not plotted.
+- In a sentence stating several figures, the one read is in the question's own kind of
+  quantity ("how many", "rate", "cost") when it says, and nearest to the question's key
+  words ("… 21% of the workforce, and the average caseload was 18 children": 18 for
+  caseload, 21% for agency staff). The trend's unit is the one most points state; a point
+  in another unit or on another base ("per 10,000 children" against "%") is kept but
+  flagged, and not plotted.
 - Without a council, each council is its own series, for comparison.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -38,7 +41,8 @@ _FIGURE = re.compile(
     r"(?P<money>£\s?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
     r"|(?P<pct>(?P<pval>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b))"
     r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+per\s+(?P<base>1,000|10,000|100,000)\b)"
-    r"|(?P<count>(?<![\d.,/£-])(?P<cval>\d{1,3}(?:,\d{3})+|\d+)(?![\d.,/%]|\s?per\b|\s?(?:am|pm)\b))"
+    r"|(?P<count>(?<![\d.,/£-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?![\d,/%]|\.\d|\s?per\b|\s?(?:am|pm)\b))"  # "17.4 children" is a count; "10.00 am" not
 )
 _MULT = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -133,7 +137,9 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
         else:
             raw = m.group("cval")
             after = text[m.end() : m.end() + 16]
-            if _YEAR.match(raw) or _DATE_NUMBER.match(after) or _PERIOD.match(after):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            numbering = "." in raw and not text[line_start : m.start()].strip()  # "8.2 The ..."
+            if numbering or _YEAR.match(raw) or _DATE_NUMBER.match(after) or _PERIOD.match(after):
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     return out
@@ -164,47 +170,79 @@ def asked_unit(question: str) -> str | None:
     return None
 
 
-def _sentence(hit: Hit, question: str) -> tuple[int, int]:
-    """The passage's answering sentence that states a figure: the highlight if it does,
-    else the first sentence about the question that does (else the highlight)."""
+Weights = dict[str, float]
+
+
+def question_weights(engine: Engine, question: str) -> Weights:
+    """Each key word stem of the question, weighted by how rare it is in the index (idf):
+    in "average social worker caseload", "caseload" says more than "social"."""
+    vocabulary = engine.store.vocabulary()
+    total = max(vocabulary.values(), default=1)
+    out = {}
+    for stem in _stems(question):
+        df = max((n for w, n in vocabulary.items() if w.startswith(stem)), default=0)
+        out[stem] = math.log((total + 1) / (df + 1)) + 1.0
+    return out
+
+
+def _named(weights: Weights, text: str) -> float:
+    return sum(weights.get(stem, 0.0) for stem in _stems(text))
+
+
+def _sentence(hit: Hit, question: str, weights: Weights | None = None) -> tuple[int, int]:
+    """The passage's sentence that states a figure and names most of the question's key
+    words, rarest first (the engine's highlight on a tie, or when no sentence states one)."""
+    weights = weights or dict.fromkeys(_stems(question), 1.0)
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
-    if figures(text, *first):
-        return first
+    best = first
+    score = _named(weights, text[first[0] : first[1]]) if figures(text, *first) else -1.0
     for span in split_sentences(text):
-        if figures(text, span.start, span.end) and about(question, text[span.start : span.end]):
-            return span.start, span.end
-    return first
+        if not figures(text, span.start, span.end):
+            continue
+        named = _named(weights, text[span.start : span.end])
+        if named > score:
+            best, score = (span.start, span.end), named
+    return best
 
 
-def _point(hit: Hit, question: str, wanted: str | None) -> TrendPoint | None:
-    """The meeting's point: the sentence's figure in the wanted unit, not a compared one."""
+def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: int) -> Figure:
+    """The figure closest to the rarest of the question's key words in the sentence."""
+    places = [
+        (weights[m.group().lower()[:5]], m.start())
+        for m in _WORD.finditer(text, start, end)
+        if m.group().lower()[:5] in weights
+    ]
+    if not places:
+        return found[0]
+    top = max(w for w, _ in places)
+    anchors = [p for w, p in places if w == top]
+    return min(found, key=lambda f: min(abs(f.start - p) for p in anchors))
+
+
+def _point(
+    hit: Hit, question: str, wanted: str | None, weights: Weights | None = None
+) -> TrendPoint | None:
+    """The meeting's point: in its sentence, the figure in the wanted unit (if the question
+    says), not a compared one, nearest to the question's rarest key word."""
+    weights = weights or dict.fromkeys(_stems(question), 1.0)
     date = hit.passage.document.meta.meeting_date
-    start, end = _sentence(hit, question)
+    start, end = _sentence(hit, question, weights)
     text = hit.passage.text
     found = figures(text, start, end)
     if not date or not found:
         return None
     same = [f for f in found if wanted is None or f.unit == wanted] or found
     current = [f for f in same if not _compared(text, f)] or same
-    return TrendPoint(date, current[0], hit, (start, end))
+    return TrendPoint(date, _nearest(text, current, weights, start, end), hit, (start, end))
 
 
-def _common_unit(hits: list[Hit], question: str) -> str | None:
-    """The unit most of the answering sentences state a figure in."""
-    counts: Counter[str] = Counter()
-    for hit in hits:
-        start, end = _sentence(hit, question)
-        counts.update({f.unit for f in figures(hit.passage.text, start, end)})
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def point_of(hit: Hit, question: str) -> TrendPoint | None:
+def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPoint | None:
     """The figure a hit's answering sentence states about ``question`` (None: no figure)."""
-    start, end = _sentence(hit, question)
+    start, end = _sentence(hit, question, weights)
     if not about(question, hit.passage.text[start:end]):
         return None
-    return _point(hit, question, asked_unit(question))
+    return _point(hit, question, asked_unit(question), weights)
 
 
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
@@ -214,15 +252,17 @@ def trend(engine: Engine, question: str, filters: Filters | None = None) -> list
         raise InvalidQueryError("the question is empty")
     answer = engine.ask(question, CANDIDATES, filters or Filters())
     threshold = engine.settings.answer_threshold
+    weights = question_weights(engine, question)
     best: dict[tuple[str | None, str | None], Hit] = {}
     for hit in answer.hits:  # best first: the first hit of a meeting is its best
         meta = hit.passage.document.meta
-        start, end = _sentence(hit, question)
+        start, end = _sentence(hit, question, weights)
         if hit.confidence < threshold or not about(question, hit.passage.text[start:end]):
             continue  # it does not answer: it measures something else
         best.setdefault((meta.council, meta.meeting_date), hit)
-    wanted = asked_unit(question) or _common_unit(list(best.values()), question)
-    points = [p for p in (_point(h, question, wanted) for h in best.values()) if p is not None]
+    wanted = asked_unit(question)
+    found = (_point(h, question, wanted, weights) for h in best.values())
+    points = [p for p in found if p is not None]
     return flag_outliers(
         sorted(points, key=lambda p: (p.date, p.hit.passage.document.meta.council or "")), wanted
     )
