@@ -34,6 +34,7 @@ SHARED = REPO.parent / "shared"
 DECISION_LABELS = REPO / "tests" / "labels" / "decisions_gold.json"
 HELD_OUT_LABELS = REPO / "tests" / "labels" / "decisions_heldout.json"
 COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
+TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
 
 
 @dataclass
@@ -258,6 +259,62 @@ def commitment_table(s: CommitmentScores) -> str:
     return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
 
 
+@dataclass
+class TrendScores:
+    """Plotted trend points against the gold points a human would plot."""
+
+    gold: int = 0
+    plotted: int = 0
+    right: int = 0  # plotted, from the gold paper, with the gold value
+    misses: list[str] | None = None
+
+    def ratio(self, num: int, den: int) -> float:
+        return num / den if den else 0.0
+
+
+def score_trend(index_dir: Path, batch: str | None = None) -> TrendScores:
+    """``qa_service.trend`` on each gold question (for its council), point by point.
+
+    ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first).
+    """
+    from index.store import Filters
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+    from qa_service.trend import trend
+
+    settings = Settings(index=index_dir)
+    engine = Engine(index_dir, make_query_embedder(settings), settings)
+    s = TrendScores(misses=[])
+    for q in json.loads(TREND_LABELS.read_text(encoding="utf-8"))["questions"]:
+        if batch is not None and q.get("added", "") != batch:
+            continue
+        points = [
+            p
+            for p in trend(engine, q["question"], Filters(council=(q["council"],)))
+            if not p.flagged
+        ]
+        gold = {(g["file"], float(g["value"])) for g in q["points"]}
+        got = {(p.hit.passage.document.source, p.figure.value) for p in points}
+        s.gold += len(gold)
+        s.plotted += len(got)
+        s.right += len(gold & got)
+        assert s.misses is not None
+        s.misses += [f"{q['id']} missed {g}" for g in sorted(gold - got)]
+        s.misses += [f"{q['id']} wrong {g}" for g in sorted(got - gold)]
+    return s
+
+
+def trend_table(s: TrendScores) -> str:
+    """The markdown table of trend points for docs/quality.md."""
+    rows = [
+        ("gold points / plotted / right", f"{s.gold} / {s.plotted} / {s.right}"),
+        ("point precision (target ≥ 0.90)", f"{s.ratio(s.right, s.plotted):.2f}"),
+        ("point recall (target ≥ 0.80)", f"{s.ratio(s.right, s.gold):.2f}"),
+    ]
+    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+
+
 def discharge_table(s: DischargeScores) -> str:
     """The markdown table of discharge for docs/quality.md."""
     rows = [
@@ -282,3 +339,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 1:  # an index of the three sets built with the real model
         print("\ndischarge, status on 2026-12-01\n")
         print(discharge_table(score_discharge(Path(sys.argv[1]), date(2026, 12, 1))))
+        scores = score_trend(Path(sys.argv[1]))
+        print("\ntrend points\n")
+        print(trend_table(scores))
+        print("\n".join(scores.misses or []))

@@ -62,11 +62,16 @@ _WHEN = re.compile(
     r"meeting|every\s+meeting)\b)",
 )
 _NOT_A_COMMITMENT = re.compile(r"\bhad\s+been\s+(?:presented|reported|considered)\b", re.I)
+# The body a clause sends it to: "presented to Cabinet", "reported annually to the Environment
+# and Communities Select Committee"; a bare "to the Committee" is the paper's own.
 _EXPECTING = re.compile(
-    r"\b(?:presented|reported|submitted|brought|considered|referred)\s+(?:back\s+)?(?:to|by)\s+"
-    r"(?:the\s+)?(Cabinet|Council|Executive)\b"
+    r"\b(?:presented|reported|submitted|brought|considered|referred)\s+(?:annually\s+)?"
+    r"(?:back\s+)?(?:to|by)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w&'’-]*\s+(?:and\s+|of\s+)?){0,6}(?:Committee|Panel|Board|Commission)"
+    r"|Cabinet|Council|Executive)\b"
     r"|\b(Cabinet|Council|Executive)\s+(?:would|will)\s+be\s+asked\b"
 )
+_OWN = frozenset({"Committee", "Panel", "Board", "Commission"})
 _NEXT_MEETING_DATE = re.compile(
     rf"Date\s+of\s+(?:the\s+)?next\s+meeting\s*:?\s*(?:\w+day\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+"
     rf"({_MONTH})(?:\s+(\d{{4}}))?",
@@ -202,7 +207,10 @@ def find_commitments(
         trimmed = clause.rstrip(" ;,\n")
         if trimmed.endswith(("; and", " and")):
             trimmed = trimmed[: trimmed.rfind("and")].rstrip(" ;,")
-        expecting = _EXPECTING.search(clause)
+        sent = _EXPECTING.search(clause)
+        expecting = (sent.group(1) or sent.group(2)).strip() if sent else None
+        if expecting in _OWN:
+            expecting = None  # "to the Committee": the paper's own
         end = start + len(trimmed)
         out.append(
             Commitment(
@@ -211,7 +219,7 @@ def find_commitments(
                 text[start:end],
                 due.isoformat() if due else None,
                 when.group(0).strip() if when else None,
-                (expecting.group(1) or expecting.group(2)) if expecting else None,
+                expecting,
                 next_meeting,
                 passage_at(passages, start, end),
             )

@@ -17,6 +17,7 @@ from index.store import DecisionRecord, Filters
 from ingest.errors import InvalidQueryError
 from qa_service.query import Understanding
 from qa_service.retriever import Answer, Engine, Hit
+from qa_service.trend import TrendPoint, point_of, question_weights
 
 # With a question, the decisions of this many best passages are kept (then dated).
 RELEVANT_PASSAGES = 5
@@ -26,10 +27,13 @@ DECISION_MARGIN = 0.1
 
 @dataclass
 class YearGroup:
-    """The relevant passages of one year (None: meetings with no known date)."""
+    """The relevant passages of one year (None: meetings with no known date), with what
+    was decided in them (procedural decisions left out) and the figures they state."""
 
     year: int | None
     hits: list[Hit]
+    decisions: list[DecisionRecord] = field(default_factory=list)
+    figures: list[TrendPoint] = field(default_factory=list)
 
 
 @dataclass
@@ -136,10 +140,14 @@ def confident(hits: list[Hit], threshold: float, margin: float = DECISION_MARGIN
 
 
 def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -> list[YearGroup]:
-    """The ``limit`` passages that best answer ``question``, by meeting date, grouped by year."""
+    """The ``limit`` passages that best answer ``question``, by meeting date, grouped by year.
+
+    Each year also carries what changed: the substantive decisions held in its passages and
+    the figures its answering sentences state (``trend.point_of``), oldest first.
+    """
     _check(filters, limit, engine.settings.max_top_k)
-    hits = engine.ask(question, limit, filters).hits
-    hits = sorted(hits, key=lambda h: (h.passage.document.meta.meeting_date or "9999",))
+    answer = engine.ask(question, limit, filters)
+    hits = sorted(answer.hits, key=lambda h: (h.passage.document.meta.meeting_date or "9999",))
     groups: list[YearGroup] = []
     for hit in hits:
         date = hit.passage.document.meta.meeting_date
@@ -147,4 +155,13 @@ def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -
         if not groups or groups[-1].year != year:
             groups.append(YearGroup(year, []))
         groups[-1].hits.append(hit)
+    weights = question_weights(engine, question)
+    for group in groups:
+        rowids = [h.passage.rowid for h in group.hits]
+        found = engine.store.decisions(answer.filters, rowids=rowids, procedural=False)
+        group.decisions = sorted(
+            found, key=lambda d: (d.passage.document.meta.meeting_date or "", d.char_start)
+        )
+        points = (point_of(h, question, weights) for h in group.hits)
+        group.figures = sorted((p for p in points if p is not None), key=lambda p: p.date)
     return groups

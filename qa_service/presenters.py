@@ -334,5 +334,12 @@ def timeline_response(question: str, groups: list[YearGroup]) -> TimelineRespons
         for hit in group.hits:
             rank += 1
             passages.append(passage_out(hit, rank))
-        years.append(TimelineYear(year=group.year, passages=passages))
+        years.append(
+            TimelineYear(
+                year=group.year,
+                decisions=[decision_out(d) for d in group.decisions],
+                figures=[trend_point_out(p) for p in group.figures],
+                passages=passages,
+            )
+        )
     return TimelineResponse(question=question, years=years)

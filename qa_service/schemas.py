@@ -482,9 +482,15 @@ class TrendResponse(BaseModel):
 
 
 class TimelineYear(BaseModel):
-    """The relevant passages of one year (``year`` null: undated meetings)."""
+    """The relevant passages of one year (``year`` null: undated meetings), with what changed."""
 
     year: int | None
+    decisions: list[DecisionOut] = Field(
+        default_factory=list, description="substantive decisions held in the year's passages"
+    )
+    figures: list[TrendPointOut] = Field(
+        default_factory=list, description="figures the year's answering sentences state"
+    )
     passages: list[PassageOut]
 
 

@@ -18,6 +18,8 @@ MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supe
 minutes.txt,Eastwold Council,Roads Panel,2021-01-12,Minutes,minutes,,
 potholes.txt,Eastwold Council,Roads Panel,2021-03-09,Pothole repair times,report,,
 other.txt,Westwold Council,Roads Panel,2021-02-01,Minutes,minutes,,
+shelters.txt,Eastwold Council,Roads Panel,2023-05-02,Bus shelters,report,,
+library.txt,Eastwold Council,Roads Panel,2023-06-06,Libraries,report,,
 """
 MINUTES = """EASTWOLD COUNCIL
 
@@ -48,6 +50,17 @@ POTHOLES = """Pothole repair times and the backlog of repairs
 asked in January 2021. Pothole repair times have fallen since January, and the backlog of
 repairs stands at 412 potholes.
 """
+# two years late, but it names the meeting that asked for it
+SHELTERS = """Bus shelter cleaning contracts
+
+1.1 This report on bus shelter cleaning contracts was asked for by the Panel in January 2021.
+"""
+# two years late, and it does not say it is the update that was asked for
+LIBRARY = """Update on library opening hours
+
+1.1 This report is an update for the Panel on library opening hours. Library opening hours
+were extended at weekends, and the Panel receives this update on library opening hours.
+"""
 OTHER = """WESTWOLD COUNCIL
 
 7. POTHOLE REPAIRS
@@ -64,6 +77,8 @@ def index_dir(tmp_path: Path) -> Path:
     (folder / "minutes.txt").write_text(MINUTES, encoding="utf-8")
     (folder / "potholes.txt").write_text(POTHOLES, encoding="utf-8")
     (folder / "other.txt").write_text(OTHER, encoding="utf-8")
+    (folder / "shelters.txt").write_text(SHELTERS, encoding="utf-8")
+    (folder / "library.txt").write_text(LIBRARY, encoding="utf-8")
     return build_index(tmp_path / "index", [folder], HashingEmbedder())
 
 
@@ -83,7 +98,7 @@ def _by_words(body: dict) -> dict[str, dict]:
 
 
 def test_commitments_carry_due_date_committee_status_and_discharge(client: TestClient) -> None:
-    r = client.get("/api/commitments", params={"as_of": "2021-09-01"})
+    r = client.get("/api/commitments", params={"as_of": "2021-09-01"})  # before the late papers
     assert r.status_code == 200
     body = r.json()
     assert body["as_of"] == "2021-09-01"
@@ -103,6 +118,15 @@ def test_commitments_carry_due_date_committee_status_and_discharge(client: TestC
     for c in body["commitments"]:
         doc = client.get(f"/api/documents/{c['citation']['document_id']}").json()
         assert doc["text"][c["citation"]["char_start"] : c["citation"]["char_end"]] == c["text"]
+
+
+def test_a_late_paper_discharges_only_when_it_names_the_meeting_that_asked(
+    client: TestClient,
+) -> None:
+    found = _by_words(client.get("/api/commitments", params={"as_of": "2024-01-01"}).json())
+    shelters = found["bus shelter"]
+    assert shelters["status"] == "discharged" and shelters["discharged_on"] == "2023-05-02"
+    assert found["library"]["status"] == "overdue"
 
 
 def test_commitments_filters_and_status_on_a_date(client: TestClient) -> None:
@@ -129,8 +153,8 @@ def test_commitments_page_links_the_paper_that_brought_it_back(client: TestClien
     page = BeautifulSoup(r.text, "html.parser")
     items = page.select(".cqa-commitment")
     assert len(items) == 4
-    came_back = page.select("a.cqa-discharged")
-    assert len(came_back) == 1 and came_back[0]["href"].startswith("/documents/")
+    came_back = page.select("a.cqa-discharged")  # today: the potholes and the shelters reports
+    assert len(came_back) == 2 and came_back[0]["href"].startswith("/documents/")
     assert any("Overdue" in i.text for i in items)
     assert client.get("/commitments", params={"status": "lost"}).status_code == 422
     decisions = BeautifulSoup(client.get("/decisions").text, "html.parser")

@@ -213,3 +213,22 @@ def test_decisions_show_their_subject_first_and_hide_procedural_ones(client: Tes
     noted = [d for d in everything["decisions"] if d["procedural"]]
     assert noted and len(everything["decisions"]) == len(found) + len(noted)
     assert any(d["text"].endswith("2014/15 be noted.") for d in noted)
+
+
+def test_timeline_years_carry_their_decisions_and_figures(client: TestClient) -> None:
+    body = client.get(
+        "/api/timeline", params={"q": "children missing from care", "limit": 10}
+    ).json()
+    decided = figures = 0
+    for y in body["years"]:
+        held = {p["passage_id"] for p in y["passages"]}
+        texts = {p["passage_id"]: p["text"] for p in y["passages"]}
+        for d in y["decisions"]:
+            decided += 1
+            assert d["citation"]["passage_id"] in held and not d["procedural"]
+            assert (d["citation"]["meeting_date"] or "").startswith(str(y["year"]))
+        for f in y["figures"]:
+            figures += 1
+            assert f["text"] in texts[f["citation"]["passage_id"]]
+            assert f["value_text"] in f["text"]
+    assert decided and figures

@@ -102,6 +102,9 @@ def test_timeline_page_groups_by_year(client: TestClient) -> None:
     years = [h.text for h in page.select("h2[id^=year-]")]
     assert years and years == sorted(years)
     assert page.select(".cqa-result")
+    # what changed leads each year; the passages are folded away under it
+    assert all(r.find_parent("details") for r in page.select(".cqa-result"))
+    assert page.select(".cqa-year-decisions li") or page.select(".cqa-year-figures li")
     _page(client, "/timeline")
     assert _page(client, "/timeline?q=", status=422).select_one(".govuk-error-summary")
 
