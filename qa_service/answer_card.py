@@ -59,13 +59,14 @@ _FIGURE = re.compile(
     r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:bn|m|k|million|billion|thousand)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
     r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b(?-i:\s+[a-z][a-z-]+)?"
-    r"|(?<![\d.(/])\b\d+(?:\.\d+)?\b(?![.)/]\d|\))(?-i:\s+[a-z][a-z-]+)?",
+    r"|(?<![\d.(/])\b\d+(?:\.\d+)?(?:mm|cm|km|kg|m|k|bn)?\b(?![.)/]\d|\))(?-i:\s+[a-z][a-z-]+)?",
     re.IGNORECASE,
 )
 # a number after one of these is a reference, not a figure ("paragraph 3", "page 12")
 _REFERENCE = re.compile(
     r"(?:paragraph|para|section|item|page|appendix|annex|table|figure|recommendation|minute"
-    r"|no\.|number|option|phase|stage|tier|level|year|clause|part|priority)\s*$",
+    r"|no\.|number|option|phase|stage|tier|level|year|clause|part|priority|category|grade|band)"
+    r"\s*$",
     re.IGNORECASE,
 )
 
@@ -101,7 +102,7 @@ def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure
             rf"^\s*{_MONTH}", sentence[m.end() :]
         ):
             continue
-        value = " ".join(m.group(0).split())
+        value = _without_function_word(" ".join(m.group(0).split()))
         break
     if value is None:
         return None
@@ -113,6 +114,38 @@ def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure
     if meeting_date:
         return Figure(value, f"as at the meeting of {_long(meeting_date)}", False)
     return Figure(value, "date not stated", False)
+
+
+# "11 of 14", "3 to 5": the word after a number is a unit only if it is not one of these
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "per",
+        "than",
+        "the",
+        "to",
+        "was",
+        "were",
+        "with",
+    ]
+)
+
+
+def _without_function_word(value: str) -> str:
+    number, _, word = value.rpartition(" ")
+    return number if number and word.lower() in _FUNCTION_WORDS else value
 
 
 def _long(iso: str) -> str:
@@ -162,11 +195,27 @@ def answer_card(response: AskResponse, newer: PassageOut | None = None) -> Answe
     return AnswerCard(state, top, sentence, figure, newer, said, newer_figure)
 
 
-def newer_answer(engine: Engine, response: AskResponse) -> PassageOut | None:
-    """A later paper of the same council that also answers the question, if there is one.
+NEWER_LOOKED_AT = 3  # later passages checked for a figure of the same measure
+
+
+def figure_kind(value: str) -> str:
+    """What a figure measures, to compare two figures: "%", "£", or its unit word."""
+    if "%" in value or re.search(r"per\s?cent", value, re.IGNORECASE):
+        return "%"
+    if value.startswith("£"):
+        return "£"
+    unit = value.rpartition(" ")[2]
+    return unit.lower() if unit.isalpha() else "number"
+
+
+def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> PassageOut | None:
+    """A later paper of the same council that answers the question with a figure of the
+    same measure (a percentage for a percentage, a sum for a sum), if there is one.
 
     The question is asked again of that council's meetings after the best passage's, with
-    the question's other filters (committee, document type) kept and no end date.
+    the question's other filters (committee, document type) kept and no end date; a later
+    passage that answers with some other number (a count of children for an overspend) is
+    not a newer figure.
     """
     if answer_state(response) != "answered" or not response.passages:
         return None
@@ -185,7 +234,25 @@ def newer_answer(engine: Engine, response: AskResponse) -> PassageOut | None:
         date_from=after,
         has_decision=used.kind == "decision",
     )
-    later = engine.ask(response.question, 1, filters, infer_filters=False)
-    if not later.answered or not later.hits:
+    later = engine.ask(response.question, NEWER_LOOKED_AT, filters, infer_filters=False)
+    if not later.answered:
         return None
-    return passage_out(later.hits[0], 1)
+    threshold = engine.settings.answer_threshold
+    for rank, hit in enumerate(later.hits, start=1):
+        out = passage_out(hit, rank)
+        found = find_figure(sentence_of(out), out.text, out.citation.meeting_date)
+        if (
+            hit.confidence >= threshold
+            and found
+            and figure_kind(found.value) == figure_kind(figure.value)
+        ):
+            return out
+    return None
+
+
+def card_for(engine: Engine, response: AskResponse) -> AnswerCard:
+    """The answer card of a response, with a newer figure looked up when it states one."""
+    card = answer_card(response)
+    if card.figure is None:
+        return card
+    return answer_card(response, newer_answer(engine, response, card.figure))

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
-from qa_service.answer_card import answer_card, answer_state, find_figure, newer_answer
+from qa_service.answer_card import (
+    Figure,
+    answer_card,
+    answer_state,
+    figure_kind,
+    find_figure,
+    newer_answer,
+    sentence_of,
+)
 from qa_service.config import Settings
-from qa_service.presenters import ask_response
+from qa_service.presenters import ask_response, passage_out
 from qa_service.retriever import Engine
 from qa_service.schemas import AskResponse, Citation, CouncilColumn, Highlight, PassageOut
 
@@ -67,6 +76,14 @@ def _passage(text: str, sentence: str, meeting_date: str | None = "2023-06-01") 
             "as at the meeting of 1 June 2023",
             False,
         ),
+        ("11 of 14 audits were good.", "", "11", "as at the meeting of 1 June 2023", False),
+        (
+            "A Category 1 defect is 40mm deep.",
+            "",
+            "40mm deep",
+            "as at the meeting of 1 June 2023",
+            False,
+        ),
     ],
 )
 def test_a_figure_and_its_as_at_date(
@@ -115,32 +132,60 @@ def test_the_card_holds_the_top_sentence_and_its_figure() -> None:
     assert empty.state == "not_in_papers" and empty.passage is None
 
 
-def test_a_newer_paper_of_the_same_council_is_found(small_index: Path) -> None:
-    engine = Engine(
-        small_index, HashingEmbedder(), Settings(index=small_index, answer_threshold=-9)
-    )
+def test_a_newer_figure_of_the_same_measure_is_found(small_index: Path) -> None:
+    settings = Settings(index=small_index, answer_threshold=-9)
+    engine = Engine(small_index, HashingEmbedder(), settings)
     try:
         ravensholt = Filters(council=("Ravensholt City Council",))
         answer = engine.ask("children missing from care", 30, ravensholt, infer_filters=False)
         response = ask_response(answer)
-        dated = [
-            p
-            for p in response.passages
-            if p.citation.council == "Ravensholt City Council" and p.citation.meeting_date
-        ]
+        dated = [p for p in response.passages if p.citation.meeting_date]
         oldest = min(dated, key=lambda p: p.citation.meeting_date or "")
         newest = max(dated, key=lambda p: p.citation.meeting_date or "")
         assert oldest.citation.meeting_date != newest.citation.meeting_date
         first = response.model_copy(update={"passages": [oldest]})
-        newer = newer_answer(engine, first)
+        # what the later papers state, as the lookup will see them
+        later = engine.ask(
+            first.question,
+            3,
+            Filters(council=ravensholt.council, date_from=_next_day(oldest.citation.meeting_date)),
+            infer_filters=False,
+        )
+        figures = [
+            find_figure(sentence_of(o), o.text, o.citation.meeting_date)
+            for o in (passage_out(h, 1) for h in later.hits)
+        ]
+        stated = next(f for f in figures if f is not None)
+        newer = newer_answer(engine, first, Figure("1 " + stated.value.split()[-1], "", False))
         assert newer is not None
         assert newer.citation.council == "Ravensholt City Council"
         assert (newer.citation.meeting_date or "") > (oldest.citation.meeting_date or "")
         card = answer_card(first, newer)
-        assert card.newer is newer and card.newer_sentence
+        assert card.newer is newer and card.newer_sentence and card.newer_figure
+        assert figure_kind(card.newer_figure.value) == figure_kind(stated.value)
+        # a figure of another measure, the newest paper itself, an unanswered question: none
+        assert newer_answer(engine, first, Figure("7 zebras", "", False)) is None
         last = response.model_copy(update={"passages": [newest]})
-        assert newer_answer(engine, last) is None
+        assert newer_answer(engine, last, stated) is None
         unanswered = first.model_copy(update={"answered": False})
-        assert newer_answer(engine, unanswered) is None
+        assert newer_answer(engine, unanswered, stated) is None
     finally:
         engine.close()
+
+
+def _next_day(iso: str | None) -> str:
+    return (date.fromisoformat(iso or "") + timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("42%", "%"),
+        ("56 per cent", "%"),
+        ("£1.2m", "£"),
+        ("37 Children", "children"),
+        ("7", "number"),
+    ],
+)
+def test_figures_compare_by_what_they_measure(value: str, kind: str) -> None:
+    assert figure_kind(value) == kind
