@@ -58,6 +58,7 @@ _DATES = re.compile(rf"{_DATE}|{_PERIOD}", re.IGNORECASE)
 _FIGURE = re.compile(
     r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:bn|m|k|million|billion|thousand)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
+    r"|\b\d[\d,]*\s+(?:out\s+)?of\s+\d[\d,]*\b"
     r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b(?-i:\s+[a-z][a-z-]+)?"
     r"|(?<![\d.(/])\b\d+(?:\.\d+)?(?:mm|cm|km|kg|m|k|bn)?\b(?![.)/]\d|\))(?-i:\s+[a-z][a-z-]+)?",
     re.IGNORECASE,
@@ -103,6 +104,9 @@ def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure
         ):
             continue
         value = _without_function_word(" ".join(m.group(0).split()))
+        if re.fullmatch(r"\d+(?:\.\d+)?", value):
+            value = None  # a bare number ("3.1", "8") says too little to show as a figure
+            continue
         break
     if value is None:
         return None
@@ -238,8 +242,11 @@ def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> Passa
     if not later.answered:
         return None
     threshold = engine.settings.answer_threshold
+    shown = sentence_of(response.passages[0])
     for rank, hit in enumerate(later.hits, start=1):
         out = passage_out(hit, rank)
+        if sentence_of(out) == shown:
+            continue  # the same paper taken to a later meeting: not a newer figure
         found = find_figure(sentence_of(out), out.text, out.citation.meeting_date)
         if (
             hit.confidence >= threshold

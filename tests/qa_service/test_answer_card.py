@@ -76,7 +76,7 @@ def _passage(text: str, sentence: str, meeting_date: str | None = "2023-06-01") 
             "as at the meeting of 1 June 2023",
             False,
         ),
-        ("11 of 14 audits were good.", "", "11", "as at the meeting of 1 June 2023", False),
+        ("11 of 14 audits were good.", "", "11 of 14", "as at the meeting of 1 June 2023", False),
         (
             "A Category 1 defect is 40mm deep.",
             "",
@@ -101,6 +101,7 @@ def test_a_figure_and_its_as_at_date(
         "On 4 May 2021 the committee met.",
         "2.1 That the Committee notes the report.",
         "3. The report was noted in June 2019.",
+        "The next inspection is expected within 8.",
     ],
 )
 def test_dates_years_and_item_numbers_are_not_figures(sentence: str) -> None:
