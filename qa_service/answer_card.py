@@ -79,17 +79,18 @@ class Figure:
     value: str  # "42%", "£1.2m", "37 children"
     when: str  # "as at 31 March 2023", "for 2017/18", "as at the meeting of 23 June 2015"
     stated: bool  # whether the paper itself gives the date (else it is the meeting's)
+    context: frozenset[str] = frozenset()  # the words before it: what it counts
 
 
-def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure | None:
-    """The first figure ``sentence`` states, with the date it is as at.
+def figures_in(sentence: str) -> list[tuple[str, frozenset[str]]]:
+    """Every figure ``sentence`` states, in order, each with the words since the one before.
 
-    The date is the one the sentence gives, else one the passage gives ("as at ..."), else
-    the meeting's.  Dates, years, and numbers that refer to a paragraph or page are not
+    Dates, years, bare numbers, and numbers that refer to a paragraph or page are not
     figures.
     """
     dates = [(m.start(), m.end()) for m in _DATES.finditer(sentence)]
-    value = None
+    out = []
+    previous = 0
     for m in _FIGURE.finditer(sentence):
         if any(s < m.end() and m.start() < e for s, e in dates):
             continue
@@ -105,19 +106,40 @@ def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure
             continue
         value = _without_function_word(" ".join(m.group(0).split()))
         if re.fullmatch(r"\d+(?:\.\d+)?", value):
-            value = None  # a bare number ("3.1", "8") says too little to show as a figure
-            continue
-        break
-    if value is None:
+            continue  # a bare number ("3.1", "8") says too little to show as a figure
+        # what it counts: the words since the figure before it ("turnover of social workers")
+        words = re.findall(r"[a-z]+", sentence[previous : m.start()].lower())
+        previous = m.end()
+        out.append((value, frozenset(w for w in words if w not in _FUNCTION_WORDS)))
+    return out
+
+
+def find_figure(
+    sentence: str, passage: str, meeting_date: str | None, like: Figure | None = None
+) -> Figure | None:
+    """The first figure ``sentence`` states (or, given ``like``, the one of the same measure
+    whose preceding words share most with its), with the date it is as at.
+
+    The date is the one the sentence gives, else one the passage gives ("as at ..."), else
+    the meeting's.
+    """
+    found = figures_in(sentence)
+    if like is not None:
+        same = [f for f in found if figure_kind(f[0]) == figure_kind(like.value)]
+        # sorted() is stable: among equals, the first in the sentence
+        found = sorted(same, key=lambda f: -len(f[1] & like.context))
+    if not found:
         return None
+    value, context = found[0]
     for text in (sentence, passage):
-        found = _AS_AT.search(text) or _FOR.search(text)
-        if found:
-            when = " ".join(found.group("when").split())
-            return Figure(value, ("as at " if found.re is _AS_AT else "for ") + when, True)
+        when = _AS_AT.search(text) or _FOR.search(text)
+        if when:
+            said = " ".join(when.group("when").split())
+            kind = "as at " if when.re is _AS_AT else "for "
+            return Figure(value, kind + said, True, context)
     if meeting_date:
-        return Figure(value, f"as at the meeting of {_long(meeting_date)}", False)
-    return Figure(value, "date not stated", False)
+        return Figure(value, f"as at the meeting of {_long(meeting_date)}", False, context)
+    return Figure(value, "date not stated", False, context)
 
 
 # "11 of 14", "3 to 5": the word after a number is a unit only if it is not one of these
@@ -195,7 +217,7 @@ def answer_card(response: AskResponse, newer: PassageOut | None = None) -> Answe
     said, newer_figure = "", None
     if newer is not None:
         said = sentence_of(newer)
-        newer_figure = find_figure(said, newer.text, newer.citation.meeting_date)
+        newer_figure = find_figure(said, newer.text, newer.citation.meeting_date, figure)
     return AnswerCard(state, top, sentence, figure, newer, said, newer_figure)
 
 
@@ -247,12 +269,8 @@ def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> Passa
         out = passage_out(hit, rank)
         if sentence_of(out) == shown:
             continue  # the same paper taken to a later meeting: not a newer figure
-        found = find_figure(sentence_of(out), out.text, out.citation.meeting_date)
-        if (
-            hit.confidence >= threshold
-            and found
-            and figure_kind(found.value) == figure_kind(figure.value)
-        ):
+        found = find_figure(sentence_of(out), out.text, out.citation.meeting_date, figure)
+        if hit.confidence >= threshold and found is not None:
             return out
     return None
 

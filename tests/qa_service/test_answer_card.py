@@ -190,3 +190,19 @@ def _next_day(iso: str | None) -> str:
 )
 def test_figures_compare_by_what_they_measure(value: str, kind: str) -> None:
     assert figure_kind(value) == kind
+
+
+def test_a_newer_figure_is_the_one_that_counts_the_same_thing() -> None:
+    shown = find_figure(
+        "Turnover of permanent social workers fell to 19%, compared with 24% a year earlier.",
+        "",
+        "2023-03-07",
+    )
+    assert shown is not None and shown.value == "19%"
+    later = "The vacancy rate was 9%, and turnover of permanent social workers was 15%."
+    assert find_figure(later, "", "2025-02-04") == find_figure(later, "", "2025-02-04")
+    first = find_figure(later, "", "2025-02-04")
+    assert first is not None and first.value == "9%"
+    same = find_figure(later, "", "2025-02-04", like=shown)
+    assert same is not None and same.value == "15%"
+    assert find_figure("It cost £3m.", "", None, like=shown) is None  # no % to compare
