@@ -182,6 +182,19 @@ def _long(iso: str) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
+# The card's sentence is shown whole up to this length, so that it stays on a phone's first
+# screen; a longer "sentence" (a table read as one run of text) is cut at a word with "…".
+CARD_SENTENCE_CHARS = 280
+
+
+def clip(text: str, limit: int = CARD_SENTENCE_CHARS) -> str:
+    """``text`` whole if it is short enough, else cut at the last word that fits, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "\u2026"
+
+
 def sentence_of(p: PassageOut) -> str:
     """The passage's highlighted sentence(s), or its opening words when nothing is marked."""
     marked = " ".join(p.text[h.start : h.end] for h in sorted(p.highlights, key=lambda h: h.start))
@@ -214,6 +227,7 @@ def answer_card(response: AskResponse, newer: PassageOut | None = None) -> Answe
     top = response.passages[0]
     sentence = sentence_of(top)
     figure = find_figure(sentence, top.text, top.citation.meeting_date)
+    sentence = clip(sentence)
     said, newer_figure = "", None
     if newer is not None:
         said = sentence_of(newer)

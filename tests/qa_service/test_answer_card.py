@@ -13,6 +13,7 @@ from qa_service.answer_card import (
     Figure,
     answer_card,
     answer_state,
+    clip,
     figure_kind,
     find_figure,
     newer_answer,
@@ -206,3 +207,12 @@ def test_a_newer_figure_is_the_one_that_counts_the_same_thing() -> None:
     same = find_figure(later, "", "2025-02-04", like=shown)
     assert same is not None and same.value == "15%"
     assert find_figure("It cost £3m.", "", None, like=shown) is None  # no % to compare
+
+
+def test_a_long_sentence_is_cut_at_a_word_for_the_card() -> None:
+    words = "Table 1: Youth justice indicators 2021/22 " + "Northmoor 168 142 " * 40
+    top = _passage(words + "end.", words + "end.")
+    card = answer_card(AskResponse(question="q", answered=True, passages=[top]))
+    assert len(card.sentence) <= 280 and card.sentence.endswith("\u2026")
+    assert words.startswith(card.sentence[:-1])
+    assert clip("Short one.") == "Short one."
