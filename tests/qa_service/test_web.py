@@ -407,3 +407,14 @@ def test_the_card_shows_a_figure_and_a_newer_figure(
     assert "A newer figure exists: 45%, as at 31 March 2024." in " ".join(newer.text.split())
     assert "“Later one.”" in newer.text
     assert newer.select_one("a")["href"].startswith("/documents/")
+
+
+def test_a_weak_match_is_shown_as_one(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def card_for(_engine: Engine, response: Any) -> Any:
+        return AnswerCard("weak_match", response.passages[0], "Close but not it.")
+
+    monkeypatch.setattr("qa_service.api.web.card_for", card_for)
+    card = soup(client.get("/", params={"q": "agency social workers"}).text).select_one("#answer")
+    assert card.select_one(".cqa-state").text == "Weak match"
+    assert "may not answer your question" in card.text
+    assert card.select_one("mark").text == "Close but not it."
