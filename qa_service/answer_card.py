@@ -219,12 +219,24 @@ class AnswerCard:
         return STATE_LABELS[self.state]
 
 
-def answer_card(response: AskResponse, newer: PassageOut | None = None) -> AnswerCard:
+def best_passage(response: AskResponse, by_confidence: bool = False) -> PassageOut | None:
+    """The passage the card shows: the first, or with the results in date order, the one
+    that answers with most confidence (the one that made the answer "answered")."""
+    if not response.passages:
+        return None
+    if by_confidence:
+        return max(response.passages, key=lambda p: p.confidence)  # the first among equals
+    return response.passages[0]
+
+
+def answer_card(
+    response: AskResponse, newer: PassageOut | None = None, by_confidence: bool = False
+) -> AnswerCard:
     """The card for an answer: its best passage unless the papers do not answer."""
     state = answer_state(response)
-    if state == "not_in_papers" or not response.passages:
-        return AnswerCard("not_in_papers" if not response.passages else state, None)
-    top = response.passages[0]
+    top = best_passage(response, by_confidence)
+    if state == "not_in_papers" or top is None:
+        return AnswerCard("not_in_papers" if top is None else state, None)
     sentence = sentence_of(top)
     figure = find_figure(sentence, top.text, top.citation.meeting_date)
     sentence = clip(sentence)
@@ -248,7 +260,9 @@ def figure_kind(value: str) -> str:
     return unit.lower() if unit.isalpha() else "number"
 
 
-def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> PassageOut | None:
+def newer_answer(
+    engine: Engine, response: AskResponse, figure: Figure, top: PassageOut | None = None
+) -> PassageOut | None:
     """A later paper of the same council that answers the question with a figure of the
     same measure (a percentage for a percentage, a sum for a sum), if there is one.
 
@@ -257,9 +271,10 @@ def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> Passa
     passage that answers with some other number (a count of children for an overspend) is
     not a newer figure.
     """
-    if answer_state(response) != "answered" or not response.passages:
+    top = top or best_passage(response)
+    if answer_state(response) != "answered" or top is None:
         return None
-    cited = response.passages[0].citation
+    cited = top.citation
     if not cited.council or not cited.meeting_date:
         return None
     try:
@@ -278,7 +293,7 @@ def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> Passa
     if not later.answered:
         return None
     threshold = engine.settings.answer_threshold
-    shown = sentence_of(response.passages[0])
+    shown = sentence_of(top)
     for rank, hit in enumerate(later.hits, start=1):
         out = passage_out(hit, rank)
         if sentence_of(out) == shown:
@@ -289,9 +304,14 @@ def newer_answer(engine: Engine, response: AskResponse, figure: Figure) -> Passa
     return None
 
 
-def card_for(engine: Engine, response: AskResponse) -> AnswerCard:
-    """The answer card of a response, with a newer figure looked up when it states one."""
-    card = answer_card(response)
-    if card.figure is None:
+def card_for(engine: Engine, response: AskResponse, by_confidence: bool = False) -> AnswerCard:
+    """The answer card of a response, with a newer figure looked up when it states one.
+
+    ``by_confidence``: the results are in date order, so the card takes the passage that
+    answers with most confidence rather than the first.
+    """
+    card = answer_card(response, by_confidence=by_confidence)
+    if card.figure is None or card.passage is None:
         return card
-    return answer_card(response, newer_answer(engine, response, card.figure))
+    newer = newer_answer(engine, response, card.figure, card.passage)
+    return answer_card(response, newer, by_confidence)

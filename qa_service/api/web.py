@@ -80,7 +80,7 @@ def form(
     if response is not None and fmt == "csv":
         return export.csv_response(response, "answer")
     topic = [("q", q)] + [("council", c) for c in councils]
-    card = card_for(engine, response) if response else None
+    card = card_for(engine, response, sort != "relevance") if response else None
     return render(
         request,
         "index.html",

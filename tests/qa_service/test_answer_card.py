@@ -216,3 +216,12 @@ def test_a_long_sentence_is_cut_at_a_word_for_the_card() -> None:
     assert len(card.sentence) <= 280 and card.sentence.endswith("\u2026")
     assert words.startswith(card.sentence[:-1])
     assert clip("Short one.") == "Short one."
+
+
+def test_in_date_order_the_card_takes_the_most_confident_passage() -> None:
+    text = "Spend was £2m. More."
+    first = _passage(text, "Spend was £2m.").model_copy(update={"confidence": 0.5})
+    best = _passage(text, "More.").model_copy(update={"confidence": 1.5, "passage_id": "p2"})
+    response = AskResponse(question="q", answered=True, passages=[first, best])
+    assert answer_card(response).passage is first
+    assert answer_card(response, by_confidence=True).passage is best

@@ -197,7 +197,7 @@ def test_inferred_filters_are_shown_and_can_be_removed(
 
     monkeypatch.setattr(engine, "ask", ask)
     # only the question's own asks are counted here, not the card's look for a newer figure
-    monkeypatch.setattr("qa_service.api.web.card_for", lambda _engine, r: answer_card(r))
+    monkeypatch.setattr("qa_service.api.web.card_for", lambda _e, r, *_: answer_card(r))
     page = soup(client.get("/", params={"q": "CSE in Ravensholt in 2023"}).text)
     inferred = page.select_one("#inferred").text
     assert "Council: Ravensholt City Council" in inferred
@@ -391,7 +391,7 @@ def test_api_docs_load_their_scripts_from_this_server(
 def test_the_card_shows_a_figure_and_a_newer_figure(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def card_for(_engine: Engine, response: Any) -> Any:
+    def card_for(_engine: Engine, response: Any, *_: Any) -> Any:
         top, later = response.passages[0], response.passages[1]
         figure = Figure("42%", "as at 31 March 2023", True)
         newer = Figure("45%", "as at 31 March 2024", True)
@@ -410,7 +410,7 @@ def test_the_card_shows_a_figure_and_a_newer_figure(
 
 
 def test_a_weak_match_is_shown_as_one(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    def card_for(_engine: Engine, response: Any) -> Any:
+    def card_for(_engine: Engine, response: Any, *_: Any) -> Any:
         return AnswerCard("weak_match", response.passages[0], "Close but not it.")
 
     monkeypatch.setattr("qa_service.api.web.card_for", card_for)
@@ -418,3 +418,13 @@ def test_a_weak_match_is_shown_as_one(client: TestClient, monkeypatch: pytest.Mo
     assert card.select_one(".cqa-state").text == "Weak match"
     assert "may not answer your question" in card.text
     assert card.select_one("mark").text == "Close but not it."
+
+
+def test_in_date_order_the_card_is_the_surest_answer_and_not_listed_again(
+    client: TestClient,
+) -> None:
+    page = soup(client.get("/", params={"q": "agency social workers", "sort": "newest"}).text)
+    card = page.select_one("#answer")
+    title = card.select_one("textarea").text
+    listed = [r.select_one("textarea").text for r in page.select(".cqa-result")]
+    assert title not in listed and len(listed) == 4
