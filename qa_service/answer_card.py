@@ -58,14 +58,16 @@ _DATES = re.compile(rf"{_DATE}|{_PERIOD}", re.IGNORECASE)
 _FIGURE = re.compile(
     r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:bn|m|k|million|billion|thousand)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
+    r"|\b\d[\d,]*\s+(?:out\s+)?of\s+\d[\d,]*\b"
     r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b(?-i:\s+[a-z][a-z-]+)?"
-    r"|(?<![\d.(/])\b\d+(?:\.\d+)?\b(?![.)/]\d|\))(?-i:\s+[a-z][a-z-]+)?",
+    r"|(?<![\d.(/])\b\d+(?:\.\d+)?(?:mm|cm|km|kg|m|k|bn)?\b(?![.)/]\d|\))(?-i:\s+[a-z][a-z-]+)?",
     re.IGNORECASE,
 )
 # a number after one of these is a reference, not a figure ("paragraph 3", "page 12")
 _REFERENCE = re.compile(
     r"(?:paragraph|para|section|item|page|appendix|annex|table|figure|recommendation|minute"
-    r"|no\.|number|option|phase|stage|tier|level|year|clause|part|priority)\s*$",
+    r"|no\.|number|option|phase|stage|tier|level|year|clause|part|priority|category|grade|band)"
+    r"\s*$",
     re.IGNORECASE,
 )
 
@@ -77,17 +79,18 @@ class Figure:
     value: str  # "42%", "£1.2m", "37 children"
     when: str  # "as at 31 March 2023", "for 2017/18", "as at the meeting of 23 June 2015"
     stated: bool  # whether the paper itself gives the date (else it is the meeting's)
+    context: frozenset[str] = frozenset()  # the words before it: what it counts
 
 
-def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure | None:
-    """The first figure ``sentence`` states, with the date it is as at.
+def figures_in(sentence: str) -> list[tuple[str, frozenset[str]]]:
+    """Every figure ``sentence`` states, in order, each with the words since the one before.
 
-    The date is the one the sentence gives, else one the passage gives ("as at ..."), else
-    the meeting's.  Dates, years, and numbers that refer to a paragraph or page are not
+    Dates, years, bare numbers, and numbers that refer to a paragraph or page are not
     figures.
     """
     dates = [(m.start(), m.end()) for m in _DATES.finditer(sentence)]
-    value = None
+    out = []
+    previous = 0
     for m in _FIGURE.finditer(sentence):
         if any(s < m.end() and m.start() < e for s, e in dates):
             continue
@@ -101,18 +104,74 @@ def find_figure(sentence: str, passage: str, meeting_date: str | None) -> Figure
             rf"^\s*{_MONTH}", sentence[m.end() :]
         ):
             continue
-        value = " ".join(m.group(0).split())
-        break
-    if value is None:
+        value = _without_function_word(" ".join(m.group(0).split()))
+        if re.fullmatch(r"\d+(?:\.\d+)?", value):
+            continue  # a bare number ("3.1", "8") says too little to show as a figure
+        # what it counts: the words since the figure before it ("turnover of social workers")
+        words = re.findall(r"[a-z]+", sentence[previous : m.start()].lower())
+        previous = m.end()
+        out.append((value, frozenset(w for w in words if w not in _FUNCTION_WORDS)))
+    return out
+
+
+def find_figure(
+    sentence: str, passage: str, meeting_date: str | None, like: Figure | None = None
+) -> Figure | None:
+    """The first figure ``sentence`` states (or, given ``like``, the one of the same measure
+    whose preceding words share most with its), with the date it is as at.
+
+    The date is the one the sentence gives, else one the passage gives ("as at ..."), else
+    the meeting's.
+    """
+    found = figures_in(sentence)
+    if like is not None:
+        same = [f for f in found if figure_kind(f[0]) == figure_kind(like.value)]
+        # sorted() is stable: among equals, the first in the sentence
+        found = sorted(same, key=lambda f: -len(f[1] & like.context))
+    if not found:
         return None
+    value, context = found[0]
     for text in (sentence, passage):
-        found = _AS_AT.search(text) or _FOR.search(text)
-        if found:
-            when = " ".join(found.group("when").split())
-            return Figure(value, ("as at " if found.re is _AS_AT else "for ") + when, True)
+        when = _AS_AT.search(text) or _FOR.search(text)
+        if when:
+            said = " ".join(when.group("when").split())
+            kind = "as at " if when.re is _AS_AT else "for "
+            return Figure(value, kind + said, True, context)
     if meeting_date:
-        return Figure(value, f"as at the meeting of {_long(meeting_date)}", False)
-    return Figure(value, "date not stated", False)
+        return Figure(value, f"as at the meeting of {_long(meeting_date)}", False, context)
+    return Figure(value, "date not stated", False, context)
+
+
+# "11 of 14", "3 to 5": the word after a number is a unit only if it is not one of these
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "per",
+        "than",
+        "the",
+        "to",
+        "was",
+        "were",
+        "with",
+    ]
+)
+
+
+def _without_function_word(value: str) -> str:
+    number, _, word = value.rpartition(" ")
+    return number if number and word.lower() in _FUNCTION_WORDS else value
 
 
 def _long(iso: str) -> str:
@@ -121,6 +180,19 @@ def _long(iso: str) -> str:
     except ValueError:
         return iso
     return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+# The card's sentence is shown whole up to this length, so that it stays on a phone's first
+# screen; a longer "sentence" (a table read as one run of text) is cut at a word with "…".
+CARD_SENTENCE_CHARS = 280
+
+
+def clip(text: str, limit: int = CARD_SENTENCE_CHARS) -> str:
+    """``text`` whole if it is short enough, else cut at the last word that fits, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "\u2026"
 
 
 def sentence_of(p: PassageOut) -> str:
@@ -147,30 +219,62 @@ class AnswerCard:
         return STATE_LABELS[self.state]
 
 
-def answer_card(response: AskResponse, newer: PassageOut | None = None) -> AnswerCard:
+def best_passage(response: AskResponse, by_confidence: bool = False) -> PassageOut | None:
+    """The passage the card shows: the first, or with the results in date order, the one
+    that answers with most confidence (the one that made the answer "answered")."""
+    if not response.passages:
+        return None
+    if by_confidence:
+        return max(response.passages, key=lambda p: p.confidence)  # the first among equals
+    return response.passages[0]
+
+
+def answer_card(
+    response: AskResponse, newer: PassageOut | None = None, by_confidence: bool = False
+) -> AnswerCard:
     """The card for an answer: its best passage unless the papers do not answer."""
     state = answer_state(response)
-    if state == "not_in_papers" or not response.passages:
-        return AnswerCard("not_in_papers" if not response.passages else state, None)
-    top = response.passages[0]
+    top = best_passage(response, by_confidence)
+    if state == "not_in_papers" or top is None:
+        return AnswerCard("not_in_papers" if top is None else state, None)
     sentence = sentence_of(top)
     figure = find_figure(sentence, top.text, top.citation.meeting_date)
+    sentence = clip(sentence)
     said, newer_figure = "", None
     if newer is not None:
         said = sentence_of(newer)
-        newer_figure = find_figure(said, newer.text, newer.citation.meeting_date)
+        newer_figure = find_figure(said, newer.text, newer.citation.meeting_date, figure)
     return AnswerCard(state, top, sentence, figure, newer, said, newer_figure)
 
 
-def newer_answer(engine: Engine, response: AskResponse) -> PassageOut | None:
-    """A later paper of the same council that also answers the question, if there is one.
+NEWER_LOOKED_AT = 3  # later passages checked for a figure of the same measure
+
+
+def figure_kind(value: str) -> str:
+    """What a figure measures, to compare two figures: "%", "£", or its unit word."""
+    if "%" in value or re.search(r"per\s?cent", value, re.IGNORECASE):
+        return "%"
+    if value.startswith("£"):
+        return "£"
+    unit = value.rpartition(" ")[2]
+    return unit.lower() if unit.isalpha() else "number"
+
+
+def newer_answer(
+    engine: Engine, response: AskResponse, figure: Figure, top: PassageOut | None = None
+) -> PassageOut | None:
+    """A later paper of the same council that answers the question with a figure of the
+    same measure (a percentage for a percentage, a sum for a sum), if there is one.
 
     The question is asked again of that council's meetings after the best passage's, with
-    the question's other filters (committee, document type) kept and no end date.
+    the question's other filters (committee, document type) kept and no end date; a later
+    passage that answers with some other number (a count of children for an overspend) is
+    not a newer figure.
     """
-    if answer_state(response) != "answered" or not response.passages:
+    top = top or best_passage(response)
+    if answer_state(response) != "answered" or top is None:
         return None
-    cited = response.passages[0].citation
+    cited = top.citation
     if not cited.council or not cited.meeting_date:
         return None
     try:
@@ -185,7 +289,29 @@ def newer_answer(engine: Engine, response: AskResponse) -> PassageOut | None:
         date_from=after,
         has_decision=used.kind == "decision",
     )
-    later = engine.ask(response.question, 1, filters, infer_filters=False)
-    if not later.answered or not later.hits:
+    later = engine.ask(response.question, NEWER_LOOKED_AT, filters, infer_filters=False)
+    if not later.answered:
         return None
-    return passage_out(later.hits[0], 1)
+    threshold = engine.settings.answer_threshold
+    shown = sentence_of(top)
+    for rank, hit in enumerate(later.hits, start=1):
+        out = passage_out(hit, rank)
+        if sentence_of(out) == shown:
+            continue  # the same paper taken to a later meeting: not a newer figure
+        found = find_figure(sentence_of(out), out.text, out.citation.meeting_date, figure)
+        if hit.confidence >= threshold and found is not None:
+            return out
+    return None
+
+
+def card_for(engine: Engine, response: AskResponse, by_confidence: bool = False) -> AnswerCard:
+    """The answer card of a response, with a newer figure looked up when it states one.
+
+    ``by_confidence``: the results are in date order, so the card takes the passage that
+    answers with most confidence rather than the first.
+    """
+    card = answer_card(response, by_confidence=by_confidence)
+    if card.figure is None or card.passage is None:
+        return card
+    newer = newer_answer(engine, response, card.figure, card.passage)
+    return answer_card(response, newer, by_confidence)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from ingest.errors import InvalidQueryError
 from qa_service import export
-from qa_service.answer_card import answer_card, newer_answer
+from qa_service.answer_card import card_for
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.compare_grid import grid, grid_csv, grid_row
@@ -80,7 +80,7 @@ def form(
     if response is not None and fmt == "csv":
         return export.csv_response(response, "answer", str(request.base_url))
     topic = [("q", q)] + [("council", c) for c in councils]
-    card = answer_card(response, newer_answer(engine, response)) if response else None
+    card = card_for(engine, response, sort != "relevance") if response else None
     return render(
         request,
         "index.html",

@@ -26,9 +26,7 @@ def _offline(page: Any, live_server: str) -> list[str]:
     return refused
 
 
-def test_swagger_ui_lists_the_operations_offline(
-    page: Any, live_server: str, screenshots: Path
-) -> None:
+def test_swagger_ui_lists_the_operations_offline(page: Any, live_server: str) -> None:
     refused = _offline(page, live_server)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/docs")
@@ -36,7 +34,6 @@ def test_swagger_ui_lists_the_operations_offline(
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/ask" in " ".join(paths) and "/api/compare" in " ".join(paths)
     assert page.locator(".opblock").count() >= 8
-    page.screenshot(path=str(screenshots / "api-docs-1280.png"))
     assert refused == []
 
 

@@ -19,6 +19,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 QUESTION = "what did Ofsted say about thresholds"
 
 
+@pytest.fixture
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """These flows' pictures stay in a temporary folder; docs/screenshots comes from
+    test_every_page.py (one picture per page and width)."""
+    return tmp_path_factory.mktemp("flow-screenshots")
+
+
 def check_page(page: Any, screenshots: Path, name: str, full_page: bool = True) -> None:
     """No axe violations, and a screenshot of the page."""
     violations = axe_violations(page)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
-from qa_service.answer_card import answer_card, answer_state, find_figure, newer_answer
+from qa_service.answer_card import (
+    Figure,
+    answer_card,
+    answer_state,
+    clip,
+    figure_kind,
+    find_figure,
+    newer_answer,
+    sentence_of,
+)
 from qa_service.config import Settings
-from qa_service.presenters import ask_response
+from qa_service.presenters import ask_response, passage_out
 from qa_service.retriever import Engine
 from qa_service.schemas import AskResponse, Citation, CouncilColumn, Highlight, PassageOut
 
@@ -67,6 +77,14 @@ def _passage(text: str, sentence: str, meeting_date: str | None = "2023-06-01") 
             "as at the meeting of 1 June 2023",
             False,
         ),
+        ("11 of 14 audits were good.", "", "11 of 14", "as at the meeting of 1 June 2023", False),
+        (
+            "A Category 1 defect is 40mm deep.",
+            "",
+            "40mm deep",
+            "as at the meeting of 1 June 2023",
+            False,
+        ),
     ],
 )
 def test_a_figure_and_its_as_at_date(
@@ -84,6 +102,7 @@ def test_a_figure_and_its_as_at_date(
         "On 4 May 2021 the committee met.",
         "2.1 That the Committee notes the report.",
         "3. The report was noted in June 2019.",
+        "The next inspection is expected within 8.",
     ],
 )
 def test_dates_years_and_item_numbers_are_not_figures(sentence: str) -> None:
@@ -115,32 +134,94 @@ def test_the_card_holds_the_top_sentence_and_its_figure() -> None:
     assert empty.state == "not_in_papers" and empty.passage is None
 
 
-def test_a_newer_paper_of_the_same_council_is_found(small_index: Path) -> None:
-    engine = Engine(
-        small_index, HashingEmbedder(), Settings(index=small_index, answer_threshold=-9)
-    )
+def test_a_newer_figure_of_the_same_measure_is_found(small_index: Path) -> None:
+    settings = Settings(index=small_index, answer_threshold=-9)
+    engine = Engine(small_index, HashingEmbedder(), settings)
     try:
         ravensholt = Filters(council=("Ravensholt City Council",))
         answer = engine.ask("children missing from care", 30, ravensholt, infer_filters=False)
         response = ask_response(answer)
-        dated = [
-            p
-            for p in response.passages
-            if p.citation.council == "Ravensholt City Council" and p.citation.meeting_date
-        ]
+        dated = [p for p in response.passages if p.citation.meeting_date]
         oldest = min(dated, key=lambda p: p.citation.meeting_date or "")
         newest = max(dated, key=lambda p: p.citation.meeting_date or "")
         assert oldest.citation.meeting_date != newest.citation.meeting_date
         first = response.model_copy(update={"passages": [oldest]})
-        newer = newer_answer(engine, first)
+        # what the later papers state, as the lookup will see them
+        later = engine.ask(
+            first.question,
+            3,
+            Filters(council=ravensholt.council, date_from=_next_day(oldest.citation.meeting_date)),
+            infer_filters=False,
+        )
+        figures = [
+            find_figure(sentence_of(o), o.text, o.citation.meeting_date)
+            for o in (passage_out(h, 1) for h in later.hits)
+        ]
+        stated = next(f for f in figures if f is not None)
+        newer = newer_answer(engine, first, Figure("1 " + stated.value.split()[-1], "", False))
         assert newer is not None
         assert newer.citation.council == "Ravensholt City Council"
         assert (newer.citation.meeting_date or "") > (oldest.citation.meeting_date or "")
         card = answer_card(first, newer)
-        assert card.newer is newer and card.newer_sentence
+        assert card.newer is newer and card.newer_sentence and card.newer_figure
+        assert figure_kind(card.newer_figure.value) == figure_kind(stated.value)
+        # a figure of another measure, the newest paper itself, an unanswered question: none
+        assert newer_answer(engine, first, Figure("7 zebras", "", False)) is None
         last = response.model_copy(update={"passages": [newest]})
-        assert newer_answer(engine, last) is None
+        assert newer_answer(engine, last, stated) is None
         unanswered = first.model_copy(update={"answered": False})
-        assert newer_answer(engine, unanswered) is None
+        assert newer_answer(engine, unanswered, stated) is None
     finally:
         engine.close()
+
+
+def _next_day(iso: str | None) -> str:
+    return (date.fromisoformat(iso or "") + timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("42%", "%"),
+        ("56 per cent", "%"),
+        ("£1.2m", "£"),
+        ("37 Children", "children"),
+        ("7", "number"),
+    ],
+)
+def test_figures_compare_by_what_they_measure(value: str, kind: str) -> None:
+    assert figure_kind(value) == kind
+
+
+def test_a_newer_figure_is_the_one_that_counts_the_same_thing() -> None:
+    shown = find_figure(
+        "Turnover of permanent social workers fell to 19%, compared with 24% a year earlier.",
+        "",
+        "2023-03-07",
+    )
+    assert shown is not None and shown.value == "19%"
+    later = "The vacancy rate was 9%, and turnover of permanent social workers was 15%."
+    assert find_figure(later, "", "2025-02-04") == find_figure(later, "", "2025-02-04")
+    first = find_figure(later, "", "2025-02-04")
+    assert first is not None and first.value == "9%"
+    same = find_figure(later, "", "2025-02-04", like=shown)
+    assert same is not None and same.value == "15%"
+    assert find_figure("It cost £3m.", "", None, like=shown) is None  # no % to compare
+
+
+def test_a_long_sentence_is_cut_at_a_word_for_the_card() -> None:
+    words = "Table 1: Youth justice indicators 2021/22 " + "Northmoor 168 142 " * 40
+    top = _passage(words + "end.", words + "end.")
+    card = answer_card(AskResponse(question="q", answered=True, passages=[top]))
+    assert len(card.sentence) <= 280 and card.sentence.endswith("\u2026")
+    assert words.startswith(card.sentence[:-1])
+    assert clip("Short one.") == "Short one."
+
+
+def test_in_date_order_the_card_takes_the_most_confident_passage() -> None:
+    text = "Spend was £2m. More."
+    first = _passage(text, "Spend was £2m.").model_copy(update={"confidence": 0.5})
+    best = _passage(text, "More.").model_copy(update={"confidence": 1.5, "passage_id": "p2"})
+    response = AskResponse(question="q", answered=True, passages=[first, best])
+    assert answer_card(response).passage is first
+    assert answer_card(response, by_confidence=True).passage is best

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
+from qa_service.answer_card import AnswerCard, Figure, answer_card
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.retriever import Answer, Engine
@@ -189,13 +190,14 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     seen: list[bool] = []
 
     def ask(question: str, *args: Any, infer_filters: bool = True, **kw: Any) -> Answer:
-        if args[:1] != (1,):  # not the card's look for a newer paper (top_k 1)
-            seen.append(infer_filters)
+        seen.append(infer_filters)
         if infer_filters:
             return _answer_with_extras(real_ask, question)
         return real_ask(question, *args, infer_filters=False, **kw)
 
     monkeypatch.setattr(engine, "ask", ask)
+    # only the question's own asks are counted here, not the card's look for a newer figure
+    monkeypatch.setattr("qa_service.api.web.card_for", lambda _e, r, *_: answer_card(r))
     page = soup(client.get("/", params={"q": "CSE in Ravensholt in 2023"}).text)
     inferred = page.select_one("#inferred").text
     assert "Council: Ravensholt City Council" in inferred
@@ -384,3 +386,45 @@ def test_api_docs_load_their_scripts_from_this_server(
     for asset in assets:
         r = client.get(asset)
         assert r.status_code == 200 and len(r.content) > 100_000
+
+
+def test_the_card_shows_a_figure_and_a_newer_figure(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def card_for(_engine: Engine, response: Any, *_: Any) -> Any:
+        top, later = response.passages[0], response.passages[1]
+        figure = Figure("42%", "as at 31 March 2023", True)
+        newer = Figure("45%", "as at 31 March 2024", True)
+        return AnswerCard("answered", top, "The sentence.", figure, later, "Later one.", newer)
+
+    monkeypatch.setattr("qa_service.api.web.card_for", card_for)
+    page = soup(client.get("/", params={"q": "agency social workers"}).text)
+    card = page.select_one("#answer")
+    assert "Figure: 42%, as at 31 March 2023" in " ".join(
+        card.select_one(".cqa-figure").text.split()
+    )
+    newer = card.select_one("#newer")
+    assert "A newer figure exists: 45%, as at 31 March 2024." in " ".join(newer.text.split())
+    assert "“Later one.”" in newer.text
+    assert newer.select_one("a")["href"].startswith("/documents/")
+
+
+def test_a_weak_match_is_shown_as_one(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def card_for(_engine: Engine, response: Any, *_: Any) -> Any:
+        return AnswerCard("weak_match", response.passages[0], "Close but not it.")
+
+    monkeypatch.setattr("qa_service.api.web.card_for", card_for)
+    card = soup(client.get("/", params={"q": "agency social workers"}).text).select_one("#answer")
+    assert card.select_one(".cqa-state").text == "Weak match"
+    assert "may not answer your question" in card.text
+    assert card.select_one("mark").text == "Close but not it."
+
+
+def test_in_date_order_the_card_is_the_surest_answer_and_not_listed_again(
+    client: TestClient,
+) -> None:
+    page = soup(client.get("/", params={"q": "agency social workers", "sort": "newest"}).text)
+    card = page.select_one("#answer")
+    title = card.select_one("textarea").text
+    listed = [r.select_one("textarea").text for r in page.select(".cqa-result")]
+    assert title not in listed and len(listed) == 4

@@ -111,10 +111,10 @@ def test_timeline_page_groups_by_year(client: TestClient) -> None:
 
 def test_compare_page_shows_latest_decisions_dates_and_csv(client: TestClient) -> None:
     page = _page(client, f"/compare?q={QUESTION}")
-    columns = page.select(".cqa-column")
+    columns = page.select(".cqa-grid__row")  # one row per council, passages folded
     assert columns
     assert any(c.select_one(".cqa-latest-decision") for c in columns)
     assert all("Meetings:" in c.text for c in columns)
-    download = next(a["href"] for a in page.select("a") if "CSV" in a.text)
+    download = next(a["href"] for a in page.select("a") if "every passage as CSV" in a.text)
     r = client.get(download)
     assert r.headers["content-disposition"] == 'attachment; filename="compare.csv"'

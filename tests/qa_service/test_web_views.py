@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from qa_service.schemas import Citation, Highlight, PassageOut
 from qa_service.web_views import (
     citation_text,
+    cited_sentence,
     long_date,
     passage_number,
+    safe_back,
     safe_url,
     segments,
+    sentence_link,
+    snippet,
+    source_page_link,
     tidy,
     viewer_blocks,
     with_params,
@@ -129,3 +136,71 @@ def test_viewer_blocks_of_tiny_documents(text: str) -> None:
 
 def test_passage_number() -> None:
     assert passage_number(PASSAGES, "b") == 2 and passage_number(PASSAGES, "zz") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        # the highlighted sentence and one either side; "…" where text is left out
+        ("A. B. C. D. E.", [(6, 8)], "\u2026 B. [C.] D. \u2026"),
+        ("A. B. C.", [(0, 2)], "[A.] B. \u2026"),
+        ("A. B. C.", [(6, 8)], "\u2026 B. [C.]"),
+        ("A. B. C. D.", [(3, 8)], "A. [B. C.] D."),  # a two-sentence highlight
+        ("A. B. C.", [], "A. B. \u2026"),  # nothing marked: the opening
+        ("Only one.", [(0, 9)], "[Only one.]"),
+    ],
+)
+def test_snippet(text: str, spans: list[tuple[int, int]], expected: str) -> None:
+    pieces = snippet(_passage(text, spans))
+    assert "".join(f"[{p}]" if marked else p for p, marked in pieces) == expected
+
+
+def test_sentence_link_marks_the_sentence_in_document_offsets() -> None:
+    p = _passage("One. Two. Three.", [(5, 9)], char_start=100, char_end=116)
+    link = urlsplit(sentence_link(p, "/?q=x+y"))
+    assert link.path == "/documents/d1" and link.fragment == "cited-sentence"
+    assert parse_qs(link.query) == {"passage": ["p1"], "sentence": ["105-109"], "back": ["/?q=x+y"]}
+    bare = urlsplit(sentence_link(_passage("One.", []), "https://evil.example/"))
+    assert parse_qs(bare.query) == {"passage": ["p1"]} and bare.fragment == ""
+
+
+@pytest.mark.parametrize(
+    ("back", "kept"),
+    [
+        ("/?q=x", True),
+        ("/compare?q=x&council=A", True),
+        ("/timeline?q=x", True),
+        ("//evil.example/?q=x", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("/documents/x", False),
+        ("", False),
+    ],
+)
+def test_safe_back(back: str, kept: bool) -> None:
+    assert (safe_back(back) == back) == kept
+    assert safe_back(back) in (back, None)
+
+
+def test_source_page_link_and_cited_sentence() -> None:
+    assert source_page_link("https://a.gov.uk/r.pdf", 4) == "https://a.gov.uk/r.pdf#page=4"
+    assert source_page_link("https://a.gov.uk/r.pdf#x", 2) == "https://a.gov.uk/r.pdf#page=2"
+    assert source_page_link("https://a.gov.uk/r.html", None) == "https://a.gov.uk/r.html"
+    assert source_page_link("javascript:x", 1) is None and source_page_link(None, 1) is None
+    assert cited_sentence("10-20", (5, 30)) == (10, 20)
+    for bad in ("20-10", "1-20", "10-40", "x-y", "10", ""):
+        assert cited_sentence(bad, (5, 30)) is None
+
+
+def test_viewer_blocks_mark_the_sentence_across_a_page_start() -> None:
+    # passage "b" is 27..53 ("Page two starts here. End."); mark "two starts here." over page 2
+    blocks = viewer_blocks(TEXT, [0, 40], PASSAGES, cited="b", sentence=(32, 48))
+    marked = "".join(r.text for b in blocks for r in b.runs if r.marked)
+    assert marked == TEXT[32:48]
+    assert all(b.passage_id == "b" for b in blocks if any(r.marked for r in b.runs))
+    pages = [r.page for b in blocks for r in b.runs if r.page] + [b.lead_page for b in blocks]
+    assert 2 in pages
+    # a sentence outside the cited passage marks nothing
+    assert not any(
+        r.marked for b in viewer_blocks(TEXT, None, PASSAGES, "a", (32, 48)) for r in b.runs
+    )
