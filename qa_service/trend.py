@@ -287,3 +287,12 @@ def trend_unit(points: list[TrendPoint]) -> str | None:
 def agrees(points: list[TrendPoint]) -> bool:
     """Whether enough points share the trend's unit for a results page to draw it."""
     return sum(not p.flagged for p in points) >= MIN_AGREEING
+
+
+def worth_drawing(engine: Engine, question: str, filters: Filters) -> list[TrendPoint]:
+    """The points a results page draws beside its answer: only for a question that asks for
+    a quantity, and only when enough of them agree on a unit (else none)."""
+    if asked_unit(question) is None:
+        return []
+    points = trend(engine, question, filters)
+    return points if agrees(points) else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from qa_service.schemas import TrendPointOut, TrendSeries
+from qa_service.schemas import TrendPointOut, TrendResponse, TrendSeries
 from qa_service.web_views import passage_link
 
 WIDTH, HEIGHT = 640, 260
@@ -74,3 +74,10 @@ def render(series: list[TrendSeries], unit: str | None) -> str:
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def figure(response: TrendResponse, council: str | None) -> str:
+    """The SVG of a trend response: a line per council, or one line for ``council``."""
+    return render(
+        response.series or [TrendSeries(council=council, points=response.points)], response.unit
+    )

@@ -149,7 +149,7 @@ def safe_back(back: str | None) -> str | None:
     if not back or not back.startswith("/") or back.startswith(("//", "/\\")):
         return None
     path = urlsplit(back).path
-    return back if path in {"/", "/compare", "/decisions", "/timeline"} else None
+    return back if path in {"/", "/compare", "/decisions", "/timeline", "/trend"} else None
 
 
 def source_page_link(url: str | None, page: int | None) -> str | None:

@@ -13,13 +13,14 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from index.store import Filters
 from ingest.errors import InvalidQueryError
-from qa_service import export
+from qa_service import export, trend, trend_svg
 from qa_service.answer_card import card_for
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.compare_grid import grid, grid_csv, grid_row
-from qa_service.presenters import answer_request, compare_request
+from qa_service.presenters import answer_request, compare_request, trend_response
 from qa_service.schemas import AskRequest, CompareRequest
 from qa_service.web_views import with_params
 
@@ -81,6 +82,14 @@ def form(
         return export.csv_response(response, "answer", str(request.base_url))
     topic = [("q", q)] + [("council", c) for c in councils]
     card = card_for(engine, response, sort != "relevance") if response else None
+    figure = ""
+    if response is not None and response.answered:
+        # a question asking for a quantity gets the figure over time when 3+ meetings agree
+        chosen = response.filters.council
+        points = trend.worth_drawing(engine, q, Filters(council=tuple(chosen)))
+        if points:
+            drawn = trend_response(q.strip(), points, by_council=len(chosen) != 1)
+            figure = trend_svg.figure(drawn, chosen[0] if len(chosen) == 1 else None)
     return render(
         request,
         "index.html",
@@ -105,6 +114,8 @@ def form(
             "doc_types": engine.store.facet_values("doc_type"),
             "response": response,
             "card": card,
+            "trend_svg": figure,
+            "trend_link": "/trend" + with_params(topic, set()),
             "back": "/" + with_params(params, {"format"}),
             "errors": errors,
             "without_inferred": with_params(params, set(), infer="0"),

@@ -26,7 +26,7 @@ from qa_service.presenters import (
     trend_response,
 )
 from qa_service.retriever import Engine
-from qa_service.schemas import MAX_QUESTION, TrendSeries
+from qa_service.schemas import MAX_QUESTION
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
@@ -136,8 +136,7 @@ def trend_page(request: Request, engine: EngineDep, q: str = "", council: Many =
             chosen = [c for c in council or () if c]
             points = trend.trend(engine, q, _filters(council))
             response = trend_response(q.strip(), points, by_council=not chosen)
-            one = TrendSeries(council=chosen[0] if chosen else None, points=response.points)
-            svg = trend_svg.render(response.series or [one], response.unit)
+            svg = trend_svg.figure(response, chosen[0] if chosen else None)
         except InvalidQueryError as exc:
             errors = [("q", _message(exc))]
     elif "q" in request.query_params:

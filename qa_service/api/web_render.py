@@ -48,7 +48,9 @@ NAVIGATION = (
     ("/compare", "Compare councils"),
     ("/documents", "Browse the papers"),
     ("/decisions", "Decisions"),
+    ("/commitments", "Follow-through"),
     ("/timeline", "Timeline"),
+    ("/trend", "Trends"),
 )
 
 

@@ -123,3 +123,20 @@ def test_trend_page_draws_linked_points(client: TestClient) -> None:
     assert len(links) == 4 and all(h.startswith("/documents/") for h in links)
     assert len(page.select("tr.cqa-trend-point")) == 4
     assert client.get("/trend", params={"q": ""}).status_code == 422
+
+
+def test_results_page_shows_the_figure_over_time_when_three_meetings_agree(
+    client: TestClient,
+) -> None:
+    asked = client.get("/", params={"q": "what is the agency social worker rate in Eastwold"})
+    page = BeautifulSoup(asked.text, "html.parser")
+    trend = page.select_one("#trend")
+    assert trend is not None
+    assert len(trend.select("svg.cqa-trend a")) == 3  # Eastwold's three meetings, linked
+    # the card comes first: the figure is folded below it
+    assert page.select_one("#answer") is not None
+    assert str(page).index('id="answer"') < str(page).index('id="trend"')
+    # one meeting with a figure is not a trend, and a question asking for no quantity gets none
+    for q in ("agency social worker rate in Westwold", "who chaired the Eastwold scrutiny"):
+        page = BeautifulSoup(client.get("/", params={"q": q}).text, "html.parser")
+        assert page.select_one("#trend") is None

@@ -123,8 +123,8 @@ def test_the_viewer_ignores_a_sentence_outside_the_passage_and_a_foreign_back_li
 
 
 def test_the_honest_no_answer_state_still_lists_the_nearest(small_index: Path) -> None:
-    app = create_app(Settings(index=small_index, answer_threshold=2.0), HashingEmbedder())
-    with TestClient(app) as c:
+    settings = Settings(index=small_index, abstention="threshold", answer_threshold=2.0)
+    with TestClient(create_app(settings, HashingEmbedder())) as c:
         page = soup(c.get("/", params={"q": "swimming pool opening hours"}).text)
     assert "The papers don't answer this." in page.select_one("#no-answer").text
     assert "Not in the papers" in page.select_one("#answer .cqa-state").text
@@ -334,9 +334,17 @@ def test_unknown_pages_get_an_html_404_and_the_api_keeps_json(client: TestClient
     assert client.get("/api/documents/nope").json()["detail"]
 
 
-def test_the_navigation_reaches_decisions_and_timeline(client: TestClient) -> None:
+def test_the_navigation_reaches_the_precedent_pages(client: TestClient) -> None:
     nav = soup(client.get("/documents").text).select("#navigation a")
-    assert [a["href"] for a in nav] == ["/", "/compare", "/documents", "/decisions", "/timeline"]
+    assert [a["href"] for a in nav] == [
+        "/",
+        "/compare",
+        "/documents",
+        "/decisions",
+        "/commitments",
+        "/timeline",
+        "/trend",
+    ]
     current = soup(client.get("/timeline").text).select_one("#navigation a[aria-current=page]")
     assert current["href"] == "/timeline"
 
