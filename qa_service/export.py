@@ -127,7 +127,8 @@ def decision_row(
         "score": "",
         "decision_kind": d.kind,
         "text": d.text,
-        "heading": "",
+        # the agenda item the decision settles
+        "heading": f"Item {d.item}: {d.subject}" if d.item and d.subject else d.subject or "",
         "char_start": c.char_start,
         "char_end": c.char_end,
     }

@@ -87,6 +87,10 @@ def test_decisions_timeline_and_compare_as_csv(client: TestClient) -> None:
     rows = _csv(client.get("/api/decisions", params={"q": q, "format": "csv"}))
     assert len(rows) == len(decisions) > 0
     assert all(r["decision_kind"] in ("resolution", "recommendation") for r in rows)
+    # each row is headed by the agenda item the decision settles, as the API gives it
+    for row, d in zip(rows, decisions, strict=True):
+        assert d["subject"] and d["subject"] in row["heading"]
+        assert row["heading"].startswith(f"Item {d['item']}: ") if d["item"] else True
 
     years = client.get("/api/timeline", params={"q": q, "limit": 6}).json()["years"]
     rows = _csv(client.get("/api/timeline", params={"q": q, "limit": 6, "format": "csv"}))
