@@ -10,7 +10,9 @@ on the cleaned text, and the document text served to readers is the cleaned one.
 * A PDF line ends where the page runs out of width, not where the sentence does.  Inside
   one paragraph, list item or heading the line breaks are joined, except before a line
   that opens a list item or numbered paragraph (a resolution's "(a)", "(b)" items stay on
-  lines of their own).  Table rows are never joined: a table stays rows.
+  lines of their own), and after a line that stops well short of the text's width before
+  a capital: that line was ended on purpose (a cover sheet's "Report to ...", "Date of
+  meeting ...", an address).  Table rows are never joined: a table stays rows.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _ITEM_START = re.compile(
 )
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 _JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading"})
+SHORT_LINE = 0.75  # of the text's width (as ingest.structure reads paragraph ends): a shorter line
+# cannot be a wrap unless the next word is a quarter of the width long
 
 
 def _glyph(match: re.Match[str]) -> str:
@@ -57,11 +61,15 @@ def normalise_glyphs(text: str) -> str:
 def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
     """``text`` with the hard line breaks inside each non-table block made spaces.
 
-    A break stays where the next line opens an item (bullet, "(a)", "1.").  The result has
-    the same length as ``text``: each newline and the blanks around it become spaces.
+    A break stays where the next line opens an item (bullet, "(a)", "1.") or where a short
+    line (under ``SHORT_LINE`` of the width, the 90th percentile of line lengths) is
+    followed by a capital.  The result has the same length as ``text``: each newline and
+    the blanks around it become spaces.
     """
     if "\n" not in text:
         return text
+    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    short = SHORT_LINE * lengths[int(0.9 * (len(lengths) - 1))]
     parts: list[str] = []
     pos = 0
     for block in sorted(blocks, key=lambda b: b.start):
@@ -71,15 +79,18 @@ def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
         if "\n" not in body:
             continue
         parts.append(text[pos : block.start])
-        parts.append(_join_breaks(body))
+        parts.append(_join_breaks(body, short))
         pos = block.end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _join_breaks(body: str) -> str:
+def _join_breaks(body: str, short: float) -> str:
     def join(match: re.Match[str]) -> str:
         if _ITEM_START.match(body, match.end()):
+            return match.group(0)
+        line = body[body.rfind("\n", 0, match.start()) + 1 : match.start()].strip()
+        if len(line) < short and body[match.end() : match.end() + 1].isupper():
             return match.group(0)
         return " " * len(match.group(0))
 

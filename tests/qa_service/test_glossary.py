@@ -79,6 +79,11 @@ def test_everyday_phrases_are_lower_case_and_never_abbreviation_keys() -> None:
         ("council houses for rent", [("council houses", "social housing")]),
         ("council housing waiting list", [("council housing", "social housing")]),
         ("kidney dialysis", []),  # whole words only
+        (
+            "hold-ups with special needs plans",
+            [("special needs plans", "education, health and care plan")],
+        ),
+        ("Are home-educated children seen?", [("home-educated", "elective home education")]),
         ("When did the council meet?", []),
     ],
 )
