@@ -36,8 +36,9 @@ _ITEM_START = re.compile(
 )
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 _JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading"})
-SHORT_LINE = 0.75  # of the text's width (as ingest.structure reads paragraph ends): a shorter line
-# cannot be a wrap unless the next word is a quarter of the width long
+# A line shorter than this share of the text's width (as ``ingest.structure`` reads the end
+# of a paragraph) cannot be a wrap, unless the next word were a quarter of the width long.
+SHORT_LINE = 0.75
 
 
 def _glyph(match: re.Match[str]) -> str:
@@ -69,6 +70,8 @@ def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
     if "\n" not in text:
         return text
     lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    if not lengths:
+        return text
     short = SHORT_LINE * lengths[int(0.9 * (len(lengths) - 1))]
     parts: list[str] = []
     pos = 0

@@ -263,3 +263,10 @@ def test_short_lines_ended_on_purpose_stay_lines() -> None:
     joined = join_wrapped_lines(text, blocks)
     assert joined[: len(cover)] == cover  # a cover sheet's lines stay lines
     assert "\n" not in joined[len(cover) + 1 :]  # the wrapped paragraph reads as one
+
+
+@pytest.mark.parametrize("text", ["", "\n", "\n \n", "word", "Report\n"])
+def test_join_edge_cases(text: str) -> None:
+    joined = join_wrapped_lines(text, [Block("paragraph", 0, len(text.rstrip()))])
+    assert len(joined) == len(text)
+    assert joined.split() == text.split()
