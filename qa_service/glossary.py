@@ -183,8 +183,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
     # Safeguard Children (GOV.UK).
     "kid": ("child",),
     "kids": ("children",),
-    "teenagers": ("young people",),
-    "youngsters": ("young people",),
     "foster parents": ("foster carers",),
     "foster parent": ("foster carer",),
     "foster kids": ("looked after children", "children in care"),
