@@ -12,7 +12,8 @@ on the cleaned text, and the document text served to readers is the cleaned one.
   that opens a list item or numbered paragraph (a resolution's "(a)", "(b)" items stay on
   lines of their own), and after a line that stops well short of the text's width before
   a capital: that line was ended on purpose (a cover sheet's "Report to ...", "Date of
-  meeting ...", an address).  Table rows are never joined: a table stays rows.
+  meeting ...", an address).  Table rows are never joined: a table stays rows, and so does
+  a line ending in an amount before a capital ("CBSO professional fees  £21,000").
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _ITEM_START = re.compile(
     r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]"
 )
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+# A line ending in an amount, count or percentage ("Other Artists Fees  £ 5,000"); a year
+# ("March 2018") is prose more often than a cell.
+_ENDS_IN_FIGURE = re.compile(r"(?:[£$€]\s?\d[\d,.]*(?:k|m|bn)?|\d[\d,.]*%|\d{1,3}(?:,\d{3})+)$")
 _JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading"})
 # A line shorter than this share of the text's width (as ``ingest.structure`` reads the end
 # of a paragraph) cannot be a wrap, unless the next word were a quarter of the width long.
@@ -93,8 +97,11 @@ def _join_breaks(body: str, short: float) -> str:
         if _ITEM_START.match(body, match.end()):
             return match.group(0)
         line = body[body.rfind("\n", 0, match.start()) + 1 : match.start()].strip()
-        if len(line) < short and body[match.end() : match.end() + 1].isupper():
+        after = body[match.end() : match.end() + 1]
+        if len(line) < short and after.isupper():
             return match.group(0)
+        if _ENDS_IN_FIGURE.search(line) and (after.isupper() or after.isdigit()):
+            return match.group(0)  # a "label  £figure" row of a table set in the text
         return " " * len(match.group(0))
 
     return _NEWLINE_RUN.sub(join, body)

@@ -76,6 +76,9 @@ def test_join_wrapped_lines_keeps_length_items_and_rows() -> None:
         ("The Panel asked that:\n- progress be reported;\n- accounts be split.", 2),
         ("That Cabinet:\n2.1 Cabinet approves the strategy", 1),
         ("447 at 31 March\n2018 and 468 at 31 December", 0),  # a year wrapped mid-sentence
+        ("a budget of £4,500\nwas agreed", 0),  # an amount mid-sentence
+        ("CBSO professional fees £21,000\nOther Artists Fees £ 5,000\nTotal £125,000", 2),
+        ("Assessments on time 87%\n90% in the year before", 1),
         ("A line\n   with an indented continuation", 0),
     ],
 )
