@@ -10,7 +10,10 @@ on the cleaned text, and the document text served to readers is the cleaned one.
 * A PDF line ends where the page runs out of width, not where the sentence does.  Inside
   one paragraph, list item or heading the line breaks are joined, except before a line
   that opens a list item or numbered paragraph (a resolution's "(a)", "(b)" items stay on
-  lines of their own).  Table rows are never joined: a table stays rows.
+  lines of their own), and after a line that stops well short of the text's width before
+  a capital: that line was ended on purpose (a cover sheet's "Report to ...", "Date of
+  meeting ...", an address).  Table rows are never joined: a table stays rows, and so does
+  a line ending in an amount before a capital ("CBSO professional fees  £21,000").
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ _ITEM_START = re.compile(
     r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]"
 )
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+# A line ending in an amount, count or percentage ("Other Artists Fees  £ 5,000"); a year
+# ("March 2018") is prose more often than a cell.
+_ENDS_IN_FIGURE = re.compile(r"(?:[£$€]\s?\d[\d,.]*(?:k|m|bn)?|\d[\d,.]*%|\d{1,3}(?:,\d{3})+)$")
 _JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading"})
+# A line shorter than this share of the text's width (as ``ingest.structure`` reads the end
+# of a paragraph) cannot be a wrap, unless the next word were a quarter of the width long.
+SHORT_LINE = 0.75
 
 
 def _glyph(match: re.Match[str]) -> str:
@@ -57,11 +66,17 @@ def normalise_glyphs(text: str) -> str:
 def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
     """``text`` with the hard line breaks inside each non-table block made spaces.
 
-    A break stays where the next line opens an item (bullet, "(a)", "1.").  The result has
-    the same length as ``text``: each newline and the blanks around it become spaces.
+    A break stays where the next line opens an item (bullet, "(a)", "1.") or where a short
+    line (under ``SHORT_LINE`` of the width, the 90th percentile of line lengths) is
+    followed by a capital.  The result has the same length as ``text``: each newline and
+    the blanks around it become spaces.
     """
     if "\n" not in text:
         return text
+    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    if not lengths:
+        return text
+    short = SHORT_LINE * lengths[int(0.9 * (len(lengths) - 1))]
     parts: list[str] = []
     pos = 0
     for block in sorted(blocks, key=lambda b: b.start):
@@ -71,16 +86,22 @@ def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
         if "\n" not in body:
             continue
         parts.append(text[pos : block.start])
-        parts.append(_join_breaks(body))
+        parts.append(_join_breaks(body, short))
         pos = block.end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _join_breaks(body: str) -> str:
+def _join_breaks(body: str, short: float) -> str:
     def join(match: re.Match[str]) -> str:
         if _ITEM_START.match(body, match.end()):
             return match.group(0)
+        line = body[body.rfind("\n", 0, match.start()) + 1 : match.start()].strip()
+        after = body[match.end() : match.end() + 1]
+        if len(line) < short and after.isupper():
+            return match.group(0)
+        if _ENDS_IN_FIGURE.search(line) and (after.isupper() or after.isdigit()):
+            return match.group(0)  # a "label  £figure" row of a table set in the text
         return " " * len(match.group(0))
 
     return _NEWLINE_RUN.sub(join, body)

@@ -183,8 +183,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
     # Safeguard Children (GOV.UK).
     "kid": ("child",),
     "kids": ("children",),
-    "teenagers": ("young people",),
-    "youngsters": ("young people",),
     "foster parents": ("foster carers",),
     "foster parent": ("foster carer",),
     "foster kids": ("looked after children", "children in care"),
@@ -283,7 +281,8 @@ def is_glossary_word(word: str) -> bool:
 def _everyday_pattern() -> re.Pattern[str]:
     phrases = sorted(EVERYDAY, key=len, reverse=True)  # the longest phrase wins
     alternatives = "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", p))) for p in phrases)
-    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])", re.IGNORECASE)
+    # a plural counts as its phrase: "special needs plans"
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?:e?s)?(?![\w'’-])", re.IGNORECASE)
 
 
 def _key(phrase: str) -> str:
@@ -294,17 +293,27 @@ def everyday_terms(text: str) -> list[Everyday]:
     """The everyday phrases in ``text``, in order, with the papers' terms for each."""
     found: list[Everyday] = []
     for match in _everyday_pattern().finditer(text):
-        key = _key(match.group(0))
-        forms = EVERYDAY.get(key) or EVERYDAY.get(key.replace("-", " ")) or ()
-        if not forms:  # written with a hyphen where the glossary has a space, or back
-            forms = next((f for p, f in EVERYDAY.items() if _same(p, key)), ())
+        forms = _forms(_key(match.group(0)))
         if forms:
             found.append(Everyday(match.group(0), forms))
     return found
 
 
-def _same(a: str, b: str) -> bool:
-    return re.split(r"[\s-]+", a.lower()) == re.split(r"[\s-]+", b.lower())
+@lru_cache(maxsize=1)
+def _by_words() -> dict[tuple[str, ...], tuple[str, ...]]:
+    return {tuple(re.split(r"[\s-]+", phrase)): forms for phrase, forms in EVERYDAY.items()}
+
+
+def _forms(key: str) -> tuple[str, ...]:
+    """The glossary's forms for a matched phrase, as written or as its singular, with a
+    hyphen where the glossary has a space or the other way round."""
+    words = re.split(r"[\s-]+", key)
+    table = _by_words()
+    for last in (words[-1], words[-1][:-1], words[-1][:-2]):
+        forms = table.get((*words[:-1], last))
+        if forms:
+            return forms
+    return ()
 
 
 def annotate(text: str) -> str:

@@ -85,6 +85,7 @@ def passage_out(hit: Hit, rank: int) -> PassageOut:
             also_at=[also_at(o.document, o.page) for o in hit.also_at],
         ),
         confidence=round(hit.confidence, 4),
+        is_table=p.is_table,
     )
 
 

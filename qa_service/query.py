@@ -374,10 +374,10 @@ class QueryReader:
         for found in everyday:
             expansions.append(f"{found.phrase} = {found.forms[0]}")
             extra_terms.extend(found.forms)
-        own_words = set(query_terms(corrected))
-        # each word of an everyday phrase is found where a passage has the papers' term
-        everyday_forms = {w: found.forms for found in everyday for w in query_terms(found.phrase)}
-        added_forms = {f for found in everyday for f in found.forms} - own_words
+        # The papers' terms search, but are not things a passage must hold: coverage (and so
+        # the confidence) stays with the question's own words, so a near miss that only
+        # shares a glossary term does not look like an answer.
+        added_forms = {f for found in everyday for f in found.forms} - set(query_terms(corrected))
 
         # A long form in the question also searches for its abbreviation, as papers use both.
         lowered = corrected.lower()
@@ -412,7 +412,7 @@ class QueryReader:
             key_concepts=tuple(
                 c
                 for c in (
-                    _concepts(key_terms, implied, recognised, everyday_forms)
+                    _concepts(key_terms, implied, recognised)
                     if self.expand
                     else [(t,) for t in key_terms]
                 )
@@ -423,10 +423,7 @@ class QueryReader:
 
 
 def _concepts(
-    key_terms: Sequence[str],
-    implied: Sequence[str],
-    recognised: Collection[str] = (),
-    everyday: Mapping[str, tuple[str, ...]] | None = None,
+    key_terms: Sequence[str], implied: Sequence[str], recognised: Collection[str] = ()
 ) -> tuple[tuple[str, ...], ...]:
     """The key terms grouped as things asked about, each with the forms papers use for it.
 
@@ -434,8 +431,7 @@ def _concepts(
     in the question, "child protection plan" in the minutes).  The abbreviations implied by
     a long form in the question ("children in care": LAC, CLA, CiC) are one thing, not three,
     found wherever any of them or their long forms is.  Only ``recognised`` abbreviations
-    count as such ("SEND", not "send"); a word of an everyday phrase (``everyday``: word ->
-    the papers' terms) is found where a passage has one of the papers' terms.
+    count as such ("SEND", not "send").
     """
     concepts: list[tuple[str, ...]] = []
     group: list[str] = []
@@ -444,8 +440,6 @@ def _concepts(
             group.append(term)
         elif term in ABBREVIATIONS and term in recognised:
             concepts.append((term, *ABBREVIATIONS[term]))
-        elif everyday and term in everyday:
-            concepts.append((term, *everyday[term]))
         else:
             concepts.append((term,))
     if group:

@@ -197,6 +197,9 @@ class PassageOut(BaseModel):
         description="evidence that the passage answers: its (or its best sentence's) cosine "
         "to the question plus the share of the question's key terms it contains"
     )
+    is_table: bool = Field(
+        default=False, description="rows of a table of figures (one row a line), not prose"
+    )
 
 
 class AppliedFilters(BaseModel):

@@ -76,6 +76,9 @@ def test_join_wrapped_lines_keeps_length_items_and_rows() -> None:
         ("The Panel asked that:\n- progress be reported;\n- accounts be split.", 2),
         ("That Cabinet:\n2.1 Cabinet approves the strategy", 1),
         ("447 at 31 March\n2018 and 468 at 31 December", 0),  # a year wrapped mid-sentence
+        ("a budget of £4,500\nwas agreed", 0),  # an amount mid-sentence
+        ("CBSO professional fees £21,000\nOther Artists Fees £ 5,000\nTotal £125,000", 2),
+        ("Assessments on time 87%\n90% in the year before", 1),
         ("A line\n   with an indented continuation", 0),
     ],
 )
@@ -243,3 +246,30 @@ def test_private_use_bullets_from_the_pdf_loader(
     assert "\uf0b7" not in doc.text
     assert "\n• progress on recommendations" in doc.text
     assert all("\uf0b7" not in p.text for p in doc.passages)
+
+
+def test_short_lines_ended_on_purpose_stay_lines() -> None:
+    cover = (
+        "Children Missing from Home and Care: Annual Report 2017/18\n"
+        "Report to Children and Young People Scrutiny Committee\n"
+        "Date of meeting 19 June 2018\n"
+        "Report of the Director of Children's Services"
+    )
+    body = (
+        "3.1 Statutory guidance on children who run away or go missing from home or care requires\n"
+        "local authorities to offer an independent return home interview to every child who has\n"
+        "been reported missing, within 72 hours of their return, by someone who is not involved\n"
+        "in their care."
+    )
+    text = cover + "\n" + body
+    blocks = [Block("paragraph", 0, len(cover)), Block("paragraph", len(cover) + 1, len(text))]
+    joined = join_wrapped_lines(text, blocks)
+    assert joined[: len(cover)] == cover  # a cover sheet's lines stay lines
+    assert "\n" not in joined[len(cover) + 1 :]  # the wrapped paragraph reads as one
+
+
+@pytest.mark.parametrize("text", ["", "\n", "\n \n", "word", "Report\n"])
+def test_join_edge_cases(text: str) -> None:
+    joined = join_wrapped_lines(text, [Block("paragraph", 0, len(text.rstrip()))])
+    assert len(joined) == len(text)
+    assert joined.split() == text.split()

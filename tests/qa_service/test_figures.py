@@ -11,6 +11,7 @@ from index.embedder import HashingEmbedder
 from index.store import DB_NAME, Store
 from index.writer import IndexWriter
 from qa_service.figures import asks_for_figures, demote_tables
+from qa_service.presenters import passage_out
 from qa_service.retriever import Engine
 
 REPORT = """Children's services budget monitoring
@@ -79,6 +80,8 @@ def test_table_flag_is_stored_and_tables_rank_below_prose(tmp_path: Path) -> Non
     table = next(h.passage for h in prose if h.passage.is_table)
     assert table.text.splitlines()[-1] == "Total 48.2 55.0 6.8"
     assert any(h.passage.is_table for h in figures.hits)
+    shown = [passage_out(h, i) for i, h in enumerate(prose, start=1)]
+    assert [o.is_table for o in shown] == flags  # the API says which passages are tables
 
 
 def test_an_index_without_the_flag_still_opens_and_gains_it(tmp_path: Path) -> None:
