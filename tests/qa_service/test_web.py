@@ -77,7 +77,9 @@ def test_results_are_highlighted_cited_and_linked(client: TestClient) -> None:
 
 
 def test_the_honest_no_answer_state_still_lists_the_nearest(small_index: Path) -> None:
-    app = create_app(Settings(index=small_index, answer_threshold=2.0), HashingEmbedder())
+    app = create_app(
+        Settings(index=small_index, answer_threshold=2.0, abstention="threshold"), HashingEmbedder()
+    )
     with TestClient(app) as c:
         page = soup(c.get("/", params={"q": "swimming pool opening hours"}).text)
     assert "The papers don't answer this." in page.select_one("#no-answer").text
