@@ -3,17 +3,20 @@
 A small logistic regression over general evidence, never over one question's words:
 
 - ``cosine``: the question's best cosine to a returned passage or sentence;
-- ``coverage``: the weighted share of the question's key terms the best passage names;
+- ``coverage``: the weighted share of the question's key terms the best passage names, with
+  the words no passage of the index has counting against it: scaled by ``1 - lacking``;
 - ``lacking``: the share of the key-term weight held by words no passage of the index has
-  (an off-topic question's "dog fouling" or "swimming pool"), which counts against;
-- ``council_named``: the question names a council (its papers alone are searched);
+  (an off-topic question's "dog fouling" or "swimming pool");
+- ``council_named``: the question names a council, so only that council's papers were
+  searched: the best of fewer papers is weaker evidence, and a question about a council's
+  own figures is the likeliest to ask for one its papers never give;
 - ``year_missed``: the question names a year that the top passage's highlighted answer
   does not write (0.5 when the passage around it writes it or comes from a meeting near
   it, 1 when neither);
 - ``kind_missed``: the question asks for a number, date, person, grade or decision that the
   top passage's highlighted sentence does not hold;
-- ``agreeing``: for a question naming a year, the best confidence (cosine plus coverage)
-  among the candidates that agree with that year (write it, or come from a meeting near
+- ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
+  the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
   finds good matches only in other years.
 

@@ -336,7 +336,7 @@ class Engine:
         understood: Understanding,
         filters: Filters,
         preferred: YearPreference | None,
-        agreeing: float,
+        agreeing: list[tuple[float, float]],
     ) -> Evidence:
         """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
         top = hits[0]
@@ -346,14 +346,23 @@ class Engine:
         lacking = [t for t in understood.key_terms if t not in asked]
         kinds = asked_kinds(understood.question)
         shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+        # words the index lacks count against the match: coverage is scaled by what is left
+        lack = lacking_share(weights, lacking, self._passages)
+        pairs = (
+            agreeing
+            if preferred is not None
+            else [
+                (max(h.dense, h.sentence), h.features.coverage if h.features else 0.0) for h in hits
+            ]
+        )
         return Evidence(
             cosine=max(max(h.dense, h.sentence) for h in hits),
-            coverage=max((h.features.coverage if h.features else 0.0) for h in hits),
-            lacking=lacking_share(weights, lacking, self._passages),
+            coverage=(1 - lack) * max((h.features.coverage if h.features else 0.0) for h in hits),
+            lacking=lack,
             council_named=1.0 if understood.councils else 0.0,
             year_missed=_year_missed(preferred, top, shown),
             kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
-            agreeing=agreeing if preferred is not None else max(h.confidence for h in hits),
+            agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         )
 
     def _count(self, filters: Filters) -> int:
@@ -375,13 +384,13 @@ class Engine:
         understood: Understanding,
         pending: Future[np.ndarray] | None = None,
         preferred: YearPreference | None = None,
-    ) -> tuple[list[Hit], float]:
+    ) -> tuple[list[Hit], list[tuple[float, float]]]:
         """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
 
         ``pending`` is the question's vector while it is being computed (``query`` has
         none yet): the lexical search, which needs none, runs first.  Also returns the best
-        confidence among the candidates that agree with the year asked about (0 when none
-        does), evidence for the abstention classifier.
+        (cosine, coverage) of the candidates that agree with the year asked about, evidence
+        for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
         lexical = self.lexical.search(query, n, filters)
@@ -439,10 +448,12 @@ class Engine:
             )
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
-        agreeing = max(
-            (h.confidence for h in hits if h.features is not None and h.features.year == 1.0),
-            default=0.0,
-        )
+        # (cosine, coverage) of the candidates agreeing with the year asked about
+        agreeing = [
+            (max(h.dense, h.sentence), h.features.coverage)
+            for h in hits
+            if h.features is not None and h.features.year == 1.0
+        ]
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
                 hits,
