@@ -32,10 +32,9 @@ from qa_service.abstention import (
     NOT_IN_PAPERS,
     Evidence,
     Model,
-    lacking_share,
+    gather,
 )
 from qa_service.abstention_fit import FITTED
-from qa_service.answer_kind import asked_kinds, holds
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.highlight import Span, answer_span, asked_of, split_sentences
@@ -339,31 +338,10 @@ class Engine:
         agreeing: list[tuple[float, float]],
     ) -> Evidence:
         """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
-        top = hits[0]
-        concepts = _asked_about(understood, filters)
-        weights = concept_weights(concepts, self.reader.vocabulary, self._passages)
-        asked = {c[0] for c in understood.key_concepts}
-        lacking = [t for t in understood.key_terms if t not in asked]
-        kinds = asked_kinds(understood.question)
-        shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
-        # words the index lacks count against the match: coverage is scaled by what is left
-        lack = lacking_share(weights, lacking, self._passages)
-        pairs = (
-            agreeing
-            if preferred is not None
-            else [
-                (max(h.dense, h.sentence), h.features.coverage if h.features else 0.0) for h in hits
-            ]
+        weights = concept_weights(
+            _asked_about(understood, filters), self.reader.vocabulary, self._passages
         )
-        return Evidence(
-            cosine=max(max(h.dense, h.sentence) for h in hits),
-            coverage=(1 - lack) * max((h.features.coverage if h.features else 0.0) for h in hits),
-            lacking=lack,
-            council_named=1.0 if understood.councils else 0.0,
-            year_missed=_year_missed(preferred, top, shown),
-            kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
-            agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
-        )
+        return gather(hits, understood, weights, self._passages, preferred, agreeing)
 
     def _count(self, filters: Filters) -> int:
         return self.store.allowed(replace(filters, include_superseded=True)).count
@@ -506,14 +484,6 @@ def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str,
         return concepts
     years = {w for phrase in understood.date_phrases for w in words(phrase)}
     return [c for c in concepts if c[0] not in years]
-
-
-def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:
-    """0 when no year is asked for or the highlighted answer writes it; 0.5 when only the
-    passage around it writes it or its meeting falls in the range; 1 otherwise."""
-    if preferred is None or preferred.written(shown):
-        return 0.0
-    return 0.5 if preferred.match(top.passage) else 1.0
 
 
 def _names(councils: Sequence[str]) -> str:
