@@ -1,19 +1,23 @@
-"""Choose the abstention rule: for each weight of key-term coverage in the confidence, the
-threshold that makes the fewest mistakes (answerable questions refused plus unanswerable
-ones answered) while false abstentions stay at or under 5%, placed in the middle of the
-widest gap between confidences that does so.
+"""Choose the threshold rule of abstention (``CQA_ABSTENTION=threshold``): for each weight of
+key-term coverage in the confidence, the threshold that makes the fewest mistakes
+(answerable questions refused plus unanswerable ones answered) while false abstentions stay
+at or under 5%, placed in the middle of the widest gap between confidences that does so.
 
-    python bench/calibrate_abstention.py [--index DIR]
+    python bench/calibrate_abstention.py [--index-root DIR]
 
 The confidence of an answer is ``max(passage cosine, best-sentence cosine) + w * coverage``
 of its best passage (qa_service/retriever.py).  For each ``w`` this prints the threshold
-chosen on the whole dev set, how many unanswerable questions it catches, and a
-leave-one-out estimate (each question judged by a threshold chosen without it), which is
-the figure to expect on papers the rule was not tuned on.
+chosen on the questions of all three shared sets, how many unanswerable questions it
+catches and answerable ones it refuses, and the same out of fold: each council's questions
+judged by a threshold chosen without any question touching that council
+(``qa_service.crossval``), the figure to expect on papers the rule was not tuned on.  The
+service's default rule is the classifier (bench/fit_abstention.py), which this threshold
+rule is measured against.
 
 Fewest mistakes and the widest gap, rather than the highest threshold the 5% allows: a
 threshold pushed up to the last answerable question that allowance permits spends it on
-the dev set, and a question of other papers that sits a little lower is then refused.
+the tuning questions, and a question of other papers that sits a little lower is then
+refused.
 """
 
 from __future__ import annotations
@@ -29,14 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.writer import IndexWriter  # noqa: E402
-from qa_service.config import Settings  # noqa: E402
-from qa_service.eval_runner import question_filters  # noqa: E402
-from qa_service.evaluation import load_questions  # noqa: E402
-from qa_service.retriever import Engine  # noqa: E402
-from qa_service.runtime import make_query_embedder  # noqa: E402
 
-DEV = REPO.parent / "shared" / "dev-set"
 MAX_FALSE = 0.05
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
@@ -64,28 +61,29 @@ def threshold(conf: list[tuple[bool, float]], max_false: float = MAX_FALSE) -> f
 
 
 def main() -> None:
+    """Run the three sets once, then fit and report each coverage weight."""
+    from bench.quality_all import SETS, run_set
+    from qa_service.crossval import out_of_fold
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, default=REPO / "bench" / "out" / "dev-index")
+    parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     args = parser.parse_args()
-    embedder = SentenceTransformerEmbedder()
-    with IndexWriter(args.index, embedder).open() as writer:
-        writer.ingest([DEV / "corpus"])
-    # Questions are encoded as the service encodes them (CQA_QUERY_ENCODER, ONNX by
-    # default), so the threshold is chosen on the confidences the service will compute.
-    settings = Settings(index=args.index)
-    engine = Engine(args.index, make_query_embedder(settings, embedder), settings)
+    embedder = SentenceTransformerEmbedder(lazy=True)
     # per question: answerable, and (best cosine, coverage) of each returned passage
     rows: list[tuple[bool, list[tuple[float, float]]]] = []
-    for q in load_questions(DEV / "questions.jsonl"):
-        answer = engine.ask(q.question, 10, question_filters(q))
-        evidence = [
-            (max(h.dense, h.sentence), h.features.coverage if h.features else 0.0)
-            for h in answer.hits
-        ]
-        rows.append((q.answerable, evidence))
+    groups: list[tuple[str, ...]] = []
+    for name in SETS:
+        run = run_set(name, args.index_root, embedder, settings_changes={"abstention": "threshold"})
+        for result, answer, group in zip(run.results, run.answers, run.groups, strict=True):
+            evidence = [
+                (max(h.dense, h.sentence), h.features.coverage if h.features else 0.0)
+                for h in answer.hits
+            ]
+            rows.append((result.question.answerable, evidence))
+            groups.append(group)
     print(
         "| coverage weight | threshold | unanswerable caught | false abstentions | "
-        "leave-one-out caught | leave-one-out false |"
+        "out of fold caught | out of fold false |"
     )
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for w in WEIGHTS:
@@ -93,14 +91,12 @@ def main() -> None:
         t = threshold(conf)
         caught = [c < t for ans, c in conf if not ans]
         false = [c < t for ans, c in conf if ans]
-        loo_caught: list[bool] = []
-        loo_false: list[bool] = []
-        for i, (ans, c) in enumerate(conf):
-            others = conf[:i] + conf[i + 1 :]
-            (loo_false if ans else loo_caught).append(c < threshold(others))
+        refused = out_of_fold(conf, groups, threshold, lambda cut, item: item[1] < cut)
+        oof_caught = [r for r, (ans, _) in zip(refused, conf, strict=True) if not ans]
+        oof_false = [r for r, (ans, _) in zip(refused, conf, strict=True) if ans]
         print(
             f"| {w:.2f} | {t:.3f} | {sum(caught)}/{len(caught)} | {sum(false)}/{len(false)} | "
-            f"{sum(loo_caught)}/{len(loo_caught)} | {sum(loo_false)}/{len(loo_false)} |"
+            f"{sum(oof_caught)}/{len(oof_caught)} | {sum(oof_false)}/{len(oof_false)} |"
         )
 
 

@@ -8,9 +8,14 @@ not re-embedded), and runs ``cqa eval``'s own code over its questions with their
 filters.  Then:
 
 - *in-sample*: the service as configured, its abstention threshold included;
-- *out of fold*: every number fitted on labelled questions is refitted by cross-validation
+- *out of fold*: the numbers fitted on these questions are refitted by cross-validation
   across councils (``qa_service.crossval``) over the questions of all three sets, and each
-  council's questions are judged by the fit made without that council;
+  council's questions are judged by the fit made without that council: the abstention
+  classifier and its cut points (bench/fit_abstention.py) and the highlight's rule
+  (bench/fit_highlight.py).  The second stage's ``year`` weight is checked out of fold by
+  bench/fit_rerank.py (its out-of-fold ranks equal the in-sample ones to two places), and
+  the older weights were set on ``dev-set`` alone, so ``dev-set-2`` and ``real-dev-set`` are
+  unseen by them;
 - *txtai*: the tutorial txtai hybrid pipeline (``bench/baselines.py`` in its own
   virtualenv, ``bench/peer_env.sh``), run in the same command on the same questions.
 
@@ -41,7 +46,8 @@ from qa_service.abstention import ANSWERED  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.crossval import out_of_fold, question_councils  # noqa: E402
 from qa_service.eval_runner import council_of_file, run_questions  # noqa: E402
-from qa_service.evaluation import QuestionResult, load_questions, score  # noqa: E402
+from qa_service.evaluation import QuestionResult, is_hit, load_questions, score  # noqa: E402
+from qa_service.highlight import SpanRule  # noqa: E402
 from qa_service.retriever import Answer, Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402
 
@@ -118,6 +124,52 @@ def out_of_fold_abstention(runs: Sequence[SetRun]) -> list[list[bool]]:
     return out
 
 
+def out_of_fold_highlights(runs: Sequence[SetRun]) -> list[list[str | None]]:
+    """Per set, per question: the rank-1 highlight when the highlight's rule
+    (qa_service/highlight.py ``SpanRule``) is fitted across councils on the pooled questions
+    of every set (bench/fit_highlight.py's grid); None where there is nothing to choose."""
+    from bench.fit_highlight import Case, best_rule
+
+    cases: list[Case | None] = []
+    for run in runs:
+        for result, answer in zip(run.results, run.answers, strict=True):
+            top = answer.hits[0] if answer.hits else None
+            if top is None or top.sentence_scores is None:
+                cases.append(None)
+                continue
+            gold = [g for g in result.question.gold if is_hit(g, result.ranked[0])]
+            cases.append(
+                Case(
+                    run.name,
+                    result.question.question,
+                    top.passage.text,
+                    top.sentence_spans,
+                    top.sentence_scores,
+                    gold,
+                )
+            )
+    groups = [g for run in runs for g in run.groups]
+
+    def fit(training: list[Case | None]) -> SpanRule:
+        return best_rule([c for c in training if c is not None and c.gold])
+
+    shown = out_of_fold(
+        cases, groups, fit, lambda rule, c: c.shown(rule) if c is not None else None
+    )
+    out, at = [], 0
+    for run in runs:
+        out.append(shown[at : at + len(run.results)])
+        at += len(run.results)
+    return out
+
+
+def _with_highlight(result: QuestionResult, shown: str | None) -> QuestionResult:
+    if shown is None or not result.ranked:
+        return result
+    top = replace(result.ranked[0], highlight=shown)
+    return replace(result, ranked=[top, *result.ranked[1:]])
+
+
 def txtai_figures(sets: Sequence[str], out: Path) -> dict[str, dict[str, Any]]:
     """txtai hybrid on each set, run by bench/baselines.py in the peers' virtualenv."""
     target = out.with_name("txtai_sets.json")
@@ -167,13 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder = SentenceTransformerEmbedder(lazy=True)
     runs = [run_set(name, args.index_root, embedder) for name in args.sets]
     oof = out_of_fold_abstention(runs)
+    oof_shown = out_of_fold_highlights(runs)
     txtai = {} if args.no_txtai else txtai_figures(args.sets, args.out)
 
     rows: list[tuple[str, str, dict[str, Any]]] = []
     detail: dict[str, Any] = {}
-    for run, answered in zip(runs, oof, strict=True):
+    for run, answered, shown in zip(runs, oof, oof_shown, strict=True):
         inside = score(run.results, run.councils)
-        folded = [replace(r, answered=a) for r, a in zip(run.results, answered, strict=True)]
+        folded = [
+            _with_highlight(replace(r, answered=a), h)
+            for r, a, h in zip(run.results, answered, shown, strict=True)
+        ]
         outside = score(folded, run.councils)
         rows.append((run.name, "service, in-sample", vars(inside.overall)))
         rows.append((run.name, "service, out of fold", vars(outside.overall)))

@@ -3,17 +3,20 @@
 A small logistic regression over general evidence, never over one question's words:
 
 - ``cosine``: the question's best cosine to a returned passage or sentence;
-- ``coverage``: the weighted share of the question's key terms the best passage names;
+- ``coverage``: the weighted share of the question's key terms the best passage names, with
+  the words no passage of the index has counting against it: scaled by ``1 - lacking``;
 - ``lacking``: the share of the key-term weight held by words no passage of the index has
-  (an off-topic question's "dog fouling" or "swimming pool"), which counts against;
-- ``council_named``: the question names a council (its papers alone are searched);
+  (an off-topic question's "dog fouling" or "swimming pool");
+- ``council_named``: the question names a council, so only that council's papers were
+  searched: the best of fewer papers is weaker evidence, and a question about a council's
+  own figures is the likeliest to ask for one its papers never give;
 - ``year_missed``: the question names a year that the top passage's highlighted answer
   does not write (0.5 when the passage around it writes it or comes from a meeting near
   it, 1 when neither);
 - ``kind_missed``: the question asks for a number, date, person, grade or decision that the
   top passage's highlighted sentence does not hold;
-- ``agreeing``: for a question naming a year, the best confidence (cosine plus coverage)
-  among the candidates that agree with that year (write it, or come from a meeting near
+- ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
+  the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
   finds good matches only in other years.
 
@@ -29,9 +32,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from qa_service.answer_kind import asked_kinds, holds
+
+if TYPE_CHECKING:
+    from qa_service.query import Understanding
+    from qa_service.rerank import YearPreference
+    from qa_service.retriever import Hit
 
 ANSWERED = "answered"
 WEAK = "weak_match"
@@ -105,3 +115,41 @@ def lacking_share(
     missing = len(lacking) * math.log(1 + passages)
     total = sum(concept_weights.values()) + missing
     return missing / total if total > 0 else 0.0
+
+
+def gather(
+    hits: Sequence[Hit],
+    understood: Understanding,
+    weights: Mapping[tuple[str, ...], float],
+    passages: int,
+    preferred: YearPreference | None,
+    agreeing: Sequence[tuple[float, float]],
+) -> Evidence:
+    """The evidence of an answer's hits (best first, at least one): ``weights`` are the
+    question's key concepts' weights, ``agreeing`` the (cosine, coverage) of the candidates
+    agreeing with the year asked about."""
+    top = hits[0]
+    asked = {c[0] for c in understood.key_concepts}
+    lack = lacking_share(weights, [t for t in understood.key_terms if t not in asked], passages)
+    kinds = asked_kinds(understood.question)
+    shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    best = [(max(h.dense, h.sentence), h.features.coverage if h.features else 0.0) for h in hits]
+    pairs = agreeing if preferred is not None else best
+    return Evidence(
+        cosine=max(c for c, _ in best),
+        # words the index lacks count against the match: coverage is scaled by what is left
+        coverage=(1 - lack) * max(v for _, v in best),
+        lacking=lack,
+        council_named=1.0 if understood.councils else 0.0,
+        year_missed=_year_missed(preferred, top, shown),
+        kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
+        agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
+    )
+
+
+def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:
+    """0 when no year is asked for or the highlighted answer writes it; 0.5 when only the
+    passage around it writes it or its meeting falls in the range; 1 otherwise."""
+    if preferred is None or preferred.written(shown):
+        return 0.0
+    return 0.5 if preferred.match(top.passage) else 1.0

@@ -32,10 +32,9 @@ from qa_service.abstention import (
     NOT_IN_PAPERS,
     Evidence,
     Model,
-    lacking_share,
+    gather,
 )
 from qa_service.abstention_fit import FITTED
-from qa_service.answer_kind import asked_kinds, holds
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.figures import demote_tables
@@ -337,25 +336,13 @@ class Engine:
         understood: Understanding,
         filters: Filters,
         preferred: YearPreference | None,
-        agreeing: float,
+        agreeing: list[tuple[float, float]],
     ) -> Evidence:
         """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
-        top = hits[0]
-        concepts = _asked_about(understood, filters)
-        weights = concept_weights(concepts, self.reader.vocabulary, self._passages)
-        asked = {c[0] for c in understood.key_concepts}
-        lacking = [t for t in understood.key_terms if t not in asked]
-        kinds = asked_kinds(understood.question)
-        shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
-        return Evidence(
-            cosine=max(max(h.dense, h.sentence) for h in hits),
-            coverage=max((h.features.coverage if h.features else 0.0) for h in hits),
-            lacking=lacking_share(weights, lacking, self._passages),
-            council_named=1.0 if understood.councils else 0.0,
-            year_missed=_year_missed(preferred, top, shown),
-            kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
-            agreeing=agreeing if preferred is not None else max(h.confidence for h in hits),
+        weights = concept_weights(
+            _asked_about(understood, filters), self.reader.vocabulary, self._passages
         )
+        return gather(hits, understood, weights, self._passages, preferred, agreeing)
 
     def _count(self, filters: Filters) -> int:
         return self.store.allowed(replace(filters, include_superseded=True)).count
@@ -376,13 +363,13 @@ class Engine:
         understood: Understanding,
         pending: Future[np.ndarray] | None = None,
         preferred: YearPreference | None = None,
-    ) -> tuple[list[Hit], float]:
+    ) -> tuple[list[Hit], list[tuple[float, float]]]:
         """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
 
         ``pending`` is the question's vector while it is being computed (``query`` has
         none yet): the lexical search, which needs none, runs first.  Also returns the best
-        confidence among the candidates that agree with the year asked about (0 when none
-        does), evidence for the abstention classifier.
+        (cosine, coverage) of the candidates that agree with the year asked about, evidence
+        for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
         lexical = self.lexical.search(query, n, filters)
@@ -441,10 +428,12 @@ class Engine:
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         hits = demote_tables(hits, lambda h: h.passage.is_table, understood.question)
-        agreeing = max(
-            (h.confidence for h in hits if h.features is not None and h.features.year == 1.0),
-            default=0.0,
-        )
+        # (cosine, coverage) of the candidates agreeing with the year asked about
+        agreeing = [
+            (max(h.dense, h.sentence), h.features.coverage)
+            for h in hits
+            if h.features is not None and h.features.year == 1.0
+        ]
         if self.settings.fold_duplicates:
             hits = fold_near_duplicates(
                 hits,
@@ -497,14 +486,6 @@ def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str,
         return concepts
     years = {w for phrase in understood.date_phrases for w in words(phrase)}
     return [c for c in concepts if c[0] not in years]
-
-
-def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:
-    """0 when no year is asked for or the highlighted answer writes it; 0.5 when only the
-    passage around it writes it or its meeting falls in the range; 1 otherwise."""
-    if preferred is None or preferred.written(shown):
-        return 0.0
-    return 0.5 if preferred.match(top.passage) else 1.0
 
 
 def _names(councils: Sequence[str]) -> str:

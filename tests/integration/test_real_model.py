@@ -40,10 +40,12 @@ def test_seed_questions(corpus_engine: Engine) -> None:
 # Floors a little under the out-of-fold figures of each set (docs/quality.md, "All three
 # sets"): every fitted number is judged on councils it was not fitted on.  Never on time.
 FLOORS = {
-    "dev-set": {"R@5": 0.96, "R@1": 0.72, "MRR@10": 0.83, "answer@1": 0.45, "compare": 0.90},
-    "dev-set-2": {"R@5": 0.90, "R@1": 0.77, "MRR@10": 0.84, "answer@1": 0.55, "compare": 0.88},
-    "real-dev-set": {"R@5": 0.88, "R@1": 0.64, "MRR@10": 0.75, "answer@1": 0.26, "compare": 0.95},
+    "dev-set": {"R@5": 0.96, "R@1": 0.72, "MRR@10": 0.82, "answer@1": 0.46, "compare": 0.90},
+    "dev-set-2": {"R@5": 0.92, "R@1": 0.79, "MRR@10": 0.85, "answer@1": 0.64, "compare": 0.90},
+    "real-dev-set": {"R@5": 0.93, "R@1": 0.66, "MRR@10": 0.77, "answer@1": 0.31, "compare": 0.95},
 }
+# abstains on unanswerable questions, out of fold: 0.57, 0.58, 0.24
+ABSTAIN = {"dev-set": 0.57, "dev-set-2": 0.55, "real-dev-set": 0.23}
 KEYS = {
     "R@5": "recall_at_5",
     "R@1": "recall_at_1",
@@ -63,6 +65,7 @@ def test_each_shared_set_meets_its_floor(  # type: ignore[no-untyped-def]
     overall = figures["overall"]
     for label, floor in FLOORS[name].items():
         assert overall[KEYS[label]] >= floor, (label, overall[KEYS[label]])
+    assert overall["abstention_accuracy"] >= ABSTAIN[name]
     assert overall["false_abstention"] <= 0.08
     if name == "dev-set":
         assert overall["page_accuracy"] >= 0.95

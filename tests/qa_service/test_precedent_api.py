@@ -154,7 +154,9 @@ def test_compare_gives_each_council_its_latest_decision_and_meeting_dates(
     small_index: Path,
 ) -> None:
     # a threshold every passage meets: which decision is latest is what is tested here
-    app = create_app(Settings(index=small_index, answer_threshold=0.0), HashingEmbedder())
+    app = create_app(
+        Settings(index=small_index, answer_threshold=0.0, abstention="threshold"), HashingEmbedder()
+    )
     with TestClient(app) as client:
         r = client.post("/api/compare", json={"question": "children missing from care"})
         assert r.status_code == 200
@@ -178,7 +180,10 @@ def test_compare_gives_each_council_its_latest_decision_and_meeting_dates(
 
 
 def test_compare_has_no_latest_decision_where_nothing_answers(small_index: Path) -> None:
-    app = create_app(Settings(index=small_index, answer_threshold=99.0), HashingEmbedder())
+    app = create_app(
+        Settings(index=small_index, answer_threshold=99.0, abstention="threshold"),
+        HashingEmbedder(),
+    )
     with TestClient(app) as client:
         columns = client.post("/api/compare", json={"question": "fostering"}).json()["councils"]
     assert columns and all(c["latest_decision"] is None for c in columns)

@@ -4,12 +4,21 @@ weights of the things a question asks about."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from index.store import DocumentRecord, PassageRecord
 from ingest.models import DocMeta
-from qa_service.rerank import Features, Weights, concept_weights, coverage, is_title_block
+from qa_service.query import QueryReader
+from qa_service.rerank import (
+    Features,
+    Weights,
+    concept_weights,
+    coverage,
+    is_title_block,
+    year_preference,
+)
 
 
 def passage(text: str, heading: tuple[str, ...] = ()) -> PassageRecord:
@@ -117,3 +126,36 @@ def test_front_matter(text: str, ordinal: int, front: bool) -> None:
         record.rowid, record.passage_id, ordinal, 0, len(text), None, (), text, record.document
     )
     assert is_title_block(record) is front
+
+
+def dated(text: str, meeting_date: str | None) -> PassageRecord:
+    record = passage(text)
+    meta = DocMeta(council="Anytown Borough Council", meeting_date=meeting_date)
+    return PassageRecord(
+        1, "p1", 1, 0, len(text), None, (), text, replace(record.document, meta=meta)
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "meeting", "expected"),
+    [
+        ("budget for 2024/25", "The budget for 2024-25 was set.", "2023-02-20", 1.0),
+        ("budget for 2024/25", "The 2024/2025 budget was set.", "2021-02-20", 1.0),
+        ("budget for 2024/25", "The budget was set.", "2024-05-01", 1.0),  # meeting in range
+        ("budget for 2024/25", "The 2023/24 budget was set.", "2023-02-20", 0.0),
+        ("potholes in 2019", "Potholes repaired in 2019.", None, 1.0),
+        ("potholes in 2019", "Potholes repaired.", "2020-07-01", 1.0),
+        ("potholes in 2019", "Potholes repaired in 2017.", "2018-07-01", 0.0),
+    ],
+)
+def test_a_year_is_matched_in_the_text_or_the_meeting_date(
+    question: str, text: str, meeting: str | None, expected: float
+) -> None:
+    preferred = year_preference(QueryReader().read(question))
+    assert preferred is not None
+    assert preferred.match(dated(text, meeting)) == expected
+
+
+def test_no_year_preference_without_a_year_or_with_a_one_sided_bound() -> None:
+    assert year_preference(QueryReader().read("potholes repaired")) is None
+    assert year_preference(QueryReader().read("potholes repaired since 2019")) is None

@@ -21,7 +21,9 @@ QUESTION = "children missing from care"
 
 @pytest.fixture
 def client(small_index: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(index=small_index, answer_threshold=0.0), HashingEmbedder())
+    app = create_app(
+        Settings(index=small_index, answer_threshold=0.0, abstention="threshold"), HashingEmbedder()
+    )
     with TestClient(app) as c:
         yield c
 
