@@ -28,15 +28,8 @@ STATE_LABELS: dict[str, str] = {
 
 
 def answer_state(body: AskResponse | CouncilColumn) -> AnswerState:
-    """The answer state of an answer or a compare column.
-
-    The API's ``answer_state`` field is used when the body has one; until then it is read
-    from ``answered`` (a body that is not answered is shown as "not in the papers").
-    """
-    given = getattr(body, "answer_state", None)
-    if given in STATE_LABELS:
-        return given
-    return "answered" if body.answered else "not_in_papers"
+    """The answer state of an answer or a compare column, as the API gives it."""
+    return body.answer_state
 
 
 _MONTH = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -238,12 +238,20 @@ ANSWER_STATE_HELP = (
 )
 
 
+def _state_from_answered(data: Any) -> Any:
+    """A body built without ``answer_state`` takes it from ``answered``."""
+    if isinstance(data, dict) and data.get("answer_state") is None and "answered" in data:
+        return {**data, "answer_state": "answered" if data["answered"] else "not_in_papers"}
+    return data
+
+
 class AskResponse(BaseModel):
     """The passages that answer a question, best first."""
 
     question: str
     answered: bool
     answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
+    _state = model_validator(mode="before")(_state_from_answered)
     notes: list[str] = Field(
         default_factory=list,
         description="what was done with the filters read from the question (a council "
@@ -264,6 +272,7 @@ class CouncilColumn(BaseModel):
     council: str
     answered: bool
     answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
+    _state = model_validator(mode="before")(_state_from_answered)
     passages: list[PassageOut]
     latest_decision: DecisionOut | None = Field(
         default=None,

@@ -114,12 +114,14 @@ def test_the_date_falls_back_to_not_stated_without_a_meeting_date() -> None:
     assert figure is not None and figure.when == "date not stated"
 
 
-def test_the_state_comes_from_the_field_when_the_api_gives_one() -> None:
-    body = AskResponse(question="q", answered=False, passages=[])
-    assert answer_state(body) == "not_in_papers"
-    assert answer_state(body.model_copy(update={"answered": True})) == "answered"
+def test_the_state_comes_from_the_field_else_from_answered() -> None:
+    assert answer_state(AskResponse(question="q", answered=False, passages=[])) == "not_in_papers"
+    assert answer_state(AskResponse(question="q", answered=True, passages=[])) == "answered"
+    weak = AskResponse(question="q", answered=False, answer_state="weak_match", passages=[])
+    assert answer_state(weak) == "weak_match"
     column = CouncilColumn(council="A", answered=False, passages=[])
-    object.__setattr__(column, "answer_state", "weak_match")
+    assert answer_state(column) == "not_in_papers"
+    column = CouncilColumn(council="A", answered=False, answer_state="weak_match", passages=[])
     assert answer_state(column) == "weak_match"
 
 
@@ -169,7 +171,7 @@ def test_a_newer_figure_of_the_same_measure_is_found(small_index: Path) -> None:
         assert newer_answer(engine, first, Figure("7 zebras", "", False)) is None
         last = response.model_copy(update={"passages": [newest]})
         assert newer_answer(engine, last, stated) is None
-        unanswered = first.model_copy(update={"answered": False})
+        unanswered = first.model_copy(update={"answered": False, "answer_state": "not_in_papers"})
         assert newer_answer(engine, unanswered, stated) is None
     finally:
         engine.close()

@@ -436,3 +436,14 @@ def test_in_date_order_the_card_is_the_surest_answer_and_not_listed_again(
     title = card.select_one("textarea").text
     listed = [r.select_one("textarea").text for r in page.select(".cqa-result")]
     assert title not in listed and len(listed) == 4
+
+
+def test_what_was_done_with_the_question_s_filters_is_said_under_the_card(
+    client: TestClient,
+) -> None:
+    page = soup(client.get("/", params={"q": "Ravensholt inspection findings since 2030"}).text)
+    notes = page.select_one("#answer-notes")
+    assert notes is not None and "2030" in notes.text and "not applied" in notes.text
+    assert str(page).index('id="answer"') < str(page).index('id="answer-notes"')
+    plain = soup(client.get("/", params={"q": "inspection findings"}).text)
+    assert plain.select_one("#answer-notes") is None
