@@ -85,12 +85,14 @@ def load_bytes(
     max_text_chars: int = 5_000_000,
     max_html_nodes: int = 50_000,
     max_docx_paragraphs: int = 30_000,
+    max_pdf_page_content_bytes: int = 2 * 1024 * 1024,
 ) -> ExtractedText:
     """Extract text from ``data`` as the format named by ``suffix`` (".txt", ".pdf", ...).
 
     The limits bound the memory one hostile file can take: PDF pages, the inflated size of
-    one compressed PDF stream (and all of a Word file's parts together), the size of an
-    HTML page and its elements, a Word file's paragraphs, and the characters of text kept.
+    one compressed PDF stream (and all of a Word file's parts together), the content one PDF
+    page draws, the size of an HTML page and its elements, a Word file's paragraphs, and the
+    characters of text kept.
     """
     from ingest.bounds import DocxBounds
 
@@ -118,6 +120,7 @@ def load_bytes(
                 max_pages=max_pdf_pages,
                 max_decompressed_bytes=max_decompressed_bytes,
                 max_text_chars=max_text_chars,
+                max_page_content_bytes=max_pdf_page_content_bytes,
             )
         if suffix == ".docx":
             bounds = DocxBounds(

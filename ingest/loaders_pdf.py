@@ -6,6 +6,11 @@ stamps are kept: they open each document of an agenda pack and become headings. 
 that only say "This page is intentionally left blank" become empty.  Private-use glyphs
 (Symbol and Wingdings bullets) are normalised (``ingest.pdf_text``).  Pages are joined by a
 single newline, so a paragraph that runs across a page break reads as one paragraph.
+
+Before a page's text is extracted, the content it draws (its content streams and the form
+XObjects it can reach, inflated) is measured against ``max_page_content_bytes``: pypdf holds
+about 47 bytes for each byte of content while it extracts, so one small file of dense text
+operators could otherwise take gigabytes (docs/reliability.md, "The memory budget").
 """
 
 from __future__ import annotations
@@ -13,14 +18,19 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
-from pypdf import PdfReader, apply_configuration, get_configuration
+from pypdf import PageObject, PdfReader, apply_configuration, get_configuration
 from pypdf.errors import LimitReachedError, PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from ingest.errors import IngestError
 from ingest.models import ExtractedText
 from ingest.pdf_text import normalise_glyphs
 
+# The real papers' largest page draws 47 KB (docs/reliability.md); 2 MiB costs pypdf ~100 MB
+MAX_PAGE_CONTENT_BYTES = 2 * 1024 * 1024
 EDGE_LINES = 3  # how many lines at the top and the foot of a page may be furniture
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+#(?:\s+of\s+#)?|#\s+of\s+#|[-–]?\s*#\s*[-–]?|#\s*/\s*#)$", re.IGNORECASE
@@ -102,22 +112,69 @@ def _limits(max_decompressed_bytes: int) -> dict[str, int]:
     }
 
 
+def _resolved(obj: Any) -> Any:
+    return obj.get_object() if obj is not None else None
+
+
+def _drawn_streams(page: PageObject) -> Iterator[StreamObject]:
+    """The page's content streams, then every form XObject it can reach, each once."""
+    contents = _resolved(page.get("/Contents"))
+    for item in contents if isinstance(contents, ArrayObject) else [contents]:
+        stream = _resolved(item)
+        if isinstance(stream, StreamObject):
+            yield stream
+    pending = [page.get("/Resources")]
+    seen: set[int] = set()
+    while pending:
+        resources = _resolved(pending.pop())
+        xobjects = _resolved(resources.get("/XObject")) if isinstance(resources, dict) else None
+        for ref in xobjects.values() if isinstance(xobjects, DictionaryObject) else []:
+            form = _resolved(ref)
+            drawn = isinstance(form, StreamObject) and form.get("/Subtype") == "/Form"
+            if drawn and id(form) not in seen:
+                seen.add(id(form))
+                yield form
+                pending.append(form.get("/Resources"))
+
+
+def page_content_bytes(page: PageObject, limit: int) -> int:
+    """Inflated bytes a page draws: its content streams and every form XObject it can reach.
+
+    Each form is counted once however often it is drawn (pypdf parses one at a time; a
+    nested chain is held together, which the sum covers); pictures are not content.
+    Counting stops once past ``limit``, so a bomb is inflated no further than it must be.
+    """
+    total = 0
+    for stream in _drawn_streams(page):
+        try:
+            total += len(stream.get_data())
+        except LimitReachedError:
+            raise
+        except Exception:  # undecodable: pypdf's extraction meets it, as it did before
+            continue
+        if total > limit:
+            break
+    return total
+
+
 def load_pdf(
     data: bytes,
     source: str,
     max_pages: int = 2000,
     max_decompressed_bytes: int = 64 * 1024 * 1024,
     max_text_chars: int = 5_000_000,
+    max_page_content_bytes: int = MAX_PAGE_CONTENT_BYTES,
 ) -> ExtractedText:
     """Extract the text of a PDF with ``page_starts``; furniture and blank pages removed.
 
-    No compressed stream may inflate past ``max_decompressed_bytes`` and reading stops once
-    ``max_text_chars`` of text have come out, so a small hostile file cannot fill memory.
+    No compressed stream may inflate past ``max_decompressed_bytes``, no page may draw more
+    than ``max_page_content_bytes`` of content, and reading stops once ``max_text_chars`` of
+    text have come out, so a small hostile file cannot fill memory.
     """
     try:
         limited = get_configuration().with_overwrites(**_limits(max_decompressed_bytes))
         with apply_configuration(limited):
-            return _load_pdf(data, source, max_pages, max_text_chars)
+            return _load_pdf(data, source, max_pages, max_text_chars, max_page_content_bytes)
     except LimitReachedError as exc:
         raise IngestError(
             source,
@@ -126,7 +183,9 @@ def load_pdf(
         ) from exc
 
 
-def _load_pdf(data: bytes, source: str, max_pages: int, max_text_chars: int) -> ExtractedText:
+def _load_pdf(
+    data: bytes, source: str, max_pages: int, max_text_chars: int, max_page_content: int
+) -> ExtractedText:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -144,7 +203,13 @@ def _load_pdf(data: bytes, source: str, max_pages: int, max_text_chars: int) -> 
         )
     raw_pages: list[list[str]] = []
     chars = 0
-    for page in reader.pages:
+    for number, page in enumerate(reader.pages, start=1):
+        if page_content_bytes(page, max_page_content) > max_page_content:
+            raise IngestError(
+                source,
+                f"has a page ({number}) drawing more than {max_page_content} bytes of content "
+                "(CQA_MAX_PDF_PAGE_CONTENT_BYTES); refused",
+            )
         text = normalise_glyphs(page.extract_text() or "")
         chars += len(text)
         if chars > max_text_chars:

@@ -13,6 +13,7 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
         max_text_chars: int = 5_000_000        # extracted text of one document
         max_html_nodes: int = 50_000           # elements of one HTML page
         max_docx_paragraphs: int = 30_000      # paragraphs of one Word file
+        max_pdf_page_content_bytes: int = 2 MiB  # content one PDF page draws, inflated
         min_words: int = 60      # passages below this merge with neighbours in the same section
         max_words: int = 275     # cap; whole sections answer broad questions (docs/quality.md)
 
@@ -67,6 +68,7 @@ class IngestLimits:
     max_text_chars: int = 5_000_000
     max_html_nodes: int = 50_000  # elements of one HTML page (BeautifulSoup: ~1.5 KB each)
     max_docx_paragraphs: int = 30_000  # paragraphs of one Word file
+    max_pdf_page_content_bytes: int = 2 * 1024 * 1024  # pypdf holds ~47x it while extracting
     min_words: int = 60  # passages below this merge with neighbours in the same section
     max_words: int = 275  # cap; whole sections answer broad questions (docs/quality.md)
 
@@ -182,6 +184,7 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
             max_text_chars=limits.max_text_chars,
             max_html_nodes=limits.max_html_nodes,
             max_docx_paragraphs=limits.max_docx_paragraphs,
+            max_pdf_page_content_bytes=limits.max_pdf_page_content_bytes,
         )
         text = extracted.text
         if not text.strip():

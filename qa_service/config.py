@@ -131,6 +131,11 @@ class Settings(BaseSettings):
     max_docx_paragraphs: int = Field(
         default=30_000, ge=1, description="most paragraphs of one Word file parsed"
     )
+    max_pdf_page_content_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="most bytes of content (streams and forms, inflated) one PDF page may draw",
+    )
     max_text_chars: int = Field(
         default=5_000_000, ge=1, description="most characters of text kept from one document"
     )

@@ -86,10 +86,13 @@ def make_pdf(
     compress: bool = False,
     image: bool = False,
     break_xref: bool = False,
+    form: bytes | None = None,
 ) -> bytes:
     """A PDF whose pages draw the given content streams with Helvetica.
 
-    ``image`` adds a small greyscale image XObject to every page's resources;
+    ``image`` adds a small greyscale image XObject to every page's resources; ``form`` adds a
+    form XObject ``/Fm0`` drawing that (compressed) content, which a page draws with
+    ``/Fm0 Do``;
     ``break_xref`` writes wrong offsets into the cross-reference table.
     """
     objects: list[bytes] = []
@@ -112,14 +115,27 @@ def make_pdf(
             + data
             + b"\nendstream"
         )
+    form_obj = 0
+    if form is not None:
+        packed = zlib.compress(form, 9)
+        form_obj = add(
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font "
+            b"<< /F1 %d 0 R >> >> /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (font, len(packed))
+            + packed
+            + b"\nendstream"
+        )
     kids = []
     for content in pages:
         data = zlib.compress(content) if compress else content
         filt = b" /Filter /FlateDecode" if compress else b""
         stream = add(b"<< /Length %d%s >>\nstream\n" % (len(data), filt) + data + b"\nendstream")
         resources = b"<< /Font << /F1 %d 0 R >>" % font
-        if xobject:
-            resources += b" /XObject << /Im0 %d 0 R >>" % xobject
+        if xobject or form_obj:
+            resources += b" /XObject <<"
+            resources += b" /Im0 %d 0 R" % xobject if xobject else b""
+            resources += b" /Fm0 %d 0 R" % form_obj if form_obj else b""
+            resources += b" >>"
         resources += b" >>"
         kids.append(
             add(

@@ -1,4 +1,5 @@
-"""Bounds checked before a parser builds anything (ingest/bounds.py), in process.
+"""Bounds checked before a parser builds anything (ingest/bounds.py, and the PDF page
+content bound in ingest/loaders_pdf.py), in process.
 
 Each bomb of tests/hostile.py is refused by the check meant for it, with a reason naming
 the limit; a good Word file or page passes; the checks stream (a part is never inflated
@@ -80,3 +81,60 @@ def test_an_html_element_flood_is_refused() -> None:
     with pytest.raises(IngestError, match="more than 40 elements"):
         load_bytes(small, ".html", "small.html", max_html_nodes=40)
     assert "Budget agreed." in load_bytes(small, ".html", "small.html", max_html_nodes=60).text
+
+
+def _operators(inflated: int) -> bytes:
+    """``inflated`` bytes of tiny text operators, the content pypdf is costliest to extract."""
+    unit = b"BT /F1 10 Tf (ab) Tj ET\n"
+    return unit * (inflated // len(unit))
+
+
+@pytest.fixture
+def extracted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of every page whose text pypdf was asked to extract."""
+    from pypdf import PageObject
+
+    calls: list[int] = []
+    original = PageObject.extract_text
+
+    def spy(self: PageObject, *args: object, **kwargs: object) -> str:
+        calls.append(self.page_number + 1 if self.page_number is not None else 0)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PageObject, "extract_text", spy)
+    return calls
+
+
+def test_a_pdf_page_drawing_too_much_content_is_refused_before_extraction(
+    extracted: list[int],
+) -> None:
+    data = hostile.make_pdf(
+        [hostile.page_stream("The committee met."), _operators(64 * 1024)], compress=True
+    )
+    with pytest.raises(IngestError, match=r"page \(2\).*CQA_MAX_PDF_PAGE_CONTENT_BYTES"):
+        load_bytes(data, ".pdf", "dense.pdf", max_pdf_page_content_bytes=60 * 1024)
+    assert extracted == [1], "the dense page is measured, never extracted"
+    text = load_bytes(data, ".pdf", "dense.pdf", max_pdf_page_content_bytes=64 * 1024).text
+    assert text.startswith("The committee met.") and text.count("ab") == 64 * 1024 // 24
+
+
+def test_content_drawn_through_a_form_xobject_counts_but_an_image_does_not(
+    extracted: list[int],
+) -> None:
+    data = hostile.make_pdf([b"/Fm0 Do"], form=_operators(64 * 1024), image=True)
+    with pytest.raises(IngestError, match="CQA_MAX_PDF_PAGE_CONTENT_BYTES"):
+        load_bytes(data, ".pdf", "form.pdf", max_pdf_page_content_bytes=60 * 1024)
+    assert extracted == []
+    # the 1 KiB picture on the page is not content: "/Fm0 Do" and the form fit exactly
+    exact = len(b"/Fm0 Do") + len(_operators(64 * 1024))
+    text = load_bytes(data, ".pdf", "form.pdf", max_pdf_page_content_bytes=exact).text
+    assert text.count("ab") == 64 * 1024 // 24, "pypdf extracts a form's text, so it is counted"
+
+
+def test_the_page_content_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.config import Settings
+    from qa_service.runtime import limits
+
+    assert limits(Settings()).max_pdf_page_content_bytes == 2 * 1024 * 1024
+    monkeypatch.setenv("CQA_MAX_PDF_PAGE_CONTENT_BYTES", "65536")
+    assert limits(Settings()).max_pdf_page_content_bytes == 65536
