@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,16 +85,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def devset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def devset_server(  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory, shared_set_index
+) -> Iterator[str]:
     """``cqa serve`` over the real dev set (the most councils: 25), for the compare grid."""
-    corpus = SHARED / "real-dev-set" / "corpus"
-    if not CHROMIUM.exists() or not corpus.is_dir():
-        pytest.skip("needs /usr/bin/chromium and ../shared/real-dev-set")
-    index = tmp_path_factory.mktemp("devset-index")
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium")
+    # the session's one real-model index of the set (tests/conftest.py), served read only
+    index = shared_set_index("real-dev-set")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CQA_INDEX": str(index)}
     env.pop("CQA_ADMIN_TOKEN", None)
     cqa = Path(sys.executable).with_name("cqa")
-    subprocess.run([str(cqa), "ingest", str(corpus)], env=env, check=True, capture_output=True)
     port = _free_port()
     log = (tmp_path_factory.mktemp("devset-log") / "serve.log").open("w+")
     command = [str(cqa), "serve", "--host", "127.0.0.1", "--port", str(port)]

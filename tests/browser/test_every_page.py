@@ -26,6 +26,8 @@ PAGES = {
     "documents": "/documents",
     "decisions": "/decisions?q=" + quote_plus(QUESTION),
     "timeline": "/timeline?q=" + quote_plus(QUESTION),
+    "commitments": "/commitments",
+    "trend": "/trend?q=" + quote_plus("how many children are in care"),
     "not-found": "/no/such/page",
 }
 

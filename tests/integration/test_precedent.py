@@ -16,18 +16,15 @@ from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.evaluation import Retrieved, first_hit_rank, load_questions
 from qa_service.retriever import Engine
-from tests.conftest import DEV_CORPUS, build_index
+from tests.conftest import DEV_CORPUS
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def client(  # type: ignore[no-untyped-def]
-    tmp_path_factory: pytest.TempPathFactory, real_embedder, query_embedder
-) -> Iterator[TestClient]:
-    if not DEV_CORPUS.is_dir():
-        pytest.skip("../shared/dev-set is not beside the repository")
-    index_dir = build_index(tmp_path_factory.mktemp("dev-idx"), [DEV_CORPUS], real_embedder)
+def client(shared_set_index, real_embedder, query_embedder) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    # the session's one real-model index of the dev set (tests/conftest.py), read only here
+    index_dir = shared_set_index("dev-set")
     with TestClient(create_app(Settings(index=index_dir), query_embedder, real_embedder)) as c:
         yield c
 
