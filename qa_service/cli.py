@@ -498,3 +498,44 @@ def eval_(
         [eval_set(p) for p in sets], engine_for, label_filters=not as_typed
     )
     click.echo(json.dumps(report_json, indent=2) if as_json else clean(report_text))
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["opensearch"]),
+    required=True,
+    help="opensearch: an index mapping (knn_vector) and a bulk NDJSON of every passage.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the files into.",
+)
+@click.option("--name", default="committee-papers", show_default=True, help="Index name.")
+@index_option
+def export(fmt: str, out: Path, name: str, index_dir: Path | None) -> None:
+    """Export the index for another search engine (OpenSearch's k-NN plugin)."""
+    from index.opensearch_export import export as to_opensearch
+    from index.opensearch_export import valid_name
+    from index.store import Store
+    from ingest.errors import IndexMissingError
+    from qa_service.runtime import index_exists
+
+    if not valid_name(name):
+        raise click.BadParameter(
+            "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+            param_hint="'--name'",
+        )
+    settings = _settings(index_dir)
+    if not index_exists(settings):
+        raise IndexMissingError(f"no index at {settings.index}: run 'cqa ingest PATH' first")
+    store = Store.open(settings.index)
+    try:
+        mapping_path, bulk_path, count = to_opensearch(store, out, name)
+    finally:
+        store.close()
+    click.echo(f"{fmt}: {count} passages; mapping {mapping_path}, bulk {bulk_path}")
