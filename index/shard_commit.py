@@ -99,7 +99,8 @@ def plan(
                 continue
             copies.add(digest, document_id, meta, name)
             status = "added" if previous is None else "updated"
-            group.append(ShardFile(str(path), digest, meta, name, status))
+            # absolute: the Ray workers need not share the driver's working folder
+            group.append(ShardFile(str(path.absolute()), digest, meta, name, status))
         if group:
             key = shard_key(writer.embedder.name, limits, group)
             out.shards.append(PlannedShard(key, group))
