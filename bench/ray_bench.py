@@ -231,6 +231,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None, help="Also write the JSON here.")
     parser.add_argument(
+        "--per-worker",
+        action="store_true",
+        help="Also a plain process on one torch thread each round: one Ray actor's like.",
+    )
+    parser.add_argument(
         "--ingest",
         type=Path,
         default=None,
@@ -242,7 +247,10 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     texts = passages(args.corpus, args.passages) if args.ingest is None else []
     runs: dict[str, list[dict[str, float]]] = {"plain": [], "ray": []}
-    pair: tuple[tuple[str, Any], tuple[str, Any]] = (("plain", run_plain), ("ray", run_ray))
+    pair: tuple[tuple[str, Any], ...] = (("plain", run_plain), ("ray", run_ray))
+    if args.per_worker:
+        runs["plain_1_thread"] = []
+        pair = (*pair, ("plain_1_thread", lambda t, _w: run_plain(t, 1)))
     if args.ingest is not None:
         work = args.ingest
         pair = (
@@ -259,6 +267,9 @@ def main() -> None:
     }
     keys = ("passages_per_s",) if args.ingest else ("embed_rate", "per_worker", "end_to_end_rate")
     ratios = {key: median["ray"][key] / median["plain"][key] for key in keys}
+    if args.per_worker:
+        one = median["plain_1_thread"]["per_worker"]
+        ratios["per_worker_vs_1_thread"] = median["ray"]["per_worker"] / one
     report = {
         "passages": len(texts) or median["plain"]["passages"],
         "workers": args.workers,
