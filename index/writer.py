@@ -288,6 +288,21 @@ class IndexWriter:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def commit_staged(self, staged: list[Staged], times: StageTimes) -> None:
+        """Commit documents processed and embedded elsewhere (a Ray ingest's shards) in one
+        atomic batch, through the same path as a plain ingest."""
+        with times.stage("write"):
+            self._commit(staged, times=times)
+
+    def finish(self, summary: IngestSummary, passage_words: str | None = None) -> None:
+        """After documents committed by ``commit_staged``: break supersedes cycles, record
+        the passage sizes when every document now uses them, and count the index."""
+        self._break_supersedes_cycles(summary)
+        if passage_words:
+            self._record_passage_words(passage_words)
+        stats = self.store.stats()
+        summary.passages_total, summary.documents_total = stats.passages, stats.documents
+
     def _break_supersedes_cycles(self, summary: IngestSummary) -> None:
         """Warn about each supersedes cycle and drop the one link that breaks it."""
         with self.store.transaction() as conn:

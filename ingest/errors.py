@@ -42,3 +42,7 @@ class ModelUnavailableError(CQAError):
 
 class IndexBusyError(CQAError):
     """Another process holds the index's write lock."""
+
+
+class ScaleNotInstalledError(CQAError):
+    """An optional scale-out dependency (Ray, pyarrow) is not installed."""

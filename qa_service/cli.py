@@ -87,6 +87,27 @@ def main() -> None:
     default=None,
     help="The council of every file whose manifest.csv gives none (e.g. a folder without one).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["plain", "ray"]),
+    default="plain",
+    help="ray: load, cut and embed on Ray (the [scale] extra), then commit here.",
+)
+@click.option("--ray-address", default=None, help="With --engine ray: a Ray cluster to join.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="With --engine ray: embedding actors (one model and one core each).",
+)
+@click.option(
+    "--shards",
+    "shards_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --engine ray: where the Parquet shards go (default: INDEX/ray-shards).",
+)
 @index_option
 def ingest(
     paths: tuple[Path, ...],
@@ -94,6 +115,10 @@ def ingest(
     timings: bool,
     as_json: bool,
     council: str | None,
+    engine: str,
+    ray_address: str | None,
+    workers: int,
+    shards_dir: Path | None,
     index_dir: Path | None,
 ) -> None:
     """Ingest files and folders (recursively) into the index."""
@@ -107,8 +132,24 @@ def ingest(
     # lazy: an unchanged folder needs no model, so re-ingesting it skips the ~10 s load
     embedder = make_embedder(settings, lazy=True)
     writer = IndexWriter(settings.index, embedder, limits(settings), settings.commit_every)
-    with writer.open(), IngestDisplay() as display:
-        summary = writer.ingest(list(paths), display, council.strip() if council else None)
+    if engine == "ray":
+        from index.ray_ingest import EmbedderSpec, ingest_with_ray
+
+        model = str(settings.model_path) if settings.model_path else None
+        with writer.open():
+            summary = ingest_with_ray(
+                writer,
+                list(paths),
+                EmbedderSpec(settings.embedder, model),
+                shards_dir or settings.index / "ray-shards",
+                workers,
+                ray_address,
+                council.strip() if council else None,
+                on_line=lambda line: click.echo(line, err=True),
+            )
+    else:
+        with writer.open(), IngestDisplay() as display:
+            summary = writer.ingest(list(paths), display, council.strip() if council else None)
     # file names, manifest values and reasons quoting them may hold escape sequences
     for warning in summary.warnings:
         click.echo(f"warning: {clean(warning, one_line=True)}", err=True)
@@ -457,3 +498,44 @@ def eval_(
         [eval_set(p) for p in sets], engine_for, label_filters=not as_typed
     )
     click.echo(json.dumps(report_json, indent=2) if as_json else clean(report_text))
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["opensearch"]),
+    required=True,
+    help="opensearch: an index mapping (knn_vector) and a bulk NDJSON of every passage.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the files into.",
+)
+@click.option("--name", default="committee-papers", show_default=True, help="Index name.")
+@index_option
+def export(fmt: str, out: Path, name: str, index_dir: Path | None) -> None:
+    """Export the index for another search engine (OpenSearch's k-NN plugin)."""
+    from index.opensearch_export import export as to_opensearch
+    from index.opensearch_export import valid_name
+    from index.store import Store
+    from ingest.errors import IndexMissingError
+    from qa_service.runtime import index_exists
+
+    if not valid_name(name):
+        raise click.BadParameter(
+            "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+            param_hint="'--name'",
+        )
+    settings = _settings(index_dir)
+    if not index_exists(settings):
+        raise IndexMissingError(f"no index at {settings.index}: run 'cqa ingest PATH' first")
+    store = Store.open(settings.index)
+    try:
+        mapping_path, bulk_path, count = to_opensearch(store, out, name)
+    finally:
+        store.close()
+    click.echo(f"{fmt}: {count} passages; mapping {mapping_path}, bulk {bulk_path}")

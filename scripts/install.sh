@@ -10,4 +10,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[test,bench]"
+# [scale] (Ray) too: CI runs the Ray ingest's tests with a local Ray of 2 workers
+.venv/bin/python -m pip install --quiet -e ".[test,bench,scale]"
