@@ -85,6 +85,7 @@ def lexical_engines() -> list[str]:
 # FTS5 is measured up to this size only (its cost grows with the passages a word is in).
 FTS5_MAX = 100_000
 
+
 def _settings(index: Path, engine: str, faiss_threads: int | None = None) -> Settings:
     extra: dict[str, Any] = {"lexical_engine": engine} if len(lexical_engines()) > 1 else {}
     if faiss_threads is not None:
