@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,37 +43,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``cqa serve`` on 127.0.0.1 and a free port, building its index from ``corpus/``."""
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: apt-get install -y chromium (.ci/run does)")
-    pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' for playwright")
-    port = _free_port()
-    index = tmp_path_factory.mktemp("browser-index")
-    log = (tmp_path_factory.mktemp("browser-log") / "serve.log").open("w+")
+@contextmanager
+def _serving(
+    index: Path, logs: Path, extra: list[str], ready: Callable[[int], bool], wait: float
+) -> Iterator[str]:
+    """``cqa serve`` of ``index`` on 127.0.0.1 and a free port, until the block ends; ready
+    once ``/health`` reports a document count ``ready`` accepts."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CQA_INDEX": str(index)}
     env.pop("CQA_ADMIN_TOKEN", None)
     cqa = Path(sys.executable).with_name("cqa")
-    command = [str(cqa), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--corpus", str(REPO / "corpus")], env=env, stdout=log, stderr=log
-    )
+    port = _free_port()
+    log = (logs / "serve.log").open("w+")
+    command = [str(cqa), "serve", "--host", "127.0.0.1", "--port", str(port), *extra]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + wait
         while True:
             if server.poll() is not None:
                 log.seek(0)
                 pytest.fail(f"cqa serve exited: {log.read()[-2000:]}")
             try:
                 with urllib.request.urlopen(base + "/health", timeout=2) as r:
-                    if json.load(r)["documents"] == 5:
+                    if ready(json.load(r)["documents"]):
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("cqa serve did not come up within 180 s")
+                pytest.fail(f"cqa serve did not come up within {wait:.0f} s")
             time.sleep(0.5)
         yield base
     finally:
@@ -82,6 +80,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cqa serve`` on 127.0.0.1 and a free port, building its index from ``corpus/``."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: apt-get install -y chromium (.ci/run does)")
+    pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' for playwright")
+    index = tmp_path_factory.mktemp("browser-index")
+    logs = tmp_path_factory.mktemp("browser-log")
+    corpus = ["--corpus", str(REPO / "corpus")]
+    with _serving(index, logs, corpus, lambda documents: documents == 5, 180) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -93,37 +104,9 @@ def devset_server(  # type: ignore[no-untyped-def]
         pytest.skip("needs /usr/bin/chromium")
     # the session's one real-model index of the set (tests/conftest.py), served read only
     index = shared_set_index("real-dev-set")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CQA_INDEX": str(index)}
-    env.pop("CQA_ADMIN_TOKEN", None)
-    cqa = Path(sys.executable).with_name("cqa")
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("devset-log") / "serve.log").open("w+")
-    command = [str(cqa), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"cqa serve exited: {log.read()[-2000:]}")
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as r:
-                    if json.load(r)["documents"] > 0:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("cqa serve did not come up within 120 s")
-            time.sleep(0.5)
+    logs = tmp_path_factory.mktemp("devset-log")
+    with _serving(index, logs, [], lambda documents: documents > 0, 120) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

