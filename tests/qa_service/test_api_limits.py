@@ -13,7 +13,8 @@ import asyncio
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,14 @@ TOKEN = "limits-token"
 GOOD = {"Authorization": f"Bearer {TOKEN}"}
 PAPER = b"Item 1. Budget\n\nThe quokka budget was agreed by the committee after debate."
 ECHO = "EchoedBack"  # a word that must never come back in an error
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to its end on a thread of its own: in a whole-suite run the browser
+    tests' session-wide Playwright (sync API) keeps an event loop running on the main thread,
+    where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def _client(index: Path, **extra: object) -> TestClient:
@@ -129,7 +138,7 @@ def test_a_streamed_body_reaches_the_app_as_it_arrives_and_is_cut_at_the_limit()
 
     chunks = [b"x" * 1000] * 100  # 100 kB streamed in 1 kB chunks; the limit is 5 kB
     middleware = BodySizeLimit(app, max_bytes=5000, max_json_bytes=5000)
-    asyncio.run(middleware(_scope("/api/ask"), _feed(chunks, pulled), send))
+    _run(middleware(_scope("/api/ask"), _feed(chunks, pulled), send))
     assert seen[0] == (1, 1000), "the app got the first chunk before the rest was read"
     assert len(pulled) <= 6, "reading stopped at the limit"
     assert sent[0]["status"] == 413 and len(sent) == 2, "the app's own answer was dropped"
@@ -151,12 +160,12 @@ def test_an_upload_without_the_token_is_refused_unread(small_index: Path) -> Non
             "/api/documents",
             headers=[(b"content-type", b"multipart/form-data; boundary=b"), *headers],
         )
-        asyncio.run(app(scope, _feed([b"x" * 1000] * 60_000, pulled), send))  # type: ignore[arg-type]
+        _run(app(scope, _feed([b"x" * 1000] * 60_000, pulled), send))  # type: ignore[arg-type]
         assert sent[0]["status"] == 401, headers
         assert pulled == [], "no byte of the body was read"
     no_token = create_app(Settings(index=small_index), HashingEmbedder())
     sent.clear()
-    asyncio.run(no_token(_scope("/api/documents"), _feed([b"x"], pulled), send))  # type: ignore[arg-type]
+    _run(no_token(_scope("/api/documents"), _feed([b"x"], pulled), send))  # type: ignore[arg-type]
     assert sent[0]["status"] == 403 and pulled == []
 
 
