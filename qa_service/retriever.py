@@ -409,7 +409,6 @@ class Engine:
             if len(scores):
                 hit.sentence = float(scores.max())
                 hit.sentence_spans, hit.sentence_scores = spans, scores
-                hit.highlights = answer_span(record.text, spans, scores, asked, span_rule)
             hit.features = Features(
                 fused=fused_score / best_possible if best_possible else fused_score,
                 passage=hit.dense,
@@ -441,7 +440,14 @@ class Engine:
                 lambda kept, twin: kept.also_at.append(twin.passage),
                 limit=top_k,
             )
-        return hits[:top_k], agreeing
+        kept = hits[:top_k]
+        # the highlight plays no part in the ranking: chosen for the hits kept alone
+        for hit in kept:
+            if hit.sentence_scores is not None and len(hit.sentence_scores):
+                hit.highlights = answer_span(
+                    hit.passage.text, hit.sentence_spans, hit.sentence_scores, asked, span_rule
+                )
+        return kept, agreeing
 
     def _decision_passages(self, understood: Understanding) -> Allowed | None:
         """The passages holding a decision, when the question asks what was decided."""

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -121,13 +122,14 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [_unnamed(e) for e in exc.errors()]
         messages = []
-        for error in exc.errors():
+        for error in errors:
             where = _safe_text(".".join(str(p) for p in error.get("loc", ()) if p != "body"))
             msg = _safe_text(str(error.get("msg")))
             messages.append(f"{where}: {msg}" if where else msg)
         return JSONResponse(
-            {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(exc.errors())},
+            {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(errors)},
             status_code=422,
         )
 
@@ -162,6 +164,15 @@ def _remove_orphans(settings: Settings) -> None:
             len(report.removed),
             report.freed_bytes,
         )
+
+
+def _unnamed(error: dict[str, Any]) -> dict[str, Any]:
+    """A validation error whose location holds no name the client made up: an unknown field
+    is called "(unknown field)", so its name (the client's own text) is not sent back."""
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "extra_forbidden" and loc:
+        return {**error, "loc": (*loc[:-1], "(unknown field)")}
+    return error
 
 
 def _jsonable(errors: object) -> object:
