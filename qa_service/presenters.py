@@ -208,28 +208,13 @@ def document_out(record: DocumentRecord) -> DocumentOut:
 
 def decision_out(record: DecisionRecord) -> DecisionOut:
     """A stored decision as the API shows it, cited."""
-    doc = record.passage.document
-    m = doc.meta
     return DecisionOut(
         subject=record.subject,
         item=record.item,
         kind=cast(DecisionKindOut, record.kind),
         procedural=record.procedural,
         text=record.text,
-        citation=DecisionCitation(
-            council=m.council,
-            committee=m.committee,
-            meeting_date=m.meeting_date,
-            document_id=doc.document_id,
-            source=doc.source,
-            title=m.title,
-            doc_type=m.doc_type,
-            url=m.source_url,
-            page=record.page,
-            passage_id=record.passage.passage_id,
-            char_start=record.char_start,
-            char_end=record.char_end,
-        ),
+        citation=_record_citation(record.passage, record.char_start, record.char_end, record.page),
     )
 
 
