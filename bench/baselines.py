@@ -16,7 +16,7 @@ dev documents, ``seed-questions.jsonl`` against the 5 seeds (a separate index).
 
 Run it with ``bash bench/run_baselines.sh`` (txtai lives in its own virtualenv); the
 project is not installed there, so the repo root goes on ``sys.path`` and only
-``qa_service.evaluation`` (and ``ingest.errors``) are imported from it.  Another system
+``qa_service.evaluation`` (and ``cqa_core.errors``) are imported from it.  Another system
 can be added as a row through :func:`run_system` with a ``search(question, k)`` callable.
 """
 

@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.quality_all import SETS, SetRun, run_set  # noqa: E402
+from cqa_core.text import words  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.lexical import words  # noqa: E402
 from qa_service.crossval import out_of_fold  # noqa: E402
 from qa_service.evaluation import GoldEntry, highlight_answers, is_hit  # noqa: E402
 from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402

@@ -44,9 +44,9 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bench.synth import write_corpus  # noqa: E402
+from cqa_core.text import split_sentences  # noqa: E402
 from index.writer import embed_text  # noqa: E402
 from ingest.pipeline import discover, process_file  # noqa: E402
-from ingest.sentences import split_sentences  # noqa: E402
 
 BENCH_DIR = REPO_ROOT / "bench"
 PEER_PYTHON = BENCH_DIR / ".venv-peer" / "bin" / "python"

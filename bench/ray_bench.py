@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from cqa_core.errors import IngestError
 from index.embed_batch import embed_text
-from ingest.errors import IngestError
 from ingest.pipeline import discover, process_file
 
 # Passages per Ray block and per actor call, sorted by length inside it so the model's

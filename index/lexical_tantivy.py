@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from cqa_core.text import query_terms
 from index.base import Query
-from index.lexical import WEIGHTS, query_terms
+from index.lexical import WEIGHTS
 from index.store import Filters, Store
 
 FOLDER = "lexical"

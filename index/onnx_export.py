@@ -22,7 +22,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from ingest.errors import ModelUnavailableError
+from cqa_core.errors import ModelUnavailableError
 
 # Part of the cache key: a change to how the graph is built must not reuse an old file.
 EXPORT_VERSION = "1"

@@ -28,14 +28,14 @@ from typing import Any
 
 import numpy as np
 
+from cqa_core.errors import IngestError
+from cqa_core.text import split_sentences
 from index.embed_batch import embed_text
 from index.ray_support import require
 from index.shard_commit import SHARD_FILES, PlannedShard
 from index.shards import encode_spans, pack_document, shard_path, unpack_document, write_shard
-from ingest.errors import IngestError
 from ingest.models import DocMeta
 from ingest.pipeline import IngestLimits, process_file
-from ingest.sentences import split_sentences
 
 # Papers per actor call: ~20 passages and ~100 sentences a paper, so each call is a few
 # hundred texts, many model batches, and the per-call overhead of Ray stays small.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ingest.errors import ScaleNotInstalledError
+from cqa_core.errors import ScaleNotInstalledError
 
 INSTALL_HINT = 'pip install -e ".[scale]"'
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from cqa_core.errors import DocumentNotFoundError, IndexCorruptError, IndexMissingError
 from index.records import has_subject_columns
-from ingest.errors import DocumentNotFoundError, IndexCorruptError, IndexMissingError
 from ingest.models import DocMeta
 
 SCHEMA_VERSION = "1"

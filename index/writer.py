@@ -20,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from cqa_core.errors import IndexBusyError, IndexCorruptError, IngestError
+from cqa_core.text import split_sentences, words
 from index.dense import DenseIndex
 from index.duplicates import SameBytes
 from index.embed_batch import BatchEmbedder, embed_hash, embed_text
 from index.embedder import Embedder
-from index.lexical import words
 from index.lexical_tantivy import TantivyWriter
 from index.records import (
     INSERT_COMMITMENT,
@@ -35,11 +36,9 @@ from index.records import (
 )
 from index.store import Store
 from index.supersedes import Link, cycle_cuts
-from ingest.errors import IndexBusyError, IndexCorruptError, IngestError
 from ingest.manifest import with_council
 from ingest.models import DocMeta, Document
 from ingest.pipeline import IngestLimits, discover, document_id_for, process_file
-from ingest.sentences import split_sentences
 from ingest.timings import StageTimes
 
 LOCK_NAME = "write.lock"

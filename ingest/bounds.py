@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import lxml.etree
 
-from ingest.errors import IngestError
+from cqa_core.errors import IngestError
 
 MAX_DOCX_ENTRIES = 2000  # a Word file has 15-40 parts; hundreds with many images
 # Deflate packs Word's XML 4-20 to 1 and pictures about 1 to 1; a big part packed far

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ingest.errors import IngestError
+from cqa_core.errors import IngestError
 
 # Files that travel with a folder of papers but are not papers.
 NOT_PAPERS = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 
-from ingest.errors import IngestError
+from cqa_core.errors import IngestError
 from ingest.models import ExtractedText
 
 _CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}

@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from cqa_core.errors import IngestError
 from ingest.bounds import DEFAULT_DOCX, DocxBounds, check_docx
-from ingest.errors import IngestError
 from ingest.models import Block, BlockKind, ExtractedText
 from ingest.structure import classify_line
 

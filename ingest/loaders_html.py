@@ -14,8 +14,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from cqa_core.errors import IngestError
 from ingest.bounds import html_shape
-from ingest.errors import IngestError
 from ingest.loaders import decode_text
 from ingest.models import Block, BlockKind, ExtractedText
 

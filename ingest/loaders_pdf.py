@@ -25,7 +25,7 @@ from pypdf import PageObject, PdfReader, apply_configuration, get_configuration
 from pypdf.errors import LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
-from ingest.errors import IngestError
+from cqa_core.errors import IngestError
 from ingest.models import ExtractedText
 from ingest.pdf_text import normalise_glyphs
 

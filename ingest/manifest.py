@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ingest.errors import ManifestError
+from cqa_core.errors import ManifestError
 from ingest.models import DocMeta
 
 MANIFEST_NAME = "manifest.csv"

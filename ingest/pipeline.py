@@ -41,11 +41,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cqa_core.errors import IngestError, ManifestError
 from ingest.chunker import chunk
 from ingest.commitments import find_commitments
 from ingest.decisions import find_decisions
 from ingest.discovery import find_papers
-from ingest.errors import IngestError, ManifestError
 from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
 from ingest.metadata import fill_meta

@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection
 from enum import StrEnum
 
-from index.lexical import words
+from cqa_core.text import words
 
 
 class Kind(StrEnum):

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import ValidationError
 
-from ingest.errors import CQAError
+from cqa_core.errors import CQAError
 from qa_service.cli_errors import check_port, validation_message
 from qa_service.config import Settings, writes_enabled
 from qa_service.terminal import clean
@@ -59,7 +59,7 @@ def _engine(settings: Settings) -> Any:
     from qa_service.runtime import index_exists, make_query_embedder
 
     if not index_exists(settings):
-        from ingest.errors import IndexMissingError
+        from cqa_core.errors import IndexMissingError
 
         raise IndexMissingError(
             f"no index at {settings.index}: run 'cqa ingest PATH' first "
@@ -355,7 +355,7 @@ def remove(document_id: str, index_dir: Path | None) -> None:
 
     settings = _settings(index_dir)
     if not index_exists(settings):
-        from ingest.errors import IndexMissingError
+        from cqa_core.errors import IndexMissingError
 
         raise IndexMissingError(f"no index at {settings.index}")
     # Removing embeds nothing; the light question encoder names the same model.
@@ -377,8 +377,8 @@ def remove(document_id: str, index_dir: Path | None) -> None:
 @index_option
 def doctor(min_age: float, index_dir: Path | None) -> None:
     """Check the index: remove uploads that no committed document holds."""
+    from cqa_core.errors import IndexBusyError, IndexMissingError
     from index.orphans import remove_orphan_uploads
-    from ingest.errors import IndexBusyError, IndexMissingError
     from qa_service.runtime import index_exists
 
     settings = _settings(index_dir)
@@ -519,10 +519,10 @@ def eval_(
 @index_option
 def export(fmt: str, out: Path, name: str, index_dir: Path | None) -> None:
     """Export the index for another search engine (OpenSearch's k-NN plugin)."""
+    from cqa_core.errors import IndexMissingError
     from index.opensearch_export import export as to_opensearch
     from index.opensearch_export import valid_name
     from index.store import Store
-    from ingest.errors import IndexMissingError
     from qa_service.runtime import index_exists
 
     if not valid_name(name):

@@ -8,14 +8,13 @@ Two passages of different documents are the same when their word 3-shingles over
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
+from cqa_core.text import words as text_words
 from index.store import PassageRecord
 
-_WORD = re.compile(r"\w+")
 T = TypeVar("T")
 DUPLICATE_SHARE = 0.8  # shingle overlap (Jaccard) from which two passages are the same text
 
@@ -27,7 +26,7 @@ def shingles(text: str, n: int = 3) -> frozenset[int]:
     Each run is kept as its hash: the sets are only intersected, and integers intersect
     several times faster than tuples of strings.
     """
-    words = _WORD.findall(text.lower())
+    words = text_words(text)
     if len(words) < n:
         return frozenset([hash(tuple(words))])
     return frozenset(hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1))

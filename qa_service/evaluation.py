@@ -17,13 +17,13 @@ holds the gold evidence, or at least half of the evidence's words in order.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from ingest.errors import InvalidQueryError
+from cqa_core.errors import InvalidQueryError
+from cqa_core.text import words
 from qa_service.questions import (
     COMPARE,
     QUESTION_TYPES,
@@ -132,11 +132,8 @@ def is_hit(gold: GoldEntry, r: Retrieved) -> bool:
     return _base(gold.file) == _base(r.source) and _folded(gold.evidence) in _folded(r.text)
 
 
-_TOKEN = re.compile(r"\w+")
-
-
 def _tokens(s: str) -> list[str]:
-    return _TOKEN.findall(s.casefold())
+    return words(s)
 
 
 def _in_order(needle: Sequence[str], hay: Sequence[str]) -> int:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from cqa_core.errors import InvalidQueryError
 from index.records import CommitmentRecord, commitments, meeting_dates
 from index.store import Filters
-from ingest.errors import InvalidQueryError
 from qa_service.retriever import Engine, Hit
 
 Status = Literal["discharged", "due", "overdue"]

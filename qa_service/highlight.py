@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.sentences import Span, split_sentences
+from cqa_core.text import Span, split_sentences
 from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restates
 
 __all__ = [

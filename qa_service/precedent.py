@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from cqa_core.errors import InvalidQueryError
 from index.base import Query
 from index.store import DecisionRecord, Filters
-from ingest.errors import InvalidQueryError
 from qa_service.query import Understanding
 from qa_service.retriever import Answer, Engine, Hit
 from qa_service.trend import TrendPoint, point_of, question_weights

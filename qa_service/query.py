@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from index.lexical import STOPWORDS, query_terms
+from cqa_core.text import STOPWORDS, query_terms
 from qa_service import glossary
 from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
 from qa_service.rerank import stems_of, word_matches

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import InvalidQueryError
+from cqa_core.errors import InvalidQueryError
 
 # The shared sets' types, in the order reports list them; other types follow in the order
 # they first appear.

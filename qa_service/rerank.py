@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.lexical import words
+from cqa_core.text import words
 from index.store import PassageRecord
 
 if TYPE_CHECKING:

@@ -18,15 +18,16 @@ from typing import Literal
 import faiss
 import numpy as np
 
+from cqa_core.errors import InvalidQueryError
+from cqa_core.text import words
 from index.base import Query, SearchIndex
 from index.dense import DenseIndex
 from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
-from index.lexical import LexicalIndex, words
+from index.lexical import LexicalIndex
 from index.lexical_tantivy import TantivyIndex
 from index.store import Allowed, Filters, PassageRecord, Store
 from index.writer import load_dense
-from ingest.errors import InvalidQueryError
 from qa_service.abstention import (
     ANSWERED,
     NOT_IN_PAPERS,

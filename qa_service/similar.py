@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cqa_core.errors import InvalidQueryError
 from index.base import Query
 from index.store import Filters, PassageRecord
-from ingest.errors import InvalidQueryError
 from qa_service.dedup import DUPLICATE_SHARE, fold_near_duplicates, jaccard, shingles
 from qa_service.highlight import Span, best_sentences
 from qa_service.retriever import Engine, Hit

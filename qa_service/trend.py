@@ -28,9 +28,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from cqa_core.errors import InvalidQueryError
+from cqa_core.text import split_sentences
 from index.store import Filters
-from ingest.errors import InvalidQueryError
-from ingest.sentences import split_sentences
 from qa_service.retriever import Engine, Hit
 
 # Passages read per question: enough to reach most meetings that discuss it.

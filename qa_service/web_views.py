@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
-from ingest.sentences import split_sentences
+from cqa_core.text import split_sentences
 from qa_service.schemas import Citation, DecisionCitation, PassageOut
 
 _BLANK_LINES = re.compile(r"\n[ \t\xa0]*(?:\n[ \t\xa0]*)+\n")

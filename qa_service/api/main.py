@@ -14,9 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.embedder import Embedder
-from index.orphans import remove_orphan_uploads
-from ingest.errors import (
+from cqa_core.errors import (
     CQAError,
     DocumentNotFoundError,
     IndexBusyError,
@@ -24,6 +22,8 @@ from ingest.errors import (
     IngestError,
     InvalidQueryError,
 )
+from index.embedder import Embedder
+from index.orphans import remove_orphan_uploads
 from qa_service.api import (
     docs,
     openapi,

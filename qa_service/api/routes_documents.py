@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 
+from cqa_core.errors import IngestError
 from index.store import Filters
 from index.writer import IndexWriter
-from ingest.errors import IngestError
 from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep

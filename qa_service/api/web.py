@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from cqa_core.errors import InvalidQueryError
 from index.store import Filters
-from ingest.errors import InvalidQueryError
 from qa_service import export, trend, trend_svg
 from qa_service.answer_card import card_for
 from qa_service.api.deps import EngineDep

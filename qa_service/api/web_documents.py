@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from cqa_core.errors import DocumentNotFoundError
 from index.store import DocumentRecord, Filters
-from ingest.errors import DocumentNotFoundError
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.browse import Chosen

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from cqa_core.errors import DocumentNotFoundError, InvalidQueryError
 from index.store import Filters
-from ingest.errors import DocumentNotFoundError, InvalidQueryError
 from qa_service import followthrough, precedent, similar, trend, trend_svg
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 
+from cqa_core.errors import IndexMissingError
 from index.embedder import HashingEmbedder
 from index.store import Store
 from index.writer import IndexWriter, dense_file_name, load_dense
-from ingest.errors import IndexMissingError
 from qa_service.retriever import Engine
 from tests.hostile import paragraphs
 from tests.procs import REPO, child_env, cqa

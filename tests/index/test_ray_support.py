@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cqa_core.errors import CQAError, ScaleNotInstalledError
 from index.ray_support import INSTALL_HINT, require
-from ingest.errors import CQAError, ScaleNotInstalledError
 
 
 def test_a_missing_extra_names_the_install_command() -> None:

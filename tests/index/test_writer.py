@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cqa_core.errors import DocumentNotFoundError, IndexCorruptError
 from index.embedder import HashingEmbedder
 from index.store import Filters, Store
 from index.writer import PASSAGE_WORDS, IndexWriter
-from ingest.errors import DocumentNotFoundError, IndexCorruptError
 from ingest.pipeline import IngestLimits
 from qa_service.retriever import Engine
 

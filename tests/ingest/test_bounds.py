@@ -12,8 +12,8 @@ import random
 
 import pytest
 
+from cqa_core.errors import IngestError
 from ingest.bounds import DocxBounds, check_docx, html_shape
-from ingest.errors import IngestError
 from ingest.loaders import load_bytes
 from ingest.loaders_html import MAX_NODES
 from tests import hostile

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cqa_core.text import query_terms
 from index.base import Query
 from index.embedder import HashingEmbedder
-from index.lexical import LexicalIndex, query_terms
+from index.lexical import LexicalIndex
 from index.store import Store
 from index.writer import load_dense
 from qa_service.config import Settings

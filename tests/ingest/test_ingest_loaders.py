@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from ingest.errors import IngestError
+from cqa_core.errors import IngestError
 from ingest.loaders import load_text
 from ingest.loaders_html import load_html
 from ingest.models import DocMeta

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import IngestError, ManifestError
+from cqa_core.errors import IngestError, ManifestError
 from ingest.manifest import read_manifest
 from ingest.metadata import infer_meeting_date
 from ingest.models import DocMeta

@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cqa_core.errors import IngestError
 from ingest.chunker import chunk
-from ingest.errors import IngestError
 from ingest.models import DocMeta, Document
 from ingest.pipeline import process_file
 from ingest.structure import find_blocks

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import CQAError, InvalidQueryError
+from cqa_core.errors import CQAError, InvalidQueryError
 from qa_service.evaluation import (
     QUESTION_TYPES,
     GoldEntry,

@@ -1,0 +1,217 @@
+"""Text utilities every layer shares: words, stop words, question terms and sentence spans.
+
+One home for how the project reads text, so the lexical index, the query reader, the
+re-ranker, near-duplicate detection, the fake embedder and the evaluation all agree on what
+a word is.  Ingest stores a vector per sentence; the retriever ranks and highlights by them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
+# whitespace and a capital, digit, bullet or opening bracket — or at a blank line / line
+# break that starts a list item.  Abbreviations common in council papers are protected.
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Prof|No|Nos|para|paras|e\.g|i\.e|etc|approx|cf|St|"
+    r"Rev|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|Co|Ltd|Cttee|min|mins)\.$",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9£•·\-(])|\n\s*\n|\n(?=\s*[-•·*]\s)"
+)
+
+
+_BULLETS = " \t\n\r\xa0·•\uf0b7*-–"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A [start, end) range of characters in a text."""
+
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text`` (whitespace trimmed), in order, covering all its words."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        candidate = text[start : match.start() + 1].rstrip()
+        if _ABBREVIATIONS.search(candidate):
+            continue
+        spans.append(Span(start, match.start()))
+        start = match.end()
+    spans.append(Span(start, len(text)))
+    out: list[Span] = []
+    for span in spans:
+        segment = text[span.start : span.end]
+        # a list bullet is not part of the sentence a reader should see highlighted
+        left = len(segment) - len(segment.lstrip(_BULLETS))
+        right = len(segment.rstrip())
+        if right > left:
+            out.append(Span(span.start + left, span.start + right))
+    return out
+
+
+# Words that carry no topic in a question; BM25 would otherwise rank on them.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "tell",
+        "say",
+        "said",
+        "many",
+        "much",
+        "get",
+        "got",
+    ]
+)
+
+_TOKEN = re.compile(r"[\w£%]+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as the vocabulary counts them: lower case, as written."""
+    return [t.strip("_") for t in _TOKEN.findall(text.lower()) if t.strip("_")]
+
+
+def query_terms(text: str) -> list[str]:
+    """The content words of a question, lower-cased, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for token in _TOKEN.findall(text.lower()):
+        token = token.strip("_")
+        if len(token) < 2 and not token.isdigit():
+            continue
+        if token in STOPWORDS:
+            continue
+        seen.setdefault(token, None)
+    return list(seen)
