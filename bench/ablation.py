@@ -3,7 +3,7 @@
     python bench/ablation.py [--index DIR] [--out bench/out/ablation.json]
 
 Builds the dev-set index with the bundled model (or reuses ``--index``), then runs
-``cqa eval``'s own code (``qa_service.eval_runner.evaluate``) once per configuration, in
+``cqa eval``'s own code (``evaluation.runner.evaluate``) once per configuration, in
 this one process, so every row is measured on the same machine in the same run.  Prints a
 Markdown table for docs/quality.md.
 """
@@ -22,10 +22,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from evaluation.runner import evaluate  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.writer import IndexWriter  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
-from qa_service.eval_runner import evaluate  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402
 

@@ -11,12 +11,12 @@ Each document's text (as ``shared/dev-set/README.md`` defines it) is cut into
 Filters are applied after retrieval (top 50, then passages whose document fails the
 question's ``filters`` are dropped, using the manifest); no baseline abstains.  For
 ``compare`` questions each council's list is the system's top 3 results from that
-council.  Scoring is ``qa_service.evaluation.score``: ``questions.jsonl`` against the 27
+council.  Scoring is ``evaluation.scoring.score``: ``questions.jsonl`` against the 27
 dev documents, ``seed-questions.jsonl`` against the 5 seeds (a separate index).
 
 Run it with ``bash bench/run_baselines.sh`` (txtai lives in its own virtualenv); the
 project is not installed there, so the repo root goes on ``sys.path`` and only
-``qa_service.evaluation`` (and ``cqa_core.errors``) are imported from it.  Another system
+``evaluation`` (its modules but the runner) and ``cqa_core`` are imported from it.  Another system
 can be added as a row through :func:`run_system` with a ``search(question, k)`` callable.
 """
 
@@ -38,18 +38,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from qa_service.evaluation import (  # noqa: E402
-    COMPARE,
-    EvalReport,
-    Question,
-    QuestionResult,
-    Retrieved,
-    collapse,
-    format_report,
-    load_questions,
-    report_to_dict,
-    score,
-)
+from evaluation.metrics import QuestionResult, Retrieved  # noqa: E402
+from evaluation.questions import COMPARE, Question, collapse, load_questions  # noqa: E402
+from evaluation.report import format_report, report_to_dict  # noqa: E402
+from evaluation.scoring import EvalReport, score  # noqa: E402
 
 WINDOW = 1000
 OVERLAP = 200

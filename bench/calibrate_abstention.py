@@ -10,7 +10,7 @@ of its best passage (qa_service/retriever.py).  For each ``w`` this prints the t
 chosen on the questions of all three shared sets, how many unanswerable questions it
 catches and answerable ones it refuses, and the same out of fold: each council's questions
 judged by a threshold chosen without any question touching that council
-(``qa_service.crossval``), the figure to expect on papers the rule was not tuned on.  The
+(``evaluation.crossval``), the figure to expect on papers the rule was not tuned on.  The
 service's default rule is the classifier (bench/fit_abstention.py), which this threshold
 rule is measured against.
 
@@ -63,7 +63,7 @@ def threshold(conf: list[tuple[bool, float]], max_false: float = MAX_FALSE) -> f
 def main() -> None:
     """Run the three sets once, then fit and report each coverage weight."""
     from bench.quality_all import SETS, run_set
-    from qa_service.crossval import out_of_fold
+    from evaluation.crossval import out_of_fold
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")

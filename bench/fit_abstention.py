@@ -8,7 +8,7 @@ probability: ``answer_at``, the fewest mistakes with at most 5% of answerable qu
 refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at most 1%,
 below which the papers are said not to answer (between the two: a weak match).
 
-Out of fold (``qa_service.crossval``): each council's questions are judged by a model and
+Out of fold (``evaluation.crossval``): each council's questions are judged by a model and
 cut points fitted without any question touching that council.  Prints, per set, the share
 of unanswerable questions not answered, of answerable ones not answered, and of answerable
 ones called a weak match, for the old threshold rule, the classifier in-sample and out of
@@ -33,10 +33,10 @@ sys.path.insert(0, str(REPO))
 
 from bench.calibrate_abstention import threshold  # noqa: E402
 from bench.quality_all import SETS, run_set  # noqa: E402
+from evaluation.crossval import out_of_fold  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, WEAK, Evidence, Model  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
-from qa_service.crossval import out_of_fold  # noqa: E402
 
 STRICT = 0.01  # answerable questions allowed below weak_at
 TARGET = REPO / "qa_service" / "abstention_fit.py"

@@ -6,7 +6,7 @@ Runs every question of the three shared sets once (bench/quality_all.py's ``run_
 keeps each rank-1 passage's sentences and the question's cosine to each, then tries every
 rule of a small grid offline.  The rule that shows the gold evidence on the most questions
 is chosen on the whole pool (in-sample) and, for each council, on the other councils'
-questions only (out of fold, ``qa_service.crossval``).  Prints answer@1 per set for the
+questions only (out of fold, ``evaluation.crossval``).  Prints answer@1 per set for the
 closest sentence alone, the in-sample rule and the out-of-fold rules.
 """
 
@@ -24,9 +24,10 @@ sys.path.insert(0, str(REPO))
 
 from bench.quality_all import SETS, SetRun, run_set  # noqa: E402
 from cqa_core.text import words  # noqa: E402
+from evaluation.crossval import out_of_fold  # noqa: E402
+from evaluation.metrics import highlight_answers, is_hit  # noqa: E402
+from evaluation.questions import GoldEntry  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from qa_service.crossval import out_of_fold  # noqa: E402
-from qa_service.evaluation import GoldEntry, highlight_answers, is_hit  # noqa: E402
 from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402
 
 GRID = [

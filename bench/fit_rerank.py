@@ -6,7 +6,7 @@ Runs every question of the three shared sets once with the weight at 0, keeping 
 re-scored candidates of each (their ``Features``), then re-sorts those candidates offline
 for each value.  The value with the best MRR@10 is chosen on the whole pool (in-sample)
 and, for each council, on the other councils' questions only (out of fold,
-``qa_service.crossval``).  Prints R@1 and MRR@10 per set for the weight at 0, the
+``evaluation.crossval``).  Prints R@1 and MRR@10 per set for the weight at 0, the
 in-sample value and the out-of-fold values.  (Near-duplicate folding, which runs after the
 scoring, is not redone offline; the figures of docs/quality.md come from full runs.)
 """
@@ -23,10 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.quality_all import SETS, run_set  # noqa: E402
+from evaluation.crossval import out_of_fold  # noqa: E402
+from evaluation.metrics import first_hit_rank  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
-from qa_service.crossval import out_of_fold  # noqa: E402
-from qa_service.evaluation import first_hit_rank  # noqa: E402
 from qa_service.rerank import Features, Weights  # noqa: E402
 
 POOL = 30

@@ -5,7 +5,7 @@ passages cut at several sizes.
 
 For each ``max:min`` pair (words) this builds the dev-set index and the shipped corpus's
 index with those passage sizes (``IngestLimits``) and the bundled model, scores them with
-``cqa eval``'s own code (``qa_service.eval_runner.evaluate``) and the service's settings,
+``cqa eval``'s own code (``evaluation.runner.evaluate``) and the service's settings,
 and prints one Markdown row per size, all in this one process.  The indexes are kept under
 ``--out`` (default ``bench/out/passage-sizes``), so a second run only re-scores them.
 """
@@ -23,12 +23,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from evaluation.runner import evaluate  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.store import Store  # noqa: E402
 from index.writer import IndexWriter  # noqa: E402
 from ingest.pipeline import IngestLimits  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
-from qa_service.eval_runner import evaluate  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402
 

@@ -9,7 +9,7 @@ filters.  Then:
 
 - *in-sample*: the service as configured, its abstention threshold included;
 - *out of fold*: the numbers fitted on these questions are refitted by cross-validation
-  across councils (``qa_service.crossval``) over the questions of all three sets, and each
+  across councils (``evaluation.crossval``) over the questions of all three sets, and each
   council's questions are judged by the fit made without that council: the abstention
   classifier and its cut points (bench/fit_abstention.py) and the highlight's rule
   (bench/fit_highlight.py).  The second stage's ``year`` weight is checked out of fold by
@@ -40,13 +40,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.calibrate_abstention import threshold  # noqa: E402
+from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
+from evaluation.metrics import QuestionResult, is_hit  # noqa: E402
+from evaluation.questions import load_questions  # noqa: E402
+from evaluation.report import SET_COLUMNS  # noqa: E402
+from evaluation.runner import council_of_file, run_questions  # noqa: E402
+from evaluation.scoring import score  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.writer import IndexWriter  # noqa: E402
 from qa_service.abstention import ANSWERED  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
-from qa_service.crossval import out_of_fold, question_councils  # noqa: E402
-from qa_service.eval_runner import SET_COLUMNS, council_of_file, run_questions  # noqa: E402
-from qa_service.evaluation import QuestionResult, is_hit, load_questions, score  # noqa: E402
 from qa_service.highlight import SpanRule  # noqa: E402
 from qa_service.retriever import Answer, Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402
@@ -234,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "misses": [vars(m) for m in outside.misses],
         }
         if args.misses:
-            from qa_service.evaluation import format_report
+            from evaluation.report import format_report
 
             print(f"== {run.name}\n{format_report(outside)}\n", file=sys.stderr)
     markdown = table(rows)

@@ -477,7 +477,8 @@ def eval_(
 ) -> None:
     """Score labelled question sets: a questions file (against the index) or a set folder
     (questions.jsonl beside corpus/, against that corpus's own index)."""
-    from qa_service.eval_runner import EvalSet, eval_set, evaluate_sets
+    # Evaluation is not served code: imported here only, so `cqa serve` never loads it.
+    from evaluation.runner import EvalSet, eval_set, evaluate_sets
 
     settings = _settings(index_dir)
     root = (index_root or settings.index.parent / ".cqa-eval").expanduser().resolve()

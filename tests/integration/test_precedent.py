@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from evaluation.metrics import Retrieved, first_hit_rank
+from evaluation.questions import load_questions
 from qa_service.api.main import create_app
 from qa_service.config import Settings
-from qa_service.evaluation import Retrieved, first_hit_rank, load_questions
 from qa_service.retriever import Engine
 from tests.conftest import DEV_CORPUS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.eval_runner import evaluate
+from evaluation.runner import evaluate
 from qa_service.retriever import Engine
 from tests.conftest import REPO, SHARED, build_index
 

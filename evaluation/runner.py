@@ -1,5 +1,5 @@
 """Running labelled question sets through the engine; the scoring itself is pure
-(``qa_service.evaluation``) and shared with the benchmarks.
+(:mod:`evaluation.metrics`, :mod:`evaluation.scoring`) and shared with the benchmarks.
 
 A set is either a ``questions.jsonl`` file scored against the open index, or a set folder
 as ``../shared`` lays them out (``questions.jsonl`` beside ``corpus/``), scored against an
@@ -9,23 +9,16 @@ index of its own corpus, built on first use and reused after.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evaluation.metrics import QuestionResult, Retrieved
+from evaluation.questions import COMPARE, Question, load_questions
+from evaluation.report import format_report, format_sets, report_to_dict
+from evaluation.scoring import EvalReport, score
 from index.store import Filters
-from qa_service.evaluation import (
-    EvalReport,
-    Figures,
-    Question,
-    QuestionResult,
-    Retrieved,
-    format_report,
-    load_questions,
-    report_to_dict,
-    score,
-)
 from qa_service.retriever import Answer, Engine, Hit
 
 DEPTH = 10  # MRR@10 and nDCG@10 need ten passages
@@ -79,7 +72,7 @@ def run_question(
     answer = engine.ask(q.question, depth, filters)
     latency = (time.perf_counter() - started) * 1000
     compare = None
-    if q.type == "compare":
+    if q.type == COMPARE:
         columns = engine.compare(q.question, None, PER_COUNCIL, filters)
         compare = {c.council: [_retrieved(h) for h in c.answer.hits] for c in columns}
     result = QuestionResult(
@@ -151,28 +144,3 @@ def evaluate_sets(
         return format_report(report), report_to_dict(report)
     texts.append(format_sets({n: r.overall for n, r in reports.items()}))
     return "\n\n".join(texts), {n: report_to_dict(r) for n, r in reports.items()}
-
-
-SET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("R@1", "recall_at_1"),
-    ("R@5", "recall_at_5"),
-    ("MRR@10", "mrr_at_10"),
-    ("answer@1", "answer_at_1"),
-    ("abstains", "abstention_accuracy"),
-    ("false abst.", "false_abstention"),
-    ("compare", "compare_coverage"),
-)
-
-
-def format_sets(figures: Mapping[str, Figures]) -> str:
-    """One Markdown table row per set: the figures the targets are set on."""
-    head = "| set | questions | " + " | ".join(n for n, _ in SET_COLUMNS) + " |"
-    rule = "| --- | ---: | " + " | ".join("---:" for _ in SET_COLUMNS) + " |"
-    rows = [head, rule]
-    for name, f in figures.items():
-        cells = [name, str(f.questions)]
-        for _, attr in SET_COLUMNS:
-            value = getattr(f, attr)
-            cells.append("-" if value is None else f"{value:.2f}")
-        rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-from qa_service.questions import Question
+from evaluation.questions import Question
 
 T = TypeVar("T")
 P = TypeVar("P")

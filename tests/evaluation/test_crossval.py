@@ -1,11 +1,11 @@
-"""Tests for qa_service.crossval: folds by council, and fits that never see their fold."""
+"""Tests for evaluation.crossval: folds by council, and fits that never see their fold."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa_service.crossval import NO_COUNCIL, folds, out_of_fold, question_councils
-from qa_service.questions import GoldEntry, Question
+from evaluation.crossval import NO_COUNCIL, folds, out_of_fold, question_councils
+from evaluation.questions import GoldEntry, Question
 
 COUNCILS = {"a.txt": "Alpha", "b.txt": "Beta", "c.txt": "Gamma"}
 

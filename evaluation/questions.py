@@ -1,9 +1,12 @@
 """Labelled questions: the ``questions.jsonl`` format of the shared sets, read and checked.
 
 One JSON object a line: ``id``, ``question``, ``type``, optional ``filters`` (council and
-an inclusive meeting-date range), ``gold`` (file, evidence, PDF page) and ``answer``.  The
-type is open: any name is read and reported on its own; a question with no gold is
-unanswerable, and only the type ``unanswerable`` may have none.
+an inclusive meeting-date range), ``gold`` (file, evidence, PDF page) and ``answer``.
+
+The type is open: any name is read, scored and reported on its own.  A question with no
+gold is unanswerable.  The shared sets' own types are checked against their meaning (an
+``unanswerable`` question has no gold, the other six have some); a type they do not use
+may have gold or not, so a new set can label its own unanswerable kinds.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class Question:
 
     @property
     def answerable(self) -> bool:
-        """True when the question has gold passages (every type but ``unanswerable``)."""
+        """True when the question has gold passages (whatever its type)."""
         return bool(self.gold)
 
 
@@ -114,7 +117,7 @@ def _parse_question(line: str, number: int, path: str | Path) -> Question:
     gold = _parse_gold(raw.get("gold"), number, path)
     if qtype == UNANSWERABLE and gold:
         raise _bad(path, number, "bad 'gold': an unanswerable question must have no gold entries")
-    if qtype != UNANSWERABLE and not gold:
+    if qtype in QUESTION_TYPES and qtype != UNANSWERABLE and not gold:
         raise _bad(path, number, f"bad 'gold': a {qtype} question needs at least one gold entry")
     return Question(raw["id"], raw["question"], qtype, filters, gold, answer)
 
