@@ -53,20 +53,25 @@ def format_report(report: EvalReport) -> str:
 
     out = [line(header), line(["-" * w for w in widths]), line(rows[0]), *map(line, rows[1:])]
     out.append("")
+    # Columns as wide as the longest id and type (any type name), never narrower than before.
+    iw = max([10] + [len(m.id) for m in report.misses])
+    tw = max([11] + [len(m.type) for m in report.misses])
     wrong = [m for m in report.misses if m.rank != 1]
     out.append(f"Missed at rank 1: {len(wrong)} of {report.overall.answerable} answerable")
     for m in wrong:
         rank = "none" if m.rank is None else str(m.rank)
-        out.append(f"  {m.id:<10} {m.type:<11} rank {rank:>4}  top-1 {m.top1_source}  {m.question}")
+        out.append(
+            f"  {m.id:<{iw}} {m.type:<{tw}} rank {rank:>4}  top-1 {m.top1_source}  {m.question}"
+        )
         if m.highlight is not None:
-            out.append(f"  {'':<10} highlight: {_short(m.highlight)}")
+            out.append(f"  {'':<{iw}} highlight: {_short(m.highlight)}")
     shown = [m for m in report.misses if m.rank == 1]
     if shown:
         out.append("")
         out.append(f"Right passage, highlight not the answer: {len(shown)}")
         for m in shown:
-            out.append(f"  {m.id:<10} {m.type:<11} {m.question}")
-            out.append(f"  {'':<10} highlight: {_short(m.highlight or '')}")
+            out.append(f"  {m.id:<{iw}} {m.type:<{tw}} {m.question}")
+            out.append(f"  {'':<{iw}} highlight: {_short(m.highlight or '')}")
     return "\n".join(out)
 
 

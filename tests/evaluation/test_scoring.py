@@ -240,3 +240,15 @@ def test_score_reports_answer_at_1_and_lists_the_highlight_of_each_miss() -> Non
 def test_answer_at_1_is_none_for_a_system_without_highlights() -> None:
     report = score(mixed_results(), COUNCILS)
     assert report.overall.answer_at_1 is None
+
+
+def test_format_report_lines_up_the_misses_of_any_type() -> None:
+    long_type = question([G1], "a-type-no-shared-set-uses", "long", "first")
+    short_type = question([G2], "factoid", "a-much-longer-id", "second")
+    report = score([result(long_type, [noise()]), result(short_type, [noise()])], COUNCILS)
+    text = format_report(report)
+    rows = [line.split()[0] for line in text.splitlines()[2:5]]
+    assert rows == ["overall", "factoid", "a-type-no-shared-set-uses"]  # shared sets' types first
+    misses = [line for line in text.splitlines() if "top-1" in line]
+    assert len(misses) == 2
+    assert len({line.index(" rank ") for line in misses}) == 1
