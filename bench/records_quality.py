@@ -35,6 +35,7 @@ DECISION_LABELS = REPO / "tests" / "labels" / "decisions_gold.json"
 HELD_OUT_LABELS = REPO / "tests" / "labels" / "decisions_heldout.json"
 COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
 TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
+TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 
 
 @dataclass
@@ -272,10 +273,13 @@ class TrendScores:
         return num / den if den else 0.0
 
 
-def score_trend(index_dir: Path, batch: str | None = None) -> TrendScores:
+def score_trend(
+    index_dir: Path, batch: str | None = None, labels: Path = TREND_LABELS
+) -> TrendScores:
     """``qa_service.trend`` on each gold question (for its council), point by point.
 
-    ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first).
+    ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first);
+    ``labels`` is the file of questions (``TREND_HELD_OUT``: the held-out batch).
     """
     from index.store import Filters
     from qa_service.config import Settings
@@ -286,7 +290,7 @@ def score_trend(index_dir: Path, batch: str | None = None) -> TrendScores:
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
     s = TrendScores(misses=[])
-    for q in json.loads(TREND_LABELS.read_text(encoding="utf-8"))["questions"]:
+    for q in json.loads(labels.read_text(encoding="utf-8"))["questions"]:
         if batch is not None and q.get("added", "") != batch:
             continue
         points = [
@@ -339,7 +343,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1:  # an index of the three sets built with the real model
         print("\ndischarge, status on 2026-12-01\n")
         print(discharge_table(score_discharge(Path(sys.argv[1]), date(2026, 12, 1))))
-        scores = score_trend(Path(sys.argv[1]))
-        print("\ntrend points\n")
-        print(trend_table(scores))
-        print("\n".join(scores.misses or []))
+        for name, path in (("in-sample", TREND_LABELS), ("held out", TREND_HELD_OUT)):
+            scores = score_trend(Path(sys.argv[1]), labels=path)
+            print(f"\ntrend points, {name}: {path.name}\n")
+            print(trend_table(scores))
+            print("\n".join(scores.misses or []))
