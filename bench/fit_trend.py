@@ -32,7 +32,7 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
-    from qa_service.trend import CANDIDATES, Asked, question_weights, select
+    from qa_service.trend import candidates, select
 
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
@@ -40,9 +40,7 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
     def scores(path: Path) -> list[tuple[str, dict[int, tuple[int, int, int]]]]:
         out = []
         for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
-            answer = engine.ask(q["question"], CANDIDATES, Filters(council=(q["council"],)))
-            hits = [h for h in answer.hits if h.confidence >= settings.answer_threshold]
-            asked = Asked.of(q["question"], question_weights(engine, q["question"]))
+            hits, asked = candidates(engine, q["question"], Filters(council=(q["council"],)))
             gold = {(g["file"], float(g["value"])) for g in q["points"]}
             per = {}
             for w in windows:

@@ -51,6 +51,9 @@ __all__ = ["Figure", "TrendPoint", "asked_unit", "figures", "flag_outliers", "tr
 
 # Passages read per question: enough to reach most meetings that discuss it.
 CANDIDATES = 30
+# Then each of those meetings' own best passages (a policy, not fitted: a meeting's pack
+# rarely holds more than a few passages on one measure).
+PER_MEETING = 5
 MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).
@@ -158,8 +161,7 @@ def _choose(
     one nearest its rarest key word on a tie; with that weight."""
     local = {f: asked.named(around(text, f, *span, window)) for f in found}
     top = max(local.values())
-    near = _nearest(text, [f for f in found if local[f] == top], asked.weights, *span)
-    return near, top
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top
 
 
 def _read(
@@ -169,10 +171,10 @@ def _read(
     figure in the asked unit that names most (None: no date, or no such figure)."""
     date = hit.passage.document.meta.meeting_date
     text = hit.passage.text
-    found = _stated(text, *span, asked.wanted)
+    found = current(text, _stated(text, *span, asked.wanted))
     if not date or not found:
         return None
-    figure, local = _choose(text, current(text, found), asked, span, window)
+    figure, local = _choose(text, found, asked, span, window)
     return TrendPoint(date, figure, hit, span), local
 
 
@@ -198,13 +200,40 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
 
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
+    hits, asked = candidates(engine, question, filters or Filters())
+    return select(hits, asked)
+
+
+def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:
+    """The passages that answer ``question`` with confidence, best first: the engine's best,
+    then, for each meeting among them, that meeting's own best (a meeting's answering
+    sentence may be in a passage that ranks below other meetings' passages)."""
     question = question.strip()
     if not question:
         raise InvalidQueryError("the question is empty")
-    answer = engine.ask(question, CANDIDATES, filters or Filters())
-    asked = Asked.of(question, question_weights(engine, question))
-    confident = [h for h in answer.hits if h.confidence >= engine.settings.answer_threshold]
-    return select(confident, asked)
+    answer = engine.ask(question, CANDIDATES, filters)
+    threshold = engine.settings.answer_threshold
+    understood, query = engine.understand(question)
+    hits = [h for h in answer.hits if h.confidence >= threshold]
+    seen = {h.passage.rowid for h in hits}
+    meetings = dict.fromkeys(
+        (h.passage.document.meta.council, h.passage.document.meta.meeting_date) for h in hits
+    )
+    for council, date in meetings:
+        if not date:
+            continue
+        one = replace(
+            answer.filters,
+            council=(council,) if council else answer.filters.council,
+            date_from=date,
+            date_to=date,
+        )
+        more = engine.ask(question, PER_MEETING, one, query=query, understood=understood)
+        for hit in more.hits:
+            if hit.confidence >= threshold and hit.passage.rowid not in seen:
+                seen.add(hit.passage.rowid)
+                hits.append(hit)
+    return hits, Asked.of(question, question_weights(engine, question))
 
 
 def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoint]:

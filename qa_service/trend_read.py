@@ -36,9 +36,17 @@ _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS.split("|"), start=1)
 _DATE_NUMBER = re.compile(rf"^\s+(?:{_MONTHS})\b")
 # A number of days or weeks is a period, not a count ("within 20 weeks").
 _PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
-# An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%".
+# An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
+# or aims at: "a target of 70%", "a target to approve 25".
 _COMPARED = re.compile(
-    r"(?:\bfrom|compared\s+with|against|than|target\s+of|up\s+from|down\s+from)\s+$", re.I
+    r"(?:\bfrom|compared\s+with|against|than|target(?:\s+[a-z]+){0,2}|up\s+from|down\s+from)"
+    r"\s+$",
+    re.I,
+)
+_AGE = re.compile(r"\b(?:aged|age\s+of)\s+$", re.I)
+# A number that labels a part of the paper: "Table 1", "Appendix 2", "paragraph 7".
+_LABEL = re.compile(
+    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page)\s+$", re.I
 )
 # The date a figure is given for, within a few words after it: "468 at 31 December 2018",
 # "188 in March 2018", "296 in December 2023".
@@ -123,7 +131,13 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
             after = text[m.end() : m.end() + 16]
             line_start = text.rfind("\n", 0, m.start()) + 1
             numbering = "." in raw and not text[line_start : m.start()].strip()  # "8.2 The ..."
-            if numbering or _YEAR.match(raw) or _DATE_NUMBER.match(after) or _PERIOD.match(after):
+            before = text[max(0, m.start() - 8) : m.start()]
+            marker = before.endswith("(") and after.startswith(")")  # "(2) the report be noted"
+            age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
+            label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"
+            if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
+                continue
+            if _PERIOD.match(after):
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     return out
@@ -162,9 +176,10 @@ def dated(text: str, f: Figure) -> tuple[int, int, int] | None:
 
 
 def current(text: str, found: list[Figure]) -> list[Figure]:
-    """The figures that may be the sentence's current value: not compared ones, and of
-    figures each given for a date, those of the latest date."""
-    now = [f for f in found if not compared(text, f)] or found
+    """The figures that may be the sentence's current value: not compared ones (none when
+    the sentence only states targets or earlier values), and of figures each given for a
+    date, those of the latest date."""
+    now = [f for f in found if not compared(text, f)]
     dates = {f: dated(text, f) for f in now}
     known = [d for d in dates.values() if d is not None]
     if len(known) < 2:

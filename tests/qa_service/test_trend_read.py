@@ -25,10 +25,19 @@ from qa_service.trend_read import (
         ("It has risen from 241 in June 2019 and 258 in March 2021 to 296 in December 2023.", 296),
         # a compared value is not the current one
         ("The rate had fallen from 41% to 29%.", 29),
+        ("Caseloads fell to 24, against a target of 18.", 24),
     ],
 )
 def test_the_current_figure(text: str, value: float) -> None:
     assert [f.value for f in current(text, figures(text))] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(2) the report be noted", "young people aged 13 and over", "Table 1: Children in care"],
+)
+def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
+    assert figures(text) == []
 
 
 def test_a_count_before_a_comma_is_read() -> None:
@@ -41,6 +50,11 @@ def test_a_sentence_holding_a_table_row_states_no_figure_of_its_own() -> None:
     assert readable(row, 0, len(row)) == []
     prose = "There were 272 children in care at 31 March 2022."
     assert [f.value for f in readable(prose, 0, len(prose))] == [272.0]
+
+
+def test_a_sentence_stating_only_a_target_has_no_current_figure() -> None:
+    text = "The plan sets a target to approve 25 new fostering households each year."
+    assert current(text, figures(text)) == []
 
 
 def test_the_asked_unit_is_required() -> None:
