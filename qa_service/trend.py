@@ -6,18 +6,21 @@ a percentage, a count or an amount of money, with its offsets in the passage. Ev
 stays extractive: values, units and dates come from the text and the paper's metadata,
 never computed.
 
-- The passages read are the engine's best for the question; those that do not answer with
-  confidence (the calibrated threshold of ``/api/ask``) give no point.
+- The passages read are the engine's best for the question, then each of those meetings'
+  own best (its answering sentence may rank below other meetings' passages); those that
+  do not answer with confidence (the calibrated threshold of ``/api/ask``) give no point.
 - A meeting's sentence is, among all its passages read, the one that names most of the
   question's key words, weighted by their rarity in the index (idf: in "average social
   worker caseload", "caseload" says more than "social"), and states a figure in the unit
-  the question asks for ("how many", "rate", "cost"); the engine's ranking breaks ties.
-  A sentence naming fewer than half of the key words measures something else.
+  the question asks for ("how many", "rate", "cost"); then the one whose figure's own
+  words (``WINDOW`` either side) name most; then the engine's ranking. A sentence naming
+  less than half of the key words' weight measures something else.
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   in the asked unit, nearest to the question's rarest key word ("… 21% of the workforce,
   and the average caseload was 18 children": 18 for caseload, 21% for agency staff).
-- The trend's unit is the one most points state; a point in another unit or on another
-  base ("per 10,000 children" against "%") is kept but flagged, and not plotted.
+- The trend's unit is the one most points state (on a tie, the asked one, else the one
+  whose sentences name most of the question); a point in another unit or on another base
+  ("per 10,000 children" against "%") is kept but flagged, and not plotted.
 - Without a council, each council is its own series, for comparison.
 """
 
@@ -71,6 +74,7 @@ class TrendPoint:
     hit: Hit
     sentence: tuple[int, int]  # offsets of the answering sentence in the passage text
     flagged: bool = False  # in another unit or base than the trend's: not plotted
+    weight: float = 0.0  # how much of the question its sentence names (idf weight)
 
 
 @dataclass
@@ -98,8 +102,8 @@ class Asked:
         return sum(w for stem, w in self.weights.items() if stem in got)
 
     def about(self, text: str) -> bool:
-        """Whether ``text`` names at least half of the question's key words."""
-        return _about(self.question, text, self.alts)
+        """Whether ``text`` names at least half of the question's key words, by weight."""
+        return 2 * self.named(text) >= sum(self.weights.values())
 
 
 def about(question: str, sentence: str) -> bool:
@@ -248,6 +252,7 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
         if read is None:
             continue
         point, local = read
+        point.weight = weight
         meta = hit.passage.document.meta
         key = (meta.council, meta.meeting_date)
         score = (weight, local, -rank)
@@ -261,13 +266,15 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
 
 
 def flag_outliers(points: list[TrendPoint], wanted: str | None) -> list[TrendPoint]:
-    """Flag the points whose unit is not the trend's (the most common; the asked one on a tie)."""
+    """Flag the points whose unit is not the trend's: the most common; on a tie the asked
+    one, else the one whose sentences name most of the question."""
     if not points:
         return points
     counts = Counter(p.figure.unit for p in points)
     top = max(counts.values())
     leaders = [u for u, n in counts.items() if n == top]
-    unit = wanted if wanted in leaders else leaders[0]
+    named = {u: sum(p.weight for p in points if p.figure.unit == u) for u in leaders}
+    unit = wanted if wanted in leaders else max(leaders, key=lambda u: named[u])
     return [replace(p, flagged=p.figure.unit != unit) for p in points]
 
 
