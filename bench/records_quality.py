@@ -34,6 +34,7 @@ SHARED = REPO.parent / "shared"
 DECISION_LABELS = REPO / "tests" / "labels" / "decisions_gold.json"
 HELD_OUT_LABELS = REPO / "tests" / "labels" / "decisions_heldout.json"
 COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
+MORE_COMMITMENTS = REPO / "tests" / "labels" / "commitments_more.json"
 TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
 TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 
@@ -202,12 +203,15 @@ class DischargeScores:
     right: int = 0  # ... by the marked paper
     status_right: int = 0
     scored: int = 0  # marked commitments found in the index
+    misses: list[str] | None = None  # what went wrong, one line each
 
     def ratio(self, num: int, den: int) -> float:
         return num / den if den else 0.0
 
 
-def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
+def score_discharge(
+    index_dir: Path, as_of: date, labels_path: Path = COMMITMENT_LABELS
+) -> DischargeScores:
     """Discharge of the marked commitments through the service, over an index of the sets.
 
     Each marked commitment is looked up among the stored ones by its quote; the service's
@@ -222,8 +226,8 @@ def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
     items = follow_through(engine, as_of=as_of)
-    labels = json.loads(COMMITMENT_LABELS.read_text(encoding="utf-8"))["commitments"]
-    s = DischargeScores()
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))["commitments"]
+    s = DischargeScores(misses=[])
     for m in labels:
         held = [
             i
@@ -232,6 +236,8 @@ def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
             and norm(m["quote"]) in norm(i.commitment.text)
         ]
         if not held:
+            assert s.misses is not None
+            s.misses.append(f"not found: {m['file']}: {m['quote'][:60]}")
             continue
         item = held[0]
         s.scored += 1
@@ -245,6 +251,12 @@ def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
             else ("overdue" if m["due"] and m["due"] < as_of.isoformat() else "due")
         )
         s.status_right += item.status == want
+        if got != m["discharged_by"] or item.status != want:
+            assert s.misses is not None
+            s.misses.append(
+                f"{m['file']}: {m['quote'][:50]!r}: marked {m['discharged_by']} ({want}), "
+                f"got {got} ({item.status}, due {item.due})"
+            )
     return s
 
 
@@ -338,11 +350,15 @@ if __name__ == "__main__":
     for name, path in (("written against", DECISION_LABELS), ("held out", HELD_OUT_LABELS)):
         print(f"\n{name}: {path.name}\n")
         print(table(score_decisions(path)))
-    print(f"\ncommitments: {COMMITMENT_LABELS.name}\n")
-    print(commitment_table(score_commitments()))
+    for path in (COMMITMENT_LABELS, MORE_COMMITMENTS):
+        print(f"\ncommitments: {path.name}\n")
+        print(commitment_table(score_commitments(path)))
     if len(sys.argv) > 1:  # an index of the three sets built with the real model
-        print("\ndischarge, status on 2026-12-01\n")
-        print(discharge_table(score_discharge(Path(sys.argv[1]), date(2026, 12, 1))))
+        for path in (COMMITMENT_LABELS, MORE_COMMITMENTS):
+            found = score_discharge(Path(sys.argv[1]), date(2026, 12, 1), path)
+            print(f"\ndischarge, status on 2026-12-01: {path.name}\n")
+            print(discharge_table(found))
+            print("\n".join(found.misses or []))
         for name, path in (("in-sample", TREND_LABELS), ("held out", TREND_HELD_OUT)):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")
