@@ -37,6 +37,7 @@ COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
 MORE_COMMITMENTS = REPO / "tests" / "labels" / "commitments_more.json"
 TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
 TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
+TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
 
 
 @dataclass
@@ -359,7 +360,11 @@ if __name__ == "__main__":
             print(f"\ndischarge, status on 2026-12-01: {path.name}\n")
             print(discharge_table(found))
             print("\n".join(found.misses or []))
-        for name, path in (("in-sample", TREND_LABELS), ("held out", TREND_HELD_OUT)):
+        for name, path in (
+            ("in-sample", TREND_LABELS),
+            ("held out", TREND_HELD_OUT),
+            ("blind after the fixes", TREND_BLIND_AFTER),
+        ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")
             print(trend_table(scores))

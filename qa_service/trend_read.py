@@ -43,10 +43,10 @@ _COMPARED = re.compile(
     r"\s+$",
     re.I,
 )
-_AGE = re.compile(r"\b(?:aged|age\s+of)\s+$", re.I)
-# A number that labels a part of the paper: "Table 1", "Appendix 2", "paragraph 7".
+_AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
+# A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097".
 _LABEL = re.compile(
-    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page)\s+$", re.I
+    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\.)\s+$", re.I
 )
 # The date a figure is given for, within a few words after it: "468 at 31 December 2018",
 # "188 in March 2018", "296 in December 2023".
@@ -131,7 +131,7 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
             after = text[m.end() : m.end() + 16]
             line_start = text.rfind("\n", 0, m.start()) + 1
             numbering = "." in raw and not text[line_start : m.start()].strip()  # "8.2 The ..."
-            before = text[max(0, m.start() - 8) : m.start()]
+            before = text[max(0, m.start() - 24) : m.start()]
             marker = before.endswith("(") and after.startswith(")")  # "(2) the report be noted"
             age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
             label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"

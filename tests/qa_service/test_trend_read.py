@@ -34,7 +34,14 @@ def test_the_current_figure(text: str, value: float) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["(2) the report be noted", "young people aged 13 and over", "Table 1: Children in care"],
+    [
+        "(2) the report be noted",
+        "young people aged 13 and over",
+        "care leavers aged 19 to 21",
+        "care leavers aged 19, 20 and 21",
+        "Table 1: Children in care",
+        "Merlin Waste (Ch. No. 300097)",
+    ],
 )
 def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
     assert figures(text) == []
