@@ -210,34 +210,40 @@ def trend(engine: Engine, question: str, filters: Filters | None = None) -> list
 
 def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:
     """The passages that answer ``question`` with confidence, best first: the engine's best,
-    then, for each meeting among them, that meeting's own best (a meeting's answering
-    sentence may be in a passage that ranks below other meetings' passages)."""
+    then, for each meeting among them whose sentences do not yet name every key word, that
+    meeting's own best (its answering sentence may rank below other meetings' passages)."""
     question = question.strip()
     if not question:
         raise InvalidQueryError("the question is empty")
     answer = engine.ask(question, CANDIDATES, filters)
     threshold = engine.settings.answer_threshold
-    understood, query = engine.understand(question)
+    asked = Asked.of(question, question_weights(engine, question))
     hits = [h for h in answer.hits if h.confidence >= threshold]
     seen = {h.passage.rowid for h in hits}
-    meetings = dict.fromkeys(
-        (h.passage.document.meta.council, h.passage.document.meta.meeting_date) for h in hits
-    )
-    for council, date in meetings:
-        if not date:
-            continue
+    named: dict[tuple[str | None, str | None], float] = {}
+    for h in hits:
+        key = (h.passage.document.meta.council, h.passage.document.meta.meeting_date)
+        named[key] = max(named.get(key, -1.0), _sentence(h, asked)[1])
+    whole = sum(asked.weights.values())
+    searched = None
+    for (council, date), weight in named.items():
+        if not date or weight >= whole:
+            continue  # undated, or a sentence already names the whole question
+        if searched is None:
+            searched = engine.understand(question)
         one = replace(
             answer.filters,
             council=(council,) if council else answer.filters.council,
             date_from=date,
             date_to=date,
         )
+        understood, query = searched
         more = engine.ask(question, PER_MEETING, one, query=query, understood=understood)
         for hit in more.hits:
             if hit.confidence >= threshold and hit.passage.rowid not in seen:
                 seen.add(hit.passage.rowid)
                 hits.append(hit)
-    return hits, Asked.of(question, question_weights(engine, question))
+    return hits, asked
 
 
 def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoint]:
