@@ -34,7 +34,10 @@ SHARED = REPO.parent / "shared"
 DECISION_LABELS = REPO / "tests" / "labels" / "decisions_gold.json"
 HELD_OUT_LABELS = REPO / "tests" / "labels" / "decisions_heldout.json"
 COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
+MORE_COMMITMENTS = REPO / "tests" / "labels" / "commitments_more.json"
 TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
+TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
+TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
 
 
 @dataclass
@@ -201,12 +204,15 @@ class DischargeScores:
     right: int = 0  # ... by the marked paper
     status_right: int = 0
     scored: int = 0  # marked commitments found in the index
+    misses: list[str] | None = None  # what went wrong, one line each
 
     def ratio(self, num: int, den: int) -> float:
         return num / den if den else 0.0
 
 
-def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
+def score_discharge(
+    index_dir: Path, as_of: date, labels_path: Path = COMMITMENT_LABELS
+) -> DischargeScores:
     """Discharge of the marked commitments through the service, over an index of the sets.
 
     Each marked commitment is looked up among the stored ones by its quote; the service's
@@ -221,8 +227,8 @@ def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
     items = follow_through(engine, as_of=as_of)
-    labels = json.loads(COMMITMENT_LABELS.read_text(encoding="utf-8"))["commitments"]
-    s = DischargeScores()
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))["commitments"]
+    s = DischargeScores(misses=[])
     for m in labels:
         held = [
             i
@@ -231,6 +237,8 @@ def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
             and norm(m["quote"]) in norm(i.commitment.text)
         ]
         if not held:
+            assert s.misses is not None
+            s.misses.append(f"not found: {m['file']}: {m['quote'][:60]}")
             continue
         item = held[0]
         s.scored += 1
@@ -244,6 +252,12 @@ def score_discharge(index_dir: Path, as_of: date) -> DischargeScores:
             else ("overdue" if m["due"] and m["due"] < as_of.isoformat() else "due")
         )
         s.status_right += item.status == want
+        if got != m["discharged_by"] or item.status != want:
+            assert s.misses is not None
+            s.misses.append(
+                f"{m['file']}: {m['quote'][:50]!r}: marked {m['discharged_by']} ({want}), "
+                f"got {got} ({item.status}, due {item.due})"
+            )
     return s
 
 
@@ -272,10 +286,13 @@ class TrendScores:
         return num / den if den else 0.0
 
 
-def score_trend(index_dir: Path, batch: str | None = None) -> TrendScores:
+def score_trend(
+    index_dir: Path, batch: str | None = None, labels: Path = TREND_LABELS
+) -> TrendScores:
     """``qa_service.trend`` on each gold question (for its council), point by point.
 
-    ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first).
+    ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first);
+    ``labels`` is the file of questions (``TREND_HELD_OUT``: the held-out batch).
     """
     from index.store import Filters
     from qa_service.config import Settings
@@ -286,7 +303,7 @@ def score_trend(index_dir: Path, batch: str | None = None) -> TrendScores:
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
     s = TrendScores(misses=[])
-    for q in json.loads(TREND_LABELS.read_text(encoding="utf-8"))["questions"]:
+    for q in json.loads(labels.read_text(encoding="utf-8"))["questions"]:
         if batch is not None and q.get("added", "") != batch:
             continue
         points = [
@@ -334,12 +351,21 @@ if __name__ == "__main__":
     for name, path in (("written against", DECISION_LABELS), ("held out", HELD_OUT_LABELS)):
         print(f"\n{name}: {path.name}\n")
         print(table(score_decisions(path)))
-    print(f"\ncommitments: {COMMITMENT_LABELS.name}\n")
-    print(commitment_table(score_commitments()))
+    for path in (COMMITMENT_LABELS, MORE_COMMITMENTS):
+        print(f"\ncommitments: {path.name}\n")
+        print(commitment_table(score_commitments(path)))
     if len(sys.argv) > 1:  # an index of the three sets built with the real model
-        print("\ndischarge, status on 2026-12-01\n")
-        print(discharge_table(score_discharge(Path(sys.argv[1]), date(2026, 12, 1))))
-        scores = score_trend(Path(sys.argv[1]))
-        print("\ntrend points\n")
-        print(trend_table(scores))
-        print("\n".join(scores.misses or []))
+        for path in (COMMITMENT_LABELS, MORE_COMMITMENTS):
+            found = score_discharge(Path(sys.argv[1]), date(2026, 12, 1), path)
+            print(f"\ndischarge, status on 2026-12-01: {path.name}\n")
+            print(discharge_table(found))
+            print("\n".join(found.misses or []))
+        for name, path in (
+            ("in-sample", TREND_LABELS),
+            ("held out", TREND_HELD_OUT),
+            ("blind after the fixes", TREND_BLIND_AFTER),
+        ):
+            scores = score_trend(Path(sys.argv[1]), labels=path)
+            print(f"\ntrend points, {name}: {path.name}\n")
+            print(trend_table(scores))
+            print("\n".join(scores.misses or []))

@@ -36,6 +36,11 @@ _SEASON_END = {"spring": (5, 31), "summer": (8, 31), "autumn": (11, 30), "winter
 _SPAN = {"quarter": 3, "quarterly": 3, "six months": 6, "six-monthly": 6, "annual": 12, "year": 12}
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "18": 18}
 
+# A report or item added to a work programme or a meeting's agenda.
+_ADDED = (
+    r"\b(?:report|item|update)\b[^.;]{0,160}?\b(?:be\s+)?added\s+to\s+the\s+"
+    r"(?:work\s+programme|agenda)\b|\baddition\s+of\b[^.;]{0,80}?\breport\s+to\s+the\s+meeting\b"
+)
 # Something comes back to a body: the verbs of reporting, presenting and receiving.
 _RETURNS = re.compile(
     r"\breport(?:ed|s)?\s+back\b|\bcome\s+back\b|\bbrought\s+(?:back\s+)?to\b"
@@ -45,7 +50,10 @@ _RETURNS = re.compile(
     r"|\bconsiders?\s+the\s+draft\b|\bfurther\s+report\b|\bto\s+report\b"
     r"|\b(?:would|will)\s+(?:adopt|consider|return|be\s+asked)\b"
     r"|\bdeferred\s+to\b|\bundertook\s+to\b|\bto\s+circulate\b|\bnotify\b[^.;]{0,40}\bby\s+the\s+next"
-    r"|\b(?:quarterly|six-monthly|annual)\s+report\b[^.;]{0,120}\b(?:added|included)\b",
+    r"|\b(?:quarterly|six-monthly|annual)\s+report\b[^.;]{0,120}\b(?:added|included)\b"
+    r"|\bbring\s+forward\b|\breport\s+be\s+made\s+to\b"
+    r"|\breports\s+to\s+the\s+(?:Board|Committee|Panel|Cabinet|Council)\b"
+    r"|" + _ADDED,
     re.IGNORECASE,
 )
 # ... and when (or at least to which meeting).
@@ -57,19 +65,23 @@ _WHEN = re.compile(
     r"|(?i:\b(?:in|within)\s+(?P<n>two|three|four|six|nine|twelve|18)\s+months(?:'|’)?"
     r"(?:\s+time)?)"
     r"|(?i:\b(?P<span>quarterly|every\s+quarter|six-monthly|every\s+six\s+months|annual|"
-    r"annually|every\s+year)\b)"
+    r"annually|every\s+year|each\s+year)\b)"
     r"|(?i:\b(?P<next>next\s+(?:meeting|month's\s+meeting|Board\s+meeting)|each\s+Board\s+"
     r"meeting|every\s+meeting)\b)",
+)
+_FUTURE_TO = re.compile(
+    r"\b(?:will|would)\s+be\s+(?:presented|reported|submitted|brought)\s+(?:back\s+)?to\b", re.I
 )
 _NOT_A_COMMITMENT = re.compile(r"\bhad\s+been\s+(?:presented|reported|considered)\b", re.I)
 # The body a clause sends it to: "presented to Cabinet", "reported annually to the Environment
 # and Communities Select Committee"; a bare "to the Committee" is the paper's own.
 _EXPECTING = re.compile(
-    r"\b(?:presented|reported|submitted|brought|considered|referred)\s+(?:annually\s+)?"
+    r"\b(?:presented|reported|submitted|brought|considered|referred|come)\s+(?:annually\s+)?"
     r"(?:back\s+)?(?:to|by)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w&'’-]*\s+(?:and\s+|of\s+)?){0,6}(?:Committee|Panel|Board|Commission)"
+    r"((?:(?:[A-Z][\w'’-]*|&)\s+(?:and\s+|of\s+)?){0,6}(?:Committee|Panel|Board|Commission|Council)"
     r"|Cabinet|Council|Executive)\b"
     r"|\b(Cabinet|Council|Executive)\s+(?:would|will)\s+be\s+asked\b"
+    r"|\basks?\s+(?:the\s+)?(Cabinet|Council|Executive)\s+to\s+(?:bring|present|submit|prepare)\b"
 )
 _OWN = frozenset({"Committee", "Panel", "Board", "Commission"})
 _NEXT_MEETING_DATE = re.compile(
@@ -77,9 +89,11 @@ _NEXT_MEETING_DATE = re.compile(
     rf"({_MONTH})(?:\s+(\d{{4}}))?",
     re.IGNORECASE,
 )
-# where a clause ends: a sentence, a blank line, or the next lettered or numbered item
+# where a clause ends: a sentence, a blank line, the next lettered or numbered item, or a
+# numbered paragraph or heading ("6.4 Attendance ...", "39 Work Programme")
 _CLAUSE = re.compile(
-    r"(?<=[.;])\s+(?=\(?[a-z0-9]{1,3}\)\s|[A-Z])|\n\s*\n|\n(?=\(?[a-z0-9]{1,3}\)\s)"
+    r"(?<=[.;])\s+(?=\(?[a-z0-9]{1,3}\)\s|[A-Z]|\d{1,2}\.\d{1,2}\s)|\n\s*\n"
+    r"|\n(?=\(?[a-z0-9]{1,3}\)\s|\d{1,3}(?:\.\d{1,2})?\.?\s+[A-Z])"
 )
 
 
@@ -191,8 +205,18 @@ def find_commitments(
         clause = text[start:end]
         if len(clause) > 800 or not _RETURNS.search(clause) or _NOT_A_COMMITMENT.search(clause):
             continue
-        whens = list(_WHEN.finditer(clause))
-        report_back = re.search(r"\breport(?:ed)?\s+back\b|\bfurther\s+report\b", clause, re.I)
+        returns = _RETURNS.search(clause)
+        assert returns is not None
+        # a time named before the verb is of something else ("would join the fleet in May
+        # 2022, and ... would be reported"), unless it is how often the report comes
+        whens = [
+            w for w in _WHEN.finditer(clause) if w.start() >= returns.start() or w.group("span")
+        ]
+        # without a time: a report back, a further report, an addition to the work
+        # programme, or a body it will be presented to ("... would be reported to Cabinet")
+        report_back = re.search(
+            r"\breport(?:ed)?\s+back\b|\bfurther\s+report\b|" + _ADDED, clause, re.I
+        ) or _FUTURE_TO.search(clause)
         if not whens and not report_back:
             continue
         # the last time named is the one it comes back at ("the plan agreed in May 2022 be
@@ -207,8 +231,10 @@ def find_commitments(
         trimmed = clause.rstrip(" ;,\n")
         if trimmed.endswith(("; and", " and")):
             trimmed = trimmed[: trimmed.rfind("and")].rstrip(" ;,")
-        sent = _EXPECTING.search(clause)
-        expecting = (sent.group(1) or sent.group(2)).strip() if sent else None
+        # the body named last: "submitted to the Youth Justice Board in draft ... and will be
+        # presented to Full Council"
+        sent = next(reversed(list(_EXPECTING.finditer(clause))), None)
+        expecting = next((g.strip() for g in sent.groups() if g), None) if sent else None
         if expecting in _OWN:
             expecting = None  # "to the Committee": the paper's own
         end = start + len(trimmed)

@@ -32,6 +32,9 @@ CANDIDATES = 3
 # names the meeting that asked for it. A policy, not fitted: a year covers a report slipping
 # by a few meetings and a municipal year's work programme.
 GRACE = timedelta(days=365)
+# Passages this close to the best one's confidence are as good an answer: the first of them in
+# time is taken (the margin a comparison's latest decision uses, ``precedent.DECISION_MARGIN``).
+MARGIN = 0.1
 
 
 @dataclass
@@ -97,10 +100,15 @@ def _discharge(
     answer = engine.ask(c.text[:1900], CANDIDATES, filters, infer_filters=False)
     if not answer.answered or not answer.hits:
         return None
-    hit = answer.hits[0]
-    came = hit.passage.document.meta.meeting_date or ""
-    late = due is not None and came > (date.fromisoformat(due) + GRACE).isoformat()
-    return hit if not late or _refers_back(engine, hit, made_on) else None
+    best = max(h.confidence for h in answer.hits)
+    for hit in answer.hits:  # best first; a later paper on the topic may outrank the one due
+        if hit.confidence < best - MARGIN:
+            continue
+        came = hit.passage.document.meta.meeting_date or ""
+        late = due is not None and came > (date.fromisoformat(due) + GRACE).isoformat()
+        if not late or _refers_back(engine, hit, made_on):
+            return hit
+    return None
 
 
 def follow(engine: Engine, c: CommitmentRecord, as_of: date) -> FollowThrough:

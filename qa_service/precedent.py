@@ -88,8 +88,8 @@ def compare(
     """``Engine.compare``'s columns, each with its council's latest decision on the topic.
 
     The latest decision is the newest decision among the council's passages that answer the
-    question with confidence (``confident``) among those holding a decision; a column whose
-    council decided nothing on it has none.
+    question (``confident``: the engine does not abstain, and the passage is near the best)
+    among those holding a decision; a column whose council decided nothing on it has none.
     """
     base = filters or Filters()
     columns = engine.compare(question, councils, per_council, base)
@@ -123,20 +123,24 @@ def _latest_decision(
         query=query,
         understood=understood,
     )
-    relevant = confident(answer.hits, engine.settings.answer_threshold)
+    relevant = confident(answer)
     found = engine.store.decisions(answer.filters, rowids=[h.passage.rowid for h in relevant])
     return found[0] if found else None
 
 
-def confident(hits: list[Hit], threshold: float, margin: float = DECISION_MARGIN) -> list[Hit]:
-    """The hits that answer with confidence: at or over ``threshold``, and near the best.
+def confident(answer: Answer, margin: float = DECISION_MARGIN) -> list[Hit]:
+    """The hits that answer: none when the engine abstains on ``answer`` (the decision
+    ``/api/ask`` makes: the abstention classifier, or the confidence threshold where the
+    settings choose it), else those near the best.
 
     Near the best because the newest of them is shown: a passage that only shares a word
     with the question ("the 40mm threshold") must not win over the one that answers it just
     because its meeting was later.
     """
-    best = max((h.confidence for h in hits), default=0.0)
-    return [h for h in hits if h.confidence >= max(threshold, best - margin)]
+    if not answer.answered:
+        return []
+    best = max((h.confidence for h in answer.hits), default=0.0)
+    return [h for h in answer.hits if h.confidence >= best - margin]
 
 
 def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -> list[YearGroup]:

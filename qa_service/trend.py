@@ -1,23 +1,26 @@
 """Figures over time: a cited trend for a question that asks for a quantity.
 
 For "agency social worker rate" or "children in care", each meeting's best answering
-sentence is taken (the engine's highlight of its best passage at that meeting), and the
-figure it states is read from it: a percentage, a count or an amount of money, with its
-offsets in the passage. Everything stays extractive: values, units and dates come from the
-text and the paper's metadata, never computed.
+sentence is taken, and the figure it states is read from it (``qa_service.trend_read``):
+a percentage, a count or an amount of money, with its offsets in the passage. Everything
+stays extractive: values, units and dates come from the text and the paper's metadata,
+never computed.
 
-- A meeting whose best passage does not answer with confidence (the calibrated threshold
-  of ``/api/ask``), or whose sentence names fewer than half of the question's key words,
-  gives no point: its sentence measures something else.
-- In a sentence, the figure is the first one in the trend's unit that is not a compared
-  value ("fallen from 41% to 29%": 29%; "57%, compared with 49% in 2022": 57%); a number of
-  days or weeks is a period, not a count.
-- In a sentence stating several figures, the one read is in the question's own kind of
-  quantity ("how many", "rate", "cost") when it says, and nearest to the question's key
-  words ("… 21% of the workforce, and the average caseload was 18 children": 18 for
-  caseload, 21% for agency staff). The trend's unit is the one most points state; a point
-  in another unit or on another base ("per 10,000 children" against "%") is kept but
-  flagged, and not plotted.
+- The passages read are the engine's best for the question, then each of those meetings'
+  own best (its answering sentence may rank below other meetings' passages); those that
+  do not answer with confidence (the calibrated threshold of ``/api/ask``) give no point.
+- A meeting's sentence is, among all its passages read, the one that names most of the
+  question's key words, weighted by their rarity in the index (idf: in "average social
+  worker caseload", "caseload" says more than "social"), and states a figure in the unit
+  the question asks for ("how many", "rate", "cost"); then the one whose figure's own
+  words (``WINDOW`` either side) name most; then the engine's ranking. A sentence naming
+  less than half of the key words' weight measures something else.
+- In the sentence, the figure is a current one (not compared, the latest of dated ones),
+  in the asked unit, nearest to the question's rarest key word ("… 21% of the workforce,
+  and the average caseload was 18 children": 18 for caseload, 21% for agency staff).
+- The trend's unit is the one most points state (on a tie, the asked one, else the one
+  whose sentences name most of the question); a point in another unit or on another base
+  ("per 10,000 children" against "%") is kept but flagged, and not plotted.
 - Without a council, each council is its own series, for comparison.
 """
 
@@ -26,88 +29,40 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cqa_core.errors import InvalidQueryError
 from cqa_core.text import split_sentences
 from index.store import Filters
 from qa_service.retriever import Engine, Hit
+from qa_service.trend_read import (
+    Alternatives,
+    Figure,
+    alternatives,
+    around,
+    asked_unit,
+    current,
+    in_unit,
+    named,
+    readable,
+    stems,
+)
+from qa_service.trend_read import about as _about
+from qa_service.trend_read import figures as figures
+
+__all__ = ["Figure", "TrendPoint", "asked_unit", "figures", "flag_outliers", "trend"]
 
 # Passages read per question: enough to reach most meetings that discuss it.
 CANDIDATES = 30
+# Then each of those meetings' own best passages (a policy, not fitted: a meeting's pack
+# rarely holds more than a few passages on one measure).
+PER_MEETING = 5
 MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
+# Words either side of a figure read as what it counts or measures; fitted by
+# bench/fit_trend.py with cross-validation across councils (docs/quality.md).
+WINDOW = 12
 
-_FIGURE = re.compile(
-    r"(?P<money>£\s?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
-    r"|(?P<pct>(?P<pval>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b))"
-    r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+per\s+(?P<base>1,000|10,000|100,000)\b)"
-    r"|(?P<count>(?<![\d.,/£-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?![\d,/%]|\.\d|\s?per\b|\s?(?:am|pm)\b))"  # "17.4 children" is a count; "10.00 am" not
-)
-_MULT = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE_NUMBER = re.compile(rf"^\s+(?:{_MONTHS})\b")
-# A number of days or weeks is a period, not a count ("within 20 weeks").
-_PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
-# An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%".
-_COMPARED = re.compile(
-    r"(?:\bfrom|compared\s+with|against|than|target\s+of|up\s+from|down\s+from)\s+$", re.I
-)
-_WORD = re.compile(r"[A-Za-z]{3,}")
-_NOT_KEY = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "how",
-        "many",
-        "what",
-        "was",
-        "were",
-        "are",
-        "is",
-        "has",
-        "had",
-        "have",
-        "been",
-        "per",
-        "cent",
-        "number",
-        "numbers",
-        "rate",
-        "rates",
-        "percentage",
-        "proportion",
-        "share",
-        "cost",
-        "costs",
-        "which",
-        "who",
-        "when",
-        "where",
-        "does",
-        "did",
-    ]
-)
-_ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
-_ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price)\b", re.I)
-_ASKS_SHARE = re.compile(
-    r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
-    r"|\bwithin\s+\d+\s+(?:working\s+)?(?:days|weeks|months)\b",  # timeliness is a share
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number stated in a sentence: its value, unit and offsets in the passage text."""
-
-    value: float
-    unit: str  # "%", "£", "count" or "per 10,000" (etc.)
-    start: int
-    end: int
+Weights = dict[str, float]
 
 
 @dataclass
@@ -119,58 +74,41 @@ class TrendPoint:
     hit: Hit
     sentence: tuple[int, int]  # offsets of the answering sentence in the passage text
     flagged: bool = False  # in another unit or base than the trend's: not plotted
+    weight: float = 0.0  # how much of the question its sentence names (idf weight)
 
 
-def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
-    """The figures stated in ``text[start:end]`` (years and dates are not counts)."""
-    out = []
-    for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
-        if m.group("money"):
-            value = float(m.group("mval").replace(",", ""))
-            value *= _MULT.get((m.group("mult") or "").lower(), 1.0)
-            out.append(Figure(value, "£", m.start(), m.end()))
-        elif m.group("pct"):
-            out.append(Figure(float(m.group("pval")), "%", m.start(), m.end()))
-        elif m.group("rate"):
-            unit = f"per {m.group('base')}"
-            out.append(Figure(float(m.group("rval")), unit, m.start(), m.end()))
-        else:
-            raw = m.group("cval")
-            after = text[m.end() : m.end() + 16]
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            numbering = "." in raw and not text[line_start : m.start()].strip()  # "8.2 The ..."
-            if numbering or _YEAR.match(raw) or _DATE_NUMBER.match(after) or _PERIOD.match(after):
-                continue
-            out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
-    return out
+@dataclass
+class Asked:
+    """What a question asks for, as the sentences are read against it."""
 
+    question: str
+    weights: Weights  # key word stem -> idf
+    wanted: str | None = None  # the unit asked for, if the question says
+    alts: Alternatives = field(default_factory=list)
 
-def _compared(text: str, f: Figure) -> bool:
-    return bool(_COMPARED.search(text[max(0, f.start - 20) : f.start]))
+    @classmethod
+    def of(cls, question: str, weights: Weights | None = None) -> Asked:
+        """The question's key words (weighted, or all alike), asked unit and alternatives."""
+        return cls(
+            question,
+            weights or dict.fromkeys(stems(question), 1.0),
+            asked_unit(question),
+            alternatives(question),
+        )
 
+    def named(self, text: str) -> float:
+        """The idf weight of the question's key words ``text`` names."""
+        got = named(text, self.alts)
+        return sum(w for stem, w in self.weights.items() if stem in got)
 
-def _stems(text: str) -> set[str]:
-    return {w.lower()[:5] for w in _WORD.findall(text)} - {w[:5] for w in _NOT_KEY}
+    def about(self, text: str) -> bool:
+        """Whether ``text`` names at least half of the question's key words, by weight."""
+        return 2 * self.named(text) >= sum(self.weights.values())
 
 
 def about(question: str, sentence: str) -> bool:
     """Whether a sentence names at least half of the question's key words (by their stems)."""
-    keys = _stems(question)
-    return not keys or 2 * len(keys & _stems(sentence)) >= len(keys)
-
-
-def asked_unit(question: str) -> str | None:
-    """The kind of quantity a question asks for, when its words say so."""
-    if _ASKS_MONEY.search(question):
-        return "£"
-    if _ASKS_SHARE.search(question):
-        return "%"
-    if _ASKS_COUNT.search(question):
-        return "count"
-    return None
-
-
-Weights = dict[str, float]
+    return _about(question, sentence)
 
 
 def question_weights(engine: Engine, question: str) -> Weights:
@@ -179,39 +117,39 @@ def question_weights(engine: Engine, question: str) -> Weights:
     vocabulary = engine.store.vocabulary()
     total = max(vocabulary.values(), default=1)
     out = {}
-    for stem in _stems(question):
+    for stem in stems(question):
         df = max((n for w, n in vocabulary.items() if w.startswith(stem)), default=0)
         out[stem] = math.log((total + 1) / (df + 1)) + 1.0
     return out
 
 
-def _named(weights: Weights, text: str) -> float:
-    return sum(weights.get(stem, 0.0) for stem in _stems(text))
+def _stated(text: str, start: int, end: int, wanted: str | None) -> list[Figure]:
+    return in_unit(readable(text, start, end), wanted)
 
 
-def _sentence(hit: Hit, question: str, weights: Weights | None = None) -> tuple[int, int]:
-    """The passage's sentence that states a figure and names most of the question's key
-    words, rarest first (the engine's highlight on a tie, or when no sentence states one)."""
-    weights = weights or dict.fromkeys(_stems(question), 1.0)
+def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
+    """The passage's sentence that states a figure in the asked unit and names most of the
+    question's key words, rarest first (the engine's highlight on a tie), with its weight;
+    the highlight with -1 when no sentence states one."""
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    score = _named(weights, text[first[0] : first[1]]) if figures(text, *first) else -1.0
+    score = asked.named(text[first[0] : first[1]]) if _stated(text, *first, asked.wanted) else -1.0
     for span in split_sentences(text):
-        if not figures(text, span.start, span.end):
+        if not _stated(text, span.start, span.end, asked.wanted):
             continue
-        named = _named(weights, text[span.start : span.end])
-        if named > score:
-            best, score = (span.start, span.end), named
-    return best
+        weight = asked.named(text[span.start : span.end])
+        if weight > score:
+            best, score = (span.start, span.end), weight
+    return best, score
 
 
 def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: int) -> Figure:
     """The figure closest to the rarest of the question's key words in the sentence."""
     places = [
-        (weights[m.group().lower()[:5]], m.start())
-        for m in _WORD.finditer(text, start, end)
-        if m.group().lower()[:5] in weights
+        (weights[stem], m.start())
+        for m in re.finditer(r"[A-Za-z]{3,}", text[:end])
+        if m.start() >= start and (stem := m.group().lower()[:5]) in weights
     ]
     if not places:
         return found[0]
@@ -220,62 +158,129 @@ def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: 
     return min(found, key=lambda f: min(abs(f.start - p) for p in anchors))
 
 
+def _choose(
+    text: str, found: list[Figure], asked: Asked, span: tuple[int, int], window: int
+) -> tuple[Figure, float]:
+    """The figure whose own words (``window`` either side) name most of the question, the
+    one nearest its rarest key word on a tie; with that weight."""
+    local = {f: asked.named(around(text, f, *span, window)) for f in found}
+    top = max(local.values())
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top
+
+
+def _read(
+    hit: Hit, asked: Asked, span: tuple[int, int], window: int = WINDOW
+) -> tuple[TrendPoint, float] | None:
+    """The point a sentence gives, with the weight its figure's own words name: its current
+    figure in the asked unit that names most (None: no date, or no such figure)."""
+    date = hit.passage.document.meta.meeting_date
+    text = hit.passage.text
+    found = current(text, _stated(text, *span, asked.wanted))
+    if not date or not found:
+        return None
+    figure, local = _choose(text, found, asked, span, window)
+    return TrendPoint(date, figure, hit, span), local
+
+
 def _point(
     hit: Hit, question: str, wanted: str | None, weights: Weights | None = None
 ) -> TrendPoint | None:
-    """The meeting's point: in its sentence, the figure in the wanted unit (if the question
-    says), not a compared one, nearest to the question's rarest key word."""
-    weights = weights or dict.fromkeys(_stems(question), 1.0)
-    date = hit.passage.document.meta.meeting_date
-    start, end = _sentence(hit, question, weights)
-    text = hit.passage.text
-    found = figures(text, start, end)
-    if not date or not found:
-        return None
-    same = [f for f in found if wanted is None or f.unit == wanted] or found
-    current = [f for f in same if not _compared(text, f)] or same
-    return TrendPoint(date, _nearest(text, current, weights, start, end), hit, (start, end))
+    """The meeting's point from one hit: its best sentence's figure."""
+    asked = Asked.of(question, weights)
+    asked.wanted = wanted
+    read = _read(hit, asked, _sentence(hit, asked)[0])
+    return read[0] if read else None
 
 
 def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPoint | None:
     """The figure a hit's answering sentence states about ``question`` (None: no figure)."""
-    start, end = _sentence(hit, question, weights)
-    if not about(question, hit.passage.text[start:end]):
+    asked = Asked.of(question, weights)
+    span, _ = _sentence(hit, asked)
+    if not asked.about(hit.passage.text[span[0] : span[1]]):
         return None
-    return _point(hit, question, asked_unit(question), weights)
+    read = _read(hit, asked, span)
+    return read[0] if read else None
 
 
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
+    hits, asked = candidates(engine, question, filters or Filters())
+    return select(hits, asked)
+
+
+def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:
+    """The passages that answer ``question`` with confidence, best first: the engine's best,
+    then, for each meeting among them whose sentences do not yet name every key word, that
+    meeting's own best (its answering sentence may rank below other meetings' passages)."""
     question = question.strip()
     if not question:
         raise InvalidQueryError("the question is empty")
-    answer = engine.ask(question, CANDIDATES, filters or Filters())
+    answer = engine.ask(question, CANDIDATES, filters)
     threshold = engine.settings.answer_threshold
-    weights = question_weights(engine, question)
-    best: dict[tuple[str | None, str | None], Hit] = {}
-    for hit in answer.hits:  # best first: the first hit of a meeting is its best
+    asked = Asked.of(question, question_weights(engine, question))
+    hits = [h for h in answer.hits if h.confidence >= threshold]
+    seen = {h.passage.rowid for h in hits}
+    named: dict[tuple[str | None, str | None], float] = {}
+    for h in hits:
+        key = (h.passage.document.meta.council, h.passage.document.meta.meeting_date)
+        named[key] = max(named.get(key, -1.0), _sentence(h, asked)[1])
+    whole = sum(asked.weights.values())
+    searched = None
+    for (council, date), weight in named.items():
+        if not date or weight >= whole:
+            continue  # undated, or a sentence already names the whole question
+        if searched is None:
+            searched = engine.understand(question)
+        one = replace(
+            answer.filters,
+            council=(council,) if council else answer.filters.council,
+            date_from=date,
+            date_to=date,
+        )
+        understood, query = searched
+        more = engine.ask(question, PER_MEETING, one, query=query, understood=understood)
+        for hit in more.hits:
+            if hit.confidence >= threshold and hit.passage.rowid not in seen:
+                seen.add(hit.passage.rowid)
+                hits.append(hit)
+    return hits, asked
+
+
+def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoint]:
+    """Each meeting's point among ``hits`` (best first, those that answer): the sentence
+    naming most of the question, then the figure whose own words name most, then rank."""
+    best: dict[tuple[str | None, str | None], tuple[tuple[float, float, int], TrendPoint]] = {}
+    for rank, hit in enumerate(hits):
+        span, weight = _sentence(hit, asked)
+        if weight < 0 or not asked.about(hit.passage.text[span[0] : span[1]]):
+            continue  # no figure of the asked kind, or it measures something else
+        read = _read(hit, asked, span, window)
+        if read is None:
+            continue
+        point, local = read
+        point.weight = weight
         meta = hit.passage.document.meta
-        start, end = _sentence(hit, question, weights)
-        if hit.confidence < threshold or not about(question, hit.passage.text[start:end]):
-            continue  # it does not answer: it measures something else
-        best.setdefault((meta.council, meta.meeting_date), hit)
-    wanted = asked_unit(question)
-    found = (_point(h, question, wanted, weights) for h in best.values())
-    points = [p for p in found if p is not None]
+        key = (meta.council, meta.meeting_date)
+        score = (weight, local, -rank)
+        if key not in best or score > best[key][0]:
+            best[key] = (score, point)
+    points = [p for _, p in best.values()]
     return flag_outliers(
-        sorted(points, key=lambda p: (p.date, p.hit.passage.document.meta.council or "")), wanted
+        sorted(points, key=lambda p: (p.date, p.hit.passage.document.meta.council or "")),
+        asked.wanted,
     )
 
 
 def flag_outliers(points: list[TrendPoint], wanted: str | None) -> list[TrendPoint]:
-    """Flag the points whose unit is not the trend's (the most common; the asked one on a tie)."""
+    """Flag the points whose unit is not the trend's: the most common; on a tie the asked
+    one, else the one whose sentences name most of the question."""
     if not points:
         return points
     counts = Counter(p.figure.unit for p in points)
     top = max(counts.values())
     leaders = [u for u, n in counts.items() if n == top]
-    unit = wanted if wanted in leaders else leaders[0]
+    named = {u: sum(p.weight for p in points if p.figure.unit == u) for u in leaders}
+    unit = wanted if wanted in leaders else max(leaders, key=lambda u: named[u])
     return [replace(p, flagged=p.figure.unit != unit) for p in points]
 
 

@@ -69,6 +69,78 @@ def test_due_date(words: str, expected: date | None) -> None:
                 )
             ],
         ),
+        # a numbered paragraph ends the clause: its past date is not the due date
+        (
+            "6.3 A revised strategy will be presented to Cabinet in June 2022.\n"
+            "6.4 Attendance improved after June 2021.",
+            [
+                (
+                    "6.3 A revised strategy will be presented to Cabinet in June 2022.",
+                    "2022-06-30",
+                    "Cabinet",
+                )
+            ],
+        ),
+        # a time named before the verb is of something else; the body named last is the one
+        (
+            "Two vans would join the fleet in May 2022, and their range would be reported to "
+            "Cabinet.",
+            [
+                (
+                    "Two vans would join the fleet in May 2022, and their range would be "
+                    "reported to Cabinet.",
+                    None,
+                    "Cabinet",
+                )
+            ],
+        ),
+        (
+            "The plan was sent to the Youth Justice Board in June 2021 and will be presented "
+            "to Full Council on 12 January 2022.",
+            [
+                (
+                    "The plan was sent to the Youth Justice Board in June 2021 and will be "
+                    "presented to Full Council on 12 January 2022.",
+                    "2022-01-12",
+                    "Full Council",
+                )
+            ],
+        ),
+        # other ways of saying it comes back
+        (
+            "(5) asks the Cabinet to bring forward an action plan within six months.",
+            [
+                (
+                    "(5) asks the Cabinet to bring forward an action plan within six months.",
+                    "2022-05-04",
+                    "Cabinet",
+                )
+            ],
+        ),
+        (
+            "RESOLVED - That each partner reports to the Board in March 2022.",
+            [
+                (
+                    "RESOLVED - That each partner reports to the Board in March 2022.",
+                    "2022-03-31",
+                    None,
+                )
+            ],
+        ),
+        (
+            "(b) a report on school places be added to the work programme.",
+            [("(b) a report on school places be added to the work programme.", None, None)],
+        ),
+        (
+            "A further report will come back to Finance & General Purposes Committee.",
+            [
+                (
+                    "A further report will come back to Finance & General Purposes Committee.",
+                    None,
+                    "Finance & General Purposes Committee",
+                )
+            ],
+        ),
     ],
 )
 def test_find_commitments(text: str, expected: list[tuple[str, str | None, str | None]]) -> None:

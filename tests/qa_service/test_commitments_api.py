@@ -159,3 +159,35 @@ def test_commitments_page_links_the_paper_that_brought_it_back(client: TestClien
     assert client.get("/commitments", params={"status": "lost"}).status_code == 422
     decisions = BeautifulSoup(client.get("/decisions").text, "html.parser")
     assert decisions.select_one('a[href="/commitments"]')
+
+
+def test_the_discharging_paper_is_the_first_in_time_of_the_best_answers() -> None:
+    """A later paper on the same topic may outrank the one that was due; of the answers near
+    the best, the first that comes in time is the one that brought the commitment back."""
+    from datetime import date
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from qa_service.followthrough import _discharge
+
+    def hit(meeting_date: str, confidence: float) -> SimpleNamespace:
+        document = SimpleNamespace(meta=SimpleNamespace(meeting_date=meeting_date), document_id="d")
+        return SimpleNamespace(passage=SimpleNamespace(document=document), confidence=confidence)
+
+    late, due, weak = hit("2024-02-13", 1.27), hit("2020-03-10", 1.20), hit("2020-02-01", 0.9)
+    answer = SimpleNamespace(answered=True, hits=[late, due, weak])
+    engine = SimpleNamespace(
+        ask=lambda *a, **k: answer,
+        store=SimpleNamespace(document_text=lambda _id: ("nothing about the request", None)),
+    )
+    c = SimpleNamespace(
+        text="asks the Cabinet to bring forward a plan within six months",
+        passage=SimpleNamespace(
+            document=SimpleNamespace(meta=SimpleNamespace(meeting_date="2019-07-17"))
+        ),
+    )
+    args = ("Eastwold Council", "Cabinet", "2020-01-17", date(2026, 1, 1))
+    found = _discharge(cast(Any, engine), cast(Any, c), *args)
+    assert found is due  # not the 2024 paper, a year past due; not the weak match
+    answer.answered = False  # the engine abstains: nothing came back
+    assert _discharge(cast(Any, engine), cast(Any, c), *args) is None

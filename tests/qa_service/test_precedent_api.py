@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
+from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.precedent import confident
-from qa_service.retriever import Hit
+from qa_service.retriever import Answer, Hit
 
 
 @pytest.fixture
@@ -190,19 +191,37 @@ def test_compare_has_no_latest_decision_where_nothing_answers(small_index: Path)
 
 
 @pytest.mark.parametrize(
-    ("confidences", "threshold", "kept"),
+    ("confidences", "answered", "kept"),
     [
-        ([1.13, 0.96, 0.44], 0.83, [1.13]),  # a word-match far below the best is not kept
-        ([1.04, 0.98, 0.95, 0.61], 0.83, [1.04, 0.98, 0.95]),
-        ([0.8, 0.75], 0.83, []),  # nothing answers with confidence
-        ([], 0.83, []),
+        ([1.13, 0.96, 0.44], True, [1.13]),  # a word-match far below the best is not kept
+        ([1.04, 0.98, 0.95, 0.61], True, [1.04, 0.98, 0.95]),
+        ([1.2, 1.15], False, []),  # the engine abstains: however confident each hit looks
+        ([], True, []),
     ],
 )
-def test_confident_hits_are_over_the_threshold_and_near_the_best(
-    confidences: list[float], threshold: float, kept: list[float]
+def test_confident_hits_are_those_of_an_answer_near_the_best(
+    confidences: list[float], answered: bool, kept: list[float]
 ) -> None:
     hits = [Hit(None, 0.0, 0.0, confidence=c) for c in confidences]  # type: ignore[arg-type]
-    assert [h.confidence for h in confident(hits, threshold)] == kept
+    answer = Answer("q", answered, hits, Filters())
+    assert [h.confidence for h in confident(answer)] == kept
+
+
+def test_compare_abstains_on_a_latest_decision_as_ask_does(small_index: Path) -> None:
+    """The classifier's decision, not a per-hit threshold: with a threshold every passage
+    meets, a question the papers do not answer still gets no latest decision."""
+    question = "swimming pool"
+    app = create_app(
+        Settings(index=small_index, answer_threshold=0.0, abstention="classifier"),
+        HashingEmbedder(),
+    )
+    with TestClient(app) as client:
+        councils = client.post("/api/compare", json={"question": question}).json()["councils"]
+        assert councils and all(c["passages"] for c in councils)
+        for column in councils:
+            body = {"question": question, "filters": {"council": column["council"]}}
+            assert client.post("/api/ask", json=body).json()["answered"] is False
+            assert column["latest_decision"] is None
 
 
 def test_decisions_show_their_subject_first_and_hide_procedural_ones(client: TestClient) -> None:

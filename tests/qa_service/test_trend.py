@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,9 @@ def test_a_point_in_another_unit_is_flagged_not_dropped() -> None:
     assert [p.flagged for p in flagged] == [False, False, True]
     # a tie goes to the unit the question asks for
     assert [p.flagged for p in flag_outliers([point("count"), point("%")], "%")] == [True, False]
+    # else to the unit whose sentences name more of the question
+    named = [replace(point("count"), weight=1.0), replace(point("%"), weight=3.0)]
+    assert [p.flagged for p in flag_outliers(named, None)] == [True, False]
 
 
 MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes

@@ -1,0 +1,80 @@
+"""Fit the trend reader's one number, ``qa_service.trend.WINDOW`` (words either side of a
+figure read as what it counts), by cross-validation across councils.
+
+The in-sample gold questions (``tests/labels/trend_gold.json``) are grouped by council;
+for each council, the window that scores best (most right points, then fewest plotted) on
+the other councils' questions is chosen and that council's points are scored with it. The
+out-of-fold totals are what the window is worth on a council it was not chosen on; the
+held-out batch (``trend_heldout.json``) is then scored once with every window, for the record.
+
+Run ``python -m bench.fit_trend INDEX`` over an index of the three sets (bundled model).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.records_quality import TREND_HELD_OUT, TREND_LABELS
+
+WINDOWS = (2, 3, 5, 8, 12)
+
+
+def _counts(points: set[tuple[str, float]], gold: set[tuple[str, float]]) -> tuple[int, int, int]:
+    return len(gold), len(points), len(points & gold)
+
+
+def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
+    """Print the out-of-fold choice per council and the totals per window."""
+    from index.store import Filters
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+    from qa_service.trend import candidates, select
+
+    settings = Settings(index=index_dir)
+    engine = Engine(index_dir, make_query_embedder(settings), settings)
+
+    def scores(path: Path) -> list[tuple[str, dict[int, tuple[int, int, int]]]]:
+        out = []
+        for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
+            hits, asked = candidates(engine, q["question"], Filters(council=(q["council"],)))
+            gold = {(g["file"], float(g["value"])) for g in q["points"]}
+            per = {}
+            for w in windows:
+                got = {
+                    (p.hit.passage.document.source, p.figure.value)
+                    for p in select(hits, asked, w)
+                    if not p.flagged
+                }
+                per[w] = _counts(got, gold)
+            out.append((q["council"], per))
+        return out
+
+    def total(rows: list[dict[int, tuple[int, int, int]]], w: int) -> tuple[int, int, int]:
+        g, p, r = (sum(row[w][i] for row in rows) for i in range(3))
+        return g, p, r
+
+    rows = scores(TREND_LABELS)
+    councils = sorted({c for c, _ in rows})
+    oof = [0, 0, 0]
+    for council in councils:
+        train = [per for c, per in rows if c != council]
+        chosen = max(windows, key=lambda w: (total(train, w)[2], -total(train, w)[1], -w))
+        test = total([per for c, per in rows if c == council], chosen)
+        oof = [a + b for a, b in zip(oof, test, strict=True)]
+        print(f"{council}: window {chosen}, gold/plotted/right {test}")
+    g, p, r = oof
+    print(f"out of fold: gold {g}, plotted {p}, right {r}", end="")
+    print(f", precision {r / p:.2f}, recall {r / g:.2f}")
+    held = [per for _, per in scores(TREND_HELD_OUT)]
+    for w in windows:
+        a, b = total([per for _, per in rows], w), total(held, w)
+        print(f"window {w}: in-sample {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
+        print(f", held out {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

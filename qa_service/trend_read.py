@@ -1,0 +1,253 @@
+"""Reading a figure from a sentence, for a trend: which numbers a sentence states, which of
+them is its current one, and how well a sentence names what a question asks about.
+
+Pure functions over text; ``qa_service.trend`` picks each meeting's sentence with them.
+
+- A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
+  years, dates, times, paragraph numbers and periods ("20 weeks") are not counts.
+- No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
+  272") is read: which column is the current one is for the table's header to say.
+- The current figure is not a compared one ("fallen from 41% to 29%": 29%), and of figures
+  each dated ("447 at 31 March 2018 and 468 at 31 December 2018"), the latest.
+- A sentence names a question's key word by its stem, or through another way the papers
+  write the question's phrase (the glossary's long forms and everyday terms: "looked after
+  children" names "children in care").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa_service.glossary import ABBREVIATIONS, everyday_terms
+
+_FIGURE = re.compile(
+    r"(?P<money>£\s?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
+    r"|(?P<pct>(?P<pval>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b))"
+    r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+per\s+(?P<base>1,000|10,000|100,000)\b)"
+    r"|(?P<count>(?<![\d.,/£-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # "17.4 children" is a count, "10.00 am" is not; "531, a rate of" ends at the comma
+    r"(?!\d|,\d|[/%]|\.\d|\s?per\b|\s?(?:am|pm)\b))"
+)
+_MULT = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS.split("|"), start=1)}
+_DATE_NUMBER = re.compile(rf"^\s+(?:{_MONTHS})\b")
+# A number of days or weeks is a period, not a count ("within 20 weeks").
+_PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
+# An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
+# or aims at: "a target of 70%", "a target to approve 25".
+_COMPARED = re.compile(
+    r"(?:\bfrom|compared\s+with|against|than|target(?:\s+[a-z]+){0,2}|up\s+from|down\s+from)"
+    r"\s+$",
+    re.I,
+)
+_AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
+# A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097".
+_LABEL = re.compile(
+    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\.)\s+$", re.I
+)
+# The date a figure is given for, within a few words after it: "468 at 31 December 2018",
+# "188 in March 2018", "296 in December 2023".
+_DATED = re.compile(
+    rf"[^\d.;]{{0,40}}?\b(?:at|in|on|by)\s+(?:(?P<day>\d{{1,2}})\s+)?"
+    rf"(?:(?P<month>{_MONTHS})\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+# Three or more bare numbers in a row: a table row read as text.
+_ROW = re.compile(r"(?:\d[\d,.]*%?\s*\|?\s+){2,}\d[\d,.]*%?")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_NOT_KEY = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "how",
+        "many",
+        "what",
+        "was",
+        "were",
+        "are",
+        "is",
+        "has",
+        "had",
+        "have",
+        "been",
+        "per",
+        "cent",
+        "number",
+        "numbers",
+        "rate",
+        "rates",
+        "percentage",
+        "proportion",
+        "share",
+        "cost",
+        "costs",
+        "which",
+        "who",
+        "when",
+        "where",
+        "does",
+        "did",
+    ]
+)
+_ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
+_ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price)\b", re.I)
+_ASKS_SHARE = re.compile(
+    r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
+    r"|\bwithin\s+\d+\s+(?:working\s+)?(?:days|weeks|months)\b",  # timeliness is a share
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number stated in a sentence: its value, unit and offsets in the passage text."""
+
+    value: float
+    unit: str  # "%", "£", "count" or "per 10,000" (etc.)
+    start: int
+    end: int
+
+
+def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
+    """The figures stated in ``text[start:end]`` (years and dates are not counts)."""
+    out = []
+    for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
+        if m.group("money"):
+            value = float(m.group("mval").replace(",", ""))
+            value *= _MULT.get((m.group("mult") or "").lower(), 1.0)
+            out.append(Figure(value, "£", m.start(), m.end()))
+        elif m.group("pct"):
+            out.append(Figure(float(m.group("pval")), "%", m.start(), m.end()))
+        elif m.group("rate"):
+            unit = f"per {m.group('base')}"
+            out.append(Figure(float(m.group("rval")), unit, m.start(), m.end()))
+        else:
+            raw = m.group("cval")
+            after = text[m.end() : m.end() + 16]
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            numbering = "." in raw and not text[line_start : m.start()].strip()  # "8.2 The ..."
+            before = text[max(0, m.start() - 24) : m.start()]
+            marker = before.endswith("(") and after.startswith(")")  # "(2) the report be noted"
+            age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
+            label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"
+            if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
+                continue
+            if _PERIOD.match(after):
+                continue
+            out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
+    return out
+
+
+def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
+    """The ``words`` words either side of ``f`` within ``text[start:end]``: what it counts
+    or measures ("486 looked after children", "the number of children in care … to 531")."""
+    before = [m.start() for m in _WORD.finditer(text, start, f.start)]
+    after = [m.end() for m in _WORD.finditer(text, f.end, end)]
+    left = before[-words] if len(before) >= words else start
+    right = after[words - 1] if len(after) >= words else end
+    return text[left:right]
+
+
+def readable(text: str, start: int, end: int) -> list[Figure]:
+    """The figures of a sentence that can be read as its own: none in a sentence holding a
+    table row (its other numbers are cells too: "… at end of quarter 262 266 270 … aged 13")."""
+    if _ROW.search(text, start, end):
+        return []
+    return figures(text, start, end)
+
+
+def compared(text: str, f: Figure) -> bool:
+    """Whether ``f`` is a value the sentence compares with ("from 41% to ...")."""
+    return bool(_COMPARED.search(text[max(0, f.start - 20) : f.start]))
+
+
+def dated(text: str, f: Figure) -> tuple[int, int, int] | None:
+    """The (year, month, day) a figure is given for, when the words after it say."""
+    m = _DATED.match(text, f.end)
+    if m is None:
+        return None
+    month = _MONTH_NUMBER.get((m.group("month") or "").lower(), 12)
+    return int(m.group("year")), month, int(m.group("day") or 31)
+
+
+def current(text: str, found: list[Figure]) -> list[Figure]:
+    """The figures that may be the sentence's current value: not compared ones (none when
+    the sentence only states targets or earlier values), and of figures each given for a
+    date, those of the latest date."""
+    now = [f for f in found if not compared(text, f)]
+    dates = {f: dated(text, f) for f in now}
+    known = [d for d in dates.values() if d is not None]
+    if len(known) < 2:
+        return now
+    latest = max(known)
+    return [f for f in now if dates[f] in (None, latest)]
+
+
+def stems(text: str) -> set[str]:
+    """The key word stems of ``text`` (its first five letters; common words left out)."""
+    return {w.lower()[:5] for w in _WORD.findall(text)} - {w[:5] for w in _NOT_KEY}
+
+
+Alternatives = list[tuple[re.Pattern[str], frozenset[str]]]
+
+
+def alternatives(question: str) -> Alternatives:
+    """Other ways papers write the question's phrases, each with the question's stems it
+    stands for: an abbreviation's other long forms ("children in care": "looked after
+    children", "LAC") and an everyday phrase's terms ("council tax rise": "precept")."""
+    low = " ".join(question.lower().split())
+    out: Alternatives = []
+    for short, forms in ABBREVIATIONS.items():
+        asked = [f for f in forms if re.search(rf"\b{re.escape(f)}\b", low)]
+        if not asked or " " not in asked[0]:
+            continue
+        others = [f for f in forms if f not in asked]
+        pattern = "|".join([re.escape(f) for f in others] + [re.escape(short.upper())])
+        out.append((re.compile(rf"\b(?:{pattern})\b"), frozenset(stems(asked[0]))))
+    for phrase in everyday_terms(question):
+        pattern = "|".join(re.escape(f) for f in phrase.forms)
+        out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(stems(phrase.phrase))))
+    return out
+
+
+def named(text: str, alts: Alternatives | None = None) -> set[str]:
+    """The stems ``text`` names, with those of the question's phrases it writes otherwise."""
+    found = stems(text)
+    for pattern, covers in alts or []:
+        if pattern.search(text):
+            found |= covers
+    return found
+
+
+def about(question: str, sentence: str, alts: Alternatives | None = None) -> bool:
+    """Whether a sentence names at least half of the question's key words (by their stems)."""
+    keys = stems(question)
+    got = named(sentence, alternatives(question) if alts is None else alts)
+    return not keys or 2 * len(keys & got) >= len(keys)
+
+
+def asked_unit(question: str) -> str | None:
+    """The kind of quantity a question asks for, when its words say so."""
+    if _ASKS_MONEY.search(question):
+        return "£"
+    if _ASKS_SHARE.search(question):
+        return "%"
+    if _ASKS_COUNT.search(question):
+        return "count"
+    return None
+
+
+def in_unit(found: list[Figure], wanted: str | None) -> list[Figure]:
+    """The figures in the asked unit; for a share, a rate per 1,000/10,000 too (flagged
+    later as another base). None asked: all of them."""
+    if wanted is None:
+        return found
+    same = [f for f in found if f.unit == wanted]
+    if same or wanted != "%":
+        return same
+    return [f for f in found if f.unit.startswith("per ")]

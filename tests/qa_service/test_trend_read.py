@@ -1,0 +1,84 @@
+"""Reading a sentence's figure for a trend: current values, table rows, other wordings."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.trend_read import (
+    about,
+    alternatives,
+    around,
+    current,
+    figures,
+    in_unit,
+    named,
+    readable,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # of figures each given for a date, the latest
+        ("There were 312 at 31 March 2015, 447 at 31 March 2018 and 468 at 31 December 2018.", 468),
+        ("There were 203 approved households in March 2016 but only 188 in March 2018.", 188),
+        ("It has risen from 241 in June 2019 and 258 in March 2021 to 296 in December 2023.", 296),
+        # a compared value is not the current one
+        ("The rate had fallen from 41% to 29%.", 29),
+        ("Caseloads fell to 24, against a target of 18.", 24),
+    ],
+)
+def test_the_current_figure(text: str, value: float) -> None:
+    assert [f.value for f in current(text, figures(text))] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(2) the report be noted",
+        "young people aged 13 and over",
+        "care leavers aged 19 to 21",
+        "care leavers aged 19, 20 and 21",
+        "Table 1: Children in care",
+        "Merlin Waste (Ch. No. 300097)",
+    ],
+)
+def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
+    assert figures(text) == []
+
+
+def test_a_count_before_a_comma_is_read() -> None:
+    text = "the number had risen to 531, a rate of 84 per 10,000 children"
+    assert [(f.value, f.unit) for f in figures(text)] == [(531.0, "count"), (84.0, "per 10,000")]
+
+
+def test_a_sentence_holding_a_table_row_states_no_figure_of_its_own() -> None:
+    row = "Children in care at end of quarter 262 266 270 272 - Rise mainly in those aged 13"
+    assert readable(row, 0, len(row)) == []
+    prose = "There were 272 children in care at 31 March 2022."
+    assert [f.value for f in readable(prose, 0, len(prose))] == [272.0]
+
+
+def test_a_sentence_stating_only_a_target_has_no_current_figure() -> None:
+    text = "The plan sets a target to approve 25 new fostering households each year."
+    assert current(text, figures(text)) == []
+
+
+def test_the_asked_unit_is_required() -> None:
+    text = "An overspend of £5.6 million, and 654 children in care."
+    found = figures(text)
+    assert [f.value for f in in_unit(found, "count")] == [654.0]
+    assert in_unit(figures("It cost £3 million."), "count") == []
+
+
+def test_another_wording_of_the_question_counts_as_naming_it() -> None:
+    alts = alternatives("number of children in care")
+    assert "care" in named("There were 486 looked after children.", alts)
+    assert "care" not in named("There were 486 children in the borough.", alts)
+    assert about("council tax rise", "The precept for 2020/21 was £4,000.")
+
+
+def test_the_words_around_a_figure() -> None:
+    text = "a target of 25 new homes a year, and there were 188 approved fostering households"
+    f = figures(text)[1]
+    assert around(text, f, 0, len(text), 2) == "there were 188 approved fostering"
