@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.writer import IndexWriter  # noqa: E402
+from indexing.writer import IndexWriter  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.eval_runner import evaluate  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402

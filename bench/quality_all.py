@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.calibrate_abstention import threshold  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.writer import IndexWriter  # noqa: E402
+from indexing.writer import IndexWriter  # noqa: E402
 from qa_service.abstention import ANSWERED  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.crossval import out_of_fold, question_councils  # noqa: E402

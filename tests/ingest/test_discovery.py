@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from index.embedder import HashingEmbedder
 from index.store import Store
-from index.supersedes import Link, cycle_cuts
+from indexing.supersedes import Link, cycle_cuts
 from ingest.discovery import find_papers
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.cli import main
