@@ -239,43 +239,6 @@ class DocumentStore(StoreBase):
             ).fetchall()
         return [(r[0], int(r[1]), int(r[2]), r[3]) for r in rows]
 
-    def all_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, vectors) of every stored passage, used to rebuild the dense index."""
-        # Filled row by row: at a million passages a list of rows would double the memory.
-        with self.lock:
-            count = int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
-            dim = int(self.get_meta("dim") or 0)
-            ids = np.zeros(count, dtype=np.int64)
-            vectors = np.zeros((count, dim), dtype=np.float32)
-            cursor = self.conn.execute("SELECT id, embedding FROM passages ORDER BY id")
-            for i, (rowid, blob) in enumerate(cursor):
-                ids[i] = rowid
-                vectors[i] = np.frombuffer(blob, dtype=np.float32)
-        if not count:
-            return ids, np.zeros((0, 0), dtype=np.float32)
-        return ids, vectors
-
-    def embeddings(self, rowids: Sequence[int]) -> dict[int, np.ndarray]:
-        """Stored passage vectors by row id (passages since removed are left out)."""
-        rows = self._select_in("SELECT id, embedding FROM passages WHERE id IN ({marks})", rowids)
-        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}
-
-    def embeddings_by_hash(
-        self, hashes: Sequence[str], table: str = "passages"
-    ) -> dict[str, np.ndarray]:
-        """Stored embeddings of passages (or sentences) whose text had these hashes."""
-        if table not in {"passages", "sentences"}:
-            raise ValueError(table)
-        # One row per hash: a sentence such as "Apologies" recurs in thousands of passages,
-        # and reading every copy made a large ingest's memory grow with the square of its
-        # size (6 GB at 40k passages).  The rows sharing a hash share the text, so any will do.
-        rows = self._select_in(
-            f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({{marks}}) "
-            "GROUP BY embed_hash",
-            list(dict.fromkeys(hashes)),
-        )
-        return {r[0]: np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}
-
     def copies_of(self, document_id: str, share: float = 0.5) -> list[DocumentRecord]:
         """Other documents holding at least ``share`` of this one's passages word for word.
 

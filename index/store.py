@@ -1,7 +1,8 @@
 """The SQLite store of an index folder: one ``Store`` made of a part per thing it stores.
 
 - ``index.sqlite``: the database, its schema, transactions and meta values (``StoreBase``);
-- ``index.documents``: documents and passages, with their vectors;
+- ``index.documents``: documents and passages;
+- ``index.vectors``: the passages' and sentences' stored vectors;
 - ``index.sentences``: each passage's sentences and their vectors;
 - ``index.records``: decisions and commitments;
 - ``index.vocabulary``: the words of the index, counts and facet values;
@@ -17,6 +18,7 @@ from index.filters import Allowed, Filters, FilterStore, filter_sql
 from index.records import DecisionRecord, RecordStore
 from index.sentences import SentenceStore
 from index.sqlite import DB_NAME, SCHEMA_VERSION
+from index.vectors import VectorStore
 from index.vocabulary import StoreStats, VocabularyStore
 
 __all__ = [
@@ -33,5 +35,5 @@ __all__ = [
 ]
 
 
-class Store(RecordStore, SentenceStore, VocabularyStore, FilterStore):
+class Store(RecordStore, SentenceStore, VectorStore, VocabularyStore, FilterStore):
     """Access to one index folder's SQLite database (thread-safe for readers)."""

@@ -15,7 +15,7 @@ import pytest
 from index.embedder import HashingEmbedder
 from indexing.writer import IndexWriter
 from tests.conftest import build_index
-from tests.index.test_ray_ingest import DEV_SETS, HASHING, assert_same
+from tests.indexing.test_ray_ingest import DEV_SETS, HASHING, assert_same
 
 ray = pytest.importorskip("ray", reason='Ray is the [scale] extra: pip install -e ".[scale]"')
 cluster_utils = pytest.importorskip("ray.cluster_utils")
