@@ -1,4 +1,4 @@
-"""One bad entry never stops an ingest (ingest/discovery.py, index/supersedes.py).
+"""One bad entry never stops an ingest (ingest/discovery.py, indexing/supersedes.py).
 
 A name that is not UTF-8, a symbolic link loop (inside a folder or given as an argument),
 a broken link, an unreadable folder, a FIFO (given directly or met in a folder), a README
