@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,25 +156,26 @@ class TantivyIndex:
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
         """The folder's tantivy index, rebuilt from the store if it does not match its
-        generation (see the module notes); ``writer``: the caller holds the write lock."""
+        generation or cannot be read (see the module notes); ``writer``: the caller holds
+        the write lock."""
         if writer:
-            current = _current(index_dir, store)
-            index = cls(index_dir, store, _open_index(index_dir / FOLDER, create=True))
-            if not current:
+            current = _current(index_dir, store)  # before a missing folder is made
+            index = cls(index_dir, store, _open_writable(index_dir))
+            if not current or not _current(index_dir, store):
                 index.rebuild()
             return index
-        if not _current(index_dir, store):
+        opened = _open_readable(index_dir) if _current(index_dir, store) else None
+        if opened is None:
             try:
                 with write_lock(index_dir):
-                    if not _current(index_dir, store):  # a writer may have finished meanwhile
-                        index = cls(index_dir, store, _open_index(index_dir / FOLDER, True))
-                        index.rebuild()
-                        index.close()
+                    if not _current(index_dir, store) or _open_readable(index_dir) is None:
+                        cls.load(index_dir, store, writer=True).close()
             except (IndexBusyError, OSError):
                 pass  # a writer is at work (it leaves the index current), or read-only
-        if not (index_dir / FOLDER / "meta.json").exists():  # a first writer is building it
-            return cls(index_dir, store, _open_index(None, create=False))
-        return cls(index_dir, store, _open_index(index_dir / FOLDER, create=False))
+            # as rebuilt, else tantivy's last commit, else (a first writer is building it)
+            # an empty index until that writer commits
+            opened = _open_readable(index_dir) or _open_index(None, create=False)
+        return cls(index_dir, store, opened)
 
     def usable(self, generation: int) -> bool:
         """Whether the index matches the store's ``generation`` exactly."""
@@ -286,6 +288,26 @@ class TantivyIndex:
         writer.add_document(
             _tantivy().Document(rowid=rowid, heading=heading, body=body, context=context)
         )
+
+
+def _open_readable(index_dir: Path) -> Any:
+    """The folder's tantivy index, or None if there is none or it cannot be read."""
+    if not (index_dir / FOLDER / "meta.json").exists():
+        return None
+    try:
+        return _open_index(index_dir / FOLDER, create=False)
+    except (ValueError, OSError):
+        return None
+
+
+def _open_writable(index_dir: Path) -> Any:
+    """The folder's tantivy index, made afresh (and so out of step) if it cannot be read."""
+    try:
+        return _open_index(index_dir / FOLDER, create=True)
+    except (ValueError, OSError):  # torn or foreign files: the store rebuilds it
+        shutil.rmtree(index_dir / FOLDER, ignore_errors=True)
+        (index_dir / STATE).unlink(missing_ok=True)
+        return _open_index(index_dir / FOLDER, create=True)
 
 
 def _current(index_dir: Path, store: Store) -> bool:

@@ -144,3 +144,14 @@ def test_a_tantivy_folder_that_is_gone_is_rebuilt(small_index: Path) -> None:
     shutil.rmtree(small_index / FOLDER)
     with IndexWriter(small_index, HashingEmbedder()).open() as writer:
         assert writer.lexical.count() == writer.store.stats().passages
+
+
+def test_an_unreadable_tantivy_folder_is_rebuilt_by_a_reader(small_index: Path) -> None:
+    (small_index / FOLDER / "meta.json").write_text("{ torn", encoding="utf-8")
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    try:
+        assert engine.lexical.count() == engine.store.stats().passages
+        assert engine.lexical.usable(engine.store.generation())
+        assert engine.ask("placement sufficiency", 3).hits
+    finally:
+        engine.close()
