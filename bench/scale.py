@@ -94,7 +94,7 @@ def build(
     """The index of about ``size`` passages, built unless a finished one is kept."""
     target = index_dir(size, root)
     if _ready(target) and not rebuild:
-        ensure_lexical(target, log)  # an index kept from before the tantivy side index
+        ensure_lexical(target, log)  # a kept index whose tantivy side is out of step
         return target
     if target.exists():
         shutil.rmtree(target)

@@ -155,3 +155,27 @@ def test_an_unreadable_tantivy_folder_is_rebuilt_by_a_reader(small_index: Path) 
         assert engine.ask("placement sufficiency", 3).hits
     finally:
         engine.close()
+
+
+def test_an_index_that_still_has_the_fts5_table_works_and_loses_it(small_index: Path) -> None:
+    """An index written while SQLite FTS5 was the other keyword index."""
+    store = Store.open(small_index)
+    with store.transaction() as conn:
+        conn.execute(
+            "CREATE VIRTUAL TABLE passages_fts USING fts5(heading, body, context, "
+            "tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        conn.execute(
+            "INSERT INTO passages_fts(rowid, heading, body, context) VALUES (1, '', 'x', '')"
+        )
+    store.close()
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    try:
+        assert engine.ask("placement sufficiency", 3).hits
+    finally:
+        engine.close()
+    with IndexWriter(small_index, HashingEmbedder()).open() as writer:
+        tables = {r[0] for r in writer.store.conn.execute("SELECT name FROM sqlite_master")}
+        assert not any(name.startswith("passages_fts") for name in tables)
+        document = writer.store.list_documents()[0].document_id
+        writer.remove(document)  # a commit after the table went
