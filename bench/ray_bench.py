@@ -1,7 +1,7 @@
 """Ray's overhead against a plain process: the same passages embedded by the real model both ways.
 
 Plain: one process, the model loaded once, ``--workers`` torch threads.  Ray: a local Ray
-of ``--workers`` one-thread actors (one logical CPU more, see ``index/ray_ingest.py``), the
+of ``--workers`` one-thread actors (one logical CPU more, see ``indexing/ray_ingest.py``), the
 passages as a Ray Data dataset of one block per ``BLOCK`` passages, embedded by an actor pool
 and collected on the driver, as ``cqa ingest --engine ray`` does.  Plain and Ray runs are
 interleaved (plain, Ray, plain, Ray, ...) so a load change on this shared machine hits both;

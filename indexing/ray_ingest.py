@@ -5,7 +5,7 @@ embedding is an actor pool (``EmbedDocs``) in which each actor loads the model o
 torch thread, so N actors use N cores without fighting over them.  Each actor embeds a
 batch of papers' passages and sentences shortest first, in the model's own batch size, as
 the plain ingest does.  The driver collects the rows as they stream out and writes each
-shard (``index/shards.py``) once all its papers are in; a shard already on disk is not
+shard (``indexing/shards.py``) once all its papers are in; a shard already on disk is not
 computed again, so an interrupted run resumes from its finished shards.
 
 Two traps, both met here: Ray must be given more logical CPUs than there are embedding
