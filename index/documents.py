@@ -1,7 +1,8 @@
-"""Documents and passages: their rows, the records read back, and the stored vectors.
+"""Documents and passages: their rows, written and read back as records.
 
 A document row holds its metadata (as inferred, and as the manifest gave it, to detect
-changes) and its full text; a passage row its offsets, heading path, text and vector.
+changes) and its full text; a passage row its offsets, heading path, text and vector
+(read back by ``index.vectors``).
 Passage ids are never reused, so a reader holding an older FAISS file can never map a
 vector to a different passage.  ``DocumentStore`` is the part of ``Store`` for them.
 """
