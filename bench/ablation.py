@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from evaluation.runner import evaluate  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.writer import IndexWriter  # noqa: E402
+from indexing.writer import IndexWriter  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402

@@ -1,7 +1,7 @@
 """Embedding a commit batch in chunks (for the ingest progress bar) against one call per batch.
 
 Ingests a corpus into a fresh index with the real model, alternating the two settings of
-``index.embed_batch.EMBED_CHUNK`` (a chunk larger than any batch is the old single call),
+``indexing.embed_batch.EMBED_CHUNK`` (a chunk larger than any batch is the old single call),
 and prints the seconds of each run, the medians and their ratio.  The model is loaded once,
 before the first run, so its load time is in neither figure.
 
@@ -23,8 +23,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import index.embed_batch  # noqa: E402
-from index.writer import IndexWriter  # noqa: E402
+import indexing.embed_batch  # noqa: E402
+from indexing.writer import IndexWriter  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.runtime import limits, make_embedder  # noqa: E402
 
@@ -36,7 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT.parent / "shared/dev-set/corpus")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--chunk", type=int, default=index.embed_batch.EMBED_CHUNK)
+    parser.add_argument("--chunk", type=int, default=indexing.embed_batch.EMBED_CHUNK)
     args = parser.parse_args()
     settings = Settings()
     embedder = make_embedder(settings)
@@ -45,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="embed-chunk-") as scratch:
         for round_ in range(args.rounds):
             for chunk in seconds:
-                index.embed_batch.EMBED_CHUNK = chunk
+                indexing.embed_batch.EMBED_CHUNK = chunk
                 index_dir = Path(scratch) / f"idx-{round_}-{chunk}"
                 started = time.perf_counter()
                 with IndexWriter(index_dir, embedder, limits(settings)).open() as writer:

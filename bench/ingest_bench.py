@@ -45,7 +45,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench.synth import write_corpus  # noqa: E402
 from cqa_core.text import split_sentences  # noqa: E402
-from index.writer import embed_text  # noqa: E402
+from indexing.embed_batch import embed_text  # noqa: E402
 from ingest.pipeline import discover, process_file  # noqa: E402
 
 BENCH_DIR = REPO_ROOT / "bench"
@@ -76,7 +76,7 @@ class SampleTexts:
     """What the pipeline hands the model for a sample of documents."""
 
     documents: int
-    passages: list[str]  # heading path + text, as ``index.writer.embed_text``
+    passages: list[str]  # heading path + text, as ``indexing.embed_batch.embed_text``
     sentences: list[str]  # distinct sentence texts (repeats come from the cache)
 
 

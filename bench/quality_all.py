@@ -47,7 +47,7 @@ from evaluation.report import SET_COLUMNS  # noqa: E402
 from evaluation.runner import council_of_file, run_questions  # noqa: E402
 from evaluation.scoring import score  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.writer import IndexWriter  # noqa: E402
+from indexing.writer import IndexWriter  # noqa: E402
 from qa_service.abstention import ANSWERED  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.highlight import SpanRule  # noqa: E402

@@ -74,12 +74,13 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
 
 
 def lexical_engines() -> list[str]:
-    """The lexical engines the settings offer (``fts5`` only before ``lexical_engine``)."""
+    """The lexical engines the settings offer: ``tantivy`` alone since FTS5 was removed
+    (the reports of earlier runs also hold ``fts5``, when ``lexical_engine`` chose it)."""
     field = Settings.model_fields.get("lexical_engine")
     if field is None:
-        return ["fts5"]
+        return ["tantivy"]
     choices = getattr(field.annotation, "__args__", ())
-    return [str(c) for c in choices] or ["fts5"]
+    return [str(c) for c in choices] or ["tantivy"]
 
 
 # FTS5 is measured up to this size only (its cost grows with the passages a word is in).
@@ -306,14 +307,13 @@ def _faiss_compare(
 ) -> dict[str, Any]:
     import faiss
 
-    from index.dense import _trained_ivf, nlist_for, probes_for, refine_for
+    from index.dense import DenseIndex, _trained_ivf, nlist_for, probes_for, refine_for
     from index.store import Store
-    from index.writer import load_dense
 
     store = Store.open(index)
     try:
         ids, vectors = store.all_embeddings()
-        loaded = load_dense(index, store).index
+        loaded = DenseIndex.load(index, store).index
     finally:
         store.close()
     exact = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))

@@ -1,7 +1,7 @@
 """Ray's overhead against a plain process: the same passages embedded by the real model both ways.
 
 Plain: one process, the model loaded once, ``--workers`` torch threads.  Ray: a local Ray
-of ``--workers`` one-thread actors (one logical CPU more, see ``index/ray_ingest.py``), the
+of ``--workers`` one-thread actors (one logical CPU more, see ``indexing/ray_ingest.py``), the
 passages as a Ray Data dataset of one block per ``BLOCK`` passages, embedded by an actor pool
 and collected on the driver, as ``cqa ingest --engine ray`` does.  Plain and Ray runs are
 interleaved (plain, Ray, plain, Ray, ...) so a load change on this shared machine hits both;
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from cqa_core.errors import IngestError
-from index.embed_batch import embed_text
+from indexing.embed_batch import embed_text
 from ingest.pipeline import discover, process_file
 
 # Passages per Ray block and per actor call, sorted by length inside it so the model's
@@ -158,7 +158,7 @@ def ingest_plain(corpus: list[Path], workers: int, folder: Path) -> dict[str, fl
     import torch
 
     from index.embedder import SentenceTransformerEmbedder
-    from index.writer import IndexWriter
+    from indexing.writer import IndexWriter
 
     torch.set_num_threads(workers)
     shutil.rmtree(folder, ignore_errors=True)
@@ -184,9 +184,9 @@ def ingest_ray(corpus: list[Path], workers: int, folder: Path) -> dict[str, floa
     import ray
 
     from index.embedder import SentenceTransformerEmbedder
-    from index.ray_ingest import EmbedderSpec, run_shards, start_ray
-    from index.shard_commit import commit, plan
-    from index.writer import IndexWriter
+    from indexing.ray_ingest import EmbedderSpec, run_shards, start_ray
+    from indexing.shard_commit import commit, plan
+    from indexing.writer import IndexWriter
 
     shutil.rmtree(folder, ignore_errors=True)
     shards = folder / "ray-shards"

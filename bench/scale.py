@@ -39,11 +39,13 @@ if str(REPO_ROOT) not in sys.path:
 from bench import synth  # noqa: E402
 from bench import synth_vocab as V  # noqa: E402
 from bench.sampled import SampledEmbedder  # noqa: E402
-from index.dense import EXACT_MAX, DenseIndex, _trained_ivf, nlist_for  # noqa: E402
+from index.dense import EXACT_MAX, DenseIndex, _trained_ivf, dense_file_name, nlist_for  # noqa: E402
 from index.embedder import Embedder, bundled_model_path, model_name  # noqa: E402
-from index.lexical_tantivy import TantivyWriter  # noqa: E402
+from index.lexical_tantivy import TantivyIndex, read_state  # noqa: E402
+from index.lock import write_lock  # noqa: E402
 from index.store import DB_NAME, Store  # noqa: E402
-from index.writer import IndexWriter, dense_file_name, embed_text  # noqa: E402
+from indexing.embed_batch import embed_text  # noqa: E402
+from indexing.writer import IndexWriter  # noqa: E402
 from ingest.pipeline import discover, process_file  # noqa: E402
 
 OUT = REPO_ROOT / "bench" / "out" / "scale"
@@ -92,7 +94,7 @@ def build(
     """The index of about ``size`` passages, built unless a finished one is kept."""
     target = index_dir(size, root)
     if _ready(target) and not rebuild:
-        ensure_lexical(target, log)  # an index kept from before the tantivy side index
+        ensure_lexical(target, log)  # a kept index whose tantivy side is out of step
         return target
     if target.exists():
         shutil.rmtree(target)
@@ -111,15 +113,14 @@ def build(
 
 
 def ensure_lexical(directory: Path, log: bool = True) -> None:
-    """Bring the tantivy index up to the store's last commit (rebuilt from its FTS rows)."""
+    """Bring the tantivy index up to the store's last commit (rebuilt from its tables)."""
     started = time.perf_counter()
     store = Store.open(directory)
     try:
-        writer = TantivyWriter(directory, store)
-        try:
-            rebuilt = writer.ensure_current()
-        finally:
-            writer.close()
+        generation = store.generation()
+        rebuilt = read_state(directory) != (generation, generation)
+        with write_lock(directory):
+            TantivyIndex.load(directory, store, writer=True).close()
     finally:
         store.close()
     if rebuilt and log:
@@ -258,16 +259,6 @@ def _copy_once(
         "WHERE passage <= ?",
         (p_off, max_id),
     )
-    db.execute(
-        "INSERT INTO passages_fts(rowid, heading, body, context) "
-        "SELECT f.rowid + ?, f.heading, f.body, "
-        "coalesce(n.new || substr(f.context, length(n.old) + 1), f.context) "
-        "FROM passages_fts f LEFT JOIN passages p ON p.id = f.rowid "
-        "LEFT JOIN documents d ON d.doc_rowid = p.doc_rowid "
-        "LEFT JOIN names n ON n.old = d.council AND f.context LIKE n.old || '%' "
-        "WHERE f.rowid <= ?",
-        (p_off, max_id),
-    )
     db.execute("COMMIT")
 
 
@@ -319,10 +310,10 @@ def _rebuild_dense(directory: Path, log: bool = True, exact_max: int = EXACT_MAX
         while rows := cursor.fetchmany(_CHUNK):
             ids = np.array([r[0] for r in rows], dtype=np.int64)
             vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-            dense.add(ids, vectors.reshape(len(rows), dim))
+            dense.add_vectors(ids, vectors.reshape(len(rows), dim))
         generation = store.generation() + 1
         name = dense_file_name(generation)
-        dense.save(directory / name)
+        dense.write_file(directory / name)
         old = store.get_meta("dense_file")
         with store.transaction() as conn:
             conn.execute(

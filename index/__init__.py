@@ -1,9 +1,8 @@
-"""Indexing: embed passages -> dense (FAISS) and lexical (SQLite FTS5 BM25) stores + metadata.
+"""The stores of an index folder: SQLite (the source of truth) and the indexes derived from it.
 
-``embedder`` turns text into vectors; ``dense`` and ``lexical`` share the ``SearchIndex``
-interface; ``store`` keeps documents, passages and the lexical index in SQLite;
-``writer`` adds, replaces and removes documents atomically; ``fusion`` merges rankings.
-``ray_ingest`` runs the ingest on Ray (the ``[scale]`` extra) into ``shards`` that
-``shard_commit`` folds in through the writer; ``opensearch_export`` writes the index for
-OpenSearch's k-NN plugin.
+``store`` keeps documents, passages, sentences, records and the vocabulary in SQLite (one
+module per thing stored, ``filters`` for filter-to-SQL); ``dense`` (FAISS) and
+``lexical_tantivy`` (tantivy BM25) share the ``base.Index`` lifecycle; ``embedder`` turns
+text into vectors; ``fusion`` merges rankings.  Writing is ``indexing``'s; this package
+only stores and reads.  ``opensearch_export`` writes the index for OpenSearch's k-NN plugin.
 """

@@ -17,12 +17,17 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
-from index.base import Query
-from index.store import Filters, Store
+from cqa_core.errors import IndexCorruptError
+from index.base import Batch, Query
+from index.filters import Filters
+
+if TYPE_CHECKING:
+    from index.store import Store
 
 # Measured on this machine by bench/query_bench.py (docs/performance.md).
 EXACT_MAX = 20_000
@@ -46,6 +51,11 @@ def refine_for(k: int) -> int:
     return k + max(REFINE_MIN, k // 4)
 
 
+def dense_file_name(generation: int) -> str:
+    """The FAISS file that belongs to a committed generation."""
+    return f"dense-{generation}.faiss"
+
+
 def probes_for(nlist: int, nprobe: int = DEFAULT_NPROBE) -> int:
     """Lists to probe in an inverted file of ``nlist`` lists, asked for ``nprobe``."""
     return min(nlist, max(nprobe, nlist // _LISTS_PER_PROBE))
@@ -61,6 +71,7 @@ class DenseIndex:
         self.index = index
         self.store = store
         self.nprobe = nprobe
+        self.index_dir: Path | None = None  # the folder it is saved to, once loaded from one
 
     @classmethod
     def empty(cls, dim: int, store: Store | None = None) -> DenseIndex:
@@ -81,13 +92,37 @@ class DenseIndex:
             dense = cls.empty(dim, store)
         else:
             dense = cls(_trained_ivf(vectors, nlist_for(len(ids))), store)
-        dense.add(ids, vectors)
+        dense.add_vectors(ids, vectors)
         return dense
 
     @classmethod
-    def load(cls, path: Path, store: Store | None = None) -> DenseIndex:
-        """Read an index written by ``save``."""
+    def read_file(cls, path: Path, store: Store | None = None) -> DenseIndex:
+        """Read an index written by ``write_file``."""
         return cls(faiss.read_index(str(path)), store)
+
+    @classmethod
+    def load(cls, index_dir: Path, store: Store, writer: bool = False) -> DenseIndex:
+        """The FAISS index of the store's last commit, rebuilt from the stored vectors if
+        its file is gone or unreadable (the store is the source of truth)."""
+        dense = cls._load(index_dir, store)
+        dense.index_dir = index_dir
+        return dense
+
+    @classmethod
+    def _load(cls, index_dir: Path, store: Store) -> DenseIndex:
+        name = store.get_meta("dense_file")
+        dim = int(store.get_meta("dim") or 0)
+        if name and (index_dir / name).exists():
+            try:
+                return cls.read_file(index_dir / name, store)
+            except RuntimeError:
+                pass  # fall through to a rebuild from SQLite
+        ids, vectors = store.all_embeddings()
+        if len(ids) and not dim:
+            raise IndexCorruptError("the index records no vector dimension")
+        if not len(ids):
+            return cls.empty(dim or 1, store)
+        return cls.build(ids, vectors, store)
 
     @property
     def dim(self) -> int:
@@ -101,7 +136,7 @@ class DenseIndex:
             return f"ivf{faiss.extract_index_ivf(self.index).nlist},sq8"
         return "exact"
 
-    def save(self, path: Path) -> None:
+    def write_file(self, path: Path) -> None:
         """Write to ``path`` atomically: a temporary file, fsync, then rename."""
         tmp = path.with_name(path.name + ".tmp")
         faiss.write_index(self.index, str(tmp))
@@ -109,7 +144,35 @@ class DenseIndex:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+    # --- the Index lifecycle --------------------------------------------------------
+
+    def add(self, batch: Batch) -> None:
+        """Add the batch's vectors under their row ids."""
+        self.add_vectors(batch.ids, batch.vectors)
+
+    def save(self, generation: int) -> dict[str, str]:
+        """Write the generation's file, as the type the index's size calls for (see the
+        module notes); returns the ``dense_file`` entry the store records."""
+        if self.index_dir is None:
+            raise ValueError("a dense index not loaded from a folder has nowhere to be saved")
+        self.index = self.resized().index  # exact search while small, then IVF-SQ8
+        name = dense_file_name(generation)
+        self.write_file(self.index_dir / name)
+        return {"dense_file": name}
+
+    def committed(self, generation: int) -> None:
+        """Delete the files of generations before the previous one, and temporary files."""
+        if self.index_dir is None:
+            return
+        keep = {dense_file_name(generation), dense_file_name(generation - 1)}
+        for path in self.index_dir.glob("dense-*.faiss*"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Nothing to release: the index lives in memory."""
+
+    def add_vectors(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Add vectors under integer ids."""
         if len(ids):
             self.index.add_with_ids(

@@ -113,11 +113,6 @@ class SentenceTransformerEmbedder:
                 self._loaded = model
             return self._loaded
 
-    @property
-    def max_tokens(self) -> int:
-        """The longest input the model reads, in tokens (the rest is cut off)."""
-        return int(self._model.max_seq_length or 0)
-
     @functools.cached_property
     def known_words(self) -> frozenset[str]:
         """Whole words of the tokenizer's vocabulary: a word it knows is not a typo."""

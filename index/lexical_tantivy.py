@@ -1,35 +1,47 @@
-"""Lexical search for large corpora: a tantivy index beside the store.
+"""Lexical search: BM25 from a tantivy index beside the store, the only keyword index.
 
-FTS5's ``bm25()`` scores every passage holding any word of the question; most passages hold
-one of them, so at 70k passages a question took 75 ms here.  tantivy (Rust, BM25 with
-block-max WAND) skips passages that cannot reach the top k and takes about 1 ms
-(docs/performance.md).  It reads the same three columns as ``passages_fts`` with the same
-weights, stemmed (Snowball English) and accent-folded.
+Each passage is indexed as three fields, weighted ``WEIGHTS``: its heading path, its body,
+and its document's facts (``lexical_context``: council, committee, title, type, date),
+stemmed (Snowball English) and accent-folded.  tantivy (Rust, BM25 with block-max WAND)
+skips passages that cannot reach the top k: about 1 ms a question at 70k passages, where
+SQLite FTS5's ``bm25()``, which scores every passage holding any word of the question and
+served here before, took 75 ms (docs/performance.md).
 
-The store stays the source of truth: ``passages_fts`` holds the same text, and this index
-is rebuilt from it whenever it does not match the last commit.  A state file records which
-store generations the index reflects: ``"G G"`` when it matches generation G, ``"G H"``
-while the writer moves it from G to H.  The engine searches it only when it matches the
-store's generation exactly, and otherwise searches FTS5, so a crash mid-commit costs speed
-until the next ingest, never an answer.
+The store stays the source of truth: this index is rebuilt from its passages and documents
+tables whenever it does not match the last commit.  A state file records which store
+generations the index reflects: ``"G G"`` when it matches generation G, ``"G H"`` while the
+writer moves it from G to H, ``"-1 G"`` during a rebuild.  ``load`` rebuilds an index that
+does not match, under the folder's write lock: a writer always, a reader when the lock is
+free (a writer crashed); while a writer holds it, a reader searches the index's last
+commit (tantivy commits are atomic), and looks again before each question until the state
+matches.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cqa_core.errors import IndexBusyError
 from cqa_core.text import query_terms
-from index.base import Query
-from index.lexical import WEIGHTS
-from index.store import Filters, Store
+from index.base import Batch, LexicalText, Query
+from index.filters import Filters
+from index.lock import write_lock
+from ingest.models import DocMeta
 
+if TYPE_CHECKING:
+    from index.store import Store
+
+# Field weights for BM25: heading, body, context (title, committee, council, date).
+WEIGHTS = (2.0, 1.0, 0.5)
 FOLDER = "lexical"
 STATE = "lexical.state"
 _ANALYZER = "cqa_english"
@@ -60,11 +72,15 @@ def _schema() -> Any:
     return builder.build()
 
 
-def _open_index(folder: Path, create: bool) -> Any:
+def _open_index(folder: Path | None, create: bool) -> Any:
+    """The tantivy index in ``folder`` (made if ``create``), or an empty one in memory."""
     tantivy = _tantivy()
-    if create:
-        folder.mkdir(parents=True, exist_ok=True)
-    index = tantivy.Index(_schema(), path=str(folder), reuse=True)
+    if folder is None:
+        index = tantivy.Index(_schema())
+    else:
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(_schema(), path=str(folder), reuse=True)
     analyzer = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
@@ -96,30 +112,70 @@ def write_state(index_dir: Path, start: int, end: int) -> None:
     os.replace(tmp, path)
 
 
+def lexical_context(meta: DocMeta) -> str:
+    """The document facts indexed beside each passage for keyword search."""
+    parts = [meta.council, meta.committee, meta.title, meta.doc_type, meta.meeting_date]
+    return " | ".join(p for p in parts if p)
+
+
+def store_texts(store: Store) -> Iterator[tuple[int, LexicalText]]:
+    """Every stored passage as keyword search reads it, by row id (from the store's tables)."""
+    with store.lock:
+        rows = store.conn.execute(
+            "SELECT p.id, p.heading, p.text, d.council, d.committee, d.title, d.doc_type, "
+            "d.meeting_date FROM passages p JOIN documents d ON d.doc_rowid = p.doc_rowid "
+            "ORDER BY p.id"
+        )
+        for rowid, heading, text, council, committee, title, doc_type, date in rows:
+            meta = DocMeta(
+                council=council,
+                committee=committee,
+                title=title,
+                doc_type=doc_type,
+                meeting_date=date,
+            )
+            yield int(rowid), (" ".join(json.loads(heading)), text, lexical_context(meta))
+
+
 def _phrase(term: str) -> str:
     """A term or phrase as a quoted tantivy query, so nothing in it is syntax."""
     return '"' + term.replace("\\", " ").replace('"', " ") + '"'
 
 
 class TantivyIndex:
-    """BM25 search over the tantivy index of an index folder (a reader)."""
+    """BM25 search over the tantivy index of an index folder, with the ``Index`` lifecycle."""
 
-    def __init__(self, index_dir: Path, store: Store) -> None:
+    def __init__(self, index_dir: Path, store: Store, index: Any) -> None:
         self.index_dir = index_dir
         self.store = store
-        self._index = _open_index(index_dir / FOLDER, create=False)
+        self._index = index
         self._lock = threading.Lock()
         self._searcher = self._index.searcher()
+        self._writer: Any = None
 
     @classmethod
-    def open(cls, index_dir: Path, store: Store) -> TantivyIndex | None:
-        """The folder's tantivy index, or None if it has none (an older index)."""
-        if not (index_dir / FOLDER / "meta.json").exists():
-            return None
-        try:
-            return cls(index_dir, store)
-        except (ImportError, ValueError, OSError):
-            return None
+    def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
+        """The folder's tantivy index, rebuilt from the store if it does not match its
+        generation or cannot be read (see the module notes); ``writer``: the caller holds
+        the write lock."""
+        if writer:
+            current = _current(index_dir, store)  # before a missing folder is made
+            index = cls(index_dir, store, _open_writable(index_dir))
+            if not current or not _current(index_dir, store):
+                index.rebuild()
+            return index
+        opened = _open_readable(index_dir) if _current(index_dir, store) else None
+        if opened is None:
+            try:
+                with write_lock(index_dir):
+                    if not _current(index_dir, store) or _open_readable(index_dir) is None:
+                        cls.load(index_dir, store, writer=True).close()
+            except (IndexBusyError, OSError):
+                pass  # a writer is at work (it leaves the index current), or read-only
+            # as rebuilt, else tantivy's last commit, else (a first writer is building it)
+            # an empty index until that writer commits
+            opened = _open_readable(index_dir) or _open_index(None, create=False)
+        return cls(index_dir, store, opened)
 
     def usable(self, generation: int) -> bool:
         """Whether the index matches the store's ``generation`` exactly."""
@@ -177,61 +233,48 @@ class TantivyIndex:
             if rowid is not None
         ]
 
-
-class TantivyWriter:
-    """Keeps an index folder's tantivy index in step with the store's commits."""
-
-    def __init__(self, index_dir: Path, store: Store) -> None:
-        self.index_dir = index_dir
-        self.store = store
-        self._index = _open_index(index_dir / FOLDER, create=True)
-        self._writer: Any = None
+    # --- the writer's side ------------------------------------------------------------
 
     def _writer_(self) -> Any:
         if self._writer is None:
             self._writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
         return self._writer
 
-    def ensure_current(self) -> bool:
-        """Rebuild from the store unless the index matches its generation; True if rebuilt."""
-        generation = self.store.generation()
-        if read_state(self.index_dir) == (generation, generation):
-            return False
-        self.rebuild()
-        return True
-
     def rebuild(self) -> None:
-        """Index every passage of the store afresh (after a crash, or for an older index)."""
+        """Index every passage of the store afresh (after a crash, or a first open)."""
         generation = self.store.generation()
         write_state(self.index_dir, -1, generation)
         writer = self._writer_()
         writer.delete_all_documents()
-        with self.store.lock:
-            rows = self.store.conn.execute("SELECT rowid, heading, body, context FROM passages_fts")
-            for rowid, heading, body, context in rows:
-                self._add(writer, int(rowid), heading or "", body or "", context or "")
+        for rowid, text in store_texts(self.store):
+            self._add(writer, rowid, text)
         writer.commit()
         write_state(self.index_dir, generation, generation)
+        self.reload()
 
-    def begin(self, start: int, end: int) -> None:
-        """Say that the index is moving from generation ``start`` to ``end``."""
-        write_state(self.index_dir, start, end)
-
-    def apply(self, removed: Sequence[int], added: Sequence[tuple[int, str, str, str]]) -> None:
-        """Stage removals (by row id) and additions ``(rowid, heading, body, context)``."""
+    def add(self, batch: Batch) -> None:
+        """Stage the batch's passages (their heading, body and context)."""
         writer = self._writer_()
-        for rowid in removed:
+        for rowid, text in zip(batch.ids, batch.texts, strict=True):
+            self._add(writer, int(rowid), text)
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Stage removals by row id."""
+        writer = self._writer_()
+        for rowid in ids:
             writer.delete_documents_by_term("rowid", int(rowid))
-        for rowid, heading, body, context in added:
-            self._add(writer, rowid, heading, body, context)
 
-    def commit(self) -> None:
-        """Make the staged changes durable (before the store's transaction commits)."""
+    def save(self, generation: int) -> dict[str, str]:
+        """Commit the staged changes, recording that the index is moving to ``generation``
+        (before the store's transaction commits it)."""
+        write_state(self.index_dir, generation - 1, generation)
         self._writer_().commit()
+        return {}
 
-    def done(self, generation: int) -> None:
-        """Say that the index matches ``generation`` (after the store committed it)."""
-        write_state(self.index_dir, generation, generation)
+    def committed(self, generation: int) -> None:
+        """Record that the index matches ``generation`` (after the store committed it)."""
+        if read_state(self.index_dir) != (generation, generation):
+            write_state(self.index_dir, generation, generation)
 
     def close(self) -> None:
         """Let background merges finish and release the tantivy writer lock."""
@@ -240,8 +283,35 @@ class TantivyWriter:
             self._writer = None
 
     @staticmethod
-    def _add(writer: Any, rowid: int, heading: str, body: str, context: str) -> None:
-        tantivy = _tantivy()
+    def _add(writer: Any, rowid: int, text: LexicalText) -> None:
+        heading, body, context = text
         writer.add_document(
-            tantivy.Document(rowid=rowid, heading=heading, body=body, context=context)
+            _tantivy().Document(rowid=rowid, heading=heading, body=body, context=context)
         )
+
+
+def _open_readable(index_dir: Path) -> Any:
+    """The folder's tantivy index, or None if there is none or it cannot be read."""
+    if not (index_dir / FOLDER / "meta.json").exists():
+        return None
+    try:
+        return _open_index(index_dir / FOLDER, create=False)
+    except (ValueError, OSError):
+        return None
+
+
+def _open_writable(index_dir: Path) -> Any:
+    """The folder's tantivy index, made afresh (and so out of step) if it cannot be read."""
+    try:
+        return _open_index(index_dir / FOLDER, create=True)
+    except (ValueError, OSError):  # torn or foreign files: the store rebuilds it
+        shutil.rmtree(index_dir / FOLDER, ignore_errors=True)
+        (index_dir / STATE).unlink(missing_ok=True)
+        return _open_index(index_dir / FOLDER, create=True)
+
+
+def _current(index_dir: Path, store: Store) -> bool:
+    """Whether the folder holds a tantivy index matching the store's generation."""
+    generation = store.generation()
+    made = (index_dir / FOLDER / "meta.json").exists()
+    return made and read_state(index_dir) == (generation, generation)

@@ -11,13 +11,13 @@ uploading request takes the lock).
 
 from __future__ import annotations
 
-import fcntl
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cqa_core.errors import IndexBusyError
+from index.lock import write_lock
 from index.store import DB_NAME, Filters, Store
-from index.writer import LOCK_NAME
 
 UPLOADS = "uploads"
 MIN_AGE_SECONDS = 900.0  # an upload body arriving now is touched far more often than this
@@ -43,25 +43,30 @@ def remove_orphan_uploads(
     if not uploads.is_dir() or not (index_dir / DB_NAME).exists():
         return report
     now = time.time() if now is None else now
-    with open(index_dir / LOCK_NAME, "a+") as lock:
-        try:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            report.busy = True
-            return report
-        store = Store.open(index_dir)
-        try:
-            held = {d.path for d in store.list_documents(Filters(include_superseded=True))}
-        finally:
-            store.close()
-        for entry in sorted(uploads.iterdir()):
-            if not entry.is_file() or str(entry.resolve()) in held:
-                continue
-            info = entry.stat()
-            if now - info.st_mtime < min_age:
-                report.recent.append(entry.name)
-                continue
-            entry.unlink(missing_ok=True)
-            report.removed.append(entry.name)
-            report.freed_bytes += info.st_size
+    try:
+        with write_lock(index_dir):
+            _remove(index_dir, uploads, min_age, now, report)
+    except IndexBusyError:
+        report.busy = True
     return report
+
+
+def _remove(
+    index_dir: Path, uploads: Path, min_age: float, now: float, report: OrphanReport
+) -> None:
+    """Under the write lock: delete the orphans old enough, note the others."""
+    store = Store.open(index_dir)
+    try:
+        held = {d.path for d in store.list_documents(Filters(include_superseded=True))}
+    finally:
+        store.close()
+    for entry in sorted(uploads.iterdir()):
+        if not entry.is_file() or str(entry.resolve()) in held:
+            continue
+        info = entry.stat()
+        if now - info.st_mtime < min_age:
+            report.recent.append(entry.name)
+            continue
+        entry.unlink(missing_ok=True)
+        report.removed.append(entry.name)
+        report.freed_bytes += info.st_size

@@ -2,28 +2,29 @@
 
 Both are read from a document's stored text and passages, so bringing an index up to date
 needs no model and no re-embedding: ``refresh_decisions`` runs when a writer opens an index
-whose ``decisions_version`` is older than ``DECISIONS_VERSION`` (the rules changed), adds the
-decision columns an older index lacks, and reads every document's records again.
-``commitments`` reads the stored commitments back with their passages.
+whose ``decisions_version`` is older than ``DECISIONS_VERSION`` (the rules changed) and
+reads every document's records again.  ``RecordStore`` (part of ``Store``) reads decisions
+back with their passages; ``commitments`` does the same for commitments.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index.documents import DocumentStore, PassageRecord, page_at
+from index.filters import Filters, filter_sql
 from ingest.commitments import Commitment, find_commitments
 from ingest.decisions import Decision, find_decisions
-from ingest.models import DocMeta, Passage
+from ingest.models import DocMeta, Document, Passage
 
 if TYPE_CHECKING:
-    from index.store import Filters, PassageRecord, Store
+    from index.store import Store
 
 # Raise when the decision rules change, so existing indexes are read again.
 DECISIONS_VERSION = "3"
-_COLUMNS = {"item": "TEXT", "subject": "TEXT", "procedural": "INTEGER NOT NULL DEFAULT 0"}
 INSERT_DECISION = (
     "INSERT INTO decisions(passage, kind, char_start, char_end, text, item, subject, procedural) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -76,26 +77,16 @@ def commitment_rows(
     ]
 
 
-def has_subject_columns(conn: sqlite3.Connection) -> bool:
-    """Whether the ``decisions`` table has the subject and procedural columns."""
-    names = {str(r[1]) for r in conn.execute("PRAGMA table_info(decisions)")}
-    return set(_COLUMNS) <= names
-
-
 def refresh_decisions(conn: sqlite3.Connection) -> bool:
-    """Add missing columns and re-read every document's decisions if the rules changed.
+    """Re-read every document's decisions and commitments if the rules changed.
 
     Runs inside one transaction (the caller's lock is held); returns whether it did work.
     """
     row = conn.execute("SELECT value FROM meta WHERE key = 'decisions_version'").fetchone()
-    if row is not None and row[0] == DECISIONS_VERSION and has_subject_columns(conn):
+    if row is not None and row[0] == DECISIONS_VERSION:
         return False
     conn.execute("BEGIN IMMEDIATE")
     try:
-        names = {str(r[1]) for r in conn.execute("PRAGMA table_info(decisions)")}
-        for name, sql_type in _COLUMNS.items():
-            if name not in names:
-                conn.execute(f"ALTER TABLE decisions ADD COLUMN {name} {sql_type}")
         conn.execute("DELETE FROM decisions")
         conn.execute("DELETE FROM commitments")
         docs = conn.execute(
@@ -136,6 +127,21 @@ def refresh_decisions(conn: sqlite3.Connection) -> bool:
 
 
 @dataclass(frozen=True)
+class DecisionRecord:
+    """A stored resolution or recommendation; ``char_start``/``char_end`` index the document."""
+
+    kind: str
+    char_start: int
+    char_end: int
+    text: str
+    passage: PassageRecord
+    page: int | None = None  # 1-based PDF page where the decision starts
+    item: str | None = None  # the agenda item it settles: its number ...
+    subject: str | None = None  # ... and title
+    procedural: bool = False
+
+
+@dataclass(frozen=True)
 class CommitmentRecord:
     """A stored commitment; ``char_start``/``char_end`` index the document's text."""
 
@@ -150,12 +156,62 @@ class CommitmentRecord:
     page: int | None = None
 
 
+class RecordStore(DocumentStore):
+    """Decisions and commitments (part of ``Store``)."""
+
+    def decisions(
+        self,
+        filters: Filters | None,
+        rowids: Sequence[int] | None = None,
+        limit: int = 50,
+        procedural: bool = True,
+    ) -> list[DecisionRecord]:
+        """Decisions in passages passing ``filters`` (and among ``rowids``), newest first.
+
+        ``procedural=False`` leaves out the procedural ones (noting, minutes, apologies).
+        """
+        if rowids is not None and not rowids:
+            return []
+        where, params = filter_sql(filters)
+        if rowids is not None:
+            where += f" AND p.id IN ({', '.join('?' for _ in rowids)})"
+            params.extend(int(r) for r in rowids)
+        if not procedural:
+            where += " AND x.procedural = 0"
+        sql = (
+            "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text, d.page_starts, "
+            "x.item, x.subject, x.procedural FROM decisions x "
+            "JOIN passages p ON p.id = x.passage JOIN documents d ON d.doc_rowid = p.doc_rowid "
+            f"WHERE {where} ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.source, "
+            "x.char_start LIMIT ?"
+        )
+        with self.lock:
+            rows = self.conn.execute(sql, [*params, limit]).fetchall()
+        passages = self.passages(sorted({int(r[0]) for r in rows}))
+        return [
+            DecisionRecord(
+                r[1],
+                int(r[2]),
+                int(r[3]),
+                r[4],
+                passages[int(r[0])],
+                page_at(r[5], int(r[2])),
+                r[6],
+                r[7],
+                bool(r[8]),
+            )
+            for r in rows
+            if int(r[0]) in passages
+        ]
+
+    def insert_records(self, document: Document, rowid_of: dict[str, int]) -> None:
+        """Store a document's decisions and commitments (``rowid_of``: passage id -> row id)."""
+        self.conn.executemany(INSERT_DECISION, decision_rows(document.decisions, rowid_of))
+        self.conn.executemany(INSERT_COMMITMENT, commitment_rows(document.commitments, rowid_of))
+
+
 def commitments(store: Store, filters: Filters | None, limit: int = 500) -> list[CommitmentRecord]:
     """Commitments in papers passing ``filters``, by meeting date (oldest first)."""
-    from index.store import _page_at, filter_sql  # the store imports this module
-
-    if not store.has_commitments:
-        return []
     where, params = filter_sql(filters)
     sql = (
         "SELECT c.passage, c.char_start, c.char_end, c.text, c.due, c.due_text, c.expecting, "
@@ -176,7 +232,7 @@ def commitments(store: Store, filters: Filters | None, limit: int = 500) -> list
             r[6],
             bool(r[7]),
             passages[int(r[0])],
-            _page_at(r[8], int(r[1])),
+            page_at(r[8], int(r[1])),
         )
         for r in rows
         if int(r[0]) in passages

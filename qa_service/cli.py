@@ -124,7 +124,7 @@ def ingest(
     """Ingest files and folders (recursively) into the index."""
     if council is not None and not council.strip():
         raise click.BadParameter("give the council's name", param_hint="'--council'")
-    from index.writer import IndexWriter
+    from indexing.writer import IndexWriter
     from qa_service.ingest_progress import IngestDisplay
     from qa_service.runtime import limits, make_embedder
 
@@ -133,7 +133,7 @@ def ingest(
     embedder = make_embedder(settings, lazy=True)
     writer = IndexWriter(settings.index, embedder, limits(settings), settings.commit_every)
     if engine == "ray":
-        from index.ray_ingest import EmbedderSpec, ingest_with_ray
+        from indexing.ray_ingest import EmbedderSpec, ingest_with_ray
 
         model = str(settings.model_path) if settings.model_path else None
         with writer.open():
@@ -313,10 +313,11 @@ def ask(
 @index_option
 def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> None:
     """Start the HTTP service (API, docs at /docs, web form at /)."""
+    from indexing.run import build_if_missing
     from qa_service.api.main import create_app
     from qa_service.api.server import run
     from qa_service.ingest_progress import IngestDisplay
-    from qa_service.runtime import ensure_index, index_exists, make_embedder
+    from qa_service.runtime import index_exists, limits, make_embedder
 
     # before the index is built and before "serving on": a busy port fails in one line
     if (problem := check_port(host, port)) is not None:
@@ -327,7 +328,11 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     # The model itself is loaded only to build a first index; questions use the ONNX export.
     embedder = None if index_exists(settings) else make_embedder(settings)
     with IngestDisplay() as display:
-        summary = ensure_index(settings, embedder, display) if embedder is not None else None
+        summary = (
+            build_if_missing(settings.index, settings.corpus, embedder, limits(settings), display)
+            if embedder is not None
+            else None
+        )
     if summary is not None:
         click.echo(
             f"built the index at {settings.index}: {summary.documents_total} documents, "
@@ -350,7 +355,7 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
 @index_option
 def remove(document_id: str, index_dir: Path | None) -> None:
     """Remove a document and its passages."""
-    from index.writer import IndexWriter
+    from indexing.writer import IndexWriter
     from qa_service.runtime import index_exists, limits, make_query_embedder
 
     settings = _settings(index_dir)
@@ -486,7 +491,7 @@ def eval_(
     def engine_for(s: EvalSet) -> Any:
         if s.corpus is None:
             return _engine(settings)
-        from index.writer import IndexWriter
+        from indexing.writer import IndexWriter
         from qa_service.runtime import limits, make_embedder
 
         own = settings.model_copy(update={"index": root / s.name})

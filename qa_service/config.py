@@ -56,11 +56,6 @@ class Settings(BaseSettings):
     # Retrieval
     candidates: int = Field(default=60, ge=5, description="candidates taken from each side")
     rrf_k: int = Field(default=60, ge=1)
-    lexical_engine: Literal["tantivy", "fts5"] = Field(
-        default="tantivy",
-        description="BM25 from the tantivy index (fast at any size) or SQLite FTS5 (the "
-        "store's own table, also the fallback while tantivy is being rebuilt)",
-    )
     faiss_threads: int = Field(
         default=1,
         ge=1,

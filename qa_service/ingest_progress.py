@@ -20,7 +20,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from index.writer import Progress
+from indexing.models import Progress
 from qa_service.terminal import clean
 
 # {desc} is "~" while the total is an estimate

@@ -68,8 +68,6 @@ def decisions(
     """
     _check(filters, limit, engine.settings.max_top_k)
     engine.refresh()
-    if not engine.store.has_decisions:
-        return []  # an index written before decisions were recorded
     filters = replace(filters, has_decision=True)
     if question is None or not question.strip():
         return engine.store.decisions(filters, limit=limit, procedural=procedural)
@@ -96,11 +94,9 @@ def compare(
     understood, query = engine.understand(question.strip())
     out = []
     for column in columns:
-        latest = None
-        if engine.store.has_decisions:
-            latest = _latest_decision(
-                engine, question, replace(base, council=(column.council,)), understood, query
-            )
+        latest = _latest_decision(
+            engine, question, replace(base, council=(column.council,)), understood, query
+        )
         dates = {h.passage.document.meta.meeting_date for h in column.answer.hits}
         out.append(
             CouncilPrecedent(

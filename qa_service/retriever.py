@@ -1,7 +1,7 @@
 """Retrieve -> answer: hybrid search with filters, supersedes, sorting, highlights, abstention.
 
-The engine owns the open index (SQLite store + FAISS) and the embedder.  It reloads the
-dense index when another process commits a new generation, so a running server picks up
+The engine owns the open index (SQLite store, FAISS, tantivy) and the embedder.  It reloads
+both indexes when another process commits a new generation, so a running server picks up
 new documents without a restart.
 """
 
@@ -20,14 +20,12 @@ import numpy as np
 
 from cqa_core.errors import InvalidQueryError
 from cqa_core.text import words
-from index.base import Query, SearchIndex
+from index.base import Query
 from index.dense import DenseIndex
 from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
-from index.lexical import LexicalIndex
 from index.lexical_tantivy import TantivyIndex
 from index.store import Allowed, Filters, PassageRecord, Store
-from index.writer import load_dense
 from qa_service.abstention import (
     ANSWERED,
     NOT_IN_PAPERS,
@@ -111,11 +109,11 @@ class Engine:
         self.index_dir = index_dir
         self.embedder = embedder
         self.store = Store.open(index_dir)
-        self.fts = LexicalIndex(self.store)
-        self.tantivy: TantivyIndex | None = None
         self._reload_lock = threading.Lock()
         self._generation = -1
         self.dense: DenseIndex
+        self.lexical: TantivyIndex
+        self._lexical_current = False  # whether the lexical index matched ``_generation``
         self.reader: QueryReader
         self._passages = 0
         self.abstention_model = Model.from_data(FITTED)
@@ -132,19 +130,21 @@ class Engine:
         self.store.close()
 
     def refresh(self) -> None:
-        """Reload the dense index if another process committed since it was loaded."""
+        """Reload the indexes if another process committed since they were loaded."""
         generation = self.store.generation()
         if generation == self._generation:
+            if not self._lexical_current:  # a writer was between its commits: look again
+                with self._reload_lock:
+                    if not self._lexical_current and self.lexical.usable(generation):
+                        self.lexical = TantivyIndex.load(self.index_dir, self.store)
+                        self._lexical_current = True
             return
         with self._reload_lock:
             if generation != self._generation:
-                self.store.refresh_schema()
-                self.dense = load_dense(self.index_dir, self.store)
+                self.dense = DenseIndex.load(self.index_dir, self.store)
                 self.dense.nprobe = self.settings.dense_nprobe
-                if self.tantivy is None:
-                    self.tantivy = TantivyIndex.open(self.index_dir, self.store)
-                else:
-                    self.tantivy.reload()
+                self.lexical = TantivyIndex.load(self.index_dir, self.store)
+                self._lexical_current = self.lexical.usable(generation)
                 self.reader = QueryReader(
                     self.store.facet_values("council"),
                     self.store.vocabulary(),
@@ -155,19 +155,7 @@ class Engine:
                 self._passages = self.store.stats().passages
                 self._generation = generation
                 self.store.allowed(Filters())  # the usual filters, ready before a question
-                if self.store.has_decisions:  # for questions asking what was decided
-                    self.store.allowed(Filters(has_decision=True))
-
-    @property
-    def lexical(self) -> SearchIndex:
-        """tantivy when it matches the last commit (and is chosen), else the FTS5 table."""
-        if (
-            self.settings.lexical_engine == "tantivy"
-            and self.tantivy is not None
-            and self.tantivy.usable(self._generation)
-        ):
-            return self.tantivy
-        return self.fts
+                self.store.allowed(Filters(has_decision=True))  # for "what was decided"
 
     # --- questions ------------------------------------------------------------------
 
@@ -216,9 +204,6 @@ class Engine:
             query = Query(text=understood.model_text, terms=understood.terms)
             pending = self._encoder.submit(self._encode, understood.model_text)
         filters = filters or Filters()
-        if filters.has_decision and not self.store.has_decisions:
-            # an index written before decisions were recorded holds no decision passages
-            return Answer(question, False, [], filters)
         notes: list[str] = []
         inferred, phrases = (
             self._infer(filters, understood, notes) if infer_filters else (Filters(), [])
@@ -452,7 +437,7 @@ class Engine:
 
     def _decision_passages(self, understood: Understanding) -> Allowed | None:
         """The passages holding a decision, when the question asks what was decided."""
-        if not understood.asks_decision or not self.store.has_decisions:
+        if not understood.asks_decision:
             return None
         return self.store.allowed(Filters(has_decision=True))  # kept until the next commit
 

@@ -1,8 +1,10 @@
-"""Building the running parts from settings: the embedder, the writer limits, a first index."""
+"""Building the running parts from settings: the embedders and the ingest limits.
+
+Only the read side is imported here; the ingest run (``indexing``) is the CLI's and the
+upload route's to start.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from index.embedder import (
     Embedder,
@@ -13,7 +15,6 @@ from index.embedder import (
 )
 from index.onnx_export import onnx_model_for
 from index.store import DB_NAME
-from index.writer import IndexWriter, IngestSummary, Progress
 from ingest.pipeline import IngestLimits
 from qa_service.config import Settings
 
@@ -62,16 +63,3 @@ def limits(settings: Settings) -> IngestLimits:
 def index_exists(settings: Settings) -> bool:
     """Whether the index folder already holds an index."""
     return (settings.index / DB_NAME).exists()
-
-
-def ensure_index(
-    settings: Settings,
-    embedder: Embedder,
-    on_progress: Callable[[Progress], None] | None = None,
-) -> IngestSummary | None:
-    """Build the index from the bundled corpus if there is none yet (returns what it did)."""
-    if index_exists(settings):
-        return None
-    writer = IndexWriter(settings.index, embedder, limits(settings))
-    with writer.open():
-        return writer.ingest([settings.corpus], on_progress)

@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export HF_HUB_OFFLINE=1
-.venv/bin/ruff check cqa_core ingest index qa_service evaluation tests bench
+.venv/bin/ruff check cqa_core ingest index indexing qa_service evaluation tests bench
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

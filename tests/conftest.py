@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from qa_service.config import Settings
 
 # CI explores the same examples on every run, so a red build always reproduces; a local

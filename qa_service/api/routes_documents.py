@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Response, Uploa
 
 from cqa_core.errors import IngestError
 from index.store import Filters
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep

@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 from index.embedder import HashingEmbedder
+from index.records import DECISIONS_VERSION
 from index.store import Filters, Store
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 
 MINUTES = "northmoor-cyp-scrutiny-2015-06-23-minutes.txt"
 
@@ -70,16 +71,6 @@ def test_removal_and_replacement_keep_decisions_consistent(
     assert not any("Fostering Service Annual Report" in t for t in _decisions(index_dir))
 
 
-def test_an_index_without_the_table_reads_as_no_decisions(small_index: Path) -> None:
-    store = Store.open(small_index)
-    store.conn.execute("DROP TABLE decisions")
-    store.refresh_schema()
-    try:
-        assert store.decisions(Filters()) == []
-    finally:
-        store.close()
-
-
 def test_decisions_carry_their_subject_and_procedural_flag(small_index: Path) -> None:
     store = Store.open(small_index)
     try:
@@ -98,33 +89,24 @@ def test_decisions_carry_their_subject_and_procedural_flag(small_index: Path) ->
         store.close()
 
 
-def test_an_index_written_before_subjects_is_brought_up_to_date(
-    small_corpus: Path, tmp_path: Path
-) -> None:
-    """Old decision rows (no subject columns) are read again when a writer next opens."""
+def test_decisions_are_read_again_when_the_rules_change(small_corpus: Path, tmp_path: Path) -> None:
+    """An index whose decisions were read with older rules is read again when a writer opens."""
     index_dir = tmp_path / "idx"
     writer = IndexWriter(index_dir, HashingEmbedder())
     with writer.open():
         writer.ingest([small_corpus])
     store = Store.open(index_dir)
     with store.transaction() as conn:
-        conn.execute("DROP TABLE decisions")
-        conn.execute(
-            "CREATE TABLE decisions (id INTEGER PRIMARY KEY, passage INTEGER NOT NULL, "
-            "kind TEXT NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, "
-            "text TEXT NOT NULL)"
-        )
-        conn.execute("DELETE FROM meta WHERE key = 'decisions_version'")
-    store.refresh_schema()
-    assert store.has_decisions and not store.has_decision_subjects
-    assert store.decisions(Filters()) == []  # read without the columns: nothing breaks
+        conn.execute("DELETE FROM decisions")
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'decisions_version'")
+    assert store.decisions(Filters()) == []
     store.close()
     with writer.open():
         pass
     store = Store.open(index_dir)
     try:
-        assert store.has_decision_subjects
         found = store.decisions(Filters(), limit=200)
         assert found and any(d.subject for d in found) and any(d.procedural for d in found)
+        assert store.get_meta("decisions_version") == DECISIONS_VERSION
     finally:
         store.close()

@@ -19,7 +19,7 @@ def test_similarity_reads_vectors_newer_than_the_loaded_index(small_index: Path)
     ids, vectors = store.all_embeddings()
     # an index loaded before the last commit: it holds only the first passage
     dense = DenseIndex.empty(vectors.shape[1], store)
-    dense.add(ids[:1], vectors[:1])
+    dense.add_vectors(ids[:1], vectors[:1])
     query = Query(text="q", vector=vectors[1])
     sims = dense.similarity(query, [int(ids[0]), int(ids[1]), 10**9])
     assert set(sims) == {int(ids[0]), int(ids[1])}  # a removed passage is left out

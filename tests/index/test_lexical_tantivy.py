@@ -1,8 +1,9 @@
-"""The tantivy lexical index: kept in step with commits, filtered, and replaced by FTS5
-whenever it does not match the store."""
+"""The tantivy lexical index: kept in step with commits, filtered, and rebuilt from the
+store's tables whenever it does not match them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,10 @@ import pytest
 from index import lexical_tantivy
 from index.base import Query
 from index.embedder import HashingEmbedder
-from index.lexical import LexicalIndex
-from index.lexical_tantivy import TantivyIndex, read_state, write_state
+from index.lexical_tantivy import FOLDER, TantivyIndex, read_state, store_texts, write_state
+from index.lock import write_lock
 from index.store import Filters, Store
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from qa_service.config import Settings
 from qa_service.retriever import Engine
 
@@ -26,30 +27,49 @@ QUERIES = [
 ]
 
 
-def _both(index_dir: Path) -> tuple[Store, TantivyIndex, LexicalIndex]:
+def _open(index_dir: Path) -> tuple[Store, TantivyIndex]:
     store = Store.open(index_dir)
-    tantivy = TantivyIndex.open(index_dir, store)
-    assert tantivy is not None
-    return store, tantivy, LexicalIndex(store)
+    return store, TantivyIndex.load(index_dir, store)
+
+
+def _ranking(index: TantivyIndex, terms: tuple[str, ...]) -> list[tuple[int, float]]:
+    return index.search(Query(text=" ".join(terms), terms=terms), 10, Filters())
 
 
 def test_the_writer_keeps_tantivy_at_the_store_generation(small_index: Path) -> None:
-    store, tantivy, fts = _both(small_index)
+    store, tantivy = _open(small_index)
     generation = store.generation()
     assert read_state(small_index) == (generation, generation)
     assert tantivy.usable(generation)
-    assert tantivy.count() == fts.count() == store.stats().passages
+    assert tantivy.count() == store.stats().passages
+    assert "passages_fts" not in {
+        r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+
+
+def test_the_store_gives_every_passage_its_heading_body_and_context(small_index: Path) -> None:
+    store = Store.open(small_index)
+    texts = dict(store_texts(store))
+    assert sorted(texts) == sorted(store.allowed_rowids(Filters(include_superseded=True)))
+    passage = store.passages([min(texts)])[min(texts)]
+    heading, body, context = texts[passage.rowid]
+    assert heading == " ".join(passage.heading_path) and body == passage.text
+    assert passage.document.meta.council in context
 
 
 @pytest.mark.parametrize("terms", QUERIES)
-def test_tantivy_and_fts5_find_the_same_passages(small_index: Path, terms: tuple[str, ...]) -> None:
-    _store, tantivy, fts = _both(small_index)
-    query = Query(text=" ".join(terms), terms=terms)
-    ours = [i for i, _ in tantivy.search(query, 10, Filters())]
-    theirs = [i for i, _ in fts.search(query, 10, Filters())]
-    assert len(ours) == len(theirs)
-    if theirs:  # the tokenisers differ a little (stemmer, accents): the sets overlap
-        assert len(set(ours[:5]) & set(theirs[:5])) >= min(3, len(theirs))
+def test_a_rebuild_from_the_store_ranks_as_the_commits_did(
+    small_index: Path, tmp_path: Path, terms: tuple[str, ...]
+) -> None:
+    _store, tantivy = _open(small_index)
+    before = _ranking(tantivy, terms)
+    copy = tmp_path / "copy"
+    shutil.copytree(small_index, copy)
+    shutil.rmtree(copy / FOLDER)  # rebuilt from the passages and documents tables
+    store, rebuilt = _open(copy)
+    assert read_state(copy) == (store.generation(), store.generation())
+    assert [i for i, _ in _ranking(rebuilt, terms)] == [i for i, _ in before]
+    assert [s for _, s in _ranking(rebuilt, terms)] == pytest.approx([s for _, s in before])
 
 
 @pytest.mark.parametrize("narrow", [True, False])
@@ -59,7 +79,7 @@ def test_filters_hold_in_both_ways_of_applying_them(
 ) -> None:
     if not over_fetch:  # every filter goes to tantivy as the set of passing ids
         monkeypatch.setattr(lexical_tantivy, "_POST_FILTER_MAX_FETCH", 0)
-    store, tantivy, _fts = _both(small_index)
+    store, tantivy = _open(small_index)
     documents = [d.document_id for d in store.list_documents()]
     kept = tuple(documents[:1]) if narrow else tuple(documents[:-1])
     filters = Filters(document_ids=kept, include_superseded=True)
@@ -79,24 +99,83 @@ def test_removed_documents_leave_tantivy(small_index: Path) -> None:
     writer = IndexWriter(small_index, HashingEmbedder())
     with writer.open():
         writer.remove(document)
-    store, tantivy, _fts = _both(small_index)
+    store, tantivy = _open(small_index)
     assert tantivy.usable(store.generation())
     found = {i for i, _ in tantivy.search(Query(text="x", terms=("council", "the")), 500)}
     assert found and not found & gone
 
 
-def test_a_stale_tantivy_index_is_not_searched_and_the_writer_rebuilds_it(
-    small_index: Path,
-) -> None:
+def test_a_stale_index_is_rebuilt_when_a_reader_opens_it(small_index: Path) -> None:
     store = Store.open(small_index)
     generation = store.generation()
     write_state(small_index, generation, generation + 1)  # as if killed mid-commit
     engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
-    assert engine.lexical is engine.fts
-    with IndexWriter(small_index, HashingEmbedder()).open():
-        pass  # opening rebuilds it
-    assert read_state(small_index) == (generation, generation)
+    try:
+        assert read_state(small_index) == (generation, generation)
+        assert engine.lexical.usable(generation)
+        assert engine.lexical.count() == store.stats().passages
+    finally:
+        engine.close()
+
+
+def test_a_reader_during_a_rebuild_searches_the_last_commit(small_index: Path) -> None:
+    """While a writer holds the lock (rebuilding), a reader searches tantivy's last commit
+    and takes the rebuilt index at its next question."""
+    store = Store.open(small_index)
+    generation = store.generation()
+    terms = ("placement", "sufficiency")
+    expected = [i for i, _ in _ranking(_open(small_index)[1], terms)]
+    with write_lock(small_index):  # a writer at work
+        write_state(small_index, -1, generation)  # rebuilding
+        engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+        try:
+            assert not engine.lexical.usable(generation)
+            assert [i for i, _ in _ranking(engine.lexical, terms)] == expected
+            assert engine.ask("placement sufficiency", 3).hits
+            TantivyIndex.load(small_index, store, writer=True)  # the writer's rebuild
+            engine.refresh()
+            assert engine.lexical.usable(generation)
+            assert [i for i, _ in _ranking(engine.lexical, terms)] == expected
+        finally:
+            engine.close()
+
+
+def test_a_tantivy_folder_that_is_gone_is_rebuilt(small_index: Path) -> None:
+    shutil.rmtree(small_index / FOLDER)
+    with IndexWriter(small_index, HashingEmbedder()).open() as writer:
+        assert writer.lexical.count() == writer.store.stats().passages
+
+
+def test_an_unreadable_tantivy_folder_is_rebuilt_by_a_reader(small_index: Path) -> None:
+    (small_index / FOLDER / "meta.json").write_text("{ torn", encoding="utf-8")
     engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
-    assert engine.lexical is engine.tantivy
-    fts = Engine(small_index, HashingEmbedder(), Settings(index=small_index, lexical_engine="fts5"))
-    assert fts.lexical is fts.fts
+    try:
+        assert engine.lexical.count() == engine.store.stats().passages
+        assert engine.lexical.usable(engine.store.generation())
+        assert engine.ask("placement sufficiency", 3).hits
+    finally:
+        engine.close()
+
+
+def test_an_index_that_still_has_the_fts5_table_works_and_loses_it(small_index: Path) -> None:
+    """An index written while SQLite FTS5 was the other keyword index."""
+    store = Store.open(small_index)
+    with store.transaction() as conn:
+        conn.execute(
+            "CREATE VIRTUAL TABLE passages_fts USING fts5(heading, body, context, "
+            "tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        conn.execute(
+            "INSERT INTO passages_fts(rowid, heading, body, context) VALUES (1, '', 'x', '')"
+        )
+    store.close()
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    try:
+        assert engine.ask("placement sufficiency", 3).hits
+    finally:
+        engine.close()
+    with IndexWriter(small_index, HashingEmbedder()).open() as writer:
+        tables = {r[0] for r in writer.store.conn.execute("SELECT name FROM sqlite_master")}
+        assert not any(name.startswith("passages_fts") for name in tables)
+        document = writer.store.list_documents()[0].document_id
+        writer.remove(document)  # a commit after the table went

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.orphans import remove_orphan_uploads
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from qa_service.api.main import create_app
 from qa_service.cli import main
 from qa_service.config import Settings

@@ -8,7 +8,7 @@ import pytest
 
 from index.embedder import HashingEmbedder
 from index.store import Store
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 
 LINES_ONE = [
     "Children's Services Recovery Plan",

@@ -1,4 +1,4 @@
-"""One bad entry never stops an ingest (ingest/discovery.py, index/supersedes.py).
+"""One bad entry never stops an ingest (ingest/discovery.py, indexing/supersedes.py).
 
 A name that is not UTF-8, a symbolic link loop (inside a folder or given as an argument),
 a broken link, an unreadable folder, a FIFO (given directly or met in a folder), a README
@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from index.embedder import HashingEmbedder
 from index.store import Store
-from index.supersedes import Link, cycle_cuts
+from indexing.supersedes import Link, cycle_cuts
 from ingest.discovery import find_papers
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.cli import main

@@ -14,10 +14,9 @@ import pytest
 
 from cqa_core.text import query_terms
 from index.base import Query
+from index.dense import DenseIndex
 from index.embedder import HashingEmbedder
-from index.lexical import LexicalIndex
 from index.store import Store
-from index.writer import load_dense
 from qa_service.config import Settings
 from qa_service.retriever import Engine
 from tests.hostile import ODD_ENTRIES, HostileFile, add_odd_entries, build
@@ -148,7 +147,7 @@ def test_every_good_file_is_indexed_and_found(
     engine = Engine(index, HashingEmbedder(), Settings(index=index))
     try:
         sources = {d.source: d for d in engine.store.list_documents()}
-        lexical = LexicalIndex(engine.store)
+        lexical = engine.lexical
         for f in files:
             recovered = f.expect == "recoverable" and not _failed_lines(first.stderr, f.base)
             if f.expect == "indexed" or recovered:
@@ -196,7 +195,7 @@ def test_nothing_half_written(ingested: tuple[Path, Run, Run]) -> None:
             total += len(spans)
         ids, _vectors = store.all_embeddings()
         assert len(ids) == total == store.stats().passages
-        assert load_dense(index, store).count() == total
+        assert DenseIndex.load(index, store).count() == total
         assert not list(index.glob("*.tmp")) and not list(index.glob("dense-*.faiss.tmp"))
     finally:
         store.close()

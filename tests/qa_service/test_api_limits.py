@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from qa_service.api.limits import BodySizeLimit
 from qa_service.api.main import create_app
 from qa_service.config import Settings

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from tests.hostile import MANIFEST_HEADER, paragraphs
 from tests.procs import REPO, child_env, cqa, serving
 

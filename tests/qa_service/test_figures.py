@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from index.embedder import HashingEmbedder
-from index.store import DB_NAME, Store
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from qa_service.figures import asks_for_figures, demote_tables
 from qa_service.presenters import passage_out
 from qa_service.retriever import Engine
@@ -82,23 +80,3 @@ def test_table_flag_is_stored_and_tables_rank_below_prose(tmp_path: Path) -> Non
     assert any(h.passage.is_table for h in figures.hits)
     shown = [passage_out(h, i) for i, h in enumerate(prose, start=1)]
     assert [o.is_table for o in shown] == flags  # the API says which passages are tables
-
-
-def test_an_index_without_the_flag_still_opens_and_gains_it(tmp_path: Path) -> None:
-    index_dir = _ingest(tmp_path)
-    conn = sqlite3.connect(index_dir / DB_NAME)
-    conn.execute("ALTER TABLE passages DROP COLUMN is_table")  # as written before the flag
-    conn.commit()
-    conn.close()
-    store = Store.open(index_dir)
-    try:
-        assert not store.has_table_flag
-        rows = store.passages(list(range(1, 10)))
-        assert rows and not any(r.is_table for r in rows.values())
-    finally:
-        store.close()
-    store = Store.open(index_dir, create=True)  # a writer opening it adds the column
-    try:
-        assert store.has_table_flag
-    finally:
-        store.close()

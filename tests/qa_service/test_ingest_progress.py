@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import index.embed_batch
+import indexing.embed_batch
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter, Progress
+from indexing.writer import IndexWriter, Progress
 from qa_service.cli import main
 from qa_service.ingest_progress import IngestDisplay, estimated_passages
 
@@ -47,7 +47,8 @@ def test_the_total_is_estimated_from_the_files_read_until_all_are(
 def test_a_terminal_gets_a_bar_counting_passages_with_an_eta(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 8)  # several updates from a small corpus
+    # several updates from a small corpus
+    monkeypatch.setattr(indexing.embed_batch, "EMBED_CHUNK", 8)
     screen = Terminal()
     passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(screen))
     frames = [f for f in re.split(r"[\r\n]", screen.getvalue()) if f.strip()]
@@ -62,7 +63,7 @@ def test_a_terminal_gets_a_bar_counting_passages_with_an_eta(
 def test_without_a_terminal_plain_lines_follow_the_embedding(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 8)
+    monkeypatch.setattr(indexing.embed_batch, "EMBED_CHUNK", 8)
     log = io.StringIO()
     passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(log))
     lines = log.getvalue().splitlines()
@@ -102,7 +103,7 @@ def test_a_pseudo_terminal_gets_the_bar_and_a_file_does_not(tmp_path: Path) -> N
 def test_a_long_batch_gets_plain_lines_while_it_is_embedded(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 8)
+    monkeypatch.setattr(indexing.embed_batch, "EMBED_CHUNK", 8)
     monkeypatch.setattr("qa_service.ingest_progress.PLAIN_EVERY", 0.0)  # a line every chunk
     log = io.StringIO()
     passages = _ingest(small_corpus, tmp_path / "idx", IngestDisplay(log))

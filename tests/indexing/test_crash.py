@@ -28,9 +28,11 @@ from pathlib import Path
 import pytest
 
 from cqa_core.errors import IndexMissingError
+from index.dense import DenseIndex, dense_file_name
 from index.embedder import HashingEmbedder
+from index.lexical_tantivy import TantivyIndex
 from index.store import Store
-from index.writer import IndexWriter, dense_file_name, load_dense
+from indexing.writer import IndexWriter
 from qa_service.retriever import Engine
 from tests.hostile import paragraphs
 from tests.procs import REPO, child_env, cqa
@@ -110,7 +112,8 @@ def _check_consistent(index: Path) -> int:
         if stats.generation:
             assert name == dense_file_name(stats.generation)
             assert (index / name).exists(), "the FAISS file of the last commit is there"
-        assert load_dense(index, store).count() == stats.passages
+        assert DenseIndex.load(index, store).count() == stats.passages
+        assert TantivyIndex.load(index, store).count() == stats.passages
         for d in store.list_documents():
             text, _ = store.document_text(d.document_id)
             for pid, start, end, _page in store.document_passages(d.document_id):
@@ -208,36 +211,47 @@ def test_sigkill_at_random_points_never_damages_the_index(
 # SIGKILLs itself exactly there (test-only code, run with `python -c`).
 _KILLER = """
 import os, sys
-import index.dense, index.writer
+import index.dense, index.lexical_tantivy, indexing.writer
 point, nth = os.environ["KILL_POINT"], int(os.environ["KILL_NTH"])
 seen = [0]
 def die():
     os.kill(os.getpid(), 9)
 if point == "after-faiss-write":  # the new FAISS file is written, SQLite not committed
     save = index.dense.DenseIndex.save
-    def patched(self, path):
-        save(self, path)
+    def patched(self, generation):
+        saved = save(self, generation)
         seen[0] += 1
         if seen[0] == nth:
             die()
+        return saved
     index.dense.DenseIndex.save = patched
+elif point == "after-tantivy-commit":  # tantivy holds the new generation, SQLite does not
+    save = index.lexical_tantivy.TantivyIndex.save
+    def patched(self, generation):
+        saved = save(self, generation)
+        seen[0] += 1
+        if seen[0] == nth:
+            die()
+        return saved
+    index.lexical_tantivy.TantivyIndex.save = patched
 elif point == "mid-insert":  # half of a commit's rows are inside the open transaction
-    insert = index.writer.IndexWriter._insert_document
+    insert = indexing.writer.IndexWriter._insert_document
     def patched(self, staged, now):
         ids = insert(self, staged, now)
         seen[0] += 1
         if seen[0] == (nth - 1) * 3 + 2:
             die()
         return ids
-    index.writer.IndexWriter._insert_document = patched
-elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet removed
-    remove = index.writer.IndexWriter._remove_stale_files
-    def patched(self):
+    indexing.writer.IndexWriter._insert_document = patched
+elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet removed and
+    # tantivy's state not yet moved to the new generation (the next reader rebuilds it)
+    committed = index.dense.DenseIndex.committed
+    def patched(self, generation):
         seen[0] += 1
         if seen[0] == nth + 1:  # the first call is when the writer opens
             die()
-        remove(self)
-    index.writer.IndexWriter._remove_stale_files = patched
+        committed(self, generation)
+    index.dense.DenseIndex.committed = patched
 from qa_service.cli import main
 main(sys.argv[1:])
 """
@@ -245,7 +259,12 @@ main(sys.argv[1:])
 
 @pytest.mark.parametrize(
     ("point", "completed"),
-    [("after-faiss-write", 2), ("mid-insert", 2), ("after-sqlite-commit", 3)],
+    [
+        ("after-faiss-write", 2),
+        ("after-tantivy-commit", 2),
+        ("mid-insert", 2),
+        ("after-sqlite-commit", 3),
+    ],
 )
 def test_sigkill_inside_a_commit(
     corpora: tuple[Path, Path], tmp_path: Path, point: str, completed: int

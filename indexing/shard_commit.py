@@ -20,9 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.duplicates import SameBytes
-from index.shards import ShardFile, read_shard, shard_key, shard_path
-from index.writer import PASSAGE_WORDS, IndexWriter, IngestSummary, Staged
+from indexing.duplicates import SameBytes
+from indexing.models import IngestSummary, Staged
+from indexing.run import PASSAGE_WORDS
+from indexing.shards import ShardFile, read_shard, shard_key, shard_path
+from indexing.writer import IndexWriter
 from ingest.manifest import with_council
 from ingest.pipeline import discover, document_id_for
 

@@ -32,7 +32,7 @@ SHARD_VERSION = 1
 
 
 def _arrow() -> tuple[object, object]:
-    from index.ray_support import require
+    from indexing.ray_support import require
 
     require("pyarrow")
     import pyarrow as pa

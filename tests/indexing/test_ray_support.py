@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cqa_core.errors import CQAError, ScaleNotInstalledError
-from index.ray_support import INSTALL_HINT, require
+from indexing.ray_support import INSTALL_HINT, require
 
 
 def test_a_missing_extra_names_the_install_command() -> None:

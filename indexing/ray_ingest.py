@@ -5,7 +5,7 @@ embedding is an actor pool (``EmbedDocs``) in which each actor loads the model o
 torch thread, so N actors use N cores without fighting over them.  Each actor embeds a
 batch of papers' passages and sentences shortest first, in the model's own batch size, as
 the plain ingest does.  The driver collects the rows as they stream out and writes each
-shard (``index/shards.py``) once all its papers are in; a shard already on disk is not
+shard (``indexing/shards.py``) once all its papers are in; a shard already on disk is not
 computed again, so an interrupted run resumes from its finished shards.
 
 Two traps, both met here: Ray must be given more logical CPUs than there are embedding
@@ -30,10 +30,10 @@ import numpy as np
 
 from cqa_core.errors import IngestError
 from cqa_core.text import split_sentences
-from index.embed_batch import embed_text
-from index.ray_support import require
-from index.shard_commit import SHARD_FILES, PlannedShard
-from index.shards import encode_spans, pack_document, shard_path, unpack_document, write_shard
+from indexing.embed_batch import embed_text
+from indexing.ray_support import require
+from indexing.shard_commit import SHARD_FILES, PlannedShard
+from indexing.shards import encode_spans, pack_document, shard_path, unpack_document, write_shard
 from ingest.models import DocMeta
 from ingest.pipeline import IngestLimits, process_file
 
@@ -252,7 +252,7 @@ def ingest_with_ray(
     ``writer`` is an open ``IndexWriter``; returns its ``IngestSummary``.  Nothing starts
     Ray when every paper is unchanged.
     """
-    from index.shard_commit import commit, plan
+    from indexing.shard_commit import commit, plan
 
     say = on_line or (lambda line: None)
     began = time.perf_counter()

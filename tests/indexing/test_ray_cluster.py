@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter
+from indexing.writer import IndexWriter
 from tests.conftest import build_index
-from tests.index.test_ray_ingest import DEV_SETS, HASHING, assert_same
+from tests.indexing.test_ray_ingest import DEV_SETS, HASHING, assert_same
 
 ray = pytest.importorskip("ray", reason='Ray is the [scale] extra: pip install -e ".[scale]"')
 cluster_utils = pytest.importorskip("ray.cluster_utils")
 
-from index.ray_ingest import ingest_with_ray  # noqa: E402
+from indexing.ray_ingest import ingest_with_ray  # noqa: E402
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ import numpy as np
 import pytest
 
 from index.embedder import HashingEmbedder
-from index.shard_commit import plan
-from index.shards import shard_path
-from index.writer import IndexWriter
+from indexing.shard_commit import plan
+from indexing.shards import shard_path
+from indexing.writer import IndexWriter
 from tests.conftest import SHARED, build_index
 
 ray = pytest.importorskip("ray", reason='Ray is the [scale] extra: pip install -e ".[scale]"')
 
-from index.ray_ingest import EmbedderSpec, EmbedDocs, ingest_with_ray  # noqa: E402
+from indexing.ray_ingest import EmbedderSpec, EmbedDocs, ingest_with_ray  # noqa: E402
 
 DEV_SETS = [SHARED / name / "corpus" for name in ("dev-set", "dev-set-2", "real-dev-set")]
 WORKERS = 2
@@ -164,7 +164,7 @@ def test_a_worker_killed_mid_run_is_retried_and_the_result_is_equal(
 def test_an_interrupted_ingest_resumes_from_its_finished_shards(
     local_ray: Any, tmp_path: Path
 ) -> None:
-    from index.ray_ingest import run_shards
+    from indexing.ray_ingest import run_shards
 
     index_dir, shards = tmp_path / "ray", tmp_path / "shards"
     writer = IndexWriter(index_dir, HashingEmbedder())

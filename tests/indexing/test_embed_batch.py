@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.embed_batch
+import indexing.embed_batch
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter, Progress
+from indexing.writer import IndexWriter, Progress
 
 
 def test_a_batch_reports_each_chunk_and_its_vectors_do_not_depend_on_the_chunks(
@@ -25,7 +25,7 @@ def test_a_batch_reports_each_chunk_and_its_vectors_do_not_depend_on_the_chunks(
 
     with IndexWriter(tmp_path / "one", HashingEmbedder()).open() as writer:
         writer.ingest([small_corpus])
-    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 3)
+    monkeypatch.setattr(indexing.embed_batch, "EMBED_CHUNK", 3)
     with IndexWriter(tmp_path / "many", HashingEmbedder()).open() as writer:
         summary = writer.ingest([small_corpus], seen.append)
     steps = [p.passages_embedded for p in seen if p.status == "embedded"]
@@ -50,7 +50,7 @@ class CountingEmbedder(HashingEmbedder):
 def test_chunks_are_shortest_first_and_a_repeat_across_chunks_is_embedded_once(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.embed_batch, "EMBED_CHUNK", 3)
+    monkeypatch.setattr(indexing.embed_batch, "EMBED_CHUNK", 3)
     embedder = CountingEmbedder()
     with IndexWriter(tmp_path / "idx", embedder).open() as writer:
         summary = writer.ingest([small_corpus])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.duplicates import SameBytes
 from index.embedder import HashingEmbedder
-from index.writer import IndexWriter
+from indexing.duplicates import SameBytes
+from indexing.writer import IndexWriter
 from ingest.models import DocMeta
 
 PAPER = (

@@ -12,7 +12,7 @@ import pytest
 from cqa_core.errors import DocumentNotFoundError, IndexCorruptError
 from index.embedder import HashingEmbedder
 from index.store import Filters, Store
-from index.writer import PASSAGE_WORDS, IndexWriter
+from indexing.writer import PASSAGE_WORDS, IndexWriter
 from ingest.pipeline import IngestLimits
 from qa_service.retriever import Engine
 

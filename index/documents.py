@@ -1,0 +1,340 @@
+"""Documents and passages: their rows, written and read back as records.
+
+A document row holds its metadata (as inferred, and as the manifest gave it, to detect
+changes) and its full text; a passage row its offsets, heading path, text and vector
+(read back by ``index.vectors``).
+Passage ids are never reused, so a reader holding an older FAISS file can never map a
+vector to a different passage.  ``DocumentStore`` is the part of ``Store`` for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cqa_core.errors import DocumentNotFoundError
+from index.filters import Filters, filter_sql
+from index.sqlite import StoreBase
+from ingest.models import DocMeta, Document
+
+DOC_COLUMNS = (
+    "document_id, source, path, content_hash, title, council, committee, meeting_date, "
+    "doc_type, source_url, supersedes, ingested_at"
+)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document's metadata as stored (its text is fetched separately)."""
+
+    document_id: str
+    source: str
+    path: str
+    content_hash: str
+    meta: DocMeta
+    ingested_at: str
+    superseded_by: str | None = None
+    passages: int = 0
+    page_starts: tuple[int, ...] = ()  # offsets where PDF pages 2, 3, ... start (PDF only)
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """A stored passage joined with its document's metadata."""
+
+    rowid: int
+    passage_id: str
+    ordinal: int
+    char_start: int
+    char_end: int
+    page: int | None
+    heading_path: tuple[str, ...]
+    text: str
+    document: DocumentRecord
+    is_table: bool = False  # rows of a table (``ingest.chunker``), kept apart from prose
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based PDF page holding ``offset`` of the passage text (None if not a PDF).
+
+        A passage that runs over a page break starts on ``page``; a sentence in it may
+        be on the next page, and that is the page to cite for it.
+        """
+        if self.page is None:
+            return None
+        at = self.char_start + offset
+        return self.page + sum(1 for s in self.document.page_starts if self.char_start < s <= at)
+
+
+def page_at(page_starts: str | None, offset: int) -> int | None:
+    """The 1-based PDF page holding ``offset`` of a document, given its stored page starts."""
+    starts = json.loads(page_starts) if page_starts else None
+    if not starts:
+        return None
+    return max((i + 1 for i, s in enumerate(starts) if s <= offset), default=1)
+
+
+def _meta_from_row(row: sqlite3.Row) -> DocMeta:
+    return DocMeta(
+        council=row["council"],
+        committee=row["committee"],
+        meeting_date=row["meeting_date"],
+        title=row["title"],
+        doc_type=row["doc_type"],
+        source_url=row["source_url"],
+        supersedes=row["supersedes"],
+    )
+
+
+class DocumentStore(StoreBase):
+    """Documents and passages (part of ``Store``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        super().__init__(conn, path)
+        # (generation, documents by rowid), for ``passages``: a few thousand at most
+        self._docs: tuple[int, dict[int, DocumentRecord]] = (-1, {})
+
+    def _document(self, row: sqlite3.Row) -> DocumentRecord:
+        return DocumentRecord(
+            document_id=row["document_id"],
+            source=row["source"],
+            path=row["path"],
+            content_hash=row["content_hash"],
+            meta=_meta_from_row(row),
+            ingested_at=row["ingested_at"],
+            superseded_by=row["superseded_by"],
+            passages=int(row["n_passages"]),
+            page_starts=tuple(json.loads(row["page_starts"])) if row["page_starts"] else (),
+        )
+
+    def _document_query(self, where: str) -> str:
+        return (
+            f"SELECT d.doc_rowid, {', '.join('d.' + c.strip() for c in DOC_COLUMNS.split(','))}, "
+            "(SELECT s.document_id FROM documents s WHERE s.supersedes = d.source "
+            " AND s.doc_rowid != d.doc_rowid LIMIT 1) AS superseded_by, "
+            "(SELECT count(*) FROM passages p WHERE p.doc_rowid = d.doc_rowid) AS n_passages, "
+            f"d.page_starts FROM documents d WHERE {where}"
+        )
+
+    def list_documents(self, filters: Filters | None = None) -> list[DocumentRecord]:
+        """Documents matching ``filters`` (superseded ones included), newest meeting first."""
+        f = filters or Filters(include_superseded=True)
+        where, params = filter_sql(f)
+        sql = self._document_query(where) + (
+            " ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.council, d.source"
+        )
+        with self.lock:
+            rows = self.conn.execute(sql, params).fetchall()
+        return [self._document(r) for r in rows]
+
+    def get_document(self, document_id: str) -> DocumentRecord:
+        """One document's metadata, or DocumentNotFoundError."""
+        with self.lock:
+            row = self.conn.execute(
+                self._document_query("d.document_id = ?"), (document_id,)
+            ).fetchone()
+        if row is None:
+            raise DocumentNotFoundError(f"no document with id {document_id!r}")
+        return self._document(row)
+
+    def document_text(self, document_id: str) -> tuple[str, list[int] | None]:
+        """A document's full extracted text and its PDF page starts."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT text, page_starts FROM documents WHERE document_id = ?", (document_id,)
+            ).fetchone()
+        if row is None:
+            raise DocumentNotFoundError(f"no document with id {document_id!r}")
+        starts = json.loads(row["page_starts"]) if row["page_starts"] else None
+        return str(row["text"]), starts
+
+    def content_hashes(self) -> dict[str, tuple[str, DocMeta]]:
+        """document_id -> (content hash, manifest metadata as given) for every document."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT document_id, content_hash, given_meta FROM documents"
+            ).fetchall()
+        return {
+            r["document_id"]: (r["content_hash"], DocMeta(**json.loads(r["given_meta"])))
+            for r in rows
+        }
+
+    # --- passages -------------------------------------------------------------------
+
+    def passages(self, rowids: Sequence[int]) -> dict[int, PassageRecord]:
+        """Passages by their integer row ids, with document metadata."""
+        if not rowids:
+            return {}
+        rows: list[sqlite3.Row] = self._select_in(
+            "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, heading, "
+            "text, is_table FROM passages WHERE id IN ({marks})",
+            rowids,
+        )
+        docs = self._documents_by_rowid({int(r["doc_rowid"]) for r in rows})
+        return {
+            int(r["id"]): PassageRecord(
+                rowid=int(r["id"]),
+                passage_id=r["passage_id"],
+                ordinal=int(r["ordinal"]),
+                char_start=int(r["char_start"]),
+                char_end=int(r["char_end"]),
+                page=r["page"],
+                heading_path=tuple(json.loads(r["heading"])),
+                text=r["text"],
+                document=docs[int(r["doc_rowid"])],
+                is_table=bool(r["is_table"]),
+            )
+            for r in rows
+        }
+
+    def _documents_by_rowid(self, doc_rowids: set[int]) -> dict[int, DocumentRecord]:
+        """Documents by rowid, remembered until the next commit.
+
+        Every question reads the documents of its thirty-odd candidates, mostly the same
+        few hundred; reading each afresh (with its passage count) took ~3 ms a question at
+        100k passages. Inside a write transaction nothing is remembered.
+        """
+        with self.lock:
+            writing = self.conn.in_transaction
+            generation = -1 if writing else self.generation()
+            cached = self._docs[1] if self._docs[0] == generation and not writing else {}
+            todo = sorted(d for d in doc_rowids if d not in cached)
+        found = dict(cached)
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            with self.lock:
+                rows = self.conn.execute(
+                    self._document_query(f"d.doc_rowid IN ({marks})"), chunk
+                ).fetchall()
+            found.update((int(r["doc_rowid"]), self._document(r)) for r in rows)
+        if not writing:
+            with self.lock:
+                if self._docs[0] != generation:
+                    self._docs = (generation, {})
+                self._docs[1].update(found)
+        return {d: found[d] for d in doc_rowids if d in found}
+
+    def passage_rowid(self, passage_id: str) -> int:
+        """The integer id of a passage given its public id."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT id FROM passages WHERE passage_id = ?", (passage_id,)
+            ).fetchone()
+        if row is None:
+            raise DocumentNotFoundError(f"no passage with id {passage_id!r}")
+        return int(row[0])
+
+    def document_passages(self, document_id: str) -> list[tuple[str, int, int, int | None]]:
+        """(passage_id, char_start, char_end, page) of a document's passages, in order."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT p.passage_id, p.char_start, p.char_end, p.page FROM passages p "
+                "JOIN documents d ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ? "
+                "ORDER BY p.ordinal",
+                (document_id,),
+            ).fetchall()
+        return [(r[0], int(r[1]), int(r[2]), r[3]) for r in rows]
+
+    def copies_of(self, document_id: str, share: float = 0.5) -> list[DocumentRecord]:
+        """Other documents holding at least ``share`` of this one's passages word for word.
+
+        Councils attach one report to every meeting that considers it; such copies are the
+        "also considered at" of a document.
+        """
+        with self.lock:
+            mine = self.conn.execute(
+                "SELECT COUNT(DISTINCT p.embed_hash) FROM passages p JOIN documents d "
+                "ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?",
+                (document_id,),
+            ).fetchone()[0]
+            if not mine:
+                return []
+            rows = self.conn.execute(
+                "SELECT d2.document_id, COUNT(DISTINCT p2.embed_hash) FROM passages p2 "
+                "JOIN documents d2 ON d2.doc_rowid = p2.doc_rowid "
+                "WHERE d2.document_id != ? AND p2.embed_hash IN ("
+                "  SELECT p.embed_hash FROM passages p JOIN documents d "
+                "  ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?) "
+                "GROUP BY d2.document_id",
+                (document_id, document_id),
+            ).fetchall()
+        copies = [str(r[0]) for r in rows if int(r[1]) >= share * int(mine)]
+        return sorted(
+            (self.get_document(c) for c in copies), key=lambda d: d.meta.meeting_date or ""
+        )
+
+    # --- writes (inside the writer's transaction) ----------------------------------
+
+    def insert_document(
+        self,
+        document: Document,
+        given: DocMeta,
+        vectors: np.ndarray,
+        hashes: Sequence[str],
+        now: str,
+    ) -> list[int]:
+        """Insert a document and its passages (each with its vector and the hash of the text
+        the model read); returns the passages' new row ids, in order."""
+        db = self.conn
+        m = document.meta
+        cursor = db.execute(
+            "INSERT INTO documents(document_id, source, path, content_hash, title, council, "
+            "committee, meeting_date, doc_type, source_url, supersedes, text, page_starts, "
+            "given_meta, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document.document_id,
+                document.source,
+                document.path,
+                document.content_hash,
+                m.title,
+                m.council,
+                m.committee,
+                m.meeting_date,
+                m.doc_type,
+                m.source_url,
+                m.supersedes,
+                document.text,
+                json.dumps(document.page_starts) if document.page_starts else None,
+                json.dumps(asdict(given)),
+                now,
+            ),
+        )
+        doc_rowid = cursor.lastrowid
+        rowids: list[int] = []
+        for passage, vector, digest in zip(document.passages, vectors, hashes, strict=True):
+            cur = db.execute(
+                "INSERT INTO passages(passage_id, doc_rowid, ordinal, char_start, char_end, "
+                "page, heading, text, embed_hash, embedding, is_table) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    passage.passage_id,
+                    doc_rowid,
+                    passage.ordinal,
+                    passage.char_start,
+                    passage.char_end,
+                    passage.page,
+                    json.dumps(list(passage.heading_path)),
+                    passage.text,
+                    digest,
+                    np.asarray(vector, dtype=np.float32).tobytes(),
+                    int(passage.is_table),
+                ),
+            )
+            rowids.append(int(cur.lastrowid or 0))
+        return rowids
+
+    def delete_document(self, document_id: str) -> list[tuple[int, tuple[str, ...], str]]:
+        """Delete a document (its passages, sentences and records go with it); returns its
+        passages as ``(row id, heading path, text)``."""
+        rows = self.conn.execute(
+            "SELECT p.id, p.heading, p.text FROM passages p "
+            "JOIN documents d ON d.doc_rowid = p.doc_rowid WHERE d.document_id = ?",
+            (document_id,),
+        ).fetchall()
+        self.conn.execute("DELETE FROM documents WHERE document_id = ?", (document_id,))
+        return [(int(r[0]), tuple(json.loads(r[1])), str(r[2])) for r in rows]

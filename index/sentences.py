@@ -1,0 +1,59 @@
+"""Each passage's sentences, with their own vectors.
+
+The second ranking stage and the highlight read these instead of running the model at
+question time.  ``SentenceStore`` is the part of ``Store`` for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.sqlite import StoreBase
+
+
+class SentenceStore(StoreBase):
+    """Sentence spans and vectors by passage (part of ``Store``)."""
+
+    def sentence_vectors(
+        self, rowids: Sequence[int]
+    ) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+        """Each passage's stored sentence spans and vectors (passages without them are left out)."""
+        if not rowids:
+            return {}
+        rows = self._select_in(
+            "SELECT passage, start_char, end_char, embedding FROM sentences "
+            "WHERE passage IN ({marks}) ORDER BY passage, start_char",
+            rowids,
+        )
+        if not rows:
+            return {}
+        # one array for all the rows, then a view per passage (rows come grouped by passage)
+        matrix = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float32)
+        matrix = matrix.reshape(len(rows), -1)
+        out: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end == len(rows) or rows[end][0] != rows[start][0]:
+                spans = [(int(r[1]), int(r[2])) for r in rows[start:end]]
+                out[int(rows[start][0])] = (spans, matrix[start:end])
+                start = end
+        return out
+
+    def insert_sentences(
+        self,
+        passage: int,
+        spans: Sequence[tuple[int, int]],
+        hashes: Sequence[str],
+        vectors: Sequence[np.ndarray],
+    ) -> None:
+        """Store one passage's sentences: offsets in its text, text hashes and vectors."""
+        self.conn.executemany(
+            "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (passage, a, b, digest, np.asarray(v, dtype=np.float32).tobytes())
+                for (a, b), digest, v in zip(spans, hashes, vectors, strict=True)
+            ],
+        )

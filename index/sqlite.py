@@ -1,0 +1,190 @@
+"""The SQLite database of an index folder: its schema, opening it, transactions, meta values.
+
+One file, ``meta.sqlite``, in WAL mode so that readers (a running server) never block on
+a writer and always see the last committed state.  The ``meta`` table records the
+generation (the number of committed writes) and what each index saved for it (the FAISS
+file's name), which is how the indexes beside the database stay consistent with it.
+``StoreBase`` is the part of ``Store`` (``index.store``) the other store modules build on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from cqa_core.errors import IndexCorruptError, IndexMissingError
+
+SCHEMA_VERSION = "1"
+DB_NAME = "meta.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_rowid INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT, council TEXT, committee TEXT, meeting_date TEXT,
+    doc_type TEXT, source_url TEXT, supersedes TEXT,
+    text TEXT NOT NULL,
+    page_starts TEXT,
+    given_meta TEXT NOT NULL,  -- the manifest's metadata as given, to detect changes
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_supersedes ON documents(supersedes);
+CREATE TABLE IF NOT EXISTS passages (
+    -- AUTOINCREMENT: ids are never reused, so a reader holding an older FAISS file
+    -- can never map a vector to a different passage.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage_id TEXT NOT NULL UNIQUE,
+    doc_rowid INTEGER NOT NULL REFERENCES documents(doc_rowid) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    page INTEGER,
+    heading TEXT NOT NULL,
+    text TEXT NOT NULL,
+    embed_hash TEXT NOT NULL,
+    embedding BLOB NOT NULL,
+    is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
+CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
+-- Each sentence of a passage with its own vector: the second ranking stage and the
+-- highlight read these instead of running the model at question time.
+CREATE TABLE IF NOT EXISTS sentences (
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    start_char INTEGER NOT NULL,  -- offsets into the passage text
+    end_char INTEGER NOT NULL,
+    embed_hash TEXT NOT NULL,
+    embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage);
+CREATE INDEX IF NOT EXISTS sentences_embed_hash ON sentences(embed_hash);
+-- Resolutions and recommendations (ingest.decisions), each linked to the passage it starts in.
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,  -- resolution | recommendation | delegated decision | call-in outcome
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    item TEXT,  -- the agenda item's number, as printed
+    subject TEXT,  -- the agenda item's title, else the document's
+    procedural INTEGER NOT NULL DEFAULT 0  -- only notes, approves minutes, apologies ...
+);
+CREATE INDEX IF NOT EXISTS decisions_passage ON decisions(passage);
+-- What a paper says will come back to a committee, and when (ingest.commitments).
+CREATE TABLE IF NOT EXISTS commitments (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    due TEXT,  -- ISO date, or NULL (e.g. "the next meeting", resolved when read)
+    due_text TEXT,
+    expecting TEXT,  -- the body it comes back to; NULL: the paper's own committee
+    next_meeting INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS commitments_passage ON commitments(passage);
+-- How many passages hold each word (lower case, as written): typo correction reads it.
+CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+-- Keyword search is the tantivy index beside this file (index.lexical_tantivy); the
+-- SQLite FTS5 table that once held the same text is dropped by the first writer to open.
+DROP TABLE IF EXISTS passages_fts;
+"""
+
+
+class StoreBase:
+    """Access to one index folder's SQLite database (thread-safe for readers)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = threading.RLock()
+
+    @classmethod
+    def open(cls, index_dir: Path, create: bool = False) -> Self:
+        """Open the store in ``index_dir``; with ``create`` make the folder and schema."""
+        db = index_dir / DB_NAME
+        if not db.exists():
+            if not create:
+                raise IndexMissingError(
+                    f"no index at {index_dir}: run 'cqa ingest PATH' first "
+                    "(or set CQA_INDEX / --index to another folder)"
+                )
+            index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            if create:
+                # one transaction: a process killed here leaves no schema or all of it
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{_SCHEMA}\nINSERT OR IGNORE INTO meta(key, value) "
+                    f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
+                )
+            elif not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone():
+                conn.close()
+                raise IndexMissingError(
+                    f"no index at {index_dir} yet (a first ingest has not finished): "
+                    "run 'cqa ingest PATH'"
+                )
+            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"cannot open the index database {db}: {exc}") from exc
+        if version is None or version[0] != SCHEMA_VERSION:
+            raise IndexCorruptError(
+                f"{db} has schema version {version[0] if version else 'none'}, "
+                f"expected {SCHEMA_VERSION}: rebuild the index"
+            )
+        return cls(conn, db)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate (write-locking) transaction, rolled back on any error."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # --- meta -----------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        with self.lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def generation(self) -> int:
+        """The number of committed writes; readers reload when it changes."""
+        return int(self.get_meta("generation") or 0)
+
+    def _select_in(self, sql: str, values: Sequence[Any]) -> list[sqlite3.Row]:
+        """Rows of ``sql`` whose ``{marks}`` placeholder takes ``values``, 500 at a time."""
+        rows: list[sqlite3.Row] = []
+        with self.lock:
+            for start in range(0, len(values), 500):
+                chunk = list(values[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                rows.extend(self.conn.execute(sql.format(marks=marks), chunk).fetchall())
+        return rows
