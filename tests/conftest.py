@@ -83,7 +83,9 @@ def _checkout_files() -> set[str] | None:
         ).stdout  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
-    paths = {line[3:] for line in out.splitlines()}
+    # new files only (untracked or ignored): a tracked file may be edited during a run, and
+    # CQA_SCREENSHOTS=docs/screenshots remakes the README's pictures on purpose
+    paths = {line[3:] for line in out.splitlines() if line[:2] in ("??", "!!")}
     return {
         p for p in paths
         if "__pycache__" not in p and ".egg-info" not in p and not p.startswith(_TOOL_CACHES)
