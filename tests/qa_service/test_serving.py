@@ -67,8 +67,8 @@ def test_a_server_that_exits_at_once_raises_with_its_own_message(small_index: Pa
 @pytest.mark.processes
 def test_a_server_never_ready_is_stopped_and_raises(small_index: Path) -> None:
     with (
-        pytest.raises(ServeError, match="not up within 8 s") as raised,
-        serving(small_index, env=procs_env(), timeout=8, ready=lambda body: False),
+        pytest.raises(ServeError, match="not up within 2 s") as raised,
+        serving(small_index, env=procs_env(), timeout=2, ready=lambda body: False),
     ):
         pytest.fail("never ready")
     assert raised.value.server.process.returncode is not None, "stopped before raising"
