@@ -22,10 +22,10 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from tests.conftest import build_index
-from tests.procs import REPO, child_env, server
+from qa_service.serving import child_env, serving  # noqa: E402
 
 
 def _memory_mb(pid: int) -> tuple[float, float]:
@@ -52,10 +52,16 @@ def main() -> None:
     args = parser.parse_args()
     size = args.size_mb * 1024 * 1024
     from index.embedder import HashingEmbedder
+    from index.writer import IndexWriter
 
     with tempfile.TemporaryDirectory() as tmp:
-        index = build_index(Path(tmp) / "idx", [REPO / "corpus"], HashingEmbedder())
-        with server(index, child_env(CQA_ADMIN_TOKEN="bench-token")) as (url, proc):
+        index = Path(tmp) / "idx"
+        writer = IndexWriter(index, HashingEmbedder())
+        with writer.open():
+            writer.ingest([REPO / "corpus"])
+        env = child_env("hashing", CQA_ADMIN_TOKEN="bench-token", OMP_NUM_THREADS="1")
+        with serving(index, env=env) as server:
+            url, proc = server.url, server.process
             before = _memory_mb(proc.pid)
 
             def send(kind: str) -> int:

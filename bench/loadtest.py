@@ -16,36 +16,15 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("cqa serve exited before it was up")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("cqa serve did not come up in time")
+from qa_service.serving import ServeError, child_env, serving  # noqa: E402
 
 
 def _aggregated(prefix: Path) -> dict[str, float]:
@@ -62,6 +41,20 @@ def _aggregated(prefix: Path) -> dict[str, float]:
     }
 
 
+def _locust(
+    url: str, users: int, seconds: int, prefix: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+        "--headless", "--host", url, "-u", str(users), "-r", str(users),
+        "-t", f"{seconds}s", "--stop-timeout", "120", "--csv", str(prefix),
+        "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 600
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the load test; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -73,41 +66,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CQA_")}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", CQA_EMBEDDER=args.embedder)
+    env = child_env(args.embedder)
     with tempfile.TemporaryDirectory(prefix="cqa-load-") as tmp:
         index = args.index or Path(tmp) / "index"
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        cqa = [sys.executable, "-c", "from qa_service.cli import main; main()"]
-        serve = [*cqa, "serve", "--index", str(index), "--corpus", str(args.corpus)]
-        with open(Path(tmp) / "serve.log", "wb") as log:
-            server = subprocess.Popen(
-                [*serve, "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=log
-            )
-            try:
-                _wait_up(url, server, timeout=600)
-                prefix = Path(tmp) / "locust"
-                command = [
-                    sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-                    "--headless", "--host", url, "-u", str(args.users), "-r", str(args.users),
-                    "-t", f"{args.seconds}s", "--stop-timeout", "120", "--csv", str(prefix),
-                    "--only-summary", "--loglevel", "WARNING",
-                ]  # fmt: skip
-                locust = subprocess.run(
-                    command,
-                    cwd=ROOT,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=args.seconds + 600,
-                )
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+        serve_args = ["--corpus", str(args.corpus)]
+        prefix = Path(tmp) / "locust"
+        try:
+            # up to 10 minutes: with no --index, the server first builds one of the corpus
+            with serving(index, args=serve_args, env=env, timeout=600) as server:
+                locust = _locust(server.url, args.users, args.seconds, prefix, env)
+        except ServeError as exc:
+            print(exc, file=sys.stderr)
+            return 2
         if not Path(f"{prefix}_stats.csv").exists():
             print(locust.stdout[-3000:], locust.stderr[-3000:], file=sys.stderr)
             return 2

@@ -236,7 +236,7 @@ def http(
     import httpx
     import psutil
 
-    from tests.procs import child_env, server
+    from qa_service.serving import child_env, serving
 
     extra = {"CQA_LEXICAL_ENGINE": engine} if len(lexical_engines()) > 1 else {}
     env = child_env(embedder="model", **extra)
@@ -244,7 +244,8 @@ def http(
     if omp_threads is not None:
         env["CQA_FAISS_THREADS"] = str(omp_threads)
     started = time.perf_counter()
-    with server(index, env, timeout=900) as (url, proc):
+    with serving(index, env=env, timeout=900) as server:
+        url, proc = server.url, server.process
         response = httpx.post(f"{url}/api/ask", json={"question": asked[0]}, timeout=120)
         response.raise_for_status()
         startup = time.perf_counter() - started

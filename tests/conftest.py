@@ -1,13 +1,21 @@
 """Shared fixtures: a fake embedder, small fixture corpora and indexes built in tmp folders.
 
 Nothing here touches the network.  The real model is loaded once per session, and only
-by the tests marked ``integration``.
+by the tests marked ``integration``; each real-model index (the shipped corpus, each
+../shared set) is built once per session and shared by every test that reads it.
+
+Every test runs with its settings and caches in temporary folders, as simonw/llm's tests
+do with ``LLM_USER_PATH``: no ``CQA_*`` setting of the caller's shell reaches a test, the
+default index is a folder of the test's own, and the question encoder's ONNX export goes
+to one folder per session.  A run that leaves new files in the checkout fails at the end.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +43,72 @@ SMALL_FILES = (
     "quarrington-cyp-scrutiny-2023-03-07-performance-report.pdf",
     "quarrington-cyp-scrutiny-2023-03-07-performance-report_v2.pdf",
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No caller's ``CQA_*`` setting, and the ONNX export cache in a session temp folder.
+
+    Session-wide because session fixtures (the question encoder) read settings too, and
+    the export takes seconds; children started with ``child_env`` inherit the cache.
+    """
+    cache = tmp_path_factory.mktemp("cqa-models")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in Settings.model_fields:
+            patch.delenv(f"CQA_{name.upper()}", raising=False)
+        patch.setenv("CQA_MODEL_CACHE", str(cache))
+        yield cache
+
+
+@pytest.fixture(autouse=True)
+def _isolated_index(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default index (and so its uploads and ``cqa eval``'s indexes) in a test's own
+    folder, never ``.cqa-index`` in the checkout."""
+    monkeypatch.setenv("CQA_INDEX", str(tmp_path_factory.mktemp("cqa-home") / ".cqa-index"))
+
+
+# Written into a checkout by the tools themselves, not by the code under test.
+_TOOL_CACHES = (".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", ".venv")
+_BEFORE = pytest.StashKey[set[str] | None]()
+
+
+def _checkout_files() -> set[str] | None:
+    """Untracked and ignored paths of the checkout (folders once), or None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=normal"],
+            cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # new files only (untracked or ignored): a tracked file may be edited during a run, and
+    # CQA_SCREENSHOTS=docs/screenshots remakes the README's pictures on purpose
+    paths = {line[3:] for line in out.splitlines() if line[:2] in ("??", "!!")}
+    return {
+        p for p in paths
+        if "__pycache__" not in p and ".egg-info" not in p and not p.startswith(_TOOL_CACHES)
+    }  # fmt: skip
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note what the checkout holds beyond git's files before any test runs."""
+    session.config.stash[_BEFORE] = _checkout_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a test (or a process it started) left new files in the checkout."""
+    before = session.config.stash.get(_BEFORE, None)
+    after = _checkout_files()
+    if before is None or after is None or not after - before:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = "tests left new files in the checkout: " + ", ".join(sorted(after - before))
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(message, red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _need_shared() -> None:
@@ -99,6 +173,13 @@ def query_embedder(real_embedder):  # type: ignore[no-untyped-def]
     from qa_service.runtime import make_query_embedder
 
     return make_query_embedder(Settings(), real_embedder)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
+    """An index of the shipped ``corpus/`` built with the real model once per session, for
+    the integration tests, the browser tests' server and the load test (all read only)."""
+    return build_index(tmp_path_factory.mktemp("corpus-idx"), [REPO / "corpus"], real_embedder)
 
 
 @pytest.fixture(scope="session")

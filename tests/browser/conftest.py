@@ -8,21 +8,14 @@ pictures are made with ``CQA_SCREENSHOTS=docs/screenshots``), else to a temporar
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from qa_service.serving import child_env, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,62 +30,20 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).resolve().parent / "axe.min.js"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _serving(
-    index: Path, logs: Path, extra: list[str], ready: Callable[[int], bool], wait: float
-) -> Iterator[str]:
-    """``cqa serve`` of ``index`` on 127.0.0.1 and a free port, until the block ends; ready
-    once ``/health`` reports a document count ``ready`` accepts."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CQA_INDEX": str(index)}
-    env.pop("CQA_ADMIN_TOKEN", None)
-    cqa = Path(sys.executable).with_name("cqa")
-    port = _free_port()
-    log = (logs / "serve.log").open("w+")
-    command = [str(cqa), "serve", "--host", "127.0.0.1", "--port", str(port), *extra]
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"cqa serve exited: {log.read()[-2000:]}")
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as r:
-                    if ready(json.load(r)["documents"]):
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"cqa serve did not come up within {wait:.0f} s")
-            time.sleep(0.5)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``cqa serve`` on 127.0.0.1 and a free port, building its index from ``corpus/``."""
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """``cqa serve`` on 127.0.0.1 and a free port, over the shipped ``corpus/``."""
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium: apt-get install -y chromium (.ci/run does)")
     pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' for playwright")
-    index = tmp_path_factory.mktemp("browser-index")
+    # the session's one real-model index of corpus/ (tests/conftest.py), served read only
+    index = request.getfixturevalue("corpus_index")
     logs = tmp_path_factory.mktemp("browser-log")
-    corpus = ["--corpus", str(REPO / "corpus")]
-    with _serving(index, logs, corpus, lambda documents: documents == 5, 180) as base:
-        yield base
+    # up to 3 minutes: the first server of a session may make the question encoder's export
+    with serving(index, env=child_env(), log=logs / "serve.log", timeout=180) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -105,8 +56,8 @@ def devset_server(  # type: ignore[no-untyped-def]
     # the session's one real-model index of the set (tests/conftest.py), served read only
     index = shared_set_index("real-dev-set")
     logs = tmp_path_factory.mktemp("devset-log")
-    with _serving(index, logs, [], lambda documents: documents > 0, 120) as base:
-        yield base
+    with serving(index, env=child_env(), log=logs / "serve.log", timeout=180) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -193,11 +193,9 @@ def test_an_interrupted_ingest_resumes_from_its_finished_shards(
 
 @pytest.mark.integration
 def test_ray_ingest_with_the_real_model_equals_a_plain_ingest(
-    local_ray: Any, tmp_path: Path, small_corpus: Path
+    local_ray: Any, tmp_path: Path, small_corpus: Path, real_embedder: Any
 ) -> None:
-    from index.embedder import SentenceTransformerEmbedder
-
-    model = SentenceTransformerEmbedder()
+    model = real_embedder  # the session's one copy of the model (tests/conftest.py)
     plain = build_index(tmp_path / "plain", [small_corpus], model)
     ray_index(tmp_path / "ray", [small_corpus], model, spec=EmbedderSpec("model"))
     assert_same(plain, tmp_path / "ray")

@@ -129,9 +129,12 @@ def test_chunker_merges_tiny_blocks_in_a_section() -> None:
 
 
 def test_passage_id_is_sha256_prefix() -> None:
-    assert passage_id_for("d", 0, 3, "abc") == passage_id_for("d", 0, 3, "abc")
-    assert passage_id_for("d", 0, 3, "abc") != passage_id_for("e", 0, 3, "abc")
-    assert len(passage_id_for("d", 0, 3, "abc")) == 20
+    # sha256(b"d|0|3|abc")[:20], written out: ids are stored in indexes and cited in
+    # links, so any change to how they are made must show up here
+    assert passage_id_for("d", 0, 3, "abc") == "c395030beec929905f9c"
+    others = [("e", 0, 3, "abc"), ("d", 1, 3, "abc"), ("d", 0, 4, "abc"), ("d", 0, 3, "abd")]
+    ids = {passage_id_for(*args) for args in others}
+    assert len(ids) == 4 and "c395030beec929905f9c" not in ids, "every part counts"
 
 
 @settings(max_examples=60, deadline=None)

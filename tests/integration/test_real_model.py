@@ -6,17 +6,15 @@ import pytest
 
 from evaluation.runner import evaluate
 from qa_service.retriever import Engine
-from tests.conftest import REPO, SHARED, build_index
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def corpus_engine(  # type: ignore[no-untyped-def]
-    tmp_path_factory: pytest.TempPathFactory, real_embedder, query_embedder
-) -> Engine:
-    index_dir = build_index(tmp_path_factory.mktemp("corpus-idx"), [REPO / "corpus"], real_embedder)
-    return Engine(index_dir, query_embedder)
+def corpus_engine(corpus_index, query_embedder) -> Engine:  # type: ignore[no-untyped-def]
+    # the session's one real-model index of corpus/ (tests/conftest.py), read only here
+    return Engine(corpus_index, query_embedder)
 
 
 def test_mission_example_finds_worcestershire_thresholds_first(corpus_engine: Engine) -> None:
@@ -30,11 +28,22 @@ def test_mission_example_finds_worcestershire_thresholds_first(corpus_engine: En
     assert answer.answered
 
 
+# Measured on corpus/ (December 2026): R@1 1.00, R@5 1.00, MRR@10 1.000, answer@1 0.75.
+# Four questions, so each is 0.25: every one must be found first, three answered by the
+# highlighted sentence (seed-03's highlight is the sentence before the figure).
+SEED_FLOORS = {"R@1": 0.99, "R@5": 0.99, "MRR@10": 0.99, "answer@1": 0.74}
+
+
 def test_seed_questions(corpus_engine: Engine) -> None:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the repository")
-    _text, figures = evaluate(corpus_engine, SHARED / "dev-set" / "seed-questions.jsonl")
-    assert figures["overall"]["recall_at_5"] >= 0.75
+    text, figures = evaluate(corpus_engine, SHARED / "dev-set" / "seed-questions.jsonl")
+    print(text)
+    overall = figures["overall"]
+    assert overall["questions"] == 4
+    for label, floor in SEED_FLOORS.items():
+        assert overall[KEYS[label]] >= floor, (label, overall[KEYS[label]])
+    assert overall["false_abstention"] == 0.0
 
 
 # Floors a little under the out-of-fold figures of each set (docs/quality.md, "All three

@@ -8,7 +8,6 @@ have size and type limits and are stored under generated names only; bodies, que
 
 from __future__ import annotations
 
-import hmac
 import io
 import logging
 from collections.abc import Iterator
@@ -83,23 +82,31 @@ def test_writes_without_the_right_token_are_refused(
     assert len(client.get("/api/documents").json()["documents"]) == 5
 
 
-def test_the_token_is_compared_in_constant_time(
+def test_only_the_constant_time_comparison_decides_on_the_token(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[tuple[bytes, bytes]] = []
-    real = hmac.compare_digest
+    """No ``==``, length or prefix check decides before or instead of ``compare_digest``
+    (whose time does not tell how much of a guess was right): forced true, guesses of
+    other lengths pass; forced false, the right token fails, for deletes and uploads."""
+    seen: list[tuple[bytes, bytes]] = []
 
-    def spy(a: bytes, b: bytes) -> bool:
-        calls.append((a, b))
-        return real(a, b)
+    def always(result: bool):  # type: ignore[no-untyped-def]
+        def compare(a: bytes, b: bytes) -> bool:
+            seen.append((a, b))
+            return result
 
-    monkeypatch.setattr("qa_service.api.deps.hmac.compare_digest", spy)
-    assert (
-        client.delete("/api/documents/nope", headers={"Authorization": "Bearer x"}).status_code
-        == 401
-    )
-    assert client.delete("/api/documents/nope", headers=GOOD).status_code == 404
-    assert calls == [(b"x", TOKEN.encode()), (TOKEN.encode(), TOKEN.encode())]
+        return compare
+
+    monkeypatch.setattr("qa_service.api.deps.hmac.compare_digest", always(True))
+    for guess in ("x", TOKEN[:-1], TOKEN + "x", "y" * 300):
+        r = client.delete("/api/documents/nope", headers={"Authorization": f"Bearer {guess}"})
+        assert r.status_code == 404, (guess, r.text)  # past the token check: no such document
+        assert seen[-1] == (guess.encode(), TOKEN.encode())
+    monkeypatch.setattr("qa_service.api.deps.hmac.compare_digest", always(False))
+    assert client.delete("/api/documents/nope", headers=GOOD).status_code == 401
+    assert _upload(client, "a.txt").status_code == 401
+    assert seen[-1] == (TOKEN.encode(), TOKEN.encode())
+    assert len(client.get("/api/documents").json()["documents"]) == 5
 
 
 @pytest.mark.parametrize("token", [None, "", "   "])

@@ -20,8 +20,9 @@ import pytest
 
 from index.embedder import HashingEmbedder
 from indexing.writer import IndexWriter
+from qa_service.serving import serving
 from tests.hostile import MANIFEST_HEADER, paragraphs
-from tests.procs import REPO, child_env, cqa, serving
+from tests.procs import REPO, child_env, cqa
 
 pytestmark = pytest.mark.processes
 
@@ -92,7 +93,8 @@ def test_serve_answers_during_ingest_and_sees_new_documents(tmp_path: Path) -> N
     with writer.open():
         writer.ingest([first])
 
-    with serving(index) as url:
+    with serving(index, env=child_env()) as server:
+        url = server.url
         hammer = Hammer(url)
         threads = [threading.Thread(target=hammer.run, args=(i,)) for i in range(CLIENTS)]
         for t in threads:

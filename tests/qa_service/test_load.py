@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +19,11 @@ from tests.procs import REPO
 pytestmark = [pytest.mark.processes, pytest.mark.integration]
 
 
-def test_32_clients_get_answers_with_no_errors() -> None:
+def test_32_clients_get_answers_with_no_errors(corpus_index: Path) -> None:
+    # the session's one real-model index of corpus/ (tests/conftest.py), served read only
+    load = [str(REPO / "bench" / "loadtest.py"), "--users", "32", "--seconds", "12"]
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "loadtest.py"), "--users", "32", "--seconds", "12"],
+        [sys.executable, *load, "--index", str(corpus_index)],
         cwd=REPO,
         capture_output=True,
         text=True,

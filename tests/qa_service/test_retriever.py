@@ -83,6 +83,7 @@ def test_a_one_sided_bound_limits_meeting_dates_and_says_when_it_is_dropped(
 ) -> None:
     since = engine.ask("agency social workers since 2023", 5)
     assert since.inferred.date_from == "2023-01-01"
+    assert since.hits  # (an empty list would pass the next line)
     assert all((h.passage.document.meta.meeting_date or "") >= "2023-01-01" for h in since.hits)
     nothing = engine.ask("Ravensholt inspection findings since 2030", 5)
     assert nothing.inferred.date_from is None and nothing.inferred.council == (RAVENSHOLT,)

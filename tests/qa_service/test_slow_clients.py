@@ -23,7 +23,8 @@ from click.testing import CliRunner
 from index.embedder import HashingEmbedder
 from qa_service.api.server import HeaderTimeoutProtocol, allow_open_files, server_options
 from qa_service.config import Settings
-from tests.procs import child_env, server
+from qa_service.serving import serving
+from tests.procs import child_env
 
 PARTIAL = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "  # headers never finished
 
@@ -100,7 +101,8 @@ def _timed(call: Any) -> tuple[httpx.Response, float]:
 def test_1000_idle_partial_connections_do_not_starve_the_server(small_index: Path) -> None:
     _need_files(1300)
     env = child_env(CQA_HEADER_TIMEOUT="5")
-    with server(small_index, env) as (url, _proc):
+    with serving(small_index, env=env) as server:
+        url = server.url
         port = int(url.rsplit(":", 1)[1])
         question = {"question": "contacts to the MASH", "top_k": 3}
         assert httpx.post(f"{url}/api/ask", json=question, timeout=30).status_code == 200  # warm
@@ -121,7 +123,8 @@ def test_1000_idle_partial_connections_do_not_starve_the_server(small_index: Pat
 def test_past_the_concurrency_limit_requests_get_a_quick_503(small_index: Path) -> None:
     _need_files(400)
     env = child_env(CQA_HEADER_TIMEOUT="3", CQA_LIMIT_CONCURRENCY="40")
-    with server(small_index, env) as (url, _proc):
+    with serving(small_index, env=env) as server:
+        url = server.url
         port = int(url.rsplit(":", 1)[1])
         held = _hold(port, 60)
         try:
