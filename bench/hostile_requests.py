@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     size = args.size_mb * 1024 * 1024
     from index.embedder import HashingEmbedder
-    from index.writer import IndexWriter
+    from indexing.writer import IndexWriter
 
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "idx"
