@@ -21,12 +21,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from cqa_core.limits import DEFAULT_NPROBE
 from index.base import Query
 from index.store import Filters, Store
 
 # Measured on this machine by bench/query_bench.py (docs/performance.md).
 EXACT_MAX = 20_000
-DEFAULT_NPROBE = 32
 _LISTS_PER_PROBE = 64  # at least nlist / 64 lists are probed, however small nprobe is
 # An inverted file is searched for k + max(REFINE_MIN, k // 4) vectors, re-scored exactly:
 # 20 for the 10 that recall@10 is measured on, 75 for the service's 60 candidates.

@@ -257,8 +257,9 @@ def _messages(exc: Exception) -> list[tuple[str, str]]:
             out.append((field, f"{_LABELS[field]} must be a real date, like 2017-03-21"))
         elif "date_from must not be after date_to" in message:
             out.append(("date_from", "The first meeting date must not be after the second"))
-        elif field == "question" and "at most" in message:
-            out.append(("q", "The question must be shorter than 2,000 characters"))
+        elif field == "question" and e["type"] == "string_too_long":
+            shorter = e.get("ctx", {}).get("max_length", 0) + 1
+            out.append(("q", f"The question must be shorter than {shorter:,} characters"))
         else:
             out.append(("q", message[:1].upper() + message[1:]))
     return out

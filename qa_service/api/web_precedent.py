@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from cqa_core.errors import DocumentNotFoundError, InvalidQueryError
 from index.store import Filters
-from qa_service import followthrough, precedent, similar, trend, trend_svg
+from qa_service import followthrough, precedent, request_limits, similar, trend, trend_svg
 from qa_service.api.deps import EngineDep
 from qa_service.api.web_render import render
 from qa_service.presenters import (
@@ -26,7 +26,6 @@ from qa_service.presenters import (
     trend_response,
 )
 from qa_service.retriever import Engine
-from qa_service.schemas import MAX_QUESTION
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
@@ -45,8 +44,9 @@ def _filters(council: list[str] | None, date_from: str = "", date_to: str = "") 
 
 
 def _check_question(q: str) -> None:
-    if len(q) > MAX_QUESTION:
-        raise InvalidQueryError("the question must be shorter than 2,000 characters")
+    limit = request_limits.current().max_question_chars
+    if len(q) > limit:
+        raise InvalidQueryError(f"the question must be shorter than {limit + 1:,} characters")
 
 
 def _message(exc: Exception) -> str:
