@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     args = parser.parse_args(argv)
     embedder = SentenceTransformerEmbedder(lazy=True)
-    base = Settings().rerank_weights()
+    base = Weights.from_settings(Settings())
     cases: list[Case] = []
     groups: list[tuple[str, ...]] = []
     for name in SETS:

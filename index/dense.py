@@ -23,6 +23,7 @@ import faiss
 import numpy as np
 
 from cqa_core.errors import IndexCorruptError
+from cqa_core.limits import DEFAULT_NPROBE
 from index.base import Batch, Query
 from index.filters import Filters
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 # Measured on this machine by bench/query_bench.py (docs/performance.md).
 EXACT_MAX = 20_000
-DEFAULT_NPROBE = 32
 _LISTS_PER_PROBE = 64  # at least nlist / 64 lists are probed, however small nprobe is
 # An inverted file is searched for k + max(REFINE_MIN, k // 4) vectors, re-scored exactly:
 # 20 for the 10 that recall@10 is measured on, 75 for the service's 60 candidates.

@@ -26,12 +26,13 @@ from index.store import Store
 DEFAULT_NAME = "committee-papers"
 KEYWORD_FILTERS = ("council", "committee", "doc_type")
 # OpenSearch index names: lower case, no spaces or \\/*?"<>|,#:, not starting with - _ +
+# (nor with ".", so "." and "..", which OpenSearch also refuses, never match)
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,254}")
 
 
 def valid_name(name: str) -> bool:
     """Whether OpenSearch accepts ``name`` as an index name (the safe subset)."""
-    return bool(_NAME.fullmatch(name)) and name not in (".", "..")
+    return bool(_NAME.fullmatch(name))
 
 
 def mapping(dim: int, shards: int = 1) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import lxml.etree
 
 from cqa_core.errors import IngestError
+from cqa_core.limits import IngestLimits
 
 MAX_DOCX_ENTRIES = 2000  # a Word file has 15-40 parts; hundreds with many images
 # Deflate packs Word's XML 4-20 to 1 and pictures about 1 to 1; a big part packed far
@@ -34,8 +35,8 @@ _CHUNK = 64 * 1024
 class DocxBounds:
     """How much one Word file may hold: inflated bytes, paragraphs, XML elements."""
 
-    max_inflated: int = 64 * 1024 * 1024
-    max_paragraphs: int = 30_000
+    max_inflated: int = IngestLimits.max_decompressed_bytes
+    max_paragraphs: int = IngestLimits.max_docx_paragraphs
     max_elements: int = 400_000
 
 

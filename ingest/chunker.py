@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable
 
+from cqa_core.limits import IngestLimits
 from ingest.models import Block, Passage
 
 Span = tuple[int, int]
@@ -235,8 +236,8 @@ def chunk(
     text: str,
     blocks: list[Block],
     document_id: str,
-    min_words: int = 60,
-    max_words: int = 275,
+    min_words: int = IngestLimits.min_words,
+    max_words: int = IngestLimits.max_words,
     page_at: Callable[[int], int | None] | None = None,
 ) -> list[Passage]:
     """Turn ordered, non-overlapping ``blocks`` of ``text`` into passages (see module doc)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from cqa_core.errors import IngestError
+from cqa_core.limits import IngestLimits
 from ingest.models import ExtractedText
 
 _CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
@@ -79,13 +80,13 @@ def load_bytes(
     data: bytes,
     suffix: str,
     source: str,
-    max_pdf_pages: int = 2000,
-    max_decompressed_bytes: int = 64 * 1024 * 1024,
-    max_html_bytes: int = 5 * 1024 * 1024,
-    max_text_chars: int = 5_000_000,
-    max_html_nodes: int = 50_000,
-    max_docx_paragraphs: int = 30_000,
-    max_pdf_page_content_bytes: int = 2 * 1024 * 1024,
+    max_pdf_pages: int = IngestLimits.max_pdf_pages,
+    max_decompressed_bytes: int = IngestLimits.max_decompressed_bytes,
+    max_html_bytes: int = IngestLimits.max_html_bytes,
+    max_text_chars: int = IngestLimits.max_text_chars,
+    max_html_nodes: int = IngestLimits.max_html_nodes,
+    max_docx_paragraphs: int = IngestLimits.max_docx_paragraphs,
+    max_pdf_page_content_bytes: int = IngestLimits.max_pdf_page_content_bytes,
 ) -> ExtractedText:
     """Extract text from ``data`` as the format named by ``suffix`` (".txt", ".pdf", ...).
 

@@ -15,6 +15,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from cqa_core.errors import IngestError
+from cqa_core.limits import IngestLimits
 from ingest.bounds import html_shape
 from ingest.loaders import decode_text
 from ingest.models import Block, BlockKind, ExtractedText
@@ -37,7 +38,7 @@ _MAIN_SELECTORS = ["main", "[role=main]", "#content", "#main-content", "#maincon
 MAX_DEPTH = 200
 # Council pages hold a few hundred to a few thousand elements; BeautifulSoup spends about
 # 1.5 KB on each, so this bounds the tree near 75 MB whatever the page.
-MAX_NODES = 50_000
+MAX_NODES = IngestLimits.max_html_nodes
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = _HEADINGS | {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr",

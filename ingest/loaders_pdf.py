@@ -26,11 +26,12 @@ from pypdf.errors import LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from cqa_core.errors import IngestError
+from cqa_core.limits import IngestLimits
 from ingest.models import ExtractedText
 from ingest.pdf_text import normalise_glyphs
 
 # The real papers' largest page draws 47 KB (docs/reliability.md); 2 MiB costs pypdf ~100 MB
-MAX_PAGE_CONTENT_BYTES = 2 * 1024 * 1024
+MAX_PAGE_CONTENT_BYTES = IngestLimits.max_pdf_page_content_bytes
 EDGE_LINES = 3  # how many lines at the top and the foot of a page may be furniture
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+#(?:\s+of\s+#)?|#\s+of\s+#|[-–]?\s*#\s*[-–]?|#\s*/\s*#)$", re.IGNORECASE
@@ -160,9 +161,9 @@ def page_content_bytes(page: PageObject, limit: int) -> int:
 def load_pdf(
     data: bytes,
     source: str,
-    max_pages: int = 2000,
-    max_decompressed_bytes: int = 64 * 1024 * 1024,
-    max_text_chars: int = 5_000_000,
+    max_pages: int = IngestLimits.max_pdf_pages,
+    max_decompressed_bytes: int = IngestLimits.max_decompressed_bytes,
+    max_text_chars: int = IngestLimits.max_text_chars,
     max_page_content_bytes: int = MAX_PAGE_CONTENT_BYTES,
 ) -> ExtractedText:
     """Extract the text of a PDF with ``page_starts``; furniture and blank pages removed.

@@ -4,18 +4,7 @@ CONTRACT (used by index/ and qa_service/; implemented by the ingest work):
 
     SUPPORTED_SUFFIXES: frozenset[str]   # {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 
-    @dataclass(frozen=True)
-    class IngestLimits:
-        max_file_bytes: int = 50 * 1024 * 1024
-        max_pdf_pages: int = 2000
-        max_decompressed_bytes: int = 64 MiB   # one compressed PDF stream, inflated
-        max_html_bytes: int = 5 MiB
-        max_text_chars: int = 5_000_000        # extracted text of one document
-        max_html_nodes: int = 50_000           # elements of one HTML page
-        max_docx_paragraphs: int = 30_000      # paragraphs of one Word file
-        max_pdf_page_content_bytes: int = 2 MiB  # content one PDF page draws, inflated
-        min_words: int = 60      # passages below this merge with neighbours in the same section
-        max_words: int = 275     # cap; whole sections answer broad questions (docs/quality.md)
+    IngestLimits   # (cqa_core/limits.py) what one file may cost to read; passage sizes
 
     def document_id_for(path: Path) -> str
         # stable id from the resolved path (16 hex chars)
@@ -38,10 +27,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from cqa_core.errors import IngestError, ManifestError
+from cqa_core.limits import IngestLimits
 from ingest.chunker import chunk
 from ingest.commitments import find_commitments
 from ingest.decisions import find_decisions
@@ -55,22 +44,7 @@ from ingest.structure import find_blocks
 from ingest.timings import StageTimes
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
-
-
-@dataclass(frozen=True)
-class IngestLimits:
-    """Size limits and passage sizes for ingestion."""
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_pdf_pages: int = 2000
-    max_decompressed_bytes: int = 64 * 1024 * 1024  # one PDF stream; stops zip bombs
-    max_html_bytes: int = 5 * 1024 * 1024  # parsing costs ~45x the size in memory, ~3 s/MB
-    max_text_chars: int = 5_000_000
-    max_html_nodes: int = 50_000  # elements of one HTML page (BeautifulSoup: ~1.5 KB each)
-    max_docx_paragraphs: int = 30_000  # paragraphs of one Word file
-    max_pdf_page_content_bytes: int = 2 * 1024 * 1024  # pypdf holds ~47x it while extracting
-    min_words: int = 60  # passages below this merge with neighbours in the same section
-    max_words: int = 275  # cap; whole sections answer broad questions (docs/quality.md)
+_DEFAULT_LIMITS = IngestLimits()
 
 
 def document_id_for(path: Path) -> str:
@@ -117,7 +91,7 @@ def discover(
 def process_file(
     path: Path,
     meta: DocMeta,
-    limits: IngestLimits = IngestLimits(),
+    limits: IngestLimits = _DEFAULT_LIMITS,
     times: StageTimes | None = None,
 ) -> Document:
     """Load, structure and chunk one file; raises ``IngestError`` (only) for a bad file.

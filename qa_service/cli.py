@@ -246,23 +246,26 @@ def ask(
 ) -> None:
     """Print the cited passages that answer QUESTION."""
     from qa_service.presenters import answer_request
+    from qa_service.request_limits import applying
     from qa_service.schemas import AskRequest, FiltersIn
 
-    body = AskRequest(
-        question=question,
-        top_k=top_k,
-        sort=sort,  # type: ignore[arg-type]
-        infer_filters=infer,
-        filters=FiltersIn(
-            council=list(council) or None,
-            committee=committee,  # type: ignore[arg-type]
-            doc_type=doc_type,  # type: ignore[arg-type]
-            date_from=date_from.date() if date_from else None,
-            date_to=date_to.date() if date_to else None,
-            kind=kind,  # type: ignore[arg-type]
-        ),
-    )
-    engine = _engine(_settings(index_dir))
+    settings = _settings(index_dir)
+    with applying(settings):  # the same limits as the API: CQA_MAX_QUESTION_CHARS, _TOP_K
+        body = AskRequest(
+            question=question,
+            top_k=top_k,
+            sort=sort,  # type: ignore[arg-type]
+            infer_filters=infer,
+            filters=FiltersIn(
+                council=list(council) or None,
+                committee=committee,  # type: ignore[arg-type]
+                doc_type=doc_type,  # type: ignore[arg-type]
+                date_from=date_from.date() if date_from else None,
+                date_to=date_to.date() if date_to else None,
+                kind=kind,  # type: ignore[arg-type]
+            ),
+        )
+    engine = _engine(settings)
     response = answer_request(engine, body)
     if as_json:
         click.echo(response.model_dump_json(indent=2))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.dense import DEFAULT_NPROBE
-from qa_service.highlight import SpanRule
-from qa_service.rerank import Weights
+from cqa_core.limits import DEFAULT_NPROBE, IngestLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_INGEST = IngestLimits()  # the ingest limits' defaults, written once in cqa_core/limits.py
 
 
 def _default_index() -> Path:
@@ -71,25 +70,26 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(default=1.0, ge=0)
     # The second stage (qa_service/rerank.py): the fused candidates re-scored by a
     # weighted sum of signals; the defaults are those measured best (docs/quality.md).
+    # They are written here only: rerank.Weights takes its defaults from these fields.
     rerank_depth: int = Field(default=30, ge=1, description="fused candidates re-scored")
-    # (one set of defaults: those of rerank.Weights)
-    fusion_weight: float = Weights.fused
-    passage_weight: float = Weights.passage
-    sentence_weight: float = Weights.sentence
-    coverage_weight: float = Weights.coverage
-    committee_weight: float = Weights.committee
-    title_block_weight: float = Weights.title_block
-    decision_weight: float = Weights.decision
-    year_weight: float = Weights.year
+    fusion_weight: float = 1.0
+    passage_weight: float = 1.0
+    sentence_weight: float = 0.5
+    coverage_weight: float = 1.0
+    committee_weight: float = 0.2
+    title_block_weight: float = -0.3
+    decision_weight: float = 0.3
+    year_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
-    # The highlighted answer sentence (qa_service/highlight.py); fitted across councils by
-    # bench/fit_highlight.py.  All three at 0 give the closest sentence, as before.
-    highlight_kind_bonus: float = SpanRule.kind_bonus
-    highlight_restate_penalty: float = SpanRule.restate_penalty
-    highlight_after_bonus: float = SpanRule.after_bonus
+    # The highlighted answer sentence (qa_service/highlight.py ``SpanRule``, which takes its
+    # defaults from here); fitted across councils by bench/fit_highlight.py (docs/quality.md,
+    # "The answer sentence").  All three at 0 give the closest sentence, as before.
+    highlight_kind_bonus: float = 0.3  # holds the kind of answer asked for
+    highlight_restate_penalty: float = 0.5  # a heading, or repeats the question
+    highlight_after_bonus: float = 0.2  # follows the closest sentence when that one restates
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
     answer_threshold: float = Field(default=0.892)
@@ -105,34 +105,47 @@ class Settings(BaseSettings):
     )
 
     # Limits (each keeps one hostile file or request from exhausting memory or time)
-    max_question_chars: int = 2000
-    max_top_k: int = 50
-    max_upload_bytes: int = Field(
-        default=50 * 1024 * 1024, ge=1, description="largest file ingested or uploaded"
+    max_question_chars: int = Field(
+        default=1999,
+        ge=1,
+        description="longest question, in characters, taken by the API, the pages and the CLI "
+        "(the API's contract: one of 2,000+ characters is refused)",
     )
-    max_pdf_pages: int = Field(default=2000, ge=1, description="most pages read from one PDF")
+    max_top_k: int = Field(
+        default=50, ge=1, description="most passages (or decisions) one request may ask for"
+    )
+    max_upload_bytes: int = Field(
+        default=_INGEST.max_file_bytes, ge=1, description="largest file ingested or uploaded"
+    )
+    max_pdf_pages: int = Field(
+        default=_INGEST.max_pdf_pages, ge=1, description="most pages read from one PDF"
+    )
     max_decompressed_bytes: int = Field(
-        default=64 * 1024 * 1024,
+        default=_INGEST.max_decompressed_bytes,
         ge=1024,
         description="most bytes one compressed PDF stream, or all parts of a Word file "
         "together, may inflate to",
     )
     max_html_bytes: int = Field(
-        default=5 * 1024 * 1024, ge=1, description="largest HTML page parsed"
+        default=_INGEST.max_html_bytes, ge=1, description="largest HTML page parsed"
     )
     max_html_nodes: int = Field(
-        default=50_000, ge=1, description="most elements of one HTML page parsed"
+        default=_INGEST.max_html_nodes, ge=1, description="most elements of one HTML page parsed"
     )
     max_docx_paragraphs: int = Field(
-        default=30_000, ge=1, description="most paragraphs of one Word file parsed"
+        default=_INGEST.max_docx_paragraphs,
+        ge=1,
+        description="most paragraphs of one Word file parsed",
     )
     max_pdf_page_content_bytes: int = Field(
-        default=2 * 1024 * 1024,
+        default=_INGEST.max_pdf_page_content_bytes,
         ge=1024,
         description="most bytes of content (streams and forms, inflated) one PDF page may draw",
     )
     max_text_chars: int = Field(
-        default=5_000_000, ge=1, description="most characters of text kept from one document"
+        default=_INGEST.max_text_chars,
+        ge=1,
+        description="most characters of text kept from one document",
     )
     max_request_bytes: int = Field(
         default=64 * 1024 * 1024,
@@ -156,26 +169,10 @@ class Settings(BaseSettings):
         description="open connections and tasks; beyond it new requests get 503 at once",
     )
 
-    def highlight_rule(self) -> SpanRule:
-        """How the highlighted sentence is chosen."""
-        return SpanRule(
-            kind_bonus=self.highlight_kind_bonus,
-            restate_penalty=self.highlight_restate_penalty,
-            after_bonus=self.highlight_after_bonus,
-        )
 
-    def rerank_weights(self) -> Weights:
-        """The second stage's weights."""
-        return Weights(
-            fused=self.fusion_weight,
-            passage=self.passage_weight,
-            sentence=self.sentence_weight,
-            coverage=self.coverage_weight,
-            committee=self.committee_weight,
-            title_block=self.title_block_weight,
-            decision=self.decision_weight,
-            year=self.year_weight,
-        )
+def default_of(name: str) -> Any:
+    """The default of setting ``name``: where a module's own record takes its defaults from."""
+    return Settings.model_fields[name].default
 
 
 def writes_enabled(settings: Settings) -> bool:

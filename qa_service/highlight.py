@@ -19,6 +19,7 @@ import numpy as np
 
 from cqa_core.text import Span, split_sentences
 from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restates
+from qa_service.config import Settings, default_of
 
 __all__ = [
     "Asked",
@@ -38,11 +39,20 @@ __all__ = [
 class SpanRule:
     """How much what a sentence holds moves it up or down (fitted, see module doc)."""
 
-    # fitted across councils by bench/fit_highlight.py (docs/quality.md, "The answer sentence")
-    kind_bonus: float = 0.3  # holds the kind of answer asked for
-    restate_penalty: float = 0.5  # a heading, or repeats the question without answering
-    after_bonus: float = 0.2  # follows the closest sentence when that one only restates
+    # fitted across councils by bench/fit_highlight.py; the defaults are the settings'
+    kind_bonus: float = default_of("highlight_kind_bonus")  # holds the kind asked for
+    restate_penalty: float = default_of("highlight_restate_penalty")  # a heading, or restates
+    after_bonus: float = default_of("highlight_after_bonus")  # follows a restatement
     margin: float = 0.03  # a neighbour this close joins the span
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SpanRule:
+        """The rule ``settings`` (``CQA_HIGHLIGHT_*``) give."""
+        return cls(
+            kind_bonus=settings.highlight_kind_bonus,
+            restate_penalty=settings.highlight_restate_penalty,
+            after_bonus=settings.highlight_after_bonus,
+        )
 
 
 @dataclass(frozen=True)

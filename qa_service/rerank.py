@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from cqa_core.text import words
 from index.store import PassageRecord
+from qa_service.config import Settings, default_of
 
 if TYPE_CHECKING:
     from qa_service.query import Understanding
@@ -58,16 +59,30 @@ STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "r
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each signal counts in the final score."""
+    """How much each signal counts in the final score (defaults: the ``*_weight`` settings)."""
 
-    fused: float = 1.0
-    passage: float = 1.0
-    sentence: float = 0.5
-    coverage: float = 1.0
-    committee: float = 0.2
-    title_block: float = -0.3
-    decision: float = 0.3
-    year: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
+    fused: float = default_of("fusion_weight")
+    passage: float = default_of("passage_weight")
+    sentence: float = default_of("sentence_weight")
+    coverage: float = default_of("coverage_weight")
+    committee: float = default_of("committee_weight")
+    title_block: float = default_of("title_block_weight")
+    decision: float = default_of("decision_weight")
+    year: float = default_of("year_weight")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Weights:
+        """The weights ``settings`` (``CQA_*_WEIGHT``) give."""
+        return cls(
+            fused=settings.fusion_weight,
+            passage=settings.passage_weight,
+            sentence=settings.sentence_weight,
+            coverage=settings.coverage_weight,
+            committee=settings.committee_weight,
+            title_block=settings.title_block_weight,
+            decision=settings.decision_weight,
+            year=settings.year_weight,
+        )
 
 
 @dataclass(frozen=True)

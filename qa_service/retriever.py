@@ -37,10 +37,11 @@ from qa_service.abstention_fit import FITTED
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.figures import demote_tables
-from qa_service.highlight import Span, answer_span, asked_of, split_sentences
+from qa_service.highlight import Span, SpanRule, answer_span, asked_of, split_sentences
 from qa_service.query import QueryReader, Understanding
 from qa_service.rerank import (
     Features,
+    Weights,
     YearPreference,
     committee_match,
     concept_weights,
@@ -167,10 +168,6 @@ class Engine:
 
     def _encode(self, text: str) -> np.ndarray:
         return np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
-
-    def encode_question(self, question: str) -> Query:
-        """The question as both indexes read it."""
-        return self.understand(question)[1]
 
     def ask(
         self,
@@ -382,9 +379,9 @@ class Engine:
         )
         decisions = self._decision_passages(understood)
         question_words = set(words(understood.question))
-        weights = self.settings.rerank_weights()
+        weights = Weights.from_settings(self.settings)
         asked = asked_of(understood.question, question_words)
-        span_rule = self.settings.highlight_rule()
+        span_rule = SpanRule.from_settings(self.settings)
         hits = []
         for rowid, fused_score in pool:
             record = records.get(rowid)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,7 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-MAX_QUESTION = 1999  # "2,000+ characters" is refused
+from qa_service.request_limits import marked, question_length, top_k_bound
+
 MAX_FILTER_VALUES = 50  # values of one filter field, or councils compared
 Kind = Literal["any", "decision"]
 ExportFormat = Literal["json", "csv"]
@@ -34,6 +36,17 @@ OneOrMany = Annotated[
         }
     ),
 ]  # fmt: skip
+
+
+# Bounded by the settings in force (qa_service/request_limits.py), not by a number here.
+QuestionText = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra=marked("max_question_chars")),
+    AfterValidator(question_length),
+]
+TopK = Annotated[
+    int, Field(ge=1, json_schema_extra=marked("max_top_k")), AfterValidator(top_k_bound)
+]
 
 
 def _question_not_blank(value: str) -> str:
@@ -113,8 +126,8 @@ class AskRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION)
-    top_k: int = Field(default=5, ge=1, le=50)
+    question: QuestionText
+    top_k: TopK = 5
     filters: FiltersIn | None = None
     sort: Literal["relevance", "newest", "oldest"] = "relevance"
     infer_filters: bool = Field(
@@ -131,7 +144,7 @@ class CompareRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    question: QuestionText
     councils: list[FilterValue] | None = Field(
         default=None, max_length=MAX_FILTER_VALUES, description="omit for every council"
     )
@@ -453,7 +466,7 @@ class TrendRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    question: QuestionText
     council: str | None = Field(default=None, max_length=200, description="one council")
     filters: FiltersIn | None = None
 

@@ -8,6 +8,9 @@ the request is cut off with 413 the moment it passes the limit: nothing is buffe
 
 ``TokenFirst`` refuses an upload without the admin token before a byte of its body is
 read, so a client without the token cannot make the server receive or store anything.
+
+``SettingsLimits`` puts the app's own question and ``top_k`` limits in force while a request
+is handled, so that the request schemas check those (``qa_service/request_limits.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from qa_service.config import Settings
+from qa_service.request_limits import applying
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -120,3 +126,16 @@ class TokenFirst:
                 await _reply(send, status, detail, extra)
                 return
         await self.app(scope, receive, send)
+
+
+class SettingsLimits:
+    """ASGI middleware: the request schemas check ``settings``' limits, not the defaults."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle the request with the app's limits in force."""
+        with applying(self.settings):
+            await self.app(scope, receive, send)

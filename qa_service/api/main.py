@@ -37,7 +37,7 @@ from qa_service.api import (
     web_precedent,
 )
 from qa_service.api.deps import admin_refusal, bearer_token
-from qa_service.api.limits import BodySizeLimit, TokenFirst
+from qa_service.api.limits import BodySizeLimit, SettingsLimits, TokenFirst
 from qa_service.api.web_render import STATIC_DIR, render
 from qa_service.config import Settings, writes_enabled
 from qa_service.retriever import Engine
@@ -93,6 +93,7 @@ def create_app(
         docs_url=None,  # served offline by qa_service.api.docs
         redoc_url=None,
     )
+    app.add_middleware(SettingsLimits, settings=settings)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_request_bytes,
@@ -111,7 +112,7 @@ def create_app(
     app.include_router(web_precedent.router)
     docs.install(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    openapi.install(app)
+    openapi.install(app, settings)
 
     @app.exception_handler(CQAError)
     async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:

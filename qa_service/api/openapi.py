@@ -14,6 +14,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from qa_service import request_limits
+from qa_service.config import Settings
+
 
 class ErrorOut(BaseModel):
     """Every error response: one clear sentence, and for 422 the fields at fault."""
@@ -57,8 +60,8 @@ def _codes(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     return codes
 
 
-def install(app: FastAPI) -> None:
-    """Make ``app.openapi()`` describe the real error responses."""
+def install(app: FastAPI, settings: Settings) -> None:
+    """Make ``app.openapi()`` describe the real error responses and ``settings``' limits."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -66,6 +69,7 @@ def install(app: FastAPI) -> None:
         schema = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
+        request_limits.document(schema, settings)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
         components["Error"] = error

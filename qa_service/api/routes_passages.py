@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from qa_service import export, similar
 from qa_service.api.deps import EngineDep
-from qa_service.api.routes_precedent import Format, Names, query_filters
+from qa_service.api.routes_precedent import Count, Format, Names, query_filters
 from qa_service.presenters import similar_response
 from qa_service.schemas import SimilarResponse
 
@@ -32,7 +31,7 @@ def similar_passages(
     date_from: date | None = None,
     date_to: date | None = None,
     doc_type: Names = None,
-    top_k: Annotated[int, Query(ge=1, le=50)] = 5,
+    top_k: Count = 5,
     fmt: Format = "json",
 ) -> BaseModel | Response:
     """The passages nearest to this one in other meetings (near-duplicates left out), cited."""

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from starlette.responses import Response
 
 from index.store import Filters
@@ -20,8 +20,8 @@ from qa_service.presenters import (
     to_filters,
     trend_response,
 )
+from qa_service.request_limits import marked, question_length, top_k_bound
 from qa_service.schemas import (
-    MAX_QUESTION,
     CommitmentList,
     DecisionList,
     ExportFormat,
@@ -32,7 +32,15 @@ from qa_service.schemas import (
 
 router = APIRouter(prefix="/api", tags=["precedent"])
 
-Question = Annotated[str | None, Query(max_length=MAX_QUESTION, description="the topic")]
+# Bounded by the settings in force (qa_service/request_limits.py), not by a number here.
+Question = Annotated[
+    str | None,
+    Query(description="the topic", json_schema_extra=marked("max_question_chars")),
+    AfterValidator(question_length),
+]
+Count = Annotated[
+    int, Query(ge=1, json_schema_extra=marked("max_top_k")), AfterValidator(top_k_bound)
+]
 Names = Annotated[list[str] | None, Query(description="repeatable")]
 Format = Annotated[
     ExportFormat, Query(alias="format", description="json (default) or csv, one row per result")
@@ -65,7 +73,7 @@ def decisions(
     committee: Names = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    limit: Count = 20,
     procedural: Annotated[
         bool, Query(description="include procedural decisions (noting, minutes, apologies)")
     ] = False,
@@ -83,9 +91,15 @@ def decisions(
 def timeline(
     engine: EngineDep,
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="the topic")],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1, description="the topic", json_schema_extra=marked("max_question_chars")
+        ),
+        AfterValidator(question_length),
+    ],
     council: Names = None,
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    limit: Count = 10,
     fmt: Format = "json",
 ) -> BaseModel | Response:
     """A topic's relevant passages ordered by meeting date and grouped by year."""

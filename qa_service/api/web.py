@@ -17,7 +17,7 @@ from cqa_core.errors import InvalidQueryError
 from index.store import Filters
 from qa_service import export, trend, trend_svg
 from qa_service.answer_card import card_for
-from qa_service.api.deps import EngineDep
+from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
 from qa_service.compare_grid import grid, grid_csv, grid_row
 from qa_service.presenters import answer_request, compare_request, trend_response
@@ -30,15 +30,10 @@ SORTS = {"relevance": "Most relevant first", "newest": "Newest first", "oldest":
 TOP_KS = (5, 10, 20)
 PER_COUNCIL = (1, 2, 3, 5)
 
-Many = Annotated[list[str] | None, Query()]
-
 
 @router.get("/")
 def form(
-    request: Request,
-    engine: EngineDep,
-    q: str = "",
-    council: Many = None,
+    query: PageDep,
     committee: str = "",
     doc_type: str = "",
     date_from: str = "",
@@ -49,7 +44,7 @@ def form(
     fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """The question form, and the answer when a question was asked."""
-    councils = [c for c in (council or []) if c]
+    request, engine, q, councils = query.request, query.engine, query.q, query.councils
     infer_filters = infer != "0"
     date_from = _date_field(request, "date_from", date_from)
     date_to = _date_field(request, "date_to", date_to)
@@ -132,15 +127,12 @@ def form(
 
 @router.get("/compare")
 def compare(
-    request: Request,
-    engine: EngineDep,
-    q: str = "",
-    council: Many = None,
+    query: PageDep,
     per_council: str = "3",
     fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """One question, one column per chosen council (every council when none is chosen)."""
-    councils = [c for c in (council or []) if c]
+    request, engine, q, councils = query.request, query.engine, query.q, query.councils
     errors: list[tuple[str, str]] = []
     response = None
     if q.strip():
@@ -257,8 +249,9 @@ def _messages(exc: Exception) -> list[tuple[str, str]]:
             out.append((field, f"{_LABELS[field]} must be a real date, like 2017-03-21"))
         elif "date_from must not be after date_to" in message:
             out.append(("date_from", "The first meeting date must not be after the second"))
-        elif field == "question" and "at most" in message:
-            out.append(("q", "The question must be shorter than 2,000 characters"))
+        elif field == "question" and e["type"] == "string_too_long":
+            shorter = e.get("ctx", {}).get("max_length", 0) + 1
+            out.append(("q", f"The question must be shorter than {shorter:,} characters"))
         else:
             out.append(("q", message[:1].upper() + message[1:]))
     return out

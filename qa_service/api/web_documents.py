@@ -9,6 +9,7 @@ from starlette.responses import Response
 from cqa_core.errors import DocumentNotFoundError
 from index.store import DocumentRecord, Filters
 from qa_service.api.deps import EngineDep
+from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
 from qa_service.browse import Chosen
 from qa_service.browse import browse as browse_page
@@ -28,15 +29,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/documents")
 def browse(
-    request: Request,
-    engine: EngineDep,
-    council: str = "",
+    query: PageDep,
     committee: str = "",
     year: str = "",
     page: str = "1",
 ) -> Response:
     """Every indexed document, newest meeting first, 20 a page, filtered by council, committee
     or year; each filter option shows how many documents it would list."""
+    request, engine, council = query.request, query.engine, query.one_council
     everything = engine.store.list_documents(Filters(include_superseded=True))
     years = {(d.meta.meeting_date or "")[:4] for d in everything}
     chosen = Chosen(council, committee, year if year in years else "")

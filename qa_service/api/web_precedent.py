@@ -8,15 +8,15 @@ results as CSV.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from cqa_core.errors import DocumentNotFoundError, InvalidQueryError
 from index.store import Filters
-from qa_service import followthrough, precedent, similar, trend, trend_svg
-from qa_service.api.deps import EngineDep
+from qa_service import followthrough, precedent, request_limits, similar, trend, trend_svg
+from qa_service.api.web_params import PageDep, PageParams
 from qa_service.api.web_render import render
 from qa_service.presenters import (
     commitments_response,
@@ -25,13 +25,9 @@ from qa_service.presenters import (
     timeline_response,
     trend_response,
 )
-from qa_service.retriever import Engine
-from qa_service.schemas import MAX_QUESTION
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
-
-Many = Annotated[list[str] | None, Query()]
 
 
 def _filters(council: list[str] | None, date_from: str = "", date_to: str = "") -> Filters:
@@ -45,8 +41,9 @@ def _filters(council: list[str] | None, date_from: str = "", date_to: str = "") 
 
 
 def _check_question(q: str) -> None:
-    if len(q) > MAX_QUESTION:
-        raise InvalidQueryError("the question must be shorter than 2,000 characters")
+    limit = request_limits.current().max_question_chars
+    if len(q) > limit:
+        raise InvalidQueryError(f"the question must be shorter than {limit + 1:,} characters")
 
 
 def _message(exc: Exception) -> str:
@@ -54,13 +51,13 @@ def _message(exc: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _context(request: Request, engine: Engine, q: str, council: list[str] | None) -> dict[str, Any]:
+def _context(query: PageParams, q: str) -> dict[str, Any]:
     """What every precedent page shows: the form's values and choices, and the CSV link."""
-    params = list(request.query_params.multi_items())
+    params = list(query.request.query_params.multi_items())
     return {
         "q": q,
-        "selected_councils": [c for c in council or () if c],
-        "councils": engine.store.facet_values("council"),
+        "selected_councils": query.councils,
+        "councils": query.engine.store.facet_values("council"),
         "params": params,
         "csv_query": with_params(params, set(), format="csv"),
         "ask_link": "/" + with_params([("q", q)], set()),
@@ -69,16 +66,14 @@ def _context(request: Request, engine: Engine, q: str, council: list[str] | None
 
 @router.get("/decisions")
 def decisions_page(
-    request: Request,
-    engine: EngineDep,
-    q: str = "",
-    council: Many = None,
+    query: PageDep,
     date_from: str = "",
     date_to: str = "",
     procedural: bool = False,
 ) -> Response:
     """Decisions on a topic (or the latest ones), newest first; procedural ones on request."""
-    context = _context(request, engine, q, council)
+    request, engine, q, council = query.request, query.engine, query.q, query.council
+    context = _context(query, q)
     shown = {} if procedural else {"procedural": "true"}
     context["procedural_link"] = "/decisions" + with_params(
         context["params"], {"procedural"}, **shown
@@ -98,14 +93,13 @@ def decisions_page(
 
 @router.get("/commitments")
 def commitments_page(
-    request: Request,
-    engine: EngineDep,
-    council: Many = None,
+    query: PageDep,
     status: str = "",
     document: str = "",
 ) -> Response:
     """Follow-through: what committees asked to come back, and whether it did."""
-    context = _context(request, engine, "", council)
+    request, engine, council = query.request, query.engine, query.council
+    context = _context(query, "")
     today = date.today()
     response, errors = None, []
     try:
@@ -126,9 +120,10 @@ def commitments_page(
 
 
 @router.get("/trend")
-def trend_page(request: Request, engine: EngineDep, q: str = "", council: Many = None) -> Response:
+def trend_page(query: PageDep) -> Response:
     """A figure over time for a question asking for a quantity, drawn as an SVG."""
-    context = _context(request, engine, q, council)
+    request, engine, q, council = query.request, query.engine, query.q, query.council
+    context = _context(query, q)
     response, errors, svg = None, [], ""
     if q.strip():
         try:
@@ -146,11 +141,10 @@ def trend_page(request: Request, engine: EngineDep, q: str = "", council: Many =
 
 
 @router.get("/timeline")
-def timeline_page(
-    request: Request, engine: EngineDep, q: str = "", council: Many = None
-) -> Response:
+def timeline_page(query: PageDep) -> Response:
     """A topic's relevant passages by meeting date, grouped by year."""
-    context = _context(request, engine, q, council)
+    request, engine, q, council = query.request, query.engine, query.q, query.council
+    context = _context(query, q)
     response, errors = None, []
     if q.strip():
         try:
@@ -166,15 +160,14 @@ def timeline_page(
 
 
 @router.get("/passages/{passage_id}/similar")
-def similar_page(
-    request: Request, engine: EngineDep, passage_id: str, council: Many = None
-) -> Response:
+def similar_page(query: PageDep, passage_id: str) -> Response:
     """The passages nearest to one passage in other meetings, councils or years."""
+    request, engine, council = query.request, query.engine, query.council
     try:
         found = similar.similar(engine, passage_id, _filters(council))
     except DocumentNotFoundError:
         return render(request, "not_found.html", {}, status_code=404)
-    context = _context(request, engine, "", council)
+    context = _context(query, "")
     context.update(
         response=similar_response(found),
         api_csv=f"/api/passages/{passage_id}/similar" + context["csv_query"],

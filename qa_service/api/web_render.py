@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from qa_service import web_views
+from qa_service import request_limits, web_views
 from qa_service.answer_card import STATE_LABELS
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -29,6 +29,7 @@ templates.env.globals.update(
     sentence_link=web_views.sentence_link,
     source_page_link=web_views.source_page_link,
     state_label=STATE_LABELS.get,
+    request_limits=request_limits.current,  # the question box's maxlength
 )
 
 # The pages need no script at all, so none may run: a payload that slipped past escaping

@@ -250,7 +250,7 @@ def test_cqa_export_writes_a_mapping_and_bulk_body_opensearch_accepts(
 @pytest.mark.parametrize(
     ("name", "ok"),
     [("committee-papers", True), ("cp.2026_v1", True), ("Committee", False),
-     ("_hidden", False), ("a b", False), ("a/b", False), ("..", False), ("", False)],
+     ("_hidden", False), ("a b", False), ("a/b", False), (".", False), ("..", False), ("", False)],
 )  # fmt: skip
 def test_index_names_opensearch_accepts(name: str, ok: bool) -> None:
     assert valid_name(name) is ok

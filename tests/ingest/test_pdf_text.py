@@ -167,7 +167,7 @@ def test_join_leaves_text_outside_blocks_alone() -> None:
 )
 def test_tables_are_passages_of_their_own(lines: list[str], tables: list[list[int]]) -> None:
     text = "\n".join(lines)
-    passages = chunk(text, find_blocks(text, wrapped=True), "doc", min_words=60, max_words=275)
+    passages = chunk(text, find_blocks(text, wrapped=True), "doc")  # the ingest sizes
     for p in passages:
         assert text[p.char_start : p.char_end] == p.text
     found = [p.text.splitlines() for p in passages if p.is_table]
