@@ -38,11 +38,13 @@ _REQUEST_WORDS = re.compile(
     r"|\b(?:vs|versus)\b\.?",
     re.IGNORECASE,
 )
-# A question asking what was decided ("what did it agree?", "when was it approved?") is
-# answered by a resolution or recommendation.  Verbs only: "a MASH decision" or "threshold
-# decisions" name a subject, not a request for what a meeting decided.
+# A question asking what was decided ("what did it agree?", "when was it approved?", "why
+# was it turned down?") is answered by a resolution or recommendation.  Verbs only: "a MASH
+# decision" or "threshold decisions" name a subject, not a request for what a meeting
+# decided.
 _ASKS_DECISION = re.compile(
-    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended)\b",
+    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended"
+    r"|refuse|refused|reject|rejected|turn(?:ed)?\s+down)\b",
     re.IGNORECASE,
 )
 # A question asking for the latest time something happened ("when did it last ...", "most

@@ -134,6 +134,10 @@ def test_without_expansion_each_key_term_is_its_own_concept() -> None:
         ("Last time scrutiny looked at missing children, what did it agree?", True),
         ("When was the action plan approved?", True),
         ("What did the board resolve about fostering fees?", True),
+        # a refusal is a decision too
+        ("why did the councillors turn down the houses at the old mill", True),
+        ("Why was the club's grant application rejected?", True),
+        ("Did the committee approve or refuse the outline application?", True),
         # "decision" as a subject, not a request for what a meeting decided
         ("how many contacts were waiting for a MASH decision", False),
         ("what did Ofsted say about threshold decisions", False),
