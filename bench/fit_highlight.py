@@ -31,12 +31,15 @@ from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402
 
 GRID = [
-    SpanRule(kind, restate, after)
-    for kind, restate, after in itertools.product(
-        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.1, 0.2, 0.5, 1.0), (0.0, 0.05, 0.1, 0.2, 0.3)
+    SpanRule(kind, restate, after, follow_bonus=follow)
+    for kind, restate, after, follow in itertools.product(
+        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+        (0.0, 0.1, 0.2, 0.5, 1.0),
+        (0.0, 0.05, 0.1, 0.2, 0.3),
+        (0.0, 0.02, 0.05, 0.1),
     )
 ]
-CLOSEST = SpanRule(0.0, 0.0, 0.0)
+CLOSEST = SpanRule(0.0, 0.0, 0.0, follow_bonus=0.0)
 
 
 @dataclass
@@ -104,7 +107,7 @@ def best_rule(cases: Sequence[Case]) -> SpanRule:
         GRID,
         key=lambda r: (
             sum(c.ok(r) for c in cases),
-            -(r.kind_bonus + r.restate_penalty + r.after_bonus),
+            -(r.kind_bonus + r.restate_penalty + r.after_bonus + r.follow_bonus),
         ),
     )
 

@@ -67,8 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = Weights.from_settings(Settings())
     cases: list[Case] = []
     groups: list[tuple[str, ...]] = []
+    # the weight at 0 for the run (it moves only which near-duplicates fold; the candidates
+    # are the same fused ones), where Settings has a field for it
+    field = "fusion_weight" if args.weight == "fused" else f"{args.weight}_weight"
+    changes = {field: 0.0} if field in Settings.model_fields else {}
     for name in SETS:
-        run = run_set(name, args.index_root, embedder, POOL, {f"{args.weight}_weight": 0.0})
+        run = run_set(name, args.index_root, embedder, POOL, changes)
         for result, answer, group in zip(run.results, run.answers, run.groups, strict=True):
             if not result.question.answerable:
                 continue

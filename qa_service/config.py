@@ -77,19 +77,21 @@ class Settings(BaseSettings):
     sentence_weight: float = 0.5
     coverage_weight: float = 1.0
     committee_weight: float = 0.2
-    title_block_weight: float = -0.3
+    title_block_weight: float = -0.5  # fitted across councils: bench/fit_rerank.py
     decision_weight: float = 0.3
     year_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
+    latest_weight: float = 1.0  # fitted across councils: bench/fit_rerank.py --weight latest
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
     # The highlighted answer sentence (qa_service/highlight.py ``SpanRule``, which takes its
     # defaults from here); fitted across councils by bench/fit_highlight.py (docs/quality.md,
-    # "The answer sentence").  All three at 0 give the closest sentence, as before.
+    # "The answer sentence").  All four at 0 give the closest sentence, as before.
     highlight_kind_bonus: float = 0.3  # holds the kind of answer asked for
-    highlight_restate_penalty: float = 0.5  # a heading, or repeats the question
+    highlight_restate_penalty: float = 1.0  # a heading, or repeats the question
     highlight_after_bonus: float = 0.2  # follows the closest sentence when that one restates
+    highlight_follow_bonus: float = 0.05  # follows the closest sentence, whatever it holds
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
     answer_threshold: float = Field(default=0.892)

@@ -5,13 +5,17 @@ heading, or "Members asked how many people were waiting."  The answer is then th
 sentence after it.  So each sentence's cosine is adjusted by what it holds
 (``qa_service.answer_kind``): the kind of answer asked for counts for it, a heading or a
 restatement of the question counts against it, and the sentence right after a heading or
-restatement that was the closest gains.  A second sentence joins the span when the answer
-runs on into it, or when it scores as well.  The adjustments are fitted by
-cross-validation across councils (``bench/fit_highlight.py``).
+restatement that was the closest gains; so, by less, does the sentence after the closest
+whatever it holds, as papers name a topic ("Three quotations were received.") before they
+say what came of it.  A second sentence joins the span when the answer runs on into it
+(the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
+leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
+are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -31,8 +35,16 @@ __all__ = [
     "best_sentences",
     "choose",
     "flags_of",
+    "leads_in",
     "split_sentences",
 ]
+
+# A sentence that leads in to what follows: it ends in a colon, perhaps with a dash or the
+# first list marker after it ("RESOLVED to approve:", "as follows: -", "agreed:\n1.").
+_LEAD_IN = re.compile(
+    r":\s*[-\u2013]?\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]|[\u2022\u00b7\uf0b7])?\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class SpanRule:
     kind_bonus: float = default_of("highlight_kind_bonus")  # holds the kind asked for
     restate_penalty: float = default_of("highlight_restate_penalty")  # a heading, or restates
     after_bonus: float = default_of("highlight_after_bonus")  # follows a restatement
+    follow_bonus: float = default_of("highlight_follow_bonus")  # follows the closest one
     margin: float = 0.03  # a neighbour this close joins the span
 
     @classmethod
@@ -52,6 +65,7 @@ class SpanRule:
             kind_bonus=settings.highlight_kind_bonus,
             restate_penalty=settings.highlight_restate_penalty,
             after_bonus=settings.highlight_after_bonus,
+            follow_bonus=settings.highlight_follow_bonus,
         )
 
 
@@ -90,6 +104,7 @@ class Flags:
 
     answers: tuple[bool, ...]  # holds the kind of answer asked for
     empty: tuple[bool, ...]  # a heading, or repeats the question without answering
+    lead_in: tuple[bool, ...]  # ends in a colon: the next sentence goes with it
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
@@ -99,7 +114,7 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         is_heading(s) or (restates(s, asked.words) and not answers[i])
         for i, s in enumerate(sentences)
     )
-    return Flags(answers, empty)
+    return Flags(answers, empty, tuple(leads_in(s) for s in sentences))
 
 
 def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndarray:
@@ -110,9 +125,14 @@ def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndar
     out += rule.kind_bonus * np.asarray(flags.answers, dtype=np.float64)
     out -= rule.restate_penalty * np.asarray(flags.empty, dtype=np.float64)
     closest = int(np.argmax(scores))
-    if flags.empty[closest] and closest + 1 < len(out):
-        out[closest + 1] += rule.after_bonus
+    if closest + 1 < len(out):
+        out[closest + 1] += rule.follow_bonus + (rule.after_bonus if flags.empty[closest] else 0.0)
     return out
+
+
+def leads_in(sentence: str) -> bool:
+    """Whether a sentence leads in to the next one: it ends in a colon (a list follows)."""
+    return bool(_LEAD_IN.search(sentence.rstrip()))
 
 
 def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) -> list[Span]:
@@ -123,7 +143,9 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
     best = int(np.argmax(adjusted))
     chosen = [best]
     following = best + 1
-    if following < len(spans) and flags.answers[following] and not flags.answers[best]:
+    if following < len(spans) and (
+        (flags.answers[following] and not flags.answers[best]) or flags.lead_in[best]
+    ):
         chosen.append(following)
     if len(chosen) == 1:
         for i in (best - 1, best + 1):
@@ -142,8 +164,8 @@ def answer_span(
     rule: SpanRule | None = None,
 ) -> list[Span]:
     """The span a reader is shown: the sentence that answers, and the next one when the
-    answer runs on into it (the chosen sentence lacks the kind asked for, its successor
-    holds it) or it scores within the margin."""
+    answer runs on into it (the chosen sentence lacks the kind asked for and its successor
+    holds it, or the chosen one leads in with a colon) or it scores within the margin."""
     if not spans:
         return []
     flags = flags_of([text[s.start : s.end] for s in spans], asked or Asked())

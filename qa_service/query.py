@@ -38,11 +38,21 @@ _REQUEST_WORDS = re.compile(
     r"|\b(?:vs|versus)\b\.?",
     re.IGNORECASE,
 )
-# A question asking what was decided ("what did it agree?", "when was it approved?") is
-# answered by a resolution or recommendation.  Verbs only: "a MASH decision" or "threshold
-# decisions" name a subject, not a request for what a meeting decided.
+# A question asking what was decided ("what did it agree?", "when was it approved?", "why
+# was it turned down?") is answered by a resolution or recommendation.  Verbs only: "a MASH
+# decision" or "threshold decisions" name a subject, not a request for what a meeting
+# decided.
 _ASKS_DECISION = re.compile(
-    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended)\b",
+    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended"
+    r"|refuse|refused|reject|rejected|turn(?:ed)?\s+down)\b",
+    re.IGNORECASE,
+)
+# A question asking for the latest time something happened ("when did it last ...", "most
+# recently", "the latest ...") is answered by the newest of the papers that discuss it;
+# "last year" or "over the last four years" name a period instead.
+_ASKS_LATEST = re.compile(
+    r"\b(?:most\s+recent(?:ly)?|latest|last"
+    r"(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|quarters?)\b))\b",
     re.IGNORECASE,
 )
 # Words that say how a question is put, not what it is about: adverbs, pronoun forms and
@@ -245,6 +255,7 @@ class Understanding:
     # formal one) is the question's wording, not a thing a passage lacks, and is left out.
     key_concepts: tuple[tuple[str, ...], ...] = field(default=())
     asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
+    asks_latest: bool = False  # "when did it last ...?": the newest paper on it answers
 
 
 def council_short_name(council: str) -> str:
@@ -419,6 +430,7 @@ class QueryReader:
                 if any(self.in_index(form) for form in c)
             ),
             asks_decision=bool(_ASKS_DECISION.search(question)),
+            asks_latest=bool(_ASKS_LATEST.search(question)),
         )
 
 

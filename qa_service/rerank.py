@@ -21,7 +21,10 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``);
 - ``year``: for a question naming a year, whether the passage writes that year or comes
   from a meeting within a year of it (a preference, never a cut: a budget for one year is
-  set at meetings in the year before).
+  set at meetings in the year before);
+- ``latest``: for a question asking when something last happened ("when did it last
+  ...", "most recently"), how recent the passage's meeting is among the candidates' (1 for
+  the newest, 0 for the oldest), as the newest paper on the topic answers.
 """
 
 from __future__ import annotations
@@ -46,12 +49,16 @@ _GENERIC_COMMITTEE = frozenset(
     | {"services", "s", "children's"}
 )
 # Lines that open the front matter of council papers: the head of a set of minutes (who
-# attended), a report's cover sheet, and an agenda's entries.  Two of them make a passage
-# front matter; one alone may open a passage that goes on to say something.
+# attended), a report's cover sheet, an agenda's cover (its membership and venue) and its
+# entries.  Minutes often number their items ("20.01.01  Apologies", "805. Present").  Two
+# of them make a passage front matter; one alone may open a passage that goes on to say
+# something.
 _FRONT_MATTER = re.compile(
-    r"^\s*(?:present\b|apologies\b|officers?\s*:|also (?:present|in attendance)|in attendance"
+    r"^\s*(?:\d[\d.]*\s+)?"
+    r"(?:present\b|apologies\b|officers?\s*:|also (?:present|in attendance)|in attendance"
     r"|minutes of (?:the|a) (?:remote )?meeting|date of meeting|report of\b|report to\b"
-    r"|agenda item\s+\d+\s*$|meeting\s*:|contact officer|wards? affected|key decision)",
+    r"|agenda item\s+\d+\s*$|meeting\s*:|contact officer|wards? affected|key decision"
+    r"|membership\s*:|venue\s*:)",
     re.IGNORECASE | re.MULTILINE,
 )
 STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
@@ -69,6 +76,7 @@ class Weights:
     title_block: float = default_of("title_block_weight")
     decision: float = default_of("decision_weight")
     year: float = default_of("year_weight")
+    latest: float = default_of("latest_weight")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Weights:
@@ -82,6 +90,7 @@ class Weights:
             title_block=settings.title_block_weight,
             decision=settings.decision_weight,
             year=settings.year_weight,
+            latest=settings.latest_weight,
         )
 
 
@@ -97,6 +106,7 @@ class Features:
     title_block: float = 0.0
     decision: float = 0.0
     year: float = 0.0
+    latest: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -109,6 +119,7 @@ class Features:
             + w.title_block * self.title_block
             + w.decision * self.decision
             + w.year * self.year
+            + w.latest * self.latest
         )
 
 
@@ -257,3 +268,13 @@ def year_preference(understood: Understanding) -> YearPreference | None:
         for m in _YEARS.finditer(phrase)
     )
     return YearPreference(years, understood.date_from, understood.date_to)
+
+
+def recency(dates: Iterable[str | None]) -> dict[str, float]:
+    """Each meeting date's place among ``dates``: 1.0 for the newest, 0.0 for the oldest,
+    evenly between (by rank, not by days, so one old paper does not squeeze the rest); an
+    empty map when fewer than two distinct dates are given."""
+    distinct = sorted({d for d in dates if d})
+    if len(distinct) < 2:
+        return {}
+    return {d: i / (len(distinct) - 1) for i, d in enumerate(distinct)}

@@ -47,6 +47,7 @@ from qa_service.rerank import (
     concept_weights,
     coverage,
     is_title_block,
+    recency,
     year_preference,
 )
 
@@ -378,6 +379,11 @@ class Engine:
             _asked_about(understood, filters), self.reader.vocabulary, self._passages
         )
         decisions = self._decision_passages(understood)
+        recent = (
+            recency(r.document.meta.meeting_date for r in records.values())
+            if understood.asks_latest
+            else {}
+        )
         question_words = set(words(understood.question))
         weights = Weights.from_settings(self.settings)
         asked = asked_of(understood.question, question_words)
@@ -401,6 +407,7 @@ class Engine:
                 title_block=1.0 if is_title_block(record) else 0.0,
                 decision=1.0 if decisions is not None and rowid in decisions else 0.0,
                 year=preferred.match(record) if preferred is not None else 0.0,
+                latest=recent.get(record.document.meta.meeting_date or "", 0.0),
             )
             hit.score = round(hit.features.score(weights), 6)
             hit.confidence = (

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from qa_service.answer_kind import Kind
-from qa_service.highlight import Asked, Span, SpanRule, answer_span, best_sentences, split_sentences
+from qa_service.highlight import (
+    Asked,
+    Span,
+    SpanRule,
+    answer_span,
+    best_sentences,
+    leads_in,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +67,7 @@ def test_the_answer_beats_the_sentence_that_restates_the_question() -> None:
 def test_closest_sentence_alone_when_every_adjustment_is_off() -> None:
     spans = _spans(TEXT)
     scores = np.array([0.70, 0.80, 0.60, 0.30])
-    off = SpanRule(0.0, 0.0, 0.0, margin=0.0)
+    off = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.0)
     assert _shown(TEXT, answer_span(TEXT, spans, scores, ASKED, off)).startswith("Members asked")
 
 
@@ -74,3 +82,38 @@ def test_the_span_runs_on_into_the_next_sentence_that_holds_the_answer() -> None
 
 def test_answer_span_of_no_sentences() -> None:
     assert answer_span("", [], np.array([])) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leads"),
+    [
+        ("Cabinet considered the report and RESOLVED to approve:", True),
+        ("Cabinet considered the report and RESOLVED to approve:\n1.", True),
+        ("The ticket prices would be (subject to change): -", True),
+        ("The committee agreed the following: (a)", True),
+        ("The committee agreed the budget.", False),
+        ("Time: 19:15", False),
+    ],
+)
+def test_a_sentence_leading_in_with_a_colon(sentence: str, leads: bool) -> None:
+    assert leads_in(sentence) is leads
+
+
+def test_a_sentence_leading_in_takes_the_next_one_with_it() -> None:
+    text = "Cabinet considered the report and RESOLVED to approve: The three new policies."
+    spans = [Span(0, 54), Span(55, len(text))]
+    off = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.0)
+    shown = _shown(text, answer_span(text, spans, np.array([0.9, 0.3]), Asked(), off))
+    assert shown == text
+
+
+def test_the_sentence_after_the_closest_gains_the_follow_bonus() -> None:
+    text = "Three quotations were received for the repairs. The council accepted the lowest."
+    spans = _spans(text)
+    scores = np.array([0.60, 0.57])
+    only_follow = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.05)
+    assert _shown(text, answer_span(text, spans, scores, Asked(), only_follow)) == (
+        "The council accepted the lowest."
+    )
+    no_follow = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.0)
+    assert _shown(text, answer_span(text, spans, scores, Asked(), no_follow)).startswith("Three")

@@ -134,6 +134,10 @@ def test_without_expansion_each_key_term_is_its_own_concept() -> None:
         ("Last time scrutiny looked at missing children, what did it agree?", True),
         ("When was the action plan approved?", True),
         ("What did the board resolve about fostering fees?", True),
+        # a refusal is a decision too
+        ("why did the councillors turn down the houses at the old mill", True),
+        ("Why was the club's grant application rejected?", True),
+        ("Did the committee approve or refuse the outline application?", True),
         # "decision" as a subject, not a request for what a meeting decided
         ("how many contacts were waiting for a MASH decision", False),
         ("what did Ofsted say about threshold decisions", False),
@@ -142,6 +146,25 @@ def test_without_expansion_each_key_term_is_its_own_concept() -> None:
 )
 def test_a_question_asking_what_was_decided(reader: QueryReader, question: str, asks: bool) -> None:
     assert reader.read(question).asks_decision is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When did Northmoor's board last consider fostering?", True),
+        ("Last time scrutiny looked at missing children, what did it agree?", True),
+        ("When did the council most recently agree its precept?", True),
+        ("What is the latest position on the deficit?", True),
+        # "last" naming a period, not the latest occasion
+        ("how many right to buy sales were there last year", False),
+        ("How much have EHCP numbers gone up over the last four years?", False),
+        ("When did the board first consider fostering?", False),
+    ],
+)
+def test_a_question_asking_for_the_latest_time(
+    reader: QueryReader, question: str, asks: bool
+) -> None:
+    assert reader.read(question).asks_latest is asks
 
 
 def test_a_possessive_council_name_is_not_a_key_term(reader: QueryReader) -> None:

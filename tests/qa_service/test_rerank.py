@@ -17,6 +17,7 @@ from qa_service.rerank import (
     concept_weights,
     coverage,
     is_title_block,
+    recency,
     year_preference,
 )
 
@@ -108,6 +109,28 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
             30,
             True,
         ),
+        # minutes that number their items, however long the passage runs on
+        (
+            "Milburn Parish Council - 7th January 2020\n Present\nCouncillors D Richardson"
+            " (Chair) and P Moran\n20.01.01  Apologies\nNone received. The minutes of the"
+            " last meeting were agreed as a true record and signed by the Chair.",
+            0,
+            True,
+        ),
+        # an agenda's cover: who sits on the committee and where it meets
+        (
+            "Membership: Councillors A, B and C\nA meeting of the Audit Committee will be"
+            " held at the Civic Centre on 22 October 2009 at 7.15pm.\nVenue: Committee Room",
+            0,
+            True,
+        ),
+        # one numbered front-matter item amid the business of a meeting is not
+        (
+            "2692. Public Forum: a resident asked to use the garden for the festival.\n"
+            "2693. Apologies: Cllr Evans. The clerk reported that the grant had been paid.",
+            6,
+            False,
+        ),
         # a document's first passage of short lines
         ("ANYTOWN BOROUGH COUNCIL\nFostering Report\nReport to Cabinet\n12 March 2019", 0, True),
         # one such line opening a passage that goes on to say something is not front matter
@@ -159,3 +182,16 @@ def test_a_year_is_matched_in_the_text_or_the_meeting_date(
 def test_no_year_preference_without_a_year_or_with_a_one_sided_bound() -> None:
     assert year_preference(QueryReader().read("potholes repaired")) is None
     assert year_preference(QueryReader().read("potholes repaired since 2019")) is None
+
+
+def test_recency_ranks_meeting_dates_newest_first() -> None:
+    dates = ["2019-05-20", None, "2018-10-29", "2021-03-29", "2019-05-20"]
+    assert recency(dates) == {"2018-10-29": 0.0, "2019-05-20": 0.5, "2021-03-29": 1.0}
+    assert recency(["2019-05-20", "2019-05-20", None]) == {}
+
+
+def test_the_latest_weight_puts_the_newer_of_two_equal_passages_first() -> None:
+    older = Features(fused=0.5, passage=0.5, sentence=0.5, latest=0.0)
+    newer = Features(fused=0.5, passage=0.5, sentence=0.5, latest=1.0)
+    assert newer.score(Weights()) > older.score(Weights())
+    assert newer.score(replace(Weights(), latest=0.0)) == older.score(Weights())
