@@ -17,12 +17,16 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
 from index.base import Query
 from index.store import Filters, Store
+
+if TYPE_CHECKING:
+    from index.dense_ondisk import OnDiskDenseIndex
 
 # Measured on this machine by bench/query_bench.py (docs/performance.md).
 EXACT_MAX = 20_000
@@ -125,12 +129,20 @@ class DenseIndex:
         """How many vectors the index holds."""
         return int(self.index.ntotal)
 
-    def resized(self, exact_max: int = EXACT_MAX) -> DenseIndex:
+    def resized(
+        self, exact_max: int = EXACT_MAX, ondisk_min: int | None = None
+    ) -> DenseIndex | OnDiskDenseIndex:
         """This index, or a rebuilt one if it has outgrown its type (see the module notes).
 
         Vectors come from the store, which keeps every passage's full-precision vector.
+        Past ``ondisk_min`` vectors the rebuild is an on-disk IVF-PQ (``index.dense_ondisk``),
+        built shard by shard, so no rebuild holds every vector in memory.
         """
         count = self.count()
+        if ondisk_min is not None and count > ondisk_min and self.store is not None:
+            from index.ondisk_build import from_store  # the write path, only when it is due
+
+            return from_store(self.store, self.nprobe)
         ivf = isinstance(self.index, faiss.IndexIVF)
         if not ivf and count <= exact_max:
             return self

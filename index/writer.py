@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index.dense import DenseIndex
+from index.dense_ondisk import AnyDense, OnDiskDenseIndex, is_ondisk_file, stale_bases
 from index.duplicates import SameBytes
 from index.embed_batch import BatchEmbedder, embed_hash, embed_text
 from index.embedder import Embedder
@@ -119,12 +121,14 @@ def dense_file_name(generation: int) -> str:
     return f"dense-{generation}.faiss"
 
 
-def load_dense(index_dir: Path, store: Store) -> DenseIndex:
+def load_dense(index_dir: Path, store: Store) -> AnyDense:
     """The FAISS index of the last commit, rebuilt from stored embeddings if its file is gone."""
     name = store.get_meta("dense_file")
     dim = int(store.get_meta("dim") or 0)
     if name and (index_dir / name).exists():
         try:
+            if is_ondisk_file(index_dir / name):
+                return OnDiskDenseIndex.load(index_dir / name, store)
             return DenseIndex.load(index_dir / name, store)
         except RuntimeError:
             pass  # fall through to a rebuild from SQLite, which is the source of truth
@@ -151,7 +155,7 @@ class IndexWriter:
         self.limits = limits or IngestLimits()
         self.commit_every = commit_every
         self.store: Store
-        self.dense: DenseIndex
+        self.dense: AnyDense
         self.lexical: TantivyWriter
         self._lock_file: int | None = None
 
@@ -208,6 +212,8 @@ class IndexWriter:
         for path in self.index_dir.glob("dense-*.faiss*"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+        for base in stale_bases(self.index_dir, [self.index_dir / name for name in keep]):
+            shutil.rmtree(base, ignore_errors=True)  # on-disk bases no kept commit names
 
     # --- ingest ---------------------------------------------------------------------
 
@@ -425,7 +431,8 @@ class IndexWriter:
                 self.dense.remove(np.array(old_ids, dtype=np.int64))
                 if new_ids:
                     self.dense.add(np.array(new_ids, dtype=np.int64), np.vstack(new_vectors))
-                self.dense = self.dense.resized()  # exact search while small, then IVF-SQ8
+                # exact search while small, then IVF-SQ8, then IVF-PQ on disk
+                self.dense = self.dense.resized(ondisk_min=self.limits.dense_ondisk_min)
                 self.dense.save(self.index_dir / dense_name)
             # tantivy, like the FAISS file, is written before the transaction that names it.
             self.lexical.begin(generation - 1, generation)

@@ -71,6 +71,8 @@ class IngestLimits:
     max_pdf_page_content_bytes: int = 2 * 1024 * 1024  # pypdf holds ~47x it while extracting
     min_words: int = 60  # passages below this merge with neighbours in the same section
     max_words: int = 275  # cap; whole sections answer broad questions (docs/quality.md)
+    # Above this many passages the dense index goes on disk (index.dense_ondisk.ONDISK_MIN).
+    dense_ondisk_min: int = 2_000_000
 
 
 def document_id_for(path: Path) -> str:

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.dense import DEFAULT_NPROBE
+from index.dense_ondisk import ONDISK_MIN
 from qa_service.highlight import SpanRule
 from qa_service.rerank import Weights
 
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
         default=DEFAULT_NPROBE,
         ge=1,
         description="inverted lists searched when the dense index is an IVF (large corpora)",
+    )
+    dense_ondisk_min: int = Field(
+        default=ONDISK_MIN,
+        ge=1,
+        description="passages above which the dense index is IVF-PQ with its lists and "
+        "vectors on disk (index/dense_ondisk.py), so no rebuild holds every vector in memory",
     )
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)

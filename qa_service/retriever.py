@@ -19,7 +19,7 @@ import faiss
 import numpy as np
 
 from index.base import Query, SearchIndex
-from index.dense import DenseIndex
+from index.dense_ondisk import AnyDense
 from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex, words
@@ -114,7 +114,7 @@ class Engine:
         self.tantivy: TantivyIndex | None = None
         self._reload_lock = threading.Lock()
         self._generation = -1
-        self.dense: DenseIndex
+        self.dense: AnyDense
         self.reader: QueryReader
         self._passages = 0
         self.abstention_model = Model.from_data(FITTED)
