@@ -39,7 +39,7 @@ from index.dense import DEFAULT_NPROBE, DenseIndex, probes_for
 from index.store import Filters, Store
 
 ONDISK_MIN = 2_000_000  # above this many vectors the writer builds an on-disk base
-REFINE_FACTOR = 4  # candidates taken from the PQ codes per result, then re-scored exactly
+REFINE_FACTOR = 8  # candidates taken from the PQ codes per result, then re-scored exactly
 COMPACT_SHARE = 0.125  # rebuild the base once delta + tombstones pass this share of it
 BASE_PREFIX = "dense-base-"
 INDEX_FILE = "index.faiss"
@@ -227,6 +227,9 @@ class OnDiskDenseIndex:
         # A narrow filter leaves few passing vectors in each list: probe more lists.
         nprobe = min(ivf.nlist, math.ceil(probes_for(ivf.nlist, self.nprobe) / share))
         params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]
+        if isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSW):
+            # the graph must visit at least as many centroids as lists are probed
+            params.quantizer_params = faiss.SearchParametersHNSW(efSearch=2 * nprobe)  # type: ignore[call-arg]
         fetch = min(int(self.index.ntotal), k * self.refine_factor)
         _, found = self.index.search(vector, fetch, params=params)
         candidates = found[0][found[0] >= 0]

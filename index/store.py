@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from index import sentence_codec
 from index.records import has_subject_columns
 from ingest.errors import DocumentNotFoundError, IndexCorruptError, IndexMissingError
 from ingest.models import DocMeta
@@ -335,6 +336,7 @@ class Store:
         self._layout: tuple[int, np.ndarray, np.ndarray] | None = None
         # (generation, documents by rowid), for ``passages``: a few thousand at most
         self._docs: tuple[int, dict[int, DocumentRecord]] = (-1, {})
+        self._dims = 0  # the vectors' dimension, once read (``_dim``)
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Store:
@@ -682,7 +684,15 @@ class Store:
             "GROUP BY embed_hash",
             list(dict.fromkeys(hashes)),
         )
+        if table == "sentences":  # stored in any codec (index.sentence_codec)
+            return {r[0]: sentence_codec.decode_one(r[1], self._dim()).copy() for r in rows}
         return {r[0]: np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}
+
+    def _dim(self) -> int:
+        """The vectors' dimension, read once (it never changes for an index)."""
+        if not self._dims:
+            self._dims = int(self.get_meta("dim") or 0)
+        return self._dims
 
     def sentence_vectors(
         self, rowids: Sequence[int]
@@ -698,8 +708,7 @@ class Store:
         if not rows:
             return {}
         # one array for all the rows, then a view per passage (rows come grouped by passage)
-        matrix = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float32)
-        matrix = matrix.reshape(len(rows), -1)
+        matrix = sentence_codec.decode([r[3] for r in rows], self._dim())
         out: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
         start = 0
         for end in range(1, len(rows) + 1):

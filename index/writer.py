@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import sentence_codec
 from index.dense import DenseIndex
 from index.dense_ondisk import AnyDense, OnDiskDenseIndex, is_ondisk_file, stale_bases
 from index.duplicates import SameBytes
@@ -533,14 +534,10 @@ class IndexWriter:
                 "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [
-                    (
-                        rowid,
-                        a,
-                        b,
-                        self._embed_hash(passage.text[a:b]),
-                        np.asarray(v, dtype=np.float32).tobytes(),
+                    (rowid, a, b, self._embed_hash(passage.text[a:b]), blob)
+                    for (a, b), blob in zip(
+                        spans, sentence_codec.encode(svecs, self.limits.sentence_codec), strict=True
                     )
-                    for (a, b), v in zip(spans, svecs, strict=True)
                 ],
             )
             rows.append(row)

@@ -40,6 +40,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from ingest.chunker import chunk
 from ingest.commitments import find_commitments
@@ -73,6 +74,8 @@ class IngestLimits:
     max_words: int = 275  # cap; whole sections answer broad questions (docs/quality.md)
     # Above this many passages the dense index goes on disk (index.dense_ondisk.ONDISK_MIN).
     dense_ondisk_min: int = 2_000_000
+    # How sentence vectors are stored (index.sentence_codec: float32, float16 or int8).
+    sentence_codec: Literal["float32", "float16", "int8"] = "float32"
 
 
 def document_id_for(path: Path) -> str:

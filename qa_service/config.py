@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         description="passages above which the dense index is IVF-PQ with its lists and "
         "vectors on disk (index/dense_ondisk.py), so no rebuild holds every vector in memory",
     )
+    sentence_vectors: Literal["float32", "float16", "int8"] = Field(
+        default="float32",
+        description="how new sentence vectors are stored: float16 halves them, int8 (one "
+        "scale a vector) quarters them; readers take any mix (docs/performance.md)",
+    )
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
     # The second stage (qa_service/rerank.py): the fused candidates re-scored by a

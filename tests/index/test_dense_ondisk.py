@@ -49,7 +49,7 @@ def _built(tmp_path: Path, n: int = 4000) -> tuple[OnDiskDenseIndex, np.ndarray,
 
 def test_recall_against_exact_search_and_exact_scores(tmp_path: Path) -> None:
     dense, ids, vectors = _built(tmp_path)
-    assert dense.count() == len(ids) and dense.kind == "ivf32,pq48,ondisk"
+    assert dense.count() == len(ids) and dense.kind == "ivf32,pq48,ondisk"  # one a dimension
     exact = DenseIndex.build(ids, vectors, exact_max=10**6)
     found = total = 0
     for row in range(0, len(ids), 53):
@@ -62,6 +62,25 @@ def test_recall_against_exact_search_and_exact_scores(tmp_path: Path) -> None:
         for i, score in hits:
             assert abs(score - float(vectors[(i - 5) // 3] @ vectors[row])) < 2e-3
         assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    assert found / total >= 0.95
+
+
+def test_many_lists_are_found_through_an_hnsw_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.ondisk_build.HNSW_LISTS", 16)
+    ids, vectors = _clustered(3000)
+    base = build_base(tmp_path, vectors, _shards(ids, vectors, 1000), nlist=32)
+    dense = OnDiskDenseIndex.open_base(base)
+    quantizer = faiss.downcast_index(faiss.extract_index_ivf(dense.index).quantizer)
+    assert isinstance(quantizer, faiss.IndexHNSW)
+    exact = DenseIndex.build(ids, vectors, exact_max=10**6)
+    found = total = 0
+    for row in range(0, len(ids), 61):
+        query = Query(text="q", vector=vectors[row])
+        truth = {i for i, _ in exact.search(query, 10)}
+        found += len(truth & {i for i, _ in dense.search(query, 10)})
+        total += len(truth)
     assert found / total >= 0.95
 
 
@@ -146,5 +165,5 @@ def test_the_writer_goes_on_disk_past_the_threshold(
 def test_sizes_follow_the_corpus() -> None:
     assert IngestLimits().dense_ondisk_min == ONDISK_MIN
     assert ondisk_nlist(10_000_000) == 4096 and ondisk_nlist(100) == 16
-    assert pq_shape(384, 100_000) == (48, 8)
-    assert pq_shape(64, 100) == (32, 6)
+    assert pq_shape(384, 100_000) == (96, 8)
+    assert pq_shape(64, 100) == (64, 6) and pq_shape(100, 10**6) == (50, 8)
