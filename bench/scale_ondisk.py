@@ -218,6 +218,7 @@ def serve(target: Path, loops: int = 3) -> dict[str, Any]:
     import psutil
 
     faiss.omp_set_num_threads(1)  # as the service (Settings.faiss_threads)
+    rss_start = _rss_mb()  # the interpreter with numpy and faiss imported
     questions = np.load(target.parent / "questions.npy")
     truth = np.load(target / "truth.npz")
     store = Store.open(target)
@@ -227,7 +228,11 @@ def serve(target: Path, loops: int = 3) -> dict[str, Any]:
     started = time.time() - psutil.Process().create_time()
     report: dict[str, Any] = {"passages": dense.count(), "kind": dense.kind}
     report["startup_s"] = round(started, 2)
+    report["rss_start_mb"] = rss_start
     report["rss_open_mb"] = _rss_mb()
+    report["on_disk_mb"] = {
+        p.name: round(p.stat().st_size / 2**20, 1) for p in dense.base.iterdir()
+    }
     filters = {
         "none": Filters(),  # what the service asks when the question names no filter
         "council": council,

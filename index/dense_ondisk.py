@@ -229,7 +229,7 @@ class OnDiskDenseIndex:
         params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]
         if isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSW):
             # the graph must visit at least as many centroids as lists are probed
-            params.quantizer_params = faiss.SearchParametersHNSW(efSearch=2 * nprobe)  # type: ignore[call-arg]
+            params.quantizer_params = faiss.SearchParametersHNSW(efSearch=2 * nprobe)  # type: ignore[attr-defined]
         fetch = min(int(self.index.ntotal), k * self.refine_factor)
         _, found = self.index.search(vector, fetch, params=params)
         candidates = found[0][found[0] >= 0]
