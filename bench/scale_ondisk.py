@@ -278,7 +278,7 @@ def _recall(
     rows = []
     default = (dense.nprobe, dense.refine_factor)
     for nprobe in (16, 32, 64, 128):
-        for factor in (1, 2, 4, 8):
+        for factor in (2, 4, 8, 16, 32):
             dense.nprobe, dense.refine_factor = nprobe, factor
             row: dict[str, Any] = {"nprobe": nprobe, "refine": factor}
             for key, given in (("all", None), ("council", council)):

@@ -121,7 +121,11 @@ def test_added_and_removed_vectors_survive_a_reload_from_a_moved_folder(tmp_path
     assert set(sims) == {int(extra_ids[10]), int(ids[200])}
 
 
-def test_filters_apply_before_the_top_k(small_index: Path) -> None:
+@pytest.mark.parametrize("exact_filtered", [0, 10**6])  # through the lists, or exactly
+def test_filters_apply_before_the_top_k(
+    small_index: Path, exact_filtered: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.dense_ondisk.EXACT_FILTERED", exact_filtered)
     store = Store.open(small_index)
     dense = from_store(store)
     _, vectors = store.all_embeddings()
