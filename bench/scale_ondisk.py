@@ -16,6 +16,7 @@ and renormalised) is generated one shard at a time and never held whole:
 
     python -m bench.scale_ondisk all --passages 10000000 --out /tmp/scale-ondisk
     python -m bench.scale_ondisk serve --out /tmp/scale-ondisk/10000000
+    python -m bench.scale_ondisk codes --passages 200000 --out /tmp/scale-ondisk
 
 The texts, the sentence vectors and tantivy are not built here (see docs/performance.md,
 "10M passages", for what is and is not measured at this size).
@@ -30,7 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -306,10 +307,53 @@ def _recall(
     return rows
 
 
+def codes(out: Path, passages: int) -> list[dict[str, Any]]:
+    """Recall@10 of candidate code sizes, in memory on ``passages`` vectors of the same kind:
+    each code's top ``fetch`` re-scored exactly, at nprobe 64 of ``ondisk_nlist`` lists."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+    base, questions = inputs(out)
+    _, vectors = shard_vectors(base, 0, passages)
+    truth = np.argsort(-(questions @ vectors.T), axis=1)[:, :TOP]
+    dim, nlist, ip = vectors.shape[1], ondisk_nlist(passages), faiss.METRIC_INNER_PRODUCT
+    sq8 = faiss.ScalarQuantizer.QT_8bit
+    kinds: dict[str, Callable[[faiss.Index], faiss.IndexIVF]] = {
+        "PQ48": lambda q: faiss.IndexIVFPQ(q, dim, nlist, 48, 8, ip),
+        "PQ96": lambda q: faiss.IndexIVFPQ(q, dim, nlist, 96, 8, ip),
+        "SQ8": lambda q: faiss.IndexIVFScalarQuantizer(q, dim, nlist, sq8, ip),
+    }
+    rows: list[dict[str, Any]] = []
+    for name, make in kinds.items():
+        index = make(faiss.IndexFlatIP(dim))
+        index.train(vectors[: train_size(nlist)])
+        index.add(vectors)
+        faiss.extract_index_ivf(index).nprobe = 64
+        for fetch in (20, 40, 80, 160, 320):
+            t0 = time.perf_counter()
+            _, found = index.search(questions, fetch)
+            spent = (time.perf_counter() - t0) * 1000 / len(questions)
+            hits = 0
+            for q, row in enumerate(found):
+                row = row[row >= 0]
+                best = row[np.argsort(-(vectors[row] @ questions[q]))[:TOP]]
+                hits += len(set(best.tolist()) & set(truth[q].tolist()))
+            rows.append(
+                {
+                    "code": name,
+                    "fetch": fetch,
+                    "recall": round(hits / truth.size, 4),
+                    "ms": round(spent, 2),
+                }
+            )
+            print(rows[-1], flush=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``build``, ``serve`` (a fresh process) or ``all`` (both)."""
+    """``build``, ``serve`` (a fresh process), ``all`` (both) or ``codes``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "serve", "all"))
+    parser.add_argument("step", choices=("build", "serve", "all", "codes"))
     parser.add_argument("--passages", type=int, default=10_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/scale-ondisk"))
     parser.add_argument("--loops", type=int, default=3)
@@ -318,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(serve(args.out, args.loops), indent=1))
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.step == "codes":
+        compared = codes(args.out, args.passages)
+        (args.out / f"codes-{args.passages}.json").write_text(json.dumps(compared, indent=1))
+        return 0
     target = build(args.out, args.passages)
     print((target / "build.json").read_text())
     if args.step == "all":  # start-up and memory are a fresh process's
