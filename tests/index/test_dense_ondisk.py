@@ -166,6 +166,30 @@ def test_the_writer_goes_on_disk_past_the_threshold(
     store.close()
 
 
+def test_commits_go_to_the_delta_and_old_bases_are_deleted(
+    tmp_path: Path, small_corpus: Path, fake_embedder: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
+    with writer.open():
+        writer.ingest([small_corpus])
+        assert isinstance(writer.dense, OnDiskDenseIndex)
+        first = writer.dense.base
+        documents = [d.document_id for d in writer.store.list_documents()]
+        writer.remove(documents[0])  # a small change: tombstones, the same base
+        assert isinstance(writer.dense, OnDiskDenseIndex) and writer.dense.base == first
+        assert len(writer.dense.removed) > 0
+        monkeypatch.setattr("index.dense_ondisk.COMPACT_SHARE", 0.0)
+        writer.remove(documents[1])  # past the share: a new base from the store
+        second = writer.dense.base
+        assert second != first and len(writer.dense.removed) == 0
+        writer.remove(documents[2])  # the first base is named by no kept commit any more
+        assert not first.exists() and writer.dense.base.exists()
+    store = Store.open(tmp_path / "idx")
+    loaded = load_dense(tmp_path / "idx", store)
+    assert loaded.count() == len(store.all_embeddings()[0])
+    store.close()
+
+
 def test_sizes_follow_the_corpus() -> None:
     assert IngestLimits().dense_ondisk_min == ONDISK_MIN
     assert ondisk_nlist(10_000_000) == 4096 and ondisk_nlist(100) == 16
