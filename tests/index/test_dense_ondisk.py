@@ -232,6 +232,31 @@ def test_the_engine_answers_from_an_on_disk_index(
         engine.close()
 
 
+def test_a_commit_that_fails_after_a_new_base_leaves_the_last_one_in_use(
+    tmp_path: Path, small_corpus: Path, fake_embedder: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
+    with writer.open():
+        writer.ingest([small_corpus])
+        first = writer.dense.base  # type: ignore[attr-defined]
+    monkeypatch.setattr("index.dense_ondisk.COMPACT_SHARE", 0.0)
+
+    def boom(self: object, generation: int) -> dict[str, str]:
+        raise OSError("disk full")
+
+    # the dense index saves (a new base) before tantivy, then the commit fails
+    monkeypatch.setattr("index.lexical_tantivy.TantivyIndex.save", boom)
+    with pytest.raises(OSError), writer.open():
+        writer.remove(writer.store.list_documents()[0].document_id)
+    bases = sorted(p for p in (tmp_path / "idx").glob("dense-base-*"))
+    assert len(bases) == 2  # the new base, named by no commit
+    monkeypatch.undo()
+    with writer.open():  # the next writer deletes it and goes on from the last commit
+        assert isinstance(writer.dense, OnDiskDenseIndex) and writer.dense.base == first
+        assert writer.dense.count() == len(writer.store.all_embeddings()[0])
+    assert sorted((tmp_path / "idx").glob("dense-base-*")) == [first]
+
+
 def test_sizes_follow_the_corpus() -> None:
     assert IngestLimits().dense_ondisk_min == ONDISK_MIN
     assert ondisk_nlist(10_000_000) == 4096 and ondisk_nlist(100) == 16
