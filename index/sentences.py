@@ -1,7 +1,9 @@
 """Each passage's sentences, with their own vectors.
 
 The second ranking stage and the highlight read these instead of running the model at
-question time.  ``SentenceStore`` is the part of ``Store`` for them.
+question time.  They are stored in any of ``index.sentence_codec``'s codecs (float32,
+float16 or int8), each row read back by its length.  ``SentenceStore`` is the part of
+``Store`` for them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index import sentence_codec
 from index.sqlite import StoreBase
 
 
@@ -30,8 +33,7 @@ class SentenceStore(StoreBase):
         if not rows:
             return {}
         # one array for all the rows, then a view per passage (rows come grouped by passage)
-        matrix = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float32)
-        matrix = matrix.reshape(len(rows), -1)
+        matrix = sentence_codec.decode([r[3] for r in rows], self.vector_dim())
         out: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
         start = 0
         for end in range(1, len(rows) + 1):
@@ -47,13 +49,20 @@ class SentenceStore(StoreBase):
         spans: Sequence[tuple[int, int]],
         hashes: Sequence[str],
         vectors: Sequence[np.ndarray],
+        codec: sentence_codec.Codec = "float32",
     ) -> None:
-        """Store one passage's sentences: offsets in its text, text hashes and vectors."""
+        """Store one passage's sentences: offsets in its text, text hashes and vectors
+        (stored in ``codec``)."""
+        blobs = (
+            sentence_codec.encode(np.asarray(vectors, dtype=np.float32), codec)
+            if len(vectors)
+            else []
+        )
         self.conn.executemany(
             "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
             "VALUES (?, ?, ?, ?, ?)",
             [
-                (passage, a, b, digest, np.asarray(v, dtype=np.float32).tobytes())
-                for (a, b), digest, v in zip(spans, hashes, vectors, strict=True)
+                (passage, a, b, digest, blob)
+                for (a, b), digest, blob in zip(spans, hashes, blobs, strict=True)
             ],
         )

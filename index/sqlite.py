@@ -108,6 +108,7 @@ class StoreBase:
         self.conn = conn
         self.path = path
         self.lock = threading.RLock()
+        self._dims = 0  # the vectors' dimension, once read (``vector_dim``)
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Self:
@@ -174,6 +175,12 @@ class StoreBase:
         with self.lock:
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
+
+    def vector_dim(self) -> int:
+        """The vectors' dimension, read once (it never changes for an index)."""
+        if not self._dims:
+            self._dims = int(self.get_meta("dim") or 0)
+        return self._dims
 
     def generation(self) -> int:
         """The number of committed writes; readers reload when it changes."""

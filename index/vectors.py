@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index import sentence_codec
 from index.sqlite import StoreBase
 
 
@@ -53,4 +54,7 @@ class VectorStore(StoreBase):
             "GROUP BY embed_hash",
             list(dict.fromkeys(hashes)),
         )
+        if table == "sentences":  # stored in any codec (index.sentence_codec)
+            dim = self.vector_dim()
+            return {r[0]: sentence_codec.decode_one(r[1], dim).copy() for r in rows}
         return {r[0]: np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}

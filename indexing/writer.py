@@ -27,7 +27,7 @@ import numpy as np
 
 from cqa_core.errors import IndexCorruptError
 from index.base import Batch, Index, LexicalText
-from index.dense import DenseIndex
+from index.dense_select import DenseSearch, load_dense, outgrown
 from index.embedder import Embedder
 from index.lexical_tantivy import TantivyIndex, lexical_context
 from index.lock import write_lock
@@ -60,7 +60,7 @@ class IndexWriter:
         self.limits = limits or IngestLimits()
         self.commit_every = commit_every
         self.store: Store
-        self.dense: DenseIndex
+        self.dense: DenseSearch  # in memory or on disk (index.dense_select)
         self.lexical: TantivyIndex
 
     @property
@@ -78,7 +78,7 @@ class IndexWriter:
                 with self.store.lock:  # decisions read with older rules are read again
                     refresh_decisions(self.store.conn)
                 generation = self.store.generation()
-                self.dense = DenseIndex.load(self.index_dir, self.store, writer=True)
+                self.dense = load_dense(self.index_dir, self.store, writer=True)
                 self.lexical = TantivyIndex.load(self.index_dir, self.store, writer=True)
                 try:
                     for index in self.indexes:  # leftovers of an interrupted commit
@@ -197,6 +197,8 @@ class IndexWriter:
                 with times.stage("faiss") if index is self.dense else contextlib.nullcontext():
                     index.remove(np.array(old_ids, dtype=np.int64))
                     index.add(batch)
+                    if index is self.dense:  # past dense_ondisk_min passages: on disk
+                        self.dense = index = outgrown(index, self.limits.dense_ondisk_min)
                     meta.update(index.save(generation))
             conn.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(meta.items())
@@ -228,7 +230,9 @@ class IndexWriter:
             rowids, passages, sentences, sentence_vectors, strict=True
         ):
             sentence_hashes = [embed_hash(model, passage.text[a:b]) for a, b in spans]
-            store.insert_sentences(rowid, spans, sentence_hashes, list(vectors))
+            store.insert_sentences(
+                rowid, spans, sentence_hashes, list(vectors), self.limits.sentence_codec
+            )
         rowid_of = {p.passage_id: r for p, r in zip(passages, rowids, strict=True)}
         store.insert_records(document, rowid_of)
         store.add_words((p.heading_path, p.text) for p in passages)

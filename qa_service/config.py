@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from cqa_core.limits import DEFAULT_NPROBE, IngestLimits
+from cqa_core.limits import DEFAULT_NPROBE, IngestLimits, SentenceCodec
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _INGEST = IngestLimits()  # the ingest limits' defaults, written once in cqa_core/limits.py
@@ -65,6 +65,17 @@ class Settings(BaseSettings):
         default=DEFAULT_NPROBE,
         ge=1,
         description="inverted lists searched when the dense index is an IVF (large corpora)",
+    )
+    dense_ondisk_min: int = Field(
+        default=_INGEST.dense_ondisk_min,
+        ge=1,
+        description="passages above which the dense index is IVF-PQ with its lists and "
+        "vectors on disk (index/dense_ondisk.py), so no rebuild holds every vector in memory",
+    )
+    sentence_vectors: SentenceCodec = Field(
+        default=_INGEST.sentence_codec,
+        description="how new sentence vectors are stored: float16 halves them, int8 (one "
+        "scale a vector) quarters them; readers take any mix (docs/performance.md)",
     )
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)

@@ -21,7 +21,7 @@ import numpy as np
 from cqa_core.errors import InvalidQueryError
 from cqa_core.text import words
 from index.base import Query
-from index.dense import DenseIndex
+from index.dense_select import DenseSearch, load_dense
 from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
 from index.lexical_tantivy import TantivyIndex
@@ -113,7 +113,7 @@ class Engine:
         self.store = Store.open(index_dir)
         self._reload_lock = threading.Lock()
         self._generation = -1
-        self.dense: DenseIndex
+        self.dense: DenseSearch  # in memory or on disk (index.dense_select)
         self.lexical: TantivyIndex
         self._lexical_current = False  # whether the lexical index matched ``_generation``
         self.reader: QueryReader
@@ -143,8 +143,9 @@ class Engine:
             return
         with self._reload_lock:
             if generation != self._generation:
-                self.dense = DenseIndex.load(self.index_dir, self.store)
-                self.dense.nprobe = self.settings.dense_nprobe
+                self.dense = load_dense(
+                    self.index_dir, self.store, nprobe=self.settings.dense_nprobe
+                )
                 self.lexical = TantivyIndex.load(self.index_dir, self.store)
                 self._lexical_current = self.lexical.usable(generation)
                 self.reader = QueryReader(

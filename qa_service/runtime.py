@@ -57,6 +57,8 @@ def limits(settings: Settings) -> IngestLimits:
         max_html_nodes=settings.max_html_nodes,
         max_docx_paragraphs=settings.max_docx_paragraphs,
         max_pdf_page_content_bytes=settings.max_pdf_page_content_bytes,
+        dense_ondisk_min=settings.dense_ondisk_min,
+        sentence_codec=settings.sentence_vectors,
     )
 
 
