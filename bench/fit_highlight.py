@@ -123,8 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups: list[tuple[str, ...]] = []
     answerable: dict[str, int] = {}
     for name in SETS:
-        c, g, n = cases_of(run_set(name, args.index_root, embedder))
-        cases += c
+        found, g, n = cases_of(run_set(name, args.index_root, embedder))
+        cases += found
         groups += g
         answerable[name] = n
     chosen = best_rule(cases)
