@@ -247,7 +247,8 @@ def ask(
     """Print the cited passages that answer QUESTION."""
     from qa_service.presenters import answer_request
     from qa_service.request_limits import applying
-    from qa_service.schemas import AskRequest, FiltersIn
+    from qa_service.schemas.asking import AskRequest
+    from qa_service.schemas.filters import FiltersIn
 
     settings = _settings(index_dir)
     with applying(settings):  # the same limits as the API: CQA_MAX_QUESTION_CHARS, _TOP_K
