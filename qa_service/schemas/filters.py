@@ -51,6 +51,7 @@ TopK = Annotated[
 
 
 def question_not_blank(value: str) -> str:
+    """A question of spaces only is refused like an empty one."""
     if not value.strip():
         raise ValueError("the question is empty")
     return value
