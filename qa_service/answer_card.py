@@ -16,7 +16,8 @@ from typing import Literal
 from index.store import Filters
 from qa_service.presenters import passage_out
 from qa_service.retriever import Engine
-from qa_service.schemas import AskResponse, CouncilColumn, PassageOut
+from qa_service.schemas.asking import AskResponse, CouncilColumn
+from qa_service.schemas.passages import PassageOut
 
 AnswerState = Literal["answered", "weak_match", "not_in_papers"]
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from qa_service.answer_card import AnswerState, answer_state, sentence_of
 from qa_service.export import safe_cell
-from qa_service.schemas import CompareResponse, CouncilColumn
+from qa_service.schemas.asking import CompareResponse, CouncilColumn
 from qa_service.web_views import sentence_link, source_page_link
 
 

@@ -18,16 +18,13 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from qa_service.schemas import (
-    AskResponse,
-    Citation,
-    CompareResponse,
+from qa_service.schemas.asking import AskResponse, CompareResponse
+from qa_service.schemas.filters import ExportFormat
+from qa_service.schemas.passages import Citation, PassageOut, SimilarResponse
+from qa_service.schemas.precedent import (
     DecisionCitation,
     DecisionList,
     DecisionOut,
-    ExportFormat,
-    PassageOut,
-    SimilarResponse,
     TimelineResponse,
 )
 from qa_service.web_views import passage_link

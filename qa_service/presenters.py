@@ -9,28 +9,30 @@ from qa_service import precedent
 from qa_service.followthrough import FollowThrough
 from qa_service.precedent import CouncilPrecedent, YearGroup
 from qa_service.retriever import Answer, Engine, Hit
-from qa_service.schemas import (
-    AlsoAt,
-    AppliedFilters,
+from qa_service.schemas.asking import (
     AskRequest,
     AskResponse,
-    Citation,
-    CommitmentList,
-    CommitmentOut,
     CompareRequest,
     CompareResponse,
     CouncilColumn,
+)
+from qa_service.schemas.documents import DocumentOut
+from qa_service.schemas.filters import AppliedFilters, FiltersIn, InferredFilters
+from qa_service.schemas.passages import (
+    AlsoAt,
+    Citation,
+    Highlight,
+    PassageOut,
+    SimilarResponse,
+    SourcePassage,
+)
+from qa_service.schemas.precedent import (
+    CommitmentList,
+    CommitmentOut,
     DecisionCitation,
     DecisionKindOut,
     DecisionList,
     DecisionOut,
-    DocumentOut,
-    FiltersIn,
-    Highlight,
-    InferredFilters,
-    PassageOut,
-    SimilarResponse,
-    SourcePassage,
     TimelineResponse,
     TimelineYear,
     TrendPointOut,

@@ -4,7 +4,9 @@ that a question names read as filters.
 Everything here is a rule about how people write questions to councils, never about one
 question: the abbreviations are the domain's (``glossary``), a typo is a word that neither
 the index nor the model's vocabulary knows but that is one or two edits from a word the
-index holds, and a council is named by the distinctive part of its name.
+index holds, and a council is named by the distinctive part of its name.  The filters are
+read in ``query_filters``; the words about how a question is put, as against what it asks
+about, are in ``query_words``.
 """
 
 from __future__ import annotations
@@ -19,219 +21,11 @@ from rapidfuzz.distance import OSA
 from cqa_core.text import STOPWORDS, query_terms
 from qa_service import glossary
 from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
+from qa_service.query_filters import CouncilNames, read_years
+from qa_service.query_words import ASKS_DECISION, ASKS_LATEST, CONTRACTION, FILLER, REQUEST_WORDS
 from qa_service.rerank import stems_of, word_matches
 
-# Words of a council's formal name that do not identify it.
-_GENERIC_NAME_WORDS = frozenset(
-    {"county", "borough", "city", "metropolitan", "district", "council", "london", "royal"}
-    | {"of", "the", "and"}
-)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d/]*")
-_FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b")
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-# Words about the request rather than its subject: "compare councils", "across councils",
-# "Oakhaven vs Ravensholt".  They would otherwise pull in any passage that says "councils".
-_REQUEST_WORDS = re.compile(
-    r"\b(?:(?:compare|comparing|compared|across|in|at|for|between|among|amongst)\s+)?"
-    r"(?:(?:the|different|other|all|several|each)\s+)?"
-    r"(?:councils|local authorities|authorities)\b(?!\s+tax)"
-    r"|\b(?:vs|versus)\b\.?",
-    re.IGNORECASE,
-)
-# A question asking what was decided ("what did it agree?", "when was it approved?", "why
-# was it turned down?") is answered by a resolution or recommendation.  Verbs only: "a MASH
-# decision" or "threshold decisions" name a subject, not a request for what a meeting
-# decided.
-_ASKS_DECISION = re.compile(
-    r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended"
-    r"|refuse|refused|reject|rejected|turn(?:ed)?\s+down)\b",
-    re.IGNORECASE,
-)
-# A question asking for the latest time something happened ("when did it last ...", "most
-# recently", "the latest ...") is answered by the newest of the papers that discuss it;
-# "last year" or "over the last four years" name a period instead.
-_ASKS_LATEST = re.compile(
-    r"\b(?:most\s+recent(?:ly)?|latest|last"
-    r"(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|quarters?)\b))\b",
-    re.IGNORECASE,
-)
-# Words that say how a question is put, not what it is about: adverbs, pronoun forms and
-# light verbs.  They stay in the lexical search, where BM25's own weighting sorts them out,
-# but are not key terms: in a small archive "keep" or "back" can be rarer than "threshold",
-# and coverage weighs rarity.  They are the Glasgow IR stop list's (as scikit-learn ships
-# it) less its nouns ("front", "interest", "fire", "system", ...), its number words and
-# "may" (also a month), which can be what a question asks about; its light verbs count in
-# every form ("keeps", "getting", "taken").
-_FILLER = frozenset(
-    [
-        "across",
-        "afterwards",
-        "almost",
-        "alone",
-        "along",
-        "already",
-        "although",
-        "always",
-        "among",
-        "amongst",
-        "another",
-        "anyhow",
-        "anyone",
-        "anything",
-        "anyway",
-        "anywhere",
-        "around",
-        "back",
-        "became",
-        "become",
-        "becomes",
-        "becoming",
-        "beforehand",
-        "behind",
-        "beside",
-        "besides",
-        "beyond",
-        "cannot",
-        "cant",
-        "couldnt",
-        "done",
-        "due",
-        "either",
-        "else",
-        "elsewhere",
-        "enough",
-        "even",
-        "ever",
-        "every",
-        "everyone",
-        "everything",
-        "everywhere",
-        "except",
-        "former",
-        "formerly",
-        "give",
-        "go",
-        "hasnt",
-        "hence",
-        "hereafter",
-        "hereby",
-        "herein",
-        "hereupon",
-        "however",
-        "indeed",
-        "keep",
-        "latter",
-        "latterly",
-        "least",
-        "less",
-        "made",
-        "meanwhile",
-        "might",
-        "moreover",
-        "mostly",
-        "must",
-        "namely",
-        "neither",
-        "never",
-        "nevertheless",
-        "nobody",
-        "none",
-        "noone",
-        "nothing",
-        "nowhere",
-        "often",
-        "onto",
-        "others",
-        "otherwise",
-        "perhaps",
-        "please",
-        "put",
-        "rather",
-        "see",
-        "seem",
-        "seemed",
-        "seeming",
-        "seems",
-        "several",
-        "since",
-        "somehow",
-        "someone",
-        "something",
-        "sometime",
-        "sometimes",
-        "somewhere",
-        "still",
-        "take",
-        "thence",
-        "thereafter",
-        "thereby",
-        "therefore",
-        "therein",
-        "thereupon",
-        "though",
-        "throughout",
-        "thru",
-        "thus",
-        "together",
-        "toward",
-        "towards",
-        "upon",
-        "us",
-        "via",
-        "well",
-        "whatever",
-        "whence",
-        "whenever",
-        "whereafter",
-        "whereas",
-        "whereby",
-        "wherein",
-        "whereupon",
-        "wherever",
-        "whether",
-        "whither",
-        "whoever",
-        "whole",
-        "whose",
-        "within",
-        "without",
-        "yet",
-        "first",
-        "last",
-        "next",
-        "keeps",
-        "keeping",
-        "kept",
-        "gets",
-        "getting",
-        "takes",
-        "taking",
-        "took",
-        "taken",
-        "gives",
-        "giving",
-        "gave",
-        "given",
-        "goes",
-        "going",
-        "went",
-        "gone",
-        "make",
-        "makes",
-        "making",
-        "puts",
-        "putting",
-        "sees",
-        "seeing",
-        "saw",
-        "seen",
-    ]
-)
-# The endings of contractions ("they're", "we've", "didn't"), which tokenising would leave
-# as words of their own ("re", "ve"); the "re" of "re-referral" is not one of them.
-_CONTRACTION = re.compile(r"(?<=[A-Za-z])(?:['’](?:re|ve|ll|d|m)|n['’]t)\b", re.IGNORECASE)
-_SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
-_BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -258,13 +52,6 @@ class Understanding:
     asks_latest: bool = False  # "when did it last ...?": the newest paper on it answers
 
 
-def council_short_name(council: str) -> str:
-    """The distinctive part of a council's name: "Northmoor County Council" -> "Northmoor"."""
-    words = [w for w in re.split(r"\s+", council.strip()) if w]
-    kept = [w for w in words if w.lower() not in _GENERIC_NAME_WORDS]
-    return " ".join(kept)
-
-
 class QueryReader:
     """Reads questions against what one index holds (its councils and its words)."""
 
@@ -280,16 +67,7 @@ class QueryReader:
         self.correct_typos = correct_typos
         self.vocabulary = dict(vocabulary or {})
         self.known_words = frozenset(known_words)
-        self._councils: list[tuple[re.Pattern[str], str, str]] = []
-        for council in councils:
-            short = council_short_name(council)
-            if len(short) < 3:
-                continue
-            pattern = re.compile(
-                r"\b" + r"\s+".join(map(re.escape, short.split())) + r"(?:['’]s)?\b",
-                re.IGNORECASE,
-            )
-            self._councils.append((pattern, council, short))
+        self._council_names = CouncilNames(councils)
         self._candidates = [w for w, df in self.vocabulary.items() if df >= 2 and w.isalpha()]
         self._stems = stems_of(self.vocabulary)
 
@@ -297,14 +75,7 @@ class QueryReader:
 
     def councils_named(self, question: str) -> tuple[list[str], list[str]]:
         """Councils whose distinctive name the question contains, and the words matched."""
-        found: list[str] = []
-        phrases: list[str] = []
-        for pattern, council, _short in self._councils:
-            match = pattern.search(question)
-            if match:
-                found.append(council)
-                phrases.append(match.group(0))
-        return found, phrases
+        return self._council_names.named(question)
 
     def correct(self, word: str) -> str | None:
         """The index word a misspelt ``word`` most likely meant, or None if it is not a typo."""
@@ -344,7 +115,7 @@ class QueryReader:
 
     def read(self, question: str) -> Understanding:
         """Correct, expand and read filters from ``question``."""
-        subject = _REQUEST_WORDS.sub(" ", question)
+        subject = REQUEST_WORDS.sub(" ", question)
         if not subject.strip(" ?,.-"):
             subject = question
         corrections: list[str] = []
@@ -400,13 +171,13 @@ class QueryReader:
 
         councils, council_words = self.councils_named(question)
         date_from, date_to, date_words = read_years(question)
-        terms = list(dict.fromkeys([*query_terms(_CONTRACTION.sub("", corrected)), *extra_terms]))
+        terms = list(dict.fromkeys([*query_terms(CONTRACTION.sub("", corrected)), *extra_terms]))
         # tokenised as the terms are, so "Northmoor's" leaves out "northmoor" (and its "s")
         filter_words = {w for phrase in council_words for w in query_terms(phrase)}
         key_terms = tuple(
             t
             for t in terms
-            if " " not in t and t not in filter_words and t not in _FILLER and t not in added_forms
+            if " " not in t and t not in filter_words and t not in FILLER and t not in added_forms
         )
         return Understanding(
             question=question,
@@ -429,8 +200,8 @@ class QueryReader:
                 )
                 if any(self.in_index(form) for form in c)
             ),
-            asks_decision=bool(_ASKS_DECISION.search(question)),
-            asks_latest=bool(_ASKS_LATEST.search(question)),
+            asks_decision=bool(ASKS_DECISION.search(question)),
+            asks_latest=bool(ASKS_LATEST.search(question)),
         )
 
 
@@ -458,45 +229,3 @@ def _concepts(
         forms = [*group, *(f for a in group for f in ABBREVIATIONS[a])]
         concepts.append(tuple(dict.fromkeys(forms)))
     return tuple(concepts)
-
-
-def read_years(question: str) -> tuple[str | None, str | None, list[str]]:
-    """A meeting-date range from the years a question names.
-
-    Papers about a year are written during it or in the year after, so "in 2018" reads as
-    meetings from 1 January 2018 to 31 December 2019, and the financial year "2017/18" as
-    1 April 2017 to 31 December 2018.  "since 2015" is only a lower bound and "before
-    2015" only an upper one.
-    """
-    lows: list[str] = []
-    highs: list[str] = []
-    words: list[str] = []
-    taken: list[tuple[int, int]] = []
-    for match in _FINANCIAL_YEAR.finditer(question):
-        first, second = int(match.group(1)), int(match.group(2))
-        if (first + 1) % 100 != second:
-            continue
-        taken.append(match.span())
-        words.append(match.group(0))
-        _bound(question[: match.start()], f"{first}-04-01", f"{first + 1}-12-31", lows, highs)
-    for match in _YEAR.finditer(question):
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        year = int(match.group(1))
-        words.append(match.group(0))
-        _bound(question[: match.start()], f"{year}-01-01", f"{year + 1}-12-31", lows, highs)
-    if not words:
-        return None, None, []
-    date_from = min(lows) if lows else None
-    date_to = max(highs) if highs else None
-    return date_from, date_to, words
-
-
-def _bound(before: str, low: str, high: str, lows: list[str], highs: list[str]) -> None:
-    if _SINCE.search(before):
-        lows.append(low)
-    elif _BEFORE.search(before):
-        highs.append(f"{int(low[:4]) - 1}-12-31")
-    else:
-        lows.append(low)
-        highs.append(high)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from qa_service.schemas import TrendPointOut, TrendResponse, TrendSeries
+from qa_service.schemas.precedent import TrendPointOut, TrendResponse, TrendSeries
 from qa_service.web_views import passage_link
 
 WIDTH, HEIGHT = 640, 260

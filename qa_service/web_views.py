@@ -13,7 +13,8 @@ from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from cqa_core.text import split_sentences
-from qa_service.schemas import Citation, DecisionCitation, PassageOut
+from qa_service.schemas.passages import Citation, PassageOut
+from qa_service.schemas.precedent import DecisionCitation
 
 _BLANK_LINES = re.compile(r"\n[ \t\xa0]*(?:\n[ \t\xa0]*)+\n")
 

@@ -11,13 +11,8 @@ from starlette.responses import Response
 from qa_service import export
 from qa_service.api.deps import EngineDep
 from qa_service.presenters import answer_request, compare_request
-from qa_service.schemas import (
-    AskRequest,
-    AskResponse,
-    CompareRequest,
-    CompareResponse,
-    ExportFormat,
-)
+from qa_service.schemas.asking import AskRequest, AskResponse, CompareRequest, CompareResponse
+from qa_service.schemas.filters import ExportFormat
 
 router = APIRouter(prefix="/api", tags=["questions"])
 

@@ -18,7 +18,7 @@ from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep
 from qa_service.presenters import also_at, document_out
 from qa_service.runtime import limits
-from qa_service.schemas import (
+from qa_service.schemas.documents import (
     DocumentDetail,
     DocumentList,
     IngestResult,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from qa_service.api.deps import EngineDep
-from qa_service.schemas import Health
+from qa_service.schemas.documents import Health
 
 router = APIRouter(tags=["health"])
 

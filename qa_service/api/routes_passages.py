@@ -12,7 +12,7 @@ from qa_service import export, similar
 from qa_service.api.deps import EngineDep
 from qa_service.api.routes_precedent import Count, Format, Names, query_filters
 from qa_service.presenters import similar_response
-from qa_service.schemas import SimilarResponse
+from qa_service.schemas.passages import SimilarResponse
 
 router = APIRouter(prefix="/api", tags=["precedent"])
 

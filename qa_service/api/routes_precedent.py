@@ -21,10 +21,10 @@ from qa_service.presenters import (
     trend_response,
 )
 from qa_service.request_limits import marked, question_length, top_k_bound
-from qa_service.schemas import (
+from qa_service.schemas.filters import ExportFormat
+from qa_service.schemas.precedent import (
     CommitmentList,
     DecisionList,
-    ExportFormat,
     TimelineResponse,
     TrendRequest,
     TrendResponse,

@@ -21,7 +21,7 @@ from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
 from qa_service.compare_grid import grid, grid_csv, grid_row
 from qa_service.presenters import answer_request, compare_request, trend_response
-from qa_service.schemas import AskRequest, CompareRequest
+from qa_service.schemas.asking import AskRequest, CompareRequest
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)

@@ -22,7 +22,8 @@ from qa_service.answer_card import (
 from qa_service.config import Settings
 from qa_service.presenters import ask_response, passage_out
 from qa_service.retriever import Engine
-from qa_service.schemas import AskResponse, Citation, CouncilColumn, Highlight, PassageOut
+from qa_service.schemas.asking import AskResponse, CouncilColumn
+from qa_service.schemas.passages import Citation, Highlight, PassageOut
 
 
 def _passage(text: str, sentence: str, meeting_date: str | None = "2023-06-01") -> PassageOut:

@@ -6,7 +6,8 @@ import csv
 import io
 
 from qa_service.compare_grid import Grid, grid, grid_csv, grid_row
-from qa_service.schemas import Citation, CompareResponse, CouncilColumn, Highlight, PassageOut
+from qa_service.schemas.asking import CompareResponse, CouncilColumn
+from qa_service.schemas.passages import Citation, Highlight, PassageOut
 
 
 def _column(council: str, text: str, answered: bool = True) -> CouncilColumn:

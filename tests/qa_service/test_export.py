@@ -15,7 +15,7 @@ from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.export import COLUMNS, csv_response, safe_cell, to_csv
-from qa_service.schemas import AskResponse
+from qa_service.schemas.asking import AskResponse
 
 
 @pytest.fixture

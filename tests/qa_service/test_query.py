@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.query import QueryReader, council_short_name, read_years
+from qa_service.query import QueryReader
+from qa_service.query_filters import council_short_name, read_years
 
 COUNCILS = [
     "Northmoor County Council",

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from qa_service.schemas import Citation, Highlight, PassageOut
+from qa_service.schemas.passages import Citation, Highlight, PassageOut
 from qa_service.web_views import (
     citation_text,
     cited_sentence,

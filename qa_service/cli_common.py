@@ -1,0 +1,47 @@
+"""What every ``cqa`` command shares: the ``--index`` option, the settings and the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from qa_service.config import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def index_option(func: F) -> F:
+    """``--index DIR`` (default: $CQA_INDEX, else .cqa-index in the project)."""
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index folder (default: $CQA_INDEX, else .cqa-index in the project).",
+    )(func)
+
+
+def load_settings(index_dir: Path | None) -> Settings:
+    """The settings in force, with ``--index`` (when given) in place of $CQA_INDEX."""
+    settings = Settings()
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index": index_dir.expanduser().resolve()})
+    return settings
+
+
+def open_engine(settings: Settings) -> Any:
+    """The retriever over the settings' index; a missing index is a one-line error."""
+    from qa_service.retriever import Engine
+    from qa_service.runtime import index_exists, make_query_embedder
+
+    if not index_exists(settings):
+        from cqa_core.errors import IndexMissingError
+
+        raise IndexMissingError(
+            f"no index at {settings.index}: run 'cqa ingest PATH' first "
+            "(or set CQA_INDEX / --index to another folder)"
+        )
+    return Engine(settings.index, make_query_embedder(settings), settings)

@@ -1,0 +1,254 @@
+"""The ``cqa`` commands that read the index: ask, list, stats, eval, export."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qa_service.cli_common import index_option, load_settings, open_engine
+from qa_service.terminal import clean
+
+
+@click.command()
+@click.argument("question")
+@click.option("--top-k", default=5, show_default=True, type=int, help="How many passages.")
+@click.option("--council", multiple=True, help="Only this council (repeatable).")
+@click.option("--committee", default=None, help="Only this committee.")
+@click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--doc-type", default=None, help="e.g. minutes, report.")
+@click.option(
+    "--kind",
+    type=click.Choice(["any", "decision"]),
+    default="any",
+    show_default=True,
+    help="decision: only passages holding a resolution or recommendation.",
+)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option(
+    "--infer/--no-infer",
+    default=True,
+    show_default=True,
+    help="Read a council or year named in the question as a filter.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's response body.")
+@index_option
+def ask(
+    question: str,
+    top_k: int,
+    council: tuple[str, ...],
+    committee: str | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    doc_type: str | None,
+    kind: str,
+    sort: str,
+    infer: bool,
+    as_json: bool,
+    index_dir: Path | None,
+) -> None:
+    """Print the cited passages that answer QUESTION."""
+    from qa_service.presenters import answer_request
+    from qa_service.request_limits import applying
+    from qa_service.schemas.asking import AskRequest
+    from qa_service.schemas.filters import FiltersIn
+
+    settings = load_settings(index_dir)
+    with applying(settings):  # the same limits as the API: CQA_MAX_QUESTION_CHARS, _TOP_K
+        body = AskRequest(
+            question=question,
+            top_k=top_k,
+            sort=sort,  # type: ignore[arg-type]
+            infer_filters=infer,
+            filters=FiltersIn(
+                council=list(council) or None,
+                committee=committee,  # type: ignore[arg-type]
+                doc_type=doc_type,  # type: ignore[arg-type]
+                date_from=date_from.date() if date_from else None,
+                date_to=date_to.date() if date_to else None,
+                kind=kind,  # type: ignore[arg-type]
+            ),
+        )
+    engine = open_engine(settings)
+    response = answer_request(engine, body)
+    if as_json:
+        click.echo(response.model_dump_json(indent=2))
+        return
+    for note in response.notes:
+        click.echo(f"Note: {note}")
+    if response.answer_state == "weak_match":
+        click.echo("Weak match: these passages may answer it; read them with care.\n")
+    elif not response.answered:
+        click.echo("The papers don't answer this with confidence; the nearest passages:\n")
+    for p in response.passages:
+        c = p.citation
+        where = " · ".join(
+            clean(x, one_line=True)
+            for x in (
+                c.council or "council unknown",
+                c.committee,
+                c.meeting_date,
+                c.title or c.source,
+                c.source if c.title else None,
+                f"page {c.page}" if c.page else None,
+            )
+            if x
+        )
+        click.secho(f"{p.rank}. [{p.score:.3f}] {where}", bold=True)
+        # each piece is cleaned on its own, so the highlight offsets still hold
+        text, at = "", 0
+        for h in sorted(p.highlights, key=lambda h: h.start):
+            if h.start < at:
+                continue
+            text += clean(p.text[at : h.start])
+            text += click.style(clean(p.text[h.start : h.end]), fg="yellow")
+            at = h.end
+        text += clean(p.text[at:])
+        click.echo(f"   {c.document_id} chars {c.char_start}-{c.char_end}")
+        click.echo("   " + text.replace("\n", "\n   ") + "\n")
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def list_(as_json: bool, index_dir: Path | None) -> None:
+    """List documents with their metadata."""
+    from index.store import Store
+    from qa_service.presenters import document_out
+
+    store = Store.open(load_settings(index_dir).index)
+    docs = [document_out(d) for d in store.list_documents()]
+    if as_json:
+        click.echo(json.dumps([d.model_dump() for d in docs], indent=2))
+        return
+    for d in docs:
+        facts = " · ".join(
+            clean(x, one_line=True)
+            for x in (d.council, d.committee, d.meeting_date, d.doc_type)
+            if x
+        )
+        note = f" (superseded by {d.superseded_by})" if d.superseded_by else ""
+        source = clean(d.source, one_line=True)
+        click.echo(f"{d.document_id}  {source}  [{d.passages} passages]{note}")
+        click.echo(f"    {facts or 'no metadata'}")
+        if d.title:
+            click.echo(f"    {clean(d.title, one_line=True)}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def stats(as_json: bool, index_dir: Path | None) -> None:
+    """Counts and index facts."""
+    from dataclasses import asdict
+
+    from index.store import Store
+
+    settings = load_settings(index_dir)
+    facts = asdict(Store.open(settings.index).stats())
+    facts["index"] = str(settings.index)
+    if as_json:
+        click.echo(json.dumps(facts, indent=2))
+        return
+    click.echo(f"index:      {facts['index']}")
+    click.echo(f"documents:  {facts['documents']}")
+    click.echo(f"passages:   {facts['passages']}")
+    click.echo(f"model:      {clean(facts['model'], one_line=True)} ({facts['dim']} dimensions)")
+    click.echo(f"generation: {facts['generation']}")
+    for label, key in (("councils", "councils"), ("doc types", "doc_types")):
+        click.echo(f"{label}:")
+        for name, count in facts[key].items():
+            click.echo(f"    {count:4d}  {clean(name, one_line=True)}")
+
+
+@click.command("eval")
+@click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--as-typed",
+    is_flag=True,
+    help="Ignore the questions' labelled filters: only what is read from their words applies.",
+)
+@click.option(
+    "--index-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where a set folder's own index is built and kept (default: .cqa-eval/ beside the index).",
+)
+@index_option
+def eval_(
+    sets: tuple[Path, ...],
+    as_json: bool,
+    as_typed: bool,
+    index_root: Path | None,
+    index_dir: Path | None,
+) -> None:
+    """Score labelled question sets: a questions file (against the index) or a set folder
+    (questions.jsonl beside corpus/, against that corpus's own index)."""
+    # Evaluation is not served code: imported here only, so `cqa serve` never loads it.
+    from evaluation.runner import EvalSet, eval_set, evaluate_sets
+
+    settings = load_settings(index_dir)
+    root = (index_root or settings.index.parent / ".cqa-eval").expanduser().resolve()
+
+    def engine_for(s: EvalSet) -> Any:
+        if s.corpus is None:
+            return open_engine(settings)
+        from indexing.writer import IndexWriter
+        from qa_service.runtime import limits, make_embedder
+
+        own = settings.model_copy(update={"index": root / s.name})
+        writer = IndexWriter(own.index, make_embedder(own, lazy=True), limits(own))
+        with writer.open():
+            writer.ingest([s.corpus])
+        return open_engine(own)
+
+    report_text, report_json = evaluate_sets(
+        [eval_set(p) for p in sets], engine_for, label_filters=not as_typed
+    )
+    click.echo(json.dumps(report_json, indent=2) if as_json else clean(report_text))
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["opensearch"]),
+    required=True,
+    help="opensearch: an index mapping (knn_vector) and a bulk NDJSON of every passage.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the files into.",
+)
+@click.option("--name", default="committee-papers", show_default=True, help="Index name.")
+@index_option
+def export(fmt: str, out: Path, name: str, index_dir: Path | None) -> None:
+    """Export the index for another search engine (OpenSearch's k-NN plugin)."""
+    from cqa_core.errors import IndexMissingError
+    from index.opensearch_export import export as to_opensearch
+    from index.opensearch_export import valid_name
+    from index.store import Store
+    from qa_service.runtime import index_exists
+
+    if not valid_name(name):
+        raise click.BadParameter(
+            "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+            param_hint="'--name'",
+        )
+    settings = load_settings(index_dir)
+    if not index_exists(settings):
+        raise IndexMissingError(f"no index at {settings.index}: run 'cqa ingest PATH' first")
+    store = Store.open(settings.index)
+    try:
+        mapping_path, bulk_path, count = to_opensearch(store, out, name)
+    finally:
+        store.close()
+    click.echo(f"{fmt}: {count} passages; mapping {mapping_path}, bulk {bulk_path}")

@@ -1,0 +1,115 @@
+"""Asking a question, and putting one question to several councils."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qa_service.schemas.filters import (
+    MAX_FILTER_VALUES,
+    AppliedFilters,
+    CompareFiltersIn,
+    FiltersIn,
+    FilterValue,
+    InferredFilters,
+    QuestionText,
+    TopK,
+    question_not_blank,
+)
+from qa_service.schemas.passages import PassageOut
+from qa_service.schemas.precedent import DecisionOut
+
+
+class AskRequest(BaseModel):
+    """A question with optional filters and sort order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: QuestionText
+    top_k: TopK = 5
+    filters: FiltersIn | None = None
+    sort: Literal["relevance", "newest", "oldest"] = "relevance"
+    infer_filters: bool = Field(
+        default=True,
+        description="read a council or a year that the question names as a filter "
+        "(shown in inferred_filters); false asks the question as typed",
+    )
+
+    _q = field_validator("question")(question_not_blank)
+
+
+class CompareRequest(BaseModel):
+    """One question put to several councils."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: QuestionText
+    councils: list[FilterValue] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="omit for every council"
+    )
+    per_council: int = Field(default=3, ge=1, le=20)
+    filters: CompareFiltersIn | None = None
+
+    _q = field_validator("question")(question_not_blank)
+
+
+AnswerState = Literal["answered", "weak_match", "not_in_papers"]
+ANSWER_STATE_HELP = (
+    "answered: the papers answer it; weak_match: the nearest passages may answer it, read "
+    "them with care; not_in_papers: nothing in the papers answers it (the nearest passages "
+    "are still shown)"
+)
+
+
+def _state_from_answered(data: Any) -> Any:
+    """A body built without ``answer_state`` takes it from ``answered``."""
+    if isinstance(data, dict) and data.get("answer_state") is None and "answered" in data:
+        return {**data, "answer_state": "answered" if data["answered"] else "not_in_papers"}
+    return data
+
+
+class AskResponse(BaseModel):
+    """The passages that answer a question, best first."""
+
+    question: str
+    answered: bool
+    answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
+    _state = model_validator(mode="before")(_state_from_answered)
+    notes: list[str] = Field(
+        default_factory=list,
+        description="what was done with the filters read from the question (a council "
+        "searched alone, a date limit not applied)",
+    )
+    passages: list[PassageOut]
+    confidence: float = 0.0
+    filters: AppliedFilters = Field(default_factory=AppliedFilters)
+    inferred_filters: InferredFilters = Field(default_factory=InferredFilters)
+    expansions: list[str] = Field(
+        default_factory=list, description="abbreviations in the question and what they were read as"
+    )
+
+
+class CouncilColumn(BaseModel):
+    """One council's answer in a comparison."""
+
+    council: str
+    answered: bool
+    answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
+    _state = model_validator(mode="before")(_state_from_answered)
+    passages: list[PassageOut]
+    latest_decision: DecisionOut | None = Field(
+        default=None,
+        description="the council's newest decision among its passages that answer the "
+        "question and hold a decision (null when none answers with confidence)",
+    )
+    meeting_dates: list[str] = Field(
+        default_factory=list, description="the meeting dates of the passages shown, newest first"
+    )
+
+
+class CompareResponse(BaseModel):
+    """Councils, best-answering first."""
+
+    question: str
+    councils: list[CouncilColumn]

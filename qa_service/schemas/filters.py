@@ -1,0 +1,151 @@
+"""Metadata filters as asked for, applied and read from a question, and the request fields
+shared by every route (the question, top_k, the export format)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from qa_service.request_limits import marked, question_length, top_k_bound
+
+MAX_FILTER_VALUES = 50  # values of one filter field, or councils compared
+Kind = Literal["any", "decision"]
+ExportFormat = Literal["json", "csv"]
+FilterValue = Annotated[str, Field(max_length=200)]
+# a filter field takes one value or a list (see _as_list); the schema says both
+OneOrMany = Annotated[
+    list[FilterValue] | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": 200},
+                {"type": "array", "items": {"type": "string", "maxLength": 200},
+                 "maxItems": MAX_FILTER_VALUES},
+                {"type": "null"},
+            ]
+        }
+    ),
+]  # fmt: skip
+
+
+# Bounded by the settings in force (qa_service/request_limits.py), not by a number here.
+QuestionText = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra=marked("max_question_chars")),
+    AfterValidator(question_length),
+]
+TopK = Annotated[
+    int, Field(ge=1, json_schema_extra=marked("max_top_k")), AfterValidator(top_k_bound)
+]
+
+
+def question_not_blank(value: str) -> str:
+    """A question of spaces only is refused like an empty one."""
+    if not value.strip():
+        raise ValueError("the question is empty")
+    return value
+
+
+def _as_list(value: object) -> object:
+    if value is None or isinstance(value, list):
+        return value
+    return [value]
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates as YYYY-MM-DD only: not the numbers and timestamps pydantic would also take."""
+    if value is None or isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    return value
+
+
+class FiltersIn(BaseModel):
+    """Metadata filters; every field is optional and text fields match case-insensitively."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    council: OneOrMany = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="one council or a list"
+    )
+    committee: OneOrMany = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="one committee or a list"
+    )
+    date_from: date | None = Field(default=None, description="meeting date on or after")
+    date_to: date | None = Field(default=None, description="meeting date on or before")
+    doc_type: OneOrMany = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="e.g. minutes, report"
+    )
+    include_superseded: bool = Field(
+        default=False, description="let documents replaced by a revised version answer too"
+    )
+    kind: Kind = Field(
+        default="any",
+        description="'decision': only passages holding a resolution or recommendation",
+    )
+
+    _lists = field_validator("council", "committee", "doc_type", mode="before")(_as_list)
+    _dates = field_validator("date_from", "date_to", mode="before")(_iso_date_only)
+
+    @field_validator("council", "committee", "doc_type")
+    @classmethod
+    def _no_blank(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [v.strip() for v in value if v and v.strip()]
+        return cleaned or None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> FiltersIn:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from must not be after date_to")
+        return self
+
+
+class CompareFiltersIn(FiltersIn):
+    """Filters for a comparison: as for ask, without council (the columns are councils)."""
+
+    council: None = Field(default=None, exclude=True, description="not allowed here")
+
+
+class AppliedFilters(BaseModel):
+    """The filters the answer was computed with."""
+
+    council: list[str] = Field(default_factory=list)
+    committee: list[str] = Field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_type: list[str] = Field(default_factory=list)
+    include_superseded: bool = False
+    kind: Kind = "any"
+
+
+class InferredFilters(BaseModel):
+    """Filters read from the question's own words (already included in ``filters``)."""
+
+    council: list[str] = Field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    phrases: list[str] = Field(default_factory=list, description="the words they were read from")
+    preferred_date_from: str | None = Field(
+        default=None,
+        description="a year the question names is a preference, not a cut: passages that "
+        "write it, or from meetings in this range, rank higher",
+    )
+    preferred_date_to: str | None = None
+    preferred_phrases: list[str] = Field(default_factory=list)

@@ -1,0 +1,148 @@
+"""Precedent: decisions, commitments and their status, figures over time, a topic's timeline."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from qa_service.schemas.filters import FiltersIn, QuestionText, question_not_blank
+from qa_service.schemas.passages import PassageOut
+
+
+class DecisionCitation(BaseModel):
+    """Where a decision was made; the document's ``text[char_start:char_end]`` is it."""
+
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    document_id: str
+    source: str
+    title: str | None
+    doc_type: str | None
+    url: str | None
+    page: int | None
+    passage_id: str
+    char_start: int
+    char_end: int
+
+
+DecisionKindOut = Literal["resolution", "recommendation", "delegated decision", "call-in outcome"]
+
+
+class DecisionOut(BaseModel):
+    """One decision: the agenda item it settles first, then what was decided, cited."""
+
+    subject: str | None = Field(
+        default=None,
+        description="the title of the agenda item it settles (else the paper's title)",
+    )
+    item: str | None = Field(default=None, description="that item's number as printed, e.g. 19")
+    kind: DecisionKindOut
+    procedural: bool = Field(
+        default=False,
+        description="only notes, receives, approves minutes or records apologies/declarations",
+    )
+    text: str
+    citation: DecisionCitation
+
+
+class DecisionList(BaseModel):
+    """Decisions, newest meeting first."""
+
+    question: str | None
+    procedural: bool = Field(
+        default=False, description="whether procedural decisions were included"
+    )
+    decisions: list[DecisionOut]
+
+
+class CommitmentOut(BaseModel):
+    """Something a committee expects to come back, and whether it did."""
+
+    text: str = Field(description="the words of the commitment, as in the paper")
+    due: str | None = Field(
+        default=None, description="ISO date it is due (stated, or the committee's next meeting)"
+    )
+    due_text: str | None = Field(default=None, description="the words that say when")
+    committee: str | None = Field(default=None, description="the body expecting it")
+    status: Literal["discharged", "due", "overdue"]
+    citation: DecisionCitation
+    discharged_on: str | None = Field(
+        default=None, description="meeting date of the paper that brought it back"
+    )
+    discharged_by: DecisionCitation | None = Field(
+        default=None, description="the passage of the later paper that brought it back"
+    )
+
+
+class CommitmentList(BaseModel):
+    """Commitments, oldest meeting first, with their status on ``as_of``."""
+
+    as_of: str
+    commitments: list[CommitmentOut]
+
+
+class TrendRequest(BaseModel):
+    """A question asking for a quantity, for one council or (without) each council."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: QuestionText
+    council: str | None = Field(default=None, max_length=200, description="one council")
+    filters: FiltersIn | None = None
+
+    _q = field_validator("question")(question_not_blank)
+
+
+class TrendPointOut(BaseModel):
+    """One meeting's figure: its value as stated, and the sentence it is stated in, cited."""
+
+    date: str = Field(description="the meeting date")
+    value: float
+    unit: str = Field(description="'%', '£', 'count' or 'per 10,000' (and so on)")
+    value_text: str = Field(description="the figure's words in the sentence, e.g. '41%'")
+    text: str = Field(description="the sentence; the document's text[char_start:char_end]")
+    flagged: bool = Field(
+        default=False, description="in another unit or base than the trend's: not plotted"
+    )
+    citation: DecisionCitation
+
+
+class TrendSeries(BaseModel):
+    """One council's points, for comparing councils."""
+
+    council: str | None
+    points: list[TrendPointOut]
+
+
+class TrendResponse(BaseModel):
+    """Figures stated in the papers over time, each with the sentence it came from."""
+
+    question: str
+    unit: str | None = Field(description="the unit of the plotted points")
+    agrees: bool = Field(description="at least three points share that unit")
+    points: list[TrendPointOut]
+    series: list[TrendSeries] | None = Field(
+        default=None, description="one per council, when no council was given"
+    )
+
+
+class TimelineYear(BaseModel):
+    """The relevant passages of one year (``year`` null: undated meetings), with what changed."""
+
+    year: int | None
+    decisions: list[DecisionOut] = Field(
+        default_factory=list, description="substantive decisions held in the year's passages"
+    )
+    figures: list[TrendPointOut] = Field(
+        default_factory=list, description="figures the year's answering sentences state"
+    )
+    passages: list[PassageOut]
+
+
+class TimelineResponse(BaseModel):
+    """A topic's relevant passages by meeting date, grouped by year, oldest first."""
+
+    question: str
+    years: list[TimelineYear]
