@@ -17,6 +17,8 @@ given as a number (0) was taken as 1970-01-01.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import shutil
 
 import pytest
@@ -29,6 +31,27 @@ from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from tests.conftest import DEV_CORPUS, build_index
+
+
+def _import_every_module(package: object) -> None:
+    """Import all of a package's modules now, while the suite is being collected.
+
+    schemathesis is a pytest plugin, so pytest rewrites each of its modules' asserts when the
+    module is first imported, through ``ast.parse``; schemathesis imports most of them lazily,
+    on the first schema loaded.  Late in a whole-suite run (after the real model, Ray and
+    many hypothesis tests ran in this process) CPython 3.11.7's ``ast.parse`` fails there with
+    "AST constructor recursion depth mismatch" (a CPython bug, fixed in 3.12), and every test
+    below errored.  Imported at collection, nothing is parsed late.
+    """
+    path = getattr(package, "__path__", [])
+    for module in pkgutil.walk_packages(path, getattr(package, "__name__", "") + "."):
+        try:
+            importlib.import_module(module.name)
+        except ImportError:  # an optional extra that is not installed (e.g. a GraphQL client)
+            continue
+
+
+_import_every_module(schemathesis)
 
 EXAMPLES = 40  # per operation and generation mode: about 15 s on two cores
 TOKEN = "fuzz-token"
