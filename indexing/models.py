@@ -31,6 +31,9 @@ class IngestSummary:
     sentences_embedded: int = 0  # sentences that went through the model
     sentences_added: int = 0
     times: StageTimes = field(default_factory=StageTimes)  # seconds by stage
+    # why every document of the index was cut again ("" when it was not): older ingest
+    # rules or other passage sizes (indexing.cut_rules)
+    recut: str = ""
 
 
 @dataclass

@@ -12,10 +12,11 @@
    (``indexing.writer``);
 4. at the end: break supersedes cycles, record the passage sizes, count the index.
 
-When the passage sizes changed since the index was written, every document counts as
-changed and is cut again; the new sizes are recorded once no document is left cut the
-old way.  The Ray engine (``indexing.ray_ingest``) runs steps 2-3 on a cluster and
-commits through the same writer.
+When the ingest rules (``ingest.pipeline.INGEST_VERSION``) or the passage sizes changed
+since the index was written, every document counts as changed and is cut again
+(``indexing.cut_rules``; the summary's ``recut`` says why); the new rules are recorded
+once no document is left cut the old way.  The Ray engine (``indexing.ray_ingest``)
+runs steps 2-3 on a cluster and commits through the same writer.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from cqa_core.errors import IngestError
 from cqa_core.text import split_sentences
 from index.embedder import Embedder
 from index.store import DB_NAME
+from indexing.cut_rules import PASSAGE_WORDS, recut_reason
 from indexing.duplicates import SameBytes
 from indexing.embed_batch import BatchEmbedder
 from indexing.models import IngestSummary, Progress, Staged
@@ -42,8 +44,7 @@ from ingest.pipeline import IngestLimits, discover, document_id_for, process_fil
 if TYPE_CHECKING:
     from indexing.writer import IndexWriter
 
-# meta key: the passage sizes ("60-275" words) the index's documents were cut with
-PASSAGE_WORDS = "passage_words"
+__all__ = ["PASSAGE_WORDS", "IngestRun", "build_if_missing", "ingest", "ingest_files"]
 
 
 def build_if_missing(
@@ -121,16 +122,17 @@ class IngestRun:
     def run(self, files: Sequence[tuple[Path, DocMeta, str | None]]) -> IngestSummary:
         """Read, embed and commit the files (see the module notes)."""
         started = time.perf_counter()
-        summary, limits = self.summary, self.writer.limits
-        sizes = f"{limits.min_words}-{limits.max_words}"
-        recut = self.store.get_meta(PASSAGE_WORDS) != sizes
-        stale: set[str] = set()  # documents still cut with other passage sizes
-        if recut:  # they count as changed
+        summary = self.summary
+        reason = recut_reason(self.store, self.writer.limits)
+        stale: set[str] = set()  # documents still cut with other rules or passage sizes
+        if reason is not None:  # they count as changed
             stale = set(self.known)
             self.known = {doc: ("", meta) for doc, (_digest, meta) in self.known.items()}
-            if not stale:
-                self.writer.record_passage_words(sizes)
-                recut = False
+            if stale:
+                summary.recut = reason
+            else:  # nothing cut the old way: a new or emptied index
+                self.writer.record_rules()
+                reason = None
         for path, meta, source in files:
             self.done += 1
             status = self.read(path, meta, source)
@@ -141,7 +143,7 @@ class IngestRun:
                 self.embed_and_commit()
         if self.pending:
             self.embed_and_commit()
-        self.writer.finish(summary, sizes if recut and not stale else None)
+        self.writer.finish(summary, rules_current=reason is not None and not stale)
         summary.seconds = time.perf_counter() - started
         return summary
 

@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexing.cut_rules import recut_reason
 from indexing.duplicates import SameBytes
 from indexing.models import IngestSummary, Staged
-from indexing.run import PASSAGE_WORDS
 from indexing.shards import ShardFile, read_shard, shard_key, shard_path
 from indexing.writer import IndexWriter
 from ingest.manifest import with_council
@@ -47,8 +47,8 @@ class Plan:
 
     shards: list[PlannedShard] = field(default_factory=list)
     summary: IngestSummary = field(default_factory=IngestSummary)
-    recut_sizes: str | None = None  # passage sizes to record once every document uses them
-    stale: set[str] = field(default_factory=set)  # documents still cut with other sizes
+    recut: bool = False  # record the current cut rules once every document uses them
+    stale: set[str] = field(default_factory=set)  # documents still cut with other rules
 
     @property
     def files(self) -> int:
@@ -73,12 +73,14 @@ def plan(
     store, limits = writer.store, writer.limits
     known = store.content_hashes()
     copies = SameBytes(known)
-    sizes = f"{limits.min_words}-{limits.max_words}"
-    if store.get_meta(PASSAGE_WORDS) != sizes:
-        # every document is cut again, as the plain ingest does when the sizes change
+    reason = recut_reason(store, limits)
+    if reason is not None:
+        # every document is cut again, as the plain ingest does when the rules change
         out.stale = set(known)
         known = {doc: ("", meta) for doc, (_digest, meta) in known.items()}
-        out.recut_sizes = sizes
+        out.recut = True
+        if out.stale:
+            summary.recut = reason
     for start in range(0, len(found), shard_files):
         group: list[ShardFile] = []
         for path, meta in found[start : start + shard_files]:
@@ -146,6 +148,6 @@ def commit(
         path.unlink(missing_ok=True)  # committed: a rerun finds these files unchanged
         if on_shard:
             on_shard(shard)
-    writer.finish(summary, work.recut_sizes if not work.stale else None)
+    writer.finish(summary, rules_current=work.recut and not work.stale)
     summary.seconds += time.perf_counter() - started
     return summary

@@ -34,9 +34,9 @@ from index.lock import write_lock
 from index.records import refresh_decisions
 from index.store import Store
 from indexing import run
+from indexing.cut_rules import PASSAGE_WORDS, record_rules
 from indexing.embed_batch import embed_hash, embed_text
 from indexing.models import IngestSummary, Progress, Staged
-from indexing.run import PASSAGE_WORDS
 from indexing.supersedes import Link, cycle_cuts
 from ingest.models import DocMeta
 from ingest.pipeline import IngestLimits
@@ -135,12 +135,13 @@ class IndexWriter:
         self._commit([], remove=[document_id])
         return record.source
 
-    def finish(self, summary: IngestSummary, passage_words: str | None = None) -> None:
-        """After a run's commits: break supersedes cycles, record the passage sizes when
-        every document now uses them, and count the index."""
+    def finish(self, summary: IngestSummary, rules_current: bool = False) -> None:
+        """After a run's commits: break supersedes cycles, record the ingest rules and
+        passage sizes when ``rules_current`` (every document is now cut with them), and
+        count the index."""
         self._break_supersedes_cycles(summary)
-        if passage_words:
-            self.record_passage_words(passage_words)
+        if rules_current:
+            self.record_rules()
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
 
@@ -157,12 +158,10 @@ class IndexWriter:
                              (cut.rowid,))  # fmt: skip
                 summary.warnings.append(cut.warning)
 
-    def record_passage_words(self, sizes: str) -> None:
-        """Record the passage sizes every document of the index is cut with."""
-        with self.store.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (PASSAGE_WORDS, sizes)
-            )
+    def record_rules(self) -> None:
+        """Record that every document of the index is cut with the current ingest rules
+        and passage sizes (``indexing.cut_rules``)."""
+        record_rules(self.store, self.limits)
 
     # --- commit ---------------------------------------------------------------------
 

@@ -44,6 +44,13 @@ from ingest.structure import find_blocks
 from ingest.timings import StageTimes
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
+
+# The version of the rules that turn a file into passages (loaders, structure, chunker).
+# Bump it whenever a change to how text is loaded, structured or cut changes the passages
+# of any file (e.g. new PDF text rules): an index records the version it was cut with, and
+# the next ingest into an index cut with another version re-cuts every document (its
+# vectors still come from the index by text hash where a passage's text is unchanged).
+INGEST_VERSION = 1
 _DEFAULT_LIMITS = IngestLimits()
 
 

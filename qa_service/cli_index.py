@@ -88,6 +88,8 @@ def ingest(
     else:
         with writer.open(), IngestDisplay() as display:
             summary = writer.ingest(list(paths), display, council.strip() if council else None)
+    if summary.recut:  # why every file counts as changed
+        click.echo(summary.recut, err=True)
     # file names, manifest values and reasons quoting them may hold escape sequences
     for warning in summary.warnings:
         click.echo(f"warning: {clean(warning, one_line=True)}", err=True)
@@ -127,6 +129,7 @@ def _summary_json(summary: Any) -> dict[str, Any]:
         "added": len(summary.added),
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
+        "recut": summary.recut or None,
         "failed": [{"source": s, "reason": r} for s, r in summary.failed],
         "skipped": [{"source": s, "reason": r} for s, r in summary.skipped],
         "duplicates": [

@@ -147,10 +147,16 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     from dataclasses import asdict
 
     from index.store import Store
+    from indexing.cut_rules import INGEST_VERSION_KEY, recut_reason
+    from qa_service.runtime import limits
 
     settings = load_settings(index_dir)
-    facts = asdict(Store.open(settings.index).stats())
+    store = Store.open(settings.index)
+    facts = asdict(store.stats())
     facts["index"] = str(settings.index)
+    facts["ingest_version"] = store.get_meta(INGEST_VERSION_KEY)
+    # an index cut by other ingest rules is served as it is, until the next ingest re-cuts it
+    facts["recut"] = recut_reason(store, limits(settings)) if facts["documents"] else None
     if as_json:
         click.echo(json.dumps(facts, indent=2))
         return
@@ -159,6 +165,8 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     click.echo(f"passages:   {facts['passages']}")
     click.echo(f"model:      {clean(facts['model'], one_line=True)} ({facts['dim']} dimensions)")
     click.echo(f"generation: {facts['generation']}")
+    if facts["recut"]:
+        click.echo(f"behind:     {facts['recut'].replace('re-cutting', 'cqa ingest re-cuts')}")
     for label, key in (("councils", "councils"), ("doc types", "doc_types")):
         click.echo(f"{label}:")
         for name, count in facts[key].items():

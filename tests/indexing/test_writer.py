@@ -12,8 +12,12 @@ import pytest
 from cqa_core.errors import DocumentNotFoundError, IndexCorruptError
 from index.embedder import HashingEmbedder
 from index.store import Filters, Store
+from indexing import shard_commit
+from indexing.cut_rules import INGEST_VERSION_KEY
 from indexing.writer import PASSAGE_WORDS, IndexWriter
-from ingest.pipeline import IngestLimits
+from ingest import pipeline
+from ingest.models import ExtractedText
+from ingest.pipeline import INGEST_VERSION, IngestLimits
 from qa_service.retriever import Engine
 
 
@@ -88,6 +92,101 @@ def test_other_passage_sizes_recut_every_document(small_corpus: Path, tmp_path: 
         assert large.store.stats().passages < before
         again = large.ingest([small_corpus])
     assert not again.updated and len(again.unchanged) == len(every.updated)
+
+
+def _set_ingest_version(index_dir: Path, version: str | None) -> None:
+    """Make the index look cut by other ingest code (None: code from before versions)."""
+    store = Store.open(index_dir)
+    try:
+        with store.transaction() as conn:
+            if version is None:
+                conn.execute("DELETE FROM meta WHERE key = ?", (INGEST_VERSION_KEY,))
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                    (INGEST_VERSION_KEY, version),
+                )
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        ("0", f"older ingest rules (version 0, now {INGEST_VERSION})"),
+        (None, f"older ingest rules (no version recorded, now {INGEST_VERSION})"),
+        (str(INGEST_VERSION + 1), f"newer ingest rules (version {INGEST_VERSION + 1}, now"),
+    ],
+)
+def test_other_ingest_version_recuts_every_document(
+    small_corpus: Path, tmp_path: Path, recorded: str | None, said: str
+) -> None:
+    index_dir = tmp_path / "idx"
+    embedder = CountingEmbedder()
+    writer = IndexWriter(index_dir, embedder)
+    with writer.open():
+        first = writer.ingest([small_corpus])
+        assert writer.store.get_meta(INGEST_VERSION_KEY) == str(INGEST_VERSION)
+        before = writer.store.stats().passages
+    assert not first.recut and embedder.calls
+    _set_ingest_version(index_dir, recorded)
+    embedder.calls.clear()
+    with writer.open():
+        again = writer.ingest([small_corpus])
+        assert writer.store.get_meta(INGEST_VERSION_KEY) == str(INGEST_VERSION)
+        assert writer.store.stats().passages == before
+    assert said in again.recut and again.recut.endswith("re-cutting every document")
+    assert sorted(again.updated) == sorted(first.added) and not again.unchanged
+    assert again.passages_added == first.passages_added
+    # the same code cuts the same passages: every vector comes from the index, none from
+    # the model
+    assert again.embedded == 0 and again.sentences_embedded == 0 and not embedder.calls
+    with writer.open():
+        third = writer.ingest([small_corpus])  # the version is recorded: skipped as before
+    assert not third.recut and not third.updated and third.unchanged == first.added
+
+
+def test_recut_after_version_change_embeds_only_new_passages(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "idx"
+    embedder = CountingEmbedder()
+    writer = IndexWriter(index_dir, embedder)
+    with writer.open():
+        first = writer.ingest([small_corpus])
+    _set_ingest_version(index_dir, "0")
+    # new ingest rules that change one file's text: only its new passage is embedded
+    loaded = pipeline.load_bytes
+    changed = "northmoor-cyp-scrutiny-2015-06-23-minutes.txt"
+
+    def new_rules(data: bytes, suffix: str, name: str, **limits: int) -> ExtractedText:
+        extracted = loaded(data, suffix, name, **limits)
+        if name == changed:
+            extracted.text += "\n\n22. ZEBRA CROSSINGS\n\nThe xylophone motion was carried.\n"
+        return extracted
+
+    monkeypatch.setattr(pipeline, "load_bytes", new_rules)
+    embedder.calls.clear()
+    with writer.open():
+        again = writer.ingest([small_corpus])
+    assert again.recut and sorted(again.updated) == sorted(first.added)
+    assert 0 < again.embedded < again.passages_added
+    assert sum(map(len, embedder.calls)) == again.embedded + again.sentences_embedded
+
+
+def test_distributed_plan_recuts_an_index_of_older_rules(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "idx"
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        first = writer.ingest([small_corpus])
+        assert not shard_commit.plan(writer, [small_corpus]).files  # nothing to do
+    _set_ingest_version(index_dir, "0")
+    with writer.open():
+        work = shard_commit.plan(writer, [small_corpus])
+    assert work.files == len(first.added) and not work.summary.unchanged
+    assert "older ingest rules (version 0" in work.summary.recut
 
 
 def test_remove_deletes_document_and_vectors(small_index: Path) -> None:

@@ -168,3 +168,35 @@ def test_ingest_timings_and_json(tmp_path: Path, small_corpus: Path) -> None:
     assert body["unchanged"] == 5 and body["passages_embedded"] == 0
     assert body["timings"]["embed"] == 0 and body["timings"]["chunk"] == 0
     assert set(body["timings"]) == {"parse", "chunk", "lookup", "embed", "write", "faiss"}
+
+
+def test_ingest_says_why_it_recuts_an_index_of_older_rules(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    from indexing.cut_rules import INGEST_VERSION_KEY
+    from ingest.pipeline import INGEST_VERSION
+
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx])
+    assert r.exit_code == 0 and "re-cutting" not in r.output
+    store = Store.open(Path(idx))
+    with store.transaction() as conn:  # as older ingest code left it
+        conn.execute("UPDATE meta SET value = '0' WHERE key = ?", (INGEST_VERSION_KEY,))
+    store.close()
+    r = runner.invoke(main, ["stats", "--index", idx])  # served as it is, said to be behind
+    assert "behind:     the index was cut by older ingest rules" in r.output
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx])
+    assert r.exit_code == 0, r.output
+    said = (
+        f"the index was cut by older ingest rules (version 0, now {INGEST_VERSION}): "
+        "re-cutting every document"
+    )
+    assert r.stderr.splitlines().count(said) == 1
+    assert "5 updated, 0 unchanged" in r.stdout
+    r = runner.invoke(main, ["ingest", str(small_corpus), "--index", idx, "--json"])
+    body = json.loads(r.stdout)
+    assert body["recut"] is None and body["unchanged"] == 5
+    r = runner.invoke(main, ["stats", "--json", "--index", idx])
+    facts = json.loads(r.output)
+    assert facts["recut"] is None and facts["ingest_version"] == str(INGEST_VERSION)
