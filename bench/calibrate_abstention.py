@@ -6,7 +6,7 @@ at or under 5%, placed in the middle of the widest gap between confidences that 
     python bench/calibrate_abstention.py [--index-root DIR]
 
 The confidence of an answer is ``max(passage cosine, best-sentence cosine) + w * coverage``
-of its best passage (qa_service/retriever.py).  For each ``w`` this prints the threshold
+of its best passage (qa_service/second_stage.py).  For each ``w`` this prints the threshold
 chosen on the questions of all three shared sets, how many unanswerable questions it
 catches and answerable ones it refuses, and the same out of fold: each council's questions
 judged by a threshold chosen without any question touching that council

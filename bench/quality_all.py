@@ -49,9 +49,10 @@ from evaluation.scoring import score  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from indexing.writer import IndexWriter  # noqa: E402
 from qa_service.abstention import ANSWERED  # noqa: E402
+from qa_service.answers import Answer  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.highlight import SpanRule  # noqa: E402
-from qa_service.retriever import Answer, Engine  # noqa: E402
+from qa_service.retriever import Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402
 
 SHARED = REPO.parent / "shared"

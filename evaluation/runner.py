@@ -19,7 +19,8 @@ from evaluation.questions import COMPARE, Question, load_questions
 from evaluation.report import format_report, format_sets, report_to_dict
 from evaluation.scoring import EvalReport, score
 from index.store import Filters
-from qa_service.retriever import Answer, Engine, Hit
+from qa_service.answers import Answer, Hit
+from qa_service.retriever import Engine
 
 DEPTH = 10  # MRR@10 and nDCG@10 need ten passages
 PER_COUNCIL = 3

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index.documents import DocumentStore, PassageRecord, page_at
 from index.filters import Filters, filter_sql
+from index.passages import PassageRecord, PassageStore, page_at
 from ingest.commitments import Commitment, find_commitments
 from ingest.decisions import Decision, find_decisions
 from ingest.models import DocMeta, Document, Passage
@@ -156,7 +156,7 @@ class CommitmentRecord:
     page: int | None = None
 
 
-class RecordStore(DocumentStore):
+class RecordStore(PassageStore):
     """Decisions and commitments (part of ``Store``)."""
 
     def decisions(

@@ -1,7 +1,8 @@
 """The SQLite store of an index folder: one ``Store`` made of a part per thing it stores.
 
 - ``index.sqlite``: the database, its schema, transactions and meta values (``StoreBase``);
-- ``index.documents``: documents and passages;
+- ``index.documents``: documents, written with their passages, read and deleted;
+- ``index.passages``: passages read back with their documents;
 - ``index.vectors``: the passages' and sentences' stored vectors;
 - ``index.sentences``: each passage's sentences and their vectors;
 - ``index.records``: decisions and commitments;
@@ -13,8 +14,9 @@ The record types and ``Filters`` are re-exported here, the names callers of the 
 
 from __future__ import annotations
 
-from index.documents import DocumentRecord, PassageRecord
+from index.documents import DocumentRecord
 from index.filters import Allowed, Filters, FilterStore, filter_sql
+from index.passages import PassageRecord
 from index.records import DecisionRecord, RecordStore
 from index.sentences import SentenceStore
 from index.sqlite import DB_NAME, SCHEMA_VERSION

@@ -39,9 +39,9 @@ import numpy as np
 from qa_service.answer_kind import asked_kinds, holds
 
 if TYPE_CHECKING:
+    from qa_service.answers import Hit
     from qa_service.query import Understanding
     from qa_service.rerank import YearPreference
-    from qa_service.retriever import Hit
 
 ANSWERED = "answered"
 WEAK = "weak_match"

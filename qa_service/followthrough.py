@@ -22,7 +22,8 @@ from typing import Literal
 from cqa_core.errors import InvalidQueryError
 from index.records import CommitmentRecord, commitments, meeting_dates
 from index.store import Filters
-from qa_service.retriever import Engine, Hit
+from qa_service.answers import Hit
+from qa_service.retriever import Engine
 
 Status = Literal["discharged", "due", "overdue"]
 STATUSES: tuple[Status, ...] = ("discharged", "due", "overdue")

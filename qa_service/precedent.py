@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from cqa_core.errors import InvalidQueryError
 from index.base import Query
 from index.store import DecisionRecord, Filters
+from qa_service.answers import Answer, Hit
 from qa_service.query import Understanding
-from qa_service.retriever import Answer, Engine, Hit
+from qa_service.retriever import Engine
 from qa_service.trend import TrendPoint, point_of, question_weights
 
 # With a question, the decisions of this many best passages are kept (then dated).

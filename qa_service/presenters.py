@@ -6,9 +6,10 @@ from typing import cast
 
 from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
 from qa_service import precedent
+from qa_service.answers import Answer, Hit
 from qa_service.followthrough import FollowThrough
 from qa_service.precedent import CouncilPrecedent, YearGroup
-from qa_service.retriever import Answer, Engine, Hit
+from qa_service.retriever import Engine
 from qa_service.schemas.asking import (
     AskRequest,
     AskResponse,

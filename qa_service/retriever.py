@@ -9,97 +9,40 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 import faiss
 import numpy as np
 
 from cqa_core.errors import InvalidQueryError
-from cqa_core.text import words
 from index.base import Query
 from index.dense_select import DenseSearch, load_dense
 from index.embedder import Embedder, known_words
 from index.fusion import reciprocal_rank_fusion
 from index.lexical_tantivy import TantivyIndex
-from index.store import Allowed, Filters, PassageRecord, Store
-from qa_service.abstention import (
-    ANSWERED,
-    NOT_IN_PAPERS,
-    Evidence,
-    Model,
-    gather,
-)
+from index.store import Filters, Store
+from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, Model
 from qa_service.abstention_fit import FITTED
+from qa_service.answers import Answer, CouncilAnswer, Hit, Sort
 from qa_service.config import Settings
-from qa_service.dedup import fold_near_duplicates
-from qa_service.figures import demote_tables
-from qa_service.highlight import Span, SpanRule, answer_span, asked_of, split_sentences
-from qa_service.query import QueryReader, Understanding
-from qa_service.rerank import (
-    Features,
-    Weights,
-    YearPreference,
-    committee_match,
-    concept_weights,
-    coverage,
-    is_title_block,
-    recency,
-    year_preference,
+from qa_service.inferred_filters import (
+    council_names,
+    effective_filters,
+    filters_from_question,
+    merge_filters,
 )
-
-Sort = Literal["relevance", "newest", "oldest"]
-
-
-@dataclass
-class Hit:
-    """One retrieved passage with its scores and highlighted sentence(s)."""
-
-    passage: PassageRecord
-    score: float  # fused relevance, higher is better, comparable within one answer
-    dense: float  # cosine similarity of the question to the passage
-    sentence: float = 0.0  # cosine similarity of the question to the best sentence
-    highlights: list[Span] = field(default_factory=list)
-    # every sentence of the passage and the question's cosine to each (the highlight's input)
-    sentence_spans: list[Span] = field(default_factory=list)
-    sentence_scores: np.ndarray | None = None
-    # near-identical passages of the same paper at other meetings, folded into this hit
-    also_at: list[PassageRecord] = field(default_factory=list)
-    features: Features | None = None  # the second stage's evidence, for evaluation
-    # How surely the passage answers (see README, "When the service says it cannot answer"):
-    # the better of passage and best-sentence cosine, plus the key-term coverage, weighted.
-    confidence: float = 0.0
-
-
-@dataclass
-class Answer:
-    """The passages that answer a question, best first, and whether they really do."""
-
-    question: str
-    answered: bool
-    hits: list[Hit]
-    filters: Filters
-    confidence: float = 0.0
-    inferred: Filters = field(default_factory=Filters)  # read from the question's words
-    inferred_phrases: list[str] = field(default_factory=list)
-    # the meeting dates a year named in the question prefers (not a cut), if any
-    preferred: YearPreference | None = None
-    notes: list[str] = field(default_factory=list)  # what was done with the filters read
-    # "answered" | "weak_match" | "not_in_papers"; ``answered`` is true only for the first
-    state: str = "answered"
-    evidence: Evidence | None = None  # what the abstention classifier weighed
-    expansions: list[str] = field(default_factory=list)  # "LAC = looked after children"
-
-
-@dataclass
-class CouncilAnswer:
-    """One council's column in a comparison."""
-
-    council: str
-    answer: Answer
+from qa_service.query import QueryReader, Understanding
+from qa_service.rerank import YearPreference, year_preference
+from qa_service.second_stage import (
+    by_date,
+    decision_passages,
+    evidence_of,
+    keep_best,
+    score_candidates,
+    sentence_scores,
+)
 
 
 class Engine:
@@ -205,18 +148,32 @@ class Engine:
         filters = filters or Filters()
         notes: list[str] = []
         inferred, phrases = (
-            self._infer(filters, understood, notes) if infer_filters else (Filters(), [])
+            filters_from_question(filters, understood, notes, self.store)
+            if infer_filters
+            else (Filters(), [])
         )
         preferred = year_preference(understood) if infer_filters else None
-        filters = _merge(filters, inferred)
-        filters = self._effective_filters(filters)
+        filters = merge_filters(filters, inferred)
+        filters = effective_filters(filters, self.store)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
         hits, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
         if sort != "relevance":
-            hits = _by_date(hits, newest=(sort == "newest"))
+            hits = by_date(hits, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
-        evidence = self._evidence(hits, understood, filters, preferred, agreeing) if hits else None
+        evidence = (
+            evidence_of(
+                hits,
+                understood,
+                filters,
+                preferred,
+                agreeing,
+                self.reader.vocabulary,
+                self._passages,
+            )
+            if hits
+            else None
+        )
         if evidence is None:
             state = NOT_IN_PAPERS
         elif self.settings.abstention == "classifier":
@@ -226,8 +183,8 @@ class Engine:
         answered = state == ANSWERED
         if inferred.council and not answered:
             notes.append(
-                f"Only the papers of {_names(inferred.council)} were searched, as the question "
-                "names it: nothing in them answers this with confidence."
+                f"Only the papers of {council_names(inferred.council)} were searched, as the "
+                "question names it: nothing in them answers this with confidence."
             )
         return Answer(
             question,
@@ -279,67 +236,6 @@ class Engine:
 
     # --- internals ------------------------------------------------------------------
 
-    def _infer(
-        self, given: Filters, understood: Understanding, notes: list[str]
-    ) -> tuple[Filters, list[str]]:
-        """Filters read from the question for the fields ``given`` leaves open.
-
-        A council the question names is a hard filter: another council's papers do not
-        answer a question about this one.  A year ("in 2019", "2023/24") is not a filter
-        but a preference (:func:`year_preference`), as papers about a year are often
-        written in the year before.  Only a one-sided bound ("since 2019", "before 2015")
-        limits meeting dates; when that leaves nothing, it is dropped and ``notes`` says so.
-        """
-        dates_open = not (given.date_from or given.date_to)
-        one_sided = bool(understood.date_from) != bool(understood.date_to)
-        inferred = Filters(
-            council=understood.councils if not given.council else (),
-            date_from=understood.date_from if dates_open and one_sided else None,
-            date_to=understood.date_to if dates_open and one_sided else None,
-        )
-        if inferred.is_empty():
-            return Filters(), []
-        if (inferred.date_from or inferred.date_to) and self._count(_merge(given, inferred)) == 0:
-            inferred = replace(inferred, date_from=None, date_to=None)
-            where = (
-                f" of {_names(inferred.council or given.council)}"
-                if (inferred.council or given.council)
-                else ""
-            )
-            notes.append(
-                f'"{", ".join(understood.date_phrases)}" was not applied as a date limit: '
-                f"no papers{where} fall in it."
-            )
-        phrases = list(understood.council_phrases) if inferred.council else []
-        if inferred.date_from or inferred.date_to:
-            phrases += understood.date_phrases
-        return inferred, phrases
-
-    def _evidence(
-        self,
-        hits: list[Hit],
-        understood: Understanding,
-        filters: Filters,
-        preferred: YearPreference | None,
-        agreeing: list[tuple[float, float]],
-    ) -> Evidence:
-        """The abstention classifier's evidence for these hits (``qa_service.abstention``)."""
-        weights = concept_weights(
-            _asked_about(understood, filters), self.reader.vocabulary, self._passages
-        )
-        return gather(hits, understood, weights, self._passages, preferred, agreeing)
-
-    def _count(self, filters: Filters) -> int:
-        return self.store.allowed(replace(filters, include_superseded=True)).count
-
-    def _effective_filters(self, filters: Filters) -> Filters:
-        """Exclude superseded documents unless nothing else passes the filters."""
-        if filters.include_superseded:
-            return filters
-        if self.store.allowed(filters).count == 0:
-            return replace(filters, include_superseded=True)
-        return filters
-
     def _retrieve(
         self,
         query: Query,
@@ -371,137 +267,18 @@ class Engine:
         cosine = dict(dense)
         missing = [rowid for rowid, _ in pool if rowid not in cosine and rowid in records]
         cosine.update(self.dense.similarity(query, missing))
-        sentences = self._sentence_scores(query, records)
-        best_possible = sum(
-            w / (self.settings.rrf_k + 1)
-            for w in (self.settings.dense_weight, self.settings.lexical_weight)
+        sentences = sentence_scores(self.store, self.embedder, query, records)
+        hits = score_candidates(
+            pool,
+            records,
+            cosine,
+            sentences,
+            understood,
+            filters,
+            preferred,
+            decision_passages(self.store, understood),
+            self.settings,
+            self.reader.vocabulary,
+            self._passages,
         )
-        idf = concept_weights(
-            _asked_about(understood, filters), self.reader.vocabulary, self._passages
-        )
-        decisions = self._decision_passages(understood)
-        recent = (
-            recency(r.document.meta.meeting_date for r in records.values())
-            if understood.asks_latest
-            else {}
-        )
-        question_words = set(words(understood.question))
-        weights = Weights.from_settings(self.settings)
-        asked = asked_of(understood.question, question_words)
-        span_rule = SpanRule.from_settings(self.settings)
-        hits = []
-        for rowid, fused_score in pool:
-            record = records.get(rowid)
-            if record is None:  # removed since the dense index was loaded
-                continue
-            spans, scores = sentences.get(rowid, ([], np.zeros(0, dtype=np.float32)))
-            hit = Hit(record, 0.0, cosine.get(rowid, 0.0))
-            if len(scores):
-                hit.sentence = float(scores.max())
-                hit.sentence_spans, hit.sentence_scores = spans, scores
-            hit.features = Features(
-                fused=fused_score / best_possible if best_possible else fused_score,
-                passage=hit.dense,
-                sentence=hit.sentence,
-                coverage=coverage(record, idf),
-                committee=committee_match(question_words, record.document.meta.committee),
-                title_block=1.0 if is_title_block(record) else 0.0,
-                decision=1.0 if decisions is not None and rowid in decisions else 0.0,
-                year=preferred.match(record) if preferred is not None else 0.0,
-                latest=recent.get(record.document.meta.meeting_date or "", 0.0),
-            )
-            hit.score = round(hit.features.score(weights), 6)
-            hit.confidence = (
-                max(hit.dense, hit.sentence)
-                + self.settings.confidence_coverage_weight * hit.features.coverage
-            )
-            hits.append(hit)
-        hits.sort(key=lambda h: -h.score)
-        hits = demote_tables(hits, lambda h: h.passage.is_table, understood.question)
-        # (cosine, coverage) of the candidates agreeing with the year asked about
-        agreeing = [
-            (max(h.dense, h.sentence), h.features.coverage)
-            for h in hits
-            if h.features is not None and h.features.year == 1.0
-        ]
-        if self.settings.fold_duplicates:
-            hits = fold_near_duplicates(
-                hits,
-                lambda h: h.passage,
-                lambda kept, twin: kept.also_at.append(twin.passage),
-                limit=top_k,
-            )
-        kept = hits[:top_k]
-        # the highlight plays no part in the ranking: chosen for the hits kept alone
-        for hit in kept:
-            if hit.sentence_scores is not None and len(hit.sentence_scores):
-                hit.highlights = answer_span(
-                    hit.passage.text, hit.sentence_spans, hit.sentence_scores, asked, span_rule
-                )
-        return kept, agreeing
-
-    def _decision_passages(self, understood: Understanding) -> Allowed | None:
-        """The passages holding a decision, when the question asks what was decided."""
-        if not understood.asks_decision:
-            return None
-        return self.store.allowed(Filters(has_decision=True))  # kept until the next commit
-
-    def _sentence_scores(
-        self, query: Query, records: dict[int, PassageRecord]
-    ) -> dict[int, tuple[list[Span], np.ndarray]]:
-        """Similarity of the question to each sentence of each passage.
-
-        Stored sentence vectors are used; a passage indexed before they were stored has its
-        sentences embedded now.
-        """
-        if query.vector is None or not records:
-            return {}
-        q = np.asarray(query.vector, dtype=np.float32)
-        out: dict[int, tuple[list[Span], np.ndarray]] = {}
-        for rowid, (spans, vectors) in self.store.sentence_vectors(list(records)).items():
-            out[rowid] = ([Span(a, b) for a, b in spans], vectors @ q)
-        todo = [r for r in records.values() if r.rowid not in out]
-        split = [split_sentences(r.text) for r in todo]
-        texts = [r.text[s.start : s.end] for r, ss in zip(todo, split, strict=True) for s in ss]
-        if texts:
-            scores = self.embedder.encode(texts) @ q
-            at = 0
-            for record, sentence_spans in zip(todo, split, strict=True):
-                out[record.rowid] = (sentence_spans, scores[at : at + len(sentence_spans)])
-                at += len(sentence_spans)
-        return out
-
-
-def _asked_about(understood: Understanding, filters: Filters) -> list[tuple[str, ...]]:
-    """The question's key concepts less the years that a date filter already applies.
-
-    Once "in 2019" has become a meeting-date range, every passage searched is from those
-    meetings; a passage that also prints "2019" is no likelier to answer.
-    """
-    concepts = list(understood.key_concepts or ((t,) for t in understood.key_terms))
-    if not (filters.date_from or filters.date_to):
-        return concepts
-    years = {w for phrase in understood.date_phrases for w in words(phrase)}
-    return [c for c in concepts if c[0] not in years]
-
-
-def _names(councils: Sequence[str]) -> str:
-    return " and ".join(councils)
-
-
-def _merge(given: Filters, inferred: Filters) -> Filters:
-    """``given`` with the fields it leaves open taken from ``inferred``."""
-    return replace(
-        given,
-        council=given.council or inferred.council,
-        date_from=given.date_from or inferred.date_from,
-        date_to=given.date_to or inferred.date_to,
-    )
-
-
-def _by_date(hits: list[Hit], newest: bool) -> list[Hit]:
-    """Order hits by meeting date (undated last), keeping relevance order within a date."""
-    dated = [h for h in hits if h.passage.document.meta.meeting_date]
-    undated = [h for h in hits if not h.passage.document.meta.meeting_date]
-    dated.sort(key=lambda h: h.passage.document.meta.meeting_date or "", reverse=newest)
-    return dated + undated
+        return keep_best(hits, top_k, understood, self.settings)

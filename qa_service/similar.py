@@ -17,9 +17,10 @@ import numpy as np
 from cqa_core.errors import InvalidQueryError
 from index.base import Query
 from index.store import Filters, PassageRecord
+from qa_service.answers import Hit
 from qa_service.dedup import DUPLICATE_SHARE, fold_near_duplicates, jaccard, shingles
 from qa_service.highlight import Span, best_sentences
-from qa_service.retriever import Engine, Hit
+from qa_service.retriever import Engine
 
 # Candidates fetched per wanted result: room for the near-duplicates that are dropped.
 OVERFETCH = 4

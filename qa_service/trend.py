@@ -34,7 +34,8 @@ from dataclasses import dataclass, field, replace
 from cqa_core.errors import InvalidQueryError
 from cqa_core.text import split_sentences
 from index.store import Filters
-from qa_service.retriever import Engine, Hit
+from qa_service.answers import Hit
+from qa_service.retriever import Engine
 from qa_service.trend_read import (
     Alternatives,
     Figure,

@@ -55,9 +55,9 @@ def test_page_of_a_sentence_past_the_page_break(tmp_path: Path) -> None:
 
 
 def test_the_api_cites_the_highlighted_sentences_page(tmp_path: Path) -> None:
+    from qa_service.answers import Hit
     from qa_service.highlight import Span
     from qa_service.presenters import passage_out
-    from qa_service.retriever import Hit
 
     index_dir = tmp_path / "idx"
     writer = IndexWriter(index_dir, HashingEmbedder())

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
+from qa_service.answers import Answer, Hit
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.precedent import confident
-from qa_service.retriever import Answer, Hit
 
 
 @pytest.fixture

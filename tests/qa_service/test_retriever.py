@@ -16,7 +16,8 @@ from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates, jaccard, shingles
-from qa_service.retriever import Engine, _asked_about
+from qa_service.retriever import Engine
+from qa_service.second_stage import asked_about
 from tests.conftest import DEV_CORPUS, build_index
 
 RAVENSHOLT = "Ravensholt City Council"
@@ -261,7 +262,7 @@ def test_the_decision_signal_raises_a_decision_by_its_weight(small_index: Path) 
 
 def test_a_year_applied_as_a_date_filter_is_not_a_key_term(engine: Engine) -> None:
     understood = engine.reader.read("Ravensholt inspection outcome 2023")
-    dated = _asked_about(understood, Filters(date_from="2023-01-01"))
-    undated = _asked_about(understood, Filters())
+    dated = asked_about(understood, Filters(date_from="2023-01-01"))
+    undated = asked_about(understood, Filters())
     assert ("2023",) in undated and ("2023",) not in dated
     assert [c for c in undated if c != ("2023",)] == dated

@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from index.store import Filters
 from qa_service.answer_card import AnswerCard, Figure, answer_card
+from qa_service.answers import Answer
 from qa_service.api.main import create_app
 from qa_service.config import Settings
-from qa_service.retriever import Answer, Engine
+from qa_service.retriever import Engine
 
 
 @pytest.fixture
