@@ -40,6 +40,17 @@ TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
 
 
+def ratio(num: int, den: int) -> float:
+    """``num / den``, or 0 when there is nothing to divide by."""
+    return num / den if den else 0.0
+
+
+def measure_table(rows: list[tuple[str, str]]) -> str:
+    """A two-column markdown table (measure, value) for docs/quality.md."""
+    lines = ["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows]
+    return "\n".join(lines)
+
+
 @dataclass
 class Scores:
     """Counts over the marked documents, and the figures made from them."""
@@ -54,24 +65,21 @@ class Scores:
     procedural_caught: int = 0  # ... and flagged procedural
     procedural_flagged: int = 0  # matched and flagged procedural
 
-    def ratio(self, num: int, den: int) -> float:
-        return num / den if den else 0.0
-
     @property
     def precision(self) -> float:
-        return self.ratio(self.matched, self.found)
+        return ratio(self.matched, self.found)
 
     @property
     def recall(self) -> float:
-        return self.ratio(self.matched, self.marked)
+        return ratio(self.matched, self.marked)
 
     @property
     def subject(self) -> float:
-        return self.ratio(self.subject_right, self.matched)
+        return ratio(self.subject_right, self.matched)
 
     @property
     def procedural(self) -> float:
-        return self.ratio(self.procedural_right, self.matched)
+        return ratio(self.procedural_right, self.matched)
 
 
 def norm(text: str) -> str:
@@ -149,12 +157,12 @@ def table(s: Scores) -> str:
         ("procedural flag right (of matched)", f"{s.procedural:.2f}"),
         (
             "procedural: precision / recall",
-            f"{s.ratio(s.procedural_caught, s.procedural_flagged):.2f} / "
-            f"{s.ratio(s.procedural_caught, s.procedural_marked):.2f}",
+            f"{ratio(s.procedural_caught, s.procedural_flagged):.2f} / "
+            f"{ratio(s.procedural_caught, s.procedural_marked):.2f}",
         ),
-        ("kind right (of matched)", f"{s.ratio(s.kind_right, s.matched):.2f}"),
+        ("kind right (of matched)", f"{ratio(s.kind_right, s.matched):.2f}"),
     ]
-    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+    return measure_table(rows)
 
 
 @dataclass
@@ -169,11 +177,11 @@ class CommitmentScores:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.found if self.found else 0.0
+        return ratio(self.matched, self.found)
 
     @property
     def recall(self) -> float:
-        return self.matched / self.marked if self.marked else 0.0
+        return ratio(self.matched, self.marked)
 
 
 def score_commitments(labels_path: Path = COMMITMENT_LABELS) -> CommitmentScores:
@@ -205,9 +213,6 @@ class DischargeScores:
     status_right: int = 0
     scored: int = 0  # marked commitments found in the index
     misses: list[str] | None = None  # what went wrong, one line each
-
-    def ratio(self, num: int, den: int) -> float:
-        return num / den if den else 0.0
 
 
 def score_discharge(
@@ -267,10 +272,10 @@ def commitment_table(s: CommitmentScores) -> str:
         ("commitments marked / found / matched", f"{s.marked} / {s.found} / {s.matched}"),
         ("precision", f"{s.precision:.2f}"),
         ("recall", f"{s.recall:.2f}"),
-        ("due date right (of matched)", f"{s.due_right / max(s.matched, 1):.2f}"),
-        ("expecting committee right (of matched)", f"{s.committee_right / max(s.matched, 1):.2f}"),
+        ("due date right (of matched)", f"{ratio(s.due_right, s.matched):.2f}"),
+        ("expecting committee right (of matched)", f"{ratio(s.committee_right, s.matched):.2f}"),
     ]
-    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+    return measure_table(rows)
 
 
 @dataclass
@@ -281,9 +286,6 @@ class TrendScores:
     plotted: int = 0
     right: int = 0  # plotted, from the gold paper, with the gold value
     misses: list[str] | None = None
-
-    def ratio(self, num: int, den: int) -> float:
-        return num / den if den else 0.0
 
 
 def score_trend(
@@ -326,10 +328,10 @@ def trend_table(s: TrendScores) -> str:
     """The markdown table of trend points for docs/quality.md."""
     rows = [
         ("gold points / plotted / right", f"{s.gold} / {s.plotted} / {s.right}"),
-        ("point precision (target ≥ 0.90)", f"{s.ratio(s.right, s.plotted):.2f}"),
-        ("point recall (target ≥ 0.80)", f"{s.ratio(s.right, s.gold):.2f}"),
+        ("point precision (target ≥ 0.90)", f"{ratio(s.right, s.plotted):.2f}"),
+        ("point recall (target ≥ 0.80)", f"{ratio(s.right, s.gold):.2f}"),
     ]
-    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+    return measure_table(rows)
 
 
 def discharge_table(s: DischargeScores) -> str:
@@ -340,11 +342,11 @@ def discharge_table(s: DischargeScores) -> str:
             "marked as brought back / said to come back / right",
             f"{s.marked} / {s.claimed} / {s.right}",
         ),
-        ("discharge precision", f"{s.ratio(s.right, s.claimed):.2f}"),
-        ("discharge recall", f"{s.ratio(s.right, s.marked):.2f}"),
-        ("status right", f"{s.ratio(s.status_right, s.scored):.2f}"),
+        ("discharge precision", f"{ratio(s.right, s.claimed):.2f}"),
+        ("discharge recall", f"{ratio(s.right, s.marked):.2f}"),
+        ("status right", f"{ratio(s.status_right, s.scored):.2f}"),
     ]
-    return "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+    return measure_table(rows)
 
 
 if __name__ == "__main__":
