@@ -100,24 +100,22 @@ def safe_url(url: str | None) -> str | None:
 
 def citation_parts(c: Citation | DecisionCitation) -> list[str]:
     """council · committee · meeting date · document title · page, leaving out what is unknown."""
-    parts = [c.council or "Council not known"]
-    if c.committee:
-        parts.append(c.committee)
-    if c.meeting_date:
-        parts.append(long_date(c.meeting_date))
-    parts.append(c.title or c.source)
-    if c.page:
-        parts.append(f"page {c.page}")
-    return parts
+    return _parts(c, with_title=True)
 
 
 def meeting_parts(c: Citation | DecisionCitation) -> list[str]:
     """council · committee · meeting date · page: the citation line under a title."""
+    return _parts(c, with_title=False)
+
+
+def _parts(c: Citation | DecisionCitation, with_title: bool) -> list[str]:
     parts = [c.council or "Council not known"]
     if c.committee:
         parts.append(c.committee)
     if c.meeting_date:
         parts.append(long_date(c.meeting_date))
+    if with_title:
+        parts.append(c.title or c.source)
     if c.page:
         parts.append(f"page {c.page}")
     return parts
