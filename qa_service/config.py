@@ -127,6 +127,24 @@ class Settings(BaseSettings):
     max_top_k: int = Field(
         default=50, ge=1, description="most passages (or decisions) one request may ask for"
     )
+    max_per_council: int = Field(
+        default=20, ge=1, description="most passages a comparison may show for each council"
+    )
+    max_filter_chars: int = Field(
+        default=200,
+        ge=1,
+        description="longest filter value (a council, committee or document type), and "
+        "longest such field, or supersedes, of an uploaded file's metadata",
+    )
+    max_filter_values: int = Field(
+        default=50, ge=1, description="most values one filter lists, or councils compared"
+    )
+    max_title_chars: int = Field(
+        default=500, ge=1, description="longest title given with an uploaded file"
+    )
+    max_url_chars: int = Field(
+        default=2000, ge=1, description="longest source URL given with an uploaded file"
+    )
     max_upload_bytes: int = Field(
         default=_INGEST.max_file_bytes, ge=1, description="largest file ingested or uploaded"
     )

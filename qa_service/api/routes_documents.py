@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from pydantic import AfterValidator
 
 from cqa_core.errors import IngestError
 from index.store import Filters
@@ -17,6 +18,7 @@ from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep
 from qa_service.presenters import also_at, document_out
+from qa_service.request_limits import chars_within, marked
 from qa_service.runtime import limits
 from qa_service.schemas.documents import (
     DocumentDetail,
@@ -30,7 +32,22 @@ router = APIRouter(prefix="/api/documents", tags=["documents"])
 
 _CHUNK = 1024 * 1024
 # Metadata fields are bounded like the filters that match them; a title or a URL is longer.
-MAX_FIELD, MAX_TITLE, MAX_URL = 200, 500, 2000
+# Each bound is a setting in force (qa_service/request_limits.py), not a number here.
+FieldText = Annotated[
+    str | None,
+    Form(json_schema_extra=marked("max_filter_chars")),
+    AfterValidator(chars_within("max_filter_chars")),
+]
+TitleText = Annotated[
+    str | None,
+    Form(json_schema_extra=marked("max_title_chars")),
+    AfterValidator(chars_within("max_title_chars")),
+]
+UrlText = Annotated[
+    str | None,
+    Form(json_schema_extra=marked("max_url_chars")),
+    AfterValidator(chars_within("max_url_chars")),
+]
 
 
 @router.get("", response_model=DocumentList)
@@ -104,13 +121,13 @@ def upload_document(
     _admin: AdminDep,
     embedder: IngestEmbedderDep,
     file: Annotated[UploadFile, File(description="a .txt, .md, .html, .pdf or .docx file")],
-    council: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
-    committee: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
+    council: FieldText = None,
+    committee: FieldText = None,
     meeting_date: Annotated[date | None, Form()] = None,
-    title: Annotated[str | None, Form(max_length=MAX_TITLE)] = None,
-    doc_type: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
-    source_url: Annotated[str | None, Form(max_length=MAX_URL)] = None,
-    supersedes: Annotated[str | None, Form(max_length=MAX_FIELD)] = None,
+    title: TitleText = None,
+    doc_type: FieldText = None,
+    source_url: UrlText = None,
+    supersedes: FieldText = None,
 ) -> IngestResult:
     """Upload one file with its metadata and index it (a file already indexed is not added)."""
     original = client_file_name(file.filename)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from cqa_core.errors import InvalidQueryError
 from index.store import Filters
-from qa_service import export, trend, trend_svg
+from qa_service import export, request_limits, trend, trend_svg
 from qa_service.answer_card import card_for
 from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
@@ -128,11 +128,13 @@ def form(
 @router.get("/compare")
 def compare(
     query: PageDep,
-    per_council: str = "3",
+    per_council: str = "",
     fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """One question, one column per chosen council (every council when none is chosen)."""
     request, engine, q, councils = query.request, query.engine, query.q, query.councils
+    most = request_limits.current().max_per_council  # CQA_MAX_PER_COUNCIL
+    per_council = per_council if per_council.isdigit() else str(min(3, most))
     errors: list[tuple[str, str]] = []
     response = None
     if q.strip():
@@ -141,7 +143,7 @@ def compare(
                 {
                     "question": q,
                     "councils": councils or None,
-                    "per_council": per_council if per_council.isdigit() else 3,
+                    "per_council": per_council,
                 }
             )
             response = compare_request(engine, body)
@@ -169,7 +171,7 @@ def compare(
             "q": q,
             "selected_councils": councils,
             "per_council": per_council,
-            "per_council_choices": PER_COUNCIL,
+            "per_council_choices": [n for n in PER_COUNCIL if n <= most],
             "councils": engine.store.facet_values("council"),
             "response": response,
             "rows": [grid_row(c, "", back) for c in response.councils] if response else [],

@@ -6,13 +6,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from qa_service.request_limits import current
 from qa_service.schemas.filters import (
-    MAX_FILTER_VALUES,
     AppliedFilters,
     CompareFiltersIn,
     FiltersIn,
-    FilterValue,
+    FilterValues,
     InferredFilters,
+    PerCouncil,
     QuestionText,
     TopK,
     question_not_blank,
@@ -45,13 +46,18 @@ class CompareRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: QuestionText
-    councils: list[FilterValue] | None = Field(
-        default=None, max_length=MAX_FILTER_VALUES, description="omit for every council"
-    )
-    per_council: int = Field(default=3, ge=1, le=20)
+    councils: FilterValues = Field(default=None, description="omit for every council")
+    per_council: PerCouncil = 3
     filters: CompareFiltersIn | None = None
 
     _q = field_validator("question")(question_not_blank)
+
+    @model_validator(mode="after")
+    def _default_within_limit(self) -> CompareRequest:
+        # a default is not validated: one over CQA_MAX_PER_COUNCIL is cut to it, not refused
+        if "per_council" not in self.model_fields_set:
+            self.per_council = min(self.per_council, current().max_per_council)
+        return self
 
 
 AnswerState = Literal["answered", "weak_match", "not_in_papers"]

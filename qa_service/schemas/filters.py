@@ -17,29 +17,44 @@ from pydantic import (
     model_validator,
 )
 
-from qa_service.request_limits import marked, question_length, top_k_bound
+from qa_service.request_limits import (
+    chars_within,
+    count_within,
+    items_within,
+    marked,
+    question_length,
+    top_k_bound,
+)
 
-MAX_FILTER_VALUES = 50  # values of one filter field, or councils compared
 Kind = Literal["any", "decision"]
 ExportFormat = Literal["json", "csv"]
-FilterValue = Annotated[str, Field(max_length=200)]
+
+# Bounded by the settings in force (qa_service/request_limits.py), not by a number here.
+FilterValue = Annotated[
+    str,
+    Field(json_schema_extra=marked("max_filter_chars")),
+    AfterValidator(chars_within("max_filter_chars")),
+]
+_ONE_VALUE = {"type": "string", **marked("max_filter_chars")}
+FilterValues = Annotated[  # one filter's values, or the councils compared
+    list[FilterValue] | None,
+    Field(json_schema_extra=marked("max_filter_values")),
+    AfterValidator(items_within("max_filter_values")),
+]
 # a filter field takes one value or a list (see _as_list); the schema says both
 OneOrMany = Annotated[
     list[FilterValue] | None,
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "maxLength": 200},
-                {"type": "array", "items": {"type": "string", "maxLength": 200},
-                 "maxItems": MAX_FILTER_VALUES},
+                _ONE_VALUE,
+                {"type": "array", "items": _ONE_VALUE, **marked("max_filter_values")},
                 {"type": "null"},
             ]
         }
     ),
-]  # fmt: skip
-
-
-# Bounded by the settings in force (qa_service/request_limits.py), not by a number here.
+    AfterValidator(items_within("max_filter_values")),
+]
 QuestionText = Annotated[
     str,
     Field(min_length=1, json_schema_extra=marked("max_question_chars")),
@@ -47,6 +62,11 @@ QuestionText = Annotated[
 ]
 TopK = Annotated[
     int, Field(ge=1, json_schema_extra=marked("max_top_k")), AfterValidator(top_k_bound)
+]
+PerCouncil = Annotated[
+    int,
+    Field(ge=1, json_schema_extra=marked("max_per_council")),
+    AfterValidator(count_within("max_per_council")),
 ]
 
 
@@ -80,17 +100,11 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    council: OneOrMany = Field(
-        default=None, max_length=MAX_FILTER_VALUES, description="one council or a list"
-    )
-    committee: OneOrMany = Field(
-        default=None, max_length=MAX_FILTER_VALUES, description="one committee or a list"
-    )
+    council: OneOrMany = Field(default=None, description="one council or a list")
+    committee: OneOrMany = Field(default=None, description="one committee or a list")
     date_from: date | None = Field(default=None, description="meeting date on or after")
     date_to: date | None = Field(default=None, description="meeting date on or before")
-    doc_type: OneOrMany = Field(
-        default=None, max_length=MAX_FILTER_VALUES, description="e.g. minutes, report"
-    )
+    doc_type: OneOrMany = Field(default=None, description="e.g. minutes, report")
     include_superseded: bool = Field(
         default=False, description="let documents replaced by a revised version answer too"
     )

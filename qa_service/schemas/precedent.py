@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qa_service.schemas.filters import FiltersIn, QuestionText, question_not_blank
+from qa_service.schemas.filters import FiltersIn, FilterValue, QuestionText, question_not_blank
 from qa_service.schemas.passages import PassageOut
 
 
@@ -89,7 +89,7 @@ class TrendRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: QuestionText
-    council: str | None = Field(default=None, max_length=200, description="one council")
+    council: FilterValue | None = Field(default=None, description="one council")
     filters: FiltersIn | None = None
 
     _q = field_validator("question")(question_not_blank)

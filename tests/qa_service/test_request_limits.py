@@ -1,11 +1,14 @@
-"""The question and ``top_k`` limits come from ``Settings`` alone: the API, its OpenAPI schema,
-the web pages, the engine and the CLI all take the same number."""
+"""The request limits come from ``Settings`` alone (the question's length, ``top_k``,
+``per_council``, a filter value's length and how many a filter lists, an upload's metadata):
+the API, its OpenAPI schema, the web pages, the engine and the CLI all take the same number."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +19,7 @@ from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.cli import main
 from qa_service.config import Settings
+from qa_service.request_limits import RequestLimits
 from qa_service.retriever import Engine
 
 
@@ -100,3 +104,154 @@ def test_the_cli_takes_its_limits_from_the_settings(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["ask", "x" * 11, *index], env=env)
     assert r.exit_code == 1
     assert r.output.strip() == "Error: QUESTION: must be at most 10 characters"
+
+
+def test_the_defaults_are_the_contracts_numbers() -> None:
+    assert asdict(RequestLimits()) == {
+        "max_question_chars": 1999,  # INTERFACE.md: a question of 2,000+ characters is refused
+        "max_top_k": 50,  # INTERFACE.md: top_k outside 1..50 is refused
+        "max_per_council": 20,
+        "max_filter_chars": 200,
+        "max_title_chars": 500,
+        "max_url_chars": 2000,
+        "max_filter_values": 50,
+    }
+    assert RequestLimits.of(Settings()) == RequestLimits()
+
+
+def _ask(client: TestClient, filters: dict[str, Any]) -> Any:
+    return client.post("/api/ask", json={"question": "care", "filters": filters})
+
+
+def test_the_api_honours_the_filter_limits(small_index: Path) -> None:
+    settings = Settings(index=small_index, max_filter_chars=12, max_filter_values=2)
+    with _client(settings) as client:
+        assert _ask(client, {"committee": "c" * 12}).status_code == 200
+        r = _ask(client, {"committee": "c" * 13})
+        assert r.status_code == 422
+        assert r.json()["detail"] == "filters.committee.0: String should have at most 12 characters"
+        assert _ask(client, {"council": ["c" * 13]}).status_code == 422
+        assert _ask(client, {"doc_type": ["a", "b"]}).status_code == 200
+        r = _ask(client, {"doc_type": ["a", "b", "c"]})
+        assert r.status_code == 422 and "at most 2 items" in r.json()["detail"]
+        compare = {"question": "care", "councils": ["a", "b", "c"]}
+        assert client.post("/api/compare", json=compare).status_code == 422
+        trend = {"question": "how many children", "council": "c" * 13}
+        assert client.post("/api/trend", json=trend).status_code == 422
+    # the same request under the defaults is taken
+    with _client(Settings(index=small_index)) as client:
+        assert _ask(client, {"committee": "c" * 200, "doc_type": ["a"] * 50}).status_code == 200
+        assert _ask(client, {"committee": "c" * 201}).status_code == 422
+
+
+def test_the_api_honours_max_per_council(small_index: Path) -> None:
+    with _client(Settings(index=small_index, max_per_council=2)) as client:
+        r = client.post("/api/compare", json={"question": "social workers", "per_council": 2})
+        assert r.status_code == 200, r.text
+        r = client.post("/api/compare", json={"question": "social workers", "per_council": 3})
+        assert r.status_code == 422
+        assert r.json()["detail"] == "per_council: Input should be less than or equal to 2"
+        # the default (3) is cut to the limit, not refused
+        r = client.post("/api/compare", json={"question": "social workers"})
+        assert r.status_code == 200
+        assert max(len(c["passages"]) for c in r.json()["councils"]) == 2
+    with _client(Settings(index=small_index, max_per_council=30)) as client:
+        r = client.post("/api/compare", json={"question": "social workers", "per_council": 25})
+        assert r.status_code == 200, r.text
+
+
+def test_the_compare_page_offers_only_what_max_per_council_allows(small_index: Path) -> None:
+    with _client(Settings(index=small_index, max_per_council=2)) as client:
+        page = client.get("/compare", params={"q": "social workers"})
+        assert page.status_code == 200
+        assert 'value="2" selected' in page.text
+        assert 'value="3"' not in page.text and 'value="5"' not in page.text
+        assert client.get("/compare", params={"q": "x", "per_council": "3"}).status_code == 422
+    with _client(Settings(index=small_index)) as client:
+        page = client.get("/compare", params={"q": "social workers"}).text
+        assert 'value="3" selected' in page and 'value="5"' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "setting"),
+    [
+        ("council", "max_filter_chars"),
+        ("committee", "max_filter_chars"),
+        ("doc_type", "max_filter_chars"),
+        ("supersedes", "max_filter_chars"),
+        ("title", "max_title_chars"),
+        ("source_url", "max_url_chars"),
+    ],
+)
+def test_upload_metadata_takes_its_limits_from_the_settings(
+    small_index: Path, field: str, setting: str
+) -> None:
+    settings = Settings(index=small_index, admin_token="t0ken", **{setting: 30})  # type: ignore[arg-type]
+    paper = b"Item 1. Budget\n\nThe quokka budget was agreed by the committee."
+    with _client(settings) as client:
+        r = client.post(
+            "/api/documents",
+            files={"file": ("paper.txt", paper)},
+            data={field: "w" * 31},
+            headers={"Authorization": "Bearer t0ken"},
+        )
+        assert r.status_code == 422
+        assert r.json()["detail"] == f"{field}: String should have at most 30 characters"
+        assert not list((small_index / "uploads").glob("*")), "nothing stored"
+        r = client.post(
+            "/api/documents",
+            files={"file": ("paper.txt", paper)},
+            data={field: "w" * 30},
+            headers={"Authorization": "Bearer t0ken"},
+        )
+        assert r.status_code == 201, r.text
+
+
+def test_the_openapi_schema_states_the_new_limits_for_each_app(small_index: Path) -> None:
+    small = Settings(
+        index=small_index,
+        max_per_council=4,
+        max_filter_chars=33,
+        max_filter_values=6,
+        max_title_chars=44,
+        max_url_chars=55,
+    )
+    with _client(small) as client:
+        schema = client.get("/openapi.json").json()
+    # a second app, with the defaults: the first app's numbers must not leak into it, nor
+    # its schema's rewriting take the marks away from the models both apps share
+    with _client(Settings(index=small_index)) as client:
+        default = client.get("/openapi.json").json()
+    for doc, (per_council, chars, values, title, url) in [
+        (schema, (4, 33, 6, 44, 55)),
+        (default, (20, 200, 50, 500, 2000)),
+    ]:
+        models = doc["components"]["schemas"]
+        compare = models["CompareRequest"]["properties"]
+        assert compare["per_council"]["maximum"] == per_council
+        assert compare["per_council"]["default"] == 3
+        assert compare["councils"]["maxItems"] == values
+        council = models["FiltersIn"]["properties"]["council"]["anyOf"]
+        assert council[0] == {"type": "string", "maxLength": chars}
+        assert council[1]["maxItems"] == values
+        assert council[1]["items"] == {"type": "string", "maxLength": chars}
+        assert models["TrendRequest"]["properties"]["council"]["anyOf"][0]["maxLength"] == chars
+        upload = next(v for k, v in models.items() if k.startswith("Body_upload"))["properties"]
+        assert upload["council"]["maxLength"] == chars
+        assert upload["title"]["maxLength"] == title
+        assert upload["source_url"]["maxLength"] == url
+        assert "x-cqa-limit" not in str(doc)
+
+
+def test_the_cli_takes_the_filter_limits_from_the_settings(tmp_path: Path) -> None:
+    index = ["--index", str(tmp_path)]
+    env = {"CQA_MAX_FILTER_CHARS": "10"}
+    r = CliRunner().invoke(main, ["ask", "care", "--committee", "c" * 11, *index], env=env)
+    assert r.exit_code == 1
+    assert r.output.strip() == "Error: --committee: must be at most 10 characters"
+    env = {"CQA_MAX_FILTER_VALUES": "2"}
+    councils = ["--council", "a", "--council", "b", "--council", "c"]
+    r = CliRunner().invoke(main, ["ask", "care", *councils, *index], env=env)
+    assert r.exit_code == 1
+    assert r.output.strip().startswith("Error: --council: ")
+    assert "at most 2 items" in r.output
