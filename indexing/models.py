@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from indexing.cut_rules import OldCuts
 from ingest.models import DocMeta, Document
 from ingest.timings import StageTimes
 
@@ -31,9 +32,11 @@ class IngestSummary:
     sentences_embedded: int = 0  # sentences that went through the model
     sentences_added: int = 0
     times: StageTimes = field(default_factory=StageTimes)  # seconds by stage
-    # why every document of the index was cut again ("" when it was not): older ingest
-    # rules or other passage sizes (indexing.cut_rules)
+    # why every document of the index is cut again as its file is ingested ("" when the
+    # rules did not change since the last run): older ingest rules or other passage sizes
     recut: str = ""
+    # the documents still cut by older rules after the run: their files were not given
+    old_cuts: OldCuts = field(default_factory=OldCuts)
 
 
 @dataclass

@@ -13,10 +13,11 @@
 4. at the end: break supersedes cycles, record the passage sizes, count the index.
 
 When the ingest rules (``ingest.pipeline.INGEST_VERSION``) or the passage sizes changed
-since the index was written, every document counts as changed and is cut again
-(``indexing.cut_rules``; the summary's ``recut`` says why); the new rules are recorded
-once no document is left cut the old way.  The Ray engine (``indexing.ray_ingest``)
-runs steps 2-3 on a cluster and commits through the same writer.
+since the index was written, every document counts as changed and is cut again as its
+file is ingested (``indexing.cut_rules``; the summary's ``recut`` says why); the new rules
+are recorded at once, and the documents whose files this run was not given stay listed as
+cut the old way (the summary's ``old_cuts``), for a later run to re-cut.  The Ray engine
+(``indexing.ray_ingest``) runs steps 2-3 on a cluster and commits through the same writer.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from cqa_core.errors import IngestError
 from cqa_core.text import split_sentences
 from index.embedder import Embedder
 from index.store import DB_NAME
-from indexing.cut_rules import PASSAGE_WORDS, recut_reason
+from indexing.cut_rules import PASSAGE_WORDS, begin
 from indexing.duplicates import SameBytes
 from indexing.embed_batch import BatchEmbedder
 from indexing.models import IngestSummary, Progress, Staged
@@ -123,27 +124,18 @@ class IngestRun:
         """Read, embed and commit the files (see the module notes)."""
         started = time.perf_counter()
         summary = self.summary
-        reason = recut_reason(self.store, self.writer.limits)
-        stale: set[str] = set()  # documents still cut with other rules or passage sizes
-        if reason is not None:  # they count as changed
-            stale = set(self.known)
-            self.known = {doc: ("", meta) for doc, (_digest, meta) in self.known.items()}
-            if stale:
-                summary.recut = reason
-            else:  # nothing cut the old way: a new or emptied index
-                self.writer.record_rules()
-                reason = None
+        recut = begin(self.store, self.writer.limits)
+        summary.recut = recut.reason
+        for doc in recut.stale:  # cut with other rules or passage sizes: changed
+            self.known[doc] = ("", self.known[doc][1])
         for path, meta, source in files:
             self.done += 1
-            status = self.read(path, meta, source)
-            if stale and status != "failed":
-                stale.discard(document_id_for(path))
-            self.report(source or path.name, status)
+            self.report(source or path.name, self.read(path, meta, source))
             if len(self.pending) >= self.writer.commit_every:
                 self.embed_and_commit()
         if self.pending:
             self.embed_and_commit()
-        self.writer.finish(summary, rules_current=reason is not None and not stale)
+        self.writer.finish(summary)
         summary.seconds = time.perf_counter() - started
         return summary
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexing.cut_rules import recut_reason
+from indexing.cut_rules import begin
 from indexing.duplicates import SameBytes
 from indexing.models import IngestSummary, Staged
 from indexing.shards import ShardFile, read_shard, shard_key, shard_path
@@ -47,8 +47,6 @@ class Plan:
 
     shards: list[PlannedShard] = field(default_factory=list)
     summary: IngestSummary = field(default_factory=IngestSummary)
-    recut: bool = False  # record the current cut rules once every document uses them
-    stale: set[str] = field(default_factory=set)  # documents still cut with other rules
 
     @property
     def files(self) -> int:
@@ -73,14 +71,10 @@ def plan(
     store, limits = writer.store, writer.limits
     known = store.content_hashes()
     copies = SameBytes(known)
-    reason = recut_reason(store, limits)
-    if reason is not None:
-        # every document is cut again, as the plain ingest does when the rules change
-        out.stale = set(known)
-        known = {doc: ("", meta) for doc, (_digest, meta) in known.items()}
-        out.recut = True
-        if out.stale:
-            summary.recut = reason
+    recut = begin(store, limits)
+    summary.recut = recut.reason
+    for doc in recut.stale:  # cut again, as the plain ingest does (indexing.cut_rules)
+        known[doc] = ("", known[doc][1])
     for start in range(0, len(found), shard_files):
         group: list[ShardFile] = []
         for path, meta in found[start : start + shard_files]:
@@ -99,7 +93,6 @@ def plan(
             if copy is not None:
                 held_by = copy.source or store.get_document(copy.document_id).source
                 summary.duplicates.append((name, copy.document_id, held_by))
-                out.stale.discard(document_id)
                 continue
             copies.add(digest, document_id, meta, name)
             status = "added" if previous is None else "updated"
@@ -132,7 +125,6 @@ def commit(
                 continue
             document = record.document
             document.source = record.source
-            work.stale.discard(document.document_id)
             staged.append(
                 Staged(
                     document, record.vectors, planned.meta, record.spans, record.sentence_vectors
@@ -148,6 +140,6 @@ def commit(
         path.unlink(missing_ok=True)  # committed: a rerun finds these files unchanged
         if on_shard:
             on_shard(shard)
-    writer.finish(summary, rules_current=work.recut and not work.stale)
+    writer.finish(summary)
     summary.seconds += time.perf_counter() - started
     return summary

@@ -34,7 +34,7 @@ from index.lock import write_lock
 from index.records import refresh_decisions
 from index.store import Store
 from indexing import run
-from indexing.cut_rules import PASSAGE_WORDS, record_rules
+from indexing.cut_rules import PASSAGE_WORDS, forget, old_cuts
 from indexing.embed_batch import embed_hash, embed_text
 from indexing.models import IngestSummary, Progress, Staged
 from indexing.supersedes import Link, cycle_cuts
@@ -135,13 +135,11 @@ class IndexWriter:
         self._commit([], remove=[document_id])
         return record.source
 
-    def finish(self, summary: IngestSummary, rules_current: bool = False) -> None:
-        """After a run's commits: break supersedes cycles, record the ingest rules and
-        passage sizes when ``rules_current`` (every document is now cut with them), and
-        count the index."""
+    def finish(self, summary: IngestSummary) -> None:
+        """After a run's commits: break supersedes cycles, find the documents still cut
+        by older rules (``indexing.cut_rules``), and count the index."""
         self._break_supersedes_cycles(summary)
-        if rules_current:
-            self.record_rules()
+        summary.old_cuts = old_cuts(self.store, self.limits)
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents
 
@@ -157,11 +155,6 @@ class IndexWriter:
                 conn.execute("UPDATE documents SET supersedes = NULL WHERE doc_rowid = ?",
                              (cut.rowid,))  # fmt: skip
                 summary.warnings.append(cut.warning)
-
-    def record_rules(self) -> None:
-        """Record that every document of the index is cut with the current ingest rules
-        and passage sizes (``indexing.cut_rules``)."""
-        record_rules(self.store, self.limits)
 
     # --- commit ---------------------------------------------------------------------
 
@@ -180,6 +173,7 @@ class IndexWriter:
         texts: list[LexicalText] = []
         with self.store.transaction() as conn:
             old_ids = self._delete_documents(doomed)
+            forget(conn, doomed)  # written now with the current rules, or removed
             for staged in documents:
                 new_ids, new_texts = self._insert_document(staged, now)
                 ids.extend(new_ids)

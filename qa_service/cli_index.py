@@ -90,6 +90,8 @@ def ingest(
             summary = writer.ingest(list(paths), display, council.strip() if council else None)
     if summary.recut:  # why every file counts as changed
         click.echo(summary.recut, err=True)
+    if left := summary.old_cuts.message():  # files this run was not given
+        click.echo(clean(left, one_line=True), err=True)
     # file names, manifest values and reasons quoting them may hold escape sequences
     for warning in summary.warnings:
         click.echo(f"warning: {clean(warning, one_line=True)}", err=True)
@@ -130,6 +132,7 @@ def _summary_json(summary: Any) -> dict[str, Any]:
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
         "recut": summary.recut or None,
+        "old_cuts": summary.old_cuts.documents,  # documents still cut by older rules
         "failed": [{"source": s, "reason": r} for s, r in summary.failed],
         "skipped": [{"source": s, "reason": r} for s, r in summary.skipped],
         "duplicates": [

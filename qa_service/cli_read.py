@@ -147,7 +147,7 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     from dataclasses import asdict
 
     from index.store import Store
-    from indexing.cut_rules import INGEST_VERSION_KEY, recut_reason
+    from indexing.cut_rules import INGEST_VERSION_KEY, old_cuts
     from qa_service.runtime import limits
 
     settings = load_settings(index_dir)
@@ -155,8 +155,11 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     facts = asdict(store.stats())
     facts["index"] = str(settings.index)
     facts["ingest_version"] = store.get_meta(INGEST_VERSION_KEY)
-    # an index cut by other ingest rules is served as it is, until the next ingest re-cuts it
-    facts["recut"] = recut_reason(store, limits(settings)) if facts["documents"] else None
+    # documents cut by older ingest rules are served as they are, until an ingest of their
+    # files re-cuts them
+    old = old_cuts(store, limits(settings))
+    facts["old_cuts"] = old.documents
+    facts["recut"] = old.message()
     if as_json:
         click.echo(json.dumps(facts, indent=2))
         return
@@ -166,7 +169,7 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     click.echo(f"model:      {clean(facts['model'], one_line=True)} ({facts['dim']} dimensions)")
     click.echo(f"generation: {facts['generation']}")
     if facts["recut"]:
-        click.echo(f"behind:     {facts['recut'].replace('re-cutting', 'cqa ingest re-cuts')}")
+        click.echo(f"behind:     {clean(facts['recut'], one_line=True)}")
     for label, key in (("councils", "councils"), ("doc types", "doc_types")):
         click.echo(f"{label}:")
         for name, count in facts[key].items():

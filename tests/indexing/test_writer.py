@@ -83,15 +83,16 @@ def test_other_passage_sizes_recut_every_document(small_corpus: Path, tmp_path: 
     with large.open():
         one = large.ingest([first])  # one file: the others are still cut the old way
         assert one.updated == [first.name]
-        assert large.store.get_meta(PASSAGE_WORDS) == "10-30"
+        assert large.store.get_meta(PASSAGE_WORDS) == "40-200"  # new documents' sizes
+        assert one.old_cuts.rules == {"passages of 10-30 words, now 40-200": 4}
         every = large.ingest([small_corpus])
-        assert sorted(every.updated) == sorted(
-            p.name for p in small_corpus.iterdir() if p.suffix != ".csv"
-        )
-        assert large.store.get_meta(PASSAGE_WORDS) == "40-200"
+        others = sorted(p.name for p in small_corpus.iterdir() if p.suffix not in {".csv", ""})
+        others.remove(first.name)
+        assert sorted(every.updated) == others, "the file re-cut already is not cut again"
+        assert every.unchanged == [first.name] and not every.old_cuts.documents
         assert large.store.stats().passages < before
         again = large.ingest([small_corpus])
-    assert not again.updated and len(again.unchanged) == len(every.updated)
+    assert not again.updated and len(again.unchanged) == len(others) + 1
 
 
 def _set_ingest_version(index_dir: Path, version: str | None) -> None:
@@ -135,7 +136,8 @@ def test_other_ingest_version_recuts_every_document(
         again = writer.ingest([small_corpus])
         assert writer.store.get_meta(INGEST_VERSION_KEY) == str(INGEST_VERSION)
         assert writer.store.stats().passages == before
-    assert said in again.recut and again.recut.endswith("re-cutting every document")
+    assert said in again.recut
+    assert again.recut.endswith("re-cutting every document as its file is ingested")
     assert sorted(again.updated) == sorted(first.added) and not again.unchanged
     assert again.passages_added == first.passages_added
     # the same code cuts the same passages: every vector comes from the index, none from
