@@ -102,9 +102,12 @@ def begin(store: Store, limits: IngestLimits) -> Recut:
             "SELECT document_id, ?, ? FROM documents",
             (version, sizes),
         )
+        current = (str(INGEST_VERSION), passage_words(limits))
+        # back to the rules some documents were cut by (the code rolled back): not old
+        conn.execute("DELETE FROM old_cuts WHERE ingest_version = ? AND passage_words = ?", current)
         conn.executemany(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [(PASSAGE_WORDS, passage_words(limits)), (INGEST_VERSION_KEY, str(INGEST_VERSION))],
+            [(INGEST_VERSION_KEY, current[0]), (PASSAGE_WORDS, current[1])],
         )
     stale = _listed(store)
     return Recut(reason if stale else "", stale)  # a new or emptied index: nothing to say
@@ -144,34 +147,38 @@ class OldCuts:
 
 def old_cuts(store: Store, limits: IngestLimits) -> OldCuts:
     """Which documents are cut by other rules than ``limits`` and the running code's."""
-    with store.lock:
-        total = int(store.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
     version, sizes = store.get_meta(INGEST_VERSION_KEY), store.get_meta(PASSAGE_WORDS)
-    index_rules = _changed(version, sizes, limits)
+    recorded = _changed(version, sizes, limits)  # None: the index records the current rules
     with store.lock:
         conn = store.conn
-        if index_rules is not None:  # no run since the change: every document is old
-            rows = [(index_rules, total)]
-            sources = conn.execute(
-                "SELECT source FROM documents ORDER BY source LIMIT ?", (_EXAMPLES,)
-            ).fetchall()
-        elif _exists(conn):
-            groups = conn.execute(
+        total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        listed = _exists(conn)
+        groups = (
+            conn.execute(
                 "SELECT o.ingest_version, o.passage_words, count(*) FROM old_cuts o "
                 "JOIN documents d USING (document_id) GROUP BY 1, 2 ORDER BY 1, 2"
             ).fetchall()
-            rows = [(_changed(v, s, limits) or "the current rules", n) for v, s, n in groups]
-            sources = conn.execute(
+            if listed
+            else []
+        )
+        if recorded is not None:  # no ingest since the rules changed: every document is old
+            names = "SELECT source FROM documents ORDER BY source LIMIT ?"
+        elif listed:
+            names = (
                 "SELECT d.source FROM old_cuts o JOIN documents d USING (document_id) "
-                "ORDER BY d.source LIMIT ?",
-                (_EXAMPLES,),
-            ).fetchall()
+                "ORDER BY d.source LIMIT ?"
+            )
         else:
             return OldCuts(total=total)
+        sources = [str(r[0]) for r in conn.execute(names, (_EXAMPLES,))]
     rules: dict[str, int] = {}
-    for description, count in rows:
-        rules[description] = rules.get(description, 0) + count
-    return OldCuts(sum(rules.values()), total, rules, [str(r[0]) for r in sources])
+    for row_version, row_sizes, count in groups:
+        said = _changed(row_version, row_sizes, limits) or "other rules"
+        rules[said] = rules.get(said, 0) + count
+    rest = total - sum(count for *_, count in groups)
+    if recorded is not None and rest:  # the documents not listed: cut by the recorded rules
+        rules[recorded] = rules.get(recorded, 0) + rest
+    return OldCuts(sum(rules.values()), total, rules, sources)
 
 
 def _exists(conn: sqlite3.Connection) -> bool:

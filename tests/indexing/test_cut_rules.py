@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from index.embedder import HashingEmbedder
 from index.store import Store
-from indexing import run, shard_commit
+from indexing import cut_rules, run, shard_commit
 from indexing.cut_rules import INGEST_VERSION_KEY, PASSAGE_WORDS, old_cuts
 from indexing.writer import IndexWriter
 from ingest.pipeline import INGEST_VERSION, IngestLimits
@@ -172,3 +172,30 @@ def test_the_cli_names_what_is_left_and_stats_counts_it(small_corpus: Path, tmp_
     body = json.loads(r.stdout)
     assert body["recut"] is None and body["unchanged"] == 1 and body["old_cuts"] == 4
     assert "re-cutting" not in r.stderr
+
+
+def test_stats_before_a_second_change_is_ingested_name_both(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "idx"
+    papers = _papers(small_corpus)
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([small_corpus])
+    _as_older_code_left_it(index_dir)
+    with writer.open():
+        writer.ingest([papers[0]])
+    store = Store.open(index_dir)
+    try:
+        larger = IngestLimits(min_words=40, max_words=200)  # no ingest since the sizes changed
+        left = old_cuts(store, larger)
+        assert (left.documents, left.total) == (5, 5)
+        assert left.rules == {OLD: 4, "passages of 60-275 words, now 40-200": 1}
+        assert (left.message() or "").startswith("every document is still cut by")
+        # the code rolled back to version 0: the four documents it cut are current again
+        monkeypatch.setattr(cut_rules, "INGEST_VERSION", 0)
+        recut = cut_rules.begin(store, IngestLimits())
+        assert "newer ingest rules (version 1, now 0)" in recut.reason
+        assert {store.get_document(d).source for d in recut.stale} == {papers[0].name}
+    finally:
+        store.close()
