@@ -39,12 +39,14 @@ def form(
     date_from: str = "",
     date_to: str = "",
     sort: str = "relevance",
-    top_k: str = "5",
+    top_k: str = "",
     infer: str = "1",
     fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """The question form, and the answer when a question was asked."""
     request, engine, q, councils = query.request, query.engine, query.q, query.councils
+    most = request_limits.current().max_top_k  # CQA_MAX_TOP_K
+    top_k = top_k if top_k.isdigit() else str(min(5, most))
     infer_filters = infer != "0"
     date_from = _date_field(request, "date_from", date_from)
     date_to = _date_field(request, "date_to", date_to)
@@ -55,7 +57,7 @@ def form(
             body = AskRequest.model_validate(
                 {
                     "question": q,
-                    "top_k": top_k if top_k.isdigit() else 5,
+                    "top_k": top_k,
                     "sort": sort if sort in SORTS else "relevance",
                     "infer_filters": infer_filters,
                     "filters": {
@@ -103,7 +105,7 @@ def form(
             "top_k": top_k,
             "infer_filters": infer_filters,
             "sorts": SORTS,
-            "top_ks": TOP_KS,
+            "top_ks": [n for n in TOP_KS if n <= most] or [most],
             "councils": engine.store.facet_values("council"),
             "committees": engine.store.facet_values("committee"),
             "doc_types": engine.store.facet_values("doc_type"),

@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from qa_service.request_limits import current
 from qa_service.schemas.filters import (
     AppliedFilters,
     CompareFiltersIn,
@@ -16,6 +15,7 @@ from qa_service.schemas.filters import (
     PerCouncil,
     QuestionText,
     TopK,
+    default_within,
     question_not_blank,
 )
 from qa_service.schemas.passages import PassageOut
@@ -38,6 +38,7 @@ class AskRequest(BaseModel):
     )
 
     _q = field_validator("question")(question_not_blank)
+    _top_k = model_validator(mode="after")(default_within("top_k", "max_top_k"))
 
 
 class CompareRequest(BaseModel):
@@ -51,13 +52,7 @@ class CompareRequest(BaseModel):
     filters: CompareFiltersIn | None = None
 
     _q = field_validator("question")(question_not_blank)
-
-    @model_validator(mode="after")
-    def _default_within_limit(self) -> CompareRequest:
-        # a default is not validated: one over CQA_MAX_PER_COUNCIL is cut to it, not refused
-        if "per_council" not in self.model_fields_set:
-            self.per_council = min(self.per_council, current().max_per_council)
-        return self
+    _per_council = model_validator(mode="after")(default_within("per_council", "max_per_council"))
 
 
 AnswerState = Literal["answered", "weak_match", "not_in_papers"]

@@ -4,8 +4,9 @@ shared by every route (the question, top_k, the export format)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -20,12 +21,14 @@ from pydantic import (
 from qa_service.request_limits import (
     chars_within,
     count_within,
+    current,
     items_within,
     marked,
     question_length,
     top_k_bound,
 )
 
+M = TypeVar("M", bound=BaseModel)
 Kind = Literal["any", "decision"]
 ExportFormat = Literal["json", "csv"]
 
@@ -68,6 +71,19 @@ PerCouncil = Annotated[
     Field(ge=1, json_schema_extra=marked("max_per_council")),
     AfterValidator(count_within("max_per_council")),
 ]
+
+
+def default_within(field: str, setting: str) -> Callable[[M], M]:
+    """An after-validator: a ``field`` left to its default is cut to the ``setting`` in
+    force, not refused (pydantic does not validate defaults; a client that did not ask
+    for five passages should not be told five is too many)."""
+
+    def cut(model: M) -> M:
+        if field not in model.model_fields_set:
+            setattr(model, field, min(getattr(model, field), getattr(current(), setting)))
+        return model
+
+    return cut
 
 
 def question_not_blank(value: str) -> str:

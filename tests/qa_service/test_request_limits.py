@@ -255,3 +255,15 @@ def test_the_cli_takes_the_filter_limits_from_the_settings(tmp_path: Path) -> No
     assert r.exit_code == 1
     assert r.output.strip().startswith("Error: --council: ")
     assert "at most 2 items" in r.output
+
+
+def test_a_default_over_a_smaller_limit_is_cut_to_it(small_index: Path) -> None:
+    with _client(Settings(index=small_index, max_top_k=3)) as client:
+        r = client.post("/api/ask", json={"question": "care"})  # top_k's default is 5
+        assert r.status_code == 200, r.text
+        assert len(r.json()["passages"]) == 3
+        page = client.get("/", params={"q": "care"})
+        assert page.status_code == 200
+        assert '<option value="3" selected>' in page.text and 'value="5"' not in page.text
+    with _client(Settings(index=small_index)) as client:
+        assert len(client.post("/api/ask", json={"question": "care"}).json()["passages"]) == 5
