@@ -73,7 +73,8 @@ _SETTINGS = frozenset(f.name for f in fields(RequestLimits))
 
 
 def _keyword(setting: str) -> str:
-    """JSON Schema's word for the bound ``setting`` sets: a length or a largest number."""
+    """JSON Schema's word for the bound ``setting`` sets: a text's length, a list's, or a
+    largest number (a ``KeyError`` at import for a name that is no request limit)."""
     if setting not in _SETTINGS:
         raise KeyError(f"{setting} is not a request limit")
     if setting.endswith("_chars"):
@@ -142,7 +143,7 @@ def marked(setting: str) -> dict[str, Any]:
 
 def document(schema: Any, settings: Settings) -> None:
     """Write each marked field's bound into an OpenAPI ``schema``, in place: the value
-    ``settings`` gives, as ``maxLength`` (a text) or ``maximum`` (a count)."""
+    ``settings`` gives, as ``maxLength`` (a text), ``maxItems`` (a list) or ``maximum``."""
     if isinstance(schema, dict):
         setting = schema.pop(_MARK, None)
         if setting is not None:
