@@ -15,7 +15,9 @@ from qa_service.terminal import clean
 
 @click.command()
 @click.argument("question")
-@click.option("--top-k", default=5, show_default=True, type=int, help="How many passages.")
+@click.option(
+    "--top-k", type=int, help="How many passages.  [default: 5, or CQA_MAX_TOP_K if lower]"
+)
 @click.option("--council", multiple=True, help="Only this council (repeatable).")
 @click.option("--committee", default=None, help="Only this committee.")
 @click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
@@ -39,7 +41,7 @@ from qa_service.terminal import clean
 @index_option
 def ask(
     question: str,
-    top_k: int,
+    top_k: int | None,
     council: tuple[str, ...],
     committee: str | None,
     date_from: datetime | None,
@@ -61,7 +63,7 @@ def ask(
     with applying(settings):  # the same limits as the API: CQA_MAX_QUESTION_CHARS, _TOP_K
         body = AskRequest(
             question=question,
-            top_k=top_k,
+            **({} if top_k is None else {"top_k": top_k}),  # left out: the default, cut
             sort=sort,  # type: ignore[arg-type]
             infer_filters=infer,
             filters=FiltersIn(

@@ -4,6 +4,7 @@ the API, its OpenAPI schema, the web pages, the engine and the CLI all take the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -267,3 +268,15 @@ def test_a_default_over_a_smaller_limit_is_cut_to_it(small_index: Path) -> None:
         assert '<option value="3" selected>' in page.text and 'value="5"' not in page.text
     with _client(Settings(index=small_index)) as client:
         assert len(client.post("/api/ask", json={"question": "care"}).json()["passages"]) == 5
+
+
+def test_the_cli_default_top_k_is_cut_to_a_smaller_limit(small_index: Path) -> None:
+    index = ["--index", str(small_index)]
+    env = {"CQA_EMBEDDER": "hashing"}  # the fake embedder the index was built with
+    r = CliRunner().invoke(
+        main, ["ask", "care", "--json", *index], env=env | {"CQA_MAX_TOP_K": "2"}
+    )
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)["passages"]) == 2
+    r = CliRunner().invoke(main, ["ask", "care", "--json", *index], env=env)
+    assert len(json.loads(r.stdout)["passages"]) == 5
