@@ -112,16 +112,32 @@ def about(question: str, sentence: str) -> bool:
     return _about(question, sentence)
 
 
+# The largest word count of each index (by folder), with the generation it was read at:
+# reading it scans the whole vocabulary table, so it is read once per generation.
+_LARGEST: dict[str, tuple[int, int]] = {}
+
+
+def _largest_frequency(engine: Engine) -> int:
+    key = str(engine.store.path)
+    generation = engine.store.generation()
+    cached = _LARGEST.get(key)
+    if cached is None or cached[0] != generation:
+        cached = (generation, engine.store.largest_frequency())
+        _LARGEST[key] = cached
+    return cached[1]
+
+
 def question_weights(engine: Engine, question: str) -> Weights:
     """Each key word stem of the question, weighted by how rare it is in the index (idf):
-    in "average social worker caseload", "caseload" says more than "social"."""
-    vocabulary = engine.store.vocabulary()
-    total = max(vocabulary.values(), default=1)
-    out = {}
-    for stem in stems(question):
-        df = max((n for w, n in vocabulary.items() if w.startswith(stem)), default=0)
-        out[stem] = math.log((total + 1) / (df + 1)) + 1.0
-    return out
+    in "average social worker caseload", "caseload" says more than "social".
+
+    Only the question's words are read from the vocabulary (a range of its key per stem);
+    the largest count, the idf's base, is read once per index generation.
+    """
+    keys = stems(question)
+    total = max(_largest_frequency(engine), 1)
+    counts = engine.store.prefix_frequencies(sorted(keys))
+    return {stem: math.log((total + 1) / (counts.get(stem, 0) + 1)) + 1.0 for stem in keys}
 
 
 def _stated(text: str, start: int, end: int, wanted: str | None) -> list[Figure]:
