@@ -46,6 +46,7 @@ from qa_service.trend_read import (
     in_unit,
     named,
     readable,
+    stem,
     stems,
 )
 from qa_service.trend_read import about as _about
@@ -164,9 +165,9 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
 def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: int) -> Figure:
     """The figure closest to the rarest of the question's key words in the sentence."""
     places = [
-        (weights[stem], m.start())
+        (weights[key], m.start())
         for m in re.finditer(r"[A-Za-z]{3,}", text[:end])
-        if m.start() >= start and (stem := m.group().lower()[:5]) in weights
+        if m.start() >= start and (key := stem(m.group())) in weights
     ]
     if not places:
         return found[0]
