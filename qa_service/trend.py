@@ -62,7 +62,7 @@ PER_MEETING = 5
 MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).
-WINDOW = 12
+WINDOW = 8
 
 Weights = dict[str, float]
 
