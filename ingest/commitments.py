@@ -205,11 +205,12 @@ _PRINTED_MINUTES = re.compile(
 _AGENDA_ITEM = re.compile(r"^\s*Agenda\s+Item\s+(\d+)\b", re.I | re.M)
 
 
-def printed_minutes(text: str, at: int, meeting: date | None) -> tuple[date, str | None] | None:
+def printed_minutes(text: str, at: int, meeting: date | None) -> tuple[date, str] | None:
     """When ``text[at]`` lies in the printed minutes of an earlier meeting (an agenda pack
-    prints the previous meeting's minutes: "Minutes of the meeting held on 17 September
-    2024", with no other agenda item between), that meeting's date and the pack's agenda
-    item number holding them ("3"; None when the pack numbers none); else None."""
+    prints the previous meeting's minutes under its item stamp: "Agenda Item 3", then
+    "Minutes of the meeting held on 17 September 2024", with no other item between), that
+    meeting's date and the pack's item number ("3"); else None. A meeting page's item title
+    "Minutes of the meeting held on …" (the minutes to approve) has no such stamp."""
     found = list(_PRINTED_MINUTES.finditer(text, 0, at))
     if not found or meeting is None:
         return None
@@ -220,7 +221,9 @@ def printed_minutes(text: str, at: int, meeting: date | None) -> tuple[date, str
     except ValueError:
         return None
     items = list(_AGENDA_ITEM.finditer(text, 0, heading.start()))
-    item = items[-1].group(1) if items else None
+    if not items:
+        return None  # not a pack
+    item = items[-1].group(1)
     between = {m.group(1) for m in _AGENDA_ITEM.finditer(text, heading.end(), at)}
     if held >= meeting or between - {item}:
         return None  # the paper's own minutes, or a later item of the pack
@@ -254,7 +257,10 @@ def find_commitments(
             continue
         # the last time named is the one it comes back at ("the plan agreed in May 2022 be
         # reported in six months' time")
-        when = whens[-1] if whens else None
+        # a named time wins over how often: "the annual report … be considered at the
+        # February meeting" is due in February
+        named_times = [w for w in whens if not w.group("span")]
+        when = (named_times or whens)[-1] if whens else None
         # a request in printed minutes was made at their meeting, and is read against it
         # (its "next meeting" is that meeting's next, not the pack's stated one)
         printed = printed_minutes(text, start, meeting)

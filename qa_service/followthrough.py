@@ -68,7 +68,6 @@ class Made:
 
     on: date
     minutes_item: str | None = None  # the pack's item number; None: not printed minutes
-    printed: bool = False
 
 
 def made(engine: Engine, c: CommitmentRecord) -> Made | None:
@@ -80,9 +79,7 @@ def made(engine: Engine, c: CommitmentRecord) -> Made | None:
     on = date.fromisoformat(paper)
     text, _ = engine.store.document_text(c.passage.document.document_id)
     printed = printed_minutes(text, c.char_start, on)
-    if printed is None:
-        return Made(on)
-    return Made(printed[0], printed[1], True)
+    return Made(on) if printed is None else Made(*printed)
 
 
 def _due(
@@ -103,12 +100,9 @@ def _refers_back(engine: Engine, hit: Hit, made: date) -> bool:
 
 
 def _own_minutes(hit: Hit, c: CommitmentRecord, at: Made) -> bool:
-    """Whether a passage is the printed minutes the commitment lies in (its pack's agenda
-    item; the whole pack when it numbers no items)."""
+    """Whether a passage is the printed minutes the commitment lies in (its pack's item)."""
     if hit.passage.document.document_id != c.passage.document.document_id:
         return False
-    if at.minutes_item is None:
-        return True
     top = hit.passage.heading_path[0] if hit.passage.heading_path else ""
     return re.fullmatch(rf"Agenda\s+Item\s+{at.minutes_item}", top.strip(), re.I) is not None
 
@@ -148,9 +142,10 @@ def _discharge(
     if after > as_of.isoformat():
         return None
     # the printed minutes answer their own words best: read past them to what came back
-    wanted = 4 * CANDIDATES if at.printed else CANDIDATES
+    printed = at.minutes_item is not None
+    wanted = 4 * CANDIDATES if printed else CANDIDATES
     answer = engine.ask(c.text[:1900], wanted, filters, infer_filters=False)
-    hits = [h for h in answer.hits if not (at.printed and _own_minutes(h, c, at))][:CANDIDATES]
+    hits = [h for h in answer.hits if not (printed and _own_minutes(h, c, at))][:CANDIDATES]
     if not answer.answered or not hits:
         return None
     best = max(h.confidence for h in hits)

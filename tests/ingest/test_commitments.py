@@ -208,3 +208,24 @@ def test_printed_minutes(marker: str, expected: tuple[date, str] | None) -> None
     assert printed_minutes(PACK, PACK.index(marker), date(2024, 11, 19)) == expected
     # minutes of the paper's own meeting are not printed minutes of an earlier one
     assert printed_minutes(PACK, PACK.index(marker), date(2024, 9, 17)) is None
+
+
+def test_a_meeting_pages_minutes_to_approve_are_not_printed_minutes() -> None:
+    page = (
+        "Minutes of the meeting held on 15 September 2020\n"
+        "RESOLVED - That the minutes of the meeting held on 15 September 2020 be approved.\n"
+        "48/20 Climate Change Strategy\n"
+        "(3) progress be reported annually to the Select Committee.\n"
+    )
+    assert printed_minutes(page, page.index("(3)"), date(2020, 10, 20)) is None
+    (c,) = find_commitments(page, meta=DocMeta(meeting_date="2020-10-20"))
+    assert c.due == "2021-10-20"  # a year after this meeting, not after September's
+
+
+def test_a_named_time_wins_over_how_often() -> None:
+    text = (
+        "Members asked that the annual report on elective home education be considered at the "
+        "February meeting, together with the annual report on children missing from care."
+    )
+    (c,) = find_commitments(text, meta=DocMeta(meeting_date="2024-11-26"))
+    assert c.due == "2025-02-28"  # February, not a year after the meeting
