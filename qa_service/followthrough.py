@@ -70,14 +70,19 @@ class Made:
     minutes_item: str | None = None  # the pack's item number; None: not printed minutes
 
 
-def made(engine: Engine, c: CommitmentRecord) -> Made | None:
+def made(engine: Engine, c: CommitmentRecord, texts: dict[str, str] | None = None) -> Made | None:
     """The meeting ``c`` was made at: its paper's, or that of the printed minutes it lies in
-    (None: the paper has no date)."""
+    (None: the paper has no date). ``texts`` keeps the last paper's text read, by id."""
     paper = c.passage.document.meta.meeting_date
     if not paper:
         return None
     on = date.fromisoformat(paper)
-    text, _ = engine.store.document_text(c.passage.document.document_id)
+    texts = {} if texts is None else texts
+    doc = c.passage.document.document_id
+    if doc not in texts:
+        texts.clear()  # one paper at a time: a listing reads its commitments paper by paper
+        texts[doc] = engine.store.document_text(doc)[0]
+    text = texts[doc]
     printed = printed_minutes(text, c.char_start, on)
     return Made(on) if printed is None else Made(*printed)
 
@@ -159,11 +164,14 @@ def _discharge(
     return None
 
 
-def follow(engine: Engine, c: CommitmentRecord, as_of: date) -> FollowThrough:
-    """One commitment's due date, discharging paper and status on ``as_of``."""
+def follow(
+    engine: Engine, c: CommitmentRecord, as_of: date, texts: dict[str, str] | None = None
+) -> FollowThrough:
+    """One commitment's due date, discharging paper and status on ``as_of`` (``texts``: the
+    last paper's text read, by id, for a listing of many)."""
     meta = c.passage.document.meta
     committee = c.expecting or meta.committee
-    at = made(engine, c)
+    at = made(engine, c, texts)
     due = _due(engine, c, meta.council, committee, at)
     hit = _discharge(engine, c, meta.council, committee, due, as_of, at)
     if hit is not None:
@@ -199,11 +207,12 @@ def follow_through(
     committees = {c.strip().lower() for c in committee or () if c.strip()}
     today = as_of or date.today()
     out = []
+    texts: dict[str, str] = {}  # the last paper's text, read once for its commitments
     for record in commitments(engine.store, filters):
         expecting = record.expecting or record.passage.document.meta.committee
         if committees and (expecting or "").lower() not in committees:
             continue
-        item = follow(engine, record, today)
+        item = follow(engine, record, today, texts)
         if not wanted or item.status in wanted:
             out.append(item)
     return out
