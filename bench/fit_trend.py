@@ -1,11 +1,13 @@
 """Fit the trend reader's one number, ``qa_service.trend.WINDOW`` (words either side of a
 figure read as what it counts), by cross-validation across councils.
 
-The in-sample gold questions (``tests/labels/trend_gold.json``) are grouped by council;
-for each council, the window that scores best (most right points, then fewest plotted) on
-the other councils' questions is chosen and that council's points are scored with it. The
-out-of-fold totals are what the window is worth on a council it was not chosen on; the
-held-out batch (``trend_heldout.json``) is then scored once with every window, for the record.
+The labelled questions the reader has been changed against (``tests/labels/trend_gold.json``
+and the third and fourth batches, ``trend_heldout.json`` and ``trend_heldout2.json``) are
+grouped by council; for each council, the window that scores best (most right points, then
+fewest plotted) on the other councils' questions is chosen and that council's points are
+scored with it. The out-of-fold totals are what the window is worth on a council it was not
+chosen on; the newest batch (``trend_heldout3.json``) is then scored once with every window,
+for the record.
 
 Run ``python -m bench.fit_trend INDEX`` over an index of the three sets (bundled model).
 """
@@ -17,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.records_quality import TREND_HELD_OUT, TREND_LABELS
+from bench.records_quality import TREND_BLIND_AFTER, TREND_FIFTH, TREND_HELD_OUT, TREND_LABELS
 
 WINDOWS = (2, 3, 5, 8, 12)
 
@@ -57,7 +59,7 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
         g, p, r = (sum(row[w][i] for row in rows) for i in range(3))
         return g, p, r
 
-    rows = scores(TREND_LABELS)
+    rows = scores(TREND_LABELS) + scores(TREND_HELD_OUT) + scores(TREND_BLIND_AFTER)
     councils = sorted({c for c, _ in rows})
     oof = [0, 0, 0]
     for council in councils:
@@ -69,11 +71,11 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
     g, p, r = oof
     print(f"out of fold: gold {g}, plotted {p}, right {r}", end="")
     print(f", precision {r / p:.2f}, recall {r / g:.2f}")
-    held = [per for _, per in scores(TREND_HELD_OUT)]
+    held = [per for _, per in scores(TREND_FIFTH)]
     for w in windows:
         a, b = total([per for _, per in rows], w), total(held, w)
-        print(f"window {w}: in-sample {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
-        print(f", held out {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
+        print(f"window {w}: fitted on {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
+        print(f", fifth batch {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
 
 
 if __name__ == "__main__":

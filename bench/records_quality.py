@@ -38,6 +38,7 @@ MORE_COMMITMENTS = REPO / "tests" / "labels" / "commitments_more.json"
 TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
 TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
+TREND_FIFTH = REPO / "tests" / "labels" / "trend_heldout3.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -366,6 +367,7 @@ if __name__ == "__main__":
             ("in-sample", TREND_LABELS),
             ("held out", TREND_HELD_OUT),
             ("blind after the fixes", TREND_BLIND_AFTER),
+            ("fifth batch", TREND_FIFTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")

@@ -23,8 +23,8 @@ from ingest.models import DocMeta, Document, Passage
 if TYPE_CHECKING:
     from index.store import Store
 
-# Raise when the decision rules change, so existing indexes are read again.
-DECISIONS_VERSION = "3"
+# Raise when the decision or commitment rules change, so existing indexes are read again.
+DECISIONS_VERSION = "4"
 INSERT_DECISION = (
     "INSERT INTO decisions(passage, kind, char_start, char_end, text, item, subject, procedural) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

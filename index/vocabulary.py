@@ -45,6 +45,31 @@ class VocabularyStore(StoreBase):
             rows = self.conn.execute("SELECT term, df FROM vocabulary").fetchall()
         return {str(r[0]): int(r[1]) for r in rows}
 
+    def prefix_frequencies(self, prefixes: Iterable[str]) -> dict[str, int]:
+        """For each prefix, the most passages any indexed word starting with it is in (0:
+        none); a range read of the table's key per prefix, not the whole table."""
+        out = {}
+        with self.lock:
+            for prefix in prefixes:
+                if not prefix:
+                    continue
+                # every word starting with the prefix sorts between it and the prefix with
+                # its last character raised by one (SQLite compares UTF-8 bytes, in code
+                # point order)
+                upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
+                row = self.conn.execute(
+                    "SELECT max(df) FROM vocabulary WHERE term >= ? AND term < ?",
+                    (prefix, upper),
+                ).fetchone()
+                out[prefix] = int(row[0] or 0)
+        return out
+
+    def largest_frequency(self) -> int:
+        """The most passages any one indexed word is in (0 for an empty index)."""
+        with self.lock:
+            row = self.conn.execute("SELECT max(df) FROM vocabulary").fetchone()
+        return int(row[0] or 0)
+
     def add_words(self, passages: Iterable[tuple[Sequence[str], str]]) -> None:
         """Count the words of new (heading path, text) passages (inside a transaction)."""
         self.conn.executemany(

@@ -194,6 +194,42 @@ def _stated_next_meeting(text: str, meeting: date | None) -> date | None:
         return None
 
 
+# The heading of printed minutes: "Minutes of the meeting held on Tuesday 17 September 2024"
+# (a heading line, not "That the minutes of the meeting held on … be approved").
+_PRINTED_MINUTES = re.compile(
+    r"^[ \t]*minutes\s+of\s+the\s+meeting\s+held\s+on\s+(?:[A-Za-z]+day\s+)?(\d{1,2})\s+("
+    + "|".join(_MONTHS)
+    + r")\s+((?:19|20)\d\d)",
+    re.I | re.M,
+)
+_AGENDA_ITEM = re.compile(r"^\s*Agenda\s+Item\s+(\d+)\b", re.I | re.M)
+
+
+def printed_minutes(text: str, at: int, meeting: date | None) -> tuple[date, str] | None:
+    """When ``text[at]`` lies in the printed minutes of an earlier meeting (an agenda pack
+    prints the previous meeting's minutes under its item stamp: "Agenda Item 3", then
+    "Minutes of the meeting held on 17 September 2024", with no other item between), that
+    meeting's date and the pack's item number ("3"); else None. A meeting page's item title
+    "Minutes of the meeting held on …" (the minutes to approve) has no such stamp."""
+    found = list(_PRINTED_MINUTES.finditer(text, 0, at))
+    if not found or meeting is None:
+        return None
+    heading = found[-1]
+    try:
+        day, month, year = int(heading.group(1)), heading.group(2).lower(), int(heading.group(3))
+        held = date(year, _MONTHS[month], day)
+    except ValueError:
+        return None
+    items = list(_AGENDA_ITEM.finditer(text, 0, heading.start()))
+    if not items:
+        return None  # not a pack
+    item = items[-1].group(1)
+    between = {m.group(1) for m in _AGENDA_ITEM.finditer(text, heading.end(), at)}
+    if held >= meeting or between - {item}:
+        return None  # the paper's own minutes, or a later item of the pack
+    return held, item
+
+
 def find_commitments(
     text: str, passages: Sequence[Passage] = (), meta: DocMeta | None = None
 ) -> list[Commitment]:
@@ -221,12 +257,19 @@ def find_commitments(
             continue
         # the last time named is the one it comes back at ("the plan agreed in May 2022 be
         # reported in six months' time")
-        when = whens[-1] if whens else None
-        due = due_date(when, meeting) if when else None
+        # a named time wins over how often: "the annual report … be considered at the
+        # February meeting" is due in February
+        named_times = [w for w in whens if not w.group("span")]
+        when = (named_times or whens)[-1] if whens else None
+        # a request in printed minutes was made at their meeting, and is read against it
+        # (its "next meeting" is that meeting's next, not the pack's stated one)
+        printed = printed_minutes(text, start, meeting)
+        made = printed[0] if printed else meeting
+        due = due_date(when, made) if when else None
         next_meeting = bool(when and when.group("next"))
-        if next_meeting and stated_next is not None:
+        if next_meeting and stated_next is not None and printed is None:
             due, next_meeting = stated_next, False
-        if due is not None and meeting is not None and due < meeting:
+        if due is not None and made is not None and due < made:
             continue  # a date in the past: something that happened, not a promise
         trimmed = clause.rstrip(" ;,\n")
         if trimmed.endswith(("; and", " and")):

@@ -8,13 +8,17 @@ index when asked for:
 - its **discharging paper**: the best passage, among the papers of the same council and
   the expecting committee dated after the meeting, for the commitment's own words, provided
   the engine answers with confidence (the same calibrated threshold as ``/api/ask``) and the
-  paper comes within a year of the due date or names the meeting that asked for it;
+  paper comes within a year of the due date or names the meeting that asked for it. The
+  meeting is the one the commitment was made at: an agenda pack prints the minutes of the
+  previous meeting ("Minutes of the meeting held on 17 September 2024"), and a request
+  recorded there may be answered by a later item of the same pack;
 - its **status**: ``discharged`` (came back on that paper's date), ``overdue`` (due before
   ``as_of`` and not seen), or ``due`` (due later, or no date known, and not seen yet).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -22,6 +26,7 @@ from typing import Literal
 from cqa_core.errors import InvalidQueryError
 from index.records import CommitmentRecord, commitments, meeting_dates
 from index.store import Filters
+from ingest.commitments import printed_minutes
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
 
@@ -56,15 +61,40 @@ class FollowThrough:
         return self.discharged_by.passage.document.meta.meeting_date
 
 
+@dataclass
+class Made:
+    """The meeting a commitment was made at, and, for a request recorded in the printed
+    minutes of an earlier meeting, the agenda item of the pack that prints them."""
+
+    on: date
+    minutes_item: str | None = None  # the pack's item number; None: not printed minutes
+
+
+def made(engine: Engine, c: CommitmentRecord, texts: dict[str, str] | None = None) -> Made | None:
+    """The meeting ``c`` was made at: its paper's, or that of the printed minutes it lies in
+    (None: the paper has no date). ``texts`` keeps the last paper's text read, by id."""
+    paper = c.passage.document.meta.meeting_date
+    if not paper:
+        return None
+    on = date.fromisoformat(paper)
+    texts = {} if texts is None else texts
+    doc = c.passage.document.document_id
+    if doc not in texts:
+        texts.clear()  # one paper at a time: a listing reads its commitments paper by paper
+        texts[doc] = engine.store.document_text(doc)[0]
+    text = texts[doc]
+    printed = printed_minutes(text, c.char_start, on)
+    return Made(on) if printed is None else Made(*printed)
+
+
 def _due(
-    engine: Engine, c: CommitmentRecord, council: str | None, committee: str | None
+    engine: Engine, c: CommitmentRecord, council: str | None, committee: str | None, at: Made | None
 ) -> str | None:
     if c.due is not None or not c.next_meeting:
         return c.due
-    made = c.passage.document.meta.meeting_date
-    if not made or not council or not committee:
+    if at is None or not council or not committee:
         return None
-    later = [d for d in meeting_dates(engine.store, council, committee) if d > made]
+    later = [d for d in meeting_dates(engine.store, council, committee) if d > at.on.isoformat()]
     return later[0] if later else None
 
 
@@ -74,6 +104,23 @@ def _refers_back(engine: Engine, hit: Hit, made: date) -> bool:
     return f"{made:%B} {made.year}" in text or f"{made.day} {made:%B} {made.year}" in text
 
 
+def _own_minutes(hit: Hit, c: CommitmentRecord, at: Made) -> bool:
+    """Whether a passage is the printed minutes the commitment lies in (its pack's item)."""
+    if hit.passage.document.document_id != c.passage.document.document_id:
+        return False
+    top = hit.passage.heading_path[0] if hit.passage.heading_path else ""
+    return re.fullmatch(rf"Agenda\s+Item\s+{at.minutes_item}", top.strip(), re.I) is not None
+
+
+def _same_pack_in_time(hit: Hit, c: CommitmentRecord, due: str | None) -> bool:
+    """A later item of the pack that prints the request answers it only when it was due by
+    the pack's meeting (its month): the pack's other reports were on the agenda anyway."""
+    if hit.passage.document.document_id != c.passage.document.document_id:
+        return True
+    pack = c.passage.document.meta.meeting_date or ""
+    return due is not None and due[:7] <= pack[:7]
+
+
 def _discharge(
     engine: Engine,
     c: CommitmentRecord,
@@ -81,43 +128,52 @@ def _discharge(
     committee: str | None,
     due: str | None,
     as_of: date,
+    at: Made | None,
 ) -> Hit | None:
     """The passage of a later paper of the expecting committee that answers the commitment.
 
     It must answer with confidence, and come within a year of the due date unless it says
     which meeting asked for it ("the annual review that the Committee asked for in October
-    2019"): a paper on the same topic years later is not the one that was promised.
+    2019"): a paper on the same topic years later is not the one that was promised. A
+    request recorded in a pack's printed minutes may be answered by a later item of that
+    pack, when it was due by the pack's meeting.
     """
-    made = c.passage.document.meta.meeting_date
-    if not made or not council or not committee:
+    if at is None or not council or not committee:
         return None
-    made_on = date.fromisoformat(made)
-    after = (made_on + timedelta(days=1)).isoformat()
+    after = (at.on + timedelta(days=1)).isoformat()
     filters = Filters(
         council=(council,), committee=(committee,), date_from=after, date_to=as_of.isoformat()
     )
     if after > as_of.isoformat():
         return None
-    answer = engine.ask(c.text[:1900], CANDIDATES, filters, infer_filters=False)
-    if not answer.answered or not answer.hits:
+    # the printed minutes answer their own words best: read past them to what came back
+    printed = at.minutes_item is not None
+    wanted = 4 * CANDIDATES if printed else CANDIDATES
+    answer = engine.ask(c.text[:1900], wanted, filters, infer_filters=False)
+    hits = [h for h in answer.hits if not (printed and _own_minutes(h, c, at))][:CANDIDATES]
+    if not answer.answered or not hits:
         return None
-    best = max(h.confidence for h in answer.hits)
-    for hit in answer.hits:  # best first; a later paper on the topic may outrank the one due
-        if hit.confidence < best - MARGIN:
+    best = max(h.confidence for h in hits)
+    for hit in hits:  # best first; a later paper on the topic may outrank the one due
+        if hit.confidence < best - MARGIN or not _same_pack_in_time(hit, c, due):
             continue
         came = hit.passage.document.meta.meeting_date or ""
         late = due is not None and came > (date.fromisoformat(due) + GRACE).isoformat()
-        if not late or _refers_back(engine, hit, made_on):
+        if not late or _refers_back(engine, hit, at.on):
             return hit
     return None
 
 
-def follow(engine: Engine, c: CommitmentRecord, as_of: date) -> FollowThrough:
-    """One commitment's due date, discharging paper and status on ``as_of``."""
+def follow(
+    engine: Engine, c: CommitmentRecord, as_of: date, texts: dict[str, str] | None = None
+) -> FollowThrough:
+    """One commitment's due date, discharging paper and status on ``as_of`` (``texts``: the
+    last paper's text read, by id, for a listing of many)."""
     meta = c.passage.document.meta
     committee = c.expecting or meta.committee
-    due = _due(engine, c, meta.council, committee)
-    hit = _discharge(engine, c, meta.council, committee, due, as_of)
+    at = made(engine, c, texts)
+    due = _due(engine, c, meta.council, committee, at)
+    hit = _discharge(engine, c, meta.council, committee, due, as_of, at)
     if hit is not None:
         status: Status = "discharged"
     elif due is not None and due < as_of.isoformat():
@@ -151,11 +207,12 @@ def follow_through(
     committees = {c.strip().lower() for c in committee or () if c.strip()}
     today = as_of or date.today()
     out = []
+    texts: dict[str, str] = {}  # the last paper's text, read once for its commitments
     for record in commitments(engine.store, filters):
         expecting = record.expecting or record.passage.document.meta.committee
         if committees and (expecting or "").lower() not in committees:
             continue
-        item = follow(engine, record, today)
+        item = follow(engine, record, today, texts)
         if not wanted or item.status in wanted:
             out.append(item)
     return out

@@ -3,9 +3,10 @@ councils compared with their latest decision on it.
 
 All reuse the engine's retrieval: decisions with a question are the decisions of the
 passages that best answer it among passages holding a decision (``Filters.has_decision``,
-pushed into both searches), then ordered newest first; a timeline is the best passages
-ordered by meeting date and grouped by year; a comparison's column adds to the council's
-best passages the newest of its decisions found that way, and the meetings they come from.
+pushed into both searches), then ordered newest first, and none when the engine abstains;
+a timeline is the best passages ordered by meeting date and grouped by year; a comparison's
+column adds to the council's best passages the newest of its decisions found that way, and
+the meetings they come from.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def decisions(
 
     Procedural decisions (noting a report, approving minutes, apologies) are left out
     unless ``procedural`` asks for them: they are most of any meeting's decisions and
-    rarely the precedent an officer is looking for.
+    rarely the precedent an officer is looking for. With a question, none when the engine
+    abstains on it (the decision ``/api/ask`` makes, as a comparison's latest decision
+    does): the decisions of passages that do not answer it are not precedent for it.
     """
     _check(filters, limit, engine.settings.max_top_k)
     engine.refresh()
@@ -73,6 +76,8 @@ def decisions(
     if question is None or not question.strip():
         return engine.store.decisions(filters, limit=limit, procedural=procedural)
     answer = engine.ask(question, min(RELEVANT_PASSAGES, limit), filters)
+    if not answer.answered:
+        return []
     rowids = [h.passage.rowid for h in answer.hits]
     return engine.store.decisions(answer.filters, rowids=rowids, limit=limit, procedural=procedural)
 

@@ -46,6 +46,7 @@ from qa_service.trend_read import (
     in_unit,
     named,
     readable,
+    stem,
     stems,
 )
 from qa_service.trend_read import about as _about
@@ -61,7 +62,7 @@ PER_MEETING = 5
 MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).
-WINDOW = 12
+WINDOW = 8
 
 Weights = dict[str, float]
 
@@ -112,16 +113,32 @@ def about(question: str, sentence: str) -> bool:
     return _about(question, sentence)
 
 
+# The largest word count of each index (by folder), with the generation it was read at:
+# reading it scans the whole vocabulary table, so it is read once per generation.
+_LARGEST: dict[str, tuple[int, int]] = {}
+
+
+def _largest_frequency(engine: Engine) -> int:
+    key = str(engine.store.path)
+    generation = engine.store.generation()
+    cached = _LARGEST.get(key)
+    if cached is None or cached[0] != generation:
+        cached = (generation, engine.store.largest_frequency())
+        _LARGEST[key] = cached
+    return cached[1]
+
+
 def question_weights(engine: Engine, question: str) -> Weights:
     """Each key word stem of the question, weighted by how rare it is in the index (idf):
-    in "average social worker caseload", "caseload" says more than "social"."""
-    vocabulary = engine.store.vocabulary()
-    total = max(vocabulary.values(), default=1)
-    out = {}
-    for stem in stems(question):
-        df = max((n for w, n in vocabulary.items() if w.startswith(stem)), default=0)
-        out[stem] = math.log((total + 1) / (df + 1)) + 1.0
-    return out
+    in "average social worker caseload", "caseload" says more than "social".
+
+    Only the question's words are read from the vocabulary (a range of its key per stem);
+    the largest count, the idf's base, is read once per index generation.
+    """
+    keys = stems(question)
+    total = max(_largest_frequency(engine), 1)
+    counts = engine.store.prefix_frequencies(sorted(keys))
+    return {stem: math.log((total + 1) / (counts.get(stem, 0) + 1)) + 1.0 for stem in keys}
 
 
 def _stated(text: str, start: int, end: int, wanted: str | None) -> list[Figure]:
@@ -148,9 +165,9 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
 def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: int) -> Figure:
     """The figure closest to the rarest of the question's key words in the sentence."""
     places = [
-        (weights[stem], m.start())
+        (weights[key], m.start())
         for m in re.finditer(r"[A-Za-z]{3,}", text[:end])
-        if m.start() >= start and (stem := m.group().lower()[:5]) in weights
+        if m.start() >= start and (key := stem(m.group())) in weights
     ]
     if not places:
         return found[0]

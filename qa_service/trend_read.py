@@ -33,7 +33,8 @@ _MULT = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS.split("|"), start=1)}
-_DATE_NUMBER = re.compile(rf"^\s+(?:{_MONTHS})\b")
+# A day of a date, alone or the first of a range: "8 September", "18 and 19 October".
+_DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS})\b")
 # A number of days or weeks is a period, not a count ("within 20 weeks").
 _PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
 # An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
@@ -188,9 +189,28 @@ def current(text: str, found: list[Figure]) -> list[Figure]:
     return [f for f in now if dates[f] in (None, latest)]
 
 
+# Endings a word's forms differ by ("smoked", "smoking", "smokers", "smoke"), taken off
+# before its first five letters are read, so that the forms of one word share a stem.
+_ENDINGS = ("ing", "ers", "ed", "er", "es", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A word's stem: its first five letters, lower case, once an inflected ending is off
+    (four letters at least are kept: "smoked" and "smoking" are "smok", "care" stays "care")."""
+    low = word.lower()
+    for ending in _ENDINGS:
+        if low.endswith(ending) and len(low) - len(ending) >= 4:
+            low = low[: -len(ending)]
+            break
+    return low[:5]
+
+
+_NOT_KEY_STEMS = frozenset(stem(w) for w in _NOT_KEY)
+
+
 def stems(text: str) -> set[str]:
-    """The key word stems of ``text`` (its first five letters; common words left out)."""
-    return {w.lower()[:5] for w in _WORD.findall(text)} - {w[:5] for w in _NOT_KEY}
+    """The key word stems of ``text`` (common words left out)."""
+    return {stem(w) for w in _WORD.findall(text)} - _NOT_KEY_STEMS
 
 
 Alternatives = list[tuple[re.Pattern[str], frozenset[str]]]

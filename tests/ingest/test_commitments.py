@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ingest.commitments import _WHEN, due_date, find_commitments
+from ingest.commitments import _WHEN, due_date, find_commitments, printed_minutes
 from ingest.models import DocMeta
 
 MET = DocMeta(committee="Roads Panel", meeting_date="2021-11-04")
@@ -160,3 +160,72 @@ def test_next_meeting_takes_the_date_the_paper_gives() -> None:
     (c,) = find_commitments(text.split("\n\n")[0], meta=DocMeta(meeting_date="2022-03-15"))
     assert (c.due, c.next_meeting) == (None, True)  # left for the index to resolve
     assert re.search("next meeting", c.due_text or "")
+
+
+PACK = """Agenda Item 3
+ROADS PANEL
+Minutes of the meeting held on Tuesday 17 September 2024 at 10.00 am.
+12. POTHOLES
+RESOLVED - That:
+(1) the Panel receives a report on pothole repair times at its next meeting; and
+(2) a report on the gully cleaning contract be considered at the February meeting.
+13. MINUTES
+RESOLVED - That the minutes of the meeting held on 16 July 2024 be approved.
+Agenda Item 5
+Pothole repair times
+5.1 A report on the road safety plan will be presented to the Panel in March 2025.
+
+Date of next meeting: Tuesday 21 January 2025
+"""
+
+
+def test_a_request_in_printed_minutes_is_read_against_their_meeting() -> None:
+    """An agenda pack prints the previous meeting's minutes: a request there was made at
+    that meeting ("the February meeting" after September 2024, "its next meeting" that
+    meeting's next, not the pack's stated one); a report of the pack is read against the
+    pack's own date."""
+    found = find_commitments(PACK, meta=DocMeta(meeting_date="2024-11-19"))
+    got = {c.text.split(" at ")[0].split(" in ")[0]: (c.due, c.next_meeting) for c in found}
+    assert got == {
+        "(1) the Panel receives a report on pothole repair times": (None, True),
+        "(2) a report on the gully cleaning contract be considered": ("2025-02-28", False),
+        "5.1 A report on the road safety plan will be presented to the Panel": (
+            "2025-03-31",
+            False,
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        ("(1) the Panel receives", (date(2024, 9, 17), "3")),
+        ("the minutes of the meeting held on 16 July", (date(2024, 9, 17), "3")),
+        ("5.1 A report", None),  # a later item of the pack: its own
+    ],
+)
+def test_printed_minutes(marker: str, expected: tuple[date, str] | None) -> None:
+    assert printed_minutes(PACK, PACK.index(marker), date(2024, 11, 19)) == expected
+    # minutes of the paper's own meeting are not printed minutes of an earlier one
+    assert printed_minutes(PACK, PACK.index(marker), date(2024, 9, 17)) is None
+
+
+def test_a_meeting_pages_minutes_to_approve_are_not_printed_minutes() -> None:
+    page = (
+        "Minutes of the meeting held on 15 September 2020\n"
+        "RESOLVED - That the minutes of the meeting held on 15 September 2020 be approved.\n"
+        "48/20 Climate Change Strategy\n"
+        "(3) progress be reported annually to the Select Committee.\n"
+    )
+    assert printed_minutes(page, page.index("(3)"), date(2020, 10, 20)) is None
+    (c,) = find_commitments(page, meta=DocMeta(meeting_date="2020-10-20"))
+    assert c.due == "2021-10-20"  # a year after this meeting, not after September's
+
+
+def test_a_named_time_wins_over_how_often() -> None:
+    text = (
+        "Members asked that the annual report on elective home education be considered at the "
+        "February meeting, together with the annual report on children missing from care."
+    )
+    (c,) = find_commitments(text, meta=DocMeta(meeting_date="2024-11-26"))
+    assert c.due == "2025-02-28"  # February, not a year after the meeting

@@ -68,8 +68,10 @@ def test_precedent_questions_find_their_gold(client: TestClient) -> None:
         f"\nprecedent questions with gold in the first five: decisions {by_decisions}, "
         f"timeline {by_timeline}, either {either} of {len(questions)}"
     )
-    # Floors a little under what the service reaches (9, 9 and 9 of 9 on the dev set).
-    assert by_decisions >= 8
+    # Floors a little under what the service reaches (6, 9 and 9 of 9 on the dev set). The
+    # decisions list nothing where the engine abstains on the question over the passages
+    # holding a decision, as /api/ask does: 3 of the 9 (docs/quality.md).
+    assert by_decisions >= 5
     assert by_timeline >= 8
     assert either >= 8
 

@@ -168,7 +168,7 @@ def test_the_discharging_paper_is_the_first_in_time_of_the_best_answers() -> Non
     from types import SimpleNamespace
     from typing import Any, cast
 
-    from qa_service.followthrough import _discharge
+    from qa_service.followthrough import Made, _discharge
 
     def hit(meeting_date: str, confidence: float) -> SimpleNamespace:
         document = SimpleNamespace(meta=SimpleNamespace(meeting_date=meeting_date), document_id="d")
@@ -183,11 +183,70 @@ def test_the_discharging_paper_is_the_first_in_time_of_the_best_answers() -> Non
     c = SimpleNamespace(
         text="asks the Cabinet to bring forward a plan within six months",
         passage=SimpleNamespace(
-            document=SimpleNamespace(meta=SimpleNamespace(meeting_date="2019-07-17"))
+            document=SimpleNamespace(
+                meta=SimpleNamespace(meeting_date="2019-07-17"), document_id="c"
+            )
         ),
     )
-    args = ("Eastwold Council", "Cabinet", "2020-01-17", date(2026, 1, 1))
+    args = ("Eastwold Council", "Cabinet", "2020-01-17", date(2026, 1, 1), Made(date(2019, 7, 17)))
     found = _discharge(cast(Any, engine), cast(Any, c), *args)
     assert found is due  # not the 2024 paper, a year past due; not the weak match
     answer.answered = False  # the engine abstains: nothing came back
     assert _discharge(cast(Any, engine), cast(Any, c), *args) is None
+
+
+PACK_MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
+pack.txt,Eastwold Council,Roads Panel,2024-11-19,Agenda pack,agenda,,
+"""
+PACK = """Agenda Item 3
+
+ROADS PANEL
+
+Minutes of the meeting held on Tuesday 17 September 2024 at 10.00 am.
+
+12. POTHOLE REPAIRS
+
+RESOLVED - That:
+
+(1) the Panel receives a report on pothole repair times at its next meeting; and
+
+(2) a report on the gully cleaning contract be considered at the February meeting.
+
+Agenda Item 5
+
+Pothole repair times
+
+5.1 This report sets out pothole repair times, as the Panel asked. Pothole repair times
+have fallen since September, and 412 potholes were repaired in October.
+
+Agenda Item 6
+
+Gully cleaning contract
+
+6.1 The gully cleaning contract ends in 2026. This report on the gully cleaning contract
+sets out the options for a new contract.
+"""
+
+
+def test_a_request_in_printed_minutes_is_answered_by_a_later_item_of_the_pack(
+    tmp_path: Path,
+) -> None:
+    """An agenda pack prints the previous meeting's minutes; a request there, due at this
+    meeting, is brought back by a later report of the same pack (not by the minutes that
+    record it); one due months later is not, though the pack has a report on its topic."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(PACK_MANIFEST, encoding="utf-8")
+    (folder / "pack.txt").write_text(PACK, encoding="utf-8")
+    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
+    with TestClient(create_app(Settings(index=index), HashingEmbedder())) as client:
+        body = client.get("/api/commitments", params={"as_of": "2024-12-01"}).json()
+        found = {c["text"][:20]: c for c in body["commitments"]}
+        potholes = found["(1) the Panel receiv"]
+        assert potholes["due"] == "2024-11-19"  # the next meeting after September's: this one
+        assert potholes["status"] == "discharged" and potholes["discharged_on"] == "2024-11-19"
+        by = potholes["discharged_by"]
+        text = client.get(f"/api/documents/{by['document_id']}").json()["text"]
+        assert by["char_start"] >= text.index("Agenda Item 5")  # the report, not the minutes
+    gullies = found["(2) a report on the "]
+    assert gullies["due"] == "2025-02-28" and gullies["status"] == "due"

@@ -224,6 +224,26 @@ def test_compare_abstains_on_a_latest_decision_as_ask_does(small_index: Path) ->
             assert column["latest_decision"] is None
 
 
+def test_decisions_for_a_question_abstain_as_ask_does(small_index: Path) -> None:
+    """With a threshold every passage meets, a question the papers do not answer lists no
+    decisions (the classifier abstains on it, as /api/ask does), while one they answer
+    still lists its resolution."""
+    app = create_app(
+        Settings(index=small_index, answer_threshold=0.0, abstention="classifier"),
+        HashingEmbedder(),
+    )
+    with TestClient(app) as client:
+        off_topic = "swimming pool"
+        assert client.post("/api/ask", json={"question": off_topic}).json()["answered"] is False
+        r = client.get("/api/decisions", params={"q": off_topic})
+        assert r.status_code == 200 and r.json()["decisions"] == []
+        page = client.get("/decisions", params={"q": off_topic})
+        assert page.status_code == 200
+        on_topic = "task and finish group on missing children"
+        found = client.get("/api/decisions", params={"q": on_topic}).json()["decisions"]
+        assert any("task and finish group" in d["text"] for d in found)
+
+
 def test_decisions_show_their_subject_first_and_hide_procedural_ones(client: TestClient) -> None:
     body = client.get("/api/decisions", params={"limit": 50}).json()
     assert body["procedural"] is False

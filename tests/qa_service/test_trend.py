@@ -29,7 +29,7 @@ from tests.conftest import build_index
         ("78 per 10,000 children", [(78.0, "per 10,000")]),
         # years, dates and times are not counts
         ("In 2015 the report of 8 September 2015 at 10.00 am", []),
-        ("between 3 and 26 March 2015", [(3.0, "count")]),
+        ("between 3 and 26 March 2015", []),  # the first day of a range is a date too
     ],
 )
 def test_figures(text: str, expected: list[tuple[float, str]]) -> None:
@@ -144,3 +144,67 @@ def test_results_page_shows_the_figure_over_time_when_three_meetings_agree(
     for q in ("agency social worker rate in Westwold", "who chaired the Eastwold scrutiny"):
         page = BeautifulSoup(client.get("/", params={"q": q}).text, "html.parser")
         assert page.select_one("#trend") is None
+
+
+def _weights_from_the_whole_vocabulary(vocabulary: dict[str, int], question: str) -> dict:
+    """The weights as they were computed before: from every word of the vocabulary."""
+    import math
+
+    from qa_service.trend_read import stems
+
+    total = max(vocabulary.values(), default=1)
+    return {
+        stem: math.log(
+            (total + 1)
+            / (max((n for w, n in vocabulary.items() if w.startswith(stem)), default=0) + 1)
+        )
+        + 1.0
+        for stem in stems(question)
+    }
+
+
+def test_question_weights_read_only_the_words_asked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_service.trend import question_weights
+
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    question = "average social worker caseload of agency zzzunseen"
+    expected = _weights_from_the_whole_vocabulary(engine.store.vocabulary(), question)
+    reads: list[int] = []
+    largest = engine.store.largest_frequency
+
+    def counted() -> int:
+        reads.append(1)
+        return largest()
+
+    monkeypatch.setattr(engine.store, "vocabulary", lambda: pytest.fail("read it all"))
+    monkeypatch.setattr(engine.store, "largest_frequency", counted)
+    for _ in range(3):
+        assert question_weights(engine, question) == pytest.approx(expected)
+    assert expected["zzzun"] > expected["socia"]  # a word no passage holds is the rarest
+    assert len(reads) <= 1  # the idf's base is read once for the index generation
+
+
+def test_question_weights_follow_a_new_generation(tmp_path: Path) -> None:
+    """After a write, the idf's base is read again: a paper without the question's words
+    makes them rarer."""
+    from qa_service.retriever import Engine
+    from qa_service.trend import question_weights
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    (folder / "a.txt").write_text(DOCS["a.txt"] + "\n", encoding="utf-8")
+    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
+    engine = Engine(index, HashingEmbedder(), Settings(index=index))
+    question = "agency social worker rate"
+    before = question_weights(engine, question)
+    waste = "Waste collection\n\nThe waste collection rounds change in March 2021."
+    for name in ("b.txt", "c.txt", "d.txt"):
+        (folder / name).write_text(waste + "\n", encoding="utf-8")
+    build_index(index, [folder], HashingEmbedder())
+    after = question_weights(engine, question)
+    whole = _weights_from_the_whole_vocabulary(engine.store.vocabulary(), question)
+    assert after == pytest.approx(whole)
+    assert after["agenc"] > before["agenc"]

@@ -13,6 +13,8 @@ from qa_service.trend_read import (
     in_unit,
     named,
     readable,
+    stem,
+    stems,
 )
 
 
@@ -41,6 +43,8 @@ def test_the_current_figure(text: str, value: float) -> None:
         "care leavers aged 19, 20 and 21",
         "Table 1: Children in care",
         "Merlin Waste (Ch. No. 300097)",
+        "The second visit, on 18 and 19 October 2022, looked at plans.",
+        "The inspection took place from 4 to 8 March 2019.",
     ],
 )
 def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
@@ -82,3 +86,27 @@ def test_the_words_around_a_figure() -> None:
     text = "a target of 25 new homes a year, and there were 188 approved fostering households"
     f = figures(text)[1]
     assert around(text, f, 0, len(text), 2) == "there were 188 approved fostering"
+
+
+@pytest.mark.parametrize(
+    ("forms", "shared"),
+    [
+        (["smoke", "smoked", "smoking", "smokers"], True),
+        (["house", "houses"], True),
+        (["service", "services"], True),
+        (["child", "children"], True),
+        (["caseload", "caseloads"], True),
+        (["care", "car", "cars"], False),
+        (["smoking", "social"], False),
+        (["care", "caseload"], False),
+    ],
+)
+def test_the_forms_of_a_word_share_a_stem(forms: list[str], shared: bool) -> None:
+    assert (len({stem(w) for w in forms}) == 1) is shared
+
+
+def test_a_sentence_names_a_question_word_in_another_form() -> None:
+    question = "adult smoking rate"
+    sentence = "The Director said that 16.1% of adults in Lindenport had smoked in 2021."
+    assert stems(question) <= named(sentence)
+    assert about(question, sentence)
