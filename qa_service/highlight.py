@@ -11,6 +11,11 @@ say what came of it.  A second sentence joins the span when the answer runs on i
 (the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
 leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
+
+The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
+for by the measure it names or by a search of keywords) and a sentence by
+``holds_answer`` (an item number or a date is not a figure) and ``is_label`` (a line in
+capitals, an item number alone): fuller readings than the abstention's evidence uses.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from cqa_core.text import Span, split_sentences
-from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restates
+from qa_service.answer_kind import (
+    answer_kinds,
+    holds_answer,
+    is_label,
+    restates,
+)
 from qa_service.config import Settings, default_of
 
 __all__ = [
@@ -73,7 +83,7 @@ class SpanRule:
 class Asked:
     """What a question asks for, as the highlight reads it."""
 
-    kinds: tuple[Kind, ...] = ()
+    kinds: tuple[str, ...] = ()  # ``answer_kind.answer_kinds``
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
 
 
@@ -109,9 +119,9 @@ class Flags:
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
     """Read each sentence once (a rule then only weighs the flags)."""
-    answers = tuple(any(holds(s, k) for k in asked.kinds) for s in sentences)
+    answers = tuple(any(holds_answer(s, k) for k in asked.kinds) for s in sentences)
     empty = tuple(
-        is_heading(s) or (restates(s, asked.words) and not answers[i])
+        is_label(s) or (restates(s, asked.words) and not answers[i])
         for i, s in enumerate(sentences)
     )
     return Flags(answers, empty, tuple(leads_in(s) for s in sentences))
@@ -174,4 +184,4 @@ def answer_span(
 
 def asked_of(question: str, words: Collection[str]) -> Asked:
     """The highlight's reading of a question."""
-    return Asked(asked_kinds(question), frozenset(words))
+    return Asked(answer_kinds(question), frozenset(words))
