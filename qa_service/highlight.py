@@ -45,6 +45,7 @@ __all__ = [
     "best_sentences",
     "choose",
     "flags_of",
+    "kind_cosine",
     "leads_in",
     "split_sentences",
 ]
@@ -185,3 +186,19 @@ def answer_span(
 def asked_of(question: str, words: Collection[str]) -> Asked:
     """The highlight's reading of a question."""
     return Asked(answer_kinds(question), frozenset(words))
+
+
+def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) -> float:
+    """The question's cosine to the closest sentence holding the kind of answer asked for
+    (0 when the question asks for no kind, or no sentence holds it): the second stage's
+    ``answer`` signal."""
+    if not asked.kinds:
+        return 0.0
+    return max(
+        (
+            float(score)
+            for span, score in zip(spans, scores, strict=True)
+            if any(holds_answer(text[span.start : span.end], k) for k in asked.kinds)
+        ),
+        default=0.0,
+    )
