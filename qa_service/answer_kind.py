@@ -255,13 +255,19 @@ def holds_answer(sentence: str, kind: str) -> bool:
     return bool(_HOLDS[Kind(kind)].search(text))
 
 
+# The title of an agenda item as a link to its papers, as council web pages print it:
+# "SEND update pdf icon PDF 97 KB".
+_LINK_LABEL = re.compile(r"\bPDF\s+\d+\s*[KM]B\s*$", re.IGNORECASE)
+
+
 def is_label(sentence: str) -> bool:
-    """A heading as ``is_heading`` reads one, or a line in capitals ("REVIEW OF THE TAXI
-    LICENSING POLICY"), or an item number alone ("3479.")."""
+    """A heading as ``is_heading`` reads one, a line in capitals ("REVIEW OF THE TAXI
+    LICENSING POLICY"), an item number alone ("3479."), or an agenda item's title as a link
+    to its papers ("SEND update pdf icon PDF 97 KB")."""
     if is_heading(sentence):
         return True
     text = sentence.strip()
-    if _ITEM_NUMBER.fullmatch(text):
+    if _ITEM_NUMBER.fullmatch(text) or _LINK_LABEL.search(text):
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 8 and all(c.isupper() for c in letters)

@@ -133,6 +133,8 @@ def test_holds_answer(sentence: str, kind: str, expected: bool) -> None:
     [
         ("REVIEW OF THE HACKNEY CARRIAGE AND PRIVATE HIRE LICENSING POLICY", True),
         ("3479.", True),
+        ("Special Educational Needs and Disabilities (SEND) update pdf icon PDF 97 KB", True),
+        ("The report ran to 97 pages and was published as a PDF.", False),
         ("Exceptional Financial Support", True),
         ("The Board received the progress report on the plan.", False),
         ("SEND and EHCP waiting times fell by a third in the year.", False),
