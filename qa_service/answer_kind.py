@@ -194,6 +194,8 @@ _ASKS_FIGURE = re.compile(
     r"charge|raise)\b|\bper\s+(?:hour|week|month|year|annum|head|cent)\b",
     re.IGNORECASE,
 )
+# Dates asked for by name ("net zero target dates", "what timescales ...").
+_ASKS_DATES = re.compile(r"\b(?:dates|deadlines?|timescales?|timetable|target\s+date)\b", re.I)
 _ASKS_WHOSE = re.compile(r"\bwhose\b", re.IGNORECASE)
 # "Who" asks for a person where it opens the question or a clause of it, not where it
 # qualifies a noun ("do young people who grew up in care ...").
@@ -218,7 +220,7 @@ _DATES = re.compile(
 def answer_kinds(question: str) -> tuple[str, ...]:
     """``asked_kinds`` read more fully, for choosing the highlighted sentence: also a
     reason ("why ...?"), a person for "whose" (but not for a "who" that only qualifies a
-    noun), a figure asked for by the measure it names ("what was the estimated total
+    noun), a date asked for by name ("target dates", "timescales"), a figure asked for by the measure it names ("what was the estimated total
     cost"), and a figure for a search of keywords that asks for nothing else ("Oakhaven
     overspend forecast 2023/24")."""
     kinds: list[str] = list(asked_kinds(question))
@@ -228,6 +230,8 @@ def answer_kinds(question: str) -> tuple[str, ...]:
         kinds.append(Kind.PERSON)
     if Kind.NUMBER not in kinds and _ASKS_FIGURE.search(question):
         kinds.append(Kind.NUMBER)
+    if Kind.DATE not in kinds and _ASKS_DATES.search(question):
+        kinds.append(Kind.DATE)
     if _ASKS_REASON.search(question):
         kinds.append(REASON)
     if not kinds and not _QUESTION.search(question.strip()):

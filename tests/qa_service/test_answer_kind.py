@@ -100,6 +100,7 @@ def test_a_request_is_not_a_reported_question() -> None:
         ("How old can a taxi be before it stops being licensed?", (Kind.NUMBER,), ()),
         ("Oakhaven childrens services overspend forecast 2023/24", (Kind.NUMBER,), ()),
         ("What did the inspectors find?", (), (Kind.NUMBER,)),
+        ("net zero target dates - compare councils", (Kind.DATE,), (Kind.NUMBER,)),
         ("Do care leavers pay council tax?", (), (Kind.NUMBER,)),
     ],
 )
