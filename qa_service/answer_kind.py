@@ -219,10 +219,10 @@ _DATES = re.compile(
 
 def answer_kinds(question: str) -> tuple[str, ...]:
     """``asked_kinds`` read more fully, for choosing the highlighted sentence: also a
-    reason ("why ...?"), a person for "whose" (but not for a "who" that only qualifies a
-    noun), a date asked for by name ("target dates", "timescales"), a figure asked for by the measure it names ("what was the estimated total
-    cost"), and a figure for a search of keywords that asks for nothing else ("Oakhaven
-    overspend forecast 2023/24")."""
+    reason ("why ...?"); a person for "whose", but not for a "who" that only qualifies a
+    noun; a date asked for by name ("target dates", "timescales"); a figure asked for by
+    the measure it names ("what was the estimated total cost"); and a figure for a search
+    of keywords that asks for nothing else ("Oakhaven overspend forecast 2023/24")."""
     kinds: list[str] = list(asked_kinds(question))
     if Kind.PERSON in kinds and not _ASKS_WHO.search(question.strip()):
         kinds.remove(Kind.PERSON)
