@@ -184,8 +184,8 @@ _HOLDS_REASON = re.compile(
     re.IGNORECASE,
 )
 # Questions that ask for a figure without "how many": "what was the estimated total cost",
-# "whose quote ... and for how much", "how old", "what does it pay".  The nouns are the
-# measures papers report, not any one question's topic.
+# "how old", "what does it pay", "per hour".  The nouns are the measures papers report, not
+# any one question's topic.
 _ASKS_FIGURE = re.compile(
     r"\bwhat\s+(?:[\w'’]+\s+){0,6}?(?:cost|costs|price|fee|fees|charge|charges|total|sum|"
     r"figure|figures|budget|level|rate|rates|amount|value|number|percentage|proportion|"
@@ -195,7 +195,9 @@ _ASKS_FIGURE = re.compile(
     re.IGNORECASE,
 )
 # Dates asked for by name ("net zero target dates", "what timescales ...").
-_ASKS_DATES = re.compile(r"\b(?:dates|deadlines?|timescales?|timetable|target\s+date)\b", re.I)
+_ASKS_DATES = re.compile(
+    r"\b(?:dates|deadlines?|timescales?|timetable|target\s+date)\b", re.IGNORECASE
+)
 _ASKS_WHOSE = re.compile(r"\bwhose\b", re.IGNORECASE)
 # "Who" asks for a person where it opens the question or a clause of it, not where it
 # qualifies a noun ("do young people who grew up in care ...").
@@ -213,6 +215,14 @@ _LEAD_LABEL = re.compile(r"^[^\n.]{0,80}\n(?=.)")
 _DATES = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
     r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d(?:\d\d)?)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    re.IGNORECASE,
+)
+
+# A question put as a question (a question word or an auxiliary verb first, or a question
+# mark), as against a search of keywords ("Oakhaven overspend forecast 2023/24").
+_QUESTION = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|has|have|"
+    r"had|can|could|will|would|should|shall|may|might)\b|\?\s*$",
     re.IGNORECASE,
 )
 
@@ -237,15 +247,6 @@ def answer_kinds(question: str) -> tuple[str, ...]:
     if not kinds and not _QUESTION.search(question.strip()):
         kinds.append(Kind.NUMBER)  # a search of keywords on a topic: its figures answer
     return tuple(kinds)
-
-
-# A question put as a question (a question word or an auxiliary verb first, or a question
-# mark), as against a search of keywords ("Oakhaven overspend forecast 2023/24").
-_QUESTION = re.compile(
-    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|has|have|"
-    r"had|can|could|will|would|should|shall|may|might)\b|\?\s*$",
-    re.IGNORECASE,
-)
 
 
 def holds_answer(sentence: str, kind: str) -> bool:
