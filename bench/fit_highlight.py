@@ -4,8 +4,9 @@
 
 Runs every question of the three shared sets once (bench/quality_all.py's ``run_set``),
 keeps each rank-1 passage's sentences and the question's cosine to each, then tries every
-rule of a small grid offline.  The rule that shows the gold evidence on the most questions
-is chosen on the whole pool (in-sample) and, for each council, on the other councils'
+rule of a small grid offline.  The rule that shows the gold evidence on the most questions,
+counting also the mean of its neighbours on the grid (``best_rule``), is chosen on the whole
+pool (in-sample) and, for each council, on the other councils'
 questions only (out of fold, ``evaluation.crossval``).  Prints answer@1 per set for the
 closest sentence alone, the in-sample rule and the out-of-fold rules.
 """
