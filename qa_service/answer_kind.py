@@ -113,8 +113,12 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.DECISION: _DECISION,
 }
 # Reported questions: "Members asked how many ...", "A member queried whether ...".
+# "Asked" reports a question when a question word follows ("asked how many", "asked about
+# the volume"), not a request ("asked the Board to support", "Councillors asked to look").
 _ASKED = re.compile(
-    r"\b(?:asked|queried|enquired|inquired|questioned|wanted to know|sought clarification)\b"
+    r"\basked\s+(?:\w+\s+){0,3}?(?:how|what|whether|if|why|when|who|which|where|about|for\s+"
+    r"(?:an?\s+)?(?:update|clarification|details|assurance|explanation))\b"
+    r"|\b(?:queried|enquired|inquired|questioned|wanted to know|sought clarification)\b"
     r"|\?\s*$",
     re.IGNORECASE,
 )
@@ -162,3 +166,113 @@ def restates(sentence: str, question_words: Collection[str]) -> bool:
         return False
     shared = len(own & set(question_words))
     return shared / len(own) >= 0.6
+
+
+# --- the highlight's fuller reading (added for it alone: the abstention's evidence reads
+# the question with ``asked_kinds`` and ``holds`` above, unchanged) -----------------------
+
+# "Why ...?" asks for a reason; the sentence that gives one says so.
+REASON = "reason"
+_ASKS_REASON = re.compile(
+    r"\bwhy\b|\bwhat\s+(?:was|were|is|are)?\s*(?:the\s+)?(?:reasons?|cause|grounds)\b"
+    r"|\bwhat\s+(?:prompted|caused|led\s+to)\b",
+    re.IGNORECASE,
+)
+_HOLDS_REASON = re.compile(
+    r"\b(?:because|owing\s+to|due\s+to|as\s+a\s+result|in\s+order\s+to|so\s+that|reasons?|"
+    r"therefore|since|given\s+that|following|as\s+(?:the|it|they|there|this|a|an)\b)",
+    re.IGNORECASE,
+)
+# Questions that ask for a figure without "how many": "what was the estimated total cost",
+# "how old", "what does it pay", "per hour".  The nouns are the measures papers report, not
+# any one question's topic.
+_ASKS_FIGURE = re.compile(
+    r"\bwhat\s+(?:[\w'’]+\s+){0,6}?(?:cost|costs|price|fee|fees|charge|charges|total|sum|"
+    r"figure|figures|budget|level|rate|rates|amount|value|number|percentage|proportion|"
+    r"overspend|deficit|saving|savings|grant|precept|allowance|target|result|results)\b"
+    r"|\bhow\s+old\b|\bwhat\s+(?:does|do|did|will)\s+\w+(?:\s+\w+){0,3}\s+(?:pay|cost|spend|"
+    r"charge|raise)\b|\bper\s+(?:hour|week|month|year|annum|head|cent)\b",
+    re.IGNORECASE,
+)
+# Dates asked for by name ("net zero target dates", "what timescales ...").
+_ASKS_DATES = re.compile(
+    r"\b(?:dates|deadlines?|timescales?|timetable|target\s+date)\b", re.IGNORECASE
+)
+_ASKS_WHOSE = re.compile(r"\bwhose\b", re.IGNORECASE)
+# "Who" asks for a person where it opens the question or a clause of it, not where it
+# qualifies a noun ("do young people who grew up in care ...").
+_ASKS_WHO = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:and|or|but)\s+)(?:who|whom)\b"
+    r"|\bwhich\s+(?:officer|member|councillor|committee|body|organisation|organization|"
+    r"company|firm|person|director|cabinet\s+member)\b",
+    re.IGNORECASE,
+)
+# A leading item or paragraph number ("3.2", "13/24", "805.") is a label, not a figure.
+_ITEM_NUMBER = re.compile(r"^\s*\(?\d[\d./]*\)?\s+|^\s*\d[\d./]*\s*$")
+# A heading line glued to the sentence under it ("Background\n3.1 The number of ...").
+_LEAD_LABEL = re.compile(r"^[^\n.]{0,80}\n(?=.)")
+# Dates and years, which are not the figure a "how many / how much" question asks for.
+_DATES = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d(?:\d\d)?)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    re.IGNORECASE,
+)
+
+# A question put as a question (a question word or an auxiliary verb first, or a question
+# mark), as against a search of keywords ("Oakhaven overspend forecast 2023/24").
+_QUESTION = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|has|have|"
+    r"had|can|could|will|would|should|shall|may|might)\b|\?\s*$",
+    re.IGNORECASE,
+)
+
+
+def answer_kinds(question: str) -> tuple[str, ...]:
+    """``asked_kinds`` read more fully, for choosing the highlighted sentence: also a
+    reason ("why ...?"); a person for "whose", but not for a "who" that only qualifies a
+    noun; a date asked for by name ("target dates", "timescales"); a figure asked for by
+    the measure it names ("what was the estimated total cost"); and a figure for a search
+    of keywords that asks for nothing else ("Oakhaven overspend forecast 2023/24")."""
+    kinds: list[str] = list(asked_kinds(question))
+    if Kind.PERSON in kinds and not _ASKS_WHO.search(question.strip()):
+        kinds.remove(Kind.PERSON)
+    if Kind.PERSON not in kinds and _ASKS_WHOSE.search(question):
+        kinds.append(Kind.PERSON)
+    if Kind.NUMBER not in kinds and _ASKS_FIGURE.search(question):
+        kinds.append(Kind.NUMBER)
+    if Kind.DATE not in kinds and _ASKS_DATES.search(question):
+        kinds.append(Kind.DATE)
+    if _ASKS_REASON.search(question):
+        kinds.append(REASON)
+    if not kinds and not _QUESTION.search(question.strip()):
+        kinds.append(Kind.NUMBER)  # a search of keywords on a topic: its figures answer
+    return tuple(kinds)
+
+
+def holds_answer(sentence: str, kind: str) -> bool:
+    """Whether a sentence holds an answer of ``kind`` (one of ``answer_kinds``), a heading
+    line glued to its start not counting, nor, for a figure, an item number or a date."""
+    if kind == REASON:
+        return bool(_HOLDS_REASON.search(sentence))
+    text = _LEAD_LABEL.sub("", sentence.strip(), count=1)
+    if kind == Kind.NUMBER:
+        text = _DATES.sub(" ", _ITEM_NUMBER.sub("", text, count=1))
+    return bool(_HOLDS[Kind(kind)].search(text))
+
+
+# The title of an agenda item as a link to its papers, as council web pages print it:
+# "SEND update pdf icon PDF 97 KB".
+_LINK_LABEL = re.compile(r"\bPDF\s+\d+\s*[KM]B\s*$", re.IGNORECASE)
+
+
+def is_label(sentence: str) -> bool:
+    """A heading as ``is_heading`` reads one, a line in capitals ("REVIEW OF THE TAXI
+    LICENSING POLICY"), an item number alone ("3479."), or an agenda item's title as a link
+    to its papers ("SEND update pdf icon PDF 97 KB")."""
+    if is_heading(sentence):
+        return True
+    text = sentence.strip()
+    if _ITEM_NUMBER.fullmatch(text) or _LINK_LABEL.search(text):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)

@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     decision_weight: float = 0.3
     year_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
     latest_weight: float = 1.0  # fitted across councils: bench/fit_rerank.py --weight latest
+    # the closest sentence holding the kind of answer asked for; bench/fit_rerank.py --weight answer
+    answer_weight: float = 0.2
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
@@ -101,8 +103,8 @@ class Settings(BaseSettings):
     # "The answer sentence").  All four at 0 give the closest sentence, as before.
     highlight_kind_bonus: float = 0.3  # holds the kind of answer asked for
     highlight_restate_penalty: float = 1.0  # a heading, or repeats the question
-    highlight_after_bonus: float = 0.2  # follows the closest sentence when that one restates
-    highlight_follow_bonus: float = 0.05  # follows the closest sentence, whatever it holds
+    highlight_after_bonus: float = 0.3  # follows the closest sentence when that one restates
+    highlight_follow_bonus: float = 0.1  # follows the closest sentence, whatever it holds
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
     answer_threshold: float = Field(default=0.892)

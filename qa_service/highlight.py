@@ -11,6 +11,11 @@ say what came of it.  A second sentence joins the span when the answer runs on i
 (the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
 leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
+
+The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
+for by the measure it names or by a search of keywords) and a sentence by
+``holds_answer`` (an item number or a date is not a figure) and ``is_label`` (a line in
+capitals, an item number alone): fuller readings than the abstention's evidence uses.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from cqa_core.text import Span, split_sentences
-from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restates
+from qa_service.answer_kind import (
+    answer_kinds,
+    holds_answer,
+    is_label,
+    restates,
+)
 from qa_service.config import Settings, default_of
 
 __all__ = [
@@ -35,6 +45,7 @@ __all__ = [
     "best_sentences",
     "choose",
     "flags_of",
+    "kind_cosine",
     "leads_in",
     "split_sentences",
 ]
@@ -73,7 +84,7 @@ class SpanRule:
 class Asked:
     """What a question asks for, as the highlight reads it."""
 
-    kinds: tuple[Kind, ...] = ()
+    kinds: tuple[str, ...] = ()  # ``answer_kind.answer_kinds``
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
 
 
@@ -109,9 +120,9 @@ class Flags:
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
     """Read each sentence once (a rule then only weighs the flags)."""
-    answers = tuple(any(holds(s, k) for k in asked.kinds) for s in sentences)
+    answers = tuple(any(holds_answer(s, k) for k in asked.kinds) for s in sentences)
     empty = tuple(
-        is_heading(s) or (restates(s, asked.words) and not answers[i])
+        is_label(s) or (restates(s, asked.words) and not answers[i])
         for i, s in enumerate(sentences)
     )
     return Flags(answers, empty, tuple(leads_in(s) for s in sentences))
@@ -174,4 +185,20 @@ def answer_span(
 
 def asked_of(question: str, words: Collection[str]) -> Asked:
     """The highlight's reading of a question."""
-    return Asked(asked_kinds(question), frozenset(words))
+    return Asked(answer_kinds(question), frozenset(words))
+
+
+def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) -> float:
+    """The question's cosine to the closest sentence holding the kind of answer asked for
+    (0 when the question asks for no kind, or no sentence holds it): the second stage's
+    ``answer`` signal."""
+    if not asked.kinds:
+        return 0.0
+    return max(
+        (
+            float(score)
+            for span, score in zip(spans, scores, strict=True)
+            if any(holds_answer(text[span.start : span.end], k) for k in asked.kinds)
+        ),
+        default=0.0,
+    )

@@ -24,7 +24,10 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   set at meetings in the year before);
 - ``latest``: for a question asking when something last happened ("when did it last
   ...", "most recently"), how recent the passage's meeting is among the candidates' (1 for
-  the newest, 0 for the oldest), as the newest paper on the topic answers.
+  the newest, 0 for the oldest), as the newest paper on the topic answers;
+- ``answer``: for a question asking for a kind of answer (a figure, a date, a person, ...:
+  ``answer_kind.answer_kinds``), the cosine of the closest sentence that holds that kind,
+  as a passage that only names the topic holds none.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class Weights:
     decision: float = default_of("decision_weight")
     year: float = default_of("year_weight")
     latest: float = default_of("latest_weight")
+    answer: float = default_of("answer_weight")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Weights:
@@ -91,6 +95,7 @@ class Weights:
             decision=settings.decision_weight,
             year=settings.year_weight,
             latest=settings.latest_weight,
+            answer=settings.answer_weight,
         )
 
 
@@ -107,6 +112,7 @@ class Features:
     decision: float = 0.0
     year: float = 0.0
     latest: float = 0.0
+    answer: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -120,6 +126,7 @@ class Features:
             + w.decision * self.decision
             + w.year * self.year
             + w.latest * self.latest
+            + w.answer * self.answer
         )
 
 

@@ -36,6 +36,8 @@ from qa_service.inferred_filters import (
 from qa_service.query import QueryReader, Understanding
 from qa_service.rerank import YearPreference, year_preference
 from qa_service.second_stage import (
+    Candidates,
+    Context,
     by_date,
     decision_passages,
     evidence_of,
@@ -269,16 +271,8 @@ class Engine:
         cosine.update(self.dense.similarity(query, missing))
         sentences = sentence_scores(self.store, self.embedder, query, records)
         hits = score_candidates(
-            pool,
-            records,
-            cosine,
-            sentences,
-            understood,
-            filters,
-            preferred,
-            decision_passages(self.store, understood),
+            Candidates(pool, records, cosine, sentences, decision_passages(self.store, understood)),
+            Context(understood, filters, preferred, self.reader.vocabulary, self._passages),
             self.settings,
-            self.reader.vocabulary,
-            self._passages,
         )
         return keep_best(hits, top_k, understood, self.settings)

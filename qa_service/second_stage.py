@@ -9,6 +9,7 @@ abstention classifier's evidence is gathered from the same hits.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,7 +22,14 @@ from qa_service.answers import Hit
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates
 from qa_service.figures import demote_tables
-from qa_service.highlight import Span, SpanRule, answer_span, asked_of, split_sentences
+from qa_service.highlight import (
+    Span,
+    SpanRule,
+    answer_span,
+    asked_of,
+    kind_cosine,
+    split_sentences,
+)
 from qa_service.query import Understanding
 from qa_service.rerank import (
     Features,
@@ -35,43 +43,55 @@ from qa_service.rerank import (
 )
 
 
-def score_candidates(
-    pool: list[tuple[int, float]],
-    records: dict[int, PassageRecord],
-    cosine: Mapping[int, float],
-    sentences: dict[int, tuple[list[Span], np.ndarray]],
-    understood: Understanding,
-    filters: Filters,
-    preferred: YearPreference | None,
-    decisions: Allowed | None,
-    settings: Settings,
-    vocabulary: Mapping[str, int],
-    passages: int,
-) -> list[Hit]:
-    """The fused ``pool`` as hits scored on their features, best first, tables demoted.
+@dataclass(frozen=True)
+class Candidates:
+    """The fused candidates and what the first stage measured of them."""
 
-    ``cosine`` and ``sentences`` are the question's similarity to each passage and to
-    each of its sentences; ``decisions`` the passages holding a decision, when the
-    question asks what was decided; ``passages`` the number in the index (for IDF).
-    """
+    pool: list[tuple[int, float]]  # (rowid, fused score), best first
+    records: dict[int, PassageRecord]
+    cosine: Mapping[int, float]  # the question's similarity to each passage
+    sentences: dict[int, tuple[list[Span], np.ndarray]]  # ... and to each of its sentences
+    decisions: Allowed | None = None  # passages holding a decision, when one is asked for
+
+
+@dataclass(frozen=True)
+class Context:
+    """The question as read, and the index it is asked of, that every candidate is scored
+    against."""
+
+    understood: Understanding
+    filters: Filters
+    preferred: YearPreference | None
+    vocabulary: Mapping[str, int]  # word -> passages holding it (for IDF)
+    passages: int  # passages in the index
+
+
+def score_candidates(candidates: Candidates, context: Context, settings: Settings) -> list[Hit]:
+    """The fused candidates as hits scored on their features, best first, tables demoted."""
+    understood = context.understood
     best_possible = sum(
         w / (settings.rrf_k + 1) for w in (settings.dense_weight, settings.lexical_weight)
     )
-    idf = concept_weights(asked_about(understood, filters), vocabulary, passages)
+    idf = concept_weights(
+        asked_about(understood, context.filters), context.vocabulary, context.passages
+    )
+    records = candidates.records
     recent = (
         recency(r.document.meta.meeting_date for r in records.values())
         if understood.asks_latest
         else {}
     )
     question_words = set(words(understood.question))
+    asked = asked_of(understood.question, question_words)
     weights = Weights.from_settings(settings)
+    preferred, decisions = context.preferred, candidates.decisions
     hits = []
-    for rowid, fused_score in pool:
+    for rowid, fused_score in candidates.pool:
         record = records.get(rowid)
         if record is None:  # removed since the dense index was loaded
             continue
-        spans, scores = sentences.get(rowid, ([], np.zeros(0, dtype=np.float32)))
-        hit = Hit(record, 0.0, cosine.get(rowid, 0.0))
+        spans, scores = candidates.sentences.get(rowid, ([], np.zeros(0, dtype=np.float32)))
+        hit = Hit(record, 0.0, candidates.cosine.get(rowid, 0.0))
         if len(scores):
             hit.sentence = float(scores.max())
             hit.sentence_spans, hit.sentence_scores = spans, scores
@@ -85,6 +105,7 @@ def score_candidates(
             decision=1.0 if decisions is not None and rowid in decisions else 0.0,
             year=preferred.match(record) if preferred is not None else 0.0,
             latest=recent.get(record.document.meta.meeting_date or "", 0.0),
+            answer=kind_cosine(record.text, spans, scores, asked),
         )
         hit.score = round(hit.features.score(weights), 6)
         hit.confidence = (

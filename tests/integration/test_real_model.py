@@ -28,10 +28,11 @@ def test_mission_example_finds_worcestershire_thresholds_first(corpus_engine: En
     assert answer.answered
 
 
-# Measured on corpus/ (December 2026): R@1 1.00, R@5 1.00, MRR@10 1.000, answer@1 0.75.
-# Four questions, so each is 0.25: every one must be found first, three answered by the
-# highlighted sentence (seed-03's highlight is the sentence before the figure).
-SEED_FLOORS = {"R@1": 0.99, "R@5": 0.99, "MRR@10": 0.99, "answer@1": 0.74}
+# Measured on corpus/ (December 2026): R@1 1.00, R@5 1.00, MRR@10 1.000, answer@1 1.00.
+# Four questions, so each is 0.25: every one must be found first and answered by the
+# highlighted sentence (seed-03's highlight was the sentence before the figure until the
+# highlight read item numbers as labels, issue 14's third pass).
+SEED_FLOORS = {"R@1": 0.99, "R@5": 0.99, "MRR@10": 0.99, "answer@1": 0.99}
 
 
 def test_seed_questions(corpus_engine: Engine) -> None:
@@ -49,9 +50,11 @@ def test_seed_questions(corpus_engine: Engine) -> None:
 # Floors a little under the out-of-fold figures of each set (docs/quality.md, "All three
 # sets"): every fitted number is judged on councils it was not fitted on.  Never on time.
 FLOORS = {
-    "dev-set": {"R@5": 0.96, "R@1": 0.72, "MRR@10": 0.82, "answer@1": 0.51, "compare": 0.90},
-    "dev-set-2": {"R@5": 0.92, "R@1": 0.81, "MRR@10": 0.87, "answer@1": 0.66, "compare": 0.90},
-    "real-dev-set": {"R@5": 0.93, "R@1": 0.68, "MRR@10": 0.79, "answer@1": 0.37, "compare": 0.95},
+    # R@1 / MRR@10 / answer@1 out of fold (third pass): 0.77 / 0.86 / 0.62, 0.85 / 0.90 /
+    # 0.70, 0.71 / 0.82 / 0.51
+    "dev-set": {"R@5": 0.96, "R@1": 0.75, "MRR@10": 0.84, "answer@1": 0.60, "compare": 0.90},
+    "dev-set-2": {"R@5": 0.92, "R@1": 0.83, "MRR@10": 0.88, "answer@1": 0.69, "compare": 0.90},
+    "real-dev-set": {"R@5": 0.93, "R@1": 0.69, "MRR@10": 0.81, "answer@1": 0.50, "compare": 0.95},
 }
 # abstains on unanswerable questions, out of fold: 0.71, 0.65, 0.24
 ABSTAIN = {"dev-set": 0.69, "dev-set-2": 0.62, "real-dev-set": 0.23}

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.answer_kind import Kind, asked_kinds, holds, is_heading, restates
+from qa_service.answer_kind import (
+    REASON,
+    Kind,
+    answer_kinds,
+    asked_kinds,
+    holds,
+    holds_answer,
+    is_heading,
+    is_label,
+    restates,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +77,69 @@ def test_restates_a_reported_question_or_the_questions_own_words() -> None:
     assert restates("Members asked how many people were waiting.", words)
     assert restates("People waiting for assessment", words)
     assert not restates("The Director said that 412 residents had been placed.", words)
+
+
+def test_a_request_is_not_a_reported_question() -> None:
+    words = {"what", "did", "children", "ask", "board", "support"}
+    assert restates("A Member asked about the volume of notifications.", set())
+    assert restates("Councillor Brindley asked when the Committee had last met.", set())
+    assert not restates("The young people asked the Board to adopt a revised Pledge.", words)
+    assert not restates("Councillors asked to look at the report by the next meeting.", set())
+
+
+@pytest.mark.parametrize(
+    ("question", "present", "absent"),
+    [
+        ("Why did the accounts need extra audit work?", (REASON,), ()),
+        ("What prompted the council to write a policy?", (REASON,), ()),
+        ("Whose quote did the council accept?", (Kind.PERSON,), ()),
+        ("Who chaired the committee on 8 October 2015?", (Kind.PERSON,), ()),
+        ("Do young people who grew up in care pay council tax?", (), (Kind.PERSON,)),
+        ("What was the estimated total cost of staging the concert?", (Kind.NUMBER,), ()),
+        ("What is Sellbridge's public health grant for 2024/25?", (Kind.NUMBER,), ()),
+        ("How old can a taxi be before it stops being licensed?", (Kind.NUMBER,), ()),
+        ("Oakhaven childrens services overspend forecast 2023/24", (Kind.NUMBER,), ()),
+        ("What did the inspectors find?", (), (Kind.NUMBER,)),
+        ("net zero target dates - compare councils", (Kind.DATE,), (Kind.NUMBER,)),
+        ("Do care leavers pay council tax?", (), (Kind.NUMBER,)),
+    ],
+)
+def test_answer_kinds_read_the_question_more_fully(
+    question: str, present: tuple[str, ...], absent: tuple[str, ...]
+) -> None:
+    kinds = answer_kinds(question)
+    assert all(k in kinds for k in present), kinds
+    assert not any(k in kinds for k in absent), kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "expected"),
+    [
+        ("There were 312 looked after children at 31 March 2015.", Kind.NUMBER, True),
+        ("Background\n3.1 The number of children looked after has risen.", Kind.NUMBER, False),
+        ("Milburn Parish Council - 7th January 2020", Kind.NUMBER, False),
+        ("13/24 Implementation of the revised policy", Kind.NUMBER, False),
+        ("The year 2019/20 was the first of the plan.", Kind.NUMBER, False),
+        ("It was deferred owing to the length of the agenda.", REASON, True),
+        ("The consideration of performance was deferred.", REASON, False),
+        ("Councillor Ann Lee called the decision in.", Kind.PERSON, True),
+    ],
+)
+def test_holds_answer(sentence: str, kind: str, expected: bool) -> None:
+    assert holds_answer(sentence, kind) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("REVIEW OF THE HACKNEY CARRIAGE AND PRIVATE HIRE LICENSING POLICY", True),
+        ("3479.", True),
+        ("Special Educational Needs and Disabilities (SEND) update pdf icon PDF 97 KB", True),
+        ("The report ran to 97 pages and was published as a PDF.", False),
+        ("Exceptional Financial Support", True),
+        ("The Board received the progress report on the plan.", False),
+        ("SEND and EHCP waiting times fell by a third in the year.", False),
+    ],
+)
+def test_is_label(sentence: str, expected: bool) -> None:
+    assert is_label(sentence) is expected

@@ -9,6 +9,7 @@ from qa_service.highlight import (
     Span,
     SpanRule,
     answer_span,
+    asked_of,
     best_sentences,
     leads_in,
     split_sentences,
@@ -117,3 +118,34 @@ def test_the_sentence_after_the_closest_gains_the_follow_bonus() -> None:
     )
     no_follow = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.0)
     assert _shown(text, answer_span(text, spans, scores, Asked(), no_follow)).startswith("Three")
+
+
+def test_a_heading_in_capitals_and_an_item_number_are_not_the_answer() -> None:
+    text = (
+        "34.\n\nREVIEW OF THE HACKNEY CARRIAGE AND PRIVATE HIRE LICENSING POLICY\n\n"
+        "The Licensing Manager presented the revised policy. "
+        "No vehicle would be relicensed once it was 12 years old."
+    )
+    spans = _spans(text)
+    assert len(spans) == 4
+    scores = np.array([0.2, 0.6, 0.58, 0.45])
+    asked = asked_of("How old can a taxi be before it stops being licensed?", ())
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown == "No vehicle would be relicensed once it was 12 years old."
+    # with no figure asked for, the closest sentence that is not a label
+    plain = Asked((), frozenset())
+    assert _shown(text, answer_span(text, spans, scores, plain, rule)).startswith("The Lic")
+    assert asked.kinds == (Kind.NUMBER,)
+
+
+def test_the_reply_to_a_reported_question_follows_a_request() -> None:
+    text = (
+        "The young people asked the Board to support a revised Pledge. "
+        "The Chair thanked them for their presentation."
+    )
+    spans = _spans(text)
+    scores = np.array([0.56, 0.30])
+    asked = asked_of("What did the children ask the board to support?", ())
+    shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
+    assert shown.startswith("The young people asked the Board")

@@ -1,0 +1,57 @@
+"""The second stage's scoring of fused candidates: the ``answer`` signal."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.store import DocumentRecord, Filters, PassageRecord
+from ingest.models import DocMeta
+from qa_service.config import Settings
+from qa_service.highlight import Span, asked_of, kind_cosine, split_sentences
+from qa_service.query import Understanding
+from qa_service.second_stage import Candidates, Context, score_candidates
+
+QUESTION = "How many households were in temporary accommodation?"
+
+
+def _record(rowid: int, text: str) -> PassageRecord:
+    document = DocumentRecord(
+        document_id=f"d{rowid}",
+        source=f"paper{rowid}.txt",
+        path=f"paper{rowid}.txt",
+        content_hash=str(rowid),
+        meta=DocMeta(council="Anytown Borough Council"),
+        ingested_at="2026-01-01T00:00:00",
+    )
+    return PassageRecord(rowid, f"p{rowid}", 3, 0, len(text), None, (), text, document)
+
+
+def _ranked(settings: Settings) -> list[int]:
+    topic = _record(1, "Temporary accommodation. Members discussed the pressures on it.")
+    figure = _record(2, "The housing position was reported. There were 87 households in it.")
+    records = {1: topic, 2: figure}
+    # the topic-only passage is a little closer to the question, in the passage and in
+    # its best sentence; the other holds the figure asked for
+    sentences = {
+        1: (split_sentences(topic.text), np.array([0.62, 0.40], dtype=np.float32)),
+        2: (split_sentences(figure.text), np.array([0.30, 0.58], dtype=np.float32)),
+    }
+    candidates = Candidates([(1, 0.03), (2, 0.03)], records, {1: 0.6, 2: 0.58}, sentences)
+    understood = Understanding(QUESTION, QUESTION, ("households", "temporary", "accommodation"))
+    context = Context(understood, Filters(), None, {}, 2)
+    return [h.passage.rowid for h in score_candidates(candidates, context, settings)]
+
+
+def test_a_passage_holding_the_kind_of_answer_asked_for_gains_by_the_answer_weight() -> None:
+    assert _ranked(Settings(answer_weight=0.0)) == [1, 2]
+    assert _ranked(Settings(answer_weight=0.2)) == [2, 1]
+
+
+def test_kind_cosine_is_the_closest_sentence_holding_the_kind() -> None:
+    text = "Temporary accommodation. There were 87 households. It rose to 90."
+    spans = split_sentences(text)
+    scores = np.array([0.9, 0.5, 0.6])
+    assert kind_cosine(text, spans, scores, asked_of(QUESTION, ())) == 0.6
+    # a question asking for no kind of answer gives nothing
+    assert kind_cosine(text, spans, scores, asked_of("temporary accommodation?", ())) == 0.0
+    assert kind_cosine("", [Span(0, 0)][:0], np.zeros(0), asked_of(QUESTION, ())) == 0.0
