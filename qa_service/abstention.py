@@ -20,9 +20,10 @@ A small logistic regression over general evidence, never over one question's wor
   it); otherwise the best confidence.  A question about a year the papers do not cover
   finds good matches only in other years;
 - ``specific_shown``: the share of the weight of the question's ``SPECIFIC`` rarest key
-  concepts that the top passage's highlighted answer names.  A near miss is often a
-  passage on the topic whose shown sentence names the common words ("council", "cost")
-  but not the specific thing asked about ("trim trail", "EHCPs").
+  concepts that the top passage's highlighted answer names.  It is fitted with a small
+  negative weight: once the passage's coverage is given, a shown sentence that repeats the
+  question's rarest terms is a little likelier to be a near miss that restates the topic
+  (docs/quality.md, "Abstention, third pass").
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
 cross-validation across councils over the three shared sets, and stored as data in
@@ -53,7 +54,7 @@ ANSWERED = "answered"
 WEAK = "weak_match"
 NOT_IN_PAPERS = "not_in_papers"
 # how many of the rarest key concepts ``specific_shown`` looks for: chosen from 1, 2, 3 by
-# the out-of-fold figures of bench/fit_abstention.py (docs/quality.md, "third pass")
+# out-of-fold figures over the three sets (docs/quality.md, "Abstention, third pass")
 SPECIFIC = 2
 
 
