@@ -1,6 +1,6 @@
 """Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
 
-    python bench/fit_abstention.py [--index-root DIR] [--write]
+    python bench/fit_abstention.py [--index-root DIR] [--write] [--misses]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence``, and
 fits a logistic regression (scikit-learn, balanced classes) with two cut points on its
@@ -13,6 +13,9 @@ cut points fitted without any question touching that council.  Prints, per set, 
 of unanswerable questions not answered, of answerable ones not answered, and of answerable
 ones called a weak match, for the old threshold rule, the classifier in-sample and out of
 fold.  ``--write`` stores the model fitted on every question in qa_service/abstention_fit.py.
+``--misses`` also prints how well each piece of evidence alone separates answerable from
+unanswerable questions on each set (ROC AUC, 0.5 is chance), and every question the
+classifier gets wrong out of fold with its evidence: what to read before adding evidence.
 """
 
 from __future__ import annotations
@@ -113,20 +116,55 @@ def row(name: str, label: str, states: Sequence[str], cases: Sequence[Case]) -> 
     return f"| {name} | {label} | {caught:.2f} | {false:.2f} | {weak:.2f} | {weak_u:.2f} |"
 
 
+def separation(cases: Sequence[Case]) -> str:
+    """Per feature and set: the ROC AUC of the feature alone (answerable as positive)."""
+    from sklearn.metrics import roc_auc_score
+
+    lines = ["| evidence | " + " | ".join(SETS) + " |", "| --- |" + " ---: |" * len(SETS)]
+    for at, feature in enumerate(FEATURES):
+        cells = []
+        for name in SETS:
+            part = [c for c in cases if c.set_name == name and c.evidence is not None]
+            labels = [c.answerable for c in part]
+            values = [c.evidence.vector()[at] for c in part if c.evidence is not None]
+            cells.append(f"{roc_auc_score(labels, values):.2f}" if len(set(labels)) == 2 else "–")
+        lines.append(f"| {feature} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def misses(cases: Sequence[Case], states: Sequence[str], questions: Sequence[str]) -> str:
+    """The questions judged wrongly: unanswerable answered, answerable not answered."""
+    out = []
+    for case, got, question in zip(cases, states, questions, strict=True):
+        if (got == ANSWERED) != case.answerable:
+            ev = case.evidence
+            values = (
+                " ".join(f"{k}={v:.2f}" for k, v in zip(FEATURES, ev.vector(), strict=True))
+                if ev is not None
+                else "no passage"
+            )
+            label = "answerable" if case.answerable else "unanswerable"
+            out.append(f"{case.set_name} | {label} -> {got} | {question}\n    {values}")
+    return "\n".join(out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture, fit, print, and with --write store."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="print separation and misses")
     args = parser.parse_args(argv)
     embedder = SentenceTransformerEmbedder(lazy=True)
     cases: list[Case] = []
     groups: list[tuple[str, ...]] = []
+    questions: list[str] = []
     for name in SETS:
         run = run_set(name, args.index_root, embedder, settings_changes={"abstention": "threshold"})
         for result, answer, group in zip(run.results, run.answers, run.groups, strict=True):
             cases.append(Case(name, result.question.answerable, answer.evidence, answer.confidence))
             groups.append(group)
+            questions.append(result.question.question)
     model = fit(cases)
     inside = [state(model, c) for c in cases]
     folded = out_of_fold(cases, groups, fit, state)
@@ -144,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(row(name, f"threshold {old}", [rule[i] for i in idx], part))
         print(row(name, "classifier, in-sample", [inside[i] for i in idx], part))
         print(row(name, "classifier, out of fold", [folded[i] for i in idx], part))
+    if args.misses:
+        print("\n" + separation(cases) + "\n\nout of fold, judged wrongly:")
+        print(misses(cases, folded, questions))
     if args.write:
         write(model)
         print(f"wrote {TARGET}")

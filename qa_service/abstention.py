@@ -18,7 +18,12 @@ A small logistic regression over general evidence, never over one question's wor
 - ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
   the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
-  finds good matches only in other years.
+  finds good matches only in other years;
+- ``specific_shown``: the share of the weight of the question's ``SPECIFIC`` rarest key
+  concepts that the top passage's highlighted answer names.  It is fitted with a small
+  negative weight: once the passage's coverage is given, a shown sentence that repeats the
+  question's rarest terms is a little likelier to be a near miss that restates the topic
+  (docs/quality.md, "Abstention, third pass").
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
 cross-validation across councils over the three shared sets, and stored as data in
@@ -36,7 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cqa_core.text import words
 from qa_service.answer_kind import asked_kinds, holds
+from qa_service.rerank import stems_of, word_matches
 
 if TYPE_CHECKING:
     from qa_service.answers import Hit
@@ -46,6 +53,9 @@ if TYPE_CHECKING:
 ANSWERED = "answered"
 WEAK = "weak_match"
 NOT_IN_PAPERS = "not_in_papers"
+# how many of the rarest key concepts ``specific_shown`` looks for: chosen from 1, 2, 3 by
+# out-of-fold figures over the three sets (docs/quality.md, "Abstention, third pass")
+SPECIFIC = 2
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Evidence:
     year_missed: float
     kind_missed: float
     agreeing: float
+    specific_shown: float
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
@@ -144,7 +155,31 @@ def gather(
         year_missed=_year_missed(preferred, top, shown),
         kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
+        specific_shown=specific_share(shown, weights),
     )
+
+
+def specific_share(
+    text: str, weights: Mapping[tuple[str, ...], float], rarest: int = SPECIFIC
+) -> float:
+    """Share of the weight of the ``rarest`` highest-weighted concepts that ``text`` names
+    (1 when the question has none).  A concept counts as ``rerank.coverage`` counts it: one
+    of its forms, its plural or singular, a word with its first letters, or a phrase's
+    words in order."""
+    specific = sorted(weights.items(), key=lambda kv: -kv[1])[:rarest]
+    total = sum(w for _, w in specific)
+    if total <= 0:
+        return 1.0
+    tokens = words(text)
+    present, stems, joined = frozenset(tokens), stems_of(tokens), " " + " ".join(tokens)
+
+    def named(form: str) -> bool:
+        if " " in form or not form.isalnum():
+            phrase = " ".join(words(form))
+            return bool(phrase) and f" {phrase}" in joined
+        return word_matches(form, present, stems)
+
+    return sum(w for forms, w in specific if any(named(f) for f in forms)) / total
 
 
 def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:

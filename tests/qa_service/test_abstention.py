@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import qa_service.abstention as abstention
+from index.embedder import HashingEmbedder
 from qa_service.abstention import (
     ANSWERED,
     FEATURES,
@@ -12,18 +16,21 @@ from qa_service.abstention import (
     Evidence,
     Model,
     lacking_share,
+    specific_share,
 )
 from qa_service.abstention_fit import FITTED
+from qa_service.config import Settings
+from qa_service.retriever import Engine
 
 
 def evidence(cosine: float, lacking: float = 0.0) -> Evidence:
-    return Evidence(cosine, 0.5, lacking, 1.0, 0.0, 0.0, 1.0)
+    return Evidence(cosine, 0.5, lacking, 1.0, 0.0, 0.0, 1.0, 1.0)
 
 
 MODEL = Model(
     mean=(0.0,) * len(FEATURES),
     scale=(1.0,) * len(FEATURES),
-    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0),
+    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     intercept=-5.0,
     answer_at=0.7,
     weak_at=0.3,
@@ -55,3 +62,47 @@ def test_lacking_share_weighs_each_missing_word_as_the_rarest() -> None:
     share = lacking_share({("fees",): 1.0}, ["dog", "fouling"], 100)
     assert share == pytest.approx(2 * 4.6151 / (1.0 + 2 * 4.6151), rel=1e-3)
     assert lacking_share({}, [], 100) == 0.0
+
+
+# the question's concepts and their weights (IDF): "trim trail" and "cost" the rarest two
+WEIGHTS = {("trim",): 5.0, ("trail",): 4.0, ("cost",): 2.0, ("council",): 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("The trim trail cost the council £4,000.", 1.0),
+        ("The new trails were opened by the Mayor.", 4.0 / 9.0),  # a plural counts
+        ("The council agreed the cost of the scheme.", 0.0),  # only the common words
+        ("", 0.0),
+    ],
+)
+def test_specific_share_weighs_the_rarest_concepts_only(text: str, share: float) -> None:
+    assert specific_share(text, WEIGHTS) == pytest.approx(share)
+
+
+def test_specific_share_reads_phrases_and_other_forms() -> None:
+    weights = {("ehcp", "education health and care plan"): 4.0, ("issued",): 2.0}
+    assert specific_share("An Education, Health and Care Plan was issued.", weights) == 1.0
+    assert specific_share("Most EHCPs were late.", weights) == pytest.approx(4.0 / 6.0)
+    assert specific_share("anything at all", {}) == 1.0  # nothing asked about: no evidence
+    assert specific_share("the trim trail", WEIGHTS, rarest=3) == pytest.approx(9.0 / 11.0)
+
+
+def test_the_engine_reads_specific_shown_from_the_top_highlight(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def spy(text: str, weights: dict[tuple[str, ...], float], rarest: int = 2) -> float:
+        seen.append(text)
+        return 0.25
+
+    monkeypatch.setattr(abstention, "specific_share", spy)
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    answer = engine.ask("How many children went missing from care in Ravensholt?")
+    engine.close()
+    assert answer.evidence is not None and answer.evidence.specific_shown == 0.25
+    top = answer.hits[0]
+    assert top.highlights
+    assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
