@@ -189,8 +189,8 @@ def order_vectors(folder: Path, order: np.ndarray) -> None:
     base are ignored.  A chunk of rows is gathered at a time: memory stays ~2 x 16 B a vector.
     """
     ids = np.fromfile(folder / IDS_FILE, dtype=np.int64)
-    source = np.memmap(folder / VECTORS_FILE, dtype=np.float16, mode="r")
-    source = source.reshape(len(ids), -1)
+    mapped = np.memmap(folder / VECTORS_FILE, dtype=np.float16, mode="r")
+    source = mapped.reshape(len(ids), -1)
     at = np.searchsorted(ids, order)
     inside = at < len(ids)
     inside[inside] = ids[at[inside]] == order[inside]
@@ -207,7 +207,7 @@ def order_vectors(folder: Path, order: np.ndarray) -> None:
             fh.write(np.ascontiguousarray(source[at[start : start + _CHUNK]]).tobytes())
         fh.flush()
         os.fsync(fh.fileno())
-    del source
+    del source, mapped
     rows.tofile(folder / ROWS_FILE)
     with open(folder / ROWS_FILE, "rb") as fh:
         os.fsync(fh.fileno())
