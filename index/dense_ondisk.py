@@ -346,8 +346,12 @@ class OnDiskDenseIndex:
         inside = rows >= 0
         ids, rows = ids[inside], rows[inside]
         ahead = np.argsort(rows)  # a council's passages are one run of a laid-out file
+        ids = ids[ahead]
         scores = self.vectors[rows[ahead]].astype(np.float32) @ vector
-        scored = dict(zip(ids[ahead].tolist(), scores.tolist(), strict=True))
+        if len(scores) > k:  # only the best k go on (sorting all 8k of a council took 16 ms)
+            best = np.argpartition(-scores, k - 1)[:k]
+            ids, scores = ids[best], scores[best]
+        scored = dict(zip(ids.tolist(), scores.tolist(), strict=True))
         if self.delta.ntotal:
             selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
             params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
