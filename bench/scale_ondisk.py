@@ -17,13 +17,6 @@ and renormalised) is generated one shard at a time and never held whole:
     python -m bench.scale_ondisk all --passages 10000000 --out /tmp/scale-ondisk
     python -m bench.scale_ondisk serve --out /tmp/scale-ondisk/10000000
     python -m bench.scale_ondisk codes --passages 200000 --out /tmp/scale-ondisk
-    python -m bench.scale_ondisk layout --out /tmp/scale-ondisk/10000000
-
-``layout`` measures the float16 file laid out by council and meeting date against the same
-base in id order, in one run: a copy of the built base with only ``vectors.f16`` rewritten
-(``index.ondisk_build.order_vectors``; the lists are hard links), both files dropped from
-the page cache first (``posix_fadvise``), then every filter's searches alternating between
-the two, cold (the first pass) and warm (the next ones).
 
 The texts, the sentence vectors and tantivy are not built here (see docs/performance.md,
 "10M passages", for what is and is not measured at this size).
@@ -49,8 +42,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from index.base import Query  # noqa: E402
-from index.dense_ondisk import VECTORS_FILE, OnDiskDenseIndex  # noqa: E402
-from index.ondisk_build import build_base, ondisk_nlist, order_vectors, train_size  # noqa: E402
+from index.dense_ondisk import OnDiskDenseIndex  # noqa: E402
+from index.ondisk_build import build_base, ondisk_nlist, train_size  # noqa: E402
 from index.store import DB_NAME, Filters, Store  # noqa: E402
 
 SHARED = REPO_ROOT.parent / "shared"
@@ -314,79 +307,6 @@ def _recall(
     return rows
 
 
-FILTERS = {
-    "none": Filters(),
-    "council": Filters(council=("Council 0",)),
-    "dates": Filters(date_from="2019-01-01", date_to="2021-12-31"),
-    "council+dates": Filters(council=("Council 7",), date_from="2016-01-01", date_to="2020-12-31"),
-}
-
-
-def _drop_cached(path: Path) -> None:
-    """Drop one file's pages from the page cache (and only that file's)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
-
-
-def layout(target: Path, loops: int = 3) -> dict[str, Any]:
-    """Search latency with ``vectors.f16`` in id order and laid out by council and date."""
-    import faiss
-
-    faiss.omp_set_num_threads(1)
-    plain_base = target / (target / "base").read_text().strip()
-    laid_base = target / ("laid-out-" + plain_base.name)
-    passages = len(np.fromfile(plain_base / "ids.i64", dtype=np.int64))
-    if not laid_base.exists():
-        t0 = time.perf_counter()
-        work = laid_base.with_name(laid_base.name + ".tmp")
-        work.mkdir()
-        for part in plain_base.iterdir():
-            os.link(part, work / part.name)
-        ids = np.arange(1, passages + 1, dtype=np.int64)
-        doc = (ids - 1) // PER_DOCUMENT
-        order = ids[np.lexsort((ids, date_of(doc), council_of(doc)))]
-        order_vectors(work, order)
-        work.rename(laid_base)
-        print(f"laid out in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    questions = np.load(target.parent / "questions.npy")
-    store = Store.open(target)
-    indexes = {
-        "id_order": OnDiskDenseIndex.open_base(plain_base, store),
-        "council_date": OnDiskDenseIndex.open_base(laid_base, store),
-    }
-    for given in FILTERS.values():
-        store.allowed(given)  # the bitmaps, cached, out of the timings
-    for dense in indexes.values():
-        _drop_cached(dense.base / VECTORS_FILE)
-    report: dict[str, Any] = {"passages": passages, "cold": {}, "warm": {}}
-    for name, given in FILTERS.items():
-        for phase, rounds in (("cold", 1), ("warm", loops)):
-            spent: dict[str, list[float]] = {kind: [] for kind in indexes}
-            for round_ in range(rounds):
-                for number, vector in enumerate(questions):
-                    kinds = list(indexes)
-                    if (number + round_) % 2:  # alternate which goes first
-                        kinds.reverse()
-                    for kind in kinds:
-                        t0 = time.perf_counter()
-                        indexes[kind].search(Query(text="", vector=vector), CANDIDATES, given)
-                        spent[kind].append((time.perf_counter() - t0) * 1000)
-            row = {kind: _ms(values) for kind, values in spent.items()}
-            row["p50_ratio"] = round(
-                row["council_date"]["p50"] / max(row["id_order"]["p50"], 1e-9), 3
-            )
-            row["p95_ratio"] = round(
-                row["council_date"]["p95"] / max(row["id_order"]["p95"], 1e-9), 3
-            )
-            report[phase][name] = row
-            print(phase, name, json.dumps(row), file=sys.stderr, flush=True)
-    store.close()
-    return report
-
-
 def codes(out: Path, passages: int) -> list[dict[str, Any]]:
     """Recall@10 of candidate code sizes, in memory on ``passages`` vectors of the same kind:
     each code's top ``fetch`` re-scored exactly, at nprobe 64 of ``ondisk_nlist`` lists."""
@@ -433,18 +353,13 @@ def codes(out: Path, passages: int) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """``build``, ``serve`` (a fresh process), ``all`` (both) or ``codes``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "serve", "all", "codes", "layout"))
+    parser.add_argument("step", choices=("build", "serve", "all", "codes"))
     parser.add_argument("--passages", type=int, default=10_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/scale-ondisk"))
     parser.add_argument("--loops", type=int, default=3)
     args = parser.parse_args(argv)
     if args.step == "serve":
         print(json.dumps(serve(args.out, args.loops), indent=1))
-        return 0
-    if args.step == "layout":
-        result = layout(args.out, args.loops)
-        (args.out / "layout.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-        print(json.dumps(result, indent=1))
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     if args.step == "codes":

@@ -8,10 +8,8 @@ built once by ``index.ondisk_build``:
 - ``index.faiss``: the coarse quantiser and the product quantiser (96 bytes a vector);
 - ``lists.ivfdata``: the inverted lists (codes and ids), memory-mapped by FAISS's
   ``OnDiskInvertedLists``, so only the lists a search probes are read;
-- ``ids.i64`` and ``vectors.f16``: every vector in float16, memory-mapped to re-score the
-  candidates exactly (the 96-byte codes alone reorder near ties); ``ids.i64`` ascends, and
-  ``rows.i64``, when present, gives each id's row in ``vectors.f16``, which is then laid out
-  by council and meeting date (``index.ondisk_build.order_vectors``), else it is in id order.
+- ``ids.i64`` and ``vectors.f16``: every vector in float16, in id order, memory-mapped to
+  re-score the candidates exactly (the 96-byte codes alone reorder near ties).
 
 faiss-cpu 1.15.1 segfaults when such an index is read with ``IO_FLAG_MMAP``: that flag
 includes ``IO_FLAG_SKIP_IVF_DATA``, so the lists are never mapped.  The index is read with
@@ -63,7 +61,6 @@ INDEX_FILE = "index.faiss"
 LISTS_FILE = "lists.ivfdata"
 IDS_FILE = "ids.i64"
 VECTORS_FILE = "vectors.f16"
-ROWS_FILE = "rows.i64"
 _MAGIC = b"PK"  # a generation file of this index is a numpy .npz (a zip), not a FAISS file
 
 
@@ -126,8 +123,6 @@ class OnDiskDenseIndex:
         self.base = base
         self.index = index
         self.ids = _mapped(base / IDS_FILE, np.dtype(np.int64))
-        laid_out = (base / ROWS_FILE).exists()
-        self.rows = _mapped(base / ROWS_FILE, np.dtype(np.int64)) if laid_out else None
         self.vectors = _mapped(base / VECTORS_FILE, np.dtype(np.float16)).reshape(
             len(self.ids), int(index.d)
         )
@@ -252,7 +247,7 @@ class OnDiskDenseIndex:
         found = np.full(len(ids), -1, dtype=np.int64)
         hit = inside.copy()
         hit[inside] = np.asarray(self.ids[rows[inside]]) == ids[inside]
-        found[hit] = rows[hit] if self.rows is None else self.rows[rows[hit]]
+        found[hit] = rows[hit]
         return found
 
     def add_vectors(self, ids: np.ndarray, vectors: np.ndarray) -> None:
@@ -344,10 +339,8 @@ class OnDiskDenseIndex:
             ids = ids[~np.isin(ids, self.removed)]
         rows = self._in_base(ids)
         inside = rows >= 0
-        ids, rows = ids[inside], rows[inside]
-        ahead = np.argsort(rows)  # a council's passages are one run of a laid-out file
-        ids = ids[ahead]
-        scores = self.vectors[rows[ahead]].astype(np.float32) @ vector
+        ids, rows = ids[inside], rows[inside]  # ascending: the file is read forwards
+        scores = self.vectors[rows].astype(np.float32) @ vector
         if len(scores) > k:  # only the best k go on (sorting all 8k of a council took 16 ms)
             best = np.argpartition(-scores, k - 1)[:k]
             ids, scores = ids[best], scores[best]

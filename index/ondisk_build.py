@@ -7,11 +7,6 @@ are merged straight into one file on disk with FAISS's ``OnDiskInvertedLists``
 (``faiss.contrib.ondisk.merge_ondisk``).  Beside the lists, every vector is appended to a
 float16 file that the searcher memory-maps to re-score its candidates exactly.
 
-That file is then laid out by council and meeting date (``order_vectors``), with
-``rows.i64`` giving each id's row: a council's passages, which a council filter re-scores
-all of, are then one run of the file read in sequence rather than thousands of scattered
-pages, and a date range's candidates lie in its share of each council's run.
-
 A base folder is built under a temporary name and renamed when complete, so a crash
 never leaves a half-written base that a searcher could open.
 """
@@ -36,7 +31,6 @@ from index.dense_ondisk import (
     IDS_FILE,
     INDEX_FILE,
     LISTS_FILE,
-    ROWS_FILE,
     VECTORS_FILE,
     OnDiskDenseIndex,
     read_base,
@@ -128,13 +122,11 @@ def build_base(
     shards: Iterable[tuple[np.ndarray, np.ndarray]],
     nlist: int | None = None,
     count_hint: int = 0,
-    order: np.ndarray | None = None,
 ) -> Path:
     """Train on ``sample``, encode each ``(ids, vectors)`` shard, merge the lists on disk.
 
-    Ids must ascend across the shards.  With ``order`` (the ids in the order their vectors
-    are to be read together, e.g. ``store_order``) the float16 file is laid out in it.
-    Returns the finished base folder, named ``dense-base-<random>`` inside ``parent``.
+    Ids must ascend across the shards (they index the float16 vector file).  Returns the
+    finished base folder, named ``dense-base-<random>`` inside ``parent``.
     """
     from faiss.contrib.ondisk import merge_ondisk
 
@@ -166,8 +158,6 @@ def build_base(
             merge_ondisk(trained, shard_files, str(work / LISTS_FILE))
         faiss.write_index(trained, str(work / INDEX_FILE))
         del trained
-        if order is not None:
-            order_vectors(work, order)
         for leftover in [*shard_files, str(trained_path)]:
             os.unlink(leftover)
         for done in (work / INDEX_FILE, work / LISTS_FILE):
@@ -179,49 +169,6 @@ def build_base(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-
-
-def order_vectors(folder: Path, order: np.ndarray) -> None:
-    """Rewrite ``folder``'s float16 vectors (in id order) in ``order``, and write ``rows.i64``,
-    the row of each id (in ``ids.i64``'s order) in the new file.
-
-    ``order`` lists ids of the base; any it leaves out follow in id order, ids not in the
-    base are ignored.  A chunk of rows is gathered at a time: memory stays ~2 x 16 B a vector.
-    """
-    ids = np.fromfile(folder / IDS_FILE, dtype=np.int64)
-    mapped = np.memmap(folder / VECTORS_FILE, dtype=np.float16, mode="r")
-    source = mapped.reshape(len(ids), -1)
-    at = np.searchsorted(ids, order)
-    inside = at < len(ids)
-    inside[inside] = ids[at[inside]] == order[inside]
-    at = at[inside]
-    at = at[np.sort(np.unique(at, return_index=True)[1])]  # each id once, first place kept
-    seen = np.zeros(len(ids), dtype=bool)
-    seen[at] = True
-    at = np.concatenate([at, np.flatnonzero(~seen)])
-    rows = np.empty(len(ids), dtype=np.int64)
-    rows[at] = np.arange(len(ids), dtype=np.int64)
-    tmp = folder / (VECTORS_FILE + ".tmp")
-    with open(tmp, "wb") as fh:
-        for start in range(0, len(at), _CHUNK):
-            fh.write(np.ascontiguousarray(source[at[start : start + _CHUNK]]).tobytes())
-        fh.flush()
-        os.fsync(fh.fileno())
-    del source, mapped
-    rows.tofile(folder / ROWS_FILE)
-    with open(folder / ROWS_FILE, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, folder / VECTORS_FILE)
-
-
-def store_order(store: Store) -> np.ndarray:
-    """Every stored passage id, by its document's council, then meeting date, then id."""
-    with store.lock:
-        rows = store.conn.execute(
-            "SELECT p.id FROM passages p JOIN documents d ON d.doc_rowid = p.doc_rowid "
-            "ORDER BY d.council, d.meeting_date, p.id"
-        )
-        return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
 
 def store_shards(store: Store, size: int = _CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -262,9 +209,8 @@ def build_from_store(store: Store) -> tuple[Path, faiss.Index]:
     with store.lock:
         count = int(store.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
     nlist = ondisk_nlist(count)
-    sample = store_sample(store, count, nlist)
     base = build_base(
-        store.path.parent, sample, store_shards(store), nlist, count, store_order(store)
+        store.path.parent, store_sample(store, count, nlist), store_shards(store), nlist, count
     )
     return base, read_base(base)
 

@@ -54,7 +54,7 @@ def pq_centroids(dim: int) -> np.ndarray:
 
 def pq_encode(vectors: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     """Each vector's nearest centroid in each sub-space: ``(n, m)`` uint8 codes."""
-    m, ksub, dsub = centroids.shape
+    m, _, dsub = centroids.shape
     parts = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), m, dsub)
     codes = np.empty((len(vectors), m), dtype=np.uint8)
     norms = np.einsum("mkd,mkd->mk", centroids, centroids)  # |c|^2 per centroid

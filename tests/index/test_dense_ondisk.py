@@ -13,10 +13,10 @@ from cqa_core.errors import IndexBusyError
 from cqa_core.limits import IngestLimits
 from index.base import Batch, Query
 from index.dense import DenseIndex
-from index.dense_ondisk import ONDISK_MIN, ROWS_FILE, OnDiskDenseIndex, is_ondisk_file
+from index.dense_ondisk import ONDISK_MIN, OnDiskDenseIndex, is_ondisk_file
 from index.dense_select import load_dense
 from index.lock import write_lock
-from index.ondisk_build import build_base, from_store, ondisk_nlist, pq_shape, store_order
+from index.ondisk_build import build_base, from_store, ondisk_nlist, pq_shape
 from index.store import Filters, Store
 from indexing.writer import IndexWriter
 
@@ -76,36 +76,6 @@ def test_recall_against_exact_search_and_exact_scores(tmp_path: Path) -> None:
             assert abs(score - float(vectors[(i - 5) // 3] @ vectors[row])) < 2e-3
         assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
     assert found / total >= 0.95
-
-
-def test_vectors_laid_out_in_another_order_search_and_filter_as_before(
-    tmp_path: Path, small_index: Path
-) -> None:
-    ids, vectors = _clustered(1500)
-    rng = np.random.default_rng(3)
-    # a shuffled order that leaves some ids out, names one twice and one not in the base
-    order = np.concatenate([rng.permutation(ids)[:1200], ids[:1], np.array([10**9])])
-    plain = build_base(tmp_path / "a", vectors, _shards(ids, vectors, 500), nlist=16)
-    laid = build_base(tmp_path / "b", vectors, _shards(ids, vectors, 500), nlist=16, order=order)
-    assert not (plain / ROWS_FILE).exists() and (laid / ROWS_FILE).exists()
-    one, other = OnDiskDenseIndex.open_base(plain), OnDiskDenseIndex.open_base(laid)
-    # the file starts with the order's first vector, and ends with the ids it left out
-    first = int(np.searchsorted(ids, order[0]))
-    assert np.allclose(other.vectors[0].astype(np.float32), vectors[first], atol=2e-3)
-    assert sorted(np.asarray(other.rows).tolist()) == list(range(len(ids)))
-    for row in range(0, len(ids), 97):
-        query = Query(text="q", vector=vectors[row])
-        assert other.search(query, 10) == one.search(query, 10)
-        picked = [int(i) for i in ids[row : row + 40 : 3]]
-        assert other.similarity(query, picked) == one.similarity(query, picked)
-    store = Store.open(small_index)
-    from_plain = from_store(store)
-    assert (from_plain.base / ROWS_FILE).exists()  # a base from a store is laid out
-    rows = np.asarray(from_plain.rows)
-    order = store_order(store)
-    assert sorted(order.tolist()) == np.asarray(from_plain.ids).tolist()
-    assert rows[np.searchsorted(from_plain.ids, order)].tolist() == list(range(len(order)))
-    store.close()
 
 
 def test_many_lists_are_found_through_an_hnsw_graph(
