@@ -254,24 +254,27 @@ def _copy_once(
         ],
     )
     if not perturb_sentences:
+        # through the index on passage: ORDER BY rowid made SQLite scan the whole table
+        # (7 GB at 2M passages) to copy the first 155k rows
         db.execute(
             "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
             "SELECT passage + ?, start_char, end_char, embed_hash, embedding FROM sentences "
-            "WHERE passage <= ? ORDER BY rowid",
+            "WHERE passage <= ? ORDER BY passage",
             (p_off, max_id),
         )
-    _copy_rows(
-        db,
-        "SELECT passage, start_char, end_char, embed_hash, embedding FROM sentences "
-        "WHERE passage <= ? AND ? ORDER BY rowid",
-        (max_id, perturb_sentences),
-        "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
-        "VALUES (?,?,?,?,?)",
-        lambda rows: [
-            (r[0] + p_off, r[1], r[2], r[3], v)
-            for r, v in zip(rows, _perturbed([r[4] for r in rows], rng, dim), strict=True)
-        ],
-    )
+    else:
+        _copy_rows(
+            db,
+            "SELECT passage, start_char, end_char, embed_hash, embedding FROM sentences "
+            "WHERE passage <= ? ORDER BY rowid",
+            (max_id,),
+            "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+            "VALUES (?,?,?,?,?)",
+            lambda rows: [
+                (r[0] + p_off, r[1], r[2], r[3], v)
+                for r, v in zip(rows, _perturbed([r[4] for r in rows], rng, dim), strict=True)
+            ],
+        )
     db.execute(
         "INSERT INTO decisions(passage, kind, char_start, char_end, text) "
         "SELECT passage + ?, kind, char_start, char_end, text FROM decisions "

@@ -18,7 +18,8 @@ passages, and measures ``/api/ask`` on it:
 
     python -m bench.scale_text build --passages 3000000 --out /tmp/18/text \\
         [--dense-base /tmp/18/so3/3000000]
-    python -m bench.scale_text serve --index /tmp/18/text/3000000
+    python -m bench.scale_text lexical --index /tmp/18/text/3000000   # if built --no-lexical
+    python -m bench.scale_text serve --index /tmp/18/text/3000000 [--truth .../truth.npz]
 """
 
 from __future__ import annotations
@@ -50,28 +51,38 @@ def _log(message: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-def copy_to(target: Path, passages: int, started: float) -> None:
-    """Copy the passages of ``target`` up to exactly ``passages`` (the last copy trimmed)."""
-    db = sqlite3.connect(target / DB_NAME, isolation_level=None)
-    dim = int(db.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
-    max_doc = int(db.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
-    max_id, count = db.execute("SELECT max(id), count(*) FROM passages").fetchone()
+def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
+    """Copy the passages of ``source`` (held by ``target`` as its first ids) up to exactly
+    ``passages`` in ``target``, the last copy trimmed; resumes after the copies ``target``
+    already holds (each copy is one transaction)."""
+    src = sqlite3.connect(source / DB_NAME)
+    dim = int(src.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
+    max_doc = int(src.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
+    max_id, count = src.execute("SELECT max(id), count(*) FROM passages").fetchone()
     if max_id != count:
-        raise ValueError(f"passage ids of {target} are not 1..{count}")
-    councils = [r[0] for r in db.execute("SELECT DISTINCT council FROM documents ORDER BY 1")]
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA foreign_keys = OFF")
-    db.execute("CREATE TEMP TABLE names (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
-    # Indexes on hashes take each copied row at a random place: made again at the end
-    # (the copies took 15 s each with them, and slowing, at 3M passages).
-    hashed = db.execute(
+        raise ValueError(f"passage ids of {source} are not 1..{count}")
+    councils = [r[0] for r in src.execute("SELECT DISTINCT council FROM documents ORDER BY 1")]
+    # Indexes on hashes take each copied row at a random place: made again at the end.
+    hashed = src.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE '%hash%'"
     ).fetchall()
+    src.close()
+    db = sqlite3.connect(target / DB_NAME, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA foreign_keys = OFF")
+    # the unique passage and document ids' B-trees take each copy's keys among all the
+    # others: with SQLite's default 2 MB cache every insert read its pages again (a copy
+    # took 10 s at 1M passages and 32 s at 2M)
+    db.execute("PRAGMA cache_size = -1500000")
+    db.execute("CREATE TEMP TABLE names (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
     for name, _ in hashed:
-        db.execute(f"DROP INDEX {name}")
-    used = set(councils)
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    held = int(db.execute("SELECT max(id) FROM passages").fetchone()[0])
+    if held % max_id:
+        raise ValueError(f"{target} holds {held} passages, not a whole number of copies")
+    used = {r[0] for r in db.execute("SELECT DISTINCT council FROM documents")}
     factor = math.ceil(passages / max_id)
-    for copy in range(1, factor):
+    for copy in range(held // max_id, factor):
         fresh = scale._new_councils(copy, len(councils), used)
         pairs = list(zip(councils, fresh, strict=True))
         scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
@@ -133,13 +144,12 @@ def build(
     source = scale.build(direct, out, limits=limits)
     times["direct_s"] = time.perf_counter() - started
     _log(f"direct index {source}", started)
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(
-        source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
-    )
+    if not (target / DB_NAME).exists():  # else a copy that was stopped: resumed
+        shutil.copytree(
+            source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
+        )
     t0 = time.perf_counter()
-    copy_to(target, passages, started)
+    copy_to(target, source, passages, started)
     times["copy_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     commit_dense(target, dense_base, started)
@@ -165,7 +175,29 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def serve(index: Path, loops: int, clients: int, http: bool) -> dict[str, Any]:
+def _recall(engine: Any, truth: Path) -> dict[str, Any]:
+    """Recall@10 of the served dense search against ``bench.scale_ondisk``'s exact top-10s
+    over every passage, at the served settings (its council top-10s are of its own store's
+    councils, which this store does not have)."""
+    import numpy as np
+
+    from bench.scale_ondisk import TOP
+    from index.base import Query
+
+    questions = np.load(truth.parent / "questions.npy")
+    exact = np.load(truth)
+    out: dict[str, Any] = {"nprobe": engine.dense.nprobe}
+    found = 0
+    for vector, top in zip(questions, exact["all"], strict=True):
+        hits = engine.dense.search(Query(text="", vector=vector), TOP)
+        found += len(set(top.tolist()) & {i for i, _ in hits})
+    out["all"] = round(found / exact["all"].size, 4)
+    return out
+
+
+def serve(
+    index: Path, loops: int, clients: int, http: bool, truth: Path | None = None
+) -> dict[str, Any]:
     """``Engine.ask`` with and without filters, then ``/api/ask`` over HTTP."""
     from bench import query_bench as qb
     from qa_service.retriever import Engine
@@ -189,6 +221,9 @@ def serve(index: Path, loops: int, clients: int, http: bool) -> dict[str, Any]:
         "council+dates": Filters(council=(council,), date_from="2014-01-01", date_to="2020-12-31"),
     }
     report["filtered"] = {}
+    if truth is not None:  # the base is bench.scale_ondisk's: its exact top-10s hold
+        report["recall@10"] = _recall(engine, truth)
+        print(json.dumps(report["recall@10"]), file=sys.stderr, flush=True)
     try:
         for name, given in filtered.items():
             passing = store.allowed(given).count
@@ -210,13 +245,14 @@ def serve(index: Path, loops: int, clients: int, http: bool) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """``build`` or ``serve``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "serve"))
+    parser.add_argument("step", choices=("build", "lexical", "serve"))
     parser.add_argument("--passages", type=int, default=3_000_000)
     parser.add_argument("--direct", type=int, default=DIRECT)
     parser.add_argument("--out", type=Path, default=Path("/tmp/scale-text"))
     parser.add_argument("--dense-base", type=Path, help="bench.scale_ondisk's folder")
     parser.add_argument("--index", type=Path, help="serve: the built index")
     parser.add_argument("--loops", type=int, default=2)
+    parser.add_argument("--truth", type=Path, help="serve: scale_ondisk's truth.npz, for recall")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
@@ -227,7 +263,16 @@ def main(argv: list[str] | None = None) -> int:
         print((target / "build.json").read_text())
         return 0
     index = args.index or args.out / str(args.passages)
-    result = serve(index, args.loops, args.clients, not args.no_http)
+    if args.step == "lexical":  # tantivy (re)built from the store, timed, into build.json
+        t0 = time.perf_counter()
+        scale.ensure_lexical(index)
+        built = json.loads((index / "build.json").read_text(encoding="utf-8"))
+        built["tantivy_s"] = round(time.perf_counter() - t0, 1)
+        built["bytes"]["lexical"] = _size(index / "lexical")
+        (index / "build.json").write_text(json.dumps(built, indent=1), encoding="utf-8")
+        print(json.dumps(built, indent=1))
+        return 0
+    result = serve(index, args.loops, args.clients, not args.no_http, args.truth)
     (index / "serve.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(json.dumps(result, indent=1))
     return 0
