@@ -1,17 +1,19 @@
-"""Fit the product quantiser of the ``pq48`` sentence-vector codec (``index.sentence_codec``).
+"""Fit the product quantisers of the ``pq96`` and ``pq48`` sentence-vector codecs
+(``index.sentence_codec``).
 
-The codebook belongs to the embedding model, not to an index: it is trained once on the
+A codebook belongs to the embedding model, not to an index: it is trained once on the
 bundled model's sentence vectors of the synthetic corpus (``bench.synth``: none of the three
-dev sets' text), and shipped as ``index/sentence_pq48.npz`` (float16 centroids, ~200 KB).
+dev sets' text), and shipped as ``index/sentence_pq96.npz`` and ``sentence_pq48.npz``
+(float16 centroids, ~180 KB each).
 
 1. the synthetic corpus (``--passages``, 1,200 by default) is ingested with the bundled
    model into a temporary index, float32 sentence vectors (the same sentence spans as any
    ingest);
-2. FAISS's ``ProductQuantizer`` (48 sub-quantisers of 256 centroids, 8 dimensions each) is
-   trained on 90% of the sentence vectors;
+2. FAISS's ``ProductQuantizer`` (96 or 48 sub-quantisers of 256 centroids, 4 or 8
+   dimensions each) is trained on 90% of the sentence vectors;
 3. the held-out 10% are encoded and decoded: their cosine to the original is reported.
 
-    python -m bench.fit_sentence_pq [--passages 1200] [--work /tmp/fit-pq]
+    python -m bench.fit_sentence_pq [--passages 1200] [--work /tmp/fit-pq] [--keep]
 """
 
 from __future__ import annotations
@@ -84,15 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--passages", type=int, default=1200)
     parser.add_argument("--work", type=Path, default=Path("/tmp/fit-pq"))
-    parser.add_argument("--out", type=Path, default=sentence_codec.PQ_FILE)
+    parser.add_argument("--out", type=Path, help="folder (default: beside the codec)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     vectors = sentence_vectors(args.work, args.passages)
-    centroids, report = fit(vectors, sentence_codec.PQ_BYTES)
-    np.savez_compressed(args.out, centroids=centroids.astype(np.float16))
-    report["sentences"] = len(vectors)
-    print(json.dumps(report, indent=1))
+    reports = {}
+    for m in sentence_codec.PQ_BYTES.values():
+        centroids, reports[f"pq{m}"] = fit(vectors, m)
+        path = sentence_codec.pq_file(m)
+        path = args.out / path.name if args.out else path
+        np.savez_compressed(path, centroids=centroids.astype(np.float16))
+    print(json.dumps({"sentences": len(vectors), **reports}, indent=1))
     if not args.keep:
         shutil.rmtree(args.work, ignore_errors=True)
     return 0

@@ -36,7 +36,7 @@ def test_each_codec_round_trips_within_its_precision(codec: str, tolerance: floa
 
 def test_a_mix_of_codecs_decodes_row_by_row() -> None:
     vectors = _unit(3, 48)
-    plain = [c for c in CODECS if c != "pq48"]  # pq48 needs its codebook (below)
+    plain = [c for c in CODECS if not c.startswith("pq")]  # pq needs a codebook (below)
     blobs = [encode(vectors[i : i + 1], codec)[0] for i, codec in enumerate(plain)]
     assert np.allclose(decode(blobs, 48), vectors, atol=1e-2)
     assert np.array_equal(encode(np.zeros((1, 48)), "int8")[0][:48], bytes(48))
@@ -91,10 +91,10 @@ def codebook(monkeypatch: pytest.MonkeyPatch) -> np.ndarray:
     shipped one (which fits the bundled model's 384 dimensions)."""
     import faiss
 
-    pq = faiss.ProductQuantizer(96, sentence_codec.PQ_BYTES, 8)
+    pq = faiss.ProductQuantizer(96, 48, 8)
     pq.train(_clustered(4000, seed=1))
     centroids = faiss.vector_to_array(pq.centroids).reshape(48, 256, 2)
-    monkeypatch.setattr(sentence_codec, "pq_centroids", lambda dim: centroids)
+    monkeypatch.setattr(sentence_codec, "pq_centroids", lambda dim, m=48: centroids)
     return centroids
 
 
@@ -117,14 +117,19 @@ def test_pq48_codes_are_the_nearest_centroids_and_decode_to_unit_vectors(
     assert np.allclose(decode(mixed, 96)[0], back[0])
 
 
-def test_the_shipped_codebook_fits_the_bundled_model_only() -> None:
-    centroids = sentence_codec.pq_centroids(384)
-    assert centroids.shape == (48, 256, 8) and centroids.dtype == np.float32
+@pytest.mark.parametrize("codec", ["pq96", "pq48"])
+def test_the_shipped_codebooks_fit_the_bundled_model_only(codec: str) -> None:
+    m = sentence_codec.PQ_BYTES[codec]
+    centroids = sentence_codec.pq_centroids(384, m)
+    assert centroids.shape == (m, 256, 384 // m) and centroids.dtype == np.float32
     vectors = _unit(20)  # not sentences: only the round trip's shape and norm are checked
-    back = decode(encode(vectors, "pq48"), 384)
+    blobs = encode(vectors, codec)  # type: ignore[arg-type]
+    assert {len(b) for b in blobs} == {m} == {bytes_per_vector(codec, 384)}  # type: ignore[arg-type]
+    back = decode(blobs, 384)
     assert back.shape == (20, 384) and np.allclose(np.linalg.norm(back, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(decode_one(blobs[3], 384), back[3])
     with pytest.raises(ValueError, match="384-dimension"):
-        sentence_codec.pq_centroids(96)
+        sentence_codec.pq_centroids(96, m)
 
 
 def test_an_index_written_with_pq48_sentences_reads_them_back(
