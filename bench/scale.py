@@ -46,7 +46,7 @@ from index.lock import write_lock  # noqa: E402
 from index.store import DB_NAME, Store  # noqa: E402
 from indexing.embed_batch import embed_text  # noqa: E402
 from indexing.writer import IndexWriter  # noqa: E402
-from ingest.pipeline import discover, process_file  # noqa: E402
+from ingest.pipeline import IngestLimits, discover, process_file  # noqa: E402
 
 OUT = REPO_ROOT / "bench" / "out" / "scale"
 DIRECT_MAX = 100_000  # larger sizes are copied up from an index of this many passages
@@ -90,8 +90,10 @@ def build(
     rebuild: bool = False,
     base_embedder: Embedder | None = None,
     log: bool = True,
+    limits: IngestLimits | None = None,
 ) -> Path:
-    """The index of about ``size`` passages, built unless a finished one is kept."""
+    """The index of about ``size`` passages, built unless a finished one is kept
+    (``limits``: the ingest's, e.g. the sentence vectors' codec)."""
     target = index_dir(size, root)
     if _ready(target) and not rebuild:
         ensure_lexical(target, log)  # a kept index whose tantivy side is out of step
@@ -100,7 +102,7 @@ def build(
         shutil.rmtree(target)
     started = time.perf_counter()
     if size <= DIRECT_MAX:
-        _ingest(size, target, root, base_embedder, log)
+        _ingest(size, target, root, base_embedder, log, limits)
     else:
         source = build(DIRECT_MAX, root, rebuild=False, base_embedder=base_embedder, log=log)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("READY", "write.lock"))
@@ -135,7 +137,14 @@ def _passages(directory: Path) -> int:
         store.close()
 
 
-def _ingest(size: int, target: Path, root: Path, base_embedder: Embedder | None, log: bool) -> None:
+def _ingest(
+    size: int,
+    target: Path,
+    root: Path,
+    base_embedder: Embedder | None,
+    log: bool,
+    limits: IngestLimits | None = None,
+) -> None:
     corpus = root / f"corpus-{size}"
     if corpus.exists():
         shutil.rmtree(corpus)
@@ -147,7 +156,7 @@ def _ingest(size: int, target: Path, root: Path, base_embedder: Embedder | None,
         base = base_vectors(corpus, base_embedder)
         np.save(base_file, base)
     name = model_name(bundled_model_path()) if base_embedder is None else base_embedder.name
-    writer = IndexWriter(target, SampledEmbedder(base, name), commit_every=2000)
+    writer = IndexWriter(target, SampledEmbedder(base, name), limits, commit_every=2000)
     with writer.open():
         summary = writer.ingest([corpus])
     if log:
@@ -211,8 +220,11 @@ def _copy_once(
     names: list[tuple[str, str]],
     max_doc: int,
     max_id: int,
+    perturb_sentences: bool = True,
 ) -> None:
-    """Copy number ``copy`` of the first ``max_id`` passages, in one transaction."""
+    """Copy number ``copy`` of the first ``max_id`` passages, in one transaction
+    (``perturb_sentences`` False: sentence vectors copied as stored, in SQL, whatever their
+    codec, which is much faster for the millions of rows of a large copy)."""
     rng = np.random.default_rng([seed, copy])
     db.execute("DELETE FROM names")
     db.executemany("INSERT INTO names VALUES (?, ?)", names)
@@ -241,18 +253,28 @@ def _copy_once(
             for r, v in zip(rows, _perturbed([r[10] for r in rows], rng, dim), strict=True)
         ],
     )
-    _copy_rows(
-        db,
-        "SELECT passage, start_char, end_char, embed_hash, embedding FROM sentences "
-        "WHERE passage <= ? ORDER BY rowid",
-        (max_id,),
-        "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
-        "VALUES (?,?,?,?,?)",
-        lambda rows: [
-            (r[0] + p_off, r[1], r[2], r[3], v)
-            for r, v in zip(rows, _perturbed([r[4] for r in rows], rng, dim), strict=True)
-        ],
-    )
+    if not perturb_sentences:
+        # through the index on passage: ORDER BY rowid made SQLite scan the whole table
+        # (7 GB at 2M passages) to copy the first 155k rows
+        db.execute(
+            "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+            "SELECT passage + ?, start_char, end_char, embed_hash, embedding FROM sentences "
+            "WHERE passage <= ? ORDER BY passage",
+            (p_off, max_id),
+        )
+    else:
+        _copy_rows(
+            db,
+            "SELECT passage, start_char, end_char, embed_hash, embedding FROM sentences "
+            "WHERE passage <= ? ORDER BY rowid",
+            (max_id,),
+            "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+            "VALUES (?,?,?,?,?)",
+            lambda rows: [
+                (r[0] + p_off, r[1], r[2], r[3], v)
+                for r, v in zip(rows, _perturbed([r[4] for r in rows], rng, dim), strict=True)
+            ],
+        )
     db.execute(
         "INSERT INTO decisions(passage, kind, char_start, char_end, text) "
         "SELECT passage + ?, kind, char_start, char_end, text FROM decisions "

@@ -17,7 +17,7 @@ DEFAULT_NPROBE = 32
 # Above this many passages the dense index is IVF-PQ on disk (docs/performance.md, "Past memory").
 DENSE_ONDISK_MIN = 2_000_000
 # How sentence vectors are stored (index.sentence_codec).
-SentenceCodec = Literal["float32", "float16", "int8"]
+SentenceCodec = Literal["float32", "float16", "int8", "pq96", "pq48"]
 
 
 @dataclass(frozen=True)

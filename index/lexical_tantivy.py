@@ -52,7 +52,14 @@ _FIELDS = ("heading", "body", "context")
 # passing 12%, the over-fetch took 2-6 ms where the id set took 17-47 ms (building the set
 # of ~12k ids and intersecting with it); a top list of 4,000 costs about 5 ms.
 _POST_FILTER_MAX_FETCH = 4000
-_WRITER_HEAP = 64 * 1024 * 1024
+_WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
+# A rebuild (every passage of the store at once: a first open, a crash, an index copied or
+# folded up from shards) writes with tantivy's multi-threaded writer; a commit's few hundred
+# passages keep one thread, so that each commit adds one segment, not one per thread.
+# Measured against one index per shard searched in parallel (bench/scale_lexical.py,
+# docs/performance.md "tantivy at scale"): the one index searches faster and scores with
+# the whole corpus's term statistics, where shards each score with their own.
+REBUILD_THREADS = 4
 
 
 def _tantivy() -> Any:
@@ -152,6 +159,7 @@ class TantivyIndex:
         self._lock = threading.Lock()
         self._searcher = self._index.searcher()
         self._writer: Any = None
+        self._writer_threads = 1
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -227,28 +235,40 @@ class TantivyIndex:
     def _top(self, searcher: Any, query: Any, k: int) -> list[tuple[int, float]]:
         hits = searcher.search(query, k, count=False).hits
         rowids = searcher.fast_field_values("rowid", [address for _score, address in hits])
-        return [
+        found = [
             (int(rowid), float(score))
             for (score, _address), rowid in zip(hits, rowids, strict=True)
             if rowid is not None
         ]
+        # Equal scores come in the order of tantivy's segments, which a multi-threaded
+        # rebuild fills in no fixed order: break ties by row id, so rankings repeat.
+        return sorted(found, key=lambda hit: (-hit[1], hit[0]))
 
     # --- the writer's side ------------------------------------------------------------
 
-    def _writer_(self) -> Any:
+    def _writer_(self, threads: int = 1) -> Any:
+        """The index's writer, on ``threads`` threads (an open writer with another number of
+        threads is first closed: tantivy allows one writer an index)."""
+        if self._writer is not None and self._writer_threads != threads:
+            self._writer.wait_merging_threads()
+            self._writer = None
         if self._writer is None:
-            self._writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+            self._writer = self._index.writer(heap_size=_WRITER_HEAP * threads, num_threads=threads)
+            self._writer_threads = threads
         return self._writer
 
-    def rebuild(self) -> None:
-        """Index every passage of the store afresh (after a crash, or a first open)."""
+    def rebuild(self, threads: int | None = None) -> None:
+        """Index every passage of the store afresh (after a crash, or a first open), with
+        the multi-threaded writer (``threads``: ``rebuild_threads()`` unless given)."""
         generation = self.store.generation()
         write_state(self.index_dir, -1, generation)
-        writer = self._writer_()
+        writer = self._writer_(threads or rebuild_threads())
         writer.delete_all_documents()
         for rowid, text in store_texts(self.store):
             self._add(writer, rowid, text)
         writer.commit()
+        writer.wait_merging_threads()  # commits after this go through a one-thread writer
+        self._writer = None
         write_state(self.index_dir, generation, generation)
         self.reload()
 
@@ -288,6 +308,11 @@ class TantivyIndex:
         writer.add_document(
             _tantivy().Document(rowid=rowid, heading=heading, body=body, context=context)
         )
+
+
+def rebuild_threads() -> int:
+    """Threads of a rebuild's writer: ``REBUILD_THREADS``, at most one a core."""
+    return max(1, min(REBUILD_THREADS, os.cpu_count() or 1))
 
 
 def _open_readable(index_dir: Path) -> Any:

@@ -9,11 +9,13 @@ import faiss
 import numpy as np
 import pytest
 
+from cqa_core.errors import IndexBusyError
 from cqa_core.limits import IngestLimits
 from index.base import Batch, Query
 from index.dense import DenseIndex
 from index.dense_ondisk import ONDISK_MIN, OnDiskDenseIndex, is_ondisk_file
 from index.dense_select import load_dense
+from index.lock import write_lock
 from index.ondisk_build import build_base, from_store, ondisk_nlist, pq_shape
 from index.store import Filters, Store
 from indexing.writer import IndexWriter
@@ -40,6 +42,16 @@ def _clustered(n: int, dim: int = 48, seed: int = 0) -> tuple[np.ndarray, np.nda
 def _shards(ids: np.ndarray, vectors: np.ndarray, size: int):  # type: ignore[no-untyped-def]
     for start in range(0, len(ids), size):
         yield ids[start : start + size], vectors[start : start + size]
+
+
+@pytest.fixture
+def ondisk_writer(tmp_path: Path, small_corpus: Path, fake_embedder: object) -> IndexWriter:
+    """A writer whose index (``tmp_path / "idx"``) holds the small corpus on disk: the
+    threshold is 5 passages."""
+    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
+    with writer.open():
+        writer.ingest([small_corpus])
+    return writer
 
 
 def _built(tmp_path: Path, n: int = 4000) -> tuple[OnDiskDenseIndex, np.ndarray, np.ndarray]:
@@ -151,16 +163,12 @@ def test_filters_apply_before_the_top_k(
 
 
 def test_the_writer_goes_on_disk_past_the_threshold(
-    tmp_path: Path, small_corpus: Path, fake_embedder: object
+    tmp_path: Path, ondisk_writer: IndexWriter
 ) -> None:
-    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
-    with writer.open():
-        writer.ingest([small_corpus])
-        assert isinstance(writer.dense, OnDiskDenseIndex)
-        first = writer.dense.base
+    assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
     store = Store.open(tmp_path / "idx")
     loaded = load_dense(tmp_path / "idx", store)
-    assert isinstance(loaded, OnDiskDenseIndex) and loaded.base == first
+    assert isinstance(loaded, OnDiskDenseIndex) and loaded.base == ondisk_writer.dense.base
     _, vectors = store.all_embeddings()
     assert loaded.count() == len(vectors)
     assert loaded.search(Query(text="q", vector=vectors[3]), 1)[0][1] > 0.99
@@ -168,11 +176,10 @@ def test_the_writer_goes_on_disk_past_the_threshold(
 
 
 def test_commits_go_to_the_delta_and_old_bases_are_deleted(
-    tmp_path: Path, small_corpus: Path, fake_embedder: object, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ondisk_writer: IndexWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
+    writer = ondisk_writer
     with writer.open():
-        writer.ingest([small_corpus])
         assert isinstance(writer.dense, OnDiskDenseIndex)
         first = writer.dense.base
         documents = [d.document_id for d in writer.store.list_documents()]
@@ -191,36 +198,75 @@ def test_commits_go_to_the_delta_and_old_bases_are_deleted(
     store.close()
 
 
-def test_a_missing_base_falls_back_to_an_index_rebuilt_in_memory(
-    tmp_path: Path, small_corpus: Path, fake_embedder: object
+def _without_all_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading every stored vector at once (an in-memory rebuild) fail."""
+
+    def every_vector(self: Store) -> None:
+        raise AssertionError("every vector read into memory")
+
+    monkeypatch.setattr(Store, "all_embeddings", every_vector)
+
+
+@pytest.mark.parametrize("as_writer", [True, False])
+def test_a_missing_base_is_rebuilt_on_disk_from_the_store(
+    tmp_path: Path, ondisk_writer: IndexWriter, as_writer: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
-    with writer.open():
-        writer.ingest([small_corpus])
-        assert isinstance(writer.dense, OnDiskDenseIndex)
-        base = writer.dense.base
-    (tmp_path / "idx" / ".dense-base-left.tmp").mkdir()  # what a killed build leaves
+    assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
+    index_dir = tmp_path / "idx"
+    base = ondisk_writer.dense.base
+    store = Store.open(index_dir)
+    ids, vectors = store.all_embeddings()
+    (index_dir / ".dense-base-left.tmp").mkdir()  # what a killed build leaves
     shutil.rmtree(base)
-    store = Store.open(tmp_path / "idx")
-    loaded = load_dense(tmp_path / "idx", store, nprobe=3)
-    assert isinstance(loaded, DenseIndex) and loaded.nprobe == 3
-    assert loaded.count() == len(store.all_embeddings()[0])
+    _without_all_embeddings(monkeypatch)
+    if as_writer:
+        with write_lock(index_dir):
+            loaded = load_dense(index_dir, store, writer=True, nprobe=3)
+    else:  # a reader finding the write lock free
+        loaded = load_dense(index_dir, store, nprobe=3)
+    assert isinstance(loaded, OnDiskDenseIndex) and loaded.nprobe == 3
+    assert loaded.base != base and loaded.base.exists() and loaded.count() == len(ids)
+    assert loaded.search(Query(text="q", vector=vectors[3]), 1)[0][0] == int(ids[3])
+    again = load_dense(index_dir, store)  # the commit's file now names the new base
+    assert isinstance(again, OnDiskDenseIndex) and again.base == loaded.base
     store.close()
-    with writer.open():  # the writer's next commit goes on disk again
-        writer.remove(writer.store.list_documents()[0].document_id)
-        assert isinstance(writer.dense, OnDiskDenseIndex) and writer.dense.base.exists()
-    assert not (tmp_path / "idx" / ".dense-base-left.tmp").exists()
+    monkeypatch.undo()
+    with ondisk_writer.open():  # the writer goes on from it, and clears what was left
+        assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
+        assert ondisk_writer.dense.base == loaded.base
+        ondisk_writer.remove(ondisk_writer.store.list_documents()[0].document_id)
+    assert not (index_dir / ".dense-base-left.tmp").exists()
+
+
+def test_a_reader_does_not_rebuild_a_missing_base_while_a_writer_works(
+    tmp_path: Path, ondisk_writer: IndexWriter
+) -> None:
+    assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
+    shutil.rmtree(ondisk_writer.dense.base)
+    store = Store.open(tmp_path / "idx")
+    with write_lock(tmp_path / "idx"), pytest.raises(IndexBusyError, match="being rebuilt"):
+        load_dense(tmp_path / "idx", store)
+    store.close()
+
+
+def test_a_small_index_whose_file_is_gone_is_rebuilt_in_memory(
+    tmp_path: Path, small_index: Path
+) -> None:
+    index_dir = tmp_path / "copy"
+    shutil.copytree(small_index, index_dir)
+    store = Store.open(index_dir)
+    (index_dir / str(store.get_meta("dense_file"))).unlink()
+    loaded = load_dense(index_dir, store, nprobe=3)
+    assert isinstance(loaded, DenseIndex) and loaded.count() == len(store.all_embeddings()[0])
+    store.close()
 
 
 def test_the_engine_answers_from_an_on_disk_index(
-    tmp_path: Path, small_corpus: Path, fake_embedder: object
+    tmp_path: Path, ondisk_writer: IndexWriter, fake_embedder: object
 ) -> None:
     from qa_service.config import Settings
     from qa_service.retriever import Engine
 
-    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
-    with writer.open():
-        writer.ingest([small_corpus])
     engine = Engine(tmp_path / "idx", fake_embedder, Settings(dense_nprobe=4))  # type: ignore[arg-type]
     try:
         assert isinstance(engine.dense, OnDiskDenseIndex) and engine.dense.nprobe == 4
@@ -233,12 +279,10 @@ def test_the_engine_answers_from_an_on_disk_index(
 
 
 def test_a_commit_that_fails_after_a_new_base_leaves_the_last_one_in_use(
-    tmp_path: Path, small_corpus: Path, fake_embedder: object, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ondisk_writer: IndexWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = IndexWriter(tmp_path / "idx", fake_embedder, IngestLimits(dense_ondisk_min=5))  # type: ignore[arg-type]
-    with writer.open():
-        writer.ingest([small_corpus])
-        first = writer.dense.base  # type: ignore[attr-defined]
+    writer = ondisk_writer
+    first = writer.dense.base  # type: ignore[attr-defined]
     monkeypatch.setattr("index.dense_ondisk.COMPACT_SHARE", 0.0)
 
     def boom(self: object, generation: int) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index import lexical_tantivy
@@ -70,6 +71,40 @@ def test_a_rebuild_from_the_store_ranks_as_the_commits_did(
     assert read_state(copy) == (store.generation(), store.generation())
     assert [i for i, _ in _ranking(rebuilt, terms)] == [i for i, _ in before]
     assert [s for _, s in _ranking(rebuilt, terms)] == pytest.approx([s for _, s in before])
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_a_multi_threaded_rebuild_ranks_as_a_one_thread_one(
+    small_index: Path, tmp_path: Path, threads: int
+) -> None:
+    _store, tantivy = _open(small_index)
+    copy = tmp_path / "copy"
+    shutil.copytree(small_index, copy)
+    store = Store.open(copy)
+    with write_lock(copy):
+        rebuilt = TantivyIndex.load(copy, store, writer=True)
+        rebuilt.rebuild(threads=threads)
+    assert rebuilt.count() == tantivy.count()
+    for terms in QUERIES:
+        assert [i for i, _ in _ranking(rebuilt, terms)] == [i for i, _ in _ranking(tantivy, terms)]
+        scores = [s for _, s in _ranking(rebuilt, terms)]
+        assert scores == pytest.approx([s for _, s in _ranking(tantivy, terms)])
+    # the commits after a rebuild go through a one-thread writer (one segment a commit)
+    rebuilt.remove(np.array([min(dict(store_texts(store)))], dtype=np.int64))
+    rebuilt.save(store.generation() + 1)
+    assert rebuilt._writer_threads == 1
+    rebuilt.reload()
+    assert rebuilt.count() == tantivy.count() - 1
+    rebuilt.close()
+
+
+def test_a_rebuild_uses_at_most_one_thread_a_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical_tantivy.os, "cpu_count", lambda: 2)
+    assert lexical_tantivy.rebuild_threads() == 2
+    monkeypatch.setattr(lexical_tantivy.os, "cpu_count", lambda: 64)
+    assert lexical_tantivy.rebuild_threads() == lexical_tantivy.REBUILD_THREADS
+    monkeypatch.setattr(lexical_tantivy.os, "cpu_count", lambda: None)
+    assert lexical_tantivy.rebuild_threads() == 1
 
 
 @pytest.mark.parametrize("narrow", [True, False])

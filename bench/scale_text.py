@@ -1,0 +1,282 @@
+"""The whole service at millions of passages with text, sentences and tantivy (issue 18).
+
+``bench.scale_ondisk`` measures the on-disk dense search alone, over a store without text.
+This builds an index that ``Engine`` and ``cqa serve`` open as any other, at 3M or 10M
+passages, and measures ``/api/ask`` on it:
+
+1. ``build``: a direct index of ``--direct`` passages (``bench.scale``: the synthetic corpus
+   through ``IndexWriter``, vectors with real statistics from ``SampledEmbedder``, sentence
+   vectors stored int8) is copied up in SQL to ``--passages`` (new council names and
+   shifted dates per copy, passage vectors perturbed; sentence vectors copied as stored,
+   since the second stage reads ~200 of them a question whatever they hold).  The dense
+   side is an on-disk IVF-PQ base, built from the store or, with ``--dense-base``, the
+   base ``bench.scale_ondisk`` built for the same ids (hard-linked: its exact top-10s give
+   the recall).  tantivy is then rebuilt from the store, timed.
+2. ``serve``: ``Engine.ask`` in process (``bench.query_bench.core``: p50/p95 and its split
+   by stage), the same with a council filter and a date range, then ``POST /api/ask``
+   against a real ``cqa serve`` (start-up to the first answer, RSS, p50/p95).
+
+    python -m bench.scale_text build --passages 3000000 --out /tmp/18/text \\
+        [--dense-base /tmp/18/so3/3000000]
+    python -m bench.scale_text lexical --index /tmp/18/text/3000000   # if built --no-lexical
+    python -m bench.scale_text serve --index /tmp/18/text/3000000 [--truth .../truth.npz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench import scale  # noqa: E402
+from index.dense import dense_file_name  # noqa: E402
+from index.store import DB_NAME, Filters, Store  # noqa: E402
+from ingest.pipeline import IngestLimits  # noqa: E402
+
+DIRECT = 20_000  # passages ingested; the rest are copies of them
+
+
+def _log(message: str, started: float) -> None:
+    print(f"[{time.perf_counter() - started:7.0f} s] {message}", file=sys.stderr, flush=True)
+
+
+def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
+    """Copy the passages of ``source`` (held by ``target`` as its first ids) up to exactly
+    ``passages`` in ``target``, the last copy trimmed; resumes after the copies ``target``
+    already holds (each copy is one transaction)."""
+    src = sqlite3.connect(source / DB_NAME)
+    dim = int(src.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
+    max_doc = int(src.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
+    max_id, count = src.execute("SELECT max(id), count(*) FROM passages").fetchone()
+    if max_id != count:
+        raise ValueError(f"passage ids of {source} are not 1..{count}")
+    councils = [r[0] for r in src.execute("SELECT DISTINCT council FROM documents ORDER BY 1")]
+    # Indexes on hashes take each copied row at a random place: made again at the end.
+    hashed = src.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE '%hash%'"
+    ).fetchall()
+    src.close()
+    db = sqlite3.connect(target / DB_NAME, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA foreign_keys = OFF")
+    # the unique passage and document ids' B-trees take each copy's keys among all the
+    # others: with SQLite's default 2 MB cache every insert read its pages again (a copy
+    # took 10 s at 1M passages and 32 s at 2M)
+    db.execute("PRAGMA cache_size = -1500000")
+    db.execute("CREATE TEMP TABLE names (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+    for name, _ in hashed:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    held = int(db.execute("SELECT max(id) FROM passages").fetchone()[0])
+    if held % max_id:
+        raise ValueError(f"{target} holds {held} passages, not a whole number of copies")
+    used = {r[0] for r in db.execute("SELECT DISTINCT council FROM documents")}
+    factor = math.ceil(passages / max_id)
+    for copy in range(held // max_id, factor):
+        fresh = scale._new_councils(copy, len(councils), used)
+        pairs = list(zip(councils, fresh, strict=True))
+        scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
+        if copy % 10 == 0 or copy == factor - 1:
+            _log(f"copy {copy}/{factor - 1}", started)
+    db.execute("BEGIN")
+    db.execute("DELETE FROM sentences WHERE passage > ?", (passages,))
+    db.execute("DELETE FROM decisions WHERE passage > ?", (passages,))
+    db.execute("DELETE FROM passages WHERE id > ?", (passages,))
+    db.execute("DELETE FROM documents WHERE doc_rowid NOT IN (SELECT doc_rowid FROM passages)")
+    db.execute("UPDATE vocabulary SET df = df * ?", (factor,))
+    db.execute("COMMIT")
+    for _, sql in hashed:
+        db.execute(sql)
+    _log("indexes made again", started)
+    db.close()
+
+
+def commit_dense(target: Path, dense_base: Path | None, started: float) -> None:
+    """Give ``target`` an on-disk dense index over its passages, as its next generation."""
+    from index.dense_ondisk import OnDiskDenseIndex
+    from index.ondisk_build import from_store
+
+    store = Store.open(target)
+    try:
+        if dense_base is not None:  # bench.scale_ondisk's base over the same ids 1..N
+            name = (dense_base / "base").read_text().strip()
+            shutil.copytree(dense_base / name, target / name, copy_function=os.link)
+            dense = OnDiskDenseIndex.open_base(target / name, store)
+        else:
+            dense = from_store(store)
+        if dense.count() != store.stats().passages:
+            raise ValueError(f"the dense base holds {dense.count()} vectors, not the store's")
+        generation = store.generation() + 1
+        name = dense_file_name(generation)
+        dense.write_file(target / name)
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?), "
+                "('dense_file', ?)",
+                (str(generation), name),
+            )
+    finally:
+        store.close()
+    _log(f"dense {dense.kind} committed", started)
+
+
+def build(
+    out: Path, passages: int, direct: int, dense_base: Path | None, lexical: bool = True
+) -> Path:
+    """The index of ``passages`` passages in ``out/<passages>`` (kept once READY; without
+    ``lexical``, tantivy is left for the first open to rebuild)."""
+    target = out / str(passages)
+    if (target / "READY").exists():
+        return target
+    started = time.perf_counter()
+    times: dict[str, float] = {}
+    limits = IngestLimits(sentence_codec="int8")
+    source = scale.build(direct, out, limits=limits)
+    times["direct_s"] = time.perf_counter() - started
+    _log(f"direct index {source}", started)
+    if not (target / DB_NAME).exists():  # else a copy that was stopped: resumed
+        shutil.copytree(
+            source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
+        )
+    t0 = time.perf_counter()
+    copy_to(target, source, passages, started)
+    times["copy_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    commit_dense(target, dense_base, started)
+    times["dense_s"] = time.perf_counter() - t0
+    for old in target.glob("dense-*.faiss"):  # the direct index's in-memory generation
+        if old.name != Store.open(target).get_meta("dense_file"):
+            old.unlink()
+    if lexical:
+        t0 = time.perf_counter()
+        scale.ensure_lexical(target)
+        times["tantivy_s"] = time.perf_counter() - t0
+        _log("tantivy rebuilt", started)
+    sizes = {p.name: _size(p) for p in target.iterdir()}
+    report = {"passages": passages, "direct": direct, **times, "bytes": sizes}
+    (target / "build.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (target / "READY").write_text("", encoding="utf-8")
+    return target
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _recall(engine: Any, truth: Path) -> dict[str, Any]:
+    """Recall@10 of the served dense search against ``bench.scale_ondisk``'s exact top-10s
+    over every passage, at the served settings (its council top-10s are of its own store's
+    councils, which this store does not have)."""
+    import numpy as np
+
+    from bench.scale_ondisk import TOP
+    from index.base import Query
+
+    questions = np.load(truth.parent / "questions.npy")
+    exact = np.load(truth)
+    out: dict[str, Any] = {"nprobe": engine.dense.nprobe}
+    found = 0
+    for vector, top in zip(questions, exact["all"], strict=True):
+        hits = engine.dense.search(Query(text="", vector=vector), TOP)
+        found += len(set(top.tolist()) & {i for i, _ in hits})
+    out["all"] = round(found / exact["all"].size, 4)
+    return out
+
+
+def serve(
+    index: Path, loops: int, clients: int, http: bool, truth: Path | None = None
+) -> dict[str, Any]:
+    """``Engine.ask`` with and without filters, then ``/api/ask`` over HTTP."""
+    from bench import query_bench as qb
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    asked = [
+        q
+        for name in ("dev-set", "dev-set-2", "real-dev-set")
+        for q in qb.questions(REPO_ROOT.parent / "shared" / name / "questions.jsonl")
+    ]
+    report: dict[str, Any] = {"index": str(index), "questions": len(asked)}
+    report["core"] = qb.core(index, asked, loops, "tantivy")
+    print(json.dumps(report["core"]), file=sys.stderr, flush=True)
+    settings = qb._settings(index, "tantivy")
+    engine = Engine(index, make_query_embedder(settings), settings)
+    store = engine.store
+    council = store.conn.execute("SELECT council FROM documents LIMIT 1").fetchone()[0]
+    filtered = {
+        "council": Filters(council=(council,)),
+        "dates_20pct": Filters(date_from="2016-01-01", date_to="2018-12-31"),
+        "council+dates": Filters(council=(council,), date_from="2014-01-01", date_to="2020-12-31"),
+    }
+    report["filtered"] = {}
+    if truth is not None:  # the base is bench.scale_ondisk's: its exact top-10s hold
+        report["recall@10"] = _recall(engine, truth)
+        print(json.dumps(report["recall@10"]), file=sys.stderr, flush=True)
+    try:
+        for name, given in filtered.items():
+            passing = store.allowed(given).count
+            spent = []
+            for _ in range(max(1, loops // 2)):
+                for question in asked:
+                    t0 = time.perf_counter()
+                    engine.ask(question, filters=given)
+                    spent.append((time.perf_counter() - t0) * 1000)
+            report["filtered"][name] = {"passing": passing, "latency_ms": qb.percentiles(spent)}
+            print(name, json.dumps(report["filtered"][name]), file=sys.stderr, flush=True)
+    finally:
+        engine.close()
+    if http:
+        report["http"] = qb.http(index, asked, loops, clients, "tantivy")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``build`` or ``serve``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=("build", "lexical", "serve"))
+    parser.add_argument("--passages", type=int, default=3_000_000)
+    parser.add_argument("--direct", type=int, default=DIRECT)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/scale-text"))
+    parser.add_argument("--dense-base", type=Path, help="bench.scale_ondisk's folder")
+    parser.add_argument("--index", type=Path, help="serve: the built index")
+    parser.add_argument("--loops", type=int, default=2)
+    parser.add_argument("--truth", type=Path, help="serve: scale_ondisk's truth.npz, for recall")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
+    args = parser.parse_args(argv)
+    if args.step == "build":
+        args.out.mkdir(parents=True, exist_ok=True)
+        target = build(args.out, args.passages, args.direct, args.dense_base, not args.no_lexical)
+        print((target / "build.json").read_text())
+        return 0
+    index = args.index or args.out / str(args.passages)
+    if args.step == "lexical":  # tantivy (re)built from the store, timed, into build.json
+        t0 = time.perf_counter()
+        scale.ensure_lexical(index)
+        built = json.loads((index / "build.json").read_text(encoding="utf-8"))
+        built["tantivy_s"] = round(time.perf_counter() - t0, 1)
+        built["bytes"]["lexical"] = _size(index / "lexical")
+        (index / "build.json").write_text(json.dumps(built, indent=1), encoding="utf-8")
+        print(json.dumps(built, indent=1))
+        return 0
+    result = serve(index, args.loops, args.clients, not args.no_http, args.truth)
+    (index / "serve.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

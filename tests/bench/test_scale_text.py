@@ -1,0 +1,85 @@
+"""bench.scale_text and bench.scale_lexical at small sizes: a copied-up index with sentences
+and an on-disk dense base is one the engine opens; the lexical comparison reports both ways."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import faiss
+import pytest
+
+from bench import scale, scale_lexical, scale_text
+from cqa_core.limits import IngestLimits
+from index.dense_ondisk import OnDiskDenseIndex
+from index.embedder import HashingEmbedder
+from index.store import DB_NAME, Filters
+from qa_service.retriever import Engine
+
+
+@pytest.fixture(autouse=True)
+def _one_faiss_thread():  # type: ignore[no-untyped-def]
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    yield
+    faiss.omp_set_num_threads(before)
+
+
+@pytest.fixture
+def direct(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A direct index of ~60 passages with int8 sentence vectors."""
+    monkeypatch.setattr(scale, "DIRECT_MAX", 60)
+    monkeypatch.setattr(scale, "BASE_SAMPLE", 20)
+    limits = IngestLimits(sentence_codec="int8")
+    return scale.build(60, tmp_path, base_embedder=HashingEmbedder(), log=False, limits=limits)
+
+
+def _rows(index: Path, sql: str) -> int:
+    db = sqlite3.connect(index / DB_NAME)
+    try:
+        return int(db.execute(sql).fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_copies_reach_exactly_the_size_asked_and_resume(direct: Path, tmp_path: Path) -> None:
+    import shutil
+
+    count = _rows(direct, "SELECT count(*) FROM passages")
+    target = tmp_path / "big"
+    shutil.copytree(direct, target, ignore=shutil.ignore_patterns("READY", "write.lock"))
+    scale_text.copy_to(target, direct, 2 * count, time.perf_counter())  # stopped after 2
+    assert _rows(target, "SELECT max(id) FROM passages") == 2 * count
+    wanted = 3 * count + count // 2
+    scale_text.copy_to(target, direct, wanted, time.perf_counter())  # resumed, last trimmed
+    assert _rows(target, "SELECT count(*) FROM passages") == wanted
+    assert _rows(target, "SELECT max(id) FROM passages") == wanted
+    assert _rows(target, f"SELECT count(*) FROM sentences WHERE passage > {wanted}") == 0
+    sizes = _rows(target, "SELECT count(DISTINCT length(embedding)) FROM sentences")
+    assert sizes == 1  # copied as stored: int8, like the direct index's
+    assert _rows(target, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%embed_hash%'") == 2
+
+    scale_text.commit_dense(target, None, time.perf_counter())
+    embedder = HashingEmbedder()
+    engine = Engine(target, embedder)
+    try:
+        assert isinstance(engine.dense, OnDiskDenseIndex) and engine.dense.count() == wanted
+        assert engine.lexical.count() == wanted  # rebuilt from the store on first open
+        assert engine.ask("the committee noted the report", top_k=5).hits
+        council = engine.store.facet_values("council")[-1]
+        answer = engine.ask(
+            "budget", top_k=3, infer_filters=False, filters=Filters(council=(council,))
+        )
+        assert all(h.passage.document.meta.council == council for h in answer.hits)
+    finally:
+        engine.close()
+
+
+def test_the_lexical_comparison_builds_and_searches_both_ways(direct: Path, tmp_path: Path) -> None:
+    report = scale_lexical.run(direct, 400, 2, 2, tmp_path / "lex", loops=1)
+    assert set(report["build_s"]) == {"one_1thread", "one_2threads", "2shards_parallel"}
+    assert set(report["search_ms"]) == {"one", "2shards_sequential", "2shards_parallel"}
+    assert all(v["n"] > 0 for v in report["search_ms"].values())
+    assert 0.0 <= report["shards_top10_kept"] <= 1.0
+    assert len(report["segments"]["shards"]) == 2
