@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     sentence_vectors: SentenceCodec = Field(
         default=_INGEST.sentence_codec,
         description="how new sentence vectors are stored: float16 halves them, int8 (one "
-        "scale a vector) quarters them; readers take any mix (docs/performance.md)",
+        "scale a vector) quarters them, pq96 / pq48 (product codes, 96 or 48 bytes) cut "
+        "them to 1/16 or 1/32 at some cost to the highlight; readers take any mix "
+        "(docs/performance.md)",
     )
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
