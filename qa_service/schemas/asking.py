@@ -31,8 +31,9 @@ class AskRequest(BaseModel):
     top_k: TopK = 5
     filters: FiltersIn | None = None
     sort: Literal["relevance", "newest", "oldest"] = "relevance"
-    infer_filters: bool = Field(
+    infer_filters: bool = Field(  # strict: the schema says boolean, so 1 or 1.0 is refused
         default=True,
+        strict=True,
         description="read a council or a year that the question names as a filter "
         "(shown in inferred_filters); false asks the question as typed",
     )

@@ -121,8 +121,10 @@ class FiltersIn(BaseModel):
     date_from: date | None = Field(default=None, description="meeting date on or after")
     date_to: date | None = Field(default=None, description="meeting date on or before")
     doc_type: OneOrMany = Field(default=None, description="e.g. minutes, report")
-    include_superseded: bool = Field(
-        default=False, description="let documents replaced by a revised version answer too"
+    include_superseded: bool = Field(  # strict: the schema says boolean, so 0 or 0.0 is refused
+        default=False,
+        strict=True,
+        description="let documents replaced by a revised version answer too",
     )
     kind: Kind = Field(
         default="any",
