@@ -35,6 +35,15 @@ def _as_older_code_left_it(index_dir: Path) -> None:
         store.close()
 
 
+def _aged_index(corpus: Path, index_dir: Path) -> IndexWriter:
+    """An index of ``corpus`` as older ingest rules left it, and a writer for it."""
+    writer = IndexWriter(index_dir, HashingEmbedder())
+    with writer.open():
+        writer.ingest([corpus])
+    _as_older_code_left_it(index_dir)
+    return writer
+
+
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files each ingest run loads and cuts (not those it skips)."""
@@ -55,10 +64,7 @@ def test_a_partial_recut_is_recorded_and_not_redone(
     index_dir = tmp_path / "idx"
     papers = _papers(small_corpus)
     first, rest = papers[0], [p.name for p in papers[1:]]
-    writer = IndexWriter(index_dir, HashingEmbedder())
-    with writer.open():
-        writer.ingest([small_corpus])
-    _as_older_code_left_it(index_dir)
+    writer = _aged_index(small_corpus, index_dir)
     parsed.clear()
     with writer.open():
         one = writer.ingest([first])  # the other files are not given
@@ -94,10 +100,7 @@ def test_a_partial_recut_is_recorded_and_not_redone(
 def test_removing_or_failing_keeps_the_list_true(small_corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "idx"
     papers = _papers(small_corpus)
-    writer = IndexWriter(index_dir, HashingEmbedder())
-    with writer.open():
-        writer.ingest([small_corpus])
-    _as_older_code_left_it(index_dir)
+    writer = _aged_index(small_corpus, index_dir)
     broken = tmp_path / "broken" / papers[2].name
     broken.parent.mkdir()
     broken.write_bytes(b"%PDF-1.4 not really")
@@ -115,10 +118,7 @@ def test_removing_or_failing_keeps_the_list_true(small_corpus: Path, tmp_path: P
 def test_a_second_change_keeps_each_documents_own_rules(small_corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "idx"
     papers = _papers(small_corpus)
-    writer = IndexWriter(index_dir, HashingEmbedder())
-    with writer.open():
-        writer.ingest([small_corpus])
-    _as_older_code_left_it(index_dir)
+    writer = _aged_index(small_corpus, index_dir)
     with writer.open():
         writer.ingest([papers[0]])  # 4 documents left at version 0
     larger = IndexWriter(index_dir, HashingEmbedder(), IngestLimits(min_words=40, max_words=200))
@@ -137,10 +137,7 @@ def test_the_distributed_plan_recuts_only_the_documents_left(
 ) -> None:
     index_dir = tmp_path / "idx"
     papers = _papers(small_corpus)
-    writer = IndexWriter(index_dir, HashingEmbedder())
-    with writer.open():
-        writer.ingest([small_corpus])
-    _as_older_code_left_it(index_dir)
+    writer = _aged_index(small_corpus, index_dir)
     with writer.open():
         work = shard_commit.plan(writer, [papers[0]])
         assert OLD in work.summary.recut and work.files == 1
@@ -179,10 +176,7 @@ def test_stats_before_a_second_change_is_ingested_name_both(
 ) -> None:
     index_dir = tmp_path / "idx"
     papers = _papers(small_corpus)
-    writer = IndexWriter(index_dir, HashingEmbedder())
-    with writer.open():
-        writer.ingest([small_corpus])
-    _as_older_code_left_it(index_dir)
+    writer = _aged_index(small_corpus, index_dir)
     with writer.open():
         writer.ingest([papers[0]])
     store = Store.open(index_dir)
