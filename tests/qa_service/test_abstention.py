@@ -106,3 +106,20 @@ def test_the_engine_reads_specific_shown_from_the_top_highlight(
     top = answer.hits[0]
     assert top.highlights
     assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_ordering_by_meeting_date_leaves_the_evidence_as_relevance_gives_it(
+    small_index: Path, sort: str
+) -> None:
+    """The verdict is about the question, not the order asked for: the evidence is
+    gathered on the hits by relevance even when they are shown by meeting date."""
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    question = "children in care placements"
+    by_relevance = engine.ask(question, top_k=3)
+    by_date = engine.ask(question, top_k=3, sort=sort)  # type: ignore[arg-type]
+    engine.close()
+    # the orders differ at the top (else the test would not tell the two apart)
+    assert by_date.hits[0].passage.rowid != by_relevance.hits[0].passage.rowid
+    assert by_date.evidence == by_relevance.evidence
+    assert by_date.state == by_relevance.state
