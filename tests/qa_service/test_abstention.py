@@ -123,3 +123,36 @@ def test_ordering_by_meeting_date_leaves_the_evidence_as_relevance_gives_it(
     assert by_date.hits[0].passage.rowid != by_relevance.hits[0].passage.rowid
     assert by_date.evidence == by_relevance.evidence
     assert by_date.state == by_relevance.state
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "missed"),
+    [
+        ("How much did the council spend on agency social workers?", False, 1.0),
+        ("How much did the council spend on agency social workers?", True, 0.0),
+        ("How many agency social workers does the council employ?", False, 0.0),  # a count
+    ],
+)
+def test_amount_missed_reads_the_top_highlight_for_an_amount_of_money(
+    small_index: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str,
+    stated: bool,
+    missed: float,
+) -> None:
+    seen: list[str] = []
+
+    def spy(sentence: str) -> bool:
+        seen.append(sentence)
+        return stated
+
+    monkeypatch.setattr(abstention, "states_amount", spy)
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    answer = engine.ask(question)
+    engine.close()
+    assert answer.evidence is not None and answer.evidence.amount_missed == missed
+    top = answer.hits[0]
+    if missed or stated:  # asked for an amount: the shown answer was read
+        assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    else:  # a count is not an amount of money: nothing to look for
+        assert not seen
