@@ -16,9 +16,9 @@ A small logistic regression over general evidence, never over one question's wor
 - ``amount_missed``: the question asks for an amount of money (``answer_kind.asks_amount``)
   and the top passage's highlighted answer states none: a near miss shows the measure
   without its value ("notes the Council's Use of Resources score"), a plan or a quote
-  (docs/quality.md, "Abstention, after the merge").  It replaced ``kind_missed`` (the
-  highlight lacks the kind of answer asked for), which no longer separated anything once
-  the highlight is chosen to hold that kind;
+  (docs/quality.md, "Abstention, third pass", after the merge).  It replaced
+  ``kind_missed`` (the highlight lacks the kind of answer asked for), which separated
+  nothing once the highlight is chosen to hold that kind;
 - ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
   the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
