@@ -14,11 +14,12 @@ A small logistic regression over general evidence, never over one question's wor
   does not write (0.5 when the passage around it writes it or comes from a meeting near
   it, 1 when neither);
 - ``amount_missed``: the question asks for an amount of money (``answer_kind.asks_amount``)
-  and the top passage's highlighted answer states none: a near miss shows the measure
-  without its value ("notes the Council's Use of Resources score"), a plan or a quote
-  (docs/quality.md, "Abstention, third pass", after the merge).  It replaced
-  ``kind_missed`` (the highlight lacks the kind of answer asked for), which separated
-  nothing once the highlight is chosen to hold that kind;
+  and the top passage states none: a near miss shows the measure without its value
+  ("notes the Council's Use of Resources score"), or a plan (docs/quality.md, "Abstention,
+  third pass", after the merge; the passage rather than its highlighted answer, which
+  refused more answerable questions).  It replaced ``kind_missed`` (the highlight lacks
+  the kind of answer asked for), which separated nothing once the highlight is chosen to
+  hold that kind;
 - ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
   the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
@@ -156,7 +157,9 @@ def gather(
         lacking=lack,
         council_named=1.0 if understood.councils else 0.0,
         year_missed=_year_missed(preferred, top, shown),
-        amount_missed=1.0 if asks_amount(understood.question) and not states_amount(shown) else 0.0,
+        amount_missed=(
+            1.0 if asks_amount(understood.question) and not states_amount(top.passage.text) else 0.0
+        ),
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         specific_shown=specific_share(shown, weights),
     )
