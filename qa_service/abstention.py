@@ -13,8 +13,13 @@ A small logistic regression over general evidence, never over one question's wor
 - ``year_missed``: the question names a year that the top passage's highlighted answer
   does not write (0.5 when the passage around it writes it or comes from a meeting near
   it, 1 when neither);
-- ``kind_missed``: the question asks for a number, date, person, grade or decision that the
-  top passage's highlighted sentence does not hold;
+- ``amount_missed``: the question asks for an amount of money (``answer_kind.asks_amount``)
+  and the top passage states none: a near miss shows the measure without its value
+  ("notes the Council's Use of Resources score"), or a plan (docs/quality.md, "Abstention,
+  third pass", after the merge; the passage rather than its highlighted answer, which
+  refused more answerable questions).  It replaced ``kind_missed`` (the highlight lacks
+  the kind of answer asked for), which separated nothing once the highlight is chosen to
+  hold that kind;
 - ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
   the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
@@ -42,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cqa_core.text import words
-from qa_service.answer_kind import asked_kinds, holds
+from qa_service.answer_kind import asks_amount, states_amount
 from qa_service.rerank import stems_of, word_matches
 
 if TYPE_CHECKING:
@@ -67,7 +72,7 @@ class Evidence:
     lacking: float
     council_named: float
     year_missed: float
-    kind_missed: float
+    amount_missed: float
     agreeing: float
     specific_shown: float
 
@@ -142,7 +147,6 @@ def gather(
     top = hits[0]
     asked = {c[0] for c in understood.key_concepts}
     lack = lacking_share(weights, [t for t in understood.key_terms if t not in asked], passages)
-    kinds = asked_kinds(understood.question)
     shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
     best = [(max(h.dense, h.sentence), h.features.coverage if h.features else 0.0) for h in hits]
     pairs = agreeing if preferred is not None else best
@@ -153,7 +157,9 @@ def gather(
         lacking=lack,
         council_named=1.0 if understood.councils else 0.0,
         year_missed=_year_missed(preferred, top, shown),
-        kind_missed=1.0 if kinds and not any(holds(shown, k) for k in kinds) else 0.0,
+        amount_missed=(
+            1.0 if asks_amount(understood.question) and not states_amount(top.passage.text) else 0.0
+        ),
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         specific_shown=specific_share(shown, weights),
     )

@@ -168,8 +168,8 @@ def restates(sentence: str, question_words: Collection[str]) -> bool:
     return shared / len(own) >= 0.6
 
 
-# --- the highlight's fuller reading (added for it alone: the abstention's evidence reads
-# the question with ``asked_kinds`` and ``holds`` above, unchanged) -----------------------
+# --- the highlight's fuller reading (the abstention's evidence reads a question's figure
+# with ``answer_kinds`` and ``asks_amount`` below) ------------------------------------------
 
 # "Why ...?" asks for a reason; the sentence that gives one says so.
 REASON = "reason"
@@ -276,3 +276,29 @@ def is_label(sentence: str) -> bool:
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 8 and all(c.isupper() for c in letters)
+
+
+# A figure asked for as an amount of money: "how much", or the money measures papers report.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow\s+much\b|\b(?:cost|costs|costing|price|fee|fees|rent|precept|budget|spend|spent|"
+    r"spending|saving|savings|save|charge|charges|grant|pay|paid|funding)\b",
+    re.IGNORECASE,
+)
+# An amount stated: a currency sign before a figure, or a figure in thousands, millions or
+# pounds ("£1,500", "2.4m", "40 thousand pounds").
+_AMOUNT = re.compile(
+    r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:k|m|bn|million|billion|thousand|pounds)\b|\bpounds\b",
+    re.IGNORECASE,
+)
+
+
+def asks_amount(question: str) -> bool:
+    """Whether a question asks for an amount of money: it asks for a figure
+    (``answer_kinds``) and names money ("how much", cost, fee, budget, savings ...)."""
+    return Kind.NUMBER in answer_kinds(question) and bool(_ASKS_AMOUNT.search(question))
+
+
+def states_amount(sentence: str) -> bool:
+    """Whether a sentence states an amount of money (a currency sign before a figure, or a
+    figure in thousands, millions or pounds)."""
+    return bool(_AMOUNT.search(sentence))

@@ -158,14 +158,15 @@ class Engine:
         filters = merge_filters(filters, inferred)
         filters = effective_filters(filters, self.store)
         pool = max(top_k * 2, 10) if sort != "relevance" else top_k
-        hits, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
-        if sort != "relevance":
-            hits = by_date(hits, newest=(sort == "newest"))
+        ranked, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
+        hits = ranked if sort == "relevance" else by_date(ranked, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
+        # whether the papers answer is judged on the hits in order of relevance, as asked
+        # with the default sort: ordering by meeting date must not change the verdict
         evidence = (
             evidence_of(
-                hits,
+                ranked[:top_k],
                 understood,
                 filters,
                 preferred,

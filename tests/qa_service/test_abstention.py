@@ -106,3 +106,52 @@ def test_the_engine_reads_specific_shown_from_the_top_highlight(
     top = answer.hits[0]
     assert top.highlights
     assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_ordering_by_meeting_date_leaves_the_evidence_as_relevance_gives_it(
+    small_index: Path, sort: str
+) -> None:
+    """The verdict is about the question, not the order asked for: the evidence is
+    gathered on the hits by relevance even when they are shown by meeting date."""
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    question = "children in care placements"
+    by_relevance = engine.ask(question, top_k=3)
+    by_date = engine.ask(question, top_k=3, sort=sort)  # type: ignore[arg-type]
+    engine.close()
+    # the orders differ at the top (else the test would not tell the two apart)
+    assert by_date.hits[0].passage.rowid != by_relevance.hits[0].passage.rowid
+    assert by_date.evidence == by_relevance.evidence
+    assert by_date.state == by_relevance.state
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "missed"),
+    [
+        ("How much did the council spend on agency social workers?", False, 1.0),
+        ("How much did the council spend on agency social workers?", True, 0.0),
+        ("How many agency social workers does the council employ?", False, 0.0),  # a count
+    ],
+)
+def test_amount_missed_reads_the_top_passage_for_an_amount_of_money(
+    small_index: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str,
+    stated: bool,
+    missed: float,
+) -> None:
+    seen: list[str] = []
+
+    def spy(sentence: str) -> bool:
+        seen.append(sentence)
+        return stated
+
+    monkeypatch.setattr(abstention, "states_amount", spy)
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    answer = engine.ask(question)
+    engine.close()
+    assert answer.evidence is not None and answer.evidence.amount_missed == missed
+    if missed or stated:  # asked for an amount: the top passage was read
+        assert seen[-1] == answer.hits[0].passage.text
+    else:  # a count is not an amount of money: nothing to look for
+        assert not seen

@@ -9,11 +9,13 @@ from qa_service.answer_kind import (
     Kind,
     answer_kinds,
     asked_kinds,
+    asks_amount,
     holds,
     holds_answer,
     is_heading,
     is_label,
     restates,
+    states_amount,
 )
 
 
@@ -143,3 +145,36 @@ def test_holds_answer(sentence: str, kind: str, expected: bool) -> None:
 )
 def test_is_label(sentence: str, expected: bool) -> None:
     assert is_label(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How much did the new sound system end up costing?", True),
+        ("What did the village green transfer cost the parish in legal fees?", True),
+        ("What precept did the parish council set for 2019/20?", True),
+        ("Oakhaven library budget 2023/24", True),  # a search of keywords asks for figures
+        ("How many households were in temporary accommodation?", False),  # a count
+        ("When did the council agree its budget?", False),  # a date, not a figure
+        ("Who approved the fees policy?", False),
+        ("Why did the council close the library?", False),  # a reason
+    ],
+)
+def test_asks_amount(question: str, expected: bool) -> None:
+    assert asks_amount(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("One quote was received so far for £1,500 just to supply.", True),
+        ("The overspend is forecast at 2.4m by year end.", True),
+        ("A saving of 40 thousand was agreed.", True),
+        ("Ground rent is 40 pounds a year.", True),
+        ("The Committee notes the Use of Resources score for 2008/09.", False),
+        ("Three quotations were received and 12 residents attended.", False),  # no money
+        ("Agreed to pay the legal fees incurred in the transfer.", False),
+    ],
+)
+def test_states_amount(sentence: str, expected: bool) -> None:
+    assert states_amount(sentence) is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
-from qa_service.abstention_fit import FITTED
+from qa_service.abstention import FEATURES, Model
 from qa_service.answers import Answer, Hit
 from qa_service.api.main import create_app
 from qa_service.config import Settings
@@ -22,25 +23,6 @@ def client(small_index: Path) -> Iterator[TestClient]:
     app = create_app(Settings(index=small_index), HashingEmbedder())
     with TestClient(app) as c:
         yield c
-
-
-@pytest.fixture
-def refuses_unknown_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An abstention model that refuses exactly when the question's words are not in the
-    index (the ``lacking`` evidence), so these tests check that precedent follows the
-    classifier's verdict, whatever the stored fit's coefficients happen to be."""
-    features = list(FITTED["features"])
-    coef = [-5.0 if f == "lacking" else 0.0 for f in features]
-    model = {
-        "features": features,
-        "mean": [0.0] * len(features),
-        "scale": [1.0] * len(features),
-        "coef": coef,
-        "intercept": 2.0,
-        "answer_at": 0.5,
-        "weak_at": 0.2,
-    }
-    monkeypatch.setattr("qa_service.retriever.FITTED", model)
 
 
 def _check_cited(client: TestClient, decision: dict) -> None:
@@ -227,17 +209,35 @@ def test_confident_hits_are_those_of_an_answer_near_the_best(
     assert [h.confidence for h in confident(answer)] == kept
 
 
-def test_compare_abstains_on_a_latest_decision_as_ask_does(
-    small_index: Path, refuses_unknown_words: None
-) -> None:
+# A classifier that refuses wherever a quarter of the key-term weight is in words no passage
+# has ("swimming pool"), and answers otherwise: these tests check that the precedent
+# endpoints follow the engine's classifier, not what the stored fit makes of the fake
+# embedder's cosines.
+REFUSES_LACKING = Model(
+    mean=(0.0,) * len(FEATURES),
+    scale=(1.0,) * len(FEATURES),
+    coef=tuple(-20.0 if f == "lacking" else 0.0 for f in FEATURES),
+    intercept=5.0,
+    answer_at=0.5,
+    weak_at=0.3,
+)
+
+
+@contextmanager
+def _classifier_client(index: Path) -> Iterator[TestClient]:
+    app = create_app(
+        Settings(index=index, answer_threshold=0.0, abstention="classifier"), HashingEmbedder()
+    )
+    with TestClient(app) as client:
+        client.app.state.engine.abstention_model = REFUSES_LACKING  # type: ignore[attr-defined]
+        yield client
+
+
+def test_compare_abstains_on_a_latest_decision_as_ask_does(small_index: Path) -> None:
     """The classifier's decision, not a per-hit threshold: with a threshold every passage
     meets, a question the papers do not answer still gets no latest decision."""
     question = "swimming pool"
-    app = create_app(
-        Settings(index=small_index, answer_threshold=0.0, abstention="classifier"),
-        HashingEmbedder(),
-    )
-    with TestClient(app) as client:
+    with _classifier_client(small_index) as client:
         councils = client.post("/api/compare", json={"question": question}).json()["councils"]
         assert councils and all(c["passages"] for c in councils)
         for column in councils:
@@ -246,17 +246,11 @@ def test_compare_abstains_on_a_latest_decision_as_ask_does(
             assert column["latest_decision"] is None
 
 
-def test_decisions_for_a_question_abstain_as_ask_does(
-    small_index: Path, refuses_unknown_words: None
-) -> None:
+def test_decisions_for_a_question_abstain_as_ask_does(small_index: Path) -> None:
     """With a threshold every passage meets, a question the papers do not answer lists no
     decisions (the classifier abstains on it, as /api/ask does), while one they answer
     still lists its resolution."""
-    app = create_app(
-        Settings(index=small_index, answer_threshold=0.0, abstention="classifier"),
-        HashingEmbedder(),
-    )
-    with TestClient(app) as client:
+    with _classifier_client(small_index) as client:
         off_topic = "swimming pool"
         assert client.post("/api/ask", json={"question": off_topic}).json()["answered"] is False
         r = client.get("/api/decisions", params={"q": off_topic})
