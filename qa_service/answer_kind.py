@@ -129,11 +129,6 @@ def asked_kinds(question: str) -> tuple[Kind, ...]:
     return tuple(kind for kind, pattern in _ASKS if pattern.search(question))
 
 
-def holds(sentence: str, kind: Kind) -> bool:
-    """Whether a sentence holds an answer of the given kind."""
-    return bool(_HOLDS[kind].search(sentence))
-
-
 # A table or figure caption ("Table 1: Supervision compliance by team"), or a table's
 # header row: cells of words without a figure.
 _CAPTION = re.compile(r"^(?:table|figure|chart|appendix)\s+[\dA-Z]+\b", re.IGNORECASE)

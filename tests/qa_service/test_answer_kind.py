@@ -10,7 +10,6 @@ from qa_service.answer_kind import (
     answer_kinds,
     asked_kinds,
     asks_amount,
-    holds,
     holds_answer,
     is_heading,
     is_label,
@@ -54,8 +53,8 @@ def test_a_topic_asks_for_no_kind() -> None:
         ("The report set out the options.", Kind.DECISION, False),
     ],
 )
-def test_holds(sentence: str, kind: Kind, expected: bool) -> None:
-    assert holds(sentence, kind) is expected
+def test_holds_answer_of_each_kind(sentence: str, kind: Kind, expected: bool) -> None:
+    assert holds_answer(sentence, kind) is expected
 
 
 @pytest.mark.parametrize(
