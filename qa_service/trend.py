@@ -13,10 +13,14 @@ never computed.
   question's key words, weighted by their rarity in the index (idf: in "average social
   worker caseload", "caseload" says more than "social"), and states a figure in the unit
   the question asks for ("how many", "rate", "cost"); then the one whose figure's own
-  words (``WINDOW`` either side) name most; then the engine's ranking. A sentence naming
-  less than half of the key words' weight measures something else.
+  words (its item, below, then ``WINDOW`` either side) name most; then the engine's
+  ranking. A sentence naming less than half of the key words' weight measures something
+  else.
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
-  in the asked unit, nearest to the question's rarest key word ("… 21% of the workforce,
+  in the asked unit, whose own item of a list names most of the question ("Amount spent
+  to date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue
+  spent, 11,066 for the total spent; ``trend_read.labelled``), then whose ``WINDOW`` words
+  either side name most, then nearest to the question's rarest key word ("… 21% of the workforce,
   and the average caseload was 18 children": 18 for caseload, 21% for agency staff).
 - The trend's unit is the one most points state (on a tie, the asked one, else the one
   whose sentences name most of the question); a point in another unit or on another base
@@ -44,6 +48,7 @@ from qa_service.trend_read import (
     asked_unit,
     current,
     in_unit,
+    labelled,
     named,
     readable,
     stem,
@@ -181,9 +186,16 @@ def _choose(
 ) -> tuple[Figure, float]:
     """The figure whose own words (``window`` either side) name most of the question, the
     one nearest its rarest key word on a tie; with that weight."""
-    local = {f: asked.named(around(text, f, *span, window)) for f in found}
+    listed = readable(text, *span)
+    local = {
+        f: (
+            asked.named(labelled(text, f, listed, *span)),
+            asked.named(around(text, f, *span, window)),
+        )
+        for f in found
+    }
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[1]
 
 
 def _read(

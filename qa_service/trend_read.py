@@ -9,6 +9,8 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
   272") is read: which column is the current one is for the table's header to say.
 - The current figure is not a compared one ("fallen from 41% to 29%": 29%), and of figures
   each dated ("447 at 31 March 2018 and 468 at 31 December 2018"), the latest.
+- In a sentence of several figures, a figure's own words are its item of the list: a label
+  precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066").
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
   children" names "children in care").
@@ -152,6 +154,42 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
     left = before[-words] if len(before) >= words else start
     right = after[words - 1] if len(after) >= words else end
     return text[left:right]
+
+
+# Where a list of figures breaks between one item and the next ("capital £6,436, revenue
+# £4,630", "19 children and 22% of posts").
+_ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+
+
+def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) -> str:
+    """The words that say what ``f`` is when its sentence states several figures: its own item.
+    Between two figures, the words up to the last break belong to the earlier ("61% of care
+    leavers aged 19, 20 and 21 were in employment, and 84% …") and the rest to the later; with
+    no break, all to the later, whose label precedes it ("revenue £4,630 making a total of
+    £11,066": "making a total of" names the total, not the revenue). In a list of bare amounts
+    (no words between the first figure and the next break: "Amount spent to date on capital
+    £6,436, revenue £4,630 …") the words before the first figure, less its own label (the
+    last word: "capital"), are every item's."""
+    inside = sorted((g for g in found if start <= g.start and g.end <= end), key=lambda g: g.start)
+    if len(inside) < 2 or f not in inside:
+        return text[start:end]
+
+    def last_break(a: int, b: int) -> int:
+        """Where the earlier figure's words end between offsets ``a`` and ``b``."""
+        breaks = list(_ITEM_BREAK.finditer(text, a, b))
+        return breaks[-1].start() if breaks else a
+
+    i = inside.index(f)
+    first_end = last_break(inside[0].end, inside[1].start)
+    bare = not _WORD.search(text, inside[0].end, first_end)
+    left = start if i == 0 else last_break(inside[i - 1].end, f.start)
+    right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
+    own = text[left:right]
+    if not bare or i == 0:
+        return own
+    words = list(_WORD.finditer(text, start, inside[0].start))
+    shared = text[start : words[-1].start()] if words else ""  # less the first item's label
+    return f"{shared} {own}"
 
 
 def readable(text: str, start: int, end: int) -> list[Figure]:

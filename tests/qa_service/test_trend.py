@@ -208,3 +208,43 @@ def test_question_weights_follow_a_new_generation(tmp_path: Path) -> None:
     whole = _weights_from_the_whole_vocabulary(engine.store.vocabulary(), question)
     assert after == pytest.approx(whole)
     assert after["agenc"] > before["agenc"]
+
+
+LIST_MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
+a.txt,Northwold Council,Council,2019-03-01,Minutes,minutes,,
+b.txt,Northwold Council,Council,2020-03-01,Minutes,minutes,,
+c.txt,Northwold Council,Council,2021-03-01,Minutes,minutes,,
+"""
+LIST_DOCS = {
+    "a.txt": "Hall project\n\n"
+    "Amount spent to date on capital £6,436, revenue £4,630 making a total of £11,066.",
+    "b.txt": "Hall project\n\n"
+    "Amount spent to date on revenue £7,921, capital £5,911 making a total of £13,832.",
+    "c.txt": "Hall project\n\n"
+    "Amount spent to date on capital £2,396, revenue £1,077 making a total of £3,473.",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "values"),
+    [
+        ("revenue spent to date", [4630.0, 7921.0, 1077.0]),
+        ("total amount spent to date", [11066.0, 13832.0, 3473.0]),
+        ("capital spent to date", [6436.0, 5911.0, 2396.0]),
+    ],
+)
+def test_a_list_of_amounts_gives_the_item_the_question_names(
+    tmp_path: Path, question: str, values: list[float]
+) -> None:
+    """The words before a list of amounts are every item's: each item's own label decides
+    (the figure nearest "spent" was read before, the capital, whatever was asked)."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(LIST_MANIFEST, encoding="utf-8")
+    for name, text in LIST_DOCS.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
+    with TestClient(create_app(Settings(index=index), HashingEmbedder())) as c:
+        r = c.post("/api/trend", json={"question": question, "council": "Northwold Council"})
+    assert r.status_code == 200
+    assert [p["value"] for p in r.json()["points"]] == values

@@ -11,6 +11,7 @@ from qa_service.trend_read import (
     current,
     figures,
     in_unit,
+    labelled,
     named,
     readable,
     stem,
@@ -110,3 +111,24 @@ def test_a_sentence_names_a_question_word_in_another_form() -> None:
     sentence = "The Director said that 16.1% of adults in Lindenport had smoked in 2021."
     assert stems(question) <= named(sentence)
     assert about(question, sentence)
+
+
+def test_the_words_that_label_a_figure_in_a_list() -> None:
+    text = "Amount spent to date on capital £6,436, revenue £4,630 making a total of £11,066."
+    found = figures(text)
+    capital, revenue, total = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert capital.rstrip(", ") == "Amount spent to date on capital £6,436"
+    assert "revenue £4,630" in revenue and "total" not in revenue and "capital" not in revenue
+    assert revenue.startswith("Amount spent to date on")  # a bare list shares its preamble
+    assert "making a total of £11,066" in total and "revenue" not in total
+    # an item with words of its own: the words before the first figure are its alone
+    text = "The average caseload was 19 children and 22% of social worker posts were agency."
+    found = figures(text)
+    first, second = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "caseload" in first and "social" not in first
+    assert "caseload" not in second and "social worker" in second
+    # up to the last break the words are the earlier figure's
+    text = "61% of care leavers aged 19, 20 and 21 were in training, and 84% were housed."
+    found = [f for f in figures(text) if f.unit == "%"]
+    assert "training" in labelled(text, found[0], found, 0, len(text))
+    assert "training" not in labelled(text, found[1], found, 0, len(text))
