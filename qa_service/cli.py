@@ -54,3 +54,7 @@ for _command in (
     cli_read.export,
 ):
     main.add_command(_command)
+
+
+if __name__ == "__main__":  # python -m qa_service.cli, as well as the cqa script
+    main()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,16 @@ def test_ingest_says_why_it_recuts_an_index_of_older_rules(
     r = runner.invoke(main, ["stats", "--json", "--index", idx])
     facts = json.loads(r.output)
     assert facts["recut"] is None and facts["ingest_version"] == str(INGEST_VERSION)
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    """``python -m qa_service.cli`` is the cqa command, not a module that exits silently."""
+    done = subprocess.run(
+        [sys.executable, "-m", "qa_service.cli", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ingest" in done.stdout and "serve" in done.stdout
