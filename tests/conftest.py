@@ -199,3 +199,15 @@ def shared_set_index(tmp_path_factory: pytest.TempPathFactory, real_embedder):  
         return built[name]
 
     return index_of
+
+
+@pytest.fixture
+def one_faiss_thread() -> Iterator[None]:
+    """FAISS on one OpenMP thread for the test: training on two threads is several times
+    slower on a busy 2-core machine."""
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    yield
+    faiss.omp_set_num_threads(before)

@@ -7,7 +7,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import faiss
 import pytest
 
 from bench import scale, scale_lexical, scale_text
@@ -17,13 +16,7 @@ from index.embedder import HashingEmbedder
 from index.store import DB_NAME, Filters
 from qa_service.retriever import Engine
 
-
-@pytest.fixture(autouse=True)
-def _one_faiss_thread():  # type: ignore[no-untyped-def]
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    yield
-    faiss.omp_set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_faiss_thread")
 
 
 @pytest.fixture

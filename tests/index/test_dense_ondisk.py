@@ -20,14 +20,7 @@ from index.ondisk_build import build_base, from_store, ondisk_nlist, pq_shape
 from index.store import Filters, Store
 from indexing.writer import IndexWriter
 
-
-@pytest.fixture(autouse=True)
-def _one_faiss_thread():  # type: ignore[no-untyped-def]
-    """Training on two OpenMP threads is several times slower on a busy 2-core machine."""
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    yield
-    faiss.omp_set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_faiss_thread")
 
 
 def _clustered(n: int, dim: int = 48, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
