@@ -48,18 +48,28 @@ class CouncilPrecedent:
     meeting_dates: list[str] = field(default_factory=list)  # of the passages shown, newest first
 
 
-def _check(filters: Filters, limit: int, max_limit: int) -> None:
+DECISIONS_SHOWN = 20  # decisions listed when no limit is asked for
+TIMELINE_SHOWN = 10  # passages in a timeline when no limit is asked for
+
+
+def _check(engine: Engine, filters: Filters, limit: int | None, default: int) -> int:
+    """The limit to use: the one asked for, checked, or the default cut to
+    ``CQA_MAX_TOP_K`` (a default the client never chose is not refused)."""
+    max_limit = engine.settings.max_top_k
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidQueryError("date_from must not be after date_to")
+    if limit is None:
+        return min(default, max_limit)
     if not 1 <= limit <= max_limit:
         raise InvalidQueryError(f"limit must be between 1 and {max_limit}")
+    return limit
 
 
 def decisions(
     engine: Engine,
     question: str | None,
     filters: Filters,
-    limit: int = 20,
+    limit: int | None = None,
     procedural: bool = False,
 ) -> list[DecisionRecord]:
     """Decisions passing ``filters`` (relevant to ``question`` when given), newest first.
@@ -70,7 +80,7 @@ def decisions(
     abstains on it (the decision ``/api/ask`` makes, as a comparison's latest decision
     does): the decisions of passages that do not answer it are not precedent for it.
     """
-    _check(filters, limit, engine.settings.max_top_k)
+    limit = _check(engine, filters, limit, DECISIONS_SHOWN)
     engine.refresh()
     filters = replace(filters, has_decision=True)
     if question is None or not question.strip():
@@ -145,13 +155,15 @@ def confident(answer: Answer, margin: float = DECISION_MARGIN) -> list[Hit]:
     return [h for h in answer.hits if h.confidence >= best - margin]
 
 
-def timeline(engine: Engine, question: str, filters: Filters, limit: int = 10) -> list[YearGroup]:
+def timeline(
+    engine: Engine, question: str, filters: Filters, limit: int | None = None
+) -> list[YearGroup]:
     """The ``limit`` passages that best answer ``question``, by meeting date, grouped by year.
 
     Each year also carries what changed: the substantive decisions held in its passages and
     the figures its answering sentences state (``trend.point_of``), oldest first.
     """
-    _check(filters, limit, engine.settings.max_top_k)
+    limit = _check(engine, filters, limit, TIMELINE_SHOWN)
     answer = engine.ask(question, limit, filters)
     hits = sorted(answer.hits, key=lambda h: (h.passage.document.meta.meeting_date or "9999",))
     groups: list[YearGroup] = []

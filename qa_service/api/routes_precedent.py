@@ -73,7 +73,7 @@ def decisions(
     committee: Names = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    limit: Count = 20,
+    limit: Count = precedent.DECISIONS_SHOWN,
     procedural: Annotated[
         bool, Query(description="include procedural decisions (noting, minutes, apologies)")
     ] = False,
@@ -82,7 +82,8 @@ def decisions(
     """Decisions matching a topic and filters, newest first, each with its subject, cited."""
     question = q.strip() if q and q.strip() else None
     filters = query_filters(council, committee, date_from, date_to)
-    found = precedent.decisions(engine, question, filters, limit, procedural)
+    asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
+    found = precedent.decisions(engine, question, filters, asked, procedural)
     body = decisions_response(question, found, procedural)
     return export.respond(body, fmt, "decisions", str(request.base_url))
 
@@ -99,11 +100,12 @@ def timeline(
         AfterValidator(question_length),
     ],
     council: Names = None,
-    limit: Count = 10,
+    limit: Count = precedent.TIMELINE_SHOWN,
     fmt: Format = "json",
 ) -> BaseModel | Response:
     """A topic's relevant passages ordered by meeting date and grouped by year."""
-    groups = precedent.timeline(engine, q, query_filters(council), limit)
+    asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
+    groups = precedent.timeline(engine, q, query_filters(council), asked)
     body = timeline_response(q, groups)
     return export.respond(body, fmt, "timeline", str(request.base_url))
 

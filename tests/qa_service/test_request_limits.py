@@ -270,6 +270,22 @@ def test_a_default_over_a_smaller_limit_is_cut_to_it(small_index: Path) -> None:
         assert len(client.post("/api/ask", json={"question": "care"}).json()["passages"]) == 5
 
 
+def test_the_precedent_defaults_are_cut_to_a_smaller_limit(small_index: Path) -> None:
+    """/api/decisions lists 20 and /api/timeline 10 when no limit is asked for: under a
+    smaller CQA_MAX_TOP_K those defaults are cut to it, on the API and the pages alike,
+    while a limit asked for above it is still refused."""
+    with _client(Settings(index=small_index, max_top_k=2)) as client:
+        decisions = client.get("/api/decisions")
+        assert decisions.status_code == 200, decisions.text
+        assert len(decisions.json()["decisions"]) == 2
+        timeline = client.get("/api/timeline", params={"q": "care"})
+        assert timeline.status_code == 200, timeline.text
+        assert sum(len(g["passages"]) for g in timeline.json()["years"]) <= 2
+        assert client.get("/api/decisions", params={"limit": 3}).status_code == 422
+        assert client.get("/decisions").status_code == 200
+        assert client.get("/timeline", params={"q": "care"}).status_code == 200
+
+
 def test_the_cli_default_top_k_is_cut_to_a_smaller_limit(small_index: Path) -> None:
     index = ["--index", str(small_index)]
     env = {"CQA_EMBEDDER": "hashing"}  # the fake embedder the index was built with
