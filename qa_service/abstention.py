@@ -46,9 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cqa_core.text import words
 from qa_service.answer_kind import asks_amount, states_amount
-from qa_service.rerank import stems_of, word_matches
+from qa_service.rerank import named_weight
 
 if TYPE_CHECKING:
     from qa_service.answers import Hit
@@ -172,20 +171,11 @@ def specific_share(
     (1 when the question has none).  A concept counts as ``rerank.coverage`` counts it: one
     of its forms, its plural or singular, a word with its first letters, or a phrase's
     words in order."""
-    specific = sorted(weights.items(), key=lambda kv: -kv[1])[:rarest]
-    total = sum(w for _, w in specific)
+    specific = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:rarest])
+    total = sum(specific.values())
     if total <= 0:
         return 1.0
-    tokens = words(text)
-    present, stems, joined = frozenset(tokens), stems_of(tokens), " " + " ".join(tokens)
-
-    def named(form: str) -> bool:
-        if " " in form or not form.isalnum():
-            phrase = " ".join(words(form))
-            return bool(phrase) and f" {phrase}" in joined
-        return word_matches(form, present, stems)
-
-    return sum(w for forms, w in specific if any(named(f) for f in forms)) / total
+    return named_weight(text, specific) / total
 
 
 def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:

@@ -125,7 +125,8 @@ _ASKED = re.compile(
 
 
 def asked_kinds(question: str) -> tuple[Kind, ...]:
-    """The kinds of answer a question asks for, most specific first (often none)."""
+    """The kinds of answer a question asks for, most specific first (often none): the
+    plain reading that ``answer_kinds`` starts from."""
     return tuple(kind for kind, pattern in _ASKS if pattern.search(question))
 
 
@@ -163,8 +164,8 @@ def restates(sentence: str, question_words: Collection[str]) -> bool:
     return shared / len(own) >= 0.6
 
 
-# --- the highlight's fuller reading (the abstention's evidence reads a question's figure
-# with ``answer_kinds`` and ``asks_amount`` below) ------------------------------------------
+# --- the fuller reading the highlight and the second stage use (the abstention's evidence
+# reads an amount asked for with ``asks_amount`` below, built on it) -----------------------
 
 # "Why ...?" asks for a reason; the sentence that gives one says so.
 REASON = "reason"

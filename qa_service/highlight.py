@@ -15,7 +15,7 @@ are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
 for by the measure it names or by a search of keywords) and a sentence by
 ``holds_answer`` (an item number or a date is not a figure) and ``is_label`` (a line in
-capitals, an item number alone): fuller readings than the abstention's evidence uses.
+capitals, an item number alone).
 """
 
 from __future__ import annotations

@@ -166,13 +166,18 @@ def coverage(passage: PassageRecord, weights: Mapping[tuple[str, ...], float]) -
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    present, stems, joined = _terms(" ".join(passage.heading_path) + " " + passage.text)
-    found = sum(
+    return named_weight(" ".join(passage.heading_path) + " " + passage.text, weights) / total
+
+
+def named_weight(text: str, weights: Mapping[tuple[str, ...], float]) -> float:
+    """The summed weight of the concepts (``concept_weights``) that ``text`` names, each
+    counted as ``coverage`` counts it."""
+    present, stems, joined = _terms(text)
+    return sum(
         weight
         for forms, weight in weights.items()
         if any(_has(form, present, stems, joined) for form in forms)
     )
-    return found / total
 
 
 def _has(form: str, present: frozenset[str], stems: frozenset[str], joined: str) -> bool:
