@@ -64,12 +64,6 @@ class VocabularyStore(StoreBase):
                 out[prefix] = int(row[0] or 0)
         return out
 
-    def largest_frequency(self) -> int:
-        """The most passages any one indexed word is in (0 for an empty index)."""
-        with self.lock:
-            row = self.conn.execute("SELECT max(df) FROM vocabulary").fetchone()
-        return int(row[0] or 0)
-
     def add_words(self, passages: Iterable[tuple[Sequence[str], str]]) -> None:
         """Count the words of new (heading path, text) passages (inside a transaction)."""
         self.conn.executemany(

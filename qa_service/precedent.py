@@ -77,8 +77,9 @@ def decisions(
     Procedural decisions (noting a report, approving minutes, apologies) are left out
     unless ``procedural`` asks for them: they are most of any meeting's decisions and
     rarely the precedent an officer is looking for. With a question, none when the engine
-    abstains on it (the decision ``/api/ask`` makes, as a comparison's latest decision
-    does): the decisions of passages that do not answer it are not precedent for it.
+    abstains on it among the passages holding a decision, as a comparison's latest
+    decision does: the decisions of passages that do not answer it are not precedent for
+    it (docs/quality.md says why this verdict, not ``/api/ask``'s over all passages).
     """
     limit = _check(engine, filters, limit, DECISIONS_SHOWN)
     engine.refresh()

@@ -66,6 +66,8 @@ class QueryReader:
         self.expand = expand
         self.correct_typos = correct_typos
         self.vocabulary = dict(vocabulary or {})
+        # the most passages any one word is in: the base of an idf (``trend``)
+        self.largest = max(self.vocabulary.values(), default=0)
         self.known_words = frozenset(known_words)
         self._council_names = CouncilNames(councils)
         self._candidates = [w for w, df in self.vocabulary.items() if df >= 2 and w.isalpha()]

@@ -118,30 +118,17 @@ def about(question: str, sentence: str) -> bool:
     return _about(question, sentence)
 
 
-# The largest word count of each index (by folder), with the generation it was read at:
-# reading it scans the whole vocabulary table, so it is read once per generation.
-_LARGEST: dict[str, tuple[int, int]] = {}
-
-
-def _largest_frequency(engine: Engine) -> int:
-    key = str(engine.store.path)
-    generation = engine.store.generation()
-    cached = _LARGEST.get(key)
-    if cached is None or cached[0] != generation:
-        cached = (generation, engine.store.largest_frequency())
-        _LARGEST[key] = cached
-    return cached[1]
-
-
 def question_weights(engine: Engine, question: str) -> Weights:
     """Each key word stem of the question, weighted by how rare it is in the index (idf):
     in "average social worker caseload", "caseload" says more than "social".
 
     Only the question's words are read from the vocabulary (a range of its key per stem);
-    the largest count, the idf's base, is read once per index generation.
+    the largest count, the idf's base, is the one the engine's reader keeps for the index
+    generation it has loaded.
     """
+    engine.refresh()
     keys = stems(question)
-    total = max(_largest_frequency(engine), 1)
+    total = max(engine.reader.largest, 1)
     counts = engine.store.prefix_frequencies(sorted(keys))
     return {stem: math.log((total + 1) / (counts.get(stem, 0) + 1)) + 1.0 for stem in keys}
 
