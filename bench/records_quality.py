@@ -39,6 +39,7 @@ TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
 TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
 TREND_FIFTH = REPO / "tests" / "labels" / "trend_heldout3.json"
+TREND_SIXTH = REPO / "tests" / "labels" / "trend_heldout4.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -368,6 +369,7 @@ if __name__ == "__main__":
             ("held out", TREND_HELD_OUT),
             ("blind after the fixes", TREND_BLIND_AFTER),
             ("fifth batch", TREND_FIFTH),
+            ("sixth batch", TREND_SIXTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")
