@@ -50,6 +50,7 @@ from qa_service.trend_read import (
     in_unit,
     labelled,
     named,
+    period_stems,
     readable,
     stem,
     stems,
@@ -92,6 +93,7 @@ class Asked:
     weights: Weights  # key word stem -> idf
     wanted: str | None = None  # the unit asked for, if the question says
     alts: Alternatives = field(default_factory=list)
+    period: frozenset[str] = frozenset()  # stems of its period ("within 45 working days")
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -101,6 +103,7 @@ class Asked:
             weights or dict.fromkeys(stems(question), 1.0),
             asked_unit(question),
             alternatives(question),
+            period_stems(question),
         )
 
     def named(self, text: str) -> float:
@@ -109,8 +112,12 @@ class Asked:
         return sum(w for stem, w in self.weights.items() if stem in got)
 
     def about(self, text: str) -> bool:
-        """Whether ``text`` names at least half of the question's key words, by weight."""
-        return 2 * self.named(text) >= sum(self.weights.values())
+        """Whether ``text`` names at least half of the question's key words, by weight, and
+        of a timeliness question, not only its period ("within five working days")."""
+        got = named(text, self.alts)
+        weight = sum(w for s, w in self.weights.items() if s in got)
+        beyond = not self.period or any(s in got for s in self.weights if s not in self.period)
+        return beyond and 2 * weight >= sum(self.weights.values())
 
 
 def about(question: str, sentence: str) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cqa_core.text import STOPWORDS
 from qa_service.glossary import ABBREVIATIONS, everyday_terms
 
 _FIGURE = re.compile(
@@ -95,6 +96,7 @@ _NOT_KEY = frozenset(
         "where",
         "does",
         "did",
+        "whose",
     ]
 )
 _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
@@ -243,7 +245,8 @@ def stem(word: str) -> str:
     return low[:5]
 
 
-_NOT_KEY_STEMS = frozenset(stem(w) for w in _NOT_KEY)
+# The query's function words too ("own", "whose"): a rare one would otherwise weigh most.
+_NOT_KEY_STEMS = frozenset(stem(w) for w in _NOT_KEY | STOPWORDS)
 
 
 def stems(text: str) -> set[str]:
@@ -287,6 +290,19 @@ def about(question: str, sentence: str, alts: Alternatives | None = None) -> boo
     keys = stems(question)
     got = named(sentence, alternatives(question) if alts is None else alts)
     return not keys or 2 * len(keys & got) >= len(keys)
+
+
+# The period of a timeliness question ("within 45 working days", "within 20 weeks").
+_ASKED_PERIOD = re.compile(
+    r"\bwithin\s+\d+\s+(?:working\s+)?(?:days?|weeks?|months?|hours?)\b", re.IGNORECASE
+)
+
+
+def period_stems(question: str) -> frozenset[str]:
+    """The stems of the question's period ("within 45 working days"): they say how soon,
+    not what is measured, and a sentence naming only them measures something else ("site
+    inspections … within five working days in 91% of cases")."""
+    return frozenset(s for m in _ASKED_PERIOD.finditer(question) for s in stems(m.group()))
 
 
 def asked_unit(question: str) -> str | None:

@@ -241,3 +241,14 @@ def test_a_list_of_amounts_gives_the_item_the_question_names(
         r = c.post("/api/trend", json={"question": question, "council": "Northwold Council"})
     assert r.status_code == 200
     assert [p["value"] for p in r.json()["points"]] == values
+
+
+def test_a_sentence_naming_only_the_period_asked_measures_something_else() -> None:
+    from qa_service.trend import Asked
+
+    asked = Asked.of("assessments completed within 45 working days")
+    assert asked.about("86% of single assessments were completed within 45 working days.")
+    # "within … working days" is half the question's words, but says only how soon
+    assert not asked.about("Site inspections were carried out within five working days in 91%.")
+    # without a period in the question, every key word counts alike
+    assert Asked.of("children in care").period == frozenset()

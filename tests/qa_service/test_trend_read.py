@@ -132,3 +132,11 @@ def test_the_words_that_label_a_figure_in_a_list() -> None:
     found = [f for f in figures(text) if f.unit == "%"]
     assert "training" in labelled(text, found[0], found, 0, len(text))
     assert "training" not in labelled(text, found[1], found, 0, len(text))
+
+
+def test_function_words_are_not_key_words() -> None:
+    # rare in the papers, "whose" and "own" would otherwise weigh most of the question
+    assert stems("share of children whose supervision was on time") == {
+        stem(w) for w in ("children", "supervision", "time")
+    }
+    assert stems("the Council's own carbon emissions") == {stem("Council's"), "carbo", "emiss"}
