@@ -260,7 +260,8 @@ Alternatives = list[tuple[re.Pattern[str], frozenset[str]]]
 def alternatives(question: str) -> Alternatives:
     """Other ways papers write the question's phrases, each with the question's stems it
     stands for: an abbreviation's other long forms ("children in care": "looked after
-    children", "LAC") and an everyday phrase's terms ("council tax rise": "precept")."""
+    children", "LAC"), an everyday phrase's terms ("council tax rise": "precept") and a
+    word's short form with a slash ("A/C": account)."""
     low = " ".join(question.lower().split())
     out: Alternatives = []
     for short, forms in ABBREVIATIONS.items():
@@ -273,6 +274,20 @@ def alternatives(question: str) -> Alternatives:
     for phrase in everyday_terms(question):
         pattern = "|".join(re.escape(f) for f in phrase.forms)
         out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(stems(phrase.phrase))))
+    return out + slashed(question)
+
+
+def slashed(question: str) -> Alternatives:
+    """The short forms a key word of the question may be written in with a slash: its first
+    letter and its next consonant ("A/C" for account, as financial reports write "Community
+    A/C £3,572.58")."""
+    out: Alternatives = []
+    for word in {w.lower() for w in _WORD.findall(question)}:
+        key = stem(word)
+        consonant = next((c for c in word[1:] if c not in "aeiouy"), None)
+        if key in _NOT_KEY_STEMS or consonant is None:
+            continue
+        out.append((re.compile(rf"\b{word[0]}/{consonant}\b", re.I), frozenset([key])))
     return out
 
 

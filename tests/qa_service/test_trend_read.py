@@ -140,3 +140,13 @@ def test_function_words_are_not_key_words() -> None:
         stem(w) for w in ("children", "supervision", "time")
     }
     assert stems("the Council's own carbon emissions") == {stem("Council's"), "carbo", "emiss"}
+
+
+def test_a_short_form_with_a_slash_names_its_word() -> None:
+    question = "community account balance"
+    alts = alternatives(question)
+    assert stem("account") in named("Financial Report: Community A/C £3,572.58.", alts)
+    assert about(question, "Community A/C £3,572.58, BMM A/C £7,117.48.")
+    # the first letter and the next consonant, not any two letters of the word
+    assert stem("account") not in named("The hall's A/O reported.", alts)
+    assert stem("account") not in named("Community AC units", alts)
