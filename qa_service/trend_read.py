@@ -181,12 +181,21 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         breaks = list(_ITEM_BREAK.finditer(text, a, b))
         return breaks[-1].start() if breaks else a
 
+    def tail(j: int) -> str:
+        """The words after the ``j``-th figure that are its own ("97% of strategy meetings")."""
+        g = inside[j]
+        return text[g.end : end if j + 1 == len(inside) else last_break(g.end, inside[j + 1].start)]
+
     i = inside.index(f)
     first_end = last_break(inside[0].end, inside[1].start)
     bare = not _WORD.search(text, inside[0].end, first_end)
     left = start if i == 0 else last_break(inside[i - 1].end, f.start)
     right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
     own = text[left:right]
+    if i > 0 and not _WORD.search(tail(i)):
+        # a later item that says nothing after its figure shares what the earlier one was
+        # of ("the police had attended 97% of strategy meetings, but health only 38%")
+        own += next((" " + tail(j) for j in range(i - 1, -1, -1) if _WORD.search(tail(j))), "")
     if not bare or i == 0:
         return own
     words = list(_WORD.finditer(text, start, inside[0].start))

@@ -150,3 +150,19 @@ def test_a_short_form_with_a_slash_names_its_word() -> None:
     # the first letter and the next consonant, not any two letters of the word
     assert stem("account") not in named("The hall's A/O reported.", alts)
     assert stem("account") not in named("Community AC units", alts)
+
+
+def test_a_later_item_shares_what_the_earlier_was_of() -> None:
+    text = (
+        "The police had attended 97% of strategy meetings, "
+        "but health had attended only 38% and education 41%."
+    )
+    found = figures(text)
+    police, health, education = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "health" in health and "strategy meetings" in health and "police" not in health
+    assert "education" in education and "strategy meetings" in education
+    assert "health" not in police
+    # an item with words of its own after its figure keeps them alone
+    text = "The average caseload was 19 children and 22% of social worker posts were agency."
+    found = figures(text)
+    assert "children" not in labelled(text, found[1], found, 0, len(text))
