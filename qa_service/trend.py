@@ -57,6 +57,7 @@ from qa_service.trend_read import (
 )
 from qa_service.trend_read import about as _about
 from qa_service.trend_read import figures as figures
+from qa_service.trend_table import rows
 
 __all__ = ["Figure", "TrendPoint", "asked_unit", "figures", "flag_outliers", "trend"]
 
@@ -141,7 +142,10 @@ def question_weights(engine: Engine, question: str) -> Weights:
 
 
 def _stated(text: str, start: int, end: int, wanted: str | None) -> list[Figure]:
-    return in_unit(readable(text, start, end), wanted)
+    found = readable(text, start, end)
+    if not found:  # a table row states its current column's cell (``trend_table``)
+        found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
+    return in_unit(found, wanted)
 
 
 def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
@@ -152,12 +156,15 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
     score = asked.named(text[first[0] : first[1]]) if _stated(text, *first, asked.wanted) else -1.0
-    for span in split_sentences(text):
-        if not _stated(text, span.start, span.end, asked.wanted):
+    spans = [(s.start, s.end) for s in split_sentences(text)] + [
+        (r.start, r.end) for r in rows(text)
+    ]
+    for start, end in spans:
+        if not _stated(text, start, end, asked.wanted):
             continue
-        weight = asked.named(text[span.start : span.end])
+        weight = asked.named(text[start:end])
         if weight > score:
-            best, score = (span.start, span.end), weight
+            best, score = (start, end), weight
     return best, score
 
 

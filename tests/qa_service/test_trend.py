@@ -252,3 +252,21 @@ def test_a_sentence_naming_only_the_period_asked_measures_something_else() -> No
     assert not asked.about("Site inspections were carried out within five working days in 91%.")
     # without a period in the question, every key word counts alike
     assert Asked.of("children in care").period == frozenset()
+
+
+def test_a_table_row_gives_the_current_column_s_cell() -> None:
+    from types import SimpleNamespace
+
+    from qa_service.trend import Asked, select
+
+    text = (
+        "Measure Q3 2021/22 Q3 2022/23 Target Mar 2023\n"
+        "Audits graded good or better 18% 31% 50%\n"
+        "Supervision within timescale 54% 78% 90%"
+    )
+    meta = SimpleNamespace(council="Eastwold Council", meeting_date="2023-03-07")
+    document = SimpleNamespace(meta=meta, source="report.pdf")
+    hit = SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+    [point] = select([hit], Asked.of("supervision within timescale"))  # type: ignore[list-item]
+    assert point.figure.value == 78.0 and point.figure.unit == "%"
+    assert text[point.sentence[0] : point.sentence[1]].startswith("Supervision within")

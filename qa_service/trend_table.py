@@ -1,0 +1,105 @@
+"""Reading a trend's figure from a row of a table, where its header says which column is current.
+
+A performance table read as text is a header line of period columns and rows of a measure's
+name followed by one cell per column:
+
+    Measure Q3 2021/22 Q3 2022/23 Target Mar 2023 England 2021/22
+    Supervision within timescale 54% 78% 90% -
+
+Each column's label ends with its year ("Q3 2021/22", "Target Mar 2023"); the current
+column is the last one that is not a target or a comparison (England, national, regional,
+statistical neighbours, average), and a row's figure is its cell there (78%). A row whose
+name runs onto a second line ("Assessments completed within 45 / working days 63% 74% …")
+takes the line before it as the start of its name. Without a header in the same passage
+(a table split across passages), no row is read: which column is current is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa_service.trend_read import Figure
+
+# One cell: a number (a share, a count, a decimal) or a dash for none.
+_CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-|–)"
+_CELLS_AT_END = re.compile(rf"(?:[ \t]+{_CELL})+[ \t]*$")
+_ONE_CELL = re.compile(_CELL)
+# A column label ends with its year or financial year: "2022/23", "Mar 2023".
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d(?:/\d\d)?$")
+# Columns that compare with or aim at the current value, not state it.
+_NOT_CURRENT = re.compile(
+    r"\b(?:target|england|national|regional|benchmark|statistical|neighbours?|average|"
+    r"comparator|ambition)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: the offsets of its name and cells (``start``..``end``) and its current cell."""
+
+    start: int
+    end: int
+    cell: Figure | None  # None: the current column is empty ("-") or the header unknown
+
+
+def columns(line: str) -> list[str]:
+    """The column labels of a header line, each ending with its year; [] when it is not one
+    (a line of prose or a title: "Table 2: Early help performance, 2020/21 to 2022/23")."""
+    if re.search(r"[%,.:;]", line):
+        return []
+    labels: list[str] = []
+    words: list[str] = []
+    for token in line.split():
+        words.append(token)
+        if _YEAR_TOKEN.match(token):
+            labels.append(" ".join(words))
+            words = []
+    return labels if len(labels) >= 2 and not words else []
+
+
+def _current_column(labels: list[str]) -> int | None:
+    """The index of the last column that is neither a target nor a comparison."""
+    usable = [i for i, label in enumerate(labels) if not _NOT_CURRENT.search(label)]
+    return usable[-1] if usable else None
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for line in text.split("\n"):
+        out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+def rows(text: str) -> list[Row]:
+    """The rows of the tables in ``text`` with a header line above them in the same text."""
+    out: list[Row] = []
+    current: int | None = None
+    width = 0
+    previous: tuple[int, int] | None = None  # a line that is neither header nor row
+    for start, end in _lines(text):
+        line = text[start:end]
+        labels = columns(line)
+        if labels:
+            current, width, previous = _current_column(labels), len(labels), None
+            continue
+        tail = _CELLS_AT_END.search(line)
+        # the last cells, one per column ("… per 10,000 93 97 - 70": "10,000" is the name's)
+        cells = list(_ONE_CELL.finditer(line, tail.start()))[-width:] if tail and width else []
+        if len(cells) != width or not width:
+            previous = (start, end) if width else None
+            continue
+        if not line[: cells[0].start()].strip() and previous is None:
+            continue  # cells without a name
+        cell = None
+        if current is not None and cells[current].group() not in ("-", "–"):
+            m = cells[current]
+            raw = m.group()
+            unit = "%" if raw.endswith("%") else "count"
+            value = float(raw.rstrip("%").replace(",", ""))
+            cell = Figure(value, unit, start + m.start(), start + m.end())
+        out.append(Row(previous[0] if previous else start, end, cell))
+        previous = None
+    return out

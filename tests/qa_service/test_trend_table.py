@@ -1,0 +1,72 @@
+"""Reading a trend's figure from a table row: the header's current column."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.trend_table import columns, rows
+
+TABLE = (
+    "Table 1: Key performance measures - Quarter 3 2022/23\n"
+    "Measure Q3 2021/22 Q3 2022/23 Target Mar 2023 England 2021/22\n"
+    "Re-referrals within 12 months 29.3% 22.8% 22% 21.5%\n"
+    "Assessments completed within 45\n"
+    "working days 63% 74% 85% 84%\n"
+    "Children looked after per 10,000 93 97 - 70\n"
+    "Supervision within timescale 54% - 90% -"
+)
+
+
+def _read(text: str) -> dict[str, float | None]:
+    return {
+        " ".join(text[r.start : r.cell.start if r.cell else r.end].split()): (
+            r.cell.value if r.cell else None
+        )
+        for r in rows(text)
+    }
+
+
+def test_a_row_states_the_header_s_current_column() -> None:
+    assert _read(TABLE) == {
+        "Re-referrals within 12 months 29.3%": 22.8,
+        # a name that runs onto a second line starts on the line before
+        "Assessments completed within 45 working days 63%": 74.0,
+        # a number of the name ("per 10,000") is not a cell
+        "Children looked after per 10,000 93": 97.0,
+        # an empty current cell states nothing
+        "Supervision within timescale 54% - 90% -": None,
+    }
+
+
+def test_the_cell_s_offsets_and_unit() -> None:
+    row = next(r for r in rows(TABLE) if "Re-referrals" in TABLE[r.start : r.end])
+    assert row.cell is not None
+    assert TABLE[row.cell.start : row.cell.end] == "22.8%" and row.cell.unit == "%"
+
+
+@pytest.mark.parametrize(
+    ("line", "labels"),
+    [
+        (
+            "Measure Q3 2021/22 Q3 2022/23 Target Mar 2023",
+            ["Measure Q3 2021/22", "Q3 2022/23", "Target Mar 2023"],
+        ),
+        ("Measure 2020/21 2021/22 2022/23", ["Measure 2020/21", "2021/22", "2022/23"]),
+        ("Supervision within timescale 54% 78% 90% -", []),  # a row
+        ("The plan runs from 2019 to 2022 and beyond", []),  # prose: words after the last year
+        ("In 2023", []),  # one year is not a header
+        ("Table 2: Early help performance, 2020/21 to 2022/23", []),  # a title
+    ],
+)
+def test_header_columns(line: str, labels: list[str]) -> None:
+    assert columns(line) == labels
+
+
+def test_without_a_header_no_row_is_read() -> None:
+    # a table split across passages: which column is current is unknown
+    assert rows("Supervision within timescale 86% 89% 88% 90% -\nAudits 66% 70% 71% 70% -") == []
+
+
+def test_the_last_column_that_is_not_a_target_or_comparison() -> None:
+    text = "Measure 2022/23 2023/24 Target 2024/25 England 2023/24\nReviews on time 91% 94% 95% 88%"
+    assert _read(text) == {"Reviews on time 91%": 94.0}
