@@ -211,9 +211,22 @@ def readable(text: str, start: int, end: int) -> list[Figure]:
     return figures(text, start, end)
 
 
+# An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce
+# persistent absence to below 10%" (the clause starts with "to" and a verb, not "to date").
+_AIM = re.compile(
+    r"\s*to\s+(?!date\b)[a-z]+\b[^•;:\n]*\bto\s+"
+    r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def compared(text: str, f: Figure) -> bool:
-    """Whether ``f`` is a value the sentence compares with ("from 41% to ...")."""
-    return bool(_COMPARED.search(text[max(0, f.start - 20) : f.start]))
+    """Whether ``f`` is a value the sentence compares with ("from 41% to ...") or aims at
+    ("a target of 70%", "• to raise the proportion … to 85%")."""
+    if _COMPARED.search(text[max(0, f.start - 20) : f.start]):
+        return True
+    clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
+    return bool(_AIM.match(text[clause : f.start]))
 
 
 def dated(text: str, f: Figure) -> tuple[int, int, int] | None:

@@ -166,3 +166,18 @@ def test_a_later_item_shares_what_the_earlier_was_of() -> None:
     text = "The average caseload was 19 children and 22% of social worker posts were agency."
     found = figures(text)
     assert "children" not in labelled(text, found[1], found, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # an aim written as an infinitive clause is not a current value
+        ("The priorities are:\n• to raise the share of interviews held in time to 85%;", []),
+        ("• to reduce persistent absence to below 10%, with a focus on placements", []),
+        # a current value reached "to" a figure, and "to date", are
+        ("The share of assessments on time has improved to 71%.", [71]),
+        ("To date, 1,140 staff have completed the training.", [1140]),
+    ],
+)
+def test_an_aim_is_not_a_current_figure(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text))] == values
