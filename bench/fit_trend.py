@@ -2,12 +2,12 @@
 figure read as what it counts), by cross-validation across councils.
 
 The labelled questions the reader has been changed against (``tests/labels/trend_gold.json``
-and the third and fourth batches, ``trend_heldout.json`` and ``trend_heldout2.json``) are
-grouped by council; for each council, the window that scores best (most right points, then
-fewest plotted) on the other councils' questions is chosen and that council's points are
-scored with it. The out-of-fold totals are what the window is worth on a council it was not
-chosen on; the newest batch (``trend_heldout3.json``) is then scored once with every window,
-for the record.
+and the third, fourth and fifth batches, ``trend_heldout.json``, ``trend_heldout2.json`` and
+``trend_heldout3.json``) are grouped by council; for each council, the window that scores
+best (most right points, then fewest plotted) on the other councils' questions is chosen and
+that council's points are scored with it. The out-of-fold totals are what the window is
+worth on a council it was not chosen on; the newest batch (``trend_heldout4.json``) is then
+scored once with every window, for the record.
 
 Run ``python -m bench.fit_trend INDEX`` over an index of the three sets (bundled model).
 """
@@ -19,7 +19,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.records_quality import TREND_BLIND_AFTER, TREND_FIFTH, TREND_HELD_OUT, TREND_LABELS
+from bench.records_quality import (
+    TREND_BLIND_AFTER,
+    TREND_FIFTH,
+    TREND_HELD_OUT,
+    TREND_LABELS,
+    TREND_SIXTH,
+)
 
 WINDOWS = (2, 3, 5, 8, 12)
 
@@ -59,7 +65,11 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
         g, p, r = (sum(row[w][i] for row in rows) for i in range(3))
         return g, p, r
 
-    rows = scores(TREND_LABELS) + scores(TREND_HELD_OUT) + scores(TREND_BLIND_AFTER)
+    rows = [
+        row
+        for path in (TREND_LABELS, TREND_HELD_OUT, TREND_BLIND_AFTER, TREND_FIFTH)
+        for row in scores(path)
+    ]
     councils = sorted({c for c, _ in rows})
     oof = [0, 0, 0]
     for council in councils:
@@ -71,11 +81,11 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
     g, p, r = oof
     print(f"out of fold: gold {g}, plotted {p}, right {r}", end="")
     print(f", precision {r / p:.2f}, recall {r / g:.2f}")
-    held = [per for _, per in scores(TREND_FIFTH)]
+    held = [per for _, per in scores(TREND_SIXTH)]
     for w in windows:
         a, b = total([per for _, per in rows], w), total(held, w)
         print(f"window {w}: fitted on {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
-        print(f", fifth batch {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
+        print(f", sixth batch {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
 
 
 if __name__ == "__main__":
