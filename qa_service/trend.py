@@ -14,8 +14,9 @@ never computed.
   worker caseload", "caseload" says more than "social"), and states a figure in the unit
   the question asks for ("how many", "rate", "cost"); then the one whose figure's own
   words (its item, below, then ``WINDOW`` either side) name most; then the engine's
-  ranking. A sentence naming less than half of the key words' weight measures something
-  else.
+  ranking. A sentence naming less than half of the key words' weight, or of a timeliness
+  question only its period ("within five working days"), measures something else. A table
+  row is a sentence too, read at its header's current column (``qa_service.trend_table``).
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   in the asked unit, whose own item of a list names most of the question ("Amount spent
   to date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue

@@ -6,14 +6,16 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 - A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
   years, dates, times, paragraph numbers and periods ("20 weeks") are not counts.
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
-  272") is read: which column is the current one is for the table's header to say.
-- The current figure is not a compared one ("fallen from 41% to 29%": 29%), and of figures
-  each dated ("447 at 31 March 2018 and 468 at 31 December 2018"), the latest.
+  272") is read: which column is the current one is for the table's header to say
+  (``qa_service.trend_table`` reads a row by its header).
+- The current figure is not a compared one ("fallen from 41% to 29%": 29%) nor an aim ("to
+  raise the proportion … to 85%"), and of figures each dated ("447 at 31 March 2018 and
+  468 at 31 December 2018"), the latest.
 - In a sentence of several figures, a figure's own words are its item of the list: a label
   precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066").
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
-  children" names "children in care").
+  children" names "children in care"; a short form with a slash: "A/C" names "account").
 """
 
 from __future__ import annotations
@@ -171,7 +173,9 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     £11,066": "making a total of" names the total, not the revenue). In a list of bare amounts
     (no words between the first figure and the next break: "Amount spent to date on capital
     £6,436, revenue £4,630 …") the words before the first figure, less its own label (the
-    last word: "capital"), are every item's."""
+    last word: "capital"), are every item's. A later item that says nothing after its figure
+    shares what an earlier one was of ("the police had attended 97% of strategy meetings, but
+    health had attended only 38%": "strategy meetings" is the 38%'s too)."""
     inside = sorted((g for g in found if start <= g.start and g.end <= end), key=lambda g: g.start)
     if len(inside) < 2 or f not in inside:
         return text[start:end]
