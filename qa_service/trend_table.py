@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa_service.trend_read import Figure
 
@@ -73,7 +74,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def rows(text: str) -> list[Row]:
+@lru_cache(maxsize=1024)  # a passage's rows are asked for once per sentence read
+def rows(text: str) -> tuple[Row, ...]:
     """The rows of the tables in ``text`` with a header line above them in the same text."""
     out: list[Row] = []
     current: int | None = None
@@ -102,4 +104,4 @@ def rows(text: str) -> list[Row]:
             cell = Figure(value, unit, start + m.start(), start + m.end())
         out.append(Row(previous[0] if previous else start, end, cell))
         previous = None
-    return out
+    return tuple(out)

@@ -64,7 +64,7 @@ def test_header_columns(line: str, labels: list[str]) -> None:
 
 def test_without_a_header_no_row_is_read() -> None:
     # a table split across passages: which column is current is unknown
-    assert rows("Supervision within timescale 86% 89% 88% 90% -\nAudits 66% 70% 71% 70% -") == []
+    assert rows("Supervision within timescale 86% 89% 88% 90% -\nAudits 66% 70% 71% 70% -") == ()
 
 
 def test_the_last_column_that_is_not_a_target_or_comparison() -> None:
