@@ -1,6 +1,6 @@
 """A learned question-sentence reader on the model's token embeddings, as abstention evidence.
 
-    python bench/fit_reader.py [--index-root DIR] [--cache DIR]
+    python bench/fit_reader.py [--index-root DIR] [--cache DIR] [--joint]
 
 The near misses of real papers (docs/quality.md, "Abstention, third pass") show a sentence
 on the asked topic that does not state the asked fact; lexical and sentence-cosine evidence
@@ -34,6 +34,9 @@ out-of-fold caught / refused per set and pooled with the pooled AUC of its proba
 and answer@1 (the top passage a hit and its shown sentence holding the evidence) when the
 reader chooses the top passage's sentence, against the service's highlight.
 
+With ``--joint`` only the top passage's sentences are read, and each is also encoded
+together with the question (bench/reader_joint.py), against the same reader without.
+
 Measured and left out of the service (docs/quality.md, "Abstention, fourth pass").
 
 Token embeddings are cached in ``--cache`` (the run's answers too), so a second run only
@@ -51,7 +54,7 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -360,6 +363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/cqa-reader"))
     parser.add_argument("--recapture", action="store_true")
+    parser.add_argument(
+        "--joint",
+        action="store_true",
+        help="the top passage's sentences only, each also encoded with the question "
+        "(bench/reader_joint.py), against the same without",
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     runs = args.cache / "rows.pkl"
@@ -372,9 +381,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache.fill([r.question for r in rows] + [t for r in rows for h in r.sentences for t in h])
     feats = [[[pair_features(r, t, cache) for t in h] for h in r.sentences] for r in rows]
     feats_np = [[np.stack(h) if h else np.zeros((0, len(FEATURES))) for h in f] for f in feats]
+    if args.joint:
+        rows, feats_np = with_joint(rows, feats_np, cache, args.cache)
     items = list(zip(rows, feats_np, strict=True))
     groups = [r.group for r in rows]
-    for hard in (0, 1, 2):
+    for hard in (0,) if args.joint else (0, 1, 2):
         scores = out_of_fold(
             items,
             groups,
@@ -383,6 +394,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         report(rows, scores, feats_np, f"hard negatives {hard or 'all'}")
     return 0
+
+
+def with_joint(
+    rows: list[Row], feats: list[list[np.ndarray]], cache: TokenCache, folder: Path
+) -> tuple[list[Row], list[list[np.ndarray]]]:
+    """The top passage's sentences only, their features followed by the joint encoding's;
+    the same rows without the joint features are reported first, for comparison."""
+    from bench.reader_joint import JointCache, joint_features
+
+    top = [replace(r, sentences=r.sentences[:1], gold=r.gold[:1]) for r in rows]
+    joint = JointCache(folder / "joint.pkl")
+    joint.fill([(r.question, t) for r in top for h in r.sentences for t in h])
+    plain = [f[:1] for f in feats]
+    groups = [r.group for r in top]
+    scores = out_of_fold(
+        list(zip(top, plain, strict=True)),
+        groups,
+        fit_reader,
+        lambda m, it: [m.score(h) if len(h) else np.zeros(0) for h in it[1]],
+    )
+    report(top, scores, plain, "all negatives, top passage only, without the joint encoding")
+    both: list[list[np.ndarray]] = []
+    for r, f in zip(top, plain, strict=True):
+        if not f or not len(f[0]):
+            both.append(f)
+            continue
+        extra = np.stack([joint_features(r, t, cache, joint) for t in r.sentences[0]])
+        both.append([np.hstack([f[0], extra])])
+    print("\n(next: with the joint encoding's features)")
+    return top, both
 
 
 def report(

@@ -68,3 +68,21 @@ def test_the_rarest_word_missing_lowers_the_rarest_alignment(tmp_path: Path, row
     got = dict(zip(FEATURES, pair_features(row, partial, cache), strict=True))
     assert got["aligned_rarest"] == pytest.approx(0.0)  # "trim" is the rarest
     assert got["aligned_mean"] == pytest.approx((3.0 + 1.0) / 8.0)  # trail and cost of 8
+
+
+def test_a_joint_reading_equal_to_the_lone_one_moves_nothing(tmp_path: Path, row: Row) -> None:
+    from bench.reader_joint import JOINT_FEATURES, JointCache, joint_features
+
+    alone = _cache(tmp_path, [QUESTION, ANSWER])
+    joint = JointCache(tmp_path / "absent-joint.pkl")
+    q, q_off = alone.get(QUESTION)
+    s, _ = alone.get(ANSWER)
+    joint.data[JointCache.key(QUESTION, ANSWER)] = (q, q_off, s)
+    got = dict(zip(JOINT_FEATURES, joint_features(row, ANSWER, alone, joint), strict=True))
+    assert got["joint_aligned_mean"] == pytest.approx(1.0)
+    for shift in ("shift_sentence", "shift_loose", "shift_content", "shift_other"):
+        assert got[shift] == pytest.approx(0.0)
+    # the sentence read beside the question as if it were another sentence: it moves
+    joint.data[JointCache.key(QUESTION, ANSWER)] = (q, q_off, np.roll(s, 1, axis=1))
+    moved = dict(zip(JOINT_FEATURES, joint_features(row, ANSWER, alone, joint), strict=True))
+    assert moved["shift_sentence"] == pytest.approx(1.0)
