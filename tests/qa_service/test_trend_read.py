@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_service.trend_read import (
+    asked_unit,
     about,
     alternatives,
     around,
@@ -181,3 +182,12 @@ def test_a_later_item_shares_what_the_earlier_was_of() -> None:
 )
 def test_an_aim_is_not_a_current_figure(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text))] == values
+
+
+def test_a_timeliness_question_in_hours_asks_for_a_share() -> None:
+    # "category 1" names the defects; the question asks for a share, not a count
+    assert asked_unit("category 1 defects made safe within 24 hours") == "%"
+    text = "92% of category 1 defects were made safe within 24 hours."
+    wanted = asked_unit("category 1 defects made safe within 24 hours")
+    assert [f.value for f in in_unit(figures(text), wanted)] == [92.0]
+
