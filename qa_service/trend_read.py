@@ -163,6 +163,8 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
 _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+# A clause of contrast starts a new item, with its own subject, however many commas follow.
+_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
 
 
 def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) -> str:
@@ -181,7 +183,13 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         return text[start:end]
 
     def last_break(a: int, b: int) -> int:
-        """Where the earlier figure's words end between offsets ``a`` and ``b``."""
+        """Where the earlier figure's words end between offsets ``a`` and ``b``: at a
+        contrast's clause, whose subject is the later figure's ("4% of A roads …, but the
+        condition of unclassified roads had continued to decline, with 18%"), else at the
+        last break."""
+        contrast = _CONTRAST.search(text, a, b)
+        if contrast:
+            return contrast.start()
         breaks = list(_ITEM_BREAK.finditer(text, a, b))
         return breaks[-1].start() if breaks else a
 

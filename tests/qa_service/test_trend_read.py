@@ -191,3 +191,15 @@ def test_a_timeliness_question_in_hours_asks_for_a_share() -> None:
     wanted = asked_unit("category 1 defects made safe within 24 hours")
     assert [f.value for f in in_unit(figures(text), wanted)] == [92.0]
 
+
+def test_a_clause_of_contrast_starts_the_later_item() -> None:
+    text = (
+        "The condition of principal roads had stayed broadly stable, with 4% of A roads in "
+        "red condition, but the condition of unclassified residential roads had continued "
+        "to decline, with 18% in need of structural maintenance."
+    )
+    found = figures(text)
+    first, later = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "unclassified" in later and "unclassified" not in first
+    assert "principal" in first and "principal" not in later
+
