@@ -203,3 +203,19 @@ def test_a_clause_of_contrast_starts_the_later_item() -> None:
     assert "unclassified" in later and "unclassified" not in first
     assert "principal" in first and "principal" not in later
 
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a forecast change from the current value: neither figure is the current one
+        ("The proportion of red roads is forecast to rise from 19% to 24% by 2025.", []),
+        # a forecast the paper gives as its current estimate is
+        (
+            "The block is forecast to overspend by £7.6 million, which would increase the "
+            "cumulative deficit to £29.5 million at 31 March 2024.",
+            [7.6e6, 29.5e6],
+        ),
+    ],
+)
+def test_a_forecast_change_is_not_a_current_figure(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text))] == values
