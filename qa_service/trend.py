@@ -280,8 +280,11 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
 
 def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoint]:
     """Each meeting's point among ``hits`` (best first, those that answer): the sentence
-    naming most of the question, then the figure whose own words name most, then rank."""
-    best: dict[tuple[str | None, str | None], tuple[tuple[float, float, int], TrendPoint]] = {}
+    naming most of the question, then the figure whose own words name most, then rank; a
+    meeting whose best is in another unit than the trend's (an agenda's minute number read
+    as a count) gives its best in the trend's unit, when one of its sentences states one."""
+    Key = tuple[str | None, str | None, str]  # council, meeting date, unit
+    best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
         if weight < 0 or not asked.about(hit.passage.text[span[0] : span[1]]):
@@ -291,16 +294,31 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
             continue
         point, local = read
         point.weight = weight
-        meta = hit.passage.document.meta
-        key = (meta.council, meta.meeting_date)
+        key = (*_meeting(point), point.figure.unit)
         score = (weight, local, -rank)
         if key not in best or score > best[key][0]:
             best[key] = (score, point)
-    points = [p for _, p in best.values()]
-    return flag_outliers(
-        sorted(points, key=lambda p: (p.date, p.hit.passage.document.meta.council or "")),
+    meetings: dict[tuple[str | None, str | None], tuple[tuple[float, float, int], TrendPoint]]
+    meetings = {}
+    for score, point in best.values():
+        if _meeting(point) not in meetings or score > meetings[_meeting(point)][0]:
+            meetings[_meeting(point)] = (score, point)
+    points = flag_outliers(
+        sorted((p for _, p in meetings.values()), key=lambda p: (p.date, _meeting(p)[0] or "")),
         asked.wanted,
     )
+    unit = trend_unit(points) or ""
+    return [
+        replace(best[(*_meeting(p), unit)][1], flagged=False)
+        if p.flagged and (*_meeting(p), unit) in best
+        else p
+        for p in points
+    ]
+
+
+def _meeting(point: TrendPoint) -> tuple[str | None, str | None]:
+    meta = point.hit.passage.document.meta
+    return meta.council, meta.meeting_date
 
 
 def flag_outliers(points: list[TrendPoint], wanted: str | None) -> list[TrendPoint]:

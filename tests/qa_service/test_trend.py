@@ -270,3 +270,30 @@ def test_a_table_row_gives_the_current_column_s_cell() -> None:
     [point] = select([hit], Asked.of("supervision within timescale"))  # type: ignore[list-item]
     assert point.figure.value == 78.0 and point.figure.unit == "%"
     assert text[point.sentence[0] : point.sentence[1]].startswith("Supervision within")
+
+
+def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> None:
+    """An agenda's minute number read as a count names more of the question than the
+    minutes' payment of the same meeting: the meeting gives its payment, in the trend's £."""
+    from types import SimpleNamespace
+
+    from qa_service.trend import Asked, select
+
+    def hit(text: str, date: str, source: str) -> SimpleNamespace:
+        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
+        document = SimpleNamespace(meta=meta, source=source)
+        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+
+    hits = [
+        hit("Accounts for payment: Merlin Waste - £30.", "2019-02-25", "m1.pdf"),
+        hit("Accounts for payment: Merlin Waste - £30.", "2019-03-25", "m2.pdf"),
+        hit("Accounts for payment:- Merlin Waste, Insurance 2698.", "2019-05-20", "agenda.pdf"),
+        hit("Merlin Waste - £31.", "2019-05-20", "minutes.pdf"),
+    ]
+    points = select(hits, Asked.of("payment to Merlin Waste"))  # type: ignore[arg-type]
+    assert [(p.figure.value, p.figure.unit, p.flagged) for p in points] == [
+        (30.0, "£", False),
+        (30.0, "£", False),
+        (31.0, "£", False),
+    ]
+    assert points[-1].hit.passage.document.source == "minutes.pdf"

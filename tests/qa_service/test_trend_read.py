@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from qa_service.trend_read import (
-    asked_unit,
     about,
     alternatives,
     around,
+    asked_unit,
     current,
     figures,
     in_unit,
