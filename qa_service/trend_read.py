@@ -105,7 +105,10 @@ _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
 _ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price)\b", re.I)
 _ASKS_SHARE = re.compile(
     r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
-    r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b",  # timeliness is a share
+    r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b"  # timeliness is a share
+    # a change asked for as itself ("council tax rise", "rent increase"), not a change in
+    # something ("rise in the number of …"), is a share of what it changes
+    r"|\b(?:rise|rises|increase|increases|reduction|reductions)\W*$",
     re.IGNORECASE,
 )
 

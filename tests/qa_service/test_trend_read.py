@@ -219,3 +219,17 @@ def test_a_clause_of_contrast_starts_the_later_item() -> None:
 )
 def test_a_forecast_change_is_not_a_current_figure(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text))] == values
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("council tax rise", "%"),
+        ("rent increase?", "%"),
+        # a change in something counts that something
+        ("rise in the number of children in care", "count"),
+        ("council tax", None),
+    ],
+)
+def test_a_change_asked_for_as_itself_is_a_share(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
