@@ -25,7 +25,9 @@ never computed.
   and the average caseload was 18 children": 18 for caseload, 21% for agency staff).
 - The trend's unit is the one most points state (on a tie, the asked one, else the one
   whose sentences name most of the question); a point in another unit or on another base
-  ("per 10,000 children" against "%") is kept but flagged, and not plotted.
+  ("per 10,000 children" against "%") is kept but flagged, and not plotted; a meeting that
+  also states a figure in the trend's unit (its agenda's minute number read as a count, its
+  minutes' payment in £) gives that one instead.
 - Without a council, each council is its own series, for comparison.
 """
 

@@ -9,10 +9,12 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
 - The current figure is not a compared one ("fallen from 41% to 29%": 29%) nor an aim ("to
-  raise the proportion … to 85%"), and of figures each dated ("447 at 31 March 2018 and
-  468 at 31 December 2018"), the latest.
+  raise the proportion … to 85%") nor either side of a forecast change ("forecast to rise
+  from 19% to 24%"), and of figures each dated ("447 at 31 March 2018 and 468 at 31
+  December 2018"), the latest.
 - In a sentence of several figures, a figure's own words are its item of the list: a label
-  precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066").
+  precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066"), and a
+  clause of contrast starts a new item (", but the condition of unclassified roads … 18%").
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
   children" names "children in care"; a short form with a slash: "A/C" names "account").
