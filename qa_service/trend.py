@@ -257,7 +257,10 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
     named: dict[tuple[str | None, str | None], float] = {}
     for h in hits:
         key = (h.passage.document.meta.council, h.passage.document.meta.meeting_date)
-        named[key] = max(named.get(key, -1.0), _sentence(h, asked)[1])
+        span, weight = _sentence(h, asked)
+        if _read(h, asked, span) is None:
+            weight = -1.0  # its sentence states no current figure ("forecast to rise from …")
+        named[key] = max(named.get(key, -1.0), weight)
     whole = sum(asked.weights.values())
     searched = None
     for (council, date), weight in named.items():

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
+from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, TrendPoint, asked_unit, figures, flag_outliers
@@ -297,3 +298,42 @@ def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> N
         (31.0, "£", False),
     ]
     assert points[-1].hit.passage.document.source == "minutes.pdf"
+
+
+def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_again() -> None:
+    """A sentence naming the whole question but stating only a forecast change gives no
+    point, so its meeting's own best passages are still read for the current figure."""
+    from types import SimpleNamespace
+
+    from qa_service.trend import candidates, select
+
+    meta = SimpleNamespace(council="Eastwold Council", meeting_date="2022-01-12")
+    document = SimpleNamespace(meta=meta, source="report.pdf")
+
+    def hit(rowid: int, text: str) -> SimpleNamespace:
+        passage = SimpleNamespace(rowid=rowid, text=text, document=document)
+        return SimpleNamespace(passage=passage, highlights=[], confidence=1.0)
+
+    forecast = hit(
+        1, "Unclassified roads in need of maintenance are forecast to rise from 19% to 24%."
+    )
+    current = hit(2, "In 2021, 19% of unclassified roads were in need of maintenance.")
+    asked_for: list[object] = []
+
+    def ask(question: str, k: int, filters: Filters, **kw: object) -> SimpleNamespace:
+        asked_for.append(filters)
+        return SimpleNamespace(
+            hits=[forecast] if len(asked_for) == 1 else [current], filters=filters
+        )
+
+    engine = SimpleNamespace(
+        ask=ask,
+        understand=lambda q: (None, None),
+        refresh=lambda: None,
+        reader=SimpleNamespace(largest=10),
+        store=SimpleNamespace(prefix_frequencies=lambda keys: {}),
+        settings=SimpleNamespace(answer_threshold=0.5),
+    )
+    hits, asked = candidates(engine, "unclassified roads in need of maintenance", Filters())  # type: ignore[arg-type]
+    assert [h.passage.rowid for h in hits] == [1, 2]
+    assert [p.figure.value for p in select(hits, asked)] == [19.0]
