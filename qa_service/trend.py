@@ -18,7 +18,8 @@ never computed.
   question only its period ("within five working days"), measures something else. A table
   row is a sentence too, read at its header's current column (``qa_service.trend_table``).
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
-  in the asked unit, whose own item of a list names most of the question ("Amount spent
+  not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
+  services overspend related to placements"), in the asked unit, whose own item of a list names most of the question ("Amount spent
   to date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue
   spent, 11,066 for the total spent; ``trend_read.labelled``), then whose ``WINDOW`` words
   either side name most, then nearest to the question's rarest key word ("… 21% of the workforce,
@@ -210,10 +211,25 @@ def _read(
     date = hit.passage.document.meta.meeting_date
     text = hit.passage.text
     found = current(text, _stated(text, *span, asked.wanted))
+    # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
+    # services overspend related to placements"), not the whole
+    found = [f for f in found if not _part(text, f, asked)]
     if not date or not found:
         return None
     figure, local = _choose(text, found, asked, span, window)
     return TrendPoint(date, figure, hit, span), local
+
+
+_OF_THE = re.compile(r"\s+of\s+(?:the|this|that|its|their)\s+")
+
+
+def _part(text: str, f: Figure, asked: Asked) -> bool:
+    """Whether an amount or count is said to be part of what the question asks about."""
+    m = _OF_THE.match(text, f.end)
+    if f.unit not in ("£", "count") or m is None:
+        return False
+    words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
+    return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
 
 
 def _point(

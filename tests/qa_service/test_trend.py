@@ -337,3 +337,27 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
     hits, asked = candidates(engine, "unclassified roads in need of maintenance", Filters())  # type: ignore[arg-type]
     assert [h.passage.rowid for h in hits] == [1, 2]
     assert [p.figure.value for p in select(hits, asked)] == [19.0]
+
+
+def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
+    from types import SimpleNamespace
+
+    from qa_service.trend import Asked, select
+
+    def hit(text: str, date: str) -> SimpleNamespace:
+        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
+        document = SimpleNamespace(meta=meta, source=f"{date}.html")
+        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+
+    hits = [
+        hit(
+            "£8.3 million of the children's services overspend related to placements.", "2024-10-15"
+        ),
+        hit("The children's services overspend was £5.6 million.", "2023-03-07"),
+    ]
+    points = select(hits, Asked.of("children's services overspend"))  # type: ignore[arg-type]
+    assert [(p.date, p.figure.value) for p in points] == [("2023-03-07", 5.6e6)]
+    # a share "of the" quantity is still its figure
+    share = [hit("54% of the households were helped.", "2024-02-13")]
+    [point] = select(share, Asked.of("share of households helped"))  # type: ignore[arg-type]
+    assert point.figure.value == 54.0
