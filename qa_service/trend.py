@@ -19,11 +19,12 @@ never computed.
   row is a sentence too, read at its header's current column (``qa_service.trend_table``).
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
-  services overspend related to placements"), in the asked unit, whose own item of a list names most of the question ("Amount spent
-  to date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue
-  spent, 11,066 for the total spent; ``trend_read.labelled``), then whose ``WINDOW`` words
-  either side name most, then nearest to the question's rarest key word ("… 21% of the workforce,
-  and the average caseload was 18 children": 18 for caseload, 21% for agency staff).
+  services overspend related to placements"), in the asked unit, whose own item of a list
+  names most of the question ("Amount spent to date on capital £6,436, revenue £4,630
+  making a total of £11,066": 4,630 for revenue spent, 11,066 for the total spent;
+  ``trend_read.labelled``), then whose ``WINDOW`` words either side name most, then
+  nearest to the question's rarest key word ("… 21% of the workforce, and the average
+  caseload was 18 children": 18 for caseload, 21% for agency staff).
 - The trend's unit is the one most points state (on a tie, the asked one, else the one
   whose sentences name most of the question); a point in another unit or on another base
   ("per 10,000 children" against "%") is kept but flagged, and not plotted; a meeting that
