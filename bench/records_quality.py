@@ -40,6 +40,7 @@ TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
 TREND_FIFTH = REPO / "tests" / "labels" / "trend_heldout3.json"
 TREND_SIXTH = REPO / "tests" / "labels" / "trend_heldout4.json"
+TREND_SEVENTH = REPO / "tests" / "labels" / "trend_heldout5.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -370,6 +371,7 @@ if __name__ == "__main__":
             ("blind after the fixes", TREND_BLIND_AFTER),
             ("fifth batch", TREND_FIFTH),
             ("sixth batch", TREND_SIXTH),
+            ("seventh batch", TREND_SEVENTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")

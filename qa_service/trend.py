@@ -18,14 +18,18 @@ never computed.
   question only its period ("within five working days"), measures something else. A table
   row is a sentence too, read at its header's current column (``qa_service.trend_table``).
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
-  in the asked unit, whose own item of a list names most of the question ("Amount spent
-  to date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue
-  spent, 11,066 for the total spent; ``trend_read.labelled``), then whose ``WINDOW`` words
-  either side name most, then nearest to the question's rarest key word ("… 21% of the workforce,
-  and the average caseload was 18 children": 18 for caseload, 21% for agency staff).
+  not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
+  services overspend related to placements"), in the asked unit, whose own item of a list
+  names most of the question ("Amount spent to date on capital £6,436, revenue £4,630
+  making a total of £11,066": 4,630 for revenue spent, 11,066 for the total spent;
+  ``trend_read.labelled``), then whose ``WINDOW`` words either side name most, then
+  nearest to the question's rarest key word ("… 21% of the workforce, and the average
+  caseload was 18 children": 18 for caseload, 21% for agency staff).
 - The trend's unit is the one most points state (on a tie, the asked one, else the one
   whose sentences name most of the question); a point in another unit or on another base
-  ("per 10,000 children" against "%") is kept but flagged, and not plotted.
+  ("per 10,000 children" against "%") is kept but flagged, and not plotted; a meeting that
+  also states a figure in the trend's unit (its agenda's minute number read as a count, its
+  minutes' payment in £) gives that one instead.
 - Without a council, each council is its own series, for comparison.
 """
 
@@ -208,10 +212,25 @@ def _read(
     date = hit.passage.document.meta.meeting_date
     text = hit.passage.text
     found = current(text, _stated(text, *span, asked.wanted))
+    # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
+    # services overspend related to placements"), not the whole
+    found = [f for f in found if not _part(text, f, asked)]
     if not date or not found:
         return None
     figure, local = _choose(text, found, asked, span, window)
     return TrendPoint(date, figure, hit, span), local
+
+
+_OF_THE = re.compile(r"\s+of\s+(?:the|this|that|its|their)\s+")
+
+
+def _part(text: str, f: Figure, asked: Asked) -> bool:
+    """Whether an amount or count is said to be part of what the question asks about."""
+    m = _OF_THE.match(text, f.end)
+    if f.unit not in ("£", "count") or m is None:
+        return False
+    words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
+    return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
 
 
 def _point(
@@ -255,7 +274,10 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
     named: dict[tuple[str | None, str | None], float] = {}
     for h in hits:
         key = (h.passage.document.meta.council, h.passage.document.meta.meeting_date)
-        named[key] = max(named.get(key, -1.0), _sentence(h, asked)[1])
+        span, weight = _sentence(h, asked)
+        if _read(h, asked, span) is None:
+            weight = -1.0  # its sentence states no current figure ("forecast to rise from …")
+        named[key] = max(named.get(key, -1.0), weight)
     whole = sum(asked.weights.values())
     searched = None
     for (council, date), weight in named.items():
@@ -280,8 +302,11 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
 
 def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoint]:
     """Each meeting's point among ``hits`` (best first, those that answer): the sentence
-    naming most of the question, then the figure whose own words name most, then rank."""
-    best: dict[tuple[str | None, str | None], tuple[tuple[float, float, int], TrendPoint]] = {}
+    naming most of the question, then the figure whose own words name most, then rank; a
+    meeting whose best is in another unit than the trend's (an agenda's minute number read
+    as a count) gives its best in the trend's unit, when one of its sentences states one."""
+    Key = tuple[str | None, str | None, str]  # council, meeting date, unit
+    best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
         if weight < 0 or not asked.about(hit.passage.text[span[0] : span[1]]):
@@ -291,16 +316,31 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
             continue
         point, local = read
         point.weight = weight
-        meta = hit.passage.document.meta
-        key = (meta.council, meta.meeting_date)
+        key = (*_meeting(point), point.figure.unit)
         score = (weight, local, -rank)
         if key not in best or score > best[key][0]:
             best[key] = (score, point)
-    points = [p for _, p in best.values()]
-    return flag_outliers(
-        sorted(points, key=lambda p: (p.date, p.hit.passage.document.meta.council or "")),
+    meetings: dict[tuple[str | None, str | None], tuple[tuple[float, float, int], TrendPoint]]
+    meetings = {}
+    for score, point in best.values():
+        if _meeting(point) not in meetings or score > meetings[_meeting(point)][0]:
+            meetings[_meeting(point)] = (score, point)
+    points = flag_outliers(
+        sorted((p for _, p in meetings.values()), key=lambda p: (p.date, _meeting(p)[0] or "")),
         asked.wanted,
     )
+    unit = trend_unit(points) or ""
+    return [
+        replace(best[(*_meeting(p), unit)][1], flagged=False)
+        if p.flagged and (*_meeting(p), unit) in best
+        else p
+        for p in points
+    ]
+
+
+def _meeting(point: TrendPoint) -> tuple[str | None, str | None]:
+    meta = point.hit.passage.document.meta
+    return meta.council, meta.meeting_date
 
 
 def flag_outliers(points: list[TrendPoint], wanted: str | None) -> list[TrendPoint]:

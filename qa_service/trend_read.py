@@ -9,10 +9,12 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
 - The current figure is not a compared one ("fallen from 41% to 29%": 29%) nor an aim ("to
-  raise the proportion … to 85%"), and of figures each dated ("447 at 31 March 2018 and
-  468 at 31 December 2018"), the latest.
+  raise the proportion … to 85%") nor either side of a forecast change ("forecast to rise
+  from 19% to 24%"), and of figures each dated ("447 at 31 March 2018 and 468 at 31
+  December 2018"), the latest.
 - In a sentence of several figures, a figure's own words are its item of the list: a label
-  precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066").
+  precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066"), and a
+  clause of contrast starts a new item (", but the condition of unclassified roads … 18%").
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
   children" names "children in care"; a short form with a slash: "A/C" names "account").
@@ -105,7 +107,10 @@ _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
 _ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price)\b", re.I)
 _ASKS_SHARE = re.compile(
     r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
-    r"|\bwithin\s+\d+\s+(?:working\s+)?(?:days|weeks|months)\b",  # timeliness is a share
+    r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b"  # timeliness is a share
+    # a change asked for as itself ("council tax rise", "rent increase"), not a change in
+    # something ("rise in the number of …"), is a share of what it changes
+    r"|\b(?:rise|rises|increase|increases|reduction|reductions)\W*$",
     re.IGNORECASE,
 )
 
@@ -163,6 +168,8 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
 _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+# A clause of contrast starts a new item, with its own subject, however many commas follow.
+_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
 
 
 def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) -> str:
@@ -181,7 +188,13 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         return text[start:end]
 
     def last_break(a: int, b: int) -> int:
-        """Where the earlier figure's words end between offsets ``a`` and ``b``."""
+        """Where the earlier figure's words end between offsets ``a`` and ``b``: at a
+        contrast's clause, whose subject is the later figure's ("4% of A roads …, but the
+        condition of unclassified roads had continued to decline, with 18%"), else at the
+        last break."""
+        contrast = _CONTRAST.search(text, a, b)
+        if contrast:
+            return contrast.start()
         breaks = list(_ITEM_BREAK.finditer(text, a, b))
         return breaks[-1].start() if breaks else a
 
@@ -224,13 +237,25 @@ _AIM = re.compile(
 )
 
 
+# A forecast of a change from the current value: "the proportion … is forecast to rise from
+# 19% to 24% by 2025" (a forecast with no value to change from, "forecast to overspend by
+# £7.6 million, which would increase the cumulative deficit to £29.5 million", is the
+# paper's current estimate, as budget monitoring gives it).
+_FORECAST = re.compile(
+    r"\b(?:forecast|projected|predicted|expected)\s+to\s+[a-z]+\s+from\b(?:[^•;:\n.]|\.\d)*\bto\s+"
+    r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def compared(text: str, f: Figure) -> bool:
-    """Whether ``f`` is a value the sentence compares with ("from 41% to ...") or aims at
-    ("a target of 70%", "• to raise the proportion … to 85%")."""
+    """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
+    ("a target of 70%", "• to raise the proportion … to 85%") or forecasts ("is forecast
+    to rise from 19% to 24%": neither is the current figure)."""
     if _COMPARED.search(text[max(0, f.start - 20) : f.start]):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
-    return bool(_AIM.match(text[clause : f.start]))
+    return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))
 
 
 def dated(text: str, f: Figure) -> tuple[int, int, int] | None:

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
+from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, TrendPoint, asked_unit, figures, flag_outliers
@@ -270,3 +271,93 @@ def test_a_table_row_gives_the_current_column_s_cell() -> None:
     [point] = select([hit], Asked.of("supervision within timescale"))  # type: ignore[list-item]
     assert point.figure.value == 78.0 and point.figure.unit == "%"
     assert text[point.sentence[0] : point.sentence[1]].startswith("Supervision within")
+
+
+def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> None:
+    """An agenda's minute number read as a count names more of the question than the
+    minutes' payment of the same meeting: the meeting gives its payment, in the trend's £."""
+    from types import SimpleNamespace
+
+    from qa_service.trend import Asked, select
+
+    def hit(text: str, date: str, source: str) -> SimpleNamespace:
+        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
+        document = SimpleNamespace(meta=meta, source=source)
+        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+
+    hits = [
+        hit("Accounts for payment: Merlin Waste - £30.", "2019-02-25", "m1.pdf"),
+        hit("Accounts for payment: Merlin Waste - £30.", "2019-03-25", "m2.pdf"),
+        hit("Accounts for payment:- Merlin Waste, Insurance 2698.", "2019-05-20", "agenda.pdf"),
+        hit("Merlin Waste - £31.", "2019-05-20", "minutes.pdf"),
+    ]
+    points = select(hits, Asked.of("payment to Merlin Waste"))  # type: ignore[arg-type]
+    assert [(p.figure.value, p.figure.unit, p.flagged) for p in points] == [
+        (30.0, "£", False),
+        (30.0, "£", False),
+        (31.0, "£", False),
+    ]
+    assert points[-1].hit.passage.document.source == "minutes.pdf"
+
+
+def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_again() -> None:
+    """A sentence naming the whole question but stating only a forecast change gives no
+    point, so its meeting's own best passages are still read for the current figure."""
+    from types import SimpleNamespace
+
+    from qa_service.trend import candidates, select
+
+    meta = SimpleNamespace(council="Eastwold Council", meeting_date="2022-01-12")
+    document = SimpleNamespace(meta=meta, source="report.pdf")
+
+    def hit(rowid: int, text: str) -> SimpleNamespace:
+        passage = SimpleNamespace(rowid=rowid, text=text, document=document)
+        return SimpleNamespace(passage=passage, highlights=[], confidence=1.0)
+
+    forecast = hit(
+        1, "Unclassified roads in need of maintenance are forecast to rise from 19% to 24%."
+    )
+    current = hit(2, "In 2021, 19% of unclassified roads were in need of maintenance.")
+    asked_for: list[object] = []
+
+    def ask(question: str, k: int, filters: Filters, **kw: object) -> SimpleNamespace:
+        asked_for.append(filters)
+        return SimpleNamespace(
+            hits=[forecast] if len(asked_for) == 1 else [current], filters=filters
+        )
+
+    engine = SimpleNamespace(
+        ask=ask,
+        understand=lambda q: (None, None),
+        refresh=lambda: None,
+        reader=SimpleNamespace(largest=10),
+        store=SimpleNamespace(prefix_frequencies=lambda keys: {}),
+        settings=SimpleNamespace(answer_threshold=0.5),
+    )
+    hits, asked = candidates(engine, "unclassified roads in need of maintenance", Filters())  # type: ignore[arg-type]
+    assert [h.passage.rowid for h in hits] == [1, 2]
+    assert [p.figure.value for p in select(hits, asked)] == [19.0]
+
+
+def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
+    from types import SimpleNamespace
+
+    from qa_service.trend import Asked, select
+
+    def hit(text: str, date: str) -> SimpleNamespace:
+        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
+        document = SimpleNamespace(meta=meta, source=f"{date}.html")
+        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+
+    hits = [
+        hit(
+            "£8.3 million of the children's services overspend related to placements.", "2024-10-15"
+        ),
+        hit("The children's services overspend was £5.6 million.", "2023-03-07"),
+    ]
+    points = select(hits, Asked.of("children's services overspend"))  # type: ignore[arg-type]
+    assert [(p.date, p.figure.value) for p in points] == [("2023-03-07", 5.6e6)]
+    # a share "of the" quantity is still its figure
+    share = [hit("54% of the households were helped.", "2024-02-13")]
+    [point] = select(share, Asked.of("share of households helped"))  # type: ignore[arg-type]
+    assert point.figure.value == 54.0

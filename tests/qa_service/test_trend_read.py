@@ -8,6 +8,7 @@ from qa_service.trend_read import (
     about,
     alternatives,
     around,
+    asked_unit,
     current,
     figures,
     in_unit,
@@ -181,3 +182,54 @@ def test_a_later_item_shares_what_the_earlier_was_of() -> None:
 )
 def test_an_aim_is_not_a_current_figure(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text))] == values
+
+
+def test_a_timeliness_question_in_hours_asks_for_a_share() -> None:
+    # "category 1" names the defects; the question asks for a share, not a count
+    assert asked_unit("category 1 defects made safe within 24 hours") == "%"
+    text = "92% of category 1 defects were made safe within 24 hours."
+    wanted = asked_unit("category 1 defects made safe within 24 hours")
+    assert [f.value for f in in_unit(figures(text), wanted)] == [92.0]
+
+
+def test_a_clause_of_contrast_starts_the_later_item() -> None:
+    text = (
+        "The condition of principal roads had stayed broadly stable, with 4% of A roads in "
+        "red condition, but the condition of unclassified residential roads had continued "
+        "to decline, with 18% in need of structural maintenance."
+    )
+    found = figures(text)
+    first, later = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "unclassified" in later and "unclassified" not in first
+    assert "principal" in first and "principal" not in later
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a forecast change from the current value: neither figure is the current one
+        ("The proportion of red roads is forecast to rise from 19% to 24% by 2025.", []),
+        # a forecast the paper gives as its current estimate is
+        (
+            "The block is forecast to overspend by £7.6 million, which would increase the "
+            "cumulative deficit to £29.5 million at 31 March 2024.",
+            [7.6e6, 29.5e6],
+        ),
+    ],
+)
+def test_a_forecast_change_is_not_a_current_figure(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text))] == values
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("council tax rise", "%"),
+        ("rent increase?", "%"),
+        # a change in something counts that something
+        ("rise in the number of children in care", "count"),
+        ("council tax", None),
+    ],
+)
+def test_a_change_asked_for_as_itself_is_a_share(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
