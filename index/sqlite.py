@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     passage INTEGER NOT NULL REFERENCES passage_rows(id) ON DELETE CASCADE,
     start_char INTEGER NOT NULL,  -- offsets into the passage text
     end_char INTEGER NOT NULL,
-    embed_hash TEXT NOT NULL,
+    embed_hash INTEGER NOT NULL,  -- index.sentences.sentence_key: 64 bits of the text's hash
     embedding BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage);
