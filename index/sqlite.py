@@ -19,6 +19,9 @@ from typing import Any, Self
 from cqa_core.errors import IndexCorruptError, IndexMissingError
 
 SCHEMA_VERSION = "2"
+# Versions a reader opens as they are: version 1's ``passages`` table has the columns of
+# version 2's view, and only a writer reads the sentence hashes (``index.migrate``).
+READABLE = frozenset({"1", SCHEMA_VERSION})
 DB_NAME = "meta.sqlite"
 
 _SCHEMA = """
@@ -128,6 +131,14 @@ DROP TABLE IF EXISTS passages_fts;
 """
 
 
+def _version(conn: sqlite3.Connection) -> str | None:
+    """The store's schema version, None before its schema is made."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return None if row is None else str(row[0])
+
+
 class StoreBase:
     """Access to one index folder's SQLite database (thread-safe for readers)."""
 
@@ -154,27 +165,39 @@ class StoreBase:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
-            if create:
+            version = _version(conn)
+            if create and version in READABLE and version != SCHEMA_VERSION:
+                # the writer brings an older layout up to date before it writes
+                from index.migrate import migrate_v1
+
+                migrate_v1(conn, _SCHEMA, SCHEMA_VERSION)
+                version = _version(conn)
+            elif create and version in (None, SCHEMA_VERSION):
                 # one transaction: a process killed here leaves no schema or all of it
                 conn.executescript(
                     f"BEGIN IMMEDIATE;\n{_SCHEMA}\nINSERT OR IGNORE INTO meta(key, value) "
                     f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
                 )
-            elif not conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-            ).fetchone():
+                version = _version(conn)
+            elif (
+                version is None
+                and not conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+                ).fetchone()
+            ):
                 conn.close()
                 raise IndexMissingError(
                     f"no index at {index_dir} yet (a first ingest has not finished): "
                     "run 'cqa ingest PATH'"
                 )
-            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(f"cannot open the index database {db}: {exc}") from exc
-        if version is None or version[0] != SCHEMA_VERSION:
+        if version not in READABLE:
+            conn.close()
             raise IndexCorruptError(
-                f"{db} has schema version {version[0] if version else 'none'}, "
-                f"expected {SCHEMA_VERSION}: rebuild the index"
+                f"{db} has schema version {version or 'none'}, and this cqa reads versions "
+                f"{', '.join(sorted(READABLE))}: rebuild the index with 'cqa ingest' into a "
+                "new --index folder, or upgrade cqa"
             )
         return cls(conn, db)
 
