@@ -236,6 +236,11 @@ class StoreBase:
         """The number of committed writes; readers reload when it changes."""
         return int(self.get_meta("generation") or 0)
 
+    def passage_count(self) -> int:
+        """How many passages the store holds (read from the rows, never the documents)."""
+        with self.lock:
+            return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
     def _select_in(self, sql: str, values: Sequence[Any]) -> list[sqlite3.Row]:
         """Rows of ``sql`` whose ``{marks}`` placeholder takes ``values``, 500 at a time."""
         rows: list[sqlite3.Row] = []

@@ -24,7 +24,7 @@ class VectorStore(StoreBase):
         """(ids, vectors) of every stored passage, used to rebuild the dense index."""
         # Filled row by row: at a million passages a list of rows would double the memory.
         with self.lock:
-            count = int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+            count = self.passage_count()
             dim = int(self.get_meta("dim") or 0)
             ids = np.zeros(count, dtype=np.int64)
             vectors = np.zeros((count, dim), dtype=np.float32)

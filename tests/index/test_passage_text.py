@@ -126,9 +126,14 @@ def test_old_layout_writers_go_through_the_view(tmp_path: Path) -> None:
         rows = store.conn.execute("SELECT id, text FROM passage_rows ORDER BY id").fetchall()
         assert [tuple(r) for r in rows] == [(3, None), (9, "other")]
         assert store.passages([3])[3].text == "abc"
+        assert store.passage_count() == 2
         with store.transaction() as conn:
             conn.execute("DELETE FROM passages WHERE id > 5")
         assert [r[0] for r in store.conn.execute("SELECT id FROM passages")] == [3]
+        assert store.passage_count() == 1
+        # counting reads the rows alone, never a document's text
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM passages").fetchall()
+        assert "documents" not in " ".join(str(r[-1]) for r in plan)
     finally:
         store.close()
 
