@@ -147,6 +147,7 @@ class StoreBase:
         self.path = path
         self.lock = threading.RLock()
         self._dims = 0  # the vectors' dimension, once read (``vector_dim``)
+        self.migrated_from: str | None = None  # the schema version this open migrated
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Self:
@@ -165,13 +166,14 @@ class StoreBase:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
+            migrated: str | None = None
             version = _version(conn)
             if create and version in READABLE and version != SCHEMA_VERSION:
                 # the writer brings an older layout up to date before it writes
                 from index.migrate import migrate_v1
 
                 migrate_v1(conn, _SCHEMA, SCHEMA_VERSION)
-                version = _version(conn)
+                migrated, version = version, _version(conn)
             elif create and version in (None, SCHEMA_VERSION):
                 # one transaction: a process killed here leaves no schema or all of it
                 conn.executescript(
@@ -199,7 +201,9 @@ class StoreBase:
                 f"{', '.join(sorted(READABLE))}: rebuild the index with 'cqa ingest' into a "
                 "new --index folder, or upgrade cqa"
             )
-        return cls(conn, db)
+        store = cls(conn, db)
+        store.migrated_from = migrated
+        return store
 
     def close(self) -> None:
         """Close the database connection."""

@@ -180,6 +180,19 @@ def test_the_writer_migrates_a_version_1_store_in_place(
     assert len(summary.added) == 1 and not summary.updated and summary.unchanged
 
 
+def test_the_ingest_that_migrates_says_so_once(
+    stores: tuple[Path, Path], fake_embedder: HashingEmbedder, small_corpus: Path
+) -> None:
+    _built, old = stores
+    said = []
+    for _ in range(2):
+        with IndexWriter(old, fake_embedder).open() as writer:
+            summary = writer.ingest([small_corpus])
+        said.append([w for w in summary.warnings if "schema version" in w])
+    assert len(said[0]) == 1 and "from schema version 1 to 2" in said[0][0]
+    assert said[1] == []
+
+
 def test_a_failed_migration_leaves_the_version_1_store_whole(
     stores: tuple[Path, Path], fake_embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
