@@ -74,9 +74,7 @@ def _was_ondisk(path: Path | None, store: Store) -> bool:
     """Whether the commit's dense index was (or, its file gone, would be) on disk."""
     if path is not None and path.exists():
         return is_ondisk_file(path)
-    with store.lock:
-        count = int(store.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
-    return count > ONDISK_MIN
+    return store.passage_count() > ONDISK_MIN
 
 
 def _rebuild_ondisk(index_dir: Path, store: Store, writer: bool) -> OnDiskDenseIndex:

@@ -1,8 +1,9 @@
 """Document rows: written with their passages, read back as records, deleted.
 
 A document row holds its metadata (as inferred, and as the manifest gave it, to detect
-changes) and its full text; a passage row its offsets, heading path, text and vector
-(read back by ``index.passages`` and ``index.vectors``).
+changes) and its full text; a passage row its offsets, heading path and vector, its text
+being the document's text between its offsets (read back through the ``passages`` view by
+``index.passages`` and ``index.vectors``).
 Passage ids are never reused, so a reader holding an older FAISS file can never map a
 vector to a different passage.  ``DocumentStore`` is the part of ``Store`` for documents.
 """
@@ -24,6 +25,18 @@ from ingest.models import DocMeta, Document
 DOC_COLUMNS = (
     "document_id, source, path, content_hash, title, council, committee, meeting_date, "
     "doc_type, source_url, supersedes, ingested_at"
+)
+
+# A passage's text is stored only where SQLite's slice of its document's text (what the
+# ``passages`` view reads, ``index.sqlite``) would differ from it: SQLite itself compares,
+# so whatever its substr does with a character, the view gives back the text written.
+INSERT_PASSAGE = (
+    "INSERT INTO passage_rows(passage_id, doc_rowid, ordinal, char_start, char_end, page, "
+    "heading, text, embed_hash, embedding, is_table) VALUES (:passage_id, :doc_rowid, "
+    ":ordinal, :char_start, :char_end, :page, :heading, CASE WHEN :text IS (SELECT "
+    "substr(d.text, :char_start + 1, :char_end - :char_start) FROM documents d "
+    "WHERE d.doc_rowid = :doc_rowid) THEN NULL ELSE :text END, :embed_hash, :embedding, "
+    ":is_table)"
 )
 
 
@@ -189,24 +202,19 @@ class DocumentStore(StoreBase):
         doc_rowid = cursor.lastrowid
         rowids: list[int] = []
         for passage, vector, digest in zip(document.passages, vectors, hashes, strict=True):
-            cur = db.execute(
-                "INSERT INTO passages(passage_id, doc_rowid, ordinal, char_start, char_end, "
-                "page, heading, text, embed_hash, embedding, is_table) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    passage.passage_id,
-                    doc_rowid,
-                    passage.ordinal,
-                    passage.char_start,
-                    passage.char_end,
-                    passage.page,
-                    json.dumps(list(passage.heading_path)),
-                    passage.text,
-                    digest,
-                    np.asarray(vector, dtype=np.float32).tobytes(),
-                    int(passage.is_table),
-                ),
-            )
+            cur = db.execute(INSERT_PASSAGE, {
+                "passage_id": passage.passage_id,
+                "doc_rowid": doc_rowid,
+                "ordinal": passage.ordinal,
+                "char_start": passage.char_start,
+                "char_end": passage.char_end,
+                "page": passage.page,
+                "heading": json.dumps(list(passage.heading_path)),
+                "text": passage.text,
+                "embed_hash": digest,
+                "embedding": np.asarray(vector, dtype=np.float32).tobytes(),
+                "is_table": int(passage.is_table),
+            })  # fmt: skip
             rowids.append(int(cur.lastrowid or 0))
         return rowids
 

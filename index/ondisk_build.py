@@ -206,8 +206,7 @@ def store_sample(store: Store, count: int, nlist: int) -> np.ndarray:
 
 def build_from_store(store: Store) -> tuple[Path, faiss.Index]:
     """A new base over every vector in ``store``, beside its database, and its read index."""
-    with store.lock:
-        count = int(store.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+    count = store.passage_count()
     nlist = ondisk_nlist(count)
     base = build_base(
         store.path.parent, store_sample(store, count, nlist), store_shards(store), nlist, count

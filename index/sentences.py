@@ -2,8 +2,10 @@
 
 The second ranking stage and the highlight read these instead of running the model at
 question time.  They are stored in any of ``index.sentence_codec``'s codecs (float32,
-float16 or int8), each row read back by its length.  ``SentenceStore`` is the part of
-``Store`` for them.
+float16 or int8), each row read back by its length.  Each row also keys its text's hash
+(``indexing.embed_batch.embed_hash``) as one 64-bit integer, so an ingest can reuse the
+vector of a sentence it has embedded before.  ``SentenceStore`` is the part of ``Store``
+for them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ import numpy as np
 
 from index import sentence_codec
 from index.sqlite import StoreBase
+
+
+def sentence_key(digest: str) -> int:
+    """The stored key of a sentence's text hash (hex): its first 64 bits, as SQLite's signed
+    integer.
+
+    8 bytes where 32 hex characters were: at 10M passages (~77M sentences) the chance of
+    any two texts sharing a key is ~1e-4, and a shared key only reuses another sentence's
+    vector for one sentence.
+    """
+    value = int(digest[:16], 16)
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 class SentenceStore(StoreBase):
@@ -51,8 +65,8 @@ class SentenceStore(StoreBase):
         vectors: Sequence[np.ndarray],
         codec: sentence_codec.Codec = "float32",
     ) -> None:
-        """Store one passage's sentences: offsets in its text, text hashes and vectors
-        (stored in ``codec``)."""
+        """Store one passage's sentences: offsets in its text, text hashes (hex, stored as
+        ``sentence_key``) and vectors (stored in ``codec``)."""
         blobs = (
             sentence_codec.encode(np.asarray(vectors, dtype=np.float32), codec)
             if len(vectors)
@@ -62,7 +76,7 @@ class SentenceStore(StoreBase):
             "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
             "VALUES (?, ?, ?, ?, ?)",
             [
-                (passage, a, b, digest, blob)
+                (passage, a, b, sentence_key(digest), blob)
                 for (a, b), digest, blob in zip(spans, hashes, blobs, strict=True)
             ],
         )

@@ -18,7 +18,10 @@ from typing import Any, Self
 
 from cqa_core.errors import IndexCorruptError, IndexMissingError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Versions a reader opens as they are: version 1's ``passages`` table has the columns of
+# version 2's view, and only a writer reads the sentence hashes (``index.migrate``).
+READABLE = frozenset({"1", SCHEMA_VERSION})
 DB_NAME = "meta.sqlite"
 
 _SCHEMA = """
@@ -38,31 +41,58 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_supersedes ON documents(supersedes);
-CREATE TABLE IF NOT EXISTS passages (
+CREATE TABLE IF NOT EXISTS passage_rows (
     -- AUTOINCREMENT: ids are never reused, so a reader holding an older FAISS file
     -- can never map a vector to a different passage.
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     passage_id TEXT NOT NULL UNIQUE,
     doc_rowid INTEGER NOT NULL REFERENCES documents(doc_rowid) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
-    char_start INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,  -- offsets into the document text
     char_end INTEGER NOT NULL,
     page INTEGER,
     heading TEXT NOT NULL,
-    text TEXT NOT NULL,
+    -- NULL: the text is the document's text[char_start:char_end] (always, as cut today);
+    -- stored only where that slice would differ, so the view below stays lossless
+    text TEXT,
     embed_hash TEXT NOT NULL,
     embedding BLOB NOT NULL,
     is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
 );
-CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
-CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
+CREATE INDEX IF NOT EXISTS passages_doc ON passage_rows(doc_rowid);
+CREATE INDEX IF NOT EXISTS passages_embed_hash ON passage_rows(embed_hash);
+-- What every reader reads: the rows with their text sliced from the document (substr
+-- counts characters, as Python's str indices do).  A correlated subquery rather than a
+-- join, so a reader that does not ask for the text (or counts rows) never reads documents.
+CREATE VIEW IF NOT EXISTS passages AS SELECT r.id, r.passage_id, r.doc_rowid, r.ordinal,
+    r.char_start, r.char_end, r.page, r.heading,
+    coalesce(r.text, (SELECT substr(d.text, r.char_start + 1, r.char_end - r.char_start)
+                      FROM documents d WHERE d.doc_rowid = r.doc_rowid)) AS text,
+    r.embed_hash, r.embedding, r.is_table
+    FROM passage_rows r;
+-- Writers of the old layout (the benchmarks' bulk copies) keep working through the view;
+-- the text is kept only where the document's slice differs from it.
+CREATE TRIGGER IF NOT EXISTS passages_insert INSTEAD OF INSERT ON passages BEGIN
+    INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, page,
+        heading, text, embed_hash, embedding, is_table)
+    VALUES (NEW.id, NEW.passage_id, NEW.doc_rowid, NEW.ordinal, NEW.char_start, NEW.char_end,
+        NEW.page, NEW.heading,
+        CASE WHEN NEW.text IS (SELECT substr(d.text, NEW.char_start + 1,
+                                             NEW.char_end - NEW.char_start)
+                               FROM documents d WHERE d.doc_rowid = NEW.doc_rowid)
+             THEN NULL ELSE NEW.text END,
+        NEW.embed_hash, NEW.embedding, coalesce(NEW.is_table, 0));
+END;
+CREATE TRIGGER IF NOT EXISTS passages_delete INSTEAD OF DELETE ON passages BEGIN
+    DELETE FROM passage_rows WHERE id = OLD.id;
+END;
 -- Each sentence of a passage with its own vector: the second ranking stage and the
 -- highlight read these instead of running the model at question time.
 CREATE TABLE IF NOT EXISTS sentences (
-    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    passage INTEGER NOT NULL REFERENCES passage_rows(id) ON DELETE CASCADE,
     start_char INTEGER NOT NULL,  -- offsets into the passage text
     end_char INTEGER NOT NULL,
-    embed_hash TEXT NOT NULL,
+    embed_hash INTEGER NOT NULL,  -- index.sentences.sentence_key: 64 bits of the text's hash
     embedding BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage);
@@ -70,7 +100,7 @@ CREATE INDEX IF NOT EXISTS sentences_embed_hash ON sentences(embed_hash);
 -- Resolutions and recommendations (ingest.decisions), each linked to the passage it starts in.
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY,
-    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    passage INTEGER NOT NULL REFERENCES passage_rows(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,  -- resolution | recommendation | delegated decision | call-in outcome
     char_start INTEGER NOT NULL,  -- offsets into the document text
     char_end INTEGER NOT NULL,
@@ -83,7 +113,7 @@ CREATE INDEX IF NOT EXISTS decisions_passage ON decisions(passage);
 -- What a paper says will come back to a committee, and when (ingest.commitments).
 CREATE TABLE IF NOT EXISTS commitments (
     id INTEGER PRIMARY KEY,
-    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    passage INTEGER NOT NULL REFERENCES passage_rows(id) ON DELETE CASCADE,
     char_start INTEGER NOT NULL,  -- offsets into the document text
     char_end INTEGER NOT NULL,
     text TEXT NOT NULL,
@@ -101,6 +131,14 @@ DROP TABLE IF EXISTS passages_fts;
 """
 
 
+def _version(conn: sqlite3.Connection) -> str | None:
+    """The store's schema version, None before its schema is made."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return None if row is None else str(row[0])
+
+
 class StoreBase:
     """Access to one index folder's SQLite database (thread-safe for readers)."""
 
@@ -109,6 +147,7 @@ class StoreBase:
         self.path = path
         self.lock = threading.RLock()
         self._dims = 0  # the vectors' dimension, once read (``vector_dim``)
+        self.migrated_from: str | None = None  # the schema version this open migrated
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> Self:
@@ -127,29 +166,44 @@ class StoreBase:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
-            if create:
+            migrated: str | None = None
+            version = _version(conn)
+            if create and version in READABLE and version != SCHEMA_VERSION:
+                # the writer brings an older layout up to date before it writes
+                from index.migrate import migrate_v1
+
+                migrate_v1(conn, _SCHEMA, SCHEMA_VERSION)
+                migrated, version = version, _version(conn)
+            elif create and version in (None, SCHEMA_VERSION):
                 # one transaction: a process killed here leaves no schema or all of it
                 conn.executescript(
                     f"BEGIN IMMEDIATE;\n{_SCHEMA}\nINSERT OR IGNORE INTO meta(key, value) "
                     f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
                 )
-            elif not conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-            ).fetchone():
+                version = _version(conn)
+            elif (
+                version is None
+                and not conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+                ).fetchone()
+            ):
                 conn.close()
                 raise IndexMissingError(
                     f"no index at {index_dir} yet (a first ingest has not finished): "
                     "run 'cqa ingest PATH'"
                 )
-            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(f"cannot open the index database {db}: {exc}") from exc
-        if version is None or version[0] != SCHEMA_VERSION:
+        if version not in READABLE:
+            conn.close()
             raise IndexCorruptError(
-                f"{db} has schema version {version[0] if version else 'none'}, "
-                f"expected {SCHEMA_VERSION}: rebuild the index"
+                f"{db} has schema version {version or 'none'}, and this cqa reads versions "
+                f"{', '.join(sorted(READABLE))}: rebuild the index with 'cqa ingest' into a "
+                "new --index folder, or upgrade cqa"
             )
-        return cls(conn, db)
+        store = cls(conn, db)
+        store.migrated_from = migrated
+        return store
 
     def close(self) -> None:
         """Close the database connection."""
@@ -185,6 +239,11 @@ class StoreBase:
     def generation(self) -> int:
         """The number of committed writes; readers reload when it changes."""
         return int(self.get_meta("generation") or 0)
+
+    def passage_count(self) -> int:
+        """How many passages the store holds (read from the rows, never the documents)."""
+        with self.lock:
+            return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
     def _select_in(self, sql: str, values: Sequence[Any]) -> list[sqlite3.Row]:
         """Rows of ``sql`` whose ``{marks}`` placeholder takes ``values``, 500 at a time."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index import sentence_codec
+from index.sentences import sentence_key
 from index.sqlite import StoreBase
 
 
@@ -23,7 +24,7 @@ class VectorStore(StoreBase):
         """(ids, vectors) of every stored passage, used to rebuild the dense index."""
         # Filled row by row: at a million passages a list of rows would double the memory.
         with self.lock:
-            count = int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+            count = self.passage_count()
             dim = int(self.get_meta("dim") or 0)
             ids = np.zeros(count, dtype=np.int64)
             vectors = np.zeros((count, dim), dtype=np.float32)
@@ -49,12 +50,24 @@ class VectorStore(StoreBase):
         # One row per hash: a sentence such as "Apologies" recurs in thousands of passages,
         # and reading every copy made a large ingest's memory grow with the square of its
         # size (6 GB at 40k passages).  The rows sharing a hash share the text, so any will do.
+        if table == "sentences":  # keyed by 64 bits of the hash, in any codec
+            keys: dict[int, list[str]] = {}
+            for digest in dict.fromkeys(hashes):
+                keys.setdefault(sentence_key(digest), []).append(digest)
+            rows = self._select_in(
+                "SELECT embed_hash, embedding FROM sentences WHERE embed_hash IN ({marks}) "
+                "GROUP BY embed_hash",
+                list(keys),
+            )
+            dim = self.vector_dim()
+            return {
+                digest: sentence_codec.decode_one(r[1], dim).copy()
+                for r in rows
+                for digest in keys[int(r[0])]
+            }
         rows = self._select_in(
-            f"SELECT embed_hash, embedding FROM {table} WHERE embed_hash IN ({{marks}}) "
+            "SELECT embed_hash, embedding FROM passages WHERE embed_hash IN ({marks}) "
             "GROUP BY embed_hash",
             list(dict.fromkeys(hashes)),
         )
-        if table == "sentences":  # stored in any codec (index.sentence_codec)
-            dim = self.vector_dim()
-            return {r[0]: sentence_codec.decode_one(r[1], dim).copy() for r in rows}
         return {r[0]: np.frombuffer(r[1], dtype=np.float32).copy() for r in rows}

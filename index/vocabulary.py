@@ -86,7 +86,7 @@ class VocabularyStore(StoreBase):
         """Counts of documents and passages, by council and type."""
         with self.lock:
             docs = int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-            passages = int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+            passages = self.passage_count()
             councils = {
                 (r[0] or "(unknown)"): int(r[1])
                 for r in self.conn.execute(

@@ -32,7 +32,7 @@ from index.embedder import Embedder
 from index.lexical_tantivy import TantivyIndex, lexical_context
 from index.lock import write_lock
 from index.records import refresh_decisions
-from index.store import Store
+from index.store import SCHEMA_VERSION, Store
 from indexing import run
 from indexing.cut_rules import PASSAGE_WORDS, forget, old_cuts
 from indexing.embed_batch import embed_hash, embed_text
@@ -139,6 +139,14 @@ class IndexWriter:
         """After a run's commits: break supersedes cycles, find the documents still cut
         by older rules (``indexing.cut_rules``), and count the index."""
         self._break_supersedes_cycles(summary)
+        if self.store.migrated_from:  # once: the next open finds the current version
+            summary.warnings.append(
+                f"the index's store was migrated from schema version "
+                f"{self.store.migrated_from} to {SCHEMA_VERSION} (passage text read from the "
+                "documents, 8-byte sentence hashes); 'sqlite3 meta.sqlite VACUUM' in the index "
+                "folder returns the space it freed to the disk"
+            )
+            self.store.migrated_from = None
         summary.old_cuts = old_cuts(self.store, self.limits)
         stats = self.store.stats()
         summary.passages_total, summary.documents_total = stats.passages, stats.documents

@@ -10,7 +10,9 @@ import pytest
 from cqa_core.limits import IngestLimits
 from index import sentence_codec
 from index.sentence_codec import CODECS, bytes_per_vector, decode, decode_one, encode
+from index.sentences import sentence_key
 from index.store import Store
+from indexing.embed_batch import embed_hash
 from indexing.writer import IndexWriter
 from qa_service.config import Settings
 from qa_service.runtime import limits
@@ -60,10 +62,18 @@ def test_an_index_written_with_int8_sentences_reads_them_back(
     for rowid, (spans, vectors) in full.items():
         assert packed[rowid][0] == spans
         assert np.allclose(packed[rowid][1], vectors, atol=1e-2)
-    # the stored hashes find the int8 vectors again (an ingest reusing a sentence's vector)
-    digest = small.conn.execute("SELECT embed_hash FROM sentences LIMIT 1").fetchone()[0]
-    again = small.embeddings_by_hash([digest], table="sentences")[digest]
-    assert again.shape == (fake_embedder.dim,)  # type: ignore[attr-defined]
+    # a sentence's text hash finds its int8 vector again (an ingest reusing it), as stored
+    # under the 8-byte key (index.sentences.sentence_key)
+    rowid, (spans, vectors) = next(iter(full.items()))
+    start, end = spans[0]
+    digest = embed_hash(fake_embedder.name, small.passages([rowid])[rowid].text[start:end])  # type: ignore[attr-defined]
+    key = small.conn.execute(
+        "SELECT embed_hash FROM sentences WHERE passage = ? AND start_char = ?", (rowid, start)
+    ).fetchone()[0]
+    assert key == sentence_key(digest) and isinstance(key, int) and -(2**63) <= key < 2**63
+    again = small.embeddings_by_hash([digest, "f" * 32], table="sentences")
+    assert list(again) == [digest]
+    assert np.allclose(again[digest], vectors[0], atol=1e-2)
     plain.close()
     small.close()
 

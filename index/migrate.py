@@ -1,0 +1,191 @@
+"""Migrating an index's store from an older layout, in place and in one transaction.
+
+Schema version 1 (every index built before issue 18) kept each passage's text in its row,
+beside its document's full text, and each sentence's text hash as 32 hex characters.
+Version 2 slices the text from the document (the ``passages`` view over ``passage_rows``)
+and keys a sentence's hash as one 64-bit integer (``index.sentences.sentence_key``).
+
+Readers need no migration: a version-1 store's ``passages`` table has the columns of
+version 2's view, and only an ingest reads the sentence hashes.  The single writer (``cqa
+ingest``, ``cqa remove``: ``index.sqlite.StoreBase.open(create=True)``) migrates before it
+writes.  Row ids, passage ids, vectors and the generation are kept, so the FAISS and
+tantivy files beside the store stay valid.  A migration that fails or is killed leaves the
+version-1 store as it was: it runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from index.sentences import sentence_key
+
+# The tables a migration rebuilds: renamed aside, made again by the current schema, copied.
+_MOVED = ("passages", "sentences", "decisions", "commitments")
+_OLD_INDEXES = (
+    "passages_doc",
+    "passages_embed_hash",
+    "sentences_passage",
+    "sentences_embed_hash",
+    "decisions_passage",
+    "commitments_passage",
+)
+
+
+def migrate_v1(conn: sqlite3.Connection, schema: str, version: str) -> None:
+    """Turn a version-1 store into ``version``'s layout (``schema``: its SQL), atomically.
+
+    ``conn`` is in autocommit mode; foreign keys are off while the tables are swapped (a
+    dropped old table must not cascade into the rows just copied) and checked before the
+    commit.
+    """
+    conn.create_function("sentence_key", 1, sentence_key, deterministic=True)
+    columns = {t: _columns(conn, t) for t in ("decisions", "commitments")}
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None or row[0] != "1":  # another writer migrated it meanwhile
+                conn.execute("ROLLBACK")
+                return
+            _swap(conn, schema, columns)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+            broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+            if broken is not None:
+                raise sqlite3.IntegrityError(f"a row of {broken[0]} lost its parent")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> str:
+    return ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
+def _swap(conn: sqlite3.Connection, schema: str, columns: dict[str, str]) -> None:
+    """Inside the transaction: old tables aside, the new ones made and filled, the old dropped."""
+    for table in _MOVED:
+        conn.execute(f"ALTER TABLE {table} RENAME TO v1_{table}")
+    for index in _OLD_INDEXES:  # else the schema's CREATE INDEX IF NOT EXISTS would skip them
+        conn.execute(f"DROP INDEX IF EXISTS {index}")
+    for statement in _statements(schema):
+        conn.execute(statement)
+    # the text is kept only where SQLite's slice of the document does not give it back
+    conn.execute(
+        "INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, "
+        "page, heading, text, embed_hash, embedding, is_table) "
+        "SELECT p.id, p.passage_id, p.doc_rowid, p.ordinal, p.char_start, p.char_end, p.page, "
+        "p.heading, CASE WHEN p.text IS (SELECT substr(d.text, p.char_start + 1, "
+        "p.char_end - p.char_start) FROM documents d WHERE d.doc_rowid = p.doc_rowid) "
+        "THEN NULL ELSE p.text END, p.embed_hash, p.embedding, p.is_table "
+        "FROM v1_passages p ORDER BY p.id"
+    )
+    # ids are never reused: the old table's counter (past since deleted passages) goes on
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")
+    conn.execute("UPDATE sqlite_sequence SET name = 'passage_rows' WHERE name = 'v1_passages'")
+    conn.execute(
+        "INSERT INTO sentences(rowid, passage, start_char, end_char, embed_hash, embedding) "
+        "SELECT rowid, passage, start_char, end_char, sentence_key(embed_hash), embedding "
+        "FROM v1_sentences ORDER BY rowid"
+    )
+    for table, names in columns.items():
+        conn.execute(f"INSERT INTO {table}({names}) SELECT {names} FROM v1_{table}")
+    for table in reversed(_MOVED):
+        conn.execute(f"DROP TABLE v1_{table}")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a SQL script, one by one (``executescript`` would commit first)."""
+    out: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    return [s for s in out if s]
+
+
+# The version-1 schema, as every index before issue 18 was made: tests and benchmarks
+# build old stores with it, to prove the migration and to measure against.
+V1_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_rowid INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT, council TEXT, committee TEXT, meeting_date TEXT,
+    doc_type TEXT, source_url TEXT, supersedes TEXT,
+    text TEXT NOT NULL,
+    page_starts TEXT,
+    given_meta TEXT NOT NULL,  -- the manifest's metadata as given, to detect changes
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_supersedes ON documents(supersedes);
+CREATE TABLE IF NOT EXISTS passages (
+    -- AUTOINCREMENT: ids are never reused, so a reader holding an older FAISS file
+    -- can never map a vector to a different passage.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage_id TEXT NOT NULL UNIQUE,
+    doc_rowid INTEGER NOT NULL REFERENCES documents(doc_rowid) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    page INTEGER,
+    heading TEXT NOT NULL,
+    text TEXT NOT NULL,
+    embed_hash TEXT NOT NULL,
+    embedding BLOB NOT NULL,
+    is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_rowid);
+CREATE INDEX IF NOT EXISTS passages_embed_hash ON passages(embed_hash);
+-- Each sentence of a passage with its own vector: the second ranking stage and the
+-- highlight read these instead of running the model at question time.
+CREATE TABLE IF NOT EXISTS sentences (
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    start_char INTEGER NOT NULL,  -- offsets into the passage text
+    end_char INTEGER NOT NULL,
+    embed_hash TEXT NOT NULL,
+    embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage);
+CREATE INDEX IF NOT EXISTS sentences_embed_hash ON sentences(embed_hash);
+-- Resolutions and recommendations (ingest.decisions), each linked to the passage it starts in.
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,  -- resolution | recommendation | delegated decision | call-in outcome
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    item TEXT,  -- the agenda item's number, as printed
+    subject TEXT,  -- the agenda item's title, else the document's
+    procedural INTEGER NOT NULL DEFAULT 0  -- only notes, approves minutes, apologies ...
+);
+CREATE INDEX IF NOT EXISTS decisions_passage ON decisions(passage);
+-- What a paper says will come back to a committee, and when (ingest.commitments).
+CREATE TABLE IF NOT EXISTS commitments (
+    id INTEGER PRIMARY KEY,
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,  -- offsets into the document text
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    due TEXT,  -- ISO date, or NULL (e.g. "the next meeting", resolved when read)
+    due_text TEXT,
+    expecting TEXT,  -- the body it comes back to; NULL: the paper's own committee
+    next_meeting INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS commitments_passage ON commitments(passage);
+-- How many passages hold each word (lower case, as written): typo correction reads it.
+CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+-- Keyword search is the tantivy index beside this file (index.lexical_tantivy); the
+-- SQLite FTS5 table that once held the same text is dropped by the first writer to open.
+DROP TABLE IF EXISTS passages_fts;
+"""
