@@ -105,8 +105,8 @@ class Settings(BaseSettings):
     # "The answer sentence").  All four at 0 give the closest sentence, as before.
     highlight_kind_bonus: float = 0.3  # holds the kind of answer asked for
     highlight_restate_penalty: float = 1.0  # a heading, or repeats the question
-    highlight_after_bonus: float = 0.3  # follows the closest sentence when that one restates
-    highlight_follow_bonus: float = 0.1  # follows the closest sentence, whatever it holds
+    highlight_after_bonus: float = 0.2  # follows the closest sentence when that one restates
+    highlight_follow_bonus: float = 0.05  # follows the closest sentence, whatever it holds
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false; bench/calibrate_abstention.py chooses both.
     answer_threshold: float = Field(default=0.892)
