@@ -7,7 +7,9 @@ sentence after it.  So each sentence's cosine is adjusted by what it holds
 restatement of the question counts against it, and the sentence right after a heading or
 restatement that was the closest gains; so, by less, does the sentence after the closest
 whatever it holds, as papers name a topic ("Three quotations were received.") before they
-say what came of it.  A second sentence joins the span when the answer runs on into it
+say what came of it.  A reported question ("Members asked what grade ...") is never the
+answer, and the reply after it counts as close to the question as the question it
+answers.  A second sentence joins the span when the answer runs on into it
 (the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
 leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
@@ -144,8 +146,10 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
 def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     """Whether a sentence holds the kind asked for; a figure asked for as an amount of
     money ("how much", "what does it pay") is held only by an amount stated ("£2,150") or
-    a percentage (how much it rose by), not by any number ("Three quotations received.",
-    "Occupancy is 91 homes")."""
+    a percentage (how much it rose by), not by any number ("Three quotations received.").
+    The ranking's ``kind_cosine`` keeps the plainer reading: with this one it put a
+    passage stating some amount first for unanswerable "how much" questions, which the
+    abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or bool(_PERCENT.search(sentence))
     return holds_answer(sentence, kind)
@@ -226,7 +230,7 @@ def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) 
         (
             float(score)
             for span, score in zip(spans, scores, strict=True)
-            if any(_holds(text[span.start : span.end], k, asked) for k in asked.kinds)
+            if any(holds_answer(text[span.start : span.end], k) for k in asked.kinds)
         ),
         default=0.0,
     )
