@@ -18,6 +18,7 @@ from collections.abc import Collection
 from enum import StrEnum
 
 from cqa_core.text import words
+from qa_service.rerank import is_front_matter
 
 
 class Kind(StrEnum):
@@ -93,7 +94,9 @@ _DATE = re.compile(
 _PERSON = re.compile(
     r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Dr|Chair(?:man)?|Director|Leader|Mayor|Cabinet Member|"
     r"Officer|Head of|Chief Executive|Ofsted|CQC|Committee|Board|Panel|Cabinet)\b"
-    r"|\b[A-Z][a-z]+\s+[A-Z][a-z]+\b",
+    # a name: two capitalised words, the first not a determiner ("The Pound", "This Council")
+    r"|\b(?!(?:The|This|That|These|Those|A|An|Our|Their|Its|Each|Every|All|No)\s)"
+    r"[A-Z][a-z]+\s+[A-Z][a-z]+\b",
 )
 _GRADE = re.compile(
     r"\b(?:outstanding|good|requires improvement|inadequate|adequate|satisfactory|"
@@ -152,10 +155,16 @@ def is_heading(sentence: str) -> bool:
     return len(tokens) <= 8 and not text.endswith(".")
 
 
+def reports_question(sentence: str) -> bool:
+    """A reported question ("Members asked how many ...", "Councillor X queried ..."), or a
+    question put in the papers: it asks, and the answer, if any, follows it."""
+    return bool(_ASKED.search(sentence))
+
+
 def restates(sentence: str, question_words: Collection[str]) -> bool:
     """A reported question ("Members asked how many ..."), or a sentence made mostly of the
     question's own words."""
-    if _ASKED.search(sentence):
+    if reports_question(sentence):
         return True
     own = set(words(sentence))
     if not own or not question_words:
@@ -195,6 +204,14 @@ _ASKS_DATES = re.compile(
     r"\b(?:dates|deadlines?|timescales?|timetable|target\s+date)\b", re.IGNORECASE
 )
 _ASKS_WHOSE = re.compile(r"\bwhose\b", re.IGNORECASE)
+# "When" asks for a date where it opens the question or a clause of it ("when did ...",
+# "..., and when will ..."), not where it joins a clause ("what did they find when they
+# revisited ...", "how many were waiting when the inspectors arrived").
+_ASKS_WHEN = re.compile(
+    r"(?:^|[,;:(\-\u2013]\s*|\b(?:and|or|but)\s+)(?:when|by\s+when)\b"
+    r"|\bwhat\s+(?:date|year|month|day)\b",
+    re.IGNORECASE,
+)
 # "Who" asks for a person where it opens the question or a clause of it, not where it
 # qualifies a noun ("do young people who grew up in care ...").
 _ASKS_WHO = re.compile(
@@ -229,9 +246,12 @@ def answer_kinds(question: str) -> tuple[str, ...]:
     noun; a date asked for by name ("target dates", "timescales"); a figure asked for by
     the measure it names ("what was the estimated total cost"); and a figure for a search
     of keywords that asks for nothing else ("Oakhaven overspend forecast 2023/24")."""
-    kinds: list[str] = list(asked_kinds(question))
+    read = asked_kinds(question)
+    kinds: list[str] = list(read)
     if Kind.PERSON in kinds and not _ASKS_WHO.search(question.strip()):
         kinds.remove(Kind.PERSON)
+    if Kind.DATE in kinds and not _ASKS_WHEN.search(question.strip()):
+        kinds.remove(Kind.DATE)
     if Kind.PERSON not in kinds and _ASKS_WHOSE.search(question):
         kinds.append(Kind.PERSON)
     if Kind.NUMBER not in kinds and _ASKS_FIGURE.search(question):
@@ -240,7 +260,7 @@ def answer_kinds(question: str) -> tuple[str, ...]:
         kinds.append(Kind.DATE)
     if _ASKS_REASON.search(question):
         kinds.append(REASON)
-    if not kinds and not _QUESTION.search(question.strip()):
+    if not kinds and not read and not _QUESTION.search(question.strip()):
         kinds.append(Kind.NUMBER)  # a search of keywords on a topic: its figures answer
     return tuple(kinds)
 
@@ -263,12 +283,13 @@ _LINK_LABEL = re.compile(r"\bPDF\s+\d+\s*[KM]B\s*$", re.IGNORECASE)
 
 def is_label(sentence: str) -> bool:
     """A heading as ``is_heading`` reads one, a line in capitals ("REVIEW OF THE TAXI
-    LICENSING POLICY"), an item number alone ("3479."), or an agenda item's title as a link
-    to its papers ("SEND update pdf icon PDF 97 KB")."""
+    LICENSING POLICY"), an item number alone ("3479."), an agenda item's title as a link
+    to its papers ("SEND update pdf icon PDF 97 KB"), or the head of a set of minutes
+    ("Present ... Apologies ...", ``rerank.is_front_matter``)."""
     if is_heading(sentence):
         return True
     text = sentence.strip()
-    if _ITEM_NUMBER.fullmatch(text) or _LINK_LABEL.search(text):
+    if _ITEM_NUMBER.fullmatch(text) or _LINK_LABEL.search(text) or is_front_matter(text):
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 8 and all(c.isupper() for c in letters)

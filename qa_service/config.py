@@ -102,7 +102,10 @@ class Settings(BaseSettings):
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
     # The highlighted answer sentence (qa_service/highlight.py ``SpanRule``, which takes its
     # defaults from here); fitted across councils by bench/fit_highlight.py (docs/quality.md,
-    # "The answer sentence").  All four at 0 give the closest sentence, as before.
+    # "The answer sentence").  All four at 0 give the closest sentence, as before.  (The
+    # fourth pass's refit, after 0.2 and follow 0.05, is one question ahead on the pooled
+    # sets and loses a seed question: docs/quality.md, "Rank 1 and the highlight, fourth
+    # pass".)
     highlight_kind_bonus: float = 0.3  # holds the kind of answer asked for
     highlight_restate_penalty: float = 1.0  # a heading, or repeats the question
     highlight_after_bonus: float = 0.3  # follows the closest sentence when that one restates

@@ -7,7 +7,9 @@ sentence after it.  So each sentence's cosine is adjusted by what it holds
 restatement of the question counts against it, and the sentence right after a heading or
 restatement that was the closest gains; so, by less, does the sentence after the closest
 whatever it holds, as papers name a topic ("Three quotations were received.") before they
-say what came of it.  A second sentence joins the span when the answer runs on into it
+say what came of it.  A reported question ("Members asked what grade ...") is never the
+answer, and the reply after it counts as close to the question as the question it
+answers.  A second sentence joins the span when the answer runs on into it
 (the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
 leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
@@ -28,10 +30,14 @@ import numpy as np
 
 from cqa_core.text import Span, split_sentences
 from qa_service.answer_kind import (
+    Kind,
     answer_kinds,
+    asks_amount,
     holds_answer,
     is_label,
+    reports_question,
     restates,
+    states_amount,
 )
 from qa_service.config import Settings, default_of
 
@@ -56,6 +62,8 @@ _LEAD_IN = re.compile(
     r":\s*[-\u2013]?\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]|[\u2022\u00b7\uf0b7])?\s*$",
     re.IGNORECASE,
 )
+# A percentage: how much something rose or fell by ("rents would rise by 2.7%").
+_PERCENT = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ class Asked:
 
     kinds: tuple[str, ...] = ()  # ``answer_kind.answer_kinds``
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
+    amount: bool = False  # the figure asked for is an amount of money (``asks_amount``)
 
 
 def best_sentences(
@@ -116,16 +125,34 @@ class Flags:
     answers: tuple[bool, ...]  # holds the kind of answer asked for
     empty: tuple[bool, ...]  # a heading, or repeats the question without answering
     lead_in: tuple[bool, ...]  # ends in a colon: the next sentence goes with it
+    reported: tuple[bool, ...] = ()  # a reported question: the next sentence answers it
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
     """Read each sentence once (a rule then only weighs the flags)."""
-    answers = tuple(any(holds_answer(s, k) for k in asked.kinds) for s in sentences)
+    answers = tuple(any(_holds(s, k, asked) for k in asked.kinds) for s in sentences)
     empty = tuple(
-        is_label(s) or (restates(s, asked.words) and not answers[i])
+        is_label(s) or reports_question(s) or (restates(s, asked.words) and not answers[i])
         for i, s in enumerate(sentences)
     )
-    return Flags(answers, empty, tuple(leads_in(s) for s in sentences))
+    return Flags(
+        answers,
+        empty,
+        tuple(leads_in(s) for s in sentences),
+        tuple(reports_question(s) for s in sentences),
+    )
+
+
+def _holds(sentence: str, kind: str, asked: Asked) -> bool:
+    """Whether a sentence holds the kind asked for; a figure asked for as an amount of
+    money ("how much", "what does it pay") is held only by an amount stated ("£2,150") or
+    a percentage (how much it rose by), not by any number ("Three quotations received.").
+    The ranking's ``kind_cosine`` keeps the plainer reading: with this one it put a
+    passage stating some amount first for unanswerable "how much" questions, which the
+    abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
+    if kind == Kind.NUMBER and asked.amount:
+        return states_amount(sentence) or bool(_PERCENT.search(sentence))
+    return holds_answer(sentence, kind)
 
 
 def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndarray:
@@ -133,6 +160,11 @@ def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndar
     out = np.asarray(scores, dtype=np.float64).copy()
     if not len(out):
         return out
+    # the reply to a reported question is as close to the question as the question it
+    # answers ("Members asked what grade ..." / "The Cabinet Member said ... a C2 grade")
+    for i in range(len(out) - 1):
+        if i < len(flags.reported) and flags.reported[i]:
+            out[i + 1] = max(out[i + 1], float(scores[i]))
     out += rule.kind_bonus * np.asarray(flags.answers, dtype=np.float64)
     out -= rule.restate_penalty * np.asarray(flags.empty, dtype=np.float64)
     closest = int(np.argmax(scores))
@@ -185,7 +217,7 @@ def answer_span(
 
 def asked_of(question: str, words: Collection[str]) -> Asked:
     """The highlight's reading of a question."""
-    return Asked(answer_kinds(question), frozenset(words))
+    return Asked(answer_kinds(question), frozenset(words), amount=asks_amount(question))
 
 
 def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) -> float:

@@ -229,13 +229,19 @@ def is_title_block(passage: PassageRecord) -> bool:
     meeting", "Report of", an "Agenda Item 5" stamp on its own line, ...), as the head of
     a set of minutes and each report's cover sheet in an agenda pack have.
     """
-    if len(_FRONT_MATTER.findall(passage.text)) >= 2:
+    if is_front_matter(passage.text):
         return True
     if passage.ordinal != 0:
         return False
     lines = [line for line in passage.text.splitlines() if line.strip()]
     short = sum(1 for line in lines if len(line.split()) <= 8)
     return bool(lines) and short / len(lines) >= 0.6
+
+
+def is_front_matter(text: str) -> bool:
+    """Whether a text holds two or more of the lines that open front matter ("Present",
+    "Apologies", "Report of", ...): the head of a set of minutes or a report's cover."""
+    return len(_FRONT_MATTER.findall(text)) >= 2
 
 
 _YEARS = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/-]\s*(\d\d(?:\d\d)?))?\b")

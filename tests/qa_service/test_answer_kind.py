@@ -13,6 +13,7 @@ from qa_service.answer_kind import (
     holds_answer,
     is_heading,
     is_label,
+    reports_question,
     restates,
     states_amount,
 )
@@ -177,3 +178,58 @@ def test_asks_amount(question: str, expected: bool) -> None:
 )
 def test_states_amount(sentence: str, expected: bool) -> None:
     assert states_amount(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "date_asked"),
+    [
+        ("When did the council declare a climate emergency?", True),
+        ("What happened, and when was it agreed?", True),
+        ("what year was the depot opened", True),
+        # "when" that joins a clause asks for no date
+        ("What did Ofsted find when they revisited the service in 2021?", False),
+        ("how many contacts were waiting when the inspectors arrived", False),
+    ],
+)
+def test_when_asks_for_a_date_only_where_it_opens_a_clause(question: str, date_asked: bool) -> None:
+    assert (Kind.DATE in answer_kinds(question)) is date_asked
+
+
+def test_a_joining_when_does_not_make_a_search_of_keywords_ask_for_figures() -> None:
+    assert answer_kinds("people stuck in hospital when they're well enough to leave") == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Members asked what grade the Regulator had given.", True),
+        ("Councillor Venn queried the cost of the scheme.", True),
+        ("The Cabinet Member said that the Council had been given a C2 grade.", False),
+        ("The young people asked the Board to adopt a revised Pledge.", False),
+    ],
+)
+def test_reports_question(sentence: str, expected: bool) -> None:
+    assert reports_question(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Revised quote from Mark Bearcroft of £4,800.", True),
+        ("Discuss repairworks to The Pound, Tintern.", False),  # a determiner, not a name
+        ("This Council notes the report.", False),
+    ],
+)
+def test_a_name_is_not_a_determiner_before_a_capitalised_word(
+    sentence: str, expected: bool
+) -> None:
+    assert holds_answer(sentence, Kind.PERSON) is expected
+
+
+def test_the_head_of_a_set_of_minutes_is_a_label() -> None:
+    head = (
+        "Milburn Parish Council - 7th January 2020\n Present\nCouncillors D Richardson (Chair), "
+        "R Healey and P Moran\n20.01.01  Apologies\nCouncillor M Armstrong"
+    )
+    assert is_label(head)
+    assert not is_label("After discussion it was resolved to apply for £4000.00.")

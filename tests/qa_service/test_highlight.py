@@ -149,3 +149,47 @@ def test_the_reply_to_a_reported_question_follows_a_request() -> None:
     asked = asked_of("What did the children ask the board to support?", ())
     shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
     assert shown.startswith("The young people asked the Board")
+
+
+def test_the_reply_to_a_reported_question_is_as_close_as_the_question() -> None:
+    text = (
+        "The Regulator had inspected the landlord service. "
+        "Members asked what grade the Regulator had given. "
+        "The Cabinet Member said that its judgement gave the Council a C2 grade. "
+        "RESOLVED - That the judgement be noted."
+    )
+    spans = _spans(text)
+    assert len(spans) == 4
+    scores = np.array([0.30, 0.28, 0.22, 0.25])
+    asked = asked_of("what grade did the regulator give the council", ())
+    rule = SpanRule(0.3, 1.0, 0.0, follow_bonus=0.0, margin=0.0)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown == "The Cabinet Member said that its judgement gave the Council a C2 grade."
+
+
+def test_a_reported_question_holding_the_kind_is_still_not_the_answer() -> None:
+    text = (
+        "Members asked what proportion of new plans were issued within 20 weeks. "
+        "The Chair thanked the officers. "
+        "The Director said that 38% had been issued within 20 weeks in 2022."
+    )
+    spans = _spans(text)
+    scores = np.array([0.70, 0.10, 0.45])
+    asked = asked_of("EHCP 20 week timeliness", ())
+    rule = SpanRule(0.3, 1.0, 0.0, follow_bonus=0.0, margin=0.0)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown == "The Director said that 38% had been issued within 20 weeks in 2022."
+
+
+def test_an_amount_asked_for_is_held_by_money_or_a_percentage_not_a_count() -> None:
+    text = (
+        "Discuss repairworks to the village pound: three quotations received. "
+        "The council agreed to accept the quote of £2,150."
+    )
+    spans = _spans(text)
+    scores = np.array([0.66, 0.45])
+    asked = asked_of("How much was the quote the council accepted for the pound?", ())
+    assert asked.amount
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown == "The council agreed to accept the quote of £2,150."
