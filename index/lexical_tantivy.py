@@ -25,8 +25,6 @@ then a reader searches it with its own schema, filtering dates as before.
 
 from __future__ import annotations
 
-import json
-import logging
 import math
 import os
 import shutil
@@ -40,6 +38,20 @@ from cqa_core.errors import IndexBusyError
 from cqa_core.text import query_terms
 from index.base import Batch, LexicalText, Query
 from index.filters import Allowed, Filters
+from index.lexical_folder import (
+    _FIELDS,
+    FOLDER,
+    STATE,
+    _current,
+    _open_index,
+    _open_readable,
+    _open_writable,
+    _replace_folder,
+    _schema,
+    _tantivy,
+    read_state,
+    write_state,
+)
 from index.lexical_rows import (  # the writer, benches and tests import these from here
     DATE_FIELD,
     date_number,
@@ -51,13 +63,13 @@ from index.lexical_rows import (  # the writer, benches and tests import these f
 )
 from index.lock import write_lock
 
-_log = logging.getLogger(__name__)
-
 if TYPE_CHECKING:
     from index.store import Store
 
 __all__ = [
     "DATE_FIELD",
+    "FOLDER",
+    "STATE",
     "TantivyIndex",
     "date_number",
     "date_only",
@@ -71,10 +83,6 @@ __all__ = [
 
 # Field weights for BM25: heading, body, context (title, committee, council, date).
 WEIGHTS = (2.0, 1.0, 0.5)
-FOLDER = "lexical"
-STATE = "lexical.state"
-_ANALYZER = "cqa_english"
-_FIELDS = ("heading", "body", "context")
 # A date-only filter is searched as (question AND date range) for this many hits times k
 # (plus 10): the range holds every passing passage, and the rest of the filter (superseded
 # documents) removes few of them; too few left, and the set of passing ids decides.
@@ -93,74 +101,6 @@ _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 # docs/performance.md "tantivy at scale"): the one index searches faster and scores with
 # the whole corpus's term statistics, where shards each score with their own.
 REBUILD_THREADS = 4
-
-
-def _tantivy() -> Any:
-    try:
-        import tantivy
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ImportError("tantivy is missing: pip install tantivy") from exc
-    return tantivy
-
-
-def _schema() -> Any:
-    tantivy = _tantivy()
-    builder = tantivy.SchemaBuilder()
-    builder.add_integer_field("rowid", stored=True, indexed=True, fast=True)
-    for name in _FIELDS:
-        builder.add_text_field(name, stored=False, tokenizer_name=_ANALYZER)
-    builder.add_integer_field(DATE_FIELD, stored=False, indexed=True, fast=True)
-    return builder.build()
-
-
-def _open_index(folder: Path | None, create: bool, own_schema: bool = False) -> Any:
-    """The tantivy index in ``folder`` (made if ``create``), or an empty one in memory;
-    ``own_schema``: open it with the schema it was written with, whatever that is."""
-    tantivy = _tantivy()
-    if folder is None:
-        index = tantivy.Index(_schema())
-    elif own_schema:
-        index = tantivy.Index.open(str(folder))
-    else:
-        if create:
-            folder.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(_schema(), path=str(folder), reuse=True)
-    return with_analyzer(index)
-
-
-def with_analyzer(index: Any) -> Any:
-    """``index`` with the text fields' analyzer registered (the index object holds it,
-    not the index's files)."""
-    tantivy = _tantivy()
-    analyzer = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-    index.register_tokenizer(_ANALYZER, analyzer)
-    return index
-
-
-def read_state(index_dir: Path) -> tuple[int, int] | None:
-    """The generations the tantivy index reflects (see the module notes), if recorded."""
-    try:
-        start, end = (int(x) for x in (index_dir / STATE).read_text().split())
-    except (OSError, ValueError):
-        return None
-    return start, end
-
-
-def write_state(index_dir: Path, start: int, end: int) -> None:
-    """Record the generations the index reflects, atomically."""
-    path = index_dir / STATE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{start} {end}\n")
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _phrase(term: str) -> str:
@@ -312,16 +252,29 @@ class TantivyIndex:
 
     def rebuild(self, threads: int | None = None) -> None:
         """Index every passage of the store afresh (after a crash, or a first open), with
-        the multi-threaded writer (``threads``: ``rebuild_threads()`` unless given)."""
+        the multi-threaded writer (``threads``: ``rebuild_threads()`` unless given).
+
+        An index of an older schema is rebuilt beside itself (``FOLDER.new``) and replaced
+        by a rename once committed, so that readers search it until then.
+        """
         generation = self.store.generation()
+        threads = threads or rebuild_threads()
         write_state(self.index_dir, -1, generation)
-        writer = self._writer_(threads or rebuild_threads())
-        writer.delete_all_documents()
-        for rowid, text, date in store_rows(self.store):
-            self._add(writer, rowid, text, date)
-        writer.commit()
-        writer.wait_merging_threads()  # commits after this go through a one-thread writer
-        self._writer = None
+        if self.dated:
+            writer = self._writer_(threads)
+            writer.delete_all_documents()
+            _fill(writer, self.store)
+            self._writer = None  # commits after this go through a one-thread writer
+        else:
+            aside = self.index_dir / (FOLDER + ".new")
+            shutil.rmtree(aside, ignore_errors=True)  # a rebuild killed before this one
+            fresh = _open_index(aside, create=True)
+            _fill(fresh.writer(heap_size=_WRITER_HEAP * threads, num_threads=threads), self.store)
+            del fresh
+            self.close()
+            _replace_folder(self.index_dir, aside)
+            self._index = _open_index(self.index_dir / FOLDER, create=False)
+            self.dated = True
         write_state(self.index_dir, generation, generation)
         self.reload()
 
@@ -366,58 +319,14 @@ class TantivyIndex:
         writer.add_document(document)
 
 
+def _fill(writer: Any, store: Store) -> None:
+    """Add every passage of the store through ``writer``, commit, and let it finish."""
+    for rowid, text, date in store_rows(store):
+        TantivyIndex._add(writer, rowid, text, date)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
 def rebuild_threads() -> int:
     """Threads of a rebuild's writer: ``REBUILD_THREADS``, at most one a core."""
     return max(1, min(REBUILD_THREADS, os.cpu_count() or 1))
-
-
-def _open_readable(index_dir: Path) -> Any:
-    """The folder's tantivy index, or None if there is none or it cannot be read; one of
-    an older schema opens with its own (see ``TantivyIndex.dated``)."""
-    if not (index_dir / FOLDER / "meta.json").exists():
-        return None
-    try:
-        return _open_index(index_dir / FOLDER, create=False)
-    except (ValueError, OSError):
-        pass
-    try:
-        return _open_index(index_dir / FOLDER, create=False, own_schema=True)
-    except (ValueError, OSError):
-        return None
-
-
-def _open_writable(index_dir: Path) -> Any:
-    """The folder's tantivy index, made afresh (and so out of step) if it cannot be read
-    or was written with another schema."""
-    try:
-        return _open_index(index_dir / FOLDER, create=True)
-    except (ValueError, OSError):  # torn or foreign files, or an older schema
-        if _schema_of(index_dir) is not None:
-            _log.warning(
-                "the keyword index in %s was written before the meeting-date field: "
-                "rebuilding it from the store (readers search the old one until then)",
-                index_dir / FOLDER,
-            )
-        # the state goes first: a crash from here on leaves an index that is not current
-        (index_dir / STATE).unlink(missing_ok=True)
-        shutil.rmtree(index_dir / FOLDER, ignore_errors=True)
-        return _open_index(index_dir / FOLDER, create=True)
-
-
-def _schema_of(index_dir: Path) -> list[str] | None:
-    """The field names of the folder's tantivy index as its meta.json records them, if
-    it can be read."""
-    try:
-        meta = json.loads((index_dir / FOLDER / "meta.json").read_text(encoding="utf-8"))
-        return [str(field["name"]) for field in meta["schema"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _current(index_dir: Path, store: Store) -> bool:
-    """Whether the folder holds a tantivy index of today's schema matching the store's
-    generation."""
-    generation = store.generation()
-    if read_state(index_dir) != (generation, generation):
-        return False
-    return _schema_of(index_dir) == ["rowid", *_FIELDS, DATE_FIELD]
