@@ -87,6 +87,12 @@ WEIGHTS = (2.0, 1.0, 0.5)
 # (plus 10): the range holds every passing passage, and the rest of the filter (superseded
 # documents) removes few of them; too few left, and the set of passing ids decides.
 _DATE_FETCH = 1.5
+# ... unless it passes so many passages that an over-fetched top list of at most this many
+# hits (a share of about half or more) is likely to hold k of them: that list comes from
+# the question's terms alone, pruned by block-max WAND, where (question AND range) scores
+# every match in the range.  At 3M passages a range passing 90% took 73 ms p50 as a range
+# query against 34 ms over-fetched (docs/performance.md, "Date ranges inside tantivy").
+_DATE_OVER_FETCH = 200
 # A filter is first applied to an over-fetched top list (k / share, with a margin) when that
 # list is at most this long; a narrower filter, or one whose list held too few passing
 # passages, is given to tantivy as the set of passing ids. At 100k passages and a filter
@@ -179,22 +185,22 @@ class TantivyIndex:
             return []
         if allowed is None or allowed.count >= total:
             return self._top(searcher, parsed, k)
-        if self.dated and filters is not None and date_only(filters):
+        dates = self.dated and filters is not None and date_only(filters)
+        fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
+        if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
+            found = self._top(searcher, parsed, fetch)
+            kept = self._passing(found, allowed)
+            if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
+                return kept[:k]
+        if dates and filters is not None:
             fetch = math.ceil(k * _DATE_FETCH) + 10
             ranged = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, self._date_range(filters))]
             )
             found = self._top(searcher, ranged, fetch)
             kept = self._passing(found, allowed)
-            if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
+            if len(kept) >= k or len(found) < fetch:
                 return kept[:k]
-        else:
-            fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
-            if fetch <= _POST_FILTER_MAX_FETCH:
-                found = self._top(searcher, parsed, fetch)
-                kept = self._passing(found, allowed)
-                if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
-                    return kept[:k]
         # scored 0, so that a hit scores the same whichever way its filter was applied
         among = tantivy.Query.const_score_query(
             tantivy.Query.term_set_query(

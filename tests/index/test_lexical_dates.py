@@ -48,6 +48,7 @@ RANGES = [
     (None, "2016-01-01"),
     ("2018-06-19", "2018-06-19"),  # one day, both bounds inclusive
     ("1990-01-01", "1990-12-31"),  # passes nothing
+    ("2000-01-01", None),  # passes most passages: over-fetched first
 ]
 
 
@@ -104,11 +105,18 @@ def test_the_undated_paper_is_indexed_without_a_date(dated_index: Path) -> None:
     assert found & no_date  # the undated paper is searched when no date is asked
 
 
+@pytest.mark.parametrize("over_fetch", [False, True], ids=["range", "over-fetched-first"])
 @pytest.mark.parametrize("rebuilt", [False, True], ids=["by-commits", "rebuilt"])
 @pytest.mark.parametrize("bounds", RANGES)
 def test_a_date_range_inside_tantivy_gives_what_the_id_set_gave(
-    dated_index: Path, rebuilt: bool, bounds: tuple[str | None, str | None]
+    dated_index: Path,
+    rebuilt: bool,
+    bounds: tuple[str | None, str | None],
+    over_fetch: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if not over_fetch:  # every date range goes to tantivy as a range query
+        monkeypatch.setattr(lexical_tantivy, "_DATE_OVER_FETCH", 0)
     store, tantivy = _open(dated_index)
     if rebuilt:  # dates read from the store's tables, not from the writer's commits
         with write_lock(dated_index):
@@ -135,6 +143,7 @@ def test_a_range_whose_hits_are_superseded_falls_back_to_the_id_set(
     dated_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Too few of the range's hits pass (superseded papers): the id set decides."""
+    monkeypatch.setattr(lexical_tantivy, "_DATE_OVER_FETCH", 0)  # the range first
     monkeypatch.setattr(lexical_tantivy, "_DATE_FETCH", 0.0)  # fetch k * 0 + 10
     store, tantivy = _open(dated_index)
     filters = Filters(date_from="2023-01-01")
