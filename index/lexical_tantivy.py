@@ -18,9 +18,10 @@ free (a writer crashed); while a writer holds it, a reader searches the index's 
 commit (tantivy commits are atomic), and looks again before each question until the state
 matches.
 
-An index whose tantivy schema is not ``_schema()`` (one written before the date field) is
-out of date whatever its state says: it is rebuilt the same way, with a warning, and until
-then a reader searches it with its own schema, filtering dates as before.
+An index whose tantivy schema is not today's (one written before the date field) is out
+of date whatever its state says (``index.lexical_folder``): it is rebuilt with a warning,
+beside itself, and renamed into place, so that until then readers search it with its own
+schema, filtering dates outside tantivy as before.
 """
 
 from __future__ import annotations
@@ -125,8 +126,8 @@ class TantivyIndex:
         self._searcher = self._index.searcher()
         self._writer: Any = None
         self._writer_threads = 1
-        # False for an index written before the date field, opened by a reader while a
-        # writer rebuilds it: dates are then filtered by the set of passing ids, as before
+        # False for an index written before the date field (a reader's while a writer
+        # rebuilds it, or a writer's about to): dates are then filtered outside tantivy
         self.dated = index.schema == _schema()
 
     @classmethod
