@@ -2,8 +2,10 @@
 
 Each passage is indexed as three fields, weighted ``WEIGHTS``: its heading path, its body,
 and its document's facts (``lexical_context``: council, committee, title, type, date),
-stemmed (Snowball English) and accent-folded.  tantivy (Rust, BM25 with block-max WAND)
-skips passages that cannot reach the top k: about 1 ms a question at 70k passages, where
+stemmed (Snowball English) and accent-folded; and its document's meeting date as an
+integer field, so that a date range is a range query inside the search rather than a set
+of passing ids (``index.lexical_rows``).  tantivy (Rust, BM25 with block-max WAND) skips
+passages that cannot reach the top k: about 1 ms a question at 70k passages, where
 SQLite FTS5's ``bm25()``, which scores every passage holding any word of the question and
 served here before, took 75 ms (docs/performance.md).
 
@@ -15,16 +17,19 @@ does not match, under the folder's write lock: a writer always, a reader when th
 free (a writer crashed); while a writer holds it, a reader searches the index's last
 commit (tantivy commits are atomic), and looks again before each question until the state
 matches.
+
+An index whose tantivy schema is not today's (one written before the date field) is out
+of date whatever its state says (``index.lexical_folder``): it is rebuilt with a warning,
+beside itself, and renamed into place, so that until then readers search it with its own
+schema, filtering dates outside tantivy as before.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,19 +38,62 @@ import numpy as np
 from cqa_core.errors import IndexBusyError
 from cqa_core.text import query_terms
 from index.base import Batch, LexicalText, Query
-from index.filters import Filters
+from index.filters import Allowed, Filters
+from index.lexical_folder import (
+    _FIELDS,
+    FOLDER,
+    STATE,
+    _current,
+    _open_index,
+    _open_readable,
+    _open_writable,
+    _replace_folder,
+    _schema,
+    _tantivy,
+    read_state,
+    write_state,
+)
+from index.lexical_rows import (  # the writer, benches and tests import these from here
+    DATE_FIELD,
+    date_number,
+    date_only,
+    lexical_context,
+    store_dates,
+    store_rows,
+    store_texts,
+)
 from index.lock import write_lock
-from ingest.models import DocMeta
 
 if TYPE_CHECKING:
     from index.store import Store
 
+__all__ = [
+    "DATE_FIELD",
+    "FOLDER",
+    "STATE",
+    "TantivyIndex",
+    "date_number",
+    "date_only",
+    "lexical_context",
+    "read_state",
+    "store_dates",
+    "store_rows",
+    "store_texts",
+    "write_state",
+]
+
 # Field weights for BM25: heading, body, context (title, committee, council, date).
 WEIGHTS = (2.0, 1.0, 0.5)
-FOLDER = "lexical"
-STATE = "lexical.state"
-_ANALYZER = "cqa_english"
-_FIELDS = ("heading", "body", "context")
+# A date-only filter is searched as (question AND date range) for this many hits times k
+# (plus 10): the range holds every passing passage, and the rest of the filter (superseded
+# documents) removes few of them; too few left, and the set of passing ids decides.
+_DATE_FETCH = 1.5
+# ... unless it passes so many passages that an over-fetched top list of at most this many
+# hits (a share of about half or more) is likely to hold k of them: that list comes from
+# the question's terms alone, pruned by block-max WAND, where (question AND range) scores
+# every match in the range.  At 3M passages a range passing 90% took 73 ms p50 as a range
+# query against 34 ms over-fetched (docs/performance.md, "Date ranges inside tantivy").
+_DATE_OVER_FETCH = 200
 # A filter is first applied to an over-fetched top list (k / share, with a margin) when that
 # list is at most this long; a narrower filter, or one whose list held too few passing
 # passages, is given to tantivy as the set of passing ids. At 100k passages and a filter
@@ -60,88 +108,6 @@ _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 # docs/performance.md "tantivy at scale"): the one index searches faster and scores with
 # the whole corpus's term statistics, where shards each score with their own.
 REBUILD_THREADS = 4
-
-
-def _tantivy() -> Any:
-    try:
-        import tantivy
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ImportError("tantivy is missing: pip install tantivy") from exc
-    return tantivy
-
-
-def _schema() -> Any:
-    tantivy = _tantivy()
-    builder = tantivy.SchemaBuilder()
-    builder.add_integer_field("rowid", stored=True, indexed=True, fast=True)
-    for name in _FIELDS:
-        builder.add_text_field(name, stored=False, tokenizer_name=_ANALYZER)
-    return builder.build()
-
-
-def _open_index(folder: Path | None, create: bool) -> Any:
-    """The tantivy index in ``folder`` (made if ``create``), or an empty one in memory."""
-    tantivy = _tantivy()
-    if folder is None:
-        index = tantivy.Index(_schema())
-    else:
-        if create:
-            folder.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(_schema(), path=str(folder), reuse=True)
-    analyzer = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-    index.register_tokenizer(_ANALYZER, analyzer)
-    return index
-
-
-def read_state(index_dir: Path) -> tuple[int, int] | None:
-    """The generations the tantivy index reflects (see the module notes), if recorded."""
-    try:
-        start, end = (int(x) for x in (index_dir / STATE).read_text().split())
-    except (OSError, ValueError):
-        return None
-    return start, end
-
-
-def write_state(index_dir: Path, start: int, end: int) -> None:
-    """Record the generations the index reflects, atomically."""
-    path = index_dir / STATE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{start} {end}\n")
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def lexical_context(meta: DocMeta) -> str:
-    """The document facts indexed beside each passage for keyword search."""
-    parts = [meta.council, meta.committee, meta.title, meta.doc_type, meta.meeting_date]
-    return " | ".join(p for p in parts if p)
-
-
-def store_texts(store: Store) -> Iterator[tuple[int, LexicalText]]:
-    """Every stored passage as keyword search reads it, by row id (from the store's tables)."""
-    with store.lock:
-        rows = store.conn.execute(
-            "SELECT p.id, p.heading, p.text, d.council, d.committee, d.title, d.doc_type, "
-            "d.meeting_date FROM passages p JOIN documents d ON d.doc_rowid = p.doc_rowid "
-            "ORDER BY p.id"
-        )
-        for rowid, heading, text, council, committee, title, doc_type, date in rows:
-            meta = DocMeta(
-                council=council,
-                committee=committee,
-                title=title,
-                doc_type=doc_type,
-                meeting_date=date,
-            )
-            yield int(rowid), (" ".join(json.loads(heading)), text, lexical_context(meta))
 
 
 def _phrase(term: str) -> str:
@@ -160,6 +126,9 @@ class TantivyIndex:
         self._searcher = self._index.searcher()
         self._writer: Any = None
         self._writer_threads = 1
+        # False for an index written before the date field (a reader's while a writer
+        # rebuilds it, or a writer's about to): dates are then filtered outside tantivy
+        self.dated = index.schema == _schema()
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -217,20 +186,51 @@ class TantivyIndex:
             return []
         if allowed is None or allowed.count >= total:
             return self._top(searcher, parsed, k)
+        dates = self.dated and filters is not None and date_only(filters)
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
-        if fetch <= _POST_FILTER_MAX_FETCH:
+        if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
             found = self._top(searcher, parsed, fetch)
-            passing = allowed.members(np.array([rowid for rowid, _ in found], dtype=np.int64))
-            kept = [hit for hit, ok in zip(found, passing, strict=True) if ok]
+            kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
-        among = tantivy.Query.term_set_query(
-            self._index.schema, "rowid", [int(i) for i in allowed.ids()]
+        if dates and filters is not None:
+            fetch = math.ceil(k * _DATE_FETCH) + 10
+            ranged = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, self._date_range(filters))]
+            )
+            found = self._top(searcher, ranged, fetch)
+            kept = self._passing(found, allowed)
+            if len(kept) >= k or len(found) < fetch:
+                return kept[:k]
+        # scored 0, so that a hit scores the same whichever way its filter was applied
+        among = tantivy.Query.const_score_query(
+            tantivy.Query.term_set_query(
+                self._index.schema, "rowid", [int(i) for i in allowed.ids()]
+            ),
+            0.0,
         )
         narrowed = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, among)]
         )
         return self._top(searcher, narrowed, k)
+
+    def _date_range(self, filters: Filters) -> Any:
+        """The filters' date bounds as a range query on ``DATE_FIELD``, scored 0 (a filter
+        adds nothing to BM25)."""
+        tantivy = _tantivy()
+        ranged = tantivy.Query.range_query(
+            self._index.schema,
+            DATE_FIELD,
+            tantivy.FieldType.Integer,
+            date_number(filters.date_from),
+            date_number(filters.date_to),
+        )
+        return tantivy.Query.const_score_query(ranged, 0.0)
+
+    @staticmethod
+    def _passing(found: list[tuple[int, float]], allowed: Allowed) -> list[tuple[int, float]]:
+        passing = allowed.members(np.array([rowid for rowid, _ in found], dtype=np.int64))
+        return [hit for hit, ok in zip(found, passing, strict=True) if ok]
 
     def _top(self, searcher: Any, query: Any, k: int) -> list[tuple[int, float]]:
         hits = searcher.search(query, k, count=False).hits
@@ -259,24 +259,39 @@ class TantivyIndex:
 
     def rebuild(self, threads: int | None = None) -> None:
         """Index every passage of the store afresh (after a crash, or a first open), with
-        the multi-threaded writer (``threads``: ``rebuild_threads()`` unless given)."""
+        the multi-threaded writer (``threads``: ``rebuild_threads()`` unless given).
+
+        An index of an older schema is rebuilt beside itself (``FOLDER.new``) and replaced
+        by a rename once committed, so that readers search it until then.
+        """
         generation = self.store.generation()
+        threads = threads or rebuild_threads()
         write_state(self.index_dir, -1, generation)
-        writer = self._writer_(threads or rebuild_threads())
-        writer.delete_all_documents()
-        for rowid, text in store_texts(self.store):
-            self._add(writer, rowid, text)
-        writer.commit()
-        writer.wait_merging_threads()  # commits after this go through a one-thread writer
-        self._writer = None
+        if self.dated:
+            writer = self._writer_(threads)
+            writer.delete_all_documents()
+            _fill(writer, self.store)
+            self._writer = None  # commits after this go through a one-thread writer
+        else:
+            aside = self.index_dir / (FOLDER + ".new")
+            shutil.rmtree(aside, ignore_errors=True)  # a rebuild killed before this one
+            fresh = _open_index(aside, create=True)
+            _fill(fresh.writer(heap_size=_WRITER_HEAP * threads, num_threads=threads), self.store)
+            del fresh
+            self.close()
+            _replace_folder(self.index_dir, aside)
+            self._index = _open_index(self.index_dir / FOLDER, create=False)
+            self.dated = True
         write_state(self.index_dir, generation, generation)
         self.reload()
 
     def add(self, batch: Batch) -> None:
-        """Stage the batch's passages (their heading, body and context)."""
+        """Stage the batch's passages (their heading, body and context, and their meeting
+        dates, read from the store, which holds them in the writer's open transaction)."""
         writer = self._writer_()
+        dates = store_dates(self.store, batch.ids)
         for rowid, text in zip(batch.ids, batch.texts, strict=True):
-            self._add(writer, int(rowid), text)
+            self._add(writer, int(rowid), text, dates.get(int(rowid)))
 
     def remove(self, ids: np.ndarray) -> None:
         """Stage removals by row id."""
@@ -303,40 +318,22 @@ class TantivyIndex:
             self._writer = None
 
     @staticmethod
-    def _add(writer: Any, rowid: int, text: LexicalText) -> None:
+    def _add(writer: Any, rowid: int, text: LexicalText, date: int | None) -> None:
         heading, body, context = text
-        writer.add_document(
-            _tantivy().Document(rowid=rowid, heading=heading, body=body, context=context)
-        )
+        document = _tantivy().Document(rowid=rowid, heading=heading, body=body, context=context)
+        if date is not None:
+            document.add_integer(DATE_FIELD, date)
+        writer.add_document(document)
+
+
+def _fill(writer: Any, store: Store) -> None:
+    """Add every passage of the store through ``writer``, commit, and let it finish."""
+    for rowid, text, date in store_rows(store):
+        TantivyIndex._add(writer, rowid, text, date)
+    writer.commit()
+    writer.wait_merging_threads()
 
 
 def rebuild_threads() -> int:
     """Threads of a rebuild's writer: ``REBUILD_THREADS``, at most one a core."""
     return max(1, min(REBUILD_THREADS, os.cpu_count() or 1))
-
-
-def _open_readable(index_dir: Path) -> Any:
-    """The folder's tantivy index, or None if there is none or it cannot be read."""
-    if not (index_dir / FOLDER / "meta.json").exists():
-        return None
-    try:
-        return _open_index(index_dir / FOLDER, create=False)
-    except (ValueError, OSError):
-        return None
-
-
-def _open_writable(index_dir: Path) -> Any:
-    """The folder's tantivy index, made afresh (and so out of step) if it cannot be read."""
-    try:
-        return _open_index(index_dir / FOLDER, create=True)
-    except (ValueError, OSError):  # torn or foreign files: the store rebuilds it
-        shutil.rmtree(index_dir / FOLDER, ignore_errors=True)
-        (index_dir / STATE).unlink(missing_ok=True)
-        return _open_index(index_dir / FOLDER, create=True)
-
-
-def _current(index_dir: Path, store: Store) -> bool:
-    """Whether the folder holds a tantivy index matching the store's generation."""
-    generation = store.generation()
-    made = (index_dir / FOLDER / "meta.json").exists()
-    return made and read_state(index_dir) == (generation, generation)
