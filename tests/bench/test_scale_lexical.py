@@ -14,7 +14,7 @@ from index.store import DB_NAME
 def test_the_dates_bench_times_both_ways_and_they_agree(small_index: Path, tmp_path: Path) -> None:
     stamp = (small_index / DB_NAME).stat().st_mtime_ns
     report = scale_lexical.dates(small_index, tmp_path / "dates", loops=1, threads=1)
-    assert report["build_s"] > 0 and report["mb"]["new"] > 0
+    assert report["build_s"] >= 0 and report["mb"]["new"] > 0  # a small build may round to 0.0 s
     assert "council" in report["filters"] and "dates 2016-2018" in report["filters"]
     for name, found in report["filters"].items():
         assert found["old_ms"]["n"] == found["new_ms"]["n"] == report["questions"], name
