@@ -1,7 +1,9 @@
 """Choose the threshold rule of abstention (``CQA_ABSTENTION=threshold``): for each weight of
-key-term coverage in the confidence, the threshold that makes the fewest mistakes
-(answerable questions refused plus unanswerable ones answered) while false abstentions stay
-at or under 5%, placed in the middle of the widest gap between confidences that does so.
+key-term coverage in the confidence, the threshold that makes the fewest expected mistakes
+(answerable questions refused plus unanswerable ones answered, each class's confidences
+spread by a kernel: ``threshold``) while false abstentions stay at or under 5%, placed in
+the middle of a gap between neighbouring confidences.  The classifier's cut points
+(bench/fit_abstention.py) are chosen by the same function.
 
     python bench/calibrate_abstention.py [--index-root DIR]
 
@@ -18,45 +20,98 @@ Fewest mistakes and the widest gap, rather than the highest threshold the 5% all
 threshold pushed up to the last answerable question that allowance permits spends it on
 the tuning questions, and a question of other papers that sits a little lower is then
 refused.
+
+Expected mistakes, rather than mistakes counted: with near-equal counts at cuts far apart
+(a flat mistake curve), the counted minimum jumps from one to the other when a single
+question moves, and every out-of-fold figure with it.  Spreading each confidence by a
+normal kernel (``smooth`` times Silverman's rule-of-thumb width of its class) scores a cut
+by its neighbourhood, so a narrow dip between refused answerable questions loses to a broad
+basin, and one question moves the cut a little.  ``SMOOTH`` is set a priori (below).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import math
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
+
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 
 MAX_FALSE = 0.05
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+# the kernel's width in Silverman's widths, set a priori: his rule of thumb is the standard
+# width for a sample's distribution, so no number here is fitted to the questions (a width
+# chosen by council cross-validation from SMOOTHS jumped from fold to fold: bench/
+# fit_abstention.py --smooth-cv; docs/quality.md, "A steadier abstention cut")
+SMOOTH = 1.0
+SMOOTHS = (0.0, 0.5, 1.0, 2.0)  # 0: mistakes counted, the rule before
 
 
-def threshold(conf: list[tuple[bool, float]], max_false: float = MAX_FALSE) -> float:
-    """The threshold for confidences ``(answerable, confidence)``: fewest mistakes with at
-    most 5% of answerable questions abstaining, then the widest gap between neighbouring
-    confidences (the threshold sits in its middle)."""
-    values = sorted(c for _, c in conf)
-    answerable = sum(1 for ans, _ in conf if ans)
-    allowed = int(max_false * answerable)
-    cuts = [values[0] - 0.02] + [(a + b) / 2 for a, b in itertools.pairwise(values)]
-    gaps = [0.04] + [b - a for a, b in itertools.pairwise(values)]
-    best: tuple[int, float] | None = None
-    chosen = cuts[0]
-    for cut, gap in zip(cuts, gaps, strict=True):
-        false = sum(1 for ans, c in conf if ans and c < cut)
-        if false > allowed:
+def spread(values: Sequence[float] | np.ndarray) -> float:
+    """Silverman's rule-of-thumb kernel width for ``values``: 0.9 times the smaller of the
+    standard deviation and the interquartile range over 1.34, times ``n ** -0.2`` (0.0 for
+    fewer than two values or none spread)."""
+    x = np.asarray(values, dtype=np.float64)
+    if len(x) < 2:
+        return 0.0
+    sd = float(x.std(ddof=1))
+    q75, q25 = np.percentile(x, [75, 25])
+    iqr = float(q75 - q25) / 1.34
+    s = min(sd, iqr) if iqr > 0 else sd
+    return 0.9 * s * len(x) ** -0.2
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _below(cuts: np.ndarray, values: np.ndarray, width: float) -> np.ndarray:
+    """Per cut, how many of ``values`` lie under it: counted (``width`` 0), or expected
+    when each value is spread by a normal kernel of that width."""
+    if len(values) == 0:
+        return np.zeros(len(cuts))
+    diff = cuts[:, None] - values[None, :]
+    if width <= 0:
+        return (diff > 0).sum(axis=1).astype(np.float64)
+    return (0.5 * (1.0 + _erf(diff / (width * math.sqrt(2.0))))).sum(axis=1)
+
+
+def threshold(
+    conf: Sequence[tuple[bool, float]], max_false: float = MAX_FALSE, smooth: float = SMOOTH
+) -> float:
+    """The threshold for confidences ``(answerable, confidence)``: among the cuts between
+    neighbouring confidences that leave at most ``max_false`` of answerable questions
+    under them (counted), the one with the fewest *expected* mistakes when each class's
+    confidences are spread by a normal kernel ``smooth`` times Silverman's width
+    (``smooth`` 0: the mistakes counted); ties go to the widest gap between neighbours."""
+    values = np.sort(np.asarray([c for _, c in conf], dtype=np.float64))
+    ans = np.asarray([c for a, c in conf if a], dtype=np.float64)
+    unans = np.asarray([c for a, c in conf if not a], dtype=np.float64)
+    allowed = int(max_false * len(ans))
+    cuts = np.concatenate([[values[0] - 0.02], (values[1:] + values[:-1]) / 2])
+    gaps = np.concatenate([[0.04], values[1:] - values[:-1]])
+    false = _below(cuts, ans, 0.0)
+    mistakes = (
+        _below(cuts, ans, smooth * spread(ans))
+        + len(unans)
+        - _below(cuts, unans, smooth * spread(unans))
+    )
+    best: tuple[float, float] | None = None
+    chosen = float(cuts[0])
+    for cut, gap, made, under in zip(cuts, gaps, mistakes, false, strict=True):
+        if under > allowed:
             continue
-        answered = sum(1 for ans, c in conf if not ans and c >= cut)
-        key = (-(false + answered), gap)
+        key = (-float(made), float(gap))
         if best is None or key > best:
-            best, chosen = key, cut
+            best, chosen = key, float(cut)
     return chosen
 
 

@@ -1,12 +1,12 @@
 """Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
 
-    python bench/fit_abstention.py [--index-root DIR] [--write] [--misses]
+    python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence``, and
 fits a logistic regression (scikit-learn, balanced classes) with two cut points on its
-probability: ``answer_at``, the fewest mistakes with at most 5% of answerable questions
-refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at most 1%,
-below which the papers are said not to answer (between the two: a weak match).
+probability: ``answer_at``, the fewest expected mistakes with at most 5% of answerable
+questions refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at
+most 1%, below which the papers are said not to answer (between the two: a weak match).
 
 Out of fold (``evaluation.crossval``): each council's questions are judged by a model and
 cut points fitted without any question touching that council.  Prints, per set, the share
@@ -16,6 +16,9 @@ fold.  ``--write`` stores the model fitted on every question in qa_service/abste
 ``--misses`` also prints how well each piece of evidence alone separates answerable from
 unanswerable questions on each set (ROC AUC, 0.5 is chance), and every question the
 classifier gets wrong out of fold with its evidence: what to read before adding evidence.
+``--smooth-cv`` also prints, per kernel width of the cut-point rule (``SMOOTHS``), its
+out-of-fold mistakes, and the figures out of fold when each fold picks the width by the
+same cross-validation on its own councils (nested; a few minutes more).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.calibrate_abstention import threshold  # noqa: E402
+from bench.calibrate_abstention import SMOOTH, SMOOTHS, threshold  # noqa: E402
 from bench.quality_all import SETS, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
@@ -55,8 +59,9 @@ class Case:
     confidence: float
 
 
-def fit(cases: Sequence[Case]) -> Model:
-    """Logistic regression on standardised evidence, then the two cut points."""
+def fit(cases: Sequence[Case], smooth: float = SMOOTH) -> Model:
+    """Logistic regression on standardised evidence, then the two cut points (their
+    mistakes spread by ``smooth`` times Silverman's width: bench/calibrate_abstention.py)."""
     from sklearn.linear_model import LogisticRegression
 
     usable = [c for c in cases if c.evidence is not None]
@@ -69,9 +74,42 @@ def fit(cases: Sequence[Case]) -> Model:
     lr.fit((x - mean) / scale, y)
     draft = Model(tuple(mean), tuple(scale), tuple(lr.coef_[0]), float(lr.intercept_[0]), 0.5, 0.5)
     probs = [(c.answerable, draft.probability(c.evidence)) for c in usable if c.evidence]
-    answer_at = threshold(probs)
-    weak_at = min(threshold(probs, STRICT), answer_at)
+    answer_at = threshold(probs, smooth=smooth)
+    weak_at = min(threshold(probs, STRICT, smooth), answer_at)
     return Model(draft.mean, draft.scale, draft.coef, draft.intercept, answer_at, weak_at)
+
+
+def mistakes_by_smooth(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> dict[float, int]:
+    """Per smoothing of the cut points (``SMOOTHS``): how many questions the classifier
+    judges wrongly out of fold across the councils of ``cases``."""
+    out = {}
+    for smooth in SMOOTHS:
+        folded = out_of_fold(cases, groups, partial(fit, smooth=smooth), state)
+        out[smooth] = sum(
+            (s == ANSWERED) != c.answerable for s, c in zip(folded, cases, strict=True)
+        )
+    return out
+
+
+def choose_smooth(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> float:
+    """The smoothing with the fewest out-of-fold mistakes (ties: the smaller)."""
+    return fewest(mistakes_by_smooth(cases, groups))
+
+
+def fewest(wrong: dict[float, int]) -> float:
+    """The smoothing with the fewest mistakes in ``wrong`` (ties: the smaller)."""
+    return min(wrong, key=lambda s: (wrong[s], s))
+
+
+def nested(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> list[str]:
+    """Out of fold with the smoothing itself chosen inside each fold (``choose_smooth`` on
+    the councils that fold trains on): the figure for the whole rule, smoothing included."""
+    touched = {id(c): g for c, g in zip(cases, groups, strict=True)}
+
+    def fit_nested(training: list[Case]) -> Model:
+        return fit(training, choose_smooth(training, [touched[id(c)] for c in training]))
+
+    return out_of_fold(cases, groups, fit_nested, state)
 
 
 def state(model: Model, case: Case) -> str:
@@ -154,6 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print separation and misses")
+    parser.add_argument(
+        "--smooth-cv",
+        action="store_true",
+        help="print each smoothing's out-of-fold mistakes and the nested out-of-fold figures",
+    )
     args = parser.parse_args(argv)
     embedder = SentenceTransformerEmbedder(lazy=True)
     cases: list[Case] = []
@@ -168,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = fit(cases)
     inside = [state(model, c) for c in cases]
     folded = out_of_fold(cases, groups, fit, state)
+    twice = nested(cases, groups) if args.smooth_cv else None
     old = Settings().answer_threshold
     rule = [ANSWERED if c.evidence and c.confidence >= old else "not_in_papers" for c in cases]
     print("model:", json.dumps(to_data(model)))
@@ -182,6 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(row(name, f"threshold {old}", [rule[i] for i in idx], part))
         print(row(name, "classifier, in-sample", [inside[i] for i in idx], part))
         print(row(name, "classifier, out of fold", [folded[i] for i in idx], part))
+        if twice is not None:
+            print(row(name, "classifier, nested", [twice[i] for i in idx], part))
+    if args.smooth_cv:
+        wrong = mistakes_by_smooth(cases, groups)
+        print(f"\nout-of-fold mistakes by smoothing: {wrong}; fewest: {fewest(wrong)}")
     if args.misses:
         print("\n" + separation(cases) + "\n\nout of fold, judged wrongly:")
         print(misses(cases, folded, questions))

@@ -13,13 +13,14 @@ A small logistic regression over general evidence, never over one question's wor
 - ``year_missed``: the question names a year that the top passage's highlighted answer
   does not write (0.5 when the passage around it writes it or comes from a meeting near
   it, 1 when neither);
-- ``amount_missed``: the question asks for an amount of money (``answer_kind.asks_amount``)
-  and the top passage states none: a near miss shows the measure without its value
-  ("notes the Council's Use of Resources score"), or a plan (docs/quality.md, "Abstention,
-  third pass", after the merge; the passage rather than its highlighted answer, which
-  refused more answerable questions).  It replaced ``kind_missed`` (the highlight lacks
-  the kind of answer asked for), which separated nothing once the highlight is chosen to
-  hold that kind;
+- ``amount_missed``: the question asks for an amount of money (``amount_ask.asks_money``:
+  ``answer_kind.asks_amount``, unless its "how much" measures a count, "How much have EHCP
+  numbers gone up ...?") and the top passage states none: a near miss shows the measure
+  without its value ("notes the Council's Use of Resources score"), or a plan
+  (docs/quality.md, "Abstention, third pass", after the merge; the passage rather than its
+  highlighted answer, which refused more answerable questions).  It replaced
+  ``kind_missed`` (the highlight lacks the kind of answer asked for), which separated
+  nothing once the highlight is chosen to hold that kind;
 - ``agreeing``: for a question naming a year, the best cosine plus (scaled) coverage among
   the candidates that agree with that year (write it, or come from a meeting near
   it); otherwise the best confidence.  A question about a year the papers do not cover
@@ -46,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qa_service.answer_kind import asks_amount, states_amount
+from qa_service.amount_ask import asks_money
+from qa_service.answer_kind import states_amount
 from qa_service.rerank import named_weight
 
 if TYPE_CHECKING:
@@ -157,7 +159,7 @@ def gather(
         council_named=1.0 if understood.councils else 0.0,
         year_missed=_year_missed(preferred, top, shown),
         amount_missed=(
-            1.0 if asks_amount(understood.question) and not states_amount(top.passage.text) else 0.0
+            1.0 if asks_money(understood.question) and not states_amount(top.passage.text) else 0.0
         ),
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         specific_shown=specific_share(shown, weights),

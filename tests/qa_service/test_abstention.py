@@ -131,6 +131,8 @@ def test_ordering_by_meeting_date_leaves_the_evidence_as_relevance_gives_it(
         ("How much did the council spend on agency social workers?", False, 1.0),
         ("How much did the council spend on agency social workers?", True, 0.0),
         ("How many agency social workers does the council employ?", False, 0.0),  # a count
+        # "how much" measuring a count: no amount of money to look for
+        ("How much have agency social worker numbers gone up?", False, 0.0),
     ],
 )
 def test_amount_missed_reads_the_top_passage_for_an_amount_of_money(
