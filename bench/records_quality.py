@@ -41,6 +41,7 @@ TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
 TREND_FIFTH = REPO / "tests" / "labels" / "trend_heldout3.json"
 TREND_SIXTH = REPO / "tests" / "labels" / "trend_heldout4.json"
 TREND_SEVENTH = REPO / "tests" / "labels" / "trend_heldout5.json"
+TREND_EIGHTH = REPO / "tests" / "labels" / "trend_heldout6.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -372,6 +373,7 @@ if __name__ == "__main__":
             ("fifth batch", TREND_FIFTH),
             ("sixth batch", TREND_SIXTH),
             ("seventh batch", TREND_SEVENTH),
+            ("eighth batch", TREND_EIGHTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")
