@@ -55,6 +55,8 @@ from qa_service.trend_read import (
     in_unit,
     labelled,
     named,
+    named_numbers,
+    naming,
     period_stems,
     readable,
     stem,
@@ -100,6 +102,7 @@ class Asked:
     wanted: str | None = None  # the unit asked for, if the question says
     alts: Alternatives = field(default_factory=list)
     period: frozenset[str] = frozenset()  # stems of its period ("within 45 working days")
+    names: frozenset[tuple[str, float]] = frozenset()  # numbers it names ("Year 6")
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -110,6 +113,7 @@ class Asked:
             asked_unit(question),
             alternatives(question),
             period_stems(question),
+            named_numbers(question),
         )
 
     def named(self, text: str) -> float:
@@ -146,11 +150,13 @@ def question_weights(engine: Engine, question: str) -> Weights:
     return {stem: math.log((total + 1) / (counts.get(stem, 0) + 1)) + 1.0 for stem in keys}
 
 
-def _stated(text: str, start: int, end: int, wanted: str | None) -> list[Figure]:
+def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
+    """The figures of ``text[start:end]`` in the asked unit, less the numbers the question
+    names ("Year 6")."""
     found = readable(text, start, end)
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
-    return in_unit(found, wanted)
+    return in_unit([f for f in found if not naming(text, f, asked.names)], asked.wanted)
 
 
 def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
@@ -160,12 +166,12 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    score = asked.named(text[first[0] : first[1]]) if _stated(text, *first, asked.wanted) else -1.0
+    score = asked.named(text[first[0] : first[1]]) if _stated(text, *first, asked) else -1.0
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
         (r.start, r.end) for r in rows(text)
     ]
     for start, end in spans:
-        if not _stated(text, start, end, asked.wanted):
+        if not _stated(text, start, end, asked):
             continue
         weight = asked.named(text[start:end])
         if weight > score:
@@ -192,7 +198,7 @@ def _choose(
 ) -> tuple[Figure, float]:
     """The figure whose own words (``window`` either side) name most of the question, the
     one nearest its rarest key word on a tie; with that weight."""
-    listed = readable(text, *span)
+    listed = [f for f in readable(text, *span) if not naming(text, f, asked.names)]
     local = {
         f: (
             asked.named(labelled(text, f, listed, *span)),
@@ -211,7 +217,7 @@ def _read(
     figure in the asked unit that names most (None: no date, or no such figure)."""
     date = hit.passage.document.meta.meeting_date
     text = hit.passage.text
-    found = current(text, _stated(text, *span, asked.wanted))
+    found = current(text, _stated(text, *span, asked))
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
     found = [f for f in found if not _part(text, f, asked)]

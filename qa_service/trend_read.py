@@ -32,7 +32,8 @@ _FIGURE = re.compile(
     r"(?P<money>£\s?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
     r"|(?P<pct>(?P<pval>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b))"
     r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+per\s+(?P<base>1,000|10,000|100,000)\b)"
-    r"|(?P<count>(?<![\d.,/£-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # a number glued to a letter names something ("Q3 2024/25", "A466", "KS2"): not a count
+    r"|(?P<count>(?<![\d.,/£A-Za-z-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     # "17.4 children" is a count, "10.00 am" is not; "531, a rate of" ends at the comma
     r"(?!\d|,\d|[/%]|\.\d|\s?per\b|\s?(?:am|pm)\b))"
 )
@@ -153,6 +154,33 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     return out
+
+
+# A number beside a word in the question: "Year 6", "category 1 defects".
+_QUESTION_NUMBER = re.compile(
+    r"(?:(?P<before>[A-Za-z]{3,})\s+)?(?P<n>\d+(?:\.\d+)?)(?=\s+(?P<after>[A-Za-z]{3,}))?"
+)
+
+
+def named_numbers(question: str) -> frozenset[tuple[str, float]]:
+    """The numbers a question writes as part of a name, each with the key word beside it
+    (("year", 6.0) for "children in Year 6 living with obesity"): a sentence's "Year 6"
+    names whom it counts, it does not count them."""
+    out: set[tuple[str, float]] = set()
+    for m in _QUESTION_NUMBER.finditer(question):
+        for word in (m.group("before"), m.group("after")):
+            if word and stem(word) not in _NOT_KEY_STEMS:
+                out.add((stem(word), float(m.group("n"))))
+    return frozenset(out)
+
+
+def naming(text: str, f: Figure, names: frozenset[tuple[str, float]]) -> bool:
+    """Whether count ``f`` is a number the question names beside the same word ("Year 6")."""
+    if f.unit != "count" or not names:
+        return False
+    before = re.search(r"([A-Za-z]{3,})\s+$", text[max(0, f.start - 30) : f.start])
+    after = re.match(r"\s+([A-Za-z]{3,})", text[f.end : f.end + 30])
+    return any(m and (stem(m.group(1)), f.value) in names for m in (before, after))
 
 
 def around(text: str, f: Figure, start: int, end: int, words: int) -> str:

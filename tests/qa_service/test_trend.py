@@ -31,6 +31,8 @@ from tests.conftest import build_index
         # years, dates and times are not counts
         ("In 2015 the report of 8 September 2015 at 10.00 am", []),
         ("between 3 and 26 March 2015", []),  # the first day of a range is a date too
+        # a number glued to a letter names a road or a quarter
+        ("The A466 closed in Q3 for 14 days and 12 lorries.", [(12.0, "count")]),
     ],
 )
 def test_figures(text: str, expected: list[tuple[float, str]]) -> None:
@@ -361,3 +363,30 @@ def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
     share = [hit("54% of the households were helped.", "2024-02-13")]
     [point] = select(share, Asked.of("share of households helped"))  # type: ignore[arg-type]
     assert point.figure.value == 54.0
+
+
+def test_a_number_that_names_something_is_not_its_figure() -> None:
+    from types import SimpleNamespace
+
+    from qa_service.trend import Asked, select
+
+    def hit(text: str, date: str) -> SimpleNamespace:
+        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
+        document = SimpleNamespace(meta=meta, source=f"{date}.html")
+        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+
+    hits = [
+        # the question's own "Year 6" names whom the sentence counts
+        hit(
+            "26.3% of children in Year 6 had been living with obesity, compared with 23.4% in"
+            " England, and 12.1% of children in Reception.",
+            "2023-03-28",
+        ),
+        # a number glued to a letter ("Q3") names a quarter
+        hit("85% of children in Year 6 living with obesity (Q3 2024/25)", "2025-01-23"),
+    ]
+    points = select(hits, Asked.of("children in Year 6 living with obesity"))  # type: ignore[arg-type]
+    assert [(p.date, p.figure.value, p.figure.unit) for p in points] == [
+        ("2023-03-28", 26.3, "%"),
+        ("2025-01-23", 85.0, "%"),
+    ]
