@@ -57,7 +57,9 @@ from qa_service.trend_read import (
     named,
     named_numbers,
     naming,
+    other_period,
     period_stems,
+    periods,
     readable,
     stem,
     stems,
@@ -103,6 +105,7 @@ class Asked:
     alts: Alternatives = field(default_factory=list)
     period: frozenset[str] = frozenset()  # stems of its period ("within 45 working days")
     names: frozenset[tuple[str, float]] = frozenset()  # numbers it names ("Year 6")
+    periods: frozenset[tuple[float, str]] = frozenset()  # its periods: (20, "day")
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -114,6 +117,7 @@ class Asked:
             alternatives(question),
             period_stems(question),
             named_numbers(question),
+            periods(question),
         )
 
     def named(self, text: str) -> float:
@@ -153,6 +157,8 @@ def question_weights(engine: Engine, question: str) -> Weights:
 def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     """The figures of ``text[start:end]`` in the asked unit, less the numbers the question
     names ("Year 6")."""
+    if asked.periods and other_period(text[start:end], asked.periods):
+        return []  # it times another measure ("within 45 working days" for 20)
     found = readable(text, start, end)
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]

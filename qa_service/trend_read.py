@@ -399,6 +399,39 @@ def period_stems(question: str) -> frozenset[str]:
     return frozenset(s for m in _ASKED_PERIOD.finditer(question) for s in stems(m.group()))
 
 
+# A period a sentence states, in digits or words: "within 45 working days", "within ten
+# working days", "within 72 hours".
+_ONE_TO_TWELVE = "one two three four five six seven eight nine ten eleven twelve"
+_NUMBER_WORDS = {w: i for i, w in enumerate(_ONE_TO_TWELVE.split(" "), start=1)} | {
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+}
+_STATED_PERIOD = re.compile(
+    rf"\bwithin\s+(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+(?:working\s+|school\s+)?"
+    r"(?P<kind>day|week|month|hour)s?\b",
+    re.IGNORECASE,
+)
+
+
+def periods(text: str) -> frozenset[tuple[float, str]]:
+    """The periods ``text`` states, as (number, kind): "within 20 working days" is (20, "day")."""
+    out = set()
+    for m in _STATED_PERIOD.finditer(text):
+        n = m.group("n").lower()
+        out.add((float(_NUMBER_WORDS.get(n, 0) or n), m.group("kind").lower()))
+    return frozenset(out)
+
+
+def other_period(sentence: str, asked: frozenset[tuple[float, str]]) -> bool:
+    """Whether a sentence times another measure than a timeliness question's: it states a
+    period of the asked kind, none of them the asked one ("single assessments completed
+    within 45 working days" for "initial health assessments within 20 working days")."""
+    kinds = {kind for _, kind in asked}
+    stated = {p for p in periods(sentence) if p[1] in kinds}
+    return bool(stated) and not stated & asked
+
+
 def asked_unit(question: str) -> str | None:
     """The kind of quantity a question asks for, when its words say so."""
     if _ASKS_MONEY.search(question):

@@ -14,6 +14,8 @@ from qa_service.trend_read import (
     in_unit,
     labelled,
     named,
+    other_period,
+    periods,
     readable,
     stem,
     stems,
@@ -233,3 +235,22 @@ def test_a_forecast_change_is_not_a_current_figure(text: str, values: list[float
 )
 def test_a_change_asked_for_as_itself_is_a_share(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit
+
+
+@pytest.mark.parametrize(
+    ("sentence", "other"),
+    [
+        ("81% of single assessments had been completed within 45 working days", True),
+        ("every late review was held within ten working days of its due date", True),
+        ("Only 62% of initial health assessments took place within 20 working days", False),
+        # the asked period beside another one: still the asked measure's sentence
+        ("81% within 45 working days and 62% within 20 working days", False),
+        ("92% of plans were issued within 20 weeks", False),  # another kind of period
+        ("62% of initial health assessments were on time", False),  # no period stated
+    ],
+)
+def test_a_sentence_timing_another_period_measures_something_else(
+    sentence: str, other: bool
+) -> None:
+    asked = periods("initial health assessments within 20 working days")
+    assert other_period(sentence, asked) is other
