@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -257,9 +258,15 @@ def test_a_sentence_naming_only_the_period_asked_measures_something_else() -> No
     assert Asked.of("children in care").period == frozenset()
 
 
-def test_a_table_row_gives_the_current_column_s_cell() -> None:
-    from types import SimpleNamespace
+def hit(text: str, date: str, source: str = "") -> SimpleNamespace:
+    """A hit as ``trend.select`` reads it: a passage's text, its meeting's council and date,
+    its document's file."""
+    meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
+    document = SimpleNamespace(meta=meta, source=source or f"{date}.html")
+    return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
 
+
+def test_a_table_row_gives_the_current_column_s_cell() -> None:
     from qa_service.trend import Asked, select
 
     text = (
@@ -267,10 +274,8 @@ def test_a_table_row_gives_the_current_column_s_cell() -> None:
         "Audits graded good or better 18% 31% 50%\n"
         "Supervision within timescale 54% 78% 90%"
     )
-    meta = SimpleNamespace(council="Eastwold Council", meeting_date="2023-03-07")
-    document = SimpleNamespace(meta=meta, source="report.pdf")
-    hit = SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
-    [point] = select([hit], Asked.of("supervision within timescale"))  # type: ignore[list-item]
+    row = hit(text, "2023-03-07", "report.pdf")
+    [point] = select([row], Asked.of("supervision within timescale"))  # type: ignore[list-item]
     assert point.figure.value == 78.0 and point.figure.unit == "%"
     assert text[point.sentence[0] : point.sentence[1]].startswith("Supervision within")
 
@@ -278,14 +283,7 @@ def test_a_table_row_gives_the_current_column_s_cell() -> None:
 def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> None:
     """An agenda's minute number read as a count names more of the question than the
     minutes' payment of the same meeting: the meeting gives its payment, in the trend's £."""
-    from types import SimpleNamespace
-
     from qa_service.trend import Asked, select
-
-    def hit(text: str, date: str, source: str) -> SimpleNamespace:
-        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
-        document = SimpleNamespace(meta=meta, source=source)
-        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
 
     hits = [
         hit("Accounts for payment: Merlin Waste - £30.", "2019-02-25", "m1.pdf"),
@@ -305,8 +303,6 @@ def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> N
 def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_again() -> None:
     """A sentence naming the whole question but stating only a forecast change gives no
     point, so its meeting's own best passages are still read for the current figure."""
-    from types import SimpleNamespace
-
     from qa_service.trend import candidates, select
 
     meta = SimpleNamespace(council="Eastwold Council", meeting_date="2022-01-12")
@@ -342,14 +338,7 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
 
 
 def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
-    from types import SimpleNamespace
-
     from qa_service.trend import Asked, select
-
-    def hit(text: str, date: str) -> SimpleNamespace:
-        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
-        document = SimpleNamespace(meta=meta, source=f"{date}.html")
-        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
 
     hits = [
         hit(
@@ -366,14 +355,7 @@ def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
 
 
 def test_a_number_that_names_something_is_not_its_figure() -> None:
-    from types import SimpleNamespace
-
     from qa_service.trend import Asked, select
-
-    def hit(text: str, date: str) -> SimpleNamespace:
-        meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
-        document = SimpleNamespace(meta=meta, source=f"{date}.html")
-        return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
 
     hits = [
         # the question's own "Year 6" names whom the sentence counts
