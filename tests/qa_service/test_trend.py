@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -83,15 +84,27 @@ DOCS = {
 }
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
+def _papers(tmp_path: Path, manifest: str, docs: dict[str, str]) -> Path:
+    """A folder of papers with their manifest."""
     folder = tmp_path / "papers"
     folder.mkdir()
-    (folder / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
-    for name, text in DOCS.items():
+    (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
+    for name, text in docs.items():
         (folder / name).write_text(text + "\n", encoding="utf-8")
-    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
+    return folder
+
+
+@contextmanager
+def _client_over(tmp_path: Path, manifest: str, docs: dict[str, str]) -> Iterator[TestClient]:
+    """The API over an index of these papers (fake embedder)."""
+    index = build_index(tmp_path / "index", [_papers(tmp_path, manifest, docs)], HashingEmbedder())
     with TestClient(create_app(Settings(index=index), HashingEmbedder())) as c:
+        yield c
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with _client_over(tmp_path, MANIFEST, DOCS) as c:
         yield c
 
 
@@ -189,10 +202,7 @@ def test_question_weights_follow_a_new_generation(tmp_path: Path) -> None:
     from qa_service.retriever import Engine
     from qa_service.trend import question_weights
 
-    folder = tmp_path / "papers"
-    folder.mkdir()
-    (folder / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
-    (folder / "a.txt").write_text(DOCS["a.txt"] + "\n", encoding="utf-8")
+    folder = _papers(tmp_path, MANIFEST, {"a.txt": DOCS["a.txt"]})
     index = build_index(tmp_path / "index", [folder], HashingEmbedder())
     engine = Engine(index, HashingEmbedder(), Settings(index=index))
     question = "agency social worker rate"
@@ -235,13 +245,7 @@ def test_a_list_of_amounts_gives_the_item_the_question_names(
 ) -> None:
     """The words before a list of amounts are every item's: each item's own label decides
     (the figure nearest "spent" was read before, the capital, whatever was asked)."""
-    folder = tmp_path / "papers"
-    folder.mkdir()
-    (folder / "manifest.csv").write_text(LIST_MANIFEST, encoding="utf-8")
-    for name, text in LIST_DOCS.items():
-        (folder / name).write_text(text + "\n", encoding="utf-8")
-    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
-    with TestClient(create_app(Settings(index=index), HashingEmbedder())) as c:
+    with _client_over(tmp_path, LIST_MANIFEST, LIST_DOCS) as c:
         r = c.post("/api/trend", json={"question": question, "council": "Northwold Council"})
     assert r.status_code == 200
     assert [p["value"] for p in r.json()["points"]] == values
