@@ -40,6 +40,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bench import scale  # noqa: E402
+from index import sentence_codec  # noqa: E402
 from index.dense import dense_file_name  # noqa: E402
 from index.store import DB_NAME, Filters, Store  # noqa: E402
 from ingest.pipeline import IngestLimits  # noqa: E402
@@ -131,16 +132,22 @@ def commit_dense(target: Path, dense_base: Path | None, started: float) -> None:
 
 
 def build(
-    out: Path, passages: int, direct: int, dense_base: Path | None, lexical: bool = True
+    out: Path,
+    passages: int,
+    direct: int,
+    dense_base: Path | None,
+    lexical: bool = True,
+    sentence_codec: sentence_codec.Codec = "int8",
 ) -> Path:
     """The index of ``passages`` passages in ``out/<passages>`` (kept once READY; without
-    ``lexical``, tantivy is left for the first open to rebuild)."""
+    ``lexical``, tantivy is left for the first open to rebuild; ``sentence_codec``: the
+    sentence vectors' codec, copied up as stored)."""
     target = out / str(passages)
     if (target / "READY").exists():
         return target
     started = time.perf_counter()
     times: dict[str, float] = {}
-    limits = IngestLimits(sentence_codec="int8")
+    limits = IngestLimits(sentence_codec=sentence_codec)
     source = scale.build(direct, out, limits=limits)
     times["direct_s"] = time.perf_counter() - started
     _log(f"direct index {source}", started)
@@ -163,7 +170,13 @@ def build(
         times["tantivy_s"] = time.perf_counter() - t0
         _log("tantivy rebuilt", started)
     sizes = {p.name: _size(p) for p in target.iterdir()}
-    report = {"passages": passages, "direct": direct, **times, "bytes": sizes}
+    report = {
+        "passages": passages,
+        "direct": direct,
+        "sentence_codec": sentence_codec,
+        **times,
+        "bytes": sizes,
+    }
     (target / "build.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     (target / "READY").write_text("", encoding="utf-8")
     return target
@@ -256,10 +269,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
+    parser.add_argument(
+        "--sentence-codec",
+        choices=sentence_codec.CODECS,
+        default="int8",
+        help="build: the sentence vectors' codec (pq96 fits 10M on a 60 GB disk)",
+    )
     args = parser.parse_args(argv)
     if args.step == "build":
         args.out.mkdir(parents=True, exist_ok=True)
-        target = build(args.out, args.passages, args.direct, args.dense_base, not args.no_lexical)
+        target = build(
+            args.out,
+            args.passages,
+            args.direct,
+            args.dense_base,
+            not args.no_lexical,
+            args.sentence_codec,
+        )
         print((target / "build.json").read_text())
         return 0
     index = args.index or args.out / str(args.passages)
