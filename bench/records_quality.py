@@ -42,6 +42,7 @@ TREND_FIFTH = REPO / "tests" / "labels" / "trend_heldout3.json"
 TREND_SIXTH = REPO / "tests" / "labels" / "trend_heldout4.json"
 TREND_SEVENTH = REPO / "tests" / "labels" / "trend_heldout5.json"
 TREND_EIGHTH = REPO / "tests" / "labels" / "trend_heldout6.json"
+TREND_NINTH = REPO / "tests" / "labels" / "trend_heldout7.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -374,6 +375,7 @@ if __name__ == "__main__":
             ("sixth batch", TREND_SIXTH),
             ("seventh batch", TREND_SEVENTH),
             ("eighth batch", TREND_EIGHTH),
+            ("ninth batch", TREND_NINTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")
