@@ -276,11 +276,18 @@ _FORECAST = re.compile(
 )
 
 
+# A bound a value is measured against: "Because the result was below 95%, the Council was
+# required to publish an action plan", "a child whose attendance falls below 90%".
+_BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
+
+
 def compared(text: str, f: Figure) -> bool:
     """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
-    ("a target of 70%", "• to raise the proportion … to 85%") or forecasts ("is forecast
-    to rise from 19% to 24%": neither is the current figure)."""
-    if _COMPARED.search(text[max(0, f.start - 20) : f.start]):
+    ("a target of 70%", "• to raise the proportion … to 85%"), forecasts ("is forecast
+    to rise from 19% to 24%": neither is the current figure) or a bound ("the result was
+    below 95%")."""
+    before = text[max(0, f.start - 20) : f.start]
+    if _COMPARED.search(before) or _BOUND.search(before):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
     return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))

@@ -254,3 +254,18 @@ def test_a_sentence_timing_another_period_measures_something_else(
 ) -> None:
     asked = periods("initial health assessments within 20 working days")
     assert other_period(sentence, asked) is other
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a bound the value is measured against is not the value
+        ("Because the result was below 95%, the Council must publish an action plan.", []),
+        ("As the result is below 85%, a 20% buffer must be added to the supply.", [20]),
+        ("A child whose attendance falls below 90% is discussed at a panel.", []),
+        # the value itself is
+        ("The Housing Delivery Test result for 2021 was 79%.", [79]),
+    ],
+)
+def test_a_bound_is_not_a_stated_value(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text))] == values
