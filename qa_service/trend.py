@@ -167,12 +167,16 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
 
 def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     """The passage's sentence that states a figure in the asked unit and names most of the
-    question's key words, rarest first (the engine's highlight on a tie), with its weight;
-    the highlight with -1 when no sentence states one."""
+    question's key words, rarest first; of sentences naming as much, the one whose figure's
+    own words name most ("The Housing Delivery Test result … was 79%" over "As the result is
+    below 85%, a 20% buffer must be added …, and the Council has published a Housing
+    Delivery Test Action Plan"), then the engine's highlight; with its weight. The
+    highlight with -1 when no sentence states one."""
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
     score = asked.named(text[first[0] : first[1]]) if _stated(text, *first, asked) else -1.0
+    local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
         (r.start, r.end) for r in rows(text)
     ]
@@ -181,8 +185,20 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
             continue
         weight = asked.named(text[start:end])
         if weight > score:
-            best, score = (start, end), weight
+            best, score, local = (start, end), weight, None
+        elif weight == score and (start, end) != best:
+            if local is None:
+                local = _local(hit, asked, best)
+            mine = _local(hit, asked, (start, end))
+            if mine > local:
+                best, local = (start, end), mine
     return best, score
+
+
+def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
+    """The weight the own words of the figure a sentence gives name (-1: it gives none)."""
+    read = _read(hit, asked, span)
+    return read[1] if read else -1.0
 
 
 def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: int) -> Figure:

@@ -376,3 +376,19 @@ def test_a_number_that_names_something_is_not_its_figure() -> None:
         ("2023-03-28", 26.3, "%"),
         ("2025-01-23", 85.0, "%"),
     ]
+
+
+def test_of_sentences_naming_the_question_alike_the_one_whose_figure_names_it_wins() -> None:
+    """Both sentences name the whole question; the first (the engine's highlight) states a
+    buffer beside a bound, the second the result itself."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "As the result is below 85%, a 20% buffer must be added to the requirement, and the "
+        "Council has published a Housing Delivery Test Action Plan. The Housing Delivery "
+        "Test result for the district published in January 2021 was 79%."
+    )
+    first = hit(text, "2021-11-09")
+    first.highlights = [SimpleNamespace(start=0, end=text.index(" The Housing"))]
+    [point] = select([first], Asked.of("Housing Delivery Test result"))  # type: ignore[list-item]
+    assert point.figure.value == 79.0
