@@ -17,6 +17,10 @@ never computed.
   ranking. A sentence naming less than half of the key words' weight, or of a timeliness
   question only its period ("within five working days"), measures something else. A table
   row is a sentence too, read at its header's current column (``qa_service.trend_table``).
+  A sentence that refers back ("… 748 reviews. Of these, 94% were held within timescale")
+  is read with the one before; so is one whose sentence before states no figure, for
+  whether it is about the question (that one sets its subject: "A Member asked why initial
+  health assessments were delayed. Officers explained that only 44% …").
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
   services overspend related to placements"), in the asked unit, whose own item of a list
@@ -175,7 +179,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    score = asked.named(text[first[0] : first[1]]) if _stated(text, *first, asked) else -1.0
+    score = asked.named(_context(text, first)) if _stated(text, *first, asked) else -1.0
     local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
         (r.start, r.end) for r in rows(text)
@@ -183,7 +187,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     for start, end in spans:
         if not _stated(text, start, end, asked):
             continue
-        weight = asked.named(text[start:end])
+        weight = asked.named(_context(text, (start, end)))
         if weight > score:
             best, score, local = (start, end), weight, None
         elif weight == score and (start, end) != best:
@@ -193,6 +197,29 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
             if mine > local:
                 best, local = (start, end), mine
     return best, score
+
+
+# A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
+# 2021/22. Of these, 94% were held within statutory timescales."
+_BACK = re.compile(r"\W*(?:of\s+(?:these|those|them|which)|these|this|they|both)\b", re.I)
+
+
+def _context(text: str, span: tuple[int, int], subject: bool = False) -> str:
+    """The words a sentence is read with for what it measures: its own, and the sentence
+    before's when that one states no figure (it sets the subject: "A Member asked why
+    initial health assessments were delayed. Officers explained that only 44% had been
+    completed within 20 working days") or this one refers back to it ("… 748 reviews in
+    2021/22. Of these, 94% were held within statutory timescales"). A table row is read
+    alone."""
+    own = text[span[0] : span[1]]
+    sentences = split_sentences(text)
+    at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
+    if not at:  # not a sentence (a table row, a highlight), or the passage's first
+        return own
+    before = sentences[at - 1]
+    if _BACK.match(own) or (subject and not figures(text, before.start, before.end)):
+        return f"{text[before.start : before.end]} {own}"
+    return own
 
 
 def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
@@ -275,7 +302,7 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
     """The figure a hit's answering sentence states about ``question`` (None: no figure)."""
     asked = Asked.of(question, weights)
     span, _ = _sentence(hit, asked)
-    if not asked.about(hit.passage.text[span[0] : span[1]]):
+    if not asked.about(_context(hit.passage.text, span)):
         return None
     read = _read(hit, asked, span)
     return read[0] if read else None
@@ -337,7 +364,7 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
-        if weight < 0 or not asked.about(hit.passage.text[span[0] : span[1]]):
+        if weight < 0 or not asked.about(_context(hit.passage.text, span, subject=True)):
             continue  # no figure of the asked kind, or it measures something else
         read = _read(hit, asked, span, window)
         if read is None:

@@ -392,3 +392,30 @@ def test_of_sentences_naming_the_question_alike_the_one_whose_figure_names_it_wi
     first.highlights = [SimpleNamespace(start=0, end=text.index(" The Housing"))]
     [point] = select([first], Asked.of("Housing Delivery Test result"))  # type: ignore[list-item]
     assert point.figure.value == 79.0
+
+
+def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
+    from qa_service.trend import Asked, select
+
+    def lit(text: str, sentence: str) -> SimpleNamespace:
+        """A hit whose highlight is ``sentence``, as the engine marks an answering one."""
+        found = hit(text, "2022-10-12")
+        start = text.index(sentence)
+        found.highlights = [SimpleNamespace(start=start, end=start + len(sentence))]
+        return found
+
+    # this one refers back to the sentence before ("Of these")
+    back = "Of these, 94% were held within statutory timescales."
+    text = f"Officers chaired 748 reviews of children in care in 2021/22. {back}"
+    asked = Asked.of("reviews of children in care held within timescale")
+    [point] = select([lit(text, back)], asked)  # type: ignore[list-item]
+    assert point.figure.value == 94.0
+    # the sentence before states no figure: it sets the subject of the answer
+    answer = "Officers explained that only 44% had been completed within 20 working days."
+    text = f"A Member asked why initial health assessments were delayed. {answer}"
+    asked = Asked.of("initial health assessments within 20 working days")
+    [point] = select([lit(text, answer)], asked)  # type: ignore[list-item]
+    assert point.figure.value == 44.0
+    # a sentence before that states its own figure is another measure's
+    text = f"Initial health assessments for 120 children were requested. {answer}"
+    assert select([lit(text, answer)], asked) == []  # type: ignore[list-item]
