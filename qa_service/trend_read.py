@@ -15,6 +15,9 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 - In a sentence of several figures, a figure's own words are its item of the list: a label
   precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066"), and a
   clause of contrast starts a new item (", but the condition of unclassified roads … 18%").
+- The unit asked: money when the question names it ("cost", "balance", "payment to",
+  "hourly rate"), a share ("rate", "within 20 weeks"), a count ("number of"); a question
+  that asks none does not ask for money.
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
   children" names "children in care"; a short form with a slash: "A/C" names "account").
@@ -105,7 +108,15 @@ _NOT_KEY = frozenset(
     ]
 )
 _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
-_ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price)\b", re.I)
+# Money asked for by name: what is spent, charged, paid, held or owed, and a rate by the
+# hour or week ("standard hourly rate for home care", a price, not a share); "a direct
+# payment" is a way of arranging care, while "a payment to/for" someone is an amount.
+_ASKS_MONEY = re.compile(
+    r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price|prices|salary|salaries"
+    r"|wages?|expenses|balance|balances|deficit|surplus|precept|subscriptions?|vat|reserves"
+    r"|income)\b|\bpayments?\s+(?:to|for)\b|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
+    re.I,
+)
 _ASKS_SHARE = re.compile(
     r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
     r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b"  # timeliness is a share
@@ -452,9 +463,11 @@ def asked_unit(question: str) -> str | None:
 
 def in_unit(found: list[Figure], wanted: str | None) -> list[Figure]:
     """The figures in the asked unit; for a share, a rate per 1,000/10,000 too (flagged
-    later as another base). None asked: all of them."""
+    later as another base). None asked: all of them but amounts of money, as a question
+    that names no money does not ask for it ("households subscribing to the garden waste
+    service" counts households, whatever the subscription costs)."""
     if wanted is None:
-        return found
+        return [f for f in found if f.unit != "£"]
     same = [f for f in found if f.unit == wanted]
     if same or wanted != "%":
         return same

@@ -269,3 +269,27 @@ def test_a_sentence_timing_another_period_measures_something_else(
 )
 def test_a_bound_is_not_a_stated_value(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text))] == values
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        # a rate by the hour or week is a price, not a share
+        ("standard hourly rate for home care", "£"),
+        ("standard weekly rate for residential care for older people", "£"),
+        # money asked for by name
+        ("payment for mowing the village green", "£"),
+        ("general fund balance", "£"),
+        # "a direct payment" is a way of arranging care, not an amount
+        ("people receiving community-based support who take a direct payment", None),
+        ("agency social worker rate", "%"),
+    ],
+)
+def test_money_asked_for_by_name(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
+
+
+def test_a_question_that_names_no_money_does_not_ask_for_it() -> None:
+    question = "households subscribing to the garden waste service"
+    text = "The service had 41,260 subscribers, and the charge rose to £48 a bin."
+    assert [f.value for f in in_unit(figures(text), asked_unit(question))] == [41260.0]
