@@ -207,6 +207,10 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
 _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+# Words that join items without saying what a figure is ("…, and 84% were …").
+_JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with"])
+# Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
+_VERB = re.compile(r"\b(?:were|was|are|is|had|have|has)\b", re.I)
 # A clause of contrast starts a new item, with its own subject, however many commas follow.
 _CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
 
@@ -248,6 +252,14 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     left = start if i == 0 else last_break(inside[i - 1].end, f.start)
     right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
     own = text[left:right]
+    g = inside[i - 1] if i else f
+    verb = _VERB.search(text, g.end, left) if i else None
+    if verb and not [w for w in _WORD.findall(text, left, f.start) if w.lower() not in _JOINS]:
+        # a later clause that says nothing before its figure shares the earlier clause's
+        # subject ("61% of care leavers aged 19, 20 and 21 were in education …, and 84% were
+        # in suitable accommodation": "care leavers aged 19, 20 and 21" is the 84%'s too)
+        earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
+        own = f"{text[earlier : verb.start()]} {own}"
     if i > 0 and not _WORD.search(tail(i)):
         # a later item that says nothing after its figure shares what the earlier one was
         # of ("the police had attended 97% of strategy meetings, but health only 38%")

@@ -293,3 +293,18 @@ def test_a_question_that_names_no_money_does_not_ask_for_it() -> None:
     question = "households subscribing to the garden waste service"
     text = "The service had 41,260 subscribers, and the charge rose to £48 a bin."
     assert [f.value for f in in_unit(figures(text), asked_unit(question))] == [41260.0]
+
+
+def test_a_later_clause_shares_the_earlier_one_s_subject() -> None:
+    text = (
+        "61% of care leavers aged 19, 20 and 21 were in education, employment or training, "
+        "and 84% were in suitable accommodation."
+    )
+    found = figures(text)
+    first, later = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "care leavers" in later and "suitable" in later
+    assert "suitable" not in first
+    # an apposition has no clause of its own: nothing is shared
+    text = "38,950 households, 41% of those eligible, had subscribed by August."
+    found = figures(text)
+    assert "households" not in labelled(text, found[1], found, 0, len(text))
