@@ -55,6 +55,7 @@ from qa_service.trend_read import (
     alternatives,
     around,
     asked_unit,
+    counted_periods,
     current,
     in_unit,
     labelled,
@@ -110,6 +111,7 @@ class Asked:
     period: frozenset[str] = frozenset()  # stems of its period ("within 45 working days")
     names: frozenset[tuple[str, float]] = frozenset()  # numbers it names ("Year 6")
     periods: frozenset[tuple[float, str]] = frozenset()  # its periods: (20, "day")
+    counted: frozenset[str] = frozenset()  # kinds of period it counts: "hours of home care"
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -122,6 +124,7 @@ class Asked:
             period_stems(question),
             named_numbers(question),
             periods(question),
+            counted_periods(question),
         )
 
     def named(self, text: str) -> float:
@@ -163,7 +166,7 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     names ("Year 6")."""
     if asked.periods and other_period(text[start:end], asked.periods):
         return []  # it times another measure ("within 45 working days" for 20)
-    found = readable(text, start, end)
+    found = readable(text, start, end, asked.counted)
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
     return in_unit([f for f in found if not naming(text, f, asked.names)], asked.wanted)
@@ -247,7 +250,7 @@ def _choose(
 ) -> tuple[Figure, float]:
     """The figure whose own words (``window`` either side) name most of the question, the
     one nearest its rarest key word on a tie; with that weight."""
-    listed = [f for f in readable(text, *span) if not naming(text, f, asked.names)]
+    listed = [f for f in readable(text, *span, asked.counted) if not naming(text, f, asked.names)]
     local = {
         f: (
             asked.named(labelled(text, f, listed, *span)),

@@ -137,8 +137,12 @@ class Figure:
     end: int
 
 
-def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
-    """The figures stated in ``text[start:end]`` (years and dates are not counts)."""
+def figures(
+    text: str, start: int = 0, end: int | None = None, counted: frozenset[str] = frozenset()
+) -> list[Figure]:
+    """The figures stated in ``text[start:end]`` (years and dates are not counts; nor are
+    periods, but for a question that counts them: ``counted`` holds their kinds, "hour" for
+    "hours of home care a week that could not be arranged")."""
     out = []
     for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
         if m.group("money"):
@@ -161,10 +165,24 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
             label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"
             if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
                 continue
-            if _PERIOD.match(after):
+            period = _PERIOD.match(after)
+            if period and _kind(period.group()) not in counted:
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     return out
+
+
+def _kind(period: str) -> str:
+    """The kind of a period's words: "hours" and "working days" are "hour" and "day"."""
+    return period.split()[-1].lower().rstrip("s")
+
+
+def counted_periods(question: str) -> frozenset[str]:
+    """The kinds of period a question counts rather than times: an amount of time "of"
+    something ("hours of home care a week that could not be arranged", "days of school
+    missed"), not a period of its own ("within 72 hours")."""
+    found = re.findall(r"\b(hours?|days?|weeks?|months?)\s+of\b", question, re.I)
+    return frozenset(_kind(w) for w in found)
 
 
 # A number beside a word in the question: "Year 6", "category 1 defects".
@@ -271,12 +289,14 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     return f"{shared} {own}"
 
 
-def readable(text: str, start: int, end: int) -> list[Figure]:
+def readable(
+    text: str, start: int, end: int, counted: frozenset[str] = frozenset()
+) -> list[Figure]:
     """The figures of a sentence that can be read as its own: none in a sentence holding a
     table row (its other numbers are cells too: "… at end of quarter 262 266 270 … aged 13")."""
     if _ROW.search(text, start, end):
         return []
-    return figures(text, start, end)
+    return figures(text, start, end, counted)
 
 
 # An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce

@@ -9,6 +9,7 @@ from qa_service.trend_read import (
     alternatives,
     around,
     asked_unit,
+    counted_periods,
     current,
     figures,
     in_unit,
@@ -308,3 +309,13 @@ def test_a_later_clause_shares_the_earlier_one_s_subject() -> None:
     text = "38,950 households, 41% of those eligible, had subscribed by August."
     found = figures(text)
     assert "households" not in labelled(text, found[1], found, 0, len(text))
+
+
+def test_a_question_counting_hours_reads_them_as_counts() -> None:
+    question = "hours of home care a week that could not be arranged"
+    text = "At the end of June, 1,350 hours of home care a week could not be arranged."
+    assert figures(text) == []  # a period, for a question that does not count hours
+    counted = counted_periods(question)
+    assert [f.value for f in figures(text, counted=counted)] == [1350.0]
+    # a timeliness question's period is still a period
+    assert counted_periods("contacts screened within 24 hours") == frozenset()
