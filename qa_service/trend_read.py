@@ -225,6 +225,10 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
 _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+# A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
+# "34 households …, 19 of them families with children".
+_PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
+_PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
 # Words that join items without saying what a figure is ("…, and 84% were …").
 _JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with"])
 # Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
@@ -278,6 +282,12 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         # in suitable accommodation": "care leavers aged 19, 20 and 21" is the 84%'s too)
         earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
         own = f"{text[earlier : verb.start()]} {own}"
+    part = _PART_BEFORE.search(text, left, f.start) or _PART_AFTER.match(text, f.end)
+    if i > 0 and f.unit != "%" and part:
+        # a part of the earlier figure is of what it was ("486 households were in temporary
+        # accommodation, including 301 families with children": the 301 are in it too); a
+        # share "of those" is a rate, not a part ("38,950 households, 41% of those eligible")
+        own = f"{text[start if i == 1 else last_break(inside[i - 2].end, g.start) : left]} {own}"
     if i > 0 and not _WORD.search(tail(i)):
         # a later item that says nothing after its figure shares what the earlier one was
         # of ("the police had attended 97% of strategy meetings, but health only 38%")

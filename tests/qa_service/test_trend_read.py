@@ -319,3 +319,19 @@ def test_a_question_counting_hours_reads_them_as_counts() -> None:
     assert [f.value for f in figures(text, counted=counted)] == [1350.0]
     # a timeliness question's period is still a period
     assert counted_periods("contacts screened within 24 hours") == frozenset()
+
+
+def test_a_part_of_the_figure_before_is_of_what_it_was() -> None:
+    text = (
+        "486 households were in temporary accommodation on 30 September 2022, including 301 "
+        "families with children, compared with 392 a year earlier."
+    )
+    found = figures(text)
+    assert "temporary accommodation" in labelled(text, found[1], found, 0, len(text))
+    text = "34 households were in temporary accommodation, 19 of them families with children."
+    found = figures(text)
+    assert "temporary accommodation" in labelled(text, found[1], found, 0, len(text))
+    # a share "of those" is a rate, not a part
+    text = "38,950 households, 41% of those eligible, had subscribed by August."
+    found = figures(text)
+    assert "households" not in labelled(text, found[1], found, 0, len(text))
