@@ -166,7 +166,7 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     names ("Year 6")."""
     if asked.periods and other_period(text[start:end], asked.periods):
         return []  # it times another measure ("within 45 working days" for 20)
-    found = readable(text, start, end, asked.counted)
+    found = readable(text, start, end, asked.counted, frozenset(asked.weights))
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
     return in_unit([f for f in found if not naming(text, f, asked.names)], asked.wanted)
@@ -250,7 +250,8 @@ def _choose(
 ) -> tuple[Figure, float]:
     """The figure whose own words (``window`` either side) name most of the question, the
     one nearest its rarest key word on a tie; with that weight."""
-    listed = [f for f in readable(text, *span, asked.counted) if not naming(text, f, asked.names)]
+    counts = readable(text, *span, asked.counted, frozenset(asked.weights))
+    listed = [f for f in counts if not naming(text, f, asked.names)]
     local = {
         f: (
             asked.named(labelled(text, f, listed, *span)),

@@ -4,7 +4,9 @@ them is its current one, and how well a sentence names what a question asks abou
 Pure functions over text; ``qa_service.trend`` picks each meeting's sentence with them.
 
 - A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
-  years, dates, times, paragraph numbers and periods ("20 weeks") are not counts.
+  years, dates, times, paragraph numbers and periods ("20 weeks") are not counts (hours
+  are, for "hours of home care"), and a count in words is one when it counts what the
+  question asks ("Twelve families" for families in bed and breakfast).
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
@@ -138,11 +140,17 @@ class Figure:
 
 
 def figures(
-    text: str, start: int = 0, end: int | None = None, counted: frozenset[str] = frozenset()
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    counted: frozenset[str] = frozenset(),
+    nouns: frozenset[str] = frozenset(),
 ) -> list[Figure]:
     """The figures stated in ``text[start:end]`` (years and dates are not counts; nor are
     periods, but for a question that counts them: ``counted`` holds their kinds, "hour" for
-    "hours of home care a week that could not be arranged")."""
+    "hours of home care a week that could not be arranged"). A count written in words is
+    read when the word after it is one of ``nouns``, the stems of what the question counts
+    ("Twelve families" for "families with children in bed and breakfast")."""
     out = []
     for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
         if m.group("money"):
@@ -169,7 +177,38 @@ def figures(
             if period and _kind(period.group()) not in counted:
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
-    return out
+    for m in _WORDS_COUNT.finditer(text, start, len(text) if end is None else end):
+        after_word = _WORD.match(text, m.end() + 1)
+        if after_word is None or stem(after_word.group()) not in nouns:
+            continue  # "two small children's homes" for a question on families
+        out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
+    return sorted(out, key=lambda f: f.start)
+
+
+# A count written in words before what it counts: "Twelve families", "twenty-two households"
+# ("one" is left out: "one of the", "one-to-one" rarely count anything).
+_UNITS = "two three four five six seven eight nine"
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_WORD_VALUE = (
+    {
+        w: v
+        for words, first in ((_UNITS, 2), (_TEENS, 10))
+        for v, w in enumerate(words.split(), start=first)
+    }
+    | {w: 10 * v for v, w in enumerate(_TENS.split(), start=2)}
+    | {"one": 1}
+)
+_WORDS_COUNT = re.compile(
+    rf"(?<![\w-])(?P<w>(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
+    rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')})(?=\s[A-Za-z])(?![\w-])",
+    re.I,
+)
+
+
+def _count_in_words(words: str) -> float:
+    """The value of a count written in words ("twenty-two": 22)."""
+    return float(sum(_WORD_VALUE[w] for w in words.lower().split("-")))
 
 
 def _kind(period: str) -> str:
@@ -300,13 +339,17 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
 
 
 def readable(
-    text: str, start: int, end: int, counted: frozenset[str] = frozenset()
+    text: str,
+    start: int,
+    end: int,
+    counted: frozenset[str] = frozenset(),
+    nouns: frozenset[str] = frozenset(),
 ) -> list[Figure]:
     """The figures of a sentence that can be read as its own: none in a sentence holding a
     table row (its other numbers are cells too: "… at end of quarter 262 266 270 … aged 13")."""
     if _ROW.search(text, start, end):
         return []
-    return figures(text, start, end, counted)
+    return figures(text, start, end, counted, nouns)
 
 
 # An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce

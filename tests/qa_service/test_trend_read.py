@@ -335,3 +335,13 @@ def test_a_part_of_the_figure_before_is_of_what_it_was() -> None:
     text = "38,950 households, 41% of those eligible, had subscribed by August."
     found = figures(text)
     assert "households" not in labelled(text, found[1], found, 0, len(text))
+
+
+def test_a_count_in_words_is_read_when_it_counts_what_is_asked() -> None:
+    nouns = frozenset(stems("families with children in bed and breakfast"))
+    text = "Twelve families with children, and two small hotels, had been used for six weeks."
+    assert [(f.value, f.unit) for f in figures(text, nouns=nouns)] == [(12.0, "count")]
+    text = "Twenty-two households and five families were in bed and breakfast."
+    assert [f.value for f in figures(text, nouns=nouns)] == [5.0]
+    # without what the question counts, words are not figures
+    assert figures("Twelve families had been placed.") == []
