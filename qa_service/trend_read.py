@@ -268,6 +268,9 @@ _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
 _PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
+# Where the words of what a count counts end: a verb or "at" ("38 children in external
+# residential placements at an average weekly cost of …").
+_COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re.I)
 # Words that join items without saying what a figure is ("…, and 84% were …").
 _JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with"])
 # Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
@@ -312,6 +315,12 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     bare = not _WORD.search(text, inside[0].end, first_end)
     left = start if i == 0 else last_break(inside[i - 1].end, f.start)
     right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
+    if f.unit == "count" and right == f.end and i + 1 < len(inside):
+        # with no break before the next figure, a count still has the words of what it
+        # counts, up to a verb or "at" ("There were 38 children in external residential
+        # placements at an average weekly cost of £7,400": "children in external …")
+        stop = _COUNTED_END.search(text, f.end, inside[i + 1].start)
+        right = stop.start() if stop else f.end
     own = text[left:right]
     g = inside[i - 1] if i else f
     verb = _VERB.search(text, g.end, left) if i else None

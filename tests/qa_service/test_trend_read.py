@@ -345,3 +345,16 @@ def test_a_count_in_words_is_read_when_it_counts_what_is_asked() -> None:
     assert [f.value for f in figures(text, nouns=nouns)] == [5.0]
     # without what the question counts, words are not figures
     assert figures("Twelve families had been placed.") == []
+
+
+def test_a_count_keeps_the_words_of_what_it_counts() -> None:
+    text = (
+        "There were 38 children in external residential placements at an average weekly cost"
+        " of £7,400, and four children with very complex needs were in unregistered homes."
+    )
+    nouns = frozenset(stems("number of children in external residential placements"))
+    found = figures(text, nouns=nouns)
+    assert [f.value for f in found] == [38.0, 7400.0, 4.0]
+    assert "external residential" in labelled(text, found[0], found, 0, len(text))
+    # an amount's label still precedes it
+    assert "weekly cost" in labelled(text, found[1], found, 0, len(text))
