@@ -268,6 +268,10 @@ _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
 _PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
+# A share in apposition after a count: "24,310 households, 58% of those in the district, …".
+_APPOSITION = re.compile(
+    r"[^,;.()]*,\s*(?P<share>\d+(?:\.\d+)?%)\s+of\s+(?:those|all|them|the)\b[^,;.()]*,", re.I
+)
 # Where the words of what a count counts end: a verb or "at" ("38 children in external
 # residential placements at an average weekly cost of …").
 _COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re.I)
@@ -315,7 +319,13 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     bare = not _WORD.search(text, inside[0].end, first_end)
     left = start if i == 0 else last_break(inside[i - 1].end, f.start)
     right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
-    if f.unit == "count" and right == f.end and i + 1 < len(inside):
+    apposition = _APPOSITION.match(text, f.end) if f.unit == "count" else None
+    if apposition and apposition.group("share") and i + 1 < len(inside):
+        # a share in apposition restates the count ("24,310 households, 58% of those in the
+        # district, subscribed in 2021/22"): what follows it is said of the count too
+        following = _ITEM_BREAK.search(text, apposition.end(), end)
+        right = following.start() if following else end
+    elif f.unit == "count" and right == f.end and i + 1 < len(inside):
         # with no break before the next figure, a count still has the words of what it
         # counts, up to a verb or "at" ("There were 38 children in external residential
         # placements at an average weekly cost of £7,400": "children in external …")

@@ -358,3 +358,11 @@ def test_a_count_keeps_the_words_of_what_it_counts() -> None:
     assert "external residential" in labelled(text, found[0], found, 0, len(text))
     # an amount's label still precedes it
     assert "weekly cost" in labelled(text, found[1], found, 0, len(text))
+
+
+def test_a_share_in_apposition_leaves_the_count_what_follows() -> None:
+    text = "24,310 households, 58% of those in the district, subscribed in 2021/22."
+    found = figures(text)
+    count, share = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "subscribed" in count and "households" in count
+    assert "households" not in share
