@@ -435,10 +435,16 @@ def current(text: str, found: list[Figure]) -> list[Figure]:
 _ENDINGS = ("ing", "ers", "ed", "er", "es", "s", "e")
 
 
+# A rate by the time is the time's word: "an hourly rate" is a rate "an hour".
+_BY_THE = {"hourly": "hour", "weekly": "week", "monthly": "month", "yearly": "year"}
+
+
 def stem(word: str) -> str:
     """A word's stem: its first five letters, lower case, once an inflected ending is off
-    (four letters at least are kept: "smoked" and "smoking" are "smok", "care" stays "care")."""
+    (four letters at least are kept: "smoked" and "smoking" are "smok", "care" stays "care";
+    "hourly" is "hour")."""
     low = word.lower()
+    low = _BY_THE.get(low, low)
     for ending in _ENDINGS:
         if low.endswith(ending) and len(low) - len(ending) >= 4:
             low = low[: -len(ending)]

@@ -101,6 +101,8 @@ def test_the_words_around_a_figure() -> None:
         (["service", "services"], True),
         (["child", "children"], True),
         (["caseload", "caseloads"], True),
+        (["hourly", "hour", "hours"], True),  # "an hourly rate" is a rate "an hour"
+        (["weekly", "week", "weeks"], True),
         (["care", "car", "cars"], False),
         (["smoking", "social"], False),
         (["care", "caseload"], False),
