@@ -286,8 +286,8 @@ _OF_THE = re.compile(r"\s+of\s+(?:the|this|that|its|their)\s+")
 def _part(text: str, f: Figure, asked: Asked) -> bool:
     """Whether an amount or count is said to be part of what the question asks about."""
     m = _OF_THE.match(text, f.end)
-    if f.unit not in ("£", "count") or m is None:
-        return False
+    if f.unit not in ("£", "count") or m is None or text[m.end() : m.end() + 1].isdigit():
+        return False  # "34 of the 42 children … were in external homes" counts the 34
     words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
     return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
 

@@ -272,6 +272,8 @@ _PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
 _APPOSITION = re.compile(
     r"[^,;.()]*,\s*(?P<share>\d+(?:\.\d+)?%)\s+of\s+(?:those|all|them|the)\b[^,;.()]*,", re.I
 )
+# "34 of the 42 children …": a count of some of the figure after it.
+_N_OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 # Where the words of what a count counts end: a verb or "at" ("38 children in external
 # residential placements at an average weekly cost of …").
 _COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re.I)
@@ -331,6 +333,15 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         # placements at an average weekly cost of £7,400": "children in external …")
         stop = _COUNTED_END.search(text, f.end, inside[i + 1].start)
         right = stop.start() if stop else f.end
+    if i + 1 < len(inside) and _N_OF_THE.fullmatch(text, f.end, inside[i + 1].start):
+        # "34 of the 42 children in residential care were in external homes": what the 42
+        # are and what is said of them are the 34's
+        after = inside[i + 1]
+        later = len(inside) == i + 2
+        right = end if later else last_break(after.end, inside[i + 2].start)
+    elif i and _N_OF_THE.fullmatch(text, inside[i - 1].end, f.start):
+        verb = _VERB.search(text, f.end, right)  # the 42 are only what they are
+        right = verb.start() if verb else right
     own = text[left:right]
     g = inside[i - 1] if i else f
     verb = _VERB.search(text, g.end, left) if i else None

@@ -419,3 +419,18 @@ def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
     # a sentence before that states its own figure is another measure's
     text = f"Initial health assessments for 120 children were requested. {answer}"
     assert select([lit(text, answer)], asked) == []  # type: ignore[list-item]
+
+
+def test_a_count_of_some_of_the_figure_after_it_is_what_is_said_of_them() -> None:
+    from qa_service.trend import Asked, select
+
+    text = (
+        "At 31 December 2018, 34 of the 42 children in residential care were in external "
+        "homes, at an average weekly cost of £4,250."
+    )
+    [point] = select(
+        [hit(text, "2019-02-26")], Asked.of("number of children in external residential homes")
+    )  # type: ignore[list-item]
+    assert point.figure.value == 34.0
+    [point] = select([hit(text, "2019-02-26")], Asked.of("number of children in residential care"))  # type: ignore[list-item]
+    assert point.figure.value == 42.0
