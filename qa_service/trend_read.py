@@ -185,8 +185,8 @@ def figures(
     return sorted(out, key=lambda f: f.start)
 
 
-# A count written in words before what it counts: "Twelve families", "twenty-two households"
-# ("one" is left out: "one of the", "one-to-one" rarely count anything).
+# A count written in words before what it counts: "Twelve families", "twenty-two households",
+# "no family" (none; "one" is left out: "one of the", "one-to-one" rarely count anything).
 _UNITS = "two three four five six seven eight nine"
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
@@ -197,11 +197,11 @@ _WORD_VALUE = (
         for v, w in enumerate(words.split(), start=first)
     }
     | {w: 10 * v for v, w in enumerate(_TENS.split(), start=2)}
-    | {"one": 1}
+    | {"one": 1, "no": 0}
 )
 _WORDS_COUNT = re.compile(
     rf"(?<![\w-])(?P<w>(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
-    rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')})(?=\s[A-Za-z])(?![\w-])",
+    rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')}|no)(?=\s[A-Za-z])(?![\w-])",
     re.I,
 )
 

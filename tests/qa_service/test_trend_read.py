@@ -347,6 +347,9 @@ def test_a_count_in_words_is_read_when_it_counts_what_is_asked() -> None:
     assert [f.value for f in figures(text, nouns=nouns)] == [5.0]
     # without what the question counts, words are not figures
     assert figures("Twelve families had been placed.") == []
+    # "no family" is none of them
+    text = "No family with children had been in bed and breakfast for more than six weeks."
+    assert [f.value for f in figures(text, nouns=nouns)] == [0.0]
 
 
 def test_a_count_keeps_the_words_of_what_it_counts() -> None:
