@@ -43,9 +43,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from cqa_core.errors import InvalidQueryError
-from cqa_core.text import split_sentences
+from cqa_core.text import Span, split_sentences
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
@@ -207,6 +208,12 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
 _BACK = re.compile(r"\W*(?:of\s+(?:these|those|them|which)|these|this|they|both)\b", re.I)
 
 
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> list[Span]:
+    """A passage's sentences (each passage is read sentence by sentence many times)."""
+    return split_sentences(text)
+
+
 def _context(text: str, span: tuple[int, int], subject: bool = False) -> str:
     """The words a sentence is read with for what it measures: its own, and the sentence
     before's when that one states no figure (it sets the subject: "A Member asked why
@@ -215,7 +222,7 @@ def _context(text: str, span: tuple[int, int], subject: bool = False) -> str:
     2021/22. Of these, 94% were held within statutory timescales"). A table row is read
     alone."""
     own = text[span[0] : span[1]]
-    sentences = split_sentences(text)
+    sentences = _sentences(text)
     at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
     if not at:  # not a sentence (a table row, a highlight), or the passage's first
         return own
