@@ -113,6 +113,9 @@ class Asked:
     names: frozenset[tuple[str, float]] = frozenset()  # numbers it names ("Year 6")
     periods: frozenset[tuple[float, str]] = frozenset()  # its periods: (20, "day")
     counted: frozenset[str] = frozenset()  # kinds of period it counts: "hours of home care"
+    # asking no unit, take money too: a timeline's figures of a topic ("temporary
+    # accommodation": its costs as well as its households), not a trend of one quantity
+    any_unit: bool = False
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -170,7 +173,8 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     found = readable(text, start, end, asked.counted, frozenset(asked.weights))
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
-    return in_unit([f for f in found if not naming(text, f, asked.names)], asked.wanted)
+    found = [f for f in found if not naming(text, f, asked.names)]
+    return found if asked.any_unit and asked.wanted is None else in_unit(found, asked.wanted)
 
 
 def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
@@ -310,8 +314,9 @@ def _point(
 
 
 def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPoint | None:
-    """The figure a hit's answering sentence states about ``question`` (None: no figure)."""
-    asked = Asked.of(question, weights)
+    """The figure a hit's answering sentence states about ``question`` (None: no figure), in
+    any unit when the question asks none (a timeline's figures of a topic)."""
+    asked = replace(Asked.of(question, weights), any_unit=True)
     span, _ = _sentence(hit, asked)
     if not asked.about(_context(hit.passage.text, span)):
         return None

@@ -434,3 +434,15 @@ def test_a_count_of_some_of_the_figure_after_it_is_what_is_said_of_them() -> Non
     assert point.figure.value == 34.0
     [point] = select([hit(text, "2019-02-26")], Asked.of("number of children in residential care"))  # type: ignore[list-item]
     assert point.figure.value == 42.0
+
+
+def test_a_topic_s_figures_on_a_timeline_keep_money_a_trend_does_not() -> None:
+    """A trend of a question that names no money takes none; a timeline's figures of the
+    same topic (``point_of``) still state what it cost."""
+    from qa_service.trend import Asked, point_of, select
+
+    text = "Temporary accommodation for families cost £4.2 million more than the budget."
+    question = "families in temporary accommodation"
+    assert select([hit(text, "2022-12-06")], Asked.of(question)) == []  # type: ignore[list-item]
+    point = point_of(hit(text, "2022-12-06"), question)  # type: ignore[arg-type]
+    assert point is not None and point.figure.value == 4.2e6
