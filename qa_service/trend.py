@@ -57,6 +57,7 @@ from qa_service.trend_read import (
     around,
     asked_unit,
     counted_periods,
+    counts_period,
     current,
     in_unit,
     labelled,
@@ -171,6 +172,8 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     if asked.periods and other_period(text[start:end], asked.periods):
         return []  # it times another measure ("within 45 working days" for 20)
     found = readable(text, start, end, asked.counted, frozenset(asked.weights))
+    if asked.counted:  # "hours of home care": a count of hours, not of young people
+        found = [f for f in found if f.unit != "count" or counts_period(text, f, asked.counted)]
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
     found = [f for f in found if not naming(text, f, asked.names)]

@@ -216,6 +216,12 @@ def _kind(period: str) -> str:
     return period.split()[-1].lower().rstrip("s")
 
 
+def counts_period(text: str, f: Figure, kinds: frozenset[str]) -> bool:
+    """Whether count ``f`` is an amount of time of one of ``kinds`` ("1,350 hours")."""
+    period = _PERIOD.match(text[f.end : f.end + 24])
+    return period is not None and _kind(period.group()) in kinds
+
+
 def counted_periods(question: str) -> frozenset[str]:
     """The kinds of period a question counts rather than times: an amount of time "of"
     something ("hours of home care a week that could not be arranged", "days of school

@@ -446,3 +446,18 @@ def test_a_topic_s_figures_on_a_timeline_keep_money_a_trend_does_not() -> None:
     assert select([hit(text, "2022-12-06")], Asked.of(question)) == []  # type: ignore[list-item]
     point = point_of(hit(text, "2022-12-06"), question)  # type: ignore[arg-type]
     assert point is not None and point.figure.value == 4.2e6
+
+
+def test_a_question_counting_hours_takes_only_counts_of_hours() -> None:
+    from qa_service.trend import Asked, select
+
+    question = "hours of home care a week that could not be arranged"
+    others = hit(
+        "38 young people moved into adult services with home care packages costing £1,450 a"
+        " week that could not be arranged in time.",
+        "2023-11-14",
+    )
+    assert select([others], Asked.of(question)) == []  # type: ignore[list-item]
+    hours = hit("1,350 hours of home care a week could not be arranged.", "2022-10-11")
+    [point] = select([hours], Asked.of(question))  # type: ignore[list-item]
+    assert point.figure.value == 1350.0
