@@ -50,17 +50,16 @@ from cqa_core.text import Span, split_sentences
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
+from qa_service.trend_items import around, labelled
 from qa_service.trend_read import (
     Alternatives,
     Figure,
     alternatives,
-    around,
     asked_unit,
     counted_periods,
     counts_period,
     current,
     in_unit,
-    labelled,
     named,
     named_numbers,
     naming,

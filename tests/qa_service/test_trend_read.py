@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from qa_service.trend_items import around, labelled
 from qa_service.trend_read import (
     about,
     alternatives,
-    around,
     asked_unit,
     counted_periods,
     current,
     figures,
     in_unit,
-    labelled,
     named,
     other_period,
     periods,

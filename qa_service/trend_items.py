@@ -1,0 +1,135 @@
+"""A figure's own words in its sentence, for a trend: what the figure counts or measures.
+
+In a sentence of several figures, a figure's own words are its item of the list: a label
+precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,066"), a clause
+of contrast starts a new item (", but the condition of unclassified roads … 18%"), a later
+clause shares the earlier one's subject and a part the whole's words ("486 households …,
+including 301 families"), and a count keeps the words of what it counts ("38 children in
+external residential placements at …"). ``qa_service.trend`` weighs a figure by how much of
+the question these words name; ``around`` gives the plain window either side.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.trend_read import Figure
+
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
+    """The ``words`` words either side of ``f`` within ``text[start:end]``: what it counts
+    or measures ("486 looked after children", "the number of children in care … to 531")."""
+    before = [m.start() for m in _WORD.finditer(text, start, f.start)]
+    after = [m.end() for m in _WORD.finditer(text, f.end, end)]
+    left = before[-words] if len(before) >= words else start
+    right = after[words - 1] if len(after) >= words else end
+    return text[left:right]
+
+
+# Where a list of figures breaks between one item and the next ("capital £6,436, revenue
+# £4,630", "19 children and 22% of posts").
+_ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+# A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
+# "34 households …, 19 of them families with children".
+_PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
+_PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
+# A share in apposition after a count: "24,310 households, 58% of those in the district, …".
+_APPOSITION = re.compile(
+    r"[^,;.()]*,\s*(?P<share>\d+(?:\.\d+)?%)\s+of\s+(?:those|all|them|the)\b[^,;.()]*,", re.I
+)
+# "34 of the 42 children …": a count of some of the figure after it.
+_N_OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
+# Where the words of what a count counts end: a verb or "at" ("38 children in external
+# residential placements at an average weekly cost of …").
+_COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re.I)
+# Words that join items without saying what a figure is ("…, and 84% were …").
+_JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with"])
+# Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
+_VERB = re.compile(r"\b(?:were|was|are|is|had|have|has)\b", re.I)
+# A clause of contrast starts a new item, with its own subject, however many commas follow.
+_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
+
+
+def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) -> str:
+    """The words that say what ``f`` is when its sentence states several figures: its own item.
+    Between two figures, the words up to the last break belong to the earlier ("61% of care
+    leavers aged 19, 20 and 21 were in employment, and 84% …") and the rest to the later; with
+    no break, all to the later, whose label precedes it ("revenue £4,630 making a total of
+    £11,066": "making a total of" names the total, not the revenue). In a list of bare amounts
+    (no words between the first figure and the next break: "Amount spent to date on capital
+    £6,436, revenue £4,630 …") the words before the first figure, less its own label (the
+    last word: "capital"), are every item's. A later item that says nothing after its figure
+    shares what an earlier one was of ("the police had attended 97% of strategy meetings, but
+    health had attended only 38%": "strategy meetings" is the 38%'s too)."""
+    inside = sorted((g for g in found if start <= g.start and g.end <= end), key=lambda g: g.start)
+    if len(inside) < 2 or f not in inside:
+        return text[start:end]
+
+    def last_break(a: int, b: int) -> int:
+        """Where the earlier figure's words end between offsets ``a`` and ``b``: at a
+        contrast's clause, whose subject is the later figure's ("4% of A roads …, but the
+        condition of unclassified roads had continued to decline, with 18%"), else at the
+        last break."""
+        contrast = _CONTRAST.search(text, a, b)
+        if contrast:
+            return contrast.start()
+        breaks = list(_ITEM_BREAK.finditer(text, a, b))
+        return breaks[-1].start() if breaks else a
+
+    def tail(j: int) -> str:
+        """The words after the ``j``-th figure that are its own ("97% of strategy meetings")."""
+        g = inside[j]
+        return text[g.end : end if j + 1 == len(inside) else last_break(g.end, inside[j + 1].start)]
+
+    i = inside.index(f)
+    first_end = last_break(inside[0].end, inside[1].start)
+    bare = not _WORD.search(text, inside[0].end, first_end)
+    left = start if i == 0 else last_break(inside[i - 1].end, f.start)
+    right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
+    apposition = _APPOSITION.match(text, f.end) if f.unit == "count" else None
+    if apposition and apposition.group("share") and i + 1 < len(inside):
+        # a share in apposition restates the count ("24,310 households, 58% of those in the
+        # district, subscribed in 2021/22"): what follows it is said of the count too
+        following = _ITEM_BREAK.search(text, apposition.end(), end)
+        right = following.start() if following else end
+    elif f.unit == "count" and right == f.end and i + 1 < len(inside):
+        # with no break before the next figure, a count still has the words of what it
+        # counts, up to a verb or "at" ("There were 38 children in external residential
+        # placements at an average weekly cost of £7,400": "children in external …")
+        stop = _COUNTED_END.search(text, f.end, inside[i + 1].start)
+        right = stop.start() if stop else f.end
+    if i + 1 < len(inside) and _N_OF_THE.fullmatch(text, f.end, inside[i + 1].start):
+        # "34 of the 42 children in residential care were in external homes": what the 42
+        # are and what is said of them are the 34's
+        after = inside[i + 1]
+        later = len(inside) == i + 2
+        right = end if later else last_break(after.end, inside[i + 2].start)
+    elif i and _N_OF_THE.fullmatch(text, inside[i - 1].end, f.start):
+        verb = _VERB.search(text, f.end, right)  # the 42 are only what they are
+        right = verb.start() if verb else right
+    own = text[left:right]
+    g = inside[i - 1] if i else f
+    verb = _VERB.search(text, g.end, left) if i else None
+    if verb and not [w for w in _WORD.findall(text, left, f.start) if w.lower() not in _JOINS]:
+        # a later clause that says nothing before its figure shares the earlier clause's
+        # subject ("61% of care leavers aged 19, 20 and 21 were in education …, and 84% were
+        # in suitable accommodation": "care leavers aged 19, 20 and 21" is the 84%'s too)
+        earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
+        own = f"{text[earlier : verb.start()]} {own}"
+    part = _PART_BEFORE.search(text, left, f.start) or _PART_AFTER.match(text, f.end)
+    if i > 0 and f.unit != "%" and part:
+        # a part of the earlier figure is of what it was ("486 households were in temporary
+        # accommodation, including 301 families with children": the 301 are in it too); a
+        # share "of those" is a rate, not a part ("38,950 households, 41% of those eligible")
+        own = f"{text[start if i == 1 else last_break(inside[i - 2].end, g.start) : left]} {own}"
+    if i > 0 and not _WORD.search(tail(i)):
+        # a later item that says nothing after its figure shares what the earlier one was
+        # of ("the police had attended 97% of strategy meetings, but health only 38%")
+        own += next((" " + tail(j) for j in range(i - 1, -1, -1) if _WORD.search(tail(j))), "")
+    if not bare or i == 0:
+        return own
+    words = list(_WORD.finditer(text, start, inside[0].start))
+    shared = text[start : words[-1].start()] if words else ""  # less the first item's label
+    return f"{shared} {own}"
