@@ -52,7 +52,7 @@ from bench.quality_all import (  # noqa: E402
     table,
 )
 from evaluation.crossval import out_of_fold  # noqa: E402
-from evaluation.metrics import Retrieved, is_hit  # noqa: E402
+from evaluation.metrics import QuestionResult, Retrieved, is_hit  # noqa: E402
 from evaluation.questions import Question, load_questions  # noqa: E402
 from evaluation.runner import run_question  # noqa: E402
 from evaluation.scoring import score  # noqa: E402
@@ -364,6 +364,32 @@ def pipeline_rows(runs: Sequence[SetRun], system: str) -> list[tuple[str, str, d
     return rows
 
 
+def first_gold(result: QuestionResult) -> int | None:
+    """The 1-based rank of the first gold passage in the top 10 (None: none there)."""
+    for rank, got in enumerate(result.ranked[:10], start=1):
+        if any(is_hit(g, got) for g in result.question.gold):
+            return rank
+    return None
+
+
+def moves(base: SetRun, adapted: SetRun) -> str:
+    """How many answerable questions the adapter moves: gold ranked higher, lower; gold
+    newly first, no longer first."""
+    up = down = won = lost = 0
+    for a, b in zip(base.results, adapted.results, strict=True):
+        if not a.question.answerable:
+            continue
+        before, after = first_gold(a) or 11, first_gold(b) or 11
+        up += after < before
+        down += after > before
+        won += after == 1 and before != 1
+        lost += before == 1 and after != 1
+    return (
+        f"{base.name}: gold higher on {up}, lower on {down}; "
+        f"newly first on {won}, no longer first on {lost}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Proxy grid, then the pipeline with and without the chosen adapter."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -411,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.sort(key=lambda r: SETS.index(r[0]))
     markdown = table(rows)
     print(markdown)
+    for base, run in zip(runs, adapted, strict=True):
+        print(moves(base, run))
     (args.cache / "pipeline.md").write_text(markdown + "\n", encoding="utf-8")
     (args.cache / "pipeline.json").write_text(json.dumps(rows, indent=1, default=str))
     return 0
