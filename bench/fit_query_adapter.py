@@ -22,6 +22,8 @@ answerable questions over their set's passages; the configuration with the best 
 is chosen.  Then the real pipeline (bench/quality_all.py's runs: hybrid search, second
 stage, highlight and abstention fitted out of fold), once as it is and once with each
 question encoded through the adapter fitted without its council.  Prints both tables.
+``--dense-only`` moves the vector for the dense search alone (the second stage's sentence
+cosines and the highlight keep the plain one); ``--config`` skips the grid.
 """
 
 from __future__ import annotations
@@ -313,11 +315,14 @@ def proxy(
 class SwitchedEmbedder:
     """The query encoder with the current fold's adapter applied to what it returns."""
 
-    def __init__(self, inner: Embedder) -> None:
+    def __init__(self, inner: Embedder, dense_only: bool = False) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
         self.adapter: Adapter | None = None
+        # dense_only: encode gives the plain vector, and ``AdaptedDense`` moves it for the
+        # dense search alone (the sentence cosines and the highlight keep the plain one)
+        self.dense_only = dense_only
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -327,7 +332,35 @@ class SwitchedEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """The inner vectors, adapted."""
         vectors = self.inner.encode(texts)
-        return vectors if self.adapter is None else self.adapter.apply(vectors)
+        if self.adapter is None or self.dense_only:
+            return vectors
+        return self.adapter.apply(vectors)
+
+
+class AdaptedDense:
+    """The engine's dense search with the question's vector moved by the switched adapter
+    (``--dense-only``: passage cosines adapted, sentence cosines not)."""
+
+    def __init__(self, inner: Any, switched: SwitchedEmbedder) -> None:
+        self.inner = inner
+        self.switched = switched
+
+    def _moved(self, query: Any) -> Any:
+        adapter = self.switched.adapter
+        if adapter is None or query.vector is None:
+            return query
+        return replace(query, vector=adapter.apply(np.asarray(query.vector)[None, :])[0])
+
+    def search(self, query: Any, n: int, filters: Any) -> Any:
+        """The inner search, of the moved vector."""
+        return self.inner.search(self._moved(query), n, filters)
+
+    def similarity(self, query: Any, rowids: Any) -> Any:
+        """The inner cosines, of the moved vector."""
+        return self.inner.similarity(self._moved(query), rowids)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 def adapted_run(
@@ -338,6 +371,8 @@ def adapted_run(
     engine = Engine(settings.index, switched, settings)
     switched.adapter = None
     engine.ask("warm up the model", 1)
+    if switched.dense_only:
+        engine.dense = AdaptedDense(engine.dense, switched)  # type: ignore[assignment]
     questions = load_questions(SHARED / base.name / "questions.jsonl")
     pairs = []
     for q, groups in zip(questions, base.groups, strict=True):
@@ -396,6 +431,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / "out" / "query_adapter")
     parser.add_argument("--proxy-only", action="store_true")
+    parser.add_argument(
+        "--dense-only", action="store_true", help="adapt the dense search only, not sentences"
+    )
     parser.add_argument("--grid-folds", type=int, default=5, help="council folds of the grid")
     parser.add_argument("--config", help="skip the grid: labels|pseudo|labels+pseudo:LAM")
     args = parser.parse_args(argv)
@@ -429,10 +467,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if fold not in by_fold:
                 training = [it for it in labelled if fold not in it.groups]
                 by_fold[fold] = fit([*training, *pseudo_for(training, pseudo)], passages, chosen)
-    switched = SwitchedEmbedder(query)
+    switched = SwitchedEmbedder(query, dense_only=args.dense_only)
     adapted = [adapted_run(run, args.index_root, switched, by_fold) for run in runs]
     rows = pipeline_rows(runs, "service, out of fold") + pipeline_rows(
-        adapted, f"+ adapter ({chosen.label()}), out of fold"
+        adapted,
+        f"+ adapter ({chosen.label()}{', dense only' if args.dense_only else ''}), out of fold",
     )
     rows.sort(key=lambda r: SETS.index(r[0]))
     markdown = table(rows)

@@ -5,11 +5,14 @@ back onto them; a strong pull toward the identity leaves them as they were."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
 
 from bench.fit_query_adapter import (
+    AdaptedDense,
     Adapter,
     Config,
     Item,
@@ -124,3 +127,45 @@ def test_the_switched_encoder_adapts_only_while_set() -> None:
     switched.adapter = None
     assert np.allclose(switched.encode(["a"]), plain)
     assert switched.known_words == frozenset({"council"})
+
+
+@dataclass
+class _Query:
+    text: str
+    vector: np.ndarray | None
+
+
+def test_dense_only_moves_the_vector_of_the_dense_search_alone() -> None:
+    class Inner:
+        kind = "exact"
+
+        def __init__(self) -> None:
+            self.seen: list[np.ndarray] = []
+
+        def search(self, query: Any, n: int, filters: Any) -> list[tuple[int, float]]:
+            self.seen.append(query.vector)
+            return []
+
+        def similarity(self, query: Any, rowids: list[int]) -> dict[int, float]:
+            self.seen.append(query.vector)
+            return {}
+
+    class Plain:
+        name, dim = "plain", 4
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            return np.tile(_unit(np.arange(1, 5, dtype=np.float32)), (len(texts), 1))
+
+    switched = SwitchedEmbedder(Plain(), dense_only=True)
+    switched.adapter = Adapter(
+        np.eye(1, 4, dtype=np.float32), np.eye(4, 1, k=-3).astype(np.float32)
+    )
+    plain = switched.encode(["a"])[0]
+    inner = Inner()
+    dense = AdaptedDense(inner, switched)
+    dense.search(_Query("a", plain), 5, None)
+    dense.similarity(_Query("a", plain), [1])
+    assert np.allclose(switched.encode(["a"])[0], plain)  # the sentences' vector: plain
+    assert all(np.allclose(v, switched.adapter.apply(plain[None, :])[0]) for v in inner.seen)
+    assert not np.allclose(inner.seen[0], plain)
+    assert dense.kind == "exact"
