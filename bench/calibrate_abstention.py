@@ -5,7 +5,11 @@ spread by a kernel: ``threshold``) while false abstentions stay at or under 5%, 
 the middle of a gap between neighbouring confidences.  The classifier's cut points
 (bench/fit_abstention.py) are chosen by the same function.
 
-    python bench/calibrate_abstention.py [--index-root DIR]
+    python bench/calibrate_abstention.py [--index-root DIR] [--write]
+
+``--write`` stores the threshold chosen for the service's coverage weight
+(``CQA_CONFIDENCE_COVERAGE_WEIGHT``) on the questions of all three sets as
+``qa_service/abstention_threshold.py``, the default of ``CQA_ANSWER_THRESHOLD``.
 
 The confidence of an answer is ``max(passage cosine, best-sentence cosine) + w * coverage``
 of its best passage (qa_service/second_stage.py).  For each ``w`` this prints the threshold
@@ -45,6 +49,8 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+
+TARGET = REPO / "qa_service" / "abstention_threshold.py"
 
 MAX_FALSE = 0.05
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
@@ -119,10 +125,15 @@ def main() -> None:
     """Run the three sets once, then fit and report each coverage weight."""
     from bench.quality_all import SETS, run_set
     from evaluation.crossval import out_of_fold
+    from qa_service.config import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument(
+        "--write", action="store_true", help="store the threshold of the service's weight"
+    )
     args = parser.parse_args()
+    shipped = Settings().confidence_coverage_weight
     embedder = SentenceTransformerEmbedder(lazy=True)
     # per question: answerable, and (best cosine, coverage) of each returned passage
     rows: list[tuple[bool, list[tuple[float, float]]]] = []
@@ -141,9 +152,12 @@ def main() -> None:
         "out of fold caught | out of fold false |"
     )
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    for w in WEIGHTS:
+    chosen = None
+    for w in sorted({*WEIGHTS, shipped}):
         conf = [(ans, max((c + w * v for c, v in ev), default=-1.0)) for ans, ev in rows]
         t = threshold(conf)
+        if w == shipped:
+            chosen = t
         caught = [c < t for ans, c in conf if not ans]
         false = [c < t for ans, c in conf if ans]
         refused = out_of_fold(conf, groups, threshold, lambda cut, item: item[1] < cut)
@@ -153,6 +167,23 @@ def main() -> None:
             f"| {w:.2f} | {t:.3f} | {sum(caught)}/{len(caught)} | {sum(false)}/{len(false)} | "
             f"{sum(oof_caught)}/{len(oof_caught)} | {sum(oof_false)}/{len(oof_false)} |"
         )
+    if args.write and chosen is not None:
+        write(shipped, chosen)
+        print(f"wrote {TARGET}: threshold {chosen:.3f} at coverage weight {shipped}")
+
+
+def write(weight: float, cut: float) -> None:
+    """Store the threshold (and the coverage weight it was chosen for) as
+    qa_service/abstention_threshold.py."""
+    TARGET.write_text(
+        '"""The confidence threshold of ``CQA_ABSTENTION=threshold`` (written by\n'
+        "bench/calibrate_abstention.py --write: the fewest expected mistakes with at most 5% "
+        "of\nanswerable questions refused, on the three shared sets; out of fold across "
+        'councils in\ndocs/quality.md)."""\n\n'
+        f"COVERAGE_WEIGHT = {weight!r}  # the confidence's coverage weight it was chosen for\n"
+        f"THRESHOLD = {round(cut, 3)!r}\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

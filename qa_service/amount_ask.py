@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from qa_service.answer_kind import asks_amount
+from qa_service.answer_kind import MONEY_ASKED, asks_amount
 
 _AUX = (
     r"(?:have|has|had|did|do|does|is|are|was|were|will|would|could|can|might|may|should|"
@@ -66,14 +66,14 @@ _COUNT_NOUNS = frozenset(
 )
 # Plural nouns without a final -s.
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "persons"})
-# Money, by the nouns papers count it in: a plural of these is an amount, not a count.
-_MONEY = re.compile(
-    r"^(?:cost|price|fee|rent|charge|tax|precept|budget|spend|spending|saving|grant|pay|wage|"
-    r"salary|income|revenue|reserve|balance|debt|arrear|fund|funding|deficit|overspend|"
-    r"surplus|bill|tariff|rate|payment|allowance|money|cash|capital|subsidy|loan|expenditure|"
-    r"earning|receipt|taking|contribution|premium|fine|levy|pound|penny|pence)$",
-    re.IGNORECASE,
-)
+# Money, by the nouns papers count it in: a plural of these is an amount, not a count.  The
+# measures a question asks for money with (``answer_kind.MONEY_ASKED``, as nouns), and
+# further nouns that name money without asking for an amount by themselves.
+_MONEY = frozenset(MONEY_ASKED) | {"spending", "tax", "wage", "salary", "income", "revenue"}
+_MONEY |= {"reserve", "balance", "debt", "arrear", "fund", "deficit", "overspend", "surplus"}
+_MONEY |= {"bill", "tariff", "rate", "payment", "allowance", "money", "cash", "capital"}
+_MONEY |= {"subsidy", "loan", "expenditure", "earning", "receipt", "taking", "contribution"}
+_MONEY |= {"premium", "fine", "levy", "pound", "penny", "pence"}
 
 # Where a noun's modifier starts after its head.
 _MODIFIER = re.compile(
@@ -97,7 +97,7 @@ def _is_count(subject: str) -> bool:
     head = _MODIFIER.split(subject, maxsplit=1)[0].split()[-1].lower()
     if head.endswith(("'s", "’s", "'", "’")):
         return False  # a possessive ("Lindenport's") is not the subject's head
-    if _MONEY.match(head) or _MONEY.match(_singular(head)):
+    if head in _MONEY or _singular(head) in _MONEY:
         return False
     if head in _COUNT_NOUNS or head in _IRREGULAR_PLURALS:
         return True

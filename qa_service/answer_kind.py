@@ -295,10 +295,29 @@ def is_label(sentence: str) -> bool:
     return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
-# A figure asked for as an amount of money: "how much", or the money measures papers report.
+# The money measures papers report, each with the forms a question asks for it in: a
+# question naming one asks for an amount of money.  The one list of money words:
+# ``amount_ask`` reads these as money too, with the further nouns papers count money in
+# that do not by themselves ask for an amount ("rate", "tax", "income").
+MONEY_ASKED: dict[str, tuple[str, ...]] = {
+    "cost": ("cost", "costs", "costing"),
+    "price": ("price",),
+    "fee": ("fee", "fees"),
+    "rent": ("rent",),
+    "precept": ("precept",),
+    "budget": ("budget",),
+    "spend": ("spend", "spent", "spending"),
+    "saving": ("saving", "savings", "save"),
+    "charge": ("charge", "charges"),
+    "grant": ("grant",),
+    "pay": ("pay", "paid"),
+    "funding": ("funding",),
+}
+# A figure asked for as an amount of money: "how much", or one of the money measures.
 _ASKS_AMOUNT = re.compile(
-    r"\bhow\s+much\b|\b(?:cost|costs|costing|price|fee|fees|rent|precept|budget|spend|spent|"
-    r"spending|saving|savings|save|charge|charges|grant|pay|paid|funding)\b",
+    r"\bhow\s+much\b|\b(?:"
+    + "|".join(form for forms in MONEY_ASKED.values() for form in forms)
+    + r")\b",
     re.IGNORECASE,
 )
 # An amount stated: a currency sign before a figure, or a figure in thousands, millions or

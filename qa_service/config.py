@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cqa_core.limits import DEFAULT_NPROBE, IngestLimits, SentenceCodec
+from qa_service.abstention_threshold import THRESHOLD as FITTED_THRESHOLD
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _INGEST = IngestLimits()  # the ingest limits' defaults, written once in cqa_core/limits.py
@@ -111,8 +112,9 @@ class Settings(BaseSettings):
     highlight_after_bonus: float = 0.3  # follows the closest sentence when that one restates
     highlight_follow_bonus: float = 0.1  # follows the closest sentence, whatever it holds
     # Below this confidence (see README, "When the service says it cannot answer")
-    # the response says answered=false; bench/calibrate_abstention.py chooses both.
-    answer_threshold: float = Field(default=0.892)
+    # the response says answered=false under CQA_ABSTENTION=threshold;
+    # bench/calibrate_abstention.py --write chooses it (qa_service/abstention_threshold.py).
+    answer_threshold: float = Field(default=FITTED_THRESHOLD)
     abstention: Literal["classifier", "threshold"] = Field(
         default="classifier",
         description="how the service decides it cannot answer: the abstention classifier "

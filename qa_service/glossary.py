@@ -280,9 +280,28 @@ def is_glossary_word(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _everyday_pattern() -> re.Pattern[str]:
     phrases = sorted(EVERYDAY, key=len, reverse=True)  # the longest phrase wins
-    alternatives = "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", p))) for p in phrases)
+    # a verb form matches its other form: "dumping rubbish" is "dumped rubbish"
+    alternatives = "|".join(
+        r"[\s-]+".join(map(_inflected, re.split(r"[\s-]+", p))) for p in phrases
+    )
     # a plural counts as its phrase: "special needs plans"
     return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?:e?s)?(?![\w'’-])", re.IGNORECASE)
+
+
+def _stem(word: str) -> str:
+    """A verb form's stem: "dumped" and "dumping" -> "dump" (a stem of four letters or more,
+    so "speed" or "paying" stay whole)."""
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _inflected(word: str) -> str:
+    """A phrase word as a pattern: a verb form matches its other form too ("dumped
+    rubbish" matches "dumping rubbish", "skipping school" "skipped school")."""
+    stem = _stem(word)
+    return re.escape(word) if stem == word else re.escape(stem) + "(?:ed|ing)"
 
 
 def _key(phrase: str) -> str:
@@ -301,13 +320,17 @@ def everyday_terms(text: str) -> list[Everyday]:
 
 @lru_cache(maxsize=1)
 def _by_words() -> dict[tuple[str, ...], tuple[str, ...]]:
-    return {tuple(re.split(r"[\s-]+", phrase)): forms for phrase, forms in EVERYDAY.items()}
+    return {
+        tuple(_stem(w) for w in re.split(r"[\s-]+", phrase)): forms
+        for phrase, forms in EVERYDAY.items()
+    }
 
 
 def _forms(key: str) -> tuple[str, ...]:
-    """The glossary's forms for a matched phrase, as written or as its singular, with a
-    hyphen where the glossary has a space or the other way round."""
-    words = re.split(r"[\s-]+", key)
+    """The glossary's forms for a matched phrase, as written or as its singular, a verb
+    form as its other form, with a hyphen where the glossary has a space or the other way
+    round."""
+    words = [_stem(w) for w in re.split(r"[\s-]+", key)]
     table = _by_words()
     for last in (words[-1], words[-1][:-1], words[-1][:-2]):
         forms = table.get((*words[:-1], last))

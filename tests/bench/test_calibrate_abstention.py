@@ -4,6 +4,7 @@ steady when one question moves across a flat mistake curve."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,20 @@ def test_spread_is_silvermans_width() -> None:
     assert spread(values) == pytest.approx(0.9 * (2.0 / 1.34) * 5**-0.2)
     assert spread([0.3]) == 0.0
     assert spread([0.3, 0.3]) == 0.0
+
+
+def test_the_written_threshold_is_the_settings_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--write`` stores the chosen cut as a module the settings' default reads."""
+    import bench.calibrate_abstention as calibrate
+    from qa_service.abstention_threshold import THRESHOLD
+    from qa_service.config import Settings
+
+    target = tmp_path / "abstention_threshold.py"
+    monkeypatch.setattr(calibrate, "TARGET", target)
+    calibrate.write(1.0, 0.83749)
+    stored: dict[str, object] = {}
+    exec(target.read_text(encoding="utf-8"), stored)
+    assert stored["THRESHOLD"] == 0.837 and stored["COVERAGE_WEIGHT"] == 1.0
+    assert Settings().answer_threshold == THRESHOLD

@@ -53,13 +53,17 @@ FLOORS = {
     # R@1 / MRR@10 / answer@1 out of fold (fourth pass): 0.77 / 0.86 / 0.63, 0.85 / 0.90 /
     # 0.71, 0.71 / 0.82 / 0.53
     "dev-set": {"R@5": 0.96, "R@1": 0.75, "MRR@10": 0.84, "answer@1": 0.61, "compare": 0.90},
-    "dev-set-2": {"R@5": 0.92, "R@1": 0.83, "MRR@10": 0.88, "answer@1": 0.70, "compare": 0.90},
+    # dev-set-2's R@5 out of fold 0.947 after glossary verb forms (docs/quality.md, "Compare
+    # and R@5 (issue 14)"; was 0.94)
+    "dev-set-2": {"R@5": 0.93, "R@1": 0.83, "MRR@10": 0.88, "answer@1": 0.70, "compare": 0.90},
     "real-dev-set": {"R@5": 0.93, "R@1": 0.69, "MRR@10": 0.81, "answer@1": 0.52, "compare": 0.95},
 }
 # abstains on unanswerable questions, out of fold after the fourth highlight pass and the
 # steadier cut, refitted together: 0.57 (4 of 7), 0.63, 0.33 (docs/quality.md, "Against the
-# issue's targets"); the check runs the stored fit, whose in-sample figures are higher
-ABSTAIN = {"dev-set": 0.55, "dev-set-2": 0.62, "real-dev-set": 0.32}
+# issue's targets"); the check runs the stored fit, whose in-sample figures are higher.
+# Refitted after glossary verb forms (docs/quality.md, "Compare and R@5 (issue 14)"):
+# dev-set 0.71 (5 of 7) out of fold, as in-sample
+ABSTAIN = {"dev-set": 0.70, "dev-set-2": 0.62, "real-dev-set": 0.32}
 KEYS = {
     "R@5": "recall_at_5",
     "R@1": "recall_at_1",

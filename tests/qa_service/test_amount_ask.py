@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_service.amount_ask import asks_count_change, asks_money
+from qa_service.answer_kind import MONEY_ASKED, asks_amount
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,15 @@ def test_how_much_asking_for_money_stays_money(question: str) -> None:
 )
 def test_no_figure_of_money_asked(question: str) -> None:
     assert not asks_money(question)
+
+
+@pytest.mark.parametrize("noun", sorted(MONEY_ASKED))
+def test_a_money_measure_a_question_asks_for_is_money_not_a_count(noun: str) -> None:
+    """One list: each noun a question asks for money with (``answer_kind.MONEY_ASKED``)
+    is money as a subject too, in the plural as well ("How much have fees gone up?")."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") and noun != "pay" else noun + "s"
+    for subject in (noun, plural):
+        question = f"How much have {subject} gone up?"
+        assert asks_amount(question)
+        assert not asks_count_change(question)
+        assert asks_money(question)

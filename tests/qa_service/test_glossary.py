@@ -84,6 +84,10 @@ def test_everyday_phrases_are_lower_case_and_never_abbreviation_keys() -> None:
             [("special needs plans", "education, health and care plan")],
         ),
         ("Are home-educated children seen?", [("home-educated", "elective home education")]),
+        # a verb form matches its other form
+        ("people dumping rubbish in the lanes", [("dumping rubbish", "fly-tipping")]),
+        ("pupils who skipped school", [("skipped school", "persistent absence")]),
+        ("speed bumps on my road", [("speed bumps", "traffic calming")]),  # "speed" is no verb form
         ("When did the council meet?", []),
     ],
 )
