@@ -19,6 +19,7 @@ import numpy as np
 
 from cqa_core.errors import DocumentNotFoundError
 from index.filters import Filters, filter_sql
+from index.sentences import text_key
 from index.sqlite import StoreBase
 from ingest.models import DocMeta, Document
 
@@ -211,7 +212,7 @@ class DocumentStore(StoreBase):
                 "page": passage.page,
                 "heading": json.dumps(list(passage.heading_path)),
                 "text": passage.text,
-                "embed_hash": digest,
+                "embed_hash": text_key(digest),  # 8 bytes, as the sentences' keys
                 "embedding": np.asarray(vector, dtype=np.float32).tobytes(),
                 "is_table": int(passage.is_table),
             })  # fmt: skip

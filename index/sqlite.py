@@ -18,10 +18,11 @@ from typing import Any, Self
 
 from cqa_core.errors import IndexCorruptError, IndexMissingError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Versions a reader opens as they are: version 1's ``passages`` table has the columns of
-# version 2's view, and only a writer reads the sentence hashes (``index.migrate``).
-READABLE = frozenset({"1", SCHEMA_VERSION})
+# the later view, only a writer reads the text hashes, and an older store holds every
+# passage's vector in its row (``index.migrate``).
+READABLE = frozenset({"1", "2", SCHEMA_VERSION})
 DB_NAME = "meta.sqlite"
 
 _SCHEMA = """
@@ -55,8 +56,10 @@ CREATE TABLE IF NOT EXISTS passage_rows (
     -- NULL: the text is the document's text[char_start:char_end] (always, as cut today);
     -- stored only where that slice would differ, so the view below stays lossless
     text TEXT,
-    embed_hash TEXT NOT NULL,
-    embedding BLOB NOT NULL,
+    embed_hash INTEGER NOT NULL,  -- index.sentences.sentence_key: 64 bits of the text's hash
+    -- float32; NULL once the vector is in the on-disk dense base's vectors.f16, its one
+    -- copy (index.vectors: meta 'vector_base' names that base)
+    embedding BLOB,
     is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passage_rows(doc_rowid);
@@ -170,9 +173,9 @@ class StoreBase:
             version = _version(conn)
             if create and version in READABLE and version != SCHEMA_VERSION:
                 # the writer brings an older layout up to date before it writes
-                from index.migrate import migrate_v1
+                from index.migrate import migrate
 
-                migrate_v1(conn, _SCHEMA, SCHEMA_VERSION)
+                migrate(conn, _SCHEMA, SCHEMA_VERSION)
                 migrated, version = version, _version(conn)
             elif create and version in (None, SCHEMA_VERSION):
                 # one transaction: a process killed here leaves no schema or all of it
