@@ -4,9 +4,10 @@ Schema version 1 (every index built before issue 18) kept each passage's text in
 beside its document's full text, and each sentence's text hash as 32 hex characters.
 Version 2 slices the text from the document (the ``passages`` view over ``passage_rows``)
 and keys a sentence's hash as one 64-bit integer (``index.sentences.sentence_key``).
-Version 3 keys a passage's text hash the same way, and lets a passage's vector be NULL
-once the on-disk dense base holds it (``index.vectors``): a migrated store still holds
-every vector, and the next commit of an on-disk index drops the copies its base holds.
+Version 3 keys a passage's text hash the same way, and keeps a passage's vector in a table
+of its own (``passage_vectors``) only until an on-disk dense base holds it
+(``index.vectors``): a migrated store still holds every vector, and the next commit of an
+on-disk index deletes the rows its base holds.
 
 Readers need no migration: a version-1 store's ``passages`` table has the columns of the
 later view, only an ingest reads the text hashes, and every vector of an older store is in
@@ -35,7 +36,7 @@ _OLD_INDEXES = (
 )
 _ROW_COLUMNS = (
     "id, passage_id, doc_rowid, ordinal, char_start, char_end, page, heading, text, "
-    "embed_hash, embedding, is_table"
+    "embed_hash, is_table"
 )
 
 
@@ -93,6 +94,10 @@ def _rows_v2(conn: sqlite3.Connection, schema: str) -> None:
         f"{_ROW_COLUMNS.replace('embed_hash', 'text_key(embed_hash)')} "
         "FROM v2_passage_rows ORDER BY id"
     )
+    conn.execute(
+        "INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM v2_passage_rows "
+        "ORDER BY id"
+    )
     # ids are never reused: the old table's counter (past since deleted passages) goes on
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")
     conn.execute("UPDATE sqlite_sequence SET name = 'passage_rows' WHERE name = 'v2_passage_rows'")
@@ -114,12 +119,16 @@ def _swap(conn: sqlite3.Connection, schema: str, columns: dict[str, str]) -> Non
     # the text is kept only where SQLite's slice of the document does not give it back
     conn.execute(
         "INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, "
-        "page, heading, text, embed_hash, embedding, is_table) "
+        "page, heading, text, embed_hash, is_table) "
         "SELECT p.id, p.passage_id, p.doc_rowid, p.ordinal, p.char_start, p.char_end, p.page, "
         "p.heading, CASE WHEN p.text IS (SELECT substr(d.text, p.char_start + 1, "
         "p.char_end - p.char_start) FROM documents d WHERE d.doc_rowid = p.doc_rowid) "
-        "THEN NULL ELSE p.text END, text_key(p.embed_hash), p.embedding, p.is_table "
+        "THEN NULL ELSE p.text END, text_key(p.embed_hash), p.is_table "
         "FROM v1_passages p ORDER BY p.id"
+    )
+    conn.execute(
+        "INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM v1_passages "
+        "ORDER BY id"
     )
     # ids are never reused: the old table's counter (past since deleted passages) goes on
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")

@@ -2,14 +2,16 @@
 
 A passage's vector has exactly one home.  While the dense index is in memory
 (``index.dense``), or until an on-disk base (``index.dense_ondisk``) holds it, it is the
-float32 ``embedding`` of its row.  Once a base holds it, the row's ``embedding`` is NULL
-and the base's ``vectors.f16`` (float16, in id order beside ``ids.i64``) is its one copy:
-the store's meta ``vector_base`` names that base folder, and ``vector_base_last`` the
-largest id whose float32 copy was dropped.  The drop happens in the transaction that
-commits the base's generation (``fold_into_base``), after the base is written, so a crash
-never leaves a vector nowhere.  ``vectors_of`` is the one reader of either home: the dense
-rebuild, the on-disk base's rebuild, reuse by hash at ingest, "similar" and the OpenSearch
-export all read through it.  ``VectorStore`` is the part of ``Store`` for them.
+float32 row of ``passage_vectors``.  Once a base holds it, that row is deleted and the
+base's ``vectors.f16`` (float16, in id order beside ``ids.i64``) is its one copy: the
+store's meta ``vector_base`` names that base folder, and ``vector_base_last`` the largest
+id it holds.  The rows are deleted in the transaction that commits the base's generation
+(``fold_into_base``), after the base is written, so a crash never leaves a vector nowhere.
+The ``passages`` view reads a folded passage's ``embedding`` as NULL; ``vectors_of`` is the
+one reader of either home: the dense rebuild, the on-disk base's rebuild, reuse by hash at
+ingest, "similar" and the OpenSearch export all read through it.  Deleting whole rows of a
+table of their own (not setting a column of ``passage_rows`` to NULL, which SQLite does in
+place) gives their pages back for reuse.  ``VectorStore`` is the part of ``Store`` for them.
 """
 
 from __future__ import annotations
@@ -134,9 +136,7 @@ class VectorStore(StoreBase):
             # rows up to the previous base's last id were dropped already: only the delta
             since = int(self.get_meta(BASE_LAST_META) or 0) if self.get_meta(BASE_META) else 0
             cursor = self.conn.execute(
-                "UPDATE passage_rows SET embedding = NULL WHERE id > ? AND id <= ? "
-                "AND embedding IS NOT NULL",
-                (min(since, last), last),
+                "DELETE FROM passage_vectors WHERE id > ? AND id <= ?", (min(since, last), last)
             )
             self.conn.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",

@@ -123,8 +123,13 @@ def _as_version_2(built: Path, old: Path) -> None:
     conn.execute("ATTACH ? AS s", (str(built / DB_NAME),))
     conn.execute("BEGIN")
     conn.execute("DELETE FROM main.meta")
-    for table in ("meta", "documents", "passage_rows", "vocabulary", "sentences"):
+    for table in ("meta", "documents", "vocabulary", "sentences"):
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
+    conn.execute(
+        "INSERT INTO main.passage_rows SELECT r.id, r.passage_id, r.doc_rowid, r.ordinal, "
+        "r.char_start, r.char_end, r.page, r.heading, r.text, r.embed_hash, v.embedding, "
+        "r.is_table FROM s.passage_rows r JOIN s.passage_vectors v ON v.id = r.id"
+    )
     for table in ("decisions", "commitments"):
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
     for (sql,) in conn.execute("SELECT sql FROM s.sqlite_master WHERE name = 'old_cuts'"):

@@ -38,11 +38,11 @@ def _vectors_by_passage(store: Store) -> dict[str, np.ndarray]:
 
 
 def _nulls(index_dir: Path) -> tuple[int, int]:
-    """(passages, passages whose row has no vector), read with a plain connection."""
+    """(passages, passages without a vector in the store), read with a plain connection."""
     conn = sqlite3.connect(index_dir / DB_NAME)
     try:
         row = conn.execute(
-            "SELECT count(*), count(*) - count(embedding) FROM passage_rows"
+            "SELECT count(*), count(*) - count(embedding) FROM passages"
         ).fetchone()
         return int(row[0]), int(row[1])
     finally:
@@ -254,8 +254,8 @@ def test_a_version_2_on_disk_index_is_served_then_folded_by_the_next_commit(
     ids, vectors = store.all_embeddings()
     store.close()
     conn.executemany(
-        "UPDATE passage_rows SET embedding = ? WHERE id = ?",
-        [(v.tobytes(), int(i)) for i, v in zip(ids, vectors, strict=True)],
+        "INSERT INTO passage_vectors(id, embedding) VALUES (?, ?)",
+        [(int(i), v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
     )
     conn.execute("DELETE FROM meta WHERE key IN ('vector_base', 'vector_base_last')")
     conn.close()
