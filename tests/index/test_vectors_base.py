@@ -41,9 +41,7 @@ def _nulls(index_dir: Path) -> tuple[int, int]:
     """(passages, passages without a vector in the store), read with a plain connection."""
     conn = sqlite3.connect(index_dir / DB_NAME)
     try:
-        row = conn.execute(
-            "SELECT count(*), count(*) - count(embedding) FROM passages"
-        ).fetchone()
+        row = conn.execute("SELECT count(*), count(*) - count(embedding) FROM passages").fetchone()
         return int(row[0]), int(row[1])
     finally:
         conn.close()
