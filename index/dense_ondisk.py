@@ -167,6 +167,8 @@ class OnDiskDenseIndex:
         except KeyError as exc:  # an archive without the expected arrays
             raise ValueError(f"{index_dir / name} is not a dense generation file") from exc
         dense.index_dir = index_dir
+        if writer:  # a store migrated from version 2 still holds what the base holds
+            dense.fold()
         return dense
 
     # --- the Index lifecycle --------------------------------------------------------
