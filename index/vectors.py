@@ -135,12 +135,21 @@ class VectorStore(StoreBase):
                     return self.fold_into_base(name, last)
             # rows up to the previous base's last id were dropped already: only the delta
             since = int(self.get_meta(BASE_LAST_META) or 0) if self.get_meta(BASE_META) else 0
+            # a base ending before the named one (its last passages removed since) must not
+            # leave a passage of the named one without a vector
+            orphan = self.conn.execute(
+                "SELECT 1 FROM passage_rows r WHERE r.id > ? AND r.id <= ? AND NOT EXISTS "
+                "(SELECT 1 FROM passage_vectors v WHERE v.id = r.id) LIMIT 1",
+                (last, since),
+            ).fetchone()
+            if orphan is not None:
+                return 0
             cursor = self.conn.execute(
                 "DELETE FROM passage_vectors WHERE id > ? AND id <= ?", (min(since, last), last)
             )
             self.conn.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                [(BASE_META, name), (BASE_LAST_META, str(max(last, since)))],
+                [(BASE_META, name), (BASE_LAST_META, str(last))],
             )
             return int(cursor.rowcount)
 

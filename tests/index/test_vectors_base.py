@@ -280,3 +280,32 @@ def test_a_version_2_on_disk_index_is_served_then_folded_by_the_next_writer(
         assert np.array_equal(left, vectors[keep])
     finally:
         store.close()
+
+
+def test_a_base_is_only_named_when_it_holds_every_folded_vector(tmp_path: Path) -> None:
+    """``fold_into_base`` names a base ending before the named one only when the passages
+    between them are gone (removed), never leaving a passage's vector nowhere."""
+    store = Store.open(tmp_path, create=True)
+    try:
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO documents(doc_rowid, document_id, source, path, content_hash, "
+                "text, given_meta, ingested_at) VALUES (1, 'd', 's', 'p', 'h', 'abc', '{}', 'x')"
+            )
+            for rowid in range(1, 6):
+                conn.execute(
+                    "INSERT INTO passages(id, passage_id, doc_rowid, ordinal, char_start, "
+                    "char_end, heading, text, embed_hash, embedding) "
+                    "VALUES (?, ?, 1, 0, 0, 3, '[]', 'abc', ?, x'00')",
+                    (rowid, f"p{rowid}", rowid),
+                )
+        assert store.fold_into_base("dense-base-a", 5) == 5
+        assert store.fold_into_base("dense-base-b", 3) == 0  # 4 and 5 are only in a
+        assert store.get_meta("vector_base") == "dense-base-a"
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM passages WHERE id > 3")
+        assert store.fold_into_base("dense-base-b", 3) == 0  # nothing left to drop, named
+        assert store.get_meta("vector_base") == "dense-base-b"
+        assert store.get_meta("vector_base_last") == "3"
+    finally:
+        store.close()
