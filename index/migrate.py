@@ -7,7 +7,8 @@ and keys a sentence's hash as one 64-bit integer (``index.sentences.sentence_key
 Version 3 keys a passage's text hash the same way, and keeps a passage's vector in a table
 of its own (``passage_vectors``) only until an on-disk dense base holds it
 (``index.vectors``): a migrated store still holds every vector, and the next commit of an
-on-disk index deletes the rows its base holds.
+on-disk index deletes the rows its base holds (the migration itself leaves out the vectors
+that the on-disk base of the last commit holds, and names that base).
 
 Readers need no migration: a version-1 store's ``passages`` table has the columns of the
 later view, only an ingest reads the text hashes, and every vector of an older store is in
@@ -21,6 +22,7 @@ one transaction.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from index.sentences import text_key
 
@@ -62,6 +64,7 @@ def migrate(conn: sqlite3.Connection, schema: str, version: str) -> None:
                 _swap(conn, schema, columns)
             else:
                 _rows_v2(conn, schema)
+            _fold_into_base(conn)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
             broken = conn.execute("PRAGMA foreign_key_check").fetchone()
             if broken is not None:
@@ -96,12 +99,49 @@ def _rows_v2(conn: sqlite3.Connection, schema: str) -> None:
     )
     conn.execute(
         "INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM v2_passage_rows "
-        "ORDER BY id"
+        "WHERE id > ? ORDER BY id",
+        (_held_by_base(conn)[1],),
     )
     # ids are never reused: the old table's counter (past since deleted passages) goes on
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")
     conn.execute("UPDATE sqlite_sequence SET name = 'passage_rows' WHERE name = 'v2_passage_rows'")
     conn.execute("DROP TABLE v2_passage_rows")
+
+
+def _held_by_base(conn: sqlite3.Connection) -> tuple[str, int]:
+    """(the on-disk dense base of the store's last commit, the last id it holds), or ("", 0).
+
+    Its ``vectors.f16`` already holds every passage up to that id, so a migration copies
+    only the later vectors (at 10M passages the rest would be 15 GB written to be deleted).
+    """
+    from index.dense_ondisk import IDS_FILE, VECTORS_FILE, is_ondisk_file, referenced_bases
+
+    folder = Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent
+    row = conn.execute("SELECT value FROM meta WHERE key = 'dense_file'").fetchone()
+    dim = conn.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()
+    generation = folder / str(row[0]) if row else None
+    if generation is None or dim is None or not is_ondisk_file(generation):
+        return "", 0
+    try:
+        (name,) = referenced_bases(folder, [generation])
+        ids = (folder / name / IDS_FILE).stat().st_size // 8
+        if not ids or (folder / name / VECTORS_FILE).stat().st_size != ids * int(dim[0]) * 2:
+            return "", 0
+        with open(folder / name / IDS_FILE, "rb") as fh:
+            fh.seek((ids - 1) * 8)
+            return name, int.from_bytes(fh.read(8), "little", signed=True)
+    except (OSError, ValueError, KeyError):  # no readable base: every vector is copied
+        return "", 0
+
+
+def _fold_into_base(conn: sqlite3.Connection) -> None:
+    """Name the base whose vectors the migration left out (``index.vectors``)."""
+    name, last = _held_by_base(conn)
+    if name:
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            [("vector_base", name), ("vector_base_last", str(last))],
+        )
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> str:
@@ -128,7 +168,8 @@ def _swap(conn: sqlite3.Connection, schema: str, columns: dict[str, str]) -> Non
     )
     conn.execute(
         "INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM v1_passages "
-        "ORDER BY id"
+        "WHERE id > ? ORDER BY id",
+        (_held_by_base(conn)[1],),
     )
     # ids are never reused: the old table's counter (past since deleted passages) goes on
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")

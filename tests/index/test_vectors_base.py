@@ -236,7 +236,7 @@ def test_a_version_2_on_disk_index_is_served_then_folded_by_the_next_writer(
     twins: tuple[Path, Path], tmp_path: Path, fake_embedder: HashingEmbedder
 ) -> None:
     """An index built before version 3 holds every vector in its rows beside its base: read
-    as it is, then migrated by the next writer, which drops the copies the base holds."""
+    as it is, then migrated by the next writer, leaving out the vectors the base holds."""
     from tests.index.test_store_schema import _as_version_2
 
     _memory, disk = twins
@@ -265,9 +265,14 @@ def test_a_version_2_on_disk_index_is_served_then_folded_by_the_next_writer(
     got_ids, got = reader.all_embeddings()
     reader.close()
     assert np.array_equal(got_ids, ids) and np.array_equal(got, vectors)
+    # the migration copies none of the vectors the last commit's base holds, and names it
+    migrated = Store.open(old, create=True)
+    assert migrated.get_meta("schema_version") == "3"
+    assert migrated.get_meta("vector_base") == base
+    assert migrated.conn.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 0
+    assert np.array_equal(migrated.all_embeddings()[1], vectors)
+    migrated.close()
     with IndexWriter(old, fake_embedder, IngestLimits(dense_ondisk_min=5)).open() as writer:
-        assert writer.store.get_meta("schema_version") == "3"
-        # migrated, then the base's vectors folded as the writer opened it
         assert _nulls(old) == (len(ids), len(ids))
         writer.remove(writer.store.list_documents()[0].document_id)
     total, nulls = _nulls(old)
@@ -309,3 +314,25 @@ def test_a_base_is_only_named_when_it_holds_every_folded_vector(tmp_path: Path) 
         assert store.get_meta("vector_base_last") == "3"
     finally:
         store.close()
+
+
+def test_a_writer_opening_an_on_disk_index_folds_what_its_base_holds(
+    twins: tuple[Path, Path], fake_embedder: HashingEmbedder
+) -> None:
+    """A store whose vectors are still in its rows beside a base that holds them (as
+    ``bench.scale_text`` once left it) sheds them when a writer opens it."""
+    _memory, disk = twins
+    store = Store.open(disk)
+    ids, vectors = store.all_embeddings()
+    base = store.get_meta("vector_base")
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO passage_vectors(id, embedding) VALUES (?, ?)",
+            [(int(i), v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
+        )
+        conn.execute("DELETE FROM meta WHERE key IN ('vector_base', 'vector_base_last')")
+    store.close()
+    assert _nulls(disk) == (len(ids), 0)
+    with IndexWriter(disk, fake_embedder, IngestLimits(dense_ondisk_min=5)).open() as writer:
+        assert writer.store.get_meta("vector_base") == base
+    assert _nulls(disk) == (len(ids), len(ids))
