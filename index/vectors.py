@@ -56,12 +56,13 @@ class VectorStore(StoreBase):
                 self.conn.execute("COMMIT")
 
     def vectors_of(self, ids: np.ndarray, blobs: Sequence[bytes | None]) -> np.ndarray:
-        """float32 ``(len(ids), dim)``: each passage's vector from its row's ``embedding``, or,
-        where that is NULL, from the on-disk base that holds it (by its row in ``ids.i64``).
+        """float32 ``(len(ids), dim)``: each passage's vector from its ``embedding`` as the
+        ``passages`` view reads it (its ``passage_vectors`` row), or, where that is NULL, from
+        the on-disk base that holds it (by its row in ``ids.i64``).
 
         Call it inside the snapshot (``reading``, or the writer's transaction) the rows were
-        read in.  Base vectors come back as float16 values widened: within 2^-11 of each
-        component (about 5e-4 at most for unit vectors' components, ~1e-7 in cosine).
+        read in.  Base vectors come back as float16 values widened: within 2^-12 (2.4e-4) of
+        each component of a unit vector.
         """
         dim = self.vector_dim()
         out = np.empty((len(blobs), dim), dtype=np.float32)
