@@ -126,9 +126,10 @@ def commit_dense(target: Path, dense_base: Path | None, started: float) -> None:
                 "('dense_file', ?)",
                 (str(generation), name),
             )
+            dropped = dense.fold()  # the base's vectors.f16 is their one copy now
     finally:
         store.close()
-    _log(f"dense {dense.kind} committed", started)
+    _log(f"dense {dense.kind} committed, {dropped} float32 vectors dropped from the store", started)
 
 
 def build(

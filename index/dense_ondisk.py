@@ -17,7 +17,10 @@ includes ``IO_FLAG_SKIP_IVF_DATA``, so the lists are never mapped.  The index is
 from the base folder itself (wherever that folder now is); either way the lists stay on
 disk and enter memory only as the page cache brings in the lists a search touches.
 
-A base is never modified.  Vectors added since it was built go to a small exact *delta*
+A base is never modified, and its ``vectors.f16`` is the one copy of its passages' vectors:
+the commit that first names a base drops the store's float32 copies of them
+(``OnDiskDenseIndex.fold``, ``index.vectors``), and a base the store still names is never
+deleted.  Vectors added since it was built go to a small exact *delta*
 index in memory, removed ids to a sorted *tombstone* array; both are written with each
 commit's generation file (``save``), which first builds a new base from the store once
 they pass ``COMPACT_SHARE`` of it; ``committed`` deletes the bases no kept generation
@@ -43,6 +46,7 @@ from cqa_core.limits import DEFAULT_NPROBE, DENSE_ONDISK_MIN
 from index.base import Batch, Query
 from index.dense import dense_file_name, probes_for
 from index.filters import Filters
+from index.vectors import BASE_META
 
 if TYPE_CHECKING:
     from index.store import Store
@@ -87,15 +91,15 @@ def read_base(base: Path) -> faiss.Index:
     return index
 
 
-def _mapped(path: Path, dtype: np.dtype) -> np.ndarray:
+def mapped(path: Path, dtype: np.dtype) -> np.ndarray:
     """A read-only memory map of ``path`` for random reads (``MADV_RANDOM``: a vector not in
     the page cache costs one page read, not the ~128 KB of read-ahead around it)."""
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=dtype)
     with open(path, "rb") as fh:
-        mapped = mmap.mmap(fh.fileno(), 0, prot=mmap.PROT_READ)
-    mapped.madvise(mmap.MADV_RANDOM)
-    return np.frombuffer(mapped, dtype=dtype)
+        region = mmap.mmap(fh.fileno(), 0, prot=mmap.PROT_READ)
+    region.madvise(mmap.MADV_RANDOM)
+    return np.frombuffer(region, dtype=dtype)
 
 
 def _pq_bytes(ivf: faiss.IndexIVF) -> int:
@@ -124,8 +128,8 @@ class OnDiskDenseIndex:
         """Take ``base`` as this index's base, with an empty delta and no tombstones."""
         self.base = base
         self.index = index
-        self.ids = _mapped(base / IDS_FILE, np.dtype(np.int64))
-        self.vectors = _mapped(base / VECTORS_FILE, np.dtype(np.float16)).reshape(
+        self.ids = mapped(base / IDS_FILE, np.dtype(np.int64))
+        self.vectors = mapped(base / VECTORS_FILE, np.dtype(np.float16)).reshape(
             len(self.ids), int(index.d)
         )
         self.delta = faiss.IndexIDMap2(faiss.IndexFlatIP(int(index.d)))
@@ -163,6 +167,8 @@ class OnDiskDenseIndex:
         except KeyError as exc:  # an archive without the expected arrays
             raise ValueError(f"{index_dir / name} is not a dense generation file") from exc
         dense.index_dir = index_dir
+        if writer:  # a store migrated from version 2 still holds what the base holds
+            dense.fold()
         return dense
 
     # --- the Index lifecycle --------------------------------------------------------
@@ -183,7 +189,21 @@ class OnDiskDenseIndex:
             self._open(*build_from_store(self.store))
         name = dense_file_name(generation)
         self.write_file(self.index_dir / name)
+        self.fold()  # in the writer's transaction, which commits the generation naming the base
         return {"dense_file": name}
+
+    def fold(self) -> int:
+        """Drop the store's float32 copies of the vectors this index's base holds, unless the
+        store names this base already (``index.vectors``); returns how many were dropped.
+
+        Only once the base is written: the caller's transaction then commits the drop with
+        the generation that names the base, so a crash leaves each vector somewhere.
+        """
+        if self.store is None or not len(self.ids):
+            return 0
+        if self.store.get_meta(BASE_META) == self.base.name:
+            return 0
+        return self.store.fold_into_base(self.base.name, int(self.ids[-1]))
 
     def committed(self, generation: int) -> None:
         """Delete the generation files before the previous one, the bases neither of the kept
@@ -194,7 +214,8 @@ class OnDiskDenseIndex:
         for path in self.index_dir.glob("dense-*.faiss*"):
             if path not in keep:
                 path.unlink(missing_ok=True)
-        for base in stale_bases(self.index_dir, [p for p in keep if p.exists()]):
+        held = self.store.get_meta(BASE_META) if self.store is not None else None
+        for base in stale_bases(self.index_dir, [p for p in keep if p.exists()], held):
             shutil.rmtree(base, ignore_errors=True)  # an open reader keeps its mapped files
         for work in self.index_dir.glob(f".{BASE_PREFIX}*.tmp"):
             shutil.rmtree(work, ignore_errors=True)  # only the writer builds, and it is here
@@ -392,7 +413,10 @@ def referenced_bases(index_dir: Path, generation_files: list[Path]) -> set[str]:
     return names
 
 
-def stale_bases(index_dir: Path, generation_files: list[Path]) -> list[Path]:
-    """Finished base folders in ``index_dir`` that none of ``generation_files`` names."""
-    keep = referenced_bases(index_dir, generation_files)
+def stale_bases(
+    index_dir: Path, generation_files: list[Path], held: str | None = None
+) -> list[Path]:
+    """Finished base folders in ``index_dir`` that none of ``generation_files`` names, other
+    than ``held``: the base holding the store's only copy of its vectors (``index.vectors``)."""
+    keep = referenced_bases(index_dir, generation_files) | ({held} if held else set())
     return [p for p in index_dir.glob(f"{BASE_PREFIX}*") if p.is_dir() and p.name not in keep]

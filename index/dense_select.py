@@ -10,7 +10,9 @@ either as a ``DenseSearch`` and never ask which.  Two things depend on the kind:
   shard, never holding every vector in memory (an in-memory rebuild would read 15 GB at
   10M passages), and writes the commit's generation file again to name it; that is a
   write, so it is done by the writer, or by a reader that finds the folder's write lock
-  free (as tantivy's rebuild is).  A small index (at most ``ONDISK_MIN`` passages, or one
+  free (as tantivy's rebuild is).  The vectors the old base alone held are read from its
+  ``vectors.f16`` (``index.vectors``): a base whose vector file is gone cannot be rebuilt,
+  and the index must be ingested again.  A small index (at most ``ONDISK_MIN`` passages, or one
   whose generation file was never an on-disk one) is rebuilt in memory, as before;
 - ``outgrown`` replaces an in-memory index holding more than ``dense_ondisk_min`` passages
   by an on-disk one built from the store.  An on-disk index never goes back: it compacts
@@ -28,6 +30,7 @@ from index.base import Index, Query
 from index.dense import DenseIndex, dense_file_name
 from index.dense_ondisk import ONDISK_MIN, OnDiskDenseIndex, is_ondisk_file
 from index.lock import write_lock
+from index.vectors import BASE_META
 
 if TYPE_CHECKING:
     from index.store import Store
@@ -74,7 +77,7 @@ def _was_ondisk(path: Path | None, store: Store) -> bool:
     """Whether the commit's dense index was (or, its file gone, would be) on disk."""
     if path is not None and path.exists():
         return is_ondisk_file(path)
-    return store.passage_count() > ONDISK_MIN
+    return bool(store.get_meta(BASE_META)) or store.passage_count() > ONDISK_MIN
 
 
 def _rebuild_ondisk(index_dir: Path, store: Store, writer: bool) -> OnDiskDenseIndex:
@@ -87,6 +90,7 @@ def _rebuild_ondisk(index_dir: Path, store: Store, writer: bool) -> OnDiskDenseI
         # the file named a base that is gone: naming the new one instead loses nothing
         name = store.get_meta("dense_file") or dense_file_name(store.generation())
         dense.write_file(index_dir / name)
+        dense.fold()  # the new base holds every vector now (the old one's, read from it)
         return dense
 
     if writer:

@@ -19,6 +19,7 @@ import numpy as np
 
 from cqa_core.errors import DocumentNotFoundError
 from index.filters import Filters, filter_sql
+from index.sentences import text_key
 from index.sqlite import StoreBase
 from ingest.models import DocMeta, Document
 
@@ -32,12 +33,13 @@ DOC_COLUMNS = (
 # so whatever its substr does with a character, the view gives back the text written.
 INSERT_PASSAGE = (
     "INSERT INTO passage_rows(passage_id, doc_rowid, ordinal, char_start, char_end, page, "
-    "heading, text, embed_hash, embedding, is_table) VALUES (:passage_id, :doc_rowid, "
+    "heading, text, embed_hash, is_table) VALUES (:passage_id, :doc_rowid, "
     ":ordinal, :char_start, :char_end, :page, :heading, CASE WHEN :text IS (SELECT "
     "substr(d.text, :char_start + 1, :char_end - :char_start) FROM documents d "
-    "WHERE d.doc_rowid = :doc_rowid) THEN NULL ELSE :text END, :embed_hash, :embedding, "
-    ":is_table)"
+    "WHERE d.doc_rowid = :doc_rowid) THEN NULL ELSE :text END, :embed_hash, :is_table)"
 )
+# Its vector, until an on-disk base holds it (``index.vectors``)
+INSERT_VECTOR = "INSERT INTO passage_vectors(id, embedding) VALUES (?, ?)"
 
 
 @dataclass(frozen=True)
@@ -211,11 +213,12 @@ class DocumentStore(StoreBase):
                 "page": passage.page,
                 "heading": json.dumps(list(passage.heading_path)),
                 "text": passage.text,
-                "embed_hash": digest,
-                "embedding": np.asarray(vector, dtype=np.float32).tobytes(),
+                "embed_hash": text_key(digest),  # 8 bytes, as the sentences' keys
                 "is_table": int(passage.is_table),
             })  # fmt: skip
-            rowids.append(int(cur.lastrowid or 0))
+            rowid = int(cur.lastrowid or 0)
+            db.execute(INSERT_VECTOR, (rowid, np.asarray(vector, dtype=np.float32).tobytes()))
+            rowids.append(rowid)
         return rowids
 
     def delete_document(self, document_id: str) -> list[tuple[int, tuple[str, ...], str]]:

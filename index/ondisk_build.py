@@ -5,7 +5,9 @@ quantiser are trained on a sample, each shard of vectors is encoded into its own
 FAISS file (``encode_shard``, a pure function a Ray task can run), and the shards' lists
 are merged straight into one file on disk with FAISS's ``OnDiskInvertedLists``
 (``faiss.contrib.ondisk.merge_ondisk``).  Beside the lists, every vector is appended to a
-float16 file that the searcher memory-maps to re-score its candidates exactly.
+float16 file that the searcher memory-maps to re-score its candidates exactly; once the
+generation naming the base commits, that file is the vectors' one copy (``index.vectors``).
+A new base reads the vectors the previous one holds from that base's file.
 
 A base folder is built under a temporary name and renamed when complete, so a crash
 never leaves a half-written base that a searcher could open.
@@ -172,36 +174,37 @@ def build_base(
 
 
 def store_shards(store: Store, size: int = _CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Every stored passage vector, ``size`` at a time, in id order."""
-    dim = int(store.get_meta("dim") or 0)
+    """Every stored passage vector, ``size`` at a time, in id order (a passage folded into
+    the current base is read from its ``vectors.f16``: ``Store.vectors_of``)."""
     last = -1
     while True:
-        with store.lock:
+        with store.reading():
             rows = store.conn.execute(
                 "SELECT id, embedding FROM passages WHERE id > ? ORDER BY id LIMIT ?",
                 (last, size),
             ).fetchall()
-        if not rows:
-            return
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            if not rows:
+                return
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            vectors = store.vectors_of(ids, [r[1] for r in rows])
         last = int(ids[-1])
-        yield ids, vectors.reshape(len(rows), dim)
+        yield ids, vectors
 
 
 def store_sample(store: Store, count: int, nlist: int) -> np.ndarray:
     """An even sample of the stored vectors, enough to train ``nlist`` lists and the PQ."""
-    dim = int(store.get_meta("dim") or 0)
     want = train_size(nlist)
     step = max(1, count // want)
-    with store.lock:
+    with store.reading():
         rows = store.conn.execute(
-            "SELECT embedding FROM passages WHERE id % ? = 0", (step,)
+            "SELECT id, embedding FROM passages WHERE id % ? = 0", (step,)
         ).fetchall()
-    if not rows:  # ids that all miss the step: take the first ones
-        with store.lock:
-            rows = store.conn.execute("SELECT embedding FROM passages LIMIT ?", (want,)).fetchall()
-    return np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(-1, dim)
+        if not rows:  # ids that all miss the step: take the first ones
+            rows = store.conn.execute(
+                "SELECT id, embedding FROM passages LIMIT ?", (want,)
+            ).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        return store.vectors_of(ids, [r[1] for r in rows])
 
 
 def build_from_store(store: Store) -> tuple[Path, faiss.Index]:

@@ -28,6 +28,7 @@ KEYWORD_FILTERS = ("council", "committee", "doc_type")
 # OpenSearch index names: lower case, no spaces or \\/*?"<>|,#:, not starting with - _ +
 # (nor with ".", so "." and "..", which OpenSearch also refuses, never match)
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,254}")
+_CHUNK = 2_000  # passages read at a time
 
 
 def valid_name(name: str) -> bool:
@@ -67,28 +68,43 @@ def mapping(dim: int, shards: int = 1) -> dict[str, Any]:
 
 
 def documents(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each passage as ``(id, OpenSearch document)``, in index order; unknown fields left out."""
-    rows = store.conn.execute(
-        "SELECT p.passage_id, d.document_id, d.council, d.committee, d.doc_type, "
-        "d.meeting_date, d.source, d.source_url, d.title, p.heading, p.text, p.page, "
-        "p.char_start, p.char_end, p.is_table, p.embedding FROM passages p "
-        "JOIN documents d ON d.doc_rowid = p.doc_rowid ORDER BY p.id"
-    )
+    """Each passage as ``(id, OpenSearch document)``, in index order; unknown fields left out.
+
+    A passage folded into the on-disk dense base has its vector read from the base's
+    ``vectors.f16`` (``Store.vectors_of``), a chunk of rows at a time.
+    """
     names = (
         "passage_id", "document_id", "council", "committee", "doc_type", "meeting_date",
         "source", "source_url", "title",
     )  # fmt: skip
-    for row in rows:
-        doc: dict[str, Any] = {k: v for k, v in zip(names, row[:9], strict=True) if v is not None}
-        doc["heading"] = " > ".join(json.loads(row[9]))
-        doc["text"] = row[10]
-        if row[11] is not None:
-            doc["page"] = int(row[11])
-        doc["char_start"], doc["char_end"] = int(row[12]), int(row[13])
-        doc["is_table"] = bool(row[14])
-        vector = np.frombuffer(row[15], dtype=np.float32)
-        doc["embedding"] = [round(float(v), 7) for v in vector]
-        yield row[0], doc
+    last = -1
+    while True:
+        with store.reading():
+            rows = store.conn.execute(
+                "SELECT p.passage_id, d.document_id, d.council, d.committee, d.doc_type, "
+                "d.meeting_date, d.source, d.source_url, d.title, p.heading, p.text, p.page, "
+                "p.char_start, p.char_end, p.is_table, p.embedding, p.id FROM passages p "
+                "JOIN documents d ON d.doc_rowid = p.doc_rowid WHERE p.id > ? "
+                "ORDER BY p.id LIMIT ?",
+                (last, _CHUNK),
+            ).fetchall()
+            if not rows:
+                return
+            ids = np.array([int(r[16]) for r in rows], dtype=np.int64)
+            vectors = store.vectors_of(ids, [r[15] for r in rows])
+        last = int(ids[-1])
+        for row, vector in zip(rows, vectors, strict=True):
+            doc: dict[str, Any] = {
+                k: v for k, v in zip(names, row[:9], strict=True) if v is not None
+            }
+            doc["heading"] = " > ".join(json.loads(row[9]))
+            doc["text"] = row[10]
+            if row[11] is not None:
+                doc["page"] = int(row[11])
+            doc["char_start"], doc["char_end"] = int(row[12]), int(row[13])
+            doc["is_table"] = bool(row[14])
+            doc["embedding"] = [round(float(v), 7) for v in vector]
+            yield row[0], doc
 
 
 def bulk_lines(store: Store, name: str = DEFAULT_NAME) -> Iterator[str]:

@@ -18,10 +18,11 @@ from typing import Any, Self
 
 from cqa_core.errors import IndexCorruptError, IndexMissingError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Versions a reader opens as they are: version 1's ``passages`` table has the columns of
-# version 2's view, and only a writer reads the sentence hashes (``index.migrate``).
-READABLE = frozenset({"1", SCHEMA_VERSION})
+# the later view, only a writer reads the text hashes, and an older store holds every
+# passage's vector in its row (``index.migrate``).
+READABLE = frozenset({"1", "2", SCHEMA_VERSION})
 DB_NAME = "meta.sqlite"
 
 _SCHEMA = """
@@ -55,12 +56,18 @@ CREATE TABLE IF NOT EXISTS passage_rows (
     -- NULL: the text is the document's text[char_start:char_end] (always, as cut today);
     -- stored only where that slice would differ, so the view below stays lossless
     text TEXT,
-    embed_hash TEXT NOT NULL,
-    embedding BLOB NOT NULL,
+    embed_hash INTEGER NOT NULL,  -- index.sentences.sentence_key: 64 bits of the text's hash
     is_table INTEGER NOT NULL DEFAULT 0  -- rows of a table, kept apart from prose
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passage_rows(doc_rowid);
 CREATE INDEX IF NOT EXISTS passages_embed_hash ON passage_rows(embed_hash);
+-- Each passage's float32 vector until an on-disk dense base holds it: then the base's
+-- vectors.f16 is its one copy, and its row here is deleted (index.vectors).  So every
+-- passage of an index kept in memory, and those added since the base of one on disk.
+CREATE TABLE IF NOT EXISTS passage_vectors (
+    id INTEGER PRIMARY KEY REFERENCES passage_rows(id) ON DELETE CASCADE,
+    embedding BLOB NOT NULL
+);
 -- What every reader reads: the rows with their text sliced from the document (substr
 -- counts characters, as Python's str indices do).  A correlated subquery rather than a
 -- join, so a reader that does not ask for the text (or counts rows) never reads documents.
@@ -68,22 +75,27 @@ CREATE VIEW IF NOT EXISTS passages AS SELECT r.id, r.passage_id, r.doc_rowid, r.
     r.char_start, r.char_end, r.page, r.heading,
     coalesce(r.text, (SELECT substr(d.text, r.char_start + 1, r.char_end - r.char_start)
                       FROM documents d WHERE d.doc_rowid = r.doc_rowid)) AS text,
-    r.embed_hash, r.embedding, r.is_table
+    r.embed_hash,
+    (SELECT v.embedding FROM passage_vectors v WHERE v.id = r.id) AS embedding, r.is_table
     FROM passage_rows r;
 -- Writers of the old layout (the benchmarks' bulk copies) keep working through the view;
 -- the text is kept only where the document's slice differs from it.
 CREATE TRIGGER IF NOT EXISTS passages_insert INSTEAD OF INSERT ON passages BEGIN
     INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, page,
-        heading, text, embed_hash, embedding, is_table)
+        heading, text, embed_hash, is_table)
     VALUES (NEW.id, NEW.passage_id, NEW.doc_rowid, NEW.ordinal, NEW.char_start, NEW.char_end,
         NEW.page, NEW.heading,
         CASE WHEN NEW.text IS (SELECT substr(d.text, NEW.char_start + 1,
                                              NEW.char_end - NEW.char_start)
                                FROM documents d WHERE d.doc_rowid = NEW.doc_rowid)
              THEN NULL ELSE NEW.text END,
-        NEW.embed_hash, NEW.embedding, coalesce(NEW.is_table, 0));
+        NEW.embed_hash, coalesce(NEW.is_table, 0));
+    -- last_insert_rowid(): the row just inserted, while the trigger runs
+    INSERT INTO passage_vectors(id, embedding)
+        SELECT last_insert_rowid(), NEW.embedding WHERE NEW.embedding IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS passages_delete INSTEAD OF DELETE ON passages BEGIN
+    DELETE FROM passage_vectors WHERE id = OLD.id;  -- also where foreign keys are off
     DELETE FROM passage_rows WHERE id = OLD.id;
 END;
 -- Each sentence of a passage with its own vector: the second ranking stage and the
@@ -170,9 +182,9 @@ class StoreBase:
             version = _version(conn)
             if create and version in READABLE and version != SCHEMA_VERSION:
                 # the writer brings an older layout up to date before it writes
-                from index.migrate import migrate_v1
+                from index.migrate import migrate
 
-                migrate_v1(conn, _SCHEMA, SCHEMA_VERSION)
+                migrate(conn, _SCHEMA, SCHEMA_VERSION)
                 migrated, version = version, _version(conn)
             elif create and version in (None, SCHEMA_VERSION):
                 # one transaction: a process killed here leaves no schema or all of it

@@ -143,8 +143,9 @@ class IndexWriter:
             summary.warnings.append(
                 f"the index's store was migrated from schema version "
                 f"{self.store.migrated_from} to {SCHEMA_VERSION} (passage text read from the "
-                "documents, 8-byte sentence hashes); 'sqlite3 meta.sqlite VACUUM' in the index "
-                "folder returns the space it freed to the disk"
+                "documents, 8-byte text hashes, passage vectors kept once in an on-disk "
+                "dense base); 'sqlite3 meta.sqlite VACUUM' in the index folder returns the "
+                "space it freed to the disk"
             )
             self.store.migrated_from = None
         summary.old_cuts = old_cuts(self.store, self.limits)

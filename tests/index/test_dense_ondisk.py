@@ -9,7 +9,7 @@ import faiss
 import numpy as np
 import pytest
 
-from cqa_core.errors import IndexBusyError
+from cqa_core.errors import IndexBusyError, IndexCorruptError
 from cqa_core.limits import IngestLimits
 from index.base import Batch, Query
 from index.dense import DenseIndex
@@ -201,16 +201,19 @@ def _without_all_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("as_writer", [True, False])
-def test_a_missing_base_is_rebuilt_on_disk_from_the_store(
+def test_a_base_whose_index_is_lost_is_rebuilt_on_disk_from_its_vectors(
     tmp_path: Path, ondisk_writer: IndexWriter, as_writer: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The lists and quantisers are derived; the vectors file is the vectors' one copy
+    (``index.vectors``), and a new base is built from it."""
     assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
     index_dir = tmp_path / "idx"
     base = ondisk_writer.dense.base
     store = Store.open(index_dir)
     ids, vectors = store.all_embeddings()
     (index_dir / ".dense-base-left.tmp").mkdir()  # what a killed build leaves
-    shutil.rmtree(base)
+    (base / "index.faiss").unlink()
+    (base / "lists.ivfdata").unlink()
     _without_all_embeddings(monkeypatch)
     if as_writer:
         with write_lock(index_dir):
@@ -220,6 +223,8 @@ def test_a_missing_base_is_rebuilt_on_disk_from_the_store(
     assert isinstance(loaded, OnDiskDenseIndex) and loaded.nprobe == 3
     assert loaded.base != base and loaded.base.exists() and loaded.count() == len(ids)
     assert loaded.search(Query(text="q", vector=vectors[3]), 1)[0][0] == int(ids[3])
+    assert store.get_meta("vector_base") == loaded.base.name  # the new base holds them now
+    assert np.array_equal(np.asarray(loaded.vectors, dtype=np.float32), vectors)
     again = load_dense(index_dir, store)  # the commit's file now names the new base
     assert isinstance(again, OnDiskDenseIndex) and again.base == loaded.base
     store.close()
@@ -228,7 +233,25 @@ def test_a_missing_base_is_rebuilt_on_disk_from_the_store(
         assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
         assert ondisk_writer.dense.base == loaded.base
         ondisk_writer.remove(ondisk_writer.store.list_documents()[0].document_id)
-    assert not (index_dir / ".dense-base-left.tmp").exists()
+    assert not (index_dir / ".dense-base-left.tmp").exists() and not base.exists()
+
+
+@pytest.mark.parametrize("as_writer", [True, False])
+def test_a_base_that_is_gone_is_reported_not_rebuilt_from_nothing(
+    tmp_path: Path, ondisk_writer: IndexWriter, as_writer: bool
+) -> None:
+    """Its vectors are stored nowhere else: a clear error says what to do."""
+    assert isinstance(ondisk_writer.dense, OnDiskDenseIndex)
+    index_dir = tmp_path / "idx"
+    shutil.rmtree(ondisk_writer.dense.base)
+    store = Store.open(index_dir)
+    with pytest.raises(IndexCorruptError, match=r"dense base .*cqa ingest"):
+        if as_writer:
+            with write_lock(index_dir):
+                load_dense(index_dir, store, writer=True)
+        else:
+            load_dense(index_dir, store)
+    store.close()
 
 
 def test_a_reader_does_not_rebuild_a_missing_base_while_a_writer_works(

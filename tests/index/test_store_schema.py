@@ -1,4 +1,4 @@
-"""The store's layout: the sentences' 8-byte hash keys, the schema version, migrating."""
+"""The store's layout: 8-byte text hash keys, the schema version, migrating from 1 and 2."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from cqa_core.errors import IndexCorruptError
 from index import migrate
 from index.embedder import HashingEmbedder
-from index.migrate import V1_SCHEMA
+from index.migrate import V1_SCHEMA, V2_SCHEMA
 from index.sentences import sentence_key
 from index.store import DB_NAME, Store
 from indexing.embed_batch import embed_hash
@@ -40,7 +40,7 @@ def test_sentence_keys_differ_where_the_first_16_hex_digits_do() -> None:
     assert sentence_key("a" * 15 + "b" + "0" * 16) != sentence_key("a" * 16 + "0" * 16)
 
 
-# --- migrating a store of version 1 (every index before issue 18) ---------------------
+# --- migrating a store of version 1 (every index before issue 18) or 2 -----------------
 
 _TABLES = {
     "documents": "SELECT * FROM documents ORDER BY doc_rowid",
@@ -87,6 +87,8 @@ def _as_version_1(built: Path, old: Path, model: str) -> None:
         conn.execute(sql)
         conn.execute("INSERT INTO main.old_cuts SELECT * FROM s.old_cuts")
     conn.execute("INSERT INTO main.passages SELECT * FROM s.passages")
+    conn.create_function("hex_hash", 1, _hex_hash)
+    conn.execute("UPDATE main.passages SET embed_hash = hex_hash(embed_hash)")
     conn.execute("UPDATE main.sqlite_sequence SET seq = (SELECT seq FROM s.sqlite_sequence)")
     texts = dict(conn.execute("SELECT id, text FROM s.passages").fetchall())
     conn.executemany(
@@ -104,36 +106,86 @@ def _as_version_1(built: Path, old: Path, model: str) -> None:
     conn.close()
 
 
-@pytest.fixture
-def stores(tmp_path: Path, small_index: Path, fake_embedder: HashingEmbedder) -> tuple[Path, Path]:
-    """(an index built today, the same index as version 1 stored it)."""
+def _hex_hash(key: int | str) -> str:
+    """A 32-hex-digit text hash whose 8-byte key is ``key`` (what versions 1 and 2 stored
+    for a passage; the key reads only the first 16 digits; a TEXT column gives it as text)."""
+    return f"{int(key) & (2**64 - 1):016x}" + "0" * 16
+
+
+def _as_version_2(built: Path, old: Path) -> None:
+    """A copy of ``built`` with the store as version 2 wrote it: each passage's text hash as
+    32 hex characters, and its vector always in its row."""
+    shutil.copytree(built, old)
+    for suffix in ("", "-wal", "-shm"):
+        (old / (DB_NAME + suffix)).unlink(missing_ok=True)
+    conn = sqlite3.connect(old / DB_NAME, isolation_level=None)
+    conn.executescript(V2_SCHEMA)
+    conn.execute("ATTACH ? AS s", (str(built / DB_NAME),))
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM main.meta")
+    for table in ("meta", "documents", "vocabulary", "sentences"):
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
+    conn.execute(
+        "INSERT INTO main.passage_rows SELECT r.id, r.passage_id, r.doc_rowid, r.ordinal, "
+        "r.char_start, r.char_end, r.page, r.heading, r.text, r.embed_hash, v.embedding, "
+        "r.is_table FROM s.passage_rows r JOIN s.passage_vectors v ON v.id = r.id"
+    )
+    for table in ("decisions", "commitments"):
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
+    for (sql,) in conn.execute("SELECT sql FROM s.sqlite_master WHERE name = 'old_cuts'"):
+        conn.execute(sql)
+        conn.execute("INSERT INTO main.old_cuts SELECT * FROM s.old_cuts")
+    conn.create_function("hex_hash", 1, _hex_hash)
+    conn.execute("UPDATE main.passage_rows SET embed_hash = hex_hash(embed_hash)")
+    conn.execute("DELETE FROM main.sqlite_sequence")
+    conn.execute("INSERT INTO main.sqlite_sequence SELECT * FROM s.sqlite_sequence")
+    conn.execute("UPDATE main.meta SET value = '2' WHERE key = 'schema_version'")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+@pytest.fixture(params=["1", "2"])
+def stores(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    small_index: Path,
+    fake_embedder: HashingEmbedder,
+) -> tuple[Path, Path]:
+    """(an index built today, the same index as version 1 or 2 stored it)."""
     # the last passage removed: the id counter runs past the largest id still held
     store = Store.open(small_index)
     last = store.list_documents()[-1].document_id
     store.close()
     with IndexWriter(small_index, fake_embedder).open() as writer:
         writer.remove(last)
-    old = tmp_path / "v1"
-    _as_version_1(small_index, old, fake_embedder.name)
+    old = tmp_path / f"v{request.param}"
+    if request.param == "1":
+        _as_version_1(small_index, old, fake_embedder.name)
+    else:
+        _as_version_2(small_index, old)
     return small_index, old
 
 
-def test_a_version_1_copy_is_what_version_1_wrote(stores: tuple[Path, Path]) -> None:
-    """The fixture's old store holds the text in its rows and hex hashes (what main wrote)."""
+def test_an_old_copy_is_what_that_version_wrote(stores: tuple[Path, Path]) -> None:
+    """Version 1 held the text in its rows and hex hashes; version 2 a view over rows
+    without text, hex passage hashes and every vector in its row (what main wrote)."""
     _built, old = stores
     conn = sqlite3.connect(old / DB_NAME)
-    assert conn.execute("SELECT type FROM sqlite_master WHERE name = 'passages'").fetchone() == (
-        "table",
-    )
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'passages'").fetchone()[0]
+    assert (version, kind) in {("1", "table"), ("2", "view")}
     assert conn.execute("SELECT count(*) FROM passages WHERE length(text) > 0").fetchone()[0]
-    assert {len(r[0]) for r in conn.execute("SELECT embed_hash FROM sentences")} == {32}
+    assert {len(r[0]) for r in conn.execute("SELECT embed_hash FROM passages")} == {32}
+    if version == "1":
+        assert {len(r[0]) for r in conn.execute("SELECT embed_hash FROM sentences")} == {32}
+    assert not conn.execute("SELECT count(*) FROM passages WHERE embedding IS NULL").fetchone()[0]
     conn.close()
 
 
 def test_readers_read_a_version_1_store_as_it_is(
     stores: tuple[Path, Path], fake_embedder: HashingEmbedder
 ) -> None:
-    """``cqa serve`` and queries on an old index keep working, and leave it version 1."""
+    """``cqa serve`` and queries on an old index keep working, and leave it as it was."""
     built, old = stores
     before = _dump(old / DB_NAME)
     engine = Engine(old, fake_embedder, Settings(index=old))
@@ -148,7 +200,7 @@ def test_readers_read_a_version_1_store_as_it_is(
     assert _dump(old / DB_NAME) == before
 
 
-def test_the_writer_migrates_a_version_1_store_in_place(
+def test_the_writer_migrates_an_old_store_in_place(
     stores: tuple[Path, Path], fake_embedder: HashingEmbedder, small_corpus: Path
 ) -> None:
     """``cqa ingest`` on an old index: the store becomes what today's writer makes, row for
@@ -171,6 +223,12 @@ def test_the_writer_migrates_a_version_1_store_in_place(
         (a, b), vector = spans[0], vectors[0]
         digest = embed_hash(fake_embedder.name, store.passages([rowid])[rowid].text[a:b])
         assert np.array_equal(store.embeddings_by_hash([digest], "sentences")[digest], vector)
+        # a passage's vector is found by its text's hash, keyed in 8 bytes
+        key, blob = store.conn.execute(
+            "SELECT embed_hash, embedding FROM passages WHERE id = ?", (rowid,)
+        ).fetchone()
+        found = store.embeddings_by_hash([_hex_hash(key)])[_hex_hash(key)]
+        assert isinstance(key, int) and np.array_equal(found, np.frombuffer(blob, np.float32))
     finally:
         store.close()
     # and it goes on as any index: an ingest of the same files adds back only the one
@@ -189,24 +247,26 @@ def test_the_ingest_that_migrates_says_so_once(
         with IndexWriter(old, fake_embedder).open() as writer:
             summary = writer.ingest([small_corpus])
         said.append([w for w in summary.warnings if "schema version" in w])
-    assert len(said[0]) == 1 and "from schema version 1 to 2" in said[0][0]
+    version = old.name[1:]
+    assert len(said[0]) == 1 and f"from schema version {version} to 3" in said[0][0]
     assert said[1] == []
 
 
-def test_a_failed_migration_leaves_the_version_1_store_whole(
+def test_a_failed_migration_leaves_the_old_store_whole(
     stores: tuple[Path, Path], fake_embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One transaction: a migration that fails half way leaves no trace."""
     _built, old = stores
     before, schema = _dump(old / DB_NAME), _schema(old / DB_NAME)
     # the failure comes after the old tables are renamed, the new made and the rows copied
-    real = migrate._swap
+    step = "_swap" if old.name == "v1" else "_rows_v2"
+    real = getattr(migrate, step)
 
-    def swap_then_fail(conn: sqlite3.Connection, schema: str, columns: dict[str, str]) -> None:
-        real(conn, schema, columns)
+    def swap_then_fail(conn: sqlite3.Connection, *args: object) -> None:
+        real(conn, *args)
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(migrate, "_swap", swap_then_fail)
+    monkeypatch.setattr(migrate, step, swap_then_fail)
     with pytest.raises(IndexCorruptError, match="disk I/O error"):
         Store.open(old, create=True)
     assert _dump(old / DB_NAME) == before and _schema(old / DB_NAME) == schema
@@ -215,7 +275,7 @@ def test_a_failed_migration_leaves_the_version_1_store_whole(
     assert _dump(old / DB_NAME)["meta"] != before["meta"]
 
 
-@pytest.mark.parametrize("version", ["3", None])
+@pytest.mark.parametrize("version", ["4", None])
 def test_an_unknown_schema_version_is_refused_with_what_to_do(
     tmp_path: Path, version: str | None
 ) -> None:

@@ -33,6 +33,7 @@ from index.embedder import HashingEmbedder
 from index.lexical_tantivy import TantivyIndex
 from index.store import Store
 from indexing.writer import IndexWriter
+from ingest.pipeline import IngestLimits
 from qa_service.retriever import Engine
 from tests.hostile import paragraphs
 from tests.procs import REPO, child_env, cqa
@@ -252,6 +253,16 @@ elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet re
             die()
         committed(self, generation)
     index.dense.DenseIndex.committed = patched
+elif point == "after-base-fold":  # an on-disk base written and the store's float32 copies
+    # of its vectors deleted, inside the commit's transaction, not yet committed
+    import index.dense_ondisk
+    fold = index.dense_ondisk.OnDiskDenseIndex.fold
+    def patched(self):
+        dropped = fold(self)
+        if dropped:
+            die()
+        return dropped
+    index.dense_ondisk.OnDiskDenseIndex.fold = patched
 from qa_service.cli import main
 main(sys.argv[1:])
 """
@@ -298,3 +309,55 @@ def test_sigkill_inside_a_commit(
     generation = _state(index)[0]
     left = {p.name for p in index.glob("dense-*")}
     assert left <= {dense_file_name(generation), dense_file_name(generation - 1)}
+
+
+def test_sigkill_after_a_new_base_dropped_the_stores_vectors(
+    corpora: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The commit that first puts the index on disk writes the base, then deletes the
+    store's float32 rows of its vectors, and is killed before it commits: every vector is
+    still in the store, the unnamed base goes, and a re-run folds them into its own base."""
+    _old, new = corpora
+    index = tmp_path / "idx"
+    env = child_env(
+        CQA_COMMIT_EVERY=str(COMMIT_EVERY),
+        CQA_DENSE_ONDISK_MIN="20",
+        KILL_POINT="after-base-fold",
+        KILL_NTH="1",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLER, "ingest", str(new), "--index", str(index)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    assert list(index.glob("dense-base-*"))  # the killed commit's base, named by nothing
+    generation, committed = _state(index)
+    assert generation > 0
+    assert sorted(committed) == sorted(_hashes(new))[: generation * COMMIT_EVERY]
+    passages = _check_consistent(index)  # every passage's vector reads back
+    store = Store.open(index)
+    try:
+        assert store.get_meta("vector_base") is None
+        held = store.conn.execute("SELECT count(*) FROM passage_vectors").fetchone()[0]
+        assert held == passages
+    finally:
+        store.close()
+    limits = IngestLimits(dense_ondisk_min=20)
+    writer = IndexWriter(index, HashingEmbedder(), limits, commit_every=COMMIT_EVERY)
+    with writer.open():
+        writer.ingest([new])
+    assert _state(index)[1] == _hashes(new)
+    _check_consistent(index)
+    store = Store.open(index)
+    try:
+        base = store.get_meta("vector_base")
+        assert base and (index / base).is_dir()
+        last = int(store.get_meta("vector_base_last") or 0)
+        assert not store.conn.execute(
+            "SELECT count(*) FROM passage_vectors WHERE id <= ?", (last,)
+        ).fetchone()[0]
+    finally:
+        store.close()
