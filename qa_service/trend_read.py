@@ -180,6 +180,9 @@ def figures(
         after_word = _WORD.match(text, m.end() + 1)
         if after_word is None or stem(after_word.group()) not in nouns:
             continue  # "two small children's homes" for a question on families
+        period = _PERIOD.match(text[m.end() : m.end() + 24])
+        if period and _kind(period.group()) not in counted:
+            continue  # "two years or more", "within six weeks": a period, as in digits
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
     return sorted(out, key=lambda f: f.start)
 

@@ -370,3 +370,18 @@ def test_a_share_in_apposition_leaves_the_count_what_follows() -> None:
     count, share = (labelled(text, f, found, 0, len(text)) for f in found)
     assert "subscribed" in count and "households" in count
     assert "households" not in share
+
+
+def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> None:
+    """The question's own "two years" or "six weeks" says which plans or how soon; the
+    sentence's are periods, as "20 weeks" in digits is, not the figure asked for."""
+    nouns = frozenset(stems("child protection plans lasting two years or more"))
+    text = "2.8% of plans ended during the year had lasted two years or more."
+    assert [(f.value, f.unit) for f in figures(text, nouns=nouns)] == [(2.8, "%")]
+    nouns = frozenset(stems("health advice returned within six weeks"))
+    text = "89% of health advice was returned within the required six weeks."
+    assert [(f.value, f.unit) for f in figures(text, nouns=nouns)] == [(89.0, "%")]
+    # a question that counts the period still reads it ("hours of home care")
+    nouns = frozenset(stems("hours of home care a week that could not be arranged"))
+    text = "Twelve hours of home care a week could not be arranged."
+    assert [f.value for f in figures(text, counted=frozenset(["hour"]), nouns=nouns)] == [12.0]
