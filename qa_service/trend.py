@@ -56,6 +56,8 @@ from qa_service.trend_read import (
     Figure,
     alternatives,
     asked_unit,
+    asks_change,
+    change,
     counted_periods,
     counts_period,
     current,
@@ -116,6 +118,7 @@ class Asked:
     # asking no unit, take money too: a timeline's figures of a topic ("temporary
     # accommodation": its costs as well as its households), not a trend of one quantity
     any_unit: bool = False
+    change: bool = False  # it asks about a change ("council tax rise"), not only a level
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -129,6 +132,7 @@ class Asked:
             named_numbers(question),
             periods(question),
             counted_periods(question),
+            change=asks_change(question),
         )
 
     def named(self, text: str) -> float:
@@ -287,6 +291,8 @@ def _read(
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
     found = [f for f in found if not _part(text, f, asked)]
+    if not asked.change:  # a level asked for: the size of a change is not it ("Band D
+        found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
     if not date or not found:
         return None
     figure, local = _choose(text, found, asked, span, window)

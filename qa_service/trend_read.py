@@ -17,8 +17,11 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 - In a sentence of several figures, a figure's own words are its item of the list
   (``qa_service.trend_items``).
 - The unit asked: money when the question names it ("cost", "balance", "payment to",
-  "hourly rate"), a share ("rate", "within 20 weeks"), a count ("number of"); a question
-  that asks none does not ask for money.
+  "hourly rate") or a charge levied as itself ("Band D council tax"), a share ("rate",
+  "within 20 weeks", "council tax rise"), a count ("number of"); a question that asks none
+  does not ask for money.
+- The size of a change ("an increase of £97.02", "a 4.99% increase") is not the level a
+  question asks for ("Band D council tax": the £2,041.37 it rises to).
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
   children" names "children in care"; a short form with a slash: "A/C" names "account").
@@ -118,6 +121,22 @@ _ASKS_MONEY = re.compile(
     r"|income)\b|\bpayments?\s+(?:to|for)\b|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
     re.I,
 )
+# A charge levied, asked for as itself ("Band D council tax", "garage rents"), is an amount;
+# its rate or its change is a share ("council tax collection rate", "rent increase").
+_ASKS_LEVY = re.compile(r"\b(?:tax|taxes|rents?|charges?|fares?|levy)\W*$", re.I)
+# A change a question asks about, as itself or in something ("rise in the number of …").
+_ASKS_CHANGE = re.compile(
+    r"\b(?:rises?|increases?|reductions?|decreases?|falls?|growth|changes?)\b", re.I
+)
+# The size of a change, not the level it reaches: "an increase of £97.02", "rise by £5",
+# "a 4.99% increase" (the level is the figure it goes "to").
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:(?:increase|rise|reduction|decrease|fall|drop|growth|cut)s?\s+of"
+    r"|(?:rises?|rose|risen|increase[sd]?|falls?|fell|fallen|reduced?|decrease[sd]?|grow|grew"
+    r"|grown|cut)\s+by)\s+$",
+    re.I,
+)
+_CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut)\b", re.I)
 _ASKS_SHARE = re.compile(
     r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
     r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b"  # timeliness is a share
@@ -310,6 +329,18 @@ def compared(text: str, f: Figure) -> bool:
     return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))
 
 
+def asks_change(question: str) -> bool:
+    """Whether a question asks about a change ("council tax rise"), not only a level."""
+    return bool(_ASKS_CHANGE.search(question))
+
+
+def change(text: str, f: Figure) -> bool:
+    """Whether ``f`` is the size of a change ("an increase of £97.02", "would rise by £5",
+    "a 4.99% increase"), not the level reached ("… to £2,041.37")."""
+    before = text[max(0, f.start - 30) : f.start]
+    return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(text, f.end))
+
+
 def dated(text: str, f: Figure) -> tuple[int, int, int] | None:
     """The (year, month, day) a figure is given for, when the words after it say."""
     m = _DATED.match(text, f.end)
@@ -468,6 +499,8 @@ def asked_unit(question: str) -> str | None:
         return "£"
     if _ASKS_SHARE.search(question):
         return "%"
+    if _ASKS_LEVY.search(question):
+        return "£"
     if _ASKS_COUNT.search(question):
         return "count"
     return None

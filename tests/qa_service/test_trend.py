@@ -461,3 +461,17 @@ def test_a_question_counting_hours_takes_only_counts_of_hours() -> None:
     hours = hit("1,350 hours of home care a week could not be arranged.", "2022-10-11")
     [point] = select([hours], Asked.of(question))  # type: ignore[list-item]
     assert point.figure.value == 1350.0
+
+
+def test_a_level_asked_for_is_not_the_size_of_its_change() -> None:
+    from qa_service.trend import Asked, select
+
+    text = (
+        "A 4.99% increase would take the Kelsworth element of the Band D council tax from"
+        " £1,944.35 in 2023/24 to £2,041.37 in 2024/25, an increase of £97.02 a year."
+    )
+    [point] = select([hit(text, "2024-02-13")], Asked.of("Band D council tax"))  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (2041.37, "£")
+    # a change asked for is its size
+    [point] = select([hit(text, "2024-02-13")], Asked.of("council tax rise"))  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (4.99, "%")

@@ -9,6 +9,7 @@ from qa_service.trend_read import (
     about,
     alternatives,
     asked_unit,
+    change,
     counted_periods,
     current,
     figures,
@@ -232,7 +233,13 @@ def test_a_forecast_change_is_not_a_current_figure(text: str, values: list[float
         ("rent increase?", "%"),
         # a change in something counts that something
         ("rise in the number of children in care", "count"),
-        ("council tax", None),
+        # a levied charge asked for as itself is an amount (a Band D council tax), its rate
+        # or its change a share
+        ("council tax", "£"),
+        ("Band D council tax", "£"),
+        ("council tax collection rate", "%"),
+        ("council housing rent increase", "%"),
+        ("garage rents", "£"),
     ],
 )
 def test_a_change_asked_for_as_itself_is_a_share(question: str, unit: str | None) -> None:
@@ -385,3 +392,21 @@ def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> N
     nouns = frozenset(stems("hours of home care a week that could not be arranged"))
     text = "Twelve hours of home care a week could not be arranged."
     assert [f.value for f in figures(text, counted=frozenset(["hour"]), nouns=nouns)] == [12.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "A 4.99% increase would take the Band D council tax from £1,944.35 to £2,041.37, an"
+            " increase of £97.02 a year.",
+            [2041.37],
+        ),
+        ("The Band D council tax would rise by £5, from £198.41 to £203.41.", [203.41]),
+        ("Requests had increased by 24% to 742, and plans rose by 434.", [742.0]),
+        # a sentence stating only a change states no level
+        ("The Band D council tax would rise by 7.49%.", []),
+    ],
+)
+def test_the_size_of_a_change_is_not_a_level(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text)) if not change(text, f)] == values
