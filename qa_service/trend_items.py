@@ -62,7 +62,8 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     £6,436, revenue £4,630 …") the words before the first figure, less its own label (the
     last word: "capital"), are every item's. A later item that says nothing after its figure
     shares what an earlier one was of ("the police had attended 97% of strategy meetings, but
-    health had attended only 38%": "strategy meetings" is the 38%'s too)."""
+    health had attended only 38%": "strategy meetings" is the 38%'s too), and one with a
+    subject but no verb the earlier one's verb ("… and education 41%": "had attended")."""
     inside = sorted((g for g in found if start <= g.start and g.end <= end), key=lambda g: g.start)
     if len(inside) < 2 or f not in inside:
         return text[start:end]
@@ -81,7 +82,10 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     def tail(j: int) -> str:
         """The words after the ``j``-th figure that are its own ("97% of strategy meetings")."""
         g = inside[j]
-        return text[g.end : end if j + 1 == len(inside) else last_break(g.end, inside[j + 1].start)]
+        if j + 1 < len(inside):
+            return text[g.end : last_break(g.end, inside[j + 1].start)]
+        clause = re.compile(r"[;:]").search(text, g.end, end)  # a new clause is not its words
+        return text[g.end : clause.start() if clause else end]
 
     i = inside.index(f)
     first_end = last_break(inside[0].end, inside[1].start)
@@ -118,6 +122,14 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         # in suitable accommodation": "care leavers aged 19, 20 and 21" is the 84%'s too)
         earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
         own = f"{text[earlier : verb.start()]} {own}"
+    own_words = [w for w in _WORD.findall(text, left, f.start) if w.lower() not in _JOINS]
+    if i and own_words and not _VERB.search(text, left, f.start):
+        # a later item with a subject but no verb of its own shares the earlier item's
+        # verb ("health had attended only 38% and education 41%": education had attended)
+        earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
+        shared_verb = _VERB.search(text, earlier, g.start)
+        if shared_verb:
+            own = f"{own} {text[shared_verb.start() : g.start]}"
     part = _PART_BEFORE.search(text, left, f.start) or _PART_AFTER.match(text, f.end)
     if i > 0 and f.unit != "%" and part:
         # a part of the earlier figure is of what it was ("486 households were in temporary

@@ -475,3 +475,25 @@ def test_a_level_asked_for_is_not_the_size_of_its_change() -> None:
     # a change asked for is its size
     [point] = select([hit(text, "2024-02-13")], Asked.of("council tax rise"))  # type: ignore[list-item]
     assert (point.figure.value, point.figure.unit) == (4.99, "%")
+
+
+def test_a_later_item_without_its_own_verb_shares_the_earlier_one_s() -> None:
+    """ "… health had attended only 38% and education 41%": education had attended 41%."""
+    from qa_service.trend import Asked, select
+
+    asked = Asked.of("education attendance at strategy meetings")
+    text = (
+        "In January 2022 the police had attended 97% of strategy meetings, but health had"
+        " attended only 38% and education 41%."
+    )
+    [point] = select([hit(text, "2022-03-15")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 41.0
+    text = (
+        "Health professionals had attended 47% of strategy meetings in the six months before"
+        " the inspection and education professionals 52%; the police had attended almost all."
+    )
+    [point] = select([hit(text, "2023-11-28")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 52.0
+    # the earlier item is still the one its own subject names
+    [point] = select([hit(text, "2023-11-28")], Asked.of("health attendance at strategy meetings"))  # type: ignore[list-item]
+    assert point.figure.value == 47.0
