@@ -34,6 +34,8 @@ _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
 # A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
+# A share of the figure before: "1,126 claims …, of which 9% had resulted in a payment".
+_SHARE_OF = re.compile(r"\bof\s+(?:which|whom)\W*$", re.I)
 _PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
 # A share in apposition after a count: "24,310 households, 58% of those in the district, …".
 _APPOSITION = re.compile(
@@ -44,8 +46,9 @@ _N_OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 # Where the words of what a count counts end: a verb or "at" ("38 children in external
 # residential placements at an average weekly cost of …").
 _COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re.I)
-# Words that join items without saying what a figure is ("…, and 84% were …").
-_JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with"])
+# Words that join items without saying what a figure is ("…, and 84% were …", "… and that
+# 11% had …").
+_JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with", "that"])
 # Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
 _VERB = re.compile(r"\b(?:were|was|are|is|had|have|has)\b", re.I)
 # A clause of contrast starts a new item, with its own subject, however many commas follow.
@@ -131,10 +134,13 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         if shared_verb:
             own = f"{own} {text[shared_verb.start() : g.start]}"
     part = _PART_BEFORE.search(text, left, f.start) or _PART_AFTER.match(text, f.end)
-    if i > 0 and f.unit != "%" and part:
+    share_of = _SHARE_OF.search(text, left, f.start) if f.unit == "%" else None
+    if i > 0 and ((f.unit != "%" and part) or share_of):
         # a part of the earlier figure is of what it was ("486 households were in temporary
         # accommodation, including 301 families with children": the 301 are in it too); a
-        # share "of those" is a rate, not a part ("38,950 households, 41% of those eligible")
+        # share "of those" is a rate, not a part ("38,950 households, 41% of those eligible"),
+        # while a share "of which" is of the earlier figure's whole ("1,126 claims …, of which
+        # 9% had resulted in a payment": 9% of the claims)
         own = f"{text[start if i == 1 else last_break(inside[i - 2].end, g.start) : left]} {own}"
     if i > 0 and not _WORD.search(tail(i)):
         # a later item that says nothing after its figure shares what the earlier one was

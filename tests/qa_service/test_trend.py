@@ -497,3 +497,27 @@ def test_a_later_item_without_its_own_verb_shares_the_earlier_one_s() -> None:
     # the earlier item is still the one its own subject names
     [point] = select([hit(text, "2023-11-28")], Asked.of("health attendance at strategy meetings"))  # type: ignore[list-item]
     assert point.figure.value == 47.0
+
+
+def test_a_share_of_which_is_of_what_the_figure_before_counts() -> None:
+    """ "1,126 claims …, of which 9% had resulted in a payment": 9% of the claims."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "The Highway Asset Manager reported that 1,126 claims had been received in 2020/21,"
+        " of which 9% had resulted in a payment."
+    )
+    asked = Asked.of("highway claims that resulted in a payment")
+    [point] = select([hit(text, "2021-11-04")], asked)  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (9.0, "%")
+    # the whole is still the count's
+    [point] = select([hit(text, "2021-11-04")], Asked.of("highway claims received"))  # type: ignore[list-item]
+    assert point.figure.value == 1126.0
+    # "… and that 11% had resulted in a payment": a reported clause with no subject of its
+    # own shares the earlier one's
+    text = (
+        "The Highways Asset Manager reported that 642 claims had been received in 2020/21 and"
+        " that 11% had resulted in a payment."
+    )
+    [point] = select([hit(text, "2021-09-28")], asked)  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (11.0, "%")
