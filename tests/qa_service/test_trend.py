@@ -521,3 +521,32 @@ def test_a_share_of_which_is_of_what_the_figure_before_counts() -> None:
     )
     [point] = select([hit(text, "2021-09-28")], asked)  # type: ignore[list-item]
     assert (point.figure.value, point.figure.unit) == (11.0, "%")
+
+
+def test_a_sentence_opening_as_the_one_before_shares_its_subject() -> None:
+    """ "Attendance by health professionals at strategy meetings has improved to 69% ….
+    Attendance by education staff has improved to 63%": a list written as sentences."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "6.4 Attendance by health professionals at strategy meetings has improved to 69%,"
+        " following the appointment of a practitioner. Attendance by education staff has"
+        " improved to 63%. Police attendance remains above 95%."
+    )
+    found = hit(text, "2023-03-07")  # the engine's highlight: the first sentence
+    found.highlights = [SimpleNamespace(start=0, end=text.index(" Attendance by education"))]
+    asked = Asked.of("education attendance at strategy meetings")
+    [point] = select([found], asked)  # type: ignore[list-item]
+    assert point.figure.value == 63.0
+    asked = Asked.of("health attendance at strategy meetings")
+    [point] = select([found], asked)  # type: ignore[list-item]
+    assert point.figure.value == 69.0
+    # a new paragraph is a new item, whatever its first word
+    text = (
+        "5.2 Referrals about approved fostering households were 12% of the total.\n"
+        "5.3 Referrals about conduct outside work rose to 27."
+    )
+    found = hit(text, "2023-09-19")
+    found.highlights = [SimpleNamespace(start=text.index("5.3"), end=len(text))]
+    asked = Asked.of("number of approved fostering households")
+    assert select([found], asked) == []  # type: ignore[list-item]
