@@ -50,17 +50,15 @@ from cqa_core.text import Span, split_sentences
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
+from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_read import (
     Alternatives,
     Figure,
     alternatives,
     asked_unit,
-    asks_change,
-    change,
     counted_periods,
     counts_period,
-    current,
     in_unit,
     named,
     named_numbers,

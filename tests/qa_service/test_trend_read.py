@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from qa_service.trend_current import change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_read import (
     about,
     alternatives,
     asked_unit,
-    change,
     counted_periods,
-    current,
     figures,
     in_unit,
     named,
