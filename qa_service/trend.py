@@ -52,6 +52,7 @@ from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
+from qa_service.trend_parts import part, wholes
 from qa_service.trend_read import (
     Alternatives,
     Figure,
@@ -309,25 +310,14 @@ def _read(
     found = current(text, _stated(text, *span, asked))
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
-    found = [f for f in found if not _part(text, f, asked)]
+    found = [f for f in found if not part(text, f, asked)]
     if not asked.change:  # a level asked for: the size of a change is not it ("Band D
         found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
+    found = wholes(text, found, asked, span)
     if not date or not found:
         return None
     figure, local = _choose(text, found, asked, span, window)
     return TrendPoint(date, figure, hit, span), local
-
-
-_OF_THE = re.compile(r"\s+of\s+(?:the|this|that|its|their)\s+")
-
-
-def _part(text: str, f: Figure, asked: Asked) -> bool:
-    """Whether an amount or count is said to be part of what the question asks about."""
-    m = _OF_THE.match(text, f.end)
-    if f.unit not in ("£", "count") or m is None or text[m.end() : m.end() + 1].isdigit():
-        return False  # "34 of the 42 children … were in external homes" counts the 34
-    words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
-    return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
 
 
 def _point(

@@ -550,3 +550,28 @@ def test_a_sentence_opening_as_the_one_before_shares_its_subject() -> None:
     found.highlights = [SimpleNamespace(start=text.index("5.3"), end=len(text))]
     asked = Asked.of("number of approved fostering households")
     assert select([found], asked) == []  # type: ignore[list-item]
+
+
+def test_the_parts_a_figure_is_made_up_of_are_not_it() -> None:
+    """ "… increase council tax by 4.99%, made up of 2.99% for general services and 2% for the
+    adult social care precept": the question names the whole; "precept" is another way of
+    writing "council tax rise", but the 2% is only a part of it."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "Councillor Ransome said that the County Council would increase council tax by 4.99%,"
+        " made up of 2.99% for general services and 2% for the adult social care precept."
+    )
+    [point] = select([hit(text, "2023-02-21")], Asked.of("council tax rise"))  # type: ignore[list-item]
+    assert point.figure.value == 4.99
+    # a question on a part names it, not the whole
+    [point] = select([hit(text, "2023-02-21")], Asked.of("general services increase"))  # type: ignore[list-item]
+    assert point.figure.value == 2.99
+    # a part that names what the whole does not is still read ("301 families")
+    text = (
+        "486 households were in temporary accommodation on 30 September 2022, including 301"
+        " families with children."
+    )
+    asked = Asked.of("families with children in temporary accommodation")
+    [point] = select([hit(text, "2022-12-06")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 301.0
