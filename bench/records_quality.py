@@ -43,6 +43,7 @@ TREND_SIXTH = REPO / "tests" / "labels" / "trend_heldout4.json"
 TREND_SEVENTH = REPO / "tests" / "labels" / "trend_heldout5.json"
 TREND_EIGHTH = REPO / "tests" / "labels" / "trend_heldout6.json"
 TREND_NINTH = REPO / "tests" / "labels" / "trend_heldout7.json"
+TREND_TENTH = REPO / "tests" / "labels" / "trend_heldout8.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -376,6 +377,7 @@ if __name__ == "__main__":
             ("seventh batch", TREND_SEVENTH),
             ("eighth batch", TREND_EIGHTH),
             ("ninth batch", TREND_NINTH),
+            ("tenth batch", TREND_TENTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")

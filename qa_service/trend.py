@@ -50,7 +50,9 @@ from cqa_core.text import Span, split_sentences
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
+from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
+from qa_service.trend_parts import part, wholes
 from qa_service.trend_read import (
     Alternatives,
     Figure,
@@ -58,7 +60,6 @@ from qa_service.trend_read import (
     asked_unit,
     counted_periods,
     counts_period,
-    current,
     in_unit,
     named,
     named_numbers,
@@ -116,6 +117,7 @@ class Asked:
     # asking no unit, take money too: a timeline's figures of a topic ("temporary
     # accommodation": its costs as well as its households), not a trend of one quantity
     any_unit: bool = False
+    change: bool = False  # it asks about a change ("council tax rise"), not only a level
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -129,6 +131,7 @@ class Asked:
             named_numbers(question),
             periods(question),
             counted_periods(question),
+            change=asks_change(question),
         )
 
     def named(self, text: str) -> float:
@@ -224,18 +227,39 @@ def _context(text: str, span: tuple[int, int], subject: bool = False) -> str:
     """The words a sentence is read with for what it measures: its own, and the sentence
     before's when that one states no figure (it sets the subject: "A Member asked why
     initial health assessments were delayed. Officers explained that only 44% had been
-    completed within 20 working days") or this one refers back to it ("… 748 reviews in
-    2021/22. Of these, 94% were held within statutory timescales"). A table row is read
-    alone."""
+    completed within 20 working days"), this one refers back to it ("… 748 reviews in
+    2021/22. Of these, 94% were held within statutory timescales") or both open with the
+    same key word in one paragraph ("Attendance by health … at strategy meetings …
+    Attendance by education staff …"). A table row is read alone."""
     own = text[span[0] : span[1]]
     sentences = _sentences(text)
     at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
     if not at:  # not a sentence (a table row, a highlight), or the passage's first
         return own
     before = sentences[at - 1]
-    if _BACK.match(own) or (subject and not figures(text, before.start, before.end)):
-        return f"{text[before.start : before.end]} {own}"
+    earlier = text[before.start : before.end]
+    if (
+        _BACK.match(own)
+        or (subject and not figures(text, before.start, before.end))
+        or ("\n" not in text[before.start : span[0]] and _parallel(earlier, own))
+    ):
+        return f"{earlier} {own}"
     return own
+
+
+_FIRST_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _parallel(earlier: str, own: str) -> bool:
+    """Whether two sentences (of one paragraph: a numbered one starts a new item) open with
+    the same key word, a list written as sentences ("Attendance by health professionals at
+    strategy meetings has improved to 69%. Attendance by education staff has improved to
+    63%": the second's meetings are the first's)."""
+    first, second = _FIRST_WORD.search(earlier), _FIRST_WORD.search(own)
+    if first is None or second is None:
+        return False
+    key = stems(first.group())
+    return bool(key) and key == stems(second.group())
 
 
 def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
@@ -286,23 +310,14 @@ def _read(
     found = current(text, _stated(text, *span, asked))
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
-    found = [f for f in found if not _part(text, f, asked)]
+    found = [f for f in found if not part(text, f, asked)]
+    if not asked.change:  # a level asked for: the size of a change is not it ("Band D
+        found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
+    found = wholes(text, found, asked, span)
     if not date or not found:
         return None
     figure, local = _choose(text, found, asked, span, window)
     return TrendPoint(date, figure, hit, span), local
-
-
-_OF_THE = re.compile(r"\s+of\s+(?:the|this|that|its|their)\s+")
-
-
-def _part(text: str, f: Figure, asked: Asked) -> bool:
-    """Whether an amount or count is said to be part of what the question asks about."""
-    m = _OF_THE.match(text, f.end)
-    if f.unit not in ("£", "count") or m is None or text[m.end() : m.end() + 1].isdigit():
-        return False  # "34 of the 42 children … were in external homes" counts the 34
-    words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
-    return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
 
 
 def _point(

@@ -34,6 +34,8 @@ _ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
 # A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
+# A share of the figure before: "1,126 claims …, of which 9% had resulted in a payment".
+_SHARE_OF = re.compile(r"\bof\s+(?:which|whom)\W*$", re.I)
 _PART_AFTER = re.compile(r"\s+of\s+(?:them|whom|these|those)\b", re.I)
 # A share in apposition after a count: "24,310 households, 58% of those in the district, …".
 _APPOSITION = re.compile(
@@ -44,8 +46,9 @@ _N_OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 # Where the words of what a count counts end: a verb or "at" ("38 children in external
 # residential placements at an average weekly cost of …").
 _COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re.I)
-# Words that join items without saying what a figure is ("…, and 84% were …").
-_JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with"])
+# Words that join items without saying what a figure is ("…, and 84% were …", "… and that
+# 11% had …").
+_JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with", "that"])
 # Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
 _VERB = re.compile(r"\b(?:were|was|are|is|had|have|has)\b", re.I)
 # A clause of contrast starts a new item, with its own subject, however many commas follow.
@@ -62,7 +65,8 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     £6,436, revenue £4,630 …") the words before the first figure, less its own label (the
     last word: "capital"), are every item's. A later item that says nothing after its figure
     shares what an earlier one was of ("the police had attended 97% of strategy meetings, but
-    health had attended only 38%": "strategy meetings" is the 38%'s too)."""
+    health had attended only 38%": "strategy meetings" is the 38%'s too), and one with a
+    subject but no verb the earlier one's verb ("… and education 41%": "had attended")."""
     inside = sorted((g for g in found if start <= g.start and g.end <= end), key=lambda g: g.start)
     if len(inside) < 2 or f not in inside:
         return text[start:end]
@@ -81,7 +85,10 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
     def tail(j: int) -> str:
         """The words after the ``j``-th figure that are its own ("97% of strategy meetings")."""
         g = inside[j]
-        return text[g.end : end if j + 1 == len(inside) else last_break(g.end, inside[j + 1].start)]
+        if j + 1 < len(inside):
+            return text[g.end : last_break(g.end, inside[j + 1].start)]
+        clause = re.compile(r"[;:]").search(text, g.end, end)  # a new clause is not its words
+        return text[g.end : clause.start() if clause else end]
 
     i = inside.index(f)
     first_end = last_break(inside[0].end, inside[1].start)
@@ -118,11 +125,22 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         # in suitable accommodation": "care leavers aged 19, 20 and 21" is the 84%'s too)
         earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
         own = f"{text[earlier : verb.start()]} {own}"
+    own_words = [w for w in _WORD.findall(text, left, f.start) if w.lower() not in _JOINS]
+    if i and own_words and not _VERB.search(text, left, f.start):
+        # a later item with a subject but no verb of its own shares the earlier item's
+        # verb ("health had attended only 38% and education 41%": education had attended)
+        earlier = start if i == 1 else last_break(inside[i - 2].end, g.start)
+        shared_verb = _VERB.search(text, earlier, g.start)
+        if shared_verb:
+            own = f"{own} {text[shared_verb.start() : g.start]}"
     part = _PART_BEFORE.search(text, left, f.start) or _PART_AFTER.match(text, f.end)
-    if i > 0 and f.unit != "%" and part:
+    share_of = _SHARE_OF.search(text, left, f.start) if f.unit == "%" else None
+    if i > 0 and ((f.unit != "%" and part) or share_of):
         # a part of the earlier figure is of what it was ("486 households were in temporary
         # accommodation, including 301 families with children": the 301 are in it too); a
-        # share "of those" is a rate, not a part ("38,950 households, 41% of those eligible")
+        # share "of those" is a rate, not a part ("38,950 households, 41% of those eligible"),
+        # while a share "of which" is of the earlier figure's whole ("1,126 claims …, of which
+        # 9% had resulted in a payment": 9% of the claims)
         own = f"{text[start if i == 1 else last_break(inside[i - 2].end, g.start) : left]} {own}"
     if i > 0 and not _WORD.search(tail(i)):
         # a later item that says nothing after its figure shares what the earlier one was

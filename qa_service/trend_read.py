@@ -10,15 +10,13 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
-- The current figure is not a compared one ("fallen from 41% to 29%": 29%) nor an aim ("to
-  raise the proportion … to 85%") nor either side of a forecast change ("forecast to rise
-  from 19% to 24%"), and of figures each dated ("447 at 31 March 2018 and 468 at 31
-  December 2018"), the latest.
+- Which figure is the sentence's current one is ``qa_service.trend_current``'s to say.
 - In a sentence of several figures, a figure's own words are its item of the list
   (``qa_service.trend_items``).
 - The unit asked: money when the question names it ("cost", "balance", "payment to",
-  "hourly rate"), a share ("rate", "within 20 weeks"), a count ("number of"); a question
-  that asks none does not ask for money.
+  "hourly rate") or a charge levied as itself ("Band D council tax"), a share ("rate",
+  "within 20 weeks", "council tax rise"), a count ("number of"); a question that asks none
+  does not ask for money.
 - A sentence names a question's key word by its stem, or through another way the papers
   write the question's phrase (the glossary's long forms and everyday terms: "looked after
   children" names "children in care"; a short form with a slash: "A/C" names "account").
@@ -49,24 +47,10 @@ _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS.split("|"), start=1)
 _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS})\b")
 # A number of days or weeks is a period, not a count ("within 20 weeks").
 _PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
-# An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
-# or aims at: "a target of 70%", "a target to approve 25".
-_COMPARED = re.compile(
-    r"(?:\bfrom|compared\s+with|against|than|target(?:\s+[a-z]+){0,2}|up\s+from|down\s+from)"
-    r"\s+$",
-    re.I,
-)
 _AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
 # A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097".
 _LABEL = re.compile(
     r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\.)\s+$", re.I
-)
-# The date a figure is given for, within a few words after it: "468 at 31 December 2018",
-# "188 in March 2018", "296 in December 2023".
-_DATED = re.compile(
-    rf"[^\d.;]{{0,40}}?\b(?:at|in|on|by)\s+(?:(?P<day>\d{{1,2}})\s+)?"
-    rf"(?:(?P<month>{_MONTHS})\s+)?(?P<year>(?:19|20)\d\d)\b",
-    re.I,
 )
 # Three or more bare numbers in a row: a table row read as text.
 _ROW = re.compile(r"(?:\d[\d,.]*%?\s*\|?\s+){2,}\d[\d,.]*%?")
@@ -118,6 +102,9 @@ _ASKS_MONEY = re.compile(
     r"|income)\b|\bpayments?\s+(?:to|for)\b|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
     re.I,
 )
+# A charge levied, asked for as itself ("Band D council tax", "garage rents"), is an amount;
+# its rate or its change is a share ("council tax collection rate", "rent increase").
+_ASKS_LEVY = re.compile(r"\b(?:tax|taxes|rents?|charges?|fares?|levy)\W*$", re.I)
 _ASKS_SHARE = re.compile(
     r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
     r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b"  # timeliness is a share
@@ -180,6 +167,9 @@ def figures(
         after_word = _WORD.match(text, m.end() + 1)
         if after_word is None or stem(after_word.group()) not in nouns:
             continue  # "two small children's homes" for a question on families
+        period = _PERIOD.match(text[m.end() : m.end() + 24])
+        if period and _kind(period.group()) not in counted:
+            continue  # "two years or more", "within six weeks": a period, as in digits
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
     return sorted(out, key=lambda f: f.start)
 
@@ -268,65 +258,6 @@ def readable(
     if _ROW.search(text, start, end):
         return []
     return figures(text, start, end, counted, nouns)
-
-
-# An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce
-# persistent absence to below 10%" (the clause starts with "to" and a verb, not "to date").
-_AIM = re.compile(
-    r"\s*to\s+(?!date\b)[a-z]+\b[^•;:\n]*\bto\s+"
-    r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
-    re.IGNORECASE,
-)
-
-
-# A forecast of a change from the current value: "the proportion … is forecast to rise from
-# 19% to 24% by 2025" (a forecast with no value to change from, "forecast to overspend by
-# £7.6 million, which would increase the cumulative deficit to £29.5 million", is the
-# paper's current estimate, as budget monitoring gives it).
-_FORECAST = re.compile(
-    r"\b(?:forecast|projected|predicted|expected)\s+to\s+[a-z]+\s+from\b(?:[^•;:\n.]|\.\d)*\bto\s+"
-    r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
-    re.IGNORECASE,
-)
-
-
-# A bound a value is measured against: "Because the result was below 95%, the Council was
-# required to publish an action plan", "a child whose attendance falls below 90%".
-_BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
-
-
-def compared(text: str, f: Figure) -> bool:
-    """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
-    ("a target of 70%", "• to raise the proportion … to 85%"), forecasts ("is forecast
-    to rise from 19% to 24%": neither is the current figure) or a bound ("the result was
-    below 95%")."""
-    before = text[max(0, f.start - 20) : f.start]
-    if _COMPARED.search(before) or _BOUND.search(before):
-        return True
-    clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
-    return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))
-
-
-def dated(text: str, f: Figure) -> tuple[int, int, int] | None:
-    """The (year, month, day) a figure is given for, when the words after it say."""
-    m = _DATED.match(text, f.end)
-    if m is None:
-        return None
-    month = _MONTH_NUMBER.get((m.group("month") or "").lower(), 12)
-    return int(m.group("year")), month, int(m.group("day") or 31)
-
-
-def current(text: str, found: list[Figure]) -> list[Figure]:
-    """The figures that may be the sentence's current value: not compared ones (none when
-    the sentence only states targets or earlier values), and of figures each given for a
-    date, those of the latest date."""
-    now = [f for f in found if not compared(text, f)]
-    dates = {f: dated(text, f) for f in now}
-    known = [d for d in dates.values() if d is not None]
-    if len(known) < 2:
-        return now
-    latest = max(known)
-    return [f for f in now if dates[f] in (None, latest)]
 
 
 # Endings a word's forms differ by ("smoked", "smoking", "smokers", "smoke"), taken off
@@ -465,6 +396,8 @@ def asked_unit(question: str) -> str | None:
         return "£"
     if _ASKS_SHARE.search(question):
         return "%"
+    if _ASKS_LEVY.search(question):
+        return "£"
     if _ASKS_COUNT.search(question):
         return "count"
     return None

@@ -461,3 +461,117 @@ def test_a_question_counting_hours_takes_only_counts_of_hours() -> None:
     hours = hit("1,350 hours of home care a week could not be arranged.", "2022-10-11")
     [point] = select([hours], Asked.of(question))  # type: ignore[list-item]
     assert point.figure.value == 1350.0
+
+
+def test_a_level_asked_for_is_not_the_size_of_its_change() -> None:
+    from qa_service.trend import Asked, select
+
+    text = (
+        "A 4.99% increase would take the Kelsworth element of the Band D council tax from"
+        " £1,944.35 in 2023/24 to £2,041.37 in 2024/25, an increase of £97.02 a year."
+    )
+    [point] = select([hit(text, "2024-02-13")], Asked.of("Band D council tax"))  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (2041.37, "£")
+    # a change asked for is its size
+    [point] = select([hit(text, "2024-02-13")], Asked.of("council tax rise"))  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (4.99, "%")
+
+
+def test_a_later_item_without_its_own_verb_shares_the_earlier_one_s() -> None:
+    """ "… health had attended only 38% and education 41%": education had attended 41%."""
+    from qa_service.trend import Asked, select
+
+    asked = Asked.of("education attendance at strategy meetings")
+    text = (
+        "In January 2022 the police had attended 97% of strategy meetings, but health had"
+        " attended only 38% and education 41%."
+    )
+    [point] = select([hit(text, "2022-03-15")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 41.0
+    text = (
+        "Health professionals had attended 47% of strategy meetings in the six months before"
+        " the inspection and education professionals 52%; the police had attended almost all."
+    )
+    [point] = select([hit(text, "2023-11-28")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 52.0
+    # the earlier item is still the one its own subject names
+    [point] = select([hit(text, "2023-11-28")], Asked.of("health attendance at strategy meetings"))  # type: ignore[list-item]
+    assert point.figure.value == 47.0
+
+
+def test_a_share_of_which_is_of_what_the_figure_before_counts() -> None:
+    """ "1,126 claims …, of which 9% had resulted in a payment": 9% of the claims."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "The Highway Asset Manager reported that 1,126 claims had been received in 2020/21,"
+        " of which 9% had resulted in a payment."
+    )
+    asked = Asked.of("highway claims that resulted in a payment")
+    [point] = select([hit(text, "2021-11-04")], asked)  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (9.0, "%")
+    # the whole is still the count's
+    [point] = select([hit(text, "2021-11-04")], Asked.of("highway claims received"))  # type: ignore[list-item]
+    assert point.figure.value == 1126.0
+    # "… and that 11% had resulted in a payment": a reported clause with no subject of its
+    # own shares the earlier one's
+    text = (
+        "The Highways Asset Manager reported that 642 claims had been received in 2020/21 and"
+        " that 11% had resulted in a payment."
+    )
+    [point] = select([hit(text, "2021-09-28")], asked)  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (11.0, "%")
+
+
+def test_a_sentence_opening_as_the_one_before_shares_its_subject() -> None:
+    """ "Attendance by health professionals at strategy meetings has improved to 69% ….
+    Attendance by education staff has improved to 63%": a list written as sentences."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "6.4 Attendance by health professionals at strategy meetings has improved to 69%,"
+        " following the appointment of a practitioner. Attendance by education staff has"
+        " improved to 63%. Police attendance remains above 95%."
+    )
+    found = hit(text, "2023-03-07")  # the engine's highlight: the first sentence
+    found.highlights = [SimpleNamespace(start=0, end=text.index(" Attendance by education"))]
+    asked = Asked.of("education attendance at strategy meetings")
+    [point] = select([found], asked)  # type: ignore[list-item]
+    assert point.figure.value == 63.0
+    asked = Asked.of("health attendance at strategy meetings")
+    [point] = select([found], asked)  # type: ignore[list-item]
+    assert point.figure.value == 69.0
+    # a new paragraph is a new item, whatever its first word
+    text = (
+        "5.2 Referrals about approved fostering households were 12% of the total.\n"
+        "5.3 Referrals about conduct outside work rose to 27."
+    )
+    found = hit(text, "2023-09-19")
+    found.highlights = [SimpleNamespace(start=text.index("5.3"), end=len(text))]
+    asked = Asked.of("number of approved fostering households")
+    assert select([found], asked) == []  # type: ignore[list-item]
+
+
+def test_the_parts_a_figure_is_made_up_of_are_not_it() -> None:
+    """ "… increase council tax by 4.99%, made up of 2.99% for general services and 2% for the
+    adult social care precept": the question names the whole; "precept" is another way of
+    writing "council tax rise", but the 2% is only a part of it."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "Councillor Ransome said that the County Council would increase council tax by 4.99%,"
+        " made up of 2.99% for general services and 2% for the adult social care precept."
+    )
+    [point] = select([hit(text, "2023-02-21")], Asked.of("council tax rise"))  # type: ignore[list-item]
+    assert point.figure.value == 4.99
+    # a question on a part names it, not the whole
+    [point] = select([hit(text, "2023-02-21")], Asked.of("general services increase"))  # type: ignore[list-item]
+    assert point.figure.value == 2.99
+    # a part that names what the whole does not is still read ("301 families")
+    text = (
+        "486 households were in temporary accommodation on 30 September 2022, including 301"
+        " families with children."
+    )
+    asked = Asked.of("families with children in temporary accommodation")
+    [point] = select([hit(text, "2022-12-06")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 301.0

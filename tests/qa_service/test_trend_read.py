@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from qa_service.trend_current import change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_read import (
     about,
     alternatives,
     asked_unit,
     counted_periods,
-    current,
     figures,
     in_unit,
     named,
@@ -232,7 +232,13 @@ def test_a_forecast_change_is_not_a_current_figure(text: str, values: list[float
         ("rent increase?", "%"),
         # a change in something counts that something
         ("rise in the number of children in care", "count"),
-        ("council tax", None),
+        # a levied charge asked for as itself is an amount (a Band D council tax), its rate
+        # or its change a share
+        ("council tax", "£"),
+        ("Band D council tax", "£"),
+        ("council tax collection rate", "%"),
+        ("council housing rent increase", "%"),
+        ("garage rents", "£"),
     ],
 )
 def test_a_change_asked_for_as_itself_is_a_share(question: str, unit: str | None) -> None:
@@ -370,3 +376,36 @@ def test_a_share_in_apposition_leaves_the_count_what_follows() -> None:
     count, share = (labelled(text, f, found, 0, len(text)) for f in found)
     assert "subscribed" in count and "households" in count
     assert "households" not in share
+
+
+def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> None:
+    """The question's own "two years" or "six weeks" says which plans or how soon; the
+    sentence's are periods, as "20 weeks" in digits is, not the figure asked for."""
+    nouns = frozenset(stems("child protection plans lasting two years or more"))
+    text = "2.8% of plans ended during the year had lasted two years or more."
+    assert [(f.value, f.unit) for f in figures(text, nouns=nouns)] == [(2.8, "%")]
+    nouns = frozenset(stems("health advice returned within six weeks"))
+    text = "89% of health advice was returned within the required six weeks."
+    assert [(f.value, f.unit) for f in figures(text, nouns=nouns)] == [(89.0, "%")]
+    # a question that counts the period still reads it ("hours of home care")
+    nouns = frozenset(stems("hours of home care a week that could not be arranged"))
+    text = "Twelve hours of home care a week could not be arranged."
+    assert [f.value for f in figures(text, counted=frozenset(["hour"]), nouns=nouns)] == [12.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "A 4.99% increase would take the Band D council tax from £1,944.35 to £2,041.37, an"
+            " increase of £97.02 a year.",
+            [2041.37],
+        ),
+        ("The Band D council tax would rise by £5, from £198.41 to £203.41.", [203.41]),
+        ("Requests had increased by 24% to 742, and plans rose by 434.", [742.0]),
+        # a sentence stating only a change states no level
+        ("The Band D council tax would rise by 7.49%.", []),
+    ],
+)
+def test_the_size_of_a_change_is_not_a_level(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text)) if not change(text, f)] == values

@@ -1,0 +1,113 @@
+"""Which figure of a sentence is its current one, for a trend: not a compared value ("fallen
+from 41% to 29%": 29%), an aim ("to raise the proportion … to 85%"), either side of a forecast
+change ("forecast to rise from 19% to 24%") or a bound ("the result was below 95%"); of
+figures each dated ("447 at 31 March 2018 and 468 at 31 December 2018"), the latest; and, for
+a question asking a level, not the size of a change ("an increase of £97.02").
+
+Pure functions over text and the figures ``qa_service.trend_read`` reads from it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.trend_read import _MONTH_NUMBER, _MONTHS, Figure
+
+# An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
+# or aims at: "a target of 70%", "a target to approve 25".
+_COMPARED = re.compile(
+    r"(?:\bfrom|compared\s+with|against|than|target(?:\s+[a-z]+){0,2}|up\s+from|down\s+from)"
+    r"\s+$",
+    re.I,
+)
+# The date a figure is given for, within a few words after it: "468 at 31 December 2018",
+# "188 in March 2018", "296 in December 2023".
+_DATED = re.compile(
+    rf"[^\d.;]{{0,40}}?\b(?:at|in|on|by)\s+(?:(?P<day>\d{{1,2}})\s+)?"
+    rf"(?:(?P<month>{_MONTHS})\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+# A change a question asks about, as itself or in something ("rise in the number of …").
+_ASKS_CHANGE = re.compile(
+    r"\b(?:rises?|increases?|reductions?|decreases?|falls?|growth|changes?)\b", re.I
+)
+# The size of a change, not the level it reaches: "an increase of £97.02", "rise by £5",
+# "a 4.99% increase" (the level is the figure it goes "to").
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:(?:increase|rise|reduction|decrease|fall|drop|growth|cut)s?\s+of"
+    r"|(?:rises?|rose|risen|increase[sd]?|falls?|fell|fallen|reduced?|decrease[sd]?|grow|grew"
+    r"|grown|cut)\s+by)\s+$",
+    re.I,
+)
+_CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut)\b", re.I)
+
+
+# An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce
+# persistent absence to below 10%" (the clause starts with "to" and a verb, not "to date").
+_AIM = re.compile(
+    r"\s*to\s+(?!date\b)[a-z]+\b[^•;:\n]*\bto\s+"
+    r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# A forecast of a change from the current value: "the proportion … is forecast to rise from
+# 19% to 24% by 2025" (a forecast with no value to change from, "forecast to overspend by
+# £7.6 million, which would increase the cumulative deficit to £29.5 million", is the
+# paper's current estimate, as budget monitoring gives it).
+_FORECAST = re.compile(
+    r"\b(?:forecast|projected|predicted|expected)\s+to\s+[a-z]+\s+from\b(?:[^•;:\n.]|\.\d)*\bto\s+"
+    r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# A bound a value is measured against: "Because the result was below 95%, the Council was
+# required to publish an action plan", "a child whose attendance falls below 90%".
+_BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
+
+
+def compared(text: str, f: Figure) -> bool:
+    """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
+    ("a target of 70%", "• to raise the proportion … to 85%"), forecasts ("is forecast
+    to rise from 19% to 24%": neither is the current figure) or a bound ("the result was
+    below 95%")."""
+    before = text[max(0, f.start - 20) : f.start]
+    if _COMPARED.search(before) or _BOUND.search(before):
+        return True
+    clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
+    return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))
+
+
+def asks_change(question: str) -> bool:
+    """Whether a question asks about a change ("council tax rise"), not only a level."""
+    return bool(_ASKS_CHANGE.search(question))
+
+
+def change(text: str, f: Figure) -> bool:
+    """Whether ``f`` is the size of a change ("an increase of £97.02", "would rise by £5",
+    "a 4.99% increase"), not the level reached ("… to £2,041.37")."""
+    before = text[max(0, f.start - 30) : f.start]
+    return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(text, f.end))
+
+
+def dated(text: str, f: Figure) -> tuple[int, int, int] | None:
+    """The (year, month, day) a figure is given for, when the words after it say."""
+    m = _DATED.match(text, f.end)
+    if m is None:
+        return None
+    month = _MONTH_NUMBER.get((m.group("month") or "").lower(), 12)
+    return int(m.group("year")), month, int(m.group("day") or 31)
+
+
+def current(text: str, found: list[Figure]) -> list[Figure]:
+    """The figures that may be the sentence's current value: not compared ones (none when
+    the sentence only states targets or earlier values), and of figures each given for a
+    date, those of the latest date."""
+    now = [f for f in found if not compared(text, f)]
+    dates = {f: dated(text, f) for f in now}
+    known = [d for d in dates.values() if d is not None]
+    if len(known) < 2:
+        return now
+    latest = max(known)
+    return [f for f in now if dates[f] in (None, latest)]

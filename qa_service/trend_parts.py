@@ -1,0 +1,81 @@
+"""Parts of a quantity, for a trend: a figure said to be part of what the question asks
+about is not its figure.
+
+- An amount or count "of the" quantity asked is a part of it ("£8.3 million of the
+  children's services overspend related to placements"), not the whole.
+- The parts a figure is made up of ("4.99%, made up of 2.99% for general services and 2% for
+  the adult social care precept") are not it, when the whole names half the question and a
+  part names nothing of it the whole does not.
+
+``qa_service.trend`` drops them before choosing a sentence's figure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from qa_service.trend_read import Alternatives, Figure, named, stems
+
+
+class Asks(Protocol):
+    """What a question asks for (``qa_service.trend.Asked``), as far as parts are read."""
+
+    weights: dict[str, float]
+    alts: Alternatives
+
+    def named(self, text: str) -> float:
+        """The weight of the question's key words ``text`` names."""
+        ...
+
+
+# The parts a figure is made up of follow it: "4.99%, made up of 2.99% for general services
+# and 2% for the adult social care precept", "an increase of 4.99%, including the adult social
+# care precept of 2%".
+_MADE_UP_OF = re.compile(r"\W*(?:made\s+up\s+of|comprising|consisting\s+of|including)\b", re.I)
+_CLAUSE_END = re.compile(r"[;.](?!\d)")
+
+
+def wholes(text: str, found: list[Figure], asked: Asks, span: tuple[int, int]) -> list[Figure]:
+    """``found`` less the parts of a figure whose own words name half the question, when a
+    part's own words name none of the question's other key words as written ("… increase
+    council tax by 4.99%, made up of 2.99% … and 2% for the adult social care precept": for
+    "council tax rise", whose other wording is "precept", the 2% is a part; "486 households
+    were in temporary accommodation, including 301 families with children" still gives the
+    301 for families in temporary accommodation)."""
+    whole = sum(asked.weights.values())
+    for f in found:
+        parts = _MADE_UP_OF.match(text, f.end)
+        if parts is None:
+            continue
+        clause = _CLAUSE_END.search(text, parts.end(), span[1])
+        stop = clause.start() if clause else span[1]
+        own = text[span[0] : parts.start()]  # the whole's words, before its parts
+        if 2 * asked.named(own) < whole:
+            continue
+        left = set(asked.weights) - asked_stems(own, asked)
+        listed = [g for g in found if g.unit == f.unit and parts.end() <= g.start < stop]
+        starts = [parts.end(), *(g.end for g in listed[:-1])]  # each part's words: from the
+        ends = [*(g.start for g in listed[1:]), stop]  # part before to the part after
+        drop = {
+            g for g, a, b in zip(listed, starts, ends, strict=True) if not stems(text[a:b]) & left
+        }
+        return [g for g in found if g not in drop]
+    return found
+
+
+def asked_stems(text: str, asked: Asks) -> set[str]:
+    """The question's key words ``text`` names, by their stems or other wordings."""
+    return named(text, asked.alts) & set(asked.weights)
+
+
+_OF_THE = re.compile(r"\s+of\s+(?:the|this|that|its|their)\s+")
+
+
+def part(text: str, f: Figure, asked: Asks) -> bool:
+    """Whether an amount or count is said to be part of what the question asks about."""
+    m = _OF_THE.match(text, f.end)
+    if f.unit not in ("£", "count") or m is None or text[m.end() : m.end() + 1].isdigit():
+        return False  # "34 of the 42 children … were in external homes" counts the 34
+    words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
+    return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
