@@ -129,7 +129,7 @@ def neighbour_mean(table: np.ndarray) -> np.ndarray:
         for step in (-1, 1):
             shifted = np.roll(table, step, axis=axis)
             valid = np.ones_like(table)
-            edge = [slice(None)] * table.ndim
+            edge: list[slice | int] = [slice(None)] * table.ndim
             edge[axis] = 0 if step == 1 else -1  # rolled round from the other end
             valid[tuple(edge)] = 0.0
             total += shifted * valid
