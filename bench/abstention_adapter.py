@@ -149,10 +149,12 @@ def nested_states(
     outer: Callable[[str], Adapter | None],
     inner: Callable[[str, int], Adapter | None],
     chunk: dict[str, int],
+    coefs: list[np.ndarray] | None = None,
 ) -> list[str]:
     """Each question's state out of fold: the classifier of its fold is fitted on the
     questions touching none of the fold's councils, each with its feature from
-    ``inner(fold, its chunk)``; the held-out question's feature from ``outer(fold)``."""
+    ``inner(fold, its chunk)``; the held-out question's feature from ``outer(fold)``.
+    ``coefs``, if given, gathers each fold's standardised coefficients."""
     fitted: dict[str, Fitted] = {}
     out = []
     for row in rows:
@@ -172,6 +174,8 @@ def nested_states(
                 ]
             )
             fitted[fold] = fit_arrays(x, np.asarray([r.answerable for r in train]))
+            if coefs is not None:
+                coefs.append(fitted[fold].coef)
         if row.evidence is None:
             out.append(NOT_IN_PAPERS)
             continue
@@ -266,7 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / "out" / "abstention_adapter")
     parser.add_argument(
-        "--inner-folds", type=int, default=5, help="chunks of councils for the inner adapters"
+        "--inner-folds",
+        type=int,
+        default=5,
+        help="chunks of councils for the inner adapters (0: the training questions' feature "
+        "from the held-out fold's own adapter, in-sample for them)",
     )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -276,13 +284,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     passages = {name: SetPassages(args.index_root / name) for name in SETS}
     labelled = labelled_items(runs, passages, args.index_root, query)
     rows = capture(runs, args.index_root, query, passages)
-    chunk = chunk_of([r.groups[0] for r in rows], args.inner_folds)
+    chunk = chunk_of([r.groups[0] for r in rows], max(args.inner_folds, 1))
     members = {i: {f for f, c in chunk.items() if c == i} for i in range(args.inner_folds)}
     adapters: dict[tuple[str, int], Adapter | None] = {}
     started = time.perf_counter()
 
     def adapter(fold: str, without: int) -> Adapter | None:
         """Fitted without ``fold``'s questions and (``without`` >= 0) a chunk's."""
+        if args.inner_folds == 0:  # the fold's own adapter (in-sample for its training)
+            without = -1
         key = (fold, without)
         if key not in adapters:
             out = {fold} | (members[without] if without >= 0 else set())
@@ -294,7 +304,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     def outer(fold: str) -> Adapter | None:
         return adapter(fold, -1)
 
-    states = {variant: nested_states(rows, variant, outer, adapter, chunk) for variant in VARIANTS}
+    coefs: dict[str, list[np.ndarray]] = {v: [] for v in VARIANTS}
+    states = {
+        variant: nested_states(rows, variant, outer, adapter, chunk, coefs[variant])
+        for variant in VARIANTS
+    }
+    for variant in VARIANTS[1:]:
+        at = len(FEATURES) if variant == VARIANTS[1] else FEATURES.index("cosine")
+        mine = [c[at] for c in coefs[variant]]
+        agreeing = [c[FEATURES.index("agreeing")] for c in coefs[variant]]
+        print(
+            f"{variant}: the adapted cosine's standardised coefficient over {len(mine)} "
+            f"folds {min(mine):.2f} .. {max(mine):.2f} (median {float(np.median(mine)):.2f}); "
+            f"agreeing's median {float(np.median(agreeing)):.2f}"
+        )
     print(f"{len(adapters)} adapter fits, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     table = report(rows, states, runs)
     plain = [best_cosine(r.vector, r.returned) for r in rows]
