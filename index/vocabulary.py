@@ -82,11 +82,18 @@ class VocabularyStore(StoreBase):
 
     # --- facts ----------------------------------------------------------------------
 
+    def counts(self) -> tuple[int, int]:
+        """How many documents and passages the store holds: two counts SQLite takes from
+        its smallest indexes, so a liveness probe stays cheap at millions of passages
+        (``stats``' facets read every document's row: 1.7 s warm at 10M passages)."""
+        with self.lock:
+            docs = int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+            return docs, self.passage_count()
+
     def stats(self) -> StoreStats:
         """Counts of documents and passages, by council and type."""
         with self.lock:
-            docs = int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-            passages = self.passage_count()
+            docs, passages = self.counts()
             councils = {
                 (r[0] or "(unknown)"): int(r[1])
                 for r in self.conn.execute(

@@ -100,7 +100,7 @@ class Engine:
                     expand=self.settings.expand_abbreviations,
                     correct_typos=self.settings.correct_typos,
                 )
-                self._passages = self.store.stats().passages
+                self._passages = self.store.passage_count()
                 self._generation = generation
                 self.store.allowed(Filters())  # the usual filters, ready before a question
                 self.store.allowed(Filters(has_decision=True))  # for "what was decided"
