@@ -209,6 +209,17 @@ def _recall(engine: Any, truth: Path) -> dict[str, Any]:
     return out
 
 
+def _questions() -> list[str]:
+    """The three dev sets' questions, the queries of every measurement here."""
+    from bench import query_bench as qb
+
+    return [
+        q
+        for name in ("dev-set", "dev-set-2", "real-dev-set")
+        for q in qb.questions(REPO_ROOT.parent / "shared" / name / "questions.jsonl")
+    ]
+
+
 def serve(
     index: Path, loops: int, clients: int, http: bool, truth: Path | None = None
 ) -> dict[str, Any]:
@@ -217,11 +228,7 @@ def serve(
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
-    asked = [
-        q
-        for name in ("dev-set", "dev-set-2", "real-dev-set")
-        for q in qb.questions(REPO_ROOT.parent / "shared" / name / "questions.jsonl")
-    ]
+    asked = _questions()
     report: dict[str, Any] = {"index": str(index), "questions": len(asked)}
     report["core"] = qb.core(index, asked, loops, "tantivy")
     print(json.dumps(report["core"]), file=sys.stderr, flush=True)
@@ -269,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, help="serve: scale_ondisk's truth.npz, for recall")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--http-only",
+        action="store_true",
+        help="serve: only /api/ask over HTTP, added to the index's serve.json",
+    )
     parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
     parser.add_argument(
         "--sentence-codec",
@@ -299,7 +311,15 @@ def main(argv: list[str] | None = None) -> int:
         (index / "build.json").write_text(json.dumps(built, indent=1), encoding="utf-8")
         print(json.dumps(built, indent=1))
         return 0
-    result = serve(index, args.loops, args.clients, not args.no_http, args.truth)
+    if args.http_only:  # the in-process part kept from an earlier run
+        from bench import query_bench as qb
+
+        kept = index / "serve.json"
+        result = json.loads(kept.read_text(encoding="utf-8")) if kept.exists() else {}
+        asked = _questions()
+        result["http"] = qb.http(index, asked, args.loops, args.clients, "tantivy")
+    else:
+        result = serve(index, args.loops, args.clients, not args.no_http, args.truth)
     (index / "serve.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(json.dumps(result, indent=1))
     return 0
