@@ -4,7 +4,8 @@ Each question of the three dev sets is asked once through ``Engine.ask`` with th
 lexical search wrapped, which records the search exactly as the engine makes it (the
 parsed terms, the candidate count, the filters read from the question).  Then those
 searches are timed alone, ``--loops`` times each, in each ``--modes`` way of searching a
-multiword term (``index.lexical_tantivy.query_text``: ``phrase``, as served, or ``words``),
+multiword term (``index.lexical_tantivy.query_text``: ``phrase``, as served, ``words`` or
+``rescore``; ``mode@share`` also leaves out terms in more than that share of the passages),
 the modes interleaved in a shuffled order per search so that they share the page cache's
 state.  Each search is related to its number of terms, of multiword terms (phrases) and to
 its terms' document frequency (in the body field, the largest and the sum, as a share of
@@ -63,6 +64,14 @@ def _capture(index: Path) -> tuple[Any, list[tuple[Any, int, Any]]]:
     return engine, calls
 
 
+def _set_mode(lexical: Any, mode: str) -> None:
+    """``phrase``, ``words`` or ``rescore``, and after an ``@`` the largest document
+    frequency a term may have (a share of the passages): ``words@0.3``."""
+    phrases, _, share = mode.partition("@")
+    lexical.phrases = phrases
+    lexical.max_df = float(share) if share else None
+
+
 def _features(lexical: Any, query: Any) -> dict[str, Any]:
     """Terms, multiword terms and the body document frequency of the terms' words."""
     terms = [t for t in (list(query.terms) or query_terms(query.text)) if t.strip()]
@@ -100,7 +109,7 @@ def profile(index: Path, loops: int, modes: list[str], seed: int = 0) -> dict[st
                 order = list(modes)
                 rng.shuffle(order)
                 for mode in order:
-                    lexical.phrases = mode
+                    _set_mode(lexical, mode)
                     t0 = time.perf_counter()
                     found = lexical.search(query, k, filters)
                     spent[mode][i].append((time.perf_counter() - t0) * 1000)

@@ -51,6 +51,7 @@ from index.lexical_folder import (
     _replace_folder,
     _schema,
     _tantivy,
+    analyzer,
     read_state,
     write_state,
 )
@@ -107,6 +108,9 @@ _POST_FILTER_MAX_FETCH = 4000
 PHRASES = "phrase"
 # ... or ("rescore") the best of this many times k by the words alone are scored so.
 RESCORE_FETCH = 3
+# Terms whose every word is in the bodies of more than this share of the passages are
+# left out of the search (None: none are).
+MAX_DF: float | None = None
 _WORD = re.compile(r"[^\W_]+")
 _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 # A rebuild (every passage of the store at once: a first open, a crash, an index copied or
@@ -152,6 +156,7 @@ class TantivyIndex:
         # rebuilds it, or a writer's about to): dates are then filtered outside tantivy
         self.dated = index.schema == _schema()
         self.phrases = PHRASES  # how a multiword term is searched (``query_text``)
+        self.max_df = MAX_DF  # terms in more passages than this share are left out
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -199,6 +204,8 @@ class TantivyIndex:
         terms = [t for t in (list(query.terms) or query_terms(query.text)) if t.strip()]
         if not terms or k <= 0:
             return []
+        if self.max_df is not None:
+            terms = self._uncommon(terms, self.max_df)
         parsed = self._parse(query_text(terms, "words" if self.phrases == "words" else "phrase"))
         # "rescore": a top list of the words alone (block-max WAND), re-scored as phrases
         pruned = (
@@ -240,6 +247,21 @@ class TantivyIndex:
             [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, among)]
         )
         return self._top(searcher, narrowed, k)
+
+    def _uncommon(self, terms: list[str], share: float) -> list[str]:
+        """``terms`` without those each of whose words is in the bodies of more than
+        ``share`` of the passages (all of them if every term is so common)."""
+        total = max(int(self._searcher.num_docs), 1)
+        words = analyzer()
+
+        def common(term: str) -> bool:
+            tokens = words.analyze(term)
+            return bool(tokens) and all(
+                self._searcher.doc_freq("body", token) > share * total for token in tokens
+            )
+
+        kept = [t for t in terms if not common(t)]
+        return kept or terms
 
     def _parse(self, text: str) -> Any:
         """``text`` parsed over the three fields, each with its BM25 weight."""

@@ -76,3 +76,16 @@ def test_rescore_scores_its_hits_as_the_phrase_search_does(
         assert [s for _, s in found] == pytest.approx([s for _, s in served], rel=1e-5) or (
             fetch == 1
         )
+
+
+def test_terms_more_common_than_max_df_are_left_out(small_index: Path) -> None:
+    index = TantivyIndex.load(small_index, Store.open(small_index))
+    total = index.count()
+    common = index._searcher.doc_freq("body", "the") / total
+    rare = index._searcher.doc_freq("body", "foster") / total
+    assert 0 < rare < common
+    both = _search(index, ("foster", "the"), 10)
+    index.max_df = (rare + common) / 2
+    assert _search(index, ("foster", "the"), 10) == _search(index, ("foster",), 10) != both
+    # a question of common terms alone keeps them
+    assert _search(index, ("the",), 10)
