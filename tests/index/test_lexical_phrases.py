@@ -37,9 +37,14 @@ def test_an_unknown_mode_is_refused() -> None:
         query_text(["care"], "wand")
 
 
+def test_multiword_terms_are_rescored_by_default(small_index: Path) -> None:
+    assert TantivyIndex.load(small_index, Store.open(small_index)).phrases == "rescore"
+
+
 def test_the_modes_agree_on_single_word_terms(small_index: Path) -> None:
     index = TantivyIndex.load(small_index, Store.open(small_index))
     terms = ("foster", "carers", "recruitment")
+    index.phrases = "phrase"
     served = _search(index, terms, 10)
     assert served
     for mode in ("words", "rescore"):
@@ -51,7 +56,9 @@ def test_words_mode_matches_a_phrase_s_words_anywhere(small_index: Path) -> None
     index = TantivyIndex.load(small_index, Store.open(small_index))
     terms = ("ofsted sufficiency recruitment",)  # words of the papers, never in a row
     assert _search(index, ("ofsted",), 10) and _search(index, ("sufficiency",), 10)
-    assert _search(index, terms, 10) == []
+    for mode in ("phrase", "rescore"):
+        index.phrases = mode
+        assert _search(index, terms, 10) == []
     index.phrases = "words"
     assert _search(index, terms, 10)
 
