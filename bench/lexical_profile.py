@@ -13,6 +13,8 @@ the passages); ``words`` is compared with ``phrase`` by the overlap of their top
 
     python bench/lexical_profile.py --index /tmp/18t/10000000 [--loops 3] \\
         [--modes phrase,words] [--out bench/out/lexical_profile.json]
+    python bench/lexical_profile.py --index /tmp/18t/10000000 --ask --modes phrase,rescore \\
+        --out bench/out/lexical_ask.json     # the whole Engine.ask per mode instead
 
 The index is only read.
 """
@@ -70,6 +72,35 @@ def _set_mode(lexical: Any, mode: str) -> None:
     phrases, _, share = mode.partition("@")
     lexical.phrases = phrases
     lexical.max_df = float(share) if share else None
+
+
+def ask_ab(index: Path, modes: list[str], warm: int = 10, seed: int = 0) -> dict[str, Any]:
+    """The whole ``Engine.ask`` per mode: each question once in every mode, the modes in a
+    shuffled order per question, after ``warm`` questions."""
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    settings = qb._settings(index, "tantivy")
+    engine = Engine(index, make_query_embedder(settings), settings)
+    asked = [
+        q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
+    ]
+    rng = random.Random(seed)
+    spent: dict[str, list[float]] = {m: [] for m in modes}
+    try:
+        for question in asked[:warm]:
+            engine.ask(question)
+        for question in asked:
+            order = list(modes)
+            rng.shuffle(order)
+            for mode in order:
+                _set_mode(engine.lexical, mode)
+                t0 = time.perf_counter()
+                engine.ask(question)
+                spent[mode].append((time.perf_counter() - t0) * 1000)
+    finally:
+        engine.close()
+    return {"index": str(index), "ask_ms": {m: qb.percentiles(v) for m, v in spent.items()}}
 
 
 def _features(lexical: Any, query: Any) -> dict[str, Any]:
@@ -190,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loops", type=int, default=3)
     parser.add_argument("--modes", default="phrase,words")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "lexical_profile.json")
+    parser.add_argument("--ask", action="store_true", help="time the whole Engine.ask instead")
     args = parser.parse_args(argv)
-    report = profile(args.index, args.loops, [m for m in args.modes.split(",") if m])
+    modes = [m for m in args.modes.split(",") if m]
+    report = ask_ab(args.index, modes) if args.ask else profile(args.index, args.loops, modes)
     text = json.dumps(report, indent=1)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
