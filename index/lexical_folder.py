@@ -66,8 +66,15 @@ def _open_index(folder: Path | None, create: bool, own_schema: bool = False) -> 
 def with_analyzer(index: Any) -> Any:
     """``index`` with the text fields' analyzer registered (the index object holds it,
     not the index's files)."""
+    index.register_tokenizer(_ANALYZER, analyzer())
+    return index
+
+
+def analyzer() -> Any:
+    """The text fields' analyzer: words split on anything not a letter or digit, long
+    ones dropped, lowercased, accent-folded and stemmed (Snowball English)."""
     tantivy = _tantivy()
-    analyzer = (
+    return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
         .filter(tantivy.Filter.lowercase())
@@ -75,8 +82,6 @@ def with_analyzer(index: Any) -> Any:
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
-    index.register_tokenizer(_ANALYZER, analyzer)
-    return index
 
 
 def read_state(index_dir: Path) -> tuple[int, int] | None:

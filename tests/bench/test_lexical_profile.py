@@ -1,0 +1,28 @@
+"""bench/lexical_profile.py's helpers: the mode syntax and the comparisons it reports."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bench.lexical_profile import _agreement, _set_mode, _spearman
+
+
+def test_a_mode_names_the_phrases_way_and_an_optional_document_frequency_cut() -> None:
+    index = SimpleNamespace(phrases="phrase", max_df=None)
+    _set_mode(index, "words@0.8")
+    assert (index.phrases, index.max_df) == ("words", 0.8)
+    _set_mode(index, "rescore")
+    assert (index.phrases, index.max_df) == ("rescore", None)
+
+
+def test_agreement_is_the_top_10_overlap_and_the_same_first_hit() -> None:
+    base = [[1, 2, 3, 4], [5, 6], []]
+    other = [[1, 2, 9, 8], [6, 5], []]
+    assert _agreement(base, other) == {"top10_overlap": pytest.approx(0.5), "same_first": 0.333}
+
+
+def test_spearman_ranks() -> None:
+    assert _spearman([1, 2, 3, 4], [10, 20, 30, 400]) == pytest.approx(1.0)
+    assert _spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
