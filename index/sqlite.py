@@ -42,6 +42,14 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_supersedes ON documents(supersedes);
+-- What filters and facets read (index.filters: lower(council) IN ..., meeting_date ranges;
+-- facet_values and stats: DISTINCT / GROUP BY council), so that none of them scans the
+-- documents' rows, text included: at 10M passages (1.16M documents, 9 GB) a council's
+-- passages took 13 s cold to find that way (docs/performance.md, "The whole service at 10M").
+CREATE INDEX IF NOT EXISTS documents_council ON documents(lower(council), council);
+CREATE INDEX IF NOT EXISTS documents_committee ON documents(lower(committee), committee);
+CREATE INDEX IF NOT EXISTS documents_type ON documents(lower(doc_type), doc_type);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(meeting_date);
 CREATE TABLE IF NOT EXISTS passage_rows (
     -- AUTOINCREMENT: ids are never reused, so a reader holding an older FAISS file
     -- can never map a vector to a different passage.
