@@ -38,6 +38,15 @@ def test_decisions_are_stored_cited_and_newest_first(small_index: Path) -> None:
         }
         allowed = set(store.allowed_rowids(Filters(has_decision=True)).tolist())
         assert allowed == {d.passage.rowid for d in found}
+        # the cached set (the documents' passages, then those with a decision) is the same
+        for given in (
+            Filters(has_decision=True),
+            Filters(has_decision=True, council=("Northmoor County Council",)),
+            Filters(has_decision=True, date_from="2019-01-01"),
+        ):
+            cached = set(store.allowed(given).ids().tolist())
+            assert cached == set(store.allowed_rowids(given).tolist()), given
+        assert set(store.allowed(Filters(has_decision=True)).ids().tolist()) == allowed
     finally:
         store.close()
 
