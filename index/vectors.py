@@ -31,6 +31,7 @@ from index.sqlite import StoreBase
 # the base whose vectors.f16 holds the vectors of rows whose ``embedding`` is NULL
 BASE_META = "vector_base"
 BASE_LAST_META = "vector_base_last"
+_CHUNK = 10_000  # rows read at a time by ``all_embeddings`` (~15 MB of float32 vectors)
 
 
 class VectorStore(StoreBase):
@@ -156,23 +157,20 @@ class VectorStore(StoreBase):
 
     def all_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of every stored passage, used to rebuild the dense index."""
-        # Filled row by row: at a million passages a list of rows would double the memory.
+        # Filled a chunk at a time: at a million passages a list of rows would double the
+        # memory.  Each chunk's vectors come through ``vectors_of``, the one reader.
         with self.reading():
             count = self.passage_count()
             dim = self.vector_dim()
             ids = np.zeros(count, dtype=np.int64)
             vectors = np.zeros((count, dim), dtype=np.float32)
-            based: list[int] = []
             cursor = self.conn.execute("SELECT id, embedding FROM passages ORDER BY id")
-            for i, (rowid, blob) in enumerate(cursor):
-                ids[i] = rowid
-                if blob is None:
-                    based.append(i)
-                else:
-                    vectors[i] = np.frombuffer(blob, dtype=np.float32)
-            if based:
-                at = np.asarray(based, dtype=np.int64)
-                vectors[at] = self.based_vectors(ids[at])
+            at = 0
+            while rows := cursor.fetchmany(_CHUNK):
+                end = at + len(rows)
+                ids[at:end] = [r[0] for r in rows]
+                vectors[at:end] = self.vectors_of(ids[at:end], [r[1] for r in rows])
+                at = end
         if not count:
             return ids, np.zeros((0, 0), dtype=np.float32)
         return ids, vectors

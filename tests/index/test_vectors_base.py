@@ -115,7 +115,14 @@ def test_passages_added_after_the_base_keep_float32_until_the_next_base(
     assert _nulls(disk) == (count + added, nulls)  # the delta is float32 in its rows
     store = Store.open(disk)
     fresh = {p: v for p, v in _vectors_by_passage(store).items() if p not in known}
+    # every vector at once, read in one chunk or in chunks of 3 mixing base and delta rows
+    whole_ids, whole = store.all_embeddings()
+    monkeypatch.setattr("index.vectors._CHUNK", 3)
+    chunked_ids, chunked = store.all_embeddings()
+    monkeypatch.undo()
     store.close()
+    assert np.array_equal(chunked_ids, whole_ids) and np.array_equal(chunked, whole)
+    assert len(whole_ids) == count + added
     assert len(fresh) == added  # as the model gave them, not rounded to float16
     assert any(not np.array_equal(v, _half(v)) for v in fresh.values())
     # a new base (compaction) takes the delta, and the store drops its float32 copies
