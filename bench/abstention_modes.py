@@ -41,12 +41,14 @@ from bench.fit_abstention import Case, fit, state  # noqa: E402
 from bench.quality_all import SETS, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.store import Store  # noqa: E402
+from index.store import Filters, Store  # noqa: E402
 from qa_service import retriever  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, Evidence  # noqa: E402
 from qa_service.answer_kind import Kind, answer_kinds, holds_answer  # noqa: E402
+from qa_service.answers import Hit  # noqa: E402
 from qa_service.highlight import split_sentences  # noqa: E402
-from qa_service.rerank import named_weight  # noqa: E402
+from qa_service.query import Understanding  # noqa: E402
+from qa_service.rerank import YearPreference, named_weight  # noqa: E402
 from qa_service.second_stage import asked_about, concept_weights  # noqa: E402
 
 
@@ -183,14 +185,22 @@ def kept_inputs() -> Iterator[dict[int, dict[str, Any]]]:
     seen: dict[int, dict[str, Any]] = {}
     original = retriever.evidence_of
 
-    def spy(hits, understood, filters, preferred, agreeing, vocabulary, passages):  # type: ignore[no-untyped-def]
+    def spy(
+        hits: list[Hit],
+        understood: Understanding,
+        filters: Filters,
+        preferred: YearPreference | None,
+        agreeing: list[tuple[float, float]],
+        vocabulary: Mapping[str, int],
+        passages: int,
+    ) -> Evidence:
         evidence = original(hits, understood, filters, preferred, agreeing, vocabulary, passages)
         weights = concept_weights(asked_about(understood, filters), vocabulary, passages)
         seen[id(evidence)] = {"hits": list(hits), "understood": understood}
         seen[id(evidence)].update(filters=filters, weights=weights)
         return evidence
 
-    retriever.evidence_of = spy  # type: ignore[assignment]
+    retriever.evidence_of = spy
     try:
         yield seen
     finally:
