@@ -68,6 +68,7 @@ class Row:
     weights: dict[tuple[str, ...], float] = field(default_factory=dict)  # key concepts
     lacking: list[str] = field(default_factory=list)  # key terms the index lacks
     in_scope: dict[tuple[str, ...], int] = field(default_factory=dict)  # passages naming each
+    preferred: YearPreference | None = None  # the year asked about
 
 
 # --- candidate evidence (each 1.0 where it counts against answering, unless said) ---------
@@ -132,6 +133,23 @@ def kind_unnamed(row: Row, k: int = 1, hits: int = 3) -> float:
     return 1.0
 
 
+def year_unnamed(row: Row, k: int = 1, hits: int = 3) -> float:
+    """1 when the question asks about a year and no sentence of the top ``hits`` passages
+    both writes that year and names one of its ``k`` rarest concepts (the years' own tokens
+    left out): the measure is given, but for other years."""
+    if row.preferred is None:
+        return 0.0
+    weights = {f: w for f, w in row.weights.items() if not f[0][:1].isdigit()}
+    top = rarest(weights, k)
+    if not top:
+        return 0.0
+    for sentences in row.sentences[:hits]:
+        for s in sentences:
+            if row.preferred.written(s) and named_weight(s, top) > 0:
+                return 0.0
+    return 1.0
+
+
 def outcome_over_plan(row: Row) -> float:
     """1 when the question insists on the outcome (and is not itself about a plan) and the
     shown sentence is tentative (an estimate, a plan, a quote)."""
@@ -169,6 +187,8 @@ CANDIDATES: dict[str, Callable[[Row], float]] = {
     "kind_unnamed (rarest, top passage)": lambda r: kind_unnamed(r, 1, 1),
     "kind_unnamed (rarest, top 3)": kind_unnamed,
     "kind_unnamed (two rarest, top 3)": lambda r: kind_unnamed(r, 2, 3),
+    "year_unnamed (rarest, top 3)": year_unnamed,
+    "year_unnamed (two rarest, top 3)": lambda r: year_unnamed(r, 2, 3),
     "outcome_over_plan": outcome_over_plan,
     "day_missed": day_missed,
     "grade_missed": grade_missed,
@@ -197,7 +217,7 @@ def kept_inputs() -> Iterator[dict[int, dict[str, Any]]]:
         evidence = original(hits, understood, filters, preferred, agreeing, vocabulary, passages)
         weights = concept_weights(asked_about(understood, filters), vocabulary, passages)
         seen[id(evidence)] = {"hits": list(hits), "understood": understood}
-        seen[id(evidence)].update(filters=filters, weights=weights)
+        seen[id(evidence)].update(filters=filters, weights=weights, preferred=preferred)
         return evidence
 
     retriever.evidence_of = spy
@@ -240,6 +260,7 @@ def _fill(row: Row, got: dict[str, Any], store: Store, scopes: dict[str, list[st
         for h in hits[:3]
     ]
     row.weights = dict(got["weights"])
+    row.preferred = got["preferred"]
     asked = {c[0] for c in understood.key_concepts}
     row.lacking = [t for t in understood.key_terms if t not in asked]
     key = repr(got["filters"])

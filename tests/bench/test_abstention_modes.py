@@ -13,8 +13,10 @@ from bench.abstention_modes import (
     outcome_over_plan,
     rarest_absent,
     scoped_lacking,
+    year_unnamed,
 )
 from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, WEAK
+from qa_service.rerank import YearPreference
 
 
 def _row(question: str, **kw: object) -> Row:
@@ -48,6 +50,18 @@ def test_kind_unnamed_needs_the_rare_concept_and_the_kind_in_one_sentence() -> N
         kind_unnamed(_row("Did members discuss complaints?", weights=weights, sentences=apart))
         == 0.0
     )
+
+
+def test_year_unnamed_needs_the_year_and_the_rare_concept_in_one_sentence() -> None:
+    year = YearPreference(frozenset({"2023/24"}), "2023-01-01", "2024-12-31")
+    weights = {("council",): 1.0, ("tax",): 3.0, ("2023",): 5.0}
+    together = [["Council tax rose by 4.99% in 2023/24."]]
+    apart = [["The Council overspent in 2023/24.", "Council tax rose by 4.99%."]]
+    row = _row("council tax 2023/24", weights=weights, preferred=year, sentences=together)
+    assert year_unnamed(row) == 0.0
+    assert year_unnamed(_row("q", weights=weights, preferred=year, sentences=apart)) == 1.0
+    # no year asked about: never fires
+    assert year_unnamed(_row("q", weights=weights, sentences=apart)) == 0.0
 
 
 def test_outcome_over_plan_reads_the_question_and_the_shown_sentence() -> None:
