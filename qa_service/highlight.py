@@ -6,8 +6,8 @@ sentence after it.  So each sentence's cosine is adjusted by what it holds
 (``qa_service.answer_kind``): the kind of answer asked for counts for it, a heading or a
 restatement of the question counts against it, and the sentence right after a heading or
 restatement that was the closest gains; so, by less, does the sentence after the closest
-whatever it holds, as papers name a topic ("Three quotations were received.") before they
-say what came of it.  A reported question ("Members asked what grade ...") is never the
+unless the closest already states the kind asked for, as papers name a topic ("Three
+quotations were received.") before they say what came of it.  A reported question ("Members asked what grade ...") is never the
 answer, and the reply after it counts as close to the question as the question it
 answers.  A second sentence joins the span when the answer runs on into it
 (the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
@@ -169,7 +169,12 @@ def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndar
     out -= rule.restate_penalty * np.asarray(flags.empty, dtype=np.float64)
     closest = int(np.argmax(scores))
     if closest + 1 < len(out):
-        out[closest + 1] += rule.follow_bonus + (rule.after_bonus if flags.empty[closest] else 0.0)
+        # the closest names the topic and its successor says what came of it, unless the
+        # closest already states the kind of answer asked for ("an overspend of £14.9
+        # million"): then the successor is only more detail
+        answered = flags.answers[closest] and not flags.empty[closest]
+        follow = 0.0 if answered else rule.follow_bonus
+        out[closest + 1] += follow + (rule.after_bonus if flags.empty[closest] else 0.0)
     return out
 
 

@@ -193,3 +193,20 @@ def test_an_amount_asked_for_is_held_by_money_or_a_percentage_not_a_count() -> N
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown == "The council agreed to accept the quote of £2,150."
+
+
+def test_the_closest_sentence_stating_the_kind_asked_keeps_the_follow_bonus_off() -> None:
+    text = (
+        "The Council was forecasting an overspend of £14.9 million for 2024/25. "
+        "The report explained that £8.3 million of it related to placements."
+    )
+    spans = _spans(text)
+    scores = np.array([0.668, 0.647])
+    asked = asked_of("Quarrington children's services overspend 2024/25", ())
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.1)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown.startswith("The Council was forecasting an overspend of £14.9 million")
+    # a closest sentence without the kind asked still passes the bonus on
+    topic = "The Council reported on its budget. It was overspent by £14.9 million."
+    shown = _shown(topic, answer_span(topic, _spans(topic), np.array([0.6, 0.55]), asked, rule))
+    assert shown == "It was overspent by £14.9 million."
