@@ -7,11 +7,12 @@ sentence after it.  So each sentence's cosine is adjusted by what it holds
 restatement of the question counts against it, and the sentence right after a heading or
 restatement that was the closest gains; so, by less, does the sentence after the closest
 unless the closest already states the kind asked for, as papers name a topic ("Three
-quotations were received.") before they say what came of it.  A reported question ("Members asked what grade ...") is never the
-answer, and the reply after it counts as close to the question as the question it
-answers.  A second sentence joins the span when the answer runs on into it
-(the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
-leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
+quotations were received.") before they say what came of it.  A reported question
+("Members asked what grade ...") is never the answer, and the reply after it counts as
+close to the question as the question it answers.  A second sentence joins the span
+when the answer runs on into it (the chosen sentence lacks the kind asked for and the next
+holds it, or the chosen one leads in to a list: "RESOLVED to approve:"), or when it scores
+as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cqa_core.text import Span, split_sentences
+from qa_service.amount_ask import asks_change
 from qa_service.answer_kind import (
     Kind,
     answer_kinds,
@@ -95,6 +97,7 @@ class Asked:
     kinds: tuple[str, ...] = ()  # ``answer_kind.answer_kinds``
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
     amount: bool = False  # the figure asked for is an amount of money (``asks_amount``)
+    change: bool = False  # ... or how far it moved (``amount_ask.asks_change``)
 
 
 def best_sentences(
@@ -145,13 +148,14 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
 
 def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     """Whether a sentence holds the kind asked for; a figure asked for as an amount of
-    money ("how much", "what does it pay") is held only by an amount stated ("£2,150") or
-    a percentage (how much it rose by), not by any number ("Three quotations received.").
+    money ("how much", "what does it pay") is held only by an amount stated ("£2,150"),
+    or by a percentage when the question asks how far it moved ("how much are rents going
+    up": 2.7%), not by any number ("Three quotations received.", "Occupancy is 91%").
     The ranking's ``kind_cosine`` keeps the plainer reading: with this one it put a
     passage stating some amount first for unanswerable "how much" questions, which the
     abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
     if kind == Kind.NUMBER and asked.amount:
-        return states_amount(sentence) or bool(_PERCENT.search(sentence))
+        return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
     return holds_answer(sentence, kind)
 
 
@@ -222,7 +226,12 @@ def answer_span(
 
 def asked_of(question: str, words: Collection[str]) -> Asked:
     """The highlight's reading of a question."""
-    return Asked(answer_kinds(question), frozenset(words), amount=asks_amount(question))
+    return Asked(
+        answer_kinds(question),
+        frozenset(words),
+        amount=asks_amount(question),
+        change=asks_change(question),
+    )
 
 
 def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) -> float:

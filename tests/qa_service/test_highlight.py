@@ -210,3 +210,19 @@ def test_the_closest_sentence_stating_the_kind_asked_keeps_the_follow_bonus_off(
     topic = "The Council reported on its budget. It was overspent by £14.9 million."
     shown = _shown(topic, answer_span(topic, _spans(topic), np.array([0.6, 0.55]), asked, rule))
     assert shown == "It was overspent by £14.9 million."
+
+
+def test_a_percentage_holds_an_amount_only_when_the_question_asks_how_far_it_moved() -> None:
+    text = (
+        "The standard rate for home care in 2024/25 is £24.10 an hour. "
+        "Occupancy in care homes is 91%, with few vacancies."
+    )
+    spans = _spans(text)
+    scores = np.array([0.50, 0.64])
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
+    pay = asked_of("what does sellbridge pay the companies that send carers, per hour", ())
+    assert pay.amount and not pay.change
+    assert _shown(text, answer_span(text, spans, scores, pay, rule)).startswith("The standard")
+    rise = asked_of("how much are care home fees going up", ())
+    assert rise.amount and rise.change
+    assert _shown(text, answer_span(text, spans, scores, rise, rule)).startswith("Occupancy")
