@@ -11,8 +11,8 @@ quotations were received.") before they say what came of it.  A reported questio
 ("Members asked what grade ...") is never the answer, and the reply after it counts as
 close to the question as the question it answers.  A second sentence joins the span
 when the answer runs on into it (the chosen sentence lacks the kind asked for and the next
-holds it, or the chosen one leads in to a list: "RESOLVED to approve:"), or when it scores
-as well.  The adjustments
+holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which takes the
+list's items up to the one that closes it), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
@@ -64,6 +64,10 @@ _LEAD_IN = re.compile(
     r":\s*[-\u2013]?\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]|[\u2022\u00b7\uf0b7])?\s*$",
     re.IGNORECASE,
 )
+# A list item that is not the last: it ends in ";" or ",", perhaps with "and" / "or".
+_RUNS_ON = re.compile(r"[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
+# The most items of a list a lead-in takes with it.
+_LIST_ITEMS = 6
 # A percentage: how much something rose or fell by ("rents would rise by 2.7%").
 _PERCENT = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
@@ -129,6 +133,7 @@ class Flags:
     empty: tuple[bool, ...]  # a heading, or repeats the question without answering
     lead_in: tuple[bool, ...]  # ends in a colon: the next sentence goes with it
     reported: tuple[bool, ...] = ()  # a reported question: the next sentence answers it
+    runs_on: tuple[bool, ...] = ()  # a list item ending in ";" or ", and": the list goes on
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
@@ -143,6 +148,7 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         empty,
         tuple(leads_in(s) for s in sentences),
         tuple(reports_question(s) for s in sentences),
+        tuple(bool(_RUNS_ON.search(s)) for s in sentences),
     )
 
 
@@ -199,6 +205,15 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
         (flags.answers[following] and not flags.answers[best]) or flags.lead_in[best]
     ):
         chosen.append(following)
+        # a lead-in takes its list with it, up to the item that closes it
+        if flags.lead_in[best]:
+            while (
+                chosen[-1] + 1 < len(spans)
+                and len(chosen) <= _LIST_ITEMS
+                and chosen[-1] < len(flags.runs_on)
+                and flags.runs_on[chosen[-1]]
+            ):
+                chosen.append(chosen[-1] + 1)
     if len(chosen) == 1:
         for i in (best - 1, best + 1):
             if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:

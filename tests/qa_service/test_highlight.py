@@ -226,3 +226,18 @@ def test_a_percentage_holds_an_amount_only_when_the_question_asks_how_far_it_mov
     rise = asked_of("how much are care home fees going up", ())
     assert rise.amount and rise.change
     assert _shown(text, answer_span(text, spans, scores, rise, rule)).startswith("Occupancy")
+
+
+def test_a_lead_in_takes_its_whole_list_up_to_the_item_that_closes_it() -> None:
+    text = (
+        "To present to Cabinet for adoption three new housing policies:\n"
+        "- Temporary Accommodation Policy;\n"
+        "- Deposit Guarantee Policy; and\n"
+        "- Homelessness Prevention Policy.\n"
+        "- Additional documents follow."
+    )
+    spans = _spans(text)
+    assert len(spans) == 5
+    scores = np.array([0.59, 0.34, 0.24, 0.31, 0.1])
+    shown = _shown(text, answer_span(text, spans, scores, Asked(), SpanRule()))
+    assert shown.startswith("To present") and shown.endswith("Homelessness Prevention Policy.")
