@@ -6,8 +6,9 @@ sentence after it.  So each sentence's cosine is adjusted by what it holds
 (``qa_service.answer_kind``): the kind of answer asked for counts for it, a heading or a
 restatement of the question counts against it, and the sentence right after a heading or
 restatement that was the closest gains; so, by less, does the sentence after the closest
-unless the closest already states the kind asked for, as papers name a topic ("Three
-quotations were received.") before they say what came of it.  A reported question
+unless the closest already states the kind asked for and the next does not carry it on
+("None had been ...", "Of these, ..."), as papers name a topic ("Three quotations were
+received.") before they say what came of it.  A reported question
 ("Members asked what grade ...") is never the answer, and the reply after it counts as
 close to the question as the question it answers.  A second sentence joins the span
 when the answer runs on into it (the chosen sentence lacks the kind asked for and the next
@@ -66,6 +67,13 @@ _LEAD_IN = re.compile(
 )
 # A list item that is not the last: it ends in ";" or ",", perhaps with "and" / "or".
 _RUNS_ON = re.compile(r"[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
+# A sentence that opens by referring back to the one before: it carries on what that one
+# said ("None had been judged outstanding ...", "Of these, 94% ...", "This was ...").
+_REFERS_BACK = re.compile(
+    r"\s*(?:it|its|this|these|that|those|they|their|them|none|neither|both|each|either|"
+    r"of\s+(?:these|those|them|which|whom)|most\s+of|all\s+of|some\s+of|many\s+of)\b",
+    re.IGNORECASE,
+)
 # The most items of a list a lead-in takes with it.
 _LIST_ITEMS = 6
 # A percentage: how much something rose or fell by ("rents would rise by 2.7%").
@@ -134,6 +142,7 @@ class Flags:
     lead_in: tuple[bool, ...]  # ends in a colon: the next sentence goes with it
     reported: tuple[bool, ...] = ()  # a reported question: the next sentence answers it
     runs_on: tuple[bool, ...] = ()  # a list item ending in ";" or ", and": the list goes on
+    refers_back: tuple[bool, ...] = ()  # opens by referring back ("None had ...", "Of these")
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
@@ -149,6 +158,7 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         tuple(leads_in(s) for s in sentences),
         tuple(reports_question(s) for s in sentences),
         tuple(bool(_RUNS_ON.search(s)) for s in sentences),
+        tuple(bool(_REFERS_BACK.match(s)) for s in sentences),
     )
 
 
@@ -183,7 +193,8 @@ def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndar
         # closest already states the kind of answer asked for ("an overspend of £14.9
         # million"): then the successor is only more detail
         answered = flags.answers[closest] and not flags.empty[closest]
-        follow = 0.0 if answered else rule.follow_bonus
+        carries_on = closest + 1 < len(flags.refers_back) and flags.refers_back[closest + 1]
+        follow = 0.0 if answered and not carries_on else rule.follow_bonus
         out[closest + 1] += follow + (rule.after_bonus if flags.empty[closest] else 0.0)
     return out
 

@@ -241,3 +241,17 @@ def test_a_lead_in_takes_its_whole_list_up_to_the_item_that_closes_it() -> None:
     scores = np.array([0.59, 0.34, 0.24, 0.31, 0.1])
     shown = _shown(text, answer_span(text, spans, scores, Asked(), SpanRule()))
     assert shown.startswith("To present") and shown.endswith("Homelessness Prevention Policy.")
+
+
+def test_a_sentence_referring_back_carries_on_the_closest_and_keeps_the_follow_bonus() -> None:
+    text = (
+        "About 40 inspections had taken place under the new framework and only 2 had been "
+        "judged as good. "
+        "None had been judged as outstanding with 17 being judged as inadequate."
+    )
+    spans = _spans(text)
+    scores = np.array([0.599, 0.509])
+    asked = asked_of("How many councils had been judged inadequate under the new framework?", ())
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.1)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert "17 being judged as inadequate" in shown  # (the closest joins it, within the margin)
