@@ -19,8 +19,9 @@ filters.  Then:
 - *txtai*: the tutorial txtai hybrid pipeline (``bench/baselines.py`` in its own
   virtualenv, ``bench/peer_env.sh``), run in the same command on the same questions.
 
-Prints one Markdown table (the one in docs/quality.md) and writes the per-question detail
-to ``--out``.
+Prints one Markdown table (the one in docs/quality.md), each figure to two places or to three
+where two would cross issue 14's target (0.947 against R@5 >= 0.95), and writes the
+per-question detail to ``--out``.
 """
 
 from __future__ import annotations
@@ -186,8 +187,32 @@ def txtai_figures(sets: Sequence[str], out: Path) -> dict[str, dict[str, Any]]:
     return data["txtai-hybrid"]
 
 
-def _cell(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+# Issue 14's targets, per column: (bound, whether the figure must reach it or stay under it).
+TARGETS: dict[str, tuple[float, bool]] = {
+    "recall_at_1": (0.80, True),
+    "recall_at_5": (0.95, True),
+    "mrr_at_10": (0.87, True),
+    "answer_at_1": (0.70, True),
+    "abstention_accuracy": (0.80, True),
+    "false_abstention": (0.05, False),
+    "compare_coverage": (0.95, True),
+}
+
+
+def _meets(value: float, target: tuple[float, bool]) -> bool:
+    bound, at_least = target
+    return value >= bound if at_least else value <= bound
+
+
+def _cell(value: float | None, attr: str = "") -> str:
+    """Two places, or three where two would cross the column's target (0.947 printed as
+    "0.95" reads as a met 0.95)."""
+    if value is None:
+        return "–"
+    target = TARGETS.get(attr)
+    if target is not None and _meets(round(value, 2), target) != _meets(value, target):
+        return f"{value:.3f}"
+    return f"{value:.2f}"
 
 
 def table(rows: list[tuple[str, str, dict[str, Any]]]) -> str:
@@ -196,7 +221,7 @@ def table(rows: list[tuple[str, str, dict[str, Any]]]) -> str:
     rule = "| --- | --- | " + " | ".join("---:" for _ in COLUMNS) + " |"
     lines = [head, rule]
     for set_name, system, figures in rows:
-        cells = [_cell(figures.get(attr)) for _, attr in COLUMNS]
+        cells = [_cell(figures.get(attr), attr) for _, attr in COLUMNS]
         lines.append(f"| {set_name} | {system} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

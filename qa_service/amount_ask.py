@@ -60,6 +60,13 @@ _CHANGE_IN_NUMBER = re.compile(
     r"numbers?\s+of\b",
     re.IGNORECASE,
 )
+# A question asking how far something moved: "by how much", "how much more", "put ... up",
+# "going up", "rent increase", "cut".
+_ASKS_CHANGE = re.compile(
+    rf"\bby\s+how\s+much\b|\bhow\s+much\s+(?:more|less|higher|lower)\b|\bup\s+by\b"
+    rf"|\bput\s+(?:[\w'’]+\s+){{0,4}}?(?:up|down)\b|\b{_CHANGE}\b|\b(?:cut|cuts|uplift|reduction)\b",
+    re.IGNORECASE,
+)
 # Nouns that name a count in the singular (a plural noun names one by its form).
 _COUNT_NOUNS = frozenset(
     {"number", "numbers", "population", "headcount", "count", "caseload", "attendance"}
@@ -120,3 +127,10 @@ def asks_money(question: str) -> bool:
     """Whether a question asks for an amount of money: ``answer_kind.asks_amount``, unless
     its "how much" measures a count (``asks_count_change``)."""
     return asks_amount(question) and not asks_count_change(question)
+
+
+def asks_change(question: str) -> bool:
+    """Whether a question asks how far something moved ("how much are rents going up",
+    "by how much did it raise council tax", "how much more will my council tax be"): a
+    percentage then answers it as well as an amount."""
+    return bool(_ASKS_CHANGE.search(question))

@@ -6,12 +6,14 @@ sentence after it.  So each sentence's cosine is adjusted by what it holds
 (``qa_service.answer_kind``): the kind of answer asked for counts for it, a heading or a
 restatement of the question counts against it, and the sentence right after a heading or
 restatement that was the closest gains; so, by less, does the sentence after the closest
-whatever it holds, as papers name a topic ("Three quotations were received.") before they
-say what came of it.  A reported question ("Members asked what grade ...") is never the
-answer, and the reply after it counts as close to the question as the question it
-answers.  A second sentence joins the span when the answer runs on into it
-(the chosen sentence lacks the kind asked for and the next holds it, or the chosen one
-leads in to a list: "RESOLVED to approve:"), or when it scores as well.  The adjustments
+unless the closest already states the kind asked for and the next does not carry it on
+("None had been ...", "Of these, ..."), as papers name a topic ("Three quotations were
+received.") before they say what came of it.  A reported question
+("Members asked what grade ...") is never the answer, and the reply after it counts as
+close to the question as the question it answers.  A second sentence joins the span
+when the answer runs on into it (the chosen sentence lacks the kind asked for and the next
+holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which takes the
+list's items up to the one that closes it), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cqa_core.text import Span, split_sentences
+from qa_service.amount_ask import asks_change
 from qa_service.answer_kind import (
     Kind,
     answer_kinds,
@@ -62,6 +65,17 @@ _LEAD_IN = re.compile(
     r":\s*[-\u2013]?\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]|[\u2022\u00b7\uf0b7])?\s*$",
     re.IGNORECASE,
 )
+# A list item that is not the last: it ends in ";" or ",", perhaps with "and" / "or".
+_RUNS_ON = re.compile(r"[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
+# A sentence that opens by referring back to the one before: it carries on what that one
+# said ("None had been judged outstanding ...", "Of these, 94% ...", "This was ...").
+_REFERS_BACK = re.compile(
+    r"\s*(?:it|its|this|these|that|those|they|their|them|none|neither|both|each|either|"
+    r"of\s+(?:these|those|them|which|whom)|most\s+of|all\s+of|some\s+of|many\s+of)\b",
+    re.IGNORECASE,
+)
+# The most items of a list a lead-in takes with it.
+_LIST_ITEMS = 6
 # A percentage: how much something rose or fell by ("rents would rise by 2.7%").
 _PERCENT = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
@@ -95,6 +109,7 @@ class Asked:
     kinds: tuple[str, ...] = ()  # ``answer_kind.answer_kinds``
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
     amount: bool = False  # the figure asked for is an amount of money (``asks_amount``)
+    change: bool = False  # ... or how far it moved (``amount_ask.asks_change``)
 
 
 def best_sentences(
@@ -126,6 +141,8 @@ class Flags:
     empty: tuple[bool, ...]  # a heading, or repeats the question without answering
     lead_in: tuple[bool, ...]  # ends in a colon: the next sentence goes with it
     reported: tuple[bool, ...] = ()  # a reported question: the next sentence answers it
+    runs_on: tuple[bool, ...] = ()  # a list item ending in ";" or ", and": the list goes on
+    refers_back: tuple[bool, ...] = ()  # opens by referring back ("None had ...", "Of these")
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
@@ -140,18 +157,21 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         empty,
         tuple(leads_in(s) for s in sentences),
         tuple(reports_question(s) for s in sentences),
+        tuple(bool(_RUNS_ON.search(s)) for s in sentences),
+        tuple(bool(_REFERS_BACK.match(s)) for s in sentences),
     )
 
 
 def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     """Whether a sentence holds the kind asked for; a figure asked for as an amount of
-    money ("how much", "what does it pay") is held only by an amount stated ("£2,150") or
-    a percentage (how much it rose by), not by any number ("Three quotations received.").
+    money ("how much", "what does it pay") is held only by an amount stated ("£2,150"),
+    or by a percentage when the question asks how far it moved ("how much are rents going
+    up": 2.7%), not by any number ("Three quotations received.", "Occupancy is 91%").
     The ranking's ``kind_cosine`` keeps the plainer reading: with this one it put a
     passage stating some amount first for unanswerable "how much" questions, which the
     abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
     if kind == Kind.NUMBER and asked.amount:
-        return states_amount(sentence) or bool(_PERCENT.search(sentence))
+        return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
     return holds_answer(sentence, kind)
 
 
@@ -169,7 +189,13 @@ def adjusted_scores(scores: np.ndarray, flags: Flags, rule: SpanRule) -> np.ndar
     out -= rule.restate_penalty * np.asarray(flags.empty, dtype=np.float64)
     closest = int(np.argmax(scores))
     if closest + 1 < len(out):
-        out[closest + 1] += rule.follow_bonus + (rule.after_bonus if flags.empty[closest] else 0.0)
+        # the closest names the topic and its successor says what came of it, unless the
+        # closest already states the kind of answer asked for ("an overspend of £14.9
+        # million"): then the successor is only more detail
+        answered = flags.answers[closest] and not flags.empty[closest]
+        carries_on = closest + 1 < len(flags.refers_back) and flags.refers_back[closest + 1]
+        follow = 0.0 if answered and not carries_on else rule.follow_bonus
+        out[closest + 1] += follow + (rule.after_bonus if flags.empty[closest] else 0.0)
     return out
 
 
@@ -190,6 +216,15 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
         (flags.answers[following] and not flags.answers[best]) or flags.lead_in[best]
     ):
         chosen.append(following)
+        # a lead-in takes its list with it, up to the item that closes it
+        if flags.lead_in[best]:
+            while (
+                chosen[-1] + 1 < len(spans)
+                and len(chosen) <= _LIST_ITEMS
+                and chosen[-1] < len(flags.runs_on)
+                and flags.runs_on[chosen[-1]]
+            ):
+                chosen.append(chosen[-1] + 1)
     if len(chosen) == 1:
         for i in (best - 1, best + 1):
             if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
@@ -217,7 +252,12 @@ def answer_span(
 
 def asked_of(question: str, words: Collection[str]) -> Asked:
     """The highlight's reading of a question."""
-    return Asked(answer_kinds(question), frozenset(words), amount=asks_amount(question))
+    return Asked(
+        answer_kinds(question),
+        frozenset(words),
+        amount=asks_amount(question),
+        change=asks_change(question),
+    )
 
 
 def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) -> float:

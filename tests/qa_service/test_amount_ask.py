@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.amount_ask import asks_count_change, asks_money
+from qa_service.amount_ask import asks_change, asks_count_change, asks_money
 from qa_service.answer_kind import MONEY_ASKED, asks_amount
 
 
@@ -64,3 +64,19 @@ def test_a_money_measure_a_question_asks_for_is_money_not_a_count(noun: str) -> 
         assert asks_amount(question)
         assert not asks_count_change(question)
         assert asks_money(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "change"),
+    [
+        ("How much are council rents going up next year?", True),
+        ("By how much did the council raise council tax in 2023/24?", True),
+        ("how much more will my council tax be next year", True),
+        ("how much did each council put council tax up by", True),
+        ("what does the council pay for home care, per hour", False),
+        ("How much will the premium raise in total?", False),
+        ("What is the total cost of the 20mph programme?", False),
+    ],
+)
+def test_asks_change(question: str, change: bool) -> None:
+    assert asks_change(question) is change

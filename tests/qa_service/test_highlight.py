@@ -193,3 +193,65 @@ def test_an_amount_asked_for_is_held_by_money_or_a_percentage_not_a_count() -> N
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown == "The council agreed to accept the quote of £2,150."
+
+
+def test_the_closest_sentence_stating_the_kind_asked_keeps_the_follow_bonus_off() -> None:
+    text = (
+        "The Council was forecasting an overspend of £14.9 million for 2024/25. "
+        "The report explained that £8.3 million of it related to placements."
+    )
+    spans = _spans(text)
+    scores = np.array([0.668, 0.647])
+    asked = asked_of("Quarrington children's services overspend 2024/25", ())
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.1)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown.startswith("The Council was forecasting an overspend of £14.9 million")
+    # a closest sentence without the kind asked still passes the bonus on
+    topic = "The Council reported on its budget. It was overspent by £14.9 million."
+    shown = _shown(topic, answer_span(topic, _spans(topic), np.array([0.6, 0.55]), asked, rule))
+    assert shown == "It was overspent by £14.9 million."
+
+
+def test_a_percentage_holds_an_amount_only_when_the_question_asks_how_far_it_moved() -> None:
+    text = (
+        "The standard rate for home care in 2024/25 is £24.10 an hour. "
+        "Occupancy in care homes is 91%, with few vacancies."
+    )
+    spans = _spans(text)
+    scores = np.array([0.50, 0.64])
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
+    pay = asked_of("what does sellbridge pay the companies that send carers, per hour", ())
+    assert pay.amount and not pay.change
+    assert _shown(text, answer_span(text, spans, scores, pay, rule)).startswith("The standard")
+    rise = asked_of("how much are care home fees going up", ())
+    assert rise.amount and rise.change
+    assert _shown(text, answer_span(text, spans, scores, rise, rule)).startswith("Occupancy")
+
+
+def test_a_lead_in_takes_its_whole_list_up_to_the_item_that_closes_it() -> None:
+    text = (
+        "To present to Cabinet for adoption three new housing policies:\n"
+        "- Temporary Accommodation Policy;\n"
+        "- Deposit Guarantee Policy; and\n"
+        "- Homelessness Prevention Policy.\n"
+        "- Additional documents follow."
+    )
+    spans = _spans(text)
+    assert len(spans) == 5
+    scores = np.array([0.59, 0.34, 0.24, 0.31, 0.1])
+    shown = _shown(text, answer_span(text, spans, scores, Asked(), SpanRule()))
+    assert shown.startswith("To present") and shown.endswith("Homelessness Prevention Policy.")
+
+
+def test_a_sentence_referring_back_carries_on_the_closest_and_keeps_the_follow_bonus() -> None:
+    text = (
+        "About 40 inspections had taken place under the new framework and only 2 had been "
+        "judged as good. "
+        "None had been judged as outstanding with 17 being judged as inadequate."
+    )
+    spans = _spans(text)
+    scores = np.array([0.599, 0.509])
+    asked = asked_of("How many councils had been judged inadequate under the new framework?", ())
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.1)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert "17 being judged as inadequate" in shown  # (the closest joins it, within the margin)
