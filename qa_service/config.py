@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     rerank_depth: int = Field(default=30, ge=1, description="fused candidates re-scored")
     fusion_weight: float = 1.0
     passage_weight: float = 1.0
-    sentence_weight: float = 0.5
+    sentence_weight: float = 1.0  # fitted with topic_share (above)
     coverage_weight: float = 1.0
     committee_weight: float = 0.2
     title_block_weight: float = -0.5  # fitted across councils: bench/fit_rerank.py
@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
+    # The question's vector mixes the question as asked with the question without the
+    # councils it names (a filter already), this share to the latter
+    # (qa_service/retriever.py ``query_vector``); fitted across councils with the sentence
+    # weight: bench/fit_rerank.py --weight sentence --setting topic_share.
+    topic_share: float = Field(default=0.75, ge=0, le=1)
     # The highlighted answer sentence (qa_service/highlight.py ``SpanRule``, which takes its
     # defaults from here); fitted across councils by bench/fit_highlight.py (docs/quality.md,
     # "The answer sentence").  All four at 0 give the closest sentence, as before.  (The

@@ -50,6 +50,11 @@ class Understanding:
     key_concepts: tuple[tuple[str, ...], ...] = field(default=())
     asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
     asks_latest: bool = False  # "when did it last ...?": the newest paper on it answers
+    # ``model_text`` without the councils it names, "" when it names none: a named council
+    # is a filter, so every passage searched is that council's, and its name in the
+    # question only draws the vector to the passages that print the name (a cover, the
+    # head of a set of minutes), not to the ones that answer (``query_vector``)
+    topic_text: str = ""
 
 
 class QueryReader:
@@ -204,7 +209,19 @@ class QueryReader:
             ),
             asks_decision=bool(ASKS_DECISION.search(question)),
             asks_latest=bool(ASKS_LATEST.search(question)),
+            topic_text=without_phrases(model_text, council_words),
         )
+
+
+def without_phrases(text: str, phrases: Sequence[str]) -> str:
+    """``text`` with each of ``phrases`` (a council's name, as whole words, any case) taken
+    out; "" when none is found.  (Read as "the council" instead, the question drew the
+    vector to passages about the council as such: fewer questions were answered first.)"""
+    out = text
+    for phrase in phrases:
+        out = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", out, flags=re.IGNORECASE)
+    out = re.sub(r"\s+([?.,;:])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    return out if out != text else ""
 
 
 def _concepts(

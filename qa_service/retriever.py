@@ -47,6 +47,24 @@ from qa_service.second_stage import (
 )
 
 
+def query_vector(embedder: Embedder, understood: Understanding, topic_share: float) -> np.ndarray:
+    """The question's vector: ``model_text``'s, mixed (``topic_share`` to the latter) with
+    that of the question without the councils it names (``Understanding.topic_text``).
+
+    A named council is a filter, so its name only draws the vector to the passages that
+    print it (a paper's cover, the head of a set of minutes); its words still say what
+    kind of body is asked about, so the question as asked keeps a share.
+    """
+    if not understood.topic_text or topic_share <= 0:
+        return np.asarray(embedder.encode([understood.model_text])[0], dtype=np.float32)
+    asked, topic = np.asarray(
+        embedder.encode([understood.model_text, understood.topic_text]), dtype=np.float32
+    )
+    mixed = (1 - topic_share) * asked + topic_share * topic
+    norm = float(np.linalg.norm(mixed))
+    return mixed / norm if norm > 0 else asked
+
+
 class Engine:
     """Answers questions over one index folder."""
 
@@ -110,11 +128,11 @@ class Engine:
     def understand(self, question: str) -> tuple[Understanding, Query]:
         """The question read (abbreviations, typos, named council and years) and encoded."""
         understood = self.reader.read(question)
-        vector = self.embedder.encode([understood.model_text])[0]
+        vector = self._encode(understood)
         return understood, Query(text=understood.model_text, vector=vector, terms=understood.terms)
 
-    def _encode(self, text: str) -> np.ndarray:
-        return np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+    def _encode(self, understood: Understanding) -> np.ndarray:
+        return query_vector(self.embedder, understood, self.settings.topic_share)
 
     def ask(
         self,
@@ -146,7 +164,7 @@ class Engine:
             # the vector is computed while the filters are worked out and the lexical search runs
             understood = self.reader.read(question)
             query = Query(text=understood.model_text, terms=understood.terms)
-            pending = self._encoder.submit(self._encode, understood.model_text)
+            pending = self._encoder.submit(self._encode, understood)
         filters = filters or Filters()
         notes: list[str] = []
         inferred, phrases = (

@@ -215,3 +215,12 @@ def test_words_about_how_a_question_is_put_are_not_key_terms(reader: QueryReader
     assert {"front", "door"} <= set(u.key_terms)
     # a prefix is not a contraction
     assert {"re", "referral"} <= set(reader.read("the re-referral rate").key_terms)
+
+
+def test_the_topic_text_is_the_question_without_the_councils_it_names(
+    reader: QueryReader,
+) -> None:
+    u = reader.read("How many CLA did Northmoor's panel count in Ravensholt?")
+    assert u.topic_text == "How many CLA (children looked after) did panel count in?"
+    assert "Northmoor" in u.model_text  # the question as asked is kept beside it
+    assert reader.read("how many children in care").topic_text == ""  # names none
