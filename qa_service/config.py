@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     title_block_weight: float = -0.5  # fitted across councils: bench/fit_rerank.py
     decision_weight: float = 0.3
     year_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
-    latest_weight: float = 1.0  # fitted across councils: bench/fit_rerank.py --weight latest
+    latest_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight latest
     # the closest sentence holding the kind of answer asked for; bench/fit_rerank.py --weight answer
     answer_weight: float = 0.2
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
