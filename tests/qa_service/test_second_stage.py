@@ -58,7 +58,7 @@ def test_kind_cosine_is_the_closest_sentence_holding_the_kind() -> None:
 
 
 def test_the_newest_paper_gains_for_a_last_time_question_only_as_far_as_it_is_on_topic() -> None:
-    """"When did it last ...?" is answered by the newest paper on the topic: a newer paper
+    """ "When did it last ...?" is answered by the newest paper on the topic: a newer paper
     that names none of what is asked gains nothing from being newer."""
     question = "When did the committee last look at fly-tipping?"
 
