@@ -58,8 +58,8 @@ def test_kind_cosine_is_the_closest_sentence_holding_the_kind() -> None:
 
 
 def test_the_newest_paper_gains_for_a_last_time_question_only_as_far_as_it_is_on_topic() -> None:
-    """ "When did it last ...?" is answered by the newest paper on the topic: a newer paper
-    that names none of what is asked gains nothing from being newer."""
+    """A "when did it last ...?" question is answered by the newest paper on the topic: a
+    newer paper that names none of what is asked gains nothing from being newer."""
     question = "When did the committee last look at fly-tipping?"
 
     def record(rowid: int, text: str, date: str) -> PassageRecord:
