@@ -88,19 +88,24 @@ class Settings(BaseSettings):
     rerank_depth: int = Field(default=30, ge=1, description="fused candidates re-scored")
     fusion_weight: float = 1.0
     passage_weight: float = 1.0
-    sentence_weight: float = 0.5
+    sentence_weight: float = 1.0  # fitted with topic_share (above)
     coverage_weight: float = 1.0
     committee_weight: float = 0.2
     title_block_weight: float = -0.5  # fitted across councils: bench/fit_rerank.py
     decision_weight: float = 0.3
     year_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
-    latest_weight: float = 1.0  # fitted across councils: bench/fit_rerank.py --weight latest
+    latest_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight latest
     # the closest sentence holding the kind of answer asked for; bench/fit_rerank.py --weight answer
     answer_weight: float = 0.2
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
+    # The question's vector mixes the question as asked with the question without the
+    # councils it names (a filter already), this share to the latter
+    # (qa_service/retriever.py ``query_vector``); fitted across councils with the sentence
+    # weight: bench/fit_rerank.py --weight sentence --setting topic_share.
+    topic_share: float = Field(default=0.75, ge=0, le=1)
     # The highlighted answer sentence (qa_service/highlight.py ``SpanRule``, which takes its
     # defaults from here); fitted across councils by bench/fit_highlight.py (docs/quality.md,
     # "The answer sentence").  All four at 0 give the closest sentence, as before.  (The

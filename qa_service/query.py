@@ -50,6 +50,14 @@ class Understanding:
     key_concepts: tuple[tuple[str, ...], ...] = field(default=())
     asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
     asks_latest: bool = False  # "when did it last ...?": the newest paper on it answers
+    # ``model_text`` without the councils it names, "" when it names none: a named council
+    # is a filter, so every passage searched is that council's, and its name in the
+    # question only draws the vector to the passages that print it (a cover, the head of a
+    # set of minutes), not to the ones that answer (``retriever.query_vectors``)
+    topic_text: str = ""
+    # ... and without the committees it names too, for the passages' vector only, "" when
+    # it names none: a committee is read from the papers' metadata (``committee_match``)
+    search_text: str = ""
 
 
 class QueryReader:
@@ -62,8 +70,16 @@ class QueryReader:
         known_words: Collection[str] = (),
         expand: bool = True,
         correct_typos: bool = True,
+        committees: Sequence[str] = (),
     ) -> None:
         self.expand = expand
+        # the index's committees by name, but not a council itself ("Full Council"), whose
+        # name is also the ordinary word ("council tax")
+        self._committees = [
+            re.compile(r"\b" + r"\s+".join(map(re.escape, c.split())) + r"\b", re.IGNORECASE)
+            for c in committees
+            if c.split() and c.split()[-1].lower() != "council"
+        ]
         self.correct_typos = correct_typos
         self.vocabulary = dict(vocabulary or {})
         # the most passages any one word is in: the base of an idf (``trend``)
@@ -78,6 +94,11 @@ class QueryReader:
     def councils_named(self, question: str) -> tuple[list[str], list[str]]:
         """Councils whose distinctive name the question contains, and the words matched."""
         return self._council_names.named(question)
+
+    def committees_named(self, question: str) -> list[str]:
+        """The words of the question that name one of the index's committees."""
+        found = (pattern.search(question) for pattern in self._committees)
+        return [m.group(0) for m in found if m]
 
     def correct(self, word: str) -> str | None:
         """The index word a misspelt ``word`` most likely meant, or None if it is not a typo."""
@@ -172,6 +193,7 @@ class QueryReader:
                 implied.append(abbreviation)
 
         councils, council_words = self.councils_named(question)
+        committees = self.committees_named(question)
         date_from, date_to, date_words = read_years(question)
         terms = list(dict.fromkeys([*query_terms(CONTRACTION.sub("", corrected)), *extra_terms]))
         # tokenised as the terms are, so "Northmoor's" leaves out "northmoor" (and its "s")
@@ -204,7 +226,23 @@ class QueryReader:
             ),
             asks_decision=bool(ASKS_DECISION.search(question)),
             asks_latest=bool(ASKS_LATEST.search(question)),
+            topic_text=without_phrases(model_text, council_words),
+            search_text=without_phrases(model_text, council_words + committees)
+            if committees
+            else "",
         )
+
+
+def without_phrases(text: str, phrases: Sequence[str]) -> str:
+    """``text`` with each of ``phrases`` (a council's or committee's name, as whole words,
+    any case) taken out; "" when none is found.  (Read as "the council" instead, the
+    question drew the vector to passages about the council as such: fewer questions were
+    answered first.)"""
+    out = text
+    for phrase in phrases:
+        out = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", out, flags=re.IGNORECASE)
+    out = re.sub(r"\s+([?.,;:])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    return out if out != text else ""
 
 
 def _concepts(

@@ -24,7 +24,8 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   set at meetings in the year before);
 - ``latest``: for a question asking when something last happened ("when did it last
   ...", "most recently"), how recent the passage's meeting is among the candidates' (1 for
-  the newest, 0 for the oldest), as the newest paper on the topic answers;
+  the newest, 0 for the oldest), as the newest paper on the topic answers: so it is scaled
+  by the passage's coverage, and the newest paper that is not on the topic gains little;
 - ``answer``: for a question asking for a kind of answer (a figure, a date, a person, ...:
   ``answer_kind.answer_kinds``), the cosine of the closest sentence that holds that kind,
   as a passage that only names the topic holds none.
@@ -296,3 +297,10 @@ def recency(dates: Iterable[str | None]) -> dict[str, float]:
     if len(distinct) < 2:
         return {}
     return {d: i / (len(distinct) - 1) for i, d in enumerate(distinct)}
+
+
+def on_topic(recent: float, covered: float) -> float:
+    """The ``latest`` signal: a meeting's recency (``recency``) scaled by the passage's
+    key-term coverage, as "when did it last ..." is answered by the newest paper *on the
+    topic*: the newest candidate that names none of what is asked gains nothing."""
+    return recent * covered

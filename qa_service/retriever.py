@@ -47,6 +47,45 @@ from qa_service.second_stage import (
 )
 
 
+def query_vector(embedder: Embedder, understood: Understanding, topic_share: float) -> np.ndarray:
+    """The question's vector for its sentences: ``model_text``'s, mixed (``topic_share`` to
+    the latter) with that of the question without the councils it names
+    (``Understanding.topic_text``).
+
+    A named council is a filter, so its name only draws the vector to the passages that
+    print it (a paper's cover, the head of a set of minutes); its words still say what
+    kind of body is asked about, so the question as asked keeps a share.
+    """
+    return query_vectors(embedder, understood, topic_share)[1]
+
+
+def query_vectors(
+    embedder: Embedder, understood: Understanding, topic_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The question's vectors for the passages (the dense search and each passage's
+    cosine) and for their sentences, encoded together.
+
+    For the passages a named committee is left out too (``Understanding.search_text``):
+    its name, like a council's, draws the search to the passages that print it.  The
+    sentences keep it, as the sentence that answers often names the body ("asked the
+    Board to support ...").
+    """
+    texts = [understood.model_text]
+    if topic_share > 0:
+        texts += [t for t in (understood.topic_text, understood.search_text) if t]
+    rows = np.asarray(embedder.encode(texts), dtype=np.float32)
+
+    def mixed(text: str) -> np.ndarray:
+        if not text or topic_share <= 0:
+            return rows[0]
+        vector = (1 - topic_share) * rows[0] + topic_share * rows[texts.index(text)]
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else rows[0]
+
+    sentences = mixed(understood.topic_text)
+    return (mixed(understood.search_text) if understood.search_text else sentences), sentences
+
+
 class Engine:
     """Answers questions over one index folder."""
 
@@ -99,6 +138,7 @@ class Engine:
                     known_words(self.embedder),
                     expand=self.settings.expand_abbreviations,
                     correct_typos=self.settings.correct_typos,
+                    committees=self.store.facet_values("committee"),
                 )
                 self._passages = self.store.passage_count()
                 self._generation = generation
@@ -110,11 +150,11 @@ class Engine:
     def understand(self, question: str) -> tuple[Understanding, Query]:
         """The question read (abbreviations, typos, named council and years) and encoded."""
         understood = self.reader.read(question)
-        vector = self.embedder.encode([understood.model_text])[0]
+        vector = self._encode(understood)[0]
         return understood, Query(text=understood.model_text, vector=vector, terms=understood.terms)
 
-    def _encode(self, text: str) -> np.ndarray:
-        return np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+    def _encode(self, understood: Understanding) -> tuple[np.ndarray, np.ndarray]:
+        return query_vectors(self.embedder, understood, self.settings.topic_share)
 
     def ask(
         self,
@@ -141,12 +181,12 @@ class Engine:
         if not 1 <= top_k <= self.settings.max_top_k:
             raise InvalidQueryError(f"top_k must be between 1 and {self.settings.max_top_k}")
         self.refresh()
-        pending: Future[np.ndarray] | None = None
+        pending: Future[tuple[np.ndarray, np.ndarray]] | None = None
         if understood is None or query is None:
             # the vector is computed while the filters are worked out and the lexical search runs
             understood = self.reader.read(question)
             query = Query(text=understood.model_text, terms=understood.terms)
-            pending = self._encoder.submit(self._encode, understood.model_text)
+            pending = self._encoder.submit(self._encode, understood)
         filters = filters or Filters()
         notes: list[str] = []
         inferred, phrases = (
@@ -245,20 +285,27 @@ class Engine:
         filters: Filters,
         top_k: int,
         understood: Understanding,
-        pending: Future[np.ndarray] | None = None,
+        pending: Future[tuple[np.ndarray, np.ndarray]] | None = None,
         preferred: YearPreference | None = None,
     ) -> tuple[list[Hit], list[tuple[float, float]]]:
         """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
 
-        ``pending`` is the question's vector while it is being computed (``query`` has
-        none yet): the lexical search, which needs none, runs first.  Also returns the best
+        ``pending`` is the question's vectors (``query_vectors``) while they are being
+        computed (``query`` has none yet): the lexical search, which needs none, runs
+        first.  Also returns the best
         (cosine, coverage) of the candidates that agree with the year asked about, evidence
         for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
         lexical = self.lexical.search(query, n, filters)
+        sentence_vector: np.ndarray | None
         if pending is not None:
-            query = replace(query, vector=pending.result())
+            vector, sentence_vector = pending.result()
+            query = replace(query, vector=vector)
+        elif understood.search_text:  # asked with a vector for the passages only
+            sentence_vector = self._encode(understood)[1]
+        else:
+            sentence_vector = query.vector
         dense = self.dense.search(query, n, filters)
         fused = reciprocal_rank_fusion(
             [dense, lexical],
@@ -270,7 +317,9 @@ class Engine:
         cosine = dict(dense)
         missing = [rowid for rowid, _ in pool if rowid not in cosine and rowid in records]
         cosine.update(self.dense.similarity(query, missing))
-        sentences = sentence_scores(self.store, self.embedder, query, records)
+        sentences = sentence_scores(
+            self.store, self.embedder, replace(query, vector=sentence_vector), records
+        )
         hits = score_candidates(
             Candidates(pool, records, cosine, sentences, decision_passages(self.store, understood)),
             Context(understood, filters, preferred, self.reader.vocabulary, self._passages),

@@ -39,6 +39,7 @@ from qa_service.rerank import (
     concept_weights,
     coverage,
     is_title_block,
+    on_topic,
     recency,
 )
 
@@ -95,16 +96,17 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
         if len(scores):
             hit.sentence = float(scores.max())
             hit.sentence_spans, hit.sentence_scores = spans, scores
+        covered = coverage(record, idf)
         hit.features = Features(
             fused=fused_score / best_possible if best_possible else fused_score,
             passage=hit.dense,
             sentence=hit.sentence,
-            coverage=coverage(record, idf),
+            coverage=covered,
             committee=committee_match(question_words, record.document.meta.committee),
             title_block=1.0 if is_title_block(record) else 0.0,
             decision=1.0 if decisions is not None and rowid in decisions else 0.0,
             year=preferred.match(record) if preferred is not None else 0.0,
-            latest=recent.get(record.document.meta.meeting_date or "", 0.0),
+            latest=on_topic(recent.get(record.document.meta.meeting_date or "", 0.0), covered),
             answer=kind_cosine(record.text, spans, scores, asked),
         )
         hit.score = round(hit.features.score(weights), 6)

@@ -215,3 +215,20 @@ def test_words_about_how_a_question_is_put_are_not_key_terms(reader: QueryReader
     assert {"front", "door"} <= set(u.key_terms)
     # a prefix is not a contraction
     assert {"re", "referral"} <= set(reader.read("the re-referral rate").key_terms)
+
+
+def test_the_topic_text_is_the_question_without_the_councils_it_names(
+    reader: QueryReader,
+) -> None:
+    u = reader.read("How many CLA did Northmoor's panel count in Ravensholt?")
+    assert u.topic_text == "How many CLA (children looked after) did panel count in?"
+    assert "Northmoor" in u.model_text  # the question as asked is kept beside it
+    assert reader.read("how many children in care").topic_text == ""  # names none
+
+
+def test_the_search_text_leaves_out_a_committee_named_but_not_a_council_word() -> None:
+    reader = QueryReader(COUNCILS, committees=["Audit Committee", "Full Council", "Cabinet"])
+    u = reader.read("What did Northmoor's audit committee say about the council's accounts?")
+    assert u.search_text == "What did say about the council's accounts?"
+    assert u.topic_text == "What did audit committee say about the council's accounts?"
+    assert reader.read("What did full council say?").search_text == ""

@@ -16,7 +16,8 @@ from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates, jaccard, shingles
-from qa_service.retriever import Engine
+from qa_service.query import QueryReader
+from qa_service.retriever import Engine, query_vector, query_vectors
 from qa_service.second_stage import asked_about
 from tests.conftest import DEV_CORPUS, build_index
 
@@ -266,3 +267,32 @@ def test_a_year_applied_as_a_date_filter_is_not_a_key_term(engine: Engine) -> No
     undated = asked_about(understood, Filters())
     assert ("2023",) in undated and ("2023",) not in dated
     assert [c for c in undated if c != ("2023",)] == dated
+
+
+def test_the_vector_mixes_the_question_with_its_topic_without_the_council() -> None:
+    embedder = CountingEmbedder()
+    reader = QueryReader([RAVENSHOLT])
+    named = reader.read("Ravensholt missing children return interviews")
+    asked, topic = embedder.encode([named.model_text, named.topic_text])
+    mixed = query_vector(embedder, named, 0.75)
+    expected = 0.25 * asked + 0.75 * topic
+    assert np.allclose(mixed, expected / np.linalg.norm(expected))
+    assert np.allclose(query_vector(embedder, named, 0.0), asked)
+    plain = reader.read("missing children return interviews")
+    embedder.texts = 0
+    assert np.allclose(query_vector(embedder, plain, 0.75), embedder.encode([plain.model_text])[0])
+    assert embedder.texts == 2  # the question alone: no topic text to embed
+
+
+def test_a_committee_named_is_left_out_of_the_passages_vector_only() -> None:
+    embedder = HashingEmbedder()
+    reader = QueryReader([RAVENSHOLT], committees=["Corporate Parenting Board"])
+    named = reader.read("Ravensholt corporate parenting board return interviews")
+    passages, sentences = query_vectors(embedder, named, 0.75)
+    asked, search = embedder.encode([named.model_text, named.search_text])
+    assert np.allclose(sentences, query_vector(embedder, named, 0.75))
+    expected = 0.25 * asked + 0.75 * search
+    assert np.allclose(passages, expected / np.linalg.norm(expected))
+    plain = reader.read("Ravensholt return interviews")
+    assert plain.search_text == ""
+    assert np.allclose(*query_vectors(embedder, plain, 0.75))

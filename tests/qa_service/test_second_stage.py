@@ -55,3 +55,40 @@ def test_kind_cosine_is_the_closest_sentence_holding_the_kind() -> None:
     # a question asking for no kind of answer gives nothing
     assert kind_cosine(text, spans, scores, asked_of("temporary accommodation?", ())) == 0.0
     assert kind_cosine("", [Span(0, 0)][:0], np.zeros(0), asked_of(QUESTION, ())) == 0.0
+
+
+def test_the_newest_paper_gains_for_a_last_time_question_only_as_far_as_it_is_on_topic() -> None:
+    """A "when did it last ...?" question is answered by the newest paper on the topic: a
+    newer paper that names none of what is asked gains nothing from being newer."""
+    question = "When did the committee last look at fly-tipping?"
+
+    def record(rowid: int, text: str, date: str) -> PassageRecord:
+        document = DocumentRecord(
+            document_id=f"d{rowid}",
+            source=f"paper{rowid}.txt",
+            path=f"paper{rowid}.txt",
+            content_hash=str(rowid),
+            meta=DocMeta(council="Anytown Borough Council", meeting_date=date),
+            ingested_at="2026-01-01T00:00:00",
+        )
+        return PassageRecord(rowid, f"p{rowid}", 3, 0, len(text), None, (), text, document)
+
+    older = record(1, "The committee considered a report on fly-tipping.", "2019-01-01")
+    newer = record(2, "The committee considered the library opening hours.", "2023-01-01")
+    # the newer paper is a little closer to the question, by enough to win were it
+    # credited as the newest outright
+    sentences = {
+        1: (split_sentences(older.text), np.array([0.5], dtype=np.float32)),
+        2: (split_sentences(newer.text), np.array([0.65], dtype=np.float32)),
+    }
+    candidates = Candidates(
+        [(1, 0.03), (2, 0.03)], {1: older, 2: newer}, {1: 0.5, 2: 0.65}, sentences
+    )
+    understood = Understanding(
+        question, question, ("fly-tipping",), key_terms=("fly-tipping",), asks_latest=True
+    )
+    hits = score_candidates(candidates, Context(understood, Filters(), None, {}, 2), Settings())
+    features = {h.passage.rowid: h.features for h in hits}
+    assert features[2] is not None and features[2].latest == 0.0  # newest, off the topic
+    assert features[1] is not None and features[1].latest == 0.0  # on the topic, oldest
+    assert [h.passage.rowid for h in hits] == [1, 2]
