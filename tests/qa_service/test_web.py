@@ -180,6 +180,8 @@ def _answer_with_extras(real_ask: Any, question: str) -> Answer:
     answer.inferred = Filters(council=("Ravensholt City Council",), date_from="2023-01-01")
     answer.inferred_phrases = ["Ravensholt", "in 2023"]
     answer.expansions = ["CSE = child sexual exploitation"]
+    # what is shown here must not hang on the fake embedder's side of the stored abstention fit
+    answer.answered, answer.state = True, "answered"
     return answer
 
 
