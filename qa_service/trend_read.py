@@ -6,7 +6,8 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 - A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
   years, dates, times, paragraph numbers and periods ("20 weeks") are not counts (hours
   are, for "hours of home care"), and a count in words is one when it counts what the
-  question asks ("Twelve families" for families in bed and breakfast).
+  question asks ("Twelve families" for families in bed and breakfast). A length with a
+  decimal ("a supply of 3.8 years") is measured, not set: a figure in its own unit.
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
@@ -120,7 +121,7 @@ class Figure:
     """A number stated in a sentence: its value, unit and offsets in the passage text."""
 
     value: float
-    unit: str  # "%", "£", "count" or "per 10,000" (etc.)
+    unit: str  # "%", "£", "count", "per 10,000" (etc.) or a length measured ("years")
     start: int
     end: int
 
@@ -161,6 +162,9 @@ def figures(
                 continue
             period = _PERIOD.match(after)
             if period and _kind(period.group()) not in counted:
+                if "." in raw:  # a length measured, not a period set: "a supply of 3.8 years"
+                    unit = f"{_kind(period.group())}s"
+                    out.append(Figure(float(raw.replace(",", "")), unit, m.start(), m.end()))
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     for m in _WORDS_COUNT.finditer(text, start, len(text) if end is None else end):

@@ -409,3 +409,17 @@ def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> N
 )
 def test_the_size_of_a_change_is_not_a_level(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text)) if not change(text, f)] == values
+
+
+def test_a_length_measured_in_years_is_a_figure_a_period_set_is_not() -> None:
+    """A supply of 3.8 years is a quantity measured (a housing land supply), in its own
+    unit; "within 20 weeks" or "two years" set a period, as before."""
+    text = "The Council could demonstrate a supply of 3.8 years, and 91% of plans took 20 weeks."
+    assert [(f.value, f.unit) for f in figures(text)] == [(3.8, "years"), (91.0, "%")]
+    # a question asking no unit takes it; one asking a share does not
+    assert [f.value for f in in_unit(figures(text), asked_unit("housing land supply"))] == [
+        3.8,
+        91.0,
+    ]
+    assert [f.value for f in in_unit(figures(text), "%")] == [91.0]
+    assert figures("The average wait was 11 weeks, within 6 months.") == []
