@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from cqa_core.text import STOPWORDS
+from qa_service.answer_kind import MONEY_ASKED
 from qa_service.glossary import ABBREVIATIONS, everyday_terms
 
 _FIGURE = re.compile(
@@ -94,13 +95,23 @@ _NOT_KEY = frozenset(
     ]
 )
 _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
-# Money asked for by name: what is spent, charged, paid, held or owed, and a rate by the
-# hour or week ("standard hourly rate for home care", a price, not a share); "a direct
-# payment" is a way of arranging care, while "a payment to/for" someone is an amount.
+# Money asked for by name: the money measures a question asks an amount with (the service's
+# one list, ``answer_kind.MONEY_ASKED``: cost, fee, budget, spend, saving, grant, pay ...),
+# less the charges levied ("rent", "charge"), which ``_ASKS_LEVY`` reads by where they stand
+# ("garage rents" is money, "rent increase" a share); then what a trend asks beside them:
+# what is held or owed ("balance", "deficit", "reserves"), paid to staff ("salary",
+# "expenses"), a payment to/for someone ("a direct payment" is a way of arranging care) and
+# a rate by the hour or week ("standard hourly rate for home care", a price, not a share).
+_LEVIED = frozenset(["rent", "charge"])
+_MONEY_FORMS = sorted(
+    {form for noun, forms in MONEY_ASKED.items() if noun not in _LEVIED for form in forms}
+    | {"prices", "overspend", "income", "vat", "reserves", "surplus", "deficit", "expenses"}
+    | {"balance", "balances", "salary", "salaries", "wage", "wages"}
+    | {"subscription", "subscriptions"}
+)
 _ASKS_MONEY = re.compile(
-    r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price|prices|salary|salaries"
-    r"|wages?|expenses|balance|balances|deficit|surplus|precept|subscriptions?|vat|reserves"
-    r"|income)\b|\bpayments?\s+(?:to|for)\b|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
+    rf"£|\b(?:{'|'.join(_MONEY_FORMS)})\b|\bpayments?\s+(?:to|for)\b"
+    r"|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
     re.I,
 )
 # A charge levied, asked for as itself ("Band D council tax", "garage rents"), is an amount;

@@ -423,3 +423,18 @@ def test_a_length_measured_in_years_is_a_figure_a_period_set_is_not() -> None:
     ]
     assert [f.value for f in in_unit(figures(text), "%")] == [91.0]
     assert figures("The average wait was 11 weeks, within 6 months.") == []
+
+
+def test_money_is_asked_by_the_service_s_one_list_of_money_words() -> None:
+    """Every money measure of ``answer_kind.MONEY_ASKED`` asks a trend for an amount
+    ("public health grant", "funding for ..."); a charge levied does as itself and not as
+    its change ("garage rents" £, "council housing rent increase" a share)."""
+    from qa_service.answer_kind import MONEY_ASKED
+
+    for forms in MONEY_ASKED.values():
+        for form in forms:
+            assert asked_unit(f"the council's {form}") == "£", form
+    assert asked_unit("public health grant") == "£"
+    assert asked_unit("garage rents") == "£"
+    assert asked_unit("council housing rent increase") == "%"
+    assert asked_unit("highway claims that resulted in a payment") is None
