@@ -405,8 +405,16 @@ def other_period(sentence: str, asked: frozenset[tuple[float, str]]) -> bool:
     return bool(stated) and not stated & asked
 
 
+# A rate on a base the question names: "rate of children in care per 10,000 children".
+_ASKS_BASE = re.compile(r"\bper\s+(1,000|10,000|100,000)\b", re.I)
+
+
 def asked_unit(question: str) -> str | None:
-    """The kind of quantity a question asks for, when its words say so."""
+    """The kind of quantity a question asks for, when its words say so (a rate on the base
+    it names, "per 10,000", is that rate, not a share)."""
+    base = _ASKS_BASE.search(question)
+    if base:
+        return f"per {base.group(1)}"
     if _ASKS_MONEY.search(question):
         return "£"
     if _ASKS_SHARE.search(question):

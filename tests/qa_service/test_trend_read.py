@@ -438,3 +438,15 @@ def test_money_is_asked_by_the_service_s_one_list_of_money_words() -> None:
     assert asked_unit("garage rents") == "£"
     assert asked_unit("council housing rent increase") == "%"
     assert asked_unit("highway claims that resulted in a payment") is None
+
+
+def test_a_rate_on_the_base_the_question_names_is_asked_for() -> None:
+    """A rate of children in care per 10,000 children asks that rate, not a share: the
+    sentence's "44% of the children who entered care" is another measure."""
+    wanted = asked_unit("rate of children in care per 10,000 children")
+    assert wanted == "per 10,000"
+    text = "Children aged 13 and over made up 44% of the children who entered care."
+    assert in_unit(figures(text), wanted) == []
+    text = "There were 512 children in care, a rate of 60 per 10,000 children, and 17% of them …"
+    assert [f.value for f in in_unit(figures(text), wanted)] == [60.0]
+    assert asked_unit("agency social worker rate") == "%"
