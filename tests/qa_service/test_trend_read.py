@@ -450,3 +450,13 @@ def test_a_rate_on_the_base_the_question_names_is_asked_for() -> None:
     text = "There were 512 children in care, a rate of 60 per 10,000 children, and 17% of them …"
     assert [f.value for f in in_unit(figures(text), wanted)] == [60.0]
     assert asked_unit("agency social worker rate") == "%"
+
+
+def test_but_ends_an_item_without_a_comma() -> None:
+    """The service had approved 19 new fostering households but 23 households had left:
+    what was approved is the 19's, not the 23's (as ", but" already was)."""
+    text = "During 2014/15 the service had approved 19 new fostering households but 23 had left."
+    found = figures(text)
+    approved, left = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "fostering households" in approved
+    assert "fostering" not in left and "left" in left
