@@ -50,9 +50,12 @@ _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS
 # A number of days or weeks is a period, not a count ("within 20 weeks").
 _PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
 _AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
-# A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097".
+# A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097",
+# and a numbered part of a year or a programme: "during quarter 2", "Phase 1", "stage 3".
 _LABEL = re.compile(
-    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\.)\s+$", re.I
+    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\."
+    r"|quarter|phase|stage|tier|round)\s+$",
+    re.I,
 )
 # Three or more bare numbers in a row: a table row read as text.
 _ROW = re.compile(r"(?:\d[\d,.]*%?\s*\|?\s+){2,}\d[\d,.]*%?")

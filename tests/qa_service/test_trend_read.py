@@ -49,6 +49,9 @@ def test_the_current_figure(text: str, value: float) -> None:
         "Merlin Waste (Ch. No. 300097)",
         "The second visit, on 18 and 19 October 2022, looked at plans.",
         "The inspection took place from 4 to 8 March 2019.",
+        # a numbered part of a year or a programme
+        "people were still in hospital during quarter 2",
+        "Phase 1, covering the Old Town, went live in September.",
     ],
 )
 def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
