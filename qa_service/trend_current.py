@@ -39,7 +39,13 @@ _CHANGE_BEFORE = re.compile(
     r"|grown|cut)\s+by)\s+$",
     re.I,
 )
-_CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut)\b", re.I)
+# … or a difference stated after it: "a 4.99% increase", "This is 33% more than the 1,046
+# households who approached the Council in 2018/19".
+_CHANGE_AFTER = re.compile(
+    r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut"
+    r"|(?:more|less|fewer|higher|lower)\s+than)\b",
+    re.I,
+)
 
 
 # An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce

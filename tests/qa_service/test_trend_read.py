@@ -408,6 +408,11 @@ def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> N
         ("Requests had increased by 24% to 742, and plans rose by 434.", [742.0]),
         # a sentence stating only a change states no level
         ("The Band D council tax would rise by 7.49%.", []),
+        # a difference stated after the figure
+        (
+            "In 2022/23, 1,388 households approached. This is 33% more than the 1,046 in 2018/19.",
+            [1388.0],
+        ),
     ],
 )
 def test_the_size_of_a_change_is_not_a_level(text: str, values: list[float]) -> None:
