@@ -410,7 +410,7 @@ def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> N
         ("The Band D council tax would rise by 7.49%.", []),
         # a difference stated after the figure
         (
-            "In 2022/23, 1,388 households approached. This is 33% more than the 1,046 in 2018/19.",
+            "In 2022/23, 1,388 households approached. This is 33% more than 1,046 in 2018/19.",
             [1388.0],
         ),
     ],
