@@ -39,13 +39,11 @@ _CHANGE_BEFORE = re.compile(
     r"|grown|cut)\s+by)\s+$",
     re.I,
 )
-# … or a difference stated after it: "a 4.99% increase", "This is 33% more than the 1,046
-# households who approached the Council in 2018/19".
-_CHANGE_AFTER = re.compile(
-    r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut"
-    r"|(?:more|less|fewer|higher|lower)\s+than)\b",
-    re.I,
-)
+_CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut)\b", re.I)
+# A share stated as a difference from another value: "This is 33% more than the 1,046
+# households who approached the Council in 2018/19" (an amount "£4.2 million more than the
+# budget" is the overspend itself, a level).
+_DIFFERENCE_AFTER = re.compile(r"\s+(?:more|less|fewer|higher|lower)\s+than\b", re.I)
 
 
 # An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce
@@ -92,8 +90,10 @@ def asks_change(question: str) -> bool:
 
 def change(text: str, f: Figure) -> bool:
     """Whether ``f`` is the size of a change ("an increase of £97.02", "would rise by £5",
-    "a 4.99% increase"), not the level reached ("… to £2,041.37")."""
+    "a 4.99% increase", "33% more than …"), not the level reached ("… to £2,041.37")."""
     before = text[max(0, f.start - 30) : f.start]
+    if f.unit == "%" and _DIFFERENCE_AFTER.match(text, f.end):
+        return True
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(text, f.end))
 
 
