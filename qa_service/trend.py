@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -416,6 +417,7 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     points = flag_outliers(
         sorted((p for _, p in meetings.values()), key=lambda p: (p.date, _meeting(p)[0] or "")),
         asked.wanted,
+        asked.weights,
     )
     unit = trend_unit(points) or ""
     return [
@@ -431,16 +433,27 @@ def _meeting(point: TrendPoint) -> tuple[str | None, str | None]:
     return meta.council, meta.meeting_date
 
 
-def flag_outliers(points: list[TrendPoint], wanted: str | None) -> list[TrendPoint]:
+def flag_outliers(
+    points: list[TrendPoint], wanted: str | None, keys: Collection[str] = ()
+) -> list[TrendPoint]:
     """Flag the points whose unit is not the trend's: the most common; on a tie the asked
-    one, else the one whose sentences name most of the question."""
+    one, else one the question's key words (``keys``, stems) name ("five-year housing land
+    supply": "3.6 years" over "a 20% buffer"), else the one whose sentences name most of
+    the question."""
     if not points:
         return points
     counts = Counter(p.figure.unit for p in points)
     top = max(counts.values())
     leaders = [u for u, n in counts.items() if n == top]
     named = {u: sum(p.weight for p in points if p.figure.unit == u) for u in leaders}
-    unit = wanted if wanted in leaders else max(leaders, key=lambda u: named[u])
+    said = [u for u in leaders if stem(u) in keys]
+    unit = (
+        wanted
+        if wanted in leaders
+        else said[0]
+        if len(said) == 1
+        else max(leaders, key=lambda u: named[u])
+    )
     return [replace(p, flagged=p.figure.unit != unit) for p in points]
 
 

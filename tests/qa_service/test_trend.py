@@ -17,6 +17,7 @@ from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, TrendPoint, asked_unit, figures, flag_outliers
+from qa_service.trend_read import stems
 from tests.conftest import build_index
 
 
@@ -68,6 +69,11 @@ def test_a_point_in_another_unit_is_flagged_not_dropped() -> None:
     # else to the unit whose sentences name more of the question
     named = [replace(point("count"), weight=1.0), replace(point("%"), weight=3.0)]
     assert [p.flagged for p in flag_outliers(named, None)] == [True, False]
+    # but first to a unit the question's own words name ("five-year housing land supply":
+    # "a supply of 3.6 years" over "a 20% buffer", whose sentence names more)
+    lengths = [replace(point("years"), weight=1.0), replace(point("%"), weight=3.0)]
+    keys = stems("five-year housing land supply")
+    assert [p.flagged for p in flag_outliers(lengths, None, keys)] == [False, True]
 
 
 MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
