@@ -71,13 +71,38 @@ _FORECAST = re.compile(
 _BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
 
 
+# A list item ("- Approve 30 new fostering households …") and a heading that names what
+# its list sets out to do ("Slide 8 - Our targets for 2025/26", "Priorities for 2019/20").
+_BULLET = re.compile(r"[ \t]*[-•–*][ \t]")
+_AIMS_HEADING = re.compile(
+    r"\b(?:targets?|aims?|ambitions?|priorities|goals?|objectives?)\b", re.IGNORECASE
+)
+
+
+def listed_aim(text: str, f: Figure) -> bool:
+    """Whether ``f`` is in an item of a list whose heading (the nearest line above the list)
+    names targets or aims: "Our targets for 2025/26 / - Approve 30 new fostering households
+    … / - Reduce the proportion … from 24% to 20%" states aims, not where things stand."""
+    line = text.rfind("\n", 0, f.start) + 1
+    if not _BULLET.match(text, line):
+        return False
+    while line > 0:
+        above = text.rfind("\n", 0, line - 1) + 1
+        words = text[above : line - 1]
+        line = above
+        if words.strip() and not _BULLET.match(words):
+            return bool(_AIMS_HEADING.search(words))
+    return False
+
+
 def compared(text: str, f: Figure) -> bool:
     """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
-    ("a target of 70%", "• to raise the proportion … to 85%"), forecasts ("is forecast
+    ("a target of 70%", "• to raise the proportion … to 85%", an item of a list of
+    targets: ``listed_aim``), forecasts ("is forecast
     to rise from 19% to 24%": neither is the current figure) or a bound ("the result was
     below 95%")."""
     before = text[max(0, f.start - 20) : f.start]
-    if _COMPARED.search(before) or _BOUND.search(before):
+    if _COMPARED.search(before) or _BOUND.search(before) or listed_aim(text, f):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
     return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))

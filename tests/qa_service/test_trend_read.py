@@ -468,3 +468,17 @@ def test_but_ends_an_item_without_a_comma() -> None:
     approved, left = (labelled(text, f, found, 0, len(text)) for f in found)
     assert "fostering households" in approved
     assert "fostering" not in left and "left" in left
+
+
+def test_an_item_of_a_list_of_targets_is_an_aim() -> None:
+    """Under a heading of targets, "Approve 30 new fostering households" and "Reduce the
+    proportion … from 24% to 20%" say what is aimed at; a list under another heading says
+    where things stand."""
+    aims = (
+        "Slide 8 - Our targets for 2025/26\n\n"
+        "- Approve 30 new fostering households and achieve a net gain of at least 12\n"
+        "- Reduce the proportion placed with agencies from 24% to 20%"
+    )
+    assert current(aims, [f for f in figures(aims) if f.value != 8]) == []
+    stands = "Our foster carers\n\n- 2023/24: 18 households approved, 26 left"
+    assert [f.value for f in current(stands, figures(stands))] == [18.0, 26.0]
