@@ -55,6 +55,16 @@ _AIM = re.compile(
 )
 
 
+# An aim set as a target to do something, to the end of its clause: "sets a target to
+# approve 25 new fostering households each year and to achieve a net gain of at least ten
+# households a year" (both figures are aimed at).
+_TARGET_TO = re.compile(
+    r"\b(?:targets?|aims?|ambitions?|goals?)\s+(?:is\s+|are\s+)?to\s+(?!date\b)[a-z]+\b"
+    r"[^.;:•\n,]*$",
+    re.IGNORECASE,
+)
+
+
 # A forecast of a change from the current value: "the proportion … is forecast to rise from
 # 19% to 24% by 2025" (a forecast with no value to change from, "forecast to overspend by
 # £7.6 million, which would increase the cumulative deficit to £29.5 million", is the
@@ -105,7 +115,8 @@ def compared(text: str, f: Figure) -> bool:
     if _COMPARED.search(before) or _BOUND.search(before) or listed_aim(text, f):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
-    return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))
+    before = text[clause : f.start]
+    return bool(_AIM.match(before) or _FORECAST.search(before) or _TARGET_TO.search(before))
 
 
 def asks_change(question: str) -> bool:

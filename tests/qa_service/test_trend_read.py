@@ -185,6 +185,13 @@ def test_a_later_item_shares_what_the_earlier_was_of() -> None:
         # a current value reached "to" a figure, and "to date", are
         ("The share of assessments on time has improved to 71%.", [71]),
         ("To date, 1,140 staff have completed the training.", [1140]),
+        # a target to do something runs to the end of its clause
+        (
+            "The plan sets a target to approve 25 new households each year and to achieve a"
+            " net gain of at least 10 households a year.",
+            [],
+        ),
+        ("Our aim is to approve 25 households, and 21 were approved last year.", [21]),
     ],
 )
 def test_an_aim_is_not_a_current_figure(text: str, values: list[float]) -> None:
