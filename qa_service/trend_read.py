@@ -26,7 +26,7 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cqa_core.text import STOPWORDS
 from qa_service.answer_kind import MONEY_ASKED
@@ -189,7 +189,21 @@ def figures(
         if period and _kind(period.group()) not in counted:
             continue  # "two years or more", "within six weeks": a period, as in digits
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
+    caption = _MONEY_CAPTION.search(text, start, len(text) if end is None else end)
+    if caption:  # a table "(£ million)": its bare numbers are amounts, not counts
+        scale = _MULT.get(caption.group("mult").lower(), 1e3)  # "000": thousands
+        out = [
+            replace(f, value=f.value * scale, unit="£")
+            if f.unit == "count" and f.start > caption.start()
+            else f
+            for f in out
+        ]
     return sorted(out, key=lambda f: f.start)
+
+
+# A table's caption saying its numbers are money: "Table 1: Forecast revenue outturn 2023/24
+# at quarter 2 (£ million)", "Savings proposals by directorate (£000)".
+_MONEY_CAPTION = re.compile(r"\(£\s?(?P<mult>million|billion|bn|m|k|000)\)", re.I)
 
 
 # A count written in words before what it counts: "Twelve families", "twenty-two households",

@@ -489,3 +489,13 @@ def test_an_item_of_a_list_of_targets_is_an_aim() -> None:
     assert current(aims, [f for f in figures(aims) if f.value != 8]) == []
     stands = "Our foster carers\n\n- 2023/24: 18 households approved, 26 left"
     assert [f.value for f in current(stands, figures(stands))] == [18.0, 26.0]
+
+
+def test_a_table_captioned_in_money_states_amounts_not_counts() -> None:
+    """A table "(£ million)" read as text states amounts: a question naming no money does
+    not read its cells as counts ("Waste collection rounds … 1.2" is £1.2 million)."""
+    text = "Table A1: Savings in the budget (£ million) Saving Target Forecast Waste rounds 0.9 1.2"
+    assert [(f.value, f.unit) for f in figures(text)] == [(900000.0, "£"), (1200000.0, "£")]
+    assert in_unit(figures(text), asked_unit("residual household waste per household")) == []
+    text = "Table A1: Savings proposals by directorate (£000) Reablement 900"
+    assert [(f.value, f.unit) for f in figures(text)] == [(900000.0, "£")]
