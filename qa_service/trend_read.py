@@ -197,6 +197,7 @@ def figures(
             if f.unit == "count" and f.start > caption.start()
             else f
             for f in out
+            if not caption.start() <= f.start < caption.end()  # "(£000)" states no amount
         ]
     return sorted(out, key=lambda f: f.start)
 
