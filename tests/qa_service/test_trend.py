@@ -581,3 +581,21 @@ def test_the_parts_a_figure_is_made_up_of_are_not_it() -> None:
     asked = Asked.of("families with children in temporary accommodation")
     [point] = select([hit(text, "2022-12-06")], asked)  # type: ignore[list-item]
     assert point.figure.value == 301.0
+
+
+def test_a_figure_in_a_unit_the_question_names_comes_first() -> None:
+    """For "five-year housing land supply", the supply "in years" is read over a share in
+    the same sentence and over a share the meeting states in another passage."""
+    from qa_service.trend import Asked, select
+
+    supply = (
+        "A 20% buffer had to be added to the five-year housing land supply calculation, which"
+        " reduced the Council's supply from 5.3 years to 4.6 years."
+    )
+    other = "In the absence of a five-year housing land supply, 30% affordable housing applied."
+    # weighted as the index would: "land" and "supply" rare, "year" common
+    weights = {"five": 2.0, "year": 0.5, "housi": 1.0, "land": 3.0, "suppl": 3.0}
+    asked = Asked.of("five-year housing land supply", weights)
+    hits = [hit(other, "2020-08-11", "a.txt"), hit(supply, "2020-08-11", "a.txt")]
+    [point] = select(hits, asked)  # type: ignore[arg-type]
+    assert (point.figure.value, point.figure.unit) == (4.6, "years")
