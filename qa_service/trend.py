@@ -140,6 +140,15 @@ class Asked:
         got = named(text, self.alts)
         return sum(w for stem, w in self.weights.items() if stem in got)
 
+    def unit_words(self) -> frozenset[str]:
+        """The key words that may name a unit ("five-year": years), less those that name
+        something with a number ("Year 6": a school year, not a length)."""
+        return frozenset(self.weights) - {word for word, _ in self.names}
+
+    def names_unit(self, unit: str) -> bool:
+        """Whether the question's own words name ``unit`` ("five-year … supply": years)."""
+        return stem(unit) in self.unit_words()
+
     def about(self, text: str) -> bool:
         """Whether ``text`` names at least half of the question's key words, by weight, and
         of a timeliness question, not only its period ("within five working days")."""
@@ -193,24 +202,34 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    score = asked.named(_context(text, first)) if _stated(text, *first, asked) else -1.0
+    stated = _stated(text, *first, asked)
+    score = asked.named(_context(text, first)) if stated else -1.0
+    said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
         (r.start, r.end) for r in rows(text)
     ]
     for start, end in spans:
-        if not _stated(text, start, end, asked):
+        stated = _stated(text, start, end, asked)
+        if not stated:
             continue
         weight = asked.named(_context(text, (start, end)))
-        if weight > score:
-            best, score, local = (start, end), weight, None
-        elif weight == score and (start, end) != best:
+        says = _says_unit(stated, asked)
+        if (says, weight) > (said, score):
+            best, score, said, local = (start, end), weight, says, None
+        elif (says, weight) == (said, score) and (start, end) != best:
             if local is None:
                 local = _local(hit, asked, best)
             mine = _local(hit, asked, (start, end))
             if mine > local:
                 best, local = (start, end), mine
     return best, score
+
+
+def _says_unit(found: list[Figure], asked: Asked) -> bool:
+    """Whether a figure of ``found`` is in a unit the question's own words name ("five-year
+    housing land supply": "a supply of 3.8 years")."""
+    return any(asked.names_unit(f.unit) for f in found)
 
 
 # A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
@@ -295,7 +314,7 @@ def _choose(
     # 20% buffer had to be added to the five-year housing land supply calculation")
     local = {
         f: (
-            stem(f.unit) in asked.weights,
+            asked.names_unit(f.unit),
             asked.named(labelled(text, f, listed, *span)),
             asked.named(around(text, f, *span, window)),
         )
@@ -418,13 +437,13 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     Ranked = tuple[bool, tuple[float, float, int]]
     meetings: dict[tuple[str | None, str | None], tuple[Ranked, TrendPoint]] = {}
     for score, point in best.values():
-        ranked = (stem(point.figure.unit) in asked.weights, score)
+        ranked = (asked.names_unit(point.figure.unit), score)
         if _meeting(point) not in meetings or ranked > meetings[_meeting(point)][0]:
             meetings[_meeting(point)] = (ranked, point)
     points = flag_outliers(
         sorted((p for _, p in meetings.values()), key=lambda p: (p.date, _meeting(p)[0] or "")),
         asked.wanted,
-        asked.weights,
+        asked.unit_words(),
     )
     unit = trend_unit(points) or ""
     return [

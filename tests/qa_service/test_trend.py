@@ -599,3 +599,26 @@ def test_a_figure_in_a_unit_the_question_names_comes_first() -> None:
     hits = [hit(other, "2020-08-11", "a.txt"), hit(supply, "2020-08-11", "a.txt")]
     [point] = select(hits, asked)  # type: ignore[arg-type]
     assert (point.figure.value, point.figure.unit) == (4.6, "years")
+
+
+def test_a_sentence_in_a_unit_the_question_names_is_the_passage_s() -> None:
+    """The engine's highlight names more of "five-year housing land supply" ("a 20% buffer
+    must be added to the five-year requirement …, Housing Delivery Test"), but the
+    passage's sentence stating the supply in years is the one read; "Year 6" names a
+    school year, not a unit."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "Members will be aware that the Council cannot demonstrate a five-year supply of land"
+        " for housing. At 1 April 2021 the Council could demonstrate a supply of 3.8 years."
+        " As the result is below 85%, a 20% buffer must be added to the five-year requirement"
+        " for housing, and the Council has published a Housing Delivery Test Action Plan."
+    )
+    weights = {"five": 2.0, "year": 0.5, "housi": 1.0, "land": 3.0, "suppl": 3.0}
+    asked = Asked.of("five-year housing land supply", weights)
+    read = hit(text, "2021-11-09")
+    read.highlights = [SimpleNamespace(start=text.index("As the"), end=len(text))]
+    [point] = select([read], asked)  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (3.8, "years")
+    assert asked.names_unit("years")
+    assert not Asked.of("children in Year 6 living with obesity").names_unit("years")
