@@ -611,7 +611,7 @@ def test_a_sentence_in_a_unit_the_question_names_is_the_passage_s() -> None:
     text = (
         "Members will be aware that the Council cannot demonstrate a five-year supply of land"
         " for housing. At 1 April 2021 the Council could demonstrate a supply of 3.8 years."
-        " As the result is below 85%, a 20% buffer must be added to the five-year requirement"
+        " As the result is below 85%, a 20% buffer must be added to the five-year land requirement"
         " for housing, and the Council has published a Housing Delivery Test Action Plan."
     )
     weights = {"five": 2.0, "year": 0.5, "housi": 1.0, "land": 3.0, "suppl": 3.0}
