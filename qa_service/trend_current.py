@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from qa_service.trend_read import _MONTH_NUMBER, _MONTHS, Figure
+from qa_service.trend_read import _ASKS_CHANGE, _MONTH_NUMBER, _MONTHS, Figure
 
 # An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
 # or aims at: "a target of 70%", "a target to approve 25".
@@ -26,10 +26,6 @@ _DATED = re.compile(
     rf"[^\d.;]{{0,40}}?\b(?:at|in|on|by)\s+(?:(?P<day>\d{{1,2}})\s+)?"
     rf"(?:(?P<month>{_MONTHS})\s+)?(?P<year>(?:19|20)\d\d)\b",
     re.I,
-)
-# A change a question asks about, as itself or in something ("rise in the number of …").
-_ASKS_CHANGE = re.compile(
-    r"\b(?:rises?|increases?|reductions?|decreases?|falls?|growth|changes?)\b", re.I
 )
 # The size of a change, not the level it reaches: "an increase of £97.02", "rise by £5",
 # "a 4.99% increase" (the level is the figure it goes "to").

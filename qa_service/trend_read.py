@@ -98,6 +98,10 @@ _NOT_KEY = frozenset(
     ]
 )
 _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
+# A change a question asks about, as itself or in something ("rise in the number of …").
+_ASKS_CHANGE = re.compile(
+    r"\b(?:rises?|increases?|reductions?|decreases?|falls?|growth|changes?)\b", re.I
+)
 # Money asked for by name: the money measures a question asks an amount with (the service's
 # one list, ``answer_kind.MONEY_ASKED``: cost, fee, budget, spend, saving, grant, pay ...),
 # less the charges levied ("rent", "charge"), which ``_ASKS_LEVY`` reads by where they stand
@@ -342,8 +346,16 @@ def alternatives(question: str) -> Alternatives:
         pattern = "|".join([re.escape(f) for f in others] + [re.escape(short.upper())])
         out.append((re.compile(rf"\b(?:{pattern})\b"), frozenset(stems(asked[0]))))
     for phrase in everyday_terms(question):
-        pattern = "|".join(re.escape(f) for f in phrase.forms)
-        out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(stems(phrase.phrase))))
+        # a term stands for a change only if it says one: "council tax increase" is a
+        # "council tax rise", "precept" (the tax levied) is the council tax, not its rise
+        change = stems(" ".join(_ASKS_CHANGE.findall(phrase.phrase)))
+        for says_change in (True, False):
+            terms = [f for f in phrase.forms if bool(_ASKS_CHANGE.search(f)) == says_change]
+            if not terms:
+                continue
+            covers = stems(phrase.phrase) - (set() if says_change else change)
+            pattern = "|".join(re.escape(f) for f in terms)
+            out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(covers)))
     return out + slashed(question)
 
 

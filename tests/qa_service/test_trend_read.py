@@ -499,3 +499,14 @@ def test_a_table_captioned_in_money_states_amounts_not_counts() -> None:
     assert in_unit(figures(text), asked_unit("residual household waste per household")) == []
     text = "Table A1: Savings proposals by directorate (£000) Reablement 900"
     assert [(f.value, f.unit) for f in figures(text)] == [(900000.0, "£")]
+
+
+def test_a_term_stands_for_a_change_only_if_it_says_one() -> None:
+    """The glossary's "precept" for "council tax rise" is the tax levied, not its rise: it
+    names "council tax" only, while "council tax increase" names the whole phrase."""
+    alts = alternatives("council tax rise")
+    assert named("an adult social care precept of 2%", alts) >= {"counc", "tax"}
+    assert "rise" not in named("an adult social care precept of 2%", alts)
+    assert {"counc", "tax", "rise"} <= named("a council tax increase of 4.99%", alts)
+    # a question asking the level keeps the term for all of it
+    assert {"counc", "tax"} <= named("the parish precept", alternatives("council tax"))
