@@ -356,7 +356,32 @@ def alternatives(question: str) -> Alternatives:
             covers = stems(phrase.phrase) - (set() if says_change else change)
             pattern = "|".join(re.escape(f) for f in terms)
             out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(covers)))
-    return out + slashed(question)
+    return out + changes(question) + slashed(question)
+
+
+# The words a change is written in, by its direction: a "council tax rise" is written "an
+# increase in … council tax", a "rent increase" "rents would rise by 2.7%".
+_RISE_WORDS = ("rise", "rises", "rose", "risen", "rising", "raise", "raised", "raising")
+_INCREASE_WORDS = ("increase", "increases", "increased", "increasing")
+_FALL_WORDS = ("fall", "falls", "fell", "fallen", "falling", "cut", "cuts")
+_DECREASE_WORDS = ("decrease", "decreases", "decreased", "reduce", "reduced", "reduction")
+_CHANGE_WORDS = (
+    frozenset(_RISE_WORDS + _INCREASE_WORDS),
+    frozenset(_FALL_WORDS + _DECREASE_WORDS + ("reduces", "reductions")),
+)
+
+
+def changes(question: str) -> Alternatives:
+    """The other words of the direction of a change the question asks about ("rise":
+    "increase", "raised"), each standing for the question's own word."""
+    out: Alternatives = []
+    asked = {w.lower() for w in _WORD.findall(question)}
+    for words in _CHANGE_WORDS:
+        for word in sorted(asked & words):
+            others = sorted(w for w in words if stem(w) != stem(word))
+            pattern = re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
+            out.append((pattern, frozenset([stem(word)])))
+    return out
 
 
 def slashed(question: str) -> Alternatives:

@@ -510,3 +510,14 @@ def test_a_term_stands_for_a_change_only_if_it_says_one() -> None:
     assert {"counc", "tax", "rise"} <= named("a council tax increase of 4.99%", alts)
     # a question asking the level keeps the term for all of it
     assert {"counc", "tax"} <= named("the parish precept", alternatives("council tax"))
+
+
+def test_a_change_is_named_by_another_word_of_its_direction() -> None:
+    """A "council tax rise" is written "an increase in … council tax", a "rent increase"
+    "rents would rise"; a fall is not a rise."""
+    assert "rise" in named(
+        "an increase in the council tax of 4.99%", alternatives("council tax rise")
+    )
+    assert "incre" in named("Rents would rise by 2.7%.", alternatives("rent increase"))
+    assert "reduc" in named("Waiting fell to 296.", alternatives("reduction in waiting"))
+    assert "rise" not in named("Council tax fell by 1%.", alternatives("council tax rise"))
