@@ -44,6 +44,7 @@ TREND_SEVENTH = REPO / "tests" / "labels" / "trend_heldout5.json"
 TREND_EIGHTH = REPO / "tests" / "labels" / "trend_heldout6.json"
 TREND_NINTH = REPO / "tests" / "labels" / "trend_heldout7.json"
 TREND_TENTH = REPO / "tests" / "labels" / "trend_heldout8.json"
+TREND_ELEVENTH = REPO / "tests" / "labels" / "trend_heldout9.json"
 
 
 def ratio(num: int, den: int) -> float:
@@ -378,6 +379,7 @@ if __name__ == "__main__":
             ("eighth batch", TREND_EIGHTH),
             ("ninth batch", TREND_NINTH),
             ("tenth batch", TREND_TENTH),
+            ("eleventh batch", TREND_ELEVENTH),
         ):
             scores = score_trend(Path(sys.argv[1]), labels=path)
             print(f"\ntrend points, {name}: {path.name}\n")

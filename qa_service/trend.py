@@ -34,6 +34,9 @@ never computed.
   ("per 10,000 children" against "%") is kept but flagged, and not plotted; a meeting that
   also states a figure in the trend's unit (its agenda's minute number read as a count, its
   minutes' payment in £) gives that one instead.
+- A figure in a unit the question's own words name ("five-year housing land supply": "a
+  supply of 3.8 years") comes first: of a passage's sentences, of a sentence's figures, of a
+  meeting's points and between the trend's units ("Year 6" names a school year, no unit).
 - Without a council, each council is its own series, for comparison.
 """
 
@@ -42,14 +45,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from cqa_core.errors import InvalidQueryError
-from cqa_core.text import Span, split_sentences
+from cqa_core.text import split_sentences
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
+from qa_service.trend_context import context as _context
 from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_parts import part, wholes
@@ -139,6 +143,15 @@ class Asked:
         got = named(text, self.alts)
         return sum(w for stem, w in self.weights.items() if stem in got)
 
+    def unit_words(self) -> frozenset[str]:
+        """The key words that may name a unit ("five-year": years), less those that name
+        something with a number ("Year 6": a school year, not a length)."""
+        return frozenset(self.weights) - {word for word, _ in self.names}
+
+    def names_unit(self, unit: str) -> bool:
+        """Whether the question's own words name ``unit`` ("five-year … supply": years)."""
+        return stem(unit) in self.unit_words()
+
     def about(self, text: str) -> bool:
         """Whether ``text`` names at least half of the question's key words, by weight, and
         of a timeliness question, not only its period ("within five working days")."""
@@ -192,18 +205,22 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    score = asked.named(_context(text, first)) if _stated(text, *first, asked) else -1.0
+    stated = _stated(text, *first, asked)
+    score = asked.named(_context(text, first)) if stated else -1.0
+    said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
         (r.start, r.end) for r in rows(text)
     ]
     for start, end in spans:
-        if not _stated(text, start, end, asked):
+        stated = _stated(text, start, end, asked)
+        if not stated:
             continue
         weight = asked.named(_context(text, (start, end)))
-        if weight > score:
-            best, score, local = (start, end), weight, None
-        elif weight == score and (start, end) != best:
+        says = _says_unit(stated, asked)
+        if (says, weight) > (said, score):
+            best, score, said, local = (start, end), weight, says, None
+        elif (says, weight) == (said, score) and (start, end) != best:
             if local is None:
                 local = _local(hit, asked, best)
             mine = _local(hit, asked, (start, end))
@@ -212,54 +229,10 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     return best, score
 
 
-# A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
-# 2021/22. Of these, 94% were held within statutory timescales."
-_BACK = re.compile(r"\W*(?:of\s+(?:these|those|them|which)|these|this|they|both)\b", re.I)
-
-
-@lru_cache(maxsize=256)
-def _sentences(text: str) -> list[Span]:
-    """A passage's sentences (each passage is read sentence by sentence many times)."""
-    return split_sentences(text)
-
-
-def _context(text: str, span: tuple[int, int], subject: bool = False) -> str:
-    """The words a sentence is read with for what it measures: its own, and the sentence
-    before's when that one states no figure (it sets the subject: "A Member asked why
-    initial health assessments were delayed. Officers explained that only 44% had been
-    completed within 20 working days"), this one refers back to it ("… 748 reviews in
-    2021/22. Of these, 94% were held within statutory timescales") or both open with the
-    same key word in one paragraph ("Attendance by health … at strategy meetings …
-    Attendance by education staff …"). A table row is read alone."""
-    own = text[span[0] : span[1]]
-    sentences = _sentences(text)
-    at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
-    if not at:  # not a sentence (a table row, a highlight), or the passage's first
-        return own
-    before = sentences[at - 1]
-    earlier = text[before.start : before.end]
-    if (
-        _BACK.match(own)
-        or (subject and not figures(text, before.start, before.end))
-        or ("\n" not in text[before.start : span[0]] and _parallel(earlier, own))
-    ):
-        return f"{earlier} {own}"
-    return own
-
-
-_FIRST_WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def _parallel(earlier: str, own: str) -> bool:
-    """Whether two sentences (of one paragraph: a numbered one starts a new item) open with
-    the same key word, a list written as sentences ("Attendance by health professionals at
-    strategy meetings has improved to 69%. Attendance by education staff has improved to
-    63%": the second's meetings are the first's)."""
-    first, second = _FIRST_WORD.search(earlier), _FIRST_WORD.search(own)
-    if first is None or second is None:
-        return False
-    key = stems(first.group())
-    return bool(key) and key == stems(second.group())
+def _says_unit(found: list[Figure], asked: Asked) -> bool:
+    """Whether a figure of ``found`` is in a unit the question's own words name ("five-year
+    housing land supply": "a supply of 3.8 years")."""
+    return any(asked.names_unit(f.unit) for f in found)
 
 
 def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
@@ -289,15 +262,19 @@ def _choose(
     one nearest its rarest key word on a tie; with that weight."""
     counts = readable(text, *span, asked.counted, frozenset(asked.weights))
     listed = [f for f in counts if not naming(text, f, asked.names)]
+    # a figure in a unit the question's own words name comes first ("five-year housing land
+    # supply": "… which reduced the Council's supply from 5.3 years to 4.6 years" over "a
+    # 20% buffer had to be added to the five-year housing land supply calculation")
     local = {
         f: (
+            asked.names_unit(f.unit),
             asked.named(labelled(text, f, listed, *span)),
             asked.named(around(text, f, *span, window)),
         )
         for f in found
     }
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[1]
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[2]
 
 
 def _read(
@@ -408,14 +385,18 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
         score = (weight, local, -rank)
         if key not in best or score > best[key][0]:
             best[key] = (score, point)
-    meetings: dict[tuple[str | None, str | None], tuple[tuple[float, float, int], TrendPoint]]
-    meetings = {}
+    # a meeting's point: in a unit the question's own words name, if it gives one ("five-year
+    # housing land supply": "… from 5.3 years to 4.6 years" over "30% affordable housing")
+    Ranked = tuple[bool, tuple[float, float, int]]
+    meetings: dict[tuple[str | None, str | None], tuple[Ranked, TrendPoint]] = {}
     for score, point in best.values():
-        if _meeting(point) not in meetings or score > meetings[_meeting(point)][0]:
-            meetings[_meeting(point)] = (score, point)
+        ranked = (asked.names_unit(point.figure.unit), score)
+        if _meeting(point) not in meetings or ranked > meetings[_meeting(point)][0]:
+            meetings[_meeting(point)] = (ranked, point)
     points = flag_outliers(
         sorted((p for _, p in meetings.values()), key=lambda p: (p.date, _meeting(p)[0] or "")),
         asked.wanted,
+        asked.unit_words(),
     )
     unit = trend_unit(points) or ""
     return [
@@ -431,16 +412,27 @@ def _meeting(point: TrendPoint) -> tuple[str | None, str | None]:
     return meta.council, meta.meeting_date
 
 
-def flag_outliers(points: list[TrendPoint], wanted: str | None) -> list[TrendPoint]:
+def flag_outliers(
+    points: list[TrendPoint], wanted: str | None, keys: Collection[str] = ()
+) -> list[TrendPoint]:
     """Flag the points whose unit is not the trend's: the most common; on a tie the asked
-    one, else the one whose sentences name most of the question."""
+    one, else one the question's key words (``keys``, stems) name ("five-year housing land
+    supply": "3.6 years" over "a 20% buffer"), else the one whose sentences name most of
+    the question."""
     if not points:
         return points
     counts = Counter(p.figure.unit for p in points)
     top = max(counts.values())
     leaders = [u for u, n in counts.items() if n == top]
     named = {u: sum(p.weight for p in points if p.figure.unit == u) for u in leaders}
-    unit = wanted if wanted in leaders else max(leaders, key=lambda u: named[u])
+    said = [u for u in leaders if stem(u) in keys]
+    unit = (
+        wanted
+        if wanted in leaders
+        else said[0]
+        if len(said) == 1
+        else max(leaders, key=lambda u: named[u])
+    )
     return [replace(p, flagged=p.figure.unit != unit) for p in points]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from qa_service.trend_read import _MONTH_NUMBER, _MONTHS, Figure
+from qa_service.trend_read import _ASKS_CHANGE, _MONTH_NUMBER, _MONTHS, Figure
 
 # An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
 # or aims at: "a target of 70%", "a target to approve 25".
@@ -27,10 +27,6 @@ _DATED = re.compile(
     rf"(?:(?P<month>{_MONTHS})\s+)?(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )
-# A change a question asks about, as itself or in something ("rise in the number of …").
-_ASKS_CHANGE = re.compile(
-    r"\b(?:rises?|increases?|reductions?|decreases?|falls?|growth|changes?)\b", re.I
-)
 # The size of a change, not the level it reaches: "an increase of £97.02", "rise by £5",
 # "a 4.99% increase" (the level is the figure it goes "to").
 _CHANGE_BEFORE = re.compile(
@@ -40,6 +36,10 @@ _CHANGE_BEFORE = re.compile(
     re.I,
 )
 _CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cut)\b", re.I)
+# A share stated as a difference from another value: "This is 33% more than the 1,046
+# households who approached the Council in 2018/19" (an amount "£4.2 million more than the
+# budget" is the overspend itself, a level).
+_DIFFERENCE_AFTER = re.compile(r"\s+(?:more|less|fewer|higher|lower)\s+than\b", re.I)
 
 
 # An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce
@@ -47,6 +47,16 @@ _CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cu
 _AIM = re.compile(
     r"\s*to\s+(?!date\b)[a-z]+\b[^•;:\n]*\bto\s+"
     r"(?:(?:below|above|under|over|at\s+least|at\s+most)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# An aim set as a target to do something, to the end of its clause: "sets a target to
+# approve 25 new fostering households each year and to achieve a net gain of at least ten
+# households a year" (both figures are aimed at).
+_TARGET_TO = re.compile(
+    r"\b(?:targets?|aims?|ambitions?|goals?)\s+(?:is\s+|are\s+)?to\s+(?!date\b)[a-z]+\b"
+    r"[^.;:•\n,]*$",
     re.IGNORECASE,
 )
 
@@ -67,16 +77,42 @@ _FORECAST = re.compile(
 _BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
 
 
+# A list item ("- Approve 30 new fostering households …") and a heading that names what
+# its list sets out to do ("Slide 8 - Our targets for 2025/26", "Priorities for 2019/20").
+_BULLET = re.compile(r"[ \t]*[-•–*][ \t]")
+_AIMS_HEADING = re.compile(
+    r"\b(?:targets?|aims?|ambitions?|priorities|goals?|objectives?)\b", re.IGNORECASE
+)
+
+
+def listed_aim(text: str, f: Figure) -> bool:
+    """Whether ``f`` is in an item of a list whose heading (the nearest line above the list)
+    names targets or aims: "Our targets for 2025/26 / - Approve 30 new fostering households
+    … / - Reduce the proportion … from 24% to 20%" states aims, not where things stand."""
+    line = text.rfind("\n", 0, f.start) + 1
+    if not _BULLET.match(text, line):
+        return False
+    while line > 0:
+        above = text.rfind("\n", 0, line - 1) + 1
+        words = text[above : line - 1]
+        line = above
+        if words.strip() and not _BULLET.match(words):
+            return bool(_AIMS_HEADING.search(words))
+    return False
+
+
 def compared(text: str, f: Figure) -> bool:
     """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
-    ("a target of 70%", "• to raise the proportion … to 85%"), forecasts ("is forecast
+    ("a target of 70%", "• to raise the proportion … to 85%", an item of a list of
+    targets: ``listed_aim``), forecasts ("is forecast
     to rise from 19% to 24%": neither is the current figure) or a bound ("the result was
     below 95%")."""
     before = text[max(0, f.start - 20) : f.start]
-    if _COMPARED.search(before) or _BOUND.search(before):
+    if _COMPARED.search(before) or _BOUND.search(before) or listed_aim(text, f):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
-    return bool(_AIM.match(text[clause : f.start]) or _FORECAST.search(text[clause : f.start]))
+    before = text[clause : f.start]
+    return bool(_AIM.match(before) or _FORECAST.search(before) or _TARGET_TO.search(before))
 
 
 def asks_change(question: str) -> bool:
@@ -86,8 +122,10 @@ def asks_change(question: str) -> bool:
 
 def change(text: str, f: Figure) -> bool:
     """Whether ``f`` is the size of a change ("an increase of £97.02", "would rise by £5",
-    "a 4.99% increase"), not the level reached ("… to £2,041.37")."""
+    "a 4.99% increase", "33% more than …"), not the level reached ("… to £2,041.37")."""
     before = text[max(0, f.start - 30) : f.start]
+    if f.unit == "%" and _DIFFERENCE_AFTER.match(text, f.end):
+        return True
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(text, f.end))
 
 

@@ -30,7 +30,7 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
-_ITEM_BREAK = re.compile(r"[,;:.()]|\band\b")
+_ITEM_BREAK = re.compile(r"[,;:.()]|\b(?:and|but)\b")
 # A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)

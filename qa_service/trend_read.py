@@ -6,7 +6,8 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 - A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
   years, dates, times, paragraph numbers and periods ("20 weeks") are not counts (hours
   are, for "hours of home care"), and a count in words is one when it counts what the
-  question asks ("Twelve families" for families in bed and breakfast).
+  question asks ("Twelve families" for families in bed and breakfast). A length with a
+  decimal ("a supply of 3.8 years") is measured, not set: a figure in its own unit.
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
@@ -25,9 +26,10 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cqa_core.text import STOPWORDS
+from qa_service.answer_kind import MONEY_ASKED
 from qa_service.glossary import ABBREVIATIONS, everyday_terms
 
 _FIGURE = re.compile(
@@ -48,9 +50,12 @@ _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS
 # A number of days or weeks is a period, not a count ("within 20 weeks").
 _PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
 _AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
-# A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097".
+# A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097",
+# and a numbered part of a year or a programme: "during quarter 2", "Phase 1", "stage 3".
 _LABEL = re.compile(
-    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\.)\s+$", re.I
+    r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\."
+    r"|quarter|phase|stage|tier|round)\s+$",
+    re.I,
 )
 # Three or more bare numbers in a row: a table row read as text.
 _ROW = re.compile(r"(?:\d[\d,.]*%?\s*\|?\s+){2,}\d[\d,.]*%?")
@@ -93,13 +98,27 @@ _NOT_KEY = frozenset(
     ]
 )
 _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
-# Money asked for by name: what is spent, charged, paid, held or owed, and a rate by the
-# hour or week ("standard hourly rate for home care", a price, not a share); "a direct
-# payment" is a way of arranging care, while "a payment to/for" someone is an amount.
+# A change a question asks about, as itself or in something ("rise in the number of …").
+_ASKS_CHANGE = re.compile(
+    r"\b(?:rises?|increases?|reductions?|decreases?|falls?|growth|changes?)\b", re.I
+)
+# Money asked for by name: the money measures a question asks an amount with (the service's
+# one list, ``answer_kind.MONEY_ASKED``: cost, fee, budget, spend, saving, grant, pay ...),
+# less the charges levied ("rent", "charge"), which ``_ASKS_LEVY`` reads by where they stand
+# ("garage rents" is money, "rent increase" a share); then what a trend asks beside them:
+# what is held or owed ("balance", "deficit", "reserves"), paid to staff ("salary",
+# "expenses"), a payment to/for someone ("a direct payment" is a way of arranging care) and
+# a rate by the hour or week ("standard hourly rate for home care", a price, not a share).
+_LEVIED = frozenset(["rent", "charge"])
+_MONEY_FORMS = sorted(
+    {form for noun, forms in MONEY_ASKED.items() if noun not in _LEVIED for form in forms}
+    | {"prices", "overspend", "income", "vat", "reserves", "surplus", "deficit", "expenses"}
+    | {"balance", "balances", "salary", "salaries", "wage", "wages"}
+    | {"subscription", "subscriptions"}
+)
 _ASKS_MONEY = re.compile(
-    r"£|\b(?:cost|costs|spend|spent|budget|overspend|fee|fees|price|prices|salary|salaries"
-    r"|wages?|expenses|balance|balances|deficit|surplus|precept|subscriptions?|vat|reserves"
-    r"|income)\b|\bpayments?\s+(?:to|for)\b|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
+    rf"£|\b(?:{'|'.join(_MONEY_FORMS)})\b|\bpayments?\s+(?:to|for)\b"
+    r"|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
     re.I,
 )
 # A charge levied, asked for as itself ("Band D council tax", "garage rents"), is an amount;
@@ -120,7 +139,7 @@ class Figure:
     """A number stated in a sentence: its value, unit and offsets in the passage text."""
 
     value: float
-    unit: str  # "%", "£", "count" or "per 10,000" (etc.)
+    unit: str  # "%", "£", "count", "per 10,000" (etc.) or a length measured ("years")
     start: int
     end: int
 
@@ -161,6 +180,9 @@ def figures(
                 continue
             period = _PERIOD.match(after)
             if period and _kind(period.group()) not in counted:
+                if "." in raw:  # a length measured, not a period set: "a supply of 3.8 years"
+                    unit = f"{_kind(period.group())}s"
+                    out.append(Figure(float(raw.replace(",", "")), unit, m.start(), m.end()))
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     for m in _WORDS_COUNT.finditer(text, start, len(text) if end is None else end):
@@ -171,7 +193,22 @@ def figures(
         if period and _kind(period.group()) not in counted:
             continue  # "two years or more", "within six weeks": a period, as in digits
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
+    caption = _MONEY_CAPTION.search(text, start, len(text) if end is None else end)
+    if caption:  # a table "(£ million)": its bare numbers are amounts, not counts
+        scale = _MULT.get(caption.group("mult").lower(), 1e3)  # "000": thousands
+        out = [
+            replace(f, value=f.value * scale, unit="£")
+            if f.unit == "count" and f.start > caption.start()
+            else f
+            for f in out
+            if not caption.start() <= f.start < caption.end()  # "(£000)" states no amount
+        ]
     return sorted(out, key=lambda f: f.start)
+
+
+# A table's caption saying its numbers are money: "Table 1: Forecast revenue outturn 2023/24
+# at quarter 2 (£ million)", "Savings proposals by directorate (£000)".
+_MONEY_CAPTION = re.compile(r"\(£\s?(?P<mult>million|billion|bn|m|k|000)\)", re.I)
 
 
 # A count written in words before what it counts: "Twelve families", "twenty-two households",
@@ -309,9 +346,42 @@ def alternatives(question: str) -> Alternatives:
         pattern = "|".join([re.escape(f) for f in others] + [re.escape(short.upper())])
         out.append((re.compile(rf"\b(?:{pattern})\b"), frozenset(stems(asked[0]))))
     for phrase in everyday_terms(question):
-        pattern = "|".join(re.escape(f) for f in phrase.forms)
-        out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(stems(phrase.phrase))))
-    return out + slashed(question)
+        # a term stands for a change only if it says one: "council tax increase" is a
+        # "council tax rise", "precept" (the tax levied) is the council tax, not its rise
+        change = stems(" ".join(_ASKS_CHANGE.findall(phrase.phrase)))
+        for says_change in (True, False):
+            terms = [f for f in phrase.forms if bool(_ASKS_CHANGE.search(f)) == says_change]
+            if not terms:
+                continue
+            covers = stems(phrase.phrase) - (set() if says_change else change)
+            pattern = "|".join(re.escape(f) for f in terms)
+            out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(covers)))
+    return out + changes(question) + slashed(question)
+
+
+# The words a change is written in, by its direction: a "council tax rise" is written "an
+# increase in … council tax", a "rent increase" "rents would rise by 2.7%".
+_RISE_WORDS = ("rise", "rises", "rose", "risen", "rising", "raise", "raised", "raising")
+_INCREASE_WORDS = ("increase", "increases", "increased", "increasing")
+_FALL_WORDS = ("fall", "falls", "fell", "fallen", "falling", "cut", "cuts")
+_DECREASE_WORDS = ("decrease", "decreases", "decreased", "reduce", "reduced", "reduction")
+_CHANGE_WORDS = (
+    frozenset(_RISE_WORDS + _INCREASE_WORDS),
+    frozenset(_FALL_WORDS + _DECREASE_WORDS + ("reduces", "reductions")),
+)
+
+
+def changes(question: str) -> Alternatives:
+    """The other words of the direction of a change the question asks about ("rise":
+    "increase", "raised"), each standing for the question's own word."""
+    out: Alternatives = []
+    asked = {w.lower() for w in _WORD.findall(question)}
+    for words in _CHANGE_WORDS:
+        for word in sorted(asked & words):
+            others = sorted(w for w in words if stem(w) != stem(word))
+            pattern = re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
+            out.append((pattern, frozenset([stem(word)])))
+    return out
 
 
 def slashed(question: str) -> Alternatives:
@@ -390,8 +460,16 @@ def other_period(sentence: str, asked: frozenset[tuple[float, str]]) -> bool:
     return bool(stated) and not stated & asked
 
 
+# A rate on a base the question names: "rate of children in care per 10,000 children".
+_ASKS_BASE = re.compile(r"\bper\s+(1,000|10,000|100,000)\b", re.I)
+
+
 def asked_unit(question: str) -> str | None:
-    """The kind of quantity a question asks for, when its words say so."""
+    """The kind of quantity a question asks for, when its words say so (a rate on the base
+    it names, "per 10,000", is that rate, not a share)."""
+    base = _ASKS_BASE.search(question)
+    if base:
+        return f"per {base.group(1)}"
     if _ASKS_MONEY.search(question):
         return "£"
     if _ASKS_SHARE.search(question):

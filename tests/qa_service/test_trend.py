@@ -17,6 +17,7 @@ from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, TrendPoint, asked_unit, figures, flag_outliers
+from qa_service.trend_read import stems
 from tests.conftest import build_index
 
 
@@ -68,6 +69,11 @@ def test_a_point_in_another_unit_is_flagged_not_dropped() -> None:
     # else to the unit whose sentences name more of the question
     named = [replace(point("count"), weight=1.0), replace(point("%"), weight=3.0)]
     assert [p.flagged for p in flag_outliers(named, None)] == [True, False]
+    # but first to a unit the question's own words name ("five-year housing land supply":
+    # "a supply of 3.6 years" over "a 20% buffer", whose sentence names more)
+    lengths = [replace(point("years"), weight=1.0), replace(point("%"), weight=3.0)]
+    keys = stems("five-year housing land supply")
+    assert [p.flagged for p in flag_outliers(lengths, None, keys)] == [False, True]
 
 
 MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
@@ -575,3 +581,44 @@ def test_the_parts_a_figure_is_made_up_of_are_not_it() -> None:
     asked = Asked.of("families with children in temporary accommodation")
     [point] = select([hit(text, "2022-12-06")], asked)  # type: ignore[list-item]
     assert point.figure.value == 301.0
+
+
+def test_a_figure_in_a_unit_the_question_names_comes_first() -> None:
+    """For "five-year housing land supply", the supply "in years" is read over a share in
+    the same sentence and over a share the meeting states in another passage."""
+    from qa_service.trend import Asked, select
+
+    supply = (
+        "A 20% buffer had to be added to the five-year housing land supply calculation, which"
+        " reduced the Council's supply from 5.3 years to 4.6 years."
+    )
+    other = "In the absence of a five-year housing land supply, 30% affordable housing applied."
+    # weighted as the index would: "land" and "supply" rare, "year" common
+    weights = {"five": 2.0, "year": 0.5, "housi": 1.0, "land": 3.0, "suppl": 3.0}
+    asked = Asked.of("five-year housing land supply", weights)
+    hits = [hit(other, "2020-08-11", "a.txt"), hit(supply, "2020-08-11", "a.txt")]
+    [point] = select(hits, asked)  # type: ignore[arg-type]
+    assert (point.figure.value, point.figure.unit) == (4.6, "years")
+
+
+def test_a_sentence_in_a_unit_the_question_names_is_the_passage_s() -> None:
+    """The engine's highlight names more of "five-year housing land supply" ("a 20% buffer
+    must be added to the five-year requirement …, Housing Delivery Test"), but the
+    passage's sentence stating the supply in years is the one read; "Year 6" names a
+    school year, not a unit."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "Members will be aware that the Council cannot demonstrate a five-year supply of land"
+        " for housing. At 1 April 2021 the Council could demonstrate a supply of 3.8 years."
+        " As the result is below 85%, a 20% buffer must be added to the five-year land requirement"
+        " for housing, and the Council has published a Housing Delivery Test Action Plan."
+    )
+    weights = {"five": 2.0, "year": 0.5, "housi": 1.0, "land": 3.0, "suppl": 3.0}
+    asked = Asked.of("five-year housing land supply", weights)
+    read = hit(text, "2021-11-09")
+    read.highlights = [SimpleNamespace(start=text.index("As the"), end=len(text))]
+    [point] = select([read], asked)  # type: ignore[list-item]
+    assert (point.figure.value, point.figure.unit) == (3.8, "years")
+    assert asked.names_unit("years")
+    assert not Asked.of("children in Year 6 living with obesity").names_unit("years")

@@ -49,6 +49,9 @@ def test_the_current_figure(text: str, value: float) -> None:
         "Merlin Waste (Ch. No. 300097)",
         "The second visit, on 18 and 19 October 2022, looked at plans.",
         "The inspection took place from 4 to 8 March 2019.",
+        # a numbered part of a year or a programme
+        "people were still in hospital during quarter 2",
+        "Phase 1, covering the Old Town, went live in September.",
     ],
 )
 def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
@@ -182,6 +185,13 @@ def test_a_later_item_shares_what_the_earlier_was_of() -> None:
         # a current value reached "to" a figure, and "to date", are
         ("The share of assessments on time has improved to 71%.", [71]),
         ("To date, 1,140 staff have completed the training.", [1140]),
+        # a target to do something runs to the end of its clause
+        (
+            "The plan sets a target to approve 25 new households each year and to achieve a"
+            " net gain of at least 10 households a year.",
+            [],
+        ),
+        ("Our aim is to approve 25 households, and 21 were approved last year.", [21]),
     ],
 )
 def test_an_aim_is_not_a_current_figure(text: str, values: list[float]) -> None:
@@ -405,7 +415,109 @@ def test_a_period_in_words_is_not_a_count_even_when_the_question_names_it() -> N
         ("Requests had increased by 24% to 742, and plans rose by 434.", [742.0]),
         # a sentence stating only a change states no level
         ("The Band D council tax would rise by 7.49%.", []),
+        # a difference stated after the figure
+        (
+            "In 2022/23, 1,388 households approached. This is 33% more than 1,046 in 2018/19.",
+            [1388.0],
+        ),
     ],
 )
 def test_the_size_of_a_change_is_not_a_level(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text)) if not change(text, f)] == values
+
+
+def test_a_length_measured_in_years_is_a_figure_a_period_set_is_not() -> None:
+    """A supply of 3.8 years is a quantity measured (a housing land supply), in its own
+    unit; "within 20 weeks" or "two years" set a period, as before."""
+    text = "The Council could demonstrate a supply of 3.8 years, and 91% of plans took 20 weeks."
+    assert [(f.value, f.unit) for f in figures(text)] == [(3.8, "years"), (91.0, "%")]
+    # a question asking no unit takes it; one asking a share does not
+    assert [f.value for f in in_unit(figures(text), asked_unit("housing land supply"))] == [
+        3.8,
+        91.0,
+    ]
+    assert [f.value for f in in_unit(figures(text), "%")] == [91.0]
+    assert figures("The average wait was 11 weeks, within 6 months.") == []
+
+
+def test_money_is_asked_by_the_service_s_one_list_of_money_words() -> None:
+    """Every money measure of ``answer_kind.MONEY_ASKED`` asks a trend for an amount
+    ("public health grant", "funding for ..."); a charge levied does as itself and not as
+    its change ("garage rents" £, "council housing rent increase" a share)."""
+    from qa_service.answer_kind import MONEY_ASKED
+
+    for forms in MONEY_ASKED.values():
+        for form in forms:
+            assert asked_unit(f"the council's {form}") == "£", form
+    assert asked_unit("public health grant") == "£"
+    assert asked_unit("garage rents") == "£"
+    assert asked_unit("council housing rent increase") == "%"
+    assert asked_unit("highway claims that resulted in a payment") is None
+
+
+def test_a_rate_on_the_base_the_question_names_is_asked_for() -> None:
+    """A rate of children in care per 10,000 children asks that rate, not a share: the
+    sentence's "44% of the children who entered care" is another measure."""
+    wanted = asked_unit("rate of children in care per 10,000 children")
+    assert wanted == "per 10,000"
+    text = "Children aged 13 and over made up 44% of the children who entered care."
+    assert in_unit(figures(text), wanted) == []
+    text = "There were 512 children in care, a rate of 60 per 10,000 children, and 17% of them …"
+    assert [f.value for f in in_unit(figures(text), wanted)] == [60.0]
+    assert asked_unit("agency social worker rate") == "%"
+
+
+def test_but_ends_an_item_without_a_comma() -> None:
+    """The service had approved 19 new fostering households but 23 households had left:
+    what was approved is the 19's, not the 23's (as ", but" already was)."""
+    text = "During 2014/15 the service had approved 19 new fostering households but 23 had left."
+    found = figures(text)
+    approved, left = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "fostering households" in approved
+    assert "fostering" not in left and "left" in left
+
+
+def test_an_item_of_a_list_of_targets_is_an_aim() -> None:
+    """Under a heading of targets, "Approve 30 new fostering households" and "Reduce the
+    proportion … from 24% to 20%" say what is aimed at; a list under another heading says
+    where things stand."""
+    aims = (
+        "Slide 8 - Our targets for 2025/26\n\n"
+        "- Approve 30 new fostering households and achieve a net gain of at least 12\n"
+        "- Reduce the proportion placed with agencies from 24% to 20%"
+    )
+    assert current(aims, [f for f in figures(aims) if f.value != 8]) == []
+    stands = "Our foster carers\n\n- 2023/24: 18 households approved, 26 left"
+    assert [f.value for f in current(stands, figures(stands))] == [18.0, 26.0]
+
+
+def test_a_table_captioned_in_money_states_amounts_not_counts() -> None:
+    """A table "(£ million)" read as text states amounts: a question naming no money does
+    not read its cells as counts ("Waste collection rounds … 1.2" is £1.2 million)."""
+    text = "Table A1: Savings in the budget (£ million) Saving Target Forecast Waste rounds 0.9 1.2"
+    assert [(f.value, f.unit) for f in figures(text)] == [(900000.0, "£"), (1200000.0, "£")]
+    assert in_unit(figures(text), asked_unit("residual household waste per household")) == []
+    text = "Table A1: Savings proposals by directorate (£000) Reablement 900"
+    assert [(f.value, f.unit) for f in figures(text)] == [(900000.0, "£")]
+
+
+def test_a_term_stands_for_a_change_only_if_it_says_one() -> None:
+    """The glossary's "precept" for "council tax rise" is the tax levied, not its rise: it
+    names "council tax" only, while "council tax increase" names the whole phrase."""
+    alts = alternatives("council tax rise")
+    assert named("an adult social care precept of 2%", alts) >= {"counc", "tax"}
+    assert "rise" not in named("an adult social care precept of 2%", alts)
+    assert {"counc", "tax", "rise"} <= named("a council tax increase of 4.99%", alts)
+    # a question asking the level keeps the term for all of it
+    assert {"counc", "tax"} <= named("the parish precept", alternatives("council tax"))
+
+
+def test_a_change_is_named_by_another_word_of_its_direction() -> None:
+    """A "council tax rise" is written "an increase in … council tax", a "rent increase"
+    "rents would rise"; a fall is not a rise."""
+    assert "rise" in named(
+        "an increase in the council tax of 4.99%", alternatives("council tax rise")
+    )
+    assert "incre" in named("Rents would rise by 2.7%.", alternatives("rent increase"))
+    assert "reduc" in named("Waiting fell to 296.", alternatives("reduction in waiting"))
+    assert "rise" not in named("Council tax fell by 1%.", alternatives("council tax rise"))

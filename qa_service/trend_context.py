@@ -1,0 +1,63 @@
+"""The words a sentence is read with for what it measures, for a trend: its own, and the
+sentence before's when that one sets its subject, when this one refers back to it, or when
+both open alike, a list written as sentences.
+
+Pure functions over a passage's text; ``qa_service.trend`` weighs sentences with them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cqa_core.text import Span, split_sentences
+from qa_service.trend_read import figures, stems
+
+# A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
+# 2021/22. Of these, 94% were held within statutory timescales."
+_BACK = re.compile(r"\W*(?:of\s+(?:these|those|them|which)|these|this|they|both)\b", re.I)
+
+
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> list[Span]:
+    """A passage's sentences (each passage is read sentence by sentence many times)."""
+    return split_sentences(text)
+
+
+def context(text: str, span: tuple[int, int], subject: bool = False) -> str:
+    """The words a sentence is read with for what it measures: its own, and the sentence
+    before's when that one states no figure (it sets the subject: "A Member asked why
+    initial health assessments were delayed. Officers explained that only 44% had been
+    completed within 20 working days"), this one refers back to it ("… 748 reviews in
+    2021/22. Of these, 94% were held within statutory timescales") or both open with the
+    same key word in one paragraph ("Attendance by health … at strategy meetings …
+    Attendance by education staff …"). A table row is read alone."""
+    own = text[span[0] : span[1]]
+    sentences = _sentences(text)
+    at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
+    if not at:  # not a sentence (a table row, a highlight), or the passage's first
+        return own
+    before = sentences[at - 1]
+    earlier = text[before.start : before.end]
+    if (
+        _BACK.match(own)
+        or (subject and not figures(text, before.start, before.end))
+        or ("\n" not in text[before.start : span[0]] and _parallel(earlier, own))
+    ):
+        return f"{earlier} {own}"
+    return own
+
+
+_FIRST_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _parallel(earlier: str, own: str) -> bool:
+    """Whether two sentences (of one paragraph: a numbered one starts a new item) open with
+    the same key word, a list written as sentences ("Attendance by health professionals at
+    strategy meetings has improved to 69%. Attendance by education staff has improved to
+    63%": the second's meetings are the first's)."""
+    first, second = _FIRST_WORD.search(earlier), _FIRST_WORD.search(own)
+    if first is None or second is None:
+        return False
+    key = stems(first.group())
+    return bool(key) and key == stems(second.group())
