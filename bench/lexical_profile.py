@@ -102,8 +102,7 @@ def ask_ab(
     index: Path, modes: list[str], warm: int = 10, seed: int = 0, other: Path | None = None
 ) -> dict[str, Any]:
     """The whole ``Engine.ask`` per mode: each question once in every mode, the modes in a
-    shuffled order per question, after ``warm`` questions.  A mode ending ``+serial`` runs
-    the dense search after the lexical one, not beside it (``Engine.dense_beside_lexical``)."""
+    shuffled order per question, after ``warm`` questions."""
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
@@ -122,9 +121,7 @@ def ask_ab(
             order = list(modes)
             rng.shuffle(order)
             for mode in order:
-                way, serial, _ = mode.partition("+serial")
-                engine.dense_beside_lexical = not serial
-                engine.lexical, way = _pick(main, alt, way)
+                engine.lexical, way = _pick(main, alt, mode)
                 _set_mode(engine.lexical, way)
                 t0 = time.perf_counter()
                 engine.ask(question)

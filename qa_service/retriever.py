@@ -69,10 +69,6 @@ class Engine:
         self._encoder = ThreadPoolExecutor(
             max_workers=os.cpu_count() or 1, thread_name_prefix="cqa-encode"
         )
-        # ... and then searched densely there, beside the lexical search (FAISS releases the
-        # GIL too): at 10M passages each takes tens of ms (docs/performance.md, "/api/ask at
-        # 10M, stop 18").  False: one after the other, as before (the bench compares both).
-        self.dense_beside_lexical = True
         self.refresh()
 
     def close(self) -> None:
@@ -243,14 +239,6 @@ class Engine:
 
     # --- internals ------------------------------------------------------------------
 
-    def _dense_search(
-        self, pending: Future[np.ndarray], query: Query, n: int, filters: Filters
-    ) -> list[tuple[int, float]]:
-        """The dense search once the question's vector is ready.  Run on the encoding pool
-        after the encoding was submitted to it: the pool takes tasks in order, so the
-        encoding has started (on another worker) or finished when this waits for it."""
-        return self.dense.search(replace(query, vector=pending.result()), n, filters)
-
     def _retrieve(
         self,
         query: Query,
@@ -268,15 +256,10 @@ class Engine:
         for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
-        beside = (
-            self._encoder.submit(self._dense_search, pending, query, n, filters)
-            if pending is not None and self.dense_beside_lexical
-            else None
-        )
         lexical = self.lexical.search(query, n, filters)
         if pending is not None:
             query = replace(query, vector=pending.result())
-        dense = beside.result() if beside is not None else self.dense.search(query, n, filters)
+        dense = self.dense.search(query, n, filters)
         fused = reciprocal_rank_fusion(
             [dense, lexical],
             k=self.settings.rrf_k,
