@@ -113,7 +113,11 @@ PHRASES = "rescore"
 RESCORE_FETCH = 3
 # The fields the pruned first pass of "rescore" searches (None: all three), so that a
 # question's words make fewer clauses; with fewer than all, every question is searched in
-# two passes, the second scoring the first's best passages over all three fields.
+# two passes, the second scoring the first's best passages over all three fields.  Off: at
+# 10M heading and body cut the lexical p95 from 216 to 154 ms, but changed the top 60 of
+# 20-54% of the dev sets' lexical searches (a passage matching by its document's facts
+# alone is not found), which no dev-set figure shows at ~450 passages a set
+# (docs/performance.md, "/api/ask at 10M, stop 18").
 FIRST_FIELDS: tuple[str, ...] | None = None
 # Terms whose every word is in the bodies of more than this share of the passages are
 # left out of the search (None: none are).
