@@ -66,15 +66,41 @@ def _capture(index: Path) -> tuple[Any, list[tuple[Any, int, Any]]]:
     return engine, calls
 
 
+def _alternative(engine: Any, folder: Path | None) -> Any:
+    """A second tantivy index over the engine's store (``folder``/lexical: the same passages
+    written another way, e.g. in fewer segments), or None."""
+    if folder is None:
+        return None
+    from index.lexical_folder import FOLDER, _open_index
+    from index.lexical_tantivy import TantivyIndex
+
+    return TantivyIndex(folder, engine.store, _open_index(folder / FOLDER, create=False))
+
+
+def _pick(main: Any, other: Any, mode: str) -> tuple[Any, str]:
+    """The index a mode searches (``other/...``: the alternative) and the mode itself."""
+    if mode.startswith("other/"):
+        if other is None:
+            raise SystemExit("an other/ mode needs --other")
+        return other, mode.removeprefix("other/")
+    return main, mode
+
+
 def _set_mode(lexical: Any, mode: str) -> None:
     """``phrase``, ``words`` or ``rescore``, and after an ``@`` the largest document
-    frequency a term may have (a share of the passages): ``words@0.3``."""
+    frequency a term may have (a share of the passages): ``words@0.3``; after a ``:``
+    the fields of rescore's first pass, by initial: ``rescore:hb`` (heading and body)."""
+    mode, _, fields = mode.partition(":")
     phrases, _, share = mode.partition("@")
     lexical.phrases = phrases
     lexical.max_df = float(share) if share else None
+    names = {"h": "heading", "b": "body", "c": "context"}
+    lexical.first_fields = tuple(names[f] for f in fields) if fields else None
 
 
-def ask_ab(index: Path, modes: list[str], warm: int = 10, seed: int = 0) -> dict[str, Any]:
+def ask_ab(
+    index: Path, modes: list[str], warm: int = 10, seed: int = 0, other: Path | None = None
+) -> dict[str, Any]:
     """The whole ``Engine.ask`` per mode: each question once in every mode, the modes in a
     shuffled order per question, after ``warm`` questions."""
     from qa_service.retriever import Engine
@@ -82,6 +108,7 @@ def ask_ab(index: Path, modes: list[str], warm: int = 10, seed: int = 0) -> dict
 
     settings = qb._settings(index, "tantivy")
     engine = Engine(index, make_query_embedder(settings), settings)
+    main, alt = engine.lexical, _alternative(engine, other)
     asked = [
         q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
     ]
@@ -94,7 +121,8 @@ def ask_ab(index: Path, modes: list[str], warm: int = 10, seed: int = 0) -> dict
             order = list(modes)
             rng.shuffle(order)
             for mode in order:
-                _set_mode(engine.lexical, mode)
+                engine.lexical, way = _pick(main, alt, mode)
+                _set_mode(engine.lexical, way)
                 t0 = time.perf_counter()
                 engine.ask(question)
                 spent[mode].append((time.perf_counter() - t0) * 1000)
@@ -127,10 +155,13 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def profile(index: Path, loops: int, modes: list[str], seed: int = 0) -> dict[str, Any]:
+def profile(
+    index: Path, loops: int, modes: list[str], seed: int = 0, other: Path | None = None
+) -> dict[str, Any]:
     """The searches' times per mode, split by their shape, and the modes' agreement."""
     engine, calls = _capture(index)
     lexical = engine.lexical
+    alt = _alternative(engine, other)
     rng = random.Random(seed)
     spent: dict[str, list[list[float]]] = {m: [[] for _ in calls] for m in modes}
     tops: dict[str, list[list[int]]] = {m: [[] for _ in calls] for m in modes}
@@ -140,11 +171,13 @@ def profile(index: Path, loops: int, modes: list[str], seed: int = 0) -> dict[st
                 order = list(modes)
                 rng.shuffle(order)
                 for mode in order:
-                    _set_mode(lexical, mode)
+                    searched, way = _pick(lexical, alt, mode)
+                    _set_mode(searched, way)
                     t0 = time.perf_counter()
-                    found = lexical.search(query, k, filters)
+                    found = searched.search(query, k, filters)
                     spent[mode][i].append((time.perf_counter() - t0) * 1000)
                     tops[mode][i] = [rowid for rowid, _ in found]
+        _set_mode(lexical, modes[0].removeprefix("other/"))
         features = [_features(lexical, query) for query, _, _ in calls]
         filtered = [filters is not None and filters != type(filters)() for _, _, filters in calls]
     finally:
@@ -222,9 +255,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="phrase,words")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "lexical_profile.json")
     parser.add_argument("--ask", action="store_true", help="time the whole Engine.ask instead")
+    parser.add_argument(
+        "--other",
+        type=Path,
+        help="a folder whose lexical/ holds the same passages' tantivy index written another "
+        "way, searched by the modes named other/MODE",
+    )
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
-    report = ask_ab(args.index, modes) if args.ask else profile(args.index, args.loops, modes)
+    report = (
+        ask_ab(args.index, modes, other=args.other)
+        if args.ask
+        else profile(args.index, args.loops, modes, other=args.other)
+    )
     text = json.dumps(report, indent=1)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

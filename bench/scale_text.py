@@ -20,6 +20,8 @@ passages, and measures ``/api/ask`` on it:
         [--dense-base /tmp/18/so3/3000000]
     python -m bench.scale_text lexical --index /tmp/18/text/3000000   # if built --no-lexical
     python -m bench.scale_text serve --index /tmp/18/text/3000000 [--truth .../truth.npz]
+    python -m bench.scale_text http-ab --index /tmp/18t/10000000 --base-code /tmp/base
+        # /api/ask on this code and on a checkout of other code, alternating, one client
 """
 
 from __future__ import annotations
@@ -263,10 +265,59 @@ def serve(
     return report
 
 
+def http_ab(index: Path, loops: int, base_code: Path) -> dict[str, Any]:
+    """``POST /api/ask`` against two ``cqa serve`` of the same index at once, one running
+    this code and one ``base_code`` (a checkout of the code to compare with): each question
+    put to both, in a shuffled order per question, ``loops`` times after one warm-up pass,
+    one client; the servers share the page cache, so both see it in the same state."""
+    import random
+
+    import httpx
+    import psutil
+
+    from bench import query_bench as qb
+    from qa_service.serving import child_env, serving
+
+    asked = _questions()
+    envs = {"this": child_env(embedder="model"), "base": child_env(embedder="model")}
+    envs["base"]["PYTHONPATH"] = str(base_code)
+    for env in envs.values():
+        env.pop("OMP_NUM_THREADS", None)
+    spent: dict[str, list[float]] = {name: [] for name in envs}
+    report: dict[str, Any] = {"index": str(index), "base_code": str(base_code)}
+    rng = random.Random(0)
+    with (
+        serving(index, env=envs["this"], timeout=900) as this,
+        serving(index, env=envs["base"], timeout=900, cwd=base_code) as base,
+    ):
+        urls = {"this": this.url, "base": base.url}
+        with httpx.Client(timeout=120) as client:
+            for question in asked:  # warm-up
+                for url in urls.values():
+                    client.post(f"{url}/api/ask", json={"question": question})
+            for _ in range(loops):
+                for question in asked:
+                    order = list(urls)
+                    rng.shuffle(order)
+                    for name in order:
+                        t0 = time.perf_counter()
+                        response = client.post(f"{urls[name]}/api/ask", json={"question": question})
+                        spent[name].append((time.perf_counter() - t0) * 1000)
+                        response.raise_for_status()
+        for name, server in (("this", this), ("base", base)):
+            rss = psutil.Process(server.process.pid).memory_info().rss
+            report[f"{name}_rss_mb"] = round(rss / 2**20, 1)
+    for name, values in spent.items():
+        report[name] = qb.percentiles(values)
+    report["ratio_p50"] = round(report["this"]["p50"] / report["base"]["p50"], 3)
+    report["ratio_p95"] = round(report["this"]["p95"] / report["base"]["p95"], 3)
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``build`` or ``serve``."""
+    """``build``, ``lexical``, ``serve`` or ``http-ab``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "lexical", "serve"))
+    parser.add_argument("step", choices=("build", "lexical", "serve", "http-ab"))
     parser.add_argument("--passages", type=int, default=3_000_000)
     parser.add_argument("--direct", type=int, default=DIRECT)
     parser.add_argument("--out", type=Path, default=Path("/tmp/scale-text"))
@@ -282,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         help="serve: only /api/ask over HTTP, added to the index's serve.json",
     )
     parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
+    parser.add_argument(
+        "--base-code", type=Path, help="http-ab: a checkout of the code to compare with"
+    )
     parser.add_argument(
         "--sentence-codec",
         choices=sentence_codec.CODECS,
@@ -310,6 +364,12 @@ def main(argv: list[str] | None = None) -> int:
         built["bytes"]["lexical"] = _size(index / "lexical")
         (index / "build.json").write_text(json.dumps(built, indent=1), encoding="utf-8")
         print(json.dumps(built, indent=1))
+        return 0
+    if args.step == "http-ab":
+        if args.base_code is None:
+            parser.error("http-ab needs --base-code")
+        ab = http_ab(index, args.loops, args.base_code)
+        print(json.dumps(ab, indent=1))
         return 0
     if args.http_only:  # the in-process part kept from an earlier run
         from bench import query_bench as qb

@@ -111,6 +111,14 @@ _POST_FILTER_MAX_FETCH = 4000
 # question on two of them (docs/performance.md, "Lexical search at 10M").
 PHRASES = "rescore"
 RESCORE_FETCH = 3
+# The fields the pruned first pass of "rescore" searches (None: all three), so that a
+# question's words make fewer clauses; with fewer than all, every question is searched in
+# two passes, the second scoring the first's best passages over all three fields.  Off: at
+# 10M heading and body cut the lexical p95 from 216 to 154 ms, but changed the top 60 of
+# 20-54% of the dev sets' lexical searches (a passage matching by its document's facts
+# alone is not found), which no dev-set figure shows at ~450 passages a set
+# (docs/performance.md, "/api/ask at 10M, stop 18").
+FIRST_FIELDS: tuple[str, ...] | None = None
 # Terms whose every word is in the bodies of more than this share of the passages are
 # left out of the search (None: none are).
 MAX_DF: float | None = None
@@ -160,6 +168,7 @@ class TantivyIndex:
         self.dated = index.schema == _schema()
         self.phrases = PHRASES  # how a multiword term is searched (``query_text``)
         self.max_df = MAX_DF  # terms in more passages than this share are left out
+        self.first_fields = FIRST_FIELDS  # the fields of the first of two passes
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -211,9 +220,11 @@ class TantivyIndex:
             terms = self._uncommon(terms, self.max_df)
         parsed = self._parse(query_text(terms, "words" if self.phrases == "words" else "phrase"))
         # "rescore": a top list of the words alone (block-max WAND), re-scored as phrases
+        narrow = self.first_fields is not None and set(self.first_fields) != set(_FIELDS)
         pruned = (
-            self._parse(query_text(terms, "words"))
-            if self.phrases == "rescore" and any(len(_WORD.findall(t)) > 1 for t in terms)
+            self._parse(query_text(terms, "words"), self.first_fields)
+            if self.phrases == "rescore"
+            and (narrow or any(len(_WORD.findall(t)) > 1 for t in terms))
             else None
         )
         searcher = self._searcher
@@ -266,10 +277,13 @@ class TantivyIndex:
         kept = [t for t in terms if not common(t)]
         return kept or terms
 
-    def _parse(self, text: str) -> Any:
-        """``text`` parsed over the three fields, each with its BM25 weight."""
+    def _parse(self, text: str, fields: tuple[str, ...] | None = None) -> Any:
+        """``text`` parsed over the three fields (or ``fields``), each with its BM25 weight."""
         boosts = dict(zip(_FIELDS, WEIGHTS, strict=True))
-        return self._index.parse_query(text, list(_FIELDS), field_boosts=boosts)
+        searched = list(fields or _FIELDS)
+        return self._index.parse_query(
+            text, searched, field_boosts={f: boosts[f] for f in searched}
+        )
 
     def _date_range(self, filters: Filters) -> Any:
         """The filters' date bounds as a range query on ``DATE_FIELD``, scored 0 (a filter

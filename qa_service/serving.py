@@ -95,14 +95,16 @@ def serving(
     ready: Callable[[dict[str, Any]], bool] | None = None,
     log: Path | None = None,
     stop_timeout: float = 20.0,
+    cwd: Path | None = None,
 ) -> Iterator[Server]:
     """Run ``cqa serve --index INDEX ARGS`` on 127.0.0.1 and a free port until the block ends.
 
     Up means ``GET /health`` gives 200 and, when ``ready`` is given, ``ready(body)`` is true
     (for example once a first ingest has reached a document count).  ``env`` defaults to
     ``child_env()``; ``log`` keeps the server's output in that file (default: a temporary
-    file, removed afterwards).  Raises ``ServeError`` with the log's last lines if the
-    server exits first or is not up within ``timeout`` seconds.
+    file, removed afterwards); ``cwd``: the server's working directory (default this code's
+    root, which ``python -c`` puts first on the path).  Raises ``ServeError`` with the
+    log's last lines if the server exits first or is not up within ``timeout`` seconds.
     """
     host = "127.0.0.1"
     port = free_port(host)
@@ -115,7 +117,7 @@ def serving(
         process = subprocess.Popen(
             command,
             env=child_env() if env is None else env,
-            cwd=CODE_ROOT,
+            cwd=CODE_ROOT if cwd is None else cwd,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -26,3 +26,18 @@ def test_agreement_is_the_top_10_overlap_and_the_same_first_hit() -> None:
 def test_spearman_ranks() -> None:
     assert _spearman([1, 2, 3, 4], [10, 20, 30, 400]) == pytest.approx(1.0)
     assert _spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+
+
+def test_a_mode_may_name_the_first_pass_fields_and_the_other_index() -> None:
+    from bench.lexical_profile import _pick
+
+    index = SimpleNamespace(phrases="phrase", max_df=None, first_fields=None)
+    _set_mode(index, "rescore:hb")
+    assert (index.phrases, index.first_fields) == ("rescore", ("heading", "body"))
+    _set_mode(index, "rescore")
+    assert index.first_fields is None
+    main, other = object(), object()
+    assert _pick(main, other, "other/rescore:b") == (other, "rescore:b")
+    assert _pick(main, other, "rescore") == (main, "rescore")
+    with pytest.raises(SystemExit):
+        _pick(main, None, "other/rescore")

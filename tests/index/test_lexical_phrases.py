@@ -96,3 +96,22 @@ def test_terms_more_common_than_max_df_are_left_out(small_index: Path) -> None:
     assert _search(index, ("foster", "the"), 10) == _search(index, ("foster",), 10) != both
     # a question of common terms alone keeps them
     assert _search(index, ("the",), 10)
+
+
+def test_rescore_searches_every_field_in_one_pass_by_default(small_index: Path) -> None:
+    assert TantivyIndex.load(small_index, Store.open(small_index)).first_fields is None
+
+
+@pytest.mark.parametrize("fields", [("heading", "body"), ("body",)])
+def test_a_first_pass_over_fewer_fields_scores_its_hits_over_all_three(
+    small_index: Path, fields: tuple[str, ...]
+) -> None:
+    index = TantivyIndex.load(small_index, Store.open(small_index))
+    for terms in [*PHRASED, ("foster", "carers", "recruitment")]:
+        every = dict(_search(index, terms, 10_000))  # served: every field, scored once
+        index.first_fields = fields
+        found = _search(index, terms, 5)
+        index.first_fields = None
+        assert found, terms
+        for rowid, score in found:  # a body or heading match, scored as served
+            assert score == pytest.approx(every[rowid], rel=1e-5)
