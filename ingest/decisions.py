@@ -56,7 +56,7 @@ _VERDICT = re.compile(
     # "Approved.", and its opposite: a grant panel's "Rejected.", "Refused.", "Not approved."
     r"|(?:All\s+(?:approved|agreed)|Approved|Agreed|Rejected|Refused|Declined|Not approved)\b"
     r"[^.:;]{0,50}\.(?=\s|$)"
-    r"|(?:Approval|Refusal) recommended\."
+    r"|(?:No objections?,?\s+)?(?:[Aa]pproval|[Rr]efusal) recommended\."
 )
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;–—])\s+)(?=[A-Z])")
 _THAT_BE = re.compile(
