@@ -13,7 +13,8 @@ Councils write them in a few recurring shapes, which this module reads line by l
   ...; - agrees to ...", up to the next section;
 - a bare heading ("RESOLVED", "Decision:") over the paragraph that states the decision;
 - a verdict inside a line of informal minutes: "... After discussion the Council agreed to
-  accept the quote.", "The motion was CARRIED.", "Minutes:  Approved & signed as correct."
+  accept the quote.", "The motion was CARRIED.", "Minutes:  Approved & signed as correct.",
+  a grant panel's "Rejected." beside an application
 
 Each decision then gets its subject (``ingest.agenda``), whether it is procedural and its
 kind (``ingest.procedural``).
@@ -52,8 +53,10 @@ _VERDICT = re.compile(
     rf"(?:After (?:discussion|debate),?\s+)?(?:It was|(?:[Tt]he\s+)?{_BODY}|Members|Councillors|"
     rf"Cllrs)\s+(?:unanimously\s+)?(?:agreed|resolved|decided)\b{_NOT_PAST}"
     r"|The motion was (?:CARRIED|carried|LOST|lost|agreed|defeated)\b"
-    r"|(?:All\s+(?:approved|agreed)|Approved|Agreed)\b[^.:;]{0,50}\.(?=\s|$)"
-    r"|(?:Approval|Refusal) recommended\."
+    # "Approved.", and its opposite: a grant panel's "Rejected.", "Refused.", "Not approved."
+    r"|(?:All\s+(?:approved|agreed)|Approved|Agreed|Rejected|Refused|Declined|Not approved)\b"
+    r"[^.:;]{0,50}\.(?=\s|$)"
+    r"|(?:No objections?,?\s+)?(?:[Aa]pproval|[Rr]efusal) recommended\."
 )
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;–—])\s+)(?=[A-Z])")
 _THAT_BE = re.compile(

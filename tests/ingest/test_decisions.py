@@ -123,6 +123,24 @@ CASES = [
         ["Approved & signed as correct."],
         ["resolution"],
     ),
+    # a parish's answer to a planning consultation
+    (
+        "DM/2019/00679 – Furnace Farm (extension of start date).  No objections, approval "
+        "recommended. DM/2019/00709 – Valley Springs.  Approval recommended.",
+        ["No objections, approval recommended.", "Approval recommended."],
+        ["recommendation", "recommendation"],
+    ),
+    # a grant panel's verdict beside an application, either way
+    (
+        "Vesey\n£22,720\nRejected.\nDoes not meet the criteria for the community grant fund.",
+        ["Rejected."],
+        ["resolution"],
+    ),
+    (
+        "The club asked for floodlights. Not approved. Refused as it is a private club.",
+        ["Not approved.", "Refused as it is a private club."],
+        ["resolution", "resolution"],
+    ),
     (
         "DM/2021/00213 - Yew Tree Cottage - rear extension. Approval recommended.",
         ["Approval recommended."],
