@@ -86,19 +86,24 @@ def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
         if "\n" not in body:
             continue
         parts.append(text[pos : block.start])
-        parts.append(_join_breaks(body, short))
+        # a block may start inside a line (a minutes item's text after its title): its first
+        # line is as long as the whole line, not just the block's part of it
+        lead = block.start - (text.rfind("\n", 0, block.start) + 1)
+        parts.append(_join_breaks(body, short, lead))
         pos = block.end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _join_breaks(body: str, short: float) -> str:
+def _join_breaks(body: str, short: float, lead: int = 0) -> str:
     def join(match: re.Match[str]) -> str:
         if _ITEM_START.match(body, match.end()):
             return match.group(0)
-        line = body[body.rfind("\n", 0, match.start()) + 1 : match.start()].strip()
+        line_start = body.rfind("\n", 0, match.start()) + 1
+        line = body[line_start : match.start()].strip()
+        width = len(line) + (lead if line_start == 0 else 0)
         after = body[match.end() : match.end() + 1]
-        if len(line) < short and after.isupper():
+        if width < short and after.isupper():
             return match.group(0)
         if _ENDS_IN_FIGURE.search(line) and (after.isupper() or after.isdigit()):
             return match.group(0)  # a "label  £figure" row of a table set in the text

@@ -35,6 +35,7 @@ from ingest.chunker import chunk
 from ingest.commitments import find_commitments
 from ingest.decisions import find_decisions
 from ingest.discovery import find_papers
+from ingest.items import split_item_heads
 from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
 from ingest.metadata import fill_meta
@@ -50,7 +51,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", 
 # of any file (e.g. new PDF text rules): an index records the version it was cut with, and
 # the next ingest into an index cut with another version re-cuts every document (its
 # vectors still come from the index by text hash where a passage's text is unchanged).
-INGEST_VERSION = 1
+INGEST_VERSION = 2  # 2: minutes items split off as headings (ingest.items)
 _DEFAULT_LIMITS = IngestLimits()
 
 
@@ -179,6 +180,8 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
         blocks = extracted.blocks
         if blocks is None:
             blocks = find_blocks(text, wrapped=True if suffix == ".pdf" else None)
+        # a minutes item's number and title become its heading (not the document's title)
+        titled, blocks = blocks, split_item_heads(text, blocks)
         if suffix == ".pdf":  # one for one, so the blocks' offsets hold on the joined text
             text = join_wrapped_lines(text, blocks)
         document = Document(
@@ -187,7 +190,7 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
             path=str(resolved),
             content_hash=hashlib.sha256(data).hexdigest(),
             text=text,
-            meta=fill_meta(meta, text, blocks, extracted.title_hint),
+            meta=fill_meta(meta, text, titled, extracted.title_hint),
             page_starts=extracted.page_starts,
         )
     except IngestError as exc:

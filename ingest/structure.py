@@ -2,8 +2,9 @@
 
 A line is classified on its own (``classify_line``: agenda-item stamps, minute numbers,
 numbered sections, ALL-CAPS and markdown headings, bullets, RESOLVED lines, table rows)
-and then in context (``find_blocks``: short title lines, and where a paragraph ends in
-hard-wrapped PDF text, whose lines are separated by single newlines only).
+and then in context (``find_blocks``: short title lines, where a paragraph ends in
+hard-wrapped PDF text, whose lines are separated by single newlines only, and the items of
+a set of minutes, ``ingest.items``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.items import item_starts
 from ingest.models import Block, BlockKind
 
 _AGENDA_ITEM = re.compile(r"^(?:Agenda\s+item|Item)\s+\d+[A-Za-z]?\b", re.IGNORECASE)
@@ -152,6 +154,7 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
     if wrapped is None:
         wrapped = _is_hard_wrapped(present)
     width = sorted(len(line.text) for line in present)[int(0.9 * (len(present) - 1))]
+    items = item_starts(text, [line.start for line in present])  # minutes items open blocks
 
     blocks: list[list] = []  # [kind, start, end, level]
     prev: Line | None = None
@@ -163,6 +166,8 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         nxt = next((x for x in lines[i + 1 : i + 2] if x is not None), None)
         blank_after = nxt is None
         cls = classify_line(line.text)
+        if line.start in items and (cls is None or cls[0] == "table_row"):
+            cls = ("paragraph", 0)
         prev_ends = prev is None or bool(_SENTENCE_END.search(prev.text))
         cur = blocks[-1] if blocks else None
         if cls is None and _looks_like_title(line.text):

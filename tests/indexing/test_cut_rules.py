@@ -189,7 +189,7 @@ def test_stats_before_a_second_change_is_ingested_name_both(
         # the code rolled back to version 0: the four documents it cut are current again
         monkeypatch.setattr(cut_rules, "INGEST_VERSION", 0)
         recut = cut_rules.begin(store, IngestLimits())
-        assert "newer ingest rules (version 1, now 0)" in recut.reason
+        assert f"newer ingest rules (version {INGEST_VERSION}, now 0)" in recut.reason
         assert {store.get_document(d).source for d in recut.stale} == {papers[0].name}
     finally:
         store.close()
