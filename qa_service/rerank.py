@@ -174,11 +174,26 @@ def named_weight(text: str, weights: Mapping[tuple[str, ...], float]) -> float:
     """The summed weight of the concepts (``concept_weights``) that ``text`` names, each
     counted as ``coverage`` counts it."""
     present, stems, joined = _terms(text)
+    slashes = {m.group(0).lower() for m in _SLASHED.finditer(text)}
     return sum(
         weight
         for forms, weight in weights.items()
-        if any(_has(form, present, stems, joined) for form in forms)
+        if any(_has(form, present, stems, joined) or slash_form(form) in slashes for form in forms)
     )
+
+
+# a word written as its first letter and next consonant with a slash: "Community A/C
+# £3,572.58" names the account (financial reports, parish minutes)
+_SLASHED = re.compile(r"(?<![\w/])[A-Za-z]/[A-Za-z](?![\w/])")
+
+
+def slash_form(word: str) -> str:
+    """The short form with a slash a word may be written in: its first letter and its next
+    consonant ("a/c" for account); "" for a phrase or a word without one."""
+    if not word.isalpha():
+        return ""
+    consonant = next((c for c in word[1:].lower() if c not in "aeiouy"), None)
+    return f"{word[0].lower()}/{consonant}" if consonant else ""
 
 
 def _has(form: str, present: frozenset[str], stems: frozenset[str], joined: str) -> bool:

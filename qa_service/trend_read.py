@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from cqa_core.text import STOPWORDS
 from qa_service.answer_kind import MONEY_ASKED
 from qa_service.glossary import ABBREVIATIONS, everyday_terms
+from qa_service.rerank import slash_form
 
 _FIGURE = re.compile(
     r"(?P<money>£\s?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
@@ -391,10 +392,10 @@ def slashed(question: str) -> Alternatives:
     out: Alternatives = []
     for word in {w.lower() for w in _WORD.findall(question)}:
         key = stem(word)
-        consonant = next((c for c in word[1:] if c not in "aeiouy"), None)
-        if key in _NOT_KEY_STEMS or consonant is None:
+        short = slash_form(word)
+        if key in _NOT_KEY_STEMS or not short:
             continue
-        out.append((re.compile(rf"\b{word[0]}/{consonant}\b", re.I), frozenset([key])))
+        out.append((re.compile(rf"\b{re.escape(short)}\b", re.I), frozenset([key])))
     return out
 
 

@@ -17,7 +17,9 @@ from qa_service.rerank import (
     concept_weights,
     coverage,
     is_title_block,
+    named_weight,
     recency,
+    slash_form,
     year_preference,
 )
 
@@ -195,3 +197,13 @@ def test_the_latest_weight_puts_the_newer_of_two_equal_passages_first() -> None:
     newer = Features(fused=0.5, passage=0.5, sentence=0.5, latest=1.0)
     assert newer.score(Weights()) > older.score(Weights())
     assert newer.score(replace(Weights(), latest=0.0)) == older.score(Weights())
+
+
+def test_a_word_written_with_a_slash_counts_as_named() -> None:
+    # a parish's financial report cut as an item of its own writes its account "A/C"
+    weights = {("community",): 1.0, ("account",): 1.0, ("balance",): 1.0}
+    text = "2584. Financial Report: Community A/C £3,572.58, BMM A/C £7,117.48."
+    assert named_weight(text, weights) == 2.0
+    # a date, a fraction or "24/7" names nothing; nor a form inside a longer one
+    assert named_weight("A/C/D on 3/4 and 24/7", {("account",): 1.0}) == 0.0
+    assert slash_form("account") == "a/c" and slash_form("child protection") == ""
