@@ -29,6 +29,13 @@ def council_short_name(council: str) -> str:
     return " ".join(kept)
 
 
+def council_pattern(short: str) -> re.Pattern[str]:
+    """How a question names a council by its distinctive name, possessive included."""
+    return re.compile(
+        r"\b" + r"\s+".join(map(re.escape, short.split())) + r"(?:['’]s)?\b", re.IGNORECASE
+    )
+
+
 class CouncilNames:
     """Finds the councils of one index that a question names.
 
@@ -49,10 +56,7 @@ class CouncilNames:
             short = council_short_name(council)
             if len(short) < 3:
                 continue
-            pattern = re.compile(
-                r"\b" + r"\s+".join(map(re.escape, short.split())) + r"(?:['’]s)?\b",
-                re.IGNORECASE,
-            )
+            pattern = council_pattern(short)
             lead = _LEAD.match(short)
             if lead:
                 self._by_word.setdefault(lead.group(0).casefold(), []).append(len(self._councils))

@@ -3,9 +3,7 @@ pattern finds, in the same order."""
 
 from __future__ import annotations
 
-import re
-
-from qa_service.query_filters import CouncilNames, council_short_name
+from qa_service.query_filters import CouncilNames, council_pattern, council_short_name
 
 COUNCILS = [
     "Northmoor County Council",
@@ -53,11 +51,7 @@ def _brute_force(councils: list[str], question: str) -> tuple[list[str], list[st
         short = council_short_name(council)
         if len(short) < 3:
             continue
-        pattern = re.compile(
-            r"\b" + r"\s+".join(map(re.escape, short.split())) + r"(?:['’]s)?\b",
-            re.IGNORECASE,
-        )
-        match = pattern.search(question)
+        match = council_pattern(short).search(question)
         if match:
             found.append(council)
             phrases.append(match.group(0))
