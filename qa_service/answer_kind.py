@@ -77,7 +77,8 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 
 _NUMBER = re.compile(
     r"£\s?\d|\d+(?:[.,]\d+)*\s*(?:%|per\s*cent|percent)|\b\d[\d,.]*\b"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|"
     r"quarter|third|none|no)\b",
     re.IGNORECASE,

@@ -268,3 +268,9 @@ def test_a_question_whether_something_happened_before_asks_for_a_date(
     question: str, date_asked: bool
 ) -> None:
     assert (Kind.DATE in answer_kinds(question)) is date_asked
+
+
+@pytest.mark.parametrize("word", ["Thirteen", "fifteen", "Seventeen", "nineteen"])
+def test_a_number_from_thirteen_to_nineteen_written_out_is_a_figure(word: str) -> None:
+    sentence = f"{word} newly qualified social workers had joined the academy in September."
+    assert holds_answer(sentence, Kind.NUMBER)
