@@ -77,7 +77,8 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 
 _NUMBER = re.compile(
     r"£\s?\d|\d+(?:[.,]\d+)*\s*(?:%|per\s*cent|percent)|\b\d[\d,.]*\b"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|"
     r"quarter|third|none|no)\b",
     re.IGNORECASE,
@@ -239,13 +240,31 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# A yes-or-no question on what a council or its members did or will do ("Will Milburn's
+# parish council cover the cost ...?", "Were Tintern councillors happy with ...?"): the
+# answer is what they resolved.
+_ASKS_WHETHER_DONE = re.compile(
+    r"^(?:will|would|has|have|had|did|do|does|were|was)\s+(?:[\w'’]+\s+){0,3}?"
+    r"(?:council|councils|councillors|committee|cabinet|board|panel)\b",
+    re.IGNORECASE,
+)
+
+# A yes-or-no question on whether something has happened before ("Has a house ever been
+# given planning permission on the site before?"): the answer says when it did.
+_ASKS_EVER = re.compile(
+    r"^(?:has|have|had|did|was|were)\b.*\b(?:ever|before|previously)\b", re.IGNORECASE
+)
+
 
 def answer_kinds(question: str) -> tuple[str, ...]:
     """``asked_kinds`` read more fully, for choosing the highlighted sentence: also a
     reason ("why ...?"); a person for "whose", but not for a "who" that only qualifies a
     noun; a date asked for by name ("target dates", "timescales"); a figure asked for by
-    the measure it names ("what was the estimated total cost"); and a figure for a search
-    of keywords that asks for nothing else ("Oakhaven overspend forecast 2023/24")."""
+    the measure it names ("what was the estimated total cost"); a decision for a
+    yes-or-no question on what a council or its members did or will do ("Will the parish
+    council cover the cost ...?"); a date for one on whether something happened before
+    ("Has a house ever been given permission on the site before?"); and a figure for a
+    search of keywords that asks for nothing else ("Oakhaven overspend forecast 2023/24")."""
     read = asked_kinds(question)
     kinds: list[str] = list(read)
     if Kind.PERSON in kinds and not _ASKS_WHO.search(question.strip()):
@@ -260,6 +279,10 @@ def answer_kinds(question: str) -> tuple[str, ...]:
         kinds.append(Kind.DATE)
     if _ASKS_REASON.search(question):
         kinds.append(REASON)
+    if Kind.DECISION not in kinds and _ASKS_WHETHER_DONE.search(question.strip()):
+        kinds.append(Kind.DECISION)
+    if Kind.DATE not in kinds and _ASKS_EVER.search(question.strip()):
+        kinds.append(Kind.DATE)
     if not kinds and not read and not _QUESTION.search(question.strip()):
         kinds.append(Kind.NUMBER)  # a search of keywords on a topic: its figures answer
     return tuple(kinds)

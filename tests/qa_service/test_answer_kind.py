@@ -233,3 +233,44 @@ def test_the_head_of_a_set_of_minutes_is_a_label() -> None:
     )
     assert is_label(head)
     assert not is_label("After discussion it was resolved to apply for £4000.00.")
+
+
+@pytest.mark.parametrize(
+    ("question", "decision_asked"),
+    [
+        ("Will the parish council cover the cost of the replacement pads?", True),
+        ("Were the councillors happy with the plan to extend the works?", True),
+        ("has the planning committee refused a housing scheme against advice", True),
+        # a yes-or-no question on something other than what a council did or will do
+        ("Did the man chairing the audit committee have any work ties?", False),
+        ("is the council pension pot still invested in oil and gas", False),
+        ("Are reviews for children in care held on time?", False),
+    ],
+)
+def test_a_yes_or_no_question_on_what_a_council_did_asks_for_a_decision(
+    question: str, decision_asked: bool
+) -> None:
+    assert (Kind.DECISION in answer_kinds(question)) is decision_asked
+
+
+@pytest.mark.parametrize(
+    ("question", "date_asked"),
+    [
+        ("Has a house ever been given planning permission on the site before?", True),
+        ("has the council had to bring in spending controls before", True),
+        ("Did the council previously consult on the plan?", True),
+        # not a yes-or-no question, or nothing about before
+        ("What was agreed before the meeting closed?", False),
+        ("Has the council agreed the budget?", False),
+    ],
+)
+def test_a_question_whether_something_happened_before_asks_for_a_date(
+    question: str, date_asked: bool
+) -> None:
+    assert (Kind.DATE in answer_kinds(question)) is date_asked
+
+
+@pytest.mark.parametrize("word", ["Thirteen", "fifteen", "Seventeen", "nineteen"])
+def test_a_number_from_thirteen_to_nineteen_written_out_is_a_figure(word: str) -> None:
+    sentence = f"{word} newly qualified social workers had joined the academy in September."
+    assert holds_answer(sentence, Kind.NUMBER)

@@ -255,3 +255,35 @@ def test_a_sentence_referring_back_carries_on_the_closest_and_keeps_the_follow_b
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.1)
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert "17 being judged as inadequate" in shown  # (the closest joins it, within the margin)
+
+
+def test_a_yes_or_no_question_on_what_a_council_will_do_is_answered_by_its_resolution() -> None:
+    # a parish minutes item: the item's opening restates the question, the resolution
+    # two sentences on answers it
+    text = (
+        "The Parish Council has been asked to take over the payment of the replacement pads "
+        "for the defibrillator. The cost is approximately £80, lasting for 2-3 years. "
+        "After discussion, the Councillors resolved to take over these payments."
+    )
+    scores = np.array([0.568, 0.333, 0.356])
+    asked = asked_of(
+        "Will the parish council cover the cost of replacement parts for the defibrillator?", ()
+    )
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.1)
+    shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
+    assert shown == "After discussion, the Councillors resolved to take over these payments."
+
+
+def test_a_question_whether_it_happened_before_is_answered_by_when_it_did() -> None:
+    text = (
+        "The Planning Officer advised that the site formed part of the garden of 46 Surgery "
+        "Road. The Planning Officer referred to outline planning which was previously "
+        "granted for a dwelling on the site in 2003."
+    )
+    scores = np.array([0.685, 0.538])
+    asked = asked_of(
+        "Has a house ever been given planning permission on the garden site before?", ()
+    )
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.0)
+    shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
+    assert shown.endswith("granted for a dwelling on the site in 2003.")
