@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from cqa_core.text import STOPWORDS, query_terms
 from qa_service import glossary
 from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
-from qa_service.query_filters import CouncilNames, read_years
+from qa_service.query_filters import CouncilNames, WordLed, read_years
 from qa_service.query_words import ASKS_DECISION, ASKS_LATEST, CONTRACTION, FILLER, REQUEST_WORDS
 from qa_service.rerank import stems_of, word_matches
 
@@ -75,11 +75,11 @@ class QueryReader:
         self.expand = expand
         # the index's committees by name, but not a council itself ("Full Council"), whose
         # name is also the ordinary word ("council tax")
-        self._committees = [
-            re.compile(r"\b" + r"\s+".join(map(re.escape, c.split())) + r"\b", re.IGNORECASE)
-            for c in committees
-            if c.split() and c.split()[-1].lower() != "council"
-        ]
+        self._committees = WordLed()
+        for c in committees:
+            if c.split() and c.split()[-1].lower() != "council":
+                pattern = r"\b" + r"\s+".join(map(re.escape, c.split())) + r"\b"
+                self._committees.add(c.strip(), re.compile(pattern, re.IGNORECASE))
         self.correct_typos = correct_typos
         self.vocabulary = dict(vocabulary or {})
         # the most passages any one word is in: the base of an idf (``trend``)
@@ -97,8 +97,7 @@ class QueryReader:
 
     def committees_named(self, question: str) -> list[str]:
         """The words of the question that name one of the index's committees."""
-        found = (pattern.search(question) for pattern in self._committees)
-        return [m.group(0) for m in found if m]
+        return [m.group(0) for _, m in self._committees.found(question)]
 
     def correct(self, word: str) -> str | None:
         """The index word a misspelt ``word`` most likely meant, or None if it is not a typo."""

@@ -36,48 +36,59 @@ def council_pattern(short: str) -> re.Pattern[str]:
     )
 
 
-class CouncilNames:
-    """Finds the councils of one index that a question names.
+class WordLed:
+    """Patterns that each begin with a word, tried on a text only when it holds that word.
 
-    Each council's pattern is tried only when the question holds, as a word, the first word
-    of its distinctive name: a pattern starts at a word boundary and its first word ends at
-    one, so no other question can match it.  At 10M passages of the copied-up synthetic
-    corpus (20k councils) trying every pattern took 59 ms a question (docs/performance.md,
-    "/api/ask at 10M, stop 18"); the found councils and their order are the same.
+    A pattern starts at a word boundary and its first word ends at one, so no text without
+    that word can match it.  At 10M passages of the copied-up synthetic corpus (20k
+    councils) trying every council's pattern took 59 ms a question (docs/performance.md,
+    "/api/ask at 10M, stop 18"); what is found, and its order, are the same.
     """
 
-    def __init__(self, councils: Sequence[str] = ()) -> None:
-        self._councils: list[tuple[re.Pattern[str], str, str]] = []
-        # the casefolded first word of a distinctive name -> its councils' positions above;
-        # names starting with no word character are tried for every question
+    def __init__(self) -> None:
+        self._patterns: list[re.Pattern[str]] = []
+        # the casefolded first word of a name -> its patterns' positions above; names
+        # starting with no word character are tried for every text
         self._by_word: dict[str, list[int]] = {}
         self._always: list[int] = []
+
+    def add(self, name: str, pattern: re.Pattern[str]) -> None:
+        """Add ``pattern``, the way a text writes ``name``; found in the order added."""
+        lead = _LEAD.match(name)
+        if lead:
+            self._by_word.setdefault(lead.group(0).casefold(), []).append(len(self._patterns))
+        else:
+            self._always.append(len(self._patterns))
+        self._patterns.append(pattern)
+
+    def found(self, text: str) -> list[tuple[int, re.Match[str]]]:
+        """The positions (in the order added) of the patterns ``text`` matches, with the
+        matches."""
+        tried = set(self._always)
+        for word in _LEAD.findall(text):
+            tried.update(self._by_word.get(word.casefold(), ()))
+        matches = ((p, self._patterns[p].search(text)) for p in sorted(tried))
+        return [(p, m) for p, m in matches if m]
+
+
+class CouncilNames:
+    """Finds the councils of one index that a question names (by their distinctive names,
+    each tried only when the question holds its first word: ``WordLed``)."""
+
+    def __init__(self, councils: Sequence[str] = ()) -> None:
+        self._councils: list[str] = []
+        self._lookup = WordLed()
         for council in councils:
             short = council_short_name(council)
             if len(short) < 3:
                 continue
-            pattern = council_pattern(short)
-            lead = _LEAD.match(short)
-            if lead:
-                self._by_word.setdefault(lead.group(0).casefold(), []).append(len(self._councils))
-            else:
-                self._always.append(len(self._councils))
-            self._councils.append((pattern, council, short))
+            self._lookup.add(short, council_pattern(short))
+            self._councils.append(council)
 
     def named(self, question: str) -> tuple[list[str], list[str]]:
         """Councils whose distinctive name the question contains, and the words matched."""
-        tried = set(self._always)
-        for word in _LEAD.findall(question):
-            tried.update(self._by_word.get(word.casefold(), ()))
-        found: list[str] = []
-        phrases: list[str] = []
-        for position in sorted(tried):
-            pattern, council, _short = self._councils[position]
-            match = pattern.search(question)
-            if match:
-                found.append(council)
-                phrases.append(match.group(0))
-        return found, phrases
+        found = self._lookup.found(question)
+        return [self._councils[p] for p, _ in found], [m.group(0) for _, m in found]
 
 
 def read_years(question: str) -> tuple[str | None, str | None, list[str]]:

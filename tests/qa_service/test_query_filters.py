@@ -3,7 +3,9 @@ pattern finds, in the same order."""
 
 from __future__ import annotations
 
-from qa_service.query_filters import CouncilNames, council_pattern, council_short_name
+import re
+
+from qa_service.query_filters import CouncilNames, WordLed, council_pattern, council_short_name
 
 COUNCILS = [
     "Northmoor County Council",
@@ -82,3 +84,20 @@ def test_a_name_starting_without_a_word_character_is_tried_for_every_question() 
     for question in ("x(Old) Eastshire roads", "(Old) Eastshire roads", "Old Eastshire"):
         assert names.named(question) == _brute_force(councils, question)
     assert names.named("x(Old) Eastshire roads")[0] == ["(Old) Eastshire District Council"]
+
+
+def test_word_led_patterns_find_what_trying_each_finds_in_the_order_added() -> None:
+    names = ["Children's Services Scrutiny", "Cabinet", "(Joint) Health Board", "children panel"]
+    patterns = [re.compile(r"\b" + re.escape(n) + r"\b", re.IGNORECASE) for n in names]
+    lookup = WordLed()
+    for name, pattern in zip(names, patterns, strict=True):
+        lookup.add(name, pattern)
+    for text in [
+        "what did the children panel and CHILDREN'S SERVICES SCRUTINY say?",
+        "the Cabinet's view",
+        "x(Joint) Health Board",
+        "the childrens services scrutiny",
+        "",
+    ]:
+        every = [(p, m.group(0)) for p, m in enumerate(q.search(text) for q in patterns) if m]
+        assert [(p, m.group(0)) for p, m in lookup.found(text)] == every, text
