@@ -24,7 +24,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,24 +59,8 @@ INNER = ("allowed", "sentence_vectors", "encode")
 AFTER = ("response", "json")
 
 
-class Clock:
-    """Wall time per stage for the question being asked."""
-
-    def __init__(self) -> None:
-        self.spent: dict[str, float] = {}
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.spent[stage] = self.spent.get(stage, 0.0) + seconds
-
-    def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.add(stage, time.perf_counter() - t0)
-
-        return timed
+# wall time per stage for the question being asked (the query bench's clock)
+Clock = qb.StageClock
 
 
 def _instrument(engine: Any, clock: Clock) -> None:

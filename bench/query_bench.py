@@ -103,6 +103,10 @@ class StageClock:
     def __init__(self) -> None:
         self.spent: dict[str, float] = {}
 
+    def add(self, stage: str, seconds: float) -> None:
+        """Add ``seconds`` to ``stage`` (a wait timed by hand)."""
+        self.spent[stage] = self.spent.get(stage, 0.0) + seconds
+
     def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         """``fn``, adding its wall time to ``stage``."""
 
@@ -111,7 +115,7 @@ class StageClock:
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.spent[stage] = self.spent.get(stage, 0.0) + time.perf_counter() - t0
+                self.add(stage, time.perf_counter() - t0)
 
         return timed
 
