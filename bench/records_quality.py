@@ -7,7 +7,9 @@ decision is matched at most once.  Only the marked documents are scored, so a de
 found in them that matches no label is a false positive.
 
 Run ``python -m bench.records_quality [INDEX]`` for the markdown tables in docs/quality.md
-(with INDEX, an index of the three sets, the discharge of commitments too).
+(with INDEX, an index of the three sets, the discharge of commitments and the trend points
+too).  ``python -m bench.records_quality INDEX --trend [LABELS ...]`` scores the trend points
+only: of the named label files, or of every batch with a line over all of them.
 """
 
 from __future__ import annotations
@@ -45,6 +47,20 @@ TREND_EIGHTH = REPO / "tests" / "labels" / "trend_heldout6.json"
 TREND_NINTH = REPO / "tests" / "labels" / "trend_heldout7.json"
 TREND_TENTH = REPO / "tests" / "labels" / "trend_heldout8.json"
 TREND_ELEVENTH = REPO / "tests" / "labels" / "trend_heldout9.json"
+TREND_TWELFTH = REPO / "tests" / "labels" / "trend_heldout10.json"
+TREND_BATCHES = (
+    ("in-sample", TREND_LABELS),
+    ("held out", TREND_HELD_OUT),
+    ("blind after the fixes", TREND_BLIND_AFTER),
+    ("fifth batch", TREND_FIFTH),
+    ("sixth batch", TREND_SIXTH),
+    ("seventh batch", TREND_SEVENTH),
+    ("eighth batch", TREND_EIGHTH),
+    ("ninth batch", TREND_NINTH),
+    ("tenth batch", TREND_TENTH),
+    ("eleventh batch", TREND_ELEVENTH),
+    ("twelfth batch", TREND_TWELFTH),
+)
 
 
 def ratio(num: int, den: int) -> float:
@@ -356,7 +372,29 @@ def discharge_table(s: DischargeScores) -> str:
     return measure_table(rows)
 
 
+def print_trends(index_dir: Path, batches: Sequence[tuple[str, Path]]) -> None:
+    """The trend table and misses of each batch, then one line over all of them."""
+    total = TrendScores()
+    for name, path in batches:
+        scores = score_trend(index_dir, labels=path)
+        print(f"\ntrend points, {name}: {path.name}\n")
+        print(trend_table(scores))
+        print("\n".join(scores.misses or []))
+        total.gold += scores.gold
+        total.plotted += scores.plotted
+        total.right += scores.right
+    if len(batches) > 1:
+        print(f"\ntrend points, all {len(batches)} files\n")
+        print(trend_table(total))
+
+
 if __name__ == "__main__":
+    if "--trend" in sys.argv[2:]:  # the trend points only, of the named files or of all
+        named = [Path(a) for a in sys.argv[sys.argv.index("--trend") + 1 :]]
+        print_trends(
+            Path(sys.argv[1]), [(p.stem, p) for p in named] if named else list(TREND_BATCHES)
+        )
+        sys.exit(0)
     for name, path in (("written against", DECISION_LABELS), ("held out", HELD_OUT_LABELS)):
         print(f"\n{name}: {path.name}\n")
         print(table(score_decisions(path)))
@@ -369,19 +407,4 @@ if __name__ == "__main__":
             print(f"\ndischarge, status on 2026-12-01: {path.name}\n")
             print(discharge_table(found))
             print("\n".join(found.misses or []))
-        for name, path in (
-            ("in-sample", TREND_LABELS),
-            ("held out", TREND_HELD_OUT),
-            ("blind after the fixes", TREND_BLIND_AFTER),
-            ("fifth batch", TREND_FIFTH),
-            ("sixth batch", TREND_SIXTH),
-            ("seventh batch", TREND_SEVENTH),
-            ("eighth batch", TREND_EIGHTH),
-            ("ninth batch", TREND_NINTH),
-            ("tenth batch", TREND_TENTH),
-            ("eleventh batch", TREND_ELEVENTH),
-        ):
-            scores = score_trend(Path(sys.argv[1]), labels=path)
-            print(f"\ntrend points, {name}: {path.name}\n")
-            print(trend_table(scores))
-            print("\n".join(scores.misses or []))
+        print_trends(Path(sys.argv[1]), TREND_BATCHES)
