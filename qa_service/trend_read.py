@@ -58,6 +58,10 @@ _LABEL = re.compile(
     r"|quarter|phase|stage|tier|round)\s+$",
     re.I,
 )
+# A school year or key stage, written with its capital: "in Year 6", "in Year 11", "Years 12
+# and 13", "Key Stage 2" name a year group, not how many ("38% of children in care in Year
+# 6": not 6). Lower case "year 2" of a programme is left to the period and date rules.
+_SCHOOL_YEAR = re.compile(r"\b(?:Years?|Key Stage)\s+(?:\d{1,2}\s*(?:,|and|to|-|–)\s*)*$")
 # Three or more bare numbers in a row: a table row read as text.
 _ROW = re.compile(r"(?:\d[\d,.]*%?\s*\|?\s+){2,}\d[\d,.]*%?")
 _WORD = re.compile(r"[A-Za-z]{3,}")
@@ -177,6 +181,7 @@ def figures(
             marker = before.endswith("(") and after.startswith(")")  # "(2) the report be noted"
             age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
             label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"
+            label = label or bool(_SCHOOL_YEAR.search(before))  # "Year 6", "Years 12 and 13"
             if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
                 continue
             period = _PERIOD.match(after)

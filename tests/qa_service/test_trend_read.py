@@ -52,6 +52,9 @@ def test_the_current_figure(text: str, value: float) -> None:
         # a numbered part of a year or a programme
         "people were still in hospital during quarter 2",
         "Phase 1, covering the Old Town, went live in September.",
+        # a school year group
+        "children in care in Year 6 had reached the expected standard",
+        "young people in care in Years 12 and 13 were in education",
     ],
 )
 def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
