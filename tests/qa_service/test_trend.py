@@ -622,3 +622,23 @@ def test_a_sentence_in_a_unit_the_question_names_is_the_passage_s() -> None:
     assert (point.figure.value, point.figure.unit) == (3.8, "years")
     assert asked.names_unit("years")
     assert not Asked.of("children in Year 6 living with obesity").names_unit("years")
+
+
+def test_a_capital_letter_naming_a_class_is_a_key_word() -> None:
+    """ "A roads" names a class of roads: of "7% of A roads, 9% of B and C roads and 19% of
+    unclassified roads were in need of maintenance", 7% is the A roads'; the letter alone
+    is too short a word, so the pair is one key ("a-road"), and "Band" is no "B and"."""
+    from qa_service.trend import Asked, select
+
+    assert {"a-road", "b-road", "c-road"} <= stems("7% of A roads, 9% of B and C roads")
+    assert stems("Band D council tax") == {"band", "d-counc", "counc", "tax"}
+    assert "a-memb" not in stems("A Member asked about roads")  # a name, not a class
+    text = (
+        "In 2021, 7% of A roads, 9% of B and C roads and 19% of unclassified roads were in need"
+        " of maintenance (the red category)."
+    )
+    # weighted as the index would: no indexed word is "a-road", so the pair is the rarest
+    weights = {"a-road": 8.0, "road": 2.0, "need": 2.0, "maint": 3.0}
+    asked = Asked.of("A roads in need of maintenance", weights)
+    [point] = select([hit(text, "2022-01-12", "a.txt")], asked)  # type: ignore[arg-type]
+    assert point.figure.value == 7.0
