@@ -30,8 +30,10 @@ never computed.
   nearest to the question's rarest key word ("… 21% of the workforce, and the average
   caseload was 18 children": 18 for caseload, 21% for agency staff).
 - The trend's unit is the one most points state (on a tie, the asked one, else the one
-  whose sentences name most of the question); a point in another unit or on another base
-  ("per 10,000 children" against "%") is kept but flagged, and not plotted; a meeting that
+  whose sentences name most of the question; a question asking no unit, that of the
+  sentence naming most of it, as weak sentences of other meetings would outvote it); a
+  point in another unit or on another base ("per 10,000 children" against "%") is kept but
+  flagged, and not plotted; a meeting that
   also states a figure in the trend's unit (its agenda's minute number read as a count, its
   minutes' payment in £) gives that one instead.
 - A figure in a unit the question's own words name ("five-year housing land supply": "a
@@ -415,13 +417,25 @@ def _meeting(point: TrendPoint) -> tuple[str | None, str | None]:
 def flag_outliers(
     points: list[TrendPoint], wanted: str | None, keys: Collection[str] = ()
 ) -> list[TrendPoint]:
-    """Flag the points whose unit is not the trend's: the most common; on a tie the asked
-    one, else one the question's key words (``keys``, stems) name ("five-year housing land
-    supply": "3.6 years" over "a 20% buffer"), else the one whose sentences name most of
-    the question."""
+    """Flag the points whose unit is not the trend's: the most common (of a question asking
+    no unit, the most common of the points whose sentences name most of it); on a tie the
+    asked one, else one the question's key words (``keys``, stems) name ("five-year housing
+    land supply": "3.6 years" over "a 20% buffer"), else the one whose sentences name most
+    of the question."""
     if not points:
         return points
     counts = Counter(p.figure.unit for p in points)
+    if wanted is None:
+        # a question asking no unit ("early help assessments completed") says what it counts
+        # or measures by the sentence naming most of it ("2,340 early help assessments had
+        # been completed"), not by how many meetings state a figure in some unit: weak
+        # sentences of other meetings ("88% of assessments were completed within 45 working
+        # days") would otherwise outvote it; a unit its own words name still comes first
+        heaviest = max(p.weight for p in points)
+        pool = [p for p in points if stem(p.figure.unit) in keys] or [
+            p for p in points if p.weight == heaviest
+        ]
+        counts = Counter(p.figure.unit for p in pool)
     top = max(counts.values())
     leaders = [u for u, n in counts.items() if n == top]
     named = {u: sum(p.weight for p in points if p.figure.unit == u) for u in leaders}

@@ -74,6 +74,14 @@ def test_a_point_in_another_unit_is_flagged_not_dropped() -> None:
     lengths = [replace(point("years"), weight=1.0), replace(point("%"), weight=3.0)]
     keys = stems("five-year housing land supply")
     assert [p.flagged for p in flag_outliers(lengths, None, keys)] == [False, True]
+    # a question asking no unit: the unit of the sentence naming most of it, however many
+    # meetings' weaker sentences state another ("2,340 early help assessments had been
+    # completed" over three meetings' "88% of assessments were completed within 45 days")
+    weak = [replace(point("%"), weight=1.0) for _ in range(3)]
+    strong = [replace(point("count"), weight=4.0)]
+    assert [p.flagged for p in flag_outliers(weak + strong, None)] == [True, True, True, False]
+    # a question asking a unit keeps the most common one
+    assert [p.flagged for p in flag_outliers(weak + strong, "%")] == [False, False, False, True]
 
 
 MANIFEST = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
