@@ -33,9 +33,8 @@ never computed.
   whose sentences name most of the question; a question asking no unit, that of the
   sentence naming most of it, as weak sentences of other meetings would outvote it); a
   point in another unit or on another base ("per 10,000 children" against "%") is kept but
-  flagged, and not plotted; a meeting that
-  also states a figure in the trend's unit (its agenda's minute number read as a count, its
-  minutes' payment in £) gives that one instead.
+  flagged, and not plotted; a meeting that also states a figure in the trend's unit (its
+  agenda's minute number read as a count, its minutes' payment in £) gives that one instead.
 - A figure in a unit the question's own words name ("five-year housing land supply": "a
   supply of 3.8 years") comes first: of a passage's sentences, of a sentence's figures, of a
   meeting's points and between the trend's units ("Year 6" names a school year, no unit).
