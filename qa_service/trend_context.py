@@ -26,12 +26,13 @@ def _sentences(text: str) -> list[Span]:
 
 def context(text: str, span: tuple[int, int], subject: bool = False) -> str:
     """The words a sentence is read with for what it measures: its own, and the sentence
-    before's when that one states no figure (it sets the subject: "A Member asked why
-    initial health assessments were delayed. Officers explained that only 44% had been
-    completed within 20 working days"), this one refers back to it ("… 748 reviews in
-    2021/22. Of these, 94% were held within statutory timescales") or both open with the
-    same key word in one paragraph ("Attendance by health … at strategy meetings …
-    Attendance by education staff …"). A table row is read alone."""
+    before's when that one states no figure and this one goes on from it on its line (it
+    sets the subject: "A Member asked why initial health assessments were delayed.
+    Officers explained that only 44% had been completed within 20 working days"), this one
+    refers back to it ("… 748 reviews in 2021/22. Of these, 94% were held within statutory
+    timescales") or both open with the same key word in one paragraph ("Attendance by
+    health … at strategy meetings … Attendance by education staff …"). A table row is read
+    alone."""
     own = text[span[0] : span[1]]
     sentences = _sentences(text)
     at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
@@ -39,9 +40,11 @@ def context(text: str, span: tuple[int, int], subject: bool = False) -> str:
         return own
     before = sentences[at - 1]
     earlier = text[before.start : before.end]
+    # a new line starts another item (a minute's bullet, a paragraph): no subject from there
+    same_paragraph = "\n" not in text[before.end : span[0]]
     if (
         _BACK.match(own)
-        or (subject and not figures(text, before.start, before.end))
+        or (subject and not figures(text, before.start, before.end) and same_paragraph)
         or ("\n" not in text[before.start : span[0]] and _parallel(earlier, own))
     ):
         return f"{earlier} {own}"

@@ -433,6 +433,9 @@ def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
     # a sentence before that states its own figure is another measure's
     text = f"Initial health assessments for 120 children were requested. {answer}"
     assert select([lit(text, answer)], asked) == []  # type: ignore[list-item]
+    # and one on a line of its own (another minute's bullet) sets no subject of this one
+    text = f"- A Member asked why initial health assessments were delayed.\n- {answer}"
+    assert select([lit(text, answer)], asked) == []  # type: ignore[list-item]
 
 
 def test_a_count_of_some_of_the_figure_after_it_is_what_is_said_of_them() -> None:
