@@ -69,6 +69,7 @@ from qa_service.trend_read import (
     named,
     named_numbers,
     naming,
+    other_numbered,
     other_period,
     period_stems,
     periods,
@@ -187,6 +188,8 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     names ("Year 6")."""
     if asked.periods and other_period(text[start:end], asked.periods):
         return []  # it times another measure ("within 45 working days" for 20)
+    if other_numbered(text[start:end], asked.names):
+        return []  # it names another by number ("Key Stage 1" for Key Stage 2)
     found = readable(text, start, end, asked.counted, frozenset(asked.weights))
     if asked.counted:  # "hours of home care": a count of hours, not of young people
         found = [f for f in found if f.unit != "count" or counts_period(text, f, asked.counted)]

@@ -477,6 +477,22 @@ def other_period(sentence: str, asked: frozenset[tuple[float, str]]) -> bool:
     return bool(stated) and not stated & asked
 
 
+# A word with the number that names it: "Key Stage 2", "Year 6", "category 1".
+_NUMBERED = re.compile(r"([A-Za-z]{3,})\s+(\d{1,3})\b(?![.,]\d|%)")
+
+
+def other_numbered(sentence: str, names: frozenset[tuple[str, float]]) -> bool:
+    """Whether a sentence names another of what the question names by a number: a word the
+    question numbers, written only with other numbers ("Key Stage 1: expected standard in
+    reading" for "… the expected standard at Key Stage 2")."""
+    if not names:
+        return False
+    stated = {(stem(m.group(1)), float(m.group(2))) for m in _NUMBERED.finditer(sentence)}
+    words = {word for word, _ in names}
+    mine = {s for s in stated if s[0] in words}
+    return bool(mine) and not mine & names
+
+
 # A rate on a base the question names: "rate of children in care per 10,000 children".
 _ASKS_BASE = re.compile(r"\bper\s+(1,000|10,000|100,000)\b", re.I)
 

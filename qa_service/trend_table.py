@@ -74,15 +74,75 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _pipe_cells(line: str) -> list[tuple[int, int]]:
+    """The cells of a line of a table written with bars (Word and HTML tables: "Key Stage 2:
+    expected standard | 33% | 41% | 35% | 65% | Cohort of 39 pupils"), as offsets in the line
+    with the spaces around them left out."""
+    out, start = [], 0
+    for part in line.split("|"):
+        lead = len(part) - len(part.lstrip())
+        out.append((start + lead, start + len(part.rstrip())))
+        start += len(part) + 1
+    return out
+
+
+def _pipe_header(line: str) -> int | None:
+    """The current column of a bar table's header ("Measure | Ravensholt 2018 | Ravensholt
+    2019 | Children in care, England 2018 | Comment": 2), or None when the line is no such
+    header: at least two labels after the first end with a year, and no label is a number."""
+    labels = [line[a:b] for a, b in _pipe_cells(line)][1:]
+    dated = [
+        i + 1
+        for i, label in enumerate(labels)
+        if label.split() and _YEAR_TOKEN.match(label.split()[-1])
+    ]
+    if len(dated) < 2 or any(_ONE_CELL.fullmatch(label) for label in labels):
+        return None
+    usable = [i for i in dated if not _NOT_CURRENT.search(labels[i - 1])]
+    return usable[-1] if usable else None
+
+
+def _pipe_rows(text: str) -> list[Row]:
+    """The rows of the bar tables in ``text`` under a header of dated columns, each at the
+    header's current column (a cell that is not one number states nothing)."""
+    out: list[Row] = []
+    current: int | None = None
+    width = 0
+    for start, end in _lines(text):
+        line = text[start:end]
+        if "|" not in line:
+            if line.strip():  # prose ends the table (blank lines part its rows)
+                current = None
+            continue
+        header = _pipe_header(line)
+        if header is not None:
+            current, width = header, len(_pipe_cells(line))
+            continue
+        cells = _pipe_cells(line)
+        if current is None or len(cells) != width:
+            continue
+        a, b = cells[current]
+        raw = line[a:b]
+        cell = None
+        if raw and _ONE_CELL.fullmatch(raw) and raw not in ("-", "–"):
+            unit = "%" if raw.endswith("%") else "count"
+            value = float(raw.rstrip("%").replace(",", ""))
+            cell = Figure(value, unit, start + a, start + b)
+        out.append(Row(start, end, cell))
+    return out
+
+
 @lru_cache(maxsize=1024)  # a passage's rows are asked for once per sentence read
 def rows(text: str) -> tuple[Row, ...]:
     """The rows of the tables in ``text`` with a header line above them in the same text."""
-    out: list[Row] = []
+    out: list[Row] = _pipe_rows(text) if "|" in text else []
     current: int | None = None
     width = 0
     previous: tuple[int, int] | None = None  # a line that is neither header nor row
     for start, end in _lines(text):
         line = text[start:end]
+        if "|" in line:
+            continue  # a bar table's row, read above
         labels = columns(line)
         if labels:
             current, width, previous = _current_column(labels), len(labels), None

@@ -14,6 +14,8 @@ from qa_service.trend_read import (
     figures,
     in_unit,
     named,
+    named_numbers,
+    other_numbered,
     other_period,
     periods,
     readable,
@@ -524,3 +526,13 @@ def test_a_change_is_named_by_another_word_of_its_direction() -> None:
     assert "incre" in named("Rents would rise by 2.7%.", alternatives("rent increase"))
     assert "reduc" in named("Waiting fell to 296.", alternatives("reduction in waiting"))
     assert "rise" not in named("Council tax fell by 1%.", alternatives("council tax rise"))
+
+
+def test_another_of_what_the_question_numbers_is_another_measure() -> None:
+    """ "Key Stage 1" names another key stage than the question's "Key Stage 2"; a sentence
+    naming the question's own, or no key stage, is not ruled out."""
+    names = named_numbers("children in care reaching the expected standard at Key Stage 2")
+    assert other_numbered("Key Stage 1: expected standard in reading | 47% | 52%", names)
+    assert not other_numbered("Key Stage 2: expected standard | 33% | 41%", names)
+    assert not other_numbered("38% had reached the expected standard", names)
+    assert not other_numbered("Key Stage 1 and Key Stage 2 results: 41% met it", names)

@@ -70,3 +70,23 @@ def test_without_a_header_no_row_is_read() -> None:
 def test_the_last_column_that_is_not_a_target_or_comparison() -> None:
     text = "Measure 2022/23 2023/24 Target 2024/25 England 2023/24\nReviews on time 91% 94% 95% 88%"
     assert _read(text) == {"Reviews on time 91%": 94.0}
+
+
+BARS = (
+    "Measure | Ravensholt 2018 | Ravensholt 2019 | Children in care, England 2018 | Comment\n"
+    "\n"
+    "Key Stage 1: expected standard in reading | 47% | 52% | 52% | Small cohort of 23 pupils.\n"
+    "\n"
+    "Key Stage 2: expected standard | 33% | 41% | 35% | Cohort of 39 pupils, of whom 16 met it.\n"
+    "Key Stage 4: average Progress 8 score | -1.21 | -0.98 | -1.20 | Only for some pupils.\n"
+    "The Virtual School reviews every plan.\n"
+    "Team | 164 | 402"
+)
+
+
+def test_a_table_written_with_bars_states_its_current_column() -> None:
+    """A Word or HTML table's row is read at its header's last dated column that is not a
+    comparison ("Ravensholt 2019", not "England 2018"), whatever the comment after it; a
+    cell that is not one number states nothing, and prose ends the table."""
+    read = [(BARS[r.start : r.start + 11], r.cell.value if r.cell else None) for r in rows(BARS)]
+    assert read == [("Key Stage 1", 52.0), ("Key Stage 2", 41.0), ("Key Stage 4", None)]
