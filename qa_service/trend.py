@@ -210,7 +210,8 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
     stated = _stated(text, *first, asked)
-    score = asked.named(_context(text, first)) if stated else -1.0
+    heading = _heading(hit)
+    score = asked.named(_context(text, first, heading=heading)) if stated else -1.0
     said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
@@ -220,7 +221,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
         stated = _stated(text, start, end, asked)
         if not stated:
             continue
-        weight = asked.named(_context(text, (start, end)))
+        weight = asked.named(_context(text, (start, end), heading=heading))
         says = _says_unit(stated, asked)
         if (says, weight) > (said, score):
             best, score, said, local = (start, end), weight, says, None
@@ -231,6 +232,11 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
             if mine > local:
                 best, local = (start, end), mine
     return best, score
+
+
+def _heading(hit: Hit) -> str:
+    """The passage's own heading (a table row's subject when its caption is elsewhere)."""
+    return hit.passage.heading_path[-1] if hit.passage.heading_path else ""
 
 
 def _says_unit(found: list[Figure], asked: Asked) -> bool:
@@ -316,7 +322,7 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
     any unit when the question asks none (a timeline's figures of a topic)."""
     asked = replace(Asked.of(question, weights), any_unit=True)
     span, _ = _sentence(hit, asked)
-    if not asked.about(_context(hit.passage.text, span)):
+    if not asked.about(_context(hit.passage.text, span, heading=_heading(hit))):
         return None
     read = _read(hit, asked, span)
     return read[0] if read else None
@@ -378,7 +384,8 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
-        if weight < 0 or not asked.about(_context(hit.passage.text, span, subject=True)):
+        about = asked.about(_context(hit.passage.text, span, True, _heading(hit)))
+        if weight < 0 or not about:
             continue  # no figure of the asked kind, or it measures something else
         read = _read(hit, asked, span, window)
         if read is None:

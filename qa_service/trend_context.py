@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from cqa_core.text import Span, split_sentences
 from qa_service.trend_read import figures, stems
+from qa_service.trend_table import rows
 
 # A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
 # 2021/22. Of these, 94% were held within statutory timescales."
@@ -24,7 +25,7 @@ def _sentences(text: str) -> list[Span]:
     return split_sentences(text)
 
 
-def context(text: str, span: tuple[int, int], subject: bool = False) -> str:
+def context(text: str, span: tuple[int, int], subject: bool = False, heading: str = "") -> str:
     """The words a sentence is read with for what it measures: its own, and the sentence
     before's when that one states no figure and this one goes on from it on its line (it
     sets the subject: "A Member asked why initial health assessments were delayed.
@@ -36,7 +37,13 @@ def context(text: str, span: tuple[int, int], subject: bool = False) -> str:
     own = text[span[0] : span[1]]
     sentences = _sentences(text)
     at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
-    if not at:  # not a sentence (a table row, a highlight), or the passage's first
+    if at is None:  # a table row is read with its table's caption, else the passage's
+        # heading (its subject: "Table 2: Early help performance", "5. Early help
+        # performance", for "Families whose needs were met at closure 72% 74% 76%")
+        row = next((r for r in rows(text) if (r.start, r.end) == span), None)
+        title = (row.title or heading) if row else ""
+        return f"{title} {own}" if title else own
+    if not at:  # the passage's first sentence
         return own
     before = sentences[at - 1]
     earlier = text[before.start : before.end]

@@ -26,6 +26,8 @@ from qa_service.trend_read import Figure
 _CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-|–)"
 _CELLS_AT_END = re.compile(rf"(?:[ \t]+{_CELL})+[ \t]*$")
 _ONE_CELL = re.compile(_CELL)
+# A table's caption, on the line above its header: "Table 2: Early help performance, …".
+_CAPTION = re.compile(r"\s*Table\s+[A-Z]?\d+[A-Za-z]?\s*[:.–-]")
 # A column label ends with its year or financial year: "2022/23", "Mar 2023".
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d(?:/\d\d)?$")
 # Columns that compare with or aim at the current value, not state it.
@@ -43,6 +45,7 @@ class Row:
     start: int
     end: int
     cell: Figure | None  # None: the current column is empty ("-") or the header unknown
+    title: str = ""  # its table's caption ("Table 2: Early help performance, …"), if any
 
 
 def columns(line: str) -> list[str]:
@@ -138,14 +141,20 @@ def rows(text: str) -> tuple[Row, ...]:
     out: list[Row] = _pipe_rows(text) if "|" in text else []
     current: int | None = None
     width = 0
+    title = ""
     previous: tuple[int, int] | None = None  # a line that is neither header nor row
+    prior: tuple[int, int] | None = None  # the line before this one
     for start, end in _lines(text):
         line = text[start:end]
+        before, prior = prior, (start, end)
         if "|" in line:
             continue  # a bar table's row, read above
         labels = columns(line)
         if labels:
-            current, width, previous = _current_column(labels), len(labels), None
+            current, width = _current_column(labels), len(labels)
+            title = text[before[0] : before[1]] if before else ""
+            title = title if _CAPTION.match(title) else ""
+            previous = None
             continue
         tail = _CELLS_AT_END.search(line)
         # the last cells, one per column ("… per 10,000 93 97 - 70": "10,000" is the name's)
@@ -162,6 +171,6 @@ def rows(text: str) -> tuple[Row, ...]:
             unit = "%" if raw.endswith("%") else "count"
             value = float(raw.rstrip("%").replace(",", ""))
             cell = Figure(value, unit, start + m.start(), start + m.end())
-        out.append(Row(previous[0] if previous else start, end, cell))
+        out.append(Row(previous[0] if previous else start, end, cell, title))
         previous = None
     return tuple(out)

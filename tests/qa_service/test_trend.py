@@ -276,12 +276,13 @@ def test_a_sentence_naming_only_the_period_asked_measures_something_else() -> No
     assert Asked.of("children in care").period == frozenset()
 
 
-def hit(text: str, date: str, source: str = "") -> SimpleNamespace:
-    """A hit as ``trend.select`` reads it: a passage's text, its meeting's council and date,
-    its document's file."""
+def hit(text: str, date: str, source: str = "", heading: tuple[str, ...] = ()) -> SimpleNamespace:
+    """A hit as ``trend.select`` reads it: a passage's text and headings, its meeting's
+    council and date, its document's file."""
     meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
     document = SimpleNamespace(meta=meta, source=source or f"{date}.html")
-    return SimpleNamespace(passage=SimpleNamespace(text=text, document=document), highlights=[])
+    passage = SimpleNamespace(text=text, document=document, heading_path=heading)
+    return SimpleNamespace(passage=passage, highlights=[])
 
 
 def test_a_table_row_gives_the_current_column_s_cell() -> None:
@@ -327,7 +328,7 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
     document = SimpleNamespace(meta=meta, source="report.pdf")
 
     def hit(rowid: int, text: str) -> SimpleNamespace:
-        passage = SimpleNamespace(rowid=rowid, text=text, document=document)
+        passage = SimpleNamespace(rowid=rowid, text=text, document=document, heading_path=())
         return SimpleNamespace(passage=passage, highlights=[], confidence=1.0)
 
     forecast = hit(
@@ -653,3 +654,26 @@ def test_a_capital_letter_naming_a_class_is_a_key_word() -> None:
     asked = Asked.of("A roads in need of maintenance", weights)
     [point] = select([hit(text, "2022-01-12", "a.txt")], asked)  # type: ignore[arg-type]
     assert point.figure.value == 7.0
+
+
+def test_a_table_row_is_read_with_its_caption_or_the_passage_s_heading() -> None:
+    """ "Families whose needs were met at closure 72% 74% 76%" does not say early help; its
+    table's caption does ("Table 2: Early help performance"), or, when the caption fell in
+    the passage before, the passage's heading ("5. Early help performance")."""
+    from qa_service.trend import Asked, select
+
+    table = (
+        "Measure 2020/21 2021/22 2022/23\n"
+        "Early help assessments completed 2,860 3,120 3,480\n"
+        "Families whose needs were met at closure 72% 74% 76%"
+    )
+    # weighted as the index would
+    weights = {"famil": 3.2, "need": 3.4, "met": 4.2, "early": 4.0, "help": 3.6, "clos": 4.3}
+    asked = Asked.of("families whose needs were met when their early help closed", weights)
+    assert select([hit(table, "2023-09-19")], asked) == []  # type: ignore[list-item]
+    captioned = f"Table 2: Early help performance, 2020/21 to 2022/23\n{table}"
+    [point] = select([hit(captioned, "2023-09-19")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 76.0
+    headed = hit(table, "2023-09-19", heading=("Agenda Item 5", "5. Early help performance"))
+    [point] = select([headed], asked)  # type: ignore[list-item]
+    assert point.figure.value == 76.0
