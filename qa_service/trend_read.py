@@ -49,7 +49,11 @@ _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS.split("|"), start=1)
 # A day of a date, alone or the first of a range: "8 September", "18 and 19 October".
 _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS})\b")
 # A number of days or weeks is a period, not a count ("within 20 weeks").
-_PERIOD = re.compile(r"^[\s-]*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
+# ("ten school days", "28 calendar days" too, as a stated period's words read them)
+_PERIOD = re.compile(
+    r"^[\s-]*(?:(?:working|school|calendar|clear)\s+)?(?:days?|weeks?|months?|years?|hours?)\b",
+    re.I,
+)
 _AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
 # A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097",
 # and a numbered part of a year or a programme: "during quarter 2", "Phase 1", "stage 3".

@@ -63,6 +63,14 @@ def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
     assert figures(text) == []
 
 
+def test_a_period_of_school_or_calendar_days_is_not_a_count() -> None:
+    """ "within ten school days" sets a period, in words or digits, even for a question
+    counting something at school."""
+    nouns = frozenset(["schoo", "place"])
+    assert figures("offered a school place within ten school days", nouns=nouns) == []
+    assert figures("to be held within 28 calendar days") == []
+
+
 def test_a_count_before_a_comma_is_read() -> None:
     text = "the number had risen to 531, a rate of 84 per 10,000 children"
     assert [(f.value, f.unit) for f in figures(text)] == [(531.0, "count"), (84.0, "per 10,000")]
