@@ -275,16 +275,22 @@ def _choose(
     # a figure in a unit the question's own words name comes first ("five-year housing land
     # supply": "… which reduced the Council's supply from 5.3 years to 4.6 years" over "a
     # 20% buffer had to be added to the five-year housing land supply calculation")
-    local = {
-        f: (
+    # then one whose own item names the question's rarest key word ("… 46% of the children's
+    # social care workforce, and that 17% of posts were vacant": 17% for the social worker
+    # vacancy rate, though "social workers" names more of it by weight)
+    top_weight = max(asked.weights.values(), default=0.0)
+    rarest = {k for k, w in asked.weights.items() if w == top_weight}
+    local = {}
+    for f in found:
+        own = labelled(text, f, listed, *span)
+        local[f] = (
             asked.names_unit(f.unit),
-            asked.named(labelled(text, f, listed, *span)),
+            bool(rarest & named(own, asked.alts)),
+            asked.named(own),
             asked.named(around(text, f, *span, window)),
         )
-        for f in found
-    }
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[2]
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[3]
 
 
 def _read(

@@ -677,3 +677,20 @@ def test_a_table_row_is_read_with_its_caption_or_the_passage_s_heading() -> None
     headed = hit(table, "2023-09-19", heading=("Agenda Item 5", "5. Early help performance"))
     [point] = select([headed], asked)  # type: ignore[list-item]
     assert point.figure.value == 76.0
+
+
+def test_a_figure_whose_item_names_the_rarest_key_word_comes_first() -> None:
+    """Of "agency social workers made up 46% of the children's social care workforce, and
+    that 17% of posts were vacant", 17% is the social worker vacancy rate: its item names
+    the rarest word of the question ("vacancy"), though the 46%'s names more by weight."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "The Assistant Director reported that agency social workers made up 46% of the"
+        " children's social care workforce, and that 17% of posts were vacant."
+    )
+    # weighted as the index would: "vacancy" rarest, "social" and "worker" common
+    weights = {"socia": 2.8, "work": 2.9, "vacan": 5.3}
+    asked = Asked.of("social worker vacancy rate", weights)
+    [point] = select([hit(text, "2022-03-15")], asked)  # type: ignore[arg-type]
+    assert point.figure.value == 17.0
