@@ -16,19 +16,22 @@ never computed.
   words (its item, below, then ``WINDOW`` either side) name most; then the engine's
   ranking. A sentence naming less than half of the key words' weight, or of a timeliness
   question only its period ("within five working days"), measures something else. A table
-  row is a sentence too, read at its header's current column (``qa_service.trend_table``).
+  row is a sentence too, read at its header's current column (``qa_service.trend_table``),
+  with its table's caption or, without one in the passage, the passage's heading.
   A sentence that refers back ("… 748 reviews. Of these, 94% were held within timescale")
   is read with the one before; so is one whose sentence before states no figure, for
-  whether it is about the question (that one sets its subject: "A Member asked why initial
-  health assessments were delayed. Officers explained that only 44% …").
+  whether it is about the question (that one sets its subject, on the same line: "A Member
+  asked why initial health assessments were delayed. Officers explained that only 44% …").
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
   services overspend related to placements"), in the asked unit, whose own item of a list
-  names most of the question ("Amount spent to date on capital £6,436, revenue £4,630
-  making a total of £11,066": 4,630 for revenue spent, 11,066 for the total spent;
-  ``trend_read.labelled``), then whose ``WINDOW`` words either side name most, then
-  nearest to the question's rarest key word ("… 21% of the workforce, and the average
-  caseload was 18 children": 18 for caseload, 21% for agency staff).
+  names the question's rarest key word ("… 46% of the … workforce, and that 17% of posts
+  were vacant": 17% for the vacancy rate), then most of the question ("Amount spent to
+  date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue
+  spent, 11,066 for the total spent; ``trend_read.labelled``), then whose ``WINDOW`` words
+  either side name most, then nearest to the question's rarest key word ("… 21% of the
+  workforce, and the average caseload was 18 children": 18 for caseload, 21% for agency
+  staff).
 - The trend's unit is the one most points state (on a tie, the asked one, else the one
   whose sentences name most of the question; a question asking no unit, that of the
   sentence naming most of it, as weak sentences of other meetings would outvote it); a
@@ -268,8 +271,9 @@ def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: 
 def _choose(
     text: str, found: list[Figure], asked: Asked, span: tuple[int, int], window: int
 ) -> tuple[Figure, float]:
-    """The figure whose own words (``window`` either side) name most of the question, the
-    one nearest its rarest key word on a tie; with that weight."""
+    """The figure in a unit the question names, then whose own item names the question's
+    rarest key word, then whose item and own words (``window`` either side) name most of
+    it, the one nearest its rarest key word on a tie; with its window's weight."""
     counts = readable(text, *span, asked.counted, frozenset(asked.weights))
     listed = [f for f in counts if not naming(text, f, asked.names)]
     # a figure in a unit the question's own words name comes first ("five-year housing land

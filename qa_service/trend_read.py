@@ -4,10 +4,11 @@ them is its current one, and how well a sentence names what a question asks abou
 Pure functions over text; ``qa_service.trend`` picks each meeting's sentence with them.
 
 - A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
-  years, dates, times, paragraph numbers and periods ("20 weeks") are not counts (hours
-  are, for "hours of home care"), and a count in words is one when it counts what the
-  question asks ("Twelve families" for families in bed and breakfast). A length with a
-  decimal ("a supply of 3.8 years") is measured, not set: a figure in its own unit.
+  years, dates, times, paragraph numbers, school year groups ("Year 6") and periods ("20
+  weeks", "ten school days") are not counts (hours are, for "hours of home care"), and a
+  count in words is one when it counts what the question asks ("Twelve families" for
+  families in bed and breakfast). A length with a decimal ("a supply of 3.8 years") is
+  measured, not set: a figure in its own unit.
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
@@ -18,9 +19,10 @@ Pure functions over text; ``qa_service.trend`` picks each meeting's sentence wit
   "hourly rate") or a charge levied as itself ("Band D council tax"), a share ("rate",
   "within 20 weeks", "council tax rise"), a count ("number of"); a question that asks none
   does not ask for money.
-- A sentence names a question's key word by its stem, or through another way the papers
-  write the question's phrase (the glossary's long forms and everyday terms: "looked after
-  children" names "children in care"; a short form with a slash: "A/C" names "account").
+- A sentence names a question's key word by its stem (a capital letter naming a class with
+  its noun: "A roads"), or through another way the papers write the question's phrase (the
+  glossary's long forms and everyday terms: "looked after children" names "children in
+  care"; a short form with a slash: "A/C" names "account").
 """
 
 from __future__ import annotations

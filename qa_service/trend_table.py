@@ -12,6 +12,12 @@ statistical neighbours, average), and a row's figure is its cell there (78%). A 
 name runs onto a second line ("Assessments completed within 45 / working days 63% 74% …")
 takes the line before it as the start of its name. Without a header in the same passage
 (a table split across passages), no row is read: which column is current is unknown.
+
+A table written with bars (a Word or HTML table: "Measure | Ravensholt 2018 | Ravensholt
+2019 | Children in care, England 2018 | Comment") is read the same way, its cells split at
+the bars, whatever comment follows the figures. A row keeps its table's caption (the line
+above the header, "Table 2: Early help performance, …"): the subject of a row whose name
+does not say it.
 """
 
 from __future__ import annotations
