@@ -3,8 +3,9 @@
 A line is classified on its own (``classify_line``: agenda-item stamps, minute numbers,
 numbered sections, ALL-CAPS and markdown headings, bullets, RESOLVED lines, table rows)
 and then in context (``find_blocks``: short title lines, where a paragraph ends in
-hard-wrapped PDF text, whose lines are separated by single newlines only, and the items of
-a set of minutes, ``ingest.items``).
+hard-wrapped PDF text, whose lines are separated by single newlines only, the numbered
+clauses of a resolution ("1. That ..."), and the items of a set of minutes,
+``ingest.items``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _RESOLUTION = re.compile(
     r"That the (?:report|minutes|update|annual report|plan|presentation)\b.*"
     r"\bbe (?:noted|approved|agreed))"
 )
+# a numbered clause of a resolution ("1.    That the work programme be noted ...; and")
+_THAT_CLAUSE = re.compile(r"^(?:\d{1,2}[.)]\s+)?That\s")
 _PAGES_REF = re.compile(r"\s*\(Pages?\s[^)]*\)?\s*$")
 _MONTH_START = re.compile(
     r"^(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -90,6 +93,8 @@ def classify_line(text: str) -> tuple[BlockKind, int] | None:
         return ("resolution", 0)
     if _BULLET.match(text):
         return ("list_item", 0)
+    if _THAT_CLAUSE.match(text) and text[0].isdigit():
+        return ("paragraph", 0)  # a resolution's numbered clause, never a heading
     numbered = _NUMBERED.match(_PAGES_REF.sub("", text))  # agenda lines end "(Pages 5 - 8)"
     if (
         numbered
@@ -208,7 +213,7 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         in_resolution = cur is not None and cur[0] == "resolution"
         if in_resolution and (
             kind == "list_item"
-            or (kind == "paragraph" and (not starts_new or line.text.startswith("That ")))
+            or (kind == "paragraph" and (not starts_new or bool(_THAT_CLAUSE.match(line.text))))
         ):
             starts_new = False  # lettered/numbered items of a RESOLVED block
         if starts_new or cur is None:

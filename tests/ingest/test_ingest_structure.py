@@ -164,3 +164,38 @@ def test_chunks_are_exact_slices(lines: list[str], wrapped: bool) -> None:
         # blocks is glued back up to half as long again (chunker._glue_broken_sentences)
         assert len(p.text.split()) <= 12 + 12 // 2 + 3
         end = p.char_end
+
+
+# A web page's minutes exported as text (Leicester's work programme): the numbered clauses
+# under "RESOLVED:" read as a heading ("1. That ...; and"), so the decision was cut off from
+# "RESOLVED:" and its passage had no decision.
+RESOLUTION_CLAUSES = (
+    "47 WORK PROGRAMME\n\n"
+    "The Chair brought forward the draft work programme and asked Members for their comments.\n\n"
+    "RESOLVED:\n\n"
+    "1.    That the work programme be noted and amended as agreed; and\n\n \n\n"
+    "2.    That an item concerning the Domiciliary Care Review be added to the agenda for the "
+    "next meeting.\n"
+)
+
+
+def test_a_numbered_that_clause_is_not_a_heading() -> None:
+    assert classify_line("1.    That the work programme be noted and amended as agreed; and") == (
+        "paragraph",
+        0,
+    )
+    assert classify_line("2. That a report be made to the next meeting of the Co") == (
+        "paragraph",
+        0,
+    )
+    assert classify_line("2. Thatcham Town Council") == ("heading", 2)  # not a clause
+
+
+def test_numbered_clauses_stay_in_their_resolution() -> None:
+    text = RESOLUTION_CLAUSES
+    blocks = find_blocks(text)
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "resolution"]
+    assert text[blocks[-1].start : blocks[-1].end].startswith("RESOLVED:")
+    assert text[blocks[-1].start : blocks[-1].end].endswith("for the next meeting.")
+    passages = chunk(text, blocks, "doc")
+    assert [p.heading_path for p in passages] == [("47 WORK PROGRAMME",)]
