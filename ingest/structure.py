@@ -51,7 +51,7 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 # an item's number on a line of its own, its title on the next ("76." then "Apologies ...")
-_BARE_NUMBER = re.compile(r"^\d{1,4}\.?$")
+_BARE_NUMBER = re.compile(r"^\d{1,4}\.$")  # with its point: a page number has none
 _SENTENCE_STOP = re.compile(r"[.!?;][\"'”’)]*$")
 ITEM_TITLE_WORDS = 30  # words in the title under a bare item number ("... pdf icon PDF 85 KB")
 

@@ -251,3 +251,9 @@ def test_front_matter_fields_are_not_titles() -> None:
     assert "Items" in passages[0].text
     heads = [b for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
     assert not any(text[b.start : b.end].startswith(("Venue", "Contact")) for b in heads)
+
+
+def test_a_page_number_does_not_join_the_heading_after_it() -> None:
+    text = "The service improved.\n\n12\n\nBackground\n\nThe board met in May and agreed it.\n"
+    heads = [text[b.start : b.end] for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
+    assert heads == ["Background"]
