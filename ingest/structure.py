@@ -3,8 +3,9 @@
 A line is classified on its own (``classify_line``: agenda-item stamps, minute numbers,
 numbered sections, ALL-CAPS and markdown headings, bullets, RESOLVED lines, table rows)
 and then in context (``find_blocks``: short title lines, where a paragraph ends in
-hard-wrapped PDF text, whose lines are separated by single newlines only, and the items of
-a set of minutes, ``ingest.items``).
+hard-wrapped PDF text, whose lines are separated by single newlines only, the numbered
+clauses of a resolution ("1. That ..."), an item number on a line of its own above its
+title, and the items of a set of minutes, ``ingest.items``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _RESOLUTION = re.compile(
     r"That the (?:report|minutes|update|annual report|plan|presentation)\b.*"
     r"\bbe (?:noted|approved|agreed))"
 )
+# a numbered clause of a resolution ("1.    That the work programme be noted ...; and")
+_THAT_CLAUSE = re.compile(r"^(?:\d{1,2}[.)]\s+)?That\s")
 _PAGES_REF = re.compile(r"\s*\(Pages?\s[^)]*\)?\s*$")
 _MONTH_START = re.compile(
     r"^(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -41,6 +44,16 @@ _TERMINAL_PUNCT = re.compile(r"[.,;:!?]$")
 _DANGLING = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "by", "on", "at"}
 _MAX_CAPS_HEADING = 40  # words in an upper-case numbered heading
 _NOT_TITLE = re.compile(r"^(?:Table|Figure|Source|Chart|Page)\b")
+# a field of a meeting's front matter ("Venue: Jeffrey Room, ...", "Contact: James Edmunds,
+# Democratic Services  Email: ...@...") is not a title, so the front matter stays one passage
+_FIELD = re.compile(
+    r"^(?:Venue|Contact|Enquiries to|Place|Location|E-?mail|Tel|Telephone):\s+\S|\S@\w[\w-]*\.\w",
+    re.IGNORECASE,
+)
+# an item's number on a line of its own, its title on the next ("76." then "Apologies ...")
+_BARE_NUMBER = re.compile(r"^\d{1,4}\.$")  # with its point: a page number has none
+_SENTENCE_STOP = re.compile(r"[.!?;][\"'”’)]*$")
+ITEM_TITLE_WORDS = 30  # words in the title under a bare item number ("... pdf icon PDF 85 KB")
 
 
 @dataclass
@@ -90,6 +103,8 @@ def classify_line(text: str) -> tuple[BlockKind, int] | None:
         return ("resolution", 0)
     if _BULLET.match(text):
         return ("list_item", 0)
+    if _THAT_CLAUSE.match(text) and text[0].isdigit():
+        return ("paragraph", 0)  # a resolution's numbered clause, never a heading
     numbered = _NUMBERED.match(_PAGES_REF.sub("", text))  # agenda lines end "(Pages 5 - 8)"
     if (
         numbered
@@ -117,6 +132,8 @@ def _looks_like_title(text: str) -> bool:
     if not 1 <= len(words) <= 10 or _TERMINAL_PUNCT.search(text):
         return False
     if not text[0].isupper() or _NOT_TITLE.match(text) or words[-1].lower() in _DANGLING:
+        return False
+    if _FIELD.search(text):
         return False
     return sum(c.isdigit() for c in text) <= 4
 
@@ -208,7 +225,7 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         in_resolution = cur is not None and cur[0] == "resolution"
         if in_resolution and (
             kind == "list_item"
-            or (kind == "paragraph" and (not starts_new or line.text.startswith("That ")))
+            or (kind == "paragraph" and (not starts_new or bool(_THAT_CLAUSE.match(line.text))))
         ):
             starts_new = False  # lettered/numbered items of a RESOLVED block
         if starts_new or cur is None:
@@ -219,7 +236,34 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         blank_before = False
 
     out = [Block(kind=b[0], start=b[1], end=b[2], level=b[3]) for b in blocks]
-    return _demote_inside_agenda_items(text, out)
+    return _demote_inside_agenda_items(text, _number_with_title(text, out))
+
+
+def _number_with_title(text: str, blocks: list[Block]) -> list[Block]:
+    """An item number standing on a line of its own ("76.") and the title line after it
+    (a web page's minutes, exported as text) become one heading; the number had been left
+    at the end of the item before, and the title read as a heading only when short."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        title = blocks[i + 1] if i + 1 < len(blocks) else None
+        if title is not None and _BARE_NUMBER.match(text[block.start : block.end].strip()):
+            line = text[title.start : title.end]
+            if (
+                "\n" not in line
+                and title.kind in ("heading", "paragraph")
+                and len(line.split()) <= ITEM_TITLE_WORDS
+                and (line[0].isupper() or line[0].isdigit())
+                and not _SENTENCE_STOP.search(line)
+            ):
+                level = title.level if title.kind == "heading" else 2
+                out.append(Block("heading", block.start, title.end, min(level, 2)))
+                i += 2
+                continue
+        out.append(block)
+        i += 1
+    return out
 
 
 def _demote_inside_agenda_items(text: str, blocks: list[Block]) -> list[Block]:

@@ -164,3 +164,96 @@ def test_chunks_are_exact_slices(lines: list[str], wrapped: bool) -> None:
         # blocks is glued back up to half as long again (chunker._glue_broken_sentences)
         assert len(p.text.split()) <= 12 + 12 // 2 + 3
         end = p.char_end
+
+
+# A web page's minutes exported as text (Leicester's work programme): the numbered clauses
+# under "RESOLVED:" read as a heading ("1. That ...; and"), so the decision was cut off from
+# "RESOLVED:" and its passage had no decision.
+RESOLUTION_CLAUSES = (
+    "47 WORK PROGRAMME\n\n"
+    "The Chair brought forward the draft work programme and asked Members for their comments.\n\n"
+    "RESOLVED:\n\n"
+    "1.    That the work programme be noted and amended as agreed; and\n\n \n\n"
+    "2.    That an item concerning the Domiciliary Care Review be added to the agenda for the "
+    "next meeting.\n"
+)
+
+
+def test_a_numbered_that_clause_is_not_a_heading() -> None:
+    assert classify_line("1.    That the work programme be noted and amended as agreed; and") == (
+        "paragraph",
+        0,
+    )
+    assert classify_line("2. That a report be made to the next meeting of the Co") == (
+        "paragraph",
+        0,
+    )
+    assert classify_line("2. Thatcham Town Council") == ("heading", 2)  # not a clause
+
+
+def test_numbered_clauses_stay_in_their_resolution() -> None:
+    text = RESOLUTION_CLAUSES
+    blocks = find_blocks(text)
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "resolution"]
+    assert text[blocks[-1].start : blocks[-1].end].startswith("RESOLVED:")
+    assert text[blocks[-1].start : blocks[-1].end].endswith("for the next meeting.")
+    passages = chunk(text, blocks, "doc")
+    assert [p.heading_path for p in passages] == [("47 WORK PROGRAMME",)]
+
+
+# The head of a modern.gov page of minutes as text: the meeting's name and date, its venue
+# and contact, then each item's number on a line of its own above its title.
+WEB_MINUTES = """Agenda, decisions and minutes
+
+People Overview and Scrutiny Committee - Monday 21st November 2022 6.00 pm
+
+Venue: Jeffrey Room, The Guildhall, Northampton NN1 1DE
+
+Contact: James Edmunds, Democratic Services  Email: democraticservices@example.gov.uk
+
+Items
+No. Item
+
+76.
+
+Apologies for Absence and Notification of Substitute Members
+
+Apologies were received from Councillors Cooper, Chowdhury and Lunn.
+
+77.
+
+Notification of requests from Members of the Public to address the Meeting
+
+A request to address the meeting had been received from Ms Lauren Bunting.
+"""
+
+
+def test_an_item_number_on_its_own_line_heads_its_item() -> None:
+    text = WEB_MINUTES
+    passages = chunk(text, find_blocks(text, wrapped=False), "doc", min_words=5)
+    paths = [p.heading_path for p in passages]
+    assert paths[1:] == [
+        ("76. Apologies for Absence and Notification of Substitute Members",),
+        ("77. Notification of requests from Members of the Public to address the Meeting",),
+    ]
+    # the number opens its own item, no longer closing the one before
+    assert passages[1].text.startswith("76.") and passages[1].text.endswith("Lunn.")
+    assert passages[2].text.startswith("77.") and passages[2].text.endswith("Bunting.")
+
+
+def test_front_matter_fields_are_not_titles() -> None:
+    """The venue and contact lines are not headings, so the meeting's name and date are not
+    a passage of their own but one front-matter passage with them."""
+    text = WEB_MINUTES
+    passages = chunk(text, find_blocks(text, wrapped=False), "doc", min_words=5)
+    assert passages[0].heading_path == ("Agenda, decisions and minutes",)
+    assert "Venue:" in passages[0].text and "Contact:" in passages[0].text
+    assert "Items" in passages[0].text
+    heads = [b for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
+    assert not any(text[b.start : b.end].startswith(("Venue", "Contact")) for b in heads)
+
+
+def test_a_page_number_does_not_join_the_heading_after_it() -> None:
+    text = "The service improved.\n\n12\n\nBackground\n\nThe board met in May and agreed it.\n"
+    heads = [text[b.start : b.end] for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
+    assert heads == ["Background"]
