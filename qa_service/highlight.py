@@ -37,6 +37,7 @@ from qa_service.answer_kind import (
     answer_kinds,
     asks_amount,
     holds_answer,
+    holds_place,
     is_label,
     reports_question,
     restates,
@@ -172,6 +173,8 @@ def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
+    if kind == Kind.PLACE:
+        return holds_place(sentence, asked.words)
     return holds_answer(sentence, kind)
 
 
@@ -264,13 +267,15 @@ def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) 
     """The question's cosine to the closest sentence holding the kind of answer asked for
     (0 when the question asks for no kind, or no sentence holds it): the second stage's
     ``answer`` signal."""
-    if not asked.kinds:
+    # a place is read for the highlight alone: the ranking's weights were fitted without it
+    kinds = [k for k in asked.kinds if k != Kind.PLACE]
+    if not kinds:
         return 0.0
     return max(
         (
             float(score)
             for span, score in zip(spans, scores, strict=True)
-            if any(holds_answer(text[span.start : span.end], k) for k in asked.kinds)
+            if any(holds_answer(text[span.start : span.end], k) for k in kinds)
         ),
         default=0.0,
     )
