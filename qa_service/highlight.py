@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cqa_core.text import Span, split_sentences
-from qa_service.amount_ask import asks_change
+from qa_service.amount_ask import asks_change, asks_count
 from qa_service.answer_kind import (
     Kind,
     answer_kinds,
@@ -258,7 +258,8 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
     return Asked(
         answer_kinds(question),
         frozenset(words),
-        amount=asks_amount(question),
+        # "how many people ... when it applied for a grant" asks for a count, not money
+        amount=asks_amount(question) and not asks_count(question),
         change=asks_change(question),
     )
 

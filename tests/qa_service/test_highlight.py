@@ -321,3 +321,20 @@ def test_who_chaired_is_answered_by_the_members_present_not_the_minutes_title() 
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown.startswith("Mr D Millar (Chair)")
+
+
+def test_how_many_people_is_answered_by_a_count_though_the_question_names_a_grant() -> None:
+    text = (
+        "The Centre is seeking funding to support its 2018 revenue costs. "
+        "The Centre currently has a waiting list of 91 individuals. "
+        "Clients are asked to pay a \u00a310.00 registration fee."
+    )
+    scores = np.array([0.583, 0.527, 0.190])
+    question = (
+        "How many people were waiting for the counselling service when it applied for a grant?"
+    )
+    asked = asked_of(question, set(words(question)))
+    assert not asked.amount
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
+    assert shown == "The Centre currently has a waiting list of 91 individuals."
