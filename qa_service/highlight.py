@@ -13,9 +13,7 @@ received.") before they say what came of it.  A reported question
 close to the question as the question it answers.  A second sentence joins the span
 when the answer runs on into it (the chosen sentence lacks the kind asked for and the next
 holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which takes the
-list's items up to the one that closes it), or when it scores as well; a chosen sentence
-that opens by referring back ("That is still around 72,000 adults.") is shown with the one
-before it.  The adjustments
+list's items up to the one that closes it), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
@@ -230,11 +228,6 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
                 and flags.runs_on[chosen[-1]]
             ):
                 chosen.append(chosen[-1] + 1)
-    # a sentence that opens by referring back ("That is still around 72,000 adults.") is
-    # read with the one it refers to
-    refers = best < len(flags.refers_back) and flags.refers_back[best]
-    if len(chosen) == 1 and refers and best > 0 and not flags.empty[best - 1]:
-        chosen.append(best - 1)
     if len(chosen) == 1:
         for i in (best - 1, best + 1):
             if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:

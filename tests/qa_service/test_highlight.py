@@ -208,9 +208,9 @@ def test_the_closest_sentence_stating_the_kind_asked_keeps_the_follow_bonus_off(
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown.startswith("The Council was forecasting an overspend of £14.9 million")
     # a closest sentence without the kind asked still passes the bonus on
-    topic = "The Council reported on its budget. The budget was overspent by £14.9 million."
+    topic = "The Council reported on its budget. It was overspent by £14.9 million."
     shown = _shown(topic, answer_span(topic, _spans(topic), np.array([0.6, 0.55]), asked, rule))
-    assert shown == "The budget was overspent by £14.9 million."
+    assert shown == "It was overspent by £14.9 million."
 
 
 def test_a_percentage_holds_an_amount_only_when_the_question_asks_how_far_it_moved() -> None:
@@ -338,21 +338,3 @@ def test_how_many_people_is_answered_by_a_count_though_the_question_names_a_gran
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
     shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
     assert shown == "The Centre currently has a waiting list of 91 individuals."
-
-
-def test_a_chosen_sentence_referring_back_is_shown_with_the_one_it_refers_to() -> None:
-    text = (
-        "Smoking in Sellbridge\n\n3.1 Smoking rates have fallen a long way. "
-        "11.2% of adults in Sellbridge smoked in 2023, compared with 11.9% in England. "
-        "That is still around 72,000 adults. "
-        "3.2 Smoking is much more common in some groups."
-    )
-    scores = np.array([0.1, 0.224, 0.232, 0.311, 0.096])
-    question = "what share of grown-ups in sellbridge still light up"
-    asked = asked_of(question, set(words(question)))
-    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
-    shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
-    assert shown == (
-        "11.2% of adults in Sellbridge smoked in 2023, compared with 11.9% in England. "
-        "That is still around 72,000 adults."
-    )
