@@ -16,10 +16,11 @@ holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which ta
 list's items up to the one that closes it), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
-The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
-for by the measure it names or by a search of keywords) and a sentence by
-``holds_answer`` (an item number or a date is not a figure) and ``is_label`` (a line in
-capitals, an item number alone).
+The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a place for
+"where", a figure asked for by the measure it names or by a search of keywords) and a
+sentence by ``holds_answer`` (an item number or a date is not a figure), ``holds_place`` (a
+name after a preposition of place that the question does not give) and ``is_label`` (a line
+in capitals, an item number alone, the title of a set of minutes).
 """
 
 from __future__ import annotations
