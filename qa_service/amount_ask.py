@@ -15,6 +15,10 @@ words:
 - "how much" naming a change ("rise", "increase", "fall" ...) "in the number of" asks for a
   count too.
 
+"How many" asks for a count even when the question names money elsewhere ("How many people
+were waiting ... when it applied for a grant?"), unless it asks for money too ("..., and at
+what cost?"): ``asks_count``, read by the highlight.
+
 A verb of change followed by an object ("How much did councils increase rents?") measures
 the object, so the count reading needs the verb to close its clause: the question ends, or a
 preposition or a time follows.
@@ -121,6 +125,27 @@ def asks_count_change(question: str) -> bool:
     if match is None or not _CLOSES.match(match.group("rest")):
         return False
     return _is_count(match.group("subject"))
+
+
+_MONEY_FORMS = "|".join(form for forms in MONEY_ASKED.values() for form in forms)
+# "how many <noun>": the noun counted ("how many people", against "how many pounds").
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<noun>[\w'’-]+)", re.IGNORECASE)
+# Money asked for in so many words: "how much", "what ... cost", "at what cost".
+_MONEY_ASKED_FOR = re.compile(
+    rf"\bhow\s+much\b|\bwhat\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_MONEY_FORMS})\b", re.IGNORECASE
+)
+
+
+def asks_count(question: str) -> bool:
+    """Whether a question asks "how many" of something that is not money and asks for no
+    money besides: "How many people were waiting ... when it applied for a grant?" asks for
+    a count, the grant only placing it ("How many homes ..., and at what cost?" asks for
+    both)."""
+    match = _HOW_MANY.search(question)
+    if match is None or _MONEY_ASKED_FOR.search(question):
+        return False
+    noun = match.group("noun").lower()
+    return noun not in _MONEY and _singular(noun) not in _MONEY
 
 
 def asks_money(question: str) -> bool:

@@ -2,10 +2,10 @@
 
 "How many ...", "what percentage ..." ask for a number; "when ..." for a date; "who ..."
 for a person or body; "what grade / rating / judgement ..." for a grade; "what did they
-decide ..." for a decision.  A sentence that holds none of what was asked for, or that
-only repeats the question's own words ("Members asked how many people were waiting."), or
-a heading, is not the answer even when it is the closest to the question; the sentence
-after it often is.
+decide ..." for a decision; "where ..." for a place (read by the highlight alone).  A
+sentence that holds none of what was asked for, or that only repeats the question's own
+words ("Members asked how many people were waiting."), or a heading, is not the answer
+even when it is the closest to the question; the sentence after it often is.
 
 The patterns are about how English asks and answers these kinds of question, never about
 one question.
@@ -29,6 +29,7 @@ class Kind(StrEnum):
     PERSON = "person"
     GRADE = "grade"
     DECISION = "decision"
+    PLACE = "place"
 
 
 _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
@@ -109,7 +110,17 @@ _DECISION = re.compile(
     r"recommended|deferred|adopted|accepted|declined|granted|supported|votes?)\b",
     re.IGNORECASE,
 )
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# A place: a preposition of place, then a name ("re-sited on Fryer's Wharf", "held at
+# Tintern Village Hall", "sent to the Marsh Lane facility"); the prepositions are the
+# closed class English says where with, a month or a day is a time, not a place.
+_PLACE = re.compile(
+    r"\b(?i:at|in|on|to|into|onto|outside|inside|near|beside|opposite|behind|within|"
+    r"towards?)\s+(?:the\s+)?"
+    rf"(?!(?i:{_MONTHS}|{_DAYS})\b)([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*)"
+)
 _HOLDS: dict[Kind, re.Pattern[str]] = {
+    Kind.PLACE: _PLACE,
     Kind.NUMBER: _NUMBER,
     Kind.DATE: _DATE,
     Kind.PERSON: _PERSON,
@@ -205,6 +216,9 @@ _ASKS_DATES = re.compile(
     r"\b(?:dates|deadlines?|timescales?|timetable|target\s+date)\b", re.IGNORECASE
 )
 _ASKS_WHOSE = re.compile(r"\bwhose\b", re.IGNORECASE)
+# "Where" asks for a place where it opens the question or a clause of it ("Where did ...",
+# "..., and where?"), not where it joins a clause ("the areas where dogs are banned").
+_ASKS_WHERE = re.compile(r"(?:^|[,;:(\-\u2013]\s*|\b(?:and|or|but)\s+)where\b", re.IGNORECASE)
 # "When" asks for a date where it opens the question or a clause of it ("when did ...",
 # "..., and when will ..."), not where it joins a clause ("what did they find when they
 # revisited ...", "how many were waiting when the inspectors arrived").
@@ -277,6 +291,8 @@ def answer_kinds(question: str) -> tuple[str, ...]:
         kinds.append(Kind.NUMBER)
     if Kind.DATE not in kinds and _ASKS_DATES.search(question):
         kinds.append(Kind.DATE)
+    if _ASKS_WHERE.search(question.strip()):
+        kinds.append(Kind.PLACE)
     if _ASKS_REASON.search(question):
         kinds.append(REASON)
     if Kind.DECISION not in kinds and _ASKS_WHETHER_DONE.search(question.strip()):
@@ -286,6 +302,14 @@ def answer_kinds(question: str) -> tuple[str, ...]:
     if not kinds and not read and not _QUESTION.search(question.strip()):
         kinds.append(Kind.NUMBER)  # a search of keywords on a topic: its figures answer
     return tuple(kinds)
+
+
+def holds_place(sentence: str, question_words: Collection[str]) -> bool:
+    """Whether a sentence names a place the question does not ("re-sited on Fryer's
+    Wharf" for "where ... moved to"): a place the question already names ("an update on
+    the Public Spaces Protection Order") is what it asks about, not where."""
+    asked = {w.casefold() for w in question_words}
+    return any(not set(words(m.group(1))) <= asked for m in _PLACE.finditer(sentence))
 
 
 def holds_answer(sentence: str, kind: str) -> bool:
@@ -302,17 +326,27 @@ def holds_answer(sentence: str, kind: str) -> bool:
 # The title of an agenda item as a link to its papers, as council web pages print it:
 # "SEND update pdf icon PDF 97 KB".
 _LINK_LABEL = re.compile(r"\bPDF\s+\d+\s*[KM]B\s*$", re.IGNORECASE)
+# The title of a set of minutes, however long: "Minutes of Meeting of the Education ...
+# Committee held in the Council Chamber ... on Thursday, 8 October 2015 at 10.05 am."
+_MINUTES_TITLE = re.compile(
+    r"^(?:(?:draft|unconfirmed|confirmed)\s+)?minutes\s+of\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?meeting\s+(?:of|held)\b",
+    re.IGNORECASE,
+)
 
 
 def is_label(sentence: str) -> bool:
     """A heading as ``is_heading`` reads one, a line in capitals ("REVIEW OF THE TAXI
     LICENSING POLICY"), an item number alone ("3479."), an agenda item's title as a link
-    to its papers ("SEND update pdf icon PDF 97 KB"), or the head of a set of minutes
+    to its papers ("SEND update pdf icon PDF 97 KB"), the title of a set of minutes
+    ("Minutes of a meeting of the Council held ..."), or the head of a set of minutes
     ("Present ... Apologies ...", ``rerank.is_front_matter``)."""
     if is_heading(sentence):
         return True
     text = sentence.strip()
     if _ITEM_NUMBER.fullmatch(text) or _LINK_LABEL.search(text) or is_front_matter(text):
+        return True
+    if _MINUTES_TITLE.match(text):
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 8 and all(c.isupper() for c in letters)

@@ -16,10 +16,11 @@ holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which ta
 list's items up to the one that closes it), or when it scores as well.  The adjustments
 are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
-The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a figure asked
-for by the measure it names or by a search of keywords) and a sentence by
-``holds_answer`` (an item number or a date is not a figure) and ``is_label`` (a line in
-capitals, an item number alone).
+The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a place for
+"where", a figure asked for by the measure it names or by a search of keywords) and a
+sentence by ``holds_answer`` (an item number or a date is not a figure), ``holds_place`` (a
+name after a preposition of place that the question does not give) and ``is_label`` (a line
+in capitals, an item number alone, the title of a set of minutes).
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from cqa_core.text import Span, split_sentences
-from qa_service.amount_ask import asks_change
+from qa_service.amount_ask import asks_change, asks_count
 from qa_service.answer_kind import (
     Kind,
     answer_kinds,
     asks_amount,
     holds_answer,
+    holds_place,
     is_label,
     reports_question,
     restates,
@@ -172,6 +174,8 @@ def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
+    if kind == Kind.PLACE:
+        return holds_place(sentence, asked.words)
     return holds_answer(sentence, kind)
 
 
@@ -255,7 +259,8 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
     return Asked(
         answer_kinds(question),
         frozenset(words),
-        amount=asks_amount(question),
+        # "how many people ... when it applied for a grant" asks for a count, not money
+        amount=asks_amount(question) and not asks_count(question),
         change=asks_change(question),
     )
 
@@ -264,13 +269,15 @@ def kind_cosine(text: str, spans: list[Span], scores: np.ndarray, asked: Asked) 
     """The question's cosine to the closest sentence holding the kind of answer asked for
     (0 when the question asks for no kind, or no sentence holds it): the second stage's
     ``answer`` signal."""
-    if not asked.kinds:
+    # a place is read for the highlight alone: the ranking's weights were fitted without it
+    kinds = [k for k in asked.kinds if k != Kind.PLACE]
+    if not kinds:
         return 0.0
     return max(
         (
             float(score)
             for span, score in zip(spans, scores, strict=True)
-            if any(holds_answer(text[span.start : span.end], k) for k in asked.kinds)
+            if any(holds_answer(text[span.start : span.end], k) for k in kinds)
         ),
         default=0.0,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.amount_ask import asks_change, asks_count_change, asks_money
+from qa_service.amount_ask import asks_change, asks_count, asks_count_change, asks_money
 from qa_service.answer_kind import MONEY_ASKED, asks_amount
 
 
@@ -80,3 +80,23 @@ def test_a_money_measure_a_question_asks_for_is_money_not_a_count(noun: str) -> 
 )
 def test_asks_change(question: str, change: bool) -> None:
     assert asks_change(question) is change
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        (
+            "How many people were waiting for the counselling service when it applied for a grant?",
+            True,
+        ),
+        ("how many ev charge points has the council installed", True),
+        # money asked for besides, or the count is of money
+        ("How many homes is the council buying, and at what cost?", False),
+        ("How many pounds did the scheme cost?", False),
+        ("how much did the council spend on agency staff", False),
+    ],
+)
+def test_how_many_asks_for_a_count_unless_money_is_asked_for_too(
+    question: str, count: bool
+) -> None:
+    assert asks_count(question) is count

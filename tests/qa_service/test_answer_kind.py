@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cqa_core.text import words
 from qa_service.answer_kind import (
     REASON,
     Kind,
@@ -11,6 +12,7 @@ from qa_service.answer_kind import (
     asked_kinds,
     asks_amount,
     holds_answer,
+    holds_place,
     is_heading,
     is_label,
     reports_question,
@@ -274,3 +276,57 @@ def test_a_question_whether_something_happened_before_asks_for_a_date(
 def test_a_number_from_thirteen_to_nineteen_written_out_is_a_figure(word: str) -> None:
     sentence = f"{word} newly qualified social workers had joined the academy in September."
     assert holds_answer(sentence, Kind.NUMBER)
+
+
+@pytest.mark.parametrize(
+    ("question", "place_asked"),
+    [
+        ("Where did the councillors want the old mine moved to?", True),
+        ("where does the rubbish that can't be recycled end up", True),
+        ("What time was the annual meeting called for, and where?", True),
+        # a "where" that joins a clause asks for no place
+        ("How many areas are there where dogs are banned?", False),
+        ("When did the council declare a climate emergency?", False),
+    ],
+)
+def test_where_asks_for_a_place_only_where_it_opens_a_clause(
+    question: str, place_asked: bool
+) -> None:
+    assert (Kind.PLACE in answer_kinds(question)) is place_asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Cllr Hayward suggested it be re-sited on Fryer\u2019s Wharf.", True),
+        ("The meeting will be held at 6.30pm in Tintern Village Hall.", True),
+        ("92% of the residual waste was sent to the Marsh Lane facility.", True),
+        # a time is not a place, nor is a place the question already names
+        ("The Clerk contacted the Charity on 14th May.", False),
+        ("The meeting was held on Monday in March.", False),
+        ("An email gave an update on the Public Spaces Protection Order.", False),
+        ("Reply received saying the owners want it moved as soon as possible.", False),
+    ],
+)
+def test_holds_place(sentence: str, expected: bool) -> None:
+    question = "Where will dogs be banned under the new Public Spaces Protection Order?"
+    assert holds_place(sentence, set(words(question))) is expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Minutes of Meeting of the Education, Children and Adult Services Committee held in "
+        "the Council Chamber, Council Headquarters, Inverness on Thursday, 8 October 2015 at "
+        "10.05 am.",
+        "MINUTES of a meeting of the Place Scrutiny Panel held in Committee Room 2, Town Hall, "
+        "on Monday, 5 July 2021.",
+        "Minutes of the meeting held on Wednesday 6 March 2024 at 10 am in the Council Chamber.",
+    ],
+)
+def test_the_title_of_a_set_of_minutes_is_a_label(title: str) -> None:
+    assert is_label(title)
+    # not a resolution that names earlier minutes
+    assert not is_label(
+        "RESOLVED - That the minutes of the meeting held on 12 December 2023 be approved."
+    )

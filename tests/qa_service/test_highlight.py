@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cqa_core.text import words
 from qa_service.answer_kind import Kind
 from qa_service.highlight import (
     Asked,
@@ -287,3 +288,53 @@ def test_a_question_whether_it_happened_before_is_answered_by_when_it_did() -> N
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.3, follow_bonus=0.0)
     shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
     assert shown.endswith("granted for a dwelling on the site in 2003.")
+
+
+def test_a_where_question_is_answered_by_the_sentence_naming_a_new_place() -> None:
+    # a parish minutes item: the closest sentence names the topic, the place comes later
+    text = (
+        "Reply received saying the Anchor Inn want the mine moved as soon as possible. "
+        "The Charity wished to know whether TCC could re-site it. "
+        "Cllr Hayward suggested it be re-sited on Fryer\u2019s Wharf. "
+        "Clerk inform the Charity of this."
+    )
+    scores = np.array([0.462, 0.307, 0.292, 0.308])
+    question = "Where did Tintern councillors want the old mine outside the pub moved to?"
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
+    assert shown == "Cllr Hayward suggested it be re-sited on Fryer\u2019s Wharf."
+
+
+def test_who_chaired_is_answered_by_the_members_present_not_the_minutes_title() -> None:
+    text = (
+        "Minutes of Meeting of the Education, Children and Adult Services Committee held in "
+        "the Council Chamber, Council Headquarters, Inverness on Thursday, 8 October 2015 at "
+        "10.05 am.\n\nPresent:\n\nHighland Council:\n\nMr D Millar (Chair), Mr A Baxter, "
+        "Mrs C Caddick\n\nNHS Highland:"
+    )
+    spans = _spans(text)
+    assert len(spans) == 5
+    scores = np.array([0.728, 0.151, 0.561, 0.305, 0.442])
+    question = "Who chaired Highland Council's Education, Children and Adult Services Committee?"
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown.startswith("Mr D Millar (Chair)")
+
+
+def test_how_many_people_is_answered_by_a_count_though_the_question_names_a_grant() -> None:
+    text = (
+        "The Centre is seeking funding to support its 2018 revenue costs. "
+        "The Centre currently has a waiting list of 91 individuals. "
+        "Clients are asked to pay a \u00a310.00 registration fee."
+    )
+    scores = np.array([0.583, 0.527, 0.190])
+    question = (
+        "How many people were waiting for the counselling service when it applied for a grant?"
+    )
+    asked = asked_of(question, set(words(question)))
+    assert not asked.amount
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
+    assert shown == "The Centre currently has a waiting list of 91 individuals."
