@@ -86,16 +86,22 @@ def _pick(main: Any, other: Any, mode: str) -> tuple[Any, str]:
     return main, mode
 
 
-def _set_mode(lexical: Any, mode: str) -> None:
+def _set_mode(lexical: Any, mode: str) -> int | None:
     """``phrase``, ``words`` or ``rescore``, and after an ``@`` the largest document
     frequency a term may have (a share of the passages): ``words@0.3``; after a ``:``
-    the fields of rescore's first pass, by initial: ``rescore:hb`` (heading and body)."""
+    the fields of rescore's first pass, by initial: ``rescore:hb`` (heading and body);
+    after a ``*`` the row-id ranges searched on threads: ``rescore*2``; after a ``#`` the
+    candidates asked for instead of the engine's: ``rescore#20`` (returned)."""
+    mode, _, count = mode.partition("#")
+    mode, _, parts = mode.partition("*")
+    lexical.parts = int(parts) if parts else 1
     mode, _, fields = mode.partition(":")
     phrases, _, share = mode.partition("@")
     lexical.phrases = phrases
     lexical.max_df = float(share) if share else None
     names = {"h": "heading", "b": "body", "c": "context"}
     lexical.first_fields = tuple(names[f] for f in fields) if fields else None
+    return int(count) if count else None
 
 
 def ask_ab(
@@ -172,9 +178,9 @@ def profile(
                 rng.shuffle(order)
                 for mode in order:
                     searched, way = _pick(lexical, alt, mode)
-                    _set_mode(searched, way)
+                    asked = _set_mode(searched, way) or k
                     t0 = time.perf_counter()
-                    found = searched.search(query, k, filters)
+                    found = searched.search(query, asked, filters)
                     spent[mode][i].append((time.perf_counter() - t0) * 1000)
                     tops[mode][i] = [rowid for rowid, _ in found]
         _set_mode(lexical, modes[0].removeprefix("other/"))
@@ -235,13 +241,15 @@ def _spearman(x: list[float], y: list[float]) -> float:
 
 def _agreement(base: list[list[int]], other: list[list[int]]) -> dict[str, float]:
     """How much of the base's top lists another mode finds: its top 10 overlap, and
-    whether the first hit is the same."""
+    whether the first hit is the same, and whether the whole list is."""
     top10 = [
         len(set(a[:10]) & set(b[:10])) / max(1, len(a[:10]))
         for a, b in zip(base, other, strict=True)
     ]
     first = [bool(a) and bool(b) and a[0] == b[0] for a, b in zip(base, other, strict=True)]
+    same = [a == b for a, b in zip(base, other, strict=True)]
     return {
+        "identical": round(float(np.mean(same)), 3),
         "top10_overlap": round(float(np.mean(top10)), 3),
         "same_first": round(float(np.mean(first)), 3),
     }

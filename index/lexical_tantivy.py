@@ -4,10 +4,13 @@ Each passage is indexed as three fields, weighted ``WEIGHTS``: its heading path,
 and its document's facts (``lexical_context``: council, committee, title, type, date),
 stemmed (Snowball English) and accent-folded; and its document's meeting date as an
 integer field, so that a date range is a range query inside the search rather than a set
-of passing ids (``index.lexical_rows``).  tantivy (Rust, BM25 with block-max WAND) skips
-passages that cannot reach the top k: about 1 ms a question at 70k passages, where
-SQLite FTS5's ``bm25()``, which scores every passage holding any word of the question and
-served here before, took 75 ms (docs/performance.md).
+of passing ids (``index.lexical_rows``).  tantivy (Rust) takes about 1 ms a question at
+70k passages, where SQLite FTS5's ``bm25()``, served here before, took 75 ms
+(docs/performance.md).  Like FTS5 it scores every passage holding any word of the
+question: tantivy-py's ``Searcher.search`` wraps its top-k collector in a
+``MultiCollector``, which tantivy collects without block-max WAND, so a search's time
+follows the length of its words' posting lists, whatever k (docs/performance.md, "/api/ask
+at 10M, stop 19").
 
 The store stays the source of truth: this index is rebuilt from its passages and documents
 tables whenever it does not match the last commit.  A state file records which store
@@ -64,6 +67,7 @@ from index.lexical_rows import (  # the writer, benches and tests import these f
     store_rows,
     store_texts,
 )
+from index.lexical_split import RowidSplit
 from index.lock import write_lock
 
 if TYPE_CHECKING:
@@ -102,10 +106,10 @@ _DATE_OVER_FETCH = 200
 # passing 12%, the over-fetch took 2-6 ms where the id set took 17-47 ms (building the set
 # of ~12k ids and intersecting with it); a top list of 4,000 costs about 5 ms.
 _POST_FILTER_MAX_FETCH = 4000
-# How a multiword term is searched (``query_text``).  tantivy prunes with block-max WAND
-# only a union of plain term queries: one phrase clause makes it score every passage
-# holding any word of the question.  So ("rescore") the best RESCORE_FETCH * k passages by
-# the words alone (pruned) are scored with the phrases, and the best k of them kept.  At
+# How a multiword term is searched (``query_text``).  A phrase clause reads positions for
+# every passage holding its words (and was thought to stop block-max WAND, which
+# tantivy-py never runs: see the module notes).  So ("rescore") the best RESCORE_FETCH * k
+# passages by the words alone are scored with the phrases, and the best k kept.  At
 # 10M passages this cut the lexical p95 from 520 to 232 ms (p50 72 -> 74 ms), and changed
 # no figure of the three dev sets; searching the words alone ("words", 184 ms) lost one
 # question on two of them (docs/performance.md, "Lexical search at 10M").
@@ -122,6 +126,10 @@ FIRST_FIELDS: tuple[str, ...] | None = None
 # Terms whose every word is in the bodies of more than this share of the passages are
 # left out of the search (None: none are).
 MAX_DF: float | None = None
+# Row-id ranges a search's first pass is split into, searched on as many threads
+# (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
+# parts were not faster (docs/performance.md, "/api/ask at 10M, stop 19").
+PARTS = 1
 _WORD = re.compile(r"[^\W_]+")
 _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 # A rebuild (every passage of the store at once: a first open, a crash, an index copied or
@@ -169,6 +177,8 @@ class TantivyIndex:
         self.phrases = PHRASES  # how a multiword term is searched (``query_text``)
         self.max_df = MAX_DF  # terms in more passages than this share are left out
         self.first_fields = FIRST_FIELDS  # the fields of the first of two passes
+        self.parts = PARTS  # row-id ranges the first pass is split into
+        self._split: RowidSplit | None = None
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -310,8 +320,8 @@ class TantivyIndex:
         which tantivy prunes), those among the best ``RESCORE_FETCH * k`` of ``pruned``,
         scored by ``query``."""
         if pruned is None:
-            return self._hits(searcher, query, k)
-        wide = self._hits(searcher, pruned, k * RESCORE_FETCH)
+            return self._hits(searcher, query, k, split=True)
+        wide = self._hits(searcher, pruned, k * RESCORE_FETCH, split=True)
         tantivy = _tantivy()
         among = tantivy.Query.const_score_query(
             tantivy.Query.term_set_query(self._index.schema, "rowid", [i for i, _ in wide]),
@@ -325,8 +335,15 @@ class TantivyIndex:
             return self._hits(searcher, query, k)  # too few of them match as phrases
         return found
 
-    def _hits(self, searcher: Any, query: Any, k: int) -> list[tuple[int, float]]:
-        hits = searcher.search(query, k, count=False).hits
+    def _hits(
+        self, searcher: Any, query: Any, k: int, split: bool = False
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` matches as (row id, score); ``split``: in ``parts`` row-id ranges
+        on threads (the same hits)."""
+        if split and self.parts > 1:
+            hits = self._splitter().hits(searcher, self._index.schema, query, k)
+        else:
+            hits = searcher.search(query, k, count=False).hits
         rowids = searcher.fast_field_values("rowid", [address for _score, address in hits])
         found = [
             (int(rowid), float(score))
@@ -336,6 +353,16 @@ class TantivyIndex:
         # Equal scores come in the order of tantivy's segments, which a multi-threaded
         # rebuild fills in no fixed order: break ties by row id, so rankings repeat.
         return sorted(found, key=lambda hit: (-hit[1], hit[0]))
+
+    def _splitter(self) -> RowidSplit:
+        """The row-id split for ``parts``, its ranges cut over the store's row ids."""
+        if self._split is None or self._split.parts != self.parts:
+            if self._split is not None:
+                self._split.close()
+            with self.store.lock:
+                top = self.store.conn.execute("SELECT max(id) FROM passages").fetchone()[0]
+            self._split = RowidSplit(self.parts, int(top or 0))
+        return self._split
 
     # --- the writer's side ------------------------------------------------------------
 
@@ -406,6 +433,9 @@ class TantivyIndex:
 
     def close(self) -> None:
         """Let background merges finish and release the tantivy writer lock."""
+        if self._split is not None:
+            self._split.close()
+            self._split = None
         if self._writer is not None:
             self._writer.wait_merging_threads()
             self._writer = None

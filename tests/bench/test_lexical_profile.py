@@ -17,10 +17,14 @@ def test_a_mode_names_the_phrases_way_and_an_optional_document_frequency_cut() -
     assert (index.phrases, index.max_df) == ("rescore", None)
 
 
-def test_agreement_is_the_top_10_overlap_and_the_same_first_hit() -> None:
+def test_agreement_is_the_top_10_overlap_the_same_first_hit_and_the_same_list() -> None:
     base = [[1, 2, 3, 4], [5, 6], []]
     other = [[1, 2, 9, 8], [6, 5], []]
-    assert _agreement(base, other) == {"top10_overlap": pytest.approx(0.5), "same_first": 0.333}
+    assert _agreement(base, other) == {
+        "identical": 0.333,
+        "top10_overlap": pytest.approx(0.5),
+        "same_first": 0.333,
+    }
 
 
 def test_spearman_ranks() -> None:
@@ -41,3 +45,11 @@ def test_a_mode_may_name_the_first_pass_fields_and_the_other_index() -> None:
     assert _pick(main, other, "rescore") == (main, "rescore")
     with pytest.raises(SystemExit):
         _pick(main, None, "other/rescore")
+
+
+def test_a_mode_may_name_the_parts_and_the_candidates() -> None:
+    index = SimpleNamespace(phrases="phrase", max_df=None, first_fields=None, parts=1)
+    assert _set_mode(index, "rescore:hb*2#30") == 30
+    assert (index.phrases, index.first_fields, index.parts) == ("rescore", ("heading", "body"), 2)
+    assert _set_mode(index, "words@0.5") is None
+    assert (index.phrases, index.max_df, index.parts) == ("words", 0.5, 1)
