@@ -58,6 +58,10 @@ class Understanding:
     # ... and without the committees it names too, for the passages' vector only, "" when
     # it names none: a committee is read from the papers' metadata (``committee_match``)
     search_text: str = ""
+    # Each everyday phrase of the question ("special needs plans") as its content words and
+    # the papers' terms for it ("education, health and care plan", "ehcp"), for the
+    # ranking's ``everyday`` signal (``rerank.everyday_share``)
+    everyday: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 class QueryReader:
@@ -229,6 +233,7 @@ class QueryReader:
             search_text=without_phrases(model_text, council_words + committees)
             if committees
             else "",
+            everyday=tuple((tuple(query_terms(f.phrase)), f.forms) for f in everyday),
         )
 
 

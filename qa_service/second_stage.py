@@ -38,6 +38,7 @@ from qa_service.rerank import (
     committee_match,
     concept_weights,
     coverage,
+    everyday_share,
     is_title_block,
     on_topic,
     recency,
@@ -108,6 +109,7 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
             year=preferred.match(record) if preferred is not None else 0.0,
             latest=on_topic(recent.get(record.document.meta.meeting_date or "", 0.0), covered),
             answer=kind_cosine(record.text, spans, scores, asked),
+            everyday=everyday_share(record, idf, understood.everyday),
         )
         hit.score = round(hit.features.score(weights), 6)
         hit.confidence = (

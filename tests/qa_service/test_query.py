@@ -232,3 +232,13 @@ def test_the_search_text_leaves_out_a_committee_named_but_not_a_council_word() -
     assert u.search_text == "What did say about the council's accounts?"
     assert u.topic_text == "What did audit committee say about the council's accounts?"
     assert reader.read("What did full council say?").search_text == ""
+
+
+def test_an_everyday_phrase_is_kept_with_its_words_and_the_papers_terms(
+    reader: QueryReader,
+) -> None:
+    u = reader.read("What is holding up special needs plans?")
+    assert u.everyday == (
+        (("special", "needs", "plans"), ("education, health and care plan", "ehcp")),
+    )
+    assert reader.read("How many children in care?").everyday == ()
