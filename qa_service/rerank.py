@@ -16,7 +16,8 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
 - ``title_block``: a document's cover block (title, date, "Report of" lines) mentions every
   topic of the paper and answers none of them, so it is marked down; so is other front
   matter: the head of a set of minutes (who was present, apologies) and the cover sheet of
-  each report inside an agenda pack;
+  each report inside an agenda pack; but not for a question asking who attended ("who
+  substituted for ...?"), which the head of the minutes answers;
 - ``decision``: for a question asking what was decided or agreed, whether the passage holds
   a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``);
 - ``year``: for a question naming a year, whether the passage writes that year or comes
@@ -288,6 +289,14 @@ def is_title_block(passage: PassageRecord) -> bool:
     lines = [line for line in passage.text.splitlines() if line.strip()]
     short = sum(1 for line in lines if len(line.split()) <= 8)
     return bool(lines) and short / len(lines) >= 0.6
+
+
+def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
+    """The ``title_block`` signal: 1.0 for a cover block or other front matter
+    (``is_title_block``), except for a question asking who attended a meeting
+    (``query_words.ASKS_ATTENDANCE``), as the head of the minutes (present, apologies,
+    substitutes) is its answer."""
+    return 1.0 if not asks_attendance and is_title_block(passage) else 0.0
 
 
 def is_front_matter(text: str) -> bool:

@@ -242,3 +242,21 @@ def test_an_everyday_phrase_is_kept_with_its_words_and_the_papers_terms(
         (("special", "needs", "plans"), ("education, health and care plan", "ehcp")),
     )
     assert reader.read("How many children in care?").everyday == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who substituted for Councillor Dear at the meeting?", True),
+        ("Who sent apologies to the October meeting?", True),
+        ("Who was present at the AGM?", True),
+        ("Who attended the October meeting?", True),
+        # school attendance and absence are topics, not a meeting's attendance
+        ("How did attendance at school change?", False),
+        ("How many pupils were persistently absent?", False),
+        ("Who chaired the committee?", False),
+        ("What is the present level of reserves?", False),
+    ],
+)
+def test_a_question_asking_who_attended(reader: QueryReader, question: str, asks: bool) -> None:
+    assert reader.read(question).asks_attendance is asks

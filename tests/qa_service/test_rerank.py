@@ -17,6 +17,7 @@ from qa_service.rerank import (
     concept_weights,
     coverage,
     everyday_share,
+    front_matter_mark,
     is_title_block,
     named_weight,
     recency,
@@ -231,3 +232,11 @@ def test_the_everyday_signal_counts_with_its_weight() -> None:
         0.5 * Weights().everyday
     )
     assert credited.score(Weights(everyday=0.0)) == pytest.approx(plain.score(Weights()))
+
+
+def test_front_matter_is_not_marked_down_for_a_question_on_who_attended() -> None:
+    head = passage("Present: Councillors A, B and C.\nApologies: Councillor D (Substitute: E).")
+    assert front_matter_mark(head, asks_attendance=False) == 1.0
+    assert front_matter_mark(head, asks_attendance=True) == 0.0
+    body = passage("The committee agreed the budget after a long discussion of the options.")
+    assert front_matter_mark(body, asks_attendance=False) == 0.0
