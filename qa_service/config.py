@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     latest_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight latest
     # the closest sentence holding the kind of answer asked for; bench/fit_rerank.py --weight answer
     answer_weight: float = 0.2
+    # a key term named only in the papers' term for the question's everyday phrase;
+    # bench/fit_rerank.py --weight everyday
+    everyday_weight: float = 1.5
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")

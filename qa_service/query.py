@@ -22,7 +22,14 @@ from cqa_core.text import STOPWORDS, query_terms
 from qa_service import glossary
 from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
 from qa_service.query_filters import CouncilNames, WordLed, read_years
-from qa_service.query_words import ASKS_DECISION, ASKS_LATEST, CONTRACTION, FILLER, REQUEST_WORDS
+from qa_service.query_words import (
+    ASKS_ATTENDANCE,
+    ASKS_DECISION,
+    ASKS_LATEST,
+    CONTRACTION,
+    FILLER,
+    REQUEST_WORDS,
+)
 from qa_service.rerank import stems_of, word_matches
 
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d/]*")
@@ -50,6 +57,7 @@ class Understanding:
     key_concepts: tuple[tuple[str, ...], ...] = field(default=())
     asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
     asks_latest: bool = False  # "when did it last ...?": the newest paper on it answers
+    asks_attendance: bool = False  # "who substituted for ...?": the minutes' head answers
     # ``model_text`` without the councils it names, "" when it names none: a named council
     # is a filter, so every passage searched is that council's, and its name in the
     # question only draws the vector to the passages that print it (a cover, the head of a
@@ -58,6 +66,10 @@ class Understanding:
     # ... and without the committees it names too, for the passages' vector only, "" when
     # it names none: a committee is read from the papers' metadata (``committee_match``)
     search_text: str = ""
+    # Each everyday phrase of the question ("special needs plans") as its content words and
+    # the papers' terms for it ("education, health and care plan", "ehcp"), for the
+    # ranking's ``everyday`` signal (``rerank.everyday_share``)
+    everyday: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 class QueryReader:
@@ -225,10 +237,12 @@ class QueryReader:
             ),
             asks_decision=bool(ASKS_DECISION.search(question)),
             asks_latest=bool(ASKS_LATEST.search(question)),
+            asks_attendance=bool(ASKS_ATTENDANCE.search(question)),
             topic_text=without_phrases(model_text, council_words),
             search_text=without_phrases(model_text, council_words + committees)
             if committees
             else "",
+            everyday=tuple((tuple(query_terms(f.phrase)), f.forms) for f in everyday),
         )
 
 

@@ -1,6 +1,6 @@
 """How a question is put, as distinct from what it asks about: words about the request
-("compare councils"), a request for what was decided or for the latest paper, and the
-filler words that are never key terms."""
+("compare councils"), a request for what was decided, for the latest paper or for who
+attended, and the filler words that are never key terms."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ REQUEST_WORDS = re.compile(
 ASKS_DECISION = re.compile(
     r"\b(?:decide|decided|agree|agreed|resolve|resolved|approve|approved|recommend|recommended"
     r"|refuse|refused|reject|rejected|turn(?:ed)?\s+down)\b",
+    re.IGNORECASE,
+)
+# A question asking who attended a meeting ("who substituted for ...", "who sent apologies",
+# "who was present") is answered by the head of its minutes, which the second stage marks
+# down as front matter for every other question (``rerank.front_matter_mark``).
+# Not "attendance" or "absence" alone: school attendance and absence are topics of the papers.
+ASKS_ATTENDANCE = re.compile(
+    r"\b(?:substitut(?:e|ed|es|ing)\s+for|apologi[sz](?:e|ed|es)|apologies"
+    r"|who\s+(?:was|were)\s+(?:present|absent)|who\s+attended|present\s+at\s+the\s+meeting)\b",
     re.IGNORECASE,
 )
 # A question asking for the latest time something happened ("when did it last ...", "most

@@ -16,7 +16,8 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
 - ``title_block``: a document's cover block (title, date, "Report of" lines) mentions every
   topic of the paper and answers none of them, so it is marked down; so is other front
   matter: the head of a set of minutes (who was present, apologies) and the cover sheet of
-  each report inside an agenda pack;
+  each report inside an agenda pack; but not for a question asking who attended ("who
+  substituted for ...?"), which the head of the minutes answers;
 - ``decision``: for a question asking what was decided or agreed, whether the passage holds
   a resolution or recommendation (recognised at ingest, ``ingest/decisions.py``);
 - ``year``: for a question naming a year, whether the passage writes that year or comes
@@ -28,7 +29,13 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   by the passage's coverage, and the newest paper that is not on the topic gains little;
 - ``answer``: for a question asking for a kind of answer (a figure, a date, a person, ...:
   ``answer_kind.answer_kinds``), the cosine of the closest sentence that holds that kind,
-  as a passage that only names the topic holds none.
+  as a passage that only names the topic holds none;
+- ``everyday``: for a question in everyday words ("special needs plans", "dumping
+  rubbish"), the weighted share of the key terms that the passage does not name itself
+  but names in the papers' term for the phrase they are part of ("EHCPs", "fly-tipping":
+  ``glossary.EVERYDAY``).  ``coverage`` keeps to the question's own words, as the
+  abstention reads it (a near miss sharing only a glossary term must not look like an
+  answer); this is the ranking's credit for the passage that answers in the papers' words.
 """
 
 from __future__ import annotations
@@ -82,6 +89,7 @@ class Weights:
     year: float = default_of("year_weight")
     latest: float = default_of("latest_weight")
     answer: float = default_of("answer_weight")
+    everyday: float = default_of("everyday_weight")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Weights:
@@ -97,6 +105,7 @@ class Weights:
             year=settings.year_weight,
             latest=settings.latest_weight,
             answer=settings.answer_weight,
+            everyday=settings.everyday_weight,
         )
 
 
@@ -114,6 +123,7 @@ class Features:
     year: float = 0.0
     latest: float = 0.0
     answer: float = 0.0
+    everyday: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -128,6 +138,7 @@ class Features:
             + w.year * self.year
             + w.latest * self.latest
             + w.answer * self.answer
+            + w.everyday * self.everyday
         )
 
 
@@ -168,6 +179,32 @@ def coverage(passage: PassageRecord, weights: Mapping[tuple[str, ...], float]) -
     if total <= 0:
         return 0.0
     return named_weight(" ".join(passage.heading_path) + " " + passage.text, weights) / total
+
+
+def everyday_share(
+    passage: PassageRecord,
+    weights: Mapping[tuple[str, ...], float],
+    everyday: Iterable[tuple[tuple[str, ...], tuple[str, ...]]],
+) -> float:
+    """Weighted share of the things asked about (``concept_weights``) that the passage names
+    only in the papers' term for the everyday phrase they belong to: "special needs plans"
+    asked, "EHCPs" written.  ``everyday`` holds each phrase's words and the papers' terms
+    (``Understanding.everyday``); 0 for a question without an everyday phrase."""
+    total = sum(weights.values())
+    phrases = [(set(phrase_words), forms) for phrase_words, forms in everyday]
+    if total <= 0 or not phrases:
+        return 0.0
+    text = " ".join(passage.heading_path) + " " + passage.text
+    credited = 0.0
+    for concept, weight in weights.items():
+        if named_weight(text, {concept: weight}):
+            continue  # named in the question's own words: ``coverage`` counts it
+        if any(
+            concept[0] in phrase_words and named_weight(text, {forms: weight})
+            for phrase_words, forms in phrases
+        ):
+            credited += weight
+    return credited / total
 
 
 def named_weight(text: str, weights: Mapping[tuple[str, ...], float]) -> float:
@@ -252,6 +289,14 @@ def is_title_block(passage: PassageRecord) -> bool:
     lines = [line for line in passage.text.splitlines() if line.strip()]
     short = sum(1 for line in lines if len(line.split()) <= 8)
     return bool(lines) and short / len(lines) >= 0.6
+
+
+def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
+    """The ``title_block`` signal: 1.0 for a cover block or other front matter
+    (``is_title_block``), except for a question asking who attended a meeting
+    (``query_words.ASKS_ATTENDANCE``), as the head of the minutes (present, apologies,
+    substitutes) is its answer."""
+    return 1.0 if not asks_attendance and is_title_block(passage) else 0.0
 
 
 def is_front_matter(text: str) -> bool:

@@ -38,7 +38,8 @@ from qa_service.rerank import (
     committee_match,
     concept_weights,
     coverage,
-    is_title_block,
+    everyday_share,
+    front_matter_mark,
     on_topic,
     recency,
 )
@@ -103,11 +104,12 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
             sentence=hit.sentence,
             coverage=covered,
             committee=committee_match(question_words, record.document.meta.committee),
-            title_block=1.0 if is_title_block(record) else 0.0,
+            title_block=front_matter_mark(record, understood.asks_attendance),
             decision=1.0 if decisions is not None and rowid in decisions else 0.0,
             year=preferred.match(record) if preferred is not None else 0.0,
             latest=on_topic(recent.get(record.document.meta.meeting_date or "", 0.0), covered),
             answer=kind_cosine(record.text, spans, scores, asked),
+            everyday=everyday_share(record, idf, understood.everyday),
         )
         hit.score = round(hit.features.score(weights), 6)
         hit.confidence = (

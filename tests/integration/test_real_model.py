@@ -56,15 +56,17 @@ FLOORS = {
     # out of fold, 0.69 / 0.79 / 0.57 in-sample; compare 0.97 / 0.96 / 1.00; after "The answering
     # sentence after the items, stop 18": 0.71 / 0.81 / 0.63 out of fold, 0.71 / 0.79 / 0.60
     # in-sample
-    "dev-set": {"R@5": 0.96, "R@1": 0.76, "MRR@10": 0.85, "answer@1": 0.69, "compare": 0.93},
+    # MRR@10 out of fold after "Rank 1, stop 19" (the everyday signal, front matter for a
+    # question on who attended): 0.874 / 0.940 / 0.871
+    "dev-set": {"R@5": 0.96, "R@1": 0.76, "MRR@10": 0.86, "answer@1": 0.69, "compare": 0.93},
     # dev-set-2's R@5 out of fold 0.947 after glossary verb forms (docs/quality.md, "Compare
     # and R@5 (issue 14)"; was 0.94). R@1 / R@5 / MRR@10 out of fold after "Rank 1, stop 18":
     # 0.78 / 0.98 / 0.87, 0.91 / 0.96 / 0.94, 0.72 / 0.97 / 0.83
-    "dev-set-2": {"R@5": 0.95, "R@1": 0.89, "MRR@10": 0.92, "answer@1": 0.77, "compare": 0.90},
+    "dev-set-2": {"R@5": 0.95, "R@1": 0.89, "MRR@10": 0.93, "answer@1": 0.77, "compare": 0.90},
     # real-dev-set after "Real papers' structure, stop 18" (minutes items): R@1 0.79, MRR@10 0.869,
     # answer@1 0.57 out of fold (0.59 in-sample); after "The answering sentence, stop 19":
     # 0.66 out of fold, 0.63 in-sample (the stored rule, which this check runs)
-    "real-dev-set": {"R@5": 0.95, "R@1": 0.76, "MRR@10": 0.85, "answer@1": 0.62, "compare": 0.95},
+    "real-dev-set": {"R@5": 0.95, "R@1": 0.76, "MRR@10": 0.86, "answer@1": 0.62, "compare": 0.95},
 }
 # abstains on unanswerable questions, out of fold after the fourth highlight pass and the
 # steadier cut, refitted together: 0.57 (4 of 7), 0.63, 0.33 (docs/quality.md, "Against the

@@ -232,3 +232,31 @@ def test_the_search_text_leaves_out_a_committee_named_but_not_a_council_word() -
     assert u.search_text == "What did say about the council's accounts?"
     assert u.topic_text == "What did audit committee say about the council's accounts?"
     assert reader.read("What did full council say?").search_text == ""
+
+
+def test_an_everyday_phrase_is_kept_with_its_words_and_the_papers_terms(
+    reader: QueryReader,
+) -> None:
+    u = reader.read("What is holding up special needs plans?")
+    assert u.everyday == (
+        (("special", "needs", "plans"), ("education, health and care plan", "ehcp")),
+    )
+    assert reader.read("How many children in care?").everyday == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who substituted for Councillor Dear at the meeting?", True),
+        ("Who sent apologies to the October meeting?", True),
+        ("Who was present at the AGM?", True),
+        ("Who attended the October meeting?", True),
+        # school attendance and absence are topics, not a meeting's attendance
+        ("How did attendance at school change?", False),
+        ("How many pupils were persistently absent?", False),
+        ("Who chaired the committee?", False),
+        ("What is the present level of reserves?", False),
+    ],
+)
+def test_a_question_asking_who_attended(reader: QueryReader, question: str, asks: bool) -> None:
+    assert reader.read(question).asks_attendance is asks

@@ -16,6 +16,8 @@ from qa_service.rerank import (
     Weights,
     concept_weights,
     coverage,
+    everyday_share,
+    front_matter_mark,
     is_title_block,
     named_weight,
     recency,
@@ -207,3 +209,34 @@ def test_a_word_written_with_a_slash_counts_as_named() -> None:
     # a date, a fraction or "24/7" names nothing; nor a form inside a longer one
     assert named_weight("A/C/D on 3/4 and 24/7", {("account",): 1.0}) == 0.0
     assert slash_form("account") == "a/c" and slash_form("child protection") == ""
+
+
+def test_the_everyday_share_credits_a_key_term_named_only_in_the_papers_term() -> None:
+    weights = {("special",): 1.0, ("needs",): 1.0, ("plans",): 1.0, ("delays",): 1.0}
+    phrase = (("special", "needs", "plans"), ("education, health and care plan", "ehcp"))
+    # the papers' term names the phrase's three words; "delays" is named in its own word
+    # and so left to ``coverage``
+    answer = passage("Delays in issuing EHCPs came from a shortage of psychologists.")
+    assert everyday_share(answer, weights, [phrase]) == pytest.approx(0.75)
+    # words the passage names itself are coverage's, not credited twice
+    own = passage("Special educational needs: plans were late.")
+    assert everyday_share(own, weights, [phrase]) == 0.0
+    assert everyday_share(answer, weights, []) == 0.0  # no everyday phrase asked
+    assert everyday_share(passage("Nothing relevant."), weights, [phrase]) == 0.0
+
+
+def test_the_everyday_signal_counts_with_its_weight() -> None:
+    plain = Features(fused=0.5, passage=0.5, sentence=0.5)
+    credited = Features(fused=0.5, passage=0.5, sentence=0.5, everyday=0.5)
+    assert credited.score(Weights()) - plain.score(Weights()) == pytest.approx(
+        0.5 * Weights().everyday
+    )
+    assert credited.score(Weights(everyday=0.0)) == pytest.approx(plain.score(Weights()))
+
+
+def test_front_matter_is_not_marked_down_for_a_question_on_who_attended() -> None:
+    head = passage("Present: Councillors A, B and C.\nApologies: Councillor D (Substitute: E).")
+    assert front_matter_mark(head, asks_attendance=False) == 1.0
+    assert front_matter_mark(head, asks_attendance=True) == 0.0
+    body = passage("The committee agreed the budget after a long discussion of the options.")
+    assert front_matter_mark(body, asks_attendance=False) == 0.0

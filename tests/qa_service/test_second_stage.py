@@ -92,3 +92,33 @@ def test_the_newest_paper_gains_for_a_last_time_question_only_as_far_as_it_is_on
     assert features[2] is not None and features[2].latest == 0.0  # newest, off the topic
     assert features[1] is not None and features[1].latest == 0.0  # on the topic, oldest
     assert [h.passage.rowid for h in hits] == [1, 2]
+
+
+def test_a_passage_answering_in_the_papers_words_gains_by_the_everyday_weight() -> None:
+    """Asked in everyday words ("special needs plans"), the passage that answers in the
+    papers' term ("EHCPs") is credited for the words it names that way."""
+    question = "What is holding up special needs plans?"
+    topic = _record(1, "Special educational needs. Members discussed the needs of pupils.")
+    answer = _record(2, "Delays in EHCPs came from a shortage of educational psychologists.")
+    sentences = {
+        1: (split_sentences(topic.text), np.array([0.6, 0.5], dtype=np.float32)),
+        2: (split_sentences(answer.text), np.array([0.55], dtype=np.float32)),
+    }
+    candidates = Candidates(
+        [(1, 0.03), (2, 0.03)], {1: topic, 2: answer}, {1: 0.6, 2: 0.55}, sentences
+    )
+    key = ("holding", "special", "needs", "plans")
+    understood = Understanding(
+        question,
+        question,
+        key,
+        key_terms=key,
+        everyday=(((key[1:]), ("education, health and care plan", "ehcp")),),
+    )
+    context = Context(understood, Filters(), None, {}, 2)
+
+    def ranked(settings: Settings) -> list[int]:
+        return [h.passage.rowid for h in score_candidates(candidates, context, settings)]
+
+    assert ranked(Settings(everyday_weight=0.0)) == [1, 2]
+    assert ranked(Settings()) == [2, 1]
