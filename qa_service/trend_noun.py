@@ -1,5 +1,6 @@
-"""What a figure's own noun says it is, for a trend: a figure whose noun names another thing
-than the question measures another quantity, however much of the question its sentence names.
+"""What a figure's own noun and clause say it is, for a trend: a figure whose noun names another
+thing than the question measures another quantity, however much of the question its sentence
+names.
 
 - An amount is of the noun it is written with: "a staffing budget of £612,000", "a Climate
   Fund of £1.2 million", "£0.5 million of backdated fee increases". When that noun names
@@ -14,6 +15,12 @@ than the question measures another quantity, however much of the question its se
   residents a day had been medically fit for discharge" for people), the count is of
   another thing ("prosecutions for fly-tipping").
 
+- A figure is of the other side of a contrast when the question's rarest key word is said
+  only in a later clause of contrast stating no figure ("… approved an average of 21 new
+  fostering households a year, but a similar number have left" for households that left;
+  "… had risen … to 21% in 2023, although the condition of A and B roads had improved" for
+  A roads): that clause names the asked quantity without its figure.
+
 ``qa_service.trend`` drops such figures before choosing a meeting's sentence, so that a
 sentence stating the asked figure can give the point instead.
 """
@@ -21,10 +28,11 @@ sentence stating the asked figure can give the point instead.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from cqa_core.text import STOPWORDS
 from qa_service.trend_parts import Asks, asked_stems
-from qa_service.trend_read import Figure
+from qa_service.trend_read import Figure, figures
 
 # A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
@@ -89,6 +97,8 @@ def _rarest(asked: Asks) -> set[str]:
 def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
     """Whether figure ``f`` of the sentence ``text[span]`` is, by its own noun, of another
     thing than the question asks about (the module's docstring says when)."""
+    if _contrasted(text, f, span, asked):
+        return True
     if f.unit == "£":
         noun = _amount_noun(text, f)
         return bool(noun) and not asked_stems(noun, asked)
@@ -104,6 +114,25 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
     if asked_stems(clause, asked):
         return False  # "the average caseload was 21 children": what it measures is before
     return not _rarest(asked) & asked_stems(text[span[0] : span[1]], asked)
+
+
+# A clause of contrast: "…, but a similar number have left", "…, although the condition …".
+_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
+
+
+def _contrasted(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
+    """Whether the question's rarest key word is said only after ``f``'s clause, in a clause
+    of contrast that states no figure (the sentence's figure is the other side of it)."""
+    rarest = _rarest(asked)
+    cuts = [m.start() for m in _CONTRAST.finditer(text, span[0], span[1])]
+    later = [c for c in cuts if c > f.end]
+    if not later or rarest & asked_stems(text[span[0] : later[0]], asked):
+        return False
+    bounds = [*later, span[1]]
+    return any(
+        rarest & asked_stems(text[a:b], asked) and not figures(text, a, b)
+        for a, b in pairwise(bounds)
+    )
 
 
 def _names_phrase_at(text: str, pos: int, asked: Asks) -> bool:

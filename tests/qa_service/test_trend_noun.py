@@ -99,3 +99,22 @@ def test_a_whole_whose_parts_are_of_another_thing_is_still_read() -> None:
     )
     [point] = select([hit(text, "2024-02-27")], asked)  # type: ignore[list-item]
     assert point.figure.value == pytest.approx(12.1e6)
+
+
+def test_a_figure_on_the_other_side_of_a_contrast_is_another_measure() -> None:
+    """The question's rarest word said only in a later clause of contrast with no figure
+    ("but a similar number have left"): the sentence's figure is the other side of it."""
+    weights = {"foste": 3.1, "house": 2.0, "left": 4.6, "year": 1.1}
+    question = "fostering households that left in the year"
+    text = (
+        "Over the last three years the Council has approved an average of 21 new fostering"
+        " households a year, but a similar number have left, largely through retirement."
+    )
+    assert _other(question, text, 21.0, weights)
+    asked = Asked.of(question, weights)
+    assert select([hit(text, "2019-03-12")], asked) == []  # type: ignore[list-item]
+    # the word said before the contrast, or with a figure of its own, is not the other side
+    said = "In 2023/24 26 households left the service, but the approvals rose to 30."
+    assert not _other(question, said, 26.0, weights)
+    both = "The service approved 19 households, but 23 households had left the service."
+    assert not _other(question, both, 19.0, weights)
