@@ -32,7 +32,7 @@ from itertools import pairwise
 
 from cqa_core.text import STOPWORDS
 from qa_service.trend_parts import Asks, asked_stems
-from qa_service.trend_read import Figure, figures
+from qa_service.trend_read import Figure, figures, stems
 
 # A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
@@ -89,6 +89,13 @@ def _amount_noun(text: str, f: Figure) -> str:
     return " ".join(words)
 
 
+def _names(text: str, asked: Asks, keys: set[str] | None = None) -> bool:
+    """Whether ``text`` names a key word of the question (of ``keys``, if given), by its stem
+    or another wording; the stems are tried first, as they are cheaper than the wordings."""
+    wanted = set(asked.weights) if keys is None else keys
+    return bool(stems(text) & wanted) or bool(asked_stems(text, asked) & wanted)
+
+
 def _rarest(asked: Asks) -> set[str]:
     top = max(asked.weights.values(), default=0.0)
     return {k for k, w in asked.weights.items() if w == top}
@@ -101,19 +108,19 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
         return True
     if f.unit == "£":
         noun = _amount_noun(text, f)
-        return bool(noun) and not asked_stems(noun, asked)
+        return bool(noun) and not _names(noun, asked)
     if f.unit != "count":
         return False
     counted = _after(text, f.end)
-    if not counted or asked_stems(counted, asked):
+    if not counted or _names(counted, asked):
         return False  # "2,340 early help assessments", or no words of its own ("rose to 531.")
     if _names_phrase_at(text, f.end, asked):
         return False  # "57 looked after children": the question's phrase written otherwise
     breaks = [m.end() for m in _CLAUSE.finditer(text, span[0], f.start)]
     clause = text[breaks[-1] if breaks else span[0] : f.start]
-    if asked_stems(clause, asked):
+    if _names(clause, asked):
         return False  # "the average caseload was 21 children": what it measures is before
-    return not _rarest(asked) & asked_stems(text[span[0] : span[1]], asked)
+    return not _names(text[span[0] : span[1]], asked, _rarest(asked))
 
 
 # A clause of contrast: "…, but a similar number have left", "…, although the condition …".
@@ -123,15 +130,15 @@ _CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
 def _contrasted(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
     """Whether the question's rarest key word is said only after ``f``'s clause, in a clause
     of contrast that states no figure (the sentence's figure is the other side of it)."""
+    later = [m.start() for m in _CONTRAST.finditer(text, f.end, span[1])]
+    if not later:
+        return False
     rarest = _rarest(asked)
-    cuts = [m.start() for m in _CONTRAST.finditer(text, span[0], span[1])]
-    later = [c for c in cuts if c > f.end]
-    if not later or rarest & asked_stems(text[span[0] : later[0]], asked):
+    if _names(text[span[0] : later[0]], asked, rarest):
         return False
     bounds = [*later, span[1]]
     return any(
-        rarest & asked_stems(text[a:b], asked) and not figures(text, a, b)
-        for a, b in pairwise(bounds)
+        _names(text[a:b], asked, rarest) and not figures(text, a, b) for a, b in pairwise(bounds)
     )
 
 
