@@ -66,12 +66,17 @@ def _after(text: str, pos: int, limit: int = 6) -> str:
 
 
 def _before(words: str) -> list[str]:
-    """The last words of ``words`` back to a function word: the noun phrase they end with."""
+    """The last words of ``words`` back to a function word: the noun phrase they end with,
+    nouns joined by "and" or "or" together ("Savings and additional income of £0.84 million":
+    the amount is of both)."""
     out: list[str] = []
     for word in reversed(words.split()):
-        if word.lower() in _ENDS:
+        joins = word.lower() in ("and", "or") and bool(out)
+        if word.lower() in _ENDS and not joins:
             break
         out.append(word)
+    while out and out[-1].lower() in ("and", "or"):
+        out.pop()  # a join with nothing before it
     return out[::-1]
 
 

@@ -29,6 +29,8 @@ def _other(question: str, text: str, value: float, weights: dict[str, float] | N
         ("public health grant", "It omitted £0.5 million of backdated fee increases.", 5e5, True),
         ("children's services overspend", "There was an overspend of £4.1 million.", 4.1e6, False),
         ("net revenue budget", "The net revenue budget of £318.6 million was set.", 318.6e6, False),
+        # nouns joined by "and" are the amount's together
+        ("savings in the budget", "Savings and additional income of £0.84 million.", 8.4e5, False),
         # a noun naming only a quantity says nothing of what it is
         ("community account balance", "The account held a total of £11,066.", 11066.0, False),
         ("standard weekly rate", "Packages cost an average of £1,450 a week.", 1450.0, False),
