@@ -22,6 +22,9 @@ never computed.
   is read with the one before; so is one whose sentence before states no figure, for
   whether it is about the question (that one sets its subject, on the same line: "A Member
   asked why initial health assessments were delayed. Officers explained that only 44% …").
+- A figure whose own noun names another thing is another measure, however much of the
+  question its sentence names ("a staffing budget of £612,000" for the children's services
+  overspend, "6,842 incidents of fly-tipping" for prosecutions; ``trend_noun``).
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
   services overspend related to placements"), in the asked unit, whose own item of a list
@@ -60,6 +63,7 @@ from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
 from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
+from qa_service.trend_noun import other_thing
 from qa_service.trend_parts import part, wholes
 from qa_service.trend_read import (
     Alternatives,
@@ -199,6 +203,9 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     if not found:  # a table row states its current column's cell (``trend_table``)
         found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
     found = [f for f in found if not naming(text, f, asked.names)]
+    # a figure whose own noun names another thing ("a staffing budget of £612,000" for the
+    # children's services overspend, "6,842 incidents" for prosecutions): another measure
+    found = [f for f in found if not other_thing(text, f, (start, end), asked)]
     return found if asked.any_unit and asked.wanted is None else in_unit(found, asked.wanted)
 
 

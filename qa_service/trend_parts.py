@@ -55,6 +55,8 @@ def wholes(text: str, found: list[Figure], asked: Asks, span: tuple[int, int]) -
             continue
         left = set(asked.weights) - asked_stems(own, asked)
         listed = [g for g in found if g.unit == f.unit and parts.end() <= g.start < stop]
+        if not listed:
+            continue  # its parts were read as another measure's ("£3.6 million of … Grant")
         starts = [parts.end(), *(g.end for g in listed[:-1])]  # each part's words: from the
         ends = [*(g.start for g in listed[1:]), stop]  # part before to the part after
         drop = {

@@ -13,6 +13,10 @@ name runs onto a second line ("Assessments completed within 45 / working days 63
 takes the line before it as the start of its name. Without a header in the same passage
 (a table split across passages), no row is read: which column is current is unknown.
 
+A table whose columns are places and whose rows state their period ("Indicator Period
+Sellbridge England" over "Quit at four weeks (of those setting a date) 2023/24 57% 53%") is
+read at its last column that is not a comparison, a row being one only with its period.
+
 A table written with bars (a Word or HTML table: "Measure | Ravensholt 2018 | Ravensholt
 2019 | Children in care, England 2018 | Comment") is read the same way, its cells split at
 the bars, whatever comment follows the figures. A row keeps its table's caption (the line
@@ -67,6 +71,26 @@ def columns(line: str) -> list[str]:
             labels.append(" ".join(words))
             words = []
     return labels if len(labels) >= 2 and not words else []
+
+
+# A header whose columns are places and whose rows state their period as a cell: "Indicator
+# Period Sellbridge England" over "Quit at four weeks (of those setting a date) 2023/24 57% 53%".
+_PERIOD_LABEL = re.compile(r"\b(?:period|year|date)\s+(?P<labels>[A-Za-z][A-Za-z ]*)$", re.I)
+# A row's period, just before its cells: "… 2023/24 57% 53%".
+_ROW_PERIOD = re.compile(r"(?:19|20)\d\d(?:/\d\d)?\s*$")
+
+
+def place_columns(line: str) -> list[str]:
+    """The column labels after the period column of a header with no figures, one word each,
+    when one of them is a comparison ("Indicator Period Sellbridge England": Sellbridge,
+    England); [] when the line is no such header."""
+    if re.search(r"[\d%,.:;]", line):
+        return []
+    m = _PERIOD_LABEL.search(line.strip())
+    labels = m.group("labels").split() if m else []
+    if len(labels) < 2 or not any(_NOT_CURRENT.search(label) for label in labels):
+        return []
+    return labels
 
 
 def _current_column(labels: list[str]) -> int | None:
@@ -147,6 +171,7 @@ def rows(text: str) -> tuple[Row, ...]:
     out: list[Row] = _pipe_rows(text) if "|" in text else []
     current: int | None = None
     width = 0
+    dated_rows = False
     title = ""
     previous: tuple[int, int] | None = None  # a line that is neither header nor row
     prior: tuple[int, int] | None = None  # the line before this one
@@ -156,8 +181,10 @@ def rows(text: str) -> tuple[Row, ...]:
         if "|" in line:
             continue  # a bar table's row, read above
         labels = columns(line)
-        if labels:
-            current, width = _current_column(labels), len(labels)
+        places = [] if labels else place_columns(line)
+        if labels or places:
+            current, width = _current_column(labels or places), len(labels or places)
+            dated_rows = bool(places)  # each row states its period before its cells
             title = text[before[0] : before[1]] if before else ""
             title = title if _CAPTION.match(title) else ""
             previous = None
@@ -170,6 +197,9 @@ def rows(text: str) -> tuple[Row, ...]:
             continue
         if not line[: cells[0].start()].strip() and previous is None:
             continue  # cells without a name
+        if dated_rows and not _ROW_PERIOD.search(line, 0, cells[0].start()):
+            previous = None
+            continue  # a row of a table of places states its period first
         cell = None
         if current is not None and cells[current].group() not in ("-", "–"):
             m = cells[current]

@@ -90,3 +90,23 @@ def test_a_table_written_with_bars_states_its_current_column() -> None:
     cell that is not one number states nothing, and prose ends the table."""
     read = [(BARS[r.start : r.start + 11], r.cell.value if r.cell else None) for r in rows(BARS)]
     assert read == [("Key Stage 1", 52.0), ("Key Stage 2", 41.0), ("Key Stage 4", None)]
+
+
+def test_a_table_of_places_states_the_council_s_column_of_each_row_s_period() -> None:
+    """A header whose columns are the council and England, each row's period a cell of its
+    own: the council's column is read, and a row stating no period is not a row of it."""
+    text = (
+        "Table 1: Smoking indicators, Sellbridge and England\n"
+        "Indicator Period Sellbridge England\n"
+        "Adults who smoke 2023 11.2% 11.9%\n"
+        "Quit dates set with stop smoking services 2023/24 3,420 -\n"
+        "Quit at four weeks (of those setting a date) 2023/24 57% 53%\n"
+        "Smokers referred by GPs 412 380"
+    )
+    assert _read(text) == {
+        "Adults who smoke 2023": 11.2,
+        "Quit dates set with stop smoking services 2023/24": 3420.0,
+        "Quit at four weeks (of those setting a date) 2023/24": 57.0,
+    }
+    # without a comparison column it is no such header (a list's heading, "Name Year Ward Town")
+    assert rows("Name Year Ward Town\nAdults who smoke 2023 11.2% 11.9%") == ()

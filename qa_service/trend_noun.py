@@ -1,0 +1,156 @@
+"""What a figure's own noun and clause say it is, for a trend: a figure whose noun names another
+thing than the question measures another quantity, however much of the question its sentence
+names.
+
+- An amount is of the noun it is written with: "a staffing budget of £612,000", "a Climate
+  Fund of £1.2 million", "£0.5 million of backdated fee increases". When that noun names
+  none of the question's key words (for "children's services overspend", "net revenue
+  budget", "public health grant"), the amount is of something else. A noun that names a
+  quantity and not a thing ("a total of £11,066", "an average of £1,450") says nothing.
+- A count is of the words that follow it ("6,842 incidents of fly-tipping", "20 additional
+  supported flats"). When they name none of the question, nor do the words before it in its
+  clause (which may say what it measures: "the average caseload was 21 children", "the
+  Council's own emissions had been 21,400 tonnes"), and its sentence does not name the
+  question's rarest key word either (it may call the asked thing otherwise: "38 Kelsworth
+  residents a day had been medically fit for discharge" for people), the count is of
+  another thing ("prosecutions for fly-tipping").
+
+- A figure is of the other side of a contrast when the question's rarest key word is said
+  only in a later clause of contrast stating no figure ("… approved an average of 21 new
+  fostering households a year, but a similar number have left" for households that left;
+  "… had risen … to 21% in 2023, although the condition of A and B roads had improved" for
+  A roads): that clause names the asked quantity without its figure.
+
+``qa_service.trend`` drops such figures before choosing a meeting's sentence, so that a
+sentence stating the asked figure can give the point instead.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from cqa_core.text import STOPWORDS
+from qa_service.trend_parts import Asks, asked_stems
+from qa_service.trend_read import Figure, figures, stems
+
+# A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
+_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
+# Words that end a noun phrase: function words (prepositions, auxiliaries, determiners).
+_ENDS = STOPWORDS | {"per", "cent"}
+# Where a clause starts: a break, or a word that opens a clause of its own.
+_CLAUSE = re.compile(
+    r"[,;:()\n]|\b(?:that|which|who|and|but|while|whereas|although|though)\b", re.I
+)
+# Nouns naming a quantity, not a thing: "a total of £11,066" says nothing of what it totals.
+_QUANTITY = frozenset(
+    ["total", "average", "sum", "amount", "figure", "value", "level", "maximum", "minimum"]
+)
+# "£0.5 million of backdated fee increases", "£3.6 million of the Disabled Facilities Grant".
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
+# "a staffing budget of £612,000": the noun phrase before "of".
+_OF_BEFORE = re.compile(r"((?:[A-Za-z][A-Za-z'’-]*\s+){1,6})of\s+$")
+
+
+def _after(text: str, pos: int, limit: int = 6) -> str:
+    """The words from ``pos`` up to a function word or a break: a noun phrase after it."""
+    words: list[str] = []
+    end = pos
+    while len(words) < limit:
+        m = _WORD.match(text, end)
+        if m is None or m.group(1).lower() in _ENDS:
+            break
+        words.append(m.group(1))
+        end = m.end()
+    return " ".join(words)
+
+
+def _before(words: str) -> list[str]:
+    """The last words of ``words`` back to a function word: the noun phrase they end with,
+    nouns joined by "and" or "or" together ("Savings and additional income of £0.84 million":
+    the amount is of both)."""
+    out: list[str] = []
+    for word in reversed(words.split()):
+        joins = word.lower() in ("and", "or") and bool(out)
+        if word.lower() in _ENDS and not joins:
+            break
+        out.append(word)
+    while out and out[-1].lower() in ("and", "or"):
+        out.pop()  # a join with nothing before it
+    return out[::-1]
+
+
+def _amount_noun(text: str, f: Figure) -> str:
+    """The noun an amount is written with ("" when none, or one naming only a quantity)."""
+    after = _OF_AFTER.match(text, f.end)
+    if after:
+        return _after(text, after.end())
+    before = _OF_BEFORE.search(text, max(0, f.start - 80), f.start)
+    if before is None:
+        return ""
+    words = _before(before.group(1))
+    if not words or words[-1].lower() in _QUANTITY:
+        return ""  # "an average of £1,450": what it averages is elsewhere
+    return " ".join(words)
+
+
+def _names(text: str, asked: Asks, keys: set[str] | None = None) -> bool:
+    """Whether ``text`` names a key word of the question (of ``keys``, if given), by its stem
+    or another wording; the stems are tried first, as they are cheaper than the wordings."""
+    wanted = set(asked.weights) if keys is None else keys
+    return bool(stems(text) & wanted) or bool(asked_stems(text, asked) & wanted)
+
+
+def _rarest(asked: Asks) -> set[str]:
+    top = max(asked.weights.values(), default=0.0)
+    return {k for k, w in asked.weights.items() if w == top}
+
+
+def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
+    """Whether figure ``f`` of the sentence ``text[span]`` is, by its own noun, of another
+    thing than the question asks about (the module's docstring says when)."""
+    if _contrasted(text, f, span, asked):
+        return True
+    if f.unit == "£":
+        noun = _amount_noun(text, f)
+        return bool(noun) and not _names(noun, asked)
+    if f.unit != "count":
+        return False
+    counted = _after(text, f.end)
+    if not counted or _names(counted, asked):
+        return False  # "2,340 early help assessments", or no words of its own ("rose to 531.")
+    if _names_phrase_at(text, f.end, asked):
+        return False  # "57 looked after children": the question's phrase written otherwise
+    breaks = [m.end() for m in _CLAUSE.finditer(text, span[0], f.start)]
+    clause = text[breaks[-1] if breaks else span[0] : f.start]
+    if _names(clause, asked):
+        return False  # "the average caseload was 21 children": what it measures is before
+    return not _names(text[span[0] : span[1]], asked, _rarest(asked))
+
+
+# A clause of contrast: "…, but a similar number have left", "…, although the condition …".
+_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
+
+
+def _contrasted(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
+    """Whether the question's rarest key word is said only after ``f``'s clause, in a clause
+    of contrast that states no figure (the sentence's figure is the other side of it)."""
+    later = [m.start() for m in _CONTRAST.finditer(text, f.end, span[1])]
+    if not later:
+        return False
+    rarest = _rarest(asked)
+    if _names(text[span[0] : later[0]], asked, rarest):
+        return False
+    bounds = [*later, span[1]]
+    return any(
+        _names(text[a:b], asked, rarest) and not figures(text, a, b) for a, b in pairwise(bounds)
+    )
+
+
+def _names_phrase_at(text: str, pos: int, asked: Asks) -> bool:
+    """Whether another wording of a question's phrase starts at ``pos`` ("looked after
+    children" for "children in care"), function words and all."""
+    start = pos + len(text[pos:]) - len(text[pos:].lstrip())
+    return any(
+        pattern.match(text, start) and covers & set(asked.weights) for pattern, covers in asked.alts
+    )
