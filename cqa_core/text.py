@@ -18,6 +18,13 @@ _ABBREVIATIONS = re.compile(
     r"Rev|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|Co|Ltd|Cttee|min|mins)\.$",
     re.IGNORECASE,
 )
+# A reference's abbreviation before its number: a section, paragraph, page, clause,
+# article, regulation or schedule of an Act or a report ("Local Government Act 1972, s. 145",
+# "see p. 12"), standing as a word of its own ("the Council's. 5" is not one).
+_CITES_NUMBER = re.compile(
+    r"(?:^|[\s(\[,])(?:s|ss|sec|secs|p|pp|para|paras|cl|art|arts|reg|regs|sch)\.$",
+    re.IGNORECASE,
+)
 _BOUNDARY = re.compile(
     r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9£•·\-(])|\n\s*\n|\n(?=\s*[-•·*]\s)"
 )
@@ -41,6 +48,9 @@ def split_sentences(text: str) -> list[Span]:
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start() + 1].rstrip()
         if _ABBREVIATIONS.search(candidate):
+            continue
+        # "s. 145": the number after a reference's abbreviation is part of the reference
+        if _CITES_NUMBER.search(candidate) and text[match.end() : match.end() + 1].isdigit():
             continue
         spans.append(Span(start, match.start()))
         start = match.end()

@@ -51,8 +51,9 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", 
 # of any file (e.g. new PDF text rules): an index records the version it was cut with, and
 # the next ingest into an index cut with another version re-cuts every document (its
 # vectors still come from the index by text hash where a passage's text is unchanged).
-INGEST_VERSION = 4  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
-# continues a resolution; 4: an item number on its own line heads its item, front-matter fields
+INGEST_VERSION = 5  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
+# continues a resolution; 4: an item number on its own line heads its item, front-matter fields;
+# 5: a reference's number stays in its sentence ("Act 1972, s. 145.", cqa_core.text)
 _DEFAULT_LIMITS = IngestLimits()
 
 

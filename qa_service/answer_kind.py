@@ -312,6 +312,18 @@ def holds_place(sentence: str, question_words: Collection[str]) -> bool:
     return any(not set(words(m.group(1))) <= asked for m in _PLACE.finditer(sentence))
 
 
+# The reason field of a decision sheet: "Reason: To adopt the final ... Plan 2020-2030",
+# "Reasons for the decision: ..." (the label, up to its colon, opens the line).
+_REASON_FIELD = re.compile(r"\s*reasons?\b[^:.]{0,40}:", re.IGNORECASE)
+
+
+def gives_reason_field(sentence: str) -> bool:
+    """Whether a sentence is a decision's reason field ("Reason: To adopt ..."): it says
+    why, restating the decision's words (a plan's years, its sums) to do so, so what else
+    it holds is not where the decision states it."""
+    return bool(_REASON_FIELD.match(sentence))
+
+
 def holds_answer(sentence: str, kind: str) -> bool:
     """Whether a sentence holds an answer of ``kind`` (one of ``answer_kinds``), a heading
     line glued to its start not counting, nor, for a figure, an item number or a date."""

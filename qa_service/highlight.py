@@ -34,9 +34,11 @@ import numpy as np
 from cqa_core.text import Span, split_sentences
 from qa_service.amount_ask import asks_change, asks_count
 from qa_service.answer_kind import (
+    REASON,
     Kind,
     answer_kinds,
     asks_amount,
+    gives_reason_field,
     holds_answer,
     holds_place,
     is_label,
@@ -171,7 +173,11 @@ def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     up": 2.7%), not by any number ("Three quotations received.", "Occupancy is 91%").
     The ranking's ``kind_cosine`` keeps the plainer reading: with this one it put a
     passage stating some amount first for unanswerable "how much" questions, which the
-    abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass")."""
+    abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass").
+    A decision's reason field ("Reason: To adopt the ... Plan 2020-2030") holds a reason
+    only: the years or sums in it repeat the decision above it."""
+    if kind != REASON and gives_reason_field(sentence):
+        return False
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
     if kind == Kind.PLACE:

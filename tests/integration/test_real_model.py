@@ -65,8 +65,9 @@ FLOORS = {
     "dev-set-2": {"R@5": 0.95, "R@1": 0.89, "MRR@10": 0.93, "answer@1": 0.77, "compare": 0.90},
     # real-dev-set after "Real papers' structure, stop 18" (minutes items): R@1 0.79, MRR@10 0.869,
     # answer@1 0.57 out of fold (0.59 in-sample); after "The answering sentence, stop 19":
-    # 0.66 out of fold, 0.63 in-sample (the stored rule, which this check runs)
-    "real-dev-set": {"R@5": 0.95, "R@1": 0.76, "MRR@10": 0.86, "answer@1": 0.62, "compare": 0.95},
+    # 0.66 out of fold, 0.63 in-sample (the stored rule, which this check runs); after its
+    # second round: 0.69 out of fold (47 of 68), 0.66 in-sample
+    "real-dev-set": {"R@5": 0.95, "R@1": 0.76, "MRR@10": 0.86, "answer@1": 0.65, "compare": 0.95},
 }
 # abstains on unanswerable questions, out of fold after the fourth highlight pass and the
 # steadier cut, refitted together: 0.57 (4 of 7), 0.63, 0.33 (docs/quality.md, "Against the

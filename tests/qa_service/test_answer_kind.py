@@ -11,6 +11,7 @@ from qa_service.answer_kind import (
     answer_kinds,
     asked_kinds,
     asks_amount,
+    gives_reason_field,
     holds_answer,
     holds_place,
     is_heading,
@@ -330,3 +331,18 @@ def test_the_title_of_a_set_of_minutes_is_a_label(title: str) -> None:
     assert not is_label(
         "RESOLVED - That the minutes of the meeting held on 12 December 2023 be approved."
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "field"),
+    [
+        ("Reason: To adopt the final Carbon Neutrality Action Plan 2020-2030.", True),
+        ("Reasons for the decision: The policy is out of date.", True),
+        ("  REASON FOR DECISION: to meet the savings target.", True),
+        ("The reason given was the cost of £2,150.", False),
+        ("Reasonable adjustments: ramps at both doors.", False),
+        ("Approve the final Carbon Neutrality Action Plan 2020-2030.", False),
+    ],
+)
+def test_a_decisions_reason_field(sentence: str, field: bool) -> None:
+    assert gives_reason_field(sentence) is field

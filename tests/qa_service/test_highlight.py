@@ -26,6 +26,16 @@ from qa_service.highlight import (
         ("Heading\n\nBody text here", ["Heading", "Body text here"]),
         ("·\xa0\xa0 The visit had highlighted it.", ["The visit had highlighted it."]),
         ("- First item\n- Second item", ["First item", "Second item"]),
+        (
+            "The powers are set out in the Local Government Act 1972, s. 145. As the events",
+            ["The powers are set out in the Local Government Act 1972, s. 145.", "As the events"],
+        ),
+        ("See p. 12 and paras. 3 to 5. Noted.", ["See p. 12 and paras. 3 to 5.", "Noted."]),
+        (
+            "It was passed on a vote of 2 to 1 as. 4 members abstained.",
+            ["It was passed on a vote of 2 to 1 as.", "4 members abstained."],
+        ),
+        ("The Mayor's. 5 members then left.", ["The Mayor's.", "5 members then left."]),
         ("", []),
         ("   ", []),
     ],
@@ -338,3 +348,24 @@ def test_how_many_people_is_answered_by_a_count_though_the_question_names_a_gran
     rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
     shown = _shown(text, answer_span(text, _spans(text), scores, asked, rule))
     assert shown == "The Centre currently has a waiting list of 91 individuals."
+
+
+def test_a_decisions_reason_field_does_not_hold_the_years_it_repeats() -> None:
+    text = (
+        "The Executive RESOLVED to:\n\na.\n\nApprove the final Carbon Neutrality Action Plan "
+        "2020-2030, including the targets within it.\n\nb.\n\nNote the consultation.\n\n"
+        "Reason: To adopt the final Carbon Neutrality Action Plan 2020-2030."
+    )
+    spans = _spans(text)
+    assert len(spans) == 6
+    scores = np.array([0.154, 0.097, 0.488, 0.022, 0.136, 0.530])
+    question = "What carbon neutrality timescales is the council working to?"
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown.startswith("Approve the final Carbon Neutrality Action Plan 2020-2030")
+    # asked why, the reason field is the answer
+    why = "Why did the council approve the carbon neutrality plan?"
+    asked = asked_of(why, set(words(why)))
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert shown.startswith("Reason: To adopt")
