@@ -48,6 +48,7 @@ TREND_NINTH = REPO / "tests" / "labels" / "trend_heldout7.json"
 TREND_TENTH = REPO / "tests" / "labels" / "trend_heldout8.json"
 TREND_ELEVENTH = REPO / "tests" / "labels" / "trend_heldout9.json"
 TREND_TWELFTH = REPO / "tests" / "labels" / "trend_heldout10.json"
+TREND_THIRTEENTH = REPO / "tests" / "labels" / "trend_heldout11.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -60,6 +61,7 @@ TREND_BATCHES = (
     ("tenth batch", TREND_TENTH),
     ("eleventh batch", TREND_ELEVENTH),
     ("twelfth batch", TREND_TWELFTH),
+    ("thirteenth batch", TREND_THIRTEENTH),
 )
 
 

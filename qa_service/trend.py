@@ -363,6 +363,13 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
     asked = Asked.of(question, question_weights(engine, question))
     hits = [h for h in answer.hits if h.confidence >= threshold]
     seen = {h.passage.rowid for h in hits}
+    # the same paper at another meeting, folded into this hit (``dedup``), is that meeting's
+    # point too: a report taken at scrutiny, then Cabinet
+    for h in list(hits):
+        for copy in h.also_at:
+            if copy.rowid not in seen:
+                seen.add(copy.rowid)
+                hits.append(replace(h, passage=copy, also_at=[]))
     named: dict[tuple[str | None, str | None], float] = {}
     for h in hits:
         key = (h.passage.document.meta.council, h.passage.document.meta.meeting_date)

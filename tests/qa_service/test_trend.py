@@ -329,7 +329,7 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
 
     def hit(rowid: int, text: str) -> SimpleNamespace:
         passage = SimpleNamespace(rowid=rowid, text=text, document=document, heading_path=())
-        return SimpleNamespace(passage=passage, highlights=[], confidence=1.0)
+        return SimpleNamespace(passage=passage, highlights=[], confidence=1.0, also_at=[])
 
     forecast = hit(
         1, "Unclassified roads in need of maintenance are forecast to rise from 19% to 24%."
@@ -694,3 +694,37 @@ def test_a_figure_whose_item_names_the_rarest_key_word_comes_first() -> None:
     asked = Asked.of("social worker vacancy rate", weights)
     [point] = select([hit(text, "2022-03-15")], asked)  # type: ignore[arg-type]
     assert point.figure.value == 17.0
+
+
+def test_a_report_taken_at_two_meetings_is_a_point_at_each(tmp_path: Path) -> None:
+    # the same report at scrutiny and then Cabinet: the results list folds the two copies
+    # into one hit citing both (``dedup``), and the trend keeps a point for each meeting
+    manifest = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
+a.txt,Eastwold Council,Scrutiny,2019-03-01,Workforce 2019,report,,
+b.txt,Eastwold Council,Scrutiny,2020-02-01,Workforce 2020,report,,
+c.txt,Eastwold Council,Cabinet,2020-03-10,Workforce 2020,report,,
+"""
+    report = (
+        "Agency social workers\n\nThe agency social worker rate was 33% at 31 January 2020,"
+        " and the service expects it to fall further as newly qualified staff complete"
+        " their first year in practice. The recruitment campaign launched in the autumn"
+        " brought forty applications from experienced practitioners, twelve of whom have"
+        " accepted offers and will start before the summer. Managers say that the new"
+        " career pathway, the protected caseloads for newly qualified workers and the"
+        " market supplement agreed last year have made the council more attractive than"
+        " its neighbours, and exit interviews no longer name workload as the main reason"
+        " for leaving."
+    )
+    docs = {
+        "a.txt": "Agency social workers\n\nThe agency social worker rate was 41% at 31 March 2019.",
+        "b.txt": "Report to the Scrutiny Committee\n\n" + report,
+        "c.txt": "Report to Cabinet\n\n" + report,
+    }
+    with _client_over(tmp_path, manifest, docs) as c:
+        body = {"question": "agency social worker rate", "council": "Eastwold Council"}
+        out = c.post("/api/trend", json=body).json()
+    assert [(p["date"], p["value"]) for p in out["points"]] == [
+        ("2019-03-01", 41.0),
+        ("2020-02-01", 33.0),
+        ("2020-03-10", 33.0),
+    ]

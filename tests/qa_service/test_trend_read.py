@@ -63,6 +63,24 @@ def test_list_markers_ages_and_labels_are_not_counts(text: str) -> None:
     assert figures(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Village Hall - Xmas Fayre 2nd December, Bingo 4th December.",
+        "Village Hall - Maintenance Day held 23rd February with some new volunteers attending.",
+        "The meeting was held in the Village Hall on Monday 20th May 2019 at 6.30pm.",
+        "The 3rd quarter's report is attached.",
+    ],
+)
+def test_an_ordinal_is_not_a_count(text: str) -> None:
+    assert figures(text) == []
+
+
+def test_a_count_beside_an_ordinal_is_still_read() -> None:
+    found = figures("On 21st March 1,412 reports had been received.")
+    assert [(f.value, f.unit) for f in found] == [(1412.0, "count")]
+
+
 def test_a_period_of_school_or_calendar_days_is_not_a_count() -> None:
     """ "within ten school days" sets a period, in words or digits, even for a question
     counting something at school."""
