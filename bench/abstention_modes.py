@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -44,7 +45,7 @@ from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.store import Filters, Store  # noqa: E402
 from qa_service import retriever  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, Evidence  # noqa: E402
-from qa_service.answer_kind import Kind, answer_kinds, holds_answer  # noqa: E402
+from qa_service.answer_kind import Kind, answer_kinds, holds_answer, is_label, restates, words  # noqa: E402
 from qa_service.answers import Hit  # noqa: E402
 from qa_service.highlight import split_sentences  # noqa: E402
 from qa_service.query import Understanding  # noqa: E402
@@ -172,6 +173,86 @@ def grade_missed(row: Row) -> float:
     return 1.0 if asked and not GRADE_VALUE.search(row.passages[0] if row.passages else "") else 0.0
 
 
+# --- stop 19: mode A read from grammar, mode C, the shown sentence a label ----------------
+
+# A question asked in the past tense: its auxiliary or copula is a past form (a closed
+# class), and it holds no modal or future form itself ("what would it cost").
+PAST_ASKED = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+FUTURE_ASKED = re.compile(
+    r"\b(?:will|would|shall|should|may|might|could|can|going to|due to)\b", re.IGNORECASE
+)
+# A sentence stating something as not (yet) so: a modal verb, or a future "be to" / "due to"
+# / "going to" (closed classes) ...
+MODAL = re.compile(
+    r"\b(?:will|would|shall|should|may|might|could|going to|due to|(?:is|are|was|were) to be)\b",
+    re.IGNORECASE,
+)
+# ... and, wider, the participles and nouns that state a figure as reckoned before the fact
+RECKONED = re.compile(
+    r"\b(?:estimated?|estimates?|expected|projected|anticipated|forecasts?|proposed|"
+    r"quotes?|quoted|quotations?)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_in_past(question: str) -> bool:
+    """The question's verb is a past form (did, was, were, had) and it has no modal or
+    future form of its own."""
+    return bool(PAST_ASKED.search(question)) and not FUTURE_ASKED.search(question)
+
+
+def modal_shown(row: Row) -> float:
+    """1 when the question asks in the past tense and the shown sentence holds a modal or
+    future form: a plan or a promise shown where an outcome is asked (mode A by grammar)."""
+    return 1.0 if asked_in_past(row.question) and MODAL.search(row.shown) else 0.0
+
+
+def tentative_shown(row: Row) -> float:
+    """``modal_shown``, or the shown sentence states its figure as reckoned before the fact
+    (estimated, expected, proposed, a quote)."""
+    if not asked_in_past(row.question):
+        return 0.0
+    return 1.0 if MODAL.search(row.shown) or RECKONED.search(row.shown) else 0.0
+
+
+_NAME = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+[A-Z][\w'’-]*\b")
+
+
+def sibling_shown(row: Row) -> float:
+    """1 when the question names something by a proper name of two or more words ("Tintern
+    Village Hall") and the nearest name ending in the same word at or before the shown
+    sentence in the top passage is another ("Llandogo Hall"), while the shown sentence does
+    not write the asked name: the figure shown is said of a sibling (mode C)."""
+    if not row.passages or not row.shown:
+        return 0.0
+    text = row.passages[0]
+    end = text.find(row.shown)
+    end = len(text) if end < 0 else end + len(row.shown)
+    names = [m.group(0) for m in _NAME.finditer(row.question)]
+    for name in names:
+        words = name.split()
+        if name in row.shown or words[0] == row.question.split()[0]:
+            continue
+        head = words[-1]
+        before = [m.group(0) for m in _NAME.finditer(text[:end]) if m.group(0).split()[-1] == head]
+        if before and before[-1] != name and not before[-1].endswith(name):
+            return 1.0
+    return 0.0
+
+
+def label_shown(row: Row) -> float:
+    """1 when the shown sentence is a label (a heading, an agenda line, a contents line):
+    the passage had no sentence better to show."""
+    return 1.0 if row.shown and is_label(row.shown) else 0.0
+
+
+def restated_shown(row: Row) -> float:
+    """1 when the shown sentence only restates the question (``answer_kind.restates``: a
+    reported question, or mostly the question's own words): a near miss that names the
+    measure without its value."""
+    return 1.0 if row.shown and restates(row.shown, words(row.question)) else 0.0
+
+
 def capital_lacking(row: Row) -> float:
     """1 when a word the index lacks is capitalised inside the question (a place or body
     the papers never name: "Cardiff Council")."""
@@ -193,6 +274,11 @@ CANDIDATES: dict[str, Callable[[Row], float]] = {
     "day_missed": day_missed,
     "grade_missed": grade_missed,
     "capital_lacking": capital_lacking,
+    "modal_shown (stop 19)": modal_shown,
+    "tentative_shown (stop 19)": tentative_shown,
+    "sibling_shown (stop 19)": sibling_shown,
+    "label_shown (stop 19)": label_shown,
+    "restated_shown (stop 19)": restated_shown,
 }
 
 
@@ -357,8 +443,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--misses", action="store_true", help="list the out-of-fold misses")
+    parser.add_argument("--cache", type=Path, help="pickle of the captured rows (reused)")
+    parser.add_argument("--only", help="measure only the candidates whose name holds this")
+    parser.add_argument("--fired", action="store_true", help="list where each candidate fires")
     args = parser.parse_args(argv)
-    rows = capture(args.index_root)
+    if args.cache is not None and args.cache.exists():
+        rows = pickle.loads(args.cache.read_bytes())
+    else:
+        rows = capture(args.index_root)
+        if args.cache is not None:
+            args.cache.write_bytes(pickle.dumps(rows))
     inside, folded = states(rows)
     if args.misses:
         print(misses(rows, folded) + "\n")
@@ -367,8 +461,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"| stored 8, in-sample | – | {figures(rows, inside)} |")
     print(f"| stored 8, out of fold | – | {figures(rows, folded)} |")
     for name, feature in CANDIDATES.items():
+        if args.only and args.only not in name:
+            continue
         _, with_it = states(rows, [feature])
         print(f"| + {name}, out of fold | {separation(rows, feature)} | {figures(rows, with_it)} |")
+        if args.fired:
+            for r in rows:
+                if r.evidence is not None and feature(r) > 0:
+                    label = "answerable" if r.answerable else "unanswerable"
+                    print(f"    fires: {r.set_name} {r.qid} {label} | {r.question}")
+                    print(f"        shown: {r.shown[:200]}")
     return 0
 
 
