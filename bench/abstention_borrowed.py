@@ -1,25 +1,30 @@
 """Borrowed unanswerable rows for the abstention classifier, measured out of fold.
 
-    python bench/abstention_borrowed.py [--index-root DIR] [--cache FILE] [--others N]
+    python bench/abstention_borrowed.py [--index-root DIR] [--cache FILE] [--others N] [--nested]
 
 The classifier (qa_service/abstention.py) learns "not in the papers" from 71 unanswerable
-questions.  Most of them are near misses: a question naming a council in the corpus about
-something its papers do not give.  More rows of that kind can be made from the answerable
-questions: a question that names its council (in its words or its labelled council filter)
-is asked again of another council of the same index, its name swapped for that council's
-(``swap_council``), and the answer's evidence is gathered as the service gathers it.  The
-papers of the other council were not written to answer it, so the row is labelled
-unanswerable; some of them do answer (a generic question asked of a council with the same
-services), so the borrowed rows are weighed less than the real ones (``share``).
+questions, most of them near misses: a question about something its council's papers do not
+give.  Two ways to make more rows of that kind from the answerable questions:
 
-Out of fold across councils (``evaluation.crossval``): a borrowed row touches its question's
-councils and the council it was asked of, and is used only in folds that touch none of
-them, so no fit that judges a council has seen that council's questions or papers.  The
-logistic regression is fitted on the real rows and the borrowed ones (``fit_borrowed``:
-classes balanced, the borrowed rows together weighing ``share`` times the real unanswerable
-ones); the cut points are chosen on the real rows only, with bench/fit_abstention.py's rule.
-Figures are reported on the real questions only: unanswerable caught / answerable refused,
-per set and pooled, for each ``share`` (0: the stored fit's rule, exactly).
+- **withheld** (kept: bench/fit_abstention.py trains on them, ``Case.withheld``): each
+  answerable question asked again with the passages that answer it (its gold passages, by
+  the hit rule) taken out of every search (``withheld_evidence``).  The papers are on its
+  topic and the answer is not in them.  Such a row belongs to its question's councils.
+- **swapped** (not kept): a question that names its council (in its words or its labelled
+  council filter) asked of another council of the same index, its name swapped for that
+  council's (``swap_council``).  Some of those councils' papers do answer it (a generic
+  question asked of a council with the same services), so the label is noisy.  Such a row
+  touches its question's councils and the council it was asked of.
+
+A row trains only the folds that touch none of its councils (``evaluation.crossval``), so no
+fit that judges a council has seen that council's questions or papers.  The logistic
+regression is fitted on the real questions and the rows (``fit_borrowed``: bench/
+fit_abstention.py's ``fit_rows``, the rows together weighing ``share`` times the real
+unanswerable ones, the classes then balanced); the cut points are chosen on the real
+questions only.  Figures are reported on the real questions only: unanswerable caught /
+answerable refused, per set and pooled, for each ``share`` (0: the rule without rows).
+``--nested`` also chooses the withheld rows' share inside each fold (``nested_borrowed``),
+the figure for the whole rule.
 
 ``--cache`` keeps the captured evidence (a pickle) so that a rerun only refits.
 """
