@@ -29,6 +29,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,9 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from bench.fit_abstention import Case, fit, state  # noqa: E402
-from bench.quality_all import SETS, run_set  # noqa: E402
+from bench.quality_all import SETS, SHARED, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
+from evaluation.questions import load_questions  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.store import Filters, Store  # noqa: E402
 from qa_service import retriever  # noqa: E402
@@ -70,6 +72,8 @@ class Row:
     lacking: list[str] = field(default_factory=list)  # key terms the index lacks
     in_scope: dict[tuple[str, ...], int] = field(default_factory=dict)  # passages naming each
     preferred: YearPreference | None = None  # the year asked about
+    # an answerable question asked again with its answering passages withheld (--withheld)
+    withheld: Row | None = None
 
 
 # --- candidate evidence (each 1.0 where it counts against answering, unless said) ---------
@@ -313,8 +317,10 @@ def kept_inputs() -> Iterator[dict[int, dict[str, Any]]]:
         retriever.evidence_of = original
 
 
-def capture(index_root: Path) -> list[Row]:
-    """Every question of the three sets with its evidence and what it was gathered from."""
+def capture(index_root: Path, withheld: bool = False) -> list[Row]:
+    """Every question of the three sets with its evidence and what it was gathered from;
+    with ``withheld``, each answerable one's row also holds the row of the same question
+    asked with its answering passages withheld (the fit's extra unanswerable rows)."""
     embedder = SentenceTransformerEmbedder(lazy=True)
     rows: list[Row] = []
     for name in SETS:
@@ -330,7 +336,50 @@ def capture(index_root: Path) -> list[Row]:
                 _fill(row, got, store, scopes)
             rows.append(row)
         store.close()
+        if withheld:
+            _attach_withheld(index_root, name, embedder, [r for r in rows if r.set_name == name])
     return rows
+
+
+def _attach_withheld(
+    index_root: Path, name: str, embedder: SentenceTransformerEmbedder, rows: Sequence[Row]
+) -> None:
+    """Each answerable row's ``withheld``: its question asked with the passages that answer
+    it out of every search (bench/abstention_borrowed.py ``withheld_evidence``)."""
+    from bench.abstention_borrowed import _without, withheld_ids
+    from evaluation.runner import question_filters
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    settings = Settings(index=index_root / name, abstention="threshold")
+    engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
+    questions = {q.id: q for q in load_questions(SHARED / name / "questions.jsonl")}
+    every = engine.store.passages(
+        [int(i) for i in engine.store.allowed_rowids(Filters(include_superseded=True))]
+    )
+    original = engine.store.allowed
+    store = Store.open(index_root / name)
+    scopes: dict[str, list[str]] = {}
+    try:
+        with kept_inputs() as seen:
+            for row in rows:
+                if not row.answerable:
+                    continue
+                q = questions[row.qid]
+                gone = withheld_ids(q, every)
+                engine.store.allowed = partial(_without, original, gone)  # type: ignore[method-assign]
+                answer = engine.ask(q.question, 10, question_filters(q))
+                engine.store.allowed = original  # type: ignore[method-assign]
+                held = Row(name, q.id, q.question, False, row.group, answer.evidence)
+                got = seen.get(id(answer.evidence)) if answer.evidence is not None else None
+                if got is not None:
+                    _fill(held, got, store, scopes)
+                row.withheld = held
+    finally:
+        engine.store.allowed = original  # type: ignore[method-assign]
+        store.close()
+        engine.close()
 
 
 def _fill(row: Row, got: dict[str, Any], store: Store, scopes: dict[str, list[str]]) -> None:
@@ -375,17 +424,14 @@ def states(
 ) -> tuple[list[str], list[str]]:
     """In-sample and out-of-fold states of the classifier on the stored evidence plus
     ``extra``, fitted as bench/fit_abstention.py fits it."""
-    cases = [
-        Case(
-            r.set_name,
-            r.answerable,
-            _Vector([*r.evidence.vector(), *(f(r) for f in extra)])  # type: ignore[arg-type]
-            if r.evidence is not None
-            else None,
-            0.0,
-        )
-        for r in rows
-    ]
+
+    def vector(r: Row | None) -> Any:
+        if r is None or r.evidence is None:
+            return None
+        return _Vector([*r.evidence.vector(), *(f(r) for f in extra)])
+
+    # the withheld rows, where captured, train the fit as bench/fit_abstention.py's do
+    cases = [Case(r.set_name, r.answerable, vector(r), 0.0, vector(r.withheld)) for r in rows]
     model = fit(cases)
     inside = [state(model, c) for c in cases]
     folded = out_of_fold(cases, [r.group for r in rows], fit, state)
@@ -446,11 +492,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="pickle of the captured rows (reused)")
     parser.add_argument("--only", help="measure only the candidates whose name holds this")
     parser.add_argument("--fired", action="store_true", help="list where each candidate fires")
+    parser.add_argument(
+        "--withheld",
+        action="store_true",
+        help="also capture the withheld-answer rows and fit with them (the stored rule)",
+    )
     args = parser.parse_args(argv)
     if args.cache is not None and args.cache.exists():
         rows = pickle.loads(args.cache.read_bytes())
     else:
-        rows = capture(args.index_root)
+        rows = capture(args.index_root, args.withheld)
         if args.cache is not None:
             args.cache.write_bytes(pickle.dumps(rows))
     inside, folded = states(rows)
