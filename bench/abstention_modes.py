@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +40,14 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from bench.fit_abstention import Case, fit, state  # noqa: E402
-from bench.quality_all import SETS, run_set  # noqa: E402
+from bench.quality_all import SETS, SHARED, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
+from evaluation.questions import load_questions  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.store import Filters, Store  # noqa: E402
 from qa_service import retriever  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, Evidence  # noqa: E402
-from qa_service.answer_kind import Kind, answer_kinds, holds_answer  # noqa: E402
+from qa_service.answer_kind import Kind, answer_kinds, holds_answer, is_label, restates, words  # noqa: E402
 from qa_service.answers import Hit  # noqa: E402
 from qa_service.highlight import split_sentences  # noqa: E402
 from qa_service.query import Understanding  # noqa: E402
@@ -69,6 +72,8 @@ class Row:
     lacking: list[str] = field(default_factory=list)  # key terms the index lacks
     in_scope: dict[tuple[str, ...], int] = field(default_factory=dict)  # passages naming each
     preferred: YearPreference | None = None  # the year asked about
+    # an answerable question asked again with its answering passages withheld (--withheld)
+    withheld: Row | None = None
 
 
 # --- candidate evidence (each 1.0 where it counts against answering, unless said) ---------
@@ -172,6 +177,86 @@ def grade_missed(row: Row) -> float:
     return 1.0 if asked and not GRADE_VALUE.search(row.passages[0] if row.passages else "") else 0.0
 
 
+# --- stop 19: mode A read from grammar, mode C, the shown sentence a label ----------------
+
+# A question asked in the past tense: its auxiliary or copula is a past form (a closed
+# class), and it holds no modal or future form itself ("what would it cost").
+PAST_ASKED = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+FUTURE_ASKED = re.compile(
+    r"\b(?:will|would|shall|should|may|might|could|can|going to|due to)\b", re.IGNORECASE
+)
+# A sentence stating something as not (yet) so: a modal verb, or a future "be to" / "due to"
+# / "going to" (closed classes) ...
+MODAL = re.compile(
+    r"\b(?:will|would|shall|should|may|might|could|going to|due to|(?:is|are|was|were) to be)\b",
+    re.IGNORECASE,
+)
+# ... and, wider, the participles and nouns that state a figure as reckoned before the fact
+RECKONED = re.compile(
+    r"\b(?:estimated?|estimates?|expected|projected|anticipated|forecasts?|proposed|"
+    r"quotes?|quoted|quotations?)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_in_past(question: str) -> bool:
+    """The question's verb is a past form (did, was, were, had) and it has no modal or
+    future form of its own."""
+    return bool(PAST_ASKED.search(question)) and not FUTURE_ASKED.search(question)
+
+
+def modal_shown(row: Row) -> float:
+    """1 when the question asks in the past tense and the shown sentence holds a modal or
+    future form: a plan or a promise shown where an outcome is asked (mode A by grammar)."""
+    return 1.0 if asked_in_past(row.question) and MODAL.search(row.shown) else 0.0
+
+
+def tentative_shown(row: Row) -> float:
+    """``modal_shown``, or the shown sentence states its figure as reckoned before the fact
+    (estimated, expected, proposed, a quote)."""
+    if not asked_in_past(row.question):
+        return 0.0
+    return 1.0 if MODAL.search(row.shown) or RECKONED.search(row.shown) else 0.0
+
+
+_NAME = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+[A-Z][\w'’-]*\b")
+
+
+def sibling_shown(row: Row) -> float:
+    """1 when the question names something by a proper name of two or more words ("Tintern
+    Village Hall") and the nearest name ending in the same word at or before the shown
+    sentence in the top passage is another ("Llandogo Hall"), while the shown sentence does
+    not write the asked name: the figure shown is said of a sibling (mode C)."""
+    if not row.passages or not row.shown:
+        return 0.0
+    text = row.passages[0]
+    end = text.find(row.shown)
+    end = len(text) if end < 0 else end + len(row.shown)
+    names = [m.group(0) for m in _NAME.finditer(row.question)]
+    for name in names:
+        words = name.split()
+        if name in row.shown or words[0] == row.question.split()[0]:
+            continue
+        head = words[-1]
+        before = [m.group(0) for m in _NAME.finditer(text[:end]) if m.group(0).split()[-1] == head]
+        if before and before[-1] != name and not before[-1].endswith(name):
+            return 1.0
+    return 0.0
+
+
+def label_shown(row: Row) -> float:
+    """1 when the shown sentence is a label (a heading, an agenda line, a contents line):
+    the passage had no sentence better to show."""
+    return 1.0 if row.shown and is_label(row.shown) else 0.0
+
+
+def restated_shown(row: Row) -> float:
+    """1 when the shown sentence only restates the question (``answer_kind.restates``: a
+    reported question, or mostly the question's own words): a near miss that names the
+    measure without its value."""
+    return 1.0 if row.shown and restates(row.shown, words(row.question)) else 0.0
+
+
 def capital_lacking(row: Row) -> float:
     """1 when a word the index lacks is capitalised inside the question (a place or body
     the papers never name: "Cardiff Council")."""
@@ -193,6 +278,11 @@ CANDIDATES: dict[str, Callable[[Row], float]] = {
     "day_missed": day_missed,
     "grade_missed": grade_missed,
     "capital_lacking": capital_lacking,
+    "modal_shown (stop 19)": modal_shown,
+    "tentative_shown (stop 19)": tentative_shown,
+    "sibling_shown (stop 19)": sibling_shown,
+    "label_shown (stop 19)": label_shown,
+    "restated_shown (stop 19)": restated_shown,
 }
 
 
@@ -227,8 +317,10 @@ def kept_inputs() -> Iterator[dict[int, dict[str, Any]]]:
         retriever.evidence_of = original
 
 
-def capture(index_root: Path) -> list[Row]:
-    """Every question of the three sets with its evidence and what it was gathered from."""
+def capture(index_root: Path, withheld: bool = False) -> list[Row]:
+    """Every question of the three sets with its evidence and what it was gathered from;
+    with ``withheld``, each answerable one's row also holds the row of the same question
+    asked with its answering passages withheld (the fit's extra unanswerable rows)."""
     embedder = SentenceTransformerEmbedder(lazy=True)
     rows: list[Row] = []
     for name in SETS:
@@ -244,7 +336,50 @@ def capture(index_root: Path) -> list[Row]:
                 _fill(row, got, store, scopes)
             rows.append(row)
         store.close()
+        if withheld:
+            _attach_withheld(index_root, name, embedder, [r for r in rows if r.set_name == name])
     return rows
+
+
+def _attach_withheld(
+    index_root: Path, name: str, embedder: SentenceTransformerEmbedder, rows: Sequence[Row]
+) -> None:
+    """Each answerable row's ``withheld``: its question asked with the passages that answer
+    it out of every search (bench/abstention_borrowed.py ``withheld_evidence``)."""
+    from bench.abstention_borrowed import _without, withheld_ids
+    from evaluation.runner import question_filters
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    settings = Settings(index=index_root / name, abstention="threshold")
+    engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
+    questions = {q.id: q for q in load_questions(SHARED / name / "questions.jsonl")}
+    every = engine.store.passages(
+        [int(i) for i in engine.store.allowed_rowids(Filters(include_superseded=True))]
+    )
+    original = engine.store.allowed
+    store = Store.open(index_root / name)
+    scopes: dict[str, list[str]] = {}
+    try:
+        with kept_inputs() as seen:
+            for row in rows:
+                if not row.answerable:
+                    continue
+                q = questions[row.qid]
+                gone = withheld_ids(q, every)
+                engine.store.allowed = partial(_without, original, gone)  # type: ignore[method-assign]
+                answer = engine.ask(q.question, 10, question_filters(q))
+                engine.store.allowed = original  # type: ignore[method-assign]
+                held = Row(name, q.id, q.question, False, row.group, answer.evidence)
+                got = seen.get(id(answer.evidence)) if answer.evidence is not None else None
+                if got is not None:
+                    _fill(held, got, store, scopes)
+                row.withheld = held
+    finally:
+        engine.store.allowed = original  # type: ignore[method-assign]
+        store.close()
+        engine.close()
 
 
 def _fill(row: Row, got: dict[str, Any], store: Store, scopes: dict[str, list[str]]) -> None:
@@ -289,17 +424,14 @@ def states(
 ) -> tuple[list[str], list[str]]:
     """In-sample and out-of-fold states of the classifier on the stored evidence plus
     ``extra``, fitted as bench/fit_abstention.py fits it."""
-    cases = [
-        Case(
-            r.set_name,
-            r.answerable,
-            _Vector([*r.evidence.vector(), *(f(r) for f in extra)])  # type: ignore[arg-type]
-            if r.evidence is not None
-            else None,
-            0.0,
-        )
-        for r in rows
-    ]
+
+    def vector(r: Row | None) -> Any:
+        if r is None or r.evidence is None:
+            return None
+        return _Vector([*r.evidence.vector(), *(f(r) for f in extra)])
+
+    # the withheld rows, where captured, train the fit as bench/fit_abstention.py's do
+    cases = [Case(r.set_name, r.answerable, vector(r), 0.0, vector(r.withheld)) for r in rows]
     model = fit(cases)
     inside = [state(model, c) for c in cases]
     folded = out_of_fold(cases, [r.group for r in rows], fit, state)
@@ -357,8 +489,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--misses", action="store_true", help="list the out-of-fold misses")
+    parser.add_argument("--cache", type=Path, help="pickle of the captured rows (reused)")
+    parser.add_argument("--only", help="measure only the candidates whose name holds this")
+    parser.add_argument("--fired", action="store_true", help="list where each candidate fires")
+    parser.add_argument(
+        "--withheld",
+        action="store_true",
+        help="also capture the withheld-answer rows and fit with them (the stored rule)",
+    )
     args = parser.parse_args(argv)
-    rows = capture(args.index_root)
+    if args.cache is not None and args.cache.exists():
+        rows = pickle.loads(args.cache.read_bytes())
+    else:
+        rows = capture(args.index_root, args.withheld)
+        if args.cache is not None:
+            args.cache.write_bytes(pickle.dumps(rows))
     inside, folded = states(rows)
     if args.misses:
         print(misses(rows, folded) + "\n")
@@ -367,8 +512,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"| stored 8, in-sample | – | {figures(rows, inside)} |")
     print(f"| stored 8, out of fold | – | {figures(rows, folded)} |")
     for name, feature in CANDIDATES.items():
+        if args.only and args.only not in name:
+            continue
         _, with_it = states(rows, [feature])
         print(f"| + {name}, out of fold | {separation(rows, feature)} | {figures(rows, with_it)} |")
+        if args.fired:
+            for r in rows:
+                if r.evidence is not None and feature(r) > 0:
+                    label = "answerable" if r.answerable else "unanswerable"
+                    print(f"    fires: {r.set_name} {r.qid} {label} | {r.question}")
+                    print(f"        shown: {r.shown[:200]}")
     return 0
 
 

@@ -2,7 +2,10 @@
 
     python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
 
-Runs every question of the three shared sets once, keeps each answer's ``Evidence``, and
+Runs every question of the three shared sets once, keeps each answer's ``Evidence`` (and,
+for each answerable question, its evidence when asked again with the passages that answer
+it withheld: a near miss made from it, an unanswerable training row weighing ``SHARE``
+together; bench/abstention_borrowed.py, docs/quality.md "Abstention, stop 19"), and
 fits a logistic regression (scikit-learn, balanced classes) with two cut points on its
 probability: ``answer_at``, the fewest expected mistakes with at most 5% of answerable
 questions refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at
@@ -46,32 +49,60 @@ from qa_service.abstention import ANSWERED, FEATURES, WEAK, Evidence, Model  # n
 from qa_service.config import Settings  # noqa: E402
 
 STRICT = 0.01  # answerable questions allowed below weak_at
+# How much the withheld rows weigh, together, against the real unanswerable questions:
+# chosen from bench/abstention_borrowed.py's SHARES by council cross-validation on every
+# question (and 0.25 in 30 of the 35 folds when chosen inside each fold: docs/quality.md,
+# "Abstention, stop 19")
+SHARE = 0.25
 TARGET = REPO / "qa_service" / "abstention_fit.py"
 
 
 @dataclass
 class Case:
-    """One question's evidence and label."""
+    """One question's evidence and label; for an answerable question, also its evidence
+    when the passages that answer it are withheld (``withheld``: a near miss made from it,
+    bench/abstention_borrowed.py)."""
 
     set_name: str
     answerable: bool
     evidence: Evidence | None
     confidence: float
+    withheld: Evidence | None = None
 
 
-def fit(cases: Sequence[Case], smooth: float = SMOOTH) -> Model:
-    """Logistic regression on standardised evidence, then the two cut points (their
+def fit(cases: Sequence[Case], smooth: float = SMOOTH, share: float = SHARE) -> Model:
+    """Logistic regression on standardised evidence, with the cases' ``withheld`` evidence
+    as unanswerable rows weighing ``share`` (``fit_rows``), then the two cut points (their
     mistakes spread by ``smooth`` times Silverman's width: bench/calibrate_abstention.py)."""
+    extra = [c.withheld for c in cases if c.withheld is not None]
+    return fit_rows(cases, extra, share, smooth)
+
+
+def fit_rows(
+    cases: Sequence[Case], extra: Sequence[Evidence], share: float, smooth: float = SMOOTH
+) -> Model:
+    """``fit`` on ``cases`` with ``extra`` rows labelled unanswerable: together they weigh
+    ``share`` times the cases' unanswerable ones, and the classes are then balanced as
+    scikit-learn's ``balanced`` does (``share`` 0 or no rows: exactly that).  The evidence
+    is standardised, and the cut points chosen, on ``cases`` alone."""
     from sklearn.linear_model import LogisticRegression
 
     usable = [c for c in cases if c.evidence is not None]
-    x = np.stack([c.evidence.vector() for c in usable if c.evidence is not None])
-    y = np.asarray([c.answerable for c in usable])
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+    x_real = np.stack([c.evidence.vector() for c in usable if c.evidence is not None])
+    mean = x_real.mean(axis=0)
+    scale = x_real.std(axis=0)
     scale[scale == 0] = 1.0
-    lr = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000)
-    lr.fit((x - mean) / scale, y)
+    added = list(extra) if share > 0 else []
+    x = np.stack([*x_real, *(e.vector() for e in added)])
+    y = np.asarray([c.answerable for c in usable] + [False] * len(added))
+    weight = np.ones(len(y))
+    if added:
+        weight[len(usable) :] = share * sum(not c.answerable for c in usable) / len(added)
+    total = weight.sum()
+    for label in (True, False):
+        weight[y == label] *= (total / 2) / weight[y == label].sum()
+    lr = LogisticRegression(C=1.0, max_iter=1000)
+    lr.fit((x - mean) / scale, y, sample_weight=weight)
     draft = Model(tuple(mean), tuple(scale), tuple(lr.coef_[0]), float(lr.intercept_[0]), 0.5, 0.5)
     probs = [(c.answerable, draft.probability(c.evidence)) for c in usable if c.evidence]
     answer_at = threshold(probs, smooth=smooth)
@@ -203,9 +234,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups: list[tuple[str, ...]] = []
     questions: list[str] = []
     for name in SETS:
-        run = run_set(name, args.index_root, embedder, settings_changes={"abstention": "threshold"})
-        for result, answer, group in zip(run.results, run.answers, run.groups, strict=True):
-            cases.append(Case(name, result.question.answerable, answer.evidence, answer.confidence))
+        run = run_set(
+            name,
+            args.index_root,
+            embedder,
+            settings_changes={"abstention": "threshold"},
+            withheld=True,
+        )
+        for result, answer, group, held in zip(
+            run.results, run.answers, run.groups, run.withheld, strict=True
+        ):
+            q = result.question
+            cases.append(Case(name, q.answerable, answer.evidence, answer.confidence, held))
             groups.append(group)
             questions.append(result.question.question)
     model = fit(cases)

@@ -32,7 +32,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ from evaluation.runner import council_of_file, run_questions  # noqa: E402
 from evaluation.scoring import score  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from indexing.writer import IndexWriter  # noqa: E402
-from qa_service.abstention import ANSWERED  # noqa: E402
+from qa_service.abstention import ANSWERED, Evidence  # noqa: E402
 from qa_service.answers import Answer  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.highlight import SpanRule  # noqa: E402
@@ -70,6 +70,9 @@ class SetRun:
     answers: list[Answer]
     councils: dict[str, str]  # file -> council
     groups: list[tuple[str, ...]]  # per question: the councils it touches, fold first
+    # per question, with ``run_set(withheld=True)``: its evidence when the passages that
+    # answer it are withheld (None if unanswerable), the abstention's extra training rows
+    withheld: list[Evidence | None] = field(default_factory=list)
 
 
 def run_set(
@@ -78,8 +81,11 @@ def run_set(
     embedder: SentenceTransformerEmbedder,
     depth: int = 10,
     settings_changes: dict[str, Any] | None = None,
+    withheld: bool = False,
 ) -> SetRun:
-    """Build (or reuse) the set's index and ask every question (``depth`` passages each)."""
+    """Build (or reuse) the set's index and ask every question (``depth`` passages each);
+    with ``withheld``, each answerable question again with its answering passages withheld
+    (bench/abstention_borrowed.py)."""
     folder = SHARED / name
     settings = Settings(index=index_root / name, **(settings_changes or {}))
     with IndexWriter(settings.index, embedder).open() as writer:
@@ -93,8 +99,13 @@ def run_set(
         return list(engine.reader.councils_named(text)[0])
 
     groups = [question_councils(q, councils, named, name) for q in questions]
+    held: list[Evidence | None] = []
+    if withheld:
+        from bench.abstention_borrowed import withheld_evidence  # (it imports this module)
+
+        held = withheld_evidence(engine, questions)
     engine.close()
-    return SetRun(name, [r for r, _ in pairs], [a for _, a in pairs], councils, groups)
+    return SetRun(name, [r for r, _ in pairs], [a for _, a in pairs], councils, groups, held)
 
 
 def out_of_fold_abstention(runs: Sequence[SetRun]) -> list[list[bool]]:
@@ -104,9 +115,11 @@ def out_of_fold_abstention(runs: Sequence[SetRun]) -> list[list[bool]]:
     from bench.fit_abstention import Case, fit, state  # (it imports this module)
 
     cases = [
-        Case(run.name, r.question.answerable, a.evidence, a.confidence)
+        Case(run.name, r.question.answerable, a.evidence, a.confidence, w)
         for run in runs
-        for r, a in zip(run.results, run.answers, strict=True)
+        for r, a, w in zip(
+            run.results, run.answers, run.withheld or [None] * len(run.results), strict=True
+        )
     ]
     groups = [g for run in runs for g in run.groups]
     if Settings().abstention == "classifier":
@@ -238,7 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
     embedder = SentenceTransformerEmbedder(lazy=True)
-    runs = [run_set(name, args.index_root, embedder) for name in args.sets]
+    # the abstention classifier's out-of-fold fit trains on withheld rows too
+    held = Settings().abstention == "classifier"
+    runs = [run_set(name, args.index_root, embedder, withheld=held) for name in args.sets]
     oof = out_of_fold_abstention(runs)
     oof_shown = out_of_fold_highlights(runs)
     txtai = {} if args.no_txtai else txtai_figures(args.sets, args.out)

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from bench.abstention_modes import (
     Row,
+    asked_in_past,
     capital_lacking,
     day_missed,
     figures,
     grade_missed,
     kind_unnamed,
+    label_shown,
+    modal_shown,
     outcome_over_plan,
     rarest_absent,
     scoped_lacking,
+    sibling_shown,
+    tentative_shown,
     year_unnamed,
 )
 from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, WEAK
@@ -93,3 +98,40 @@ def test_figures_count_each_set_and_class() -> None:
     ]
     got = [NOT_IN_PAPERS, ANSWERED, WEAK]
     assert figures(rows, got).startswith("1/2, 1/1 | 0/0, 0/0")
+
+
+def test_modal_shown_needs_a_past_question_and_a_modal_sentence() -> None:
+    past = "On what date was the civic reception held?"
+    plan = "The Lord Mayor confirmed that she would host a civic reception."
+    done = "The civic reception was held on 12 November 2018."
+    assert modal_shown(_row(past, shown=plan)) == 1.0
+    assert modal_shown(_row(past, shown=done)) == 0.0
+    # a question asked of the future is answered by a plan
+    assert modal_shown(_row("When will the civic reception be held?", shown=plan)) == 0.0
+
+
+def test_tentative_shown_also_reads_a_figure_reckoned_before_the_fact() -> None:
+    past = "What did the transfer cost in legal fees?"
+    assert asked_in_past(past)
+    assert (
+        tentative_shown(_row(past, shown="(estimated to be approximately £750 plus VAT).")) == 1.0
+    )
+    assert tentative_shown(_row(past, shown="The legal fees came to £812.")) == 0.0
+    assert modal_shown(_row(past, shown="(estimated to be approximately £750 plus VAT).")) == 0.0
+
+
+def test_sibling_shown_fires_when_the_nearest_name_is_another() -> None:
+    passage = (
+        "Councillors discussed Llandogo Hall. Currently MCC take no responsibility for the "
+        "Hall and ground rent is £40 pa. Repairs to Tintern Village Hall were discussed."
+    )
+    shown = "Currently MCC take no responsibility for the Hall and ground rent is £40 pa."
+    asked = "What ground rent does Wye Valley pay for Tintern Village Hall?"
+    assert sibling_shown(_row(asked, shown=shown, passages=[passage])) == 1.0
+    own = "What ground rent does Wye Valley pay for Llandogo Hall?"
+    assert sibling_shown(_row(own, shown=shown, passages=[passage])) == 0.0
+
+
+def test_label_shown_reads_a_heading_as_no_answer() -> None:
+    assert label_shown(_row("q", shown="ANNUAL COMPLAINTS REPORT")) == 1.0
+    assert label_shown(_row("q", shown="The council received 412 complaints.")) == 0.0

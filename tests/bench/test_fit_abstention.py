@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+import pytest
+
 from bench.calibrate_abstention import SMOOTHS
-from bench.fit_abstention import Case, fewest, fit, mistakes_by_smooth, nested
+from bench.fit_abstention import Case, fewest, fit, fit_rows, mistakes_by_smooth, nested
 from qa_service.abstention import ANSWERED, FEATURES, Evidence
 
 
@@ -50,3 +53,37 @@ def test_nested_gives_one_state_per_case() -> None:
     assert len(states) == len(cases)
     caught = sum(s != ANSWERED for s, c in zip(states, cases, strict=True) if not c.answerable)
     assert caught > 0
+
+
+def test_share_zero_is_scikit_learns_balanced_fit() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    cases, _ = _cases(3)
+    model = fit_rows(cases, [], 0.0)
+    x = np.stack([c.evidence.vector() for c in cases if c.evidence is not None])
+    y = np.asarray([c.answerable for c in cases])
+    lr = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000)
+    lr.fit((x - np.asarray(model.mean)) / np.asarray(model.scale), y)
+    assert model.coef == pytest.approx(tuple(lr.coef_[0]), abs=1e-6)
+
+
+def test_withheld_rows_teach_the_fit_what_a_near_miss_looks_like() -> None:
+    """Answerable questions whose evidence, with the answer withheld, stays high on the
+    first feature and drops on the second: the fit with those rows leans on the second
+    feature, and a near miss of that shape is judged less likely answered."""
+    rng = random.Random(4)
+    cases: list[Case] = []
+    for i in range(120):
+        answerable = i % 3 != 0
+        values = [rng.gauss(0.7 if answerable else 0.4, 0.15) for _ in FEATURES]
+        held = None
+        if answerable:
+            near = [rng.gauss(0.7, 0.15), rng.gauss(0.4, 0.15)]
+            held = Evidence(*near, *values[2:])
+        cases.append(Case("made-up", answerable, Evidence(*values), values[0], held))
+    near_miss = Evidence(0.75, 0.35, *[0.6] * (len(FEATURES) - 2))
+    plain, taught = fit(cases, share=0.0), fit(cases)
+    assert taught.coef[1] > plain.coef[1]
+    assert taught.probability(near_miss) < plain.probability(near_miss)
+    # standardised and cut on the questions alone
+    assert (taught.mean, taught.scale) == (plain.mean, plain.scale)
