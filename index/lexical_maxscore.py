@@ -121,7 +121,8 @@ def top(
     """The best ``k`` hits of ``query`` (the OR of ``words``, one clause each, over
     ``fields``) as ``lexical._hits`` gives them, or None when the check fails
     (``first``, ``share``: ``FIRST``, ``SHARE`` unless given)."""
-    first = FIRST if first is None else first
+    # at least a few times k, so that a filter's over-fetched top list can pass the check
+    first = max(FIRST if first is None else first, 4 * k)
     share = SHARE if share is None else share
     from index.lexical_tantivy import WEIGHTS, _phrase
 

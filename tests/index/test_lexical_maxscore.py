@@ -77,13 +77,13 @@ def test_maxscore_gives_the_served_hits(deleted: int, k: int) -> None:
 def test_a_failed_check_falls_back_to_the_served_hits(monkeypatch: pytest.MonkeyPatch) -> None:
     lexical = _lexical()
     terms = ("council", "budget", "report")
-    served = lexical.search(Query(text="", terms=terms), 20)
+    served = lexical.search(Query(text="", terms=terms), 5)
     lexical.maxscore = True
-    # "budget" alone is essential; its 30 best passages all score alike, so the 30th
-    # essential score plus the common words' bounds reaches the 20th full score
-    monkeypatch.setattr(lexical_maxscore, "FIRST", 30)
+    # "budget" alone is essential; its 20 best passages all score alike, so the 20th
+    # essential score plus the common words' bounds reaches the 5th full score
+    monkeypatch.setattr(lexical_maxscore, "FIRST", 20)
     monkeypatch.setattr(lexical_maxscore, "SHARE", 10.0)
-    assert lexical.search(Query(text="", terms=terms), 20) == served
+    assert lexical.search(Query(text="", terms=terms), 5) == served
     assert [o.exact for o in lexical.outcomes] == [False]
     assert lexical.outcomes[0].essential == 1
 
