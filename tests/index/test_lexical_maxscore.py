@@ -60,9 +60,14 @@ QUESTIONS = [
 ]
 
 
+@pytest.mark.parametrize("maxima", [True, False])  # bounds from the words' best hits, or BM25's
 @pytest.mark.parametrize("deleted", [0, 150])
 @pytest.mark.parametrize("k", [1, 5, 20])
-def test_maxscore_gives_the_served_hits(deleted: int, k: int) -> None:
+def test_maxscore_gives_the_served_hits(
+    deleted: int, k: int, maxima: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lexical_maxscore, "EXACT_MAXIMA", maxima)
+    monkeypatch.setattr(lexical_maxscore, "SHARE", 0.5)
     lexical = _lexical(deleted=deleted)
     served = [lexical.search(Query(text=" ".join(t), terms=t), k) for t in QUESTIONS]
     assert all(served)
