@@ -114,10 +114,20 @@ def maxima(
     return found, computed
 
 
-def split(ub: list[float | None], share: float = SHARE) -> list[int]:
-    """The indexes of the non-essential words: the smallest bounds first, as many as keep
-    their sum at most ``share`` of the rest's (at least one word stays essential)."""
-    order = sorted((i for i, b in enumerate(ub) if b is not None), key=lambda i: ub[i] or 0.0)
+def split(
+    ub: list[float | None], share: float = SHARE, postings: list[int] | None = None
+) -> list[int]:
+    """The indexes of the non-essential words: the most postings a unit of bound first
+    (the smallest bounds first without ``postings``; a word without postings saves
+    nothing), as many as keep their bounds' sum at most ``share`` of the rest's (at least
+    one word stays essential)."""
+    if postings is None:
+        order = sorted((i for i, b in enumerate(ub) if b is not None), key=lambda i: ub[i] or 0.0)
+    else:
+        order = sorted(
+            (i for i, b in enumerate(ub) if b is not None and postings[i] > 0),
+            key=lambda i: -postings[i] / max(ub[i] or 0.0, 1e-9),
+        )
     whole = sum(b for b in ub if b is not None)  # a phrase (None) counts as 0 here
     chosen: list[int] = []
     spent = 0.0
@@ -165,7 +175,7 @@ def top(
     computed = 0
     if EXACT_MAXIMA:
         ub, computed = maxima(lexical, searcher, words, fields)
-    left = split(ub, share)
+    left = split(ub, share, postings)
     outcome = Outcome(False, len(words), computed, len(words) - len(left), sum(postings), 0)
     if not left:
         return None, outcome
