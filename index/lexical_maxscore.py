@@ -5,12 +5,13 @@ no block-max WAND behind its ``MultiCollector``), so a search costs the postings
 its words, and the most common words hold most of them.  MaxScore leaves those words out
 of a first pass and proves afterwards that nothing was lost:
 
-- each word clause (the word over the three fields, boosted) scores at most its bound
-  ``sum over fields of boost * idf * (k1 + 1)`` (tantivy's BM25: ``tf / (tf + norm) < 1``;
-  idf ``ln(1 + (N - df + 0.5) / (df + 0.5))`` with N and df over the whole searcher,
-  deleted passages included);
-- the words with the smallest bounds (the longest posting lists), whose bounds sum to
-  ``ub`` below a share of the other words' bounds, are the non-essential ones;
+- each word clause (the word over the three fields, boosted) scores at most its bound:
+  its best score, the top hit of the clause searched alone once per searcher and cached
+  (``EXACT_MAXIMA``), or BM25's ``sum over fields of boost * idf * (k1 + 1)`` (tantivy:
+  ``tf / (tf + norm) < 1``; idf ``ln(1 + (N - df + 0.5) / (df + 0.5))`` with N and df
+  over the whole searcher, deleted passages included);
+- the words with the most postings a unit of bound, whose bounds sum to ``ub`` at most a
+  share of the other words' bounds, are the non-essential ones;
 - the first pass searches the essential words alone for their best ``FIRST`` passages;
   the served query, restricted to those passages' row ids (scored 0, so each score is the
   served one), gives its best ``k`` among them, and θ, the k-th score;
@@ -20,6 +21,11 @@ of a first pass and proves afterwards that nothing was lost:
   rounding, no passage outside can reach the top ``k``, ties included, so the restricted
   search's hits are the served search's, in tantivy's order; otherwise ``None`` and the
   caller searches as served.
+
+Exact, but off (``lexical_tantivy.MAXSCORE``): at 10M passages of the synthetic corpus
+(each passage 500 times) the check passed too rarely for the postings it saved, and the
+restricted search plus the fallbacks made the lexical search about twice as slow
+(docs/performance.md, "An exact MaxScore first pass, stop 19").
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ FIRST = 3000
 SHARE = 0.1
 # Each word's bound is its clause's highest score, found by searching it alone once per
 # searcher (cached), rather than the formula's (tf saturated in every field), which at 10M
-# was 2-5 times the gap the check must fit in: no search of the 318 passed with it.
+# was a median 2.0 times the gap the check must fit in.
 EXACT_MAXIMA = True
 # A relative margin on the check, for f32 sums taken in another order than tantivy's.
 _MARGIN = 1e-4

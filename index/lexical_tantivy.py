@@ -134,6 +134,8 @@ PARTS = 1
 # Whether a search of plain words (the first pass of "rescore", or a question without a
 # multiword term) is made by an exact MaxScore first pass over the rarer words
 # (``index.lexical_maxscore``), falling back to the full search when its check fails.
+# Off: the same hits, but at 10M twice as slow (docs/performance.md, "An exact MaxScore
+# first pass, stop 19").
 MAXSCORE = False
 _WORD = re.compile(r"[^\W_]+")
 _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
