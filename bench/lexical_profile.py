@@ -39,7 +39,10 @@ if str(REPO) not in sys.path:
 
 from bench import query_bench as qb  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
+from index import lexical_maxscore  # noqa: E402
 from index.lexical_folder import analyzer  # noqa: E402
+
+_FIRST, _SHARE = lexical_maxscore.FIRST, lexical_maxscore.SHARE
 
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
 
@@ -91,7 +94,13 @@ def _set_mode(lexical: Any, mode: str) -> int | None:
     frequency a term may have (a share of the passages): ``words@0.3``; after a ``:``
     the fields of rescore's first pass, by initial: ``rescore:hb`` (heading and body);
     after a ``*`` the row-id ranges searched on threads: ``rescore*2``; after a ``#`` the
-    candidates asked for instead of the engine's: ``rescore#20`` (returned)."""
+    candidates asked for instead of the engine's: ``rescore#20`` (returned); after a ``^``
+    the MaxScore first pass, its size and share: ``rescore^``, ``rescore^3000/0.5``."""
+    mode, caret, maxscore = mode.partition("^")
+    lexical.maxscore = bool(caret)
+    first, _, share = maxscore.partition("/")
+    lexical_maxscore.FIRST = int(first) if first else _FIRST
+    lexical_maxscore.SHARE = float(share) if share else _SHARE
     mode, _, count = mode.partition("#")
     mode, _, parts = mode.partition("*")
     lexical.parts = int(parts) if parts else 1
@@ -171,6 +180,8 @@ def profile(
     rng = random.Random(seed)
     spent: dict[str, list[list[float]]] = {m: [[] for _ in calls] for m in modes}
     tops: dict[str, list[list[int]]] = {m: [[] for _ in calls] for m in modes}
+    scores: dict[str, list[list[float]]] = {m: [[] for _ in calls] for m in modes}
+    outcomes: dict[str, list[Any]] = {m: [[] for _ in calls] for m in modes}
     try:
         for _ in range(loops):
             for i, (query, k, filters) in enumerate(calls):
@@ -183,6 +194,8 @@ def profile(
                     found = searched.search(query, asked, filters)
                     spent[mode][i].append((time.perf_counter() - t0) * 1000)
                     tops[mode][i] = [rowid for rowid, _ in found]
+                    scores[mode][i] = [score for _, score in found]
+                    outcomes[mode][i] = list(searched.outcomes)
         _set_mode(lexical, modes[0].removeprefix("other/"))
         features = [_features(lexical, query) for query, _, _ in calls]
         filtered = [filters is not None and filters != type(filters)() for _, _, filters in calls]
@@ -220,6 +233,11 @@ def profile(
     }
     for mode in modes[1:]:
         report[f"{mode}_vs_{base}"] = _agreement(tops[base], tops[mode])
+        report[f"{mode}_vs_{base}"]["identical_scores"] = round(
+            float(np.mean([a == b for a, b in zip(scores[base], scores[mode], strict=True)])), 3
+        )
+    for mode in modes:
+        report[f"{mode}_maxscore"] = _maxscore_report(outcomes[mode])
     report["slowest"] = [
         {
             "terms": list(calls[i][0].terms),
@@ -229,6 +247,26 @@ def profile(
         for i in sorted(range(len(calls)), key=lambda i: -median[base][i])[:8]
     ]
     return report
+
+
+def _maxscore_report(outcomes: list[list[Any]]) -> dict[str, Any] | None:
+    """How often the MaxScore first pass was exact (its check passed), and the share of
+    the words' postings its first pass searched (None: the mode did not use it)."""
+    made = [o for per_search in outcomes for o in per_search]
+    if not made:
+        return None
+    exact = [o for o in made if o.exact]
+    return {
+        "passes": len(made),
+        "exact": round(len(exact) / len(made), 3),
+        "left_out_none": round(float(np.mean([o.essential == o.words for o in made])), 3),
+        "postings_searched_p50": round(
+            float(np.median([o.essential_postings / max(o.postings, 1) for o in made])), 3
+        ),
+        "postings_searched_sum": round(
+            sum(o.essential_postings for o in made) / max(sum(o.postings for o in made), 1), 3
+        ),
+    }
 
 
 def _spearman(x: list[float], y: list[float]) -> float:

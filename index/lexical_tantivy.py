@@ -41,6 +41,7 @@ import numpy as np
 
 from cqa_core.errors import IndexBusyError
 from cqa_core.text import query_terms
+from index import lexical_maxscore
 from index.base import Batch, LexicalText, Query
 from index.filters import Allowed, Filters
 from index.lexical_folder import (
@@ -130,6 +131,12 @@ MAX_DF: float | None = None
 # (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
 # parts were not faster (docs/performance.md, "/api/ask at 10M, stop 19").
 PARTS = 1
+# Whether a search of plain words (the first pass of "rescore", or a question without a
+# multiword term) is made by an exact MaxScore first pass over the rarer words
+# (``index.lexical_maxscore``), falling back to the full search when its check fails.
+# Off: the same hits, but at 10M twice as slow (docs/performance.md, "An exact MaxScore
+# first pass, stop 19").
+MAXSCORE = False
 _WORD = re.compile(r"[^\W_]+")
 _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 # A rebuild (every passage of the store at once: a first open, a crash, an index copied or
@@ -154,10 +161,14 @@ def query_text(terms: list[str], phrases: str = "phrase") -> str:
         return " OR ".join(_phrase(t) for t in terms)
     if phrases != "words":
         raise ValueError(f"unknown phrases mode {phrases!r}")
-    # split as tantivy's simple tokenizer splits (on anything not a letter or digit), so
-    # that no word is itself parsed as a phrase ("covid-19")
-    words = dict.fromkeys(w.lower() for t in terms for w in _WORD.findall(t))
-    return " OR ".join(_phrase(w) for w in words)
+    return " OR ".join(_phrase(w) for w in query_words(terms))
+
+
+def query_words(terms: list[str]) -> list[str]:
+    """The words of ``terms`` as ``query_text``'s ``"words"`` mode ORs them: split as
+    tantivy's simple tokenizer splits (on anything not a letter or digit), so that no word
+    is itself parsed as a phrase ("covid-19"), lowercased, each once."""
+    return list(dict.fromkeys(w.lower() for t in terms for w in _WORD.findall(t)))
 
 
 class TantivyIndex:
@@ -179,6 +190,8 @@ class TantivyIndex:
         self.first_fields = FIRST_FIELDS  # the fields of the first of two passes
         self.parts = PARTS  # row-id ranges the first pass is split into
         self._split: RowidSplit | None = None
+        self.maxscore = MAXSCORE  # plain-word searches through lexical_maxscore
+        self.outcomes: list[lexical_maxscore.Outcome] = []  # the last search's, for benches
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -237,17 +250,27 @@ class TantivyIndex:
             and (narrow or any(len(_WORD.findall(t)) > 1 for t in terms))
             else None
         )
+        # the clauses of the plain-word query MaxScore may search (None: there is none)
+        plain = (
+            query_words(terms)
+            if pruned is not None or self.phrases == "words"
+            else None
+            if any(len(_WORD.findall(t)) > 1 for t in terms)
+            else terms
+        )
+        outcomes: list[lexical_maxscore.Outcome] = []
+        self.outcomes = outcomes
         searcher = self._searcher
         total = max(int(searcher.num_docs), 1)
         allowed = self.store.allowed(filters) if filters is not None else None
         if allowed is not None and allowed.count == 0:
             return []
         if allowed is None or allowed.count >= total:
-            return self._top(searcher, parsed, k, pruned)
+            return self._top(searcher, parsed, k, pruned, plain, outcomes)
         dates = self.dated and filters is not None and date_only(filters)
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
         if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
-            found = self._top(searcher, parsed, fetch, pruned)
+            found = self._top(searcher, parsed, fetch, pruned, plain, outcomes)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
@@ -256,7 +279,7 @@ class TantivyIndex:
             ranged = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, self._date_range(filters))]
             )
-            found = self._top(searcher, ranged, fetch)
+            found = self._hits(searcher, ranged, fetch, split=True)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:
                 return kept[:k]
@@ -270,7 +293,7 @@ class TantivyIndex:
         narrowed = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, among)]
         )
-        return self._top(searcher, narrowed, k)
+        return self._hits(searcher, narrowed, k, split=True)
 
     def _uncommon(self, terms: list[str], share: float) -> list[str]:
         """``terms`` without those each of whose words is in the bodies of more than
@@ -314,26 +337,60 @@ class TantivyIndex:
         return [hit for hit, ok in zip(found, passing, strict=True) if ok]
 
     def _top(
-        self, searcher: Any, query: Any, k: int, pruned: Any = None
+        self,
+        searcher: Any,
+        query: Any,
+        k: int,
+        pruned: Any = None,
+        plain: list[str] | None = None,
+        outcomes: list[lexical_maxscore.Outcome] | None = None,
     ) -> list[tuple[int, float]]:
-        """The best ``k`` matches of ``query``; with ``pruned`` (a query of plain terms,
-        which tantivy prunes), those among the best ``RESCORE_FETCH * k`` of ``pruned``,
-        scored by ``query``."""
+        """The best ``k`` matches of ``query``; with ``pruned`` (a query of plain terms),
+        those among the best ``RESCORE_FETCH * k`` of ``pruned``, scored by ``query``.
+        ``plain``: the words OR-ed by ``pruned`` (or by ``query`` without it), searched by
+        MaxScore when it is on (each search's outcome added to ``outcomes``)."""
         if pruned is None:
-            return self._hits(searcher, query, k, split=True)
-        wide = self._hits(searcher, pruned, k * RESCORE_FETCH, split=True)
+            return self._plain_hits(searcher, query, k, plain, None, outcomes)
+        wide = self._plain_hits(
+            searcher, pruned, k * RESCORE_FETCH, plain, self.first_fields, outcomes
+        )
+        found = self._among(searcher, query, [i for i, _ in wide], k)
+        if len(found) < k and len(wide) == k * RESCORE_FETCH:
+            return self._hits(searcher, query, k)  # too few of them match as phrases
+        return found
+
+    def _plain_hits(
+        self,
+        searcher: Any,
+        query: Any,
+        k: int,
+        words: list[str] | None,
+        fields: tuple[str, ...] | None,
+        outcomes: list[lexical_maxscore.Outcome] | None,
+    ) -> list[tuple[int, float]]:
+        """``_hits`` of a first pass, through MaxScore when it is on and ``query`` is the OR
+        of the plain ``words`` over ``fields`` (the same hits either way)."""
+        if self.maxscore and words:
+            found, outcome = lexical_maxscore.top(self, searcher, words, query, k, fields)
+            if outcomes is not None:
+                outcomes.append(outcome)
+            if found is not None:
+                return found
+        return self._hits(searcher, query, k, split=True)
+
+    def _among(
+        self, searcher: Any, query: Any, rowids: list[int], k: int
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` hits of ``query`` among the passages ``rowids`` (the set scored 0,
+        so each hit's score is ``query``'s)."""
         tantivy = _tantivy()
         among = tantivy.Query.const_score_query(
-            tantivy.Query.term_set_query(self._index.schema, "rowid", [i for i, _ in wide]),
-            0.0,
+            tantivy.Query.term_set_query(self._index.schema, "rowid", rowids), 0.0
         )
         both = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, query), (tantivy.Occur.Must, among)]
         )
-        found = self._hits(searcher, both, k)
-        if len(found) < k and len(wide) == k * RESCORE_FETCH:
-            return self._hits(searcher, query, k)  # too few of them match as phrases
-        return found
+        return self._hits(searcher, both, k)
 
     def _hits(
         self, searcher: Any, query: Any, k: int, split: bool = False

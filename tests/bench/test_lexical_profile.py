@@ -53,3 +53,36 @@ def test_a_mode_may_name_the_parts_and_the_candidates() -> None:
     assert (index.phrases, index.first_fields, index.parts) == ("rescore", ("heading", "body"), 2)
     assert _set_mode(index, "words@0.5") is None
     assert (index.phrases, index.max_df, index.parts) == ("words", 0.5, 1)
+
+
+def test_a_caret_turns_maxscore_on_with_its_size_and_share() -> None:
+    from index import lexical_maxscore
+
+    index = SimpleNamespace(phrases="phrase", max_df=None)
+    first, share = lexical_maxscore.FIRST, lexical_maxscore.SHARE
+    try:
+        _set_mode(index, "rescore^1000/0.05")
+        assert (index.phrases, index.maxscore) == ("rescore", True)
+        assert (lexical_maxscore.FIRST, lexical_maxscore.SHARE) == (1000, 0.05)
+        _set_mode(index, "rescore^")
+        assert index.maxscore
+        assert first == lexical_maxscore.FIRST and share == lexical_maxscore.SHARE
+        _set_mode(index, "rescore")
+        assert not index.maxscore
+    finally:
+        lexical_maxscore.FIRST, lexical_maxscore.SHARE = first, share
+
+
+def test_the_maxscore_report_counts_passes_and_postings() -> None:
+    from bench.lexical_profile import _maxscore_report
+    from index.lexical_maxscore import Outcome
+
+    made = [[Outcome(True, 4, 0, 2, 100, 20)], [Outcome(False, 3, 1, 3, 50, 50)], []]
+    assert _maxscore_report(made) == {
+        "passes": 2,
+        "exact": 0.5,
+        "left_out_none": 0.5,
+        "postings_searched_p50": 0.6,
+        "postings_searched_sum": 0.467,
+    }
+    assert _maxscore_report([[], []]) is None
