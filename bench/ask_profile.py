@@ -20,7 +20,6 @@ The index is only read.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -179,10 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "ask_profile.json")
     args = parser.parse_args(argv)
     report = profile(args.index, args.loops)
-    text = json.dumps(report, indent=1)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    qb.write_report(report, args.out)
     return 0
 
 

@@ -24,7 +24,6 @@ its words in the three fields.  For the three dev sets' questions, each asked on
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import sys
@@ -39,6 +38,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.lexical_profile import _capture, _stats  # noqa: E402
+from bench.query_bench import write_report  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from index.lexical_folder import (  # noqa: E402
     _ANALYZER,
@@ -217,10 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     finally:
         engine.close()
-    text = json.dumps(report, indent=1)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    write_report(report, args.out)
     return 0
 
 

@@ -22,7 +22,6 @@ The index is only read.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -314,10 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.ask
         else profile(args.index, args.loops, modes, other=args.other)
     )
-    text = json.dumps(report, indent=1)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    qb.write_report(report, args.out)
     return 0
 
 

@@ -61,6 +61,14 @@ def questions(path: Path = QUESTIONS) -> list[str]:
         return [json.loads(line)["question"] for line in fh if line.strip()]
 
 
+def write_report(report: dict[str, Any], out: Path) -> None:
+    """Print a bench's JSON report and write it to ``out`` (its folder made if need be)."""
+    text = json.dumps(report, indent=1)
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+
+
 def percentiles(values: Sequence[float]) -> dict[str, float]:
     """Median, 95th percentile and count of latencies in ms."""
     if not values:
