@@ -173,7 +173,7 @@ def top(
     # at least a few times k, so that a filter's over-fetched top list can pass the check
     first = max(FIRST if first is None else first, 4 * k)
     share = SHARE if share is None else share
-    from index.lexical_tantivy import WEIGHTS, _phrase
+    from index.lexical_tantivy import WEIGHTS, query_text
 
     weights = {f: w for f, w in zip(_FIELDS, WEIGHTS, strict=True) if f in (fields or _FIELDS)}
     total = int(searcher.num_docs)
@@ -188,7 +188,7 @@ def top(
     out = set(left)
     kept = [w for i, w in enumerate(words) if i not in out]
     outcome.essential_postings = sum(p for i, p in enumerate(postings) if i not in out)
-    essential = lexical._parse(" OR ".join(_phrase(w) for w in kept), fields)
+    essential = lexical._parse(query_text(kept), fields)
     hits = searcher.search(essential, first, count=False).hits
     if not hits:
         return None, outcome

@@ -242,22 +242,22 @@ class TantivyIndex:
         if self.max_df is not None:
             terms = self._uncommon(terms, self.max_df)
         parsed = self._parse(query_text(terms, "words" if self.phrases == "words" else "phrase"))
-        # "rescore": a top list of the words alone (block-max WAND), re-scored as phrases
+        multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
+        # "rescore": a top list of the words alone, re-scored as phrases
         narrow = self.first_fields is not None and set(self.first_fields) != set(_FIELDS)
         pruned = (
             self._parse(query_text(terms, "words"), self.first_fields)
-            if self.phrases == "rescore"
-            and (narrow or any(len(_WORD.findall(t)) > 1 for t in terms))
+            if self.phrases == "rescore" and (narrow or multiword)
             else None
         )
-        # the clauses of the plain-word query MaxScore may search (None: there is none)
-        plain = (
-            query_words(terms)
-            if pruned is not None or self.phrases == "words"
-            else None
-            if any(len(_WORD.findall(t)) > 1 for t in terms)
-            else terms
-        )
+        # the words of the plain-word first pass MaxScore searches (None: MaxScore is off,
+        # or the first pass holds a phrase)
+        plain: list[str] | None = None
+        if self.maxscore:
+            if pruned is not None or self.phrases == "words":
+                plain = query_words(terms)
+            elif not multiword:
+                plain = terms
         outcomes: list[lexical_maxscore.Outcome] = []
         self.outcomes = outcomes
         searcher = self._searcher
