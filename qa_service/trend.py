@@ -64,7 +64,7 @@ from qa_service.trend_context import context as _context
 from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import other_thing
-from qa_service.trend_parts import part, wholes
+from qa_service.trend_parts import part, rarest, wholes
 from qa_service.trend_read import (
     Alternatives,
     Figure,
@@ -289,14 +289,13 @@ def _choose(
     # then one whose own item names the question's rarest key word ("… 46% of the children's
     # social care workforce, and that 17% of posts were vacant": 17% for the social worker
     # vacancy rate, though "social workers" names more of it by weight)
-    top_weight = max(asked.weights.values(), default=0.0)
-    rarest = {k for k, w in asked.weights.items() if w == top_weight}
+    keys = rarest(asked)
     local = {}
     for f in found:
         own = labelled(text, f, listed, *span)
         local[f] = (
             asked.names_unit(f.unit),
-            bool(rarest & named(own, asked.alts)),
+            bool(keys & named(own, asked.alts)),
             asked.named(own),
             asked.named(around(text, f, *span, window)),
         )
@@ -408,8 +407,7 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
-        about = asked.about(_context(hit.passage.text, span, True, _heading(hit)))
-        if weight < 0 or not about:
+        if weight < 0 or not asked.about(_context(hit.passage.text, span, True, _heading(hit))):
             continue  # no figure of the asked kind, or it measures something else
         read = _read(hit, asked, span, window)
         if read is None:

@@ -31,7 +31,7 @@ import re
 from itertools import pairwise
 
 from cqa_core.text import STOPWORDS
-from qa_service.trend_parts import Asks, asked_stems
+from qa_service.trend_parts import Asks, asked_stems, rarest
 from qa_service.trend_read import Figure, figures, stems
 
 # A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
@@ -101,11 +101,6 @@ def _names(text: str, asked: Asks, keys: set[str] | None = None) -> bool:
     return bool(stems(text) & wanted) or bool(asked_stems(text, asked) & wanted)
 
 
-def _rarest(asked: Asks) -> set[str]:
-    top = max(asked.weights.values(), default=0.0)
-    return {k for k, w in asked.weights.items() if w == top}
-
-
 def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
     """Whether figure ``f`` of the sentence ``text[span]`` is, by its own noun, of another
     thing than the question asks about (the module's docstring says when)."""
@@ -125,7 +120,7 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
     clause = text[breaks[-1] if breaks else span[0] : f.start]
     if _names(clause, asked):
         return False  # "the average caseload was 21 children": what it measures is before
-    return not _names(text[span[0] : span[1]], asked, _rarest(asked))
+    return not _names(text[span[0] : span[1]], asked, rarest(asked))
 
 
 # A clause of contrast: "…, but a similar number have left", "…, although the condition …".
@@ -138,12 +133,12 @@ def _contrasted(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
     later = [m.start() for m in _CONTRAST.finditer(text, f.end, span[1])]
     if not later:
         return False
-    rarest = _rarest(asked)
-    if _names(text[span[0] : later[0]], asked, rarest):
+    keys = rarest(asked)
+    if _names(text[span[0] : later[0]], asked, keys):
         return False
     bounds = [*later, span[1]]
     return any(
-        _names(text[a:b], asked, rarest) and not figures(text, a, b) for a, b in pairwise(bounds)
+        _names(text[a:b], asked, keys) and not figures(text, a, b) for a, b in pairwise(bounds)
     )
 
 

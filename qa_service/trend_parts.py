@@ -29,6 +29,12 @@ class Asks(Protocol):
         ...
 
 
+def rarest(asked: Asks) -> set[str]:
+    """The question's rarest key words: those of the highest weight (none without weights)."""
+    top = max(asked.weights.values(), default=0.0)
+    return {k for k, w in asked.weights.items() if w == top}
+
+
 # The parts a figure is made up of follow it: "4.99%, made up of 2.99% for general services
 # and 2% for the adult social care precept", "an increase of 4.99%, including the adult social
 # care precept of 2%".
