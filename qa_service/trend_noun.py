@@ -46,6 +46,9 @@ _CLAUSE = re.compile(
 _QUANTITY = frozenset(
     ["total", "average", "sum", "amount", "figure", "value", "level", "maximum", "minimum"]
 )
+# Nor does a noun naming only money: "the cost of £412,000" (what it costs is elsewhere in
+# the sentence); the words before it still name a thing ("a staffing cost of £612,000").
+_MONEY_NOUNS = frozenset(["cost", "costs", "price"])
 # "£0.5 million of backdated fee increases", "£3.6 million of the Disabled Facilities Grant".
 _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
 # "a staffing budget of £612,000": the noun phrase before "of".
@@ -89,6 +92,8 @@ def _amount_noun(text: str, f: Figure) -> str:
     if before is None:
         return ""
     words = _before(before.group(1))
+    if words and words[-1].lower() in _MONEY_NOUNS:
+        words = words[:-1]
     if not words or words[-1].lower() in _QUANTITY:
         return ""  # "an average of £1,450": what it averages is elsewhere
     return " ".join(words)

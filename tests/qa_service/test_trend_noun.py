@@ -120,3 +120,15 @@ def test_a_figure_on_the_other_side_of_a_contrast_is_another_measure() -> None:
     assert not _other(question, said, 26.0, weights)
     both = "The service approved 19 households, but 23 households had left the service."
     assert not _other(question, both, 19.0, weights)
+
+
+def test_the_cost_of_an_amount_names_a_quantity_not_a_thing() -> None:
+    """ "the cost of £412,000" says only that it is money: what it costs is the sentence's."""
+    text = (
+        "There were six episodes of remand to youth detention accommodation, and the County"
+        " Council met the cost of £412,000."
+    )
+    assert not _other("cost of remands to youth detention accommodation", text, 412000.0)
+    # a noun naming a thing beside it still does
+    text = "The service has a staffing cost of £612,000."
+    assert _other("children's services overspend", text, 612000.0)
