@@ -16,7 +16,11 @@ from qa_service.trend_table import rows
 
 # A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
 # 2021/22. Of these, 94% were held within statutory timescales."
-_BACK = re.compile(r"\W*(?:of\s+(?:these|those|them|which)|these|this|they|both)\b", re.I)
+# So does one that opens with its period first: "In 2022/23 this happened in 88% of cases."
+_BACK = re.compile(
+    r"\W*(?:in\s+[\w/]+,?\s+)?(?:of\s+(?:these|those|them|which)|these|this|they|both)\b",
+    re.I,
+)
 
 
 @lru_cache(maxsize=256)

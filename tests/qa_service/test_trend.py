@@ -425,6 +425,17 @@ def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
     asked = Asked.of("reviews of children in care held within timescale")
     [point] = select([lit(text, back)], asked)  # type: ignore[list-item]
     assert point.figure.value == 94.0
+    # ... as does one that opens with its period ("In 2022/23 this happened ..."), over a
+    # sentence of the passage that names less of the question
+    back = "In 2022/23 this happened in 88% of cases, compared with 79% in 2021/22."
+    other = "Allegations about foster carers were 12% of the total."
+    text = (
+        "Initial consideration of an allegation should take place within one working day."
+        f" {back} {other}"
+    )
+    asked = Asked.of("allegations given initial consideration within one working day")
+    [point] = select([lit(text, other)], asked)  # type: ignore[list-item]
+    assert point.figure.value == 88.0
     # the sentence before states no figure: it sets the subject of the answer
     answer = "Officers explained that only 44% had been completed within 20 working days."
     text = f"A Member asked why initial health assessments were delayed. {answer}"
