@@ -36,7 +36,8 @@ from qa_service.glossary import ABBREVIATIONS, everyday_terms
 from qa_service.rerank import slash_form
 
 _FIGURE = re.compile(
-    r"(?P<money>£\s?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
+    # "£   65.00": a payments list spaces its amounts from the sign
+    r"(?P<money>£(?:[ \t]+|\s)?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
     r"|(?P<pct>(?P<pval>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b))"
     r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+per\s+(?P<base>1,000|10,000|100,000)\b)"
     # a number glued to a letter names something ("Q3 2024/25", "A466", "KS2"): not a count

@@ -562,3 +562,9 @@ def test_another_of_what_the_question_numbers_is_another_measure() -> None:
     assert not other_numbered("Key Stage 2: expected standard | 33% | 41%", names)
     assert not other_numbered("38% had reached the expected standard", names)
     assert not other_numbered("Key Stage 1 and Key Stage 2 results: 41% met it", names)
+
+
+def test_a_payments_list_spaces_its_amounts_from_the_sign() -> None:
+    """ "£   65.00" in a parish's list of invoices is an amount, not a count of 65."""
+    text = "Fellrunner Village Bus  Donation requested, agreed to pay   £   65.00"
+    assert [(f.value, f.unit) for f in figures(text)] == [(65.0, "£")]
