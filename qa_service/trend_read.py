@@ -127,7 +127,7 @@ _MONEY_FORMS = sorted(
     {form for noun, forms in MONEY_ASKED.items() if noun not in _LEVIED for form in forms}
     | {"prices", "overspend", "income", "vat", "reserves", "surplus", "deficit", "expenses"}
     | {"balance", "balances", "salary", "salaries", "wage", "wages"}
-    | {"subscription", "subscriptions"}
+    | {"subscription", "subscriptions", "donation", "donations"}
 )
 _ASKS_MONEY = re.compile(
     rf"£|\b(?:{'|'.join(_MONEY_FORMS)})\b|\bpayments?\s+(?:to|for)\b"
@@ -136,7 +136,10 @@ _ASKS_MONEY = re.compile(
 )
 # A charge levied, asked for as itself ("Band D council tax", "garage rents"), is an amount;
 # its rate or its change is a share ("council tax collection rate", "rent increase").
-_ASKS_LEVY = re.compile(r"\b(?:tax|taxes|rents?|charges?|fares?|levy)\W*$", re.I)
+# So is one asked with what it is levied for ("annual rent for a full allotment plot").
+_ASKS_LEVY = re.compile(
+    r"\b(?:tax|taxes|rents?|charges?|fares?|levy)(?:\s+(?:for|of|on)\s+[^%]*)?\W*$", re.I
+)
 _ASKS_SHARE = re.compile(
     r"%|\b(?:rate|percentage|proportion|per ?cent|share)\b"
     r"|\bwithin\s+\d+\s+(?:working\s+)?(?:hours|days|weeks|months)\b"  # timeliness is a share

@@ -568,3 +568,20 @@ def test_a_payments_list_spaces_its_amounts_from_the_sign() -> None:
     """ "£   65.00" in a parish's list of invoices is an amount, not a count of 65."""
     text = "Fellrunner Village Bus  Donation requested, agreed to pay   £   65.00"
     assert [(f.value, f.unit) for f in figures(text)] == [(65.0, "£")]
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        # a charge asked with what it is levied for is an amount
+        ("annual rent for a full allotment plot", "£"),
+        ("charge for a garden waste bin", "£"),
+        # its change or its rate is still a share
+        ("council housing rent increase", "%"),
+        ("council tax collection rate", "%"),
+        # a donation is money given
+        ("donation to the Church", "£"),
+    ],
+)
+def test_a_charge_levied_for_something_and_a_donation_are_amounts(question: str, unit: str) -> None:
+    assert asked_unit(question) == unit
