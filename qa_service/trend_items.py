@@ -133,6 +133,14 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         shared_verb = _VERB.search(text, earlier, g.start)
         if shared_verb:
             own = f"{own} {text[shared_verb.start() : g.start]}"
+    if i and own_words == [] and _WORD.search(text, f.end, right) and not _VERB.search(own):
+        # a later item with its subject after its figure and no verb at all shares what the
+        # first item says after its own verb ("26.3% of children in Year 6 had been living
+        # with obesity …, and 12.1% of children in Reception": living with obesity too)
+        first_right = last_break(inside[0].end, inside[1].start)
+        said = _VERB.search(text, inside[0].end, first_right)
+        if said:
+            own = f"{own} {text[said.start() : first_right]}"
     part = _PART_BEFORE.search(text, left, f.start) or _PART_AFTER.match(text, f.end)
     share_of = _SHARE_OF.search(text, left, f.start) if f.unit == "%" else None
     if i > 0 and ((f.unit != "%" and part) or share_of):

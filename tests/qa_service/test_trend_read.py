@@ -585,3 +585,18 @@ def test_a_payments_list_spaces_its_amounts_from_the_sign() -> None:
 )
 def test_a_charge_levied_for_something_and_a_donation_are_amounts(question: str, unit: str) -> None:
     assert asked_unit(question) == unit
+
+
+def test_a_later_item_without_a_verb_shares_what_the_first_says() -> None:
+    """ "… and 12.1% of children in Reception" is living with obesity too, as the first item
+    says of children in Year 6; an item with its own verb does not share it."""
+    text = (
+        "The Director said that 26.3% of children in Year 6 had been living with obesity in"
+        " 2021/22, compared with 23.4% in England, and 12.1% of children in Reception."
+    )
+    found = figures(text)
+    reception = labelled(text, found[-1], found, 0, len(text))
+    assert "Reception" in reception and "obesity" in reception and "Year 6" not in reception
+    text = "26.3% of children in Year 6 were obese, and 12.1% in Reception were active daily."
+    found = figures(text)
+    assert "obese" not in labelled(text, found[-1], found, 0, len(text))
