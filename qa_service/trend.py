@@ -21,7 +21,9 @@ never computed.
   A sentence that refers back ("… 748 reviews. Of these, 94% were held within timescale")
   is read with the one before; so is one whose sentence before states no figure, for
   whether it is about the question (that one sets its subject, on the same line: "A Member
-  asked why initial health assessments were delayed. Officers explained that only 44% …").
+  asked why initial health assessments were delayed. Officers explained that only 44% …");
+  but a part in the unit of the figure before ("… received 1,046 contacts. Of these, 318
+  met the threshold") weighs its own words, when the one before names more of the question.
 - A figure whose own noun names another thing is another measure, however much of the
   question its sentence names ("a staffing budget of £612,000" for the children's services
   overspend, "6,842 incidents of fly-tipping" for prosecutions; ``trend_noun``).
@@ -61,6 +63,7 @@ from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
+from qa_service.trend_context import referred
 from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import other_thing
@@ -221,7 +224,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     best = first
     stated = _stated(text, *first, asked)
     heading = _heading(hit)
-    score = asked.named(_context(text, first, heading=heading)) if stated else -1.0
+    score = _weight(text, first, stated, asked, heading) if stated else -1.0
     said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = [(s.start, s.end) for s in split_sentences(text)] + [
@@ -231,7 +234,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
         stated = _stated(text, start, end, asked)
         if not stated:
             continue
-        weight = asked.named(_context(text, (start, end), heading=heading))
+        weight = _weight(text, (start, end), stated, asked, heading)
         says = _says_unit(stated, asked)
         if (says, weight) > (said, score):
             best, score, said, local = (start, end), weight, says, None
@@ -242,6 +245,25 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
             if mine > local:
                 best, local = (start, end), mine
     return best, score
+
+
+def _weight(
+    text: str, span: tuple[int, int], stated: list[Figure], asked: Asked, heading: str
+) -> float:
+    """How much of the question a sentence stating ``stated`` names, read with the words it
+    is read with (``trend_context``). A sentence referring back to one that states a figure
+    in its unit states a part of that one's ("The service received 1,046 contacts. Of these,
+    318 met the threshold for a LADO referral": a count of a count); when the one before's
+    own words name more of the question, the whole is asked ("contacts received by the LADO
+    service"), and the part weighs only its own words. A part in another unit ("Of these,
+    94% were held within statutory timescales" after a count of reviews) is a measure of
+    its own, read with the one before."""
+    whole = referred(text, span)
+    if whole and {f.unit for f in stated} & {f.unit for f in _stated(text, *whole, asked)}:
+        own = asked.named(text[span[0] : span[1]])
+        if asked.named(text[whole[0] : whole[1]]) > own:
+            return own
+    return asked.named(_context(text, span, heading=heading))
 
 
 def _heading(hit: Hit) -> str:

@@ -62,6 +62,16 @@ def context(text: str, span: tuple[int, int], subject: bool = False, heading: st
     return own
 
 
+def referred(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The sentence before, when the sentence at ``span`` refers back to it ("The service
+    received 1,046 contacts in 2022/23. Of these, 318 met the threshold …")."""
+    sentences = _sentences(text)
+    at = next((i for i, s in enumerate(sentences) if (s.start, s.end) == span), None)
+    if not at or not _BACK.match(text[span[0] : span[1]]):
+        return None
+    return sentences[at - 1].start, sentences[at - 1].end
+
+
 _FIRST_WORD = re.compile(r"[A-Za-z]{3,}")
 
 

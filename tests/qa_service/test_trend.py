@@ -436,6 +436,13 @@ def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
     asked = Asked.of("allegations given initial consideration within one working day")
     [point] = select([lit(text, other)], asked)  # type: ignore[list-item]
     assert point.figure.value == 88.0
+    # ... but one stating a part of the figure before in its unit, when the one before
+    # names more of the question, leaves the point to the whole
+    back = "Of these, 318 met the threshold for a LADO referral."
+    text = f"The service received 1,046 contacts in 2022/23. {back}"
+    asked = Asked.of("contacts received by the LADO service")
+    [point] = select([lit(text, back)], asked)  # type: ignore[list-item]
+    assert point.figure.value == 1046.0
     # the sentence before states no figure: it sets the subject of the answer
     answer = "Officers explained that only 44% had been completed within 20 working days."
     text = f"A Member asked why initial health assessments were delayed. {answer}"
