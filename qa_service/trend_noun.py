@@ -13,7 +13,9 @@ names.
   Council's own emissions had been 21,400 tonnes"), and its sentence does not name the
   question's rarest key word either (it may call the asked thing otherwise: "38 Kelsworth
   residents a day had been medically fit for discharge" for people), the count is of
-  another thing ("prosecutions for fly-tipping").
+  another thing ("prosecutions for fly-tipping"). A count after "of the" with a share later
+  in its sentence is the whole the share is of ("Occupancy of the 420 marina berths had been
+  96%"), not what is measured.
 
 - A figure is of the other side of a contrast when the question's rarest key word is said
   only in a later clause of contrast stating no figure ("… approved an average of 21 new
@@ -116,6 +118,10 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
         return bool(noun) and not _names(noun, asked)
     if f.unit != "count":
         return False
+    if _BASE.search(text, span[0], f.start) and any(
+        g.unit == "%" for g in figures(text, f.end, span[1])
+    ):
+        return True  # the whole a later share is of: "Occupancy of the 420 berths was 96%"
     counted = _after(text, f.end)
     if not counted or _names(counted, asked):
         return False  # "2,340 early help assessments", or no words of its own ("rose to 531.")
@@ -127,6 +133,10 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
         return False  # "the average caseload was 21 children": what it measures is before
     return not _names(text[span[0] : span[1]], asked, rarest(asked))
 
+
+# A count of the whole a later share is taken over: "Occupancy of the 420 marina berths had
+# been 96%" (the share is asked; "of the" before the count says it is the whole).
+_BASE = re.compile(r"\bof\s+the\s+$", re.I)
 
 # A clause of contrast: "…, but a similar number have left", "…, although the condition …".
 _CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)

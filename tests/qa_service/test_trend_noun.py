@@ -49,6 +49,9 @@ def _other(question: str, text: str, value: float, weights: dict[str, float] | N
         ("number of children in care", "There were 531 looked after children.", 531.0, False),
         # a count with no words of its own is left to the sentence
         ("number of children in care", "The number rose to 531 at 31 March.", 531.0, False),
+        # a count "of the" whole a later share is of is that whole, not the measure
+        ("occupancy of the marina berths", "Occupancy of the 420 berths was 96%.", 420.0, True),
+        ("marina berths", "Two of the 420 marina berths were empty.", 420.0, False),
         # shares are not read by their noun
         ("social worker vacancy rate", "Turnover fell to 19% of the workforce.", 19.0, False),
     ],
