@@ -120,14 +120,15 @@ _ASKS_CHANGE = re.compile(
 # less the charges levied ("rent", "charge"), which ``_ASKS_LEVY`` reads by where they stand
 # ("garage rents" is money, "rent increase" a share); then what a trend asks beside them:
 # what is held or owed ("balance", "deficit", "reserves"), paid to staff ("salary",
-# "expenses"), a payment to/for someone ("a direct payment" is a way of arranging care) and
+# "expenses"), a payment to/for someone ("a direct payment" is a way of arranging care), a
+# donation, capital (money to build or buy with: "capital for feasibility studies") and
 # a rate by the hour or week ("standard hourly rate for home care", a price, not a share).
 _LEVIED = frozenset(["rent", "charge"])
 _MONEY_FORMS = sorted(
     {form for noun, forms in MONEY_ASKED.items() if noun not in _LEVIED for form in forms}
     | {"prices", "overspend", "income", "vat", "reserves", "surplus", "deficit", "expenses"}
     | {"balance", "balances", "salary", "salaries", "wage", "wages"}
-    | {"subscription", "subscriptions", "donation", "donations"}
+    | {"subscription", "subscriptions", "donation", "donations", "capital"}
 )
 _ASKS_MONEY = re.compile(
     rf"£|\b(?:{'|'.join(_MONEY_FORMS)})\b|\bpayments?\s+(?:to|for)\b"

@@ -600,3 +600,12 @@ def test_a_later_item_without_a_verb_shares_what_the_first_says() -> None:
     text = "26.3% of children in Year 6 were obese, and 12.1% in Reception were active daily."
     found = figures(text)
     assert "obese" not in labelled(text, found[-1], found, 0, len(text))
+
+
+def test_capital_is_money_asked_by_name() -> None:
+    """ "up to £210k be added to the capital programme … to carry out feasibility studies":
+    capital asked for is an amount, so the £ is read though the question names no £."""
+    question = "capital for feasibility studies at special school sites"
+    text = "Agree that up to £210k be added to the capital programme for feasibility studies."
+    assert asked_unit(question) == "£"
+    assert [f.value for f in in_unit(figures(text), asked_unit(question))] == [210000.0]
