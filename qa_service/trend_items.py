@@ -31,6 +31,8 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
 _ITEM_BREAK = re.compile(r"[,;:.()]|\b(?:and|but)\b")
+# What may follow a figure that ends its line: a note in brackets ("(Ch. No. 101138)").
+_LINE_END = re.compile(r"\s*(?:\([^()\n]*\))?[ \t]*")
 # A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
@@ -79,6 +81,12 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         contrast = _CONTRAST.search(text, a, b)
         if contrast:
             return contrast.start()
+        first_line = text.find("\n", a, b)
+        if first_line >= 0 and _LINE_END.fullmatch(text, a, first_line):
+            # the earlier figure ends its line, but for a note in brackets, as a list's
+            # amounts do ("Stainless Steel Fixings £ 20.00 (cheque payable to John Eyles)\n
+            # Fellrunner Village Bus Donation … £ 65.00"): the later figure's line is its own
+            return text.rfind("\n", a, b)
         breaks = list(_ITEM_BREAK.finditer(text, a, b))
         return breaks[-1].start() if breaks else a
 

@@ -609,3 +609,19 @@ def test_capital_is_money_asked_by_name() -> None:
     text = "Agree that up to £210k be added to the capital programme for feasibility studies."
     assert asked_unit(question) == "£"
     assert [f.value for f in in_unit(figures(text), asked_unit(question))] == [210000.0]
+
+
+def test_a_list_s_amount_that_ends_its_line_leaves_the_next_line_to_the_next() -> None:
+    """In a list of invoices, one a line, the words of the next line (up to its comma) are
+    the next amount's label, not the earlier's ("Fellrunner Village Bus" is the £65's)."""
+    text = (
+        "Stainless Steel Fixings   £  20.00   (cheque payable to John Eyles)\n"
+        "Fellrunner Village Bus  Donation requested, agreed to pay   £   65.00"
+    )
+    found = figures(text)
+    fixings, bus = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "Fellrunner" in bus and "Fellrunner" not in fixings and "Fixings" in fixings
+    # in a sentence wrapped over lines, the words before the break stay the earlier's
+    text = "61% of care leavers were in work, and\n84% were in suitable accommodation."
+    found = figures(text)
+    assert "care leavers" in labelled(text, found[1], found, 0, len(text))
