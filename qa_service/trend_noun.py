@@ -21,7 +21,10 @@ names.
   only in a later clause of contrast stating no figure ("… approved an average of 21 new
   fostering households a year, but a similar number have left" for households that left;
   "… had risen … to 21% in 2023, although the condition of A and B roads had improved" for
-  A roads): that clause names the asked quantity without its figure.
+  A roads): that clause names the asked quantity without its figure. So is a later clause
+  joined by "and" stating no current figure, a bound or a compared value being none ("…
+  held an average caseload of 28 children, and some newly qualified social workers were
+  holding more than 30 cases" for newly qualified social workers recruited).
 
 ``qa_service.trend`` drops such figures before choosing a meeting's sentence, so that a
 sentence stating the asked figure can give the point instead.
@@ -33,6 +36,7 @@ import re
 from itertools import pairwise
 
 from cqa_core.text import STOPWORDS
+from qa_service.trend_current import current
 from qa_service.trend_parts import Asks, asked_stems, rarest
 from qa_service.trend_read import Figure, figures, stems
 
@@ -138,8 +142,9 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
 # been 96%" (the share is asked; "of the" before the count says it is the whole).
 _BASE = re.compile(r"\bof\s+the\s+$", re.I)
 
-# A clause of contrast: "…, but a similar number have left", "…, although the condition …".
-_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
+# A clause of contrast: "…, but a similar number have left", "…, although the condition …";
+# or one joined by "and" ("…, and savings would have to be found").
+_CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though|and)\b", re.I)
 
 
 def _contrasted(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
@@ -153,7 +158,8 @@ def _contrasted(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
         return False
     bounds = [*later, span[1]]
     return any(
-        _names(text[a:b], asked, keys) and not figures(text, a, b) for a, b in pairwise(bounds)
+        _names(text[a:b], asked, keys) and not current(text, figures(text, a, b))
+        for a, b in pairwise(bounds)
     )
 
 

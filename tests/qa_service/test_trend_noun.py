@@ -135,3 +135,21 @@ def test_the_cost_of_an_amount_names_a_quantity_not_a_thing() -> None:
     # a noun naming a thing beside it still does
     text = "The service has a staffing cost of £612,000."
     assert _other("children's services overspend", text, 612000.0)
+
+
+def test_a_figure_before_a_later_clause_naming_the_rarest_word_without_one() -> None:
+    """The rarest word said only in a later clause joined by "and" that states no current
+    figure (a bound, "more than 30", is none): the earlier figure is another measure's."""
+    weights = {"newly": 5.3, "quali": 3.4, "socia": 2.7, "work": 2.9, "recru": 4.0}
+    question = "newly qualified social workers recruited"
+    text = (
+        "Social workers held an average caseload of 28 children, and some newly qualified"
+        " social workers were holding more than 30 cases."
+    )
+    assert _other(question, text, 28.0, weights)
+    # a later clause stating a current figure of its own is not the other side
+    text = (
+        "Social workers held an average caseload of 28 children, and 17 newly qualified"
+        " social workers had joined."
+    )
+    assert not _other(question, text, 28.0, weights)
