@@ -2,11 +2,11 @@
 figure read as what it counts), by cross-validation across councils.
 
 The labelled questions the reader has been changed against (``tests/labels/trend_gold.json``
-and the third to twelfth batches, ``trend_heldout.json`` to ``trend_heldout10.json``) are
+and the third to thirteenth batches, ``trend_heldout.json`` to ``trend_heldout11.json``) are
 grouped by council; for each council, the window that scores
 best (most right points, then fewest plotted) on the other councils' questions is chosen and
 that council's points are scored with it. The out-of-fold totals are what the window is
-worth on a council it was not chosen on; the newest batch (``trend_heldout11.json``) is then
+worth on a council it was not chosen on; the newest batch (``trend_heldout12.json``) is then
 scored once with every window, for the record.
 
 Run ``python -m bench.fit_trend INDEX`` over an index of the three sets (bundled model).
@@ -24,6 +24,7 @@ from bench.records_quality import (
     TREND_EIGHTH,
     TREND_ELEVENTH,
     TREND_FIFTH,
+    TREND_FOURTEENTH,
     TREND_HELD_OUT,
     TREND_LABELS,
     TREND_NINTH,
@@ -86,6 +87,7 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
             TREND_TENTH,
             TREND_ELEVENTH,
             TREND_TWELFTH,
+            TREND_THIRTEENTH,
         )
         for row in scores(path)
     ]
@@ -100,11 +102,11 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
     g, p, r = oof
     print(f"out of fold: gold {g}, plotted {p}, right {r}", end="")
     print(f", precision {r / p:.2f}, recall {r / g:.2f}")
-    held = [per for _, per in scores(TREND_THIRTEENTH)]
+    held = [per for _, per in scores(TREND_FOURTEENTH)]
     for w in windows:
         a, b = total([per for _, per in rows], w), total(held, w)
         print(f"window {w}: fitted on {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
-        print(f", thirteenth batch {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
+        print(f", fourteenth batch {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
 
 
 if __name__ == "__main__":

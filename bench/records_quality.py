@@ -49,6 +49,7 @@ TREND_TENTH = REPO / "tests" / "labels" / "trend_heldout8.json"
 TREND_ELEVENTH = REPO / "tests" / "labels" / "trend_heldout9.json"
 TREND_TWELFTH = REPO / "tests" / "labels" / "trend_heldout10.json"
 TREND_THIRTEENTH = REPO / "tests" / "labels" / "trend_heldout11.json"
+TREND_FOURTEENTH = REPO / "tests" / "labels" / "trend_heldout12.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -62,6 +63,7 @@ TREND_BATCHES = (
     ("eleventh batch", TREND_ELEVENTH),
     ("twelfth batch", TREND_TWELFTH),
     ("thirteenth batch", TREND_THIRTEENTH),
+    ("fourteenth batch", TREND_FOURTEENTH),
 )
 
 
