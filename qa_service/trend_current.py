@@ -20,6 +20,14 @@ _COMPARED = re.compile(
     r"\s+$",
     re.I,
 )
+# The country's or region's figure a council's is set beside: "against a national average
+# of 24%", "and a national figure of around 60%", "the England average was 22.4%".
+_NATIONAL = re.compile(
+    r"\b(?:national|england|english|regional)\s+(?:average|figure|rate|level)"
+    r"(?:\s+(?:of|was|is|at|had\s+been))?(?:\s+(?:around|about|nearly|almost|just\s+over))?"
+    r"\s+$",
+    re.I,
+)
 # The date a figure is given for, within a few words after it: "468 at 31 December 2018",
 # "188 in March 2018", "296 in December 2023".
 _DATED = re.compile(
@@ -105,10 +113,12 @@ def compared(text: str, f: Figure) -> bool:
     """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
     ("a target of 70%", "• to raise the proportion … to 85%", an item of a list of
     targets: ``listed_aim``), forecasts ("is forecast
-    to rise from 19% to 24%": neither is the current figure) or a bound ("the result was
-    below 95%")."""
+    to rise from 19% to 24%": neither is the current figure), a bound ("the result was
+    below 95%") or the country's figure ("a national figure of around 60%")."""
     before = text[max(0, f.start - 20) : f.start]
     if _COMPARED.search(before) or _BOUND.search(before) or listed_aim(text, f):
+        return True
+    if _NATIONAL.search(text, max(0, f.start - 48), f.start):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
     before = text[clause : f.start]

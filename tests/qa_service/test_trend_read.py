@@ -625,3 +625,20 @@ def test_a_list_s_amount_that_ends_its_line_leaves_the_next_line_to_the_next() -
     text = "61% of care leavers were in work, and\n84% were in suitable accommodation."
     found = figures(text)
     assert "care leavers" in labelled(text, found[1], found, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The rate was 27.4%, against a national average of 24%, and rising.", [27.4]),
+        (
+            "It rose to 57% in 2021, against a target of 70% and a national figure of around 60%.",
+            [57],
+        ),
+        ("The England average was 22.4%, and ours 18.6%.", [18.6]),
+        # a council's own figure named "national" by its subject is still its own
+        ("National Insurance rises added 1.25% to pay costs.", [1.25]),
+    ],
+)
+def test_the_national_figure_is_not_the_council_s(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text))] == values
