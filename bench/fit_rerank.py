@@ -2,6 +2,7 @@
 together with one setting that changes the candidates themselves.
 
     python bench/fit_rerank.py --weight year --values 0 0.1 0.2 0.3 0.5 [--index-root DIR]
+    python bench/fit_rerank.py --weight count --values 0 0.1 0.2 0.25 0.3 0.5 --ties middle
     python bench/fit_rerank.py --weight sentence --values 0.5 0.75 1 \
         --setting topic_share --setting-values 0 0.5 0.75 1
 
@@ -90,10 +91,14 @@ def fit_choices(
     choices: Sequence[Choice],
     base: Weights,
     weight: str,
+    ties: str = "smallest",
 ) -> tuple[Choice, list[int | None], list[Choice]]:
-    """The choice of best MRR@10 over every question (ties to the smaller weight, then to
-    the first listed), and per question the rank under, and the choice of, the fit made
-    without its councils.  ``runs`` holds each setting value's captured cases, aligned."""
+    """The choice of best MRR@10 over every question, and per question the rank under, and
+    the choice of, the fit made without its councils.  ``runs`` holds each setting value's
+    captured cases, aligned.  Among choices of equal MRR, ``ties`` "smallest" takes the
+    smallest weight (then the first listed); "middle" the middle one in the order listed
+    (the lower of two), as the smallest sits where the last training question only just
+    turned, so a held-out question of the same kind that needs a little more misses."""
     ranks: dict[tuple[Choice, int], int | None] = {}
 
     def rank(choice: Choice, i: int) -> int | None:
@@ -102,10 +107,12 @@ def fit_choices(
         return ranks[choice, i]
 
     def best(training: list[int]) -> Choice:
-        return max(
-            choices,
-            key=lambda c: (mrr([rank(c, i) for i in training]), -abs(c[1])),
-        )
+        scored = [(mrr([rank(c, i) for i in training]), c) for c in choices]
+        top = max(s for s, _ in scored)
+        tied = [c for s, c in scored if s >= top - 1e-9]
+        if ties == "middle":
+            return tied[(len(tied) - 1) // 2]
+        return min(tied, key=lambda c: abs(c[1]))
 
     every = list(range(len(groups)))
     oof = out_of_fold(every, list(groups), best, rank)
@@ -123,7 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--setting-values", type=float, nargs="+", default=[])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument(
+        "--ties",
+        choices=["smallest", "middle"],
+        default="smallest",
+        help="among values of equal MRR@10, the smallest or the middle one (fit_choices)",
+    )
     args = parser.parse_args(argv)
+    args.values = sorted(args.values)
     if args.setting and not args.setting_values:
         parser.error("--setting needs --setting-values")
     settings = Settings()
@@ -143,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs[value], groups = capture(args.index_root, {**changes, **extra})
     now: Choice = (shipped, getattr(base, args.weight))
     choices = [(s, v) for s in setting_values for v in args.values]
-    chosen, oof, picked = fit_choices(runs, groups, choices, base, args.weight)
+    chosen, oof, picked = fit_choices(runs, groups, choices, base, args.weight, args.ties)
     print(f"{args.setting or ''} {args.weight}: in-sample {chosen}, shipped {now}")
     print(f"out-of-fold choices: {sorted(set(picked), key=str)}")
     print(

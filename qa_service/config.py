@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # a key term named only in the papers' term for the question's everyday phrase;
     # bench/fit_rerank.py --weight everyday
     everyday_weight: float = 1.5
+    # for "how many X", a number written right before X ("318 contacts");
+    # bench/fit_rerank.py --weight count --ties middle
+    count_weight: float = 0.5
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")

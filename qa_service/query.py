@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from cqa_core.text import STOPWORDS, query_terms
+from cqa_core.text import STOPWORDS, query_terms, words
 from qa_service import glossary
 from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
 from qa_service.query_filters import CouncilNames, WordLed, read_years
@@ -28,6 +28,7 @@ from qa_service.query_words import (
     ASKS_LATEST,
     CONTRACTION,
     FILLER,
+    HOW_MANY,
     REQUEST_WORDS,
 )
 from qa_service.rerank import stems_of, word_matches
@@ -70,6 +71,10 @@ class Understanding:
     # the papers' terms for it ("education, health and care plan", "ehcp"), for the
     # ranking's ``everyday`` signal (``rerank.everyday_share``)
     everyday: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # What a "how many" question counts: the key concepts (with their forms) named right
+    # after "how many" ("how many CLA" -> CLA, "looked after children"), for the ranking's
+    # ``count`` signal (``rerank.count_named``); () for any other question
+    counted: tuple[tuple[str, ...], ...] = ()
 
 
 class QueryReader:
@@ -214,6 +219,15 @@ class QueryReader:
             for t in terms
             if " " not in t and t not in filter_words and t not in FILLER and t not in added_forms
         )
+        key_concepts = tuple(
+            c
+            for c in (
+                _concepts(key_terms, implied, recognised)
+                if self.expand
+                else [(t,) for t in key_terms]
+            )
+            if any(self.in_index(form) for form in c)
+        )
         return Understanding(
             question=question,
             model_text=model_text,
@@ -226,15 +240,7 @@ class QueryReader:
             expansions=tuple(dict.fromkeys(expansions)),
             corrections=tuple(corrections),
             key_terms=key_terms,
-            key_concepts=tuple(
-                c
-                for c in (
-                    _concepts(key_terms, implied, recognised)
-                    if self.expand
-                    else [(t,) for t in key_terms]
-                )
-                if any(self.in_index(form) for form in c)
-            ),
+            key_concepts=key_concepts,
             asks_decision=bool(ASKS_DECISION.search(question)),
             asks_latest=bool(ASKS_LATEST.search(question)),
             asks_attendance=bool(ASKS_ATTENDANCE.search(question)),
@@ -243,7 +249,28 @@ class QueryReader:
             if committees
             else "",
             everyday=tuple((tuple(query_terms(f.phrase)), f.forms) for f in everyday),
+            counted=counted_of(corrected, key_concepts),
         )
+
+
+def counted_of(question: str, concepts: Sequence[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """What a "how many" question counts: the key concepts (``Understanding.key_concepts``)
+    of the run of words right after "how many", up to the first word that is not one ("how
+    many contacts were waiting" -> contacts; "how many of the 96 improvement plan actions
+    were complete" -> 96, improvement, plan, actions); () for a question not asking "how
+    many", or naming no key concept within two words of it."""
+    match = HOW_MANY.search(question)
+    if match is None:
+        return ()
+    by_word = {c[0]: c for c in concepts}
+    found: list[tuple[str, ...]] = []
+    for at, word in enumerate(words(question[match.end() :])):
+        concept = by_word.get(word)
+        if concept is not None:
+            found.append(concept)
+        elif found or at >= 2:  # the run has ended, or nothing counted is named next to it
+            break
+    return tuple(found)
 
 
 def without_phrases(text: str, phrases: Sequence[str]) -> str:

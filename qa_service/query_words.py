@@ -1,6 +1,6 @@
 """How a question is put, as distinct from what it asks about: words about the request
-("compare councils"), a request for what was decided, for the latest paper or for who
-attended, and the filler words that are never key terms."""
+("compare councils"), a request for what was decided, for the latest paper, for who
+attended or for how many, and the filler words that are never key terms."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ ASKS_LATEST = re.compile(
     r"(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|quarters?)\b))\b",
     re.IGNORECASE,
 )
+# A question asking how many of something there are ("how many contacts were waiting"): the
+# thing counted is read from the key terms right after it (``query.counted_of``).
+HOW_MANY = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
 # Words that say how a question is put, not what it is about: adverbs, pronoun forms and
 # light verbs.  They stay in the lexical search, where BM25's own weighting sorts them out,
 # but are not key terms: in a small archive "keep" or "back" can be rarer than "threshold",

@@ -35,7 +35,11 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   but names in the papers' term for the phrase they are part of ("EHCPs", "fly-tipping":
   ``glossary.EVERYDAY``).  ``coverage`` keeps to the question's own words, as the
   abstention reads it (a near miss sharing only a glossary term must not look like an
-  answer); this is the ranking's credit for the passage that answers in the papers' words.
+  answer); this is the ranking's credit for the passage that answers in the papers' words;
+- ``count``: for a question asking "how many" of something, whether the passage writes a
+  number right before the thing counted ("318 contacts", "7,500 people", "312 looked after
+  children"), as the passage that answers gives the count in those words, while an overview
+  of the same report names the things without counting them.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ class Weights:
     latest: float = default_of("latest_weight")
     answer: float = default_of("answer_weight")
     everyday: float = default_of("everyday_weight")
+    count: float = default_of("count_weight")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Weights:
@@ -106,6 +111,7 @@ class Weights:
             latest=settings.latest_weight,
             answer=settings.answer_weight,
             everyday=settings.everyday_weight,
+            count=settings.count_weight,
         )
 
 
@@ -124,6 +130,7 @@ class Features:
     latest: float = 0.0
     answer: float = 0.0
     everyday: float = 0.0
+    count: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -139,6 +146,7 @@ class Features:
             + w.latest * self.latest
             + w.answer * self.answer
             + w.everyday * self.everyday
+            + w.count * self.count
         )
 
 
@@ -205,6 +213,40 @@ def everyday_share(
         ):
             credited += weight
     return credited / total
+
+
+# A count as papers write one before the thing counted: digits, thousands with commas,
+# followed by a space.  Not money ("£3,000 a year"), a list or section number ("3. Rents",
+# "4.1 The service"), a decimal, a percentage ("45% of") or a date's day ("31/12").
+_COUNT = re.compile(
+    r"(?<![\w£$€.,/])(?:\d{1,3}(?:,\d{3})+|\d+)(?![\w%.,/:])[ \t]*\n?[ \t]*(?=[A-Za-z])"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def count_named(text: str, counted: Collection[tuple[str, ...]]) -> float:
+    """The ``count`` signal: 1.0 when the text writes a number right before one of the
+    things a "how many" question counts (``Understanding.counted``, each with its forms),
+    a word matched as ``coverage`` matches it ("7,500 people" for "people", "318 contacts"
+    for "contacts") and a phrase word for word ("312 looked after children" for "CLA");
+    a year is not a count ("2018 inspection"); 0.0 otherwise, and for any other question."""
+    if not counted:
+        return 0.0
+    for match in _COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group(0).strip()):
+            continue
+        following = words(text[match.end() : match.end() + 80])
+        if not following:
+            continue
+        present = {following[0]}
+        for forms in counted:
+            for form in forms:
+                phrase = words(form)
+                if len(phrase) == 1 and word_matches(phrase[0], present, stems_of(present)):
+                    return 1.0
+                if len(phrase) > 1 and following[: len(phrase)] == phrase:
+                    return 1.0
+    return 0.0
 
 
 def named_weight(text: str, weights: Mapping[tuple[str, ...], float]) -> float:

@@ -37,6 +37,7 @@ from qa_service.rerank import (
     YearPreference,
     committee_match,
     concept_weights,
+    count_named,
     coverage,
     everyday_share,
     front_matter_mark,
@@ -110,6 +111,7 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
             latest=on_topic(recent.get(record.document.meta.meeting_date or "", 0.0), covered),
             answer=kind_cosine(record.text, spans, scores, asked),
             everyday=everyday_share(record, idf, understood.everyday),
+            count=count_named(record.text, understood.counted),
         )
         hit.score = round(hit.features.score(weights), 6)
         hit.confidence = (

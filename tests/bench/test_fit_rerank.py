@@ -27,3 +27,13 @@ def test_the_pair_is_fitted_without_the_held_out_council() -> None:
     # without council 0, the smaller weight under the setting at 1 does as well
     assert picked[:3] == [(1.0, 0.0)] * 3 and oof[:3] == [2, 2, 2]
     assert oof[3:] == [1] * 9
+
+
+def test_ties_go_to_the_smallest_or_the_middle_weight() -> None:
+    # one council, one question: the hit wins at every sentence weight above 0.25
+    groups = [("council 0",)]
+    runs = {None: [_case((0.5, 0.5), (0.6, 0.1))]}
+    choices = [(None, w) for w in (0.0, 0.5, 0.75, 1.0, 1.5)]
+    assert fit_choices(runs, groups, choices, Weights(), "sentence")[0] == (None, 0.5)
+    middle = fit_choices(runs, groups, choices, Weights(), "sentence", ties="middle")
+    assert middle[0] == (None, 0.75)  # the middle of 0.5, 0.75, 1.0 and 1.5 (the lower)

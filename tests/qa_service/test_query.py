@@ -260,3 +260,20 @@ def test_an_everyday_phrase_is_kept_with_its_words_and_the_papers_terms(
 )
 def test_a_question_asking_who_attended(reader: QueryReader, question: str, asks: bool) -> None:
     assert reader.read(question).asks_attendance is asks
+
+
+def test_a_how_many_question_reads_what_it_counts() -> None:
+    reader = QueryReader(COUNCILS)  # no vocabulary: every key term is kept
+    u = reader.read("How many contacts were waiting for a MASH decision?")
+    assert u.counted == (("contacts",),)
+    # an abbreviation counted brings its long forms, as papers write the count in them
+    cla = reader.read("How many CLA did Northmoor have at the end of 2018?").counted
+    assert len(cla) == 1 and cla[0][0] == "cla" and "looked after children" in cla[0]
+    # the run of key terms after "how many", past "of the"
+    assert [c[0] for c in reader.read("How many of the 96 plan actions were done?").counted] == [
+        "96",
+        "plan",
+        "actions",
+    ]
+    assert reader.read("What did the board decide about contacts?").counted == ()
+    assert reader.read("how many were there when the contacts rose").counted == ()

@@ -15,6 +15,7 @@ from qa_service.rerank import (
     Features,
     Weights,
     concept_weights,
+    count_named,
     coverage,
     everyday_share,
     front_matter_mark,
@@ -240,3 +241,27 @@ def test_front_matter_is_not_marked_down_for_a_question_on_who_attended() -> Non
     assert front_matter_mark(head, asks_attendance=True) == 0.0
     body = passage("The committee agreed the budget after a long discussion of the options.")
     assert front_matter_mark(body, asks_attendance=False) == 0.0
+
+
+def test_a_count_is_a_number_written_right_before_the_thing_counted() -> None:
+    people = [("people",)]
+    assert count_named("The capacity of the venue is for 7,500 people.", people) == 1.0
+    assert count_named("Of these, 318 met the threshold.", [("allegations",)]) == 0.0
+    # an abbreviation's long form, word for word, and a plural
+    cla = [("cla", "looked after children")]
+    assert count_named("There were 312 looked after children in March.", cla) == 1.0
+    assert count_named("It received 1,046 contacts.", [("contact",)]) == 1.0
+    # money, a year, a list or section number and a percentage are not counts
+    assert count_named("A grant of £3,000 people can apply for.", people) == 0.0
+    assert count_named("Since the 2018 people survey.", people) == 0.0
+    assert count_named("3. People\n3.1 People said", people) == 0.0
+    assert count_named("45% of people", people) == 0.0
+    assert count_named("It holds 7,500 people.", []) == 0.0  # not a "how many" question
+
+
+def test_the_count_signal_counts_with_its_weight() -> None:
+    plain = Features(fused=0.5, passage=0.5, sentence=0.5)
+    counted = Features(fused=0.5, passage=0.5, sentence=0.5, count=1.0)
+    assert counted.score(Weights()) - plain.score(Weights()) == pytest.approx(Weights().count)
+    assert Weights().count > 0
+    assert counted.score(Weights(count=0.0)) == pytest.approx(plain.score(Weights()))

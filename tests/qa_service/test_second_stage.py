@@ -122,3 +122,27 @@ def test_a_passage_answering_in_the_papers_words_gains_by_the_everyday_weight() 
 
     assert ranked(Settings(everyday_weight=0.0)) == [1, 2]
     assert ranked(Settings()) == [2, 1]
+
+
+def test_a_passage_writing_the_count_asked_for_gains_by_the_count_weight() -> None:
+    """Asked "how many people ...", the section that writes "7,500 people" goes ahead of
+    the report's recommendations, which name the event in the question's words."""
+    question = "How many people could fit into the park for the concert?"
+    overview = _record(1, "That the orchestra perform an open-air concert in the park.")
+    answer = _record(2, "The maximum capacity of the venue is for 7,500 people.")
+    sentences = {
+        1: (split_sentences(overview.text), np.array([0.57], dtype=np.float32)),
+        2: (split_sentences(answer.text), np.array([0.60], dtype=np.float32)),
+    }
+    candidates = Candidates(
+        [(1, 0.033), (2, 0.031)], {1: overview, 2: answer}, {1: 0.47, 2: 0.40}, sentences
+    )
+    key = ("people", "fit", "park", "concert")
+    understood = Understanding(question, question, key, key_terms=key, counted=(("people",),))
+    context = Context(understood, Filters(), None, {}, 2)
+
+    def ranked(settings: Settings) -> list[int]:
+        return [h.passage.rowid for h in score_candidates(candidates, context, settings)]
+
+    assert ranked(Settings(count_weight=0.0)) == [1, 2]
+    assert ranked(Settings()) == [2, 1]
