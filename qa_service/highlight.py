@@ -20,7 +20,9 @@ The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a plac
 "where", a figure asked for by the measure it names or by a search of keywords) and a
 sentence by ``holds_answer`` (an item number or a date is not a figure), ``holds_place`` (a
 name after a preposition of place that the question does not give) and ``is_label`` (a line
-in capitals, an item number alone, the title of a set of minutes).
+in capitals, an item number alone, the title of a set of minutes).  When the question names
+a year, a sentence that names only other years holds none of what it asks for
+(``names_other_years``: last year's overspend is not this year's).
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ from qa_service.answer_kind import (
     holds_answer,
     holds_place,
     is_label,
+    names_other_years,
     reports_question,
     restates,
     states_amount,
+    years_named,
 )
 from qa_service.config import Settings, default_of
 
@@ -114,6 +118,7 @@ class Asked:
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
     amount: bool = False  # the figure asked for is an amount of money (``asks_amount``)
     change: bool = False  # ... or how far it moved (``amount_ask.asks_change``)
+    years: frozenset[str] = frozenset()  # the years it names (``answer_kind.years_named``)
 
 
 def best_sentences(
@@ -177,6 +182,8 @@ def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     A decision's reason field ("Reason: To adopt the ... Plan 2020-2030") holds a reason
     only: the years or sums in it repeat the decision above it."""
     if kind != REASON and gives_reason_field(sentence):
+        return False
+    if names_other_years(sentence, asked.years):
         return False
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
@@ -268,6 +275,7 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         # "how many people ... when it applied for a grant" asks for a count, not money
         amount=asks_amount(question) and not asks_count(question),
         change=asks_change(question),
+        years=years_named(question),
     )
 
 

@@ -369,3 +369,25 @@ def test_a_decisions_reason_field_does_not_hold_the_years_it_repeats() -> None:
     asked = asked_of(why, set(words(why)))
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown.startswith("Reason: To adopt")
+
+
+def test_a_figure_for_another_year_is_not_the_one_asked_for() -> None:
+    text = (
+        "3.1 The net budget for children's services in 2023/24 is £48.2 million. "
+        "At the end of November 2023 (period 8) the forecast outturn was £55.0 million, an "
+        "overspend of £6.8 million. This is the third successive year in which children's "
+        "services have overspent, following overspends of £3.1 million in 2021/22 and £4.4 "
+        "million in 2022/23."
+    )
+    spans = _spans(text)
+    assert len(spans) == 3
+    scores = np.array([0.611, 0.590, 0.763])
+    question = "Oakhaven childrens services overspend forecast 2023/24"
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert "an overspend of £6.8 million" in shown
+    # the same passage asked of the earlier years shows their overspends
+    earlier = "Oakhaven childrens services overspend 2021/22"
+    asked = asked_of(earlier, set(words(earlier)))
+    assert "£3.1 million in 2021/22" in _shown(text, answer_span(text, spans, scores, asked, rule))
