@@ -1,5 +1,7 @@
 """Sentence splitting and the choice of highlighted sentences."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -391,3 +393,33 @@ def test_a_figure_for_another_year_is_not_the_one_asked_for() -> None:
     earlier = "Oakhaven childrens services overspend 2021/22"
     asked = asked_of(earlier, set(words(earlier)))
     assert "£3.1 million in 2021/22" in _shown(text, answer_span(text, spans, scores, asked, rule))
+
+
+def test_sentences_as_close_are_told_apart_by_the_question_words_only_one_names() -> None:
+    text = (
+        "The following interests were declared at the meeting:\n\n"
+        "(a) Councillor B Beggs - Agenda Item 5 (SEND Peer Review) - Family member has special "
+        "educational needs - non-pecuniary interest.\n\n"
+        "(d) Councillor K Evans - Agenda Item 5 (SEND Peer Review) - Employed by Essex County "
+        "Council in the consideration of school appeals as member of Statutory Appeal Panel - "
+        "non-pecuniary interest.\n\n"
+        "(f) Councillor L Burton - Agenda Item 5 (SEND Peer Review) - Employed as a teacher at "
+        "a school outside Southend-on-Sea - non-pecuniary interest."
+    )
+    spans = _spans(text)
+    assert len(spans) == 4
+    scores = np.array([0.313, 0.590, 0.631, 0.682])
+    question = (
+        "At Southend's People Scrutiny follow-up on the SEND peer review, which councillor "
+        "declared an interest as a member of a statutory school appeal panel?"
+    )
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
+    assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("(d)")
+    # out of the margin, or with it off, the closest is shown
+    for off in (replace(rule, tie_margin=0.0), replace(rule, tie_margin=0.03)):
+        assert _shown(text, answer_span(text, spans, scores, asked, off)).startswith("(f)")
+    # one word of the question that only the closest lacks is not enough to pass it over
+    school = "Which councillor who works at a school declared an interest in the SEND review?"
+    asked = asked_of(school, set(words(school)))
+    assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("(f)")
