@@ -317,14 +317,15 @@ def holds_place(sentence: str, question_words: Collection[str]) -> bool:
 _YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d))?\b")
 
 
-# A year a change is counted from ("risen by 31% since 2019/20"): the figure is today's.
-_SINCE = re.compile(r"\bsince\s+(?:(?:the\s+)?(?:start|end)\s+of\s+)?$", re.IGNORECASE)
+# A year a change is counted from ("risen by 31% since 2019/20"): the figure is today's; a
+# year something is due by ("net zero by 2030"): the figure is a target, set now.
+_SINCE = re.compile(r"\b(?:since|by)\s+(?:(?:the\s+)?(?:start|end)\s+of\s+)?$", re.IGNORECASE)
 
 
 def years_named(text: str) -> frozenset[str]:
     """The years a text names, each as a key: "2019" for a year, "fy2023" for the
     financial year 2023/24, and each year of a longer period ("2020-2030"); not a year a
-    change is counted from ("since 2019/20")."""
+    change is counted from ("since 2019/20") or that something is due by ("by 2030")."""
     keys: set[str] = set()
     for m in _YEAR_MENTION.finditer(text):
         if _SINCE.search(text[max(0, m.start() - 30) : m.start()]):

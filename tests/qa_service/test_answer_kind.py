@@ -357,6 +357,7 @@ def test_a_decisions_reason_field(sentence: str, field: bool) -> None:
         ("in 2019 and 2022-23", {"2019", "fy2022"}),
         ("the Carbon Neutrality Action Plan 2020-2023", {"2020", "2021", "2022", "2023"}),
         ("contacts had risen by 31% since 2019/20", set()),
+        ("the Council's operations carbon neutral by 2030", set()),
         ("no year at all, 402 to 517", set()),
     ],
 )
@@ -372,6 +373,7 @@ def test_years_named(text: str, keys: set[str]) -> None:
         ("The net budget for 2023/24 is £48.2 million.", False),
         ("Rates in 2024 rose by 2%.", False),  # 2024 falls in 2023/24
         ("The number had risen by 31% since 2019/20.", False),  # counted from, not stated for
+        ("The overspend is to be cut to £2 million by 2026.", False),  # a target, set now
         ("The overspend is £6.8 million.", False),  # names no year
     ],
 )
