@@ -33,18 +33,19 @@ from evaluation.questions import GoldEntry  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402
 
-# The grid's axes: kind_bonus, restate_penalty, after_bonus, follow_bonus.
+# The grid's axes: kind_bonus, restate_penalty, after_bonus, follow_bonus, tie_margin.
 AXES = (
     (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
     (0.0, 0.1, 0.2, 0.5, 1.0),
     (0.0, 0.05, 0.1, 0.2, 0.3),
     (0.0, 0.02, 0.05, 0.1),
+    (0.0, 0.05, 0.1, 0.2),
 )
 GRID = [
-    SpanRule(kind, restate, after, follow_bonus=follow)
-    for kind, restate, after, follow in itertools.product(*AXES)
+    SpanRule(kind, restate, after, follow_bonus=follow, tie_margin=tie)
+    for kind, restate, after, follow, tie in itertools.product(*AXES)
 ]
-CLOSEST = SpanRule(0.0, 0.0, 0.0, follow_bonus=0.0)
+CLOSEST = SpanRule(0.0, 0.0, 0.0, follow_bonus=0.0, tie_margin=0.0)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Case:
         self.asked = asked_of(self.question, set(words(self.question)))
         self.flags = flags_of([self.text[s.start : s.end] for s in self.spans], self.asked)
         self.memo: dict[tuple[int, int], bool] = {}
+        self.by_rule: dict[SpanRule, bool] = {}  # each fold asks again of the same rules
 
     def positions(self, rule: SpanRule) -> list[int]:
         """The sentences (counted from 1) of the span this rule chooses."""
@@ -87,11 +89,14 @@ class Case:
 
     def ok(self, rule: SpanRule) -> bool:
         """Whether this rule's highlight shows the gold evidence."""
+        if rule in self.by_rule:
+            return self.by_rule[rule]
         chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
         key = (chosen[0].start, chosen[0].end) if chosen else (0, 0)
         if key not in self.memo:
             shown = self.text[key[0] : key[1]]
             self.memo[key] = any(highlight_answers(g, shown) for g in self.gold)
+        self.by_rule[rule] = self.memo[key]
         return self.memo[key]
 
 
@@ -135,7 +140,13 @@ def best_rule(cases: Sequence[Case]) -> SpanRule:
 
 
 def _size(rule: SpanRule) -> float:
-    return rule.kind_bonus + rule.restate_penalty + rule.after_bonus + rule.follow_bonus
+    return (
+        rule.kind_bonus
+        + rule.restate_penalty
+        + rule.after_bonus
+        + rule.follow_bonus
+        + rule.tie_margin
+    )
 
 
 def neighbour_mean(table: np.ndarray) -> np.ndarray:

@@ -312,6 +312,60 @@ def holds_place(sentence: str, question_words: Collection[str]) -> bool:
     return any(not set(words(m.group(1))) <= asked for m in _PLACE.finditer(sentence))
 
 
+# A year or a span of years as papers write them: "2019", a financial year "2023/24" or
+# "2023-24", a period "2020-2030".
+_YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d))?\b")
+
+
+# A year a change is counted from ("risen by 31% since 2019/20"): the figure is today's; a
+# year something is due by ("net zero by 2030"): the figure is a target, set now.
+_SINCE = re.compile(r"\b(?:since|by)\s+(?:(?:the\s+)?(?:start|end)\s+of\s+)?$", re.IGNORECASE)
+
+
+def years_named(text: str) -> frozenset[str]:
+    """The years a text names, each as a key: "2019" for a year, "fy2023" for the
+    financial year 2023/24, and each year of a longer period ("2020-2030"); not a year a
+    change is counted from ("since 2019/20") or that something is due by ("by 2030")."""
+    keys: set[str] = set()
+    for m in _YEAR_MENTION.finditer(text):
+        if _SINCE.search(text[max(0, m.start() - 30) : m.start()]):
+            continue
+        first, second = int(m.group(1)), m.group(2)
+        if second is None:
+            keys.add(str(first))
+            continue
+        last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+        if last == first + 1 and len(second) == 2:
+            keys.add(f"fy{first}")  # a financial year, "2023/24"
+        elif first < last <= first + 30:
+            keys.update(str(y) for y in range(first, last + 1))
+        else:
+            keys.add(str(first))
+    return frozenset(keys)
+
+
+def _year_matches(key: str, other: frozenset[str]) -> bool:
+    """Whether a year key falls in or holds one of ``other``: a financial year holds the
+    two years it spans ("2023/24" and "November 2023"), not the financial year before."""
+    if key in other:
+        return True
+    if key.startswith("fy"):
+        first = int(key[2:])
+        return str(first) in other or str(first + 1) in other
+    year = int(key)
+    return f"fy{year - 1}" in other or f"fy{year}" in other
+
+
+def names_other_years(sentence: str, asked_years: frozenset[str]) -> bool:
+    """Whether a sentence names years and none of those the question asks about ("overspends
+    of £3.1 million in 2021/22 and £4.4 million in 2022/23" for "overspend forecast
+    2023/24"): what it states is another year's."""
+    if not asked_years:
+        return False
+    named = years_named(sentence)
+    return bool(named) and not any(_year_matches(k, asked_years) for k in named)
+
+
 # The reason field of a decision sheet: "Reason: To adopt the final ... Plan 2020-2030",
 # "Reasons for the decision: ..." (the label, up to its colon, opens the line).
 _REASON_FIELD = re.compile(r"\s*reasons?\b[^:.]{0,40}:", re.IGNORECASE)

@@ -13,14 +13,19 @@ received.") before they say what came of it.  A reported question
 close to the question as the question it answers.  A second sentence joins the span
 when the answer runs on into it (the chosen sentence lacks the kind asked for and the next
 holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which takes the
-list's items up to the one that closes it), or when it scores as well.  The adjustments
-are fitted by cross-validation across councils (``bench/fit_highlight.py``).
+list's items up to the one that closes it), or when it scores as well.  Sentences that
+hold the kind asked for and score within a margin of the best (a list of declared
+interests, each naming a councillor) are told apart by the question's words: the one naming
+two or more of them that none of the others names is chosen.  The adjustments and that
+margin are fitted by cross-validation across councils (``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a place for
 "where", a figure asked for by the measure it names or by a search of keywords) and a
 sentence by ``holds_answer`` (an item number or a date is not a figure), ``holds_place`` (a
 name after a preposition of place that the question does not give) and ``is_label`` (a line
-in capitals, an item number alone, the title of a set of minutes).
+in capitals, an item number alone, the title of a set of minutes).  When the question names
+a year, a sentence that names only other years holds none of what it asks for
+(``names_other_years``: last year's overspend is not this year's).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cqa_core.text import Span, split_sentences
+from cqa_core.text import STOPWORDS, Span, split_sentences, words
 from qa_service.amount_ask import asks_change, asks_count
 from qa_service.answer_kind import (
     REASON,
@@ -42,9 +47,11 @@ from qa_service.answer_kind import (
     holds_answer,
     holds_place,
     is_label,
+    names_other_years,
     reports_question,
     restates,
     states_amount,
+    years_named,
 )
 from qa_service.config import Settings, default_of
 
@@ -80,6 +87,10 @@ _REFERS_BACK = re.compile(
 )
 # The most items of a list a lead-in takes with it.
 _LIST_ITEMS = 6
+# How many of the question's words a sentence must name, that the other sentences as close
+# and holding the kind asked for do not, to be chosen over the closest of them: one shared
+# word is chance ("housing"), two are a description ("statutory ... appeal panel").
+_DISTINCT = 2
 # A percentage: how much something rose or fell by ("rents would rise by 2.7%").
 _PERCENT = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
@@ -93,6 +104,9 @@ class SpanRule:
     restate_penalty: float = default_of("highlight_restate_penalty")  # a heading, or restates
     after_bonus: float = default_of("highlight_after_bonus")  # follows a restatement
     follow_bonus: float = default_of("highlight_follow_bonus")  # follows the closest one
+    # sentences holding the kind asked for within this of the best are told apart by the
+    # question's words each names (``choose``)
+    tie_margin: float = default_of("highlight_tie_margin")
     margin: float = 0.03  # a neighbour this close joins the span
 
     @classmethod
@@ -103,6 +117,7 @@ class SpanRule:
             restate_penalty=settings.highlight_restate_penalty,
             after_bonus=settings.highlight_after_bonus,
             follow_bonus=settings.highlight_follow_bonus,
+            tie_margin=settings.highlight_tie_margin,
         )
 
 
@@ -114,6 +129,7 @@ class Asked:
     words: frozenset[str] = frozenset()  # the question's words, to spot restatements
     amount: bool = False  # the figure asked for is an amount of money (``asks_amount``)
     change: bool = False  # ... or how far it moved (``amount_ask.asks_change``)
+    years: frozenset[str] = frozenset()  # the years it names (``answer_kind.years_named``)
 
 
 def best_sentences(
@@ -147,11 +163,13 @@ class Flags:
     reported: tuple[bool, ...] = ()  # a reported question: the next sentence answers it
     runs_on: tuple[bool, ...] = ()  # a list item ending in ";" or ", and": the list goes on
     refers_back: tuple[bool, ...] = ()  # opens by referring back ("None had ...", "Of these")
+    named: tuple[frozenset[str], ...] = ()  # the question's content words it names
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
     """Read each sentence once (a rule then only weighs the flags)."""
     answers = tuple(any(_holds(s, k, asked) for k in asked.kinds) for s in sentences)
+    asked_content = frozenset(_fold(w) for w in asked.words if _is_content(w))
     empty = tuple(
         is_label(s) or reports_question(s) or (restates(s, asked.words) and not answers[i])
         for i, s in enumerate(sentences)
@@ -163,7 +181,21 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         tuple(reports_question(s) for s in sentences),
         tuple(bool(_RUNS_ON.search(s)) for s in sentences),
         tuple(bool(_REFERS_BACK.match(s)) for s in sentences),
+        tuple(_content(s) & asked_content for s in sentences) if asked_content else (),
     )
+
+
+def _is_content(word: str) -> bool:
+    return len(word) > 1 and word.isalpha() and word not in STOPWORDS
+
+
+def _fold(word: str) -> str:
+    """A word with a plural's "s" off ("appeals" is "appeal")."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _content(sentence: str) -> frozenset[str]:
+    return frozenset(_fold(w) for w in words(sentence) if _is_content(w))
 
 
 def _holds(sentence: str, kind: str, asked: Asked) -> bool:
@@ -177,6 +209,8 @@ def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     A decision's reason field ("Reason: To adopt the ... Plan 2020-2030") holds a reason
     only: the years or sums in it repeat the decision above it."""
     if kind != REASON and gives_reason_field(sentence):
+        return False
+    if names_other_years(sentence, asked.years):
         return False
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
@@ -219,7 +253,7 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
     if not spans:
         return []
     adjusted = adjusted_scores(scores, flags, rule)
-    best = int(np.argmax(adjusted))
+    best = _told_apart(adjusted, flags, rule.tie_margin)
     chosen = [best]
     following = best + 1
     if following < len(spans) and (
@@ -242,6 +276,34 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
                 break
     chosen.sort()
     return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+
+
+def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
+    """The best sentence by its adjusted score, unless it holds the kind asked for and so do
+    others within ``tie_margin`` of it (a list of declared interests, each naming a
+    councillor): then the one of them naming the most of the question's words that none of
+    the others names ("... as member of Statutory Appeal Panel" for "which councillor
+    declared an interest as a member of a statutory school appeal panel?"), when it names
+    at least ``_DISTINCT`` of them and more than the best does."""
+    best = int(np.argmax(adjusted))
+    if tie_margin <= 0 or not flags.named or not flags.answers[best] or flags.empty[best]:
+        return best
+    close = [
+        i
+        for i, score in enumerate(adjusted)
+        if flags.answers[i] and not flags.empty[i] and score >= adjusted[best] - tie_margin
+    ]
+    if len(close) < 2:
+        return best
+
+    def distinct(i: int) -> int:
+        others = frozenset().union(*(flags.named[j] for j in close if j != i))
+        return len(flags.named[i] - others)
+
+    told = max(close, key=lambda i: (distinct(i), adjusted[i]))
+    if distinct(told) >= _DISTINCT and distinct(told) > distinct(best):
+        return told
+    return best
 
 
 def answer_span(
@@ -268,6 +330,7 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         # "how many people ... when it applied for a grant" asks for a count, not money
         amount=asks_amount(question) and not asks_count(question),
         change=asks_change(question),
+        years=years_named(question),
     )
 
 

@@ -59,11 +59,13 @@ FLOORS = {
     # MRR@10 out of fold after "Rank 1, stop 19" (the everyday signal, front matter for a
     # question on who attended): 0.874 / 0.940 / 0.871
     # R@1 / MRR@10 after "Rank 1, stop 20" (the count signal): 0.815 / 0.890 (53 of 65)
-    "dev-set": {"R@5": 0.96, "R@1": 0.80, "MRR@10": 0.88, "answer@1": 0.69, "compare": 0.93},
+    # answer@1 after "The answering sentence, stop 20": 0.72 / 0.82 / 0.71 out of fold, 0.72 /
+    # 0.80 / 0.68 in-sample (the stored rule)
+    "dev-set": {"R@5": 0.96, "R@1": 0.80, "MRR@10": 0.88, "answer@1": 0.70, "compare": 0.93},
     # dev-set-2's R@5 out of fold 0.947 after glossary verb forms (docs/quality.md, "Compare
     # and R@5 (issue 14)"; was 0.94). R@1 / R@5 / MRR@10 out of fold after "Rank 1, stop 18":
     # 0.78 / 0.98 / 0.87, 0.91 / 0.96 / 0.94, 0.72 / 0.97 / 0.83
-    "dev-set-2": {"R@5": 0.95, "R@1": 0.89, "MRR@10": 0.93, "answer@1": 0.77, "compare": 0.90},
+    "dev-set-2": {"R@5": 0.95, "R@1": 0.89, "MRR@10": 0.93, "answer@1": 0.78, "compare": 0.90},
     # real-dev-set after "Real papers' structure, stop 18" (minutes items): R@1 0.79, MRR@10 0.869,
     # answer@1 0.57 out of fold (0.59 in-sample); after "The answering sentence, stop 19":
     # 0.66 out of fold, 0.63 in-sample (the stored rule, which this check runs); after its
@@ -71,7 +73,7 @@ FLOORS = {
     # papers' structure, stop 19" (a RESOLVED block's "1. That ..." clauses) merged with the rest
     # of stop 19: 0.82 / 0.885, out of fold as in-sample
     # R@1 / MRR@10 after "Rank 1, stop 20" (the count signal): 0.838 / 0.893 (57 of 68)
-    "real-dev-set": {"R@5": 0.95, "R@1": 0.82, "MRR@10": 0.88, "answer@1": 0.65, "compare": 0.95},
+    "real-dev-set": {"R@5": 0.95, "R@1": 0.82, "MRR@10": 0.88, "answer@1": 0.66, "compare": 0.95},
 }
 # abstains on unanswerable questions, out of fold after the fourth highlight pass and the
 # steadier cut, refitted together: 0.57 (4 of 7), 0.63, 0.33 (docs/quality.md, "Against the

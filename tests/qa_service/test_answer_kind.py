@@ -16,9 +16,11 @@ from qa_service.answer_kind import (
     holds_place,
     is_heading,
     is_label,
+    names_other_years,
     reports_question,
     restates,
     states_amount,
+    years_named,
 )
 
 
@@ -346,3 +348,35 @@ def test_the_title_of_a_set_of_minutes_is_a_label(title: str) -> None:
 )
 def test_a_decisions_reason_field(sentence: str, field: bool) -> None:
     assert gives_reason_field(sentence) is field
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("overspend forecast 2023/24", {"fy2023"}),
+        ("in 2019 and 2022-23", {"2019", "fy2022"}),
+        ("the Carbon Neutrality Action Plan 2020-2023", {"2020", "2021", "2022", "2023"}),
+        ("contacts had risen by 31% since 2019/20", set()),
+        ("the Council's operations carbon neutral by 2030", set()),
+        ("no year at all, 402 to 517", set()),
+    ],
+)
+def test_years_named(text: str, keys: set[str]) -> None:
+    assert years_named(text) == keys
+
+
+@pytest.mark.parametrize(
+    ("sentence", "other"),
+    [
+        ("following overspends of £3.1 million in 2021/22 and £4.4 million in 2022/23.", True),
+        ("At the end of November 2023 the forecast outturn was £55.0 million.", False),
+        ("The net budget for 2023/24 is £48.2 million.", False),
+        ("Rates in 2024 rose by 2%.", False),  # 2024 falls in 2023/24
+        ("The number had risen by 31% since 2019/20.", False),  # counted from, not stated for
+        ("The overspend is to be cut to £2 million by 2026.", False),  # a target, set now
+        ("The overspend is £6.8 million.", False),  # names no year
+    ],
+)
+def test_names_other_years(sentence: str, other: bool) -> None:
+    assert names_other_years(sentence, years_named("overspend forecast 2023/24")) is other
+    assert not names_other_years(sentence, frozenset())

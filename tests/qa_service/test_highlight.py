@@ -1,5 +1,7 @@
 """Sentence splitting and the choice of highlighted sentences."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -369,3 +371,55 @@ def test_a_decisions_reason_field_does_not_hold_the_years_it_repeats() -> None:
     asked = asked_of(why, set(words(why)))
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown.startswith("Reason: To adopt")
+
+
+def test_a_figure_for_another_year_is_not_the_one_asked_for() -> None:
+    text = (
+        "3.1 The net budget for children's services in 2023/24 is £48.2 million. "
+        "At the end of November 2023 (period 8) the forecast outturn was £55.0 million, an "
+        "overspend of £6.8 million. This is the third successive year in which children's "
+        "services have overspent, following overspends of £3.1 million in 2021/22 and £4.4 "
+        "million in 2022/23."
+    )
+    spans = _spans(text)
+    assert len(spans) == 3
+    scores = np.array([0.611, 0.590, 0.763])
+    question = "Oakhaven childrens services overspend forecast 2023/24"
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.2, follow_bonus=0.05)
+    shown = _shown(text, answer_span(text, spans, scores, asked, rule))
+    assert "an overspend of £6.8 million" in shown
+    # the same passage asked of the earlier years shows their overspends
+    earlier = "Oakhaven childrens services overspend 2021/22"
+    asked = asked_of(earlier, set(words(earlier)))
+    assert "£3.1 million in 2021/22" in _shown(text, answer_span(text, spans, scores, asked, rule))
+
+
+def test_sentences_as_close_are_told_apart_by_the_question_words_only_one_names() -> None:
+    text = (
+        "The following interests were declared at the meeting:\n\n"
+        "(a) Councillor B Beggs - Agenda Item 5 (SEND Peer Review) - Family member has special "
+        "educational needs - non-pecuniary interest.\n\n"
+        "(d) Councillor K Evans - Agenda Item 5 (SEND Peer Review) - Employed by Essex County "
+        "Council in the consideration of school appeals as member of Statutory Appeal Panel - "
+        "non-pecuniary interest.\n\n"
+        "(f) Councillor L Burton - Agenda Item 5 (SEND Peer Review) - Employed as a teacher at "
+        "a school outside Southend-on-Sea - non-pecuniary interest."
+    )
+    spans = _spans(text)
+    assert len(spans) == 4
+    scores = np.array([0.313, 0.590, 0.631, 0.682])
+    question = (
+        "At Southend's People Scrutiny follow-up on the SEND peer review, which councillor "
+        "declared an interest as a member of a statutory school appeal panel?"
+    )
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
+    assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("(d)")
+    # out of the margin, or with it off, the closest is shown
+    for off in (replace(rule, tie_margin=0.0), replace(rule, tie_margin=0.03)):
+        assert _shown(text, answer_span(text, spans, scores, asked, off)).startswith("(f)")
+    # one word of the question that only the closest lacks is not enough to pass it over
+    school = "Which councillor who works at a school declared an interest in the SEND review?"
+    asked = asked_of(school, set(words(school)))
+    assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("(f)")
