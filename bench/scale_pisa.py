@@ -28,13 +28,18 @@ it meets the budget with the same ranking:
    interleaved in a shuffled order per search, ``--loops`` times; p50/p95 per engine and
    their ratios, and against tantivy's exact list: recall@10 with ties (the share of
    PISA's top 10 scoring at least tantivy's 10th score, less a quantisation margin) and
-   the overlap of the top-10 row ids; open time and RSS.
+   the overlap of the top-10 row ids; open time and RSS.  A search with a multiword term
+   then has its served second pass (tantivy scoring the phrases among each engine's
+   candidates) timed too, for the whole lexical search per engine.
 
     python bench/scale_pisa.py capture --index /tmp/18t/10000000 --searches S.json
     python bench/scale_pisa.py build --index /tmp/18t/10000000 --base /tmp/18t/20000 \\
         --passages 100000 --out /tmp/18x/pisa
-    python bench/scale_pisa.py compare --index /tmp/18t/10000000 --pisa /tmp/18x/pisa/100000 \\
-        --tantivy /tmp/18x/t100k/lexical --searches S.json --loops 3 --out R.json
+    # a served tantivy index of the same first 100k passages, in /tmp/18x/tantivy-100000
+    python bench/scale_pisa.py tantivy --index /tmp/18t/10000000 --passages 100000 --out /tmp/18x
+    python bench/scale_pisa.py compare --pisa /tmp/18x/pisa/100000 \\
+        --tantivy /tmp/18x/tantivy-100000 --searches S.json --loops 3 --out R.json
+    # at 10M, against the served index itself: --tantivy /tmp/18t/10000000/lexical
 
 The service index is only read.
 """
