@@ -8,12 +8,14 @@ Its form was chosen on the three shared sets (docs/quality.md, "Abstention, stop
 this prints, per form, the classifier's figures in-sample and out of fold across councils
 (bench/fit_abstention.py's fit, with the withheld-answer rows), then the figures when the
 form is chosen inside each fold by the same cross-validation on that fold's own councils
-(nested): the figure for the rule with that choice included.
+(nested): the figure for the rule with that choice included.  Leaving one council out
+inside each of the 35 folds takes about an hour on the shared cores; ``--chunks 5`` deals
+each fold's training councils into 5 inner folds instead (a few minutes).
 
 The forms: none (the stored evidence without it); the kept one (0, 0.5 where only the
 passage states the value, 1); the shown sentence alone (0 or 1); the shown sentence and the
 passage both lacking it (0 or 1).  Rows come from bench/abstention_modes.py's capture with
-the withheld rows (``--cache`` shares its pickle).
+the withheld rows (``--cache`` keeps them, so that a rerun only refits).
 """
 
 from __future__ import annotations
@@ -75,18 +77,29 @@ def mistakes(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> int:
     return sum((s == ANSWERED) != c.answerable for s, c in zip(got, cases, strict=True))
 
 
+def chunked(groups: Sequence[Sequence[str]], chunks: int) -> list[tuple[str, ...]]:
+    """``groups`` with each council replaced by one of ``chunks`` chunks, the councils dealt
+    round-robin in the order they first appear (0: the councils themselves)."""
+    if chunks <= 0:
+        return [tuple(g) for g in groups]
+    order = list(dict.fromkeys(c for g in groups for c in g))
+    deal = {c: f"chunk {i % chunks}" for i, c in enumerate(order)}
+    return [tuple(dict.fromkeys(deal[c] for c in g)) for g in groups]
+
+
 def nested(
-    by_form: dict[str, list[Case]], groups: Sequence[Sequence[str]]
+    by_form: dict[str, list[Case]], groups: Sequence[Sequence[str]], chunks: int = 0
 ) -> tuple[list[str], dict[str, str]]:
     """Out-of-fold states with the form chosen in each fold (fewest mistakes out of fold
-    on the fold's training councils; ties: the earlier form), and the form each fold chose."""
+    on the fold's training councils, leave one council out, or with ``chunks`` their
+    councils dealt into that many folds; ties: the earlier form), and each fold's form."""
     names = list(by_form)
     count = len(groups)
     out: list[str] = [""] * count
     chosen: dict[str, str] = {}
     for fold in dict.fromkeys(g[0] for g in groups):
         train = [i for i in range(count) if fold not in groups[i]]
-        inner = [groups[i] for i in train]
+        inner = chunked([groups[i] for i in train], chunks)
         name = min(names, key=lambda n: mistakes([by_form[n][i] for i in train], inner))
         chosen[fold] = name
         model = fit([by_form[name][i] for i in train])
@@ -101,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--cache", type=Path, help="pickle of the captured rows (reused)")
+    parser.add_argument(
+        "--chunks",
+        type=int,
+        default=0,
+        help="inner folds of the nested choice: councils dealt into this many (0: one each)",
+    )
     args = parser.parse_args(argv)
     if args.cache is not None and args.cache.exists():
         rows = pickle.loads(args.cache.read_bytes())
@@ -116,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         inside = [state(model, c) for c in cases]
         folded = out_of_fold(cases, groups, fit, state)
         print(f"| {name} | {figures(rows, inside)} | {figures(rows, folded)} |", flush=True)
-    got, chosen = nested(by_form, groups)
+    got, chosen = nested(by_form, groups, args.chunks)
     tally = {name: sum(c == name for c in chosen.values()) for name in FORMS}
     print(f"| chosen in each fold {tally} | – | {figures(rows, got)} |")
     return 0

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 
 from bench.abstention_modes import Row
-from bench.abstention_value_forms import FORMS, form_cases, nested
+from bench.abstention_value_forms import FORMS, chunked, form_cases, nested
 from qa_service.abstention import FEATURES, Evidence
 
 
@@ -39,3 +39,10 @@ def test_each_fold_chooses_the_form_that_separates_on_its_own_councils() -> None
     got, chosen = nested(by_form, groups)
     assert set(chosen.values()) == {"kept"}
     assert all((s == "answered") == r.answerable for s, r in zip(got, rows, strict=True))
+
+
+def test_chunks_deal_the_councils_round_robin() -> None:
+    groups = [("a",), ("b", "c"), ("c",), ("d",)]
+    assert chunked(groups, 0) == groups
+    assert chunked(groups, 2) == [("chunk 0",), ("chunk 1", "chunk 0"), ("chunk 0",), ("chunk 1",)]
+    assert chunked([("a", "b", "c")], 2) == [("chunk 0", "chunk 1")]  # a and c share one
