@@ -9,8 +9,9 @@ this prints, per form, the classifier's figures in-sample and out of fold across
 (bench/fit_abstention.py's fit, with the withheld-answer rows), then the figures when the
 form is chosen inside each fold by the same cross-validation on that fold's own councils
 (nested): the figure for the rule with that choice included.  Leaving one council out
-inside each of the 35 folds takes about an hour on the shared cores; ``--chunks 5`` deals
-each fold's training councils into 5 inner folds instead (a few minutes).
+inside each of the 35 folds too takes from 4 minutes to an hour on the shared cores,
+depending on their load; ``--chunks 5`` deals each fold's training councils into 5 inner
+folds instead.
 
 The forms: none (the stored evidence without it); the kept one (0, 0.5 where only the
 passage states the value, 1); the shown sentence alone (0 or 1); the shown sentence and the
