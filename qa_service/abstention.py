@@ -29,7 +29,11 @@ A small logistic regression over general evidence, never over one question's wor
   concepts that the top passage's highlighted answer names.  It is fitted with a small
   negative weight: once the passage's coverage is given, a shown sentence that repeats the
   question's rarest terms is a little likelier to be a near miss that restates the topic
-  (docs/quality.md, "Abstention, third pass").
+  (docs/quality.md, "Abstention, third pass");
+- ``value_missed``: the question asks for a grade or a count and the shown sentence does
+  not state one (0.5), nor does the top passage around it (1): a near miss that names the
+  asked measure without its value (``abstention_value``; docs/quality.md, "Abstention,
+  stop 20").
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
 cross-validation across councils over the three shared sets, and stored as data in
@@ -47,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qa_service.abstention_value import value_missed
 from qa_service.amount_ask import asks_money
 from qa_service.answer_kind import states_amount
 from qa_service.rerank import named_weight
@@ -76,6 +81,7 @@ class Evidence:
     amount_missed: float
     agreeing: float
     specific_shown: float
+    value_missed: float
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
@@ -163,6 +169,7 @@ def gather(
         ),
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         specific_shown=specific_share(shown, weights),
+        value_missed=value_missed(understood.question, shown, top.passage.text),
     )
 
 

@@ -84,8 +84,9 @@ FLOORS = {
 # 0.33 out of fold (0.71 / 0.77 / 0.33 in-sample). Refitted with the withheld-answer rows
 # (docs/quality.md, "Abstention, stop 19"): 0.86 (6 of 7) / 0.77 / 0.38 (8 of 21) out of fold
 # and in-sample; refitted on the merged stop 19 (indexes re-cut): 0.86 / 0.77 / 0.33 out of fold,
-# 0.86 / 0.77 / 0.38 in-sample
-ABSTAIN = {"dev-set": 0.85, "dev-set-2": 0.72, "real-dev-set": 0.37}
+# 0.86 / 0.77 / 0.38 in-sample. With value_missed (docs/quality.md, "Abstention, stop 20"):
+# 0.86 / 0.81 (35 of 43) / 0.38 out of fold and in-sample; dev-set-2's floor one question under
+ABSTAIN = {"dev-set": 0.85, "dev-set-2": 0.79, "real-dev-set": 0.37}
 KEYS = {
     "R@5": "recall_at_5",
     "R@1": "recall_at_1",

@@ -24,13 +24,13 @@ from qa_service.retriever import Engine
 
 
 def evidence(cosine: float, lacking: float = 0.0) -> Evidence:
-    return Evidence(cosine, 0.5, lacking, 1.0, 0.0, 0.0, 1.0, 1.0)
+    return Evidence(cosine, 0.5, lacking, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0)
 
 
 MODEL = Model(
     mean=(0.0,) * len(FEATURES),
     scale=(1.0,) * len(FEATURES),
-    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     intercept=-5.0,
     answer_at=0.7,
     weak_at=0.3,
@@ -157,3 +157,23 @@ def test_amount_missed_reads_the_top_passage_for_an_amount_of_money(
         assert seen[-1] == answer.hits[0].passage.text
     else:  # a count is not an amount of money: nothing to look for
         assert not seen
+
+
+def test_the_engine_reads_value_missed_from_the_question_the_highlight_and_the_passage(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, str, str]] = []
+
+    def spy(question: str, shown: str, passage: str) -> float:
+        seen.append((question, shown, passage))
+        return 0.5
+
+    monkeypatch.setattr(abstention, "value_missed", spy)
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    question = "How many children went missing from care in Ravensholt?"
+    answer = engine.ask(question)
+    engine.close()
+    assert answer.evidence is not None and answer.evidence.value_missed == 0.5
+    top = answer.hits[0]
+    shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    assert seen[-1] == (question, shown, top.passage.text)

@@ -1,0 +1,62 @@
+"""Whether the shown answer states the grade or the count a question asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.abstention_value import lacks_value, states_count, states_grade, value_missed
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Ofsted judged the service to require improvement, and leadership was good.", True),
+        ("The Regulator of Social Housing had given the Council a C2 grade.", True),
+        ("The home was rated as G1 for governance.", True),
+        ("Agenda item 6: Ofsted focused visit - letter (for information)", False),
+        ("The Director presented the performance report for the first quarter.", False),
+    ],
+)
+def test_a_grade_is_read_from_its_words_and_from_a_code_beside_its_noun(
+    text: str, stated: bool
+) -> None:
+    assert states_grade(text) is stated
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Seventeen newly qualified social workers joined in September 2016.", True),
+        ("318 met the threshold for a referral.", True),
+        ("Occupancy was 91% at the end of March.", True),  # a share answers "how many" too
+        ("4.2 Adults and Health is forecast to overspend by £4.6 million.", False),  # money
+        ("The rent rose to £52 from October 2023.", False),  # money and a date
+        ("3.1 The panel met on 14 March 2023.", False),  # an item number and a date
+    ],
+)
+def test_a_count_is_a_figure_other_than_money_a_date_or_an_item_number(
+    text: str, stated: bool
+) -> None:
+    assert states_count(text) is stated
+
+
+def test_only_a_grade_or_a_count_asked_for_is_looked_for() -> None:
+    budget = "4.2 Adults and Health is forecast to overspend by £4.6 million."
+    assert lacks_value("How many Year 6 children are obese?", budget)
+    assert lacks_value("What rating did the CQC give adult social care?", budget)
+    # money, a date, a decision, or a search of keywords: read elsewhere or not at all
+    assert not lacks_value("How much is the council overspending?", "It met in May.")
+    assert not lacks_value("When did the panel meet?", budget)
+    assert not lacks_value("What did the cabinet decide about the libraries?", budget)
+    assert not lacks_value("kelsworth obesity year 6", budget)
+    # "how much" that measures a count asks for one
+    assert lacks_value("How much have EHCP numbers gone up?", budget)
+
+
+def test_value_missed_reads_the_shown_sentence_then_its_passage() -> None:
+    question = "How many complaints did the council receive?"
+    assert value_missed(question, "The council received 412 complaints.", "") == 0.0
+    passage = "Complaints report. The council received 412 complaints. It is noted."
+    assert value_missed(question, "It is noted.", passage) == 0.5  # the highlight missed it
+    assert value_missed(question, "It is noted.", "Complaints report. It is noted.") == 1.0
+    assert value_missed("What did the cabinet decide?", "It is noted.", "") == 0.0
