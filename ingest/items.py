@@ -135,11 +135,13 @@ def split_item_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
     """``blocks`` with the number and title that open each minutes item (``item_starts``)
     split off as a heading of its own; offsets stay exact."""
     ordered = sorted(blocks, key=lambda b: b.start)
-    starts = item_starts(text, [b.start for b in ordered if b.kind != "list_item"])
+    starts = item_starts(
+        text, [b.start for b in ordered if b.kind not in ("list_item", "contents")]
+    )
     out: list[Block] = []
     for block in ordered:
         number_end = starts.get(block.start)
-        if number_end is None or block.kind in ("list_item", "resolution"):
+        if number_end is None or block.kind in ("list_item", "resolution", "contents"):
             out.append(block)
             continue
         heading = block.kind == "heading"
