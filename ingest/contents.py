@@ -11,7 +11,9 @@ at least ``MIN_PAGED`` of the entries (and at least half of them) end in a page 
 and those page numbers never fall.  An entry without a page (an item with no paper,
 "2.  Apologies for absence") may stand between entries that have one, and a title wrapped
 onto a second line takes its page number there ("... held on 24" / "September 2009 3").
-The run becomes one ``contents`` block, which the chunker starts a passage with.  A run of
+The run becomes one ``contents`` block, which the chunker starts a passage with, and a
+short line just above it that is not a sentence (its caption: "Agenda", the meeting's
+date at the head of the page) goes with it, as a table's caption does.  A run of
 years ("1. Review 2019", "2. Consultation 2020") is not one: a year is not a page.
 """
 
@@ -30,6 +32,8 @@ _ENTRY = re.compile(r"^(\d{1,3})\.?\s+(?=[A-Z‘“'\"(])")
 # the page number that ends an entry, after its title or a leader ("....", "…")
 _PAGE = re.compile(r"(?:\s*(?:\.{2,}|…+|_{2,}))?(?:^|\s+)(\d{1,4})$")
 _YEAR = range(1900, 2100)
+CAPTION_WORDS = 8  # words in the line just above a contents that is its caption
+_TERMINAL = re.compile(r"[.,;:!?]$")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,14 @@ def contents_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
     return runs
 
 
+def _is_caption(line: str) -> bool:
+    return len(line.split()) <= CAPTION_WORDS and not _TERMINAL.search(line)
+
+
+def _in_heading(offset: int, blocks: Sequence[Block]) -> bool:
+    return any(b.kind == "heading" and b.start <= offset < b.end for b in blocks)
+
+
 def mark_contents(
     text: str, starts: Sequence[int], ends: Sequence[int], blocks: list[Block]
 ) -> list[Block]:
@@ -105,6 +117,8 @@ def mark_contents(
     lines = [text[s:e] for s, e in zip(starts, ends, strict=True)]
     out = blocks
     for first, last in contents_runs(lines):
+        if first > 0 and _is_caption(lines[first - 1]) and not _in_heading(starts[first - 1], out):
+            first -= 1  # its caption: the meeting's date, "Agenda", "Item  Page"
         lo, hi = starts[first], ends[last]
         kept: list[Block] = []
         for block in out:

@@ -17,6 +17,7 @@ _COVER = (
     "This is a public meeting and attendance by the public is encouraged and\n"
     "welcomed.  For more information about the agenda and the decision making\n"
     "process contact the democratic services team by telephone or by e-mail.\n"
+    "22 October 2009\n"  # the head of the contents' page
 )
 _CONTENTS = (
     "1.  Declarations of interest 1\n"
@@ -42,11 +43,20 @@ def test_a_table_of_contents_is_one_passage_after_the_cover() -> None:
     listing = [p for p in passages if "4.  Annual complaints report 9" in p.text]
     assert len(listing) == 1
     body = listing[0].text
-    # the whole list, its wrapped entry and the text after it, and not the cover
-    assert body.startswith("1.  Declarations of interest 1")
+    # the whole list under its caption, its wrapped entry and the text after it, and not
+    # the cover
+    assert body.startswith("22 October 2009\n1.  Declarations of interest 1")
     assert "8.  Work programme 169" in body and "further reports" in body
     assert "Venue" not in body
     assert passages[0].text.startswith("Borough Council") and "Venue" in passages[0].text
+
+
+def test_a_heading_above_a_contents_stays_a_heading() -> None:
+    text = "AGENDA OF THE MEETING\n\n" + _CONTENTS
+    blocks = find_blocks(text, wrapped=True)
+    assert [b.kind for b in blocks] == ["heading", "contents"]
+    passages = chunk(text, blocks, "doc", min_words=10, max_words=275)
+    assert passages[0].heading_path == ("AGENDA OF THE MEETING",)
 
 
 def test_dotted_leaders_and_an_entry_without_a_page() -> None:
