@@ -6,6 +6,9 @@ of their own) opens its first passage.  Over-long blocks are split at sentence b
 and a single over-long sentence at word boundaries.  Every passage is an exact slice of the
 document text with no surrounding whitespace.
 
+A table of contents (``ingest.contents``) opens a section of its own, under the
+headings above it, and the text after it stays with it.
+
 A table (a run of rows of figures, ``_table_blocks``) is a passage of its own, kept as
 rows and flagged ``is_table``: packed with prose, a budget table's bare figures would
 outweigh the sentence beside them for every question.
@@ -269,7 +272,10 @@ def chunk(
             continue
         in_table = index in tables
         units = [(block.start, block.end)] if in_table else _units(text, block, max_words, cuts)
-        if not body_seen or not sections or sections[-1][2] != in_table:
+        # a table of contents opens a passage: packed with the cover page above it, the
+        # agenda would read as front matter
+        opens = block.kind == "contents"
+        if opens or not body_seen or not sections or sections[-1][2] != in_table:
             path = tuple(h for _, h in stack)
             if pending:
                 # the heading joins the first unit, so a heading is never a passage on its own

@@ -8,7 +8,10 @@ no line of the item reads as a heading on its own, and its passages kept the hea
 the last line that did: a whole meeting's items sat under "813. Election of
 Sub-Committee Representatives".  Here the number and title that open an item are split
 off as a heading (the title runs to its colon, or is the whole first line when that line
-is a title), or the number alone when the item has no title.
+is a title), or the number alone when the item has no title.  A web page's item row
+flattened onto one line, its title, the labels of its empty fields and its text
+("Apologies for Absence Additional documents: Minutes: Apologies for absence were ..."),
+has its title split off the same way (``split_labelled_heads``).
 
 A running number counts only from 100 and inside a rising run of at least ``RUN`` numbers
 in the document, a step at most ``STEP`` apart, so a year at the start of a wrapped line
@@ -40,6 +43,11 @@ _SENTENCE_INSIDE = re.compile(r"[.!?;][\"'”’)]*\s+\S")
 _TERMINAL = re.compile(r"[.,;!?]$")
 _NOT_TITLE = re.compile(r"^(?:That|To note|RESOLVED|Resolved)\b")
 _DANGLING = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "by", "on", "at"}
+# a web page's item row flattened onto one line: the title, then the labels of its fields,
+# the first with no value, then the text ("Apologies for Absence Additional documents:
+# Minutes: Apologies for absence were received ...")
+_EMPTY_FIELD = re.compile(r"[ \t]+(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2}:(?:[ \t]+|$)){2,}")
+LABELLED_TITLE_WORDS = 20  # words in the title before the labels
 
 
 def _number(text: str, start: int) -> tuple[int, int] | None:
@@ -135,11 +143,13 @@ def split_item_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
     """``blocks`` with the number and title that open each minutes item (``item_starts``)
     split off as a heading of its own; offsets stay exact."""
     ordered = sorted(blocks, key=lambda b: b.start)
-    starts = item_starts(text, [b.start for b in ordered if b.kind != "list_item"])
+    starts = item_starts(
+        text, [b.start for b in ordered if b.kind not in ("list_item", "contents")]
+    )
     out: list[Block] = []
     for block in ordered:
         number_end = starts.get(block.start)
-        if number_end is None or block.kind in ("list_item", "resolution"):
+        if number_end is None or block.kind in ("list_item", "resolution", "contents"):
             out.append(block)
             continue
         heading = block.kind == "heading"
@@ -152,4 +162,39 @@ def split_item_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
         if rest < block.end:
             kind = "paragraph" if block.kind == "heading" else block.kind
             out.append(Block(kind, rest, block.end, 0))
+    return out
+
+
+def split_labelled_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
+    """``blocks`` with the title that opens a line before an empty field's label and the
+    next label ("... Absence Additional documents: Minutes: ...") split off as a heading.
+
+    Two labels in a row are the mark: a sentence may hold one ("The Chair said: ..."), but
+    a label with no value before the next is a form's field, so what comes before it is the
+    row's title and what comes after them its text.  The labels stay between the blocks.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        line_end = text.find("\n", block.start, block.end)
+        line_end = block.end if line_end < 0 else line_end
+        labels = _EMPTY_FIELD.search(text, block.start, line_end)
+        title = text[block.start : labels.start()] if labels else ""
+        if (
+            labels is None
+            or block.kind not in ("paragraph", "heading")
+            or not 1 <= len(title.split()) <= LABELLED_TITLE_WORDS
+            or not (title[0].isupper() or title[0].isdigit())
+            or _SENTENCE_INSIDE.search(title)
+        ):
+            out.append(block)
+            continue
+        level = block.level if block.kind == "heading" else ITEM_LEVEL
+        out.append(Block("heading", block.start, labels.start(), level))
+        rest = (
+            labels.end()
+            + len(text[labels.end() : block.end])
+            - len(text[labels.end() : block.end].lstrip())
+        )
+        if rest < block.end:
+            out.append(Block("paragraph", rest, block.end, 0))
     return out

@@ -8,12 +8,17 @@ wraps anything unexpected into one, so no traceback reaches the user for a bad f
 from __future__ import annotations
 
 import codecs
+import re
 
 from cqa_core.errors import IngestError
 from cqa_core.limits import IngestLimits
 from ingest.models import ExtractedText
 
 _CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
+# a line that is one bare markup tag, left in a page exported as text by its template
+# ("</AI11>", "<TRAILER_SECTION>"): no words of the paper, and the sentence before it ran
+# on through it into the next item's text, as a tag is no capital to start a sentence
+_TAG_LINE = re.compile(r"^[ \t]*</?[A-Za-z_][\w.-]*>[ \t]*$", re.MULTILINE)
 
 
 def normalise_newlines(text: str) -> str:
@@ -72,8 +77,10 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def load_text(data: bytes, source: str) -> ExtractedText:
-    """Load a .txt or .md file: decoded, line endings normalised, otherwise kept as it is."""
-    return ExtractedText(text=normalise_newlines(decode_text(data, source)))
+    """Load a .txt or .md file: decoded, line endings normalised, a line that is one bare
+    markup tag left blank, otherwise kept as it is."""
+    text = normalise_newlines(decode_text(data, source))
+    return ExtractedText(text=_TAG_LINE.sub("", text) if "<" in text else text)
 
 
 def load_bytes(

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from ingest.commitments import Commitment
     from ingest.decisions import Decision
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "resolution"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "resolution", "contents"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,10 @@ class Block:
     """One structural unit of a document's text: ``text[start:end]``.
 
     Headings carry a ``level`` (1 = top, e.g. an agenda item or minute number;
-    2 = a numbered section inside it; 3+ = deeper).  Blocks never overlap and are in
-    document order; text between blocks (blank lines, removed furniture) belongs to none.
+    2 = a numbered section inside it; 3+ = deeper).  A ``contents`` block is a table of
+    contents (``ingest.contents``), which opens a passage of its own.  Blocks never overlap
+    and are in document order; text between blocks (blank lines, removed furniture)
+    belongs to none.
     """
 
     kind: BlockKind

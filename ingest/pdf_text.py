@@ -39,7 +39,7 @@ _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 # A line ending in an amount, count or percentage ("Other Artists Fees  £ 5,000"); a year
 # ("March 2018") is prose more often than a cell.
 _ENDS_IN_FIGURE = re.compile(r"(?:[£$€]\s?\d[\d,.]*(?:k|m|bn)?|\d[\d,.]*%|\d{1,3}(?:,\d{3})+)$")
-_JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading"})
+_JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading", "contents"})
 # A line shorter than this share of the text's width (as ``ingest.structure`` reads the end
 # of a paragraph) cannot be a wrap, unless the next word were a quarter of the width long.
 SHORT_LINE = 0.75

@@ -35,7 +35,7 @@ from ingest.chunker import chunk
 from ingest.commitments import find_commitments
 from ingest.decisions import find_decisions
 from ingest.discovery import find_papers
-from ingest.items import split_item_heads
+from ingest.items import split_item_heads, split_labelled_heads
 from ingest.loaders import load_bytes
 from ingest.manifest import MANIFEST_NAME, read_manifest
 from ingest.metadata import fill_meta
@@ -51,9 +51,12 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", 
 # of any file (e.g. new PDF text rules): an index records the version it was cut with, and
 # the next ingest into an index cut with another version re-cuts every document (its
 # vectors still come from the index by text hash where a passage's text is unchanged).
-INGEST_VERSION = 5  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
+INGEST_VERSION = 8  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
 # continues a resolution; 4: an item number on its own line heads its item, front-matter fields;
-# 5: a reference's number stays in its sentence ("Act 1972, s. 145.", cqa_core.text)
+# 5: a reference's number stays in its sentence ("Act 1972, s. 145.", cqa_core.text);
+# 6: a table of contents is one passage (ingest.contents); 7: a flattened row's title before
+# its empty fields' labels is a heading (ingest.items.split_labelled_heads); 8: a text file's
+# line that is one bare markup tag is left blank (ingest.loaders)
 _DEFAULT_LIMITS = IngestLimits()
 
 
@@ -183,7 +186,7 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
         if blocks is None:
             blocks = find_blocks(text, wrapped=True if suffix == ".pdf" else None)
         # a minutes item's number and title become its heading (not the document's title)
-        titled, blocks = blocks, split_item_heads(text, blocks)
+        titled, blocks = blocks, split_labelled_heads(text, split_item_heads(text, blocks))
         if suffix == ".pdf":  # one for one, so the blocks' offsets hold on the joined text
             text = join_wrapped_lines(text, blocks)
         document = Document(

@@ -5,7 +5,8 @@ numbered sections, ALL-CAPS and markdown headings, bullets, RESOLVED lines, tabl
 and then in context (``find_blocks``: short title lines, where a paragraph ends in
 hard-wrapped PDF text, whose lines are separated by single newlines only, the numbered
 clauses of a resolution ("1. That ..."), an item number on a line of its own above its
-title, and the items of a set of minutes, ``ingest.items``).
+title, the items of a set of minutes, ``ingest.items``, and a table of contents,
+``ingest.contents``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.contents import mark_contents
 from ingest.items import item_starts
 from ingest.models import Block, BlockKind
 
@@ -236,6 +238,9 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         blank_before = False
 
     out = [Block(kind=b[0], start=b[1], end=b[2], level=b[3]) for b in blocks]
+    # an agenda's table of contents ("4.  Annual complaints report 9") is one block, not
+    # a heading a line
+    out = mark_contents(text, [x.start for x in present], [x.end for x in present], out)
     return _demote_inside_agenda_items(text, _number_with_title(text, out))
 
 

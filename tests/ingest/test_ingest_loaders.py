@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfWriter
 
 from cqa_core.errors import IngestError
+from cqa_core.text import split_sentences
 from ingest.loaders import load_text
 from ingest.loaders_html import load_html
 from ingest.models import DocMeta
@@ -192,3 +193,29 @@ def test_a_real_page_is_not_too_deep() -> None:
     page = "<html><body>" + "<div>" * 50 + "<p>Item</p>" + "</div>" * 50 + "</body></html>"
     assert 50 < nesting_depth(page) < MAX_DEPTH
     assert nesting_depth("") == 0
+
+
+def test_a_bare_markup_tag_line_does_not_join_two_sentences(tmp_path: Path) -> None:
+    # a decision page exported as text by its template: the reason's sentence ran on
+    # through the tags into the minutes' first sentence
+    raw = (
+        "RECOMMENDED that Council approve the adoption of the new policy.\n"
+        "Reason for Decision: As set out in the report.\n"
+        "</AI11>\n"
+        "<TRAILER_SECTION>\n"
+        "Minutes:\n"
+        "The Executive received the report on the new policy, which followed an audit.\n"
+    )
+    text = load_text(raw.encode(), "x.txt").text
+    assert "<" not in text and "Reason for Decision: As set out in the report.\n" in text
+    path = tmp_path / "decision.txt"
+    path.write_text(raw, encoding="utf-8")
+    document = process_file(path, DocMeta())
+    sentences = [
+        document.text[p.char_start :][s.start : s.end]
+        for p in document.passages
+        for s in split_sentences(p.text)
+    ]
+    assert "Reason for Decision: As set out in the report." in sentences
+    # a tag inside a line is text, not a tag line
+    assert load_text(b"x < y and <b> is bold\n", "y.txt").text == "x < y and <b> is bold\n"

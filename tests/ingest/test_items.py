@@ -6,7 +6,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from ingest.chunker import chunk
-from ingest.items import item_starts, split_item_heads
+from ingest.items import item_starts, split_item_heads, split_labelled_heads
 from ingest.models import Block, DocMeta
 from ingest.pdf_text import join_wrapped_lines
 from ingest.pipeline import process_file
@@ -150,3 +150,37 @@ def test_html_minutes_items_become_headings(tmp_path: Path) -> None:
     assert all("dog waste" not in p.text for p in found)
     for p in document.passages:
         assert document.text[p.char_start : p.char_end] == p.text
+
+
+# A web page's minutes flattened to text: each item's row on one line, its title, the
+# labels of its fields (the first empty) and its text.
+FLATTENED = (
+    "Agenda and draft minutes\n"
+    "Venue: Council Chamber - Civic Suite.\n"
+    "Contact: J. Smith (Democratic Services Officer)\n"
+    "Apologies for Absence Additional documents: Minutes: Apologies for absence were "
+    "received from Councillor A Green (Substitute: Councillor B Brown) and Councillor C "
+    "White (no substitute).\n"
+    "|\n"
+    "Questions from Members of the Public Additional documents: Minutes: There were no "
+    "questions from members of the public relating to the responsibilities of the "
+    "Committee.\n"
+)
+
+
+def test_a_flattened_row_has_its_title_as_a_heading() -> None:
+    blocks = split_labelled_heads(FLATTENED, find_blocks(FLATTENED))
+    headings = [FLATTENED[b.start : b.end] for b in blocks if b.kind == "heading"]
+    assert headings == ["Apologies for Absence", "Questions from Members of the Public"]
+    passages = chunk(FLATTENED, blocks, "doc", min_words=60, max_words=275)
+    apologies = next(p for p in passages if "Councillor A Green" in p.text)
+    assert apologies.heading_path == ("Apologies for Absence",)
+    assert apologies.text.startswith("Apologies for Absence Additional documents:")
+    assert "Venue" not in apologies.text and "no questions" not in apologies.text
+    assert passages[0].text.startswith("Agenda and draft minutes")
+
+
+def test_one_label_in_a_sentence_is_not_a_row() -> None:
+    text = "The Chair said: Members should read the report before the meeting.\n"
+    blocks = find_blocks(text)
+    assert split_labelled_heads(text, blocks) == blocks
