@@ -68,6 +68,7 @@ from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import other_thing
 from qa_service.trend_parts import part, rarest, wholes
+from qa_service.trend_phrase import free_words
 from qa_service.trend_read import (
     Alternatives,
     Figure,
@@ -134,6 +135,9 @@ class Asked:
     # accommodation": its costs as well as its households), not a trend of one quantity
     any_unit: bool = False
     change: bool = False  # it asks about a change ("council tax rise"), not only a level
+    # its key words said outside its common phrases ("contacts received by children's social
+    # care": "contacts", "received"), one of which a sentence about it names (``trend_phrase``)
+    free: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -166,10 +170,12 @@ class Asked:
 
     def about(self, text: str) -> bool:
         """Whether ``text`` names at least half of the question's key words, by weight, and
-        of a timeliness question, not only its period ("within five working days")."""
+        of a timeliness question, not only its period ("within five working days"), and
+        not only its common phrases ("children's social care", ``trend_phrase``)."""
         got = named(text, self.alts)
         weight = sum(w for s, w in self.weights.items() if s in got)
         beyond = not self.period or any(s in got for s in self.weights if s not in self.period)
+        beyond = beyond and (not self.free or bool(got & self.free))
         return beyond and 2 * weight >= sum(self.weights.values())
 
 
@@ -382,6 +388,16 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
     answer = engine.ask(question, CANDIDATES, filters)
     threshold = engine.settings.answer_threshold
     asked = Asked.of(question, question_weights(engine, question))
+    # the council or years it names are filters, not words a sentence must say ("… in
+    # Eastwold")
+    read = engine.reader.read(question)
+    filtering = stems(" ".join((*read.council_phrases, *read.date_phrases)))
+    asked.free = free_words(
+        question,
+        set(asked.weights) - filtering,
+        engine.lexical.phrase_frequency,
+        engine.lexical.count(),
+    )
     hits = [h for h in answer.hits if h.confidence >= threshold]
     seen = {h.passage.rowid for h in hits}
     # the same paper at another meeting, folded into this hit (``dedup``), is that meeting's

@@ -322,6 +322,7 @@ def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> N
 def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_again() -> None:
     """A sentence naming the whole question but stating only a forecast change gives no
     point, so its meeting's own best passages are still read for the current figure."""
+    from qa_service.query import Understanding
     from qa_service.trend import candidates, select
 
     meta = SimpleNamespace(council="Eastwold Council", meeting_date="2022-01-12")
@@ -347,8 +348,9 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
         ask=ask,
         understand=lambda q: (None, None),
         refresh=lambda: None,
-        reader=SimpleNamespace(largest=10),
+        reader=SimpleNamespace(largest=10, read=lambda q: Understanding(q, q, ())),
         store=SimpleNamespace(prefix_frequencies=lambda keys: {}),
+        lexical=SimpleNamespace(phrase_frequency=lambda phrase: 0, count=lambda: 10),
         settings=SimpleNamespace(answer_threshold=0.5),
     )
     hits, asked = candidates(engine, "unclassified roads in need of maintenance", Filters())  # type: ignore[arg-type]
