@@ -228,16 +228,20 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    stated = _stated(text, *first, asked)
+    sentences = [(s.start, s.end) for s in split_sentences(text)]
+    # a highlight joining sentences ("… received 1,046 contacts. Of these, 318 met the
+    # threshold …") is read sentence by sentence: together they would name what neither does
+    joined = sum(first[0] <= a and b <= first[1] for a, b in sentences) > 1
+    stated = [] if joined else _stated(text, *first, asked)
     heading = _heading(hit)
     score = _weight(text, first, stated, asked, heading) if stated else -1.0
     said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
-    spans = [(s.start, s.end) for s in split_sentences(text)] + [
-        (r.start, r.end) for r in rows(text)
-    ]
+    spans = sentences + [(r.start, r.end) for r in rows(text)]
     for start, end in spans:
         stated = _stated(text, start, end, asked)
+        if not asked.change:  # a level asked: the size of a change is no figure of it ("…
+            stated = [f for f in stated if not change(text, f)]  # pay for 300 more points")
         if not stated:
             continue
         weight = _weight(text, (start, end), stated, asked, heading)
