@@ -85,7 +85,9 @@ _FORECAST = re.compile(
 
 # A bound a value is measured against: "Because the result was below 95%, the Council was
 # required to publish an action plan", "a child whose attendance falls below 90%".
-_BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
+# (or a floor or ceiling: "… would act as lead professional in at least 60% of cases"; "more
+# than" is a compared value already)
+_BOUND = re.compile(r"\b(?:below|above|at\s+least|at\s+most)\s+$", re.I)
 
 
 # A list item ("- Approve 30 new fostering households …") and a heading that names what

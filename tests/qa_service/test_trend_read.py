@@ -312,6 +312,9 @@ def test_a_sentence_timing_another_period_measures_something_else(
         ("Because the result was below 95%, the Council must publish an action plan.", []),
         ("As the result is below 85%, a 20% buffer must be added to the supply.", [20]),
         ("A child whose attendance falls below 90% is discussed at a panel.", []),
+        # so is a floor or a ceiling
+        ("The aim is a lead professional from outside in at least 60% of cases.", []),
+        ("Caseloads should be at most 18 children.", []),
         # the value itself is
         ("The Housing Delivery Test result for 2021 was 79%.", [79]),
     ],
