@@ -15,9 +15,13 @@ never computed.
   the question asks for ("how many", "rate", "cost"); then the one whose figure's own
   words (its item, below, then ``WINDOW`` either side) name most; then the engine's
   ranking. A sentence naming less than half of the key words' weight, or of a timeliness
-  question only its period ("within five working days"), measures something else. A table
-  row is a sentence too, read at its header's current column (``qa_service.trend_table``),
-  with its table's caption or, without one in the passage, the passage's heading.
+  question only its period ("within five working days"), or only its common phrases
+  ("agency social workers made up 46% of the children's social care workforce" for contacts
+  received by children's social care; ``qa_service.trend_phrase``), measures something
+  else. A table row is a sentence too, read at its header's current column
+  (``qa_service.trend_table``), with its table's caption or, without one in the passage,
+  the passage's heading. The engine's highlight is a candidate only when it is one
+  sentence: the sentences it joins are read each on its own.
   A sentence that refers back ("… 748 reviews. Of these, 94% were held within timescale")
   is read with the one before; so is one whose sentence before states no figure, for
   whether it is about the question (that one sets its subject, on the same line: "A Member
