@@ -1,5 +1,7 @@
-"""Fit the trend reader's one number, ``qa_service.trend.WINDOW`` (words either side of a
-figure read as what it counts), by cross-validation across councils.
+"""Fit the trend reader's numbers by cross-validation across councils:
+``qa_service.trend.WINDOW`` (words either side of a figure read as what it counts) and, with
+``--common-share``, ``qa_service.trend_phrase.COMMON_SHARE`` (the share of passages holding a
+pair of the question's key words that makes it a common phrase).
 
 The labelled questions the reader has been changed against (``tests/labels/trend_gold.json``
 and the third to thirteenth batches, ``trend_heldout.json`` to ``trend_heldout11.json``) are
@@ -9,7 +11,8 @@ that council's points are scored with it. The out-of-fold totals are what the wi
 worth on a council it was not chosen on; the newest batch (``trend_heldout12.json``) is then
 scored once with every window, for the record.
 
-Run ``python -m bench.fit_trend INDEX`` over an index of the three sets (bundled model).
+Run ``python -m bench.fit_trend INDEX [--common-share]`` over an index of the three sets
+(bundled model).
 """
 
 from __future__ import annotations
@@ -36,19 +39,23 @@ from bench.records_quality import (
 )
 
 WINDOWS = (2, 3, 5, 8, 12)
+# COMMON_SHARE's candidates; 1.0 is no common phrase at all (the reader before the rule)
+SHARES = (0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.06, 1.0)
 
 
 def _counts(points: set[tuple[str, float]], gold: set[tuple[str, float]]) -> tuple[int, int, int]:
     return len(gold), len(points), len(points & gold)
 
 
-def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
-    """Print the out-of-fold choice per council and the totals per window."""
+def main(index_dir: Path, windows: Sequence[int] = WINDOWS, share: bool = False) -> None:
+    """Print the out-of-fold choice per council and the totals per window (with ``share``:
+    per common phrases' share, ``SHARES``, at the reader's window)."""
     from index.store import Filters
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
-    from qa_service.trend import candidates, select
+    from qa_service.trend import WINDOW, candidates, select
+    from qa_service.trend_phrase import free_words
 
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
@@ -60,9 +67,17 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
             gold = {(g["file"], float(g["value"])) for g in q["points"]}
             per = {}
             for w in windows:
+                if share:  # ``w`` indexes SHARES
+                    asked.free = free_words(
+                        q["question"],
+                        asked.weights,
+                        engine.lexical.phrase_frequency,
+                        engine.lexical.count(),
+                        SHARES[w],
+                    )
                 got = {
                     (p.hit.passage.document.source, p.figure.value)
-                    for p in select(hits, asked, w)
+                    for p in select(hits, asked, WINDOW if share else w)
                     if not p.flagged
                 }
                 per[w] = _counts(got, gold)
@@ -95,19 +110,28 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS) -> None:
     oof = [0, 0, 0]
     for council in councils:
         train = [per for c, per in rows if c != council]
-        chosen = max(windows, key=lambda w: (total(train, w)[2], -total(train, w)[1], -w))
+        # most right, then fewest plotted; then the smaller window, or the larger share
+        # (fewer phrases taken as common)
+        chosen = max(
+            windows, key=lambda w: (total(train, w)[2], -total(train, w)[1], w if share else -w)
+        )
         test = total([per for c, per in rows if c == council], chosen)
         oof = [a + b for a, b in zip(oof, test, strict=True)]
-        print(f"{council}: window {chosen}, gold/plotted/right {test}")
+        name = f"common share {SHARES[chosen]}" if share else f"window {chosen}"
+        print(f"{council}: {name}, gold/plotted/right {test}")
     g, p, r = oof
     print(f"out of fold: gold {g}, plotted {p}, right {r}", end="")
     print(f", precision {r / p:.2f}, recall {r / g:.2f}")
     held = [per for _, per in scores(TREND_FOURTEENTH)]
     for w in windows:
         a, b = total([per for _, per in rows], w), total(held, w)
-        print(f"window {w}: fitted on {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
+        print(f"common share {SHARES[w]}" if share else f"window {w}", end="")
+        print(f": fitted on {a[2] / a[1]:.2f}/{a[2] / a[0]:.2f}", end="")
         print(f", fourteenth batch {b[2] / b[1]:.2f}/{b[2] / b[0]:.2f}  (precision/recall)")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if "--common-share" in sys.argv[2:]:
+        main(Path(sys.argv[1]), range(len(SHARES)), share=True)
+    else:
+        main(Path(sys.argv[1]))

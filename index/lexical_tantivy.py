@@ -231,6 +231,14 @@ class TantivyIndex:
         """How many passages are indexed."""
         return int(self._searcher.num_docs)
 
+    def phrase_frequency(self, phrase: str) -> int:
+        """How many passages' bodies hold ``phrase``, its words in order (``qa_service.
+        trend_phrase``: a question's common phrases)."""
+        with self._lock:
+            searcher = self._searcher
+        found = searcher.search(self._parse(_phrase(phrase), ("body",)), 1, count=True)
+        return int(found.count or 0)
+
     def search(
         self, query: Query, k: int, filters: Filters | None = None
     ) -> list[tuple[int, float]]:

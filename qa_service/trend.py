@@ -15,9 +15,13 @@ never computed.
   the question asks for ("how many", "rate", "cost"); then the one whose figure's own
   words (its item, below, then ``WINDOW`` either side) name most; then the engine's
   ranking. A sentence naming less than half of the key words' weight, or of a timeliness
-  question only its period ("within five working days"), measures something else. A table
-  row is a sentence too, read at its header's current column (``qa_service.trend_table``),
-  with its table's caption or, without one in the passage, the passage's heading.
+  question only its period ("within five working days"), or only its common phrases
+  ("agency social workers made up 46% of the children's social care workforce" for contacts
+  received by children's social care; ``qa_service.trend_phrase``), measures something
+  else. A table row is a sentence too, read at its header's current column
+  (``qa_service.trend_table``), with its table's caption or, without one in the passage,
+  the passage's heading. The engine's highlight is a candidate only when it is one
+  sentence: the sentences it joins are read each on its own.
   A sentence that refers back ("… 748 reviews. Of these, 94% were held within timescale")
   is read with the one before; so is one whose sentence before states no figure, for
   whether it is about the question (that one sets its subject, on the same line: "A Member
@@ -68,6 +72,7 @@ from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import other_thing
 from qa_service.trend_parts import part, rarest, wholes
+from qa_service.trend_phrase import free_words
 from qa_service.trend_read import (
     Alternatives,
     Figure,
@@ -134,6 +139,9 @@ class Asked:
     # accommodation": its costs as well as its households), not a trend of one quantity
     any_unit: bool = False
     change: bool = False  # it asks about a change ("council tax rise"), not only a level
+    # its key words said outside its common phrases ("contacts received by children's social
+    # care": "contacts", "received"), one of which a sentence about it names (``trend_phrase``)
+    free: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -166,10 +174,12 @@ class Asked:
 
     def about(self, text: str) -> bool:
         """Whether ``text`` names at least half of the question's key words, by weight, and
-        of a timeliness question, not only its period ("within five working days")."""
+        of a timeliness question, not only its period ("within five working days"), and
+        not only its common phrases ("children's social care", ``trend_phrase``)."""
         got = named(text, self.alts)
         weight = sum(w for s, w in self.weights.items() if s in got)
         beyond = not self.period or any(s in got for s in self.weights if s not in self.period)
+        beyond = beyond and (not self.free or bool(got & self.free))
         return beyond and 2 * weight >= sum(self.weights.values())
 
 
@@ -222,16 +232,20 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     text = hit.passage.text
     first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
     best = first
-    stated = _stated(text, *first, asked)
+    sentences = [(s.start, s.end) for s in split_sentences(text)]
+    # a highlight joining sentences ("… received 1,046 contacts. Of these, 318 met the
+    # threshold …") is read sentence by sentence: together they would name what neither does
+    joined = sum(first[0] <= a and b <= first[1] for a, b in sentences) > 1
+    stated = [] if joined else _stated(text, *first, asked)
     heading = _heading(hit)
     score = _weight(text, first, stated, asked, heading) if stated else -1.0
     said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
-    spans = [(s.start, s.end) for s in split_sentences(text)] + [
-        (r.start, r.end) for r in rows(text)
-    ]
+    spans = sentences + [(r.start, r.end) for r in rows(text)]
     for start, end in spans:
         stated = _stated(text, start, end, asked)
+        if not asked.change:  # a level asked: the size of a change is no figure of it ("…
+            stated = [f for f in stated if not change(text, f)]  # pay for 300 more points")
         if not stated:
             continue
         weight = _weight(text, (start, end), stated, asked, heading)
@@ -382,6 +396,16 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
     answer = engine.ask(question, CANDIDATES, filters)
     threshold = engine.settings.answer_threshold
     asked = Asked.of(question, question_weights(engine, question))
+    # the council or years it names are filters, not words a sentence must say ("… in
+    # Eastwold")
+    read = engine.reader.read(question)
+    filtering = stems(" ".join((*read.council_phrases, *read.date_phrases)))
+    asked.free = free_words(
+        question,
+        set(asked.weights) - filtering,
+        engine.lexical.phrase_frequency,
+        engine.lexical.count(),
+    )
     hits = [h for h in answer.hits if h.confidence >= threshold]
     seen = {h.passage.rowid for h in hits}
     # the same paper at another meeting, folded into this hit (``dedup``), is that meeting's

@@ -48,6 +48,9 @@ _CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|reduction|decrease|fall|drop|cu
 # households who approached the Council in 2018/19" (an amount "£4.2 million more than the
 # budget" is the overspend itself, a level).
 _DIFFERENCE_AFTER = re.compile(r"\s+(?:more|less|fewer|higher|lower)\s+than\b", re.I)
+# A count of things added or taken away: "will pay for around 300 more on-street charge
+# points" (an amount "£4.2 million more than the budget" is a level, as above).
+_MORE_AFTER = re.compile(r"\s+(?:more|fewer)\b", re.I)
 
 
 # An aim written as an infinitive clause: "• to raise the proportion … to 85%", "to reduce
@@ -82,7 +85,9 @@ _FORECAST = re.compile(
 
 # A bound a value is measured against: "Because the result was below 95%, the Council was
 # required to publish an action plan", "a child whose attendance falls below 90%".
-_BOUND = re.compile(r"\b(?:below|above)\s+$", re.I)
+# (or a floor or ceiling: "… would act as lead professional in at least 60% of cases"; "more
+# than" is a compared value already)
+_BOUND = re.compile(r"\b(?:below|above|at\s+least|at\s+most)\s+$", re.I)
 
 
 # A list item ("- Approve 30 new fostering households …") and a heading that names what
@@ -135,6 +140,8 @@ def change(text: str, f: Figure) -> bool:
     "a 4.99% increase", "33% more than …"), not the level reached ("… to £2,041.37")."""
     before = text[max(0, f.start - 30) : f.start]
     if f.unit == "%" and _DIFFERENCE_AFTER.match(text, f.end):
+        return True
+    if f.unit == "count" and _MORE_AFTER.match(text, f.end):
         return True
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(text, f.end))
 

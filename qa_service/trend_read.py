@@ -347,10 +347,18 @@ _NOT_KEY_STEMS = frozenset(stem(w) for w in _NOT_KEY | STOPWORDS)
 _CLASS_LETTER = re.compile(r"\b([A-Z])\b((?:\s*(?:,|\band\b|\bor\b)\s*[A-Z]\b)*)\s+([a-z]{3,})")
 
 
+# A word prefixed "re-" is done again, another measure: "re-referrals" are not "referrals".
+_AGAIN = re.compile(r"\bre[-\u2010\u2011]$", re.I)
+
+
 def stems(text: str) -> set[str]:
-    """The key word stems of ``text`` (common words left out), and the classes its capital
-    letters name ("A roads": "a-road")."""
-    words = {stem(w) for w in _WORD.findall(text)} - _NOT_KEY_STEMS
+    """The key word stems of ``text`` (common words left out), a word done again as its own
+    ("re-referral": "re-refer"), and the classes its capital letters name ("A roads":
+    "a-road")."""
+    words = {
+        ("re-" if _AGAIN.search(text, max(0, m.start() - 3), m.start()) else "") + stem(m.group())
+        for m in _WORD.finditer(text)
+    } - _NOT_KEY_STEMS
     for m in _CLASS_LETTER.finditer(text):
         letters = [m.group(1), *re.findall(r"[A-Z]", m.group(2))]
         words |= {f"{letter.lower()}-{stem(m.group(3))}" for letter in letters}

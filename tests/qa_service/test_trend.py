@@ -322,6 +322,7 @@ def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> N
 def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_again() -> None:
     """A sentence naming the whole question but stating only a forecast change gives no
     point, so its meeting's own best passages are still read for the current figure."""
+    from qa_service.query import Understanding
     from qa_service.trend import candidates, select
 
     meta = SimpleNamespace(council="Eastwold Council", meeting_date="2022-01-12")
@@ -347,8 +348,9 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
         ask=ask,
         understand=lambda q: (None, None),
         refresh=lambda: None,
-        reader=SimpleNamespace(largest=10),
+        reader=SimpleNamespace(largest=10, read=lambda q: Understanding(q, q, ())),
         store=SimpleNamespace(prefix_frequencies=lambda keys: {}),
+        lexical=SimpleNamespace(phrase_frequency=lambda phrase: 0, count=lambda: 10),
         settings=SimpleNamespace(answer_threshold=0.5),
     )
     hits, asked = candidates(engine, "unclassified roads in need of maintenance", Filters())  # type: ignore[arg-type]
@@ -746,3 +748,42 @@ c.txt,Eastwold Council,Cabinet,2020-03-10,Workforce 2020,report,,
         ("2020-02-01", 33.0),
         ("2020-03-10", 33.0),
     ]
+
+
+def _highlighted(text: str, date: str) -> SimpleNamespace:
+    """A hit whose highlight joins all its sentences, as the engine's may."""
+    one = hit(text, date)
+    one.highlights = [SimpleNamespace(start=0, end=len(text))]
+    return one
+
+
+def test_a_highlight_joining_sentences_is_read_sentence_by_sentence() -> None:
+    """Together the sentences name what neither does: the part's figure ("Of these, 318 …")
+    would be read for the whole the first states."""
+    from qa_service.trend import Asked, select
+
+    text = (
+        "Contacts and referrals\nThe service received 1,046 contacts in 2022/23. "
+        "Of these, 318 met the threshold for a LADO referral."
+    )
+    weights = {"lado": 5.74, "servi": 2.5, "recei": 3.01, "conta": 3.58}
+    asked = Asked.of("contacts received by the LADO service", weights)
+    [point] = select([_highlighted(text, "2023-09-19")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 1046.0
+
+
+def test_a_count_of_more_is_a_change_not_the_level() -> None:
+    """ "… will pay for around 300 more charge points" adds to the level; the sentence naming
+    more of the question gives no figure of it, so the one stating the level gives the
+    point."""
+    from qa_service.trend import Asked, select
+    from qa_service.trend_current import change
+
+    text = (
+        "There are 142 public charge points in Eastwold. The capital allocation will pay for "
+        "around 300 more public electric vehicle charge points by March 2026."
+    )
+    assert change(text, figures(text)[1]) and not change(text, figures(text)[0])
+    asked = Asked.of("public electric vehicle charge points")
+    [point] = select([_highlighted(text, "2024-02-13")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 142.0

@@ -312,6 +312,9 @@ def test_a_sentence_timing_another_period_measures_something_else(
         ("Because the result was below 95%, the Council must publish an action plan.", []),
         ("As the result is below 85%, a 20% buffer must be added to the supply.", [20]),
         ("A child whose attendance falls below 90% is discussed at a panel.", []),
+        # so is a floor or a ceiling
+        ("The aim is a lead professional from outside in at least 60% of cases.", []),
+        ("Caseloads should be at most 18 children.", []),
         # the value itself is
         ("The Housing Delivery Test result for 2021 was 79%.", [79]),
     ],
@@ -642,3 +645,17 @@ def test_a_list_s_amount_that_ends_its_line_leaves_the_next_line_to_the_next() -
 )
 def test_the_national_figure_is_not_the_council_s(text: str, values: list[float]) -> None:
     assert [f.value for f in current(text, figures(text))] == values
+
+
+def test_a_word_done_again_is_another_measure() -> None:
+    """ "re-referrals" are not "referrals": a sentence on one measures something else."""
+    from qa_service.trend import Asked
+
+    assert stems("The re-referral rate") == {"re-refer"}
+    assert stems("pre-referral checks") == {"pre", "refer", "check"}
+    rate = Asked.of("re-referral rate")
+    assert rate.about("The re-referral rate was 21.8%.")
+    assert not rate.about("81% of urgent eating disorder referrals were seen within a week.")
+    referred = Asked.of("contacts that progressed to a referral")
+    assert not referred.about("The rate of re-referrals of contacts was 28%.")
+    assert referred.about("Of 4,912 contacts, 23% progressed to a referral.")
