@@ -1,7 +1,7 @@
 """Fit the trend reader's numbers by cross-validation across councils:
-``qa_service.trend.WINDOW`` (words either side of a figure read as what it counts) and, with
-``--common-share``, ``qa_service.trend_phrase.COMMON_SHARE`` (the share of passages holding a
-pair of the question's key words that makes it a common phrase).
+``qa_service.trend_sentence.WINDOW`` (words either side of a figure read as what it counts)
+and, with ``--common-share``, ``qa_service.trend_phrase.COMMON_SHARE`` (the share of passages
+holding a pair of the question's key words that makes it a common phrase).
 
 The labelled questions the reader has been changed against (``tests/labels/trend_gold.json``
 and the third to thirteenth batches, ``trend_heldout.json`` to ``trend_heldout11.json``) are
@@ -54,8 +54,9 @@ def main(index_dir: Path, windows: Sequence[int] = WINDOWS, share: bool = False)
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
-    from qa_service.trend import WINDOW, candidates, select
+    from qa_service.trend import candidates, select
     from qa_service.trend_phrase import free_words
+    from qa_service.trend_sentence import WINDOW
 
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)

@@ -19,7 +19,8 @@ from index.store import DecisionRecord, Filters
 from qa_service.answers import Answer, Hit
 from qa_service.query import Understanding
 from qa_service.retriever import Engine
-from qa_service.trend import TrendPoint, point_of, question_weights
+from qa_service.trend import point_of, question_weights
+from qa_service.trend_sentence import TrendPoint
 
 # With a question, the decisions of this many best passages are kept (then dated).
 RELEVANT_PASSAGES = 5

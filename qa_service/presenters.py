@@ -41,7 +41,8 @@ from qa_service.schemas.precedent import (
     TrendSeries,
 )
 from qa_service.similar import Similar
-from qa_service.trend import TrendPoint, agrees, trend_unit
+from qa_service.trend import agrees, trend_unit
+from qa_service.trend_sentence import TrendPoint
 
 
 def to_filters(spec: FiltersIn | None) -> Filters:

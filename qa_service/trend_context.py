@@ -2,7 +2,8 @@
 sentence before's when that one sets its subject, when this one refers back to it, or when
 both open alike, a list written as sentences.
 
-Pure functions over a passage's text; ``qa_service.trend`` weighs sentences with them.
+Pure functions over a passage's text; ``qa_service.trend_sentence`` weighs sentences with
+them.
 """
 
 from __future__ import annotations

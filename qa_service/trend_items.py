@@ -5,8 +5,8 @@ precedes its figure ("capital £6,436, revenue £4,630 making a total of £11,06
 of contrast starts a new item (", but the condition of unclassified roads … 18%"), a later
 clause shares the earlier one's subject and a part the whole's words ("486 households …,
 including 301 families"), and a count keeps the words of what it counts ("38 children in
-external residential placements at …"). ``qa_service.trend`` weighs a figure by how much of
-the question these words name; ``around`` gives the plain window either side.
+external residential placements at …"). ``qa_service.trend_sentence`` weighs a figure by how
+much of the question these words name; ``around`` gives the plain window either side.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ names.
   held an average caseload of 28 children, and some newly qualified social workers were
   holding more than 30 cases" for newly qualified social workers recruited).
 
-``qa_service.trend`` drops such figures before choosing a meeting's sentence, so that a
-sentence stating the asked figure can give the point instead.
+``qa_service.trend_sentence`` drops such figures before choosing a meeting's sentence, so
+that a sentence stating the asked figure can give the point instead.
 """
 
 from __future__ import annotations

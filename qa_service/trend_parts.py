@@ -7,7 +7,7 @@ about is not its figure.
   the adult social care precept") are not it, when the whole names half the question and a
   part names nothing of it the whole does not.
 
-``qa_service.trend`` drops them before choosing a sentence's figure.
+``qa_service.trend_sentence`` drops them before choosing a sentence's figure.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from qa_service.trend_read import Alternatives, Figure, named, stems
 
 
 class Asks(Protocol):
-    """What a question asks for (``qa_service.trend.Asked``), as far as parts are read."""
+    """What a question asks for (``qa_service.trend_sentence.Asked``), as far as parts are
+    read."""
 
     weights: dict[str, float]
     alts: Alternatives

@@ -1,7 +1,7 @@
 """Reading a figure from a sentence, for a trend: which numbers a sentence states, which of
 them is its current one, and how well a sentence names what a question asks about.
 
-Pure functions over text; ``qa_service.trend`` picks each meeting's sentence with them.
+Pure functions over text; ``qa_service.trend_sentence`` picks each meeting's sentence with them.
 
 - A figure is a percentage, an amount of money, a rate per 1,000/10,000/100,000 or a count;
   years, dates, times, paragraph numbers, school year groups ("Year 6") and periods ("20

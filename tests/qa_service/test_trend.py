@@ -16,8 +16,9 @@ from index.embedder import HashingEmbedder
 from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
-from qa_service.trend import Figure, TrendPoint, asked_unit, figures, flag_outliers
+from qa_service.trend import Figure, asked_unit, figures, flag_outliers
 from qa_service.trend_read import stems
+from qa_service.trend_sentence import Asked, TrendPoint
 from tests.conftest import build_index
 
 
@@ -266,8 +267,6 @@ def test_a_list_of_amounts_gives_the_item_the_question_names(
 
 
 def test_a_sentence_naming_only_the_period_asked_measures_something_else() -> None:
-    from qa_service.trend import Asked
-
     asked = Asked.of("assessments completed within 45 working days")
     assert asked.about("86% of single assessments were completed within 45 working days.")
     # "within … working days" is half the question's words, but says only how soon
@@ -286,7 +285,7 @@ def hit(text: str, date: str, source: str = "", heading: tuple[str, ...] = ()) -
 
 
 def test_a_table_row_gives_the_current_column_s_cell() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "Measure Q3 2021/22 Q3 2022/23 Target Mar 2023\n"
@@ -302,7 +301,7 @@ def test_a_table_row_gives_the_current_column_s_cell() -> None:
 def test_a_meeting_whose_best_is_in_another_unit_gives_one_in_the_trend_s() -> None:
     """An agenda's minute number read as a count names more of the question than the
     minutes' payment of the same meeting: the meeting gives its payment, in the trend's £."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     hits = [
         hit("Accounts for payment: Merlin Waste - £30.", "2019-02-25", "m1.pdf"),
@@ -359,7 +358,7 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
 
 
 def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     hits = [
         hit(
@@ -376,7 +375,7 @@ def test_an_amount_of_the_quantity_asked_is_a_part_not_the_whole() -> None:
 
 
 def test_a_number_that_names_something_is_not_its_figure() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     hits = [
         # the question's own "Year 6" names whom the sentence counts
@@ -398,7 +397,7 @@ def test_a_number_that_names_something_is_not_its_figure() -> None:
 def test_of_sentences_naming_the_question_alike_the_one_whose_figure_names_it_wins() -> None:
     """Both sentences name the whole question; the first (the engine's highlight) states a
     buffer beside a bound, the second the result itself."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "As the result is below 85%, a 20% buffer must be added to the requirement, and the "
@@ -412,7 +411,7 @@ def test_of_sentences_naming_the_question_alike_the_one_whose_figure_names_it_wi
 
 
 def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     def lit(text: str, sentence: str) -> SimpleNamespace:
         """A hit whose highlight is ``sentence``, as the engine marks an answering one."""
@@ -460,7 +459,7 @@ def test_a_sentence_is_read_with_the_one_that_sets_its_subject() -> None:
 
 
 def test_a_count_of_some_of_the_figure_after_it_is_what_is_said_of_them() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "At 31 December 2018, 34 of the 42 children in residential care were in external "
@@ -477,7 +476,7 @@ def test_a_count_of_some_of_the_figure_after_it_is_what_is_said_of_them() -> Non
 def test_a_topic_s_figures_on_a_timeline_keep_money_a_trend_does_not() -> None:
     """A trend of a question that names no money takes none; a timeline's figures of the
     same topic (``point_of``) still state what it cost."""
-    from qa_service.trend import Asked, point_of, select
+    from qa_service.trend import point_of, select
 
     text = "Temporary accommodation for families cost £4.2 million more than the budget."
     question = "families in temporary accommodation"
@@ -487,7 +486,7 @@ def test_a_topic_s_figures_on_a_timeline_keep_money_a_trend_does_not() -> None:
 
 
 def test_a_question_counting_hours_takes_only_counts_of_hours() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     question = "hours of home care a week that could not be arranged"
     others = hit(
@@ -502,7 +501,7 @@ def test_a_question_counting_hours_takes_only_counts_of_hours() -> None:
 
 
 def test_a_level_asked_for_is_not_the_size_of_its_change() -> None:
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "A 4.99% increase would take the Kelsworth element of the Band D council tax from"
@@ -517,7 +516,7 @@ def test_a_level_asked_for_is_not_the_size_of_its_change() -> None:
 
 def test_a_later_item_without_its_own_verb_shares_the_earlier_one_s() -> None:
     """ "… health had attended only 38% and education 41%": education had attended 41%."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     asked = Asked.of("education attendance at strategy meetings")
     text = (
@@ -539,7 +538,7 @@ def test_a_later_item_without_its_own_verb_shares_the_earlier_one_s() -> None:
 
 def test_a_share_of_which_is_of_what_the_figure_before_counts() -> None:
     """ "1,126 claims …, of which 9% had resulted in a payment": 9% of the claims."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "The Highway Asset Manager reported that 1,126 claims had been received in 2020/21,"
@@ -564,7 +563,7 @@ def test_a_share_of_which_is_of_what_the_figure_before_counts() -> None:
 def test_a_sentence_opening_as_the_one_before_shares_its_subject() -> None:
     """ "Attendance by health professionals at strategy meetings has improved to 69% ….
     Attendance by education staff has improved to 63%": a list written as sentences."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "6.4 Attendance by health professionals at strategy meetings has improved to 69%,"
@@ -594,7 +593,7 @@ def test_the_parts_a_figure_is_made_up_of_are_not_it() -> None:
     """ "… increase council tax by 4.99%, made up of 2.99% for general services and 2% for the
     adult social care precept": the question names the whole; "precept" is another way of
     writing "council tax rise", but the 2% is only a part of it."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "Councillor Ransome said that the County Council would increase council tax by 4.99%,"
@@ -618,7 +617,7 @@ def test_the_parts_a_figure_is_made_up_of_are_not_it() -> None:
 def test_a_figure_in_a_unit_the_question_names_comes_first() -> None:
     """For "five-year housing land supply", the supply "in years" is read over a share in
     the same sentence and over a share the meeting states in another passage."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     supply = (
         "A 20% buffer had to be added to the five-year housing land supply calculation, which"
@@ -638,7 +637,7 @@ def test_a_sentence_in_a_unit_the_question_names_is_the_passage_s() -> None:
     must be added to the five-year requirement …, Housing Delivery Test"), but the
     passage's sentence stating the supply in years is the one read; "Year 6" names a
     school year, not a unit."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "Members will be aware that the Council cannot demonstrate a five-year supply of land"
@@ -660,7 +659,7 @@ def test_a_capital_letter_naming_a_class_is_a_key_word() -> None:
     """ "A roads" names a class of roads: of "7% of A roads, 9% of B and C roads and 19% of
     unclassified roads were in need of maintenance", 7% is the A roads'; the letter alone
     is too short a word, so the pair is one key ("a-road"), and "Band" is no "B and"."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     assert {"a-road", "b-road", "c-road"} <= stems("7% of A roads, 9% of B and C roads")
     assert stems("Band D council tax") == {"band", "d-counc", "counc", "tax"}
@@ -680,7 +679,7 @@ def test_a_table_row_is_read_with_its_caption_or_the_passage_s_heading() -> None
     """ "Families whose needs were met at closure 72% 74% 76%" does not say early help; its
     table's caption does ("Table 2: Early help performance"), or, when the caption fell in
     the passage before, the passage's heading ("5. Early help performance")."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     table = (
         "Measure 2020/21 2021/22 2022/23\n"
@@ -703,7 +702,7 @@ def test_a_figure_whose_item_names_the_rarest_key_word_comes_first() -> None:
     """Of "agency social workers made up 46% of the children's social care workforce, and
     that 17% of posts were vacant", 17% is the social worker vacancy rate: its item names
     the rarest word of the question ("vacancy"), though the 46%'s names more by weight."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "The Assistant Director reported that agency social workers made up 46% of the"
@@ -760,7 +759,7 @@ def _highlighted(text: str, date: str) -> SimpleNamespace:
 def test_a_highlight_joining_sentences_is_read_sentence_by_sentence() -> None:
     """Together the sentences name what neither does: the part's figure ("Of these, 318 …")
     would be read for the whole the first states."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
 
     text = (
         "Contacts and referrals\nThe service received 1,046 contacts in 2022/23. "
@@ -776,7 +775,7 @@ def test_a_count_of_more_is_a_change_not_the_level() -> None:
     """ "… will pay for around 300 more charge points" adds to the level; the sentence naming
     more of the question gives no figure of it, so the one stating the level gives the
     point."""
-    from qa_service.trend import Asked, select
+    from qa_service.trend import select
     from qa_service.trend_current import change
 
     text = (

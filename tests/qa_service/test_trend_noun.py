@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.trend import Asked, select
+from qa_service.trend import select
 from qa_service.trend_noun import other_thing
 from qa_service.trend_read import figures
+from qa_service.trend_sentence import Asked
 from tests.qa_service.test_trend import hit
 
 

@@ -649,7 +649,7 @@ def test_the_national_figure_is_not_the_council_s(text: str, values: list[float]
 
 def test_a_word_done_again_is_another_measure() -> None:
     """ "re-referrals" are not "referrals": a sentence on one measures something else."""
-    from qa_service.trend import Asked
+    from qa_service.trend_sentence import Asked
 
     assert stems("The re-referral rate") == {"re-refer"}
     assert stems("pre-referral checks") == {"pre", "refer", "check"}

@@ -1,0 +1,276 @@
+"""Choosing a meeting's sentence and reading its point, for a trend (``qa_service.trend``).
+
+Of a passage's sentences (and table rows), the one that states a figure in the asked unit
+and names most of the question's key words, by idf weight, read with the words it is read
+with (``qa_service.trend_context``); then, in that sentence, the current figure whose own
+words name most of the question. ``Asked`` holds what a question asks for as the sentences
+are read against it, ``TrendPoint`` the figure read, with its hit and sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cqa_core.text import split_sentences
+from qa_service.answers import Hit
+from qa_service.trend_context import context as _context
+from qa_service.trend_context import referred
+from qa_service.trend_current import asks_change, change, current
+from qa_service.trend_items import around, labelled
+from qa_service.trend_noun import other_thing
+from qa_service.trend_parts import part, rarest, wholes
+from qa_service.trend_read import (
+    Alternatives,
+    Figure,
+    alternatives,
+    asked_unit,
+    counted_periods,
+    counts_period,
+    in_unit,
+    named,
+    named_numbers,
+    naming,
+    other_numbered,
+    other_period,
+    period_stems,
+    periods,
+    readable,
+    stem,
+    stems,
+)
+from qa_service.trend_table import rows
+
+# Words either side of a figure read as what it counts or measures; fitted by
+# bench/fit_trend.py with cross-validation across councils (docs/quality.md).
+WINDOW = 8
+
+Weights = dict[str, float]
+
+
+@dataclass
+class TrendPoint:
+    """One meeting's figure, with the hit (passage and sentence) it was read from."""
+
+    date: str
+    figure: Figure
+    hit: Hit
+    sentence: tuple[int, int]  # offsets of the answering sentence in the passage text
+    flagged: bool = False  # in another unit or base than the trend's: not plotted
+    weight: float = 0.0  # how much of the question its sentence names (idf weight)
+
+
+@dataclass
+class Asked:
+    """What a question asks for, as the sentences are read against it."""
+
+    question: str
+    weights: Weights  # key word stem -> idf
+    wanted: str | None = None  # the unit asked for, if the question says
+    alts: Alternatives = field(default_factory=list)
+    period: frozenset[str] = frozenset()  # stems of its period ("within 45 working days")
+    names: frozenset[tuple[str, float]] = frozenset()  # numbers it names ("Year 6")
+    periods: frozenset[tuple[float, str]] = frozenset()  # its periods: (20, "day")
+    counted: frozenset[str] = frozenset()  # kinds of period it counts: "hours of home care"
+    # asking no unit, take money too: a timeline's figures of a topic ("temporary
+    # accommodation": its costs as well as its households), not a trend of one quantity
+    any_unit: bool = False
+    change: bool = False  # it asks about a change ("council tax rise"), not only a level
+    # its key words said outside its common phrases ("contacts received by children's social
+    # care": "contacts", "received"), one of which a sentence about it names (``trend_phrase``)
+    free: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str, weights: Weights | None = None) -> Asked:
+        """The question's key words (weighted, or all alike), asked unit and alternatives."""
+        return cls(
+            question,
+            weights or dict.fromkeys(stems(question), 1.0),
+            asked_unit(question),
+            alternatives(question),
+            period_stems(question),
+            named_numbers(question),
+            periods(question),
+            counted_periods(question),
+            change=asks_change(question),
+        )
+
+    def named(self, text: str) -> float:
+        """The idf weight of the question's key words ``text`` names."""
+        got = named(text, self.alts)
+        return sum(w for stem, w in self.weights.items() if stem in got)
+
+    def unit_words(self) -> frozenset[str]:
+        """The key words that may name a unit ("five-year": years), less those that name
+        something with a number ("Year 6": a school year, not a length)."""
+        return frozenset(self.weights) - {word for word, _ in self.names}
+
+    def names_unit(self, unit: str) -> bool:
+        """Whether the question's own words name ``unit`` ("five-year … supply": years)."""
+        return stem(unit) in self.unit_words()
+
+    def about(self, text: str) -> bool:
+        """Whether ``text`` names at least half of the question's key words, by weight, and
+        of a timeliness question, not only its period ("within five working days"), and
+        not only its common phrases ("children's social care", ``trend_phrase``)."""
+        got = named(text, self.alts)
+        weight = sum(w for s, w in self.weights.items() if s in got)
+        beyond = not self.period or any(s in got for s in self.weights if s not in self.period)
+        beyond = beyond and (not self.free or bool(got & self.free))
+        return beyond and 2 * weight >= sum(self.weights.values())
+
+
+def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
+    """The figures of ``text[start:end]`` in the asked unit, less the numbers the question
+    names ("Year 6")."""
+    if asked.periods and other_period(text[start:end], asked.periods):
+        return []  # it times another measure ("within 45 working days" for 20)
+    if other_numbered(text[start:end], asked.names):
+        return []  # it names another by number ("Key Stage 1" for Key Stage 2)
+    found = readable(text, start, end, asked.counted, frozenset(asked.weights))
+    if asked.counted:  # "hours of home care": a count of hours, not of young people
+        found = [f for f in found if f.unit != "count" or counts_period(text, f, asked.counted)]
+    if not found:  # a table row states its current column's cell (``trend_table``)
+        found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
+    found = [f for f in found if not naming(text, f, asked.names)]
+    # a figure whose own noun names another thing ("a staffing budget of £612,000" for the
+    # children's services overspend, "6,842 incidents" for prosecutions): another measure
+    found = [f for f in found if not other_thing(text, f, (start, end), asked)]
+    return found if asked.any_unit and asked.wanted is None else in_unit(found, asked.wanted)
+
+
+def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
+    """The passage's sentence that states a figure in the asked unit and names most of the
+    question's key words, rarest first; of sentences naming as much, the one whose figure's
+    own words name most ("The Housing Delivery Test result … was 79%" over "As the result is
+    below 85%, a 20% buffer must be added …, and the Council has published a Housing
+    Delivery Test Action Plan"), then the engine's highlight; with its weight. The
+    highlight with -1 when no sentence states one."""
+    text = hit.passage.text
+    first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
+    best = first
+    sentences = [(s.start, s.end) for s in split_sentences(text)]
+    # a highlight joining sentences ("… received 1,046 contacts. Of these, 318 met the
+    # threshold …") is read sentence by sentence: together they would name what neither does
+    joined = sum(first[0] <= a and b <= first[1] for a, b in sentences) > 1
+    stated = [] if joined else _stated(text, *first, asked)
+    heading = _heading(hit)
+    score = _weight(text, first, stated, asked, heading) if stated else -1.0
+    said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
+    local: float | None = None  # the best's figure's own words, read when a tie needs it
+    spans = sentences + [(r.start, r.end) for r in rows(text)]
+    for start, end in spans:
+        stated = _stated(text, start, end, asked)
+        if not asked.change:  # a level asked: the size of a change is no figure of it ("…
+            stated = [f for f in stated if not change(text, f)]  # pay for 300 more points")
+        if not stated:
+            continue
+        weight = _weight(text, (start, end), stated, asked, heading)
+        says = _says_unit(stated, asked)
+        if (says, weight) > (said, score):
+            best, score, said, local = (start, end), weight, says, None
+        elif (says, weight) == (said, score) and (start, end) != best:
+            if local is None:
+                local = _local(hit, asked, best)
+            mine = _local(hit, asked, (start, end))
+            if mine > local:
+                best, local = (start, end), mine
+    return best, score
+
+
+def _weight(
+    text: str, span: tuple[int, int], stated: list[Figure], asked: Asked, heading: str
+) -> float:
+    """How much of the question a sentence stating ``stated`` names, read with the words it
+    is read with (``trend_context``). A sentence referring back to one that states a figure
+    in its unit states a part of that one's ("The service received 1,046 contacts. Of these,
+    318 met the threshold for a LADO referral": a count of a count); when the one before's
+    own words name more of the question, the whole is asked ("contacts received by the LADO
+    service"), and the part weighs only its own words. A part in another unit ("Of these,
+    94% were held within statutory timescales" after a count of reviews) is a measure of
+    its own, read with the one before."""
+    whole = referred(text, span)
+    if whole and {f.unit for f in stated} & {f.unit for f in _stated(text, *whole, asked)}:
+        own = asked.named(text[span[0] : span[1]])
+        if asked.named(text[whole[0] : whole[1]]) > own:
+            return own
+    return asked.named(_context(text, span, heading=heading))
+
+
+def _heading(hit: Hit) -> str:
+    """The passage's own heading (a table row's subject when its caption is elsewhere)."""
+    return hit.passage.heading_path[-1] if hit.passage.heading_path else ""
+
+
+def _says_unit(found: list[Figure], asked: Asked) -> bool:
+    """Whether a figure of ``found`` is in a unit the question's own words name ("five-year
+    housing land supply": "a supply of 3.8 years")."""
+    return any(asked.names_unit(f.unit) for f in found)
+
+
+def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
+    """The weight the own words of the figure a sentence gives name (-1: it gives none)."""
+    read = _read(hit, asked, span)
+    return read[1] if read else -1.0
+
+
+def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: int) -> Figure:
+    """The figure closest to the rarest of the question's key words in the sentence."""
+    places = [
+        (weights[key], m.start())
+        for m in re.finditer(r"[A-Za-z]{3,}", text[:end])
+        if m.start() >= start and (key := stem(m.group())) in weights
+    ]
+    if not places:
+        return found[0]
+    top = max(w for w, _ in places)
+    anchors = [p for w, p in places if w == top]
+    return min(found, key=lambda f: min(abs(f.start - p) for p in anchors))
+
+
+def _choose(
+    text: str, found: list[Figure], asked: Asked, span: tuple[int, int], window: int
+) -> tuple[Figure, float]:
+    """The figure in a unit the question names, then whose own item names the question's
+    rarest key word, then whose item and own words (``window`` either side) name most of
+    it, the one nearest its rarest key word on a tie; with its window's weight."""
+    counts = readable(text, *span, asked.counted, frozenset(asked.weights))
+    listed = [f for f in counts if not naming(text, f, asked.names)]
+    # a figure in a unit the question's own words name comes first ("five-year housing land
+    # supply": "… which reduced the Council's supply from 5.3 years to 4.6 years" over "a
+    # 20% buffer had to be added to the five-year housing land supply calculation")
+    # then one whose own item names the question's rarest key word ("… 46% of the children's
+    # social care workforce, and that 17% of posts were vacant": 17% for the social worker
+    # vacancy rate, though "social workers" names more of it by weight)
+    keys = rarest(asked)
+    local = {}
+    for f in found:
+        own = labelled(text, f, listed, *span)
+        local[f] = (
+            asked.names_unit(f.unit),
+            bool(keys & named(own, asked.alts)),
+            asked.named(own),
+            asked.named(around(text, f, *span, window)),
+        )
+    top = max(local.values())
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[3]
+
+
+def _read(
+    hit: Hit, asked: Asked, span: tuple[int, int], window: int = WINDOW
+) -> tuple[TrendPoint, float] | None:
+    """The point a sentence gives, with the weight its figure's own words name: its current
+    figure in the asked unit that names most (None: no date, or no such figure)."""
+    date = hit.passage.document.meta.meeting_date
+    text = hit.passage.text
+    found = current(text, _stated(text, *span, asked))
+    # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
+    # services overspend related to placements"), not the whole
+    found = [f for f in found if not part(text, f, asked)]
+    if not asked.change:  # a level asked for: the size of a change is not it ("Band D
+        found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
+    found = wholes(text, found, asked, span)
+    if not date or not found:
+        return None
+    figure, local = _choose(text, found, asked, span, window)
+    return TrendPoint(date, figure, hit, span), local
