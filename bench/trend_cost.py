@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.records_quality import TREND_BLIND_AFTER, TREND_HELD_OUT, TREND_LABELS
 from qa_service import trend as trend_module
 from qa_service.retriever import Engine
-from qa_service.trend_read import stems
+from qa_service.trend_words import stems
 
 
 def whole_vocabulary_weights(engine: Engine, question: str) -> dict[str, float]:

@@ -69,10 +69,11 @@ from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
 from qa_service.trend_phrase import free_words
-from qa_service.trend_read import Figure, asked_unit, stem, stems
-from qa_service.trend_read import about as _about
+from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
+from qa_service.trend_words import about as _about
+from qa_service.trend_words import stem, stems
 
 __all__ = ["Figure", "asked_unit", "figures", "flag_outliers", "trend"]
 

@@ -12,8 +12,9 @@ import re
 from functools import lru_cache
 
 from cqa_core.text import Span, split_sentences
-from qa_service.trend_read import figures, stems
+from qa_service.trend_read import figures
 from qa_service.trend_table import rows
+from qa_service.trend_words import stems
 
 # A sentence that opens by referring back to the one before: "IROs chaired 748 reviews in
 # 2021/22. Of these, 94% were held within statutory timescales."

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from qa_service.trend_read import _ASKS_CHANGE, _MONTH_NUMBER, _MONTHS, Figure
+from qa_service.trend_read import _MONTH_NUMBER, _MONTHS, Figure
+from qa_service.trend_words import _ASKS_CHANGE
 
 # An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
 # or aims at: "a target of 70%", "a target to approve 25".

@@ -38,7 +38,8 @@ from itertools import pairwise
 from cqa_core.text import STOPWORDS
 from qa_service.trend_current import current
 from qa_service.trend_parts import Asks, asked_stems, rarest
-from qa_service.trend_read import Figure, figures, stems
+from qa_service.trend_read import Figure, figures
+from qa_service.trend_words import stems
 
 # A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from qa_service.trend_read import Alternatives, Figure, named, stems
+from qa_service.trend_read import Figure
+from qa_service.trend_words import Alternatives, named, stems
 
 
 class Asks(Protocol):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
-from qa_service.trend_read import stem
+from qa_service.trend_words import stem
 
 # A pair of adjacent key words is a common phrase when at least this share of the index's
 # passages hold it; fitted by bench/fit_trend.py with cross-validation across councils

@@ -21,14 +21,11 @@ from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import other_thing
 from qa_service.trend_parts import part, rarest, wholes
 from qa_service.trend_read import (
-    Alternatives,
     Figure,
-    alternatives,
     asked_unit,
     counted_periods,
     counts_period,
     in_unit,
-    named,
     named_numbers,
     naming,
     other_numbered,
@@ -36,10 +33,9 @@ from qa_service.trend_read import (
     period_stems,
     periods,
     readable,
-    stem,
-    stems,
 )
 from qa_service.trend_table import rows
+from qa_service.trend_words import Alternatives, alternatives, named, stem, stems
 
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).

@@ -17,8 +17,8 @@ from index.store import Filters
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, asked_unit, figures, flag_outliers
-from qa_service.trend_read import stems
 from qa_service.trend_sentence import Asked, TrendPoint
+from qa_service.trend_words import stems
 from tests.conftest import build_index
 
 
@@ -182,7 +182,7 @@ def _weights_from_the_whole_vocabulary(vocabulary: dict[str, int], question: str
     """The weights as they were computed before: from every word of the vocabulary."""
     import math
 
-    from qa_service.trend_read import stems
+    from qa_service.trend_words import stems
 
     total = max(vocabulary.values(), default=1)
     return {

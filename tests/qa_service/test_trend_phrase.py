@@ -11,8 +11,8 @@ from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend_phrase import free_words, pairs
-from qa_service.trend_read import stems
 from qa_service.trend_sentence import Asked
+from qa_service.trend_words import stems
 from tests.conftest import build_index
 
 QUESTION = "contacts received by children's social care"

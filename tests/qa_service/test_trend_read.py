@@ -7,21 +7,17 @@ import pytest
 from qa_service.trend_current import change, current
 from qa_service.trend_items import around, labelled
 from qa_service.trend_read import (
-    about,
-    alternatives,
     asked_unit,
     counted_periods,
     figures,
     in_unit,
-    named,
     named_numbers,
     other_numbered,
     other_period,
     periods,
     readable,
-    stem,
-    stems,
 )
+from qa_service.trend_words import about, alternatives, named, stem, stems
 
 
 @pytest.mark.parametrize(
