@@ -6,7 +6,9 @@ Runs every question of the three shared sets once, keeps each answer's ``Evidenc
 for each answerable question, its evidence when asked again with the passages that answer
 it withheld: a near miss made from it, an unanswerable training row weighing ``SHARE``
 together; bench/abstention_borrowed.py, docs/quality.md "Abstention, stop 19"), and
-fits a logistic regression (scikit-learn, balanced classes) with two cut points on its
+fits a logistic regression (scikit-learn, balanced classes; bagged: its coefficients
+averaged over ``BAGS`` bootstrap samples, docs/quality.md "Abstention, stop 20, a steadier
+fit") with two cut points on its
 probability: ``answer_at``, the fewest expected mistakes with at most 5% of answerable
 questions refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at
 most 1%, below which the papers are said not to answer (between the two: a weak match).
