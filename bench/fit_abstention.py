@@ -6,7 +6,9 @@ Runs every question of the three shared sets once, keeps each answer's ``Evidenc
 for each answerable question, its evidence when asked again with the passages that answer
 it withheld: a near miss made from it, an unanswerable training row weighing ``SHARE``
 together; bench/abstention_borrowed.py, docs/quality.md "Abstention, stop 19"), and
-fits a logistic regression (scikit-learn, balanced classes) with two cut points on its
+fits a logistic regression (scikit-learn, balanced classes; bagged: its coefficients
+averaged over ``BAGS`` bootstrap samples, docs/quality.md "Abstention, stop 20, a steadier
+fit") with two cut points on its
 probability: ``answer_at``, the fewest expected mistakes with at most 5% of answerable
 questions refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at
 most 1%, below which the papers are said not to answer (between the two: a weak match).
@@ -27,6 +29,7 @@ same cross-validation on its own councils (nested; a few minutes more).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import subprocess
 import sys
@@ -54,6 +57,12 @@ STRICT = 0.01  # answerable questions allowed below weak_at
 # question (and 0.25 in 30 of the 35 folds when chosen inside each fold: docs/quality.md,
 # "Abstention, stop 19")
 SHARE = 0.25
+# Bootstrap samples the regression is averaged over, and the seed that draws them: bagging
+# was kept over a smaller C, weights balanced per set, cuts from inner council folds and
+# bagging over council folds by the total out-of-fold mistakes over the three sets, at
+# several seeds (docs/quality.md, "Abstention, stop 20, a steadier fit")
+BAGS = 50
+SEED = 0
 TARGET = REPO / "qa_service" / "abstention_fit.py"
 
 
@@ -70,30 +79,95 @@ class Case:
     withheld: Evidence | None = None
 
 
-def fit(cases: Sequence[Case], smooth: float = SMOOTH, share: float = SHARE) -> Model:
+def fit(
+    cases: Sequence[Case],
+    smooth: float = SMOOTH,
+    share: float = SHARE,
+    bags: int = BAGS,
+    seed: int = SEED,
+) -> Model:
     """Logistic regression on standardised evidence, with the cases' ``withheld`` evidence
     as unanswerable rows weighing ``share`` (``fit_rows``), then the two cut points (their
-    mistakes spread by ``smooth`` times Silverman's width: bench/calibrate_abstention.py)."""
-    extra = [c.withheld for c in cases if c.withheld is not None]
-    return fit_rows(cases, extra, share, smooth)
+    mistakes spread by ``smooth`` times Silverman's width: bench/calibrate_abstention.py).
+
+    With ``bags`` above 0 the regression is bagged: refitted on ``bags`` bootstrap samples
+    of the cases (``_draws``; each drawn case bringing its withheld row) and its
+    coefficients averaged,
+    so that no one question's evidence moves the fitted line, and with it the cut, as much
+    (docs/quality.md, "Abstention, stop 20, a steadier fit").  The cut points are then chosen
+    on the averaged model's probabilities over every case, as for a single fit."""
+    if bags <= 0:
+        extra = [c.withheld for c in cases if c.withheld is not None]
+        return fit_rows(cases, extra, share, smooth)
+    usable = [c for c in cases if c.evidence is not None]
+    mean, scale = _standard(usable)
+    counts = _draws(usable, bags, seed)
+    fits = []
+    for bag in range(bags):
+        drawn = [c for c, n in zip(usable, counts[:, bag], strict=True) for _ in range(n)]
+        if len({c.answerable for c in drawn}) < 2:  # one class only: nothing to fit
+            continue
+        held = [c.withheld for c in drawn if c.withheld is not None]
+        fits.append(_regress(drawn, held, share, mean, scale))
+    if not fits:
+        return fit(cases, smooth, share, bags=0)
+    coef = np.mean([c for c, _ in fits], axis=0)
+    intercept = float(np.mean([i for _, i in fits]))
+    return _with_cuts(usable, mean, scale, coef, intercept, smooth)
+
+
+def _draws(usable: Sequence[Case], bags: int, seed: int) -> np.ndarray:
+    """How often each case is drawn into each bag: Poisson(1) counts (the bootstrap's, for
+    many cases), drawn from the seed and the case's own evidence and label.  A case's
+    counts thus do not depend on the other cases: a change to one question's evidence, or
+    a question added, leaves every other question's draws as they were, where a bootstrap
+    drawn by position would reshuffle every bag."""
+    rows = []
+    for case in usable:
+        vector = case.evidence.vector() if case.evidence is not None else np.zeros(0)
+        digest = hashlib.blake2b(vector.tobytes() + bytes([case.answerable]), digest_size=8)
+        key = int.from_bytes(digest.digest(), "little")
+        rows.append(np.random.default_rng([seed, key]).poisson(1.0, bags))
+    return np.stack(rows) if rows else np.zeros((0, bags), dtype=np.int64)
 
 
 def fit_rows(
     cases: Sequence[Case], extra: Sequence[Evidence], share: float, smooth: float = SMOOTH
 ) -> Model:
-    """``fit`` on ``cases`` with ``extra`` rows labelled unanswerable: together they weigh
-    ``share`` times the cases' unanswerable ones, and the classes are then balanced as
-    scikit-learn's ``balanced`` does (``share`` 0 or no rows: exactly that).  The evidence
-    is standardised, and the cut points chosen, on ``cases`` alone."""
-    from sklearn.linear_model import LogisticRegression
-
+    """``fit`` on ``cases`` with ``extra`` rows labelled unanswerable, one regression (no
+    bagging): together they weigh ``share`` times the cases' unanswerable ones, and the
+    classes are then balanced as scikit-learn's ``balanced`` does (``share`` 0 or no rows:
+    exactly that).  The evidence is standardised, and the cut points chosen, on ``cases``
+    alone."""
     usable = [c for c in cases if c.evidence is not None]
+    mean, scale = _standard(usable)
+    coef, intercept = _regress(usable, extra, share, mean, scale)
+    return _with_cuts(usable, mean, scale, coef, intercept, smooth)
+
+
+def _standard(usable: Sequence[Case]) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and spread of each feature over the cases (a constant one: spread 1)."""
     x_real = np.stack([c.evidence.vector() for c in usable if c.evidence is not None])
-    mean = x_real.mean(axis=0)
     scale = x_real.std(axis=0)
     scale[scale == 0] = 1.0
+    return x_real.mean(axis=0), scale
+
+
+def _regress(
+    usable: Sequence[Case],
+    extra: Sequence[Evidence],
+    share: float,
+    mean: np.ndarray,
+    scale: np.ndarray,
+) -> tuple[np.ndarray, float]:
+    """The weighted, class-balanced logistic regression of ``fit_rows``: its coefficients
+    and intercept on the evidence standardised by ``mean`` and ``scale``."""
+    from sklearn.linear_model import LogisticRegression
+
     added = list(extra) if share > 0 else []
-    x = np.stack([*x_real, *(e.vector() for e in added)])
+    x = np.stack(
+        [*(c.evidence.vector() for c in usable if c.evidence), *(e.vector() for e in added)]
+    )
     y = np.asarray([c.answerable for c in usable] + [False] * len(added))
     weight = np.ones(len(y))
     if added:
@@ -103,28 +177,45 @@ def fit_rows(
         weight[y == label] *= (total / 2) / weight[y == label].sum()
     lr = LogisticRegression(C=1.0, max_iter=1000)
     lr.fit((x - mean) / scale, y, sample_weight=weight)
-    draft = Model(tuple(mean), tuple(scale), tuple(lr.coef_[0]), float(lr.intercept_[0]), 0.5, 0.5)
+    return lr.coef_[0], float(lr.intercept_[0])
+
+
+def _with_cuts(
+    usable: Sequence[Case],
+    mean: np.ndarray,
+    scale: np.ndarray,
+    coef: np.ndarray,
+    intercept: float,
+    smooth: float,
+) -> Model:
+    """The model with its two cut points chosen on its probabilities over ``usable``."""
+    floats = [tuple(float(v) for v in a) for a in (mean, scale, coef)]
+    draft = Model(floats[0], floats[1], floats[2], float(intercept), 0.5, 0.5)
     probs = [(c.answerable, draft.probability(c.evidence)) for c in usable if c.evidence]
     answer_at = threshold(probs, smooth=smooth)
     weak_at = min(threshold(probs, STRICT, smooth), answer_at)
     return Model(draft.mean, draft.scale, draft.coef, draft.intercept, answer_at, weak_at)
 
 
-def mistakes_by_smooth(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> dict[float, int]:
+def mistakes_by_smooth(
+    cases: Sequence[Case], groups: Sequence[Sequence[str]], bags: int = BAGS
+) -> dict[float, int]:
     """Per smoothing of the cut points (``SMOOTHS``): how many questions the classifier
-    judges wrongly out of fold across the councils of ``cases``."""
+    (bagged over ``bags``) judges wrongly out of fold across the councils of ``cases``."""
     out = {}
     for smooth in SMOOTHS:
-        folded = out_of_fold(cases, groups, partial(fit, smooth=smooth), state)
+        folded = out_of_fold(cases, groups, partial(fit, smooth=smooth, bags=bags), state)
         out[smooth] = sum(
             (s == ANSWERED) != c.answerable for s, c in zip(folded, cases, strict=True)
         )
     return out
 
 
-def choose_smooth(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> float:
+def choose_smooth(
+    cases: Sequence[Case], groups: Sequence[Sequence[str]], bags: int = BAGS
+) -> float:
     """The smoothing with the fewest out-of-fold mistakes (ties: the smaller)."""
-    return fewest(mistakes_by_smooth(cases, groups))
+    return fewest(mistakes_by_smooth(cases, groups, bags))
 
 
 def fewest(wrong: dict[float, int]) -> float:
@@ -132,13 +223,14 @@ def fewest(wrong: dict[float, int]) -> float:
     return min(wrong, key=lambda s: (wrong[s], s))
 
 
-def nested(cases: Sequence[Case], groups: Sequence[Sequence[str]]) -> list[str]:
+def nested(cases: Sequence[Case], groups: Sequence[Sequence[str]], bags: int = BAGS) -> list[str]:
     """Out of fold with the smoothing itself chosen inside each fold (``choose_smooth`` on
     the councils that fold trains on): the figure for the whole rule, smoothing included."""
     touched = {id(c): g for c, g in zip(cases, groups, strict=True)}
 
     def fit_nested(training: list[Case]) -> Model:
-        return fit(training, choose_smooth(training, [touched[id(c)] for c in training]))
+        chosen = choose_smooth(training, [touched[id(c)] for c in training], bags)
+        return fit(training, chosen, bags=bags)
 
     return out_of_fold(cases, groups, fit_nested, state)
 

@@ -36,7 +36,9 @@ A small logistic regression over general evidence, never over one question's wor
   stop 20").
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
-cross-validation across councils over the three shared sets, and stored as data in
+cross-validation across councils over the three shared sets (the coefficients averaged over
+bootstrap samples, so that one question's evidence moves them less: docs/quality.md,
+"Abstention, stop 20, a steadier fit"), and stored as data in
 ``qa_service/abstention_fit.py``; here they are only applied, with numpy.  At or above
 ``answer_at`` the state is "answered"; from ``weak_at`` up, "weak_match"; below it,
 "not_in_papers".

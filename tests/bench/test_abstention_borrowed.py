@@ -101,7 +101,7 @@ def _cases(seed: int) -> tuple[list[Case], list[tuple[str, ...]]]:
 
 def test_no_borrowed_rows_is_the_stored_fit() -> None:
     cases, _ = _cases(0)
-    plain, same = fit(cases), fit_borrowed(cases, [], 0.0)
+    plain, same = fit(cases, bags=0), fit_borrowed(cases, [], 0.0)
     assert same.coef == pytest.approx(plain.coef)
     assert (same.answer_at, same.weak_at) == pytest.approx((plain.answer_at, plain.weak_at))
 

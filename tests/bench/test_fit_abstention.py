@@ -9,7 +9,17 @@ import numpy as np
 import pytest
 
 from bench.calibrate_abstention import SMOOTHS
-from bench.fit_abstention import Case, fewest, fit, fit_rows, mistakes_by_smooth, nested
+from bench.fit_abstention import (
+    SHARE,
+    Case,
+    _draws,
+    _regress,
+    fewest,
+    fit,
+    fit_rows,
+    mistakes_by_smooth,
+    nested,
+)
 from qa_service.abstention import ANSWERED, FEATURES, Evidence
 
 
@@ -31,14 +41,14 @@ def _cases(seed: int) -> tuple[list[Case], list[tuple[str, ...]]]:
 
 def test_fit_takes_the_width() -> None:
     cases, _ = _cases(0)
-    counted, smoothed = fit(cases, 0.0), fit(cases, 1.0)
+    counted, smoothed = fit(cases, 0.0, bags=4), fit(cases, 1.0, bags=4)
     assert counted.coef == smoothed.coef  # the regression is the same; only the cuts differ
     assert 0.0 < smoothed.weak_at <= smoothed.answer_at < 1.0
 
 
 def test_each_width_is_scored_out_of_fold() -> None:
     cases, groups = _cases(1)
-    wrong = mistakes_by_smooth(cases, groups)
+    wrong = mistakes_by_smooth(cases, groups, bags=0)
     assert set(wrong) == set(SMOOTHS)
     assert all(0 <= n <= len(cases) for n in wrong.values())
 
@@ -49,7 +59,7 @@ def test_fewest_breaks_ties_towards_the_smaller_width() -> None:
 
 def test_nested_gives_one_state_per_case() -> None:
     cases, groups = _cases(2)
-    states = nested(cases, groups)
+    states = nested(cases, groups, bags=0)
     assert len(states) == len(cases)
     caught = sum(s != ANSWERED for s, c in zip(states, cases, strict=True) if not c.answerable)
     assert caught > 0
@@ -87,3 +97,47 @@ def test_withheld_rows_teach_the_fit_what_a_near_miss_looks_like() -> None:
     assert taught.probability(near_miss) < plain.probability(near_miss)
     # standardised and cut on the questions alone
     assert (taught.mean, taught.scale) == (plain.mean, plain.scale)
+
+
+def test_no_bags_is_the_single_regression() -> None:
+    cases, _ = _cases(5)
+    assert fit(cases, bags=0) == fit_rows(cases, [], SHARE)
+
+
+def test_bagging_averages_the_bootstrap_fits() -> None:
+    """The bagged coefficients are the mean of the regressions on the bootstrap samples
+    the seed draws; standardisation stays that of every case."""
+    cases, _ = _cases(6)
+    bagged = fit(cases, bags=8, seed=3)
+    single = fit(cases, bags=0)
+    mean, scale = np.asarray(single.mean), np.asarray(single.scale)
+    counts = _draws(cases, 8, 3)
+    coefs = []
+    for bag in range(8):
+        drawn = [c for c, n in zip(cases, counts[:, bag], strict=True) for _ in range(n)]
+        coefs.append(_regress(drawn, [], SHARE, mean, scale)[0])
+    assert bagged.coef == pytest.approx(tuple(np.mean(coefs, axis=0)), abs=1e-9)
+    assert (bagged.mean, bagged.scale) == (single.mean, single.scale)
+    assert bagged.coef != single.coef
+
+
+def test_a_cases_draws_do_not_depend_on_the_others() -> None:
+    cases, _ = _cases(8)
+    counts = _draws(cases, 20, 0)
+    assert (_draws(cases[5:], 20, 0) == counts[5:]).all()
+    assert (_draws(cases, 20, 1) != counts).any()  # another seed, other draws
+    assert 0.8 < counts.mean() < 1.2  # Poisson(1): the bootstrap's counts
+
+
+def test_one_question_moves_the_bagged_cut_less() -> None:
+    """Dropping one question at a time: the bagged fit's answer cut moves less, on average,
+    than the single regression's."""
+    cases, _ = _cases(7)
+    cases = cases[:72]
+
+    def moved(bags: int) -> float:
+        full = fit(cases, bags=bags).answer_at
+        cuts = [fit(cases[:i] + cases[i + 1 :], bags=bags).answer_at for i in range(0, 72, 3)]
+        return float(np.mean([abs(cut - full) for cut in cuts]))
+
+    assert moved(50) < moved(0)

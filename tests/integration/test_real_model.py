@@ -61,7 +61,9 @@ FLOORS = {
     # R@1 / MRR@10 after "Rank 1, stop 20" (the count signal): 0.815 / 0.890 (53 of 65)
     # answer@1 after "The answering sentence, stop 20": 0.72 / 0.82 / 0.71 out of fold, 0.72 /
     # 0.80 / 0.68 in-sample (the stored rule)
-    "dev-set": {"R@5": 0.96, "R@1": 0.80, "MRR@10": 0.88, "answer@1": 0.70, "compare": 0.93},
+    # Stop 20 merged (indexes re-cut at INGEST_VERSION 8): answer@1 0.75 / 0.82 / 0.72 out of
+    # fold, 0.75 / 0.80 / 0.69 in-sample; real-dev-set R@5 0.985, MRR@10 0.900
+    "dev-set": {"R@5": 0.96, "R@1": 0.80, "MRR@10": 0.88, "answer@1": 0.72, "compare": 0.93},
     # dev-set-2's R@5 out of fold 0.947 after glossary verb forms (docs/quality.md, "Compare
     # and R@5 (issue 14)"; was 0.94). R@1 / R@5 / MRR@10 out of fold after "Rank 1, stop 18":
     # 0.78 / 0.98 / 0.87, 0.91 / 0.96 / 0.94, 0.72 / 0.97 / 0.83
@@ -73,7 +75,7 @@ FLOORS = {
     # papers' structure, stop 19" (a RESOLVED block's "1. That ..." clauses) merged with the rest
     # of stop 19: 0.82 / 0.885, out of fold as in-sample
     # R@1 / MRR@10 after "Rank 1, stop 20" (the count signal): 0.838 / 0.893 (57 of 68)
-    "real-dev-set": {"R@5": 0.95, "R@1": 0.82, "MRR@10": 0.88, "answer@1": 0.66, "compare": 0.95},
+    "real-dev-set": {"R@5": 0.97, "R@1": 0.82, "MRR@10": 0.88, "answer@1": 0.67, "compare": 0.95},
 }
 # abstains on unanswerable questions, out of fold after the fourth highlight pass and the
 # steadier cut, refitted together: 0.57 (4 of 7), 0.63, 0.33 (docs/quality.md, "Against the
@@ -85,8 +87,11 @@ FLOORS = {
 # (docs/quality.md, "Abstention, stop 19"): 0.86 (6 of 7) / 0.77 / 0.38 (8 of 21) out of fold
 # and in-sample; refitted on the merged stop 19 (indexes re-cut): 0.86 / 0.77 / 0.33 out of fold,
 # 0.86 / 0.77 / 0.38 in-sample. With value_missed (docs/quality.md, "Abstention, stop 20"):
-# 0.86 / 0.81 (35 of 43) / 0.38 out of fold and in-sample; dev-set-2's floor one question under
-ABSTAIN = {"dev-set": 0.85, "dev-set-2": 0.79, "real-dev-set": 0.37}
+# 0.86 / 0.81 (35 of 43) / 0.38 out of fold and in-sample, on that branch alone.
+# Refitted bagged on the merged code (docs/quality.md, "Abstention, stop 20, a steadier fit"):
+# 0.71 / 0.81 / 0.33 out of fold, 0.86 / 0.84 (36 of 43) / 0.33 (7 of 21) in-sample, which
+# the service's own run gives too; each floor one step under
+ABSTAIN = {"dev-set": 0.85, "dev-set-2": 0.83, "real-dev-set": 0.32}
 KEYS = {
     "R@5": "recall_at_5",
     "R@1": "recall_at_1",
