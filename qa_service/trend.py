@@ -37,7 +37,7 @@ never computed.
   names the question's rarest key word ("… 46% of the … workforce, and that 17% of posts
   were vacant": 17% for the vacancy rate), then most of the question ("Amount spent to
   date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue
-  spent, 11,066 for the total spent; ``trend_read.labelled``), then whose ``WINDOW`` words
+  spent, 11,066 for the total spent; ``trend_items.labelled``), then whose ``WINDOW`` words
   either side name most, then nearest to the question's rarest key word ("… 21% of the
   workforce, and the average caseload was 18 children": 18 for caseload, 21% for agency
   staff).
