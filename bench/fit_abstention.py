@@ -8,10 +8,10 @@ it withheld: a near miss made from it, an unanswerable training row weighing ``S
 together; bench/abstention_borrowed.py, docs/quality.md "Abstention, stop 19"), and
 fits a logistic regression (scikit-learn, balanced classes; bagged: its coefficients
 averaged over ``BAGS`` bootstrap samples, docs/quality.md "Abstention, stop 20, a steadier
-fit") with two cut points on its
-probability: ``answer_at``, the fewest expected mistakes with at most 5% of answerable
-questions refused (bench/calibrate_abstention.py's rule), and ``weak_at``, the same with at
-most 1%, below which the papers are said not to answer (between the two: a weak match).
+fit") with two cut points on its probability: ``answer_at``, the fewest expected mistakes
+with at most 5% of answerable questions refused (bench/calibrate_abstention.py's rule), and
+``weak_at``, the same with at most 1%, below which the papers are said not to answer
+(between the two: a weak match).
 
 Out of fold (``evaluation.crossval``): each council's questions are judged by a model and
 cut points fitted without any question touching that council.  Prints, per set, the share
@@ -92,10 +92,10 @@ def fit(
 
     With ``bags`` above 0 the regression is bagged: refitted on ``bags`` bootstrap samples
     of the cases (``_draws``; each drawn case bringing its withheld row) and its
-    coefficients averaged,
-    so that no one question's evidence moves the fitted line, and with it the cut, as much
-    (docs/quality.md, "Abstention, stop 20, a steadier fit").  The cut points are then chosen
-    on the averaged model's probabilities over every case, as for a single fit."""
+    coefficients averaged, so that no one question's evidence moves the fitted line, and
+    with it the cut, as much (docs/quality.md, "Abstention, stop 20, a steadier fit").
+    The cut points are then chosen on the averaged model's probabilities over every case,
+    as for a single fit."""
     if bags <= 0:
         extra = [c.withheld for c in cases if c.withheld is not None]
         return fit_rows(cases, extra, share, smooth)

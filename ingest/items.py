@@ -139,6 +139,13 @@ def item_starts(text: str, starts: Sequence[int]) -> dict[int, int]:
     return found
 
 
+def _after_space(text: str, start: int, end: int) -> int:
+    """The offset of the first character of ``text[start:end]`` that is not white space
+    (``end`` when there is none): where the text after a split-off heading starts."""
+    segment = text[start:end]
+    return start + len(segment) - len(segment.lstrip())
+
+
 def split_item_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
     """``blocks`` with the number and title that open each minutes item (``item_starts``)
     split off as a heading of its own; offsets stay exact."""
@@ -158,7 +165,7 @@ def split_item_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
             head_end = block.end if heading else number_end
         head_end = block.start + len(text[block.start : head_end].rstrip())
         out.append(Block("heading", block.start, head_end, block.level if heading else ITEM_LEVEL))
-        rest = head_end + len(text[head_end : block.end]) - len(text[head_end : block.end].lstrip())
+        rest = _after_space(text, head_end, block.end)
         if rest < block.end:
             kind = "paragraph" if block.kind == "heading" else block.kind
             out.append(Block(kind, rest, block.end, 0))
@@ -190,11 +197,7 @@ def split_labelled_heads(text: str, blocks: Sequence[Block]) -> list[Block]:
             continue
         level = block.level if block.kind == "heading" else ITEM_LEVEL
         out.append(Block("heading", block.start, labels.start(), level))
-        rest = (
-            labels.end()
-            + len(text[labels.end() : block.end])
-            - len(text[labels.end() : block.end].lstrip())
-        )
+        rest = _after_space(text, labels.end(), block.end)
         if rest < block.end:
             out.append(Block("paragraph", rest, block.end, 0))
     return out

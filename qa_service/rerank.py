@@ -239,10 +239,11 @@ def count_named(text: str, counted: Collection[tuple[str, ...]]) -> float:
         if not following:
             continue
         present = {following[0]}
+        present_stems = stems_of(present)
         for forms in counted:
             for form in forms:
                 phrase = words(form)
-                if len(phrase) == 1 and word_matches(phrase[0], present, stems_of(present)):
+                if len(phrase) == 1 and word_matches(phrase[0], present, present_stems):
                     return 1.0
                 if len(phrase) > 1 and following[: len(phrase)] == phrase:
                     return 1.0

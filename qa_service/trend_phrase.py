@@ -29,11 +29,19 @@ COMMON_SHARE = 0.02
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’]s\b)?")
 
 
+def _words(question: str) -> tuple[list[str], list[str]]:
+    """The question's words in order, and the stem of each (a possessive's "'s" off)."""
+    words = _TOKEN.findall(question)
+    return words, [stem(re.sub(r"['’]s$", "", w)) for w in words]
+
+
 def pairs(question: str, keys: Collection[str]) -> list[tuple[int, str]]:
     """Each pair of adjacent key words of ``question`` (``keys``: stems), as the position of
     its first word among the question's words and its text ("children's social")."""
-    words = _TOKEN.findall(question)
-    stems = [stem(re.sub(r"['’]s$", "", w)) for w in words]
+    return _pairs(*_words(question), keys)
+
+
+def _pairs(words: list[str], stems: list[str], keys: Collection[str]) -> list[tuple[int, str]]:
     return [
         (i, f"{words[i]} {words[i + 1]}")
         for i in range(len(words) - 1)
@@ -51,10 +59,9 @@ def free_words(
     """The key word stems ``question`` says outside its common phrases, those of which
     ``frequency`` (passages holding a phrase) is at least ``share`` of ``passages``; none
     when it has no common phrase, or only common phrases (then nothing else is asked)."""
-    words = _TOKEN.findall(question)
-    stems = [stem(re.sub(r"['’]s$", "", w)) for w in words]
+    words, stems = _words(question)
     inside = [False] * len(words)
-    for i, text in pairs(question, keys):
+    for i, text in _pairs(words, stems, keys):
         if frequency(text) >= share * max(passages, 1):
             inside[i] = inside[i + 1] = True
     if not any(inside):
