@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -37,6 +37,8 @@ DECISION_LABELS = REPO / "tests" / "labels" / "decisions_gold.json"
 HELD_OUT_LABELS = REPO / "tests" / "labels" / "decisions_heldout.json"
 COMMITMENT_LABELS = REPO / "tests" / "labels" / "commitments_gold.json"
 MORE_COMMITMENTS = REPO / "tests" / "labels" / "commitments_more.json"
+HELD_OUT_COMMITMENTS = REPO / "tests" / "labels" / "commitments_heldout.json"
+COMMITMENT_BATCHES = (COMMITMENT_LABELS, MORE_COMMITMENTS, HELD_OUT_COMMITMENTS)
 TREND_LABELS = REPO / "tests" / "labels" / "trend_gold.json"
 TREND_HELD_OUT = REPO / "tests" / "labels" / "trend_heldout.json"
 TREND_BLIND_AFTER = REPO / "tests" / "labels" / "trend_heldout2.json"
@@ -201,6 +203,7 @@ class CommitmentScores:
     matched: int = 0
     due_right: int = 0  # same date, or both unknown
     committee_right: int = 0
+    misses: list[str] = field(default_factory=list)  # what went wrong, one line each
 
     @property
     def precision(self) -> float:
@@ -212,21 +215,41 @@ class CommitmentScores:
 
 
 def score_commitments(labels_path: Path = COMMITMENT_LABELS) -> CommitmentScores:
-    """Commitments found at ingest in every document holding a marked one."""
-    labels = json.loads(labels_path.read_text(encoding="utf-8"))["commitments"]
+    """Commitments found at ingest in every document holding a marked one, and in every
+    document the labels say was read and holds none (``read_without_commitments``)."""
+    data = json.loads(labels_path.read_text(encoding="utf-8"))
     by_file: dict[tuple[str, str], list[dict]] = {}
-    for c in labels:
+    for c in data["commitments"]:
         by_file.setdefault((c["set"], c["file"]), []).append(c)
+    for r in data.get("read_without_commitments", ()):
+        by_file.setdefault((r["set"], r["file"]), [])
     s = CommitmentScores()
     for (set_name, file), marked in by_file.items():
         doc = load_document(set_name, file)
         s.marked += len(marked)
         s.found += len(doc.commitments)
-        for m, c in match(doc.text, doc.commitments, marked):
+        pairs = match(doc.text, doc.commitments, marked)
+        for m, c in pairs:
             s.matched += 1
             s.due_right += c.due == m["due"]
             expecting = c.expecting or doc.meta.committee
             s.committee_right += norm(expecting or "") == norm(m["committee"] or "")
+            if c.due != m["due"] or norm(expecting or "") != norm(m["committee"] or ""):
+                s.misses.append(
+                    f"{file}: {m['quote'][:50]!r}: due {c.due} / {m['due']}, "
+                    f"committee {expecting} / {m['committee']}"
+                )
+        got = {id(c) for _, c in pairs}
+        s.misses += [
+            f"{file}: found, not marked: {c.text[:90]!r}"
+            for c in doc.commitments
+            if id(c) not in got
+        ]
+        s.misses += [
+            f"{file}: missed: {m['quote'][:70]!r}"
+            for m in marked
+            if all(m is not x for x, _ in pairs)
+        ]
     return s
 
 
@@ -392,7 +415,25 @@ def print_trends(index_dir: Path, batches: Sequence[tuple[str, Path]]) -> None:
         print(trend_table(total))
 
 
+def print_commitments(index_dir: Path | None, batches: Sequence[Path]) -> None:
+    """The commitment tables of each label file, and with an index their discharge."""
+    for path in batches:
+        print(f"\ncommitments: {path.name}\n")
+        found_here = score_commitments(path)
+        print(commitment_table(found_here))
+        print("\n".join(found_here.misses))
+        if index_dir is not None:
+            found = score_discharge(index_dir, date(2026, 12, 1), path)
+            print(f"\ndischarge, status on 2026-12-01: {path.name}\n")
+            print(discharge_table(found))
+            print("\n".join(found.misses or []))
+
+
 if __name__ == "__main__":
+    if "--commitments" in sys.argv[1:]:  # commitments and their discharge only
+        args = [a for a in sys.argv[1:] if a != "--commitments"]
+        print_commitments(Path(args[0]) if args else None, COMMITMENT_BATCHES)
+        sys.exit(0)
     if "--trend" in sys.argv[2:]:  # the trend points only, of the named files or of all
         named = [Path(a) for a in sys.argv[sys.argv.index("--trend") + 1 :]]
         print_trends(
@@ -402,13 +443,7 @@ if __name__ == "__main__":
     for name, path in (("written against", DECISION_LABELS), ("held out", HELD_OUT_LABELS)):
         print(f"\n{name}: {path.name}\n")
         print(table(score_decisions(path)))
-    for path in (COMMITMENT_LABELS, MORE_COMMITMENTS):
-        print(f"\ncommitments: {path.name}\n")
-        print(commitment_table(score_commitments(path)))
-    if len(sys.argv) > 1:  # an index of the three sets built with the real model
-        for path in (COMMITMENT_LABELS, MORE_COMMITMENTS):
-            found = score_discharge(Path(sys.argv[1]), date(2026, 12, 1), path)
-            print(f"\ndischarge, status on 2026-12-01: {path.name}\n")
-            print(discharge_table(found))
-            print("\n".join(found.misses or []))
+    # with an index of the three sets built with the real model: discharge and trends too
+    print_commitments(Path(sys.argv[1]) if len(sys.argv) > 1 else None, COMMITMENT_BATCHES)
+    if len(sys.argv) > 1:
         print_trends(Path(sys.argv[1]), TREND_BATCHES)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from index.store import Store
 
 # Raise when the decision or commitment rules change, so existing indexes are read again.
-DECISIONS_VERSION = "5"
+DECISIONS_VERSION = "6"
 INSERT_DECISION = (
     "INSERT INTO decisions(passage, kind, char_start, char_end, text, item, subject, procedural) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -41,10 +41,27 @@ _ADDED = (
     r"\b(?:report|item|update)\b[^.;]{0,160}?\b(?:be\s+)?added\s+to\s+the\s+"
     r"(?:work\s+programme|agenda)\b|\baddition\s+of\b[^.;]{0,80}?\breport\s+to\s+the\s+meeting\b"
 )
+# A later meeting named as where business goes: "at the March meeting", "for April meeting",
+# "discuss at next month's meeting", "in time for TCC's next meeting", "attend a future council
+# meeting", "to a later 2009 meeting of the Pension Fund Panel", "at its meeting in July 2025"
+# (a meeting already held is dropped by its date; "the meeting" alone is this one).
+_LATER_MEETING = (
+    r"\b(?:at|for|to|until|attend|in\s+time\s+for)\s+(?:the\s+|its\s+|a\s+|[A-Z]\w*['’]s\s+)?"
+    r"(?:(?:next|future|later)\s+(?:month['’]s\s+)?(?:\w+\s+)?|" + _MONTH + r"\s+)meeting\b"
+    r"|\bat\s+its\s+meeting\s+in\b"
+)
+# A matter put off to a later meeting, or a body to be kept informed, with or without a time:
+# "Re-agenda for November", "Agreed to re-visit in the New Year", "resolved to defer the
+# proposal so that it can be considered alongside ...", "that Audit Committee be kept advised".
+_PUT_OFF = (
+    r"\bre-?agenda(?:ed)?\b|\b(?:resolved|agreed|decided)\s+to\s+(?:defer|re-?visit|reconsider)\b"
+    r"|\b(?:Committee|Panel|Board|Commission|Cabinet|Council)\s+be\s+kept\s+(?:advised|informed|"
+    r"updated)\b"
+)
 # Something comes back to a body: the verbs of reporting, presenting and receiving.
 _RETURNS = re.compile(
     r"\breport(?:ed|s)?\s+back\b|\bcome\s+back\b|\bbrought\s+(?:back\s+)?to\b"
-    r"|\b(?:be|being|is|are|was|were|would\s+be|will\s+be)\s+(?:presented|reported|submitted|"
+    r"|\b(?:be|being|is|are|would\s+be|will\s+be)\s+(?:presented|reported|submitted|"
     r"brought|considered)\b"
     r"|\breceives?\s+(?:a|an|the)\b[^.;]{0,80}?\b(?:report|update|results?|review|plan)\b"
     r"|\bconsiders?\s+the\s+draft\b|\bfurther\s+report\b|\bto\s+report\b"
@@ -53,7 +70,7 @@ _RETURNS = re.compile(
     r"|\b(?:quarterly|six-monthly|annual)\s+report\b[^.;]{0,120}\b(?:added|included)\b"
     r"|\bbring\s+forward\b|\breport\s+be\s+made\s+to\b"
     r"|\breports\s+to\s+the\s+(?:Board|Committee|Panel|Cabinet|Council)\b"
-    r"|" + _ADDED,
+    r"|" + _ADDED + "|" + _LATER_MEETING + "|" + _PUT_OFF,
     re.IGNORECASE,
 )
 # ... and when (or at least to which meeting).
@@ -72,7 +89,18 @@ _WHEN = re.compile(
 _FUTURE_TO = re.compile(
     r"\b(?:will|would)\s+be\s+(?:presented|reported|submitted|brought)\s+(?:back\s+)?to\b", re.I
 )
-_NOT_A_COMMITMENT = re.compile(r"\bhad\s+been\s+(?:presented|reported|considered)\b", re.I)
+# Not a promise: what was done ("had been presented"), what someone reports ("reported back
+# that ...", "Report back from meeting with ..."), a reply that came ("have met and come back
+# with"), and a routine ("is reported monthly to ...", "is reported to Cabinet through the
+# quarterly monitoring report").
+_NOT_A_COMMITMENT = re.compile(
+    r"\bhad\s+been\s+(?:presented|reported|considered)\b"
+    r"|\breport(?:ed)?\s+back\s+(?:that|from)\b"
+    r"|\b(?:has|have|had)\b[^.;]{0,30}\bcome\s+back\b"
+    r"|\b(?:is|are)\s+(?:reported|presented)\s+(?:monthly|quarterly|annually|regularly)\b"
+    r"|\b(?:is|are)\s+(?:reported|presented)\b[^.;]{0,60}\bthrough\s+the\b",
+    re.I,
+)
 # The body a clause sends it to: "presented to Cabinet", "reported annually to the Environment
 # and Communities Select Committee"; a bare "to the Committee" is the paper's own.
 _EXPECTING = re.compile(
@@ -80,7 +108,11 @@ _EXPECTING = re.compile(
     r"(?:back\s+)?(?:to|by)\s+(?:the\s+)?"
     r"((?:(?:[A-Z][\w'’-]*|&)\s+(?:and\s+|of\s+)?){0,6}(?:Committee|Panel|Board|Commission|Council)"
     r"|Cabinet|Council|Executive)\b"
-    r"|\b(Cabinet|Council|Executive)\s+(?:would|will)\s+be\s+asked\b"
+    r"|\b(Cabinet|Council|Executive),?\s+(?:which\s+|who\s+)?(?:would|will)\s+be\s+asked\b"
+    r"|\bmeeting\s+of\s+(?:the\s+)?((?:(?:[A-Z][\w'’-]*|&)\s+(?:and\s+|of\s+)?){0,6}"
+    r"(?:Committee|Panel|Board|Commission)|Cabinet|Council|Executive)\b"
+    r"|\b((?:(?:[A-Z][\w'’-]*|&)\s+(?:and\s+)?){0,6}(?:Committee|Panel|Board|Commission)"
+    r"|Cabinet|Council|Executive)\s+be\s+kept\s+(?:advised|informed|updated)\b"
     r"|\basks?\s+(?:the\s+)?(Cabinet|Council|Executive)\s+to\s+(?:bring|present|submit|prepare)\b"
 )
 _OWN = frozenset({"Committee", "Panel", "Board", "Commission"})
@@ -92,7 +124,7 @@ _NEXT_MEETING_DATE = re.compile(
 # where a clause ends: a sentence, a blank line, the next lettered or numbered item, or a
 # numbered paragraph or heading ("6.4 Attendance ...", "39 Work Programme")
 _CLAUSE = re.compile(
-    r"(?<=[.;])\s+(?=\(?[a-z0-9]{1,3}\)\s|[A-Z]|\d{1,2}\.\d{1,2}\s)|\n\s*\n"
+    r"(?<=[.;])[”\"]?\s+(?=\(?[a-z0-9]{1,3}\)\s|[A-Z]|\d{1,2}\.\d{1,2}\s)|\n\s*\n"
     r"|\n(?=\(?[a-z0-9]{1,3}\)\s|\d{1,3}(?:\.\d{1,2})?\.?\s+[A-Z])"
 )
 
@@ -251,9 +283,12 @@ def find_commitments(
         # without a time: a report back, a further report, an addition to the work
         # programme, or a body it will be presented to ("... would be reported to Cabinet")
         report_back = re.search(
-            r"\breport(?:ed)?\s+back\b|\bfurther\s+report\b|" + _ADDED, clause, re.I
+            r"\breport(?:ed)?\s+back\b|\bfurther\s+report\b|" + _ADDED + "|" + _PUT_OFF,
+            clause,
+            re.I,
         ) or _FUTURE_TO.search(clause)
-        if not whens and not report_back:
+        later_meeting = re.search(_LATER_MEETING, clause, re.I)
+        if not whens and not report_back and not later_meeting:
             continue
         # the last time named is the one it comes back at ("the plan agreed in May 2022 be
         # reported in six months' time")
