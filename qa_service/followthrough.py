@@ -87,6 +87,21 @@ def made(engine: Engine, c: CommitmentRecord, texts: dict[str, str] | None = Non
     return Made(on) if printed is None else Made(*printed)
 
 
+def _body(name: str) -> str:
+    """A committee's name without what it says of one meeting: "Full council (monthly
+    meeting, by telephone)" is the body "full council"."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", name).strip().lower()
+
+
+def same_body(engine: Engine, committee: str) -> tuple[str, ...]:
+    """The index's names for the body ``committee`` (a parish council's papers name one
+    meeting "Full council (monthly meeting)", the next "Full council (Annual General Meeting
+    and monthly meeting)"); ``committee`` itself first."""
+    body = _body(committee)
+    others = [c for c in engine.store.facet_values("committee") if c != committee]
+    return (committee, *sorted(c for c in others if _body(c) == body))
+
+
 def _due(
     engine: Engine, c: CommitmentRecord, council: str | None, committee: str | None, at: Made | None
 ) -> str | None:
@@ -94,7 +109,12 @@ def _due(
         return c.due
     if at is None or not council or not committee:
         return None
-    later = [d for d in meeting_dates(engine.store, council, committee) if d > at.on.isoformat()]
+    dates = {
+        d
+        for name in same_body(engine, committee)
+        for d in meeting_dates(engine.store, council, name)
+    }
+    later = sorted(d for d in dates if d > at.on.isoformat())
     return later[0] if later else None
 
 
@@ -129,6 +149,7 @@ def _discharge(
     due: str | None,
     as_of: date,
     at: Made | None,
+    names: tuple[str, ...] = (),
 ) -> Hit | None:
     """The passage of a later paper of the expecting committee that answers the commitment.
 
@@ -136,13 +157,17 @@ def _discharge(
     which meeting asked for it ("the annual review that the Committee asked for in October
     2019"): a paper on the same topic years later is not the one that was promised. A
     request recorded in a pack's printed minutes may be answered by a later item of that
-    pack, when it was due by the pack's meeting.
+    pack, when it was due by the pack's meeting. ``names``: the index's names for the
+    expecting body (``same_body``; by default ``committee`` alone).
     """
     if at is None or not council or not committee:
         return None
     after = (at.on + timedelta(days=1)).isoformat()
     filters = Filters(
-        council=(council,), committee=(committee,), date_from=after, date_to=as_of.isoformat()
+        council=(council,),
+        committee=names or (committee,),
+        date_from=after,
+        date_to=as_of.isoformat(),
     )
     if after > as_of.isoformat():
         return None
@@ -173,7 +198,8 @@ def follow(
     committee = c.expecting or meta.committee
     at = made(engine, c, texts)
     due = _due(engine, c, meta.council, committee, at)
-    hit = _discharge(engine, c, meta.council, committee, due, as_of, at)
+    names = same_body(engine, committee) if committee else ()
+    hit = _discharge(engine, c, meta.council, committee, due, as_of, at, names)
     if hit is not None:
         status: Status = "discharged"
     elif due is not None and due < as_of.isoformat():
