@@ -171,7 +171,8 @@ def test_the_discharging_paper_is_the_first_in_time_of_the_best_answers() -> Non
     from qa_service.followthrough import Made, _discharge
 
     def hit(meeting_date: str, confidence: float) -> SimpleNamespace:
-        document = SimpleNamespace(meta=SimpleNamespace(meeting_date=meeting_date), document_id="d")
+        meta = SimpleNamespace(meeting_date=meeting_date, doc_type="report")
+        document = SimpleNamespace(meta=meta, document_id="d")
         return SimpleNamespace(passage=SimpleNamespace(document=document), confidence=confidence)
 
     late, due, weak = hit("2024-02-13", 1.27), hit("2020-03-10", 1.20), hit("2020-02-01", 0.9)
