@@ -6,9 +6,11 @@ index when asked for:
 - its **due date**: as stated, or, for "the next meeting", the date of the expecting
   committee's next meeting in the index after the one that made it;
 - its **discharging paper**: the best passage, among the papers of the same council and
-  the expecting committee dated after the meeting, for the commitment's own words, provided
-  the engine answers with confidence (the same calibrated threshold as ``/api/ask``) and the
-  paper comes within a year of the due date or names the meeting that asked for it. The
+  the expecting committee (under any of the names its papers give it, ``same_body``) dated
+  after the meeting, for the commitment's own words, provided the engine answers with
+  confidence (the same calibrated threshold as ``/api/ask``), the paper is not an
+  inspectorate's (a monitoring letter), and it comes within a year of the due date (of the
+  meeting, when no date is known) or names the meeting that asked for it. The
   meeting is the one the commitment was made at: an agenda pack prints the minutes of the
   previous meeting ("Minutes of the meeting held on 17 September 2024"), and a request
   recorded there may be answered by a later item of the same pack;
