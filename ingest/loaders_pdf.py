@@ -61,7 +61,13 @@ def _strip_furniture(pages: list[list[str]]) -> list[list[str]]:
     furniture).  On the first page it shows on, a running head is the title of the paper
     that starts there, and stays.  A stamp ("Agenda Item 6") is never furniture.
     """
-    out = [_strip_edges(pages, lines) for lines in pages]
+    top: Counter[str] = Counter()
+    foot: Counter[str] = Counter()
+    for page in pages:
+        head, tail = _edges(page)
+        top.update({_key(line) for line in head})
+        foot.update({_key(line) for line in tail})
+    out = [_strip_edges(lines, top, foot, len(pages) > 1) for lines in pages]
     seen: set[str] = set()  # the lines near the top of the pages before
     for n, (kept, lines) in enumerate(zip(out, pages, strict=True)):
         tops = [_key(line) for line in kept[:MAX_HEAD_LINES]]
@@ -78,22 +84,18 @@ def _blank_page(lines: list[str]) -> bool:
     return len(lines) == 1 and bool(_BLANK_PAGE.match(" ".join(lines[0].split())))
 
 
-def _strip_edges(pages: list[list[str]], lines: list[str]) -> list[str]:
-    """``lines`` without the page numbers at its edges and the lines that stand at the top
-    (or foot) of two or more of ``pages``."""
-    top: Counter[str] = Counter()
-    foot: Counter[str] = Counter()
-    for page in pages:
-        head, tail = _edges(page)
-        top.update({_key(line) for line in head})
-        foot.update({_key(line) for line in tail})
+def _strip_edges(
+    lines: list[str], top: Counter[str], foot: Counter[str], several: bool
+) -> list[str]:
+    """``lines`` without the page numbers at its edges and, of ``several`` pages, the lines
+    that stand at the top (or foot) of two or more (``top``, ``foot``: pages per line)."""
     kept: list[str] = []
     n = len(lines)
     for i, line in enumerate(lines):
         key = _key(line)
         in_head, in_tail = i < EDGE_LINES, i >= n - EDGE_LINES
         furniture = (in_head or in_tail) and bool(_PAGE_NUMBER.match(key))
-        if not _STAMP.match(key) and len(pages) > 1:
+        if not _STAMP.match(key) and several:
             furniture |= in_head and top[key] >= 2
             furniture |= in_tail and foot[key] >= 2
         if not furniture:
