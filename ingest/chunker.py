@@ -163,7 +163,10 @@ def _row_strength(line: str) -> int:
     tokens = [t for t in line.split() if t != "|"]
     # a "£" or "-" standing alone is a cell, not a figure of its own
     figures = [bool(_FIGURE.match(t)) and any(c.isdigit() for c in t) for t in tokens]
-    if sum(figures) >= 2 and sum(figures) >= 0.3 * len(tokens):
+    # but the dashes after the figures of a row of several columns are its empty cells
+    # ("Contacts received 7,412 7,955 7,688 - -": no target, no England figure)
+    empty = len(tokens) - len(" ".join(tokens).rstrip(" -–").split()) if sum(figures) > 2 else 0
+    if sum(figures) >= 2 and sum(figures) + empty >= 0.3 * len(tokens):
         return 2
     if 2 <= len(tokens) <= ROW_WORDS and figures[-1]:
         return 1

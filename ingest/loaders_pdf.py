@@ -33,6 +33,7 @@ from ingest.pdf_text import normalise_glyphs
 # The real papers' largest page draws 47 KB (docs/reliability.md); 2 MiB costs pypdf ~100 MB
 MAX_PAGE_CONTENT_BYTES = IngestLimits.max_pdf_page_content_bytes
 EDGE_LINES = 3  # how many lines at the top and the foot of a page may be furniture
+MAX_HEAD_LINES = 4  # how deep a running head under other furniture may run
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+#(?:\s+of\s+#)?|#\s+of\s+#|[-–]?\s*#\s*[-–]?|#\s*/\s*#)$", re.IGNORECASE
 )
@@ -51,30 +52,55 @@ def _edges(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _strip_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Drop page numbers and lines repeated at the top or foot of two or more pages."""
+    """Drop page numbers and lines repeated at the top or foot of two or more pages.
+
+    Furniture can stack: a disclaimer of two lines and a page number above a running head
+    ("AUDIT COMMITTEE" / "24 SEPTEMBER 2009") put the head past the first ``EDGE_LINES``
+    lines.  So on a page whose top was furniture, the lines now first go too while each
+    stands near the top of an earlier page (among its first ``MAX_HEAD_LINES`` under its
+    furniture).  On the first page it shows on, a running head is the title of the paper
+    that starts there, and stays.  A stamp ("Agenda Item 6") is never furniture.
+    """
     top: Counter[str] = Counter()
     foot: Counter[str] = Counter()
-    for lines in pages:
-        head, tail = _edges(lines)
+    for page in pages:
+        head, tail = _edges(page)
         top.update({_key(line) for line in head})
         foot.update({_key(line) for line in tail})
-    out: list[list[str]] = []
-    for lines in pages:
-        kept: list[str] = []
-        n = len(lines)
-        for i, line in enumerate(lines):
-            key = _key(line)
-            in_head, in_tail = i < EDGE_LINES, i >= n - EDGE_LINES
-            furniture = (in_head or in_tail) and bool(_PAGE_NUMBER.match(key))
-            if not _STAMP.match(key) and len(pages) > 1:
-                furniture |= in_head and top[key] >= 2
-                furniture |= in_tail and foot[key] >= 2
-            if not furniture:
-                kept.append(line)
-        if len(kept) == 1 and _BLANK_PAGE.match(" ".join(kept[0].split())):
-            kept = []
-        out.append(kept)
-    return out
+    out = [_strip_edges(lines, top, foot, len(pages) > 1) for lines in pages]
+    seen: set[str] = set()  # the lines near the top of the pages before
+    for n, (kept, lines) in enumerate(zip(out, pages, strict=True)):
+        tops = [_key(line) for line in kept[:MAX_HEAD_LINES]]
+        if kept and kept[0] != lines[0]:  # furniture came off the top of this page
+            depth = 0
+            while depth < len(tops) and tops[depth] in seen and not _STAMP.match(tops[depth]):
+                depth += 1
+            out[n] = kept[depth:]
+        seen.update(tops)
+    return [[] if _blank_page(lines) else lines for lines in out]
+
+
+def _blank_page(lines: list[str]) -> bool:
+    return len(lines) == 1 and bool(_BLANK_PAGE.match(" ".join(lines[0].split())))
+
+
+def _strip_edges(
+    lines: list[str], top: Counter[str], foot: Counter[str], several: bool
+) -> list[str]:
+    """``lines`` without the page numbers at its edges and, of ``several`` pages, the lines
+    that stand at the top (or foot) of two or more (``top``, ``foot``: pages per line)."""
+    kept: list[str] = []
+    n = len(lines)
+    for i, line in enumerate(lines):
+        key = _key(line)
+        in_head, in_tail = i < EDGE_LINES, i >= n - EDGE_LINES
+        furniture = (in_head or in_tail) and bool(_PAGE_NUMBER.match(key))
+        if not _STAMP.match(key) and several:
+            furniture |= in_head and top[key] >= 2
+            furniture |= in_tail and foot[key] >= 2
+        if not furniture:
+            kept.append(line)
+    return kept
 
 
 def _dehyphenate(text: str, vocabulary: str) -> str:

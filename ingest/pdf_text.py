@@ -14,6 +14,11 @@ on the cleaned text, and the document text served to readers is the cleaned one.
   a capital: that line was ended on purpose (a cover sheet's "Report to ...", "Date of
   meeting ...", an address).  Table rows are never joined: a table stays rows, and so does
   a line ending in an amount before a capital ("CBSO professional fees  £21,000").
+* A table's column header whose labels each end in their period is one line, even where
+  the labels wrapped in their cells ("Indicator Northmoor / 2021/22 / Northmoor / 2022/23 /
+  England / 2022/23" is "Indicator Northmoor 2021/22 Northmoor 2022/23 England 2022/23"):
+  in the text just above a table's rows, a line ending in a period runs on into a next
+  label of a few words that ends in one.
 """
 
 from __future__ import annotations
@@ -40,6 +45,10 @@ _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 # ("March 2018") is prose more often than a cell.
 _ENDS_IN_FIGURE = re.compile(r"(?:[£$€]\s?\d[\d,.]*(?:k|m|bn)?|\d[\d,.]*%|\d{1,3}(?:,\d{3})+)$")
 _JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading", "contents"})
+# A column label's period at the end of a line: "2022/23", "2023", "Q1 2023/24".
+_PERIOD_END = re.compile(r"(?:^|\s)(?:19|20)\d\d(?:/\d\d)?$")
+_PERIOD_ONLY = re.compile(r"(?:19|20)\d\d(?:/\d\d)?$")
+LABEL_WORDS = 4  # a header's column label: "Northmoor 2022/23", "Target Mar 2024"
 # A line shorter than this share of the text's width (as ``ingest.structure`` reads the end
 # of a paragraph) cannot be a wrap, unless the next word were a quarter of the width long.
 SHORT_LINE = 0.75
@@ -79,7 +88,8 @@ def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
     short = SHORT_LINE * lengths[int(0.9 * (len(lengths) - 1))]
     parts: list[str] = []
     pos = 0
-    for block in sorted(blocks, key=lambda b: b.start):
+    ordered = sorted(blocks, key=lambda b: b.start)
+    for n, block in enumerate(ordered):
         if block.kind not in _JOINED_KINDS or block.start < pos:
             continue
         body = text[block.start : block.end]
@@ -89,18 +99,34 @@ def join_wrapped_lines(text: str, blocks: Sequence[Block]) -> str:
         # a block may start inside a line (a minutes item's text after its title): its first
         # line is as long as the whole line, not just the block's part of it
         lead = block.start - (text.rfind("\n", 0, block.start) + 1)
-        parts.append(_join_breaks(body, short, lead))
+        header = n + 1 < len(ordered) and ordered[n + 1].kind == "table_row"
+        parts.append(_join_breaks(body, short, lead, header))
         pos = block.end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _join_breaks(body: str, short: float, lead: int = 0) -> str:
+def _next_label(body: str, at: int) -> str:
+    """The line starting at ``at``, with the next line when that is only a period."""
+    end = body.find("\n", at)
+    if end < 0:
+        return body[at:].strip()
+    after = body.find("\n", end + 1)
+    following = body[end + 1 : after if after >= 0 else len(body)].strip()
+    label = body[at:end].strip()
+    return f"{label} {following}" if _PERIOD_ONLY.fullmatch(following) else label
+
+
+def _join_breaks(body: str, short: float, lead: int = 0, header: bool = False) -> str:
     def join(match: re.Match[str]) -> str:
         if _ITEM_START.match(body, match.end()):
             return match.group(0)
         line_start = body.rfind("\n", 0, match.start()) + 1
         line = body[line_start : match.start()].strip()
+        if header and _PERIOD_END.search(line):
+            label = _next_label(body, match.end())
+            if len(label.split()) <= LABEL_WORDS and _PERIOD_END.search(label):
+                return " " * len(match.group(0))  # the next column of a header line
         width = len(line) + (lead if line_start == 0 else 0)
         after = body[match.end() : match.end() + 1]
         if width < short and after.isupper():

@@ -219,3 +219,28 @@ def test_a_bare_markup_tag_line_does_not_join_two_sentences(tmp_path: Path) -> N
     assert "Reason for Decision: As set out in the report." in sentences
     # a tag inside a line is text, not a tag line
     assert load_text(b"x < y and <b> is bold\n", "y.txt").text == "x < y and <b> is bold\n"
+
+
+def test_a_running_head_under_other_furniture_is_furniture_after_its_first_page() -> None:
+    from ingest.loaders_pdf import _strip_furniture
+
+    # a minutes pack: a two-line disclaimer and a page number stand above the running head,
+    # so the head is past the first three lines of its pages; a sentence runs across pages
+    disclaimer = ["All minutes are draft until agreed.", "See the calendar of events online."]
+    head = ["AUDIT COMMITTEE", "24 SEPTEMBER 2009"]
+    pages = [
+        [*disclaimer, "1", *head, "(19:15 TO 19:25)", "PRESENT: Dave Roberts (Chairman).",
+         "Why was an additional fee required for the Pension Fund"],
+        [*disclaimer, "2", *head, "Accounts? This was the first year of separate accounts.",
+         "RESOLVED: That the report be noted."],
+        [*disclaimer, "3", *head, "The Council needed to show outcomes better.",
+         "The meeting ended at 20:27.", "Chair", "Agenda Item 6"],
+        [*disclaimer, "4", "Agenda Item 6", *head, "The report was noted.",
+         "Members asked about the timetable.", "It would be reported in March."],
+    ]  # fmt: skip
+    out = _strip_furniture(pages)
+    # on its first page the head is the minutes' title; after it, furniture
+    assert out[0][:3] == [*head, "(19:15 TO 19:25)"]
+    assert out[1][0].startswith("Accounts?") and out[2][0].startswith("The Council")
+    # a stamp is never furniture, and what stands under it is not at the top of the page
+    assert out[3][:4] == ["Agenda Item 6", *head, "The report was noted."]

@@ -134,6 +134,19 @@ def test_join_leaves_text_outside_blocks_alone() -> None:
             ],
             [[2, 3, 4, 5, 6]],
         ),
+        # a scorecard's rows that leave their target and England cells empty ("- -") are rows
+        (
+            [
+                "Appendix 1: Children's social care scorecard, Quarter 1 2023/24",
+                "Measure Q1 2022/23 Q4 2022/23 Q1 2023/24 Target 2023/24 England 2021/22",
+                "Contacts received 7,412 7,955 7,688 - -",
+                "Referrals accepted by children's social care 1,516 1,602 1,571 - -",
+                "Re-referrals within 12 months 20.9% 19.7% 20.2% 20% 21.5%",
+                "Children subject to a child protection plan 366 348 341 - -",
+                "Child protection plans per 10,000 children 31 30 29 - 42",
+            ],
+            [[0, 1, 2, 3, 4, 5, 6]],
+        ),
         # prose that holds numbers is not a table
         (
             [
@@ -273,3 +286,36 @@ def test_join_edge_cases(text: str) -> None:
     joined = join_wrapped_lines(text, [Block("paragraph", 0, len(text.rstrip()))])
     assert len(joined) == len(text)
     assert joined.split() == text.split()
+
+
+def test_a_wrapped_column_header_above_a_table_is_one_line() -> None:
+    # each column label ("Northmoor 2022/23") wrapped in its cell; the row label too
+    prose = (
+        "4.1 Table 1 sets out the three national indicators, with comparisons for England and\n"
+        "for the region, for the last two years; the rates are per 100,000 children aged 10-17.\n"
+    )
+    caption = prose + (
+        "Table 1: Youth justice national indicators\nIndicator Northmoor\n2021/22\nNorthmoor\n"
+        "2022/23\nEngland\n2022/23\nRegion\n2022/23\nFirst time entrants per 100,000 children\n"
+        "aged 10-17"
+    )
+    rows = "168 142 148 155\nChildren who reoffended within 12 months 31.4% 29.1% 32.2% 33.0%"
+    text = caption + "\n" + rows
+    blocks = [
+        Block("paragraph", 0, len(prose) - 1),
+        Block("paragraph", len(prose), len(caption)),
+        Block("table_row", len(caption) + 1, len(caption) + 16),
+        Block("table_row", len(caption) + 17, len(text)),
+    ]
+    lines = join_wrapped_lines(text, blocks).split("\n")[1:]
+    assert lines[:4] == [
+        "Table 1: Youth justice national indicators",
+        "Indicator Northmoor 2021/22 Northmoor 2022/23 England 2022/23 Region 2022/23",
+        "First time entrants per 100,000 children aged 10-17",
+        "168 142 148 155",
+    ]
+    # the same lines with no table under them are not a header: a cover sheet's dates stay
+    cover = "Date of meeting 2023\nReport to Cabinet 2024\nPublished 2024"
+    text = prose + cover + "\nThe report."
+    blocks = [Block("paragraph", 0, len(prose) - 1), Block("paragraph", len(prose), len(text))]
+    assert cover in join_wrapped_lines(text, blocks)
