@@ -21,6 +21,7 @@ from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import other_thing
 from qa_service.trend_parts import part, rarest, wholes
 from qa_service.trend_read import (
+    TIME,
     Figure,
     asked_unit,
     counted_periods,
@@ -123,7 +124,9 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
         return []  # it times another measure ("within 45 working days" for 20)
     if other_numbered(text[start:end], asked.names):
         return []  # it names another by number ("Key Stage 1" for Key Stage 2)
-    found = readable(text, start, end, asked.counted, frozenset(asked.weights))
+    found = readable(
+        text, start, end, asked.counted, frozenset(asked.weights), asked.wanted == TIME
+    )
     if asked.counted:  # "hours of home care": a count of hours, not of young people
         found = [f for f in found if f.unit != "count" or counts_period(text, f, asked.counted)]
     if not found:  # a table row states its current column's cell (``trend_table``)
@@ -230,7 +233,7 @@ def _choose(
     """The figure in a unit the question names, then whose own item names the question's
     rarest key word, then whose item and own words (``window`` either side) name most of
     it, the one nearest its rarest key word on a tie; with its window's weight."""
-    counts = readable(text, *span, asked.counted, frozenset(asked.weights))
+    counts = readable(text, *span, asked.counted, frozenset(asked.weights), asked.wanted == TIME)
     listed = [f for f in counts if not naming(text, f, asked.names)]
     # a figure in a unit the question's own words name comes first ("five-year housing land
     # supply": "… which reduced the Council's supply from 5.3 years to 4.6 years" over "a
