@@ -39,7 +39,8 @@ _FIGURE = re.compile(
     # a rate per base, its noun between ("46 missed bins per 100,000 collections")
     r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+(?:[a-z]+\s+){0,3}?per\s+(?P<base>1,000|10,000|100,000)\b)"
     # a number glued to a letter names something ("Q3 2024/25", "A466", "KS2"): not a count
-    r"|(?P<count>(?<![\d.,/£A-Za-z-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # a signed number ("+17", "-6") is a change a table states beside a level, not a count
+    r"|(?P<count>(?<![\d.,/£A-Za-z+-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     # "17.4 children" is a count, "10.00 am" is not; "531, a rate of" ends at the comma;
     # an ordinal ("2nd December", "20th May 2019", "the 3rd quarter") numbers, not counts
     r"(?!\d|,\d|[/%]|\.\d|\s?per\b|\s?(?:am|pm)\b|(?:st|nd|rd|th)\b))"

@@ -791,6 +791,7 @@ def test_a_count_of_more_is_a_change_not_the_level() -> None:
 # idf weights as the index of the three sets gives them
 _IDF = {"episo": 5.75, "going": 5.19, "went": 5.75, "miss": 4.11, "home": 3.11}
 _IDF |= {"care": 2.22, "child": 1.97, "budge": 3.13, "gap": 5.05, "savin": 4.21}
+_IDF |= {"risk": 3.67, "explo": 4.19, "crimi": 5.19, "sexua": 5.19}
 
 
 def _asked(question: str) -> Asked:
@@ -850,3 +851,29 @@ def test_a_count_of_some_of_what_is_asked_is_a_subgroup() -> None:
     # a predicate naming the question is what it counts ("… had been placed in care")
     placed = "In 2022/23, 148 children in care had been placed in care outside the county."
     assert [p.figure.value for p in select([hit(placed, "2023-09-19")], asked)] == [148.0]  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("children at risk of child sexual exploitation", 41.0),
+        ("children at risk of criminal exploitation", 63.0),
+    ],
+)
+def test_a_table_s_rows_with_a_change_column_are_items_of_their_own(
+    question: str, value: float
+) -> None:
+    """A table read as text whose rows end with a change ("41 -6", "63 +17"): each line is
+    its own item, and the signed change is no count."""
+    from qa_service.trend import select
+
+    text = (
+        "Table 2: Children open to the exploitation hub at 31 March 2024, by main concern\n"
+        "Main concern Number of children Change since 31 March 2023\n"
+        "Child sexual exploitation 41 -6\n"
+        "Child criminal exploitation, including county lines 63 +17\n"
+        "Both sexual and criminal exploitation 22 +4"
+    )
+    assert [f.value for f in figures("county lines 63 +17")] == [63.0]
+    [point] = select([hit(text, "2025-02-04")], _asked(question))  # type: ignore[list-item]
+    assert point.figure.value == value
