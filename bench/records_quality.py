@@ -52,6 +52,7 @@ TREND_ELEVENTH = REPO / "tests" / "labels" / "trend_heldout9.json"
 TREND_TWELFTH = REPO / "tests" / "labels" / "trend_heldout10.json"
 TREND_THIRTEENTH = REPO / "tests" / "labels" / "trend_heldout11.json"
 TREND_FOURTEENTH = REPO / "tests" / "labels" / "trend_heldout12.json"
+TREND_FIFTEENTH = REPO / "tests" / "labels" / "trend_heldout13.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -66,6 +67,7 @@ TREND_BATCHES = (
     ("twelfth batch", TREND_TWELFTH),
     ("thirteenth batch", TREND_THIRTEENTH),
     ("fourteenth batch", TREND_FOURTEENTH),
+    ("fifteenth batch", TREND_FIFTEENTH),
 )
 
 

@@ -15,9 +15,12 @@ from qa_service.trend_read import _MONTH_NUMBER, _MONTHS, Figure
 from qa_service.trend_words import _ASKS_CHANGE
 
 # An earlier or other value the sentence compares with: "from 41% to 29%", "compared with 38%",
-# or aims at: "a target of 70%", "a target to approve 25".
+# a peak passed ("Missed collections had peaked at 212 per 100,000 … in July 2017"); or aims
+# at or holds to: "a target of 70%", "a target to approve 25", "a threshold of 80 missed
+# collections per 100,000, above which a round would be reviewed".
 _COMPARED = re.compile(
-    r"(?:\bfrom|compared\s+with|against|than|target(?:\s+[a-z]+){0,2}|up\s+from|down\s+from)"
+    r"(?:\bfrom|compared\s+with|against|than|(?:target|threshold)(?:\s+[a-z]+){0,2}"
+    r"|up\s+from|down\s+from|peaked\s+at|a\s+peak\s+of)"
     r"\s+$",
     re.I,
 )

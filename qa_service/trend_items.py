@@ -31,8 +31,9 @@ def around(text: str, f: Figure, start: int, end: int, words: int) -> str:
 # Where a list of figures breaks between one item and the next ("capital £6,436, revenue
 # £4,630", "19 children and 22% of posts").
 _ITEM_BREAK = re.compile(r"[,;:.()]|\b(?:and|but)\b")
-# What may follow a figure that ends its line: a note in brackets ("(Ch. No. 101138)").
-_LINE_END = re.compile(r"\s*(?:\([^()\n]*\))?[ \t]*")
+# What may follow a figure that ends its line: a note in brackets ("(Ch. No. 101138)"), or a
+# table's change column ("Child sexual exploitation 41 -6").
+_LINE_END = re.compile(r"\s*(?:\([^()\n]*\)|[-+–]\d[\d,.]*%?)?[ \t]*")
 # A part of the figure before: "…, including 301 families", "…, of whom 58 were …",
 # "34 households …, 19 of them families with children".
 _PART_BEFORE = re.compile(r"\b(?:including|of\s+whom|of\s+which|among\s+them)\W*$", re.I)
@@ -100,7 +101,10 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
 
     i = inside.index(f)
     first_end = last_break(inside[0].end, inside[1].start)
-    bare = not _WORD.search(text, inside[0].end, first_end)
+    # (a first figure ending its line is a row of its own: the rows share no words)
+    bare = (
+        not _WORD.search(text, inside[0].end, first_end) and text[first_end : first_end + 1] != "\n"
+    )
     left = start if i == 0 else last_break(inside[i - 1].end, f.start)
     right = end if i + 1 == len(inside) else last_break(f.end, inside[i + 1].start)
     apposition = _APPOSITION.match(text, f.end) if f.unit == "count" else None

@@ -106,6 +106,40 @@ def _amount_noun(text: str, f: Figure) -> str:
     return " ".join(words)
 
 
+# Two counts linked by a participle: "1,214 missing episodes involving 388 children", "612
+# open cases affecting 540 homes": each counts its own noun.
+_LINKED = re.compile(
+    r"\s+(?:[A-Za-z][A-Za-z'’-]*\s+){1,4}(?:involving|including|affecting|covering)\s+$", re.I
+)
+
+
+def linked_counts(text: str, found: list[Figure]) -> set[Figure]:
+    """The counts of ``found`` linked to the next by a participle after the first's noun
+    ("1,214 missing episodes involving 388 children"): both, as each is of its own noun."""
+    out: set[Figure] = set()
+    ordered = sorted(found, key=lambda f: f.start)
+    for f, g in pairwise(ordered):
+        if f.unit == g.unit == "count" and _LINKED.fullmatch(text, f.end, g.start):
+            out |= {f, g}
+    return out
+
+
+def counts_asked(text: str, f: Figure, asked: Asks) -> int:
+    """Of a count linked to another (``linked_counts``), whether its own noun is what the
+    question counts: -1 when its last word names none of the question ("missing episodes"
+    for children who went missing), 1 when its noun names the question's rarest key word
+    ("missing episodes" for missing episodes), else 0."""
+    words = _after(text, f.end).split()
+    while len(words) > 1 and words[-1].lower().endswith(("ing", "ed")):
+        words.pop()  # "missing episodes involving": the participle starts the link
+    if not words or words[-1].lower().endswith("ed"):
+        # "57 looked after children": its noun is a phrase of the question written otherwise
+        return 0 if _names_phrase_at(text, f.end, asked) else -1
+    if not _names(words[-1], asked):
+        return -1
+    return int(_names(" ".join(words), asked, rarest(asked)))
+
+
 def _names(text: str, asked: Asks, keys: set[str] | None = None) -> bool:
     """Whether ``text`` names a key word of the question (of ``keys``, if given), by its stem
     or another wording; the stems are tried first, as they are cheaper than the wordings."""
@@ -119,10 +153,16 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
     if _contrasted(text, f, span, asked):
         return True
     if f.unit == "£":
+        if _without(text, f, asked):
+            return True  # "the budget gap … was £31.5 million before savings" for savings
         noun = _amount_noun(text, f)
         return bool(noun) and not _names(noun, asked)
     if f.unit != "count":
         return False
+    if _ASKS_NUMBER.match(asked.question) and _in_subgroup(text, f, span, asked):
+        # "64 children in care had been reported missing on a total of 213 occasions" for
+        # the number of children in care: the 64 counts some of them, the 213 what they did
+        return True
     if _BASE.search(text, span[0], f.start) and any(
         g.unit == "%" for g in figures(text, f.end, span[1])
     ):
@@ -137,6 +177,63 @@ def other_thing(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> boo
     if _names(clause, asked):
         return False  # "the average caseload was 21 children": what it measures is before
     return not _names(text[span[0] : span[1]], asked, rarest(asked))
+
+
+# An amount measured before or without something: "£31.5 million before savings".
+_WITHOUT = re.compile(r"\s+(?:before|after|excluding|without|net\s+of)\s+", re.I)
+
+
+def _without(text: str, f: Figure, asked: Asks) -> bool:
+    """Whether amount ``f`` is measured before or without a key word of the question ("the
+    budget gap for 2025/26 was £31.5 million before savings": not the savings), unless the
+    question asks it so itself ("budget gap before savings")."""
+    m = _WITHOUT.match(text, f.end)
+    if m is None:
+        return False
+    qualifier = _after(text, m.end())
+    if not qualifier or not _names(qualifier, asked):
+        return False
+    return not re.search(
+        rf"\b{re.escape(m.group().strip())}\s+{re.escape(qualifier)}", asked.question, re.I
+    )
+
+
+# A question asking how many there are: "number of children in care".
+_ASKS_NUMBER = re.compile(r"\s*(?:the\s+)?(?:number\s+of|how\s+many)\b", re.I)
+# A count's verb, after its noun: "64 children in care had been reported missing".
+_VERB = re.compile(r"\b(?:had|has|have|was|were|is|are)\s+(?:been\s+)?", re.I)
+_CLAUSE_END = re.compile(r"[,;:()\n]|\.(?!\d)")
+# A part of a whole the sentence states: "34 of the 42 children …" (the parts' own rules read it).
+_OF_WHOLE = re.compile(r"\s+of\s+(?:the|these|those)\b", re.I)
+
+
+def _subgroup(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> int:
+    """Whether count ``f`` counts a subgroup of what a question asking how many asks: its own
+    noun names the whole question ("64 children in care", for the number of children in
+    care) and its
+    predicate says what only some of them did, naming none of the question ("… had been
+    reported missing on a total of 213 occasions"); the count asked is of them all. The end
+    of its clause when it does (the counts up to there are of the subgroup), else -1."""
+    if _BASE.search(text, span[0], f.start) or _OF_WHOLE.match(text, f.end):
+        return -1  # "34 of the 42 children in residential care were in external homes"
+    end = _CLAUSE_END.search(text, f.end, span[1])
+    stop = end.start() if end else span[1]
+    verb = _VERB.search(text, f.end, stop)
+    if verb is None:
+        return -1
+    subject, predicate = text[f.end : verb.start()], text[verb.end() : stop]
+    if 2 * asked.named(subject) < sum(asked.weights.values()):
+        return -1
+    said = bool(re.search(r"[A-Za-z]{3,}", predicate)) and not _names(predicate, asked)
+    return stop if said else -1
+
+
+def _in_subgroup(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> bool:
+    """Whether count ``f`` is a subgroup's count (``_subgroup``) or stated in its clause."""
+    for g in figures(text, span[0], f.end):
+        if g.unit == "count" and g.start <= f.start < _subgroup(text, g, span, asked):
+            return True
+    return False
 
 
 # A count of the whole a later share is taken over: "Occupancy of the 420 marina berths had

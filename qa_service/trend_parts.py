@@ -23,6 +23,7 @@ class Asks(Protocol):
     """What a question asks for (``qa_service.trend_sentence.Asked``), as far as parts are
     read."""
 
+    question: str
     weights: dict[str, float]
     alts: Alternatives
 

@@ -32,11 +32,15 @@ from qa_service.trend_words import _NOT_KEY_STEMS, _WORD, stem, stems
 
 _FIGURE = re.compile(
     # "£   65.00": a payments list spaces its amounts from the sign
-    r"(?P<money>£(?:[ \t]+|\s)?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?\b)"
+    # "£500pa": a year's amount, the sign's figure ends at its "pa"
+    r"(?P<money>£(?:[ \t]+|\s)?(?P<mval>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>million|billion|bn|m|k)?"
+    r"(?:\b|(?=pa\b)))"
     r"|(?P<pct>(?P<pval>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b))"
-    r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+per\s+(?P<base>1,000|10,000|100,000)\b)"
+    # a rate per base, its noun between ("46 missed bins per 100,000 collections")
+    r"|(?P<rate>(?P<rval>\d+(?:\.\d+)?)\s+(?:[a-z]+\s+){0,3}?per\s+(?P<base>1,000|10,000|100,000)\b)"
     # a number glued to a letter names something ("Q3 2024/25", "A466", "KS2"): not a count
-    r"|(?P<count>(?<![\d.,/£A-Za-z-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # a signed number ("+17", "-6") is a change a table states beside a level, not a count
+    r"|(?P<count>(?<![\d.,/£A-Za-z+-])(?P<cval>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     # "17.4 children" is a count, "10.00 am" is not; "531, a rate of" ends at the comma;
     # an ordinal ("2nd December", "20th May 2019", "the 3rd quarter") numbers, not counts
     r"(?!\d|,\d|[/%]|\.\d|\s?per\b|\s?(?:am|pm)\b|(?:st|nd|rd|th)\b))"
@@ -55,10 +59,11 @@ _PERIOD = re.compile(
 )
 _AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
 # A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097",
-# and a numbered part of a year or a programme: "during quarter 2", "Phase 1", "stage 3".
+# and a numbered part of a year or a programme: "during quarter 2", "Phase 1", "stage 3",
+# or a paper's version: "Accounts Draft 1", "version 2".
 _LABEL = re.compile(
     r"\b(?:table|figure|chart|appendix|annex|item|section|paragraph|page|no\."
-    r"|quarter|phase|stage|tier|round)\s+$",
+    r"|quarter|phase|stage|tier|round|draft|version)\s+$",
     re.I,
 )
 # A school year or key stage, written with its capital: "in Year 6", "in Year 11", "Years 12
@@ -74,17 +79,23 @@ _ASKS_COUNT = re.compile(r"\b(?:how many|number of|numbers)\b", re.IGNORECASE)
 # ("garage rents" is money, "rent increase" a share); then what a trend asks beside them:
 # what is held or owed ("balance", "deficit", "reserves"), paid to staff ("salary",
 # "expenses"), a payment to/for someone ("a direct payment" is a way of arranging care), a
-# donation, capital (money to build or buy with: "capital for feasibility studies") and
-# a rate by the hour or week ("standard hourly rate for home care", a price, not a share).
+# donation, capital (money to build or buy with: "capital for feasibility studies"), assets
+# held ("the pension fund's net assets"), an allowance paid ("Chairman's Allowance"), a hire
+# charged ("village hall room hire") and a rate by the hour or week ("standard hourly rate
+# for home care", a price, not a share).
 _LEVIED = frozenset(["rent", "charge"])
 _MONEY_FORMS = sorted(
     {form for noun, forms in MONEY_ASKED.items() if noun not in _LEVIED for form in forms}
     | {"prices", "overspend", "income", "vat", "reserves", "surplus", "deficit", "expenses"}
     | {"balance", "balances", "salary", "salaries", "wage", "wages"}
     | {"subscription", "subscriptions", "donation", "donations", "capital"}
+    | {"assets", "allowance", "allowances", "hire"}
 )
+# ("paid work", "paid employment": work that is paid, not an amount: "adults with learning
+# disabilities in paid work")
 _ASKS_MONEY = re.compile(
-    rf"£|\b(?:{'|'.join(_MONEY_FORMS)})\b|\bpayments?\s+(?:to|for)\b"
+    rf"£|\b(?:{'|'.join(_MONEY_FORMS)})\b(?<!\bpaid)(?!\s+(?:work|employment|jobs?)\b)"
+    r"|\bpaid\b(?!\s+(?:work|employment|jobs?)\b)|\bpayments?\s+(?:to|for)\b"
     r"|\b(?:hourly|weekly|daily|monthly)\s+rates?\b",
     re.I,
 )
@@ -120,12 +131,16 @@ def figures(
     end: int | None = None,
     counted: frozenset[str] = frozenset(),
     nouns: frozenset[str] = frozenset(),
+    lengths: bool = False,
 ) -> list[Figure]:
     """The figures stated in ``text[start:end]`` (years and dates are not counts; nor are
     periods, but for a question that counts them: ``counted`` holds their kinds, "hour" for
     "hours of home care a week that could not be arranged"). A count written in words is
     read when the word after it is one of ``nouns``, the stems of what the question counts
-    ("Twelve families" for "families with children in bed and breakfast")."""
+    ("Twelve families" for "families with children in bed and breakfast"). For a question
+    asking how long (``lengths``: "median wait for a Care Act assessment"), a length is a
+    figure in its own unit, in digits or words ("The median wait was nine weeks"), but for
+    the period a measure is timed by ("within five working days")."""
     out = []
     for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
         if m.group("money"):
@@ -151,18 +166,23 @@ def figures(
                 continue
             period = _PERIOD.match(after)
             if period and _kind(period.group()) not in counted:
-                if "." in raw:  # a length measured, not a period set: "a supply of 3.8 years"
+                # a length measured, not a period set: "a supply of 3.8 years"; or asked for
+                if "." in raw or (lengths and not _WITHIN.search(before)):
                     unit = f"{_kind(period.group())}s"
                     out.append(Figure(float(raw.replace(",", "")), unit, m.start(), m.end()))
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
     for m in _WORDS_COUNT.finditer(text, start, len(text) if end is None else end):
+        period = _PERIOD.match(text[m.end() : m.end() + 24])
+        if period and _kind(period.group()) not in counted:
+            before = text[max(0, m.start() - 24) : m.start()]
+            if lengths and m.group("w").lower() != "no" and not _WITHIN.search(before):
+                value = _count_in_words(m.group("w"))  # "The median wait was nine weeks"
+                out.append(Figure(value, f"{_kind(period.group())}s", m.start(), m.end()))
+            continue  # "two years or more", "within six weeks": a period, as in digits
         after_word = _WORD.match(text, m.end() + 1)
         if after_word is None or stem(after_word.group()) not in nouns:
             continue  # "two small children's homes" for a question on families
-        period = _PERIOD.match(text[m.end() : m.end() + 24])
-        if period and _kind(period.group()) not in counted:
-            continue  # "two years or more", "within six weeks": a period, as in digits
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
     caption = _MONEY_CAPTION.search(text, start, len(text) if end is None else end)
     if caption:  # a table "(£ million)": its bare numbers are amounts, not counts
@@ -182,6 +202,15 @@ def figures(
 _MONEY_CAPTION = re.compile(r"\(£\s?(?P<mult>million|billion|bn|m|k|000)\)", re.I)
 
 
+# The period a measure is timed by, not a length measured: "within five working days".
+_WITHIN = re.compile(r"\bwithin\s+$", re.I)
+# The unit of a question asking how long ("median wait for a Care Act assessment", "average
+# waiting time"): any length, in the unit its sentence states ("nine weeks", "22 days").
+TIME = "time"
+LENGTHS = frozenset(["hours", "days", "weeks", "months", "years"])
+_ASKS_TIME = re.compile(r"\bwaits?\b|\bwaiting\s+times?\b|\bhow\s+long\b", re.I)
+
+
 # A count written in words before what it counts: "Twelve families", "twenty-two households",
 # "no family" (none; "one" is left out: "one of the", "one-to-one" rarely count anything).
 _UNITS = "two three four five six seven eight nine"
@@ -197,7 +226,9 @@ _WORD_VALUE = (
     | {"one": 1, "no": 0}
 )
 _WORDS_COUNT = re.compile(
-    rf"(?<![\w-])(?P<w>(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
+    # "one in five children": a share of them, not a count
+    rf"(?<!\bin\s)(?<![\w-])"
+    rf"(?P<w>(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
     rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')}|no)(?=\s[A-Za-z])(?![\w-])",
     re.I,
 )
@@ -260,12 +291,13 @@ def readable(
     end: int,
     counted: frozenset[str] = frozenset(),
     nouns: frozenset[str] = frozenset(),
+    lengths: bool = False,
 ) -> list[Figure]:
     """The figures of a sentence that can be read as its own: none in a sentence holding a
     table row (its other numbers are cells too: "… at end of quarter 262 266 270 … aged 13")."""
     if _ROW.search(text, start, end):
         return []
-    return figures(text, start, end, counted, nouns)
+    return figures(text, start, end, counted, nouns, lengths)
 
 
 # The period of a timeliness question ("within 45 working days", "within 20 weeks").
@@ -344,6 +376,8 @@ def asked_unit(question: str) -> str | None:
         return "£"
     if _ASKS_SHARE.search(question):
         return "%"
+    if _ASKS_TIME.search(question):
+        return TIME
     if _ASKS_LEVY.search(question):
         return "£"
     if _ASKS_COUNT.search(question):
@@ -358,6 +392,8 @@ def in_unit(found: list[Figure], wanted: str | None) -> list[Figure]:
     service" counts households, whatever the subscription costs)."""
     if wanted is None:
         return [f for f in found if f.unit != "£"]
+    if wanted == TIME:
+        return [f for f in found if f.unit in LENGTHS]
     same = [f for f in found if f.unit == wanted]
     if same or wanted != "%":
         return same

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cqa_core.text import split_sentences
 from qa_service.answers import Hit
@@ -18,9 +19,10 @@ from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
 from qa_service.trend_current import asks_change, change, current
 from qa_service.trend_items import around, labelled
-from qa_service.trend_noun import other_thing
+from qa_service.trend_noun import counts_asked, linked_counts, other_thing
 from qa_service.trend_parts import part, rarest, wholes
 from qa_service.trend_read import (
+    TIME,
     Figure,
     asked_unit,
     counted_periods,
@@ -106,14 +108,32 @@ class Asked:
         return stem(unit) in self.unit_words()
 
     def about(self, text: str) -> bool:
-        """Whether ``text`` names at least half of the question's key words, by weight, and
-        of a timeliness question, not only its period ("within five working days"), and
-        not only its common phrases ("children's social care", ``trend_phrase``)."""
+        """Whether ``text`` names at least half of the question's key words, by weight, less
+        the condition it is measured under ("before savings"), and of a timeliness question,
+        not only its period ("within five working days"), and not only its common phrases
+        ("children's social care", ``trend_phrase``)."""
         got = named(text, self.alts)
-        weight = sum(w for s, w in self.weights.items() if s in got)
-        beyond = not self.period or any(s in got for s in self.weights if s not in self.period)
+        # the condition a measure is taken under ("budget gap before savings") says when, not
+        # what: "Of the savings of £14.5 million included in the 2023/24 budget" names half
+        # the words, none of the measure's but "budget"
+        weights = {s: w for s, w in self.weights.items() if s not in condition_stems(self.question)}
+        weight = sum(w for s, w in weights.items() if s in got)
+        beyond = not self.period or any(s in got for s in weights if s not in self.period)
         beyond = beyond and (not self.free or bool(got & self.free))
-        return beyond and 2 * weight >= sum(self.weights.values())
+        return beyond and 2 * weight >= sum(weights.values())
+
+
+# The condition a question's measure is taken under, at its end: "budget gap before savings",
+# "net revenue budget after reserves", "spending excluding schools".
+_CONDITION = re.compile(r"\b(?:before|after|excluding|net\s+of)\s+(?P<words>[^,;]+)$", re.I)
+
+
+@lru_cache(maxsize=256)
+def condition_stems(question: str) -> frozenset[str]:
+    """The stems of the condition a question's measure is taken under ("savings" of "budget
+    gap before savings"); none when its last words name none."""
+    m = _CONDITION.search(question)
+    return frozenset(stems(m.group("words"))) if m else frozenset()
 
 
 def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
@@ -123,7 +143,9 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
         return []  # it times another measure ("within 45 working days" for 20)
     if other_numbered(text[start:end], asked.names):
         return []  # it names another by number ("Key Stage 1" for Key Stage 2)
-    found = readable(text, start, end, asked.counted, frozenset(asked.weights))
+    found = readable(
+        text, start, end, asked.counted, frozenset(asked.weights), asked.wanted == TIME
+    )
     if asked.counted:  # "hours of home care": a count of hours, not of young people
         found = [f for f in found if f.unit != "count" or counts_period(text, f, asked.counted)]
     if not found:  # a table row states its current column's cell (``trend_table``)
@@ -230,7 +252,7 @@ def _choose(
     """The figure in a unit the question names, then whose own item names the question's
     rarest key word, then whose item and own words (``window`` either side) name most of
     it, the one nearest its rarest key word on a tie; with its window's weight."""
-    counts = readable(text, *span, asked.counted, frozenset(asked.weights))
+    counts = readable(text, *span, asked.counted, frozenset(asked.weights), asked.wanted == TIME)
     listed = [f for f in counts if not naming(text, f, asked.names)]
     # a figure in a unit the question's own words name comes first ("five-year housing land
     # supply": "… which reduced the Council's supply from 5.3 years to 4.6 years" over "a
@@ -239,17 +261,23 @@ def _choose(
     # social care workforce, and that 17% of posts were vacant": 17% for the social worker
     # vacancy rate, though "social workers" names more of it by weight)
     keys = rarest(asked)
+    # then, of two counts linked by a participle, the one whose own noun is what the
+    # question counts ("1,214 missing episodes involving 388 children": 1,214 for missing
+    # episodes, 388 for the children who went missing, though the words before 388 name
+    # the episodes)
+    linked = linked_counts(text, found)
     local = {}
     for f in found:
         own = labelled(text, f, listed, *span)
         local[f] = (
             asked.names_unit(f.unit),
+            counts_asked(text, f, asked) if f in linked else 0,
             bool(keys & named(own, asked.alts)),
             asked.named(own),
             asked.named(around(text, f, *span, window)),
         )
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[3]
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[4]
 
 
 def _read(

@@ -6,7 +6,8 @@ name followed by one cell per column:
     Measure Q3 2021/22 Q3 2022/23 Target Mar 2023 England 2021/22
     Supervision within timescale 54% 78% 90% -
 
-Each column's label ends with its year ("Q3 2021/22", "Target Mar 2023"); the current
+Each column's label ends with its year ("Q3 2021/22", "Target Mar 2023"), but for a target
+and a rating after them ("… Q3 2023/24 Target RAG", rows ending "6% Red"); the current
 column is the last one that is not a target or a comparison (England, national, regional,
 statistical neighbours, average), and a row's figure is its cell there (78%). A row whose
 name runs onto a second line ("Assessments completed within 45 / working days 63% 74% …")
@@ -32,8 +33,10 @@ from functools import lru_cache
 
 from qa_service.trend_read import Figure
 
-# One cell: a number (a share, a count, a decimal) or a dash for none.
-_CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-|–)"
+# One cell: a number (a share, a count, a decimal), a dash for none, or a rating (a scorecard's
+# "RAG" column: "… 4.8% 6% Red").
+_CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-|–|Red|Amber|Green)"
+_RATING = frozenset(["Red", "Amber", "Green"])
 _CELLS_AT_END = re.compile(rf"(?:[ \t]+{_CELL})+[ \t]*$")
 _ONE_CELL = re.compile(_CELL)
 # A table's caption, on the line above its header: "Table 2: Early help performance, …".
@@ -70,7 +73,11 @@ def columns(line: str) -> list[str]:
         if _YEAR_TOKEN.match(token):
             labels.append(" ".join(words))
             words = []
-    return labels if len(labels) >= 2 and not words else []
+    if len(labels) < 2:
+        return []
+    # after the dated columns, a target and a rating: "… Q3 2023/24 Target RAG"
+    trailing = [w for w in words if _NOT_CURRENT.search(w) or w.upper() == "RAG"]
+    return labels + words if words and len(trailing) == len(words) else labels if not words else []
 
 
 # A header whose columns are places and whose rows state their period as a cell: "Indicator
@@ -94,8 +101,13 @@ def place_columns(line: str) -> list[str]:
 
 
 def _current_column(labels: list[str]) -> int | None:
-    """The index of the last column that is neither a target nor a comparison."""
-    usable = [i for i, label in enumerate(labels) if not _NOT_CURRENT.search(label)]
+    """The index of the last column that is neither a target nor a comparison (nor a rating,
+    "RAG")."""
+    usable = [
+        i
+        for i, label in enumerate(labels)
+        if not _NOT_CURRENT.search(label) and label.upper() != "RAG"
+    ]
     return usable[-1] if usable else None
 
 
@@ -201,7 +213,7 @@ def rows(text: str) -> tuple[Row, ...]:
             previous = None
             continue  # a row of a table of places states its period first
         cell = None
-        if current is not None and cells[current].group() not in ("-", "–"):
+        if current is not None and cells[current].group() not in ("-", "–", *_RATING):
             m = cells[current]
             raw = m.group()
             unit = "%" if raw.endswith("%") else "count"

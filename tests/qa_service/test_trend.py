@@ -786,3 +786,94 @@ def test_a_count_of_more_is_a_change_not_the_level() -> None:
     asked = Asked.of("public electric vehicle charge points")
     [point] = select([_highlighted(text, "2024-02-13")], asked)  # type: ignore[list-item]
     assert point.figure.value == 142.0
+
+
+# idf weights as the index of the three sets gives them
+_IDF = {"episo": 5.75, "going": 5.19, "went": 5.75, "miss": 4.11, "home": 3.11}
+_IDF |= {"care": 2.22, "child": 1.97, "budge": 3.13, "gap": 5.05, "savin": 4.21}
+_IDF |= {"risk": 3.67, "explo": 4.19, "crimi": 5.19, "sexua": 5.19}
+
+
+def _asked(question: str) -> Asked:
+    return Asked.of(question, {s: _IDF[s] for s in stems(question)})
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("missing episodes of children going missing from home or care", 1214.0),
+        ("children who went missing from home or care", 388.0),
+    ],
+)
+def test_two_counts_linked_by_a_participle_each_count_their_own_noun(
+    question: str, value: float
+) -> None:
+    """ "1,214 missing episodes involving 388 children": the words before 388 name the
+    episodes, but 388 counts the children."""
+    from qa_service.trend import select
+
+    text = (
+        "Children missing from home and care\n4.1 During 2017/18 there were 1,214 missing "
+        "episodes involving 388 children, compared with 1,112 episodes involving 362 children "
+        "in 2016/17."
+    )
+    [point] = select([hit(text, "2018-06-19")], _asked(question))  # type: ignore[list-item]
+    assert point.figure.value == value
+
+
+def test_an_amount_before_what_is_asked_is_not_it() -> None:
+    """ "£31.5 million before savings" is a budget gap, not the savings; asked as the gap
+    before savings, it is the gap, and a sentence on the savings alone is not about it."""
+    from qa_service.trend import select
+
+    gap = "The Director warned that the budget gap for 2025/26 was £31.5 million before savings."
+    assert select([hit(gap, "2024-07-16")], _asked("savings in the budget")) == []  # type: ignore[list-item]
+    [point] = select([hit(gap, "2024-07-16")], _asked("budget gap before savings"))  # type: ignore[list-item]
+    assert point.figure.value == 31.5e6
+    saved = "Of the savings of £14.5 million in the 2023/24 budget, £10.9 million are on track."
+    assert select([hit(saved, "2023-11-14")], _asked("budget gap before savings")) == []  # type: ignore[list-item]
+
+
+def test_a_count_of_some_of_what_is_asked_is_a_subgroup() -> None:
+    """ "64 children in care had been reported missing on a total of 213 occasions" counts
+    some of the children in care, and what they did: neither is the number of them."""
+    from qa_service.trend import select
+
+    asked = Asked.of("number of children in care")
+    missing = (
+        "In Quarter 4 of 2021/22, 64 children in care had been reported missing on a total "
+        "of 213 occasions."
+    )
+    assert select([hit(missing, "2022-07-13")], asked) == []  # type: ignore[list-item]
+    there = "There were 512 children in care at 30 June 2023, a rate of 60 per 10,000 children."
+    [point] = select([hit(there, "2023-09-19")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 512.0
+    # a predicate naming the question is what it counts ("… had been placed in care")
+    placed = "In 2022/23, 148 children in care had been placed in care outside the county."
+    assert [p.figure.value for p in select([hit(placed, "2023-09-19")], asked)] == [148.0]  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("children at risk of child sexual exploitation", 41.0),
+        ("children at risk of criminal exploitation", 63.0),
+    ],
+)
+def test_a_table_s_rows_with_a_change_column_are_items_of_their_own(
+    question: str, value: float
+) -> None:
+    """A table read as text whose rows end with a change ("41 -6", "63 +17"): each line is
+    its own item, and the signed change is no count."""
+    from qa_service.trend import select
+
+    text = (
+        "Table 2: Children open to the exploitation hub at 31 March 2024, by main concern\n"
+        "Main concern Number of children Change since 31 March 2023\n"
+        "Child sexual exploitation 41 -6\n"
+        "Child criminal exploitation, including county lines 63 +17\n"
+        "Both sexual and criminal exploitation 22 +4"
+    )
+    assert [f.value for f in figures("county lines 63 +17")] == [63.0]
+    [point] = select([hit(text, "2025-02-04")], _asked(question))  # type: ignore[list-item]
+    assert point.figure.value == value

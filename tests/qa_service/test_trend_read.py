@@ -655,3 +655,76 @@ def test_a_word_done_again_is_another_measure() -> None:
     referred = Asked.of("contacts that progressed to a referral")
     assert not referred.about("The rate of re-referrals of contacts was 28%.")
     assert referred.about("Of 4,912 contacts, 23% progressed to a referral.")
+
+
+def test_a_wait_asked_is_read_as_a_length() -> None:
+    # "median wait for a Care Act assessment" asks how long: a length in the unit its
+    # sentence states, in digits or words; not the count of people waiting, nor the
+    # period a measure is timed by
+    question = "median wait for a Care Act assessment"
+    assert asked_unit(question) == "time"
+    assert asked_unit("people waiting for a Care Act assessment") is None
+    text = "The median wait was nine weeks, and the longest wait was 26 weeks."
+    assert [(f.value, f.unit) for f in figures(text, lengths=True)] == [
+        (9.0, "weeks"),
+        (26.0, "weeks"),
+    ]
+    assert figures(text) == []
+    text = "388 people were waiting, and the median wait was 22 days."
+    assert [(f.value, f.unit) for f in in_unit(figures(text, lengths=True), "time")] == [
+        (22.0, "days")
+    ]
+    timed = "People at high risk were allocated within five working days and within 10 days."
+    assert figures(timed, lengths=True) == []
+
+
+def test_a_rate_keeps_its_noun_between_the_number_and_its_base() -> None:
+    text = "There were 46 missed bins per 100,000 collections."
+    assert [(f.value, f.unit) for f in figures(text)] == [(46.0, "per 100,000")]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a peak passed is an earlier value, a threshold one held to
+        ("Missed collections had peaked at 212 per 100,000 collections in July 2017.", []),
+        ("Fly-tipping reached a peak of 640 incidents in August.", []),
+        ("The service had set a threshold of 80 missed collections per 100,000.", []),
+    ],
+)
+def test_a_peak_or_a_threshold_is_not_the_current_figure(text: str, values: list[float]) -> None:
+    assert [f.value for f in current(text, figures(text))] == values
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("adults with learning disabilities in paid work", None),
+        ("care leavers in paid employment", None),
+        ("amount paid to the contractor", "£"),
+        ("value of the pension fund's net assets", "£"),
+        ("Chairman's Allowance", "£"),
+        ("village hall room hire", "£"),
+    ],
+)
+def test_assets_an_allowance_and_a_hire_are_money_paid_work_is_not(
+    question: str, unit: str | None
+) -> None:
+    assert asked_unit(question) == unit
+
+
+def test_an_amount_a_year_written_pa_is_read() -> None:
+    text = "WVCC already pay the sum of £500pa for a Chairman's Allowance, and £156 pa."
+    assert [(f.value, f.unit) for f in figures(text)] == [(500.0, "£"), (156.0, "£")]
+
+
+def test_one_in_five_is_a_share_not_a_count() -> None:
+    text = "Around one in five children who went missing did so five times or more."
+    assert figures(text, nouns=frozenset(stems("children who went missing"))) == []
+    assert [
+        f.value for f in figures("Five children went missing.", nouns=frozenset(["child"]))
+    ] == [5.0]
+
+
+def test_a_draft_or_version_number_is_a_label() -> None:
+    assert figures("Accounts Draft 1 - 2020/2021 were circulated; version 2 follows.") == []

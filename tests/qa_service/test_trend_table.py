@@ -110,3 +110,16 @@ def test_a_table_of_places_states_the_council_s_column_of_each_row_s_period() ->
     }
     # without a comparison column it is no such header (a list's heading, "Name Year Ward Town")
     assert rows("Name Year Ward Town\nAdults who smoke 2023 11.2% 11.9%") == ()
+
+
+def test_a_scorecard_with_a_target_and_a_rating_after_its_columns() -> None:
+    # "… Q3 2023/24 Target RAG": the current column is the last dated one, and a row's
+    # rating ("Red") is a cell of its own
+    text = (
+        "Indicator Q3 2022/23 Q2 2023/24 Q3 2023/24 Target RAG\n"
+        "Adults with learning disabilities in paid work 4.1% 4.6% 4.8% 6% Red\n"
+        "EHC plans maintained 2,870 3,188 3,301 - -\n"
+    )
+    found = rows(text)
+    assert [(r.cell.value, r.cell.unit) for r in found if r.cell] == [(4.8, "%"), (3301.0, "count")]
+    assert text[found[0].start : found[0].end].startswith("Adults with learning")
