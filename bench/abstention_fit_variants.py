@@ -151,11 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="variant names to run")
     args = parser.parse_args(argv)
     if args.cache is not None and args.cache.exists():
-        data = pickle.loads(args.cache.read_bytes())
+        data = Captured(*pickle.loads(args.cache.read_bytes()))
     else:
         data = capture(args.index_root)
         if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps(data))
+            # plain lists, so that any module can read the cache back
+            args.cache.write_bytes(pickle.dumps((data.cases, data.groups, data.questions)))
     # each case knows its councils, for the variants that choose C by council folds
     data.cases = [replace(c, councils=g) for c, g in zip(data.cases, data.groups, strict=True)]
     print(
