@@ -115,10 +115,14 @@ def out_of_fold_abstention(runs: Sequence[SetRun]) -> list[list[bool]]:
     from bench.fit_abstention import Case, fit, state  # (it imports this module)
 
     cases = [
-        Case(run.name, r.question.answerable, a.evidence, a.confidence, w)
+        Case(run.name, r.question.answerable, a.evidence, a.confidence, w, tuple(g))
         for run in runs
-        for r, a, w in zip(
-            run.results, run.answers, run.withheld or [None] * len(run.results), strict=True
+        for r, a, w, g in zip(
+            run.results,
+            run.answers,
+            run.withheld or [None] * len(run.results),
+            run.groups,
+            strict=True,
         )
     ]
     groups = [g for run in runs for g in run.groups]

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -87,7 +87,7 @@ class Evidence:
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
-        return np.asarray(astuple(self), dtype=np.float64)
+        return np.asarray([getattr(self, name) for name in FEATURES], dtype=np.float64)
 
 
 FEATURES = tuple(f.name for f in fields(Evidence))
@@ -95,7 +95,11 @@ FEATURES = tuple(f.name for f in fields(Evidence))
 
 @dataclass(frozen=True)
 class Model:
-    """Standardisation, coefficients and the two cut points on the probability."""
+    """Standardisation, coefficients and the two cut points on the probability.
+
+    ``bags``, when given, are the (coefficients, intercept) of bootstrap fits whose
+    probabilities are averaged (``coef`` and ``intercept`` then hold their mean, for
+    reading only); without them the probability is the one line's."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -103,6 +107,7 @@ class Model:
     intercept: float
     answer_at: float
     weak_at: float
+    bags: tuple[tuple[tuple[float, ...], float], ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Model:
@@ -116,13 +121,15 @@ class Model:
             float(data["intercept"]),
             float(data["answer_at"]),
             float(data["weak_at"]),
+            tuple((tuple(w), float(b)) for w, b in data.get("bags", ())),
         )
 
     def probability(self, evidence: Evidence) -> float:
-        """The fitted probability that the papers answer."""
+        """The fitted probability that the papers answer (averaged over the bags, if any)."""
         z = (evidence.vector() - np.asarray(self.mean)) / np.asarray(self.scale)
-        logit = float(z @ np.asarray(self.coef)) + self.intercept
-        return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+        if not self.bags:
+            return _logistic(float(z @ np.asarray(self.coef)) + self.intercept)
+        return sum(_logistic(float(z @ np.asarray(w)) + b) for w, b in self.bags) / len(self.bags)
 
     def state(self, evidence: Evidence) -> str:
         """ "answered", "weak_match" or "not_in_papers"."""
@@ -130,6 +137,11 @@ class Model:
         if p >= self.answer_at:
             return ANSWERED
         return WEAK if p >= self.weak_at else NOT_IN_PAPERS
+
+
+def _logistic(logit: float) -> float:
+    """1 / (1 + exp(-logit)), the logit clipped to +-50."""
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
 
 def lacking_share(

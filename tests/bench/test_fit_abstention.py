@@ -4,23 +4,30 @@ evidence (no index, no model)."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from bench.calibrate_abstention import SMOOTHS
 from bench.fit_abstention import (
+    CS,
     SHARE,
+    SIGNS,
     Case,
     _draws,
+    _logistic,
     _regress,
+    _signed_logistic,
+    choose_c,
     fewest,
     fit,
     fit_rows,
     mistakes_by_smooth,
     nested,
+    to_data,
 )
-from qa_service.abstention import ANSWERED, FEATURES, Evidence
+from qa_service.abstention import ANSWERED, FEATURES, Evidence, Model
 
 
 def _cases(seed: int) -> tuple[list[Case], list[tuple[str, ...]]]:
@@ -34,8 +41,9 @@ def _cases(seed: int) -> tuple[list[Case], list[tuple[str, ...]]]:
             answerable = i % 4 != 0
             centre = 0.7 if answerable else 0.5
             values = [rng.gauss(centre, 0.1) for _ in FEATURES]
-            cases.append(Case("made-up", answerable, Evidence(*values), values[0]))
-            groups.append((f"council {council}",))
+            group = (f"council {council}",)
+            cases.append(Case("made-up", answerable, Evidence(*values), values[0], None, group))
+            groups.append(group)
     return cases, groups
 
 
@@ -72,7 +80,7 @@ def test_share_zero_is_scikit_learns_balanced_fit() -> None:
     model = fit_rows(cases, [], 0.0)
     x = np.stack([c.evidence.vector() for c in cases if c.evidence is not None])
     y = np.asarray([c.answerable for c in cases])
-    lr = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000)
+    lr = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000, tol=1e-10)
     lr.fit((x - np.asarray(model.mean)) / np.asarray(model.scale), y)
     assert model.coef == pytest.approx(tuple(lr.coef_[0]), abs=1e-6)
 
@@ -101,15 +109,15 @@ def test_withheld_rows_teach_the_fit_what_a_near_miss_looks_like() -> None:
 
 def test_no_bags_is_the_single_regression() -> None:
     cases, _ = _cases(5)
-    assert fit(cases, bags=0) == fit_rows(cases, [], SHARE)
+    assert fit(cases, bags=0, c=1.0) == fit_rows(cases, [], SHARE)
 
 
 def test_bagging_averages_the_bootstrap_fits() -> None:
     """The bagged coefficients are the mean of the regressions on the bootstrap samples
     the seed draws; standardisation stays that of every case."""
     cases, _ = _cases(6)
-    bagged = fit(cases, bags=8, seed=3)
-    single = fit(cases, bags=0)
+    bagged = fit(cases, bags=8, seed=3, c=1.0)
+    single = fit(cases, bags=0, c=1.0)
     mean, scale = np.asarray(single.mean), np.asarray(single.scale)
     counts = _draws(cases, 8, 3)
     coefs = []
@@ -141,3 +149,50 @@ def test_one_question_moves_the_bagged_cut_less() -> None:
         return float(np.mean([abs(cut - full) for cut in cuts]))
 
     assert moved(50) < moved(0)
+
+
+def test_the_l2_strength_is_chosen_by_council_folds() -> None:
+    """Without a C the fit takes the one with the smallest out-of-fold log loss across the
+    cases' own councils; well-separated made-up classes want the weakest penalty."""
+    cases, _ = _cases(9)
+    chosen = choose_c(cases)
+    assert chosen in CS
+    assert chosen == max(CS)
+    assert fit(cases, bags=4) == fit(cases, bags=4, c=chosen)
+    assert fit(cases, bags=4) != fit(cases, bags=4, c=1.0)
+    # no councils to fold over: C 1, as before
+    assert choose_c([replace(c, councils=()) for c in cases]) == 1.0
+
+
+def test_averaging_the_probabilities_keeps_every_bag() -> None:
+    cases, _ = _cases(10)
+    model = fit(cases, bags=6, seed=1, c=1.0, average="probability")
+    assert len(model.bags) == 6
+    e = cases[0].evidence
+    assert e is not None
+    z = (e.vector() - np.asarray(model.mean)) / np.asarray(model.scale)
+    each = [1 / (1 + np.exp(-(z @ np.asarray(w) + b))) for w, b in model.bags]
+    assert model.probability(e) == pytest.approx(float(np.mean(each)))
+    # the coefficients shown are the bags' mean; the probability is not the mean line's
+    assert model.coef == pytest.approx(tuple(np.mean([w for w, _ in model.bags], axis=0)))
+    # stored and read back as the service reads it
+    again = Model.from_data(to_data(model))
+    assert again.probability(e) == pytest.approx(model.probability(e), abs=1e-5)
+    assert "bags" not in to_data(fit(cases, bags=6, seed=1, c=1.0))
+
+
+def test_signs_keep_each_coefficient_on_its_side() -> None:
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(300, len(FEATURES)))
+    truth = np.asarray([-SIGNS.get(name, 1) for name in FEATURES], dtype=np.float64)
+    y = x @ truth + rng.normal(size=300) > 0  # every known sign the wrong way round
+    weight = rng.uniform(0.5, 2.0, 300)
+    coef, _ = _signed_logistic(x, y, weight, 1.0)
+    for name, value in zip(FEATURES, coef, strict=True):
+        assert SIGNS.get(name, 0) * value >= 0
+    # signs already right: the unconstrained fit
+    y_right = x @ -truth + rng.normal(size=300) > 0
+    free, b_free = _logistic(x, y_right, weight, 1.0)
+    signed, b_signed = _signed_logistic(x, y_right, weight, 1.0)
+    assert signed == pytest.approx(free, abs=1e-8)
+    assert b_signed == pytest.approx(b_free, abs=1e-8)

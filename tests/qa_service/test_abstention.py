@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -177,3 +179,25 @@ def test_the_engine_reads_value_missed_from_the_question_the_highlight_and_the_p
     top = answer.hits[0]
     shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
     assert seen[-1] == (question, shown, top.passage.text)
+
+
+def test_bagged_probabilities_are_averaged() -> None:
+    """A model that keeps its bags gives the mean of their probabilities, not the
+    probability of their mean line."""
+    steep = (10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    flat = (0.0,) * len(FEATURES)
+    model = Model(
+        mean=MODEL.mean,
+        scale=MODEL.scale,
+        coef=(5.0, 0.0, -5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        intercept=-2.5,
+        answer_at=0.7,
+        weak_at=0.3,
+        bags=((steep, -5.0), (flat, 0.0)),
+    )
+    e = evidence(0.9)  # logit 4 under the steep bag, 0 under the flat one
+    expected = (1 / (1 + math.exp(-4.0)) + 0.5) / 2
+    assert model.probability(e) == pytest.approx(expected)
+    assert model.probability(e) != pytest.approx(Model(*astuple(model)[:6]).probability(e))
+    stored = {**FITTED, "bags": [[list(steep), -5.0], [list(flat), 0.0]]}
+    assert Model.from_data(stored).bags == model.bags
