@@ -5,7 +5,8 @@
 and the whole query then scores its candidates.  For the dev sets' questions, each asked
 once through ``Engine.ask`` on ``--index`` to record its lexical search
 (``bench.lexical_profile``), every search is made ``--loops`` times as served and with each
-share of ``--shares``, the ways interleaved in a shuffled order per search, and reported:
+share of ``--shares`` (``SxF``: the pruned first pass gives F × k candidates, 3 unless
+given), the ways interleaved in a shuffled order per search, and reported:
 
 - the first pass's time (every call of ``TantivyIndex._plain_hits``: a first pass that
   falls back to the whole words is counted with its fallback) and the whole search's,
@@ -17,9 +18,14 @@ share of ``--shares``, the ways interleaved in a shuffled order per search, and 
 - the ranked lists against the served: identical (row ids), identical scores, recall@10
   (the served top 10's row ids found in the top 10), and recall@10 with ties (the share of
   the top 10 scoring at least the served 10th score: at 1M each passage has 50 copies whose
-  scores tie, so the copies kept may differ).
+  scores tie, so the copies kept may differ);
+- with ``--scale X``, an estimate of each search at X times the passages (same shares):
+  its first pass X times as long, its second pass (the candidates scored by the whole
+  query) as long as measured: assumed, since tantivy's union, sought to each candidate,
+  scores its postings in the next 4,096 documents (as many postings at any size; at 1M 180
+  random row ids cost 0.62 of the whole query, 180 x 4,096 being 0.74 of the passages).
 
-    python bench/lexical_prune.py --index /tmp/p18/t/1000000 --shares 0.05,0.1,0.2 \\
+    python bench/lexical_prune.py --index /tmp/p18/t/1000000 --shares 0.05,0.1,0.2x10 \\
         [--loops 3] [--sets dev-set] [--out bench/out/lexical_prune.json]
 
 The index is only read.
@@ -44,7 +50,7 @@ from bench.lexical_profile import SETS, _capture, _stats  # noqa: E402
 from bench.query_bench import write_report  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from index.lexical_folder import _FIELDS, analyzer  # noqa: E402
-from index.lexical_tantivy import query_words  # noqa: E402
+from index.lexical_tantivy import RESCORE_FETCH, query_words  # noqa: E402
 
 _TIE = 1e-4  # scores within this of the served 10th count as tied with it
 
@@ -77,13 +83,18 @@ def _recall(base: list[tuple[int, float]], other: list[tuple[int, float]]) -> tu
 
 
 def measure(
-    index: Path, shares: list[float], loops: int, sets: tuple[str, ...], seed: int = 0
+    index: Path,
+    shares: list[tuple[float, int]],
+    loops: int,
+    sets: tuple[str, ...],
+    scale: float = 0.0,
+    seed: int = 0,
 ) -> dict[str, Any]:
     """The served search and each share's, interleaved (see the module notes)."""
     engine, calls = _capture(index, sets)
     lexical = engine.lexical
-    modes: list[float | None] = [None, *shares]
-    names = ["served", *(f"S={s}" for s in shares)]
+    modes: list[tuple[float, int] | None] = [None, *shares]
+    names = ["served", *(f"S={s}x{f}" for s, f in shares)]
     first_ms: dict[str, list[list[float]]] = {n: [[] for _ in calls] for n in names}
     whole_ms: dict[str, list[list[float]]] = {n: [[] for _ in calls] for n in names}
     found: dict[str, list[list[tuple[int, float]]]] = {n: [[] for _ in calls] for n in names}
@@ -108,7 +119,8 @@ def measure(
             for i, (query, k, filters) in enumerate(calls):
                 order = list(zip(names, modes, strict=True))
                 rng.shuffle(order)
-                for name, share in order:
+                for name, mode in order:
+                    share, lexical.pruned_fetch = mode or (None, RESCORE_FETCH)
                     lexical.first_max_df = share
                     spent[0] = 0.0
                     t0 = time.perf_counter()
@@ -196,6 +208,24 @@ def measure(
             "recall10_ties": round(float(np.mean([t for _, t in recalls])), 4),
             "recall10_ties_min": round(float(min(t for _, t in recalls)), 3),
         }
+    if scale:
+        # each search at ``scale`` times the passages: its first pass ``scale`` times as long
+        # (its postings are), its second pass as long (see the module notes)
+        scaled = {
+            n: [scale * f + max(w - f, 0.0) for f, w in zip(*medians[n], strict=True)]
+            for n in names
+        }
+        base_scaled = _stats(scaled["served"])
+        for name in names:
+            est = _stats(scaled[name])
+            report[name][f"search_ms_at_x{scale:g}"] = est
+            report[name][f"ratio_search_at_x{scale:g}_p50_p95"] = [
+                round(est["p50"] / max(base_scaled["p50"], 1e-9), 3),
+                round(est["p95"] / max(base_scaled["p95"], 1e-9), 3),
+            ]
+    report["per_search_ms"] = {
+        n: [[round(f, 2), round(w, 2)] for f, w in zip(*medians[n], strict=True)] for n in names
+    }
     return report
 
 
@@ -203,14 +233,25 @@ def main(argv: list[str] | None = None) -> int:
     """Record the searches, measure, print and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--shares", default="0.05,0.1,0.2", help="values of S, comma-separated")
+    parser.add_argument(
+        "--shares", default="0.05,0.1,0.2", help="values of S (or SxF), comma-separated"
+    )
     parser.add_argument("--loops", type=int, default=3)
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=0.0,
+        help="estimate each search at this many times the passages",
+    )
     parser.add_argument("--sets", default=",".join(SETS), help="the dev sets asked")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "lexical_prune.json")
     args = parser.parse_args(argv)
-    shares = [float(s) for s in args.shares.split(",") if s]
+    shares = [
+        (float(share), int(fetch or RESCORE_FETCH))
+        for share, _, fetch in (s.partition("x") for s in args.shares.split(",") if s)
+    ]
     sets = tuple(s for s in args.sets.split(",") if s)
-    write_report(measure(args.index, shares, args.loops, sets), args.out)
+    write_report(measure(args.index, shares, args.loops, sets, args.scale), args.out)
     return 0
 
 

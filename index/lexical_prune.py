@@ -2,14 +2,14 @@
 
 tantivy-py scores every passage holding any word of a question (``index.lexical_tantivy``),
 so a search costs the postings of its words, and a word held by a large share of the
-passages ("council", "report") is most of them while doing little to decide which passages
-are candidates.  With ``TantivyIndex.first_max_df`` set, ``rescore``'s first pass searches
-only the question's words held by at most that share of the passages (the largest share
-over the first pass's fields); its best ``RESCORE_FETCH * k`` passages are then scored by
-the whole query, so a candidate's served score is exact.  A question whose words are all
-that common keeps its ``keep`` rarest.  The share is relative to the index, so one value
-holds at any corpus size (docs/performance.md, "A first pass without the commonest words,
-stop 21").
+passages ("council", "report") is most of them.  With ``TantivyIndex.first_max_df`` set,
+``rescore``'s first pass searches only the question's words held by at most that share of
+the passages (the largest share over the first pass's fields); its best ``pruned_fetch *
+k`` passages are then scored by the whole query, so a candidate's served score is exact.
+A question whose words are all that common keeps its ``KEEP`` rarest.  The share is
+relative to the index, so one value reads the same at any corpus size.  Off: at 1M
+passages the candidates the rarer words choose held too little of the served top 10
+(docs/performance.md, "A first pass without the commonest words, stop 21").
 """
 
 from __future__ import annotations

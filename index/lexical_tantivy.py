@@ -130,9 +130,16 @@ MAX_DF: float | None = None
 # Words held by more than this share of the passages (in any field the first pass searches)
 # are left out of the first pass of "rescore" only (``index.lexical_prune``; None: none
 # are): a question losing one is searched in two passes, its candidates scored by the whole
-# query, and searched as before when its remaining words cannot fill the first pass
-# (docs/performance.md, "A first pass without the commonest words, stop 21").
+# query, and searched as before when its remaining words cannot fill the first pass.  Off:
+# at 1M passages of the synthetic corpus the first pass took 0.34-0.56 of its time at p95
+# (S 0.2-0.5), but the pruned questions' second pass kept the search's p95 at 0.59-0.76,
+# the /api/ask p95 at 10M was estimated at ~110-190 ms, and the top 10 held only 0.64-0.89
+# of the served one's (docs/performance.md, "A first pass without the commonest words,
+# stop 21").
 FIRST_MAX_DF: float | None = None
+# The candidates a first pass without the commonest words gives, times k (with them:
+# ``RESCORE_FETCH``); 10 found more of the served top 10 but made the search slower.
+PRUNED_FETCH = 3
 # Row-id ranges a search's first pass is split into, searched on as many threads
 # (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
 # parts were not faster (docs/performance.md, "/api/ask at 10M, stop 19").
@@ -194,6 +201,7 @@ class TantivyIndex:
         self.phrases = PHRASES  # how a multiword term is searched (``query_text``)
         self.max_df = MAX_DF  # terms in more passages than this share are left out
         self.first_max_df = FIRST_MAX_DF  # words left out of the first pass above this share
+        self.pruned_fetch = PRUNED_FETCH  # its candidates, times k
         self.first_fields = FIRST_FIELDS  # the fields of the first of two passes
         self.parts = PARTS  # row-id ranges the first pass is split into
         self._split: RowidSplit | None = None
@@ -399,15 +407,16 @@ class TantivyIndex:
         first: list[str] | None = None,
     ) -> list[tuple[int, float]]:
         """The best ``k`` matches of ``query``; with ``pruned`` (a query of plain terms),
-        those among the best ``RESCORE_FETCH * k`` of ``pruned``, scored by ``query``.
+        those among the best ``RESCORE_FETCH * k`` of ``pruned`` (``pruned_fetch * k`` with
+        ``first``), scored by ``query``.
         ``plain``: the words OR-ed by ``pruned`` (or by ``query`` without it), searched by
         MaxScore when it is on (each search's outcome added to ``outcomes``).  ``first``:
         the words of ``pruned`` when it leaves some of the question's out; if they fill
-        fewer than ``RESCORE_FETCH * k``, the search is made as without them, through
+        fewer than those, the search is made as without them, through
         ``whole`` (the first pass over every word) or, without it, ``query`` alone."""
         if pruned is None:
             return self._plain_hits(searcher, query, k, plain, None, outcomes)
-        fetch = k * RESCORE_FETCH
+        fetch = k * (RESCORE_FETCH if first is None else self.pruned_fetch)
         wide = self._plain_hits(searcher, pruned, fetch, plain, self.first_fields, outcomes)
         if first is not None and len(wide) < fetch:  # passages the left-out words hold
             self.first_words = None  # (MaxScore, when on, is left out of this search)

@@ -82,14 +82,6 @@ class Settings(BaseSettings):
     )
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
-    lexical_first_max_df: float | None = Field(
-        default=None,
-        gt=0,
-        le=1,
-        description="words held by more than this share of the passages are left out of the "
-        "keyword search's first pass (its candidates are still scored by every word); "
-        "unset: none are (docs/performance.md, 'A first pass without the commonest words')",
-    )
     # The second stage (qa_service/rerank.py): the fused candidates re-scored by a
     # weighted sum of signals; the defaults are those measured best (docs/quality.md).
     # They are written here only: rerank.Weights takes its defaults from these fields.

@@ -110,12 +110,6 @@ class Engine:
         )
         self.refresh()
 
-    def _load_lexical(self) -> TantivyIndex:
-        """The tantivy index, its first pass set from the settings."""
-        lexical = TantivyIndex.load(self.index_dir, self.store)
-        lexical.first_max_df = self.settings.lexical_first_max_df
-        return lexical
-
     def close(self) -> None:
         """Release the database connection and the encoding thread."""
         self._encoder.shutdown(wait=True)
@@ -128,7 +122,7 @@ class Engine:
             if not self._lexical_current:  # a writer was between its commits: look again
                 with self._reload_lock:
                     if not self._lexical_current and self.lexical.usable(generation):
-                        self.lexical = self._load_lexical()
+                        self.lexical = TantivyIndex.load(self.index_dir, self.store)
                         self._lexical_current = True
             return
         with self._reload_lock:
@@ -136,7 +130,7 @@ class Engine:
                 self.dense = load_dense(
                     self.index_dir, self.store, nprobe=self.settings.dense_nprobe
                 )
-                self.lexical = self._load_lexical()
+                self.lexical = TantivyIndex.load(self.index_dir, self.store)
                 self._lexical_current = self.lexical.usable(generation)
                 self.reader = QueryReader(
                     self.store.facet_values("council"),

@@ -93,28 +93,30 @@ def test_a_question_of_common_words_searches_its_rarest_first() -> None:
 
 
 @pytest.mark.parametrize(
-    "terms", [("council", "report", "ofsted"), ("ofsted sufficiency", "council", "report")]
+    ("terms", "first"),
+    [
+        (("council", "report", "ofsted"), ["ofsted"]),
+        (("ofsted sufficiency", "council", "report"), ["ofsted", "sufficiency"]),
+    ],
 )
 def test_words_too_rare_to_fill_the_first_pass_give_the_served_hits(
-    terms: tuple[str, ...],
+    terms: tuple[str, ...], first: list[str]
 ) -> None:
     lexical = _lexical()
     served = _ask(lexical, terms, 20)
     lexical.first_max_df = 0.5
-    assert lexical._first_words(list(terms)) == ["ofsted", "sufficiency"][: len(terms[0].split())]
+    assert lexical._first_words(list(terms)) == first
     assert _ask(lexical, terms, 20) == served
     assert lexical.first_words is None  # searched as served
 
 
-def test_the_setting_reaches_the_engines_lexical_index(small_index: Path) -> None:
-    from index.embedder import HashingEmbedder
-    from qa_service.config import Settings
-    from qa_service.retriever import Engine
-
-    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
-    assert engine.lexical.first_max_df is None
-    engine.close()
-    settings = Settings(index=small_index, lexical_first_max_df=0.2)
-    engine = Engine(small_index, HashingEmbedder(), settings)
-    assert engine.lexical.first_max_df == 0.2
-    engine.close()
+def test_the_pruned_first_pass_asks_for_pruned_fetch_times_k() -> None:
+    lexical = _lexical()
+    terms = ("council", "report", "budget", "spending")  # 420 passages hold the rarer two
+    served = _ask(lexical, terms, 5)
+    lexical.first_max_df = 0.5
+    _ask(lexical, terms, 5)
+    assert lexical.first_words == ["budget", "spending"]  # 15 of the 420
+    lexical.pruned_fetch = 100
+    assert _ask(lexical, terms, 5) == served  # 500 asked, too few: searched as served
+    assert lexical.first_words is None
