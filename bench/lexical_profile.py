@@ -46,8 +46,8 @@ _FIRST, _SHARE = lexical_maxscore.FIRST, lexical_maxscore.SHARE
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
 
 
-def _capture(index: Path) -> tuple[Any, list[tuple[Any, int, Any]]]:
-    """The engine on ``index`` and every lexical search its questions make."""
+def _capture(index: Path, sets: tuple[str, ...] = SETS) -> tuple[Any, list[tuple[Any, int, Any]]]:
+    """The engine on ``index`` and every lexical search the ``sets``' questions make."""
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
@@ -61,7 +61,7 @@ def _capture(index: Path) -> tuple[Any, list[tuple[Any, int, Any]]]:
         return search(query, k, filters)
 
     engine.lexical.search = recording  # type: ignore[method-assign]
-    for name in SETS:
+    for name in sets:
         for question in qb.questions(REPO.parent / "shared" / name / "questions.jsonl"):
             engine.ask(question)
     engine.lexical.search = search  # type: ignore[method-assign]

@@ -41,7 +41,7 @@ import numpy as np
 
 from cqa_core.errors import IndexBusyError
 from cqa_core.text import query_terms
-from index import lexical_maxscore
+from index import lexical_maxscore, lexical_prune
 from index.base import Batch, LexicalText, Query
 from index.filters import Allowed, Filters
 from index.lexical_folder import (
@@ -127,6 +127,19 @@ FIRST_FIELDS: tuple[str, ...] | None = None
 # Terms whose every word is in the bodies of more than this share of the passages are
 # left out of the search (None: none are).
 MAX_DF: float | None = None
+# Words held by more than this share of the passages (in any field the first pass searches)
+# are left out of the first pass of "rescore" only (``index.lexical_prune``; None: none
+# are): a question losing one is searched in two passes, its candidates scored by the whole
+# query, and searched as before when its remaining words cannot fill the first pass.  Off:
+# at 1M passages of the synthetic corpus the first pass took 0.34-0.56 of its time at p95
+# (S 0.2-0.5), but the pruned questions' second pass kept the search's p95 at 0.59-0.76,
+# the /api/ask p95 at 10M was estimated at ~110-190 ms, and the top 10 held only 0.64-0.89
+# of the served one's (docs/performance.md, "A first pass without the commonest words,
+# stop 21").
+FIRST_MAX_DF: float | None = None
+# The candidates a first pass without the commonest words gives, times k (with them:
+# ``RESCORE_FETCH``); 10 found more of the served top 10 but made the search slower.
+PRUNED_FETCH = 3
 # Row-id ranges a search's first pass is split into, searched on as many threads
 # (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
 # parts were not faster (docs/performance.md, "/api/ask at 10M, stop 19").
@@ -187,11 +200,14 @@ class TantivyIndex:
         self.dated = index.schema == _schema()
         self.phrases = PHRASES  # how a multiword term is searched (``query_text``)
         self.max_df = MAX_DF  # terms in more passages than this share are left out
+        self.first_max_df = FIRST_MAX_DF  # words left out of the first pass above this share
+        self.pruned_fetch = PRUNED_FETCH  # its candidates, times k
         self.first_fields = FIRST_FIELDS  # the fields of the first of two passes
         self.parts = PARTS  # row-id ranges the first pass is split into
         self._split: RowidSplit | None = None
         self.maxscore = MAXSCORE  # plain-word searches through lexical_maxscore
         self.outcomes: list[lexical_maxscore.Outcome] = []  # the last search's, for benches
+        self.first_words: list[str] | None = None  # the last search's pruned first pass
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -251,21 +267,30 @@ class TantivyIndex:
             terms = self._uncommon(terms, self.max_df)
         parsed = self._parse(query_text(terms, "words" if self.phrases == "words" else "phrase"))
         multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
-        # "rescore": a top list of the words alone, re-scored as phrases
+        # "rescore": a top list of the words alone, re-scored as phrases; with
+        # ``first_max_df``, of the words alone without the commonest (``first`` is then
+        # the words the first pass searches, and ``whole`` the first pass over them all,
+        # or None for the plain search, when those cannot fill the first pass)
         narrow = self.first_fields is not None and set(self.first_fields) != set(_FIELDS)
+        first = self._first_words(terms) if self.phrases == "rescore" else None
+        two_pass = self.phrases == "rescore" and (narrow or multiword)
+        whole = self._parse(query_text(terms, "words"), self.first_fields) if two_pass else None
         pruned = (
-            self._parse(query_text(terms, "words"), self.first_fields)
-            if self.phrases == "rescore" and (narrow or multiword)
-            else None
+            self._parse(query_text(first, "words"), self.first_fields)
+            if first is not None
+            else whole
         )
         # the words of the plain-word first pass MaxScore searches (None: MaxScore is off,
         # or the first pass holds a phrase)
         plain: list[str] | None = None
         if self.maxscore:
-            if pruned is not None or self.phrases == "words":
+            if first is not None:
+                plain = first
+            elif pruned is not None or self.phrases == "words":
                 plain = query_words(terms)
             elif not multiword:
                 plain = terms
+        self.first_words = first
         outcomes: list[lexical_maxscore.Outcome] = []
         self.outcomes = outcomes
         searcher = self._searcher
@@ -274,11 +299,11 @@ class TantivyIndex:
         if allowed is not None and allowed.count == 0:
             return []
         if allowed is None or allowed.count >= total:
-            return self._top(searcher, parsed, k, pruned, plain, outcomes)
+            return self._top(searcher, parsed, k, pruned, plain, outcomes, whole, first)
         dates = self.dated and filters is not None and date_only(filters)
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
         if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
-            found = self._top(searcher, parsed, fetch, pruned, plain, outcomes)
+            found = self._top(searcher, parsed, fetch, pruned, plain, outcomes, whole, first)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
@@ -302,6 +327,32 @@ class TantivyIndex:
             [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, among)]
         )
         return self._hits(searcher, narrowed, k, split=True)
+
+    def _first_words(self, terms: list[str]) -> list[str] | None:
+        """The words of ``terms`` the first pass searches when ``first_max_df`` leaves some
+        out (``index.lexical_prune``), else None."""
+        if self.first_max_df is None:
+            return None
+        words = query_words(terms)
+        kept = lexical_prune.first_words(
+            words, [self.word_share(w) for w in words], self.first_max_df
+        )
+        return kept if len(kept) < len(words) else None
+
+    def word_share(self, word: str, fields: tuple[str, ...] | None = None) -> float:
+        """The largest share of the passages holding ``word`` in one of ``fields`` (the
+        first pass's unless given; a word of several tokens: its commonest)."""
+        searcher = self._searcher
+        total = max(int(searcher.num_docs), 1)
+        searched = fields or self.first_fields or _FIELDS
+        return max(
+            (
+                searcher.doc_freq(f, token) / total
+                for token in analyzer().analyze(word)
+                for f in searched
+            ),
+            default=0.0,
+        )
 
     def _uncommon(self, terms: list[str], share: float) -> list[str]:
         """``terms`` without those each of whose words is in the bodies of more than
@@ -352,18 +403,28 @@ class TantivyIndex:
         pruned: Any = None,
         plain: list[str] | None = None,
         outcomes: list[lexical_maxscore.Outcome] | None = None,
+        whole: Any = None,
+        first: list[str] | None = None,
     ) -> list[tuple[int, float]]:
         """The best ``k`` matches of ``query``; with ``pruned`` (a query of plain terms),
-        those among the best ``RESCORE_FETCH * k`` of ``pruned``, scored by ``query``.
+        those among the best ``RESCORE_FETCH * k`` of ``pruned`` (``pruned_fetch * k`` with
+        ``first``), scored by ``query``.
         ``plain``: the words OR-ed by ``pruned`` (or by ``query`` without it), searched by
-        MaxScore when it is on (each search's outcome added to ``outcomes``)."""
+        MaxScore when it is on (each search's outcome added to ``outcomes``).  ``first``:
+        the words of ``pruned`` when it leaves some of the question's out; if they fill
+        fewer than those, the search is made as without them, through
+        ``whole`` (the first pass over every word) or, without it, ``query`` alone."""
         if pruned is None:
             return self._plain_hits(searcher, query, k, plain, None, outcomes)
-        wide = self._plain_hits(
-            searcher, pruned, k * RESCORE_FETCH, plain, self.first_fields, outcomes
-        )
+        fetch = k * (RESCORE_FETCH if first is None else self.pruned_fetch)
+        wide = self._plain_hits(searcher, pruned, fetch, plain, self.first_fields, outcomes)
+        if first is not None and len(wide) < fetch:  # passages the left-out words hold
+            self.first_words = None  # (MaxScore, when on, is left out of this search)
+            if whole is None:
+                return self._plain_hits(searcher, query, k, None, None, outcomes)
+            return self._top(searcher, query, k, whole, None, outcomes)
         found = self._among(searcher, query, [i for i, _ in wide], k)
-        if len(found) < k and len(wide) == k * RESCORE_FETCH:
+        if len(found) < k and len(wide) == fetch:
             return self._hits(searcher, query, k)  # too few of them match as phrases
         return found
 
