@@ -146,6 +146,22 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
             False,
         ),
         ("The Committee noted the report and asked for a further update in March.", 5, False),
+        # a list of links to a meeting's papers names their topics and answers none
+        (
+            "Supporting documents:\n\nGarden waste charges 2022/23 (PDF, 210 KB)\n\n"
+            "Waste and recycling performance 2020/21 (PDF, 380 KB)",
+            9,
+            True,
+        ),
+        ("SEND update pdf icon PDF 97 KB\nLADO annual report pdf icon PDF 1 MB", 4, True),
+        # minutes that end by linking their report are not
+        (
+            "RESOLVED - That the annual charge for garden waste be increased to £48 from 1"
+            " April 2022.\nThe Cabinet noted that 58% of households subscribed.\n"
+            "Supporting documents:\nGarden waste charges 2022/23 (PDF, 210 KB)",
+            9,
+            False,
+        ),
     ],
 )
 def test_front_matter(text: str, ordinal: int, front: bool) -> None:
