@@ -281,3 +281,20 @@ def test_the_count_signal_counts_with_its_weight() -> None:
     assert counted.score(Weights()) - plain.score(Weights()) == pytest.approx(Weights().count)
     assert Weights().count > 0
     assert counted.score(Weights(count=0.0)) == pytest.approx(plain.score(Weights()))
+
+
+def test_the_newest_meeting_on_the_topic_outranks_an_older_closer_one_at_the_shipped_weight() -> (
+    None
+):
+    # "When did the parish council last agree its precept?": an older meeting's finance item
+    # matches the words better; the newest meeting, on the topic (coverage 0.47, so
+    # ``latest`` 1.0 * 0.47), agreed the latest precept
+    older = Features(fused=0.97, passage=0.47, sentence=0.49, coverage=0.69, answer=0.49)
+    newest = Features(
+        fused=0.85, passage=0.43, sentence=0.48, coverage=0.47, latest=0.47, answer=0.48
+    )
+    assert newest.score(Weights()) > older.score(Weights())
+    # at the weight fitted on a narrower grid (0.8) the older one stayed first
+    assert newest.score(replace(Weights(), latest=0.8)) < older.score(
+        replace(Weights(), latest=0.8)
+    )
