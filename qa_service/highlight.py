@@ -15,9 +15,11 @@ when the answer runs on into it (the chosen sentence lacks the kind asked for an
 holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which takes the
 list's items up to the one that closes it), or when it scores as well.  Sentences that
 hold the kind asked for and score within a margin of the best (a list of declared
-interests, each naming a councillor) are told apart by the question's words: the one naming
-two or more of them that none of the others names is chosen.  The adjustments and that
-margin are fitted by cross-validation across councils (``bench/fit_highlight.py``).
+interests, each naming a councillor) are told apart by the question's words: for "who
+chaired ...", the one naming the word the question asks the person by ("Mr D Millar
+(Chair), ..."); otherwise the one naming two or more of them that none of the others
+names.  The adjustments and that margin are fitted by cross-validation across councils
+(``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a place for
 "where", a figure asked for by the measure it names or by a search of keywords) and a
@@ -293,7 +295,9 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
 def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
     """The best sentence by its adjusted score, unless it holds the kind asked for and so do
     others within ``tie_margin`` of it (a list of declared interests, each naming a
-    councillor): then the one of them naming the most of the question's words that none of
+    councillor): then, when the question asks who did something and the best does not name
+    the word it asks by ("chaired"), the closest of them that does ("Mr D Millar (Chair),
+    ..."); otherwise the one of them naming the most of the question's words that none of
     the others names ("... as member of Statutory Appeal Panel" for "which councillor
     declared an interest as a member of a statutory school appeal panel?"), when it names
     at least ``_DISTINCT`` of them and more than the best does."""

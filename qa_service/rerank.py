@@ -86,6 +86,14 @@ _PAPERS_LABEL = re.compile(
     r"^\s*(?:supporting|additional|background)\s+(?:documents|papers)\s*:?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# The approval of the last meeting's minutes: "RESOLVED - That the minutes of the meeting held
+# on 8 February 2022 be approved as a correct record", "All agreed this was a true record".
+_MINUTES_APPROVED = re.compile(
+    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b", re.IGNORECASE
+)
+# A line that says nothing of itself: an item's number ("40.", "CAB.103"), a label or a title
+# (a short line not ending a sentence).
+_SHORT_LINE_WORDS = 12
 STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
 
 
@@ -334,9 +342,14 @@ def is_title_block(passage: PassageRecord) -> bool:
     or more of the lines that open front matter ("Present:", "Apologies", "Date of
     meeting", "Report of", an "Agenda Item 5" stamp on its own line, ...), as the head of
     a set of minutes and each report's cover sheet in an agenda pack have; or a list of
-    links to a meeting's papers (``is_document_list``).
+    links to a meeting's papers (``is_document_list``), or the approval of the last
+    minutes with titles about it (``approves_minutes_only``).
     """
-    if is_front_matter(passage.text) or is_document_list(passage.text):
+    if (
+        is_front_matter(passage.text)
+        or is_document_list(passage.text)
+        or approves_minutes_only(passage.text)
+    ):
         return True
     if passage.ordinal != 0:
         return False
@@ -362,6 +375,21 @@ def is_document_list(text: str) -> bool:
     links = len(_DOCUMENT_LINK.findall(text))
     listed = links + len(_PAPERS_LABEL.findall(text))
     return links >= 1 and listed >= 2 and 2 * listed > len(lines)
+
+
+def approves_minutes_only(text: str) -> bool:
+    """Whether a text holds nothing but the approval of the last meeting's minutes ("RESOLVED
+    - That the minutes of the meeting held on 13 December 2022 be approved as a correct
+    record.") and short lines (the item's number and title, the next item's title), the
+    opening of most sets of minutes: it names the next item's topic and answers nothing."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    approvals = [line for line in lines if _MINUTES_APPROVED.search(line)]
+    return bool(approvals) and all(
+        line in approvals
+        or (len(line.split()) <= _SHORT_LINE_WORDS and not line.endswith("."))
+        or line.rstrip(".").replace(".", "").isdigit()
+        for line in lines
+    )
 
 
 def is_front_matter(text: str) -> bool:

@@ -154,6 +154,29 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
             True,
         ),
         ("SEND update pdf icon PDF 97 KB\nLADO annual report pdf icon PDF 1 MB", 4, True),
+        # the approval of the last minutes with the next item's title answers nothing
+        (
+            "Minutes:\n\nRESOLVED - That the minutes of the meeting held on 13 December 2022 be"
+            " approved as a correct record.\n\n40.\n\nDirector of Public Health Annual Report"
+            " 2022: Living Longer, Living Better",
+            7,
+            True,
+        ),
+        (
+            "21.01.03  Minutes\nThe minutes of the meeting held on the 14th July 2020 had been"
+            " circulated prior to this meeting.  All agreed this was a true record and were"
+            " signed and approved.",
+            2,
+            True,
+        ),
+        # ... but not when the item goes on to say something
+        (
+            "40. Minutes\nRESOLVED - That the minutes of the meeting held on 13 December 2022 be"
+            " approved as a correct record.\nThe Board noted that the grant for 2023/24 would be"
+            " £24.6 million.",
+            7,
+            False,
+        ),
         # minutes that end by linking their report are not
         (
             "RESOLVED - That the annual charge for garden waste be increased to £48 from 1"
