@@ -235,6 +235,15 @@ _ASKS_WHO = re.compile(
     r"company|firm|person|director|cabinet\s+member)\b",
     re.IGNORECASE,
 )
+# The word a "who" question names the person by: the verb or office right after "who"
+# (past an auxiliary or an article): "Who chaired ...", "who was the Chair of ...", "who
+# proposed ...", "who signed off ...".
+_ROLE = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:and|or|but)\s+)(?:who|whom)\s+"
+    r"(?:(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could|should|the|a|an)"
+    r"\s+)*([a-z][a-z'\u2019-]*)",
+    re.IGNORECASE,
+)
 # A leading item or paragraph number ("3.2", "13/24", "805.") is a label, not a figure.
 _ITEM_NUMBER = re.compile(r"^\s*\(?\d[\d./]*\)?\s+|^\s*\d[\d./]*\s*$")
 # A heading line glued to the sentence under it ("Background\n3.1 The number of ...").
@@ -461,3 +470,13 @@ def states_amount(sentence: str) -> bool:
     """Whether a sentence states an amount of money (a currency sign before a figure, or a
     figure in thousands, millions or pounds)."""
     return bool(_AMOUNT.search(sentence))
+
+
+def role_asked(question: str) -> str:
+    """The word a question asking who did something names the person by ("chaired" in
+    "Who chaired the committee on 8 October?", "chair" in "who was the chair of ...",
+    "proposed" in "who proposed the motion"), lower-cased; "" for any other question.
+    Lists of names tell their people apart by such words ("Mr D Millar (Chair)",
+    "Proposed by Cllr Evans")."""
+    match = _ROLE.search(question.strip())
+    return match.group(1).lower() if match else ""

@@ -94,7 +94,8 @@ class Settings(BaseSettings):
     title_block_weight: float = -0.5  # fitted across councils: bench/fit_rerank.py
     decision_weight: float = 0.3
     year_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight year
-    latest_weight: float = 0.8  # fitted across councils: bench/fit_rerank.py --weight latest
+    # fitted across councils: bench/fit_rerank.py --weight latest --ties middle (a wide grid)
+    latest_weight: float = 3.0
     # the closest sentence holding the kind of answer asked for; bench/fit_rerank.py --weight answer
     answer_weight: float = 0.2
     # a key term named only in the papers' term for the question's everyday phrase;

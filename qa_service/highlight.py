@@ -15,9 +15,11 @@ when the answer runs on into it (the chosen sentence lacks the kind asked for an
 holds it, or the chosen one leads in to a list: "RESOLVED to approve:", which takes the
 list's items up to the one that closes it), or when it scores as well.  Sentences that
 hold the kind asked for and score within a margin of the best (a list of declared
-interests, each naming a councillor) are told apart by the question's words: the one naming
-two or more of them that none of the others names is chosen.  The adjustments and that
-margin are fitted by cross-validation across councils (``bench/fit_highlight.py``).
+interests, each naming a councillor) are told apart by the question's words: for "who
+chaired ...", the one naming the word the question asks the person by ("Mr D Millar
+(Chair), ..."); otherwise the one naming two or more of them that none of the others
+names.  The adjustments and that margin are fitted by cross-validation across councils
+(``bench/fit_highlight.py``).
 
 The question is read by ``answer_kind.answer_kinds`` (a reason for "why", a place for
 "where", a figure asked for by the measure it names or by a search of keywords) and a
@@ -50,10 +52,12 @@ from qa_service.answer_kind import (
     names_other_years,
     reports_question,
     restates,
+    role_asked,
     states_amount,
     years_named,
 )
 from qa_service.config import Settings, default_of
+from qa_service.rerank import stems_of, word_matches
 
 __all__ = [
     "Asked",
@@ -130,6 +134,7 @@ class Asked:
     amount: bool = False  # the figure asked for is an amount of money (``asks_amount``)
     change: bool = False  # ... or how far it moved (``amount_ask.asks_change``)
     years: frozenset[str] = frozenset()  # the years it names (``answer_kind.years_named``)
+    role: str = ""  # the word "who" asks the person by (``answer_kind.role_asked``)
 
 
 def best_sentences(
@@ -164,6 +169,7 @@ class Flags:
     runs_on: tuple[bool, ...] = ()  # a list item ending in ";" or ", and": the list goes on
     refers_back: tuple[bool, ...] = ()  # opens by referring back ("None had ...", "Of these")
     named: tuple[frozenset[str], ...] = ()  # the question's content words it names
+    role: tuple[bool, ...] = ()  # names the word "who" asks by ("Chair" for "chaired")
 
 
 def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
@@ -182,7 +188,15 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         tuple(bool(_RUNS_ON.search(s)) for s in sentences),
         tuple(bool(_REFERS_BACK.match(s)) for s in sentences),
         tuple(_content(s) & asked_content for s in sentences) if asked_content else (),
+        tuple(_names_role(s, asked.role) for s in sentences) if asked.role else (),
     )
+
+
+def _names_role(sentence: str, role: str) -> bool:
+    """Whether a sentence names the word a "who" question asks the person by, in any of
+    its forms ("Chair" for "chaired", "Proposed" for "proposed")."""
+    present = frozenset(words(sentence))
+    return word_matches(role, present, stems_of(present))
 
 
 def _is_content(word: str) -> bool:
@@ -281,12 +295,14 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
 def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
     """The best sentence by its adjusted score, unless it holds the kind asked for and so do
     others within ``tie_margin`` of it (a list of declared interests, each naming a
-    councillor): then the one of them naming the most of the question's words that none of
+    councillor): then, when the question asks who did something and the best does not name
+    the word it asks by ("chaired"), the closest of them that does ("Mr D Millar (Chair),
+    ..."); otherwise the one of them naming the most of the question's words that none of
     the others names ("... as member of Statutory Appeal Panel" for "which councillor
     declared an interest as a member of a statutory school appeal panel?"), when it names
     at least ``_DISTINCT`` of them and more than the best does."""
     best = int(np.argmax(adjusted))
-    if tie_margin <= 0 or not flags.named or not flags.answers[best] or flags.empty[best]:
+    if tie_margin <= 0 or not flags.answers[best] or flags.empty[best]:
         return best
     close = [
         i
@@ -294,6 +310,14 @@ def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
         if flags.answers[i] and not flags.empty[i] and score >= adjusted[best] - tie_margin
     ]
     if len(close) < 2:
+        return best
+    # "who chaired ...": of the lists of names, the one naming the chair ("Mr D Millar
+    # (Chair), ...") over another list ("Non-Members also present: ...")
+    if flags.role and not flags.role[best]:
+        naming = [i for i in close if flags.role[i]]
+        if naming:
+            return max(naming, key=lambda i: adjusted[i])
+    if not flags.named:
         return best
 
     def distinct(i: int) -> int:
@@ -331,6 +355,7 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         amount=asks_amount(question) and not asks_count(question),
         change=asks_change(question),
         years=years_named(question),
+        role=role_asked(question),
     )
 
 

@@ -76,6 +76,24 @@ _FRONT_MATTER = re.compile(
     r"|membership\s*:|venue\s*:)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A line linking to one of a meeting's papers, as council web pages list them: "Garden waste
+# charges 2022/23 (PDF, 210 KB)", "SEND update pdf icon PDF 97 KB".
+_DOCUMENT_LINK = re.compile(
+    r"\b(?:pdf|docx?|xlsx?|pptx?|odt)[,\s]+[\d.]+\s*[kmg]b\)?\s*$", re.IGNORECASE | re.MULTILINE
+)
+# ... and the label over such a list
+_PAPERS_LABEL = re.compile(
+    r"^\s*(?:supporting|additional|background)\s+(?:documents|papers)\s*:?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# The approval of the last meeting's minutes: "RESOLVED - That the minutes of the meeting held
+# on 8 February 2022 be approved as a correct record", "All agreed this was a true record".
+_MINUTES_APPROVED = re.compile(
+    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b", re.IGNORECASE
+)
+# A line that says nothing of itself: an item's number ("40.", "CAB.103"), a label or a title
+# (a short line not ending a sentence).
+_SHORT_LINE_WORDS = 12
 STEM = 5  # characters compared when a word is not found whole ("recruited" ~ "recruitment")
 
 
@@ -323,9 +341,15 @@ def is_title_block(passage: PassageRecord) -> bool:
     The first passage of a document when it is mostly short lines, or any passage with two
     or more of the lines that open front matter ("Present:", "Apologies", "Date of
     meeting", "Report of", an "Agenda Item 5" stamp on its own line, ...), as the head of
-    a set of minutes and each report's cover sheet in an agenda pack have.
+    a set of minutes and each report's cover sheet in an agenda pack have; or a list of
+    links to a meeting's papers (``is_document_list``), or the approval of the last
+    minutes with titles about it (``approves_minutes_only``).
     """
-    if is_front_matter(passage.text):
+    if (
+        is_front_matter(passage.text)
+        or is_document_list(passage.text)
+        or approves_minutes_only(passage.text)
+    ):
         return True
     if passage.ordinal != 0:
         return False
@@ -340,6 +364,32 @@ def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
     (``query_words.ASKS_ATTENDANCE``), as the head of the minutes (present, apologies,
     substitutes) is its answer."""
     return 1.0 if not asks_attendance and is_title_block(passage) else 0.0
+
+
+def is_document_list(text: str) -> bool:
+    """Whether a text is a list of links to a meeting's papers ("Supporting documents:" and
+    lines such as "Garden waste charges 2022/23 (PDF, 210 KB)"): at least two such lines
+    (the label counting as one, a link at least), and more than half of its lines.  It names the
+    topics of the papers it links and answers none of them."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    links = len(_DOCUMENT_LINK.findall(text))
+    listed = links + len(_PAPERS_LABEL.findall(text))
+    return links >= 1 and listed >= 2 and 2 * listed > len(lines)
+
+
+def approves_minutes_only(text: str) -> bool:
+    """Whether a text holds nothing but the approval of the last meeting's minutes ("RESOLVED
+    - That the minutes of the meeting held on 13 December 2022 be approved as a correct
+    record.") and short lines (the item's number and title, the next item's title), the
+    opening of most sets of minutes: it names the next item's topic and answers nothing."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    approvals = [line for line in lines if _MINUTES_APPROVED.search(line)]
+    return bool(approvals) and all(
+        line in approvals
+        or (len(line.split()) <= _SHORT_LINE_WORDS and not line.endswith("."))
+        or line.rstrip(".").replace(".", "").isdigit()
+        for line in lines
+    )
 
 
 def is_front_matter(text: str) -> bool:

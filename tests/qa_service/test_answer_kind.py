@@ -19,6 +19,7 @@ from qa_service.answer_kind import (
     names_other_years,
     reports_question,
     restates,
+    role_asked,
     states_amount,
     years_named,
 )
@@ -380,3 +381,19 @@ def test_years_named(text: str, keys: set[str]) -> None:
 def test_names_other_years(sentence: str, other: bool) -> None:
     assert names_other_years(sentence, years_named("overspend forecast 2023/24")) is other
     assert not names_other_years(sentence, frozenset())
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who chaired Highland Council's Education Committee on 8 October 2015?", "chaired"),
+        ("Who was the Chair of the board in 2019?", "chair"),
+        ("Who substituted for Councillor Dear at the meeting?", "substituted"),
+        ("When did Oakhaven adopt Signs of Safety and who made the decision?", "made"),
+        # a "who" that qualifies a noun asks no person
+        ("Are 16 and 17 year olds who end up homeless getting help?", ""),
+        ("How many people were waiting?", ""),
+    ],
+)
+def test_role_asked(question: str, role: str) -> None:
+    assert role_asked(question) == role

@@ -423,3 +423,32 @@ def test_sentences_as_close_are_told_apart_by_the_question_words_only_one_names(
     school = "Which councillor who works at a school declared an interest in the SEND review?"
     asked = asked_of(school, set(words(school)))
     assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("(f)")
+
+
+def test_of_lists_of_names_as_close_the_one_naming_the_word_who_asks_by_is_shown() -> None:
+    text = (
+        "Present:\n\nHighland Council:\n\n"
+        "Mr D Millar (Chair), Mr A Baxter (Substitute), Mrs C Caddick, Mr A Christie\n\n"
+        "NHS Highland:\n\nDr M Foxley, Dr C Stark, Ms S Amor\n\n"
+        "Non-Members also present:\n\nMr B Clark, Ms J Douglas, Mr B Fernie, Mr D Kerr"
+    )
+    spans = _spans(text)
+    assert len(spans) == 7
+    # the bundled model puts the list of non-members a little closer to the question
+    scores = np.array([0.25, 0.30, 0.305, 0.28, 0.29, 0.27, 0.319])
+    question = (
+        "Who chaired Highland Council's Education, Children and Adult Services Committee "
+        "on 8 October 2015?"
+    )
+    asked = asked_of(question, set(words(question)))
+    rule = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
+    assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith(
+        "Mr D Millar (Chair)"
+    )
+    # with the margin off, the closest list is shown
+    off = replace(rule, tie_margin=0.0)
+    assert _shown(text, answer_span(text, spans, scores, asked, off)).startswith("Mr B Clark")
+    # a question that asks no one by that word keeps the closest
+    who = "Who attended Highland Council's Education Committee on 8 October 2015?"
+    asked = asked_of(who, set(words(who)))
+    assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("Mr B Clark")

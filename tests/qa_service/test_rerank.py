@@ -146,6 +146,45 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
             False,
         ),
         ("The Committee noted the report and asked for a further update in March.", 5, False),
+        # a list of links to a meeting's papers names their topics and answers none
+        (
+            "Supporting documents:\n\nGarden waste charges 2022/23 (PDF, 210 KB)\n\n"
+            "Waste and recycling performance 2020/21 (PDF, 380 KB)",
+            9,
+            True,
+        ),
+        ("SEND update pdf icon PDF 97 KB\nLADO annual report pdf icon PDF 1 MB", 4, True),
+        # the approval of the last minutes with the next item's title answers nothing
+        (
+            "Minutes:\n\nRESOLVED - That the minutes of the meeting held on 13 December 2022 be"
+            " approved as a correct record.\n\n40.\n\nDirector of Public Health Annual Report"
+            " 2022: Living Longer, Living Better",
+            7,
+            True,
+        ),
+        (
+            "21.01.03  Minutes\nThe minutes of the meeting held on the 14th July 2020 had been"
+            " circulated prior to this meeting.  All agreed this was a true record and were"
+            " signed and approved.",
+            2,
+            True,
+        ),
+        # ... but not when the item goes on to say something
+        (
+            "40. Minutes\nRESOLVED - That the minutes of the meeting held on 13 December 2022 be"
+            " approved as a correct record.\nThe Board noted that the grant for 2023/24 would be"
+            " £24.6 million.",
+            7,
+            False,
+        ),
+        # minutes that end by linking their report are not
+        (
+            "RESOLVED - That the annual charge for garden waste be increased to £48 from 1"
+            " April 2022.\nThe Cabinet noted that 58% of households subscribed.\n"
+            "Supporting documents:\nGarden waste charges 2022/23 (PDF, 210 KB)",
+            9,
+            False,
+        ),
     ],
 )
 def test_front_matter(text: str, ordinal: int, front: bool) -> None:
@@ -265,3 +304,20 @@ def test_the_count_signal_counts_with_its_weight() -> None:
     assert counted.score(Weights()) - plain.score(Weights()) == pytest.approx(Weights().count)
     assert Weights().count > 0
     assert counted.score(Weights(count=0.0)) == pytest.approx(plain.score(Weights()))
+
+
+def test_the_newest_meeting_on_the_topic_outranks_an_older_closer_one_at_the_shipped_weight() -> (
+    None
+):
+    # "When did the parish council last agree its precept?": an older meeting's finance item
+    # matches the words better; the newest meeting, on the topic (coverage 0.47, so
+    # ``latest`` 1.0 * 0.47), agreed the latest precept
+    older = Features(fused=0.97, passage=0.47, sentence=0.49, coverage=0.69, answer=0.49)
+    newest = Features(
+        fused=0.85, passage=0.43, sentence=0.48, coverage=0.47, latest=0.47, answer=0.48
+    )
+    assert newest.score(Weights()) > older.score(Weights())
+    # at the weight fitted on a narrower grid (0.8) the older one stayed first
+    assert newest.score(replace(Weights(), latest=0.8)) < older.score(
+        replace(Weights(), latest=0.8)
+    )
