@@ -71,12 +71,15 @@ from qa_service.retriever import Engine  # noqa: E402
 from qa_service.runtime import make_query_embedder  # noqa: E402
 
 TOP = 3  # passages whose sentences are read
-HARD = 3  # negatives kept from each of the 2nd and 3rd passages (most key-term weight)
-LAYERS = 2  # top layers adapted
+READ = 1  # passages whose sentences the reader reads (the cost on the shared cores: 1)
+HARD = 3  # negatives kept from each later passage read (most key-term weight)
+HELD = 4  # negatives kept from the withheld run's top passage (most key-term weight)
+LAYERS = 1  # top layers adapted
 RANK = 8  # adapters' rank
 ALPHA = 16.0  # adapters' scale numerator (scale ALPHA / RANK)
 MAX_TOKENS = 128
 SEED = 0
+HEAD_STEP = 5.0  # the head's learning rate against the adapters'
 
 
 # --- capture ---------------------------------------------------------------------------
@@ -117,14 +120,14 @@ def _sentences(answer: Any, golds_of: Callable[[int], list[Any]]) -> Run:
     return run
 
 
-def capture(index_root: Path) -> list[Row]:
+def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
     """Ask every question of the three sets (as bench/fit_abstention.py does), and each
     answerable one again with its answering passages withheld (stop 19's near misses)."""
     from bench.abstention_borrowed import _without, withheld_ids
 
     embedder = SentenceTransformerEmbedder(lazy=True)
     rows: list[Row] = []
-    for name in SETS:
+    for name in names:
         settings = Settings(index=index_root / name, abstention="threshold")
         engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
         questions = load_questions(SHARED / name / "questions.jsonl")
@@ -338,14 +341,16 @@ def training_pairs(rows: Sequence[Row], withheld: bool = True) -> list[Pair]:
     """The pairs a reader trains on (see the module's docstring)."""
     out: list[Pair] = []
     for row in rows:
-        for at, (texts, golds) in enumerate(zip(row.run.sentences, row.run.gold, strict=True)):
+        read = zip(row.run.sentences[:READ], row.run.gold[:READ], strict=True)
+        for at, (texts, golds) in enumerate(read):
             negatives = [i for i, g in enumerate(golds) if not g]
             if at > 0:
                 negatives = sorted(negatives, key=lambda i: -_weight(row, texts[i]))[:HARD]
             keep = set(negatives) | {i for i, g in enumerate(golds) if g}
             out.extend(Pair(pair_key(row.question, texts[i]), golds[i]) for i in sorted(keep))
         if withheld and row.withheld is not None and row.withheld.sentences:
-            out.extend(Pair(pair_key(row.question, t), False) for t in row.withheld.sentences[0])
+            texts = sorted(row.withheld.sentences[0], key=lambda t: -_weight(row, t))[:HELD]
+            out.extend(Pair(pair_key(row.question, t), False) for t in texts)
     return out
 
 
@@ -362,7 +367,7 @@ def train(
     epochs: int,
     layers: int = LAYERS,
     batch: int = 32,
-    lr: float = 5e-4,
+    lr: float = 2e-3,
 ) -> dict[str, np.ndarray]:
     """Train a fresh reader's adapters and head on ``rows``' pairs (balanced classes);
     returns the trained numbers."""
@@ -374,8 +379,13 @@ def train(
     negatives = len(pairs) - positives
     weight_pos = len(pairs) / (2 * max(positives, 1))
     weight_neg = len(pairs) / (2 * max(negatives, 1))
-    params = list(reader.trained().values())
-    optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    # the head reads pooled vectors of small spread (about 0.3): it learns at a larger step
+    head = [p for n, p in reader.trained().items() if n.startswith("head.")]
+    adapters = [p for n, p in reader.trained().items() if not n.startswith("head.")]
+    optimiser = torch.optim.AdamW(
+        [{"params": adapters, "lr": lr}, {"params": head, "lr": lr * HEAD_STEP}],
+        weight_decay=0.01,
+    )
     rng = np.random.default_rng(SEED)
     # batches of similar length, in a seeded order
     order = sorted(range(len(pairs)), key=lambda i: len(cache.data[pairs[i].key]))
@@ -398,7 +408,7 @@ def train(
             loss.backward()
             optimiser.step()
             schedule.step()
-            total += float(loss) * len(chunk)
+            total += float(loss.detach()) * len(chunk)
         print(
             f"  epoch {epoch + 1}: loss {total / len(pairs):.3f}, {len(pairs)} pairs "
             f"({positives} positive), {time.perf_counter() - started:.0f} s",
@@ -438,9 +448,9 @@ class Scored:
 
 
 def score_row(scorer: Scorer, row: Row) -> Scored:
-    run = [scorer.score(row.question, texts) for texts in row.run.sentences]
+    run = [scorer.score(row.question, texts) for texts in row.run.sentences[:READ]]
     held = (
-        [scorer.score(row.question, texts) for texts in row.withheld.sentences]
+        [scorer.score(row.question, texts) for texts in row.withheld.sentences[:READ]]
         if row.withheld is not None
         else None
     )
@@ -551,7 +561,7 @@ def abstention_row(rows: Sequence[Row], scored: Sequence[Scored], extra: Extra |
 
 def report(rows: Sequence[Row], scored: Sequence[Scored], label: str) -> None:
     print(f"\n## {label}")
-    labels = [y for r in rows for g in r.run.gold for y in g]
+    labels = [y for r in rows for g in r.run.gold[:READ] for y in g]
     flat = [float(v) for s in scored for h in s.run for v in h]
     print(f"pairs {len(labels)}, positive {sum(labels)}, out-of-fold pair AUC {auc(labels, flat)}")
     top1 = [
@@ -562,7 +572,7 @@ def report(rows: Sequence[Row], scored: Sequence[Scored], label: str) -> None:
     labels1 = [y for t in top1 for y in t]
     print(f"top passage only: pairs {len(labels1)}, AUC {auc(labels1, flat1)}")
     print("| evidence AUC alone | " + " | ".join(SETS) + " |")
-    for name, k in (("reader_top", 1), ("reader_top3", 3)):
+    for name, k in (("reader_top", 1), ("reader_top3", 3))[: 1 if READ < 3 else 2]:
         cells = []
         for set_name in SETS:
             idx = [i for i, r in enumerate(rows) if r.set_name == set_name and r.run.evidence]
@@ -575,11 +585,12 @@ def report(rows: Sequence[Row], scored: Sequence[Scored], label: str) -> None:
     )
     print("| --- | --- | --- | --- | --- | ---: |")
     print(f"| as stored | {abstention_row(rows, scored, None)} |")
-    variants: list[tuple[str, Extra]] = [
-        ("+ reader_top", lambda s: [best(s, 1)]),
-        ("+ reader_top3", lambda s: [best(s, 3)]),
-        ("+ both", lambda s: [best(s, 1), best(s, 3)]),
-    ]
+    variants: list[tuple[str, Extra]] = [("+ reader_top", lambda s: [best(s, 1)])]
+    if READ >= 3:
+        variants += [
+            ("+ reader_top3", lambda s: [best(s, 3)]),
+            ("+ both", lambda s: [best(s, 1), best(s, 3)]),
+        ]
     for name, extra in variants:
         print(f"| {name} | {abstention_row(rows, scored, extra)} |", flush=True)
     for set_name in SETS:
@@ -606,30 +617,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--folds", type=int, default=5, help="folds of whole councils (0: one per council)"
     )
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--layers", type=int, default=LAYERS, help="top layers adapted")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--recapture", action="store_true")
+    parser.add_argument(
+        "--prepare", help="only capture this set and cache its pairs' lower layers, then stop"
+    )
     args = parser.parse_args(argv)
     torch = _torch()
     torch.set_num_threads(args.threads)
     args.cache.mkdir(parents=True, exist_ok=True)
-    runs = args.cache / "rows.pkl"
-    if runs.exists() and not args.recapture:
-        rows: list[Row] = pickle.loads(runs.read_bytes())
-    else:
-        rows = capture(args.index_root)
-        runs.write_bytes(pickle.dumps(rows))
+    rows: list[Row] = []
+    for name in [args.prepare] if args.prepare else SETS:
+        runs = args.cache / f"rows-{name}.pkl"
+        if runs.exists() and not args.recapture:
+            rows += pickle.loads(runs.read_bytes())
+        else:
+            got = capture(args.index_root, [name])
+            runs.write_bytes(pickle.dumps(got))
+            rows += got
     cache = LowerCache(args.cache / f"lower-{args.layers}.pkl")
     pairs = [
         (r.question, t)
         for r in rows
         for run in (r.run, r.withheld)
         if run is not None
-        for h in run.sentences
+        for h in run.sentences[:READ]
         for t in h
     ]
     cache.fill(make_reader(args.layers), pairs)
+    if args.prepare:
+        return 0
     groups = fold_groups([r.group for r in rows], args.folds)
     print(f"folds: {len(set(g[0] for g in groups))}", file=sys.stderr)
     saved = args.cache / f"scored-k{args.folds}-e{args.epochs}-l{args.layers}.pkl"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bench import fit_cross_reader
 from bench.fit_cross_reader import Row, Run, council_folds, fold_groups, pair_key, training_pairs
 
 
@@ -34,7 +37,10 @@ def _row(withheld: Run | None) -> Row:
     )
 
 
-def test_pairs_take_every_top_sentence_hard_later_ones_and_withheld() -> None:
+def test_pairs_take_every_top_sentence_hard_later_ones_and_withheld(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fit_cross_reader, "READ", 3)
     held = Run(
         None, [["the plan is costed later", "a plan"], ["never read"]], [[False] * 2, [False]]
     )
@@ -50,3 +56,8 @@ def test_pairs_take_every_top_sentence_hard_later_ones_and_withheld() -> None:
     assert keys[pair_key(q, "a plan")] is False
     assert pair_key(q, "never read") not in keys
     assert len(training_pairs([_row(held)], withheld=False)) == len(pairs) - 2
+
+
+def test_pairs_read_only_the_top_passage_by_default() -> None:
+    keys = {p.key for p in training_pairs([_row(None)])}
+    assert keys == {pair_key("what did the plan cost", t) for t in _row(None).run.sentences[0]}
