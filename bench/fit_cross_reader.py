@@ -7,31 +7,34 @@ the question, and that a near miss is about it by construction (docs/quality.md,
 fourth pass", "Abstention, stop 19").  What is missing is a reader of question and sentence
 together.  None ships in a package here, so this one is *trained*: the bundled MiniLM reads
 the pair ``[CLS] question [SEP] sentence [SEP]`` and its top ``LAYERS`` layers are adapted
-by low-rank adapters (LoRA, ``RANK``) on every linear map, with a linear head on the [CLS]
-and mean-pooled vectors giving one logit: does this sentence state what is asked?  Only the
-adapters and the head are trained (about 0.1 M numbers, a few hundred KB in float16); the
-lower layers are frozen, so their output is computed once per pair and cached.
+by low-rank adapters (LoRA, ``RANK``, plain torch) on every linear map, with a linear head
+on the [CLS] and mean-pooled vectors giving one logit: does this sentence state what is
+asked?  Only the adapters and the head are trained (56,065 numbers for one layer, about
+110 KB in float16); the lower layers are frozen, so their output is computed once per pair
+and cached.
 
 Pairs, per question of the three sets (as bench/fit_reader.py builds them): the sentences of
-the top ``TOP`` passages, positive when one shows a gold evidence
-(``metrics.highlight_answers`` on a gold passage).  Negatives: every sentence of the top
-passage; of the 2nd and 3rd only the ``HARD`` that share most of the question's key-term
-weight (on the topic, without the fact); and every sentence of the top passage returned when
+the top ``READ`` passages (1: the cost on shared cores), positive when one shows a gold
+evidence (``metrics.highlight_answers`` on a gold passage).  Negatives: every other sentence
+of the top passage; of later passages read, only the ``HARD`` that name most of the
+question's key-term weight; and the ``HELD`` such sentences of the top passage returned when
 the question's answering passages are withheld from the search (stop 19's near misses made
 from the answerable questions: ``bench/abstention_borrowed.py``), the hardest negatives.
 
 Out of fold: the councils are dealt into ``--folds`` folds of whole councils (greedy by
-question count); each question's pairs are scored by a reader trained on no question touching
-its fold's council (``evaluation.crossval.out_of_fold`` on the folds).  Printed: the pair AUC
-out of fold; the evidence (best score over the top passage's sentences, over the top 3) alone
-per set; the abstention classifier (bench/fit_abstention.py's bagged fit, withheld rows and
-cut rule) refitted out of fold by council with that evidence added, against the stored
-evidence in the same run; answer@1 when the reader picks the top passage's sentence, against
-the service's highlight.
+question count; 0: one per council); each question's pairs are scored by a reader trained on
+no question touching its first council's fold (``evaluation.crossval.out_of_fold`` on the
+folds).  Printed: the pair AUC out of fold; the evidence (best score over the top passage's
+sentences; with ``READ`` 3 also over the top 3) alone per set; the abstention classifier
+(bench/fit_abstention.py's bagged fit, withheld rows and cut rule, the withheld rows scored
+by the reader too) refitted out of fold by council with that evidence added, against the
+stored evidence in the same run; answer@1 when the reader picks the top passage's sentence,
+against the service's highlight.
 
-The answers and the cached lower-layer states are kept in ``--cache``: a second run only
-trains.  Measured and left out of the service (docs/quality.md, "Abstention, stop 21: a
-fine-tuned reader").
+The answers (``--prepare SET`` captures one set) and the cached lower-layer states are kept
+in ``--cache``, and so are the out-of-fold scores: a second run only refits the abstention.
+Measured and left out of the service (docs/quality.md, "Abstention, stop 21: a fine-tuned
+reader").
 """
 
 from __future__ import annotations
@@ -188,10 +191,6 @@ def _torch() -> Any:
     import torch
 
     return torch
-
-
-class LoRALinear:  # built lazily (torch is imported only when a reader is made)
-    """Placeholder for the type checker; ``make_reader`` defines the real modules."""
 
 
 def make_reader(
