@@ -1,0 +1,679 @@
+"""A fine-tuned question-sentence reader (a small cross-encoder) as abstention evidence.
+
+    python bench/fit_cross_reader.py --index-root DIR [--cache DIR] [--folds K] [--epochs N]
+
+Every earlier pass found that the abstention's evidence reads whether a passage is *about*
+the question, and that a near miss is about it by construction (docs/quality.md, "Abstention,
+fourth pass", "Abstention, stop 19").  What is missing is a reader of question and sentence
+together.  None ships in a package here, so this one is *trained*: the bundled MiniLM reads
+the pair ``[CLS] question [SEP] sentence [SEP]`` and its top ``LAYERS`` layers are adapted
+by low-rank adapters (LoRA, ``RANK``, plain torch) on every linear map, with a linear head
+on the [CLS] and mean-pooled vectors giving one logit: does this sentence state what is
+asked?  Only the adapters and the head are trained (56,065 numbers for one layer, about
+110 KB in float16); the lower layers are frozen, so their output is computed once per pair
+and cached.
+
+Pairs, per question of the three sets (as bench/fit_reader.py builds them): the sentences of
+the top ``READ`` passages (1: the cost on shared cores), positive when one shows a gold
+evidence (``metrics.highlight_answers`` on a gold passage).  Negatives: every other sentence
+of the top passage; of later passages read, only the ``HARD`` that name most of the
+question's key-term weight; and the ``HELD`` such sentences of the top passage returned when
+the question's answering passages are withheld from the search (stop 19's near misses made
+from the answerable questions: ``bench/abstention_borrowed.py``), the hardest negatives.
+
+Out of fold: the councils are dealt into ``--folds`` folds of whole councils (greedy by
+question count; 0: one per council); each question's pairs are scored by a reader trained on
+no question touching its first council's fold (``evaluation.crossval.out_of_fold`` on the
+folds).  Printed: the pair AUC out of fold; the evidence (best score over the top passage's
+sentences; with ``READ`` 3 also over the top 3) alone per set; the abstention classifier
+(bench/fit_abstention.py's bagged fit, withheld rows and cut rule, the withheld rows scored
+by the reader too) refitted out of fold by council with that evidence added, against the
+stored evidence in the same run; answer@1 when the reader picks the top passage's sentence,
+against the service's highlight.
+
+The answers (``--prepare SET`` captures one set) and the cached lower-layer states are kept
+in ``--cache``, and so are the out-of-fold scores: a second run only refits the abstention.
+Measured and left out of the service (docs/quality.md, "Abstention, stop 21: a fine-tuned
+reader").
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import math
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.fit_abstention import Case, fit, state  # noqa: E402
+from bench.quality_all import SETS, SHARED  # noqa: E402
+from cqa_core.text import query_terms  # noqa: E402
+from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
+from evaluation.metrics import highlight_answers, is_hit  # noqa: E402
+from evaluation.questions import load_questions  # noqa: E402
+from evaluation.runner import council_of_file, question_filters, run_questions  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.store import Filters  # noqa: E402
+from qa_service.abstention import ANSWERED, Evidence  # noqa: E402
+from qa_service.config import Settings  # noqa: E402
+from qa_service.rerank import idf_weights  # noqa: E402
+from qa_service.retriever import Engine  # noqa: E402
+from qa_service.runtime import make_query_embedder  # noqa: E402
+
+TOP = 3  # passages whose sentences are read
+READ = 1  # passages whose sentences the reader reads (the cost on the shared cores: 1)
+HARD = 3  # negatives kept from each later passage read (most key-term weight)
+HELD = 4  # negatives kept from the withheld run's top passage (most key-term weight)
+LAYERS = 1  # top layers adapted
+RANK = 8  # adapters' rank
+ALPHA = 16.0  # adapters' scale numerator (scale ALPHA / RANK)
+MAX_TOKENS = 128
+SEED = 0
+HEAD_STEP = 5.0  # the head's learning rate against the adapters'
+
+
+# --- capture ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One asking of a question: the top passages' sentences, which show gold evidence."""
+
+    evidence: Evidence | None
+    sentences: list[list[str]] = field(default_factory=list)
+    gold: list[list[bool]] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One question: its run, and for an answerable one its run with the answer withheld."""
+
+    set_name: str
+    question: str
+    answerable: bool
+    group: tuple[str, ...]
+    confidence: float
+    idf: dict[str, float]
+    run: Run
+    withheld: Run | None = None
+    top_hit: bool = False  # the top passage hits a gold entry
+    highlight_ok: bool = False  # the service's highlight shows the evidence (answer@1)
+
+
+def _sentences(answer: Any, golds_of: Callable[[int], list[Any]]) -> Run:
+    run = Run(answer.evidence)
+    for at, hit in enumerate(answer.hits[:TOP]):
+        texts = [hit.passage.text[s.start : s.end] for s in hit.sentence_spans]
+        golds = golds_of(at)
+        run.sentences.append(texts)
+        run.gold.append([any(highlight_answers(g, t) for g in golds) for t in texts])
+    return run
+
+
+def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
+    """Ask every question of the three sets (as bench/fit_abstention.py does), and each
+    answerable one again with its answering passages withheld (stop 19's near misses)."""
+    from bench.abstention_borrowed import _without, withheld_ids
+
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    rows: list[Row] = []
+    for name in names:
+        settings = Settings(index=index_root / name, abstention="threshold")
+        engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
+        questions = load_questions(SHARED / name / "questions.jsonl")
+        pairs = run_questions(engine, questions, depth=10)
+        councils = council_of_file(engine)
+        vocabulary, passages = engine.reader.vocabulary, engine._passages
+
+        def named(text: str, engine: Engine = engine) -> list[str]:
+            return list(engine.reader.councils_named(text)[0])
+
+        for q, (result, answer) in zip(questions, pairs, strict=True):
+            ranked = result.ranked
+
+            def golds_of(at: int, q: Any = q, ranked: Any = ranked) -> list[Any]:
+                return [g for g in q.gold if at < len(ranked) and is_hit(g, ranked[at])]
+
+            row = Row(
+                name,
+                q.question,
+                q.answerable,
+                question_councils(q, councils, named, name),
+                answer.confidence,
+                idf_weights(query_terms(q.question), vocabulary, passages),
+                _sentences(answer, golds_of),
+            )
+            if ranked:
+                golds = golds_of(0)
+                row.top_hit = bool(golds)
+                row.highlight_ok = any(
+                    highlight_answers(g, ranked[0].highlight or "") for g in golds
+                )
+            rows.append(row)
+        store = engine.store
+        every = store.passages(
+            [int(i) for i in store.allowed_rowids(Filters(include_superseded=True))]
+        )
+        original = store.allowed
+        start = len(rows) - len(questions)
+        try:
+            for q, row in zip(questions, rows[start:], strict=True):
+                if not q.answerable:
+                    continue
+                gone = withheld_ids(q, every)
+                store.allowed = functools.partial(_without, original, gone)  # type: ignore[method-assign]
+                answer = engine.ask(q.question, 10, question_filters(q))
+                row.withheld = _sentences(answer, lambda _at: [])
+        finally:
+            store.allowed = original  # type: ignore[method-assign]
+        engine.close()
+        print(f"captured {name}", file=sys.stderr)
+    return rows
+
+
+# --- the reader ------------------------------------------------------------------------
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+def make_reader(
+    layers: int = LAYERS, rank: int = RANK, alpha: float = ALPHA, seed: int = SEED
+) -> Any:
+    """The bundled MiniLM with adapters on its top ``layers`` layers and a pair head."""
+    torch = _torch()
+    from torch import nn
+    from transformers import AutoModel, AutoTokenizer
+
+    from index.embedder import bundled_model_path
+
+    class Adapted(nn.Module):
+        def __init__(self, base: nn.Linear, generator: Any) -> None:
+            super().__init__()
+            self.base = base
+            self.a = nn.Parameter(
+                torch.randn(rank, base.in_features, generator=generator)
+                / math.sqrt(base.in_features)
+            )
+            self.b = nn.Parameter(torch.zeros(base.out_features, rank))
+            self.scale = alpha / rank
+
+        def forward(self, x: Any) -> Any:
+            return self.base(x) + (x @ self.a.t() @ self.b.t()) * self.scale
+
+    class PairReader(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            path = str(bundled_model_path())
+            self.tokenizer = AutoTokenizer.from_pretrained(path)
+            self.bert = AutoModel.from_pretrained(path, attn_implementation="eager")
+            self.bert.eval()
+            for p in self.bert.parameters():
+                p.requires_grad = False
+            generator = torch.Generator().manual_seed(seed)
+            self.cut = len(self.bert.encoder.layer) - layers
+            for layer in self.bert.encoder.layer[self.cut :]:
+                attention = layer.attention
+                for owner, attr in (
+                    (attention.self, "query"),
+                    (attention.self, "key"),
+                    (attention.self, "value"),
+                    (attention.output, "dense"),
+                    (layer.intermediate, "dense"),
+                    (layer.output, "dense"),
+                ):
+                    setattr(owner, attr, Adapted(getattr(owner, attr), generator))
+            width = self.bert.config.hidden_size
+            self.head = nn.Linear(2 * width, 1)
+            with torch.no_grad():
+                self.head.weight.copy_(torch.randn(1, 2 * width, generator=generator) * 0.01)
+                self.head.bias.zero_()
+
+        def encode(self, questions: Sequence[str], sentences: Sequence[str]) -> Any:
+            return self.tokenizer(
+                list(questions),
+                list(sentences),
+                truncation="only_second",
+                max_length=MAX_TOKENS,
+                padding=True,
+                return_tensors="pt",
+            )
+
+        @staticmethod
+        def additive(mask: Any) -> Any:
+            return ((1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min).to(
+                torch.float32
+            )
+
+        def lower(self, batch: Any) -> Any:
+            """The frozen layers' output (no gradient)."""
+            with torch.no_grad():
+                hidden = self.bert.embeddings(
+                    input_ids=batch["input_ids"], token_type_ids=batch["token_type_ids"]
+                )
+                mask = self.additive(batch["attention_mask"])
+                for layer in self.bert.encoder.layer[: self.cut]:
+                    hidden = layer(hidden, mask)
+            return hidden
+
+        def upper(self, hidden: Any, mask: Any) -> Any:
+            """The adapted layers and the head: one logit per pair."""
+            extended = self.additive(mask)
+            for layer in self.bert.encoder.layer[self.cut :]:
+                hidden = layer(hidden, extended)
+            m = mask[:, :, None].float()
+            mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return self.head(torch.cat([hidden[:, 0], mean], dim=1))[:, 0]
+
+        def trained(self) -> dict[str, Any]:
+            return {n: p for n, p in self.named_parameters() if p.requires_grad}
+
+    return PairReader()
+
+
+def pair_key(question: str, sentence: str) -> str:
+    return hashlib.sha1(f"{question}\x00{sentence}".encode()).hexdigest()
+
+
+class LowerCache:
+    """The frozen layers' output per (question, sentence) pair, float16, unpadded."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data: dict[str, np.ndarray] = pickle.loads(path.read_bytes()) if path.exists() else {}
+
+    def fill(self, reader: Any, pairs: Sequence[tuple[str, str]], batch: int = 32) -> None:
+        torch = _torch()
+        todo = sorted(
+            {p for p in pairs if pair_key(*p) not in self.data}, key=lambda p: len(p[0] + p[1])
+        )
+        started = time.perf_counter()
+        for at in range(0, len(todo), batch):
+            part = todo[at : at + batch]
+            enc = reader.encode([q for q, _ in part], [s for _, s in part])
+            hidden = reader.lower(enc)
+            lengths = enc["attention_mask"].sum(1).tolist()
+            for (q, s), h, n in zip(part, hidden, lengths, strict=True):
+                self.data[pair_key(q, s)] = h[: int(n)].to(torch.float16).numpy()
+            if at // batch % 50 == 0:
+                took = time.perf_counter() - started
+                print(f"lower {at + len(part)}/{len(todo)} ({took:.0f} s)", file=sys.stderr)
+        if todo:
+            self.path.write_bytes(pickle.dumps(self.data))
+
+
+def _batch(cache: LowerCache, keys: Sequence[str]) -> tuple[Any, Any]:
+    torch = _torch()
+    arrays = [cache.data[k] for k in keys]
+    longest = max(len(a) for a in arrays)
+    hidden = np.zeros((len(arrays), longest, arrays[0].shape[1]), dtype=np.float32)
+    mask = np.zeros((len(arrays), longest), dtype=np.int64)
+    for i, a in enumerate(arrays):
+        hidden[i, : len(a)] = a
+        mask[i, : len(a)] = 1
+    return torch.from_numpy(hidden), torch.from_numpy(mask)
+
+
+@dataclass(frozen=True)
+class Pair:
+    key: str
+    label: bool
+
+
+def training_pairs(rows: Sequence[Row], withheld: bool = True) -> list[Pair]:
+    """The pairs a reader trains on (see the module's docstring)."""
+    out: list[Pair] = []
+    for row in rows:
+        read = zip(row.run.sentences[:READ], row.run.gold[:READ], strict=True)
+        for at, (texts, golds) in enumerate(read):
+            negatives = [i for i, g in enumerate(golds) if not g]
+            if at > 0:
+                negatives = sorted(negatives, key=lambda i: -_weight(row, texts[i]))[:HARD]
+            keep = set(negatives) | {i for i, g in enumerate(golds) if g}
+            out.extend(Pair(pair_key(row.question, texts[i]), golds[i]) for i in sorted(keep))
+        if withheld and row.withheld is not None and row.withheld.sentences:
+            texts = sorted(row.withheld.sentences[0], key=lambda t: -_weight(row, t))[:HELD]
+            out.extend(Pair(pair_key(row.question, t), False) for t in texts)
+    return out
+
+
+def _weight(row: Row, sentence: str) -> float:
+    """The share of the question's key-term weight the sentence names."""
+    words = set(query_terms(sentence))
+    total = sum(row.idf.values()) or 1.0
+    return sum(w for t, w in row.idf.items() if t in words) / total
+
+
+def train(
+    rows: Sequence[Row],
+    cache: LowerCache,
+    epochs: int,
+    layers: int = LAYERS,
+    batch: int = 32,
+    lr: float = 2e-3,
+) -> dict[str, np.ndarray]:
+    """Train a fresh reader's adapters and head on ``rows``' pairs (balanced classes);
+    returns the trained numbers."""
+    torch = _torch()
+    torch.manual_seed(SEED)
+    reader = make_reader(layers)
+    pairs = training_pairs(rows)
+    positives = sum(p.label for p in pairs)
+    negatives = len(pairs) - positives
+    weight_pos = len(pairs) / (2 * max(positives, 1))
+    weight_neg = len(pairs) / (2 * max(negatives, 1))
+    # the head reads pooled vectors of small spread (about 0.3): it learns at a larger step
+    head = [p for n, p in reader.trained().items() if n.startswith("head.")]
+    adapters = [p for n, p in reader.trained().items() if not n.startswith("head.")]
+    optimiser = torch.optim.AdamW(
+        [{"params": adapters, "lr": lr}, {"params": head, "lr": lr * HEAD_STEP}],
+        weight_decay=0.01,
+    )
+    rng = np.random.default_rng(SEED)
+    # batches of similar length, in a seeded order
+    order = sorted(range(len(pairs)), key=lambda i: len(cache.data[pairs[i].key]))
+    chunks = [order[i : i + batch] for i in range(0, len(order), batch)]
+    steps = epochs * len(chunks)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
+    )
+    started = time.perf_counter()
+    for epoch in range(epochs):
+        total = 0.0
+        for chunk_at in rng.permutation(len(chunks)):
+            chunk = chunks[int(chunk_at)]
+            hidden, mask = _batch(cache, [pairs[i].key for i in chunk])
+            labels = torch.tensor([float(pairs[i].label) for i in chunk])
+            weights = torch.where(labels > 0, weight_pos, weight_neg)
+            logits = reader.upper(hidden, mask)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, weights)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += float(loss.detach()) * len(chunk)
+        print(
+            f"  epoch {epoch + 1}: loss {total / len(pairs):.3f}, {len(pairs)} pairs "
+            f"({positives} positive), {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+    return {n: p.detach().numpy().copy() for n, p in reader.trained().items()}
+
+
+class Scorer:
+    """A trained reader's numbers applied to cached pairs."""
+
+    def __init__(
+        self, numbers: dict[str, np.ndarray], cache: LowerCache, layers: int = LAYERS
+    ) -> None:
+        torch = _torch()
+        self.reader = make_reader(layers)
+        with torch.no_grad():
+            for name, p in self.reader.trained().items():
+                p.copy_(torch.from_numpy(numbers[name]))
+        self.cache = cache
+
+    def score(self, question: str, sentences: Sequence[str]) -> np.ndarray:
+        torch = _torch()
+        if not sentences:
+            return np.zeros(0)
+        hidden, mask = _batch(self.cache, [pair_key(question, s) for s in sentences])
+        with torch.no_grad():
+            return torch.sigmoid(self.reader.upper(hidden, mask)).numpy().astype(np.float64)
+
+
+@dataclass
+class Scored:
+    """A row's reader scores: per passage of its run, and of its withheld run."""
+
+    run: list[np.ndarray]
+    withheld: list[np.ndarray] | None
+
+
+def score_row(scorer: Scorer, row: Row) -> Scored:
+    run = [scorer.score(row.question, texts) for texts in row.run.sentences[:READ]]
+    held = (
+        [scorer.score(row.question, texts) for texts in row.withheld.sentences[:READ]]
+        if row.withheld is not None
+        else None
+    )
+    return Scored(run, held)
+
+
+# --- folds and report ------------------------------------------------------------------
+
+
+def council_folds(groups: Sequence[Sequence[str]], k: int) -> dict[str, int]:
+    """Each council's fold: councils dealt, most questions first, into the fold holding
+    fewest questions so far (ties: the lower fold; ``k`` 0: one fold per council)."""
+    count: dict[str, int] = {}
+    for g in groups:
+        for c in g:
+            count[c] = count.get(c, 0) + 1
+    councils = sorted(count, key=lambda c: (-count[c], c))
+    if k <= 0:
+        return {c: i for i, c in enumerate(councils)}
+    load = [0] * k
+    out: dict[str, int] = {}
+    for c in councils:
+        fold = min(range(k), key=lambda f: (load[f], f))
+        out[c] = fold
+        load[fold] += count[c]
+    return out
+
+
+def fold_groups(groups: Sequence[Sequence[str]], k: int) -> list[tuple[str, ...]]:
+    """Each question's folds (its first council's first), as ``out_of_fold`` groups."""
+    of = council_folds(groups, k)
+    return [tuple(dict.fromkeys(f"fold {of[c]}" for c in g)) for g in groups]
+
+
+class Extended:
+    """The abstention evidence with extra values after it (``Model`` reads ``vector()``)."""
+
+    def __init__(self, base: Evidence, extra: Sequence[float]) -> None:
+        self.base, self.extra = base, list(extra)
+
+    def vector(self) -> np.ndarray:
+        return np.concatenate([self.base.vector(), np.asarray(self.extra, dtype=np.float64)])
+
+
+def auc(labels: Sequence[bool], values: Sequence[float]) -> str:
+    from sklearn.metrics import roc_auc_score
+
+    return f"{roc_auc_score(labels, values):.2f}" if len(set(labels)) == 2 else "–"
+
+
+def best(scores: Sequence[np.ndarray] | None, k: int) -> float:
+    vals = [float(v) for h in (scores or [])[:k] for v in h]
+    return max(vals, default=0.0)
+
+
+Extra = Callable[[list[np.ndarray] | None], list[float]]
+
+
+def abstention_row(rows: Sequence[Row], scored: Sequence[Scored], extra: Extra | None) -> str:
+    """Out-of-fold caught / refused per set and pooled, and the pooled AUC of the
+    probability, with ``extra`` evidence (None: as stored)."""
+
+    def ev(e: Evidence | None, s: list[np.ndarray] | None) -> Any:
+        if e is None or extra is None:
+            return e
+        return Extended(e, extra(s))
+
+    cases = [
+        Case(
+            r.set_name,
+            r.answerable,
+            ev(r.run.evidence, s.run),
+            r.confidence,
+            ev(r.withheld.evidence, s.withheld) if r.withheld is not None else None,
+        )
+        for r, s in zip(rows, scored, strict=True)
+    ]
+    groups = [r.group for r in rows]
+    models: dict[str, Any] = {}
+
+    def fit_once(training: list[Case]) -> Any:
+        key = str(sorted(id(c) for c in training))
+        if key not in models:
+            models[key] = fit(training)
+        return models[key]
+
+    folded = out_of_fold(cases, groups, fit_once, state)
+    probability = out_of_fold(
+        cases,
+        groups,
+        fit_once,
+        lambda m, c: m.probability(c.evidence) if c.evidence is not None else 0.0,
+    )
+    cells = []
+    for name in [*SETS, None]:
+        part = [
+            (r.answerable, s)
+            for r, s in zip(rows, folded, strict=True)
+            if name is None or r.set_name == name
+        ]
+        un = [s for a, s in part if not a]
+        an = [s for a, s in part if a]
+        caught, refused = sum(s != ANSWERED for s in un), sum(s != ANSWERED for s in an)
+        cells.append(f"{caught}/{len(un)}, {refused}/{len(an)}")
+    cells.append(auc([r.answerable for r in rows], probability))
+    return " | ".join(cells)
+
+
+def report(rows: Sequence[Row], scored: Sequence[Scored], label: str, stored: bool = True) -> None:
+    print(f"\n## {label}")
+    labels = [y for r in rows for g in r.run.gold[:READ] for y in g]
+    flat = [float(v) for s in scored for h in s.run for v in h]
+    print(f"pairs {len(labels)}, positive {sum(labels)}, out-of-fold pair AUC {auc(labels, flat)}")
+    top1 = [
+        labels_top
+        for labels_top in ([y for y in r.run.gold[0]] if r.run.gold else [] for r in rows)
+    ]
+    flat1 = [float(v) for s in scored for v in (s.run[0] if s.run else [])]
+    labels1 = [y for t in top1 for y in t]
+    print(f"top passage only: pairs {len(labels1)}, AUC {auc(labels1, flat1)}")
+    print("| evidence AUC alone | " + " | ".join(SETS) + " |")
+    for name, k in (("reader_top", 1), ("reader_top3", 3))[: 1 if READ < 3 else 2]:
+        cells = []
+        for set_name in SETS:
+            idx = [i for i, r in enumerate(rows) if r.set_name == set_name and r.run.evidence]
+            cells.append(
+                auc([rows[i].answerable for i in idx], [best(scored[i].run, k) for i in idx])
+            )
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print(
+        "\n| abstention out of fold (caught, refused) | " + " | ".join(SETS) + " | pooled | AUC |"
+    )
+    print("| --- | --- | --- | --- | --- | ---: |")
+    if stored:
+        print(f"| as stored | {abstention_row(rows, scored, None)} |")
+    variants: list[tuple[str, Extra]] = [("+ reader_top", lambda s: [best(s, 1)])]
+    if READ >= 3:
+        variants += [
+            ("+ reader_top3", lambda s: [best(s, 3)]),
+            ("+ both", lambda s: [best(s, 1), best(s, 3)]),
+        ]
+    for name, extra in variants:
+        print(f"| {name} | {abstention_row(rows, scored, extra)} |", flush=True)
+    for set_name in SETS:
+        part = [(r, s) for r, s in zip(rows, scored, strict=True) if r.set_name == set_name]
+        answerable = [(r, s) for r, s in part if r.answerable]
+        service = sum(r.highlight_ok for r, _ in answerable)
+        picked = sum(
+            r.top_hit
+            and bool(r.run.gold and len(s.run[0]))
+            and r.run.gold[0][int(np.argmax(s.run[0]))]
+            for r, s in answerable
+        )
+        n = len(answerable)
+        print(
+            f"answer@1 {set_name}: service highlight {service}/{n} = {service / n:.2f}, "
+            f"reader's sentence (out of fold) {picked}/{n} = {picked / n:.2f}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/cqa-cross-reader"))
+    parser.add_argument(
+        "--folds", type=int, default=5, help="folds of whole councils (0: one per council)"
+    )
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--layers", type=int, default=LAYERS, help="top layers adapted")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--recapture", action="store_true")
+    parser.add_argument(
+        "--no-stored", action="store_true", help="skip the stored evidence's row (same each run)"
+    )
+    parser.add_argument(
+        "--prepare", help="only capture this set and cache its pairs' lower layers, then stop"
+    )
+    args = parser.parse_args(argv)
+    torch = _torch()
+    torch.set_num_threads(args.threads)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    for name in [args.prepare] if args.prepare else SETS:
+        runs = args.cache / f"rows-{name}.pkl"
+        if runs.exists() and not args.recapture:
+            rows += pickle.loads(runs.read_bytes())
+        else:
+            got = capture(args.index_root, [name])
+            runs.write_bytes(pickle.dumps(got))
+            rows += got
+    cache = LowerCache(args.cache / f"lower-{args.layers}.pkl")
+    pairs = [
+        (r.question, t)
+        for r in rows
+        for run in (r.run, r.withheld)
+        if run is not None
+        for h in run.sentences[:READ]
+        for t in h
+    ]
+    cache.fill(make_reader(args.layers), pairs)
+    if args.prepare:
+        return 0
+    groups = fold_groups([r.group for r in rows], args.folds)
+    print(f"folds: {len(set(g[0] for g in groups))}", file=sys.stderr)
+    saved = args.cache / f"scored-k{args.folds}-e{args.epochs}-l{args.layers}.pkl"
+    if saved.exists():
+        scored: list[Scored] = pickle.loads(saved.read_bytes())
+    else:
+
+        def fit_reader(training: list[Row]) -> Scorer:
+            print(f"fold: training on {len(training)} questions", file=sys.stderr)
+            numbers = train(training, cache, args.epochs, args.layers)
+            return Scorer(numbers, cache, args.layers)
+
+        scored = out_of_fold(rows, groups, fit_reader, score_row)
+        saved.write_bytes(pickle.dumps(scored))
+    report(
+        rows,
+        scored,
+        f"reader out of fold, {args.folds or 'one per council'} folds, {args.epochs} epochs",
+        stored=not args.no_stored,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
