@@ -52,6 +52,14 @@ _FIELD = re.compile(
     r"^(?:Venue|Contact|Enquiries to|Place|Location|E-?mail|Tel|Telephone):\s+\S|\S@\w[\w-]*\.\w",
     re.IGNORECASE,
 )
+# a person named by an honorific and initials or a first name before the surname ("Dr M Foxley",
+# "Ms C Bateson (Chair)", "Cllr Jane Ross"); an honorific before one word is an office
+# ("Lord Mayor")
+_SURNAME = r"(?:Ma?c|O[’']|D[’'])?[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?"
+_PERSON = re.compile(
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Cllr|Councillor|Sir|Dame|Lord|Lady|Rev|Revd)\.?\s+"
+    r"(?:(?:[A-Z]\.?\s*){1,3}\s|[A-Z][a-z]+\s+)" + _SURNAME + r"(?:\s+\([^()]{1,40}\))?"
+)
 # an item's number on a line of its own, its title on the next ("76." then "Apologies ...")
 _BARE_NUMBER = re.compile(r"^\d{1,4}\.$")  # with its point: a page number has none
 _SENTENCE_STOP = re.compile(r"[.!?;][\"'”’)]*$")
@@ -129,13 +137,20 @@ def classify_line(text: str) -> tuple[BlockKind, int] | None:
     return None
 
 
+def _is_names(text: str) -> bool:
+    """A line of people's names ("Dr M Foxley, Dr C Stark, Ms S Amor"): an attendance list's
+    line, not a title."""
+    parts = [part.strip() for part in re.split(r",|\band\b", text)]
+    return all(_PERSON.fullmatch(part) for part in parts)
+
+
 def _looks_like_title(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 10 or _TERMINAL_PUNCT.search(text):
         return False
     if not text[0].isupper() or _NOT_TITLE.match(text) or words[-1].lower() in _DANGLING:
         return False
-    if _FIELD.search(text):
+    if _FIELD.search(text) or _is_names(text):
         return False
     return sum(c.isdigit() for c in text) <= 4
 

@@ -257,3 +257,40 @@ def test_a_page_number_does_not_join_the_heading_after_it() -> None:
     text = "The service improved.\n\n12\n\nBackground\n\nThe board met in May and agreed it.\n"
     heads = [text[b.start : b.end] for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
     assert heads == ["Background"]
+
+
+ATTENDANCE = """Minutes of Meeting of the Education Committee held on 8 October 2015.
+
+Present:
+
+Highland Council:
+
+Mr D Millar (Chair), Mr A Baxter (Substitute), Mrs C Caddick, Miss J Campbell
+
+NHS Highland:
+
+Dr M Foxley, Dr C Stark, Ms S Amor
+
+Youth Convener:
+
+Ms C Bateson
+
+Lord Mayor
+
+Non-Members also present:
+
+Mr B Clark, Ms J Douglas, Miss I O’Brien
+"""
+
+
+def test_a_line_of_names_is_not_a_title() -> None:
+    heads = [
+        ATTENDANCE[b.start : b.end]
+        for b in find_blocks(ATTENDANCE, wrapped=False)
+        if b.kind == "heading"
+    ]
+    # the attendance lines, names by an honorific and initials, head nothing; an honorific
+    # before one word is an office and may still be a title
+    assert heads == ["Lord Mayor"]
+    passages = chunk(ATTENDANCE, find_blocks(ATTENDANCE, wrapped=False), "doc", min_words=5)
+    assert "Ms S Amor" in passages[0].text and "Ms C Bateson" in passages[0].text
