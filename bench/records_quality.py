@@ -53,6 +53,7 @@ TREND_TWELFTH = REPO / "tests" / "labels" / "trend_heldout10.json"
 TREND_THIRTEENTH = REPO / "tests" / "labels" / "trend_heldout11.json"
 TREND_FOURTEENTH = REPO / "tests" / "labels" / "trend_heldout12.json"
 TREND_FIFTEENTH = REPO / "tests" / "labels" / "trend_heldout13.json"
+TREND_SIXTEENTH = REPO / "tests" / "labels" / "trend_heldout14.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -68,6 +69,7 @@ TREND_BATCHES = (
     ("thirteenth batch", TREND_THIRTEENTH),
     ("fourteenth batch", TREND_FOURTEENTH),
     ("fifteenth batch", TREND_FIFTEENTH),
+    ("sixteenth batch", TREND_SIXTEENTH),
 )
 
 
