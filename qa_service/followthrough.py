@@ -222,7 +222,9 @@ def follow(
     committee = c.expecting or meta.committee
     texts = {} if texts is None else texts
     at = made(engine, c, texts)
-    subject = commitment_subject(c, texts.get(c.passage.document.document_id))
+    # the subject is read only for the switches that use it (both off as fitted)
+    wanted = ASK_SUBJECT or SUBJECT_SHARE > 0
+    subject = commitment_subject(c, texts.get(c.passage.document.document_id)) if wanted else None
     due = _due(engine, c, meta.council, committee, at)
     names = same_body(engine, committee) if committee else ()
     hit = _discharge(engine, c, meta.council, committee, due, as_of, at, names, subject)
