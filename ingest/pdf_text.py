@@ -47,7 +47,6 @@ _ENDS_IN_FIGURE = re.compile(r"(?:[£$€]\s?\d[\d,.]*(?:k|m|bn)?|\d[\d,.]*%|\d{
 _JOINED_KINDS = frozenset({"paragraph", "list_item", "resolution", "heading", "contents"})
 # A column label's period at the end of a line: "2022/23", "2023", "Q1 2023/24".
 _PERIOD_END = re.compile(r"(?:^|\s)(?:19|20)\d\d(?:/\d\d)?$")
-_PERIOD_ONLY = re.compile(r"(?:19|20)\d\d(?:/\d\d)?$")
 LABEL_WORDS = 4  # a header's column label: "Northmoor 2022/23", "Target Mar 2024"
 # A line shorter than this share of the text's width (as ``ingest.structure`` reads the end
 # of a paragraph) cannot be a wrap, unless the next word were a quarter of the width long.
@@ -114,7 +113,7 @@ def _next_label(body: str, at: int) -> str:
     after = body.find("\n", end + 1)
     following = body[end + 1 : after if after >= 0 else len(body)].strip()
     label = body[at:end].strip()
-    return f"{label} {following}" if _PERIOD_ONLY.fullmatch(following) else label
+    return f"{label} {following}" if _PERIOD_END.fullmatch(following) else label
 
 
 def _join_breaks(body: str, short: float, lead: int = 0, header: bool = False) -> str:
