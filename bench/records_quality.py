@@ -54,6 +54,7 @@ TREND_THIRTEENTH = REPO / "tests" / "labels" / "trend_heldout11.json"
 TREND_FOURTEENTH = REPO / "tests" / "labels" / "trend_heldout12.json"
 TREND_FIFTEENTH = REPO / "tests" / "labels" / "trend_heldout13.json"
 TREND_SIXTEENTH = REPO / "tests" / "labels" / "trend_heldout14.json"
+TREND_SEVENTEENTH = REPO / "tests" / "labels" / "trend_heldout15.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -70,6 +71,7 @@ TREND_BATCHES = (
     ("fourteenth batch", TREND_FOURTEENTH),
     ("fifteenth batch", TREND_FIFTEENTH),
     ("sixteenth batch", TREND_SIXTEENTH),
+    ("seventeenth batch", TREND_SEVENTEENTH),
 )
 
 
