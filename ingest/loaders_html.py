@@ -75,40 +75,14 @@ class _Builder:
     def __init__(self) -> None:
         self.blocks: list[tuple[BlockKind, str, int]] = []
         self.prefix = ""  # a ModernGov item number cell ("5.") waiting for its item heading
-        # the item's title as a paragraph after its number cell, waiting to see whether a
-        # field label heading ("Minutes:") follows it
-        self.title = ""
-
-    def flush_title(self) -> None:
-        """The number and title paragraph stay paragraphs (no field label came after them)."""
-        if self.title:
-            self.blocks.append(("paragraph", self.prefix, 0))
-            self.blocks.append(("paragraph", self.title, 0))
-            self.prefix = self.title = ""
 
     def emit(self, kind: BlockKind, text: str, level: int = 0) -> None:
         text = _collapse(text)
         if not text:
             return
-        if self.title:
-            if kind != "heading":
-                self.flush_title()
-            else:
-                # Number cell, title paragraph, then a field label heading: left as they
-                # come, the label would head the item and its number and title would trail
-                # into the passage before.  The number and title head the item (at the
-                # label's level) and the label sits under them, as where the title is a
-                # heading of its own.
-                level = max(1, level)
-                self.blocks.append(("heading", f"{self.prefix} {self.title}", level))
-                self.prefix = self.title = ""
-                level += 1
         if self.prefix:
             if kind == "heading":
                 text = f"{self.prefix} {text}"
-            elif kind == "paragraph":
-                self.title = text
-                return
             else:
                 self.blocks.append(("paragraph", self.prefix, 0))
             self.prefix = ""
@@ -141,7 +115,6 @@ class _Builder:
             if any(_has_blocks(c) for c in cells):
                 for cell in cells:  # a layout row, as in ModernGov's item table
                     if not _has_blocks(cell) and len(_collapse(cell.get_text(" ")).split()) <= 2:
-                        self.flush_title()
                         self.prefix = _collapse(cell.get_text(" "))
                     else:
                         self.walk(cell)
@@ -223,7 +196,6 @@ def load_html(data: bytes, source: str, max_nodes: int = MAX_NODES) -> Extracted
     _strip_boilerplate(root, is_body=root.name == "body")
     builder = _Builder()
     builder.walk(root)
-    builder.flush_title()
     if builder.prefix:
         builder.blocks.append(("paragraph", builder.prefix, 0))
     parts: list[str] = []
