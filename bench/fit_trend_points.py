@@ -22,10 +22,14 @@ with precision no lower, and (2) pooled over the fifteen files, both leave one f
 leave one council out, its precision and recall are each no more than 0.02 under the rules'
 (in-sample) figures.
 
+A second model, tried after the first run (``--choice``), chooses each meeting's candidate by
+a conditional logit over the meeting's own candidates and plots it by the pointwise model's
+probability; ``--general`` leaves out the rules' own verdicts (``RULES_FEATURES``).
+
 Run ``python -m bench.fit_trend_points INDEX`` over an index of the three sets (bundled
 model); ``--cache FILE`` keeps the gathered candidates (a pickle) for the next run;
-``--write`` stores the fit over all fifteen files in ``qa_service/trend_points_fit.py``;
-``--score LABELS`` scores a later blind file with the stored fit, beside the rules.
+``--write`` stores the four fits over all fifteen files in ``qa_service/trend_points_fit.py``;
+``--score LABELS`` scores a later blind file with the stored fits, beside the rules.
 """
 
 from __future__ import annotations
@@ -157,13 +161,57 @@ def probabilities(q: Question, model: dict[str, object]) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(intercept + ((x - mean) / scale) @ coef)))
 
 
-def picks(q: Question, p: np.ndarray) -> list[tuple[float, tuple[str, float]]]:
-    """Each meeting's best-scored candidate, with its probability."""
-    best: dict[tuple[str | None, str | None], tuple[float, tuple[str, float]]] = {}
-    for meeting, prob, key in zip(q.meeting, p, q.keys, strict=True):
-        if meeting not in best or prob > best[meeting][0]:
-            best[meeting] = (float(prob), key)
-    return list(best.values())
+def _meetings(q: Question) -> list[list[int]]:
+    """A question's candidates grouped by meeting (their indexes)."""
+    groups: dict[tuple[str | None, str | None], list[int]] = {}
+    for i, meeting in enumerate(q.meeting):
+        groups.setdefault(meeting, []).append(i)
+    return list(groups.values())
+
+
+def choice_scores(q: Question, model: dict[str, object]) -> np.ndarray:
+    """The within-meeting choice score of each candidate: the conditional logit's when the
+    model has one ("choose"), else the pointwise probability."""
+    if "choose" not in model:
+        return probabilities(q, model)
+    mean, scale, w = (np.array(model[k]) for k in ("mean", "scale", "choose"))
+    names = model["features"]
+    assert isinstance(names, list)
+    if not len(q.x):
+        return np.zeros(0)
+    return ((q.x[:, _columns(names)] - mean) / scale) @ w
+
+
+def picks(q: Question, model: dict[str, object]) -> list[tuple[float, tuple[str, float]]]:
+    """Each meeting's chosen candidate (best choice score), with its pointwise probability
+    (whether it is plotted)."""
+    p, s = probabilities(q, model), choice_scores(q, model)
+    out = []
+    for group in _meetings(q):
+        i = group[int(np.argmax(s[group]))]
+        out.append((float(p[i]), q.keys[i]))
+    return out
+
+
+def fit_choice(blocks: list[tuple[np.ndarray, np.ndarray]], c: float = C) -> list[float]:
+    """A conditional logit over each meeting's candidates (standardised features): the
+    weights that make a meeting's right candidates likeliest among its own (L2, L-BFGS)."""
+    from scipy.optimize import minimize
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.5 * float(w @ w) / c, w / c
+        for z, right in blocks:
+            s = z @ w
+            e = np.exp(s - s.max())
+            p = e / e.sum()
+            mass = p[right].sum()
+            total -= float(np.log(mass))
+            grad = grad + p @ z - (p[right] / mass) @ z[right]
+        return total, grad
+
+    dims = blocks[0][0].shape[1] if blocks else 0
+    w = minimize(loss, np.zeros(dims), jac=True, method="L-BFGS-B").x
+    return [round(float(v), 6) for v in w]
 
 
 def counts(
@@ -176,7 +224,7 @@ def counts(
 
 def threshold(questions: list[Question], model: dict[str, object]) -> float:
     """The threshold of best F1 of points over ``questions`` (their own fit)."""
-    chosen = [(q, picks(q, probabilities(q, model))) for q in questions]
+    chosen = [(q, picks(q, model)) for q in questions]
     grid = sorted({round(prob, 3) for _, c in chosen for prob, _ in c})
     best, at = -1.0, 0.5
     for t in grid:
@@ -187,30 +235,45 @@ def threshold(questions: list[Question], model: dict[str, object]) -> float:
     return at
 
 
-def train(questions: list[Question], names: Sequence[str] = ()) -> dict[str, object]:
+def train(
+    questions: list[Question], names: Sequence[str] = (), choice: bool = False
+) -> dict[str, object]:
     """The scorer fitted on ``questions`` over the features ``names`` (all by default),
-    with its threshold."""
+    with its threshold; with ``choice``, a meeting's candidate is chosen by a conditional
+    logit (``fit_choice``) and plotted by the pointwise model's probability."""
     from qa_service.trend_points import FEATURES
 
     names = list(names or FEATURES)
     x = np.vstack([q.x for q in questions if len(q.x)])[:, _columns(names)]
     y = np.concatenate([q.y for q in questions if len(q.x)])
     model: dict[str, object] = {"features": names, **fit(x, y)}
+    if choice:
+        mean, scale = np.array(model["mean"]), np.array(model["scale"])
+        blocks = []
+        for q in questions:
+            if not len(q.x):
+                continue
+            z = (q.x[:, _columns(names)] - mean) / scale
+            for group in _meetings(q):
+                right = q.y[group].astype(bool)
+                if right.any() and not right.all():
+                    blocks.append((z[group], right))
+        model["choose"] = fit_choice(blocks)
     model["threshold"] = float(threshold(questions, model))
     return model
 
 
 def out_of_fold(
-    questions: list[Question], group: str, names: Sequence[str] = ()
+    questions: list[Question], group: str, names: Sequence[str] = (), choice: bool = False
 ) -> dict[str, tuple[int, int, int]]:
     """Per ``group`` ("file" or "council") held out: the scorer's gold, plotted, right."""
     out = {}
     for held in sorted({getattr(q, group) for q in questions}):
-        model = train([q for q in questions if getattr(q, group) != held], names)
+        model = train([q for q in questions if getattr(q, group) != held], names, choice)
         test = [q for q in questions if getattr(q, group) == held]
         at = model["threshold"]
         assert isinstance(at, float)
-        rows = [counts(q, picks(q, probabilities(q, model)), at) for q in test]
+        rows = [counts(q, picks(q, model), at) for q in test]
         out[held] = _total(rows)
     return out
 
@@ -234,20 +297,20 @@ def _pr(t: tuple[int, int, int]) -> str:
     return f"{r} of {p} for {g}: {r / max(p, 1):.2f} / {r / max(g, 1):.2f}"
 
 
-def report(questions: list[Question], names: Sequence[str] = ()) -> None:
+def report(questions: list[Question], names: Sequence[str] = (), choice: bool = False) -> None:
     """Out-of-fold figures per file and council, pooled, beside the rules'."""
     ceiling = sum(len(q.gold & set(q.keys)) for q in questions)
     print(f"gold points {sum(len(q.gold) for q in questions)}, among the candidates {ceiling}")
     right = int(sum(q.y.sum() for q in questions))
     print(f"candidates {sum(len(q.y) for q in questions)}, right {right}")
     for group in ("file", "council"):
-        fitted, ruled = out_of_fold(questions, group, names), rules(questions, group)
+        fitted, ruled = out_of_fold(questions, group, names, choice), rules(questions, group)
         print(f"\nleave one {group} out | scorer (out of fold) | rules (same run)")
         for k in fitted:
             print(f"{k} | {_pr(fitted[k])} | {_pr(ruled[k])}")
         pool = [_total(d.values()) for d in (fitted, ruled)]
         print(f"pooled | {_pr(pool[0])} | {_pr(pool[1])}")
-    model = train(questions, names)
+    model = train(questions, names, choice)
     print("\nfit over all files, threshold", model["threshold"])
     coefs = model["coef"]
     features = model["features"]
@@ -271,12 +334,21 @@ def general() -> list[str]:
 
 def write(questions: list[Question]) -> None:
     """Store both fits over all fifteen files as data (``FIT_FILE``)."""
-    fits = {"all": train(questions), "general": train(questions, general())}
+    fits = {
+        "all": train(questions),
+        "general": train(questions, general()),
+        "choice": train(questions, choice=True),
+        "general_choice": train(questions, general(), choice=True),
+    }
     FIT_FILE.write_text(
         '"""The trend point scorer\'s fits (written by bench/fit_trend_points.py --write over\n'
-        "the fifteen label files; measured out of fold there, not used by the reader: see\n"
+        "the fifteen label files; measured out of fold there; the reader uses one only when\n"
+        "USE names it: see\n"
         'docs/quality.md, "Issue 16, trend points by a fitted scorer, stop 22")."""\n\n'
-        f"FITS = {json.dumps(fits, indent=4)}\n",
+        "# the fit the reader uses (``trend.scored``); None: the rules, as the choice rule\n"
+        "# left them (a fit is switched on only after a blind batch shows it better)\n"
+        "USE: str | None = None\n\n"
+        f"FITS: dict[str, dict[str, object]] = {json.dumps(fits, indent=4)}\n",
         encoding="utf-8",
     )
 
@@ -289,7 +361,7 @@ def score_blind(questions: list[Question]) -> None:
     for name, model in FITS.items():
         at = model["threshold"]
         assert isinstance(at, float)
-        rows = [counts(q, picks(q, probabilities(q, model)), at) for q in questions]
+        rows = [counts(q, picks(q, model), at) for q in questions]
         print(f"scorer ({name}) | {_pr(_total(rows))}")
 
 
@@ -308,7 +380,7 @@ def main(argv: list[str]) -> None:
     if "--write" in argv:
         write(questions)
         return
-    report(questions, general() if "--general" in argv else ())
+    report(questions, general() if "--general" in argv else (), "--choice" in argv)
 
 
 if __name__ == "__main__":

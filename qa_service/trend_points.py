@@ -217,29 +217,42 @@ def _meeting_ranks(found: list[Candidate]) -> None:
             c.x[rank_at] = 1.0 / (1 + at)
 
 
+def _standard(x: list[float], fit: dict[str, object]) -> list[float]:
+    """The features a fit names, standardised as it was fitted."""
+    names, mean, scale = fit["features"], fit["mean"], fit["scale"]
+    assert isinstance(names, list) and isinstance(mean, list) and isinstance(scale, list)
+    values = [x[FEATURES.index(n)] for n in names]
+    return [(v - m) / s for v, m, s in zip(values, mean, scale, strict=True)]
+
+
 def score(x: list[float], fit: dict[str, object]) -> float:
     """The fitted probability that a candidate (its features ``x``, in ``FEATURES`` order)
-    is the meeting's point, by a fit over the features it names."""
-    names, mean, scale = fit["features"], fit["mean"], fit["scale"]
+    is a right point, by a fit over the features it names."""
     coef, intercept = fit["coef"], fit["intercept"]
-    assert isinstance(names, list) and isinstance(mean, list) and isinstance(scale, list)
     assert isinstance(coef, list) and isinstance(intercept, float)
-    values = [x[FEATURES.index(n)] for n in names]
-    z = intercept + sum(
-        c * (v - m) / s for c, v, m, s in zip(coef, values, mean, scale, strict=True)
-    )
+    z = intercept + sum(c * v for c, v in zip(coef, _standard(x, fit), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def preference(x: list[float], fit: dict[str, object]) -> float:
+    """How a fit prefers a candidate among its meeting's: its conditional logit's score when
+    it has one ("choose"), else its probability."""
+    weights = fit.get("choose")
+    if weights is None:
+        return score(x, fit)
+    assert isinstance(weights, list)
+    return sum(w * v for w, v in zip(weights, _standard(x, fit), strict=True))
+
+
 def choose(found: list[Candidate], fit: dict[str, object]) -> list[TrendPoint]:
-    """Each meeting's best-scored candidate, kept when it scores at least the fit's
+    """Each meeting's preferred candidate, kept when its probability is at least the fit's
     threshold; oldest first."""
     at = fit["threshold"]
     assert isinstance(at, float)
-    best: dict[tuple[str | None, str | None], tuple[float, TrendPoint]] = {}
+    best: dict[tuple[str | None, str | None], tuple[float, Candidate]] = {}
     for c in found:
-        p = score(c.x, fit)
-        if c.meeting not in best or p > best[c.meeting][0]:
-            best[c.meeting] = (p, c.point)
-    kept = [p for s, p in best.values() if s >= at]
+        rank = preference(c.x, fit)
+        if c.meeting not in best or rank > best[c.meeting][0]:
+            best[c.meeting] = (rank, c)
+    kept = [c.point for _, c in best.values() if score(c.x, fit) >= at]
     return sorted(kept, key=lambda p: (p.date, p.hit.passage.document.meta.council or ""))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from qa_service.trend import select
 from qa_service.trend_points import FEATURES, candidates, choose, score
 from qa_service.trend_points_fit import FITS
@@ -68,3 +70,31 @@ def test_choose_keeps_a_meeting_s_best_scored_candidate_over_the_threshold() -> 
     # the stored fits score every candidate over their own features
     for fit in FITS.values():
         assert all(0.0 <= score(c.x, fit) <= 1.0 for c in found)
+
+
+def test_the_reader_takes_a_fitted_scorer_s_points_only_when_switched_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qa_service import trend
+    from qa_service.trend_points_fit import USE
+
+    hits = [hit(TEXT, "2024-03-01")]
+    asked = Asked.of("agency social worker rate")
+    assert USE is None  # the rules, as the choice rule left them
+    [rules] = trend.scored(hits, asked, None)  # type: ignore[arg-type]
+    assert rules.figure.value == 21.0
+    targets = {
+        "features": ["target_near"],
+        "mean": [0.0],
+        "scale": [1.0],
+        "coef": [4.0],
+        "intercept": -2.0,
+        "choose": [1.0],
+        "threshold": 0.5,
+    }
+    monkeypatch.setitem(FITS, "targets", targets)
+    [fitted] = trend.scored(hits, asked, "targets")  # type: ignore[arg-type]
+    assert fitted.figure.value == 15.0 and not fitted.flagged
+    # every stored fit runs through the reader
+    for name in ("all", "general", "choice", "general_choice"):
+        assert all(p.figure.unit == "%" for p in trend.scored(hits, asked, name))  # type: ignore[arg-type]
