@@ -69,6 +69,9 @@ from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
 from qa_service.trend_phrase import free_words
+from qa_service.trend_points import candidates as points_of
+from qa_service.trend_points import choose
+from qa_service.trend_points_fit import FITS, USE
 from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
@@ -129,7 +132,20 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
     hits, asked = candidates(engine, question, filters or Filters())
-    return select(hits, asked)
+    return scored(hits, asked, USE)
+
+
+def scored(hits: list[Hit], asked: Asked, use: str | None) -> list[TrendPoint]:
+    """The rules' points (``select``), or with ``use`` (a fit of
+    ``qa_service.trend_points_fit``) each meeting's candidate the fitted scorer prefers,
+    kept over its threshold and flagged by the trend's unit as the rules' are; off
+    (``USE`` None) unless a blind batch shows it better (docs/quality.md, "Issue 16, trend
+    points by a fitted scorer, stop 22")."""
+    points = select(hits, asked)
+    if use is None:
+        return points
+    chosen = choose(points_of(hits, asked, points), FITS[use])
+    return flag_outliers(chosen, asked.wanted, asked.unit_words())
 
 
 def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:
