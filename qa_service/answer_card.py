@@ -28,9 +28,17 @@ STATE_LABELS: dict[str, str] = {
 }
 
 
+_CARD_STATE: dict[str, AnswerState] = {
+    "answered": "answered",
+    "weak": "weak_match",
+    "none": "not_in_papers",
+}
+
+
 def answer_state(body: AskResponse | CouncilColumn) -> AnswerState:
-    """The answer state of an answer or a compare column, as the API gives it."""
-    return body.answer_state
+    """The answer state of an answer or a compare column, in the pages' longer names
+    (the API's ``weak`` and ``none`` are ``weak_match`` and ``not_in_papers`` here)."""
+    return _CARD_STATE[body.answer_state]
 
 
 _MONTH = (

@@ -188,6 +188,12 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
             f"{summary.passages_total} passages",
             err=True,
         )
+    else:
+        # A corrupt store, or a first ingest that never finished, fails here in one line,
+        # not as a traceback from the app's start-up after "serving on".
+        from index.store import Store
+
+        Store.open(settings.index).close()
     if settings.embedder == "hashing":
         click.echo(
             "CQA_EMBEDDER=hashing: a fake model for tests; answers match words only.", err=True

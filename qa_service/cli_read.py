@@ -80,9 +80,11 @@ def ask(
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
-    for note in response.notes:
-        click.echo(f"Note: {note}")
-    if response.answer_state == "weak_match":
+    for note in response.notes:  # a note may quote a council or committee from a manifest
+        click.echo(f"Note: {clean(note, one_line=True)}")
+    if not response.passages:
+        click.echo("No passage matches these filters.")
+    elif response.answer_state == "weak":
         click.echo("Weak match: these passages may answer it; read them with care.\n")
     elif not response.answered:
         click.echo("The papers don't answer this with confidence; the nearest passages:\n")
@@ -135,7 +137,8 @@ def list_(as_json: bool, index_dir: Path | None) -> None:
         )
         note = f" (superseded by {d.superseded_by})" if d.superseded_by else ""
         source = clean(d.source, one_line=True)
-        click.echo(f"{d.document_id}  {source}  [{d.passages} passages]{note}")
+        count = f"{d.passages} passage{'' if d.passages == 1 else 's'}"
+        click.echo(f"{d.document_id}  {source}  [{count}]{note}")
         click.echo(f"    {facts or 'no metadata'}")
         if d.title:
             click.echo(f"    {clean(d.title, one_line=True)}")

@@ -11,6 +11,7 @@ from qa_service.followthrough import FollowThrough
 from qa_service.precedent import CouncilPrecedent, YearGroup
 from qa_service.retriever import Engine
 from qa_service.schemas.asking import (
+    API_STATE,
     AskRequest,
     AskResponse,
     CompareRequest,
@@ -108,14 +109,43 @@ def applied(filters: Filters) -> AppliedFilters:
 
 def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
     """Put what ``body`` asks to the engine and shape the answer (API, web form and CLI)."""
+    filters = to_filters(body.filters)
     answer = engine.ask(
         body.question,
         body.top_k,
-        to_filters(body.filters),
+        filters,
         body.sort,
         infer_filters=body.infer_filters,
     )
-    return ask_response(answer)
+    response = ask_response(answer)
+    unheld = unheld_filter_notes(engine, filters)
+    if unheld:
+        notes = response.notes + unheld
+        return response.model_copy(update={"notes": notes, "note": notes[0]})
+    return response
+
+
+_FACETS = (("council", "the council"), ("committee", "the committee"), ("doc_type", "the type"))
+_LISTED = 12  # a facet with at most this many values is listed in the note
+
+
+def unheld_filter_notes(engine: Engine, filters: Filters) -> list[str]:
+    """A sentence for each filter value that no paper in the index holds (matched as the
+    store matches them, ignoring case), so a misspelt council or an unknown document type
+    is not mistaken for "the papers don't answer this"."""
+    notes = []
+    for field, label in _FACETS:
+        asked: tuple[str, ...] = getattr(filters, field)
+        if not asked:
+            continue
+        held = engine.store.facet_values(field)
+        known = {v.lower() for v in held}
+        for value in asked:
+            if value.lower() in known:
+                continue
+            choices = f" (it has: {', '.join(held)})" if 0 < len(held) <= _LISTED else ""
+            notes.append(f"No paper in the index has {label} \u201c{value}\u201d{choices}.")
+    return notes
 
 
 def ask_response(answer: Answer) -> AskResponse:
@@ -123,7 +153,7 @@ def ask_response(answer: Answer) -> AskResponse:
     return AskResponse(
         question=answer.question,
         answered=answer.answered,
-        answer_state=answer.state,  # type: ignore[arg-type]
+        answer_state=API_STATE[answer.state],
         notes=answer.notes,
         passages=[passage_out(h, i) for i, h in enumerate(answer.hits, start=1)],
         confidence=round(answer.confidence, 4),
@@ -157,7 +187,7 @@ def compare_response(question: str, columns: list[CouncilPrecedent]) -> CompareR
             CouncilColumn(
                 council=c.council,
                 answered=c.answer.answered,
-                answer_state=c.answer.state,  # type: ignore[arg-type]
+                answer_state=API_STATE[c.answer.state],
                 passages=[passage_out(h, i) for i, h in enumerate(c.answer.hits, start=1)],
                 latest_decision=decision_out(c.latest_decision) if c.latest_decision else None,
                 meeting_dates=c.meeting_dates,

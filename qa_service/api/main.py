@@ -119,16 +119,18 @@ def create_app(
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
         # another write holds the index: say when trying again is worth it
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 409 else None
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+        body: dict[str, Any] = {"detail": str(exc)}
+        if status == 422:  # the shape of every other 422: a detail and its errors
+            body["errors"] = [{"type": "value_error", "loc": [], "msg": str(exc)}]
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [_unnamed(e) for e in exc.errors()]
         messages = []
         for error in errors:
-            where = _safe_text(".".join(str(p) for p in error.get("loc", ()) if p != "body"))
-            msg = _safe_text(str(error.get("msg")))
-            messages.append(f"{where}: {msg}" if where else msg)
+            where, msg = _where_and_what(error)
+            messages.append(f"{_safe_text(where)}: {_safe_text(msg)}" if where else msg)
         return JSONResponse(
             {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(errors)},
             status_code=422,
@@ -165,6 +167,23 @@ def _remove_orphans(settings: Settings) -> None:
             len(report.removed),
             report.freed_bytes,
         )
+
+
+def _where_and_what(error: dict[str, Any]) -> tuple[str, str]:
+    """The field a validation error is about and what is wrong, for the one-line ``detail``.
+
+    An error about the body as a whole names it: a body that is not JSON at all ("body: is
+    not valid JSON", not pydantic's "0: JSON decode error"), none sent, or not an object.
+    """
+    loc = tuple(error.get("loc", ()))
+    kind = error.get("type")
+    # pydantic's "Value error, " before a validator's own sentence says nothing to a client
+    msg = str(error.get("msg")).removeprefix("Value error, ")
+    if kind == "json_invalid":
+        return "body", "is not valid JSON"
+    if loc == ("body",):
+        return "body", "is required: send a JSON object" if kind == "missing" else msg
+    return ".".join(str(p) for p in loc if p != "body"), msg
 
 
 def _unnamed(error: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 from pydantic import AfterValidator
 
-from cqa_core.errors import IngestError
+from cqa_core.errors import IngestError, InvalidQueryError
 from index.store import Filters
 from indexing.writer import IndexWriter
 from ingest.models import DocMeta
@@ -60,6 +60,8 @@ def list_documents(
     date_to: date | None = None,
 ) -> DocumentList:
     """List documents with their metadata, newest meeting first."""
+    if date_from and date_to and date_from > date_to:  # as /api/ask and /api/decisions say
+        raise InvalidQueryError("date_from must not be after date_to")
     filters = Filters(
         council=tuple(council or ()),
         committee=tuple(committee or ()),

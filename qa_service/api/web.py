@@ -197,6 +197,13 @@ _LABELS = {
 }
 
 
+# A count typed into a shared link ("top_k=999") is named as its menu is labelled.
+_COUNTS = {
+    "top_k": ("Passages to show", "max_top_k"),
+    "per_council": ("Passages for each council", "max_per_council"),
+}
+
+
 def _date_field(request: Request, name: str, given: str) -> str:
     """A date from the GOV.UK three-field input (``name-day``, ``-month``, ``-year``).
 
@@ -250,9 +257,14 @@ def _messages(exc: Exception) -> list[tuple[str, str]]:
         field = str(e["loc"][-1]) if e.get("loc") else ""
         message = str(e["msg"]).removeprefix("Value error, ")
         if field in {"date_from", "date_to"}:
-            out.append((field, f"{_LABELS[field]} must be a real date, like 2017-03-21"))
+            # in the words of the three-field input's hint ("For example, 27 3 2017")
+            out.append((field, f"{_LABELS[field]} must be a real date, for example 27 3 2017"))
         elif "date_from must not be after date_to" in message:
             out.append(("date_from", "The first meeting date must not be after the second"))
+        elif field in _COUNTS:
+            label, setting = _COUNTS[field]
+            most = getattr(request_limits.current(), setting)
+            out.append(("q", f"{label} must be a whole number from 1 to {most}"))
         elif field == "question" and e["type"] == "string_too_long":
             shorter = e.get("ctx", {}).get("max_length", 0) + 1
             out.append(("q", f"The question must be shorter than {shorter:,} characters"))

@@ -28,6 +28,7 @@ from qa_service.presenters import (
 from qa_service.web_views import with_params
 
 router = APIRouter(include_in_schema=False)
+_YES = {"true", "1", "yes", "on"}  # what FastAPI reads as a true bool
 
 
 def _filters(council: list[str] | None, date_from: str = "", date_to: str = "") -> Filters:
@@ -69,12 +70,15 @@ def decisions_page(
     query: PageDep,
     date_from: str = "",
     date_to: str = "",
-    procedural: bool = False,
+    procedural: str = "",
 ) -> Response:
     """Decisions on a topic (or the latest ones), newest first; procedural ones on request."""
     request, engine, q, council = query.request, query.engine, query.q, query.council
+    # read here, not as a bool parameter: a hand-edited "procedural=maybe" got the API's
+    # JSON 422 in place of the page; anything but a yes leaves them hidden
+    show_procedural = procedural.strip().lower() in _YES
     context = _context(query, q)
-    shown = {} if procedural else {"procedural": "true"}
+    shown = {} if show_procedural else {"procedural": "true"}
     context["procedural_link"] = "/decisions" + with_params(
         context["params"], {"procedural"}, **shown
     )
@@ -83,8 +87,8 @@ def decisions_page(
         _check_question(q)
         question = q.strip() or None
         filters = _filters(council, date_from, date_to)
-        found = precedent.decisions(engine, question, filters, procedural=procedural)
-        response = decisions_response(question, found, procedural)
+        found = precedent.decisions(engine, question, filters, procedural=show_procedural)
+        response = decisions_response(question, found, show_procedural)
     except InvalidQueryError as exc:
         errors = [("q", _message(exc))]
     context.update(response=response, errors=errors)

@@ -56,18 +56,23 @@ class CompareRequest(BaseModel):
     _per_council = model_validator(mode="after")(default_within("per_council", "max_per_council"))
 
 
-AnswerState = Literal["answered", "weak_match", "not_in_papers"]
+# The contract's names (shared/INTERFACE.md); the engine's own are longer (answers.Answer.state).
+AnswerState = Literal["answered", "weak", "none"]
+API_STATE: dict[str, AnswerState] = {
+    "answered": "answered",
+    "weak_match": "weak",
+    "not_in_papers": "none",
+}
 ANSWER_STATE_HELP = (
-    "answered: the papers answer it; weak_match: the nearest passages may answer it, read "
-    "them with care; not_in_papers: nothing in the papers answers it (the nearest passages "
-    "are still shown)"
+    "answered: the papers answer it; weak: the nearest passages may answer it, read them "
+    "with care; none: nothing in the papers answers it (the nearest passages are still shown)"
 )
 
 
 def _state_from_answered(data: Any) -> Any:
     """A body built without ``answer_state`` takes it from ``answered``."""
     if isinstance(data, dict) and data.get("answer_state") is None and "answered" in data:
-        return {**data, "answer_state": "answered" if data["answered"] else "not_in_papers"}
+        return {**data, "answer_state": "answered" if data["answered"] else "none"}
     return data
 
 
@@ -81,7 +86,10 @@ class AskResponse(BaseModel):
     notes: list[str] = Field(
         default_factory=list,
         description="what was done with the filters read from the question (a council "
-        "searched alone, a date limit not applied)",
+        "searched alone, a date limit not applied), and any filter value no paper holds",
+    )
+    note: str | None = Field(
+        default=None, description="the first of notes (one sentence), null when none"
     )
     passages: list[PassageOut]
     confidence: float = 0.0
@@ -90,6 +98,13 @@ class AskResponse(BaseModel):
     expansions: list[str] = Field(
         default_factory=list, description="abbreviations in the question and what they were read as"
     )
+
+    @model_validator(mode="after")
+    def _first_note(self) -> AskResponse:
+        """``note`` is the first of ``notes`` unless given."""
+        if self.note is None and self.notes:
+            self.note = self.notes[0]
+        return self
 
 
 class CouncilColumn(BaseModel):

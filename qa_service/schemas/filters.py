@@ -11,6 +11,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     WithJsonSchema,
@@ -63,12 +64,25 @@ QuestionText = Annotated[
     Field(min_length=1, json_schema_extra=marked("max_question_chars")),
     AfterValidator(question_length),
 ]
+
+
+def not_a_boolean(value: object) -> object:
+    """A count sent as ``true``/``false`` is refused: pydantic would read ``true`` as 1."""
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
 TopK = Annotated[
-    int, Field(ge=1, json_schema_extra=marked("max_top_k")), AfterValidator(top_k_bound)
+    int,
+    Field(ge=1, json_schema_extra=marked("max_top_k")),
+    BeforeValidator(not_a_boolean),
+    AfterValidator(top_k_bound),
 ]
 PerCouncil = Annotated[
     int,
     Field(ge=1, json_schema_extra=marked("max_per_council")),
+    BeforeValidator(not_a_boolean),
     AfterValidator(count_within("max_per_council")),
 ]
 

@@ -118,11 +118,11 @@ def test_the_date_falls_back_to_not_stated_without_a_meeting_date() -> None:
 def test_the_state_comes_from_the_field_else_from_answered() -> None:
     assert answer_state(AskResponse(question="q", answered=False, passages=[])) == "not_in_papers"
     assert answer_state(AskResponse(question="q", answered=True, passages=[])) == "answered"
-    weak = AskResponse(question="q", answered=False, answer_state="weak_match", passages=[])
+    weak = AskResponse(question="q", answered=False, answer_state="weak", passages=[])
     assert answer_state(weak) == "weak_match"
     column = CouncilColumn(council="A", answered=False, passages=[])
     assert answer_state(column) == "not_in_papers"
-    column = CouncilColumn(council="A", answered=False, answer_state="weak_match", passages=[])
+    column = CouncilColumn(council="A", answered=False, answer_state="weak", passages=[])
     assert answer_state(column) == "weak_match"
 
 
@@ -174,7 +174,7 @@ def test_a_newer_figure_of_the_same_measure_is_found(small_index: Path) -> None:
         assert newer_answer(engine, first, Figure("7 zebras", "", False)) is None
         last = response.model_copy(update={"passages": [newest]})
         assert newer_answer(engine, last, stated) is None
-        unanswered = first.model_copy(update={"answered": False, "answer_state": "not_in_papers"})
+        unanswered = first.model_copy(update={"answered": False, "answer_state": "none"})
         assert newer_answer(engine, unanswered, stated) is None
     finally:
         engine.close()

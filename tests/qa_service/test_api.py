@@ -74,12 +74,14 @@ def test_filters_council_string_or_list_and_dates(client: TestClient) -> None:
         {"question": "ok", "filters": {"date_from": "2021-01-01", "date_to": "2020-01-01"}},
         {"question": "ok", "sort": "sideways"},
         {"top_k": 3},
+        {"question": "ok", "top_k": True},  # JSON true is not a count (pydantic reads it as 1)
     ],
 )
 def test_bad_requests_get_422_with_a_message(client: TestClient, body: dict) -> None:
     r = client.post("/api/ask", json=body)
     assert r.status_code == 422
     assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+    assert "Value error" not in r.json()["detail"]  # the validator's own sentence, plainly
 
 
 def test_compare_gives_one_column_per_council(client: TestClient) -> None:
@@ -166,7 +168,7 @@ def test_ask_shows_the_filters_it_read_and_can_be_told_not_to(client: TestClient
     assert body["inferred_filters"]["preferred_date_from"] == "2023-01-01"
     assert body["inferred_filters"]["preferred_phrases"] == ["2023"]
     assert body["inferred_filters"]["phrases"] == ["Ravensholt"]
-    assert body["answer_state"] in ("answered", "weak_match", "not_in_papers")
+    assert body["answer_state"] in ("answered", "weak", "none")  # shared/INTERFACE.md
     assert body["answered"] is (body["answer_state"] == "answered")
     assert body["filters"]["council"] == ["Ravensholt City Council"]
     assert "MASH = multi-agency safeguarding hub" in body["expansions"]
@@ -185,3 +187,60 @@ def test_compare_uses_the_councils_a_question_names(client: TestClient) -> None:
     assert r.status_code == 200
     names = {c["council"] for c in r.json()["councils"]}
     assert names == {"Northmoor County Council", "Ravensholt City Council"}
+
+
+def test_answer_state_and_note_use_the_contracts_names(client: TestClient) -> None:
+    # shared/INTERFACE.md: "answer_state": "answered" | "weak" | "none", and a "note"
+    body = client.post("/api/ask", json={"question": "agency social workers"}).json()
+    assert body["answer_state"] in ("answered", "weak", "none")
+    assert body["note"] is None and body["notes"] == []
+    body = client.post(
+        "/api/ask", json={"question": "agency social workers", "filters": {"council": "Nowhere"}}
+    ).json()
+    assert body["answer_state"] == "none" and body["passages"] == []
+    assert body["note"] == body["notes"][0]
+    assert "the council \u201cNowhere\u201d" in body["note"]
+    column = client.post(
+        "/api/compare", json={"question": "agency social workers", "councils": ["Nowhere"]}
+    ).json()["councils"][0]
+    assert column["answer_state"] == "none"
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["AskResponse"]
+    assert schema["properties"]["answer_state"]["enum"] == ["answered", "weak", "none"]
+
+
+def test_a_filter_value_no_paper_holds_is_named(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask",
+        json={
+            "question": "inspection",
+            "filters": {"council": ["ravensholt city council", "Atlantis"], "doc_type": "memo"},
+        },
+    ).json()
+    # matched as the store matches, ignoring case: only the unknown values are named
+    assert not any("\u201cravensholt city council\u201d" in n for n in body["notes"])
+    assert any("the council \u201cAtlantis\u201d" in n for n in body["notes"])
+    types = [n for n in body["notes"] if "the type \u201cmemo\u201d" in n]
+    assert types and "(it has: " in types[0] and "minutes" in types[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"not json", "body: is not valid JSON"),
+        (b"", "body: is required: send a JSON object"),
+        (b'["question"]', "body: Input should be a valid dictionary"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_so(
+    client: TestClient, content: bytes, detail: str
+) -> None:
+    r = client.post("/api/ask", content=content, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["detail"].startswith(detail)
+
+
+def test_documents_with_reversed_dates_get_422_like_ask(client: TestClient) -> None:
+    r = client.get("/api/documents", params={"date_from": "2021-01-01", "date_to": "2020-01-01"})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "date_from must not be after date_to"
+    assert r.json()["errors"][0]["msg"] == r.json()["detail"]  # every 422 has its errors
+    assert client.get("/api/documents", params={"date_from": "2020-01-01"}).status_code == 200

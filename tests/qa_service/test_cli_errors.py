@@ -117,3 +117,69 @@ def test_check_port_finds_the_port_busy_on_every_address_the_server_would_use(
 ) -> None:
     problem = check_port(host, busy_port)
     assert problem is not None and f"port {busy_port} on {host} is already in use" in problem
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        (b"\x00garbage" * 500, "file is not a database"),
+        (b"", "a first ingest has not finished"),
+    ],
+)
+def test_serve_on_a_broken_index_fails_in_one_line_before_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, meta: bytes, message: str
+) -> None:
+    (tmp_path / "idx").mkdir()
+    (tmp_path / "idx" / "meta.sqlite").write_bytes(meta)
+    started: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw["port"]))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    r = CliRunner().invoke(main, ["serve", "--port", str(port), "--index", str(tmp_path / "idx")])
+    assert r.exit_code == 1 and not started
+    line = _error_line(r.output)
+    assert line.startswith("Error: ") and message in line and "serving on" not in r.output
+
+
+def test_ask_says_when_a_filter_value_is_not_in_the_index(small_index: Path) -> None:
+    r = CliRunner().invoke(
+        main, ["ask", "agency social workers", "--council", "Nowhere", "--index", str(small_index)]
+    )
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("Note: No paper in the index has the council \u201cNowhere\u201d")
+    assert "No passage matches these filters." in lines
+    assert "nearest passages" not in r.output  # none are listed
+
+
+def test_ask_prints_notes_without_escape_sequences(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_service import presenters
+
+    real = presenters.answer_request
+
+    def with_hostile_note(engine, body):  # type: ignore[no-untyped-def]
+        # a council name from a manifest, quoted in a note, carrying OSC 52 and a cursor move
+        note = "Only the papers of Evil\x1b]52;c;ZXZpbA==\x07\x1b[2A Council were searched."
+        return real(engine, body).model_copy(update={"notes": [note]})
+
+    monkeypatch.setattr(presenters, "answer_request", with_hostile_note)
+    r = CliRunner().invoke(main, ["ask", "agency social workers", "--index", str(small_index)])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "\x07" not in r.output
+    assert "Note: Only the papers of Evil" in r.output
+
+
+def test_list_counts_one_passage_in_the_singular(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "note.txt").write_text(
+        "The committee noted the annual report on fostering and thanked the officers.\n",
+        encoding="utf-8",
+    )
+    idx = str(tmp_path / "idx")
+    assert CliRunner().invoke(main, ["ingest", str(papers), "--index", idx]).exit_code == 0
+    r = CliRunner().invoke(main, ["list", "--index", idx])
+    assert r.exit_code == 0 and "  note.txt  [1 passage]" in r.output

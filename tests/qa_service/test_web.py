@@ -151,8 +151,10 @@ def test_filters_and_sort_reach_the_engine_and_can_be_removed(client: TestClient
     [
         ({"q": ""}, "Enter a question", "q"),
         ({"q": "x" * 2000}, "shorter than 2,000", "q"),
-        ({"q": "ok", "date_from": "2020-13-45"}, "real date", "date_from"),
+        ({"q": "ok", "date_from": "2020-13-45"}, "real date, for example 27 3 2017", "date_from"),
         ({"q": "ok", "date_from": "2021-01-01", "date_to": "2020-01-01"}, "after", "date_from"),
+        # a count edited in a shared link is named as its menu is, not in pydantic's words
+        ({"q": "ok", "top_k": "999"}, "Passages to show must be a whole number from 1 to 50", "q"),
     ],
 )
 def test_bad_input_gets_an_error_summary_linked_to_the_field(
@@ -167,6 +169,27 @@ def test_bad_input_gets_an_error_summary_linked_to_the_field(
     assert message in page.select_one(".govuk-error-message").text
     assert page.title.text.startswith("Error:")
     assert soup(client.get("/compare", params={"q": " "}).text).select_one(".govuk-error-summary")
+
+
+def test_a_long_question_is_cut_in_the_page_title(client: TestClient) -> None:
+    # a 2,000-character question (refused) or a long one (answered) would fill the tab
+    for q in ("x" * 2100, "agency social workers " * 20):
+        title = soup(client.get("/", params={"q": q}).text).title.text
+        assert len(title) <= 110 and title.endswith("… – Committee Papers QA")
+
+
+def test_compare_names_a_count_out_of_range_as_its_menu(client: TestClient) -> None:
+    r = client.get("/compare", params={"q": "agency social workers", "per_council": "99"})
+    assert r.status_code == 422
+    link = soup(r.text).select_one(".govuk-error-summary a")
+    assert link.text.strip() == "Passages for each council must be a whole number from 1 to 20"
+
+
+def test_a_filter_value_no_paper_holds_is_said_on_the_page(client: TestClient) -> None:
+    r = client.get("/", params={"q": "agency social workers", "council": "Nowhere"})
+    assert r.status_code == 200
+    notes = soup(r.text).select_one("#answer-notes")
+    assert notes is not None and "No paper in the index has the council" in notes.text
 
 
 def _answer_with_extras(real_ask: Any, question: str) -> Answer:

@@ -120,3 +120,13 @@ def test_compare_page_shows_latest_decisions_dates_and_csv(client: TestClient) -
     download = next(a["href"] for a in page.select("a") if "every passage as CSV" in a.text)
     r = client.get(download)
     assert r.headers["content-disposition"] == 'attachment; filename="compare.csv"'
+
+
+@pytest.mark.parametrize(("value", "shown"), [("maybe", False), ("TRUE", True), ("1", True)])
+def test_a_hand_edited_procedural_flag_gets_the_page_not_json(
+    client: TestClient, value: str, shown: bool
+) -> None:
+    r = client.get("/decisions", params={"procedural": value})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    note = soup(r.text).select_one("#procedural-note")
+    assert note is not None and ("are included" in note.text) is shown
