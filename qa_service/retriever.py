@@ -7,6 +7,7 @@ new documents without a restart.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -251,7 +252,9 @@ class Engine:
         per_council: int = 3,
         filters: Filters | None = None,
     ) -> list[CouncilAnswer]:
-        """The best passages of each council for one question, best council first.
+        """The best passages of each council for one question, best council first: ordered
+        by their best passage's score, as the contract (INTERFACE.md) says; a council with
+        no passage comes last.
 
         With no councils given, the councils the question names (two or more) are the
         columns, else every council in the index.
@@ -274,7 +277,7 @@ class Engine:
             )
             for name in names
         ]
-        columns.sort(key=lambda c: -max((h.confidence for h in c.answer.hits), default=-1.0))
+        columns.sort(key=lambda c: -max((h.score for h in c.answer.hits), default=-math.inf))
         return columns
 
     # --- internals ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +99,14 @@ def test_compare_gives_one_column_per_council(client: TestClient) -> None:
         assert {p["citation"]["council"] for p in column["passages"]} == {column["council"]}
     r = client.post("/api/compare", json={"question": "x", "filters": {"council": "A"}})
     assert r.status_code == 422
+
+
+def test_compare_orders_councils_by_their_best_passage_score(client: TestClient) -> None:
+    # INTERFACE.md: "councils ordered by their best passage's score"
+    for question in ("agency social workers", "Ofsted inspection", "children in care"):
+        columns = client.post("/api/compare", json={"question": question}).json()["councils"]
+        best = [max((p["score"] for p in c["passages"]), default=-math.inf) for c in columns]
+        assert best == sorted(best, reverse=True)
 
 
 def test_documents_health_and_missing_document(client: TestClient) -> None:
