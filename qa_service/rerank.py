@@ -87,9 +87,15 @@ _PAPERS_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # The approval of the last meeting's minutes: "RESOLVED - That the minutes of the meeting held
-# on 8 February 2022 be approved as a correct record", "All agreed this was a true record".
+# on 8 February 2022 be approved as a correct record", "All agreed this was a true record";
+# or the act put without the record ("To confirm the Minutes of the meeting of the Committee
+# held on 25 October 2022.", "RESOLVED: that the Committee agreed the minutes of the People
+# Overview and Scrutiny Committee meeting on 25 October 2022.").
 _MINUTES_APPROVED = re.compile(
-    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b", re.IGNORECASE
+    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b"
+    r"|\b(?:confirm|approve|agree|sign)(?:s|d|ed)?\s+the\s+minutes\s+of\s+(?:the\s+)?"
+    r"(?:[\w'\u2019-]+\s+){0,8}?meeting\b",
+    re.IGNORECASE,
 )
 # A line that says nothing of itself: an item's number ("40.", "CAB.103"), a label or a title
 # (a short line not ending a sentence).

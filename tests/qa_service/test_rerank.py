@@ -169,6 +169,22 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
             2,
             True,
         ),
+        # ... or confirmed without naming the record, as council web pages print the item
+        (
+            "79.\n\nMinutes pdf icon PDF 109 KB\n\nTo confirm the Minutes of the meeting of the"
+            " Committee held on 25 October 2022.\n\nDecision:\n\nRESOLVED: That the Committee"
+            " agreed the minutes of the meeting on 25 October 2022 as an accurate record.\n\n"
+            "Minutes:\n\nRESOLVED: that the People Overview and Scrutiny Committee agreed the"
+            " minutes of the People Overview and Scrutiny Committee meeting on 25 October 2022.",
+            3,
+            True,
+        ),
+        (
+            "3. Minutes\nTo confirm the minutes of the meeting held on 17 September 2024.\n"
+            "The Chair noted that this additional meeting had been convened to consider SEND.",
+            3,
+            False,
+        ),
         # ... but not when the item goes on to say something
         (
             "40. Minutes\nRESOLVED - That the minutes of the meeting held on 13 December 2022 be"
