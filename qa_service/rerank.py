@@ -366,10 +366,13 @@ def is_title_block(passage: PassageRecord) -> bool:
 
 def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
     """The ``title_block`` signal: 1.0 for a cover block or other front matter
-    (``is_title_block``), except for a question asking who attended a meeting
-    (``query_words.ASKS_ATTENDANCE``), as the head of the minutes (present, apologies,
-    substitutes) is its answer."""
-    return 1.0 if not asks_attendance and is_title_block(passage) else 0.0
+    (``is_title_block``); for a question asking who attended a meeting
+    (``query_words.ASKS_ATTENDANCE``) the head of the minutes (present, apologies,
+    substitutes: ``is_front_matter``) is its answer, so it counts the other way (-1.0: the
+    weight that marks it down lifts it as much), and other front matter is not marked."""
+    if asks_attendance:
+        return -1.0 if is_front_matter(passage.text) else 0.0
+    return 1.0 if is_title_block(passage) else 0.0
 
 
 def is_document_list(text: str) -> bool:

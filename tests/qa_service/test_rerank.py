@@ -290,12 +290,20 @@ def test_the_everyday_signal_counts_with_its_weight() -> None:
     assert credited.score(Weights(everyday=0.0)) == pytest.approx(plain.score(Weights()))
 
 
-def test_front_matter_is_not_marked_down_for_a_question_on_who_attended() -> None:
+def test_front_matter_answers_a_question_on_who_attended() -> None:
     head = passage("Present: Councillors A, B and C.\nApologies: Councillor D (Substitute: E).")
     assert front_matter_mark(head, asks_attendance=False) == 1.0
-    assert front_matter_mark(head, asks_attendance=True) == 0.0
+    # the head of the minutes is the answer: the weight that marks it down lifts it
+    assert front_matter_mark(head, asks_attendance=True) == -1.0
+    assert Features(0.5, 0.5, 0.5, title_block=-1.0).score(Weights()) > Features(
+        0.5, 0.5, 0.5
+    ).score(Weights())
     body = passage("The committee agreed the budget after a long discussion of the options.")
     assert front_matter_mark(body, asks_attendance=False) == 0.0
+    assert front_matter_mark(body, asks_attendance=True) == 0.0
+    # other front matter (a list of the papers' links) answers no one's attendance
+    links = passage("SEND update pdf icon PDF 97 KB\nLADO annual report pdf icon PDF 1 MB")
+    assert front_matter_mark(links, asks_attendance=True) == 0.0
 
 
 def test_a_count_is_a_number_written_right_before_the_thing_counted() -> None:
