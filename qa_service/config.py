@@ -115,14 +115,14 @@ class Settings(BaseSettings):
     topic_share: float = Field(default=0.75, ge=0, le=1)
     # The highlighted answer sentence (qa_service/highlight.py ``SpanRule``, which takes its
     # defaults from here); fitted across councils by bench/fit_highlight.py (docs/quality.md,
-    # "The answer sentence").  All five at 0 give the closest sentence, as before.  (The
-    # fourth pass's refit, after 0.2 and follow 0.05, is one question ahead on the pooled
-    # sets and loses a seed question: docs/quality.md, "Rank 1 and the highlight, fourth
-    # pass".)
+    # "The answer sentence").  All five at 0 give the closest sentence, as before.  The
+    # rule the fit picks on all the questions since stop 18 (after 0.2, follow 0.05; the
+    # seed question the fourth pass lost to it is kept by the follow bonus's referring-back
+    # reading): docs/quality.md, "The answering sentence and rank 1 on real papers, stop 22".
     highlight_kind_bonus: float = 0.3  # holds the kind of answer asked for
     highlight_restate_penalty: float = 1.0  # a heading, or repeats the question
-    highlight_after_bonus: float = 0.3  # follows the closest sentence when that one restates
-    highlight_follow_bonus: float = 0.1  # follows the closest sentence, whatever it holds
+    highlight_after_bonus: float = 0.2  # follows the closest sentence when that one restates
+    highlight_follow_bonus: float = 0.05  # follows the closest sentence, whatever it holds
     highlight_tie_margin: float = 0.1  # sentences as close told apart by the question's words
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false under CQA_ABSTENTION=threshold;

@@ -271,7 +271,9 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
     chosen = [best]
     following = best + 1
     if following < len(spans) and (
-        (flags.answers[following] and not flags.answers[best]) or flags.lead_in[best]
+        (flags.answers[following] and not flags.answers[best])
+        or flags.lead_in[best]
+        or _carries_on(flags, best, following)
     ):
         chosen.append(following)
         # a lead-in takes its list with it, up to the item that closes it
@@ -290,6 +292,19 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
                 break
     chosen.sort()
     return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+
+
+def _carries_on(flags: Flags, best: int, following: int) -> bool:
+    """Whether the sentence after the chosen one carries its answer on: it opens by
+    referring back to it and holds the kind asked for too ("... only 2 had been judged
+    good." / "None had been judged as outstanding with 17 being judged as inadequate.")."""
+    return (
+        following < len(flags.refers_back)
+        and flags.refers_back[following]
+        and flags.answers[best]
+        and flags.answers[following]
+        and not flags.empty[following]
+    )
 
 
 def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:

@@ -87,9 +87,15 @@ _PAPERS_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # The approval of the last meeting's minutes: "RESOLVED - That the minutes of the meeting held
-# on 8 February 2022 be approved as a correct record", "All agreed this was a true record".
+# on 8 February 2022 be approved as a correct record", "All agreed this was a true record";
+# or the act put without the record ("To confirm the Minutes of the meeting of the Committee
+# held on 25 October 2022.", "RESOLVED: that the Committee agreed the minutes of the People
+# Overview and Scrutiny Committee meeting on 25 October 2022.").
 _MINUTES_APPROVED = re.compile(
-    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b", re.IGNORECASE
+    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b"
+    r"|\b(?:confirm|approve|agree|sign)(?:s|d|ed)?\s+the\s+minutes\s+of\s+(?:the\s+)?"
+    r"(?:[\w'\u2019-]+\s+){0,8}?meeting\b",
+    re.IGNORECASE,
 )
 # A line that says nothing of itself: an item's number ("40.", "CAB.103"), a label or a title
 # (a short line not ending a sentence).
@@ -360,10 +366,13 @@ def is_title_block(passage: PassageRecord) -> bool:
 
 def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
     """The ``title_block`` signal: 1.0 for a cover block or other front matter
-    (``is_title_block``), except for a question asking who attended a meeting
-    (``query_words.ASKS_ATTENDANCE``), as the head of the minutes (present, apologies,
-    substitutes) is its answer."""
-    return 1.0 if not asks_attendance and is_title_block(passage) else 0.0
+    (``is_title_block``); for a question asking who attended a meeting
+    (``query_words.ASKS_ATTENDANCE``) the head of the minutes (present, apologies,
+    substitutes: ``is_front_matter``) is its answer, so it counts the other way (-1.0: the
+    weight that marks it down lifts it as much), and other front matter is not marked."""
+    if asks_attendance:
+        return -1.0 if is_front_matter(passage.text) else 0.0
+    return 1.0 if is_title_block(passage) else 0.0
 
 
 def is_document_list(text: str) -> bool:

@@ -452,3 +452,49 @@ def test_of_lists_of_names_as_close_the_one_naming_the_word_who_asks_by_is_shown
     who = "Who attended Highland Council's Education Committee on 8 October 2015?"
     asked = asked_of(who, set(words(who)))
     assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("Mr B Clark")
+
+
+def test_the_stored_rule_shows_a_figure_two_sentences_after_a_heading() -> None:
+    # a report's numbered section: the heading is closest, the sentence after it only
+    # introduces the topic, the figure comes next (the fitted rule: after 0.2, follow 0.05)
+    text = (
+        "Personal education plans\n\n"
+        "6.1 Every child in care must have a personal education plan, which is part of "
+        "their care plan. "
+        "Since September 2018 plans have been completed online through an electronic PEP "
+        "system shared by schools, social workers and carers. "
+        "6.2 97% of children of statutory school age had a personal education plan that had "
+        "been reviewed in the last term."
+    )
+    spans = _spans(text)
+    assert len(spans) == 4
+    scores = np.array([0.717, 0.468, 0.628, 0.430])
+    question = "Ravensholt PEP completion 2018/19"
+    asked = asked_of(question, set(words(question)))
+    shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
+    assert shown.startswith("6.2 97% of children")
+    # the rule stored before stop 22 (after 0.3, follow 0.1) showed the sentence after the
+    # heading alone
+    old = SpanRule(0.3, 1.0, 0.3, follow_bonus=0.1)
+    shown = _shown(text, answer_span(text, spans, scores, asked, old))
+    assert shown.startswith("6.1 Every") and "97%" not in shown
+
+
+def test_a_sentence_referring_back_and_holding_the_kind_asked_carries_the_answer_on() -> None:
+    text = (
+        "The Director added that approximately 40 inspections had taken place under the new "
+        "Ofsted framework and only 2 had been judged good. "
+        "None had been judged as outstanding with 17 being judged as inadequate. "
+        "The Chair thanked the officers for their work."
+    )
+    spans = _spans(text)
+    scores = np.array([0.599, 0.509, 0.128])
+    question = "How many councils had been judged inadequate under the new Ofsted framework?"
+    asked = asked_of(question, set(words(question)))
+    shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
+    assert shown.endswith("17 being judged as inadequate.")
+    assert shown.startswith("The Director added")
+    # a next sentence that does not refer back stays out
+    other = text.replace("None had been judged", "Elsewhere, none had been judged")
+    shown = _shown(other, answer_span(other, _spans(other), scores, asked, SpanRule()))
+    assert shown.endswith("only 2 had been judged good.")

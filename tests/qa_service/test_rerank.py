@@ -169,6 +169,22 @@ def test_the_decision_signal_counts_with_its_weight() -> None:
             2,
             True,
         ),
+        # ... or confirmed without naming the record, as council web pages print the item
+        (
+            "79.\n\nMinutes pdf icon PDF 109 KB\n\nTo confirm the Minutes of the meeting of the"
+            " Committee held on 25 October 2022.\n\nDecision:\n\nRESOLVED: That the Committee"
+            " agreed the minutes of the meeting on 25 October 2022 as an accurate record.\n\n"
+            "Minutes:\n\nRESOLVED: that the People Overview and Scrutiny Committee agreed the"
+            " minutes of the People Overview and Scrutiny Committee meeting on 25 October 2022.",
+            3,
+            True,
+        ),
+        (
+            "3. Minutes\nTo confirm the minutes of the meeting held on 17 September 2024.\n"
+            "The Chair noted that this additional meeting had been convened to consider SEND.",
+            3,
+            False,
+        ),
         # ... but not when the item goes on to say something
         (
             "40. Minutes\nRESOLVED - That the minutes of the meeting held on 13 December 2022 be"
@@ -274,12 +290,20 @@ def test_the_everyday_signal_counts_with_its_weight() -> None:
     assert credited.score(Weights(everyday=0.0)) == pytest.approx(plain.score(Weights()))
 
 
-def test_front_matter_is_not_marked_down_for_a_question_on_who_attended() -> None:
+def test_front_matter_answers_a_question_on_who_attended() -> None:
     head = passage("Present: Councillors A, B and C.\nApologies: Councillor D (Substitute: E).")
     assert front_matter_mark(head, asks_attendance=False) == 1.0
-    assert front_matter_mark(head, asks_attendance=True) == 0.0
+    # the head of the minutes is the answer: the weight that marks it down lifts it
+    assert front_matter_mark(head, asks_attendance=True) == -1.0
+    assert Features(0.5, 0.5, 0.5, title_block=-1.0).score(Weights()) > Features(
+        0.5, 0.5, 0.5
+    ).score(Weights())
     body = passage("The committee agreed the budget after a long discussion of the options.")
     assert front_matter_mark(body, asks_attendance=False) == 0.0
+    assert front_matter_mark(body, asks_attendance=True) == 0.0
+    # other front matter (a list of the papers' links) answers no one's attendance
+    links = passage("SEND update pdf icon PDF 97 KB\nLADO annual report pdf icon PDF 1 MB")
+    assert front_matter_mark(links, asks_attendance=True) == 0.0
 
 
 def test_a_count_is_a_number_written_right_before_the_thing_counted() -> None:
