@@ -66,6 +66,10 @@ def ingest(
     from qa_service.ingest_progress import IngestDisplay
     from qa_service.runtime import limits, make_embedder
 
+    # before the writer opens: a mistyped path must not leave an empty index behind
+    for path in paths:
+        if not path.exists():
+            raise click.ClickException(f"{clean(str(path), one_line=True)}: no such file or folder")
     settings = load_settings(index_dir)
     # lazy: an unchanged folder needs no model, so re-ingesting it skips the ~10 s load
     embedder = make_embedder(settings, lazy=True)

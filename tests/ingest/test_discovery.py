@@ -144,6 +144,7 @@ def test_an_unreadable_folder_is_a_reported_skip(
 def test_a_missing_argument_is_still_an_error(tmp_path: Path) -> None:
     code, _out, err = _ingest(tmp_path / "nope", "--index", tmp_path / "idx")
     assert code == 1 and "no such file or folder" in err
+    assert not (tmp_path / "idx").exists()  # no empty index left behind
 
 
 # --- supersedes cycles ----------------------------------------------------------------
