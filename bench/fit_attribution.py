@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ import numpy as np  # noqa: E402
 
 from bench.abstention_attribution import other_named, plan_for_outcome  # noqa: E402
 from bench.abstention_modes import Row, capture  # noqa: E402
-from bench.fit_abstention import Case, fit, state  # noqa: E402
+from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES  # noqa: E402
@@ -107,15 +108,19 @@ def vector(row: Row | None, form: tuple[Any, tuple[Any, ...]]) -> Any:
     return _Vector([*values, *(f(row) for f in extra)])
 
 
-def states(rows: Sequence[Row], form: tuple[Any, tuple[Any, ...]]) -> tuple[list[str], list[str]]:
-    """In-sample and out-of-fold states of the form, fitted as the stored rule is."""
+def states(
+    rows: Sequence[Row], form: tuple[Any, tuple[Any, ...]], seed: int = SEED
+) -> tuple[list[str], list[str]]:
+    """In-sample and out-of-fold states of the form, fitted as the stored rule is (the
+    bootstrap drawn from ``seed``)."""
     cases = [
         Case(r.set_name, r.answerable, vector(r, form), 0.0, vector(r.withheld, form), r.group)
         for r in rows
     ]
-    model = fit(cases)
+    fitting = partial(fit, seed=seed)
+    model = fitting(cases)
     inside = [state(model, c) for c in cases]
-    folded = out_of_fold(cases, [r.group for r in rows], fit, state)
+    folded = out_of_fold(cases, [r.group for r in rows], fitting, state)
     return inside, folded
 
 
@@ -172,12 +177,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--catalogue", action="store_true")
     parser.add_argument("--only", help="measure only the forms whose name holds this")
     parser.add_argument("--fired", action="store_true", help="list where each new piece fires")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=0,
+        help="only print the forms' out-of-fold figures at seeds 0..N-1",
+    )
     args = parser.parse_args(argv)
     if args.cache.exists():
         rows = pickle.loads(args.cache.read_bytes())
     else:
         rows = capture(args.index_root, withheld=True)
         args.cache.write_bytes(pickle.dumps(rows))
+    if args.seeds:
+        for name, form in FORMS.items():
+            if args.only and args.only not in name and not name.startswith("stored"):
+                continue
+            for seed in range(args.seeds):
+                print(f"| {name} | seed {seed} | {figures(rows, states(rows, form, seed)[1])} |")
+        return 0
     base_in, base = states(rows, FORMS["stored 9 (refitted)"])
     if args.catalogue:
         print(catalogue(rows, base) + "\n")
