@@ -30,10 +30,11 @@ A small logistic regression over general evidence, never over one question's wor
   negative weight: once the passage's coverage is given, a shown sentence that repeats the
   question's rarest terms is a little likelier to be a near miss that restates the topic
   (docs/quality.md, "Abstention, third pass");
-- ``value_missed``: the question asks for a grade or a count and the shown sentence does
-  not state one (0.5), nor does the top passage around it (1): a near miss that names the
+- ``value_missed``: the question asks for a grade or a count (or money by the verb "what
+  did ... cost" that ``amount_missed`` does not read) and the shown sentence does not
+  state one (0.5), nor does the top passage around it (1): a near miss that names the
   asked measure without its value (``abstention_value``; docs/quality.md, "Abstention,
-  stop 20").
+  stop 20" and "Abstention, stop 22").
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
 cross-validation across councils over the three shared sets (the coefficients averaged over

@@ -12,10 +12,17 @@ budget line in pounds.  Two kinds of value are read, each by how English writes 
 - **a count** ("how many ...", or a "how much" that measures a count:
   ``amount_ask.asks_count`` / ``asks_count_change``): a figure that is not an amount of
   money, nor a date, a year or an item number (``answer_kind.holds_answer`` reads the
-  last three out).
+  last three out).  A stricter reading (``named``), measured and not kept, also leaves out
+  a figure that is part of a name ("ISA 260", "Phase 4", "Appendix 2": a capitalised word
+  inside the sentence and a bare figure) and "one" as a pronoun ("one of the most
+  difficult periods", "no one", "a one-off"): docs/quality.md, "Abstention, stop 22";
+- **an amount of money asked by the verb** ("What did the new trim trail in New Hall
+  Valley cost the town council?"), which ``amount_ask.asks_money`` does not read when the
+  subject between "what did" and "cost" is longer than ``answer_kind`` looks (four
+  words): an amount of money is stated (docs/quality.md, "Abstention, stop 22").
 
-An amount of money asked for is read already, on the whole passage
-(``abstention.Evidence.amount_missed``); a date is left out, as "when" is often answered
+An amount of money asked for by "how much" or a money noun is read already, on the whole
+passage (``abstention.Evidence.amount_missed``); a date is left out, as "when" is often answered
 by a year or a month the passage's meeting gives (docs/quality.md, "Abstention, stop 18",
 the day-level date).
 
@@ -28,8 +35,8 @@ from __future__ import annotations
 
 import re
 
-from qa_service.amount_ask import asks_count, asks_count_change
-from qa_service.answer_kind import Kind, answer_kinds, holds_answer
+from qa_service.amount_ask import asks_count, asks_count_change, asks_money
+from qa_service.answer_kind import Kind, answer_kinds, holds_answer, states_amount
 
 # A grade's value: the words inspections and regulators grade in, a level, a score out of
 # a scale, stars; or a code of a letter and a digit next to "grade", "rated", "rating" or
@@ -51,6 +58,20 @@ _MONEY = re.compile(
 # A sentence opening on a figure that a lower-case word follows ("318 met the threshold")
 # states it; ``holds_answer`` reads an opening number as an item number ("3.2 Performance").
 _OPENING_FIGURE = re.compile(r"^\s*\d[\d,]*\s+[a-z]")
+# A figure that is part of a name: a capitalised word inside a sentence (not its first
+# word: "About 300 people" counts), then a bare figure of at most four digits that no unit
+# follows ("ISA 260", "Phase 4", "Appendix 2", "Item 79").
+_NAMED_FIGURE = re.compile(r"\b[A-Z][\w'’-]*\s+\d{1,4}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))")
+# "one" and "no" as pronouns or in set phrases, not counts ("one of the most difficult",
+# "no one", "a one-off", "no longer").
+_NOT_A_COUNT = re.compile(
+    r"\bone\s+of\b|\bno[\s-]+one\b|\bone[\s-]+off\b|\bno\s+longer\b|\bone\s+another\b",
+    re.IGNORECASE,
+)
+# An amount of money asked for by the verb: "what did / does / will ... cost".
+_ASKS_COST = re.compile(
+    r"\bwhat\s+(?:did|does|do|will|would|has|have|had)\b.*\bcost\b", re.IGNORECASE
+)
 
 
 def asks_grade(question: str) -> bool:
@@ -69,24 +90,78 @@ def states_grade(text: str) -> bool:
     return bool(GRADE_VALUE.search(text))
 
 
-def states_count(text: str) -> bool:
+def states_count(text: str, named: bool = False) -> bool:
     """Whether ``text`` states a figure that is not money, a date, a year or an item
-    number."""
+    number, nor (``named``) part of a name or "one" as a pronoun."""
     if _OPENING_FIGURE.match(text):
         return True
-    return holds_answer(_MONEY.sub(" ", text), Kind.NUMBER)
+    text = _MONEY.sub(" ", text)
+    if named:
+        text = _NOT_A_COUNT.sub(" ", _without_named_figures(text))
+    return holds_answer(text, Kind.NUMBER)
 
 
-def lacks_value(question: str, text: str) -> bool:
-    """Whether the question asks for a grade or a count that ``text`` does not state."""
+def _without_named_figures(text: str) -> str:
+    """``text`` with the figures that are part of a name blanked (``_NAMED_FIGURE``), a
+    sentence's or a line's first word not read as a name."""
+    out, last = [], 0
+    for m in _NAMED_FIGURE.finditer(text):
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".!?:;\n•-–":
+            continue
+        out.append(text[last : m.start()] + " ")
+        last = m.end()
+    return "".join(out) + text[last:]
+
+
+# A decision stated: a resolution's verb ("resolved", "agreed", "approved", "refused",
+# "granted" ...), and "noted" only as what was decided ("the report be noted", "noted the
+# report"), not as a report of speech ("the Officer noted that").
+_DECIDED = re.compile(
+    r"\b(?:resolved|agreed|approved|decided|carried|rejected|refused|endorsed|deferred|"
+    r"adopted|declined|granted|withdrawn)\b|\bnoted\b(?!\s+that\b)",
+    re.IGNORECASE,
+)
+
+
+def states_decision(text: str) -> bool:
+    """Whether ``text`` states a decision (``_DECIDED``)."""
+    return bool(_DECIDED.search(text))
+
+
+def asks_cost(question: str) -> bool:
+    """Whether the question asks for an amount of money by the verb, its subject of any
+    length ("What did the new trim trail in New Hall Valley cost the council?"), where
+    ``amount_ask.asks_money`` does not read one."""
+    return bool(_ASKS_COST.search(question)) and not asks_money(question)
+
+
+def lacks_value(
+    question: str, text: str, named: bool = False, cost: bool = True, decision: bool = False
+) -> bool:
+    """Whether the question asks for a grade, a count or (``cost``) an amount of money by
+    the verb that ``text`` does not state (``named``: ``states_count``'s reading)."""
     if asks_grade(question) and not states_grade(text):
         return True
-    return asks_for_count(question) and not states_count(text)
+    if cost and asks_cost(question) and not states_amount(text):
+        return True
+    if decision and Kind.DECISION in answer_kinds(question) and not states_decision(text):
+        return True
+    return asks_for_count(question) and not states_count(text, named)
 
 
-def value_missed(question: str, shown: str, passage: str) -> float:
-    """0 when the shown sentence states the grade or count asked for (or none is asked);
-    0.5 when only the ``passage`` around it does; 1 when neither does."""
-    if not lacks_value(question, shown):
+def value_missed(
+    question: str,
+    shown: str,
+    passage: str,
+    named: bool = False,
+    cost: bool = True,
+    decision: bool = False,
+) -> float:
+    """0 when the shown sentence states the grade, count or amount asked for (or none is
+    asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  ``cost``
+    (kept), ``named`` and ``decision`` (measured, not kept) switch the stop 22 readings, for
+    bench/fit_attribution.py's forms."""
+    if not lacks_value(question, shown, named, cost, decision):
         return 0.0
-    return 1.0 if lacks_value(question, passage) else 0.5
+    return 1.0 if lacks_value(question, passage, named, cost, decision) else 0.5

@@ -1,0 +1,236 @@
+"""The attribution evidence (bench/abstention_attribution.py, the stop 22 value readings) measured
+out of fold against the stored evidence, refitted in the same run.
+
+    python bench/fit_attribution.py --cache PICKLE [--index-root DIR] [--catalogue]
+
+The rows are bench/abstention_modes.py's capture with the withheld-answer rows
+(``--withheld``; captured once and kept in ``--cache``).  Every form is fitted as
+bench/fit_abstention.py fits the stored evidence (``fit``: bagged, C chosen by council
+cross-validation, the withheld rows at ``SHARE``), in-sample and leaving one council out,
+each case carrying its councils.  Prints per set the unanswerable questions caught and the
+answerable ones refused, the pooled mistakes, and the questions whose out-of-fold state
+differs from the stored evidence's.  ``--catalogue`` prints real-dev-set's unanswerable
+questions with their out-of-fold state, evidence, shown sentence and top passage, and the
+dev-set-2 unanswerable questions caught out of fold (the docs' table was read off it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from bench.abstention_attribution import other_named, plan_for_outcome  # noqa: E402
+from bench.abstention_modes import Row, capture  # noqa: E402
+from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
+from bench.quality_all import SETS  # noqa: E402
+from evaluation.crossval import out_of_fold  # noqa: E402
+from qa_service.abstention import ANSWERED, FEATURES  # noqa: E402
+from qa_service.abstention_value import value_missed  # noqa: E402
+from qa_service.answer_kind import Kind  # noqa: E402
+
+VALUE = FEATURES.index("value_missed")
+
+
+class _Vector:
+    """Evidence as a bare vector, for bench/fit_abstention.py's fit."""
+
+    def __init__(self, values: Sequence[float]) -> None:
+        self.values = np.asarray(values, dtype=np.float64)
+
+    def vector(self) -> np.ndarray:
+        return self.values
+
+
+def _top(row: Row) -> str:
+    return row.passages[0] if row.passages else ""
+
+
+def _value(named: bool, cost: bool, decision: bool = False) -> Callable[[Row], float]:
+    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision)
+
+
+def _plan(row: Row) -> float:
+    return plan_for_outcome(row.question, row.shown)
+
+
+def _plan_figure(row: Row) -> float:
+    return plan_for_outcome(row.question, row.shown, (Kind.NUMBER,))
+
+
+def _other(row: Row) -> float:
+    return other_named(row.question, row.shown, _top(row))
+
+
+def _either(row: Row) -> float:
+    return max(_plan(row), _other(row))
+
+
+# name -> (replacement of value_missed or None, extra features)
+FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], float], ...]]] = {
+    "stored 9 (refitted)": (None, ()),
+    "value_missed, named figures and pronoun one": (_value(True, False), ()),
+    "value_missed, money asked by the verb": (_value(False, True), ()),
+    "value_missed, both (stop 22 reading)": (_value(True, True), ()),
+    "+ plan_for_outcome": (None, (_plan,)),
+    "+ other_named": (None, (_other,)),
+    "+ plan_for_outcome or other_named (one piece)": (None, (_either,)),
+    "stop 22 reading + plan_for_outcome": (_value(True, True), (_plan,)),
+    "stop 22 reading + other_named": (_value(True, True), (_other,)),
+    "stop 22 reading + plan_for_outcome + other_named": (_value(True, True), (_plan, _other)),
+    "stop 22 reading + plan or other (one piece)": (_value(True, True), (_either,)),
+    "+ plan_for_outcome (figures only)": (None, (_plan_figure,)),
+    "value_missed, money by the verb and a decision": (_value(False, True, True), ()),
+    "money by the verb + plan_for_outcome (figures only)": (_value(False, True), (_plan_figure,)),
+    "stop 22 reading + plan_for_outcome (figures only)": (_value(True, True), (_plan_figure,)),
+}
+
+
+def vector(row: Row | None, form: tuple[Any, tuple[Any, ...]]) -> Any:
+    """The row's stored evidence with ``value_missed`` replaced and features added."""
+    if row is None or row.evidence is None:
+        return None
+    values = list(row.evidence.vector())
+    replace, extra = form
+    if replace is not None:
+        values[VALUE] = replace(row)
+    return _Vector([*values, *(f(row) for f in extra)])
+
+
+def states(
+    rows: Sequence[Row], form: tuple[Any, tuple[Any, ...]], seed: int = SEED
+) -> tuple[list[str], list[str]]:
+    """In-sample and out-of-fold states of the form, fitted as the stored rule is (the
+    bootstrap drawn from ``seed``)."""
+    cases = [
+        Case(r.set_name, r.answerable, vector(r, form), 0.0, vector(r.withheld, form), r.group)
+        for r in rows
+    ]
+    fitting = partial(fit, seed=seed)
+    model = fitting(cases)
+    inside = [state(model, c) for c in cases]
+    folded = out_of_fold(cases, [r.group for r in rows], fitting, state)
+    return inside, folded
+
+
+def figures(rows: Sequence[Row], got: Sequence[str]) -> str:
+    """Per set: unanswerable caught / all, answerable refused / all; then pooled mistakes."""
+    cells = []
+    for name in SETS:
+        part = [(r, s) for r, s in zip(rows, got, strict=True) if r.set_name == name]
+        unans = [s != ANSWERED for r, s in part if not r.answerable]
+        ans = [s != ANSWERED for r, s in part if r.answerable]
+        cells.append(f"{sum(unans)}/{len(unans)}, {sum(ans)}/{len(ans)}")
+    wrong = sum((s == ANSWERED) != r.answerable for r, s in zip(rows, got, strict=True))
+    return " | ".join(cells) + f" | {wrong}"
+
+
+def fired(rows: Sequence[Row], feature: Callable[[Row], float]) -> str:
+    """Per set: how many unanswerable and answerable rows (and withheld rows) it fires on."""
+    cells = []
+    for name in SETS:
+        part = [r for r in rows if r.set_name == name and r.evidence is not None]
+        u = sum(feature(r) > 0 for r in part if not r.answerable)
+        a = sum(feature(r) > 0 for r in part if r.answerable)
+        w = sum(feature(r.withheld) > 0 for r in part if r.withheld and r.withheld.evidence)
+        cells.append(f"u{u} a{a} w{w}")
+    return " / ".join(cells)
+
+
+def catalogue(rows: Sequence[Row], folded: Sequence[str]) -> str:
+    """real-dev-set's unanswerable questions, and dev-set-2's caught, with what was shown."""
+    out = []
+    for row, got in zip(rows, folded, strict=True):
+        if row.answerable or row.set_name == "dev-set":
+            continue
+        if row.set_name == "dev-set-2" and got == ANSWERED:
+            continue
+        ev = row.evidence
+        values = (
+            " ".join(f"{k}={v:.2f}" for k, v in zip(FEATURES, ev.vector(), strict=True))
+            if ev is not None
+            else "no passage"
+        )
+        out.append(
+            f"{row.set_name} {row.qid} | {got} | {row.question}\n    {values}\n"
+            f"    shown: {row.shown[:240]!r}\n    top: {_top(row)[:300]!r}"
+        )
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Capture (or load), then print each form's figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
+    parser.add_argument("--cache", type=Path, required=True, help="pickle of the captured rows")
+    parser.add_argument("--catalogue", action="store_true")
+    parser.add_argument("--only", help="measure only the forms whose name holds this")
+    parser.add_argument("--fired", action="store_true", help="list where each new piece fires")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=0,
+        help="only print the forms' out-of-fold figures at seeds 0..N-1",
+    )
+    args = parser.parse_args(argv)
+    if args.cache.exists():
+        rows = pickle.loads(args.cache.read_bytes())
+    else:
+        rows = capture(args.index_root, withheld=True)
+        args.cache.write_bytes(pickle.dumps(rows))
+    if args.seeds:
+        for name, form in FORMS.items():
+            if args.only and args.only not in name and not name.startswith("stored"):
+                continue
+            for seed in range(args.seeds):
+                print(f"| {name} | seed {seed} | {figures(rows, states(rows, form, seed)[1])} |")
+        return 0
+    base_in, base = states(rows, FORMS["stored 9 (refitted)"])
+    if args.catalogue:
+        print(catalogue(rows, base) + "\n")
+    for name, feature in {
+        "value_missed (stop 22 reading) > 0": _value(True, True),
+        "value_missed (stored reading) > 0": _value(False, False),
+        "value_missed (money by the verb, decision) > 0": _value(False, True, True),
+        "plan_for_outcome": _plan,
+        "plan_for_outcome (figures only)": _plan_figure,
+        "other_named": _other,
+    }.items():
+        print(f"fires, {name}: {fired(rows, feature)}")
+        if args.fired:
+            for r in rows:
+                if r.evidence is not None and feature(r) > 0:
+                    label = "answerable" if r.answerable else "unanswerable"
+                    print(f"    {r.set_name} {r.qid} {label} | {r.question}")
+                    print(f"        shown: {r.shown[:160]!r}")
+    print("\n| form | fit | " + " | ".join(SETS) + " | mistakes |")
+    print("| --- | --- |" + " --- |" * len(SETS) + " ---: |")
+    for name, form in FORMS.items():
+        if args.only and args.only not in name and not name.startswith("stored"):
+            continue
+        inside, folded = (base_in, base) if name.startswith("stored") else states(rows, form)
+        print(f"| {name} | in-sample | {figures(rows, inside)} |")
+        print(f"| {name} | out of fold | {figures(rows, folded)} |", flush=True)
+        moved = [
+            f"{r.qid} {'A' if r.answerable else 'U'} {b}->{f}"
+            for r, b, f in zip(rows, base, folded, strict=True)
+            if (b == ANSWERED) != (f == ANSWERED)
+        ]
+        if moved and not name.startswith("stored"):
+            print("    moved out of fold: " + ", ".join(moved))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
