@@ -47,6 +47,8 @@ class Understanding:
     date_from: str | None = None
     date_to: str | None = None
     council_phrases: tuple[str, ...] = ()  # the words the councils were read from
+    # councils named by a formal name that no paper of the index is from ("Cardiff Council")
+    unknown_councils: tuple[str, ...] = ()
     date_phrases: tuple[str, ...] = ()  # the words the dates were read from
     expansions: tuple[str, ...] = ()  # "LAC = looked after children"
     corrections: tuple[str, ...] = ()  # "theshold -> threshold"
@@ -236,6 +238,7 @@ class QueryReader:
             date_from=date_from,
             date_to=date_to,
             council_phrases=tuple(council_words),
+            unknown_councils=tuple(self._council_names.unknown(question)),
             date_phrases=tuple(date_words),
             expansions=tuple(dict.fromkeys(expansions)),
             corrections=tuple(corrections),

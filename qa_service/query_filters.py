@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from cqa_core.text import STOPWORDS
+
 # Words of a council's formal name that do not identify it.
 _GENERIC_NAME_WORDS = frozenset(
     {"county", "borough", "city", "metropolitan", "district", "council", "london", "royal"}
@@ -20,6 +22,15 @@ _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(?:the\s+)?$", re.IGNORECASE)
 # A run of word characters: the words a council's pattern can start with (``CouncilNames``).
 _LEAD = re.compile(r"\w+")
+# A council as a question writes its formal name: capitalised words before "Council"
+# ("Cardiff Council's cabinet", "Glasgow City Council"); ``CouncilNames.unknown``.
+_FORMAL_NAME = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){1,5})Council\b")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Capitalised words that name a kind of council or body, not one council ("Full Council",
+# "the Town Council"); a question's own first words ("What", "Has") are stopwords.
+_KIND_WORDS = _GENERIC_NAME_WORDS | {
+    "parish", "town", "community", "full", "unitary", "combined", "executive", "whose",
+}  # fmt: skip
 
 
 def council_short_name(council: str) -> str:
@@ -78,6 +89,8 @@ class CouncilNames:
     def __init__(self, councils: Sequence[str] = ()) -> None:
         self._councils: list[str] = []
         self._lookup = WordLed()
+        # every council's name as folded words, to tell a council the index lacks
+        self._words = [{_folded(w) for w in council.split()} for council in councils]
         for council in councils:
             short = council_short_name(council)
             if len(short) < 3:
@@ -89,6 +102,22 @@ class CouncilNames:
         """Councils whose distinctive name the question contains, and the words matched."""
         found = self._lookup.found(question)
         return [self._councils[p] for p, _ in found], [m.group(0) for _, m in found]
+
+    def unknown(self, question: str) -> list[str]:
+        """Councils the question names by a formal name ("Cardiff Council") that is no
+        council of this index: the distinctive words before "Council" are not all words
+        of one of its councils' names.  A name of a kind alone ("Full Council") is none."""
+        names: list[str] = []
+        for match in _FORMAL_NAME.finditer(question):
+            words = [_folded(w) for w in match.group(1).split()]
+            distinctive = [w for w in words if w not in _KIND_WORDS and w not in STOPWORDS]
+            if distinctive and not any(set(distinctive) <= known for known in self._words):
+                names.append(_POSSESSIVE.sub("", match.group(0).strip()))
+        return names
+
+
+def _folded(word: str) -> str:
+    return _POSSESSIVE.sub("", word).casefold()
 
 
 def read_years(question: str) -> tuple[str | None, str | None, list[str]]:

@@ -203,6 +203,9 @@ class Engine:
         hits = ranked if sort == "relevance" else by_date(ranked, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
+        # a council the question names is a hard filter: one no paper is from has nothing
+        # that answers, whatever the other councils' papers say (no evidence is weighed)
+        unknown = () if understood.councils or filters.council else understood.unknown_councils
         # whether the papers answer is judged on the hits in order of relevance, as asked
         # with the default sort: ordering by meeting date must not change the verdict
         evidence = (
@@ -215,7 +218,7 @@ class Engine:
                 self.reader.vocabulary,
                 self._passages,
             )
-            if hits
+            if hits and not unknown
             else None
         )
         if evidence is None:
@@ -224,6 +227,11 @@ class Engine:
             state = self.abstention_model.state(evidence)
         else:
             state = ANSWERED if confidence >= self.settings.answer_threshold else NOT_IN_PAPERS
+        if unknown:
+            notes.append(
+                f"No paper in the index is from {council_names(unknown)}: nothing here "
+                "answers a question about it."
+            )
         answered = state == ANSWERED
         if inferred.council and not answered:
             notes.append(

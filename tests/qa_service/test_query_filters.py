@@ -101,3 +101,18 @@ def test_word_led_patterns_find_what_trying_each_finds_in_the_order_added() -> N
     ]:
         every = [(p, m.group(0)) for p, m in enumerate(q.search(text) for q in patterns) if m]
         assert [(p, m.group(0)) for p, m in lookup.found(text)] == every, text
+
+
+def test_a_formal_council_name_the_index_lacks_is_unknown() -> None:
+    names = CouncilNames(["Northmoor County Council", "Royal Sutton Coldfield Town Council"])
+    assert names.unknown("What did Cardiff Council's cabinet decide in 2023?") == [
+        "Cardiff Council"
+    ]
+    assert names.unknown("How much did Glasgow City Council budget for care?") == [
+        "Glasgow City Council"
+    ]
+    # the index's councils, in full or in part, and kinds of council alone are not unknown
+    assert names.unknown("Has Northmoor County Council's cabinet met?") == []
+    assert names.unknown("What did Sutton Coldfield Town Council spend?") == []
+    assert names.unknown("What did Full Council decide? Did the Town Council agree?") == []
+    assert names.unknown("What did the council decide?") == []

@@ -107,6 +107,24 @@ def test_a_named_council_stays_a_filter_and_says_when_nothing_answers(small_inde
     assert plain.notes == []
 
 
+def test_a_council_with_no_papers_answers_nothing_and_says_so(small_index: Path) -> None:
+    # a threshold everything reaches: only the council no paper is from stops the answer
+    lenient = Engine(
+        small_index,
+        HashingEmbedder(),
+        Settings(index=small_index, answer_threshold=-9, abstention="threshold"),
+    )
+    answer = lenient.ask("What did Cardiff Council's cabinet decide on agency social workers?", 5)
+    assert not answer.answered and answer.evidence is None
+    assert answer.hits  # the nearest passages are still shown
+    assert any("No paper in the index is from Cardiff Council" in n for n in answer.notes)
+    assert lenient.ask("What did the cabinet decide about agency social workers?", 5).answered
+    # a council of the index named in full, or a kind of council, is no unknown council
+    named = lenient.ask("What did Ravensholt City Council decide about agency social workers?", 5)
+    assert named.answered and not any("No paper" in n for n in named.notes)
+    assert lenient.ask("What did Full Council decide about agency social workers?", 5).answered
+
+
 def test_typos_and_abbreviations_are_reported(engine: Engine) -> None:
     answer = engine.ask("how many contacts awaited a MASH decision, agnecy staff", 3)
     assert "MASH = multi-agency safeguarding hub" in answer.expansions
