@@ -54,7 +54,7 @@ from bench.query_bench import write_report  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from index.forward import ForwardIndex  # noqa: E402
 from index.lexical_folder import _FIELDS, analyzer  # noqa: E402
-from index.lexical_tantivy import RESCORE_FETCH, query_words  # noqa: E402
+from index.lexical_tantivy import _WORD, RESCORE_FETCH, query_words  # noqa: E402
 
 _TIE = 1e-4  # scores within this of the served 10th count as tied with it
 
@@ -247,6 +247,27 @@ def measure(
                 round(est["p50"] / max(base_scaled["p50"], 1e-9), 3),
                 round(est["p95"] / max(base_scaled["p95"], 1e-9), 3),
             ]
+    # the searches of plain words (the forward index can score their second pass) and those
+    # holding a phrase (tantivy's union scores it), apart
+    plain = [
+        not any(
+            len(_WORD.findall(t)) > 1
+            for t in (list(query.terms) or query_terms(query.text))
+            if t.strip()
+        )
+        for query, _k, _filters in calls
+    ]
+    report["plain_searches"] = int(sum(plain))
+    for name in names:
+        for kind, wanted in (("plain", True), ("phrase", False)):
+            chosen = [i for i, p in enumerate(plain) if p == wanted]
+            if not chosen:
+                continue
+            report[name][f"search_ms_{kind}"] = _stats([medians[name][1][i] for i in chosen])
+            report[name][f"recall10_ties_{kind}"] = round(
+                float(np.mean([_recall(found["served"][i], found[name][i])[1] for i in chosen])),
+                4,
+            )
     report["per_search_ms"] = {
         n: [[round(f, 2), round(w, 2)] for f, w in zip(*medians[n], strict=True)] for n in names
     }
