@@ -12,8 +12,11 @@ arrays read through memory maps, so that a candidate costs its own ~100 entries.
 fields (each field boosted), in float32 in tantivy's order, with the document frequencies
 and passage count read from the tantivy searcher and the fields' average lengths from the
 total token counts recorded here (tantivy's own, while the index holds no deleted
-passages), so a candidate's score is the one tantivy serves.  Phrases are not scored
-(that would need positions): the caller keeps tantivy for them.
+passages), so a candidate's score is the one tantivy serves: bit for bit on every shared
+hit of the 318 dev-set searches at 1M; tantivy's union, once a clause's postings run out,
+sums the later passages' clauses in another order, so a score can differ in its last bit
+or two.  Phrases are not scored (that would need positions): the caller keeps tantivy for
+them.  Off, not kept (docs/performance.md, "A forward index for the second pass, stop 22").
 
     python -m index.forward build INDEX_DIR     # writes INDEX_DIR/lexical.forward
 

@@ -143,9 +143,12 @@ FIRST_MAX_DF: float | None = None
 PRUNED_FETCH = 3
 # Whether a second pass of plain words (the candidates of a pruned or narrowed first pass,
 # scored by the whole question) reads the candidates' own term counts from the folder's
-# forward index (``index.forward``: the same scores, exactly) instead of seeking tantivy's
-# union to each candidate; the forward index is used only while it matches the store.
-# Off (docs/performance.md, "A forward index for the second pass, stop 22").
+# forward index (``index.forward``: tantivy's scores) instead of seeking tantivy's union to
+# each candidate; the forward index is used only while it matches the store.  Off: at 1M
+# passages it cut the plain-word searches' p95 at S = 0.5 from 49 to 35 ms, but the p95 is
+# the phrase searches, still scored by tantivy, and the 30-100 x k candidates that recall
+# needs (0.95-0.98 of the served top 10) made the first pass cost nearly the served one
+# (docs/performance.md, "A forward index for the second pass, stop 22").
 FORWARD = False
 # Row-id ranges a search's first pass is split into, searched on as many threads
 # (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
