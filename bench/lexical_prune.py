@@ -6,7 +6,9 @@ and the whole query then scores its candidates.  For the dev sets' questions, ea
 once through ``Engine.ask`` on ``--index`` to record its lexical search
 (``bench.lexical_profile``), every search is made ``--loops`` times as served and with each
 share of ``--shares`` (``SxF``: the pruned first pass gives F × k candidates, 3 unless
-given), the ways interleaved in a shuffled order per search, and reported:
+given; ``SxFf``: those candidates scored from the forward index, ``index.forward``, instead
+of tantivy's union sought to each), the ways interleaved in a shuffled order per search,
+and reported:
 
 - the first pass's time (every call of ``TantivyIndex._plain_hits``: a first pass that
   falls back to the whole words is counted with its fallback) and the whole search's,
@@ -25,10 +27,11 @@ given), the ways interleaved in a shuffled order per search, and reported:
   scores its postings in the next 4,096 documents (as many postings at any size; at 1M 180
   random row ids cost 0.62 of the whole query, 180 x 4,096 being 0.74 of the passages).
 
-    python bench/lexical_prune.py --index /tmp/p18/t/1000000 --shares 0.05,0.1,0.2x10 \\
+    python bench/lexical_prune.py --index /tmp/p18/t/1000000 --shares 0.05,0.1,0.2x10,0.2x10f \\
         [--loops 3] [--sets dev-set] [--out bench/out/lexical_prune.json]
 
-The index is only read.
+The index is only read (an ``f`` mode needs its forward index: ``python -m index.forward
+build INDEX``).
 """
 
 from __future__ import annotations
@@ -49,8 +52,9 @@ if str(REPO) not in sys.path:
 from bench.lexical_profile import SETS, _capture, _stats  # noqa: E402
 from bench.query_bench import write_report  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
+from index.forward import ForwardIndex  # noqa: E402
 from index.lexical_folder import _FIELDS, analyzer  # noqa: E402
-from index.lexical_tantivy import RESCORE_FETCH, query_words  # noqa: E402
+from index.lexical_tantivy import _WORD, RESCORE_FETCH, query_words  # noqa: E402
 
 _TIE = 1e-4  # scores within this of the served 10th count as tied with it
 
@@ -84,7 +88,7 @@ def _recall(base: list[tuple[int, float]], other: list[tuple[int, float]]) -> tu
 
 def measure(
     index: Path,
-    shares: list[tuple[float, int]],
+    shares: list[tuple[float, int, bool]],
     loops: int,
     sets: tuple[str, ...],
     scale: float = 0.0,
@@ -93,8 +97,14 @@ def measure(
     """The served search and each share's, interleaved (see the module notes)."""
     engine, calls = _capture(index, sets)
     lexical = engine.lexical
-    modes: list[tuple[float, int] | None] = [None, *shares]
-    names = ["served", *(f"S={s}x{f}" for s, f in shares)]
+    forward = ForwardIndex.open(index) if any(f for _, _, f in shares) else None
+    if forward is not None:
+        if lexical._matching(forward) is None:
+            raise SystemExit(f"the forward index of {index} does not match its store")
+    elif any(f for _, _, f in shares):
+        raise SystemExit(f"{index} has no forward index (python -m index.forward build)")
+    modes: list[tuple[float, int, bool] | None] = [None, *shares]
+    names = ["served", *(f"S={s}x{f}" + ("+forward" if w else "") for s, f, w in shares)]
     first_ms: dict[str, list[list[float]]] = {n: [[] for _ in calls] for n in names}
     whole_ms: dict[str, list[list[float]]] = {n: [[] for _ in calls] for n in names}
     found: dict[str, list[list[tuple[int, float]]]] = {n: [[] for _ in calls] for n in names}
@@ -120,8 +130,9 @@ def measure(
                 order = list(zip(names, modes, strict=True))
                 rng.shuffle(order)
                 for name, mode in order:
-                    share, lexical.pruned_fetch = mode or (None, RESCORE_FETCH)
+                    share, lexical.pruned_fetch, exact = mode or (None, RESCORE_FETCH, False)
                     lexical.first_max_df = share
+                    lexical.forward = forward if exact else None
                     spent[0] = 0.0
                     t0 = time.perf_counter()
                     hits = lexical.search(query, k, filters)
@@ -145,6 +156,7 @@ def measure(
         engine.close()
     report: dict[str, Any] = {
         "index": str(index),
+        "forward_bytes": forward.size() if forward is not None else None,
         "passages": int(lexical.count()),
         "searches": len(calls),
         "loops": loops,
@@ -204,6 +216,18 @@ def measure(
                 ),
                 3,
             ),
+            # a passage in both lists scores the same in both (the second pass is exact)
+            "shared_hits_same_score": round(
+                float(
+                    np.mean(
+                        [
+                            all(abs(dict(a)[i] - s) <= 0.0 for i, s in b if i in dict(a))
+                            for a, b in zip(found["served"], found[name], strict=True)
+                        ]
+                    )
+                ),
+                3,
+            ),
             "recall10": round(float(np.mean([r for r, _ in recalls])), 4),
             "recall10_ties": round(float(np.mean([t for _, t in recalls])), 4),
             "recall10_ties_min": round(float(min(t for _, t in recalls)), 3),
@@ -223,6 +247,27 @@ def measure(
                 round(est["p50"] / max(base_scaled["p50"], 1e-9), 3),
                 round(est["p95"] / max(base_scaled["p95"], 1e-9), 3),
             ]
+    # the searches of plain words (the forward index can score their second pass) and those
+    # holding a phrase (tantivy's union scores it), apart
+    plain = [
+        not any(
+            len(_WORD.findall(t)) > 1
+            for t in (list(query.terms) or query_terms(query.text))
+            if t.strip()
+        )
+        for query, _k, _filters in calls
+    ]
+    report["plain_searches"] = int(sum(plain))
+    for name in names:
+        for kind, wanted in (("plain", True), ("phrase", False)):
+            chosen = [i for i, p in enumerate(plain) if p == wanted]
+            if not chosen:
+                continue
+            report[name][f"search_ms_{kind}"] = _stats([medians[name][1][i] for i in chosen])
+            report[name][f"recall10_ties_{kind}"] = round(
+                float(np.mean([_recall(found["served"][i], found[name][i])[1] for i in chosen])),
+                4,
+            )
     report["per_search_ms"] = {
         n: [[round(f, 2), round(w, 2)] for f, w in zip(*medians[n], strict=True)] for n in names
     }
@@ -234,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument(
-        "--shares", default="0.05,0.1,0.2", help="values of S (or SxF), comma-separated"
+        "--shares",
+        default="0.05,0.1,0.2",
+        help="values of S (or SxF, SxFf: scored from the forward index), comma-separated",
     )
     parser.add_argument("--loops", type=int, default=3)
     parser.add_argument(
@@ -247,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "lexical_prune.json")
     args = parser.parse_args(argv)
     shares = [
-        (float(share), int(fetch or RESCORE_FETCH))
+        (float(share), int(fetch.removesuffix("f") or RESCORE_FETCH), fetch.endswith("f"))
         for share, _, fetch in (s.partition("x") for s in args.shares.split(",") if s)
     ]
     sets = tuple(s for s in args.sets.split(",") if s)

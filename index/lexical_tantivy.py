@@ -44,6 +44,7 @@ from cqa_core.text import query_terms
 from index import lexical_maxscore, lexical_prune
 from index.base import Batch, LexicalText, Query
 from index.filters import Allowed, Filters
+from index.forward import ForwardIndex
 from index.lexical_folder import (
     _FIELDS,
     FOLDER,
@@ -140,6 +141,15 @@ FIRST_MAX_DF: float | None = None
 # The candidates a first pass without the commonest words gives, times k (with them:
 # ``RESCORE_FETCH``); 10 found more of the served top 10 but made the search slower.
 PRUNED_FETCH = 3
+# Whether a second pass of plain words (the candidates of a pruned or narrowed first pass,
+# scored by the whole question) reads the candidates' own term counts from the folder's
+# forward index (``index.forward``: tantivy's scores) instead of seeking tantivy's union to
+# each candidate; the forward index is used only while it matches the store.  Off: at 1M
+# passages it cut the plain-word searches' p95 at S = 0.5 from 49 to 35 ms, but the p95 is
+# the phrase searches, still scored by tantivy, and the 30-100 x k candidates that recall
+# needs (0.95-0.98 of the served top 10) made the first pass cost nearly the served one
+# (docs/performance.md, "A forward index for the second pass, stop 22").
+FORWARD = False
 # Row-id ranges a search's first pass is split into, searched on as many threads
 # (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
 # parts were not faster (docs/performance.md, "/api/ask at 10M, stop 19").
@@ -208,6 +218,10 @@ class TantivyIndex:
         self.maxscore = MAXSCORE  # plain-word searches through lexical_maxscore
         self.outcomes: list[lexical_maxscore.Outcome] = []  # the last search's, for benches
         self.first_words: list[str] | None = None  # the last search's pruned first pass
+        self._analyzer: Any = None
+        # the second pass's forward index (``FORWARD``), None when off or out of date
+        self.forward: ForwardIndex | None = ForwardIndex.open(index_dir) if FORWARD else None
+        self.forward = self._matching(self.forward)
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -242,6 +256,21 @@ class TantivyIndex:
         with self._lock:
             self._index.reload()
             self._searcher = self._index.searcher()
+            self.forward = self._matching(self.forward)
+
+    def _matching(self, forward: ForwardIndex | None) -> ForwardIndex | None:
+        """``forward`` if it reflects the store's generation and the searcher's passages
+        (its average lengths are then tantivy's), else None."""
+        if forward is None:
+            return None
+        meta = forward.meta
+        if (
+            meta.fields != _FIELDS
+            or meta.generation != self.store.generation()
+            or meta.passages != int(self._searcher.num_docs)
+        ):
+            return None
+        return forward
 
     def count(self) -> int:
         """How many passages are indexed."""
@@ -291,6 +320,9 @@ class TantivyIndex:
             elif not multiword:
                 plain = terms
         self.first_words = first
+        # the question's words, when its query is of them alone (the forward index can
+        # score it; not a phrase)
+        exact = terms if not multiword and self.phrases != "words" else None
         outcomes: list[lexical_maxscore.Outcome] = []
         self.outcomes = outcomes
         searcher = self._searcher
@@ -299,11 +331,11 @@ class TantivyIndex:
         if allowed is not None and allowed.count == 0:
             return []
         if allowed is None or allowed.count >= total:
-            return self._top(searcher, parsed, k, pruned, plain, outcomes, whole, first)
+            return self._top(searcher, parsed, k, pruned, plain, outcomes, whole, first, exact)
         dates = self.dated and filters is not None and date_only(filters)
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
         if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
-            found = self._top(searcher, parsed, fetch, pruned, plain, outcomes, whole, first)
+            found = self._top(searcher, parsed, fetch, pruned, plain, outcomes, whole, first, exact)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
@@ -405,6 +437,7 @@ class TantivyIndex:
         outcomes: list[lexical_maxscore.Outcome] | None = None,
         whole: Any = None,
         first: list[str] | None = None,
+        exact: list[str] | None = None,
     ) -> list[tuple[int, float]]:
         """The best ``k`` matches of ``query``; with ``pruned`` (a query of plain terms),
         those among the best ``RESCORE_FETCH * k`` of ``pruned`` (``pruned_fetch * k`` with
@@ -413,7 +446,9 @@ class TantivyIndex:
         MaxScore when it is on (each search's outcome added to ``outcomes``).  ``first``:
         the words of ``pruned`` when it leaves some of the question's out; if they fill
         fewer than those, the search is made as without them, through
-        ``whole`` (the first pass over every word) or, without it, ``query`` alone."""
+        ``whole`` (the first pass over every word) or, without it, ``query`` alone.
+        ``exact``: the words ``query`` ORs when it holds no phrase, so that the forward
+        index, when there is one, scores the candidates."""
         if pruned is None:
             return self._plain_hits(searcher, query, k, plain, None, outcomes)
         fetch = k * (RESCORE_FETCH if first is None else self.pruned_fetch)
@@ -423,7 +458,10 @@ class TantivyIndex:
             if whole is None:
                 return self._plain_hits(searcher, query, k, None, None, outcomes)
             return self._top(searcher, query, k, whole, None, outcomes)
-        found = self._among(searcher, query, [i for i, _ in wide], k)
+        candidates = [i for i, _ in wide]
+        found = self._forward_among(searcher, exact, candidates, k) if exact else None
+        if found is None:
+            found = self._among(searcher, query, candidates, k)
         if len(found) < k and len(wide) == fetch:
             return self._hits(searcher, query, k)  # too few of them match as phrases
         return found
@@ -460,6 +498,25 @@ class TantivyIndex:
             [(tantivy.Occur.Must, query), (tantivy.Occur.Must, among)]
         )
         return self._hits(searcher, both, k)
+
+    def _forward_among(
+        self, searcher: Any, words: list[str], rowids: list[int], k: int
+    ) -> list[tuple[int, float]] | None:
+        """``_among`` for the OR of ``words`` (each a single word), scored from the
+        forward index: the same hits and scores; None without a forward index, or when a
+        word is several tokens (a phrase)."""
+        forward = self.forward
+        if forward is None or not rowids:
+            return None
+        if self._analyzer is None:
+            self._analyzer = analyzer()
+        tokens: list[str] = []
+        for word in words:
+            analysed = self._analyzer.analyze(word)
+            if len(analysed) > 1:
+                return None
+            tokens.extend(analysed)
+        return forward.top(rowids, tokens, WEIGHTS, searcher.doc_freq, int(searcher.num_docs), k)
 
     def _hits(
         self, searcher: Any, query: Any, k: int, split: bool = False
