@@ -13,8 +13,10 @@ Pure functions over text; ``qa_service.trend_sentence`` weighs sentences with th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cqa_core.text import STOPWORDS
+from index.lexical_folder import analyzer
 from qa_service.glossary import ABBREVIATIONS, everyday_terms
 from qa_service.rerank import slash_form
 
@@ -70,16 +72,27 @@ _ENDINGS = ("ing", "ers", "ed", "er", "es", "s", "e")
 _BY_THE = {"hourly": "hour", "weekly": "week", "monthly": "month", "yearly": "year"}
 
 
+@lru_cache(maxsize=1)
+def _lexical() -> object:
+    return analyzer()
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A word's stem: its first five letters, lower case, once an inflected ending is off
     (four letters at least are kept: "smoked" and "smoking" are "smok", "care" stays "care";
-    "hourly" is "hour")."""
+    "hourly" is "hour"). A short word whose ending cannot come off so ("owns", "owned",
+    "fees") is stemmed as the lexical search stems it (Snowball English, the keyword
+    index's analyzer): "own", "fee", when that stem is the word's own beginning."""
     low = word.lower()
     low = _BY_THE.get(low, low)
     for ending in _ENDINGS:
         if low.endswith(ending) and len(low) - len(ending) >= 4:
-            low = low[: -len(ending)]
-            break
+            return low[: -len(ending)][:5]
+    if low.endswith(_ENDINGS):
+        folded = _lexical().analyze(low)  # type: ignore[attr-defined]
+        if len(folded) == 1 and low.startswith(folded[0]) and len(folded[0]) >= 3:
+            return str(folded[0])[:5]
     return low[:5]
 
 
