@@ -85,7 +85,8 @@ def money_columns(line: str) -> list[tuple[str, float]]:
         return []
     if re.search(r"[\d%,.:;]", _MONEY_LABEL.sub("", line)):
         return []
-    out, start = [], 0
+    out: list[tuple[str, float]] = []
+    start = 0
     for m in found:
         label = line[start : m.start()].strip()
         if not re.search(r"[A-Za-z]", label) and out:
