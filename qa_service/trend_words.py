@@ -134,6 +134,21 @@ def stems(text: str) -> set[str]:
     return words
 
 
+def counted_as(text: str) -> dict[str, str]:
+    """Each key word stem of ``text`` with the five-letter stem its rarity is counted by
+    (``qa_service.trend.question_weights``): a short word's folded stem ("owns": "own") is
+    as rare as the word written ("owns"), not as the function word it folds to ("own")."""
+    out: dict[str, str] = {}
+    for key in stems(text):
+        out[key] = key
+    for m in _WORD.finditer(text):
+        five = _five(m.group().lower())
+        key = stem(m.group())
+        if key in out and key != five and five not in _NOT_KEY_STEMS:
+            out[key] = five
+    return out
+
+
 Alternatives = list[tuple[re.Pattern[str], frozenset[str]]]
 
 

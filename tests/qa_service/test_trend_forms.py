@@ -9,7 +9,7 @@ from qa_service.trend_parts import part
 from qa_service.trend_read import figures
 from qa_service.trend_sentence import Asked, _stated
 from qa_service.trend_table import money_columns, rows
-from qa_service.trend_words import about, stem, stems
+from qa_service.trend_words import about, counted_as, stem, stems
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,12 @@ def test_an_amount_of_the_whole_asked_is_still_a_part() -> None:
     text = "£1.1 million of the children's services overspend was met from reserves."
     (amount,) = figures(text)
     assert part(text, amount, asked)
+
+
+def test_a_folded_word_s_rarity_is_counted_as_written() -> None:
+    # the weight of "owns" is that of the word written, not of the function word "own"
+    assert counted_as("number of council homes the council owns") == {
+        "counc": "counc",
+        "home": "home",
+        "own": "owns",
+    }
