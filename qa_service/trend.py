@@ -106,8 +106,7 @@ def question_weights(engine: Engine, question: str) -> Weights:
     total = max(engine.reader.largest, 1)
     counts = engine.store.prefix_frequencies(sorted(set(keys.values())))
     return {
-        stem: math.log((total + 1) / (counts.get(five, 0) + 1)) + 1.0
-        for stem, five in keys.items()
+        stem: math.log((total + 1) / (counts.get(five, 0) + 1)) + 1.0 for stem, five in keys.items()
     }
 
 
