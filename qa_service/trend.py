@@ -76,7 +76,7 @@ from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
 from qa_service.trend_words import about as _about
-from qa_service.trend_words import stem, stems
+from qa_service.trend_words import counted_as, stem, stems
 
 __all__ = ["Figure", "asked_unit", "figures", "flag_outliers", "trend"]
 
@@ -102,10 +102,12 @@ def question_weights(engine: Engine, question: str) -> Weights:
     generation it has loaded.
     """
     engine.refresh()
-    keys = stems(question)
+    keys = counted_as(question)  # "owns" (stem "own") is counted as written
     total = max(engine.reader.largest, 1)
-    counts = engine.store.prefix_frequencies(sorted(keys))
-    return {stem: math.log((total + 1) / (counts.get(stem, 0) + 1)) + 1.0 for stem in keys}
+    counts = engine.store.prefix_frequencies(sorted(set(keys.values())))
+    return {
+        stem: math.log((total + 1) / (counts.get(five, 0) + 1)) + 1.0 for stem, five in keys.items()
+    }
 
 
 def _point(

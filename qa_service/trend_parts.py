@@ -2,7 +2,9 @@
 about is not its figure.
 
 - An amount or count "of the" quantity asked is a part of it ("£8.3 million of the
-  children's services overspend related to placements"), not the whole.
+  children's services overspend related to placements"), not the whole, unless the rest of
+  its clause names what the whole's words leave of the question (for the overspend on
+  placements for children in care, that £8.3 million is it).
 - The parts a figure is made up of ("4.99%, made up of 2.99% for general services and 2% for
   the adult social care precept") are not it, when the whole names half the question and a
   part names nothing of it the whole does not.
@@ -89,4 +91,14 @@ def part(text: str, f: Figure, asked: Asks) -> bool:
     if f.unit not in ("£", "count") or m is None or text[m.end() : m.end() + 1].isdigit():
         return False  # "34 of the 42 children … were in external homes" counts the 34
     words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
-    return 2 * asked.named(" ".join(w.group() for w in words)) >= sum(asked.weights.values())
+    whole = " ".join(w.group() for w in words)
+    if 2 * asked.named(whole) < sum(asked.weights.values()):
+        return False
+    # the part is what is asked when its clause names the rest of the question: "£8.3
+    # million of the children's services overspend related to placements for children in
+    # care", for the overspend on placements
+    left = set(asked.weights) - asked_stems(whole, asked)
+    after = m.end() + words[-1].end() if words else m.end()
+    clause = _CLAUSE_END.search(text, after)
+    rest = text[after : min(clause.start() if clause else len(text), after + 120)]
+    return not left or not left <= asked_stems(rest, asked)

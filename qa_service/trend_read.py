@@ -145,7 +145,8 @@ def figures(
     for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
         if m.group("money"):
             value = float(m.group("mval").replace(",", ""))
-            value *= _MULT.get((m.group("mult") or "").lower(), 1.0)
+            # rounded to the penny: "£8.3 million" is 8,300,000, not 8,300,000.000000001
+            value = round(value * _MULT.get((m.group("mult") or "").lower(), 1.0), 2)
             out.append(Figure(value, "£", m.start(), m.end()))
         elif m.group("pct"):
             out.append(Figure(float(m.group("pval")), "%", m.start(), m.end()))
@@ -188,7 +189,7 @@ def figures(
     if caption:  # a table "(£ million)": its bare numbers are amounts, not counts
         scale = _MULT.get(caption.group("mult").lower(), 1e3)  # "000": thousands
         out = [
-            replace(f, value=f.value * scale, unit="£")
+            replace(f, value=round(f.value * scale, 2), unit="£")
             if f.unit == "count" and f.start > caption.start()
             else f
             for f in out

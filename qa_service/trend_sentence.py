@@ -36,7 +36,7 @@ from qa_service.trend_read import (
     periods,
     readable,
 )
-from qa_service.trend_table import rows
+from qa_service.trend_table import Row, rows
 from qa_service.trend_words import Alternatives, alternatives, named, stem, stems
 
 # Words either side of a figure read as what it counts or measures; fitted by
@@ -148,13 +148,40 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     )
     if asked.counted:  # "hours of home care": a count of hours, not of young people
         found = [f for f in found if f.unit != "count" or counts_period(text, f, asked.counted)]
-    if not found:  # a table row states its current column's cell (``trend_table``)
-        found = [r.cell for r in rows(text) if (r.start, r.end) == (start, end) and r.cell]
+    row = next((r for r in rows(text) if (r.start, r.end) == (start, end)), None)
+    if row is not None and row.labelled:  # amounts whose unit only the header gives
+        if row.part and _in_total(text, row, asked):
+            return []  # the table's total states it ("Source £ million" … "Total 26.9")
+        found = [f for f in [_column(row, asked)] if f is not None]
+    elif not found:  # a table row states its current column's cell (``trend_table``)
+        found = [row.cell] if row is not None and row.cell else []
     found = [f for f in found if not naming(text, f, asked.names)]
     # a figure whose own noun names another thing ("a staffing budget of £612,000" for the
     # children's services overspend, "6,842 incidents" for prosecutions): another measure
     found = [f for f in found if not other_thing(text, f, (start, end), asked)]
     return found if asked.any_unit and asked.wanted is None else in_unit(found, asked.wanted)
+
+
+def _column(row: Row, asked: Asked) -> Figure | None:
+    """A row's cell in its one column of amounts, or of several ("Budget £m Forecast £m
+    Variance £m"), in the one whose label names most of the question (None: none names it)."""
+    if len(row.labelled) == 1:
+        return row.labelled[0][1]
+    weight, cell = max(((asked.named(label), i) for i, (label, _) in enumerate(row.labelled)))
+    return row.labelled[cell][1] if weight > 0 else None
+
+
+def _in_total(text: str, row: Row, asked: Asked) -> bool:
+    """Whether a row above its table's total is a part of what the question asks about: its
+    name names none of the question's key words its table's caption does not ("Highways
+    Maintenance Block - needs element (DfT) 14.2" under "Table 2: Highway maintenance capital
+    budget 2022/23", for the highway maintenance budget); then the total is its figure."""
+    if not row.title or 2 * asked.named(row.title) < sum(asked.weights.values()):
+        return False
+    cells = [f for _, f in row.labelled if f is not None]
+    name = text[row.start : cells[0].start] if cells else text[row.start : row.end]
+    left = set(asked.weights) - (named(row.title, asked.alts) & set(asked.weights))
+    return not named(name, asked.alts) & left
 
 
 def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:

@@ -28,7 +28,7 @@ does not say it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa_service.trend_read import Figure
@@ -59,6 +59,41 @@ class Row:
     end: int
     cell: Figure | None  # None: the current column is empty ("-") or the header unknown
     title: str = ""  # its table's caption ("Table 2: Early help performance, …"), if any
+    # of a table whose columns are amounts (``money_columns``): each column's label and cell,
+    # the question choosing among several ("Budget £m Forecast £m Variance £m")
+    labelled: tuple[tuple[str, Figure | None], ...] = ()
+    # a row above its table's "Total" row: one of the parts the total adds up
+    part: bool = False
+
+
+# A column of amounts says its unit in the header only: "£m", "£ million", "£000", "£'000".
+_MONEY_LABEL = re.compile(r"£[ \t]?(?P<mult>'?000|k|m|million|bn|billion)?(?=[ \t]|$)", re.I)
+_MONEY_MULT = {"": 1.0, "000": 1e3, "'000": 1e3, "k": 1e3, "m": 1e6, "million": 1e6}
+_MONEY_MULT |= {"bn": 1e9, "billion": 1e9}
+# A row that adds up the rows above it.
+_TOTAL = re.compile(r"\s*(?:grand\s+)?total\b", re.I)
+
+
+def money_columns(line: str) -> list[tuple[str, float]]:
+    """The columns of a header whose every column is an amount in the unit its label ends
+    with ("Source £ million": one column in millions; "Budget £m Forecast £m Variance £m":
+    three), each with its label and multiplier; [] when the line is no such header (prose,
+    or a label with a number or punctuation of its own)."""
+    line = line.strip()
+    found = list(_MONEY_LABEL.finditer(line))
+    if not found or found[-1].end() != len(line) or len(line) > 120:
+        return []
+    if re.search(r"[\d%,.:;]", _MONEY_LABEL.sub("", line)):
+        return []
+    out: list[tuple[str, float]] = []
+    start = 0
+    for m in found:
+        label = line[start : m.start()].strip()
+        if not re.search(r"[A-Za-z]", label) and out:
+            return []  # two units in a row name no column
+        out.append((label, _MONEY_MULT[(m.group("mult") or "").lower()]))
+        start = m.end()
+    return out
 
 
 def columns(line: str) -> list[str]:
@@ -185,6 +220,9 @@ def rows(text: str) -> tuple[Row, ...]:
     width = 0
     dated_rows = False
     title = ""
+    multipliers: list[float] = []
+    names: list[str] = []
+    table_start = 0
     previous: tuple[int, int] | None = None  # a line that is neither header nor row
     prior: tuple[int, int] | None = None  # the line before this one
     for start, end in _lines(text):
@@ -194,12 +232,18 @@ def rows(text: str) -> tuple[Row, ...]:
             continue  # a bar table's row, read above
         labels = columns(line)
         places = [] if labels else place_columns(line)
-        if labels or places:
-            current, width = _current_column(labels or places), len(labels or places)
+        money = [] if labels or places else money_columns(line)
+        if labels or places or money:
+            current, width = _current_column(labels or places), len(labels or places or money)
+            if money:  # one column of amounts is the figure; of several, the question chooses
+                current = 0 if len(money) == 1 else None
+            multipliers = [m for _, m in money]
+            names = [label for label, _ in money]
             dated_rows = bool(places)  # each row states its period before its cells
             title = text[before[0] : before[1]] if before else ""
             title = title if _CAPTION.match(title) else ""
             previous = None
+            table_start = len(out)
             continue
         tail = _CELLS_AT_END.search(line)
         # the last cells, one per column ("… per 10,000 93 97 - 70": "10,000" is the name's)
@@ -212,13 +256,27 @@ def rows(text: str) -> tuple[Row, ...]:
         if dated_rows and not _ROW_PERIOD.search(line, 0, cells[0].start()):
             previous = None
             continue  # a row of a table of places states its period first
-        cell = None
-        if current is not None and cells[current].group() not in ("-", "–", *_RATING):
-            m = cells[current]
-            raw = m.group()
-            unit = "%" if raw.endswith("%") else "count"
-            value = float(raw.rstrip("%").replace(",", ""))
-            cell = Figure(value, unit, start + m.start(), start + m.end())
-        out.append(Row(previous[0] if previous else start, end, cell, title))
+        read = [
+            _cell(c, start, multipliers[i] if multipliers else None) for i, c in enumerate(cells)
+        ]
+        cell = read[current] if current is not None else None
+        labelled = tuple(zip(names, read, strict=True)) if multipliers else ()
+        if _TOTAL.match(line) and len(out) - table_start > 1:
+            # the rows above the total are its parts ("Source £ million" … "Total 26.9")
+            out[table_start:] = [replace(r, part=True) for r in out[table_start:]]
+        out.append(Row(previous[0] if previous else start, end, cell, title, labelled))
         previous = None
     return tuple(out)
+
+
+def _cell(m: re.Match[str], start: int, multiplier: float | None) -> Figure | None:
+    """A cell's figure (None: a dash or a rating), an amount in pounds when its column's
+    header gives its unit (``multiplier``)."""
+    raw = m.group()
+    if raw in ("-", "–", *_RATING):
+        return None
+    value = float(raw.rstrip("%").replace(",", ""))
+    if multiplier is not None and not raw.endswith("%"):
+        return Figure(round(value * multiplier, 2), "£", start + m.start(), start + m.end())
+    unit = "%" if raw.endswith("%") else "count"
+    return Figure(value, unit, start + m.start(), start + m.end())

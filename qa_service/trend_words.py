@@ -13,8 +13,11 @@ Pure functions over text; ``qa_service.trend_sentence`` weighs sentences with th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from cqa_core.text import STOPWORDS
+from index.lexical_folder import analyzer
 from qa_service.glossary import ABBREVIATIONS, everyday_terms
 from qa_service.rerank import slash_form
 
@@ -70,21 +73,40 @@ _ENDINGS = ("ing", "ers", "ed", "er", "es", "s", "e")
 _BY_THE = {"hourly": "hour", "weekly": "week", "monthly": "month", "yearly": "year"}
 
 
+@lru_cache(maxsize=1)
+def _lexical() -> Any:
+    return analyzer()
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A word's stem: its first five letters, lower case, once an inflected ending is off
     (four letters at least are kept: "smoked" and "smoking" are "smok", "care" stays "care";
-    "hourly" is "hour")."""
+    "hourly" is "hour"). A short word whose ending cannot come off so ("owns", "owned",
+    "fees") is stemmed as the lexical search stems it (Snowball English, the keyword
+    index's analyzer): "own", "fee", when that stem is the word's own beginning."""
     low = word.lower()
+    five = _five(low)
+    if five == low[:5] and low.endswith(_ENDINGS):
+        folded = _lexical().analyze(low)
+        if len(folded) == 1 and low.startswith(folded[0]) and len(folded[0]) >= 3:
+            return str(folded[0])[:5]
+    return five
+
+
+def _five(low: str) -> str:
+    """A lower-case word's first five letters once an inflected ending leaving four is off."""
     low = _BY_THE.get(low, low)
     for ending in _ENDINGS:
         if low.endswith(ending) and len(low) - len(ending) >= 4:
-            low = low[: -len(ending)]
-            break
+            return low[: -len(ending)][:5]
     return low[:5]
 
 
 # The query's function words too ("own", "whose"): a rare one would otherwise weigh most.
-_NOT_KEY_STEMS = frozenset(stem(w) for w in _NOT_KEY | STOPWORDS)
+# Which words are key is read on the five-letter stems: a short word's folded form ("owns":
+# "own") stays a key word though "own" is a function word ("the Council's own estate").
+_NOT_KEY_STEMS = frozenset(_five(w.lower()) for w in _NOT_KEY | STOPWORDS)
 
 
 # A capital letter naming a class of what follows: "A roads", "B and C roads", "Band D
@@ -104,11 +126,27 @@ def stems(text: str) -> set[str]:
     words = {
         ("re-" if _AGAIN.search(text, max(0, m.start() - 3), m.start()) else "") + stem(m.group())
         for m in _WORD.finditer(text)
-    } - _NOT_KEY_STEMS
+        if _five(m.group().lower()) not in _NOT_KEY_STEMS
+    }
     for m in _CLASS_LETTER.finditer(text):
         letters = [m.group(1), *re.findall(r"[A-Z]", m.group(2))]
         words |= {f"{letter.lower()}-{stem(m.group(3))}" for letter in letters}
     return words
+
+
+def counted_as(text: str) -> dict[str, str]:
+    """Each key word stem of ``text`` with the five-letter stem its rarity is counted by
+    (``qa_service.trend.question_weights``): a short word's folded stem ("owns": "own") is
+    as rare as the word written ("owns"), not as the function word it folds to ("own")."""
+    out: dict[str, str] = {}
+    for key in stems(text):
+        out[key] = key
+    for m in _WORD.finditer(text):
+        five = _five(m.group().lower())
+        key = stem(m.group())
+        if key in out and key != five and five not in _NOT_KEY_STEMS:
+            out[key] = five
+    return out
 
 
 Alternatives = list[tuple[re.Pattern[str], frozenset[str]]]
