@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,9 +67,10 @@ def ingest(
     from qa_service.ingest_progress import IngestDisplay
     from qa_service.runtime import limits, make_embedder
 
-    # before the writer opens: a mistyped path must not leave an empty index behind
+    # before the writer opens: a mistyped path must not leave an empty index behind (a
+    # broken or looping link exists, and is reported as skipped by the ingest itself)
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):
             raise click.ClickException(f"{clean(str(path), one_line=True)}: no such file or folder")
     settings = load_settings(index_dir)
     # lazy: an unchanged folder needs no model, so re-ingesting it skips the ~10 s load
