@@ -31,6 +31,38 @@ _BOUNDARY = re.compile(
 
 
 _BULLETS = " \t\n\r\xa0·•\uf0b7*-–"
+# a line that reads as an upper-case heading ("1 DECLARATIONS OF INTEREST", "AUDIT COMMISSION
+# INTERIM REPORT (Agenda item 4)"): no closing stop of a sentence, its letters mostly capitals
+_HEADING_END = re.compile(r"[.!?:;,][\"'”’)]*$")
+_LINE_BREAK = re.compile(r"\n")
+CAPS_SHARE = 0.75  # of a heading line's letters outside brackets
+
+
+def _is_upper_case(line: str) -> bool:
+    """Whether ``line`` has at least four letters outside its brackets, ``CAPS_SHARE`` of
+    them capitals."""
+    letters = [c for c in re.sub(r"\([^()]*\)", "", line) if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= CAPS_SHARE * len(letters)
+
+
+def _is_caps_line(line: str) -> bool:
+    """Whether ``line`` is an upper-case heading line: upper case, no sentence's closing stop."""
+    line = line.strip()
+    return _is_upper_case(line) and not _HEADING_END.search(line)
+
+
+def _heading_breaks(text: str, start: int, end: int) -> list[int]:
+    """Offsets inside ``text[start:end]`` after an upper-case heading line that a line of
+    ordinary text follows: where the heading stops and its sentence begins."""
+    out: list[int] = []
+    line_start = start
+    for match in _LINE_BREAK.finditer(text, start, end):
+        line = text[line_start : match.start()]
+        following = text[match.end() : end].split("\n", 1)[0]
+        if _is_caps_line(line) and following.strip() and not _is_upper_case(following):
+            out.append(match.end())
+        line_start = match.end()
+    return out
 
 
 @dataclass(frozen=True)
@@ -55,8 +87,17 @@ def split_sentences(text: str) -> list[Span]:
         spans.append(Span(start, match.start()))
         start = match.end()
     spans.append(Span(start, len(text)))
-    out: list[Span] = []
+    # an item heading run into the sentence below it by a single line break is a span of
+    # its own, so a highlight never opens with "1 DECLARATIONS OF INTEREST The Chair ..."
+    cut: list[Span] = []
     for span in spans:
+        begin = span.start
+        for at in _heading_breaks(text, span.start, span.end):
+            cut.append(Span(begin, at))
+            begin = at
+        cut.append(Span(begin, span.end))
+    out: list[Span] = []
+    for span in cut:
         segment = text[span.start : span.end]
         # a list bullet is not part of the sentence a reader should see highlighted
         left = len(segment) - len(segment.lstrip(_BULLETS))

@@ -51,7 +51,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", 
 # of any file (e.g. new PDF text rules): an index records the version it was cut with, and
 # the next ingest into an index cut with another version re-cuts every document (its
 # vectors still come from the index by text hash where a passage's text is unchanged).
-INGEST_VERSION = 10  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
+INGEST_VERSION = 11  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
 # continues a resolution; 4: an item number on its own line heads its item, front-matter fields;
 # 5: a reference's number stays in its sentence ("Act 1972, s. 145.", cqa_core.text);
 # 6: a table of contents is one passage (ingest.contents); 7: a flattened row's title before
@@ -60,6 +60,8 @@ INGEST_VERSION = 10  # 2: minutes items split off as headings (ingest.items); 3:
 # furniture is furniture after its first page (ingest.loaders_pdf), a table's wrapped column
 # header is one line (ingest.pdf_text), a row's empty cells ("- -") count as cells (chunker)
 # 10: a line of people's names ("Dr M Foxley, Ms S Amor") is not a title (ingest.structure)
+# 11: a numbered heading after the one numbered before it is its sibling (ingest.structure); an
+# upper-case heading line is a sentence of its own, not the start of the next (cqa_core.text)
 _DEFAULT_LIMITS = IngestLimits()
 
 

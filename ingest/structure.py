@@ -63,6 +63,9 @@ _PERSON = re.compile(
 # an item's number on a line of its own, its title on the next ("76." then "Apologies ...")
 _BARE_NUMBER = re.compile(r"^\d{1,4}\.$")  # with its point: a page number has none
 _SENTENCE_STOP = re.compile(r"[.!?;][\"'”’)]*$")
+# a heading's own number ("4 AUDITED ...", "12. Budget"), not a section's "2.1"
+_SIBLING_NUMBER = re.compile(r"(\d{1,3})(\.?)[ \t]+(?=[A-Z‘“'\"(])")
+SIBLING_STEP = 3  # the largest step between numbered siblings (an item may be left out)
 ITEM_TITLE_WORDS = 30  # words in the title under a bare item number ("... pdf icon PDF 85 KB")
 
 
@@ -256,7 +259,30 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
     # an agenda's table of contents ("4.  Annual complaints report 9") is one block, not
     # a heading a line
     out = mark_contents(text, [x.start for x in present], [x.end for x in present], out)
-    return _demote_inside_agenda_items(text, _number_with_title(text, out))
+    return _demote_inside_agenda_items(text, _level_siblings(text, _number_with_title(text, out)))
+
+
+def _level_siblings(text: str, blocks: list[Block]) -> list[Block]:
+    """A numbered heading that follows the heading of the number before it, written the
+    same way ("2 MINUTES ... (Agenda item 3)" after "1 DECLARATIONS OF INTEREST"), is that
+    heading's sibling and takes its level: it closes the item before it rather than nest
+    under it.  Levels came from each line's own case, so a lower-case tail ("(Agenda item
+    3)") or a mixed-case title put one item of a run below the one before."""
+    out: list[Block] = []
+    last: tuple[int, str, int] | None = None  # number, its separator, level
+    for block in blocks:
+        numbered = (
+            _SIBLING_NUMBER.match(text, block.start, block.end) if block.kind == "heading" else None
+        )
+        if numbered is None:
+            out.append(block)
+            continue
+        number, separator = int(numbered.group(1)), numbered.group(2)
+        if last is not None and separator == last[1] and 1 <= number - last[0] <= SIBLING_STEP:
+            block = Block("heading", block.start, block.end, last[2])
+        last = (number, separator, block.level)
+        out.append(block)
+    return out
 
 
 def _number_with_title(text: str, blocks: list[Block]) -> list[Block]:

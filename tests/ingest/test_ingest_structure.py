@@ -294,3 +294,37 @@ def test_a_line_of_names_is_not_a_title() -> None:
     assert heads == ["Lord Mayor"]
     passages = chunk(ATTENDANCE, find_blocks(ATTENDANCE, wrapped=False), "doc", min_words=5)
     assert "Ms S Amor" in passages[0].text and "Ms C Bateson" in passages[0].text
+
+
+MERTON_MINUTES = """AUDIT COMMITTEE
+24 SEPTEMBER 2009
+
+1 DECLARATIONS OF INTEREST
+The Chair declared a personal interest as a partner in a firm of auditors.
+
+2 MINUTES OF THE MEETING HELD ON 23 JUNE 2009 (Agenda item 3)
+The minutes of the meeting held on 23 June 2009 were agreed as a correct record.
+
+3 AUDIT COMMISSION INTERIM REPORT (Agenda item 4)
+The Audit Manager presented the interim report on the audit of the accounts.
+"""
+
+
+def test_a_numbered_item_closes_the_item_numbered_before_it() -> None:
+    """Item 2's title reads as mixed case for its "(Agenda item 3)", so it had been a level
+    below item 1 and items 2 and 3 sat under "1 DECLARATIONS OF INTEREST"."""
+    text = MERTON_MINUTES
+    passages = chunk(text, find_blocks(text, wrapped=True), "doc", min_words=5)
+    paths = [p.heading_path[-1:] for p in passages if p.heading_path]
+    assert ("2 MINUTES OF THE MEETING HELD ON 23 JUNE 2009 (Agenda item 3)",) in paths
+    for passage in passages:
+        items = [h for h in passage.heading_path if h[:2] in ("1 ", "2 ", "3 ")]
+        assert len(items) <= 1, passage.heading_path
+
+
+def test_numbered_headings_written_differently_are_not_siblings() -> None:
+    """A numbered section ("2. Background") inside an upper-case item ("1 REPORT") is not
+    the item's sibling: their numbers are written differently."""
+    text = "1 BUDGET MONITORING REPORT\n\n2. Background to the report\n\nThe budget is on track.\n"
+    levels = [b.level for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
+    assert levels == [1, 2]
