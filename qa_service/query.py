@@ -114,6 +114,17 @@ class QueryReader:
         """Councils whose distinctive name the question contains, and the words matched."""
         return self._council_names.named(question)
 
+    def unknown_councils(self, question: str) -> tuple[str, ...]:
+        """Councils the question names by a formal name that no paper of the index is from
+        and whose distinctive words no passage holds ("Cardiff Council"): a body the papers
+        write about under such a name ("the Children in Care Council", "Essex County
+        Council" in Southend's papers) is not one."""
+        return tuple(
+            name
+            for name, words in self._council_names.unknown(question)
+            if not any(self.in_index(w) for w in words)
+        )
+
     def committees_named(self, question: str) -> list[str]:
         """The words of the question that name one of the index's committees."""
         return [m.group(0) for _, m in self._committees.found(question)]
@@ -238,7 +249,7 @@ class QueryReader:
             date_from=date_from,
             date_to=date_to,
             council_phrases=tuple(council_words),
-            unknown_councils=tuple(self._council_names.unknown(question)),
+            unknown_councils=self.unknown_councils(question),
             date_phrases=tuple(date_words),
             expansions=tuple(dict.fromkeys(expansions)),
             corrections=tuple(corrections),

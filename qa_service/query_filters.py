@@ -103,16 +103,17 @@ class CouncilNames:
         found = self._lookup.found(question)
         return [self._councils[p] for p, _ in found], [m.group(0) for _, m in found]
 
-    def unknown(self, question: str) -> list[str]:
+    def unknown(self, question: str) -> list[tuple[str, list[str]]]:
         """Councils the question names by a formal name ("Cardiff Council") that is no
-        council of this index: the distinctive words before "Council" are not all words
-        of one of its councils' names.  A name of a kind alone ("Full Council") is none."""
-        names: list[str] = []
+        council of this index, each with its distinctive words (lower case): those before
+        "Council" are not all words of one of its councils' names.  A name of a kind alone
+        ("Full Council") is none."""
+        names: list[tuple[str, list[str]]] = []
         for match in _FORMAL_NAME.finditer(question):
             words = [_folded(w) for w in match.group(1).split()]
             distinctive = [w for w in words if w not in _KIND_WORDS and w not in STOPWORDS]
             if distinctive and not any(set(distinctive) <= known for known in self._words):
-                names.append(_POSSESSIVE.sub("", match.group(0).strip()))
+                names.append((_POSSESSIVE.sub("", match.group(0).strip()), distinctive))
         return names
 
 

@@ -277,3 +277,14 @@ def test_a_how_many_question_reads_what_it_counts() -> None:
     ]
     assert reader.read("What did the board decide about contacts?").counted == ()
     assert reader.read("how many were there when the contacts rose").counted == ()
+
+
+def test_a_council_the_index_lacks_is_one_no_passage_names() -> None:
+    reader = QueryReader(COUNCILS, {**VOCABULARY, "care": 30, "youth": 5})
+    cardiff = reader.read("What did Cardiff Council's cabinet decide about agency staff?")
+    assert cardiff.unknown_councils == ("Cardiff Council",) and cardiff.councils == ()
+    # bodies the papers write about under such a name are not councils the index lacks
+    assert reader.read("What did the Children in Care Council ask for?").unknown_councils == ()
+    assert reader.read("What did Northmoor Youth Council say?").unknown_councils == ()
+    # without a vocabulary (an index written before it was kept) nothing is ruled out
+    assert QueryReader(COUNCILS).read("What did Cardiff Council decide?").unknown_councils == ()

@@ -106,10 +106,10 @@ def test_word_led_patterns_find_what_trying_each_finds_in_the_order_added() -> N
 def test_a_formal_council_name_the_index_lacks_is_unknown() -> None:
     names = CouncilNames(["Northmoor County Council", "Royal Sutton Coldfield Town Council"])
     assert names.unknown("What did Cardiff Council's cabinet decide in 2023?") == [
-        "Cardiff Council"
+        ("Cardiff Council", ["cardiff"])
     ]
     assert names.unknown("How much did Glasgow City Council budget for care?") == [
-        "Glasgow City Council"
+        ("Glasgow City Council", ["glasgow"])
     ]
     # the index's councils, in full or in part, and kinds of council alone are not unknown
     assert names.unknown("Has Northmoor County Council's cabinet met?") == []
