@@ -129,11 +129,24 @@ def states_decision(text: str) -> bool:
     return bool(_DECIDED.search(text))
 
 
+# "cost" as a noun, not the verb asked by: after a determiner or a preposition, or before
+# "of" or a hyphen ("what did the cabinet do about the cost of living?", "cost-of-living")
+_COST_NOUN = re.compile(
+    r"\b(?:the|a|an|its|their|this|that|of|for|on|about|total|overall)\s+cost\b"
+    r"|\bcost(?:\s+of\b|-)",
+    re.IGNORECASE,
+)
+
+
 def asks_cost(question: str) -> bool:
     """Whether the question asks for an amount of money by the verb, its subject of any
     length ("What did the new trim trail in New Hall Valley cost the council?"), where
-    ``amount_ask.asks_money`` does not read one."""
-    return bool(_ASKS_COST.search(question)) and not asks_money(question)
+    ``amount_ask.asks_money`` does not read one; "cost" as a noun is not the verb."""
+    return (
+        bool(_ASKS_COST.search(question))
+        and not _COST_NOUN.search(question)
+        and not asks_money(question)
+    )
 
 
 def lacks_value(

@@ -82,6 +82,10 @@ def test_money_asked_by_the_verb_cost_is_looked_for() -> None:
     assert not asks_cost("What did the new trim trail cost the town council?")
     assert not asks_cost("What was the cost of the trim trail?")
     assert not asks_cost("What did the cabinet decide about the trim trail?")
+    # "cost" as a noun is not the verb asked by: the question asks for no amount
+    assert not asks_cost("What did the cabinet and its partners do about the cost of living?")
+    assert not asks_cost("What did the council's new scrutiny panel say on cost-of-living support?")
+    assert not asks_cost("What did the scrutiny panel of the council say about the total cost?")
     # the stored reading without it
     assert not lacks_value(question, "It was opened.", cost=False)
 
