@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 
 from bench.abstention_attribution import other_named, plan_for_outcome  # noqa: E402
 from bench.abstention_modes import Row, capture  # noqa: E402
+from bench.abstention_modes import figures as set_figures  # noqa: E402
 from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
@@ -125,15 +126,10 @@ def states(
 
 
 def figures(rows: Sequence[Row], got: Sequence[str]) -> str:
-    """Per set: unanswerable caught / all, answerable refused / all; then pooled mistakes."""
-    cells = []
-    for name in SETS:
-        part = [(r, s) for r, s in zip(rows, got, strict=True) if r.set_name == name]
-        unans = [s != ANSWERED for r, s in part if not r.answerable]
-        ans = [s != ANSWERED for r, s in part if r.answerable]
-        cells.append(f"{sum(unans)}/{len(unans)}, {sum(ans)}/{len(ans)}")
+    """Per set: unanswerable caught / all, answerable refused / all (``abstention_modes``'
+    table cells); then pooled mistakes."""
     wrong = sum((s == ANSWERED) != r.answerable for r, s in zip(rows, got, strict=True))
-    return " | ".join(cells) + f" | {wrong}"
+    return set_figures(rows, got) + f" | {wrong}"
 
 
 def fired(rows: Sequence[Row], feature: Callable[[Row], float]) -> str:
