@@ -55,6 +55,7 @@ TREND_FOURTEENTH = REPO / "tests" / "labels" / "trend_heldout12.json"
 TREND_FIFTEENTH = REPO / "tests" / "labels" / "trend_heldout13.json"
 TREND_SIXTEENTH = REPO / "tests" / "labels" / "trend_heldout14.json"
 TREND_SEVENTEENTH = REPO / "tests" / "labels" / "trend_heldout15.json"
+TREND_EIGHTEENTH = REPO / "tests" / "labels" / "trend_heldout16.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -72,6 +73,7 @@ TREND_BATCHES = (
     ("fifteenth batch", TREND_FIFTEENTH),
     ("sixteenth batch", TREND_SIXTEENTH),
     ("seventeenth batch", TREND_SEVENTEENTH),
+    ("eighteenth batch", TREND_EIGHTEENTH),
 )
 
 

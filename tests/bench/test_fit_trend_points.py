@@ -11,6 +11,7 @@ from qa_service.trend_points import FEATURES
 def test_the_fit_never_reads_a_later_blind_batch() -> None:
     names = [p.name for p in LABEL_FILES]
     assert len(names) == 15 and "trend_heldout15.json" not in names
+    assert "trend_heldout16.json" not in names
     assert names[-1] == "trend_heldout14.json"
 
 
