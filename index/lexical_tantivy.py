@@ -216,7 +216,7 @@ class TantivyIndex:
         self, query: Query, k: int, filters: Filters | None = None
     ) -> list[tuple[int, float]]:
         """Best BM25 matches among passages passing ``filters`` (higher score is better); a
-        question with a multiword term in two passes (see ``RESCORE_FETCH``)."""
+        question with a multiword term is searched in two passes (see ``RESCORE_FETCH``)."""
         tantivy = _tantivy()
         terms = [t for t in (list(query.terms) or query_terms(query.text)) if t.strip()]
         if not terms or k <= 0:
