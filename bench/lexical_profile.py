@@ -3,18 +3,21 @@
 Each question of the three dev sets is asked once through ``Engine.ask`` with the
 lexical search wrapped, which records the search exactly as the engine makes it (the
 parsed terms, the candidate count, the filters read from the question).  Then those
-searches are timed alone, ``--loops`` times each, in each ``--modes`` way of searching a
-multiword term (``index.lexical_tantivy.query_text``: ``phrase``, as served, ``words`` or
-``rescore``; ``mode@share`` also leaves out terms in more than that share of the passages),
-the modes interleaved in a shuffled order per search so that they share the page cache's
-state.  Each search is related to its number of terms, of multiword terms (phrases) and to
-its terms' document frequency (in the body field, the largest and the sum, as a share of
-the passages); ``words`` is compared with ``phrase`` by the overlap of their top lists.
+searches are timed alone, ``--loops`` times each, in each of ``--modes``: ``rescore``, the
+served search (``index.lexical_tantivy``), ``rescore#N`` the same asking for N candidates
+instead of the engine's, and ``other/...`` either over ``--other``'s index (the same
+passages written another way), the modes interleaved in a shuffled order per search so
+that they share the page cache's state.  Each search is related to its number of terms, of
+multiword terms (phrases) and to its terms' document frequency (in the body field, the
+largest and the sum, as a share of the passages); each mode is compared with the first by
+the overlap of their top lists.  (The other ways of searching that stops 18-22 measured
+through this script were removed in stop 23: docs/performance.md, "Switches removed, stop
+23".)
 
     python bench/lexical_profile.py --index /tmp/18t/10000000 [--loops 3] \\
-        [--modes phrase,words] [--out bench/out/lexical_profile.json]
-    python bench/lexical_profile.py --index /tmp/18t/10000000 --ask --modes phrase,rescore \\
-        --out bench/out/lexical_ask.json     # the whole Engine.ask per mode instead
+        [--modes rescore,rescore#30] [--out bench/out/lexical_profile.json]
+    python bench/lexical_profile.py --index /tmp/18t/10000000 --ask \\
+        --modes rescore,other/rescore --other DIR    # the whole Engine.ask per mode instead
 
 The index is only read.
 """
@@ -38,10 +41,7 @@ if str(REPO) not in sys.path:
 
 from bench import query_bench as qb  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
-from index import lexical_maxscore  # noqa: E402
 from index.lexical_folder import analyzer  # noqa: E402
-
-_FIRST, _SHARE = lexical_maxscore.FIRST, lexical_maxscore.SHARE
 
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
 
@@ -88,27 +88,12 @@ def _pick(main: Any, other: Any, mode: str) -> tuple[Any, str]:
     return main, mode
 
 
-def _set_mode(lexical: Any, mode: str) -> int | None:
-    """``phrase``, ``words`` or ``rescore``, and after an ``@`` the largest document
-    frequency a term may have (a share of the passages): ``words@0.3``; after a ``:``
-    the fields of rescore's first pass, by initial: ``rescore:hb`` (heading and body);
-    after a ``*`` the row-id ranges searched on threads: ``rescore*2``; after a ``#`` the
-    candidates asked for instead of the engine's: ``rescore#20`` (returned); after a ``^``
-    the MaxScore first pass, its size and share: ``rescore^``, ``rescore^3000/0.5``."""
-    mode, caret, maxscore = mode.partition("^")
-    lexical.maxscore = bool(caret)
-    first, _, share = maxscore.partition("/")
-    lexical_maxscore.FIRST = int(first) if first else _FIRST
-    lexical_maxscore.SHARE = float(share) if share else _SHARE
-    mode, _, count = mode.partition("#")
-    mode, _, parts = mode.partition("*")
-    lexical.parts = int(parts) if parts else 1
-    mode, _, fields = mode.partition(":")
-    phrases, _, share = mode.partition("@")
-    lexical.phrases = phrases
-    lexical.max_df = float(share) if share else None
-    names = {"h": "heading", "b": "body", "c": "context"}
-    lexical.first_fields = tuple(names[f] for f in fields) if fields else None
+def _count(mode: str) -> int | None:
+    """The candidates a mode asks for: ``rescore`` (the served search) the engine's (None),
+    ``rescore#20`` 20."""
+    way, _, count = mode.partition("#")
+    if way != "rescore":
+        raise SystemExit(f"unknown mode {mode!r}: rescore or rescore#N (stop 23)")
     return int(count) if count else None
 
 
@@ -136,7 +121,7 @@ def ask_ab(
             rng.shuffle(order)
             for mode in order:
                 engine.lexical, way = _pick(main, alt, mode)
-                _set_mode(engine.lexical, way)
+                _count(way)  # refuses a mode removed in stop 23
                 t0 = time.perf_counter()
                 engine.ask(question)
                 spent[mode].append((time.perf_counter() - t0) * 1000)
@@ -180,7 +165,6 @@ def profile(
     spent: dict[str, list[list[float]]] = {m: [[] for _ in calls] for m in modes}
     tops: dict[str, list[list[int]]] = {m: [[] for _ in calls] for m in modes}
     scores: dict[str, list[list[float]]] = {m: [[] for _ in calls] for m in modes}
-    outcomes: dict[str, list[Any]] = {m: [[] for _ in calls] for m in modes}
     try:
         for _ in range(loops):
             for i, (query, k, filters) in enumerate(calls):
@@ -188,14 +172,12 @@ def profile(
                 rng.shuffle(order)
                 for mode in order:
                     searched, way = _pick(lexical, alt, mode)
-                    asked = _set_mode(searched, way) or k
+                    asked = _count(way) or k
                     t0 = time.perf_counter()
                     found = searched.search(query, asked, filters)
                     spent[mode][i].append((time.perf_counter() - t0) * 1000)
                     tops[mode][i] = [rowid for rowid, _ in found]
                     scores[mode][i] = [score for _, score in found]
-                    outcomes[mode][i] = list(searched.outcomes)
-        _set_mode(lexical, modes[0].removeprefix("other/"))
         features = [_features(lexical, query) for query, _, _ in calls]
         filtered = [filters is not None and filters != type(filters)() for _, _, filters in calls]
     finally:
@@ -235,8 +217,6 @@ def profile(
         report[f"{mode}_vs_{base}"]["identical_scores"] = round(
             float(np.mean([a == b for a, b in zip(scores[base], scores[mode], strict=True)])), 3
         )
-    for mode in modes:
-        report[f"{mode}_maxscore"] = _maxscore_report(outcomes[mode])
     report["slowest"] = [
         {
             "terms": list(calls[i][0].terms),
@@ -246,26 +226,6 @@ def profile(
         for i in sorted(range(len(calls)), key=lambda i: -median[base][i])[:8]
     ]
     return report
-
-
-def _maxscore_report(outcomes: list[list[Any]]) -> dict[str, Any] | None:
-    """How often the MaxScore first pass was exact (its check passed), and the share of
-    the words' postings its first pass searched (None: the mode did not use it)."""
-    made = [o for per_search in outcomes for o in per_search]
-    if not made:
-        return None
-    exact = [o for o in made if o.exact]
-    return {
-        "passes": len(made),
-        "exact": round(len(exact) / len(made), 3),
-        "left_out_none": round(float(np.mean([o.essential == o.words for o in made])), 3),
-        "postings_searched_p50": round(
-            float(np.median([o.essential_postings / max(o.postings, 1) for o in made])), 3
-        ),
-        "postings_searched_sum": round(
-            sum(o.essential_postings for o in made) / max(sum(o.postings for o in made), 1), 3
-        ),
-    }
 
 
 def _spearman(x: list[float], y: list[float]) -> float:
@@ -297,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--loops", type=int, default=3)
-    parser.add_argument("--modes", default="phrase,words")
+    parser.add_argument("--modes", default="rescore")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "lexical_profile.json")
     parser.add_argument("--ask", action="store_true", help="time the whole Engine.ask instead")
     parser.add_argument(

@@ -41,10 +41,8 @@ import numpy as np
 
 from cqa_core.errors import IndexBusyError
 from cqa_core.text import query_terms
-from index import lexical_maxscore, lexical_prune
 from index.base import Batch, LexicalText, Query
 from index.filters import Allowed, Filters
-from index.forward import ForwardIndex
 from index.lexical_folder import (
     _FIELDS,
     FOLDER,
@@ -56,7 +54,6 @@ from index.lexical_folder import (
     _replace_folder,
     _schema,
     _tantivy,
-    analyzer,
     read_state,
     write_state,
 )
@@ -69,7 +66,6 @@ from index.lexical_rows import (  # the writer, benches and tests import these f
     store_rows,
     store_texts,
 )
-from index.lexical_split import RowidSplit
 from index.lock import write_lock
 
 if TYPE_CHECKING:
@@ -108,58 +104,18 @@ _DATE_OVER_FETCH = 200
 # passing 12%, the over-fetch took 2-6 ms where the id set took 17-47 ms (building the set
 # of ~12k ids and intersecting with it); a top list of 4,000 costs about 5 ms.
 _POST_FILTER_MAX_FETCH = 4000
-# How a multiword term is searched (``query_text``).  A phrase clause reads positions for
-# every passage holding its words (and was thought to stop block-max WAND, which
-# tantivy-py never runs: see the module notes).  So ("rescore") the best RESCORE_FETCH * k
-# passages by the words alone are scored with the phrases, and the best k kept.  At
-# 10M passages this cut the lexical p95 from 520 to 232 ms (p50 72 -> 74 ms), and changed
-# no figure of the three dev sets; searching the words alone ("words", 184 ms) lost one
-# question on two of them (docs/performance.md, "Lexical search at 10M").
-PHRASES = "rescore"
+# How a multiword term is searched.  A phrase clause reads positions for every passage
+# holding its words (and was thought to stop block-max WAND, which tantivy-py never runs:
+# see the module notes).  So ("rescore") the best RESCORE_FETCH * k passages by the
+# question's words alone are scored with the phrases, and the best k kept.  At 10M passages
+# this cut the lexical p95 from 520 to 232 ms (p50 72 -> 74 ms), and changed no figure of
+# the three dev sets; searching the words alone (184 ms) lost one question on two of them
+# (docs/performance.md, "Lexical search at 10M").  The other levers measured on this search,
+# none kept (a first pass over fewer fields or without the commonest words, a forward
+# index for the second pass, row-id ranges on threads, an exact MaxScore first pass, a
+# document-frequency cut), were removed in stop 23 (docs/performance.md, "Switches
+# removed, stop 23").
 RESCORE_FETCH = 3
-# The fields the pruned first pass of "rescore" searches (None: all three), so that a
-# question's words make fewer clauses; with fewer than all, every question is searched in
-# two passes, the second scoring the first's best passages over all three fields.  Off: at
-# 10M heading and body cut the lexical p95 from 216 to 154 ms, but changed the top 60 of
-# 20-54% of the dev sets' lexical searches (a passage matching by its document's facts
-# alone is not found), which no dev-set figure shows at ~450 passages a set
-# (docs/performance.md, "/api/ask at 10M, stop 18").
-FIRST_FIELDS: tuple[str, ...] | None = None
-# Terms whose every word is in the bodies of more than this share of the passages are
-# left out of the search (None: none are).
-MAX_DF: float | None = None
-# Words held by more than this share of the passages (in any field the first pass searches)
-# are left out of the first pass of "rescore" only (``index.lexical_prune``; None: none
-# are): a question losing one is searched in two passes, its candidates scored by the whole
-# query, and searched as before when its remaining words cannot fill the first pass.  Off:
-# at 1M passages of the synthetic corpus the first pass took 0.34-0.56 of its time at p95
-# (S 0.2-0.5), but the pruned questions' second pass kept the search's p95 at 0.59-0.76,
-# the /api/ask p95 at 10M was estimated at ~110-190 ms, and the top 10 held only 0.64-0.89
-# of the served one's (docs/performance.md, "A first pass without the commonest words,
-# stop 21").
-FIRST_MAX_DF: float | None = None
-# The candidates a first pass without the commonest words gives, times k (with them:
-# ``RESCORE_FETCH``); 10 found more of the served top 10 but made the search slower.
-PRUNED_FETCH = 3
-# Whether a second pass of plain words (the candidates of a pruned or narrowed first pass,
-# scored by the whole question) reads the candidates' own term counts from the folder's
-# forward index (``index.forward``: tantivy's scores) instead of seeking tantivy's union to
-# each candidate; the forward index is used only while it matches the store.  Off: at 1M
-# passages it cut the plain-word searches' p95 at S = 0.5 from 49 to 35 ms, but the p95 is
-# the phrase searches, still scored by tantivy, and the 30-100 x k candidates that recall
-# needs (0.95-0.98 of the served top 10) made the first pass cost nearly the served one
-# (docs/performance.md, "A forward index for the second pass, stop 22").
-FORWARD = False
-# Row-id ranges a search's first pass is split into, searched on as many threads
-# (``index.lexical_split``; 1: one search).  Off: at 10M passages on 2 shared cores, 2
-# parts were not faster (docs/performance.md, "/api/ask at 10M, stop 19").
-PARTS = 1
-# Whether a search of plain words (the first pass of "rescore", or a question without a
-# multiword term) is made by an exact MaxScore first pass over the rarer words
-# (``index.lexical_maxscore``), falling back to the full search when its check fails.
-# Off: the same hits, but at 10M twice as slow (docs/performance.md, "An exact MaxScore
-# first pass, stop 19").
-MAXSCORE = False
 _WORD = re.compile(r"[^\W_]+")
 _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 # A rebuild (every passage of the store at once: a first open, a crash, an index copied or
@@ -179,7 +135,8 @@ def _phrase(term: str) -> str:
 def query_text(terms: list[str], phrases: str = "phrase") -> str:
     """The question's terms OR-ed as a tantivy query.  ``phrases``: a multiword term as a
     phrase (``"phrase"``), or as its words OR-ed beside the other terms (``"words"``, each
-    word once), so that every clause is a term query (see ``PHRASES``)."""
+    word once), so that every clause is a term query: ``search``'s first pass for a
+    multiword term (see ``RESCORE_FETCH``)."""
     if phrases == "phrase":
         return " OR ".join(_phrase(t) for t in terms)
     if phrases != "words":
@@ -208,20 +165,6 @@ class TantivyIndex:
         # False for an index written before the date field (a reader's while a writer
         # rebuilds it, or a writer's about to): dates are then filtered outside tantivy
         self.dated = index.schema == _schema()
-        self.phrases = PHRASES  # how a multiword term is searched (``query_text``)
-        self.max_df = MAX_DF  # terms in more passages than this share are left out
-        self.first_max_df = FIRST_MAX_DF  # words left out of the first pass above this share
-        self.pruned_fetch = PRUNED_FETCH  # its candidates, times k
-        self.first_fields = FIRST_FIELDS  # the fields of the first of two passes
-        self.parts = PARTS  # row-id ranges the first pass is split into
-        self._split: RowidSplit | None = None
-        self.maxscore = MAXSCORE  # plain-word searches through lexical_maxscore
-        self.outcomes: list[lexical_maxscore.Outcome] = []  # the last search's, for benches
-        self.first_words: list[str] | None = None  # the last search's pruned first pass
-        self._analyzer: Any = None
-        # the second pass's forward index (``FORWARD``), None when off or out of date
-        self.forward: ForwardIndex | None = ForwardIndex.open(index_dir) if FORWARD else None
-        self.forward = self._matching(self.forward)
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -256,21 +199,6 @@ class TantivyIndex:
         with self._lock:
             self._index.reload()
             self._searcher = self._index.searcher()
-            self.forward = self._matching(self.forward)
-
-    def _matching(self, forward: ForwardIndex | None) -> ForwardIndex | None:
-        """``forward`` if it reflects the store's generation and the searcher's passages
-        (its average lengths are then tantivy's), else None."""
-        if forward is None:
-            return None
-        meta = forward.meta
-        if (
-            meta.fields != _FIELDS
-            or meta.generation != self.store.generation()
-            or meta.passages != int(self._searcher.num_docs)
-        ):
-            return None
-        return forward
 
     def count(self) -> int:
         """How many passages are indexed."""
@@ -287,55 +215,27 @@ class TantivyIndex:
     def search(
         self, query: Query, k: int, filters: Filters | None = None
     ) -> list[tuple[int, float]]:
-        """Best BM25 matches among passages passing ``filters`` (higher score is better)."""
+        """Best BM25 matches among passages passing ``filters`` (higher score is better); a
+        question with a multiword term is searched in two passes (see ``RESCORE_FETCH``)."""
         tantivy = _tantivy()
         terms = [t for t in (list(query.terms) or query_terms(query.text)) if t.strip()]
         if not terms or k <= 0:
             return []
-        if self.max_df is not None:
-            terms = self._uncommon(terms, self.max_df)
-        parsed = self._parse(query_text(terms, "words" if self.phrases == "words" else "phrase"))
+        parsed = self._parse(query_text(terms))
+        # with a multiword term, the first pass: the question's words alone
         multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
-        # "rescore": a top list of the words alone, re-scored as phrases; with
-        # ``first_max_df``, of the words alone without the commonest (``first`` is then
-        # the words the first pass searches, and ``whole`` the first pass over them all,
-        # or None for the plain search, when those cannot fill the first pass)
-        narrow = self.first_fields is not None and set(self.first_fields) != set(_FIELDS)
-        first = self._first_words(terms) if self.phrases == "rescore" else None
-        two_pass = self.phrases == "rescore" and (narrow or multiword)
-        whole = self._parse(query_text(terms, "words"), self.first_fields) if two_pass else None
-        pruned = (
-            self._parse(query_text(first, "words"), self.first_fields)
-            if first is not None
-            else whole
-        )
-        # the words of the plain-word first pass MaxScore searches (None: MaxScore is off,
-        # or the first pass holds a phrase)
-        plain: list[str] | None = None
-        if self.maxscore:
-            if first is not None:
-                plain = first
-            elif pruned is not None or self.phrases == "words":
-                plain = query_words(terms)
-            elif not multiword:
-                plain = terms
-        self.first_words = first
-        # the question's words, when its query is of them alone (the forward index can
-        # score it; not a phrase)
-        exact = terms if not multiword and self.phrases != "words" else None
-        outcomes: list[lexical_maxscore.Outcome] = []
-        self.outcomes = outcomes
+        words = self._parse(query_text(terms, "words")) if multiword else None
         searcher = self._searcher
         total = max(int(searcher.num_docs), 1)
         allowed = self.store.allowed(filters) if filters is not None else None
         if allowed is not None and allowed.count == 0:
             return []
         if allowed is None or allowed.count >= total:
-            return self._top(searcher, parsed, k, pruned, plain, outcomes, whole, first, exact)
+            return self._top(searcher, parsed, k, words)
         dates = self.dated and filters is not None and date_only(filters)
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
         if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
-            found = self._top(searcher, parsed, fetch, pruned, plain, outcomes, whole, first, exact)
+            found = self._top(searcher, parsed, fetch, words)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
@@ -344,7 +244,7 @@ class TantivyIndex:
             ranged = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, self._date_range(filters))]
             )
-            found = self._hits(searcher, ranged, fetch, split=True)
+            found = self._hits(searcher, ranged, fetch)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:
                 return kept[:k]
@@ -358,48 +258,7 @@ class TantivyIndex:
         narrowed = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, among)]
         )
-        return self._hits(searcher, narrowed, k, split=True)
-
-    def _first_words(self, terms: list[str]) -> list[str] | None:
-        """The words of ``terms`` the first pass searches when ``first_max_df`` leaves some
-        out (``index.lexical_prune``), else None."""
-        if self.first_max_df is None:
-            return None
-        words = query_words(terms)
-        kept = lexical_prune.first_words(
-            words, [self.word_share(w) for w in words], self.first_max_df
-        )
-        return kept if len(kept) < len(words) else None
-
-    def word_share(self, word: str, fields: tuple[str, ...] | None = None) -> float:
-        """The largest share of the passages holding ``word`` in one of ``fields`` (the
-        first pass's unless given; a word of several tokens: its commonest)."""
-        searcher = self._searcher
-        total = max(int(searcher.num_docs), 1)
-        searched = fields or self.first_fields or _FIELDS
-        return max(
-            (
-                searcher.doc_freq(f, token) / total
-                for token in analyzer().analyze(word)
-                for f in searched
-            ),
-            default=0.0,
-        )
-
-    def _uncommon(self, terms: list[str], share: float) -> list[str]:
-        """``terms`` without those each of whose words is in the bodies of more than
-        ``share`` of the passages (all of them if every term is so common)."""
-        total = max(int(self._searcher.num_docs), 1)
-        words = analyzer()
-
-        def common(term: str) -> bool:
-            tokens = words.analyze(term)
-            return bool(tokens) and all(
-                self._searcher.doc_freq("body", token) > share * total for token in tokens
-            )
-
-        kept = [t for t in terms if not common(t)]
-        return kept or terms
+        return self._hits(searcher, narrowed, k)
 
     def _parse(self, text: str, fields: tuple[str, ...] | None = None) -> Any:
         """``text`` parsed over the three fields (or ``fields``), each with its BM25 weight."""
@@ -427,63 +286,17 @@ class TantivyIndex:
         passing = allowed.members(np.array([rowid for rowid, _ in found], dtype=np.int64))
         return [hit for hit, ok in zip(found, passing, strict=True) if ok]
 
-    def _top(
-        self,
-        searcher: Any,
-        query: Any,
-        k: int,
-        pruned: Any = None,
-        plain: list[str] | None = None,
-        outcomes: list[lexical_maxscore.Outcome] | None = None,
-        whole: Any = None,
-        first: list[str] | None = None,
-        exact: list[str] | None = None,
-    ) -> list[tuple[int, float]]:
-        """The best ``k`` matches of ``query``; with ``pruned`` (a query of plain terms),
-        those among the best ``RESCORE_FETCH * k`` of ``pruned`` (``pruned_fetch * k`` with
-        ``first``), scored by ``query``.
-        ``plain``: the words OR-ed by ``pruned`` (or by ``query`` without it), searched by
-        MaxScore when it is on (each search's outcome added to ``outcomes``).  ``first``:
-        the words of ``pruned`` when it leaves some of the question's out; if they fill
-        fewer than those, the search is made as without them, through
-        ``whole`` (the first pass over every word) or, without it, ``query`` alone.
-        ``exact``: the words ``query`` ORs when it holds no phrase, so that the forward
-        index, when there is one, scores the candidates."""
-        if pruned is None:
-            return self._plain_hits(searcher, query, k, plain, None, outcomes)
-        fetch = k * (RESCORE_FETCH if first is None else self.pruned_fetch)
-        wide = self._plain_hits(searcher, pruned, fetch, plain, self.first_fields, outcomes)
-        if first is not None and len(wide) < fetch:  # passages the left-out words hold
-            self.first_words = None  # (MaxScore, when on, is left out of this search)
-            if whole is None:
-                return self._plain_hits(searcher, query, k, None, None, outcomes)
-            return self._top(searcher, query, k, whole, None, outcomes)
-        candidates = [i for i, _ in wide]
-        found = self._forward_among(searcher, exact, candidates, k) if exact else None
-        if found is None:
-            found = self._among(searcher, query, candidates, k)
+    def _top(self, searcher: Any, query: Any, k: int, words: Any = None) -> list[tuple[int, float]]:
+        """The best ``k`` matches of ``query``; with ``words`` (the OR of its words alone),
+        those among the best ``RESCORE_FETCH * k`` of ``words``, scored by ``query``."""
+        if words is None:
+            return self._hits(searcher, query, k)
+        fetch = k * RESCORE_FETCH
+        wide = self._hits(searcher, words, fetch)
+        found = self._among(searcher, query, [i for i, _ in wide], k)
         if len(found) < k and len(wide) == fetch:
             return self._hits(searcher, query, k)  # too few of them match as phrases
         return found
-
-    def _plain_hits(
-        self,
-        searcher: Any,
-        query: Any,
-        k: int,
-        words: list[str] | None,
-        fields: tuple[str, ...] | None,
-        outcomes: list[lexical_maxscore.Outcome] | None,
-    ) -> list[tuple[int, float]]:
-        """``_hits`` of a first pass, through MaxScore when it is on and ``query`` is the OR
-        of the plain ``words`` over ``fields`` (the same hits either way)."""
-        if self.maxscore and words:
-            found, outcome = lexical_maxscore.top(self, searcher, words, query, k, fields)
-            if outcomes is not None:
-                outcomes.append(outcome)
-            if found is not None:
-                return found
-        return self._hits(searcher, query, k, split=True)
 
     def _among(
         self, searcher: Any, query: Any, rowids: list[int], k: int
@@ -499,34 +312,10 @@ class TantivyIndex:
         )
         return self._hits(searcher, both, k)
 
-    def _forward_among(
-        self, searcher: Any, words: list[str], rowids: list[int], k: int
-    ) -> list[tuple[int, float]] | None:
-        """``_among`` for the OR of ``words`` (each a single word), scored from the
-        forward index: the same hits and scores; None without a forward index, or when a
-        word is several tokens (a phrase)."""
-        forward = self.forward
-        if forward is None or not rowids:
-            return None
-        if self._analyzer is None:
-            self._analyzer = analyzer()
-        tokens: list[str] = []
-        for word in words:
-            analysed = self._analyzer.analyze(word)
-            if len(analysed) > 1:
-                return None
-            tokens.extend(analysed)
-        return forward.top(rowids, tokens, WEIGHTS, searcher.doc_freq, int(searcher.num_docs), k)
-
-    def _hits(
-        self, searcher: Any, query: Any, k: int, split: bool = False
-    ) -> list[tuple[int, float]]:
-        """The best ``k`` matches as (row id, score); ``split``: in ``parts`` row-id ranges
-        on threads (the same hits)."""
-        if split and self.parts > 1:
-            hits = self._splitter().hits(searcher, self._index.schema, query, k)
-        else:
-            hits = searcher.search(query, k, count=False).hits
+    @staticmethod
+    def _hits(searcher: Any, query: Any, k: int) -> list[tuple[int, float]]:
+        """The best ``k`` matches as (row id, score)."""
+        hits = searcher.search(query, k, count=False).hits
         rowids = searcher.fast_field_values("rowid", [address for _score, address in hits])
         found = [
             (int(rowid), float(score))
@@ -536,16 +325,6 @@ class TantivyIndex:
         # Equal scores come in the order of tantivy's segments, which a multi-threaded
         # rebuild fills in no fixed order: break ties by row id, so rankings repeat.
         return sorted(found, key=lambda hit: (-hit[1], hit[0]))
-
-    def _splitter(self) -> RowidSplit:
-        """The row-id split for ``parts``, its ranges cut over the store's row ids."""
-        if self._split is None or self._split.parts != self.parts:
-            if self._split is not None:
-                self._split.close()
-            with self.store.lock:
-                top = self.store.conn.execute("SELECT max(id) FROM passages").fetchone()[0]
-            self._split = RowidSplit(self.parts, int(top or 0))
-        return self._split
 
     # --- the writer's side ------------------------------------------------------------
 
@@ -616,9 +395,6 @@ class TantivyIndex:
 
     def close(self) -> None:
         """Let background merges finish and release the tantivy writer lock."""
-        if self._split is not None:
-            self._split.close()
-            self._split = None
         if self._writer is not None:
             self._writer.wait_merging_threads()
             self._writer = None

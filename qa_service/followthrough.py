@@ -30,7 +30,6 @@ from index.records import CommitmentRecord, commitments, meeting_dates
 from index.store import Filters
 from ingest.commitments import printed_minutes
 from qa_service.answers import Hit
-from qa_service.followthrough_subject import commitment_subject, subject_share
 from qa_service.retriever import Engine
 
 Status = Literal["discharged", "due", "overdue"]
@@ -44,12 +43,6 @@ GRACE = timedelta(days=365)
 # Passages this close to the best one's confidence are as good an answer: the first of them in
 # time is taken (the margin a comparison's latest decision uses, ``precedent.DECISION_MARGIN``).
 MARGIN = 0.1
-# The least idf-weighted share of a commitment's subject words a discharging passage holds
-# (``followthrough_subject``); fitted across councils by ``bench/fit_followthrough.py``.
-SUBJECT_SHARE = 0.0
-# Whether the engine is asked the commitment's subject (clause, agenda item, and for a short
-# clause the paragraph before it) rather than the clause alone.
-ASK_SUBJECT = False
 # Papers an inspectorate wrote (a monitoring letter, an inspection report): tabled at a
 # committee, but not the report a council promised it.
 _INSPECTORATE = re.compile(r"letter|inspection", re.I)
@@ -162,7 +155,6 @@ def _discharge(
     as_of: date,
     at: Made | None,
     names: tuple[str, ...] = (),
-    subject: str | None = None,
 ) -> Hit | None:
     """The passage of a later paper of the expecting committee that answers the commitment.
 
@@ -187,8 +179,7 @@ def _discharge(
     # the printed minutes answer their own words best: read past them to what came back
     printed = at.minutes_item is not None
     wanted = 4 * CANDIDATES if printed else CANDIDATES
-    query = subject if ASK_SUBJECT and subject else c.text
-    answer = engine.ask(query[:1900], wanted, filters, infer_filters=False)
+    answer = engine.ask(c.text[:1900], wanted, filters, infer_filters=False)
     hits = [h for h in answer.hits if not (printed and _own_minutes(h, c, at))][:CANDIDATES]
     if not answer.answered or not hits:
         return None
@@ -200,13 +191,6 @@ def _discharge(
             continue
         if _INSPECTORATE.search(hit.passage.document.meta.doc_type or ""):
             continue
-        if subject is not None and SUBJECT_SHARE > 0:
-            reader = engine.reader
-            if (
-                subject_share(subject, hit.passage, reader.vocabulary, reader.largest)
-                < SUBJECT_SHARE
-            ):
-                continue
         came = hit.passage.document.meta.meeting_date or ""
         if came <= bound.isoformat() or _refers_back(engine, hit, at.on):
             return hit
@@ -222,12 +206,9 @@ def follow(
     committee = c.expecting or meta.committee
     texts = {} if texts is None else texts
     at = made(engine, c, texts)
-    # the subject is read only for the switches that use it (both off as fitted)
-    wanted = ASK_SUBJECT or SUBJECT_SHARE > 0
-    subject = commitment_subject(c, texts.get(c.passage.document.document_id)) if wanted else None
     due = _due(engine, c, meta.council, committee, at)
     names = same_body(engine, committee) if committee else ()
-    hit = _discharge(engine, c, meta.council, committee, due, as_of, at, names, subject)
+    hit = _discharge(engine, c, meta.council, committee, due, as_of, at, names)
     if hit is not None:
         status: Status = "discharged"
     elif due is not None and due < as_of.isoformat():
