@@ -3,6 +3,8 @@
 Each row gives the council's best sentence, where it comes from (meeting date, committee,
 paper, page), the answer state and a link to the sentence in the viewer.  The rows are what
 the compare page shows and what it exports as CSV or JSON (``?format=grid-csv|grid-json``).
+The answer state has the contract's names (``answered`` | ``weak`` | ``none``, as
+``POST /api/compare`` sends them), so a download and the API agree.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import io
 
 from pydantic import BaseModel, Field
 
-from qa_service.answer_card import AnswerState, answer_state, sentence_of
+from qa_service.answer_card import sentence_of
 from qa_service.export import safe_cell
-from qa_service.schemas.asking import CompareResponse, CouncilColumn
+from qa_service.schemas.asking import AnswerState, CompareResponse, CouncilColumn
 from qa_service.web_views import sentence_link, source_page_link
 
 
@@ -22,7 +24,7 @@ class GridRow(BaseModel):
     """One council's row of the comparison."""
 
     council: str
-    answer_state: AnswerState
+    answer_state: AnswerState = Field(description="answered, weak or none (as the API's)")
     sentence: str = Field(description="the council's best answering sentence ('' if none)")
     meeting_date: str | None = None
     committee: str | None = None
@@ -44,7 +46,7 @@ class Grid(BaseModel):
 
 def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridRow:
     """A compare column as a grid row; ``base_url`` makes the link absolute (for exports)."""
-    state = answer_state(column)
+    state = column.answer_state
     if not column.passages:
         return GridRow(council=column.council, answer_state=state, sentence="", passages=0)
     top = column.passages[0]

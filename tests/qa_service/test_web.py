@@ -287,6 +287,35 @@ def test_compare_rows_export_as_csv_and_json(client: TestClient) -> None:
     assert rows[0]["sentence"] == first["sentence"]
 
 
+@pytest.mark.parametrize("threshold", [0.0, 2.0])  # every column answered / none answered
+def test_compare_downloads_name_the_answer_states_as_the_api_does(
+    small_index: Path, threshold: float
+) -> None:
+    # shared/INTERFACE.md: answered | weak | none; the downloads once said weak_match /
+    # not_in_papers, so a researcher joining them to /api/compare found no match
+    settings = Settings(index=small_index, abstention="threshold", answer_threshold=threshold)
+    with TestClient(create_app(settings, HashingEmbedder())) as client:
+        _downloads_agree_with_the_api(client)
+
+
+def _downloads_agree_with_the_api(client: TestClient) -> None:
+    api = client.post("/api/compare", json={"question": "agency social workers"}).json()
+    states = {c["council"]: c["answer_state"] for c in api["councils"]}
+    params = {"q": "agency social workers"}
+    as_json = client.get("/compare", params={**params, "format": "grid-json"}).json()
+    assert {r["council"]: r["answer_state"] for r in as_json["rows"]} == states
+    text = client.get("/compare", params={**params, "format": "grid-csv"}).text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {r["council"]: r["answer_state"] for r in rows} == states
+    page = soup(client.get("/compare", params=params).text)
+    labels = {"answered": "Answered", "weak": "Weak match", "none": "Not in the papers"}
+    shown = {
+        row.select_one("th[scope=row]").text: row.select_one(".cqa-state").text
+        for row in page.select(".cqa-grid__row")
+    }
+    assert shown == {council: labels[state] for council, state in states.items()}
+
+
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
     page = soup(client.get("/documents").text)
     assert len(page.select("tbody tr")) == 5
