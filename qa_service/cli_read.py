@@ -98,7 +98,7 @@ def ask(
                 c.meeting_date,
                 c.title or c.source,
                 c.source if c.title else None,
-                f"page {c.page}" if c.page else None,
+                _pages(c.page, c.highlight_page),
             )
             if x
         )
@@ -114,6 +114,15 @@ def ask(
         text += clean(p.text[at:])
         click.echo(f"   {c.document_id} chars {c.char_start}-{c.char_end}")
         click.echo("   " + text.replace("\n", "\n   ") + "\n")
+
+
+def _pages(page: int | None, highlight_page: int | None) -> str | None:
+    """The page line: "page 2", or "page 2, highlight on page 3" past a page break."""
+    if not page:
+        return None
+    if highlight_page and highlight_page != page:
+        return f"page {page}, highlight on page {highlight_page}"
+    return f"page {page}"
 
 
 @click.command("list")

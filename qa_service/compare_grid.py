@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from qa_service.answer_card import sentence_of
 from qa_service.export import safe_cell
 from qa_service.schemas.asking import AnswerState, CompareResponse, CouncilColumn
-from qa_service.web_views import sentence_link, source_page_link
+from qa_service.web_views import cited_page, sentence_link, source_page_link
 
 
 class GridRow(BaseModel):
@@ -29,7 +29,7 @@ class GridRow(BaseModel):
     meeting_date: str | None = None
     committee: str | None = None
     title: str | None = None
-    page: int | None = None
+    page: int | None = Field(default=None, description="the PDF page of the sentence")
     document_id: str | None = None
     passage_id: str | None = None
     link: str | None = Field(default=None, description="the sentence in the viewer")
@@ -58,11 +58,11 @@ def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridR
         meeting_date=c.meeting_date,
         committee=c.committee,
         title=c.title or c.source,
-        page=c.page,
+        page=cited_page(c),  # the sentence's page, as the row quotes the sentence
         document_id=c.document_id,
         passage_id=top.passage_id,
         link=base_url.rstrip("/") + sentence_link(top, back),
-        source_url=source_page_link(c.url, c.page),
+        source_url=source_page_link(c.url, cited_page(c)),
         passages=len(column.passages),
     )
 

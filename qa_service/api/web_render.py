@@ -22,6 +22,7 @@ templates.env.globals.update(
     segments=web_views.segments,
     citation_parts=web_views.citation_parts,
     citation_text=web_views.citation_text,
+    cited_page=web_views.cited_page,
     passage_link=web_views.passage_link,
     safe_url=web_views.safe_url,
     snippet=web_views.snippet,

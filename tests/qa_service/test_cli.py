@@ -215,3 +215,20 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "ingest" in done.stdout and "serve" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("page", "highlight_page", "shown"),
+    [
+        (None, None, None),
+        (2, 2, "page 2"),
+        (2, None, "page 2"),
+        (2, 3, "page 2, highlight on page 3"),  # the sentence is past a page break
+    ],
+)
+def test_ask_names_the_page_of_the_highlight_when_it_is_another(
+    page: int | None, highlight_page: int | None, shown: str | None
+) -> None:
+    from qa_service.cli_read import _pages
+
+    assert _pages(page, highlight_page) == shown

@@ -71,3 +71,12 @@ def test_a_weak_column_is_weak_in_the_rows_as_in_the_api() -> None:
     assert grid_row(_column("B", "Yes. Rest.")).answer_state == "answered"
     schema = Grid.model_json_schema()["$defs"]["GridRow"]["properties"]["answer_state"]
     assert schema["enum"] == ["answered", "weak", "none"]
+
+
+def test_a_row_cites_the_page_of_its_sentence() -> None:
+    column = _column("A", "Foot. Next page.")
+    top = column.passages[0]
+    cited = top.citation.model_copy(update={"page": 3, "highlight_page": 4})
+    column.passages[0] = top.model_copy(update={"citation": cited})
+    row = grid_row(column)
+    assert row.page == 4 and row.source_url == "https://example.org/a.pdf#page=4"
