@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
+from qa_service.web_views import long_date
 from tests.qa_service.test_web import labelled, soup
 
 QUESTION = "children missing from care"
@@ -91,6 +92,10 @@ def test_decisions_page_heads_each_decision_with_its_subject(client: TestClient)
         f"Item {api[0]['item']}: {api[0]['subject']}" if api[0]["item"] else api[0]["subject"]
     )
     assert all("(procedural)" not in a.text for a in page.select(".cqa-decision"))
+    for line, d in zip(page.select(".cqa-decision .cqa-cite"), api, strict=False):
+        if d["citation"]["meeting_date"]:  # the date once, in the citation line
+            date = long_date(d["citation"]["meeting_date"])
+            assert line.text.count(date) == 1, line.text
     toggle = next(a["href"] for a in page.select("#procedural-note a"))
     assert "procedural=true" in toggle
     more = _page(client, toggle)
