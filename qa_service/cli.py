@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from pydantic import ValidationError
 
 from cqa_core.errors import CQAError
@@ -18,12 +19,42 @@ from qa_service import cli_index, cli_read
 from qa_service.cli_errors import validation_message
 
 
+class _UsageLine(click.ClickException):
+    """A usage error (a bad option value, a missing argument) as one line, exit status 2.
+
+    Click's own shows the usage line and a hint above the error: three lines where
+    shared/INTERFACE.md asks for one.  The hint is kept at the end of the line.
+    """
+
+    exit_code = 2
+
+    def __init__(self, exc: click.UsageError) -> None:
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        super().__init__(exc.format_message() + where)
+
+
 class _Group(click.Group):
     """Turns domain errors into one-line messages and a non-zero exit, never a traceback."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except NoArgsIsHelpError:
+            raise  # bare `cqa`: the help, as click shows it
+        except click.UsageError as exc:  # an option of the group itself (`cqa --bogus`)
+            raise _UsageLine(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _UsageLine(exc) from exc
         except CQAError as exc:
             raise click.ClickException(str(exc)) from exc
         except ValidationError as exc:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from qa_service.cli_common import index_option, load_settings, open_engine
+from qa_service.cli_common import IsoDate, index_option, load_settings, open_engine
 from qa_service.terminal import clean
 
 
@@ -20,8 +20,8 @@ from qa_service.terminal import clean
 )
 @click.option("--council", multiple=True, help="Only this council (repeatable).")
 @click.option("--committee", default=None, help="Only this committee.")
-@click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--date-from", type=IsoDate(), default=None, help="Meetings on or after.")
+@click.option("--date-to", type=IsoDate(), default=None, help="Meetings on or before.")
 @click.option("--doc-type", default=None, help="e.g. minutes, report.")
 @click.option(
     "--kind",
@@ -44,8 +44,8 @@ def ask(
     top_k: int | None,
     council: tuple[str, ...],
     committee: str | None,
-    date_from: datetime | None,
-    date_to: datetime | None,
+    date_from: date | None,
+    date_to: date | None,
     doc_type: str | None,
     kind: str,
     sort: str,
@@ -70,8 +70,8 @@ def ask(
                 council=list(council) or None,
                 committee=committee,  # type: ignore[arg-type]
                 doc_type=doc_type,  # type: ignore[arg-type]
-                date_from=date_from.date() if date_from else None,
-                date_to=date_to.date() if date_to else None,
+                date_from=date_from,
+                date_to=date_to,
                 kind=kind,  # type: ignore[arg-type]
             ),
         )
