@@ -35,6 +35,9 @@ class GridRow(BaseModel):
     link: str | None = Field(default=None, description="the sentence in the viewer")
     source_url: str | None = Field(default=None, description="the original paper, at the page")
     passages: int = Field(description="how many passages the council's answer has")
+    note: str | None = Field(
+        default=None, description="why a row is empty (a council no paper has)"
+    )
 
 
 class Grid(BaseModel):
@@ -48,7 +51,9 @@ def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridR
     """A compare column as a grid row; ``base_url`` makes the link absolute (for exports)."""
     state = column.answer_state
     if not column.passages:
-        return GridRow(council=column.council, answer_state=state, sentence="", passages=0)
+        return GridRow(
+            council=column.council, answer_state=state, sentence="", passages=0, note=column.note
+        )
     top = column.passages[0]
     c = top.citation
     return GridRow(
@@ -88,6 +93,7 @@ COLUMNS = (
     "source_url",
     "document_id",
     "passage_id",
+    "note",
 )
 
 

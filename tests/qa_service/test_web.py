@@ -502,3 +502,14 @@ def test_what_was_done_with_the_question_s_filters_is_said_under_the_card(
     assert str(page).index('id="answer"') < str(page).index('id="answer-notes"')
     plain = soup(client.get("/", params={"q": "inspection findings"}).text)
     assert plain.select_one("#answer-notes") is None
+
+
+def test_compare_page_says_why_a_council_has_no_row_of_answers(client: TestClient) -> None:
+    page = soup(client.get("/compare", params=[("q", "inspection"), ("council", "Atlantis")]).text)
+    row = page.select_one(".cqa-grid__row")
+    note = "No paper in the index has the council \u201cAtlantis\u201d"
+    assert row.select_one(".cqa-grid__note").text.startswith(note)
+    rows = client.get(
+        "/compare", params=[("q", "inspection"), ("council", "Atlantis"), ("format", "grid-json")]
+    ).json()["rows"]
+    assert rows[0]["note"].startswith(note)
