@@ -135,3 +135,21 @@ def test_a_hand_edited_procedural_flag_gets_the_page_not_json(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     note = soup(r.text).select_one("#procedural-note")
     assert note is not None and ("are included" in note.text) is shown
+
+
+def test_a_decisions_list_cut_at_its_limit_says_so_and_offers_more(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the page showed "20 decisions, newest first" over an index of 49: read as all there are
+    monkeypatch.setattr("qa_service.precedent.DECISIONS_SHOWN", 2)
+    total = len(client.get("/api/decisions", params={"limit": 50}).json()["decisions"])
+    assert total > 2
+    page = _page(client, "/decisions")
+    assert page.select_one("#results").text == "The 2 newest decisions"
+    assert len(page.select(".cqa-decision")) == 2
+    more = page.select_one("#more-decisions a")["href"]
+    assert parse_qs(urlsplit(more).query)["limit"] == ["50"]
+    page = _page(client, more)
+    assert len(page.select(".cqa-decision")) == total
+    assert page.select_one("#results").text == f"{total} decisions, newest first"
+    assert not page.select_one("#more-decisions")
