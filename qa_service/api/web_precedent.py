@@ -91,12 +91,12 @@ def decisions_page(
         # a list cut at its limit says so and offers the most a page may show
         # (CQA_MAX_TOP_K): "20 decisions" read as every decision there is
         most = request_limits.current().max_top_k
-        shown = min(int(limit), most) if limit.isdigit() and int(limit) > 0 else None
+        wanted = min(int(limit), most) if limit.isdigit() and int(limit) > 0 else None
         found = precedent.decisions(
-            engine, question, filters, limit=shown, procedural=show_procedural
+            engine, question, filters, limit=wanted, procedural=show_procedural
         )
         response = decisions_response(question, found, show_procedural)
-        asked = shown or min(precedent.DECISIONS_SHOWN, most)
+        asked = wanted or min(precedent.DECISIONS_SHOWN, most)
         if len(found) >= asked:
             context["cut_at"] = asked
             if asked < most:
