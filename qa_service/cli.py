@@ -7,6 +7,7 @@ The group is here, with the one place that turns errors into messages; the comma
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -68,6 +69,10 @@ class _Group(click.Group):
 @click.version_option(package_name="committee-papers-qa")
 def main() -> None:
     """Committee Papers QA: cited answers from council committee papers."""
+    # transformers draws a "Loading weights: 100%|███| 103/103" bar on stderr each time the
+    # model loads (ingest, serve); it is no progress of ours and read as one.  Set before the
+    # model's libraries are imported (they read it then); a user's own setting wins.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     # pypdf warns on stderr about each repair it tries ("EOF marker not found"); the
     # ingest summary already gives one line per bad file, naming it and saying why.
     logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -232,3 +232,18 @@ def test_ask_names_the_page_of_the_highlight_when_it_is_another(
     from qa_service.cli_read import _pages
 
     assert _pages(page, highlight_page) == shown
+
+
+def test_the_models_loading_bar_is_not_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Loading weights: 100%|███| 103/103" on stderr at every ingest and serve, read as ours
+    import os
+
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items()
+                                        if k != "HF_HUB_DISABLE_PROGRESS_BARS"})  # fmt: skip
+    CliRunner().invoke(main, ["stats", "--index", str(tmp_path)])
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"  # the user's own setting wins
+    CliRunner().invoke(main, ["stats", "--index", str(tmp_path)])
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "0"
