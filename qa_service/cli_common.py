@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,3 +47,20 @@ def open_engine(settings: Settings) -> Any:
             "(or set CQA_INDEX / --index to another folder)"
         )
     return Engine(settings.index, make_query_embedder(settings), settings)
+
+
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD that is a real day (2020-02-30 is named as not one)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a real date", param, ctx)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from qa_service.cli_common import index_option, load_settings, open_engine
+from qa_service.cli_common import IsoDate, index_option, load_settings, open_engine
 from qa_service.terminal import clean
 
 
@@ -20,8 +20,8 @@ from qa_service.terminal import clean
 )
 @click.option("--council", multiple=True, help="Only this council (repeatable).")
 @click.option("--committee", default=None, help="Only this committee.")
-@click.option("--date-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--date-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--date-from", type=IsoDate(), default=None, help="Meetings on or after.")
+@click.option("--date-to", type=IsoDate(), default=None, help="Meetings on or before.")
 @click.option("--doc-type", default=None, help="e.g. minutes, report.")
 @click.option(
     "--kind",
@@ -44,8 +44,8 @@ def ask(
     top_k: int | None,
     council: tuple[str, ...],
     committee: str | None,
-    date_from: datetime | None,
-    date_to: datetime | None,
+    date_from: date | None,
+    date_to: date | None,
     doc_type: str | None,
     kind: str,
     sort: str,
@@ -70,8 +70,8 @@ def ask(
                 council=list(council) or None,
                 committee=committee,  # type: ignore[arg-type]
                 doc_type=doc_type,  # type: ignore[arg-type]
-                date_from=date_from.date() if date_from else None,
-                date_to=date_to.date() if date_to else None,
+                date_from=date_from,
+                date_to=date_to,
                 kind=kind,  # type: ignore[arg-type]
             ),
         )
@@ -98,7 +98,7 @@ def ask(
                 c.meeting_date,
                 c.title or c.source,
                 c.source if c.title else None,
-                f"page {c.page}" if c.page else None,
+                _pages(c.page, c.highlight_page),
             )
             if x
         )
@@ -114,6 +114,15 @@ def ask(
         text += clean(p.text[at:])
         click.echo(f"   {c.document_id} chars {c.char_start}-{c.char_end}")
         click.echo("   " + text.replace("\n", "\n   ") + "\n")
+
+
+def _pages(page: int | None, highlight_page: int | None) -> str | None:
+    """The page line: "page 2", or "page 2, highlight on page 3" past a page break."""
+    if not page:
+        return None
+    if highlight_page and highlight_page != page:
+        return f"page {page}, highlight on page {highlight_page}"
+    return f"page {page}"
 
 
 @click.command("list")

@@ -3,6 +3,8 @@
 Each row gives the council's best sentence, where it comes from (meeting date, committee,
 paper, page), the answer state and a link to the sentence in the viewer.  The rows are what
 the compare page shows and what it exports as CSV or JSON (``?format=grid-csv|grid-json``).
+The answer state has the contract's names (``answered`` | ``weak`` | ``none``, as
+``POST /api/compare`` sends them), so a download and the API agree.
 """
 
 from __future__ import annotations
@@ -12,27 +14,30 @@ import io
 
 from pydantic import BaseModel, Field
 
-from qa_service.answer_card import AnswerState, answer_state, sentence_of
+from qa_service.answer_card import sentence_of
 from qa_service.export import safe_cell
-from qa_service.schemas.asking import CompareResponse, CouncilColumn
-from qa_service.web_views import sentence_link, source_page_link
+from qa_service.schemas.asking import AnswerState, CompareResponse, CouncilColumn
+from qa_service.web_views import cited_page, sentence_link, source_page_link
 
 
 class GridRow(BaseModel):
     """One council's row of the comparison."""
 
     council: str
-    answer_state: AnswerState
+    answer_state: AnswerState = Field(description="answered, weak or none (as the API's)")
     sentence: str = Field(description="the council's best answering sentence ('' if none)")
     meeting_date: str | None = None
     committee: str | None = None
     title: str | None = None
-    page: int | None = None
+    page: int | None = Field(default=None, description="the PDF page of the sentence")
     document_id: str | None = None
     passage_id: str | None = None
     link: str | None = Field(default=None, description="the sentence in the viewer")
     source_url: str | None = Field(default=None, description="the original paper, at the page")
     passages: int = Field(description="how many passages the council's answer has")
+    note: str | None = Field(
+        default=None, description="why a row is empty (a council no paper has)"
+    )
 
 
 class Grid(BaseModel):
@@ -44,9 +49,11 @@ class Grid(BaseModel):
 
 def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridRow:
     """A compare column as a grid row; ``base_url`` makes the link absolute (for exports)."""
-    state = answer_state(column)
+    state = column.answer_state
     if not column.passages:
-        return GridRow(council=column.council, answer_state=state, sentence="", passages=0)
+        return GridRow(
+            council=column.council, answer_state=state, sentence="", passages=0, note=column.note
+        )
     top = column.passages[0]
     c = top.citation
     return GridRow(
@@ -56,11 +63,11 @@ def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridR
         meeting_date=c.meeting_date,
         committee=c.committee,
         title=c.title or c.source,
-        page=c.page,
+        page=cited_page(c),  # the sentence's page, as the row quotes the sentence
         document_id=c.document_id,
         passage_id=top.passage_id,
         link=base_url.rstrip("/") + sentence_link(top, back),
-        source_url=source_page_link(c.url, c.page),
+        source_url=source_page_link(c.url, cited_page(c)),
         passages=len(column.passages),
     )
 
@@ -86,6 +93,7 @@ COLUMNS = (
     "source_url",
     "document_id",
     "passage_id",
+    "note",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
@@ -173,10 +174,21 @@ def ask_response(answer: Answer) -> AskResponse:
 
 def compare_request(engine: Engine, body: CompareRequest) -> CompareResponse:
     """Put a comparison to the engine and shape it (API and web page)."""
-    columns = precedent.compare(
-        engine, body.question, body.councils, body.per_council, to_filters(body.filters)
-    )
-    return compare_response(body.question, columns)
+    filters = to_filters(body.filters)
+    columns = precedent.compare(engine, body.question, body.councils, body.per_council, filters)
+    response = compare_response(body.question, columns)
+    # a council, committee or type no paper holds is named, as /api/ask names it
+    unheld = {
+        c.council: unheld_filter_notes(engine, Filters(council=(c.council,)))
+        for c in response.councils
+        if not c.passages
+    }
+    councils = [
+        c.model_copy(update={"note": unheld[c.council][0]}) if unheld.get(c.council) else c
+        for c in response.councils
+    ]
+    notes = unheld_filter_notes(engine, replace(filters, council=()))
+    return response.model_copy(update={"councils": councils, "notes": notes})
 
 
 def compare_response(question: str, columns: list[CouncilPrecedent]) -> CompareResponse:

@@ -116,9 +116,20 @@ def _parts(c: Citation | DecisionCitation, with_title: bool) -> list[str]:
         parts.append(long_date(c.meeting_date))
     if with_title:
         parts.append(c.title or c.source)
-    if c.page:
-        parts.append(f"page {c.page}")
+    page = cited_page(c)
+    if page:
+        parts.append(f"page {page}")
     return parts
+
+
+def cited_page(c: Citation | DecisionCitation) -> int | None:
+    """The PDF page a page cites: that of the highlighted sentence, which the page quotes.
+
+    ``page`` is where the passage starts (the contract's field); a passage that runs over a
+    page break may quote a sentence on the next page, and a reader sent to the start page
+    would not find it there.
+    """
+    return getattr(c, "highlight_page", None) or c.page
 
 
 def passage_link(c: Citation | DecisionCitation, passage_id: str) -> str:

@@ -22,7 +22,7 @@ from qa_service.api.web_render import render
 from qa_service.compare_grid import grid, grid_csv, grid_row
 from qa_service.presenters import answer_request, compare_request, trend_response
 from qa_service.schemas.asking import AskRequest, CompareRequest
-from qa_service.web_views import with_params
+from qa_service.web_views import long_date, with_params
 
 router = APIRouter(include_in_schema=False)
 
@@ -244,7 +244,9 @@ def _removals(params: list[tuple[str, str]]) -> list[dict[str, Any]]:
     for i, (key, value) in enumerate(params):
         if key in _LABELS and value:
             rest = [p for j, p in enumerate(params) if j != i]
-            out.append({"label": _LABELS[key], "value": value, "href": with_params(rest, set())})
+            # a date as the page writes dates ("1 January 2018"), not as the link carries it
+            shown = long_date(value) if key in {"date_from", "date_to"} else value
+            out.append({"label": _LABELS[key], "value": shown, "href": with_params(rest, set())})
     return out
 
 

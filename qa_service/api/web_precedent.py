@@ -71,6 +71,7 @@ def decisions_page(
     date_from: str = "",
     date_to: str = "",
     procedural: str = "",
+    limit: str = "",
 ) -> Response:
     """Decisions on a topic (or the latest ones), newest first; procedural ones on request."""
     request, engine, q, council = query.request, query.engine, query.q, query.council
@@ -87,8 +88,21 @@ def decisions_page(
         _check_question(q)
         question = q.strip() or None
         filters = _filters(council, date_from, date_to)
-        found = precedent.decisions(engine, question, filters, procedural=show_procedural)
+        # a list cut at its limit says so and offers the most a page may show
+        # (CQA_MAX_TOP_K): "20 decisions" read as every decision there is
+        most = request_limits.current().max_top_k
+        wanted = min(int(limit), most) if limit.isdigit() and int(limit) > 0 else None
+        found = precedent.decisions(
+            engine, question, filters, limit=wanted, procedural=show_procedural
+        )
         response = decisions_response(question, found, show_procedural)
+        asked = wanted or min(precedent.DECISIONS_SHOWN, most)
+        if len(found) >= asked:
+            context["cut_at"] = asked
+            if asked < most:
+                context["more_link"] = "/decisions" + with_params(
+                    context["params"], {"limit"}, limit=str(most)
+                )
     except InvalidQueryError as exc:
         errors = [("q", _message(exc))]
     context.update(response=response, errors=errors)

@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from qa_service import request_limits, web_views
-from qa_service.answer_card import STATE_LABELS
+from qa_service.answer_card import STATE_LABELS, answer_state
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STATIC_DIR = PACKAGE / "static"
@@ -22,6 +22,7 @@ templates.env.globals.update(
     segments=web_views.segments,
     citation_parts=web_views.citation_parts,
     citation_text=web_views.citation_text,
+    cited_page=web_views.cited_page,
     passage_link=web_views.passage_link,
     safe_url=web_views.safe_url,
     snippet=web_views.snippet,
@@ -29,6 +30,7 @@ templates.env.globals.update(
     sentence_link=web_views.sentence_link,
     source_page_link=web_views.source_page_link,
     state_label=STATE_LABELS.get,
+    card_state=answer_state,  # an API body's state in the pages' names
     request_limits=request_limits.current,  # the question box's maxlength
 )
 

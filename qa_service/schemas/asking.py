@@ -123,6 +123,11 @@ class CouncilColumn(BaseModel):
     meeting_dates: list[str] = Field(
         default_factory=list, description="the meeting dates of the passages shown, newest first"
     )
+    note: str | None = Field(
+        default=None,
+        description="why the column is empty when no paper in the index has this council "
+        "(a misspelt name), so it is not read as the papers not answering",
+    )
 
 
 class CompareResponse(BaseModel):
@@ -130,3 +135,7 @@ class CompareResponse(BaseModel):
 
     question: str
     councils: list[CouncilColumn]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a filter value (a committee or document type) that no paper holds",
+    )

@@ -232,6 +232,27 @@ def test_a_filter_value_no_paper_holds_is_named(client: TestClient) -> None:
     assert types and "(it has: " in types[0] and "minutes" in types[0]
 
 
+def test_compare_names_a_council_or_filter_value_no_paper_holds(client: TestClient) -> None:
+    # an empty column for a misspelt council read as "its papers don't answer this"
+    body = client.post(
+        "/api/compare",
+        json={
+            "question": "inspection",
+            "councils": ["Atlantis", "ravensholt city council"],
+            "filters": {"doc_type": "memo"},
+        },
+    ).json()
+    notes = {c["council"]: c["note"] for c in body["councils"]}
+    assert notes["Atlantis"].startswith(
+        "No paper in the index has the council \u201cAtlantis\u201d"
+    )
+    assert "Ravensholt City Council" in notes["Atlantis"]  # a short list of councils is named
+    assert notes["ravensholt city council"] is None  # held (ignoring case); memo emptied it
+    assert len(body["notes"]) == 1 and "the type \u201cmemo\u201d" in body["notes"][0]
+    body = client.post("/api/compare", json={"question": "inspection"}).json()
+    assert body["notes"] == [] and all(c["note"] is None for c in body["councils"])
+
+
 @pytest.mark.parametrize(
     ("content", "detail"),
     [

@@ -215,3 +215,35 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "ingest" in done.stdout and "serve" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("page", "highlight_page", "shown"),
+    [
+        (None, None, None),
+        (2, 2, "page 2"),
+        (2, None, "page 2"),
+        (2, 3, "page 2, highlight on page 3"),  # the sentence is past a page break
+    ],
+)
+def test_ask_names_the_page_of_the_highlight_when_it_is_another(
+    page: int | None, highlight_page: int | None, shown: str | None
+) -> None:
+    from qa_service.cli_read import _pages
+
+    assert _pages(page, highlight_page) == shown
+
+
+def test_the_models_loading_bar_is_not_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Loading weights: 100%|███| 103/103" on stderr at every ingest and serve, read as ours
+    import os
+
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items()
+                                        if k != "HF_HUB_DISABLE_PROGRESS_BARS"})  # fmt: skip
+    CliRunner().invoke(main, ["stats", "--index", str(tmp_path)])
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"  # the user's own setting wins
+    CliRunner().invoke(main, ["stats", "--index", str(tmp_path)])
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "0"

@@ -48,6 +48,48 @@ def test_a_bad_ask_option_is_named_as_typed(tmp_path: Path, args: list[str], mes
 
 
 @pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["ask", "x", "--date-from", "2020-02-30"],
+            "Error: Invalid value for '--date-from': '2020-02-30' is not a real date",
+        ),
+        (
+            ["ask", "x", "--date-to", "2020/01/01"],
+            "Error: Invalid value for '--date-to': '2020/01/01' is not a date written YYYY-MM-DD",
+        ),
+        (
+            ["ask", "x", "--sort", "best"],
+            "Error: Invalid value for '--sort': 'best' is not one of 'relevance', 'newest', "
+            "'oldest'.",
+        ),
+        (["ask", "x", "--top-k", "five"], "Error: Invalid value for '--top-k': 'five' is not"),
+        (["ask"], "Error: Missing argument 'QUESTION'."),
+        (["eval", "/no/such.jsonl"], "Error: Invalid value for 'SETS...': Path '/no/such.jsonl'"),
+        (["no-such-command"], "Error: No such command 'no-such-command'."),
+        (["--no-such-option"], "Error: No such option '--no-such-option'."),
+    ],
+)
+def test_a_usage_error_is_one_line_too(tmp_path: Path, args: list[str], message: str) -> None:
+    # shared/INTERFACE.md: "a one-line message on stderr"; click's own usage errors printed
+    # the usage line and a hint above it (and called 2020-02-30 not of the form %Y-%m-%d)
+    r = CliRunner().invoke(main, args, prog_name="cqa", env={"CQA_INDEX": str(tmp_path)})
+    assert r.exit_code == 2
+    line = _error_line(r.output)
+    assert line.startswith(message) and line.endswith("--help')"), line
+    assert not r.stdout
+
+
+def test_a_real_date_reaches_the_request(tmp_path: Path, small_corpus: Path) -> None:
+    index = str(tmp_path / "idx")
+    assert CliRunner().invoke(main, ["ingest", str(small_corpus), "--index", index]).exit_code == 0
+    args = ["ask", "inspection", "--json", "--index", index, "--date-from", "2020-02-29"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert '"date_from": "2020-02-29"' in r.output
+
+
+@pytest.mark.parametrize(
     ("question", "message"),
     [
         ("   ", "Error: QUESTION: the question is empty"),

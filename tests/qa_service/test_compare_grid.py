@@ -45,7 +45,7 @@ def test_a_row_holds_the_best_sentence_its_meeting_state_and_links() -> None:
     assert "sentence=40-54" in row.link and row.link.endswith("#cited-sentence")
     assert row.source_url == "https://example.org/a.pdf#page=3"
     empty = grid_row(CouncilColumn(council="Nowhere", answered=False, passages=[]))
-    assert empty.sentence == "" and empty.answer_state == "not_in_papers" and empty.link is None
+    assert empty.sentence == "" and empty.answer_state == "none" and empty.link is None
 
 
 def test_the_csv_has_a_bom_the_question_and_neutralised_formulas() -> None:
@@ -60,5 +60,23 @@ def test_the_csv_has_a_bom_the_question_and_neutralised_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert [r["council"] for r in rows] == ["A", "B"]
     assert rows[0]["question"] == "'=HYPERLINK(1)" and rows[0]["sentence"] == "'=SUM(1)."
-    assert rows[1]["answer_state"] == "not_in_papers"
+    assert rows[1]["answer_state"] == "none"  # the contract's name, as /api/compare
     assert isinstance(table, Grid)
+
+
+def test_a_weak_column_is_weak_in_the_rows_as_in_the_api() -> None:
+    # shared/INTERFACE.md: "answered" | "weak" | "none", never the pages' longer names
+    weak = _column("A", "Near. Rest.", False).model_copy(update={"answer_state": "weak"})
+    assert grid_row(weak).answer_state == "weak"
+    assert grid_row(_column("B", "Yes. Rest.")).answer_state == "answered"
+    schema = Grid.model_json_schema()["$defs"]["GridRow"]["properties"]["answer_state"]
+    assert schema["enum"] == ["answered", "weak", "none"]
+
+
+def test_a_row_cites_the_page_of_its_sentence() -> None:
+    column = _column("A", "Foot. Next page.")
+    top = column.passages[0]
+    cited = top.citation.model_copy(update={"page": 3, "highlight_page": 4})
+    column.passages[0] = top.model_copy(update={"citation": cited})
+    row = grid_row(column)
+    assert row.page == 4 and row.source_url == "https://example.org/a.pdf#page=4"

@@ -287,6 +287,35 @@ def test_compare_rows_export_as_csv_and_json(client: TestClient) -> None:
     assert rows[0]["sentence"] == first["sentence"]
 
 
+@pytest.mark.parametrize("threshold", [0.0, 2.0])  # every column answered / none answered
+def test_compare_downloads_name_the_answer_states_as_the_api_does(
+    small_index: Path, threshold: float
+) -> None:
+    # shared/INTERFACE.md: answered | weak | none; the downloads once said weak_match /
+    # not_in_papers, so a researcher joining them to /api/compare found no match
+    settings = Settings(index=small_index, abstention="threshold", answer_threshold=threshold)
+    with TestClient(create_app(settings, HashingEmbedder())) as client:
+        _downloads_agree_with_the_api(client)
+
+
+def _downloads_agree_with_the_api(client: TestClient) -> None:
+    api = client.post("/api/compare", json={"question": "agency social workers"}).json()
+    states = {c["council"]: c["answer_state"] for c in api["councils"]}
+    params = {"q": "agency social workers"}
+    as_json = client.get("/compare", params={**params, "format": "grid-json"}).json()
+    assert {r["council"]: r["answer_state"] for r in as_json["rows"]} == states
+    text = client.get("/compare", params={**params, "format": "grid-csv"}).text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {r["council"]: r["answer_state"] for r in rows} == states
+    page = soup(client.get("/compare", params=params).text)
+    labels = {"answered": "Answered", "weak": "Weak match", "none": "Not in the papers"}
+    shown = {
+        row.select_one("th[scope=row]").text: row.select_one(".cqa-state").text
+        for row in page.select(".cqa-grid__row")
+    }
+    assert shown == {council: labels[state] for council, state in states.items()}
+
+
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
     page = soup(client.get("/documents").text)
     assert len(page.select("tbody tr")) == 5
@@ -338,7 +367,7 @@ def test_dates_use_the_three_field_input(client: TestClient) -> None:
     dates = [r.select_one(".cqa-cite").text for r in page.select("#answer, .cqa-result")]
     assert dates and all("2023" in line for line in dates)
     removal = page.select_one(".cqa-active-filters li")
-    assert "Meetings on or after: 2023-01-01" in removal.text
+    assert "Meetings on or after: 1 January 2023" in removal.text  # as the page writes dates
     assert "date_from" not in urlsplit(removal.select_one("a")["href"]).query
     assert page.select_one("#date_from-year")["value"] == "2023"
     bad = client.get("/", params={**params, "date_from-day": "31", "date_from-month": "2",
@@ -473,3 +502,14 @@ def test_what_was_done_with_the_question_s_filters_is_said_under_the_card(
     assert str(page).index('id="answer"') < str(page).index('id="answer-notes"')
     plain = soup(client.get("/", params={"q": "inspection findings"}).text)
     assert plain.select_one("#answer-notes") is None
+
+
+def test_compare_page_says_why_a_council_has_no_row_of_answers(client: TestClient) -> None:
+    page = soup(client.get("/compare", params=[("q", "inspection"), ("council", "Atlantis")]).text)
+    row = page.select_one(".cqa-grid__row")
+    note = "No paper in the index has the council \u201cAtlantis\u201d"
+    assert row.select_one(".cqa-grid__note").text.startswith(note)
+    rows = client.get(
+        "/compare", params=[("q", "inspection"), ("council", "Atlantis"), ("format", "grid-json")]
+    ).json()["rows"]
+    assert rows[0]["note"].startswith(note)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
+from qa_service.web_views import long_date
 from tests.qa_service.test_web import labelled, soup
 
 QUESTION = "children missing from care"
@@ -91,6 +92,10 @@ def test_decisions_page_heads_each_decision_with_its_subject(client: TestClient)
         f"Item {api[0]['item']}: {api[0]['subject']}" if api[0]["item"] else api[0]["subject"]
     )
     assert all("(procedural)" not in a.text for a in page.select(".cqa-decision"))
+    for line, d in zip(page.select(".cqa-decision .cqa-cite"), api, strict=False):
+        if d["citation"]["meeting_date"]:  # the date once, in the citation line
+            date = long_date(d["citation"]["meeting_date"])
+            assert line.text.count(date) == 1, line.text
     toggle = next(a["href"] for a in page.select("#procedural-note a"))
     assert "procedural=true" in toggle
     more = _page(client, toggle)
@@ -130,3 +135,21 @@ def test_a_hand_edited_procedural_flag_gets_the_page_not_json(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     note = soup(r.text).select_one("#procedural-note")
     assert note is not None and ("are included" in note.text) is shown
+
+
+def test_a_decisions_list_cut_at_its_limit_says_so_and_offers_more(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the page showed "20 decisions, newest first" over an index of 49: read as all there are
+    monkeypatch.setattr("qa_service.precedent.DECISIONS_SHOWN", 2)
+    total = len(client.get("/api/decisions", params={"limit": 50}).json()["decisions"])
+    assert total > 2
+    page = _page(client, "/decisions")
+    assert page.select_one("#results").text == "The 2 newest decisions"
+    assert len(page.select(".cqa-decision")) == 2
+    more = page.select_one("#more-decisions a")["href"]
+    assert parse_qs(urlsplit(more).query)["limit"] == ["50"]
+    page = _page(client, more)
+    assert len(page.select(".cqa-decision")) == total
+    assert page.select_one("#results").text == f"{total} decisions, newest first"
+    assert not page.select_one("#more-decisions")

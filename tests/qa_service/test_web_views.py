@@ -9,8 +9,10 @@ import pytest
 from qa_service.schemas.passages import Citation, Highlight, PassageOut
 from qa_service.web_views import (
     citation_text,
+    cited_page,
     cited_sentence,
     long_date,
+    meeting_parts,
     passage_number,
     safe_back,
     safe_url,
@@ -204,3 +206,37 @@ def test_viewer_blocks_mark_the_sentence_across_a_page_start() -> None:
     assert not any(
         r.marked for b in viewer_blocks(TEXT, None, PASSAGES, "a", (32, 48)) for r in b.runs
     )
+
+
+def test_a_sentence_past_a_page_break_is_cited_at_its_own_page() -> None:
+    # the Merton agenda pack on real-dev-set: a passage starting on page 2 whose highlighted
+    # sentence is on page 3 was cited "page 2" and linked to #page=2 (12 of 190 PDF results)
+    p = _passage(
+        "Foot of page two. The sentence on page three.",
+        [(18, 45)],
+        page=2,
+        highlight_page=3,
+        url="https://example.org/a.pdf",
+    )
+    assert cited_page(p.citation) == 3
+    assert citation_text(p, "http://h/").splitlines()[1] == "Wirral Council, Report, page 3."
+    assert meeting_parts(p.citation) == ["Wirral Council", "page 3"]
+    no_highlight = _passage("Text.", [], page=2)  # an older body without highlight_page
+    assert cited_page(no_highlight.citation) == 2
+
+
+def test_the_pages_link_the_original_at_the_sentences_page() -> None:
+    from qa_service.api.web_render import templates
+
+    p = _passage(
+        "Foot of page two. The sentence on page three.",
+        [(18, 45)],
+        page=2,
+        highlight_page=3,
+        url="https://example.org/a.pdf",
+    )
+    html = templates.env.from_string(
+        '{% from "_macros.html" import passage %}{{ passage(p, "http://h/") }}'
+    ).render(p=p)
+    assert "https://example.org/a.pdf#page=3" in html and "#page=2" not in html
+    assert "Original paper on the council's website, page 3" in html
