@@ -47,6 +47,11 @@ from qa_service.second_stage import (
     sentence_scores,
 )
 
+# The passages whose evidence the abstention classifier weighs: it is fitted (and `cqa eval`
+# measures) on the ten best (``evaluation.runner.DEPTH``), so an ask weighs ten whatever
+# top_k it returns.
+EVIDENCE_DEPTH = 10
+
 
 def query_vector(embedder: Embedder, understood: Understanding, topic_share: float) -> np.ndarray:
     """The question's vector for its sentences: ``model_text``'s, mixed (``topic_share`` to
@@ -198,7 +203,10 @@ class Engine:
         preferred = year_preference(understood) if infer_filters else None
         filters = merge_filters(filters, inferred)
         filters = effective_filters(filters, self.store)
-        pool = max(top_k * 2, 10) if sort != "relevance" else top_k
+        # the verdict is weighed on the EVIDENCE_DEPTH best passages whatever top_k is asked
+        # for, as the classifier was fitted: one question must not be answered at top_k 5
+        # and "weak" at top_k 3
+        pool = max(top_k * 2, EVIDENCE_DEPTH) if sort != "relevance" else max(top_k, EVIDENCE_DEPTH)
         ranked, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
         hits = ranked if sort == "relevance" else by_date(ranked, newest=(sort == "newest"))
         hits = hits[:top_k]
@@ -210,7 +218,7 @@ class Engine:
         # with the default sort: ordering by meeting date must not change the verdict
         evidence = (
             evidence_of(
-                ranked[:top_k],
+                ranked[:EVIDENCE_DEPTH],
                 understood,
                 filters,
                 preferred,

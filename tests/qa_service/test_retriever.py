@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from index.embedder import HashingEmbedder
 from index.store import Filters
 from qa_service.api.main import create_app
+from qa_service.answers import Sort
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates, jaccard, shingles
 from qa_service.query import QueryReader
@@ -314,3 +315,20 @@ def test_a_committee_named_is_left_out_of_the_passages_vector_only() -> None:
     plain = reader.read("Ravensholt return interviews")
     assert plain.search_text == ""
     assert np.allclose(*query_vectors(embedder, plain, 0.75))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_the_verdict_does_not_depend_on_how_many_passages_are_asked_for(
+    engine: Engine, sort: Sort
+) -> None:
+    # the classifier weighs the evidence of the ten best passages, as it was fitted: asking
+    # for one passage or five must not change whether the papers answer
+    question = "How many children were on child protection plans?"
+    answers = [engine.ask(question, k, sort=sort) for k in (1, 3, 5, 10, 20)]
+    assert all(a.evidence == answers[3].evidence for a in answers)
+    assert len({a.state for a in answers}) == 1
+    assert [len(a.hits) for a in answers[:4]] == [1, 3, 5, 10]
+    relevant = engine.ask(question, 10)
+    assert [h.passage for h in engine.ask(question, 3).hits] == [
+        h.passage for h in relevant.hits[:3]
+    ]
