@@ -27,10 +27,21 @@ _LEAD = re.compile(
 )
 _NOTE_LEAD = re.compile(r"\bRESOLVED\s+to\s+note\b|^(?:To\s+)?(?:receive|note)\b", re.IGNORECASE)
 _ITEM = re.compile(r"(?:^|\n|;\s*(?:and\s*)?)\s*(?:\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})[).]|[-•·])\s+")
-_MINUTES = re.compile(
-    r"\bminutes\b.*\b(?:correct|accurate|true)\s+record\b|\bminutes\b.*\b(?:signed|taken as read)"
-    r"|\b(?:approved|signed)\b.*\bas\s+(?:a\s+)?correct\b",
-    re.IGNORECASE | re.DOTALL,
+# The approval of the last meeting's minutes, the one pattern for ingest (a procedural
+# decision) and the ranking (``qa_service.rerank.approves_minutes_only``, front matter):
+# "RESOLVED - That the minutes of the meeting held on 8 February 2022 be approved as a
+# correct record", "All agreed this was a true record", "the minutes ... be taken as read and
+# signed", "Approved & signed as correct."; or the act put without the record ("To confirm
+# the Minutes of the meeting of the Committee held on 25 October 2022.", "RESOLVED: that the
+# Committee agreed the minutes of the People Overview and Scrutiny Committee meeting on 25
+# October 2022.").  Searched in one line or one flattened clause.
+MINUTES_APPROVED = re.compile(
+    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b"
+    r"|\bminutes\b.{0,160}\b(?:signed|taken\s+as\s+read)"
+    r"|\b(?:approved|signed)\b.{0,160}\bas\s+(?:a\s+)?correct\b"
+    r"|\b(?:confirm|approve|agree|sign)(?:s|d|ed)?\s+the\s+minutes\s+of\s+(?:the\s+)?"
+    r"(?:[\w'\u2019-]+\s+){0,8}?meeting\b",
+    re.IGNORECASE,
 )
 # "the report be noted.", "the update be received", "the Board noted the annual report"
 _NOTED = re.compile(
@@ -67,7 +78,7 @@ def _clauses(text: str) -> list[str]:
 
 def _clause_procedural(clause: str, note_lead: bool) -> bool:
     flat = " ".join(clause.split())
-    if _MINUTES.search(flat) or _HOUSEKEEPING.search(flat):
+    if MINUTES_APPROVED.search(flat) or _HOUSEKEEPING.search(flat):
         return True
     if note_lead:  # "Cabinet RESOLVED to note: 6. The future strategic direction ..."
         return not re.search(r"\b(?:be|is)\s+(?!noted|received)\w+ed\b", flat)

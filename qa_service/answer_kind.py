@@ -279,6 +279,27 @@ _ASKS_EVER = re.compile(
 )
 
 
+# "How many / how much" asks for a figure; a word of deciding in the same clause after it
+# says what is counted ("how many schemes has it approved", "how much capital was
+# approved", "how many contacts were waiting for a decision"), not that a decision is asked.
+_COUNT_ASKED = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:?]|\b(?:and|or|but)\b", re.IGNORECASE)
+_DECISION_ASKED = dict(_ASKS)[Kind.DECISION]
+
+
+def _decision_counted(question: str) -> bool:
+    """Whether every word of deciding in a question follows "how many / how much" in its
+    own clause: it qualifies what is counted."""
+    found = list(_DECISION_ASKED.finditer(question))
+    if not found:
+        return False
+    for match in found:
+        clause = _CLAUSE_BREAK.split(question[: match.start()])[-1]
+        if not _COUNT_ASKED.search(clause):
+            return False
+    return True
+
+
 def answer_kinds(question: str) -> tuple[str, ...]:
     """``asked_kinds`` read more fully, for choosing the highlighted sentence: also a
     reason ("why ...?"); a person for "whose", but not for a "who" that only qualifies a
@@ -294,6 +315,8 @@ def answer_kinds(question: str) -> tuple[str, ...]:
         kinds.remove(Kind.PERSON)
     if Kind.DATE in kinds and not _ASKS_WHEN.search(question.strip()):
         kinds.remove(Kind.DATE)
+    if Kind.DECISION in kinds and Kind.NUMBER in kinds and _decision_counted(question):
+        kinds.remove(Kind.DECISION)
     if Kind.PERSON not in kinds and _ASKS_WHOSE.search(question):
         kinds.append(Kind.PERSON)
     if Kind.NUMBER not in kinds and _ASKS_FIGURE.search(question):

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 
 from cqa_core.text import words
 from index.store import PassageRecord
+from ingest.procedural import MINUTES_APPROVED
 from qa_service.config import Settings, default_of
 
 if TYPE_CHECKING:
@@ -85,17 +86,6 @@ _DOCUMENT_LINK = re.compile(
 _PAPERS_LABEL = re.compile(
     r"^\s*(?:supporting|additional|background)\s+(?:documents|papers)\s*:?\s*$",
     re.IGNORECASE | re.MULTILINE,
-)
-# The approval of the last meeting's minutes: "RESOLVED - That the minutes of the meeting held
-# on 8 February 2022 be approved as a correct record", "All agreed this was a true record";
-# or the act put without the record ("To confirm the Minutes of the meeting of the Committee
-# held on 25 October 2022.", "RESOLVED: that the Committee agreed the minutes of the People
-# Overview and Scrutiny Committee meeting on 25 October 2022.").
-_MINUTES_APPROVED = re.compile(
-    r"\bminutes\b.{0,160}\b(?:correct|accurate|true)\s+record\b"
-    r"|\b(?:confirm|approve|agree|sign)(?:s|d|ed)?\s+the\s+minutes\s+of\s+(?:the\s+)?"
-    r"(?:[\w'\u2019-]+\s+){0,8}?meeting\b",
-    re.IGNORECASE,
 )
 # A line that says nothing of itself: an item's number ("40.", "CAB.103"), a label or a title
 # (a short line not ending a sentence).
@@ -392,7 +382,7 @@ def approves_minutes_only(text: str) -> bool:
     record.") and short lines (the item's number and title, the next item's title), the
     opening of most sets of minutes: it names the next item's topic and answers nothing."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    approvals = [line for line in lines if _MINUTES_APPROVED.search(line)]
+    approvals = [line for line in lines if MINUTES_APPROVED.search(line)]
     return bool(approvals) and all(
         line in approvals
         or (len(line.split()) <= _SHORT_LINE_WORDS and not line.endswith("."))

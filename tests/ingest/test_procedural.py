@@ -30,6 +30,18 @@ from ingest.procedural import is_procedural, refine_kind
             True,
         ),
         ("Approved & signed as correct.", "To receive & approve minutes of previous meeting", True),
+        # the act put without the record, as the ranking reads it (``rerank``)
+        (
+            "To confirm the Minutes of the meeting of the Committee held on 25 October 2022.",
+            None,
+            True,
+        ),
+        (
+            "RESOLVED: that the Committee agreed the minutes of the People Overview and "
+            "Scrutiny Committee meeting on 25 October 2022.",
+            None,
+            True,
+        ),
         ("RESOLVED - That the press and public be excluded from the meeting.", None, True),
         (
             "Recommendation:-  To receive the report and note the progress and next steps.",

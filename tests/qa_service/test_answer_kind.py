@@ -397,3 +397,22 @@ def test_names_other_years(sentence: str, other: bool) -> None:
 )
 def test_role_asked(question: str, role: str) -> None:
     assert role_asked(question) == role
+
+
+@pytest.mark.parametrize(
+    ("question", "decision_asked"),
+    [
+        # a word of deciding after "how many / how much" in its clause says what is counted
+        ("How many 20mph schemes has the county approved under its policy?", False),
+        ("How much capital was approved for the three new children's homes?", False),
+        ("how many contacts were waiting for a MASH decision", False),
+        # in a clause of its own it asks what was decided as well
+        ("When did the parish council last agree its precept, and for how much?", True),
+        ("What was the result of the vote on the climate emergency motion?", True),
+        ("What did the cabinet decide about the depot?", True),
+    ],
+)
+def test_a_word_of_deciding_that_says_what_is_counted_asks_for_no_decision(
+    question: str, decision_asked: bool
+) -> None:
+    assert (Kind.DECISION in answer_kinds(question)) is decision_asked

@@ -498,3 +498,23 @@ def test_a_sentence_referring_back_and_holding_the_kind_asked_carries_the_answer
     other = text.replace("None had been judged", "Elsewhere, none had been judged")
     shown = _shown(other, answer_span(other, _spans(other), scores, asked, SpanRule()))
     assert shown.endswith("only 2 had been judged good.")
+
+
+def test_how_many_were_approved_is_answered_by_the_count_not_the_items_opening() -> None:
+    # the heading is closest; the item's opening after it names a decision ("approved")
+    # but no count; the count is the reply to the reported question
+    text = (
+        "13/24 20MPH SPEED LIMITS: IMPLEMENTATION OF THE REVISED SPEED LIMIT POLICY\n\n"
+        "The Director presented an update on the revised Speed Limit Policy, which the "
+        "Cabinet had approved on 11 July 2023. "
+        "Members asked how many places had asked for a 20mph limit. "
+        "The Director said that 37 parish and town councils had applied in the first round, "
+        "and that 14 schemes had been approved, of which 5 had been introduced."
+    )
+    spans = _spans(text)
+    assert len(spans) == 4
+    scores = np.array([0.742, 0.642, 0.604, 0.325])
+    question = "How many 20mph schemes has Sellbridge approved under its new speed limit policy?"
+    asked = asked_of(question, set(words(question)))
+    shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
+    assert "14 schemes had been approved" in shown and "presented" not in shown

@@ -9,11 +9,14 @@ from dataclasses import replace
 import pytest
 
 from index.store import DocumentRecord, PassageRecord
+from ingest import procedural
 from ingest.models import DocMeta
+from qa_service import rerank
 from qa_service.query import QueryReader
 from qa_service.rerank import (
     Features,
     Weights,
+    approves_minutes_only,
     concept_weights,
     count_named,
     coverage,
@@ -345,3 +348,20 @@ def test_the_newest_meeting_on_the_topic_outranks_an_older_closer_one_at_the_shi
     assert newest.score(replace(Weights(), latest=0.8)) < older.score(
         replace(Weights(), latest=0.8)
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a parish's approval item, as ingest already read it (``ingest.procedural``)
+        "2583. Approval of minutes of previous meeting:  Approved & signed as correct.",
+        "806.  Confirmation of minutes of 2018 AGM: Confirmed & signed as correct.",
+        "27/21 MINUTES\n\nRESOLVED - That the minutes of the meeting held on 16 March 2021 be "
+        "confirmed and signed by the Chair.",
+    ],
+)
+def test_the_approval_of_the_minutes_reads_as_ingest_reads_it(text: str) -> None:
+    # one pattern for ingest's procedural decision and the ranking's front matter
+    assert rerank.MINUTES_APPROVED is procedural.MINUTES_APPROVED
+    assert approves_minutes_only(text)
+    assert not approves_minutes_only(text + "\nThe Clerk reported that the grant had been paid.")
