@@ -7,7 +7,8 @@ recall) on the training folds. Gates:
 
 - ``confidence``: the engine's answer confidence of the passage the point is read from
   (the calibrated score ``/api/ask`` abstains by; the reader already needs the answer
-  threshold, this asks more);
+  threshold, this asks more): the reader's ``trend.MIN_CONFIDENCE``, the threshold of this
+  gate over all sixteen files (``--fit``);
 - ``fit``: the probability of the point by a logistic regression over
   ``qa_service.trend_points.FEATURES`` fitted on the training folds' candidates (every
   figure of every passage read, as ``bench/fit_trend_points.py``);
@@ -153,6 +154,33 @@ def threshold(questions: Sequence[Question], gate: Gate) -> float:
     return float(at)
 
 
+C = 1.0  # the inverse L2 strength of the fitted gates (standardised features)
+# the rules' own verdicts among ``trend_points.FEATURES`` (left out by the "general" gate)
+RULES_FEATURES = ("rules_point", "rules_sentence", "rules_figure", "trend_unit")
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float = C) -> dict[str, Any]:
+    """L2 logistic regression on standardised features by Newton's method."""
+    if not len(x):
+        raise ValueError("nothing to fit")
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    w = np.zeros(z.shape[1])
+    ridge = np.eye(z.shape[1]) / c
+    ridge[0, 0] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-z @ w))
+        grad = z.T @ (p - y) + ridge @ w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + ridge
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"mean": mean, "scale": scale, "coef": w[1:], "intercept": float(w[0])}
+
+
 def confidence_gate(train: Sequence[Question]) -> Gate:
     """The point's passage's answer confidence (nothing fitted but the threshold)."""
     del train
@@ -162,7 +190,6 @@ def confidence_gate(train: Sequence[Question]) -> Gate:
 def fitted_gate(names: Sequence[str] = ()) -> Callable[[Sequence[Question]], Gate]:
     """A logistic regression over the training candidates' features ``names`` (all by
     default); a point not among the candidates is kept (scores 1)."""
-    from bench.fit_trend_points import fit
     from qa_service.trend_points import FEATURES
 
     columns = [FEATURES.index(n) for n in (names or FEATURES)]
@@ -171,8 +198,7 @@ def fitted_gate(names: Sequence[str] = ()) -> Callable[[Sequence[Question]], Gat
         x = np.vstack([q.x for q in train if len(q.x)])[:, columns]
         y = np.concatenate([q.y for q in train if len(q.x)])
         m = fit(x, y)
-        mean, scale, coef = (np.array(m[k]) for k in ("mean", "scale", "coef"))
-        b = float(m["intercept"])  # type: ignore[arg-type]
+        mean, scale, coef, b = m["mean"], m["scale"], m["coef"], m["intercept"]
 
         def gate(p: Point) -> float:
             if p.x is None:
@@ -235,12 +261,17 @@ def report(questions: Sequence[Question], name: str, make: Callable[..., Gate]) 
         )
 
 
+def general() -> list[str]:
+    """The features less the rules' own verdicts."""
+    from qa_service.trend_points import FEATURES
+
+    return [n for n in FEATURES if n not in RULES_FEATURES]
+
+
 GATES: dict[str, Callable[[], Callable[[Sequence[Question]], Gate]]] = {
     "confidence": lambda: confidence_gate,
     "fit": lambda: fitted_gate(),
-    "general": lambda: fitted_gate(
-        [n for n in __import__("bench.fit_trend_points").fit_trend_points.general()]
-    ),
+    "general": lambda: fitted_gate(general()),
 }
 
 
@@ -255,9 +286,15 @@ def load(index_dir: Path, cache: Path | None) -> list[Question]:
 
 
 def main(argv: list[str]) -> None:
-    """``INDEX [--cache FILE] [--gate NAME ...]``."""
+    """``INDEX [--cache FILE] [--fit] [--gate NAME ...]``."""
     cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv else None
     questions = load(Path(argv[0]), cache)
+    if "--fit" in argv:  # the confidence gate's threshold over every file (MIN_CONFIDENCE)
+        gate = confidence_gate(questions)
+        at = threshold(questions, gate)
+        below = max(p.confidence for q in questions for p in q.points if p.confidence < at)
+        print(f"threshold {at:.6f} (next below {below:.6f}): {pr(counts(questions, gate, at))}")
+        return
     names = argv[argv.index("--gate") + 1 :] if "--gate" in argv else list(GATES)
     for name in names:
         report(questions, name, GATES[name]())

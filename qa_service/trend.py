@@ -69,9 +69,6 @@ from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
 from qa_service.trend_phrase import free_words
-from qa_service.trend_points import candidates as points_of
-from qa_service.trend_points import choose
-from qa_service.trend_points_fit import FITS, USE
 from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
@@ -86,6 +83,13 @@ CANDIDATES = 30
 # rarely holds more than a few passages on one measure).
 PER_MEETING = 5
 MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
+# A point is plotted only from a passage that answers the question with at least this
+# confidence (the engine's calibrated answer confidence; ``/api/ask`` answers from 0.844):
+# precision first, a wrong point plotted is worse than one missed. Chosen by the best F0.5
+# of points over the sixteen label files; out of fold (leave one file out, leave one
+# council out) by ``bench/fit_trend_precision.py`` (docs/quality.md, "Issue 16, trend
+# points on new questions, stop 23"). Refit it when the reranker or its confidence moves.
+MIN_CONFIDENCE = 1.4156
 
 
 def about(question: str, sentence: str) -> bool:
@@ -134,20 +138,15 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
     hits, asked = candidates(engine, question, filters or Filters())
-    return scored(hits, asked, USE)
+    return confident(select(hits, asked))
 
 
-def scored(hits: list[Hit], asked: Asked, use: str | None) -> list[TrendPoint]:
-    """The rules' points (``select``), or with ``use`` (a fit of
-    ``qa_service.trend_points_fit``) each meeting's candidate the fitted scorer prefers,
-    kept over its threshold and flagged by the trend's unit as the rules' are; off
-    (``USE`` None) unless a blind batch shows it better (docs/quality.md, "Issue 16, trend
-    points by a fitted scorer, stop 22")."""
-    points = select(hits, asked)
-    if use is None:
-        return points
-    chosen = choose(points_of(hits, asked, points), FITS[use])
-    return flag_outliers(chosen, asked.wanted, asked.unit_words())
+def confident(points: list[TrendPoint], at: float | None = None) -> list[TrendPoint]:
+    """The points read from a passage that answers with confidence ``at`` (by default
+    ``MIN_CONFIDENCE``) or more; a flagged point, in another unit than the trend's, is kept
+    as it is (it is not plotted)."""
+    least = MIN_CONFIDENCE if at is None else at
+    return [p for p in points if p.flagged or p.hit.confidence >= least]
 
 
 def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:
