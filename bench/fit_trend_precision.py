@@ -7,8 +7,10 @@ recall) on the training folds. Gates:
 
 - ``confidence``: the engine's answer confidence of the passage the point is read from
   (the calibrated score ``/api/ask`` abstains by; the reader already needs the answer
-  threshold, this asks more): the reader's ``trend.MIN_CONFIDENCE``, the threshold of this
-  gate over all sixteen files (``--fit``);
+  threshold, this asks more);
+- ``alike``: the confidence gate and at most N figures in the asked unit in the point's
+  sentence, the pair chosen together: the reader's ``trend.MIN_CONFIDENCE`` and
+  ``trend.MAX_ALIKE`` are this gate's pair over all sixteen files (``--fit``);
 - ``fit``: the probability of the point by a logistic regression over
   ``qa_service.trend_points.FEATURES`` fitted on the training folds' candidates (every
   figure of every passage read, as ``bench/fit_trend_points.py``);
@@ -28,6 +30,7 @@ from __future__ import annotations
 import json
 import pickle
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +63,7 @@ class Point:
     right: bool
     confidence: float
     x: np.ndarray | None  # its candidate's features (``trend_points.FEATURES``), if listed
+    alike: int = 1  # figures in the asked unit its sentence states (itself included)
 
 
 @dataclass
@@ -95,6 +99,10 @@ def gather(index_dir: Path, files: Sequence[Path] = LABEL_FILES) -> list[Questio
             found = listed(hits, asked, rules)
             gold = {(g["file"], float(g["value"])) for g in q["points"]}
             ruled = {c.key: c for c in found if c.x[0] == 1.0}  # rules_point
+            in_unit = FEATURES.index("in_unit")
+            alike = Counter(
+                (c.point.hit.passage.rowid, c.point.sentence) for c in found if c.x[in_unit]
+            )
             points: dict[Key, Point] = {}
             for p in rules:
                 if p.flagged:
@@ -102,7 +110,11 @@ def gather(index_dir: Path, files: Sequence[Path] = LABEL_FILES) -> list[Questio
                 key = (p.hit.passage.document.source, p.figure.value)
                 c = ruled.get(key)
                 got = Point(
-                    key, key in gold, p.hit.confidence, None if c is None else np.array(c.x)
+                    key,
+                    key in gold,
+                    p.hit.confidence,
+                    None if c is None else np.array(c.x),
+                    max(1, alike[(p.hit.passage.rowid, p.sentence)]),
                 )
                 if key not in points or got.confidence > points[key].confidence:
                     points[key] = got
@@ -185,6 +197,28 @@ def confidence_gate(train: Sequence[Question]) -> Gate:
     """The point's passage's answer confidence (nothing fitted but the threshold)."""
     del train
     return lambda p: p.confidence
+
+
+ALIKE = (1, 2, 3, 4, 6, 1_000_000)  # the "alike" gate's most figures (1,000,000: no limit)
+
+
+def alike_gate(train: Sequence[Question]) -> Gate:
+    """The confidence gate, and at most N figures in the asked unit in the point's sentence
+    (a figure chosen among many of its kind in one sentence is the rules' guess): the pair
+    of best F-beta on ``train``, as one score (a point is kept when it scores at least 0:
+    the returned gate is already thresholded)."""
+    best, chosen = -1.0, (0.0, ALIKE[-1])
+    grid = sorted({p.confidence for q in train for p in q.points})
+    for n in ALIKE:
+        for t in grid:
+            got = f_beta(
+                counts(train, lambda p, t=t, n=n: float(p.confidence >= t and p.alike <= n), 1.0)
+            )
+            if got > best + 1e-12:
+                best, chosen = got, (t, n)
+    t, n = chosen
+    print(f"  (alike gate: confidence {t:.3f}, at most {n} figures)")
+    return lambda p: 1.0 if p.confidence >= t and p.alike <= n else 0.0
 
 
 def fitted_gate(names: Sequence[str] = ()) -> Callable[[Sequence[Question]], Gate]:
@@ -270,6 +304,7 @@ def general() -> list[str]:
 
 GATES: dict[str, Callable[[], Callable[[Sequence[Question]], Gate]]] = {
     "confidence": lambda: confidence_gate,
+    "alike": lambda: alike_gate,
     "fit": lambda: fitted_gate(),
     "general": lambda: fitted_gate(general()),
 }
@@ -294,6 +329,8 @@ def main(argv: list[str]) -> None:
         at = threshold(questions, gate)
         below = max(p.confidence for q in questions for p in q.points if p.confidence < at)
         print(f"threshold {at:.6f} (next below {below:.6f}): {pr(counts(questions, gate, at))}")
+        both = alike_gate(questions)  # MIN_CONFIDENCE with MAX_ALIKE (prints the pair)
+        print(f"with the figures' limit: {pr(counts(questions, both, 1.0))}")
         return
     names = argv[argv.index("--gate") + 1 :] if "--gate" in argv else list(GATES)
     for name in names:
