@@ -6,9 +6,10 @@ sentence and table row of each passage read, per meeting, with features that say
 any one question (the rules' own verdicts on it, how much of the question its sentence and
 its own words name, the engine's cosine of the question to its sentence, whether it is in the
 asked unit, compared with a target or the national figure, dated, its rank among its meeting's
-candidates, ...). ``bench/fit_trend_points.py`` fits a logistic scorer on them across label
-files and councils and measures it out of fold (docs/quality.md, "Issue 16, trend points by a
-fitted scorer, stop 22").
+candidates, ...). ``bench/fit_trend_precision.py`` fits a logistic scorer on them across label
+files and councils and measures it out of fold as a gate on the rules' points (docs/quality.md,
+"Issue 16, trend points by a fitted scorer, stop 22" and "Issue 16, trend points on new
+questions, stop 23": measured, not used by the reader).
 """
 
 from __future__ import annotations
@@ -215,44 +216,3 @@ def _meeting_ranks(found: list[Candidate]) -> None:
             at = values.index(c.x[named_at])
             c.x[best_at] = float(at == 0)
             c.x[rank_at] = 1.0 / (1 + at)
-
-
-def _standard(x: list[float], fit: dict[str, object]) -> list[float]:
-    """The features a fit names, standardised as it was fitted."""
-    names, mean, scale = fit["features"], fit["mean"], fit["scale"]
-    assert isinstance(names, list) and isinstance(mean, list) and isinstance(scale, list)
-    values = [x[FEATURES.index(n)] for n in names]
-    return [(v - m) / s for v, m, s in zip(values, mean, scale, strict=True)]
-
-
-def score(x: list[float], fit: dict[str, object]) -> float:
-    """The fitted probability that a candidate (its features ``x``, in ``FEATURES`` order)
-    is a right point, by a fit over the features it names."""
-    coef, intercept = fit["coef"], fit["intercept"]
-    assert isinstance(coef, list) and isinstance(intercept, float)
-    z = intercept + sum(c * v for c, v in zip(coef, _standard(x, fit), strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def preference(x: list[float], fit: dict[str, object]) -> float:
-    """How a fit prefers a candidate among its meeting's: its conditional logit's score when
-    it has one ("choose"), else its probability."""
-    weights = fit.get("choose")
-    if weights is None:
-        return score(x, fit)
-    assert isinstance(weights, list)
-    return sum(w * v for w, v in zip(weights, _standard(x, fit), strict=True))
-
-
-def choose(found: list[Candidate], fit: dict[str, object]) -> list[TrendPoint]:
-    """Each meeting's preferred candidate, kept when its probability is at least the fit's
-    threshold; oldest first."""
-    at = fit["threshold"]
-    assert isinstance(at, float)
-    best: dict[tuple[str | None, str | None], tuple[float, Candidate]] = {}
-    for c in found:
-        rank = preference(c.x, fit)
-        if c.meeting not in best or rank > best[c.meeting][0]:
-            best[c.meeting] = (rank, c)
-    kept = [c.point for _, c in best.values() if score(c.x, fit) >= at]
-    return sorted(kept, key=lambda p: (p.date, p.hit.passage.document.meta.council or ""))

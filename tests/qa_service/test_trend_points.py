@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
-
-from qa_service.trend import select
-from qa_service.trend_points import FEATURES, candidates, choose, score
-from qa_service.trend_points_fit import FITS
+from qa_service.trend import MAX_ALIKE, MIN_CONFIDENCE, alike, confident, select
+from qa_service.trend_points import FEATURES, candidates
 from qa_service.trend_sentence import Asked
 
 
-def hit(text: str, date: str, rowid: int = 1) -> SimpleNamespace:
+def hit(text: str, date: str, rowid: int = 1, confidence: float = 0.4) -> SimpleNamespace:
     """A hit as ``trend_points.candidates`` reads it (no sentence cosines)."""
     meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
     document = SimpleNamespace(meta=meta, source=f"{date}.html")
@@ -24,7 +21,7 @@ def hit(text: str, date: str, rowid: int = 1) -> SimpleNamespace:
         sentence_spans=[],
         sentence_scores=None,
         dense=0.6,
-        confidence=0.4,
+        confidence=confidence,
     )
 
 
@@ -52,49 +49,29 @@ def test_every_figure_of_every_sentence_is_a_candidate_with_the_rules_verdicts()
     assert got[21.0]["best_named_in_meeting"] == 1.0
 
 
-def test_choose_keeps_a_meeting_s_best_scored_candidate_over_the_threshold() -> None:
-    hits = [hit(TEXT, "2024-03-01")]
+def test_a_point_is_plotted_only_from_a_passage_answering_with_confidence() -> None:
     asked = Asked.of("agency social worker rate")
-    found = candidates(hits, asked, select(hits, asked))  # type: ignore[arg-type]
-    only_rules = {
-        "features": ["rules_point"],
-        "mean": [0.0],
-        "scale": [1.0],
-        "coef": [4.0],
-        "intercept": -2.0,
-        "threshold": 0.5,
-    }
-    [point] = choose(found, only_rules)
-    assert point.figure.value == 21.0
-    assert choose(found, {**only_rules, "threshold": 0.99}) == []
-    # the stored fits score every candidate over their own features
-    for fit in FITS.values():
-        assert all(0.0 <= score(c.x, fit) <= 1.0 for c in found)
+    sure = hit(TEXT, "2024-03-01", 1, MIN_CONFIDENCE + 0.1)
+    unsure = hit(TEXT.replace("21%", "24%"), "2024-06-01", 2, MIN_CONFIDENCE - 0.1)
+    points = select([sure, unsure], asked)  # type: ignore[list-item]
+    assert [p.figure.value for p in points] == [21.0, 24.0]  # the rules read both
+    assert [p.figure.value for p in confident(points, asked)] == [21.0]
+    # a point in another unit than the trend's is left flagged, as the rules left it
+    flagged = [points[0], type(points[1])(**{**vars(points[1]), "flagged": True})]
+    assert confident(flagged, asked) == flagged
 
 
-def test_the_reader_takes_a_fitted_scorer_s_points_only_when_switched_on(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from qa_service import trend
-    from qa_service.trend_points_fit import USE
-
-    hits = [hit(TEXT, "2024-03-01")]
-    asked = Asked.of("agency social worker rate")
-    assert USE is None  # the rules, as the choice rule left them
-    [rules] = trend.scored(hits, asked, None)  # type: ignore[arg-type]
-    assert rules.figure.value == 21.0
-    targets = {
-        "features": ["target_near"],
-        "mean": [0.0],
-        "scale": [1.0],
-        "coef": [4.0],
-        "intercept": -2.0,
-        "choose": [1.0],
-        "threshold": 0.5,
-    }
-    monkeypatch.setitem(FITS, "targets", targets)
-    [fitted] = trend.scored(hits, asked, "targets")  # type: ignore[arg-type]
-    assert fitted.figure.value == 15.0 and not fitted.flagged
-    # every stored fit runs through the reader
-    for name in ("all", "general", "choice", "general_choice"):
-        assert all(p.figure.unit == "%" for p in trend.scored(hits, asked, name))  # type: ignore[arg-type]
+def test_a_point_chosen_among_many_figures_of_its_kind_in_a_sentence_is_not_plotted() -> None:
+    asked = Asked.of("highways maintenance budget")
+    many = (
+        "The highways maintenance budget was £5.1 million, after £1.2 million, £2.3 million,"
+        " £3.4 million and £4.5 million in the four years before."
+    )
+    few = "The highways maintenance budget was £5.1 million."
+    sure = MIN_CONFIDENCE + 0.1
+    [listed] = select([hit(many, "2024-03-01", 1, sure)], asked)  # type: ignore[list-item]
+    [alone] = select([hit(few, "2024-03-01", 1, sure)], asked)  # type: ignore[list-item]
+    assert alike(listed, asked) == 5 > MAX_ALIKE and alike(alone, asked) == 1
+    assert confident([listed], asked) == []
+    assert confident([alone], asked) == [alone]
+    assert confident([listed], asked, most=5) == [listed]
