@@ -9,8 +9,9 @@ recall) on the training folds. Gates:
   (the calibrated score ``/api/ask`` abstains by; the reader already needs the answer
   threshold, this asks more);
 - ``alike``: the confidence gate and at most N figures in the asked unit in the point's
-  sentence, the pair chosen together: the reader's ``trend.MIN_CONFIDENCE`` and
-  ``trend.MAX_ALIKE`` are this gate's pair over all sixteen files (``--fit``);
+  sentence, the pair chosen together (``--fit`` prints the pair over all sixteen files;
+  stored in the reader for a stop, then taken out at the merge when the blind eighteenth
+  batch lost 7 right points to it: docs/quality.md, "Stop 23, all together");
 - ``fit``: the probability of the point by a logistic regression over
   ``qa_service.trend_points.FEATURES`` fitted on the training folds' candidates (every
   figure of every passage read, as ``bench/fit_trend_points.py``);
@@ -324,12 +325,12 @@ def main(argv: list[str]) -> None:
     """``INDEX [--cache FILE] [--fit] [--gate NAME ...]``."""
     cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv else None
     questions = load(Path(argv[0]), cache)
-    if "--fit" in argv:  # the confidence gate's threshold over every file (MIN_CONFIDENCE)
+    if "--fit" in argv:  # the confidence gate's threshold over every file
         gate = confidence_gate(questions)
         at = threshold(questions, gate)
         below = max(p.confidence for q in questions for p in q.points if p.confidence < at)
         print(f"threshold {at:.6f} (next below {below:.6f}): {pr(counts(questions, gate, at))}")
-        both = alike_gate(questions)  # MIN_CONFIDENCE with MAX_ALIKE (prints the pair)
+        both = alike_gate(questions)  # with the most figures alike (prints the pair)
         print(f"with the figures' limit: {pr(counts(questions, both, 1.0))}")
         return
     names = argv[argv.index("--gate") + 1 :] if "--gate" in argv else list(GATES)

@@ -69,7 +69,7 @@ from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
 from qa_service.trend_phrase import free_words
-from qa_service.trend_read import TIME, Figure, asked_unit, in_unit, readable
+from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
 from qa_service.trend_words import about as _about
@@ -83,18 +83,6 @@ CANDIDATES = 30
 # rarely holds more than a few passages on one measure).
 PER_MEETING = 5
 MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
-# A point is plotted only from a passage that answers the question with at least this
-# confidence (the engine's calibrated answer confidence; ``/api/ask`` answers from 0.844):
-# precision first, a wrong point plotted is worse than one missed. Chosen by the best F0.5
-# of points over the sixteen label files; out of fold (leave one file out, leave one
-# council out) by ``bench/fit_trend_precision.py`` (docs/quality.md, "Issue 16, trend
-# points on new questions, stop 23"). Refit it when the reranker or its confidence moves.
-MIN_CONFIDENCE = 1.4156
-# ... and only when its sentence states at most this many figures in the asked unit (any
-# but money when none is asked): a figure chosen among many of its kind in one sentence is
-# a guess ("… £1.2 million, £0.8 million, £0.5 million and £0.4 million …"). Chosen with
-# MIN_CONFIDENCE, the pair of best F0.5, by the same bench.
-MAX_ALIKE = 4
 
 
 def about(question: str, sentence: str) -> bool:
@@ -143,31 +131,7 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
     hits, asked = candidates(engine, question, filters or Filters())
-    return confident(select(hits, asked), asked)
-
-
-def confident(
-    points: list[TrendPoint], asked: Asked, at: float | None = None, most: int | None = None
-) -> list[TrendPoint]:
-    """The points read from a passage that answers with confidence ``at`` (by default
-    ``MIN_CONFIDENCE``) or more, from a sentence stating at most ``most`` (``MAX_ALIKE``)
-    figures in the asked unit; a flagged point, in another unit than the trend's, is kept
-    as it is (it is not plotted)."""
-    least = MIN_CONFIDENCE if at is None else at
-    limit = MAX_ALIKE if most is None else most
-    return [
-        p for p in points if p.flagged or (p.hit.confidence >= least and alike(p, asked) <= limit)
-    ]
-
-
-def alike(point: TrendPoint, asked: Asked) -> int:
-    """How many figures in the asked unit (any but money when none is asked) the point's
-    sentence states, itself included."""
-    text, (start, end) = point.hit.passage.text, point.sentence
-    found = readable(
-        text, start, end, asked.counted, frozenset(asked.weights), asked.wanted == TIME
-    )
-    return max(1, len(in_unit(found, asked.wanted)))
+    return select(hits, asked)
 
 
 def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
-from qa_service import trend as trend_module
 from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, asked_unit, figures, flag_outliers
@@ -716,13 +715,9 @@ def test_a_figure_whose_item_names_the_rarest_key_word_comes_first() -> None:
     assert point.figure.value == 17.0
 
 
-def test_a_report_taken_at_two_meetings_is_a_point_at_each(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_report_taken_at_two_meetings_is_a_point_at_each(tmp_path: Path) -> None:
     # the same report at scrutiny and then Cabinet: the results list folds the two copies
     # into one hit citing both (``dedup``), and the trend keeps a point for each meeting
-    # (the fake embedder's confidences are not the real model's: no confidence gate here)
-    monkeypatch.setattr(trend_module, "MIN_CONFIDENCE", 0.0)
     manifest = """file,council,committee,meeting_date,title,doc_type,source_url,supersedes
 a.txt,Eastwold Council,Scrutiny,2019-03-01,Workforce 2019,report,,
 b.txt,Eastwold Council,Scrutiny,2020-02-01,Workforce 2020,report,,

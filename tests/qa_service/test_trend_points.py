@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from qa_service.trend import MAX_ALIKE, MIN_CONFIDENCE, alike, confident, select
+from qa_service.trend import select
 from qa_service.trend_points import FEATURES, candidates
 from qa_service.trend_sentence import Asked
 
@@ -47,31 +47,3 @@ def test_every_figure_of_every_sentence_is_a_candidate_with_the_rules_verdicts()
     assert got[312.0]["in_unit"] == 0.0  # a count, a share asked
     assert got[21.0]["sentence_named"] > got[312.0]["sentence_named"]
     assert got[21.0]["best_named_in_meeting"] == 1.0
-
-
-def test_a_point_is_plotted_only_from_a_passage_answering_with_confidence() -> None:
-    asked = Asked.of("agency social worker rate")
-    sure = hit(TEXT, "2024-03-01", 1, MIN_CONFIDENCE + 0.1)
-    unsure = hit(TEXT.replace("21%", "24%"), "2024-06-01", 2, MIN_CONFIDENCE - 0.1)
-    points = select([sure, unsure], asked)  # type: ignore[list-item]
-    assert [p.figure.value for p in points] == [21.0, 24.0]  # the rules read both
-    assert [p.figure.value for p in confident(points, asked)] == [21.0]
-    # a point in another unit than the trend's is left flagged, as the rules left it
-    flagged = [points[0], type(points[1])(**{**vars(points[1]), "flagged": True})]
-    assert confident(flagged, asked) == flagged
-
-
-def test_a_point_chosen_among_many_figures_of_its_kind_in_a_sentence_is_not_plotted() -> None:
-    asked = Asked.of("highways maintenance budget")
-    many = (
-        "The highways maintenance budget was £5.1 million, after £1.2 million, £2.3 million,"
-        " £3.4 million and £4.5 million in the four years before."
-    )
-    few = "The highways maintenance budget was £5.1 million."
-    sure = MIN_CONFIDENCE + 0.1
-    [listed] = select([hit(many, "2024-03-01", 1, sure)], asked)  # type: ignore[list-item]
-    [alone] = select([hit(few, "2024-03-01", 1, sure)], asked)  # type: ignore[list-item]
-    assert alike(listed, asked) == 5 > MAX_ALIKE and alike(alone, asked) == 1
-    assert confident([listed], asked) == []
-    assert confident([alone], asked) == [alone]
-    assert confident([listed], asked, most=5) == [listed]
