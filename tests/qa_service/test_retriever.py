@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from index.store import Filters
-from qa_service.api.main import create_app
 from qa_service.answers import Sort
+from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.dedup import fold_near_duplicates, jaccard, shingles
 from qa_service.query import QueryReader
