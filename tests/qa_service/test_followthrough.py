@@ -98,3 +98,21 @@ def test_an_inspectorates_letter_does_not_bring_a_commitment_back() -> None:
     assert _discharge(_engine([letter]), c, *args, at) is None
     own = _hit("2022-07-19", 0.75, "report")
     assert _discharge(_engine([letter, own]), c, *args, at) is own
+
+
+def test_a_commitment_with_no_date_set_does_not_read_as_pending_on_the_page(
+    tmp_path: Path,
+) -> None:
+    # a request of 2018 that never came back and had no date set is not "due, not yet
+    # seen" years later: the page says no date was set and no later paper brings it back
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(PARISH.rsplit("may.txt", 1)[0], encoding="utf-8")
+    (folder / "oct.txt").write_text(OCT, encoding="utf-8")
+    index = build_index(tmp_path / "index", [folder], HashingEmbedder())
+    with TestClient(create_app(Settings(index=index), HashingEmbedder())) as client:
+        [plaque] = client.get("/api/commitments").json()["commitments"]
+        page = client.get("/commitments").text
+    assert plaque["status"] == "due" and plaque["due"] is None
+    assert "no date was set, and no later paper brings it back" in page
+    assert page.count("not yet seen") == 1  # the status filter's label only
