@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,10 @@ def _either(row: Row) -> float:
     return max(_plan(row), _other(row))
 
 
+BASELINE = "stored 9 (refitted)"
 # name -> (replacement of value_missed or None, extra features)
 FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], float], ...]]] = {
-    "stored 9 (refitted)": (None, ()),
+    BASELINE: (None, ()),
     "value_missed, named figures and pronoun one": (_value(True, False), ()),
     "value_missed, money asked by the verb": (_value(False, True), ()),
     "value_missed, both (stop 22 reading)": (_value(True, True), ()),
@@ -96,6 +98,83 @@ FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], floa
     "money by the verb + plan_for_outcome (figures only)": (_value(False, True), (_plan_figure,)),
     "stop 22 reading + plan_for_outcome (figures only)": (_value(True, True), (_plan_figure,)),
 }
+# The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
+# form's mean caught may fall by at most this many questions on any set, against the
+# baseline's, over the seeds; its mean refused stays at most MAX_REFUSED of each set's
+# answerable questions.
+MAX_LOSS = 0.5
+MAX_REFUSED = 0.05
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One fit's out-of-fold (or in-sample) counts: per set the unanswerable questions caught
+    and the answerable ones refused, with each class's size."""
+
+    caught: dict[str, float]
+    unanswerable: dict[str, int]
+    refused: dict[str, float]
+    answerable: dict[str, int]
+
+    @property
+    def mistakes(self) -> float:
+        """Unanswerable answered plus answerable refused, pooled over the sets."""
+        return sum(
+            self.unanswerable[s] - self.caught[s] + self.refused[s] for s in self.unanswerable
+        )
+
+
+def tally(rows: Sequence[Row], got: Sequence[str]) -> Tally:
+    """The counts of one fit's states."""
+    caught: dict[str, float] = {}
+    unans: dict[str, int] = {}
+    refused: dict[str, float] = {}
+    ans: dict[str, int] = {}
+    for name in SETS:
+        part = [(r, s) for r, s in zip(rows, got, strict=True) if r.set_name == name]
+        caught[name] = sum(s != ANSWERED for r, s in part if not r.answerable)
+        unans[name] = sum(not r.answerable for r, _ in part)
+        refused[name] = sum(s != ANSWERED for r, s in part if r.answerable)
+        ans[name] = sum(r.answerable for r, _ in part)
+    return Tally(caught, unans, refused, ans)
+
+
+def mean_tally(tallies: Sequence[Tally]) -> Tally:
+    """The counts averaged over several fits (the seeds) of the same rows."""
+    first = tallies[0]
+    return Tally(
+        {s: float(np.mean([t.caught[s] for t in tallies])) for s in first.caught},
+        dict(first.unanswerable),
+        {s: float(np.mean([t.refused[s] for t in tallies])) for s in first.refused},
+        dict(first.answerable),
+    )
+
+
+def judge(base: Tally, form: Tally, gain: str = "real-dev-set") -> list[str]:
+    """The clauses of the stop 23 rule that ``form`` fails against ``base`` (both means over
+    the same seeds; empty: kept): the mean caught rises on ``gain``; the mean refused stays
+    at most ``MAX_REFUSED`` on every set; no set's mean caught falls by more than
+    ``MAX_LOSS``; the pooled mean mistakes fall."""
+    failed = []
+    if form.caught[gain] <= base.caught[gain]:
+        failed.append(f"caught on {gain} does not rise")
+    for name, n in form.answerable.items():
+        if form.refused[name] > MAX_REFUSED * n + 1e-9:
+            failed.append(f"refuses {form.refused[name]:.1f}/{n} on {name}")
+    for name, got in form.caught.items():
+        if got < base.caught[name] - MAX_LOSS - 1e-9:
+            failed.append(f"caught on {name} falls by {base.caught[name] - got:.1f}")
+    if form.mistakes >= base.mistakes:
+        failed.append("pooled mistakes do not fall")
+    return failed
+
+
+def cells(t: Tally) -> str:
+    """A table row's cells: per set caught / unanswerable, refused / answerable; mistakes."""
+    out = [
+        f"{t.caught[s]:g}/{t.unanswerable[s]}, {t.refused[s]:g}/{t.answerable[s]}" for s in SETS
+    ]
+    return " | ".join(out) + f" | {t.mistakes:g}"
 
 
 def vector(row: Row | None, form: tuple[Any, tuple[Any, ...]]) -> Any:
@@ -165,6 +244,30 @@ def catalogue(rows: Sequence[Row], folded: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+def by_seed(rows: Sequence[Row], seeds: int, only: str | None, gain: str) -> int:
+    """Each form at seeds 0..``seeds``-1, in-sample and out of fold, the means over the seeds
+    and the stop 23 rule's verdict against the first form (the baseline)."""
+    base: Tally | None = None
+    for name, form in FORMS.items():
+        if only and only not in name and name != BASELINE:
+            continue
+        inside, folded = [], []
+        for seed in range(seeds):
+            got_in, got_out = states(rows, form, seed)
+            inside.append(tally(rows, got_in))
+            folded.append(tally(rows, got_out))
+            print(f"| {name} | seed {seed} | out of fold | {cells(folded[-1])} |", flush=True)
+        mean_in, mean_out = mean_tally(inside), mean_tally(folded)
+        print(f"| {name} | mean | in-sample | {cells(mean_in)} |")
+        print(f"| {name} | mean | out of fold | {cells(mean_out)} |", flush=True)
+        if base is None:
+            base = mean_out
+            continue
+        failed = judge(base, mean_out, gain)
+        print(f"    rule: {'kept' if not failed else 'not kept: ' + '; '.join(failed)}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture (or load), then print each form's figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -177,7 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--seeds",
         type=int,
         default=0,
-        help="only print the forms' out-of-fold figures at seeds 0..N-1",
+        help="only print the forms' figures at seeds 0..N-1, their means and the stop 23 rule",
+    )
+    parser.add_argument(
+        "--gain", default="real-dev-set", help="the set whose mean caught must rise (--seeds)"
     )
     args = parser.parse_args(argv)
     if args.cache.exists():
@@ -186,13 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = capture(args.index_root, withheld=True)
         args.cache.write_bytes(pickle.dumps(rows))
     if args.seeds:
-        for name, form in FORMS.items():
-            if args.only and args.only not in name and not name.startswith("stored"):
-                continue
-            for seed in range(args.seeds):
-                print(f"| {name} | seed {seed} | {figures(rows, states(rows, form, seed)[1])} |")
-        return 0
-    base_in, base = states(rows, FORMS["stored 9 (refitted)"])
+        return by_seed(rows, args.seeds, args.only, args.gain)
+    base_in, base = states(rows, FORMS[BASELINE])
     if args.catalogue:
         print(catalogue(rows, base) + "\n")
     for name, feature in {

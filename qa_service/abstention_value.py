@@ -60,8 +60,15 @@ _MONEY = re.compile(
 _OPENING_FIGURE = re.compile(r"^\s*\d[\d,]*\s+[a-z]")
 # A figure that is part of a name: a capitalised word inside a sentence (not its first
 # word: "About 300 people" counts), then a bare figure of at most four digits that no unit
-# follows ("ISA 260", "Phase 4", "Appendix 2", "Item 79").
-_NAMED_FIGURE = re.compile(r"\b[A-Z][\w'’-]*\s+\d{1,4}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))")
+# follows ("ISA 260", "Phase 4", "Appendix 2", "Item 79").  A month is no name: "September
+# 2022" is a date's end, and blanking it left the day ("on 13 September 2022" read as 13).
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+)
+_NAMED_FIGURE = re.compile(
+    rf"\b(?!{_MONTH})[A-Z][\w'’-]*\s+\d{{1,4}}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))"
+)
 # "one" and "no" as pronouns or in set phrases, not counts ("one of the most difficult",
 # "no one", "a one-off", "no longer").
 _NOT_A_COUNT = re.compile(

@@ -101,3 +101,14 @@ def test_the_stricter_count_reading_leaves_out_names_and_the_pronoun_one() -> No
     assert states_count("About 300 households were in temporary accommodation.", named=True)
     assert states_count("The Council received 412 complaints.", named=True)
     assert states_count("Occupancy was 91% in Ward 3 by March.", named=True)
+
+
+def test_the_stricter_count_reading_reads_no_count_into_a_date() -> None:
+    # a month before a year is a date's end, not a name: blanking it left the day as a count
+    for text in (
+        "The Committee last considered the LADO annual report on 13 September 2022.",
+        "The Cabinet had approved the policy on 11 July 2023.",
+        "The charge would rise from £42 to £48 per bin from 1 April 2022.",
+    ):
+        assert not states_count(text)
+        assert not states_count(text, named=True)
