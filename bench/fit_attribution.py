@@ -38,7 +38,7 @@ from bench.abstention_modes import figures as set_figures  # noqa: E402
 from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
-from qa_service.abstention import ANSWERED, FEATURES  # noqa: E402
+from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
 from qa_service.abstention_value import value_missed  # noqa: E402
 from qa_service.answer_kind import Kind  # noqa: E402
 
@@ -63,6 +63,10 @@ def _value(named: bool, cost: bool, decision: bool = False) -> Callable[[Row], f
     return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision)
 
 
+def _specific_ties(row: Row) -> float:
+    return specific_share(row.shown, row.weights, ties=True)
+
+
 def _plan(row: Row) -> float:
     return plan_for_outcome(row.question, row.shown)
 
@@ -80,8 +84,10 @@ def _either(row: Row) -> float:
 
 
 BASELINE = "stored 9 (refitted)"
-# name -> (replacement of value_missed or None, extra features)
-FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], float], ...]]] = {
+# name -> (replacement of value_missed, or of the features a dict names, or None; extra
+# features)
+Reading = Callable[[Row], float]
+FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]] = {
     BASELINE: (None, ()),
     "value_missed, named figures and pronoun one": (_value(True, False), ()),
     "value_missed, money asked by the verb": (_value(False, True), ()),
@@ -97,6 +103,14 @@ FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], floa
     "value_missed, money by the verb and a decision": (_value(False, True, True), ()),
     "money by the verb + plan_for_outcome (figures only)": (_value(False, True), (_plan_figure,)),
     "stop 22 reading + plan_for_outcome (figures only)": (_value(True, True), (_plan_figure,)),
+    "specific_shown, concepts tied at the edge (stop 23)": (
+        {"specific_shown": _specific_ties},
+        (),
+    ),
+    "stop 22 reading + specific_shown ties (stop 23)": (
+        {"value_missed": _value(True, True), "specific_shown": _specific_ties},
+        (),
+    ),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
 # form's mean caught may fall by at most this many questions on any set, against the
@@ -171,19 +185,21 @@ def judge(base: Tally, form: Tally, gain: str = "real-dev-set") -> list[str]:
 
 def cells(t: Tally) -> str:
     """A table row's cells: per set caught / unanswerable, refused / answerable; mistakes."""
-    out = [
-        f"{t.caught[s]:g}/{t.unanswerable[s]}, {t.refused[s]:g}/{t.answerable[s]}" for s in SETS
-    ]
+    out = [f"{t.caught[s]:g}/{t.unanswerable[s]}, {t.refused[s]:g}/{t.answerable[s]}" for s in SETS]
     return " | ".join(out) + f" | {t.mistakes:g}"
 
 
 def vector(row: Row | None, form: tuple[Any, tuple[Any, ...]]) -> Any:
-    """The row's stored evidence with ``value_missed`` replaced and features added."""
+    """The row's stored evidence with ``value_missed`` (or the features a dict names)
+    replaced and features added."""
     if row is None or row.evidence is None:
         return None
     values = list(row.evidence.vector())
     replace, extra = form
-    if replace is not None:
+    if isinstance(replace, dict):  # feature name -> its new reading
+        for name, reading in replace.items():
+            values[FEATURES.index(name)] = reading(row)
+    elif replace is not None:
         values[VALUE] = replace(row)
     return _Vector([*values, *(f(row) for f in extra)])
 
