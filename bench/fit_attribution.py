@@ -59,8 +59,10 @@ def _top(row: Row) -> str:
     return row.passages[0] if row.passages else ""
 
 
-def _value(named: bool, cost: bool, decision: bool = False) -> Callable[[Row], float]:
-    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision)
+def _value(
+    named: bool, cost: bool, decision: bool = False, score: bool = False
+) -> Callable[[Row], float]:
+    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision, score)
 
 
 def _specific_ties(row: Row) -> float:
@@ -105,6 +107,14 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
     "stop 22 reading + plan_for_outcome (figures only)": (_value(True, True), (_plan_figure,)),
     "specific_shown, concepts tied at the edge (stop 23)": (
         {"specific_shown": _specific_ties},
+        (),
+    ),
+    "value_missed, money by the verb and a grade asked by its measure (stop 23)": (
+        _value(False, True, score=True),
+        (),
+    ),
+    "stop 22 reading + a grade asked by its measure (stop 23)": (
+        _value(True, True, score=True),
         (),
     ),
     "stop 22 reading + specific_shown ties (stop 23)": (

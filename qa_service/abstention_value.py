@@ -81,9 +81,26 @@ _ASKS_COST = re.compile(
 )
 
 
-def asks_grade(question: str) -> bool:
-    """Whether the question asks for a grade ("what rating did the CQC give ...")."""
-    return Kind.GRADE in answer_kinds(question)
+# A grade asked for by the measure it is given in, the measure's name however long ("What
+# Use of Resources score did the Audit Commission give ...?", "How did Ofsted grade the
+# service?"), where ``answer_kind`` reads "what score / rating / grade" side by side only.
+# "rate" after "what" is a charge ("what weekly rate did it set"), not a grade.
+_ASKS_SCORE = re.compile(
+    r"\bwhat\s+(?:[\w'’-]+\s+){0,5}?(?:score|rating|grade)s?\s+"
+    r"(?:did|does|do|was|were|is|are|has|have|had|will|would)\b"
+    r"|\bhow\s+(?:did|does|do|was|were|is|are|has|have|had)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"(?:grade|rate|score|judge)[sd]?\b",
+    re.IGNORECASE,
+)
+# A score stated as a figure ("scored 3", "a score of 2"), read only where the measure
+# asked is a score (``score``).
+_SCORE_VALUE = re.compile(r"\bscor(?:e|ed|es|ing)\s+(?:of\s+|as\s+|at\s+)?\d", re.IGNORECASE)
+
+
+def asks_grade(question: str, score: bool = False) -> bool:
+    """Whether the question asks for a grade ("what rating did the CQC give ..."); with
+    ``score``, also by the measure it is given in, however long its name (``_ASKS_SCORE``)."""
+    return Kind.GRADE in answer_kinds(question) or (score and bool(_ASKS_SCORE.search(question)))
 
 
 def asks_for_count(question: str) -> bool:
@@ -92,9 +109,10 @@ def asks_for_count(question: str) -> bool:
     return asks_count(question) or asks_count_change(question)
 
 
-def states_grade(text: str) -> bool:
-    """Whether ``text`` states a grade's value (``GRADE_VALUE``)."""
-    return bool(GRADE_VALUE.search(text))
+def states_grade(text: str, score: bool = False) -> bool:
+    """Whether ``text`` states a grade's value (``GRADE_VALUE``; with ``score``, also a score
+    as a figure, ``_SCORE_VALUE``)."""
+    return bool(GRADE_VALUE.search(text)) or (score and bool(_SCORE_VALUE.search(text)))
 
 
 def states_count(text: str, named: bool = False) -> bool:
@@ -157,11 +175,17 @@ def asks_cost(question: str) -> bool:
 
 
 def lacks_value(
-    question: str, text: str, named: bool = False, cost: bool = True, decision: bool = False
+    question: str,
+    text: str,
+    named: bool = False,
+    cost: bool = True,
+    decision: bool = False,
+    score: bool = False,
 ) -> bool:
     """Whether the question asks for a grade, a count or (``cost``) an amount of money by
-    the verb that ``text`` does not state (``named``: ``states_count``'s reading)."""
-    if asks_grade(question) and not states_grade(text):
+    the verb that ``text`` does not state (``named``: ``states_count``'s reading; ``score``:
+    a grade asked by its measure, ``asks_grade``)."""
+    if asks_grade(question, score) and not states_grade(text, score):
         return True
     if cost and asks_cost(question) and not states_amount(text):
         return True
@@ -177,11 +201,12 @@ def value_missed(
     named: bool = False,
     cost: bool = True,
     decision: bool = False,
+    score: bool = False,
 ) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
     asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  ``cost``
-    (kept), ``named`` and ``decision`` (measured, not kept) switch the stop 22 readings, for
-    bench/fit_attribution.py's forms."""
-    if not lacks_value(question, shown, named, cost, decision):
+    (kept), ``named`` and ``decision`` (measured, not kept) switch the stop 22 readings,
+    ``score`` the stop 23 one, for bench/fit_attribution.py's forms."""
+    if not lacks_value(question, shown, named, cost, decision, score):
         return 0.0
-    return 1.0 if lacks_value(question, passage, named, cost, decision) else 0.5
+    return 1.0 if lacks_value(question, passage, named, cost, decision, score) else 0.5

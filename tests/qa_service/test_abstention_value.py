@@ -6,6 +6,7 @@ import pytest
 
 from qa_service.abstention_value import (
     asks_cost,
+    asks_grade,
     lacks_value,
     states_count,
     states_grade,
@@ -112,3 +113,20 @@ def test_the_stricter_count_reading_reads_no_count_into_a_date() -> None:
     ):
         assert not states_count(text)
         assert not states_count(text, named=True)
+
+
+def test_a_grade_asked_by_its_measure_however_long_its_name() -> None:
+    # measured in stop 23 (``score``): "what <measure> score did ... give" asks for a grade
+    question = "What Use of Resources score did the Audit Commission give the council for 2008/09?"
+    assert not asks_grade(question)  # answer_kind reads "what score" side by side only
+    assert asks_grade(question, score=True)
+    assert asks_grade("How did Ofsted grade the care leavers service?", score=True)
+    assert asks_grade("How was the adoption service rated by Ofsted?", score=True)
+    # a charge, and a grade named without being asked for
+    assert not asks_grade("What weekly rate did the council set for care homes?", score=True)
+    assert not asks_grade("Ofsted said audit grades were too generous: what was done?", score=True)
+    named = "The Committee notes the Council's Use of Resources score judgement for 2008/09."
+    assert value_missed(question, named, named, score=True) == 1.0
+    assert value_missed(question, named, named) == 0.0  # the stored reading
+    for stated in ("The Council scored 3 out of 4.", "It was given a score of 2.", "rated good"):
+        assert value_missed(question, stated, stated, score=True) == 0.0
