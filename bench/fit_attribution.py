@@ -270,18 +270,35 @@ def catalogue(rows: Sequence[Row], folded: Sequence[str]) -> str:
     return "\n".join(out)
 
 
-def by_seed(rows: Sequence[Row], seeds: int, only: str | None, gain: str) -> int:
-    """Each form at seeds 0..``seeds``-1, in-sample and out of fold, the means over the seeds
-    and the stop 23 rule's verdict against the first form (the baseline)."""
+def by_seed(
+    rows: Sequence[Row],
+    seeds: int,
+    only: Sequence[str],
+    gain: str,
+    base_name: str = BASELINE,
+    kept: Path | None = None,
+) -> int:
+    """The baseline form (``base_name``) and the forms whose name holds one of ``only`` (all,
+    if none), each at seeds 0..``seeds``-1, in-sample and out of fold; the means over the
+    seeds and the stop 23 rule's verdict against the baseline.  ``kept``: a pickle of the
+    tallies by form name and seed, read and added to (a form's reading changed: delete it)."""
+    store: dict[tuple[str, int], tuple[Tally, Tally]] = (
+        pickle.loads(kept.read_bytes()) if kept is not None and kept.exists() else {}
+    )
+    names = [base_name] + [
+        n for n in FORMS if n != base_name and (not only or any(o in n for o in only))
+    ]
     base: Tally | None = None
-    for name, form in FORMS.items():
-        if only and only not in name and name != BASELINE:
-            continue
+    for name in names:
         inside, folded = [], []
         for seed in range(seeds):
-            got_in, got_out = states(rows, form, seed)
-            inside.append(tally(rows, got_in))
-            folded.append(tally(rows, got_out))
+            if (name, seed) not in store:
+                got_in, got_out = states(rows, FORMS[name], seed)
+                store[name, seed] = (tally(rows, got_in), tally(rows, got_out))
+                if kept is not None:
+                    kept.write_bytes(pickle.dumps(store))
+            inside.append(store[name, seed][0])
+            folded.append(store[name, seed][1])
             print(f"| {name} | seed {seed} | out of fold | {cells(folded[-1])} |", flush=True)
         mean_in, mean_out = mean_tally(inside), mean_tally(folded)
         print(f"| {name} | mean | in-sample | {cells(mean_in)} |")
@@ -300,7 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--cache", type=Path, required=True, help="pickle of the captured rows")
     parser.add_argument("--catalogue", action="store_true")
-    parser.add_argument("--only", help="measure only the forms whose name holds this")
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only the forms whose name holds this"
+    )
+    parser.add_argument("--base", default=BASELINE, help="the baseline form (--seeds)")
+    parser.add_argument("--tallies", type=Path, help="pickle of the tallies by form and seed")
     parser.add_argument("--fired", action="store_true", help="list where each new piece fires")
     parser.add_argument(
         "--seeds",
@@ -318,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = capture(args.index_root, withheld=True)
         args.cache.write_bytes(pickle.dumps(rows))
     if args.seeds:
-        return by_seed(rows, args.seeds, args.only, args.gain)
+        return by_seed(rows, args.seeds, args.only, args.gain, args.base, args.tallies)
     base_in, base = states(rows, FORMS[BASELINE])
     if args.catalogue:
         print(catalogue(rows, base) + "\n")
@@ -340,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n| form | fit | " + " | ".join(SETS) + " | mistakes |")
     print("| --- | --- |" + " --- |" * len(SETS) + " ---: |")
     for name, form in FORMS.items():
-        if args.only and args.only not in name and not name.startswith("stored"):
+        if args.only and not any(o in name for o in args.only) and name != BASELINE:
             continue
         inside, folded = (base_in, base) if name.startswith("stored") else states(rows, form)
         print(f"| {name} | in-sample | {figures(rows, inside)} |")
