@@ -117,6 +117,10 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
         _value(True, True, score=True),
         (),
     ),
+    "stop 22 reading + grade by its measure + specific_shown ties (stop 23)": (
+        {"value_missed": _value(True, True, score=True), "specific_shown": _specific_ties},
+        (),
+    ),
     "stop 22 reading + specific_shown ties (stop 23)": (
         {"value_missed": _value(True, True), "specific_shown": _specific_ties},
         (),

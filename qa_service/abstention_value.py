@@ -3,19 +3,22 @@
 A near miss is often on the asked topic and names the asked measure without its value.
 Asked "what grade did Ofsted give the adoption service", the papers show the agenda line
 of an Ofsted visit's letter; asked "how many Year 6 children are obese", they show a
-budget line in pounds.  Two kinds of value are read, each by how English writes it:
+budget line in pounds.  Three kinds of value are read, each by how English writes it:
 
 - **a grade** (``answer_kind`` reads the question as asking for one: "what grade / rating",
-  "how was it rated"): an inspection's or a regulator's word for it ("good", "requires
-  improvement", "inadequate" ...), a level, a score out of a scale, stars, or a grade given
-  as a code beside its noun ("a C2 grade", "graded C2", "grade 3");
+  "how was it rated"; or it asks by the measure however long its name, "What Use of
+  Resources score did ... give", "How did Ofsted grade ...", kept in stop 23): an
+  inspection's or a regulator's word for it ("good", "requires improvement", "inadequate"
+  ...), a level, a score out of a scale, stars, a grade given as a code beside its noun
+  ("a C2 grade", "graded C2", "grade 3"), or, for a score, a figure ("scored 3");
 - **a count** ("how many ...", or a "how much" that measures a count:
   ``amount_ask.asks_count`` / ``asks_count_change``): a figure that is not an amount of
   money, nor a date, a year or an item number (``answer_kind.holds_answer`` reads the
-  last three out).  A stricter reading (``named``), measured and not kept, also leaves out
-  a figure that is part of a name ("ISA 260", "Phase 4", "Appendix 2": a capitalised word
-  inside the sentence and a bare figure) and "one" as a pronoun ("one of the most
-  difficult periods", "no one", "a one-off"): docs/quality.md, "Abstention, stop 22";
+  last three out), nor a figure that is part of a name ("ISA 260", "Phase 4", "Appendix
+  2": a capitalised word inside the sentence, not a month, and a bare figure) nor "one" as
+  a pronoun ("one of the most difficult periods", "no one", "a one-off"): the count's
+  attribution (``named``), measured in stop 22 and kept in stop 23 by the mean over ten
+  bootstrap seeds (docs/quality.md, "Abstention, stop 22" and "Abstention, stop 23");
 - **an amount of money asked by the verb** ("What did the new trim trail in New Hall
   Valley cost the town council?"), which ``amount_ask.asks_money`` does not read when the
   subject between "what did" and "cost" is longer than ``answer_kind`` looks (four
@@ -75,6 +78,12 @@ _NOT_A_COUNT = re.compile(
     r"\bone\s+of\b|\bno[\s-]+one\b|\bone[\s-]+off\b|\bno\s+longer\b|\bone\s+another\b",
     re.IGNORECASE,
 )
+# Whether ``value_missed`` reads a count with the count's attribution (``states_count``'s
+# ``named``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
+NAMED = True
+# Whether ``value_missed`` reads a grade asked by its measure however long its name
+# (``asks_grade``'s ``score``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
+SCORE = True
 # An amount of money asked for by the verb: "what did / does / will ... cost".
 _ASKS_COST = re.compile(
     r"\bwhat\s+(?:did|does|do|will|would|has|have|had)\b.*\bcost\b", re.IGNORECASE
@@ -177,10 +186,10 @@ def asks_cost(question: str) -> bool:
 def lacks_value(
     question: str,
     text: str,
-    named: bool = False,
+    named: bool = NAMED,
     cost: bool = True,
     decision: bool = False,
-    score: bool = False,
+    score: bool = SCORE,
 ) -> bool:
     """Whether the question asks for a grade, a count or (``cost``) an amount of money by
     the verb that ``text`` does not state (``named``: ``states_count``'s reading; ``score``:
@@ -198,15 +207,15 @@ def value_missed(
     question: str,
     shown: str,
     passage: str,
-    named: bool = False,
+    named: bool = NAMED,
     cost: bool = True,
     decision: bool = False,
-    score: bool = False,
+    score: bool = SCORE,
 ) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
     asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  ``cost``
-    (kept), ``named`` and ``decision`` (measured, not kept) switch the stop 22 readings,
-    ``score`` the stop 23 one, for bench/fit_attribution.py's forms."""
+    and ``named`` (kept) and ``decision`` (measured, not kept) switch the stop 22 readings,
+    ``score`` (kept) the stop 23 one, for bench/fit_attribution.py's forms."""
     if not lacks_value(question, shown, named, cost, decision, score):
         return 0.0
     return 1.0 if lacks_value(question, passage, named, cost, decision, score) else 0.5
