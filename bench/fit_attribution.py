@@ -60,9 +60,9 @@ def _top(row: Row) -> str:
 
 
 def _value(
-    named: bool, cost: bool, decision: bool = False, score: bool = False
+    named: bool, cost: bool, decision: bool = False, score: bool = False, words: bool = False
 ) -> Callable[[Row], float]:
-    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision, score)
+    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision, score, words)
 
 
 def _specific_ties(row: Row) -> float:
@@ -119,6 +119,13 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
     ),
     "stop 22 reading + grade by its measure + specific_shown ties (stop 23)": (
         {"value_missed": _value(True, True, score=True), "specific_shown": _specific_ties},
+        (),
+    ),
+    "stop 23 kept + number words in names (stop 23)": (
+        {
+            "value_missed": _value(True, True, score=True, words=True),
+            "specific_shown": _specific_ties,
+        },
         (),
     ),
     "stop 22 reading + specific_shown ties (stop 23)": (

@@ -72,6 +72,13 @@ _MONTH = (
 _NAMED_FIGURE = re.compile(
     rf"\b(?!{_MONTH})[A-Z][\w'’-]*\s+\d{{1,4}}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))"
 )
+# A number word that is part of a name ("Appendix two", "Tranche One", "Phase Three"): a
+# capitalised word, not a month nor a possessive ("the Council's two schemes" counts), then
+# a number word up to twelve (``words``, measured in stop 23).
+_NAMED_WORD = re.compile(
+    rf"\b(?!{_MONTH})[A-Z][\w-]*(?<!['’]s)\s+"
+    r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+)
 # "one" and "no" as pronouns or in set phrases, not counts ("one of the most difficult",
 # "no one", "a one-off", "no longer").
 _NOT_A_COUNT = re.compile(
@@ -84,6 +91,9 @@ NAMED = True
 # Whether ``value_missed`` reads a grade asked by its measure however long its name
 # (``asks_grade``'s ``score``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
 SCORE = True
+# Whether the count's attribution also reads a number word inside a name ("Appendix two"):
+# measured in stop 23 (docs/quality.md, "Abstention, stop 23")
+NAMED_WORDS = False
 # An amount of money asked for by the verb: "what did / does / will ... cost".
 _ASKS_COST = re.compile(
     r"\bwhat\s+(?:did|does|do|will|would|has|have|had)\b.*\bcost\b", re.IGNORECASE
@@ -124,22 +134,25 @@ def states_grade(text: str, score: bool = False) -> bool:
     return bool(GRADE_VALUE.search(text)) or (score and bool(_SCORE_VALUE.search(text)))
 
 
-def states_count(text: str, named: bool = False) -> bool:
+def states_count(text: str, named: bool = False, words: bool = False) -> bool:
     """Whether ``text`` states a figure that is not money, a date, a year or an item
-    number, nor (``named``) part of a name or "one" as a pronoun."""
+    number, nor (``named``) part of a name or "one" as a pronoun, nor (``words``, with
+    ``named``) a number word that is part of a name."""
     if _OPENING_FIGURE.match(text):
         return True
     text = _MONEY.sub(" ", text)
     if named:
         text = _NOT_A_COUNT.sub(" ", _without_named_figures(text))
+        if words:
+            text = _without_named_figures(text, _NAMED_WORD)
     return holds_answer(text, Kind.NUMBER)
 
 
-def _without_named_figures(text: str) -> str:
-    """``text`` with the figures that are part of a name blanked (``_NAMED_FIGURE``), a
-    sentence's or a line's first word not read as a name."""
+def _without_named_figures(text: str, pattern: re.Pattern[str] = _NAMED_FIGURE) -> str:
+    """``text`` with the figures that are part of a name blanked (``_NAMED_FIGURE``, or
+    ``pattern``), a sentence's or a line's first word not read as a name."""
     out, last = [], 0
-    for m in _NAMED_FIGURE.finditer(text):
+    for m in pattern.finditer(text):
         before = text[: m.start()].rstrip()
         if not before or before[-1] in ".!?:;\n•-–":
             continue
@@ -190,6 +203,7 @@ def lacks_value(
     cost: bool = True,
     decision: bool = False,
     score: bool = SCORE,
+    words: bool = NAMED_WORDS,
 ) -> bool:
     """Whether the question asks for a grade, a count or (``cost``) an amount of money by
     the verb that ``text`` does not state (``named``: ``states_count``'s reading; ``score``:
@@ -200,7 +214,7 @@ def lacks_value(
         return True
     if decision and Kind.DECISION in answer_kinds(question) and not states_decision(text):
         return True
-    return asks_for_count(question) and not states_count(text, named)
+    return asks_for_count(question) and not states_count(text, named, words)
 
 
 def value_missed(
@@ -211,11 +225,12 @@ def value_missed(
     cost: bool = True,
     decision: bool = False,
     score: bool = SCORE,
+    words: bool = NAMED_WORDS,
 ) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
     asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  ``cost``
     and ``named`` (kept) and ``decision`` (measured, not kept) switch the stop 22 readings,
     ``score`` (kept) the stop 23 one, for bench/fit_attribution.py's forms."""
-    if not lacks_value(question, shown, named, cost, decision, score):
+    if not lacks_value(question, shown, named, cost, decision, score, words):
         return 0.0
-    return 1.0 if lacks_value(question, passage, named, cost, decision, score) else 0.5
+    return 1.0 if lacks_value(question, passage, named, cost, decision, score, words) else 0.5

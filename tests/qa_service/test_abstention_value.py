@@ -141,3 +141,20 @@ def test_value_missed_reads_the_count_with_its_attribution() -> None:
     assert value_missed(question, standard, standard, named=False) == 0.0
     told = "The council received 412 complaints in 2008/09."
     assert value_missed(question, standard, told) == 0.5
+
+
+def test_a_number_word_inside_a_name_is_no_count_with_words() -> None:
+    # measured in stop 23 (``words``): "Appendix two", "Tranche One" name a document or a stage
+    for text in (
+        "The plan, as set out at Appendix two to the report, be approved.",
+        "The Cabinet approved the Tranche One proposals for consultation.",
+    ):
+        assert states_count(text, named=True)
+        assert not states_count(text, named=True, words=True)
+    # a count stays one: after a lower-case word, after a possessive, or opening a sentence
+    for text in (
+        "The panel refused two requests.",
+        "The Council's two new homes opened in May.",
+        "Two requests were refused.",
+    ):
+        assert states_count(text, named=True, words=True)
