@@ -68,7 +68,12 @@ def test_lacking_share_weighs_each_missing_word_as_the_rarest() -> None:
 
 
 # the question's concepts and their weights (IDF): "trim trail" and "cost" the rarest two
-WEIGHTS = {("trim",): 5.0, ("trail",): 4.0, ("cost",): 2.0, ("council",): 1.0}
+WEIGHTS: dict[tuple[str, ...], float] = {
+    ("trim",): 5.0,
+    ("trail",): 4.0,
+    ("cost",): 2.0,
+    ("council",): 1.0,
+}
 
 
 @pytest.mark.parametrize(
@@ -85,7 +90,10 @@ def test_specific_share_weighs_the_rarest_concepts_only(text: str, share: float)
 
 
 def test_specific_share_reads_phrases_and_other_forms() -> None:
-    weights = {("ehcp", "education health and care plan"): 4.0, ("issued",): 2.0}
+    weights: dict[tuple[str, ...], float] = {
+        ("ehcp", "education health and care plan"): 4.0,
+        ("issued",): 2.0,
+    }
     assert specific_share("An Education, Health and Care Plan was issued.", weights) == 1.0
     assert specific_share("Most EHCPs were late.", weights) == pytest.approx(4.0 / 6.0)
     assert specific_share("anything at all", {}) == 1.0  # nothing asked about: no evidence
@@ -95,7 +103,12 @@ def test_specific_share_reads_phrases_and_other_forms() -> None:
 def test_concepts_as_rare_as_the_last_of_the_rarest_count_with_ties() -> None:
     # three words at the same rarity: which the question writes first is no ground to
     # leave the third out
-    weights = {("council",): 1.3, ("save",): 5.4, ("closing",): 5.4, ("library",): 5.4}
+    weights: dict[tuple[str, ...], float] = {
+        ("council",): 1.3,
+        ("save",): 5.4,
+        ("closing",): 5.4,
+        ("library",): 5.4,
+    }
     assert list(rarest_concepts(weights, 2, ties=False)) == [("save",), ("closing",)]
     assert set(rarest_concepts(weights, 2, ties=True)) == {("save",), ("closing",), ("library",)}
     assert rarest_concepts(WEIGHTS, 2, ties=True) == {("trim",): 5.0, ("trail",): 4.0}
