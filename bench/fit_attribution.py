@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from bench.abstention_modes import figures as set_figures  # noqa: E402
 from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
-from qa_service.abstention import ANSWERED, FEATURES  # noqa: E402
+from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
 from qa_service.abstention_value import value_missed  # noqa: E402
 from qa_service.answer_kind import Kind  # noqa: E402
 
@@ -58,8 +59,14 @@ def _top(row: Row) -> str:
     return row.passages[0] if row.passages else ""
 
 
-def _value(named: bool, cost: bool, decision: bool = False) -> Callable[[Row], float]:
-    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision)
+def _value(
+    named: bool, cost: bool, decision: bool = False, score: bool = False, words: bool = False
+) -> Callable[[Row], float]:
+    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision, score, words)
+
+
+def _specific_ties(row: Row) -> float:
+    return specific_share(row.shown, row.weights, ties=True)
 
 
 def _plan(row: Row) -> float:
@@ -78,9 +85,12 @@ def _either(row: Row) -> float:
     return max(_plan(row), _other(row))
 
 
-# name -> (replacement of value_missed or None, extra features)
-FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], float], ...]]] = {
-    "stored 9 (refitted)": (None, ()),
+BASELINE = "stored 9 (refitted)"
+# name -> (replacement of value_missed, or of the features a dict names, or None; extra
+# features)
+Reading = Callable[[Row], float]
+FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]] = {
+    BASELINE: (None, ()),
     "value_missed, named figures and pronoun one": (_value(True, False), ()),
     "value_missed, money asked by the verb": (_value(False, True), ()),
     "value_missed, both (stop 22 reading)": (_value(True, True), ()),
@@ -95,16 +105,122 @@ FORMS: dict[str, tuple[Callable[[Row], float] | None, tuple[Callable[[Row], floa
     "value_missed, money by the verb and a decision": (_value(False, True, True), ()),
     "money by the verb + plan_for_outcome (figures only)": (_value(False, True), (_plan_figure,)),
     "stop 22 reading + plan_for_outcome (figures only)": (_value(True, True), (_plan_figure,)),
+    "specific_shown, concepts tied at the edge (stop 23)": (
+        {"specific_shown": _specific_ties},
+        (),
+    ),
+    "value_missed, money by the verb and a grade asked by its measure (stop 23)": (
+        _value(False, True, score=True),
+        (),
+    ),
+    "stop 22 reading + a grade asked by its measure (stop 23)": (
+        _value(True, True, score=True),
+        (),
+    ),
+    "stop 22 reading + grade by its measure + specific_shown ties (stop 23)": (
+        {"value_missed": _value(True, True, score=True), "specific_shown": _specific_ties},
+        (),
+    ),
+    "stop 23 kept + number words in names (stop 23)": (
+        {
+            "value_missed": _value(True, True, score=True, words=True),
+            "specific_shown": _specific_ties,
+        },
+        (),
+    ),
+    "stop 22 reading + specific_shown ties (stop 23)": (
+        {"value_missed": _value(True, True), "specific_shown": _specific_ties},
+        (),
+    ),
 }
+# The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
+# form's mean caught may fall by at most this many questions on any set, against the
+# baseline's, over the seeds; its mean refused stays at most MAX_REFUSED of each set's
+# answerable questions.
+MAX_LOSS = 0.5
+MAX_REFUSED = 0.05
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One fit's out-of-fold (or in-sample) counts: per set the unanswerable questions caught
+    and the answerable ones refused, with each class's size."""
+
+    caught: dict[str, float]
+    unanswerable: dict[str, int]
+    refused: dict[str, float]
+    answerable: dict[str, int]
+
+    @property
+    def mistakes(self) -> float:
+        """Unanswerable answered plus answerable refused, pooled over the sets."""
+        return sum(
+            self.unanswerable[s] - self.caught[s] + self.refused[s] for s in self.unanswerable
+        )
+
+
+def tally(rows: Sequence[Row], got: Sequence[str]) -> Tally:
+    """The counts of one fit's states."""
+    caught: dict[str, float] = {}
+    unans: dict[str, int] = {}
+    refused: dict[str, float] = {}
+    ans: dict[str, int] = {}
+    for name in SETS:
+        part = [(r, s) for r, s in zip(rows, got, strict=True) if r.set_name == name]
+        caught[name] = sum(s != ANSWERED for r, s in part if not r.answerable)
+        unans[name] = sum(not r.answerable for r, _ in part)
+        refused[name] = sum(s != ANSWERED for r, s in part if r.answerable)
+        ans[name] = sum(r.answerable for r, _ in part)
+    return Tally(caught, unans, refused, ans)
+
+
+def mean_tally(tallies: Sequence[Tally]) -> Tally:
+    """The counts averaged over several fits (the seeds) of the same rows."""
+    first = tallies[0]
+    return Tally(
+        {s: float(np.mean([t.caught[s] for t in tallies])) for s in first.caught},
+        dict(first.unanswerable),
+        {s: float(np.mean([t.refused[s] for t in tallies])) for s in first.refused},
+        dict(first.answerable),
+    )
+
+
+def judge(base: Tally, form: Tally, gain: str = "real-dev-set") -> list[str]:
+    """The clauses of the stop 23 rule that ``form`` fails against ``base`` (both means over
+    the same seeds; empty: kept): the mean caught rises on ``gain``; the mean refused stays
+    at most ``MAX_REFUSED`` on every set; no set's mean caught falls by more than
+    ``MAX_LOSS``; the pooled mean mistakes fall."""
+    failed = []
+    if form.caught[gain] <= base.caught[gain]:
+        failed.append(f"caught on {gain} does not rise")
+    for name, n in form.answerable.items():
+        if form.refused[name] > MAX_REFUSED * n + 1e-9:
+            failed.append(f"refuses {form.refused[name]:.1f}/{n} on {name}")
+    for name, got in form.caught.items():
+        if got < base.caught[name] - MAX_LOSS - 1e-9:
+            failed.append(f"caught on {name} falls by {base.caught[name] - got:.1f}")
+    if form.mistakes >= base.mistakes:
+        failed.append("pooled mistakes do not fall")
+    return failed
+
+
+def cells(t: Tally) -> str:
+    """A table row's cells: per set caught / unanswerable, refused / answerable; mistakes."""
+    out = [f"{t.caught[s]:g}/{t.unanswerable[s]}, {t.refused[s]:g}/{t.answerable[s]}" for s in SETS]
+    return " | ".join(out) + f" | {t.mistakes:g}"
 
 
 def vector(row: Row | None, form: tuple[Any, tuple[Any, ...]]) -> Any:
-    """The row's stored evidence with ``value_missed`` replaced and features added."""
+    """The row's stored evidence with ``value_missed`` (or the features a dict names)
+    replaced and features added."""
     if row is None or row.evidence is None:
         return None
     values = list(row.evidence.vector())
     replace, extra = form
-    if replace is not None:
+    if isinstance(replace, dict):  # feature name -> its new reading
+        for name, reading in replace.items():
+            values[FEATURES.index(name)] = reading(row)
+    elif replace is not None:
         values[VALUE] = replace(row)
     return _Vector([*values, *(f(row) for f in extra)])
 
@@ -165,19 +281,67 @@ def catalogue(rows: Sequence[Row], folded: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+def by_seed(
+    rows: Sequence[Row],
+    seeds: int,
+    only: Sequence[str],
+    gain: str,
+    base_name: str = BASELINE,
+    kept: Path | None = None,
+) -> int:
+    """The baseline form (``base_name``) and the forms whose name holds one of ``only`` (all,
+    if none), each at seeds 0..``seeds``-1, in-sample and out of fold; the means over the
+    seeds and the stop 23 rule's verdict against the baseline.  ``kept``: a pickle of the
+    tallies by form name and seed, read and added to (a form's reading changed: delete it)."""
+    store: dict[tuple[str, int], tuple[Tally, Tally]] = (
+        pickle.loads(kept.read_bytes()) if kept is not None and kept.exists() else {}
+    )
+    names = [base_name] + [
+        n for n in FORMS if n != base_name and (not only or any(o in n for o in only))
+    ]
+    base: Tally | None = None
+    for name in names:
+        inside, folded = [], []
+        for seed in range(seeds):
+            if (name, seed) not in store:
+                got_in, got_out = states(rows, FORMS[name], seed)
+                store[name, seed] = (tally(rows, got_in), tally(rows, got_out))
+                if kept is not None:
+                    kept.write_bytes(pickle.dumps(store))
+            inside.append(store[name, seed][0])
+            folded.append(store[name, seed][1])
+            print(f"| {name} | seed {seed} | out of fold | {cells(folded[-1])} |", flush=True)
+        mean_in, mean_out = mean_tally(inside), mean_tally(folded)
+        print(f"| {name} | mean | in-sample | {cells(mean_in)} |")
+        print(f"| {name} | mean | out of fold | {cells(mean_out)} |", flush=True)
+        if base is None:
+            base = mean_out
+            continue
+        failed = judge(base, mean_out, gain)
+        print(f"    rule: {'kept' if not failed else 'not kept: ' + '; '.join(failed)}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture (or load), then print each form's figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
     parser.add_argument("--cache", type=Path, required=True, help="pickle of the captured rows")
     parser.add_argument("--catalogue", action="store_true")
-    parser.add_argument("--only", help="measure only the forms whose name holds this")
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only the forms whose name holds this"
+    )
+    parser.add_argument("--base", default=BASELINE, help="the baseline form (--seeds)")
+    parser.add_argument("--tallies", type=Path, help="pickle of the tallies by form and seed")
     parser.add_argument("--fired", action="store_true", help="list where each new piece fires")
     parser.add_argument(
         "--seeds",
         type=int,
         default=0,
-        help="only print the forms' out-of-fold figures at seeds 0..N-1",
+        help="only print the forms' figures at seeds 0..N-1, their means and the stop 23 rule",
+    )
+    parser.add_argument(
+        "--gain", default="real-dev-set", help="the set whose mean caught must rise (--seeds)"
     )
     args = parser.parse_args(argv)
     if args.cache.exists():
@@ -186,13 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = capture(args.index_root, withheld=True)
         args.cache.write_bytes(pickle.dumps(rows))
     if args.seeds:
-        for name, form in FORMS.items():
-            if args.only and args.only not in name and not name.startswith("stored"):
-                continue
-            for seed in range(args.seeds):
-                print(f"| {name} | seed {seed} | {figures(rows, states(rows, form, seed)[1])} |")
-        return 0
-    base_in, base = states(rows, FORMS["stored 9 (refitted)"])
+        return by_seed(rows, args.seeds, args.only, args.gain, args.base, args.tallies)
+    base_in, base = states(rows, FORMS[BASELINE])
     if args.catalogue:
         print(catalogue(rows, base) + "\n")
     for name, feature in {
@@ -213,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n| form | fit | " + " | ".join(SETS) + " | mistakes |")
     print("| --- | --- |" + " --- |" * len(SETS) + " ---: |")
     for name, form in FORMS.items():
-        if args.only and args.only not in name and not name.startswith("stored"):
+        if args.only and not any(o in name for o in args.only) and name != BASELINE:
             continue
         inside, folded = (base_in, base) if name.startswith("stored") else states(rows, form)
         print(f"| {name} | in-sample | {figures(rows, inside)} |")

@@ -70,6 +70,10 @@ NOT_IN_PAPERS = "not_in_papers"
 # how many of the rarest key concepts ``specific_shown`` looks for: chosen from 1, 2, 3 by
 # out-of-fold figures over the three sets (docs/quality.md, "Abstention, third pass")
 SPECIFIC = 2
+# Whether concepts as rare as the last of the SPECIFIC rarest count too, rather than the
+# first the question writes: kept in stop 23 by the mean over ten bootstrap seeds
+# (docs/quality.md, "Abstention, stop 23")
+TIES = True
 
 
 @dataclass(frozen=True)
@@ -189,17 +193,35 @@ def gather(
 
 
 def specific_share(
-    text: str, weights: Mapping[tuple[str, ...], float], rarest: int = SPECIFIC
+    text: str,
+    weights: Mapping[tuple[str, ...], float],
+    rarest: int = SPECIFIC,
+    ties: bool = TIES,
 ) -> float:
     """Share of the weight of the ``rarest`` highest-weighted concepts that ``text`` names
     (1 when the question has none).  A concept counts as ``rerank.coverage`` counts it: one
     of its forms, its plural or singular, a word with its first letters, or a phrase's
-    words in order."""
-    specific = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:rarest])
+    words in order.  With ``ties``, every concept weighing as much as the last of the
+    ``rarest`` counts too, rather than the first written (``rarest_concepts``)."""
+    specific = rarest_concepts(weights, rarest, ties)
     total = sum(specific.values())
     if total <= 0:
         return 1.0
     return named_weight(text, specific) / total
+
+
+def rarest_concepts(
+    weights: Mapping[tuple[str, ...], float], rarest: int = SPECIFIC, ties: bool = TIES
+) -> dict[tuple[str, ...], float]:
+    """The ``rarest`` highest-weighted concepts; with ``ties``, also every concept that
+    weighs as much as the last of them (words as rare as each other, often at the rarity's
+    ceiling, "save", "closing", "library": which of them the question writes first does
+    not make one more specific)."""
+    ordered = sorted(weights.items(), key=lambda kv: -kv[1])
+    if not ties or len(ordered) <= rarest or rarest <= 0:
+        return dict(ordered[:rarest])
+    edge = ordered[rarest - 1][1]
+    return dict(kv for kv in ordered if kv[1] >= edge - 1e-9)
 
 
 def _year_missed(preferred: YearPreference | None, top: Hit, shown: str) -> float:

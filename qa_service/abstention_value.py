@@ -3,19 +3,22 @@
 A near miss is often on the asked topic and names the asked measure without its value.
 Asked "what grade did Ofsted give the adoption service", the papers show the agenda line
 of an Ofsted visit's letter; asked "how many Year 6 children are obese", they show a
-budget line in pounds.  Two kinds of value are read, each by how English writes it:
+budget line in pounds.  Three kinds of value are read, each by how English writes it:
 
 - **a grade** (``answer_kind`` reads the question as asking for one: "what grade / rating",
-  "how was it rated"): an inspection's or a regulator's word for it ("good", "requires
-  improvement", "inadequate" ...), a level, a score out of a scale, stars, or a grade given
-  as a code beside its noun ("a C2 grade", "graded C2", "grade 3");
+  "how was it rated"; or it asks by the measure however long its name, "What Use of
+  Resources score did ... give", "How did Ofsted grade ...", kept in stop 23): an
+  inspection's or a regulator's word for it ("good", "requires improvement", "inadequate"
+  ...), a level, a score out of a scale, stars, a grade given as a code beside its noun
+  ("a C2 grade", "graded C2", "grade 3"), or, for a score, a figure ("scored 3");
 - **a count** ("how many ...", or a "how much" that measures a count:
   ``amount_ask.asks_count`` / ``asks_count_change``): a figure that is not an amount of
   money, nor a date, a year or an item number (``answer_kind.holds_answer`` reads the
-  last three out).  A stricter reading (``named``), measured and not kept, also leaves out
-  a figure that is part of a name ("ISA 260", "Phase 4", "Appendix 2": a capitalised word
-  inside the sentence and a bare figure) and "one" as a pronoun ("one of the most
-  difficult periods", "no one", "a one-off"): docs/quality.md, "Abstention, stop 22";
+  last three out), nor a figure that is part of a name ("ISA 260", "Phase 4", "Appendix
+  2": a capitalised word inside the sentence, not a month, and a bare figure) nor "one" as
+  a pronoun ("one of the most difficult periods", "no one", "a one-off"): the count's
+  attribution (``named``), measured in stop 22 and kept in stop 23 by the mean over ten
+  bootstrap seeds (docs/quality.md, "Abstention, stop 22" and "Abstention, stop 23");
 - **an amount of money asked by the verb** ("What did the new trim trail in New Hall
   Valley cost the town council?"), which ``amount_ask.asks_money`` does not read when the
   subject between "what did" and "cost" is longer than ``answer_kind`` looks (four
@@ -60,23 +63,63 @@ _MONEY = re.compile(
 _OPENING_FIGURE = re.compile(r"^\s*\d[\d,]*\s+[a-z]")
 # A figure that is part of a name: a capitalised word inside a sentence (not its first
 # word: "About 300 people" counts), then a bare figure of at most four digits that no unit
-# follows ("ISA 260", "Phase 4", "Appendix 2", "Item 79").
-_NAMED_FIGURE = re.compile(r"\b[A-Z][\w'’-]*\s+\d{1,4}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))")
+# follows ("ISA 260", "Phase 4", "Appendix 2", "Item 79").  A month is no name: "September
+# 2022" is a date's end, and blanking it left the day ("on 13 September 2022" read as 13).
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+)
+_NAMED_FIGURE = re.compile(
+    rf"\b(?!{_MONTH})[A-Z][\w'’-]*\s+\d{{1,4}}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))"
+)
+# A number word that is part of a name ("Appendix two", "Tranche One", "Phase Three"): a
+# capitalised word, not a month nor a possessive ("the Council's two schemes" counts), then
+# a number word up to twelve (``words``, measured in stop 23).
+_NAMED_WORD = re.compile(
+    rf"\b(?!{_MONTH})[A-Z][\w-]*(?<!['’]s)\s+"
+    r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+)
 # "one" and "no" as pronouns or in set phrases, not counts ("one of the most difficult",
 # "no one", "a one-off", "no longer").
 _NOT_A_COUNT = re.compile(
     r"\bone\s+of\b|\bno[\s-]+one\b|\bone[\s-]+off\b|\bno\s+longer\b|\bone\s+another\b",
     re.IGNORECASE,
 )
+# Whether ``value_missed`` reads a count with the count's attribution (``states_count``'s
+# ``named``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
+NAMED = True
+# Whether ``value_missed`` reads a grade asked by its measure however long its name
+# (``asks_grade``'s ``score``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
+SCORE = True
+# Whether the count's attribution also reads a number word inside a name ("Appendix two"):
+# measured in stop 23 (docs/quality.md, "Abstention, stop 23")
+NAMED_WORDS = False
 # An amount of money asked for by the verb: "what did / does / will ... cost".
 _ASKS_COST = re.compile(
     r"\bwhat\s+(?:did|does|do|will|would|has|have|had)\b.*\bcost\b", re.IGNORECASE
 )
 
 
-def asks_grade(question: str) -> bool:
-    """Whether the question asks for a grade ("what rating did the CQC give ...")."""
-    return Kind.GRADE in answer_kinds(question)
+# A grade asked for by the measure it is given in, the measure's name however long ("What
+# Use of Resources score did the Audit Commission give ...?", "How did Ofsted grade the
+# service?"), where ``answer_kind`` reads "what score / rating / grade" side by side only.
+# "rate" after "what" is a charge ("what weekly rate did it set"), not a grade.
+_ASKS_SCORE = re.compile(
+    r"\bwhat\s+(?:[\w'’-]+\s+){0,5}?(?:score|rating|grade)s?\s+"
+    r"(?:did|does|do|was|were|is|are|has|have|had|will|would)\b"
+    r"|\bhow\s+(?:did|does|do|was|were|is|are|has|have|had)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"(?:grade|rate|score|judge)[sd]?\b",
+    re.IGNORECASE,
+)
+# A score stated as a figure ("scored 3", "a score of 2"), read only where the measure
+# asked is a score (``score``).
+_SCORE_VALUE = re.compile(r"\bscor(?:e|ed|es|ing)\s+(?:of\s+|as\s+|at\s+)?\d", re.IGNORECASE)
+
+
+def asks_grade(question: str, score: bool = False) -> bool:
+    """Whether the question asks for a grade ("what rating did the CQC give ..."); with
+    ``score``, also by the measure it is given in, however long its name (``_ASKS_SCORE``)."""
+    return Kind.GRADE in answer_kinds(question) or (score and bool(_ASKS_SCORE.search(question)))
 
 
 def asks_for_count(question: str) -> bool:
@@ -85,27 +128,31 @@ def asks_for_count(question: str) -> bool:
     return asks_count(question) or asks_count_change(question)
 
 
-def states_grade(text: str) -> bool:
-    """Whether ``text`` states a grade's value (``GRADE_VALUE``)."""
-    return bool(GRADE_VALUE.search(text))
+def states_grade(text: str, score: bool = False) -> bool:
+    """Whether ``text`` states a grade's value (``GRADE_VALUE``; with ``score``, also a score
+    as a figure, ``_SCORE_VALUE``)."""
+    return bool(GRADE_VALUE.search(text)) or (score and bool(_SCORE_VALUE.search(text)))
 
 
-def states_count(text: str, named: bool = False) -> bool:
+def states_count(text: str, named: bool = False, words: bool = False) -> bool:
     """Whether ``text`` states a figure that is not money, a date, a year or an item
-    number, nor (``named``) part of a name or "one" as a pronoun."""
+    number, nor (``named``) part of a name or "one" as a pronoun, nor (``words``, with
+    ``named``) a number word that is part of a name."""
     if _OPENING_FIGURE.match(text):
         return True
     text = _MONEY.sub(" ", text)
     if named:
         text = _NOT_A_COUNT.sub(" ", _without_named_figures(text))
+        if words:
+            text = _without_named_figures(text, _NAMED_WORD)
     return holds_answer(text, Kind.NUMBER)
 
 
-def _without_named_figures(text: str) -> str:
-    """``text`` with the figures that are part of a name blanked (``_NAMED_FIGURE``), a
-    sentence's or a line's first word not read as a name."""
+def _without_named_figures(text: str, pattern: re.Pattern[str] = _NAMED_FIGURE) -> str:
+    """``text`` with the figures that are part of a name blanked (``_NAMED_FIGURE``, or
+    ``pattern``), a sentence's or a line's first word not read as a name."""
     out, last = [], 0
-    for m in _NAMED_FIGURE.finditer(text):
+    for m in pattern.finditer(text):
         before = text[: m.start()].rstrip()
         if not before or before[-1] in ".!?:;\n•-–":
             continue
@@ -150,31 +197,40 @@ def asks_cost(question: str) -> bool:
 
 
 def lacks_value(
-    question: str, text: str, named: bool = False, cost: bool = True, decision: bool = False
+    question: str,
+    text: str,
+    named: bool = NAMED,
+    cost: bool = True,
+    decision: bool = False,
+    score: bool = SCORE,
+    words: bool = NAMED_WORDS,
 ) -> bool:
     """Whether the question asks for a grade, a count or (``cost``) an amount of money by
-    the verb that ``text`` does not state (``named``: ``states_count``'s reading)."""
-    if asks_grade(question) and not states_grade(text):
+    the verb that ``text`` does not state (``named``: ``states_count``'s reading; ``score``:
+    a grade asked by its measure, ``asks_grade``)."""
+    if asks_grade(question, score) and not states_grade(text, score):
         return True
     if cost and asks_cost(question) and not states_amount(text):
         return True
     if decision and Kind.DECISION in answer_kinds(question) and not states_decision(text):
         return True
-    return asks_for_count(question) and not states_count(text, named)
+    return asks_for_count(question) and not states_count(text, named, words)
 
 
 def value_missed(
     question: str,
     shown: str,
     passage: str,
-    named: bool = False,
+    named: bool = NAMED,
     cost: bool = True,
     decision: bool = False,
+    score: bool = SCORE,
+    words: bool = NAMED_WORDS,
 ) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
     asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  ``cost``
-    (kept), ``named`` and ``decision`` (measured, not kept) switch the stop 22 readings, for
-    bench/fit_attribution.py's forms."""
-    if not lacks_value(question, shown, named, cost, decision):
+    and ``named`` (kept) and ``decision`` (measured, not kept) switch the stop 22 readings,
+    ``score`` (kept) the stop 23 one, for bench/fit_attribution.py's forms."""
+    if not lacks_value(question, shown, named, cost, decision, score, words):
         return 0.0
-    return 1.0 if lacks_value(question, passage, named, cost, decision) else 0.5
+    return 1.0 if lacks_value(question, passage, named, cost, decision, score, words) else 0.5

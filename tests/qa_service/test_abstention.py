@@ -18,6 +18,7 @@ from qa_service.abstention import (
     Evidence,
     Model,
     lacking_share,
+    rarest_concepts,
     specific_share,
 )
 from qa_service.abstention_fit import FITTED
@@ -67,7 +68,12 @@ def test_lacking_share_weighs_each_missing_word_as_the_rarest() -> None:
 
 
 # the question's concepts and their weights (IDF): "trim trail" and "cost" the rarest two
-WEIGHTS = {("trim",): 5.0, ("trail",): 4.0, ("cost",): 2.0, ("council",): 1.0}
+WEIGHTS: dict[tuple[str, ...], float] = {
+    ("trim",): 5.0,
+    ("trail",): 4.0,
+    ("cost",): 2.0,
+    ("council",): 1.0,
+}
 
 
 @pytest.mark.parametrize(
@@ -84,11 +90,32 @@ def test_specific_share_weighs_the_rarest_concepts_only(text: str, share: float)
 
 
 def test_specific_share_reads_phrases_and_other_forms() -> None:
-    weights = {("ehcp", "education health and care plan"): 4.0, ("issued",): 2.0}
+    weights: dict[tuple[str, ...], float] = {
+        ("ehcp", "education health and care plan"): 4.0,
+        ("issued",): 2.0,
+    }
     assert specific_share("An Education, Health and Care Plan was issued.", weights) == 1.0
     assert specific_share("Most EHCPs were late.", weights) == pytest.approx(4.0 / 6.0)
     assert specific_share("anything at all", {}) == 1.0  # nothing asked about: no evidence
     assert specific_share("the trim trail", WEIGHTS, rarest=3) == pytest.approx(9.0 / 11.0)
+
+
+def test_concepts_as_rare_as_the_last_of_the_rarest_count_with_ties() -> None:
+    # three words at the same rarity: which the question writes first is no ground to
+    # leave the third out
+    weights: dict[tuple[str, ...], float] = {
+        ("council",): 1.3,
+        ("save",): 5.4,
+        ("closing",): 5.4,
+        ("library",): 5.4,
+    }
+    assert list(rarest_concepts(weights, 2, ties=False)) == [("save",), ("closing",)]
+    assert set(rarest_concepts(weights, 2, ties=True)) == {("save",), ("closing",), ("library",)}
+    assert rarest_concepts(WEIGHTS, 2, ties=True) == {("trim",): 5.0, ("trail",): 4.0}
+    shown = "The in-cab technology was funded from the invest-to-save reserve."
+    assert specific_share(shown, weights, ties=False) == pytest.approx(0.5)
+    assert specific_share(shown, weights, ties=True) == pytest.approx(1 / 3)
+    assert specific_share(shown, weights) == pytest.approx(1 / 3)  # kept in stop 23
 
 
 def test_the_engine_reads_specific_shown_from_the_top_highlight(

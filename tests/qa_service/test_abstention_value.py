@@ -6,6 +6,7 @@ import pytest
 
 from qa_service.abstention_value import (
     asks_cost,
+    asks_grade,
     lacks_value,
     states_count,
     states_grade,
@@ -91,7 +92,8 @@ def test_money_asked_by_the_verb_cost_is_looked_for() -> None:
 
 
 def test_the_stricter_count_reading_leaves_out_names_and_the_pronoun_one() -> None:
-    # measured, not kept: off by default (docs/quality.md, "Abstention, stop 22")
+    # measured in stop 22, kept in stop 23 (docs/quality.md): states_count's default is
+    # the plain reading, value_missed's the stricter one
     standard = "The Committee notes the report under the International Standard on Auditing 260."
     difficult = "It was likely to be one of the most difficult periods in their life."
     assert states_count(standard) and states_count(difficult)
@@ -101,3 +103,58 @@ def test_the_stricter_count_reading_leaves_out_names_and_the_pronoun_one() -> No
     assert states_count("About 300 households were in temporary accommodation.", named=True)
     assert states_count("The Council received 412 complaints.", named=True)
     assert states_count("Occupancy was 91% in Ward 3 by March.", named=True)
+
+
+def test_the_stricter_count_reading_reads_no_count_into_a_date() -> None:
+    # a month before a year is a date's end, not a name: blanking it left the day as a count
+    for text in (
+        "The Committee last considered the LADO annual report on 13 September 2022.",
+        "The Cabinet had approved the policy on 11 July 2023.",
+        "The charge would rise from £42 to £48 per bin from 1 April 2022.",
+    ):
+        assert not states_count(text)
+        assert not states_count(text, named=True)
+
+
+def test_a_grade_asked_by_its_measure_however_long_its_name() -> None:
+    # kept in stop 23 (``score``): "what <measure> score did ... give" asks for a grade
+    question = "What Use of Resources score did the Audit Commission give the council for 2008/09?"
+    assert not asks_grade(question)  # answer_kind reads "what score" side by side only
+    assert asks_grade(question, score=True)
+    assert asks_grade("How did Ofsted grade the care leavers service?", score=True)
+    assert asks_grade("How was the adoption service rated by Ofsted?", score=True)
+    # a charge, and a grade named without being asked for
+    assert not asks_grade("What weekly rate did the council set for care homes?", score=True)
+    assert not asks_grade("Ofsted said audit grades were too generous: what was done?", score=True)
+    named = "The Committee notes the Council's Use of Resources score judgement for 2008/09."
+    assert value_missed(question, named, named) == 1.0  # kept: the stored reading
+    assert value_missed(question, named, named, score=False) == 0.0
+    for stated in ("The Council scored 3 out of 4.", "It was given a score of 2.", "rated good"):
+        assert value_missed(question, stated, stated, score=True) == 0.0
+
+
+def test_value_missed_reads_the_count_with_its_attribution() -> None:
+    # kept in stop 23: a figure inside a name or "one" as a pronoun is no count asked for
+    question = "How many complaints did the council receive in 2008/09?"
+    standard = "The Committee notes the Annual Governance Report (ISA 260)."
+    assert value_missed(question, standard, standard) == 1.0
+    assert value_missed(question, standard, standard, named=False) == 0.0
+    told = "The council received 412 complaints in 2008/09."
+    assert value_missed(question, standard, told) == 0.5
+
+
+def test_a_number_word_inside_a_name_is_no_count_with_words() -> None:
+    # measured in stop 23 (``words``): "Appendix two", "Tranche One" name a document or a stage
+    for text in (
+        "The plan, as set out at Appendix two to the report, be approved.",
+        "The Cabinet approved the Tranche One proposals for consultation.",
+    ):
+        assert states_count(text, named=True)
+        assert not states_count(text, named=True, words=True)
+    # a count stays one: after a lower-case word, after a possessive, or opening a sentence
+    for text in (
+        "The panel refused two requests.",
+        "The Council's two new homes opened in May.",
+        "Two requests were refused.",
+    ):
+        assert states_count(text, named=True, words=True)
