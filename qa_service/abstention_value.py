@@ -102,13 +102,21 @@ _ASKS_COST = re.compile(
 
 # A grade asked for by the measure it is given in, the measure's name however long ("What
 # Use of Resources score did the Audit Commission give ...?", "How did Ofsted grade the
-# service?"), where ``answer_kind`` reads "what score / rating / grade" side by side only.
-# "rate" after "what" is a charge ("what weekly rate did it set"), not a grade.
+# service?", "How was the service rated?"), where ``answer_kind`` reads "what score / rating /
+# grade" side by side only.  "rate" after "what" is a charge ("what weekly rate did it set"),
+# not a grade; nor is a noun after "how did / was ...": an active verb is the bare form with
+# an object after it, not a preposition nor a verb of change ("How did the council tax rate
+# change?", "How did the rate of exclusions compare?"), and a passive one ends in -ed ("How
+# is the council tax rate set?" asks no grade).
 _ASKS_SCORE = re.compile(
     r"\bwhat\s+(?:[\w'’-]+\s+){0,5}?(?:score|rating|grade)s?\s+"
     r"(?:did|does|do|was|were|is|are|has|have|had|will|would)\b"
-    r"|\bhow\s+(?:did|does|do|was|were|is|are|has|have|had)\s+(?:[\w'’-]+\s+){0,6}?"
-    r"(?:grade|rate|score|judge)[sd]?\b",
+    r"|\bhow\s+(?:did|does|do|will|would)\s+(?:[\w'’-]+\s+){0,6}?(?:grade|rate|score|judge)\s+"
+    r"(?!(?:in|for|of|over|between|since|from|to|at|by|during|after|before|on|with|change|"
+    r"compare|rise|fall|grow|increase|decrease|differ|move|vary|improve|go|look|perform|"
+    r"stand|be)\b)\w"
+    r"|\bhow\s+(?:was|were|is|are|has|have|had)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"(?:grad|rat|scor|judg)ed\b",
     re.IGNORECASE,
 )
 # A score stated as a figure ("scored 3", "a score of 2"), read only where the measure

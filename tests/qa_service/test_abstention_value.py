@@ -133,6 +133,34 @@ def test_a_grade_asked_by_its_measure_however_long_its_name() -> None:
         assert value_missed(question, stated, stated, score=True) == 0.0
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did Ofsted grade care leavers services in different councils?",
+        "How did the inspectors rate the council's fostering service?",
+        "How did Ofsted judge Merton's children's services?",
+        "How were the council's schools graded in 2023?",
+    ],
+)
+def test_a_grade_asked_by_the_verb_of_grading(question: str) -> None:
+    assert asks_grade(question, score=True)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "rate" and "score" as nouns: a figure or a process is asked, no grade
+        "How did the council tax rate change between 2022 and 2024?",
+        "How did the agency social worker rate compare with the target?",
+        "How did the rate of exclusions change?",
+        "How is the council tax rate set?",
+        "How was the satisfaction score worked out?",
+    ],
+)
+def test_rate_or_score_as_a_noun_asks_no_grade(question: str) -> None:
+    assert not asks_grade(question, score=True)
+
+
 def test_value_missed_reads_the_count_with_its_attribution() -> None:
     # kept in stop 23: a figure inside a name or "one" as a pronoun is no count asked for
     question = "How many complaints did the council receive in 2008/09?"
