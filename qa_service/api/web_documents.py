@@ -17,6 +17,7 @@ from qa_service.presenters import document_out, unheld_filter_notes
 from qa_service.retriever import Engine
 from qa_service.web_views import (
     cited_sentence,
+    page_window,
     passage_number,
     safe_back,
     source_page_link,
@@ -78,6 +79,7 @@ def browse(
             "clear_link": "/documents",
             "filtered": bool(council or committee or chosen.year or doc_type),
             "page_link": lambda n: "/documents" + with_params(params, set(), page=str(n)),
+            "window": page_window(found.page, found.pages),
         },
     )
 
