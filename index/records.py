@@ -165,28 +165,25 @@ class RecordStore(PassageStore):
         rowids: Sequence[int] | None = None,
         limit: int = 50,
         procedural: bool = True,
+        offset: int = 0,
     ) -> list[DecisionRecord]:
-        """Decisions in passages passing ``filters`` (and among ``rowids``), newest first.
+        """Decisions in passages passing ``filters`` (and among ``rowids``), newest first,
+        the first ``offset`` of them skipped (a later page of the same list).
 
         ``procedural=False`` leaves out the procedural ones (noting, minutes, apologies).
         """
         if rowids is not None and not rowids:
             return []
-        where, params = filter_sql(filters)
-        if rowids is not None:
-            where += f" AND p.id IN ({', '.join('?' for _ in rowids)})"
-            params.extend(int(r) for r in rowids)
-        if not procedural:
-            where += " AND x.procedural = 0"
+        where, params = _decision_where(filters, rowids, procedural)
         sql = (
             "SELECT x.passage, x.kind, x.char_start, x.char_end, x.text, d.page_starts, "
             "x.item, x.subject, x.procedural FROM decisions x "
             "JOIN passages p ON p.id = x.passage JOIN documents d ON d.doc_rowid = p.doc_rowid "
             f"WHERE {where} ORDER BY d.meeting_date IS NULL, d.meeting_date DESC, d.source, "
-            "x.char_start LIMIT ?"
+            "x.char_start LIMIT ? OFFSET ?"
         )
         with self.lock:
-            rows = self.conn.execute(sql, [*params, limit]).fetchall()
+            rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
         passages = self.passages(sorted({int(r[0]) for r in rows}))
         return [
             DecisionRecord(
@@ -204,10 +201,40 @@ class RecordStore(PassageStore):
             if int(r[0]) in passages
         ]
 
+    def decision_count(
+        self,
+        filters: Filters | None,
+        rowids: Sequence[int] | None = None,
+        procedural: bool = True,
+    ) -> int:
+        """How many decisions ``decisions`` would list with no limit (every page of them)."""
+        if rowids is not None and not rowids:
+            return 0
+        where, params = _decision_where(filters, rowids, procedural)
+        sql = (
+            "SELECT COUNT(*) FROM decisions x JOIN passages p ON p.id = x.passage "
+            f"JOIN documents d ON d.doc_rowid = p.doc_rowid WHERE {where}"
+        )
+        with self.lock:
+            return int(self.conn.execute(sql, params).fetchone()[0])
+
     def insert_records(self, document: Document, rowid_of: dict[str, int]) -> None:
         """Store a document's decisions and commitments (``rowid_of``: passage id -> row id)."""
         self.conn.executemany(INSERT_DECISION, decision_rows(document.decisions, rowid_of))
         self.conn.executemany(INSERT_COMMITMENT, commitment_rows(document.commitments, rowid_of))
+
+
+def _decision_where(
+    filters: Filters | None, rowids: Sequence[int] | None, procedural: bool
+) -> tuple[str, list[object]]:
+    """The condition (and its parameters) on a decision ``x`` of passage ``p`` in document ``d``."""
+    where, params = filter_sql(filters)
+    if rowids is not None:
+        where += f" AND p.id IN ({', '.join('?' for _ in rowids)})"
+        params.extend(int(r) for r in rowids)
+    if not procedural:
+        where += " AND x.procedural = 0"
+    return where, params
 
 
 def commitments(store: Store, filters: Filters | None, limit: int = 500) -> list[CommitmentRecord]:

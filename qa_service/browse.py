@@ -2,7 +2,8 @@
 
 Pure functions over the stored documents (newest meeting first), for ``/documents``.  Each
 option's count is how many documents it would show with the other filters kept, so a count
-never promises documents the page will not list.
+never promises documents the page will not list.  Council, committee and document type match
+ignoring case, as the store's filters (and so ``/api/documents`` and the question form) do.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Chosen:
     council: str = ""
     committee: str = ""
     year: str = ""
+    doc_type: str = ""
 
 
 @dataclass
@@ -36,18 +38,30 @@ class BrowsePage:
     councils: list[tuple[str, int]] = field(default_factory=list)
     committees: list[tuple[str, int]] = field(default_factory=list)
     years: list[tuple[str, int]] = field(default_factory=list)
+    doc_types: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _year(d: DocumentRecord) -> str:
     return (d.meta.meeting_date or "")[:4]
 
 
+_FIELDS = ("council", "committee", "year", "doc_type")
+
+
+def _value(d: DocumentRecord, name: str) -> str:
+    """The document's value of filter ``name``, folded as the filters compare them."""
+    if name == "year":
+        return _year(d)
+    return (getattr(d.meta, name) or "").lower()
+
+
 def _passes(d: DocumentRecord, chosen: Chosen, skip: str = "") -> bool:
     """Whether ``d`` passes every chosen filter but the one named ``skip``."""
-    return (
-        (skip == "council" or not chosen.council or d.meta.council == chosen.council)
-        and (skip == "committee" or not chosen.committee or d.meta.committee == chosen.committee)
-        and (skip == "year" or not chosen.year or _year(d) == chosen.year)
+    return all(
+        name == skip
+        or not getattr(chosen, name)
+        or _value(d, name) == getattr(chosen, name).lower()
+        for name in _FIELDS
     )
 
 
@@ -55,11 +69,8 @@ def _counts(
     docs: list[DocumentRecord], chosen: Chosen, name: str, values: list[str]
 ) -> list[tuple[str, int]]:
     """Each option of filter ``name`` with how many documents it would show."""
-    kept = [d for d in docs if _passes(d, chosen, skip=name)]
-    key = {"council": lambda d: d.meta.council, "committee": lambda d: d.meta.committee}.get(
-        name, _year
-    )
-    return [(v, sum(1 for d in kept if key(d) == v)) for v in values]
+    kept = [_value(d, name) for d in docs if _passes(d, chosen, skip=name)]
+    return [(v, kept.count(v.lower())) for v in values]
 
 
 def browse(
@@ -69,6 +80,7 @@ def browse(
     councils: list[str],
     committees: list[str],
     per_page: int | None = None,
+    doc_types: list[str] | None = None,
 ) -> BrowsePage:
     """Page ``page`` (clamped to the pages there are) of the documents passing ``chosen``."""
     per_page = per_page or PER_PAGE
@@ -88,4 +100,5 @@ def browse(
         councils=_counts(docs, chosen, "council", councils),
         committees=_counts(docs, chosen, "committee", committees),
         years=_counts(docs, chosen, "year", years),
+        doc_types=_counts(docs, chosen, "doc_type", doc_types or []),
     )

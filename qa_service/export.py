@@ -143,7 +143,8 @@ def rows(body: BaseModel, base_url: str = "") -> list[Row]:
                 for y in body.years for p in y.passages]  # fmt: skip
     if isinstance(body, DecisionList):
         q = body.question or ""
-        return [decision_row(d, i, "", q, url) for i, d in enumerate(body.decisions, start=1)]
+        first = body.offset + 1  # a later page's ranks run on from the earlier pages'
+        return [decision_row(d, i, "", q, url) for i, d in enumerate(body.decisions, first)]
     if isinstance(body, CompareResponse):
         out: list[Row] = []
         for column in body.councils:

@@ -66,32 +66,51 @@ def _check(engine: Engine, filters: Filters, limit: int | None, default: int) ->
     return limit
 
 
+@dataclass
+class DecisionPage:
+    """One page of a list of decisions: those shown, and how many the whole list holds."""
+
+    decisions: list[DecisionRecord]
+    total: int  # on every page together
+    offset: int = 0  # decisions skipped before this page
+
+
 def decisions(
     engine: Engine,
     question: str | None,
     filters: Filters,
     limit: int | None = None,
     procedural: bool = False,
-) -> list[DecisionRecord]:
-    """Decisions passing ``filters`` (relevant to ``question`` when given), newest first.
+    offset: int = 0,
+) -> DecisionPage:
+    """Decisions passing ``filters`` (relevant to ``question`` when given), newest first:
+    ``limit`` of them after the first ``offset``, and how many there are in all.
 
     Procedural decisions (noting a report, approving minutes, apologies) are left out
     unless ``procedural`` asks for them: they are most of any meeting's decisions and
     rarely the precedent an officer is looking for. With a question, none when the engine
     abstains on it among the passages holding a decision, as a comparison's latest
     decision does: the decisions of passages that do not answer it are not precedent for
-    it (docs/quality.md says why this verdict, not ``/api/ask``'s over all passages).
+    it (docs/quality.md says why this verdict, not ``/api/ask``'s over all passages).  The
+    passages asked for depend on ``limit``, never on ``offset``, so every page is cut from
+    the same list.
     """
     limit = _check(engine, filters, limit, DECISIONS_SHOWN)
+    if offset < 0:
+        raise InvalidQueryError("offset must not be negative")
     engine.refresh()
     filters = replace(filters, has_decision=True)
-    if question is None or not question.strip():
-        return engine.store.decisions(filters, limit=limit, procedural=procedural)
-    answer = engine.ask(question, min(RELEVANT_PASSAGES, limit), filters)
-    if not answer.answered:
-        return []
-    rowids = [h.passage.rowid for h in answer.hits]
-    return engine.store.decisions(answer.filters, rowids=rowids, limit=limit, procedural=procedural)
+    rowids: list[int] | None = None
+    if question is not None and question.strip():
+        answer = engine.ask(question, min(RELEVANT_PASSAGES, limit), filters)
+        if not answer.answered:
+            return DecisionPage([], 0, offset)
+        rowids = [h.passage.rowid for h in answer.hits]
+        filters = answer.filters
+    store = engine.store
+    found = store.decisions(filters, rowids, limit=limit, procedural=procedural, offset=offset)
+    total = store.decision_count(filters, rowids, procedural=procedural)
+    return DecisionPage(found, total, offset)
 
 
 def compare(

@@ -9,7 +9,7 @@ from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
 from qa_service import precedent
 from qa_service.answers import Answer, Hit
 from qa_service.followthrough import FollowThrough
-from qa_service.precedent import CouncilPrecedent, YearGroup
+from qa_service.precedent import CouncilPrecedent, DecisionPage, YearGroup
 from qa_service.retriever import Engine
 from qa_service.schemas.asking import (
     API_STATE,
@@ -349,11 +349,15 @@ def trend_response(question: str, points: list[TrendPoint], by_council: bool) ->
 
 
 def decisions_response(
-    question: str | None, records: list[DecisionRecord], procedural: bool = False
+    question: str | None, found: DecisionPage, procedural: bool = False
 ) -> DecisionList:
-    """Decisions as the body of ``GET /api/decisions``."""
+    """One page of decisions as the body of ``GET /api/decisions``."""
     return DecisionList(
-        question=question, procedural=procedural, decisions=[decision_out(r) for r in records]
+        question=question,
+        procedural=procedural,
+        decisions=[decision_out(r) for r in found.decisions],
+        total=found.total,
+        offset=found.offset,
     )
 
 

@@ -200,6 +200,23 @@ def with_params(params: list[tuple[str, str]], drop: set[str], **add: str) -> st
     return "?" + urlencode(kept + list(add.items()))
 
 
+def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pager lists: the first, the last and ``around`` either side of
+    ``page``, with ``None`` (an ellipsis) where two or more are left out, so a list of
+    thousands of pages stays a short line of links."""
+    near = range(max(1, page - around), min(pages, page + around) + 1)
+    out: list[int | None] = []
+    last = 0
+    for n in sorted({1, pages, *near}):
+        if n - last == 2:
+            out.append(last + 1)  # one page left out: its number is as short as an ellipsis
+        elif n - last > 2:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
 @dataclass
 class TextRun:
     """Part of a block's text; ``page`` is set when PDF page ``page`` starts just before it."""

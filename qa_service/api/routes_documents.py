@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,7 +18,8 @@ from indexing.writer import IndexWriter
 from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep
-from qa_service.presenters import also_at, document_out
+from qa_service.api.routes_precedent import query_filters
+from qa_service.presenters import also_at, document_out, unheld_filter_notes
 from qa_service.request_limits import chars_within, marked
 from qa_service.runtime import limits
 from qa_service.schemas.documents import (
@@ -62,15 +64,15 @@ def list_documents(
     """List documents with their metadata, newest meeting first."""
     if date_from and date_to and date_from > date_to:  # as /api/ask and /api/decisions say
         raise InvalidQueryError("date_from must not be after date_to")
-    filters = Filters(
-        council=tuple(council or ()),
-        committee=tuple(committee or ()),
-        doc_type=tuple(doc_type or ()),
-        date_from=date_from.isoformat() if date_from else None,
-        date_to=date_to.isoformat() if date_to else None,
-        include_superseded=True,
+    # blank values are no filter and outer spaces are trimmed, as /api/decisions and the
+    # question form read them ("doc_type=" from a form's "Any type" listed nothing)
+    filters = replace(
+        query_filters(council, committee, date_from, date_to, doc_type), include_superseded=True
     )
-    return DocumentList(documents=[document_out(r) for r in engine.store.list_documents(filters)])
+    return DocumentList(
+        documents=[document_out(r) for r in engine.store.list_documents(filters)],
+        notes=unheld_filter_notes(engine, filters),
+    )
 
 
 @router.get("/{document_id}", response_model=DocumentDetail)

@@ -42,6 +42,13 @@ Count = Annotated[
     int, Query(ge=1, json_schema_extra=marked("max_top_k")), AfterValidator(top_k_bound)
 ]
 Names = Annotated[list[str] | None, Query(description="repeatable")]
+# Past the last decision is an empty page, not an error; the bound keeps it an SQLite integer.
+Offset = Annotated[
+    int,
+    Query(
+        ge=0, le=2**31 - 1, description="decisions to skip: the next page starts at offset + limit"
+    ),
+]
 Format = Annotated[
     ExportFormat, Query(alias="format", description="json (default) or csv, one row per result")
 ]
@@ -74,16 +81,18 @@ def decisions(
     date_from: date | None = None,
     date_to: date | None = None,
     limit: Count = precedent.DECISIONS_SHOWN,
+    offset: Offset = 0,
     procedural: Annotated[
         bool, Query(description="include procedural decisions (noting, minutes, apologies)")
     ] = False,
     fmt: Format = "json",
 ) -> BaseModel | Response:
-    """Decisions matching a topic and filters, newest first, each with its subject, cited."""
+    """Decisions matching a topic and filters, newest first, each with its subject, cited;
+    `limit` of them after the first `offset` (`total` says how many there are)."""
     question = q.strip() if q and q.strip() else None
     filters = query_filters(council, committee, date_from, date_to)
     asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
-    found = precedent.decisions(engine, question, filters, asked, procedural)
+    found = precedent.decisions(engine, question, filters, asked, procedural, offset)
     body = decisions_response(question, found, procedural)
     return export.respond(body, fmt, "decisions", str(request.base_url))
 

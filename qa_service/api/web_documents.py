@@ -13,10 +13,11 @@ from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
 from qa_service.browse import Chosen
 from qa_service.browse import browse as browse_page
-from qa_service.presenters import document_out
+from qa_service.presenters import document_out, unheld_filter_notes
 from qa_service.retriever import Engine
 from qa_service.web_views import (
     cited_sentence,
+    page_window,
     passage_number,
     safe_back,
     source_page_link,
@@ -32,20 +33,35 @@ def browse(
     query: PageDep,
     committee: str = "",
     year: str = "",
+    doc_type: str = "",
     page: str = "1",
 ) -> Response:
-    """Every indexed document, newest meeting first, 20 a page, filtered by council, committee
-    or year; each filter option shows how many documents it would list."""
-    request, engine, council = query.request, query.engine, query.one_council
+    """Every indexed document, newest meeting first, 20 a page, filtered by council, committee,
+    year or document type; each filter option shows how many documents it would list."""
+    request, engine = query.request, query.engine
     everything = engine.store.list_documents(Filters(include_superseded=True))
     years = {(d.meta.meeting_date or "")[:4] for d in everything}
-    chosen = Chosen(council, committee, year if year in years else "")
+    facets = {
+        name: engine.store.facet_values(name) for name in ("council", "committee", "doc_type")
+    }
+    council = _as_held(query.one_council, facets["council"])
+    committee = _as_held(committee, facets["committee"])
+    doc_type = _as_held(doc_type, facets["doc_type"])
+    chosen = Chosen(council, committee, year if year in years else "", doc_type)
     found = browse_page(
         everything,
         chosen,
         int(page) if page.isdigit() else 1,
-        engine.store.facet_values("council"),
-        engine.store.facet_values("committee"),
+        facets["council"],
+        facets["committee"],
+        doc_types=facets["doc_type"],
+    )
+    # a value no paper holds (a hand-edited link, a misspelling) is named, as the question
+    # form and /api/documents name it, not left to read as "no documents of that kind"
+    unheld = Filters(
+        council=(council,) if council else (),
+        committee=(committee,) if committee else (),
+        doc_type=(doc_type,) if doc_type else (),
     )
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     return render(
@@ -58,11 +74,21 @@ def browse(
             "council": council,
             "committee": committee,
             "year": chosen.year,
+            "doc_type": doc_type,
+            "notes": unheld_filter_notes(engine, unheld),
             "clear_link": "/documents",
-            "filtered": bool(council or committee or chosen.year),
+            "filtered": bool(council or committee or chosen.year or doc_type),
             "page_link": lambda n: "/documents" + with_params(params, set(), page=str(n)),
+            "window": page_window(found.page, found.pages),
         },
     )
+
+
+def _as_held(value: str, held: list[str]) -> str:
+    """``value`` spelt as the index holds it (matched ignoring case and outer spaces, as the
+    store's filters match), so its option shows as chosen; else as given, trimmed."""
+    value = value.strip()
+    return next((h for h in held if h.lower() == value.lower()), value)
 
 
 @router.get("/documents/{document_id}/passages/{passage_id}")

@@ -25,10 +25,11 @@ from qa_service.presenters import (
     timeline_response,
     trend_response,
 )
-from qa_service.web_views import with_params
+from qa_service.web_views import page_window, with_params
 
 router = APIRouter(include_in_schema=False)
 _YES = {"true", "1", "yes", "on"}  # what FastAPI reads as a true bool
+_MOST_PAGES = 10**6  # a page number past any list (and its offset an SQLite integer)
 
 
 def _filters(council: list[str] | None, date_from: str = "", date_to: str = "") -> Filters:
@@ -72,37 +73,55 @@ def decisions_page(
     date_to: str = "",
     procedural: str = "",
     limit: str = "",
+    page: str = "1",
 ) -> Response:
-    """Decisions on a topic (or the latest ones), newest first; procedural ones on request."""
+    """Decisions on a topic (or the latest ones), newest first, ``limit`` a page (20 unless
+    asked, at most ``CQA_MAX_TOP_K``); procedural ones on request."""
     request, engine, q, council = query.request, query.engine, query.q, query.council
     # read here, not as a bool parameter: a hand-edited "procedural=maybe" got the API's
     # JSON 422 in place of the page; anything but a yes leaves them hidden
     show_procedural = procedural.strip().lower() in _YES
     context = _context(query, q)
+    params = [(k, v) for k, v in context["params"] if k != "page"]
     shown = {} if show_procedural else {"procedural": "true"}
-    context["procedural_link"] = "/decisions" + with_params(
-        context["params"], {"procedural"}, **shown
-    )
+    # showing or hiding procedural decisions changes the list: back to its first page
+    context["procedural_link"] = "/decisions" + with_params(params, {"procedural"}, **shown)
     response, errors = None, []
     try:
         _check_question(q)
         question = q.strip() or None
         filters = _filters(council, date_from, date_to)
-        # a list cut at its limit says so and offers the most a page may show
-        # (CQA_MAX_TOP_K): "20 decisions" read as every decision there is
         most = request_limits.current().max_top_k
         wanted = min(int(limit), most) if limit.isdigit() and int(limit) > 0 else None
+        per_page = wanted or min(precedent.DECISIONS_SHOWN, most)
+        number = min(int(page), _MOST_PAGES) if page.isdigit() and int(page) > 0 else 1
         found = precedent.decisions(
-            engine, question, filters, limit=wanted, procedural=show_procedural
+            engine, question, filters, per_page, show_procedural, (number - 1) * per_page
         )
+        pages = max(1, -(-found.total // per_page))
+        if number > pages:  # past the end (a stale or hand-edited link): the last page
+            number = pages
+            found = precedent.decisions(
+                engine, question, filters, per_page, show_procedural, (pages - 1) * per_page
+            )
         response = decisions_response(question, found, show_procedural)
-        asked = wanted or min(precedent.DECISIONS_SHOWN, most)
-        if len(found) >= asked:
-            context["cut_at"] = asked
-            if asked < most:
-                context["more_link"] = "/decisions" + with_params(
-                    context["params"], {"limit"}, limit=str(most)
-                )
+        context.update(
+            page=number,
+            pages=pages,
+            first=found.offset + 1,
+            last=found.offset + len(found.decisions),
+            window=page_window(number, pages),
+            page_link=lambda n: "/decisions" + with_params(params, set(), page=str(n)),
+            # the download holds the decisions of this page, as the API reads a page
+            csv_query=with_params(
+                params,
+                set(),
+                format="csv",
+                **({"offset": str(found.offset)} if found.offset else {}),
+            ),
+        )
+        if pages > 1 and per_page < most:
+            context["more_link"] = "/decisions" + with_params(params, {"limit"}, limit=str(most))
     except InvalidQueryError as exc:
         errors = [("q", _message(exc))]
     context.update(response=response, errors=errors)

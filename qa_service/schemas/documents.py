@@ -56,6 +56,11 @@ class DocumentList(BaseModel):
     """Documents in the index."""
 
     documents: list[DocumentOut]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a sentence for each council, committee or type asked for that no paper "
+        "in the index has (as /api/ask's notes)",
+    )
 
 
 class Health(BaseModel):

@@ -55,6 +55,12 @@ class DecisionList(BaseModel):
         default=False, description="whether procedural decisions were included"
     )
     decisions: list[DecisionOut]
+    total: int = Field(
+        description="decisions matching, on every page together (the list is cut at `limit`)"
+    )
+    offset: int = Field(
+        default=0, description="decisions skipped before these (the request's `offset`)"
+    )
 
 
 class CommitmentOut(BaseModel):

@@ -25,6 +25,8 @@ PAGES = {
     "compare": "/compare?q=" + quote_plus("Ofsted monitoring visit findings"),
     "documents": "/documents",
     "decisions": "/decisions?q=" + quote_plus(QUESTION),
+    # a later page, so the pager is checked too (the bundled papers hold two decisions)
+    "decisions-older": "/decisions?procedural=true&limit=1&page=2",
     "timeline": "/timeline?q=" + quote_plus(QUESTION),
     "commitments": "/commitments",
     "trend": "/trend?q=" + quote_plus("how many children are in care"),

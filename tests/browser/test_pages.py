@@ -111,6 +111,11 @@ def test_browse_documents_and_errors(page: Any, screenshots: Path) -> None:
     page.get_by_role("button", name="Show documents").click()
     page.wait_for_url("**/documents?council=*")
     assert page.locator("tbody tr").count() == 1
+    page.get_by_label("Document type").select_option("minutes")
+    page.get_by_role("button", name="Show documents").click()
+    page.wait_for_url("**/documents?*doc_type=minutes*")
+    assert page.locator("tbody tr").count() == 1  # the council kept, the type added
+    assert page.get_by_label("Document type").input_value() == "minutes"
 
     page.goto("/?q=")
     assert page.locator(".govuk-error-summary").is_visible()

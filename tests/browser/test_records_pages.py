@@ -39,3 +39,19 @@ def test_timeline_folds_the_passages_under_what_changed(page: Any, screenshots: 
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height <= 3 * 800 + 100  # about three screens (docs/quality.md)
     check_page(page, screenshots, "timeline-folded")
+
+
+def test_older_decisions_page_by_page(page: Any, screenshots: Path) -> None:
+    # the bundled papers hold two decisions: one a page
+    page.goto("/decisions?procedural=true&limit=1")
+    assert page.locator("#results").inner_text() == "Decisions 1–1 of 2, newest first"
+    first = page.locator(".cqa-decision blockquote").all_inner_texts()
+    page.get_by_role("link", name="Older decisions").click()
+    page.wait_for_url("**/decisions?*page=2*")
+    assert page.locator("#results").inner_text() == "Decisions 2–2 of 2, newest first"
+    assert "limit=1" in page.url and "procedural=true" in page.url
+    assert not set(first) & set(page.locator(".cqa-decision blockquote").all_inner_texts())
+    check_page(page, screenshots, "decisions-older")
+    page.get_by_role("link", name="Newer decisions").click()
+    page.wait_for_url("**/decisions?*page=1*")
+    assert page.locator(".cqa-decision blockquote").all_inner_texts() == first

@@ -119,3 +119,21 @@ def test_decisions_are_read_again_when_the_rules_change(small_corpus: Path, tmp_
         assert store.get_meta("decisions_version") == DECISIONS_VERSION
     finally:
         store.close()
+
+
+def test_decisions_are_read_a_page_at_a_time_and_counted(small_index: Path) -> None:
+    store = Store.open(small_index)
+    try:
+        every = store.decisions(Filters(), limit=500)
+        assert store.decision_count(Filters()) == len(every) > 3
+        pages = [store.decisions(Filters(), limit=2, offset=o) for o in range(0, len(every), 2)]
+        assert [d for page in pages for d in page] == every
+        substantive = store.decisions(Filters(), limit=500, procedural=False)
+        assert store.decision_count(Filters(), procedural=False) == len(substantive)
+        rowids = [every[0].passage.rowid]
+        among = store.decisions(Filters(), rowids=rowids)
+        assert store.decision_count(Filters(), rowids=rowids) == len(among)
+        assert store.decision_count(Filters(), rowids=[]) == 0
+        assert store.decision_count(Filters(council=("Nowhere",))) == 0
+    finally:
+        store.close()

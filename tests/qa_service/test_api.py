@@ -126,6 +126,29 @@ def test_documents_health_and_missing_document(client: TestClient) -> None:
     assert client.get("/openapi.json").status_code == 200
 
 
+def test_documents_read_blank_and_padded_filters_as_the_other_endpoints_do(
+    client: TestClient,
+) -> None:
+    # a form's "Any type" sends doc_type= : it listed nothing, where /api/decisions ignores it
+    for params in ({"doc_type": ""}, {"council": ""}, {"committee": " "}):
+        body = client.get("/api/documents", params=params).json()
+        assert len(body["documents"]) == 5 and body["notes"] == [], params
+    padded = client.get("/api/documents", params={"council": " Ravensholt City Council "}).json()
+    assert len(padded["documents"]) == 2
+    reports = client.get("/api/documents", params={"doc_type": ["Report", ""]}).json()
+    assert {d["doc_type"] for d in reports["documents"]} == {"report"}
+
+
+def test_documents_name_a_filter_value_no_paper_holds_as_ask_does(client: TestClient) -> None:
+    body = client.get("/api/documents", params={"doc_type": "agenda"}).json()
+    assert body["documents"] == []
+    asked = {"question": "MASH decision", "filters": {"doc_type": "agenda"}}
+    assert body["notes"] == client.post("/api/ask", json=asked).json()["notes"]
+    assert body["notes"] == [
+        "No paper in the index has the type \u201cagenda\u201d (it has: minutes, report)."
+    ]
+
+
 def test_health_counts_without_reading_every_document(client: TestClient) -> None:
     """A liveness probe stays cheap at millions of passages: no facet of the documents (a
     GROUP BY reads every document's row, its text included: 1.7 s at 10M passages, and

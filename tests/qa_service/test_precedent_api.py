@@ -83,12 +83,47 @@ def test_decisions_for_a_question_hold_the_relevant_resolution(client: TestClien
         {"limit": "0"},
         {"limit": "51"},
         {"q": "x" * 2000},
+        {"offset": "-1"},
+        {"offset": "two"},
+        {"offset": str(2**63)},
     ],
 )
 def test_bad_decision_requests_get_422(client: TestClient, params: dict[str, str]) -> None:
     r = client.get("/api/decisions", params=params)
     assert r.status_code == 422
     assert r.json()["detail"]
+
+
+def _texts(body: dict) -> list[str]:
+    return [d["text"] for d in body["decisions"]]
+
+
+def test_decisions_page_by_offset_through_every_decision(client: TestClient) -> None:
+    # past the most one page may show (CQA_MAX_TOP_K) nothing could be reached
+    whole = client.get("/api/decisions", params={"procedural": "true", "limit": 50}).json()
+    total = whole["total"]
+    assert total == len(whole["decisions"]) > 4 and whole["offset"] == 0
+    pages = [
+        client.get("/api/decisions", params={"procedural": "true", "limit": 2, "offset": o}).json()
+        for o in range(0, total + 2, 2)
+    ]
+    assert all(p["total"] == total for p in pages)
+    assert [p["offset"] for p in pages] == list(range(0, total + 2, 2))
+    assert [t for p in pages for t in _texts(p)] == _texts(whole)  # newest first, each once
+    assert pages[-1]["decisions"] == []  # past the end: an empty page, not an error
+    narrowed = {"council": "Ravensholt City Council", "limit": 1, "offset": 1}
+    body = client.get("/api/decisions", params=narrowed).json()
+    alone = client.get("/api/decisions", params={"council": "Ravensholt City Council"}).json()
+    assert body["total"] == alone["total"] == len(alone["decisions"])
+    assert _texts(body) == _texts(alone)[1:2]
+
+
+def test_decisions_for_a_question_page_through_the_same_passages(client: TestClient) -> None:
+    asked = {"q": "children missing from care", "procedural": "true", "limit": 5}
+    whole = client.get("/api/decisions", params=asked).json()
+    assert whole["total"] == len(whole["decisions"]) > 1
+    later = client.get("/api/decisions", params=asked | {"offset": 1}).json()
+    assert later["total"] == whole["total"] and _texts(later) == _texts(whole)[1:]
 
 
 def test_timeline_groups_relevant_passages_by_year(client: TestClient) -> None:

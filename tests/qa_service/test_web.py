@@ -430,6 +430,56 @@ def test_browse_pages_through_and_counts_the_options(
     assert beyond.select_one("#showing").text.startswith("Showing 5–5 of 5")
 
 
+def test_browse_filters_by_document_type_as_the_question_form_offers_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = soup(client.get("/").text)
+    page = soup(client.get("/documents").text)
+    offered = page.select("#doc_type option")
+    # the question form's values, label and "Any type", each with what it would list
+    assert [o["value"] for o in offered] == [o["value"] for o in form.select("#doc_type option")]
+    label = page.select_one('label[for="doc_type"]').text
+    assert label == form.select_one('label[for="doc_type"]').text == "Document type"
+    assert [o.text for o in offered] == ["Any type", "minutes (2)", "report (3)"]
+
+    reports = soup(client.get("/documents", params={"doc_type": "report"}).text)
+    assert reports.select_one("#showing").text.startswith("Showing 1–3 of 3 (5 in the index)")
+    assert {td.text for td in reports.select('td[data-label="Type"]')} == {"report"}
+    assert reports.select_one("#doc_type option[selected]")["value"] == "report"
+    councils = {o["value"]: o.text for o in reports.select("#council option") if o["value"]}
+    assert councils["Ravensholt City Council"] == "Ravensholt City Council (1)"
+    assert not reports.select_one("#filter-notes")
+    # spelt otherwise, matched as the store's filters (and /api/documents) match it
+    typed = soup(client.get("/documents", params={"doc_type": " REPORT "}).text)
+    assert typed.select_one("#showing").text == reports.select_one("#showing").text
+    assert typed.select_one("#doc_type option[selected]")["value"] == "report"
+    api = client.get("/api/documents", params={"doc_type": "report"}).json()["documents"]
+    assert len(api) == 3
+
+    monkeypatch.setattr("qa_service.browse.PER_PAGE", 2)
+    first = soup(client.get("/documents", params={"doc_type": "report"}).text)
+    following = first.select_one(".govuk-pagination__next a")["href"]
+    assert parse_qs(urlsplit(following).query) == {"doc_type": ["report"], "page": ["2"]}
+    second = soup(client.get(following).text)
+    assert second.select_one("#showing").text.startswith("Showing 3–3 of 3")
+
+
+def test_browse_names_a_document_type_no_paper_has_as_the_question_form_does(
+    client: TestClient,
+) -> None:
+    r = client.get("/documents", params={"doc_type": "agenda"})
+    assert r.status_code == 200
+    page = soup(r.text)
+    note = page.select_one("#filter-notes").text.strip()
+    assert (
+        note == "No paper in the index has the type \u201cagenda\u201d (it has: minutes, report)."
+    )
+    asked = {"question": "MASH decision", "filters": {"doc_type": "agenda"}}
+    assert note in client.post("/api/ask", json=asked).json()["notes"]
+    assert page.select_one("#showing").text.startswith("Showing 0 of 0 (5 in the index)")
+    assert "Clear the filters" in page.select_one("#showing").text
+
+
 @pytest.mark.parametrize(
     ("url", "assets"),
     [

@@ -13,6 +13,7 @@ from qa_service.web_views import (
     cited_sentence,
     long_date,
     meeting_parts,
+    page_window,
     passage_number,
     safe_back,
     safe_url,
@@ -240,3 +241,20 @@ def test_the_pages_link_the_original_at_the_sentences_page() -> None:
     ).render(p=p)
     assert "https://example.org/a.pdf#page=3" in html and "#page=2" not in html
     assert "Original paper on the council's website, page 3" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "window"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (1, 9, [1, 2, 3, None, 9]),
+        (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        (6, 20, [1, None, 4, 5, 6, 7, 8, None, 20]),
+        (500, 500, [1, None, 498, 499, 500]),
+    ],
+)
+def test_page_window_lists_the_ends_and_the_pages_near(
+    page: int, pages: int, window: list[int | None]
+) -> None:
+    assert page_window(page, pages) == window
