@@ -82,13 +82,13 @@ class Question:
 
 def gather(index_dir: Path, files: Sequence[Path] = LABEL_FILES) -> list[Question]:
     """Each labelled question's rules' points and candidates, read once."""
+    from bench.trend_candidates import FEATURES
+    from bench.trend_candidates import candidates as listed
     from index.store import Filters
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
     from qa_service.trend import candidates, select
-    from qa_service.trend_points import FEATURES
-    from qa_service.trend_points import candidates as listed
 
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
@@ -225,7 +225,7 @@ def alike_gate(train: Sequence[Question]) -> Gate:
 def fitted_gate(names: Sequence[str] = ()) -> Callable[[Sequence[Question]], Gate]:
     """A logistic regression over the training candidates' features ``names`` (all by
     default); a point not among the candidates is kept (scores 1)."""
-    from qa_service.trend_points import FEATURES
+    from bench.trend_candidates import FEATURES
 
     columns = [FEATURES.index(n) for n in (names or FEATURES)]
 
@@ -298,7 +298,7 @@ def report(questions: Sequence[Question], name: str, make: Callable[..., Gate]) 
 
 def general() -> list[str]:
     """The features less the rules' own verdicts."""
-    from qa_service.trend_points import FEATURES
+    from bench.trend_candidates import FEATURES
 
     return [n for n in FEATURES if n not in RULES_FEATURES]
 

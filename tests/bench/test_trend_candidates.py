@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from bench.trend_candidates import FEATURES, candidates
 from qa_service.trend import select
-from qa_service.trend_points import FEATURES, candidates
 from qa_service.trend_sentence import Asked
 
 

@@ -1,4 +1,6 @@
-"""Every point a trend's reader considers, with general features, for a fitted point scorer.
+"""Every point a trend's reader considers, with general features, for a fitted point scorer
+(a bench module: the reader does not use it; it lived in ``qa_service/trend_points.py``
+until stop 23).
 
 The trend reader (``qa_service.trend``) keeps one point per meeting by hand-written rules.
 This module lists every candidate point the reader could have kept: each figure of each
