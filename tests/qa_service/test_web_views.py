@@ -209,16 +209,21 @@ def test_viewer_blocks_mark_the_sentence_across_a_page_start() -> None:
     )
 
 
-def test_a_sentence_past_a_page_break_is_cited_at_its_own_page() -> None:
-    # the Merton agenda pack on real-dev-set: a passage starting on page 2 whose highlighted
-    # sentence is on page 3 was cited "page 2" and linked to #page=2 (12 of 190 PDF results)
-    p = _passage(
+def _across_a_page_break() -> PassageOut:
+    """A passage starting on page 2 whose highlighted sentence is on page 3."""
+    return _passage(
         "Foot of page two. The sentence on page three.",
         [(18, 45)],
         page=2,
         highlight_page=3,
         url="https://example.org/a.pdf",
     )
+
+
+def test_a_sentence_past_a_page_break_is_cited_at_its_own_page() -> None:
+    # the Merton agenda pack on real-dev-set: a passage starting on page 2 whose highlighted
+    # sentence is on page 3 was cited "page 2" and linked to #page=2 (12 of 190 PDF results)
+    p = _across_a_page_break()
     assert cited_page(p.citation) == 3
     assert citation_text(p, "http://h/").splitlines()[1] == "Wirral Council, Report, page 3."
     assert meeting_parts(p.citation) == ["Wirral Council", "page 3"]
@@ -229,13 +234,7 @@ def test_a_sentence_past_a_page_break_is_cited_at_its_own_page() -> None:
 def test_the_pages_link_the_original_at_the_sentences_page() -> None:
     from qa_service.api.web_render import templates
 
-    p = _passage(
-        "Foot of page two. The sentence on page three.",
-        [(18, 45)],
-        page=2,
-        highlight_page=3,
-        url="https://example.org/a.pdf",
-    )
+    p = _across_a_page_break()
     html = templates.env.from_string(
         '{% from "_macros.html" import passage %}{{ passage(p, "http://h/") }}'
     ).render(p=p)
