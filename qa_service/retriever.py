@@ -207,7 +207,11 @@ class Engine:
         # for, as the classifier was fitted: one question must not be answered at top_k 5
         # and "weak" at top_k 3
         pool = max(top_k * 2, EVIDENCE_DEPTH) if sort != "relevance" else max(top_k, EVIDENCE_DEPTH)
-        ranked, agreeing = self._retrieve(query, filters, pool, understood, pending, preferred)
+        # only the passages shown need their highlight (the evidence reads the first one's)
+        shown = top_k if sort == "relevance" else pool
+        ranked, agreeing = self._retrieve(
+            query, filters, pool, understood, pending, preferred, shown
+        )
         hits = ranked if sort == "relevance" else by_date(ranked, newest=(sort == "newest"))
         hits = hits[:top_k]
         confidence = max((h.confidence for h in hits), default=0.0)
@@ -306,8 +310,10 @@ class Engine:
         understood: Understanding,
         pending: Future[tuple[np.ndarray, np.ndarray]] | None = None,
         preferred: YearPreference | None = None,
+        highlighted: int | None = None,
     ) -> tuple[list[Hit], list[tuple[float, float]]]:
-        """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``).
+        """Dense and lexical candidates, fused, then re-scored (``qa_service.rerank``);
+        the first ``highlighted`` (all by default) with their highlights chosen.
 
         ``pending`` is the question's vectors (``query_vectors``) while they are being
         computed (``query`` has none yet): the lexical search, which needs none, runs
@@ -344,4 +350,4 @@ class Engine:
             Context(understood, filters, preferred, self.reader.vocabulary, self._passages),
             self.settings,
         )
-        return keep_best(hits, top_k, understood, self.settings)
+        return keep_best(hits, top_k, understood, self.settings, highlighted)

@@ -124,9 +124,15 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
 
 
 def keep_best(
-    hits: list[Hit], top_k: int, understood: Understanding, settings: Settings
+    hits: list[Hit],
+    top_k: int,
+    understood: Understanding,
+    settings: Settings,
+    highlighted: int | None = None,
 ) -> tuple[list[Hit], list[tuple[float, float]]]:
-    """The ``top_k`` best of the scored hits, near-duplicates folded, highlights chosen.
+    """The ``top_k`` best of the scored hits, near-duplicates folded, highlights chosen for
+    the first ``highlighted`` of them (all by default: those shown; the abstention's evidence
+    reads the first one's).
 
     Also returns the best (cosine, coverage) of the hits that agree with the year asked
     about, evidence for the abstention classifier.
@@ -148,7 +154,7 @@ def keep_best(
     asked = asked_of(understood.question, set(words(understood.question)))
     span_rule = SpanRule.from_settings(settings)
     # the highlight plays no part in the ranking: chosen for the hits kept alone
-    for hit in kept:
+    for hit in kept[: len(kept) if highlighted is None else highlighted]:
         if hit.sentence_scores is not None and len(hit.sentence_scores):
             hit.highlights = answer_span(
                 hit.passage.text, hit.sentence_spans, hit.sentence_scores, asked, span_rule

@@ -332,3 +332,18 @@ def test_the_verdict_does_not_depend_on_how_many_passages_are_asked_for(
     assert [h.passage for h in engine.ask(question, 3).hits] == [
         h.passage for h in relevant.hits[:3]
     ]
+
+
+def test_only_the_passages_shown_have_their_highlight_chosen(engine: Engine) -> None:
+    # the verdict weighs ten passages, but a highlight is chosen only for those returned
+    # (and the first, whose highlight the evidence reads): asking for one passage does not
+    # pay for nine more highlights
+    question = "How many children were on child protection plans?"
+    query = engine.understand(question)
+    understood, q = query
+    assert q is not None and understood is not None
+    ranked, _ = engine._retrieve(q, Filters(), 10, understood, highlighted=1)
+    assert len(ranked) == 10 and ranked[0].highlights
+    assert not any(h.highlights for h in ranked[1:])
+    everything, _ = engine._retrieve(q, Filters(), 10, understood)
+    assert all(h.highlights for h in everything if h.sentence_scores is not None)
