@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.store import DocumentRecord
+from qa_service.web_views import page_count
 
 PER_PAGE = 20
 
@@ -86,7 +87,7 @@ def browse(
     per_page = per_page or PER_PAGE
     years = sorted({_year(d) for d in docs if _year(d)}, reverse=True)
     matching = [d for d in docs if _passes(d, chosen)]
-    pages = max(1, -(-len(matching) // per_page))
+    pages = page_count(len(matching), per_page)
     page = min(max(page, 1), pages)
     start = (page - 1) * per_page
     shown = matching[start : start + per_page]

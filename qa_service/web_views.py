@@ -200,6 +200,11 @@ def with_params(params: list[tuple[str, str]], drop: set[str], **add: str) -> st
     return "?" + urlencode(kept + list(add.items()))
 
 
+def page_count(items: int, per_page: int) -> int:
+    """How many pages ``items`` fill at ``per_page`` a page (one, empty, when there are none)."""
+    return max(1, -(-items // per_page))
+
+
 def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
     """The page numbers a pager lists: the first, the last and ``around`` either side of
     ``page``, with ``None`` (an ellipsis) where two or more are left out, so a list of

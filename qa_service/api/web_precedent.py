@@ -25,7 +25,7 @@ from qa_service.presenters import (
     timeline_response,
     trend_response,
 )
-from qa_service.web_views import page_window, with_params
+from qa_service.web_views import page_count, page_window, with_params
 
 router = APIRouter(include_in_schema=False)
 _YES = {"true", "1", "yes", "on"}  # what FastAPI reads as a true bool
@@ -98,7 +98,7 @@ def decisions_page(
         found = precedent.decisions(
             engine, question, filters, per_page, show_procedural, (number - 1) * per_page
         )
-        pages = max(1, -(-found.total // per_page))
+        pages = page_count(found.total, per_page)
         if number > pages:  # past the end (a stale or hand-edited link): the last page
             number = pages
             found = precedent.decisions(
