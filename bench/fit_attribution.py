@@ -39,7 +39,7 @@ from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
-from qa_service.abstention_value import value_missed  # noqa: E402
+from qa_service.abstention_value import Readings, value_missed  # noqa: E402
 from qa_service.answer_kind import Kind  # noqa: E402
 
 VALUE = FEATURES.index("value_missed")
@@ -62,7 +62,8 @@ def _top(row: Row) -> str:
 def _value(
     named: bool, cost: bool, decision: bool = False, score: bool = False, words: bool = False
 ) -> Callable[[Row], float]:
-    return lambda r: value_missed(r.question, r.shown, _top(r), named, cost, decision, score, words)
+    readings = Readings(named, cost, decision, score, words)
+    return lambda r: value_missed(r.question, r.shown, _top(r), readings)
 
 
 def _specific_ties(row: Row) -> float:

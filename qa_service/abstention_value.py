@@ -37,6 +37,7 @@ when neither does.  A search of keywords asks for no value this reads.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qa_service.amount_ask import asks_count, asks_count_change, asks_money
 from qa_service.answer_kind import Kind, answer_kinds, holds_answer, states_amount
@@ -85,15 +86,30 @@ _NOT_A_COUNT = re.compile(
     r"\bone\s+of\b|\bno[\s-]+one\b|\bone[\s-]+off\b|\bno\s+longer\b|\bone\s+another\b",
     re.IGNORECASE,
 )
-# Whether ``value_missed`` reads a count with the count's attribution (``states_count``'s
-# ``named``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
-NAMED = True
-# Whether ``value_missed`` reads a grade asked by its measure however long its name
-# (``asks_grade``'s ``score``): kept in stop 23 (docs/quality.md, "Abstention, stop 23")
-SCORE = True
-# Whether the count's attribution also reads a number word inside a name ("Appendix two"):
-# measured in stop 23 (docs/quality.md, "Abstention, stop 23")
-NAMED_WORDS = False
+
+
+@dataclass(frozen=True)
+class Readings:
+    """The readings of English ``value_missed`` makes; the defaults are the stored evidence's.
+    bench/fit_attribution.py compares forms by switching them (docs/quality.md, "Abstention,
+    stop 22" and "Abstention, stop 23")."""
+
+    # the count's attribution (``states_count``'s ``named``): kept in stop 23
+    named: bool = True
+    # an amount of money asked by the verb (``asks_cost``): kept in stop 22
+    cost: bool = True
+    # a decision asked and no resolution's verb stated (``states_decision``): measured in
+    # stop 22, not kept
+    decision: bool = False
+    # a grade asked by its measure however long its name (``asks_grade``'s ``score``): kept
+    # in stop 23
+    score: bool = True
+    # with ``named``, a number word inside a name ("Appendix two"): measured in stop 23, not
+    # kept
+    words: bool = False
+
+
+STORED = Readings()
 # An amount of money asked for by the verb: "what did / does / will ... cost".
 _ASKS_COST = re.compile(
     r"\bwhat\s+(?:did|does|do|will|would|has|have|had)\b.*\bcost\b", re.IGNORECASE
@@ -204,41 +220,22 @@ def asks_cost(question: str) -> bool:
     )
 
 
-def lacks_value(
-    question: str,
-    text: str,
-    named: bool = NAMED,
-    cost: bool = True,
-    decision: bool = False,
-    score: bool = SCORE,
-    words: bool = NAMED_WORDS,
-) -> bool:
+def lacks_value(question: str, text: str, readings: Readings = STORED) -> bool:
     """Whether the question asks for a grade, a count or (``cost``) an amount of money by
-    the verb that ``text`` does not state (``named``: ``states_count``'s reading; ``score``:
-    a grade asked by its measure, ``asks_grade``)."""
-    if asks_grade(question, score) and not states_grade(text, score):
+    the verb that ``text`` does not state, as ``readings`` read them."""
+    r = readings
+    if asks_grade(question, r.score) and not states_grade(text, r.score):
         return True
-    if cost and asks_cost(question) and not states_amount(text):
+    if r.cost and asks_cost(question) and not states_amount(text):
         return True
-    if decision and Kind.DECISION in answer_kinds(question) and not states_decision(text):
+    if r.decision and Kind.DECISION in answer_kinds(question) and not states_decision(text):
         return True
-    return asks_for_count(question) and not states_count(text, named, words)
+    return asks_for_count(question) and not states_count(text, r.named, r.words)
 
 
-def value_missed(
-    question: str,
-    shown: str,
-    passage: str,
-    named: bool = NAMED,
-    cost: bool = True,
-    decision: bool = False,
-    score: bool = SCORE,
-    words: bool = NAMED_WORDS,
-) -> float:
+def value_missed(question: str, shown: str, passage: str, readings: Readings = STORED) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
-    asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  ``cost``
-    and ``named`` (kept) and ``decision`` (measured, not kept) switch the stop 22 readings,
-    ``score`` (kept) the stop 23 one, for bench/fit_attribution.py's forms."""
-    if not lacks_value(question, shown, named, cost, decision, score, words):
+    asked); 0.5 when only the ``passage`` around it does; 1 when neither does."""
+    if not lacks_value(question, shown, readings):
         return 0.0
-    return 1.0 if lacks_value(question, passage, named, cost, decision, score, words) else 0.5
+    return 1.0 if lacks_value(question, passage, readings) else 0.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_service.abstention_value import (
+    Readings,
     asks_cost,
     asks_grade,
     lacks_value,
@@ -88,7 +89,7 @@ def test_money_asked_by_the_verb_cost_is_looked_for() -> None:
     assert not asks_cost("What did the council's new scrutiny panel say on cost-of-living support?")
     assert not asks_cost("What did the scrutiny panel of the council say about the total cost?")
     # the stored reading without it
-    assert not lacks_value(question, "It was opened.", cost=False)
+    assert not lacks_value(question, "It was opened.", Readings(cost=False))
 
 
 def test_the_stricter_count_reading_leaves_out_names_and_the_pronoun_one() -> None:
@@ -128,9 +129,9 @@ def test_a_grade_asked_by_its_measure_however_long_its_name() -> None:
     assert not asks_grade("Ofsted said audit grades were too generous: what was done?", score=True)
     named = "The Committee notes the Council's Use of Resources score judgement for 2008/09."
     assert value_missed(question, named, named) == 1.0  # kept: the stored reading
-    assert value_missed(question, named, named, score=False) == 0.0
+    assert value_missed(question, named, named, Readings(score=False)) == 0.0
     for stated in ("The Council scored 3 out of 4.", "It was given a score of 2.", "rated good"):
-        assert value_missed(question, stated, stated, score=True) == 0.0
+        assert value_missed(question, stated, stated, Readings(score=True)) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -166,7 +167,7 @@ def test_value_missed_reads_the_count_with_its_attribution() -> None:
     question = "How many complaints did the council receive in 2008/09?"
     standard = "The Committee notes the Annual Governance Report (ISA 260)."
     assert value_missed(question, standard, standard) == 1.0
-    assert value_missed(question, standard, standard, named=False) == 0.0
+    assert value_missed(question, standard, standard, Readings(named=False)) == 0.0
     told = "The council received 412 complaints in 2008/09."
     assert value_missed(question, standard, told) == 0.5
 
