@@ -56,6 +56,7 @@ TREND_FIFTEENTH = REPO / "tests" / "labels" / "trend_heldout13.json"
 TREND_SIXTEENTH = REPO / "tests" / "labels" / "trend_heldout14.json"
 TREND_SEVENTEENTH = REPO / "tests" / "labels" / "trend_heldout15.json"
 TREND_EIGHTEENTH = REPO / "tests" / "labels" / "trend_heldout16.json"
+TREND_NINETEENTH = REPO / "tests" / "labels" / "trend_heldout17.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -74,6 +75,7 @@ TREND_BATCHES = (
     ("sixteenth batch", TREND_SIXTEENTH),
     ("seventeenth batch", TREND_SEVENTEENTH),
     ("eighteenth batch", TREND_EIGHTEENTH),
+    ("nineteenth batch", TREND_NINETEENTH),
 )
 
 
