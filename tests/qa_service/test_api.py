@@ -281,7 +281,8 @@ def test_compare_names_a_council_or_filter_value_no_paper_holds(client: TestClie
     [
         (b"not json", "body: is not valid JSON"),
         (b"", "body: is required: send a JSON object"),
-        (b'["question"]', "body: Input should be a valid dictionary"),
+        (b'["question"]', "body: must be a JSON object ({...}), not a list, string or number"),
+        (b'"question"', "body: must be a JSON object ({...}), not a list, string or number"),
     ],
 )
 def test_a_body_that_is_not_a_json_object_says_so(
@@ -289,6 +290,70 @@ def test_a_body_that_is_not_a_json_object_says_so(
 ) -> None:
     r = client.post("/api/ask", content=content, headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["detail"].startswith(detail)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"]
+)
+@pytest.mark.parametrize("path", ["/api/ask", "/api/compare", "/api/trend"])
+def test_json_sent_without_a_json_content_type_is_told_the_header(
+    client: TestClient, content_type: str, path: str
+) -> None:
+    # `curl -d '{"question": ...}'` without -H sends a form: the body is not read as JSON, and
+    # the client was told "Input should be a valid dictionary or object to extract fields from"
+    r = client.post(
+        path, content=b'{"question": "inspection"}', headers={"content-type": content_type}
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "body: is not JSON: send a JSON object with the header Content-Type: application/json"
+    )
+    sent = client.post(
+        path,
+        content=b'{"question": "inspection"}',
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert sent.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "detail"),
+    [
+        (
+            "/api/ask",
+            {"question": "x", "filters": {"date_from": "2020-02-30"}},
+            "filters.date_from: must be a real date written YYYY-MM-DD"
+            " (day value is outside expected range)",
+        ),
+        (
+            "/api/compare",
+            {"question": "x", "filters": {"date_to": "2020-13-01"}},
+            "filters.date_to: must be a real date written YYYY-MM-DD"
+            " (month value is outside expected range of 1-12)",
+        ),
+        (
+            "/api/compare",
+            {"question": "x", "filters": {"council": "Ravensholt City Council"}},
+            'filters.council: is not taken here: give the councils to compare in "councils"',
+        ),
+    ],
+)
+def test_a_bad_date_or_a_field_not_taken_is_said_plainly(
+    client: TestClient, path: str, body: dict[str, object], detail: str
+) -> None:
+    # pydantic said "Input should be a valid date or datetime, ..." (no datetime is taken)
+    # and, for a council filter on compare, "Input should be None"
+    r = client.post(path, json=body)
+    assert r.status_code == 422 and r.json()["detail"] == detail
+
+
+def test_a_bad_date_in_a_query_is_said_plainly(client: TestClient) -> None:
+    for path in ("/api/decisions", "/api/documents", "/api/commitments?as_of=2020-02-30&x=1"):
+        url = path if "?" in path else f"{path}?date_from=2020-02-30"
+        detail = client.get(url).json()["detail"]
+        assert detail.endswith(
+            ": must be a real date written YYYY-MM-DD (day value is outside expected range)"
+        ), (path, detail)
 
 
 def test_documents_with_reversed_dates_get_422_like_ask(client: TestClient) -> None:
