@@ -362,3 +362,18 @@ def test_documents_with_reversed_dates_get_422_like_ask(client: TestClient) -> N
     assert r.json()["detail"] == "date_from must not be after date_to"
     assert r.json()["errors"][0]["msg"] == r.json()["detail"]  # every 422 has its errors
     assert client.get("/api/documents", params={"date_from": "2020-01-01"}).status_code == 200
+
+
+def test_an_upload_sent_as_json_is_told_to_send_a_form(client: TestClient) -> None:
+    # "file: Field required" did not say that an upload is a multipart form
+    auth = {"Authorization": "Bearer s3cret"}
+    r = client.post("/api/documents", json={"file": "minutes.txt"}, headers=auth)
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "file: is required: send the paper as multipart/form-data (curl -F file=@paper.pdf)"
+    )
+    # a form without its file is only missing the file
+    r = client.post(
+        "/api/documents", data={"council": "X"}, files={"other": ("a", b"b")}, headers=auth
+    )
+    assert r.status_code == 422 and r.json()["detail"] == "file: Field required"
