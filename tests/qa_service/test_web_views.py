@@ -13,6 +13,7 @@ from qa_service.web_views import (
     cited_sentence,
     long_date,
     meeting_parts,
+    page_at,
     page_window,
     passage_number,
     safe_back,
@@ -287,3 +288,20 @@ def test_page_window_lists_the_ends_and_the_pages_near(
     page: int, pages: int, window: list[int | None]
 ) -> None:
     assert page_window(page, pages) == window
+
+
+@pytest.mark.parametrize(
+    ("starts", "offset", "page"),
+    [
+        ([0, 771, 1982, 4104], 4050, 3),  # Merton's item 4 starts on page 3 ...
+        ([0, 771, 1982, 4104], 4130, 4),  # ... and its resolution is on page 4
+        ([0, 771, 1982, 4104], 4104, 4),  # a page's first character is on that page
+        ([0, 771], 0, 1),
+        (None, 10, None),  # not a PDF
+        ([], 10, None),
+    ],
+)
+def test_page_at_reads_the_page_holding_an_offset(
+    starts: list[int] | None, offset: int, page: int | None
+) -> None:
+    assert page_at(starts, offset) == page
