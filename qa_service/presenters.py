@@ -128,6 +128,7 @@ def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
 
 _FACETS = (("council", "the council"), ("committee", "the committee"), ("doc_type", "the type"))
 _LISTED = 12  # a facet with at most this many values is listed in the note
+_QUOTED = 100  # a value named in a note is cut to this many characters (a council is ~50)
 
 
 def unheld_filter_notes(engine: Engine, filters: Filters) -> list[str]:
@@ -151,7 +152,8 @@ def unheld_filter_values(engine: Engine, filters: Filters) -> dict[tuple[str, st
             if value.lower() in known:
                 continue
             choices = f" (it has: {', '.join(held)})" if 0 < len(held) <= _LISTED else ""
-            notes[field, value] = f"No paper in the index has {label} \u201c{value}\u201d{choices}."
+            named = value if len(value) <= _QUOTED else value[: _QUOTED - 1].rstrip() + "\u2026"
+            notes[field, value] = f"No paper in the index has {label} \u201c{named}\u201d{choices}."
     return notes
 
 

@@ -44,3 +44,14 @@ def test_compare_reads_the_councils_once_for_every_empty_column(
     one = council_reads(["Atlantis", "Ravensholt City Council"])
     four = council_reads(["Atlantis", "Lyonesse", "Avalon", "Ys", "Ravensholt City Council"])
     assert four == one
+
+
+def test_a_note_quotes_at_most_a_hundred_characters_of_a_value(engine: Engine) -> None:
+    # a 2,500-character council in a link was quoted whole, on the page and in the API
+    from index.store import Filters
+    from qa_service.presenters import unheld_filter_notes
+
+    (note,) = unheld_filter_notes(engine, Filters(council=("a" * 2500,)))
+    assert "\u201c" + "a" * 99 + "\u2026\u201d" in note and "a" * 100 not in note
+    (short,) = unheld_filter_notes(engine, Filters(council=("Atlantis",)))
+    assert "\u201cAtlantis\u201d" in short
