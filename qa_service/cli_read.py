@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,7 @@ def _in_colour() -> bool:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.color is not None:
         return ctx.color
-    return click.get_text_stream("stdout").isatty()
+    return sys.stdout.isatty()
 
 
 def _pages(page: int | None, highlight_page: int | None) -> str | None:
