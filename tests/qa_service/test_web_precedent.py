@@ -226,3 +226,10 @@ def test_precedent_pages_name_a_council_no_paper_holds(client: TestClient, url: 
     assert "No paper in the index has the council \u201cAtlantis\u201d" in notes.get_text()
     held = _page(client, url.replace("Atlantis", "Ravensholt+City+Council"))
     assert held.select_one("#filter-notes") is None
+
+
+def test_the_similar_page_names_a_council_no_paper_holds(client: TestClient) -> None:
+    pid = client.post("/api/ask", json={"question": QUESTION}).json()["passages"][0]["passage_id"]
+    page = _page(client, f"/passages/{pid}/similar?council=Atlantis")
+    notes = page.select_one("#filter-notes")
+    assert notes is not None and "the council \u201cAtlantis\u201d" in notes.get_text()
