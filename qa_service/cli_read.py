@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ def ask(
         click.echo("Weak match: these passages may answer it; read them with care.\n")
     elif not response.answered:
         click.echo("The papers don't answer this with confidence; the nearest passages:\n")
+    coloured = _in_colour()
     for p in response.passages:
         c = p.citation
         where = " · ".join(
@@ -109,11 +111,22 @@ def ask(
             if h.start < at:
                 continue
             text += clean(p.text[at : h.start])
-            text += click.style(clean(p.text[h.start : h.end]), fg="yellow")
+            marked = clean(p.text[h.start : h.end])
+            text += click.style(marked, fg="yellow") if coloured else f"**{marked}**"
             at = h.end
         text += clean(p.text[at:])
         click.echo(f"   {c.document_id} chars {c.char_start}-{c.char_end}")
         click.echo("   " + text.replace("\n", "\n   ") + "\n")
+
+
+def _in_colour() -> bool:
+    """Whether the highlight can be shown in colour: on a terminal, or when asked (click's
+    ``color``).  Elsewhere (a pipe, a file, ``less``) click strips colour, so the answering
+    sentence is marked ``**like this**`` instead of vanishing into its passage."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.color is not None:
+        return ctx.color
+    return sys.stdout.isatty()
 
 
 def _pages(page: int | None, highlight_page: int | None) -> str | None:

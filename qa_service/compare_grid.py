@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
@@ -45,14 +46,25 @@ class Grid(BaseModel):
 
     question: str
     rows: list[GridRow]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a committee or type asked for that no paper holds (as the API's notes)",
+    )
 
 
-def grid_row(column: CouncilColumn, base_url: str = "", back: str = "") -> GridRow:
-    """A compare column as a grid row; ``base_url`` makes the link absolute (for exports)."""
+def grid_row(
+    column: CouncilColumn, base_url: str = "", back: str = "", notes: Sequence[str] = ()
+) -> GridRow:
+    """A compare column as a grid row; ``base_url`` makes the link absolute (for exports).
+
+    An empty row's ``note`` says why: its council's note, else the comparison's ``notes`` (a
+    committee or type no paper holds empties every row).
+    """
     state = column.answer_state
     if not column.passages:
+        note = column.note or " ".join(notes) or None
         return GridRow(
-            council=column.council, answer_state=state, sentence="", passages=0, note=column.note
+            council=column.council, answer_state=state, sentence="", passages=0, note=note
         )
     top = column.passages[0]
     c = top.citation
@@ -76,7 +88,8 @@ def grid(response: CompareResponse, base_url: str = "") -> Grid:
     """Every council's row, in the comparison's order."""
     return Grid(
         question=response.question,
-        rows=[grid_row(column, base_url) for column in response.councils],
+        rows=[grid_row(column, base_url, notes=response.notes) for column in response.councils],
+        notes=response.notes,
     )
 
 

@@ -128,13 +128,20 @@ def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
 
 _FACETS = (("council", "the council"), ("committee", "the committee"), ("doc_type", "the type"))
 _LISTED = 12  # a facet with at most this many values is listed in the note
+_QUOTED = 100  # a value named in a note is cut to this many characters (a council is ~50)
 
 
 def unheld_filter_notes(engine: Engine, filters: Filters) -> list[str]:
     """A sentence for each filter value that no paper in the index holds (matched as the
     store matches them, ignoring case), so a misspelt council or an unknown document type
     is not mistaken for "the papers don't answer this"."""
-    notes = []
+    return list(unheld_filter_values(engine, filters).values())
+
+
+def unheld_filter_values(engine: Engine, filters: Filters) -> dict[tuple[str, str], str]:
+    """The sentences of ``unheld_filter_notes`` by (field, value): each field's values are
+    read from the store once, however many of its values are asked about."""
+    notes: dict[tuple[str, str], str] = {}
     for field, label in _FACETS:
         asked: tuple[str, ...] = getattr(filters, field)
         if not asked:
@@ -145,7 +152,8 @@ def unheld_filter_notes(engine: Engine, filters: Filters) -> list[str]:
             if value.lower() in known:
                 continue
             choices = f" (it has: {', '.join(held)})" if 0 < len(held) <= _LISTED else ""
-            notes.append(f"No paper in the index has {label} \u201c{value}\u201d{choices}.")
+            named = value if len(value) <= _QUOTED else value[: _QUOTED - 1].rstrip() + "\u2026"
+            notes[field, value] = f"No paper in the index has {label} \u201c{named}\u201d{choices}."
     return notes
 
 
@@ -177,14 +185,14 @@ def compare_request(engine: Engine, body: CompareRequest) -> CompareResponse:
     filters = to_filters(body.filters)
     columns = precedent.compare(engine, body.question, body.councils, body.per_council, filters)
     response = compare_response(body.question, columns)
-    # a council, committee or type no paper holds is named, as /api/ask names it
-    unheld = {
-        c.council: unheld_filter_notes(engine, Filters(council=(c.council,)))
-        for c in response.councils
-        if not c.passages
-    }
+    # a council, committee or type no paper holds is named, as /api/ask names it; the
+    # councils are read once for every empty column
+    empty = tuple(c.council for c in response.councils if not c.passages)
+    unheld = unheld_filter_values(engine, Filters(council=empty)) if empty else {}
     councils = [
-        c.model_copy(update={"note": unheld[c.council][0]}) if unheld.get(c.council) else c
+        c.model_copy(update={"note": unheld["council", c.council]})
+        if ("council", c.council) in unheld
+        else c
         for c in response.councils
     ]
     notes = unheld_filter_notes(engine, replace(filters, council=()))

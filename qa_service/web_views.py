@@ -8,6 +8,8 @@ viewer's passage blocks and page markers, and links that change one query parame
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode, urlsplit
@@ -168,6 +170,14 @@ def source_page_link(url: str | None, page: int | None) -> str | None:
     if not safe:
         return None
     return safe.split("#", 1)[0] + f"#page={page}" if page else safe
+
+
+def page_at(page_starts: Sequence[int] | None, offset: int) -> int | None:
+    """The 1-based PDF page holding ``offset`` of a document's text (None if not a PDF):
+    ``page_starts`` are the offsets where its pages start, the first at 0."""
+    if not page_starts:
+        return None
+    return max(1, bisect_right(sorted(page_starts), offset))
 
 
 def cited_sentence(value: str, passage: tuple[int, int]) -> tuple[int, int] | None:

@@ -125,11 +125,12 @@ def create_app(
         return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [_unnamed(e) for e in exc.errors()]
+        content_type = request.headers.get("content-type")
         messages = []
         for error in errors:
-            where, msg = _where_and_what(error)
+            where, msg = _where_and_what(error, content_type)
             messages.append(f"{_safe_text(where)}: {_safe_text(msg)}" if where else msg)
         return JSONResponse(
             {"detail": "; ".join(messages) or "invalid request", "errors": _jsonable(errors)},
@@ -169,21 +170,58 @@ def _remove_orphans(settings: Settings) -> None:
         )
 
 
-def _where_and_what(error: dict[str, Any]) -> tuple[str, str]:
+def _where_and_what(error: dict[str, Any], content_type: str | None = None) -> tuple[str, str]:
     """The field a validation error is about and what is wrong, for the one-line ``detail``.
 
     An error about the body as a whole names it: a body that is not JSON at all ("body: is
-    not valid JSON", not pydantic's "0: JSON decode error"), none sent, or not an object.
+    not valid JSON", not pydantic's "0: JSON decode error"), none sent, not an object, or
+    sent without a JSON content type (curl's ``-d`` alone sends a form); an upload sent as
+    anything but a form is told how to send its file. A date says how it is written, and a
+    field a route does not take says so.
     """
     loc = tuple(error.get("loc", ()))
-    kind = error.get("type")
+    kind = str(error.get("type"))
     # pydantic's "Value error, " before a validator's own sentence says nothing to a client
     msg = str(error.get("msg")).removeprefix("Value error, ")
     if kind == "json_invalid":
         return "body", "is not valid JSON"
     if loc == ("body",):
-        return "body", "is required: send a JSON object" if kind == "missing" else msg
-    return ".".join(str(p) for p in loc if p != "body"), msg
+        if kind == "missing":
+            return "body", "is required: send a JSON object"
+        if not _sent_as_json(content_type):
+            return "body", f"is not JSON: send a JSON object with the header {_JSON_TYPE}"
+        if kind in ("model_attributes_type", "dict_type", "model_type"):
+            return "body", "must be a JSON object ({...}), not a list, string or number"
+        return "body", msg
+    where = ".".join(str(p) for p in loc if p != "body")
+    if loc == ("body", "file") and kind == "missing" and not _sent_as_form(content_type):
+        return where, f"is required: send the paper as {_FORM_TYPE} (curl -F file=@paper.pdf)"
+    if kind.startswith("date_") and kind != "date_type":
+        # "Input should be a valid date or datetime, day value is outside expected range"
+        reason = msg.partition(", ")[2]
+        return where, "must be a real date written YYYY-MM-DD" + (f" ({reason})" if reason else "")
+    if kind == "none_required":  # the one such field: compare's columns are its councils
+        return where, 'is not taken here: give the councils to compare in "councils"'
+    return where, msg
+
+
+_JSON_TYPE = "Content-Type: application/json"
+_FORM_TYPE = "multipart/form-data"
+
+
+def _sent_as_form(content_type: str | None) -> bool:
+    """Whether the body is a multipart form, as an upload must be."""
+    return content_type is not None and content_type.split(";", 1)[0].strip().lower() == _FORM_TYPE
+
+
+def _sent_as_json(content_type: str | None) -> bool:
+    """Whether FastAPI reads the body as JSON: no content type, or a JSON one."""
+    if not content_type:
+        return True
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def _unnamed(error: dict[str, Any]) -> dict[str, Any]:

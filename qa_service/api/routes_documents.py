@@ -9,7 +9,19 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
 from cqa_core.errors import IngestError, InvalidQueryError
@@ -50,6 +62,32 @@ UrlText = Annotated[
     Form(json_schema_extra=marked("max_url_chars")),
     AfterValidator(chars_within("max_url_chars")),
 ]
+
+
+# The fields an upload takes: the file and the manifest's columns but `file`.
+UPLOAD_FIELDS = (
+    "file",
+    "council",
+    "committee",
+    "meeting_date",
+    "title",
+    "doc_type",
+    "source_url",
+    "supersedes",
+)
+
+
+async def known_fields(request: Request) -> None:
+    """An upload's form holds only the fields it takes.  A misspelt one ("date",
+    "meeting-date") was dropped without a word, and the paper indexed without that
+    metadata; it is refused as JSON bodies refuse an unknown field (not named back)."""
+    form = await request.form()  # already read for the route's own fields: cached
+    unknown = [name for name in form if name not in UPLOAD_FIELDS]
+    if unknown:
+        message = "is not a field of an upload (it takes: " + ", ".join(UPLOAD_FIELDS) + ")"
+        raise RequestValidationError(
+            [{"type": "extra_forbidden", "loc": ("body", name), "msg": message} for name in unknown]
+        )
 
 
 @router.get("", response_model=DocumentList)
@@ -124,6 +162,7 @@ def upload_document(
     settings: SettingsDep,
     _admin: AdminDep,
     embedder: IngestEmbedderDep,
+    _known: Annotated[None, Depends(known_fields)],
     file: Annotated[UploadFile, File(description="a .txt, .md, .html, .pdf or .docx file")],
     council: FieldText = None,
     committee: FieldText = None,

@@ -19,6 +19,7 @@ from qa_service.presenters import (
     timeline_response,
     to_filters,
     trend_response,
+    unheld_filter_notes,
 )
 from qa_service.request_limits import marked, question_length, top_k_bound
 from qa_service.schemas.filters import ExportFormat
@@ -94,6 +95,8 @@ def decisions(
     asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
     found = precedent.decisions(engine, question, filters, asked, procedural, offset)
     body = decisions_response(question, found, procedural)
+    # a council or committee no paper has (misspelt) is named, as /api/ask names it
+    body.notes = unheld_filter_notes(engine, filters)
     return export.respond(body, fmt, "decisions", str(request.base_url))
 
 
@@ -114,8 +117,10 @@ def timeline(
 ) -> BaseModel | Response:
     """A topic's relevant passages ordered by meeting date and grouped by year."""
     asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
-    groups = precedent.timeline(engine, q, query_filters(council), asked)
+    filters = query_filters(council)
+    groups = precedent.timeline(engine, q, filters, asked)
     body = timeline_response(q, groups)
+    body.notes = unheld_filter_notes(engine, filters)
     return export.respond(body, fmt, "timeline", str(request.base_url))
 
 
@@ -135,7 +140,11 @@ def commitments(
     """What committees asked to come back, when, and whether a later paper brought it back."""
     when = as_of or date.today()
     found = followthrough.follow_through(engine, council, committee, status, when, document)
-    return commitments_response(found, when.isoformat())
+    body = commitments_response(found, when.isoformat())
+    # the council, not the committee: a commitment's committee is the one it names as
+    # expecting it ("Full Council"), which need not be a paper's
+    body.notes = unheld_filter_notes(engine, query_filters(council))
+    return body
 
 
 @router.post("/trend", response_model=TrendResponse)
@@ -145,4 +154,6 @@ def trend_of(engine: EngineDep, body: TrendRequest) -> TrendResponse:
     if body.council:
         filters = replace(filters, council=(body.council.strip(),))
     points = trend.trend(engine, body.question, filters)
-    return trend_response(body.question.strip(), points, by_council=not body.council)
+    response = trend_response(body.question.strip(), points, by_council=not body.council)
+    response.notes = unheld_filter_notes(engine, filters)
+    return response

@@ -17,6 +17,7 @@ from qa_service.presenters import document_out, unheld_filter_notes
 from qa_service.retriever import Engine
 from qa_service.web_views import (
     cited_sentence,
+    page_at,
     page_window,
     passage_number,
     safe_back,
@@ -127,6 +128,10 @@ def viewer(
     cited = passage_number(passages, passage) if passage else None
     span = next((p for p in passages if p[0] == passage), None)
     marked = cited_sentence(sentence, (span[1], span[2])) if span else None
+    # the page of the marked sentence, as the results page cites it; a passage that runs over
+    # a page break starts on the page before (its start page was cited here)
+    page = page_at(page_starts, marked[0]) if marked else None
+    page = page or (span[3] if span else None)
     return render(
         request,
         "document.html",
@@ -135,10 +140,10 @@ def viewer(
             "blocks": viewer_blocks(text, page_starts, passages, passage or None, marked),
             "pages": len(page_starts or []),
             "cited": cited,
-            "cited_page": span[3] if span else None,
+            "cited_page": page,
             "marked": marked is not None,
             "back": safe_back(back),
-            "source_link": source_page_link(record.meta.source_url, span[3] if span else None),
+            "source_link": source_page_link(record.meta.source_url, page),
             "superseded_by": _title_of(engine, record.superseded_by),
             "supersedes": _supersedes(engine, record),
             "also_at": engine.store.copies_of(document_id),

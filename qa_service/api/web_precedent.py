@@ -24,6 +24,7 @@ from qa_service.presenters import (
     similar_response,
     timeline_response,
     trend_response,
+    unheld_filter_notes,
 )
 from qa_service.web_views import page_count, page_window, with_params
 
@@ -54,9 +55,13 @@ def _message(exc: Exception) -> str:
 
 
 def _context(query: PageParams, q: str) -> dict[str, Any]:
-    """What every precedent page shows: the form's values and choices, and the CSV link."""
+    """What every precedent page shows: the form's values and choices, the notes on them,
+    and the CSV link."""
     params = list(query.request.query_params.multi_items())
+    # a council no paper has (a misspelt or old link) is named, as the question form names it
+    chosen = Filters(council=tuple(c.strip() for c in query.councils if c.strip()))
     return {
+        "notes": unheld_filter_notes(query.engine, chosen),
         "q": q,
         "selected_councils": query.councils,
         "councils": query.engine.store.facet_values("council"),

@@ -61,6 +61,10 @@ class DecisionList(BaseModel):
     offset: int = Field(
         default=0, description="decisions skipped before these (the request's `offset`)"
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a sentence for each council or committee asked for that no paper holds",
+    )
 
 
 class CommitmentOut(BaseModel):
@@ -87,6 +91,10 @@ class CommitmentList(BaseModel):
 
     as_of: str
     commitments: list[CommitmentOut]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a sentence for each council asked for that no paper holds",
+    )
 
 
 class TrendRequest(BaseModel):
@@ -132,6 +140,10 @@ class TrendResponse(BaseModel):
     series: list[TrendSeries] | None = Field(
         default=None, description="one per council, when no council was given"
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a sentence for each council, committee or type asked for that no paper holds",
+    )
 
 
 class TimelineYear(BaseModel):
@@ -152,3 +164,7 @@ class TimelineResponse(BaseModel):
 
     question: str
     years: list[TimelineYear]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="a sentence for each council asked for that no paper holds",
+    )

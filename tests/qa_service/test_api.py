@@ -281,7 +281,8 @@ def test_compare_names_a_council_or_filter_value_no_paper_holds(client: TestClie
     [
         (b"not json", "body: is not valid JSON"),
         (b"", "body: is required: send a JSON object"),
-        (b'["question"]', "body: Input should be a valid dictionary"),
+        (b'["question"]', "body: must be a JSON object ({...}), not a list, string or number"),
+        (b'"question"', "body: must be a JSON object ({...}), not a list, string or number"),
     ],
 )
 def test_a_body_that_is_not_a_json_object_says_so(
@@ -291,9 +292,109 @@ def test_a_body_that_is_not_a_json_object_says_so(
     assert r.status_code == 422 and r.json()["detail"].startswith(detail)
 
 
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"]
+)
+@pytest.mark.parametrize("path", ["/api/ask", "/api/compare", "/api/trend"])
+def test_json_sent_without_a_json_content_type_is_told_the_header(
+    client: TestClient, content_type: str, path: str
+) -> None:
+    # `curl -d '{"question": ...}'` without -H sends a form: the body is not read as JSON, and
+    # the client was told "Input should be a valid dictionary or object to extract fields from"
+    r = client.post(
+        path, content=b'{"question": "inspection"}', headers={"content-type": content_type}
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "body: is not JSON: send a JSON object with the header Content-Type: application/json"
+    )
+    sent = client.post(
+        path,
+        content=b'{"question": "inspection"}',
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert sent.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "detail"),
+    [
+        (
+            "/api/ask",
+            {"question": "x", "filters": {"date_from": "2020-02-30"}},
+            "filters.date_from: must be a real date written YYYY-MM-DD"
+            " (day value is outside expected range)",
+        ),
+        (
+            "/api/compare",
+            {"question": "x", "filters": {"date_to": "2020-13-01"}},
+            "filters.date_to: must be a real date written YYYY-MM-DD"
+            " (month value is outside expected range of 1-12)",
+        ),
+        (
+            "/api/compare",
+            {"question": "x", "filters": {"council": "Ravensholt City Council"}},
+            'filters.council: is not taken here: give the councils to compare in "councils"',
+        ),
+    ],
+)
+def test_a_bad_date_or_a_field_not_taken_is_said_plainly(
+    client: TestClient, path: str, body: dict[str, object], detail: str
+) -> None:
+    # pydantic said "Input should be a valid date or datetime, ..." (no datetime is taken)
+    # and, for a council filter on compare, "Input should be None"
+    r = client.post(path, json=body)
+    assert r.status_code == 422 and r.json()["detail"] == detail
+
+
+def test_a_bad_date_in_a_query_is_said_plainly(client: TestClient) -> None:
+    for path in ("/api/decisions", "/api/documents", "/api/commitments?as_of=2020-02-30&x=1"):
+        url = path if "?" in path else f"{path}?date_from=2020-02-30"
+        detail = client.get(url).json()["detail"]
+        assert detail.endswith(
+            ": must be a real date written YYYY-MM-DD (day value is outside expected range)"
+        ), (path, detail)
+
+
 def test_documents_with_reversed_dates_get_422_like_ask(client: TestClient) -> None:
     r = client.get("/api/documents", params={"date_from": "2021-01-01", "date_to": "2020-01-01"})
     assert r.status_code == 422
     assert r.json()["detail"] == "date_from must not be after date_to"
     assert r.json()["errors"][0]["msg"] == r.json()["detail"]  # every 422 has its errors
     assert client.get("/api/documents", params={"date_from": "2020-01-01"}).status_code == 200
+
+
+def test_an_upload_sent_as_json_is_told_to_send_a_form(client: TestClient) -> None:
+    # "file: Field required" did not say that an upload is a multipart form
+    auth = {"Authorization": "Bearer s3cret"}
+    r = client.post("/api/documents", json={"file": "minutes.txt"}, headers=auth)
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "file: is required: send the paper as multipart/form-data (curl -F file=@paper.pdf)"
+    )
+    # a form without its file is only missing the file
+    r = client.post("/api/documents", files={"council": (None, "X")}, headers=auth)
+    assert r.status_code == 422 and r.json()["detail"] == "file: Field required"
+
+
+def test_an_upload_refuses_a_field_it_does_not_take(client: TestClient) -> None:
+    # `-F date=2025-02-03` (for meeting_date) was dropped without a word: the paper was
+    # indexed with no date. It is refused, not named back, as a JSON body's unknown field is
+    good = {"Authorization": "Bearer s3cret"}
+    files = {"file": ("m.txt", io.BytesIO(b"Item 1\n\nThe wombat policy was agreed."))}
+    r = client.post("/api/documents", files=files, data={"date": "2025-02-03"}, headers=good)
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("(unknown field): is not a field of an upload (it takes: ")
+    assert "date" not in r.json()["detail"].split("(it takes:")[0]
+    assert r.json()["errors"][0]["loc"] == ["body", "(unknown field)"]
+    assert (
+        client.post("/api/ask", json={"question": "wombat policy"}).json()["passages"][0][
+            "citation"
+        ]["source"]
+        != "m.txt"
+    )  # nothing was indexed
+    files = {"file": ("m.txt", io.BytesIO(b"Item 1\n\nThe wombat policy was agreed."))}
+    every = {"council": "C", "committee": "K", "meeting_date": "2025-02-03", "title": "T"}
+    every |= {"doc_type": "minutes", "source_url": "https://example.org/m", "supersedes": ""}
+    r = client.post("/api/documents", files=files, data=every, headers=good)
+    assert r.status_code == 201, r.text

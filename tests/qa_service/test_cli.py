@@ -247,3 +247,23 @@ def test_the_models_loading_bar_is_not_drawn(
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"  # the user's own setting wins
     CliRunner().invoke(main, ["stats", "--index", str(tmp_path)])
     assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "0"
+
+
+def test_ask_marks_the_highlight_where_colour_is_stripped(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # piped or saved, the yellow highlight was stripped and the answering sentence was lost
+    # in its passage; on a terminal (or with colour asked for) it stays in colour
+    idx = str(tmp_path / "idx")
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(small_corpus), "--index", idx]).exit_code == 0
+    args = ["ask", "MASH decision contacts", "--top-k", "1", "--index", idx]
+    body = json.loads(runner.invoke(main, [*args, "--json"]).output)
+    p = body["passages"][0]
+    h = p["highlights"][0]
+    sentence = p["text"][h["start"] : h["end"]]
+    plain = runner.invoke(main, args).output
+    assert f"**{sentence.splitlines()[0]}" in plain and "\x1b[" not in plain
+    monkeypatch.setattr("qa_service.cli_read._in_colour", lambda: True)  # as on a terminal
+    coloured = runner.invoke(main, args, color=True).output
+    assert "\x1b[33m" in coloured and "**" not in coloured

@@ -80,3 +80,24 @@ def test_a_row_cites_the_page_of_its_sentence() -> None:
     column.passages[0] = top.model_copy(update={"citation": cited})
     row = grid_row(column)
     assert row.page == 4 and row.source_url == "https://example.org/a.pdf#page=4"
+
+
+def test_an_empty_row_says_why_in_the_downloads_as_the_page_does() -> None:
+    # a type no paper holds emptied every row: the page said so, the downloads did not
+    why = "No paper in the index has the type \u201cmemo\u201d (it has: minutes)."
+    response = CompareResponse(
+        question="q",
+        councils=[
+            _column("Wirral Council", "Spend was £2m."),
+            CouncilColumn(council="Exeter City Council", answered=False, passages=[]),
+            CouncilColumn(
+                council="Nowhere", answered=False, passages=[], note="No paper has “Nowhere”."
+            ),
+        ],
+        notes=[why],
+    )
+    table = grid(response)
+    assert table.notes == [why]
+    assert [r.note for r in table.rows] == [None, why, "No paper has “Nowhere”."]
+    rows = list(csv.DictReader(io.StringIO(grid_csv(table).lstrip("\ufeff"))))
+    assert rows[1]["note"] == why

@@ -329,3 +329,38 @@ def test_timeline_years_carry_their_decisions_and_figures(client: TestClient) ->
             assert f["text"] in texts[f["citation"]["passage_id"]]
             assert f["value_text"] in f["text"]
     assert decided and figures
+
+
+UNHELD = "No paper in the index has the council \u201cAtlantis\u201d"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/decisions?council=Atlantis", None),
+        ("GET", "/api/decisions?council=Atlantis&q=children+missing+from+care", None),
+        ("GET", "/api/commitments?council=Atlantis", None),
+        ("GET", "/api/timeline?q=children+missing+from+care&council=Atlantis", None),
+        ("POST", "/api/trend", {"question": "children missing from care", "council": "Atlantis"}),
+    ],
+)
+def test_precedent_names_a_council_no_paper_holds_as_ask_does(
+    client: TestClient, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    # an officer's misspelt council gave an empty list that read as "nothing was decided"
+    got = client.request(method, path, json=body).json()
+    assert len(got["notes"]) == 1 and got["notes"][0].startswith(UNHELD), got
+    held = client.request(
+        method,
+        path.replace("Atlantis", "ravensholt+city+council"),
+        json={**body, "council": " ravensholt city council"} if body else None,
+    ).json()
+    assert held["notes"] == []  # matched ignoring case and outer spaces, as the store does
+
+
+def test_decisions_name_a_committee_no_paper_holds(client: TestClient) -> None:
+    got = client.get("/api/decisions", params={"committee": "Nowhere Board"}).json()
+    assert got["decisions"] == []
+    assert got["notes"][0].startswith(
+        "No paper in the index has the committee \u201cNowhere Board\u201d"
+    )

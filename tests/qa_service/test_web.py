@@ -563,3 +563,32 @@ def test_compare_page_says_why_a_council_has_no_row_of_answers(client: TestClien
         "/compare", params=[("q", "inspection"), ("council", "Atlantis"), ("format", "grid-json")]
     ).json()["rows"]
     assert rows[0]["note"].startswith(note)
+
+
+def test_the_viewer_cites_the_page_of_the_marked_sentence(client: TestClient) -> None:
+    # the results cite the page of the sentence (a passage may start on the page before), but
+    # the viewer they link to said "passage 7, page 3" and opened the original at page 3 for
+    # a sentence on page 4 (Merton's agenda pack on real-dev-set)
+    crossing = []
+    for doc in client.get("/api/documents").json()["documents"]:
+        detail = client.get(f"/api/documents/{doc['document_id']}").json()
+        starts = detail.get("page_starts") or []
+        for p in detail["passages"]:
+            later = [s for s in starts if p["char_start"] < s < p["char_end"] - 5]
+            if later and detail.get("url"):
+                crossing.append((doc["document_id"], p, later[0], starts.index(later[0]) + 1))
+    assert crossing, "the small corpus has a PDF passage running over a page break"
+    document_id, p, start, page = crossing[0]
+    assert page == p["page"] + 1
+    r = client.get(
+        f"/documents/{document_id}",
+        params={"passage": p["passage_id"], "sentence": f"{start}-{start + 5}"},
+    )
+    note = soup(r.text).select_one("#cited-note")
+    assert note is not None
+    assert f"page {page}" in note.text and f"page {p['page']}" not in note.text
+    links = [a["href"] for a in note.select("a[rel=noreferrer]")]
+    assert links and all(h.endswith(f"#page={page}") for h in links)
+    # with no sentence marked, the passage's own page
+    r = client.get(f"/documents/{document_id}", params={"passage": p["passage_id"]})
+    assert f"page {p['page']}" in soup(r.text).select_one("#cited-note").text

@@ -208,3 +208,28 @@ def test_a_paged_decisions_list_offers_the_most_a_page_may_show(
     assert len(page.select(".cqa-decision")) == total
     assert page.select_one("#results").text == f"{total} decisions, newest first"
     assert not page.select_one("#more-decisions") and not page.select_one(".govuk-pagination")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/decisions?council=Atlantis",
+        "/commitments?council=Atlantis",
+        f"/timeline?q={QUESTION}&council=Atlantis",
+        f"/trend?q={QUESTION}&council=Atlantis",
+    ],
+)
+def test_precedent_pages_name_a_council_no_paper_holds(client: TestClient, url: str) -> None:
+    # a hand-edited or old link's council listed nothing, read as "nothing was decided"
+    notes = _page(client, url).select_one("#filter-notes")
+    assert notes is not None, url
+    assert "No paper in the index has the council \u201cAtlantis\u201d" in notes.get_text()
+    held = _page(client, url.replace("Atlantis", "Ravensholt+City+Council"))
+    assert held.select_one("#filter-notes") is None
+
+
+def test_the_similar_page_names_a_council_no_paper_holds(client: TestClient) -> None:
+    pid = client.post("/api/ask", json={"question": QUESTION}).json()["passages"][0]["passage_id"]
+    page = _page(client, f"/passages/{pid}/similar?council=Atlantis")
+    notes = page.select_one("#filter-notes")
+    assert notes is not None and "the council \u201cAtlantis\u201d" in notes.get_text()

@@ -13,6 +13,7 @@ from qa_service.web_views import (
     cited_sentence,
     long_date,
     meeting_parts,
+    page_at,
     page_window,
     passage_number,
     safe_back,
@@ -242,6 +243,36 @@ def test_the_pages_link_the_original_at_the_sentences_page() -> None:
     assert "Original paper on the council's website, page 3" in html
 
 
+def test_every_page_links_the_original_paper_in_the_same_words() -> None:
+    # the link was written out three times (a result, the answer card, a decision), and the
+    # card's said "Original paper, page 3 (council's website)": now one macro, one wording
+    from qa_service.answer_card import AnswerCard
+    from qa_service.api.web_render import templates
+    from qa_service.schemas.precedent import DecisionCitation, DecisionOut
+
+    p = _across_a_page_break()
+    cite = {**p.citation.model_dump(), "passage_id": "p1", "page": 3}  # where it starts
+    d = DecisionOut(
+        kind="resolution", text="RESOLVED.", citation=DecisionCitation.model_validate(cite)
+    )
+    card = AnswerCard("answered", p, "The sentence on page three.")
+    link = (
+        '<a class="govuk-link" href="https://example.org/a.pdf#page=3" rel="noreferrer">'
+        "Original paper on the council's website, page 3"
+    )
+    for call in ('passage(p, "h")', 'answer_card(card, "h")', "decision(d, 1, listing=true)"):
+        name = call.split("(")[0]
+        html = templates.env.from_string(
+            f'{{% from "_macros.html" import {name} %}}{{{{ {call} }}}}'
+        ).render(p=p, card=card, d=d)
+        assert html.count(link) == 1, call
+    no_url = _passage("Text.", [(0, 5)], page=2)  # no address: no link, no empty item
+    html = templates.env.from_string(
+        '{% from "_macros.html" import original_link %}{{ original_link(c) }}'
+    ).render(c=no_url.citation)
+    assert html.strip() == ""
+
+
 @pytest.mark.parametrize(
     ("page", "pages", "window"),
     [
@@ -257,3 +288,20 @@ def test_page_window_lists_the_ends_and_the_pages_near(
     page: int, pages: int, window: list[int | None]
 ) -> None:
     assert page_window(page, pages) == window
+
+
+@pytest.mark.parametrize(
+    ("starts", "offset", "page"),
+    [
+        ([0, 771, 1982, 4104], 4050, 3),  # Merton's item 4 starts on page 3 ...
+        ([0, 771, 1982, 4104], 4130, 4),  # ... and its resolution is on page 4
+        ([0, 771, 1982, 4104], 4104, 4),  # a page's first character is on that page
+        ([0, 771], 0, 1),
+        (None, 10, None),  # not a PDF
+        ([], 10, None),
+    ],
+)
+def test_page_at_reads_the_page_holding_an_offset(
+    starts: list[int] | None, offset: int, page: int | None
+) -> None:
+    assert page_at(starts, offset) == page
