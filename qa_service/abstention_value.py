@@ -17,7 +17,8 @@ budget line in pounds.  Three kinds of value are read, each by how English write
   last three out), nor a figure that is part of a name ("ISA 260", "Phase 4", "Appendix
   2": a capitalised word inside the sentence, not a month, and a bare figure) nor "one" as
   a pronoun ("one of the most difficult periods", "no one", "a one-off"): the count's
-  attribution (``named``), measured in stop 22 and kept in stop 23 by the mean over ten
+  attribution (``named``, read by ``named_figure``, which the trend reader shares since
+  stop 24), measured in stop 22 and kept in stop 23 by the mean over ten
   bootstrap seeds (docs/quality.md, "Abstention, stop 22" and "Abstention, stop 23");
 - **an amount of money asked by the verb** ("What did the new trim trail in New Hall
   Valley cost the town council?"), which ``amount_ask.asks_money`` does not read when the
@@ -41,6 +42,7 @@ from dataclasses import dataclass
 
 from qa_service.amount_ask import asks_count, asks_count_change, asks_money
 from qa_service.answer_kind import Kind, answer_kinds, holds_answer, states_amount
+from qa_service.named_figure import NAMED_WORD, without_named_figures
 
 # A grade's value: the words inspections and regulators grade in, a level, a score out of
 # a scale, stars; or a code of a letter and a digit next to "grade", "rated", "rating" or
@@ -62,24 +64,6 @@ _MONEY = re.compile(
 # A sentence opening on a figure that a lower-case word follows ("318 met the threshold")
 # states it; ``holds_answer`` reads an opening number as an item number ("3.2 Performance").
 _OPENING_FIGURE = re.compile(r"^\s*\d[\d,]*\s+[a-z]")
-# A figure that is part of a name: a capitalised word inside a sentence (not its first
-# word: "About 300 people" counts), then a bare figure of at most four digits that no unit
-# follows ("ISA 260", "Phase 4", "Appendix 2", "Item 79").  A month is no name: "September
-# 2022" is a date's end, and blanking it left the day ("on 13 September 2022" read as 13).
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
-)
-_NAMED_FIGURE = re.compile(
-    rf"\b(?!{_MONTH})[A-Z][\w'’-]*\s+\d{{1,4}}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))"
-)
-# A number word that is part of a name ("Appendix two", "Tranche One", "Phase Three"): a
-# capitalised word, not a month nor a possessive ("the Council's two schemes" counts), then
-# a number word up to twelve (``words``, measured in stop 23).
-_NAMED_WORD = re.compile(
-    rf"\b(?!{_MONTH})[A-Z][\w-]*(?<!['’]s)\s+"
-    r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
-)
 # "one" and "no" as pronouns or in set phrases, not counts ("one of the most difficult",
 # "no one", "a one-off", "no longer").
 _NOT_A_COUNT = re.compile(
@@ -166,23 +150,10 @@ def states_count(text: str, named: bool = False, words: bool = False) -> bool:
         return True
     text = _MONEY.sub(" ", text)
     if named:
-        text = _NOT_A_COUNT.sub(" ", _without_named_figures(text))
+        text = _NOT_A_COUNT.sub(" ", without_named_figures(text))
         if words:
-            text = _without_named_figures(text, _NAMED_WORD)
+            text = without_named_figures(text, NAMED_WORD)
     return holds_answer(text, Kind.NUMBER)
-
-
-def _without_named_figures(text: str, pattern: re.Pattern[str] = _NAMED_FIGURE) -> str:
-    """``text`` with the figures that are part of a name blanked (``_NAMED_FIGURE``, or
-    ``pattern``), a sentence's or a line's first word not read as a name."""
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".!?:;\n•-–":
-            continue
-        out.append(text[last : m.start()] + " ")
-        last = m.end()
-    return "".join(out) + text[last:]
 
 
 # A decision stated: a resolution's verb ("resolved", "agreed", "approved", "refused",

@@ -33,7 +33,9 @@ never computed.
   overspend, "6,842 incidents of fly-tipping" for prosecutions; ``trend_noun``).
 - In the sentence, the figure is a current one (not compared, the latest of dated ones),
   not an amount or count "of the" quantity asked (a part: "£8.3 million of the children's
-  services overspend related to placements"), in the asked unit, whose own item of a list
+  services overspend related to placements"), nor, unless a rate is asked, one for each of
+  what is counted beside the total ("£2,300 for each eligible child …, a total of
+  £718,000"; ``trend_parts.totals``), in the asked unit, whose own item of a list
   names the question's rarest key word ("… 46% of the … workforce, and that 17% of posts
   were vacant": 17% for the vacancy rate), then most of the question ("Amount spent to
   date on capital £6,436, revenue £4,630 making a total of £11,066": 4,630 for revenue

@@ -28,6 +28,11 @@ names.
 
 ``qa_service.trend_sentence`` drops such figures before choosing a meeting's sentence, so
 that a sentence stating the asked figure can give the point instead.
+
+- Of a sentence's counts, for a question asking "number of" or "how many", one whose own noun
+  is what it counts comes first ("There were 412 hackney carriage drivers, 1,388 private hire
+  drivers and 1,214 licensed vehicles": 1,214 for the number of licensed taxi and private hire
+  vehicles, though "private hire" names more of it): ``counts_head``.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from cqa_core.text import STOPWORDS
 from qa_service.trend_current import current
 from qa_service.trend_parts import Asks, asked_stems, rarest
 from qa_service.trend_read import Figure, figures
-from qa_service.trend_words import stems
+from qa_service.trend_words import stem, stems
 
 # A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
@@ -138,6 +143,21 @@ def counts_asked(text: str, f: Figure, asked: Asks) -> int:
     if not _names(words[-1], asked):
         return -1
     return int(_names(" ".join(words), asked, rarest(asked)))
+
+
+def counts_head(text: str, f: Figure, head: str) -> bool:
+    """Whether count ``f``'s own noun (the words after it, up to a function word) names
+    ``head``, what a question asking how many counts ("1,214 licensed vehicles" for the
+    number of licensed taxi and private hire vehicles, not "1,388 private hire drivers"); a
+    count of some of the count after it is of that one's noun ("34 of the 42 children")."""
+    if f.unit != "count" or not head:
+        return False
+    whole = _OF_COUNT.match(text, f.end)  # "34 of the 42 children": the 34 are children too
+    return stem(head) in stems(_after(text, whole.end() if whole else f.end))
+
+
+# A count of some of the count after it: "34 of the 42 children in residential care …".
+_OF_COUNT = re.compile(r"\s+of\s+(?:the\s+|these\s+|those\s+)?\d[\d,]*(?:\.\d+)?\b")
 
 
 def _names(text: str, asked: Asks, keys: set[str] | None = None) -> bool:

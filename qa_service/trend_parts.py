@@ -5,6 +5,8 @@ about is not its figure.
   children's services overspend related to placements"), not the whole, unless the rest of
   its clause names what the whole's words leave of the question (for the overspend on
   placements for children in care, that £8.3 million is it).
+- A figure for each one of what is counted ("£2,300 for each eligible child") is a rate, not
+  the total the same sentence states ("a total of £718,000"), unless the question asks one.
 - The parts a figure is made up of ("4.99%, made up of 2.99% for general services and 2% for
   the adult social care precept") are not it, when the whole names half the question and a
   part names nothing of it the whole does not.
@@ -75,6 +77,36 @@ def wholes(text: str, found: list[Figure], asked: Asks, span: tuple[int, int]) -
         }
         return [g for g in found if g not in drop]
     return found
+
+
+# A figure for each one of what is counted, a rate: "£2,300 for each eligible child", "£1,925
+# for each full-time post", "£25 per household", "£40 a head" (not one a period gives: "£0.9
+# million a year", "per annum" is the year's whole).
+_FOR_EACH = re.compile(
+    r"\s*(?:for\s+(?:each|every)|per|each|a\s+head)\b"
+    r"(?!\s+(?:cent|annum|years?|months?|weeks?|days?|hours?)\b)",
+    re.I,
+)
+# A question asking a rate: for each one ("Pupil Premium Plus funding for each child in
+# care"), of or for one ("average weekly cost of an in-house foster placement", "fee for a
+# three-year taxi driver's licence"), an average or a rate.
+_ASKS_EACH = re.compile(
+    r"\b(?:each|every|per|average|median|mean|rates?|hourly|weekly|daily|monthly|head)\b"
+    r"|\b(?:of|for)\s+(?:a|an|one)\b",
+    re.I,
+)
+
+
+def totals(text: str, found: list[Figure], asked: Asks) -> list[Figure]:
+    """``found`` less the figures given for each one of what is counted when the sentence
+    states another in the same unit and the question asks no rate: "Pupil Premium Plus
+    funding of £2,300 for each eligible child in care was allocated to the Virtual School, a
+    total of £718,000" gives £718,000 for the total grant, the part a child has is not it."""
+    if _ASKS_EACH.search(asked.question):
+        return found
+    each = [f for f in found if _FOR_EACH.match(text, f.end)]
+    whole = {f.unit for f in found if f not in each}
+    return [f for f in found if f not in each or f.unit not in whole]
 
 
 def asked_stems(text: str, asked: Asks) -> set[str]:

@@ -8,18 +8,24 @@ and with ``qa_service.trend_words`` (how a sentence names a question's key words
   years, dates, times, paragraph numbers, school year groups ("Year 6") and periods ("20
   weeks", "ten school days") are not counts (hours are, for "hours of home care"), and a
   count in words is one when it counts what the question asks ("Twelve families" for
-  families in bed and breakfast). A length with a decimal ("a supply of 3.8 years") is
-  measured, not set: a figure in its own unit.
+  families in bed and breakfast). Nor is a figure inside a name ("the Regulation 18
+  consultation", "Phase 4", "ISA 260", "Tranche Two": ``qa_service.named_figure``, the
+  attribution the abstention reads a count by), but a possessive's ("the Council's 22
+  flats"), a row's label's ("Adults 1.5 1.2") and a line's first word's. A length with a
+  decimal ("a supply of 3.8 years") is measured, not set: a figure in its own unit.
 - No figure of a sentence holding a row of bare numbers ("Children in care 262 266 270
   272") is read: which column is the current one is for the table's header to say
   (``qa_service.trend_table`` reads a row by its header).
 - Which figure is the sentence's current one is ``qa_service.trend_current``'s to say.
 - In a sentence of several figures, a figure's own words are its item of the list
   (``qa_service.trend_items``).
-- The unit asked: money when the question names it ("cost", "balance", "payment to",
-  "hourly rate") or a charge levied as itself ("Band D council tax"), a share ("rate",
-  "within 20 weeks", "council tax rise"), a count ("number of"); a question that asks none
-  does not ask for money.
+- The unit asked: first by the head of the measure asked (``qa_service.trend_head``):
+  "number of" and "how many" ask a count whatever follows ("number of posts to be cut in the
+  budget"), a money noun as the head asks money ("investment in children's social care");
+  then money when the question names it ("cost", "balance", "payment to", "hourly rate") or
+  a charge levied as itself ("Band D council tax"), a share ("rate", "within 20 weeks",
+  "council tax rise"), a count ("number of"); a question that asks none does not ask for
+  money.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import re
 from dataclasses import dataclass, replace
 
 from qa_service.answer_kind import MONEY_ASKED
+from qa_service.named_figure import NAMED_FIGURE, NAMED_WORD, named_spans
+from qa_service.trend_head import COUNT_HEADS, measure_head
 from qa_service.trend_words import _NOT_KEY_STEMS, _WORD, stem, stems
 
 _FIGURE = re.compile(
@@ -142,6 +150,16 @@ def figures(
     figure in its own unit, in digits or words ("The median wait was nine weeks"), but for
     the period a measure is timed by ("within five working days")."""
     out = []
+    # a count inside a name is none ("the Regulation 18 consultation", "Phase 4", "ISA 260":
+    # ``named_figure``, the attribution the abstention reads a count by)
+    caption = _MONEY_CAPTION.search(text, start, len(text) if end is None else end)
+    names = [
+        (a, b)
+        for a, b in named_spans(text, NAMED_FIGURE, start, end, lines=True)  # "Total 302"
+        # a possessive is no name ("the Council's 22 leased flats"), nor is a row's label
+        # before its cells ("Reablement-first home care Adults 1.5 1.2 Amber")
+        if not _POSSESSIVE.match(text, a) and not _NEXT_CELL.match(text, b)
+    ]
     for m in _FIGURE.finditer(text, start, len(text) if end is None else end):
         if m.group("money"):
             value = float(m.group("mval").replace(",", ""))
@@ -163,6 +181,9 @@ def figures(
             age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
             label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"
             label = label or bool(_SCHOOL_YEAR.search(before))  # "Year 6", "Years 12 and 13"
+            # (a table captioned in money states amounts: "(£000) Reablement 900" is a cell)
+            named = any(a <= m.start() and m.end() <= b for a, b in names)
+            label = label or (named and not (caption and caption.start() < m.start()))
             if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
                 continue
             period = _PERIOD.match(after)
@@ -173,7 +194,10 @@ def figures(
                     out.append(Figure(float(raw.replace(",", "")), unit, m.start(), m.end()))
                 continue
             out.append(Figure(float(raw.replace(",", "")), "count", m.start(), m.end()))
+    worded = named_spans(text, NAMED_WORD, start, end, lines=True)  # "Tranche Two"
     for m in _WORDS_COUNT.finditer(text, start, len(text) if end is None else end):
+        if any(a <= m.start() and m.end() <= b for a, b in worded):
+            continue
         period = _PERIOD.match(text[m.end() : m.end() + 24])
         if period and _kind(period.group()) not in counted:
             before = text[max(0, m.start() - 24) : m.start()]
@@ -185,7 +209,6 @@ def figures(
         if after_word is None or stem(after_word.group()) not in nouns:
             continue  # "two small children's homes" for a question on families
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
-    caption = _MONEY_CAPTION.search(text, start, len(text) if end is None else end)
     if caption:  # a table "(£ million)": its bare numbers are amounts, not counts
         scale = _MULT.get(caption.group("mult").lower(), 1e3)  # "000": thousands
         out = [
@@ -196,6 +219,12 @@ def figures(
             if not caption.start() <= f.start < caption.end()  # "(£000)" states no amount
         ]
     return sorted(out, key=lambda f: f.start)
+
+
+# A name's word that is a possessive ("the Council's 22 leased flats": 22 counts flats), and
+# a number after a figure (the figure is a row's cell, beside its label: "Adults 1.5 1.2").
+_POSSESSIVE = re.compile(r"[\w-]+['’]s\s")
+_NEXT_CELL = re.compile(r"[ \t]+[-+(]?\d")
 
 
 # A table's caption saying its numbers are money: "Table 1: Forecast revenue outturn 2023/24
@@ -367,12 +396,31 @@ def other_numbered(sentence: str, names: frozenset[tuple[str, float]]) -> bool:
 _ASKS_BASE = re.compile(r"\bper\s+(1,000|10,000|100,000)\b", re.I)
 
 
+# The money a measure is by its head noun: the money words above, and the nouns of the verbs
+# money is moved by ("invest", "expend", "borrow"), which name it only as the head ("investment
+# in children's social care"; "return on investments" is a return).
+_MONEY_HEADS = frozenset(w.lower() for w in _MONEY_FORMS) | {
+    "investment",
+    "investments",
+    "expenditure",
+    "borrowing",
+}
+
+
 def asked_unit(question: str) -> str | None:
     """The kind of quantity a question asks for, when its words say so (a rate on the base
-    it names, "per 10,000", is that rate, not a share)."""
+    it names, "per 10,000", is that rate, not a share); the head of its measure first: a
+    count asked as "number of" or "how many" is a count, whatever follows ("number of posts
+    to be cut in the budget"), and a measure whose head is money asks money ("investment in
+    the foster carer recruitment plan")."""
     base = _ASKS_BASE.search(question)
     if base:
         return f"per {base.group(1)}"
+    head = measure_head(question)
+    if head in COUNT_HEADS:
+        return "count"
+    if head in _MONEY_HEADS:
+        return "£"
     if _ASKS_MONEY.search(question):
         return "£"
     if _ASKS_SHARE.search(question):

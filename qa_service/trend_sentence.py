@@ -18,9 +18,10 @@ from qa_service.answers import Hit
 from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
 from qa_service.trend_current import asks_change, change, current
+from qa_service.trend_head import counted_head
 from qa_service.trend_items import around, labelled
-from qa_service.trend_noun import counts_asked, linked_counts, other_thing
-from qa_service.trend_parts import part, rarest, wholes
+from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
+from qa_service.trend_parts import part, rarest, totals, wholes
 from qa_service.trend_read import (
     TIME,
     Figure,
@@ -276,7 +277,8 @@ def _nearest(text: str, found: list[Figure], weights: Weights, start: int, end: 
 def _choose(
     text: str, found: list[Figure], asked: Asked, span: tuple[int, int], window: int
 ) -> tuple[Figure, float]:
-    """The figure in a unit the question names, then whose own item names the question's
+    """The figure in a unit the question names, then (of a question asking "number of") the
+    count whose own noun is what it counts, then whose own item names the question's
     rarest key word, then whose item and own words (``window`` either side) name most of
     it, the one nearest its rarest key word on a tie; with its window's weight."""
     counts = readable(text, *span, asked.counted, frozenset(asked.weights), asked.wanted == TIME)
@@ -293,18 +295,22 @@ def _choose(
     # episodes, 388 for the children who went missing, though the words before 388 name
     # the episodes)
     linked = linked_counts(text, found)
+    # then, of a question asking "number of" or "how many", the count whose own noun is
+    # what it counts ("1,214 licensed vehicles" over "1,388 private hire drivers")
+    head = counted_head(asked.question) if asked.wanted == "count" else ""
     local = {}
     for f in found:
         own = labelled(text, f, listed, *span)
         local[f] = (
             asked.names_unit(f.unit),
             counts_asked(text, f, asked) if f in linked else 0,
+            counts_head(text, f, head),
             bool(keys & named(own, asked.alts)),
             asked.named(own),
             asked.named(around(text, f, *span, window)),
         )
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[4]
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[5]
 
 
 def _read(
@@ -320,7 +326,7 @@ def _read(
     found = [f for f in found if not part(text, f, asked)]
     if not asked.change:  # a level asked for: the size of a change is not it ("Band D
         found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
-    found = wholes(text, found, asked, span)
+    found = totals(text, wholes(text, found, asked, span), asked)
     if not date or not found:
         return None
     figure, local = _choose(text, found, asked, span, window)

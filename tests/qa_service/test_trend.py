@@ -18,7 +18,7 @@ from qa_service.api.main import create_app
 from qa_service.config import Settings
 from qa_service.trend import Figure, asked_unit, figures, flag_outliers
 from qa_service.trend_sentence import Asked, TrendPoint
-from qa_service.trend_words import stems
+from qa_service.trend_words import stem, stems
 from tests.conftest import build_index
 
 
@@ -877,3 +877,109 @@ def test_a_table_s_rows_with_a_change_column_are_items_of_their_own(
     assert [f.value for f in figures("county lines 63 +17")] == [63.0]
     [point] = select([hit(text, "2025-02-04")], _asked(question))  # type: ignore[list-item]
     assert point.figure.value == value
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        # the head of the measure decides: a count of posts, whatever the budget is
+        ("number of posts to be cut in the budget", "count"),
+        ("How many posts were cut in the budget?", "count"),
+        ("number of licensed taxi and private hire vehicles", "count"),
+        # money as the head of the measure, though no money word of the list is in it
+        ("investment in the foster carer recruitment plan", "£"),
+        ("additional investment in children's social care", "£"),
+        ("expenditure on highway maintenance", "£"),
+        # a money noun that is not the head asks nothing of it
+        ("pension fund return on investments", None),
+    ],
+)
+def test_the_head_of_the_measure_decides_the_unit_asked(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
+
+
+def test_money_asked_by_its_head_is_read_over_the_count_it_pays_for() -> None:
+    from qa_service.trend import select
+
+    hits = [
+        hit(
+            "The Council will invest an additional £7.4 million over two years in children's"
+            " social care, including 32 new social work posts.",
+            "2022-03-15",
+        )
+    ]
+    asked = Asked.of("additional investment in children's social care")
+    [point] = select(hits, asked)  # type: ignore[arg-type]
+    assert (point.figure.value, point.figure.unit) == (7.4e6, "£")
+
+
+def test_a_number_inside_a_name_is_no_count() -> None:
+    from qa_service.trend import select
+
+    text = "The Council received 4,860 comments in response to the Regulation 18 consultation."
+    assert [f.value for f in figures(text)] == [4860.0]
+    assert [f.value for f in figures("Work on Phase 4 began with 12 homes.")] == [12.0]
+    # a sentence's first word is no name's: "About 300 people" counts
+    assert [f.value for f in figures("Regulation 18 consultation drew 300 comments.")] == [
+        18.0,
+        300.0,
+    ]
+    hits = [
+        hit(
+            "The Regulation 18 consultation on the Local Plan ran from January to March and"
+            " received 4,860 comments.",
+            "2024-02-13",
+        )
+    ]
+    [point] = select(hits, Asked.of("comments received on the Local Plan consultation"))  # type: ignore[arg-type]
+    assert point.figure.value == 4860.0
+
+
+def test_a_total_is_read_over_the_rate_for_each_one_unless_a_rate_is_asked() -> None:
+    from qa_service.trend import select
+
+    text = (
+        "Pupil Premium Plus funding of £2,300 for each eligible child in care was allocated"
+        " to the Virtual School, a total of £718,000 for 2018/19."
+    )
+    hits = [hit(text, "2019-11-21")]
+    [total] = select(hits, Asked.of("total Pupil Premium Plus grant for children in care"))  # type: ignore[arg-type]
+    assert total.figure.value == 718_000.0
+    [each] = select(hits, Asked.of("Pupil Premium Plus funding for each child in care"))  # type: ignore[arg-type]
+    assert each.figure.value == 2_300.0
+
+
+def test_a_count_of_what_a_number_question_counts_comes_first() -> None:
+    from qa_service.trend import select
+
+    text = (
+        "There were 412 hackney carriage drivers, 1,388 private hire drivers and 1,214 licensed"
+        " vehicles in the borough."
+    )
+    [point] = select(
+        [hit(text, "2023-01-19")], Asked.of("number of licensed taxi and private hire vehicles")
+    )  # type: ignore[list-item]
+    assert point.figure.value == 1214.0
+    # a count of some of the count after it counts its noun too
+    text = "34 of the 42 children in residential care were in external homes."
+    [point] = select(
+        [hit(text, "2019-02-26")], Asked.of("number of children in external residential placements")
+    )  # type: ignore[list-item]
+    assert point.figure.value == 34.0
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a possessive is no name: the Council's 22 flats are counted
+        ("Most were in the Council's 22 leased flats.", [22.0]),
+        # a row's label before its cells is no name ("Adults 1.5 1.2")
+        ("Reablement-first home care Adults 15 12", [15.0, 12.0]),
+        # a line's first word is no name's: "Total 302" is a row's total
+        ("Referred on 45\nTotal 302", [45.0, 302.0]),
+        # a number word inside a name is no count in words
+        ("Work on the Tranche Two homes began, and twelve homes were let.", [12.0]),
+    ],
+)
+def test_what_is_no_name_in_a_passage(text: str, values: list[float]) -> None:
+    assert [f.value for f in figures(text, nouns=frozenset([stem("homes")]))] == values
