@@ -39,7 +39,7 @@ from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
-from qa_service.abstention_value import Readings, value_missed  # noqa: E402
+from qa_service.abstention_value import Readings, outcome_as_plan, value_missed  # noqa: E402
 from qa_service.answer_kind import Kind  # noqa: E402
 
 VALUE = FEATURES.index("value_missed")
@@ -60,10 +60,20 @@ def _top(row: Row) -> str:
 
 
 def _value(
-    named: bool, cost: bool, decision: bool = False, score: bool = False, words: bool = False
+    named: bool,
+    cost: bool,
+    decision: bool = False,
+    score: bool = False,
+    words: bool = False,
+    outcome: bool = False,
 ) -> Callable[[Row], float]:
-    readings = Readings(named, cost, decision, score, words)
+    readings = Readings(named, cost, decision, score, words, outcome)
     return lambda r: value_missed(r.question, r.shown, _top(r), readings)
+
+
+def _outcome(row: Row) -> float:
+    """An outcome asked and its value shown only as a plan (stop 24), as a piece of its own."""
+    return 1.0 if outcome_as_plan(row.question, row.shown) else 0.0
 
 
 def _specific_ties(row: Row) -> float:
@@ -133,6 +143,13 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
         {"value_missed": _value(True, True), "specific_shown": _specific_ties},
         (),
     ),
+    # stop 24: the stored evidence (stop 23's readings, the capture's specific_shown) with an
+    # outcome asked and its value shown only as a plan, (a) in value_missed, (b) its own piece
+    "stored + outcome as a plan in value_missed (stop 24)": (
+        _value(True, True, score=True, outcome=True),
+        (),
+    ),
+    "stored + outcome as a plan, own piece (stop 24)": (None, (_outcome,)),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
 # form's mean caught may fall by at most this many questions on any set, against the
@@ -362,6 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan_for_outcome": _plan,
         "plan_for_outcome (figures only)": _plan_figure,
         "other_named": _other,
+        "outcome as a plan (stop 24)": _outcome,
     }.items():
         print(f"fires, {name}: {fired(rows, feature)}")
         if args.fired:
