@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
 from qa_service.abstention_value import Readings, outcome_as_plan, value_missed  # noqa: E402
 from qa_service.answer_kind import Kind  # noqa: E402
+from qa_service.highlight import split_sentences  # noqa: E402
 
 VALUE = FEATURES.index("value_missed")
 
@@ -74,6 +76,26 @@ def _value(
 def _outcome(row: Row) -> float:
     """An outcome asked and its value shown only as a plan (stop 24), as a piece of its own."""
     return 1.0 if outcome_as_plan(row.question, row.shown) else 0.0
+
+
+# A yes-or-no question: an auxiliary first and no question word after it.
+_POLAR = re.compile(
+    r"^\s*(?:did|does|do|has|have|had|is|are|was|were|will|would|can|could)\b", re.I
+)
+_WH = re.compile(r"\b(?:when|what|how|which|who|whose)\b", re.IGNORECASE)
+
+
+def _outcome_narrow(row: Row) -> float:
+    """``_outcome`` read after the stop 24 decision, for the next pass (not judged for keeping):
+    a yes-or-no question asks for no value ("Did ... decide ... before they are signed off?"
+    is read by ``answer_kinds`` as asking a date), and only the shown highlight's first
+    sentence is read (a modal in a second sentence, "the same solicitor could not act", is
+    not the answering sentence's)."""
+    if _POLAR.match(row.question) and not _WH.search(row.question):
+        return 0.0
+    spans = split_sentences(row.shown)
+    first = row.shown[spans[0].start : spans[0].end] if spans else ""
+    return 1.0 if outcome_as_plan(row.question, first) else 0.0
 
 
 def _specific_ties(row: Row) -> float:
@@ -150,6 +172,10 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
         (),
     ),
     "stored + outcome as a plan, own piece (stop 24)": (None, (_outcome,)),
+    "stored + outcome as a plan, narrowed after the decision, own piece (stop 24)": (
+        None,
+        (_outcome_narrow,),
+    ),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
 # form's mean caught may fall by at most this many questions on any set, against the
