@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,8 +40,9 @@ from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
-from qa_service.abstention_value import Readings, value_missed  # noqa: E402
+from qa_service.abstention_value import Readings, outcome_as_plan, value_missed  # noqa: E402
 from qa_service.answer_kind import Kind  # noqa: E402
+from qa_service.highlight import split_sentences  # noqa: E402
 
 VALUE = FEATURES.index("value_missed")
 
@@ -60,10 +62,40 @@ def _top(row: Row) -> str:
 
 
 def _value(
-    named: bool, cost: bool, decision: bool = False, score: bool = False, words: bool = False
+    named: bool,
+    cost: bool,
+    decision: bool = False,
+    score: bool = False,
+    words: bool = False,
+    outcome: bool = False,
 ) -> Callable[[Row], float]:
-    readings = Readings(named, cost, decision, score, words)
+    readings = Readings(named, cost, decision, score, words, outcome)
     return lambda r: value_missed(r.question, r.shown, _top(r), readings)
+
+
+def _outcome(row: Row) -> float:
+    """An outcome asked and its value shown only as a plan (stop 24), as a piece of its own."""
+    return 1.0 if outcome_as_plan(row.question, row.shown) else 0.0
+
+
+# A yes-or-no question: an auxiliary first and no question word after it.
+_POLAR = re.compile(
+    r"^\s*(?:did|does|do|has|have|had|is|are|was|were|will|would|can|could)\b", re.I
+)
+_WH = re.compile(r"\b(?:when|what|how|which|who|whose)\b", re.IGNORECASE)
+
+
+def _outcome_narrow(row: Row) -> float:
+    """``_outcome`` read after the stop 24 decision, for the next pass (not judged for keeping):
+    a yes-or-no question asks for no value ("Did ... decide ... before they are signed off?"
+    is read by ``answer_kinds`` as asking a date), and only the shown highlight's first
+    sentence is read (a modal in a second sentence, "the same solicitor could not act", is
+    not the answering sentence's)."""
+    if _POLAR.match(row.question) and not _WH.search(row.question):
+        return 0.0
+    spans = split_sentences(row.shown)
+    first = row.shown[spans[0].start : spans[0].end] if spans else ""
+    return 1.0 if outcome_as_plan(row.question, first) else 0.0
 
 
 def _specific_ties(row: Row) -> float:
@@ -132,6 +164,17 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
     "stop 22 reading + specific_shown ties (stop 23)": (
         {"value_missed": _value(True, True), "specific_shown": _specific_ties},
         (),
+    ),
+    # stop 24: the stored evidence (stop 23's readings, the capture's specific_shown) with an
+    # outcome asked and its value shown only as a plan, (a) in value_missed, (b) its own piece
+    "stored + outcome as a plan in value_missed (stop 24)": (
+        _value(True, True, score=True, outcome=True),
+        (),
+    ),
+    "stored + outcome as a plan, own piece (stop 24)": (None, (_outcome,)),
+    "stored + outcome as a plan, narrowed after the decision, own piece (stop 24)": (
+        None,
+        (_outcome_narrow,),
     ),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
@@ -362,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan_for_outcome": _plan,
         "plan_for_outcome (figures only)": _plan_figure,
         "other_named": _other,
+        "outcome as a plan (stop 24)": _outcome,
     }.items():
         print(f"fires, {name}: {fired(rows, feature)}")
         if args.fired:

@@ -91,6 +91,9 @@ class Readings:
     # with ``named``, a number word inside a name ("Appendix two"): measured in stop 23, not
     # kept
     words: bool = False
+    # an outcome asked and the shown sentence stating its value only as a plan
+    # (``outcome_as_plan``): measured in stop 24
+    outcome: bool = False
 
 
 STORED = Readings()
@@ -206,7 +209,130 @@ def lacks_value(question: str, text: str, readings: Readings = STORED) -> bool:
 
 def value_missed(question: str, shown: str, passage: str, readings: Readings = STORED) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
-    asked); 0.5 when only the ``passage`` around it does; 1 when neither does."""
+    asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  With
+    ``readings.outcome``, also 1 when the question asks for what happened and the shown
+    sentence states the value only as a plan (``outcome_as_plan``)."""
+    if readings.outcome and outcome_as_plan(question, shown):
+        return 1.0
     if not lacks_value(question, shown, readings):
         return 0.0
     return 1.0 if lacks_value(question, passage, readings) else 0.5
+
+
+# --- an outcome asked, a plan shown (stop 24) -------------------------------------------------
+#
+# Asked "How many tickets were actually sold", "What did the transfer finally cost", "On what
+# date was the reception held", the papers show the report before the fact: "The estimated
+# costs are ...", "(estimated to be approximately £750 plus VAT)", "confirmed that she would
+# ... be hosting a civic reception".  Read by grammar on both sides:
+#
+# - the question asks for what happened: a figure or a date (``answer_kinds``, or money asked
+#   by the verb, ``asks_cost``) in a past or perfect form ("did", "was", "were", "had",
+#   "has / have ... been / -ed"), with no modal, future or word of reckoning of its own (so
+#   "When will the school open?", "What is the budget for next year?", "What was the
+#   estimated cost?" ask for the plan, and nothing is read);
+# - the shown sentence states the value only prospectively: every value of the asked kind
+#   it holds sits in a clause with a modal or future form (the closed class: will, would,
+#   shall, may, might, could, 'll, going to, yet to, is due to do, is to be) or a word of
+#   reckoning before the fact (estimated, expected, forecast, projected, proposed, quote,
+#   budgeted, planned, target, provisional, indicative, intended, envisaged, and "awaited",
+#   passive: the thing not yet come).  Where it holds no value of that kind, the event
+#   itself is written so: a modal or future form (a word of reckoning with no value to head
+#   names the plan as a thing, "a positive response to the proposal", not the event as to
+#   come).  A clause ends at ";", at "but", "whereas", "although", "though", at a comma
+#   before "which", "who", "where", "while", and at "and that" (the next clause of reported
+#   speech: "had been repaired in 2022/23 ..., and that the forecast for 2023/24 was about
+#   70,000" states the outcome, then a forecast).  A parenthesis is a clause of its own for
+#   the words of reckoning inside it ("(this may include ...)" makes nothing around it a
+#   plan), and its values are read with it and with the clause around it ("The estimated
+#   costs are summarised as follows: ... (including 5% contingency)").  Words of reckoning
+#   and modals are read in lower case (or opening a clause), so a name ("Planning Policy
+#   Manager", "Action Plan") is no plan, and "May" is a month.
+
+_PAST_ASKED = re.compile(
+    r"\b(?:did|was|were|had)\b"
+    r"|\b(?:has|have)\s+(?:[\w'’-]+\s+){0,4}?(?:been|\w+ed|\w+en|paid|sold|spent|set|made|"
+    r"built|held|met|given|taken|bought|cut|lost|won|kept|let)\b",
+    re.IGNORECASE,
+)
+_MODAL_FORM = (
+    r"\b(?:will|would|shall|may|might|could|going\s+to|yet\s+to|"
+    r"(?:is|are|was|were|be|being)\s+due\s+to\s+"
+    r"(?!(?:the|a|an|its|their|his|her|this|that|these|those|our|\d)\b)[a-z]+|"
+    r"(?:is|are|was|were|be)\s+to\s+be)\b|\w'll\b"
+)
+_RECKONING = (
+    r"\b(?:estimat(?:e|es|ed|ion|ions|ing)|expected|anticipated|projected|projections?|"
+    r"forecasts?|forecasted|forecasting|propos(?:e|es|ed|al|als|ing)|"
+    r"quot(?:e|es|ed|ation|ations)|budget(?:s|ed)?|planned|targets?|targeted|provisional(?:ly)?|"
+    r"indicative|intend(?:s|ed)?|intention|envisag(?:e|es|ed)|awaited)\b"
+)
+# lower case (a modal inside a statement, a word of reckoning that is not a name), or
+# opening the text ("Estimated costs are ...")
+_MODAL = re.compile(_MODAL_FORM)
+_PROSPECTIVE = re.compile(rf"{_MODAL_FORM}|{_RECKONING}")
+_PROSPECTIVE_OPENING = re.compile(rf"^\W*(?i:{_MODAL_FORM}|{_RECKONING})")
+_QUESTION_PLAN = re.compile(rf"(?i:{_RECKONING})|{_MODAL_FORM}|^\W*(?i:{_MODAL_FORM})")
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+_CLAUSE_END = re.compile(
+    r";|\b(?:but|whereas|although|though)\b|,\s*(?=(?:which|who|whom|whose|where|while)\b)"
+    r"|,?\s*\band\s+that\b",
+    re.IGNORECASE,
+)
+
+
+def asks_outcome(question: str) -> tuple[str, ...]:
+    """The kinds of value (a figure, a date) the question asks for as what happened: asked
+    in a past or perfect form, with no modal, future or word of reckoning of its own; empty
+    when it asks for none so."""
+    kinds = [k for k in answer_kinds(question) if k in (Kind.NUMBER, Kind.DATE)]
+    if Kind.NUMBER not in kinds and asks_cost(question):
+        kinds.append(Kind.NUMBER)
+    if not kinds or not _PAST_ASKED.search(question) or _QUESTION_PLAN.search(question):
+        return ()
+    return tuple(kinds)
+
+
+def prospective(text: str) -> bool:
+    """Whether ``text`` is written before the fact: a modal or future form, or a word of
+    reckoning, in lower case or opening it."""
+    return bool(_PROSPECTIVE.search(text) or _PROSPECTIVE_OPENING.match(text))
+
+
+def _holds_value(text: str, kinds: tuple[str, ...]) -> bool:
+    return any(holds_answer(text, kind) for kind in kinds)
+
+
+def stated_as_plan(sentence: str, kinds: tuple[str, ...]) -> bool:
+    """Whether ``sentence`` states the value of ``kinds`` only prospectively: each value it
+    holds in a clause written before the fact (or a parenthesis so written); with none, the
+    sentence itself written so."""
+    text = sentence.strip()
+    if text.startswith("(") and text.rstrip(".;:").endswith(")"):  # a parenthesis alone
+        text = text.rstrip(".;:")[1:-1]
+    values = plans = 0
+    for clause in _CLAUSE_END.split(text):
+        if clause is None or not clause.strip():
+            continue
+        inner = _PARENTHESIS.findall(clause)
+        outer = _PARENTHESIS.sub(" ", clause)
+        ahead = prospective(outer.strip())
+        if _holds_value(outer, kinds):
+            values += 1
+            plans += ahead
+        for part in inner:
+            if _holds_value(part, kinds):
+                values += 1
+                plans += ahead or prospective(part.strip())
+    if values:
+        return plans == values
+    # no value to head: only the verb's form writes the event before the fact ("a
+    # positive response to the proposal and the Councillors resolved" is no plan)
+    return bool(_MODAL.search(_PARENTHESIS.sub(" ", text)))
+
+
+def outcome_as_plan(question: str, shown: str) -> bool:
+    """Whether the question asks for what happened (``asks_outcome``) and the shown sentence
+    states the value only as a plan (``stated_as_plan``)."""
+    kinds = asks_outcome(question)
+    return bool(kinds and shown and stated_as_plan(shown, kinds))

@@ -8,7 +8,10 @@ from qa_service.abstention_value import (
     Readings,
     asks_cost,
     asks_grade,
+    asks_outcome,
     lacks_value,
+    outcome_as_plan,
+    stated_as_plan,
     states_count,
     states_grade,
     value_missed,
@@ -187,3 +190,82 @@ def test_a_number_word_inside_a_name_is_no_count_with_words() -> None:
         "Two requests were refused.",
     ):
         assert states_count(text, named=True, words=True)
+
+
+# --- an outcome asked, a plan shown (stop 24) ---
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("How many tickets were sold for the concert?", True),
+        ("On what date was the civic reception held?", True),
+        ("What did the village green transfer cost the parish council in legal fees?", True),
+        ("How many people has the pilot moved into permanent homes?", True),
+        # the question's own tense asks for the plan, or for no value
+        ("When will the new school open?", False),
+        ("What is the budget for next year?", False),
+        ("What was the estimated total cost of staging the weekend?", False),
+        ("How much were the proposals expected to deliver?", False),
+        ("How many people are waiting?", False),
+        ("Did the committee approve the application?", False),
+    ],
+)
+def test_an_outcome_is_asked_in_a_past_or_perfect_form_with_no_plan_of_its_own(
+    question: str, asked: bool
+) -> None:
+    assert bool(asks_outcome(question)) is asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plan"),
+    [
+        ("(estimated to be approximately £750 plus VAT for both sides).", True),
+        (
+            "The estimated costs are as follows: - Fees (including 5% contingency) £95,200",
+            True,
+        ),
+        ("The Council would receive £2.1 million over six years.", True),
+        ("A further quote of £900 to supply and fit is awaited.", True),
+        # the value stated as what happened, the plan in another clause or a parenthesis
+        ("The sound system cost £1,480 once fitted.", False),
+        (
+            "61,300 potholes had been repaired in 2022/23, and that the forecast for 2023/24 "
+            "was about 70,000.",
+            False,
+        ),
+        ("One received so far for £1,500 just to supply, but further quotes are awaited.", False),
+        (
+            "Agree that up to £210k be added to the capital programme (this may include sites).",
+            False,
+        ),
+        ("The Planning Policy Manager said 1,012 homes had been delivered.", False),  # a name
+        ("212 contacts were awaiting a MASH decision.", False),  # active: the count is now
+        ("Works commenced on 7th May 2019.", False),  # May the month, no modal
+    ],
+)
+def test_a_value_is_stated_as_a_plan_only_where_every_clause_holding_it_is_written_before_the_fact(
+    sentence: str, plan: bool
+) -> None:
+    assert stated_as_plan(sentence, ("number",)) is plan
+
+
+def test_with_no_value_of_the_asked_kind_only_the_verb_s_form_makes_the_event_a_plan() -> None:
+    held = "She confirmed that she would be hosting a civic reception to mark her achievement."
+    assert stated_as_plan(held, ("date",))
+    # a word of reckoning naming the plan as a thing, the outcome stated
+    resolved = "There was a positive response to the proposal and the Councillors resolved."
+    assert not stated_as_plan(resolved, ("date",))
+
+
+def test_value_missed_reads_an_outcome_shown_as_a_plan_only_when_switched_on() -> None:
+    question = "What did the village green transfer finally cost the parish council?"
+    shown = "(estimated to be approximately £750 plus VAT for both sides)."
+    assert outcome_as_plan(question, shown)
+    assert value_missed(question, shown, shown) == 0.0  # the stored readings: an amount
+    assert value_missed(question, shown, shown, Readings(outcome=True)) == 1.0
+    paid = "The legal fees came to £812 including VAT."
+    assert value_missed(question, paid, paid, Readings(outcome=True)) == 0.0
+    # a question asking for the plan is not read as asking for what happened
+    planned = "What is the estimated cost of the transfer?"
+    assert value_missed(planned, shown, shown, Readings(outcome=True)) == 0.0
