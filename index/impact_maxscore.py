@@ -1,0 +1,177 @@
+"""MaxScore over an impact index's posting lists, compiled with numba (issue 18).
+
+Each list holds, per passage (ascending row ids), one word's whole score in it; a
+question's score is the sum of its words' impacts, each times how often the word was
+asked.  MaxScore (Turtle and Flood, 1995) walks the lists in the order of their bounds:
+once the k-th best score so far (theta) reaches the summed bounds of the smallest lists,
+those lists are *non-essential* (a passage found in them alone cannot enter the top k),
+so only the other, *essential* lists are walked passage by passage; a passage found there
+is looked up in the non-essential lists by galloping search, largest bound first, and
+dropped as soon as its score so far plus the bounds of the lists not yet looked up cannot
+beat theta.  Nothing is approximated: the top k is the exhaustive one, ties kept by the
+lowest row id (passages are met in row-id order, and one that only ties theta does not
+enter).
+
+Every passage's final score is summed in one fixed order of the lists (whatever moved
+between essential and non-essential meanwhile), so equal passages (a corpus's copies)
+score bit for bit alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# A bound is trusted to prune only by this relative margin: the bounds and the scores are
+# float64 sums of float32 impacts, summed in different orders.
+_SLACK = 1e-9
+_NONE = np.uint32(0xFFFFFFFF)
+
+
+@njit(cache=True, nogil=True)
+def _gallop(docids: np.ndarray, lo: int, hi: int, target: np.uint32) -> int:
+    """The first position in ``docids[lo:hi]`` holding at least ``target`` (``hi`` if none)."""
+    if lo >= hi or docids[lo] >= target:
+        return lo
+    step = 1
+    below = lo  # docids[below] < target
+    while lo + step < hi and docids[lo + step] < target:
+        below = lo + step
+        step *= 2
+    left = below + 1
+    right = min(lo + step, hi)
+    while left < right:
+        middle = (left + right) // 2
+        if docids[middle] < target:
+            left = middle + 1
+        else:
+            right = middle
+    return left
+
+
+@njit(cache=True, nogil=True)
+def _worse(score_a: float, doc_a: np.uint32, score_b: float, doc_b: np.uint32) -> bool:
+    """Whether hit a ranks below hit b (lower score, or the same score and a later row id)."""
+    return bool(score_a < score_b or (score_a == score_b and doc_a > doc_b))
+
+
+@njit(cache=True, nogil=True)
+def _sift_down(scores: np.ndarray, docs: np.ndarray, size: int, at: int) -> None:
+    while True:
+        worst = at
+        left = 2 * at + 1
+        right = left + 1
+        if left < size and _worse(scores[left], docs[left], scores[worst], docs[worst]):
+            worst = left
+        if right < size and _worse(scores[right], docs[right], scores[worst], docs[worst]):
+            worst = right
+        if worst == at:
+            return
+        scores[at], scores[worst] = scores[worst], scores[at]
+        docs[at], docs[worst] = docs[worst], docs[at]
+        at = worst
+
+
+@njit(cache=True, nogil=True)
+def _sift_up(scores: np.ndarray, docs: np.ndarray, at: int) -> None:
+    while at > 0:
+        parent = (at - 1) // 2
+        if not _worse(scores[at], docs[at], scores[parent], docs[parent]):
+            return
+        scores[at], scores[parent] = scores[parent], scores[at]
+        docs[at], docs[parent] = docs[parent], docs[at]
+        at = parent
+
+
+@njit(cache=True, nogil=True)
+def maxscore(
+    offsets: np.ndarray,
+    docids: np.ndarray,
+    impacts: np.ndarray,
+    lists: np.ndarray,
+    weights: np.ndarray,
+    bounds: np.ndarray,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The best ``k`` passages for the lists ``lists`` (term ids, ordered by ``bounds``
+    ascending; ``weights``: how often each word was asked; ``bounds``: weight times the
+    list's largest impact): their row ids and scores, best first (ties by row id), and
+    how many postings were scored (walked, or landed on by a look-up), for the benches."""
+    n = lists.shape[0]
+    heap_scores = np.empty(k, dtype=np.float64)
+    heap_docs = np.empty(k, dtype=np.uint32)
+    size = 0
+    pos = np.empty(n, dtype=np.int64)
+    end = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        pos[i] = offsets[lists[i]]
+        end[i] = offsets[lists[i] + 1]
+    # upto[i]: the summed bounds of lists 0 .. i-1
+    upto = np.zeros(n + 1, dtype=np.float64)
+    for i in range(n):
+        upto[i + 1] = upto[i] + bounds[i]
+    part = np.zeros(n, dtype=np.float64)
+    theta = 0.0
+    first = 0  # lists first .. n-1 are essential
+    while first < n and upto[first + 1] * (1 + _SLACK) <= theta:
+        first += 1
+    read = 0
+    while first < n:
+        # the next passage of the essential lists
+        doc = _NONE
+        for i in range(first, n):
+            if pos[i] < end[i] and docids[pos[i]] < doc:
+                doc = docids[pos[i]]
+        if doc == _NONE:
+            break
+        score = 0.0
+        for i in range(first, n):
+            part[i] = 0.0
+            if pos[i] < end[i] and docids[pos[i]] == doc:
+                part[i] = weights[i] * impacts[pos[i]]
+                score += part[i]
+                pos[i] += 1
+                read += 1
+        # the non-essential lists, largest bound first, while the passage can still enter
+        alive = True
+        for i in range(first - 1, -1, -1):
+            if size == k and (score + upto[i + 1]) * (1 + _SLACK) <= theta:
+                alive = False
+                break
+            pos[i] = _gallop(docids, pos[i], end[i], doc)
+            part[i] = 0.0
+            if pos[i] < end[i] and docids[pos[i]] == doc:
+                part[i] = weights[i] * impacts[pos[i]]
+                score += part[i]
+                read += 1
+        if not alive:
+            continue
+        total = 0.0  # in one order of the lists for every passage, so that copies tie
+        for i in range(n):
+            total += part[i]
+        if size < k:
+            heap_scores[size] = total
+            heap_docs[size] = doc
+            _sift_up(heap_scores, heap_docs, size)
+            size += 1
+        elif _worse(heap_scores[0], heap_docs[0], total, doc):
+            heap_scores[0] = total
+            heap_docs[0] = doc
+            _sift_down(heap_scores, heap_docs, size, 0)
+        else:
+            continue
+        if size == k:
+            theta = heap_scores[0]
+            while first < n and upto[first + 1] * (1 + _SLACK) <= theta:
+                first += 1
+    # best first: pop the heap from the worst
+    out_docs = np.empty(size, dtype=np.uint32)
+    out_scores = np.empty(size, dtype=np.float64)
+    for slot in range(size - 1, -1, -1):
+        out_scores[slot] = heap_scores[0]
+        out_docs[slot] = heap_docs[0]
+        last = slot
+        heap_scores[0] = heap_scores[last]
+        heap_docs[0] = heap_docs[last]
+        _sift_down(heap_scores, heap_docs, last, 0)
+    return out_docs, out_scores, read
