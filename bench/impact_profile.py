@@ -38,6 +38,7 @@ import random
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -366,6 +367,84 @@ def _second_from_lists(
     }
 
 
+def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int) -> dict:
+    """An estimate at ``times`` the size: each recorded first pass on its words' impact
+    lists repeated ``times`` times (row ids shifted by the passages' count each time: the
+    synthetic corpus copied ``times`` times over, with its statistics, as the 10M index
+    is the 1M one's copies), both kernels, against tantivy's first pass on the index as it
+    is, interleaved in a shuffled order per search; medians of ``loops``."""
+    from index.impact import ImpactIndex
+    from index.impact_maxscore import maxscore, maxscore_windowed
+    from index.lexical_folder import FOLDER, _open_index, analyzer
+    from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text
+    from index.store import Store
+
+    store = Store.open(index)
+    served = TantivyIndex(index, store, _open_index(index / FOLDER, create=False))
+    searcher = served._searcher
+    impact = ImpactIndex.load(impact_dir)
+    words = analyzer()
+    span = int(impact.docids.max()) + 1
+    kernels = {"plain": maxscore, "windowed": maxscore_windowed}
+    spent: dict[str, list[float]] = {m: [] for m in ("tantivy", *kernels)}
+    rng = random.Random(0)
+    for call in json.loads(searches.read_text(encoding="utf-8")):
+        terms = call["terms"]
+        multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
+        fetch = call["k"] * (RESCORE_FETCH if multiword else 1)
+        first = served._parse(query_text(terms, "words" if multiword else "phrase"))
+        counts = Counter(t for t in impact.tokens(terms, words) or [] if t in impact.words)
+        offsets, docs, values = [0], [], []
+        for token in counts:
+            i = impact.words[token]
+            d = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
+            v = np.asarray(impact.impacts[impact.offsets[i] : impact.offsets[i + 1]])
+            docs.append((d[None, :] + span * np.arange(times)[:, None]).ravel())
+            values.append(np.tile(v, times))
+            offsets.append(offsets[-1] + len(docs[-1]))
+        if not counts:
+            continue
+        docids = np.concatenate(docs).astype(np.uint32)
+        impacts = np.concatenate(values)
+        weights = np.array(list(counts.values()), dtype=np.float64)
+        bounds = weights * np.array([v.max() for v in values], dtype=np.float64)
+        order = np.argsort(bounds, kind="stable")
+        lists = np.arange(len(counts), dtype=np.int64)[order]
+        arrays = (np.array(offsets, np.int64), docids, impacts)
+        got = {}
+        took: dict[str, list[float]] = {m: [] for m in spent}
+        for _ in range(loops):
+            modes = list(spent)
+            rng.shuffle(modes)
+            for mode in modes:
+                t0 = time.perf_counter()
+                if mode == "tantivy":
+                    served._hits(searcher, first, fetch)
+                else:
+                    got[mode] = kernels[mode](*arrays, lists, weights[order], bounds[order], fetch)
+                took[mode].append((time.perf_counter() - t0) * 1000)
+        if [int(d) for d in got["plain"][0]] != [int(d) for d in got["windowed"][0]]:
+            raise SystemExit(f"the kernels differ on {terms}")
+        for mode in spent:
+            spent[mode].append(float(np.median(took[mode])))
+    scaled = [t * times for t in spent["tantivy"]]
+    report: dict[str, Any] = {
+        "times": times,
+        "loops": loops,
+        "searches": len(scaled),
+        "tantivy_as_is_ms": _percentiles(spent["tantivy"]),
+        "tantivy_scaled_ms": _percentiles(scaled),
+    }
+    for mode in kernels:
+        report[f"{mode}_ms"] = _percentiles(spent[mode])
+        report[f"{mode}_ratio_to_scaled"] = {
+            p: round(report[f"{mode}_ms"][p] / report["tantivy_scaled_ms"][p], 3)
+            for p in ("p50", "p95", "mean")
+        }
+    report["load_avg_end"] = os.getloadavg()
+    return report
+
+
 def _list_postings(impact: Any, tokens: list[str]) -> int:
     """The postings of the impact lists of ``tokens`` (each list once)."""
     ids = [impact.words[t] for t in set(tokens) if t in impact.words]
@@ -380,7 +459,8 @@ def _ratio(figures: dict[str, dict[str, float]]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """``build`` or ``compare``; prints (and with ``--out`` writes) the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "compare"))
+    parser.add_argument("step", choices=("build", "compare", "tiled"))
+    parser.add_argument("--times", type=int, default=10, help="tiled: copies of the lists")
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--impact", type=Path, help="compare: a build's folder")
@@ -391,6 +471,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.out is None:
             parser.error("build needs --out")
         report = build_step(args.index, args.out)
+    elif args.step == "tiled":
+        if args.impact is None or args.searches is None:
+            parser.error("tiled needs --impact and --searches")
+        report = tiled(args.index, args.impact, args.searches, args.loops, args.times)
+        if args.out is not None:
+            args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     else:
         if args.impact is None or args.searches is None:
             parser.error("compare needs --impact and --searches")

@@ -89,7 +89,7 @@ class ImpactIndex:
     def search_tokens(self, tokens: Sequence[str], k: int) -> tuple[list[tuple[int, float]], int]:
         """The best ``k`` passages for the OR of ``tokens`` (a token given twice counts
         twice) as (row id, score), best first, ties by row id; and the postings scored."""
-        from index.impact_maxscore import maxscore
+        from index.impact_maxscore import maxscore_windowed as maxscore
 
         counts = Counter(t for t in tokens if t in self.words)
         if not counts or k <= 0:

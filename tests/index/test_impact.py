@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from index.impact import ImpactIndex, build, first_pass_words
-from index.impact_maxscore import maxscore
+from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
 from index.lexical_tantivy import _WORD, TantivyIndex, query_text, store_texts
 from index.store import Store
@@ -105,18 +106,21 @@ def _exhaustive(
     return sorted(scores.items(), key=lambda hit: (-hit[1], hit[0]))[:k]
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_maxscore_equals_scoring_every_passage(seed: int) -> None:
-    """Random lists of small whole impacts (so that many passages tie, as copies do):
-    the pruned top k is the exhaustive one, ties by row id."""
+@pytest.mark.parametrize("whole", [True, False])
+@pytest.mark.parametrize("kernel", [maxscore, maxscore_windowed])
+@pytest.mark.parametrize("seed", range(30))
+def test_maxscore_equals_scoring_every_passage(seed: int, kernel: Any, whole: bool) -> None:
+    """Random lists, of small whole impacts (so that many passages tie, as copies do) or
+    of any: the pruned top k is the exhaustive one, ties by row id."""
     rng = np.random.default_rng(seed)
-    words, passages = int(rng.integers(1, 8)), int(rng.integers(1, 400))
+    words, passages = int(rng.integers(1, 8)), int(rng.integers(1, 12_000))
     offsets, docids, impacts = [0], [], []
     for _ in range(words):
         share = rng.choice([0.01, 0.1, 0.5, 1.0])
         held = np.flatnonzero(rng.random(passages) < share)
         docids += held.tolist()
-        impacts += rng.integers(1, 5, size=len(held)).tolist()
+        values = rng.integers(1, 5, size=len(held)) if whole else rng.random(len(held)) * 9
+        impacts += values.astype(np.float32).tolist()
         offsets.append(len(docids))
     offsets_a = np.array(offsets, dtype=np.int64)
     docids_a = np.array(docids, dtype=np.uint32)
@@ -129,12 +133,13 @@ def test_maxscore_equals_scoring_every_passage(seed: int) -> None:
         for t, w in zip(lists, weights, strict=True)
     ]
     order = np.argsort(bounds, kind="stable")
-    docs, scores, _read = maxscore(
+    docs, scores, _read = kernel(
         offsets_a, docids_a, impacts_a, np.array(lists, dtype=np.int64)[order],
         np.array(weights)[order], np.array(bounds)[order], k,
     )  # fmt: skip
-    got = [(int(d), float(s)) for d, s in zip(docs, scores, strict=True)]
-    assert got == _exhaustive(offsets_a, docids_a, impacts_a, lists, weights, k)
+    want = _exhaustive(offsets_a, docids_a, impacts_a, lists, weights, k)
+    assert [int(d) for d in docs] == [d for d, _ in want]
+    assert scores.tolist() == pytest.approx([s for _, s in want], rel=1e-9)
 
 
 def test_a_multiword_term_is_searched_by_its_words_each_once() -> None:
