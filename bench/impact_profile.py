@@ -100,19 +100,34 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
+def _tie_groups(scores: list[float], rel: float = 1e-6) -> list[int]:
+    """Each position's group of scores tied within ``rel`` (float32 against float64 sums
+    can order two such passages either way)."""
+    groups, group = [], 0
+    for i, score in enumerate(scores):
+        if i and abs(scores[i - 1] - score) > rel * max(abs(score), 1e-9):
+            group += 1
+        groups.append(group)
+    return groups
+
+
 def _agree(want: list[tuple[int, float]], got: list[tuple[int, float]]) -> dict[str, Any]:
-    """``got`` against the served list: identical (row ids and scores to 1e-4), the same
-    but for which of the tied last-kept passages were kept, and the largest relative
-    score difference position by position."""
+    """``got`` against the served list: identical (row ids, and scores to 1e-4), the same
+    but for the order of tied passages (scores within 1e-6) and which of those tying the
+    last kept were kept, and the largest relative score difference position by
+    position."""
     same_len = len(want) == len(got)
     rel = [abs(a[1] - b[1]) / max(abs(a[1]), 1e-9) for a, b in zip(want, got, strict=False)]
     worst = max(rel, default=0.0)
     scores_ok = same_len and worst <= 1e-4
-    last = want[-1][1] if want else 0.0
-    above = [r for r, s in want if s > last * (1 + 1e-4)]
+    groups = _tie_groups([s for _, s in want])
+    last = groups[-1] if groups else 0
+    tied = scores_ok and sorted(
+        (g, r) for g, (r, _) in zip(groups, want, strict=True) if g != last
+    ) == sorted((g, r) for g, (r, _) in zip(groups, got, strict=False) if g != last)
     return {
         "identical": scores_ok and [r for r, _ in want] == [r for r, _ in got],
-        "equal_but_ties": scores_ok and [r for r, s in got if s > last * (1 + 1e-4)] == above,
+        "equal_but_ties": tied,
         "top10_rowids_shared": len({r for r, _ in want[:10]} & {r for r, _ in got[:10]})
         / max(1, min(10, len(want))),
         "score_rel_max": worst,

@@ -261,7 +261,7 @@ def maxscore_windowed(
         if sparse:
             touched[:held].sort()
         for walk in range(held if sparse else WINDOW):
-            slot = touched[walk] if sparse else walk
+            slot = touched[walk] if sparse else np.int64(walk)
             if not hit[slot]:
                 continue
             score = acc[slot]
@@ -296,10 +296,10 @@ def maxscore_windowed(
                     first += 1
     out_docs = np.empty(size, dtype=np.uint32)
     out_scores = np.empty(size, dtype=np.float64)
-    for slot in range(size - 1, -1, -1):
-        out_scores[slot] = heap_scores[0] / 2.0**FIXED_BITS
-        out_docs[slot] = heap_docs[0]
-        heap_scores[0] = heap_scores[slot]
-        heap_docs[0] = heap_docs[slot]
-        _sift_down(heap_scores, heap_docs, slot, 0)
+    for rank in range(size - 1, -1, -1):
+        out_scores[rank] = heap_scores[0] / 2.0**FIXED_BITS
+        out_docs[rank] = heap_docs[0]
+        heap_scores[0] = heap_scores[rank]
+        heap_docs[0] = heap_docs[rank]
+        _sift_down(heap_scores, heap_docs, rank, 0)
     return out_docs, out_scores, read

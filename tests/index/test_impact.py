@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+pytest.importorskip("numba")  # the [bench] extra
+
 from index.impact import ImpactIndex, build, first_pass_words
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
