@@ -35,6 +35,11 @@ from index.lexical_tantivy import _WORD, WEIGHTS, query_words
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
 FILES = ("offsets", "docids", "impacts", "maxima")
+# A question whose lists hold more postings than this many times the passages is searched
+# by the windowed kernel (its essential lists added a window at a time), others document at
+# a time: each was the faster on its side of this line on the 318 recorded searches at 1M
+# (docs/performance.md, "An impact index with MaxScore in numba, stop 24").
+DENSE = 2.0
 
 
 def fieldnorm_table() -> np.ndarray:
@@ -89,7 +94,7 @@ class ImpactIndex:
     def search_tokens(self, tokens: Sequence[str], k: int) -> tuple[list[tuple[int, float]], int]:
         """The best ``k`` passages for the OR of ``tokens`` (a token given twice counts
         twice) as (row id, score), best first, ties by row id; and the postings scored."""
-        from index.impact_maxscore import maxscore_windowed as maxscore
+        from index.impact_maxscore import maxscore, maxscore_windowed
 
         counts = Counter(t for t in tokens if t in self.words)
         if not counts or k <= 0:
@@ -98,7 +103,9 @@ class ImpactIndex:
         weights = np.array(list(counts.values()), dtype=np.float64)
         bounds = weights * self.maxima[lists].astype(np.float64)
         order = np.argsort(bounds, kind="stable")
-        docs, scores, read = maxscore(
+        held = int(np.sum(self.offsets[lists + 1] - self.offsets[lists]))
+        kernel = maxscore_windowed if held > DENSE * max(self.passages, 1) else maxscore
+        docs, scores, read = kernel(
             self.offsets, self.docids, self.impacts, lists[order], weights[order],
             bounds[order], k,
         )  # fmt: skip

@@ -11,6 +11,7 @@ import pytest
 
 pytest.importorskip("numba")  # the [bench] extra
 
+from index import impact as impact_module
 from index.impact import ImpactIndex, build, first_pass_words
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
@@ -66,11 +67,17 @@ def fresh(small_index: Path, tmp_path: Path) -> tuple[TantivyIndex, ImpactIndex]
     return tantivy, impact
 
 
+@pytest.mark.parametrize("dense", [0.0, float("inf")])  # the windowed kernel, the other
 @pytest.mark.parametrize("terms", QUERIES)
 @pytest.mark.parametrize("k", [1, 5, 20, 10_000])
 def test_maxscore_ranks_as_the_served_first_pass(
-    fresh: tuple[TantivyIndex, ImpactIndex], terms: tuple[str, ...], k: int
+    fresh: tuple[TantivyIndex, ImpactIndex],
+    terms: tuple[str, ...],
+    k: int,
+    dense: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(impact_module, "DENSE", dense)
     tantivy, impact = fresh
     tokens = impact.tokens(terms, analyzer())
     assert tokens is not None
