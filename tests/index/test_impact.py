@@ -12,11 +12,13 @@ import pytest
 pytest.importorskip("numba")  # the [bench] extra
 
 from index import impact as impact_module
+from index.embedder import HashingEmbedder
 from index.impact import ImpactIndex, build, first_pass_words
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
 from index.lexical_tantivy import _WORD, TantivyIndex, query_text, store_texts
 from index.store import Store
+from tests.conftest import build_index
 
 QUERIES = [
     ("placement", "sufficiency"),
@@ -53,15 +55,19 @@ def _same_ranking(want: list[tuple[int, float]], got: list[tuple[int, float]]) -
     ]
 
 
-@pytest.fixture
-def fresh(small_index: Path, tmp_path: Path) -> tuple[TantivyIndex, ImpactIndex]:
-    """The small index's tantivy rebuilt from the store (no deleted passages, whose
-    statistics tantivy keeps until a merge) and the impact index of the same passages."""
-    copy = tmp_path / "copy"
-    shutil.copytree(small_index, copy)
-    shutil.rmtree(copy / FOLDER)
-    store = Store.open(copy)
-    tantivy = TantivyIndex.load(copy, store)
+@pytest.fixture(scope="module")
+def fresh(
+    tmp_path_factory: pytest.TempPathFactory, small_corpus: Path
+) -> tuple[TantivyIndex, ImpactIndex]:
+    """The small corpus indexed with the fake embedder, its tantivy rebuilt from the store
+    (no deleted passages, whose statistics tantivy keeps until a merge), and the impact
+    index of the same passages; built once for the module (nothing here writes to it)."""
+    folder = build_index(
+        tmp_path_factory.mktemp("impact") / "index", [small_corpus], HashingEmbedder()
+    )
+    shutil.rmtree(folder / FOLDER)
+    store = Store.open(folder)
+    tantivy = TantivyIndex.load(folder, store)
     impact = build(store_texts(store), analyzer())
     assert impact.passages == tantivy.count()
     return tantivy, impact
