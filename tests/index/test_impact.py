@@ -1,0 +1,166 @@
+"""The impact index and its MaxScore: the served first pass's ranking and scores, exactly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")  # the [bench] extra
+
+from index import impact as impact_module
+from index.embedder import HashingEmbedder
+from index.impact import ImpactIndex, build, first_pass_words
+from index.impact_maxscore import maxscore, maxscore_windowed
+from index.lexical_folder import FOLDER, analyzer
+from index.lexical_tantivy import _WORD, TantivyIndex, query_text, store_texts
+from index.store import Store
+from tests.conftest import build_index
+
+QUERIES = [
+    ("placement", "sufficiency"),
+    ("foster", "carers", "recruitment"),
+    ("ofsted",),
+    ("children", "children", "social", "care"),  # one clause: the parser keeps one
+    ("Care", "care", "report", "reports"),  # two clauses of one token each count
+    ("looked after children", "placements"),  # a multiword term: its words, each once
+    ("council", "report", "children", "the", "of", "2018"),  # common words
+    ("zzzunknown",),
+    ('say "hello', "\\ back"),
+]
+
+
+def _served_first_pass(tantivy: TantivyIndex, terms: tuple[str, ...], k: int) -> list:
+    """What ``TantivyIndex.search`` asks tantivy for first: the words OR-ed over the three
+    fields (``query_text`` in the mode the served search uses for these terms)."""
+    words = query_text(list(terms), "words")
+    multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
+    parsed = tantivy._parse(words if multiword else query_text(list(terms)))
+    return tantivy._hits(tantivy._searcher, parsed, k)
+
+
+def _same_ranking(want: list[tuple[int, float]], got: list[tuple[int, float]]) -> None:
+    """Equal lengths and scores (1e-4 relative), and equal row ids wherever the score
+    does not tie with the last one kept (which copies make the cut is tantivy's order)."""
+    assert len(got) == len(want)
+    assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-4)
+    if not want:
+        return
+    last = want[-1][1]
+    assert [r for r, s in got if s > last * (1 + 1e-4)] == [
+        r for r, s in want if s > last * (1 + 1e-4)
+    ]
+
+
+@pytest.fixture(scope="module")
+def fresh(
+    tmp_path_factory: pytest.TempPathFactory, small_corpus: Path
+) -> tuple[TantivyIndex, ImpactIndex]:
+    """The small corpus indexed with the fake embedder, its tantivy rebuilt from the store
+    (no deleted passages, whose statistics tantivy keeps until a merge), and the impact
+    index of the same passages; built once for the module (nothing here writes to it)."""
+    folder = build_index(
+        tmp_path_factory.mktemp("impact") / "index", [small_corpus], HashingEmbedder()
+    )
+    shutil.rmtree(folder / FOLDER)
+    store = Store.open(folder)
+    tantivy = TantivyIndex.load(folder, store)
+    impact = build(store_texts(store), analyzer())
+    assert impact.passages == tantivy.count()
+    return tantivy, impact
+
+
+@pytest.mark.parametrize("dense", [0.0, float("inf")])  # the windowed kernel, the other
+@pytest.mark.parametrize("terms", QUERIES)
+@pytest.mark.parametrize("k", [1, 5, 20, 10_000])
+def test_maxscore_ranks_as_the_served_first_pass(
+    fresh: tuple[TantivyIndex, ImpactIndex],
+    terms: tuple[str, ...],
+    k: int,
+    dense: float,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(impact_module, "DENSE", dense)
+    tantivy, impact = fresh
+    tokens = impact.tokens(terms, analyzer())
+    assert tokens is not None
+    got, _read = impact.search_tokens(tokens, k)
+    _same_ranking(_served_first_pass(tantivy, terms, k), got)
+
+
+def test_a_word_asked_twice_counts_twice(fresh: tuple[TantivyIndex, ImpactIndex]) -> None:
+    _tantivy, impact = fresh
+    once, _ = impact.search_tokens(["children"], 3)
+    twice, _ = impact.search_tokens(["children", "children"], 3)
+    assert [r for r, _ in twice] == [r for r, _ in once]
+    assert [s for _, s in twice] == pytest.approx([2 * s for _, s in once])
+
+
+def test_saved_and_loaded_it_searches_the_same(
+    fresh: tuple[TantivyIndex, ImpactIndex], tmp_path: Path
+) -> None:
+    _tantivy, impact = fresh
+    impact.save(tmp_path / "impact")
+    loaded = ImpactIndex.load(tmp_path / "impact")
+    tokens = ["foster", "carer", "children"]
+    assert loaded.search_tokens(tokens, 7) == impact.search_tokens(tokens, 7)
+
+
+def _exhaustive(
+    offsets: np.ndarray, docids: np.ndarray, impacts: np.ndarray, lists: list[int],
+    weights: list[float], k: int,
+) -> list[tuple[int, float]]:  # fmt: skip
+    scores: dict[int, float] = {}
+    for term, weight in zip(lists, weights, strict=True):
+        for at in range(offsets[term], offsets[term + 1]):
+            doc = int(docids[at])
+            scores[doc] = scores.get(doc, 0.0) + weight * float(impacts[at])
+    return sorted(scores.items(), key=lambda hit: (-hit[1], hit[0]))[:k]
+
+
+@pytest.mark.parametrize("whole", [True, False])
+@pytest.mark.parametrize("kernel", [maxscore, maxscore_windowed])
+@pytest.mark.parametrize("seed", range(30))
+def test_maxscore_equals_scoring_every_passage(seed: int, kernel: Any, whole: bool) -> None:
+    """Random lists, of small whole impacts (so that many passages tie, as copies do) or
+    of any: the pruned top k is the exhaustive one, ties by row id."""
+    rng = np.random.default_rng(seed)
+    words, passages = int(rng.integers(1, 8)), int(rng.integers(1, 12_000))
+    offsets, docids, impacts = [0], [], []
+    for _ in range(words):
+        share = rng.choice([0.01, 0.1, 0.5, 1.0])
+        held = np.flatnonzero(rng.random(passages) < share)
+        docids += held.tolist()
+        values = rng.integers(1, 5, size=len(held)) if whole else rng.random(len(held)) * 9
+        impacts += values.astype(np.float32).tolist()
+        offsets.append(len(docids))
+    offsets_a = np.array(offsets, dtype=np.int64)
+    docids_a = np.array(docids, dtype=np.uint32)
+    impacts_a = np.array(impacts, dtype=np.float32)
+    lists = rng.choice(words, size=int(rng.integers(1, words + 1)), replace=False).tolist()
+    weights = rng.integers(1, 3, size=len(lists)).astype(np.float64).tolist()
+    k = int(rng.integers(1, 30))
+    bounds = [
+        w * float(impacts_a[offsets_a[t] : offsets_a[t + 1]].max(initial=0.0))
+        for t, w in zip(lists, weights, strict=True)
+    ]
+    order = np.argsort(bounds, kind="stable")
+    docs, scores, _read = kernel(
+        offsets_a, docids_a, impacts_a, np.array(lists, dtype=np.int64)[order],
+        np.array(weights)[order], np.array(bounds)[order], k,
+    )  # fmt: skip
+    want = _exhaustive(offsets_a, docids_a, impacts_a, lists, weights, k)
+    assert [int(d) for d in docs] == [d for d, _ in want]
+    assert scores.tolist() == pytest.approx([s for _, s in want], rel=1e-9)
+
+
+def test_a_multiword_term_is_searched_by_its_words_each_once() -> None:
+    assert first_pass_words(["looked after children", "Children"]) == [
+        "looked",
+        "after",
+        "children",
+    ]
+    assert first_pass_words(["care", "care", "Care"]) == ["care", "Care"]
