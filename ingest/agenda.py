@@ -13,7 +13,12 @@ Minutes number their items in many ways, and this module reads the ones councils
   whose title is its first title-like line.
 
 Item numbers rise through a paper, so a numbered line whose number does not rise (the
-inspectors' "1. Improve the quality of ..." inside minute 31) is a list, not an item.
+inspectors' "1. Improve the quality of ..." inside minute 31) is a list, not an item. And a
+number alone on its line after a line of prose that stops on a figure ("... or telephone 020
+8545" then "3616.") ends that sentence: it is the figure's wrapped tail, not an item (read as
+one, its high number would rise over every real item after it). A pack's contents list
+("4.  Annual complaints report 9", "5.  Internal audit progress report 23": titles ending on
+rising page numbers) names the items but heads none of them: the headings in the body do.
 """
 
 from __future__ import annotations
@@ -41,7 +46,18 @@ _PAGE_LABEL = re.compile(
 _AGENDA_STAMP = re.compile(r"^Agenda\s+item\s*(?P<num>\d+[A-Za-z]?)?\s*$", re.IGNORECASE)
 _ITEM_OF_MEETING = re.compile(r"\(Item\s+(\d+[A-Za-z]?)\)")
 _MAX_TITLE_WORDS = 40
+_PAGE_AFTER_TITLE = re.compile(r"\D\s(\d{1,4})$")
+_CONTENTS_MIN = 3  # numbered titles on rising page numbers that make a contents list
+_CONTENTS_GAP = 3  # other lines (a wrapped title, its page number) between two of its lines
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# a date opening a line ("22 October 2009", "24 SEPTEMBER 2009") is no item and title
+_DATE_TITLE = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b\s*(?:\d{4})?\s*$",
+    re.IGNORECASE,
+)
+# a line of running prose (it starts lower-case or runs long) that stops on a figure, no stop
+_PROSE_ON_A_FIGURE = re.compile(r"^(?:[a-z]|(?:\S+\s+){8}).*\d$")
 
 
 @dataclass(frozen=True)
@@ -74,16 +90,54 @@ def _rank(number: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", number))
 
 
+def _contents_lines(lines: Sequence[Line]) -> set[int]:
+    """The lines of a contents list, wrapped lines included: numbered lines close together
+    (at most `_CONTENTS_GAP` other lines apart), at least `_CONTENTS_MIN` of them titles
+    ending on a page number, the item and page numbers not falling ("2.  Apologies for
+    absence", with no paper, is one of them)."""
+    found: set[int] = set()
+    run: list[int] = []
+    pages: list[int] = []
+    last: tuple[int, ...] = ()
+
+    def close() -> None:
+        if len(pages) >= _CONTENTS_MIN:
+            found.update(range(run[0], run[-1] + 1))  # a wrapped title's lines too
+        run.clear()
+        pages.clear()
+
+    for k, line in enumerate(lines):
+        numbered = _NUMBERED.match(line.text)
+        if not numbered:
+            continue
+        page = _PAGE_AFTER_TITLE.search(numbered.group("title"))
+        falls = bool(page and pages and int(page[1]) < pages[-1])
+        rank = _rank(numbered.group("num"))
+        if run and (falls or rank <= last or k - run[-1] > _CONTENTS_GAP + 1):
+            close()
+        last = rank
+        run.append(k)
+        if page:
+            pages.append(int(page[1]))
+    close()
+    return found
+
+
 def find_items(text: str) -> list[AgendaItem]:
     """The paper's agenda items in order (numbered ones; else its first title line)."""
     lines = [x for x in split_lines(text) if x is not None]
+    contents = _contents_lines(lines)
     items: list[AgendaItem] = []
     last: tuple[int, ...] = ()
     for k, line in enumerate(lines):
+        if k in contents:
+            continue
         number, title = None, None
         alone = _NUMBER_ALONE.match(line.text)
         numbered = _NUMBERED.match(line.text)
         stamp = _AGENDA_STAMP.match(line.text)
+        if alone and k > 0 and _PROSE_ON_A_FIGURE.match(lines[k - 1].text):
+            continue  # a figure wrapped onto its own line: "telephone 020 8545" / "3616."
         if alone and k + 1 < len(lines):
             number, title = alone.group("num"), _clean(lines[k + 1].text)
         elif stamp and k + 1 < len(lines):
@@ -93,7 +147,7 @@ def find_items(text: str) -> list[AgendaItem]:
             title = _clean(lines[k + 1].text)
         elif numbered:
             number, title = numbered.group("num"), _clean(numbered.group("title"))
-        if title is None or not _looks_like_title(title):
+        if title is None or not _looks_like_title(title) or _DATE_TITLE.match(title):
             continue
         if stamp and stamp.group("num"):
             # stamps number the pack's reports on their own; a page header repeats one

@@ -39,6 +39,40 @@ from ingest.agenda import find_items, subject_at
         ),
         # web minutes: the number alone, the title (with its file note) on the next line
         ("79.\n\nMinutes pdf icon PDF 109 KB\n\nMinutes:\n", [("79", "Minutes")]),
+        # a figure wrapped onto a line of its own ends its sentence: no item 3616 to rise over
+        # every real item after it
+        (
+            "For more information contact democratic services or telephone 020 8545\n3616.\n"
+            "Press enquiries: press@merton.gov.uk\n\n1 APOLOGIES FOR ABSENCE\n\n2 MINUTES\n",
+            [("1", "APOLOGIES FOR ABSENCE"), ("2", "MINUTES")],
+        ),
+        (
+            "the decision making process contact us on 020 8545\n3616.\nPress enquiries\n\n"
+            "4 AUDITED FINAL ACCOUNTS\n",
+            [("4", "AUDITED FINAL ACCOUNTS")],
+        ),
+        # a pack's contents list (titles on rising page numbers, one wrapped, one with no
+        # paper) heads no item: the minutes' headings in the body do
+        (
+            "1.  Declarations of interest 1\n2.  Apologies for absence\n"
+            "3.  Minutes of the meeting held on 24 September 2009 and notes of\n3\n"
+            "4.  Annual complaints report 9\n5.  Internal audit progress report 23\n\n"
+            "Minutes\n\n1 DECLARATIONS OF INTEREST\n\nNone.\n\n2 WORK PROGRAMME\n",
+            [("1", "DECLARATIONS OF INTEREST"), ("2", "WORK PROGRAMME")],
+        ),
+        # two titles ending on a number are no contents list
+        (
+            "1. Budget 2024\n2. Council Tax 2025\n3. Fees and charges\n",
+            [("1", "Budget 2024"), ("2", "Council Tax 2025"), ("3", "Fees and charges")],
+        ),
+        # a date opening a line is not item 22 titled "October 2009"
+        ("22 October 2009\n\n1. Apologies\n2. Minutes\n", [("1", "Apologies"), ("2", "Minutes")]),
+        ("24 SEPTEMBER 2009\n\n1 DECLARATIONS OF INTEREST\n", [("1", "DECLARATIONS OF INTEREST")]),
+        # a title line that ends on a year is no prose: the number after it is an item
+        (
+            "79.\n\nBudget 2024\n\n80.\n\nCouncil Tax\n",
+            [("79", "Budget 2024"), ("80", "Council Tax")],
+        ),
         # a parish clerk's item: the title ends at the colon
         (
             "3480.   Discuss repairworks to The Pound, Tintern:  Three quotations received.",
