@@ -42,8 +42,9 @@ _PRIVATE = re.compile("[\ue000-\uf8ff]")
 _FIGURE = re.compile(r"^[£$€(]?-?\d[\d,.]*%?[)km]?$|^[£$€]$|^-$")
 _ITEM_INSIDE = re.compile(r"\n\s*(?:[•·▪◦*–-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\.\s)")
 _PAGE_WORDS = re.compile(r"\bpage \d+(?: of \d+)?\b", re.IGNORECASE)
-# "3." alone, or the next item's "3." at the end of the sentence before it
-_LONE_NUMBER = re.compile(r"(?:^|\n)\s*\d{1,3}(?:\.\d{1,3})*\.$")
+# the next item's "3." at the end of the sentence before it; "3." alone (a label)
+_NEXT_NUMBER = re.compile(r"\n\s*\d{1,4}(?:\.\d{1,3})*\.$")
+_LONE_NUMBER = re.compile(r"\s*\d{1,4}(?:\.\d{1,3})*\.")
 LONG_WORDS = 80  # a sentence this long is lists, rows or headings run together
 
 
@@ -98,7 +99,8 @@ def _table_sentence(sentence: str, ctx: Context) -> bool:
 
 FAULTS: dict[str, Callable[[str, Context], bool]] = {
     "split after an abbreviation or initial": lambda s, c: bool(_ABBREV_END.search(s)),
-    "item number apart from its text": lambda s, c: bool(_LONE_NUMBER.search(s)),
+    "next item's number closing a sentence": lambda s, c: bool(_NEXT_NUMBER.search(s)),
+    "item number as a sentence of its own": lambda s, c: bool(_LONE_NUMBER.fullmatch(s)),
     "run-on (over 80 words)": lambda s, c: len(s.split()) > LONG_WORDS,
     "list items run together": lambda s, c: bool(_ITEM_INSIDE.search(s)),
     "heading glued to its sentence": lambda s, c: _glued_heading(s),

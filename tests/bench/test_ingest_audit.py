@@ -23,7 +23,10 @@ def _doc(tmp_path: Path, name: str, text: str) -> tuple[Path, Document]:
 def test_the_rules_point_at_the_faults_they_name(tmp_path: Path) -> None:
     _, document = _doc(tmp_path, "a.txt", "The Council met. It agreed the budget.")
     passage = document.passages[0]
-    assert _kinds("2.", passage, document) == ["item number apart from its text"]
+    assert _kinds("2.", passage, document) == ["item number as a sentence of its own"]
+    assert _kinds("Care Leavers\n2.", passage, document) == [
+        "next item's number closing a sentence"
+    ]
     assert "line-break hyphenation" in _kinds("Most child- ren attend.", passage, document)
     assert "header/footer/page number" in _kinds("AUDIT COMMITTEE\nNoted.", passage, document)
     assert "heading glued to its sentence" in _kinds(
