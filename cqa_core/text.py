@@ -28,6 +28,18 @@ _CITES_NUMBER = re.compile(
 _BOUNDARY = re.compile(
     r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9£•·\-(])|\n\s*\n|\n(?=\s*[-•·*]\s)"
 )
+# A person's initial ("Aldermen McCoubrey, R. Brown", "Michael D. Higgins") is no sentence's
+# end, unless a label takes the letter ("set out in Appendix A.", "World War I.") or the next
+# word is a function word that opens a sentence ("... in Band A. The ...").
+_INITIAL = re.compile(r"(?:^|[\s(,])(?:([A-Za-z]+)\s+)?[A-Z]\.$")
+_LABELLED = frozenset(
+    re.findall(
+        r"\w+",
+        "appendix appendices annex annexe option options table schedule section part phase band "
+        "grade category class type level stage war figure fig plan model tier block zone area "
+        "site unit group route priority scenario item paragraph chapter article",
+    )
+)
 
 
 _BULLETS = " \t\n\r\xa0·•\uf0b7*-–"
@@ -36,6 +48,10 @@ _BULLETS = " \t\n\r\xa0·•\uf0b7*-–"
 _HEADING_END = re.compile(r"[.!?:;,][\"'”’)]*$")
 _LINE_BREAK = re.compile(r"\n")
 CAPS_SHARE = 0.75  # of a heading line's letters outside brackets
+TITLE_WORDS = 8  # a title-case heading line's words, its number included
+# A minute's or section's number before its title: "20.07.01", "55", "4.2", "6."
+_TITLE_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3}){0,3}\.?\s+")
+_FIGURES = re.compile(r"(?:^|\s)[£$€(]?-?\d[\d,.]*%?\)?(?=\s|$)")
 
 
 def _is_upper_case(line: str) -> bool:
@@ -51,18 +67,51 @@ def _is_caps_line(line: str) -> bool:
     return _is_upper_case(line) and not _HEADING_END.search(line)
 
 
+def _is_title_line(line: str) -> bool:
+    """Whether ``line`` is a title-case heading line ("20.07.01  Election of Chair", "55 Matters
+    Arising", "Background", a bullet's "- Webcast for SEND Peer Review"): at most
+    ``TITLE_WORDS`` words, no sentence's closing stop (nor a lead-in's ":-"), no last word that
+    a wrapped line would end on ("Friends of"), and either an item number before a capital
+    ("59 Sutton Coldfield in Bloom update") or every word of four letters or more capitalised."""
+    line = line.strip().lstrip(_BULLETS)
+    numbered = _TITLE_NUMBER.match(line)
+    title = line[numbered.end() :] if numbered else line
+    found = re.findall(r"[^\W\d_][\w'’-]*", title)
+    if not found or len(line.split()) > TITLE_WORDS or _HEADING_END.search(line.rstrip(" -–")):
+        return False
+    if not title[:1].isupper() or found[-1].lower() in STOPWORDS:
+        return False
+    return bool(numbered) or all(w[0].isupper() for w in found if len(w) >= 4)
+
+
 def _heading_breaks(text: str, start: int, end: int) -> list[int]:
-    """Offsets inside ``text[start:end]`` after an upper-case heading line that a line of
-    ordinary text follows: where the heading stops and its sentence begins."""
+    """Offsets inside ``text[start:end]`` after a heading line (upper case or title case)
+    that a line of ordinary text follows: where the heading stops and its sentence begins."""
     out: list[int] = []
     line_start = start
     for match in _LINE_BREAK.finditer(text, start, end):
         line = text[line_start : match.start()]
-        following = text[match.end() : end].split("\n", 1)[0]
-        if _is_caps_line(line) and following.strip() and not _is_upper_case(following):
+        following = text[match.end() : end].split("\n", 1)[0].strip()
+        # prose: not another heading, nor a row of figures under a table's column header
+        # (a row has no closing stop)
+        row = len(_FIGURES.findall(following)) >= 2 and not _HEADING_END.search(following)
+        ordinary = following[:1].isupper() and not (
+            _is_upper_case(following) or _is_title_line(following) or row
+        )
+        caps = _is_caps_line(line) and bool(following) and not _is_upper_case(following)
+        if caps or (ordinary and _is_title_line(line)):
             out.append(match.end())
         line_start = match.end()
     return out
+
+
+def _initial(candidate: str, text: str, after: int) -> bool:
+    """Whether ``candidate`` ends in a person's initial: a capital and its stop, a name after."""
+    found = _INITIAL.search(candidate)
+    if not found or (found.group(1) or "").lower() in _LABELLED:
+        return False
+    following = re.match(r"[A-Za-z]{2,}", text[after : after + 40])  # a name, not "B."
+    return following is not None and following.group(0).lower() not in STOPWORDS
 
 
 @dataclass(frozen=True)
@@ -84,7 +133,11 @@ def split_sentences(text: str) -> list[Span]:
         # "s. 145": the number after a reference's abbreviation is part of the reference
         if _CITES_NUMBER.search(candidate) and text[match.end() : match.end() + 1].isdigit():
             continue
-        spans.append(Span(start, match.start()))
+        if _initial(candidate, text, match.end()):
+            continue
+        # the closing bracket or quote after the stop is the sentence's ("... professional?)")
+        closer = len(match.group(0)) - len(match.group(0).lstrip("\"'”’)]"))
+        spans.append(Span(start, match.start() + closer))
         start = match.end()
     spans.append(Span(start, len(text)))
     # an item heading run into the sentence below it by a single line break is a span of
