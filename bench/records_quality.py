@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ingest.commitments import Commitment
 from ingest.decisions import Decision
@@ -356,14 +356,20 @@ def score_trend(
     ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first);
     ``labels`` is the file of questions (``TREND_HELD_OUT``: the held-out batch).
     """
-    from index.store import Filters
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
-    from qa_service.trend import trend
 
     settings = Settings(index=index_dir)
     engine = Engine(index_dir, make_query_embedder(settings), settings)
+    return score_trend_engine(engine, batch, labels)
+
+
+def score_trend_engine(engine: Any, batch: str | None, labels: Path) -> TrendScores:
+    """``score_trend`` over an engine already open (or one that replays kept answers)."""
+    from index.store import Filters
+    from qa_service.trend import trend
+
     s = TrendScores(misses=[])
     for q in json.loads(labels.read_text(encoding="utf-8"))["questions"]:
         if batch is not None and q.get("added", "") != batch:

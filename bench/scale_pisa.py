@@ -66,6 +66,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from index.impact import fieldnorm_table  # noqa: E402  (tantivy's field norms, one table)
+
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
 FIELDS = ("h", "b", "c")  # heading, body, context: index.lexical_folder._FIELDS's order
 WEIGHTS = (2.0, 1.0, 0.5)  # index.lexical_tantivy.WEIGHTS
@@ -110,20 +112,6 @@ def capture(index: Path, out: Path) -> int:
 
 
 # -- build --------------------------------------------------------------------------------
-
-
-def fieldnorm_table() -> np.ndarray:
-    """tantivy's 256 field-norm values (a length is stored as the largest not above it):
-    exact up to 24, then 3 mantissa bits (Lucene's SmallFloat scheme)."""
-    values = []
-    for code in range(256):
-        if code < 24:
-            values.append(code)
-            continue
-        byte = code - 24
-        bits, shift = byte & 7, byte >> 3
-        values.append(24 + (bits if shift == 0 else (bits | 8) << (shift - 1)))
-    return np.array(values, dtype=np.int64)
 
 
 _NORMS = fieldnorm_table()

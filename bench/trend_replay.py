@@ -12,13 +12,12 @@ Without LABELS, every file of ``records_quality.TREND_BATCHES``.
 
 from __future__ import annotations
 
-import json
 import pickle
 import sys
 from pathlib import Path
 from typing import Any
 
-from bench.records_quality import TREND_BATCHES, TrendScores, ratio
+from bench.records_quality import TREND_BATCHES, TrendScores, ratio, score_trend_engine
 
 
 class Replayed:
@@ -48,25 +47,7 @@ class Replayed:
 
 def score(engine: Any, labels: Path) -> TrendScores:
     """``records_quality.score_trend`` over ``engine``."""
-    from index.store import Filters
-    from qa_service.trend import trend
-
-    s = TrendScores(misses=[])
-    for q in json.loads(labels.read_text(encoding="utf-8"))["questions"]:
-        points = [
-            p
-            for p in trend(engine, q["question"], Filters(council=(q["council"],)))
-            if not p.flagged
-        ]
-        gold = {(g["file"], float(g["value"])) for g in q["points"]}
-        got = {(p.hit.passage.document.source, p.figure.value) for p in points}
-        s.gold += len(gold)
-        s.plotted += len(got)
-        s.right += len(gold & got)
-        assert s.misses is not None
-        s.misses += [f"{q['id']} missed {g}" for g in sorted(gold - got)]
-        s.misses += [f"{q['id']} wrong {g}" for g in sorted(got - gold)]
-    return s
+    return score_trend_engine(engine, None, labels)
 
 
 def line(name: str, s: TrendScores) -> str:
