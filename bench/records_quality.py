@@ -57,6 +57,7 @@ TREND_SIXTEENTH = REPO / "tests" / "labels" / "trend_heldout14.json"
 TREND_SEVENTEENTH = REPO / "tests" / "labels" / "trend_heldout15.json"
 TREND_EIGHTEENTH = REPO / "tests" / "labels" / "trend_heldout16.json"
 TREND_NINETEENTH = REPO / "tests" / "labels" / "trend_heldout17.json"
+TREND_TWENTIETH = REPO / "tests" / "labels" / "trend_heldout18.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -76,6 +77,7 @@ TREND_BATCHES = (
     ("seventeenth batch", TREND_SEVENTEENTH),
     ("eighteenth batch", TREND_EIGHTEENTH),
     ("nineteenth batch", TREND_NINETEENTH),
+    ("twentieth batch", TREND_TWENTIETH),
 )
 
 

@@ -21,6 +21,7 @@ def test_the_gates_never_read_the_batch_being_labelled_blind() -> None:
     names = {p.name for p in LABEL_FILES}
     assert "trend_heldout16.json" not in names
     assert "trend_heldout17.json" not in names
+    assert "trend_heldout18.json" not in names
     assert len(names) == 16 and "trend_heldout15.json" in names
 
 
