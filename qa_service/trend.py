@@ -61,21 +61,24 @@ gathers the hits and keeps one point per meeting.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import replace
+from itertools import pairwise
 
 from cqa_core.errors import InvalidQueryError
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
+from qa_service.trend_head import _noun_phrase, measure_head
 from qa_service.trend_phrase import free_words
 from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
 from qa_service.trend_words import about as _about
-from qa_service.trend_words import counted_as, stem, stems
+from qa_service.trend_words import counted_as, named, stem, stems
 
 __all__ = ["Figure", "asked_unit", "figures", "flag_outliers", "trend"]
 
@@ -133,7 +136,7 @@ def point_of(hit: Hit, question: str, weights: Weights | None = None) -> TrendPo
 def trend(engine: Engine, question: str, filters: Filters | None = None) -> list[TrendPoint]:
     """One point per meeting that answers ``question`` with a figure, oldest first."""
     hits, asked = candidates(engine, question, filters or Filters())
-    return select(hits, asked)
+    return chosen(hits, asked)
 
 
 def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hit], Asked]:
@@ -203,7 +206,7 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
-        if weight < 0 or not asked.about(_context(hit.passage.text, span, True, _heading(hit))):
+        if weight < 0 or not _is_about(hit, asked, span):
             continue  # no figure of the asked kind, or it measures something else
         read = _read(hit, asked, span, window)
         if read is None:
@@ -234,6 +237,71 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
         else p
         for p in points
     ]
+
+
+def chosen(hits: list[Hit], asked: Asked) -> list[TrendPoint]:
+    """``select``'s points; of a question asking no unit whose hits give none, their amounts
+    of money whose own sentence names the measure's head (``select`` in any unit)."""
+    points = select(hits, asked)
+    if not points and asked.wanted is None:
+        # a question asking no unit reads no money ("households subscribing to the garden
+        # waste service" counts households), unless nothing else is stated about it at any
+        # meeting: then what it asks is an amount ("quote for tarmacking the cart roads":
+        # "the quote of £60k +vat"; "bank reconciliation discrepancy": "the £381k …")
+        # its head named by the amount's own sentence ("length of the road network" is no
+        # "£4.7 million" of a roads budget)
+        head = stems(measure_head(asked.question))
+        points = [
+            p
+            for p in select(hits, replace(asked, any_unit=True))
+            if head and head <= named(p.hit.passage.text[p.sentence[0] : p.sentence[1]], asked.alts)
+        ]
+    return points
+
+
+def _is_about(hit: Hit, asked: Asked, span: tuple[int, int]) -> bool:
+    """Whether the sentence at ``span`` is about the question: read with the words it is
+    read with (``trend_context``), or, when it names the measure itself (the key words of
+    the question's opening noun phrase, two at least: "yearly saving", "climate fund") and
+    its heading and passage up to it name every other key word but a clause's verbs: what
+    qualifies the measure ("from buying homes for temporary accommodation") is its item's
+    subject, said once before ("80. TEMPORARY ACCOMMODATION: ACQUISITION PROGRAMME" … "The
+    report proposed buying 40 homes" … "the net saving was estimated at £620,000 a
+    year")."""
+    text = hit.passage.text
+    if asked.about(_context(text, span, True, _heading(hit))):
+        return True
+    measure = _measure(asked)
+    if len(measure) < 2 or not measure <= named(text[span[0] : span[1]], asked.alts):
+        return False
+    # every other key word is the item's subject, said before it (a clause's verbs aside:
+    # "set up to pay for climate action" is said by "… the action plan …")
+    rest = set(asked.weights) - measure - _verbs(asked.question)
+    return rest <= named(f"{_heading(hit)} {text[: span[1]]}", asked.alts)
+
+
+# A verb's particle: the word before it is a verb ("set up", "carried out", "paid off"), and
+# the noun phrase has ended before that.
+_PARTICLES = frozenset(["up", "out", "off", "down", "back", "away"])
+
+
+def _measure(asked: Asked) -> set[str]:
+    """The key word stems of the measure a question asks for: its opening noun phrase
+    ("yearly saving" of "yearly saving from buying homes for temporary accommodation",
+    "climate fund" of "climate fund set up to pay for climate action": a phrasal verb's
+    particle ends it before its verb)."""
+    words = _noun_phrase(asked.question)
+    cut = next((i for i, w in enumerate(words) if w in _PARTICLES), len(words) + 1)
+    return {key for w in words[: cut - 1] for key in stems(w) if key in asked.weights}
+
+
+def _verbs(question: str) -> set[str]:
+    """The stems of a question's verbs that a phrasal verb's particle or an infinitive's "to"
+    shows ("set" and "pay" of "climate fund set up to pay for climate action")."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", question.lower())
+    found = {w for w, nxt in pairwise(words) if nxt in _PARTICLES}
+    found |= {nxt for w, nxt in pairwise(words) if w == "to"}
+    return {key for w in found for key in stems(w)}
 
 
 def _meeting(point: TrendPoint) -> tuple[str | None, str | None]:

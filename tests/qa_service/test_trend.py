@@ -983,3 +983,54 @@ def test_a_count_of_what_a_number_question_counts_comes_first() -> None:
 )
 def test_what_is_no_name_in_a_passage(text: str, values: list[float]) -> None:
     assert [f.value for f in figures(text, nouns=frozenset([stem("homes")]))] == values
+
+
+def test_a_question_asking_no_unit_whose_meetings_state_only_money_gets_its_amounts() -> None:
+    """A question naming no unit reads no money ("households subscribing to the garden waste
+    service" counts households); when nothing else is stated about it, it asks an amount
+    ("quote for tarmacking the cart roads": "the quote of £60k +vat"), taken from a sentence
+    naming the measure's head, "quote"."""
+    from qa_service.trend import chosen, select
+
+    text = "The Clerk received the quote of £60k +vat for a tarmac topping of the cart roads."
+    hits = [hit(text, "2021-01-26", "minutes.pdf")]
+    asked = Asked.of("quote for tarmacking the cart roads")
+    assert select(hits, asked) == []  # type: ignore[arg-type]
+    [point] = chosen(hits, asked)  # type: ignore[arg-type]
+    assert (point.figure.value, point.figure.unit) == (60000.0, "£")
+    # a sentence not naming the head ("length") gives no amount for it
+    other = [hit("The road network the council maintains costs £4.7 million.", "2021-09-28")]
+    assert chosen(other, Asked.of("length of the road network the council maintains")) == []  # type: ignore[arg-type]
+    # a count stated about it comes first: no money then
+    both = [*hits, hit("The cart roads had 12 potholes after the quote for tarmac.", "2021-03-01")]
+    assert [p.figure.unit for p in chosen(both, asked)] == ["count"]  # type: ignore[arg-type]
+
+
+def test_a_sentence_naming_the_measure_is_about_its_item_s_subject_said_before() -> None:
+    """ "the net saving was estimated at £620,000 a year" names the measure of "yearly saving
+    from buying homes for temporary accommodation", but less than half of its words; its
+    item's heading and the sentences before it name the rest ("TEMPORARY ACCOMMODATION",
+    "buying 40 homes"). A sentence whose passage names only some of the rest is still
+    another measure's."""
+    from qa_service.trend import select
+
+    weights = {"year": 2.5, "savin": 4.2, "buy": 6.7, "home": 3.1, "tempo": 4.1, "accom": 3.6}
+    asked = Asked.of("yearly saving from buying homes for temporary accommodation", weights)
+    text = (
+        "The report proposed buying 40 homes at a total capital cost of £8.4 million. "
+        "The Director of Finance said that the net saving was estimated at £620,000 a year."
+    )
+    heading = ("80. TEMPORARY ACCOMMODATION: ACQUISITION PROGRAMME",)
+    [point] = select([hit(text, "2024-02-13", heading=heading)], asked)  # type: ignore[list-item]
+    assert point.figure.value == 620000.0
+    other = ("81. LIBRARY SERVICES",)
+    assert select([hit(text, "2024-02-13", heading=other)], asked) == []  # type: ignore[list-item]
+    # a clause's verbs need not be said: "set up to pay for climate action"
+    climate = (
+        "(1) the Climate Change Strategy and the action plan for 2020 to 2023 be approved;\n\n"
+        "(2) a Climate Change Fund of £1.5 million over three years be established; and"
+    )
+    weights = {"clima": 4.0, "fund": 3.7, "set": 3.5, "pay": 4.4, "actio": 3.4}
+    asked = Asked.of("climate fund set up to pay for climate action", weights)
+    [point] = select([hit(climate, "2020-10-20")], asked)  # type: ignore[list-item]
+    assert point.figure.value == 1500000.0
