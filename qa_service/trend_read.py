@@ -255,18 +255,33 @@ _WORD_VALUE = (
     | {w: 10 * v for v, w in enumerate(_TENS.split(), start=2)}
     | {"one": 1, "no": 0}
 )
+_NUMBER_WORD = (
+    rf"(?:(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
+    rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')})"
+)
+# A multiplier after a number word: "one million trees", "two hundred homes", "a thousand".
+_SCALE = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _WORDS_COUNT = re.compile(
     # "one in five children": a share of them, not a count
     rf"(?<!\bin\s)(?<![\w-])"
-    rf"(?P<w>(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
-    rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')}|no)(?=\s[A-Za-z])(?![\w-])",
+    # "one" only before a multiplier ("one million trees"); alone it is rarely a count
+    # ("one of the", "the one that", "one-to-one"), but before what the question counts
+    rf"(?P<w>(?:{_NUMBER_WORD}|one)(?:\s+(?:hundred|thousand|million|billion))+"
+    rf"|{_NUMBER_WORD}|(?<!\bthe\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bany\s)(?<!\beach\s)"
+    r"one(?=\s+[a-z])(?!\s+(?:of|or|and|another|who|which|that)\b)|no)"
+    r"(?=\s[A-Za-z])(?![\w-])",
     re.I,
 )
 
 
 def _count_in_words(words: str) -> float:
-    """The value of a count written in words ("twenty-two": 22)."""
-    return float(sum(_WORD_VALUE[w] for w in words.lower().split("-")))
+    """The value of a count written in words ("twenty-two": 22, "one million": 1,000,000,
+    "two hundred thousand": 200,000)."""
+    first, *scales = words.lower().split()
+    value = float(sum(_WORD_VALUE[w] for w in first.split("-")))
+    for scale in scales:
+        value *= _SCALE[scale]
+    return value
 
 
 def _kind(period: str) -> str:

@@ -298,16 +298,20 @@ def _choose(
     # then, of a question asking "number of" or "how many", the count whose own noun is
     # what it counts ("1,214 licensed vehicles" over "1,388 private hire drivers")
     head = counted_head(asked.question) if asked.wanted == "count" else ""
+    # a cell of a row whose columns the header labels: its own words are its table's caption
+    # and header and its column's label ("Waiting over 6 months"), not the row's date
+    row = next((r for r in rows(text) if (r.start, r.end) == span), None)
+    column = {g.start: f"{row.title} {label}" for label, g in row.labelled if g} if row else {}
     local = {}
     for f in found:
-        own = labelled(text, f, listed, *span)
+        own = column.get(f.start) or labelled(text, f, listed, *span)
         local[f] = (
             asked.names_unit(f.unit),
             counts_asked(text, f, asked) if f in linked else 0,
             counts_head(text, f, head),
             bool(keys & named(own, asked.alts)),
             asked.named(own),
-            asked.named(around(text, f, *span, window)),
+            asked.named(column.get(f.start) or around(text, f, *span, window)),
         )
     top = max(local.values())
     return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[5]

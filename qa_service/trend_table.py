@@ -23,6 +23,14 @@ A table written with bars (a Word or HTML table: "Measure | Ravensholt 2018 | Ra
 the bars, whatever comment follows the figures. A row keeps its table's caption (the line
 above the header, "Table 2: Early help performance, …"): the subject of a row whose name
 does not say it.
+
+A table whose periods run down its rows ("Table 1: People waiting for a Care Act assessment,
+by month / Month end Waiting Median wait (weeks) Waiting over 6 months / March 2024 1,768 13
+188 / … / September 2024 1,612 11 141") has a header that opens with its period column
+("Month end", "Quarter", "Year") and names one column per cell after it, each opening with
+a capital. Only its latest dated row is read (the rows before are its history), each cell
+with its column's label, the question choosing the column (``Row.labelled``); the row is
+read with its caption and header.
 """
 
 from __future__ import annotations
@@ -212,10 +220,90 @@ def _pipe_rows(text: str) -> list[Row]:
     return out
 
 
+# A header of a table whose periods run down its rows: its period column, then its columns'
+# labels ("Month end Waiting Median wait (weeks) Waiting over 6 months").
+_DOWN_HEADER = re.compile(
+    r"\s*(?:month|quarter|year|period|date|as\s+at)(?:\s+(?:end|ending))?\s+(?P<labels>[A-Z].*)$",
+    re.I,
+)
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = _MONTH_NAMES.split()
+# A row's period, first: "September 2024", "Sep 2024", "2023/24", "2024".
+_DOWN_PERIOD = re.compile(
+    r"\s*(?:(?P<month>[A-Z][a-z]{2,8})\s+)?(?P<year>(?:19|20)\d\d)(?:/\d\d)?(?=\s)"
+)
+
+
+def down_columns(line: str) -> list[str]:
+    """The column labels of the header of a table whose periods run down its rows, after
+    its period column, each opening with a capital ("Month end Waiting Median wait (weeks)
+    Waiting over 6 months": Waiting, Median wait (weeks), Waiting over 6 months); [] when
+    the line is no such header."""
+    m = _DOWN_HEADER.match(line.rstrip())
+    if not m or re.search(r"[%,.:;£|]", line) or len(line) > 120:
+        return []
+    labels: list[str] = []
+    for word in m.group("labels").split():
+        if word[0].isupper() and not word.isupper():
+            labels.append(word)
+        elif labels:
+            labels[-1] += " " + word
+    return labels
+
+
+def _period_key(line: str) -> tuple[int, int] | None:
+    """A row's period as (year, month), month 0 when it names none; None: no period first."""
+    m = _DOWN_PERIOD.match(line)
+    if m is None:
+        return None
+    month = m.group("month")
+    at = next((i for i, name in enumerate(_MONTHS) if month and name.startswith(month.lower())), -1)
+    if month and (at < 0 or len(month) < 3):
+        return None
+    return int(m.group("year")), at + 1
+
+
+def _down_rows(text: str) -> list[Row]:
+    """The latest dated row of each table in ``text`` whose periods run down its rows, its
+    cells labelled by its header's columns."""
+    out: list[Row] = []
+    labels: list[str] = []
+    title = ""
+    latest: tuple[tuple[int, int], Row] | None = None
+    prior = ""
+    for start, end in [*_lines(text), (len(text), len(text))]:
+        line = text[start:end]
+        period = _DOWN_PERIOD.match(line) if labels else None
+        key = _period_key(line) if period else None
+        # its cells follow its period, one per column
+        tail = _CELLS_AT_END.match(line, period.end()) if period and key else None
+        cells = list(_ONE_CELL.finditer(line, tail.start())) if tail else []
+        if key and len(cells) == len(labels):
+            read = tuple(zip(labels, [_cell(c, start, None) for c in cells], strict=True))
+            row = Row(start, end, None, title, read)
+            if latest is None or key >= latest[0]:
+                latest = key, row
+            continue
+        if latest is not None:
+            out.append(latest[1])
+        latest = None
+        found = down_columns(line)
+        if found:
+            caption = prior if _CAPTION.match(prior) else ""
+            labels, title = found, f"{caption} {line.strip()}".strip()
+        else:
+            labels = []
+        prior = line
+    return out
+
+
 @lru_cache(maxsize=1024)  # a passage's rows are asked for once per sentence read
 def rows(text: str) -> tuple[Row, ...]:
     """The rows of the tables in ``text`` with a header line above them in the same text."""
     out: list[Row] = _pipe_rows(text) if "|" in text else []
+    out += _down_rows(text)
     current: int | None = None
     width = 0
     dated_rows = False

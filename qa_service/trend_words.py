@@ -177,7 +177,7 @@ def alternatives(question: str) -> Alternatives:
             covers = stems(phrase.phrase) - (set() if says_change else change)
             pattern = "|".join(re.escape(f) for f in terms)
             out.append((re.compile(rf"\b(?:{pattern})\b", re.I), frozenset(covers)))
-    return out + changes(question) + slashed(question)
+    return out + changes(question) + slashed(question) + digits(question)
 
 
 # The words a change is written in, by its direction: a "council tax rise" is written "an
@@ -202,6 +202,30 @@ def changes(question: str) -> Alternatives:
             others = sorted(w for w in words if stem(w) != stem(word))
             pattern = re.compile(rf"\b(?:{'|'.join(others)})\b", re.I)
             out.append((pattern, frozenset([stem(word)])))
+    return out
+
+
+# Number words a question may use where a paper writes the digit: "more than six months"
+# for a table's "Waiting over 6 months".
+_TWO_TO_TWENTY = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+)
+_NUMBER_WORDS = {w: i for i, w in enumerate(_TWO_TO_TWENTY.split(), start=2)}
+_NUMBER_BEFORE = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+([A-Za-z]{{3,}})", re.I)
+
+
+def digits(question: str) -> Alternatives:
+    """A number word of the question with the word after it ("six months"), written with its
+    digit ("6 months"), standing for the number word: a paper's table writes "Waiting over 6
+    months" where the question asks "more than six months"."""
+    out: Alternatives = []
+    for m in _NUMBER_BEFORE.finditer(question):
+        word, after = m.group(1).lower(), m.group(2)
+        if _five(word) in _NOT_KEY_STEMS:
+            continue
+        pattern = re.compile(rf"\b{_NUMBER_WORDS[word]}\s+{re.escape(after[:4])}", re.I)
+        out.append((pattern, frozenset([stem(word)])))
     return out
 
 

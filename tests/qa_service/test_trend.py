@@ -1034,3 +1034,26 @@ def test_a_sentence_naming_the_measure_is_about_its_item_s_subject_said_before()
     asked = Asked.of("climate fund set up to pay for climate action", weights)
     [point] = select([hit(climate, "2020-10-20")], asked)  # type: ignore[list-item]
     assert point.figure.value == 1500000.0
+
+
+def test_a_row_down_the_periods_is_read_by_its_column_s_label() -> None:
+    """A table whose periods run down its rows states the latest month's cell in the column
+    its header labels as asked; the cell's own words are its caption, header and column
+    label (not the row's date), so it is read over an earlier month's figure in prose."""
+    from qa_service.trend import select
+
+    prose = (
+        "Members asked how long the waiting list was. The Assistant Director said that 1,934 "
+        "people had been waiting for a Care Act assessment at 31 July 2024, and that 212 of "
+        "them had waited more than six months."
+    )
+    table = (
+        "Table 1: People waiting for a Care Act assessment, by month\n"
+        "Month end Waiting Median wait (weeks) Waiting over 6 months\n"
+        "July 2024 1,934 14 212\n"
+        "September 2024 1,612 11 141\n"
+    )
+    question = "people who have waited more than six months for a Care Act assessment"
+    hits = [hit(prose, "2024-11-19", "pack.pdf"), hit(table, "2024-11-19", "pack.pdf")]
+    [point] = select(hits, Asked.of(question))  # type: ignore[arg-type]
+    assert point.figure.value == 141.0

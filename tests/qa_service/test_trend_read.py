@@ -728,3 +728,29 @@ def test_one_in_five_is_a_share_not_a_count() -> None:
 
 def test_a_draft_or_version_number_is_a_label() -> None:
     assert figures("Accounts Draft 1 - 2020/2021 were circulated; version 2 follows.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The Council planted one million trees last year.", [1_000_000.0]),
+        ("The parks hold two hundred thousand trees.", [200_000.0]),
+        ("Only one child was placed out of county.", [1.0]),
+        ("There were four children in the unit.", [4.0]),
+        # "one of" and "one" as a pronoun count nothing
+        ("One of the children was placed out of county.", []),
+        ("The one children liked best was closed.", []),
+        # nor does a number word inside a name
+        ("The Tranche One trees were planted in March.", []),
+    ],
+)
+def test_a_count_in_words_with_its_multiplier(text: str, values: list[float]) -> None:
+    nouns = frozenset({stem("trees"), stem("child"), stem("children")})
+    assert [f.value for f in figures(text, nouns=nouns)] == values
+
+
+def test_a_number_word_of_the_question_names_its_digit() -> None:
+    """ "more than six months" is written "Waiting over 6 months" in a table's header."""
+    alts = alternatives("people who have waited more than six months for an assessment")
+    assert stem("six") in named("Waiting over 6 months", alts)
+    assert stem("six") not in named("Waiting on 6 June", alts)

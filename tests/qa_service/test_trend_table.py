@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.trend_table import columns, rows
+from qa_service.trend_table import columns, down_columns, rows
 
 TABLE = (
     "Table 1: Key performance measures - Quarter 3 2022/23\n"
@@ -123,3 +123,41 @@ def test_a_scorecard_with_a_target_and_a_rating_after_its_columns() -> None:
     found = rows(text)
     assert [(r.cell.value, r.cell.unit) for r in found if r.cell] == [(4.8, "%"), (3301.0, "count")]
     assert text[found[0].start : found[0].end].startswith("Adults with learning")
+
+
+DOWN = (
+    "4.3 Reviews of people in residential care are being prioritised.\n"
+    "Table 1: People waiting for a Care Act assessment, by month\n"
+    "Month end Waiting Median wait (weeks) Waiting over 6 months\n"
+    "March 2024 1,768 13 188\n"
+    "September 2024 1,612 11 141\n"
+    "June 2024 1,871 14 203\n"
+    "5. Home care and care homes"
+)
+
+
+def test_a_table_with_its_periods_down_the_rows_reads_its_latest_row() -> None:
+    """Its header's columns label the latest dated row's cells; the rows before are history."""
+    (row,) = rows(DOWN)
+    assert DOWN[row.start : row.end] == "September 2024 1,612 11 141"
+    assert [(label, f.value if f else None) for label, f in row.labelled] == [
+        ("Waiting", 1612.0),
+        ("Median wait (weeks)", 11.0),
+        ("Waiting over 6 months", 141.0),
+    ]
+    # read with its caption and header, the subject of a row whose name is a date
+    assert row.title.startswith("Table 1: People waiting") and "Waiting over 6" in row.title
+
+
+def test_a_header_down_the_rows_needs_a_column_per_cell() -> None:
+    assert down_columns("Month end Waiting Median wait (weeks) Waiting over 6 months") == [
+        "Waiting",
+        "Median wait (weeks)",
+        "Waiting over 6 months",
+    ]
+    assert down_columns("Month end figures were published late.") == []
+    # a row with another number of cells than the header has columns is not read
+    assert rows(DOWN.replace("1,612 11 141", "1,612 11")) and all(
+        "September" not in DOWN[r.start : r.end]
+        for r in rows(DOWN.replace("1,612 11 141", "1,612 11"))
+    )
