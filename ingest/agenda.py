@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.structure import Line, split_lines
+from ingest.structure import MONTH_NAMES, Line, split_lines
 
 _NUMBER = r"(?:[A-Z]{1,4}\.\d{1,4}|[A-Z]{1,4}/\d{2}/\d{1,3}|\d{1,3}/\d{2}|\d{1,4})"
 _NUMBERED = re.compile(
@@ -51,11 +51,7 @@ _CONTENTS_MIN = 3  # numbered titles on rising page numbers that make a contents
 _CONTENTS_GAP = 3  # other lines (a wrapped title, its page number) between two of its lines
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # a date opening a line ("22 October 2009", "24 SEPTEMBER 2009") is no item and title
-_DATE_TITLE = re.compile(
-    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b\s*(?:\d{4})?\s*$",
-    re.IGNORECASE,
-)
+_DATE_TITLE = re.compile(rf"^(?:{MONTH_NAMES})\b\s*(?:\d{{4}})?\s*$", re.IGNORECASE)
 # a line of running prose (it starts lower-case or runs long) that stops on a figure, no stop
 _PROSE_ON_A_FIGURE = re.compile(r"^(?:[a-z]|(?:\S+\s+){8}).*\d$")
 

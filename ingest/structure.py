@@ -37,9 +37,11 @@ _RESOLUTION = re.compile(
 # a numbered clause of a resolution ("1.    That the work programme be noted ...; and")
 _THAT_CLAUSE = re.compile(r"^(?:\d{1,2}[.)]\s+)?That\s")
 _PAGES_REF = re.compile(r"\s*\(Pages?\s[^)]*\)?\s*$")
-_MONTH_START = re.compile(
-    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+# the months' names, for the readers of a line that opens with a date
+MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
 )
+_MONTH_START = re.compile(rf"^(?:{MONTH_NAMES})\b")
 _NUMERIC_TOKEN = re.compile(r"^[£$(]?[-+]?\d[\d.,/]*%?\)?$|^[-–]$|^n/a$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
 _TERMINAL_PUNCT = re.compile(r"[.,;:!?]$")

@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from qa_service.trend_read import Figure
+from qa_service.trend_read import _MONTH_NUMBER, Figure
 
 # One cell: a number (a share, a count, a decimal), a dash for none, or a rating (a scorecard's
 # "RAG" column: "… 4.8% 6% Red").
@@ -226,10 +226,6 @@ _DOWN_HEADER = re.compile(
     r"\s*(?:month|quarter|year|period|date|as\s+at)(?:\s+(?:end|ending))?\s+(?P<labels>[A-Z].*)$",
     re.I,
 )
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-_MONTHS = _MONTH_NAMES.split()
 # A row's period, first: "September 2024", "Sep 2024", "2023/24", "2024".
 _DOWN_PERIOD = re.compile(
     r"\s*(?:(?P<month>[A-Z][a-z]{2,8})\s+)?(?P<year>(?:19|20)\d\d)(?:/\d\d)?(?=\s)"
@@ -259,10 +255,12 @@ def _period_key(line: str) -> tuple[int, int] | None:
     if m is None:
         return None
     month = m.group("month")
-    at = next((i for i, name in enumerate(_MONTHS) if month and name.startswith(month.lower())), -1)
-    if month and (at < 0 or len(month) < 3):
+    number = next(
+        (n for name, n in _MONTH_NUMBER.items() if month and name.startswith(month.lower())), 0
+    )
+    if month and (number == 0 or len(month) < 3):
         return None
-    return int(m.group("year")), at + 1
+    return int(m.group("year")), number
 
 
 def _down_rows(text: str) -> list[Row]:
