@@ -58,6 +58,7 @@ TREND_SEVENTEENTH = REPO / "tests" / "labels" / "trend_heldout15.json"
 TREND_EIGHTEENTH = REPO / "tests" / "labels" / "trend_heldout16.json"
 TREND_NINETEENTH = REPO / "tests" / "labels" / "trend_heldout17.json"
 TREND_TWENTIETH = REPO / "tests" / "labels" / "trend_heldout18.json"
+TREND_TWENTY_FIRST = REPO / "tests" / "labels" / "trend_heldout19.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -78,6 +79,7 @@ TREND_BATCHES = (
     ("eighteenth batch", TREND_EIGHTEENTH),
     ("nineteenth batch", TREND_NINETEENTH),
     ("twentieth batch", TREND_TWENTIETH),
+    ("twenty-first batch", TREND_TWENTY_FIRST),
 )
 
 
