@@ -96,9 +96,24 @@ def set_of(q: Question, where: Where) -> str | None:
     return next(iter(named), None)
 
 
-def assign(questions: list[Question], where: Where) -> dict[str, str]:
-    """``id -> set`` for every question; one no set claims goes to its batch's main set."""
-    sets = {q.id: set_of(q, where) for q in questions}
+def declared_sets(path: Path) -> dict[str, str]:
+    """``id -> set`` for the rows of a batch file that name their set (a ``"set"`` field)."""
+    sets: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row.get("set") in SETS:
+                sets[row["id"]] = row["set"]
+    return sets
+
+
+def assign(
+    questions: list[Question], where: Where, declared: dict[str, str] | None = None
+) -> dict[str, str]:
+    """``id -> set`` for every question: the set its row names, else the one its papers or
+    council say; one no set claims goes to its batch's main set."""
+    declared = declared or {}
+    sets = {q.id: declared.get(q.id) or set_of(q, where) for q in questions}
     counts = Counter(s for s in sets.values() if s is not None)
     if not counts:
         raise SystemExit("no question of the batch names a paper or council of ../shared")
@@ -180,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
 
     where = read_manifests(args.shared)
     batches = {p.stem: load_questions(p) for p in args.batches}
-    sets = {name: assign(qs, where) for name, qs in batches.items()}
+    declared = {p.stem: declared_sets(p) for p in args.batches}
+    sets = {name: assign(qs, where, declared[name]) for name, qs in batches.items()}
     needed = sorted({s for by_id in sets.values() for s in by_id.values()})
     engine_of = {s: open_engine(load_settings(args.index_root / s)) for s in needed}
     councils: dict[str, str] = {}

@@ -3,6 +3,8 @@ no index, no model."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.ask_heldout import Where, assign, set_of
@@ -57,3 +59,18 @@ def test_a_question_no_set_claims_goes_to_the_batchs_main_set() -> None:
 def test_papers_in_two_sets_are_refused() -> None:
     with pytest.raises(SystemExit, match="several sets"):
         set_of(_q("x", "q", ("a.pdf", "b.txt")), WHERE)
+
+
+def test_a_rows_own_set_wins_over_what_its_words_name(tmp_path: Path) -> None:
+    from bench.ask_heldout import declared_sets
+
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(
+        '{"id": "x", "set": "dev-set-2", "question": "Hillingdon?"}\n'
+        '{"id": "y", "question": "Hillingdon?"}\n{"id": "z", "set": "nowhere"}\n',
+        encoding="utf-8",
+    )
+    declared = declared_sets(batch)
+    assert declared == {"x": "dev-set-2"}
+    qs = [_q("x", "What did Hillingdon's cabinet decide?"), _q("y", "Hillingdon?")]
+    assert assign(qs, WHERE, declared) == {"x": "dev-set-2", "y": "real-dev-set"}
