@@ -13,11 +13,20 @@ pytest.importorskip("numba")  # the [bench] extra
 
 from index import impact as impact_module
 from index.embedder import HashingEmbedder
-from index.impact import ImpactIndex, build, first_pass_words
+from index.impact import (
+    ImpactIndex,
+    build,
+    build_ranges,
+    first_pass_words,
+    phrase_key,
+    phrase_lists,
+)
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
-from index.lexical_tantivy import _WORD, TantivyIndex, query_text, store_texts
+from index.base import Query
+from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text, store_texts
 from index.store import Store
+from qa_service import glossary
 from tests.conftest import build_index
 
 QUERIES = [
@@ -30,6 +39,28 @@ QUERIES = [
     ("council", "report", "children", "the", "of", "2018"),  # common words
     ("zzzunknown",),
     ('say "hello', "\\ back"),
+]
+
+
+def _glossary_phrases() -> list[str]:
+    """The multiword terms the reader adds to a question: the glossary's long forms and
+    everyday phrases' terms (``qa_service.query``)."""
+    forms = [f for v in glossary.ABBREVIATIONS.values() for f in v]
+    forms += [f for v in glossary.EVERYDAY.values() for f in v]
+    return sorted({f for f in forms if len(_WORD.findall(f)) > 1})
+
+
+PHRASES = [*_glossary_phrases(), "social care", "foster carers", "Foster Carers", "care"]
+# questions with multiword terms (the glossary's, cased otherwise, the same phrase twice
+# in two spellings, a phrase in no passage) beside words
+PHRASED = [
+    ("looked after children", "placements"),
+    ("children looked after", "looked after children", "Looked After Children", "care"),
+    ("social care", "foster carers", "Foster Carers", "recruitment"),
+    ("foster carers", "children", "council", "report", "the"),
+    ("child protection plan", "social care", "ofsted"),
+    ("special educational needs", "education, health and care plans", "send"),
+    ("dog fouling", "fly-tipping", "street lighting"),
 ]
 
 
@@ -68,7 +99,7 @@ def fresh(
     shutil.rmtree(folder / FOLDER)
     store = Store.open(folder)
     tantivy = TantivyIndex.load(folder, store)
-    impact = build(store_texts(store), analyzer())
+    impact = build(store_texts(store), analyzer(), phrase_lists(tantivy, PHRASES, analyzer()))
     assert impact.passages == tantivy.count()
     return tantivy, impact
 
@@ -164,3 +195,79 @@ def test_a_multiword_term_is_searched_by_its_words_each_once() -> None:
         "children",
     ]
     assert first_pass_words(["care", "care", "Care"]) == ["care", "Care"]
+
+
+@pytest.mark.parametrize("terms", PHRASED)
+@pytest.mark.parametrize("k", [1, 5, 20, 10_000])
+def test_the_second_pass_from_lists_scores_as_tantivy(
+    fresh: tuple[TantivyIndex, ImpactIndex], terms: tuple[str, ...], k: int
+) -> None:
+    """The phrases' lists, looked up for the served first pass's candidates, give
+    ``TantivyIndex._among``'s hits: its scores and row ids."""
+    tantivy, impact = fresh
+    candidates = [r for r, _ in _served_first_pass(tantivy, terms, k * RESCORE_FETCH)]
+    clauses = impact.clauses(terms, analyzer())
+    assert clauses is not None
+    parsed = tantivy._parse(query_text(list(terms)))
+    want = tantivy._among(tantivy._searcher, parsed, candidates, k)
+    _same_ranking(want, impact.among(clauses, candidates, k))
+    # and the whole phrased query, as served when too few candidates match
+    _same_ranking(tantivy._hits(tantivy._searcher, parsed, k), impact.search_lists(clauses, k)[0])
+
+
+@pytest.mark.parametrize("terms", PHRASED + QUERIES)
+@pytest.mark.parametrize("k", [1, 5, 20, 10_000])
+def test_search_from_lists_is_the_served_search(
+    fresh: tuple[TantivyIndex, ImpactIndex], terms: tuple[str, ...], k: int
+) -> None:
+    tantivy, impact = fresh
+    got = impact.search(terms, analyzer(), k)
+    if got is None:  # only for a phrase outside the lists ('say "hello')
+        keys = [phrase_key(t, analyzer()) for t in terms if len(_WORD.findall(t)) > 1]
+        assert any(key not in impact.phrases for key in keys)
+        return
+    _same_ranking(tantivy.search(Query(text="", terms=terms), k), got)
+
+
+def test_a_phrase_not_listed_is_left_to_tantivy(fresh: tuple[TantivyIndex, ImpactIndex]) -> None:
+    _tantivy, impact = fresh
+    assert impact.clauses(["annual report", "children"], analyzer()) is None
+    assert impact.search(["annual report", "children"], analyzer(), 5) is None
+    assert impact.search(["annual", "report"], analyzer(), 5)  # words alone need no list
+
+
+def test_a_phrase_is_keyed_by_its_tokens() -> None:
+    words = analyzer()
+    assert phrase_key("Looked After Children", words) == phrase_key("looking after children", words)
+    assert phrase_key("care", words) is None
+    assert phrase_key("x" * 41 + " care home", words) is None  # the dropped word's gap
+
+
+@pytest.mark.parametrize(("passages", "postings"), [(1, 1), (7, 50), (40, 1000), (10**6, 10**9)])
+def test_a_build_in_ranges_equals_the_build_at_once(
+    fresh: tuple[TantivyIndex, ImpactIndex], tmp_path: Path, passages: int, postings: int
+) -> None:
+    tantivy, impact = fresh
+    store = tantivy.store
+    stats = build_ranges(
+        store_texts(store), analyzer(), tmp_path / "ranges",
+        phrase_lists(tantivy, PHRASES, analyzer()), passages, postings,
+    )  # fmt: skip
+    ranged = ImpactIndex.load(tmp_path / "ranges")
+    assert stats["ranges"] == -(-impact.passages // passages)
+    assert ranged.words == impact.words
+    assert ranged.phrases == impact.phrases
+    assert ranged.passages == impact.passages
+    for name in ("offsets", "docids", "impacts", "maxima"):
+        a, b = getattr(ranged, name), getattr(impact, name)
+        assert a.dtype == b.dtype
+        assert a.tobytes() == b.tobytes(), name  # bit for bit
+    assert not (tmp_path / "ranges" / "runs").exists()
+
+
+def test_row_ids_out_of_order_are_refused(tmp_path: Path) -> None:
+    rows = [(1, ("a", "b", "c")), (3, ("a", "b", "c")), (2, ("d", "e", "f"))]
+    with pytest.raises(ValueError, match="ascending"):
+        build_ranges(iter(rows), analyzer(), tmp_path / "x", range_passages=2)
+    with pytest.raises(ValueError, match="ascending"):
+        build(iter(rows), analyzer())
