@@ -429,7 +429,7 @@ def _second_from_lists(
             lo, hi = (impact.offsets[i], impact.offsets[i + 1]) if i is not None else (0, 0)
             word_lists[token] = (
                 np.asarray(impact.docids[lo:hi], dtype=np.int64),
-                np.asarray(impact.impacts[lo:hi], dtype=np.float64),
+                impact.list_impacts(i).astype(np.float64) if i is not None else np.zeros(0),
             )
         return word_lists[token]
 
@@ -489,7 +489,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     synthetic corpus copied ``times`` times over, with its statistics, as the 10M index
     is the 1M one's copies), both kernels, against tantivy's first pass on the index as it
     is, interleaved in a shuffled order per search; medians of ``loops``."""
-    from index.impact import ImpactIndex
+    from index.impact import ImpactIndex, code_impacts
     from index.impact_maxscore import maxscore, maxscore_windowed
     from index.lexical_folder import FOLDER, _open_index, analyzer
     from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text
@@ -514,7 +514,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         for token in counts:
             i = impact.words[token]
             d = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
-            v = np.asarray(impact.impacts[impact.offsets[i] : impact.offsets[i + 1]])
+            v = impact.list_impacts(i)
             docs.append((d[None, :] + span * np.arange(times)[:, None]).ravel())
             values.append(np.tile(v, times))
             offsets.append(offsets[-1] + len(docs[-1]))
@@ -526,7 +526,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         bounds = weights * np.array([v.max() for v in values], dtype=np.float64)
         order = np.argsort(bounds, kind="stable")
         lists = np.arange(len(counts), dtype=np.int64)[order]
-        arrays = (np.array(offsets, np.int64), docids, impacts)
+        arrays = (np.array(offsets, np.int64), docids, *code_impacts(impacts, np.array(offsets)))
         got = {}
         took: dict[str, list[float]] = {m: [] for m in spent}
         for _ in range(loops):

@@ -14,8 +14,21 @@ and ``index.impact_maxscore`` finds its exact top k without scoring every passag
 The statistics are those of a freshly built tantivy index of the same passages: tantivy
 counts deleted passages in its idf and mean lengths until a merge drops them, so after
 removals the two differ slightly until either is rebuilt; any change to the passages means
-a rebuild of this index (its impacts hold corpus-wide statistics).  Phrases, filters and
-dates stay with tantivy.
+a rebuild of this index (its impacts hold corpus-wide statistics).  Filters and dates stay
+with tantivy.
+
+Phrases (stop 25): each multiword term of a finite vocabulary (the glossary's, given at
+build) has a list too, of its served clause's score (quoted, over the three fields with
+their weights) in every passage holding it, as tantivy itself scores it
+(``phrase_lists``), keyed by its analyzer tokens (``phrase_key``).  So the served second
+pass (``TantivyIndex._among``: the first pass's candidates re-scored by the phrased query)
+is a look-up of each clause's list (``ImpactIndex.among``), and ``ImpactIndex.search`` is
+the whole unfiltered served search; a phrase outside the lists is left to tantivy.
+
+Impacts are stored exactly, as 16-bit codes into each list's table of its distinct
+impacts (``code_impacts``: at 1M at most 22,797 a list): half the bytes of float32, and
+no score changes (nothing to re-check).  ``build`` holds every posting in memory;
+``build_ranges`` writes the same arrays, bit for bit, a range of passages at a time.
 """
 
 from __future__ import annotations
@@ -35,7 +48,9 @@ from index.base import LexicalText
 from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
-FILES = ("offsets", "docids", "impacts", "maxima")
+FILES = ("offsets", "docids", "codes", "values", "bases", "maxima")
+# A list holds at most this many distinct impacts (its codes are 16-bit).
+CODES = 1 << 16
 # A question whose lists hold more postings than this many times the passages is searched
 # by the windowed kernel (its essential lists added a window at a time), others document at
 # a time: each was the faster on its side of this line on the 318 recorded searches at 1M
@@ -123,7 +138,11 @@ class ImpactIndex:
     words: dict[str, int]  # analyzer token -> list id
     offsets: np.ndarray  # int64, list i is [offsets[i], offsets[i + 1])
     docids: np.ndarray  # uint32 row ids, ascending within a list
-    impacts: np.ndarray  # float32 served score of the word (the phrase) in the passage
+    # the served score of the word (the phrase) in each passage, exactly, as a 16-bit code
+    # into its list's table of distinct impacts: values[bases[i] + codes[at]] for list i
+    codes: np.ndarray  # uint16
+    values: np.ndarray  # float32, each list's distinct impacts ascending
+    bases: np.ndarray  # int64, list i's table is values[bases[i]:bases[i + 1]]
     maxima: np.ndarray  # float32 largest impact of each list (0 for an empty one)
     passages: int
     phrases: dict[str, int] = field(default_factory=dict)  # phrase_key -> list id
@@ -175,7 +194,8 @@ class ImpactIndex:
         held = int(np.sum(self.offsets[lists + 1] - self.offsets[lists]))
         kernel = maxscore_windowed if held > DENSE * max(self.passages, 1) else maxscore
         docs, scores, read = kernel(
-            self.offsets, self.docids, self.impacts, lists[order], weights[order],
+            self.offsets, self.docids, self.codes, self.values, self.bases, lists[order],
+            weights[order],
             bounds[order], k,
         )  # fmt: skip
         return [(int(d), float(s)) for d, s in zip(docs, scores, strict=True)], int(read)
@@ -197,7 +217,7 @@ class ImpactIndex:
             docs = self.docids[lo:hi]
             at = np.minimum(np.searchsorted(docs, candidates), hi - lo - 1)
             held = docs[at] == candidates
-            values = np.asarray(self.impacts[lo + at], dtype=np.float64)
+            values = self.list_impacts(list_id)[at].astype(np.float64)
             total += np.where(held, weight * values, 0.0)
             matched |= held
         keep = np.flatnonzero(matched)
@@ -228,6 +248,13 @@ class ImpactIndex:
         if len(found) < k and len(wide) == fetch:
             return self.search_lists(clauses, k)[0]
         return found
+
+    def list_impacts(self, list_id: int) -> np.ndarray:
+        """List ``list_id``'s impacts (float32), decoded."""
+        lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
+        return np.asarray(
+            self.values[int(self.bases[list_id]) + self.codes[lo:hi].astype(np.int64)]
+        )
 
     def nbytes(self) -> int:
         """Bytes of the arrays (the word table aside)."""
@@ -382,6 +409,26 @@ def _scored(counted: _Range, stats: _Statistics) -> tuple[np.ndarray, np.ndarray
     return word, docids, impacts
 
 
+def code_impacts(
+    impacts: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lists ``offsets`` of ``impacts`` (float32, each above 0) as 16-bit codes into
+    each list's table of its distinct impacts, ascending: (codes, values, bases), with
+    ``values[bases[i] + codes[at]] == impacts[at]`` for list i, bit for bit.  A list of
+    more than ``CODES`` distinct impacts is refused (at 1M the most was 22,797)."""
+    lists = len(offsets) - 1
+    which = np.repeat(np.arange(lists, dtype=np.int64), np.diff(offsets))
+    bits = np.ascontiguousarray(impacts, dtype=np.float32).view(np.uint32).astype(np.int64)
+    unique, inverse = np.unique((which << np.int64(32)) | bits, return_inverse=True)
+    owner = unique >> np.int64(32)
+    bases = np.searchsorted(owner, np.arange(lists + 1, dtype=np.int64)).astype(np.int64)
+    if lists and int(np.diff(bases).max(initial=0)) > CODES:
+        raise ValueError(f"a list holds more than {CODES} distinct impacts")
+    codes = (inverse.ravel() - bases[which]).astype(np.uint16)
+    values = (unique & np.int64(0xFFFFFFFF)).astype(np.uint32).view(np.float32)
+    return codes, values, bases
+
+
 def _check_ascending(rowids: np.ndarray, previous: int) -> None:
     ids = rowids.astype(np.int64)
     if len(ids) and (ids[0] <= previous or not bool(np.all(np.diff(ids) > 0))):
@@ -416,11 +463,15 @@ def build(
         end += len(ids)
         more_offsets.append(np.array([end], dtype=np.int64))
         more_maxima.append(np.array([scores.max(initial=0)], dtype=np.float32))
+    all_offsets = np.concatenate(more_offsets)
+    codes, values, bases = code_impacts(np.concatenate(more_impacts), all_offsets)
     return ImpactIndex(
         vocabulary,
-        np.concatenate(more_offsets),
+        all_offsets,
         np.concatenate(more_docs),
-        np.concatenate(more_impacts),
+        codes,
+        values,
+        bases,
         np.concatenate(more_maxima),
         passages=len(counted.rowids),
         phrases=keys,
@@ -521,8 +572,17 @@ def build_ranges(
     starts[:, 1:] = np.cumsum(counts, axis=1)
     before = np.cumsum(counts, axis=0) - counts  # a word's postings in earlier ranges
     out_docs = _NpyWriter(folder / "docids.npy", np.dtype(np.uint32))
-    out_impacts = _NpyWriter(folder / "impacts.npy", np.dtype(np.float32))
+    out_codes = _NpyWriter(folder / "codes.npy", np.dtype(np.uint16))
+    out_values = _NpyWriter(folder / "values.npy", np.dtype(np.float32))
+    bases = [np.zeros(1, np.int64)]
     maxima = [np.zeros(0, np.float32)]
+
+    def coded(impacts: np.ndarray, block_offsets: np.ndarray) -> None:
+        codes, values, block_bases = code_impacts(impacts, block_offsets)
+        out_codes.write(codes)
+        bases.append(block_bases[1:] + bases[-1][-1])
+        out_values.write(values)
+
     first = 0
     while first < size:
         # words first .. last-1: at least one, and up to merge_postings postings
@@ -542,7 +602,7 @@ def build_ranges(
                 runs / f"impacts{r}.bin", np.float32, hi - lo, offset=4 * lo
             )
         out_docs.write(block_docs)
-        out_impacts.write(block_impacts)
+        coded(block_impacts, offsets[first : last + 1] - base)
         maxima.append(np.maximum.reduceat(block_impacts, offsets[first:last] - base))
         first = last
     for r in range(ranges):
@@ -555,12 +615,14 @@ def build_ranges(
     for key, ids, scores in phrases:
         keys[key] = size + len(keys)
         out_docs.write(ids)
-        out_impacts.write(scores)
+        coded(scores.astype(np.float32), np.array([0, len(ids)], dtype=np.int64))
         end += len(ids)
         ends.append(np.array([end], dtype=np.int64))
         maxima.append(np.array([scores.max(initial=0)], dtype=np.float32))
     out_docs.close()
-    out_impacts.close()
+    out_codes.close()
+    out_values.close()
+    np.save(folder / "bases.npy", np.concatenate(bases))
     np.save(folder / "offsets.npy", np.concatenate(ends))
     np.save(folder / "maxima.npy", np.concatenate(maxima).astype(np.float32))
     _save_tables(folder, vocabulary, keys, stats.passages)

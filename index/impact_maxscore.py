@@ -1,6 +1,7 @@
 """MaxScore over an impact index's posting lists, compiled with numba (issue 18).
 
-Each list holds, per passage (ascending row ids), one word's whole score in it; a
+Each list holds, per passage (ascending row ids), one word's whole score in it (a 16-bit
+code into the list's table of distinct impacts: ``values[bases[list] + codes[at]]``); a
 question's score is the sum of its words' impacts, each times how often the word was
 asked.  MaxScore (Turtle and Flood, 1995) walks the lists in the order of their bounds:
 once the k-th best score so far (theta) reaches the summed bounds of the smallest lists,
@@ -91,7 +92,9 @@ def _sift_up(scores: np.ndarray, docs: np.ndarray, at: int) -> None:
 def maxscore(
     offsets: np.ndarray,
     docids: np.ndarray,
-    impacts: np.ndarray,
+    codes: np.ndarray,
+    values: np.ndarray,
+    bases: np.ndarray,
     lists: np.ndarray,
     weights: np.ndarray,
     bounds: np.ndarray,
@@ -108,7 +111,9 @@ def maxscore(
     pos = np.empty(n, dtype=np.int64)
     end = np.empty(n, dtype=np.int64)
     cur = np.empty(n, dtype=np.uint32)  # each essential list's current row id (_NONE: done)
+    table = np.empty(n, dtype=np.int64)  # where each list's impacts start in values
     for i in range(n):
+        table[i] = bases[lists[i]]
         pos[i] = offsets[lists[i]]
         end[i] = offsets[lists[i] + 1]
         cur[i] = docids[pos[i]] if pos[i] < end[i] else _NONE
@@ -131,7 +136,7 @@ def maxscore(
         for i in range(first, n):
             at = cur[i]
             if at == doc:
-                value = weights[i] * impacts[pos[i]]
+                value = weights[i] * values[table[i] + codes[pos[i]]]
                 part[i] = value
                 score += value
                 read += 1
@@ -151,7 +156,7 @@ def maxscore(
             pos[i] = _gallop(docids, pos[i], end[i], doc)
             part[i] = 0.0
             if pos[i] < end[i] and docids[pos[i]] == doc:
-                part[i] = weights[i] * impacts[pos[i]]
+                part[i] = weights[i] * values[table[i] + codes[pos[i]]]
                 score += part[i]
                 read += 1
         current = doc
@@ -206,7 +211,9 @@ def _fixed(weight: float, impact: float) -> np.int64:
 def maxscore_windowed(
     offsets: np.ndarray,
     docids: np.ndarray,
-    impacts: np.ndarray,
+    codes: np.ndarray,
+    values: np.ndarray,
+    bases: np.ndarray,
     lists: np.ndarray,
     weights: np.ndarray,
     bounds: np.ndarray,
@@ -221,7 +228,9 @@ def maxscore_windowed(
     pos = np.empty(n, dtype=np.int64)
     end = np.empty(n, dtype=np.int64)
     upto = np.zeros(n + 1, dtype=np.int64)  # the summed bounds of lists 0 .. i-1
+    table = np.empty(n, dtype=np.int64)  # where each list's impacts start in values
     for i in range(n):
+        table[i] = bases[lists[i]]
         pos[i] = offsets[lists[i]]
         end[i] = offsets[lists[i] + 1]
         # weight times the list's largest impact, rounded as every impact is below
@@ -246,9 +255,10 @@ def maxscore_windowed(
             at = pos[i]
             stop = end[i]
             weight = weights[i]
+            base_i = table[i]
             while at < stop and np.int64(docids[at]) < limit:
                 slot = np.int64(docids[at]) - start
-                acc[slot] += _fixed(weight, impacts[at])
+                acc[slot] += _fixed(weight, values[base_i + codes[at]])
                 if not hit[slot]:
                     hit[slot] = True
                     touched[held] = slot
@@ -275,7 +285,7 @@ def maxscore_windowed(
                     break
                 pos[i] = _gallop(docids, pos[i], end[i], doc)
                 if pos[i] < end[i] and docids[pos[i]] == doc:
-                    score += _fixed(weights[i], impacts[pos[i]])
+                    score += _fixed(weights[i], values[table[i] + codes[pos[i]]])
                     read += 1
             if not alive:
                 continue

@@ -12,18 +12,20 @@ import pytest
 pytest.importorskip("numba")  # the [bench] extra
 
 from index import impact as impact_module
+from index.base import Query
 from index.embedder import HashingEmbedder
 from index.impact import (
+    FILES,
     ImpactIndex,
     build,
     build_ranges,
+    code_impacts,
     first_pass_words,
     phrase_key,
     phrase_lists,
 )
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
-from index.base import Query
 from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text, store_texts
 from index.store import Store
 from qa_service import glossary
@@ -179,8 +181,12 @@ def test_maxscore_equals_scoring_every_passage(seed: int, kernel: Any, whole: bo
         for t, w in zip(lists, weights, strict=True)
     ]
     order = np.argsort(bounds, kind="stable")
+    coded = code_impacts(impacts_a, offsets_a)
+    for at in range(len(impacts_a)):  # the codes give the impacts back, bit for bit
+        term = int(np.searchsorted(offsets_a, at, side="right")) - 1
+        assert coded[1][coded[2][term] + coded[0][at]] == impacts_a[at]
     docs, scores, _read = kernel(
-        offsets_a, docids_a, impacts_a, np.array(lists, dtype=np.int64)[order],
+        offsets_a, docids_a, *coded, np.array(lists, dtype=np.int64)[order],
         np.array(weights)[order], np.array(bounds)[order], k,
     )  # fmt: skip
     want = _exhaustive(offsets_a, docids_a, impacts_a, lists, weights, k)
@@ -258,7 +264,7 @@ def test_a_build_in_ranges_equals_the_build_at_once(
     assert ranged.words == impact.words
     assert ranged.phrases == impact.phrases
     assert ranged.passages == impact.passages
-    for name in ("offsets", "docids", "impacts", "maxima"):
+    for name in FILES:
         a, b = getattr(ranged, name), getattr(impact, name)
         assert a.dtype == b.dtype
         assert a.tobytes() == b.tobytes(), name  # bit for bit
@@ -271,3 +277,11 @@ def test_row_ids_out_of_order_are_refused(tmp_path: Path) -> None:
         build_ranges(iter(rows), analyzer(), tmp_path / "x", range_passages=2)
     with pytest.raises(ValueError, match="ascending"):
         build(iter(rows), analyzer())
+
+
+def test_a_list_of_too_many_distinct_impacts_is_refused() -> None:
+    impacts = np.arange(1, 70_002, dtype=np.float32)
+    with pytest.raises(ValueError, match="distinct"):
+        code_impacts(impacts, np.array([0, len(impacts)], dtype=np.int64))
+    codes, values, bases = code_impacts(impacts[:50_000], np.array([0, 50_000], dtype=np.int64))
+    assert values[bases[0] + codes.astype(np.int64)].tobytes() == impacts[:50_000].tobytes()
