@@ -561,6 +561,36 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     return report
 
 
+def packed_sizes(impact_dir: Path, block: int = 128) -> dict[str, Any]:
+    """What the index's row ids would take as gaps bit-packed in blocks of ``block`` (each
+    block: its first and last row id, a byte offset and a bit width, 17 bytes, then the
+    gaps after the first at the width of its largest): not built, an estimate of the
+    compressed lists (docs/performance.md, stop 25)."""
+    from index.impact import ImpactIndex
+
+    impact = ImpactIndex.load(impact_dir)
+    packed = headers = 0
+    widths = np.zeros(33, dtype=np.int64)
+    for i in range(len(impact.offsets) - 1):
+        docs = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
+        for lo in range(0, len(docs), block):
+            part = docs[lo : lo + block]
+            width = int(np.diff(part).max(initial=0)).bit_length()
+            widths[width] += 1
+            packed += (width * (len(part) - 1) + 7) // 8
+            headers += 17
+    postings = len(impact.docids)
+    return {
+        "postings": postings,
+        "docids_bytes": int(impact.docids.nbytes),
+        "packed_bytes": packed + headers,
+        "bytes_a_posting": round((packed + headers) / max(postings, 1), 3),
+        "codes_bytes": int(impact.codes.nbytes),
+        "values_bytes": int(impact.values.nbytes),
+        "blocks_by_width": {w: int(c) for w, c in enumerate(widths) if c},
+    }
+
+
 def _list_postings(impact: Any, tokens: list[str]) -> int:
     """The postings of the impact lists of ``tokens`` (each list once)."""
     ids = [impact.words[t] for t in set(tokens) if t in impact.words]
@@ -575,7 +605,7 @@ def _ratio(figures: dict[str, dict[str, float]]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """``build`` or ``compare``; prints (and with ``--out`` writes) the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "compare", "tiled"))
+    parser.add_argument("step", choices=("build", "compare", "tiled", "packed"))
     parser.add_argument("--times", type=int, default=10, help="tiled: copies of the lists")
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path)
@@ -586,7 +616,11 @@ def main(argv: list[str] | None = None) -> int:
         "--range-passages", type=int, help="build: in ranges of this many passages, with phrases"
     )
     args = parser.parse_args(argv)
-    if args.step == "build":
+    if args.step == "packed":
+        if args.impact is None:
+            parser.error("packed needs --impact")
+        report = packed_sizes(args.impact)
+    elif args.step == "build":
         if args.out is None:
             parser.error("build needs --out")
         report = build_step(args.index, args.out, args.range_passages)

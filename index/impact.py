@@ -208,6 +208,7 @@ class ImpactIndex:
         best first, ties by row id.  Each list is looked up for the candidates by binary
         search, in one order for every passage (so copies tie exactly)."""
         candidates = np.asarray(rowids, dtype=np.int64)
+        wanted = candidates.astype(np.uint32)  # the lists' type: nothing copied
         total = np.zeros(len(candidates), dtype=np.float64)
         matched = np.zeros(len(candidates), dtype=bool)
         for list_id, weight in clauses.items():
@@ -215,9 +216,11 @@ class ImpactIndex:
             if hi == lo or not len(candidates):
                 continue
             docs = self.docids[lo:hi]
-            at = np.minimum(np.searchsorted(docs, candidates), hi - lo - 1)
-            held = docs[at] == candidates
-            values = self.list_impacts(list_id)[at].astype(np.float64)
+            at = np.minimum(np.searchsorted(docs, wanted), hi - lo - 1)
+            held = docs[at] == wanted
+            # only the candidates' impacts decoded
+            codes = self.codes[lo + at].astype(np.int64)
+            values = self.values[int(self.bases[list_id]) + codes].astype(np.float64)
             total += np.where(held, weight * values, 0.0)
             matched |= held
         keep = np.flatnonzero(matched)
