@@ -489,7 +489,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     synthetic corpus copied ``times`` times over, with its statistics, as the 10M index
     is the 1M one's copies), both kernels, against tantivy's first pass on the index as it
     is, interleaved in a shuffled order per search; medians of ``loops``."""
-    from index.impact import ImpactIndex, code_impacts
+    from index.impact import DENSE, ImpactIndex, code_impacts
     from index.impact_maxscore import maxscore, maxscore_windowed
     from index.lexical_folder import FOLDER, _open_index, analyzer
     from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text
@@ -503,6 +503,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     span = int(impact.docids.max()) + 1
     kernels = {"plain": maxscore, "windowed": maxscore_windowed}
     spent: dict[str, list[float]] = {m: [] for m in ("tantivy", *kernels)}
+    chosen: list[float] = []  # the kernel index.impact.DENSE picks at this size
     rng = random.Random(0)
     for call in json.loads(searches.read_text(encoding="utf-8")):
         terms = call["terms"]
@@ -543,6 +544,8 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
             raise SystemExit(f"the kernels differ on {terms}")
         for mode in spent:
             spent[mode].append(float(np.median(took[mode])))
+        dense = len(docids) > DENSE * impact.passages * times
+        chosen.append(spent["windowed" if dense else "plain"][-1])
     scaled = [t * times for t in spent["tantivy"]]
     report: dict[str, Any] = {
         "times": times,
@@ -551,7 +554,8 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         "tantivy_as_is_ms": _percentiles(spent["tantivy"]),
         "tantivy_scaled_ms": _percentiles(scaled),
     }
-    for mode in kernels:
+    spent["by_density"] = chosen
+    for mode in (*kernels, "by_density"):
         report[f"{mode}_ms"] = _percentiles(spent[mode])
         report[f"{mode}_ratio_to_scaled"] = {
             p: round(report[f"{mode}_ms"][p] / report["tantivy_scaled_ms"][p], 3)
