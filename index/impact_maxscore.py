@@ -100,10 +100,12 @@ def maxscore(
     bounds: np.ndarray,
     k: int,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """The best ``k`` passages for the lists ``lists`` (term ids, ordered by ``bounds``
-    ascending; ``weights``: how often each word was asked; ``bounds``: weight times the
-    list's largest impact): their row ids and scores, best first (ties by row id), and
-    how many postings were scored (walked, or landed on by a look-up), for the benches."""
+    """The best ``k`` passages for the lists ``lists`` (list ids into ``offsets``, their
+    row ids in ``docids`` and impacts coded in ``codes`` / ``values`` / ``bases``; ordered
+    by ``bounds`` ascending; ``weights``: how often each word was asked; ``bounds``:
+    weight times the list's largest impact): their row ids and scores, best first (ties
+    by row id), and how many postings were scored (walked, or landed on by a look-up),
+    for the benches."""
     n = lists.shape[0]
     heap_scores = np.empty(k, dtype=np.float64)
     heap_docs = np.empty(k, dtype=np.uint32)
