@@ -552,7 +552,8 @@ def build_ranges(
     stats = _Statistics(
         tuple(_padded(d, size) for d in stats.df), stats.passages, stats.length_sums
     )
-    counts = np.zeros((ranges, size), dtype=np.int64)
+    # a word's postings in each range (at most a range's passages: int32)
+    counts = np.zeros((ranges, size), dtype=np.int32)
     for r in range(ranges):
         with np.load(runs / f"counted{r}.npz") as saved:
             counted = _Range(
@@ -568,12 +569,9 @@ def build_ranges(
         impacts.tofile(runs / f"impacts{r}.bin")
         (runs / f"counted{r}.npz").unlink()
     # the merge, a block of words at a time
-    totals = counts.sum(axis=0)
     offsets = np.zeros(size + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum(totals)
-    starts = np.zeros((ranges, size + 1), dtype=np.int64)  # each range's word starts
-    starts[:, 1:] = np.cumsum(counts, axis=1)
-    before = np.cumsum(counts, axis=0) - counts  # a word's postings in earlier ranges
+    offsets[1:] = np.cumsum(counts.sum(axis=0, dtype=np.int64))
+    read = np.zeros(ranges, dtype=np.int64)  # each range's postings merged so far
     out_docs = _NpyWriter(folder / "docids.npy", np.dtype(np.uint32))
     out_codes = _NpyWriter(folder / "codes.npy", np.dtype(np.uint16))
     out_values = _NpyWriter(folder / "values.npy", np.dtype(np.float32))
@@ -594,12 +592,18 @@ def build_ranges(
         base = offsets[first]
         block_docs = np.empty(int(offsets[last] - base), dtype=np.uint32)
         block_impacts = np.empty(len(block_docs), dtype=np.float32)
+        block = counts[:, first:last].astype(np.int64)
+        before = np.cumsum(block, axis=0) - block  # a word's postings in earlier ranges
         for r in range(ranges):
-            lo, hi = int(starts[r, first]), int(starts[r, last])
+            lo = int(read[r])
+            hi = lo + int(block[r].sum())
+            read[r] = hi
             if hi == lo:
                 continue
-            word = np.repeat(np.arange(first, last), counts[r, first:last])
-            at = offsets[word] - base + before[r, word] + np.arange(lo, hi) - starts[r, word]
+            starts = np.zeros(last - first + 1, dtype=np.int64)  # the range's word starts
+            starts[1:] = np.cumsum(block[r])
+            word = np.repeat(np.arange(last - first), block[r])
+            at = offsets[first + word] - base + before[r, word] + np.arange(hi - lo) - starts[word]
             block_docs[at] = np.fromfile(runs / f"docids{r}.bin", np.uint32, hi - lo, offset=4 * lo)
             block_impacts[at] = np.fromfile(
                 runs / f"impacts{r}.bin", np.float32, hi - lo, offset=4 * lo
