@@ -101,7 +101,16 @@ def build_step(index: Path, out: Path, range_passages: int | None = None) -> dic
                 yield item
                 started = time.perf_counter()
 
-        extra = dict(build_ranges(store_texts(store), analyzer(), out, listed(), range_passages))
+        extra = dict(
+            build_ranges(
+                store_texts(store),
+                analyzer(),
+                out,
+                listed(),
+                range_passages,
+                generation=store.generation(),
+            )
+        )
         extra["range_passages"] = range_passages
         extra["phrase_lists_s"] = round(timed["phrases_s"], 1)
         built = time.perf_counter() - t0

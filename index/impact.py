@@ -49,6 +49,7 @@ from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
 FILES = ("offsets", "docids", "codes", "values", "bases", "maxima")
+FOLDER = "impact"  # in an index folder, where the service looks for it (``open_current``)
 # A list holds at most this many distinct impacts (its codes are 16-bit).
 CODES = 1 << 16
 # A question whose lists hold more postings than this many times the passages is searched
@@ -146,6 +147,7 @@ class ImpactIndex:
     maxima: np.ndarray  # float32 largest impact of each list (0 for an empty one)
     passages: int
     phrases: dict[str, int] = field(default_factory=dict)  # phrase_key -> list id
+    generation: int | None = None  # the store generation it was built from, if stamped
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -268,7 +270,7 @@ class ImpactIndex:
         folder.mkdir(parents=True, exist_ok=True)
         for name in FILES:
             np.save(folder / f"{name}.npy", getattr(self, name))
-        _save_tables(folder, self.words, self.phrases, self.passages)
+        _save_tables(folder, self.words, self.phrases, self.passages, self.generation)
 
     @classmethod
     def load(cls, folder: Path) -> ImpactIndex:
@@ -277,11 +279,34 @@ class ImpactIndex:
         arrays = {n: np.asarray(np.load(folder / f"{n}.npy", mmap_mode="r")) for n in FILES}
         words = {w: i for i, w in enumerate(meta["words"])}
         phrases = {p: len(words) + i for i, p in enumerate(meta.get("phrases", []))}
-        return cls(words=words, passages=int(meta["passages"]), phrases=phrases, **arrays)
+        return cls(
+            words=words,
+            passages=int(meta["passages"]),
+            phrases=phrases,
+            generation=meta.get("generation"),
+            **arrays,
+        )
 
 
-def _save_tables(folder: Path, words: dict[str, int], phrases: dict[str, int], n: int) -> None:
+def open_current(index_dir: Path, generation: int) -> ImpactIndex | None:
+    """The impact index in ``index_dir``/``FOLDER`` if it was built from the store's
+    ``generation`` (``build_ranges(..., generation=...)``), else None: any commit since
+    makes its corpus-wide statistics stale, and tantivy answers until it is rebuilt."""
+    folder = index_dir / FOLDER
+    try:
+        meta = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("generation") != generation:
+        return None
+    return ImpactIndex.load(folder)
+
+
+def _save_tables(
+    folder: Path, words: dict[str, int], phrases: dict[str, int], n: int, generation: int | None
+) -> None:
     meta = {
+        "generation": generation,
         "passages": n,
         "words": sorted(words, key=words.__getitem__),
         "phrases": sorted(phrases, key=phrases.__getitem__),
@@ -511,6 +536,7 @@ def build_ranges(
     phrases: Iterable[PhraseList] = (),
     range_passages: int = RANGE_PASSAGES,
     merge_postings: int = MERGE_POSTINGS,
+    generation: int | None = None,
 ) -> dict[str, int]:
     """``build``'s index written into ``folder`` (as ``ImpactIndex.save``; open it with
     ``ImpactIndex.load``), in memory bounded by the range and not by the corpus:
@@ -523,7 +549,8 @@ def build_ranges(
        ids), read from the files, not mapped; then the phrases' lists after the words'.
 
     Only the vocabulary and a few figures a word and range stay in memory.  The arrays
-    are equal to ``build``'s, bit for bit.  Returns the postings and ranges written."""
+    are equal to ``build``'s, bit for bit.  ``generation``: the store generation of
+    ``rows``, recorded for ``open_current``.  Returns the postings and ranges written."""
     runs = folder / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     vocabulary: dict[str, int] = {}
@@ -632,5 +659,5 @@ def build_ranges(
     np.save(folder / "bases.npy", np.concatenate(bases))
     np.save(folder / "offsets.npy", np.concatenate(ends))
     np.save(folder / "maxima.npy", np.concatenate(maxima).astype(np.float32))
-    _save_tables(folder, vocabulary, keys, stats.passages)
+    _save_tables(folder, vocabulary, keys, stats.passages, generation)
     return {"postings": end, "ranges": ranges, "words": size, "phrases": len(keys)}

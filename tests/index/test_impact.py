@@ -14,6 +14,7 @@ pytest.importorskip("numba")  # the [bench] extra
 from index import impact as impact_module
 from index.base import Query
 from index.embedder import HashingEmbedder
+from index.filters import Filters
 from index.impact import (
     FILES,
     ImpactIndex,
@@ -21,9 +22,11 @@ from index.impact import (
     build_ranges,
     code_impacts,
     first_pass_words,
+    open_current,
     phrase_key,
     phrase_lists,
 )
+from index.impact import FOLDER as IMPACT_FOLDER
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
 from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text, store_texts
@@ -285,3 +288,46 @@ def test_a_list_of_too_many_distinct_impacts_is_refused() -> None:
         code_impacts(impacts, np.array([0, len(impacts)], dtype=np.int64))
     codes, values, bases = code_impacts(impacts[:50_000], np.array([0, 50_000], dtype=np.int64))
     assert values[bases[0] + codes.astype(np.int64)].tobytes() == impacts[:50_000].tobytes()
+
+
+@pytest.mark.parametrize("k", [5, 20])
+def test_the_served_search_takes_the_impact_index_when_set(
+    fresh: tuple[TantivyIndex, ImpactIndex], monkeypatch: pytest.MonkeyPatch, k: int
+) -> None:
+    """``TantivyIndex.search`` with an impact index set (``CQA_IMPACT_INDEX``) takes its
+    hits from it, unfiltered and over-fetched for a filter, and ranks as without it."""
+    tantivy, impact = fresh
+    council = tantivy.store.facet_values("council")[0]
+    asked: list[tuple[str, ...]] = []
+    search = ImpactIndex.search
+
+    def spy(self: ImpactIndex, terms: Any, analyzer: Any, k: int) -> Any:
+        asked.append(tuple(terms))
+        return search(self, terms, analyzer, k)
+
+    monkeypatch.setattr(ImpactIndex, "search", spy)
+    for filters in (None, Filters(), Filters(council=(council,))):
+        for terms in PHRASED + QUERIES:
+            query = Query(text="", terms=terms)
+            want = tantivy.search(query, k, filters)
+            tantivy.impact = impact
+            try:
+                got = tantivy.search(query, k, filters)
+            finally:
+                tantivy.impact = None
+            _same_ranking(want, got)
+    assert ("looked after children", "placements") in asked
+    assert len(asked) >= 2 * len(PHRASED + QUERIES)
+
+
+def test_only_an_impact_index_of_the_stores_generation_is_opened(
+    fresh: tuple[TantivyIndex, ImpactIndex], tmp_path: Path
+) -> None:
+    tantivy, _impact = fresh
+    store = tantivy.store
+    assert open_current(tmp_path, 3) is None  # none built
+    build_ranges(store_texts(store), analyzer(), tmp_path / IMPACT_FOLDER, generation=3)
+    opened = open_current(tmp_path, 3)
+    assert opened is not None and opened.generation == 3
+    assert opened.search_tokens(["children"], 3) == fresh[1].search_tokens(["children"], 3)
+    assert open_current(tmp_path, 4) is None  # a commit since: tantivy answers
