@@ -498,7 +498,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     synthetic corpus copied ``times`` times over, with its statistics, as the 10M index
     is the 1M one's copies), both kernels, against tantivy's first pass on the index as it
     is, interleaved in a shuffled order per search; medians of ``loops``."""
-    from index.impact import DENSE, ImpactIndex, code_impacts
+    from index.impact import DENSE, ImpactIndex
     from index.impact_maxscore import maxscore, maxscore_windowed
     from index.lexical_folder import FOLDER, _open_index, analyzer
     from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text
@@ -520,23 +520,30 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         fetch = call["k"] * (RESCORE_FETCH if multiword else 1)
         first = served._parse(query_text(terms, "words" if multiword else "phrase"))
         counts = Counter(t for t in impact.tokens(terms, words) or [] if t in impact.words)
-        offsets, docs, values = [0], [], []
+        offsets, docs, codes, tables, bases = [0], [], [], [], [0]
         for token in counts:
             i = impact.words[token]
-            d = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
-            v = impact.list_impacts(i)
+            lo, hi = int(impact.offsets[i]), int(impact.offsets[i + 1])
+            d = np.asarray(impact.docids[lo:hi], np.int64)
             docs.append((d[None, :] + span * np.arange(times)[:, None]).ravel())
-            values.append(np.tile(v, times))
+            codes.append(np.tile(np.asarray(impact.codes[lo:hi]), times))  # its codes, as built
+            tables.append(np.asarray(impact.values[impact.bases[i] : impact.bases[i + 1]]))
+            bases.append(bases[-1] + len(tables[-1]))
             offsets.append(offsets[-1] + len(docs[-1]))
         if not counts:
             continue
         docids = np.concatenate(docs).astype(np.uint32)
-        impacts = np.concatenate(values)
         weights = np.array(list(counts.values()), dtype=np.float64)
-        bounds = weights * np.array([v.max() for v in values], dtype=np.float64)
+        bounds = weights * np.array([t.max() for t in tables], dtype=np.float64)
         order = np.argsort(bounds, kind="stable")
         lists = np.arange(len(counts), dtype=np.int64)[order]
-        arrays = (np.array(offsets, np.int64), docids, *code_impacts(impacts, np.array(offsets)))
+        arrays = (
+            np.array(offsets, np.int64),
+            docids,
+            np.concatenate(codes),
+            np.concatenate(tables),
+            np.array(bases, np.int64),
+        )
         got = {}
         took: dict[str, list[float]] = {m: [] for m in spent}
         for _ in range(loops):
