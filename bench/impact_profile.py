@@ -60,26 +60,72 @@ def _rss_mb() -> dict[str, float]:
     return out
 
 
-def build_step(index: Path, out: Path) -> dict[str, Any]:
-    """Build and save the impact index of ``index``'s store (see the module notes)."""
-    from index.impact import build
-    from index.lexical_folder import analyzer
-    from index.lexical_tantivy import store_texts
+def glossary_phrases() -> list[str]:
+    """The multiword terms the reader adds to a question (``qa_service.query``): the
+    glossary's long forms and everyday phrases' terms, the vocabulary listed as phrases."""
+    from index.lexical_tantivy import _WORD
+    from qa_service import glossary
+
+    forms = [f for v in glossary.ABBREVIATIONS.values() for f in v]
+    forms += [f for v in glossary.EVERYDAY.values() for f in v]
+    return sorted({f for f in forms if len(_WORD.findall(f)) > 1})
+
+
+def build_step(index: Path, out: Path, range_passages: int | None = None) -> dict[str, Any]:
+    """Build and save the impact index of ``index``'s store (see the module notes): at
+    once (``index.impact.build``) or, with ``range_passages``, in ranges
+    (``index.impact.build_ranges``) with the glossary's phrase lists."""
+    from index.impact import ImpactIndex, build, build_ranges, phrase_lists
+    from index.lexical_folder import FOLDER, _open_index, analyzer
+    from index.lexical_tantivy import TantivyIndex, store_texts
     from index.store import Store
 
     store = Store.open(index)
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
-    impact = build(store_texts(store), analyzer())
-    built = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    impact.save(out)
+    extra: dict[str, Any] = {}
+    if range_passages is None:
+        impact = build(store_texts(store), analyzer())
+        built = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        impact.save(out)
+    else:
+        served = TantivyIndex(index, store, _open_index(index / FOLDER, create=False))
+        phrases = list(glossary_phrases())
+        timed: dict[str, float] = {"phrases_s": 0.0}
+
+        def listed() -> Any:
+            started = time.perf_counter()
+            for item in phrase_lists(served, phrases, analyzer()):
+                timed["phrases_s"] += time.perf_counter() - started
+                yield item
+                started = time.perf_counter()
+
+        extra = dict(
+            build_ranges(
+                store_texts(store),
+                analyzer(),
+                out,
+                listed(),
+                range_passages,
+                generation=store.generation(),
+            )
+        )
+        extra["range_passages"] = range_passages
+        extra["phrase_lists_s"] = round(timed["phrases_s"], 1)
+        built = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        impact = ImpactIndex.load(out)
     report = {
         "index": str(index),
         "passages": impact.passages,
         "words": len(impact.words),
+        "phrases": len(impact.phrases),
         "postings": len(impact.docids),
         "build_s": round(built, 1),
+        "cpu_s": round(time.process_time() - cpu0, 1),
         "save_s": round(time.perf_counter() - t0, 1),
+        **extra,
         "bytes": {p.name: p.stat().st_size for p in sorted(out.iterdir())},
         "load_avg": os.getloadavg(),
         **_rss_mb(),
@@ -273,9 +319,65 @@ def compare(index: Path, impact_dir: Path, searches: Path, loops: int, seed: int
          "impact_scored": read[i], "tantivy_postings": walked[i]}
         for i in range(len(queries))
     ]  # fmt: skip
+    if impact.phrases:
+        report["whole"] = _whole(served, searcher, impact, words, queries, recorded, loops, rng)
     report["load_avg_end"] = os.getloadavg()
     report["rss_end"] = _rss_mb()
     return report
+
+
+def _whole(
+    served: Any, searcher: Any, impact: Any, words: Any, queries: list, recorded: list,
+    loops: int, rng: random.Random,
+) -> dict[str, Any]:  # fmt: skip
+    """Each search's whole lexical search (unfiltered, as the first-pass timings), as
+    served (``TantivyIndex._top``: the first pass and, with a multiword term, the second
+    and its fall-back) against ``ImpactIndex.search`` (both passes from the lists;
+    tantivy's ``_top`` when a clause has no list), interleaved in a shuffled order per
+    search; medians of ``loops``; the lists compared."""
+    from index.lexical_tantivy import query_text
+
+    spent: dict[str, list[float]] = {"tantivy": [], "impact": []}
+    verdicts, unlisted = [], 0
+    for i, (first, _tokens, _fetch, phrased, k) in enumerate(queries):
+        terms = recorded[i]["terms"]
+        parsed = phrased if phrased is not None else served._parse(query_text(terms))
+        words_first = first if phrased is not None else None
+        took: dict[str, list[float]] = {m: [] for m in spent}
+        got: dict[str, Any] = {}
+        for _ in range(loops):
+            order = list(spent)
+            rng.shuffle(order)
+            for mode in order:
+                t0 = time.perf_counter()
+                if mode == "tantivy":
+                    hits = served._top(searcher, parsed, k, words_first)
+                else:
+                    hits = impact.search(terms, words, k)
+                    if hits is None:
+                        hits = served._top(
+                            searcher, parsed, k, first if phrased is not None else None
+                        )
+                took[mode].append((time.perf_counter() - t0) * 1000)
+                got[mode] = hits
+        unlisted += impact.search(terms, words, k) is None
+        for mode in spent:
+            spent[mode].append(float(np.median(took[mode])))
+        verdicts.append(_agree(got["tantivy"], got["impact"]))
+    figures = {m: _percentiles(spent[m]) for m in spent}
+    multi = [q[3] is not None for q in queries]
+    return {
+        "ms": figures,
+        "ratio": _ratio(figures),
+        "ms_multiword": {
+            m: _percentiles([t for t, w in zip(spent[m], multi, strict=True) if w]) for m in spent
+        },
+        "unlisted_left_to_tantivy": unlisted,
+        "identical": sum(v["identical"] for v in verdicts),
+        "equal_but_ties": sum(v["equal_but_ties"] for v in verdicts),
+        "score_rel_max": float(max(v["score_rel_max"] for v in verdicts)),
+        "per_search_ms": {m: [round(t, 3) for t in spent[m]] for m in spent},
+    }
 
 
 def _phrase_lists(served: Any, searcher: Any, phrases: list[str]) -> dict[str, tuple]:
@@ -326,7 +428,7 @@ def _second_from_lists(
 
     phrases = sorted({t for call in recorded for t in call["terms"] if len(_WORD.findall(t)) > 1})
     t0 = time.perf_counter()
-    lists = _phrase_lists(served, searcher, phrases)
+    lists = {} if impact.phrases else _phrase_lists(served, searcher, phrases)
     built = time.perf_counter() - t0
     word_lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -336,11 +438,11 @@ def _second_from_lists(
             lo, hi = (impact.offsets[i], impact.offsets[i + 1]) if i is not None else (0, 0)
             word_lists[token] = (
                 np.asarray(impact.docids[lo:hi], dtype=np.int64),
-                np.asarray(impact.impacts[lo:hi], dtype=np.float64),
+                impact.list_impacts(i).astype(np.float64) if i is not None else np.zeros(0),
             )
         return word_lists[token]
 
-    spent, same, ties, worst, fallbacks = [], 0, 0, 0.0, 0
+    spent, same, ties, worst, fallbacks, unlisted = [], 0, 0, 0.0, 0, 0
     for i, (_first, _tokens, fetch, phrased, k) in enumerate(queries):
         if phrased is None:
             continue
@@ -351,14 +453,20 @@ def _second_from_lists(
             tokens = words.analyze(inner)
             if len(tokens) == 1:
                 clauses.append(word_list(tokens[0]))
-            elif len(tokens) > 1:
+            elif len(tokens) > 1 and lists:
                 original = next(t for t in terms if _phrase(t) == literal)
                 clauses.append(lists[original])
         candidates = np.array([r for r, _ in firsts[i]], dtype=np.int64)
         took = []
+        indexed = impact.clauses(terms, words) if impact.phrases else None
+        if impact.phrases and indexed is None:
+            unlisted += 1  # a phrase outside the index's lists: tantivy's pass, as served
         for _ in range(loops):
             t0 = time.perf_counter()
-            got = _rescore(candidates, clauses, k)
+            if indexed is not None:  # the index's own lists (stop 25)
+                got = impact.among(impact.clauses(terms, words), candidates, k)
+            else:
+                got = _rescore(candidates, clauses, k)
             took.append((time.perf_counter() - t0) * 1000)
         spent.append(float(np.median(took)))
         want = served._among(searcher, phrased, [int(c) for c in candidates], k)
@@ -370,6 +478,8 @@ def _second_from_lists(
         worst = max(worst, verdict["score_rel_max"])
     return {
         "phrases": len(phrases),
+        "from_the_index": bool(impact.phrases),
+        "unlisted_left_to_tantivy": unlisted,
         "phrase_lists_build_s": round(built, 2),
         "phrase_list_postings": int(sum(len(d) for d, _ in lists.values())),
         "searches": len(spent),
@@ -388,7 +498,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     synthetic corpus copied ``times`` times over, with its statistics, as the 10M index
     is the 1M one's copies), both kernels, against tantivy's first pass on the index as it
     is, interleaved in a shuffled order per search; medians of ``loops``."""
-    from index.impact import ImpactIndex
+    from index.impact import DENSE, ImpactIndex
     from index.impact_maxscore import maxscore, maxscore_windowed
     from index.lexical_folder import FOLDER, _open_index, analyzer
     from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text
@@ -402,6 +512,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     span = int(impact.docids.max()) + 1
     kernels = {"plain": maxscore, "windowed": maxscore_windowed}
     spent: dict[str, list[float]] = {m: [] for m in ("tantivy", *kernels)}
+    chosen: list[float] = []  # the kernel index.impact.DENSE picks at this size
     rng = random.Random(0)
     for call in json.loads(searches.read_text(encoding="utf-8")):
         terms = call["terms"]
@@ -409,23 +520,30 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         fetch = call["k"] * (RESCORE_FETCH if multiword else 1)
         first = served._parse(query_text(terms, "words" if multiword else "phrase"))
         counts = Counter(t for t in impact.tokens(terms, words) or [] if t in impact.words)
-        offsets, docs, values = [0], [], []
+        offsets, docs, codes, tables, bases = [0], [], [], [], [0]
         for token in counts:
             i = impact.words[token]
-            d = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
-            v = np.asarray(impact.impacts[impact.offsets[i] : impact.offsets[i + 1]])
+            lo, hi = int(impact.offsets[i]), int(impact.offsets[i + 1])
+            d = np.asarray(impact.docids[lo:hi], np.int64)
             docs.append((d[None, :] + span * np.arange(times)[:, None]).ravel())
-            values.append(np.tile(v, times))
+            codes.append(np.tile(np.asarray(impact.codes[lo:hi]), times))  # its codes, as built
+            tables.append(np.asarray(impact.values[impact.bases[i] : impact.bases[i + 1]]))
+            bases.append(bases[-1] + len(tables[-1]))
             offsets.append(offsets[-1] + len(docs[-1]))
         if not counts:
             continue
         docids = np.concatenate(docs).astype(np.uint32)
-        impacts = np.concatenate(values)
         weights = np.array(list(counts.values()), dtype=np.float64)
-        bounds = weights * np.array([v.max() for v in values], dtype=np.float64)
+        bounds = weights * np.array([t.max() for t in tables], dtype=np.float64)
         order = np.argsort(bounds, kind="stable")
         lists = np.arange(len(counts), dtype=np.int64)[order]
-        arrays = (np.array(offsets, np.int64), docids, impacts)
+        arrays = (
+            np.array(offsets, np.int64),
+            docids,
+            np.concatenate(codes),
+            np.concatenate(tables),
+            np.array(bases, np.int64),
+        )
         got = {}
         took: dict[str, list[float]] = {m: [] for m in spent}
         for _ in range(loops):
@@ -442,6 +560,8 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
             raise SystemExit(f"the kernels differ on {terms}")
         for mode in spent:
             spent[mode].append(float(np.median(took[mode])))
+        dense = len(docids) > DENSE * impact.passages * times
+        chosen.append(spent["windowed" if dense else "plain"][-1])
     scaled = [t * times for t in spent["tantivy"]]
     report: dict[str, Any] = {
         "times": times,
@@ -450,7 +570,8 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         "tantivy_as_is_ms": _percentiles(spent["tantivy"]),
         "tantivy_scaled_ms": _percentiles(scaled),
     }
-    for mode in kernels:
+    spent["by_density"] = chosen
+    for mode in (*kernels, "by_density"):
         report[f"{mode}_ms"] = _percentiles(spent[mode])
         report[f"{mode}_ratio_to_scaled"] = {
             p: round(report[f"{mode}_ms"][p] / report["tantivy_scaled_ms"][p], 3)
@@ -458,6 +579,36 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         }
     report["load_avg_end"] = os.getloadavg()
     return report
+
+
+def packed_sizes(impact_dir: Path, block: int = 128) -> dict[str, Any]:
+    """What the index's row ids would take as gaps bit-packed in blocks of ``block`` (each
+    block: its first and last row id, a byte offset and a bit width, 17 bytes, then the
+    gaps after the first at the width of its largest): not built, an estimate of the
+    compressed lists (docs/performance.md, stop 25)."""
+    from index.impact import ImpactIndex
+
+    impact = ImpactIndex.load(impact_dir)
+    packed = headers = 0
+    widths = np.zeros(33, dtype=np.int64)
+    for i in range(len(impact.offsets) - 1):
+        docs = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
+        for lo in range(0, len(docs), block):
+            part = docs[lo : lo + block]
+            width = int(np.diff(part).max(initial=0)).bit_length()
+            widths[width] += 1
+            packed += (width * (len(part) - 1) + 7) // 8
+            headers += 17
+    postings = len(impact.docids)
+    return {
+        "postings": postings,
+        "docids_bytes": int(impact.docids.nbytes),
+        "packed_bytes": packed + headers,
+        "bytes_a_posting": round((packed + headers) / max(postings, 1), 3),
+        "codes_bytes": int(impact.codes.nbytes),
+        "values_bytes": int(impact.values.nbytes),
+        "blocks_by_width": {w: int(c) for w, c in enumerate(widths) if c},
+    }
 
 
 def _list_postings(impact: Any, tokens: list[str]) -> int:
@@ -474,18 +625,25 @@ def _ratio(figures: dict[str, dict[str, float]]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """``build`` or ``compare``; prints (and with ``--out`` writes) the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "compare", "tiled"))
+    parser.add_argument("step", choices=("build", "compare", "tiled", "packed"))
     parser.add_argument("--times", type=int, default=10, help="tiled: copies of the lists")
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--impact", type=Path, help="compare: a build's folder")
     parser.add_argument("--searches", type=Path)
     parser.add_argument("--loops", type=int, default=3)
+    parser.add_argument(
+        "--range-passages", type=int, help="build: in ranges of this many passages, with phrases"
+    )
     args = parser.parse_args(argv)
-    if args.step == "build":
+    if args.step == "packed":
+        if args.impact is None:
+            parser.error("packed needs --impact")
+        report = packed_sizes(args.impact)
+    elif args.step == "build":
         if args.out is None:
             parser.error("build needs --out")
-        report = build_step(args.index, args.out)
+        report = build_step(args.index, args.out, args.range_passages)
     elif args.step == "tiled":
         if args.impact is None or args.searches is None:
             parser.error("tiled needs --impact and --searches")

@@ -14,8 +14,21 @@ and ``index.impact_maxscore`` finds its exact top k without scoring every passag
 The statistics are those of a freshly built tantivy index of the same passages: tantivy
 counts deleted passages in its idf and mean lengths until a merge drops them, so after
 removals the two differ slightly until either is rebuilt; any change to the passages means
-a rebuild of this index (its impacts hold corpus-wide statistics).  Phrases, filters and
-dates stay with tantivy.
+a rebuild of this index (its impacts hold corpus-wide statistics).  Filters and dates stay
+with tantivy.
+
+Phrases (stop 25): each multiword term of a finite vocabulary (the glossary's, given at
+build) has a list too, of its served clause's score (quoted, over the three fields with
+their weights) in every passage holding it, as tantivy itself scores it
+(``phrase_lists``), keyed by its analyzer tokens (``phrase_key``).  So the served second
+pass (``TantivyIndex._among``: the first pass's candidates re-scored by the phrased query)
+is a look-up of each clause's list (``ImpactIndex.among``), and ``ImpactIndex.search`` is
+the whole unfiltered served search; a phrase outside the lists is left to tantivy.
+
+Impacts are stored exactly, as 16-bit codes into each list's table of its distinct
+impacts (``code_impacts``: at 1M at most 22,797 a list): half the bytes of float32, and
+no score changes (nothing to re-check).  ``build`` holds every posting in memory;
+``build_ranges`` writes the same arrays, bit for bit, a range of passages at a time.
 """
 
 from __future__ import annotations
@@ -23,18 +36,22 @@ from __future__ import annotations
 import json
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.base import LexicalText
-from index.lexical_tantivy import _WORD, WEIGHTS, query_words
+from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
-FILES = ("offsets", "docids", "impacts", "maxima")
+FILES = ("offsets", "docids", "codes", "values", "bases", "maxima")
+FOLDER = "impact"  # in an index folder, where the service looks for it (``open_current``)
+# A list holds at most this many distinct impacts (its codes are 16-bit).
+CODES = 1 << 16
 # A question whose lists hold more postings than this many times the passages is searched
 # by the windowed kernel (its essential lists added a window at a time), others document at
 # a time: each was the faster on its side of this line on the 318 recorded searches at 1M
@@ -69,16 +86,68 @@ def first_pass_words(terms: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(t.replace("\\", " ").replace('"', " ") for t in terms))
 
 
+# A phrase's list: its key (``phrase_key``), row ids ascending (``uint32``) and the served
+# clause's score in each passage (``float32``).
+PhraseList = tuple[str, np.ndarray, np.ndarray]
+# The range build's passages a range, and postings a block of words when the ranges merge.
+RANGE_PASSAGES = 100_000
+MERGE_POSTINGS = 4_000_000
+_HEADER = 128  # bytes of a written .npy header (padded, so the shape can be filled in last)
+
+
+def phrase_key(phrase: str, analyzer: Any) -> str | None:
+    """The key of a multiword clause's list: the analyzer's tokens of ``phrase`` (a term as
+    ``query_text`` quotes it), joined by spaces; None unless it is two or more tokens, one
+    a word (a word the analyzer drops, over 40 characters, leaves a gap in the positions
+    that tantivy's phrase query keeps, so such a clause is not listed)."""
+    inner = phrase.replace("\\", " ").replace('"', " ")
+    tokens = analyzer.analyze(inner)
+    if len(tokens) < 2 or len(tokens) != len(_WORD.findall(inner)):
+        return None
+    return " ".join(tokens)
+
+
+def phrase_lists(tantivy: Any, phrases: Iterable[str], analyzer: Any) -> Iterator[PhraseList]:
+    """Each phrase's served clause (quoted, over the three fields with their weights:
+    ``TantivyIndex._parse``) scored by tantivy itself on every passage holding it, by row
+    id; a key once, phrases without one left out.  ``tantivy``: a ``TantivyIndex`` of the
+    same passages, freshly built (as the word lists' statistics are that index's)."""
+    from index.lexical_tantivy import _phrase
+
+    searcher = tantivy._searcher
+    seen: set[str] = set()
+    for phrase in phrases:
+        key = phrase_key(phrase, analyzer)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        parsed = tantivy._parse(_phrase(phrase))
+        count = int(searcher.search(parsed, 1, count=True).count or 0)
+        hits = sorted(tantivy._hits(searcher, parsed, count)) if count else []
+        yield (
+            key,
+            np.array([r for r, _ in hits], dtype=np.uint32),
+            np.array([s for _, s in hits], dtype=np.float32),
+        )
+
+
 @dataclass(frozen=True)
 class ImpactIndex:
-    """Posting lists of served scores (see the module notes), in CSR form by word id."""
+    """Posting lists of served scores (see the module notes), in CSR form by list id: the
+    words' lists, then the phrases'."""
 
     words: dict[str, int]  # analyzer token -> list id
     offsets: np.ndarray  # int64, list i is [offsets[i], offsets[i + 1])
     docids: np.ndarray  # uint32 row ids, ascending within a list
-    impacts: np.ndarray  # float32 served score of the word in the passage
-    maxima: np.ndarray  # float32 largest impact of each list
+    # the served score of the word (the phrase) in each passage, exactly, as a 16-bit code
+    # into its list's table of distinct impacts: values[bases[i] + codes[at]] for list i
+    codes: np.ndarray  # uint16
+    values: np.ndarray  # float32, each list's distinct impacts ascending
+    bases: np.ndarray  # int64, list i's table is values[bases[i]:bases[i + 1]]
+    maxima: np.ndarray  # float32 largest impact of each list (0 for an empty one)
     passages: int
+    phrases: dict[str, int] = field(default_factory=dict)  # phrase_key -> list id
+    generation: int | None = None  # the store generation it was built from, if stamped
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -91,37 +160,117 @@ class ImpactIndex:
             out += found
         return out
 
+    def clauses(self, terms: Sequence[str], analyzer: Any) -> Counter[int] | None:
+        """The clauses of the served query for ``terms`` (``query_text(terms)``: each term
+        quoted, identical literals once) as list ids, each with how often it is given (two
+        literals of one token or one phrase count twice, as tantivy scores them); None
+        when a clause of several words has no list here (tantivy must score it)."""
+        out: Counter[int] = Counter()
+        for literal in dict.fromkeys(t.replace("\\", " ").replace('"', " ") for t in terms):
+            tokens = analyzer.analyze(literal)
+            if len(tokens) == 1 and len(_WORD.findall(literal)) == 1:
+                if tokens[0] in self.words:
+                    out[self.words[tokens[0]]] += 1
+            elif tokens:
+                key = phrase_key(literal, analyzer)
+                if key is None or key not in self.phrases:
+                    return None
+                out[self.phrases[key]] += 1
+        return out
+
     def search_tokens(self, tokens: Sequence[str], k: int) -> tuple[list[tuple[int, float]], int]:
         """The best ``k`` passages for the OR of ``tokens`` (a token given twice counts
         twice) as (row id, score), best first, ties by row id; and the postings scored."""
+        return self.search_lists(Counter(self.words[t] for t in tokens if t in self.words), k)
+
+    def search_lists(self, counts: Counter[int], k: int) -> tuple[list[tuple[int, float]], int]:
+        """``search_tokens`` over list ids (words' or phrases'), each with its weight."""
         from index.impact_maxscore import maxscore, maxscore_windowed
 
-        counts = Counter(t for t in tokens if t in self.words)
         if not counts or k <= 0:
             return [], 0
-        lists = np.array([self.words[t] for t in counts], dtype=np.int64)
+        lists = np.array(list(counts), dtype=np.int64)
         weights = np.array(list(counts.values()), dtype=np.float64)
         bounds = weights * self.maxima[lists].astype(np.float64)
         order = np.argsort(bounds, kind="stable")
         held = int(np.sum(self.offsets[lists + 1] - self.offsets[lists]))
         kernel = maxscore_windowed if held > DENSE * max(self.passages, 1) else maxscore
         docs, scores, read = kernel(
-            self.offsets, self.docids, self.impacts, lists[order], weights[order],
+            self.offsets, self.docids, self.codes, self.values, self.bases, lists[order],
+            weights[order],
             bounds[order], k,
         )  # fmt: skip
         return [(int(d), float(s)) for d, s in zip(docs, scores, strict=True)], int(read)
+
+    def among(
+        self, clauses: Counter[int], rowids: Sequence[int], k: int
+    ) -> list[tuple[int, float]]:
+        """``TantivyIndex._among`` from the lists: the best ``k`` of the passages ``rowids``
+        by their summed clause scores (``clauses``), those matching no clause left out,
+        best first, ties by row id.  Each list is looked up for the candidates by binary
+        search, in one order for every passage (so copies tie exactly)."""
+        candidates = np.asarray(rowids, dtype=np.int64)
+        wanted = candidates.astype(np.uint32)  # the lists' type: nothing copied
+        total = np.zeros(len(candidates), dtype=np.float64)
+        matched = np.zeros(len(candidates), dtype=bool)
+        for list_id, weight in clauses.items():
+            lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
+            if hi == lo or not len(candidates):
+                continue
+            docs = self.docids[lo:hi]
+            at = np.minimum(np.searchsorted(docs, wanted), hi - lo - 1)
+            held = docs[at] == wanted
+            # only the candidates' impacts decoded
+            codes = self.codes[lo + at].astype(np.int64)
+            values = self.values[int(self.bases[list_id]) + codes].astype(np.float64)
+            total += np.where(held, weight * values, 0.0)
+            matched |= held
+        keep = np.flatnonzero(matched)
+        order = np.lexsort((candidates[keep], -total[keep]))[:k]
+        return [(int(candidates[keep][i]), float(total[keep][i])) for i in order]
+
+    def search(self, terms: Sequence[str], analyzer: Any, k: int) -> list[tuple[int, float]] | None:
+        """``TantivyIndex.search`` without filters, from the lists: the first pass by
+        MaxScore and, with a multiword term, the second pass (``RESCORE_FETCH`` x k
+        candidates re-scored by the phrases) looked up, falling back as served to the
+        whole query (here MaxScore over its clauses' lists) when fewer than k of a full
+        candidate list match it.  None when a clause has no list (a phrase outside the
+        listed vocabulary): the caller searches tantivy."""
+        terms = [t for t in terms if t.strip()]
+        if not terms or k <= 0:
+            return []
+        multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
+        if not multiword:
+            tokens = self.tokens(terms, analyzer)
+            return None if tokens is None else self.search_tokens(tokens, k)[0]
+        clauses = self.clauses(terms, analyzer)
+        tokens = self.tokens(terms, analyzer)
+        if clauses is None or tokens is None:
+            return None
+        fetch = k * RESCORE_FETCH
+        wide, _read = self.search_tokens(tokens, fetch)
+        found = self.among(clauses, [r for r, _ in wide], k)
+        if len(found) < k and len(wide) == fetch:
+            return self.search_lists(clauses, k)[0]
+        return found
+
+    def list_impacts(self, list_id: int) -> np.ndarray:
+        """List ``list_id``'s impacts (float32), decoded."""
+        lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
+        return np.asarray(
+            self.values[int(self.bases[list_id]) + self.codes[lo:hi].astype(np.int64)]
+        )
 
     def nbytes(self) -> int:
         """Bytes of the arrays (the word table aside)."""
         return sum(int(getattr(self, name).nbytes) for name in FILES)
 
     def save(self, folder: Path) -> None:
-        """Write the arrays and the word table into ``folder``."""
+        """Write the arrays and the word and phrase tables into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
         for name in FILES:
             np.save(folder / f"{name}.npy", getattr(self, name))
-        meta = {"passages": self.passages, "words": sorted(self.words, key=self.words.get)}  # type: ignore[arg-type]
-        (folder / "words.json").write_text(json.dumps(meta), encoding="utf-8")
+        _save_tables(folder, self.words, self.phrases, self.passages, self.generation)
 
     @classmethod
     def load(cls, folder: Path) -> ImpactIndex:
@@ -129,37 +278,61 @@ class ImpactIndex:
         meta = json.loads((folder / "words.json").read_text(encoding="utf-8"))
         arrays = {n: np.asarray(np.load(folder / f"{n}.npy", mmap_mode="r")) for n in FILES}
         words = {w: i for i, w in enumerate(meta["words"])}
-        return cls(words=words, passages=int(meta["passages"]), **arrays)
+        phrases = {p: len(words) + i for i, p in enumerate(meta.get("phrases", []))}
+        return cls(
+            words=words,
+            passages=int(meta["passages"]),
+            phrases=phrases,
+            generation=meta.get("generation"),
+            **arrays,
+        )
 
 
-def _field_impacts(
-    tokens: np.ndarray, lengths: np.ndarray, vocabulary: int, weight: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """One field's (word id << 32 | passage position) keys, sorted, and their weighted
-    BM25 in float32, as tantivy scores them."""
-    n = len(lengths)
-    position = np.repeat(np.arange(n, dtype=np.uint64), lengths)
-    keys, tf = np.unique((tokens.astype(np.uint64) << np.uint64(32)) | position, return_counts=True)
-    word = (keys >> np.uint64(32)).astype(np.int64)
-    df = np.bincount(word, minlength=vocabulary).astype(np.float32)
-    # tantivy: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), the mean length over every
-    # passage (none deleted here), each length stored as a one-byte norm
-    total = np.float32(n)
-    idf = np.log(np.float32(1) + (total - df + np.float32(0.5)) / (df + np.float32(0.5)))
-    average = np.float32(lengths.sum()) / total
-    cache = K1 * (np.float32(1) - B + B * _NORMS.astype(np.float32) / average)
-    norm_id = np.searchsorted(_NORMS, lengths, side="right") - 1
-    passage = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    frequency = tf.astype(np.float32)
-    factor = frequency / (frequency + cache[norm_id[passage]])
-    score = (idf * (np.float32(1) + K1))[word] * factor * np.float32(weight)
-    return keys, score.astype(np.float32)
+def open_current(index_dir: Path, generation: int) -> ImpactIndex | None:
+    """The impact index in ``index_dir``/``FOLDER`` if it was built from the store's
+    ``generation`` (``build_ranges(..., generation=...)``), else None: any commit since
+    makes its corpus-wide statistics stale, and tantivy answers until it is rebuilt."""
+    folder = index_dir / FOLDER
+    try:
+        meta = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("generation") != generation:
+        return None
+    return ImpactIndex.load(folder)
 
 
-def build(rows: Iterable[tuple[int, LexicalText]], analyzer: Any) -> ImpactIndex:
-    """The impact index of ``rows`` (row id, (heading, body, context)), row ids ascending,
-    tokenised by ``analyzer`` (``index.lexical_folder.analyzer()``: the served one)."""
-    vocabulary: dict[str, int] = {}
+def _save_tables(
+    folder: Path, words: dict[str, int], phrases: dict[str, int], n: int, generation: int | None
+) -> None:
+    meta = {
+        "generation": generation,
+        "passages": n,
+        "words": sorted(words, key=words.__getitem__),
+        "phrases": sorted(phrases, key=phrases.__getitem__),
+    }
+    (folder / "words.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+# --- the build ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Some passages' tokens, counted: per field, (word id << 32 | the passage's position in
+    the range) keys, ascending, with the word's frequency there; and each passage's
+    length in tokens per field."""
+
+    rowids: np.ndarray  # uint32
+    keys: tuple[np.ndarray, ...]  # uint64, per field
+    tf: tuple[np.ndarray, ...]  # int64, per field
+    lengths: tuple[np.ndarray, ...]  # int64, per field
+
+
+def _count(
+    rows: Iterable[tuple[int, LexicalText]], analyzer: Any, vocabulary: dict[str, int]
+) -> _Range:
+    """``rows`` tokenised (new words added to ``vocabulary``) and counted per field."""
     rowids = array("I")
     tokens = [array("I") for _ in WEIGHTS]
     lengths = [array("I") for _ in WEIGHTS]
@@ -176,41 +349,315 @@ def build(rows: Iterable[tuple[int, LexicalText]], analyzer: Any) -> ImpactIndex
                 ]
             tokens[f].extend(last_ids[f])
             lengths[f].append(len(last_ids[f]))
-    ids = np.frombuffer(rowids, dtype=np.uint32) if rowids else np.zeros(0, np.uint32)
-    if len(ids) > 1 and not bool(np.all(np.diff(ids.astype(np.int64)) > 0)):
-        raise ValueError("row ids must be ascending")
-    size = len(vocabulary)
-    keys, scores = zip(
-        *(
-            _field_impacts(
-                np.frombuffer(tokens[f], dtype=np.uint32) if tokens[f] else np.zeros(0, np.uint32),
-                np.frombuffer(lengths[f], dtype=np.uint32).astype(np.int64)
-                if lengths[f]
-                else np.zeros(len(ids), np.int64),
-                size,
-                WEIGHTS[f],
-            )
-            for f in range(len(WEIGHTS))
-        ),
-        strict=True,
-    )
-    # one list a word: its fields' scores summed (heading, body, context, in float32)
+    ids = np.frombuffer(rowids, dtype=np.uint32).copy() if rowids else np.zeros(0, np.uint32)
+    keys, tfs, sizes = [], [], []
+    for f in range(len(WEIGHTS)):
+        size = np.frombuffer(lengths[f], dtype=np.uint32).astype(np.int64) if lengths[f] else (
+            np.zeros(len(ids), np.int64)
+        )  # fmt: skip
+        words = np.frombuffer(tokens[f], dtype=np.uint32) if tokens[f] else np.zeros(0, np.uint32)
+        position = np.repeat(np.arange(len(ids), dtype=np.uint64), size)
+        key, tf = np.unique(
+            (words.astype(np.uint64) << np.uint64(32)) | position, return_counts=True
+        )
+        keys.append(key)
+        tfs.append(tf.astype(np.int64))
+        sizes.append(size)
+    return _Range(ids, tuple(keys), tuple(tfs), tuple(sizes))
+
+
+@dataclass(frozen=True)
+class _Statistics:
+    """The corpus-wide figures BM25 reads, per field: document frequencies by word id,
+    the passages, and the summed lengths (tantivy's, none deleted)."""
+
+    df: tuple[np.ndarray, ...]  # int64 by word id
+    passages: int
+    length_sums: tuple[int, ...]
+
+    @staticmethod
+    def of(counted: _Range, vocabulary: int) -> _Statistics:
+        return _Statistics(
+            tuple(
+                np.bincount((k >> np.uint64(32)).astype(np.int64), minlength=vocabulary)
+                for k in counted.keys
+            ),
+            len(counted.rowids),
+            tuple(int(x.sum()) for x in counted.lengths),
+        )
+
+    def plus(self, other: _Statistics) -> _Statistics:
+        size = max(len(self.df[0]), len(other.df[0]))
+        return _Statistics(
+            tuple(
+                _padded(a, size) + _padded(b, size) for a, b in zip(self.df, other.df, strict=True)
+            ),
+            self.passages + other.passages,
+            tuple(a + b for a, b in zip(self.length_sums, other.length_sums, strict=True)),
+        )
+
+
+def _padded(values: np.ndarray, size: int) -> np.ndarray:
+    return np.concatenate([values, np.zeros(size - len(values), values.dtype)])
+
+
+def _scored(counted: _Range, stats: _Statistics) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The range's postings, one a (word, passage): word ids, row ids (both ascending, by
+    word then row) and impacts, each field's weighted BM25 in float32 as tantivy scores
+    it (idf ln(1 + (N - df + 0.5) / (df + 0.5)), the field's mean length, one-byte
+    norms), the fields summed in the order heading, body, context."""
+    total = np.float32(stats.passages)
+    keys, scores = [], []
+    for f, weight in enumerate(WEIGHTS):
+        df = stats.df[f].astype(np.float32)
+        idf = np.log(np.float32(1) + (total - df + np.float32(0.5)) / (df + np.float32(0.5)))
+        average = np.float32(stats.length_sums[f]) / total
+        cache = K1 * (np.float32(1) - B + B * _NORMS.astype(np.float32) / average)
+        norm_id = np.searchsorted(_NORMS, counted.lengths[f], side="right") - 1
+        key = counted.keys[f]
+        word = (key >> np.uint64(32)).astype(np.int64)
+        passage = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        frequency = counted.tf[f].astype(np.float32)
+        factor = frequency / (frequency + cache[norm_id[passage]])
+        score = (idf * (np.float32(1) + K1))[word] * factor * np.float32(weight)
+        keys.append(key)
+        scores.append(score.astype(np.float32))
+    # one posting a word and passage: its fields' scores summed (in float32)
     every = np.concatenate(keys)
     order = np.argsort(every, kind="stable")
     every = every[order]
-    summed_scores = np.concatenate(scores)[order]
-    starts = np.flatnonzero(np.r_[True, every[1:] != every[:-1]]) if len(every) else every
-    impacts = (
-        np.add.reduceat(summed_scores, starts).astype(np.float32) if len(every) else summed_scores
-    )
+    summed = np.concatenate(scores)[order]
+    if not len(every):
+        return np.zeros(0, np.int64), np.zeros(0, np.uint32), np.zeros(0, np.float32)
+    starts = np.flatnonzero(np.r_[True, every[1:] != every[:-1]])
+    impacts = np.add.reduceat(summed, starts).astype(np.float32)
     merged = every[starts]
     word = (merged >> np.uint64(32)).astype(np.int64)
+    docids = counted.rowids[(merged & np.uint64(0xFFFFFFFF)).astype(np.int64)]
+    return word, docids, impacts
+
+
+def code_impacts(
+    impacts: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lists ``offsets`` of ``impacts`` (float32, each above 0) as 16-bit codes into
+    each list's table of its distinct impacts, ascending: (codes, values, bases), with
+    ``values[bases[i] + codes[at]] == impacts[at]`` for list i, bit for bit.  A list of
+    more than ``CODES`` distinct impacts is refused (at 1M the most was 22,797)."""
+    lists = len(offsets) - 1
+    which = np.repeat(np.arange(lists, dtype=np.int64), np.diff(offsets))
+    bits = np.ascontiguousarray(impacts, dtype=np.float32).view(np.uint32).astype(np.int64)
+    unique, inverse = np.unique((which << np.int64(32)) | bits, return_inverse=True)
+    owner = unique >> np.int64(32)
+    bases = np.searchsorted(owner, np.arange(lists + 1, dtype=np.int64)).astype(np.int64)
+    if lists and int(np.diff(bases).max(initial=0)) > CODES:
+        raise ValueError(f"a list holds more than {CODES} distinct impacts")
+    codes = (inverse.ravel() - bases[which]).astype(np.uint16)
+    values = (unique & np.int64(0xFFFFFFFF)).astype(np.uint32).view(np.float32)
+    return codes, values, bases
+
+
+def _check_ascending(rowids: np.ndarray, previous: int) -> None:
+    ids = rowids.astype(np.int64)
+    if len(ids) and (ids[0] <= previous or not bool(np.all(np.diff(ids) > 0))):
+        raise ValueError("row ids must be ascending")
+
+
+def build(
+    rows: Iterable[tuple[int, LexicalText]], analyzer: Any, phrases: Iterable[PhraseList] = ()
+) -> ImpactIndex:
+    """The impact index of ``rows`` (row id, (heading, body, context)), row ids ascending,
+    tokenised by ``analyzer`` (``index.lexical_folder.analyzer()``: the served one), all
+    in memory; with ``phrases`` (``phrase_lists``) listed after the words."""
+    vocabulary: dict[str, int] = {}
+    counted = _count(rows, analyzer, vocabulary)
+    _check_ascending(counted.rowids, -1)
+    size = len(vocabulary)
+    word, docids, impacts = _scored(counted, _Statistics.of(counted, size))
     offsets = np.zeros(size + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.bincount(word, minlength=size))
-    docids = ids[(merged & np.uint64(0xFFFFFFFF)).astype(np.int64)]
     maxima = (
         np.maximum.reduceat(impacts, offsets[:-1]).astype(np.float32)
         if size
         else np.zeros(0, np.float32)
     )
-    return ImpactIndex(vocabulary, offsets, docids, impacts, maxima, passages=len(ids))
+    keys: dict[str, int] = {}
+    more_docs, more_impacts, more_offsets, more_maxima = [docids], [impacts], [offsets], [maxima]
+    end = int(offsets[-1])
+    for key, ids, scores in phrases:
+        keys[key] = size + len(keys)
+        more_docs.append(ids.astype(np.uint32))
+        more_impacts.append(scores.astype(np.float32))
+        end += len(ids)
+        more_offsets.append(np.array([end], dtype=np.int64))
+        more_maxima.append(np.array([scores.max(initial=0)], dtype=np.float32))
+    all_offsets = np.concatenate(more_offsets)
+    codes, values, bases = code_impacts(np.concatenate(more_impacts), all_offsets)
+    return ImpactIndex(
+        vocabulary,
+        all_offsets,
+        np.concatenate(more_docs),
+        codes,
+        values,
+        bases,
+        np.concatenate(more_maxima),
+        passages=len(counted.rowids),
+        phrases=keys,
+    )
+
+
+class _NpyWriter:
+    """A one-dimensional .npy file written front to back, its length filled in at the end
+    (the header padded to ``_HEADER`` bytes)."""
+
+    def __init__(self, path: Path, dtype: np.dtype[Any]) -> None:
+        self.dtype = np.dtype(dtype)
+        self.count = 0
+        self.handle = open(path, "wb")  # noqa: SIM115 (closed by close)
+        self.handle.write(b"\0" * _HEADER)
+
+    def write(self, values: np.ndarray) -> None:
+        self.handle.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+        self.count += len(values)
+
+    def close(self) -> None:
+        text = repr({"descr": self.dtype.str, "fortran_order": False, "shape": (self.count,)})
+        body = text.encode("latin1")
+        head = b"\x93NUMPY\x01\x00" + (_HEADER - 10).to_bytes(2, "little")
+        self.handle.seek(0)
+        self.handle.write(head + body.ljust(_HEADER - 11) + b"\n")
+        self.handle.close()
+
+
+def build_ranges(
+    rows: Iterable[tuple[int, LexicalText]],
+    analyzer: Any,
+    folder: Path,
+    phrases: Iterable[PhraseList] = (),
+    range_passages: int = RANGE_PASSAGES,
+    merge_postings: int = MERGE_POSTINGS,
+    generation: int | None = None,
+) -> dict[str, int]:
+    """``build``'s index written into ``folder`` (as ``ImpactIndex.save``; open it with
+    ``ImpactIndex.load``), in memory bounded by the range and not by the corpus:
+
+    1. the passages a range of ``range_passages`` at a time, tokenised and counted per
+       field, written to ``folder``/runs, the corpus-wide statistics summed;
+    2. each range's postings scored with those statistics and written in word order;
+    3. the ranges merged a block of words (about ``merge_postings`` postings) at a time:
+       a word's list is its lists of the ranges one after another (they hold ascending row
+       ids), read from the files, not mapped; then the phrases' lists after the words'.
+
+    Only the vocabulary and a few figures a word and range stay in memory.  The arrays
+    are equal to ``build``'s, bit for bit.  ``generation``: the store generation of
+    ``rows``, recorded for ``open_current``.  Returns the postings and ranges written."""
+    runs = folder / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    vocabulary: dict[str, int] = {}
+    stats: _Statistics | None = None
+    source = iter(rows)
+    ranges = 0
+    previous = -1
+    while True:
+        counted = _count(islice(source, range_passages), analyzer, vocabulary)
+        if not len(counted.rowids):
+            break
+        _check_ascending(counted.rowids, previous)
+        previous = int(counted.rowids[-1])
+        part = _Statistics.of(counted, len(vocabulary))
+        stats = part if stats is None else stats.plus(part)
+        saved: dict[str, Any] = {"rowids": counted.rowids}
+        for f in range(len(WEIGHTS)):
+            saved |= {f"keys{f}": counted.keys[f], f"tf{f}": counted.tf[f]}
+            saved[f"lengths{f}"] = counted.lengths[f]
+        np.savez(runs / f"counted{ranges}.npz", **saved)
+        ranges += 1
+        del counted
+    size = len(vocabulary)
+    if stats is None:
+        stats = _Statistics(tuple(np.zeros(0, np.int64) for _ in WEIGHTS), 0, (0,) * len(WEIGHTS))
+    stats = _Statistics(
+        tuple(_padded(d, size) for d in stats.df), stats.passages, stats.length_sums
+    )
+    # a word's postings in each range (at most a range's passages: int32)
+    counts = np.zeros((ranges, size), dtype=np.int32)
+    for r in range(ranges):
+        with np.load(runs / f"counted{r}.npz") as saved:
+            counted = _Range(
+                saved["rowids"],
+                tuple(saved[f"keys{f}"] for f in range(len(WEIGHTS))),
+                tuple(saved[f"tf{f}"] for f in range(len(WEIGHTS))),
+                tuple(saved[f"lengths{f}"] for f in range(len(WEIGHTS))),
+            )
+        word, docids, impacts = _scored(counted, stats)
+        del counted
+        counts[r] = np.bincount(word, minlength=size)
+        docids.tofile(runs / f"docids{r}.bin")
+        impacts.tofile(runs / f"impacts{r}.bin")
+        (runs / f"counted{r}.npz").unlink()
+    # the merge, a block of words at a time
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(counts.sum(axis=0, dtype=np.int64))
+    read = np.zeros(ranges, dtype=np.int64)  # each range's postings merged so far
+    out_docs = _NpyWriter(folder / "docids.npy", np.dtype(np.uint32))
+    out_codes = _NpyWriter(folder / "codes.npy", np.dtype(np.uint16))
+    out_values = _NpyWriter(folder / "values.npy", np.dtype(np.float32))
+    bases = [np.zeros(1, np.int64)]
+    maxima = [np.zeros(0, np.float32)]
+
+    def coded(impacts: np.ndarray, block_offsets: np.ndarray) -> None:
+        codes, values, block_bases = code_impacts(impacts, block_offsets)
+        out_codes.write(codes)
+        bases.append(block_bases[1:] + bases[-1][-1])
+        out_values.write(values)
+
+    first = 0
+    while first < size:
+        # words first .. last-1: at least one, and up to merge_postings postings
+        last = int(np.searchsorted(offsets, offsets[first] + merge_postings, side="right")) - 1
+        last = min(max(last, first + 1), size)
+        base = offsets[first]
+        block_docs = np.empty(int(offsets[last] - base), dtype=np.uint32)
+        block_impacts = np.empty(len(block_docs), dtype=np.float32)
+        block = counts[:, first:last].astype(np.int64)
+        before = np.cumsum(block, axis=0) - block  # a word's postings in earlier ranges
+        for r in range(ranges):
+            lo = int(read[r])
+            hi = lo + int(block[r].sum())
+            read[r] = hi
+            if hi == lo:
+                continue
+            starts = np.zeros(last - first + 1, dtype=np.int64)  # the range's word starts
+            starts[1:] = np.cumsum(block[r])
+            word = np.repeat(np.arange(last - first), block[r])
+            at = offsets[first + word] - base + before[r, word] + np.arange(hi - lo) - starts[word]
+            block_docs[at] = np.fromfile(runs / f"docids{r}.bin", np.uint32, hi - lo, offset=4 * lo)
+            block_impacts[at] = np.fromfile(
+                runs / f"impacts{r}.bin", np.float32, hi - lo, offset=4 * lo
+            )
+        out_docs.write(block_docs)
+        coded(block_impacts, offsets[first : last + 1] - base)
+        maxima.append(np.maximum.reduceat(block_impacts, offsets[first:last] - base))
+        first = last
+    for r in range(ranges):
+        (runs / f"docids{r}.bin").unlink()
+        (runs / f"impacts{r}.bin").unlink()
+    runs.rmdir()
+    keys: dict[str, int] = {}
+    ends = [offsets]
+    end = int(offsets[-1])
+    for key, ids, scores in phrases:
+        keys[key] = size + len(keys)
+        out_docs.write(ids)
+        coded(scores.astype(np.float32), np.array([0, len(ids)], dtype=np.int64))
+        end += len(ids)
+        ends.append(np.array([end], dtype=np.int64))
+        maxima.append(np.array([scores.max(initial=0)], dtype=np.float32))
+    out_docs.close()
+    out_codes.close()
+    out_values.close()
+    np.save(folder / "bases.npy", np.concatenate(bases))
+    np.save(folder / "offsets.npy", np.concatenate(ends))
+    np.save(folder / "maxima.npy", np.concatenate(maxima).astype(np.float32))
+    _save_tables(folder, vocabulary, keys, stats.passages, generation)
+    return {"postings": end, "ranges": ranges, "words": size, "phrases": len(keys)}

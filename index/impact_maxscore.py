@@ -1,6 +1,7 @@
 """MaxScore over an impact index's posting lists, compiled with numba (issue 18).
 
-Each list holds, per passage (ascending row ids), one word's whole score in it; a
+Each list holds, per passage (ascending row ids), one word's whole score in it (a 16-bit
+code into the list's table of distinct impacts: ``values[bases[list] + codes[at]]``); a
 question's score is the sum of its words' impacts, each times how often the word was
 asked.  MaxScore (Turtle and Flood, 1995) walks the lists in the order of their bounds:
 once the k-th best score so far (theta) reaches the summed bounds of the smallest lists,
@@ -91,16 +92,20 @@ def _sift_up(scores: np.ndarray, docs: np.ndarray, at: int) -> None:
 def maxscore(
     offsets: np.ndarray,
     docids: np.ndarray,
-    impacts: np.ndarray,
+    codes: np.ndarray,
+    values: np.ndarray,
+    bases: np.ndarray,
     lists: np.ndarray,
     weights: np.ndarray,
     bounds: np.ndarray,
     k: int,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """The best ``k`` passages for the lists ``lists`` (term ids, ordered by ``bounds``
-    ascending; ``weights``: how often each word was asked; ``bounds``: weight times the
-    list's largest impact): their row ids and scores, best first (ties by row id), and
-    how many postings were scored (walked, or landed on by a look-up), for the benches."""
+    """The best ``k`` passages for the lists ``lists`` (list ids into ``offsets``, their
+    row ids in ``docids`` and impacts coded in ``codes`` / ``values`` / ``bases``; ordered
+    by ``bounds`` ascending; ``weights``: how often each word was asked; ``bounds``:
+    weight times the list's largest impact): their row ids and scores, best first (ties
+    by row id), and how many postings were scored (walked, or landed on by a look-up),
+    for the benches."""
     n = lists.shape[0]
     heap_scores = np.empty(k, dtype=np.float64)
     heap_docs = np.empty(k, dtype=np.uint32)
@@ -108,7 +113,9 @@ def maxscore(
     pos = np.empty(n, dtype=np.int64)
     end = np.empty(n, dtype=np.int64)
     cur = np.empty(n, dtype=np.uint32)  # each essential list's current row id (_NONE: done)
+    table = np.empty(n, dtype=np.int64)  # where each list's impacts start in values
     for i in range(n):
+        table[i] = bases[lists[i]]
         pos[i] = offsets[lists[i]]
         end[i] = offsets[lists[i] + 1]
         cur[i] = docids[pos[i]] if pos[i] < end[i] else _NONE
@@ -131,7 +138,7 @@ def maxscore(
         for i in range(first, n):
             at = cur[i]
             if at == doc:
-                value = weights[i] * impacts[pos[i]]
+                value = weights[i] * values[table[i] + codes[pos[i]]]
                 part[i] = value
                 score += value
                 read += 1
@@ -151,7 +158,7 @@ def maxscore(
             pos[i] = _gallop(docids, pos[i], end[i], doc)
             part[i] = 0.0
             if pos[i] < end[i] and docids[pos[i]] == doc:
-                part[i] = weights[i] * impacts[pos[i]]
+                part[i] = weights[i] * values[table[i] + codes[pos[i]]]
                 score += part[i]
                 read += 1
         current = doc
@@ -206,7 +213,9 @@ def _fixed(weight: float, impact: float) -> np.int64:
 def maxscore_windowed(
     offsets: np.ndarray,
     docids: np.ndarray,
-    impacts: np.ndarray,
+    codes: np.ndarray,
+    values: np.ndarray,
+    bases: np.ndarray,
     lists: np.ndarray,
     weights: np.ndarray,
     bounds: np.ndarray,
@@ -221,7 +230,9 @@ def maxscore_windowed(
     pos = np.empty(n, dtype=np.int64)
     end = np.empty(n, dtype=np.int64)
     upto = np.zeros(n + 1, dtype=np.int64)  # the summed bounds of lists 0 .. i-1
+    table = np.empty(n, dtype=np.int64)  # where each list's impacts start in values
     for i in range(n):
+        table[i] = bases[lists[i]]
         pos[i] = offsets[lists[i]]
         end[i] = offsets[lists[i] + 1]
         # weight times the list's largest impact, rounded as every impact is below
@@ -246,9 +257,10 @@ def maxscore_windowed(
             at = pos[i]
             stop = end[i]
             weight = weights[i]
+            base_i = table[i]
             while at < stop and np.int64(docids[at]) < limit:
                 slot = np.int64(docids[at]) - start
-                acc[slot] += _fixed(weight, impacts[at])
+                acc[slot] += _fixed(weight, values[base_i + codes[at]])
                 if not hit[slot]:
                     hit[slot] = True
                     touched[held] = slot
@@ -275,7 +287,7 @@ def maxscore_windowed(
                     break
                 pos[i] = _gallop(docids, pos[i], end[i], doc)
                 if pos[i] < end[i] and docids[pos[i]] == doc:
-                    score += _fixed(weights[i], impacts[pos[i]])
+                    score += _fixed(weights[i], values[table[i] + codes[pos[i]]])
                     read += 1
             if not alive:
                 continue

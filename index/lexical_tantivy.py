@@ -54,6 +54,7 @@ from index.lexical_folder import (
     _replace_folder,
     _schema,
     _tantivy,
+    analyzer,
     read_state,
     write_state,
 )
@@ -165,6 +166,11 @@ class TantivyIndex:
         # False for an index written before the date field (a reader's while a writer
         # rebuilds it, or a writer's about to): dates are then filtered outside tantivy
         self.dated = index.schema == _schema()
+        # an ``index.impact.ImpactIndex`` of the same passages (``CQA_IMPACT_INDEX``), set by
+        # the engine when it matches the store's generation: unfiltered searches (and the
+        # over-fetched top lists of filters) are then taken from it (``_best``)
+        self.impact: Any = None
+        self._analyzer: Any = None
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -231,11 +237,11 @@ class TantivyIndex:
         if allowed is not None and allowed.count == 0:
             return []
         if allowed is None or allowed.count >= total:
-            return self._top(searcher, parsed, k, words)
+            return self._best(terms, searcher, parsed, k, words)
         dates = self.dated and filters is not None and date_only(filters)
         fetch = min(total, math.ceil(k * total / allowed.count * 1.5) + 10)
         if fetch <= (_DATE_OVER_FETCH if dates else _POST_FILTER_MAX_FETCH):
-            found = self._top(searcher, parsed, fetch, words)
+            found = self._best(terms, searcher, parsed, fetch, words)
             kept = self._passing(found, allowed)
             if len(kept) >= k or len(found) < fetch:  # enough, or every match was seen
                 return kept[:k]
@@ -285,6 +291,19 @@ class TantivyIndex:
     def _passing(found: list[tuple[int, float]], allowed: Allowed) -> list[tuple[int, float]]:
         passing = allowed.members(np.array([rowid for rowid, _ in found], dtype=np.int64))
         return [hit for hit, ok in zip(found, passing, strict=True) if ok]
+
+    def _best(
+        self, terms: list[str], searcher: Any, query: Any, k: int, words: Any
+    ) -> list[tuple[int, float]]:
+        """``_top``'s hits, from the impact index when one is set and holds every clause
+        (the same scores and ranking: docs/performance.md, stop 25), else from tantivy."""
+        if self.impact is not None:
+            if self._analyzer is None:
+                self._analyzer = analyzer()
+            found = self.impact.search(terms, self._analyzer, k)
+            if found is not None:
+                return list(found)
+        return self._top(searcher, query, k, words)
 
     def _top(self, searcher: Any, query: Any, k: int, words: Any = None) -> list[tuple[int, float]]:
         """The best ``k`` matches of ``query``; with ``words`` (the OR of its words alone),

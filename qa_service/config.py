@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     # bench/fit_rerank.py --weight count --ties middle
     count_weight: float = 0.5
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
+    impact_index: bool = Field(
+        default=False,
+        description="take keyword searches from the index folder's impact index when it "
+        "matches the store (index.impact; docs/performance.md, stop 25)",
+    )
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")

@@ -121,6 +121,16 @@ class Engine:
         self._encoder.shutdown(wait=True)
         self.store.close()
 
+    def _load_lexical(self, generation: int) -> TantivyIndex:
+        """The tantivy index, with the impact index of the same ``generation`` beside it
+        when ``CQA_IMPACT_INDEX`` is on (``index.impact.open_current``)."""
+        lexical = TantivyIndex.load(self.index_dir, self.store)
+        if self.settings.impact_index:
+            from index.impact import open_current
+
+            lexical.impact = open_current(self.index_dir, generation)
+        return lexical
+
     def refresh(self) -> None:
         """Reload the indexes if another process committed since they were loaded."""
         generation = self.store.generation()
@@ -128,7 +138,7 @@ class Engine:
             if not self._lexical_current:  # a writer was between its commits: look again
                 with self._reload_lock:
                     if not self._lexical_current and self.lexical.usable(generation):
-                        self.lexical = TantivyIndex.load(self.index_dir, self.store)
+                        self.lexical = self._load_lexical(generation)
                         self._lexical_current = True
             return
         with self._reload_lock:
@@ -136,7 +146,7 @@ class Engine:
                 self.dense = load_dense(
                     self.index_dir, self.store, nprobe=self.settings.dense_nprobe
                 )
-                self.lexical = TantivyIndex.load(self.index_dir, self.store)
+                self.lexical = self._load_lexical(generation)
                 self._lexical_current = self.lexical.usable(generation)
                 self.reader = QueryReader(
                     self.store.facet_values("council"),

@@ -1,0 +1,135 @@
+"""/api/ask in process with the impact index against tantivy alone, in the same run.
+
+One engine on ``--index`` (as ``bench/ask_profile.py`` opens it); each question of the
+three dev sets is asked with ``engine.lexical.impact`` set to the ``--impact`` index
+(``CQA_IMPACT_INDEX``: ``TantivyIndex`` takes its unfiltered searches and filters'
+over-fetched lists from ``ImpactIndex.search``) and unset (tantivy alone), in a shuffled
+order per question, ``--loops`` times after a warm-up pass of both; per question the
+median of the ask with its response shaped and serialised (as ``/api/ask`` does in
+process) and of its lexical search; then p50 / p95 and the ratios, and how many answers
+are the same (the passages shown, in order, and the answer state).
+
+    python bench/impact_ask.py --index /tmp/p24/t/1000000 --impact /tmp/p25/impact1m-coded \\
+        --loops 2 --out /tmp/p25/ask1m.json
+
+The index is only read (the impact index is opened as it is, its generation unchecked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import query_bench as qb  # noqa: E402
+
+SETS = ("dev-set", "dev-set-2", "real-dev-set")
+MODES = ("tantivy", "impact")
+
+
+def _figures(values: list[float]) -> dict[str, float]:
+    a = np.asarray(values, dtype=np.float64)
+    return {
+        "p50": round(float(np.percentile(a, 50)), 2),
+        "p95": round(float(np.percentile(a, 95)), 2),
+        "mean": round(float(a.mean()), 2),
+    }
+
+
+def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, Any]:
+    """See the module notes."""
+    from index.impact import ImpactIndex
+    from qa_service.presenters import ask_response
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    settings = qb._settings(index, "tantivy")
+    engine = Engine(index, make_query_embedder(settings), settings)
+    impact = ImpactIndex.load(impact_dir)
+    lexical_ms: list[float] = []
+    search = engine.lexical.search
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return search(*args, **kwargs)
+        finally:
+            lexical_ms.append((time.perf_counter() - t0) * 1000)
+
+    engine.lexical.search = timed  # type: ignore[method-assign]
+    asked = [
+        q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
+    ]
+    rng = random.Random(seed)
+    total: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in MODES}
+    lexical: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in MODES}
+    shown: dict[str, list[Any]] = {m: [None] * len(asked) for m in MODES}
+    try:
+        for question in asked:  # warm-up, both ways
+            for mode in MODES:
+                engine.lexical.impact = impact if mode == "impact" else None
+                engine.ask(question)
+        for _ in range(loops):
+            for i, question in enumerate(asked):
+                order = list(MODES)
+                rng.shuffle(order)
+                for mode in order:
+                    engine.lexical.impact = impact if mode == "impact" else None
+                    lexical_ms.clear()
+                    t0 = time.perf_counter()
+                    answer = engine.ask(question)
+                    ask_response(answer).model_dump_json()
+                    total[mode][i].append((time.perf_counter() - t0) * 1000)
+                    lexical[mode][i].append(sum(lexical_ms))
+                    shown[mode][i] = (
+                        answer.state,
+                        [h.passage.passage_id for h in answer.hits],
+                    )
+    finally:
+        engine.lexical.impact = None
+        engine.close()
+    report: dict[str, Any] = {"index": str(index), "impact": str(impact_dir), "loops": loops}
+    report["questions"] = len(asked)
+    for name, spent in (("ask_ms", total), ("lexical_ms", lexical)):
+        median = {m: [float(np.median(t)) for t in spent[m]] for m in MODES}
+        report[name] = {m: _figures(median[m]) for m in MODES}
+        report[name]["ratio"] = {
+            p: round(report[name]["impact"][p] / report[name]["tantivy"][p], 3)
+            for p in ("p50", "p95", "mean")
+        }
+    pairs = list(zip(shown["tantivy"], shown["impact"], strict=True))
+    report["same_answers"] = sum(a == b for a, b in pairs)
+    report["same_state"] = sum(a[0] == b[0] for a, b in pairs)
+    report["load_avg_end"] = os.getloadavg()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run and print (and with ``--out`` write) the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--impact", type=Path, required=True)
+    parser.add_argument("--loops", type=int, default=2)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    report = run(args.index, args.impact, args.loops)
+    if args.out is not None:
+        qb.write_report(report, args.out)
+    else:
+        print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
