@@ -69,6 +69,9 @@ _SENTENCE_STOP = re.compile(r"[.!?;][\"'”’)]*$")
 _SIBLING_NUMBER = re.compile(r"(\d{1,3})(\.?)[ \t]+(?=[A-Z‘“'\"(])")
 SIBLING_STEP = 3  # the largest step between numbered siblings (an item may be left out)
 ITEM_TITLE_WORDS = 30  # words in the title under a bare item number ("... pdf icon PDF 85 KB")
+# the reference that closes a minute's title: "(Agenda item 4)", "(Item 12)"
+_ITEM_REFERENCE = re.compile(r"\((?:Agenda\s+)?item\s+\d+[A-Za-z]?\)$", re.IGNORECASE)
+WRAP_WORDS = 8  # words in the wrapped tail of an upper-case numbered title
 
 
 @dataclass
@@ -140,6 +143,28 @@ def classify_line(text: str) -> tuple[BlockKind, int] | None:
     if _is_table_row(text):
         return ("table_row", 0)
     return None
+
+
+def continues_title(first: str, second: str) -> bool:
+    """Whether line ``second`` is the wrapped tail of the upper-case numbered title on line
+    ``first`` ("4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES" at the foot of a page,
+    "JUDGEMENT (Agenda item 4)" at the head of the next).
+
+    The tail is upper case (outside its brackets), has no number of its own, no closing stop and at most
+    ``WRAP_WORDS`` words, and the title is plainly unfinished without it: the first line
+    ends on a word a title does not end on ("... AND"), or the tail closes with the item's
+    reference ("(Agenda item 4)") that the first line lacks.
+    """
+    first, second = first.strip(), second.strip()
+    numbered = _NUMBERED.match(_PAGES_REF.sub("", first))
+    if numbered is None or not _is_caps(numbered.group(2)) or first.endswith(")"):
+        return False
+    words = re.sub(r"\([^()]*\)", "", second)  # a bracket's letters count for no case
+    if not _is_caps(words) or second[:1].isdigit() or _MONTH_START.match(second.title()):
+        return False
+    if _TERMINAL_PUNCT.search(second) or len(second.split()) > WRAP_WORDS:
+        return False
+    return first.split()[-1].lower() in _DANGLING or bool(_ITEM_REFERENCE.search(second))
 
 
 def _is_names(text: str) -> bool:
@@ -233,6 +258,15 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
                 and (line.text[0].isupper() or line.text[0].isdigit() or line.text[0] in "‘“'\"(")
             )
         )
+        if (
+            cur is not None
+            and cur[0] == "heading"
+            and prev is not None
+            and cur[1] == prev.start
+            and not blank_before
+            and continues_title(prev.text, line.text)
+        ):
+            starts_new = False  # an upper-case title wrapped onto the next line (or page)
         if (
             cur is not None
             and cur[0] == "heading"
