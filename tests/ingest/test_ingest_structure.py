@@ -328,3 +328,26 @@ def test_numbered_headings_written_differently_are_not_siblings() -> None:
     text = "1 BUDGET MONITORING REPORT\n\n2. Background to the report\n\nThe budget is on track.\n"
     levels = [b.level for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
     assert levels == [1, 2]
+
+
+def test_an_upper_case_title_wrapped_onto_the_next_page_is_one_heading() -> None:
+    # Merton's item 4 ends one page and runs on at the head of the next (furniture removed)
+    text = (
+        "3 AUDIT COMMISSION INTERIM REPORT (Agenda item 4)\n"
+        "The comments of the Pension Fund Panel were formally reported to the Audit Committee.\n"
+        "4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES\n"
+        "JUDGEMENT (Agenda item 4)\n"
+        "RESOLVED: That the Audit Committee notes the comments made by the Panel.\n"
+        "5 ANNUAL GOVERNANCE REPORT 2008/09 (Agenda item 5)\n"
+        "6 WORK PROGRAMME\n"
+        "BUDGET MONITORING\n"
+        "The report was noted by the Committee and the Chair thanked the officers for it.\n"
+    )
+    headings = [
+        text[b.start : b.end] for b in find_blocks(text, wrapped=True) if b.kind == "heading"
+    ]
+    assert "4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES\nJUDGEMENT (Agenda item 4)" in (
+        headings
+    )
+    # a finished title's next upper-case line is a heading of its own
+    assert "6 WORK PROGRAMME" in headings and "BUDGET MONITORING" in headings
