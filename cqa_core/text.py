@@ -10,12 +10,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The months, named once for every reader of a date: their names, the regex alternatives
+# ("January|...|December"), their abbreviations as papers print them, and their numbers.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTH_NAMES = "|".join(MONTHS)
+MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+MONTH_NUMBERS = {name.lower(): n for n, name in enumerate(MONTHS, start=1)}
+
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
 # whitespace and a capital, digit, bullet or opening bracket — or at a blank line / line
 # break that starts a list item.  Abbreviations common in council papers are protected.
 _ABBREVIATIONS = re.compile(
     r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Prof|No|Nos|para|paras|e\.g|i\.e|etc|approx|cf|St|"
-    r"Rev|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|Co|Ltd|Cttee|min|mins)\.$",
+    rf"Rev|{MONTH_ABBREVIATIONS}|vs|Co|Ltd|Cttee|min|mins)\.$",
     re.IGNORECASE,
 )
 # A reference's abbreviation before its number: a section, paragraph, page, clause,

@@ -14,11 +14,15 @@ Minutes number their items in many ways, and this module reads the ones councils
 
 Item numbers rise through a paper, so a numbered line whose number does not rise (the
 inspectors' "1. Improve the quality of ..." inside minute 31) is a list, not an item. And a
-number alone on its line after a line of prose that stops on a figure ("... or telephone 020
-8545" then "3616.") ends that sentence: it is the figure's wrapped tail, not an item (read as
-one, its high number would rise over every real item after it). A pack's contents list
-("4.  Annual complaints report 9", "5.  Internal audit progress report 23": titles ending on
-rising page numbers) names the items but heads none of them: the headings in the body do.
+number alone on its line after a line that stops on a telephone number's head ("... or
+telephone 020 8545" then "3616.") is that number's wrapped tail, not an item (read as one, its
+high number would rise over every real item after it); after other prose that stops on a
+figure it is an item still. A pack's contents list ("4.  Annual complaints report 9", "5.
+Internal audit progress report 23": titles ending on rising page numbers, as
+``ingest.contents`` reads them, a wrapped title's page at its second line's end) names the
+items but heads none of them: the headings in the body do. An upper-case title wrapped onto
+the next line, or over a page break ("4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES"
+/ "JUDGEMENT (Agenda item 4)"), is read whole (``ingest.structure.continues_title``).
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cqa_core.text import MONTH_NAMES
 from ingest.contents import contents_runs
-from ingest.structure import MONTH_NAMES, Line, continues_title, split_lines
+from ingest.structure import Line, continues_title, split_lines
 
 _NUMBER = r"(?:[A-Z]{1,4}\.\d{1,4}|[A-Z]{1,4}/\d{2}/\d{1,3}|\d{1,3}/\d{2}|\d{1,4})"
 _NUMBERED = re.compile(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cqa_core.text import MONTH_NAMES
 from ingest.contents import mark_contents
 from ingest.items import item_starts
 from ingest.models import Block, BlockKind
@@ -37,10 +38,6 @@ _RESOLUTION = re.compile(
 # a numbered clause of a resolution ("1.    That the work programme be noted ...; and")
 _THAT_CLAUSE = re.compile(r"^(?:\d{1,2}[.)]\s+)?That\s")
 _PAGES_REF = re.compile(r"\s*\(Pages?\s[^)]*\)?\s*$")
-# the months' names, for the readers of a line that opens with a date
-MONTH_NAMES = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
 _MONTH_START = re.compile(rf"^(?:{MONTH_NAMES})\b")
 _NUMERIC_TOKEN = re.compile(r"^[£$(]?[-+]?\d[\d.,/]*%?\)?$|^[-–]$|^n/a$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
@@ -150,10 +147,10 @@ def continues_title(first: str, second: str) -> bool:
     ``first`` ("4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES" at the foot of a page,
     "JUDGEMENT (Agenda item 4)" at the head of the next).
 
-    The tail is upper case (outside its brackets), has no number of its own, no closing stop and at most
-    ``WRAP_WORDS`` words, and the title is plainly unfinished without it: the first line
-    ends on a word a title does not end on ("... AND"), or the tail closes with the item's
-    reference ("(Agenda item 4)") that the first line lacks.
+    The tail is upper case (outside its brackets), has no number of its own, no closing stop
+    and at most ``WRAP_WORDS`` words, and the title is plainly unfinished without it: the
+    first line ends on a word a title does not end on ("... AND"), or the tail closes with
+    the item's reference ("(Agenda item 4)") that the first line lacks.
     """
     first, second = first.strip(), second.strip()
     numbered = _NUMBERED.match(_PAGES_REF.sub("", first))
