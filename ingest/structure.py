@@ -69,6 +69,7 @@ ITEM_TITLE_WORDS = 30  # words in the title under a bare item number ("... pdf i
 # the reference that closes a minute's title: "(Agenda item 4)", "(Item 12)"
 _ITEM_REFERENCE = re.compile(r"\((?:Agenda\s+)?item\s+\d+[A-Za-z]?\)$", re.IGNORECASE)
 WRAP_WORDS = 8  # words in the wrapped tail of an upper-case numbered title
+PROSE_HEADING_WORDS = 16  # words past which a mixed-case heading ending on a stop is prose
 
 
 @dataclass
@@ -288,11 +289,32 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         prev = line
         blank_before = False
 
-    out = [Block(kind=b[0], start=b[1], end=b[2], level=b[3]) for b in blocks]
+    out = [_prose_heading(text, Block(kind=b[0], start=b[1], end=b[2], level=b[3])) for b in blocks]
     # an agenda's table of contents ("4.  Annual complaints report 9") is one block, not
     # a heading a line
     out = mark_contents(text, [x.start for x in present], [x.end for x in present], out)
     return _demote_inside_agenda_items(text, _level_siblings(text, _number_with_title(text, out)))
+
+
+def _prose_heading(text: str, block: Block) -> Block:
+    """A "heading" whose first line read as a numbered title but which runs on, its next line
+    in lower case, into a paragraph's sentences ("1 Members are advised to make declarations of
+    personal or prejudicial interests they may" / "have in relation to any item on this
+    agenda.  Members may ..."): more than ``PROSE_HEADING_WORDS`` words, not upper case, and
+    ending on a sentence's stop, it is that paragraph, not an item's title."""
+    if block.kind != "heading":
+        return block
+    body = text[block.start : block.end]
+    first, _, rest = body.partition("\n")
+    if (
+        rest.strip()[:1].islower()  # the title's line ran on into a sentence's words
+        and _NUMBERED.match(first.strip()) is not None
+        and len(body.split()) > PROSE_HEADING_WORDS
+        and _SENTENCE_STOP.search(body)
+        and not _is_caps(body)
+    ):
+        return Block("paragraph", block.start, block.end, 0)
+    return block
 
 
 def _level_siblings(text: str, blocks: list[Block]) -> list[Block]:

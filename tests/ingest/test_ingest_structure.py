@@ -351,3 +351,20 @@ def test_an_upper_case_title_wrapped_onto_the_next_page_is_one_heading() -> None
     )
     # a finished title's next upper-case line is a heading of its own
     assert "6 WORK PROGRAMME" in headings and "BUDGET MONITORING" in headings
+
+
+def test_a_numbered_line_running_on_into_a_paragraph_is_no_heading() -> None:
+    # Merton's note under its contents: the first line reads as a numbered title on its own
+    text = (
+        "It is anticipated that there will be further reports to be considered at this meeting\n"
+        "1 Members are advised to make declarations of personal or prejudicial interests they may\n"
+        "have in relation to any item on this agenda.  Members may make their declaration either\n"
+        "under this item or at any time it becomes apparent that they have an interest in it.\n"
+        "AUDIT COMMITTEE\n"
+        "1 DECLARATIONS OF INTEREST\n"
+        "The Chair declared a personal interest as a partner in a firm of auditors in the area.\n"
+    )
+    blocks = find_blocks(text, wrapped=True)
+    headings = [text[b.start : b.end] for b in blocks if b.kind == "heading"]
+    assert not any(h.startswith("1 Members") for h in headings)
+    assert "1 DECLARATIONS OF INTEREST" in headings
