@@ -289,32 +289,47 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         prev = line
         blank_before = False
 
-    out = [_prose_heading(text, Block(kind=b[0], start=b[1], end=b[2], level=b[3])) for b in blocks]
+    out = [
+        part
+        for b in blocks
+        for part in _prose_heading(text, Block(kind=b[0], start=b[1], end=b[2], level=b[3]))
+    ]
     # an agenda's table of contents ("4.  Annual complaints report 9") is one block, not
     # a heading a line
     out = mark_contents(text, [x.start for x in present], [x.end for x in present], out)
     return _demote_inside_agenda_items(text, _level_siblings(text, _number_with_title(text, out)))
 
 
-def _prose_heading(text: str, block: Block) -> Block:
+def _prose_heading(text: str, block: Block) -> list[Block]:
     """A "heading" whose first line read as a numbered title but which runs on, its next line
     in lower case, into a paragraph's sentences ("1 Members are advised to make declarations of
     personal or prejudicial interests they may" / "have in relation to any item on this
     agenda.  Members may ..."): more than ``PROSE_HEADING_WORDS`` words, not upper case, and
-    ending on a sentence's stop, it is that paragraph, not an item's title."""
+    ending on a sentence's stop, it is that paragraph under its number ("1"), not an item's
+    title: the number stays a heading, so the paragraph opens a section as before."""
     if block.kind != "heading":
-        return block
+        return [block]
     body = text[block.start : block.end]
     first, _, rest = body.partition("\n")
+    numbered = _NUMBERED.match(first.strip())
     if (
         rest.strip()[:1].islower()  # the title's line ran on into a sentence's words
-        and _NUMBERED.match(first.strip()) is not None
+        and numbered is not None
         and len(body.split()) > PROSE_HEADING_WORDS
         and _SENTENCE_STOP.search(body)
         and not _is_caps(body)
     ):
-        return Block("paragraph", block.start, block.end, 0)
-    return block
+        number_end = block.start + len(numbered.group(1))
+        text_start = (
+            number_end
+            + len(body[len(numbered.group(1)) :])
+            - len(body[len(numbered.group(1)) :].lstrip(" \t."))
+        )
+        return [
+            Block("heading", block.start, number_end, block.level),
+            Block("paragraph", text_start, block.end, 0),
+        ]
+    return [block]
 
 
 def _level_siblings(text: str, blocks: list[Block]) -> list[Block]:
