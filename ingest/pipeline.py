@@ -72,7 +72,8 @@ INGEST_VERSION = 14  # 2: minutes items split off as headings (ingest.items); 3:
 # text under it (cqa_core.text); an upper-case numbered title wrapped onto the next line (or
 # page) is one heading (ingest.structure.continues_title); a pack's contents are read by
 # ingest.contents in the agenda reader too (ingest.agenda); a numbered line that runs on in
-# lower case into a paragraph's sentences is that paragraph, not a heading (ingest.structure)
+# lower case into a paragraph's sentences is that paragraph under its number, not a heading
+# (ingest.structure)
 _DEFAULT_LIMITS = IngestLimits()
 
 
