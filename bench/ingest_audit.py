@@ -46,6 +46,8 @@ _PAGE_WORDS = re.compile(r"\bpage \d+(?: of \d+)?\b", re.IGNORECASE)
 _NEXT_NUMBER = re.compile(r"\n\s*\d{1,4}(?:\.\d{1,3})*\.$")
 _LONE_NUMBER = re.compile(r"\s*\d{1,4}(?:\.\d{1,3})*\.")
 LONG_WORDS = 80  # a sentence this long is lists, rows or headings run together
+# a field's label on the sentence's first line, the text under it after ("Minutes:\nThe ...")
+_LABEL_LINE = re.compile(r"^[A-Z][\w'’()/&-]*(?:[ \t]+[\w'’()/&-]+){0,3}[ \t]*:[ \t]*\n\s*\S")
 
 
 def _numeric_share(sentence: str) -> tuple[int, float]:
@@ -104,6 +106,7 @@ FAULTS: dict[str, Callable[[str, Context], bool]] = {
     "run-on (over 80 words)": lambda s, c: len(s.split()) > LONG_WORDS,
     "list items run together": lambda s, c: bool(_ITEM_INSIDE.search(s)),
     "heading glued to its sentence": lambda s, c: _glued_heading(s),
+    "field label glued to its sentence": lambda s, c: bool(_LABEL_LINE.match(s)),
     "hard line break inside": lambda s, c: bool(re.search(r"[a-z,]\n\s*[a-z]", s)),
     "line-break hyphenation": _soft_hyphen,
     "header/footer/page number": _furniture,

@@ -10,12 +10,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The months, named once for every reader of a date: their names, the regex alternatives
+# ("January|...|December"), their abbreviations as papers print them, and their numbers.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTH_NAMES = "|".join(MONTHS)
+MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+MONTH_NUMBERS = {name.lower(): n for n, name in enumerate(MONTHS, start=1)}
+
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
 # whitespace and a capital, digit, bullet or opening bracket — or at a blank line / line
 # break that starts a list item.  Abbreviations common in council papers are protected.
 _ABBREVIATIONS = re.compile(
     r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Prof|No|Nos|para|paras|e\.g|i\.e|etc|approx|cf|St|"
-    r"Rev|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|Co|Ltd|Cttee|min|mins)\.$",
+    rf"Rev|{MONTH_ABBREVIATIONS}|vs|Co|Ltd|Cttee|min|mins)\.$",
     re.IGNORECASE,
 )
 # A reference's abbreviation before its number: a section, paragraph, page, clause,
@@ -52,6 +72,10 @@ TITLE_WORDS = 8  # a title-case heading line's words, its number included
 # A minute's or section's number before its title: "20.07.01", "55", "4.2", "6."
 _TITLE_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3}){0,3}\.?\s+")
 _FIGURES = re.compile(r"(?:^|\s)[£$€(]?-?\d[\d,.]*%?\)?(?=\s|$)")
+# A field's label on a line of its own, as a council's meeting web page prints one above its
+# text ("Minutes:", "Decision:", "RESOLVED:", "Reasons for Decision:"): a few words, a colon
+# (not a lead-in's ":-"), every word of four letters or more capitalised
+_FIELD_LABEL = re.compile(r"[A-Z][\w'’]*(?:[ \t]+[\w'’()/&-]+){0,3}[ \t]*:")
 
 
 def _is_upper_case(line: str) -> bool:
@@ -84,14 +108,32 @@ def _is_title_line(line: str) -> bool:
     return bool(numbered) or all(w[0].isupper() for w in found if len(w) >= 4)
 
 
+def _is_field_label(line: str) -> bool:
+    """Whether ``line`` is a field's label alone on its line ("Minutes:", "Decision:",
+    "RESOLVED:"), at most four words, each of four letters or more capitalised."""
+    line = line.strip()
+    if not _FIELD_LABEL.fullmatch(line):
+        return False
+    return all(w[0].isupper() for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4)
+
+
 def _heading_breaks(text: str, start: int, end: int) -> list[int]:
     """Offsets inside ``text[start:end]`` after a heading line (upper case or title case)
-    that a line of ordinary text follows: where the heading stops and its sentence begins."""
+    that a line of ordinary text follows: where the heading stops and its sentence begins;
+    and after a field's label that opens the span (or follows such a cut) on a line of its
+    own, when a line that starts with a capital or a digit follows ("Minutes:" / "The Chair
+    welcomed ..."): the label is no word of the sentence under it."""
     out: list[int] = []
     line_start = start
     for match in _LINE_BREAK.finditer(text, start, end):
         line = text[line_start : match.start()]
         following = text[match.end() : end].split("\n", 1)[0].strip()
+        opens = line_start == start or (bool(out) and out[-1] == line_start)
+        prose = following[:1].isupper() or following[:1].isdigit()
+        if opens and prose and _is_field_label(line):
+            out.append(match.end())
+            line_start = match.end()
+            continue
         # prose: not another heading, nor a row of figures under a table's column header
         # (a row has no closing stop)
         row = len(_FIGURES.findall(following)) >= 2 and not _HEADING_END.search(following)

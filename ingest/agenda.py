@@ -14,11 +14,15 @@ Minutes number their items in many ways, and this module reads the ones councils
 
 Item numbers rise through a paper, so a numbered line whose number does not rise (the
 inspectors' "1. Improve the quality of ..." inside minute 31) is a list, not an item. And a
-number alone on its line after a line of prose that stops on a figure ("... or telephone 020
-8545" then "3616.") ends that sentence: it is the figure's wrapped tail, not an item (read as
-one, its high number would rise over every real item after it). A pack's contents list
-("4.  Annual complaints report 9", "5.  Internal audit progress report 23": titles ending on
-rising page numbers) names the items but heads none of them: the headings in the body do.
+number alone on its line after a line that stops on a telephone number's head ("... or
+telephone 020 8545" then "3616.") is that number's wrapped tail, not an item (read as one, its
+high number would rise over every real item after it); after other prose that stops on a
+figure it is an item still. A pack's contents list ("4.  Annual complaints report 9", "5.
+Internal audit progress report 23": titles ending on rising page numbers, as
+``ingest.contents`` reads them, a wrapped title's page at its second line's end) names the
+items but heads none of them: the headings in the body do. An upper-case title wrapped onto
+the next line, or over a page break ("4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES"
+/ "JUDGEMENT (Agenda item 4)"), is read whole (``ingest.structure.continues_title``).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.structure import MONTH_NAMES, Line, split_lines
+from cqa_core.text import MONTH_NAMES
+from ingest.contents import contents_runs
+from ingest.structure import Line, continues_title, split_lines
 
 _NUMBER = r"(?:[A-Z]{1,4}\.\d{1,4}|[A-Z]{1,4}/\d{2}/\d{1,3}|\d{1,3}/\d{2}|\d{1,4})"
 _NUMBERED = re.compile(
@@ -46,14 +52,14 @@ _PAGE_LABEL = re.compile(
 _AGENDA_STAMP = re.compile(r"^Agenda\s+item\s*(?P<num>\d+[A-Za-z]?)?\s*$", re.IGNORECASE)
 _ITEM_OF_MEETING = re.compile(r"\(Item\s+(\d+[A-Za-z]?)\)")
 _MAX_TITLE_WORDS = 40
-_PAGE_AFTER_TITLE = re.compile(r"\D\s(\d{1,4})$")
-_CONTENTS_MIN = 3  # numbered titles on rising page numbers that make a contents list
-_CONTENTS_GAP = 3  # other lines (a wrapped title, its page number) between two of its lines
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # a date opening a line ("22 October 2009", "24 SEPTEMBER 2009") is no item and title
 _DATE_TITLE = re.compile(rf"^(?:{MONTH_NAMES})\b\s*(?:\d{{4}})?\s*$", re.IGNORECASE)
-# a line of running prose (it starts lower-case or runs long) that stops on a figure, no stop
-_PROSE_ON_A_FIGURE = re.compile(r"^(?:[a-z]|(?:\S+\s+){8}).*\d$")
+# a line that stops on the head of a telephone number ("... or telephone 020 8545",
+# "Telephone 0161 496"): a trunk code's leading 0 (or +44), a group of digits after it
+_PHONE_HEAD = re.compile(r"(?:^|[\s(:])(?:\+44\s?\(?0?\)?|0)\d{2,4}\)?(?:[ \t]\d{2,4})?$")
+# the tail of the number on the next line: one group of digits, its stop after it
+_PHONE_TAIL = re.compile(r"^\d{3,4}\.?$")
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,12 @@ def _clean(title: str) -> str:
     return re.sub(r"\s*:-$", "", title)
 
 
+def _wrapped_phone(before: str, line: str) -> bool:
+    """Whether ``line`` ("3616.") is the tail of a telephone number whose head ends the line
+    ``before`` ("... or telephone 020 8545"), not an item's number."""
+    return bool(_PHONE_TAIL.match(line) and _PHONE_HEAD.search(before))
+
+
 def _looks_like_title(title: str) -> bool:
     words = title.split()
     if not 1 <= len(words) <= _MAX_TITLE_WORDS:
@@ -86,43 +98,11 @@ def _rank(number: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", number))
 
 
-def _contents_lines(lines: Sequence[Line]) -> set[int]:
-    """The lines of a contents list, wrapped lines included: numbered lines close together
-    (at most `_CONTENTS_GAP` other lines apart), at least `_CONTENTS_MIN` of them titles
-    ending on a page number, the item and page numbers not falling ("2.  Apologies for
-    absence", with no paper, is one of them)."""
-    found: set[int] = set()
-    run: list[int] = []
-    pages: list[int] = []
-    last: tuple[int, ...] = ()
-
-    def close() -> None:
-        if len(pages) >= _CONTENTS_MIN:
-            found.update(range(run[0], run[-1] + 1))  # a wrapped title's lines too
-        run.clear()
-        pages.clear()
-
-    for k, line in enumerate(lines):
-        numbered = _NUMBERED.match(line.text)
-        if not numbered:
-            continue
-        page = _PAGE_AFTER_TITLE.search(numbered.group("title"))
-        falls = bool(page and pages and int(page[1]) < pages[-1])
-        rank = _rank(numbered.group("num"))
-        if run and (falls or rank <= last or k - run[-1] > _CONTENTS_GAP + 1):
-            close()
-        last = rank
-        run.append(k)
-        if page:
-            pages.append(int(page[1]))
-    close()
-    return found
-
-
 def find_items(text: str) -> list[AgendaItem]:
     """The paper's agenda items in order (numbered ones; else its first title line)."""
     lines = [x for x in split_lines(text) if x is not None]
-    contents = _contents_lines(lines)
+    contents = {k for first, last in contents_runs([x.text for x in lines])
+                for k in range(first, last + 1)}  # fmt: skip
     items: list[AgendaItem] = []
     last: tuple[int, ...] = ()
     for k, line in enumerate(lines):
@@ -132,8 +112,8 @@ def find_items(text: str) -> list[AgendaItem]:
         alone = _NUMBER_ALONE.match(line.text)
         numbered = _NUMBERED.match(line.text)
         stamp = _AGENDA_STAMP.match(line.text)
-        if alone and k > 0 and _PROSE_ON_A_FIGURE.match(lines[k - 1].text):
-            continue  # a figure wrapped onto its own line: "telephone 020 8545" / "3616."
+        if alone and k > 0 and _wrapped_phone(lines[k - 1].text, line.text):
+            continue  # a number's tail wrapped onto its own line: "telephone 020 8545" / "3616."
         if alone and k + 1 < len(lines):
             number, title = alone.group("num"), _clean(lines[k + 1].text)
         elif stamp and k + 1 < len(lines):
@@ -142,7 +122,10 @@ def find_items(text: str) -> list[AgendaItem]:
             number = stamp.group("num") or (near.group(1) if near else None)
             title = _clean(lines[k + 1].text)
         elif numbered:
-            number, title = numbered.group("num"), _clean(numbered.group("title"))
+            title = numbered.group("title")
+            if k + 1 < len(lines) and continues_title(line.text, lines[k + 1].text):
+                title = f"{title} {lines[k + 1].text}"  # wrapped onto the next line (or page)
+            number, title = numbered.group("num"), _clean(title)
         if title is None or not _looks_like_title(title) or _DATE_TITLE.match(title):
             continue
         if stamp and stamp.group("num"):

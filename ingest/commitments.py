@@ -24,14 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from cqa_core.text import MONTH_NAMES, MONTH_NUMBERS
 from ingest.decisions import passage_at
 from ingest.models import DocMeta, Passage
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)"
-)
+_MONTHS = MONTH_NUMBERS  # "june" -> 6
+_MONTH = f"(?:{MONTH_NAMES})"
 _SEASON_END = {"spring": (5, 31), "summer": (8, 31), "autumn": (11, 30), "winter": (2, 28)}
 _SPAN = {"quarter": 3, "quarterly": 3, "six months": 6, "six-monthly": 6, "annual": 12, "year": 12}
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "18": 18}

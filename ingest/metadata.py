@@ -12,11 +12,10 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from cqa_core.text import MONTH_NUMBERS
 from ingest.models import Block, DocMeta
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}  # fmt: skip
+_MONTHS = MONTH_NUMBERS  # "june" -> 6
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+"
 _DATE = r"(\d{1,2})(?:st|nd|rd|th)?,?\s+([A-Za-z]+),?\s+(\d{4})"
 _STATED = [

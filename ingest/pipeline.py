@@ -51,7 +51,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", 
 # of any file (e.g. new PDF text rules): an index records the version it was cut with, and
 # the next ingest into an index cut with another version re-cuts every document (its
 # vectors still come from the index by text hash where a passage's text is unchanged).
-INGEST_VERSION = 13  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
+INGEST_VERSION = 14  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
 # continues a resolution; 4: an item number on its own line heads its item, front-matter fields;
 # 5: a reference's number stays in its sentence ("Act 1972, s. 145.", cqa_core.text);
 # 6: a table of contents is one passage (ingest.contents); 7: a flattened row's title before
@@ -68,6 +68,12 @@ INGEST_VERSION = 13  # 2: minutes items split off as headings (ingest.items); 3:
 # 13: sentences (cqa_core.text.split_sentences): a person's initial ("R. Brown") ends no
 # sentence, a closing bracket after a stop stays with it, and a title-case heading line
 # ("20.07.01  Election of Chair") is a sentence apart from the prose below it
+# 14: a field's label alone on its line ("Minutes:", "Decision:") is a sentence apart from the
+# text under it (cqa_core.text); an upper-case numbered title wrapped onto the next line (or
+# page) is one heading (ingest.structure.continues_title); a pack's contents are read by
+# ingest.contents in the agenda reader too (ingest.agenda); a numbered line that runs on in
+# lower case into a paragraph's sentences is that paragraph under its number, not a heading
+# (ingest.structure)
 _DEFAULT_LIMITS = IngestLimits()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cqa_core.text import MONTH_NAMES
 from ingest.contents import mark_contents
 from ingest.items import item_starts
 from ingest.models import Block, BlockKind
@@ -37,10 +38,6 @@ _RESOLUTION = re.compile(
 # a numbered clause of a resolution ("1.    That the work programme be noted ...; and")
 _THAT_CLAUSE = re.compile(r"^(?:\d{1,2}[.)]\s+)?That\s")
 _PAGES_REF = re.compile(r"\s*\(Pages?\s[^)]*\)?\s*$")
-# the months' names, for the readers of a line that opens with a date
-MONTH_NAMES = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
 _MONTH_START = re.compile(rf"^(?:{MONTH_NAMES})\b")
 _NUMERIC_TOKEN = re.compile(r"^[£$(]?[-+]?\d[\d.,/]*%?\)?$|^[-–]$|^n/a$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
@@ -69,6 +66,10 @@ _SENTENCE_STOP = re.compile(r"[.!?;][\"'”’)]*$")
 _SIBLING_NUMBER = re.compile(r"(\d{1,3})(\.?)[ \t]+(?=[A-Z‘“'\"(])")
 SIBLING_STEP = 3  # the largest step between numbered siblings (an item may be left out)
 ITEM_TITLE_WORDS = 30  # words in the title under a bare item number ("... pdf icon PDF 85 KB")
+# the reference that closes a minute's title: "(Agenda item 4)", "(Item 12)"
+_ITEM_REFERENCE = re.compile(r"\((?:Agenda\s+)?item\s+\d+[A-Za-z]?\)$", re.IGNORECASE)
+WRAP_WORDS = 8  # words in the wrapped tail of an upper-case numbered title
+PROSE_HEADING_WORDS = 16  # words past which a mixed-case heading ending on a stop is prose
 
 
 @dataclass
@@ -140,6 +141,28 @@ def classify_line(text: str) -> tuple[BlockKind, int] | None:
     if _is_table_row(text):
         return ("table_row", 0)
     return None
+
+
+def continues_title(first: str, second: str) -> bool:
+    """Whether line ``second`` is the wrapped tail of the upper-case numbered title on line
+    ``first`` ("4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES" at the foot of a page,
+    "JUDGEMENT (Agenda item 4)" at the head of the next).
+
+    The tail is upper case (outside its brackets), has no number of its own, no closing stop
+    and at most ``WRAP_WORDS`` words, and the title is plainly unfinished without it: the
+    first line ends on a word a title does not end on ("... AND"), or the tail closes with
+    the item's reference ("(Agenda item 4)") that the first line lacks.
+    """
+    first, second = first.strip(), second.strip()
+    numbered = _NUMBERED.match(_PAGES_REF.sub("", first))
+    if numbered is None or not _is_caps(numbered.group(2)) or first.endswith(")"):
+        return False
+    words = re.sub(r"\([^()]*\)", "", second)  # a bracket's letters count for no case
+    if not _is_caps(words) or second[:1].isdigit() or _MONTH_START.match(second.title()):
+        return False
+    if _TERMINAL_PUNCT.search(second) or len(second.split()) > WRAP_WORDS:
+        return False
+    return first.split()[-1].lower() in _DANGLING or bool(_ITEM_REFERENCE.search(second))
 
 
 def _is_names(text: str) -> bool:
@@ -236,6 +259,15 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         if (
             cur is not None
             and cur[0] == "heading"
+            and prev is not None
+            and cur[1] == prev.start
+            and not blank_before
+            and continues_title(prev.text, line.text)
+        ):
+            starts_new = False  # an upper-case title wrapped onto the next line (or page)
+        if (
+            cur is not None
+            and cur[0] == "heading"
             and cls is None
             and wrapped
             and not blank_before
@@ -257,11 +289,47 @@ def find_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
         prev = line
         blank_before = False
 
-    out = [Block(kind=b[0], start=b[1], end=b[2], level=b[3]) for b in blocks]
+    out = [
+        part
+        for b in blocks
+        for part in _prose_heading(text, Block(kind=b[0], start=b[1], end=b[2], level=b[3]))
+    ]
     # an agenda's table of contents ("4.  Annual complaints report 9") is one block, not
     # a heading a line
     out = mark_contents(text, [x.start for x in present], [x.end for x in present], out)
     return _demote_inside_agenda_items(text, _level_siblings(text, _number_with_title(text, out)))
+
+
+def _prose_heading(text: str, block: Block) -> list[Block]:
+    """A "heading" whose first line read as a numbered title but which runs on, its next line
+    in lower case, into a paragraph's sentences ("1 Members are advised to make declarations of
+    personal or prejudicial interests they may" / "have in relation to any item on this
+    agenda.  Members may ..."): more than ``PROSE_HEADING_WORDS`` words, not upper case, and
+    ending on a sentence's stop, it is that paragraph under its number ("1"), not an item's
+    title: the number stays a heading, so the paragraph opens a section as before."""
+    if block.kind != "heading":
+        return [block]
+    body = text[block.start : block.end]
+    first, _, rest = body.partition("\n")
+    numbered = _NUMBERED.match(first.strip())
+    if (
+        rest.strip()[:1].islower()  # the title's line ran on into a sentence's words
+        and numbered is not None
+        and len(body.split()) > PROSE_HEADING_WORDS
+        and _SENTENCE_STOP.search(body)
+        and not _is_caps(body)
+    ):
+        number_end = block.start + len(numbered.group(1))
+        text_start = (
+            number_end
+            + len(body[len(numbered.group(1)) :])
+            - len(body[len(numbered.group(1)) :].lstrip(" \t."))
+        )
+        return [
+            Block("heading", block.start, number_end, block.level),
+            Block("paragraph", text_start, block.end, 0),
+        ]
+    return [block]
 
 
 def _level_siblings(text: str, blocks: list[Block]) -> list[Block]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from cqa_core.text import MONTH_ABBREVIATIONS, MONTH_NAMES
 from index.store import Filters
 from qa_service.presenters import passage_out
 from qa_service.retriever import Engine
@@ -41,10 +42,7 @@ def answer_state(body: AskResponse | CouncilColumn) -> AnswerState:
     return _CARD_STATE[body.answer_state]
 
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
+_MONTH = f"(?:{MONTH_NAMES}|{MONTH_ABBREVIATIONS})"
 _DATE = (
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{4}}"
     r"|\d{1,2}/\d{1,2}/\d{4})"

@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection
 from enum import StrEnum
 
-from cqa_core.text import words
+from cqa_core.text import MONTH_ABBREVIATIONS, MONTH_NAMES, words
 from qa_service.rerank import is_front_matter
 
 
@@ -84,10 +84,7 @@ _NUMBER = re.compile(
     r"quarter|third|none|no)\b",
     re.IGNORECASE,
 )
-_MONTHS = (
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+_MONTHS = f"{MONTH_NAMES}|{MONTH_ABBREVIATIONS}".lower()  # read without regard to case
 _DATE = re.compile(
     rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
     r"|\b(?:spring|summer|autumn|winter|quarter)\b",

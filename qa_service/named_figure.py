@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import re
 
-MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
-)
+from cqa_core.text import MONTH_ABBREVIATIONS, MONTH_NAMES
+
+MONTH = rf"(?:{MONTH_NAMES}|{MONTH_ABBREVIATIONS})\b"
 NAMED_FIGURE = re.compile(
     rf"\b(?!{MONTH})[A-Z][\w'’-]*\s+\d{{1,4}}(?:\.\d+)*\b(?!\s*(?:%|per\s*cent))"
 )

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from cqa_core.text import MONTH_NAMES, MONTH_NUMBERS
 from qa_service.answer_kind import MONEY_ASKED
 from qa_service.named_figure import NAMED_FIGURE, NAMED_WORD, named_spans
 from qa_service.trend_head import COUNT_HEADS, measure_head
@@ -55,8 +56,8 @@ _FIGURE = re.compile(
 )
 _MULT = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS.split("|"), start=1)}
+_MONTHS = MONTH_NAMES  # cqa_core.text's one list
+_MONTH_NUMBER = MONTH_NUMBERS
 # A day of a date, alone or the first of a range: "8 September", "18 and 19 October".
 _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS})\b")
 # A number of days or weeks is a period, not a count ("within 20 weeks").

@@ -35,6 +35,9 @@ def test_the_rules_point_at_the_faults_they_name(tmp_path: Path) -> None:
     assert "split after an abbreviation or initial" in _kinds(
         "Apologies from R.", passage, document
     )
+    assert _kinds("Minutes:\nThe Chair welcomed Dr Richardson.", passage, document) == [
+        "field label glued to its sentence"
+    ]
     assert _kinds("The Council agreed the budget for 2024/25.", passage, document) == []
 
 

@@ -60,6 +60,49 @@ from ingest.agenda import find_items, subject_at
             "Minutes\n\n1 DECLARATIONS OF INTEREST\n\nNone.\n\n2 WORK PROGRAMME\n",
             [("1", "DECLARATIONS OF INTEREST"), ("2", "WORK PROGRAMME")],
         ),
+        # a contents title wrapped with its page number on the next line's end ("... held on
+        # 24" / "September 2009 3") is the contents' entry still: the body's items are the items
+        (
+            "22 October 2009\n1.  Declarations of interest 1\n2.  Apologies for absence\n"
+            "3.  Minutes of the meeting held on 24 September 2009 and notes of the Joint session "
+            "held on 24\nSeptember 2009 3\n4.  Annual complaints report 9\n"
+            "5.  Internal audit progress report 23\n6.  Managing the risk of fraud 53\n"
+            "AUDIT COMMITTEE\n1 DECLARATIONS OF INTEREST\nNone.\n"
+            "2 MINUTES OF THE MEETING HELD ON 23 JUNE 2009 (Agenda item 3)\nRESOLVED: agreed.\n",
+            [
+                ("1", "DECLARATIONS OF INTEREST"),
+                ("2", "MINUTES OF THE MEETING HELD ON 23 JUNE 2009 (Agenda item 3)"),
+            ],
+        ),
+        # an upper-case title wrapped onto the next line (a page break between) is one title
+        (
+            "4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES\nJUDGEMENT (Agenda item 4)\n"
+            "RESOLVED: That the Audit Committee notes the comments.\n"
+            "5 ANNUAL GOVERNANCE REPORT 2008/09 (Agenda item 5)\nNOTED\n",
+            [
+                (
+                    "4",
+                    "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES JUDGEMENT (Agenda item 4)",
+                ),
+                ("5", "ANNUAL GOVERNANCE REPORT 2008/09 (Agenda item 5)"),
+            ],
+        ),
+        (
+            "7 CHILDREN'S SERVICES PERFORMANCE AND\nIMPROVEMENT PLAN\nThe Director reported.\n",
+            [("7", "CHILDREN'S SERVICES PERFORMANCE AND IMPROVEMENT PLAN")],
+        ),
+        # an upper-case line under a finished title is a heading of its own, not the title's
+        (
+            "4 FINANCE REPORT\nBUDGET MONITORING\nThe report was noted.\n",
+            [("4", "FINANCE REPORT")],
+        ),
+        # a number alone after prose that stops on a figure other than a telephone number's
+        # head is an item
+        (
+            "3 APOLOGIES\nNone.\n4 CHILDREN IN CARE\nThe Committee noted that the number of "
+            "children looked after at the end of the year was 412\n5.\nBudget Monitoring\n",
+            [("3", "APOLOGIES"), ("4", "CHILDREN IN CARE"), ("5", "Budget Monitoring")],
+        ),
         # two titles ending on a number are no contents list
         (
             "1. Budget 2024\n2. Council Tax 2025\n3. Fees and charges\n",

@@ -328,3 +328,43 @@ def test_numbered_headings_written_differently_are_not_siblings() -> None:
     text = "1 BUDGET MONITORING REPORT\n\n2. Background to the report\n\nThe budget is on track.\n"
     levels = [b.level for b in find_blocks(text, wrapped=False) if b.kind == "heading"]
     assert levels == [1, 2]
+
+
+def test_an_upper_case_title_wrapped_onto_the_next_page_is_one_heading() -> None:
+    # Merton's item 4 ends one page and runs on at the head of the next (furniture removed)
+    text = (
+        "3 AUDIT COMMISSION INTERIM REPORT (Agenda item 4)\n"
+        "The comments of the Pension Fund Panel were formally reported to the Audit Committee.\n"
+        "4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES\n"
+        "JUDGEMENT (Agenda item 4)\n"
+        "RESOLVED: That the Audit Committee notes the comments made by the Panel.\n"
+        "5 ANNUAL GOVERNANCE REPORT 2008/09 (Agenda item 5)\n"
+        "6 WORK PROGRAMME\n"
+        "BUDGET MONITORING\n"
+        "The report was noted by the Committee and the Chair thanked the officers for it.\n"
+    )
+    headings = [
+        text[b.start : b.end] for b in find_blocks(text, wrapped=True) if b.kind == "heading"
+    ]
+    assert "4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES\nJUDGEMENT (Agenda item 4)" in (
+        headings
+    )
+    # a finished title's next upper-case line is a heading of its own
+    assert "6 WORK PROGRAMME" in headings and "BUDGET MONITORING" in headings
+
+
+def test_a_numbered_line_running_on_into_a_paragraph_is_no_heading() -> None:
+    # Merton's note under its contents: the first line reads as a numbered title on its own
+    text = (
+        "It is anticipated that there will be further reports to be considered at this meeting\n"
+        "1 Members are advised to make declarations of personal or prejudicial interests they may\n"
+        "have in relation to any item on this agenda.  Members may make their declaration either\n"
+        "under this item or at any time it becomes apparent that they have an interest in it.\n"
+        "AUDIT COMMITTEE\n"
+        "1 DECLARATIONS OF INTEREST\n"
+        "The Chair declared a personal interest as a partner in a firm of auditors in the area.\n"
+    )
+    blocks = find_blocks(text, wrapped=True)
+    headings = [text[b.start : b.end] for b in blocks if b.kind == "heading"]
+    assert not any(h.startswith("1 Members") for h in headings)
+    assert "1 DECLARATIONS OF INTEREST" in headings
