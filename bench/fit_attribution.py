@@ -40,7 +40,12 @@ from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
-from qa_service.abstention_value import Readings, outcome_as_plan, value_missed  # noqa: E402
+from qa_service.abstention_value import (  # noqa: E402
+    Readings,
+    outcome_as_plan,
+    outcome_planned,
+    value_missed,
+)
 from qa_service.answer_kind import Kind  # noqa: E402
 from qa_service.highlight import split_sentences  # noqa: E402
 
@@ -68,8 +73,9 @@ def _value(
     score: bool = False,
     words: bool = False,
     outcome: bool = False,
+    measure: bool = False,
 ) -> Callable[[Row], float]:
-    readings = Readings(named, cost, decision, score, words, outcome)
+    readings = Readings(named, cost, decision, score, words, outcome, measure=measure)
     return lambda r: value_missed(r.question, r.shown, _top(r), readings)
 
 
@@ -175,6 +181,16 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
     "stored + outcome as a plan, narrowed after the decision, own piece (stop 24)": (
         None,
         (_outcome_narrow,),
+    ),
+    # stop 25: the narrowed reading as the service weighs it when ``Readings.planned`` is on
+    # (``Evidence.outcome_planned``, bench/fit_abstention.py's draws as the service's)
+    "stored + outcome planned, its switch on (stop 25)": (
+        {"outcome_planned": lambda r: outcome_planned(r.question, r.shown)},
+        (),
+    ),
+    "stored + a count bound to the measure asked (stop 25)": (
+        _value(True, True, score=True, measure=True),
+        (),
     ),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
