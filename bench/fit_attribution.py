@@ -104,6 +104,13 @@ def _outcome_narrow(row: Row) -> float:
     return 1.0 if outcome_as_plan(row.question, first) else 0.0
 
 
+def _unbound(row: Row) -> float:
+    """The bound count's reading where it differs from the stored one: its value_missed less
+    the stored value_missed (the rows the measure's binding adds, 0.5 or 1)."""
+    bound = value_missed(row.question, row.shown, _top(row), Readings(measure=True))
+    return max(0.0, bound - value_missed(row.question, row.shown, _top(row)))
+
+
 def _specific_ties(row: Row) -> float:
     return specific_share(row.shown, row.weights, ties=True)
 
@@ -191,6 +198,13 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
     "stored + a count bound to the measure asked (stop 25)": (
         _value(True, True, score=True, measure=True),
         (),
+    ),
+    # measured after the stop 25 decision, for the next pass: the same reading as a piece of
+    # its own (1 where the bound reading misses a count the stored reading finds), so that
+    # value_missed's weight is not refitted by it
+    "stored + a count bound to the measure asked, own piece (after stop 25)": (
+        None,
+        (_unbound,),
     ),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
