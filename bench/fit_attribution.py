@@ -436,6 +436,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan_for_outcome (figures only)": _plan_figure,
         "other_named": _other,
         "outcome as a plan (stop 24)": _outcome,
+        "outcome planned, narrowed (stop 25's Readings.planned)": lambda r: outcome_planned(
+            r.question, r.shown
+        ),
+        "a count bound to the measure, where value_missed rises (stop 25's Readings.measure)": (
+            _unbound
+        ),
     }.items():
         print(f"fires, {name}: {fired(rows, feature)}")
         if args.fired:
