@@ -1,6 +1,7 @@
 """Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
 
     python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
+        [--readings NAME=on|off,...]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence`` (and,
 for each answerable question, its evidence when asked again with the passages that answer
@@ -23,9 +24,12 @@ fold.  ``--write`` stores the model fitted on every question in qa_service/abste
 ``--misses`` also prints how well each piece of evidence alone separates answerable from
 unanswerable questions on each set (ROC AUC, 0.5 is chance), and every question the
 classifier gets wrong out of fold with its evidence: what to read before adding evidence.
-``--smooth-cv`` also prints, per kernel width of the cut-point rule (``SMOOTHS``), its
-out-of-fold mistakes, and the figures out of fold when each fold picks the width by the
-same cross-validation on its own councils (nested; a few minutes more).
+``--readings`` switches readings of ``abstention_value.Readings`` for the run ("planned=on",
+"measure=on": docs/quality.md, "Abstention, stop 25"); with ``--write`` the stored fit names
+them and the service reads with them.  ``--smooth-cv`` also prints, per kernel width of the
+cut-point rule (``SMOOTHS``), its out-of-fold mistakes, and the figures out of fold when
+each fold picks the width by the same cross-validation on its own councils (nested; a few
+minutes more).
 """
 
 from __future__ import annotations

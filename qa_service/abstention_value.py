@@ -30,6 +30,11 @@ passage (``abstention.Evidence.amount_missed``); a date is left out, as "when" i
 by a year or a month the passage's meeting gives (docs/quality.md, "Abstention, stop 18",
 the day-level date).
 
+Two readings judged in stop 25 and left off, each a ``Readings`` switch (docs/quality.md,
+"Abstention, stop 25"): ``planned``, an outcome asked and the shown sentence stating it only
+as a plan (``outcome_planned``, weighed as a piece of its own), and ``measure``, a count
+stated only where its sentence names the thing counted (``states_bound_count``).
+
 ``value_missed`` is 0 when no grade or count is asked for, or the shown sentence states
 one; 0.5 when only the top passage around it does (the highlight may have missed it); 1
 when neither does.  A search of keywords asks for no value this reads.
