@@ -1,6 +1,7 @@
 """Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
 
     python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
+        [--readings NAME=on|off,...]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence`` (and,
 for each answerable question, its evidence when asked again with the passages that answer
@@ -23,9 +24,12 @@ fold.  ``--write`` stores the model fitted on every question in qa_service/abste
 ``--misses`` also prints how well each piece of evidence alone separates answerable from
 unanswerable questions on each set (ROC AUC, 0.5 is chance), and every question the
 classifier gets wrong out of fold with its evidence: what to read before adding evidence.
-``--smooth-cv`` also prints, per kernel width of the cut-point rule (``SMOOTHS``), its
-out-of-fold mistakes, and the figures out of fold when each fold picks the width by the
-same cross-validation on its own councils (nested; a few minutes more).
+``--readings`` switches readings of ``abstention_value.Readings`` for the run ("planned=on",
+"measure=on": docs/quality.md, "Abstention, stop 25"); with ``--write`` the stored fit names
+them and the service reads with them.  ``--smooth-cv`` also prints, per kernel width of the
+cut-point rule (``SMOOTHS``), its out-of-fold mistakes, and the figures out of fold when
+each fold picks the width by the same cross-validation on its own councils (nested; a few
+minutes more).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -50,7 +54,16 @@ from bench.calibrate_abstention import MAX_FALSE, SMOOTH, SMOOTHS, threshold  # 
 from bench.quality_all import SETS, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from qa_service.abstention import ANSWERED, FEATURES, WEAK, Evidence, Model  # noqa: E402
+from qa_service import abstention_value  # noqa: E402
+from qa_service.abstention import (  # noqa: E402
+    ANSWERED,
+    BASE_FEATURES,
+    FEATURES,
+    WEAK,
+    Evidence,
+    Model,
+)
+from qa_service.abstention_value import Readings  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 
 STRICT = 0.01  # answerable questions allowed below weak_at
@@ -165,6 +178,9 @@ def _draws(usable: Sequence[Case], bags: int, seed: int) -> np.ndarray:
     rows = []
     for case in usable:
         vector = _vector(case.evidence) if case.evidence is not None else np.zeros(0)
+        # keyed on the pieces every fit weighs: a switchable piece (0 when off) leaves the
+        # draws, and so the fit without it, as they were
+        vector = np.ascontiguousarray(vector[: len(BASE_FEATURES)])
         digest = hashlib.blake2b(vector.tobytes() + bytes([case.answerable]), digest_size=8)
         key = int.from_bytes(digest.digest(), "little")
         rows.append(np.random.default_rng([seed, key]).poisson(1.0, bags))
@@ -418,6 +434,13 @@ def to_data(model: Model) -> dict[str, Any]:
         "intercept": round(model.intercept, 6),
         "answer_at": round(model.answer_at, 6),
         "weak_at": round(model.weak_at, 6),
+        # the readings the evidence was gathered with: the service reads with them
+        # (``abstention_value.stored_readings``)
+        "readings": {
+            f.name: getattr(abstention_value.STORED, f.name)
+            for f in fields(Readings)
+            if getattr(abstention_value.STORED, f.name) != getattr(Readings(), f.name)
+        },
         **(
             {"bags": [[[round(v, 6) for v in w], round(b, 6)] for w, b in model.bags]}
             if model.bags
@@ -482,6 +505,20 @@ def misses(cases: Sequence[Case], states: Sequence[str], questions: Sequence[str
     return "\n".join(out)
 
 
+def switched(readings: Readings, spec: str) -> Readings:
+    """``readings`` with the switches ``spec`` names ("planned=on,measure=off") set."""
+    changes: dict[str, bool] = {}
+    names = {f.name for f in fields(Readings)}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, value = part.partition("=")
+        if name not in names or value not in ("on", "off"):
+            raise SystemExit(
+                f"--readings: {part!r} is not NAME=on|off with NAME in {sorted(names)}"
+            )
+        changes[name] = value == "on"
+    return replace(readings, **changes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture, fit, print, and with --write store."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -493,7 +530,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="print each smoothing's out-of-fold mistakes and the nested out-of-fold figures",
     )
+    parser.add_argument(
+        "--readings",
+        default="",
+        help="switch readings for this run (and --write), e.g. 'planned=on' or "
+        "'planned=on,measure=off' (qa_service.abstention_value.Readings' fields)",
+    )
     args = parser.parse_args(argv)
+    abstention_value.STORED = switched(abstention_value.STORED, args.readings)
+    print(f"readings: {abstention_value.STORED}")
     embedder = SentenceTransformerEmbedder(lazy=True)
     cases: list[Case] = []
     groups: list[tuple[str, ...]] = []

@@ -40,7 +40,12 @@ from bench.fit_abstention import SEED, Case, fit, state  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, FEATURES, specific_share  # noqa: E402
-from qa_service.abstention_value import Readings, outcome_as_plan, value_missed  # noqa: E402
+from qa_service.abstention_value import (  # noqa: E402
+    Readings,
+    outcome_as_plan,
+    outcome_planned,
+    value_missed,
+)
 from qa_service.answer_kind import Kind  # noqa: E402
 from qa_service.highlight import split_sentences  # noqa: E402
 
@@ -68,8 +73,9 @@ def _value(
     score: bool = False,
     words: bool = False,
     outcome: bool = False,
+    measure: bool = False,
 ) -> Callable[[Row], float]:
-    readings = Readings(named, cost, decision, score, words, outcome)
+    readings = Readings(named, cost, decision, score, words, outcome, measure=measure)
     return lambda r: value_missed(r.question, r.shown, _top(r), readings)
 
 
@@ -96,6 +102,13 @@ def _outcome_narrow(row: Row) -> float:
     spans = split_sentences(row.shown)
     first = row.shown[spans[0].start : spans[0].end] if spans else ""
     return 1.0 if outcome_as_plan(row.question, first) else 0.0
+
+
+def _unbound(row: Row) -> float:
+    """The bound count's reading where it differs from the stored one: its value_missed less
+    the stored value_missed (the rows the measure's binding adds, 0.5 or 1)."""
+    bound = value_missed(row.question, row.shown, _top(row), Readings(measure=True))
+    return max(0.0, bound - value_missed(row.question, row.shown, _top(row)))
 
 
 def _specific_ties(row: Row) -> float:
@@ -175,6 +188,23 @@ FORMS: dict[str, tuple[Reading | dict[str, Reading] | None, tuple[Reading, ...]]
     "stored + outcome as a plan, narrowed after the decision, own piece (stop 24)": (
         None,
         (_outcome_narrow,),
+    ),
+    # stop 25: the narrowed reading as the service weighs it when ``Readings.planned`` is on
+    # (``Evidence.outcome_planned``, bench/fit_abstention.py's draws as the service's)
+    "stored + outcome planned, its switch on (stop 25)": (
+        {"outcome_planned": lambda r: outcome_planned(r.question, r.shown)},
+        (),
+    ),
+    "stored + a count bound to the measure asked (stop 25)": (
+        _value(True, True, score=True, measure=True),
+        (),
+    ),
+    # measured after the stop 25 decision, for the next pass: the same reading as a piece of
+    # its own (1 where the bound reading misses a count the stored reading finds), so that
+    # value_missed's weight is not refitted by it
+    "stored + a count bound to the measure asked, own piece (after stop 25)": (
+        None,
+        (_unbound,),
     ),
 }
 # The stop 23 rule (docs/quality.md, "Abstention, stop 23", written before its figures): a
@@ -406,6 +436,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan_for_outcome (figures only)": _plan_figure,
         "other_named": _other,
         "outcome as a plan (stop 24)": _outcome,
+        "outcome planned, narrowed (stop 25's Readings.planned)": lambda r: outcome_planned(
+            r.question, r.shown
+        ),
+        "a count bound to the measure, where value_missed rises (stop 25's Readings.measure)": (
+            _unbound
+        ),
     }.items():
         print(f"fires, {name}: {fired(rows, feature)}")
         if args.fired:

@@ -34,7 +34,13 @@ A small logistic regression over general evidence, never over one question's wor
   did ... cost" that ``amount_missed`` does not read) and the shown sentence does not
   state one (0.5), nor does the top passage around it (1): a near miss that names the
   asked measure without its value (``abstention_value``; docs/quality.md, "Abstention,
-  stop 20" and "Abstention, stop 22").
+  stop 20" and "Abstention, stop 22");
+- ``outcome_planned``: the question asks for what happened (a figure or a date, in a past
+  form, not yes or no) and the shown highlight's first sentence states the value only as a
+  plan, an estimate or a quote (``abstention_value.outcome_planned``); 0 unless the stored
+  readings switch it on (``Readings.planned``; docs/quality.md, "Abstention, stop 24" and
+  "Abstention, stop 25").  A piece switched off is 0 on every row, so its fitted
+  coefficient is 0 and the model is the one without it.
 
 The coefficients and the two cut points are fitted by ``bench/fit_abstention.py`` with
 cross-validation across councils over the three shared sets (the coefficients averaged over
@@ -54,7 +60,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qa_service.abstention_value import value_missed
+from qa_service import abstention_value
+from qa_service.abstention_value import outcome_planned, value_missed
 from qa_service.amount_ask import asks_money
 from qa_service.answer_kind import states_amount
 from qa_service.rerank import named_weight
@@ -89,6 +96,9 @@ class Evidence:
     agreeing: float
     specific_shown: float
     value_missed: float
+    # switchable pieces (0 when their reading is off; a default so that evidence captured
+    # before a piece existed still reads)
+    outcome_planned: float = 0.0
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
@@ -96,6 +106,10 @@ class Evidence:
 
 
 FEATURES = tuple(f.name for f in fields(Evidence))
+# The pieces every fit weighs; those after them are switched by ``Readings`` and are 0 when off
+# (bench/fit_abstention.py draws its bootstrap bags keyed on these alone, so a piece
+# switched off leaves every fit as it was without it)
+BASE_FEATURES = FEATURES[: FEATURES.index("outcome_planned")]
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,9 @@ def gather(
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         specific_shown=specific_share(shown, weights),
         value_missed=value_missed(understood.question, shown, top.passage.text),
+        outcome_planned=(
+            outcome_planned(understood.question, shown) if abstention_value.STORED.planned else 0.0
+        ),
     )
 
 

@@ -12,6 +12,7 @@ FITTED = {
         "agreeing",
         "specific_shown",
         "value_missed",
+        "outcome_planned",
     ],
     "mean": [
         0.650985,
@@ -23,6 +24,7 @@ FITTED = {
         1.294745,
         0.507255,
         0.025397,
+        0.0,
     ],
     "scale": [
         0.122221,
@@ -34,6 +36,7 @@ FITTED = {
         0.376461,
         0.404023,
         0.146892,
+        1.0,
     ],
     "coef": [
         0.199078,
@@ -45,8 +48,10 @@ FITTED = {
         2.638604,
         0.104927,
         -0.834764,
+        0.0,
     ],
     "intercept": 0.605372,
     "answer_at": 0.232544,
     "weak_at": 0.113898,
+    "readings": {"planned": False},
 }

@@ -30,6 +30,11 @@ passage (``abstention.Evidence.amount_missed``); a date is left out, as "when" i
 by a year or a month the passage's meeting gives (docs/quality.md, "Abstention, stop 18",
 the day-level date).
 
+Two readings judged in stop 25 and left off, each a ``Readings`` switch (docs/quality.md,
+"Abstention, stop 25"): ``planned``, an outcome asked and the shown sentence stating it only
+as a plan (``outcome_planned``, weighed as a piece of its own), and ``measure``, a count
+stated only where its sentence names the thing counted (``states_bound_count``).
+
 ``value_missed`` is 0 when no grade or count is asked for, or the shown sentence states
 one; 0.5 when only the top passage around it does (the highlight may have missed it); 1
 when neither does.  A search of keywords asks for no value this reads.
@@ -38,11 +43,14 @@ when neither does.  A search of keywords asks for no value this reads.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
+from cqa_core.text import STOPWORDS, split_sentences, words
 from qa_service.amount_ask import asks_count, asks_count_change, asks_money
 from qa_service.answer_kind import Kind, answer_kinds, holds_answer, states_amount
 from qa_service.named_figure import NAMED_WORD, without_named_figures
+from qa_service.rerank import stems_of, word_matches
 
 # A grade's value: the words inspections and regulators grade in, a level, a score out of
 # a scale, stars; or a code of a letter and a digit next to "grade", "rated", "rating" or
@@ -92,11 +100,32 @@ class Readings:
     # kept
     words: bool = False
     # an outcome asked and the shown sentence stating its value only as a plan
-    # (``outcome_as_plan``): measured in stop 24
+    # (``outcome_as_plan``): measured in stop 24, not kept
     outcome: bool = False
+    # the same, narrowed (no yes-or-no question; the highlight's first sentence only) and
+    # weighed as a piece of its own, ``abstention.Evidence.outcome_planned``
+    # (``outcome_planned``): read after the stop 24 decision; judged in stop 25, not kept
+    # (real-dev-set's false abstentions 3.7 of 68 on the ten-seed mean, over 0.05)
+    planned: bool = False
+    # a count bound to the measure asked (``states_bound_count``): the figure in a sentence
+    # that names the counted thing, by one of its words or its initials; judged in stop 25,
+    # not kept (dev-set's caught falls by 2.2 on the ten-seed mean)
+    measure: bool = False
 
 
-STORED = Readings()
+def stored_readings() -> Readings:
+    """The readings the stored abstention model was fitted with (``abstention_fit.FITTED``'s
+    "readings", those it names switched from the defaults): the service gathers its evidence
+    as its model was fitted, so ``bench/fit_abstention.py --readings ... --write`` switches a
+    reading for the service as a whole."""
+    from qa_service.abstention_fit import FITTED
+
+    stored: Any = FITTED.get("readings", {})
+    return replace(Readings(), **{str(k): bool(v) for k, v in dict(stored).items()})
+
+
+# The readings the service reads with (bench/fit_abstention.py ``--readings`` sets it for a run)
+STORED = stored_readings()
 # An amount of money asked for by the verb: "what did / does / will ... cost".
 _ASKS_COST = re.compile(
     r"\bwhat\s+(?:did|does|do|will|would|has|have|had)\b.*\bcost\b", re.IGNORECASE
@@ -194,24 +223,32 @@ def asks_cost(question: str) -> bool:
     )
 
 
-def lacks_value(question: str, text: str, readings: Readings = STORED) -> bool:
+def lacks_value(question: str, text: str, readings: Readings | None = None) -> bool:
     """Whether the question asks for a grade, a count or (``cost``) an amount of money by
-    the verb that ``text`` does not state, as ``readings`` read them."""
-    r = readings
+    the verb that ``text`` does not state, as ``readings`` read them (None: ``STORED``)."""
+    r = readings if readings is not None else STORED
     if asks_grade(question, r.score) and not states_grade(text, r.score):
         return True
     if r.cost and asks_cost(question) and not states_amount(text):
         return True
     if r.decision and Kind.DECISION in answer_kinds(question) and not states_decision(text):
         return True
-    return asks_for_count(question) and not states_count(text, r.named, r.words)
+    if not asks_for_count(question):
+        return False
+    if r.measure:
+        return not states_bound_count(question, text, r.words)
+    return not states_count(text, r.named, r.words)
 
 
-def value_missed(question: str, shown: str, passage: str, readings: Readings = STORED) -> float:
+def value_missed(
+    question: str, shown: str, passage: str, readings: Readings | None = None
+) -> float:
     """0 when the shown sentence states the grade, count or amount asked for (or none is
     asked); 0.5 when only the ``passage`` around it does; 1 when neither does.  With
     ``readings.outcome``, also 1 when the question asks for what happened and the shown
-    sentence states the value only as a plan (``outcome_as_plan``)."""
+    sentence states the value only as a plan (``outcome_as_plan``).  ``readings`` None:
+    ``STORED``."""
+    readings = readings if readings is not None else STORED
     if readings.outcome and outcome_as_plan(question, shown):
         return 1.0
     if not lacks_value(question, shown, readings):
@@ -336,3 +373,96 @@ def outcome_as_plan(question: str, shown: str) -> bool:
     states the value only as a plan (``stated_as_plan``)."""
     kinds = asks_outcome(question)
     return bool(kinds and shown and stated_as_plan(shown, kinds))
+
+
+# A yes-or-no question: an auxiliary first and no question word after it ("Did Tintern
+# councillors decide to put rough minutes online before they are formally signed off?" asks
+# for no value, though ``answer_kinds`` reads a date into its "before").
+_POLAR = re.compile(
+    r"^\s*(?:did|does|do|has|have|had|is|are|was|were|will|would|can|could)\b", re.IGNORECASE
+)
+_WH = re.compile(r"\b(?:when|what|how|which|who|whose)\b", re.IGNORECASE)
+
+
+def outcome_planned(question: str, shown: str) -> float:
+    """``outcome_as_plan`` narrowed (stop 24, after its decision): 1 when a question that is
+    not a yes-or-no one asks for what happened and the shown highlight's first sentence (the
+    answering one; a modal in a second, "the same solicitor could not act", is another's)
+    states its value only as a plan; else 0."""
+    if _POLAR.match(question) and not _WH.search(question):
+        return 0.0
+    spans = split_sentences(shown)
+    first = shown[spans[0].start : spans[0].end] if spans else ""
+    return 1.0 if outcome_as_plan(question, first) else 0.0
+
+
+# --- a count bound to the measure asked (stop 25) -----------------------------------------------
+#
+# Asked "How many EHCP needs assessment requests did Southend refuse in 2021?", the papers
+# show a sentence with a figure of another measure ("as set out at Appendix 2", "272 children
+# in care"): a count is stated, but not of the thing counted.  The thing is what "how many"
+# heads, up to its verb or a preposition ("how many [of the 96] improvement plan actions
+# were ...", "how many people has the pilot moved ..."); a count is bound to it when the
+# sentence that states the count names one of the thing's words, or the participle said of
+# it ("people were waiting": "a waiting list of 91 individuals"), as ``rerank`` matches a
+# word (its plural or singular, or its first letters), or writes the thing out by its
+# initials ("CLA": "looked after children", "EHCPs": "education, health and care plans").
+_THING_END = (
+    r"(?:did|do|does|were|was|are|is|have|has|had|will|would|could|can|should|might|may|"
+    r"in|on|for|at|by|from|to|that|who|which|under|across|per|each|during|between|since|"
+    r"over|within|with|after|before|and|or|than|of)"
+)
+_COUNTED = re.compile(
+    r"\bhow\s+many\s+(?:of\s+(?:the|its|their|these|those)\s+(?:[\d,]+\s+)?)?"
+    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={_THING_END}\b)"
+    # what is said of it, a participle after its auxiliary ("people were waiting",
+    # "potholes were repaired"): part of the measure's name
+    r"(?:(?:are|is|were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?"
+    r"(?P<said>\w+(?:ing|ed)))?",
+    re.IGNORECASE,
+)
+# An initialism: two to five capitals, a plural "s" allowed ("CLA", "EHCPs")
+_INITIALS = re.compile(r"^([A-Z]{2,5})s?$")
+_LINKS = frozenset({"and", "of", "the", "for", "in"})
+
+
+def counted_thing(question: str) -> tuple[list[str], list[str]]:
+    """The words of the thing "how many" counts (content words, lower case) and the
+    initialisms among them (their capitals, as written); both empty when none is read."""
+    m = _COUNTED.search(question)
+    if not m:
+        return [], []
+    written = re.findall(r"[\w'’&-]+", m.group("thing").replace("/", " "))
+    written += [m.group("said")] if m.group("said") else []
+    found = [w for w in written if w.lower() not in STOPWORDS and len(w) > 1]
+    initials = [i.group(1) for w in found if (i := _INITIALS.match(w))]
+    return [w.lower() for w in found], initials
+
+
+def _spells(initials: str, tokens: list[str]) -> bool:
+    """Whether consecutive words of ``tokens`` (links such as "and" left out) have the
+    initialism's letters as their initials, in any order ("CLA": "looked after children")."""
+    firsts = [t[0] for t in tokens if t not in _LINKS and t[:1].isalpha()]
+    want = sorted(initials.lower())
+    n = len(want)
+    return any(sorted(firsts[i : i + n]) == want for i in range(len(firsts) - n + 1))
+
+
+def states_bound_count(question: str, text: str, words_too: bool = False) -> bool:
+    """Whether a sentence of ``text`` states a count (``states_count``, with the count's
+    attribution) and names the thing the question counts (``counted_thing``); with no thing
+    read, whether ``text`` states a count at all."""
+    thing, initials = counted_thing(question)
+    if not thing:
+        return states_count(text, named=True, words=words_too)
+    for span in split_sentences(text):
+        sentence = text[span.start : span.end]
+        tokens = words(sentence)
+        present = frozenset(tokens)
+        stems = stems_of(present)
+        named = any(word_matches(w, present, stems) for w in thing) or any(
+            _spells(i, tokens) for i in initials
+        )
+        if named and states_count(sentence, named=True, words=words_too):
+            return True
+    return False

@@ -60,13 +60,13 @@ def test_other_named_reads_whose_the_value_is() -> None:
 def test_fit_attribution_replaces_value_missed_and_adds_pieces() -> None:
     from bench.abstention_modes import Row
     from bench.fit_attribution import VALUE, _value, figures, vector
-    from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, Evidence
+    from qa_service.abstention import ANSWERED, FEATURES, NOT_IN_PAPERS, Evidence
 
     question = "What did the new trim trail in the old valley cost the town council in the end?"
     row = Row("real-dev-set", "q", question, False, ("a",), Evidence(*[0.0] * 9))
     row.shown, row.passages = "It was opened.", ["It was opened."]
     got = vector(row, (_value(False, True), (lambda r: 0.5,))).vector()
-    assert got[VALUE] == 1.0 and got[-1] == 0.5 and len(got) == 10
+    assert got[VALUE] == 1.0 and got[-1] == 0.5 and len(got) == len(FEATURES) + 1
     assert vector(row, (None, ())).vector()[VALUE] == 0.0  # the stored evidence kept
     rows = [row, Row("real-dev-set", "r", "q?", True, ("a",), Evidence(*[0.0] * 9))]
     assert figures(rows, [NOT_IN_PAPERS, ANSWERED]).endswith("| 1/1, 0/1 | 0")

@@ -25,9 +25,11 @@ from bench.fit_abstention import (
     fit_rows,
     mistakes_by_smooth,
     nested,
+    switched,
     to_data,
 )
-from qa_service.abstention import ANSWERED, FEATURES, Evidence, Model
+from qa_service.abstention import ANSWERED, BASE_FEATURES, FEATURES, Evidence, Model
+from qa_service.abstention_value import Readings
 
 
 def _cases(seed: int) -> tuple[list[Case], list[tuple[str, ...]]]:
@@ -40,7 +42,8 @@ def _cases(seed: int) -> tuple[list[Case], list[tuple[str, ...]]]:
         for i in range(24):
             answerable = i % 4 != 0
             centre = 0.7 if answerable else 0.5
-            values = [rng.gauss(centre, 0.1) for _ in FEATURES]
+            # the switchable pieces left at 0, as the service gathers them switched off
+            values = [rng.gauss(centre, 0.1) for _ in BASE_FEATURES]
             group = (f"council {council}",)
             cases.append(Case("made-up", answerable, Evidence(*values), values[0], None, group))
             groups.append(group)
@@ -137,6 +140,27 @@ def test_a_cases_draws_do_not_depend_on_the_others() -> None:
     assert 0.8 < counts.mean() < 1.2  # Poisson(1): the bootstrap's counts
 
 
+def test_a_switchable_piece_leaves_the_draws_as_they_were() -> None:
+    """The bags are drawn keyed on the pieces every fit weighs: a case whose switchable piece
+    (``Evidence.outcome_planned``) is set draws as it did with the piece off."""
+    cases, _ = _cases(8)
+    counts = _draws(cases, 20, 0)
+    on = [
+        replace(c, evidence=replace(c.evidence, outcome_planned=1.0))
+        for c in cases
+        if c.evidence is not None
+    ]
+    assert len(on) == len(cases) and (_draws(on, 20, 0) == counts).all()
+    assert cases[0].evidence != on[0].evidence
+
+
+def test_readings_are_switched_by_name() -> None:
+    assert switched(Readings(), "planned=on,measure=off") == Readings(planned=True)
+    assert switched(Readings(planned=True), "") == Readings(planned=True)
+    with pytest.raises(SystemExit):
+        switched(Readings(), "plan=on")
+
+
 def test_one_question_moves_the_bagged_cut_less() -> None:
     """Dropping one question at a time: the bagged fit's answer cut moves less, on average,
     than the single regression's."""
@@ -196,3 +220,16 @@ def test_signs_keep_each_coefficient_on_its_side() -> None:
     signed, b_signed = _signed_logistic(x, y_right, weight, 1.0)
     assert signed == pytest.approx(free, abs=1e-8)
     assert b_signed == pytest.approx(b_free, abs=1e-8)
+
+
+def test_the_stored_model_carries_the_readings_switched_from_the_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.abstention_value as abstention_value
+
+    cases, _ = _cases(0)
+    model = fit(cases, bags=0, c=1.0)
+    assert to_data(model)["readings"] == {}
+    monkeypatch.setattr(abstention_value, "STORED", Readings(planned=True))
+    assert to_data(model)["readings"] == {"planned": True}
+    assert Model.from_data(to_data(model)).answer_at == pytest.approx(model.answer_at, abs=1e-6)

@@ -22,6 +22,7 @@ from qa_service.abstention import (
     specific_share,
 )
 from qa_service.abstention_fit import FITTED
+from qa_service.abstention_value import Readings
 from qa_service.config import Settings
 from qa_service.retriever import Engine
 
@@ -33,7 +34,7 @@ def evidence(cosine: float, lacking: float = 0.0) -> Evidence:
 MODEL = Model(
     mean=(0.0,) * len(FEATURES),
     scale=(1.0,) * len(FEATURES),
-    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     intercept=-5.0,
     answer_at=0.7,
     weak_at=0.3,
@@ -211,12 +212,12 @@ def test_the_engine_reads_value_missed_from_the_question_the_highlight_and_the_p
 def test_bagged_probabilities_are_averaged() -> None:
     """A model that keeps its bags gives the mean of their probabilities, not the
     probability of their mean line."""
-    steep = (10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    steep = (10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     flat = (0.0,) * len(FEATURES)
     model = Model(
         mean=MODEL.mean,
         scale=MODEL.scale,
-        coef=(5.0, 0.0, -5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        coef=(5.0, 0.0, -5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
         intercept=-2.5,
         answer_at=0.7,
         weak_at=0.3,
@@ -228,3 +229,24 @@ def test_bagged_probabilities_are_averaged() -> None:
     assert model.probability(e) != pytest.approx(Model(*astuple(model)[:6]).probability(e))
     stored = {**FITTED, "bags": [[list(steep), -5.0], [list(flat), 0.0]]}
     assert Model.from_data(stored).bags == model.bags
+
+
+@pytest.mark.parametrize("switched_on", [False, True])
+def test_the_engine_reads_outcome_planned_only_when_its_reading_is_switched_on(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch, switched_on: bool
+) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def spy(question: str, shown: str) -> float:
+        seen.append((question, shown))
+        return 1.0
+
+    monkeypatch.setattr(abstention, "outcome_planned", spy)
+    monkeypatch.setattr(abstention.abstention_value, "STORED", Readings(planned=switched_on))
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    question = "How many children went missing from care in Ravensholt?"
+    answer = engine.ask(question)
+    engine.close()
+    assert answer.evidence is not None
+    assert answer.evidence.outcome_planned == (1.0 if switched_on else 0.0)
+    assert bool(seen) == switched_on

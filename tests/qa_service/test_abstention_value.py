@@ -5,15 +5,20 @@ from __future__ import annotations
 import pytest
 
 from qa_service.abstention_value import (
+    STORED,
     Readings,
     asks_cost,
     asks_grade,
     asks_outcome,
+    counted_thing,
     lacks_value,
     outcome_as_plan,
+    outcome_planned,
     stated_as_plan,
+    states_bound_count,
     states_count,
     states_grade,
+    stored_readings,
     value_missed,
 )
 
@@ -269,3 +274,71 @@ def test_value_missed_reads_an_outcome_shown_as_a_plan_only_when_switched_on() -
     # a question asking for the plan is not read as asking for what happened
     planned = "What is the estimated cost of the transfer?"
     assert value_missed(planned, shown, shown, Readings(outcome=True)) == 0.0
+
+
+def test_the_narrowed_outcome_reading_skips_yes_or_no_questions_and_second_sentences() -> None:
+    question = "How many tickets were sold for the concert?"
+    plan = "The organisers expected to sell 3,000 tickets."
+    assert outcome_planned(question, plan) == 1.0
+    # a yes-or-no question asks for no value ("before" read as a date by answer_kinds)
+    polar = "Did the councillors decide to put rough minutes online before they are signed off?"
+    held = "Cllrs agreed they would prefer to stay at the current arrangement."
+    assert outcome_as_plan(polar, held)
+    assert outcome_planned(polar, held) == 0.0
+    # only the highlight's first sentence, the answering one, is read
+    sold = "In the end 2,412 tickets were sold. The next concert would cost more."
+    assert outcome_planned(question, sold) == 0.0
+    assert outcome_planned(question, "") == 0.0
+
+
+def test_the_stored_readings_are_the_stored_fit_s() -> None:
+    assert stored_readings() == STORED
+    assert not STORED.planned and not STORED.measure  # judged in stop 25, switched off
+
+
+@pytest.mark.parametrize(
+    ("question", "thing", "initials"),
+    [
+        ("How many CLA did Northmoor have at the end of 2018?", ["cla"], ["CLA"]),
+        (
+            "How many of the 96 improvement plan actions were complete?",
+            ["improvement", "plan", "actions"],
+            [],
+        ),
+        ("How many families with kids are stuck in B&Bs?", ["families"], []),
+        ("How many people were waiting for the counselling service?", ["people", "waiting"], []),
+        ("How many potholes were actually repaired in 2022/23?", ["potholes", "repaired"], []),
+        ("What did the scheme cost?", [], []),
+    ],
+)
+def test_the_thing_a_count_is_asked_of(
+    question: str, thing: list[str], initials: list[str]
+) -> None:
+    assert counted_thing(question) == (thing, initials)
+
+
+def test_a_count_is_bound_to_the_thing_by_its_words_or_its_initials() -> None:
+    cla = "How many CLA did Northmoor have at the end of 2018?"
+    assert states_bound_count(cla, "There were 468 looked after children at 31 December 2018.")
+    ehcps = "How many EHCPs did Kelsworth maintain in January 2023?"
+    plans = "The Council maintained 2,946 education, health and care plans at January 2023."
+    assert states_bound_count(ehcps, plans)
+    waiting = "How many people were waiting for the counselling service?"
+    assert states_bound_count(waiting, "There is currently a waiting list of 91 individuals.")
+    # a count of another measure, in a sentence that does not name the thing counted
+    refused = "How many EHCP needs assessment requests did Southend refuse in 2021?"
+    other = "There were 272 children in care. The plan was agreed at its meeting."
+    assert not states_bound_count(refused, other)
+    assert states_count(other, named=True)
+    # a sentence naming the thing without a count does not bind another sentence's count
+    split = "Requests were discussed at length. There were 272 children in care."
+    assert not states_bound_count(refused, split)
+
+
+def test_value_missed_reads_the_bound_count_only_when_switched_on() -> None:
+    question = "How many EHCP needs assessment requests did Southend refuse in 2021?"
+    shown = "That the Implementation Plan, as set out at Appendix 2 with 14 actions, be agreed."
+    passage = shown + " Requests for assessment rose to 1,120 in 2021."
+    assert value_missed(question, shown, passage) == 0.0  # the stored readings: a count
+    assert value_missed(question, shown, passage, Readings(measure=True)) == 0.5
+    assert value_missed(question, shown, shown, Readings(measure=True)) == 1.0
