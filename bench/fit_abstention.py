@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pprint
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -449,17 +450,19 @@ def to_data(model: Model) -> dict[str, Any]:
     }
 
 
-def write(model: Model) -> None:
-    """Store the model as qa_service/abstention_fit.py."""
-    body = json.dumps(to_data(model), indent=4)
-    TARGET.write_text(
+def write(model: Model, target: Path | None = None) -> None:
+    """Store the model as qa_service/abstention_fit.py (Python literals: a reading switched
+    on is ``True``, not JSON's ``true``)."""
+    target = target or TARGET
+    body = pprint.pformat(to_data(model), indent=4, sort_dicts=False, width=96)
+    target.write_text(
         '"""The abstention classifier\'s fitted numbers (written by bench/fit_abstention.py '
         '--write;\nfitted on the three shared sets, checked out of fold across councils)."""\n\n'
         f"FITTED = {body}\n",
         encoding="utf-8",
     )
     # in the project's style (a missing ruff leaves it as written, still valid)
-    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(TARGET)], check=False)
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(target)], check=False)
 
 
 def row(name: str, label: str, states: Sequence[str], cases: Sequence[Case]) -> str:

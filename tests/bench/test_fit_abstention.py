@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,6 +29,7 @@ from bench.fit_abstention import (
     nested,
     switched,
     to_data,
+    write,
 )
 from qa_service.abstention import ANSWERED, BASE_FEATURES, FEATURES, Evidence, Model
 from qa_service.abstention_value import Readings
@@ -233,3 +236,21 @@ def test_the_stored_model_carries_the_readings_switched_from_the_defaults(
     monkeypatch.setattr(abstention_value, "STORED", Readings(planned=True))
     assert to_data(model)["readings"] == {"planned": True}
     assert Model.from_data(to_data(model)).answer_at == pytest.approx(model.answer_at, abs=1e-6)
+
+
+def test_a_written_fit_with_a_reading_on_is_python_that_reads_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``--write`` with ``--readings planned=on`` once wrote JSON's ``true`` into the module,
+    which then failed to import."""
+    import qa_service.abstention_value as abstention_value
+
+    cases, _ = _cases(0)
+    model = fit(cases, bags=2, c=1.0)
+    monkeypatch.setattr(abstention_value, "STORED", Readings(planned=True))
+    target = tmp_path / "fit.py"
+    write(model, target)
+    namespace: dict[str, Any] = {}
+    exec(compile(target.read_text(encoding="utf-8"), str(target), "exec"), namespace)
+    assert namespace["FITTED"] == to_data(model)
+    assert namespace["FITTED"]["readings"] == {"planned": True}
