@@ -420,6 +420,14 @@ _MONEY_HEADS = frozenset(w.lower() for w in _MONEY_FORMS) | {
     "expenditure",
     "borrowing",
 }
+# Money named as itself, or as what is paid or given ("money for tackling damp and mould",
+# "Safety Valve payments received", "section 106 contribution for school places"): as the
+# head of the measure they ask an amount; elsewhere ("payment by results income", "children
+# whose families contribute") they ask nothing. Stop 25; off gives stop 24's reading.
+MONEY_BY_NAME = True
+_NAMED_MONEY_HEADS = frozenset(
+    ["money", "monies", "payment", "payments", "contribution", "contributions"]
+)
 
 
 def asked_unit(question: str) -> str | None:
@@ -434,7 +442,7 @@ def asked_unit(question: str) -> str | None:
     head = measure_head(question)
     if head in COUNT_HEADS:
         return "count"
-    if head in _MONEY_HEADS:
+    if head in _MONEY_HEADS or (MONEY_BY_NAME and head in _NAMED_MONEY_HEADS):
         return "£"
     if _ASKS_MONEY.search(question):
         return "£"

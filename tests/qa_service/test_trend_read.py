@@ -754,3 +754,26 @@ def test_a_number_word_of_the_question_names_its_digit() -> None:
     alts = alternatives("people who have waited more than six months for an assessment")
     assert stem("six") in named("Waiting over 6 months", alts)
     assert stem("six") not in named("Waiting on 6 June", alts)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        # money named as itself, or as what is paid or given, as the head of the measure
+        ("money for tackling damp and mould in council homes", "£"),
+        ("pension fund money committed to renewable energy infrastructure", "£"),
+        ("Safety Valve payments received from the Department for Education", "£"),
+        ("section 106 contribution for school places from a housing development", "£"),
+        # not the head: nothing asked by it
+        ("children whose families received payments", None),
+        ("pupils taking part in the money skills course", None),
+    ],
+)
+def test_money_named_as_the_head_asks_an_amount(
+    question: str, unit: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    assert asked_unit(question) == unit
+    monkeypatch.setattr(trend_read, "MONEY_BY_NAME", False)  # stop 24's reading
+    assert asked_unit(question) is None
