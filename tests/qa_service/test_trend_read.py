@@ -777,3 +777,44 @@ def test_money_named_as_the_head_asks_an_amount(
     assert asked_unit(question) == unit
     monkeypatch.setattr(trend_read, "MONEY_BY_NAME", False)  # stop 24's reading
     assert asked_unit(question) is None
+
+
+def test_a_line_opened_by_a_whole_number_and_a_full_stop_numbers_its_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    assert figures("83. CLIMATE EMERGENCY ACTION PLAN") == []
+    assert figures("3479.   Discuss quotation for repairworks") == []
+    assert figures("Minutes\n6.\nApologies") == []
+    # not a line's opening, or a decimal, or a count before its noun: read as before
+    assert [f.value for f in figures("The Council owned 83.")] == [83.0]
+    assert [f.value for f in figures("83 homes were let.")] == [83.0]
+    monkeypatch.setattr(trend_read, "MINUTE_NUMBERS", False)
+    assert [f.value for f in figures("83. CLIMATE EMERGENCY ACTION PLAN")] == [83.0]
+
+
+def test_an_age_bound_on_whom_a_sentence_speaks_of_is_no_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    text = "Trading Standards made 64 test purchases, and 17 shops sold vapes to people under 18."
+    assert [f.value for f in figures(text)] == [64.0, 17.0]
+    assert [f.value for f in figures("There were 40 children under 5 and 12 adults.")] == [40, 12]
+    # a count after "over" with no plural noun before it, or with its own noun, counts
+    assert [f.value for f in figures("Requests rose to over 500.")] == [500.0]
+    assert [f.value for f in figures("Complaints over 500 were made.")] == [500.0]
+    monkeypatch.setattr(trend_read, "AGE_BOUNDS", False)
+    assert [f.value for f in figures(text)] == [64.0, 17.0, 18.0]
+
+
+def test_a_whole_number_glued_to_letters_names_something(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_service.trend_read as trend_read
+
+    assert figures("Cabinet agreed to make 20mph the default speed limit.") == []
+    assert [f.value for f in figures("Speeds fell from 25.4 mph to 22.6 mph.")] == [25.4, 22.6]
+    monkeypatch.setattr(trend_read, "GLUED_NAMES", False)
+    assert [f.value for f in figures("Cabinet agreed to make 20mph the default speed limit.")] == [
+        20.0
+    ]
