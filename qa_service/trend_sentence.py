@@ -18,7 +18,7 @@ from qa_service.answers import Hit
 from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
 from qa_service.trend_current import asks_change, change, current
-from qa_service.trend_head import counted_head
+from qa_service.trend_head import counted_head, measure_head
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
 from qa_service.trend_parts import part, rarest, totals, wholes
@@ -39,6 +39,12 @@ from qa_service.trend_read import (
 )
 from qa_service.trend_table import Row, rows
 from qa_service.trend_words import Alternatives, alternatives, named, stem, stems
+
+# A measure whose head is money itself ("money for tackling damp and mould") asks an amount
+# (``trend_read.asked_unit``), and its head is then no key word a sentence must name. Stop
+# 25; off gives stop 24's reading.
+MONEY_IS_THE_UNIT = True
+_MONEY_ITSELF = frozenset(["money", "monies"])
 
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).
@@ -82,9 +88,14 @@ class Asked:
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
         """The question's key words (weighted, or all alike), asked unit and alternatives."""
+        weights = weights or dict.fromkeys(stems(question), 1.0)
+        if MONEY_IS_THE_UNIT and measure_head(question) in _MONEY_ITSELF:
+            # "money for tackling damp and mould": an amount stated names it ("£1.1 million"),
+            # a sentence need not say the word
+            weights = {k: w for k, w in weights.items() if k not in stems("money monies")}
         return cls(
             question,
-            weights or dict.fromkeys(stems(question), 1.0),
+            weights,
             asked_unit(question),
             alternatives(question),
             period_stems(question),

@@ -1057,3 +1057,23 @@ def test_a_row_down_the_periods_is_read_by_its_column_s_label() -> None:
     hits = [hit(prose, "2024-11-19", "pack.pdf"), hit(table, "2024-11-19", "pack.pdf")]
     [point] = select(hits, Asked.of(question))  # type: ignore[arg-type]
     assert point.figure.value == 141.0
+
+
+def test_money_itself_as_the_head_is_no_word_a_sentence_must_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_sentence as trend_sentence
+    from qa_service.trend import select
+
+    question = "money for tackling damp and mould in council homes"
+    idf = {"money": 6.0, "tackling": 7.0, "damp": 6.0, "mould": 6.0, "homes": 3.0, "council": 2.0}
+    weights = {stem(w): v for w, v in idf.items()}
+    text = (
+        "A specialist damp and mould team of eight staff was set up in April 2023, funded by"
+        " £1.1 million in the HRA budget."
+    )
+    hits = [hit(text, "2024-02-13")]
+    [point] = select(hits, Asked.of(question, weights))  # type: ignore[arg-type]
+    assert (point.figure.value, point.figure.unit) == (1.1e6, "£")
+    monkeypatch.setattr(trend_sentence, "MONEY_IS_THE_UNIT", False)  # "money" must be named
+    assert select(hits, Asked.of(question, weights)) == []  # type: ignore[arg-type]
