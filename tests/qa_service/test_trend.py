@@ -1077,3 +1077,39 @@ def test_money_itself_as_the_head_is_no_word_a_sentence_must_name(
     assert (point.figure.value, point.figure.unit) == (1.1e6, "£")
     monkeypatch.setattr(trend_sentence, "MONEY_IS_THE_UNIT", False)  # "money" must be named
     assert select(hits, Asked.of(question, weights)) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "value"),
+    [
+        # the count of the measure's plural noun, not the last count of the sentence
+        (
+            "employers participating in the pension fund",
+            "The Fund had 178 participating employers and 92,640 members, of whom 31,210 were"
+            " active contributors, 33,850 had deferred benefits and 27,580 were pensioners.",
+            178.0,
+        ),
+        # a part of the count, stated after it, counts the same noun: read as before
+        (
+            "households in bed and breakfast or hotels",
+            "238 households were in temporary accommodation on 31 December 2023, of whom 58"
+            " were in bed and breakfast or hotel rooms.",
+            58.0,
+        ),
+    ],
+)
+def test_a_question_asking_no_unit_reads_the_count_of_its_plural_first(
+    question: str, text: str, value: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa_service.trend_sentence as trend_sentence
+    from qa_service.trend import select
+
+    # the index's idf: "pension" rarest
+    idf = {"pension": 5.3, "fund": 3.7, "employers": 4.9, "participating": 5.0}
+    weights = {stem(w): v for w, v in idf.items()} if value == 178.0 else None
+    [point] = select([hit(text, "2023-06-27")], Asked.of(question, weights))  # type: ignore[list-item]
+    assert point.figure.value == value
+    if value == 178.0:
+        monkeypatch.setattr(trend_sentence, "UNIT_LESS_COUNTED", False)  # stop 24: the last
+        [point] = select([hit(text, "2023-06-27")], Asked.of(question, weights))  # type: ignore[list-item]
+        assert point.figure.value == 27580.0
