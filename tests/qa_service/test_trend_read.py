@@ -818,3 +818,24 @@ def test_a_whole_number_glued_to_letters_names_something(monkeypatch: pytest.Mon
     assert [f.value for f in figures("Cabinet agreed to make 20mph the default speed limit.")] == [
         20.0
     ]
+
+
+def test_an_and_clause_with_its_own_subject_and_verb_is_a_new_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_items as trend_items
+
+    text = (
+        "There were 38 children in external residential placements at an average weekly cost"
+        " of £7,400, and four children with very complex needs were living in unregistered"
+        " placements while registered homes were sought, at a cost of up to £22,000 a week each."
+    )
+    found = [f for f in figures(text) if f.unit == "£"]
+    first, second = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "unregistered" not in first and "unregistered" in second
+    # ", and 84% were …" opens no clause of its own: the words up to the last break as before
+    listed = "61% of care leavers were in employment, and 84% were in suitable accommodation."
+    shares = figures(listed)
+    assert "employment" in labelled(listed, shares[0], shares, 0, len(listed))
+    monkeypatch.setattr(trend_items, "AND_CLAUSES", False)  # stop 24: the last break
+    assert "unregistered" in labelled(text, found[0], found, 0, len(text))
