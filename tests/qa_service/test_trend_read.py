@@ -839,3 +839,23 @@ def test_an_and_clause_with_its_own_subject_and_verb_is_a_new_item(
     assert "employment" in labelled(listed, shares[0], shares, 0, len(listed))
     monkeypatch.setattr(trend_items, "AND_CLAUSES", False)  # stop 24: the last break
     assert "unregistered" in labelled(text, found[0], found, 0, len(text))
+
+
+def test_an_amount_in_brackets_after_one_in_its_unit_is_how_it_is_spread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_parts as trend_parts
+    from qa_service.trend_sentence import Asked
+
+    text = (
+        "approves additional investment of £15 million over three years (£5 million a year"
+        " from 2022/23 to 2024/25), to be known as the Fix Our Roads programme; and"
+    )
+    asked = Asked.of("additional investment in the Fix Our Roads programme")
+    found = figures(text)
+    assert [f.value for f in trend_parts.totals(text, found, asked)] == [15e6]
+    # another unit in brackets is no spread of it ("£10.9 million (75%)")
+    shares = figures("£10.9 million (75%) are on track")
+    assert len(trend_parts.totals("£10.9 million (75%) are on track", shares, asked)) == 2
+    monkeypatch.setattr(trend_parts, "BRACKETED_PARTS", False)
+    assert [f.value for f in trend_parts.totals(text, found, asked)] == [15e6, 5e6]
