@@ -1113,3 +1113,26 @@ def test_a_question_asking_no_unit_reads_the_count_of_its_plural_first(
         monkeypatch.setattr(trend_sentence, "UNIT_LESS_COUNTED", False)  # stop 24: the last
         [point] = select([hit(text, "2023-06-27")], Asked.of(question, weights))  # type: ignore[list-item]
         assert point.figure.value == 27580.0
+
+
+def test_a_long_name_named_only_in_part_is_another_of_its_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend as trend_module
+    from qa_service.trend import select
+
+    asked = Asked.of("actions completed in the Highway Asset Management Improvement Plan")
+    other = hit(
+        "Of the 96 actions in the post-inspection improvement plan, 71 were complete.",
+        "2016-10-18",
+    )
+    own = hit(
+        "A Highway Asset Management Improvement Plan had been prepared with 32 actions, of"
+        " which 21 were complete.",
+        "2021-11-04",
+    )
+    points = select([other, own], asked)  # type: ignore[list-item]
+    assert [p.date for p in points] == ["2021-11-04"]
+    monkeypatch.setattr(trend_module, "NAMES_WHOLE", False)  # stop 24: the other plan too
+    points = select([other, own], asked)  # type: ignore[list-item]
+    assert [p.date for p in points] == ["2016-10-18", "2021-11-04"]
