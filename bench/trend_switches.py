@@ -1,10 +1,11 @@
 """The trend reader's stop-25 switches, each judged alone, over replayed answers.
 
-    python -m bench.trend_switches INDEX --cache FILE LABELS ...
+    python -m bench.trend_switches INDEX --cache FILE [--less-one] LABELS ...
 
 Every switch below defaults on. The label files are scored (as ``bench.trend_replay`` scores
 them, the engine's answers kept in ``FILE``) with every switch off (stop 24's reader), with
-each switch on alone, and with all on; one line per configuration and file, right of plotted
+each switch on alone, and with all on (``--less-one``: each switched off alone, the others
+on, then all on); one line per configuration and file, right of plotted
 for gold, then the pooled line. Name the label files one by one (a blind batch is never
 scored here by default).
 """
@@ -92,9 +93,13 @@ def main(argv: list[str]) -> None:
     settings = Settings(index=index_dir)
     engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
     names = [name for _, name in SWITCHES]
-    run(engine, files, set(), "all off")
-    for name in names:
-        run(engine, files, {name}, f"{name} alone")
+    if "--less-one" in argv:  # each switched off alone, the others on
+        for name in names:
+            run(engine, files, set(names) - {name}, f"all but {name}")
+    else:
+        run(engine, files, set(), "all off")
+        for name in names:
+            run(engine, files, {name}, f"{name} alone")
     run(engine, files, set(names), "all on")
     if engine.asked:
         cache.write_bytes(pickle.dumps(engine.answers))
