@@ -41,8 +41,9 @@ from qa_service.trend_table import Row, rows
 from qa_service.trend_words import Alternatives, alternatives, named, stem, stems
 
 # A measure whose head is money itself ("money for tackling damp and mould") asks an amount
-# (``trend_read.asked_unit``), and its head is then no key word a sentence must name. Stop
-# 25; off gives stop 24's reading.
+# (``trend_read.asked_unit``, with its ``MONEY_BY_NAME``), and its head is then no key word a
+# sentence must name; a question asking no unit keeps it. Stop 25; off gives stop 24's
+# reading.
 MONEY_IS_THE_UNIT = True
 _MONEY_ITSELF = frozenset(["money", "monies"])
 
@@ -94,7 +95,11 @@ class Asked:
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
         """The question's key words (weighted, or all alike), asked unit and alternatives."""
         weights = weights or dict.fromkeys(stems(question), 1.0)
-        if MONEY_IS_THE_UNIT and measure_head(question) in _MONEY_ITSELF:
+        if (
+            MONEY_IS_THE_UNIT
+            and measure_head(question) in _MONEY_ITSELF
+            and asked_unit(question) == "£"
+        ):
             # "money for tackling damp and mould": an amount stated names it ("£1.1 million"),
             # a sentence need not say the word
             weights = {k: w for k, w in weights.items() if k not in stems("money monies")}

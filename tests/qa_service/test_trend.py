@@ -1136,3 +1136,14 @@ def test_a_long_name_named_only_in_part_is_another_of_its_kind(
     monkeypatch.setattr(trend_module, "NAMES_WHOLE", False)  # stop 24: the other plan too
     points = select([other, own], asked)  # type: ignore[list-item]
     assert [p.date for p in points] == ["2016-10-18", "2021-11-04"]
+
+
+def test_money_itself_stays_a_key_word_when_no_amount_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    question = "money for tackling damp and mould in council homes"
+    assert "money" not in Asked.of(question).weights  # an amount asked names it
+    monkeypatch.setattr(trend_read, "MONEY_BY_NAME", False)  # no amount asked: "money" kept
+    assert "money" in Asked.of(question).weights
