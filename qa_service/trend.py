@@ -269,6 +269,8 @@ def _is_about(hit: Hit, asked: Asked, span: tuple[int, int]) -> bool:
     report proposed buying 40 homes" … "the net saving was estimated at £620,000 a
     year")."""
     text = hit.passage.text
+    if NAMES_WHOLE and _names_partly(asked, text[span[0] : span[1]]):
+        return False  # another of its kind: "the post-inspection improvement plan"
     if asked.about(_context(text, span, True, _heading(hit))):
         return True
     measure = _measure(asked)
@@ -278,6 +280,25 @@ def _is_about(hit: Hit, asked: Asked, span: tuple[int, int]) -> bool:
     # "set up to pay for climate action" is said by "… the action plan …")
     rest = set(asked.weights) - measure - _verbs(asked.question)
     return rest <= named(f"{_heading(hit)} {text[: span[1]]}", asked.alts)
+
+
+# A name the question gives in capitals, of three words or more ("Highway Asset Management
+# Improvement Plan", "Public Sector Decarbonisation Scheme"): a sentence naming only some of
+# its key words, the last among them, names another of its kind ("the post-inspection
+# improvement plan"). Stop 25; off gives stop 24's reading.
+NAMES_WHOLE = True
+_CAPITALISED_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:for\s+|of\s+|and\s+)?[A-Z][\w'’-]*){2,}")
+
+
+def _names_partly(asked: Asked, sentence: str) -> bool:
+    """Whether ``sentence`` names a long name of the question only in part (its last word
+    among what it names: the kind of thing, not the thing)."""
+    got = named(sentence, asked.alts)
+    for m in _CAPITALISED_NAME.finditer(asked.question):
+        keys = [k for w in m.group().split() for k in stems(w) if k in asked.weights]
+        if len(keys) >= 3 and keys[-1] in got and not set(keys) <= got:
+            return True
+    return False
 
 
 # A verb's particle: the word before it is a verb ("set up", "carried out", "paid off"), and

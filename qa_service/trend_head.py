@@ -75,3 +75,30 @@ def counted_head(question: str) -> str:
     # child protection plan", "conferences" of "initial child protection conferences held")
     plural = [w for w in phrase if w in _IRREGULAR_PLURALS or re.search(r"[^s]s$", w)]
     return (plural or phrase or [""])[-1]
+
+
+# A participle after a noun, in "-ing" ("employers participating in the pension fund",
+# "shops caught selling vapes"), or irregular ("caught", "held", "paid" …: the "-ed" ones end
+# the noun phrase already): what a question asking no unit counts is before it.
+_ING = re.compile(r"[a-z]{3,}ing")
+_IRREGULAR_PARTICIPLES = frozenset(
+    ["caught", "held", "paid", "sold", "made", "taken", "given", "seen", "found", "kept", "left"]
+)
+
+
+def plural_head(question: str) -> str:
+    """What a question asking no unit counts, when its measure opens with a plural noun: the
+    first plural of its noun phrase before a participle ("employers" of "employers
+    participating in the pension fund", "shops" of "shops caught selling vapes to under-18s");
+    "" when none."""
+    phrase = _noun_phrase(question)
+    cut = next(
+        (
+            i
+            for i, w in enumerate(phrase)
+            if i and (_ING.fullmatch(w) or w in _IRREGULAR_PARTICIPLES)
+        ),
+        len(phrase),
+    )
+    plural = [w for w in phrase[:cut] if w in _IRREGULAR_PLURALS or re.search(r"[^s]s$", w)]
+    return plural[0] if plural else ""

@@ -54,6 +54,14 @@ _COUNTED_END = re.compile(r"\b(?:were|was|are|is|had|have|has|at|costing)\b", re
 _JOINS = frozenset(["and", "but", "while", "whereas", "although", "though", "with", "that"])
 # Where an item's subject ends: its verb ("61% of care leavers aged 19 to 21 were in …").
 _VERB = re.compile(r"\b(?:were|was|are|is|had|have|has)\b", re.I)
+# So does a clause joined by ", and" with a subject and a verb of its own (not ", and 84%
+# were …": a figure, no subject). Stop 25; off gives stop 24's reading.
+AND_CLAUSES = True
+# (an amount's figure may have taken the comma: "£7,400, and")
+_AND_CLAUSE = re.compile(r"(?:[,;]|(?<=[,;])|(?<=[,;]\s))\s*and\b", re.I)
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:[A-Za-z][\w'’-]*\s+){1,8}?(?:were|was|are|is|had|have|has|would|will)\b", re.I
+)
 # A clause of contrast starts a new item, with its own subject, however many commas follow.
 _CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
 
@@ -82,6 +90,12 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         contrast = _CONTRAST.search(text, a, b)
         if contrast:
             return contrast.start()
+        joined = _AND_CLAUSE.search(text, a, b) if AND_CLAUSES else None
+        if joined and _SUBJECT_VERB.match(text, joined.end(), b):
+            # ", and" opening a clause with its own subject and verb starts a new item ("…
+            # an average weekly cost of £7,400, and four children with very complex needs
+            # were living in unregistered placements …, at a cost of up to £22,000 a week")
+            return joined.start()
         first_line = text.find("\n", a, b)
         if first_line >= 0 and _LINE_END.fullmatch(text, a, first_line):
             # the earlier figure ends its line, but for a note in brackets, as a list's

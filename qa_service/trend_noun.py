@@ -63,6 +63,11 @@ _QUANTITY = frozenset(
 _MONEY_NOUNS = frozenset(["cost", "costs", "price"])
 # "£0.5 million of backdated fee increases", "£3.6 million of the Disabled Facilities Grant".
 _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
+# A noun, then who it is from, by name, before "of": "quote from Mark Bearcroft of £4,800",
+# "a grant from Sport England of £25,000". Stop 25; off gives stop 24's reading (the name
+# read as the amount's noun).
+FROM_A_NAME = True
+_GIVER = re.compile(r"((?:[A-Za-z][A-Za-z'’-]*\s+){1,6})(?:from|by)\s+(?:[A-Z][\w'’.&-]*\s+){1,5}$")
 # "a staffing budget of £612,000": the noun phrase before "of".
 _OF_BEFORE = re.compile(r"((?:[A-Za-z][A-Za-z'’-]*\s+){1,6})of\s+$")
 
@@ -104,6 +109,11 @@ def _amount_noun(text: str, f: Figure) -> str:
     if before is None:
         return ""
     words = _before(before.group(1))
+    giver = _GIVER.search(before.group(1)) if FROM_A_NAME else None
+    if giver and words and all(w[:1].isupper() for w in words):
+        # who gives or quotes it, named: the amount is of the noun before ("Revised quote
+        # from Mark Bearcroft of £4,800 for essential works": a quote)
+        words = _before(giver.group(1))
     if words and words[-1].lower() in _MONEY_NOUNS:
         words = words[:-1]
     if not words or words[-1].lower() in _QUANTITY:
@@ -220,6 +230,10 @@ def _without(text: str, f: Figure, asked: Asks) -> bool:
 
 # A question asking how many there are: "number of children in care".
 _ASKS_NUMBER = re.compile(r"\s*(?:the\s+)?(?:number\s+of|how\s+many)\b", re.I)
+# "all" before a count says it counts the whole, not some of it that did something ("all
+# 32,000 street lights … had been completed"). Stop 25; off gives stop 24's reading.
+ALL_IS_WHOLE = True
+_ALL = re.compile(r"\ball\s+(?:the\s+|of\s+the\s+)?$", re.I)
 # A count's verb, after its noun: "64 children in care had been reported missing".
 _VERB = re.compile(r"\b(?:had|has|have|was|were|is|are)\s+(?:been\s+)?", re.I)
 _CLAUSE_END = re.compile(r"[,;:()\n]|\.(?!\d)")
@@ -236,6 +250,8 @@ def _subgroup(text: str, f: Figure, span: tuple[int, int], asked: Asks) -> int:
     of its clause when it does (the counts up to there are of the subgroup), else -1."""
     if _BASE.search(text, span[0], f.start) or _OF_WHOLE.match(text, f.end):
         return -1  # "34 of the 42 children in residential care were in external homes"
+    if ALL_IS_WHOLE and _ALL.search(text, span[0], f.start):
+        return -1  # "The conversion of all 32,000 street lights to LED had been completed"
     end = _CLAUSE_END.search(text, f.end, span[1])
     stop = end.start() if end else span[1]
     verb = _VERB.search(text, f.end, stop)

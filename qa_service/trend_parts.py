@@ -17,6 +17,7 @@ about is not its figure.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Protocol
 
 from qa_service.trend_read import Figure
@@ -106,7 +107,25 @@ def totals(text: str, found: list[Figure], asked: Asks) -> list[Figure]:
         return found
     each = [f for f in found if _FOR_EACH.match(text, f.end)]
     whole = {f.unit for f in found if f not in each}
-    return [f for f in found if f not in each or f.unit not in whole]
+    found = [f for f in found if f not in each or f.unit not in whole]
+    if not BRACKETED_PARTS:
+        return found
+    # an amount in brackets right after one in its unit says how the first is made up or
+    # spread ("additional investment of £15 million over three years (£5 million a year from
+    # 2022/23 to 2024/25)"): the first is the one stated
+    glosses = {
+        g for f, g in pairwise(found) if f.unit == g.unit and _GLOSS.fullmatch(text, f.end, g.start)
+    }
+    return [f for f in found if f not in glosses]
+
+
+# Stop 25; off gives stop 24's reading.
+BRACKETED_PARTS = True
+# From the end of a figure to the next in brackets after it, no figure between: "£15 million
+# over three years (", "£1.2 million ("
+_GLOSS = re.compile(
+    r"[^()\d.;]{0,40}\(\s*(?:about|around|some|approximately|c\.?|of\s+which|i\.e\.,?)?\s*"
+)
 
 
 def asked_stems(text: str, asked: Asks) -> set[str]:

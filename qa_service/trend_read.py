@@ -54,6 +54,13 @@ _FIGURE = re.compile(
     # an ordinal ("2nd December", "20th May 2019", "the 3rd quarter") numbers, not counts
     r"(?!\d|,\d|[/%]|\.\d|\s?per\b|\s?(?:am|pm)\b|(?:st|nd|rd|th)\b))"
 )
+# After a whole number opening a line: a full stop, then a space or the line's end (not "3.5",
+# nor "4 children."). Stop 25; off gives stop 24's reading (the number read as a count).
+MINUTE_NUMBERS = True
+_MINUTE_NUMBER = re.compile(r"\.(?:[ \t]|$)", re.M)
+# Letters glued to a number's end ("20mph", "4G"). Stop 25; off gives stop 24's reading.
+GLUED_NAMES = True
+_GLUED = re.compile(r"[A-Za-z]")
 _MULT = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _MONTHS = MONTH_NAMES  # cqa_core.text's one list
@@ -65,6 +72,20 @@ _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS
 _PERIOD = re.compile(
     r"^[\s-]*(?:(?:working|school|calendar|clear)\s+)?(?:days?|weeks?|months?|years?|hours?)\b",
     re.I,
+)
+# An age bound on whom a sentence speaks of: "people under 18", "residents aged over 65",
+# "children under 5 and their families" … with no noun of its own after it ("under 18
+# months" is a period; "a rise to over 500 requests" counts: no plural noun before "over").
+# Stop 25; off gives stop 24's reading (the bound read as a count).
+AGE_BOUNDS = True
+_AGE_BOUND = re.compile(
+    r"\b(?:people|persons|children|adults|pupils|residents|men|women|youngsters|those|anyone"
+    r"|[a-z]{3,}(?<!s)s)\s+(?:aged\s+)?(?:under|over|below|above)\s+$",
+    re.I,
+)
+_AGE_BOUND_AFTER = re.compile(
+    r"(?:\s*(?:$|[.,;:)]|\s+(?:and|or)\s+(?:over|under|older|younger|above|below)\b"
+    r"|\s+(?:and|or|who|with|in|at|from|across)\b))"
 )
 _AGE = re.compile(r"\b(?:aged|age\s+of)\s+(?:\d{1,2}\s*(?:,|to|-|–|and)\s*)*$", re.I)
 # A number that labels something: "Table 1", "Appendix 2", "paragraph 7", "Ch. No. 300097",
@@ -177,14 +198,28 @@ def figures(
             after = text[m.end() : m.end() + 16]
             line_start = text.rfind("\n", 0, m.start()) + 1
             numbering = "." in raw and not text[line_start : m.start()].strip()  # "8.2 The ..."
+            # a line opened by a whole number and a full stop numbers its minute or paragraph
+            # ("83. CLIMATE EMERGENCY ACTION PLAN", "3479.   Discuss quotation …", "6.")
+            numbering = numbering or bool(
+                MINUTE_NUMBERS
+                and not text[line_start : m.start()].strip()
+                and _MINUTE_NUMBER.match(text, m.end())
+            )
             before = text[max(0, m.start() - 24) : m.start()]
             marker = before.endswith("(") and after.startswith(")")  # "(2) the report be noted"
             age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
+            # who is counted, by age: "17 shops sold vapes to people under 18."
+            age = age or bool(
+                AGE_BOUNDS and _AGE_BOUND.search(before) and _AGE_BOUND_AFTER.match(after)
+            )
             label = bool(_LABEL.search(text, max(0, m.start() - 12), m.start()))  # "Table 1"
             label = label or bool(_SCHOOL_YEAR.search(before))  # "Year 6", "Years 12 and 13"
             # (a table captioned in money states amounts: "(£000) Reablement 900" is a cell)
             named = any(a <= m.start() and m.end() <= b for a, b in names)
             label = label or (named and not (caption and caption.start() < m.start()))
+            # a whole number glued to the letters after it names something, as one glued to
+            # letters before does ("A466"): "make 20mph the default speed limit", "4G"
+            label = label or bool(GLUED_NAMES and "." not in raw and _GLUED.match(after))
             if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
                 continue
             period = _PERIOD.match(after)
@@ -421,6 +456,14 @@ _MONEY_HEADS = frozenset(w.lower() for w in _MONEY_FORMS) | {
     "expenditure",
     "borrowing",
 }
+# Money named as itself, or as what is paid or given ("money for tackling damp and mould",
+# "Safety Valve payments received", "section 106 contribution for school places"): as the
+# head of the measure they ask an amount; elsewhere ("payment by results income", "children
+# whose families contribute") they ask nothing. Stop 25; off gives stop 24's reading.
+MONEY_BY_NAME = True
+_NAMED_MONEY_HEADS = frozenset(
+    ["money", "monies", "payment", "payments", "contribution", "contributions"]
+)
 
 
 def asked_unit(question: str) -> str | None:
@@ -435,7 +478,7 @@ def asked_unit(question: str) -> str | None:
     head = measure_head(question)
     if head in COUNT_HEADS:
         return "count"
-    if head in _MONEY_HEADS:
+    if head in _MONEY_HEADS or (MONEY_BY_NAME and head in _NAMED_MONEY_HEADS):
         return "£"
     if _ASKS_MONEY.search(question):
         return "£"

@@ -18,7 +18,7 @@ from qa_service.answers import Hit
 from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
 from qa_service.trend_current import asks_change, change, current
-from qa_service.trend_head import counted_head
+from qa_service.trend_head import counted_head, measure_head, plural_head
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
 from qa_service.trend_parts import part, rarest, totals, wholes
@@ -39,6 +39,18 @@ from qa_service.trend_read import (
 )
 from qa_service.trend_table import Row, rows
 from qa_service.trend_words import Alternatives, alternatives, named, stem, stems
+
+# A measure whose head is money itself ("money for tackling damp and mould") asks an amount
+# (``trend_read.asked_unit``, with its ``MONEY_BY_NAME``), and its head is then no key word a
+# sentence must name; a question asking no unit keeps it. Stop 25; off gives stop 24's
+# reading.
+MONEY_IS_THE_UNIT = True
+_MONEY_ITSELF = frozenset(["money", "monies"])
+
+# Of a question asking no unit, whose sentence states only counts, the count of its
+# measure's plural noun first (``trend_head.plural_head``). Stop 25; off gives stop 24's
+# reading.
+UNIT_LESS_COUNTED = True
 
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).
@@ -82,9 +94,18 @@ class Asked:
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
         """The question's key words (weighted, or all alike), asked unit and alternatives."""
+        weights = weights or dict.fromkeys(stems(question), 1.0)
+        if (
+            MONEY_IS_THE_UNIT
+            and measure_head(question) in _MONEY_ITSELF
+            and asked_unit(question) == "£"
+        ):
+            # "money for tackling damp and mould": an amount stated names it ("£1.1 million"),
+            # a sentence need not say the word
+            weights = {k: w for k, w in weights.items() if k not in stems("money monies")}
         return cls(
             question,
-            weights or dict.fromkeys(stems(question), 1.0),
+            weights,
             asked_unit(question),
             alternatives(question),
             period_stems(question),
@@ -298,6 +319,14 @@ def _choose(
     # then, of a question asking "number of" or "how many", the count whose own noun is
     # what it counts ("1,214 licensed vehicles" over "1,388 private hire drivers")
     head = counted_head(asked.question) if asked.wanted == "count" else ""
+    if UNIT_LESS_COUNTED and asked.wanted is None and all(f.unit == "count" for f in found):
+        # a question asking no unit, of counts only: the count of what its measure's plural
+        # noun names ("178 participating employers and 92,640 members, of whom … 27,580 were
+        # pensioners" for employers participating in the pension fund)
+        head = plural_head(asked.question)
+        heads = _counting(text, found, head, span[0])
+    else:
+        heads = {f for f in found if counts_head(text, f, head)}
     # a cell of a row whose columns the header labels: its own words are its table's caption
     # and header and its column's label ("Waiting over 6 months"), not the row's date
     row = next((r for r in rows(text) if (r.start, r.end) == span), None)
@@ -308,13 +337,42 @@ def _choose(
         local[f] = (
             asked.names_unit(f.unit),
             counts_asked(text, f, asked) if f in linked else 0,
-            counts_head(text, f, head),
+            f in heads,
             bool(keys & named(own, asked.alts)),
             asked.named(own),
             asked.named(column.get(f.start) or around(text, f, *span, window)),
         )
     top = max(local.values())
     return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[5]
+
+
+# A part of a count before it: "214 households …, of whom 61 were in bed and breakfast",
+# "32 actions, of which 21 were complete"; or after a whole opening its sentence: "Of the
+# Council's 312 vehicles, 64 are fully electric".
+_PART_OF = re.compile(r"[^.;]*?\bof\s+(?:whom|which|these|them|those)\b", re.I)
+_OF_THE_WHOLE = re.compile(r"\bof\s+the\b[^,;]*$", re.I)
+_THEN = re.compile(r"[^,;\d]*,\s*$")
+
+
+def _counting(text: str, found: list[Figure], head: str, start: int) -> set[Figure]:
+    """The counts of ``found`` whose own noun names ``head`` (``counts_head``), and the parts
+    of them the sentence states after them, which count the same noun."""
+    heads = {f for f in found if counts_head(text, f, head)}
+    for f in sorted(found, key=lambda g: g.start):
+        if f not in heads and any(
+            g.start < f.start
+            and not any(g.end <= h.start < f.start for h in found)  # the nearest before
+            and (
+                _PART_OF.match(text, g.end, f.start)
+                or (
+                    _OF_THE_WHOLE.search(text, start, g.start)
+                    and _THEN.fullmatch(text, g.end, f.start)
+                )
+            )
+            for g in heads
+        ):
+            heads.add(f)
+    return heads
 
 
 def _read(

@@ -1057,3 +1057,93 @@ def test_a_row_down_the_periods_is_read_by_its_column_s_label() -> None:
     hits = [hit(prose, "2024-11-19", "pack.pdf"), hit(table, "2024-11-19", "pack.pdf")]
     [point] = select(hits, Asked.of(question))  # type: ignore[arg-type]
     assert point.figure.value == 141.0
+
+
+def test_money_itself_as_the_head_is_no_word_a_sentence_must_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_sentence as trend_sentence
+    from qa_service.trend import select
+
+    question = "money for tackling damp and mould in council homes"
+    idf = {"money": 6.0, "tackling": 7.0, "damp": 6.0, "mould": 6.0, "homes": 3.0, "council": 2.0}
+    weights = {stem(w): v for w, v in idf.items()}
+    text = (
+        "A specialist damp and mould team of eight staff was set up in April 2023, funded by"
+        " £1.1 million in the HRA budget."
+    )
+    hits = [hit(text, "2024-02-13")]
+    [point] = select(hits, Asked.of(question, weights))  # type: ignore[arg-type]
+    assert (point.figure.value, point.figure.unit) == (1.1e6, "£")
+    monkeypatch.setattr(trend_sentence, "MONEY_IS_THE_UNIT", False)  # "money" must be named
+    assert select(hits, Asked.of(question, weights)) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "value"),
+    [
+        # the count of the measure's plural noun, not the last count of the sentence
+        (
+            "employers participating in the pension fund",
+            "The Fund had 178 participating employers and 92,640 members, of whom 31,210 were"
+            " active contributors, 33,850 had deferred benefits and 27,580 were pensioners.",
+            178.0,
+        ),
+        # a part of the count, stated after it, counts the same noun: read as before
+        (
+            "households in bed and breakfast or hotels",
+            "238 households were in temporary accommodation on 31 December 2023, of whom 58"
+            " were in bed and breakfast or hotel rooms.",
+            58.0,
+        ),
+    ],
+)
+def test_a_question_asking_no_unit_reads_the_count_of_its_plural_first(
+    question: str, text: str, value: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa_service.trend_sentence as trend_sentence
+    from qa_service.trend import select
+
+    # the index's idf: "pension" rarest
+    idf = {"pension": 5.3, "fund": 3.7, "employers": 4.9, "participating": 5.0}
+    weights = {stem(w): v for w, v in idf.items()} if value == 178.0 else None
+    [point] = select([hit(text, "2023-06-27")], Asked.of(question, weights))  # type: ignore[list-item]
+    assert point.figure.value == value
+    if value == 178.0:
+        monkeypatch.setattr(trend_sentence, "UNIT_LESS_COUNTED", False)  # stop 24: the last
+        [point] = select([hit(text, "2023-06-27")], Asked.of(question, weights))  # type: ignore[list-item]
+        assert point.figure.value == 27580.0
+
+
+def test_a_long_name_named_only_in_part_is_another_of_its_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend as trend_module
+    from qa_service.trend import select
+
+    asked = Asked.of("actions completed in the Highway Asset Management Improvement Plan")
+    other = hit(
+        "Of the 96 actions in the post-inspection improvement plan, 71 were complete.",
+        "2016-10-18",
+    )
+    own = hit(
+        "A Highway Asset Management Improvement Plan had been prepared with 32 actions, of"
+        " which 21 were complete.",
+        "2021-11-04",
+    )
+    points = select([other, own], asked)  # type: ignore[list-item]
+    assert [p.date for p in points] == ["2021-11-04"]
+    monkeypatch.setattr(trend_module, "NAMES_WHOLE", False)  # stop 24: the other plan too
+    points = select([other, own], asked)  # type: ignore[list-item]
+    assert [p.date for p in points] == ["2016-10-18", "2021-11-04"]
+
+
+def test_money_itself_stays_a_key_word_when_no_amount_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    question = "money for tackling damp and mould in council homes"
+    assert "money" not in Asked.of(question).weights  # an amount asked names it
+    monkeypatch.setattr(trend_read, "MONEY_BY_NAME", False)  # no amount asked: "money" kept
+    assert "money" in Asked.of(question).weights

@@ -25,3 +25,18 @@ from qa_service.trend_head import counted_head, measure_head
 def test_the_head_of_the_measure_and_what_it_counts(question: str, head: str, counted: str) -> None:
     assert measure_head(question) == head
     assert counted_head(question) == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("employers participating in the pension fund", "employers"),
+        ("shops caught selling vapes to under-18s in test purchases", "shops"),
+        ("fully electric vehicles in the council's fleet", "vehicles"),
+        ("general fund balance", ""),
+    ],
+)
+def test_the_plural_a_question_asking_no_unit_counts(question: str, head: str) -> None:
+    from qa_service.trend_head import plural_head
+
+    assert plural_head(question) == head

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa_service.trend import select
@@ -154,3 +156,30 @@ def test_a_figure_before_a_later_clause_naming_the_rarest_word_without_one() -> 
         " social workers had joined."
     )
     assert not _other(question, text, 28.0, weights)
+
+
+def test_all_before_a_count_counts_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_service.trend_noun as trend_noun
+
+    text = (
+        "The conversion of all 32,000 street lights to LED had been completed in June 2022,"
+        " three months later than planned."
+    )
+    asked = Asked.of("number of street lights to be converted to LED")
+    [f] = figures(text)
+    assert not other_thing(text, f, (0, len(text)), asked)
+    monkeypatch.setattr(trend_noun, "ALL_IS_WHOLE", False)  # read as some that were completed
+    assert other_thing(text, f, (0, len(text)), asked)
+
+
+def test_an_amount_from_someone_named_is_of_the_noun_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_noun as trend_noun
+
+    text = "Revised quote from Mark Bearcroft of £4,800 for essential works."
+    asked = replace(Asked.of("quote for repairs to the village hall boundary wall"), any_unit=True)
+    [f] = figures(text)
+    assert not other_thing(text, f, (0, len(text)), asked)
+    monkeypatch.setattr(trend_noun, "FROM_A_NAME", False)  # "Mark Bearcroft" read as its noun
+    assert other_thing(text, f, (0, len(text)), asked)

@@ -754,3 +754,108 @@ def test_a_number_word_of_the_question_names_its_digit() -> None:
     alts = alternatives("people who have waited more than six months for an assessment")
     assert stem("six") in named("Waiting over 6 months", alts)
     assert stem("six") not in named("Waiting on 6 June", alts)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        # money named as itself, or as what is paid or given, as the head of the measure
+        ("money for tackling damp and mould in council homes", "£"),
+        ("pension fund money committed to renewable energy infrastructure", "£"),
+        ("Safety Valve payments received from the Department for Education", "£"),
+        ("section 106 contribution for school places from a housing development", "£"),
+        # not the head: nothing asked by it
+        ("children whose families received payments", None),
+        ("pupils taking part in the money skills course", None),
+    ],
+)
+def test_money_named_as_the_head_asks_an_amount(
+    question: str, unit: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    assert asked_unit(question) == unit
+    monkeypatch.setattr(trend_read, "MONEY_BY_NAME", False)  # stop 24's reading
+    assert asked_unit(question) is None
+
+
+def test_a_line_opened_by_a_whole_number_and_a_full_stop_numbers_its_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    assert figures("83. CLIMATE EMERGENCY ACTION PLAN") == []
+    assert figures("3479.   Discuss quotation for repairworks") == []
+    assert figures("Minutes\n6.\nApologies") == []
+    # not a line's opening, or a decimal, or a count before its noun: read as before
+    assert [f.value for f in figures("The Council owned 83.")] == [83.0]
+    assert [f.value for f in figures("83 homes were let.")] == [83.0]
+    monkeypatch.setattr(trend_read, "MINUTE_NUMBERS", False)
+    assert [f.value for f in figures("83. CLIMATE EMERGENCY ACTION PLAN")] == [83.0]
+
+
+def test_an_age_bound_on_whom_a_sentence_speaks_of_is_no_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_read as trend_read
+
+    text = "Trading Standards made 64 test purchases, and 17 shops sold vapes to people under 18."
+    assert [f.value for f in figures(text)] == [64.0, 17.0]
+    assert [f.value for f in figures("There were 40 children under 5 and 12 adults.")] == [40, 12]
+    # a count after "over" with no plural noun before it, or with its own noun, counts
+    assert [f.value for f in figures("Requests rose to over 500.")] == [500.0]
+    assert [f.value for f in figures("Complaints over 500 were made.")] == [500.0]
+    monkeypatch.setattr(trend_read, "AGE_BOUNDS", False)
+    assert [f.value for f in figures(text)] == [64.0, 17.0, 18.0]
+
+
+def test_a_whole_number_glued_to_letters_names_something(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_service.trend_read as trend_read
+
+    assert figures("Cabinet agreed to make 20mph the default speed limit.") == []
+    assert [f.value for f in figures("Speeds fell from 25.4 mph to 22.6 mph.")] == [25.4, 22.6]
+    monkeypatch.setattr(trend_read, "GLUED_NAMES", False)
+    assert [f.value for f in figures("Cabinet agreed to make 20mph the default speed limit.")] == [
+        20.0
+    ]
+
+
+def test_an_and_clause_with_its_own_subject_and_verb_is_a_new_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_items as trend_items
+
+    text = (
+        "There were 38 children in external residential placements at an average weekly cost"
+        " of £7,400, and four children with very complex needs were living in unregistered"
+        " placements while registered homes were sought, at a cost of up to £22,000 a week each."
+    )
+    found = [f for f in figures(text) if f.unit == "£"]
+    first, second = (labelled(text, f, found, 0, len(text)) for f in found)
+    assert "unregistered" not in first and "unregistered" in second
+    # ", and 84% were …" opens no clause of its own: the words up to the last break as before
+    listed = "61% of care leavers were in employment, and 84% were in suitable accommodation."
+    shares = figures(listed)
+    assert "employment" in labelled(listed, shares[0], shares, 0, len(listed))
+    monkeypatch.setattr(trend_items, "AND_CLAUSES", False)  # stop 24: the last break
+    assert "unregistered" in labelled(text, found[0], found, 0, len(text))
+
+
+def test_an_amount_in_brackets_after_one_in_its_unit_is_how_it_is_spread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa_service.trend_parts as trend_parts
+    from qa_service.trend_sentence import Asked
+
+    text = (
+        "approves additional investment of £15 million over three years (£5 million a year"
+        " from 2022/23 to 2024/25), to be known as the Fix Our Roads programme; and"
+    )
+    asked = Asked.of("additional investment in the Fix Our Roads programme")
+    found = figures(text)
+    assert [f.value for f in trend_parts.totals(text, found, asked)] == [15e6]
+    # another unit in brackets is no spread of it ("£10.9 million (75%)")
+    shares = figures("£10.9 million (75%) are on track")
+    assert len(trend_parts.totals("£10.9 million (75%) are on track", shares, asked)) == 2
+    monkeypatch.setattr(trend_parts, "BRACKETED_PARTS", False)
+    assert [f.value for f in trend_parts.totals(text, found, asked)] == [15e6, 5e6]

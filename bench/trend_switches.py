@@ -1,0 +1,109 @@
+"""The trend reader's stop-25 switches, each judged alone, over replayed answers.
+
+    python -m bench.trend_switches INDEX --cache FILE [--less-one] LABELS ...
+
+Every switch below defaults on. The label files are scored (as ``bench.trend_replay`` scores
+them, the engine's answers kept in ``FILE``) with every switch off (stop 24's reader), with
+each switch on alone, and with all on (``--less-one``: each switched off alone, the others
+on, then all on); one line per configuration and file, right of plotted
+for gold, then the pooled line. Name the label files one by one (a blind batch is never
+scored here by default).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.records_quality import TrendScores
+from bench.trend_replay import Replayed, line, score
+
+# (module, name): each a rule of stop 25, on by default (docs/quality.md "Issue 16, trend
+# reader, stop 25")
+SWITCHES = (
+    ("qa_service.trend_read", "MONEY_BY_NAME"),
+    ("qa_service.trend_sentence", "MONEY_IS_THE_UNIT"),
+    ("qa_service.trend_read", "MINUTE_NUMBERS"),
+    ("qa_service.trend_read", "AGE_BOUNDS"),
+    ("qa_service.trend_read", "GLUED_NAMES"),
+    ("qa_service.trend_noun", "ALL_IS_WHOLE"),
+    ("qa_service.trend_noun", "FROM_A_NAME"),
+    ("qa_service.trend_sentence", "UNIT_LESS_COUNTED"),
+    ("qa_service.trend_items", "AND_CLAUSES"),
+    ("qa_service.trend_parts", "BRACKETED_PARTS"),
+    ("qa_service.trend", "NAMES_WHOLE"),
+)
+
+
+@contextmanager
+def switched(on: set[str]) -> Iterator[None]:
+    """Every switch set on when its name is in ``on``, else off; restored after."""
+    saved = []
+    for module, name in SWITCHES:
+        mod = importlib.import_module(module)
+        saved.append((mod, name, getattr(mod, name)))
+        setattr(mod, name, name in on)
+    _clear()
+    try:
+        yield
+    finally:
+        for mod, name, value in saved:
+            setattr(mod, name, value)
+        _clear()
+
+
+def _clear() -> None:
+    """Caches that hold figures read under the switches (a passage's table rows)."""
+    from qa_service.trend_table import rows
+
+    rows.cache_clear()
+
+
+def run(engine: Any, files: list[Path], on: set[str], label: str) -> TrendScores:
+    """Each file's line and the pooled one, with the switches ``on``."""
+    total = TrendScores()
+    with switched(on):
+        for path in files:
+            s = score(engine, path)
+            print(f"{label} | {line(path.stem, s)}", flush=True)
+            total.gold += s.gold
+            total.plotted += s.plotted
+            total.right += s.right
+    print(f"{label} | {line(f'all {len(files)} files', total)}", flush=True)
+    return total
+
+
+def main(argv: list[str]) -> None:
+    """``INDEX --cache FILE LABELS ...``."""
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    index_dir = Path(argv[0])
+    cache = Path(argv[argv.index("--cache") + 1])
+    files = [Path(a) for a in argv[1:] if a.endswith(".json")]
+    if not files:
+        raise SystemExit("name the label files, one by one")
+    answers = pickle.loads(cache.read_bytes()) if cache.exists() else {}
+    settings = Settings(index=index_dir)
+    engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
+    names = [name for _, name in SWITCHES]
+    if "--less-one" in argv:  # each switched off alone, the others on
+        for name in names:
+            run(engine, files, set(names) - {name}, f"all but {name}")
+    else:
+        run(engine, files, set(), "all off")
+        for name in names:
+            run(engine, files, {name}, f"{name} alone")
+    run(engine, files, set(names), "all on")
+    if engine.asked:
+        cache.write_bytes(pickle.dumps(engine.answers))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,25 @@
+"""The stop-25 switches of the trend reader: each exists, defaults on, and is restored."""
+
+from __future__ import annotations
+
+import importlib
+
+from bench.trend_switches import SWITCHES, switched
+
+
+def test_every_switch_defaults_on_and_is_restored() -> None:
+    modules = [(importlib.import_module(m), name) for m, name in SWITCHES]
+    assert all(getattr(mod, name) is True for mod, name in modules)
+    with switched({"AGE_BOUNDS"}):
+        assert [getattr(mod, name) for mod, name in modules] == [
+            name == "AGE_BOUNDS" for _, name in modules
+        ]
+    assert all(getattr(mod, name) is True for mod, name in modules)
+
+
+def test_switched_off_reads_as_stop_24_did() -> None:
+    from qa_service.trend_read import figures
+
+    with switched(set()):
+        assert [f.value for f in figures("83. CLIMATE EMERGENCY ACTION PLAN")] == [83.0]
+    assert figures("83. CLIMATE EMERGENCY ACTION PLAN") == []
