@@ -274,14 +274,20 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
     )
 
 
-# The capitalised words opening a line (a row's label), after any item number.
-_OPENING_NAME = re.compile(r"\s*(?:\(?\w{1,3}[.)]\s+)?((?:[A-Z][\w'\u2019&-]*\s*)+)")
+# A row's label: the capitalised words opening a line (after any item number), then a
+# cell's separator ("|", a tab, a dash, a colon, a run of spaces) or a figure, as a table's
+# row reads flattened ("Leicester | £19.50", "Four Oaks - £1,250"); not a sentence of prose
+# opening with a title ("The Director of Place said ...").
+_ROW_LABEL = re.compile(
+    r"[ \t]*(?:\(?\w{1,3}[.)][ \t]+)?([A-Z][\w'\u2019&.]*(?: [A-Z][\w'\u2019&.]*)*)"
+    r"(?:[ \t]*[|\t:\u2013-]|[ ]{2,}|[ \t]*[£$€]?\d)"
+)
 
 
 def _opens_other_name(sentence: str, names: frozenset[str]) -> bool:
-    """Whether a sentence opens with a name (capitalised content words) of which the
-    question gives none: a table row labelled with another organisation."""
-    match = _OPENING_NAME.match(sentence)
+    """Whether a sentence is a table's row labelled with a name (capitalised content
+    words) of which the question gives none: another organisation's row."""
+    match = _ROW_LABEL.match(sentence)
     if not match:
         return False
     label = frozenset(_fold(w) for w in words(match.group(1)) if _is_content(w))
