@@ -129,6 +129,17 @@ class Settings(BaseSettings):
     highlight_after_bonus: float = 0.2  # follows the closest sentence when that one restates
     highlight_follow_bonus: float = 0.05  # follows the closest sentence, whatever it holds
     highlight_tie_margin: float = 0.1  # sentences as close told apart by the question's words
+    # Stop 25 readings of the highlight, each a switch (docs/quality.md, "Rank 1 and the
+    # answering sentence, stop 25"): a figure or date the question itself gives is no answer
+    highlight_own_values: bool = True
+    # asked how far something moved, a sentence stating a change holds the figure asked
+    highlight_change_held: bool = True
+    # a name the question gives tells sentences holding the kind asked apart by itself
+    highlight_names_apart: bool = True
+    # a bare list item is shown with the line that leads in to its list
+    highlight_item_under_lead: bool = True
+    # a sentence repeating the question gives way to the next when that holds the kind too
+    highlight_restated_beside: bool = True
     # Below this confidence (see README, "When the service says it cannot answer")
     # the response says answered=false under CQA_ABSTENTION=threshold;
     # bench/calibrate_abstention.py --write chooses it (qa_service/abstention_threshold.py).

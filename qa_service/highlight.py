@@ -28,13 +28,21 @@ name after a preposition of place that the question does not give) and ``is_labe
 in capitals, an item number alone, the title of a set of minutes).  When the question names
 a year, a sentence that names only other years holds none of what it asks for
 (``names_other_years``: last year's overspend is not this year's).
+
+Five readings of stop 25, each a switch of ``SpanRule`` (``CQA_HIGHLIGHT_*``): a figure the
+question itself gives holds nothing (``own_values``); asked how far a figure moved, only
+sentences stating a change hold it when one does (``change_held``); a name the question gives
+tells apart, by itself, a row of a table from the closer row of another organisation
+(``names_apart``); a bare item of a resolution is shown under the "RESOLVED - That:" leading
+in to it (``item_under_lead``); a sentence repeating the question gives way to the next when
+that holds the kind asked too (``restated_beside``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -97,6 +105,30 @@ _LIST_ITEMS = 6
 _DISTINCT = 2
 # A percentage: how much something rose or fell by ("rents would rise by 2.7%").
 _PERCENT = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+# A change stated (``SpanRule.change_held``): a percentage, a word of change ("an increase
+# of £1.50", "rose to", "a reduction of"), a comparison ("more than", "higher than",
+# "compared with") or a figure from one value to another ("from £5.20 to £5.60"): general
+# English, the words a change in a figure is told with.
+_STATES_CHANGE = re.compile(
+    r"\d\s*(?:%|per\s*cent|percent)"
+    r"|\b(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|fall(?:s|en|ing)?|fell|"
+    r"drop(?:s|ped|ping)?|reduc(?:e|es|ed|ing|tion|tions)|decreas(?:e|es|ed|ing)|"
+    r"declin(?:e|es|ed|ing)|cut|cuts|uplift|grow(?:s|n|th|ing)?|grew|"
+    r"(?:up|down)\s+(?:by|from|on)|(?:more|less|fewer|higher|lower|greater)\s+than|"
+    r"compared\s+(?:with|to))\b"
+    r"|\bfrom\s+£?\d[\d,.]*\w*\s+to\s+£?\d",
+    re.IGNORECASE,
+)
+# A figure as a question writes it ("£6,000", "20mph", "2022/23"): a value it gives.
+_VALUE = re.compile(r"\d[\d,./]*\d|\d")
+# A year, or a financial year ("2023/24"): read by ``names_other_years``, not masked.
+_YEARISH = re.compile(r"(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?")
+# A bare list item: a bracketed number or letter ("(5) asks the Cabinet ...", "b) That
+# ..."), a letter with a stop ("a. ") or a bullet opening it.
+_LIST_ITEM = re.compile(
+    r"\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)|[a-z]\.\s|[\u2022\u00b7\uf0b7\u25aa\u2013-]\s)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +144,17 @@ class SpanRule:
     # question's words each names (``choose``)
     tie_margin: float = default_of("highlight_tie_margin")
     margin: float = 0.03  # a neighbour this close joins the span
+    # stop 25 readings, each a switch (docs/quality.md, "Rank 1 and the answering sentence,
+    # stop 25"): a value the question gives is no answer (``own_values``); a change asked
+    # is held by a sentence stating one (``change_held``); a name the question gives tells
+    # sentences apart alone (``names_apart``); a bare item of a resolution is shown under
+    # the resolution (``item_under_lead``); a sentence repeating the question gives way to
+    # the next holding the kind asked (``restated_beside``)
+    own_values: bool = default_of("highlight_own_values")
+    change_held: bool = default_of("highlight_change_held")
+    names_apart: bool = default_of("highlight_names_apart")
+    item_under_lead: bool = default_of("highlight_item_under_lead")
+    restated_beside: bool = default_of("highlight_restated_beside")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SpanRule:
@@ -122,6 +165,11 @@ class SpanRule:
             after_bonus=settings.highlight_after_bonus,
             follow_bonus=settings.highlight_follow_bonus,
             tie_margin=settings.highlight_tie_margin,
+            own_values=settings.highlight_own_values,
+            change_held=settings.highlight_change_held,
+            names_apart=settings.highlight_names_apart,
+            item_under_lead=settings.highlight_item_under_lead,
+            restated_beside=settings.highlight_restated_beside,
         )
 
 
@@ -135,6 +183,11 @@ class Asked:
     change: bool = False  # ... or how far it moved (``amount_ask.asks_change``)
     years: frozenset[str] = frozenset()  # the years it names (``answer_kind.years_named``)
     role: str = ""  # the word "who" asks the person by (``answer_kind.role_asked``)
+    # the figures the question writes ("£6,000", "20mph": ``SpanRule.own_values``)
+    values: frozenset[str] = frozenset()
+    # the names it gives: words it writes capitalised past its first, folded as
+    # ``Flags.named`` folds them ("Banners", "Gate": ``SpanRule.names_apart``)
+    names: frozenset[str] = frozenset()
 
 
 def best_sentences(
@@ -170,14 +223,40 @@ class Flags:
     refers_back: tuple[bool, ...] = ()  # opens by referring back ("None had ...", "Of these")
     named: tuple[frozenset[str], ...] = ()  # the question's content words it names
     role: tuple[bool, ...] = ()  # names the word "who" asks by ("Chair" for "chaired")
+    # for a decision asked, 1 a bare list item ("(5) asks ..."), 2 a sentence recording a
+    # decision ("RESOLVED - That:"), 0 else (``SpanRule.item_under_lead``)
+    item: tuple[int, ...] = ()
+    names: frozenset[str] = frozenset()  # the names the question gives (``SpanRule.names_apart``)
+    # opens with a name the question does not give, as a table's row its label
+    # ("Leaving Care Team | 131 | ...", "Four Oaks - £1,250": ``SpanRule.names_apart``)
+    other_label: tuple[bool, ...] = ()
 
 
-def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
-    """Read each sentence once (a rule then only weighs the flags)."""
-    answers = tuple(any(_holds(s, k, asked) for k in asked.kinds) for s in sentences)
+def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = None) -> Flags:
+    """Read each sentence once (a rule then only weighs the flags; the rule's switches
+    decide how some are read)."""
+    rule = rule or SpanRule()
+    own = asked.values if rule.own_values else frozenset()
+    answers = tuple(any(_holds(s, k, asked, own) for k in asked.kinds) for s in sentences)
+    if rule.change_held and asked.change and Kind.NUMBER in asked.kinds:
+        # how far a figure moved is asked: where a sentence holding a figure states a
+        # change, the ones stating a level only ("a Band D charge of £203.41") hold none
+        changed = tuple(bool(_STATES_CHANGE.search(s)) for s in sentences)
+        if any(a and c for a, c in zip(answers, changed, strict=True)):
+            answers = tuple(a and c for a, c in zip(answers, changed, strict=True))
     asked_content = frozenset(_fold(w) for w in asked.words if _is_content(w))
     empty = tuple(
-        is_label(s) or reports_question(s) or (restates(s, asked.words) and not answers[i])
+        is_label(s)
+        or reports_question(s)
+        or (
+            restates(s, asked.words)
+            and (
+                not answers[i]
+                # it repeats the question and the next sentence holds the kind asked
+                # too: that one answers (``SpanRule.restated_beside``)
+                or (rule.restated_beside and i + 1 < len(answers) and answers[i + 1])
+            )
+        )
         for i, s in enumerate(sentences)
     )
     return Flags(
@@ -189,7 +268,51 @@ def flags_of(sentences: Sequence[str], asked: Asked) -> Flags:
         tuple(bool(_REFERS_BACK.match(s)) for s in sentences),
         tuple(_content(s) & asked_content for s in sentences) if asked_content else (),
         tuple(_names_role(s, asked.role) for s in sentences) if asked.role else (),
+        _items(sentences, asked, rule),
+        asked.names if rule.names_apart else frozenset(),
+        tuple(_opens_other_name(s, asked.names) for s in sentences) if rule.names_apart else (),
     )
+
+
+# A row's label: the capitalised words opening a line (after any item number), then a
+# cell's separator ("|", a tab, a dash, a colon, a run of spaces) or a figure, as a table's
+# row reads flattened ("Leicester | £19.50", "Four Oaks - £1,250"); not a sentence of prose
+# opening with a title ("The Director of Place said ...").
+_ROW_LABEL = re.compile(
+    r"[ \t]*(?:\(?\w{1,3}[.)][ \t]+)?([A-Z][\w'\u2019&.]*(?: [A-Z][\w'\u2019&.]*)*)"
+    r"(?:[ \t]*[|\t:\u2013-]|[ ]{2,}|[ \t]*[£$€]?\d)"
+)
+
+
+def _opens_other_name(sentence: str, names: frozenset[str]) -> bool:
+    """Whether a sentence is a table's row labelled with a name (capitalised content
+    words) of which the question gives none: another organisation's row."""
+    match = _ROW_LABEL.match(sentence)
+    if not match:
+        return False
+    label = frozenset(_fold(w) for w in words(match.group(1)) if _is_content(w))
+    return bool(label) and not label & names
+
+
+def _items(sentences: Sequence[str], asked: Asked, rule: SpanRule) -> tuple[int, ...]:
+    """Per sentence, for a question asking what was decided (``SpanRule.item_under_lead``):
+    1 for a bare list item ("(5) asks the Cabinet to ..."), 2 for a sentence recording a
+    decision ("RESOLVED - That the Council:"), else 0; empty for any other question (a
+    list of declared interests shows its one item)."""
+    if not rule.item_under_lead or Kind.DECISION not in asked.kinds:
+        return ()
+    return tuple(
+        1 if _LIST_ITEM.match(s) else 2 if holds_answer(s, Kind.DECISION) else 0 for s in sentences
+    )
+
+
+def _unvalued(sentence: str, values: frozenset[str]) -> str:
+    """A sentence without the figures the question gives (``SpanRule.own_values``): "the
+    report on the 20mph schemes approved in 2023" repeats the question's "20mph", it does
+    not say how many."""
+    if not values:
+        return sentence
+    return _VALUE.sub(lambda m: " " if m.group(0) in values else m.group(0), sentence)
 
 
 def _names_role(sentence: str, role: str) -> bool:
@@ -212,7 +335,7 @@ def _content(sentence: str) -> frozenset[str]:
     return frozenset(_fold(w) for w in words(sentence) if _is_content(w))
 
 
-def _holds(sentence: str, kind: str, asked: Asked) -> bool:
+def _holds(sentence: str, kind: str, asked: Asked, own: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence holds the kind asked for; a figure asked for as an amount of
     money ("how much", "what does it pay") is held only by an amount stated ("£2,150"),
     or by a percentage when the question asks how far it moved ("how much are rents going
@@ -221,11 +344,13 @@ def _holds(sentence: str, kind: str, asked: Asked) -> bool:
     passage stating some amount first for unanswerable "how much" questions, which the
     abstention then answered (docs/quality.md, "Rank 1 and the highlight, fourth pass").
     A decision's reason field ("Reason: To adopt the ... Plan 2020-2030") holds a reason
-    only: the years or sums in it repeat the decision above it."""
+    only: the years or sums in it repeat the decision above it.  The figures the
+    question gives (``own``, ``SpanRule.own_values``) are read as not there."""
     if kind != REASON and gives_reason_field(sentence):
         return False
     if names_other_years(sentence, asked.years):
         return False
+    sentence = _unvalued(sentence, own)
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
     if kind == Kind.PLACE:
@@ -269,6 +394,9 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
     adjusted = adjusted_scores(scores, flags, rule)
     best = _told_apart(adjusted, flags, rule.tie_margin)
     chosen = [best]
+    lead = _lead_of(flags, best)
+    if lead is not None:
+        chosen.append(lead)
     following = best + 1
     if following < len(spans) and (
         (flags.answers[following] and not flags.answers[best])
@@ -285,13 +413,34 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
                 and flags.runs_on[chosen[-1]]
             ):
                 chosen.append(chosen[-1] + 1)
-    if len(chosen) == 1:
+    # a sentence told apart from a closer one by a name the question gives (a table's row)
+    # is shown without that one (``SpanRule.names_apart``)
+    told_by_name = bool(flags.names) and best != _told_apart(
+        adjusted, replace(flags, names=frozenset()), rule.tie_margin
+    )
+    if len(chosen) == 1 and not told_by_name:
         for i in (best - 1, best + 1):
             if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
                 chosen.append(i)
                 break
     chosen.sort()
     return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+
+
+def _lead_of(flags: Flags, best: int) -> int | None:
+    """The resolution a bare list item belongs to ("RESOLVED - That the Council:" over
+    "(5) asks the Cabinet to ..."): the nearest sentence before it ending in a colon,
+    within ``_LIST_ITEMS`` and with only list items between, when it records a decision;
+    None when the chosen sentence is no bare list item (or the reading is off or the
+    question asks for no decision: ``flags.item`` empty)."""
+    if best >= len(flags.item) or flags.item[best] != 1 or flags.lead_in[best]:
+        return None
+    for i in range(best - 1, max(-1, best - 1 - _LIST_ITEMS), -1):
+        if flags.lead_in[i]:
+            return i if flags.item[i] == 2 else None
+        if flags.item[i] != 1:
+            return None
+    return None
 
 
 def _carries_on(flags: Flags, best: int, following: int) -> bool:
@@ -335,9 +484,15 @@ def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
     if not flags.named:
         return best
 
+    # a name the question gives counts as a description by itself when the best opens
+    # with another name, as a table's row its label (``SpanRule.names_apart``)
+    opens_other = best < len(flags.other_label) and flags.other_label[best]
+    names = flags.names if opens_other else frozenset()
+
     def distinct(i: int) -> int:
         others = frozenset().union(*(flags.named[j] for j in close if j != i))
-        return len(flags.named[i] - others)
+        own = flags.named[i] - others
+        return len(own) + (_DISTINCT - 1) * len(own & names)
 
     told = max(close, key=lambda i: (distinct(i), adjusted[i]))
     if distinct(told) >= _DISTINCT and distinct(told) > distinct(best):
@@ -357,8 +512,9 @@ def answer_span(
     holds it, or the chosen one leads in with a colon) or it scores within the margin."""
     if not spans:
         return []
-    flags = flags_of([text[s.start : s.end] for s in spans], asked or Asked())
-    return choose(spans, scores, flags, rule or SpanRule())
+    rule = rule or SpanRule()
+    flags = flags_of([text[s.start : s.end] for s in spans], asked or Asked(), rule)
+    return choose(spans, scores, flags, rule)
 
 
 def asked_of(question: str, words: Collection[str]) -> Asked:
@@ -371,6 +527,18 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         change=asks_change(question),
         years=years_named(question),
         role=role_asked(question),
+        values=frozenset(v for v in _VALUE.findall(question) if not _YEARISH.fullmatch(v)),
+        names=names_given(question),
+    )
+
+
+def names_given(question: str) -> frozenset[str]:
+    """The names a question gives: the words it writes capitalised past its first word
+    (not a word of the stop list, not "I"), lower-cased and folded as ``Flags.named``
+    folds a sentence's words."""
+    tokens = re.findall(r"[A-Za-z][\w'’-]*", question)
+    return frozenset(
+        _fold(t.lower()) for t in tokens[1:] if t[0].isupper() and _is_content(t.lower())
     )
 
 
