@@ -104,12 +104,13 @@ class Settings(BaseSettings):
     # for "how many X", a number written right before X ("318 contacts");
     # bench/fit_rerank.py --weight count --ties middle
     count_weight: float = 0.5
-    # Query understanding (qa_service/query.py); each can be turned off for an ablation.
+    # Keyword search (index/lexical_tantivy.py); the impact index is off unless built and asked for.
     impact_index: bool = Field(
         default=False,
         description="take keyword searches from the index folder's impact index when it "
         "matches the store (index.impact; docs/performance.md, stop 25)",
     )
+    # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")
     fold_duplicates: bool = Field(default=True, description="one slot per repeated paper")
