@@ -30,8 +30,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.fit_abstention import Case, choose_c, fit, state  # noqa: E402
-from bench.quality_all import SETS, run_set  # noqa: E402
+from bench.fit_abstention import Case, captured, choose_c, fit, state  # noqa: E402
+from bench.quality_all import SETS  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.abstention import ANSWERED, Model  # noqa: E402
 
@@ -47,21 +47,12 @@ class Captured:
 
 def capture(index_root: Path) -> Captured:
     """Every question's evidence on the three sets (as bench/fit_abstention.py's main)."""
-    from index.embedder import SentenceTransformerEmbedder
-
-    embedder = SentenceTransformerEmbedder(lazy=True)
     out = Captured([], [], [])
-    for name in SETS:
-        run = run_set(
-            name, index_root, embedder, settings_changes={"abstention": "threshold"}, withheld=True
-        )
-        for result, answer, group, held in zip(
-            run.results, run.answers, run.groups, run.withheld, strict=True
-        ):
-            q = result.question
-            out.cases.append(Case(name, q.answerable, answer.evidence, answer.confidence, held))
-            out.groups.append(group)
-            out.questions.append(q.question)
+    for name, result, answer, group, held in captured(index_root):
+        q = result.question
+        out.cases.append(Case(name, q.answerable, answer.evidence, answer.confidence, held))
+        out.groups.append(group)
+        out.questions.append(q.question)
     return out
 
 

@@ -153,31 +153,14 @@ class Row:
 
 def capture_shared(index_root: Path) -> list[Row]:
     """The three shared sets' questions, captured as bench/fit_abstention.py captures them."""
-    from bench.quality_all import SETS, run_set
-    from index.embedder import SentenceTransformerEmbedder
+    from bench.fit_abstention import captured
 
-    embedder = SentenceTransformerEmbedder(lazy=True)
     rows = []
-    for name in SETS:
-        run = run_set(
-            name, index_root, embedder, settings_changes={"abstention": "threshold"}, withheld=True
+    for name, result, answer, group, held in captured(index_root):
+        q = result.question
+        rows.append(
+            Row("shared", name, q.id, q.question, q.answerable, answer.evidence, held, tuple(group))
         )
-        for result, answer, group, held in zip(
-            run.results, run.answers, run.groups, run.withheld, strict=True
-        ):
-            q = result.question
-            rows.append(
-                Row(
-                    "shared",
-                    name,
-                    q.id,
-                    q.question,
-                    q.answerable,
-                    answer.evidence,
-                    held,
-                    tuple(group),
-                )
-            )
     return rows
 
 

@@ -40,7 +40,7 @@ import json
 import pprint
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache, partial
 from pathlib import Path
@@ -54,6 +54,7 @@ sys.path.insert(0, str(REPO))
 from bench.calibrate_abstention import MAX_FALSE, SMOOTH, SMOOTHS, threshold  # noqa: E402
 from bench.quality_all import SETS, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
+from evaluation.metrics import QuestionResult  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa_service import abstention_value  # noqa: E402
 from qa_service.abstention import (  # noqa: E402
@@ -65,6 +66,7 @@ from qa_service.abstention import (  # noqa: E402
     Model,
 )
 from qa_service.abstention_value import Readings  # noqa: E402
+from qa_service.answers import Answer  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 
 STRICT = 0.01  # answerable questions allowed below weak_at
@@ -522,6 +524,28 @@ def switched(readings: Readings, spec: str) -> Readings:
     return replace(readings, **changes)
 
 
+def captured(
+    index_root: Path,
+) -> Iterator[tuple[str, QuestionResult, Answer, tuple[str, ...], Evidence | None]]:
+    """Every question of the three sets as the fit sees it (threshold abstention, and its
+    evidence with the answering passages withheld): its set, result, answer, the councils
+    it touches (fold first) and its withheld evidence. The capture of this fit and of the
+    benches that study it (bench/abstention_fit_variants.py, bench/abstention_transfer.py)."""
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    for name in SETS:
+        run = run_set(
+            name, index_root, embedder, settings_changes={"abstention": "threshold"}, withheld=True
+        )
+        yield from zip(
+            [name] * len(run.results),
+            run.results,
+            run.answers,
+            run.groups,
+            run.withheld,
+            strict=True,
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture, fit, print, and with --write store."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -542,27 +566,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     abstention_value.STORED = switched(abstention_value.STORED, args.readings)
     print(f"readings: {abstention_value.STORED}")
-    embedder = SentenceTransformerEmbedder(lazy=True)
     cases: list[Case] = []
     groups: list[tuple[str, ...]] = []
     questions: list[str] = []
-    for name in SETS:
-        run = run_set(
-            name,
-            args.index_root,
-            embedder,
-            settings_changes={"abstention": "threshold"},
-            withheld=True,
+    for name, result, answer, group, held in captured(args.index_root):
+        q = result.question
+        cases.append(
+            Case(name, q.answerable, answer.evidence, answer.confidence, held, tuple(group))
         )
-        for result, answer, group, held in zip(
-            run.results, run.answers, run.groups, run.withheld, strict=True
-        ):
-            q = result.question
-            cases.append(
-                Case(name, q.answerable, answer.evidence, answer.confidence, held, tuple(group))
-            )
-            groups.append(group)
-            questions.append(result.question.question)
+        groups.append(group)
+        questions.append(q.question)
     model = fit(cases)
     inside = [state(model, c) for c in cases]
     folded = out_of_fold(cases, groups, fit, state)
