@@ -33,18 +33,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import query_bench as qb  # noqa: E402
+from bench.impact_profile import percentiles  # noqa: E402
 
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
 MODES = ("tantivy", "impact")
-
-
-def _figures(values: list[float]) -> dict[str, float]:
-    a = np.asarray(values, dtype=np.float64)
-    return {
-        "p50": round(float(np.percentile(a, 50)), 2),
-        "p95": round(float(np.percentile(a, 95)), 2),
-        "mean": round(float(a.mean()), 2),
-    }
 
 
 def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, Any]:
@@ -103,7 +95,7 @@ def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, A
     report["questions"] = len(asked)
     for name, spent in (("ask_ms", total), ("lexical_ms", lexical)):
         median = {m: [float(np.median(t)) for t in spent[m]] for m in MODES}
-        report[name] = {m: _figures(median[m]) for m in MODES}
+        report[name] = {m: percentiles(median[m]) for m in MODES}
         report[name]["ratio"] = {
             p: round(report[name]["impact"][p] / report[name]["tantivy"][p], 3)
             for p in ("p50", "p95", "mean")

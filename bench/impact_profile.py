@@ -134,7 +134,8 @@ def build_step(index: Path, out: Path, range_passages: int | None = None) -> dic
     return report
 
 
-def _percentiles(values: list[float]) -> dict[str, float]:
+def percentiles(values: list[float]) -> dict[str, float]:
+    """Median, 95th percentile, mean and count of ``values`` (ms); {} for none."""
     a = np.asarray(values, dtype=np.float64)
     if not len(a):
         return {}
@@ -235,10 +236,10 @@ def compare(index: Path, impact_dir: Path, searches: Path, loops: int, seed: int
     multi = [q[3] is not None for q in queries]
     report["searches"] = len(queries)
     report["loops"] = loops
-    report["first_pass_ms"] = {m: _percentiles(median[m]) for m in modes}
+    report["first_pass_ms"] = {m: percentiles(median[m]) for m in modes}
     report["first_pass_ratio"] = _ratio(report["first_pass_ms"])
     for name, keep in (("no_multiword", False), ("multiword", True)):
-        part = {m: _percentiles([t for t, w in zip(median[m], multi, strict=True) if w == keep])
+        part = {m: percentiles([t for t, w in zip(median[m], multi, strict=True) if w == keep])
                 for m in modes}  # fmt: skip
         report[f"first_pass_ms_{name}"] = part
     agreement = [_agree(w, g) for w, g in zip(found["tantivy"], found["impact"], strict=True)]
@@ -259,9 +260,9 @@ def compare(index: Path, impact_dir: Path, searches: Path, loops: int, seed: int
         unique = set(tokens)
         walked.append(sum(int(searcher.doc_freq(f, t)) for t in unique for f in fields))
     report["postings"] = {
-        "tantivy_three_fields": _percentiles([float(w) for w in walked]),
-        "impact_lists": _percentiles([float(_list_postings(impact, q[1])) for q in queries]),
-        "impact_scored": _percentiles([float(r) for r in read]),
+        "tantivy_three_fields": percentiles([float(w) for w in walked]),
+        "impact_lists": percentiles([float(_list_postings(impact, q[1])) for q in queries]),
+        "impact_scored": percentiles([float(r) for r in read]),
         "scored_share_of_tantivy": round(float(np.sum(read) / max(1, np.sum(walked))), 4),
     }
 
@@ -287,14 +288,14 @@ def compare(index: Path, impact_dir: Path, searches: Path, loops: int, seed: int
     )
     whole = {m: [median[m][i] + seconds[m][i] for i in range(len(queries))] for m in modes}
     report["second_pass_ms"] = {
-        m: _percentiles([s for s, w in zip(seconds[m], multi, strict=True) if w]) for m in modes
+        m: percentiles([s for s, w in zip(seconds[m], multi, strict=True) if w]) for m in modes
     }
-    report["lexical_ms"] = {m: _percentiles(whole[m]) for m in modes}
+    report["lexical_ms"] = {m: percentiles(whole[m]) for m in modes}
     listed = iter(report["second_from_lists"].pop("per_search_ms"))
     from_lists = [
         median["impact"][i] + (next(listed) if multi[i] else 0.0) for i in range(len(queries))
     ]
-    report["lexical_ms"]["impact_and_lists"] = _percentiles(from_lists)
+    report["lexical_ms"]["impact_and_lists"] = percentiles(from_lists)
     report["lexical_ratio_impact_and_lists"] = {
         p: round(
             report["lexical_ms"]["impact_and_lists"][p] / report["lexical_ms"]["tantivy"][p], 3
@@ -364,13 +365,13 @@ def _whole(
         for mode in spent:
             spent[mode].append(float(np.median(took[mode])))
         verdicts.append(_agree(got["tantivy"], got["impact"]))
-    figures = {m: _percentiles(spent[m]) for m in spent}
+    figures = {m: percentiles(spent[m]) for m in spent}
     multi = [q[3] is not None for q in queries]
     return {
         "ms": figures,
         "ratio": _ratio(figures),
         "ms_multiword": {
-            m: _percentiles([t for t, w in zip(spent[m], multi, strict=True) if w]) for m in spent
+            m: percentiles([t for t, w in zip(spent[m], multi, strict=True) if w]) for m in spent
         },
         "unlisted_left_to_tantivy": unlisted,
         "identical": sum(v["identical"] for v in verdicts),
@@ -487,7 +488,7 @@ def _second_from_lists(
         "equal_but_ties": ties,
         "score_rel_max": worst,
         "served_fallbacks": fallbacks,
-        "ms": _percentiles(spent),
+        "ms": percentiles(spent),
         "per_search_ms": [round(x, 3) for x in spent],
     }
 
@@ -567,12 +568,12 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         "times": times,
         "loops": loops,
         "searches": len(scaled),
-        "tantivy_as_is_ms": _percentiles(spent["tantivy"]),
-        "tantivy_scaled_ms": _percentiles(scaled),
+        "tantivy_as_is_ms": percentiles(spent["tantivy"]),
+        "tantivy_scaled_ms": percentiles(scaled),
     }
     spent["by_density"] = chosen
     for mode in (*kernels, "by_density"):
-        report[f"{mode}_ms"] = _percentiles(spent[mode])
+        report[f"{mode}_ms"] = percentiles(spent[mode])
         report[f"{mode}_ratio_to_scaled"] = {
             p: round(report[f"{mode}_ms"][p] / report["tantivy_scaled_ms"][p], 3)
             for p in ("p50", "p95", "mean")
