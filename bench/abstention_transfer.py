@@ -4,7 +4,7 @@
 
 Captures each question's ``Evidence`` for the three shared sets (bench/fit_abstention.py's
 capture: ``quality_all.run_set`` with the withheld near misses, into its ``Case``) and for
-the blind ask batches (``tests/labels/ask_heldout_*.jsonl``, each question asked of its
+the four stop-25 blind ask batches (``BATCHES``, each question asked of its
 set's index as bench/ask_heldout.py asks it), keeps them in ``--cache`` (a pickle; reused
 when present), and prints, per feature, its medians on answerable and unanswerable
 questions and its ROC AUC alone (answerable positive) on the shared sets and on the blind
@@ -36,7 +36,9 @@ sys.path.insert(0, str(REPO))
 
 from qa_service.abstention import FEATURES, Evidence  # noqa: E402
 
-BATCH_GLOB = "ask_heldout_*.jsonl"
+# The four batches this analysis read and tagged (stop 25); later batches are judges of their
+# own stop and are not tagged here
+BATCHES = tuple(f"ask_heldout_{name}.jsonl" for name in ("fict1", "fict2", "real1", "real2"))
 # agreeing at or above this (the blind unanswerables' lower quartile, about) marks a near miss
 NEAR = 1.2
 SETS_ = ("dev-set", "dev-set-2", "real-dev-set")
@@ -197,7 +199,7 @@ def load_rows(index_root: Path, cache: Path) -> list[Row]:
     if cache.exists():
         with cache.open("rb") as fh:
             return list(pickle.load(fh))
-    batches = sorted((REPO / "tests" / "labels").glob(BATCH_GLOB))
+    batches = [REPO / "tests" / "labels" / name for name in BATCHES]
     rows = capture_shared(index_root) + capture_blind(index_root, batches)
     with cache.open("wb") as fh:
         pickle.dump(rows, fh)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.abstention_transfer import (
+    BATCHES,
     KINDS,
     Row,
     auc,
@@ -81,7 +82,7 @@ def test_masked_zeroes_only_the_dropped_pieces() -> None:
 def test_every_blind_unanswerable_is_tagged_with_a_known_kind() -> None:
     unanswerable = {
         row["id"]
-        for path in LABELS.glob("ask_heldout_*.jsonl")
+        for path in (LABELS / name for name in BATCHES)
         for row in map(json.loads, filter(str.strip, path.read_text().splitlines()))
         if not row.get("gold")
     }
