@@ -152,9 +152,7 @@ def profile(index: Path, loops: int) -> dict[str, Any]:
         "total_ms": qb.percentiles(total.tolist()),
         "stage_ms": {
             s: {
-                "p50": round(float(np.percentile(median[s], 50)), 2),
-                "p95": round(float(np.percentile(median[s], 95)), 2),
-                "mean": round(float(median[s].mean()), 2),
+                **qb.percentiles(median[s].tolist()),
                 "tail_mean": round(float(median[s][tail].mean()), 2),
             }
             for s in stages

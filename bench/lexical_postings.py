@@ -37,8 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.lexical_profile import _capture, _stats  # noqa: E402
-from bench.query_bench import write_report  # noqa: E402
+from bench.lexical_profile import _capture  # noqa: E402
+from bench.query_bench import percentiles, write_report  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from index.lexical_folder import (  # noqa: E402
     _ANALYZER,
@@ -98,7 +98,7 @@ def postings(index: Any, searches: list[tuple[list[str], int]]) -> dict[str, Any
     heaviest = np.argsort(-rows[:, 0])[: max(1, len(rows) // 20)]
     fields = np.array([freqs for freqs, _ in cache.values()], dtype=np.float64).sum(axis=0)
     return {
-        "three_fields": _stats(list(rows[:, 0])),
+        "three_fields": percentiles(list(rows[:, 0])),
         "union_over_sum": round(float(rows[:, 1].sum() / max(rows[:, 0].sum(), 1)), 3),
         "union_over_sum_median": round(float(np.median(rows[:, 1] / np.maximum(rows[:, 0], 1))), 3),
         "union_over_sum_heaviest_5pct": round(
@@ -122,7 +122,7 @@ def shares(folder: Path, searches: list[tuple[list[str], int]]) -> dict[str, Any
         sum(int(searcher.doc_freq("body", t)) for t in _tokens(terms)) / total
         for terms, _ in searches
     ]
-    return {"passages": total, "three_fields": _stats(three), "body": _stats(body)}
+    return {"passages": total, "three_fields": percentiles(three), "body": percentiles(body)}
 
 
 def _open(folder: Path, fields: tuple[str, ...] | None = None) -> Any:
@@ -183,7 +183,7 @@ def combined(
                 spent[way][i].append((time.perf_counter() - start) * 1000)
     median = {w: [float(np.median(t)) for t in spent[w]] for w in ways}
     report: dict[str, Any] = {"passages": passages, "build_s": round(built, 1), "loops": loops}
-    report.update({w: _stats(median[w]) for w in ways})
+    report.update({w: percentiles(median[w]) for w in ways})
     for key in ("p50", "p95"):
         report[f"ratio_{key}"] = round(report["one field"][key] / report["three fields"][key], 3)
     return report

@@ -144,16 +144,6 @@ def _features(lexical: Any, query: Any) -> dict[str, Any]:
     }
 
 
-def _stats(values: list[float]) -> dict[str, float]:
-    array = np.asarray(values, dtype=np.float64)
-    return {
-        "p50": round(float(np.percentile(array, 50)), 2),
-        "p95": round(float(np.percentile(array, 95)), 2),
-        "mean": round(float(array.mean()), 2),
-        "n": len(values),
-    }
-
-
 def profile(
     index: Path, loops: int, modes: list[str], seed: int = 0, other: Path | None = None
 ) -> dict[str, Any]:
@@ -189,7 +179,7 @@ def profile(
         "segments": int(lexical._searcher.num_segments),
         "searches": len(calls),
         "loops": loops,
-        "modes": {m: _stats(median[m]) for m in modes},
+        "modes": {m: qb.percentiles(median[m]) for m in modes},
     }
     base = modes[0]
     shapes: dict[str, dict[str, Any]] = {}
@@ -204,7 +194,9 @@ def profile(
             "filtered": [i for i, f in enumerate(filtered) if f],
         }
         shapes[mode] = {
-            name: _stats([median[mode][i] for i in idx]) for name, idx in rows.items() if idx
+            name: qb.percentiles([median[mode][i] for i in idx])
+            for name, idx in rows.items()
+            if idx
         }
     report["by_shape"] = shapes
     columns = ("terms", "phrases", "df_max", "df_sum")

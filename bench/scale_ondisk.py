@@ -41,6 +41,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench.query_bench import percentiles  # noqa: E402
 from index.base import Query  # noqa: E402
 from index.dense_ondisk import OnDiskDenseIndex  # noqa: E402
 from index.ondisk_build import build_base, ondisk_nlist, train_size  # noqa: E402
@@ -200,13 +201,6 @@ def build(out: Path, passages: int) -> Path:
     return target
 
 
-def _ms(values: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(float(np.percentile(values, 50)), 2),
-        "p95": round(float(np.percentile(values, 95)), 2),
-    }
-
-
 def _rss_mb() -> float:
     import psutil
 
@@ -272,7 +266,7 @@ def serve(target: Path, loops: int = 3) -> dict[str, Any]:
                 t0 = time.perf_counter()
                 dense.search(Query(text="", vector=vector), CANDIDATES, given)
                 spent.append((time.perf_counter() - t0) * 1000)
-        latency[name] = _ms(spent)
+        latency[name] = percentiles(spent)
     report["search_ms"] = latency
     report["rss_after_mb"] = _rss_mb()
     report["file_after_mb"] = _file_mb()
@@ -301,7 +295,7 @@ def _recall(
                     spent.append((time.perf_counter() - t0) * 1000)
                     found += len(set(exact.tolist()) & {i for i, _ in hits})
                 row[key] = round(found / truth[key].size, 4)
-                row[f"{key}_ms"] = _ms(spent)["p50"]
+                row[f"{key}_ms"] = percentiles(spent)["p50"]
             rows.append(row)
     dense.nprobe, dense.refine_factor = default
     return rows

@@ -66,6 +66,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.query_bench import percentiles  # noqa: E402
 from index.impact import fieldnorm_table  # noqa: E402  (tantivy's field norms, one table)
 
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
@@ -391,16 +392,6 @@ def _current_rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return round(int(line.split()[1]) / 1024, 1)
     return 0.0
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    """p50 / p95 / mean of ``values`` (ms)."""
-    a = np.asarray(values)
-    return {
-        "p50": round(float(np.percentile(a, 50)), 2),
-        "p95": round(float(np.percentile(a, 95)), 2),
-        "mean": round(float(a.mean()), 2),
-    }
 
 
 def compare(
