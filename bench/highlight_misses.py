@@ -138,7 +138,7 @@ def replay(kept: list[Kept], show_all: bool = False) -> str:
     head = ["| group | rank-1 hits | answer@1 now | captured |", "| --- | ---: | ---: | ---: |"]
     for group, (n, ok, was) in tally.items():
         head.append(f"| {group} | {n} | {ok} | {was} |")
-    return "\n".join(head + [""] + lines)
+    return "\n".join([*head, "", *lines])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,6 +57,7 @@ from qa_service.answer_kind import (
     holds_answer,
     holds_place,
     is_label,
+    kinds_of_form,
     names_other_years,
     reports_question,
     restates,
@@ -191,6 +192,8 @@ class Asked:
     # "how many" of something that is not money (``amount_ask.asks_count``): an amount of
     # money is no count ("an annual charge of £40 per bin" for "how many households pay")
     count: bool = False
+    # the kinds read from a yes-or-no question's form alone (``answer_kind.kinds_of_form``)
+    by_form: tuple[str, ...] = ()
 
 
 def best_sentences(
@@ -244,6 +247,14 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
     rule = rule or SpanRule()
     own = asked.values if rule.own_values else frozenset()
     answers = tuple(any(_holds(s, k, asked, own) for k in asked.kinds) for s in sentences)
+    worded = [k for k in asked.kinds if k not in asked.by_form]
+    if asked.by_form and worded:
+        # a yes-or-no question asking for a figure in words too ("Has the council funded
+        # it before, and how much did it give?"): where a sentence holds what is asked in
+        # words, one holding only what the form implies (a decision, a date) holds none
+        held = tuple(any(_holds(s, k, asked, own) for k in worded) for s in sentences)
+        if any(held):
+            answers = held
     if rule.change_held and asked.change and Kind.NUMBER in asked.kinds:
         # how far a figure moved is asked: where a sentence holding a figure states a
         # change, the ones stating a level only ("a Band D charge of £203.41") hold none
@@ -571,6 +582,7 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         years=years_named(question),
         role=role_asked(question),
         count=asks_count(question),
+        by_form=kinds_of_form(question),
         values=frozenset(v for v in _VALUE.findall(question) if not _YEARISH.fullmatch(v)),
         names=names_given(question),
     )
