@@ -36,6 +36,15 @@ tells apart, by itself, a row of a table from the closer row of another organisa
 (``names_apart``); a bare item of a resolution is shown under the "RESOLVED - That:" leading
 in to it (``item_under_lead``); a sentence repeating the question gives way to the next when
 that holds the kind asked too (``restated_beside``).
+
+Four readings of stop 26 (not switches; docs/quality.md, "The answering sentence on real
+papers, stop 26"): asked how many of something not money, a sum of money is no count
+(``Asked.count``); a line opening with a bare count ("27 young people living with ...")
+holds a figure, where ``holds_answer`` reads an opening number as an item number; a yes-or-no
+question asking for a figure in words too ("Has it funded ... before, and how much?") is held
+by a sentence holding the figure when one does, not by one holding only the decision or date
+its form implies (``Asked.by_form``); and a question asking for no kind of answer is shown
+the sentence naming the topic with the one saying what came of it (``_with_topic``).
 """
 
 from __future__ import annotations
