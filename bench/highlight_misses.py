@@ -126,7 +126,7 @@ def replay(kept: list[Kept], show_all: bool = False) -> str:
         lines.append(f"{mark} {k.group} {k.id}{moved}: {k.question}")
         for i, (a, b) in enumerate(k.spans):
             sentence = " ".join(k.text[a:b].split())
-            inside = chosen and chosen[0].start <= a and b <= chosen[0].end
+            inside = bool(chosen) and chosen[0].start <= a and b <= chosen[0].end
             gold = any(highlight_answers(g, k.text[a:b]) for g in k.gold)
             if inside or gold:
                 tag = ("H" if inside else " ") + ("G" if gold else " ")
@@ -136,8 +136,8 @@ def replay(kept: list[Kept], show_all: bool = False) -> str:
         ):  # the evidence spans sentences
             lines.append(f"    gold: {' / '.join(' '.join(g.evidence.split()) for g in k.gold)}")
     head = ["| group | rank-1 hits | answer@1 now | captured |", "| --- | ---: | ---: | ---: |"]
-    for group, (n, ok, was) in tally.items():
-        head.append(f"| {group} | {n} | {ok} | {was} |")
+    for group, (n, now, then) in tally.items():
+        head.append(f"| {group} | {n} | {now} | {then} |")
     return "\n".join([*head, "", *lines])
 
 
