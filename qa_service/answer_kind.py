@@ -333,6 +333,24 @@ def answer_kinds(question: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+def kinds_of_form(question: str) -> tuple[str, ...]:
+    """The kinds ``answer_kinds`` reads from a yes-or-no question's form alone, not from a
+    word asking for them: a decision for one on what a council did ("Has the town council
+    funded ...?"), a date for one on whether something happened before; empty when the
+    question asks for that kind in words too ("..., and when?")."""
+    read = asked_kinds(question)
+    form = []
+    if Kind.DECISION not in read and _ASKS_WHETHER_DONE.search(question.strip()):
+        form.append(Kind.DECISION)
+    if (
+        Kind.DATE not in read
+        and not _ASKS_DATES.search(question)
+        and _ASKS_EVER.search(question.strip())
+    ):
+        form.append(Kind.DATE)
+    return tuple(form)
+
+
 def holds_place(sentence: str, question_words: Collection[str]) -> bool:
     """Whether a sentence names a place the question does not ("re-sited on Fryer's
     Wharf" for "where ... moved to"): a place the question already names ("an update on

@@ -36,6 +36,15 @@ tells apart, by itself, a row of a table from the closer row of another organisa
 (``names_apart``); a bare item of a resolution is shown under the "RESOLVED - That:" leading
 in to it (``item_under_lead``); a sentence repeating the question gives way to the next when
 that holds the kind asked too (``restated_beside``).
+
+Four readings of stop 26 (not switches; docs/quality.md, "The answering sentence on real
+papers, stop 26"): asked how many of something not money, a sum of money is no count
+(``Asked.count``); a line opening with a bare count ("27 young people living with ...")
+holds a figure, where ``holds_answer`` reads an opening number as an item number; a yes-or-no
+question asking for a figure in words too ("Has it funded ... before, and how much?") is held
+by a sentence holding the figure when one does, not by one holding only the decision or date
+its form implies (``Asked.by_form``); and a question asking for no kind of answer is shown
+the sentence naming the topic with the one saying what came of it (``_with_topic``).
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ from qa_service.answer_kind import (
     holds_answer,
     holds_place,
     is_label,
+    kinds_of_form,
     names_other_years,
     reports_question,
     restates,
@@ -188,6 +198,11 @@ class Asked:
     # the names it gives: words it writes capitalised past its first, folded as
     # ``Flags.named`` folds them ("Banners", "Gate": ``SpanRule.names_apart``)
     names: frozenset[str] = frozenset()
+    # "how many" of something that is not money (``amount_ask.asks_count``): an amount of
+    # money is no count ("an annual charge of £40 per bin" for "how many households pay")
+    count: bool = False
+    # the kinds read from a yes-or-no question's form alone (``answer_kind.kinds_of_form``)
+    by_form: tuple[str, ...] = ()
 
 
 def best_sentences(
@@ -230,6 +245,9 @@ class Flags:
     # opens with a name the question does not give, as a table's row its label
     # ("Leaving Care Team | 131 | ...", "Four Oaks - £1,250": ``SpanRule.names_apart``)
     other_label: tuple[bool, ...] = ()
+    # the question asks for a kind of answer (``answer_kind.answer_kinds``): what it asks
+    # can tell the topic named from what came of it (``_with_topic``)
+    kind_asked: bool = True
 
 
 def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = None) -> Flags:
@@ -238,6 +256,14 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
     rule = rule or SpanRule()
     own = asked.values if rule.own_values else frozenset()
     answers = tuple(any(_holds(s, k, asked, own) for k in asked.kinds) for s in sentences)
+    worded = [k for k in asked.kinds if k not in asked.by_form]
+    if asked.by_form and worded:
+        # a yes-or-no question asking for a figure in words too ("Has the council funded
+        # it before, and how much did it give?"): where a sentence holds what is asked in
+        # words, one holding only what the form implies (a decision, a date) holds none
+        held = tuple(any(_holds(s, k, asked, own) for k in worded) for s in sentences)
+        if any(held):
+            answers = held
     if rule.change_held and asked.change and Kind.NUMBER in asked.kinds:
         # how far a figure moved is asked: where a sentence holding a figure states a
         # change, the ones stating a level only ("a Band D charge of £203.41") hold none
@@ -271,6 +297,7 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
         _items(sentences, asked, rule),
         asked.names if rule.names_apart else frozenset(),
         tuple(_opens_other_name(s, asked.names) for s in sentences) if rule.names_apart else (),
+        bool(asked.kinds),
     )
 
 
@@ -335,6 +362,15 @@ def _content(sentence: str) -> frozenset[str]:
     return frozenset(_fold(w) for w in words(sentence) if _is_content(w))
 
 
+# An amount of money as a sentence states it ("£40", "£1.56 million"): no count of things.
+_MONEY_STATED = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s*(?:k|m|bn|million|billion)\b)?", re.IGNORECASE)
+# A line opening with a count, a bare number then a word in lower case ("27 young people
+# living with their former foster carers", a slide's or table's bullet): the number is what
+# is counted, not an item number ("3.2 The number ...", "(5) asks ...", "805. Minutes"),
+# nor a year ("2021 saw ...").
+_COUNT_OPENS = re.compile(r"\s*(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*\s+[a-z]")
+
+
 def _holds(sentence: str, kind: str, asked: Asked, own: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence holds the kind asked for; a figure asked for as an amount of
     money ("how much", "what does it pay") is held only by an amount stated ("£2,150"),
@@ -351,6 +387,10 @@ def _holds(sentence: str, kind: str, asked: Asked, own: frozenset[str] = frozens
     if names_other_years(sentence, asked.years):
         return False
     sentence = _unvalued(sentence, own)
+    if kind == Kind.NUMBER and asked.count:
+        sentence = _MONEY_STATED.sub(" ", sentence)
+    if kind == Kind.NUMBER and not asked.amount and _COUNT_OPENS.match(sentence):
+        return True
     if kind == Kind.NUMBER and asked.amount:
         return states_amount(sentence) or (asked.change and bool(_PERCENT.search(sentence)))
     if kind == Kind.PLACE:
@@ -419,12 +459,35 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
         adjusted, replace(flags, names=frozenset()), rule.tie_margin
     )
     if len(chosen) == 1 and not told_by_name:
+        _with_topic(chosen, scores, flags)
+    if len(chosen) == 1 and not told_by_name:
         for i in (best - 1, best + 1):
             if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
                 chosen.append(i)
                 break
     chosen.sort()
     return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+
+
+def _with_topic(chosen: list[int], scores: np.ndarray, flags: Flags) -> None:
+    """For a question asking for no kind of answer ("What did the council say about ...?",
+    "What view did councillors take on ...?"), show the sentence naming the topic with the
+    one saying what came of it (``chosen`` extended in place).  Papers name a topic
+    ("Frequency of emptying dog waste bins: There had been a problem ...") before they say
+    what came of it ("A decision needs to be made as to whether fortnightly emptying is
+    enough."); the sentence closest to the question is often the topic, and nothing of a
+    kind asked tells the two apart.  So: when the closest is chosen, the sentence after it
+    is shown below it; when the one after the closest is chosen (the rule's follow bonus),
+    the closest is shown above it; neither when it is a heading or a restatement.  A
+    question asking for a kind (a figure, a date, a person, a decision ...) is shown the
+    sentence holding it alone, as before."""
+    if flags.kind_asked:
+        return
+    best = chosen[0]
+    closest = int(np.argmax(scores))
+    other = closest if best == closest + 1 else best + 1 if best == closest else -1
+    if 0 <= other < len(flags.empty) and not flags.empty[other]:
+        chosen.append(other)
 
 
 def _lead_of(flags: Flags, best: int) -> int | None:
@@ -527,6 +590,8 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         change=asks_change(question),
         years=years_named(question),
         role=role_asked(question),
+        count=asks_count(question),
+        by_form=kinds_of_form(question),
         values=frozenset(v for v in _VALUE.findall(question) if not _YEARISH.fullmatch(v)),
         names=names_given(question),
     )

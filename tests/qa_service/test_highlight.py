@@ -125,12 +125,14 @@ def test_the_sentence_after_the_closest_gains_the_follow_bonus() -> None:
     text = "Three quotations were received for the repairs. The council accepted the lowest."
     spans = _spans(text)
     scores = np.array([0.60, 0.57])
+    # a decision asked (with no kind asked, the topic is shown with it: stop 26)
+    asked = Asked(kinds=(Kind.DECISION,))
     only_follow = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.05)
-    assert _shown(text, answer_span(text, spans, scores, Asked(), only_follow)) == (
+    assert _shown(text, answer_span(text, spans, scores, asked, only_follow)) == (
         "The council accepted the lowest."
     )
     no_follow = SpanRule(0.0, 0.0, 0.0, margin=0.0, follow_bonus=0.0)
-    assert _shown(text, answer_span(text, spans, scores, Asked(), no_follow)).startswith("Three")
+    assert _shown(text, answer_span(text, spans, scores, asked, no_follow)).startswith("Three")
 
 
 def test_a_heading_in_capitals_and_an_item_number_are_not_the_answer() -> None:

@@ -46,15 +46,13 @@ def test_every_switch_is_on_by_default_and_read_from_the_settings() -> None:
 
 
 def test_a_figure_the_question_gives_is_not_the_figure_it_asks_for() -> None:
-    text = (
-        "The £6,000 grant was awarded to the Trust by the Finance Committee. "
-        "It has helped 45 households so far."
-    )
-    asked = _asked("How many households has the £6,000 grant helped?")
-    assert asked.values == frozenset({"6,000"})
-    assert _shown(text, [0.70, 0.50], asked, RULE) == "It has helped 45 households so far."
+    # (not an amount of money: asked how many, a sum is no count anyway, stop 26)
+    text = "The 30 mph limit was approved by the Highways Committee. It now covers 14 roads."
+    asked = _asked("How many roads does the 30 mph limit cover?")
+    assert asked.values == frozenset({"30"})
+    assert _shown(text, [0.70, 0.50], asked, RULE) == "It now covers 14 roads."
     off = replace(RULE, own_values=False)
-    assert _shown(text, [0.70, 0.50], asked, off).startswith("The £6,000 grant")
+    assert _shown(text, [0.70, 0.50], asked, off).startswith("The 30 mph limit")
 
 
 def test_a_year_the_question_gives_is_read_as_before_not_masked() -> None:
