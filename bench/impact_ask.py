@@ -12,6 +12,11 @@ are the same (the passages shown, in order, and the answer state).
     python bench/impact_ask.py --index /tmp/p24/t/1000000 --impact /tmp/p25/impact1m-coded \\
         --loops 2 --out /tmp/p25/ask1m.json
 
+With ``--impact`` given more than once (stop 26: an index of plain row ids beside a
+block-compressed one), each is a mode of its own (named by its folder), asked in the same
+shuffled order as tantivy alone; the ratios are each one's to tantivy, and the answers
+each one's against tantivy's and against the first impact index's.
+
 The index is only read (the impact index is opened as it is, its generation unchecked).
 """
 
@@ -36,10 +41,9 @@ from bench import query_bench as qb  # noqa: E402
 from bench.impact_profile import percentiles  # noqa: E402
 
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
-MODES = ("tantivy", "impact")
 
 
-def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, Any]:
+def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -> dict[str, Any]:
     """See the module notes."""
     from index.impact import ImpactIndex
     from qa_service.presenters import ask_response
@@ -48,7 +52,12 @@ def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, A
 
     settings = qb._settings(index, "tantivy")
     engine = Engine(index, make_query_embedder(settings), settings)
-    impact = ImpactIndex.load(impact_dir)
+    dirs = impact_dir if isinstance(impact_dir, list) else [impact_dir]
+    names = ["impact"] if len(dirs) == 1 else [p.name for p in dirs]
+    if len(set(names)) < len(names):
+        names = [f"{p.parent.name}/{p.name}" for p in dirs]
+    impacts = {n: ImpactIndex.load(p) for n, p in zip(names, dirs, strict=True)}
+    modes = ("tantivy", *names)
     lexical_ms: list[float] = []
     search = engine.lexical.search
 
@@ -64,20 +73,20 @@ def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, A
         q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
     ]
     rng = random.Random(seed)
-    total: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in MODES}
-    lexical: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in MODES}
-    shown: dict[str, list[Any]] = {m: [None] * len(asked) for m in MODES}
+    total: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in modes}
+    lexical: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in modes}
+    shown: dict[str, list[Any]] = {m: [None] * len(asked) for m in modes}
     try:
         for question in asked:  # warm-up, both ways
-            for mode in MODES:
-                engine.lexical.impact = impact if mode == "impact" else None
+            for mode in modes:
+                engine.lexical.impact = impacts.get(mode)
                 engine.ask(question)
         for _ in range(loops):
             for i, question in enumerate(asked):
-                order = list(MODES)
+                order = list(modes)
                 rng.shuffle(order)
                 for mode in order:
-                    engine.lexical.impact = impact if mode == "impact" else None
+                    engine.lexical.impact = impacts.get(mode)
                     lexical_ms.clear()
                     t0 = time.perf_counter()
                     answer = engine.ask(question)
@@ -91,18 +100,28 @@ def run(index: Path, impact_dir: Path, loops: int, seed: int = 0) -> dict[str, A
     finally:
         engine.lexical.impact = None
         engine.close()
-    report: dict[str, Any] = {"index": str(index), "impact": str(impact_dir), "loops": loops}
+    report: dict[str, Any] = {"index": str(index), "loops": loops}
+    report["impact"] = str(dirs[0]) if len(dirs) == 1 else {
+        n: {"folder": str(p), "blocks": impacts[n].blocks is not None}
+        for n, p in zip(names, dirs, strict=True)
+    }  # fmt: skip
     report["questions"] = len(asked)
     for name, spent in (("ask_ms", total), ("lexical_ms", lexical)):
-        median = {m: [float(np.median(t)) for t in spent[m]] for m in MODES}
-        report[name] = {m: percentiles(median[m]) for m in MODES}
-        report[name]["ratio"] = {
-            p: round(report[name]["impact"][p] / report[name]["tantivy"][p], 3)
-            for p in ("p50", "p95", "mean")
-        }
-    pairs = list(zip(shown["tantivy"], shown["impact"], strict=True))
-    report["same_answers"] = sum(a == b for a, b in pairs)
-    report["same_state"] = sum(a[0] == b[0] for a, b in pairs)
+        median = {m: [float(np.median(t)) for t in spent[m]] for m in modes}
+        report[name] = {m: percentiles(median[m]) for m in modes}
+        for mode in names:
+            report[name]["ratio" if len(names) == 1 else f"ratio:{mode}"] = {
+                p: round(report[name][mode][p] / report[name]["tantivy"][p], 3)
+                for p in ("p50", "p95", "mean")
+            }
+    for mode in names:
+        pairs = list(zip(shown["tantivy"], shown[mode], strict=True))
+        suffix = "" if len(names) == 1 else f":{mode}"
+        report[f"same_answers{suffix}"] = sum(a == b for a, b in pairs)
+        report[f"same_state{suffix}"] = sum(a[0] == b[0] for a, b in pairs)
+        if mode != names[0]:
+            same = zip(shown[names[0]], shown[mode], strict=True)
+            report[f"same_answers_as_{names[0]}{suffix}"] = sum(a == b for a, b in same)
     report["load_avg_end"] = os.getloadavg()
     return report
 
@@ -111,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run and print (and with ``--out`` write) the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--impact", type=Path, required=True)
+    parser.add_argument(
+        "--impact", type=Path, required=True, action="append", help="one or more builds"
+    )
     parser.add_argument("--loops", type=int, default=2)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)

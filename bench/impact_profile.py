@@ -71,10 +71,13 @@ def glossary_phrases() -> list[str]:
     return sorted({f for f in forms if len(_WORD.findall(f)) > 1})
 
 
-def build_step(index: Path, out: Path, range_passages: int | None = None) -> dict[str, Any]:
+def build_step(
+    index: Path, out: Path, range_passages: int | None = None, blocks: bool = False
+) -> dict[str, Any]:
     """Build and save the impact index of ``index``'s store (see the module notes): at
     once (``index.impact.build``) or, with ``range_passages``, in ranges
-    (``index.impact.build_ranges``) with the glossary's phrase lists."""
+    (``index.impact.build_ranges``) with the glossary's phrase lists; with ``blocks``,
+    its row ids block-compressed with block maxima (``index.impact_blocks``)."""
     from index.impact import ImpactIndex, build, build_ranges, phrase_lists
     from index.lexical_folder import FOLDER, _open_index, analyzer
     from index.lexical_tantivy import TantivyIndex, store_texts
@@ -85,7 +88,7 @@ def build_step(index: Path, out: Path, range_passages: int | None = None) -> dic
     t0 = time.perf_counter()
     extra: dict[str, Any] = {}
     if range_passages is None:
-        impact = build(store_texts(store), analyzer())
+        impact = build(store_texts(store), analyzer(), blocks=blocks)
         built = time.perf_counter() - t0
         t0 = time.perf_counter()
         impact.save(out)
@@ -109,9 +112,11 @@ def build_step(index: Path, out: Path, range_passages: int | None = None) -> dic
                 listed(),
                 range_passages,
                 generation=store.generation(),
+                blocks=blocks,
             )
         )
         extra["range_passages"] = range_passages
+        extra["blocks"] = blocks
         extra["phrase_lists_s"] = round(timed["phrases_s"], 1)
         built = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -121,7 +126,7 @@ def build_step(index: Path, out: Path, range_passages: int | None = None) -> dic
         "passages": impact.passages,
         "words": len(impact.words),
         "phrases": len(impact.phrases),
-        "postings": len(impact.docids),
+        "postings": int(impact.offsets[-1]),
         "build_s": round(built, 1),
         "cpu_s": round(time.process_time() - cpu0, 1),
         "save_s": round(time.perf_counter() - t0, 1),
@@ -381,6 +386,125 @@ def _whole(
     }
 
 
+def engines(
+    index: Path, impact_dirs: list[Path], searches: Path, loops: int, seed: int = 0
+) -> dict:
+    """Each recorded search on tantivy and on each impact index of ``impact_dirs`` (as
+    built: plain row ids or block-compressed), all in the same run, interleaved in a
+    shuffled order per search, medians of ``loops``: the first pass (the words, k or
+    ``RESCORE_FETCH`` x k; tantivy's ``_hits`` against ``search_tokens``) and the whole
+    unfiltered lexical search (``TantivyIndex._top`` against ``ImpactIndex.search``,
+    tantivy's ``_top`` where a phrase has no list); p50 / p95 and the ratios to tantivy;
+    each engine's lists against tantivy's, and each impact index's against the first's
+    (row for row); the postings each scores."""
+    from index.impact import ImpactIndex
+    from index.lexical_folder import FOLDER, _open_index, analyzer
+    from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text
+    from index.store import Store
+
+    store = Store.open(index)
+    served = TantivyIndex(index, store, _open_index(index / FOLDER, create=False))
+    searcher = served._searcher
+    names = [p.name for p in impact_dirs]
+    if len(set(names)) < len(names):
+        names = [f"{p.parent.name}/{p.name}" for p in impact_dirs]
+    impacts = dict(zip(names, (ImpactIndex.load(p) for p in impact_dirs), strict=True))
+    words = analyzer()
+    recorded = json.loads(searches.read_text(encoding="utf-8"))
+    report: dict[str, Any] = {
+        "index": str(index),
+        "impacts": {n: {"folder": str(p), "blocks": impacts[n].blocks is not None,
+                        "bytes": impacts[n].nbytes()}
+                    for n, p in zip(names, impact_dirs, strict=True)},
+        "loops": loops,
+        "load_avg_start": os.getloadavg(),
+    }  # fmt: skip
+    import index.impact as impact_module
+
+    dense = impact_module.DENSE
+    for name, impact in impacts.items():  # numba's first calls, outside the timing
+        t0 = time.perf_counter()
+        for impact_module.DENSE in (0.0, float("inf")):  # both kernels
+            impact.search(["children", "looked after children"], words, 5)
+            impact.search(["children", "care"], words, 5)
+        impact_module.DENSE = dense
+        report["impacts"][name]["first_call_s"] = round(time.perf_counter() - t0, 2)
+    modes = ["tantivy", *names]
+    steps = ("first", "whole")
+    spent = {s: {m: [] for m in modes} for s in steps}  # type: dict[str, dict[str, list[float]]]
+    verdicts: dict[str, dict[str, list[dict[str, Any]]]] = {
+        s: {m: [] for m in names} for s in steps
+    }
+    same_as_first: dict[str, int] = {f"{s}:{m}": 0 for s in steps for m in names}
+    read: dict[str, list[float]] = {m: [] for m in names}
+    rng = random.Random(seed)
+    for call in recorded:
+        terms, k = call["terms"], call["k"]
+        multiword = any(len(_WORD.findall(t)) > 1 for t in terms)
+        fetch = k * (RESCORE_FETCH if multiword else 1)
+        first = served._parse(query_text(terms, "words" if multiword else "phrase"))
+        phrased = served._parse(query_text(terms)) if multiword else first
+        tokens = impacts[names[0]].tokens(terms, words)
+        if tokens is None:
+            raise SystemExit(f"a clause of {terms} is not one token")
+        for step in steps:
+            took: dict[str, list[float]] = {m: [] for m in modes}
+            got: dict[str, Any] = {}
+            for _ in range(loops):
+                order = list(modes)
+                rng.shuffle(order)
+                for mode in order:
+                    hits: Any
+                    t0 = time.perf_counter()
+                    if mode == "tantivy":
+                        hits = (
+                            served._hits(searcher, first, fetch)
+                            if step == "first"
+                            else served._top(searcher, phrased, k, first if multiword else None)
+                        )
+                    elif step == "first":
+                        hits, scored = impacts[mode].search_tokens(tokens, fetch)
+                    else:
+                        hits = impacts[mode].search(terms, words, k)
+                        if hits is None:
+                            hits = served._top(searcher, phrased, k, first if multiword else None)
+                    took[mode].append((time.perf_counter() - t0) * 1000)
+                    got[mode] = hits
+                    if step == "first" and mode != "tantivy":
+                        got[f"read:{mode}"] = scored
+            for mode in modes:
+                spent[step][mode].append(float(np.median(took[mode])))
+            for mode in names:
+                verdicts[step][mode].append(_agree(got["tantivy"], got[mode]))
+                same_as_first[f"{step}:{mode}"] += got[mode] == got[names[0]]
+                if step == "first":
+                    read[mode].append(float(got[f"read:{mode}"]))
+    report["searches"] = len(recorded)
+    for step in steps:
+        figures = {m: percentiles(spent[step][m]) for m in modes}
+        report[f"{step}_ms"] = figures
+        report[f"{step}_ratio"] = {
+            m: {p: round(figures[m][p] / figures["tantivy"][p], 3) for p in ("p50", "p95", "mean")}
+            for m in names
+        }
+        report[f"{step}_agreement"] = {
+            m: {
+                "identical": sum(v["identical"] for v in verdicts[step][m]),
+                "equal_but_ties": sum(v["equal_but_ties"] for v in verdicts[step][m]),
+                "score_rel_max": float(max(v["score_rel_max"] for v in verdicts[step][m])),
+                f"row_for_row_as_{names[0]}": same_as_first[f"{step}:{m}"],
+            }
+            for m in names
+        }
+    report["postings_scored"] = {m: percentiles(read[m]) for m in names}
+    report["per_search_ms"] = {
+        s: {m: [round(t, 3) for t in spent[s][m]] for m in modes} for s in steps
+    }
+    report["load_avg_end"] = os.getloadavg()
+    report["rss_end"] = _rss_mb()
+    return report
+
+
 def _phrase_lists(served: Any, searcher: Any, phrases: list[str]) -> dict[str, tuple]:
     """Each phrase's served clause (quoted, over the three fields with their weights)
     scored by tantivy on every passage that holds it: (row ids ascending, scores).  An
@@ -436,9 +560,8 @@ def _second_from_lists(
     def word_list(token: str) -> tuple[np.ndarray, np.ndarray]:
         if token not in word_lists:
             i = impact.words.get(token)
-            lo, hi = (impact.offsets[i], impact.offsets[i + 1]) if i is not None else (0, 0)
             word_lists[token] = (
-                np.asarray(impact.docids[lo:hi], dtype=np.int64),
+                np.asarray(impact.list_docids(i) if i is not None else [], dtype=np.int64),
                 impact.list_impacts(i).astype(np.float64) if i is not None else np.zeros(0),
             )
         return word_lists[token]
@@ -510,7 +633,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
     searcher = served._searcher
     impact = ImpactIndex.load(impact_dir)
     words = analyzer()
-    span = int(impact.docids.max()) + 1
+    span = int(impact.blocks.last.max() if impact.blocks is not None else impact.docids.max()) + 1
     kernels = {"plain": maxscore, "windowed": maxscore_windowed}
     spent: dict[str, list[float]] = {m: [] for m in ("tantivy", *kernels)}
     chosen: list[float] = []  # the kernel index.impact.DENSE picks at this size
@@ -525,7 +648,7 @@ def tiled(index: Path, impact_dir: Path, searches: Path, loops: int, times: int)
         for token in counts:
             i = impact.words[token]
             lo, hi = int(impact.offsets[i]), int(impact.offsets[i + 1])
-            d = np.asarray(impact.docids[lo:hi], np.int64)
+            d = np.asarray(impact.list_docids(i), np.int64)
             docs.append((d[None, :] + span * np.arange(times)[:, None]).ravel())
             codes.append(np.tile(np.asarray(impact.codes[lo:hi]), times))  # its codes, as built
             tables.append(np.asarray(impact.values[impact.bases[i] : impact.bases[i + 1]]))
@@ -593,17 +716,17 @@ def packed_sizes(impact_dir: Path, block: int = 128) -> dict[str, Any]:
     packed = headers = 0
     widths = np.zeros(33, dtype=np.int64)
     for i in range(len(impact.offsets) - 1):
-        docs = np.asarray(impact.docids[impact.offsets[i] : impact.offsets[i + 1]], np.int64)
+        docs = np.asarray(impact.list_docids(i), np.int64)
         for lo in range(0, len(docs), block):
             part = docs[lo : lo + block]
             width = int(np.diff(part).max(initial=0)).bit_length()
             widths[width] += 1
             packed += (width * (len(part) - 1) + 7) // 8
             headers += 17
-    postings = len(impact.docids)
+    postings = int(impact.offsets[-1])
     return {
         "postings": postings,
-        "docids_bytes": int(impact.docids.nbytes),
+        "docids_bytes": 4 * postings,
         "packed_bytes": packed + headers,
         "bytes_a_posting": round((packed + headers) / max(postings, 1), 3),
         "codes_bytes": int(impact.codes.nbytes),
@@ -626,35 +749,47 @@ def _ratio(figures: dict[str, dict[str, float]]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """``build`` or ``compare``; prints (and with ``--out`` writes) the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("build", "compare", "tiled", "packed"))
+    parser.add_argument("step", choices=("build", "compare", "tiled", "packed", "engines"))
     parser.add_argument("--times", type=int, default=10, help="tiled: copies of the lists")
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--impact", type=Path, help="compare: a build's folder")
+    parser.add_argument(
+        "--impact", type=Path, action="append", help="a build's folder (engines: one or more)"
+    )
     parser.add_argument("--searches", type=Path)
     parser.add_argument("--loops", type=int, default=3)
     parser.add_argument(
         "--range-passages", type=int, help="build: in ranges of this many passages, with phrases"
     )
+    parser.add_argument(
+        "--blocks", action="store_true", help="build: row ids block-compressed, block maxima"
+    )
     args = parser.parse_args(argv)
-    if args.step == "packed":
+    if args.step == "engines":
+        if args.impact is None or args.searches is None:
+            parser.error("engines needs --impact (one or more) and --searches")
+        report = engines(args.index, args.impact, args.searches, args.loops)
+        if args.out is not None:
+            args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+        report = {k: v for k, v in report.items() if k != "per_search_ms"}
+    elif args.step == "packed":
         if args.impact is None:
             parser.error("packed needs --impact")
-        report = packed_sizes(args.impact)
+        report = packed_sizes(args.impact[0])
     elif args.step == "build":
         if args.out is None:
             parser.error("build needs --out")
-        report = build_step(args.index, args.out, args.range_passages)
+        report = build_step(args.index, args.out, args.range_passages, args.blocks)
     elif args.step == "tiled":
         if args.impact is None or args.searches is None:
             parser.error("tiled needs --impact and --searches")
-        report = tiled(args.index, args.impact, args.searches, args.loops, args.times)
+        report = tiled(args.index, args.impact[0], args.searches, args.loops, args.times)
         if args.out is not None:
             args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     else:
         if args.impact is None or args.searches is None:
             parser.error("compare needs --impact and --searches")
-        report = compare(args.index, args.impact, args.searches, args.loops)
+        report = compare(args.index, args.impact[0], args.searches, args.loops)
         if args.out is not None:
             args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(json.dumps({k: v for k, v in report.items() if k != "per_search"}, indent=1))

@@ -29,6 +29,11 @@ Impacts are stored exactly, as 16-bit codes into each list's table of its distin
 impacts (``code_impacts``: at 1M at most 22,797 a list): half the bytes of float32, and
 no score changes (nothing to re-check).  ``build`` holds every posting in memory;
 ``build_ranges`` writes the same arrays, bit for bit, a range of passages at a time.
+
+Built with ``blocks`` (stop 26), the row ids are not stored as they are but as gaps
+bit-packed in blocks of 128 with each block's largest impact (``index.impact_blocks``),
+and the kernels there decode a block at a time and skip the look-ups block maxima rule
+out: the same top k, fewer bytes.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from index.base import LexicalText
+from index.impact_blocks import BLOCK_FILES, Blocks, joined, pack
 from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
@@ -148,6 +154,8 @@ class ImpactIndex:
     passages: int
     phrases: dict[str, int] = field(default_factory=dict)  # phrase_key -> list id
     generation: int | None = None  # the store generation it was built from, if stamped
+    # built with blocks: the row ids block-compressed, with block maxima (``docids`` empty)
+    blocks: Blocks | None = None
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -185,6 +193,7 @@ class ImpactIndex:
 
     def search_lists(self, counts: Counter[int], k: int) -> tuple[list[tuple[int, float]], int]:
         """``search_tokens`` over list ids (words' or phrases'), each with its weight."""
+        from index.impact_blocks import maxscore_blocks, maxscore_blocks_windowed
         from index.impact_maxscore import maxscore, maxscore_windowed
 
         if not counts or k <= 0:
@@ -194,12 +203,20 @@ class ImpactIndex:
         bounds = weights * self.maxima[lists].astype(np.float64)
         order = np.argsort(bounds, kind="stable")
         held = int(np.sum(self.offsets[lists + 1] - self.offsets[lists]))
-        kernel = maxscore_windowed if held > DENSE * max(self.passages, 1) else maxscore
-        docs, scores, read = kernel(
-            self.offsets, self.docids, self.codes, self.values, self.bases, lists[order],
-            weights[order],
-            bounds[order], k,
-        )  # fmt: skip
+        dense = held > DENSE * max(self.passages, 1)
+        if self.blocks is not None:
+            blocked = maxscore_blocks_windowed if dense else maxscore_blocks
+            docs, scores, read = blocked(
+                self.offsets, *self.blocks, self.codes, self.values,
+                self.bases, lists[order], weights[order], bounds[order], k,
+            )  # fmt: skip
+        else:
+            kernel = maxscore_windowed if dense else maxscore
+            docs, scores, read = kernel(
+                self.offsets, self.docids, self.codes, self.values, self.bases, lists[order],
+                weights[order],
+                bounds[order], k,
+            )  # fmt: skip
         return [(int(d), float(s)) for d, s in zip(docs, scores, strict=True)], int(read)
 
     def among(
@@ -217,9 +234,12 @@ class ImpactIndex:
             lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
             if hi == lo or not len(candidates):
                 continue
-            docs = self.docids[lo:hi]
-            at = np.minimum(np.searchsorted(docs, wanted), hi - lo - 1)
-            held = docs[at] == wanted
+            if self.blocks is not None:
+                at, held = self._positions(list_id, wanted)
+            else:
+                docs = self.docids[lo:hi]
+                at = np.minimum(np.searchsorted(docs, wanted), hi - lo - 1)
+                held = docs[at] == wanted
             # only the candidates' impacts decoded
             codes = self.codes[lo + at].astype(np.int64)
             values = self.values[int(self.bases[list_id]) + codes].astype(np.float64)
@@ -254,6 +274,36 @@ class ImpactIndex:
             return self.search_lists(clauses, k)[0]
         return found
 
+    def _positions(self, list_id: int, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each row id of ``wanted`` sits in a block-compressed list (its place
+        from the list's start; 0 where absent) and whether it is there: the blocks'
+        last row ids galloped, only the blocks that may hold one decoded."""
+        from index.impact_blocks import positions
+
+        assert self.blocks is not None
+        b = self.blocks
+        lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
+        order = np.argsort(wanted, kind="stable")
+        found = positions(
+            lo, hi, int(b.starts[list_id]), int(b.starts[list_id + 1]), b.first, b.last,
+            b.width, b.at, b.packed, np.ascontiguousarray(wanted[order]),
+        )  # fmt: skip
+        at = np.zeros(len(wanted), dtype=np.int64)
+        held = np.zeros(len(wanted), dtype=bool)
+        at[order] = np.where(found >= 0, found - lo, 0)
+        held[order] = found >= 0
+        return at, held
+
+    def list_docids(self, list_id: int) -> np.ndarray:
+        """List ``list_id``'s row ids (``uint32``), decoded if block-compressed."""
+        lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
+        if self.blocks is None:
+            return np.asarray(self.docids[lo:hi])
+        from index.impact_blocks import decode_list
+
+        b = self.blocks
+        return decode_list(lo, hi, int(b.starts[list_id]), b.first, b.width, b.at, b.packed)
+
     def list_impacts(self, list_id: int) -> np.ndarray:
         """List ``list_id``'s impacts (float32), decoded."""
         lo, hi = int(self.offsets[list_id]), int(self.offsets[list_id + 1])
@@ -261,22 +311,36 @@ class ImpactIndex:
             self.values[int(self.bases[list_id]) + self.codes[lo:hi].astype(np.int64)]
         )
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays saved, by file name (without the row ids when block-compressed)."""
+        out = {n: getattr(self, n) for n in FILES if n != "docids" or self.blocks is None}
+        if self.blocks is not None:
+            out |= dict(zip(BLOCK_FILES, self.blocks, strict=True))
+        return out
+
     def nbytes(self) -> int:
         """Bytes of the arrays (the word table aside)."""
-        return sum(int(getattr(self, name).nbytes) for name in FILES)
+        return sum(int(a.nbytes) for a in self.arrays().values())
 
     def save(self, folder: Path) -> None:
         """Write the arrays and the word and phrase tables into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
-        for name in FILES:
-            np.save(folder / f"{name}.npy", getattr(self, name))
+        for name, values in self.arrays().items():
+            np.save(folder / f"{name}.npy", values)
         _save_tables(folder, self.words, self.phrases, self.passages, self.generation)
 
     @classmethod
     def load(cls, folder: Path) -> ImpactIndex:
         """The index saved in ``folder``, its arrays mapped, not read."""
         meta = json.loads((folder / "words.json").read_text(encoding="utf-8"))
-        arrays = {n: np.asarray(np.load(folder / f"{n}.npy", mmap_mode="r")) for n in FILES}
+        blocked = (folder / f"{BLOCK_FILES[0]}.npy").exists()
+
+        def mapped(name: str) -> np.ndarray:
+            return np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r"))
+
+        arrays = {n: mapped(n) for n in FILES if n != "docids" or not blocked}
+        if blocked:
+            arrays["docids"] = np.zeros(0, dtype=np.uint32)
         words = {w: i for i, w in enumerate(meta["words"])}
         phrases = {p: len(words) + i for i, p in enumerate(meta.get("phrases", []))}
         return cls(
@@ -284,6 +348,7 @@ class ImpactIndex:
             passages=int(meta["passages"]),
             phrases=phrases,
             generation=meta.get("generation"),
+            blocks=Blocks(*(mapped(n) for n in BLOCK_FILES)) if blocked else None,
             **arrays,
         )
 
@@ -464,11 +529,15 @@ def _check_ascending(rowids: np.ndarray, previous: int) -> None:
 
 
 def build(
-    rows: Iterable[tuple[int, LexicalText]], analyzer: Any, phrases: Iterable[PhraseList] = ()
+    rows: Iterable[tuple[int, LexicalText]],
+    analyzer: Any,
+    phrases: Iterable[PhraseList] = (),
+    blocks: bool = False,
 ) -> ImpactIndex:
     """The impact index of ``rows`` (row id, (heading, body, context)), row ids ascending,
     tokenised by ``analyzer`` (``index.lexical_folder.analyzer()``: the served one), all
-    in memory; with ``phrases`` (``phrase_lists``) listed after the words."""
+    in memory; with ``phrases`` (``phrase_lists``) listed after the words; with
+    ``blocks``, the row ids block-compressed with block maxima (``index.impact_blocks``)."""
     vocabulary: dict[str, int] = {}
     counted = _count(rows, analyzer, vocabulary)
     _check_ascending(counted.rowids, -1)
@@ -492,18 +561,43 @@ def build(
         more_offsets.append(np.array([end], dtype=np.int64))
         more_maxima.append(np.array([scores.max(initial=0)], dtype=np.float32))
     all_offsets = np.concatenate(more_offsets)
-    codes, values, bases = code_impacts(np.concatenate(more_impacts), all_offsets)
+    all_impacts = np.concatenate(more_impacts)
+    all_docs = np.concatenate(more_docs)
+    codes, values, bases = code_impacts(all_impacts, all_offsets)
+    packed = pack(all_offsets, all_docs, all_impacts) if blocks else None
     return ImpactIndex(
         vocabulary,
         all_offsets,
-        np.concatenate(more_docs),
+        all_docs if packed is None else np.zeros(0, np.uint32),
         codes,
         values,
         bases,
         np.concatenate(more_maxima),
         passages=len(counted.rowids),
         phrases=keys,
+        blocks=packed,
     )
+
+
+class _BlockWriter:
+    """``Blocks`` written a group of lists at a time (``index.impact_blocks.pack``'s
+    output for consecutive lists), as ``ImpactIndex.save`` writes them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.parts: list[Blocks] = []  # the per-list and per-block figures, a few a block
+        self.words = _NpyWriter(folder / "packed.npy", np.dtype(np.uint32))
+
+    def add(self, part: Blocks) -> None:
+        self.words.write(part.packed[:-1])
+        self.parts.append(part._replace(packed=np.zeros(1, np.uint32)))
+
+    def close(self) -> None:
+        self.words.write(np.zeros(1, np.uint32))  # the spare word
+        self.words.close()
+        whole = joined(self.parts)
+        for name, values in zip(BLOCK_FILES[:-1], whole[:-1], strict=True):
+            np.save(self.folder / f"{name}.npy", values)
 
 
 class _NpyWriter:
@@ -537,6 +631,7 @@ def build_ranges(
     range_passages: int = RANGE_PASSAGES,
     merge_postings: int = MERGE_POSTINGS,
     generation: int | None = None,
+    blocks: bool = False,
 ) -> dict[str, int]:
     """``build``'s index written into ``folder`` (as ``ImpactIndex.save``; open it with
     ``ImpactIndex.load``), in memory bounded by the range and not by the corpus:
@@ -550,7 +645,9 @@ def build_ranges(
 
     Only the vocabulary and a few figures a word and range stay in memory.  The arrays
     are equal to ``build``'s, bit for bit.  ``generation``: the store generation of
-    ``rows``, recorded for ``open_current``.  Returns the postings and ranges written."""
+    ``rows``, recorded for ``open_current``; ``blocks``: the row ids written
+    block-compressed, with block maxima, a block of words at a time (as ``build``'s
+    ``blocks``).  Returns the postings and ranges written."""
     runs = folder / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     vocabulary: dict[str, int] = {}
@@ -599,7 +696,9 @@ def build_ranges(
     offsets = np.zeros(size + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(counts.sum(axis=0, dtype=np.int64))
     read = np.zeros(ranges, dtype=np.int64)  # each range's postings merged so far
-    out_docs = _NpyWriter(folder / "docids.npy", np.dtype(np.uint32))
+    out_docs = (
+        _BlockWriter(folder) if blocks else _NpyWriter(folder / "docids.npy", np.dtype(np.uint32))
+    )
     out_codes = _NpyWriter(folder / "codes.npy", np.dtype(np.uint16))
     out_values = _NpyWriter(folder / "values.npy", np.dtype(np.float32))
     bases = [np.zeros(1, np.int64)]
@@ -635,7 +734,10 @@ def build_ranges(
             block_impacts[at] = np.fromfile(
                 runs / f"impacts{r}.bin", np.float32, hi - lo, offset=4 * lo
             )
-        out_docs.write(block_docs)
+        if isinstance(out_docs, _BlockWriter):
+            out_docs.add(pack(offsets[first : last + 1] - base, block_docs, block_impacts))
+        else:
+            out_docs.write(block_docs)
         coded(block_impacts, offsets[first : last + 1] - base)
         maxima.append(np.maximum.reduceat(block_impacts, offsets[first:last] - base))
         first = last
@@ -648,7 +750,11 @@ def build_ranges(
     end = int(offsets[-1])
     for key, ids, scores in phrases:
         keys[key] = size + len(keys)
-        out_docs.write(ids)
+        one = np.array([0, len(ids)], dtype=np.int64)
+        if isinstance(out_docs, _BlockWriter):
+            out_docs.add(pack(one, ids, scores.astype(np.float32)))
+        else:
+            out_docs.write(ids)
         coded(scores.astype(np.float32), np.array([0, len(ids)], dtype=np.int64))
         end += len(ids)
         ends.append(np.array([end], dtype=np.int64))

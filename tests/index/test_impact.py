@@ -15,8 +15,8 @@ from index import impact as impact_module
 from index.base import Query
 from index.embedder import HashingEmbedder
 from index.filters import Filters
+from index.impact import FOLDER as IMPACT_FOLDER
 from index.impact import (
-    FILES,
     ImpactIndex,
     build,
     build_ranges,
@@ -26,7 +26,14 @@ from index.impact import (
     phrase_key,
     phrase_lists,
 )
-from index.impact import FOLDER as IMPACT_FOLDER
+from index.impact_blocks import (
+    BLOCK,
+    decode_list,
+    maxscore_blocks,
+    maxscore_blocks_windowed,
+    pack,
+    positions,
+)
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
 from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text, store_texts
@@ -92,21 +99,26 @@ def _same_ranking(want: list[tuple[int, float]], got: list[tuple[int, float]]) -
 
 
 @pytest.fixture(scope="module")
-def fresh(
-    tmp_path_factory: pytest.TempPathFactory, small_corpus: Path
-) -> tuple[TantivyIndex, ImpactIndex]:
+def served(tmp_path_factory: pytest.TempPathFactory, small_corpus: Path) -> TantivyIndex:
     """The small corpus indexed with the fake embedder, its tantivy rebuilt from the store
-    (no deleted passages, whose statistics tantivy keeps until a merge), and the impact
-    index of the same passages; built once for the module (nothing here writes to it)."""
+    (no deleted passages, whose statistics tantivy keeps until a merge); built once for
+    the module (nothing here writes to it)."""
     folder = build_index(
         tmp_path_factory.mktemp("impact") / "index", [small_corpus], HashingEmbedder()
     )
     shutil.rmtree(folder / FOLDER)
-    store = Store.open(folder)
-    tantivy = TantivyIndex.load(folder, store)
-    impact = build(store_texts(store), analyzer(), phrase_lists(tantivy, PHRASES, analyzer()))
-    assert impact.passages == tantivy.count()
-    return tantivy, impact
+    return TantivyIndex.load(folder, Store.open(folder))
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "blocks"])
+def fresh(served: TantivyIndex, request: pytest.FixtureRequest) -> tuple[TantivyIndex, ImpactIndex]:
+    """``served`` and the impact index of the same passages, its row ids as they are or
+    block-compressed with block maxima (stop 26): every test of it runs on both."""
+    phrases = phrase_lists(served, PHRASES, analyzer())
+    impact = build(store_texts(served.store), analyzer(), phrases, blocks=request.param)
+    assert impact.passages == served.count()
+    assert (impact.blocks is not None) == request.param
+    return served, impact
 
 
 @pytest.mark.parametrize("dense", [0.0, float("inf")])  # the windowed kernel, the other
@@ -157,8 +169,27 @@ def _exhaustive(
     return sorted(scores.items(), key=lambda hit: (-hit[1], hit[0]))[:k]
 
 
+def _on_blocks(kernel: Any) -> Any:
+    """``kernel`` (a block kernel) called as the plain kernels are: the lists packed in
+    blocks first (their impacts decoded for the block maxima)."""
+
+    def run(
+        offsets: np.ndarray, docids: np.ndarray, codes: np.ndarray, values: np.ndarray,
+        bases: np.ndarray, *rest: Any,
+    ) -> Any:  # fmt: skip
+        which = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+        impacts = values[bases[which] + codes.astype(np.int64)]
+        return kernel(offsets, *pack(offsets, docids, impacts), codes, values, bases, *rest)
+
+    return run
+
+
+KERNELS = [maxscore, maxscore_windowed, _on_blocks(maxscore_blocks),
+           _on_blocks(maxscore_blocks_windowed)]  # fmt: skip
+
+
 @pytest.mark.parametrize("whole", [True, False])
-@pytest.mark.parametrize("kernel", [maxscore, maxscore_windowed])
+@pytest.mark.parametrize("kernel", KERNELS, ids=["plain", "windowed", "blocks", "blocks_windowed"])
 @pytest.mark.parametrize("seed", range(30))
 def test_maxscore_equals_scoring_every_passage(seed: int, kernel: Any, whole: bool) -> None:
     """Random lists, of small whole impacts (so that many passages tie, as copies do) or
@@ -261,14 +292,19 @@ def test_a_build_in_ranges_equals_the_build_at_once(
     stats = build_ranges(
         store_texts(store), analyzer(), tmp_path / "ranges",
         phrase_lists(tantivy, PHRASES, analyzer()), passages, postings,
+        blocks=impact.blocks is not None,
     )  # fmt: skip
     ranged = ImpactIndex.load(tmp_path / "ranges")
     assert stats["ranges"] == -(-impact.passages // passages)
     assert ranged.words == impact.words
     assert ranged.phrases == impact.phrases
     assert ranged.passages == impact.passages
-    for name in FILES:
-        a, b = getattr(ranged, name), getattr(impact, name)
+    assert (ranged.blocks is None) == (impact.blocks is None)
+    saved, built = ranged.arrays(), impact.arrays()
+    assert sorted(saved) == sorted(built)
+    assert ("docids" in saved) == (impact.blocks is None)  # block-compressed: no plain row ids
+    for name in built:
+        a, b = saved[name], built[name]
         assert a.dtype == b.dtype
         assert a.tobytes() == b.tobytes(), name  # bit for bit
     assert not (tmp_path / "ranges" / "runs").exists()
@@ -331,3 +367,97 @@ def test_only_an_impact_index_of_the_stores_generation_is_opened(
     assert opened is not None and opened.generation == 3
     assert opened.search_tokens(["children"], 3) == fresh[1].search_tokens(["children"], 3)
     assert open_current(tmp_path, 4) is None  # a commit since: tantivy answers
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_blocks_give_back_every_row_id_and_find_each(seed: int) -> None:
+    """Gaps bit-packed in blocks of 128 (dense runs of width 0, sparse ones up to 32
+    bits): every list decodes to its row ids, and a look-up finds exactly the row ids
+    the list holds, at their positions."""
+    rng = np.random.default_rng(seed)
+    offsets, docids = [0], []
+    for _ in range(int(rng.integers(1, 6))):
+        kind = rng.integers(0, 3)
+        size = int(rng.integers(0, 700))
+        if kind == 0:  # consecutive passages
+            start = int(rng.integers(0, 1000))
+            held = np.arange(start, start + size)
+        elif kind == 1:  # sparse, up to the whole uint32 range
+            held = np.unique(rng.integers(0, 2**32 - 1, size=size, dtype=np.int64))
+        else:
+            held = np.flatnonzero(rng.random(5000) < 0.3)[:size]
+        docids += held.tolist()
+        offsets.append(len(docids))
+    offsets_a = np.array(offsets, dtype=np.int64)
+    docids_a = np.array(docids, dtype=np.uint32)
+    impacts = rng.random(len(docids_a)).astype(np.float32)
+    blocks = pack(offsets_a, docids_a, impacts)
+    for i in range(len(offsets) - 1):
+        lo, hi = offsets[i], offsets[i + 1]
+        start = int(blocks.starts[i])
+        assert blocks.starts[i + 1] - start == -(-(hi - lo) // BLOCK)
+        got = decode_list(lo, hi, start, blocks.first, blocks.width, blocks.at, blocks.packed)
+        assert got.tobytes() == docids_a[lo:hi].tobytes()
+        for b in range(start, int(blocks.starts[i + 1])):  # each block's largest impact
+            part = impacts[lo + (b - start) * BLOCK : min(hi, lo + (b - start + 1) * BLOCK)]
+            assert blocks.maximum[b] == part.max()
+        asked = np.unique(
+            np.concatenate([docids_a[lo:hi][:: int(rng.integers(1, 5))], docids_a[lo:hi] + 1])
+        ).astype(np.uint32)
+        where = positions(
+            lo, hi, start, int(blocks.starts[i + 1]), blocks.first, blocks.last,
+            blocks.width, blocks.at, blocks.packed, asked,
+        )  # fmt: skip
+        held_here = {int(d): lo + n for n, d in enumerate(docids_a[lo:hi])}
+        assert where.tolist() == [held_here.get(int(d), -1) for d in asked]
+
+
+def test_block_maxima_skip_look_ups_that_cannot_enter() -> None:
+    """A weak list strong only in its first block, and a list of every other passage,
+    stronger after that block: once the top k (in the first block) is full, the weak
+    list is non-essential and its list maximum still lets each later passage in, so
+    MaxScore looks each up; its later blocks' maxima do not, so with blocks none is
+    looked up. The same top k either way."""
+    passages = 20 * BLOCK
+    weak = np.arange(passages, dtype=np.uint32)
+    weak_impacts = np.full(passages, 0.1, dtype=np.float32)
+    weak_impacts[:BLOCK] = 9.0
+    strong = np.arange(0, passages, 2, dtype=np.uint32)
+    strong_impacts = np.where(strong < BLOCK, 9.0, 10.0).astype(np.float32)
+    offsets = np.array([0, len(weak), len(weak) + len(strong)], dtype=np.int64)
+    docids = np.concatenate([weak, strong])
+    impacts = np.concatenate([weak_impacts, strong_impacts])
+    coded = code_impacts(impacts, offsets)
+    lists = np.array([0, 1], dtype=np.int64)  # ordered by bound: the weak one first
+    weights = np.ones(2)
+    bounds = np.array([9.0, 10.0])
+    plain = maxscore(offsets, docids, *coded, lists, weights, bounds, 3)
+    blocked = maxscore_blocks(offsets, *pack(offsets, docids, impacts), *coded, lists,
+                              weights, bounds, 3)  # fmt: skip
+    assert blocked[0].tolist() == plain[0].tolist() == [0, 2, 4]
+    assert blocked[1].tolist() == plain[1].tolist() == [18.0, 18.0, 18.0]
+    # postings scored: the weak list walked up to passage 4, the other list whole, a
+    # look-up for each of its later passages in the first block (which tie the k-th
+    # score, so either bound lets them in), and without block maxima one for each of
+    # its passages after that block too
+    tying = int(np.sum((strong > 4) & (strong < BLOCK)))
+    later = int(np.sum(strong >= BLOCK))
+    assert blocked[2] == 5 + len(strong) + tying
+    assert plain[2] == 5 + len(strong) + tying + later
+
+
+def test_a_block_compressed_index_saves_no_plain_row_ids(
+    served: TantivyIndex, tmp_path: Path
+) -> None:
+    plain = build(store_texts(served.store), analyzer())
+    blocked = build(store_texts(served.store), analyzer(), blocks=True)
+    blocked.save(tmp_path / "blocks")
+    assert not (tmp_path / "blocks" / "docids.npy").exists()
+    loaded = ImpactIndex.load(tmp_path / "blocks")
+    assert loaded.blocks is not None
+    # (fewer bytes only on long lists: a block's header is 21 bytes, measured at 1M)
+    for i in range(len(plain.offsets) - 1):
+        assert loaded.list_docids(i).tobytes() == plain.list_docids(i).tobytes()
+    tokens = ["foster", "carer", "children", "the"]
+    for k in (1, 7, 10_000):
+        assert loaded.search_tokens(tokens, k)[0] == plain.search_tokens(tokens, k)[0]
