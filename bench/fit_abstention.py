@@ -631,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     twice = nested(cases, groups) if args.smooth_cv else None
     old = Settings().answer_threshold
     rule = [ANSWERED if c.evidence and c.confidence >= old else "not_in_papers" for c in cases]
-    print(f"C: {C if C is not None else choose_c(cases)}")
+    print(f"C: {C if C is not None else choose_c([unweighed(c, caps) for c in cases])}")
     print("model:", json.dumps(to_data(model)))
     print(
         "| set | rule | abstains on unanswerable | false abstentions "
