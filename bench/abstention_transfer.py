@@ -34,21 +34,21 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from qa_service.abstention import FEATURES, Evidence  # noqa: E402
+from bench.quality_all import SETS  # noqa: E402
+from qa_service.abstention import BASE_FEATURES, FEATURES, Evidence  # noqa: E402
 
 # The four batches this analysis read and tagged (stop 25); later batches are judges of their
 # own stop and are not tagged here
 BATCHES = tuple(f"ask_heldout_{name}.jsonl" for name in ("fict1", "fict2", "real1", "real2"))
 # agreeing at or above this (the blind unanswerables' lower quartile, about) marks a near miss
 NEAR = 1.2
-SETS_ = ("dev-set", "dev-set-2", "real-dev-set")
 # The pieces that measure how well the best passage matches the question's words or meaning
 # (the rest check the answer shown against what is asked: a year, an amount, a value)
 SIMILARITY = ("cosine", "coverage", "agreeing", "specific_shown")
 # The simple general changes ``--variants`` fits (label, pieces dropped, ``fit`` arguments)
 VARIANTS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
     ("all ten (the stored fit's rule)", (), {}),
-    *((f"without {name}", (name,), {}) for name in FEATURES[:-1]),
+    *((f"without {name}", (name,), {}) for name in BASE_FEATURES),
     ("only the answer checks (no cosine, coverage, agreeing, specific_shown)", SIMILARITY, {}),
     ("only the similarity four", tuple(f for f in FEATURES if f not in SIMILARITY), {}),
     ("C 0.01 (stronger L2)", (), {"c": 0.01}),
@@ -461,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for g in groups:
         part = [r for r in rows if r.batch == g]
-        oof = separation(part, lambda r: folded[r.qid]).auc if g in SETS_ else float("nan")
+        oof = separation(part, lambda r: folded[r.qid]).auc if g in SETS else float("nan")
         print(f"  {g}: stored {separation(part, prob(stored)).auc:.3f}, out of fold {_fmt(oof)}")
     print(f"  blind, stored fit (never saw them): {separation(blind, prob(stored)).auc:.3f}")
     blind_states = [stored.state(r.evidence) if r.evidence else "not_in_papers" for r in blind]

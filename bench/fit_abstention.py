@@ -1,7 +1,7 @@
 """Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
 
     python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
-        [--readings NAME=on|off,...]
+        [--readings NAME=on|off,...] [--caps CHECK,...]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence`` (and,
 for each answerable question, its evidence when asked again with the passages that answer
@@ -26,7 +26,11 @@ unanswerable questions on each set (ROC AUC, 0.5 is chance), and every question 
 classifier gets wrong out of fold with its evidence: what to read before adding evidence.
 ``--readings`` switches readings of ``abstention_value.Readings`` for the run ("planned=on",
 "measure=on": docs/quality.md, "Abstention, stop 25"); with ``--write`` the stored fit names
-them and the service reads with them.  ``--smooth-cv`` also prints, per kernel width of the
+them and the service reads with them.  ``--caps`` reads answer checks of stop 26 as caps
+(``Model.caps``: fitted without them, and where one fires at best a weak match), switching
+their readings on ("plan", "period,plan,sibling": docs/quality.md, "Answer checks for
+abstention, stop 26"); ``--readings period=on`` instead weighs a check as a fitted piece.
+``--smooth-cv`` also prints, per kernel width of the
 cut-point rule (``SMOOTHS``), its out-of-fold mistakes, and the figures out of fold when
 each fold picks the width by the same cross-validation on its own councils (nested; a few
 minutes more).
@@ -60,6 +64,7 @@ from qa_service import abstention_value  # noqa: E402
 from qa_service.abstention import (  # noqa: E402
     ANSWERED,
     BASE_FEATURES,
+    CHECK_PIECES,
     FEATURES,
     WEAK,
     Evidence,
@@ -444,6 +449,8 @@ def to_data(model: Model) -> dict[str, Any]:
             for f in fields(Readings)
             if getattr(abstention_value.STORED, f.name) != getattr(Readings(), f.name)
         },
+        # the pieces read as a rule, not weighed (``Model.caps``)
+        "caps": list(model.caps),
         **(
             {"bags": [[[round(v, 6) for v in w], round(b, 6)] for w, b in model.bags]}
             if model.bags
@@ -510,6 +517,35 @@ def misses(cases: Sequence[Case], states: Sequence[str], questions: Sequence[str
     return "\n".join(out)
 
 
+def unweighed(case: Case, pieces: Sequence[str]) -> Case:
+    """``case`` with the ``pieces`` of its evidence (and withheld evidence) set to 0: what a
+    fit that reads them as caps, not as weights, sees."""
+    if not pieces:
+        return case
+    zero = dict.fromkeys(pieces, 0.0)
+    return replace(
+        case,
+        evidence=replace(case.evidence, **zero) if case.evidence is not None else None,
+        withheld=replace(case.withheld, **zero) if case.withheld is not None else None,
+    )
+
+
+def fit_capped(cases: Sequence[Case], pieces: Sequence[str] = (), **kwargs: Any) -> Model:
+    """``fit`` on the cases with the ``pieces`` unweighed (``unweighed``), the model then
+    capping them (``Model.caps``: where one fires, at best a weak match)."""
+    model = fit([unweighed(c, pieces) for c in cases], **kwargs)
+    return replace(model, caps=tuple(pieces))
+
+
+def capped_pieces(spec: str) -> tuple[str, ...]:
+    """The pieces of the answer checks ``spec`` names ("period,plan": ``CHECK_PIECES``)."""
+    names = [p.strip() for p in spec.split(",") if p.strip()]
+    unknown = [n for n in names if n not in CHECK_PIECES]
+    if unknown:
+        raise SystemExit(f"--caps: {unknown} not in {sorted(CHECK_PIECES)}")
+    return tuple(CHECK_PIECES[n] for n in names)
+
+
 def switched(readings: Readings, spec: str) -> Readings:
     """``readings`` with the switches ``spec`` names ("planned=on,measure=off") set."""
     changes: dict[str, bool] = {}
@@ -563,8 +599,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="switch readings for this run (and --write), e.g. 'planned=on' or "
         "'planned=on,measure=off' (qa_service.abstention_value.Readings' fields)",
     )
+    parser.add_argument(
+        "--caps",
+        default="",
+        help="answer checks read as caps, not weighed, e.g. 'plan' or 'period,plan,sibling' "
+        "(each switches its reading on; docs/quality.md, 'Answer checks for abstention, "
+        "stop 26')",
+    )
     args = parser.parse_args(argv)
-    abstention_value.STORED = switched(abstention_value.STORED, args.readings)
+    caps = capped_pieces(args.caps)
+    on = ",".join(f"{n}=on" for n, p in CHECK_PIECES.items() if p in caps)
+    abstention_value.STORED = switched(
+        abstention_value.STORED, ",".join(filter(None, [args.readings, on]))
+    )
+    fitting = partial(fit_capped, pieces=caps)
+    print(f"caps: {list(caps)}")
     print(f"readings: {abstention_value.STORED}")
     cases: list[Case] = []
     groups: list[tuple[str, ...]] = []
@@ -576,13 +625,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         groups.append(group)
         questions.append(q.question)
-    model = fit(cases)
+    model = fitting(cases)
     inside = [state(model, c) for c in cases]
-    folded = out_of_fold(cases, groups, fit, state)
+    folded = out_of_fold(cases, groups, fitting, state)
     twice = nested(cases, groups) if args.smooth_cv else None
     old = Settings().answer_threshold
     rule = [ANSWERED if c.evidence and c.confidence >= old else "not_in_papers" for c in cases]
-    print(f"C: {C if C is not None else choose_c(cases)}")
+    print(f"C: {C if C is not None else choose_c([unweighed(c, caps) for c in cases])}")
     print("model:", json.dumps(to_data(model)))
     print(
         "| set | rule | abstains on unanswerable | false abstentions "

@@ -35,6 +35,12 @@ A small logistic regression over general evidence, never over one question's wor
   state one (0.5), nor does the top passage around it (1): a near miss that names the
   asked measure without its value (``abstention_value``; docs/quality.md, "Abstention,
   stop 20" and "Abstention, stop 22");
+- ``other_period``, ``plan_only``, ``other_item``: the answer checks of stop 26
+  (``asked_slot``): the question asks about a period and the shown sentence states only
+  others; asks what happened and the shown sentence writes only a plan; names a numbered
+  item of a series and the top passage names only its siblings.  Each 0 unless its
+  reading is switched on (``Readings.period``, ``.plan``, ``.sibling``; docs/quality.md,
+  "Answer checks for abstention, stop 26");
 - ``outcome_planned``: the question asks for what happened (a figure or a date, in a past
   form, not yes or no) and the shown highlight's first sentence states the value only as a
   plan, an estimate or a quote (``abstention_value.outcome_planned``); 0 unless the stored
@@ -60,7 +66,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qa_service import abstention_value
+from qa_service import abstention_value, asked_slot
 from qa_service.abstention_value import outcome_planned, value_missed
 from qa_service.amount_ask import asks_money
 from qa_service.answer_kind import states_amount
@@ -99,6 +105,11 @@ class Evidence:
     # switchable pieces (0 when their reading is off; a default so that evidence captured
     # before a piece existed still reads)
     outcome_planned: float = 0.0
+    # the answer checks of stop 26 (``qa_service.asked_slot``): another period shown, only a
+    # plan shown where an outcome is asked, a sibling of the numbered item asked
+    other_period: float = 0.0
+    plan_only: float = 0.0
+    other_item: float = 0.0
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
@@ -106,6 +117,8 @@ class Evidence:
 
 
 FEATURES = tuple(f.name for f in fields(Evidence))
+# The answer checks of stop 26: each ``Readings`` switch and the piece it reads
+CHECK_PIECES = {"period": "other_period", "plan": "plan_only", "sibling": "other_item"}
 # The pieces every fit weighs; those after them are switched by ``Readings`` and are 0 when off
 # (bench/fit_abstention.py draws its bootstrap bags keyed on these alone, so a piece
 # switched off leaves every fit as it was without it)
@@ -118,7 +131,13 @@ class Model:
 
     ``bags``, when given, are the (coefficients, intercept) of bootstrap fits whose
     probabilities are averaged (``coef`` and ``intercept`` then hold their mean, for
-    reading only); without them the probability is the one line's."""
+    reading only); without them the probability is the one line's.
+
+    ``caps`` name pieces read as a rule rather than weighed: where one of them fires (above
+    0), the state is at best a weak match, whatever the probability (an answer check of
+    stop 26 whose fires are too few on the shared sets to be weighed, ``CHECK_PIECES``;
+    bench/fit_abstention.py fits the model without them, docs/quality.md, "Answer checks for
+    abstention, stop 26")."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -127,12 +146,15 @@ class Model:
     answer_at: float
     weak_at: float
     bags: tuple[tuple[tuple[float, ...], float], ...] = ()
+    caps: tuple[str, ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Model:
         """The model stored by bench/fit_abstention.py."""
         if tuple(data["features"]) != FEATURES:
             raise ValueError("the stored abstention model was fitted on other features")
+        if not set(data.get("caps", ())) <= set(FEATURES):
+            raise ValueError("the stored abstention model caps an unknown piece")
         return cls(
             tuple(data["mean"]),
             tuple(data["scale"]),
@@ -141,6 +163,7 @@ class Model:
             float(data["answer_at"]),
             float(data["weak_at"]),
             tuple((tuple(w), float(b)) for w, b in data.get("bags", ())),
+            tuple(str(c) for c in data.get("caps", ())),
         )
 
     def probability(self, evidence: Evidence) -> float:
@@ -154,7 +177,8 @@ class Model:
         """ "answered", "weak_match" or "not_in_papers"."""
         p = self.probability(evidence)
         if p >= self.answer_at:
-            return ANSWERED
+            capped = any(getattr(evidence, piece) > 0 for piece in self.caps)
+            return WEAK if capped else ANSWERED
         return WEAK if p >= self.weak_at else NOT_IN_PAPERS
 
 
@@ -185,6 +209,7 @@ def gather(
     question's key concepts' weights, ``agreeing`` the (cosine, coverage) of the candidates
     agreeing with the year asked about."""
     top = hits[0]
+    readings = abstention_value.STORED
     asked = {c[0] for c in understood.key_concepts}
     lack = lacking_share(weights, [t for t in understood.key_terms if t not in asked], passages)
     shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
@@ -203,8 +228,19 @@ def gather(
         agreeing=max((c + (1 - lack) * v for c, v in pairs), default=0.0),
         specific_shown=specific_share(shown, weights),
         value_missed=value_missed(understood.question, shown, top.passage.text),
-        outcome_planned=(
-            outcome_planned(understood.question, shown) if abstention_value.STORED.planned else 0.0
+        outcome_planned=(outcome_planned(understood.question, shown) if readings.planned else 0.0),
+        other_period=(
+            asked_slot.other_period(
+                understood.question, shown, top.passage.text, top.passage.document.meta.meeting_date
+            )
+            if readings.period
+            else 0.0
+        ),
+        plan_only=asked_slot.plan_only(understood.question, shown) if readings.plan else 0.0,
+        other_item=(
+            asked_slot.other_item(understood.question, top.passage.text)
+            if readings.sibling
+            else 0.0
         ),
     )
 

@@ -13,6 +13,9 @@ FITTED = {
         "specific_shown",
         "value_missed",
         "outcome_planned",
+        "other_period",
+        "plan_only",
+        "other_item",
     ],
     "mean": [
         0.651027,
@@ -24,6 +27,9 @@ FITTED = {
         1.294791,
         0.507308,
         0.025397,
+        0.0,
+        0.0,
+        0.0,
         0.0,
     ],
     "scale": [
@@ -37,6 +43,9 @@ FITTED = {
         0.404019,
         0.146892,
         1.0,
+        1.0,
+        1.0,
+        1.0,
     ],
     "coef": [
         0.130161,
@@ -49,9 +58,13 @@ FITTED = {
         0.110363,
         -0.823375,
         0.0,
+        0.0,
+        0.0,
+        0.0,
     ],
     "intercept": 0.565667,
     "answer_at": 0.232937,
     "weak_at": 0.109112,
     "readings": {},
+    "caps": [],
 }

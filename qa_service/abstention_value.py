@@ -111,6 +111,14 @@ class Readings:
     # that names the counted thing, by one of its words or its initials; judged in stop 25,
     # not kept (dev-set's caught falls by 2.2 on the ten-seed mean)
     measure: bool = False
+    # the answer checks of stop 26 (``asked_slot``; docs/quality.md, "Answer checks for
+    # abstention, stop 26"), each a piece of ``abstention.Evidence`` of its own, off unless
+    # the merge judges it on a sealed batch: another period shown (``other_period``), only a
+    # plan shown where an outcome is asked (``plan_only``), a sibling of the numbered item
+    # asked (``other_item``)
+    period: bool = False
+    plan: bool = False
+    sibling: bool = False
 
 
 def stored_readings() -> Readings:

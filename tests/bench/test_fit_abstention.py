@@ -21,9 +21,11 @@ from bench.fit_abstention import (
     _logistic,
     _regress,
     _signed_logistic,
+    capped_pieces,
     choose_c,
     fewest,
     fit,
+    fit_capped,
     fit_rows,
     mistakes_by_smooth,
     nested,
@@ -31,7 +33,7 @@ from bench.fit_abstention import (
     to_data,
     write,
 )
-from qa_service.abstention import ANSWERED, BASE_FEATURES, FEATURES, Evidence, Model
+from qa_service.abstention import ANSWERED, BASE_FEATURES, FEATURES, WEAK, Evidence, Model
 from qa_service.abstention_value import Readings
 
 
@@ -161,7 +163,7 @@ def test_readings_are_switched_by_name() -> None:
     assert switched(Readings(), "planned=on,measure=off") == Readings(planned=True)
     assert switched(Readings(planned=True), "") == Readings(planned=True)
     with pytest.raises(SystemExit):
-        switched(Readings(), "plan=on")
+        switched(Readings(), "plans=on")
 
 
 def test_one_question_moves_the_bagged_cut_less() -> None:
@@ -254,3 +256,36 @@ def test_a_written_fit_with_a_reading_on_is_python_that_reads_back(
     exec(compile(target.read_text(encoding="utf-8"), str(target), "exec"), namespace)
     assert namespace["FITTED"] == to_data(model)
     assert namespace["FITTED"]["readings"] == {"planned": True}
+
+
+def test_a_capped_check_is_fitted_without_and_caps_the_state_where_it_fires() -> None:
+    """An answer check read as a cap (stop 26): the model is the fit without the piece (its
+    coefficient 0, every other number as the plain fit's), and where the piece fires an
+    answer is at best a weak match."""
+    cases, _ = _cases(3)
+    # the check fires on a few answerable and unanswerable cases alike
+    fired = [
+        replace(c, evidence=replace(c.evidence, plan_only=1.0))
+        if i % 5 == 0 and c.evidence is not None
+        else c
+        for i, c in enumerate(cases)
+    ]
+    plain = fit(cases, bags=4)
+    model = fit_capped(fired, ("plan_only",), bags=4)
+    assert model.caps == ("plan_only",)
+    assert model.coef == plain.coef and model.answer_at == plain.answer_at
+    answered = next(
+        c for c in cases if c.evidence is not None and plain.state(c.evidence) == ANSWERED
+    )
+    assert answered.evidence is not None
+    assert model.state(answered.evidence) == ANSWERED
+    assert model.state(replace(answered.evidence, plan_only=1.0)) == WEAK
+    assert to_data(model)["caps"] == ["plan_only"]
+    assert Model.from_data(to_data(model)).caps == ("plan_only",)
+
+
+def test_caps_are_named_by_their_readings() -> None:
+    assert capped_pieces("plan, period") == ("plan_only", "other_period")
+    assert capped_pieces("") == ()
+    with pytest.raises(SystemExit):
+        capped_pieces("planned")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,7 @@ def evidence(cosine: float, lacking: float = 0.0) -> Evidence:
 MODEL = Model(
     mean=(0.0,) * len(FEATURES),
     scale=(1.0,) * len(FEATURES),
-    coef=(10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    coef=(10.0, 0.0, -10.0) + (0.0,) * (len(FEATURES) - 3),
     intercept=-5.0,
     answer_at=0.7,
     weak_at=0.3,
@@ -212,12 +212,12 @@ def test_the_engine_reads_value_missed_from_the_question_the_highlight_and_the_p
 def test_bagged_probabilities_are_averaged() -> None:
     """A model that keeps its bags gives the mean of their probabilities, not the
     probability of their mean line."""
-    steep = (10.0, 0.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    steep = (10.0, 0.0, -10.0) + (0.0,) * (len(FEATURES) - 3)
     flat = (0.0,) * len(FEATURES)
     model = Model(
         mean=MODEL.mean,
         scale=MODEL.scale,
-        coef=(5.0, 0.0, -5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        coef=(5.0, 0.0, -5.0) + (0.0,) * (len(FEATURES) - 3),
         intercept=-2.5,
         answer_at=0.7,
         weak_at=0.3,
@@ -250,3 +250,54 @@ def test_the_engine_reads_outcome_planned_only_when_its_reading_is_switched_on(
     assert answer.evidence is not None
     assert answer.evidence.outcome_planned == (1.0 if switched_on else 0.0)
     assert bool(seen) == switched_on
+
+
+@pytest.mark.parametrize(
+    ("reading", "check", "piece"),
+    [
+        ("period", "other_period", "other_period"),
+        ("plan", "plan_only", "plan_only"),
+        ("sibling", "other_item", "other_item"),
+    ],
+)
+@pytest.mark.parametrize("switched_on", [False, True])
+def test_the_engine_reads_each_answer_check_only_when_its_reading_is_switched_on(
+    small_index: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    reading: str,
+    check: str,
+    piece: str,
+    switched_on: bool,
+) -> None:
+    """Each answer check of stop 26 (``qa_service.asked_slot``) is a piece of its own, 0 and
+    not read unless its reading is switched on."""
+    seen: list[str] = []
+
+    def spy(question: str, *_: object) -> float:
+        seen.append(question)
+        return 1.0
+
+    monkeypatch.setattr(abstention.asked_slot, check, spy)
+    monkeypatch.setattr(abstention.abstention_value, "STORED", Readings(**{reading: switched_on}))
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    question = "How many children went missing from care in Ravensholt in 2019?"
+    answer = engine.ask(question)
+    engine.close()
+    assert answer.evidence is not None
+    assert getattr(answer.evidence, piece) == (1.0 if switched_on else 0.0)
+    assert bool(seen) == switched_on
+    others = {"other_period", "plan_only", "other_item"} - {piece}
+    assert all(getattr(answer.evidence, other) == 0.0 for other in others)
+
+
+def test_a_capped_piece_makes_an_answer_a_weak_match_where_it_fires() -> None:
+    model = Model.from_data({**FITTED, "caps": ["other_item"]})
+    assert model.caps == ("other_item",)
+    capped = replace(MODEL, caps=("other_item",))
+    assert capped.state(evidence(0.9)) == ANSWERED
+    fired = replace(evidence(0.9), other_item=1.0)
+    assert capped.state(fired) == WEAK
+    assert MODEL.state(fired) == ANSWERED  # uncapped, the piece weighs its coefficient: 0
+    assert capped.state(replace(evidence(0.2), other_item=1.0)) == NOT_IN_PAPERS
+    with pytest.raises(ValueError, match="caps an unknown piece"):
+        Model.from_data({**FITTED, "caps": ["no_such_piece"]})

@@ -1,0 +1,36 @@
+"""bench/abstention_answer_checks.py on made-up captures (no index, no model)."""
+
+from __future__ import annotations
+
+from bench.abstention_answer_checks import CRow, Shown, fires, with_checks
+from qa_service.abstention import Evidence
+
+EVIDENCE = Evidence(0.6, 0.7, 0.0, 1.0, 0.0, 0.0, 1.3, 0.5, 0.0)
+
+
+def _shown(question: str, shown: str, passage: str = "") -> Shown:
+    return Shown(question, shown, passage or shown, (), "", None, (), None, None)
+
+
+def test_with_checks_sets_only_the_pieces_switched_on() -> None:
+    shown = _shown("When did the bridge reopen?", "Officers said the bridge would reopen in May.")
+    on = with_checks(EVIDENCE, shown, ("plan",))
+    assert on is not None and on.plan_only == 1.0 and on.other_period == 0.0
+    off = with_checks(EVIDENCE, shown, ())
+    assert off == EVIDENCE
+    assert with_checks(None, shown, ("plan",)) is None
+
+
+def test_fires_are_listed_by_group_and_label() -> None:
+    planned = _shown("When did the bridge reopen?", "The bridge would reopen in May.")
+    stated = _shown("When did the bridge reopen?", "The bridge reopened in May.")
+    rows = [
+        CRow("shared", "dev-set", "d1", planned.question, False, EVIDENCE, planned),
+        CRow("shared", "dev-set", "d2", stated.question, True, EVIDENCE, stated, EVIDENCE, planned),
+        CRow("blind", "ask_heldout_real9", "r1", planned.question, False, EVIDENCE, planned),
+    ]
+    assert fires(rows, "plan") == {
+        ("dev-set", "unanswerable"): ["d1"],
+        ("dev-set", "withheld"): ["d2"],
+        ("blind real9", "unanswerable"): ["r1"],
+    }
