@@ -46,6 +46,7 @@ SWITCHES_26 = (
     ("qa_service.trend_current", "AIMED_PAST"),
     ("qa_service.trend", "OTHER_MODIFIER"),
     ("qa_service.trend_current", "THINGS_COMPARED"),
+    ("qa_service.trend_head", "IRREGULAR_ENDS"),
 )
 
 

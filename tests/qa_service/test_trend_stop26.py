@@ -137,3 +137,18 @@ def test_a_figure_compared_for_another_thing_is_that_thing_s_current_one() -> No
     assert point.figure.value == 390.0
     with off("THINGS_COMPARED"):
         assert values(text) == [810.0]
+
+
+def test_an_irregular_participle_ends_the_measure_s_noun_phrase() -> None:
+    from qa_service import trend_head
+    from qa_service.trend_head import measure_head
+    from qa_service.trend_read import asked_unit
+
+    question = "money put into extra Care Act assessment capacity"
+    assert measure_head(question) == "money" and asked_unit(question) == "£"
+    assert measure_head("revenue spent to date") == "revenue"
+    trend_head.IRREGULAR_ENDS = False
+    try:
+        assert measure_head(question) == "put" and asked_unit(question) is None
+    finally:
+        trend_head.IRREGULAR_ENDS = True
