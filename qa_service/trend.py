@@ -346,23 +346,31 @@ def _modified_otherwise(asked: Asked, sentence: str) -> bool:
         if mod in got or mod not in asked.weights or noun not in asked.weights:
             continue
         places = [i for i, t in enumerate(tokens) if noun in stems(t)]
-        if places and all(i > 0 and _own_modifier(tokens[i - 1], asked) for i in places):
+        if places and all(
+            i > 0 and _own_modifier(tokens[i - 1], asked, opening=i == 1) for i in places
+        ):
             return True
     return False
 
 
-def _own_modifier(word: str, asked: Asked) -> bool:
+def _own_modifier(word: str, asked: Asked, opening: bool = False) -> bool:
     """Whether ``word``, before a noun, names a kind of its own: a noun by its form (an
     initialism, "IRO caseload"; a noun's suffix, "child protection plans", "education
     budget"; a plural, "EHC needs assessment"; not an adjective or a verb: "new plans",
     "had taken place"), none of the question's key words."""
-    if not (_INITIALISM.fullmatch(word) or _NOUN_FORM.fullmatch(word)):
+    # a name's word ("… Local Stop Smoking Services and Support Grant"), not opening a
+    # sentence, nor a function word ("… Officer. The service")
+    proper = (
+        not opening and bool(_PROPER.fullmatch(word)) and not _HEAD_ENDS.fullmatch(word.lower())
+    )
+    if not (_INITIALISM.fullmatch(word) or _NOUN_FORM.fullmatch(word) or proper):
         return False
     return not stems(word.lower()) & set(asked.weights)
 
 
 # An initialism ("IRO", "EHC", "SEND"), and a lower-case word with a noun's suffix.
 _INITIALISM = re.compile(r"[A-Z]{2,}s?")
+_PROPER = re.compile(r"[A-Z][a-z]{2,}")
 # (or a plural before the noun: "EHC needs assessment", "highways budget"; not "-ss",
 # "-ous", "-us")
 _NOUN_FORM = re.compile(r"[a-z]{2,}(?:ion|ment|ity|ness|ship|ance|ence)s?|[a-z]{3,}[^suo]s")

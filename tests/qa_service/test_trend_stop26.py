@@ -96,6 +96,12 @@ def test_a_noun_named_only_with_another_noun_before_it_is_another_of_its_kind() 
     budget = Asked.of("overspend on the council's revenue budget")
     assert _modified_otherwise(budget, "The children's services budget is forecast to overspend.")
     assert not _modified_otherwise(budget, "The new budget is forecast to overspend.")  # adjective
+    grants = Asked.of("government Covid-19 grants received")
+    assert _modified_otherwise(
+        grants, "The Council received £1.1 million from the Local Stop Smoking Support Grant."
+    )
+    assert not _modified_otherwise(grants, "Grants of £29.6 million were received.")
+    assert not _modified_otherwise(budget, "Designated Officer. The budget was overspent.")
     hits = [hit(other, "2023-09-26")]
     assert select(hits, asked) == []  # type: ignore[arg-type]
     saved = trend.OTHER_MODIFIER
