@@ -1,13 +1,14 @@
 """The trend reader's stop-25 switches, each judged alone, over replayed answers.
 
-    python -m bench.trend_switches INDEX --cache FILE [--less-one] LABELS ...
+    python -m bench.trend_switches INDEX --cache FILE [--less-one] [--stop26] LABELS ...
 
 Every switch below defaults on. The label files are scored (as ``bench.trend_replay`` scores
 them, the engine's answers kept in ``FILE``) with every switch off (stop 24's reader), with
 each switch on alone, and with all on (``--less-one``: each switched off alone, the others
 on, then all on); one line per configuration and file, right of plotted
 for gold, then the pooled line. Name the label files one by one (a blind batch is never
-scored here by default).
+scored here by default). ``--stop26``: stop 26's switches (``SWITCHES_26``) instead, stop
+25's left on, so that "all off" is stop 25's reader.
 """
 
 from __future__ import annotations
@@ -38,13 +39,23 @@ SWITCHES = (
     ("qa_service.trend_parts", "BRACKETED_PARTS"),
     ("qa_service.trend", "NAMES_WHOLE"),
 )
+# stop 26's (docs/quality.md "Issue 16, trend reader, stop 26"), each on by default
+SWITCHES_26 = (
+    ("qa_service.trend_current", "BOUNDS_STATED"),
+    ("qa_service.trend_current", "TARGET_ASKED"),
+    ("qa_service.trend_current", "AIMED_PAST"),
+    ("qa_service.trend", "OTHER_MODIFIER"),
+    ("qa_service.trend_current", "THINGS_COMPARED"),
+    ("qa_service.trend_head", "IRREGULAR_ENDS"),
+)
 
 
 @contextmanager
-def switched(on: set[str]) -> Iterator[None]:
-    """Every switch set on when its name is in ``on``, else off; restored after."""
+def switched(on: set[str], switches: tuple[tuple[str, str], ...] = SWITCHES) -> Iterator[None]:
+    """Every switch of ``switches`` set on when its name is in ``on``, else off (the others
+    as they are); restored after."""
     saved = []
-    for module, name in SWITCHES:
+    for module, name in switches:
         mod = importlib.import_module(module)
         saved.append((mod, name, getattr(mod, name)))
         setattr(mod, name, name in on)
@@ -64,10 +75,16 @@ def _clear() -> None:
     rows.cache_clear()
 
 
-def run(engine: Any, files: list[Path], on: set[str], label: str) -> TrendScores:
-    """Each file's line and the pooled one, with the switches ``on``."""
+def run(
+    engine: Any,
+    files: list[Path],
+    on: set[str],
+    label: str,
+    switches: tuple[tuple[str, str], ...] = SWITCHES,
+) -> TrendScores:
+    """Each file's line and the pooled one, with the switches ``on`` (of ``switches``)."""
     total = TrendScores()
-    with switched(on):
+    with switched(on, switches):
         for path in files:
             s = score(engine, path)
             print(f"{label} | {line(path.stem, s)}", flush=True)
@@ -92,15 +109,17 @@ def main(argv: list[str]) -> None:
     answers = pickle.loads(cache.read_bytes()) if cache.exists() else {}
     settings = Settings(index=index_dir)
     engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
-    names = [name for _, name in SWITCHES]
+    # --stop 26: stop 26's switches, stop 25's left on (main's reader as "all off")
+    switches = SWITCHES_26 if "--stop26" in argv else SWITCHES
+    names = [name for _, name in switches]
     if "--less-one" in argv:  # each switched off alone, the others on
         for name in names:
-            run(engine, files, set(names) - {name}, f"all but {name}")
+            run(engine, files, set(names) - {name}, f"all but {name}", switches)
     else:
-        run(engine, files, set(), "all off")
+        run(engine, files, set(), "all off", switches)
         for name in names:
-            run(engine, files, {name}, f"{name} alone")
-    run(engine, files, set(names), "all on")
+            run(engine, files, {name}, f"{name} alone", switches)
+    run(engine, files, set(names), "all on", switches)
     if engine.asked:
         cache.write_bytes(pickle.dumps(engine.answers))
 

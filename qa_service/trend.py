@@ -72,7 +72,8 @@ from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
 from qa_service.trend_context import context as _context
-from qa_service.trend_head import _noun_phrase, measure_head
+from qa_service.trend_current import aimed
+from qa_service.trend_head import _HEAD_ENDS, _noun_phrase, measure_head
 from qa_service.trend_phrase import free_words
 from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
@@ -203,7 +204,7 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     meeting whose best is in another unit than the trend's (an agenda's minute number read
     as a count) gives its best in the trend's unit, when one of its sentences states one."""
     Key = tuple[str | None, str | None, str]  # council, meeting date, unit
-    best: dict[Key, tuple[tuple[float, float, int], TrendPoint]] = {}
+    best: dict[Key, tuple[tuple[bool, float, float, int], TrendPoint]] = {}
     for rank, hit in enumerate(hits):
         span, weight = _sentence(hit, asked)
         if weight < 0 or not _is_about(hit, asked, span):
@@ -214,12 +215,15 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
         point, local = read
         point.weight = weight
         key = (*_meeting(point), point.figure.unit)
-        score = (weight, local, -rank)
+        # of a question asking a target, a figure aimed at first ("Approve 30 new fostering
+        # households" under "Our targets" over "6 households recruited so far")
+        aim = asked.aims and aimed(hit.passage.text, point.figure)
+        score = (aim, weight, local, -rank)
         if key not in best or score > best[key][0]:
             best[key] = (score, point)
     # a meeting's point: in a unit the question's own words name, if it gives one ("five-year
     # housing land supply": "… from 5.3 years to 4.6 years" over "30% affordable housing")
-    Ranked = tuple[bool, tuple[float, float, int]]
+    Ranked = tuple[bool, tuple[bool, float, float, int]]
     meetings: dict[tuple[str | None, str | None], tuple[Ranked, TrendPoint]] = {}
     for score, point in best.values():
         ranked = (asked.names_unit(point.figure.unit), score)
@@ -271,6 +275,8 @@ def _is_about(hit: Hit, asked: Asked, span: tuple[int, int]) -> bool:
     text = hit.passage.text
     if NAMES_WHOLE and _names_partly(asked, text[span[0] : span[1]]):
         return False  # another of its kind: "the post-inspection improvement plan"
+    if OTHER_MODIFIER and _modified_otherwise(asked, text[span[0] : span[1]]):
+        return False  # another of its kind: "the average IRO caseload" for social workers'
     if asked.about(_context(text, span, True, _heading(hit))):
         return True
     measure = _measure(asked)
@@ -299,6 +305,75 @@ def _names_partly(asked: Asked, sentence: str) -> bool:
         if len(keys) >= 3 and keys[-1] in got and not set(keys) <= got:
             return True
     return False
+
+
+# A noun the question names with a word before it ("Care Act assessment", "social worker
+# caseload", "EHC plans"), which a sentence names only with another word before it, a word of
+# its own ("EHC needs assessment", "the average IRO caseload", "child protection plans"),
+# and without the question's word anywhere: another of its kind. Stop 26; off gives stop
+# 25's reading.
+OTHER_MODIFIER = True
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\S")
+
+
+def _pairs(question: str) -> set[tuple[str, str]]:
+    """(modifier, noun) stems of the question's noun compounds: the last two words of each run
+    of words between the words that end a noun phrase ("act", "assessment" of "people
+    waiting for a Care Act assessment")."""
+    out: set[tuple[str, str]] = set()
+    run: list[str] = []
+    for tok in [*_TOKEN.findall(question), "."]:
+        low = tok.lower()
+        if re.fullmatch(r"[a-z][\w'’-]*", low) and not _HEAD_ENDS.fullmatch(low):
+            run.append(low)
+            continue
+        while run and re.search(r"(?:ed|ing)$", run[-1]):
+            run.pop()  # a participle after its noun: "people waiting", "EHC plans issued"
+        if len(run) >= 2 and not re.search(r"['’]s?$", run[-2]):  # "children's services"
+            mod, noun = stems(run[-2]), stems(run[-1])
+            if len(mod) == 1 and len(noun) == 1:
+                out.add((next(iter(mod)), next(iter(noun))))
+        run = []
+    return out
+
+
+def _modified_otherwise(asked: Asked, sentence: str) -> bool:
+    """Whether ``sentence`` names a noun of one of the question's compounds only after a noun
+    of its own (``_own_modifier``), and the question's word before it nowhere."""
+    got = named(sentence, asked.alts)
+    tokens = _TOKEN.findall(sentence)
+    for mod, noun in _pairs(asked.question):
+        if mod in got or mod not in asked.weights or noun not in asked.weights:
+            continue
+        places = [i for i, t in enumerate(tokens) if noun in stems(t)]
+        if places and all(
+            i > 0 and _own_modifier(tokens[i - 1], asked, opening=i == 1) for i in places
+        ):
+            return True
+    return False
+
+
+def _own_modifier(word: str, asked: Asked, opening: bool = False) -> bool:
+    """Whether ``word``, before a noun, names a kind of its own: a noun by its form (an
+    initialism, "IRO caseload"; a noun's suffix, "child protection plans", "education
+    budget"; a plural, "EHC needs assessment"; not an adjective or a verb: "new plans",
+    "had taken place"), none of the question's key words."""
+    # a name's word ("… Local Stop Smoking Services and Support Grant"), not opening a
+    # sentence, nor a function word ("… Officer. The service")
+    proper = (
+        not opening and bool(_PROPER.fullmatch(word)) and not _HEAD_ENDS.fullmatch(word.lower())
+    )
+    if not (_INITIALISM.fullmatch(word) or _NOUN_FORM.fullmatch(word) or proper):
+        return False
+    return not stems(word.lower()) & set(asked.weights)
+
+
+# An initialism ("IRO", "EHC", "SEND"), and a lower-case word with a noun's suffix.
+_INITIALISM = re.compile(r"[A-Z]{2,}s?")
+_PROPER = re.compile(r"[A-Z][a-z]{2,}")
+# (or a plural before the noun: "EHC needs assessment", "highways budget"; not "-ss",
+# "-ous", "-us")
+_NOUN_FORM = re.compile(r"[a-z]{2,}(?:ion|ment|ity|ness|ship|ance|ence)s?|[a-z]{3,}[^suo]s")
 
 
 # A verb's particle: the word before it is a verb ("set up", "carried out", "paid off"), and

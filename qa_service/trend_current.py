@@ -118,19 +118,122 @@ def listed_aim(text: str, f: Figure) -> bool:
     return False
 
 
-def compared(text: str, f: Figure) -> bool:
+# A bound stated as the figure itself: "More than 1,400 practitioners attended …", "had
+# risen to more than 500": "more/fewer/less than" opening its clause or after a copula or
+# a preposition of a level (not "33% more than the 1,046 …", "£4.2 million more than the
+# budget", which compare; nor "no more than 10%", a ceiling set; nor a criterion after
+# another verb, below). Stop 26; off gives stop 25's reading (the figure compared).
+BOUNDS_STATED = True
+_THAN_BOUND = re.compile(r"\b(?:more|fewer|less)\s+than\s+$", re.I)
+# Where the bound is the figure: it opens its clause ("…, and more than 300 were …"), or
+# follows a copula or a preposition of a level ("had risen to more than 500", "a total of
+# more than 1,000", "the number was more than 500"); after another verb it is a criterion
+# of whom or what is counted ("212 of them had waited more than six months", "some were
+# holding more than 30 cases", "viewed more than 3,000 times").
+_BOUND_OPENS = re.compile(
+    r"(?:^|[,;:(•–-]|\b(?:and|but|that|with|while|where|to|of|at|is|are|was|were|been|be"
+    r"|stood|remains|remained|reached))\s*$",
+    re.I,
+)
+
+# A question asking a target ("target for recruiting new fostering households", "annual tree
+# planting target": its measure's head is the aim itself) asks what is aimed at: a figure a
+# sentence aims at ("sets a target to approve 25 new fostering households each year", "-
+# Approve 30 new fostering households" under "Our targets for 2025/26") is its current one,
+# not a value compared with. Stop 26; off gives stop 25's reading (aims never current).
+TARGET_ASKED = True
+AIM_HEADS = frozenset(
+    ["target", "targets", "aim", "aims", "ambition", "ambitions", "goal", "goals"]
+)
+
+# An aim in the past tense or as a plan: "The campaign aimed to recruit 40 new fostering
+# households by March 2016" aims at 40, as "aims to" does. Stop 26; off gives stop 25's
+# reading ("aimed to" read as a level).
+AIMED_PAST = True
+_AIMED_TO = re.compile(
+    r"\b(?:aimed|targeted|targetted)\s+to\s+(?!date\b)[a-z]+\b[^.;:•\n,]*$", re.IGNORECASE
+)
+
+
+# Two things compared, not two times: "The average weekly cost of an independent fostering
+# agency placement is £810, compared with £390 for an in-house foster placement": the figure
+# "compared with" is the current one of the thing named after it ("for" a noun phrase with
+# no number, period or country: not "compared with 58% for the same period", "… for
+# 2021/22", "… for England"); which of the two the question asks, their own words say
+# (``trend_sentence._choose``). Stop 26; off gives stop 25's reading (the figure compared).
+THINGS_COMPARED = True
+_COMPARED_WITH = re.compile(r"\bcompared\s+(?:with|to)\s+$", re.I)
+_FOR_A_THING = re.compile(
+    r"(?:\s+(?:a|an|per|each)\s+(?:week|hour|day|month|year|head|person))?\s*\bfor\s+"
+    r"(?P<thing>[^,;:.\d()]{3,60})",
+    re.I,
+)
+_NOT_A_THING = re.compile(
+    r"\b(?:same|previous|last|period|quarter|month|year|years|week|time|england|english"
+    r"|national|nationally|region|regional|country|average|similar|neighbours?|comparators?)\b",
+    re.I,
+)
+
+
+def _another_thing(text: str, f: Figure, before: str) -> bool:
+    """Whether ``f``, "compared with", is the figure of another thing named after it ("…,
+    compared with £390 for an in-house foster placement")."""
+    if not _COMPARED_WITH.search(before):
+        return False
+    m = _FOR_A_THING.match(text, f.end)
+    return m is not None and not _NOT_A_THING.search(m.group("thing"))
+
+
+def _stated_bound(text: str, f: Figure) -> bool:
+    """Whether ``f`` follows "more/fewer/less than" as the figure's own bound ("More than
+    1,400 practitioners"), not a comparison of another figure with it."""
+    m = _THAN_BOUND.search(text, max(0, f.start - 20), f.start)
+    if m is None:
+        return False
+    if m.group()[0].isupper():  # opening its sentence: "7.1 More than 1,400 practitioners"
+        return True
+    line = text.rfind("\n", 0, m.start()) + 1
+    return bool(_BOUND_OPENS.search(text, max(line, m.start() - 24), m.start()))
+
+
+def aimed(text: str, f: Figure) -> bool:
+    """Whether ``f`` is a figure the sentence aims at: "a target of 70%", "• to raise the
+    proportion … to 85%", "sets a target to approve 25 …", "aimed to recruit 40" (with
+    ``AIMED_PAST``) or an item of a list of targets (``listed_aim``)."""
+    before = text[max(0, f.start - 20) : f.start]
+    if re.search(r"\btargets?(?:\s+[a-z]+){0,2}\s+$", before, re.I) or listed_aim(text, f):
+        return True
+    clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1
+    before = text[clause : f.start]
+    if AIMED_PAST and _AIMED_TO.search(before):
+        return True
+    return bool(_AIM.match(before) or _TARGET_TO.search(before))
+
+
+def compared(text: str, f: Figure, aims: bool = False) -> bool:
     """Whether ``f`` is a value the sentence compares with ("from 41% to ..."), aims at
     ("a target of 70%", "• to raise the proportion … to 85%", an item of a list of
     targets: ``listed_aim``), forecasts ("is forecast
     to rise from 19% to 24%": neither is the current figure), a bound ("the result was
-    below 95%") or the country's figure ("a national figure of around 60%")."""
+    below 95%") or the country's figure ("a national figure of around 60%"). With ``aims``
+    (a question asking a target, ``TARGET_ASKED``) what the sentence aims at is current."""
+    if aims and aimed(text, f):
+        return False
     before = text[max(0, f.start - 20) : f.start]
-    if _COMPARED.search(before) or _BOUND.search(before) or listed_aim(text, f):
+    if (
+        _COMPARED.search(before)
+        and not (BOUNDS_STATED and _stated_bound(text, f))
+        and not (THINGS_COMPARED and _another_thing(text, f, before))
+    ):
+        return True
+    if _BOUND.search(before) or listed_aim(text, f):
         return True
     if _NATIONAL.search(text, max(0, f.start - 48), f.start):
         return True
     clause = max(text.rfind(c, 0, f.start) for c in "•;:\n") + 1  # 0: the text's start
     before = text[clause : f.start]
+    if AIMED_PAST and _AIMED_TO.search(before):
+        return True
     return bool(_AIM.match(before) or _FORECAST.search(before) or _TARGET_TO.search(before))
 
 
@@ -159,11 +262,12 @@ def dated(text: str, f: Figure) -> tuple[int, int, int] | None:
     return int(m.group("year")), month, int(m.group("day") or 31)
 
 
-def current(text: str, found: list[Figure]) -> list[Figure]:
+def current(text: str, found: list[Figure], aims: bool = False) -> list[Figure]:
     """The figures that may be the sentence's current value: not compared ones (none when
-    the sentence only states targets or earlier values), and of figures each given for a
-    date, those of the latest date."""
-    now = [f for f in found if not compared(text, f)]
+    the sentence only states targets or earlier values; of a question asking a target,
+    ``aims``, what it aims at is current), and of figures each given for a date, those of
+    the latest date."""
+    now = [f for f in found if not compared(text, f, aims)]
     dates = {f: dated(text, f) for f in now}
     known = [d for d in dates.values() if d is not None]
     if len(known) < 2:

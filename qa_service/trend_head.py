@@ -36,6 +36,16 @@ _OPENING = re.compile(
 _HEAD_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
+# An irregular past participle after a noun ends its phrase, as one in "-ed" does ("money put
+# into extra Care Act assessment capacity": the head is "money", not "put"). Those that are
+# also nouns or adjectives before a noun ("set", "cut", "paid", "found", "left" …) are left
+# out. Stop 26; off gives stop 25's reading.
+IRREGULAR_ENDS = True
+_ENDING_PARTICIPLES = frozenset(
+    ["put", "spent", "given", "taken", "brought", "sought", "won", "lost", "sold", "kept", "held"]
+)
+
+
 def measure_head(question: str) -> str:
     """The head noun of the measure a question asks for, lower case: the last word of its
     first noun phrase, before a preposition, a relative word or a participle ("investment"
@@ -57,6 +67,8 @@ def _noun_phrase(text: str) -> list[str]:
         low = word.lower()
         if _HEAD_ENDS.fullmatch(low) or (out and low.endswith("ed") and "-" not in low):
             break
+        if IRREGULAR_ENDS and out and low in _ENDING_PARTICIPLES:
+            break  # "money put into extra assessment capacity", "money spent on repairs"
         out.append(re.sub(r"['’]s?$", "", low))
     return out
 

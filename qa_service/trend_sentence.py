@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cqa_core.text import split_sentences
+from qa_service import trend_current
 from qa_service.answers import Hit
 from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
-from qa_service.trend_current import asks_change, change, current
+from qa_service.trend_current import AIM_HEADS, aimed, asks_change, change, current
 from qa_service.trend_head import counted_head, measure_head, plural_head
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
@@ -90,6 +91,9 @@ class Asked:
     # its key words said outside its common phrases ("contacts received by children's social
     # care": "contacts", "received"), one of which a sentence about it names (``trend_phrase``)
     free: frozenset[str] = frozenset()
+    # it asks a target ("target for recruiting new fostering households"): what a sentence aims
+    # at is its figure (``trend_current.TARGET_ASKED``)
+    aims: bool = False
 
     @classmethod
     def of(cls, question: str, weights: Weights | None = None) -> Asked:
@@ -113,6 +117,7 @@ class Asked:
             periods(question),
             counted_periods(question),
             change=asks_change(question),
+            aims=trend_current.TARGET_ASKED and measure_head(question) in AIM_HEADS,
         )
 
     def named(self, text: str) -> float:
@@ -223,7 +228,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     stated = [] if joined else _stated(text, *first, asked)
     heading = _heading(hit)
     score = _weight(text, first, stated, asked, heading) if stated else -1.0
-    said = _says_unit(stated, asked)  # a sentence in a unit the question names comes first
+    said = _says_unit(stated, asked, text)  # one in a unit the question names comes first
     local: float | None = None  # the best's figure's own words, read when a tie needs it
     spans = sentences + [(r.start, r.end) for r in rows(text)]
     for start, end in spans:
@@ -233,7 +238,7 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
         if not stated:
             continue
         weight = _weight(text, (start, end), stated, asked, heading)
-        says = _says_unit(stated, asked)
+        says = _says_unit(stated, asked, text)
         if (says, weight) > (said, score):
             best, score, said, local = (start, end), weight, says, None
         elif (says, weight) == (said, score) and (start, end) != best:
@@ -269,10 +274,13 @@ def _heading(hit: Hit) -> str:
     return hit.passage.heading_path[-1] if hit.passage.heading_path else ""
 
 
-def _says_unit(found: list[Figure], asked: Asked) -> bool:
-    """Whether a figure of ``found`` is in a unit the question's own words name ("five-year
-    housing land supply": "a supply of 3.8 years")."""
-    return any(asked.names_unit(f.unit) for f in found)
+def _says_unit(found: list[Figure], asked: Asked, text: str = "") -> tuple[bool, bool]:
+    """Whether a figure of ``found`` is aimed at, of a question asking a target
+    (``trend_current.TARGET_ASKED``: "Approve 30 new fostering households" under "Our
+    targets" over "6 households recruited so far"), then whether one is in a unit the
+    question's own words name ("five-year housing land supply": "a supply of 3.8 years")."""
+    aims = asked.aims and text != "" and any(aimed(text, f) for f in found)
+    return aims, any(asked.names_unit(f.unit) for f in found)
 
 
 def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
@@ -382,7 +390,7 @@ def _read(
     figure in the asked unit that names most (None: no date, or no such figure)."""
     date = hit.passage.document.meta.meeting_date
     text = hit.passage.text
-    found = current(text, _stated(text, *span, asked))
+    found = current(text, _stated(text, *span, asked), asked.aims)
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
     found = [f for f in found if not part(text, f, asked)]

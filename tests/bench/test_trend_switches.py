@@ -23,3 +23,15 @@ def test_switched_off_reads_as_stop_24_did() -> None:
     with switched(set()):
         assert [f.value for f in figures("83. CLIMATE EMERGENCY ACTION PLAN")] == [83.0]
     assert figures("83. CLIMATE EMERGENCY ACTION PLAN") == []
+
+
+def test_stop_26_switches_default_on_and_leave_stop_25_s_alone() -> None:
+    from bench.trend_switches import SWITCHES_26
+
+    modules = [(importlib.import_module(m), name) for m, name in SWITCHES_26]
+    assert all(getattr(mod, name) is True for mod, name in modules)
+    older = [(importlib.import_module(m), name) for m, name in SWITCHES]
+    with switched(set(), SWITCHES_26):
+        assert not any(getattr(mod, name) for mod, name in modules)
+        assert all(getattr(mod, name) for mod, name in older)
+    assert all(getattr(mod, name) is True for mod, name in modules)
