@@ -108,7 +108,10 @@ FLOORS = {
 # attribution, a grade asked by its measure, the tied rarest words): 0.71 (5 of 7) / 0.81 (35 of
 # 43) / 0.52 (11 of 21) out of fold, 0.86 (6 of 7) / 0.81 / 0.57 (12 of 21) in-sample; each
 # floor one step under the in-sample figure the stored fit gives
-ABSTAIN = {"dev-set": 0.70, "dev-set-2": 0.79, "real-dev-set": 0.52}
+# Stop 26 (the answer checks "period" and "plan" read as caps, docs/quality.md "Answer checks
+# for abstention, stop 26"): 0.71 / 0.81 (35 of 43) / 0.67 (14 of 21) out of fold and
+# in-sample, false 0.03 / 0.04 (5 of 114) / 0.03; real-dev-set's floor raised one step under
+ABSTAIN = {"dev-set": 0.70, "dev-set-2": 0.79, "real-dev-set": 0.61}
 KEYS = {
     "R@5": "recall_at_5",
     "R@1": "recall_at_1",
