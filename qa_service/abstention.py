@@ -173,11 +173,13 @@ class Model:
             return _logistic(float(z @ np.asarray(self.coef)) + self.intercept)
         return sum(_logistic(float(z @ np.asarray(w)) + b) for w, b in self.bags) / len(self.bags)
 
-    def state(self, evidence: Evidence) -> str:
-        """ "answered", "weak_match" or "not_in_papers"."""
+    def state(self, evidence: Evidence, checks: bool = True) -> str:
+        """ "answered", "weak_match" or "not_in_papers".  Without ``checks`` the caps are not
+        read: for a text that is not a question (a commitment's own words, whose date is when
+        it is due, not a period asked about)."""
         p = self.probability(evidence)
         if p >= self.answer_at:
-            capped = any(getattr(evidence, piece) > 0 for piece in self.caps)
+            capped = checks and any(getattr(evidence, piece) > 0 for piece in self.caps)
             return WEAK if capped else ANSWERED
         return WEAK if p >= self.weak_at else NOT_IN_PAPERS
 

@@ -179,7 +179,9 @@ def _discharge(
     # the printed minutes answer their own words best: read past them to what came back
     printed = at.minutes_item is not None
     wanted = 4 * CANDIDATES if printed else CANDIDATES
-    answer = engine.ask(c.text[:1900], wanted, filters, infer_filters=False)
+    # the commitment's words are not a question: its date is when it is due and it states a
+    # plan, so the answer checks (another period shown, only a plan shown) do not apply
+    answer = engine.ask(c.text[:1900], wanted, filters, infer_filters=False, answer_checks=False)
     hits = [h for h in answer.hits if not (printed and _own_minutes(h, c, at))][:CANDIDATES]
     if not answer.answered or not hits:
         return None

@@ -181,11 +181,14 @@ class Engine:
         query: Query | None = None,
         infer_filters: bool = True,
         understood: Understanding | None = None,
+        answer_checks: bool = True,
     ) -> Answer:
         """The ``top_k`` passages that best answer ``question`` among those passing filters.
 
         With ``infer_filters``, a council or year that the question names becomes a filter
-        where the given filters leave that field open.
+        where the given filters leave that field open.  Without ``answer_checks`` the
+        abstention's caps (the shown answer checked against what a question asks) are not
+        read, for a ``question`` that is not one (``followthrough``).
         """
         question = question.strip()
         if not question:
@@ -246,7 +249,7 @@ class Engine:
         if evidence is None:
             state = NOT_IN_PAPERS
         elif self.settings.abstention == "classifier":
-            state = self.abstention_model.state(evidence)
+            state = self.abstention_model.state(evidence, answer_checks)
         else:
             state = ANSWERED if confidence >= self.settings.answer_threshold else NOT_IN_PAPERS
         if unknown:

@@ -298,6 +298,8 @@ def test_a_capped_piece_makes_an_answer_a_weak_match_where_it_fires() -> None:
     fired = replace(evidence(0.9), other_item=1.0)
     assert capped.state(fired) == WEAK
     assert MODEL.state(fired) == ANSWERED  # uncapped, the piece weighs its coefficient: 0
+    # a text that is not a question (a commitment's words) is read without the caps
+    assert capped.state(fired, checks=False) == ANSWERED
     assert capped.state(replace(evidence(0.2), other_item=1.0)) == NOT_IN_PAPERS
     with pytest.raises(ValueError, match="caps an unknown piece"):
         Model.from_data({**FITTED, "caps": ["no_such_piece"]})
