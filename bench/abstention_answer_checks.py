@@ -34,6 +34,12 @@ from bench.quality_all import SETS  # noqa: E402
 from qa_service import asked_slot  # noqa: E402
 from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, Evidence, Model  # noqa: E402
 
+# The consumed blind ask batches (the four of stop 25 and the two judges of stop 26); the
+# batches sealed for the next stop are judges and are not read here until they are consumed
+CONSUMED = tuple(
+    f"ask_heldout_{name}.jsonl" for name in ("fict1", "fict2", "fict3", "real1", "real2", "real3")
+)
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -110,7 +116,7 @@ def _shown(evidence: Evidence | None) -> Shown | None:
 
 def capture(index_root: Path) -> list[CRow]:
     """Every shared and blind question, with its ``Shown``."""
-    from bench.abstention_transfer import BATCH_GLOB, capture_blind, capture_shared
+    from bench.abstention_transfer import capture_blind, capture_shared
 
     _recording()
     rows = []
@@ -129,7 +135,7 @@ def capture(index_root: Path) -> list[CRow]:
                 r.councils,
             )
         )
-    batches = sorted((REPO / "tests" / "labels").glob(BATCH_GLOB))
+    batches = [REPO / "tests" / "labels" / name for name in CONSUMED]
     for r in capture_blind(index_root, batches):
         rows.append(
             CRow("blind", r.batch, r.qid, r.question, r.answerable, r.evidence, _shown(r.evidence))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bench.abstention_answer_checks import CRow, Shown, fires, with_checks
+from pathlib import Path
+
+from bench.abstention_answer_checks import CONSUMED, CRow, Shown, fires, with_checks
 from qa_service.abstention import Evidence
+
+LABELS = Path(__file__).resolve().parents[1] / "labels"
 
 EVIDENCE = Evidence(0.6, 0.7, 0.0, 1.0, 0.0, 0.0, 1.3, 0.5, 0.0)
 
@@ -34,3 +38,7 @@ def test_fires_are_listed_by_group_and_label() -> None:
         ("dev-set", "withheld"): ["d2"],
         ("blind real9", "unanswerable"): ["r1"],
     }
+
+
+def test_the_capture_reads_consumed_batches_that_exist() -> None:
+    assert CONSUMED and all((LABELS / name).is_file() for name in CONSUMED)
