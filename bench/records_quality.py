@@ -59,6 +59,7 @@ TREND_EIGHTEENTH = REPO / "tests" / "labels" / "trend_heldout16.json"
 TREND_NINETEENTH = REPO / "tests" / "labels" / "trend_heldout17.json"
 TREND_TWENTIETH = REPO / "tests" / "labels" / "trend_heldout18.json"
 TREND_TWENTY_FIRST = REPO / "tests" / "labels" / "trend_heldout19.json"
+TREND_TWENTY_THIRD = REPO / "tests" / "labels" / "trend_heldout21.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -80,6 +81,7 @@ TREND_BATCHES = (
     ("nineteenth batch", TREND_NINETEENTH),
     ("twentieth batch", TREND_TWENTIETH),
     ("twenty-first batch", TREND_TWENTY_FIRST),
+    ("twenty-third batch", TREND_TWENTY_THIRD),
 )
 
 
