@@ -78,7 +78,7 @@ _FIGURES = re.compile(r"(?:^|\s)[£$€(]?-?\d[\d,.]*%?\)?(?=\s|$)")
 _FIELD_LABEL = re.compile(r"[A-Z][\w'’]*(?:[ \t]+[\w'’()/&-]+){0,3}[ \t]*:")
 # A list's marker ("a.", "b)", "(i)", "iv.", "(2)", "3.") cut off by a stop and a space: no
 # sentence of its own ("The Executive RESOLVED to:" / "c." / "Endorse the governance ...")
-_MARKER = r"(?:\(?(?:[A-Za-z]|[ivxIVX]{2,5}|\d{1,3})[.)]|\((?:[A-Za-z]|[ivxIVX]{2,5}|\d{1,3})\))"
+_MARKER = r"(?:\(?(?:[A-Za-z]|[ivxIVX]{2,5}|\d{1,4})[.)]|\((?:[A-Za-z]|[ivxIVX]{2,5}|\d{1,3})\))"
 _LIST_MARKER = re.compile(_MARKER)
 # the next item's marker closing a line break at a sentence's end ("... RESOLVED to
 # approve:" / "1."): it belongs to the item after it
@@ -253,10 +253,20 @@ def _glued_stops(text: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _closes_line(before: str) -> bool:
+def _follows(before: str, marker: str) -> bool:
+    """Whether list marker ``marker`` comes next after ``before`` ("805." then "806.", "b."
+    then "c.")."""
+    a, b = before.strip("()."), marker.strip("().")
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
+
+
+def _closes_line(before: str, in_sequence: bool) -> bool:
     """Whether the last line of ``before`` is finished: a stop, a colon, a bracket, a
-    heading line, or a short line not ending on a function word or a label's noun
-    ("Apologies for absence" / "2.")."""
+    heading line, or, when the marker after it follows the one before in sequence, a short
+    line not ending on a function word or a label's noun ("805." / "Apologies for absence" /
+    "806.")."""
     line = before.rstrip().rsplit("\n", 1)[-1].strip()
     if not line:
         return False
@@ -265,7 +275,8 @@ def _closes_line(before: str) -> bool:
     # a short line not left unfinished ("Apologies for absence"; not "... in section")
     last = re.findall(r"[^\W\d_]+", line)[-1:]
     return (
-        len(line.split()) <= TITLE_WORDS
+        in_sequence
+        and len(line.split()) <= TITLE_WORDS
         and bool(last)
         and last[0].lower() not in STOPWORDS
         and last[0].lower() not in _LABELLED
@@ -295,6 +306,7 @@ def split_sentences(text: str) -> list[Span]:
     a list's bullets and markers ("•", "c.", "(ii)")."""
     spans: list[Span] = []
     start = 0
+    marker = ""  # the last list marker left out
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start() + 1].rstrip()
         if _ABBREVIATIONS.search(candidate):
@@ -307,12 +319,14 @@ def split_sentences(text: str) -> list[Span]:
         # a list's marker alone ("c.") is no sentence: like a bullet, it is left out and
         # its item's sentence begins after it
         if _LIST_MARKER.fullmatch(candidate.lstrip(_BULLETS)):
+            marker = candidate.lstrip(_BULLETS)
             start = match.end()
             continue
         # the next item's marker closing this sentence ("... to approve:" / "1."): the
         # sentence ends before it, the item's after it
         tail = _TRAILING_MARKER.search(candidate)
-        if tail and _closes_line(candidate[: tail.start()]):
+        if tail and _closes_line(candidate[: tail.start()], _follows(marker, tail.group(1))):
+            marker = tail.group(1)
             spans.append(Span(start, start + tail.start()))
             start = match.end()
             continue

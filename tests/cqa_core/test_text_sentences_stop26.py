@@ -142,3 +142,15 @@ def test_an_item_number_leaves_the_title_before_it() -> None:
 )
 def test_a_labelled_letter_or_a_reference_is_left(text: str, expected: int) -> None:
     assert len(_sentences(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a figure or a year wrapped onto a line of its own ends its sentence: no marker
+        "The meeting was held in May\n2019. The Chair opened it.",
+        "Children in care\n412. The number rose.",
+    ],
+)
+def test_a_wrapped_figure_is_no_next_items_marker(text: str) -> None:
+    assert _sentences(text)[0].endswith(".") and _sentences(text)[0][-4:-1].isdigit()
