@@ -78,7 +78,7 @@ _FIGURES = re.compile(r"(?:^|\s)[£$€(]?-?\d[\d,.]*%?\)?(?=\s|$)")
 _FIELD_LABEL = re.compile(r"[A-Z][\w'’]*(?:[ \t]+[\w'’()/&-]+){0,3}[ \t]*:")
 # A list's marker ("a.", "b)", "(i)", "iv.", "(2)", "3.") cut off by a stop and a space: no
 # sentence of its own ("The Executive RESOLVED to:" / "c." / "Endorse the governance ...")
-_MARKER = r"(?:\(?(?:[A-Za-z]|[ivxIVX]{2,5}|\d{1,4})[.)]|\((?:[A-Za-z]|[ivxIVX]{2,5}|\d{1,3})\))"
+_MARKER = r"(?:\(?(?:[a-z]|[ivx]{2,5}|\d{1,4})[.)]|\((?:[a-z]|[ivx]{2,5}|\d{1,3})\))"
 _LIST_MARKER = re.compile(_MARKER)
 # the next item's marker closing a line break at a sentence's end ("... RESOLVED to
 # approve:" / "1."): it belongs to the item after it
