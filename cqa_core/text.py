@@ -170,15 +170,10 @@ def _heading_breaks(text: str, start: int, end: int) -> list[int]:
         opens = line_start == start or (bool(out) and out[-1] == line_start)
         prose = following[:1].isupper() or following[:1].isdigit()
         # a question put as a heading: cut from an unfinished line before it ("... in
-        # future years" / "Why was there ...?"), and from the reply under it when it has no
-        # question mark ("What level of savings was anticipated ..." / "In May ...")
+        # future years" / "Why was there ...?")
         if line_start > start and out[-1:] != [line_start] and _asks_after(line, previous):
             out.append(line_start)
             opens = True
-        if opens and prose and _is_question_line(line) and not _HEADING_END.search(line.strip()):
-            out.append(match.end())
-            previous, line_start = line, match.end()
-            continue
         if opens and prose and _is_field_label(line):
             out.append(match.end())
             previous, line_start = line, match.end()

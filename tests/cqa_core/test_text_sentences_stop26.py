@@ -35,18 +35,6 @@ def test_an_address_an_abbreviation_or_a_figure_is_not_cut(text: str) -> None:
     assert _sentences(text) == [text]
 
 
-def test_a_question_heading_without_its_mark_is_cut_from_the_reply_under_it() -> None:
-    text = (
-        "What level of savings was anticipated to arise from the transformation programme\n"
-        "In May a potential for up to £69m was identified.  This would take time."
-    )
-    assert _sentences(text) == [
-        "What level of savings was anticipated to arise from the transformation programme",
-        "In May a potential for up to £69m was identified.",
-        "This would take time.",
-    ]
-
-
 def test_a_question_is_cut_from_the_unfinished_reply_before_it() -> None:
     text = (
         "Yes – the two funds would be dealt with as distinct issues in future years\n"
