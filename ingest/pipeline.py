@@ -76,9 +76,9 @@ INGEST_VERSION = 15  # 2: minutes items split off as headings (ingest.items); 3:
 # (ingest.structure)
 # 15: sentences (cqa_core.text.split_sentences): a list's marker alone ("c.", "805.", "(ii)")
 # is no sentence, nor the next item's marker at a sentence's end; a full stop with no space
-# before a capital ("investment.The") ends a sentence; a question put as a heading is cut from
-# the reply under it (and from an unfinished line before it); a stray heading word opening a
-# sentence ("Addition The Clerk ...") is cut off
+# before a capital ("investment.The") ends a sentence; a whole question ("Why ...?") is cut
+# from an unfinished line before it; a stray heading word opening a sentence ("Addition The
+# Clerk ...") is cut off
 _DEFAULT_LIMITS = IngestLimits()
 
 
