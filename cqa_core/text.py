@@ -76,6 +76,40 @@ _FIGURES = re.compile(r"(?:^|\s)[£$€(]?-?\d[\d,.]*%?\)?(?=\s|$)")
 # text ("Minutes:", "Decision:", "RESOLVED:", "Reasons for Decision:"): a few words, a colon
 # (not a lead-in's ":-"), every word of four letters or more capitalised
 _FIELD_LABEL = re.compile(r"[A-Z][\w'’]*(?:[ \t]+[\w'’()/&-]+){0,3}[ \t]*:")
+# A list's marker ("a.", "b)", "(i)", "iv.", "(2)", "3.") cut off by a stop and a space: no
+# sentence of its own ("The Executive RESOLVED to:" / "c." / "Endorse the governance ...")
+_MARKER = r"(?:\(?(?:[a-z]|[ivx]{2,5}|\d{1,4})[.)]|\((?:[a-z]|[ivx]{2,5}|\d{1,3})\))"
+_LIST_MARKER = re.compile(_MARKER)
+# the next item's marker closing a line break at a sentence's end ("... RESOLVED to
+# approve:" / "1."): it belongs to the item after it
+_TRAILING_MARKER = re.compile(rf"\n[ \t]*({_MARKER})$")
+_LINE_CLOSED = re.compile(r"[.!?:;)\]][\"'”’]*$")
+# a full stop with no space before the next sentence's capital ("... of investment.The
+# requirement is ..."): two letters in lower case before it, a word in lower case after
+# its capital; not a web or e-mail address, a file's name, nor an abbreviation's stop
+_GLUED_STOP = re.compile(r"(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]+\b)")
+_ADDRESS = re.compile(r"@|/|\bwww\b|\bhttps?\b|\.(?:com|org|net|gov|uk|pdf|docx?|html?)\b", re.I)
+# a question put as a heading ("What level of savings was anticipated ...", "Why was there
+# a material amendment ...?"): a line opening with a question's word
+_QUESTION_OPENS = re.compile(
+    r"(?:What|Why|How|When|Where|Who|Whom|Whose|Which|Would|Will|Was|Were|Is|Are|Did|Does|"
+    r"Do|Had|Has|Have|Can|Could|Should|Shall)\b"
+)
+QUESTION_WORDS = 16  # a question heading's words at most
+# a stray word of a heading (a margin's "Addition") run into the sentence after it: one
+# capitalised word, then a sentence's opening word ("Addition The Clerk checked ..."), not
+# an adverb or a reply that opens the sentence itself
+_STRAY_WORD = re.compile(
+    r"([A-Z][a-z]{2,})[ \t]+(?=(?:The|This|These|Those|There|It|We|They|He|She|Our|Its)"
+    r"[ \t]+\w)"
+)
+_NOT_STRAY = frozenset(
+    re.findall(
+        r"\w+",
+        "however therefore also further furthermore meanwhile overall again thus hence then now "
+        "here yes dear finally firstly secondly lastly",
+    )
+)
 
 
 def _is_upper_case(line: str) -> bool:
@@ -124,15 +158,25 @@ def _heading_breaks(text: str, start: int, end: int) -> list[int]:
     own, when a line that starts with a capital or a digit follows ("Minutes:" / "The Chair
     welcomed ..."): the label is no word of the sentence under it."""
     out: list[int] = []
+    stray = _stray_word(text, start, end)
+    if stray is not None:
+        out.append(stray)
+    out.extend(_glued_stops(text, start, end))
     line_start = start
+    previous = ""
     for match in _LINE_BREAK.finditer(text, start, end):
         line = text[line_start : match.start()]
         following = text[match.end() : end].split("\n", 1)[0].strip()
         opens = line_start == start or (bool(out) and out[-1] == line_start)
         prose = following[:1].isupper() or following[:1].isdigit()
+        # a question put as a heading: cut from an unfinished line before it ("... in
+        # future years" / "Why was there ...?")
+        if line_start > start and out[-1:] != [line_start] and _asks_after(line, previous):
+            out.append(line_start)
+            opens = True
         if opens and prose and _is_field_label(line):
             out.append(match.end())
-            line_start = match.end()
+            previous, line_start = line, match.end()
             continue
         # prose: not another heading, nor a row of figures under a table's column header
         # (a row has no closing stop)
@@ -143,8 +187,96 @@ def _heading_breaks(text: str, start: int, end: int) -> list[int]:
         caps = _is_caps_line(line) and bool(following) and not _is_upper_case(following)
         if caps or (ordinary and _is_title_line(line)):
             out.append(match.end())
-        line_start = match.end()
+        previous, line_start = line, match.end()
+    if (
+        line_start > start
+        and out[-1:] != [line_start]
+        and _asks_after(text[line_start:end], previous)
+    ):
+        out.append(line_start)
+    return sorted(set(out))
+
+
+def _asks_after(line: str, previous: str) -> bool:
+    """Whether ``line`` is a whole question ("Why was there ...?") after a line left without
+    its stop ("... in future years"): not after a comma or a lead-in's colon."""
+    before = previous.rstrip()
+    return (
+        _is_question_line(line)
+        and line.strip().endswith("?")
+        and bool(before)
+        and not _LINE_CLOSED.search(before)
+        and not before.endswith(",")
+    )
+
+
+def _is_question_line(line: str) -> bool:
+    """Whether ``line`` is a question put as a heading: it opens with a question's word and
+    runs at most ``QUESTION_WORDS`` words."""
+    line = line.strip()
+    return bool(_QUESTION_OPENS.match(line)) and len(line.split()) <= QUESTION_WORDS
+
+
+def _stray_word(text: str, start: int, end: int) -> int | None:
+    """Where the sentence begins after a stray heading word opening ``text[start:end]``
+    ("Addition The Clerk checked ..."), or None."""
+    found = _STRAY_WORD.match(text, start, end)
+    if not found:
+        return None
+    word = found.group(1).lower()
+    if word in STOPWORDS or word in _NOT_STRAY or word.endswith("ly"):
+        return None
+    return found.end()
+
+
+def _glued_stops(text: str, start: int, end: int) -> list[int]:
+    """Offsets inside ``text[start:end]`` where a sentence begins right after the stop of
+    the one before, no space between ("investment.The requirement")."""
+    out: list[int] = []
+    for found in _GLUED_STOP.finditer(text, start, end):
+        at = found.start()
+        token_start = max(text.rfind(" ", start, at), text.rfind("\n", start, at)) + 1
+        token_end = min(
+            (i for i in (text.find(" ", at, end), text.find("\n", at, end)) if i >= 0),
+            default=end,
+        )
+        if _ADDRESS.search(text[token_start:token_end]):
+            continue
+        if _ABBREVIATIONS.search(text[token_start:at]):
+            continue
+        out.append(at)
     return out
+
+
+def _follows(before: str, marker: str) -> bool:
+    """Whether list marker ``marker`` comes next after ``before`` ("805." then "806.", "b."
+    then "c.")."""
+    a, b = before.strip("()."), marker.strip("().")
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
+
+
+def _closes_line(before: str, in_sequence: bool) -> bool:
+    """Whether the last line of ``before`` is finished: a stop, a colon, a bracket, a
+    heading line, or, when the marker after it follows the one before in sequence, a short
+    line not ending on a function word or a label's noun ("805." / "Apologies for absence" /
+    "806.")."""
+    line = before.rstrip().rsplit("\n", 1)[-1].strip()
+    if not line:
+        return False
+    if _LINE_CLOSED.search(line) or _is_caps_line(line) or _is_title_line(line):
+        return True
+    # a short line not left unfinished ("Apologies for absence"; not "... in section")
+    last = re.findall(r"[^\W\d_]+", line)[-1:]
+    return (
+        in_sequence
+        and len(line.split()) <= TITLE_WORDS
+        and bool(last)
+        and last[0].lower() not in STOPWORDS
+        and last[0].lower() not in _LABELLED
+        and not line.endswith((",", "-", "–"))
+    )
 
 
 def _initial(candidate: str, text: str, after: int) -> bool:
@@ -165,9 +297,11 @@ class Span:
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of ``text`` (whitespace trimmed), in order, covering all its words."""
+    """Sentence spans of ``text`` (whitespace trimmed), in order, covering all its words but
+    a list's bullets and markers ("•", "c.", "(ii)")."""
     spans: list[Span] = []
     start = 0
+    marker = ""  # the last list marker left out
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start() + 1].rstrip()
         if _ABBREVIATIONS.search(candidate):
@@ -176,6 +310,20 @@ def split_sentences(text: str) -> list[Span]:
         if _CITES_NUMBER.search(candidate) and text[match.end() : match.end() + 1].isdigit():
             continue
         if _initial(candidate, text, match.end()):
+            continue
+        # a list's marker alone ("c.") is no sentence: like a bullet, it is left out and
+        # its item's sentence begins after it
+        if _LIST_MARKER.fullmatch(candidate.lstrip(_BULLETS)):
+            marker = candidate.lstrip(_BULLETS)
+            start = match.end()
+            continue
+        # the next item's marker closing this sentence ("... to approve:" / "1."): the
+        # sentence ends before it, the item's after it
+        tail = _TRAILING_MARKER.search(candidate)
+        if tail and _closes_line(candidate[: tail.start()], _follows(marker, tail.group(1))):
+            marker = tail.group(1)
+            spans.append(Span(start, start + tail.start()))
+            start = match.end()
             continue
         # the closing bracket or quote after the stop is the sentence's ("... professional?)")
         closer = len(match.group(0)) - len(match.group(0).lstrip("\"'”’)]"))

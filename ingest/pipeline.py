@@ -51,7 +51,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", 
 # of any file (e.g. new PDF text rules): an index records the version it was cut with, and
 # the next ingest into an index cut with another version re-cuts every document (its
 # vectors still come from the index by text hash where a passage's text is unchanged).
-INGEST_VERSION = 14  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
+INGEST_VERSION = 15  # 2: minutes items split off as headings (ingest.items); 3: "1. That ..."
 # continues a resolution; 4: an item number on its own line heads its item, front-matter fields;
 # 5: a reference's number stays in its sentence ("Act 1972, s. 145.", cqa_core.text);
 # 6: a table of contents is one passage (ingest.contents); 7: a flattened row's title before
@@ -74,6 +74,11 @@ INGEST_VERSION = 14  # 2: minutes items split off as headings (ingest.items); 3:
 # ingest.contents in the agenda reader too (ingest.agenda); a numbered line that runs on in
 # lower case into a paragraph's sentences is that paragraph under its number, not a heading
 # (ingest.structure)
+# 15: sentences (cqa_core.text.split_sentences): a list's marker alone ("c.", "805.", "(ii)")
+# is no sentence, nor the next item's marker at a sentence's end; a full stop with no space
+# before a capital ("investment.The") ends a sentence; a whole question ("Why ...?") is cut
+# from an unfinished line before it; a stray heading word opening a sentence ("Addition The
+# Clerk ...") is cut off
 _DEFAULT_LIMITS = IngestLimits()
 
 
