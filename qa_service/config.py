@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # for "how many X", a number written right before X ("318 contacts");
     # bench/fit_rerank.py --weight count --ties middle
     count_weight: float = 0.5
+    # a paper's first passage when a later one of it is also a candidate (and it is not front
+    # matter already); refitted leaving one council out: bench/rank1_fit.py (stop 27)
+    opening_weight: float = -0.5
     # Keyword search (index/lexical_tantivy.py); the impact index is off unless built and asked for.
     impact_index: bool = Field(
         default=False,

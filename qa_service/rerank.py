@@ -39,7 +39,13 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
 - ``count``: for a question asking "how many" of something, whether the passage writes a
   number right before the thing counted ("318 contacts", "7,500 people", "312 looked after
   children"), as the passage that answers gives the count in those words, while an overview
-  of the same report names the things without counting them.
+  of the same report names the things without counting them;
+- ``opening``: a paper's first passage when a later passage of the same paper is also a
+  candidate (``opening_mark``).  A paper opens by introducing its item ("presented the
+  report that outlined ...", the item's title and recommendation, a web page's head) in the
+  words any question about the item uses, and the detail asked for follows: when what
+  follows was found too, the opening is marked down a little.  Front matter is not marked
+  again (``title_block`` marks it already).
 """
 
 from __future__ import annotations
@@ -109,6 +115,7 @@ class Weights:
     answer: float = default_of("answer_weight")
     everyday: float = default_of("everyday_weight")
     count: float = default_of("count_weight")
+    opening: float = default_of("opening_weight")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Weights:
@@ -126,6 +133,7 @@ class Weights:
             answer=settings.answer_weight,
             everyday=settings.everyday_weight,
             count=settings.count_weight,
+            opening=settings.opening_weight,
         )
 
 
@@ -145,6 +153,7 @@ class Features:
     answer: float = 0.0
     everyday: float = 0.0
     count: float = 0.0
+    opening: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -161,6 +170,7 @@ class Features:
             + w.answer * self.answer
             + w.everyday * self.everyday
             + w.count * self.count
+            + w.opening * self.opening
         )
 
 
@@ -363,6 +373,17 @@ def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
     if asks_attendance:
         return -1.0 if is_front_matter(passage.text) else 0.0
     return 1.0 if is_title_block(passage) else 0.0
+
+
+def opening_mark(passage: PassageRecord, title_block: float, siblings: Collection[int]) -> float:
+    """The ``opening`` signal: 1.0 for a paper's first passage (``ordinal`` 0) when another
+    passage of the same paper is among the candidates (``siblings``: the ordinals of the
+    candidates of its document, its own included) and it is not marked as front matter
+    already (``title_block`` 0: the cover or head is marked once, by its own weight); 0.0
+    otherwise, and for a paper of which it is the only candidate."""
+    if passage.ordinal != 0 or title_block > 0:
+        return 0.0
+    return 1.0 if any(o != 0 for o in siblings) else 0.0
 
 
 def is_document_list(text: str) -> bool:

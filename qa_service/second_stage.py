@@ -42,6 +42,7 @@ from qa_service.rerank import (
     everyday_share,
     front_matter_mark,
     on_topic,
+    opening_mark,
     recency,
 )
 
@@ -88,6 +89,11 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
     asked = asked_of(understood.question, question_words)
     weights = Weights.from_settings(settings)
     preferred, decisions = context.preferred, candidates.decisions
+    # each paper's passages among the candidates (for ``opening``)
+    ordinals: dict[str, set[int]] = {}
+    for rowid, _ in candidates.pool:
+        if (found := records.get(rowid)) is not None:
+            ordinals.setdefault(found.document.document_id, set()).add(found.ordinal)
     hits = []
     for rowid, fused_score in candidates.pool:
         record = records.get(rowid)
@@ -99,19 +105,21 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
             hit.sentence = float(scores.max())
             hit.sentence_spans, hit.sentence_scores = spans, scores
         covered = coverage(record, idf)
+        front = front_matter_mark(record, understood.asks_attendance)
         hit.features = Features(
             fused=fused_score / best_possible if best_possible else fused_score,
             passage=hit.dense,
             sentence=hit.sentence,
             coverage=covered,
             committee=committee_match(question_words, record.document.meta.committee),
-            title_block=front_matter_mark(record, understood.asks_attendance),
+            title_block=front,
             decision=1.0 if decisions is not None and rowid in decisions else 0.0,
             year=preferred.match(record) if preferred is not None else 0.0,
             latest=on_topic(recent.get(record.document.meta.meeting_date or "", 0.0), covered),
             answer=kind_cosine(record.text, spans, scores, asked),
             everyday=everyday_share(record, idf, understood.everyday),
             count=count_named(record.text, understood.counted),
+            opening=opening_mark(record, front, ordinals[record.document.document_id]),
         )
         hit.score = round(hit.features.score(weights), 6)
         hit.confidence = (
