@@ -532,7 +532,7 @@ _ASKS_VIEW = re.compile(
     r"|\bwhat\s+did\s+(?:[\w'’]+\s+){1,6}?(?:think|feel|make)\s+(?:of|about)\b"
     r"|\b(?:worr(?:y|ied|ies)|concerns?|concerned|objections?|objected|misgivings|"
     r"reservations)\b"
-    r"|\b(?:happy|unhappy|content|satisfied|willing|prepared|keen|pleased|opposed)\b",
+    r"|\b(?:happy|unhappy|satisfied|willing|keen|pleased|opposed)\b",
     re.IGNORECASE,
 )
 # A sentence stating a stance: a decision (``_DECISION``), or a word of agreeing, objecting,
@@ -541,8 +541,8 @@ _ASKS_VIEW = re.compile(
 _HOLDS_VIEW = re.compile(
     r"\b(?:object(?:s|ed|ing|ions?)?|oppos(?:e|es|ed|ing|ition)|support(?:s|ed|ive)?|"
     r"concerns?|concerned|worr(?:y|ied|ies)|welcom(?:e|ed|es)|happy|unhappy|pleased|"
-    r"disappointed|content|satisfied|willing|unwilling|keen|felt|feel|feels|views?|"
-    r"thought|believed?|agree(?:d|s)?|disagree(?:d|s)?|favou?r(?:ed)?|against|"
+    r"disappointed|satisfied|willing|unwilling|keen|felt|feel|feels|views?|"
+    r"thought|believed?|agree(?:d|s)?|disagree(?:d|s)?|favou?r(?:ed)?|"
     r"reservations|misgivings)\b",
     re.IGNORECASE,
 )

@@ -35,6 +35,7 @@ def test_a_view_is_asked_by_the_forms_english_asks_a_stance_in() -> None:
     assert not asks_view("Who raised concerns about the car park?")
     assert not asks_view("What did the Director say about the car park?")
     assert not asks_view("What is the new car park policy meant to achieve?")
+    assert not asks_view("What was the content of the report on the car park?")
 
 
 def test_a_stance_is_held_by_words_of_agreeing_objecting_or_worrying() -> None:
