@@ -518,3 +518,49 @@ def role_asked(question: str) -> str:
     "Proposed by Cllr Evans")."""
     match = _ROLE.search(question.strip())
     return match.group(1).lower() if match else ""
+
+
+# --- a view asked (stop 27; the highlight alone reads it) ---------------------------------
+
+# A question asking what a council or its members made of something: their view, opinion,
+# position or response ("What was the community council's view on ...?", "What did the
+# councillors think of ...?"), what worried them or what concerns they raised, whether they
+# were happy or willing.  General English for asking a stance, not any one question's topic.
+_ASKS_VIEW = re.compile(
+    r"\b(?:views?|opinions?|position|stance|reactions?|response|feelings?|attitude)\s+"
+    r"(?:on|of|about|to|towards?)\b"
+    r"|\bwhat\s+did\s+(?:[\w'’]+\s+){1,6}?(?:think|feel|make)\s+(?:of|about)\b"
+    r"|\b(?:worr(?:y|ied|ies)|concerns?|concerned|objections?|objected|misgivings|"
+    r"reservations)\b"
+    r"|\b(?:happy|unhappy|satisfied|willing|keen|pleased|opposed)\b",
+    re.IGNORECASE,
+)
+# A sentence stating a stance: a decision (``_DECISION``), or a word of agreeing, objecting,
+# supporting, welcoming, worrying or feeling ("TCC object to this ...", "expressing the
+# Council's concerns about ...", "they happy for Penterry Ward to be passed ...").
+_HOLDS_VIEW = re.compile(
+    r"\b(?:object(?:s|ed|ing|ions?)?|oppos(?:e|es|ed|ing|ition)|support(?:s|ed|ive)?|"
+    r"concerns?|concerned|worr(?:y|ied|ies)|welcom(?:e|ed|es)|happy|unhappy|pleased|"
+    r"disappointed|satisfied|willing|unwilling|keen|felt|feel|feels|views?|"
+    r"thought|believed?|agree(?:d|s)?|disagree(?:d|s)?|favou?r(?:ed)?|"
+    r"reservations|misgivings)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_view(question: str) -> bool:
+    """Whether a question asks what a council or its members made of something (their
+    view, what worried them, whether they were happy with it) and no other kind of answer
+    in words (``answer_kinds`` past those a yes-or-no question's form implies: a figure,
+    a date, a person, a grade, a decision, a place or a reason)."""
+    if not _ASKS_VIEW.search(question):
+        return False
+    form = kinds_of_form(question)
+    return all(kind in form for kind in answer_kinds(question))
+
+
+def holds_view(sentence: str) -> bool:
+    """Whether a sentence states a stance: a decision, or a word of agreeing, objecting,
+    supporting, welcoming, worrying or feeling."""
+    text = _LEAD_LABEL.sub("", sentence.strip(), count=1)
+    return bool(_DECISION.search(text) or _HOLDS_VIEW.search(text))

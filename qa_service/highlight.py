@@ -45,6 +45,16 @@ question asking for a figure in words too ("Has it funded ... before, and how mu
 by a sentence holding the figure when one does, not by one holding only the decision or date
 its form implies (``Asked.by_form``); and a question asking for no kind of answer is shown
 the sentence naming the topic with the one saying what came of it (``_with_topic``).
+
+Three readings of stop 27 (not switches; docs/quality.md, "The answering sentence on real
+papers, stop 27"): a question asking what a council or its members made of something ("What
+was the community council's view on ...?", "What worried councillors about ...?") is held by
+a sentence stating a stance ("TCC object to ...", "the Council's concerns about ...") when
+one does (``Asked.view``, ``_view_held``); a question asking for no kind of answer has the
+sentences as close as the best told apart by the question's words like those holding a kind
+(a list of declared interests: ``_told_apart``); and a sentence names the question's words
+in any of their forms when sentences are told apart ("permanently excluded" names
+"permanent exclusions": ``_named``).
 """
 
 from __future__ import annotations
@@ -62,9 +72,11 @@ from qa_service.answer_kind import (
     Kind,
     answer_kinds,
     asks_amount,
+    asks_view,
     gives_reason_field,
     holds_answer,
     holds_place,
+    holds_view,
     is_label,
     kinds_of_form,
     names_other_years,
@@ -203,6 +215,9 @@ class Asked:
     count: bool = False
     # the kinds read from a yes-or-no question's form alone (``answer_kind.kinds_of_form``)
     by_form: tuple[str, ...] = ()
+    # asks what a council or its members made of something, and no other kind in words
+    # (``answer_kind.asks_view``): a sentence stating a stance holds it (``_view_held``)
+    view: bool = False
 
 
 def best_sentences(
@@ -264,6 +279,7 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
         held = tuple(any(_holds(s, k, asked, own) for k in worded) for s in sentences)
         if any(held):
             answers = held
+    answers, view = _view_held(sentences, asked, answers)
     if rule.change_held and asked.change and Kind.NUMBER in asked.kinds:
         # how far a figure moved is asked: where a sentence holding a figure states a
         # change, the ones stating a level only ("a Band D charge of £203.41") hold none
@@ -292,13 +308,30 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
         tuple(reports_question(s) for s in sentences),
         tuple(bool(_RUNS_ON.search(s)) for s in sentences),
         tuple(bool(_REFERS_BACK.match(s)) for s in sentences),
-        tuple(_content(s) & asked_content for s in sentences) if asked_content else (),
+        tuple(_named(s, asked_content) for s in sentences) if asked_content else (),
         tuple(_names_role(s, asked.role) for s in sentences) if asked.role else (),
         _items(sentences, asked, rule),
         asked.names if rule.names_apart else frozenset(),
         tuple(_opens_other_name(s, asked.names) for s in sentences) if rule.names_apart else (),
-        bool(asked.kinds),
+        bool(asked.kinds) or view,
     )
+
+
+def _view_held(
+    sentences: Sequence[str], asked: Asked, answers: tuple[bool, ...]
+) -> tuple[tuple[bool, ...], bool]:
+    """For a question asking what a council or its members made of something ("What was
+    the community council's view on ...?", "What worried councillors about ...?") and no
+    other kind in words, the sentences stating a stance ("TCC object to this ...",
+    "expressing the Council's concerns about ...") hold what is asked, when one does; the
+    second value says whether one does (the question then asks for a kind, and the topic
+    is not shown beside it: ``_with_topic``)."""
+    if not asked.view or any(k not in asked.by_form for k in asked.kinds):
+        return answers, False
+    held = tuple(holds_view(s) for s in sentences)
+    if not any(held):
+        return answers, False
+    return held, True
 
 
 # A row's label: the capitalised words opening a line (after any item number), then a
@@ -356,6 +389,14 @@ def _is_content(word: str) -> bool:
 def _fold(word: str) -> str:
     """A word with a plural's "s" off ("appeals" is "appeal")."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _named(sentence: str, asked: frozenset[str]) -> frozenset[str]:
+    """The question's content words a sentence names, in any form ("permanently" for
+    "permanent", "excluded" for "exclusions": ``rerank.word_matches``)."""
+    present = _content(sentence)
+    stems = stems_of(present)
+    return frozenset(w for w in asked if word_matches(w, present, stems))
 
 
 def _content(sentence: str) -> frozenset[str]:
@@ -529,12 +570,14 @@ def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
     declared an interest as a member of a statutory school appeal panel?"), when it names
     at least ``_DISTINCT`` of them and more than the best does."""
     best = int(np.argmax(adjusted))
-    if tie_margin <= 0 or not flags.answers[best] or flags.empty[best]:
+    # asked for no kind, every sentence holds what is asked as much as any other
+    held = flags.answers if flags.kind_asked else tuple(True for _ in flags.answers)
+    if tie_margin <= 0 or not held[best] or flags.empty[best]:
         return best
     close = [
         i
         for i, score in enumerate(adjusted)
-        if flags.answers[i] and not flags.empty[i] and score >= adjusted[best] - tie_margin
+        if held[i] and not flags.empty[i] and score >= adjusted[best] - tie_margin
     ]
     if len(close) < 2:
         return best
@@ -592,6 +635,7 @@ def asked_of(question: str, words: Collection[str]) -> Asked:
         role=role_asked(question),
         count=asks_count(question),
         by_form=kinds_of_form(question),
+        view=asks_view(question),
         values=frozenset(v for v in _VALUE.findall(question) if not _YEARISH.fullmatch(v)),
         names=names_given(question),
     )
