@@ -162,6 +162,12 @@ CHECKS: dict[str, tuple[str, Callable[[Shown], float]]] = {
     ),
     "plan": ("plan_only", lambda sh: asked_slot.plan_only(sh.question, sh.shown)),
     "sibling": ("other_item", lambda sh: asked_slot.other_item(sh.question, sh.passage)),
+    # stop 27 (docs/quality.md, "Abstention checks, stop 27")
+    "intent": ("intent_only", lambda sh: asked_slot.intent_only(sh.question, sh.shown)),
+    "counted": (
+        "count_unbound",
+        lambda sh: asked_slot.count_unbound(sh.question, sh.shown, sh.passage),
+    ),
 }
 # agreeing at or above this marks a near miss (bench/abstention_transfer.py's NEAR)
 NEAR = 1.2
@@ -291,23 +297,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--veto", action="store_true", help="with --fit, also each check as a cap, not fitted"
     )
+    parser.add_argument(
+        "--checks", default=",".join(CHECKS), help="the checks to list and fit (comma-separated)"
+    )
+    parser.add_argument(
+        "--with",
+        dest="base",
+        default="",
+        help="caps read in every form, e.g. 'period,plan' (the stored fit's): each check is "
+        "then judged beside them",
+    )
     args = parser.parse_args(argv)
+    names = [n for n in args.checks.split(",") if n]
+    base = tuple(n for n in args.base.split(",") if n)
+    unknown = [n for n in (*names, *base) if n not in CHECKS]
+    if unknown:
+        raise SystemExit(f"unknown checks {unknown}; known: {sorted(CHECKS)}")
     rows = load(args.index_root, args.cache)
     if args.fires:
-        for name in CHECKS:
+        for name in names:
             print(f"\n{name} ({CHECKS[name][0]}):")
             for (group, label), ids in sorted(fires(rows, name).items()):
                 print(f"  {group} {label}: {len(ids)}: {' '.join(ids)}")
     if args.fit:
-        forms: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-            ("none (the stored pieces)", (), ())
-        ]
+        lead = f"caps {'+'.join(base)}" if base else "none (the stored pieces)"
+        forms: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(lead, base, base)]
+        with_base = f"{'+'.join(base)} + " if base else ""
         if not args.caps_only:
-            forms += [(f"{n}, fitted", (n,), ()) for n in CHECKS]
-            forms.append(("all three, fitted", tuple(CHECKS), ()))
+            forms += [(f"{with_base}{n}, fitted", (*base, n), base) for n in names]
+            forms.append((f"{with_base}all of {'+'.join(names)}, fitted", (*base, *names), base))
         if args.veto:
-            forms += [(f"{n}, a cap", (n,), (n,)) for n in CHECKS]
-            forms.append(("all three, caps", tuple(CHECKS), tuple(CHECKS)))
+            forms += [(f"{with_base}{n}, a cap", (*base, n), (*base, n)) for n in names]
+            every = (*base, *names)
+            forms.append((f"{with_base}all of {'+'.join(names)}, caps", every, every))
         results = {label: judged(rows, on, veto) for label, on, veto in forms}
         keys = list(next(iter(results.values())))
         print("\n| checks on | " + " | ".join(keys) + " |")
