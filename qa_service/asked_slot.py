@@ -32,9 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cqa_core.text import split_sentences
+from cqa_core.text import STOPWORDS, split_sentences, words
 from qa_service import abstention_value
 from qa_service.glossary import everyday_terms
+from qa_service.rerank import stems_of, word_matches
 
 # --- the period asked and the periods stated -----------------------------------------------
 
@@ -684,12 +685,51 @@ def intent_only(question: str, shown: str) -> float:
 # --- a count asked, none of the thing counted stated (stop 27) -------------------------------
 
 
+# A share asked ("what proportion of new EHCPs ...", "what percentage of its B roads ..."),
+# the thing it is a share of up to its verb or a preposition, as ``counted_thing`` reads
+# "how many"; a share stated: a percentage, "half", "a third", "one in five"
+_SHARE_ASKED = re.compile(
+    r"\bwhat\s+(?:proportion|percentage|share|per\s*cent(?:age)?)\s+of\s+"
+    r"(?:(?:the|its|their|all)\s+)?"
+    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={abstention_value._THING_END}\b)",
+    re.IGNORECASE,
+)
+_SHARE_STATED = re.compile(
+    r"\d[\d.,]*\s*(?:%|per\s*cent|percent)|\b(?:half|third|quarter|fifth)\b"
+    r"|\b(?:one|\d+)\s+in\s+(?:every\s+)?\w+\b",
+    re.IGNORECASE,
+)
+
+
+def _states_share_of(text: str, thing: list[str]) -> bool:
+    """Whether a sentence of ``text`` states a share and names one of ``thing``'s words."""
+    for span in split_sentences(text):
+        sentence = text[span.start : span.end]
+        present = frozenset(words(sentence))
+        stems = stems_of(present)
+        if _SHARE_STATED.search(sentence) and any(word_matches(w, present, stems) for w in thing):
+            return True
+    return False
+
+
 def count_unbound(question: str, shown: str, passage: str) -> float:
     """1 when the question asks how many of a thing (``abstention_value.counted_thing``) and
     neither the shown highlight nor the top passage around it has a sentence that states a
     count and names the thing (by one of its words, its initials, or the papers' term for an
-    everyday word of it, ``glossary``: "kids", children); else 0.  The passage answers for
-    another measure's figure ("Five schools ... projected places"), a percentage, or none."""
+    everyday word of it, ``glossary``: "kids", children), or asks what share of a thing
+    (``_SHARE_ASKED``) and neither states a share in a sentence naming it; else 0.  The
+    passage answers for another measure's figure ("Five schools ... projected places"), or
+    another group's share ("16.1% of adults" asked "women"), or none."""
+    share = _SHARE_ASKED.search(question)
+    if share:
+        thing = [
+            w.lower()
+            for w in re.findall(r"[\w'’&-]+", share.group("thing"))
+            if w.lower() not in STOPWORDS and len(w) > 1
+        ]
+        if not thing:
+            return 0.0
+        return 0.0 if any(_states_share_of(t, thing) for t in (shown, passage)) else 1.0
     if not abstention_value.asks_for_count(question):
         return 0.0
     thing, _ = abstention_value.counted_thing(question)

@@ -229,3 +229,11 @@ def test_a_count_named_by_the_papers_term_for_an_everyday_word_does_not_fire() -
 
 def test_no_count_asked_does_not_fire() -> None:
     assert count_unbound("What did the council decide?", "It agreed the plan.", "") == 0.0
+
+
+def test_a_share_of_another_group_fires() -> None:
+    question = "What proportion of women in Lindenport were smoking at the time of delivery?"
+    shown = "16.1% of adults in Lindenport had smoked in 2021, compared with 13.0% in England."
+    assert count_unbound(question, shown, shown) == 1.0
+    stated = "At the time of delivery, 11.2% of women were smoking."
+    assert count_unbound(question, shown, shown + " " + stated) == 0.0
