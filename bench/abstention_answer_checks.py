@@ -286,6 +286,45 @@ def judged(rows: Sequence[CRow], on: Sequence[str], veto: Sequence[str] = ()) ->
     return out
 
 
+def missed(rows: Sequence[CRow], caps: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """The unanswerable questions answered with the checks ``caps`` read as caps: (group,
+    id, question, shown answer), out of fold on the shared sets and with the fit on every
+    shared question on the consumed batches (``judged``'s forms)."""
+    from functools import partial
+
+    from bench.fit_abstention import Case, fit_capped, state
+    from evaluation.crossval import out_of_fold
+
+    pieces = tuple(CHECKS[n][0] for n in caps)
+    shared = [r for r in rows if r.source == "shared"]
+    cases = [
+        Case(
+            r.batch,
+            r.answerable,
+            with_checks(r.evidence, r.shown, caps),
+            0.0,
+            with_checks(r.withheld, r.withheld_shown, caps),
+            r.councils,
+        )
+        for r in shared
+    ]
+    groups = [r.councils or (r.batch,) for r in shared]
+    models = out_of_fold(cases, groups, partial(fit_capped, pieces=pieces), lambda m, c: m)
+    model = replace(fit_capped(cases, pieces), caps=pieces)
+    out = []
+    for m, c, r in zip(models, cases, shared, strict=True):
+        if not r.answerable and state(replace(m, caps=pieces), c) == ANSWERED:
+            out.append((f"OOF {r.batch}", r.qid, r.question, r.shown.shown if r.shown else ""))
+    for r in rows:
+        if r.source != "blind" or r.answerable:
+            continue
+        e = with_checks(r.evidence, r.shown, caps)
+        if e is not None and model.state(e) == ANSWERED:
+            batch = r.batch.removeprefix("ask_heldout_")
+            out.append((batch, r.qid, r.question, r.shown.shown if r.shown else ""))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture (or read the cache), then list fires and fit as asked."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -296,6 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--caps-only", action="store_true", help="with --veto: no fitted forms")
     parser.add_argument(
         "--veto", action="store_true", help="with --fit, also each check as a cap, not fitted"
+    )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the unanswerables answered with the --with caps (out of fold on the shared "
+        "sets, the stored-fit form on the batches), each with its shown answer",
     )
     parser.add_argument(
         "--checks", default=",".join(CHECKS), help="the checks to list and fit (comma-separated)"
@@ -319,6 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n{name} ({CHECKS[name][0]}):")
             for (group, label), ids in sorted(fires(rows, name).items()):
                 print(f"  {group} {label}: {len(ids)}: {' '.join(ids)}")
+    if args.misses:
+        for group, qid, question, shown in missed(rows, base):
+            print(f"{group} {qid}: {question}\n    shown: {' '.join(shown.split())[:300]}")
     if args.fit:
         lead = f"caps {'+'.join(base)}" if base else "none (the stored pieces)"
         forms: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(lead, base, base)]
