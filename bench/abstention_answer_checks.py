@@ -162,6 +162,12 @@ CHECKS: dict[str, tuple[str, Callable[[Shown], float]]] = {
     ),
     "plan": ("plan_only", lambda sh: asked_slot.plan_only(sh.question, sh.shown)),
     "sibling": ("other_item", lambda sh: asked_slot.other_item(sh.question, sh.passage)),
+    # stop 27 (docs/quality.md, "Abstention checks, stop 27")
+    "intent": ("intent_only", lambda sh: asked_slot.intent_only(sh.question, sh.shown)),
+    "counted": (
+        "count_unbound",
+        lambda sh: asked_slot.count_unbound(sh.question, sh.shown, sh.passage),
+    ),
 }
 # agreeing at or above this marks a near miss (bench/abstention_transfer.py's NEAR)
 NEAR = 1.2
@@ -280,6 +286,45 @@ def judged(rows: Sequence[CRow], on: Sequence[str], veto: Sequence[str] = ()) ->
     return out
 
 
+def missed(rows: Sequence[CRow], caps: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """The unanswerable questions answered with the checks ``caps`` read as caps: (group,
+    id, question, shown answer), out of fold on the shared sets and with the fit on every
+    shared question on the consumed batches (``judged``'s forms)."""
+    from functools import partial
+
+    from bench.fit_abstention import Case, fit_capped, state
+    from evaluation.crossval import out_of_fold
+
+    pieces = tuple(CHECKS[n][0] for n in caps)
+    shared = [r for r in rows if r.source == "shared"]
+    cases = [
+        Case(
+            r.batch,
+            r.answerable,
+            with_checks(r.evidence, r.shown, caps),
+            0.0,
+            with_checks(r.withheld, r.withheld_shown, caps),
+            r.councils,
+        )
+        for r in shared
+    ]
+    groups = [r.councils or (r.batch,) for r in shared]
+    models = out_of_fold(cases, groups, partial(fit_capped, pieces=pieces), lambda m, c: m)
+    model = replace(fit_capped(cases, pieces), caps=pieces)
+    out = []
+    for m, c, r in zip(models, cases, shared, strict=True):
+        if not r.answerable and state(replace(m, caps=pieces), c) == ANSWERED:
+            out.append((f"OOF {r.batch}", r.qid, r.question, r.shown.shown if r.shown else ""))
+    for r in rows:
+        if r.source != "blind" or r.answerable:
+            continue
+        e = with_checks(r.evidence, r.shown, caps)
+        if e is not None and model.state(e) == ANSWERED:
+            batch = r.batch.removeprefix("ask_heldout_")
+            out.append((batch, r.qid, r.question, r.shown.shown if r.shown else ""))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture (or read the cache), then list fires and fit as asked."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -291,23 +336,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--veto", action="store_true", help="with --fit, also each check as a cap, not fitted"
     )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the unanswerables answered with the --with caps (out of fold on the shared "
+        "sets, the stored-fit form on the batches), each with its shown answer",
+    )
+    parser.add_argument(
+        "--checks", default=",".join(CHECKS), help="the checks to list and fit (comma-separated)"
+    )
+    parser.add_argument(
+        "--with",
+        dest="base",
+        default="",
+        help="caps read in every form, e.g. 'period,plan' (the stored fit's): each check is "
+        "then judged beside them",
+    )
     args = parser.parse_args(argv)
+    names = [n for n in args.checks.split(",") if n]
+    base = tuple(n for n in args.base.split(",") if n)
+    unknown = [n for n in (*names, *base) if n not in CHECKS]
+    if unknown:
+        raise SystemExit(f"unknown checks {unknown}; known: {sorted(CHECKS)}")
     rows = load(args.index_root, args.cache)
     if args.fires:
-        for name in CHECKS:
+        for name in names:
             print(f"\n{name} ({CHECKS[name][0]}):")
             for (group, label), ids in sorted(fires(rows, name).items()):
                 print(f"  {group} {label}: {len(ids)}: {' '.join(ids)}")
+    if args.misses:
+        for group, qid, question, shown in missed(rows, base):
+            print(f"{group} {qid}: {question}\n    shown: {' '.join(shown.split())[:300]}")
     if args.fit:
-        forms: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-            ("none (the stored pieces)", (), ())
-        ]
+        lead = f"caps {'+'.join(base)}" if base else "none (the stored pieces)"
+        forms: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(lead, base, base)]
+        with_base = f"{'+'.join(base)} + " if base else ""
         if not args.caps_only:
-            forms += [(f"{n}, fitted", (n,), ()) for n in CHECKS]
-            forms.append(("all three, fitted", tuple(CHECKS), ()))
+            forms += [(f"{with_base}{n}, fitted", (*base, n), base) for n in names]
+            forms.append((f"{with_base}all of {'+'.join(names)}, fitted", (*base, *names), base))
         if args.veto:
-            forms += [(f"{n}, a cap", (n,), (n,)) for n in CHECKS]
-            forms.append(("all three, caps", tuple(CHECKS), tuple(CHECKS)))
+            forms += [(f"{with_base}{n}, a cap", (*base, n), (*base, n)) for n in names]
+            every = (*base, *names)
+            forms.append((f"{with_base}all of {'+'.join(names)}, caps", every, every))
         results = {label: judged(rows, on, veto) for label, on, veto in forms}
         keys = list(next(iter(results.values())))
         print("\n| checks on | " + " | ".join(keys) + " |")

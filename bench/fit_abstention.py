@@ -26,10 +26,11 @@ unanswerable questions on each set (ROC AUC, 0.5 is chance), and every question 
 classifier gets wrong out of fold with its evidence: what to read before adding evidence.
 ``--readings`` switches readings of ``abstention_value.Readings`` for the run ("planned=on",
 "measure=on": docs/quality.md, "Abstention, stop 25"); with ``--write`` the stored fit names
-them and the service reads with them.  ``--caps`` reads answer checks of stop 26 as caps
-(``Model.caps``: fitted without them, and where one fires at best a weak match), switching
-their readings on ("plan", "period,plan,sibling": docs/quality.md, "Answer checks for
-abstention, stop 26"); ``--readings period=on`` instead weighs a check as a fitted piece.
+them and the service reads with them.  ``--caps`` reads answer checks of stops 26 and 27 as
+caps (``Model.caps``: fitted without them, and where one fires at best a weak match),
+switching their readings on ("plan", "period,plan,sibling", "period,plan,intent,counted":
+docs/quality.md, "Answer checks for abstention, stop 26" and "Abstention checks, stop 27");
+``--readings period=on`` instead weighs a check as a fitted piece.
 ``--smooth-cv`` also prints, per kernel width of the
 cut-point rule (``SMOOTHS``), its out-of-fold mistakes, and the figures out of fold when
 each fold picks the width by the same cross-validation on its own councils (nested; a few
@@ -602,7 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--caps",
         default="",
-        help="answer checks read as caps, not weighed, e.g. 'plan' or 'period,plan,sibling' "
+        help="answer checks read as caps, not weighed, e.g. 'plan' or 'period,plan,counted' "
         "(each switches its reading on; docs/quality.md, 'Answer checks for abstention, "
         "stop 26')",
     )

@@ -41,6 +41,12 @@ A small logistic regression over general evidence, never over one question's wor
   item of a series and the top passage names only its siblings.  Each 0 unless its
   reading is switched on (``Readings.period``, ``.plan``, ``.sibling``; docs/quality.md,
   "Answer checks for abstention, stop 26");
+- ``intent_only``, ``count_unbound``: the answer checks of stop 27 (``asked_slot``): the
+  plan read wider (an intention in the past, "aimed to recruit", or a mandate, "that the
+  Portfolio Holder be asked to consider", shown where an outcome is asked); a count asked
+  and neither the shown sentence nor the passage states a count of the thing counted.
+  Each 0 unless ``Readings.intent`` / ``.counted`` is on (docs/quality.md, "Abstention
+  checks, stop 27");
 - ``outcome_planned``: the question asks for what happened (a figure or a date, in a past
   form, not yes or no) and the shown highlight's first sentence states the value only as a
   plan, an estimate or a quote (``abstention_value.outcome_planned``); 0 unless the stored
@@ -110,6 +116,10 @@ class Evidence:
     other_period: float = 0.0
     plan_only: float = 0.0
     other_item: float = 0.0
+    # the answer checks of stop 27: the plan read wider (an intention in the past, a
+    # mandate), a count asked and none of the thing counted stated
+    intent_only: float = 0.0
+    count_unbound: float = 0.0
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
@@ -117,8 +127,14 @@ class Evidence:
 
 
 FEATURES = tuple(f.name for f in fields(Evidence))
-# The answer checks of stop 26: each ``Readings`` switch and the piece it reads
-CHECK_PIECES = {"period": "other_period", "plan": "plan_only", "sibling": "other_item"}
+# The answer checks of stops 26 and 27: each ``Readings`` switch and the piece it reads
+CHECK_PIECES = {
+    "period": "other_period",
+    "plan": "plan_only",
+    "sibling": "other_item",
+    "intent": "intent_only",
+    "counted": "count_unbound",
+}
 # The pieces every fit weighs; those after them are switched by ``Readings`` and are 0 when off
 # (bench/fit_abstention.py draws its bootstrap bags keyed on these alone, so a piece
 # switched off leaves every fit as it was without it)
@@ -242,6 +258,14 @@ def gather(
         other_item=(
             asked_slot.other_item(understood.question, top.passage.text)
             if readings.sibling
+            else 0.0
+        ),
+        intent_only=(
+            asked_slot.intent_only(understood.question, shown) if readings.intent else 0.0
+        ),
+        count_unbound=(
+            asked_slot.count_unbound(understood.question, shown, top.passage.text)
+            if readings.counted
             else 0.0
         ),
     )

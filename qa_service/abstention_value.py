@@ -119,6 +119,12 @@ class Readings:
     period: bool = False
     plan: bool = False
     sibling: bool = False
+    # the answer checks of stop 27 (docs/quality.md, "Abstention checks, stop 27"), off
+    # unless the merge judges them on a sealed batch: the plan read wider, an intention in
+    # the past or a mandate shown where an outcome is asked (``asked_slot.intent_only``); a
+    # count asked and none of the thing counted stated (``asked_slot.count_unbound``)
+    intent: bool = False
+    counted: bool = False
 
 
 def stored_readings() -> Readings:

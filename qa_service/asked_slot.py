@@ -32,7 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cqa_core.text import split_sentences
+from cqa_core.text import STOPWORDS, split_sentences, words
+from qa_service import abstention_value
+from qa_service.glossary import everyday_terms
+from qa_service.rerank import stems_of, word_matches
 
 # --- the period asked and the periods stated -----------------------------------------------
 
@@ -567,3 +570,176 @@ def other_item(question: str, passage: str) -> float:
         if (shown - numbers) or fewer:
             return 1.0
     return 0.0
+
+
+# --- a step before the asked event, read wider than ``plan_only`` (stop 27) -----------------
+#
+# Three forms of English that write an event before the fact and that ``plan_only`` reads as
+# a past: an intention in the past ("The campaign aimed to recruit 40 households", "the
+# Council had intended to ..."): the intention is past, the event is not stated; a mandate, a
+# bare "be" and a participle after its subject ("that the Portfolio Holder be asked to
+# consider", "Agree that up to £210k be added to the capital programme"): what was decided is
+# that it be done, not that it was; and a participle after a noun, before a preposition, in a
+# clause whose verb is a modal ("Eighteen charge points reserved for taxis would be
+# installed"): the participle qualifies the noun, the modal is the clause's verb.
+_PAST_INTENT = re.compile(
+    r"\b(?:aimed|intended|hoped|sought|wanted|wished|planned|expected|proposed|scheduled)\s+to\b",
+    re.IGNORECASE,
+)
+# a bare "be" with a participle after it (an adverb between allowed): a mandate, unless a
+# modal, "to" or a negation heads it ("will be added", "to be funded", "cannot be met")
+_BARE_BE = re.compile(
+    r"(?P<before>[\w'’]+)\s+(?:(?:also|then|now|not|\w+ly)\s+)?be\s+(?:\w+ly\s+)?"
+    r"(?P<verb>[a-z]{3,}(?:ed|en))\b",
+    re.IGNORECASE,
+)
+_HEADS_BE = frozenset(
+    [
+        "to",
+        "will",
+        "would",
+        "shall",
+        "may",
+        "might",
+        "could",
+        "should",
+        "can",
+        "must",
+        "cannot",
+        "not",
+        "ll",
+        "won't",
+        "can't",
+    ]
+)
+# verbs of deciding asked: a resolution that a thing be done answers whether it was decided
+_ASKS_DECIDING = re.compile(
+    r"\b(?:approv|agree|adopt|decid|resolv|accept|endors|vot|sign|support|recommend|authoris|"
+    r"authoriz|commission|appoint|award|allocat|grant)\w*",
+    re.IGNORECASE,
+)
+# a participle after a plural noun, before a preposition, with a modal later in its clause
+_QUALIFYING = re.compile(
+    r"(?<=[a-z]s)\s+(?P<verb>[a-z]{3,}ed)(?=\s+(?:for|in|at|on|from|with|under|through|into|"
+    rf"as|to|across|within)\b[^,;:]*?\b(?:{_MODALS})\b)",
+    re.IGNORECASE,
+)
+
+
+def _stem_of(word: str) -> str:
+    """A verb form's stem, for matching a participle to a question's word ("added": "add")."""
+    w = word.lower()
+    for ending in ("ed", "en", "d", "ing", "s"):
+        if w.endswith(ending) and len(w) - len(ending) >= 3:
+            return w[: -len(ending)]
+    return w
+
+
+# where a mandate is no answer: a question whether a thing is done by now, in the perfect
+# ("Has ... opened", "Have ... been installed"), or what an event found or came to ("What
+# did the studies find"); not when or how much a council did, which it does by resolving
+# ("when did it last put up the charge", shown "that the charge be increased")
+_ASKS_DONE_BY_NOW = re.compile(
+    r"^\s*(?:has|have|had)\b"
+    rf"|\b(?:what|how)\b[^?]*?\b{_AUX_PAST}\b[^?]*?\b(?:{_OUTCOME_WORDS})\b",
+    re.IGNORECASE,
+)
+
+
+def mandates(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` decides that a thing be done (``_BARE_BE``) where the question
+    asks whether it is done by now or what it found (``_ASKS_DONE_BY_NOW``), neither whether
+    it was decided (a verb of deciding) nor whether it was done by the mandate's own verb
+    ("Has it added ...", shown "that £210k be added")."""
+    if not _ASKS_DONE_BY_NOW.search(question) or _ASKS_DECIDING.search(question):
+        return False
+    asked = {_stem_of(w) for w in re.findall(r"[A-Za-z]{3,}", question)}
+    for m in _BARE_BE.finditer(sentence):
+        if m.group("before").lower().strip("'’") in _HEADS_BE:
+            continue
+        if _stem_of(m.group("verb")) in asked:
+            continue
+        return True
+    return False
+
+
+def intent_only(question: str, shown: str) -> float:
+    """``plan_only`` read wider (``Readings.intent``): 1 when the question asks what happened
+    and the shown highlight's first sentence writes its event only before the fact, a plan
+    as ``plan_only`` reads it, an intention in the past ("aimed to recruit"), or a mandate
+    ("that the Portfolio Holder be asked to consider"), with no past form outside them (a
+    participle qualifying a noun before a modal is none, "points reserved for taxis would
+    be installed"); else 0."""
+    if not shown.strip() or not asks_happened(question):
+        return 0.0
+    spans = split_sentences(shown)
+    first = shown[spans[0].start : spans[0].end] if spans else shown
+    main = _RELATIVE.split(_PARENTHESIS.sub(" ", first), maxsplit=1)[0]
+    before = written_before(first) or bool(_PAST_INTENT.search(main)) or mandates(first, question)
+    if not before:
+        return 0.0
+    rest = _QUALIFYING.sub(" ", _PAST_INTENT.sub(" to", first))
+    return 0.0 if states_past(rest) else 1.0
+
+
+# --- a count asked, none of the thing counted stated (stop 27) -------------------------------
+
+
+# A share asked ("what proportion of new EHCPs ...", "what percentage of its B roads ..."),
+# the thing it is a share of up to its verb or a preposition, as ``counted_thing`` reads
+# "how many"; a share stated: a percentage, "half", "a third", "one in five"
+_SHARE_ASKED = re.compile(
+    r"\bwhat\s+(?:proportion|percentage|share|per\s*cent(?:age)?)\s+of\s+"
+    r"(?:(?:the|its|their|all)\s+)?"
+    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={abstention_value._THING_END}\b)",
+    re.IGNORECASE,
+)
+_SHARE_STATED = re.compile(
+    r"\d[\d.,]*\s*(?:%|per\s*cent|percent)|\b(?:half|third|quarter|fifth)\b"
+    r"|\b(?:one|\d+)\s+in\s+(?:every\s+)?\w+\b",
+    re.IGNORECASE,
+)
+
+
+def _states_share_of(text: str, thing: list[str]) -> bool:
+    """Whether a sentence of ``text`` states a share and names one of ``thing``'s words."""
+    for span in split_sentences(text):
+        sentence = text[span.start : span.end]
+        present = frozenset(words(sentence))
+        stems = stems_of(present)
+        if _SHARE_STATED.search(sentence) and any(word_matches(w, present, stems) for w in thing):
+            return True
+    return False
+
+
+def count_unbound(question: str, shown: str, passage: str) -> float:
+    """1 when the question asks how many of a thing (``abstention_value.counted_thing``) and
+    neither the shown highlight nor the top passage around it has a sentence that states a
+    count and names the thing (by one of its words, its initials, or the papers' term for an
+    everyday word of it, ``glossary``: "kids", children), or asks what share of a thing
+    (``_SHARE_ASKED``) and neither states a share in a sentence naming it; else 0.  The
+    passage answers for another measure's figure ("Five schools ... projected places"), or
+    another group's share ("16.1% of adults" asked "women"), or none."""
+    share = _SHARE_ASKED.search(question)
+    if share:
+        thing = [
+            w.lower()
+            for w in re.findall(r"[\w'’&-]+", share.group("thing"))
+            if w.lower() not in STOPWORDS and len(w) > 1
+        ]
+        if not thing:
+            return 0.0
+        return 0.0 if any(_states_share_of(t, thing) for t in (shown, passage)) else 1.0
+    if not abstention_value.asks_for_count(question):
+        return 0.0
+    thing, _ = abstention_value.counted_thing(question)
+    if not thing:
+        return 0.0
+    variants = [question]
+    for term in everyday_terms(question):
+        for form in term.forms:
+            variants.append(question.replace(term.phrase, form))
+    for text in (shown, passage):
+        if any(abstention_value.states_bound_count(q, text) for q in variants):
+            return 0.0
+    return 1.0

@@ -42,3 +42,15 @@ def test_fires_are_listed_by_group_and_label() -> None:
 
 def test_the_capture_reads_consumed_batches_that_exist() -> None:
     assert CONSUMED and all((LABELS / name).is_file() for name in CONSUMED)
+
+
+def test_the_checks_of_stop_27_are_listed() -> None:
+    aimed = _shown(
+        "How many carers had the campaign recruited?", "The campaign aimed to recruit 40 carers."
+    )
+    rows = [CRow("blind", "ask_heldout_fict9", "f1", aimed.question, False, EVIDENCE, aimed)]
+    assert fires(rows, "intent") == {("blind fict9", "unanswerable"): ["f1"]}
+    assert fires(rows, "plan") == {}
+    on = with_checks(EVIDENCE, aimed, ("intent", "counted"))
+    # the plan states a count of the thing asked: the count check does not fire
+    assert on is not None and on.intent_only == 1.0 and on.count_unbound == 0.0

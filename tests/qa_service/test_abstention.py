@@ -258,6 +258,8 @@ def test_the_engine_reads_outcome_planned_only_when_its_reading_is_switched_on(
         ("period", "other_period", "other_period"),
         ("plan", "plan_only", "plan_only"),
         ("sibling", "other_item", "other_item"),
+        ("intent", "intent_only", "intent_only"),
+        ("counted", "count_unbound", "count_unbound"),
     ],
 )
 @pytest.mark.parametrize("switched_on", [False, True])
@@ -269,7 +271,7 @@ def test_the_engine_reads_each_answer_check_only_when_its_reading_is_switched_on
     piece: str,
     switched_on: bool,
 ) -> None:
-    """Each answer check of stop 26 (``qa_service.asked_slot``) is a piece of its own, 0 and
+    """Each answer check of stops 26 and 27 (``qa_service.asked_slot``) is a piece of its own, 0 and
     not read unless its reading is switched on."""
     seen: list[str] = []
 
@@ -286,7 +288,7 @@ def test_the_engine_reads_each_answer_check_only_when_its_reading_is_switched_on
     assert answer.evidence is not None
     assert getattr(answer.evidence, piece) == (1.0 if switched_on else 0.0)
     assert bool(seen) == switched_on
-    others = {"other_period", "plan_only", "other_item"} - {piece}
+    others = {"other_period", "plan_only", "other_item", "intent_only", "count_unbound"} - {piece}
     assert all(getattr(answer.evidence, other) == 0.0 for other in others)
 
 

@@ -7,6 +7,9 @@ import pytest
 from qa_service.asked_slot import (
     Period,
     asks_happened,
+    count_unbound,
+    intent_only,
+    mandates,
     other_item,
     other_period,
     periods,
@@ -159,3 +162,78 @@ def test_another_named_thing_of_the_kind_asked_fires() -> None:
     assert other_item(question, "Fences were replaced across the district.") == 0.0
     # an owner's name is not the thing named ("Hartley's budget")
     assert other_item("What is Hartley's parking budget?", "The Westham parking budget.") == 0.0
+
+
+# --- the plan read wider (stop 27) ----------------------------------------------------------
+
+
+def test_an_intention_in_the_past_is_no_outcome() -> None:
+    question = "How many new foster carers had the campaign recruited by March 2016?"
+    shown = "The campaign aimed to recruit 40 new foster carers by March 2016."
+    assert plan_only(question, shown) == 0.0  # "aimed" read as the past verb it is
+    assert intent_only(question, shown) == 1.0
+    assert intent_only(question, "The campaign recruited 31 new foster carers.") == 0.0
+
+
+def test_a_mandate_is_no_outcome_where_it_is_asked_whether_done_by_now() -> None:
+    shown = "(b) the Portfolio Holder be asked to consider a new allotment site at Stoke Lane."
+    assert intent_only("Has the council opened its new allotment site?", shown) == 1.0
+    studies = "Agree that up to £210k be added to the capital programme for feasibility studies."
+    assert intent_only("What did the feasibility studies find?", studies) == 1.0
+    # when or how much a council did it does by resolving; a mandate answers that
+    charge = "RESOLVED - That the garden waste charge be increased to £48 from 1 April 2022."
+    assert intent_only("When did the council last put up the garden waste charge?", charge) == 0.0
+    # a decision asked, or the mandate's own verb asked, is answered by the resolution
+    assert not mandates("That the policy be adopted.", "Has the council approved the policy?")
+    assert not mandates(studies, "Has the council added £210k to the capital programme?")
+    # a modal or "to" before "be" is no mandate
+    assert not mandates("The site will be opened in May.", "Has the site opened?")
+    assert not mandates("The costs are to be funded by a grant.", "Has the site opened?")
+
+
+def test_a_participle_qualifying_a_noun_before_a_modal_is_no_past() -> None:
+    question = "Have the rapid charge points for taxis been installed yet?"
+    shown = "Eighteen charge points reserved for taxis would be installed at the depot by 2024."
+    assert plan_only(question, shown) == 0.0  # "reserved" read as a past verb
+    assert intent_only(question, shown) == 1.0
+    # a verb of deciding before a clause of its own stays a past
+    agreed = "Councillors agreed they would prefer to keep the current arrangement."
+    assert intent_only("Did councillors decide to put the minutes online?", agreed) == 0.0
+
+
+def test_the_wider_plan_reads_every_plan_the_plan_check_reads() -> None:
+    question = "When did the new footbridge open?"
+    shown = "Officers reported that the footbridge would open in May."
+    assert plan_only(question, shown) == intent_only(question, shown) == 1.0
+    assert intent_only("When will the footbridge open?", "It would open in May.") == 0.0
+
+
+# --- a count asked, none of the thing counted stated (stop 27) ----------------------------
+
+
+def test_a_count_of_another_thing_fires() -> None:
+    question = "How many responses did the council receive to the consultation?"
+    shown = "34.4% of children with an EHCP attend special schools."
+    assert count_unbound(question, shown, shown) == 1.0
+    # the passage around it counting the thing answers
+    passage = shown + " The consultation received 212 responses."
+    assert count_unbound(question, shown, passage) == 0.0
+    assert count_unbound(question, "There were 212 responses.", "") == 0.0
+
+
+def test_a_count_named_by_the_papers_term_for_an_everyday_word_does_not_fire() -> None:
+    question = "How many kids went missing from care in 2023/24?"
+    shown = "In 2023/24 there were 2,036 missing episodes involving 611 children."
+    assert count_unbound(question, shown, shown) == 0.0
+
+
+def test_no_count_asked_does_not_fire() -> None:
+    assert count_unbound("What did the council decide?", "It agreed the plan.", "") == 0.0
+
+
+def test_a_share_of_another_group_fires() -> None:
+    question = "What proportion of women in Lindenport were smoking at the time of delivery?"
+    shown = "16.1% of adults in Lindenport had smoked in 2021, compared with 13.0% in England."
+    assert count_unbound(question, shown, shown) == 1.0
+    stated = "At the time of delivery, 11.2% of women were smoking."
+    assert count_unbound(question, shown, shown + " " + stated) == 0.0
