@@ -134,6 +134,18 @@ class Asked:
         """Whether the question's own words name ``unit`` ("five-year … supply": years)."""
         return stem(unit) in self.unit_words()
 
+    def names_base(self, text: str, f: Figure) -> bool:
+        """Whether ``f`` is stated on the base the question asks it per ("nightly charge per
+        metre for visiting boats": "£2.90 per metre per night", not "£3,250 a year" for a
+        10-metre boat), with ``PER_BASE``."""
+        if not PER_BASE:
+            return False
+        bases = _bases(self.question)
+        if not bases:
+            return False
+        m = _STATED_PER.match(text, f.end)
+        return m is not None and bool(stems(m.group("base")) & bases)
+
     def about(self, text: str) -> bool:
         """Whether ``text`` names at least half of the question's key words, by weight, less
         the condition it is measured under ("before savings"), and of a timeliness question,
@@ -144,10 +156,67 @@ class Asked:
         # what: "Of the savings of £14.5 million included in the 2023/24 budget" names half
         # the words, none of the measure's but "budget"
         weights = {s: w for s, w in self.weights.items() if s not in condition_stems(self.question)}
+        if VERBS_FREE:  # what is done is said in many words: "overturned on appeal" for losing
+            weights = {s: w for s, w in weights.items() if s not in verb_stems(self.question)}
         weight = sum(w for s, w in weights.items() if s in got)
         beyond = not self.period or any(s in got for s in weights if s not in self.period)
         beyond = beyond and (not self.free or bool(got & self.free))
         return beyond and 2 * weight >= sum(weights.values())
+
+
+# A figure stated on the base the question asks it per ("nightly charge per metre": "£2.90
+# per metre per night") comes first, as one in a unit the question names does: of a
+# passage's sentences, of a sentence's figures and of a meeting's points. Stop 27; off gives
+# stop 26's reading.
+PER_BASE = True
+_ASKED_PER = re.compile(r"\bper\s+(?:(?:full|part)-time\s+)?(?P<base>[a-z][a-z-]+)", re.I)
+_STATED_PER = re.compile(
+    r"\s*(?:[a-z]+\s+){0,2}?(?:per|a|an|each|for\s+each)\s+(?:(?:full|part)-time\s+)?"
+    r"(?P<base>[a-z][a-z-]+)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=256)
+def _bases(question: str) -> frozenset[str]:
+    """The stems of the bases a question asks its measure per ("metre" of "nightly charge per
+    metre for visiting boats"), less numbers' ("per 10,000" is a rate's own unit)."""
+    return frozenset(k for m in _ASKED_PER.finditer(question) for k in stems(m.group("base")))
+
+
+# What a question says is done, by a verb (after a modal or an auxiliary: "venue can hold",
+# "council had to pay", "posts that have been filled"; a gerund with its object after a
+# preposition: "cost of paying care providers", "after losing a planning appeal"), a paper
+# says in its own words ("overturned on appeal", "the maximum capacity", "moving to the fair
+# cost of care"): whether a sentence is about the question is read on its other key words.
+# Stop 27; off gives stop 26's reading (every key word counted).
+VERBS_FREE = True
+_PARTICIPLE = r"[a-z]{3,}(?:ed|en)|paid|held|kept|lost|sold|spent|cut|set|made|put"
+_VERB = re.compile(
+    r"\b(?:can|could|will|would|may|might|must|should|shall|(?:had|has|have|need|needs)\s+to)"
+    rf"\s+(?:not\s+)?(?:(?:be|been)\s+(?P<passive>{_PARTICIPLE})\b|(?P<modal>[a-z]{{3,}})\b"
+    r"(?<!\bbe)(?<!\bbeen))"
+    r"|\b(?:is|are|was|were|has|have|had)\s+(?:not\s+)?(?:been\s+)?"
+    rf"(?P<aux>{_PARTICIPLE})\b"
+    r"|\b(?:after|before|without)\s+(?P<gerund>[a-z]{3,}ing)"
+    r"(?=\s+(?:a|an|the|its|their|his|her|our)\b)"
+)
+
+
+@lru_cache(maxsize=256)
+def verb_stems(question: str) -> frozenset[str]:
+    """The stems of the verbs a question says something is done by ("hold" of "how many
+    people the … venue can hold", "losing" of "costs the council had to pay after losing a
+    planning appeal"); its measure's own words are never among them."""
+    found = {w for m in _VERB.finditer(question) for w in m.groups() if w}
+    measure = set(stems(" ".join(_measure_words(question))))
+    return frozenset(k for w in found for k in stems(w)) - measure
+
+
+def _measure_words(question: str) -> list[str]:
+    from qa_service.trend_head import _noun_phrase
+
+    return _noun_phrase(question)
 
 
 # The condition a question's measure is taken under, at its end: "budget gap before savings",
@@ -280,7 +349,7 @@ def _says_unit(found: list[Figure], asked: Asked, text: str = "") -> tuple[bool,
     targets" over "6 households recruited so far"), then whether one is in a unit the
     question's own words name ("five-year housing land supply": "a supply of 3.8 years")."""
     aims = asked.aims and text != "" and any(aimed(text, f) for f in found)
-    return aims, any(asked.names_unit(f.unit) for f in found)
+    return aims, any(asked.names_unit(f.unit) or asked.names_base(text, f) for f in found)
 
 
 def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
@@ -343,7 +412,7 @@ def _choose(
     for f in found:
         own = column.get(f.start) or labelled(text, f, listed, *span)
         local[f] = (
-            asked.names_unit(f.unit),
+            asked.names_unit(f.unit) or asked.names_base(text, f),
             counts_asked(text, f, asked) if f in linked else 0,
             f in heads,
             bool(keys & named(own, asked.alts)),
