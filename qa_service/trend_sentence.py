@@ -22,7 +22,7 @@ from qa_service.trend_current import AIM_HEADS, aimed, asks_change, change, curr
 from qa_service.trend_head import counted_head, measure_head, plural_head
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
-from qa_service.trend_parts import part, rarest, totals, wholes
+from qa_service.trend_parts import fronted, part, rarest, totals, wholes
 from qa_service.trend_read import (
     TIME,
     Figure,
@@ -219,6 +219,11 @@ def _measure_words(question: str) -> list[str]:
     return _noun_phrase(question)
 
 
+# A table's rows read within a longer span (no sentence end between them) state their cells
+# in the unit their header gives ("(£ million)", "£m"), as each row read alone does. Stop 27;
+# off gives stop 26's reading (the cells read as bare counts).
+ROW_AMOUNTS = True
+
 # The condition a question's measure is taken under, at its end: "budget gap before savings",
 # "net revenue budget after reserves", "spending excluding schools".
 _CONDITION = re.compile(r"\b(?:before|after|excluding|net\s+of)\s+(?P<words>[^,;]+)$", re.I)
@@ -251,6 +256,19 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
         found = [f for f in [_column(row, asked)] if f is not None]
     elif not found:  # a table row states its current column's cell (``trend_table``)
         found = [row.cell] if row is not None and row.cell else []
+    elif row is None and ROW_AMOUNTS and asked.wanted != "£":
+        # a span over a table's rows (a "sentence" running through them): a cell of a row
+        # its header gives in money ("Table 1: … (£ million) / Item £m / Temporary
+        # accommodation 2.2") is an amount, no count or share a question asks (of money
+        # asked, the amounts the span states are read as before)
+        cells = {
+            g.start: g
+            for r in rows(text)
+            if r.labelled and start <= r.start and r.end <= end
+            for _, g in r.labelled
+            if g is not None
+        }
+        found = [cells.get(f.start, f) for f in found]
     found = [f for f in found if not naming(text, f, asked.names)]
     # a figure whose own noun names another thing ("a staffing budget of £612,000" for the
     # children's services overspend, "6,842 incidents" for prosecutions): another measure
@@ -463,6 +481,7 @@ def _read(
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
     found = [f for f in found if not part(text, f, asked)]
+    found = fronted(text, found, asked, span)  # "Of the savings of £14.5 million …, £10.9 …"
     if not asked.change:  # a level asked for: the size of a change is not it ("Band D
         found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
     found = totals(text, wholes(text, found, asked, span), asked)
