@@ -155,9 +155,14 @@ class Asked:
         # the condition a measure is taken under ("budget gap before savings") says when, not
         # what: "Of the savings of £14.5 million included in the 2023/24 budget" names half
         # the words, none of the measure's but "budget"
-        weights = {s: w for s, w in self.weights.items() if s not in condition_stems(self.question)}
-        if VERBS_FREE:  # what is done is said in many words: "overturned on appeal" for losing
-            weights = {s: w for s, w in weights.items() if s not in verb_stems(self.question)}
+        # (with ``VERBS_FREE``, one opened by a verb is an event, not a condition: "costs the
+        # council had to pay after losing a planning appeal": the appeal is what it is about)
+        event = VERBS_FREE and bool(_EVENT.search(self.question))
+        conditions = frozenset() if event else condition_stems(self.question)
+        weights = {s: w for s, w in self.weights.items() if s not in conditions}
+        verbs = verb_stems(self.question) if VERBS_FREE else frozenset()
+        if len(set(weights) - verbs) >= 2:  # what is done is said in many words: "the maximum
+            weights = {s: w for s, w in weights.items() if s not in verbs}  # capacity", "hold"
         weight = sum(w for s, w in weights.items() if s in got)
         beyond = not self.period or any(s in got for s in weights if s not in self.period)
         beyond = beyond and (not self.free or bool(got & self.free))
@@ -201,6 +206,10 @@ _VERB = re.compile(
     r"|\b(?:after|before|without)\s+(?P<gerund>[a-z]{3,}ing)"
     r"(?=\s+(?:a|an|the|its|their|his|her|our)\b)"
 )
+
+
+# A condition opened by a verb's "-ing": an event, not what a measure is taken before or after.
+_EVENT = re.compile(r"\b(?:before|after)\s+[a-z]{3,}ing\s+(?:a|an|the|its|their)\b[^,;]*$", re.I)
 
 
 @lru_cache(maxsize=256)
