@@ -52,10 +52,9 @@ SWITCHES_26 = (
 
 # stop 27's (docs/quality.md "Issue 16, trend reader, stop 27"), each on by default
 SWITCHES_27 = (
-    ("qa_service.trend_read", "LEVY_PER"),
+    ("qa_service.trend_read", "PER_BASE"),
     ("qa_service.trend_read", "VALUE_IS_MONEY"),
     ("qa_service.trend_read", "COUNTED_THINGS"),
-    ("qa_service.trend_sentence", "PER_BASE"),
     ("qa_service.trend_sentence", "VERBS_FREE"),
     ("qa_service.trend_parts", "FRONTED_WHOLE"),
     ("qa_service.trend_sentence", "ROW_AMOUNTS"),

@@ -467,9 +467,11 @@ _NAMED_MONEY_HEADS = frozenset(
 
 
 # A charge asked on the base it is levied per ("nightly charge per metre for visiting boats",
-# "fee per hour for the hall"), as one asked with what it is levied for, is an amount. Stop
-# 27; off gives stop 26's reading (no unit asked).
-LEVY_PER = True
+# "fee per hour for the hall"), as one asked with what it is levied for, is an amount; and a
+# figure stated on that base ("£2.90 per metre per night", not "£3,250 a year" for a 10-metre
+# boat) comes first (``trend_sentence.Asked.names_base``). Stop 27; off gives stop 26's
+# reading (no unit asked, no base read).
+PER_BASE = True
 _ASKS_LEVY_PER = re.compile(
     r"\b(?:tax|taxes|rents?|charges?|fares?|levy|fees?)\s+per\s+[a-z][^%]*$", re.I
 )
@@ -526,7 +528,7 @@ def asked_unit(question: str) -> str | None:
         return "%"
     if _ASKS_TIME.search(question):
         return TIME
-    if _ASKS_LEVY.search(question) or (LEVY_PER and _ASKS_LEVY_PER.search(question)):
+    if _ASKS_LEVY.search(question) or (PER_BASE and _ASKS_LEVY_PER.search(question)):
         return "£"
     if _ASKS_COUNT.search(question):
         return "count"

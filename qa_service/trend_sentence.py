@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cqa_core.text import split_sentences
-from qa_service import trend_current
+from qa_service import trend_current, trend_read
 from qa_service.answers import Hit
 from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
 from qa_service.trend_current import AIM_HEADS, aimed, asks_change, change, current
-from qa_service.trend_head import counted_head, measure_head, plural_head
+from qa_service.trend_head import _noun_phrase, counted_head, measure_head, plural_head
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
 from qa_service.trend_parts import fronted, part, rarest, totals, wholes
@@ -137,8 +137,8 @@ class Asked:
     def names_base(self, text: str, f: Figure) -> bool:
         """Whether ``f`` is stated on the base the question asks it per ("nightly charge per
         metre for visiting boats": "£2.90 per metre per night", not "£3,250 a year" for a
-        10-metre boat), with ``PER_BASE``."""
-        if not PER_BASE:
+        10-metre boat), with ``trend_read.PER_BASE``."""
+        if not trend_read.PER_BASE:
             return False
         bases = _bases(self.question)
         if not bases:
@@ -171,9 +171,8 @@ class Asked:
 
 # A figure stated on the base the question asks it per ("nightly charge per metre": "£2.90
 # per metre per night") comes first, as one in a unit the question names does: of a
-# passage's sentences, of a sentence's figures and of a meeting's points. Stop 27; off gives
-# stop 26's reading.
-PER_BASE = True
+# passage's sentences, of a sentence's figures and of a meeting's points (with
+# ``trend_read.PER_BASE``, stop 27, which also reads such a charge as an amount asked).
 _ASKED_PER = re.compile(r"\bper\s+(?:(?:full|part)-time\s+)?(?P<base>[a-z][a-z-]+)", re.I)
 _STATED_PER = re.compile(
     r"\s*(?:[a-z]+\s+){0,2}?(?:per|a|an|each|for\s+each)\s+(?:(?:full|part)-time\s+)?"
@@ -218,14 +217,8 @@ def verb_stems(question: str) -> frozenset[str]:
     people the … venue can hold", "losing" of "costs the council had to pay after losing a
     planning appeal"); its measure's own words are never among them."""
     found = {w for m in _VERB.finditer(question) for w in m.groups() if w}
-    measure = set(stems(" ".join(_measure_words(question))))
+    measure = set(stems(" ".join(_noun_phrase(question))))
     return frozenset(k for w in found for k in stems(w)) - measure
-
-
-def _measure_words(question: str) -> list[str]:
-    from qa_service.trend_head import _noun_phrase
-
-    return _noun_phrase(question)
 
 
 # A table's rows read within a longer span (no sentence end between them) state their cells

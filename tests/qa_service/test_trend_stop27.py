@@ -42,7 +42,7 @@ def values(text: str, question: str) -> list[float]:
 def test_a_charge_asked_per_a_base_asks_an_amount() -> None:
     assert asked_unit("nightly charge per metre for visiting boats") == "£"
     assert asked_unit("residual household waste per household") is None
-    with off("trend_read", "LEVY_PER"):
+    with off("trend_read", "PER_BASE"):
         assert asked_unit("nightly charge per metre for visiting boats") is None
 
 
@@ -74,8 +74,8 @@ BERTHS = (
 def test_a_figure_stated_on_the_base_asked_comes_first() -> None:
     question = "nightly charge per metre for visiting boats"
     assert values(BERTHS, question) == [2.9]
-    with off("trend_sentence", "PER_BASE"):
-        assert values(BERTHS, question) == [3250.0]
+    with off("trend_read", "PER_BASE"):  # no amount asked: the 10-metre boat's 10
+        assert values(BERTHS, question) == [10.0]
 
 
 def test_the_verbs_of_a_question_are_not_words_a_sentence_must_name() -> None:
