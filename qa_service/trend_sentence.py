@@ -188,12 +188,15 @@ def _bases(question: str) -> frozenset[str]:
     return frozenset(k for m in _ASKED_PER.finditer(question) for k in stems(m.group("base")))
 
 
-# What a question says is done, by a verb (after a modal or an auxiliary: "venue can hold",
-# "council had to pay", "posts that have been filled"; a gerund with its object after a
-# preposition: "cost of paying care providers", "after losing a planning appeal"), a paper
-# says in its own words ("overturned on appeal", "the maximum capacity", "moving to the fair
-# cost of care"): whether a sentence is about the question is read on its other key words.
-# Stop 27; off gives stop 26's reading (every key word counted).
+# What a question says is done, by a verb (after a modal or "had to": "venue can hold",
+# "council had to pay"; a participle after an auxiliary: "posts that have been filled"; a
+# gerund with its object after "after", "before" or "without": "after losing a planning
+# appeal"), a paper says in its own words ("overturned on appeal", "the maximum capacity"):
+# whether a sentence is about the question is read on its other key words, two at least; and
+# a "condition" such a gerund opens is an event whose words are asked (``Asked.about``). Not a
+# gerund after "of" or "by" ("share of missing episodes", "number of gritting vehicles",
+# "costs avoided by opening the council's own children's homes": modifiers and means). Stop
+# 27; off gives stop 26's reading (every key word counted).
 VERBS_FREE = True
 _PARTICIPLE = r"[a-z]{3,}(?:ed|en)|paid|held|kept|lost|sold|spent|cut|set|made|put"
 _VERB = re.compile(
