@@ -1,6 +1,6 @@
 """The trend reader's stop-25 switches, each judged alone, over replayed answers.
 
-    python -m bench.trend_switches INDEX --cache FILE [--less-one] [--stop26] LABELS ...
+    python -m bench.trend_switches INDEX --cache FILE [--less-one] [--stop26|--stop27] LABELS ...
 
 Every switch below defaults on. The label files are scored (as ``bench.trend_replay`` scores
 them, the engine's answers kept in ``FILE``) with every switch off (stop 24's reader), with
@@ -8,7 +8,8 @@ each switch on alone, and with all on (``--less-one``: each switched off alone, 
 on, then all on); one line per configuration and file, right of plotted
 for gold, then the pooled line. Name the label files one by one (a blind batch is never
 scored here by default). ``--stop26``: stop 26's switches (``SWITCHES_26``) instead, stop
-25's left on, so that "all off" is stop 25's reader.
+25's left on, so that "all off" is stop 25's reader; ``--stop27``: stop 27's
+(``SWITCHES_27``), the earlier ones left on, so that "all off" is stop 26's reader.
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ SWITCHES_26 = (
     ("qa_service.trend", "OTHER_MODIFIER"),
     ("qa_service.trend_current", "THINGS_COMPARED"),
     ("qa_service.trend_head", "IRREGULAR_ENDS"),
+)
+
+# stop 27's (docs/quality.md "Issue 16, trend reader, stop 27"), each on by default
+SWITCHES_27 = (
+    ("qa_service.trend_read", "PER_BASE"),
+    ("qa_service.trend_read", "VALUE_IS_MONEY"),
+    ("qa_service.trend_read", "COUNTED_THINGS"),
+    ("qa_service.trend_sentence", "VERBS_FREE"),
+    ("qa_service.trend_parts", "FRONTED_WHOLE"),
+    ("qa_service.trend_sentence", "ROW_AMOUNTS"),
 )
 
 
@@ -109,8 +120,11 @@ def main(argv: list[str]) -> None:
     answers = pickle.loads(cache.read_bytes()) if cache.exists() else {}
     settings = Settings(index=index_dir)
     engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
-    # --stop 26: stop 26's switches, stop 25's left on (main's reader as "all off")
-    switches = SWITCHES_26 if "--stop26" in argv else SWITCHES
+    # --stop26: stop 26's switches, stop 25's left on; --stop27: stop 27's, stop 25's and
+    # 26's left on (main's reader as "all off")
+    switches = (
+        SWITCHES_27 if "--stop27" in argv else SWITCHES_26 if "--stop26" in argv else SWITCHES
+    )
     names = [name for _, name in switches]
     if "--less-one" in argv:  # each switched off alone, the others on
         for name in names:

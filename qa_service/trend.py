@@ -226,7 +226,11 @@ def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoi
     Ranked = tuple[bool, tuple[bool, float, float, int]]
     meetings: dict[tuple[str | None, str | None], tuple[Ranked, TrendPoint]] = {}
     for score, point in best.values():
-        ranked = (asked.names_unit(point.figure.unit), score)
+        ranked = (
+            asked.names_unit(point.figure.unit)
+            or asked.names_base(point.hit.passage.text, point.figure),
+            score,
+        )
         if _meeting(point) not in meetings or ranked > meetings[_meeting(point)][0]:
             meetings[_meeting(point)] = (ranked, point)
     points = flag_outliers(

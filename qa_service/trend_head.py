@@ -114,3 +114,21 @@ def plural_head(question: str) -> str:
     )
     plural = [w for w in phrase[:cut] if w in _IRREGULAR_PLURALS or re.search(r"[^s]s$", w)]
     return plural[0] if plural else ""
+
+
+def plural_last(question: str) -> str:
+    """The head of a question's measure when it is a plural noun: the last word of its noun
+    phrase before a participle ("posts" of "extra social work posts paid for by the
+    council's investment", "routes" of "bus routes that would be withdrawn"; not "services"
+    of "children's services overspend"); "" when that word is no plural."""
+    phrase = _noun_phrase(question)
+    cut = next(
+        (
+            i
+            for i, w in enumerate(phrase)
+            if i and (_ING.fullmatch(w) or w in _IRREGULAR_PARTICIPLES)
+        ),
+        len(phrase),
+    )
+    last = phrase[cut - 1] if cut else ""
+    return last if last in _IRREGULAR_PLURALS or re.search(r"[^s]s$", last) else ""

@@ -153,3 +153,35 @@ def part(text: str, f: Figure, asked: Asks) -> bool:
     clause = _CLAUSE_END.search(text, after)
     rest = text[after : min(clause.start() if clause else len(text), after + 120)]
     return not left or not left <= asked_stems(rest, asked)
+
+
+# A whole a sentence opens with, "Of the …" before its first comma, is the base of the part
+# the sentence states after it: "Of the savings of £14.5 million included in the 2023/24
+# budget, £10.9 million (75%) are on track to be delivered and £3.6 million are at risk"
+# states the £10.9 million; the £14.5 million is what it is a part of, and is the figure
+# only when the part's words name nothing of the question the whole's do not. Stop 27; off
+# gives stop 26's reading.
+FRONTED_WHOLE = True
+_FRONTED = re.compile(r"(?:\s*\d+(?:\.\d+)*\s+)?\s*Of\s+(?:the|its|their|our|this|these)\b[^,;]*,")
+
+
+def fronted(text: str, found: list[Figure], asked: Asks, span: tuple[int, int]) -> list[Figure]:
+    """``found`` less a whole the sentence at ``span`` opens with ("Of the savings of £14.5
+    million …,") when it states a part of it in the same unit after, whose clause names a
+    key word of the question the whole's words do not."""
+    if not FRONTED_WHOLE or not found or getattr(asked, "wanted", None) is None:
+        return found  # asking no unit, a count's parts are read by what it counts
+    first = min(f.start for f in found)
+    line = max(text.rfind("\n", span[0], first) + 1, span[0])  # "5.1 Of the …" under a heading
+    m = _FRONTED.match(text, line, span[1])
+    if m is None:
+        return found
+    whole = [g for g in found if g.end <= m.end()]
+    after = [f for f in found if f.start >= m.end()]
+    if not whole or not after:
+        return found
+    left = set(asked.weights) - asked_stems(text[line : m.end()], asked)
+    clause = _CLAUSE_END.search(text, m.end(), span[1])
+    rest = text[m.end() : clause.start() if clause else span[1]]
+    drop = {g for g in whole if any(f.unit == g.unit for f in after)}
+    return [g for g in found if g not in drop] if asked_stems(rest, asked) & left else found

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from cqa_core.text import MONTH_NAMES, MONTH_NUMBERS
 from qa_service.answer_kind import MONEY_ASKED
 from qa_service.named_figure import NAMED_FIGURE, NAMED_WORD, named_spans
-from qa_service.trend_head import COUNT_HEADS, measure_head
+from qa_service.trend_head import COUNT_HEADS, measure_head, plural_last
 from qa_service.trend_words import _NOT_KEY_STEMS, _WORD, stem, stems
 
 _FIGURE = re.compile(
@@ -466,6 +466,44 @@ _NAMED_MONEY_HEADS = frozenset(
 )
 
 
+# A charge asked on the base it is levied per ("nightly charge per metre for visiting boats",
+# "fee per hour for the hall"), as one asked with what it is levied for, is an amount; and a
+# figure stated on that base ("£2.90 per metre per night", not "£3,250 a year" for a 10-metre
+# boat) comes first (``trend_sentence.Asked.names_base``). Stop 27; off gives stop 26's
+# reading (no unit asked, no base read).
+PER_BASE = True
+_ASKS_LEVY_PER = re.compile(
+    r"\b(?:tax|taxes|rents?|charges?|fares?|levy|fees?)\s+per\s+[a-z][^%]*$", re.I
+)
+# A measure whose head is the worth of something ("yearly value of the contract for the new
+# carers' hub", "value of the pension fund's net assets") asks an amount. Stop 27; off gives
+# stop 26's reading.
+VALUE_IS_MONEY = True
+_VALUE_HEADS = frozenset(["value", "values", "worth"])
+# Things counted, qualified by the money that pays for them or the budget that changes them
+# ("extra social work posts paid for by the council's investment", "bus routes that would be
+# withdrawn or reduced by the budget", "tickets to be sold … to cover its cost"): a measure
+# opening with a plural noun that is no money, its money words all after it, asks no amount.
+# Stop 27; off gives stop 26's reading (an amount asked).
+COUNTED_THINGS = True
+
+
+def _things_paid_for(question: str) -> bool:
+    """Whether ``question``'s measure's head is a plural noun that is no money
+    (``plural_last``) and every money word it names comes after that noun."""
+    head = plural_last(question)
+    if not head or head in _MONEY_HEADS or head in _NAMED_MONEY_HEADS:
+        return False
+    if _ASKS_MONEY.search(head) or re.search(r"£", question):
+        return False
+    # as written, not a name's word ("Pupil Premium Plus funding"), or opening the question
+    at = re.search(rf"\b{re.escape(head)}\b", question) or re.match(
+        rf"\s*{re.escape(head.capitalize())}\b", question
+    )
+    first = _ASKS_MONEY.search(question)
+    return at is not None and first is not None and first.start() > at.end()
+
+
 def asked_unit(question: str) -> str | None:
     """The kind of quantity a question asks for, when its words say so (a rate on the base
     it names, "per 10,000", is that rate, not a share); the head of its measure first: a
@@ -478,7 +516,11 @@ def asked_unit(question: str) -> str | None:
     head = measure_head(question)
     if head in COUNT_HEADS:
         return "count"
+    if COUNTED_THINGS and _things_paid_for(question):
+        return None  # "extra social work posts paid for by the council's investment"
     if head in _MONEY_HEADS or (MONEY_BY_NAME and head in _NAMED_MONEY_HEADS):
+        return "£"
+    if VALUE_IS_MONEY and head in _VALUE_HEADS:
         return "£"
     if _ASKS_MONEY.search(question):
         return "£"
@@ -486,7 +528,7 @@ def asked_unit(question: str) -> str | None:
         return "%"
     if _ASKS_TIME.search(question):
         return TIME
-    if _ASKS_LEVY.search(question):
+    if _ASKS_LEVY.search(question) or (PER_BASE and _ASKS_LEVY_PER.search(question)):
         return "£"
     if _ASKS_COUNT.search(question):
         return "count"

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cqa_core.text import split_sentences
-from qa_service import trend_current
+from qa_service import trend_current, trend_read
 from qa_service.answers import Hit
 from qa_service.trend_context import context as _context
 from qa_service.trend_context import referred
 from qa_service.trend_current import AIM_HEADS, aimed, asks_change, change, current
-from qa_service.trend_head import counted_head, measure_head, plural_head
+from qa_service.trend_head import _noun_phrase, counted_head, measure_head, plural_head
 from qa_service.trend_items import around, labelled
 from qa_service.trend_noun import counts_asked, counts_head, linked_counts, other_thing
-from qa_service.trend_parts import part, rarest, totals, wholes
+from qa_service.trend_parts import fronted, part, rarest, totals, wholes
 from qa_service.trend_read import (
     TIME,
     Figure,
@@ -134,6 +134,18 @@ class Asked:
         """Whether the question's own words name ``unit`` ("five-year … supply": years)."""
         return stem(unit) in self.unit_words()
 
+    def names_base(self, text: str, f: Figure) -> bool:
+        """Whether ``f`` is stated on the base the question asks it per ("nightly charge per
+        metre for visiting boats": "£2.90 per metre per night", not "£3,250 a year" for a
+        10-metre boat), with ``trend_read.PER_BASE``."""
+        if not trend_read.PER_BASE:
+            return False
+        bases = _bases(self.question)
+        if not bases:
+            return False
+        m = _STATED_PER.match(text, f.end)
+        return m is not None and bool(stems(m.group("base")) & bases)
+
     def about(self, text: str) -> bool:
         """Whether ``text`` names at least half of the question's key words, by weight, less
         the condition it is measured under ("before savings"), and of a timeliness question,
@@ -143,12 +155,79 @@ class Asked:
         # the condition a measure is taken under ("budget gap before savings") says when, not
         # what: "Of the savings of £14.5 million included in the 2023/24 budget" names half
         # the words, none of the measure's but "budget"
-        weights = {s: w for s, w in self.weights.items() if s not in condition_stems(self.question)}
+        # (with ``VERBS_FREE``, one opened by a verb is an event, not a condition: "costs the
+        # council had to pay after losing a planning appeal": the appeal is what it is about)
+        event = VERBS_FREE and bool(_EVENT.search(self.question))
+        conditions = frozenset() if event else condition_stems(self.question)
+        weights = {s: w for s, w in self.weights.items() if s not in conditions}
+        verbs = verb_stems(self.question) if VERBS_FREE else frozenset()
+        if len(set(weights) - verbs) >= 2:  # what is done is said in many words: "the maximum
+            weights = {s: w for s, w in weights.items() if s not in verbs}  # capacity", "hold"
         weight = sum(w for s, w in weights.items() if s in got)
         beyond = not self.period or any(s in got for s in weights if s not in self.period)
         beyond = beyond and (not self.free or bool(got & self.free))
         return beyond and 2 * weight >= sum(weights.values())
 
+
+# A figure stated on the base the question asks it per ("nightly charge per metre": "£2.90
+# per metre per night") comes first, as one in a unit the question names does: of a
+# passage's sentences, of a sentence's figures and of a meeting's points (with
+# ``trend_read.PER_BASE``, stop 27, which also reads such a charge as an amount asked).
+_ASKED_PER = re.compile(r"\bper\s+(?:(?:full|part)-time\s+)?(?P<base>[a-z][a-z-]+)", re.I)
+_STATED_PER = re.compile(
+    r"\s*(?:[a-z]+\s+){0,2}?(?:per|a|an|each|for\s+each)\s+(?:(?:full|part)-time\s+)?"
+    r"(?P<base>[a-z][a-z-]+)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=256)
+def _bases(question: str) -> frozenset[str]:
+    """The stems of the bases a question asks its measure per ("metre" of "nightly charge per
+    metre for visiting boats"), less numbers' ("per 10,000" is a rate's own unit)."""
+    return frozenset(k for m in _ASKED_PER.finditer(question) for k in stems(m.group("base")))
+
+
+# What a question says is done, by a verb (after a modal or "had to": "venue can hold",
+# "council had to pay"; a participle after an auxiliary: "posts that have been filled"; a
+# gerund with its object after "after", "before" or "without": "after losing a planning
+# appeal"), a paper says in its own words ("overturned on appeal", "the maximum capacity"):
+# whether a sentence is about the question is read on its other key words, two at least; and
+# a "condition" such a gerund opens is an event whose words are asked (``Asked.about``). Not a
+# gerund after "of" or "by" ("share of missing episodes", "number of gritting vehicles",
+# "costs avoided by opening the council's own children's homes": modifiers and means). Stop
+# 27; off gives stop 26's reading (every key word counted).
+VERBS_FREE = True
+_PARTICIPLE = r"[a-z]{3,}(?:ed|en)|paid|held|kept|lost|sold|spent|cut|set|made|put"
+_VERB = re.compile(
+    r"\b(?:can|could|will|would|may|might|must|should|shall|(?:had|has|have|need|needs)\s+to)"
+    rf"\s+(?:not\s+)?(?:(?:be|been)\s+(?P<passive>{_PARTICIPLE})\b|(?P<modal>[a-z]{{3,}})\b"
+    r"(?<!\bbe)(?<!\bbeen))"
+    r"|\b(?:is|are|was|were|has|have|had)\s+(?:not\s+)?(?:been\s+)?"
+    rf"(?P<aux>{_PARTICIPLE})\b"
+    r"|\b(?:after|before|without)\s+(?P<gerund>[a-z]{3,}ing)"
+    r"(?=\s+(?:a|an|the|its|their|his|her|our)\b)"
+)
+
+
+# A condition opened by a verb's "-ing": an event, not what a measure is taken before or after.
+_EVENT = re.compile(r"\b(?:before|after)\s+[a-z]{3,}ing\s+(?:a|an|the|its|their)\b[^,;]*$", re.I)
+
+
+@lru_cache(maxsize=256)
+def verb_stems(question: str) -> frozenset[str]:
+    """The stems of the verbs a question says something is done by ("hold" of "how many
+    people the … venue can hold", "losing" of "costs the council had to pay after losing a
+    planning appeal"); its measure's own words are never among them."""
+    found = {w for m in _VERB.finditer(question) for w in m.groups() if w}
+    measure = set(stems(" ".join(_noun_phrase(question))))
+    return frozenset(k for w in found for k in stems(w)) - measure
+
+
+# A table's rows read within a longer span (no sentence end between them) state their cells
+# in the unit their header gives ("(£ million)", "£m"), as each row read alone does. Stop 27;
+# off gives stop 26's reading (the cells read as bare counts).
+ROW_AMOUNTS = True
 
 # The condition a question's measure is taken under, at its end: "budget gap before savings",
 # "net revenue budget after reserves", "spending excluding schools".
@@ -182,6 +261,19 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
         found = [f for f in [_column(row, asked)] if f is not None]
     elif not found:  # a table row states its current column's cell (``trend_table``)
         found = [row.cell] if row is not None and row.cell else []
+    elif row is None and ROW_AMOUNTS and asked.wanted != "£":
+        # a span over a table's rows (a "sentence" running through them): a cell of a row
+        # its header gives in money ("Table 1: … (£ million) / Item £m / Temporary
+        # accommodation 2.2") is an amount, no count or share a question asks (of money
+        # asked, the amounts the span states are read as before)
+        cells = {
+            g.start: g
+            for r in rows(text)
+            if r.labelled and start <= r.start and r.end <= end
+            for _, g in r.labelled
+            if g is not None
+        }
+        found = [cells.get(f.start, f) for f in found]
     found = [f for f in found if not naming(text, f, asked.names)]
     # a figure whose own noun names another thing ("a staffing budget of £612,000" for the
     # children's services overspend, "6,842 incidents" for prosecutions): another measure
@@ -280,7 +372,7 @@ def _says_unit(found: list[Figure], asked: Asked, text: str = "") -> tuple[bool,
     targets" over "6 households recruited so far"), then whether one is in a unit the
     question's own words name ("five-year housing land supply": "a supply of 3.8 years")."""
     aims = asked.aims and text != "" and any(aimed(text, f) for f in found)
-    return aims, any(asked.names_unit(f.unit) for f in found)
+    return aims, any(asked.names_unit(f.unit) or asked.names_base(text, f) for f in found)
 
 
 def _local(hit: Hit, asked: Asked, span: tuple[int, int]) -> float:
@@ -343,7 +435,7 @@ def _choose(
     for f in found:
         own = column.get(f.start) or labelled(text, f, listed, *span)
         local[f] = (
-            asked.names_unit(f.unit),
+            asked.names_unit(f.unit) or asked.names_base(text, f),
             counts_asked(text, f, asked) if f in linked else 0,
             f in heads,
             bool(keys & named(own, asked.alts)),
@@ -394,6 +486,7 @@ def _read(
     # an amount "of the" question's quantity is a part of it ("£8.3 million of the children's
     # services overspend related to placements"), not the whole
     found = [f for f in found if not part(text, f, asked)]
+    found = fronted(text, found, asked, span)  # "Of the savings of £14.5 million …, £10.9 …"
     if not asked.change:  # a level asked for: the size of a change is not it ("Band D
         found = [f for f in found if not change(text, f)]  # council tax … an increase of £97")
     found = totals(text, wholes(text, found, asked, span), asked)

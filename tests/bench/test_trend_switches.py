@@ -35,3 +35,15 @@ def test_stop_26_switches_default_on_and_leave_stop_25_s_alone() -> None:
         assert not any(getattr(mod, name) for mod, name in modules)
         assert all(getattr(mod, name) for mod, name in older)
     assert all(getattr(mod, name) is True for mod, name in modules)
+
+
+def test_stop_27_switches_default_on_and_leave_the_earlier_ones_alone() -> None:
+    from bench.trend_switches import SWITCHES_26, SWITCHES_27
+
+    modules = [(importlib.import_module(m), name) for m, name in SWITCHES_27]
+    assert all(getattr(mod, name) is True for mod, name in modules)
+    older = [(importlib.import_module(m), name) for m, name in (*SWITCHES, *SWITCHES_26)]
+    with switched(set(), SWITCHES_27):
+        assert not any(getattr(mod, name) for mod, name in modules)
+        assert all(getattr(mod, name) for mod, name in older)
+    assert all(getattr(mod, name) is True for mod, name in modules)
