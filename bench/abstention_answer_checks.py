@@ -34,11 +34,9 @@ from bench.quality_all import SETS  # noqa: E402
 from qa_service import asked_slot  # noqa: E402
 from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, Evidence, Model  # noqa: E402
 
-# The consumed blind ask batches (the four of stop 25 and the two judges of stop 26); the
+# The consumed blind ask batches (the four of stop 25 and the judges of stops 26 and 27); the
 # batches sealed for the next stop are judges and are not read here until they are consumed
-CONSUMED = tuple(
-    f"ask_heldout_{name}.jsonl" for name in ("fict1", "fict2", "fict3", "real1", "real2", "real3")
-)
+CONSUMED = tuple(f"ask_heldout_{kind}{n}.jsonl" for kind in ("fict", "real") for n in (1, 2, 3, 4))
 
 
 @dataclass(frozen=True)
