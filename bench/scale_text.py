@@ -54,10 +54,17 @@ def _log(message: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
+def copy_to(
+    target: Path, source: Path, passages: int, started: float, vectors: bool = True
+) -> None:
     """Copy the passages of ``source`` (held by ``target`` as its first ids) up to exactly
     ``passages`` in ``target``, the last copy trimmed; resumes after the copies ``target``
-    already holds (each copy is one transaction)."""
+    already holds (each copy is one transaction).
+
+    ``vectors`` False: the copies get no passage vector (a dense base over the same ids
+    holds them, ``--dense-base``), and every row is copied in SQL (``_copy_rows_sql``):
+    at 10M the float32 vectors would be ~15 GB written to SQLite only for the dense base's
+    fold to free them again, pages a ``VACUUM`` would need as much free disk to give back."""
     src = sqlite3.connect(source / DB_NAME)
     dim = int(src.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
     max_doc = int(src.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
@@ -88,12 +95,16 @@ def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
     for copy in range(held // max_id, factor):
         fresh = scale._new_councils(copy, len(councils), used)
         pairs = list(zip(councils, fresh, strict=True))
-        scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
+        if vectors:
+            scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
+        else:
+            _copy_rows_sql(db, copy, pairs, max_doc, max_id)
         if copy % 10 == 0 or copy == factor - 1:
             _log(f"copy {copy}/{factor - 1}", started)
     db.execute("BEGIN")
     db.execute("DELETE FROM sentences WHERE passage > ?", (passages,))
     db.execute("DELETE FROM decisions WHERE passage > ?", (passages,))
+    db.execute("DELETE FROM commitments WHERE passage > ?", (passages,))
     db.execute("DELETE FROM passages WHERE id > ?", (passages,))
     db.execute("DELETE FROM documents WHERE doc_rowid NOT IN (SELECT doc_rowid FROM passages)")
     db.execute("UPDATE vocabulary SET df = df * ?", (factor,))
@@ -102,6 +113,58 @@ def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
         db.execute(sql)
     _log("indexes made again", started)
     db.close()
+
+
+def _copy_rows_sql(
+    db: sqlite3.Connection, copy: int, names: list[tuple[str, str]], max_doc: int, max_id: int
+) -> None:
+    """Copy number ``copy`` of the first ``max_id`` passages in one transaction, all in SQL
+    and without passage vectors: the documents as ``bench.scale._copy_once`` copies them
+    (new council names, dates shifted), the passage rows as stored (their text NULL where
+    it is the document's slice, which the copied document keeps; ``is_table`` kept), the
+    sentences (vectors as stored, whatever their codec), the decisions and the
+    commitments, every column (``_copy_once`` leaves the newer ones at their defaults)."""
+    db.execute("DELETE FROM names")
+    db.executemany("INSERT INTO names VALUES (?, ?)", names)
+    d_off, p_off = copy * max_doc, copy * max_id
+    db.execute("BEGIN")
+    db.execute(
+        "INSERT INTO documents(doc_rowid, document_id, source, path, content_hash, title, "
+        "council, committee, meeting_date, doc_type, source_url, supersedes, text, "
+        "page_starts, given_meta, ingested_at) "
+        "SELECT doc_rowid + ?, document_id || ?, source, path, content_hash, title, "
+        "coalesce((SELECT new FROM names WHERE old = council), council), committee, "
+        "date(meeting_date, ?), doc_type, source_url, "
+        "supersedes, text, page_starts, "
+        "given_meta, ingested_at FROM documents WHERE doc_rowid <= ?",
+        (d_off, f"-{copy}", f"+{copy * 41} days", max_doc),
+    )
+    db.execute(
+        "INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, "
+        "page, heading, text, embed_hash, is_table) "
+        "SELECT id + ?, passage_id || ?, doc_rowid + ?, ordinal, char_start, char_end, page, "
+        "heading, text, embed_hash, is_table FROM passage_rows WHERE id <= ? ORDER BY id",
+        (p_off, f"-{copy}", d_off, max_id),
+    )
+    db.execute(
+        "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+        "SELECT passage + ?, start_char, end_char, embed_hash, embedding FROM sentences "
+        "WHERE passage <= ? ORDER BY passage",
+        (p_off, max_id),
+    )
+    db.execute(
+        "INSERT INTO decisions(passage, kind, char_start, char_end, text, item, subject, "
+        "procedural) SELECT passage + ?, kind, char_start, char_end, text, item, subject, "
+        "procedural FROM decisions WHERE passage <= ?",
+        (p_off, max_id),
+    )
+    db.execute(
+        "INSERT INTO commitments(passage, char_start, char_end, text, due, due_text, "
+        "expecting, next_meeting) SELECT passage + ?, char_start, char_end, text, due, "
+        "due_text, expecting, next_meeting FROM commitments WHERE passage <= ?",
+        (p_off, max_id),
+    )
+    db.execute("COMMIT")
 
 
 def commit_dense(target: Path, dense_base: Path | None, started: float) -> None:
@@ -159,7 +222,7 @@ def build(
             source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
         )
     t0 = time.perf_counter()
-    copy_to(target, source, passages, started)
+    copy_to(target, source, passages, started, vectors=dense_base is None)
     times["copy_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     commit_dense(target, dense_base, started)
