@@ -55,7 +55,12 @@ def _log(message: str, started: float) -> None:
 
 
 def copy_to(
-    target: Path, source: Path, passages: int, started: float, vectors: bool = True
+    target: Path,
+    source: Path,
+    passages: int,
+    started: float,
+    vectors: bool = True,
+    sentence_hash_index: bool = True,
 ) -> None:
     """Copy the passages of ``source`` (held by ``target`` as its first ids) up to exactly
     ``passages`` in ``target``, the last copy trimmed; resumes after the copies ``target``
@@ -64,7 +69,12 @@ def copy_to(
     ``vectors`` False: the copies get no passage vector (a dense base over the same ids
     holds them, ``--dense-base``), and every row is copied in SQL (``_copy_rows_sql``):
     at 10M the float32 vectors would be ~15 GB written to SQLite only for the dense base's
-    fold to free them again, pages a ``VACUUM`` would need as much free disk to give back."""
+    fold to free them again, pages a ``VACUUM`` would need as much free disk to give back.
+    ``sentence_hash_index`` False: the index on the sentences' ``embed_hash`` (only a
+    writer reads it, to reuse sentence vectors; ~1.2 GB and most of the ~10 min of making
+    the hash indexes again at 10M) is not made again after the copies; a writer's open
+    (``Store.open(create=True)``) makes it.  The passages' one (the document page's copies
+    of a document read it) is made again either way."""
     src = sqlite3.connect(source / DB_NAME)
     dim = int(src.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
     max_doc = int(src.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
@@ -109,9 +119,10 @@ def copy_to(
     db.execute("DELETE FROM documents WHERE doc_rowid NOT IN (SELECT doc_rowid FROM passages)")
     db.execute("UPDATE vocabulary SET df = df * ?", (factor,))
     db.execute("COMMIT")
-    for _, sql in hashed:
-        db.execute(sql)
-    _log("indexes made again", started)
+    for name, sql in hashed:
+        if sentence_hash_index or name != "sentences_embed_hash":
+            db.execute(sql)
+    _log(f"indexes made again (sentences' embed_hash: {sentence_hash_index})", started)
     db.close()
 
 
@@ -204,6 +215,7 @@ def build(
     dense_base: Path | None,
     lexical: bool = True,
     sentence_codec: sentence_codec.Codec = "int8",
+    sentence_hash_index: bool = True,
 ) -> Path:
     """The index of ``passages`` passages in ``out/<passages>`` (kept once READY; without
     ``lexical``, tantivy is left for the first open to rebuild; ``sentence_codec``: the
@@ -222,7 +234,7 @@ def build(
             source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
         )
     t0 = time.perf_counter()
-    copy_to(target, source, passages, started, vectors=dense_base is None)
+    copy_to(target, source, passages, started, dense_base is None, sentence_hash_index)
     times["copy_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     commit_dense(target, dense_base, started)
@@ -240,6 +252,7 @@ def build(
         "passages": passages,
         "direct": direct,
         "sentence_codec": sentence_codec,
+        "sentence_hash_index": sentence_hash_index,
         **times,
         "bytes": sizes,
     }
@@ -397,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
     parser.add_argument(
+        "--no-sentence-hash-index",
+        action="store_true",
+        help="build: leave out the sentences' embed_hash index (a writer's; ~1.2 GB at 10M)",
+    )
+    parser.add_argument(
         "--base-code", type=Path, help="http-ab: a checkout of the code to compare with"
     )
     parser.add_argument(
@@ -415,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
             args.dense_base,
             not args.no_lexical,
             args.sentence_codec,
+            not args.no_sentence_hash_index,
         )
         print((target / "build.json").read_text())
         return 0

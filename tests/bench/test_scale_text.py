@@ -92,13 +92,16 @@ def test_copies_without_vectors_take_a_dense_base_of_the_same_ids(
     count = _rows(direct, "SELECT count(*) FROM passages")
     target = tmp_path / "big"
     shutil.copytree(direct, target, ignore=shutil.ignore_patterns("READY", "write.lock"))
-    scale_text.copy_to(target, direct, 2 * count, time.perf_counter(), vectors=False)
+    hashed = "SELECT count(*) FROM sqlite_master WHERE name LIKE '%embed_hash%'"
+    scale_text.copy_to(target, direct, 2 * count, time.perf_counter(), False, False)
+    assert _rows(target, hashed) == 1  # the sentences' left out, the passages' made again
+    assert _rows(target, hashed.replace("%embed_hash%", "passages_embed_hash")) == 1
     wanted = 3 * count + count // 2
     scale_text.copy_to(target, direct, wanted, time.perf_counter(), vectors=False)  # resumed
+    assert _rows(target, hashed) == 2  # made again
     assert _rows(target, "SELECT count(*) FROM passages") == wanted
     assert _rows(target, "SELECT max(id) FROM passages") == wanted
     assert _rows(target, "SELECT count(*) FROM passage_vectors") == count  # the direct's own
-    assert _rows(target, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%embed_hash%'") == 2
     db = sqlite3.connect(target / DB_NAME)
     try:
         columns = "text, heading, ordinal, char_start, char_end, page, embed_hash, is_table"
