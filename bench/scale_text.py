@@ -27,6 +27,7 @@ passages, and measures ``/api/ask`` on it:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -34,6 +35,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -341,30 +343,62 @@ def serve(
     return report
 
 
-def http_ab(index: Path, loops: int, base_code: Path) -> dict[str, Any]:
+def ab_envs(index: Path, base_code: Path | None, impact: bool = False) -> dict[str, dict[str, str]]:
+    """The two servers' environments: ``this`` (this code; with ``impact``,
+    ``CQA_IMPACT_INDEX=1``, refused unless the index folder holds an impact index of its
+    store's generation, so that the server does take its searches from it) and ``base``
+    (``base_code``'s checkout, else this code with the setting off)."""
+    from qa_service.serving import child_env
+
+    if impact:
+        from index.impact import open_current
+
+        store = Store.open(index)
+        try:
+            current = open_current(index, store.generation())
+        finally:
+            store.close()
+        if current is None:
+            raise ValueError(f"{index} holds no impact index of its store's generation")
+    envs = {"this": child_env(embedder="model"), "base": child_env(embedder="model")}
+    if impact:
+        envs["this"]["CQA_IMPACT_INDEX"] = "1"
+    if base_code is not None:
+        envs["base"]["PYTHONPATH"] = str(base_code)
+    for env in envs.values():
+        env.pop("OMP_NUM_THREADS", None)
+    return envs
+
+
+def http_ab(
+    index: Path, loops: int, base_code: Path | None, impact: bool = False
+) -> dict[str, Any]:
     """``POST /api/ask`` against two ``cqa serve`` of the same index at once, one running
-    this code and one ``base_code`` (a checkout of the code to compare with): each question
-    put to both, in a shuffled order per question, ``loops`` times after one warm-up pass,
-    one client; the servers share the page cache, so both see it in the same state."""
+    this code and one ``base_code`` (a checkout of the code to compare with), or with
+    ``impact`` both this code, ``this`` with the impact index on (``CQA_IMPACT_INDEX``) and
+    ``base`` with it off: each question put to both, in a shuffled order per question,
+    ``loops`` times after one warm-up pass, one client; the servers share the page cache,
+    so both see it in the same state."""
     import random
 
     import httpx
     import psutil
 
     from bench import query_bench as qb
-    from qa_service.serving import child_env, serving
+    from qa_service.serving import serving
 
     asked = _questions()
-    envs = {"this": child_env(embedder="model"), "base": child_env(embedder="model")}
-    envs["base"]["PYTHONPATH"] = str(base_code)
-    for env in envs.values():
-        env.pop("OMP_NUM_THREADS", None)
+    envs = ab_envs(index, base_code, impact)
     spent: dict[str, list[float]] = {name: [] for name in envs}
-    report: dict[str, Any] = {"index": str(index), "base_code": str(base_code)}
+    report: dict[str, Any] = {"index": str(index), "base_code": str(base_code), "impact": impact}
+    started: dict[str, float] = {}
     rng = random.Random(0)
+    t0 = time.perf_counter()
     with (
         serving(index, env=envs["this"], timeout=900) as this,
+        _started(started, "this", t0),
         serving(index, env=envs["base"], timeout=900, cwd=base_code) as base,
+        _started(started, "base", t0),
     ):
         urls = {"this": this.url, "base": base.url}
         with httpx.Client(timeout=120) as client:
@@ -383,11 +417,21 @@ def http_ab(index: Path, loops: int, base_code: Path) -> dict[str, Any]:
         for name, server in (("this", this), ("base", base)):
             rss = psutil.Process(server.process.pid).memory_info().rss
             report[f"{name}_rss_mb"] = round(rss / 2**20, 1)
+    report["up_s"] = {  # the second server's start-up began when the first was up
+        "this": round(started["this"] - t0, 1),
+        "base": round(started["base"] - started["this"], 1),
+    }
     for name, values in spent.items():
         report[name] = qb.percentiles(values)
     report["ratio_p50"] = round(report["this"]["p50"] / report["base"]["p50"], 3)
     report["ratio_p95"] = round(report["this"]["p95"] / report["base"]["p95"], 3)
     return report
+
+
+@contextlib.contextmanager
+def _started(started: dict[str, float], name: str, t0: float) -> Iterator[None]:
+    started[name] = time.perf_counter()
+    yield
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -417,6 +461,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--base-code", type=Path, help="http-ab: a checkout of the code to compare with"
     )
+    parser.add_argument(
+        "--impact-ab",
+        action="store_true",
+        help="http-ab: this code with CQA_IMPACT_INDEX on against it off (the index's impact/)",
+    )
+    parser.add_argument("--out-json", type=Path, help="http-ab: also write the report here")
     parser.add_argument(
         "--sentence-codec",
         choices=sentence_codec.CODECS,
@@ -448,9 +498,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(built, indent=1))
         return 0
     if args.step == "http-ab":
-        if args.base_code is None:
-            parser.error("http-ab needs --base-code")
-        ab = http_ab(index, args.loops, args.base_code)
+        if args.base_code is None and not args.impact_ab:
+            parser.error("http-ab needs --base-code or --impact-ab")
+        ab = http_ab(index, args.loops, args.base_code, args.impact_ab)
+        if args.out_json is not None:
+            args.out_json.write_text(json.dumps(ab, indent=1), encoding="utf-8")
         print(json.dumps(ab, indent=1))
         return 0
     if args.http_only:  # the in-process part kept from an earlier run

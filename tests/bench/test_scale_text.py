@@ -148,3 +148,30 @@ def test_copies_without_vectors_take_a_dense_base_of_the_same_ids(
         assert engine.ask("the committee noted the report", top_k=5).hits
     finally:
         engine.close()
+
+
+def test_the_impact_ab_serves_one_side_with_the_impact_index_of_the_store(direct: Path) -> None:
+    """``http-ab --impact-ab``: this code on both sides, the impact index on one; refused
+    when the index holds none of its store's generation (the server would use tantivy)."""
+    pytest.importorskip("numba")
+    from index.impact import FOLDER, build_ranges
+    from index.lexical_folder import analyzer
+    from index.lexical_tantivy import store_texts
+    from index.store import Store
+
+    with pytest.raises(ValueError, match="no impact index"):
+        scale_text.ab_envs(direct, None, impact=True)
+    store = Store.open(direct)
+    try:
+        generation = store.generation()
+        build_ranges(store_texts(store), analyzer(), direct / FOLDER, generation=generation - 1)
+        with pytest.raises(ValueError, match="no impact index"):  # stale
+            scale_text.ab_envs(direct, None, impact=True)
+        build_ranges(store_texts(store), analyzer(), direct / FOLDER, generation=generation)
+    finally:
+        store.close()
+    envs = scale_text.ab_envs(direct, None, impact=True)
+    assert envs["this"]["CQA_IMPACT_INDEX"] == "1"
+    assert "CQA_IMPACT_INDEX" not in envs["base"]
+    assert envs["this"]["PYTHONPATH"] == envs["base"]["PYTHONPATH"]  # the same code
+    assert "CQA_IMPACT_INDEX" not in scale_text.ab_envs(direct, Path("/tmp/x"))["this"]
