@@ -393,12 +393,12 @@ def http_ab(
     report: dict[str, Any] = {"index": str(index), "base_code": str(base_code), "impact": impact}
     started: dict[str, float] = {}
     rng = random.Random(0)
-    t0 = time.perf_counter()
+    begun = time.perf_counter()
     with (
         serving(index, env=envs["this"], timeout=900) as this,
-        _started(started, "this", t0),
+        _started(started, "this"),
         serving(index, env=envs["base"], timeout=900, cwd=base_code) as base,
-        _started(started, "base", t0),
+        _started(started, "base"),
     ):
         urls = {"this": this.url, "base": base.url}
         with httpx.Client(timeout=120) as client:
@@ -418,7 +418,7 @@ def http_ab(
             rss = psutil.Process(server.process.pid).memory_info().rss
             report[f"{name}_rss_mb"] = round(rss / 2**20, 1)
     report["up_s"] = {  # the second server's start-up began when the first was up
-        "this": round(started["this"] - t0, 1),
+        "this": round(started["this"] - begun, 1),
         "base": round(started["base"] - started["this"], 1),
     }
     for name, values in spent.items():
@@ -429,7 +429,8 @@ def http_ab(
 
 
 @contextlib.contextmanager
-def _started(started: dict[str, float], name: str, t0: float) -> Iterator[None]:
+def _started(started: dict[str, float], name: str) -> Iterator[None]:
+    """Note when the server before this in a ``with`` answered (``serving`` waits for it)."""
     started[name] = time.perf_counter()
     yield
 
