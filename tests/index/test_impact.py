@@ -502,18 +502,39 @@ def test_the_range_build_compresses_its_runs_and_releases_what_it_merged(
         saved.append(path)
 
     released: dict[str, int] = {}
+    sizes: dict[str, int] = {}
 
     def note(path: Path, upto: int) -> bool:
         assert upto >= released.get(path.name, 0)  # front to back
         released[path.name] = upto
+        sizes[path.name] = path.stat().st_size
         return False
 
     monkeypatch.setattr(impact_module, "_save_run", keep)
     monkeypatch.setattr(impact_module, "release", note)
     stats = build_ranges(store_texts(tantivy.store), analyzer(), tmp_path / "r", (), 7, 50)
     assert len(saved) == stats["ranges"] > 1
-    # every range's runs released up to their whole size by the end of the merge
+    # every range's runs (compressed streams) released up to their whole size by the end
     assert sorted(released) == sorted(
-        f"{kind}{r}.bin" for kind in ("docids", "impacts") for r in range(stats["ranges"])
+        f"{kind}{r}.z" for kind in ("docids", "impacts") for r in range(stats["ranges"])
     )
-    assert sum(released.values()) == 2 * 4 * stats["postings"]
+    assert released == sizes
+    assert sum(sizes.values()) < 2 * 4 * stats["postings"]  # smaller than the raw runs
+
+
+def test_a_stream_reads_back_what_was_written_in_any_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(impact_module, "_STREAM_CHUNK", 64)  # many chunks each way
+    rng = np.random.default_rng(3)
+    values = np.sort(rng.integers(0, 10**6, 5000)).astype(np.uint32)
+    impact_module._write_stream(tmp_path / "s.z", values)
+    stream = impact_module._Stream(tmp_path / "s.z")
+    pieces, at = [], 0
+    for size in [0, 1, 7, 640, 3, 0, 4352 - 651]:
+        pieces.append(np.frombuffer(stream.read(4 * size), np.uint32))
+        at += size
+        assert stream.offset <= (tmp_path / "s.z").stat().st_size
+    assert np.array_equal(np.concatenate(pieces), values[:at])
+    with pytest.raises(ValueError, match="ends before"):
+        stream.read(4 * (len(values) - at) + 4)
