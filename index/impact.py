@@ -640,7 +640,9 @@ def _save_run(path: Path, arrays: dict[str, np.ndarray]) -> None:
                 np.lib.format.write_array(fh, np.asanyarray(array_), allow_pickle=False)
 
 
-_STREAM_CHUNK = 1 << 20  # bytes compressed or read at a time
+# bytes compressed or read at a time: the merge holds up to one read chunk's decompressed
+# leftover (~3 times this) a run, 2 runs a range: ~150 MB for the 100 ranges of 10M
+_STREAM_CHUNK = 1 << 18
 
 
 def _write_stream(path: Path, values: np.ndarray) -> None:
