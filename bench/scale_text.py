@@ -27,6 +27,7 @@ passages, and measures ``/api/ask`` on it:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -34,6 +35,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +56,27 @@ def _log(message: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
+def copy_to(
+    target: Path,
+    source: Path,
+    passages: int,
+    started: float,
+    vectors: bool = True,
+    sentence_hash_index: bool = True,
+) -> None:
     """Copy the passages of ``source`` (held by ``target`` as its first ids) up to exactly
     ``passages`` in ``target``, the last copy trimmed; resumes after the copies ``target``
-    already holds (each copy is one transaction)."""
+    already holds (each copy is one transaction).
+
+    ``vectors`` False: the copies get no passage vector (a dense base over the same ids
+    holds them, ``--dense-base``), and every row is copied in SQL (``_copy_rows_sql``):
+    at 10M the float32 vectors would be ~15 GB written to SQLite only for the dense base's
+    fold to free them again, pages a ``VACUUM`` would need as much free disk to give back.
+    ``sentence_hash_index`` False: the index on the sentences' ``embed_hash`` (only a
+    writer reads it, to reuse sentence vectors; ~1.2 GB and most of the ~10 min of making
+    the hash indexes again at 10M) is not made again after the copies; a writer's open
+    (``Store.open(create=True)``) makes it.  The passages' one (the document page's copies
+    of a document read it) is made again either way."""
     src = sqlite3.connect(source / DB_NAME)
     dim = int(src.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
     max_doc = int(src.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
@@ -88,20 +107,77 @@ def copy_to(target: Path, source: Path, passages: int, started: float) -> None:
     for copy in range(held // max_id, factor):
         fresh = scale._new_councils(copy, len(councils), used)
         pairs = list(zip(councils, fresh, strict=True))
-        scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
+        if vectors:
+            scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
+        else:
+            _copy_rows_sql(db, copy, pairs, max_doc, max_id)
         if copy % 10 == 0 or copy == factor - 1:
             _log(f"copy {copy}/{factor - 1}", started)
     db.execute("BEGIN")
     db.execute("DELETE FROM sentences WHERE passage > ?", (passages,))
     db.execute("DELETE FROM decisions WHERE passage > ?", (passages,))
+    db.execute("DELETE FROM commitments WHERE passage > ?", (passages,))
     db.execute("DELETE FROM passages WHERE id > ?", (passages,))
     db.execute("DELETE FROM documents WHERE doc_rowid NOT IN (SELECT doc_rowid FROM passages)")
     db.execute("UPDATE vocabulary SET df = df * ?", (factor,))
     db.execute("COMMIT")
-    for _, sql in hashed:
-        db.execute(sql)
-    _log("indexes made again", started)
+    for name, sql in hashed:
+        if sentence_hash_index or name != "sentences_embed_hash":
+            db.execute(sql)
+    _log(f"indexes made again (sentences' embed_hash: {sentence_hash_index})", started)
     db.close()
+
+
+def _copy_rows_sql(
+    db: sqlite3.Connection, copy: int, names: list[tuple[str, str]], max_doc: int, max_id: int
+) -> None:
+    """Copy number ``copy`` of the first ``max_id`` passages in one transaction, all in SQL
+    and without passage vectors: the documents as ``bench.scale._copy_once`` copies them
+    (new council names, dates shifted), the passage rows as stored (their text NULL where
+    it is the document's slice, which the copied document keeps; ``is_table`` kept), the
+    sentences (vectors as stored, whatever their codec), the decisions and the
+    commitments, every column (``_copy_once`` leaves the newer ones at their defaults)."""
+    db.execute("DELETE FROM names")
+    db.executemany("INSERT INTO names VALUES (?, ?)", names)
+    d_off, p_off = copy * max_doc, copy * max_id
+    db.execute("BEGIN")
+    db.execute(
+        "INSERT INTO documents(doc_rowid, document_id, source, path, content_hash, title, "
+        "council, committee, meeting_date, doc_type, source_url, supersedes, text, "
+        "page_starts, given_meta, ingested_at) "
+        "SELECT doc_rowid + ?, document_id || ?, source, path, content_hash, title, "
+        "coalesce((SELECT new FROM names WHERE old = council), council), committee, "
+        "date(meeting_date, ?), doc_type, source_url, "
+        "supersedes, text, page_starts, "
+        "given_meta, ingested_at FROM documents WHERE doc_rowid <= ?",
+        (d_off, f"-{copy}", f"+{copy * 41} days", max_doc),
+    )
+    db.execute(
+        "INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, "
+        "page, heading, text, embed_hash, is_table) "
+        "SELECT id + ?, passage_id || ?, doc_rowid + ?, ordinal, char_start, char_end, page, "
+        "heading, text, embed_hash, is_table FROM passage_rows WHERE id <= ? ORDER BY id",
+        (p_off, f"-{copy}", d_off, max_id),
+    )
+    db.execute(
+        "INSERT INTO sentences(passage, start_char, end_char, embed_hash, embedding) "
+        "SELECT passage + ?, start_char, end_char, embed_hash, embedding FROM sentences "
+        "WHERE passage <= ? ORDER BY passage",
+        (p_off, max_id),
+    )
+    db.execute(
+        "INSERT INTO decisions(passage, kind, char_start, char_end, text, item, subject, "
+        "procedural) SELECT passage + ?, kind, char_start, char_end, text, item, subject, "
+        "procedural FROM decisions WHERE passage <= ?",
+        (p_off, max_id),
+    )
+    db.execute(
+        "INSERT INTO commitments(passage, char_start, char_end, text, due, due_text, "
+        "expecting, next_meeting) SELECT passage + ?, char_start, char_end, text, due, "
+        "due_text, expecting, next_meeting FROM commitments WHERE passage <= ?",
+        (p_off, max_id),
+    )
+    db.execute("COMMIT")
 
 
 def commit_dense(target: Path, dense_base: Path | None, started: float) -> None:
@@ -141,6 +217,7 @@ def build(
     dense_base: Path | None,
     lexical: bool = True,
     sentence_codec: sentence_codec.Codec = "int8",
+    sentence_hash_index: bool = True,
 ) -> Path:
     """The index of ``passages`` passages in ``out/<passages>`` (kept once READY; without
     ``lexical``, tantivy is left for the first open to rebuild; ``sentence_codec``: the
@@ -159,7 +236,7 @@ def build(
             source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
         )
     t0 = time.perf_counter()
-    copy_to(target, source, passages, started)
+    copy_to(target, source, passages, started, dense_base is None, sentence_hash_index)
     times["copy_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     commit_dense(target, dense_base, started)
@@ -177,6 +254,7 @@ def build(
         "passages": passages,
         "direct": direct,
         "sentence_codec": sentence_codec,
+        "sentence_hash_index": sentence_hash_index,
         **times,
         "bytes": sizes,
     }
@@ -265,30 +343,62 @@ def serve(
     return report
 
 
-def http_ab(index: Path, loops: int, base_code: Path) -> dict[str, Any]:
+def ab_envs(index: Path, base_code: Path | None, impact: bool = False) -> dict[str, dict[str, str]]:
+    """The two servers' environments: ``this`` (this code; with ``impact``,
+    ``CQA_IMPACT_INDEX=1``, refused unless the index folder holds an impact index of its
+    store's generation, so that the server does take its searches from it) and ``base``
+    (``base_code``'s checkout, else this code with the setting off)."""
+    from qa_service.serving import child_env
+
+    if impact:
+        from index.impact import open_current
+
+        store = Store.open(index)
+        try:
+            current = open_current(index, store.generation())
+        finally:
+            store.close()
+        if current is None:
+            raise ValueError(f"{index} holds no impact index of its store's generation")
+    envs = {"this": child_env(embedder="model"), "base": child_env(embedder="model")}
+    if impact:
+        envs["this"]["CQA_IMPACT_INDEX"] = "1"
+    if base_code is not None:
+        envs["base"]["PYTHONPATH"] = str(base_code)
+    for env in envs.values():
+        env.pop("OMP_NUM_THREADS", None)
+    return envs
+
+
+def http_ab(
+    index: Path, loops: int, base_code: Path | None, impact: bool = False
+) -> dict[str, Any]:
     """``POST /api/ask`` against two ``cqa serve`` of the same index at once, one running
-    this code and one ``base_code`` (a checkout of the code to compare with): each question
-    put to both, in a shuffled order per question, ``loops`` times after one warm-up pass,
-    one client; the servers share the page cache, so both see it in the same state."""
+    this code and one ``base_code`` (a checkout of the code to compare with), or with
+    ``impact`` both this code, ``this`` with the impact index on (``CQA_IMPACT_INDEX``) and
+    ``base`` with it off: each question put to both, in a shuffled order per question,
+    ``loops`` times after one warm-up pass, one client; the servers share the page cache,
+    so both see it in the same state."""
     import random
 
     import httpx
     import psutil
 
     from bench import query_bench as qb
-    from qa_service.serving import child_env, serving
+    from qa_service.serving import serving
 
     asked = _questions()
-    envs = {"this": child_env(embedder="model"), "base": child_env(embedder="model")}
-    envs["base"]["PYTHONPATH"] = str(base_code)
-    for env in envs.values():
-        env.pop("OMP_NUM_THREADS", None)
+    envs = ab_envs(index, base_code, impact)
     spent: dict[str, list[float]] = {name: [] for name in envs}
-    report: dict[str, Any] = {"index": str(index), "base_code": str(base_code)}
+    report: dict[str, Any] = {"index": str(index), "base_code": str(base_code), "impact": impact}
+    started: dict[str, float] = {}
     rng = random.Random(0)
+    begun = time.perf_counter()
     with (
         serving(index, env=envs["this"], timeout=900) as this,
+        _started(started, "this"),
         serving(index, env=envs["base"], timeout=900, cwd=base_code) as base,
+        _started(started, "base"),
     ):
         urls = {"this": this.url, "base": base.url}
         with httpx.Client(timeout=120) as client:
@@ -307,11 +417,22 @@ def http_ab(index: Path, loops: int, base_code: Path) -> dict[str, Any]:
         for name, server in (("this", this), ("base", base)):
             rss = psutil.Process(server.process.pid).memory_info().rss
             report[f"{name}_rss_mb"] = round(rss / 2**20, 1)
+    report["up_s"] = {  # the second server's start-up began when the first was up
+        "this": round(started["this"] - begun, 1),
+        "base": round(started["base"] - started["this"], 1),
+    }
     for name, values in spent.items():
         report[name] = qb.percentiles(values)
     report["ratio_p50"] = round(report["this"]["p50"] / report["base"]["p50"], 3)
     report["ratio_p95"] = round(report["this"]["p95"] / report["base"]["p95"], 3)
     return report
+
+
+@contextlib.contextmanager
+def _started(started: dict[str, float], name: str) -> Iterator[None]:
+    """Note when the server before this in a ``with`` answered (``serving`` waits for it)."""
+    started[name] = time.perf_counter()
+    yield
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,8 +455,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-lexical", action="store_true", help="build: leave tantivy")
     parser.add_argument(
+        "--no-sentence-hash-index",
+        action="store_true",
+        help="build: leave out the sentences' embed_hash index (a writer's; ~1.2 GB at 10M)",
+    )
+    parser.add_argument(
         "--base-code", type=Path, help="http-ab: a checkout of the code to compare with"
     )
+    parser.add_argument(
+        "--impact-ab",
+        action="store_true",
+        help="http-ab: this code with CQA_IMPACT_INDEX on against it off (the index's impact/)",
+    )
+    parser.add_argument("--out-json", type=Path, help="http-ab: also write the report here")
     parser.add_argument(
         "--sentence-codec",
         choices=sentence_codec.CODECS,
@@ -352,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
             args.dense_base,
             not args.no_lexical,
             args.sentence_codec,
+            not args.no_sentence_hash_index,
         )
         print((target / "build.json").read_text())
         return 0
@@ -366,9 +499,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(built, indent=1))
         return 0
     if args.step == "http-ab":
-        if args.base_code is None:
-            parser.error("http-ab needs --base-code")
-        ab = http_ab(index, args.loops, args.base_code)
+        if args.base_code is None and not args.impact_ab:
+            parser.error("http-ab needs --base-code or --impact-ab")
+        ab = http_ab(index, args.loops, args.base_code, args.impact_ab)
+        if args.out_json is not None:
+            args.out_json.write_text(json.dumps(ab, indent=1), encoding="utf-8")
         print(json.dumps(ab, indent=1))
         return 0
     if args.http_only:  # the in-process part kept from an earlier run

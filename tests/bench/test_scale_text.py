@@ -76,3 +76,102 @@ def test_the_lexical_comparison_builds_and_searches_both_ways(direct: Path, tmp_
     assert all(v["n"] > 0 for v in report["search_ms"].values())
     assert 0.0 <= report["shards_top10_kept"] <= 1.0
     assert len(report["segments"]["shards"]) == 2
+
+
+def test_copies_without_vectors_take_a_dense_base_of_the_same_ids(
+    direct: Path, tmp_path: Path
+) -> None:
+    """With a dense base (``--dense-base``) the copies are made in SQL with no passage vector:
+    every row as the source holds it, and the base's commit leaves no float32 vector."""
+    import shutil
+
+    import numpy as np
+
+    from index.ondisk_build import build_base
+
+    count = _rows(direct, "SELECT count(*) FROM passages")
+    target = tmp_path / "big"
+    shutil.copytree(direct, target, ignore=shutil.ignore_patterns("READY", "write.lock"))
+    hashed = "SELECT count(*) FROM sqlite_master WHERE name LIKE '%embed_hash%'"
+    scale_text.copy_to(target, direct, 2 * count, time.perf_counter(), False, False)
+    assert _rows(target, hashed) == 1  # the sentences' left out, the passages' made again
+    assert _rows(target, hashed.replace("%embed_hash%", "passages_embed_hash")) == 1
+    wanted = 3 * count + count // 2
+    scale_text.copy_to(target, direct, wanted, time.perf_counter(), vectors=False)  # resumed
+    assert _rows(target, hashed) == 2  # made again
+    assert _rows(target, "SELECT count(*) FROM passages") == wanted
+    assert _rows(target, "SELECT max(id) FROM passages") == wanted
+    assert _rows(target, "SELECT count(*) FROM passage_vectors") == count  # the direct's own
+    db = sqlite3.connect(target / DB_NAME)
+    try:
+        columns = "text, heading, ordinal, char_start, char_end, page, embed_hash, is_table"
+        source = db.execute(f"SELECT {columns} FROM passages WHERE id <= ? ORDER BY id", (count,))
+        rows = source.fetchall()
+        for copy in (1, 2):
+            copied = db.execute(
+                f"SELECT {columns} FROM passages WHERE id > ? AND id <= ? ORDER BY id",
+                (copy * count, (copy + 1) * count),
+            ).fetchall()
+            assert copied == rows  # the text read through the view: the copied document's slice
+        for table in ("sentences", "decisions", "commitments"):
+            per_copy = db.execute(
+                f"SELECT count(*) FROM {table} WHERE passage <= ?", (count,)
+            ).fetchone()[0]
+            copied = db.execute(
+                f"SELECT count(*) FROM {table} WHERE passage > ? AND passage <= ?",
+                (count, 2 * count),
+            ).fetchone()[0]
+            assert copied == per_copy
+            beyond = f"SELECT count(*) FROM {table} WHERE passage > ?"
+            assert db.execute(beyond, (wanted,)).fetchone()[0] == 0
+        councils = db.execute("SELECT count(DISTINCT council) FROM documents").fetchone()[0]
+        assert councils > _rows(direct, "SELECT count(DISTINCT council) FROM documents")
+    finally:
+        db.close()
+
+    # a dense base over the same ids 1..wanted, as bench.scale_ondisk builds it
+    base_dir = tmp_path / "ondisk"
+    base_dir.mkdir()
+    rng = np.random.default_rng(0)
+    dim = _rows(target, "SELECT value FROM meta WHERE key = 'dim'")
+    vectors = rng.standard_normal((wanted, dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.arange(1, wanted + 1, dtype=np.int64)
+    folder = build_base(base_dir, vectors, [(ids, vectors)], nlist=4, count_hint=wanted)
+    (base_dir / "base").write_text(folder.name, encoding="utf-8")
+    scale_text.commit_dense(target, base_dir, time.perf_counter())
+    assert _rows(target, "SELECT count(*) FROM passage_vectors") == 0
+    engine = Engine(target, HashingEmbedder())
+    try:
+        assert isinstance(engine.dense, OnDiskDenseIndex) and engine.dense.count() == wanted
+        assert engine.lexical.count() == wanted
+        assert engine.ask("the committee noted the report", top_k=5).hits
+    finally:
+        engine.close()
+
+
+def test_the_impact_ab_serves_one_side_with_the_impact_index_of_the_store(direct: Path) -> None:
+    """``http-ab --impact-ab``: this code on both sides, the impact index on one; refused
+    when the index holds none of its store's generation (the server would use tantivy)."""
+    pytest.importorskip("numba")
+    from index.impact import FOLDER, build_ranges
+    from index.lexical_folder import analyzer
+    from index.lexical_tantivy import store_texts
+    from index.store import Store
+
+    with pytest.raises(ValueError, match="no impact index"):
+        scale_text.ab_envs(direct, None, impact=True)
+    store = Store.open(direct)
+    try:
+        generation = store.generation()
+        build_ranges(store_texts(store), analyzer(), direct / FOLDER, generation=generation - 1)
+        with pytest.raises(ValueError, match="no impact index"):  # stale
+            scale_text.ab_envs(direct, None, impact=True)
+        build_ranges(store_texts(store), analyzer(), direct / FOLDER, generation=generation)
+    finally:
+        store.close()
+    envs = scale_text.ab_envs(direct, None, impact=True)
+    assert envs["this"]["CQA_IMPACT_INDEX"] == "1"
+    assert "CQA_IMPACT_INDEX" not in envs["base"]
+    assert envs["this"]["PYTHONPATH"] == envs["base"]["PYTHONPATH"]  # the same code
+    assert "CQA_IMPACT_INDEX" not in scale_text.ab_envs(direct, Path("/tmp/x"))["this"]

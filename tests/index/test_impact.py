@@ -461,3 +461,80 @@ def test_a_block_compressed_index_saves_no_plain_row_ids(
     tokens = ["foster", "carer", "children", "the"]
     for k in (1, 7, 10_000):
         assert loaded.search_tokens(tokens, k)[0] == plain.search_tokens(tokens, k)[0]
+
+
+def test_a_released_prefix_reads_as_zeros_and_frees_its_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "run.bin"
+    data = np.arange(1 << 18, dtype=np.uint32)  # 1 MiB
+    data.tofile(path)
+    before = path.stat()
+    if not impact_module.release(path, 300_000):
+        pytest.skip("this file system cannot punch holes")
+    after = path.stat()
+    assert after.st_size == before.st_size
+    assert after.st_blocks < before.st_blocks
+    read = np.fromfile(path, np.uint32)
+    cut = 262_144 // 4  # 300,000 bytes rounded down to 64 KiB
+    assert not read[:cut].any()
+    assert np.array_equal(read[cut:], data[cut:])
+    assert not impact_module.release(path, 1000)  # less than a page: nothing
+
+
+def test_the_range_build_compresses_its_runs_and_releases_what_it_merged(
+    fresh: tuple[TantivyIndex, ImpactIndex], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    tantivy, _impact = fresh
+    saved: list[Path] = []
+    save = impact_module._save_run
+
+    def keep(path: Path, arrays: dict[str, np.ndarray]) -> None:
+        save(path, arrays)
+        with zipfile.ZipFile(path) as archive:
+            assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+            assert sum(i.compress_size for i in archive.infolist()) < sum(
+                i.file_size for i in archive.infolist()
+            )
+        loaded = np.load(path)
+        for name, values in arrays.items():
+            assert np.array_equal(loaded[name], values) and loaded[name].dtype == values.dtype
+        saved.append(path)
+
+    released: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+
+    def note(path: Path, upto: int) -> bool:
+        assert upto >= released.get(path.name, 0)  # front to back
+        released[path.name] = upto
+        sizes[path.name] = path.stat().st_size
+        return False
+
+    monkeypatch.setattr(impact_module, "_save_run", keep)
+    monkeypatch.setattr(impact_module, "release", note)
+    stats = build_ranges(store_texts(tantivy.store), analyzer(), tmp_path / "r", (), 7, 50)
+    assert len(saved) == stats["ranges"] > 1
+    # every range's runs (compressed streams) released up to their whole size by the end
+    assert sorted(released) == sorted(
+        f"{kind}{r}.z" for kind in ("docids", "impacts") for r in range(stats["ranges"])
+    )
+    assert released == sizes
+    assert sum(sizes.values()) < 2 * 4 * stats["postings"]  # smaller than the raw runs
+
+
+def test_a_stream_reads_back_what_was_written_in_any_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(impact_module, "_STREAM_CHUNK", 64)  # many chunks each way
+    rng = np.random.default_rng(3)
+    values = np.sort(rng.integers(0, 10**6, 5000)).astype(np.uint32)
+    impact_module._write_stream(tmp_path / "s.z", values)
+    stream = impact_module._Stream(tmp_path / "s.z")
+    pieces, at = [], 0
+    for size in [0, 1, 7, 640, 3, 0, 4352 - 651]:
+        pieces.append(np.frombuffer(stream.read(4 * size), np.uint32))
+        at += size
+        assert stream.offset <= (tmp_path / "s.z").stat().st_size
+    assert np.array_equal(np.concatenate(pieces), values[:at])
+    with pytest.raises(ValueError, match="ends before"):
+        stream.read(4 * (len(values) - at) + 4)
