@@ -212,6 +212,23 @@ def copy_up(
     _rebuild_dense(directory, log, exact_max)
 
 
+def copy_documents(db: sqlite3.Connection, copy: int, max_doc: int) -> None:
+    """Copy number ``copy`` of the first ``max_doc`` documents, inside the caller's
+    transaction: new council names (the ``names`` table), meeting dates shifted by 41 days a
+    copy, ids offset by ``copy * max_doc``."""
+    db.execute(
+        "INSERT INTO documents(doc_rowid, document_id, source, path, content_hash, title, "
+        "council, committee, meeting_date, doc_type, source_url, supersedes, text, "
+        "page_starts, given_meta, ingested_at) "
+        "SELECT doc_rowid + ?, document_id || ?, source, path, content_hash, title, "
+        "coalesce((SELECT new FROM names WHERE old = council), council), committee, "
+        "date(meeting_date, ?), doc_type, source_url, "
+        "supersedes, text, page_starts, "
+        "given_meta, ingested_at FROM documents WHERE doc_rowid <= ?",
+        (copy * max_doc, f"-{copy}", f"+{copy * 41} days", max_doc),
+    )
+
+
 def _copy_once(
     db: sqlite3.Connection,
     copy: int,
@@ -230,17 +247,7 @@ def _copy_once(
     db.executemany("INSERT INTO names VALUES (?, ?)", names)
     d_off, p_off = copy * max_doc, copy * max_id
     db.execute("BEGIN")
-    db.execute(
-        "INSERT INTO documents(doc_rowid, document_id, source, path, content_hash, title, "
-        "council, committee, meeting_date, doc_type, source_url, supersedes, text, "
-        "page_starts, given_meta, ingested_at) "
-        "SELECT doc_rowid + ?, document_id || ?, source, path, content_hash, title, "
-        "coalesce((SELECT new FROM names WHERE old = council), council), committee, "
-        "date(meeting_date, ?), doc_type, source_url, "
-        "supersedes, text, page_starts, "
-        "given_meta, ingested_at FROM documents WHERE doc_rowid <= ?",
-        (d_off, f"-{copy}", f"+{copy * 41} days", max_doc),
-    )
+    copy_documents(db, copy, max_doc)
     _copy_rows(
         db,
         "SELECT id, passage_id, doc_rowid, ordinal, char_start, char_end, page, heading, "

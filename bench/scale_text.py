@@ -141,17 +141,7 @@ def _copy_rows_sql(
     db.executemany("INSERT INTO names VALUES (?, ?)", names)
     d_off, p_off = copy * max_doc, copy * max_id
     db.execute("BEGIN")
-    db.execute(
-        "INSERT INTO documents(doc_rowid, document_id, source, path, content_hash, title, "
-        "council, committee, meeting_date, doc_type, source_url, supersedes, text, "
-        "page_starts, given_meta, ingested_at) "
-        "SELECT doc_rowid + ?, document_id || ?, source, path, content_hash, title, "
-        "coalesce((SELECT new FROM names WHERE old = council), council), committee, "
-        "date(meeting_date, ?), doc_type, source_url, "
-        "supersedes, text, page_starts, "
-        "given_meta, ingested_at FROM documents WHERE doc_rowid <= ?",
-        (d_off, f"-{copy}", f"+{copy * 41} days", max_doc),
-    )
+    scale.copy_documents(db, copy, max_doc)
     db.execute(
         "INSERT INTO passage_rows(id, passage_id, doc_rowid, ordinal, char_start, char_end, "
         "page, heading, text, embed_hash, is_table) "

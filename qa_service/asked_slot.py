@@ -593,25 +593,7 @@ _BARE_BE = re.compile(
     r"(?P<verb>[a-z]{3,}(?:ed|en))\b",
     re.IGNORECASE,
 )
-_HEADS_BE = frozenset(
-    [
-        "to",
-        "will",
-        "would",
-        "shall",
-        "may",
-        "might",
-        "could",
-        "should",
-        "can",
-        "must",
-        "cannot",
-        "not",
-        "ll",
-        "won't",
-        "can't",
-    ]
-)
+_HEADS_BE = frozenset(["to", *_MODALS.split("|"), "cannot", "not", "ll", "won't", "can't"])
 # verbs of deciding asked: a resolution that a thing be done answers whether it was decided
 _ASKS_DECIDING = re.compile(
     r"\b(?:approv|agree|adopt|decid|resolv|accept|endors|vot|sign|support|recommend|authoris|"
