@@ -14,6 +14,7 @@ scored here by default). ``--stop26``: stop 26's switches (``SWITCHES_26``) inst
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import pickle
 import sys
@@ -106,27 +107,44 @@ def run(
     return total
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line: ``INDEX --cache FILE [--less-one] [--stop26|--stop27] LABELS ...``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.trend_switches",
+        description="The trend reader's switches, each judged alone, over replayed answers.",
+    )
+    parser.add_argument("index", type=Path, help="the index folder the questions are asked of")
+    parser.add_argument(
+        "--cache", type=Path, required=True, help="the engine's answers, kept between runs"
+    )
+    parser.add_argument(
+        "--less-one", action="store_true", help="each switch off alone, the others on"
+    )
+    stop = parser.add_mutually_exclusive_group()
+    stop.add_argument("--stop26", action="store_true", help="stop 26's switches (SWITCHES_26)")
+    stop.add_argument("--stop27", action="store_true", help="stop 27's switches (SWITCHES_27)")
+    parser.add_argument(
+        "labels", type=Path, nargs="+", help="the trend label files, named one by one"
+    )
+    return parser.parse_intermixed_args(argv)
+
+
 def main(argv: list[str]) -> None:
     """``INDEX --cache FILE LABELS ...``."""
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
-    index_dir = Path(argv[0])
-    cache = Path(argv[argv.index("--cache") + 1])
-    files = [Path(a) for a in argv[1:] if a.endswith(".json")]
-    if not files:
-        raise SystemExit("name the label files, one by one")
+    args = parse_args(argv)
+    index_dir, cache, files = args.index, args.cache, args.labels
     answers = pickle.loads(cache.read_bytes()) if cache.exists() else {}
     settings = Settings(index=index_dir)
     engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
     # --stop26: stop 26's switches, stop 25's left on; --stop27: stop 27's, stop 25's and
     # 26's left on (main's reader as "all off")
-    switches = (
-        SWITCHES_27 if "--stop27" in argv else SWITCHES_26 if "--stop26" in argv else SWITCHES
-    )
+    switches = SWITCHES_27 if args.stop27 else SWITCHES_26 if args.stop26 else SWITCHES
     names = [name for _, name in switches]
-    if "--less-one" in argv:  # each switched off alone, the others on
+    if args.less_one:  # each switched off alone, the others on
         for name in names:
             run(engine, files, set(names) - {name}, f"all but {name}", switches)
     else:

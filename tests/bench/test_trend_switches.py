@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
-from bench.trend_switches import SWITCHES, switched
+import pytest
+
+from bench.trend_switches import SWITCHES, parse_args, switched
 
 
 def test_every_switch_defaults_on_and_is_restored() -> None:
@@ -47,3 +50,17 @@ def test_stop_27_switches_default_on_and_leave_the_earlier_ones_alone() -> None:
         assert not any(getattr(mod, name) for mod, name in modules)
         assert all(getattr(mod, name) for mod, name in older)
     assert all(getattr(mod, name) is True for mod, name in modules)
+
+
+def test_the_command_line_reads_options_between_the_index_and_the_labels() -> None:
+    args = parse_args(["IDX", "--cache", "c.pkl", "--stop27", "a.json", "--less-one", "b.json"])
+    assert args.index == Path("IDX") and args.cache == Path("c.pkl")
+    assert args.labels == [Path("a.json"), Path("b.json")]
+    assert args.stop27 and not args.stop26 and args.less_one
+
+
+def test_the_command_line_refuses_no_labels_and_both_stops() -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["IDX", "--cache", "c.pkl"])
+    with pytest.raises(SystemExit):
+        parse_args(["IDX", "--cache", "c.pkl", "--stop26", "--stop27", "a.json"])
