@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +33,9 @@ sys.path.insert(0, str(REPO))
 from bench.quality_all import SETS  # noqa: E402
 from qa_service import asked_slot  # noqa: E402
 from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, Evidence, Model  # noqa: E402
+
+if TYPE_CHECKING:
+    from bench.fit_abstention import Case
 
 # The consumed blind ask batches (the four of stop 25 and the judges of stops 26 and 27); the
 # batches sealed for the next stop are judges and are not read here until they are consumed
@@ -223,18 +226,13 @@ def tally(rows: Sequence[CRow], states: Sequence[str]) -> Tally:
 _FITS: dict[tuple[str, ...], tuple[list[Model], Model]] = {}
 
 
-def judged(rows: Sequence[CRow], on: Sequence[str], veto: Sequence[str] = ()) -> dict[str, Tally]:
-    """The classifier fitted with the checks ``on`` read, those of ``veto`` among them as
-    caps (bench/fit_abstention.py's ``fit_capped``: fitted without them, and where one fires
-    at best a weak match) and the others as fitted pieces: out of fold over council folds
-    on each shared set and on its near misses; fitted on every shared question, on each
-    consumed batch and on them all."""
-    from functools import partial
+def _shared_cases(
+    rows: Sequence[CRow], on: Sequence[str]
+) -> tuple[list[CRow], list[Case], list[tuple[str, ...]]]:
+    """The shared sets' rows, their fit cases with the checks ``on`` read (the withheld
+    answer's too), and their council folds."""
+    from bench.fit_abstention import Case
 
-    from bench.fit_abstention import Case, fit_capped, state
-    from evaluation.crossval import out_of_fold
-
-    pieces = tuple(CHECKS[n][0] for n in veto)
     shared = [r for r in rows if r.source == "shared"]
     cases = [
         Case(
@@ -247,7 +245,22 @@ def judged(rows: Sequence[CRow], on: Sequence[str], veto: Sequence[str] = ()) ->
         )
         for r in shared
     ]
-    groups = [r.councils or (r.batch,) for r in shared]
+    return shared, cases, [r.councils or (r.batch,) for r in shared]
+
+
+def judged(rows: Sequence[CRow], on: Sequence[str], veto: Sequence[str] = ()) -> dict[str, Tally]:
+    """The classifier fitted with the checks ``on`` read, those of ``veto`` among them as
+    caps (bench/fit_abstention.py's ``fit_capped``: fitted without them, and where one fires
+    at best a weak match) and the others as fitted pieces: out of fold over council folds
+    on each shared set and on its near misses; fitted on every shared question, on each
+    consumed batch and on them all."""
+    from functools import partial
+
+    from bench.fit_abstention import fit_capped, state
+    from evaluation.crossval import out_of_fold
+
+    pieces = tuple(CHECKS[n][0] for n in veto)
+    shared, cases, groups = _shared_cases(rows, on)
     fitted = tuple(n for n in on if n not in veto)
     if fitted not in _FITS:  # the fit depends on the weighed pieces alone: kept for the caps
         _FITS[fitted] = (
@@ -290,23 +303,11 @@ def missed(rows: Sequence[CRow], caps: Sequence[str]) -> list[tuple[str, str, st
     shared question on the consumed batches (``judged``'s forms)."""
     from functools import partial
 
-    from bench.fit_abstention import Case, fit_capped, state
+    from bench.fit_abstention import fit_capped, state
     from evaluation.crossval import out_of_fold
 
     pieces = tuple(CHECKS[n][0] for n in caps)
-    shared = [r for r in rows if r.source == "shared"]
-    cases = [
-        Case(
-            r.batch,
-            r.answerable,
-            with_checks(r.evidence, r.shown, caps),
-            0.0,
-            with_checks(r.withheld, r.withheld_shown, caps),
-            r.councils,
-        )
-        for r in shared
-    ]
-    groups = [r.councils or (r.batch,) for r in shared]
+    shared, cases, groups = _shared_cases(rows, caps)
     models = out_of_fold(cases, groups, partial(fit_capped, pieces=pieces), lambda m, c: m)
     model = replace(fit_capped(cases, pieces), caps=pieces)
     out = []
