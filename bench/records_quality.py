@@ -61,6 +61,7 @@ TREND_TWENTIETH = REPO / "tests" / "labels" / "trend_heldout18.json"
 TREND_TWENTY_FIRST = REPO / "tests" / "labels" / "trend_heldout19.json"
 TREND_TWENTY_SECOND = REPO / "tests" / "labels" / "trend_heldout20.json"
 TREND_TWENTY_THIRD = REPO / "tests" / "labels" / "trend_heldout21.json"
+TREND_TWENTY_FOURTH = REPO / "tests" / "labels" / "trend_heldout22.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -84,6 +85,7 @@ TREND_BATCHES = (
     ("twenty-first batch", TREND_TWENTY_FIRST),
     ("twenty-second batch", TREND_TWENTY_SECOND),
     ("twenty-third batch", TREND_TWENTY_THIRD),
+    ("twenty-fourth batch", TREND_TWENTY_FOURTH),
 )
 
 
