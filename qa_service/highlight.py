@@ -55,6 +55,11 @@ sentences as close as the best told apart by the question's words like those hol
 (a list of declared interests: ``_told_apart``); and a sentence names the question's words
 in any of their forms when sentences are told apart ("permanently excluded" names
 "permanent exclusions": ``_named``).
+
+One reading of stop 27's second wave (docs/quality.md, "The answer after the item's
+introduction, stop 27"): a sentence that only introduces the item ("The Port Business
+Manager presented proposals for harbour dues ...", ``answer_kind.introduces_item``) and
+holds none of the kind asked is read as a heading: it names the item, not what came of it.
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ from qa_service.answer_kind import (
     holds_answer,
     holds_place,
     holds_view,
+    introduces_item,
     is_label,
     kinds_of_form,
     names_other_years,
@@ -290,6 +296,9 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
     empty = tuple(
         is_label(s)
         or reports_question(s)
+        # a bare introduction of the item ("The Town Clerk presented the proposal ..."),
+        # holding none of the kind asked: it names the item, not what came of it
+        or (not answers[i] and introduces_item(s))
         or (
             restates(s, asked.words)
             and (
