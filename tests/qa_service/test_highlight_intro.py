@@ -73,3 +73,30 @@ def test_the_sentence_after_the_introduction_is_shown_over_the_introduction() ->
 def test_asked_who_presented_the_introduction_holds_the_answer_and_is_shown() -> None:
     shown = _shown(TEXT, SCORES, _asked("Who presented the proposals for harbour dues?"))
     assert shown.startswith("The Harbour Manager presented proposals")
+
+
+SITE = (
+    "The Planning Officer spoke to the application and advised that the site formed part "
+    "of the garden of 12 Mill Lane. "
+    "The site could be reached off Mill Lane by the existing drive. "
+    "The street comprised a mixture of terraced houses and bungalows. "
+    "The Officer added that the site falls within the settlement boundary where new "
+    "development was acceptable."
+)
+SITE_SCORES = [0.67, 0.50, 0.30, 0.46]
+
+
+def test_asked_for_no_kind_the_whole_passage_is_read_for_the_question_s_own_words() -> None:
+    # the closest introduces the item; the answer, far below it in cosine, is the one
+    # sentence naming "settlement" and "boundary"
+    shown = _shown(
+        SITE,
+        SITE_SCORES,
+        _asked("Is the garden plot at 12 Mill Lane inside the settlement boundary?"),
+    )
+    assert shown.startswith("The Officer added that the site falls within the settlement")
+
+
+def test_asked_for_no_kind_one_word_of_the_question_named_apart_tells_nothing() -> None:
+    shown = _shown(SITE, SITE_SCORES, _asked("Is the garden plot at 12 Mill Lane in a boundary?"))
+    assert shown.startswith("The Planning Officer spoke to the application")
