@@ -564,3 +564,36 @@ def holds_view(sentence: str) -> bool:
     supporting, welcoming, worrying or feeling."""
     text = _LEAD_LABEL.sub("", sentence.strip(), count=1)
     return bool(_DECISION.search(text) or _HOLDS_VIEW.search(text))
+
+
+# A sentence introducing an item of business: someone presented, introduced, spoke to,
+# brought forward or reported on the report / proposal / application / update
+# ("The Town Clerk presented the proposal from St James Church ...", "The Head of Planning
+# reported on the Planning Enforcement Improvement Plan, which ..."): it names the item,
+# not what came of it.  General English of minutes, no council's words.
+_INTRODUCES = re.compile(
+    r"(?<!\bbeen\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbe\s)(?<!\bis\s)(?<!\bare\s)"
+    r"\b(?:presented|introduced|spoke\s+to|brought\s+forward|reported\s+on|"
+    r"took\s+(?:members|the\s+\w+)\s+through)\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
+    r"(?:[\w'\u2019-]+\s+){0,6}?"
+    r"(?:report|reports|proposals?|application|item|update|paper|plan|programme|"
+    r"strategy|policy|review|presentation|petition|motion|scheme|bid|request)\b",
+    re.IGNORECASE,
+)
+# What a sentence reports someone saying: a verb of saying with "that" after it ("and
+# advised that the site formed part of the garden", "informed Members that there was a
+# dedicated budget"): the sentence then states something besides the item.
+_REPORTS_CONTENT = re.compile(
+    r"\b(?:advis|inform|said|say|stat|explain|not|confirm|highlight|told|tell|add|"
+    r"report|reminded|indicat|emphasis|emphasiz|stress|clarif|propos|suggest|recommend)"
+    r"\w*\s+(?:\w+\s+){0,2}?that\b",
+    re.IGNORECASE,
+)
+
+
+def introduces_item(sentence: str) -> bool:
+    """Whether a sentence only introduces an item of business: someone presented /
+    introduced / spoke to / reported on the report, proposal, application ... and it
+    reports nobody saying anything of it ("... and advised that the site ..." states
+    something: no bare introduction)."""
+    return bool(_INTRODUCES.search(sentence)) and not _REPORTS_CONTENT.search(sentence)

@@ -55,6 +55,13 @@ sentences as close as the best told apart by the question's words like those hol
 (a list of declared interests: ``_told_apart``); and a sentence names the question's words
 in any of their forms when sentences are told apart ("permanently excluded" names
 "permanent exclusions": ``_named``).
+
+One reading of stop 27's second wave (docs/quality.md, "The answer after the item's
+introduction, stop 27"): a sentence that only introduces the item ("The Port Business
+Manager presented proposals for harbour dues ...", ``answer_kind.introduces_item``) and
+holds none of the kind asked is read as a heading: it names the item, not what came of it;
+and a question asking for no kind of answer has the whole passage's sentences told apart
+by its words, not those within the tie margin alone (``_told_apart``).
 """
 
 from __future__ import annotations
@@ -77,6 +84,7 @@ from qa_service.answer_kind import (
     holds_answer,
     holds_place,
     holds_view,
+    introduces_item,
     is_label,
     kinds_of_form,
     names_other_years,
@@ -290,6 +298,9 @@ def flags_of(sentences: Sequence[str], asked: Asked, rule: SpanRule | None = Non
     empty = tuple(
         is_label(s)
         or reports_question(s)
+        # a bare introduction of the item ("The Town Clerk presented the proposal ..."),
+        # holding none of the kind asked: it names the item, not what came of it
+        or (not answers[i] and introduces_item(s))
         or (
             restates(s, asked.words)
             and (
@@ -568,16 +579,24 @@ def _told_apart(adjusted: np.ndarray, flags: Flags, tie_margin: float) -> int:
     ..."); otherwise the one of them naming the most of the question's words that none of
     the others names ("... as member of Statutory Appeal Panel" for "which councillor
     declared an interest as a member of a statutory school appeal panel?"), when it names
-    at least ``_DISTINCT`` of them and more than the best does."""
+    at least ``_DISTINCT`` of them and more than the best does.  A question asking for no
+    kind of answer has every sentence of the passage that is no heading or restatement
+    read so, whatever its score."""
     best = int(np.argmax(adjusted))
     # asked for no kind, every sentence holds what is asked as much as any other
     held = flags.answers if flags.kind_asked else tuple(True for _ in flags.answers)
     if tie_margin <= 0 or not held[best] or flags.empty[best]:
         return best
+    # asked for no kind, nothing in the sentences' scores tells the topic from the answer
+    # ("The Planning Officer spoke to the application ..." is closest to "Is the plot
+    # inside the settlement boundary?", the answer far below): the whole passage is read,
+    # and the sentence naming two of the question's words that no other sentence of it
+    # names is the one that answers
+    within = tie_margin if flags.kind_asked else np.inf
     close = [
         i
         for i, score in enumerate(adjusted)
-        if held[i] and not flags.empty[i] and score >= adjusted[best] - tie_margin
+        if held[i] and not flags.empty[i] and score >= adjusted[best] - within
     ]
     if len(close) < 2:
         return best

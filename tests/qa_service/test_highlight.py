@@ -138,7 +138,7 @@ def test_the_sentence_after_the_closest_gains_the_follow_bonus() -> None:
 def test_a_heading_in_capitals_and_an_item_number_are_not_the_answer() -> None:
     text = (
         "34.\n\nREVIEW OF THE HACKNEY CARRIAGE AND PRIVATE HIRE LICENSING POLICY\n\n"
-        "The Licensing Manager presented the revised policy. "
+        "The Licensing Manager said the policy had been revised. "
         "No vehicle would be relicensed once it was 12 years old."
     )
     spans = _spans(text)

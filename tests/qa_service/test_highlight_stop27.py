@@ -67,7 +67,7 @@ def test_asked_a_view_the_sentence_stating_the_stance_is_shown() -> None:
 
 def test_asked_a_view_that_no_sentence_states_the_topic_is_shown_as_before() -> None:
     text = (
-        "The Clerk presented the proposal for a memory cafe at the hall. "
+        "The church proposed a memory cafe at the hall. "
         "The proposal is for monthly sessions with music."
     )
     asked = _asked("What was the committee's view on the memory cafe?")
