@@ -6,20 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from qa_service.schemas.passages import AlsoAt
+from qa_service.schemas.passages import AlsoAt, PaperFields
 
 
-class DocumentBase(BaseModel):
+class DocumentBase(PaperFields):
     """A document's metadata (the citation fields)."""
 
-    document_id: str
-    source: str
-    title: str | None
-    council: str | None
-    committee: str | None
-    meeting_date: str | None
-    doc_type: str | None
-    url: str | None
     supersedes: str | None
     superseded_by: str | None
     ingested_at: str
