@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from qa_service.schemas.filters import notes_field
 from qa_service.schemas.passages import AlsoAt, PaperFields
 
 
@@ -48,10 +49,9 @@ class DocumentList(BaseModel):
     """Documents in the index."""
 
     documents: list[DocumentOut]
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a sentence for each council, committee or type asked for that no paper "
-        "in the index has (as /api/ask's notes)",
+    notes: list[str] = notes_field(
+        "a sentence for each council, committee or type asked for that no paper "
+        "in the index has (as /api/ask's notes)"
     )
 
 
