@@ -59,19 +59,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.fit_abstention import Case, fit, state  # noqa: E402
-from bench.quality_all import SETS, SHARED  # noqa: E402
+from bench.fit_reader import Extended, answer_line, asked_sets, auc  # noqa: E402
+from bench.quality_all import SETS  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
 from evaluation.metrics import highlight_answers, is_hit  # noqa: E402
-from evaluation.questions import load_questions  # noqa: E402
-from evaluation.runner import council_of_file, question_filters, run_questions  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from evaluation.runner import question_filters  # noqa: E402
 from index.store import Filters  # noqa: E402
 from qa_service.abstention import ANSWERED, Evidence  # noqa: E402
-from qa_service.config import Settings  # noqa: E402
 from qa_service.rerank import idf_weights  # noqa: E402
-from qa_service.retriever import Engine  # noqa: E402
-from qa_service.runtime import make_query_embedder  # noqa: E402
 
 TOP = 3  # passages whose sentences are read
 READ = 1  # passages whose sentences the reader reads (the cost on the shared cores: 1)
@@ -128,20 +124,11 @@ def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
     answerable one again with its answering passages withheld (stop 19's near misses)."""
     from bench.abstention_borrowed import _without, withheld_ids
 
-    embedder = SentenceTransformerEmbedder(lazy=True)
     rows: list[Row] = []
-    for name in names:
-        settings = Settings(index=index_root / name, abstention="threshold")
-        engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
-        questions = load_questions(SHARED / name / "questions.jsonl")
-        pairs = run_questions(engine, questions, depth=10)
-        councils = council_of_file(engine)
+    for asked in asked_sets(index_root, names):
+        name, engine, questions = asked.name, asked.engine, asked.questions
         vocabulary, passages = engine.reader.vocabulary, engine._passages
-
-        def named(text: str, engine: Engine = engine) -> list[str]:
-            return list(engine.reader.councils_named(text)[0])
-
-        for q, (result, answer) in zip(questions, pairs, strict=True):
+        for q, (result, answer) in zip(questions, asked.pairs, strict=True):
             ranked = result.ranked
 
             def golds_of(at: int, q: Any = q, ranked: Any = ranked) -> list[Any]:
@@ -151,7 +138,7 @@ def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
                 name,
                 q.question,
                 q.answerable,
-                question_councils(q, councils, named, name),
+                question_councils(q, asked.councils, asked.named, name),
                 answer.confidence,
                 idf_weights(query_terms(q.question), vocabulary, passages),
                 _sentences(answer, golds_of),
@@ -179,7 +166,6 @@ def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
                 row.withheld = _sentences(answer, lambda _at: [])
         finally:
             store.allowed = original  # type: ignore[method-assign]
-        engine.close()
         print(f"captured {name}", file=sys.stderr)
     return rows
 
@@ -484,22 +470,6 @@ def fold_groups(groups: Sequence[Sequence[str]], k: int) -> list[tuple[str, ...]
     return [tuple(dict.fromkeys(f"fold {of[c]}" for c in g)) for g in groups]
 
 
-class Extended:
-    """The abstention evidence with extra values after it (``Model`` reads ``vector()``)."""
-
-    def __init__(self, base: Evidence, extra: Sequence[float]) -> None:
-        self.base, self.extra = base, list(extra)
-
-    def vector(self) -> np.ndarray:
-        return np.concatenate([self.base.vector(), np.asarray(self.extra, dtype=np.float64)])
-
-
-def auc(labels: Sequence[bool], values: Sequence[float]) -> str:
-    from sklearn.metrics import roc_auc_score
-
-    return f"{roc_auc_score(labels, values):.2f}" if len(set(labels)) == 2 else "–"
-
-
 def best(scores: Sequence[np.ndarray] | None, k: int) -> float:
     vals = [float(v) for h in (scores or [])[:k] for v in h]
     return max(vals, default=0.0)
@@ -603,11 +573,7 @@ def report(rows: Sequence[Row], scored: Sequence[Scored], label: str, stored: bo
             and r.run.gold[0][int(np.argmax(s.run[0]))]
             for r, s in answerable
         )
-        n = len(answerable)
-        print(
-            f"answer@1 {set_name}: service highlight {service}/{n} = {service / n:.2f}, "
-            f"reader's sentence (out of fold) {picked}/{n} = {picked / n:.2f}"
-        )
+        print(answer_line(set_name, service, picked, len(answerable)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

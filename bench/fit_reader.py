@@ -53,7 +53,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -67,12 +67,13 @@ from bench.fit_abstention import Case, fit, state  # noqa: E402
 from bench.quality_all import SETS, SHARED  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
-from evaluation.metrics import highlight_answers, is_hit  # noqa: E402
-from evaluation.questions import load_questions  # noqa: E402
+from evaluation.metrics import QuestionResult, highlight_answers, is_hit  # noqa: E402
+from evaluation.questions import Question, load_questions  # noqa: E402
 from evaluation.runner import council_of_file, run_questions  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa_service.abstention import ANSWERED, Evidence  # noqa: E402
 from qa_service.answer_kind import answer_kinds, holds_answer, is_label  # noqa: E402
+from qa_service.answers import Answer  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.rerank import idf_weights  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402
@@ -101,20 +102,40 @@ class Row:
     highlight_ok: bool = False  # the service's highlight shows the evidence (answer@1)
 
 
-def capture(index_root: Path) -> list[Row]:
-    """Ask every question of the three sets, as bench/fit_abstention.py does."""
+@dataclass
+class Asked:
+    """One set's questions asked: its engine (open until the next set), and the answers."""
+
+    name: str
+    engine: Engine
+    questions: list[Question]
+    pairs: list[tuple[QuestionResult, Answer]]
+    councils: dict[str, str]  # file -> council, for ``question_councils``
+    named: Callable[[str], list[str]]  # the councils a text names, likewise
+
+
+def asked_sets(index_root: Path, names: Sequence[str] = SETS) -> Iterator[Asked]:
+    """Every question of each set asked as bench/fit_abstention.py asks it (threshold
+    abstention, 10 passages); a set's engine is closed when the next is asked for."""
     embedder = SentenceTransformerEmbedder(lazy=True)
-    rows: list[Row] = []
-    for name in SETS:
+    for name in names:
         settings = Settings(index=index_root / name, abstention="threshold")
         engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
         questions = load_questions(SHARED / name / "questions.jsonl")
         pairs = run_questions(engine, questions, depth=10)
-        councils = council_of_file(engine)
-        vocabulary, passages = engine.reader.vocabulary, engine._passages
-        named = functools.partial(_councils_named, engine)
+        named = functools.partial(councils_named, engine)
+        yield Asked(name, engine, questions, pairs, council_of_file(engine), named)
+        engine.close()
+
+
+def capture(index_root: Path) -> list[Row]:
+    """Ask every question of the three sets, as bench/fit_abstention.py does."""
+    rows: list[Row] = []
+    for asked in asked_sets(index_root):
+        name, questions, pairs = asked.name, asked.questions, asked.pairs
+        vocabulary, passages = asked.engine.reader.vocabulary, asked.engine._passages
         for q, (result, answer) in zip(questions, pairs, strict=True):
-            group = question_councils(q, councils, named, name)
+            group = question_councils(q, asked.councils, asked.named, name)
             terms = query_terms(q.question)
             row = Row(
                 name,
@@ -136,11 +157,11 @@ def capture(index_root: Path) -> list[Row]:
                 row.top_hit = bool(golds)
                 row.highlight_ok = any(highlight_answers(g, top.highlight or "") for g in golds)
             rows.append(row)
-        engine.close()
     return rows
 
 
-def _councils_named(engine: Engine, text: str) -> list[str]:
+def councils_named(engine: Engine, text: str) -> list[str]:
+    """The councils ``text`` names, as ``question_councils`` reads them."""
     return list(engine.reader.councils_named(text)[0])
 
 
@@ -311,13 +332,21 @@ class Extended:
         self.base, self.extra = base, list(extra)
 
     def vector(self) -> np.ndarray:
-        return np.concatenate([self.base.vector(), np.asarray(self.extra)])
+        return np.concatenate([self.base.vector(), np.asarray(self.extra, dtype=np.float64)])
 
 
 def auc(labels: Sequence[bool], values: Sequence[float]) -> str:
     from sklearn.metrics import roc_auc_score
 
     return f"{roc_auc_score(labels, values):.2f}" if len(set(labels)) == 2 else "–"
+
+
+def answer_line(set_name: str, service: int, reader: int, n: int) -> str:
+    """answer@1 of one set: the service's highlight against the reader's sentence."""
+    return (
+        f"answer@1 {set_name}: service highlight {service}/{n} = {service / n:.2f}, "
+        f"reader's sentence (out of fold) {reader}/{n} = {reader / n:.2f}"
+    )
 
 
 def abstention_row(
@@ -494,11 +523,7 @@ def report(
             r.top_hit and bool(r.gold and len(s[0])) and r.gold[0][int(np.argmax(s[0]))]
             for r, s in answerable
         )
-        n = len(answerable)
-        print(
-            f"answer@1 {set_name}: service highlight {service}/{n} = {service / n:.2f}, "
-            f"reader's sentence (out of fold) {reader}/{n} = {reader / n:.2f}"
-        )
+        print(answer_line(set_name, service, reader, len(answerable)))
 
 
 if __name__ == "__main__":

@@ -101,18 +101,12 @@ def measure_table(rows: list[tuple[str, str]]) -> str:
 
 
 @dataclass
-class Scores:
-    """Counts over the marked documents, and the figures made from them."""
+class Extraction:
+    """What an extraction found against the labels: marked, found, and matched of both."""
 
     marked: int = 0
     found: int = 0
     matched: int = 0
-    subject_right: int = 0
-    kind_right: int = 0
-    procedural_right: int = 0
-    procedural_marked: int = 0  # marked procedural, and matched
-    procedural_caught: int = 0  # ... and flagged procedural
-    procedural_flagged: int = 0  # matched and flagged procedural
 
     @property
     def precision(self) -> float:
@@ -121,6 +115,26 @@ class Scores:
     @property
     def recall(self) -> float:
         return ratio(self.matched, self.marked)
+
+    def rows(self, what: str, measure: str = "") -> list[tuple[str, str]]:
+        """The table's first rows: the counts of ``what``, then ``measure`` precision and recall."""
+        return [
+            (f"{what} marked / found / matched", f"{self.marked} / {self.found} / {self.matched}"),
+            (f"{measure}precision", f"{self.precision:.2f}"),
+            (f"{measure}recall", f"{self.recall:.2f}"),
+        ]
+
+
+@dataclass
+class Scores(Extraction):
+    """Decisions: counts over the marked documents, and the figures made from them."""
+
+    subject_right: int = 0
+    kind_right: int = 0
+    procedural_right: int = 0
+    procedural_marked: int = 0  # marked procedural, and matched
+    procedural_caught: int = 0  # ... and flagged procedural
+    procedural_flagged: int = 0  # matched and flagged procedural
 
     @property
     def subject(self) -> float:
@@ -199,9 +213,7 @@ def score_decisions(labels_path: Path = DECISION_LABELS) -> Scores:
 def table(s: Scores) -> str:
     """The markdown table for docs/quality.md."""
     rows = [
-        ("decisions marked / found / matched", f"{s.marked} / {s.found} / {s.matched}"),
-        ("extraction precision", f"{s.precision:.2f}"),
-        ("extraction recall", f"{s.recall:.2f}"),
+        *s.rows("decisions", "extraction "),
         ("subject right (of matched)", f"{s.subject:.2f}"),
         ("procedural flag right (of matched)", f"{s.procedural:.2f}"),
         (
@@ -215,23 +227,12 @@ def table(s: Scores) -> str:
 
 
 @dataclass
-class CommitmentScores:
+class CommitmentScores(Extraction):
     """Commitments found in the marked documents against the labels."""
 
-    marked: int = 0
-    found: int = 0
-    matched: int = 0
     due_right: int = 0  # same date, or both unknown
     committee_right: int = 0
     misses: list[str] = field(default_factory=list)  # what went wrong, one line each
-
-    @property
-    def precision(self) -> float:
-        return ratio(self.matched, self.found)
-
-    @property
-    def recall(self) -> float:
-        return ratio(self.matched, self.marked)
 
 
 def score_commitments(labels_path: Path = COMMITMENT_LABELS) -> CommitmentScores:
@@ -273,6 +274,16 @@ def score_commitments(labels_path: Path = COMMITMENT_LABELS) -> CommitmentScores
     return s
 
 
+def open_engine(index_dir: Path) -> Any:
+    """The service's engine over ``index_dir``, with the default settings."""
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    settings = Settings(index=index_dir)
+    return Engine(index_dir, make_query_embedder(settings), settings)
+
+
 @dataclass
 class DischargeScores:
     """Which later paper brings each marked commitment back, against the labels."""
@@ -294,14 +305,9 @@ def score_discharge(
     discharging paper (or none) is compared with the marked one, and its status with the
     one the labels imply on ``as_of`` (came back / due / overdue).
     """
-    from qa_service.config import Settings
     from qa_service.followthrough import follow_through
-    from qa_service.retriever import Engine
-    from qa_service.runtime import make_query_embedder
 
-    settings = Settings(index=index_dir)
-    engine = Engine(index_dir, make_query_embedder(settings), settings)
-    items = follow_through(engine, as_of=as_of)
+    items = follow_through(open_engine(index_dir), as_of=as_of)
     labels = json.loads(labels_path.read_text(encoding="utf-8"))["commitments"]
     s = DischargeScores(misses=[])
     for m in labels:
@@ -339,9 +345,7 @@ def score_discharge(
 def commitment_table(s: CommitmentScores) -> str:
     """The markdown table of commitment extraction for docs/quality.md."""
     rows = [
-        ("commitments marked / found / matched", f"{s.marked} / {s.found} / {s.matched}"),
-        ("precision", f"{s.precision:.2f}"),
-        ("recall", f"{s.recall:.2f}"),
+        *s.rows("commitments"),
         ("due date right (of matched)", f"{ratio(s.due_right, s.matched):.2f}"),
         ("expecting committee right (of matched)", f"{ratio(s.committee_right, s.matched):.2f}"),
     ]
@@ -366,13 +370,7 @@ def score_trend(
     ``batch`` keeps the questions of one labelling batch ("second batch"; "" the first);
     ``labels`` is the file of questions (``TREND_HELD_OUT``: the held-out batch).
     """
-    from qa_service.config import Settings
-    from qa_service.retriever import Engine
-    from qa_service.runtime import make_query_embedder
-
-    settings = Settings(index=index_dir)
-    engine = Engine(index_dir, make_query_embedder(settings), settings)
-    return score_trend_engine(engine, batch, labels)
+    return score_trend_engine(open_engine(index_dir), batch, labels)
 
 
 def score_trend_engine(engine: Any, batch: str | None, labels: Path) -> TrendScores:

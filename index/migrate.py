@@ -97,15 +97,22 @@ def _rows_v2(conn: sqlite3.Connection, schema: str) -> None:
         f"{_ROW_COLUMNS.replace('embed_hash', 'text_key(embed_hash)')} "
         "FROM v2_passage_rows ORDER BY id"
     )
+    _carry_over(conn, "v2_passage_rows")
+    conn.execute("DROP TABLE v2_passage_rows")
+
+
+def _carry_over(conn: sqlite3.Connection, old: str) -> None:
+    """Inside the transaction: the vectors of the old passage table ``old`` that no on-disk
+    base holds copied to ``passage_vectors``, and its id counter taken over by
+    ``passage_rows``: ids are never reused, so the old counter (past since deleted
+    passages) goes on."""
     conn.execute(
-        "INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM v2_passage_rows "
+        f"INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM {old} "
         "WHERE id > ? ORDER BY id",
         (_held_by_base(conn)[1],),
     )
-    # ids are never reused: the old table's counter (past since deleted passages) goes on
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")
-    conn.execute("UPDATE sqlite_sequence SET name = 'passage_rows' WHERE name = 'v2_passage_rows'")
-    conn.execute("DROP TABLE v2_passage_rows")
+    conn.execute("UPDATE sqlite_sequence SET name = 'passage_rows' WHERE name = ?", (old,))
 
 
 def _held_by_base(conn: sqlite3.Connection) -> tuple[str, int]:
@@ -166,14 +173,7 @@ def _swap(conn: sqlite3.Connection, schema: str, columns: dict[str, str]) -> Non
         "THEN NULL ELSE p.text END, text_key(p.embed_hash), p.is_table "
         "FROM v1_passages p ORDER BY p.id"
     )
-    conn.execute(
-        "INSERT INTO passage_vectors(id, embedding) SELECT id, embedding FROM v1_passages "
-        "WHERE id > ? ORDER BY id",
-        (_held_by_base(conn)[1],),
-    )
-    # ids are never reused: the old table's counter (past since deleted passages) goes on
-    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'passage_rows'")
-    conn.execute("UPDATE sqlite_sequence SET name = 'passage_rows' WHERE name = 'v1_passages'")
+    _carry_over(conn, "v1_passages")
     conn.execute(
         "INSERT INTO sentences(rowid, passage, start_char, end_char, embed_hash, embedding) "
         "SELECT rowid, passage, start_char, end_char, text_key(embed_hash), embedding "
@@ -197,6 +197,12 @@ def _statements(script: str) -> list[str]:
     return [s for s in out if s]
 
 
+# The old schemas are frozen copies, written out in full on purpose: most of their text
+# is also the current schema's (index.sqlite._SCHEMA) and each other's, but a migration and
+# its tests need each layout exactly as the stores of that version hold it, so neither is
+# built from the current schema or from the other, and a change to the current schema
+# never reaches them.
+#
 # The version-1 schema, as every index before issue 18 was made: tests and benchmarks
 # build old stores with it, to prove the migration and to measure against.
 V1_SCHEMA = """

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from qa_service.answer_card import sentence_of
 from qa_service.export import safe_cell
 from qa_service.schemas.asking import AnswerState, CompareResponse, CouncilColumn
+from qa_service.schemas.filters import notes_field
 from qa_service.web_views import cited_page, sentence_link, source_page_link
 
 
@@ -46,9 +47,8 @@ class Grid(BaseModel):
 
     question: str
     rows: list[GridRow]
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a committee or type asked for that no paper holds (as the API's notes)",
+    notes: list[str] = notes_field(
+        "a committee or type asked for that no paper holds (as the API's notes)"
     )
 
 

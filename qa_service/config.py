@@ -27,6 +27,11 @@ def _default_model_cache() -> Path:
     return Path.home() / ".cache" / "committee-papers-qa"
 
 
+def _limit(default: int, description: str, least: int = 1) -> Any:
+    """A limit's field: ``default``, never set below ``least``."""
+    return Field(default=default, ge=least, description=description)
+
+
 class Settings(BaseSettings):
     """Service settings; each field ``x`` can be set with the variable ``CQA_X``."""
 
@@ -160,74 +165,46 @@ class Settings(BaseSettings):
     )
 
     # Limits (each keeps one hostile file or request from exhausting memory or time)
-    max_question_chars: int = Field(
-        default=1999,
-        ge=1,
-        description="longest question, in characters, taken by the API, the pages and the CLI "
+    max_question_chars: int = _limit(
+        1999,
+        "longest question, in characters, taken by the API, the pages and the CLI "
         "(the API's contract: one of 2,000+ characters is refused)",
     )
-    max_top_k: int = Field(
-        default=50, ge=1, description="most passages (or decisions) one request may ask for"
-    )
-    max_per_council: int = Field(
-        default=20, ge=1, description="most passages a comparison may show for each council"
-    )
-    max_filter_chars: int = Field(
-        default=200,
-        ge=1,
-        description="longest filter value (a council, committee or document type), and "
+    max_top_k: int = _limit(50, "most passages (or decisions) one request may ask for")
+    max_per_council: int = _limit(20, "most passages a comparison may show for each council")
+    max_filter_chars: int = _limit(
+        200,
+        "longest filter value (a council, committee or document type), and "
         "longest such field, or supersedes, of an uploaded file's metadata",
     )
-    max_filter_values: int = Field(
-        default=50, ge=1, description="most values one filter lists, or councils compared"
+    max_filter_values: int = _limit(50, "most values one filter lists, or councils compared")
+    max_title_chars: int = _limit(500, "longest title given with an uploaded file")
+    max_url_chars: int = _limit(2000, "longest source URL given with an uploaded file")
+    max_upload_bytes: int = _limit(_INGEST.max_file_bytes, "largest file ingested or uploaded")
+    max_pdf_pages: int = _limit(_INGEST.max_pdf_pages, "most pages read from one PDF")
+    max_decompressed_bytes: int = _limit(
+        _INGEST.max_decompressed_bytes,
+        "most bytes one compressed PDF stream, or all parts of a Word file together, may "
+        "inflate to",
+        least=1024,
     )
-    max_title_chars: int = Field(
-        default=500, ge=1, description="longest title given with an uploaded file"
+    max_html_bytes: int = _limit(_INGEST.max_html_bytes, "largest HTML page parsed")
+    max_html_nodes: int = _limit(_INGEST.max_html_nodes, "most elements of one HTML page parsed")
+    max_docx_paragraphs: int = _limit(
+        _INGEST.max_docx_paragraphs, "most paragraphs of one Word file parsed"
     )
-    max_url_chars: int = Field(
-        default=2000, ge=1, description="longest source URL given with an uploaded file"
+    max_pdf_page_content_bytes: int = _limit(
+        _INGEST.max_pdf_page_content_bytes,
+        "most bytes of content (streams and forms, inflated) one PDF page may draw",
+        least=1024,
     )
-    max_upload_bytes: int = Field(
-        default=_INGEST.max_file_bytes, ge=1, description="largest file ingested or uploaded"
+    max_text_chars: int = _limit(
+        _INGEST.max_text_chars, "most characters of text kept from one document"
     )
-    max_pdf_pages: int = Field(
-        default=_INGEST.max_pdf_pages, ge=1, description="most pages read from one PDF"
+    max_request_bytes: int = _limit(
+        64 * 1024 * 1024, "largest HTTP request body (uploads included)", least=1024
     )
-    max_decompressed_bytes: int = Field(
-        default=_INGEST.max_decompressed_bytes,
-        ge=1024,
-        description="most bytes one compressed PDF stream, or all parts of a Word file "
-        "together, may inflate to",
-    )
-    max_html_bytes: int = Field(
-        default=_INGEST.max_html_bytes, ge=1, description="largest HTML page parsed"
-    )
-    max_html_nodes: int = Field(
-        default=_INGEST.max_html_nodes, ge=1, description="most elements of one HTML page parsed"
-    )
-    max_docx_paragraphs: int = Field(
-        default=_INGEST.max_docx_paragraphs,
-        ge=1,
-        description="most paragraphs of one Word file parsed",
-    )
-    max_pdf_page_content_bytes: int = Field(
-        default=_INGEST.max_pdf_page_content_bytes,
-        ge=1024,
-        description="most bytes of content (streams and forms, inflated) one PDF page may draw",
-    )
-    max_text_chars: int = Field(
-        default=_INGEST.max_text_chars,
-        ge=1,
-        description="most characters of text kept from one document",
-    )
-    max_request_bytes: int = Field(
-        default=64 * 1024 * 1024,
-        ge=1024,
-        description="largest HTTP request body (uploads included)",
-    )
-    max_json_bytes: int = Field(
-        default=64 * 1024, ge=1024, description="largest JSON request body (ask, compare)"
-    )
+    max_json_bytes: int = _limit(64 * 1024, "largest JSON request body (ask, compare)", least=1024)
 
     # Slow and many clients (cqa serve; qa_service/api/server.py)
     header_timeout: float = Field(

@@ -135,6 +135,15 @@ def fake_embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
+@pytest.fixture
+def fake_cli_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake in place of the model wherever the CLI makes one (``qa_service.runtime``)."""
+    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
+    monkeypatch.setattr(
+        "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
+    )
+
+
 def build_index(index_dir: Path, paths: list[Path], embedder: object) -> Path:
     """Ingest ``paths`` into ``index_dir`` and return it."""
     writer = IndexWriter(index_dir, embedder)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from qa_service.schemas.filters import (
     QuestionText,
     TopK,
     default_within,
+    notes_field,
     question_not_blank,
 )
 from qa_service.schemas.passages import PassageOut
@@ -83,10 +84,9 @@ class AskResponse(BaseModel):
     answered: bool
     answer_state: AnswerState = Field(default="answered", description=ANSWER_STATE_HELP)
     _state = model_validator(mode="before")(_state_from_answered)
-    notes: list[str] = Field(
-        default_factory=list,
-        description="what was done with the filters read from the question (a council "
-        "searched alone, a date limit not applied), and any filter value no paper holds",
+    notes: list[str] = notes_field(
+        "what was done with the filters read from the question (a council "
+        "searched alone, a date limit not applied), and any filter value no paper holds"
     )
     note: str | None = Field(
         default=None, description="the first of notes (one sentence), null when none"
@@ -135,7 +135,6 @@ class CompareResponse(BaseModel):
 
     question: str
     councils: list[CouncilColumn]
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a filter value (a committee or document type) that no paper holds",
+    notes: list[str] = notes_field(
+        "a filter value (a committee or document type) that no paper holds"
     )

@@ -6,20 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from qa_service.schemas.passages import AlsoAt
+from qa_service.schemas.filters import notes_field
+from qa_service.schemas.passages import AlsoAt, PaperFields
 
 
-class DocumentBase(BaseModel):
+class DocumentBase(PaperFields):
     """A document's metadata (the citation fields)."""
 
-    document_id: str
-    source: str
-    title: str | None
-    council: str | None
-    committee: str | None
-    meeting_date: str | None
-    doc_type: str | None
-    url: str | None
     supersedes: str | None
     superseded_by: str | None
     ingested_at: str
@@ -56,10 +49,9 @@ class DocumentList(BaseModel):
     """Documents in the index."""
 
     documents: list[DocumentOut]
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a sentence for each council, committee or type asked for that no paper "
-        "in the index has (as /api/ask's notes)",
+    notes: list[str] = notes_field(
+        "a sentence for each council, committee or type asked for that no paper "
+        "in the index has (as /api/ask's notes)"
     )
 
 

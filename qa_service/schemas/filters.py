@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -98,6 +98,11 @@ def default_within(field: str, setting: str) -> Callable[[M], M]:
         return model
 
     return cut
+
+
+def notes_field(description: str) -> Any:
+    """A response's ``notes``: one sentence each (what ``description`` says), none by default."""
+    return Field(default_factory=list, description=description)
 
 
 def question_not_blank(value: str) -> str:

@@ -25,8 +25,8 @@ class AlsoAt(BaseModel):
     page: int | None
 
 
-class Citation(BaseModel):
-    """Where a passage comes from; ``text[char_start:char_end]`` of the document is it."""
+class PaperFields(BaseModel):
+    """The fields that name a paper, first in both a citation and a document's metadata."""
 
     document_id: str
     source: str
@@ -36,6 +36,11 @@ class Citation(BaseModel):
     meeting_date: str | None
     doc_type: str | None
     url: str | None
+
+
+class Citation(PaperFields):
+    """Where a passage comes from; ``text[char_start:char_end]`` of the document is it."""
+
     page: int | None
     char_start: int
     char_end: int

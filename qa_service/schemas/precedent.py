@@ -6,7 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qa_service.schemas.filters import FiltersIn, FilterValue, QuestionText, question_not_blank
+from qa_service.schemas.filters import (
+    FiltersIn,
+    FilterValue,
+    QuestionText,
+    notes_field,
+    question_not_blank,
+)
 from qa_service.schemas.passages import PassageOut
 
 
@@ -61,9 +67,8 @@ class DecisionList(BaseModel):
     offset: int = Field(
         default=0, description="decisions skipped before these (the request's `offset`)"
     )
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a sentence for each council or committee asked for that no paper holds",
+    notes: list[str] = notes_field(
+        "a sentence for each council or committee asked for that no paper holds"
     )
 
 
@@ -91,10 +96,7 @@ class CommitmentList(BaseModel):
 
     as_of: str
     commitments: list[CommitmentOut]
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a sentence for each council asked for that no paper holds",
-    )
+    notes: list[str] = notes_field("a sentence for each council asked for that no paper holds")
 
 
 class TrendRequest(BaseModel):
@@ -140,9 +142,8 @@ class TrendResponse(BaseModel):
     series: list[TrendSeries] | None = Field(
         default=None, description="one per council, when no council was given"
     )
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a sentence for each council, committee or type asked for that no paper holds",
+    notes: list[str] = notes_field(
+        "a sentence for each council, committee or type asked for that no paper holds"
     )
 
 
@@ -164,7 +165,4 @@ class TimelineResponse(BaseModel):
 
     question: str
     years: list[TimelineYear]
-    notes: list[str] = Field(
-        default_factory=list,
-        description="a sentence for each council asked for that no paper holds",
-    )
+    notes: list[str] = notes_field("a sentence for each council asked for that no paper holds")

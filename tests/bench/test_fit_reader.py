@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.fit_reader import FEATURES, Row, TokenCache, pair_features
+from bench.fit_reader import FEATURES, Extended, Row, TokenCache, answer_line, pair_features
 
 _PIECE = re.compile(r"[\w£,]+|[^\w\s]")
 
@@ -86,3 +86,19 @@ def test_a_joint_reading_equal_to_the_lone_one_moves_nothing(tmp_path: Path, row
     joint.data[JointCache.key(QUESTION, ANSWER)] = (q, q_off, np.roll(s, 1, axis=1))
     moved = dict(zip(JOINT_FEATURES, joint_features(row, ANSWER, alone, joint), strict=True))
     assert moved["shift_sentence"] == pytest.approx(1.0)
+
+
+def test_the_answer_line_is_the_one_both_readers_print() -> None:
+    """fit_reader and fit_cross_reader print answer@1 through this one line."""
+    assert answer_line("dev-set", 3, 4, 8) == (
+        "answer@1 dev-set: service highlight 3/8 = 0.38, reader's sentence (out of fold) 4/8 = 0.50"
+    )
+
+
+def test_extended_evidence_is_the_stored_vector_then_the_extra_values() -> None:
+    class Stored:
+        def vector(self) -> np.ndarray:
+            return np.asarray([0.5, 1.0])
+
+    got = Extended(Stored(), [np.float64(0.25), 2.0]).vector()  # type: ignore[arg-type]
+    assert got.dtype == np.float64 and got.tolist() == [0.5, 1.0, 0.25, 2.0]

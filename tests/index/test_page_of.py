@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.embedder import HashingEmbedder
+from index.passages import PassageRecord
 from index.store import Store
 from indexing.writer import IndexWriter
 
@@ -35,17 +36,21 @@ def _pdf(tmp_path: Path) -> Path:
     return corpus
 
 
-def test_page_of_a_sentence_past_the_page_break(tmp_path: Path) -> None:
+@pytest.fixture
+def record(tmp_path: Path) -> PassageRecord:
+    """The passage over the page break, from an index of the two-page PDF."""
     index_dir = tmp_path / "idx"
     writer = IndexWriter(index_dir, HashingEmbedder())
     with writer.open():
         writer.ingest([_pdf(tmp_path)])
     store = Store.open(index_dir)
     try:
-        records = list(store.passages(list(range(1, 20))).values())
+        return next(r for r in store.passages(list(range(1, 20))).values() if "January" in r.text)
     finally:
         store.close()
-    record = next(r for r in records if "January" in r.text)
+
+
+def test_page_of_a_sentence_past_the_page_break(record: PassageRecord) -> None:
     assert record.page == 1
     assert record.page_of(0) == 1
     assert record.page_of(record.text.index("recovery plan to")) == 1
@@ -54,20 +59,11 @@ def test_page_of_a_sentence_past_the_page_break(tmp_path: Path) -> None:
     assert record.document.page_starts[0] == 0 and len(record.document.page_starts) == 2
 
 
-def test_the_api_cites_the_highlighted_sentences_page(tmp_path: Path) -> None:
+def test_the_api_cites_the_highlighted_sentences_page(record: PassageRecord) -> None:
     from qa_service.answers import Hit
     from qa_service.highlight import Span
     from qa_service.presenters import passage_out
 
-    index_dir = tmp_path / "idx"
-    writer = IndexWriter(index_dir, HashingEmbedder())
-    with writer.open():
-        writer.ingest([_pdf(tmp_path)])
-    store = Store.open(index_dir)
-    try:
-        record = next(r for r in store.passages(list(range(1, 20))).values() if "January" in r.text)
-    finally:
-        store.close()
     at = record.text.index("The plan will be monitored")
     out = passage_out(Hit(record, 1.0, 0.5, highlights=[Span(at, len(record.text))]), 1)
     assert out.citation.page == 1  # where the passage starts (the contract)

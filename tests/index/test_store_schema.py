@@ -71,16 +71,23 @@ def _schema(db: Path) -> set[tuple[str, str, str]]:
         conn.close()
 
 
-def _as_version_1(built: Path, old: Path, model: str) -> None:
-    """A copy of ``built`` (made by today's writer) with the store as version 1 wrote it:
-    each passage's text in its row, each sentence's hash as 32 hex characters."""
+def _empty_copy(built: Path, old: Path, schema: str) -> sqlite3.Connection:
+    """A copy of ``built``'s folder whose store is ``schema`` made empty, in an open
+    transaction with ``built``'s store attached as ``s`` (to fill it from)."""
     shutil.copytree(built, old)
     for suffix in ("", "-wal", "-shm"):
         (old / (DB_NAME + suffix)).unlink(missing_ok=True)
     conn = sqlite3.connect(old / DB_NAME, isolation_level=None)
-    conn.executescript(V1_SCHEMA)
+    conn.executescript(schema)
     conn.execute("ATTACH ? AS s", (str(built / DB_NAME),))
     conn.execute("BEGIN")
+    return conn
+
+
+def _as_version_1(built: Path, old: Path, model: str) -> None:
+    """A copy of ``built`` (made by today's writer) with the store as version 1 wrote it:
+    each passage's text in its row, each sentence's hash as 32 hex characters."""
+    conn = _empty_copy(built, old, V1_SCHEMA)
     for table in ("meta", "documents", "vocabulary", "decisions", "commitments"):
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
     for (sql,) in conn.execute("SELECT sql FROM s.sqlite_master WHERE name = 'old_cuts'"):
@@ -115,13 +122,7 @@ def _hex_hash(key: int | str) -> str:
 def _as_version_2(built: Path, old: Path) -> None:
     """A copy of ``built`` with the store as version 2 wrote it: each passage's text hash as
     32 hex characters, and its vector always in its row."""
-    shutil.copytree(built, old)
-    for suffix in ("", "-wal", "-shm"):
-        (old / (DB_NAME + suffix)).unlink(missing_ok=True)
-    conn = sqlite3.connect(old / DB_NAME, isolation_level=None)
-    conn.executescript(V2_SCHEMA)
-    conn.execute("ATTACH ? AS s", (str(built / DB_NAME),))
-    conn.execute("BEGIN")
+    conn = _empty_copy(built, old, V2_SCHEMA)
     conn.execute("DELETE FROM main.meta")
     for table in ("meta", "documents", "vocabulary", "sentences"):
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")

@@ -217,33 +217,26 @@ point, nth = os.environ["KILL_POINT"], int(os.environ["KILL_NTH"])
 seen = [0]
 def die():
     os.kill(os.getpid(), 9)
+def die_after(owner, name, last):
+    # owner.name runs as before, counted; the process dies once last(its result) holds
+    real = getattr(owner, name)
+    def patched(self, *args):
+        result = real(self, *args)
+        seen[0] += 1
+        if last(result):
+            die()
+        return result
+    setattr(owner, name, patched)
 if point == "after-faiss-write":  # the new FAISS file is written, SQLite not committed
-    save = index.dense.DenseIndex.save
-    def patched(self, generation):
-        saved = save(self, generation)
-        seen[0] += 1
-        if seen[0] == nth:
-            die()
-        return saved
-    index.dense.DenseIndex.save = patched
+    die_after(index.dense.DenseIndex, "save", lambda _saved: seen[0] == nth)
 elif point == "after-tantivy-commit":  # tantivy holds the new generation, SQLite does not
-    save = index.lexical_tantivy.TantivyIndex.save
-    def patched(self, generation):
-        saved = save(self, generation)
-        seen[0] += 1
-        if seen[0] == nth:
-            die()
-        return saved
-    index.lexical_tantivy.TantivyIndex.save = patched
+    die_after(index.lexical_tantivy.TantivyIndex, "save", lambda _saved: seen[0] == nth)
 elif point == "mid-insert":  # half of a commit's rows are inside the open transaction
-    insert = indexing.writer.IndexWriter._insert_document
-    def patched(self, staged, now):
-        ids = insert(self, staged, now)
-        seen[0] += 1
-        if seen[0] == (nth - 1) * 3 + 2:
-            die()
-        return ids
-    indexing.writer.IndexWriter._insert_document = patched
+    die_after(
+        indexing.writer.IndexWriter,
+        "_insert_document",
+        lambda _ids: seen[0] == (nth - 1) * 3 + 2,
+    )
 elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet removed and
     # tantivy's state not yet moved to the new generation (the next reader rebuilds it)
     committed = index.dense.DenseIndex.committed
@@ -256,16 +249,22 @@ elif point == "after-sqlite-commit":  # committed; the old FAISS file not yet re
 elif point == "after-base-fold":  # an on-disk base written and the store's float32 copies
     # of its vectors deleted, inside the commit's transaction, not yet committed
     import index.dense_ondisk
-    fold = index.dense_ondisk.OnDiskDenseIndex.fold
-    def patched(self):
-        dropped = fold(self)
-        if dropped:
-            die()
-        return dropped
-    index.dense_ondisk.OnDiskDenseIndex.fold = patched
+    die_after(index.dense_ondisk.OnDiskDenseIndex, "fold", bool)
 from qa_service.cli import main
 main(sys.argv[1:])
 """
+
+
+def _killed_ingest(corpus: Path, index: Path, **env: str) -> None:
+    """``cqa ingest`` of ``corpus`` in a child that ``_KILLER`` kills where ``env`` says."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLER, "ingest", str(corpus), "--index", str(index)],
+        env=child_env(CQA_COMMIT_EVERY=str(COMMIT_EVERY), **env),
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
 
 
 @pytest.mark.parametrize(
@@ -282,15 +281,7 @@ def test_sigkill_inside_a_commit(
 ) -> None:
     _old, new = corpora
     index = tmp_path / "idx"
-    env = child_env(CQA_COMMIT_EVERY=str(COMMIT_EVERY), KILL_POINT=point, KILL_NTH="3")
-    proc = subprocess.run(
-        [sys.executable, "-c", _KILLER, "ingest", str(new), "--index", str(index)],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        timeout=120,
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    _killed_ingest(new, index, KILL_POINT=point, KILL_NTH="3")
     generation, committed = _state(index)
     assert generation == completed
     assert sorted(committed) == sorted(_hashes(new))[: completed * COMMIT_EVERY]
@@ -319,20 +310,9 @@ def test_sigkill_after_a_new_base_dropped_the_stores_vectors(
     still in the store, the unnamed base goes, and a re-run folds them into its own base."""
     _old, new = corpora
     index = tmp_path / "idx"
-    env = child_env(
-        CQA_COMMIT_EVERY=str(COMMIT_EVERY),
-        CQA_DENSE_ONDISK_MIN="20",
-        KILL_POINT="after-base-fold",
-        KILL_NTH="1",
+    _killed_ingest(
+        new, index, CQA_DENSE_ONDISK_MIN="20", KILL_POINT="after-base-fold", KILL_NTH="1"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", _KILLER, "ingest", str(new), "--index", str(index)],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        timeout=120,
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
     assert list(index.glob("dense-base-*"))  # the killed commit's base, named by nothing
     generation, committed = _state(index)
     assert generation > 0

@@ -17,15 +17,20 @@ PAPER = (
 ).encode()
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """a.txt, its byte-for-byte copy b.txt, and a different paper c.txt; no manifest."""
+def papers_with_a_copy(tmp_path: Path) -> Path:
+    """a.txt, its byte-for-byte copy b.txt, and a different paper c.txt; no manifest
+    (tests/qa_service/test_duplicates_upload.py uses them too)."""
     papers = tmp_path / "papers"
     papers.mkdir()
     (papers / "a.txt").write_bytes(PAPER.replace(b"{n}", b"0.5"))
     (papers / "b.txt").write_bytes(PAPER.replace(b"{n}", b"0.5"))
     (papers / "c.txt").write_bytes(PAPER.replace(b"{n}", b"1.5"))
     return papers
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return papers_with_a_copy(tmp_path)
 
 
 def _sources(index_dir: Path) -> list[str]:

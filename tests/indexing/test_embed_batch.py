@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import indexing.embed_batch
 from index.embedder import HashingEmbedder
 from indexing.writer import IndexWriter, Progress
+from tests.indexing.test_writer import CountingEmbedder
 
 
 def test_a_batch_reports_each_chunk_and_its_vectors_do_not_depend_on_the_chunks(
@@ -33,18 +32,6 @@ def test_a_batch_reports_each_chunk_and_its_vectors_do_not_depend_on_the_chunks(
     assert all(b - a <= 3 for a, b in zip([0, *steps], steps, strict=False))
     assert all(p.passages_embedded <= p.passages_read for p in seen)
     assert vectors(tmp_path / "one") == vectors(tmp_path / "many")
-
-
-class CountingEmbedder(HashingEmbedder):
-    """The fake model, keeping the texts of each call."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[list[str]] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls.append(list(texts))
-        return super().encode(texts)
 
 
 def test_chunks_are_shortest_first_and_a_repeat_across_chunks_is_embedded_once(

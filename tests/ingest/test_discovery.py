@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.embedder import HashingEmbedder
 from index.store import Store
 from indexing.supersedes import Link, cycle_cuts
 from ingest.discovery import find_papers
@@ -26,12 +25,7 @@ from qa_service.cli import main
 PAPER = "Item 1. The {word} budget was agreed by the committee after a long debate.\n"
 
 
-@pytest.fixture(autouse=True)
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
-    monkeypatch.setattr(
-        "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
-    )
+pytestmark = pytest.mark.usefixtures("fake_cli_model")
 
 
 def _paper(path: Path, word: str) -> Path:

@@ -10,17 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.embedder import HashingEmbedder
 from index.store import Filters, Store
 from qa_service.cli import main
 
-
-@pytest.fixture(autouse=True)
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
-    monkeypatch.setattr(
-        "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
-    )
+pytestmark = pytest.mark.usefixtures("fake_cli_model")
 
 
 def test_ingest_ask_list_stats_remove(tmp_path: Path, small_corpus: Path) -> None:

@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.embedder import HashingEmbedder
 from qa_service.cli import main
 from qa_service.cli_errors import check_port
 
-
-@pytest.fixture(autouse=True)
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa_service.runtime.make_embedder", lambda settings, **_: HashingEmbedder())
-    monkeypatch.setattr(
-        "qa_service.runtime.make_query_embedder", lambda settings, model=None: HashingEmbedder()
-    )
+pytestmark = pytest.mark.usefixtures("fake_cli_model")
 
 
 def _error_line(output: str) -> str:

@@ -15,23 +15,14 @@ from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.cli import main
 from qa_service.config import Settings
+from tests.indexing.test_duplicates import PAPER, papers_with_a_copy
 
-PAPER = (
-    "Schools Forum\n\nMinutes\n\nThe forum agreed to move {n} per cent of the schools block "
-    "to the high needs block, after a consultation with every maintained school. " * 6
-).encode()
 TOKEN = {"Authorization": "Bearer s3cret"}
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """a.txt, its byte-for-byte copy b.txt, and a different paper c.txt; no manifest."""
-    papers = tmp_path / "papers"
-    papers.mkdir()
-    (papers / "a.txt").write_bytes(PAPER.replace(b"{n}", b"0.5"))
-    (papers / "b.txt").write_bytes(PAPER.replace(b"{n}", b"0.5"))
-    (papers / "c.txt").write_bytes(PAPER.replace(b"{n}", b"1.5"))
-    return papers
+    return papers_with_a_copy(tmp_path)
 
 
 def test_cqa_ingest_says_so_in_the_summary(folder: Path, tmp_path: Path) -> None:
