@@ -44,6 +44,13 @@ IRREGULAR_ENDS = True
 _ENDING_PARTICIPLES = frozenset(
     ["put", "spent", "given", "taken", "brought", "sought", "won", "lost", "sold", "kept", "held"]
 )
+# More of them, neither noun nor adjective before a noun ("money made by the car boot sale",
+# "recommendations made by Ofsted", "homes built in the year"). Stop 28; off gives stop 27's
+# reading (the participle read as the head).
+MORE_PARTICIPLES = True
+_MORE_PARTICIPLES = frozenset(
+    ["made", "built", "bought", "done", "shown", "sent", "written", "chosen", "drawn", "grown"]
+)
 
 
 def measure_head(question: str) -> str:
@@ -69,6 +76,8 @@ def _noun_phrase(text: str) -> list[str]:
             break
         if IRREGULAR_ENDS and out and low in _ENDING_PARTICIPLES:
             break  # "money put into extra assessment capacity", "money spent on repairs"
+        if MORE_PARTICIPLES and out and low in _MORE_PARTICIPLES:
+            break  # "money made by the car boot sale"
         out.append(re.sub(r"['’]s?$", "", low))
     return out
 
