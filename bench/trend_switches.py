@@ -91,13 +91,10 @@ def switched(on: set[str], switches: tuple[tuple[str, str], ...] = SWITCHES) -> 
 
 
 def _clear() -> None:
-    """Caches that hold what is read under the switches (a passage's table rows, a
-    question's verbs)."""
-    from qa_service.trend_sentence import verb_stems
+    """Caches that hold figures read under the switches (a passage's table rows)."""
     from qa_service.trend_table import rows
 
     rows.cache_clear()
-    verb_stems.cache_clear()  # it reads the measure's noun phrase (``MORE_PARTICIPLES``)
 
 
 def run(
