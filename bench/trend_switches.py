@@ -1,6 +1,7 @@
 """The trend reader's stop-25 switches, each judged alone, over replayed answers.
 
-    python -m bench.trend_switches INDEX --cache FILE [--less-one] [--stop26|--stop27] LABELS ...
+    python -m bench.trend_switches INDEX --cache FILE [--less-one] [--stop26|--stop27|--stop28]
+        LABELS ...
 
 Every switch below defaults on. The label files are scored (as ``bench.trend_replay`` scores
 them, the engine's answers kept in ``FILE``) with every switch off (stop 24's reader), with
@@ -9,7 +10,8 @@ on, then all on); one line per configuration and file, right of plotted
 for gold, then the pooled line. Name the label files one by one (a blind batch is never
 scored here by default). ``--stop26``: stop 26's switches (``SWITCHES_26``) instead, stop
 25's left on, so that "all off" is stop 25's reader; ``--stop27``: stop 27's
-(``SWITCHES_27``), the earlier ones left on, so that "all off" is stop 26's reader.
+(``SWITCHES_27``), the earlier ones left on, so that "all off" is stop 26's reader;
+``--stop28``: stop 28's (``SWITCHES_28``), so that "all off" is stop 27's.
 """
 
 from __future__ import annotations
@@ -61,6 +63,14 @@ SWITCHES_27 = (
     ("qa_service.trend_sentence", "ROW_AMOUNTS"),
 )
 
+# stop 28's (docs/quality.md "Issue 16, trend reader, stop 28"), each on by default
+SWITCHES_28 = (
+    ("qa_service.trend_read", "DATE_RANGES"),
+    ("qa_service.trend_read", "TITLE_NUMBERS"),
+    ("qa_service.trend_read", "WORDS_ADDED"),
+    ("qa_service.trend_head", "MORE_PARTICIPLES"),
+)
+
 
 @contextmanager
 def switched(on: set[str], switches: tuple[tuple[str, str], ...] = SWITCHES) -> Iterator[None]:
@@ -108,7 +118,8 @@ def run(
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """The command line: ``INDEX --cache FILE [--less-one] [--stop26|--stop27] LABELS ...``."""
+    """The command line: ``INDEX --cache FILE [--less-one] [--stop26|--stop27|--stop28]
+    LABELS ...``."""
     parser = argparse.ArgumentParser(
         prog="python -m bench.trend_switches",
         description="The trend reader's switches, each judged alone, over replayed answers.",
@@ -123,6 +134,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     stop = parser.add_mutually_exclusive_group()
     stop.add_argument("--stop26", action="store_true", help="stop 26's switches (SWITCHES_26)")
     stop.add_argument("--stop27", action="store_true", help="stop 27's switches (SWITCHES_27)")
+    stop.add_argument("--stop28", action="store_true", help="stop 28's switches (SWITCHES_28)")
     parser.add_argument(
         "labels", type=Path, nargs="+", help="the trend label files, named one by one"
     )
@@ -141,8 +153,16 @@ def main(argv: list[str]) -> None:
     settings = Settings(index=index_dir)
     engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
     # --stop26: stop 26's switches, stop 25's left on; --stop27: stop 27's, stop 25's and
-    # 26's left on (main's reader as "all off")
-    switches = SWITCHES_27 if args.stop27 else SWITCHES_26 if args.stop26 else SWITCHES
+    # 26's left on; --stop28: stop 28's, every earlier one left on (main's reader as "all off")
+    switches = (
+        SWITCHES_28
+        if args.stop28
+        else SWITCHES_27
+        if args.stop27
+        else SWITCHES_26
+        if args.stop26
+        else SWITCHES
+    )
     names = [name for _, name in switches]
     if args.less_one:  # each switched off alone, the others on
         for name in names:

@@ -44,6 +44,14 @@ IRREGULAR_ENDS = True
 _ENDING_PARTICIPLES = frozenset(
     ["put", "spent", "given", "taken", "brought", "sought", "won", "lost", "sold", "kept", "held"]
 )
+# More of them, neither noun nor adjective before a noun ("money made by the car boot sale",
+# "recommendations made by Ofsted", "homes built in the year"), end the measure's head (its
+# noun phrase, whose words say what a sentence must name, is left whole: "profit made"). Stop
+# 28; off gives stop 27's reading (the participle read as the head).
+MORE_PARTICIPLES = True
+_MORE_PARTICIPLES = frozenset(
+    ["made", "built", "bought", "done", "shown", "sent", "written", "chosen", "drawn", "grown"]
+)
 
 
 def measure_head(question: str) -> str:
@@ -54,7 +62,12 @@ def measure_head(question: str) -> str:
     many"; "" for none."""
     if re.match(r"^\s*(?:by\s+)?how\s+many\b", question, re.I):
         return "number"
-    return (_noun_phrase(question) or [""])[-1]
+    words = _noun_phrase(question)
+    if MORE_PARTICIPLES:  # "money made by the car boot sale": the head is "money"
+        words = next(
+            (words[:i] for i, w in enumerate(words) if i and w in _MORE_PARTICIPLES), words
+        )
+    return (words or [""])[-1]
 
 
 def _noun_phrase(text: str) -> list[str]:

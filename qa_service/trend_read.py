@@ -67,6 +67,21 @@ _MONTHS = MONTH_NAMES  # cqa_core.text's one list
 _MONTH_NUMBER = MONTH_NUMBERS
 # A day of a date, alone or the first of a range: "8 September", "18 and 19 October".
 _DATE_NUMBER = re.compile(rf"^(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+(?:{_MONTHS})\b")
+# A range's first day read with the whole range: "between 16 and 27 September 2019" (the
+# sixteen characters after "16" end inside "September"). Stop 28; off gives stop 27's
+# reading (the first day read as a count).
+DATE_RANGES = True
+# A count in words before a word saying what it counts is added ("eight new find-and-fix
+# teams", "three additional social workers") counts the noun after that word. Stop 28; off
+# gives stop 27's reading (the count read only with the noun right after it).
+WORDS_ADDED = True
+_ADDED = re.compile(r"new|additional|extra|further|more", re.I)
+# A whole number opening a line that is a title ("31 Ofsted Inspection of Local Authority
+# Children's Services (ILACS) - Outcome"): its minute's or section's number, as "83. CLIMATE
+# EMERGENCY" is. A title: two words or more, each word of four letters or more capitalised,
+# no full stop at its end. Stop 28; off gives stop 27's reading (the number read as a count).
+TITLE_NUMBERS = True
+_TITLE_LINE = re.compile(r"[ \t]+(?P<title>[A-Z][^\n]*?)[ \t]*$", re.M)
 # A number of days or weeks is a period, not a count ("within 20 weeks").
 # ("ten school days", "28 calendar days" too, as a stated period's words read them)
 _PERIOD = re.compile(
@@ -205,6 +220,12 @@ def figures(
                 and not text[line_start : m.start()].strip()
                 and _MINUTE_NUMBER.match(text, m.end())
             )
+            numbering = numbering or bool(
+                TITLE_NUMBERS
+                and "." not in raw
+                and not text[line_start : m.start()].strip()
+                and _titled(text, m.end())
+            )
             before = text[max(0, m.start() - 24) : m.start()]
             marker = before.endswith("(") and after.startswith(")")  # "(2) the report be noted"
             age = bool(_AGE.search(before))  # "aged 13", "the age of 25"
@@ -220,7 +241,8 @@ def figures(
             # a whole number glued to the letters after it names something, as one glued to
             # letters before does ("A466"): "make 20mph the default speed limit", "4G"
             label = label or bool(GLUED_NAMES and "." not in raw and _GLUED.match(after))
-            if numbering or marker or age or label or _YEAR.match(raw) or _DATE_NUMBER.match(after):
+            dated = _DATE_NUMBER.match(text[m.end() : m.end() + 40] if DATE_RANGES else after)
+            if numbering or marker or age or label or _YEAR.match(raw) or dated:
                 continue
             period = _PERIOD.match(after)
             if period and _kind(period.group()) not in counted:
@@ -242,6 +264,10 @@ def figures(
                 out.append(Figure(value, f"{_kind(period.group())}s", m.start(), m.end()))
             continue  # "two years or more", "within six weeks": a period, as in digits
         after_word = _WORD.match(text, m.end() + 1)
+        if WORDS_ADDED and after_word is not None and _ADDED.fullmatch(after_word.group()):
+            # "eight new find-and-fix teams", "three additional social workers": the noun
+            # counted comes after the word that says they are added
+            after_word = _WORD.match(text, after_word.end() + 1) or after_word
         if after_word is None or stem(after_word.group()) not in nouns:
             continue  # "two small children's homes" for a question on families
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
@@ -502,6 +528,17 @@ def _things_paid_for(question: str) -> bool:
     )
     first = _ASKS_MONEY.search(question)
     return at is not None and first is not None and first.start() > at.end()
+
+
+def _titled(text: str, at: int) -> bool:
+    """Whether the rest of the line from ``at`` is a title (``TITLE_NUMBERS``): two words or
+    more, every word of four letters or more capitalised, no full stop at its end."""
+    m = _TITLE_LINE.match(text, at)
+    if m is None or m.group("title").endswith("."):
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", m.group("title"))
+    long = [w for w in words if len(w) >= 4]
+    return len(words) >= 2 and bool(long) and all(w[0].isupper() for w in long)
 
 
 def asked_unit(question: str) -> str | None:

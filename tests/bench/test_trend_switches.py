@@ -64,3 +64,18 @@ def test_the_command_line_refuses_no_labels_and_both_stops() -> None:
         parse_args(["IDX", "--cache", "c.pkl"])
     with pytest.raises(SystemExit):
         parse_args(["IDX", "--cache", "c.pkl", "--stop26", "--stop27", "a.json"])
+
+
+def test_stop_28_switches_default_on_and_leave_the_earlier_ones_alone() -> None:
+    from bench.trend_switches import SWITCHES_26, SWITCHES_27, SWITCHES_28
+
+    modules = [(importlib.import_module(m), name) for m, name in SWITCHES_28]
+    assert all(getattr(mod, name) is True for mod, name in modules)
+    older = [
+        (importlib.import_module(m), name) for m, name in (*SWITCHES, *SWITCHES_26, *SWITCHES_27)
+    ]
+    with switched(set(), SWITCHES_28):
+        assert not any(getattr(mod, name) for mod, name in modules)
+        assert all(getattr(mod, name) for mod, name in older)
+    assert all(getattr(mod, name) is True for mod, name in modules)
+    assert parse_args(["IDX", "--cache", "c.pkl", "--stop28", "a.json"]).stop28
