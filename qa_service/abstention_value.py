@@ -421,14 +421,16 @@ def outcome_planned(question: str, shown: str) -> float:
 # it ("people were waiting": "a waiting list of 91 individuals"), as ``rerank`` matches a
 # word (its plural or singular, or its first letters), or writes the thing out by its
 # initials ("CLA": "looked after children", "EHCPs": "education, health and care plans").
-_THING_END = (
+# where the thing "how many" (or "what share of") heads ends: an auxiliary, a modal, a
+# preposition or a conjunction (asked_slot reads the share asked with it)
+THING_END = (
     r"(?:did|do|does|were|was|are|is|have|has|had|will|would|could|can|should|might|may|"
     r"in|on|for|at|by|from|to|that|who|which|under|across|per|each|during|between|since|"
     r"over|within|with|after|before|and|or|than|of)"
 )
 _COUNTED = re.compile(
     r"\bhow\s+many\s+(?:of\s+(?:the|its|their|these|those)\s+(?:[\d,]+\s+)?)?"
-    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={_THING_END}\b)"
+    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={THING_END}\b)"
     # what is said of it, a participle after its auxiliary ("people were waiting",
     # "potholes were repaired"): part of the measure's name
     r"(?:(?:are|is|were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?"

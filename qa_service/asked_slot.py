@@ -215,8 +215,29 @@ _PAST_VERB = re.compile(
 # a relative clause: a plan written in it ("failings, which the partnership must address")
 # is not the sentence's own
 _RELATIVE = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+# prepositions: after one a word in -ed is no finite verb, and none is a name's kind
+_PREPOSITIONS = (
+    "of",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "to",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "about",
+    "after",
+    "before",
+    "during",
+)
 _NOT_SUBJECT = frozenset(
     [
+        *_PREPOSITIONS,
         "a",
         "an",
         "the",
@@ -236,23 +257,6 @@ _NOT_SUBJECT = frozenset(
         "every",
         "some",
         "no",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "to",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "about",
-        "after",
-        "before",
-        "during",
         "is",
         "are",
         "be",
@@ -471,15 +475,7 @@ _NAMED_KIND = re.compile(
 # words that end a name's kind, or are none: prepositions, auxiliaries, determiners
 _NOT_KIND = frozenset(
     [
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "to",
+        *_PREPOSITIONS,
         "the",
         "and",
         "or",
@@ -500,13 +496,6 @@ _NOT_KIND = frozenset(
         "which",
         "who",
         "why",
-        "over",
-        "under",
-        "into",
-        "about",
-        "after",
-        "before",
-        "during",
         "than",
         "that",
         "this",
@@ -673,7 +662,7 @@ def intent_only(question: str, shown: str) -> float:
 _SHARE_ASKED = re.compile(
     r"\bwhat\s+(?:proportion|percentage|share|per\s*cent(?:age)?)\s+of\s+"
     r"(?:(?:the|its|their|all)\s+)?"
-    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={abstention_value._THING_END}\b)",
+    rf"(?P<thing>(?:[\w'’/&-]+\s+){{0,6}}?[\w'’/&-]+)\s+(?={abstention_value.THING_END}\b)",
     re.IGNORECASE,
 )
 _SHARE_STATED = re.compile(
