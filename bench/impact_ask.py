@@ -27,6 +27,7 @@ import os
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,14 @@ from bench.impact_profile import percentiles  # noqa: E402
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
 
 
-def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -> dict[str, Any]:
+def run(
+    index: Path,
+    impact_dir: Path | list[Path],
+    loops: int,
+    seed: int = 0,
+    windows: list[Path] | None = None,
+    tantivy: bool = True,
+) -> dict[str, Any]:
     """See the module notes."""
     from index.impact import ImpactIndex
     from qa_service.presenters import ask_response
@@ -57,14 +65,26 @@ def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -
     if len(set(names)) < len(names):
         names = [f"{p.parent.name}/{p.name}" for p in dirs]
     impacts = {n: ImpactIndex.load(p) for n, p in zip(names, dirs, strict=True)}
-    modes = ("tantivy", *names)
+    for table in windows or []:  # stop 28: the first index with window maxima beside it
+        shift = int(table.stem.rsplit("_", 1)[1])
+        name = f"windows{shift}"
+        impacts[name] = replace(
+            impacts[names[0]], windows=np.load(table, mmap_mode="r"), window_shift=shift
+        )
+        names.append(name)
+    modes = ("tantivy", *names) if tantivy else tuple(names)
+    base = "tantivy" if tantivy else names[0]
     lexical_ms: list[float] = []
     search = engine.lexical.search
+
+    returned: list[Any] = []
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            return search(*args, **kwargs)
+            found = search(*args, **kwargs)
+            returned.append(found)
+            return found
         finally:
             lexical_ms.append((time.perf_counter() - t0) * 1000)
 
@@ -76,6 +96,7 @@ def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -
     total: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in modes}
     lexical: dict[str, list[list[float]]] = {m: [[] for _ in asked] for m in modes}
     shown: dict[str, list[Any]] = {m: [None] * len(asked) for m in modes}
+    searched: dict[str, list[Any]] = {m: [None] * len(asked) for m in modes}
     try:
         for question in asked:  # warm-up, both ways
             for mode in modes:
@@ -88,6 +109,7 @@ def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -
                 for mode in order:
                     engine.lexical.impact = impacts.get(mode)
                     lexical_ms.clear()
+                    returned.clear()
                     t0 = time.perf_counter()
                     answer = engine.ask(question)
                     ask_response(answer).model_dump_json()
@@ -97,6 +119,7 @@ def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -
                         answer.state,
                         [h.passage.passage_id for h in answer.hits],
                     )
+                    searched[mode][i] = list(returned)
     finally:
         engine.lexical.impact = None
         engine.close()
@@ -109,19 +132,37 @@ def run(index: Path, impact_dir: Path | list[Path], loops: int, seed: int = 0) -
     for name, spent in (("ask_ms", total), ("lexical_ms", lexical)):
         median = {m: [float(np.median(t)) for t in spent[m]] for m in modes}
         report[name] = {m: percentiles(median[m]) for m in modes}
-        for mode in names:
-            report[name]["ratio" if len(names) == 1 else f"ratio:{mode}"] = {
-                p: round(report[name][mode][p] / report[name]["tantivy"][p], 3)
+        for mode in modes:
+            if mode == base:
+                continue
+            report[name]["ratio" if len(modes) == 2 else f"ratio:{mode}"] = {
+                p: round(report[name][mode][p] / report[name][base][p], 3)
                 for p in ("p50", "p95", "mean")
             }
+        if len(modes) > 1:  # each question's own ratio to the base, its median and p95
+            for mode in modes:
+                if mode != base:
+                    own = np.array(median[mode]) / np.maximum(np.array(median[base]), 1e-9)
+                    report[name][f"per_question_ratio:{mode}"] = {
+                        "p50": round(float(np.median(own)), 3),
+                        "p95": round(float(np.percentile(own, 95)), 3),
+                    }
+    per_loop = {m: [percentiles([t[j] for t in total[m]]) for j in range(loops)] for m in modes}
+    report["ask_ms_per_loop"] = per_loop
     for mode in names:
-        pairs = list(zip(shown["tantivy"], shown[mode], strict=True))
-        suffix = "" if len(names) == 1 else f":{mode}"
+        if mode == base:
+            continue
+        pairs = list(zip(shown[base], shown[mode], strict=True))
+        suffix = "" if len(modes) == 2 else f":{mode}"
         report[f"same_answers{suffix}"] = sum(a == b for a, b in pairs)
         report[f"same_state{suffix}"] = sum(a[0] == b[0] for a, b in pairs)
         if mode != names[0]:
             same = zip(shown[names[0]], shown[mode], strict=True)
             report[f"same_answers_as_{names[0]}{suffix}"] = sum(a == b for a, b in same)
+            lists = zip(searched[names[0]], searched[mode], strict=True)
+            report[f"same_lexical_lists_as_{names[0]}{suffix}"] = sum(a == b for a, b in lists)
+    if windows:
+        report["windows"] = [str(p) for p in windows]
     report["load_avg_end"] = os.getloadavg()
     return report
 
@@ -134,9 +175,19 @@ def main(argv: list[str] | None = None) -> int:
         "--impact", type=Path, required=True, action="append", help="one or more builds"
     )
     parser.add_argument("--loops", type=int, default=2)
+    parser.add_argument(
+        "--windows",
+        type=Path,
+        action="append",
+        help="window maxima (window_maxima_SHIFT.npy, bench/impact_windows.py) for the first "
+        "impact index: one more mode each",
+    )
+    parser.add_argument("--no-tantivy", action="store_true", help="leave tantivy alone out")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    report = run(args.index, args.impact, args.loops)
+    report = run(
+        args.index, args.impact, args.loops, windows=args.windows, tantivy=not args.no_tantivy
+    )
     if args.out is not None:
         qb.write_report(report, args.out)
     else:

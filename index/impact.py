@@ -69,6 +69,10 @@ CODES = 1 << 16
 # a time: each was the faster on its side of this line on the 318 recorded searches at 1M
 # (docs/performance.md, "An impact index with MaxScore in numba, stop 24").
 DENSE = 2.0
+# With window maxima (``ImpactIndex.windows``), only the dense questions are searched by
+# the kernel that skips windows (``index.impact_windows``); False: every question.
+DENSE_ONLY = True
+WINDOW_FILE = "window_maxima_{shift}.npy"
 
 
 def fieldnorm_table() -> np.ndarray:
@@ -162,6 +166,11 @@ class ImpactIndex:
     generation: int | None = None  # the store generation it was built from, if stamped
     # built with blocks: the row ids block-compressed, with block maxima (``docids`` empty)
     blocks: Blocks | None = None
+    # each list's largest impact per window of ``1 << window_shift`` row ids (stop 28,
+    # ``index.impact_windows``): with it, a dense question skips the windows that cannot
+    # hold a passage of its top k
+    windows: np.ndarray | None = None
+    window_shift: int = 12
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -210,7 +219,14 @@ class ImpactIndex:
         order = np.argsort(bounds, kind="stable")
         held = int(np.sum(self.offsets[lists + 1] - self.offsets[lists]))
         dense = held > DENSE * max(self.passages, 1)
-        if self.blocks is not None:
+        if self.windows is not None and self.blocks is None and (dense or not DENSE_ONLY):
+            from index.impact_windows import maxscore_ranges
+
+            docs, scores, read, _skipped = maxscore_ranges(
+                self.offsets, self.docids, self.codes, self.values, self.bases, lists[order],
+                weights[order], bounds[order], k, self.windows, self.window_shift,
+            )  # fmt: skip
+        elif self.blocks is not None:
             blocked = maxscore_blocks_windowed if dense else maxscore_blocks
             docs, scores, read = blocked(
                 self.offsets, *self.blocks, self.codes, self.values,
@@ -333,6 +349,8 @@ class ImpactIndex:
         folder.mkdir(parents=True, exist_ok=True)
         for name, values in self.arrays().items():
             np.save(folder / f"{name}.npy", values)
+        if self.windows is not None:
+            np.save(folder / WINDOW_FILE.format(shift=self.window_shift), self.windows)
         _save_tables(folder, self.words, self.phrases, self.passages, self.generation)
 
     @classmethod
@@ -349,14 +367,31 @@ class ImpactIndex:
             arrays["docids"] = np.zeros(0, dtype=np.uint32)
         words = {w: i for i, w in enumerate(meta["words"])}
         phrases = {p: len(words) + i for i, p in enumerate(meta.get("phrases", []))}
+        windows = sorted(folder.glob(WINDOW_FILE.format(shift="*")))
         return cls(
             words=words,
             passages=int(meta["passages"]),
             phrases=phrases,
             generation=meta.get("generation"),
             blocks=Blocks(*(mapped(n) for n in BLOCK_FILES)) if blocked else None,
+            windows=np.load(windows[0], mmap_mode="r") if windows else None,
+            window_shift=int(windows[0].stem.rsplit("_", 1)[1]) if windows else 12,
             **arrays,
         )
+
+    def with_windows(self, shift: int = 12) -> ImpactIndex:
+        """This index with its window maxima computed (``index.impact_windows``; every
+        posting read once), for plain row ids."""
+        from dataclasses import replace
+
+        from index.impact_windows import window_maxima
+
+        if self.blocks is not None:
+            raise ValueError("window maxima are for plain row ids")
+        table = window_maxima(
+            self.offsets, self.docids, self.codes, self.values, self.bases, self.passages, shift
+        )
+        return replace(self, windows=table, window_shift=shift)
 
 
 def open_current(index_dir: Path, generation: int) -> ImpactIndex | None:
