@@ -175,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sets-only", action="store_true")
     parser.add_argument("--batches-only", action="store_true")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        help="batch names left out (held out: ask_heldout_real5 ...)",
+    )
     args = parser.parse_args(argv)
     _install()
     rows: list[Row] = []
@@ -189,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.sets_only:
         where = read_manifests(SHARED)
         for path in BATCHES:
+            if path.stem in args.skip:
+                continue
             questions = load_questions(path)
             sets = assign(questions, where, declared_sets(path))
             for name in dict.fromkeys(sets[q.id] for q in questions):
