@@ -104,9 +104,31 @@ def _instrument(engine: Any, clock: Clock) -> None:
     Future.result = waited  # type: ignore[method-assign]
 
 
+def timed_ask(engine: Any, clock: Clock, question: str) -> tuple[Any, dict[str, float]]:
+    """One question through ``Engine.ask`` and the response the API makes of it, timed:
+    the answer, and seconds by stage (the clock's, the ask's "rest" beside ``TOP``, the
+    response's shaping and JSON, and the total)."""
+    from qa_service.presenters import ask_response
+
+    clock.spent = {}
+    t0 = time.perf_counter()
+    answer = engine.ask(question)
+    asked_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    shaped = ask_response(answer)
+    t2 = time.perf_counter()
+    shaped.model_dump_json()
+    t3 = time.perf_counter()
+    spent = dict(clock.spent)
+    spent["rest"] = asked_s - sum(spent.get(s, 0.0) for s in TOP)
+    spent["response"] = t2 - t1
+    spent["json"] = t3 - t2
+    spent["total"] = t3 - t0
+    return answer, spent
+
+
 def profile(index: Path, loops: int) -> dict[str, Any]:
     """Per-question stage medians, their p50/p95, and the tail's split."""
-    from qa_service.presenters import ask_response
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
@@ -124,20 +146,7 @@ def profile(index: Path, loops: int) -> dict[str, Any]:
             engine.ask(question)
         for _ in range(loops):
             for i, question in enumerate(asked):
-                clock.spent = {}
-                t0 = time.perf_counter()
-                answer = engine.ask(question)
-                asked_s = time.perf_counter() - t0
-                t1 = time.perf_counter()
-                shaped = ask_response(answer)
-                t2 = time.perf_counter()
-                shaped.model_dump_json()
-                t3 = time.perf_counter()
-                spent = dict(clock.spent)
-                spent["rest"] = asked_s - sum(spent.get(s, 0.0) for s in TOP)
-                spent["response"] = t2 - t1
-                spent["json"] = t3 - t2
-                spent["total"] = t3 - t0
+                _, spent = timed_ask(engine, clock, question)
                 for stage in stages:
                     per[i][stage].append(spent.get(stage, 0.0) * 1000)
     finally:

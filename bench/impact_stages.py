@@ -139,7 +139,6 @@ class _CodecClock:
 def run(index: Path, impact_dir: Path, loops: int, warm: bool = True) -> dict[str, Any]:
     """See the module notes."""
     from index.impact import ImpactIndex
-    from qa_service.presenters import ask_response
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
@@ -165,27 +164,14 @@ def run(index: Path, impact_dir: Path, loops: int, warm: bool = True) -> dict[st
                 engine.ask(question)
         for _ in range(loops):
             for i, question in enumerate(asked):
-                clock.spent = {}
                 rec.calls, rec.path = [], "none"
-                t0 = time.perf_counter()
-                answer = engine.ask(question)
-                asked_s = time.perf_counter() - t0
-                t1 = time.perf_counter()
-                shaped = ask_response(answer)
-                t2 = time.perf_counter()
-                shaped.model_dump_json()
-                t3 = time.perf_counter()
-                spent = dict(clock.spent)
-                spent["rest"] = asked_s - sum(spent.get(s, 0.0) for s in ap.TOP)
+                answer, spent = ap.timed_ask(engine, clock, question)
                 spent["lex_rest"] = spent.get("lexical", 0.0) - sum(
                     spent.get(s, 0.0) for s in LEXICAL[:-1]
                 )
                 spent["sentence_sql"] = spent.get("sentence_vectors", 0.0) - spent.get(
                     "sentence_decode", 0.0
                 )
-                spent["response"] = t2 - t1
-                spent["json"] = t3 - t2
-                spent["total"] = t3 - t0
                 for stage in stages:
                     per[i][stage].append(spent.get(stage, 0.0) * 1000)
                 detail[i] = {
