@@ -3,25 +3,9 @@ the item's introduction, stop 27"): a sentence that only introduces the item ("T
 Business Manager presented proposals for ...") holds no answer unless it holds the kind
 asked (the officer asked who presented it)."""
 
-import numpy as np
-
-from cqa_core.text import split_sentences, words
 from qa_service.answer_kind import introduces_item
-from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of
-
-# the stored rule's weights (config.py)
-RULE = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
-
-
-def _asked(question: str) -> Asked:
-    return asked_of(question, set(words(question)))
-
-
-def _shown(text: str, scores: list[float], asked: Asked) -> str:
-    spans = split_sentences(text)
-    assert len(spans) == len(scores)
-    chosen: list[Span] = answer_span(text, spans, np.array(scores), asked, RULE)
-    return " ".join(text[s.start : s.end] for s in chosen)
+from tests.highlight_rule import asked as _asked
+from tests.highlight_rule import shown as _shown
 
 
 def test_a_bare_introduction_of_an_item_is_read_by_the_verbs_minutes_introduce_with() -> None:

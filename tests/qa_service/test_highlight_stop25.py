@@ -4,25 +4,11 @@ passage with that one switch off."""
 
 from dataclasses import replace
 
-import numpy as np
-
-from cqa_core.text import split_sentences, words
 from qa_service.config import Settings
-from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of, names_given
-
-# the stored rule's weights (config.py), every stop-25 switch on
-RULE = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
-
-
-def _asked(question: str) -> Asked:
-    return asked_of(question, set(words(question)))
-
-
-def _shown(text: str, scores: list[float], asked: Asked, rule: SpanRule) -> str:
-    spans = split_sentences(text)
-    assert len(spans) == len(scores)
-    chosen: list[Span] = answer_span(text, spans, np.array(scores), asked, rule)
-    return " ".join(text[s.start : s.end] for s in chosen)
+from qa_service.highlight import SpanRule, names_given
+from tests.highlight_rule import RULE
+from tests.highlight_rule import asked as _asked
+from tests.highlight_rule import shown as _shown
 
 
 def test_every_switch_is_on_by_default_and_read_from_the_settings() -> None:

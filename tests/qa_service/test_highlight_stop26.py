@@ -4,23 +4,14 @@ figure; asked for no kind of answer, the topic is shown with what came of it."""
 
 import numpy as np
 
-from cqa_core.text import split_sentences, words
 from qa_service.answer_kind import Kind, kinds_of_form
-from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of
-
-# the stored rule's weights (config.py)
-RULE = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
-
-
-def _asked(question: str) -> Asked:
-    return asked_of(question, set(words(question)))
+from qa_service.highlight import Asked, Span, answer_span
+from tests.highlight_rule import RULE, shown
+from tests.highlight_rule import asked as _asked
 
 
 def _shown(text: str, scores: list[float], asked: Asked, lines: bool = False) -> str:
-    spans = _lines(text) if lines else split_sentences(text)
-    assert len(spans) == len(scores)
-    chosen: list[Span] = answer_span(text, spans, np.array(scores), asked, RULE)
-    return " ".join(text[s.start : s.end] for s in chosen)
+    return shown(text, scores, asked, spans=_lines(text) if lines else None)
 
 
 def _lines(text: str) -> list[Span]:

@@ -3,25 +3,9 @@ stop 27"): asked what a council made of something, the sentence stating its stan
 for no kind of answer, sentences as close told apart by the question's words; the
 question's words named in any form when sentences are told apart."""
 
-import numpy as np
-
-from cqa_core.text import split_sentences, words
 from qa_service.answer_kind import asks_view, holds_view
-from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of
-
-# the stored rule's weights (config.py)
-RULE = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
-
-
-def _asked(question: str) -> Asked:
-    return asked_of(question, set(words(question)))
-
-
-def _shown(text: str, scores: list[float], asked: Asked) -> str:
-    spans = split_sentences(text)
-    assert len(spans) == len(scores)
-    chosen: list[Span] = answer_span(text, spans, np.array(scores), asked, RULE)
-    return " ".join(text[s.start : s.end] for s in chosen)
+from tests.highlight_rule import asked as _asked
+from tests.highlight_rule import shown as _shown
 
 
 def test_a_view_is_asked_by_the_forms_english_asks_a_stance_in() -> None:

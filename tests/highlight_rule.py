@@ -1,0 +1,34 @@
+"""The highlight's tests' shared rule and helpers (tests/qa_service/test_highlight_stop25.py,
+_stop26, _stop27 and _intro): the stored rule's weights, a question's ``Asked``, and the
+span a rule shows of a text whose sentences have the given scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from cqa_core.text import split_sentences, words
+from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of
+
+# the stored rule's weights (config.py), every switch at its default
+RULE = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
+
+
+def asked(question: str) -> Asked:
+    return asked_of(question, set(words(question)))
+
+
+def shown(
+    text: str,
+    scores: list[float],
+    asked: Asked,
+    rule: SpanRule = RULE,
+    spans: Sequence[Span] | None = None,
+) -> str:
+    """What ``rule`` highlights of ``text`` cut into ``spans`` (its sentences by default),
+    one score a span."""
+    spans = list(split_sentences(text) if spans is None else spans)
+    assert len(spans) == len(scores)
+    chosen: list[Span] = answer_span(text, spans, np.array(scores), asked, rule)
+    return " ".join(text[s.start : s.end] for s in chosen)
