@@ -3,26 +3,19 @@ in the past tense. Each test switches its rule off and checks stop 25's reading 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from types import SimpleNamespace
 
-from qa_service import trend_current
 from qa_service.trend import select
 from qa_service.trend_current import current
 from qa_service.trend_read import figures
 from qa_service.trend_sentence import Asked
+from tests import switches
 
 
-@contextmanager
-def off(name: str) -> Iterator[None]:
+def off(name: str) -> AbstractContextManager[None]:
     """Switch ``trend_current.<name>`` off for the block."""
-    saved = getattr(trend_current, name)
-    setattr(trend_current, name, False)
-    try:
-        yield
-    finally:
-        setattr(trend_current, name, saved)
+    return switches.off("trend_current", name)
 
 
 def values(text: str) -> list[float]:

@@ -5,26 +5,12 @@ Each test switches its rule off and checks stop 26's reading too."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 from qa_service.trend import select
 from qa_service.trend_read import asked_unit
 from qa_service.trend_sentence import Asked
-
-
-@contextmanager
-def off(module: str, name: str) -> Iterator[None]:
-    """Switch ``<module>.<name>`` off for the block."""
-    mod = importlib.import_module(f"qa_service.{module}")
-    saved = getattr(mod, name)
-    setattr(mod, name, False)
-    try:
-        yield
-    finally:
-        setattr(mod, name, saved)
+from tests.switches import off
 
 
 def hit(text: str, date: str = "2021-05-18") -> SimpleNamespace:

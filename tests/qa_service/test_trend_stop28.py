@@ -4,30 +4,15 @@ Each test switches its rule off and checks stop 27's reading too."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from qa_service.trend_head import measure_head
 from qa_service.trend_read import asked_unit, figures
-
-
-@contextmanager
-def off_in(module: str, name: str) -> Iterator[None]:
-    """Switch ``qa_service.<module>.<name>`` off for the block."""
-    mod = importlib.import_module(f"qa_service.{module}")
-    saved = getattr(mod, name)
-    setattr(mod, name, False)
-    try:
-        yield
-    finally:
-        setattr(mod, name, saved)
+from tests.switches import off
 
 
 def test_a_range_s_first_day_is_no_count() -> None:
     text = "Ofsted inspected the service between 16 and 27 September 2019 and judged it good."
     assert figures(text) == []
-    with off_in("trend_read", "DATE_RANGES"):
+    with off("trend_read", "DATE_RANGES"):
         assert [f.value for f in figures(text)] == [16.0]
 
 
@@ -40,7 +25,7 @@ def test_a_number_opening_a_title_line_numbers_its_minute() -> None:
     # a count opening a sentence is still a count
     assert [f.value for f in figures("31 shops signed up to the scheme.")] == [31.0]
     assert [f.value for f in figures("12 Councillors attended the meeting.")] == [12.0]
-    with off_in("trend_read", "TITLE_NUMBERS"):
+    with off("trend_read", "TITLE_NUMBERS"):
         assert [f.value for f in figures(text)] == [31.0]
 
 
@@ -48,7 +33,7 @@ def test_a_count_in_words_before_new_counts_the_noun_after() -> None:
     text = "Its main features are eight new find-and-fix teams, which will repair all defects."
     nouns = frozenset({"find", "fix", "team"})
     assert [f.value for f in figures(text, nouns=nouns)] == [8.0]
-    with off_in("trend_read", "WORDS_ADDED"):
+    with off("trend_read", "WORDS_ADDED"):
         assert figures(text, nouns=nouns) == []
 
 
@@ -56,5 +41,5 @@ def test_an_irregular_participle_after_the_noun_ends_the_measure() -> None:
     assert measure_head("money made by the car boot sale for the fete") == "money"
     assert asked_unit("money made by the car boot sale for the fete") == "£"
     assert measure_head("recommendations made by Ofsted at the inspection") == "recommendations"
-    with off_in("trend_head", "MORE_PARTICIPLES"):
+    with off("trend_head", "MORE_PARTICIPLES"):
         assert measure_head("money made by the car boot sale for the fete") == "made"
