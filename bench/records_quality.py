@@ -62,6 +62,7 @@ TREND_TWENTY_FIRST = REPO / "tests" / "labels" / "trend_heldout19.json"
 TREND_TWENTY_SECOND = REPO / "tests" / "labels" / "trend_heldout20.json"
 TREND_TWENTY_THIRD = REPO / "tests" / "labels" / "trend_heldout21.json"
 TREND_TWENTY_FOURTH = REPO / "tests" / "labels" / "trend_heldout22.json"
+TREND_TWENTY_FIFTH = REPO / "tests" / "labels" / "trend_heldout23.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -86,6 +87,7 @@ TREND_BATCHES = (
     ("twenty-second batch", TREND_TWENTY_SECOND),
     ("twenty-third batch", TREND_TWENTY_THIRD),
     ("twenty-fourth batch", TREND_TWENTY_FOURTH),
+    ("twenty-fifth batch", TREND_TWENTY_FIFTH),
 )
 
 
