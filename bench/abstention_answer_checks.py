@@ -22,7 +22,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.abstention_transfer import Row  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from qa_service import asked_slot  # noqa: E402
 from qa_service.abstention import ANSWERED, NOT_IN_PAPERS, Evidence, Model  # noqa: E402
@@ -58,19 +59,13 @@ class Shown:
 
 
 @dataclass(frozen=True)
-class CRow:
-    """One question's capture: ``source`` "shared" or "blind"; ``withheld`` its near miss."""
+class CRow(Row):
+    """One question's capture (bench/abstention_transfer.py's ``Row``: ``source`` "shared" or
+    "blind", ``withheld`` its near miss) with what the checks read of its answer and of its
+    near miss's (named, never by position)."""
 
-    source: str
-    batch: str
-    qid: str
-    question: str
-    answerable: bool
-    evidence: Evidence | None
-    shown: Shown | None
-    withheld: Evidence | None = None
-    withheld_shown: Shown | None = None
-    councils: tuple[str, ...] = ()
+    shown: Shown | None = field(default=None, kw_only=True)
+    withheld_shown: Shown | None = field(default=None, kw_only=True)
 
 
 # keyed by the evidence's id, the evidence kept alive beside it so that no id is reused
@@ -120,28 +115,14 @@ def capture(index_root: Path) -> list[CRow]:
     from bench.abstention_transfer import capture_blind, capture_shared
 
     _recording()
-    rows = []
-    for r in capture_shared(index_root):
-        rows.append(
-            CRow(
-                "shared",
-                r.batch,
-                r.qid,
-                r.question,
-                r.answerable,
-                r.evidence,
-                _shown(r.evidence),
-                r.withheld,
-                _shown(r.withheld),
-                r.councils,
-            )
-        )
+    rows = [_with_shown(r) for r in capture_shared(index_root)]
     batches = [REPO / "tests" / "labels" / name for name in CONSUMED]
-    for r in capture_blind(index_root, batches):
-        rows.append(
-            CRow("blind", r.batch, r.qid, r.question, r.answerable, r.evidence, _shown(r.evidence))
-        )
-    return rows
+    return rows + [_with_shown(r) for r in capture_blind(index_root, batches)]
+
+
+def _with_shown(row: Row) -> CRow:
+    """``row`` with what was shown for its answer and its near miss's (a blind row has none)."""
+    return CRow(**vars(row), shown=_shown(row.evidence), withheld_shown=_shown(row.withheld))
 
 
 def load(index_root: Path, cache: Path) -> list[CRow]:

@@ -30,8 +30,11 @@ from index.impact_maxscore import (
     _SLACK,
     FIXED_BITS,
     WINDOW,
+    _best_first,
+    _essential_from,
     _fixed,
     _gallop,
+    _next_doc,
     _sift_down,
     _sift_up,
     _worse,
@@ -298,10 +301,7 @@ def maxscore_blocks(
     theta = 0.0
     first_essential = 0
     read = 0
-    doc = _NONE
-    for i in range(n):
-        if cur[i] < doc:
-            doc = cur[i]
+    doc = _next_doc(cur, 0, n)
     while doc != _NONE:
         score = 0.0
         following = _NONE
@@ -382,23 +382,11 @@ def maxscore_blocks(
             continue
         if size == k and heap_scores[0] > theta:
             theta = heap_scores[0]
-            moved = False
-            while first_essential < n and upto[first_essential + 1] * (1 + _SLACK) <= theta:
-                first_essential += 1
-                moved = True
-            if moved:
-                doc = _NONE
-                for i in range(first_essential, n):
-                    if cur[i] < doc:
-                        doc = cur[i]
-    out_docs = np.empty(size, dtype=np.uint32)
-    out_scores = np.empty(size, dtype=np.float64)
-    for slot in range(size - 1, -1, -1):
-        out_scores[slot] = heap_scores[0]
-        out_docs[slot] = heap_docs[0]
-        heap_scores[0] = heap_scores[slot]
-        heap_docs[0] = heap_docs[slot]
-        _sift_down(heap_scores, heap_docs, slot, 0)
+            essential = _essential_from(upto, first_essential, n, theta)
+            if essential > first_essential:
+                first_essential = essential
+                doc = _next_doc(cur, first_essential, n)
+    out_docs, out_scores = _best_first(heap_scores, heap_docs, size, 1.0)
     return out_docs, out_scores, read
 
 

@@ -18,6 +18,12 @@ added into an accumulator (as tantivy's buffered union does), and the window's p
 then taken in row-id order.  Scores are summed as integers of ``2**-FIXED_BITS`` (each
 impact rounded once to that grain, ~1e-12), so a sum is exact whatever the order of its
 lists: equal passages (a corpus's copies) score exactly alike, and a bound prunes exactly.
+
+The kernels here and in ``index.impact_blocks`` share their cold pieces (the heap popped
+best first, the next passage of the essential lists, the first essential list once theta
+rises).  Their hot loops (a window added and walked, a passage offered to the heap, a
+list's cursors set up) stay written out in each kernel: through helpers, even ones numba
+inlines, they measured 3-11% slower (docs/performance.md, "Repeated kernel code, stop 29").
 """
 
 from __future__ import annotations
@@ -88,6 +94,42 @@ def _sift_up(scores: np.ndarray, docs: np.ndarray, at: int) -> None:
         at = parent
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _best_first(
+    heap_scores: np.ndarray, heap_docs: np.ndarray, size: int, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The heap's hits, best first (row ids, scores divided by ``scale``), popped from the
+    worst; the heap is left empty."""
+    out_docs = np.empty(size, dtype=np.uint32)
+    out_scores = np.empty(size, dtype=np.float64)
+    for rank in range(size - 1, -1, -1):
+        out_scores[rank] = heap_scores[0] / scale
+        out_docs[rank] = heap_docs[0]
+        heap_scores[0] = heap_scores[rank]
+        heap_docs[0] = heap_docs[rank]
+        _sift_down(heap_scores, heap_docs, rank, 0)
+    return out_docs, out_scores
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _essential_from(upto: np.ndarray, first: int, n: int, theta: float) -> int:
+    """The first essential list once the k-th best score is ``theta``: the lists whose
+    summed float bounds (``upto``) cannot beat it, trusted by ``_SLACK``, are not."""
+    while first < n and upto[first + 1] * (1 + _SLACK) <= theta:
+        first += 1
+    return first
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _next_doc(cur: np.ndarray, first: int, n: int) -> np.uint32:
+    """The smallest current row id of lists ``first`` .. ``n - 1`` (``_NONE``: all done)."""
+    doc = _NONE
+    for i in range(first, n):
+        if cur[i] < doc:
+            doc = cur[i]
+    return doc
+
+
 @njit(cache=True, nogil=True)
 def maxscore(
     offsets: np.ndarray,
@@ -127,10 +169,7 @@ def maxscore(
     theta = 0.0
     first = 0  # lists first .. n-1 are essential
     read = 0
-    doc = _NONE
-    for i in range(n):
-        if cur[i] < doc:
-            doc = cur[i]
+    doc = _next_doc(cur, 0, n)
     while doc != _NONE:
         # score the passage in the essential lists, stepping them, and find the next one
         score = 0.0
@@ -181,25 +220,11 @@ def maxscore(
             continue
         if size == k and heap_scores[0] > theta:
             theta = heap_scores[0]
-            moved = False
-            while first < n and upto[first + 1] * (1 + _SLACK) <= theta:
-                first += 1
-                moved = True
-            if moved:  # the next passage is the next of the lists still essential
-                doc = _NONE
-                for i in range(first, n):
-                    if cur[i] < doc:
-                        doc = cur[i]
-    # best first: pop the heap from the worst
-    out_docs = np.empty(size, dtype=np.uint32)
-    out_scores = np.empty(size, dtype=np.float64)
-    for slot in range(size - 1, -1, -1):
-        out_scores[slot] = heap_scores[0]
-        out_docs[slot] = heap_docs[0]
-        last = slot
-        heap_scores[0] = heap_scores[last]
-        heap_docs[0] = heap_docs[last]
-        _sift_down(heap_scores, heap_docs, last, 0)
+            essential = _essential_from(upto, first, n, theta)
+            if essential > first:  # the next passage is the next of the lists still essential
+                first = essential
+                doc = _next_doc(cur, first, n)
+    out_docs, out_scores = _best_first(heap_scores, heap_docs, size, 1.0)
     return out_docs, out_scores, read
 
 
@@ -306,12 +331,5 @@ def maxscore_windowed(
                 theta = heap_scores[0]
                 while first < n and upto[first + 1] <= theta:
                     first += 1
-    out_docs = np.empty(size, dtype=np.uint32)
-    out_scores = np.empty(size, dtype=np.float64)
-    for rank in range(size - 1, -1, -1):
-        out_scores[rank] = heap_scores[0] / 2.0**FIXED_BITS
-        out_docs[rank] = heap_docs[0]
-        heap_scores[0] = heap_scores[rank]
-        heap_docs[0] = heap_docs[rank]
-        _sift_down(heap_scores, heap_docs, rank, 0)
+    out_docs, out_scores = _best_first(heap_scores, heap_docs, size, 2.0**FIXED_BITS)
     return out_docs, out_scores, read

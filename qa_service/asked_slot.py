@@ -598,7 +598,12 @@ _QUALIFYING = re.compile(
 
 
 def _stem_of(word: str) -> str:
-    """A verb form's stem, for matching a participle to a question's word ("added": "add")."""
+    """A verb form's stem, for matching a participle to a question's word ("added": "add").
+
+    Not ``glossary._stem`` nor ``trend_words.stem``: this one lower-cases and takes "en",
+    "d" and "s" off too, down to three letters ("speed": "spe"), which only matters between
+    two forms of a question's verb; the three differ on most words of the shared corpora
+    (docs/quality.md, "Repeated code, stop 29")."""
     w = word.lower()
     for ending in ("ed", "en", "d", "ing", "s"):
         if w.endswith(ending) and len(w) - len(ending) >= 3:

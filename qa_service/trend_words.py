@@ -84,7 +84,10 @@ def stem(word: str) -> str:
     (four letters at least are kept: "smoked" and "smoking" are "smok", "care" stays "care";
     "hourly" is "hour"). A short word whose ending cannot come off so ("owns", "owned",
     "fees") is stemmed as the lexical search stems it (Snowball English, the keyword
-    index's analyzer): "own", "fee", when that stem is the word's own beginning."""
+    index's analyzer): "own", "fee", when that stem is the word's own beginning.  Not
+    ``asked_slot._stem_of`` nor ``glossary._stem``: a key word's five-letter stem
+    ("counc", "repor") matches its other forms and derivations, which the other two must not
+    (docs/quality.md, "Repeated code, stop 29")."""
     low = word.lower()
     five = _five(low)
     if five == low[:5] and low.endswith(_ENDINGS):

@@ -29,9 +29,19 @@ def test_fires_are_listed_by_group_and_label() -> None:
     planned = _shown("When did the bridge reopen?", "The bridge would reopen in May.")
     stated = _shown("When did the bridge reopen?", "The bridge reopened in May.")
     rows = [
-        CRow("shared", "dev-set", "d1", planned.question, False, EVIDENCE, planned),
-        CRow("shared", "dev-set", "d2", stated.question, True, EVIDENCE, stated, EVIDENCE, planned),
-        CRow("blind", "ask_heldout_real9", "r1", planned.question, False, EVIDENCE, planned),
+        CRow("shared", "dev-set", "d1", planned.question, False, EVIDENCE, shown=planned),
+        CRow(
+            "shared",
+            "dev-set",
+            "d2",
+            stated.question,
+            True,
+            EVIDENCE,
+            EVIDENCE,
+            shown=stated,
+            withheld_shown=planned,
+        ),
+        CRow("blind", "ask_heldout_real9", "r1", planned.question, False, EVIDENCE, shown=planned),
     ]
     assert fires(rows, "plan") == {
         ("dev-set", "unanswerable"): ["d1"],
@@ -48,7 +58,7 @@ def test_the_checks_of_stop_27_are_listed() -> None:
     aimed = _shown(
         "How many carers had the campaign recruited?", "The campaign aimed to recruit 40 carers."
     )
-    rows = [CRow("blind", "ask_heldout_fict9", "f1", aimed.question, False, EVIDENCE, aimed)]
+    rows = [CRow("blind", "ask_heldout_fict9", "f1", aimed.question, False, EVIDENCE, shown=aimed)]
     assert fires(rows, "intent") == {("blind fict9", "unanswerable"): ["f1"]}
     assert fires(rows, "plan") == {}
     on = with_checks(EVIDENCE, aimed, ("intent", "counted"))

@@ -169,6 +169,49 @@ def _exhaustive(
     return sorted(scores.items(), key=lambda hit: (-hit[1], hit[0]))[:k]
 
 
+def _random_case(seed: int, whole: bool, stretches: bool = False) -> tuple[Any, ...]:
+    """Random lists (offsets, row ids, impacts), the lists asked, their weights, k and the
+    passages: of small whole impacts (so that many passages tie, as copies do) or of any,
+    with ``stretches`` strong in a few stretches of row ids, as a topic's papers are."""
+    rng = np.random.default_rng(seed)
+    words, passages = int(rng.integers(1, 8)), int(rng.integers(1, 12_000))
+    offsets, docids, impacts = [0], [], []
+    for _ in range(words):
+        share = rng.choice([0.01, 0.1, 0.5, 1.0])
+        held = np.flatnonzero(rng.random(passages) < share)
+        if whole:
+            values = rng.integers(1, 5, size=len(held))
+        elif stretches:
+            values = rng.random(len(held)) * np.where((held // 700) % 5 == 0, 9, 1)
+        else:
+            values = rng.random(len(held)) * 9
+        docids += held.tolist()
+        impacts += values.astype(np.float32).tolist()
+        offsets.append(len(docids))
+    offsets_a = np.array(offsets, dtype=np.int64)
+    docids_a = np.array(docids, dtype=np.uint32)
+    impacts_a = np.array(impacts, dtype=np.float32)
+    lists = rng.choice(words, size=int(rng.integers(1, words + 1)), replace=False).tolist()
+    weights = rng.integers(1, 3, size=len(lists)).astype(np.float64).tolist()
+    k = int(rng.integers(1, 30))
+    return offsets_a, docids_a, impacts_a, lists, weights, k, passages
+
+
+def _ordered(
+    offsets: np.ndarray, impacts: np.ndarray, lists: list[int], weights: list[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lists asked, their weights and bounds, in the order of their bounds (as
+    ``ImpactIndex`` passes them to a kernel)."""
+    bounds = np.array(
+        [
+            w * float(impacts[offsets[t] : offsets[t + 1]].max(initial=0.0))
+            for t, w in zip(lists, weights, strict=True)
+        ]
+    )
+    order = np.argsort(bounds, kind="stable")
+    return np.array(lists, dtype=np.int64)[order], np.array(weights)[order], bounds[order]
+
+
 def _on_blocks(kernel: Any) -> Any:
     """``kernel`` (a block kernel) called as the plain kernels are: the lists packed in
     blocks first (their impacts decoded for the block maxima)."""
@@ -194,35 +237,13 @@ KERNELS = [maxscore, maxscore_windowed, _on_blocks(maxscore_blocks),
 def test_maxscore_equals_scoring_every_passage(seed: int, kernel: Any, whole: bool) -> None:
     """Random lists, of small whole impacts (so that many passages tie, as copies do) or
     of any: the pruned top k is the exhaustive one, ties by row id."""
-    rng = np.random.default_rng(seed)
-    words, passages = int(rng.integers(1, 8)), int(rng.integers(1, 12_000))
-    offsets, docids, impacts = [0], [], []
-    for _ in range(words):
-        share = rng.choice([0.01, 0.1, 0.5, 1.0])
-        held = np.flatnonzero(rng.random(passages) < share)
-        docids += held.tolist()
-        values = rng.integers(1, 5, size=len(held)) if whole else rng.random(len(held)) * 9
-        impacts += values.astype(np.float32).tolist()
-        offsets.append(len(docids))
-    offsets_a = np.array(offsets, dtype=np.int64)
-    docids_a = np.array(docids, dtype=np.uint32)
-    impacts_a = np.array(impacts, dtype=np.float32)
-    lists = rng.choice(words, size=int(rng.integers(1, words + 1)), replace=False).tolist()
-    weights = rng.integers(1, 3, size=len(lists)).astype(np.float64).tolist()
-    k = int(rng.integers(1, 30))
-    bounds = [
-        w * float(impacts_a[offsets_a[t] : offsets_a[t + 1]].max(initial=0.0))
-        for t, w in zip(lists, weights, strict=True)
-    ]
-    order = np.argsort(bounds, kind="stable")
+    offsets_a, docids_a, impacts_a, lists, weights, k, _passages = _random_case(seed, whole)
     coded = code_impacts(impacts_a, offsets_a)
     for at in range(len(impacts_a)):  # the codes give the impacts back, bit for bit
         term = int(np.searchsorted(offsets_a, at, side="right")) - 1
         assert coded[1][coded[2][term] + coded[0][at]] == impacts_a[at]
-    docs, scores, _read = kernel(
-        offsets_a, docids_a, *coded, np.array(lists, dtype=np.int64)[order],
-        np.array(weights)[order], np.array(bounds)[order], k,
-    )  # fmt: skip
+    ordered = _ordered(offsets_a, impacts_a, lists, weights)
+    docs, scores, _read = kernel(offsets_a, docids_a, *coded, *ordered, k)
     want = _exhaustive(offsets_a, docids_a, impacts_a, lists, weights, k)
     assert [int(d) for d in docs] == [d for d, _ in want]
     assert scores.tolist() == pytest.approx([s for _, s in want], rel=1e-9)

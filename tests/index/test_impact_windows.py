@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -16,44 +15,14 @@ from index.impact_maxscore import maxscore_windowed
 from index.impact_windows import maxscore_ranges, window_maxima
 from index.lexical_folder import analyzer
 from index.lexical_tantivy import TantivyIndex, store_texts
-from tests.index.test_impact import PHRASES, QUERIES, _exhaustive, served  # noqa: F401
-
-
-def _random_case(seed: int, whole: bool) -> tuple[Any, ...]:
-    """Random lists (as ``test_impact``'s kernel tests make them), clustered or not."""
-    rng = np.random.default_rng(seed)
-    words, passages = int(rng.integers(1, 8)), int(rng.integers(1, 12_000))
-    offsets, docids, impacts = [0], [], []
-    for _ in range(words):
-        share = rng.choice([0.01, 0.1, 0.5, 1.0])
-        held = np.flatnonzero(rng.random(passages) < share)
-        if whole:
-            values = rng.integers(1, 5, size=len(held)).astype(np.float64)
-        else:  # strong in a few stretches of row ids, as a topic's papers are
-            values = rng.random(len(held)) * np.where((held // 700) % 5 == 0, 9, 1)
-        docids += held.tolist()
-        impacts += values.astype(np.float32).tolist()
-        offsets.append(len(docids))
-    offsets_a = np.array(offsets, dtype=np.int64)
-    docids_a = np.array(docids, dtype=np.uint32)
-    impacts_a = np.array(impacts, dtype=np.float32)
-    lists = rng.choice(words, size=int(rng.integers(1, words + 1)), replace=False).tolist()
-    weights = rng.integers(1, 3, size=len(lists)).astype(np.float64).tolist()
-    k = int(rng.integers(1, 30))
-    return offsets_a, docids_a, impacts_a, lists, weights, k, passages
-
-
-def _ordered(
-    offsets: np.ndarray, impacts: np.ndarray, lists: list[int], weights: list[float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    bounds = np.array(
-        [
-            w * float(impacts[offsets[t] : offsets[t + 1]].max(initial=0.0))
-            for t, w in zip(lists, weights, strict=True)
-        ]
-    )
-    order = np.argsort(bounds, kind="stable")
-    return np.array(lists, dtype=np.int64)[order], np.array(weights)[order], bounds[order]
+from tests.index.test_impact import (  # noqa: F401
+    PHRASES,
+    QUERIES,
+    _exhaustive,
+    _ordered,
+    _random_case,
+    served,
+)
 
 
 @pytest.mark.parametrize("shift", [3, 6, 9, 12])
@@ -63,7 +32,8 @@ def test_skipping_windows_keeps_the_exhaustive_top_k(seed: int, whole: bool, shi
     """Random lists (many ties, or impacts strong in stretches): the top k with windows
     skipped is the exhaustive one and ``maxscore_windowed``'s, row for row, ties by row
     id, and never scores more postings than it."""
-    offsets, docids, impacts, lists, weights, k, passages = _random_case(seed, whole)
+    case = _random_case(seed, whole, stretches=True)
+    offsets, docids, impacts, lists, weights, k, passages = case
     coded = code_impacts(impacts, offsets)
     table = window_maxima(offsets, docids, *coded, passages, shift)
     ordered = _ordered(offsets, impacts, lists, weights)

@@ -125,6 +125,16 @@ def _check_consistent(index: Path) -> int:
         store.close()
 
 
+def _answers(index: Path) -> None:
+    """The committed index is whole and holds passages, and an engine on it answers."""
+    assert _check_consistent(index) > 0
+    engine = Engine(index, HashingEmbedder())
+    try:
+        assert engine.ask("committee report children services", 3).hits
+    finally:
+        engine.close()
+
+
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two versions of the same corpus: every file differs between them."""
@@ -170,12 +180,7 @@ def test_sigkill_at_random_points_never_damages_the_index(
                 expected = new_hashes[name] if name in done else old_hashes[name]
                 assert committed[name] == expected, (run, name, seen, commits)
         if generation:  # killed before the first commit there is nothing to open yet
-            assert _check_consistent(index) > 0
-            engine = Engine(index, HashingEmbedder())
-            try:
-                assert engine.ask("committee report children services", 3).hits
-            finally:
-                engine.close()
+            _answers(index)
         landed.append((mode, seen, commits))
 
         left = FILES - commits * COMMIT_EVERY
@@ -285,12 +290,7 @@ def test_sigkill_inside_a_commit(
     generation, committed = _state(index)
     assert generation == completed
     assert sorted(committed) == sorted(_hashes(new))[: completed * COMMIT_EVERY]
-    assert _check_consistent(index) > 0
-    engine = Engine(index, HashingEmbedder())
-    try:
-        assert engine.ask("committee report children services", 3).hits
-    finally:
-        engine.close()
+    _answers(index)
     writer = IndexWriter(index, HashingEmbedder(), commit_every=COMMIT_EVERY)
     with writer.open():
         summary = writer.ingest([new])
