@@ -14,8 +14,7 @@ never computed.
   worker caseload", "caseload" says more than "social"), and states a figure in the unit
   the question asks for ("how many", "rate", "cost"); then the one whose figure's own
   words (its item, below, then ``WINDOW`` either side) name most; then the engine's
-  ranking. A sentence naming half of the key words' weight or less (under
-  ``trend_sentence.ABOUT_SHARE``, fitted: 0.54), or of a timeliness
+  ranking. A sentence naming less than half of the key words' weight, or of a timeliness
   question only its period ("within five working days"), or only its common phrases
   ("agency social workers made up 46% of the children's social care workforce" for contacts
   received by children's social care; ``qa_service.trend_phrase``), measures something
@@ -155,11 +154,6 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
     # Eastwold")
     read = engine.reader.read(question)
     filtering = stems(" ".join((*read.council_phrases, *read.date_phrases)))
-    # nor words whose weight a sentence must name a share of: "Eastwold", in no passage's
-    # text, would weigh most of "agency social worker rate in Eastwold"
-    asked.weights = {k: w for k, w in asked.weights.items() if k not in filtering} or (
-        asked.weights
-    )
     asked.free = free_words(
         question,
         set(asked.weights) - filtering,

@@ -53,13 +53,6 @@ _MONEY_ITSELF = frozenset(["money", "monies"])
 # reading.
 UNIT_LESS_COUNTED = True
 
-# The share of the question's key words' weight (idf) a sentence must name to be about it
-# (``Asked.about``): fitted by bench/fit_trend_knobs.py leaving one council out over the
-# twenty-one development label files (chosen in 14 of 15 folds; docs/quality.md "Issue 16,
-# trend reader, stop 29"). Half (0.5) until stop 29: a sentence naming exactly half of the
-# weight ("agency staff" for agency workers) measured something else more often than not.
-ABOUT_SHARE = 0.54
-
 # Words either side of a figure read as what it counts or measures; fitted by
 # bench/fit_trend.py with cross-validation across councils (docs/quality.md).
 WINDOW = 8
@@ -154,7 +147,7 @@ class Asked:
         return m is not None and bool(stems(m.group("base")) & bases)
 
     def about(self, text: str) -> bool:
-        """Whether ``text`` names ``ABOUT_SHARE`` of the question's key words, by weight, less
+        """Whether ``text`` names at least half of the question's key words, by weight, less
         the condition it is measured under ("before savings"), and of a timeliness question,
         not only its period ("within five working days"), and not only its common phrases
         ("children's social care", ``trend_phrase``)."""
@@ -173,7 +166,7 @@ class Asked:
         weight = sum(w for s, w in weights.items() if s in got)
         beyond = not self.period or any(s in got for s in weights if s not in self.period)
         beyond = beyond and (not self.free or bool(got & self.free))
-        return beyond and weight >= ABOUT_SHARE * sum(weights.values())
+        return beyond and 2 * weight >= sum(weights.values())
 
 
 # A figure stated on the base the question asks it per ("nightly charge per metre": "£2.90

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
-
-from qa_service import trend_sentence
 from qa_service.trend import select
 from qa_service.trend_read import asked_unit
 from qa_service.trend_sentence import Asked
@@ -67,11 +64,7 @@ def test_a_figure_stated_on_the_base_asked_comes_first() -> None:
         assert values(BERTHS, question) == [10.0]
 
 
-def test_the_verbs_of_a_question_are_not_words_a_sentence_must_name(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # its example names half of the question: the bar before stop 29's fit
-    monkeypatch.setattr(trend_sentence, "ABOUT_SHARE", 0.5)
+def test_the_verbs_of_a_question_are_not_words_a_sentence_must_name() -> None:
     asked = Asked.of("how many people the Summer concert venue can hold")
     sentence = "The maximum capacity of the venue for the event is for 7,500 people."
     assert asked.about(sentence)
@@ -103,11 +96,7 @@ SAVINGS = (
 )
 
 
-def test_a_whole_a_sentence_opens_with_is_the_base_of_its_part(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # its example names half of the question: the bar before stop 29's fit
-    monkeypatch.setattr(trend_sentence, "ABOUT_SHARE", 0.5)
+def test_a_whole_a_sentence_opens_with_is_the_base_of_its_part() -> None:
     assert values(SAVINGS, "savings on course to be delivered this year") == [10900000.0]
     # the whole asked: its part's words name nothing of the question the whole's do not
     assert values(SAVINGS, "savings included in the budget") == [14500000.0]
@@ -125,11 +114,7 @@ TABLE = (
 )
 
 
-def test_a_money_table_s_cells_in_a_longer_span_are_no_counts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # its example names half of the question: the bar before stop 29's fit
-    monkeypatch.setattr(trend_sentence, "ABOUT_SHARE", 0.5)
+def test_a_money_table_s_cells_in_a_longer_span_are_no_counts() -> None:
     question = "units of temporary accommodation the council has of its own"
     text = f"Table 1 shows the pressures built into the budget. {TABLE}"
     assert values(text, question) == []
