@@ -520,3 +520,29 @@ def test_how_many_were_approved_is_answered_by_the_count_not_the_items_opening()
     asked = asked_of(question, set(words(question)))
     shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
     assert "14 schemes had been approved" in shown and "presented" not in shown
+
+
+def test_the_stored_rule_shows_a_restatement_that_holds_the_kind_asked() -> None:
+    # a set of minutes' title restates the question ("... Committee held in ... on 8 October
+    # 2015 at 10.05 am") and holds the place and time asked: the stored restatement penalty
+    # (0.5, fitted leaving one council out on the sets and the consumed batches,
+    # bench/highlight_pool.py) leaves it above a list of names; at 1.0 it sank below them
+    from tests.highlight_rule import asked, shown
+
+    text = (
+        "Minutes: Read the Minutes\n\n"
+        "Minutes of Meeting of the Education, Children and Adult Services Committee held in "
+        "the Council Chamber, Glenurquhart Road, Inverness on Thursday, 8 October 2015 at "
+        "10.05 am.\n\nPresent:\n\nHighland Council:\n\n"
+        "Mr D Millar (Chair), Mr A Baxter, Mrs C Caddick\n\n"
+        "Non-Members also present:\n\nMr B Clark, Ms J Douglas, Mr B Fernie"
+    )
+    question = asked(
+        "Where did Highland's education, children and adult services committee meet in "
+        "October 2015, and what time did it start?"
+    )
+    scores = [0.065, 0.677, 0.108, 0.372, 0.206, 0.178, 0.25]  # the bundled model's
+    assert SpanRule().restate_penalty == 0.5
+    assert shown(text, scores, question, SpanRule()).startswith("Minutes of Meeting")
+    sunk = replace(SpanRule(), restate_penalty=1.0)
+    assert shown(text, scores, question, sunk).startswith("Mr B Clark")
