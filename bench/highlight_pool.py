@@ -2,6 +2,8 @@
 
     python bench/highlight_pool.py capture --index-root DIR OUT.pkl [BATCH ...]
     python bench/highlight_pool.py fit POOL.pkl
+    python bench/highlight_pool.py margin POOL.pkl
+    python bench/highlight_pool.py causes POOL.pkl
 
 ``capture`` asks every question of the three shared sets (``questions.jsonl``) and of the
 named blind batches (``tests/labels/ask_heldout_*.jsonl``, each question of its set's index,
@@ -15,6 +17,9 @@ sentences cut otherwise, ``bench/sentence_spans.py``) and each group's answerabl
 (in-sample) and, leaving one council out, the rule of each fold (out of fold), and prints
 answer@1 per set and batch for the stored rule (the settings' defaults), the in-sample rule
 and the out-of-fold rules, with how often each fold chose each value of each axis.
+``margin`` fits, after the grid, how close a neighbour must score to join the span
+(``SpanRule.margin``; measured, not stored) and prints the words the span shows.  ``causes``
+sorts the stored rule's misses by what went wrong mechanically (``causes``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import pickle
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.fit_highlight import AXES, Case, best_rule  # noqa: E402
+from cqa_core.text import words  # noqa: E402
 from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
 from evaluation.metrics import is_hit  # noqa: E402
 from evaluation.questions import Question, load_questions  # noqa: E402
@@ -169,6 +175,96 @@ def fit(pool: Pool) -> str:
     return "\n".join(lines)
 
 
+MARGINS = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3)
+
+
+def with_margin(cases: Sequence[Case]) -> SpanRule:
+    """The grid's rule (``best_rule``), then the neighbour margin (``SpanRule.margin``, how
+    close a neighbour must score to join the span) chosen on the same cases, counting also
+    the mean of its neighbours among ``MARGINS``; the smaller wins a tie."""
+    rule = best_rule(cases)
+    counts = np.array([sum(c.ok(replace(rule, margin=m)) for c in cases) for m in MARGINS])
+    near = [
+        np.mean([counts[j] for j in (i - 1, i + 1) if 0 <= j < len(MARGINS)])
+        for i in range(len(MARGINS))
+    ]
+    best = max(range(len(MARGINS)), key=lambda i: (counts[i] + near[i], -MARGINS[i]))
+    return replace(rule, margin=MARGINS[best])
+
+
+def fit_margin(pool: Pool) -> str:
+    """The neighbour margin fitted too (measured, not stored): answer@1 and the words shown."""
+    chosen = with_margin(pool.cases)
+    fitted: list[SpanRule] = []
+
+    def remember(training: list[Case]) -> SpanRule:
+        fitted.append(with_margin(training))
+        return fitted[-1]
+
+    oof = out_of_fold(pool.cases, pool.councils, remember, lambda r, c: c.ok(r))
+    stored = SpanRule()
+    columns = {
+        "stored rule": [c.ok(stored) for c in pool.cases],
+        "in-sample": [c.ok(chosen) for c in pool.cases],
+        "out of fold": list(oof),
+    }
+    lines = [f"in-sample rule: {chosen}", table(pool, columns), ""]
+    count = Counter(r.margin for r in fitted)
+    lines.append("margin as the folds chose it: " + ", ".join(f"{m}: {count[m]}" for m in MARGINS))
+    for label, rule in (("stored", stored), ("in-sample", chosen)):
+        shown = [len(words(c.shown(rule))) for c in pool.cases]
+        width = [len(c.positions(rule)) for c in pool.cases]
+        lines.append(
+            f"{label}: mean words shown {np.mean(shown):.1f}, mean sentences {np.mean(width):.2f}"
+        )
+    return "\n".join(lines)
+
+
+def causes(pool: Pool) -> str:
+    """The stored rule's misses by what went wrong, mechanically: the evidence in no single
+    sentence (it crosses our sentence cuts), the span shown a heading or label (a sentence
+    the rule reads as empty), or the nearest sentence holding the evidence one, two or more
+    sentences before or after the span shown; and, over every rank-1 hit, where the evidence
+    lies from the closest sentence."""
+    rule = SpanRule()
+    tally: Counter[tuple[str, str]] = Counter()
+    for c in pool.cases:
+        part = "sets" if c.set_name in SETS else "batches"
+        gold = c.gold_positions()
+        closest = int(np.argmax(np.asarray(c.scores))) + 1
+        if not gold:
+            tally[(part, "all hits: evidence in no single sentence")] += 1
+        else:
+            d = min((g - closest for g in gold), key=abs)
+            tally[
+                (
+                    part,
+                    f"all hits: evidence {d:+d} from the closest"
+                    if abs(d) <= 2
+                    else "all hits: evidence 3+ from the closest",
+                )
+            ] += 1
+        if c.ok(rule):
+            continue
+        at = c.positions(rule)
+        tally[(part, "misses")] += 1
+        tally[
+            (part, f"misses: span of {min(len(at), 3)}{'+' if len(at) > 2 else ''} sentences")
+        ] += 1
+        if any(c.flags.empty[p - 1] for p in at):
+            tally[(part, "misses: a heading, label or restatement shown")] += 1
+        if not gold:
+            tally[(part, "misses: evidence in no single sentence")] += 1
+            continue
+        d = min((g - p for g in gold for p in at), key=abs)
+        where = f"{d:+d}" if abs(d) <= 2 else "3+ away"
+        tally[(part, f"misses: evidence {where} from the span")] += 1
+    lines = ["| cause | sets | consumed batches |", "| --- | ---: | ---: |"]
+    for cause in sorted({k for _, k in tally}):
+        lines.append(f"| {cause} | {tally[('sets', cause)]} | {tally[('batches', cause)]} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture or fit."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -179,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("batches", nargs="*", type=Path)
     f = sub.add_parser("fit")
     f.add_argument("pool", type=Path)
+    m = sub.add_parser("margin")
+    m.add_argument("pool", type=Path)
+    k = sub.add_parser("causes")
+    k.add_argument("pool", type=Path)
     args = parser.parse_args(argv)
     if args.command == "capture":
         pool = capture(args.index_root, args.batches)
@@ -186,7 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pickle.dump(pool, fh)
         print(f"kept {len(pool.cases)} rank-1 hits of {sum(pool.answerable.values())} answerable")
         return 0
-    print(fit(load(args.pool)))
+    report = {"fit": fit, "margin": fit_margin, "causes": causes}[args.command]
+    print(report(load(args.pool)))
     return 0
 
 

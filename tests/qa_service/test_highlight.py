@@ -572,3 +572,20 @@ def test_the_stored_tie_margin_reads_the_question_s_words_over_more_sentences() 
     assert shown(text, scores, question, SpanRule()).startswith("The My Say app was launched")
     narrow = replace(SpanRule(), tie_margin=0.1)
     assert shown(text, scores, question, narrow).startswith("41% of children")
+
+
+def test_the_neighbour_margin_is_a_setting() -> None:
+    # CQA_HIGHLIGHT_NEIGHBOUR_MARGIN: how close a neighbour must score to join the span
+    from qa_service.config import Settings
+
+    wide = SpanRule.from_settings(Settings(highlight_neighbour_margin=0.2))
+    assert SpanRule().margin == 0.03 and wide.margin == 0.2
+    text = "42 people were waiting in March. 40 people were waiting in April. It was noted."
+    spans = _spans(text)
+    scores = np.array([0.6, 0.5, 0.1])
+    assert _shown(text, answer_span(text, spans, scores, ASKED)) == (
+        "42 people were waiting in March."
+    )
+    assert _shown(text, answer_span(text, spans, scores, ASKED, wide)) == (
+        "42 people were waiting in March. 40 people were waiting in April."
+    )
