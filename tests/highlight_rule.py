@@ -12,7 +12,7 @@ from cqa_core.text import split_sentences, words
 from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of
 
 # the stored rule's weights (config.py), every switch at its default
-RULE = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
+RULE = SpanRule(0.3, 0.5, 0.2, follow_bonus=0.05, tie_margin=0.2)
 
 
 def asked(question: str) -> Asked:
