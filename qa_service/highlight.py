@@ -173,7 +173,7 @@ class SpanRule:
     # sentences holding the kind asked for within this of the best are told apart by the
     # question's words each names (``choose``)
     tie_margin: float = default_of("highlight_tie_margin")
-    margin: float = 0.03  # a neighbour this close joins the span
+    margin: float = default_of("highlight_neighbour_margin")  # a neighbour this close joins
     # stop 25 readings, each a switch (docs/quality.md, "Rank 1 and the answering sentence,
     # stop 25"): a value the question gives is no answer (``own_values``); a change asked
     # is held by a sentence stating one (``change_held``); a name the question gives tells
@@ -195,6 +195,7 @@ class SpanRule:
             after_bonus=settings.highlight_after_bonus,
             follow_bonus=settings.highlight_follow_bonus,
             tie_margin=settings.highlight_tie_margin,
+            margin=settings.highlight_neighbour_margin,
             own_values=settings.highlight_own_values,
             change_held=settings.highlight_change_held,
             names_apart=settings.highlight_names_apart,

@@ -145,7 +145,9 @@ def test_a_heading_in_capitals_and_an_item_number_are_not_the_answer() -> None:
     assert len(spans) == 3  # the item number "34." is no sentence (stop 26)
     scores = np.array([0.6, 0.58, 0.45])
     asked = asked_of("How old can a taxi be before it stops being licensed?", ())
-    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
+    rule = SpanRule(
+        kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0, margin=0.03
+    )
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown == "No vehicle would be relicensed once it was 12 years old."
     # with no figure asked for, the closest sentence that is not a label
@@ -205,7 +207,9 @@ def test_an_amount_asked_for_is_held_by_money_or_a_percentage_not_a_count() -> N
     scores = np.array([0.66, 0.45])
     asked = asked_of("How much was the quote the council accepted for the pound?", ())
     assert asked.amount
-    rule = SpanRule(kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0)
+    rule = SpanRule(
+        kind_bonus=0.3, restate_penalty=1.0, after_bonus=0.0, follow_bonus=0.0, margin=0.03
+    )
     shown = _shown(text, answer_span(text, spans, scores, asked, rule))
     assert shown == "The council agreed to accept the quote of £2,150."
 
@@ -416,7 +420,7 @@ def test_sentences_as_close_are_told_apart_by_the_question_words_only_one_names(
         "declared an interest as a member of a statutory school appeal panel?"
     )
     asked = asked_of(question, set(words(question)))
-    rule = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1)
+    rule = SpanRule(0.3, 1.0, 0.2, follow_bonus=0.05, tie_margin=0.1, margin=0.03)
     assert _shown(text, answer_span(text, spans, scores, asked, rule)).startswith("(d)")
     # out of the margin, or with it off, the closest is shown
     for off in (replace(rule, tie_margin=0.0), replace(rule, tie_margin=0.03)):
@@ -474,7 +478,7 @@ def test_the_stored_rule_shows_a_figure_two_sentences_after_a_heading() -> None:
     question = "Ravensholt PEP completion 2018/19"
     asked = asked_of(question, set(words(question)))
     shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
-    assert shown.startswith("6.2 97% of children")
+    assert shown.endswith("reviewed in the last term.") and "6.1" not in shown
     # the rule stored before stop 22 (after 0.3, follow 0.1) showed the sentence after the
     # heading alone
     old = SpanRule(0.3, 1.0, 0.3, follow_bonus=0.1)
@@ -493,12 +497,14 @@ def test_a_sentence_referring_back_and_holding_the_kind_asked_carries_the_answer
     scores = np.array([0.599, 0.509, 0.128])
     question = "How many councils had been judged inadequate under the new Ofsted framework?"
     asked = asked_of(question, set(words(question)))
-    shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
+    # at a neighbour margin of 0.03 (the stored 0.2 lets the next sentence join either way)
+    narrow = replace(SpanRule(), margin=0.03)
+    shown = _shown(text, answer_span(text, spans, scores, asked, narrow))
     assert shown.endswith("17 being judged as inadequate.")
     assert shown.startswith("The Director added")
     # a next sentence that does not refer back stays out
     other = text.replace("None had been judged", "Elsewhere, none had been judged")
-    shown = _shown(other, answer_span(other, _spans(other), scores, asked, SpanRule()))
+    shown = _shown(other, answer_span(other, _spans(other), scores, asked, narrow))
     assert shown.endswith("only 2 had been judged good.")
 
 
@@ -520,3 +526,77 @@ def test_how_many_were_approved_is_answered_by_the_count_not_the_items_opening()
     asked = asked_of(question, set(words(question)))
     shown = _shown(text, answer_span(text, spans, scores, asked, SpanRule()))
     assert "14 schemes had been approved" in shown and "presented" not in shown
+
+
+def test_the_stored_rule_shows_a_restatement_that_holds_the_kind_asked() -> None:
+    # a set of minutes' title restates the question ("... Committee held in ... on 8 October
+    # 2015 at 10.05 am") and holds the place and time asked: the stored restatement penalty
+    # (0.5, fitted leaving one council out on the sets and the consumed batches,
+    # bench/highlight_pool.py) leaves it above a list of names; at 1.0 it sank below them
+    from tests.highlight_rule import asked, shown
+
+    text = (
+        "Minutes: Read the Minutes\n\n"
+        "Minutes of Meeting of the Education, Children and Adult Services Committee held in "
+        "the Council Chamber, Glenurquhart Road, Inverness on Thursday, 8 October 2015 at "
+        "10.05 am.\n\nPresent:\n\nHighland Council:\n\n"
+        "Mr D Millar (Chair), Mr A Baxter, Mrs C Caddick\n\n"
+        "Non-Members also present:\n\nMr B Clark, Ms J Douglas, Mr B Fernie"
+    )
+    question = asked(
+        "Where did Highland's education, children and adult services committee meet in "
+        "October 2015, and what time did it start?"
+    )
+    scores = [0.065, 0.677, 0.108, 0.372, 0.206, 0.178, 0.25]  # the bundled model's
+    assert SpanRule().restate_penalty == 0.5
+    assert shown(text, scores, question, SpanRule()).startswith("Minutes of Meeting")
+    sunk = replace(SpanRule(), restate_penalty=1.0)
+    assert shown(text, scores, question, sunk).startswith("Mr B Clark")
+
+
+def test_the_stored_tie_margin_reads_the_question_s_words_over_more_sentences() -> None:
+    # three sentences holding a figure within 0.2 of the best: read together, only the last
+    # names two of the question's words the others do not ("used", "year"); within 0.1 the
+    # first two alone were compared and the closest kept.  0.2 is every fold's choice
+    # leaving one council out of the sets and the consumed batches (bench/highlight_pool.py)
+    from tests.highlight_rule import asked, shown
+
+    text = (
+        "Children aged four and over took part in 93% of their reviews in 2021/22. "
+        "41% of children attended their review and spoke for themselves, 27% shared their "
+        "views through the My Say app. "
+        "Fourteen young people chaired all or part of their own review. "
+        "The My Say app was launched in May 2021 and was used by 118 children during the year. "
+        "IROs say that younger children find it easier to use the app than to speak in a meeting."
+    )
+    question = asked(
+        "How many children used the My Say app to give their views for their Oakhaven care "
+        "reviews in its first year?"
+    )
+    scores = [0.601, 0.707, 0.394, 0.704, 0.541]  # the bundled model's, to the original
+    assert SpanRule().tie_margin == 0.2
+    assert shown(text, scores, question, SpanRule()).startswith("The My Say app was launched")
+    narrow = replace(SpanRule(), tie_margin=0.1, margin=0.03)
+    assert shown(text, scores, question, narrow).startswith("41% of children")
+
+
+def test_the_neighbour_margin_is_a_setting() -> None:
+    # CQA_HIGHLIGHT_NEIGHBOUR_MARGIN: how close a neighbour must score to join the span
+    from qa_service.config import Settings
+
+    # stored 0.2 (was 0.03): fitted leaving one council out, judged on blind batches
+    narrow = SpanRule.from_settings(Settings(highlight_neighbour_margin=0.03))
+    assert SpanRule().margin == 0.2 and narrow.margin == 0.03
+    text = "42 people were waiting in March. 40 people were waiting in April. It was noted."
+    spans = _spans(text)
+    scores = np.array([0.6, 0.5, 0.1])
+    assert _shown(text, answer_span(text, spans, scores, ASKED, narrow)) == (
+        "42 people were waiting in March."
+    )
+    assert _shown(text, answer_span(text, spans, scores, ASKED)) == (
+        "42 people were waiting in March. 40 people were waiting in April."
+    )
+    # a neighbour further off than the margin stays out
+    assert _shown(text, answer_span(text, spans, np.array([0.6, 0.35, 0.1]), ASKED)) == (
+        "42 people were waiting in March."
+    )
