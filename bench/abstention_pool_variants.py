@@ -1,7 +1,7 @@
 """The abstention fit with and without the consumed batches, and its choices, out of fold.
 
     python bench/abstention_pool_variants.py --index-root DIR --cache FILE
-        [--caps period,plan,intent,counted] [--seeds 0,1,2]
+        [--caps period,plan,intent,counted] [--seeds 0,1,2] [--only LABEL] [--curve]
 
 Captures (or reads from ``--cache``, bench/fit_abstention.py's ``--cache``) every question of
 the three shared sets and of the consumed blind ask batches (bench/abstention_pool.py), and
@@ -13,8 +13,9 @@ seed).  A variant fitted "on the sets" trains each fold on the shared sets' ques
 (the rule before), and judges the batch questions of the held-out council too.  The
 variants: the batches in the fit or not; the cut's allowance of answerable questions
 refused (``max_false``); the weight of the withheld near misses (``share``); the L2
-strength chosen per fit or fixed (docs/quality.md, "Abstention, stop 29: the consumed
-batches as training questions").
+strength chosen per fit or fixed.  ``--curve`` prints instead what the best cut could
+catch at each number of answerable questions refused (docs/quality.md, "Abstention, stop
+29: the consumed batches as training questions").
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
@@ -91,6 +94,29 @@ def mistakes(cases: Sequence[Case], states: Sequence[str]) -> int:
     return sum((s == ANSWERED) != c.answerable for c, s in zip(cases, states, strict=True))
 
 
+def curve(answerable: Sequence[bool], probs: Sequence[float], most: int = 6) -> list[str]:
+    """Caught / unanswerable at the cut just above the k-th lowest answerable probability,
+    for k from 1 to ``most`` ("caught/unanswerable@refused/answerable"; ties refuse
+    together): what the best cut could do at each number refused."""
+    y = np.asarray(answerable, dtype=bool)
+    p = np.asarray(probs, dtype=np.float64)
+    lows = np.sort(p[y])
+    out = []
+    for k in range(1, most + 1):
+        cut = lows[min(k, len(lows)) - 1]
+        out.append(
+            f"{int((p[~y] <= cut).sum())}/{int((~y).sum())}@{int((p[y] <= cut).sum())}/{len(lows)}"
+        )
+    return out
+
+
+def refused_probability(model: Any, case: Case) -> float:
+    """The model's probability, or -1 where it cannot answer (no passage, or a cap fires)."""
+    if case.evidence is None or any(getattr(case.evidence, p) > 0 for p in model.caps):
+        return -1.0
+    return float(model.probability(case.evidence))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=REPO / "bench" / "out" / "indexes")
@@ -98,6 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--caps", default="period,plan,intent,counted")
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--only", default="", help="run only the variants whose label has this")
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="print instead, per set and the batches, the catches at each count refused "
+        "(out of fold, fitted on the sets and on sets + batches; bags 20)",
+    )
     args = parser.parse_args(argv)
     caps = capped_pieces(args.caps)
     on = ",".join(f"{n}=on" for n, p in CHECK_PIECES.items() if p in caps)
@@ -111,6 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         *((name, lambda c, name=name: c.set_name == name) for name in SETS),
         ("batches", lambda c: c.set_name not in SETS),
     ]
+    if args.curve:
+        for pooled in (False, True):
+            chosen = (lambda t: list(t)) if pooled else on_sets
+            probs = out_of_fold(
+                cases,
+                [c.councils for c in cases],
+                lambda training, chosen=chosen: fitting(chosen(training), bags=20),
+                refused_probability,
+            )
+            for name, keep in parts:
+                idx = [i for i, c in enumerate(cases) if keep(c)]
+                line = curve([cases[i].answerable for i in idx], [probs[i] for i in idx])
+                print(f"{'sets + batches' if pooled else 'sets'} | {name} | " + " ".join(line))
+        return 0
     print("| variant | " + " | ".join(n for n, _ in parts) + " | mistakes (mean over seeds) |")
     print("| --- |" + " --- |" * len(parts) + " ---: |")
     for label, pooled, kwargs in VARIANTS:

@@ -2,6 +2,7 @@
 
     python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
         [--readings NAME=on|off,...] [--caps CHECK,...] [--batches [FILE ...]] [--cache FILE]
+        [--model-out FILE]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence`` (and,
 for each answerable question, its evidence when asked again with the passages that answer
@@ -36,8 +37,9 @@ named: ``CONSUMED``), each council's set and batch questions left out together, 
 per set, per batch and on the batches pooled the figures out of fold with them and, beside,
 out of fold by the folds' fits on the sets alone (the rule before): measured and not kept,
 docs/quality.md, "Abstention, stop 29: the consumed batches as training questions"; it is
-not for ``--write``.  ``--cache`` keeps the capture in a pickle (reused while its readings
-and batches are the same).
+not for ``--write`` (``--model-out FILE`` writes the fit as JSON instead, which
+bench/ask_heldout.py ``--fit FILE`` scores).  ``--cache`` keeps the capture in a pickle
+(reused while its readings and batches are the same).
 ``--smooth-cv`` also prints, per kernel width of the
 cut-point rule (``SMOOTHS``), its out-of-fold mistakes, and the figures out of fold when
 each fold picks the width by the same cross-validation on its own councils (nested; a few
@@ -499,14 +501,16 @@ def row(name: str, label: str, states: Sequence[str], cases: Sequence[Case]) -> 
 
 
 def separation(cases: Sequence[Case]) -> str:
-    """Per feature and set: the ROC AUC of the feature alone (answerable as positive)."""
+    """Per feature and set (and on the batches pooled, if any): the ROC AUC of the feature
+    alone (answerable as positive)."""
     from sklearn.metrics import roc_auc_score
 
-    lines = ["| evidence | " + " | ".join(SETS) + " |", "| --- |" + " ---: |" * len(SETS)]
+    names = [*SETS, *(["batches"] if any(_pooled(c) == "batches" for c in cases) else [])]
+    lines = ["| evidence | " + " | ".join(names) + " |", "| --- |" + " ---: |" * len(names)]
     for at, feature in enumerate(FEATURES):
         cells = []
-        for name in SETS:
-            part = [c for c in cases if c.set_name == name and c.evidence is not None]
+        for name in names:
+            part = [c for c in cases if _pooled(c) == name and c.evidence is not None]
             labels = [c.answerable for c in part]
             values = [c.evidence.vector()[at] for c in part if c.evidence is not None]
             cells.append(f"{roc_auc_score(labels, values):.2f}" if len(set(labels)) == 2 else "–")
@@ -671,6 +675,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, default=None, help="keep the capture in this pickle and reuse it"
     )
+    parser.add_argument(
+        "--model-out",
+        type=Path,
+        default=None,
+        help="write the fit on every question as JSON (for bench/ask_heldout.py --fit)",
+    )
     args = parser.parse_args(argv)
     if args.write and args.batches is not None:
         # measured, not kept (docs/quality.md, "Abstention, stop 29"); bench/quality_all.py
@@ -726,6 +736,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.misses:
         print("\n" + separation(cases) + "\n\nout of fold, judged wrongly:")
         print(misses(cases, folded, questions))
+    if args.model_out is not None:
+        args.model_out.write_text(json.dumps(to_data(model)), encoding="utf-8")
+        print(f"wrote {args.model_out}")
     if args.write:
         write(model)
         print(f"wrote {TARGET}")

@@ -90,3 +90,60 @@ def test_the_table_gives_counts_beside_shares() -> None:
     ]
     line = row("dev-set", "out of fold", ["not_in_papers", "answered", "weak_match"], cases)
     assert line == "| dev-set | out of fold | 0.50 (1/2) | 1.00 (1/1) | 1.00 | 0.00 |"
+
+
+def test_separation_has_a_column_for_the_batches_pooled() -> None:
+    from dataclasses import replace
+
+    from bench.fit_abstention import separation
+
+    low = replace(EVIDENCE, cosine=0.3)
+    cases = [
+        Case(name, answerable, EVIDENCE if answerable else low, 0.9)
+        for name in ("dev-set", "dev-set-2", "real-dev-set", "ask_heldout_real1")
+        for answerable in (True, False)
+    ]
+    table = separation(cases).splitlines()
+    assert table[0] == "| evidence | dev-set | dev-set-2 | real-dev-set | batches |"
+    assert table[2] == "| cosine | 1.00 | 1.00 | 1.00 | 1.00 |"
+    assert separation(cases[:6]).splitlines()[0].endswith("| real-dev-set |")
+
+
+def test_a_fit_not_stored_is_scored_in_place_of_the_stored_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """bench/ask_heldout.py --fit: engines opened after it read the given fit."""
+    import json
+
+    import qa_service.retriever as retriever
+    from bench.ask_heldout import use_fit
+    from bench.fit_abstention import to_data
+    from qa_service.abstention import Model
+
+    monkeypatch.setattr(retriever, "FITTED", retriever.FITTED)  # restored after the test
+    stored = Model.from_data(retriever.FITTED)
+    other = to_data(Model(stored.mean, stored.scale, stored.coef, 0.0, 0.9, 0.5))
+    path = tmp_path / "fit.json"
+    path.write_text(json.dumps(other), encoding="utf-8")
+    use_fit(path)
+    assert Model.from_data(retriever.FITTED).answer_at == 0.9
+    path.write_text(json.dumps({**other, "features": ["cosine"]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="other features"):
+        use_fit(path)
+
+
+def test_the_curve_counts_catches_at_each_number_refused() -> None:
+    from dataclasses import replace
+
+    from bench.abstention_pool_variants import curve, refused_probability
+    from qa_service.abstention import Model
+
+    answerable = [True, True, True, False, False, False]
+    probs = [0.9, 0.2, 0.6, 0.1, 0.5, 0.95]
+    assert curve(answerable, probs, 3) == ["1/3@1/3", "2/3@2/3", "2/3@3/3"]
+    # a cap that fires, or no passage, is refused whatever the probability
+    model = Model((0.0,) * 15, (1.0,) * 15, (0.0,) * 15, 0.0, 0.5, 0.4, (), ("plan_only",))
+    fired = Case("dev-set", False, replace(EVIDENCE, plan_only=1.0), 0.9)
+    assert refused_probability(model, fired) == -1.0
+    assert refused_probability(model, Case("dev-set", False, None, 0.0)) == -1.0
+    assert refused_probability(model, Case("dev-set", True, EVIDENCE, 0.9)) == 0.5
