@@ -15,6 +15,8 @@ the unanswerable questions and false abstentions on the answerable ones (as shar
 counts), then the misses: answerable questions not hit at rank 1 or whose rank-1 highlight is
 not the answer, answerable questions abstained on, and unanswerable questions answered, each
 with the rank-1 passage's file and highlight.  ``--out`` writes the same per question as JSON.
+``--fit FILE`` scores with an abstention fit written by bench/fit_abstention.py
+``--model-out`` in place of the stored one.
 """
 
 from __future__ import annotations
@@ -185,13 +187,35 @@ def detail(result: QuestionResult, set_name: str) -> dict[str, Any]:
     }
 
 
+def use_fit(path: Path) -> None:
+    """Every engine opened after this reads the abstention fit stored as JSON at ``path``
+    (bench/fit_abstention.py ``--model-out``), not qa_service/abstention_fit.py: a fit
+    measured and not stored, scored through the service (docs/quality.md, "Abstention, stop
+    29")."""
+    import qa_service.retriever as retriever
+    from qa_service.abstention import Model
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    Model.from_data(data)  # a fit of other features fails here, not mid-run
+    retriever.FITTED = data
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("batches", nargs="*", type=Path, default=BATCHES)
     parser.add_argument("--index-root", type=Path, required=True, help="one index a set")
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--out", type=Path, default=None, help="per-question JSON")
+    parser.add_argument(
+        "--fit",
+        type=Path,
+        default=None,
+        help="an abstention fit (JSON, bench/fit_abstention.py --model-out) used in place of "
+        "the stored one, in this run only",
+    )
     args = parser.parse_args(argv)
+    if args.fit is not None:
+        use_fit(args.fit)
 
     where = read_manifests(args.shared)
     batches = {p.stem: load_questions(p) for p in args.batches}

@@ -1,7 +1,8 @@
 """Fit the abstention classifier (qa_service/abstention.py) across councils, and store it.
 
     python bench/fit_abstention.py [--index-root DIR] [--write] [--misses] [--smooth-cv]
-        [--readings NAME=on|off,...] [--caps CHECK,...]
+        [--readings NAME=on|off,...] [--caps CHECK,...] [--batches [FILE ...]] [--cache FILE]
+        [--model-out FILE]
 
 Runs every question of the three shared sets once, keeps each answer's ``Evidence`` (and,
 for each answerable question, its evidence when asked again with the passages that answer
@@ -31,6 +32,14 @@ caps (``Model.caps``: fitted without them, and where one fires at best a weak ma
 switching their readings on ("plan", "period,plan,sibling", "period,plan,intent,counted":
 docs/quality.md, "Answer checks for abstention, stop 26" and "Abstention checks, stop 27");
 ``--readings period=on`` instead weighs a check as a fitted piece.
+``--batches`` fits on the consumed blind ask batches too (bench/abstention_pool.py; no file
+named: ``CONSUMED``), each council's set and batch questions left out together, and prints
+per set, per batch and on the batches pooled the figures out of fold with them and, beside,
+out of fold by the folds' fits on the sets alone (the rule before): measured and not kept,
+docs/quality.md, "Abstention, stop 29: the consumed batches as training questions"; it is
+not for ``--write`` (``--model-out FILE`` writes the fit as JSON instead, which
+bench/ask_heldout.py ``--fit FILE`` scores).  ``--cache`` keeps the capture in a pickle
+(reused while its readings and batches are the same).
 ``--smooth-cv`` also prints, per kernel width of the
 cut-point rule (``SMOOTHS``), its out-of-fold mistakes, and the figures out of fold when
 each fold picks the width by the same cross-validation on its own councils (nested; a few
@@ -48,6 +57,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +66,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.abstention_pool import load_or_capture  # noqa: E402
 from bench.calibrate_abstention import MAX_FALSE, SMOOTH, SMOOTHS, threshold  # noqa: E402
 from bench.quality_all import SETS, run_set  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
@@ -479,22 +490,27 @@ def row(name: str, label: str, states: Sequence[str], cases: Sequence[Case]) -> 
     """One table row: abstains on unanswerable, false abstentions, weak matches."""
     unans = [s for s, c in zip(states, cases, strict=True) if not c.answerable]
     ans = [s for s, c in zip(states, cases, strict=True) if c.answerable]
-    caught = sum(s != ANSWERED for s in unans) / max(len(unans), 1)
-    false = sum(s != ANSWERED for s in ans) / max(len(ans), 1)
+    caught = sum(s != ANSWERED for s in unans)
+    false = sum(s != ANSWERED for s in ans)
     weak = sum(s == WEAK for s in ans) / max(len(ans), 1)
     weak_u = sum(s == WEAK for s in unans) / max(len(unans), 1)
-    return f"| {name} | {label} | {caught:.2f} | {false:.2f} | {weak:.2f} | {weak_u:.2f} |"
+    return (
+        f"| {name} | {label} | {caught / max(len(unans), 1):.2f} ({caught}/{len(unans)}) "
+        f"| {false / max(len(ans), 1):.2f} ({false}/{len(ans)}) | {weak:.2f} | {weak_u:.2f} |"
+    )
 
 
 def separation(cases: Sequence[Case]) -> str:
-    """Per feature and set: the ROC AUC of the feature alone (answerable as positive)."""
+    """Per feature and set (and on the batches pooled, if any): the ROC AUC of the feature
+    alone (answerable as positive)."""
     from sklearn.metrics import roc_auc_score
 
-    lines = ["| evidence | " + " | ".join(SETS) + " |", "| --- |" + " ---: |" * len(SETS)]
+    names = [*SETS, *(["batches"] if any(_pooled(c) == "batches" for c in cases) else [])]
+    lines = ["| evidence | " + " | ".join(names) + " |", "| --- |" + " ---: |" * len(names)]
     for at, feature in enumerate(FEATURES):
         cells = []
-        for name in SETS:
-            part = [c for c in cases if c.set_name == name and c.evidence is not None]
+        for name in names:
+            part = [c for c in cases if _pooled(c) == name and c.evidence is not None]
             labels = [c.answerable for c in part]
             values = [c.evidence.vector()[at] for c in part if c.evidence is not None]
             cells.append(f"{roc_auc_score(labels, values):.2f}" if len(set(labels)) == 2 else "–")
@@ -583,6 +599,46 @@ def captured(
         )
 
 
+def capture_cases(index_root: Path, batches: Sequence[Path] = ()) -> list[tuple[Any, ...]]:
+    """Every question of the three sets (``captured``) and of ``batches``
+    (``abstention_pool.captured_batches``) as the fields of its fit ``Case`` and its text
+    (plain tuples: a pickle of them reads back whichever script wrote it)."""
+    from bench.abstention_pool import captured_batches
+
+    out = []
+    for name, result, answer, group, held in chain(
+        captured(index_root), captured_batches(index_root, batches)
+    ):
+        q = result.question
+        fields_ = (name, q.answerable, answer.evidence, answer.confidence, held, tuple(group))
+        out.append((*fields_, q.question))
+    return out
+
+
+def as_cases(rows: Sequence[tuple[Any, ...]]) -> tuple[list[Case], list[str]]:
+    """``capture_cases``' rows as fit cases and their questions' text."""
+    return [Case(*r[:-1]) for r in rows], [r[-1] for r in rows]
+
+
+def on_sets(cases: Sequence[Case]) -> list[Case]:
+    """The cases of the three shared sets (not of a batch)."""
+    return [c for c in cases if c.set_name in SETS]
+
+
+def _pooled(case: Case) -> str:
+    """ "batches" for a batch's case (the pooled rows of the table), else its set."""
+    return case.set_name if case.set_name in SETS else "batches"
+
+
+def _batches(given: Sequence[Path] | None) -> tuple[Path, ...]:
+    """The batches ``--batches`` names (given with no file: the consumed ones)."""
+    from bench.abstention_pool import CONSUMED
+
+    if given is None:
+        return ()
+    return tuple(given) or CONSUMED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Capture, fit, print, and with --write store."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -607,7 +663,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(each switches its reading on; docs/quality.md, 'Answer checks for abstention, "
         "stop 26')",
     )
+    parser.add_argument(
+        "--batches",
+        nargs="*",
+        type=Path,
+        default=None,
+        help="fit on these blind ask batches beside the sets, leaving each council's set and "
+        "batch questions out together (no file named: the consumed ones, "
+        "bench/abstention_pool.py CONSUMED)",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="keep the capture in this pickle and reuse it"
+    )
+    parser.add_argument(
+        "--model-out",
+        type=Path,
+        default=None,
+        help="write the fit on every question as JSON (for bench/ask_heldout.py --fit)",
+    )
     args = parser.parse_args(argv)
+    if args.write and args.batches is not None:
+        # measured, not kept (docs/quality.md, "Abstention, stop 29"); bench/quality_all.py
+        # and the floors of tests/integration fold on the sets alone
+        raise SystemExit("--write stores a fit on the shared sets alone: drop --batches")
     caps = capped_pieces(args.caps)
     on = ",".join(f"{n}=on" for n, p in CHECK_PIECES.items() if p in caps)
     abstention_value.STORED = switched(
@@ -616,19 +694,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitting = partial(fit_capped, pieces=caps)
     print(f"caps: {list(caps)}")
     print(f"readings: {abstention_value.STORED}")
-    cases: list[Case] = []
-    groups: list[tuple[str, ...]] = []
-    questions: list[str] = []
-    for name, result, answer, group, held in captured(args.index_root):
-        q = result.question
-        cases.append(
-            Case(name, q.answerable, answer.evidence, answer.confidence, held, tuple(group))
-        )
-        groups.append(group)
-        questions.append(q.question)
+    batches = _batches(args.batches)
+    key = (abstention_value.STORED, [p.name for p in batches])
+    rows = load_or_capture(args.cache, key, partial(capture_cases, args.index_root, batches))
+    cases, questions = as_cases(rows)
+    groups = [c.councils for c in cases]
     model = fitting(cases)
     inside = [state(model, c) for c in cases]
     folded = out_of_fold(cases, groups, fitting, state)
+    # with batches: each question judged too by the fold's fit on the shared sets alone, the
+    # rule before the batches were fitted on
+    alone = (
+        out_of_fold(cases, groups, lambda training: fitting(on_sets(training)), state)
+        if batches
+        else None
+    )
     twice = nested(cases, groups) if args.smooth_cv else None
     old = Settings().answer_threshold
     rule = [ANSWERED if c.evidence and c.confidence >= old else "not_in_papers" for c in cases]
@@ -639,11 +719,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "| weak (answerable) | weak (unanswerable) |"
     )
     print("| --- | --- | ---: | ---: | ---: | ---: |")
-    for name in SETS:
-        idx = [i for i, c in enumerate(cases) if c.set_name == name]
+    names = [*SETS, *(p.stem for p in batches), *(["batches"] if batches else [])]
+    for name in names:
+        idx = [i for i, c in enumerate(cases) if name in (c.set_name, _pooled(c))]
         part = [cases[i] for i in idx]
         print(row(name, f"threshold {old}", [rule[i] for i in idx], part))
         print(row(name, "classifier, in-sample", [inside[i] for i in idx], part))
+        if alone is not None:
+            print(row(name, "out of fold, fitted on the sets", [alone[i] for i in idx], part))
         print(row(name, "classifier, out of fold", [folded[i] for i in idx], part))
         if twice is not None:
             print(row(name, "classifier, nested", [twice[i] for i in idx], part))
@@ -653,6 +736,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.misses:
         print("\n" + separation(cases) + "\n\nout of fold, judged wrongly:")
         print(misses(cases, folded, questions))
+    if args.model_out is not None:
+        args.model_out.write_text(json.dumps(to_data(model)), encoding="utf-8")
+        print(f"wrote {args.model_out}")
     if args.write:
         write(model)
         print(f"wrote {TARGET}")
