@@ -85,20 +85,25 @@ def bodies(index: Path, limit: int | None = None) -> Iterator[str]:
 
 
 def text_files(folder: Path) -> Iterator[str]:
-    """The passages of a folder's ``.txt`` files (``corpus/``'s seed papers, not indexed),
-    cut by the project's chunker, file by file in name order."""
+    """The passages of a corpus folder's papers (``.txt``, ``.html``, ``.pdf``; e.g.
+    ``corpus/``'s seed papers, which no index holds), each extracted by the project's
+    loader and cut by its chunker, file by file in name order."""
     from ingest.chunker import chunk
+    from ingest.loaders import load_bytes
     from ingest.structure import find_blocks
 
-    for path in sorted(folder.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        for passage in chunk(text, find_blocks(text), path.name):
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".txt", ".md", ".html", ".htm", ".pdf"):
+            continue
+        got = load_bytes(path.read_bytes(), path.suffix, path.name)
+        blocks = got.blocks if got.blocks is not None else find_blocks(got.text)
+        for passage in chunk(got.text, list(blocks), path.name):
             yield passage.text
 
 
 def source(spec: str) -> Iterator[str]:
-    """The passages of ``spec``: index folders or folders of ``.txt`` files joined by
-    ``+``, one after the other."""
+    """The passages of ``spec``: index folders or corpus folders joined by ``+``, one
+    after the other."""
     for part in spec.split("+"):
         path = Path(part)
         yield from bodies(path) if (path / "meta.sqlite").exists() else text_files(path)
@@ -141,12 +146,14 @@ def checkpoints(total: int) -> list[int]:
     return [*out, total]
 
 
-def fit_heaps(curve: Sequence[tuple[int, int]], start: int = 4_000) -> dict[str, float]:
+def fit_heaps(curve: Sequence[tuple[int, int]], start: int = 4_000) -> dict[str, float] | None:
     """``V = K * n ** beta`` by least squares in log-log over the checkpoints from
-    ``start`` tokens on (all of them if fewer than 3 are that large)."""
+    ``start`` tokens on (all of them if fewer than 3 are that large; None under 2)."""
     points = [(n, v) for n, v in curve if n >= start and v > 0]
     if len(points) < 3:
         points = [(n, v) for n, v in curve if v > 0]
+    if len(points) < 2:
+        return None
     x = np.log([n for n, _ in points])
     y = np.log([v for _, v in points])
     beta, log_k = np.polyfit(x, y, 1)
@@ -357,7 +364,7 @@ def fit_tail(
     n1 = int(real["tokens"])
     targets = {}
     for kind in ("word", "name", "number"):
-        fit = real["kinds"][kind]["heaps"]
+        fit = real["kinds"][kind]["heaps"] or {"K": 0.0, "beta": 0.0}
         targets[kind] = (
             math.log(real["kinds"][kind]["terms"]),
             math.log(fit["K"] * upto ** fit["beta"]),
@@ -421,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         "--index",
         action="append",
         default=[],
-        help="an index folder or a folder of .txt files; several joined by '+'",
+        help="an index folder or a corpus folder (.txt, .html, .pdf); several joined by '+'",
     )
     parser.add_argument("--name", action="append", default=[])
     parser.add_argument("--tokens", type=int, help="stop after this many tokens")
@@ -479,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     for impact in args.lists:
         report[f"lists:{impact}"] = list_lengths(impact, asked)
         print(impact, json.dumps(report[f"lists:{impact}"]))
-    measured = [k for k in report if not k.startswith("lists:")]
+    measured = [k for k in report if "question_word_df" in report[k]]
     if len(measured) > 1:  # the question words every corpus holds: their shares side by side
         common = set.intersection(*(set(report[k]["question_word_df"]) for k in measured))
         report["common_question_words"] = {
