@@ -94,6 +94,7 @@ def run(pairs: list[tuple[str, Path, Path]], loops: int, seed: int = 0) -> dict[
     report: dict[str, Any] = {
         "pairs": {n: {"index": str(i), "impact": str(p)} for n, i, p in pairs},
         "loops": loops,
+        "seed": seed,
         "questions": len(asked),
     }
     first = pairs[0][0]
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pair", action="append", required=True, help="NAME=INDEX:IMPACT, the first the base"
     )
     parser.add_argument("--loops", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0, help="of the shuffled orders")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     pairs = []
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         name, rest = given.split("=", 1)
         index, impact = rest.split(":", 1)
         pairs.append((name, Path(index), Path(impact)))
-    report = run(pairs, args.loops)
+    report = run(pairs, args.loops, args.seed)
     if args.out is not None:
         qb.write_report(report, args.out)
     else:
