@@ -39,8 +39,10 @@ from bench.impact_ask import SETS  # noqa: E402
 from bench.impact_profile import percentiles  # noqa: E402
 
 
-def run(pairs: list[tuple[str, Path, Path]], loops: int, seed: int = 0) -> dict[str, Any]:
-    """See the module notes."""
+def run(
+    pairs: list[tuple[str, Path, Path]], loops: int, seed: int = 0, tantivy: bool = True
+) -> dict[str, Any]:
+    """See the module notes (``tantivy`` False: each index with its impact index only)."""
     from index.impact import ImpactIndex
     from qa_service.presenters import ask_response
     from qa_service.retriever import Engine
@@ -56,7 +58,7 @@ def run(pairs: list[tuple[str, Path, Path]], loops: int, seed: int = 0) -> dict[
         _wrap_maxscore(impact, clock)
         _wrap_lexical(engine, clock)
         engines[name], impacts[name] = engine, impact
-    modes = [(name, on) for name, _, _ in pairs for on in (True, False)]
+    modes = [(name, on) for name, _, _ in pairs for on in ((True, False) if tantivy else (True,))]
     label = {m: f"{m[0]}:{'impact' if m[1] else 'tantivy'}" for m in modes}
     asked = [
         q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
@@ -104,7 +106,7 @@ def run(pairs: list[tuple[str, Path, Path]], loops: int, seed: int = 0) -> dict[
         for lab, values in medians.items():
             table[lab] = percentiles(values)
         for name, _, _ in pairs[1:]:
-            for way in ("impact", "tantivy"):
+            for way in ("impact", "tantivy") if tantivy else ("impact",):
                 this, base = table[f"{name}:{way}"], table[f"{first}:{way}"]
                 if base.get("p50"):
                     table[f"ratio {name}/{first}:{way}"] = {
@@ -154,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--loops", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0, help="of the shuffled orders")
+    parser.add_argument(
+        "--no-tantivy", action="store_true", help="each index with its impact index only"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     pairs = []
@@ -161,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         name, rest = given.split("=", 1)
         index, impact = rest.split(":", 1)
         pairs.append((name, Path(index), Path(impact)))
-    report = run(pairs, args.loops, args.seed)
+    report = run(pairs, args.loops, args.seed, not args.no_tantivy)
     if args.out is not None:
         qb.write_report(report, args.out)
     else:
