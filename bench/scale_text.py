@@ -12,12 +12,16 @@ passages, and measures ``/api/ask`` on it:
    side is an on-disk IVF-PQ base, built from the store or, with ``--dense-base``, the
    base ``bench.scale_ondisk`` built for the same ids (hard-linked: its exact top-10s give
    the recall).  tantivy is then rebuilt from the store, timed.
+   With ``--tail`` (``bench.synth_tail``) no copy is a copy: each copy's documents
+   (the direct index's too, in place) are rewritten with the vocabulary's missing tail,
+   every token's length kept, so that the vocabulary grows with the corpus as a real one's
+   does (``bench.vocab_growth`` measures it); the default is the plain copies.
 2. ``serve``: ``Engine.ask`` in process (``bench.query_bench.core``: p50/p95 and its split
    by stage), the same with a council filter and a date range, then ``POST /api/ask``
    against a real ``cqa serve`` (start-up to the first answer, RSS, p50/p95).
 
     python -m bench.scale_text build --passages 3000000 --out /tmp/18/text \\
-        [--dense-base /tmp/18/so3/3000000]
+        [--dense-base /tmp/18/so3/3000000] [--tail 'word=R,name=R,number=R;slope=S;head=H']
     python -m bench.scale_text lexical --index /tmp/18/text/3000000   # if built --no-lexical
     python -m bench.scale_text serve --index /tmp/18/text/3000000 [--truth .../truth.npz]
     python -m bench.scale_text http-ab --index /tmp/18t/10000000 --base-code /tmp/base
@@ -63,6 +67,7 @@ def copy_to(
     started: float,
     vectors: bool = True,
     sentence_hash_index: bool = True,
+    tail: str | None = None,
 ) -> None:
     """Copy the passages of ``source`` (held by ``target`` as its first ids) up to exactly
     ``passages`` in ``target``, the last copy trimmed; resumes after the copies ``target``
@@ -76,7 +81,11 @@ def copy_to(
     writer reads it, to reuse sentence vectors; ~1.2 GB and most of the ~10 min of making
     the hash indexes again at 10M) is not made again after the copies; a writer's open
     (``Store.open(create=True)``) makes it.  The passages' one (the document page's copies
-    of a document read it) is made again either way."""
+    of a document read it) is made again either way.  ``tail``: a ``bench.synth_tail``
+    spec, ``'word=R,name=R,number=R;slope=S;head=H'``; every copy's documents (the first,
+    the direct index's, in place) are rewritten by it in the copy's transaction
+    (``_rewrite_copy``), so that no two copies are the same text.  The vocabulary table
+    (typo correction's) is scaled as for plain copies, so that questions read the same."""
     src = sqlite3.connect(source / DB_NAME)
     dim = int(src.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()[0])
     max_doc = int(src.execute("SELECT max(doc_rowid) FROM documents").fetchone()[0])
@@ -104,13 +113,28 @@ def copy_to(
         raise ValueError(f"{target} holds {held} passages, not a whole number of copies")
     used = {r[0] for r in db.execute("SELECT DISTINCT council FROM documents")}
     factor = math.ceil(passages / max_id)
-    for copy in range(held // max_id, factor):
+    rewrite = None if tail is None else _Rewrite(source, tail, max_doc, max_id)
+    if rewrite is not None:
+        done = db.execute("SELECT value FROM meta WHERE key = 'synth_tail'").fetchone()
+        if done is None:  # the direct index's rows: copy 0, rewritten in place once
+            db.execute("BEGIN")
+            rewrite(db, 0)
+            db.execute("INSERT INTO meta(key, value) VALUES ('synth_tail', ?)", (tail,))
+            db.execute("COMMIT")
+            _log("copy 0 rewritten", started)
+        elif done[0] != tail:
+            raise ValueError(f"{target} was rewritten with tail {done[0]!r}, not {tail!r}")
+    for copy in range(max(1, held // max_id), factor):
         fresh = scale._new_councils(copy, len(councils), used)
         pairs = list(zip(councils, fresh, strict=True))
         if vectors:
             scale._copy_once(db, copy, 0, dim, pairs, max_doc, max_id, perturb_sentences=False)
-        else:
-            _copy_rows_sql(db, copy, pairs, max_doc, max_id)
+            if rewrite is not None:  # (a stop between the two leaves this copy a copy)
+                db.execute("BEGIN")
+                rewrite(db, copy)
+                db.execute("COMMIT")
+        else:  # the rewrite in the copy's transaction
+            _copy_rows_sql(db, copy, pairs, max_doc, max_id, rewrite)
         if copy % 10 == 0 or copy == factor - 1:
             _log(f"copy {copy}/{factor - 1}", started)
     db.execute("BEGIN")
@@ -128,8 +152,60 @@ def copy_to(
     db.close()
 
 
+class _Rewrite:
+    """Rewrites copy number ``copy`` of the direct index's documents (and the passage texts
+    stored apart from their document's slice) with a ``bench.synth_tail`` tail, inside the
+    caller's transaction; the head is the direct index's commonest terms."""
+
+    def __init__(self, source: Path, spec: str, max_doc: int, max_id: int) -> None:
+        from bench.synth_tail import Tail, TailRewriter, head_terms
+        from bench.vocab_growth import Terms
+
+        src = sqlite3.connect(source / DB_NAME)
+        self.documents = src.execute(
+            "SELECT doc_rowid, text FROM documents WHERE doc_rowid <= ? ORDER BY doc_rowid",
+            (max_doc,),
+        ).fetchall()
+        self.passages = src.execute(
+            "SELECT id, text FROM passage_rows WHERE text IS NOT NULL AND id <= ?", (max_id,)
+        ).fetchall()
+        src.close()
+        terms = Terms()
+        parts = spec.split(";")
+        rates = {k: float(v) for k, v in (p.split("=") for p in parts[0].split(","))}
+        given = dict(p.split("=", 1) for p in parts[1:])
+        head = head_terms((t or "" for _, t in self.documents), terms, int(given.get("head", 0)))
+        tail = Tail(rate=rates, slope=float(given.get("slope", 1.1)), head=head)
+        self.rewriter = TailRewriter(tail, terms)
+        self.max_doc, self.max_id = max_doc, max_id
+
+    def __call__(self, db: sqlite3.Connection, copy: int) -> None:
+        d_off, p_off = copy * self.max_doc, copy * self.max_id
+        write = self.rewriter.rewrite
+        db.executemany(
+            "UPDATE documents SET text = ? WHERE doc_rowid = ?",
+            (
+                (write(text, copy, doc, key=doc), doc + d_off)
+                for doc, text in self.documents
+                if text
+            ),
+        )
+        db.executemany(
+            "UPDATE passage_rows SET text = ? WHERE id = ?",
+            (
+                (write(text, copy, self.max_doc + pid, key=("p", pid)), pid + p_off)
+                for pid, text in self.passages
+            ),
+        )
+
+
 def _copy_rows_sql(
-    db: sqlite3.Connection, copy: int, names: list[tuple[str, str]], max_doc: int, max_id: int
+    db: sqlite3.Connection,
+    copy: int,
+    names: list[tuple[str, str]],
+    max_doc: int,
+    max_id: int,
+    rewrite: _Rewrite | None = None,
 ) -> None:
     """Copy number ``copy`` of the first ``max_id`` passages in one transaction, all in SQL
     and without passage vectors: the documents as ``bench.scale._copy_once`` copies them
@@ -167,6 +243,8 @@ def _copy_rows_sql(
         "due_text, expecting, next_meeting FROM commitments WHERE passage <= ?",
         (p_off, max_id),
     )
+    if rewrite is not None:
+        rewrite(db, copy)
     db.execute("COMMIT")
 
 
@@ -208,6 +286,7 @@ def build(
     lexical: bool = True,
     sentence_codec: sentence_codec.Codec = "int8",
     sentence_hash_index: bool = True,
+    tail: str | None = None,
 ) -> Path:
     """The index of ``passages`` passages in ``out/<passages>`` (kept once READY; without
     ``lexical``, tantivy is left for the first open to rebuild; ``sentence_codec``: the
@@ -226,7 +305,7 @@ def build(
             source, target, ignore=shutil.ignore_patterns("READY", "write.lock", "lexical*")
         )
     t0 = time.perf_counter()
-    copy_to(target, source, passages, started, dense_base is None, sentence_hash_index)
+    copy_to(target, source, passages, started, dense_base is None, sentence_hash_index, tail)
     times["copy_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     commit_dense(target, dense_base, started)
@@ -245,6 +324,7 @@ def build(
         "direct": direct,
         "sentence_codec": sentence_codec,
         "sentence_hash_index": sentence_hash_index,
+        "tail": tail,
         **times,
         "bytes": sizes,
     }
@@ -457,6 +537,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="http-ab: this code with CQA_IMPACT_INDEX on against it off (the index's impact/)",
     )
+    parser.add_argument(
+        "--tail",
+        help="build: copies rewritten with the vocabulary's tail (bench.synth_tail), "
+        "'word=R,name=R,number=R;slope=S;head=H'",
+    )
     parser.add_argument("--out-json", type=Path, help="http-ab: also write the report here")
     parser.add_argument(
         "--sentence-codec",
@@ -475,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             not args.no_lexical,
             args.sentence_codec,
             not args.no_sentence_hash_index,
+            args.tail,
         )
         print((target / "build.json").read_text())
         return 0

@@ -175,3 +175,67 @@ def test_the_impact_ab_serves_one_side_with_the_impact_index_of_the_store(direct
     assert "CQA_IMPACT_INDEX" not in envs["base"]
     assert envs["this"]["PYTHONPATH"] == envs["base"]["PYTHONPATH"]  # the same code
     assert "CQA_IMPACT_INDEX" not in scale_text.ab_envs(direct, Path("/tmp/x"))["this"]
+
+
+def test_copies_with_a_tail_are_distinct_texts_of_the_same_lengths(
+    direct: Path, tmp_path: Path
+) -> None:
+    """``--tail``: every copy (the direct index's rows too) rewritten with the vocabulary's
+    tail (``bench.synth_tail``): each passage keeps its length and its sentences', decisions'
+    and commitments' offsets, no two copies are the same text, the vocabulary grows; a
+    resumed build goes on with the same tail and refuses another."""
+    import re
+    import shutil
+
+    count = _rows(direct, "SELECT count(*) FROM passages")
+    target = tmp_path / "tail"
+    shutil.copytree(direct, target, ignore=shutil.ignore_patterns("READY", "write.lock"))
+    spec = "word=0.5,name=0.5,number=0.5;slope=1.5;head=20"
+    scale_text.copy_to(target, direct, 2 * count, time.perf_counter(), False, False, spec)
+    wanted = 3 * count + count // 2
+    with pytest.raises(ValueError, match="rewritten with tail"):
+        scale_text.copy_to(target, direct, wanted, time.perf_counter(), False, False, "word=1")
+    scale_text.copy_to(target, direct, wanted, time.perf_counter(), False, False, spec)
+    src, db = sqlite3.connect(direct / DB_NAME), sqlite3.connect(target / DB_NAME)
+    try:
+        rows = src.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
+        words = re.compile(r"[^\W_]+")
+        before = {w.lower() for _, t in rows for w in words.findall(t)}
+        after: set[str] = set()
+        texts = [t for _, t in rows]
+        for copy in range(4):
+            got = db.execute(
+                "SELECT id, text FROM passages WHERE id > ? AND id <= ? ORDER BY id",
+                (copy * count, (copy + 1) * count),
+            ).fetchall()
+            assert [len(t) for _, t in got] == [len(t) for t in texts[: len(got)]]
+            assert [t for _, t in got] != texts[: len(got)]  # copy 0 too: rewritten in place
+            after |= {w.lower() for _, t in got for w in words.findall(t)}
+        assert len(after) > 2 * len(before)
+        seen = {t for (t,) in db.execute("SELECT text FROM passages")}
+        assert len(seen) > 0.9 * wanted  # no copies
+        # every document keeps its length, so every offset the store holds beside the
+        # passages (sentences, decisions, commitments) points at the same characters
+        lengths = src.execute(
+            "SELECT doc_rowid, length(text) FROM documents ORDER BY doc_rowid"
+        ).fetchall()
+        max_doc = max(d for d, _ in lengths)
+        for copy in range(4):
+            got = db.execute(
+                "SELECT doc_rowid - ?, length(text) FROM documents WHERE doc_rowid > ? "
+                "AND doc_rowid <= ? ORDER BY doc_rowid",
+                (copy * max_doc, copy * max_doc, (copy + 1) * max_doc),
+            ).fetchall()
+            assert got == lengths[: len(got)] and got
+    finally:
+        src.close()
+        db.close()
+    plain = tmp_path / "plain"
+    shutil.copytree(direct, plain, ignore=shutil.ignore_patterns("READY", "write.lock"))
+    scale_text.copy_to(plain, direct, 2 * count, time.perf_counter(), False, False)
+    db = sqlite3.connect(plain / DB_NAME)
+    try:  # the default is unchanged: copies
+        got = [t for (t,) in db.execute("SELECT text FROM passages ORDER BY id")]
+        assert got[:count] == texts and got[count:] == texts
+    finally:
+        db.close()
