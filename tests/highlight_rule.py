@@ -12,10 +12,7 @@ from cqa_core.text import split_sentences, words
 from qa_service.highlight import Asked, Span, SpanRule, answer_span, asked_of
 
 # the stored rule's weights (config.py), every switch at its default
-# (the neighbour margin at 0.03, the span one sentence unless a neighbour all but ties: these
-# tests read which sentence is chosen; how close a neighbour must be to join, stored at 0.2,
-# is tested in test_highlight.py)
-RULE = SpanRule(0.3, 0.5, 0.2, follow_bonus=0.05, tie_margin=0.2, margin=0.03)
+RULE = SpanRule(0.3, 0.5, 0.2, follow_bonus=0.05, tie_margin=0.2)
 
 
 def asked(question: str) -> Asked:
