@@ -29,7 +29,7 @@ import os
 import pickle
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -150,15 +150,17 @@ def table(pool: Pool, columns: dict[str, list[bool]]) -> str:
     return "\n".join(rows)
 
 
-def fit(pool: Pool) -> str:
-    """The stored, in-sample and out-of-fold rules' answer@1 and the folds' choices."""
-    chosen = best_rule(pool.cases)
-    fitted: dict[str, SpanRule] = {}
+def judged(
+    pool: Pool, choose: Callable[[Sequence[Case]], SpanRule]
+) -> tuple[SpanRule, list[SpanRule], dict[str, list[bool]]]:
+    """``choose``'s rule on every case, each fold's rule (one council left out), and the
+    stored, in-sample and out-of-fold rules' answer@1 per case (``table``'s columns)."""
+    chosen = choose(pool.cases)
+    fitted: list[SpanRule] = []
 
     def remember(training: list[Case]) -> SpanRule:
-        rule = best_rule(training)
-        fitted[str(len(fitted))] = rule
-        return rule
+        fitted.append(choose(training))
+        return fitted[-1]
 
     oof = out_of_fold(pool.cases, pool.councils, remember, lambda r, c: c.ok(r))
     stored = SpanRule()
@@ -167,10 +169,16 @@ def fit(pool: Pool) -> str:
         "in-sample": [c.ok(chosen) for c in pool.cases],
         "out of fold": list(oof),
     }
-    lines = [f"stored rule: {stored}", f"in-sample rule: {chosen}", table(pool, columns), ""]
+    return chosen, fitted, columns
+
+
+def fit(pool: Pool) -> str:
+    """The stored, in-sample and out-of-fold rules' answer@1 and the folds' choices."""
+    chosen, fitted, columns = judged(pool, best_rule)
+    lines = [f"stored rule: {SpanRule()}", f"in-sample rule: {chosen}", table(pool, columns), ""]
     lines.append(f"folds: {len(fitted)}; each axis's values as the folds chose them:")
     for name, values in zip(AXIS_NAMES, AXES, strict=True):
-        count = Counter(getattr(r, name) for r in fitted.values())
+        count = Counter(getattr(r, name) for r in fitted)
         lines.append(f"  {name}: " + ", ".join(f"{v}: {count[v]}" for v in values))
     return "\n".join(lines)
 
@@ -194,20 +202,8 @@ def with_margin(cases: Sequence[Case]) -> SpanRule:
 
 def fit_margin(pool: Pool) -> str:
     """The neighbour margin fitted too (measured, not stored): answer@1 and the words shown."""
-    chosen = with_margin(pool.cases)
-    fitted: list[SpanRule] = []
-
-    def remember(training: list[Case]) -> SpanRule:
-        fitted.append(with_margin(training))
-        return fitted[-1]
-
-    oof = out_of_fold(pool.cases, pool.councils, remember, lambda r, c: c.ok(r))
+    chosen, fitted, columns = judged(pool, with_margin)
     stored = SpanRule()
-    columns = {
-        "stored rule": [c.ok(stored) for c in pool.cases],
-        "in-sample": [c.ok(chosen) for c in pool.cases],
-        "out of fold": list(oof),
-    }
     lines = [f"in-sample rule: {chosen}", table(pool, columns), ""]
     count = Counter(r.margin for r in fitted)
     lines.append("margin as the folds chose it: " + ", ".join(f"{m}: {count[m]}" for m in MARGINS))
