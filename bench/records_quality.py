@@ -63,6 +63,7 @@ TREND_TWENTY_SECOND = REPO / "tests" / "labels" / "trend_heldout20.json"
 TREND_TWENTY_THIRD = REPO / "tests" / "labels" / "trend_heldout21.json"
 TREND_TWENTY_FOURTH = REPO / "tests" / "labels" / "trend_heldout22.json"
 TREND_TWENTY_FIFTH = REPO / "tests" / "labels" / "trend_heldout23.json"
+TREND_TWENTY_SIXTH = REPO / "tests" / "labels" / "trend_heldout24.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -88,6 +89,7 @@ TREND_BATCHES = (
     ("twenty-third batch", TREND_TWENTY_THIRD),
     ("twenty-fourth batch", TREND_TWENTY_FOURTH),
     ("twenty-fifth batch", TREND_TWENTY_FIFTH),
+    ("twenty-sixth batch", TREND_TWENTY_SIXTH),
 )
 
 
