@@ -1,7 +1,7 @@
 """Where the trend reader loses its points: every missed gold point and every wrong plotted
 point of the named label files, put to the first stage that loses it, and counted.
 
-    python -m bench.trend_losses INDEX --cache FILE [--list] LABELS ...
+    python -m bench.trend_losses INDEX --cache FILE [--list] [--set MODULE.NAME=V] LABELS ...
 
 Over ``bench.trend_replay``'s kept answers (a question's deeper searches are asked once and
 kept too). A missed gold point (its paper, its value) is put to the first of:
@@ -27,6 +27,14 @@ kept too). A missed gold point (its paper, its value) is put to the first of:
 A wrong plotted point is ``no gold meeting`` (its meeting has no gold point) or ``beside
 gold``. ``--list`` prints every point with its stage (for development files only: never for a
 batch held out).
+
+Then a row per file (summary figures only, safe for a batch held out): its questions, those
+that plot nothing, its missed points and how many of them belong to those questions, and its
+gold points missed by unit kind (``unit_kind``: "%", "£", "count", "rate", and "other" for a
+length of time or a measure, "km", "mm", "working days"). A new batch that loses its points
+at questions plotting nothing, or in units the reader has no kind for, says so here.
+``--set MODULE.NAME=V`` fixes one of the reader's numbers for the run (main's reading:
+``--set qa_service.trend.EMPTY_ANY_UNIT=0 --set qa_service.trend.EMPTY_SHARE=0.5``).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from __future__ import annotations
 import pickle
 import sys
 from collections import Counter
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -274,8 +283,58 @@ def question_losses(engine: Any, q: dict[str, Any]) -> list[tuple[str, str, str]
     return out
 
 
+def unit_kind(unit: str | None) -> str:
+    """A gold point's unit as the reader's kinds: "%", "£", "count", "rate" (per 1,000 …),
+    else "other" (a length of time, a measure: "km", "mm", "working days", "kg")."""
+    if unit in ("%", "£", "count"):
+        return unit
+    return "rate" if unit and unit.startswith("per ") else "other"
+
+
+@dataclass
+class FileShape:
+    """A label file's questions that plot nothing, and its points by unit kind."""
+
+    questions: int = 0
+    empty: int = 0  # questions with no plotted point
+    gold: int = 0
+    missed: int = 0
+    missed_empty: int = 0  # missed points of the questions that plot nothing
+    by_kind: Counter[str] = field(default_factory=Counter)  # gold points by unit kind
+    missed_kind: Counter[str] = field(default_factory=Counter)
+
+    def add(self, q: dict[str, Any], losses: list[tuple[str, str, str]]) -> None:
+        """Count one question and its losses."""
+        missed = {w for k, _, w in losses if k == "missed"}
+        plotted = len({(g["file"], float(g["value"])) for g in q["points"]}) - len(missed)
+        wrong = sum(k == "wrong" for k, _, _ in losses)
+        empty = plotted + wrong == 0
+        self.questions += 1
+        self.empty += empty
+        for g in q["points"]:
+            kind = unit_kind(g.get("unit"))
+            lost = f"{q['id']} {g['file']} {float(g['value']):g}" in missed
+            self.gold += 1
+            self.missed += lost
+            self.missed_empty += lost and empty
+            self.by_kind[kind] += 1
+            self.missed_kind[kind] += lost
+
+    def line(self, name: str) -> str:
+        """One row of the per-file table."""
+        kinds = " ".join(
+            f"{k} {self.missed_kind[k]}/{self.by_kind[k]}"
+            for k in ("%", "£", "count", "rate", "other")
+        )
+        return (
+            f"{name}: questions {self.questions}, plotting nothing {self.empty}; "
+            f"missed {self.missed}/{self.gold}, at those {self.missed_empty}; by kind {kinds}"
+        )
+
+
 def main(argv: list[str]) -> None:
-    """``INDEX --cache FILE [--list] LABELS ...``."""
+    """``INDEX --cache FILE [--list] [--set MODULE.NAME=V ...] LABELS ...``."""
+    import importlib
     import json
 
     from qa_service.config import Settings
@@ -286,16 +345,34 @@ def main(argv: list[str]) -> None:
     cache = Path(argv[argv.index("--cache") + 1])
     listing = "--list" in argv
     files = [Path(a) for a in argv[1:] if a.endswith(".json")]
+    for at, flag in enumerate(argv):
+        if flag == "--set":  # a reader's number fixed for the run ("trend.EMPTY_SHARE=0.5")
+            target, value = argv[at + 1].split("=")
+            module, name = target.rsplit(".", 1)
+            mod = importlib.import_module(module)
+            setattr(mod, name, type(getattr(mod, name))(float(value)))
     answers = pickle.loads(cache.read_bytes()) if cache.exists() else {}
     settings = Settings(index=index_dir)
     engine = Replayed(Engine(index_dir, make_query_embedder(settings), settings), answers)
     counts: Counter[tuple[str, str]] = Counter()
+    shapes: dict[str, FileShape] = {}
     for path in files:
+        shape = shapes.setdefault(path.stem, FileShape())
         for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
-            for kind, stage, what in question_losses(engine, q):
+            losses = question_losses(engine, q)
+            shape.add(q, losses)
+            for kind, stage, what in losses:
                 counts[(kind, stage)] += 1
                 if listing:
                     print(f"{path.stem} {kind} {stage}: {what}", flush=True)
+    print()
+    total = FileShape()
+    for name, shape in shapes.items():
+        print(shape.line(name))
+        for f in fields(FileShape):
+            a, b = getattr(total, f.name), getattr(shape, f.name)
+            setattr(total, f.name, a + b)
+    print(total.line(f"all {len(shapes)} files"))
     for kind in ("missed", "wrong"):
         total = sum(n for (k, _), n in counts.items() if k == kind)
         print(f"\n{kind}: {total}")
