@@ -83,7 +83,7 @@ def _recording() -> None:
     ) -> Evidence:
         evidence = original(hits, understood, weights, passages, preferred, agreeing)
         top = hits[0]
-        shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+        shown = " ".join(top.passage.text[s.start : s.end] for s in top.core)  # as gather
         meta = top.passage.document.meta
         _SEEN[id(evidence)] = (
             evidence,

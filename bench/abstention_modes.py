@@ -385,7 +385,7 @@ def _attach_withheld(
 def _fill(row: Row, got: dict[str, Any], store: Store, scopes: dict[str, list[str]]) -> None:
     hits, understood = got["hits"], got["understood"]
     top = hits[0]
-    row.shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    row.shown = " ".join(top.passage.text[s.start : s.end] for s in top.core)  # as gather
     row.passages = [h.passage.text for h in hits]
     row.sentences = [
         [

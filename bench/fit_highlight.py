@@ -17,7 +17,7 @@ import argparse
 import itertools
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,7 @@ from evaluation.crossval import out_of_fold  # noqa: E402
 from evaluation.metrics import highlight_answers, is_hit  # noqa: E402
 from evaluation.questions import GoldEntry  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from qa_service.highlight import SpanRule, asked_of, choose, flags_of  # noqa: E402
+from qa_service.highlight import CORE_MARGIN, SpanRule, asked_of, choose, flags_of  # noqa: E402
 
 # The grid's axes: kind_bonus, restate_penalty, after_bonus, follow_bonus, tie_margin.
 AXES = (
@@ -41,11 +41,16 @@ AXES = (
     (0.0, 0.02, 0.05, 0.1),
     (0.0, 0.05, 0.1, 0.2),
 )
+# The grid chooses the answering sentence: each of its rules joins a neighbour as the core
+# answer does (``CORE_MARGIN``); the wider neighbour shown is fitted after
+# (``best_rule_with_margin``), so the grid's fit does not follow the display's setting.
 GRID = [
-    SpanRule(kind, restate, after, follow_bonus=follow, tie_margin=tie)
+    SpanRule(kind, restate, after, follow_bonus=follow, tie_margin=tie, margin=CORE_MARGIN)
     for kind, restate, after, follow, tie in itertools.product(*AXES)
 ]
-CLOSEST = SpanRule(0.0, 0.0, 0.0, follow_bonus=0.0, tie_margin=0.0)
+CLOSEST = SpanRule(0.0, 0.0, 0.0, follow_bonus=0.0, tie_margin=0.0, margin=CORE_MARGIN)
+# The display's neighbour margins tried (``SpanRule.margin``)
+MARGINS = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
 @dataclass
@@ -67,7 +72,7 @@ class Case:
 
     def positions(self, rule: SpanRule) -> list[int]:
         """The sentences (counted from 1) of the span this rule chooses."""
-        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
+        chosen = choose(self.spans, self.scores, self.flags, rule).shown  # type: ignore[arg-type]
         return [
             i + 1
             for i, s in enumerate(self.spans)
@@ -84,14 +89,14 @@ class Case:
 
     def shown(self, rule: SpanRule) -> str:
         """The highlight this rule chooses."""
-        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
+        chosen = choose(self.spans, self.scores, self.flags, rule).shown  # type: ignore[arg-type]
         return " ".join(self.text[s.start : s.end] for s in chosen)
 
     def ok(self, rule: SpanRule) -> bool:
         """Whether this rule's highlight shows the gold evidence."""
         if rule in self.by_rule:
             return self.by_rule[rule]
-        chosen = choose(self.spans, self.scores, self.flags, rule)  # type: ignore[arg-type]
+        chosen = choose(self.spans, self.scores, self.flags, rule).shown  # type: ignore[arg-type]
         key = (chosen[0].start, chosen[0].end) if chosen else (0, 0)
         if key not in self.memo:
             shown = self.text[key[0] : key[1]]
@@ -137,6 +142,26 @@ def best_rule(cases: Sequence[Case]) -> SpanRule:
     score = counts + neighbour_mean(counts.reshape([len(a) for a in AXES])).ravel()
     best = max(range(len(GRID)), key=lambda i: (score[i], -_size(GRID[i])))
     return GRID[best]
+
+
+def best_rule_with_margin(cases: Sequence[Case]) -> SpanRule:
+    """The grid's rule (``best_rule``), then the display's neighbour margin chosen on the
+    same cases (``with_best_margin``)."""
+    return with_best_margin(best_rule(cases), cases)
+
+
+def with_best_margin(rule: SpanRule, cases: Sequence[Case]) -> SpanRule:
+    """``rule`` with the display's neighbour margin (``SpanRule.margin``, how close a
+    neighbour must score to be shown with a one-sentence core answer) right on the most
+    ``cases``, counting also the mean of its neighbours among ``MARGINS``; the smaller wins
+    a tie."""
+    counts = np.array([sum(c.ok(replace(rule, margin=m)) for c in cases) for m in MARGINS])
+    near = [
+        np.mean([counts[j] for j in (i - 1, i + 1) if 0 <= j < len(MARGINS)])
+        for i in range(len(MARGINS))
+    ]
+    best = max(range(len(MARGINS)), key=lambda i: (counts[i] + near[i], -MARGINS[i]))
+    return replace(rule, margin=MARGINS[best])
 
 
 def _size(rule: SpanRule) -> float:

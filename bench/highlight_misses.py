@@ -111,7 +111,8 @@ def replay(kept: list[Kept], show_all: bool = False) -> str:
     tally: dict[str, list[int]] = {}
     for k in kept:
         spans = [Span(a, b) for a, b in k.spans]
-        chosen = answer_span(k.text, spans, k.scores, asked_of(k.question, set(words(k.question))))
+        asked = asked_of(k.question, set(words(k.question)))
+        chosen = answer_span(k.text, spans, k.scores, asked).shown
         shown = k.text[chosen[0].start : chosen[0].end] if chosen else ""
         ok = any(highlight_answers(g, shown) for g in k.gold)
         was = any(highlight_answers(g, k.shown) for g in k.gold)

@@ -17,8 +17,10 @@ sentences cut otherwise, ``bench/sentence_spans.py``) and each group's answerabl
 (in-sample) and, leaving one council out, the rule of each fold (out of fold), and prints
 answer@1 per set and batch for the stored rule (the settings' defaults), the in-sample rule
 and the out-of-fold rules, with how often each fold chose each value of each axis.
-``margin`` fits, after the grid, how close a neighbour must score to join the span
-(``SpanRule.margin``; measured, not stored) and prints the words the span shows.  ``causes``
+``margin`` fits, after the grid, how close a neighbour must score to be shown with a
+one-sentence core answer (``SpanRule.margin``, the display's margin; the core answer keeps
+``highlight.CORE_MARGIN``), also alone on the stored rule, and prints the words the span
+shows.  ``causes``
 sorts the stored rule's misses by what went wrong mechanically (``causes``).
 """
 
@@ -39,12 +41,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.fit_highlight import AXES, Case, best_rule  # noqa: E402
+from bench.fit_highlight import (  # noqa: E402
+    AXES,
+    MARGINS,
+    Case,
+    best_rule,
+    best_rule_with_margin,
+    with_best_margin,
+)
 from cqa_core.text import words  # noqa: E402
 from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
 from evaluation.metrics import is_hit  # noqa: E402
 from evaluation.questions import Question, load_questions  # noqa: E402
-from qa_service.highlight import SpanRule  # noqa: E402
+from qa_service.highlight import CORE_MARGIN, SpanRule  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 SETS = ("dev-set", "dev-set-2", "real-dev-set")
@@ -183,31 +192,35 @@ def fit(pool: Pool) -> str:
     return "\n".join(lines)
 
 
-MARGINS = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3)
-
-
-def with_margin(cases: Sequence[Case]) -> SpanRule:
-    """The grid's rule (``best_rule``), then the neighbour margin (``SpanRule.margin``, how
-    close a neighbour must score to join the span) chosen on the same cases, counting also
-    the mean of its neighbours among ``MARGINS``; the smaller wins a tie."""
-    rule = best_rule(cases)
-    counts = np.array([sum(c.ok(replace(rule, margin=m)) for c in cases) for m in MARGINS])
-    near = [
-        np.mean([counts[j] for j in (i - 1, i + 1) if 0 <= j < len(MARGINS)])
-        for i in range(len(MARGINS))
-    ]
-    best = max(range(len(MARGINS)), key=lambda i: (counts[i] + near[i], -MARGINS[i]))
-    return replace(rule, margin=MARGINS[best])
-
-
 def fit_margin(pool: Pool) -> str:
-    """The neighbour margin fitted too (measured, not stored): answer@1 and the words shown."""
-    chosen, fitted, columns = judged(pool, with_margin)
+    """The display's neighbour margin fitted after the grid: answer@1 of the core answer
+    alone (the stored rule at ``CORE_MARGIN``), of the stored, in-sample and out-of-fold
+    rules, and of the stored rule with the margin alone refitted in each fold; the folds'
+    margins, and the words shown."""
+    chosen, fitted, columns = judged(pool, best_rule_with_margin)
     stored = SpanRule()
+    core = replace(stored, margin=CORE_MARGIN)
+    alone: list[SpanRule] = []
+
+    def margin_alone(training: list[Case]) -> SpanRule:
+        alone.append(with_best_margin(stored, training))
+        return alone[-1]
+
+    columns = {
+        "core answer": [c.ok(core) for c in pool.cases],
+        **columns,
+        "margin alone, out of fold": list(
+            out_of_fold(pool.cases, pool.councils, margin_alone, lambda r, c: c.ok(r))
+        ),
+    }
     lines = [f"in-sample rule: {chosen}", table(pool, columns), ""]
-    count = Counter(r.margin for r in fitted)
-    lines.append("margin as the folds chose it: " + ", ".join(f"{m}: {count[m]}" for m in MARGINS))
-    for label, rule in (("stored", stored), ("in-sample", chosen)):
+    for label, rules in (("grid and margin", fitted), ("margin alone", alone)):
+        count = Counter(r.margin for r in rules)
+        lines.append(
+            f"margin as the folds chose it ({label}): "
+            + ", ".join(f"{m}: {count[m]}" for m in MARGINS)
+        )
+    for label, rule in (("core answer", core), ("stored", stored), ("in-sample", chosen)):
         shown = [len(words(c.shown(rule))) for c in pool.cases]
         width = [len(c.positions(rule)) for c in pool.cases]
         lines.append(

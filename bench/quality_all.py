@@ -148,7 +148,7 @@ def out_of_fold_highlights(runs: Sequence[SetRun]) -> list[list[str | None]]:
     """Per set, per question: the rank-1 highlight when the highlight's rule
     (qa_service/highlight.py ``SpanRule``) is fitted across councils on the pooled questions
     of every set (bench/fit_highlight.py's grid); None where there is nothing to choose."""
-    from bench.fit_highlight import Case, best_rule
+    from bench.fit_highlight import Case, best_rule_with_margin
 
     cases: list[Case | None] = []
     for run in runs:
@@ -171,7 +171,7 @@ def out_of_fold_highlights(runs: Sequence[SetRun]) -> list[list[str | None]]:
     groups = [g for run in runs for g in run.groups]
 
     def fit(training: list[Case | None]) -> SpanRule:
-        return best_rule([c for c in training if c is not None and c.gold])
+        return best_rule_with_margin([c for c in training if c is not None and c.gold])
 
     shown = out_of_fold(
         cases, groups, fit, lambda rule, c: c.shown(rule) if c is not None else None

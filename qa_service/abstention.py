@@ -230,7 +230,9 @@ def gather(
     readings = abstention_value.STORED
     asked = {c[0] for c in understood.key_concepts}
     lack = lacking_share(weights, [t for t in understood.key_terms if t not in asked], passages)
-    shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    # the core answer, not the span shown: the display's neighbour margin leaves the evidence
+    # as the model was fitted on it (``highlight.CORE_MARGIN``)
+    shown = " ".join(top.passage.text[s.start : s.end] for s in top.core)
     best = [(max(h.dense, h.sentence), h.features.coverage if h.features else 0.0) for h in hits]
     pairs = agreeing if preferred is not None else best
     return Evidence(

@@ -1,9 +1,10 @@
 """The answer card on top of the results: the answering sentence, its figure and date, its state.
 
 The card is built from the API body the page already has (``AskResponse``): the best passage's
-highlighted sentence, any figure that sentence states (a percentage, a sum of money, a count)
-with the date it is "as at", and the answer state.  One extra question to the engine finds
-whether a later paper of the same council also answers (``newer_answer``).
+highlighted sentence (its core answer when the highlight, widened by a neighbour, is too long
+to show whole: ``quoted``), any figure its core answer states (a percentage, a sum of money,
+a count; ``answer_of``) with the date it is "as at", and the answer state.  One extra question
+to the engine finds whether a later paper of the same council also answers (``newer_answer``).
 """
 
 from __future__ import annotations
@@ -201,6 +202,22 @@ def sentence_of(p: PassageOut) -> str:
     return " ".join((marked or p.text[:300]).split())
 
 
+def answer_of(p: PassageOut) -> str:
+    """The passage's core answer (``PassageOut.core``), where the card reads its figure: the
+    highlight may show the sentence before it too, whose figure would answer another
+    question; the highlighted sentence(s) when no core is given."""
+    core = " ".join(p.text[h.start : h.end] for h in sorted(p.core, key=lambda h: h.start))
+    return " ".join(core.split()) or sentence_of(p)
+
+
+def quoted(p: PassageOut, limit: int) -> str:
+    """What a short quote of the passage shows: its highlighted sentence(s) when they fit in
+    ``limit`` characters, else its core answer (``answer_of``), so that a neighbour shown
+    beside the answer does not push the answer out of the quote."""
+    sentence = sentence_of(p)
+    return sentence if len(sentence) <= limit else answer_of(p)
+
+
 @dataclass(frozen=True)
 class AnswerCard:
     """What the card shows: the state, and for an answer its passage, figure and newer paper."""
@@ -237,13 +254,14 @@ def answer_card(
     top = best_passage(response, by_confidence)
     if state == "not_in_papers" or top is None:
         return AnswerCard("not_in_papers" if top is None else state, None)
-    sentence = sentence_of(top)
-    figure = find_figure(sentence, top.text, top.citation.meeting_date)
-    sentence = clip(sentence)
+    figure = find_figure(answer_of(top), top.text, top.citation.meeting_date)
+    sentence = clip(quoted(top, CARD_SENTENCE_CHARS))
     said, newer_figure = "", None
     if newer is not None:
         said = sentence_of(newer)
-        newer_figure = find_figure(said, newer.text, newer.citation.meeting_date, figure)
+        newer_figure = find_figure(
+            answer_of(newer), newer.text, newer.citation.meeting_date, figure
+        )
     return AnswerCard(state, top, sentence, figure, newer, said, newer_figure)
 
 
@@ -298,7 +316,7 @@ def newer_answer(
         out = passage_out(hit, rank)
         if sentence_of(out) == shown:
             continue  # the same paper taken to a later meeting: not a newer figure
-        found = find_figure(sentence_of(out), out.text, out.citation.meeting_date, figure)
+        found = find_figure(answer_of(out), out.text, out.citation.meeting_date, figure)
         if hit.confidence >= threshold and found is not None:
             return out
     return None

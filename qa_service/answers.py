@@ -27,7 +27,10 @@ class Hit:
     score: float  # fused relevance, higher is better, comparable within one answer
     dense: float  # cosine similarity of the question to the passage
     sentence: float = 0.0  # cosine similarity of the question to the best sentence
-    highlights: list[Span] = field(default_factory=list)
+    highlights: list[Span] = field(default_factory=list)  # the span shown (``Chosen.shown``)
+    # the answer the highlight chose, without the display's wider neighbour
+    # (``highlight.Chosen.core``): what the abstention's evidence and the trend reader read
+    core: list[Span] = field(default_factory=list)
     # every sentence of the passage and the question's cosine to each (the highlight's input)
     sentence_spans: list[Span] = field(default_factory=list)
     sentence_scores: np.ndarray | None = None

@@ -15,11 +15,15 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from qa_service.answer_card import sentence_of
+from qa_service.answer_card import quoted
 from qa_service.export import safe_cell
 from qa_service.schemas.asking import AnswerState, CompareResponse, CouncilColumn
 from qa_service.schemas.filters import notes_field
 from qa_service.web_views import cited_page, sentence_link, source_page_link
+
+# The grid page shows a row's sentence up to this many characters (templates/compare.html),
+# so a highlight longer than that is quoted by its core answer (``answer_card.quoted``).
+ROW_SENTENCE_CHARS = 170
 
 
 class GridRow(BaseModel):
@@ -71,7 +75,7 @@ def grid_row(
     return GridRow(
         council=column.council,
         answer_state=state,
-        sentence=sentence_of(top),
+        sentence=quoted(top, ROW_SENTENCE_CHARS),
         meeting_date=c.meeting_date,
         committee=c.committee,
         title=c.title or c.source,

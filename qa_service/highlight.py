@@ -62,6 +62,14 @@ Manager presented proposals for harbour dues ...", ``answer_kind.introduces_item
 holds none of the kind asked is read as a heading: it names the item, not what came of it;
 and a question asking for no kind of answer has the whole passage's sentences told apart
 by its words, not those within the tie margin alone (``_told_apart``).
+
+The span is chosen twice (``Chosen``, stop 30): the core answer joins the sentence before or
+after only when it scores within ``CORE_MARGIN`` (0.03) of the chosen one, and is what the
+abstention's evidence and the trend reader read; the span shown widens a one-sentence core
+with a neighbour within the display's margin (``SpanRule.margin``,
+``CQA_HIGHLIGHT_NEIGHBOUR_MARGIN``, 0.3), and is what the API, the pages and the CLI mark.
+So showing more does not move the abstention, whose fit was made on the core
+(docs/quality.md, "The core answer and the shown span, stop 30").
 """
 
 from __future__ import annotations
@@ -98,7 +106,9 @@ from qa_service.config import Settings, default_of
 from qa_service.rerank import stems_of, word_matches
 
 __all__ = [
+    "CORE_MARGIN",
     "Asked",
+    "Chosen",
     "Flags",
     "Span",
     "SpanRule",
@@ -129,6 +139,13 @@ _REFERS_BACK = re.compile(
 )
 # The most items of a list a lead-in takes with it.
 _LIST_ITEMS = 6
+# How close a neighbour must score to join the core answer (``Chosen.core``), the span the
+# abstention's evidence and the trend reader read: the neighbour margin the stored
+# abstention fit was made with (qa_service/abstention_fit.py), so the display's wider margin
+# (``SpanRule.margin``, ``CQA_HIGHLIGHT_NEIGHBOUR_MARGIN``) leaves the abstention as fitted
+# (docs/quality.md, "The core answer and the shown span, stop 30").  Not a setting: another
+# value would move the abstention without a refit.
+CORE_MARGIN = 0.03
 # How many of the question's words a sentence must name, that the other sentences as close
 # and holding the kind asked for do not, to be chosen over the closest of them: one shared
 # word is chance ("housing"), two are a description ("statutory ... appeal panel").
@@ -173,7 +190,10 @@ class SpanRule:
     # sentences holding the kind asked for within this of the best are told apart by the
     # question's words each names (``choose``)
     tie_margin: float = default_of("highlight_tie_margin")
-    margin: float = default_of("highlight_neighbour_margin")  # a neighbour this close joins
+    # a neighbour this close joins the span shown (``Chosen.shown``) ...
+    margin: float = default_of("highlight_neighbour_margin")
+    # ... and this close, the core answer the abstention reads (``Chosen.core``)
+    core_margin: float = CORE_MARGIN
     # stop 25 readings, each a switch (docs/quality.md, "Rank 1 and the answering sentence,
     # stop 25"): a value the question gives is no answer (``own_values``); a change asked
     # is held by a sentence stating one (``change_held``); a name the question gives tells
@@ -227,6 +247,18 @@ class Asked:
     # asks what a council or its members made of something, and no other kind in words
     # (``answer_kind.asks_view``): a sentence stating a stance holds it (``_view_held``)
     view: bool = False
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The span a highlight chooses, twice: ``core`` is the answer, the sentence(s) the rule
+    chooses with a neighbour only within ``SpanRule.core_margin`` (what the abstention's
+    evidence and the trend reader read); ``shown`` is what a reader is shown, the core with
+    a neighbour within the display's ``SpanRule.margin`` when the core is one sentence.  The
+    shown span always holds the core."""
+
+    core: list[Span]
+    shown: list[Span]
 
 
 def best_sentences(
@@ -480,10 +512,10 @@ def leads_in(sentence: str) -> bool:
     return bool(_LEAD_IN.search(sentence.rstrip()))
 
 
-def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) -> list[Span]:
-    """The chosen span from read flags (see :func:`answer_span`)."""
+def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) -> Chosen:
+    """The core answer and the span shown, from read flags (see :func:`answer_span`)."""
     if not spans:
-        return []
+        return Chosen([], [])
     adjusted = adjusted_scores(scores, flags, rule)
     best = _told_apart(adjusted, flags, rule.tie_margin)
     chosen = [best]
@@ -513,13 +545,27 @@ def choose(spans: list[Span], scores: np.ndarray, flags: Flags, rule: SpanRule) 
     )
     if len(chosen) == 1 and not told_by_name:
         _with_topic(chosen, scores, flags)
+    core, shown = chosen, chosen
     if len(chosen) == 1 and not told_by_name:
-        for i in (best - 1, best + 1):
-            if 0 <= i < len(spans) and adjusted[i] >= adjusted[best] - rule.margin:
-                chosen.append(i)
-                break
-    chosen.sort()
-    return [Span(spans[chosen[0]].start, spans[chosen[-1]].end)]
+        core = _with_neighbour(chosen, adjusted, rule.core_margin)
+        # the display widens a one-sentence core only: the core's own neighbour stays shown
+        shown = core if len(core) > 1 else _with_neighbour(chosen, adjusted, rule.margin)
+    return Chosen(_joined(spans, core), _joined(spans, shown))
+
+
+def _with_neighbour(chosen: list[int], adjusted: np.ndarray, margin: float) -> list[int]:
+    """The one chosen sentence with its neighbour (the one before first) when that scores
+    within ``margin`` of it."""
+    best = chosen[0]
+    for i in (best - 1, best + 1):
+        if 0 <= i < len(adjusted) and adjusted[i] >= adjusted[best] - margin:
+            return [best, i]
+    return chosen
+
+
+def _joined(spans: list[Span], chosen: list[int]) -> list[Span]:
+    """The chosen sentences as one span, from the first to the last."""
+    return [Span(spans[min(chosen)].start, spans[max(chosen)].end)]
 
 
 def _with_topic(chosen: list[int], scores: np.ndarray, flags: Flags) -> None:
@@ -632,12 +678,14 @@ def answer_span(
     scores: np.ndarray,
     asked: Asked | None = None,
     rule: SpanRule | None = None,
-) -> list[Span]:
-    """The span a reader is shown: the sentence that answers, and the next one when the
-    answer runs on into it (the chosen sentence lacks the kind asked for and its successor
-    holds it, or the chosen one leads in with a colon) or it scores within the margin."""
+) -> Chosen:
+    """The core answer and the span a reader is shown (``Chosen``): the sentence that
+    answers, and the next one when the answer runs on into it (the chosen sentence lacks the
+    kind asked for and its successor holds it, or the chosen one leads in with a colon);
+    and a neighbour scoring within the core margin (the core) or the display's margin (the
+    span shown)."""
     if not spans:
-        return []
+        return Chosen([], [])
     rule = rule or SpanRule()
     flags = flags_of([text[s.start : s.end] for s in spans], asked or Asked(), rule)
     return choose(spans, scores, flags, rule)

@@ -73,6 +73,7 @@ def passage_out(hit: Hit, rank: int) -> PassageOut:
         score=round(hit.score, 4),
         text=p.text,
         highlights=[Highlight(start=s.start, end=s.end) for s in hit.highlights],
+        core=[Highlight(start=s.start, end=s.end) for s in hit.core],
         citation=Citation(
             document_id=doc.document_id,
             source=doc.source,

@@ -164,9 +164,10 @@ def keep_best(
     # the highlight plays no part in the ranking: chosen for the hits kept alone
     for hit in kept[: len(kept) if highlighted is None else highlighted]:
         if hit.sentence_scores is not None and len(hit.sentence_scores):
-            hit.highlights = answer_span(
+            chosen = answer_span(
                 hit.passage.text, hit.sentence_spans, hit.sentence_scores, asked, span_rule
             )
+            hit.highlights, hit.core = chosen.shown, chosen.core
     return kept, agreeing
 
 

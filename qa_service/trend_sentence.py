@@ -311,10 +311,11 @@ def _sentence(hit: Hit, asked: Asked) -> tuple[tuple[int, int], float]:
     question's key words, rarest first; of sentences naming as much, the one whose figure's
     own words name most ("The Housing Delivery Test result … was 79%" over "As the result is
     below 85%, a 20% buffer must be added …, and the Council has published a Housing
-    Delivery Test Action Plan"), then the engine's highlight; with its weight. The
-    highlight with -1 when no sentence states one."""
+    Delivery Test Action Plan"), then the engine's highlight (its core answer, ``Hit.core``:
+    the display's wider neighbour is not read); with its weight. The highlight with -1 when
+    no sentence states one."""
     text = hit.passage.text
-    first = (hit.highlights[0].start, hit.highlights[0].end) if hit.highlights else (0, len(text))
+    first = (hit.core[0].start, hit.core[0].end) if hit.core else (0, len(text))
     best = first
     sentences = [(s.start, s.end) for s in split_sentences(text)]
     # a highlight joining sentences ("… received 1,046 contacts. Of these, 318 met the

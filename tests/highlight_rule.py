@@ -1,6 +1,6 @@
 """The highlight's tests' shared rule and helpers (tests/qa_service/test_highlight_stop25.py,
 _stop26, _stop27 and _intro): the stored rule's weights, a question's ``Asked``, and the
-span a rule shows of a text whose sentences have the given scores."""
+answer a rule chooses of a text whose sentences have the given scores."""
 
 from __future__ import annotations
 
@@ -19,16 +19,17 @@ def asked(question: str) -> Asked:
     return asked_of(question, set(words(question)))
 
 
-def shown(
+def answered(
     text: str,
     scores: list[float],
     asked: Asked,
     rule: SpanRule = RULE,
     spans: Sequence[Span] | None = None,
 ) -> str:
-    """What ``rule`` highlights of ``text`` cut into ``spans`` (its sentences by default),
-    one score a span."""
+    """The answer ``rule`` chooses of ``text`` cut into ``spans`` (its sentences by default),
+    one score a span: its core (``Chosen.core``; the display's wider neighbour is tested in
+    tests/qa_service/test_highlight.py)."""
     spans = list(split_sentences(text) if spans is None else spans)
     assert len(spans) == len(scores)
-    chosen: list[Span] = answer_span(text, spans, np.array(scores), asked, rule)
-    return " ".join(text[s.start : s.end] for s in chosen)
+    chosen = answer_span(text, spans, np.array(scores), asked, rule)
+    return " ".join(text[s.start : s.end] for s in chosen.core)

@@ -63,6 +63,11 @@ class PassageOut(BaseModel):
     score: float
     text: str
     highlights: list[Highlight]
+    core: list[Highlight] = Field(
+        default_factory=list,
+        description="the answer within the highlights: the sentence(s) chosen, without the "
+        "neighbour shown beside a one-sentence answer (CQA_HIGHLIGHT_NEIGHBOUR_MARGIN)",
+    )
     citation: Citation
     confidence: float = Field(
         description="evidence that the passage answers: its (or its best sentence's) cosine "

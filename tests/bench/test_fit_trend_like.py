@@ -34,7 +34,7 @@ def hit(text: str, cosines: list[float] | None) -> SimpleNamespace:
     spans = [Span(s.start, s.end) for s in split_sentences(text)]
     scores = None if cosines is None else np.array(cosines, dtype=np.float32)
     return SimpleNamespace(
-        passage=passage, highlights=[], sentence_spans=spans, sentence_scores=scores
+        passage=passage, highlights=[], core=[], sentence_spans=spans, sentence_scores=scores
     )
 
 

@@ -17,6 +17,7 @@ def hit(text: str, date: str, rowid: int = 1, confidence: float = 0.4) -> Simple
     return SimpleNamespace(
         passage=passage,
         highlights=[],
+        core=[],
         sentence=0.5,
         sentence_spans=[],
         sentence_scores=None,

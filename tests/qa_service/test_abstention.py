@@ -24,6 +24,7 @@ from qa_service.abstention import (
 from qa_service.abstention_fit import FITTED
 from qa_service.abstention_value import Readings
 from qa_service.config import Settings
+from qa_service.highlight import CORE_MARGIN
 from qa_service.retriever import Engine
 
 
@@ -119,7 +120,7 @@ def test_concepts_as_rare_as_the_last_of_the_rarest_count_with_ties() -> None:
     assert specific_share(shown, weights) == pytest.approx(1 / 3)  # kept in stop 23
 
 
-def test_the_engine_reads_specific_shown_from_the_top_highlight(
+def test_the_engine_reads_specific_shown_from_the_top_answer(
     small_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[str] = []
@@ -134,8 +135,37 @@ def test_the_engine_reads_specific_shown_from_the_top_highlight(
     engine.close()
     assert answer.evidence is not None and answer.evidence.specific_shown == 0.25
     top = answer.hits[0]
-    assert top.highlights
-    assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    assert top.core
+    assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.core)
+
+
+def test_the_evidence_reads_the_core_answer_whatever_the_display_shows(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The display's neighbour margin (``CQA_HIGHLIGHT_NEIGHBOUR_MARGIN``) widens the span
+    shown; the abstention's evidence reads the core answer, chosen with the margin its fit
+    was made with (``highlight.CORE_MARGIN``), so its verdict is the same at any margin."""
+    seen: list[str] = []
+    original = abstention.specific_share
+
+    def spy(text: str, weights: dict[tuple[str, ...], float], rarest: int = 2) -> float:
+        seen.append(text)
+        return original(text, weights)
+
+    monkeypatch.setattr(abstention, "specific_share", spy)
+    question = "How many children went missing from care in Ravensholt?"
+    answers = []
+    for margin in (CORE_MARGIN, 10.0):  # 10: a neighbour is always shown
+        settings = Settings(index=small_index, highlight_neighbour_margin=margin)
+        engine = Engine(small_index, HashingEmbedder(), settings)
+        answers.append(engine.ask(question))
+        engine.close()
+    narrow, wide = answers
+    top = wide.hits[0]
+    assert top.highlights != narrow.hits[0].highlights  # the display widened ...
+    assert top.core == narrow.hits[0].core == narrow.hits[0].highlights  # ... not the answer
+    assert seen[-1] == " ".join(top.passage.text[s.start : s.end] for s in top.core)
+    assert wide.evidence == narrow.evidence and wide.state == narrow.state
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
@@ -205,7 +235,7 @@ def test_the_engine_reads_value_missed_from_the_question_the_highlight_and_the_p
     engine.close()
     assert answer.evidence is not None and answer.evidence.value_missed == 0.5
     top = answer.hits[0]
-    shown = " ".join(top.passage.text[s.start : s.end] for s in top.highlights)
+    shown = " ".join(top.passage.text[s.start : s.end] for s in top.core)
     assert seen[-1] == (question, shown, top.passage.text)
 
 

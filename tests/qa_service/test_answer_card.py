@@ -137,6 +137,36 @@ def test_the_card_holds_the_top_sentence_and_its_figure() -> None:
     assert empty.state == "not_in_papers" and empty.passage is None
 
 
+def _widened(text: str, shown: str, core: str) -> PassageOut:
+    """A passage whose highlight shows ``shown`` around its core answer ``core``."""
+    start = text.index(core)
+    return _passage(text, shown).model_copy(
+        update={"core": [Highlight(start=start, end=start + len(core))]}
+    )
+
+
+def test_the_card_reads_its_figure_from_the_core_answer_not_the_neighbour_shown() -> None:
+    # the display's neighbour margin shows the sentence before the answer too: its figure
+    # answers another question (the year before's rate)
+    before = "In 2015/16 the rate was 17% of household waste."
+    core = "In 2016/17 the household recycling rate was 38.4%."
+    text = f"{before} {core} Next."
+    top = _widened(text, f"{before} {core}", core)
+    card = answer_card(AskResponse(question="q", answered=True, passages=[top]))
+    assert card.sentence == f"{before} {core}"  # the highlight shown whole: it fits
+    assert card.figure is not None and card.figure.value == "38.4%"
+
+
+def test_a_highlight_too_long_for_the_card_is_quoted_by_its_core_answer() -> None:
+    before = "The report sets out " + "the service's work with partners, " * 8 + "in detail."
+    core = "In 2016/17 the household recycling rate was 38.4%."
+    text = f"{before} {core}"
+    top = _widened(text, text, core)
+    assert len(sentence_of(top)) > 280
+    card = answer_card(AskResponse(question="q", answered=True, passages=[top]))
+    assert card.sentence == core
+
+
 def test_a_newer_figure_of_the_same_measure_is_found(small_index: Path) -> None:
     # every later paper answers (the threshold rule at -9), whatever the stored classifier
     # makes of the fake embedder's cosines; the highlight rule is pinned so that the oldest

@@ -101,3 +101,23 @@ def test_an_empty_row_says_why_in_the_downloads_as_the_page_does() -> None:
     assert [r.note for r in table.rows] == [None, why, "No paper has “Nowhere”."]
     rows = list(csv.DictReader(io.StringIO(grid_csv(table).lstrip("\ufeff"))))
     assert rows[1]["note"] == why
+
+
+def test_a_highlight_too_long_for_the_row_is_quoted_by_its_core_answer() -> None:
+    # the display's neighbour margin shows the sentence before the answer too; a row quotes
+    # up to 170 characters, so a longer highlight is quoted by the answer it holds
+    before = "The report sets out " + "the service's work with partners, " * 4 + "in detail."
+    core = "Spend was £2m."
+    text = f"{before} {core} Then more."
+    column = _column("Wirral Council", text)
+    top = column.passages[0]
+    start = text.index(core)
+    top.highlights = [Highlight(start=0, end=start + len(core))]
+    top.core = [Highlight(start=start, end=start + len(core))]
+    assert grid_row(column).sentence == core
+    top.highlights = top.core  # a highlight that fits is quoted whole
+    assert grid_row(column).sentence == core
+    short = _column("Wirral Council", f"Spend rose. {core}")
+    short.passages[0].highlights = [Highlight(start=0, end=len(f"Spend rose. {core}"))]
+    short.passages[0].core = [Highlight(start=12, end=12 + len(core))]
+    assert grid_row(short).sentence == f"Spend rose. {core}"

@@ -4,8 +4,8 @@ Business Manager presented proposals for ...") holds no answer unless it holds t
 asked (the officer asked who presented it)."""
 
 from qa_service.answer_kind import introduces_item
+from tests.highlight_rule import answered as _answered
 from tests.highlight_rule import asked as _asked
-from tests.highlight_rule import shown as _shown
 
 
 def test_a_bare_introduction_of_an_item_is_read_by_the_verbs_minutes_introduce_with() -> None:
@@ -50,12 +50,12 @@ SCORES = [0.61, 0.43, 0.59, 0.16, 0.56]
 def test_the_sentence_after_the_introduction_is_shown_over_the_introduction() -> None:
     # the heading is closest; the introduction after it gained the heading's after-bonus
     # and was shown: it names the item, the sentence after it says how full the marina was
-    shown = _shown(TEXT, SCORES, _asked("How full was the marina during 2020/21?"))
+    shown = _answered(TEXT, SCORES, _asked("How full was the marina during 2020/21?"))
     assert shown.startswith("Occupancy of the marina berths had been 96%")
 
 
 def test_asked_who_presented_the_introduction_holds_the_answer_and_is_shown() -> None:
-    shown = _shown(TEXT, SCORES, _asked("Who presented the proposals for harbour dues?"))
+    shown = _answered(TEXT, SCORES, _asked("Who presented the proposals for harbour dues?"))
     assert shown.startswith("The Harbour Manager presented proposals")
 
 
@@ -73,7 +73,7 @@ SITE_SCORES = [0.67, 0.50, 0.30, 0.46]
 def test_asked_for_no_kind_the_whole_passage_is_read_for_the_question_s_own_words() -> None:
     # the closest introduces the item; the answer, far below it in cosine, is the one
     # sentence naming "settlement" and "boundary"
-    shown = _shown(
+    shown = _answered(
         SITE,
         SITE_SCORES,
         _asked("Is the garden plot at 12 Mill Lane inside the settlement boundary?"),
@@ -82,5 +82,7 @@ def test_asked_for_no_kind_the_whole_passage_is_read_for_the_question_s_own_word
 
 
 def test_asked_for_no_kind_one_word_of_the_question_named_apart_tells_nothing() -> None:
-    shown = _shown(SITE, SITE_SCORES, _asked("Is the garden plot at 12 Mill Lane in a boundary?"))
+    shown = _answered(
+        SITE, SITE_SCORES, _asked("Is the garden plot at 12 Mill Lane in a boundary?")
+    )
     assert shown.startswith("The Planning Officer spoke to the application")

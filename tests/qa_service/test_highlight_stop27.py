@@ -4,8 +4,8 @@ for no kind of answer, sentences as close told apart by the question's words; th
 question's words named in any form when sentences are told apart."""
 
 from qa_service.answer_kind import asks_view, holds_view
+from tests.highlight_rule import answered as _answered
 from tests.highlight_rule import asked as _asked
-from tests.highlight_rule import shown as _shown
 
 
 def test_a_view_is_asked_by_the_forms_english_asks_a_stance_in() -> None:
@@ -41,12 +41,12 @@ def test_asked_a_view_the_sentence_stating_the_stance_is_shown() -> None:
         "What was the community council's view on making the pavement widening permanent?"
     )
     assert asked.view
-    assert _shown(text, [0.68, 0.42, 0.53], asked) == (
+    assert _answered(text, [0.68, 0.42, 0.53], asked) == (
         "Clerk reply saying the council object to this course of action."
     )
     # asked something else, the closest is shown as before
     other = _asked("Where was the pavement to be widened?")
-    assert _shown(text, [0.68, 0.42, 0.53], other).startswith("Email from the county")
+    assert _answered(text, [0.68, 0.42, 0.53], other).startswith("Email from the county")
 
 
 def test_asked_a_view_that_no_sentence_states_the_topic_is_shown_as_before() -> None:
@@ -55,7 +55,7 @@ def test_asked_a_view_that_no_sentence_states_the_topic_is_shown_as_before() -> 
         "The proposal is for monthly sessions with music."
     )
     asked = _asked("What was the committee's view on the memory cafe?")
-    assert _shown(text, [0.66, 0.45], asked) == text
+    assert _answered(text, [0.66, 0.45], asked) == text
 
 
 def test_asked_for_no_kind_the_sentence_naming_the_question_s_own_words_is_told_apart() -> None:
@@ -71,11 +71,11 @@ def test_asked_for_no_kind_the_sentence_naming_the_question_s_own_words_is_told_
         "On the peer review, did any councillor declare running a company that works with children?"
     )
     assert not asked.kinds
-    shown = _shown(text, [0.50, 0.55, 0.63], asked)
+    shown = _answered(text, [0.50, 0.55, 0.63], asked)
     assert "Director of Blade Education" in shown
     # naming fewer than two of the question's words of its own, the closest is shown
     asked = _asked("On the peer review, did any councillor declare running a firm?")
-    assert _shown(text, [0.50, 0.55, 0.63], asked).startswith("(c) Councillor C")
+    assert _answered(text, [0.50, 0.55, 0.63], asked).startswith("(c) Councillor C")
 
 
 def test_the_question_s_words_are_named_in_any_form_when_sentences_are_told_apart() -> None:
@@ -88,4 +88,4 @@ def test_the_question_s_words_are_named_in_any_form_when_sentences_are_told_apar
     asked = _asked("permanent exclusions of children in care")
     # "permanently" names "permanent" and "excluded" "exclusions": two words the other
     # sentence does not name
-    assert _shown(text, [0.60, 0.64], asked).startswith("No child in the care")
+    assert _answered(text, [0.60, 0.64], asked).startswith("No child in the care")

@@ -281,7 +281,7 @@ def hit(text: str, date: str, source: str = "", heading: tuple[str, ...] = ()) -
     meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
     document = SimpleNamespace(meta=meta, source=source or f"{date}.html")
     passage = SimpleNamespace(text=text, document=document, heading_path=heading)
-    return SimpleNamespace(passage=passage, highlights=[])
+    return SimpleNamespace(passage=passage, highlights=[], core=[])
 
 
 def test_a_table_row_gives_the_current_column_s_cell() -> None:
@@ -329,7 +329,7 @@ def test_a_meeting_whose_sentence_states_only_a_forecast_change_is_searched_agai
 
     def hit(rowid: int, text: str) -> SimpleNamespace:
         passage = SimpleNamespace(rowid=rowid, text=text, document=document, heading_path=())
-        return SimpleNamespace(passage=passage, highlights=[], confidence=1.0, also_at=[])
+        return SimpleNamespace(passage=passage, highlights=[], core=[], confidence=1.0, also_at=[])
 
     forecast = hit(
         1, "Unclassified roads in need of maintenance are forecast to rise from 19% to 24%."
@@ -750,10 +750,25 @@ c.txt,Eastwold Council,Cabinet,2020-03-10,Workforce 2020,report,,
 
 
 def _highlighted(text: str, date: str) -> SimpleNamespace:
-    """A hit whose highlight joins all its sentences, as the engine's may."""
+    """A hit whose highlight (its core answer, what the reader reads) joins all its
+    sentences, as the engine's may."""
     one = hit(text, date)
-    one.highlights = [SimpleNamespace(start=0, end=len(text))]
+    one.highlights = one.core = [SimpleNamespace(start=0, end=len(text))]
     return one
+
+
+def test_the_reader_reads_the_core_answer_not_the_wider_span_shown() -> None:
+    """The display's neighbour margin (``CQA_HIGHLIGHT_NEIGHBOUR_MARGIN``) widens the span
+    shown, not the sentence the reader falls back on (``Hit.core``) when no sentence states
+    a figure."""
+    from qa_service.trend_sentence import _sentence
+
+    text = "The service was restructured in April. The service received more contacts."
+    one = hit(text, "2023-09-19")
+    one.highlights = [SimpleNamespace(start=0, end=len(text))]
+    one.core = [SimpleNamespace(start=text.index("The service received"), end=len(text))]
+    span, weight = _sentence(one, Asked.of("contacts received by the service"))  # type: ignore[arg-type]
+    assert (span, weight) == ((one.core[0].start, len(text)), -1.0)
 
 
 def test_a_highlight_joining_sentences_is_read_sentence_by_sentence() -> None:

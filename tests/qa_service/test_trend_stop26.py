@@ -43,7 +43,7 @@ def hit(text: str, date: str) -> SimpleNamespace:
     meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
     document = SimpleNamespace(meta=meta, source=f"{date}.pdf")
     passage = SimpleNamespace(text=text, document=document, heading_path=())
-    return SimpleNamespace(passage=passage, highlights=[])
+    return SimpleNamespace(passage=passage, highlights=[], core=[])
 
 
 FOSTERING = (

@@ -18,7 +18,7 @@ def hit(text: str, date: str = "2021-05-18") -> SimpleNamespace:
     meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
     document = SimpleNamespace(meta=meta, source=f"{date}.pdf")
     passage = SimpleNamespace(text=text, document=document, heading_path=())
-    return SimpleNamespace(passage=passage, highlights=[])
+    return SimpleNamespace(passage=passage, highlights=[], core=[])
 
 
 def values(text: str, question: str) -> list[float]:

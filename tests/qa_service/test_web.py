@@ -592,3 +592,34 @@ def test_the_viewer_cites_the_page_of_the_marked_sentence(client: TestClient) ->
     # with no sentence marked, the passage's own page
     r = client.get(f"/documents/{document_id}", params={"passage": p["passage_id"]})
     assert f"page {p['page']}" in soup(r.text).select_one("#cited-note").text
+
+
+def test_the_api_and_the_page_mark_the_span_shown_and_the_verdict_stays(
+    small_index: Path,
+) -> None:
+    """A wider neighbour margin (``CQA_HIGHLIGHT_NEIGHBOUR_MARGIN``) widens the highlight
+    the API returns and the page marks; the answer state, read from the core answer, is
+    the same."""
+    question = "How many children went missing from care in Ravensholt?"
+    bodies, marks = [], []
+    for margin in (0.03, 10.0):  # 10: a neighbour is always shown
+        settings = Settings(index=small_index, highlight_neighbour_margin=margin)
+        with TestClient(create_app(settings, HashingEmbedder())) as c:
+            bodies.append(c.post("/api/ask", json={"question": question}).json())
+            page = soup(c.get("/", params={"q": question}).text)
+            # each passage below the answer card, whole, with its highlight marked
+            marks.append(
+                [" ".join(m.get_text().split()) for m in page.select(".govuk-details__text mark")]
+            )
+    narrow, wide = (b["passages"][0] for b in bodies)
+    [n], [w] = narrow["highlights"], wide["highlights"]
+    assert w["start"] <= n["start"] and n["end"] <= w["end"] and w != n
+    assert bodies[0]["answer_state"] == bodies[1]["answer_state"]
+    for body, marked in zip(bodies, marks, strict=True):
+        shown = [
+            " ".join(p["text"][h["start"] : h["end"]].split())
+            for p in body["passages"][1:]
+            for h in p["highlights"]
+        ]
+        assert shown == marked
+    assert marks[0] != marks[1]
