@@ -1,6 +1,6 @@
 """The three suffix strippers on every word of the three shared corpora (stop 29).
 
-``asked_slot._stem_of``, ``glossary._stem`` and ``trend_words.stem`` each take an ending
+``asked_plan._stem_of``, ``glossary._stem`` and ``trend_words.stem`` each take an ending
 off a word; this prints, per pair, on how many distinct words of the documents' texts
 (read from each set's index store, read only) their outputs differ, on all words and on
 the lower-case ones, with the most frequent examples: docs/quality.md, "Repeated code,
@@ -26,12 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.quality_all import SETS  # noqa: E402
-from qa_service.asked_slot import _stem_of  # noqa: E402
+from qa_service.asked_plan import _stem_of  # noqa: E402
 from qa_service.glossary import _stem  # noqa: E402
 from qa_service.trend_words import stem  # noqa: E402
 
 STEMMERS: dict[str, Callable[[str], str]] = {
-    "asked_slot._stem_of": _stem_of,
+    "asked_plan._stem_of": _stem_of,
     "glossary._stem": _stem,
     "trend_words.stem": stem,
 }

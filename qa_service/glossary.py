@@ -290,7 +290,7 @@ def _everyday_pattern() -> re.Pattern[str]:
 
 def _stem(word: str) -> str:
     """A verb form's stem: "dumped" and "dumping" -> "dump" (a stem of four letters or more,
-    so "speed" or "paying" stay whole).  Not ``asked_slot._stem_of`` nor
+    so "speed" or "paying" stay whole).  Not ``asked_plan._stem_of`` nor
     ``trend_words.stem``: a phrase's word must be written back as a pattern (its stem and
     "ed" or "ing"), so nothing else comes off and the case is kept (docs/quality.md,
     "Repeated code, stop 29")."""
