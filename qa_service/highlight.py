@@ -73,7 +73,7 @@ So showing more does not move the abstention, whose fit was made on the core
 
 This module weighs and chooses; the question and the sentences are read in
 ``qa_service.highlight_read`` (``asked_of``, ``flags_of``), and the rule's weights and
-switches, bound to the settings, are ``qa_service.highlight_rule.SpanRule``.  Both are
+switches, bound to the settings, are ``qa_service.span_rule.SpanRule``.  Both are
 importable from here as before.
 """
 
@@ -93,7 +93,7 @@ from qa_service.highlight_read import (
     leads_in,
     names_given,
 )
-from qa_service.highlight_rule import CORE_MARGIN, SpanRule
+from qa_service.span_rule import CORE_MARGIN, SpanRule
 
 __all__ = [
     "CORE_MARGIN",

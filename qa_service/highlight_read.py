@@ -36,8 +36,8 @@ from qa_service.answer_kind import (
     states_amount,
     years_named,
 )
-from qa_service.highlight_rule import SpanRule
 from qa_service.rerank import stems_of, word_matches
+from qa_service.span_rule import SpanRule
 
 __all__ = ["Asked", "Flags", "asked_of", "flags_of", "kind_cosine", "leads_in", "names_given"]
 

@@ -1,9 +1,9 @@
 """The highlight's rule: how much what a sentence holds moves it up or down, and the
 readings switched on (``CQA_HIGHLIGHT_*``), bound to the settings.
 
-The weights are fitted across councils by ``bench/fit_highlight.py``; ``qa_service.highlight``
-reads the module doc of the whole.  ``CORE_MARGIN`` is the neighbour margin of the core answer,
-which is not a setting (see its comment).
+The weights are fitted across councils by ``bench/fit_highlight.py``; the module doc of
+``qa_service.highlight`` tells what each weight and switch reads.  ``CORE_MARGIN`` is the
+neighbour margin of the core answer, which is not a setting (see its comment).
 """
 
 from __future__ import annotations
