@@ -17,10 +17,10 @@ fold (the near misses left to catch against the answers it keeps): no parameter 
 in a reading, so its AUC is out of fold as it stands.  ``--cap`` reads a reading as a cap
 (at or below its cut, ``-NAME`` at or above, at best a weak match) beside the classifier's
 out-of-fold states, with the cut chosen in each council fold on the other councils' set
-questions (the most unanswerable caught, with fewer answerable refused than caught:
-``choose_cut``); ``--feature`` weighs readings beside the classifier's evidence
-(``Wider``; the withheld near misses carry their own readings) and refits it out of fold
-as bench/fit_abstention.py does (bagged, caps capped, fitted on the other councils' set
+questions (the cut whose catches outnumber its refusals by the most: ``choose_cut``).
+``--feature`` weighs readings beside the classifier's evidence (``Wider``; the withheld
+near misses carry their own readings) and refits it out of fold as bench/fit_abstention.py
+does (bagged, caps capped, fitted on the other councils' set
 questions).  Both print caught / refused per set and on the batches.
 
 The capture (``capture``) asks every question as bench/fit_abstention.py's capture does
@@ -701,10 +701,10 @@ def _cell(value: float | None) -> str:
 def choose_cut(
     rows: Sequence[Row], vals: Sequence[float], states: Sequence[str], sign: int
 ) -> float | None:
-    """The cut of a cap (fires where ``sign * value <= sign * cut``... i.e. a low value for
-    sign 1) with the most unanswerable questions newly caught among those the classifier
-    answers, while it newly refuses fewer answerable ones than it catches (ties: the fewer
-    refused); None when no cut catches more than it refuses."""
+    """The cut of a cap that fires where ``sign * value <= sign * cut`` (a low value for sign
+    1, a high one for -1): among the questions the classifier answers, the cut whose
+    unanswerable questions caught outnumber its answerable ones refused by the most (ties:
+    the fewer refused, then the lower cut); None when no cut catches more than it refuses."""
     answered = [i for i, s in enumerate(states) if s == "answered"]
     cuts = sorted({sign * vals[i] for i in answered})
     best: tuple[int, int, float] | None = None
