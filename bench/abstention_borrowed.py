@@ -60,6 +60,7 @@ from index.filters import Allowed  # noqa: E402
 from index.passages import PassageRecord  # noqa: E402
 from index.store import Filters  # noqa: E402
 from qa_service.abstention import ANSWERED, Evidence, Model  # noqa: E402
+from qa_service.answers import Answer  # noqa: E402
 from qa_service.config import Settings  # noqa: E402
 from qa_service.query_filters import council_pattern, council_short_name  # noqa: E402
 from qa_service.retriever import Engine  # noqa: E402
@@ -188,10 +189,17 @@ def withheld_evidence(engine: Engine, questions: Sequence[Question]) -> list[Evi
     filters) with the passages that answer it (its gold passages, by the hit rule) taken
     out of every search: the papers are on its topic and the answer is not in them, a near
     miss made from a labelled answer; None for an unanswerable one."""
+    return [a.evidence if a is not None else None for a in withheld_answers(engine, questions)]
+
+
+def withheld_answers(engine: Engine, questions: Sequence[Question]) -> list[Answer | None]:
+    """Per question: for an answerable one, its answer with its answering passages withheld
+    (``withheld_evidence``'s, whole: bench/abstention_reading.py reads its hits); None for
+    an unanswerable one."""
     store = engine.store
     every = store.passages([int(i) for i in store.allowed_rowids(Filters(include_superseded=True))])
     original = store.allowed
-    out: list[Evidence | None] = []
+    out: list[Answer | None] = []
     try:
         for q in questions:
             if not q.answerable:
@@ -202,7 +210,7 @@ def withheld_evidence(engine: Engine, questions: Sequence[Question]) -> list[Evi
             answer = engine.ask(q.question, 10, question_filters(q))
             if any(h.passage.rowid in gone for h in answer.hits):
                 raise RuntimeError(f"{q.id}: a withheld passage was returned")
-            out.append(answer.evidence)
+            out.append(answer)
     finally:
         store.allowed = original  # type: ignore[method-assign]
     return out
