@@ -9,7 +9,9 @@ BM25 of the word there (k1 1.2, b 0.75, idf from the field's document frequency 
 passages, the field's mean length, tantivy's one-byte field norms), computed in float32 as
 tantivy does.  So a question's first pass (its words OR-ed over the three fields, each
 word a clause: ``index.lexical_tantivy.query_text``) scores the same here as in tantivy,
-and ``index.impact_maxscore`` finds its exact top k without scoring every passage.
+and ``index.impact_maxscore`` finds its exact top k without scoring every passage (above
+``TIGHT`` postings a passage, ``index.impact_tight``: the same top k, its windows added in
+tight loops, stop 30).
 
 The statistics are those of a freshly built tantivy index of the same passages: tantivy
 counts deleted passages in its idf and mean lengths until a merge drops them, so after
@@ -259,11 +261,11 @@ class ImpactIndex:
     ) -> tuple[np.ndarray, np.ndarray, int]:
         """``maxscore_tight`` over the whole row-id range, or over ``threads`` ranges of
         about as many passages on as many threads, merged (``impact_tight.merge``)."""
-        from index.impact_tight import maxscore_tight, merge
+        from index.impact_tight import ALL, maxscore_tight, merge
 
         arrays = (self.offsets, self.docids, self.codes, self.values, self.bases)
         if self.threads <= 1:
-            return maxscore_tight(*arrays, lists, weights, bounds, k)
+            return maxscore_tight(*arrays, lists, weights, bounds, k, *ALL)
         cuts = [self.passages * t // self.threads for t in range(self.threads)] + [0xFFFFFFFF]
         cuts[0] = 0
 

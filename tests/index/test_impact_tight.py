@@ -13,7 +13,7 @@ pytest.importorskip("numba")  # the [bench] extra
 from index import impact as impact_module
 from index.impact import ImpactIndex, build, code_impacts, phrase_lists
 from index.impact_maxscore import maxscore_windowed
-from index.impact_tight import WINDOW, maxscore_tight, merge
+from index.impact_tight import ALL, WINDOW, maxscore_tight, merge
 from index.lexical_folder import analyzer
 from index.lexical_tantivy import TantivyIndex, store_texts
 from tests.index.test_impact import (  # noqa: F401
@@ -57,7 +57,7 @@ def test_it_finds_the_windowed_kernels_top_k(seed: int, whole: bool) -> None:
     offsets, docids, impacts, lists, weights, k, _passages = _case(seed, whole)
     coded = code_impacts(impacts, offsets)
     ordered = _ordered(offsets, impacts, lists, weights)
-    docs, scores, _read = maxscore_tight(offsets, docids, *coded, *ordered, k)
+    docs, scores, _read = maxscore_tight(offsets, docids, *coded, *ordered, k, *ALL)
     want = _exhaustive(offsets, docids, impacts, lists, weights, k)
     assert [int(d) for d in docs] == [d for d, _ in want]
     assert scores.tolist() == pytest.approx([s for _, s in want], rel=1e-9)
@@ -74,7 +74,7 @@ def test_ranges_merged_give_the_whole_top_k(seed: int, whole: bool) -> None:
     offsets, docids, impacts, lists, weights, k, passages = _case(seed, whole)
     coded = code_impacts(impacts, offsets)
     ordered = _ordered(offsets, impacts, lists, weights)
-    want = maxscore_tight(offsets, docids, *coded, *ordered, k)
+    want = maxscore_tight(offsets, docids, *coded, *ordered, k, *ALL)
     rng = np.random.default_rng(seed + 1000)
     cuts = sorted({0, *rng.integers(0, passages + 1, size=int(rng.integers(1, 4))).tolist()})
     bounds = [*cuts, 0xFFFFFFFF]
@@ -106,7 +106,7 @@ def test_a_windows_few_kept_passages_are_looked_up_not_added_whole() -> None:
     coded = code_impacts(impacts, offsets)
     lists, weights = [0, 1, 2], [1.0, 1.0, 1.0]
     ordered = _ordered(offsets, impacts, lists, weights)
-    docs, scores, read = maxscore_tight(offsets, docids, *coded, *ordered, 5)
+    docs, scores, read = maxscore_tight(offsets, docids, *coded, *ordered, 5, *ALL)
     want = _exhaustive(offsets, docids, impacts, lists, weights, 5)
     assert [int(d) for d in docs] == [d for d, _ in want]
     assert scores.tolist() == pytest.approx([s for _, s in want])
