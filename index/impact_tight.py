@@ -124,7 +124,9 @@ def maxscore_tight(
             lowest = min(lowest, np.int64(docids[pos[i]]))
             highest = max(highest, np.int64(docids[end[i] - 1]))
     # windows no longer than the row ids held: a small index allocates (and clears) little
-    width = max(min(np.int64(WINDOW), highest - lowest + 1), 1)
+    width = WINDOW
+    if highest - lowest + 1 < width:
+        width = max(int(highest - lowest + 1), 1)
     acc = np.zeros(width, dtype=np.int64)
     kept = np.empty(width, dtype=np.int64)  # the window's passages that may still enter
     theta = np.int64(-1)  # a passage enters a full heap only above it
@@ -145,7 +147,7 @@ def maxscore_tight(
             stop = _window_end(docids, pos[i], end[i], limit)
             _add(acc, docids, codes, table, table_at[i], pos[i], stop, start)
             if stop > pos[i]:
-                top = max(top, np.int64(docids[stop - 1]) - start + 1)
+                top = max(top, int(np.int64(docids[stop - 1]) - start) + 1)
             essential += stop - pos[i]
             pos[i] = stop
         read += essential
@@ -159,7 +161,7 @@ def maxscore_tight(
                 stop = _window_end(docids, pos[i], end[i], limit)
                 _add(acc, docids, codes, table, table_at[i], pos[i], stop, start)
                 if stop > pos[i]:
-                    top = max(top, np.int64(docids[stop - 1]) - start + 1)
+                    top = max(top, int(np.int64(docids[stop - 1]) - start) + 1)
                 read += stop - pos[i]
                 pos[i] = stop
             # the window's passages in row-id order (an impact is never 0: BM25 > 0)
@@ -197,7 +199,7 @@ def maxscore_tight(
                 if stop - pos[i] <= RATIO * held:
                     _add(acc, docids, codes, table, table_at[i], pos[i], stop, start)
                     if stop > pos[i]:
-                        dirty = max(dirty, np.int64(docids[stop - 1]) - start + 1)
+                        dirty = max(dirty, int(np.int64(docids[stop - 1]) - start) + 1)
                     read += stop - pos[i]
                 else:
                     at = pos[i]
