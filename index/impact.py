@@ -9,7 +9,9 @@ BM25 of the word there (k1 1.2, b 0.75, idf from the field's document frequency 
 passages, the field's mean length, tantivy's one-byte field norms), computed in float32 as
 tantivy does.  So a question's first pass (its words OR-ed over the three fields, each
 word a clause: ``index.lexical_tantivy.query_text``) scores the same here as in tantivy,
-and ``index.impact_maxscore`` finds its exact top k without scoring every passage.
+and ``index.impact_maxscore`` finds its exact top k without scoring every passage (above
+``TIGHT`` postings a passage, ``index.impact_tight``: the same top k, its windows added in
+tight loops, stop 30).
 
 The statistics are those of a freshly built tantivy index of the same passages: tantivy
 counts deleted passages in its idf and mean lengths until a merge drops them, so after
@@ -48,6 +50,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -72,6 +75,13 @@ DENSE = 2.0
 # With window maxima (``ImpactIndex.windows``), only the dense questions are searched by
 # the kernel that skips windows (``index.impact_windows``); False: every question.
 DENSE_ONLY = True
+# On plain row ids, a question whose lists hold more postings than this many times the
+# passages is searched by ``index.impact_tight.maxscore_tight`` (its windows added in tight
+# loops), which returns the windowed kernel's top k and scores; inf: as before stop 30 (the
+# kernels above).  At 1M it was the faster for 0.75-0.9 of the searches from 0.1 times the
+# passages up, and took the first pass's p95 to ~0.6 (docs/performance.md, "The first pass
+# in tight loops, stop 30").
+TIGHT = 0.5
 WINDOW_FILE = "window_maxima_{shift}.npy"
 
 
@@ -171,6 +181,9 @@ class ImpactIndex:
     # hold a passage of its top k
     windows: np.ndarray | None = None
     window_shift: int = 12
+    # a search by ``maxscore_tight`` split into this many ranges of row ids, each on its
+    # own thread (numba releases the GIL), their top ks merged: the same top k
+    threads: int = 1
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -232,6 +245,8 @@ class ImpactIndex:
                 self.offsets, *self.blocks, self.codes, self.values,
                 self.bases, lists[order], weights[order], bounds[order], k,
             )  # fmt: skip
+        elif held > TIGHT * max(self.passages, 1):
+            docs, scores, read = self._tight(lists[order], weights[order], bounds[order], k)
         else:
             kernel = maxscore_windowed if dense else maxscore
             docs, scores, read = kernel(
@@ -240,6 +255,26 @@ class ImpactIndex:
                 bounds[order], k,
             )  # fmt: skip
         return [(int(d), float(s)) for d, s in zip(docs, scores, strict=True)], int(read)
+
+    def _tight(
+        self, lists: np.ndarray, weights: np.ndarray, bounds: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """``maxscore_tight`` over the whole row-id range, or over ``threads`` ranges of
+        about as many passages on as many threads, merged (``impact_tight.merge``)."""
+        from index.impact_tight import ALL, maxscore_tight, merge
+
+        arrays = (self.offsets, self.docids, self.codes, self.values, self.bases)
+        if self.threads <= 1:
+            return maxscore_tight(*arrays, lists, weights, bounds, k, *ALL)
+        cuts = [self.passages * t // self.threads for t in range(self.threads)] + [0xFFFFFFFF]
+        cuts[0] = 0
+
+        def part(t: int) -> tuple[np.ndarray, np.ndarray, int]:
+            return maxscore_tight(*arrays, lists, weights, bounds, k, cuts[t], cuts[t + 1])
+
+        pool = _pool(self.threads - 1)
+        others = [pool.submit(part, t) for t in range(1, self.threads)]
+        return merge([part(0)] + [f.result() for f in others], k)
 
     def among(
         self, clauses: Counter[int], rowids: Sequence[int], k: int
@@ -376,6 +411,7 @@ class ImpactIndex:
             blocks=Blocks(*(mapped(n) for n in BLOCK_FILES)) if blocked else None,
             windows=np.load(windows[0], mmap_mode="r") if windows else None,
             window_shift=int(windows[0].stem.rsplit("_", 1)[1]) if windows else 12,
+            threads=1,
             **arrays,
         )
 
@@ -392,6 +428,12 @@ class ImpactIndex:
             self.offsets, self.docids, self.codes, self.values, self.bases, self.passages, shift
         )
         return replace(self, windows=table, window_shift=shift)
+
+
+@functools.cache
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The threads a split search runs its other ranges on (one pool a size, kept)."""
+    return ThreadPoolExecutor(workers, thread_name_prefix="impact")
 
 
 def open_current(index_dir: Path, generation: int) -> ImpactIndex | None:
