@@ -21,7 +21,7 @@ def hit(text: str, date: str) -> SimpleNamespace:
     meta = SimpleNamespace(council="Eastwold Council", meeting_date=date)
     document = SimpleNamespace(meta=meta, source=f"{date}.html")
     passage = SimpleNamespace(text=text, document=document, heading_path=())
-    return SimpleNamespace(passage=passage, highlights=[])
+    return SimpleNamespace(passage=passage, highlights=[], core=[])
 
 
 def test_a_unit_guessed_wrong_gives_way_when_nothing_is_read_in_it() -> None:
