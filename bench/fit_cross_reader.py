@@ -1,6 +1,7 @@
 """A fine-tuned question-sentence reader (a small cross-encoder) as abstention evidence.
 
     python bench/fit_cross_reader.py --index-root DIR [--cache DIR] [--folds K] [--epochs N]
+        [--batches]
 
 Every earlier pass found that the abstention's evidence reads whether a passage is *about*
 the question, and that a near miss is about it by construction (docs/quality.md, "Abstention,
@@ -26,14 +27,25 @@ question count; 0: one per council); each question's pairs are scored by a reade
 no question touching its first council's fold (``evaluation.crossval.out_of_fold`` on the
 folds).  Printed: the pair AUC out of fold; the evidence (best score over the top passage's
 sentences; with ``READ`` 3 also over the top 3) alone per set; the abstention classifier
-(bench/fit_abstention.py's bagged fit, withheld rows and cut rule, the withheld rows scored
-by the reader too) refitted out of fold by council with that evidence added, against the
-stored evidence in the same run; answer@1 when the reader picks the top passage's sentence,
-against the service's highlight.
+(bench/fit_abstention.py's bagged fit with the stored caps, withheld rows and cut rule, the
+withheld rows scored by the reader too) refitted out of fold by council with that evidence
+added, against the stored evidence in the same run; answer@1 when the reader picks the top
+passage's sentence, against the service's highlight.
 
-The answers (``--prepare SET`` captures one set) and the cached lower-layer states are kept
-in ``--cache``, and so are the out-of-fold scores: a second run only refits the abstention.
-Measured and left out of the service (docs/quality.md, "Abstention, stop 21: a fine-tuned
+``--batches`` adds the consumed blind ask batches' questions (``BATCHES``: real1-5 and
+fict1-5; real7 and fict7 are held out and never read here), asked of their set's index as
+bench/ask_heldout.py asks them and grouped by the councils they touch
+(bench/abstention_pool.py): an answerable one gives pairs as a set's does, an unanswerable
+one (a writer's near miss) every sentence of its top passage as a negative.  The folds of
+whole councils then span the sets and the batches, so a council's set and batch questions
+are scored by a reader trained on neither; the abstention classifier is still fitted on the
+other councils' set questions only (the stored rule, caps ``CAPS``), and the batches'
+questions are judged by it, per batch and pooled.
+
+The answers (``--prepare NAME`` captures one set, or one batch by its stem) and the cached
+lower-layer states are kept in ``--cache``, and so are the out-of-fold scores: a second run
+only refits the abstention.  Measured and left out of the service (docs/quality.md,
+"Abstention, stop 30: the reader trained on the batches"; "Abstention, stop 21: a fine-tuned
 reader").
 """
 
@@ -58,8 +70,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.fit_abstention import Case, fit, state  # noqa: E402
-from bench.fit_reader import Extended, answer_line, asked_sets, auc  # noqa: E402
+from bench.fit_abstention import Case, state  # noqa: E402
+from bench.fit_reader import answer_line, asked_sets, auc  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from cqa_core.text import query_terms  # noqa: E402
 from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
@@ -78,6 +90,12 @@ RANK = 8  # adapters' rank
 ALPHA = 16.0  # adapters' scale numerator (scale ALPHA / RANK)
 MAX_TOKENS = 128
 SEED = 0
+# the consumed blind batches ``--batches`` trains on (real7 and fict7 are held out: never here)
+BATCHES = tuple(
+    REPO / "tests" / "labels" / f"ask_heldout_{kind}{n}.jsonl"
+    for kind in ("real", "fict")
+    for n in (1, 2, 3, 4, 5)
+)
 HEAD_STEP = 5.0  # the head's learning rate against the adapters'
 
 
@@ -168,6 +186,68 @@ def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
             store.allowed = original  # type: ignore[method-assign]
         print(f"captured {name}", file=sys.stderr)
     return rows
+
+
+def capture_batch(index_root: Path, path: Path) -> list[Row]:
+    """Every question of one blind batch as ``capture`` asks a set's, on its set's index
+    (bench/ask_heldout.py's choice of set and labelled filters), grouped by the councils it
+    touches as bench/abstention_pool.py groups it; each answerable one asked again with its
+    answering passages withheld.  ``set_name`` is the batch's stem."""
+    from bench.abstention_borrowed import withheld_answers
+    from bench.ask_heldout import SHARED, assign, declared_sets, read_manifests
+    from evaluation.questions import load_questions
+    from evaluation.runner import council_of_file, run_questions
+    from index.embedder import SentenceTransformerEmbedder
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    questions = load_questions(path)
+    sets = assign(questions, read_manifests(SHARED), declared_sets(path))
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    out: dict[str, Row] = {}
+    for name in dict.fromkeys(sets[q.id] for q in questions):
+        settings = Settings(index=index_root / name, abstention="threshold")
+        engine = Engine(settings.index, make_query_embedder(settings, embedder), settings)
+        try:
+            group = [q for q in questions if sets[q.id] == name]
+            councils = council_of_file(engine)
+            named = functools.partial(_councils_named, engine)
+            vocabulary, passages = engine.reader.vocabulary, engine._passages
+            pairs = run_questions(engine, group)
+            held = withheld_answers(engine, group)
+            for q, (result, answer), withheld in zip(group, pairs, held, strict=True):
+                ranked = result.ranked
+
+                def golds_of(at: int, q: Any = q, ranked: Any = ranked) -> list[Any]:
+                    return [g for g in q.gold if at < len(ranked) and is_hit(g, ranked[at])]
+
+                row = Row(
+                    path.stem,
+                    q.question,
+                    q.answerable,
+                    question_councils(q, councils, named, name),
+                    answer.confidence,
+                    idf_weights(query_terms(q.question), vocabulary, passages),
+                    _sentences(answer, golds_of),
+                )
+                if ranked:
+                    golds = golds_of(0)
+                    row.top_hit = bool(golds)
+                    row.highlight_ok = any(
+                        highlight_answers(g, ranked[0].highlight or "") for g in golds
+                    )
+                if withheld is not None:
+                    row.withheld = _sentences(withheld, lambda _at: [])
+                out[q.id] = row
+        finally:
+            engine.close()
+    print(f"captured {path.stem}", file=sys.stderr)
+    return [out[q.id] for q in questions]
+
+
+def _councils_named(engine: Any, text: str) -> list[str]:
+    return list(engine.reader.councils_named(text)[0])
 
 
 # --- the reader ------------------------------------------------------------------------
@@ -478,14 +558,28 @@ def best(scores: Sequence[np.ndarray] | None, k: int) -> float:
 Extra = Callable[[list[np.ndarray] | None], list[float]]
 
 
-def abstention_row(rows: Sequence[Row], scored: Sequence[Scored], extra: Extra | None) -> str:
-    """Out-of-fold caught / refused per set and pooled, and the pooled AUC of the
-    probability, with ``extra`` evidence (None: as stored)."""
+def pooled(name: str) -> str:
+    """A row's column: its set, or "batches" for a batch's question."""
+    return name if name in SETS else "batches"
+
+
+COLUMNS = (*SETS, "batches")
+
+
+def abstention_states(
+    rows: Sequence[Row], scored: Sequence[Scored], extra: Extra | None
+) -> tuple[list[str], list[float]]:
+    """Each question's state and probability out of fold by the stored classifier's rule
+    (its caps ``CAPS`` capped, bagged, fitted on the other councils' *set* questions and
+    their withheld rows), with ``extra`` evidence appended (None: as stored; a withheld row
+    gets the reader's scores of its own top passage)."""
+    from bench.abstention_reading import CAPS, widened
+    from bench.fit_abstention import capped_pieces, fit_capped, on_sets
 
     def ev(e: Evidence | None, s: list[np.ndarray] | None) -> Any:
         if e is None or extra is None:
             return e
-        return Extended(e, extra(s))
+        return widened(e, extra(s))
 
     cases = [
         Case(
@@ -494,16 +588,18 @@ def abstention_row(rows: Sequence[Row], scored: Sequence[Scored], extra: Extra |
             ev(r.run.evidence, s.run),
             r.confidence,
             ev(r.withheld.evidence, s.withheld) if r.withheld is not None else None,
+            r.group,
         )
         for r, s in zip(rows, scored, strict=True)
     ]
     groups = [r.group for r in rows]
+    caps = capped_pieces(CAPS)
     models: dict[str, Any] = {}
 
     def fit_once(training: list[Case]) -> Any:
         key = str(sorted(id(c) for c in training))
         if key not in models:
-            models[key] = fit(training)
+            models[key] = fit_capped(on_sets(training), caps)
         return models[key]
 
     folded = out_of_fold(cases, groups, fit_once, state)
@@ -513,59 +609,95 @@ def abstention_row(rows: Sequence[Row], scored: Sequence[Scored], extra: Extra |
         fit_once,
         lambda m, c: m.probability(c.evidence) if c.evidence is not None else 0.0,
     )
-    cells = []
-    for name in [*SETS, None]:
-        part = [
-            (r.answerable, s)
-            for r, s in zip(rows, folded, strict=True)
-            if name is None or r.set_name == name
-        ]
-        un = [s for a, s in part if not a]
-        an = [s for a, s in part if a]
-        caught, refused = sum(s != ANSWERED for s in un), sum(s != ANSWERED for s in an)
-        cells.append(f"{caught}/{len(un)}, {refused}/{len(an)}")
-    cells.append(auc([r.answerable for r in rows], probability))
-    return " | ".join(cells)
+    return folded, probability
+
+
+def caught_refused(rows: Sequence[Row], states: Sequence[str], name: str) -> str:
+    """Unanswerable questions caught and answerable ones refused among the rows of ``name``
+    (a set, a batch's stem, or "batches")."""
+    part = [
+        (r.answerable, s)
+        for r, s in zip(rows, states, strict=True)
+        if name in (r.set_name, pooled(r.set_name))
+    ]
+    un = [s for a, s in part if not a]
+    an = [s for a, s in part if a]
+    caught, refused = sum(s != ANSWERED for s in un), sum(s != ANSWERED for s in an)
+    return f"{caught}/{len(un)}, {refused}/{len(an)}"
+
+
+def abstention_row(
+    rows: Sequence[Row], scored: Sequence[Scored], extra: Extra | None
+) -> tuple[str, str, list[str]]:
+    """Out-of-fold caught / refused per set and on the batches pooled, and the AUC of the
+    probability on the sets and on the batches; then the same per batch; and the states."""
+    states, probability = abstention_states(rows, scored, extra)
+    cells = [caught_refused(rows, states, c) for c in COLUMNS]
+    for side in (True, False):
+        idx = [i for i, r in enumerate(rows) if (r.set_name in SETS) == side]
+        cells.append(auc([rows[i].answerable for i in idx], [probability[i] for i in idx]))
+    batches = dict.fromkeys(r.set_name for r in rows if r.set_name not in SETS)
+    per_batch = ", ".join(f"{b} {caught_refused(rows, states, b)}" for b in batches)
+    return " | ".join(cells), per_batch, states
 
 
 def report(rows: Sequence[Row], scored: Sequence[Scored], label: str, stored: bool = True) -> None:
     print(f"\n## {label}")
-    labels = [y for r in rows for g in r.run.gold[:READ] for y in g]
-    flat = [float(v) for s in scored for h in s.run for v in h]
-    print(f"pairs {len(labels)}, positive {sum(labels)}, out-of-fold pair AUC {auc(labels, flat)}")
-    top1 = [
-        labels_top
-        for labels_top in ([y for y in r.run.gold[0]] if r.run.gold else [] for r in rows)
-    ]
-    flat1 = [float(v) for s in scored for v in (s.run[0] if s.run else [])]
-    labels1 = [y for t in top1 for y in t]
-    print(f"top passage only: pairs {len(labels1)}, AUC {auc(labels1, flat1)}")
-    print("| evidence AUC alone | " + " | ".join(SETS) + " |")
+    for column in (*COLUMNS, "all"):
+        keep = [i for i, r in enumerate(rows) if column == "all" or pooled(r.set_name) == column]
+        labels = [y for i in keep for g in rows[i].run.gold[:READ] for y in g]
+        flat = [float(v) for i in keep for h in scored[i].run for v in h]
+        print(
+            f"{column}: pairs {len(labels)}, positive {sum(labels)}, "
+            f"out-of-fold pair AUC {auc(labels, flat) if flat else '–'}"
+        )
+    print("| evidence AUC alone | " + " | ".join(COLUMNS) + " |")
     for name, k in (("reader_top", 1), ("reader_top3", 3))[: 1 if READ < 3 else 2]:
         cells = []
-        for set_name in SETS:
-            idx = [i for i, r in enumerate(rows) if r.set_name == set_name and r.run.evidence]
+        for column in COLUMNS:
+            idx = [i for i, r in enumerate(rows) if pooled(r.set_name) == column and r.run.evidence]
             cells.append(
                 auc([rows[i].answerable for i in idx], [best(scored[i].run, k) for i in idx])
             )
         print(f"| {name} | " + " | ".join(cells) + " |")
     print(
-        "\n| abstention out of fold (caught, refused) | " + " | ".join(SETS) + " | pooled | AUC |"
+        "\n| abstention out of fold (caught, refused) | "
+        + " | ".join(COLUMNS)
+        + " | AUC sets | AUC batches |"
     )
-    print("| --- | --- | --- | --- | --- | ---: |")
-    if stored:
-        print(f"| as stored | {abstention_row(rows, scored, None)} |")
-    variants: list[tuple[str, Extra]] = [("+ reader_top", lambda s: [best(s, 1)])]
+    print("| --- | --- | --- | --- | --- | ---: | ---: |")
+    variants: list[tuple[str, Extra | None]] = [("as stored", None)] if stored else []
+    variants.append(("+ reader_top", lambda s: [best(s, 1)]))
     if READ >= 3:
         variants += [
             ("+ reader_top3", lambda s: [best(s, 3)]),
             ("+ both", lambda s: [best(s, 1), best(s, 3)]),
         ]
+    lines = []
     for name, extra in variants:
-        print(f"| {name} | {abstention_row(rows, scored, extra)} |", flush=True)
-    for set_name in SETS:
-        part = [(r, s) for r, s in zip(rows, scored, strict=True) if r.set_name == set_name]
+        row, per_batch, states = abstention_row(rows, scored, extra)
+        print(f"| {name} | {row} |", flush=True)
+        lines.append(f"{name}, per batch: {per_batch}")
+        if extra is None:
+            # the near misses left to catch: reader_top among the questions the stored rule
+            # answers out of fold
+            cells = []
+            for column in COLUMNS:
+                idx = [
+                    i
+                    for i, r in enumerate(rows)
+                    if pooled(r.set_name) == column and states[i] == ANSWERED
+                ]
+                cells.append(
+                    auc([rows[i].answerable for i in idx], [best(scored[i].run, 1) for i in idx])
+                )
+            lines.append("reader_top AUC among the answered (as stored): " + " | ".join(cells))
+    print("\n".join(lines))
+    for column in COLUMNS:
+        part = [(r, s) for r, s in zip(rows, scored, strict=True) if pooled(r.set_name) == column]
         answerable = [(r, s) for r, s in part if r.answerable]
+        if not answerable:
+            continue
         service = sum(r.highlight_ok for r, _ in answerable)
         picked = sum(
             r.top_hit
@@ -573,7 +705,7 @@ def report(rows: Sequence[Row], scored: Sequence[Scored], label: str, stored: bo
             and r.run.gold[0][int(np.argmax(s.run[0]))]
             for r, s in answerable
         )
-        print(answer_line(set_name, service, picked, len(answerable)))
+        print(answer_line(column, service, picked, len(answerable)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -591,19 +723,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-stored", action="store_true", help="skip the stored evidence's row (same each run)"
     )
     parser.add_argument(
-        "--prepare", help="only capture this set and cache its pairs' lower layers, then stop"
+        "--batches",
+        action="store_true",
+        help="train and judge on the consumed blind batches' questions too (BATCHES)",
+    )
+    parser.add_argument(
+        "--sets-only",
+        action="store_true",
+        help="with --batches: train the reader on the sets' questions only (stop 21's), "
+        "still judging the batches out of fold",
+    )
+    parser.add_argument(
+        "--prepare",
+        help="only capture this set (or batch, by its stem) and cache its pairs' lower "
+        "layers, then stop",
     )
     args = parser.parse_args(argv)
     torch = _torch()
     torch.set_num_threads(args.threads)
     args.cache.mkdir(parents=True, exist_ok=True)
+    batches = {p.stem: p for p in BATCHES}
+    names = [*SETS, *(batches if args.batches else ())]
     rows: list[Row] = []
-    for name in [args.prepare] if args.prepare else SETS:
+    for name in [args.prepare] if args.prepare else names:
         runs = args.cache / f"rows-{name}.pkl"
         if runs.exists() and not args.recapture:
             rows += pickle.loads(runs.read_bytes())
         else:
-            got = capture(args.index_root, [name])
+            got = (
+                capture_batch(args.index_root, batches[name])
+                if name in batches
+                else capture(args.index_root, [name])
+            )
             runs.write_bytes(pickle.dumps(got))
             rows += got
     cache = LowerCache(args.cache / f"lower-{args.layers}.pkl")
@@ -620,12 +771,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     groups = fold_groups([r.group for r in rows], args.folds)
     print(f"folds: {len(set(g[0] for g in groups))}", file=sys.stderr)
-    saved = args.cache / f"scored-k{args.folds}-e{args.epochs}-l{args.layers}.pkl"
+    with_batches = ("-batches" if args.batches else "") + ("-setsonly" if args.sets_only else "")
+    saved = args.cache / f"scored-k{args.folds}-e{args.epochs}-l{args.layers}{with_batches}.pkl"
     if saved.exists():
         scored: list[Scored] = pickle.loads(saved.read_bytes())
     else:
 
         def fit_reader(training: list[Row]) -> Scorer:
+            if args.sets_only:
+                training = [r for r in training if r.set_name in SETS]
             print(f"fold: training on {len(training)} questions", file=sys.stderr)
             numbers = train(training, cache, args.epochs, args.layers)
             return Scorer(numbers, cache, args.layers)
@@ -635,7 +789,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     report(
         rows,
         scored,
-        f"reader out of fold, {args.folds or 'one per council'} folds, {args.epochs} epochs",
+        f"reader out of fold, {args.folds or 'one per council'} folds, {args.epochs} epochs"
+        + (
+            ", trained on the sets only"
+            if args.sets_only
+            else ", trained on the sets and the batches"
+            if args.batches
+            else ""
+        ),
         stored=not args.no_stored,
     )
     return 0

@@ -61,3 +61,35 @@ def test_pairs_take_every_top_sentence_hard_later_ones_and_withheld(
 def test_pairs_read_only_the_top_passage_by_default() -> None:
     keys = {p.key for p in training_pairs([_row(None)])}
     assert keys == {pair_key("what did the plan cost", t) for t in _row(None).run.sentences[0]}
+
+
+def test_the_batches_are_the_consumed_ones_never_the_held_out_pair() -> None:
+    stems = {p.stem for p in fit_cross_reader.BATCHES}
+    assert stems == {f"ask_heldout_{k}{n}" for k in ("real", "fict") for n in range(1, 6)}
+    assert all(p.exists() for p in fit_cross_reader.BATCHES)
+
+
+def test_a_near_miss_gives_every_top_sentence_as_a_negative() -> None:
+    run = Run(None, [["the target is 100,000 trees by 2025", "planting began"]], [[False, False]])
+    row = Row("ask_heldout_real1", "how many trees were planted", False, ("a",), 0.5, {}, run)
+    pairs = training_pairs([row])
+    assert [p.label for p in pairs] == [False, False]
+    assert {p.key for p in pairs} == {pair_key(row.question, t) for t in run.sentences[0]}
+
+
+def test_batch_rows_are_counted_apart_from_the_sets_and_per_batch() -> None:
+    def row(name: str, answerable: bool) -> Row:
+        return Row(name, "q", answerable, ("a",), 0.5, {}, Run(None))
+
+    rows = [
+        row("real-dev-set", False),
+        row("real-dev-set", True),
+        row("ask_heldout_real1", False),
+        row("ask_heldout_real1", True),
+        row("ask_heldout_fict2", False),
+    ]
+    states = ["weak_match", "answered", "not_in_papers", "weak_match", "answered"]
+    assert fit_cross_reader.pooled("ask_heldout_fict2") == "batches"
+    assert fit_cross_reader.caught_refused(rows, states, "real-dev-set") == "1/1, 0/1"
+    assert fit_cross_reader.caught_refused(rows, states, "batches") == "1/2, 1/1"
+    assert fit_cross_reader.caught_refused(rows, states, "ask_heldout_fict2") == "0/1, 0/0"
