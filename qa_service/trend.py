@@ -262,20 +262,14 @@ def chosen(hits: list[Hit], asked: Asked) -> list[TrendPoint]:
     measure's head (``EMPTY_ANY_UNIT``); and still none, ``select``'s at a lower share of the
     key words' weight (``EMPTY_SHARE``)."""
     points = select(hits, asked)
-    if not points and asked.wanted is None:
+    if not points and (asked.wanted is None or EMPTY_ANY_UNIT):
         # a question asking no unit reads no money ("households subscribing to the garden
         # waste service" counts households), unless nothing else is stated about it at any
         # meeting: then what it asks is an amount ("quote for tarmacking the cart roads":
-        # "the quote of £60k +vat"; "bank reconciliation discrepancy": "the £381k …")
-        # its head named by the amount's own sentence ("length of the road network" is no
-        # "£4.7 million" of a roads budget)
-        head = stems(measure_head(asked.question))
-        points = [
-            p
-            for p in select(hits, replace(asked, any_unit=True))
-            if head and head <= named(p.hit.passage.text[p.sentence[0] : p.sentence[1]], asked.alts)
-        ]
-    if not points and EMPTY_ANY_UNIT and asked.wanted is not None:
+        # "the quote of £60k +vat"; "bank reconciliation discrepancy": "the £381k …");
+        # one asking a unit may be stated in another ("rise in the prices": "12%").  Either
+        # way its head is named by the figure's own sentence ("length of the road network"
+        # is no "£4.7 million" of a roads budget)
         head = stems(measure_head(asked.question))
         points = [
             p
