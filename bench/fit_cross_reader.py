@@ -137,6 +137,26 @@ def _sentences(answer: Any, golds_of: Callable[[int], list[Any]]) -> Run:
     return run
 
 
+def _row(
+    name: str, q: Any, group: tuple[str, ...], result: Any, answer: Any, idf: dict[str, float]
+) -> Row:
+    """One question's row: its top passages' sentences marked by the gold, whether the top
+    passage hits and whether the service's highlight shows the evidence."""
+    ranked = result.ranked
+
+    def golds_of(at: int) -> list[Any]:
+        return [g for g in q.gold if at < len(ranked) and is_hit(g, ranked[at])]
+
+    row = Row(
+        name, q.question, q.answerable, group, answer.confidence, idf, _sentences(answer, golds_of)
+    )
+    if ranked:
+        golds = golds_of(0)
+        row.top_hit = bool(golds)
+        row.highlight_ok = any(highlight_answers(g, ranked[0].highlight or "") for g in golds)
+    return row
+
+
 def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
     """Ask every question of the three sets (as bench/fit_abstention.py does), and each
     answerable one again with its answering passages withheld (stop 19's near misses)."""
@@ -147,26 +167,9 @@ def capture(index_root: Path, names: Sequence[str] = SETS) -> list[Row]:
         name, engine, questions = asked.name, asked.engine, asked.questions
         vocabulary, passages = engine.reader.vocabulary, engine._passages
         for q, (result, answer) in zip(questions, asked.pairs, strict=True):
-            ranked = result.ranked
-
-            def golds_of(at: int, q: Any = q, ranked: Any = ranked) -> list[Any]:
-                return [g for g in q.gold if at < len(ranked) and is_hit(g, ranked[at])]
-
-            row = Row(
-                name,
-                q.question,
-                q.answerable,
-                question_councils(q, asked.councils, asked.named, name),
-                answer.confidence,
-                idf_weights(query_terms(q.question), vocabulary, passages),
-                _sentences(answer, golds_of),
-            )
-            if ranked:
-                golds = golds_of(0)
-                row.top_hit = bool(golds)
-                row.highlight_ok = any(
-                    highlight_answers(g, ranked[0].highlight or "") for g in golds
-                )
+            group = question_councils(q, asked.councils, asked.named, name)
+            idf = idf_weights(query_terms(q.question), vocabulary, passages)
+            row = _row(name, q, group, result, answer, idf)
             rows.append(row)
         store = engine.store
         every = store.passages(
@@ -217,26 +220,9 @@ def capture_batch(index_root: Path, path: Path) -> list[Row]:
             pairs = run_questions(engine, group)
             held = withheld_answers(engine, group)
             for q, (result, answer), withheld in zip(group, pairs, held, strict=True):
-                ranked = result.ranked
-
-                def golds_of(at: int, q: Any = q, ranked: Any = ranked) -> list[Any]:
-                    return [g for g in q.gold if at < len(ranked) and is_hit(g, ranked[at])]
-
-                row = Row(
-                    path.stem,
-                    q.question,
-                    q.answerable,
-                    question_councils(q, councils, named, name),
-                    answer.confidence,
-                    idf_weights(query_terms(q.question), vocabulary, passages),
-                    _sentences(answer, golds_of),
-                )
-                if ranked:
-                    golds = golds_of(0)
-                    row.top_hit = bool(golds)
-                    row.highlight_ok = any(
-                        highlight_answers(g, ranked[0].highlight or "") for g in golds
-                    )
+                councils_of = question_councils(q, councils, named, name)
+                idf = idf_weights(query_terms(q.question), vocabulary, passages)
+                row = _row(path.stem, q, councils_of, result, answer, idf)
                 if withheld is not None:
                     row.withheld = _sentences(withheld, lambda _at: [])
                 out[q.id] = row
