@@ -19,7 +19,10 @@ council's set and batch questions by the fit on the other councils' *set* questi
 capped as stored.  For every refusal the parts that made it are listed; a part is *sole*
 when no other part refuses the question.  Per part, on each set and on the batches pooled:
 its fires on unanswerable questions (catches) and on answerable ones (false refusals), all
-and sole, and its precision (catches over fires).  The batches are also judged by the
+and sole, and its precision (catches over fires); then every refusal under the parts that
+made it together.  The batches are split too into those the answer checks were written from
+(``READ_BY_CHECKS``: their precision there is in-sample) and those written after.  The
+batches are also judged by the
 stored fit (``qa_service/abstention_fit.py``, fitted on the sets alone, as
 bench/ask_heldout.py scores them).  Inside the classifier, a piece of evidence is
 *decisive* for a refusal when its pull below the fit's mean alone keeps the question under
@@ -148,18 +151,19 @@ def fit_parts(
     seed: int = SEED,
     cut_after: bool = False,
     weak_answers: bool = False,
+    **kwargs: Any,
 ) -> Model:
     """Main's fit with another set of parts: fitted on the *set* questions of ``training``
     with every answer check not ``weighed`` and every veto left out of the regression,
     capped by ``vetoes`` (``PIECES``' names); with ``cut_after`` the two cut points are
     chosen on the questions no veto fires on (the caps first, the cut on what they leave),
     not on all; with ``weak_answers`` the weak band answers (the answer cut is the weak
-    one: only "not in the papers" refuses)."""
+    one: only "not in the papers" refuses).  ``kwargs`` go to ``fit``."""
     pieces = [PIECES[n] for n in vetoes]
     left_out = [p for n, p in CHECK_PIECES.items() if n not in weighed]
     left_out += [PIECES[n] for n in vetoes if n in WEIGHED_CHECKS]
     cases = [unweighed(c, left_out) for c in on_sets(training)]
-    model = replace(fit(cases, seed=seed), caps=tuple(pieces))
+    model = replace(fit(cases, seed=seed, **kwargs), caps=tuple(pieces))
     if weak_answers:
         model = replace(model, answer_at=model.weak_at)
     if not cut_after:
@@ -246,6 +250,31 @@ def _alone(v: Verdict, part: str, vetoes: Sequence[str]) -> bool:
     answered (a check that is no veto never refuses alone)."""
     makers = v.makers(vetoes)
     return makers == (part,)
+
+
+def makers_table(
+    named: Sequence[tuple[str, Sequence[Verdict]]], vetoes: Sequence[str] = STORED_CAPS
+) -> str:
+    """Every refusal by the parts that made it together (one row per combination, the
+    commonest first): caught / refused answerable, per group."""
+    combos: dict[tuple[str, ...], int] = {}
+    for _, verdicts in named:
+        for v in verdicts:
+            if v.refused(vetoes):
+                key = v.makers(vetoes)
+                combos[key] = combos.get(key, 0) + 1
+    lines = [
+        "| refused by | " + " | ".join(n for n, _ in named) + " |",
+        "| --- |" + " ---: |" * len(named),
+    ]
+    for key in sorted(combos, key=lambda k: (-combos[k], k)):
+        cells = []
+        for _, verdicts in named:
+            hit = [v for v in verdicts if v.refused(vetoes) and v.makers(vetoes) == key]
+            u = sum(not v.answerable for v in hit)
+            cells.append(f"{u} / {len(hit) - u}")
+        lines.append(f"| {' + '.join(key)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def decisive_table(named: Sequence[tuple[str, Sequence[Verdict]]]) -> str:
@@ -346,6 +375,18 @@ def run_variants(cases: Sequence[Case], seeds: Sequence[int]) -> list[str]:
     return out
 
 
+# The batches the answer checks were written from (stop 26 read the first two pairs, stop
+# 27 the first three): the caps' precision there is in-sample, on the later ones it is not
+READ_BY_CHECKS = tuple(f"ask_heldout_{k}{n}" for n in (1, 2, 3) for k in ("real", "fict"))
+
+
+def _by_reading(cases: Sequence[Case]) -> list[tuple[str, set[str]]]:
+    """The batches the checks were written from and those written after, by name."""
+    names = {c.set_name for c in cases if group_of(c) == "batches"}
+    read = names & set(READ_BY_CHECKS)
+    return [("batches read by the checks", read), ("batches after the checks", names - read)]
+
+
 def stored_model() -> Model:
     """The stored fit, as the service reads it."""
     return Model.from_data(FITTED)
@@ -373,12 +414,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     on_batches = [verdict(stored, c) for c in cases if group_of(c) == "batches"]
     named = [
         *((g, [v for v, c in zip(folded, cases, strict=True) if c.set_name == g]) for g in SETS),
+        ("sets", [v for v, c in zip(folded, cases, strict=True) if c.set_name in SETS]),
         ("batches", [v for v, c in zip(folded, cases, strict=True) if group_of(c) == "batches"]),
+        *(
+            (name, [v for v, c in zip(folded, cases, strict=True) if c.set_name in within])
+            for name, within in _by_reading(cases)
+        ),
         ("batches, stored fit", on_batches),
     ]
     print(f"caps (vetoes): {list(STORED_CAPS)}; batches: {[p.stem for p in batches]}")
     print("\n## The parts, out of fold (batches also by the stored fit)\n")
     print(parts_table(named))
+    print("\n## Every refusal by the parts that made it (caught / refused answerable)\n")
+    print(makers_table(named))
     print("\n## Inside the classifier: the decisive pieces (unanswerable / answerable)\n")
     print(decisive_table(named))
     if args.list:
