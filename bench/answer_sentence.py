@@ -41,7 +41,7 @@ import os
 import pickle
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,8 +56,8 @@ from cqa_core.text import Span, words  # noqa: E402
 from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
 from evaluation.metrics import Retrieved, highlight_answers, is_hit  # noqa: E402
 from evaluation.questions import GoldEntry, Question, load_questions  # noqa: E402
-from qa_service import highlight  # noqa: E402
-from qa_service.answer_kind import Kind, introduces_item  # noqa: E402
+from qa_service import highlight, highlight_read  # noqa: E402
+from qa_service.answer_kind import Kind, introduces_item, reports_question  # noqa: E402
 from qa_service.highlight_read import Asked as Reading  # noqa: E402
 from qa_service.highlight_read import Flags, _content, _fold, _holds, _is_content, _named  # noqa: E402
 from qa_service.span_rule import SpanRule  # noqa: E402
@@ -514,7 +514,8 @@ def fit_one(
 
 
 def fit(kept: Sequence[Asked]) -> str:
-    """Each candidate fitted leaving one council out."""
+    """Each candidate fitted leaving one council out; the tie margin, the restatement's
+    share and a wider span shown, swept."""
     hits = hits_of(kept)
     n = Counter(h.part for h in hits)
     lines = [
@@ -539,6 +540,13 @@ def fit(kept: Sequence[Asked]) -> str:
         }
         lines.append(f"  {t}: sets {counts['sets']}, batches {counts['batches']}")
     lines.append("")
+    lines.append("a restatement: the share of a sentence's words the question gives, at least:")
+    for share in (0.4, 0.5, 0.6, 0.7, 0.8):
+        with _restating_at(share):
+            again = hits_of(kept)
+        counts = {p: sum(h.ok() for h in again if h.part == p) for p in ("sets", "batches")}
+        lines.append(f"  {share}: sets {counts['sets']}, batches {counts['batches']}")
+    lines.append("")
     lines.append("the span shown, a core of two sentences widened by the one after within m:")
     for m in (None, 0.1, 0.2, 0.3, 0.5, 1.0):
         counts, shown_words = Counter[str](), []
@@ -552,6 +560,27 @@ def fit(kept: Sequence[Asked]) -> str:
             f"{counts['batches']}, mean words shown {np.mean(shown_words):.1f}"
         )
     return "\n".join(lines)
+
+
+@contextmanager
+def _restating_at(share: float) -> Iterator[None]:
+    """``answer_kind.restates`` with another share of the question's words (stored 0.6),
+    as the highlight reads it, while inside."""
+    stored = highlight_read.restates
+
+    def restates(sentence: str, question_words: Collection[str]) -> bool:
+        if reports_question(sentence):
+            return True
+        own = set(words(sentence))
+        if not own or not question_words:
+            return False
+        return len(own & set(question_words)) / len(own) >= share
+
+    highlight_read.restates = restates  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        highlight_read.restates = stored  # type: ignore[assignment]
 
 
 def widened(h: Hit, margin: float | None) -> list[int]:
