@@ -540,6 +540,11 @@ def fit(kept: Sequence[Asked]) -> str:
         }
         lines.append(f"  {t}: sets {counts['sets']}, batches {counts['batches']}")
     lines.append("")
+    lines.append(
+        "questions read as asking no kind, given the kinds the gold sentence holds (an oracle):"
+    )
+    lines.extend(f"  {row}" for row in oracle_kinds(hits))
+    lines.append("")
     lines.append("a restatement: the share of a sentence's words the question gives, at least:")
     for share in (0.4, 0.5, 0.6, 0.7, 0.8):
         with _restating_at(share):
@@ -560,6 +565,45 @@ def fit(kept: Sequence[Asked]) -> str:
             f"{counts['batches']}, mean words shown {np.mean(shown_words):.1f}"
         )
     return "\n".join(lines)
+
+
+ORACLE_KINDS = (Kind.NUMBER, Kind.DATE, Kind.DECISION, Kind.PERSON, Kind.GRADE)
+
+
+def oracle_kinds(hits: Sequence[Hit]) -> list[str]:
+    """The upper bound of a better reading of the kind asked: each question read as asking
+    no kind is given the kinds its gold sentence holds (all of them, or only those the span
+    shown does not hold) and chosen again; answer@1 before and after, sets and batches."""
+    rows = []
+    for only_new in (False, True):
+        moved: Counter[tuple[str, bool, bool]] = Counter()
+        for h in hits:
+            gold = [i for i, v in enumerate(h.y) if v]
+            if h.flags.kind_asked or not gold:
+                continue
+            shown = h.shown()
+            kinds = tuple(
+                k
+                for k in ORACLE_KINDS
+                if any(_holds(h.sentences[g], k, h.reading) for g in gold)
+                and not (only_new and any(_holds(h.sentences[i], k, h.reading) for i in shown))
+            )
+            before = h.ok()
+            after = before
+            if kinds:
+                reading = replace(h.reading, kinds=kinds)
+                flags = highlight.flags_of(h.sentences, reading, SpanRule())
+                after = replace(h, reading=reading, flags=flags).ok()
+            moved[(h.part, before, after)] += 1
+        label = "held by gold, not by the span" if only_new else "held by gold"
+        for part in ("sets", "batches"):
+            n = sum(v for (p, _, _), v in moved.items() if p == part)
+            right = moved[(part, True, True)] + moved[(part, True, False)]
+            rows.append(
+                f"{label}: {part} {n} questions, right before {right}, "
+                f"gained {moved[(part, False, True)]}, lost {moved[(part, True, False)]}"
+            )
+    return rows
 
 
 @contextmanager

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.answer_sentence import Asked, Passage, fit_one, hits_of, misses, primary, within
+from bench.answer_sentence import (
+    Asked,
+    Passage,
+    fit_one,
+    hits_of,
+    misses,
+    oracle_kinds,
+    primary,
+    within,
+)
 from evaluation.questions import GoldEntry
 
 TEXT = (
@@ -107,3 +116,16 @@ def test_a_reading_s_weight_is_chosen_on_the_other_councils() -> None:
     assert weight == 0.5
     assert folds == [0.5, 0.5]
     assert parts["batches"] == (0, 2, 2)  # stored, in-sample, out of fold
+
+
+def test_the_oracle_gives_a_question_asking_no_kind_the_kind_its_gold_sentence_holds() -> None:
+    # read as asking no kind, the topic is shown; given the figure the gold sentence holds,
+    # the kind bonus lifts it over the topic
+    asked = _asked(
+        "What happened to the garden waste scheme?",
+        "38,950 households had subscribed by March.",
+        [0.8, 0.5, 0.6],
+    )
+    rows = oracle_kinds(hits_of([asked]))
+    assert "held by gold: batches 1 questions, right before 0, gained 1, lost 0" in rows
+    assert "held by gold: sets 0 questions, right before 0, gained 0, lost 0" in rows
