@@ -29,9 +29,11 @@ weight on a reading of each sentence added to the rule's adjusted score, through
 service's own ``highlight.choose``), each weight chosen on the other councils' questions
 (leaving one council out, ``evaluation.crossval.out_of_fold``; ties to the smallest
 weight), and prints answer@1 of the rank-1 hits, sets and batches apart: the stored rule,
-in-sample and out of fold.  ``logit`` fits every reading at once (a conditional logit over
-each passage's sentences, its score read in the rule's units) the same way: a diagnostic of
-what the readings could do together.
+in-sample and out of fold; then the upper bound of a better reading of the kind asked
+(``oracle_kinds``), and sweeps of the tie margin, of the share of a sentence's words that
+makes it a restatement, and of a wider span shown (``widened``).  ``logit`` fits every
+reading at once (a conditional logit over each passage's sentences, its score read in the
+rule's units) the same way: a diagnostic of what the readings could do together.
 """
 
 from __future__ import annotations
