@@ -92,9 +92,9 @@ def switched(on: set[str], switches: tuple[tuple[str, str], ...] = SWITCHES) -> 
 
 def _clear() -> None:
     """Caches that hold figures read under the switches (a passage's table rows)."""
-    from qa_service.trend_table import rows
+    from qa_service.trend_table import _rows
 
-    rows.cache_clear()
+    _rows.cache_clear()  # keyed by the table switches too, but not by every earlier one
 
 
 def run(

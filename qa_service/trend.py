@@ -68,6 +68,8 @@ from dataclasses import replace
 from itertools import pairwise
 
 from cqa_core.errors import InvalidQueryError
+from cqa_core.text import Span
+from index.passages import PassageRecord
 from index.store import Filters
 from qa_service.answers import Hit
 from qa_service.retriever import Engine
@@ -78,6 +80,7 @@ from qa_service.trend_phrase import free_words
 from qa_service.trend_read import Figure, asked_unit
 from qa_service.trend_read import figures as figures
 from qa_service.trend_sentence import WINDOW, Asked, TrendPoint, Weights, _heading, _read, _sentence
+from qa_service.trend_table import ends_with_header, header_before, rows, rows_after
 from qa_service.trend_words import about as _about
 from qa_service.trend_words import counted_as, named, stem, stems
 
@@ -97,6 +100,15 @@ MIN_AGREEING = 3  # points in one unit before a trend is worth drawing
 # ``EMPTY_SHARE = 0.5`` (stop 29's reading).
 EMPTY_ANY_UNIT = True
 EMPTY_SHARE = 0.45
+# A table's rows cut from their header: ingest keeps a table's rows apart from prose, and the
+# caption and header line above them often end the passage before ("… Table 1: Placement
+# mix of looked after children / Placement type Number of children Percentage" | "Placed
+# for adoption 10 2%"). Such a table passage is read with that header (``with_header``).
+# Off: its rows have no header, and are read as prose.
+HEADER_BEFORE = True
+# The other way round: a passage retrieved for a table's caption and header (their words name
+# the question) whose rows ingest cut into the next passage is read with those rows.
+ROWS_AFTER = True
 
 
 def about(question: str, sentence: str) -> bool:
@@ -168,7 +180,7 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
         engine.lexical.phrase_frequency,
         engine.lexical.count(),
     )
-    hits = [h for h in answer.hits if h.confidence >= threshold]
+    hits = [with_header(engine, h) for h in answer.hits if h.confidence >= threshold]
     seen = {h.passage.rowid for h in hits}
     # the same paper at another meeting, folded into this hit (``dedup``), is that meeting's
     # point too: a report taken at scrutiny, then Cabinet
@@ -202,8 +214,60 @@ def candidates(engine: Engine, question: str, filters: Filters) -> tuple[list[Hi
         for hit in more.hits:
             if hit.confidence >= threshold and hit.passage.rowid not in seen:
                 seen.add(hit.passage.rowid)
-                hits.append(hit)
+                hits.append(with_header(engine, hit))
     return hits, asked
+
+
+def with_header(engine: Engine, hit: Hit) -> Hit:
+    """``hit``, its passage joined to its table's header or rows when ingest cut them apart:
+    a table's rows with none above them, widened back to the header the passage before in
+    its paper ends with (``trend_table.header_before``; ``HEADER_BEFORE``); a passage ending
+    with a table's header, widened on to the rows the passage after holds
+    (``trend_table.rows_after``; ``ROWS_AFTER``). The rows are then read at their columns
+    (``trend_table.rows``). Also-at copies are widened alike."""
+    passage = hit.passage
+    if HEADER_BEFORE and getattr(passage, "is_table", False):
+        passage = _widened(engine, passage, -1)
+    elif (
+        ROWS_AFTER
+        and getattr(passage, "is_table", None) is False
+        and ends_with_header(passage.text)
+    ):
+        passage = _widened(engine, passage, +1)
+    if passage is hit.passage:
+        return hit
+    # the highlight's offsets move with a start moved back
+    by = passage.text.index(hit.passage.text) if passage.char_start < hit.passage.char_start else 0
+
+    def moved(spans: list[Span]) -> list[Span]:
+        return [Span(s.start + by, s.end + by) for s in spans]
+
+    step = -1 if by else +1
+    return replace(
+        hit,
+        passage=passage,
+        highlights=moved(hit.highlights),
+        core=moved(hit.core),
+        sentence_spans=moved(hit.sentence_spans),
+        also_at=[_widened(engine, p, step) for p in hit.also_at],
+    )
+
+
+def _widened(engine: Engine, passage: PassageRecord, step: int) -> PassageRecord:
+    """``passage`` widened to the passage ``step`` from it in its paper (-1 the one before,
+    +1 the one after) when they are a table cut from its header (itself otherwise)."""
+    if rows(passage.text) or passage.ordinal + step < 0:
+        return passage
+    with engine.store.lock:
+        found = engine.store.conn.execute(
+            "SELECT r.id FROM passage_rows r JOIN documents d ON d.doc_rowid = r.doc_rowid "
+            "WHERE d.document_id = ? AND r.ordinal = ?",
+            (passage.document.document_id, passage.ordinal + step),
+        ).fetchone()
+    other = engine.store.passages([int(found[0])]).get(int(found[0])) if found else None
+    if other is None:
+        return passage
+    return header_before(other, passage) if step < 0 else rows_after(passage, other)
 
 
 def select(hits: list[Hit], asked: Asked, window: int = WINDOW) -> list[TrendPoint]:

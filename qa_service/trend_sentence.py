@@ -262,8 +262,17 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
         if row.part and _in_total(text, row, asked):
             return []  # the table's total states it ("Source £ million" … "Total 26.9")
         found = [f for f in [_column(row, asked)] if f is not None]
-    elif not found:  # a table row states its current column's cell (``trend_table``)
+    elif not found or (CELL_FIRST and row is not None and row.cell):
+        # a table row states its current column's cell (``trend_table``): of "Garden waste
+        # collection (per bin per year) £42.00 £45.00 7.1%" under "Service 2023/24 2024/25
+        # Change", the £45.00 (``CELL_FIRST``; off, its other cells too when they read)
         found = [row.cell] if row is not None and row.cell else []
+    elif row is None and ROWS_OWN_CELLS:
+        # a span running through two or more rows of a table read at its columns states
+        # none of their figures: each row states its own, with its name and column
+        inside = [r for r in rows(text) if start <= r.start and r.end <= end]
+        if len(inside) >= 2:
+            found = [f for f in found if not any(r.start <= f.start < r.end for r in inside)]
     elif row is None and ROW_AMOUNTS and asked.wanted != "£":
         # a span over a table's rows (a "sentence" running through them): a cell of a row
         # its header gives in money ("Table 1: … (£ million) / Item £m / Temporary
@@ -284,13 +293,31 @@ def _stated(text: str, start: int, end: int, asked: Asked) -> list[Figure]:
     return found if asked.any_unit and asked.wanted is None else in_unit(found, asked.wanted)
 
 
+# A table row read at its header's current column states that cell alone.
+CELL_FIRST = True
+# A "sentence" running through a table's rows states none of their cells (off: it states them,
+# so the whole table competes with its rows, naming every row's words at once).
+ROWS_OWN_CELLS = True
+# Of a table's cells in several units, the asked unit's only (off: the column whose label
+# names most of the question, whatever its unit).
+UNIT_COLUMNS = True
+
+
 def _column(row: Row, asked: Asked) -> Figure | None:
     """A row's cell in its one column of amounts, or of several ("Budget £m Forecast £m
-    Variance £m"), in the one whose label names most of the question (None: none names it)."""
-    if len(row.labelled) == 1:
-        return row.labelled[0][1]
-    weight, cell = max(((asked.named(label), i) for i, (label, _) in enumerate(row.labelled)))
-    return row.labelled[cell][1] if weight > 0 else None
+    Variance £m"), in the one whose label names most of the question (None: none names it).
+    Of a table whose columns differ in unit ("Number of children Percentage"), the cells in
+    the asked unit only are chosen among, and one alone is the row's (``UNIT_COLUMNS``)."""
+    labelled = row.labelled
+    if UNIT_COLUMNS and not (asked.any_unit and asked.wanted is None):
+        kept = {f.start for f in in_unit([f for _, f in labelled if f], asked.wanted)}
+        labelled = tuple((label, f) for label, f in labelled if f and f.start in kept)
+        if not labelled:
+            return None
+    if len(labelled) == 1:
+        return labelled[0][1]
+    weight, cell = max(((asked.named(label), i) for i, (label, _) in enumerate(labelled)))
+    return labelled[cell][1] if weight > 0 else None
 
 
 def _in_total(text: str, row: Row, asked: Asked) -> bool:

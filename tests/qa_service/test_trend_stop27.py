@@ -118,5 +118,6 @@ def test_a_money_table_s_cells_in_a_longer_span_are_no_counts() -> None:
     question = "units of temporary accommodation the council has of its own"
     text = f"Table 1 shows the pressures built into the budget. {TABLE}"
     assert values(text, question) == []
-    with off("trend_sentence", "ROW_AMOUNTS"):
+    # (stop 31's ``ROWS_OWN_CELLS`` drops a span's figures inside rows: off, to see this rule)
+    with off("trend_sentence", "ROW_AMOUNTS"), off("trend_sentence", "ROWS_OWN_CELLS"):
         assert values(text, question) == [2.2]
