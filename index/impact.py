@@ -60,6 +60,8 @@ import numpy as np
 
 from index.base import LexicalText
 from index.impact_blocks import BLOCK_FILES, Blocks, joined, pack
+from index.impact_pruned import TIER_FILE, Tier, build_tier
+from index.impact_pruned import search as pruned_search
 from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
@@ -82,6 +84,10 @@ DENSE_ONLY = True
 # passages up, and took the first pass's p95 to ~0.6 (docs/performance.md, "The first pass
 # in tight loops, stop 30").
 TIGHT = 0.5
+# With a pruned tier (``ImpactIndex.tier``, ``index.impact_pruned``), a search above
+# ``TIGHT`` is made over the tier first; True: when the tier cannot certify its top k the
+# whole index is searched (exact); False: the tier's top k is kept (an approximation).
+PRUNED_EXACT = True
 WINDOW_FILE = "window_maxima_{shift}.npy"
 
 
@@ -184,6 +190,10 @@ class ImpactIndex:
     # a search by ``maxscore_tight`` split into this many ranges of row ids, each on its
     # own thread (numba releases the GIL), their top ks merged: the same top k
     threads: int = 1
+    # each list's highest impacts, searched first above ``TIGHT`` (stop 31,
+    # ``index.impact_pruned``; loaded from ``tier_N`` in the folder when there, which no
+    # build writes)
+    tier: Tier | None = None
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -245,6 +255,14 @@ class ImpactIndex:
                 self.offsets, *self.blocks, self.codes, self.values,
                 self.bases, lists[order], weights[order], bounds[order], k,
             )  # fmt: skip
+        elif held > TIGHT * max(self.passages, 1) and self.tier is not None:
+            docs, scores, read, certified = pruned_search(
+                self.tier, self.offsets, self.docids, self.codes, self.values, self.bases,
+                lists[order], weights[order], bounds[order], k,
+            )  # fmt: skip
+            if not certified and PRUNED_EXACT:
+                docs, scores, more = self._tight(lists[order], weights[order], bounds[order], k)
+                read += more
         elif held > TIGHT * max(self.passages, 1):
             docs, scores, read = self._tight(lists[order], weights[order], bounds[order], k)
         else:
@@ -403,6 +421,7 @@ class ImpactIndex:
         words = {w: i for i, w in enumerate(meta["words"])}
         phrases = {p: len(words) + i for i, p in enumerate(meta.get("phrases", []))}
         windows = sorted(folder.glob(WINDOW_FILE.format(shift="*")))
+        tiers = sorted(folder.glob(TIER_FILE.format(n="*")))
         return cls(
             words=words,
             passages=int(meta["passages"]),
@@ -412,6 +431,7 @@ class ImpactIndex:
             windows=np.load(windows[0], mmap_mode="r") if windows else None,
             window_shift=int(windows[0].stem.rsplit("_", 1)[1]) if windows else 12,
             threads=1,
+            tier=Tier.load(tiers[0]) if tiers and not blocked else None,
             **arrays,
         )
 
@@ -428,6 +448,17 @@ class ImpactIndex:
             self.offsets, self.docids, self.codes, self.values, self.bases, self.passages, shift
         )
         return replace(self, windows=table, window_shift=shift)
+
+    def with_tier(self, n: int) -> ImpactIndex:
+        """This index with a pruned tier of each list's ``n`` highest impacts
+        (``index.impact_pruned``), for plain row ids; save it with ``tier.save(folder /
+        TIER_FILE.format(n=n))``."""
+        from dataclasses import replace
+
+        if self.blocks is not None:
+            raise ValueError("a tier is for plain row ids")
+        tier = build_tier(self.offsets, self.docids, self.codes, self.values, self.bases, n)
+        return replace(self, tier=tier)
 
 
 @functools.cache
