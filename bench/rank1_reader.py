@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench import fit_cross_reader as fcr  # noqa: E402
-from bench.rank1_capture import Row  # noqa: E402
+from bench.rank1_capture import Cand, Row  # noqa: E402, F401 (the capture pickles both)
 from bench.rank1_new import is_real  # noqa: E402
 from bench.rank1_within import order  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
@@ -166,6 +166,19 @@ def fit_weight(
     return best(every), oof, picks
 
 
+def pair_auc(labels: Sequence[bool], values: Sequence[float]) -> float:
+    """ROC AUC of ``values`` for the positive ``labels`` (ties count half)."""
+    pos = [v for v, lab in zip(values, labels, strict=True) if lab]
+    neg = np.sort([v for v, lab in zip(values, labels, strict=True) if not lab])
+    if not pos or not len(neg):
+        return float("nan")
+    below = sum(float(np.searchsorted(neg, v, "left")) for v in pos)
+    tied = sum(
+        float(np.searchsorted(neg, v, "right") - np.searchsorted(neg, v, "left")) for v in pos
+    )
+    return (below + tied / 2) / (len(pos) * len(neg))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("capture", type=Path)
@@ -212,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
                 scores[q, i] = scorer.score(rows[q].question, texts)
         stored.write_bytes(pickle.dumps(scores))
         print(f"fold {f} scored", file=sys.stderr, flush=True)
+    labels = [lab for q in range(len(rows)) for i, _, ls in reads[q] for lab in ls]
+    flat = [float(v) for q in range(len(rows)) for i, _, _ in reads[q] for v in scores[q, i]]
+    print(
+        f"pair AUC out of fold: {pair_auc(labels, flat):.3f} "
+        f"({sum(labels)} positive of {len(labels)})"
+    )
     for form in FORMS:
         values = [
             {i: signal(r, scores[q, i], i, form) for i, _, _ in reads[q]}
@@ -230,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                 sum(oof[q] == 1 for q in idx),
             ]
             print(f"| {label} | {len(idx)} | " + " | ".join(map(str, cells)) + " |")
+        alone = [rank_with(r, values[q], 1e6) for q, r in enumerate(rows)]
+        print(f"  the reader alone re-ordering the top {TOPK}: R@1 {sum(r == 1 for r in alone)}")
         for w in WEIGHTS[1:]:
             gained = [rows[q].qid for q in range(len(rows)) if ranks[w][q] == 1 != ranks[0.0][q]]
             lost = [rows[q].qid for q in range(len(rows)) if ranks[0.0][q] == 1 != ranks[w][q]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.rank1_capture import Cand, Row
-from bench.rank1_reader import TOPK, fit_weight, rank_with, read_candidates, signal
+from bench.rank1_reader import TOPK, fit_weight, pair_auc, rank_with, read_candidates, signal
 from qa_service.rerank import Features
 
 
@@ -79,3 +79,8 @@ def test_a_tie_keeps_no_weight() -> None:
     }
     chosen, oof, picks = fit_weight(rows, ranks)
     assert chosen == 0.0 and oof == [1, 1] and picks == {0.0: 2}
+
+
+def test_the_pair_auc_counts_ties_half() -> None:
+    assert pair_auc([True, False, False], [0.9, 0.1, 0.9]) == 0.75
+    assert pair_auc([True, False], [0.9, 0.1]) == 1.0
