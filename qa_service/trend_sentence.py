@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from cqa_core.text import split_sentences
 from qa_service import trend_current, trend_read
@@ -458,6 +459,8 @@ def _choose(
         heads = _counting(text, found, head, span[0])
     else:
         heads = {f for f in found if counts_head(text, f, head)}
+    if ELIDED_COUNTS and heads:
+        heads |= _elided(text, found, heads, listed)
     # a cell of a row whose columns the header labels: its own words are its table's caption
     # and header and its column's label ("Waiting over 6 months"), not the row's date
     row = next((r for r in rows(text) if (r.start, r.end) == span), None)
@@ -475,6 +478,31 @@ def _choose(
         )
     top = max(local.values())
     return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[5]
+
+
+# A count with no noun of its own, its verb right after it ("31 people were dismissed …, and
+# 22 were referred to the Disclosure and Barring Service", "92,640 members, of whom 31,210
+# were active contributors, 33,850 had deferred benefits"), counts what the count before it
+# in its sentence counts: the noun is elided, not another. Stop 31; off gives stop 30's
+# reading (such a count counted nothing the question asks).
+ELIDED_COUNTS = True
+_BARE_COUNT = re.compile(
+    r"\s+(?:were|was|are|is|had|have|has|would|will|could|did|do|does)\b", re.I
+)
+
+
+def _elided(
+    text: str, found: list[Figure], heads: set[Figure], listed: list[Figure]
+) -> set[Figure]:
+    """The counts of ``found`` with no noun of their own (``_BARE_COUNT`` right after them)
+    whose nearest count before them in the sentence (of ``listed``, its figures) is one of
+    ``heads`` (or such a count)."""
+    counts = sorted((g for g in listed if g.unit == "count"), key=lambda g: g.start)
+    got = {g.start for g in heads}
+    for before, g in pairwise(counts):
+        if before.start in got and _BARE_COUNT.match(text, g.end):
+            got.add(g.start)
+    return {f for f in found if f.start in got and f not in heads}
 
 
 # A part of a count before it: "214 households …, of whom 61 were in bed and breakfast",
