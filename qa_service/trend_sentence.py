@@ -474,10 +474,43 @@ def _choose(
             f in heads,
             bool(keys & named(own, asked.alts)),
             asked.named(own),
+            not (PART_FIRST and _whole_of_part(text, f, listed, asked, span[1])),
             asked.named(column.get(f.start) or around(text, f, *span, window)),
         )
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[5]
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[-1]
+
+
+# Of a part and its whole a count states ("seven of the nine quality statements scored 3"),
+# the part is what the sentence says something of: when what it says (the words after the
+# whole's noun, to the clause's end) names a key word of the question, the part comes before
+# the whole ("Two of the five recommendations concerned the matters in this report" says
+# nothing asked: the five stays as read). Stop 31; off gives stop 30's reading (the one
+# nearest the question's rarest key word).
+PART_FIRST = True
+_OF_A_WHOLE = re.compile(r"\s+of\s+(?:the|these|those|its|their)\s+$", re.I)
+_SAID_END = re.compile(r"[,;:.](?!\d)")
+_SAID = re.compile(r"\b(?:were|was|are|is|had|have|has|[a-z]{3,}ed)\b", re.I)
+
+
+def _whole_of_part(text: str, f: Figure, listed: list[Figure], asked: Asked, end: int) -> bool:
+    """Whether count ``f`` is the whole of a count of ``listed`` right before it ("the nine"
+    of "seven of the nine quality statements scored 3") of which the sentence says something
+    the question asks ("scored 3"), beyond the whole's noun."""
+    if f.unit != "count" or not any(
+        g.unit == "count" and g.end <= f.start and _OF_A_WHOLE.fullmatch(text, g.end, f.start)
+        for g in listed
+    ):
+        return False
+    stop = _SAID_END.search(text, f.end, end)
+    clause = stop.start() if stop else end
+    # what is said of it opens at its verb ("34 of the 42 children in residential care were
+    # in external homes", "seven of the nine quality statements scored 3")
+    verb = _SAID.search(text, f.end, clause)
+    if verb is None:
+        return False
+    noun = named(text[f.end : verb.start()], asked.alts)
+    return bool(named(text[verb.start() : clause], asked.alts) & (set(asked.weights) - noun))
 
 
 # A count with no noun of its own, its verb right after it ("31 people were dismissed …, and

@@ -69,3 +69,29 @@ def test_a_count_in_brackets_after_its_noun_leaves_the_noun_to_the_count() -> No
     text = "The service received 318 contacts (42%) in the quarter."
     # no break between the count and the bracket: the words stay the count's
     assert _point(text, "contacts received by the service") == 318.0
+
+
+PART_OF_WHOLE = (
+    "The inspectors reviewed the borough's parks: eight of the eleven play areas passed the "
+    "safety inspection."
+)
+
+
+def test_a_count_in_words_of_some_of_a_whole_counts_the_whole_s_noun() -> None:
+    question = "play areas that passed the safety inspection"
+    assert _point(PART_OF_WHOLE, question) == 8.0
+    with off("trend_read", "WORDS_OF_THE"):
+        # "eight of": no noun after it, so the eight was no count; the eleven was read
+        assert _point(PART_OF_WHOLE, question) == 11.0
+
+
+def test_the_part_comes_first_when_what_is_said_of_it_is_asked() -> None:
+    question = "play areas that passed the safety inspection"
+    with off("trend_sentence", "PART_FIRST"):
+        # read, the eight ties with the eleven (the eleven's words run on to "passed the
+        # safety inspection" too): the one nearer the question's key words was taken
+        assert _point(PART_OF_WHOLE, question) == 11.0
+    said_nothing = "Three of the twelve play areas were inspected by the council in March."
+    # what is said of the three ("inspected by the council in March") asks nothing: the
+    # whole stays as read
+    assert _point(said_nothing, "play areas in the borough") == 12.0
