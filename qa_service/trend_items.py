@@ -62,6 +62,11 @@ _AND_CLAUSE = re.compile(r"(?:[,;]|(?<=[,;])|(?<=[,;]\s))\s*and\b", re.I)
 _SUBJECT_VERB = re.compile(
     r"\s+(?:[A-Za-z][\w'’-]*\s+){1,8}?(?:were|was|are|is|had|have|has|would|will)\b", re.I
 )
+# A figure in brackets of its own ("temporary accommodation (£5.1 million)") is said of the
+# words right before them. Stop 31; off gives stop 30's reading (the words before the bracket
+# were the earlier figure's).
+BRACKETED = True
+_OPENED = re.compile(r"\(\s*$")
 # A clause of contrast starts a new item, with its own subject, however many commas follow.
 _CONTRAST = re.compile(r"[,;]\s*(?:but|while|whereas|although|though)\b", re.I)
 
@@ -87,6 +92,15 @@ def labelled(text: str, f: Figure, found: list[Figure], start: int, end: int) ->
         contrast's clause, whose subject is the later figure's ("4% of A roads …, but the
         condition of unclassified roads had continued to decline, with 18%"), else at the
         last break."""
+        opened = _OPENED.search(text, a, b) if BRACKETED else None
+        if opened:
+            # a figure in brackets of its own is said of the words right before them, back to
+            # the break before ("… in 2023/24, mainly because of temporary accommodation
+            # (£5.1 million) and placements for children in care (£4.6 million)"): they are
+            # the bracketed figure's, not the earlier figure's
+            inner = list(_ITEM_BREAK.finditer(text, a, opened.start()))
+            if inner and _WORD.search(text, inner[-1].end(), opened.start()):
+                return inner[-1].start()
         contrast = _CONTRAST.search(text, a, b)
         if contrast:
             return contrast.start()

@@ -41,9 +41,10 @@ import re
 from itertools import pairwise
 
 from cqa_core.text import STOPWORDS
+from qa_service import trend_read
 from qa_service.trend_current import current
 from qa_service.trend_parts import Asks, asked_stems, rarest
-from qa_service.trend_read import Figure, figures
+from qa_service.trend_read import _OF_THE_WORDS, Figure, figures
 from qa_service.trend_words import stem, stems
 
 # A word, with an inner hyphen or apostrophe ("fly-tipping", "Council's").
@@ -163,6 +164,8 @@ def counts_head(text: str, f: Figure, head: str) -> bool:
     if f.unit != "count" or not head:
         return False
     whole = _OF_COUNT.match(text, f.end)  # "34 of the 42 children": the 34 are children too
+    if whole is None and trend_read.WORDS_OF_THE:  # "seven of the nine quality statements"
+        whole = _OF_THE_WORDS.match(text, f.end)
     return stem(head) in stems(_after(text, whole.end() if whole else f.end))
 
 

@@ -20,7 +20,8 @@ import re
 from itertools import pairwise
 from typing import Protocol
 
-from qa_service.trend_read import Figure
+from qa_service import trend_read
+from qa_service.trend_read import _OF_THE_WORDS, Figure
 from qa_service.trend_words import Alternatives, named, stems
 
 
@@ -141,6 +142,8 @@ def part(text: str, f: Figure, asked: Asks) -> bool:
     m = _OF_THE.match(text, f.end)
     if f.unit not in ("£", "count") or m is None or text[m.end() : m.end() + 1].isdigit():
         return False  # "34 of the 42 children … were in external homes" counts the 34
+    if trend_read.WORDS_OF_THE and _OF_THE_WORDS.match(text, f.end):
+        return False  # so does "seven of the nine quality statements" the seven
     words = list(re.finditer(r"[A-Za-z]{3,}", text[m.end() : m.end() + 80]))[:4]
     whole = " ".join(w.group() for w in words)
     if 2 * asked.named(whole) < sum(asked.weights.values()):

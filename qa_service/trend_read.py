@@ -76,6 +76,10 @@ DATE_RANGES = True
 # gives stop 27's reading (the count read only with the noun right after it).
 WORDS_ADDED = True
 _ADDED = re.compile(r"new|additional|extra|further|more", re.I)
+# A count in words of some of a whole counted after it ("seven of the nine quality
+# statements", "three of the 12 homes") counts the whole's noun. Stop 31; off gives stop 30's
+# reading (the count read only with the noun right after it: "of" is none).
+WORDS_OF_THE = True
 # A whole number opening a line that is a title ("31 Ofsted Inspection of Local Authority
 # Children's Services (ILACS) - Outcome"): its minute's or section's number, as "83. CLIMATE
 # EMERGENCY" is. A title: two words or more, each word of four letters or more capitalised,
@@ -268,6 +272,11 @@ def figures(
             # "eight new find-and-fix teams", "three additional social workers": the noun
             # counted comes after the word that says they are added
             after_word = _WORD.match(text, after_word.end() + 1) or after_word
+        whole = _OF_THE_WORDS.match(text, m.end()) if WORDS_OF_THE else None
+        if whole:
+            # "seven of the nine quality statements": a count of some of the whole after it
+            # counts that whole's noun
+            after_word = _WORD.match(text, whole.end())
         if after_word is None or stem(after_word.group()) not in nouns:
             continue  # "two small children's homes" for a question on families
         out.append(Figure(_count_in_words(m.group("w")), "count", m.start(), m.end()))
@@ -320,6 +329,9 @@ _WORD_VALUE = (
 _NUMBER_WORD = (
     rf"(?:(?:{_TENS.replace(' ', '|')})(?:-(?:one|{_UNITS.replace(' ', '|')}))?"
     rf"|{_TEENS.replace(' ', '|')}|{_UNITS.replace(' ', '|')})"
+)
+_OF_THE_WORDS = re.compile(
+    rf"\s+of\s+(?:the|these|those|its|their)\s+(?:{_NUMBER_WORD}|\d[\d,]*)\s+", re.I
 )
 # A multiplier after a number word: "one million trees", "two hundred homes", "a thousand".
 _SCALE = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from cqa_core.text import split_sentences
 from qa_service import trend_current, trend_read
@@ -458,6 +459,8 @@ def _choose(
         heads = _counting(text, found, head, span[0])
     else:
         heads = {f for f in found if counts_head(text, f, head)}
+    if ELIDED_COUNTS and heads:
+        heads |= _elided(text, found, heads, listed)
     # a cell of a row whose columns the header labels: its own words are its table's caption
     # and header and its column's label ("Waiting over 6 months"), not the row's date
     row = next((r for r in rows(text) if (r.start, r.end) == span), None)
@@ -471,10 +474,68 @@ def _choose(
             f in heads,
             bool(keys & named(own, asked.alts)),
             asked.named(own),
+            not (PART_FIRST and _whole_of_part(text, f, listed, asked, span[1])),
             asked.named(column.get(f.start) or around(text, f, *span, window)),
         )
     top = max(local.values())
-    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[5]
+    return _nearest(text, [f for f in found if local[f] == top], asked.weights, *span), top[-1]
+
+
+# Of a part and its whole a count states ("seven of the nine quality statements scored 3"),
+# the part is what the sentence says something of: when what it says (the words after the
+# whole's noun, to the clause's end) names a key word of the question, the part comes before
+# the whole ("Two of the five recommendations concerned the matters in this report" says
+# nothing asked: the five stays as read). Stop 31; off gives stop 30's reading (the one
+# nearest the question's rarest key word).
+PART_FIRST = True
+_OF_A_WHOLE = re.compile(r"\s+of\s+(?:the|these|those|its|their)\s+$", re.I)
+_SAID_END = re.compile(r"[,;:.](?!\d)")
+_SAID = re.compile(r"\b(?:were|was|are|is|had|have|has|[a-z]{3,}ed)\b", re.I)
+
+
+def _whole_of_part(text: str, f: Figure, listed: list[Figure], asked: Asked, end: int) -> bool:
+    """Whether count ``f`` is the whole of a count of ``listed`` right before it ("the nine"
+    of "seven of the nine quality statements scored 3") of which the sentence says something
+    the question asks ("scored 3"), beyond the whole's noun."""
+    if f.unit != "count" or not any(
+        g.unit == "count" and g.end <= f.start and _OF_A_WHOLE.fullmatch(text, g.end, f.start)
+        for g in listed
+    ):
+        return False
+    stop = _SAID_END.search(text, f.end, end)
+    clause = stop.start() if stop else end
+    # what is said of it opens at its verb ("34 of the 42 children in residential care were
+    # in external homes", "seven of the nine quality statements scored 3")
+    verb = _SAID.search(text, f.end, clause)
+    if verb is None:
+        return False
+    noun = named(text[f.end : verb.start()], asked.alts)
+    return bool(named(text[verb.start() : clause], asked.alts) & (set(asked.weights) - noun))
+
+
+# A count with no noun of its own, its verb right after it ("31 people were dismissed …, and
+# 22 were referred to the Disclosure and Barring Service", "92,640 members, of whom 31,210
+# were active contributors, 33,850 had deferred benefits"), counts what the count before it
+# in its sentence counts: the noun is elided, not another. Stop 31; off gives stop 30's
+# reading (such a count counted nothing the question asks).
+ELIDED_COUNTS = True
+_BARE_COUNT = re.compile(
+    r"\s+(?:were|was|are|is|had|have|has|would|will|could|did|do|does)\b", re.I
+)
+
+
+def _elided(
+    text: str, found: list[Figure], heads: set[Figure], listed: list[Figure]
+) -> set[Figure]:
+    """The counts of ``found`` with no noun of their own (``_BARE_COUNT`` right after them)
+    whose nearest count before them in the sentence (of ``listed``, its figures) is one of
+    ``heads`` (or such a count)."""
+    counts = sorted((g for g in listed if g.unit == "count"), key=lambda g: g.start)
+    got = {g.start for g in heads}
+    for before, g in pairwise(counts):
+        if before.start in got and _BARE_COUNT.match(text, g.end):
+            got.add(g.start)
+    return {f for f in found if f.start in got and f not in heads}
 
 
 # A part of a count before it: "214 households …, of whom 61 were in bed and breakfast",
