@@ -62,7 +62,7 @@ from index.base import LexicalText
 from index.impact_blocks import BLOCK_FILES, Blocks, joined, pack
 from index.impact_pruned import TIER_FILE, Tier, build_tier
 from index.impact_pruned import search as pruned_search
-from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words
+from index.lexical_tantivy import _WORD, RESCORE_FETCH, WEIGHTS, query_words, rescore_fetch
 
 K1, B = np.float32(1.2), np.float32(0.75)  # tantivy's BM25
 FILES = ("offsets", "docids", "codes", "values", "bases", "maxima")
@@ -324,13 +324,16 @@ class ImpactIndex:
         order = np.lexsort((candidates[keep], -total[keep]))[:k]
         return [(int(candidates[keep][i]), float(total[keep][i])) for i in order]
 
-    def search(self, terms: Sequence[str], analyzer: Any, k: int) -> list[tuple[int, float]] | None:
+    def search(
+        self, terms: Sequence[str], analyzer: Any, k: int, fetch: int | None = None
+    ) -> list[tuple[int, float]] | None:
         """``TantivyIndex.search`` without filters, from the lists: the first pass by
         MaxScore and, with a multiword term, the second pass (``RESCORE_FETCH`` x k
         candidates re-scored by the phrases) looked up, falling back as served to the
         whole query (here MaxScore over its clauses' lists) when fewer than k of a full
-        candidate list match it.  None when a clause has no list (a phrase outside the
-        listed vocabulary): the caller searches tantivy."""
+        candidate list match it; ``fetch``: the first pass's k (``RESCORE_FETCH`` x k
+        unless given).  None when a clause has no list (a phrase outside the listed
+        vocabulary): the caller searches tantivy."""
         terms = [t for t in terms if t.strip()]
         if not terms or k <= 0:
             return []
@@ -342,7 +345,7 @@ class ImpactIndex:
         tokens = self.tokens(terms, analyzer)
         if clauses is None or tokens is None:
             return None
-        fetch = k * RESCORE_FETCH
+        fetch = rescore_fetch(k, RESCORE_FETCH) if fetch is None else fetch
         wide, _read = self.search_tokens(tokens, fetch)
         found = self.among(clauses, [r for r, _ in wide], k)
         if len(found) < k and len(wide) == fetch:

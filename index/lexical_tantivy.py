@@ -128,6 +128,12 @@ _WRITER_HEAP = 64 * 1024 * 1024  # per writer thread
 REBUILD_THREADS = 4
 
 
+def rescore_fetch(k: int, share: float) -> int:
+    """The first pass's k for a multiword question searched for ``k``: ``share`` x k
+    rounded up, at least k."""
+    return max(k, math.ceil(k * share))
+
+
 def _phrase(term: str) -> str:
     """A term or phrase as a quoted tantivy query, so nothing in it is syntax."""
     return '"' + term.replace("\\", " ").replace('"', " ") + '"'
@@ -171,6 +177,10 @@ class TantivyIndex:
         # over-fetched top lists of filters) are then taken from it (``_best``)
         self.impact: Any = None
         self._analyzer: Any = None
+        # the first pass's share of k for a multiword term, ``RESCORE_FETCH`` when None: a
+        # bench's hook (bench/first_pass_k.py), not a setting: 1-2 gained nothing at 1M
+        # and changed 2-6% of the answers (docs/performance.md, "The first pass's k, stop 31")
+        self.rescore_fetch: float | None = None
 
     @classmethod
     def load(cls, index_dir: Path, store: Store, writer: bool = False) -> TantivyIndex:
@@ -300,17 +310,21 @@ class TantivyIndex:
         if self.impact is not None:
             if self._analyzer is None:
                 self._analyzer = analyzer()
-            found = self.impact.search(terms, self._analyzer, k)
+            found = self.impact.search(terms, self._analyzer, k, self._fetch(k))
             if found is not None:
                 return list(found)
         return self._top(searcher, query, k, words)
+
+    def _fetch(self, k: int) -> int:
+        """How many passages a multiword question's first pass takes for ``k``."""
+        return rescore_fetch(k, RESCORE_FETCH if self.rescore_fetch is None else self.rescore_fetch)
 
     def _top(self, searcher: Any, query: Any, k: int, words: Any = None) -> list[tuple[int, float]]:
         """The best ``k`` matches of ``query``; with ``words`` (the OR of its words alone),
         those among the best ``RESCORE_FETCH * k`` of ``words``, scored by ``query``."""
         if words is None:
             return self._hits(searcher, query, k)
-        fetch = k * RESCORE_FETCH
+        fetch = self._fetch(k)
         wide = self._hits(searcher, words, fetch)
         found = self._among(searcher, query, [i for i, _ in wide], k)
         if len(found) < k and len(wide) == fetch:

@@ -36,7 +36,14 @@ from index.impact_blocks import (
 )
 from index.impact_maxscore import maxscore, maxscore_windowed
 from index.lexical_folder import FOLDER, analyzer
-from index.lexical_tantivy import _WORD, RESCORE_FETCH, TantivyIndex, query_text, store_texts
+from index.lexical_tantivy import (
+    _WORD,
+    RESCORE_FETCH,
+    TantivyIndex,
+    query_text,
+    rescore_fetch,
+    store_texts,
+)
 from index.store import Store
 from qa_service import glossary
 from tests.conftest import build_index
@@ -290,6 +297,26 @@ def test_search_from_lists_is_the_served_search(
     _same_ranking(tantivy.search(Query(text="", terms=terms), k), got)
 
 
+@pytest.mark.parametrize("terms", PHRASED)
+@pytest.mark.parametrize("k", [1, 5, 20])
+@pytest.mark.parametrize("share", [1.0, 1.5, 2.0])
+def test_a_smaller_first_pass_from_lists_is_tantivy_s_at_the_same_share(
+    fresh: tuple[TantivyIndex, ImpactIndex], terms: tuple[str, ...], k: int, share: float
+) -> None:
+    """``CQA_RESCORE_FETCH``: the first pass's k given to the lists' search gives the
+    tantivy search's hits at the same share (the fall-back to the whole phrased query
+    included, which a smaller first pass meets more often)."""
+    tantivy, impact = fresh
+    tantivy.rescore_fetch = share
+    try:
+        want = tantivy.search(Query(text="", terms=terms), k)
+    finally:
+        tantivy.rescore_fetch = None
+    got = impact.search(terms, analyzer(), k, rescore_fetch(k, share))
+    assert got is not None
+    _same_ranking(want, got)
+
+
 def test_a_phrase_not_listed_is_left_to_tantivy(fresh: tuple[TantivyIndex, ImpactIndex]) -> None:
     _tantivy, impact = fresh
     assert impact.clauses(["annual report", "children"], analyzer()) is None
@@ -358,9 +385,9 @@ def test_the_served_search_takes_the_impact_index_when_set(
     asked: list[tuple[str, ...]] = []
     search = ImpactIndex.search
 
-    def spy(self: ImpactIndex, terms: Any, analyzer: Any, k: int) -> Any:
+    def spy(self: ImpactIndex, terms: Any, analyzer: Any, k: int, fetch: Any = None) -> Any:
         asked.append(tuple(terms))
-        return search(self, terms, analyzer, k)
+        return search(self, terms, analyzer, k, fetch)
 
     monkeypatch.setattr(ImpactIndex, "search", spy)
     for filters in (None, Filters(), Filters(council=(council,))):

@@ -75,3 +75,32 @@ def test_rescore_scores_its_hits_as_the_phrase_search_does(
         assert [s for _, s in found] == pytest.approx([s for _, s in phrased], rel=1e-5) or (
             fetch == 1
         )
+
+
+def test_rescore_fetch_rounds_up_and_never_below_k() -> None:
+    assert lexical_tantivy.rescore_fetch(60, 3) == 180
+    assert lexical_tantivy.rescore_fetch(60, 1.5) == 90
+    assert lexical_tantivy.rescore_fetch(7, 1.5) == 11
+    assert lexical_tantivy.rescore_fetch(60, 0.5) == 60
+
+
+@pytest.mark.parametrize(("share", "fetch"), [(None, 3 * 10), (1.0, 10), (1.5, 15), (2.0, 20)])
+def test_the_first_pass_takes_the_index_s_share_of_k(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch, share: float | None, fetch: int
+) -> None:
+    index = TantivyIndex.load(small_index, Store.open(small_index))
+    if share is not None:
+        index.rescore_fetch = share  # as bench/first_pass_k.py sets it
+    asked: list[int] = []
+    hits = TantivyIndex._hits
+
+    def counted(searcher: object, query: object, k: int) -> list[tuple[int, float]]:
+        asked.append(k)
+        return hits(searcher, query, k)
+
+    monkeypatch.setattr(TantivyIndex, "_hits", staticmethod(counted))
+    _search(index, ("looked after children", "placement"), 10)
+    assert asked[0] == fetch  # the words' first pass
+    asked.clear()
+    _search(index, ("foster", "carers"), 10)  # no multiword term: one search of k
+    assert asked == [10]
