@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     # a paper's first passage when a later one of it is also a candidate (and it is not front
     # matter already); refitted leaving one council out: bench/rank1_fit.py (stop 27)
     opening_weight: float = -0.5
+    # the passage under the heading of the procedural item a question asks about (apologies,
+    # the minutes of the last meeting, ...); fitted leaving one council out:
+    # bench/procedural_fit.py (stop 31)
+    procedural_weight: float = 0.75
     # Keyword search (index/lexical_tantivy.py); the impact index is off unless built and asked for.
     impact_index: bool = Field(
         default=False,

@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from cqa_core.text import STOPWORDS, query_terms, words
 from qa_service import glossary
 from qa_service.glossary import ABBREVIATIONS, annotate, everyday_terms, is_glossary_word
+from qa_service.procedural_items import asked_item
 from qa_service.query_filters import CouncilNames, WordLed, read_years
 from qa_service.query_words import (
     ASKS_ATTENDANCE,
@@ -61,6 +62,9 @@ class Understanding:
     asks_decision: bool = False  # "what was decided?": resolutions and recommendations answer
     asks_latest: bool = False  # "when did it last ...?": the newest paper on it answers
     asks_attendance: bool = False  # "who substituted for ...?": the minutes' head answers
+    # the procedural item of the meeting asked about ("apologies", "minutes", ...:
+    # ``procedural_items.asked_item``), None for a question about the meeting's business
+    asks_item: str | None = None
     # ``model_text`` without the councils it names, "" when it names none: a named council
     # is a filter, so every passage searched is that council's, and its name in the
     # question only draws the vector to the passages that print it (a cover, the head of a
@@ -257,7 +261,9 @@ class QueryReader:
             key_concepts=key_concepts,
             asks_decision=bool(ASKS_DECISION.search(question)),
             asks_latest=bool(ASKS_LATEST.search(question)),
-            asks_attendance=bool(ASKS_ATTENDANCE.search(question)),
+            asks_attendance=bool(ASKS_ATTENDANCE.search(question))
+            or asked_item(question) in ("apologies", "attendance"),
+            asks_item=asked_item(question),
             topic_text=without_phrases(model_text, council_words),
             search_text=without_phrases(model_text, council_words + committees)
             if committees

@@ -45,7 +45,14 @@ sum of signals that each measured better on the dev set (see docs/quality.md):
   report that outlined ...", the item's title and recommendation, a web page's head) in the
   words any question about the item uses, and the detail asked for follows: when what
   follows was found too, the opening is marked down a little.  Front matter is not marked
-  again (``title_block`` marks it already).
+  again (``title_block`` marks it already);
+- ``procedural``: for a question asking about one of the standard procedural items of a
+  meeting (apologies, declarations of interest, the minutes of the last meeting, who was
+  present, ...: ``procedural_items``), whether the passage is under that item's own
+  heading (its heading path, as ingest found the agenda's items), as the item's own
+  passage answers, often in two lines, while the passage of the business item a question
+  names the meeting by ("at the meeting where X was congratulated") is longer and closer to
+  the question's words.  Such a passage is not front matter for that question.
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ from cqa_core.text import words
 from index.store import PassageRecord
 from ingest.procedural import MINUTES_APPROVED
 from qa_service.config import Settings, default_of
+from qa_service.procedural_items import heads_item
 
 if TYPE_CHECKING:
     from qa_service.query import Understanding
@@ -116,6 +124,7 @@ class Weights:
     everyday: float = default_of("everyday_weight")
     count: float = default_of("count_weight")
     opening: float = default_of("opening_weight")
+    procedural: float = default_of("procedural_weight")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Weights:
@@ -134,6 +143,7 @@ class Weights:
             everyday=settings.everyday_weight,
             count=settings.count_weight,
             opening=settings.opening_weight,
+            procedural=settings.procedural_weight,
         )
 
 
@@ -154,6 +164,7 @@ class Features:
     everyday: float = 0.0
     count: float = 0.0
     opening: float = 0.0
+    procedural: float = 0.0
 
     def score(self, w: Weights) -> float:
         """The weighted sum; higher is better."""
@@ -171,6 +182,7 @@ class Features:
             + w.everyday * self.everyday
             + w.count * self.count
             + w.opening * self.opening
+            + w.procedural * self.procedural
         )
 
 
@@ -364,15 +376,31 @@ def is_title_block(passage: PassageRecord) -> bool:
     return bool(lines) and short / len(lines) >= 0.6
 
 
-def front_matter_mark(passage: PassageRecord, asks_attendance: bool) -> float:
+def front_matter_mark(
+    passage: PassageRecord, asks_attendance: bool, asks_item: str | None = None
+) -> float:
     """The ``title_block`` signal: 1.0 for a cover block or other front matter
     (``is_title_block``); for a question asking who attended a meeting
     (``query_words.ASKS_ATTENDANCE``) the head of the minutes (present, apologies,
     substitutes: ``is_front_matter``) is its answer, so it counts the other way (-1.0: the
-    weight that marks it down lifts it as much), and other front matter is not marked."""
+    weight that marks it down lifts it as much), and other front matter is not marked.
+    For a question asking about a procedural item (``asks_item``: the minutes of the last
+    meeting, ...), the passage under that item's heading is its answer, not front matter
+    (0.0: its approval of the minutes, say, is not marked)."""
     if asks_attendance:
         return -1.0 if is_front_matter(passage.text) else 0.0
+    if asks_item is not None and procedural_mark(passage, asks_item):
+        return 0.0
     return 1.0 if is_title_block(passage) else 0.0
+
+
+def procedural_mark(passage: PassageRecord, asks_item: str | None) -> float:
+    """The ``procedural`` signal: 1.0 when the question asks about a procedural item of the
+    meeting (``Understanding.asks_item``, ``procedural_items.asked_item``) and the passage
+    is under that item's heading (``procedural_items.heads_item``); 0.0 otherwise."""
+    if asks_item is None:
+        return 0.0
+    return 1.0 if heads_item(passage.heading_path, asks_item) else 0.0
 
 
 def opening_mark(passage: PassageRecord, title_block: float, siblings: Collection[int]) -> float:

@@ -43,6 +43,7 @@ from qa_service.rerank import (
     front_matter_mark,
     on_topic,
     opening_mark,
+    procedural_mark,
     recency,
 )
 
@@ -105,7 +106,7 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
             hit.sentence = float(scores.max())
             hit.sentence_spans, hit.sentence_scores = spans, scores
         covered = coverage(record, idf)
-        front = front_matter_mark(record, understood.asks_attendance)
+        front = front_matter_mark(record, understood.asks_attendance, understood.asks_item)
         hit.features = Features(
             fused=fused_score / best_possible if best_possible else fused_score,
             passage=hit.dense,
@@ -120,6 +121,7 @@ def score_candidates(candidates: Candidates, context: Context, settings: Setting
             everyday=everyday_share(record, idf, understood.everyday),
             count=count_named(record.text, understood.counted),
             opening=opening_mark(record, front, ordinals[record.document.document_id]),
+            procedural=procedural_mark(record, understood.asks_item),
         )
         hit.score = round(hit.features.score(weights), 6)
         hit.confidence = (
