@@ -60,6 +60,7 @@ if str(REPO) not in sys.path:
 from bench import query_bench as qb  # noqa: E402
 from bench.impact_ask import SETS  # noqa: E402
 from bench.impact_profile import percentiles  # noqa: E402
+from bench.impact_tight import _ratios, _shown  # noqa: E402
 from index.lexical_tantivy import RESCORE_FETCH, rescore_fetch  # noqa: E402
 
 SHARES = (1.0, 1.5, 2.0, 3.0)
@@ -67,17 +68,6 @@ SHARES = (1.0, 1.5, 2.0, 3.0)
 
 def _label(share: float) -> str:
     return f"{share:g}"
-
-
-def _ratios(table: dict[str, dict[str, float]], base: str) -> dict[str, Any]:
-    return {
-        m: {
-            p: round(t[p] / table[base][p], 3) if table[base][p] else None
-            for p in ("p50", "p95", "mean")
-        }
-        for m, t in table.items()
-        if m != base
-    }
 
 
 def recorded_calls(
@@ -176,11 +166,6 @@ def _replay(
         },
         "load_avg_end": os.getloadavg(),
     }
-
-
-def _shown(body: str) -> list[str]:
-    """The passages an answer shows, in order (their ids)."""
-    return [str(p.get("passage_id") or p.get("id")) for p in json.loads(body)["passages"]]
 
 
 def ask(

@@ -57,7 +57,7 @@ if str(REPO) not in sys.path:
 from bench import query_bench as qb  # noqa: E402
 from bench.impact_ask import SETS  # noqa: E402
 from bench.impact_profile import percentiles  # noqa: E402
-from bench.impact_tight import BINS, _held, _ratios, _shown  # noqa: E402
+from bench.impact_tight import ASK_KEYS, BINS, _held, _ratios, _shown, interleaved  # noqa: E402
 
 
 def build(impact_dir: Path, sizes: list[int], out: Path) -> dict[str, Any]:
@@ -263,7 +263,6 @@ def ask(
     from bench.tail_ask import _wrap_lexical, _wrap_maxscore
     from index import impact as impact_module
     from index.impact import ImpactIndex
-    from qa_service.presenters import ask_response
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
@@ -286,32 +285,12 @@ def ask(
         q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
     ]
     runs = [(name, mode, exact) for name, _, _ in pairs for mode, _n, exact in modes_of[name]]
-    rng = random.Random(seed)
-    keys = ("ask", "lexical", "maxscore", "held", "scored")
-    spent: dict[tuple[str, str], dict[str, list[list[float]]]] = {
-        (n, m): {k: [[] for _ in asked] for k in keys} for n, m, _ in runs
-    }
-    answers: dict[tuple[str, str], list[str]] = {(n, m): [""] * len(asked) for n, m, _ in runs}
     exact_before = impact_module.PRUNED_EXACT
     try:
-        for loop in range(loops + 1):  # the first a warm-up
-            for i, question in enumerate(asked):
-                order = list(runs)
-                rng.shuffle(order)
-                for name, mode, exact in order:
-                    engine = engines[name]
-                    engine.lexical.impact = impacts[name, mode]
-                    impact_module.PRUNED_EXACT = exact
-                    for key in clock:
-                        clock[key] = 0
-                    t0 = time.perf_counter()
-                    body = ask_response(engine.ask(question)).model_dump_json()
-                    took = {"ask": (time.perf_counter() - t0) * 1000, **clock}
-                    if loop:
-                        for key in keys:
-                            spent[name, mode][key][i].append(float(took[key]))
-                    else:
-                        answers[name, mode][i] = body
+        spent, answers = interleaved(
+            engines, impacts, runs, asked, loops, seed, clock,
+            lambda exact: setattr(impact_module, "PRUNED_EXACT", exact),
+        )  # fmt: skip
     finally:
         impact_module.PRUNED_EXACT = exact_before
         for engine in engines.values():
@@ -326,7 +305,7 @@ def ask(
     }
     for name, _, _ in pairs:
         part: dict[str, Any] = {}
-        for key in keys:
+        for key in ASK_KEYS:
             table = {
                 m: percentiles([float(np.median(t)) for t in spent[name, m][key]])
                 for m, _n, _e in modes_of[name]

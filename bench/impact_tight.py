@@ -35,6 +35,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,51 @@ def _ranges_timed(plain: Any, counts: Counter[int], k: int, threads: int) -> tup
     return max(took), sum(took)
 
 
+ASK_KEYS = ("ask", "lexical", "maxscore", "held", "scored")
+
+
+def interleaved(
+    engines: dict[str, Any],
+    impacts: dict[tuple[str, str], Any],
+    runs: list[tuple[str, str, Any]],
+    asked: list[str],
+    loops: int,
+    seed: int,
+    clock: dict[str, float],
+    knob: Callable[[Any], None],
+) -> tuple[dict[tuple[str, str], dict[str, list[list[float]]]], dict[tuple[str, str], list[str]]]:
+    """Each question asked of each run ``(set, mode, value)`` in a shuffled order, ``knob``
+    given the run's value and the set's engine the mode's impact index first: the first
+    loop a warm-up keeping the answers' JSON, then ``loops`` timed (``ASK_KEYS``: the ask
+    and ``clock``'s counters, reset each ask).  Returns the times and the answers."""
+    from qa_service.presenters import ask_response
+
+    rng = random.Random(seed)
+    spent: dict[tuple[str, str], dict[str, list[list[float]]]] = {
+        (n, m): {k: [[] for _ in asked] for k in ASK_KEYS} for n, m, _ in runs
+    }
+    answers: dict[tuple[str, str], list[str]] = {(n, m): [""] * len(asked) for n, m, _ in runs}
+    for loop in range(loops + 1):  # the first a warm-up
+        for i, question in enumerate(asked):
+            order = list(runs)
+            rng.shuffle(order)
+            for name, mode, value in order:
+                engine = engines[name]
+                engine.lexical.impact = impacts[name, mode]
+                knob(value)
+                for key in clock:
+                    clock[key] = 0
+                t0 = time.perf_counter()
+                body = ask_response(engine.ask(question)).model_dump_json()
+                took = {"ask": (time.perf_counter() - t0) * 1000, **clock}
+                if loop:
+                    for key in ASK_KEYS:
+                        spent[name, mode][key][i].append(float(took[key]))
+                else:
+                    answers[name, mode][i] = body
+    return spent, answers
+
+
 def ask(
     pairs: list[tuple[str, Path, Path]], loops: int, threads: int, seed: int, limit: int = 0
 ) -> dict[str, Any]:
@@ -194,7 +240,6 @@ def ask(
     from bench.tail_ask import _wrap_lexical, _wrap_maxscore
     from index import impact as impact_module
     from index.impact import ImpactIndex
-    from qa_service.presenters import ask_response
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
@@ -216,32 +261,12 @@ def ask(
     ]
     asked = asked[:limit] if limit else asked
     runs = [(name, mode, line) for name, _, _ in pairs for mode, line, _ in modes]
-    rng = random.Random(seed)
-    keys = ("ask", "lexical", "maxscore", "held", "scored")
-    spent: dict[tuple[str, str], dict[str, list[list[float]]]] = {
-        (n, m): {k: [[] for _ in asked] for k in keys} for n, m, _ in runs
-    }
-    answers: dict[tuple[str, str], list[str]] = {(n, m): [""] * len(asked) for n, m, _ in runs}
     tight = impact_module.TIGHT
     try:
-        for loop in range(loops + 1):  # the first a warm-up
-            for i, question in enumerate(asked):
-                order = list(runs)
-                rng.shuffle(order)
-                for name, mode, line in order:
-                    engine = engines[name]
-                    engine.lexical.impact = impacts[name, mode]
-                    impact_module.TIGHT = line
-                    for key in clock:
-                        clock[key] = 0
-                    t0 = time.perf_counter()
-                    body = ask_response(engine.ask(question)).model_dump_json()
-                    took = {"ask": (time.perf_counter() - t0) * 1000, **clock}
-                    if loop:
-                        for key in keys:
-                            spent[name, mode][key][i].append(float(took[key]))
-                    else:
-                        answers[name, mode][i] = body
+        spent, answers = interleaved(
+            engines, impacts, runs, asked, loops, seed, clock,
+            lambda line: setattr(impact_module, "TIGHT", line),
+        )  # fmt: skip
     finally:
         impact_module.TIGHT = tight
         for engine in engines.values():
@@ -256,7 +281,7 @@ def ask(
     }
     for name, _, _ in pairs:
         part: dict[str, Any] = {}
-        for key in keys:
+        for key in ASK_KEYS:
             table = {
                 m: percentiles([float(np.median(t)) for t in spent[name, m][key]])
                 for m, _line, _t in modes
