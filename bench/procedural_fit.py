@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.rank1_capture import Cand, Row  # noqa: E402, F401 (the pickle reads them here)
+from bench.rank1_fit import mrr  # noqa: E402
 from evaluation.crossval import out_of_fold  # noqa: E402
 from qa_service.figures import asks_for_figures  # noqa: E402
 from qa_service.procedural_items import asked_item  # noqa: E402
@@ -95,11 +96,6 @@ def rank(row: Row, features: Sequence[Features], weights: Weights) -> int | None
             i for i in order if row.cands[i].is_table
         ]
     return next((r for r, i in enumerate(order, start=1) if row.cands[i].hit), None)
-
-
-def mrr(ranks: Sequence[int | None]) -> float:
-    """Sum of reciprocal ranks within 10."""
-    return sum(1.0 / r for r in ranks if r is not None and r <= 10)
 
 
 def main(argv: list[str] | None = None) -> int:
