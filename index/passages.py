@@ -85,6 +85,17 @@ class PassageStore(DocumentStore):
             for r in rows
         }
 
+    def passage_at(self, document_id: str, ordinal: int) -> PassageRecord | None:
+        """The passage at ``ordinal`` of the document ``document_id`` (None past its ends):
+        a passage's neighbour in its paper (``qa_service.trend.with_header``)."""
+        with self.lock:
+            found = self.conn.execute(
+                "SELECT r.id FROM passage_rows r JOIN documents d ON d.doc_rowid = r.doc_rowid "
+                "WHERE d.document_id = ? AND r.ordinal = ?",
+                (document_id, ordinal),
+            ).fetchone()
+        return self.passages([int(found[0])]).get(int(found[0])) if found else None
+
     def _documents_by_rowid(self, doc_rowids: set[int]) -> dict[int, DocumentRecord]:
         """Documents by rowid, remembered until the next commit.
 

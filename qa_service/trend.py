@@ -258,13 +258,7 @@ def _widened(engine: Engine, passage: PassageRecord, step: int) -> PassageRecord
     +1 the one after) when they are a table cut from its header (itself otherwise)."""
     if rows(passage.text) or passage.ordinal + step < 0:
         return passage
-    with engine.store.lock:
-        found = engine.store.conn.execute(
-            "SELECT r.id FROM passage_rows r JOIN documents d ON d.doc_rowid = r.doc_rowid "
-            "WHERE d.document_id = ? AND r.ordinal = ?",
-            (passage.document.document_id, passage.ordinal + step),
-        ).fetchone()
-    other = engine.store.passages([int(found[0])]).get(int(found[0])) if found else None
+    other = engine.store.passage_at(passage.document.document_id, passage.ordinal + step)
     if other is None:
         return passage
     return header_before(other, passage) if step < 0 else rows_after(passage, other)

@@ -110,6 +110,26 @@ def test_text_is_stored_only_where_the_slice_differs(tmp_path: Path) -> None:
         store.close()
 
 
+def test_passage_at_reads_a_neighbour_in_its_paper(tmp_path: Path) -> None:
+    """``passage_at``: a paper's passage by its ordinal, None past either end or for another
+    paper's id."""
+    text = "Table 1: Placements\nPlacement type Number\nFostering 120\nAdoption 10"
+    cuts = [(0, 41), (42, 55), (56, 67)]
+    store = Store.open(tmp_path / "ix", create=True)
+    try:
+        rowids = _insert(store, _document(text, cuts, "d"))
+        _insert(store, _document("Other paper.", [(0, 12)], "e"))
+        got = store.passage_at("d", 1)
+        assert got is not None and got.rowid == rowids[1] and got.text == "Fostering 120"
+        assert store.passage_at("d", 0) is not None and store.passage_at("d", 2) is not None
+        assert store.passage_at("d", 3) is None and store.passage_at("d", -1) is None
+        other = store.passage_at("e", 0)
+        assert other is not None and other.text == "Other paper."
+        assert store.passage_at("missing", 0) is None
+    finally:
+        store.close()
+
+
 def test_old_layout_writers_go_through_the_view(tmp_path: Path) -> None:
     """Inserts and deletes on ``passages`` (the benchmarks' bulk copies) reach the rows."""
     store = Store.open(tmp_path / "ix", create=True)

@@ -6,8 +6,6 @@ its current cell alone. Each test checks the reading with its rule off too."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from types import SimpleNamespace
 
 from index.documents import DocMeta, DocumentRecord
@@ -72,7 +70,7 @@ def test_a_passage_ending_with_a_table_s_header_is_read_with_the_rows_after_it()
     assert (widened.char_start, widened.char_end) == (before.char_start, table.char_end)
     titles = {r.title for r in rows(widened.text)}
     assert titles == {"Table 1: Placement mix of looked after children at 31 December 2018"}
-    engine = SimpleNamespace(store=_Store(table, at=2))
+    engine = SimpleNamespace(store=_Store(table))
     hit = Hit(passage=before, score=1.0, dense=0.5)
     [point] = select(
         [with_header(engine, hit)], Asked.of("looked after children placed with parents")
@@ -83,19 +81,15 @@ def test_a_passage_ending_with_a_table_s_header_is_read_with_the_rows_after_it()
 
 
 class _Store:
-    """A store holding the two passages, as ``trend.with_header`` reads the one before."""
+    """A store holding the passage next to the hit's in its paper, as ``trend.with_header``
+    reads it (``Store.passage_at``)."""
 
-    def __init__(self, other: PassageRecord, at: int = 1) -> None:
-        self.other, self.at = other, at
-        self.lock = threading.Lock()
-        self.conn = sqlite3.connect(":memory:")
-        self.conn.execute("CREATE TABLE documents (doc_rowid INTEGER, document_id TEXT)")
-        self.conn.execute("CREATE TABLE passage_rows (id INTEGER, doc_rowid INTEGER, ordinal INT)")
-        self.conn.execute("INSERT INTO documents VALUES (1, 'doc')")
-        self.conn.execute("INSERT INTO passage_rows VALUES (1, 1, 3), (2, 1, 4)")
+    def __init__(self, other: PassageRecord) -> None:
+        self.other = other
 
-    def passages(self, ids: list[int]) -> dict[int, PassageRecord]:
-        return {self.at: self.other} if self.at in ids else {}
+    def passage_at(self, document_id: str, ordinal: int) -> PassageRecord | None:
+        wanted = (self.other.document.document_id, self.other.ordinal)
+        return self.other if (document_id, ordinal) == wanted else None
 
 
 def test_a_hit_on_a_table_s_rows_gives_the_row_s_cell_under_the_header_before() -> None:
