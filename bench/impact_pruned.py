@@ -57,7 +57,7 @@ if str(REPO) not in sys.path:
 from bench import query_bench as qb  # noqa: E402
 from bench.impact_ask import SETS  # noqa: E402
 from bench.impact_profile import percentiles  # noqa: E402
-from bench.impact_tight import ASK_KEYS, BINS, _held, _ratios, _shown, interleaved  # noqa: E402
+from bench.impact_tight import BINS, _held, _ratios, interleaved, summary  # noqa: E402
 
 
 def build(impact_dir: Path, sizes: list[int], out: Path) -> dict[str, Any]:
@@ -304,25 +304,7 @@ def ask(
         "questions": len(asked),
     }
     for name, _, _ in pairs:
-        part: dict[str, Any] = {}
-        for key in ASK_KEYS:
-            table = {
-                m: percentiles([float(np.median(t)) for t in spent[name, m][key]])
-                for m, _n, _e in modes_of[name]
-            }
-            part[f"{key}_ms" if key in ("ask", "lexical", "maxscore") else key] = table
-            part[f"{key}_ratios"] = _ratios(table)
-        want = answers[name, "main"]
-        part["same_answers_as_main"] = {
-            m: {
-                "json": sum(a == b for a, b in zip(answers[name, m], want, strict=True)),
-                "shown": sum(
-                    _shown(a) == _shown(b) for a, b in zip(answers[name, m], want, strict=True)
-                ),
-            }
-            for m, _n, _e in modes_of[name]
-        }
-        report[name] = part
+        report[name] = summary(spent, answers, name, [m for m, _n, _e in modes_of[name]])
     report["load_avg_end"] = os.getloadavg()
     return report
 

@@ -280,27 +280,36 @@ def ask(
         "questions": len(asked),
     }
     for name, _, _ in pairs:
-        part: dict[str, Any] = {}
-        for key in ASK_KEYS:
-            table = {
-                m: percentiles([float(np.median(t)) for t in spent[name, m][key]])
-                for m, _line, _t in modes
-            }
-            part[f"{key}_ms" if key in ("ask", "lexical", "maxscore") else key] = table
-            part[f"{key}_ratios"] = _ratios(table)
-        want = answers[name, "main"]
-        part["same_answers_as_main"] = {
-            m: {
-                "json": sum(a == b for a, b in zip(answers[name, m], want, strict=True)),
-                "shown": sum(
-                    _shown(a) == _shown(b) for a, b in zip(answers[name, m], want, strict=True)
-                ),
-            }
-            for m, _line, _t in modes
-        }
-        report[name] = part
+        report[name] = summary(spent, answers, name, [m for m, _line, _t in modes])
     report["load_avg_end"] = os.getloadavg()
     return report
+
+
+def summary(
+    spent: dict[tuple[str, str], dict[str, list[list[float]]]],
+    answers: dict[tuple[str, str], list[str]],
+    name: str,
+    modes: list[str],
+) -> dict[str, Any]:
+    """One set's ``interleaved`` run: per mode the percentiles of each question's median
+    time (``ASK_KEYS``) and their ratios to mode "main"'s, and how many answers equal
+    main's (whole JSON, and the passages shown)."""
+    part: dict[str, Any] = {}
+    for key in ASK_KEYS:
+        table = {m: percentiles([float(np.median(t)) for t in spent[name, m][key]]) for m in modes}
+        part[f"{key}_ms" if key in ("ask", "lexical", "maxscore") else key] = table
+        part[f"{key}_ratios"] = _ratios(table)
+    want = answers[name, "main"]
+    part["same_answers_as_main"] = {
+        m: {
+            "json": sum(a == b for a, b in zip(answers[name, m], want, strict=True)),
+            "shown": sum(
+                _shown(a) == _shown(b) for a, b in zip(answers[name, m], want, strict=True)
+            ),
+        }
+        for m in modes
+    }
+    return part
 
 
 def _shown(body: str) -> list[str]:
