@@ -34,8 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.rank1_capture import Cand, Row  # noqa: E402, F401 (the pickle reads them here)
-from bench.rank1_fit import mrr  # noqa: E402
-from evaluation.crossval import out_of_fold  # noqa: E402
+from bench.rank1_fit import fit_weight, mrr  # noqa: E402
 from qa_service.figures import asks_for_figures  # noqa: E402
 from qa_service.procedural_items import asked_item  # noqa: E402
 from qa_service.query_words import ASKS_ATTENDANCE  # noqa: E402
@@ -115,16 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, r in enumerate(rows)
     }
 
-    def best(training: list[int]) -> float:
-        # the weight of best MRR@10; among ties the smallest (``values`` is sorted by size)
-        scored = [(mrr([ranks[w, i] for i in training]), -k, w) for k, w in enumerate(values)]
-        return max(scored)[2]
-
     every = list(range(len(rows)))
-    groups = [r.group or (f"{r.batch}: no council",) for r in rows]
-    chosen = best(every)
-    oof = out_of_fold(every, groups, best, lambda w, i: ranks[w, i])
-    picked = out_of_fold(every, groups, best, lambda w, i: w)
+    chosen, oof, picked = fit_weight(rows, values, ranks)
     print(f"in-sample choice {chosen}; the folds' choices {Counter(picked).most_common()}")
     print(
         "| set | answerable | asking a procedural item | their ranks, main | "

@@ -66,6 +66,26 @@ def mrr(ranks: Sequence[int | None]) -> float:
     return sum(1.0 / r for r in ranks if r is not None and r <= 10)
 
 
+def fit_weight(
+    rows: Sequence[Row], values: list[float], ranks: dict[tuple[float, int], int | None]
+) -> tuple[float, list[int | None], list[float]]:
+    """One weight chosen among ``values`` (sorted by size) by MRR@10 of ``ranks`` (the rank
+    of row i's first hit at weight w): in-sample, and leaving one council out (a row's
+    ``group``; a batch's rows of no council together): the choice on every row, each
+    row's rank out of fold, and each row's fold's choice."""
+
+    def best(training: list[int]) -> float:
+        # the weight of best MRR@10; among ties the smallest (``values`` is sorted by size)
+        scored = [(mrr([ranks[w, i] for i in training]), -k, w) for k, w in enumerate(values)]
+        return max(scored)[2]
+
+    every = list(range(len(rows)))
+    groups = [r.group or (f"{r.batch}: no council",) for r in rows]
+    oof = out_of_fold(every, groups, best, lambda w, i: ranks[w, i])
+    picked = out_of_fold(every, groups, best, lambda w, i: w)
+    return best(every), oof, picked
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("capture", type=Path)
@@ -78,16 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     openings = [opening_of(r) for r in rows]
     ranks = {(w, i): rank(r, openings[i], w, base) for w in values for i, r in enumerate(rows)}
 
-    def best(training: list[int]) -> float:
-        # the weight of best MRR@10; among ties the smallest (``values`` is sorted by size)
-        scored = [(mrr([ranks[w, i] for i in training]), -k, w) for k, w in enumerate(values)]
-        return max(scored)[2]
-
     every = list(range(len(rows)))
-    groups = [r.group or (f"{r.batch}: no council",) for r in rows]
-    chosen = best(every)
-    oof = out_of_fold(every, groups, best, lambda w, i: ranks[w, i])
-    picked = out_of_fold(every, groups, best, lambda w, i: w)
+    chosen, oof, picked = fit_weight(rows, values, ranks)
     print(f"in-sample choice {chosen}; the folds' choices {Counter(picked).most_common()}")
     print("| set | answerable | R@1 at 0 | R@1 in-sample | R@1 out of fold |")
     print("| --- | ---: | ---: | ---: | ---: |")
