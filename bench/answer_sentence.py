@@ -55,9 +55,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from cqa_core.text import Span, words  # noqa: E402
-from evaluation.crossval import out_of_fold, question_councils  # noqa: E402
+from evaluation.crossval import out_of_fold  # noqa: E402
 from evaluation.metrics import Retrieved, highlight_answers, is_hit  # noqa: E402
-from evaluation.questions import GoldEntry, Question, load_questions  # noqa: E402
+from evaluation.questions import GoldEntry  # noqa: E402
 from qa_service import highlight, highlight_read  # noqa: E402
 from qa_service.answer_kind import Kind, introduces_item, reports_question  # noqa: E402
 from qa_service.highlight_read import Asked as Reading  # noqa: E402
@@ -105,55 +105,25 @@ class Asked:
 
 def capture(index_root: Path, batches: Sequence[Path]) -> list[Asked]:
     """Every answerable question of the three sets and of ``batches``."""
-    from bench.ask_heldout import assign, declared_sets, read_manifests
-    from evaluation.runner import council_of_file, run_questions
-    from qa_service.cli_common import load_settings, open_engine
+    from bench.highlight_pool import answered
 
-    where = read_manifests(SHARED)
-    asked: dict[str, list[tuple[str, Question]]] = {name: [] for name in SETS}
-    for name in SETS:
-        asked[name] += [(name, q) for q in load_questions(SHARED / name / "questions.jsonl")]
-    for path in batches:
-        questions = load_questions(path)
-        sets = assign(questions, where, declared_sets(path))
-        for q in questions:
-            asked[sets[q.id]].append((path.stem, q))
     out: list[Asked] = []
-    for name in SETS:
-        engine = open_engine(load_settings(index_root / name))
-        councils = council_of_file(engine)
-
-        def named(text: str, engine: object = engine) -> list[str]:
-            return list(engine.reader.councils_named(text)[0])  # type: ignore[attr-defined]
-
-        questions = [q for _, q in asked[name]]
-        for (group, q), (_, answer) in zip(
-            asked[name], run_questions(engine, questions), strict=True
-        ):
-            if not q.answerable:
-                continue
-            one = Asked(
-                group,
-                name,
-                q.id,
-                q.question,
-                list(q.gold),
-                question_councils(q, councils, named, name),
-            )
-            for h in answer.hits:
-                scores = h.sentence_scores
-                one.ranked.append(
-                    Passage(
-                        h.passage.document.source,
-                        h.passage.text,
-                        [(s.start, s.end) for s in h.sentence_spans],
-                        np.zeros(0) if scores is None else np.asarray(scores, dtype=np.float64),
-                        bool(h.passage.is_table),
-                        h.passage.ordinal,
-                    )
+    for one in answered(index_root, batches):
+        q = one.question
+        kept = Asked(one.group, one.set_name, q.id, q.question, list(q.gold), one.councils())
+        for h in one.answer.hits:
+            scores = h.sentence_scores
+            kept.ranked.append(
+                Passage(
+                    h.passage.document.source,
+                    h.passage.text,
+                    [(s.start, s.end) for s in h.sentence_spans],
+                    np.zeros(0) if scores is None else np.asarray(scores, dtype=np.float64),
+                    bool(h.passage.is_table),
+                    h.passage.ordinal,
                 )
-            out.append(one)
-        engine.close()
+            )
+        out.append(kept)
     return out
 
 

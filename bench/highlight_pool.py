@@ -31,9 +31,10 @@ import os
 import pickle
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,8 +72,22 @@ class Pool:
     answerable: Counter[str] = field(default_factory=Counter)  # per group
 
 
-def capture(index_root: Path, batches: Sequence[Path]) -> Pool:
-    """Every question of the three sets and of ``batches``, rank-1 hits kept."""
+@dataclass
+class Answered:
+    """One answerable question of ``answered``, as its set's engine answered it."""
+
+    set_name: str  # the shared set whose index answered it
+    group: str  # the set's name, or the batch file's stem
+    question: Question
+    result: Any  # ``evaluation.runner``'s ranked result
+    answer: Any  # the engine's answer
+    engine: Any  # open while the question is handed out
+    councils: Callable[[], list[str]]  # ``question_councils`` of the question
+
+
+def answered(index_root: Path, batches: Sequence[Path]) -> Iterator[Answered]:
+    """Every answerable question of the three sets and of ``batches`` (each asked of its
+    set's index, ``bench.ask_heldout``'s assignment), set by set, in file order."""
     from bench.ask_heldout import assign, declared_sets, read_manifests
     from evaluation.runner import council_of_file, run_questions
     from qa_service.cli_common import load_settings, open_engine
@@ -86,10 +101,9 @@ def capture(index_root: Path, batches: Sequence[Path]) -> Pool:
         sets = assign(questions, where, declared_sets(path))
         for q in questions:
             asked[sets[q.id]].append((path.stem, q))
-    pool = Pool()
     for name in SETS:
         engine = open_engine(load_settings(index_root / name))
-        councils = council_of_file(engine)
+        of_file = council_of_file(engine)
 
         def named(text: str, engine: object = engine) -> list[str]:
             return list(engine.reader.councils_named(text)[0])  # type: ignore[attr-defined]
@@ -100,29 +114,41 @@ def capture(index_root: Path, batches: Sequence[Path]) -> Pool:
         ):
             if not q.answerable:
                 continue
-            pool.answerable[group] += 1
-            hits = answer.hits
-            if not result.ranked or not hits or hits[0].sentence_scores is None:
-                continue
-            gold = [g for g in q.gold if is_hit(g, result.ranked[0])]
-            if not gold:
-                continue
-            top = hits[0]
-            pool.cases.append(
-                Case(
-                    group,
-                    q.question,
-                    top.passage.text,
-                    top.sentence_spans,
-                    np.asarray(top.sentence_scores, dtype=np.float64),
-                    gold,
-                )
-            )
-            pool.groups.append(group)
-            pool.councils.append(question_councils(q, councils, named, name))
-            understood = engine.reader.read(q.question)
-            pool.vectors.append(np.asarray(engine._encode(understood)[1], dtype=np.float32))
+
+            def councils(q: Question = q, of_file: Any = of_file, named: Any = named,
+                         name: str = name) -> list[str]:  # fmt: skip
+                return question_councils(q, of_file, named, name)
+
+            yield Answered(name, group, q, result, answer, engine, councils)
         engine.close()
+
+
+def capture(index_root: Path, batches: Sequence[Path]) -> Pool:
+    """Every question of the three sets and of ``batches``, rank-1 hits kept."""
+    pool = Pool()
+    for one in answered(index_root, batches):
+        group, q, result, hits = one.group, one.question, one.result, one.answer.hits
+        pool.answerable[group] += 1
+        if not result.ranked or not hits or hits[0].sentence_scores is None:
+            continue
+        gold = [g for g in q.gold if is_hit(g, result.ranked[0])]
+        if not gold:
+            continue
+        top = hits[0]
+        pool.cases.append(
+            Case(
+                group,
+                q.question,
+                top.passage.text,
+                top.sentence_spans,
+                np.asarray(top.sentence_scores, dtype=np.float64),
+                gold,
+            )
+        )
+        pool.groups.append(group)
+        pool.councils.append(one.councils())
+        understood = one.engine.reader.read(q.question)
+        pool.vectors.append(np.asarray(one.engine._encode(understood)[1], dtype=np.float32))
     return pool
 
 
