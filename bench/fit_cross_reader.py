@@ -422,10 +422,23 @@ def train(
 ) -> dict[str, np.ndarray]:
     """Train a fresh reader's adapters and head on ``rows``' pairs (balanced classes);
     returns the trained numbers."""
+    return train_pairs(lambda: training_pairs(rows), cache, epochs, layers, batch, lr)
+
+
+def train_pairs(
+    pairs_of: Callable[[], list[Pair]],
+    cache: LowerCache,
+    epochs: int,
+    layers: int = LAYERS,
+    batch: int = 32,
+    lr: float = 2e-3,
+) -> dict[str, np.ndarray]:
+    """Train a fresh reader's adapters and head on the pairs ``pairs_of`` gives (made once
+    the seeded reader is, balanced classes); returns the trained numbers."""
     torch = _torch()
     torch.manual_seed(SEED)
     reader = make_reader(layers)
-    pairs = training_pairs(rows)
+    pairs = pairs_of()
     positives = sum(p.label for p in pairs)
     negatives = len(pairs) - positives
     weight_pos = len(pairs) / (2 * max(positives, 1))
@@ -464,6 +477,7 @@ def train(
             f"  epoch {epoch + 1}: loss {total / len(pairs):.3f}, {len(pairs)} pairs "
             f"({positives} positive), {time.perf_counter() - started:.0f} s",
             file=sys.stderr,
+            flush=True,
         )
     return {n: p.detach().numpy().copy() for n, p in reader.trained().items()}
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import pickle
 import sys
-import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,55 +74,18 @@ def read_candidates(row: Row, top: int = TOPK) -> Read:
 def train(
     rows: Sequence[Row], reads: Sequence[Read], chosen: Sequence[int], cache: Any, epochs: int
 ) -> dict[str, np.ndarray]:
-    """A fresh reader trained on the ``chosen`` questions' pairs (balanced classes)."""
-    torch = fcr._torch()
-    torch.manual_seed(fcr.SEED)
-    reader = fcr.make_reader(1)
-    pairs = [
-        fcr.Pair(fcr.pair_key(rows[q].question, t), label)
-        for q in chosen
-        for _, texts, labels in reads[q]
-        for t, label in zip(texts, labels, strict=True)
-    ]
-    positives = sum(p.label for p in pairs)
-    weight_pos = len(pairs) / (2 * max(positives, 1))
-    weight_neg = len(pairs) / (2 * max(len(pairs) - positives, 1))
-    trained = reader.trained()
-    head = [p for n, p in trained.items() if n.startswith("head.")]
-    adapters = [p for n, p in trained.items() if not n.startswith("head.")]
-    optimiser = torch.optim.AdamW(
-        [{"params": adapters, "lr": 2e-3}, {"params": head, "lr": 2e-3 * fcr.HEAD_STEP}],
-        weight_decay=0.01,
-    )
-    rng = np.random.default_rng(fcr.SEED)
-    by_length = sorted(range(len(pairs)), key=lambda i: len(cache.data[pairs[i].key]))
-    chunks = [by_length[i : i + 32] for i in range(0, len(by_length), 32)]
-    steps = epochs * len(chunks)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
-    )
-    started = time.perf_counter()
-    for epoch in range(epochs):
-        total = 0.0
-        for at in rng.permutation(len(chunks)):
-            chunk = chunks[int(at)]
-            hidden, mask = fcr._batch(cache, [pairs[i].key for i in chunk])
-            labels = torch.tensor([float(pairs[i].label) for i in chunk])
-            weights = torch.where(labels > 0, weight_pos, weight_neg)
-            logits = reader.upper(hidden, mask)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, weights)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            total += float(loss.detach()) * len(chunk)
-        print(
-            f"  epoch {epoch + 1}: loss {total / len(pairs):.3f}, {len(pairs)} pairs "
-            f"({positives} positive), {time.perf_counter() - started:.0f} s",
-            file=sys.stderr,
-            flush=True,
-        )
-    return {n: p.detach().numpy().copy() for n, p in reader.trained().items()}
+    """A fresh one-layer reader trained on the ``chosen`` questions' pairs (balanced
+    classes), as ``fit_cross_reader`` trains its own."""
+
+    def pairs() -> list[fcr.Pair]:
+        return [
+            fcr.Pair(fcr.pair_key(rows[q].question, t), label)
+            for q in chosen
+            for _, texts, labels in reads[q]
+            for t, label in zip(texts, labels, strict=True)
+        ]
+
+    return fcr.train_pairs(pairs, cache, epochs, layers=1)
 
 
 def signal(row: Row, scores: np.ndarray, index: int, form: str) -> float:
