@@ -66,6 +66,7 @@ TREND_TWENTY_FIFTH = REPO / "tests" / "labels" / "trend_heldout23.json"
 TREND_TWENTY_SIXTH = REPO / "tests" / "labels" / "trend_heldout24.json"
 TREND_TWENTY_SEVENTH = REPO / "tests" / "labels" / "trend_heldout25.json"
 TREND_TWENTY_EIGHTH = REPO / "tests" / "labels" / "trend_heldout26.json"
+TREND_TWENTY_NINTH = REPO / "tests" / "labels" / "trend_heldout27.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -94,6 +95,7 @@ TREND_BATCHES = (
     ("twenty-sixth batch", TREND_TWENTY_SIXTH),
     ("twenty-seventh batch", TREND_TWENTY_SEVENTH),
     ("twenty-eighth batch", TREND_TWENTY_EIGHTH),
+    ("twenty-ninth batch", TREND_TWENTY_NINTH),
 )
 
 
