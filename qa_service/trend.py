@@ -52,6 +52,9 @@ never computed.
 - A figure in a unit the question's own words name ("five-year housing land supply": "a
   supply of 3.8 years") comes first: of a passage's sentences, of a sentence's figures, of a
   meeting's points and between the trend's units ("Year 6" names a school year, no unit).
+- A point whose sentence names under ``SERIES_SHARE`` of what its series' best-naming
+  sentence names is another quantity worded like the question, and is not plotted
+  (``below_series``).
 - Without a council, each council is its own series, for comparison.
 
 A hit's sentence and its figure are chosen in ``qa_service.trend_sentence``; this module
@@ -336,7 +339,31 @@ def chosen(hits: list[Hit], asked: Asked) -> list[TrendPoint]:
         ]
     if not points and asked.share > EMPTY_SHARE:
         points = select(hits, replace(asked, share=EMPTY_SHARE))
-    return points
+    return below_series(points)
+
+
+# A plotted point whose sentence names less than this share of what its series' best sentence
+# names (the idf weight of the question's key words, ``TrendPoint.weight``) measures another
+# quantity worded like the question: "the social worker vacancy rate" beside sentences naming
+# "the agency social worker rate" (over the half bar of ``Asked.about``, so a point, but far
+# under the sentences that name the measure). Fitted leaving one council out: 0.6 in 15 of
+# 15 folds, docs/quality.md "Issue 16, trend precision, stop 32". 0 is off (stop 31's reading).
+SERIES_SHARE = 0.6
+
+
+def below_series(points: list[TrendPoint], share: float | None = None) -> list[TrendPoint]:
+    """``points`` less the plotted ones whose sentence names under ``share`` (default
+    ``SERIES_SHARE``) of the weight the best-naming plotted point of their council's series
+    names; flagged points (not plotted) are kept as they are."""
+    share = SERIES_SHARE if share is None else share
+    if share <= 0:
+        return points
+    best: dict[str | None, float] = {}
+    for p in points:
+        if not p.flagged:
+            council = _meeting(p)[0]
+            best[council] = max(best.get(council, 0.0), p.weight)
+    return [p for p in points if p.flagged or p.weight >= share * best[_meeting(p)[0]]]
 
 
 def _is_about(hit: Hit, asked: Asked, span: tuple[int, int]) -> bool:
