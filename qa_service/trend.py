@@ -321,7 +321,8 @@ def chosen(hits: list[Hit], asked: Asked) -> list[TrendPoint]:
     of money whose own sentence names the measure's head (``select`` in any unit); of one
     asking a unit whose hits give none, their figures in any unit whose sentence names the
     measure's head (``EMPTY_ANY_UNIT``); and still none, ``select``'s at a lower share of the
-    key words' weight (``EMPTY_SHARE``)."""
+    key words' weight (``EMPTY_SHARE``). Then less those naming far less of the question than
+    their series' best (``below_series``)."""
     points = select(hits, asked)
     if not points and (asked.wanted is None or EMPTY_ANY_UNIT):
         # a question asking no unit reads no money ("households subscribing to the garden
