@@ -24,6 +24,10 @@ kept too). A missed gold point (its paper, its value) is put to the first of:
 - ``other passage``: read from its passage, but another passage of its meeting wins;
 - ``flagged``: read and kept, but in another unit than the trend's.
 
+The stages are then summed into the coarser stages of recall (``RECALL_STAGES``: the passage
+not read, another sentence chosen, its sentence not about, the figure not read, another
+figure read, dropped by the unit), printed last.
+
 A wrong plotted point is ``no gold meeting`` (its meeting has no gold point) or ``beside
 gold``. ``--list`` prints every point with its stage (for development files only: never for a
 batch held out).
@@ -283,6 +287,50 @@ def question_losses(engine: Any, q: dict[str, Any]) -> list[tuple[str, str, str]
     return out
 
 
+# The stages of recall a missed point is lost at, coarser than the bench's stages, in the
+# order a point passes them (docs/quality.md "Issue 16, trend recall, stop 32").
+RECALL_STAGES = (
+    "passage not read",  # not retrieved, or retrieved under the answer threshold
+    "another sentence chosen",  # its passage read, another sentence or passage of its meeting
+    "its sentence not about",  # its sentence chosen, but refused as about something else
+    "figure not read",  # its sentence read, its figure not a figure (or not in the unit asked)
+    "another figure read",  # its figure read, another of its sentence taken (or not current)
+    "dropped by the unit",  # read and kept, but flagged: another unit than the trend's
+)
+_NOT_READ = frozenset(
+    [
+        "unreadable",
+        "filter: readable",
+        "filter: row",
+        "filter: unit",
+        "filter: other thing",
+        "filter: naming",
+        "filter: counted",
+        "filter: other period",
+        "filter: other numbered",
+    ]
+)
+
+
+def recall_stage(stage: str) -> str:
+    """The stage of recall (``RECALL_STAGES``) a missed point's bench stage belongs to."""
+    if stage in ("below threshold", "not retrieved", "meeting unread") or stage.startswith(
+        ("deeper", "meeting deeper")
+    ):
+        return RECALL_STAGES[0]
+    if stage in ("other sentence", "other passage"):
+        return RECALL_STAGES[1]
+    if stage.startswith("not about"):
+        return RECALL_STAGES[2]
+    if stage in _NOT_READ:
+        return RECALL_STAGES[3]
+    if stage == "other figure" or stage.startswith("filter: "):
+        return RECALL_STAGES[4]
+    if stage == "flagged":
+        return RECALL_STAGES[5]
+    raise ValueError(f"unknown stage: {stage}")
+
+
 def unit_kind(unit: str | None) -> str:
     """A gold point's unit as the reader's kinds: "%", "£", "count", "rate" (per 1,000 …),
     else "other" (a length of time, a measure: "km", "mm", "working days", "kg")."""
@@ -374,11 +422,18 @@ def main(argv: list[str]) -> None:
             setattr(total, f.name, a + b)
     print(total.line(f"all {len(shapes)} files"))
     for kind in ("missed", "wrong"):
-        total = sum(n for (k, _), n in counts.items() if k == kind)
-        print(f"\n{kind}: {total}")
+        points = sum(n for (k, _), n in counts.items() if k == kind)
+        print(f"\n{kind}: {points}")
         for (k, stage), n in counts.most_common():
             if k == kind:
                 print(f"  {stage}: {n}")
+    print("\nmissed, by stage of recall:")
+    stages: Counter[str] = Counter()
+    for (k, stage), n in counts.items():
+        if k == "missed":
+            stages[recall_stage(stage)] += n
+    for stage in RECALL_STAGES:
+        print(f"  {stage}: {stages[stage]}")
     if engine.asked:
         cache.write_bytes(pickle.dumps(engine.answers))
 
