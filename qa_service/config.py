@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         description="OpenMP threads for one FAISS search: on 2 cores more threads only "
         "contend with the question encoder's (docs/performance.md)",
     )
+    dense_concurrent: bool = Field(
+        default=False,
+        description="run the dense search on the encoding thread, beside the keyword "
+        "search, as soon as the question's vector is ready (the same answers; gains where a "
+        "second core is idle: docs/performance.md, stop 32)",
+    )
     dense_nprobe: int = Field(
         default=DEFAULT_NPROBE,
         ge=1,

@@ -172,6 +172,16 @@ class Engine:
     def _encode(self, understood: Understanding) -> tuple[np.ndarray, np.ndarray]:
         return query_vectors(self.embedder, understood, self.settings.topic_share)
 
+    def _dense_after(
+        self,
+        pending: Future[tuple[np.ndarray, np.ndarray]],
+        query: Query,
+        n: int,
+        filters: Filters,
+    ) -> list[tuple[int, float]]:
+        """The dense search once ``pending`` has the question's vector (``dense_concurrent``)."""
+        return self.dense.search(replace(query, vector=pending.result()[0]), n, filters)
+
     def ask(
         self,
         question: str,
@@ -335,6 +345,11 @@ class Engine:
         for the abstention classifier.
         """
         n = max(self.settings.candidates, top_k * 3)
+        searched: Future[list[tuple[int, float]]] | None = None
+        if pending is not None and self.settings.dense_concurrent:
+            # queued after the encoding it waits for, so a worker never waits on a task
+            # queued behind it
+            searched = self._encoder.submit(self._dense_after, pending, query, n, filters)
         lexical = self.lexical.search(query, n, filters)
         sentence_vector: np.ndarray | None
         if pending is not None:
@@ -344,7 +359,7 @@ class Engine:
             sentence_vector = self._encode(understood)[1]
         else:
             sentence_vector = query.vector
-        dense = self.dense.search(query, n, filters)
+        dense = searched.result() if searched is not None else self.dense.search(query, n, filters)
         fused = reciprocal_rank_fusion(
             [dense, lexical],
             k=self.settings.rrf_k,
