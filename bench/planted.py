@@ -1,0 +1,457 @@
+"""The three shared sets planted in a 1M-passage haystack: what stop 31's approximate tier
+costs in quality and what it saves in time, against the exact first pass (issue 18, stop 32).
+
+Stop 31's tier (``index.impact_pruned``, ``PRUNED_EXACT`` off) bounds the lexical first
+pass at any size but changes its top k; on synthetic questions 15-30% of the answers
+changed, unjudged.  Here the sets' own papers (their real text and the bundled model's
+vectors) sit among 1M synthetic passages, and the sets' labelled questions are judged.
+
+1. ``plant``: a copy of a 1M index (``--haystack``: stop 29's ``d``, distinct text; its
+   store, tantivy and the dense base's generation file copied, the base hard-linked) with
+   ``--set``'s corpus ingested into it by the service's own writer (``IndexWriter.ingest``:
+   the set's passages get row ids above the haystack's, their vectors in the on-disk dense
+   index's delta, their sentence vectors in the writer's codec), then its impact index
+   built (``bench/impact_profile.py``'s ``build_step``, ranges of 100k) at the store's
+   generation; in ``--out``/<set>.
+2. ``quality``: every set's questions asked with their labelled filters on its planted
+   index (``--index-root``/<set>), ``CQA_IMPACT_INDEX`` on, in each mode: ``exact`` (the
+   first pass as served) and ``tierN`` for each ``--n`` (a tier of each list's ``n``
+   highest impacts searched as the approximation above ``TIGHT``); judged as
+   ``bench/quality_all.py`` judges them (in-sample with the served abstention, and out of
+   fold: the abstention classifier and the highlight's rule refitted across councils on the
+   three sets' pooled questions of that mode, the classifier's withheld rows included, the
+   gold looked for among the planted passages only; a comparison question naming fewer
+   than two councils compared across the set's councils, as on its own index, not the
+   haystack's thousands); and each mode's answers against
+   exact's (rank-1 passage, top 5, answered or not).
+3. ``ask``: ``/api/ask`` in process on each planted index, its set's questions (no
+   labelled filters, as ``bench/impact_pruned.py ask``), each in every mode in a shuffled
+   order per question, ``--loops`` timed after a warm-up; medians per question, p50 / p95
+   of the ask, its lexical search and its MaxScore calls, per set and pooled; the response
+   bodies compared with exact's.  ``--beside``: also the exact mode with the dense search
+   run beside the keyword search (``Settings.dense_concurrent``), an exact lever.
+
+    python bench/planted.py plant --set dev-set --out /tmp/p33/pl
+    python bench/planted.py quality --index-root /tmp/p33/pl --n 6554 --n 26214 --n 65536 \\
+        --out /tmp/p33/quality.json
+    python bench/planted.py ask --index-root /tmp/p33/pl --n 6554 --n 26214 --n 65536 \\
+        --loops 2 --out /tmp/p33/ask.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import query_bench as qb  # noqa: E402
+from bench.impact_profile import percentiles  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+SETS = ("dev-set", "dev-set-2", "real-dev-set")
+HAYSTACK = Path("/tmp/p29/d/t/1000000")
+FIGURES = (
+    "recall_at_1", "recall_at_5", "mrr_at_10", "answer_at_1", "abstention_accuracy",
+    "false_abstention", "compare_coverage",
+)  # fmt: skip
+
+
+def plant(name: str, haystack: Path, out: Path) -> dict[str, Any]:
+    """See the module notes (1)."""
+    from bench.impact_profile import build_step
+    from index.embedder import SentenceTransformerEmbedder
+    from index.store import Store
+    from indexing.writer import IndexWriter
+
+    target = out / name
+    started = time.perf_counter()
+    if not (target / "meta.sqlite").exists():
+        target.mkdir(parents=True)
+        store = Store.open(haystack)
+        dense_file = store.get_meta("dense_file")
+        store.close()
+        for base in haystack.glob("dense-base-*"):
+            shutil.copytree(base, target / base.name, copy_function=os.link)
+        shutil.copytree(haystack / "lexical", target / "lexical")
+        for part in ("lexical.state", str(dense_file)):
+            shutil.copyfile(haystack / part, target / part)
+        shutil.copyfile(haystack / "meta.sqlite", target / "meta.sqlite.part")
+        (target / "meta.sqlite.part").rename(target / "meta.sqlite")
+    first = _passages(target)
+    with IndexWriter(target, SentenceTransformerEmbedder(lazy=True)).open() as writer:
+        summary = writer.ingest([SHARED / name / "corpus"])
+    ingested = time.perf_counter() - started
+    report = build_step(target, target / "impact", range_passages=100_000)
+    return {
+        "set": name,
+        "haystack": str(haystack),
+        "haystack_passages": first,
+        "passages": summary.passages_total,
+        "documents": summary.documents_total,
+        "ingest_s": round(ingested, 1),
+        "impact": report,
+    }
+
+
+def _passages(index: Path) -> int:
+    db = sqlite3.connect(index / "meta.sqlite")
+    try:
+        return int(db.execute("SELECT count(*) FROM passage_rows").fetchone()[0])
+    finally:
+        db.close()
+
+
+def planted_ids(index: Path, name: str) -> tuple[int, int]:
+    """The planted set's documents' and passages' lowest row ids (the haystack's are below)."""
+    db = sqlite3.connect(index / "meta.sqlite")
+    try:
+        doc, first = db.execute(
+            "SELECT min(d.doc_rowid), min(r.id) FROM documents d JOIN passage_rows r "
+            "ON r.doc_rowid = d.doc_rowid WHERE d.path LIKE ?",
+            (f"%/{name}/corpus/%",),
+        ).fetchone()
+    finally:
+        db.close()
+    return int(doc), int(first)
+
+
+def _impact_hook(sizes: dict[str, int | None]) -> Any:
+    """``index.impact.open_current`` serving each index's impact index with the tier of
+    ``sizes['n']`` (None: none), tiers built once per folder and size."""
+    from index import impact as impact_module
+
+    made: dict[tuple[str, int | None], Any] = {}
+    current = impact_module.open_current
+
+    def opened(index_dir: Path, generation: int) -> Any:
+        n = sizes["n"]
+        key = (str(index_dir), n)
+        if key not in made:
+            found = current(index_dir, generation)
+            if found is None:
+                raise RuntimeError(f"{index_dir}: no impact index of generation {generation}")
+            made[key] = found if n is None else found.with_tier(n)
+        return made[key]
+
+    return opened
+
+
+def run_planted(name: str, index_root: Path, embedder: Any, withheld: bool) -> Any:
+    """``bench/quality_all.py``'s ``run_set`` on a planted index: nothing ingested, the
+    councils and the withheld gold read among the planted documents only."""
+    from bench import abstention_borrowed as ab
+    from bench.quality_all import SetRun
+    from evaluation.crossval import question_councils
+    from evaluation.questions import load_questions
+    from evaluation.runner import run_questions
+    from qa_service.config import Settings
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    index = index_root / name
+    doc, first = planted_ids(index, name)
+    settings = Settings(index=index)
+    engine = Engine(index, make_query_embedder(settings, embedder), settings)
+    questions = load_questions(SHARED / name / "questions.jsonl")
+    db = sqlite3.connect(index / "meta.sqlite")
+    councils = {
+        Path(path).name: council or ""
+        for path, council in db.execute(
+            "SELECT path, council FROM documents WHERE doc_rowid >= ?", (doc,)
+        )
+    }
+    top = int(db.execute("SELECT max(id) FROM passage_rows").fetchone()[0])
+    db.close()
+    _compare_planted(engine, sorted(set(councils.values())))
+    pairs = run_questions(engine, questions, depth=10)
+
+    def named(text: str) -> list[str]:
+        return list(engine.reader.councils_named(text)[0])
+
+    groups = [question_councils(q, councils, named, name) for q in questions]
+    held: list[Any] = []
+    if withheld:
+        store = engine.store
+        every = store.passages(list(range(first, top + 1)))
+        original = store.allowed
+        try:
+            for q in questions:
+                if not q.answerable:
+                    held.append(None)
+                    continue
+                gone = ab.withheld_ids(q, every)
+                store.allowed = partial(ab._without, original, gone)  # type: ignore[method-assign]
+                answer = engine.ask(q.question, 10, ab.question_filters(q))
+                if any(h.passage.rowid in gone for h in answer.hits):
+                    raise RuntimeError(f"{q.id}: a withheld passage was returned")
+                held.append(answer.evidence)
+        finally:
+            store.allowed = original  # type: ignore[method-assign]
+    engine.close()
+    return SetRun(name, [r for r, _ in pairs], [a for _, a in pairs], councils, groups, held)
+
+
+def _compare_planted(engine: Any, planted: list[str]) -> None:
+    """``engine.compare`` with its columns, where the question names fewer than two
+    councils, the planted set's councils (its own index's every council), not the
+    haystack's thousands."""
+    compare = engine.compare
+
+    def planted_compare(
+        question: str, councils: list[str] | None = None, per_council: int = 3, filters: Any = None
+    ) -> Any:
+        if councils is None and len(engine.reader.read(question.strip()).councils) < 2:
+            councils = planted
+        return compare(question, councils, per_council, filters)
+
+    engine.compare = planted_compare
+
+
+def _detail(run: Any, answered: list[bool]) -> list[dict[str, Any]]:
+    out = []
+    for result, said in zip(run.results, answered, strict=True):
+        out.append(
+            {
+                "id": result.question.id,
+                "answerable": result.question.answerable,
+                "top5": [(r.source, r.text[:60]) for r in result.ranked[:5]],
+                "answered_in_sample": result.answered,
+                "answered_oof": said,
+            }
+        )
+    return out
+
+
+def judge(index_root: Path, sets: Sequence[str], withheld: bool) -> dict[str, Any]:
+    """One mode (the impact hook's current tier): every set run, scored in-sample and out
+    of fold, as ``bench/quality_all.py``'s ``main``."""
+    from bench.quality_all import (
+        _with_highlight,
+        out_of_fold_abstention,
+        out_of_fold_highlights,
+    )
+    from evaluation.scoring import score
+    from index.embedder import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(lazy=True)
+    t0 = time.perf_counter()
+    runs = [run_planted(name, index_root, embedder, withheld) for name in sets]
+    oof = out_of_fold_abstention(runs)
+    shown = out_of_fold_highlights(runs)
+    report: dict[str, Any] = {"seconds": round(time.perf_counter() - t0, 1)}
+    pooled_in: list[Any] = []
+    pooled_out: list[Any] = []
+    councils: dict[str, str] = {}
+    for run, answered, lit in zip(runs, oof, shown, strict=True):
+        folded = [
+            _with_highlight(replace(r, answered=a), h)
+            for r, a, h in zip(run.results, answered, lit, strict=True)
+        ]
+        inside, outside = score(run.results, run.councils), score(folded, run.councils)
+        pooled_in += run.results
+        pooled_out += folded
+        councils.update(run.councils)
+        report[run.name] = {
+            "in_sample": _figures(inside.overall),
+            "out_of_fold": _figures(outside.overall),
+            "questions": _detail(run, answered),
+            "misses_oof": [m.id for m in outside.misses],
+        }
+    report["pooled"] = {
+        "in_sample": _figures(score(pooled_in, councils).overall),
+        "out_of_fold": _figures(score(pooled_out, councils).overall),
+    }
+    return report
+
+
+def _figures(figures: Any) -> dict[str, Any]:
+    return {k: getattr(figures, k) for k in (*FIGURES, "questions", "answerable")}
+
+
+def changed(base: dict[str, Any], other: dict[str, Any], sets: Sequence[str]) -> dict[str, int]:
+    """How many questions' answers differ from ``base``'s: the rank-1 passage, the top 5
+    (in order), and the answered state out of fold."""
+    counts = {"questions": 0, "rank1": 0, "top5": 0, "answered_oof": 0}
+    for name in sets:
+        for a, b in zip(base[name]["questions"], other[name]["questions"], strict=True):
+            counts["questions"] += 1
+            counts["rank1"] += a["top5"][:1] != b["top5"][:1]
+            counts["top5"] += a["top5"] != b["top5"]
+            counts["answered_oof"] += a["answered_oof"] != b["answered_oof"]
+    return counts
+
+
+def quality(
+    index_root: Path, sizes: list[int], sets: Sequence[str], withheld: bool = True
+) -> dict[str, Any]:
+    """See the module notes (2)."""
+    from index import impact as impact_module
+
+    os.environ["CQA_IMPACT_INDEX"] = "1"
+    current: dict[str, int | None] = {"n": None}
+    impact_module.open_current = _impact_hook(current)
+    exact_before = impact_module.PRUNED_EXACT
+    impact_module.PRUNED_EXACT = False
+    report: dict[str, Any] = {"index_root": str(index_root), "sets": list(sets)}
+    try:
+        for n in [None, *sizes]:
+            current["n"] = n
+            mode = "exact" if n is None else f"tier{n}"
+            report[mode] = judge(index_root, sets, withheld)
+            print(mode, json.dumps(report[mode]["pooled"]), file=sys.stderr, flush=True)
+    finally:
+        impact_module.PRUNED_EXACT = exact_before
+    for n in sizes:
+        report[f"tier{n}"]["changed"] = changed(report["exact"], report[f"tier{n}"], sets)
+    return report
+
+
+def ask(
+    index_root: Path,
+    sizes: list[int],
+    sets: Sequence[str],
+    loops: int,
+    seed: int,
+    beside: bool = False,
+) -> dict[str, Any]:
+    """See the module notes (3)."""
+    from bench.tail_ask import _wrap_lexical, _wrap_maxscore
+    from index import impact as impact_module
+    from index.impact import ImpactIndex
+    from qa_service.presenters import ask_response
+    from qa_service.retriever import Engine
+    from qa_service.runtime import make_query_embedder
+
+    clock: dict[str, float] = {"lexical": 0.0, "maxscore": 0.0}
+    tiers: dict[str, int | None] = {"exact": None, **{f"tier{n}": n for n in sizes}}
+    if beside:  # the exact first pass with the dense search beside it (dense_concurrent)
+        tiers["exact-beside"] = None
+    modes = list(tiers)
+    engines: dict[str, Any] = {}
+    impacts: dict[tuple[str, str], Any] = {}
+    asked: list[tuple[str, str]] = []
+    for name in sets:
+        index = index_root / name
+        settings = qb._settings(index, "tantivy")
+        engine = Engine(index, make_query_embedder(settings), settings)
+        loaded = ImpactIndex.load(index / impact_module.FOLDER)
+        for mode, n in tiers.items():
+            impacts[name, mode] = loaded if n is None else loaded.with_tier(n)
+            _wrap_maxscore(impacts[name, mode], clock)
+        _wrap_lexical(engine, clock)
+        engines[name] = engine
+        asked += [(name, q) for q in qb.questions(SHARED / name / "questions.jsonl")]
+    keys = ("ask", "lexical", "maxscore")
+    spent = {m: {k: [[] for _ in asked] for k in keys} for m in modes}
+    bodies = {m: [""] * len(asked) for m in modes}
+    rng = random.Random(seed)
+    exact_before = impact_module.PRUNED_EXACT
+    impact_module.PRUNED_EXACT = False
+    try:
+        for loop in range(loops + 1):  # the first a warm-up
+            for i, (name, question) in enumerate(asked):
+                order = list(modes)
+                rng.shuffle(order)
+                for mode in order:
+                    engine = engines[name]
+                    engine.lexical.impact = impacts[name, mode]
+                    engine.settings = engine.settings.model_copy(
+                        update={"dense_concurrent": mode == "exact-beside"}
+                    )
+                    for key in clock:
+                        clock[key] = 0.0
+                    t0 = time.perf_counter()
+                    body = ask_response(engine.ask(question)).model_dump_json()
+                    took = {"ask": (time.perf_counter() - t0) * 1000, **clock}
+                    if loop:
+                        for key in keys:
+                            spent[mode][key][i].append(float(took[key]))
+                    else:
+                        bodies[mode][i] = body
+    finally:
+        impact_module.PRUNED_EXACT = exact_before
+        for engine in engines.values():
+            engine.lexical.impact = None
+            engine.close()
+    report: dict[str, Any] = {
+        "index_root": str(index_root),
+        "loops": loops,
+        "seed": seed,
+        "questions": len(asked),
+        "load_avg_end": os.getloadavg(),
+    }
+    for part in (*sets, "pooled"):
+        rows = [i for i, (name, _) in enumerate(asked) if part in (name, "pooled")]
+        section: dict[str, Any] = {}
+        for mode in modes:
+            medians = {
+                k: [float(np.median(spent[mode][k][i])) for i in rows] for k in keys
+            }  # fmt: skip
+            section[mode] = {k: percentiles(v) for k, v in medians.items()}
+            section[mode]["same_body_as_exact"] = sum(
+                bodies[mode][i] == bodies["exact"][i] for i in rows
+            )
+            if mode != "exact":
+                base = section["exact"]
+                section[mode]["ratio"] = {
+                    k: {
+                        p: round(section[mode][k][p] / base[k][p], 3) if base[k][p] else None
+                        for p in ("p50", "p95")
+                    }
+                    for k in keys
+                }
+        report[part] = section
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run and print (and with ``--out`` write) the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=("plant", "quality", "ask"))
+    parser.add_argument("--set", choices=SETS, action="append", default=[])
+    parser.add_argument("--haystack", type=Path, default=HAYSTACK, help="plant: a 1M index")
+    parser.add_argument("--index-root", type=Path, help="quality, ask: the planted indexes")
+    parser.add_argument("--n", type=int, action="append", default=[], help="a tier's size")
+    parser.add_argument("--no-withheld", action="store_true", help="quality: no withheld rows")
+    parser.add_argument(
+        "--beside", action="store_true", help="ask: also exact with dense_concurrent on"
+    )
+    parser.add_argument("--loops", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    sets = args.set or list(SETS)
+    if args.step == "plant":
+        if args.out is None:
+            parser.error("plant needs --out")
+        report: dict[str, Any] = {s: plant(s, args.haystack, args.out) for s in sets}
+        args.out = args.out / f"plant-{'-'.join(sets)}.json"
+    elif args.index_root is None:
+        parser.error(f"{args.step} needs --index-root")
+    elif args.step == "quality":
+        report = quality(args.index_root, args.n, sets, not args.no_withheld)
+    else:
+        report = ask(args.index_root, args.n, sets, args.loops, args.seed, args.beside)
+    qb.write_report(report, args.out) if args.out is not None else print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
