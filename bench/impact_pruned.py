@@ -320,6 +320,7 @@ def quality(fraction: float, rest: list[str]) -> int:
     from index import impact as impact_module
 
     os.environ["CQA_IMPACT_INDEX"] = "1"
+    os.environ["CQA_IMPACT_TIER_ABOVE"] = "0"  # the tier is this bench's (served_tier)
 
     def opened(index_dir: Path, generation: int) -> Any:
         folder = index_dir / impact_module.FOLDER
@@ -369,7 +370,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.impact is None or not args.n or args.out is None:
             parser.error("build needs --impact, --n and --out")
         report = build(args.impact, args.n, args.out)
-        args.out = args.out / "build.json"
+        # (into an impact index's own folder, where the engine maps a served tier: beside
+        # its build.json, not over it)
+        served = (args.out / "words.json").exists()
+        args.out = args.out / ("tier-build.json" if served else "build.json")
     elif args.step == "project":
         report = project(args.replay, args.scale, args.anchor)
     elif args.step == "replay":

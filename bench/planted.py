@@ -22,8 +22,10 @@ vectors) sit among 1M synthetic passages, and the sets' labelled questions are j
    three sets' pooled questions of that mode, the classifier's withheld rows included, the
    gold looked for among the planted passages only; a comparison question naming fewer
    than two councils compared across the set's councils, as on its own index, not the
-   haystack's thousands); and each mode's answers against
-   exact's (rank-1 passage, top 5, answered or not).
+   haystack's thousands; ``--no-label-filters``: asked as typed, the filters the question's
+   words name still inferred); per question, the first-pass calls that went to the tier
+   (above ``TIGHT``, unfiltered: a filtered search never reaches it); and each mode's
+   answers against exact's (rank-1 passage, top 5, answered or not).
 3. ``ask``: ``/api/ask`` in process on each planted index, its set's questions (no
    labelled filters, as ``bench/impact_pruned.py ask``), each in every mode in a shuffled
    order per question, ``--loops`` timed after a warm-up; medians per question, p50 / p95
@@ -153,14 +155,16 @@ def _impact_hook(sizes: dict[str, int | None]) -> Any:
     return opened
 
 
-def run_planted(name: str, index_root: Path, embedder: Any, withheld: bool) -> Any:
+def run_planted(
+    name: str, index_root: Path, embedder: Any, withheld: bool, labels: bool = True
+) -> Any:
     """``bench/quality_all.py``'s ``run_set`` on a planted index: nothing ingested, the
     councils and the withheld gold read among the planted documents only."""
     from bench import abstention_borrowed as ab
     from bench.quality_all import SetRun
     from evaluation.crossval import question_councils
     from evaluation.questions import load_questions
-    from evaluation.runner import run_questions
+    from evaluation.runner import run_question
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
@@ -180,7 +184,13 @@ def run_planted(name: str, index_root: Path, embedder: Any, withheld: bool) -> A
     top = int(db.execute("SELECT max(id) FROM passage_rows").fetchone()[0])
     db.close()
     _compare_planted(engine, sorted(set(councils.values())))
-    pairs = run_questions(engine, questions, depth=10)
+    reached = _count_tier_calls(engine)
+    engine.ask("warm up the model", 1)  # as run_questions does
+    pairs = []
+    for q in questions:
+        reached["calls"] = 0
+        pairs.append(run_question(engine, q, labels, depth=10))
+        TIER_CALLS[name, q.id] = reached["calls"]
 
     def named(text: str) -> list[str]:
         return list(engine.reader.councils_named(text)[0])
@@ -198,7 +208,8 @@ def run_planted(name: str, index_root: Path, embedder: Any, withheld: bool) -> A
                     continue
                 gone = ab.withheld_ids(q, every)
                 store.allowed = partial(ab._without, original, gone)  # type: ignore[method-assign]
-                answer = engine.ask(q.question, 10, ab.question_filters(q))
+                asked = ab.question_filters(q) if labels else None
+                answer = engine.ask(q.question, 10, asked)
                 if any(h.passage.rowid in gone for h in answer.hits):
                     raise RuntimeError(f"{q.id}: a withheld passage was returned")
                 held.append(answer.evidence)
@@ -224,6 +235,31 @@ def _compare_planted(engine: Any, planted: list[str]) -> None:
     engine.compare = planted_compare
 
 
+# (set, question id) -> the first-pass calls of its ask (and comparison) that went to the
+# tier (held above ``TIGHT`` postings a passage, unfiltered): where a tier can change it
+TIER_CALLS: dict[tuple[str, str], int] = {}
+
+
+def _count_tier_calls(engine: Any) -> dict[str, int]:
+    """Count ``engine``'s impact searches above ``TIGHT`` (the ones a tier serves)."""
+    from index import impact as impact_module
+
+    reached = {"calls": 0}
+    impact = engine.lexical.impact
+    if impact is None:
+        return reached
+    search_lists = impact.search_lists
+
+    def counted(counts: Any, k: int) -> Any:
+        lists = np.fromiter(counts, dtype=np.int64)
+        held = int(np.sum(impact.offsets[lists + 1] - impact.offsets[lists]))
+        reached["calls"] += held > impact_module.TIGHT * max(impact.passages, 1)
+        return search_lists(counts, k)
+
+    object.__setattr__(impact, "search_lists", counted)
+    return reached
+
+
 def _detail(run: Any, answered: list[bool]) -> list[dict[str, Any]]:
     out = []
     for result, said in zip(run.results, answered, strict=True):
@@ -234,12 +270,15 @@ def _detail(run: Any, answered: list[bool]) -> list[dict[str, Any]]:
                 "top5": [(r.source, r.text[:60]) for r in result.ranked[:5]],
                 "answered_in_sample": result.answered,
                 "answered_oof": said,
+                "tier_calls": TIER_CALLS.get((run.name, result.question.id), 0),
             }
         )
     return out
 
 
-def judge(index_root: Path, sets: Sequence[str], withheld: bool) -> dict[str, Any]:
+def judge(
+    index_root: Path, sets: Sequence[str], withheld: bool, labels: bool = True
+) -> dict[str, Any]:
     """One mode (the impact hook's current tier): every set run, scored in-sample and out
     of fold, as ``bench/quality_all.py``'s ``main``."""
     from bench.quality_all import (
@@ -252,7 +291,7 @@ def judge(index_root: Path, sets: Sequence[str], withheld: bool) -> dict[str, An
 
     embedder = SentenceTransformerEmbedder(lazy=True)
     t0 = time.perf_counter()
-    runs = [run_planted(name, index_root, embedder, withheld) for name in sets]
+    runs = [run_planted(name, index_root, embedder, withheld, labels) for name in sets]
     oof = out_of_fold_abstention(runs)
     shown = out_of_fold_highlights(runs)
     report: dict[str, Any] = {"seconds": round(time.perf_counter() - t0, 1)}
@@ -299,22 +338,32 @@ def changed(base: dict[str, Any], other: dict[str, Any], sets: Sequence[str]) ->
 
 
 def quality(
-    index_root: Path, sizes: list[int], sets: Sequence[str], withheld: bool = True
+    index_root: Path,
+    sizes: list[int],
+    sets: Sequence[str],
+    withheld: bool = True,
+    labels: bool = True,
 ) -> dict[str, Any]:
     """See the module notes (2)."""
     from index import impact as impact_module
 
     os.environ["CQA_IMPACT_INDEX"] = "1"
+    os.environ["CQA_IMPACT_TIER_ABOVE"] = "0"  # the tier is this bench's (served_tier)
     current: dict[str, int | None] = {"n": None}
     impact_module.open_current = _impact_hook(current)
     exact_before = impact_module.PRUNED_EXACT
     impact_module.PRUNED_EXACT = False
-    report: dict[str, Any] = {"index_root": str(index_root), "sets": list(sets)}
+    report: dict[str, Any] = {
+        "index_root": str(index_root),
+        "sets": list(sets),
+        "label_filters": labels,
+        "withheld": withheld,
+    }
     try:
         for n in [None, *sizes]:
             current["n"] = n
             mode = "exact" if n is None else f"tier{n}"
-            report[mode] = judge(index_root, sets, withheld)
+            report[mode] = judge(index_root, sets, withheld, labels)
             print(mode, json.dumps(report[mode]["pooled"]), file=sys.stderr, flush=True)
     finally:
         impact_module.PRUNED_EXACT = exact_before
@@ -339,7 +388,7 @@ def ask(
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
 
-    clock: dict[str, float] = {"lexical": 0.0, "maxscore": 0.0}
+    clock: dict[str, float] = {"lexical": 0.0, "maxscore": 0.0, "held": 0, "scored": 0}
     tiers: dict[str, int | None] = {"exact": None, **{f"tier{n}": n for n in sizes}}
     if beside:  # the exact first pass with the dense search beside it (dense_concurrent)
         tiers["exact-beside"] = None
@@ -431,6 +480,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, action="append", default=[], help="a tier's size")
     parser.add_argument("--no-withheld", action="store_true", help="quality: no withheld rows")
     parser.add_argument(
+        "--no-label-filters",
+        action="store_true",
+        help="quality: the questions asked without their labelled filters (as typed)",
+    )
+    parser.add_argument(
         "--beside", action="store_true", help="ask: also exact with dense_concurrent on"
     )
     parser.add_argument("--loops", type=int, default=2)
@@ -446,7 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.index_root is None:
         parser.error(f"{args.step} needs --index-root")
     elif args.step == "quality":
-        report = quality(args.index_root, args.n, sets, not args.no_withheld)
+        report = quality(
+            args.index_root, args.n, sets, not args.no_withheld, not args.no_label_filters
+        )
     else:
         report = ask(args.index_root, args.n, sets, args.loops, args.seed, args.beside)
     qb.write_report(report, args.out) if args.out is not None else print(json.dumps(report))

@@ -43,6 +43,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import json
+import math
 import os
 import sys
 import zipfile
@@ -194,6 +195,9 @@ class ImpactIndex:
     # ``index.impact_pruned``; loaded from ``tier_N`` in the folder when there, which no
     # build writes)
     tier: Tier | None = None
+    # with a tier: keep its top k when it cannot certify it (the approximation), whatever
+    # ``PRUNED_EXACT`` says; set by ``served_tier`` above a passage count (stop 32)
+    approximate: bool = False
 
     def tokens(self, terms: Sequence[str], analyzer: Any) -> list[str] | None:
         """The analyzer's tokens of the first pass's clauses (one a clause), or None when
@@ -260,7 +264,7 @@ class ImpactIndex:
                 self.tier, self.offsets, self.docids, self.codes, self.values, self.bases,
                 lists[order], weights[order], bounds[order], k,
             )  # fmt: skip
-            if not certified and PRUNED_EXACT:
+            if not certified and PRUNED_EXACT and not self.approximate:
                 docs, scores, more = self._tight(lists[order], weights[order], bounds[order], k)
                 read += more
         elif held > TIGHT * max(self.passages, 1):
@@ -435,6 +439,7 @@ class ImpactIndex:
             window_shift=int(windows[0].stem.rsplit("_", 1)[1]) if windows else 12,
             threads=1,
             tier=Tier.load(tiers[0]) if tiers and not blocked else None,
+            approximate=False,
             **arrays,
         )
 
@@ -462,6 +467,44 @@ class ImpactIndex:
             raise ValueError("a tier is for plain row ids")
         tier = build_tier(self.offsets, self.docids, self.codes, self.values, self.bases, n)
         return replace(self, tier=tier)
+
+
+def tier_size(passages: int, share: float) -> int:
+    """A served tier's postings a list: ``share`` of the passages, at least 1."""
+    return max(1, math.ceil(share * passages))
+
+
+def served_tier(impact: ImpactIndex, above: int, share: float) -> ImpactIndex:
+    """The impact index as the engine serves it (``CQA_IMPACT_TIER_ABOVE``, stop 32): up to
+    ``above`` passages without a tier, the exact first pass whatever tier a folder holds;
+    above, with a tier of ``tier_size(passages, share)`` postings a list (the folder's
+    ``tier_N`` of that size when saved, else built now) searched as the approximation
+    (``approximate``: its top k kept when it cannot certify it).  ``above`` 0: as loaded
+    (a saved tier searched exact, ``PRUNED_EXACT``: stop 31; the benches' own tiers)."""
+    from dataclasses import replace
+
+    if above <= 0:
+        return impact
+    if impact.passages <= above or impact.blocks is not None:
+        return replace(impact, tier=None, approximate=False)
+    n = tier_size(impact.passages, share)
+    tiered = impact if impact.tier is not None and impact.tier.n == n else impact.with_tier(n)
+    return replace(tiered, approximate=True)
+
+
+def open_served(index_dir: Path, generation: int, above: int, share: float) -> ImpactIndex | None:
+    """``open_current``, then ``served_tier``; with the tier saved as ``tier_N`` in the
+    impact folder (``bench/impact_pruned.py build --n N --out DIR/impact``) it is mapped,
+    not built at each start."""
+    found = open_current(index_dir, generation)
+    if found is None or above <= 0 or found.passages <= above or found.blocks is not None:
+        return None if found is None else served_tier(found, above, share)
+    saved = index_dir / FOLDER / TIER_FILE.format(n=tier_size(found.passages, share))
+    if saved.exists():
+        from dataclasses import replace
+
+        found = replace(found, tier=Tier.load(saved))
+    return served_tier(found, above, share)
 
 
 @functools.cache

@@ -128,6 +128,24 @@ class Settings(BaseSettings):
         description="take keyword searches from the index folder's impact index when it "
         "matches the store (index.impact; docs/performance.md, stop 25)",
     )
+    # Above this many passages the impact index's first pass searches a tier of each list's
+    # highest impacts and keeps its top k (an approximation, index.impact_pruned): at 1M,
+    # with the three sets planted in a synthetic haystack, R@1 and answer@1 within 0.01 of
+    # the exact pass (docs/performance.md, "Planted questions at 1M, stop 32"); the default
+    # is above every size the tests and the shipped sets reach, where answers are exact.
+    impact_tier_above: int = Field(
+        default=2_000_000,
+        ge=0,
+        description="passages above which the impact index's first pass is approximated by "
+        "a tier of each list's highest impacts (needs CQA_IMPACT_INDEX; 0: the index folder's "
+        "tier_N, if any, searched exact)",
+    )
+    impact_tier_share: float = Field(
+        default=0.0065536,
+        gt=0,
+        le=1,
+        description="that tier's postings a list, as a share of the passages (65,536 at 10M)",
+    )
     # Query understanding (qa_service/query.py); each can be turned off for an ablation.
     expand_abbreviations: bool = Field(default=True, description="spell out LAC, MASH, ...")
     correct_typos: bool = Field(default=True, description="correct words the index lacks")

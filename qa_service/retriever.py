@@ -126,9 +126,14 @@ class Engine:
         when ``CQA_IMPACT_INDEX`` is on (``index.impact.open_current``)."""
         lexical = TantivyIndex.load(self.index_dir, self.store)
         if self.settings.impact_index:
-            from index.impact import open_current
+            from index.impact import open_served
 
-            lexical.impact = open_current(self.index_dir, generation)
+            lexical.impact = open_served(
+                self.index_dir,
+                generation,
+                self.settings.impact_tier_above,
+                self.settings.impact_tier_share,
+            )
         return lexical
 
     def refresh(self) -> None:
