@@ -54,10 +54,15 @@ _FIELD = re.compile(
 # a person named by an honorific and initials or a first name before the surname ("Dr M Foxley",
 # "Ms C Bateson (Chair)", "Cllr Jane Ross"); an honorific before one word is an office
 # ("Lord Mayor")
-_SURNAME = r"(?:Ma?c|O[’']|D[’'])?[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?"
+# (the honorifics and the surname's form are public: the abstention's check of a person asked,
+# ``qa_service.asked_kind_shown``, reads a name by them too)
+SURNAME = r"(?:Ma?c|O[’']|D[’'])?[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?"
+HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Cllr|Councillor|Sir|Dame|Lord|Lady|Rev|Revd)"
 _PERSON = re.compile(
-    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Cllr|Councillor|Sir|Dame|Lord|Lady|Rev|Revd)\.?\s+"
-    r"(?:(?:[A-Z]\.?\s*){1,3}\s|[A-Z][a-z]+\s+)" + _SURNAME + r"(?:\s+\([^()]{1,40}\))?"
+    HONORIFIC
+    + r"\.?\s+(?:(?:[A-Z]\.?\s*){1,3}\s|[A-Z][a-z]+\s+)"
+    + SURNAME
+    + r"(?:\s+\([^()]{1,40}\))?"
 )
 # an item's number on a line of its own, its title on the next ("76." then "Apologies ...")
 _BARE_NUMBER = re.compile(r"^\d{1,4}\.$")  # with its point: a page number has none

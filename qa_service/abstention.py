@@ -47,6 +47,11 @@ A small logistic regression over general evidence, never over one question's wor
   and neither the shown sentence nor the passage states a count of the thing counted.
   Each 0 unless ``Readings.intent`` / ``.counted`` is on (docs/quality.md, "Abstention
   checks, stop 27");
+- ``kind_unshown``: the answer check of stop 32 (``asked_kind_shown``): a kind of answer
+  asked (a person by a noun of one, "which councillor"; a date the meeting's own does not
+  give; a figure; a grade) that neither the shown sentence nor its passage holds.  0 unless
+  ``Readings.kind`` is on (docs/quality.md, "Abstention, stop 32: the asked kind not
+  shown");
 - ``outcome_planned``: the question asks for what happened (a figure or a date, in a past
   form, not yes or no) and the shown highlight's first sentence states the value only as a
   plan, an estimate or a quote (``abstention_value.outcome_planned``); 0 unless the stored
@@ -72,7 +77,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qa_service import abstention_value, asked_slot
+from qa_service import abstention_value, asked_kind_shown, asked_slot
 from qa_service.abstention_value import outcome_planned, value_missed
 from qa_service.amount_ask import asks_money
 from qa_service.answer_kind import states_amount
@@ -120,6 +125,10 @@ class Evidence:
     # mandate), a count asked and none of the thing counted stated
     intent_only: float = 0.0
     count_unbound: float = 0.0
+    # the answer check of stop 32 (``qa_service.asked_kind_shown``): a kind of answer asked
+    # (a person by a noun of one, a date, a figure, a grade) that neither the shown answer
+    # nor its passage holds
+    kind_unshown: float = 0.0
 
     def vector(self) -> np.ndarray:
         """The features in the order the model stores its coefficients."""
@@ -134,6 +143,7 @@ CHECK_PIECES = {
     "sibling": "other_item",
     "intent": "intent_only",
     "counted": "count_unbound",
+    "kind": "kind_unshown",
 }
 # The pieces every fit weighs; those after them are switched by ``Readings`` and are 0 when off
 # (bench/fit_abstention.py draws its bootstrap bags keyed on these alone, so a piece
@@ -268,6 +278,11 @@ def gather(
         count_unbound=(
             asked_slot.count_unbound(understood.question, shown, top.passage.text)
             if readings.counted
+            else 0.0
+        ),
+        kind_unshown=(
+            asked_kind_shown.kind_unshown(understood.question, shown, top.passage.text)
+            if readings.kind
             else 0.0
         ),
     )

@@ -18,6 +18,7 @@ FITTED = {
         "other_item",
         "intent_only",
         "count_unbound",
+        "kind_unshown",
     ],
     "mean": [
         0.651352,
@@ -29,6 +30,7 @@ FITTED = {
         1.294991,
         0.51818,
         0.022222,
+        0.0,
         0.0,
         0.0,
         0.0,
@@ -52,6 +54,7 @@ FITTED = {
         1.0,
         1.0,
         1.0,
+        1.0,
     ],
     "coef": [
         0.218013,
@@ -69,10 +72,11 @@ FITTED = {
         0.0,
         0.0,
         0.0,
+        0.0,
     ],
     "intercept": 0.607315,
     "answer_at": 0.238927,
     "weak_at": 0.112591,
-    "readings": {"period": True, "plan": True, "intent": True, "counted": True},
-    "caps": ["other_period", "plan_only", "intent_only", "count_unbound"],
+    "readings": {"period": True, "plan": True, "intent": True, "counted": True, "kind": True},
+    "caps": ["other_period", "plan_only", "intent_only", "count_unbound", "kind_unshown"],
 }

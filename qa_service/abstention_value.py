@@ -125,6 +125,10 @@ class Readings:
     # count asked and none of the thing counted stated (``asked_slot.count_unbound``)
     intent: bool = False
     counted: bool = False
+    # the answer check of stop 32 (docs/quality.md, "Abstention, stop 32: the asked kind not
+    # shown"): a kind of answer asked that neither the shown sentence nor its passage holds
+    # (``asked_kind_shown.kind_unshown``), read as a cap
+    kind: bool = False
 
 
 def stored_readings() -> Readings:

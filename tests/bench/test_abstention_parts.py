@@ -38,7 +38,8 @@ def test_the_batches_are_the_consumed_ones_and_leave_the_held_out_pair_out() -> 
     assert len(BATCHES) == 12 and all(p.is_file() for p in BATCHES)
     assert "ask_heldout_real7.jsonl" in names and "ask_heldout_fict5.jsonl" in names
     assert not names & {"ask_heldout_real8.jsonl", "ask_heldout_fict8.jsonl"}
-    assert STORED_CAPS == ("period", "plan", "intent", "counted")
+    # the stored caps: stop 27's four and stop 32's ``kind`` (the asked kind not shown)
+    assert STORED_CAPS == ("period", "plan", "intent", "counted", "kind")
 
 
 def test_each_part_is_read_and_a_cap_only_refuses_what_the_classifier_answers() -> None:
@@ -101,7 +102,13 @@ def _cases(seed: int) -> list[Case]:
 def test_a_variant_leaves_its_vetoes_out_of_the_fit_and_weighs_what_it_is_told() -> None:
     cases = _cases(1)
     main = fit_parts(cases, bags=4)
-    assert main.caps == ("other_period", "plan_only", "intent_only", "count_unbound")
+    assert main.caps == (
+        "other_period",
+        "plan_only",
+        "intent_only",
+        "count_unbound",
+        "kind_unshown",
+    )
     assert main.coef[FEATURES.index("intent_only")] == 0.0
     assert main.coef[FEATURES.index("amount_missed")] != 0.0
     weighed = fit_parts(cases, vetoes=("period",), weighed=("intent",), bags=4)
