@@ -136,13 +136,14 @@ def test_the_curve_counts_catches_at_each_number_refused() -> None:
     from dataclasses import replace
 
     from bench.abstention_pool_variants import curve, refused_probability
-    from qa_service.abstention import Model
+    from qa_service.abstention import FEATURES, Model
 
     answerable = [True, True, True, False, False, False]
     probs = [0.9, 0.2, 0.6, 0.1, 0.5, 0.95]
     assert curve(answerable, probs, 3) == ["1/3@1/3", "2/3@2/3", "2/3@3/3"]
     # a cap that fires, or no passage, is refused whatever the probability
-    model = Model((0.0,) * 15, (1.0,) * 15, (0.0,) * 15, 0.0, 0.5, 0.4, (), ("plan_only",))
+    width = len(FEATURES)
+    model = Model((0.0,) * width, (1.0,) * width, (0.0,) * width, 0.0, 0.5, 0.4, (), ("plan_only",))
     fired = Case("dev-set", False, replace(EVIDENCE, plan_only=1.0), 0.9)
     assert refused_probability(model, fired) == -1.0
     assert refused_probability(model, Case("dev-set", False, None, 0.0)) == -1.0
