@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -344,15 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fits to run: 'sets' (main's rule), 'batches' (fitted on the batches too)",
     )
     args = parser.parse_args(argv)
-    if args.cache is not None and args.cache.exists():
-        with args.cache.open("rb") as fh:
-            data = pickle.load(fh)
-    else:
-        data = capture(args.index_root, args.batches)
-        if args.cache is not None:
-            args.cache.parent.mkdir(parents=True, exist_ok=True)
-            with args.cache.open("wb") as fh:
-                pickle.dump(data, fh)
+    data = abstention_reading.cached(args.cache, lambda: capture(args.index_root, args.batches))
     from bench.fit_abstention import capped_pieces, switched
     from qa_service import abstention_value
     from qa_service.abstention import CHECK_PIECES

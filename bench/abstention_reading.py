@@ -110,6 +110,21 @@ def _shown(hit: Any) -> Shown:
     )
 
 
+def cached(cache: Path | None, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``make()``'s capture, read back from ``cache`` when that file exists, else made and
+    stored there (no cache: made each run)."""
+    if cache is not None and cache.exists():
+        with cache.open("rb") as fh:
+            data: dict[str, Any] = pickle.load(fh)
+        return data
+    data = make()
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("wb") as fh:
+            pickle.dump(data, fh)
+    return data
+
+
 def capture(index_root: Path, batches: Sequence[Path]) -> dict[str, Any]:
     """Every question of the three sets and of ``batches`` as ``Row``s, and per set its
     passages' (council, text)."""
@@ -779,15 +794,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     caps = capped_pieces(CAPS)
     on = ",".join(f"{n}=on" for n, p in CHECK_PIECES.items() if p in caps)
     abstention_value.STORED = switched(abstention_value.STORED, on)
-    if args.cache is not None and args.cache.exists():
-        with args.cache.open("rb") as fh:
-            data = pickle.load(fh)
-    else:
-        data = capture(args.index_root, args.batches)
-        if args.cache is not None:
-            args.cache.parent.mkdir(parents=True, exist_ok=True)
-            with args.cache.open("wb") as fh:
-                pickle.dump(data, fh)
+    data = cached(args.cache, lambda: capture(args.index_root, args.batches))
     rows: list[Row] = data["rows"]
     papers = Papers(data["papers"])
     values = {name: [reading(r, papers) for r in rows] for name, reading in READINGS.items()}
