@@ -60,7 +60,7 @@ from bench.abstention_reading import LABELS, Row, Shown, widened  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from qa_service.abstention_value import states_grade  # noqa: E402
 from qa_service.answer_kind import Kind, answer_kinds, holds_answer, kinds_of_form  # noqa: E402
-from qa_service.asked_kind_shown import PERSON_NAME, WHICH_PERSON  # noqa: E402
+from qa_service.asked_kind_shown import PERSON_NAME, UNHONOURED_NAME, WHICH_PERSON  # noqa: E402
 from qa_service.query_words import ASKS_DECISION, ASKS_LATEST  # noqa: E402
 
 # The consumed blind ask batches at stop 32 (real8 and fict8 are held out by the stop's
@@ -81,16 +81,21 @@ class Form:
     a body or a role written in lower case, "the charity", which no span reader here reads),
     or only "which councillor / member / ..." (``WHICH_PERSON``, a name required); whether
     a date is left unread where the meeting's own date answers (a decision asked, or the
-    latest time)."""
+    latest time); whether a person is read named without an honorific too
+    (``UNHONOURED_NAME``: "Catherine Wilson, Strategic Lead ...", stop 32's a37) or only by
+    one (``PERSON_NAME``, a35's form)."""
 
     kinds: tuple[str, ...] = tuple(KINDS)
     plain_who: bool = False
     meeting_date: bool = True
+    unhonoured: bool = True
 
     def label(self) -> str:
         parts = ["+".join(self.kinds)]
         parts.append("every who" if self.plain_who else "which-person only")
         parts.append("meeting date answers" if self.meeting_date else "date always read")
+        if not self.unhonoured:
+            parts.append("honorific only")
         return ", ".join(parts)
 
 
@@ -99,6 +104,7 @@ FORM = Form()
 FORMS = (
     Form(plain_who=True),  # the form first run
     FORM,
+    Form(unhonoured=False),  # a35's stored form: a person named by an honorific only
     Form(plain_who=True, meeting_date=False),
     *(Form(kinds=(k,)) for k in KINDS),
 )
@@ -122,11 +128,12 @@ def asked_kinds(question: str, form: Form = FORM) -> list[str]:
     return kinds
 
 
-def shows(text: str, kind: str, question: str) -> bool:
+def shows(text: str, kind: str, question: str, form: Form = FORM) -> bool:
     """Whether ``text`` holds an answer of ``kind`` to ``question``: for a person asked by a
-    noun of one, a person named by an honorific (``PERSON_NAME``)."""
+    noun of one, a person named by an honorific (``PERSON_NAME``) or, with
+    ``form.unhonoured``, without one (``UNHONOURED_NAME``)."""
     if kind == Kind.PERSON and WHICH_PERSON.search(question):
-        return bool(PERSON_NAME.search(text))
+        return bool(PERSON_NAME.search(text) or (form.unhonoured and UNHONOURED_NAME.search(text)))
     if kind == Kind.GRADE:
         return states_grade(text, score=True) or holds_answer(text, kind)
     return holds_answer(text, kind)
@@ -135,10 +142,10 @@ def shows(text: str, kind: str, question: str) -> bool:
 def kind_unshown(question: str, shown: str, passage: str, form: Form = FORM) -> float:
     """0 when ``question`` asks no kind read here or ``shown`` holds every kind it asks; 0.5
     when the ``passage`` around it holds those it lacks; 1 when neither does."""
-    missing = [k for k in asked_kinds(question, form) if not shows(shown, k, question)]
+    missing = [k for k in asked_kinds(question, form) if not shows(shown, k, question, form)]
     if not missing:
         return 0.0
-    return 1.0 if any(not shows(passage, k, question) for k in missing) else 0.5
+    return 1.0 if any(not shows(passage, k, question, form) for k in missing) else 0.5
 
 
 # --- the capture: abstention_reading's, each hit's core highlight kept too ------------------

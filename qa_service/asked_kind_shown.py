@@ -46,6 +46,54 @@ KINDS = (Kind.PERSON, Kind.DATE, Kind.NUMBER, Kind.GRADE)
 PERSON_NAME = re.compile(
     rf"\b{HONORIFIC}s?\.?\s+(?:(?:[A-Z]\.?\s*){{1,3}}\s|[A-Z][a-z]+\s+)?{SURNAME}"
 )
+# A person named without an honorific, in the forms papers print an officer or member by: a
+# given name and a surname (a middle initial allowed), or initials with their points and a
+# surname ("S. Tautz"), beside an office, after a comma, in
+# brackets, after a dash or on the next line ("Catherine Wilson, Strategic Lead ...", "Jane
+# Smith (Head of Planning)", a signature block), or after the office and a comma ("the
+# Director of Children's Services, Sarah Jones"); or at the head of a list of those present
+# ("Present: Janet Whitcombe (Chair), ...", "Apologies were received from Karen Blakey").
+# The offices are those the service reads a person by (``answer_kind``'s offices, "Cabinet
+# Member", "Head of", "Chief Executive"), with the office-holders its minutes name ("Town
+# Clerk", "Portfolio Holder", "Manager", "Lead"); a word of an office or a body is no given
+# name nor surname ("Cabinet Member, Chief Executive", "Planning Committee (Chair)").
+_OFFICE_WORD = (
+    r"(?:Chair(?:man|woman|person)?|Vice-Chair(?:man)?|Director|Leader|Lead|Mayor|Member|"
+    r"Officer|Head|Executive|Clerk|Manager|Holder|Councillor)"
+)
+_BODY_WORD = r"(?:Council|Committee|Board|Panel|Cabinet|Services?|Group|Team|Partnership)"
+_NOT_NAME = rf"(?!(?:{_OFFICE_WORD}|{_BODY_WORD}|The|This|That|These|Those|A|An|Our|Their|Its)s?\b)"
+_GIVEN_SURNAME = (
+    rf"(?<![\w'’&.-])(?:{_NOT_NAME}[A-Z][a-z]+(?:[ \t]+[A-Z]\.?)?[ \t]+|(?:[A-Z]\.[ \t]*){{1,3}})"
+    rf"{_NOT_NAME}{SURNAME}(?![\w'’&])"
+)
+# an office: up to four capitalised words before an office's word ("Strategic Lead",
+# "Senior Democratic Services Officer", "Assistant Director", "Head of Planning"), not one
+# after "The" (a heading, then a sentence: "Trim Trail\nThe Assistant Town Clerk reported")
+_OFFICE = rf"(?:(?!The\b)[A-Z][\w'’&-]*[ \t]+){{0,4}}{_OFFICE_WORD}\b"
+UNHONOURED_NAME = re.compile(
+    # "Catherine Wilson, Strategic Lead", "Jane Smith (Head of Planning)", "Gareth Lowther -
+    # Chief Executive"; a signature block: the name a line of its own, the office the next;
+    # "Catherine Wilman  Democratic Services Officer" (a table's columns); a dash's office
+    # not the subject of a verb after it ("Preservation Trust – Clerk had contacted ...")
+    rf"{_GIVEN_SURNAME}(?:[ \t]*[,(]|[ \t]{{2,}}|\t)[ \t]*{_OFFICE}"
+    rf"|{_GIVEN_SURNAME}[ \t]*[-–—][ \t]*{_OFFICE}(?![ \t]+(?!(?:of|for|and|to|in|at)\b)[a-z])"
+    rf"|^[ \t]*{_GIVEN_SURNAME}[ \t]*\n[ \t]*{_OFFICE}"
+    # "the Director of Children's Services, Sarah Jones", "Planning Enforcement Officer: Amy
+    # Longford"; not two words of a longer name ("Service Manager, Independent Reviewing and
+    # Child Protection", "Chief Executive, High Life Highland", "Officer Service: Annual Report")
+    rf"|\b{_OFFICE_WORD}\b(?:[ \t]+(?:of|for|and|&|the|[A-Z][\w'’&-]*)){{0,8}}[,:][ \t]*"
+    rf"{_GIVEN_SURNAME}(?![ \t]+[A-Z&])"
+    # "Present: Janet Whitcombe (Chair), ...", "Apologies were received from Karen Blakey";
+    # not a paper's contact ("Contact: Samantha Parker  Email: ..."), a field of its front
+    # matter (``ingest.structure``) that names whom to ask about the papers, not who did
+    # anything in them
+    rf"|\b(?i:present|in\s+attendance|attendees|apologies(?:\s+for\s+absence)?)[ \t]*:\s*"
+    rf"{_GIVEN_SURNAME}"
+    rf"|\b(?i:apologies(?:\s+for\s+absence)?\s+(?:were|was)\s+received\s+from)\s+"
+    rf"{_GIVEN_SURNAME}",
+    re.MULTILINE,
+)
 # "which <a noun of a person>": answer_kind's reading of "which ..." as asking a person,
 # less its bodies (committee, body, organisation, company, firm): a person is to be named
 WHICH_PERSON = re.compile(
@@ -70,7 +118,7 @@ def shows(text: str, kind: str) -> bool:
     """Whether ``text`` holds an answer of ``kind`` (for a person, one named by an
     honorific)."""
     if kind == Kind.PERSON:
-        return bool(PERSON_NAME.search(text))
+        return bool(PERSON_NAME.search(text) or UNHONOURED_NAME.search(text))
     if kind == Kind.GRADE:
         return states_grade(text, score=True) or holds_answer(text, kind)
     return holds_answer(text, kind)
