@@ -21,7 +21,8 @@ does; 1 when neither does), with the service's span readers only
   question asks for a person by a noun of one ("which councillor / member / officer /
   cabinet member / director / person", ``answer_kind``'s reading of "which ..."), a person
   named by an honorific (``PERSON_NAME``: "Councillor R J Kendrick", "Cllrs Evans &
-  Hillard", "Dr Sally Richardson");
+  Hillard", "Dr Sally Richardson") or, a37's form, without one beside an office
+  (``UNHONOURED_NAME``: "Catherine Wilson, Strategic Lead ...");
 - **a date** (``Kind.DATE``): a month, a year, a season, a numeric date; not read where the
   meeting's own date, printed in every citation, answers it: a decision asked
   (``query_words.ASKS_DECISION``, "When did Oakhaven decide ...?") or the latest time

@@ -13,7 +13,10 @@ around it holds an answer of a kind asked, read by the service's span readers
 - **a person**, only where the question asks for one by a noun of a person ("which
   councillor / member / officer / cabinet member / director / person", the nouns
   ``answer_kind`` reads "which ..." as asking a person by): a person named by an honorific
-  (``PERSON_NAME``, "Councillor R J Kendrick", "Cllrs Evans & Hillard").  A bare "who" is
+  (``PERSON_NAME``, "Councillor R J Kendrick", "Cllrs Evans & Hillard") or without one beside
+  an office, in a list of those present or a signature block (``UNHONOURED_NAME``, "Catherine
+  Wilson, Strategic Lead ...", "Jane Smith (Head of Planning)"; docs/quality.md, "Abstention,
+  stop 32: a person named without an honorific").  A bare "who" is
   not read: its answer may be a body or a role written in lower case ("the charity",
   "multi-academy trusts"), which no span reader here reads, and such questions must not be
   refused;
@@ -116,7 +119,7 @@ def asked_kinds(question: str) -> list[str]:
 
 def shows(text: str, kind: str) -> bool:
     """Whether ``text`` holds an answer of ``kind`` (for a person, one named by an
-    honorific)."""
+    honorific or beside an office without one)."""
     if kind == Kind.PERSON:
         return bool(PERSON_NAME.search(text) or UNHONOURED_NAME.search(text))
     if kind == Kind.GRADE:
