@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.rank1_capture import Cand, Row  # noqa: E402, F401 (the pickle reads them here)
-from bench.rank1_fit import fit_weight, mrr  # noqa: E402
+from bench.rank1_fit import fit_weight, print_weights  # noqa: E402
 from qa_service.figures import asks_for_figures  # noqa: E402
 from qa_service.procedural_items import asked_item  # noqa: E402
 from qa_service.query_words import ASKS_ATTENDANCE  # noqa: E402
@@ -137,14 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {batch} | " + " | ".join(cells) + " |")
     total = [sum(main_ranks[i] == 1 for i in every), sum(oof[i] == 1 for i in every)]
     print(f"all: R@1 {total[0]} main, {total[1]} out of fold of {len(rows)}")
-    for w in values:
-        gained = [rows[i].qid for i in every if ranks[w, i] == 1 != main_ranks[i]]
-        lost = [rows[i].qid for i in every if main_ranks[i] == 1 != ranks[w, i]]
-        hits = sum(ranks[w, i] == 1 for i in every)
-        print(
-            f"  {w:+.2f}: R@1 {hits}, MRR {mrr([ranks[w, i] for i in every]):.2f}; "
-            f"gains {gained}; loses {lost}"
-        )
+    print_weights(rows, values, ranks, main_ranks)
     return 0
 
 

@@ -66,6 +66,25 @@ def mrr(ranks: Sequence[int | None]) -> float:
     return sum(1.0 / r for r in ranks if r is not None and r <= 10)
 
 
+def print_weights(
+    rows: Sequence[Row],
+    values: Sequence[float],
+    ranks: dict[tuple[float, int], int],
+    before: Sequence[int],
+) -> None:
+    """A line a weight: its R@1 and MRR over ``rows`` and the questions it brings to rank 1
+    or takes from it against ``before`` (each row's rank without the signal)."""
+    every = range(len(rows))
+    for w in values:
+        gained = [rows[i].qid for i in every if ranks[w, i] == 1 != before[i]]
+        lost = [rows[i].qid for i in every if before[i] == 1 != ranks[w, i]]
+        hits = sum(ranks[w, i] == 1 for i in every)
+        print(
+            f"  {w:+.2f}: R@1 {hits}, MRR {mrr([ranks[w, i] for i in every]):.2f}; "
+            f"gains {gained}; loses {lost}"
+        )
+
+
 def fit_weight(
     rows: Sequence[Row], values: list[float], ranks: dict[tuple[float, int], int | None]
 ) -> tuple[float, list[int | None], list[float]]:
@@ -113,14 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {batch} | {len(idx)} | " + " | ".join(str(c) for c in cells) + " |")
     total = [sum(ranks[0.0, i] == 1 for i in every), sum(oof[i] == 1 for i in every)]
     print(f"all: R@1 {total[0]} at 0, {total[1]} out of fold of {len(rows)}")
-    for w in values[1:]:
-        gained = [rows[i].qid for i in every if ranks[w, i] == 1 != ranks[0.0, i]]
-        lost = [rows[i].qid for i in every if ranks[0.0, i] == 1 != ranks[w, i]]
-        hits = sum(ranks[w, i] == 1 for i in every)
-        print(
-            f"  {w:+.2f}: R@1 {hits}, MRR {mrr([ranks[w, i] for i in every]):.2f}; "
-            f"gains {gained}; loses {lost}"
-        )
+    print_weights(rows, values[1:], ranks, [ranks[0.0, i] for i in every])
     return 0
 
 
