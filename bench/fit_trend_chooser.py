@@ -57,7 +57,13 @@ FEATURES = (
     "hit_rank",  # 1 / (1 + rank of its passage)
     "confidence",  # the hit's answer confidence
     "stated",  # the reader's own reading: in the asked unit, not another thing's
+    "measure_own",  # share of the question's measure (opening noun phrase) its own item names
+    "head_own",  # its own item names the measure's head noun
+    "before_named",  # share of the question's key-word weight the 40 characters before name
+    "after_named",  # ... the 40 characters after it (its noun)
 )
+# the chooser measured first (and on the held-out batch): the sixteen before the noun's four
+DEFAULT = FEATURES[:16]
 
 
 def gather(index: Path, cache: Path, labels: list[Path]) -> list[dict[str, Any]]:
@@ -69,7 +75,10 @@ def gather(index: Path, cache: Path, labels: list[Path]) -> list[dict[str, Any]]
     from qa_service.config import Settings
     from qa_service.retriever import Engine
     from qa_service.runtime import make_query_embedder
-    from qa_service.trend import _meeting, candidates, chosen
+    from qa_service.trend import _measure, _meeting, candidates, chosen
+    from qa_service.trend_head import measure_head
+    from qa_service.trend_items import labelled
+    from qa_service.trend_words import named, stems
 
     answers = pickle.loads(cache.read_bytes()) if cache.exists() else {}
     settings = Settings(index=index)
@@ -83,6 +92,12 @@ def gather(index: Path, cache: Path, labels: list[Path]) -> list[dict[str, Any]]
             gold = {(g["file"], float(g["value"])) for g in q["points"]}
             plotted = [p for p in rules if not p.flagged]
             cands = all_candidates(hits, asked, rules)
+            whole = sum(asked.weights.values()) or 1.0
+            measure = _measure(asked)
+            head = stems(measure_head(asked.question))
+            found_at: dict[Any, list[Any]] = defaultdict(list)
+            for c in cands:
+                found_at[(c.point.hit.passage.rowid, c.point.sentence)].append(c.point.figure)
             by_meeting: dict[Any, list[Any]] = defaultdict(list)
             for c in cands:
                 by_meeting[c.meeting].append(c)
@@ -112,6 +127,11 @@ def gather(index: Path, cache: Path, labels: list[Path]) -> list[dict[str, Any]]
                         and c.point.sentence == p.sentence
                     )
                     s = (c.point.hit.passage.rowid, c.point.sentence)
+                    text, f, span = c.point.hit.passage.text, c.point.figure, c.point.sentence
+                    found = sorted(found_at[s], key=lambda g: g.start)
+                    own = named(labelled(text, f, found, *span), asked.alts)
+                    before = text[max(span[0], f.start - 40) : f.start]
+                    after = text[f.end : min(span[1], f.end + 40)]
                     rows.append(
                         {
                             "key": c.key,
@@ -132,6 +152,10 @@ def gather(index: Path, cache: Path, labels: list[Path]) -> list[dict[str, Any]]
                                 x[col["hit_rank"]],
                                 x[col["confidence"]],
                                 x[col["stated"]],
+                                len(measure & own) / max(1, len(measure)),
+                                float(bool(head) and head <= own),
+                                asked.named(before) / whole,
+                                asked.named(after) / whole,
                             ],
                         }
                     )
@@ -284,7 +308,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--gather", action="store_true")
     ap.add_argument("--lam", type=float, action="append")
-    ap.add_argument("--features", default=",".join(FEATURES))
+    ap.add_argument("--features", default=",".join(DEFAULT))
     ap.add_argument(
         "--held-out",
         type=Path,
