@@ -68,6 +68,7 @@ TREND_TWENTY_SEVENTH = REPO / "tests" / "labels" / "trend_heldout25.json"
 TREND_TWENTY_EIGHTH = REPO / "tests" / "labels" / "trend_heldout26.json"
 TREND_TWENTY_NINTH = REPO / "tests" / "labels" / "trend_heldout27.json"
 TREND_THIRTIETH = REPO / "tests" / "labels" / "trend_heldout28.json"
+TREND_THIRTY_FIRST = REPO / "tests" / "labels" / "trend_heldout29.json"
 TREND_BATCHES = (
     ("in-sample", TREND_LABELS),
     ("held out", TREND_HELD_OUT),
@@ -98,6 +99,7 @@ TREND_BATCHES = (
     ("twenty-eighth batch", TREND_TWENTY_EIGHTH),
     ("twenty-ninth batch", TREND_TWENTY_NINTH),
     ("thirtieth batch", TREND_THIRTIETH),
+    ("thirty-first batch", TREND_THIRTY_FIRST),
 )
 
 

@@ -32,6 +32,7 @@ def test_the_gates_never_read_the_batch_being_labelled_blind() -> None:
     assert "trend_heldout26.json" not in names
     assert "trend_heldout27.json" not in names
     assert "trend_heldout28.json" not in names
+    assert "trend_heldout29.json" not in names
     assert len(names) == 16 and "trend_heldout15.json" in names
 
 
