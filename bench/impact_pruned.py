@@ -18,7 +18,8 @@ tier's answer kept).
    the three dev sets asked in each mode in a shuffled order per question, ``--loops``
    times after a warm-up; per question the median of the ask, its lexical search and its
    MaxScore calls; the response bodies compared with main's (JSON byte for byte, and the
-   passages shown).
+   passages shown); and the first passes' top k against main's in the warm-up loop
+   (``first_pass_recall``: recall@10 and @k over the calls above ``TIGHT``).
 4. ``project``: from ``replay``'s reports, each tier's first-pass p95 with every list
    ``--scale`` times as long (``project``'s notes).
 5. ``quality``: ``bench/quality_all.py`` with the impact index on and a tier of
@@ -285,11 +286,20 @@ def ask(
         q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
     ]
     runs = [(name, mode, exact) for name, _, _ in pairs for mode, _n, exact in modes_of[name]]
+    # the first passes' top k of the warm-up loop, per (set, mode, question): (above TIGHT, rows)
+    seen: dict[tuple[str, str, int], list[tuple[bool, list[int]]]] = {}
+    where: dict[str, tuple[str, str, int] | None] = {"key": None}
+    for impact in impacts.values():
+        _record_first_passes(impact, seen, where)
+
+    def before(name: str, mode: str, loop: int, i: int) -> None:
+        where["key"] = (name, mode, i) if loop == 0 else None
+
     exact_before = impact_module.PRUNED_EXACT
     try:
         spent, answers = interleaved(
             engines, impacts, runs, asked, loops, seed, clock,
-            lambda exact: setattr(impact_module, "PRUNED_EXACT", exact),
+            lambda exact: setattr(impact_module, "PRUNED_EXACT", exact), before,
         )  # fmt: skip
     finally:
         impact_module.PRUNED_EXACT = exact_before
@@ -304,9 +314,82 @@ def ask(
         "questions": len(asked),
     }
     for name, _, _ in pairs:
-        report[name] = summary(spent, answers, name, [m for m, _n, _e in modes_of[name]])
+        modes = [m for m, _n, _e in modes_of[name]]
+        report[name] = summary(spent, answers, name, modes)
+        main = [seen.get((name, "main", i), []) for i in range(len(asked))]
+        report[name]["first_pass_recall"] = {
+            m: first_pass_recall(main, [seen.get((name, m, i), []) for i in range(len(asked))])
+            for m in modes
+            if m != "main"
+        }
     report["load_avg_end"] = os.getloadavg()
     return report
+
+
+def _record_first_passes(
+    impact: Any,
+    seen: dict[tuple[str, str, int], list[tuple[bool, list[int]]]],
+    where: dict[str, tuple[str, str, int] | None],
+) -> None:
+    """Keep each ``impact.search_lists`` call's rows (and whether its lists hold more than
+    ``TIGHT`` postings a passage: a call the tier serves) under ``where['key']``."""
+    from index import impact as impact_module
+
+    search_lists = impact.search_lists
+
+    def recorded(counts: Any, k: int) -> Any:
+        found, read = search_lists(counts, k)
+        if where["key"] is not None:
+            lists = np.fromiter(counts, dtype=np.int64)
+            held = int(np.sum(impact.offsets[lists + 1] - impact.offsets[lists]))
+            above = held > impact_module.TIGHT * max(impact.passages, 1)
+            seen.setdefault(where["key"], []).append((above, [int(r) for r, _ in found]))
+        return found, read
+
+    object.__setattr__(impact, "search_lists", recorded)
+
+
+def first_pass_recall(
+    main: list[list[tuple[bool, list[int]]]],
+    other: list[list[tuple[bool, list[int]]]],
+    depth: int = 10,
+) -> dict[str, Any]:
+    """Each question's first passes (``(above TIGHT, rows)`` a call, in call order) against
+    main's: over the calls above ``TIGHT`` (those a tier serves; the others are main's by
+    construction), recall@``depth`` (main's top ``depth`` rows found in the other's top
+    ``depth``) and recall@k (the whole top k), their mean, 5th percentile and minimum, and
+    how many calls keep main's top ``depth`` as a set; questions whose calls do not pair
+    (another count of calls) are counted and left out."""
+    at_depth: list[float] = []
+    at_k: list[float] = []
+    unpaired = 0
+    for mine, theirs in zip(main, other, strict=True):
+        if len(mine) != len(theirs):
+            unpaired += 1
+            continue
+        for (above, want), (_above, got) in zip(mine, theirs, strict=True):
+            if not above or not want:
+                continue
+            top = want[:depth]
+            at_depth.append(len(set(top) & set(got[:depth])) / len(top))
+            at_k.append(len(set(want) & set(got)) / len(want))
+
+    def stats(values: list[float]) -> dict[str, float | None]:
+        if not values:
+            return {"mean": None, "p5": None, "min": None}
+        return {
+            "mean": round(float(np.mean(values)), 4),
+            "p5": round(float(np.quantile(values, 0.05)), 4),
+            "min": round(float(np.min(values)), 4),
+        }
+
+    return {
+        "calls_above_tight": len(at_depth),
+        f"recall@{depth}": stats(at_depth),
+        "recall@k": stats(at_k),
+        f"same_top{depth}": sum(v == 1.0 for v in at_depth),
+        "questions_unpaired": unpaired,
+    }
 
 
 def quality(fraction: float, rest: list[str]) -> int:

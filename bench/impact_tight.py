@@ -200,11 +200,13 @@ def interleaved(
     seed: int,
     clock: dict[str, float],
     knob: Callable[[Any], None],
+    before: Callable[[str, str, int, int], None] | None = None,
 ) -> tuple[dict[tuple[str, str], dict[str, list[list[float]]]], dict[tuple[str, str], list[str]]]:
     """Each question asked of each run ``(set, mode, value)`` in a shuffled order, ``knob``
     given the run's value and the set's engine the mode's impact index first: the first
     loop a warm-up keeping the answers' JSON, then ``loops`` timed (``ASK_KEYS``: the ask
-    and ``clock``'s counters, reset each ask).  Returns the times and the answers."""
+    and ``clock``'s counters, reset each ask).  Returns the times and the answers.
+    ``before(set, mode, loop, question's index)``, if given, is called before each ask."""
     from qa_service.presenters import ask_response
 
     rng = random.Random(seed)
@@ -220,6 +222,8 @@ def interleaved(
                 engine = engines[name]
                 engine.lexical.impact = impacts[name, mode]
                 knob(value)
+                if before is not None:
+                    before(name, mode, loop, i)
                 for key in clock:
                     clock[key] = 0
                 t0 = time.perf_counter()

@@ -32,8 +32,21 @@ vectors) sit among 1M synthetic passages, and the sets' labelled questions are j
    of the ask, its lexical search and its MaxScore calls, per set and pooled; the response
    bodies compared with exact's.  ``--beside``: also the exact mode with the dense search
    run beside the keyword search (``Settings.dense_concurrent``), an exact lever.
+4. ``plant --into INDEX`` (stop 33, 10M: no room for a copy of the haystack a set): the
+   three sets' corpora ingested IN PLACE into ``INDEX`` in one ingest (one new generation;
+   ``PLANTED`` in the index folder says it is done), its impact index (and any saved tier)
+   deleted and built again at the new generation, and ``--out``/<set> made a link to
+   ``INDEX`` for each set, so that ``quality`` and ``ask`` take ``--index-root`` as
+   before.  Every set is then among the others' passages too (1,175 real passages among
+   10M); a set's councils, withheld gold and planted passages are read by its documents'
+   paths, and one engine serves every set that links to the same index.  This changes the
+   index: run it after whatever measures the index as built.
+
+A tier saved in an impact folder (``tier_N``, ``bench/impact_pruned.py build``) is mapped
+for the mode of that size instead of being built; the exact mode never searches one.
 
     python bench/planted.py plant --set dev-set --out /tmp/p33/pl
+    python bench/planted.py plant --into /tmp/p34/t/10000000 --out /tmp/p34/pl   # (4)
     python bench/planted.py quality --index-root /tmp/p33/pl --n 6554 --n 26214 --n 65536 \\
         --out /tmp/p33/quality.json
     python bench/planted.py ask --index-root /tmp/p33/pl --n 6554 --n 26214 --n 65536 \\
@@ -112,6 +125,72 @@ def plant(name: str, haystack: Path, out: Path) -> dict[str, Any]:
     }
 
 
+PLANTED = "planted.json"  # in an index folder: the sets ingested in place (plant_into)
+
+
+def plant_into(index: Path, sets: Sequence[str], out: Path) -> dict[str, Any]:
+    """See the module notes (4); resumable: the ingest is skipped once ``PLANTED`` is
+    written (an interrupted one is taken up again by the writer, incremental by content
+    hash), the impact index built unless it is of the store's generation."""
+    from bench.impact_profile import build_step
+    from index.embedder import SentenceTransformerEmbedder
+    from index.impact import FOLDER
+    from indexing.writer import IndexWriter
+
+    marker = index / PLANTED
+    if marker.exists():
+        report: dict[str, Any] = json.loads(marker.read_text(encoding="utf-8"))
+    else:
+        first = _passages(index)
+        started = time.perf_counter()
+        with IndexWriter(index, SentenceTransformerEmbedder(lazy=True)).open() as writer:
+            summary = writer.ingest([SHARED / name / "corpus" for name in sets])
+        report = {
+            "index": str(index),
+            "sets": list(sets),
+            "haystack_passages": first,
+            "passages": summary.passages_total,
+            "documents": summary.documents_total,
+            "ingest_s": round(time.perf_counter() - started, 1),
+            "planted": {name: len(planted_rows(index, name)) for name in sets},
+        }
+        marker.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    if not _impact_is_current(index):
+        shutil.rmtree(index / FOLDER, ignore_errors=True)
+        report["impact"] = build_step(index, index / FOLDER, range_passages=100_000)
+        marker.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    link_sets(index, sets, out)
+    return report
+
+
+def _impact_is_current(index: Path) -> bool:
+    """Whether ``index`` holds an impact index of its store's generation."""
+    from index.impact import FOLDER
+    from index.store import Store
+
+    store = Store.open(index)
+    try:
+        generation = store.generation()
+    finally:
+        store.close()
+    try:
+        meta = json.loads((index / FOLDER / "words.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(meta.get("generation") == generation and (index / FOLDER / "build.json").exists())
+
+
+def link_sets(index: Path, sets: Sequence[str], out: Path) -> None:
+    """``out``/<set> a link to ``index`` for each set (an index root of planted indexes)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in sets:
+        link = out / name
+        if link.is_symlink() and link.resolve() != index.resolve():
+            link.unlink()
+        if not link.exists():
+            link.symlink_to(index.resolve(), target_is_directory=True)
+
+
 def _passages(index: Path) -> int:
     db = sqlite3.connect(index / "meta.sqlite")
     try:
@@ -120,23 +199,43 @@ def _passages(index: Path) -> int:
         db.close()
 
 
-def planted_ids(index: Path, name: str) -> tuple[int, int]:
-    """The planted set's documents' and passages' lowest row ids (the haystack's are below)."""
+def planted_rows(index: Path, name: str) -> list[int]:
+    """The row ids of the planted set's passages (its documents' paths name its corpus),
+    ascending: in an index where the three sets were planted together too."""
     db = sqlite3.connect(index / "meta.sqlite")
     try:
-        doc, first = db.execute(
-            "SELECT min(d.doc_rowid), min(r.id) FROM documents d JOIN passage_rows r "
-            "ON r.doc_rowid = d.doc_rowid WHERE d.path LIKE ?",
+        rows = db.execute(
+            "SELECT r.id FROM passage_rows r JOIN documents d ON r.doc_rowid = d.doc_rowid "
+            "WHERE d.path LIKE ? ORDER BY r.id",
             (f"%/{name}/corpus/%",),
-        ).fetchone()
+        ).fetchall()
     finally:
         db.close()
-    return int(doc), int(first)
+    return [int(r) for (r,) in rows]
+
+
+def with_tier(impact: Any, n: int | None, folder: Path | None = None) -> Any:
+    """``impact`` without a tier (``n`` None: the exact first pass, whatever tier its folder
+    held when loaded) or with the tier of ``n`` postings a list: the one loaded, else the
+    saved ``tier_N`` in ``folder`` (its impact folder; mapped), else built now."""
+    from dataclasses import replace as changed
+
+    from index.impact_pruned import TIER_FILE, Tier
+
+    if n is None:
+        return changed(impact, tier=None, approximate=False)
+    if impact.tier is not None and impact.tier.n == n:
+        return impact
+    saved = None if folder is None else folder / TIER_FILE.format(n=n)
+    if saved is not None and (saved / "n").exists():
+        return changed(impact, tier=Tier.load(saved))
+    return impact.with_tier(n)
 
 
 def _impact_hook(sizes: dict[str, int | None]) -> Any:
     """``index.impact.open_current`` serving each index's impact index with the tier of
-    ``sizes['n']`` (None: none), tiers built once per folder and size."""
+    ``sizes['n']`` (None: none, whatever tier the folder holds; ``with_tier``), once per
+    index (links resolved) and size."""
     from index import impact as impact_module
 
     made: dict[tuple[str, int | None], Any] = {}
@@ -144,12 +243,12 @@ def _impact_hook(sizes: dict[str, int | None]) -> Any:
 
     def opened(index_dir: Path, generation: int) -> Any:
         n = sizes["n"]
-        key = (str(index_dir), n)
+        key = (str(Path(index_dir).resolve()), n)
         if key not in made:
             found = current(index_dir, generation)
             if found is None:
                 raise RuntimeError(f"{index_dir}: no impact index of generation {generation}")
-            made[key] = found if n is None else found.with_tier(n)
+            made[key] = with_tier(found, n, Path(index_dir) / impact_module.FOLDER)
         return made[key]
 
     return opened
@@ -170,7 +269,7 @@ def run_planted(
     from qa_service.runtime import make_query_embedder
 
     index = index_root / name
-    doc, first = planted_ids(index, name)
+    rows = planted_rows(index, name)
     settings = Settings(index=index)
     engine = Engine(index, make_query_embedder(settings, embedder), settings)
     questions = load_questions(SHARED / name / "questions.jsonl")
@@ -178,10 +277,9 @@ def run_planted(
     councils = {
         Path(path).name: council or ""
         for path, council in db.execute(
-            "SELECT path, council FROM documents WHERE doc_rowid >= ?", (doc,)
+            "SELECT path, council FROM documents WHERE path LIKE ?", (f"%/{name}/corpus/%",)
         )
     }
-    top = int(db.execute("SELECT max(id) FROM passage_rows").fetchone()[0])
     db.close()
     _compare_planted(engine, sorted(set(councils.values())))
     reached = _count_tier_calls(engine)
@@ -199,7 +297,7 @@ def run_planted(
     held: list[Any] = []
     if withheld:
         store = engine.store
-        every = store.passages(list(range(first, top + 1)))
+        every = store.passages(rows)
         original = store.allowed
         try:
             for q in questions:
@@ -393,19 +491,26 @@ def ask(
     if beside:  # the exact first pass with the dense search beside it (dense_concurrent)
         tiers["exact-beside"] = None
     modes = list(tiers)
-    engines: dict[str, Any] = {}
+    engines: dict[str, Any] = {}  # by set; one engine (and its impact indexes) an index
     impacts: dict[tuple[str, str], Any] = {}
+    opened: dict[Path, str] = {}  # an index (links resolved) -> the first set that opened it
     asked: list[tuple[str, str]] = []
     for name in sets:
         index = index_root / name
-        settings = qb._settings(index, "tantivy")
-        engine = Engine(index, make_query_embedder(settings), settings)
-        loaded = ImpactIndex.load(index / impact_module.FOLDER)
-        for mode, n in tiers.items():
-            impacts[name, mode] = loaded if n is None else loaded.with_tier(n)
-            _wrap_maxscore(impacts[name, mode], clock)
-        _wrap_lexical(engine, clock)
-        engines[name] = engine
+        first = opened.setdefault(index.resolve(), name)
+        if first != name:
+            engines[name] = engines[first]
+            for mode in modes:
+                impacts[name, mode] = impacts[first, mode]
+        else:
+            settings = qb._settings(index, "tantivy")
+            engine = Engine(index, make_query_embedder(settings), settings)
+            loaded = ImpactIndex.load(index / impact_module.FOLDER)
+            for mode, n in tiers.items():
+                impacts[name, mode] = with_tier(loaded, n, index / impact_module.FOLDER)
+                _wrap_maxscore(impacts[name, mode], clock)
+            _wrap_lexical(engine, clock)
+            engines[name] = engine
         asked += [(name, q) for q in qb.questions(SHARED / name / "questions.jsonl")]
     keys = ("ask", "lexical", "maxscore")
     spent = {m: {k: [[] for _ in asked] for k in keys} for m in modes}
@@ -436,11 +541,12 @@ def ask(
                         bodies[mode][i] = body
     finally:
         impact_module.PRUNED_EXACT = exact_before
-        for engine in engines.values():
+        for engine in {id(e): e for e in engines.values()}.values():
             engine.lexical.impact = None
             engine.close()
     report: dict[str, Any] = {
         "index_root": str(index_root),
+        "indexes": {name: str((index_root / name).resolve()) for name in sets},
         "loops": loops,
         "seed": seed,
         "questions": len(asked),
@@ -476,6 +582,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("step", choices=("plant", "quality", "ask"))
     parser.add_argument("--set", choices=SETS, action="append", default=[])
     parser.add_argument("--haystack", type=Path, default=HAYSTACK, help="plant: a 1M index")
+    parser.add_argument(
+        "--into", type=Path, help="plant: the sets ingested in place into this index (notes (4))"
+    )
     parser.add_argument("--index-root", type=Path, help="quality, ask: the planted indexes")
     parser.add_argument("--n", type=int, action="append", default=[], help="a tier's size")
     parser.add_argument("--no-withheld", action="store_true", help="quality: no withheld rows")
@@ -495,7 +604,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.step == "plant":
         if args.out is None:
             parser.error("plant needs --out")
-        report: dict[str, Any] = {s: plant(s, args.haystack, args.out) for s in sets}
+        if args.into is not None:
+            report: dict[str, Any] = plant_into(args.into, sets, args.out)
+        else:
+            report = {s: plant(s, args.haystack, args.out) for s in sets}
         args.out = args.out / f"plant-{'-'.join(sets)}.json"
     elif args.index_root is None:
         parser.error(f"{args.step} needs --index-root")

@@ -26,6 +26,8 @@ passages, and measures ``/api/ask`` on it:
     python -m bench.scale_text serve --index /tmp/18/text/3000000 [--truth .../truth.npz]
     python -m bench.scale_text http-ab --index /tmp/18t/10000000 --base-code /tmp/base
         # /api/ask on this code and on a checkout of other code, alternating, one client
+    python -m bench.scale_text http-ab --index /tmp/p34/t/10000000 --tier-ab --loops 1
+        # the impact index on in both servers, its served tier against the exact first pass
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from index.store import DB_NAME, Filters, Store  # noqa: E402
 from ingest.pipeline import IngestLimits  # noqa: E402
 
 DIRECT = 20_000  # passages ingested; the rest are copies of them
+EXACT_ABOVE = 10**12  # CQA_IMPACT_TIER_ABOVE for a server without the tier at any size
 
 
 def _log(message: str, started: float) -> None:
@@ -384,6 +387,12 @@ def serve(
     print(json.dumps(report["core"]), file=sys.stderr, flush=True)
     settings = qb._settings(index, "tantivy")
     engine = Engine(index, make_query_embedder(settings), settings)
+    impact = getattr(engine.lexical, "impact", None)  # CQA_IMPACT_INDEX (and its tier)
+    report["impact_served"] = {
+        "on": impact is not None,
+        "tier": None if impact is None or impact.tier is None else impact.tier.n,
+        "approximate": bool(impact is not None and impact.approximate),
+    }
     store = engine.store
     council = store.conn.execute("SELECT council FROM documents LIMIT 1").fetchone()[0]
     filtered = {
@@ -413,13 +422,23 @@ def serve(
     return report
 
 
-def ab_envs(index: Path, base_code: Path | None, impact: bool = False) -> dict[str, dict[str, str]]:
+def ab_envs(
+    index: Path,
+    base_code: Path | None,
+    impact: bool = False,
+    tier: bool = False,
+    tier_above: int | None = None,
+) -> dict[str, dict[str, str]]:
     """The two servers' environments: ``this`` (this code; with ``impact``,
     ``CQA_IMPACT_INDEX=1``, refused unless the index folder holds an impact index of its
     store's generation, so that the server does take its searches from it) and ``base``
-    (``base_code``'s checkout, else this code with the setting off)."""
+    (``base_code``'s checkout, else this code with the setting off).  With ``tier`` (stop
+    33) both have the impact index on: ``this`` as served (above ``CQA_IMPACT_TIER_ABOVE``
+    passages, ``tier_above`` if given, its tier, mapped when saved at the served size),
+    ``base`` with the exact first pass (the threshold above any index)."""
     from qa_service.serving import child_env
 
+    impact = impact or tier
     if impact:
         from index.impact import open_current
 
@@ -433,6 +452,11 @@ def ab_envs(index: Path, base_code: Path | None, impact: bool = False) -> dict[s
     envs = {"this": child_env(embedder="model"), "base": child_env(embedder="model")}
     if impact:
         envs["this"]["CQA_IMPACT_INDEX"] = "1"
+    if tier:
+        envs["base"]["CQA_IMPACT_INDEX"] = "1"
+        envs["base"]["CQA_IMPACT_TIER_ABOVE"] = str(EXACT_ABOVE)
+        if tier_above is not None:
+            envs["this"]["CQA_IMPACT_TIER_ABOVE"] = str(tier_above)
     if base_code is not None:
         envs["base"]["PYTHONPATH"] = str(base_code)
     for env in envs.values():
@@ -440,13 +464,43 @@ def ab_envs(index: Path, base_code: Path | None, impact: bool = False) -> dict[s
     return envs
 
 
+def served_tier_of(index: Path, above: int | None = None) -> dict[str, Any]:
+    """What a server with ``CQA_IMPACT_INDEX`` on serves of ``index``'s impact index: the
+    passages, the served threshold (``above``, else the setting's default) and tier size,
+    whether the tier is served at all and whether it is saved (mapped, not built at start)."""
+    from index.impact import FOLDER, tier_size
+    from index.impact_pruned import TIER_FILE
+    from qa_service.config import Settings
+
+    fields = Settings.model_fields
+    above = int(fields["impact_tier_above"].default) if above is None else above
+    share = float(fields["impact_tier_share"].default)
+    meta = json.loads((index / FOLDER / "words.json").read_text(encoding="utf-8"))
+    passages = int(meta["passages"])
+    n = tier_size(passages, share)
+    return {
+        "passages": passages,
+        "above": above,
+        "n": n,
+        "served": 0 < above < passages,
+        "saved": (index / FOLDER / TIER_FILE.format(n=n) / "n").exists(),
+    }
+
+
 def http_ab(
-    index: Path, loops: int, base_code: Path | None, impact: bool = False
+    index: Path,
+    loops: int,
+    base_code: Path | None,
+    impact: bool = False,
+    tier: bool = False,
+    tier_above: int | None = None,
 ) -> dict[str, Any]:
     """``POST /api/ask`` against two ``cqa serve`` of the same index at once, one running
     this code and one ``base_code`` (a checkout of the code to compare with), or with
     ``impact`` both this code, ``this`` with the impact index on (``CQA_IMPACT_INDEX``) and
-    ``base`` with it off: each question put to both, in a shuffled order per question,
+    ``base`` with it off, or with ``tier`` the impact index on in both, ``this`` with its
+    tier as served and ``base`` without (``ab_envs``): each question put to both, in a
+    shuffled order per question,
     ``loops`` times after one warm-up pass, one client; the servers share the page cache,
     so both see it in the same state."""
     import random
@@ -458,9 +512,17 @@ def http_ab(
     from qa_service.serving import serving
 
     asked = _questions()
-    envs = ab_envs(index, base_code, impact)
+    envs = ab_envs(index, base_code, impact, tier, tier_above)
     spent: dict[str, list[float]] = {name: [] for name in envs}
-    report: dict[str, Any] = {"index": str(index), "base_code": str(base_code), "impact": impact}
+    report: dict[str, Any] = {
+        "index": str(index),
+        "base_code": str(base_code),
+        "impact": impact or tier,
+        "tier": tier,
+        "tier_above": tier_above,
+    }
+    if tier:
+        report["tier_server"] = served_tier_of(index, tier_above)
     started: dict[str, float] = {}
     rng = random.Random(0)
     begun = time.perf_counter()
@@ -542,7 +604,17 @@ def main(argv: list[str] | None = None) -> int:
         help="build: copies rewritten with the vocabulary's tail (bench.synth_tail), "
         "'word=R,name=R,number=R;slope=S;head=H'",
     )
-    parser.add_argument("--out-json", type=Path, help="http-ab: also write the report here")
+    parser.add_argument(
+        "--tier-ab",
+        action="store_true",
+        help="http-ab: CQA_IMPACT_INDEX on in both, the served tier against the exact first pass",
+    )
+    parser.add_argument(
+        "--tier-above",
+        type=int,
+        help="http-ab --tier-ab: CQA_IMPACT_TIER_ABOVE of the tier's server (a trial's size)",
+    )
+    parser.add_argument("--out-json", type=Path, help="http-ab, serve: also write the report here")
     parser.add_argument(
         "--sentence-codec",
         choices=sentence_codec.CODECS,
@@ -575,9 +647,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(built, indent=1))
         return 0
     if args.step == "http-ab":
-        if args.base_code is None and not args.impact_ab:
-            parser.error("http-ab needs --base-code or --impact-ab")
-        ab = http_ab(index, args.loops, args.base_code, args.impact_ab)
+        if args.base_code is None and not (args.impact_ab or args.tier_ab):
+            parser.error("http-ab needs --base-code, --impact-ab or --tier-ab")
+        ab = http_ab(
+            index, args.loops, args.base_code, args.impact_ab, args.tier_ab, args.tier_above
+        )
         if args.out_json is not None:
             args.out_json.write_text(json.dumps(ab, indent=1), encoding="utf-8")
         print(json.dumps(ab, indent=1))
@@ -592,6 +666,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         result = serve(index, args.loops, args.clients, not args.no_http, args.truth)
     (index / "serve.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    if args.out_json is not None:
+        args.out_json.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(json.dumps(result, indent=1))
     return 0
 

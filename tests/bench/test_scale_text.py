@@ -239,3 +239,54 @@ def test_copies_with_a_tail_are_distinct_texts_of_the_same_lengths(
         assert got[:count] == texts and got[count:] == texts
     finally:
         db.close()
+
+
+def test_the_tier_ab_serves_the_impact_index_on_both_sides_the_tier_on_one(
+    direct: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``http-ab --tier-ab``: both servers take the impact index; the engine of ``this``'s
+    environment serves the tier (mapped from the saved one, at ``--tier-above``), the
+    engine of ``base``'s the exact first pass; ``served_tier_of`` says so beforehand."""
+    pytest.importorskip("numba")
+    from index.impact import FOLDER, build_ranges, open_served, tier_size
+    from index.impact_pruned import TIER_FILE
+    from index.lexical_folder import analyzer
+    from index.lexical_tantivy import store_texts
+    from index.store import Store
+    from qa_service.config import Settings
+
+    store = Store.open(direct)
+    try:
+        generation = store.generation()
+        build_ranges(store_texts(store), analyzer(), direct / FOLDER, generation=generation)
+        passages = int(store.conn.execute("SELECT count(*) FROM passage_rows").fetchone()[0])
+    finally:
+        store.close()
+    share = Settings.model_fields["impact_tier_share"].default
+    n = tier_size(passages, share)
+    envs = scale_text.ab_envs(direct, None, tier=True, tier_above=passages - 1)
+    assert envs["this"]["CQA_IMPACT_INDEX"] == envs["base"]["CQA_IMPACT_INDEX"] == "1"
+    assert scale_text.served_tier_of(direct, passages - 1) == {
+        "passages": passages, "above": passages - 1, "n": n, "served": True, "saved": False,
+    }  # fmt: skip
+    assert not scale_text.served_tier_of(direct)["served"]  # the default: above the trial
+    from index.impact import ImpactIndex
+
+    tier = ImpactIndex.load(direct / FOLDER).with_tier(n).tier
+    assert tier is not None
+    tier.save(direct / FOLDER / TIER_FILE.format(n=n))
+    assert scale_text.served_tier_of(direct, passages - 1)["saved"]
+    served = {}
+    for name, env in envs.items():
+        for key in [k for k in env if k.startswith("CQA_IMPACT")]:
+            monkeypatch.setenv(key, env[key])
+        if "CQA_IMPACT_TIER_ABOVE" not in env:
+            monkeypatch.delenv("CQA_IMPACT_TIER_ABOVE", raising=False)
+        settings = Settings(index=direct)
+        assert settings.impact_index
+        served[name] = open_served(
+            direct, generation, settings.impact_tier_above, settings.impact_tier_share
+        )
+    assert served["this"] is not None and served["this"].tier is not None
+    assert served["this"].tier.n == n and served["this"].approximate
+    assert served["base"] is not None and served["base"].tier is None
