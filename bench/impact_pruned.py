@@ -19,7 +19,8 @@ tier's answer kept).
    times after a warm-up; per question the median of the ask, its lexical search and its
    MaxScore calls; the response bodies compared with main's (JSON byte for byte, and the
    passages shown); and the first passes' top k against main's in the warm-up loop
-   (``first_pass_recall``: recall@10 and @k over the calls above ``TIGHT``).
+   (``first_pass_recall``: recall@10, by rows and by score, and @k over the calls above
+   ``TIGHT``).
 4. ``project``: from ``replay``'s reports, each tier's first-pass p95 with every list
    ``--scale`` times as long (``project``'s notes).
 5. ``quality``: ``bench/quality_all.py`` with the impact index on and a tier of
@@ -286,8 +287,8 @@ def ask(
         q for name in SETS for q in qb.questions(REPO.parent / "shared" / name / "questions.jsonl")
     ]
     runs = [(name, mode, exact) for name, _, _ in pairs for mode, _n, exact in modes_of[name]]
-    # the first passes' top k of the warm-up loop, per (set, mode, question): (above TIGHT, rows)
-    seen: dict[tuple[str, str, int], list[tuple[bool, list[int]]]] = {}
+    # the first passes of the warm-up loop, per (set, mode, question): (above TIGHT, hits)
+    seen: dict[tuple[str, str, int], list[tuple[bool, list[tuple[int, float]]]]] = {}
     where: dict[str, tuple[str, str, int] | None] = {"key": None}
     for impact in impacts.values():
         _record_first_passes(impact, seen, where)
@@ -328,11 +329,12 @@ def ask(
 
 def _record_first_passes(
     impact: Any,
-    seen: dict[tuple[str, str, int], list[tuple[bool, list[int]]]],
+    seen: dict[tuple[str, str, int], list[tuple[bool, list[tuple[int, float]]]]],
     where: dict[str, tuple[str, str, int] | None],
 ) -> None:
-    """Keep each ``impact.search_lists`` call's rows (and whether its lists hold more than
-    ``TIGHT`` postings a passage: a call the tier serves) under ``where['key']``."""
+    """Keep each ``impact.search_lists`` call's hits (row, score), and whether its lists
+    hold more than ``TIGHT`` postings a passage (a call the tier serves), under
+    ``where['key']``."""
     from index import impact as impact_module
 
     search_lists = impact.search_lists
@@ -343,24 +345,28 @@ def _record_first_passes(
             lists = np.fromiter(counts, dtype=np.int64)
             held = int(np.sum(impact.offsets[lists + 1] - impact.offsets[lists]))
             above = held > impact_module.TIGHT * max(impact.passages, 1)
-            seen.setdefault(where["key"], []).append((above, [int(r) for r, _ in found]))
+            hits = [(int(r), float(s)) for r, s in found]
+            seen.setdefault(where["key"], []).append((above, hits))
         return found, read
 
     object.__setattr__(impact, "search_lists", recorded)
 
 
 def first_pass_recall(
-    main: list[list[tuple[bool, list[int]]]],
-    other: list[list[tuple[bool, list[int]]]],
+    main: list[list[tuple[bool, list[tuple[int, float]]]]],
+    other: list[list[tuple[bool, list[tuple[int, float]]]]],
     depth: int = 10,
 ) -> dict[str, Any]:
-    """Each question's first passes (``(above TIGHT, rows)`` a call, in call order) against
-    main's: over the calls above ``TIGHT`` (those a tier serves; the others are main's by
-    construction), recall@``depth`` (main's top ``depth`` rows found in the other's top
-    ``depth``) and recall@k (the whole top k), their mean, 5th percentile and minimum, and
-    how many calls keep main's top ``depth`` as a set; questions whose calls do not pair
-    (another count of calls) are counted and left out."""
-    at_depth: list[float] = []
+    """Each question's first passes (``(above TIGHT, hits)`` a call, in call order; hits
+    (row, score) best first) against main's, over the calls above ``TIGHT`` (those a tier
+    serves; the others are main's by construction): recall@``depth`` (main's top ``depth``
+    rows found in the other's top ``depth``), the same by score (the other's top ``depth``
+    whose score reaches main's ``depth``-th: a passage tied with main's, as copies are,
+    counts; the tier's scores are exact ones) and recall@k (the whole top k): mean, 5th
+    percentile and minimum; and how many calls keep main's top ``depth`` rows.  Questions
+    whose calls do not pair (another count of calls) are counted and left out."""
+    by_rows: list[float] = []
+    by_score: list[float] = []
     at_k: list[float] = []
     unpaired = 0
     for mine, theirs in zip(main, other, strict=True):
@@ -370,9 +376,13 @@ def first_pass_recall(
         for (above, want), (_above, got) in zip(mine, theirs, strict=True):
             if not above or not want:
                 continue
-            top = want[:depth]
-            at_depth.append(len(set(top) & set(got[:depth])) / len(top))
-            at_k.append(len(set(want) & set(got)) / len(want))
+            top = [r for r, _ in want[:depth]]
+            theta = min(s for _, s in want[:depth])
+            by_rows.append(len(set(top) & {r for r, _ in got[:depth]}) / len(top))
+            reach = sum(s >= theta - 1e-9 * abs(theta) for _, s in got[:depth])
+            by_score.append(min(reach, len(top)) / len(top))
+            rows = {r for r, _ in want}
+            at_k.append(len(rows & {r for r, _ in got}) / len(rows))
 
     def stats(values: list[float]) -> dict[str, float | None]:
         if not values:
@@ -384,10 +394,11 @@ def first_pass_recall(
         }
 
     return {
-        "calls_above_tight": len(at_depth),
-        f"recall@{depth}": stats(at_depth),
+        "calls_above_tight": len(by_rows),
+        f"recall@{depth}": stats(by_rows),
+        f"recall@{depth}_by_score": stats(by_score),
         "recall@k": stats(at_k),
-        f"same_top{depth}": sum(v == 1.0 for v in at_depth),
+        f"same_top{depth}": sum(v == 1.0 for v in by_rows),
         "questions_unpaired": unpaired,
     }
 

@@ -11,19 +11,25 @@ import pytest
 from bench.impact_pruned import first_pass_recall
 
 
+def _hits(rows: Any, score: Any = None) -> list[tuple[int, float]]:
+    """Rows best first, each scored ``score(row)`` (default: descending by position)."""
+    rows = list(rows)
+    return [(r, float(score(r)) if score else float(len(rows) - i)) for i, r in enumerate(rows)]
+
+
 def test_recall_counts_only_the_calls_the_tier_serves() -> None:
     """Calls below ``TIGHT`` are main's by construction and left out; recall@10 over main's
     top 10, recall@k over the whole top k; a question with another count of calls is not
     paired."""
     main = [
-        [(True, list(range(20))), (False, [1, 2, 3])],
-        [(True, list(range(100, 120)))],
-        [(True, [7]), (True, [8])],
+        [(True, _hits(range(20))), (False, _hits([1, 2, 3]))],
+        [(True, _hits(range(100, 120)))],
+        [(True, _hits([7])), (True, _hits([8]))],
     ]
     other = [
-        [(True, [*range(5), *range(50, 55), *range(10, 20)]), (False, [9, 9, 9])],
-        [(True, list(range(100, 120)))],
-        [(True, [7])],
+        [(True, _hits([*range(5), *range(50, 55), *range(10, 20)])), (False, _hits([9, 9]))],
+        [(True, _hits(range(100, 120)))],
+        [(True, _hits([7]))],
     ]
     got = first_pass_recall(main, other)
     assert got["calls_above_tight"] == 2
@@ -33,8 +39,19 @@ def test_recall_counts_only_the_calls_the_tier_serves() -> None:
     assert got["questions_unpaired"] == 1
 
 
+def test_recall_by_score_counts_a_tied_copy_as_found() -> None:
+    """Copies score the same: another copy in the top 10 is as good as main's by score, not
+    by rows; a lower score is a miss both ways."""
+    main = [[(True, _hits(range(10), lambda r: 5.0 if r < 5 else 3.0))]]
+    tied = [[(True, _hits([*range(5), *range(90, 95)], lambda r: 5.0 if r < 5 else 3.0))]]
+    lower = [[(True, _hits([*range(5), *range(90, 95)], lambda r: 5.0 if r < 5 else 2.0))]]
+    assert first_pass_recall(main, tied)["recall@10"]["mean"] == 0.5
+    assert first_pass_recall(main, tied)["recall@10_by_score"]["mean"] == 1.0
+    assert first_pass_recall(main, lower)["recall@10_by_score"]["mean"] == 0.5
+
+
 def test_recall_of_no_call_is_none() -> None:
-    got = first_pass_recall([[(False, [1])]], [[(False, [2])]])
+    got = first_pass_recall([[(False, _hits([1]))]], [[(False, _hits([2]))]])
     assert got["calls_above_tight"] == 0 and got["recall@10"]["mean"] is None
 
 
