@@ -17,7 +17,8 @@ block-compressed one), each is a mode of its own (named by its folder), asked in
 shuffled order as tantivy alone; the ratios are each one's to tantivy, and the answers
 each one's against tantivy's and against the first impact index's.
 
-The index is only read (the impact index is opened as it is, its generation unchecked).
+The index is only read (the impact index is opened as it is, its generation unchecked, and
+searched without any tier saved in its folder: main's exact first pass).
 """
 
 from __future__ import annotations
@@ -64,7 +65,12 @@ def run(
     names = ["impact"] if len(dirs) == 1 else [p.name for p in dirs]
     if len(set(names)) < len(names):
         names = [f"{p.parent.name}/{p.name}" for p in dirs]
-    impacts = {n: ImpactIndex.load(p) for n, p in zip(names, dirs, strict=True)}
+    # main's first pass: without the tier a folder may hold (``tier_N``, stop 33), which
+    # ``load`` takes and, unserved, would search exact (stop 31's two-tier search)
+    impacts = {
+        n: replace(ImpactIndex.load(p), tier=None, approximate=False)
+        for n, p in zip(names, dirs, strict=True)
+    }
     for table in windows or []:  # stop 28: the first index with window maxima beside it
         shift = int(table.stem.rsplit("_", 1)[1])
         name = f"windows{shift}"

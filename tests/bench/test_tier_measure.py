@@ -3,6 +3,7 @@ exact pass, and the hook that tells the recorder which ask is running."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -88,3 +89,55 @@ def test_the_hook_sees_every_ask_before_it_runs(monkeypatch: pytest.MonkeyPatch)
         ("s", m, 0, i) for m in ("main", "tier~") for i in (0, 1)
     }
     assert sorted(k[2] for k in seen) == [0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def test_impact_ask_searches_main_s_first_pass_whatever_tier_is_saved(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bench/impact_ask.py`` (scale_10m.sh's step (4)) on a folder holding a saved tier
+    (step (5)): its impact mode is main's first pass, without the tier ``load`` takes."""
+    pytest.importorskip("numba")
+    import numpy as np
+
+    from bench import impact_ask
+    from bench import query_bench as qb
+    from index.impact import ImpactIndex, code_impacts
+    from index.impact_pruned import TIER_FILE
+    from qa_service import presenters, retriever, runtime
+
+    rows = np.arange(400, dtype=np.uint32)
+    a = ((rows * 7919) % 400).astype(np.float32) / 400 + 1.0
+    offsets = np.array([0, 400], dtype=np.int64)
+    codes, values, bases = code_impacts(a, offsets)
+    index = ImpactIndex(
+        {"a": 0}, offsets, rows, codes, values, bases, np.array([a.max()], np.float32), 400
+    )
+    folder = tmp_path / "impact"
+    index.save(folder)
+    tier = index.with_tier(16).tier
+    assert tier is not None
+    tier.save(folder / TIER_FILE.format(n=16))
+    assert ImpactIndex.load(folder).tier is not None
+    served: list[Any] = []
+
+    class Engine:
+        def __init__(self, *args: Any) -> None:
+            self.lexical = SimpleNamespace(impact=None, search=lambda *a, **k: time.sleep(0.001))
+
+        def ask(self, question: str) -> Any:
+            served.append(self.lexical.impact)
+            self.lexical.search()
+            return SimpleNamespace(state="answered", hits=[])
+
+        def close(self) -> None:
+            return None
+
+    monkeypatch.setattr(retriever, "Engine", Engine)
+    monkeypatch.setattr(runtime, "make_query_embedder", lambda settings: None)
+    monkeypatch.setattr(
+        presenters, "ask_response", lambda a: SimpleNamespace(model_dump_json=lambda: "")
+    )
+    monkeypatch.setattr(qb, "questions", lambda path: ["q"])
+    impact_ask.run(tmp_path, folder, 1)
+    impacts = [i for i in served if i is not None]
+    assert impacts and all(i.tier is None and not i.approximate for i in impacts)
