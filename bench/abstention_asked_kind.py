@@ -247,14 +247,15 @@ def capped(states: Sequence[str], values: Sequence[float | None], at: float) -> 
 
 
 def groups_of(rows: Sequence[Row]) -> dict[str, list[int]]:
-    """Row indexes per set, per batch and on the batches pooled."""
-    out: dict[str, list[int]] = {name: [] for name in SETS}
+    """Row indexes per set, per batch and on the batches pooled ("batches", empty without
+    batch rows)."""
+    out: dict[str, list[int]] = {name: [] for name in (*SETS, "batches")}
     for i, r in enumerate(rows):
         if r.name in SETS:
             out[r.name].append(i)
         else:
             out.setdefault(r.name, []).append(i)
-            out.setdefault("batches", []).append(i)
+            out["batches"].append(i)
     return out
 
 

@@ -49,7 +49,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench import abstention_reading  # noqa: E402
-from bench.abstention_asked_kind import _plain_shown, _shown, core_text  # noqa: E402
+from bench.abstention_asked_kind import (  # noqa: E402
+    _plain_shown,
+    _shown,
+    core_text,
+    tally,
+    variants_table,
+)
 from bench.abstention_reading import LABELS, Papers, Row, choose_cut  # noqa: E402
 from bench.quality_all import SETS  # noqa: E402
 from qa_service.abstention import rarest_concepts  # noqa: E402
@@ -184,24 +190,6 @@ def capture(index_root: Path, batches: Sequence[Path]) -> dict[str, Any]:
         abstention_reading._shown = _plain_shown  # type: ignore[assignment]
 
 
-def main_states(rows: Sequence[Row]) -> list[str]:
-    """Each question's state out of fold by main's rule (fitted on the other councils' set
-    questions, the stored caps)."""
-    from bench.fit_abstention import Case, capped_pieces, fit_capped, on_sets, state
-    from evaluation.crossval import out_of_fold
-
-    caps = capped_pieces(CAPS)
-    cases = [
-        Case(r.name, r.answerable, r.evidence, r.confidence, r.withheld, r.councils) for r in rows
-    ]
-    return out_of_fold(
-        cases,
-        [c.councils for c in cases],
-        lambda training: fit_capped(on_sets(training), caps),
-        state,
-    )
-
-
 def stored_states(rows: Sequence[Row]) -> list[str]:
     """Each question's state by the stored fit (as bench/ask_heldout.py scores a batch)."""
     from qa_service.abstention import Model
@@ -251,24 +239,6 @@ def causes_table(rows: Sequence[Row], states: Sequence[str], bounds: Sequence[fl
 
 
 # --- judging the cap out of fold ---------------------------------------------------------
-
-
-def groups_of(rows: Sequence[Row]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {name: [] for name in (*SETS, "batches")}
-    for i, r in enumerate(rows):
-        out[r.name if r.name in SETS else "batches"].append(i)
-        if r.name not in SETS:
-            out.setdefault(r.name, []).append(i)
-    return out
-
-
-def tally(rows: Sequence[Row], states: Sequence[str], idx: Sequence[int]) -> tuple[int, ...]:
-    """(caught, unanswerable, refused, answerable) over ``idx``."""
-    un = [i for i in idx if not rows[i].answerable]
-    an = [i for i in idx if rows[i].answerable]
-    caught = sum(states[i] != "answered" for i in un)
-    refused = sum(states[i] != "answered" for i in an)
-    return caught, len(un), refused, len(an)
 
 
 def capped(states: Sequence[str], vals: Sequence[float], cut: float | None) -> list[str]:
@@ -321,31 +291,6 @@ def cap_out_of_fold(
 
     items = list(range(len(rows)))
     return out_of_fold(items, [r.councils for r in rows], fit, judge), chosen
-
-
-def variants_table(
-    rows: Sequence[Row], named: Sequence[tuple[str, Sequence[str]]], per_batch: bool = False
-) -> str:
-    groups = groups_of(rows)
-    names = [*SETS, "batches"]
-    if per_batch:
-        names += sorted(n for n in groups if n not in names)
-    lines = [
-        "| variant | " + " | ".join(names) + " | mistakes, sets | mistakes, batches |",
-        "| --- |" + " --- |" * len(names) + " ---: | ---: |",
-    ]
-    for label, states in named:
-        cells = []
-        for n in names:
-            c, u, r, a = tally(rows, states, groups[n])
-            cells.append(f"{c}/{u}, {r}/{a}")
-        sets_idx = [i for n in SETS for i in groups[n]]
-        wrong = []
-        for idx in (sets_idx, groups["batches"]):
-            c, u, r, _ = tally(rows, states, idx)
-            wrong.append(u - c + r)
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {wrong[0]} | {wrong[1]} |")
-    return "\n".join(lines)
 
 
 def fires_table(rows: Sequence[Row], values: dict[Form, list[float]], states: Sequence[str]) -> str:
@@ -406,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = abstention_reading.cached(args.cache, lambda: capture(args.index_root, args.batches))
     rows: list[Row] = data["rows"]
     corpus = Corpus(Papers(data["papers"]))
-    states = main_states(rows)
+    states = abstention_reading.classifier_states(rows, CAPS)
     values = {form: [row_bound(corpus, r, form) for r in rows] for form in FORMS}
     print("## Main's misses out of fold, by cause\n")
     print(causes_table(rows, states, values[FORM]))

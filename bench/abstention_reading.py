@@ -672,13 +672,14 @@ def _groups(rows: Sequence[Row]) -> dict[str, list[int]]:
     return out
 
 
-def classifier_states(rows: Sequence[Row]) -> list[str]:
-    """Each question's state out of fold by the stored classifier's rule (its caps capped,
-    fitted across councils on the other councils' set questions: the rule before)."""
+def classifier_states(rows: Sequence[Row], caps_named: str = CAPS) -> list[str]:
+    """Each question's state out of fold by the stored classifier's rule (its caps,
+    ``caps_named``, capped, fitted across councils on the other councils' set questions:
+    the rule before)."""
     from bench.fit_abstention import Case, capped_pieces, fit_capped, on_sets, state
     from evaluation.crossval import out_of_fold
 
-    caps = capped_pieces(CAPS)
+    caps = capped_pieces(caps_named)
     cases = [
         Case(r.name, r.answerable, r.evidence, r.confidence, r.withheld, r.councils) for r in rows
     ]
