@@ -165,7 +165,7 @@ def plant_into(index: Path, sets: Sequence[str], out: Path) -> dict[str, Any]:
 
 def _impact_is_current(index: Path) -> bool:
     """Whether ``index`` holds an impact index of its store's generation."""
-    from index.impact import FOLDER
+    from index.impact import FOLDER, built_from
     from index.store import Store
 
     store = Store.open(index)
@@ -173,11 +173,7 @@ def _impact_is_current(index: Path) -> bool:
         generation = store.generation()
     finally:
         store.close()
-    try:
-        meta = json.loads((index / FOLDER / "words.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return bool(meta.get("generation") == generation and (index / FOLDER / "build.json").exists())
+    return built_from(index / FOLDER) == generation and (index / FOLDER / "build.json").exists()
 
 
 def link_sets(index: Path, sets: Sequence[str], out: Path) -> None:

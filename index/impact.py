@@ -513,16 +513,23 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(workers, thread_name_prefix="impact")
 
 
-def open_current(index_dir: Path, generation: int) -> ImpactIndex | None:
-    """The impact index in ``index_dir``/``FOLDER`` if it was built from the store's
-    ``generation`` (``build_ranges(..., generation=...)``), else None: any commit since
-    makes its corpus-wide statistics stale, and tantivy answers until it is rebuilt."""
-    folder = index_dir / FOLDER
+def built_from(folder: Path) -> int | None:
+    """The store generation the impact index in ``folder`` was built from
+    (``build_ranges(..., generation=...)``); None if it names none or cannot be read."""
     try:
         meta = json.loads((folder / "words.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if meta.get("generation") != generation:
+    generation = meta.get("generation")
+    return generation if isinstance(generation, int) else None
+
+
+def open_current(index_dir: Path, generation: int) -> ImpactIndex | None:
+    """The impact index in ``index_dir``/``FOLDER`` if it was built from the store's
+    ``generation`` (``built_from``), else None: any commit since makes its corpus-wide
+    statistics stale, and tantivy answers until it is rebuilt."""
+    folder = index_dir / FOLDER
+    if built_from(folder) != generation:
         return None
     return ImpactIndex.load(folder)
 
