@@ -139,3 +139,16 @@ def test_allowed_answers_membership_one_at_a_time_and_in_bulk() -> None:
     rowids = np.array([0, 1, 3, 9, 17, 18, 10**6, -1], dtype=np.int64)
     assert allowed.members(rowids).tolist() == [True, False, True, True, True, False, False, False]
     assert "3" not in allowed
+
+
+@pytest.mark.parametrize("count", [0, 1, 9, 300, 5_000, 40_000])
+def test_allowed_ids_are_the_bitmaps_bits_sparse_or_dense(count: int) -> None:
+    rng = np.random.default_rng(count)
+    ids = np.sort(rng.choice(100_000, count, replace=False)).astype(np.int64)
+    allowed = Allowed.of(ids)
+    unpacked = np.flatnonzero(np.unpackbits(allowed.bitmap, bitorder="little"))
+    assert np.array_equal(allowed.ids(), ids) and np.array_equal(allowed.ids(), unpacked)
+    assert allowed.ids().dtype == np.int64
+    assert allowed.ids() is allowed.ids()  # worked out once a set
+    with pytest.raises(ValueError):
+        allowed.ids()[:1] = 7  # shared between callers, so read-only
