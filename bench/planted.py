@@ -30,8 +30,9 @@ vectors) sit among 1M synthetic passages, and the sets' labelled questions are j
    labelled filters, as ``bench/impact_pruned.py ask``), each in every mode in a shuffled
    order per question, ``--loops`` timed after a warm-up; medians per question, p50 / p95
    of the ask, its lexical search and its MaxScore calls, per set and pooled; the response
-   bodies compared with exact's.  ``--beside``: also the exact mode with the dense search
-   run beside the keyword search (``Settings.dense_concurrent``), an exact lever.
+   bodies compared with exact's.  ``--beside``: also each mode with the dense search
+   run beside the keyword search (``Settings.dense_concurrent``, ``exact-beside``,
+   ``tier<N>-beside``), a lever that changes no answer.
 4. ``plant --into INDEX`` (stop 33, 10M: no room for a copy of the haystack a set): the
    three sets' corpora ingested IN PLACE into ``INDEX`` in one ingest (one new generation;
    ``PLANTED`` in the index folder says it is done), its impact index (and any saved tier)
@@ -466,6 +467,16 @@ def quality(
     return report
 
 
+def ask_modes(sizes: Sequence[int], beside: bool = False) -> dict[str, int | None]:
+    """``ask``'s modes and the tier each searches (None: the exact first pass); with
+    ``beside``, each again as ``<mode>-beside``, the dense search run beside the keyword
+    search (``Settings.dense_concurrent``)."""
+    tiers: dict[str, int | None] = {"exact": None, **{f"tier{n}": n for n in sizes}}
+    if beside:
+        tiers |= {f"{mode}-beside": n for mode, n in tiers.items()}
+    return tiers
+
+
 def ask(
     index_root: Path,
     sizes: list[int],
@@ -483,9 +494,7 @@ def ask(
     from qa_service.runtime import make_query_embedder
 
     clock: dict[str, float] = {"lexical": 0.0, "maxscore": 0.0, "held": 0, "scored": 0}
-    tiers: dict[str, int | None] = {"exact": None, **{f"tier{n}": n for n in sizes}}
-    if beside:  # the exact first pass with the dense search beside it (dense_concurrent)
-        tiers["exact-beside"] = None
+    tiers = ask_modes(sizes, beside)
     modes = list(tiers)
     engines: dict[str, Any] = {}  # by set; one engine (and its impact indexes) an index
     impacts: dict[tuple[str, str], Any] = {}
@@ -509,7 +518,9 @@ def ask(
             engines[name] = engine
         asked += [(name, q) for q in qb.questions(SHARED / name / "questions.jsonl")]
     keys = ("ask", "lexical", "maxscore")
-    spent = {m: {k: [[] for _ in asked] for k in keys} for m in modes}
+    spent: dict[str, dict[str, list[list[float]]]] = {
+        m: {k: [[] for _ in asked] for k in keys} for m in modes
+    }
     bodies = {m: [""] * len(asked) for m in modes}
     rng = random.Random(seed)
     exact_before = impact_module.PRUNED_EXACT
@@ -523,7 +534,7 @@ def ask(
                     engine = engines[name]
                     engine.lexical.impact = impacts[name, mode]
                     engine.settings = engine.settings.model_copy(
-                        update={"dense_concurrent": mode == "exact-beside"}
+                        update={"dense_concurrent": mode.endswith("-beside")}
                     )
                     for key in clock:
                         clock[key] = 0.0
@@ -590,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         help="quality: the questions asked without their labelled filters (as typed)",
     )
     parser.add_argument(
-        "--beside", action="store_true", help="ask: also exact with dense_concurrent on"
+        "--beside", action="store_true", help="ask: also each mode with dense_concurrent on"
     )
     parser.add_argument("--loops", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench.planted import _compare_planted, changed, planted_rows, with_tier
+from bench.planted import _compare_planted, ask_modes, changed, planted_rows, with_tier
 
 
 def test_the_planted_set_is_found_above_the_haystack(tmp_path: Path) -> None:
@@ -180,3 +180,15 @@ def test_the_sets_planted_in_place_link_to_the_one_index(
     assert (index / planted.PLANTED).exists()
     again = planted.plant_into(index, sets, tmp_path / "pl")
     assert len(ingested) == 1 and len(built) == 1 and again["haystack_passages"] == 1_000
+
+
+def test_ask_modes_pair_each_mode_with_its_dense_search_beside() -> None:
+    assert ask_modes([6554]) == {"exact": None, "tier6554": 6554}
+    assert ask_modes([6554, 65536], beside=True) == {
+        "exact": None,
+        "tier6554": 6554,
+        "tier65536": 65536,
+        "exact-beside": None,
+        "tier6554-beside": 6554,
+        "tier65536-beside": 65536,
+    }
