@@ -208,13 +208,14 @@ class Line:
     separate: bool = False
 
 
-_OURS = (
+_Series = tuple[tuple[str, tuple[str, ...], str, str], ...]  # panel, keys, metric, style
+_OURS: _Series = (
     ("latency", ("http", "single", "latency_ms", "p50"), "HTTP p50", "o-"),
     ("latency", ("http", "single", "latency_ms", "p95"), "HTTP p95", "o--"),
     ("latency", ("core", "latency_ms", "p50"), "core p50", "s-"),
     ("memory", ("http", "rss_after_mb"), "server RSS", "o-"),
 )
-_PEER = (
+_PEER: _Series = (
     ("latency", ("latency_ms", "p50"), "txtai p50", "^-"),
     ("latency", ("latency_ms", "p95"), "txtai p95", "^--"),
     ("memory", ("rss_after_mb",), "txtai RSS", "^-"),
@@ -349,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.separate:
         if len(args.json) != 1 or not args.measured or not args.note:
             parser.error("--separate needs one figures file, --measured and --note")
-        row = separate_row(*(_read(p) for p in args.separate), args.measured, args.note)
+        http_ab, serve = (_read(p) for p in args.separate)
+        row = separate_row(http_ab, serve, args.measured, args.note)
         row["separate"]["from"] = [str(p) for p in args.separate]
         figures = set_separate(_read(args.json[0]), row)
         text = json.dumps(figures, indent=1, ensure_ascii=False) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,8 @@ import pytest
 from cqa_core.errors import IndexBusyError, IndexCorruptError
 from cqa_core.limits import IngestLimits
 from index.base import Batch, Query
-from index.dense import DenseIndex
-from index.dense_ondisk import ONDISK_MIN, OnDiskDenseIndex, is_ondisk_file
+from index.dense import DenseIndex, probes_for
+from index.dense_ondisk import ONDISK_MIN, OnDiskDenseIndex, filtered_probes, is_ondisk_file
 from index.dense_select import load_dense
 from index.lock import write_lock
 from index.ondisk_build import build_base, from_store, ondisk_nlist, pq_shape
@@ -322,3 +323,13 @@ def test_sizes_follow_the_corpus() -> None:
     assert ondisk_nlist(10_000_000) == 4096 and ondisk_nlist(100) == 16
     assert pq_shape(384, 100_000) == (96, 8)
     assert pq_shape(64, 100) == (64, 6) and pq_shape(100, 10**6) == (50, 8)
+
+
+def test_a_filter_probes_more_lists_by_the_square_root_of_its_share() -> None:
+    base = probes_for(4096, 32)  # 64: at least one list in 64
+    assert filtered_probes(4096, 32, 1.0) == base
+    assert filtered_probes(4096, 32, 0.25) == 2 * base
+    assert filtered_probes(4096, 32, 0.0065) == math.ceil(base / 0.0065**0.5)  # 794, not 4096
+    assert filtered_probes(4096, 32, 1e-6) == 4096  # never more than every list
+    assert filtered_probes(16, 4, 0.0) == 16
+    assert filtered_probes(4096, 32, 0.25, power=1.0) == 4 * base  # the rule before stop 34
