@@ -78,10 +78,11 @@ def build_step(
     once (``index.impact.build``) or, with ``range_passages``, in ranges
     (``index.impact.build_ranges``) with the glossary's phrase lists; with ``blocks``,
     its row ids block-compressed with block maxima (``index.impact_blocks``)."""
-    from index.impact import ImpactIndex, build, build_ranges, phrase_lists
+    from index.impact import ImpactIndex, build, build_ranges, phrase_lists, save_served_tier
     from index.lexical_folder import FOLDER, _open_index, analyzer
     from index.lexical_tantivy import TantivyIndex, store_texts
     from index.store import Store
+    from qa_service.config import Settings
 
     store = Store.open(index)
     cpu0 = time.process_time()
@@ -121,6 +122,12 @@ def build_step(
         built = time.perf_counter() - t0
         t0 = time.perf_counter()
         impact = ImpactIndex.load(out)
+    saved_s = round(time.perf_counter() - t0, 1)
+    # above CQA_IMPACT_TIER_ABOVE, the tier the engine serves, saved so start-up maps it
+    settings = Settings()
+    t1 = time.perf_counter()
+    tier = save_served_tier(out, settings.impact_tier_above, settings.impact_tier_share)
+    extra["served_tier"] = {"n": tier, "s": round(time.perf_counter() - t1, 1)}
     report = {
         "index": str(index),
         "passages": impact.passages,
@@ -129,7 +136,7 @@ def build_step(
         "postings": int(impact.offsets[-1]),
         "build_s": round(built, 1),
         "cpu_s": round(time.process_time() - cpu0, 1),
-        "save_s": round(time.perf_counter() - t0, 1),
+        "save_s": saved_s,
         **extra,
         "bytes": {p.name: p.stat().st_size for p in sorted(out.iterdir())},
         "load_avg": os.getloadavg(),

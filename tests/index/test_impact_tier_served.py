@@ -17,6 +17,7 @@ from index.impact import (
     build_ranges,
     code_impacts,
     open_served,
+    save_served_tier,
     served_tier,
     tier_size,
 )
@@ -100,6 +101,26 @@ def test_a_saved_tier_of_the_served_size_is_mapped_not_built(
     served = open_served(small_index, generation, 1, 0.5)
     assert served is not None and served.approximate
     assert served.tier is not None and served.tier.n == n
+
+
+def test_the_served_tier_is_saved_where_start_up_maps_it(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generation = _impact(small_index)
+    folder = small_index / FOLDER
+    passages = ImpactIndex.load(folder).passages
+    assert save_served_tier(folder, passages, 0.5) is None  # none served at the threshold
+    n = save_served_tier(folder, 1, 0.5)
+    assert n == tier_size(passages, 0.5)
+    assert sorted(p.name for p in folder.glob("*tier_*")) == [TIER_FILE.format(n=n)]
+
+    def unbuilt(self: ImpactIndex, n: int) -> ImpactIndex:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(ImpactIndex, "with_tier", unbuilt)
+    assert save_served_tier(folder, 1, 0.5) == n  # saved already: kept
+    served = open_served(small_index, generation, 1, 0.5)
+    assert served is not None and served.tier is not None and served.tier.n == n
 
 
 @pytest.mark.parametrize("above", [None, 1])
