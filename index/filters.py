@@ -151,6 +151,30 @@ def filter_sql(
     return (" AND ".join(clauses) or "1"), params
 
 
+# Rows of ids read at once by ``_integers``: a few tens of MB of text each.
+_INTEGER_SPAN = 2_000_000
+
+
+def _integers(conn: sqlite3.Connection, sql: str, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+    """The integer columns ``sql`` gathers with ``group_concat`` over ids in [lo, hi),
+    ``_INTEGER_SPAN`` ids a query (its two ``?``: a span's start and end), in id order.
+
+    SQLite joins the numbers in C and numpy parses them: at 10M passages the passages'
+    documents took 2.9 s so, against ~9 s as Python rows (and the decided passages 0.6 s
+    against 1.3), most of the engine's start-up (docs/performance.md, "Start-up at 10M,
+    stop 34").  Each column must be NOT NULL (``group_concat`` skips a NULL)."""
+    parts: list[list[np.ndarray]] = []
+    for start in range(lo, hi, _INTEGER_SPAN):
+        row = conn.execute(sql, (start, min(hi, start + _INTEGER_SPAN))).fetchone()
+        parts.append([np.fromstring(t or "", dtype=np.int64, sep=",") for t in row])
+    if not parts:
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(sql.count("group_concat")))
+    columns = tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+    if len({len(c) for c in columns}) > 1:
+        raise ValueError(f"columns of unequal length (a NULL?): {sql}")
+    return columns
+
+
 class FilterStore(StoreBase):
     """The passages passing some filters, remembered per generation (part of ``Store``)."""
 
@@ -192,26 +216,34 @@ class FilterStore(StoreBase):
             # the documents' passages, then those holding a decision: a join of every
             # passage to its document and its decisions took 30 s at 10M passages (the
             # engine asks for this set at every open), this ~2 s
-            among = self._passing(replace(filters, has_decision=False), generation)
+            among = self.allowed(replace(filters, has_decision=False)).ids()
+            if not len(among):
+                return among
             with self.lock:
-                cursor = self.conn.cursor()
-                cursor.row_factory = None
-                cursor.execute("SELECT DISTINCT passage FROM decisions")
-                decided = np.fromiter((r[0] for r in cursor), dtype=np.int64)
-            return among[np.isin(among, decided)]
+                (decided,) = _integers(
+                    self.conn,
+                    "SELECT group_concat(passage) FROM (SELECT DISTINCT passage FROM decisions "
+                    "WHERE passage >= ? AND passage < ?)",
+                    int(among[0]),
+                    int(among[-1]) + 1,
+                )
+            held = np.zeros(int(among[-1]) + 1, dtype=bool)
+            held[decided] = True
+            return among[held[among]]
         where, params = filter_sql(filters)
         with self.lock:
             if self._layout is None or self._layout[0] != generation:
                 # Read in chunks of plain tuples: a list of every row as sqlite3.Row objects
                 # held ~500 MB at 1M passages (and kept the process that large afterwards).
-                cursor = self.conn.cursor()
-                cursor.row_factory = None
-                cursor.execute("SELECT id, doc_rowid FROM passages")
-                parts = [np.zeros((0, 2), dtype=np.int64)]
-                while chunk := cursor.fetchmany(100_000):
-                    parts.append(np.array(chunk, dtype=np.int64))
-                layout = np.concatenate(parts)
-                self._layout = (generation, layout[:, 0].copy(), layout[:, 1].copy())
+                lo, hi = self.conn.execute("SELECT min(id), max(id) FROM passages").fetchone()
+                ids, docs = _integers(
+                    self.conn,
+                    "SELECT group_concat(id), group_concat(doc_rowid) FROM passages "
+                    "WHERE id >= ? AND id < ?",
+                    lo or 0,
+                    (hi or -1) + 1,
+                )
+                self._layout = (generation, ids, docs)
             _, ids, docs = self._layout
             passing = self.conn.execute(
                 f"SELECT d.doc_rowid FROM documents d WHERE {where}", params

@@ -3,6 +3,7 @@ index type chosen by size, and filters as bitmaps."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -152,3 +153,20 @@ def test_allowed_ids_are_the_bitmaps_bits_sparse_or_dense(count: int) -> None:
     assert allowed.ids() is allowed.ids()  # worked out once a set
     with pytest.raises(ValueError):
         allowed.ids()[:1] = 7  # shared between callers, so read-only
+
+
+def test_integers_are_read_in_spans_of_ids_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import filters
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, doc INTEGER)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(i, i // 3) for i in range(5, 40) if i % 7])
+    monkeypatch.setattr(filters, "_INTEGER_SPAN", 4)  # many spans, some empty
+    sql = "SELECT group_concat(id), group_concat(doc) FROM t WHERE id >= ? AND id < ?"
+    ids, docs = filters._integers(conn, sql, 5, 40)
+    expected = [i for i in range(5, 40) if i % 7]
+    assert ids.tolist() == expected and docs.tolist() == [i // 3 for i in expected]
+    assert [a.tolist() for a in filters._integers(conn, sql, 0, 0)] == [[], []]
+    conn.execute("INSERT INTO t VALUES (50, NULL)")
+    with pytest.raises(ValueError, match="unequal"):
+        filters._integers(conn, sql, 45, 55)
