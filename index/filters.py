@@ -205,6 +205,42 @@ class FilterStore(StoreBase):
                 self._allowed.popitem(last=False)
         return found
 
+    def snapshot(self, generation: int, sets: Sequence[Filters]) -> dict[str, np.ndarray] | None:
+        """The passages' documents and the passages of each of ``sets`` as worked out for
+        ``generation``, by name (``index.open_cache``); None unless all of them were."""
+        with self.lock:
+            layout = self._layout
+            found = [self._allowed.get((generation, f)) for f in sets]
+        if layout is None or layout[0] != generation:
+            return None
+        out = {"layout_ids": layout[1], "layout_docs": layout[2]}
+        for i, allowed in enumerate(found):
+            if allowed is None:
+                return None
+            out[f"set{i}"] = allowed.ids()
+        return out
+
+    def restore(
+        self, generation: int, arrays: dict[str, np.ndarray], sets: Sequence[Filters]
+    ) -> bool:
+        """Take ``snapshot``'s arrays for ``generation`` as worked out; False (and nothing
+        taken) if they are not a snapshot of ``sets``."""
+        try:
+            ids, docs = arrays["layout_ids"], arrays["layout_docs"]
+            chosen = [arrays[f"set{i}"] for i in range(len(sets))]
+        except KeyError:
+            return False
+        if len(ids) != len(docs) or any(a.ndim != 1 for a in (ids, docs, *chosen)):
+            return False
+        found = [Allowed.of(np.asarray(c, dtype=np.int64)) for c in chosen]
+        with self.lock:
+            self._layout = (generation, np.asarray(ids, np.int64), np.asarray(docs, np.int64))
+            if any(k[0] != generation for k in self._allowed):
+                self._allowed.clear()
+            for filters, allowed in zip(sets, found, strict=True):
+                self._allowed[(generation, filters)] = allowed
+        return True
+
     def _passing(self, filters: Filters, generation: int) -> np.ndarray:
         """``allowed_rowids``, by way of the documents when the filters concern only them.
 

@@ -18,6 +18,7 @@ import faiss
 import numpy as np
 
 from cqa_core.errors import InvalidQueryError
+from index import open_cache
 from index.base import Query
 from index.dense_select import DenseSearch, load_dense
 from index.embedder import Embedder, known_words
@@ -92,6 +93,10 @@ def query_vectors(
     return (mixed(understood.search_text) if understood.search_text else sentences), sentences
 
 
+# Passage sets every open works out: the usual filters, and "what was decided"'s.
+_OPEN_SETS = (Filters(), Filters(has_decision=True))
+
+
 class Engine:
     """Answers questions over one index folder."""
 
@@ -153,18 +158,39 @@ class Engine:
                 )
                 self.lexical = self._load_lexical(generation)
                 self._lexical_current = self.lexical.usable(generation)
+                self._passages = self.store.passage_count()
+                large = self._passages >= open_cache.OPEN_CACHE_MIN
+                cached = open_cache.load(self.index_dir, generation) if large else None
+                if cached is None or not self.store.restore(generation, cached, _OPEN_SETS):
+                    cached = None
+                facets = {
+                    name: cached[name].tolist() if cached is not None and name in cached
+                    else self.store.facet_values(name)
+                    for name in ("council", "committee")
+                }  # fmt: skip
                 self.reader = QueryReader(
-                    self.store.facet_values("council"),
+                    facets["council"],
                     self.store.vocabulary(),
                     known_words(self.embedder),
                     expand=self.settings.expand_abbreviations,
                     correct_typos=self.settings.correct_typos,
-                    committees=self.store.facet_values("committee"),
+                    committees=facets["committee"],
                 )
-                self._passages = self.store.passage_count()
                 self._generation = generation
-                self.store.allowed(Filters())  # the usual filters, ready before a question
-                self.store.allowed(Filters(has_decision=True))  # for "what was decided"
+                for filters in _OPEN_SETS:  # ready before a question
+                    self.store.allowed(filters)
+                if large and cached is None:
+                    self._save_open_cache(generation, facets)
+
+    def _save_open_cache(self, generation: int, facets: dict[str, list[str]]) -> None:
+        """Keep what this open read from the store for the next (``index.open_cache``),
+        unless a commit came in between."""
+        arrays = self.store.snapshot(generation, _OPEN_SETS)
+        if arrays is None or self.store.generation() != generation:
+            return
+        for name, values in facets.items():
+            arrays[name] = np.array(values, dtype=str)
+        open_cache.save(self.index_dir, generation, arrays)
 
     # --- questions ------------------------------------------------------------------
 

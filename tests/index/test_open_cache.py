@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import open_cache
+from index.embedder import HashingEmbedder
+from index.store import Filters, Store
+from qa_service.config import Settings
+from qa_service.presenters import ask_response
+from qa_service.retriever import Engine
+
+SETS = (Filters(), Filters(has_decision=True))
+
+
+def test_saved_arrays_are_read_back_for_their_generation_only(tmp_path: Path) -> None:
+    arrays = {"a": np.arange(5, dtype=np.int64), "names": np.array(["x", "Y z"], dtype=str)}
+    assert open_cache.load(tmp_path, 3) is None  # none saved
+    assert open_cache.save(tmp_path, 3, arrays)
+    back = open_cache.load(tmp_path, 3)
+    assert back is not None and set(back) == {"a", "names"}
+    assert back["a"].tolist() == [0, 1, 2, 3, 4] and back["names"].tolist() == ["x", "Y z"]
+    assert open_cache.load(tmp_path, 4) is None  # another generation's
+    assert [p.name for p in tmp_path.iterdir()] == [open_cache.FILE]  # nothing left beside
+    (tmp_path / open_cache.FILE).write_bytes(b"not a zip")
+    assert open_cache.load(tmp_path, 3) is None  # unreadable: ignored
+    assert not open_cache.save(tmp_path / open_cache.FILE, 3, arrays)  # not a folder
+
+
+def test_a_store_takes_back_its_snapshot(small_index: Path) -> None:
+    store = Store.open(small_index)
+    generation = store.generation()
+    assert store.snapshot(generation, SETS) is None  # nothing worked out yet
+    worked = [store.allowed(f).ids() for f in SETS]
+    arrays = store.snapshot(generation, SETS)
+    assert arrays is not None
+    other = Store.open(small_index)
+    assert not other.restore(generation, {"layout_ids": arrays["layout_ids"]}, SETS)
+    assert other.restore(generation, arrays, SETS)
+    for filters, ids in zip(SETS, worked, strict=True):
+        assert np.array_equal(other.allowed(filters).ids(), ids)
+    council = Filters(council=("Northmoor County Council",))
+    assert np.array_equal(other.allowed(council).ids(), store.allowed(council).ids())
+
+
+def test_a_large_index_opens_from_the_cache_of_its_generation(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(index=small_index)
+    question = "What did the committee decide about the budget?"
+    monkeypatch.setattr(open_cache, "OPEN_CACHE_MIN", 10**9)
+    small = Engine(small_index, HashingEmbedder(), settings)
+    expected = ask_response(small.ask(question)).model_dump_json()
+    small.close()
+    assert not (small_index / open_cache.FILE).exists()  # below the size: the folder as it was
+
+    monkeypatch.setattr(open_cache, "OPEN_CACHE_MIN", 1)
+    first = Engine(small_index, HashingEmbedder(), settings)
+    first.close()
+    assert (small_index / open_cache.FILE).exists()
+
+    def unread(self: Store, column: str) -> list[str]:
+        raise AssertionError(f"{column} read from the store")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "facet_values", unread)
+        patched.setattr(Store, "_passing", unread)
+        cached = Engine(small_index, HashingEmbedder(), settings)
+        assert ask_response(cached.ask(question)).model_dump_json() == expected
+        cached.close()
+
+    store = Store.open(small_index)
+    with store.transaction() as conn:  # a commit: a new generation, the cache ignored
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+    store.close()
+    read: list[str] = []
+    facet_values = Store.facet_values
+
+    def counted(self: Store, column: str) -> list[str]:
+        read.append(column)
+        return facet_values(self, column)
+
+    monkeypatch.setattr(Store, "facet_values", counted)
+    Engine(small_index, HashingEmbedder(), settings).close()
+    assert read == ["council", "committee"]
