@@ -42,13 +42,23 @@ def load(index_dir: Path, generation: int) -> dict[str, np.ndarray] | None:
         return None
 
 
+def _compact(values: np.ndarray) -> np.ndarray:
+    """Row ids as 4 bytes where they fit (half the file: ~140 MB at 10M passages)."""
+    if values.dtype.kind != "i" or not len(values):
+        return values
+    if int(values.min()) >= 0 and int(values.max()) < 2**32:
+        return values.astype(np.uint32)
+    return values
+
+
 def save(index_dir: Path, generation: int, arrays: Mapping[str, np.ndarray]) -> bool:
     """Write ``arrays`` for ``generation`` (beside, then renamed into place, so that a
     reader never sees half a file); False if the folder cannot be written."""
     partial = index_dir / f".{FILE}.{os.getpid()}.{threading.get_ident()}.partial"
     try:
         with partial.open("wb") as out:
-            saved: dict[str, Any] = {"generation": np.int64(generation), **arrays}
+            saved: dict[str, Any] = {"generation": np.int64(generation)}
+            saved |= {name: _compact(values) for name, values in arrays.items()}
             np.savez(out, allow_pickle=False, **saved)
         os.replace(partial, index_dir / FILE)
         return True

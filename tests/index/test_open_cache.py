@@ -22,6 +22,12 @@ def test_saved_arrays_are_read_back_for_their_generation_only(tmp_path: Path) ->
     back = open_cache.load(tmp_path, 3)
     assert back is not None and set(back) == {"a", "names"}
     assert back["a"].tolist() == [0, 1, 2, 3, 4] and back["names"].tolist() == ["x", "Y z"]
+    assert back["a"].dtype == np.uint32  # row ids in 4 bytes where they fit
+    big = {"a": np.array([-1, 2**40], dtype=np.int64)}
+    assert open_cache.save(tmp_path, 3, big)
+    assert (reread := open_cache.load(tmp_path, 3)) is not None
+    assert reread["a"].dtype == np.int64 and reread["a"].tolist() == [-1, 2**40]
+    assert open_cache.save(tmp_path, 3, arrays)
     assert open_cache.load(tmp_path, 4) is None  # another generation's
     assert [p.name for p in tmp_path.iterdir()] == [open_cache.FILE]  # nothing left beside
     (tmp_path / open_cache.FILE).write_bytes(b"not a zip")
