@@ -22,12 +22,44 @@ import threading
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.filters import Filters
+
+if TYPE_CHECKING:
+    from index.store import Store
+
 FILE = "open-cache.npz"
 OPEN_CACHE_MIN = 1_000_000  # passages
+# The passage sets every open works out: the usual filters', and "what was decided"'s.
+OPEN_SETS = (Filters(), Filters(has_decision=True))
+FACETS = ("council", "committee")
+
+
+def prepare(store: Store, index_dir: Path, generation: int) -> dict[str, list[str]]:
+    """What an open needs from ``store`` at ``generation``: the councils and committees
+    named (returned, by facet) and ``OPEN_SETS`` worked out in the store, read from the saved
+    file when it holds them; else read from the store and, above ``OPEN_CACHE_MIN``
+    passages, saved unless a commit came in between."""
+    large = store.passage_count() >= OPEN_CACHE_MIN
+    cached = load(index_dir, generation) if large else None
+    if cached is not None and not store.restore(generation, cached, OPEN_SETS):
+        cached = None
+    facets = {
+        name: cached[name].tolist() if cached is not None and name in cached
+        else store.facet_values(name)
+        for name in FACETS
+    }  # fmt: skip
+    for filters in OPEN_SETS:  # ready before a question
+        store.allowed(filters)
+    if large and cached is None:
+        arrays = store.snapshot(generation, OPEN_SETS)
+        if arrays is not None and store.generation() == generation:
+            named = {name: np.array(values, dtype=str) for name, values in facets.items()}
+            save(index_dir, generation, {**arrays, **named})
+    return facets
 
 
 def load(index_dir: Path, generation: int) -> dict[str, np.ndarray] | None:

@@ -93,10 +93,6 @@ def query_vectors(
     return (mixed(understood.search_text) if understood.search_text else sentences), sentences
 
 
-# Passage sets every open works out: the usual filters, and "what was decided"'s.
-_OPEN_SETS = (Filters(), Filters(has_decision=True))
-
-
 class Engine:
     """Answers questions over one index folder."""
 
@@ -159,15 +155,8 @@ class Engine:
                 self.lexical = self._load_lexical(generation)
                 self._lexical_current = self.lexical.usable(generation)
                 self._passages = self.store.passage_count()
-                large = self._passages >= open_cache.OPEN_CACHE_MIN
-                cached = open_cache.load(self.index_dir, generation) if large else None
-                if cached is None or not self.store.restore(generation, cached, _OPEN_SETS):
-                    cached = None
-                facets = {
-                    name: cached[name].tolist() if cached is not None and name in cached
-                    else self.store.facet_values(name)
-                    for name in ("council", "committee")
-                }  # fmt: skip
+                # the councils and committees named, the usual passage sets ready
+                facets = open_cache.prepare(self.store, self.index_dir, generation)
                 self.reader = QueryReader(
                     facets["council"],
                     self.store.vocabulary(),
@@ -177,20 +166,6 @@ class Engine:
                     committees=facets["committee"],
                 )
                 self._generation = generation
-                for filters in _OPEN_SETS:  # ready before a question
-                    self.store.allowed(filters)
-                if large and cached is None:
-                    self._save_open_cache(generation, facets)
-
-    def _save_open_cache(self, generation: int, facets: dict[str, list[str]]) -> None:
-        """Keep what this open read from the store for the next (``index.open_cache``),
-        unless a commit came in between."""
-        arrays = self.store.snapshot(generation, _OPEN_SETS)
-        if arrays is None or self.store.generation() != generation:
-            return
-        for name, values in facets.items():
-            arrays[name] = np.array(values, dtype=str)
-        open_cache.save(self.index_dir, generation, arrays)
 
     # --- questions ------------------------------------------------------------------
 

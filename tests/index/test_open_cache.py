@@ -8,6 +8,7 @@ import pytest
 from index import open_cache
 from index.embedder import HashingEmbedder
 from index.store import Filters, Store
+from indexing.writer import IndexWriter
 from qa_service.config import Settings
 from qa_service.presenters import ask_response
 from qa_service.retriever import Engine
@@ -91,3 +92,27 @@ def test_a_large_index_opens_from_the_cache_of_its_generation(
     monkeypatch.setattr(Store, "facet_values", counted)
     Engine(small_index, HashingEmbedder(), settings).close()
     assert read == ["council", "committee"]
+
+
+def test_a_writer_leaves_the_cache_of_its_last_commit(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "idx"
+    writer = IndexWriter(index, HashingEmbedder())
+    with writer.open():
+        writer.ingest([small_corpus])
+    assert not (index / open_cache.FILE).exists()  # below the size: nothing kept
+
+    monkeypatch.setattr(open_cache, "OPEN_CACHE_MIN", 1)
+    with writer.open():
+        writer.ingest([small_corpus])  # nothing changed, nothing committed: kept all the same
+    store = Store.open(index)
+    generation = store.generation()
+    store.close()
+    assert open_cache.load(index, generation) is not None
+
+    def unread(self: Store, column: str) -> list[str]:
+        raise AssertionError(f"{column} read from the store")
+
+    monkeypatch.setattr(Store, "facet_values", unread)
+    Engine(index, HashingEmbedder(), Settings(index=index)).close()
