@@ -4,10 +4,11 @@ At 10M passages an engine's open from a cold page cache took 48 s, ~40 of them r
 SQLite pages scattered over a 24 GB store: the councils and committees named (~22 s), the
 passages' documents and the two sets of passages every question and every "what was
 decided" starts from (~20 s); warm, the same reads took ~6 s (docs/performance.md,
-"Start-up at 10M, stop 34").  An engine that worked them out saves them here, once a store
-generation, in one file of a few tens of MB read sequentially; the next open of the same
-generation reads them back instead.  Any commit makes a new generation, so a file of
-another generation is ignored (and replaced by the next open that works them out).
+"Start-up at 10M, stop 34").  The writer, as it closes, or else the first engine to work
+them out, saves them here once a store generation, in one file read sequentially (140 MB at
+10M); the next open of the same generation reads them back instead.  Any commit makes a new
+generation, so a file of another generation is ignored (and replaced by the next open
+that works them out).
 
 Only above ``OPEN_CACHE_MIN`` passages: below it the reads take well under a second and an
 index folder stays as it was.  Saving is best effort (a read-only folder keeps none), and

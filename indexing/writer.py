@@ -19,6 +19,7 @@ commit is decided by the ingest run (``indexing.run``).
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,7 +101,9 @@ class IndexWriter:
         if self.store.passage_count() < open_cache.OPEN_CACHE_MIN:
             return
         if open_cache.load(self.index_dir, generation) is None:
-            open_cache.prepare(self.store, self.index_dir, generation)
+            # best effort: the commits are made; an open without it reads the store
+            with contextlib.suppress(sqlite3.Error, OSError, ValueError):
+                open_cache.prepare(self.store, self.index_dir, generation)
 
     def _check_model(self) -> None:
         model, dim = self.store.get_meta("model"), self.store.get_meta("dim")
