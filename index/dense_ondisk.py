@@ -64,11 +64,12 @@ EXACT_FILTERED = 50_000
 # A wider filter is searched through the lists, probing more of them the fewer passages it
 # lets through: ``filtered_probes``, the probes asked for over share ** FILTER_PROBE_POWER.
 # Until stop 34 the power was 1 (the passing vectors in the lists probed kept constant),
-# which probed every list at 10M for a filter of 0.7% and took 65-92 ms p50 a search. At 10M,
-# 60 questions, date ranges passing 0.7%, 2%, 3.6% and 18% of the passages and a document
-# type passing 13%: recall@10 against exact search among the passing passages 1.000, 1.000,
-# 0.998, 1.000, 1.000 at 0.5, in 19-36 ms p50 (power 1: all 1.000, 37-92 ms; 0.25: 0.982 at
-# 18%) (``bench/filtered_probes.py``; docs/performance.md, "Filtered asks at 10M, stop 34").
+# which probed every list at 10M for a filter of 0.7% and took 65-100 ms p50 a search. At
+# 10M, 60 questions, date ranges passing 0.7%, 2%, 3.6% and 18% of the passages and a
+# document type passing 13%: recall@10 against exact search among the passing passages
+# 1.000, 1.000, 0.998, 1.000, 1.000 at 0.5, in 18-26 ms p50 (power 1: all 1.000, 35-100 ms;
+# 0.25: 0.982 at 18%) (``bench/filtered_probes.py``; docs/performance.md, "Filtered asks at
+# 10M, stop 34").
 FILTER_PROBE_POWER = 0.5
 COMPACT_SHARE = 0.125  # rebuild the base once delta + tombstones pass this share of it
 BASE_PREFIX = "dense-base-"
