@@ -397,6 +397,7 @@ def serve(
     council = store.conn.execute("SELECT council FROM documents LIMIT 1").fetchone()[0]
     filtered = {
         "council": Filters(council=(council,)),
+        # the name is older than the measures: ~6.5% of the passages at 3M, ~2% at 10M
         "dates_20pct": Filters(date_from="2016-01-01", date_to="2018-12-31"),
         "council+dates": Filters(council=(council,), date_from="2014-01-01", date_to="2020-12-31"),
     }
