@@ -188,8 +188,13 @@ def separate_row(
 
 
 def set_separate(figures: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """``figures`` with ``row`` in place of its separate point of the same size, if any."""
-    kept = [r for r in figures["sizes"] if not ("separate" in r and _size(r) == _size(row))]
+    """``figures`` with ``row`` in place of its separate point of the same order of
+    magnitude, if any (10,001,175 passages, the sets planted in 10M, replaces 10,000,000)."""
+
+    def decade(r: dict[str, Any]) -> int:
+        return round(math.log10(max(_size(r), 1)))
+
+    kept = [r for r in figures["sizes"] if not ("separate" in r and decade(r) == decade(row))]
     return {**figures, "sizes": sorted([*kept, row], key=_size)}
 
 

@@ -87,13 +87,14 @@ def test_the_separate_point_is_read_from_scale_text_reports(tmp_path: Path) -> N
     figures = tmp_path / "figures.json"
     figures.write_text(json.dumps({"sizes": [_run_row(1000, 40.0, 500.0)]}), encoding="utf-8")
     http, serve = tmp_path / "http.json", tmp_path / "serve.json"
-    for first, second in ((60.0, 50.0), (55.0, 45.0)):  # the second replaces the first
-        http.write_text(json.dumps(_http_ab(10_000_000, first, 99.0)), encoding="utf-8")
+    for size, first, second in ((10_000_000, 60.0, 50.0), (10_001_175, 55.0, 45.0)):
+        # the second replaces the first: the same order of magnitude
+        http.write_text(json.dumps(_http_ab(size, first, 99.0)), encoding="utf-8")
         serve.write_text(json.dumps(_serve(second)), encoding="utf-8")
         argv = [str(figures), "--separate", str(http), str(serve)]
         assert query_report.main([*argv, "--measured", "2026-12-07", "--note", "a corpus"]) == 0
     sizes = json.loads(figures.read_text(encoding="utf-8"))["sizes"]
-    assert [r["passages"] for r in sizes] == [1000, 10_000_000]
+    assert [r["passages"] for r in sizes] == [1000, 10_001_175]
     row = sizes[1]
     assert row["separate"] == {
         "measured": "2026-12-07",
