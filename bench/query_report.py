@@ -198,6 +198,17 @@ def set_separate(figures: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]
     return {**figures, "sizes": sorted([*kept, row], key=_size)}
 
 
+def with_separate_points(report: dict[str, Any], figures: Path = FIGURES) -> dict[str, Any]:
+    """``report`` (a run of ``bench.query_bench``) with the separate points of the committed
+    figures file added, so that a new run's plot keeps the 10M point it did not measure."""
+    try:
+        saved = json.loads(figures.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return report
+    points = [r for r in saved.get("sizes", []) if "separate" in r]
+    return {**report, "sizes": sorted([*report["sizes"], *points], key=_size)}
+
+
 @dataclass
 class Line:
     """One series of the scaling plot: its panel (``latency`` or ``memory``), legend label,

@@ -156,3 +156,15 @@ def test_the_plot_is_drawn_with_a_separate_point_and_gaps(tmp_path: Path) -> Non
 def test_megabyte_ticks_are_labelled_at_1_2_3_and_5() -> None:
     labels = [query_report._megabytes(v) for v in (300.0, 400.0, 1000.0, 5000.0, 7000.0)]
     assert labels == ["300", "", "1,000", "5,000", ""]
+
+
+def test_a_new_run_s_plot_keeps_the_separate_points(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.json"
+    saved = {
+        "sizes": [_run_row(1000, 40.0, 500.0), {**_run_row(10**7, 60.0, 7000.0), "separate": {}}]
+    }
+    figures.write_text(json.dumps(saved), encoding="utf-8")
+    run = {"sizes": [_run_row(2000, 30.0, 400.0)]}
+    drawn = query_report.with_separate_points(run, figures)
+    assert [query_report._size(r) for r in drawn["sizes"]] == [2000, 10**7]  # not the old 1000
+    assert query_report.with_separate_points(run, tmp_path / "none.json") == run
