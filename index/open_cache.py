@@ -45,7 +45,7 @@ def prepare(store: Store, index_dir: Path, generation: int) -> dict[str, list[st
     file when it holds them; else read from the store and, above ``OPEN_CACHE_MIN``
     passages, saved unless a commit came in between."""
     large = store.passage_count() >= OPEN_CACHE_MIN
-    cached = load(index_dir, generation) if large else None
+    cached = saved(store, index_dir, generation) if large else None
     if cached is not None and not store.restore(generation, cached, OPEN_SETS):
         cached = None
     facets = {
@@ -59,8 +59,27 @@ def prepare(store: Store, index_dir: Path, generation: int) -> dict[str, list[st
         arrays = store.snapshot(generation, OPEN_SETS)
         if arrays is not None and store.generation() == generation:
             named = {name: np.array(values, dtype=str) for name, values in facets.items()}
-            save(index_dir, generation, {**arrays, **named})
+            stamp = {RULES: np.array(_rules(store), dtype=str)}
+            save(index_dir, generation, {**arrays, **named, **stamp})
     return facets
+
+
+# The decisions a store holds are read again when their rules change (``index.records.
+# refresh_decisions``, at a writer's open) without a new generation: a saved "what was
+# decided" set is of the rules it was read with.
+RULES = "decisions_version"
+
+
+def _rules(store: Store) -> str:
+    return store.get_meta(RULES) or ""
+
+
+def saved(store: Store, index_dir: Path, generation: int) -> dict[str, np.ndarray] | None:
+    """``load``, unless the store's decisions were read again since it was saved."""
+    found = load(index_dir, generation)
+    if found is None or RULES not in found or str(found[RULES]) != _rules(store):
+        return None
+    return found
 
 
 def load(index_dir: Path, generation: int) -> dict[str, np.ndarray] | None:

@@ -100,7 +100,7 @@ class IndexWriter:
         generation = self.store.generation()
         if self.store.passage_count() < open_cache.OPEN_CACHE_MIN:
             return
-        if open_cache.load(self.index_dir, generation) is None:
+        if open_cache.saved(self.store, self.index_dir, generation) is None:
             # best effort: the commits are made; an open without it reads the store
             with contextlib.suppress(sqlite3.Error, OSError, ValueError):
                 open_cache.prepare(self.store, self.index_dir, generation)

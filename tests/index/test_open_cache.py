@@ -116,3 +116,22 @@ def test_a_writer_leaves_the_cache_of_its_last_commit(
 
     monkeypatch.setattr(Store, "facet_values", unread)
     Engine(index, HashingEmbedder(), Settings(index=index)).close()
+
+
+def test_decisions_read_again_make_the_saved_sets_stale(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(open_cache, "OPEN_CACHE_MIN", 1)
+    Engine(small_index, HashingEmbedder(), Settings(index=small_index)).close()
+    store = Store.open(small_index)
+    generation = store.generation()
+    assert open_cache.saved(store, small_index, generation) is not None
+    with store.transaction() as conn:  # as refresh_decisions does: no new generation
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('decisions_version', 'x')")
+    assert store.generation() == generation
+    assert open_cache.saved(store, small_index, generation) is None
+    store.close()
+    Engine(small_index, HashingEmbedder(), Settings(index=small_index)).close()  # saved again
+    store = Store.open(small_index)
+    assert open_cache.saved(store, small_index, generation) is not None
+    store.close()
