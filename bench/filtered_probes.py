@@ -5,9 +5,10 @@ lists with the filter's bitmap as FAISS's selector; the fewer passages it lets t
 more lists are probed: ``dense_ondisk.filtered_probes``, the probes asked for over
 ``share ** FILTER_PROBE_POWER``.  For each filter and each power this measures, over the
 first ``--questions`` questions of the three dev sets (encoded as the engine encodes them),
-the search as ``OnDiskDenseIndex.search`` makes it (its quantizer's parameters, its
-candidates re-scored from the float16 vectors, the delta searched beside) against exact
-search among the passing passages (``_search_subset`` over all of them): recall@10, and the
+the search through the lists as ``OnDiskDenseIndex.search`` makes it (``search_lists``:
+its quantizer's parameters, its candidates re-scored from the float16 vectors, the delta
+searched beside) against exact search among the passing passages (``_search_subset`` over
+all of them): recall@10, and the
 search's p50 / p95 in ms on the engine's FAISS threads.
 
     python -m bench.filtered_probes --index /tmp/p34/t/10000000 --questions 60 \\
@@ -51,32 +52,6 @@ def recall_at(found: Sequence[int], truth: Sequence[int], k: int = 10) -> float:
     if not wanted:
         return 1.0
     return len(set(list(found)[:k]) & set(wanted)) / len(wanted)
-
-
-def probed_search(
-    dense: Any, vector: np.ndarray, n: int, bitmap: np.ndarray, nprobe: int
-) -> list[int]:
-    """``OnDiskDenseIndex.search``'s path through the lists at ``nprobe``: the best ``n``."""
-    import faiss
-
-    ivf = faiss.extract_index_ivf(dense.index)
-    selector, keep = dense._selector(bitmap)
-    params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]
-    if isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSW):
-        params.quantizer_params = faiss.SearchParametersHNSW(efSearch=2 * nprobe)  # type: ignore[attr-defined]
-    query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-    _, found = dense.index.search(query, n * dense.refine_factor, params=params)
-    candidates = found[0][found[0] >= 0]
-    rows = dense._in_base(candidates)
-    candidates, rows = candidates[rows >= 0], rows[rows >= 0]
-    scores = dense.vectors[rows].astype(np.float32) @ query[0]
-    scored = dict(zip(candidates.tolist(), scores.tolist(), strict=True))
-    if dense.delta.ntotal:
-        delta_params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-        got, ids = dense.delta.search(query, min(n, int(dense.delta.ntotal)), params=delta_params)
-        scored.update((int(i), float(s)) for i, s in zip(ids[0], got[0], strict=True) if i >= 0)
-    del keep
-    return [i for i, _ in sorted(scored.items(), key=lambda item: -item[1])[:n]]
 
 
 def measure(
@@ -133,7 +108,7 @@ def measure(
                 recalls, spent = [], []
                 for vector, exact in zip(vectors, truth, strict=True):
                     t1 = time.perf_counter()
-                    found = probed_search(dense, vector, n, allowed.bitmap, nprobe)
+                    found = [i for i, _ in dense.search_lists(vector, n, allowed.bitmap, nprobe)]
                     spent.append((time.perf_counter() - t1) * 1000)
                     recalls.append(recall_at(found, exact))
                 row[f"power {power:g}"] = {

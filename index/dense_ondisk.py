@@ -333,11 +333,21 @@ class OnDiskDenseIndex:
             if self._subset[0] is not allowed:  # the store keeps each filter's set: reuse
                 self._subset = (allowed, allowed.ids())
             return self._search_subset(query, k, self._subset[1], bitmap)
-        selector, keep = self._selector(bitmap)
-        vector = np.ascontiguousarray(query.vector.reshape(1, -1), dtype=np.float32)
-        ivf = faiss.extract_index_ivf(self.index)
         # A narrow filter leaves few passing vectors in each list: probe more lists.
-        nprobe = filtered_probes(ivf.nlist, self.nprobe, share)
+        nlist = faiss.extract_index_ivf(self.index).nlist
+        return self.search_lists(
+            query.vector, k, bitmap, filtered_probes(nlist, self.nprobe, share)
+        )
+
+    def search_lists(
+        self, vector: np.ndarray, k: int, bitmap: np.ndarray | None, nprobe: int
+    ) -> list[tuple[int, float]]:
+        """``search``'s path through the inverted lists, ``nprobe`` of them, among the
+        passages of ``bitmap`` (None: all): the candidates re-scored from the float16
+        vectors, the delta searched beside (``bench/filtered_probes.py`` calls it too)."""
+        selector, keep = self._selector(bitmap)
+        vector = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        ivf = faiss.extract_index_ivf(self.index)
         params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]
         if isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSW):
             # the graph must visit at least as many centroids as lists are probed
