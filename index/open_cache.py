@@ -39,12 +39,13 @@ OPEN_SETS = (Filters(), Filters(has_decision=True))
 FACETS = ("council", "committee")
 
 
-def prepare(store: Store, index_dir: Path, generation: int) -> dict[str, list[str]]:
-    """What an open needs from ``store`` at ``generation``: the councils and committees
-    named (returned, by facet) and ``OPEN_SETS`` worked out in the store, read from the saved
-    file when it holds them; else read from the store and, above ``OPEN_CACHE_MIN``
-    passages, saved unless a commit came in between."""
-    large = store.passage_count() >= OPEN_CACHE_MIN
+def prepare(store: Store, index_dir: Path, generation: int, passages: int) -> dict[str, list[str]]:
+    """What an open needs from ``store`` at ``generation`` (``passages``: its passage
+    count, which the caller has read): the councils and committees named (returned, by
+    facet) and ``OPEN_SETS`` worked out in the store, read from the saved file when it
+    holds them; else read from the store and, above ``OPEN_CACHE_MIN`` passages, saved
+    unless a commit came in between."""
+    large = passages >= OPEN_CACHE_MIN
     cached = saved(store, index_dir, generation) if large else None
     if cached is not None and not store.restore(generation, cached, OPEN_SETS):
         cached = None

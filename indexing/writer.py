@@ -97,13 +97,13 @@ class IndexWriter:
         """Above ``OPEN_CACHE_MIN`` passages, save what the next engine's open would read
         from the store (``index.open_cache``) for the last commit, so that no open pays it
         (~10 s warm, ~48 s from a cold page cache at 10M); once, as the writer closes."""
-        generation = self.store.generation()
-        if self.store.passage_count() < open_cache.OPEN_CACHE_MIN:
+        generation, passages = self.store.generation(), self.store.passage_count()
+        if passages < open_cache.OPEN_CACHE_MIN:
             return
         if open_cache.saved(self.store, self.index_dir, generation) is None:
             # best effort: the commits are made; an open without it reads the store
             with contextlib.suppress(sqlite3.Error, OSError, ValueError):
-                open_cache.prepare(self.store, self.index_dir, generation)
+                open_cache.prepare(self.store, self.index_dir, generation, passages)
 
     def _check_model(self) -> None:
         model, dim = self.store.get_meta("model"), self.store.get_meta("dim")

@@ -156,7 +156,7 @@ class Engine:
                 self._lexical_current = self.lexical.usable(generation)
                 self._passages = self.store.passage_count()
                 # the councils and committees named, the usual passage sets ready
-                facets = open_cache.prepare(self.store, self.index_dir, generation)
+                facets = open_cache.prepare(self.store, self.index_dir, generation, self._passages)
                 self.reader = QueryReader(
                     facets["council"],
                     self.store.vocabulary(),
