@@ -64,16 +64,13 @@ from bench.impact_tight import BINS, _held, _ratios, interleaved, summary  # noq
 
 def build(impact_dir: Path, sizes: list[int], out: Path) -> dict[str, Any]:
     """See the module notes (1)."""
-    from index.impact import ImpactIndex
-    from index.impact_pruned import TIER_FILE
+    from index.impact import ImpactIndex, save_tier
 
     plain = ImpactIndex.load(impact_dir)
     report: dict[str, Any] = {"impact": str(impact_dir), "postings": int(plain.offsets[-1])}
     for n in sizes:
         t0 = time.perf_counter()
-        tier = plain.with_tier(n).tier
-        assert tier is not None
-        tier.save(out / TIER_FILE.format(n=n))
+        tier = save_tier(plain, n, out)
         report[f"tier{n}"] = {
             "seconds": round(time.perf_counter() - t0, 1),
             "postings": int(tier.offsets[-1]),

@@ -512,22 +512,30 @@ def save_served_tier(folder: Path, above: int, share: float) -> int | None:
     (``CQA_IMPACT_TIER_ABOVE`` ``above``, ``CQA_IMPACT_TIER_SHARE`` ``share``), so that
     start-up maps it instead of building it (~6 s at 10M from the page cache, more cold);
     its size, or None when none is served (at or below ``above``, block-compressed lists).
-    Written beside and renamed into place, so that a reader never maps half a tier."""
-    import shutil
-
+    Written beside and renamed into place (``save_tier``)."""
     impact = ImpactIndex.load(folder)
     if above <= 0 or impact.passages <= above or impact.blocks is not None:
         return None
     n = tier_size(impact.passages, share)
-    target = folder / TIER_FILE.format(n=n)
-    if not target.exists():
-        partial = target.with_name(f".{target.name}.partial")  # not a "tier_*" to a reader
-        shutil.rmtree(partial, ignore_errors=True)
-        tier = impact.with_tier(n).tier
-        assert tier is not None
-        tier.save(partial)
-        os.replace(partial, target)
+    if not (folder / TIER_FILE.format(n=n)).exists():
+        save_tier(impact, n, folder)
     return n
+
+
+def save_tier(impact: ImpactIndex, n: int, folder: Path) -> Tier:
+    """Build ``impact``'s tier of ``n`` and save it as ``folder``'s ``tier_N``, written
+    beside and renamed into place, so that a reader never maps half a tier."""
+    import shutil
+
+    target = folder / TIER_FILE.format(n=n)
+    partial = target.with_name(f".{target.name}.partial")  # not a "tier_*" to a reader
+    shutil.rmtree(partial, ignore_errors=True)
+    tier = impact.with_tier(n).tier
+    assert tier is not None
+    tier.save(partial)
+    shutil.rmtree(target, ignore_errors=True)  # a tier of that size saved before
+    os.replace(partial, target)
+    return tier
 
 
 @functools.cache
