@@ -204,6 +204,18 @@ def citation_text(passage: PassageOut, base_url: str) -> str:
     return "\n".join(lines)
 
 
+def as_held(value: str, held: Sequence[str]) -> str:
+    """``value`` spelt as the index holds it (matched ignoring case and outer spaces, as the
+    store's filters match), so a form shows its option as chosen; else as given, trimmed."""
+    value = value.strip()
+    return next((h for h in held if h.lower() == value.lower()), value)
+
+
+def all_as_held(values: Sequence[str], held: Sequence[str]) -> list[str]:
+    """Each of ``values`` spelt as the index holds it (``as_held``)."""
+    return [as_held(v, held) for v in values]
+
+
 def with_params(params: list[tuple[str, str]], drop: set[str], **add: str) -> str:
     """The query string of ``params`` without the keys in ``drop`` and with ``add`` set."""
     kept = [(k, v) for k, v in params if k not in drop and k not in add and v != ""]

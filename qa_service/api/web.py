@@ -22,7 +22,7 @@ from qa_service.api.web_render import render
 from qa_service.compare_grid import grid, grid_csv, grid_row
 from qa_service.presenters import answer_request, compare_request, trend_response
 from qa_service.schemas.asking import AskRequest, CompareRequest
-from qa_service.web_views import long_date, with_params
+from qa_service.web_views import all_as_held, as_held, long_date, with_params
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,14 +87,19 @@ def form(
         if points:
             drawn = trend_response(q.strip(), points, by_council=len(chosen) != 1)
             figure = trend_svg.figure(drawn, chosen[0] if len(chosen) == 1 else None)
+    facets = {
+        name: engine.store.facet_values(name) for name in ("council", "committee", "doc_type")
+    }
     return render(
         request,
         "index.html",
         {
             "q": q,
-            "selected_councils": councils,
-            "committee": committee,
-            "doc_type": doc_type,
+            # as the index spells them, so a "cabinet" in a link shows "Cabinet" as chosen
+            # (the store matched it) and asking again keeps the filter
+            "selected_councils": all_as_held(councils, facets["council"]),
+            "committee": as_held(committee, facets["committee"]),
+            "doc_type": as_held(doc_type, facets["doc_type"]),
             "date_from": date_from,
             "date_to": date_to,
             "date_parts": {
@@ -106,9 +111,9 @@ def form(
             "infer_filters": infer_filters,
             "sorts": SORTS,
             "top_ks": [n for n in TOP_KS if n <= most] or [most],
-            "councils": engine.store.facet_values("council"),
-            "committees": engine.store.facet_values("committee"),
-            "doc_types": engine.store.facet_values("doc_type"),
+            "councils": facets["council"],
+            "committees": facets["committee"],
+            "doc_types": facets["doc_type"],
             "response": response,
             "card": card,
             "trend_svg": figure,
@@ -166,15 +171,16 @@ def compare(
         )
     params = list(request.query_params.multi_items())
     back = "/compare" + with_params(params, {"format"})
+    held = engine.store.facet_values("council")
     return render(
         request,
         "compare.html",
         {
             "q": q,
-            "selected_councils": councils,
+            "selected_councils": all_as_held(councils, held),
             "per_council": per_council,
             "per_council_choices": [n for n in PER_COUNCIL if n <= most],
-            "councils": engine.store.facet_values("council"),
+            "councils": held,
             "response": response,
             "rows": [grid_row(c, "", back) for c in response.councils] if response else [],
             "back": back,

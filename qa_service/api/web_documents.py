@@ -16,6 +16,7 @@ from qa_service.browse import browse as browse_page
 from qa_service.presenters import document_out, unheld_filter_notes
 from qa_service.retriever import Engine
 from qa_service.web_views import (
+    as_held,
     cited_sentence,
     page_at,
     page_window,
@@ -45,9 +46,9 @@ def browse(
     facets = {
         name: engine.store.facet_values(name) for name in ("council", "committee", "doc_type")
     }
-    council = _as_held(query.one_council, facets["council"])
-    committee = _as_held(committee, facets["committee"])
-    doc_type = _as_held(doc_type, facets["doc_type"])
+    council = as_held(query.one_council, facets["council"])
+    committee = as_held(committee, facets["committee"])
+    doc_type = as_held(doc_type, facets["doc_type"])
     chosen = Chosen(council, committee, year if year in years else "", doc_type)
     found = browse_page(
         everything,
@@ -83,13 +84,6 @@ def browse(
             "window": page_window(found.page, found.pages),
         },
     )
-
-
-def _as_held(value: str, held: list[str]) -> str:
-    """``value`` spelt as the index holds it (matched ignoring case and outer spaces, as the
-    store's filters match), so its option shows as chosen; else as given, trimmed."""
-    value = value.strip()
-    return next((h for h in held if h.lower() == value.lower()), value)
 
 
 @router.get("/documents/{document_id}/passages/{passage_id}")

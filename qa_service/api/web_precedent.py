@@ -26,7 +26,7 @@ from qa_service.presenters import (
     trend_response,
     unheld_filter_notes,
 )
-from qa_service.web_views import page_count, page_window, with_params
+from qa_service.web_views import all_as_held, page_count, page_window, with_params
 
 router = APIRouter(include_in_schema=False)
 _YES = {"true", "1", "yes", "on"}  # what FastAPI reads as a true bool
@@ -60,11 +60,13 @@ def _context(query: PageParams, q: str) -> dict[str, Any]:
     params = list(query.request.query_params.multi_items())
     # a council no paper has (a misspelt or old link) is named, as the question form names it
     chosen = Filters(council=tuple(c.strip() for c in query.councils if c.strip()))
+    held = query.engine.store.facet_values("council")
     return {
         "notes": unheld_filter_notes(query.engine, chosen),
         "q": q,
-        "selected_councils": query.councils,
-        "councils": query.engine.store.facet_values("council"),
+        # as the index spells them, so the form shows them chosen and asking again keeps them
+        "selected_councils": all_as_held(query.councils, held),
+        "councils": held,
         "params": params,
         "csv_query": with_params(params, set(), format="csv"),
         "ask_link": "/" + with_params([("q", q)], set()),

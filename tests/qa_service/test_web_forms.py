@@ -1,0 +1,85 @@
+"""The forms after a search show what was chosen, so that asking again keeps it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from index.embedder import HashingEmbedder
+from qa_service.api.main import create_app
+from qa_service.config import Settings
+
+NORTHMOOR, RAVENSHOLT = "Northmoor County Council", "Ravensholt City Council"
+
+
+@pytest.fixture
+def client(small_index: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(index=small_index), HashingEmbedder())) as c:
+        yield c
+
+
+def soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def chosen(page: BeautifulSoup, name: str) -> list[str]:
+    """What a browser sends again for the select ``name``: a one-line select sends only the
+    last option marked selected, a list box (``multiple``) every one."""
+    select = page.select_one(f"select[name={name}]")
+    values = [o["value"] for o in select.select("option[selected]")]
+    return values if select.has_attr("multiple") else values[-1:]
+
+
+@pytest.mark.parametrize("path", ["/", "/decisions", "/timeline", "/trend", "/commitments"])
+def test_several_councils_stay_chosen(client: TestClient, path: str) -> None:
+    # a link (or the compare page's ticks) may carry several councils; a one-line select
+    # showed the last only, and asking again dropped the others
+    page = soup(
+        client.get(
+            path, params=[("q", "agency"), ("council", NORTHMOOR), ("council", RAVENSHOLT)]
+        ).text
+    )
+    assert sorted(chosen(page, "council")) == [NORTHMOOR, RAVENSHOLT]
+    hint = page.select_one("#council-hint")
+    assert NORTHMOOR in hint.text and RAVENSHOLT in hint.text
+    assert page.select_one("select#council")["aria-describedby"] == "council-hint"
+    one = soup(client.get(path, params={"q": "agency", "council": NORTHMOOR}).text)
+    assert chosen(one, "council") == [NORTHMOOR]
+    assert not one.select_one("select#council").has_attr("multiple")
+
+
+def test_a_filter_typed_in_another_case_shows_as_chosen(client: TestClient) -> None:
+    # the store matches "ravensholt city council" to the index's "Ravensholt City Council";
+    # the form showed "Any council", so asking again silently dropped the filter
+    page = soup(
+        client.get(
+            "/", params={"q": "agency", "council": RAVENSHOLT.lower(), "doc_type": "MINUTES"}
+        ).text
+    )
+    assert chosen(page, "council") == [RAVENSHOLT]
+    assert chosen(page, "doc_type") == ["minutes"]
+    lines = [r.select_one(".cqa-cite").text for r in page.select(".cqa-result")]
+    assert lines and all(line.startswith(RAVENSHOLT) for line in lines)  # the filter held
+    for path in ("/decisions", "/timeline"):
+        other = soup(
+            client.get(path, params={"q": "agency", "council": f" {RAVENSHOLT.upper()} "}).text
+        )
+        assert chosen(other, "council") == [RAVENSHOLT], path
+    compare = soup(
+        client.get("/compare", params={"q": "agency", "council": NORTHMOOR.lower()}).text
+    )
+    assert [i["value"] for i in compare.select("input[name=council][checked]")] == [NORTHMOOR]
+
+
+def test_a_refused_status_is_summarised_once(client: TestClient) -> None:
+    r = client.get("/commitments", params={"status": "<script>"})
+    assert r.status_code == 422
+    page = soup(r.text)
+    summaries = page.select(".govuk-error-summary")
+    assert len(summaries) == 1  # the page once added its own beside the base page's
+    assert summaries[0].select_one("a")["href"] == "#status" and page.select_one("#status")
+    assert len(page.select("[role=alert]")) == 1
