@@ -46,7 +46,9 @@ def render(series: list[TrendSeries], unit: str | None) -> str:
 
     label = escape(unit or "")
     parts = [
-        f'<svg class="cqa-trend" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        # a group, not role="img": an image's content is hidden from screen readers, and its
+        # point links would be controls nested in it that a keyboard reaches but no one hears
+        f'<svg class="cqa-trend" role="group" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg" aria-labelledby="trend-title">',
         f'<title id="trend-title">Figures stated in the papers over time ({label})</title>',
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
@@ -69,8 +71,9 @@ def render(series: list[TrendSeries], unit: str | None) -> str:
             tip = escape(f"{who}{p.date}: {p.value_text} — {p.text}")
             href = escape(passage_link(p.citation, p.citation.passage_id))
             parts.append(
-                f'<a href="{href}"><circle cx="{x(p):.1f}" cy="{y(p):.1f}" r="5" '
-                f'fill="{colour}"><title>{tip}</title></circle></a>'
+                f'<a href="{href}" aria-label="{tip}">'
+                f'<circle cx="{x(p):.1f}" cy="{y(p):.1f}" r="5" fill="{colour}">'
+                f"<title>{tip}</title></circle></a>"
             )
     parts.append("</svg>")
     return "".join(parts)

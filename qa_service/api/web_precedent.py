@@ -174,8 +174,11 @@ def trend_page(query: PageDep) -> Response:
             _check_question(q)
             chosen = [c for c in council or () if c]
             points = trend.trend(engine, q, _filters(council))
-            response = trend_response(q.strip(), points, by_council=not chosen)
-            svg = trend_svg.figure(response, chosen[0] if chosen else None)
+            # a line per council unless one is chosen (two chosen were drawn as one line,
+            # named after the first), as the question page draws it
+            one = chosen[0] if len(chosen) == 1 else None
+            response = trend_response(q.strip(), points, by_council=one is None)
+            svg = trend_svg.figure(response, one)
         except InvalidQueryError as exc:
             errors = [("q", _message(exc))]
     elif "q" in request.query_params:

@@ -161,6 +161,26 @@ def test_trend_page_draws_linked_points(client: TestClient) -> None:
     assert client.get("/trend", params={"q": ""}).status_code == 422
 
 
+def test_trend_page_for_two_councils_draws_a_line_each(client: TestClient) -> None:
+    # two councils chosen were drawn as one line (its points titled with the first council)
+    params = [("q", "agency social worker rate")]
+    params += [("council", "Eastwold Council"), ("council", "Westwold Council")]
+    svg = BeautifulSoup(client.get("/trend", params=params).text, "html.parser").svg
+    assert svg is not None and len(svg.select("polyline")) == 2
+    tips = sorted(a["aria-label"] for a in svg.select("a"))
+    assert [t.split(",")[0] for t in tips] == ["Eastwold Council"] * 3 + ["Westwold Council"]
+
+
+def test_trend_figure_s_point_links_are_heard(client: TestClient) -> None:
+    # an SVG of role="img" hides its content from screen readers, so its point links were
+    # controls a keyboard reached with no name read out (axe: nested-interactive)
+    page = client.get("/trend", params={"q": "agency social worker rate"}).text
+    svg = BeautifulSoup(page, "html.parser").svg
+    assert svg is not None and svg["role"] == "group" and svg["aria-labelledby"] == "trend-title"
+    for a in svg.select("a"):
+        assert a["aria-label"] == a.circle.title.text and "%" in a["aria-label"]
+
+
 def test_results_page_shows_the_figure_over_time_when_three_meetings_agree(
     client: TestClient,
 ) -> None:
