@@ -252,8 +252,12 @@ def test_compare_gives_a_row_per_council(client: TestClient) -> None:
         "Ravensholt City Council",
     ]
     for row in rows:
-        assert row.select_one("td mark").text  # the best sentence
-        assert row.select_one(".cqa-state").text in {"Answered", "Weak match", "Not in the papers"}
+        state = row.select_one(".cqa-state").text
+        assert state in {"Answered", "Weak match", "Not in the papers"}
+        if state == "Not in the papers":  # its nearest sentence is quoted, not marked
+            assert not row.select("td > mark") and row.select_one(".cqa-grid__nearest").text
+        else:
+            assert row.select_one("td > mark").text  # the best sentence
         link = row.select_one("a.cqa-grid__read")["href"]
         assert parse_qs(urlsplit(link).query)["back"] == ["/compare?q=agency+social+workers"]
         folded = row.select_one("details.cqa-grid__more")
@@ -314,6 +318,28 @@ def _downloads_agree_with_the_api(client: TestClient) -> None:
         for row in page.select(".cqa-grid__row")
     }
     assert shown == {council: labels[state] for council, state in states.items()}
+
+
+@pytest.mark.parametrize("threshold", [0.0, 2.0])  # every column answered / none answered
+def test_compare_marks_a_sentence_only_where_it_answers(
+    small_index: Path, threshold: float
+) -> None:
+    # a "Not in the papers" row showed its nearest sentence marked, under "Best answering
+    # sentence", as if it answered
+    settings = Settings(index=small_index, abstention="threshold", answer_threshold=threshold)
+    with TestClient(create_app(settings, HashingEmbedder())) as client:
+        page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
+    rows = page.select(".cqa-grid__row")
+    assert rows
+    for row in rows:
+        cell = row.select_one("td")
+        nearest = cell.select_one(".cqa-grid__nearest")
+        if threshold > 1:
+            assert row.select_one(".cqa-state").text == "Not in the papers"
+            assert not cell.find("mark", recursive=False)
+            assert nearest.text.startswith("No answer. Nearest sentence: “")
+        else:
+            assert cell.find("mark", recursive=False).text and nearest is None
 
 
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
