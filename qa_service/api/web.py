@@ -127,6 +127,17 @@ def form(
             "decisions_link": "/decisions" + with_params(topic, set()),
             "timeline_link": "/timeline" + with_params(topic, set()),
             "csv_link": "/" + with_params(params, set(), format="csv"),
+            # the order and the count, changeable from the results (their menus are folded)
+            "sort_links": [
+                (label, "/" + with_params(params, {"format"}, sort=key))
+                for key, label in SORTS.items()
+                if key != (sort if sort in SORTS else "relevance")
+            ],
+            "more_links": [
+                (n, "/" + with_params(params, {"format"}, top_k=str(n)))
+                for n in TOP_KS
+                if n <= most and top_k.isdigit() and n > int(top_k)
+            ],
         },
         status_code=422 if errors else 200,
     )

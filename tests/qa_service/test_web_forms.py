@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -83,3 +84,25 @@ def test_a_refused_status_is_summarised_once(client: TestClient) -> None:
     assert len(summaries) == 1  # the page once added its own beside the base page's
     assert summaries[0].select_one("a")["href"] == "#status" and page.select_one("#status")
     assert len(page.select("[role=alert]")) == 1
+
+
+def test_the_results_say_their_limit_and_order_and_link_to_change_them(
+    client: TestClient,
+) -> None:
+    # the count and order menus are folded away once there are results: a reader saw "4
+    # passages" with nothing saying more were there, nor a way to have them newest first
+    page = soup(client.get("/", params={"q": "agency social workers", "council": NORTHMOOR}).text)
+    line = page.select_one("#results-count")
+    assert "5 passages are shown" in line.text
+    links = {a.get_text(" ", strip=True): a["href"] for a in line.select("a")}
+    assert set(links) == {"10 passages", "20 passages", "newest first", "oldest first"}
+    for href in links.values():
+        assert parse_qs(urlsplit(href).query)["council"] == [NORTHMOOR]
+    more = soup(client.get(links["20 passages"]).text)
+    assert chosen(more, "top_k") == ["20"] and len(more.select(".cqa-result")) > 4
+    newest = soup(client.get(links["newest first"]).text)
+    assert chosen(newest, "sort") == ["newest"] and chosen(newest, "council") == [NORTHMOOR]
+    dates = [t.text for t in newest.select(".cqa-result .cqa-cite")]
+    assert "newest first" in newest.select_one("#results-count").text and dates
+    order = {a.text for a in newest.select("#results-count a")}
+    assert "most relevant first" in order and "newest first" not in order
