@@ -198,6 +198,9 @@ def timeline_page(query: PageDep) -> Response:
             _check_question(q)
             groups = precedent.timeline(engine, q, _filters(council))
             response = timeline_response(q.strip(), groups)
+            # the same topic and councils (the link once dropped the councils)
+            topic = [("q", q)] + [("council", c) for c in query.councils]
+            context["trend_link"] = "/trend" + with_params(topic, set())
         except InvalidQueryError as exc:
             errors = [("q", _message(exc))]
     elif "q" in request.query_params:

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -114,6 +114,18 @@ def test_timeline_page_groups_by_year(client: TestClient) -> None:
     assert page.select(".cqa-year-decisions li") or page.select(".cqa-year-figures li")
     _page(client, "/timeline")
     assert _page(client, "/timeline?q=", status=422).select_one(".govuk-error-summary")
+
+
+def test_timeline_links_the_figures_of_the_same_topic_and_councils(client: TestClient) -> None:
+    # the "Figures over time" link kept the topic and dropped the councils
+    councils = [("council", "Northmoor County Council"), ("council", "Ravensholt City Council")]
+    page = _page(client, "/timeline?" + urlencode([("q", QUESTION), *councils]))
+    link = next(a["href"] for a in page.select("a") if a.text == "Figures over time")
+    assert urlsplit(link).path == "/trend"
+    assert parse_qs(urlsplit(link).query) == {
+        "q": [QUESTION],
+        "council": ["Northmoor County Council", "Ravensholt City Council"],
+    }
 
 
 def test_compare_page_shows_latest_decisions_dates_and_csv(client: TestClient) -> None:
