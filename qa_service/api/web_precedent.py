@@ -153,12 +153,22 @@ def commitments_page(
         response = commitments_response(found, today.isoformat())
     except InvalidQueryError as exc:
         errors = [("status", _message(exc))]
+    paper = None
+    if document:
+        # the paper named and linked, or said not to be in the index (a stale link), so an
+        # empty list is not read as "this paper asked for nothing"
+        try:
+            record = engine.store.get_document(document)
+            paper = (record.document_id, record.meta.title or record.source)
+        except DocumentNotFoundError:
+            context["notes"] = [*context["notes"], "No paper in the index has that address."]
     context.update(
         response=response,
         errors=errors,
         status=status,
         statuses=followthrough.STATUSES,
         document=document,
+        paper=paper,
     )
     return render(request, "commitments.html", context, status_code=422 if errors else 200)
 

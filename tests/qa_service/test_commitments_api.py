@@ -161,6 +161,26 @@ def test_commitments_page_links_the_paper_that_brought_it_back(client: TestClien
     assert decisions.select_one('a[href="/commitments"]')
 
 
+def test_one_paper_s_commitments_name_the_paper(client: TestClient) -> None:
+    # "made in this paper" named no paper, and a stale link's empty list read as a paper
+    # that asked for nothing
+    doc = next(
+        d for d in client.get("/api/documents").json()["documents"] if d["source"] == "minutes.txt"
+    )
+    page = BeautifulSoup(
+        client.get("/commitments", params={"document": doc["document_id"]}).text, "html.parser"
+    )
+    assert "made in Minutes," in page.select_one("#results").text
+    links = {a.text: a["href"] for a in page.select("main a")}
+    assert links["Read the paper"] == f"/documents/{doc['document_id']}"
+    assert links["Every paper's commitments"] == "/commitments"
+    gone = BeautifulSoup(
+        client.get("/commitments", params={"document": "no-such-paper"}).text, "html.parser"
+    )
+    assert "No paper in the index has that address." in gone.select_one("#filter-notes").text
+    assert "made in the paper asked for" in gone.select_one("#results").text
+
+
 def test_the_discharging_paper_is_the_first_in_time_of_the_best_answers() -> None:
     """A later paper on the same topic may outrank the one that was due; of the answers near
     the best, the first that comes in time is the one that brought the commitment back."""
