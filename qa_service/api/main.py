@@ -115,10 +115,12 @@ def create_app(
     openapi.install(app, settings)
 
     @app.exception_handler(CQAError)
-    async def domain_error(_request: Request, exc: CQAError) -> JSONResponse:
+    async def domain_error(request: Request, exc: CQAError) -> Response:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
         # another write holds the index: say when trying again is worth it
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 409 else None
+        if _is_page(request) and status != 422:  # a person at a page gets a page
+            return _problem_page(request, status, headers)
         body: dict[str, Any] = {"detail": str(exc)}
         if status == 422:  # the shape of every other 422: a detail and its errors
             body["errors"] = [{"type": "value_error", "loc": [], "msg": str(exc)}]
@@ -147,12 +149,45 @@ def create_app(
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         # The client gets no details; the operator's log gets the whole traceback.
         logger.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        if _is_page(request):
+            return _problem_page(request, 500)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
     return app
+
+
+def _is_page(request: Request) -> bool:
+    """Whether a request is for a web page (its errors are pages) rather than the API."""
+    return not request.url.path.startswith(_JSON_PATHS)
+
+
+# What a page says for an error that is not the reader's (GOV.UK's words for these pages).
+_PROBLEMS = {
+    409: (
+        "The papers are being updated",
+        f"Another change to the index is being saved. Try again in {RETRY_AFTER_SECONDS} seconds.",
+    ),
+    503: ("Sorry, the service is unavailable", "There is no index of papers to search yet."),
+}
+_PROBLEM = (
+    "Sorry, there is a problem with the service",
+    "Try again later. What you asked has not been lost: the page's address holds it.",
+)
+
+
+def _problem_page(request: Request, status: int, headers: dict[str, str] | None = None) -> Response:
+    """The HTML page for an error that is not the reader's, without any of its details."""
+    if status == 404:
+        return render(request, "not_found.html", {}, status_code=404)
+    heading, message = _PROBLEMS.get(status, _PROBLEM)
+    page = render(
+        request, "problem.html", {"heading": heading, "message": message}, status_code=status
+    )
+    page.headers.update(headers or {})
+    return page
 
 
 def _remove_orphans(settings: Settings) -> None:

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from cqa_core.errors import IndexBusyError
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.config import Settings
@@ -106,3 +107,39 @@ def test_the_results_say_their_limit_and_order_and_link_to_change_them(
     assert "newest first" in newest.select_one("#results-count").text and dates
     order = {a.text for a in newest.select("#results-count a")}
     assert "most relevant first" in order and "newest first" not in order
+
+
+def test_a_page_s_own_failure_is_a_page_and_the_api_keeps_json(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a councillor whose search hit a fault got the API's {"detail": "internal error"}
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret detail at /srv/app/retriever.py line 42")
+
+    monkeypatch.setattr("qa_service.retriever.Engine.ask", boom)
+    app = create_app(Settings(index=small_index), HashingEmbedder())
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/", params={"q": "agency"})
+        assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+        page = soup(r.text)
+        assert page.h1.text == "Sorry, there is a problem with the service"
+        assert page.title.text.startswith("Sorry, there is a problem")
+        assert "default-src 'none'" in r.headers["content-security-policy"]
+        assert "secret" not in r.text and "Traceback" not in r.text
+        api = c.post("/api/ask", json={"question": "agency"})
+        assert api.status_code == 500 and api.json() == {"detail": "internal error"}
+
+
+def test_a_page_asked_while_the_index_is_busy_says_so(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*args: object, **kwargs: object) -> None:
+        raise IndexBusyError("another write holds the index")
+
+    monkeypatch.setattr("qa_service.retriever.Engine.ask", busy)
+    with TestClient(create_app(Settings(index=small_index), HashingEmbedder())) as c:
+        r = c.get("/", params={"q": "agency"})
+        assert r.status_code == 409 and int(r.headers["retry-after"]) > 0
+        assert soup(r.text).h1.text == "The papers are being updated"
+        api = c.post("/api/ask", json={"question": "agency"})
+        assert api.status_code == 409 and "detail" in api.json()
