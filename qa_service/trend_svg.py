@@ -11,7 +11,7 @@ from datetime import date
 from html import escape
 
 from qa_service.schemas.precedent import TrendPointOut, TrendResponse, TrendSeries
-from qa_service.web_views import passage_link
+from qa_service.web_views import long_date, passage_link
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
@@ -45,10 +45,12 @@ def render(series: list[TrendSeries], unit: str | None) -> str:
         return HEIGHT - BOTTOM - (p.value - low_y) / span_y * (HEIGHT - TOP - BOTTOM)
 
     label = escape(unit or "")
+    # a line per council needs a key saying which is which (colour alone said nothing)
+    key, key_height = _legend([s.council or "Council not known" for s, _ in plotted])
     parts = [
         # a group, not role="img": an image's content is hidden from screen readers, and its
         # point links would be controls nested in it that a keyboard reaches but no one hears
-        f'<svg class="cqa-trend" role="group" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg class="cqa-trend" role="group" viewBox="0 0 {WIDTH} {HEIGHT + key_height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg" aria-labelledby="trend-title">',
         f'<title id="trend-title">Figures stated in the papers over time ({label})</title>',
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
@@ -68,15 +70,39 @@ def render(series: list[TrendSeries], unit: str | None) -> str:
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{line}"/>')
         for p in pts:
             who = f"{s.council}, " if s.council else ""
-            tip = escape(f"{who}{p.date}: {p.value_text} — {p.text}")
+            tip = escape(f"{who}{long_date(p.date)}: {p.value_text} — {p.text}")
             href = escape(passage_link(p.citation, p.citation.passage_id))
             parts.append(
                 f'<a href="{href}" aria-label="{tip}">'
                 f'<circle cx="{x(p):.1f}" cy="{y(p):.1f}" r="5" fill="{colour}">'
                 f"<title>{tip}</title></circle></a>"
             )
+    parts.extend(key)
     parts.append("</svg>")
     return "".join(parts)
+
+
+KEY_ROW = 20  # px a row of the key takes under the axis labels
+
+
+def _legend(names: list[str]) -> tuple[list[str], int]:
+    """The key of a figure of several lines, rows of a colour sample and a council's name
+    under the axis (its markup and height); none for one line."""
+    if len(names) < 2:
+        return [], 0
+    out, x, row = [], LEFT, 0
+    for n, name in enumerate(names):
+        width = 30 + 7 * len(name)  # a sample and the name, at about 7 px a character
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, row = LEFT, row + 1
+        y = HEIGHT + row * KEY_ROW + 8
+        colour = COLOURS[n % len(COLOURS)]
+        out.append(
+            f'<line x1="{x}" y1="{y - 4}" x2="{x + 20}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="3"/><text x="{x + 25}" y="{y}" font-size="12">{escape(name)}</text>'
+        )
+        x += width + 15
+    return out, (row + 1) * KEY_ROW
 
 
 def figure(response: TrendResponse, council: str | None) -> str:

@@ -171,6 +171,22 @@ def test_trend_page_for_two_councils_draws_a_line_each(client: TestClient) -> No
     assert [t.split(",")[0] for t in tips] == ["Eastwold Council"] * 3 + ["Westwold Council"]
 
 
+def test_a_figure_of_several_lines_has_a_key(client: TestClient) -> None:
+    # a line per council in its own colour, and nothing said which council was which
+    def svg_of(params: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+        return BeautifulSoup(client.get("/trend", params=params).text, "html.parser").svg
+
+    both = svg_of([("q", "agency social worker rate")])
+    key = [t.text for t in both.find_all("text")][-2:]
+    assert key == ["Eastwold Council", "Westwold Council"]
+    colours = [line["stroke"] for line in both.find_all("line")[-2:]]
+    assert colours == [p["stroke"] for p in both.select("polyline")]
+    one = svg_of([("q", "agency social worker rate"), ("council", "Eastwold Council")])
+    assert "Eastwold Council" not in [t.text for t in one.find_all("text")]
+    assert int(both["viewbox"].split()[3]) > int(one["viewbox"].split()[3])
+    assert "1 March 2019: 41%" in one.select_one("a")["aria-label"]  # dates as the page writes
+
+
 def test_trend_figure_s_point_links_are_heard(client: TestClient) -> None:
     # an SVG of role="img" hides its content from screen readers, so its point links were
     # controls a keyboard reached with no name read out (axe: nested-interactive)
