@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cqa_core.limits import DEFAULT_NPROBE, IngestLimits, SentenceCodec
@@ -37,7 +37,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CQA_", env_file=None, extra="ignore")
 
-    index: Path = Field(default_factory=_default_index, description="index folder")
+    index: Path = Field(
+        default_factory=_default_index, validate_default=True, description="index folder"
+    )
     corpus: Path = Field(default=PROJECT_ROOT / "corpus", description="bundled corpus")
     model_path: Path | None = Field(
         default=None, description="a local sentence-transformers folder (default: bundled)"
@@ -255,6 +257,15 @@ class Settings(BaseSettings):
         ge=1,
         description="open connections and tasks; beyond it new requests get 503 at once",
     )
+
+    @field_validator("index")
+    @classmethod
+    def _index_is_a_folder(cls, value: Path) -> Path:
+        # CQA_INDEX naming a file (meta.sqlite itself, say) would fail deep in a writer's
+        # mkdir as a traceback; --index is checked by click, the variable here
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not an index folder")
+        return value
 
 
 def default_of(name: str) -> Any:

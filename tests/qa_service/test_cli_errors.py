@@ -218,3 +218,27 @@ def test_list_counts_one_passage_in_the_singular(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["ingest", str(papers), "--index", idx]).exit_code == 0
     r = CliRunner().invoke(main, ["list", "--index", idx])
     assert r.exit_code == 0 and "  note.txt  [1 passage]" in r.output
+
+
+@pytest.mark.parametrize("command", ["ingest", "serve", "ask", "stats"])
+def test_cqa_index_naming_a_file_is_one_line(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # `--index FILE` is refused by click; the variable naming a file (meta.sqlite itself)
+    # made ingest and serve fail with a FileExistsError traceback from the writer's mkdir
+    meta = tmp_path / "meta.sqlite"
+    meta.write_bytes(b"")
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: None)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    args = {
+        "ingest": ["ingest", str(small_corpus)],
+        "serve": ["serve", "--port", port, "--corpus", str(small_corpus)],
+        "ask": ["ask", "care leavers"],
+        "stats": ["stats"],
+    }[command]
+    r = CliRunner().invoke(main, args, env={"CQA_INDEX": str(meta)})
+    assert r.exit_code == 1
+    assert _error_line(r.output) == f"Error: CQA_INDEX: {meta} is a file, not an index folder"
+    assert meta.read_bytes() == b""
