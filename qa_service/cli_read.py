@@ -262,14 +262,23 @@ def eval_(
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder to write the files into.",
+    default=None,
+    help="Folder to write the files into (or give it as DIR).  [default: .]",
 )
 @click.option("--name", default="committee-papers", show_default=True, help="Index name.")
+@click.argument(
+    "out_dir", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
 @index_option
-def export(fmt: str, out: Path, name: str, index_dir: Path | None) -> None:
-    """Export the index for another search engine (OpenSearch's k-NN plugin)."""
+def export(
+    fmt: str, out: Path | None, name: str, out_dir: Path | None, index_dir: Path | None
+) -> None:
+    """Export the index for another search engine (OpenSearch's k-NN plugin) into DIR.
+
+    \f
+    DIR is shared/INTERFACE.md's form, ``cqa export --format opensearch DIR``; ``--out DIR``
+    says the same.
+    """
     from cqa_core.errors import IndexMissingError
     from index.opensearch_export import export as to_opensearch
     from index.opensearch_export import valid_name
@@ -281,12 +290,14 @@ def export(fmt: str, out: Path, name: str, index_dir: Path | None) -> None:
             "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
             param_hint="'--name'",
         )
+    if out is not None and out_dir is not None and out != out_dir:
+        raise click.UsageError(f"give the folder once: DIR ({out_dir}) or --out ({out})")
     settings = load_settings(index_dir)
     if not index_exists(settings):
         raise IndexMissingError(f"no index at {settings.index}: run 'cqa ingest PATH' first")
     store = Store.open(settings.index)
     try:
-        mapping_path, bulk_path, count = to_opensearch(store, out, name)
+        mapping_path, bulk_path, count = to_opensearch(store, out or out_dir or Path("."), name)
     finally:
         store.close()
     click.echo(f"{fmt}: {count} passages; mapping {mapping_path}, bulk {bulk_path}")

@@ -254,3 +254,21 @@ def test_cqa_export_writes_a_mapping_and_bulk_body_opensearch_accepts(
 )  # fmt: skip
 def test_index_names_opensearch_accepts(name: str, ok: bool) -> None:
     assert valid_name(name) is ok
+
+
+def test_cqa_export_takes_its_folder_as_an_argument(
+    small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # shared/INTERFACE.md: `cqa export --format opensearch DIR`; it was refused as an
+    # unexpected extra argument, only `--out DIR` was taken
+    monkeypatch.setenv("CQA_EMBEDDER", "hashing")
+    out = tmp_path / "os"
+    args = ["export", "--format", "opensearch", str(out), "--index", str(small_index)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "committee-papers.mapping.json").is_file()
+    assert (out / "committee-papers.bulk.ndjson").read_text().strip()
+    both = [*args, "--out", str(tmp_path / "other")]
+    result = CliRunner().invoke(main, both)
+    assert result.exit_code == 2 and "give the folder once" in result.output
+    assert not (tmp_path / "other").exists()
