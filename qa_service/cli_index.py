@@ -98,6 +98,26 @@ def ingest(
         click.echo(summary.recut, err=True)
     if left := summary.old_cuts.message():  # files this run was not given
         click.echo(clean(left, one_line=True), err=True)
+    _report_files(summary)
+    if as_json:
+        click.echo(json.dumps(_summary_json(summary)))
+    else:
+        copies = f", {len(summary.duplicates)} duplicate" if summary.duplicates else ""
+        click.echo(
+            f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
+            f"{len(summary.unchanged)} unchanged{copies}, {len(summary.failed)} failed, "
+            f"{len(summary.skipped)} skipped; "
+            f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
+            f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
+        )
+        if timings:
+            click.echo(summary.times.describe(summary.seconds))
+    if strict and summary.failed:
+        sys.exit(1)
+
+
+def _report_files(summary: Any) -> None:
+    """One stderr line for each warning, skipped, failed or duplicate file of an ingest."""
     # file names, manifest values and reasons quoting them may hold escape sequences
     for warning in summary.warnings:
         click.echo(f"warning: {clean(warning, one_line=True)}", err=True)
@@ -114,21 +134,6 @@ def ingest(
             ),
             err=True,
         )
-    if as_json:
-        click.echo(json.dumps(_summary_json(summary)))
-    else:
-        copies = f", {len(summary.duplicates)} duplicate" if summary.duplicates else ""
-        click.echo(
-            f"files: {len(summary.added)} added, {len(summary.updated)} updated, "
-            f"{len(summary.unchanged)} unchanged{copies}, {len(summary.failed)} failed, "
-            f"{len(summary.skipped)} skipped; "
-            f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
-            f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
-        )
-        if timings:
-            click.echo(summary.times.describe(summary.seconds))
-    if strict and summary.failed:
-        sys.exit(1)
 
 
 def _summary_json(summary: Any) -> dict[str, Any]:
@@ -189,11 +194,21 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
             else None
         )
     if summary is not None:
+        _report_files(summary)  # a corpus of unreadable or unsupported files says why
         click.echo(
             f"built the index at {settings.index}: {summary.documents_total} documents, "
             f"{summary.passages_total} passages",
             err=True,
         )
+        if not summary.documents_total:
+            # the empty index stays, so the next serve will not ingest the corpus again
+            where = clean(str(settings.corpus), one_line=True)
+            click.echo(
+                f"warning: {where} held no paper to index, so nothing can be answered: "
+                f"add papers with 'cqa ingest PATH --index {settings.index}' "
+                "(the server picks them up) or upload them",
+                err=True,
+            )
     else:
         # A corrupt store, or a first ingest that never finished, fails here in one line,
         # not as a traceback from the app's start-up after "serving on".

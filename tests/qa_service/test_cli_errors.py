@@ -242,3 +242,43 @@ def test_cqa_index_naming_a_file_is_one_line(
     assert r.exit_code == 1
     assert _error_line(r.output) == f"Error: CQA_INDEX: {meta} is a file, not an index folder"
     assert meta.read_bytes() == b""
+
+
+def test_serve_says_why_its_first_index_is_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a --corpus of files it cannot read built an empty index and served it with no word
+    # of the files skipped or failed, and the empty index then stops any later ingest of it
+    corpus = tmp_path / "papers"
+    corpus.mkdir()
+    (corpus / "agenda.xyz").write_text("Agenda", encoding="utf-8")
+    (corpus / "minutes.txt").write_bytes(b"\x00\x01\x02\x03")
+    started: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw["port"]))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    index = tmp_path / "idx"
+    r = CliRunner().invoke(
+        main, ["serve", "--port", str(port), "--corpus", str(corpus), "--index", str(index)]
+    )
+    assert r.exit_code == 0 and started == [port], r.output
+    assert f"skipped: {corpus / 'agenda.xyz'}: unsupported file type .xyz" in r.output
+    assert "failed: minutes.txt: " in r.output
+    assert (
+        f"warning: {corpus} held no paper to index, so nothing can be answered: "
+        f"add papers with 'cqa ingest PATH --index {index}'" in r.output
+    )
+
+
+def test_serve_of_the_shipped_corpus_warns_of_nothing(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: None)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    args = ["serve", "--port", str(port), "--corpus", str(small_corpus)]
+    r = CliRunner().invoke(main, [*args, "--index", str(tmp_path / "idx")])
+    assert r.exit_code == 0, r.output
+    assert not [ln for ln in r.output.splitlines() if ln.startswith(("warning:", "skipped:"))]
