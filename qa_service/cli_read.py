@@ -55,7 +55,7 @@ def ask(
     index_dir: Path | None,
 ) -> None:
     """Print the cited passages that answer QUESTION."""
-    from qa_service.presenters import answer_request
+    from qa_service.presenters import answer_request, to_filters, unheld_filter_notes
     from qa_service.request_limits import applying
     from qa_service.schemas.asking import AskRequest
     from qa_service.schemas.filters import FiltersIn
@@ -81,6 +81,10 @@ def ask(
     if as_json:
         click.echo(response.model_dump_json(indent=2))
         return
+    if not response.passages and (unheld := unheld_filter_notes(engine, to_filters(body.filters))):
+        # nothing found because a value typed (a misspelt council, "minute" for minutes) is
+        # held by no paper: a user error, as an unknown document id is, not an empty answer
+        raise click.ClickException(clean(" ".join(unheld), one_line=True))
     for note in response.notes:  # a note may quote a council or committee from a manifest
         click.echo(f"Note: {clean(note, one_line=True)}")
     if not response.passages:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,15 +178,42 @@ def test_serve_on_a_broken_index_fails_in_one_line_before_serving(
     assert line.startswith("Error: ") and message in line and "serving on" not in r.output
 
 
-def test_ask_says_when_a_filter_value_is_not_in_the_index(small_index: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--council", "Nowhere"], "the council \u201cNowhere\u201d"),
+        (["--doc-type", "minute"], "the type \u201cminute\u201d (it has: minutes, report)"),
+        (["--committee", "Cabinet"], "the committee \u201cCabinet\u201d"),
+    ],
+)
+def test_ask_with_a_filter_value_no_paper_holds_is_a_user_error(
+    small_index: Path, args: list[str], message: str
+) -> None:
+    # a misspelt value found nothing and exited 0 with "No passage matches these filters.",
+    # where an unknown document id (cqa remove) is an error
     r = CliRunner().invoke(
-        main, ["ask", "agency social workers", "--council", "Nowhere", "--index", str(small_index)]
+        main, ["ask", "agency social workers", *args, "--index", str(small_index)]
     )
+    assert r.exit_code == 1, r.output
+    line = _error_line(r.output)
+    assert line.startswith(f"Error: No paper in the index has {message}"), line
+
+
+def test_ask_names_an_unheld_value_beside_the_passages_of_the_others(small_index: Path) -> None:
+    args = ["--council", "Nowhere", "--council", "Ravensholt City Council"]
+    r = CliRunner().invoke(main, ["ask", "missing children", *args, "--index", str(small_index)])
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0].startswith("Note: No paper in the index has the council \u201cNowhere\u201d")
-    assert "No passage matches these filters." in lines
-    assert "nearest passages" not in r.output  # none are listed
+    assert "1. [" in r.output and "No passage matches these filters." not in lines
+
+
+def test_ask_json_with_an_unheld_value_prints_the_api_body(small_index: Path) -> None:
+    args = ["ask", "agency social workers", "--council", "Nowhere", "--json"]
+    r = CliRunner().invoke(main, [*args, "--index", str(small_index)])
+    assert r.exit_code == 0, r.output  # the body of POST /api/ask, which answers 200
+    body = json.loads(r.output)
+    assert body["passages"] == [] and "\u201cNowhere\u201d" in body["note"]
 
 
 def test_ask_prints_notes_without_escape_sequences(
