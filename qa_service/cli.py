@@ -19,6 +19,8 @@ from cqa_core.errors import CQAError
 from qa_service import cli_index, cli_read
 from qa_service.cli_errors import validation_message
 
+_COMMAND_PATH = "cqa.command_path"  # ctx.meta key: the command being parsed ("cqa ask")
+
 
 class _UsageLine(click.ClickException):
     """A usage error (a bad option value, a missing argument) as one line, exit status 2.
@@ -29,8 +31,11 @@ class _UsageLine(click.ClickException):
 
     exit_code = 2
 
-    def __init__(self, exc: click.UsageError) -> None:
-        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    def __init__(self, exc: click.UsageError, command_path: str | None = None) -> None:
+        # click's parser raises "Option '--council' requires an argument." with no context;
+        # the group then names the command it was parsing for (``command_path``)
+        path = exc.ctx.command_path if exc.ctx is not None else command_path
+        where = f" (see '{path} --help')" if path else ""
         super().__init__(exc.format_message() + where)
 
 
@@ -51,11 +56,18 @@ class _Group(click.Group):
         except click.UsageError as exc:  # an option of the group itself (`cqa --bogus`)
             raise _UsageLine(exc) from exc
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[_COMMAND_PATH] = f"{ctx.command_path} {name}" if name else ctx.command_path
+        return name, command, rest
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            raise _UsageLine(exc) from exc
+            raise _UsageLine(exc, ctx.meta.get(_COMMAND_PATH, ctx.command_path)) from exc
         except CQAError as exc:
             raise click.ClickException(str(exc)) from exc
         except ValidationError as exc:

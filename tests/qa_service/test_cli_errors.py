@@ -59,6 +59,9 @@ def test_a_bad_ask_option_is_named_as_typed(tmp_path: Path, args: list[str], mes
         ),
         (["ask", "x", "--top-k", "five"], "Error: Invalid value for '--top-k': 'five' is not"),
         (["ask"], "Error: Missing argument 'QUESTION'."),
+        # raised by click's parser without a context: the hint was left off
+        (["ask", "x", "--council"], "Error: Option '--council' requires an argument."),
+        (["eval", "--index"], "Error: Option '--index' requires an argument."),
         (["eval", "/no/such.jsonl"], "Error: Invalid value for 'SETS...': Path '/no/such.jsonl'"),
         (["no-such-command"], "Error: No such command 'no-such-command'."),
         (["--no-such-option"], "Error: No such option '--no-such-option'."),
