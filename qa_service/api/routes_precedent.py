@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import AfterValidator, BaseModel
+from pydantic_core import PydanticCustomError
 from starlette.responses import Response
 
 from index.store import Filters
@@ -49,6 +50,31 @@ Offset = Annotated[
     Query(
         ge=0, le=2**31 - 1, description="decisions to skip: the next page starts at offset + limit"
     ),
+]
+
+# "'discharged', 'due' or 'overdue'", as pydantic words a literal's choices
+_STATUS_CHOICES = (
+    ", ".join(f"'{s}'" for s in followthrough.STATUSES[:-1]) + f" or '{followthrough.STATUSES[-1]}'"
+)
+
+
+def _known_statuses(values: list[str] | None) -> list[str] | None:
+    """Refuse a status that is not one of ``followthrough.STATUSES`` here, where the error
+    names ``status`` (``loc: ["query", "status"]``), as every other 422 names its field:
+    the engine's own check has no location to give (blank values are ignored, as there)."""
+    if any(v.strip() and v.strip() not in followthrough.STATUSES for v in values or ()):
+        raise PydanticCustomError(
+            "literal_error",
+            "Input should be {expected}",
+            {"expected": _STATUS_CHOICES},
+        )
+    return values
+
+
+Statuses = Annotated[
+    list[str] | None,
+    Query(description="discharged, due or overdue (repeatable)"),
+    AfterValidator(_known_statuses),
 ]
 Format = Annotated[
     ExportFormat, Query(alias="format", description="json (default) or csv, one row per result")
@@ -129,9 +155,7 @@ def commitments(
     engine: EngineDep,
     council: Names = None,
     committee: Annotated[list[str] | None, Query(description="the committee expecting it")] = None,
-    status: Annotated[
-        list[str] | None, Query(description="discharged, due or overdue (repeatable)")
-    ] = None,
+    status: Statuses = None,
     document: Annotated[
         str | None, Query(max_length=100, description="only those made in this document")
     ] = None,

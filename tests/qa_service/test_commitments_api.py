@@ -147,6 +147,19 @@ def test_commitments_filters_and_status_on_a_date(client: TestClient) -> None:
     assert client.get("/api/commitments", params={"as_of": "2021-02-31"}).status_code == 422
 
 
+def test_an_unknown_status_is_refused_at_its_query_parameter(client: TestClient) -> None:
+    # "overdu" came back with loc [] (the engine's check, which knows no location), where
+    # every other 422 names its field
+    r = client.get("/api/commitments", params={"status": ["due", "overdu"]})
+    assert r.status_code == 422
+    body = r.json()
+    assert [e["loc"] for e in body["errors"]] == [["query", "status"]]
+    assert body["detail"] == "query.status: Input should be 'discharged', 'due' or 'overdue'"
+    # blank values are still ignored, and a value with spaces around it still counts
+    ok = client.get("/api/commitments", params={"status": ["", " overdue "], "as_of": "2021-09-01"})
+    assert ok.status_code == 200 and {c["status"] for c in ok.json()["commitments"]} == {"overdue"}
+
+
 def test_commitments_page_links_the_paper_that_brought_it_back(client: TestClient) -> None:
     r = client.get("/commitments")
     assert r.status_code == 200
