@@ -509,3 +509,8 @@ def query_terms(text: str) -> list[str]:
             continue
         seen.setdefault(token, None)
     return list(seen)
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, with an s unless ``n`` is one: "1 document", "3 documents"."""
+    return f"{n} {noun if n == 1 else noun + 's'}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cqa_core.text import counted
 from evaluation.metrics import QuestionResult, Retrieved
 from evaluation.questions import COMPARE, Question, load_questions
 from evaluation.report import format_report, format_sets, report_to_dict
@@ -139,7 +140,9 @@ def evaluate_sets(
         questions = load_questions(s.questions)
         results = [r for r, _ in run_questions(engine, questions, label_filters)]
         reports[s.name] = score(results, council_of_file(engine))
-        texts.append(f"== {s.name} ({len(questions)} questions)\n{format_report(reports[s.name])}")
+        texts.append(
+            f"== {s.name} ({counted(len(questions), 'question')})\n{format_report(reports[s.name])}"
+        )
     if len(reports) == 1:  # one set reads as it always has
         (report,) = reports.values()
         return format_report(report), report_to_dict(report)

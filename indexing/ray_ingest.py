@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from cqa_core.errors import IngestError
-from cqa_core.text import split_sentences
+from cqa_core.text import counted, split_sentences
 from indexing.embed_batch import embed_text
 from indexing.ray_support import require
 from indexing.shard_commit import SHARD_FILES, PlannedShard
@@ -259,7 +259,7 @@ def ingest_with_ray(
     work = plan(writer, paths, council, shard_files)
     s = work.summary
     say(
-        f"plan: {work.files} files to process in {len(work.shards)} shards; "
+        f"plan: {counted(work.files, 'file')} to process in {counted(len(work.shards), 'shard')}; "
         f"{len(s.unchanged)} unchanged, {len(s.duplicates)} duplicate, "
         f"{len(s.failed)} unreadable, {len(s.skipped)} skipped "
         f"({time.perf_counter() - began:.1f}s)"
@@ -274,17 +274,18 @@ def ingest_with_ray(
 
                 ray.shutdown()
         say(
-            f"load+embed (ray, {workers} workers): {run.documents} files, {run.failed} failed, "
-            f"{run.passages} passages and {run.sentences} sentences embedded; "
-            f"{run.shards_written} shards written, {run.shards_reused} reused "
+            f"load+embed (ray, {counted(workers, 'worker')}): {counted(run.documents, 'file')}, "
+            f"{run.failed} failed, {counted(run.passages, 'passage')} and "
+            f"{counted(run.sentences, 'sentence')} embedded; "
+            f"{counted(run.shards_written, 'shard')} written, {run.shards_reused} reused "
             f"({run.seconds:.1f}s)"
         )
     committed = time.perf_counter()
     summary = commit(writer, work, shards)
     summary.seconds = time.perf_counter() - began
     say(
-        f"commit: {len(summary.added) + len(summary.updated)} documents, "
-        f"{summary.passages_added} passages into {writer.index_dir} "
+        f"commit: {counted(len(summary.added) + len(summary.updated), 'document')}, "
+        f"{counted(summary.passages_added, 'passage')} into {writer.index_dir} "
         f"({time.perf_counter() - committed:.1f}s)"
     )
     return summary

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from cqa_core.text import counted
 from qa_service.cli_common import index_option, load_settings
 from qa_service.cli_errors import check_port
 from qa_service.config import writes_enabled
@@ -108,7 +109,7 @@ def ingest(
             f"{len(summary.unchanged)} unchanged{copies}, {len(summary.failed)} failed, "
             f"{len(summary.skipped)} skipped; "
             f"passages: {summary.passages_added} new, {summary.passages_total} in the index "
-            f"({summary.documents_total} documents) in {summary.seconds:.1f}s"
+            f"({counted(summary.documents_total, 'document')}) in {summary.seconds:.1f}s"
         )
         if timings:
             click.echo(summary.times.describe(summary.seconds))
@@ -196,8 +197,9 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     if summary is not None:
         _report_files(summary)  # a corpus of unreadable or unsupported files says why
         click.echo(
-            f"built the index at {settings.index}: {summary.documents_total} documents, "
-            f"{summary.passages_total} passages",
+            f"built the index at {settings.index}: "
+            f"{counted(summary.documents_total, 'document')}, "
+            f"{counted(summary.passages_total, 'passage')}",
             err=True,
         )
         if not summary.documents_total:
@@ -276,6 +278,6 @@ def doctor(min_age: float, index_dir: Path | None) -> None:
     for name in report.recent:
         click.echo(f"left: uploads/{name} (no document yet; written in the last {min_age:g} s)")
     click.echo(
-        f"orphan uploads: {len(report.removed)} removed ({report.freed_bytes} bytes), "
+        f"orphan uploads: {len(report.removed)} removed ({counted(report.freed_bytes, 'byte')}), "
         f"{len(report.recent)} left"
     )

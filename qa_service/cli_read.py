@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from cqa_core.text import counted
 from qa_service.cli_common import IsoDate, index_option, load_settings, open_engine
 from qa_service.terminal import clean
 
@@ -163,7 +164,7 @@ def list_(as_json: bool, index_dir: Path | None) -> None:
         )
         note = f" (superseded by {d.superseded_by})" if d.superseded_by else ""
         source = clean(d.source, one_line=True)
-        count = f"{d.passages} passage{'' if d.passages == 1 else 's'}"
+        count = counted(d.passages, "passage")
         click.echo(f"{d.document_id}  {source}  [{count}]{note}")
         click.echo(f"    {facts or 'no metadata'}")
         if d.title:
@@ -304,4 +305,4 @@ def export(
         mapping_path, bulk_path, count = to_opensearch(store, out or out_dir or Path("."), name)
     finally:
         store.close()
-    click.echo(f"{fmt}: {count} passages; mapping {mapping_path}, bulk {bulk_path}")
+    click.echo(f"{fmt}: {counted(count, 'passage')}; mapping {mapping_path}, bulk {bulk_path}")

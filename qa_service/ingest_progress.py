@@ -20,6 +20,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from cqa_core.text import counted
 from indexing.models import Progress
 from qa_service.terminal import clean
 
@@ -116,7 +117,7 @@ class IngestDisplay:
         self._last_line = now
         elapsed = now - self.started
         line = (
-            f"embedded {p.passages_embedded} of {'' if exact else '~'}{total} passages "
+            f"embedded {p.passages_embedded} of {'' if exact else '~'}{counted(total, 'passage')} "
             f"({share:.0%}) in {_duration(elapsed)}"
         )
         if share < 1:

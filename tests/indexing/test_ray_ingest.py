@@ -213,7 +213,7 @@ def test_cqa_ingest_engine_ray_prints_a_line_per_stage(
     args = ["ingest", "--engine", "ray", "--workers", "2", "--index", str(index_dir)]
     result = CliRunner().invoke(main, [*args, str(small_corpus)])
     assert result.exit_code == 0, result.output
-    for stage in ("plan: 5 files to process in 1 shards", "load+embed (ray, 2 workers)", "commit:"):
+    for stage in ("plan: 5 files to process in 1 shard;", "load+embed (ray, 2 workers)", "commit:"):
         assert stage in result.output
     assert "files: 5 added" in result.output
     assert not list((index_dir / "ray-shards").glob("*.parquet"))

@@ -76,7 +76,7 @@ def test_exit_status_and_no_traceback(ingested: tuple[Path, Run, Run]) -> None:
             line
             for line in run.stderr.splitlines()
             if not re.match(
-                r"^(\[\d+/\d+\] |embedded \d+ of ~?\d+ passages "
+                r"^(\[\d+/\d+\] |embedded \d+ of ~?\d+ passages? "
                 r"|warning: |failed: |skipped: |duplicate: )",
                 line,
             )

@@ -45,6 +45,17 @@ def test_ingest_ask_list_stats_remove(tmp_path: Path, small_corpus: Path) -> Non
     assert r.exit_code == 1 and "no document" in r.output
 
 
+def test_ingest_counts_one_document_and_one_passage_in_the_singular(tmp_path: Path) -> None:
+    # the summary said "(1 documents)" and the progress "embedded 1 of 1 passages"
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "note.txt").write_text("The committee noted the annual report on fostering.\n")
+    r = CliRunner().invoke(main, ["ingest", str(papers), "--index", str(tmp_path / "idx")])
+    assert r.exit_code == 0, r.output
+    assert "passages: 1 new, 1 in the index (1 document) in " in r.output
+    assert "embedded 1 of 1 passage (100%)" in r.output
+
+
 def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     runner = CliRunner()
     r = runner.invoke(main, ["ask", "anything", "--index", str(tmp_path / "none")])
@@ -120,7 +131,7 @@ def test_eval_scores_several_set_folders_each_on_its_own_index(
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
     assert (root / "set-a").is_dir() and (root / "set-b").is_dir()
-    assert "== set-a (1 questions)" in r.output and "== set-b (2 questions)" in r.output
+    assert "== set-a (1 question)" in r.output and "== set-b (2 questions)" in r.output
     table = r.output[r.output.index("| set |") :].splitlines()
     assert "answer@1" in table[0]
     assert [row.split("|")[1].strip() for row in table[2:]] == ["set-a", "set-b"]
