@@ -3,7 +3,8 @@
 ``filter_sql`` turns ``Filters`` into a condition on the documents table; ``FilterStore``
 (part of ``Store``) answers "which passages pass these filters" as an ``Allowed`` bitmap
 over row ids, which FAISS reads directly and tantivy reads as a set of ids, remembered
-until the next commit because every question asks it several times.
+until the next commit because every question asks it several times; and how many documents
+with no meeting date a date bound leaves out (``undated_documents``), for the note that says so.
 """
 
 from __future__ import annotations
@@ -103,6 +104,10 @@ class Allowed:
 
 # Filter sets kept per store; each is a bitmap of (largest row id / 8) bytes.
 _ALLOWED_CACHE = 64
+# Counts of undated documents kept per store (``FilterStore.undated_documents``).
+_UNDATED_CACHE = 256
+# A document with no meeting date, as a date bound leaves it out ("" >= "2017-01-01" fails)
+_UNDATED = "({alias}.meeting_date IS NULL OR {alias}.meeting_date = '')"
 
 
 def filter_sql(
@@ -183,6 +188,9 @@ class FilterStore(StoreBase):
         self._allowed: OrderedDict[tuple[int, Filters], Allowed] = OrderedDict()
         # (generation, passage ids, their documents' rowids), for ``_passing``
         self._layout: tuple[int, np.ndarray, np.ndarray] | None = None
+        # (generation, documents with no meeting date, those of them superseded, and how many
+        # of them pass some filters), for ``undated_documents``
+        self._undated: tuple[int, int, int, OrderedDict[Filters, int]] | None = None
 
     def allowed(self, filters: Filters | None) -> Allowed:
         """The passages passing ``filters``, remembered until the next commit.
@@ -204,6 +212,61 @@ class FilterStore(StoreBase):
             while len(self._allowed) > _ALLOWED_CACHE:
                 self._allowed.popitem(last=False)
         return found
+
+    def undated_documents(self, filters: Filters) -> int:
+        """How many documents with no meeting date pass ``filters`` but for its date bounds:
+        the papers a date bound leaves out for having no date (the note that says so).
+
+        Read from the documents' indexes, never the passages, and remembered until the next
+        commit: once a commit, how many documents are undated (the meeting date's index
+        alone) and how many of those a revised paper supersedes (from the few that supersede
+        one), which answer a date bound alone; other filters count the undated documents
+        that pass them (by the date's index or the council's, whichever is narrower).
+        """
+        generation = self.generation()
+        key = replace(filters, date_from=None, date_to=None)
+        undated = _UNDATED.format(alias="d")
+        with self.lock:
+            if self._undated is None or self._undated[0] != generation:
+                total = self._count(f"SELECT count(*) FROM documents d WHERE {undated}")
+                # from the superseding side (CROSS JOIN keeps it outer): a check of each
+                # undated document read every row of them, ~1M at 10M passages
+                replaced = (
+                    self._count(
+                        "SELECT count(DISTINCT d.doc_rowid) FROM documents s CROSS JOIN "
+                        "documents d ON d.source = s.supersedes AND d.doc_rowid != s.doc_rowid "
+                        f"WHERE s.supersedes IS NOT NULL AND {undated}"
+                    )
+                    if total
+                    else 0
+                )
+                self._undated = (generation, total, replaced, OrderedDict())
+            _, total, replaced, counts = self._undated
+            if not total:
+                return 0
+            if replace(key, include_superseded=False) == Filters():  # a date bound alone
+                return total if key.include_superseded else total - replaced
+            cached = counts.get(key)
+            if cached is not None:
+                counts.move_to_end(key)
+                return cached
+            where, params = filter_sql(replace(key, has_decision=False))
+            if key.has_decision:  # a condition on its passages: any of them holding a decision
+                where += (
+                    " AND EXISTS (SELECT 1 FROM passage_rows r JOIN decisions x "
+                    "ON x.passage = r.id WHERE r.doc_rowid = d.doc_rowid)"
+                )
+            found = self._count(
+                f"SELECT count(*) FROM documents d WHERE {undated} AND {where}", params
+            )
+            counts[key] = found
+            while len(counts) > _UNDATED_CACHE:
+                counts.popitem(last=False)
+            return found
+
+    def _count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        (n,) = self.conn.execute(sql, params).fetchone()
+        return int(n)
 
     def snapshot(self, generation: int, sets: Sequence[Filters]) -> dict[str, np.ndarray] | None:
         """The passages' documents and the passages of each of ``sets`` as worked out for

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import cast
 
+from cqa_core.text import counted
 from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
 from qa_service import precedent
 from qa_service.answers import Answer, Hit
@@ -121,8 +122,18 @@ def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
     )
     response = ask_response(answer)
     unheld = unheld_filter_notes(engine, filters)
-    if unheld:
-        notes = response.notes + unheld
+    # the papers the date bound given leaves out for having no date, among those searched (a
+    # council read from the question is one of the filters), superseded ones only if asked
+    # for (``effective_filters`` takes them in when the date bound left nothing)
+    undated = (
+        undated_notes(
+            engine, replace(answer.filters, include_superseded=filters.include_superseded)
+        )
+        if filters.date_from or filters.date_to
+        else []
+    )
+    if unheld or undated:
+        notes = with_undated([*response.notes, *unheld], undated, not response.passages)
         return response.model_copy(update={"notes": notes, "note": notes[0]})
     return response
 
@@ -156,6 +167,27 @@ def unheld_filter_values(engine: Engine, filters: Filters) -> dict[tuple[str, st
             named = value if len(value) <= _QUOTED else value[: _QUOTED - 1].rstrip() + "\u2026"
             notes[field, value] = f"No paper in the index has {label} \u201c{named}\u201d{choices}."
     return notes
+
+
+def undated_notes(engine: Engine, filters: Filters) -> list[str]:
+    """A sentence saying how many papers the date bounds of ``filters`` leave out for having
+    no meeting date, among those passing its other filters (none without a date bound, or
+    when no undated paper passes them): on an index whose manifests give no dates, a date
+    filter found nothing and said nothing, an empty answer with no reason given."""
+    if not (filters.date_from or filters.date_to):
+        return []
+    n = engine.store.undated_documents(filters)
+    if not n:
+        return []
+    have, them = ("has", "it") if n == 1 else ("have", "them")
+    return [f"{counted(n, 'paper')} {have} no meeting date, so the date filter leaves {them} out."]
+
+
+def with_undated(notes: list[str], undated: list[str], found_nothing: bool) -> list[str]:
+    """``notes`` with ``undated_notes``' sentence: first when nothing was found, as it says
+    why (and the one-sentence ``note`` is the first), else after the others, which are about
+    the answer itself."""
+    return [*undated, *notes] if found_nothing else [*notes, *undated]
 
 
 def ask_response(answer: Answer) -> AskResponse:
@@ -197,6 +229,11 @@ def compare_request(engine: Engine, body: CompareRequest) -> CompareResponse:
         for c in response.councils
     ]
     notes = unheld_filter_notes(engine, replace(filters, council=()))
+    # undated papers of the councils compared that the date bound leaves out
+    compared = tuple(c.council for c in response.councils)
+    undated = undated_notes(engine, replace(filters, council=compared)) if compared else []
+    found_nothing = not any(c.passages for c in response.councils)
+    notes = with_undated(notes, undated, found_nothing)
     return response.model_copy(update={"councils": councils, "notes": notes})
 
 

@@ -20,7 +20,9 @@ from qa_service.presenters import (
     timeline_response,
     to_filters,
     trend_response,
+    undated_notes,
     unheld_filter_notes,
+    with_undated,
 )
 from qa_service.request_limits import marked, question_length, top_k_bound
 from qa_service.schemas.filters import ExportFormat
@@ -121,8 +123,10 @@ def decisions(
     asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
     found = precedent.decisions(engine, question, filters, asked, procedural, offset)
     body = decisions_response(question, found, procedural)
-    # a council or committee no paper has (misspelt) is named, as /api/ask names it
-    body.notes = unheld_filter_notes(engine, filters)
+    # a council or committee no paper has (misspelt) is named, as /api/ask names it, and the
+    # papers holding a decision that a date bound leaves out for having no date are counted
+    undated = undated_notes(engine, replace(filters, has_decision=True))
+    body.notes = with_undated(unheld_filter_notes(engine, filters), undated, not found.decisions)
     return export.respond(body, fmt, "decisions", str(request.base_url))
 
 

@@ -7,6 +7,7 @@ results as CSV.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,9 @@ from qa_service.presenters import (
     similar_response,
     timeline_response,
     trend_response,
+    undated_notes,
     unheld_filter_notes,
+    with_undated,
 )
 from qa_service.web_views import all_as_held, page_count, page_window, with_params
 
@@ -112,6 +115,9 @@ def decisions_page(
                 engine, question, filters, per_page, show_procedural, (pages - 1) * per_page
             )
         response = decisions_response(question, found, show_procedural)
+        # the papers holding a decision that a date bound leaves out for having no date
+        undated = undated_notes(engine, replace(filters, has_decision=True))
+        context["notes"] = with_undated(context["notes"], undated, not found.decisions)
         context.update(
             page=number,
             pages=pages,

@@ -86,7 +86,8 @@ class AskResponse(BaseModel):
     _state = model_validator(mode="before")(_state_from_answered)
     notes: list[str] = notes_field(
         "what was done with the filters read from the question (a council "
-        "searched alone, a date limit not applied), and any filter value no paper holds"
+        "searched alone, a date limit not applied), any filter value no paper holds, and how "
+        "many papers a date filter leaves out for having no meeting date"
     )
     note: str | None = Field(
         default=None, description="the first of notes (one sentence), null when none"
@@ -136,5 +137,6 @@ class CompareResponse(BaseModel):
     question: str
     councils: list[CouncilColumn]
     notes: list[str] = notes_field(
-        "a filter value (a committee or document type) that no paper holds"
+        "a filter value (a committee or document type) that no paper holds, and how many of "
+        "the compared councils' papers a date filter leaves out for having no meeting date"
     )

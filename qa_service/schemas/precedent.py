@@ -68,7 +68,8 @@ class DecisionList(BaseModel):
         default=0, description="decisions skipped before these (the request's `offset`)"
     )
     notes: list[str] = notes_field(
-        "a sentence for each council or committee asked for that no paper holds"
+        "a sentence for each council or committee asked for that no paper holds, and how "
+        "many papers holding a decision a date filter leaves out for having no meeting date"
     )
 
 
