@@ -2,7 +2,9 @@
 
 Each row gives the council's best sentence, where it comes from (meeting date, committee,
 paper, page), the answer state and a link to the sentence in the viewer.  The rows are what
-the compare page shows and what it exports as CSV or JSON (``?format=grid-csv|grid-json``).
+the compare page shows and what it exports as CSV or JSON (``?format=grid-csv|grid-json``);
+the page lays them out side by side, a column per council, when there are few of them
+(``layout``).
 The answer state has the contract's names (``answered`` | ``weak`` | ``none``, as
 ``POST /api/compare`` sends them), so a download and the API agree.
 """
@@ -24,6 +26,28 @@ from qa_service.web_views import cited_page, sentence_link, source_page_link
 # The grid page shows a row's sentence up to this many characters (templates/compare.html),
 # so a highlight longer than that is quoted by its core answer (``answer_card.quoted``).
 ROW_SENTENCE_CHARS = 170
+
+# The compare page's layouts, as its ``layout`` parameter names them and its form labels them.
+LAYOUTS = {
+    "auto": "Side by side for up to 3 councils, else a row each",
+    "columns": "Side by side, a column per council (3 to a line)",
+    "rows": "A row per council",
+}
+# Up to this many councils are shown side by side unless a row each is asked for (and
+# side by side puts this many to a line).  The page is 1,200 px wide at 1280x800, so three
+# columns are 380 px: about 45 characters of the sentence a line, within the 45-75 that
+# read best, and a council's name ("Rotherham Metropolitan Borough Council") on one line;
+# the three best sentences, their states and names sit on the first screen under the form.
+# Four columns would be 277 px, about 33 characters a line, and a passage unfolded in one
+# narrower still.
+MOST_COLUMNS = 3
+
+
+def layout(asked: str, councils: int) -> str:
+    """``columns`` or ``rows``: as ``asked``, else columns for up to ``MOST_COLUMNS``."""
+    if asked in {"columns", "rows"}:
+        return asked
+    return "columns" if councils <= MOST_COLUMNS else "rows"
 
 
 class GridRow(BaseModel):

@@ -19,7 +19,7 @@ from qa_service import export, request_limits, trend, trend_svg
 from qa_service.answer_card import card_for
 from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
-from qa_service.compare_grid import grid, grid_csv, grid_row
+from qa_service.compare_grid import LAYOUTS, grid, grid_csv, grid_row, layout
 from qa_service.presenters import answer_request, compare_request, trend_response
 from qa_service.schemas.asking import AskRequest, CompareRequest
 from qa_service.web_views import all_as_held, as_held, long_date, with_params
@@ -147,9 +147,11 @@ def form(
 def compare(
     query: PageDep,
     per_council: str = "",
+    layout_asked: Annotated[str, Query(alias="layout")] = "auto",
     fmt: Annotated[str, Query(alias="format")] = "html",
 ) -> Response:
     """One question, one column per chosen council (every council when none is chosen)."""
+    layout_asked = layout_asked if layout_asked in LAYOUTS else "auto"
     request, engine, q, councils = query.request, query.engine, query.q, query.councils
     most = request_limits.current().max_per_council  # CQA_MAX_PER_COUNCIL
     per_council = per_council if per_council.isdigit() else str(min(3, most))
@@ -183,6 +185,7 @@ def compare(
     params = list(request.query_params.multi_items())
     back = "/compare" + with_params(params, {"format"})
     held = engine.store.facet_values("council")
+    shown = layout(layout_asked, len(response.councils)) if response else ""
     return render(
         request,
         "compare.html",
@@ -191,6 +194,11 @@ def compare(
             "selected_councils": all_as_held(councils, held),
             "per_council": per_council,
             "per_council_choices": [n for n in PER_COUNCIL if n <= most],
+            "layout": layout_asked,  # as asked, so the form keeps "auto" for more councils
+            "layouts": LAYOUTS,
+            "shown_layout": shown,
+            "other_layout_link": "/compare"
+            + with_params(params, {"format"}, layout="rows" if shown == "columns" else "columns"),
             "councils": held,
             "response": response,
             "rows": [grid_row(c, "", back) for c in response.councils] if response else [],

@@ -94,12 +94,12 @@ def test_compare_rows_stack_on_a_phone(page: Any, screenshots: Path) -> None:
     check_page(page, screenshots, "compare-phone", full_page=False)
     page.set_viewport_size({"width": 1100, "height": 900})
 
-    page.get_by_text("Councils and passages").click()
+    page.get_by_text("Councils, passages and layout").click()
     page.get_by_role("checkbox", name="Wirral Council").check()
     page.get_by_role("checkbox", name="Surrey County Council").check()
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state()
-    names = page.locator(".cqa-grid__row th").all_inner_texts()
+    names = page.locator(".cqa-column .cqa-council__name").all_inner_texts()  # side by side
     assert sorted(names) == ["Surrey County Council", "Wirral Council"]
 
 

@@ -242,25 +242,31 @@ def test_inferred_filters_are_shown_and_can_be_removed(
     assert again.select_one("input[name=infer][value='0']")  # kept when the form is resent
 
 
-def test_compare_gives_a_row_per_council(client: TestClient) -> None:
-    page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
-    rows = page.select(".cqa-grid__row")
-    names = [row.select_one("th[scope=row]").text for row in rows]
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_compare_gives_each_council_its_best_sentence(client: TestClient, layout: str) -> None:
+    params = {"q": "agency social workers", "layout": layout}
+    page = soup(client.get("/compare", params=params).text)
+    councils = page.select(".cqa-council")
+    shape = ".cqa-grid__row" if layout == "rows" else ".cqa-column"
+    assert len(councils) == len(page.select(shape))
+    names = [council.select_one(".cqa-council__name").text for council in councils]
     assert sorted(names) == [
         "Northmoor County Council",
         "Quarrington Metropolitan Borough Council",
         "Ravensholt City Council",
     ]
-    for row in rows:
-        state = row.select_one(".cqa-state").text
+    for council in councils:
+        state = council.select_one(".cqa-state").text
+        sentence = council.select_one(".cqa-council__sentence")
         assert state in {"Answered", "Weak match", "Not in the papers"}
         if state == "Not in the papers":  # its nearest sentence is quoted, not marked
-            assert not row.select("td > mark") and row.select_one(".cqa-grid__nearest").text
+            assert not council.select("mark") and sentence.select_one(".cqa-grid__nearest").text
         else:
-            assert row.select_one("td > mark").text  # the best sentence
-        link = row.select_one("a.cqa-grid__read")["href"]
-        assert parse_qs(urlsplit(link).query)["back"] == ["/compare?q=agency+social+workers"]
-        folded = row.select_one("details.cqa-grid__more")
+            assert sentence.find("mark", recursive=False).text  # the best sentence
+        link = council.select_one("a.cqa-grid__read")["href"]
+        back = f"/compare?q=agency+social+workers&layout={layout}"
+        assert parse_qs(urlsplit(link).query)["back"] == [back]
+        folded = council.select_one("details.cqa-grid__more")
         assert folded.select(".cqa-result") and "open" not in folded.attrs
     two = soup(
         client.get(
@@ -268,7 +274,7 @@ def test_compare_gives_a_row_per_council(client: TestClient) -> None:
             params=[("q", "agency"), ("council", "Northmoor County Council"), ("per_council", "1")],
         ).text
     )
-    assert [th.text for th in two.select(".cqa-grid__row th")] == ["Northmoor County Council"]
+    assert [n.text for n in two.select(".cqa-council__name")] == ["Northmoor County Council"]
     assert len(two.select(".cqa-result")) == 1
     assert two.select_one("input[value='Northmoor County Council']").has_attr("checked")
 
@@ -277,18 +283,24 @@ def test_compare_rows_export_as_csv_and_json(client: TestClient) -> None:
     page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
     exports = {a.text: a["href"] for a in page.select("#exports a")}
     as_json = client.get(exports["as JSON"]).json()
-    shown = [th.text for th in page.select(".cqa-grid__row th")]
+    shown = [name.text for name in page.select(".cqa-council__name")]
     assert as_json["question"] == "agency social workers"
     assert [row["council"] for row in as_json["rows"]] == shown
     first = as_json["rows"][0]
     assert first["sentence"] and first["link"].startswith("http://testserver/documents/")
-    r = client.get(exports["Download these rows as CSV"])
+    r = client.get(exports["Download these councils as CSV"])  # 3 councils: side by side
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     assert r.text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
     assert [row["council"] for row in rows] == shown
     assert {row["question"] for row in rows} == {"agency social workers"}
     assert rows[0]["sentence"] == first["sentence"]
+    # the layout is the page's alone: the downloads of the rows are the same, byte for byte
+    params = {"q": "agency social workers", "layout": "rows"}
+    as_rows = soup(client.get("/compare", params=params).text)
+    links = {a.text: a["href"] for a in as_rows.select("#exports a")}
+    assert client.get(links["Download these rows as CSV"]).content == r.content
+    assert client.get(links["as JSON"]).json() == as_json
 
 
 @pytest.mark.parametrize("threshold", [0.0, 2.0])  # every column answered / none answered
@@ -314,32 +326,34 @@ def _downloads_agree_with_the_api(client: TestClient) -> None:
     page = soup(client.get("/compare", params=params).text)
     labels = {"answered": "Answered", "weak": "Weak match", "none": "Not in the papers"}
     shown = {
-        row.select_one("th[scope=row]").text: row.select_one(".cqa-state").text
-        for row in page.select(".cqa-grid__row")
+        council.select_one(".cqa-council__name").text: council.select_one(".cqa-state").text
+        for council in page.select(".cqa-council")
     }
     assert shown == {council: labels[state] for council, state in states.items()}
 
 
+@pytest.mark.parametrize("layout", ["rows", "columns"])
 @pytest.mark.parametrize("threshold", [0.0, 2.0])  # every column answered / none answered
 def test_compare_marks_a_sentence_only_where_it_answers(
-    small_index: Path, threshold: float
+    small_index: Path, threshold: float, layout: str
 ) -> None:
     # a "Not in the papers" row showed its nearest sentence marked, under "Best answering
     # sentence", as if it answered
     settings = Settings(index=small_index, abstention="threshold", answer_threshold=threshold)
     with TestClient(create_app(settings, HashingEmbedder())) as client:
-        page = soup(client.get("/compare", params={"q": "agency social workers"}).text)
-    rows = page.select(".cqa-grid__row")
-    assert rows
-    for row in rows:
-        cell = row.select_one("td")
-        nearest = cell.select_one(".cqa-grid__nearest")
+        params = {"q": "agency social workers", "layout": layout}
+        page = soup(client.get("/compare", params=params).text)
+    councils = page.select(".cqa-council")
+    assert councils
+    for council in councils:
+        sentence = council.select_one(".cqa-council__sentence")
+        nearest = sentence.select_one(".cqa-grid__nearest")
         if threshold > 1:
-            assert row.select_one(".cqa-state").text == "Not in the papers"
-            assert not cell.find("mark", recursive=False)
+            assert council.select_one(".cqa-state").text == "Not in the papers"
+            assert not sentence.find("mark", recursive=False)
             assert nearest.text.startswith("No answer. Nearest sentence: “")
         else:
-            assert cell.find("mark", recursive=False).text and nearest is None
+            assert sentence.find("mark", recursive=False).text and nearest is None
 
 
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
@@ -582,9 +596,10 @@ def test_what_was_done_with_the_question_s_filters_is_said_under_the_card(
 
 def test_compare_page_says_why_a_council_has_no_row_of_answers(client: TestClient) -> None:
     page = soup(client.get("/compare", params=[("q", "inspection"), ("council", "Atlantis")]).text)
-    row = page.select_one(".cqa-grid__row")
+    council = page.select_one(".cqa-council")
     note = "No paper in the index has the council \u201cAtlantis\u201d"
-    assert row.select_one(".cqa-grid__note").text.startswith(note)
+    assert council.select_one(".cqa-grid__note").text.startswith(note)
+    assert "Meeting" not in council.text and not council.select("a")  # no paper, no citation
     rows = client.get(
         "/compare", params=[("q", "inspection"), ("council", "Atlantis"), ("format", "grid-json")]
     ).json()["rows"]

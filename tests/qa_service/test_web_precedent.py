@@ -130,7 +130,7 @@ def test_timeline_links_the_figures_of_the_same_topic_and_councils(client: TestC
 
 def test_compare_page_shows_latest_decisions_dates_and_csv(client: TestClient) -> None:
     page = _page(client, f"/compare?q={QUESTION}")
-    columns = page.select(".cqa-grid__row")  # one row per council, passages folded
+    columns = page.select(".cqa-council")  # one per council, passages folded
     assert columns
     assert any(c.select_one(".cqa-latest-decision") for c in columns)
     assert all("Meetings:" in c.text for c in columns)

@@ -62,7 +62,8 @@ def test_hostile_text_is_escaped_on_every_page(client: TestClient) -> None:
         "/?q=quokka+thresholds",
         "/?q=quokka&council=" + doc["council"],
         "/?q=<script>alert(13)</script>",
-        "/compare?q=quokka",
+        "/compare?q=quokka",  # side by side: a column per council
+        "/compare?q=quokka&layout=rows",
         "/documents",
         "/documents?council=" + doc["council"],
         f"/documents/{doc_id}",
