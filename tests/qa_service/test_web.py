@@ -345,6 +345,7 @@ def test_compare_marks_a_sentence_only_where_it_answers(
         page = soup(client.get("/compare", params=params).text)
     councils = page.select(".cqa-council")
     assert councils
+    longest = 0
     for council in councils:
         sentence = council.select_one(".cqa-council__sentence")
         nearest = sentence.select_one(".cqa-grid__nearest")
@@ -352,8 +353,14 @@ def test_compare_marks_a_sentence_only_where_it_answers(
             assert council.select_one(".cqa-state").text == "Not in the papers"
             assert not sentence.find("mark", recursive=False)
             assert nearest.text.startswith("No answer. Nearest sentence: “")
+            # no longer than an answered one (the 25-council rows fit on 3 screens): the
+            # words before the quote cost a long sentence a line
+            assert len(nearest.text) <= 170
+            longest = max(longest, len(sentence.text))
         else:
             assert sentence.find("mark", recursive=False).text and nearest is None
+    if threshold > 1:
+        assert longest >= 160  # a quote was shortened to make room
 
 
 def test_browse_filters_by_council_committee_and_year(client: TestClient) -> None:
