@@ -7,6 +7,7 @@ without sideways scrolling.  The reader can switch to rows, and the form keeps t
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -35,9 +36,7 @@ def _boxes(page: Any, selector: str) -> list[dict[str, float]]:
     return [{**b, "y": b["y"] + scrolled} for b in boxes]
 
 
-def test_three_councils_sit_side_by_side_and_stack_on_a_phone(
-    page: Any, screenshots: Path
-) -> None:
+def test_three_councils_sit_side_by_side_and_stack_on_a_phone(page: Any, screenshots: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(URL)
     assert page.locator(".cqa-grid__row").count() == 0
@@ -47,7 +46,7 @@ def test_three_councils_sit_side_by_side_and_stack_on_a_phone(
     columns = _boxes(page, ".cqa-column")
     assert len(columns) == 3
     assert len({round(b["y"]) for b in columns}) == 1  # one line
-    for left, right in zip(columns, columns[1:], strict=False):
+    for left, right in pairwise(columns):
         assert left["x"] + left["width"] <= right["x"]  # left to right, apart
     assert all(b["width"] >= 300 for b in columns)  # about 45 characters a line
     assert columns[-1]["x"] + columns[-1]["width"] <= 1280
@@ -63,7 +62,7 @@ def test_three_councils_sit_side_by_side_and_stack_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     stacked = _boxes(page, ".cqa-column")
     assert len({round(b["x"]) for b in stacked}) == 1  # one under another
-    for above, below in zip(stacked, stacked[1:], strict=False):
+    for above, below in pairwise(stacked):
         assert above["y"] + above["height"] <= below["y"]
     assert all(b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in stacked)
     assert axe_violations(page) == []
