@@ -50,7 +50,7 @@ def live_server(
 def devset_server(  # type: ignore[no-untyped-def]
     tmp_path_factory: pytest.TempPathFactory, shared_set_index
 ) -> Iterator[str]:
-    """``cqa serve`` over the real dev set (the most councils: 25), for the compare grid."""
+    """``cqa serve`` over the real dev set (the most councils: 24), for the compare grid."""
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium")
     # the session's one real-model index of the set (tests/conftest.py), served read only

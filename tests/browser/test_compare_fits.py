@@ -1,4 +1,4 @@
-"""Compare as a grid in headless Chromium, over the real dev set's 25 councils.
+"""Compare as a grid in headless Chromium, over the real dev set's 24 councils.
 
 Every council is one row; with the passages folded, all of them fit on at most three
 screens at 1280×800, and the page does not overflow a 390 px phone.
