@@ -211,8 +211,9 @@ def _where_and_what(error: dict[str, Any], content_type: str | None = None) -> t
     An error about the body as a whole names it: a body that is not JSON at all ("body: is
     not valid JSON", not pydantic's "0: JSON decode error"), none sent, not an object, or
     sent without a JSON content type (curl's ``-d`` alone sends a form); an upload sent as
-    anything but a form is told how to send its file. A date says how it is written, and a
-    field a route does not take says so.
+    anything but a form is told how to send its file. A date says how it is written, a text
+    holding a lone surrogate escape (``"\\ud800"``) says so, and a field a route does not
+    take says so.
     """
     loc = tuple(error.get("loc", ()))
     kind = str(error.get("type"))
@@ -235,6 +236,8 @@ def _where_and_what(error: dict[str, Any], content_type: str | None = None) -> t
         # "Input should be a valid date or datetime, day value is outside expected range"
         reason = msg.partition(", ")[2]
         return where, "must be a real date written YYYY-MM-DD" + (f" ({reason})" if reason else "")
+    if kind == "string_unicode":  # pydantic's "unable to parse raw data as a unicode string"
+        return where, "must be valid Unicode text: it holds a lone surrogate (\\ud800-\\udfff)"
     if kind == "none_required":  # the one such field: compare's columns are its councils
         return where, 'is not taken here: give the councils to compare in "councils"'
     return where, msg

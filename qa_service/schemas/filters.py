@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from qa_service.request_limits import (
     chars_within,
@@ -33,10 +34,26 @@ M = TypeVar("M", bound=BaseModel)
 Kind = Literal["any", "decision"]
 ExportFormat = Literal["json", "csv"]
 
+
+def valid_unicode(value: str) -> str:
+    """A text that UTF-8 can hold: JSON's ``"\\ud800"`` escape parses to a lone surrogate,
+    which pydantic lets through in a list item (it refuses one in the question), and which
+    the index's SQLite queries cannot encode."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(  # pydantic's own type for it, as the question gets
+            "string_unicode",
+            "Input should be a valid string, unable to parse raw data as a unicode string",
+        ) from None
+    return value
+
+
 # Bounded by the settings in force (qa_service/request_limits.py), not by a number here.
 FilterValue = Annotated[
     str,
     Field(json_schema_extra=marked("max_filter_chars")),
+    AfterValidator(valid_unicode),
     AfterValidator(chars_within("max_filter_chars")),
 ]
 _ONE_VALUE = {"type": "string", **marked("max_filter_chars")}

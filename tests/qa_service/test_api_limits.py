@@ -194,6 +194,29 @@ def test_json_edge_cases_get_a_422_that_encodes(client: TestClient, raw: bytes, 
 
 
 @pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("/api/ask", b'{"question": "budget", "filters": {"council": "\\ud800"}}'),
+        ("/api/ask", b'{"question": "budget", "filters": {"committee": ["a\\udfff"]}}'),
+        ("/api/ask", b'{"question": "budget", "filters": {"doc_type": "\\ud83d"}}'),
+        ("/api/compare", b'{"question": "budget", "councils": ["\\ud800"]}'),
+        ("/api/compare", b'{"question": "budget", "filters": {"committee": "\\ud800"}}'),
+        ("/api/trend", b'{"question": "budget", "council": "\\ud800"}'),
+        ("/api/trend", b'{"question": "budget", "filters": {"doc_type": "\\ud800"}}'),
+        ("/api/ask", b'{"question": "budget \\ud800"}'),
+    ],
+)
+def test_a_lone_surrogate_in_any_text_field_gets_a_422(
+    client: TestClient, path: str, raw: bytes
+) -> None:
+    # a filter value holding one reached SQLite, which cannot encode it: 500
+    r = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    detail = _strict_json(r.content.decode("utf-8"))["detail"]
+    assert "must be valid Unicode text" in detail, detail
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"question": "budget", "top_k": ECHO},
