@@ -28,6 +28,11 @@ class IndexCorruptError(CQAError):
     """The index folder exists but cannot be opened."""
 
 
+class IndexUnwritableError(CQAError):
+    """The index folder cannot be made or written: a file in its path, no permission, a
+    read-only disk."""
+
+
 class DocumentNotFoundError(CQAError):
     """No document with that id is in the index."""
 

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cqa_core.errors import IndexBusyError
+from cqa_core.errors import IndexBusyError, IndexUnwritableError
 from cqa_core.text import query_terms
 from index.base import Batch, LexicalText, Query
 from index.filters import Allowed, Filters
@@ -199,7 +199,7 @@ class TantivyIndex:
                 with write_lock(index_dir):
                     if not _current(index_dir, store) or _open_readable(index_dir) is None:
                         cls.load(index_dir, store, writer=True).close()
-            except (IndexBusyError, OSError):
+            except (IndexBusyError, IndexUnwritableError, OSError):
                 pass  # a writer is at work (it leaves the index current), or read-only
             # as rebuilt, else tantivy's last commit, else (a first writer is building it)
             # an empty index until that writer commits

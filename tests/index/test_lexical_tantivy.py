@@ -214,3 +214,24 @@ def test_an_index_that_still_has_the_fts5_table_works_and_loses_it(small_index: 
         assert not any(name.startswith("passages_fts") for name in tables)
         document = writer.store.list_documents()[0].document_id
         writer.remove(document)  # a commit after the table went
+
+
+def test_a_reader_of_a_read_only_folder_searches_the_last_commit(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stale index in a folder the reader cannot write (its lock file cannot be opened)
+    is searched as tantivy last committed it, not refused."""
+    store = Store.open(small_index)
+    generation = store.generation()
+    write_state(small_index, generation, generation + 1)  # as if killed mid-commit
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("index.lock.open", read_only, raising=False)
+    engine = Engine(small_index, HashingEmbedder(), Settings(index=small_index))
+    try:
+        assert engine.ask("placement sufficiency", 3).hits
+        assert not engine.lexical.usable(generation)  # not rebuilt: it could not be
+    finally:
+        engine.close()
