@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from qa_service.config import Settings
+from qa_service.terminal import clean
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,3 +65,32 @@ class IsoDate(click.ParamType):
             return date.fromisoformat(text)
         except ValueError:
             self.fail(f"{value!r} is not a real date", param, ctx)
+
+
+class Text(click.ParamType):
+    """A text argument that is valid UTF-8.
+
+    A command line of bytes that are not UTF-8 (a Latin-1 terminal, a mangled paste) reaches
+    Python as lone surrogates (PEP 383), which neither SQLite nor the terminal can encode:
+    they are refused here, as a usage error naming the option, rather than deep in a write.
+    """
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            try:  # the bytes as typed: '\xff', not the surrogate '\udcff' that stands for it
+                raw = text.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = text.encode("utf-8", "backslashreplace")
+            shown = raw.decode("utf-8", "backslashreplace")
+            self.fail(
+                f"'{clean(shown, one_line=True)}' is not valid UTF-8 text "
+                "(check the terminal's encoding)",
+                param,
+                ctx,
+            )
+        return text

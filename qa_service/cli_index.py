@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from cqa_core.text import counted
-from qa_service.cli_common import index_option, load_settings
+from qa_service.cli_common import Text, index_option, load_settings
 from qa_service.cli_errors import check_port
 from qa_service.config import writes_enabled
 from qa_service.terminal import clean
@@ -25,6 +25,7 @@ from qa_service.terminal import clean
 @click.option(
     "--council",
     default=None,
+    type=Text(),
     help="The council of every file whose manifest.csv gives none (e.g. a folder without one).",
 )
 @click.option(
@@ -229,7 +230,7 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
 
 
 @click.command()
-@click.argument("document_id")
+@click.argument("document_id", type=Text())
 @index_option
 def remove(document_id: str, index_dir: Path | None) -> None:
     """Remove a document and its passages."""

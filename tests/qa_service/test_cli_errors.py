@@ -313,3 +313,51 @@ def test_serve_of_the_shipped_corpus_warns_of_nothing(
     r = CliRunner().invoke(main, [*args, "--index", str(tmp_path / "idx")])
     assert r.exit_code == 0, r.output
     assert not [ln for ln in r.output.splitlines() if ln.startswith(("warning:", "skipped:"))]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["remove", "ab\udcffc"],
+            "Error: Invalid value for 'DOCUMENT_ID': 'ab\\xffc' is not valid",
+        ),
+        (
+            ["ingest", "--council", "Oak\udcff", "PAPER"],
+            "Error: Invalid value for '--council': 'Oak\\xff' is not valid UTF-8 text",
+        ),
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error(
+    small_index: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    # bytes that are not UTF-8 reach Python as lone surrogates (PEP 383); SQLite cannot
+    # encode them, and the remove (or the ingest, mid-commit) ended in a traceback
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Minutes. RESOLVED that the report be noted.", encoding="utf-8")
+    args = [str(paper) if a == "PAPER" else a for a in args]
+    r = CliRunner().invoke(main, args, prog_name="cqa", env={"CQA_INDEX": str(small_index)})
+    assert r.exit_code == 2, r.output
+    assert _error_line(r.output).startswith(message)
+
+
+@pytest.mark.parametrize("command", ["ingest", "serve"])
+def test_an_index_folder_that_cannot_be_made_is_one_line(
+    tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a file where a folder of the index's path should be: mkdir raised into a traceback
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Minutes. RESOLVED that the report be noted.", encoding="utf-8")
+    index = paper / "index"
+    started: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw["port"]))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    args = {
+        "ingest": ["ingest", str(paper)],
+        "serve": ["serve", "--port", port, "--corpus", str(tmp_path)],
+    }
+    r = CliRunner().invoke(main, [*args[command], "--index", str(index)], prog_name="cqa")
+    assert r.exit_code == 1 and not started, r.output
+    assert _error_line(r.output) == f"Error: cannot write the index at {index}: Not a directory"
