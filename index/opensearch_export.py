@@ -124,9 +124,13 @@ def export(store: Store, out: Path, name: str = DEFAULT_NAME) -> tuple[Path, Pat
     mapping_path.write_text(json.dumps(mapping(dim), indent=2) + "\n", encoding="utf-8")
     count = 0
     temp = bulk_path.with_name(bulk_path.name + ".tmp")
-    with open(temp, "w", encoding="utf-8") as handle:
-        for line in bulk_lines(store, name):
-            handle.write(line + "\n")
-            count += 1
-    temp.replace(bulk_path)
+    try:
+        with open(temp, "w", encoding="utf-8") as handle:
+            for line in bulk_lines(store, name):
+                handle.write(line + "\n")
+                count += 1
+        temp.replace(bulk_path)
+    except BaseException:  # a full disk or Ctrl-C: no half-written body left beside
+        temp.unlink(missing_ok=True)
+        raise
     return mapping_path, bulk_path, count // 2

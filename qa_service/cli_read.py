@@ -302,7 +302,11 @@ def export(
         raise IndexMissingError(f"no index at {settings.index}: run 'cqa ingest PATH' first")
     store = Store.open(settings.index)
     try:
-        mapping_path, bulk_path, count = to_opensearch(store, out or out_dir or Path("."), name)
+        folder = out or out_dir or Path(".")
+        mapping_path, bulk_path, count = to_opensearch(store, folder, name)
+    except OSError as exc:  # the folder the user chose: under a file, no permission, full
+        where = exc.filename or folder
+        raise click.ClickException(f"cannot write to {where}: {exc.strerror or exc}") from exc
     finally:
         store.close()
     click.echo(f"{fmt}: {counted(count, 'passage')}; mapping {mapping_path}, bulk {bulk_path}")

@@ -272,3 +272,36 @@ def test_cqa_export_takes_its_folder_as_an_argument(
     result = CliRunner().invoke(main, both)
     assert result.exit_code == 2 and "give the folder once" in result.output
     assert not (tmp_path / "other").exists()
+
+
+def test_cqa_export_to_a_folder_it_cannot_write_is_one_line(
+    small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a file where the --out folder's parent should be: mkdir's OSError was a traceback
+    monkeypatch.setenv("CQA_EMBEDDER", "hashing")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    out = tmp_path / "a-file" / "os"
+    args = ["export", "--format", "opensearch", "--index", str(small_index), "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.output == f"Error: cannot write to {out}: Not a directory\n"
+
+
+def test_an_export_that_fails_midway_leaves_no_half_written_body(
+    small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import opensearch_export
+    from index.store import Store
+
+    def full(store: Store, name: str) -> Any:
+        yield '{"index": {}}'
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(opensearch_export, "bulk_lines", full)
+    store = Store.open(small_index)
+    try:
+        with pytest.raises(OSError, match="No space"):
+            opensearch_export.export(store, tmp_path)
+    finally:
+        store.close()
+    assert not list(tmp_path.glob("*.bulk.ndjson*"))
