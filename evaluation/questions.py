@@ -104,6 +104,10 @@ def _parse_question(line: str, number: int, path: str | Path) -> Question:
         raise _bad(path, number, f"not valid JSON ({exc.msg})") from exc
     if not isinstance(raw, dict):
         raise _bad(path, number, "expected a JSON object")
+    try:  # a "\ud800" escape parses to a lone surrogate, which no index or terminal can take
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad(path, number, "a lone surrogate escape (\\ud800-\\udfff) is not text") from None
     for key in ("id", "question", "type"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -135,6 +139,8 @@ def _parse_filters(raw: Any, number: int, path: str | Path) -> dict[str, Any]:
             date.fromisoformat(value)
         except (TypeError, ValueError):
             raise _bad(path, number, f"bad 'filters': {key} {value!r} is not YYYY-MM-DD") from None
+    if raw.get("date_from") and raw.get("date_to") and raw["date_from"] > raw["date_to"]:
+        raise _bad(path, number, "bad 'filters': date_from is after date_to")
     council = raw.get("council")
     if council is not None and not isinstance(council, str):
         raise _bad(path, number, "bad 'filters': council is not a string")

@@ -131,6 +131,12 @@ def test_load_questions_skips_blank_lines_and_reads_all_fields(tmp_path: Path) -
         (_line(filters={"council": ["Alpha"]}), "council"),
         (_line(answer=3), "'answer'"),
         (_line(id="ok-1"), "duplicate id 'ok-1' (first on line 1)"),
+        # a "\ud800" escape reached SQLite (a filter) or the terminal (the report): traceback
+        (_line(question="a \ud800 b"), "lone surrogate"),
+        (_line(filters={"council": "\udfff"}), "lone surrogate"),
+        (_line(type="compare", councils=["\ud83d"]), "lone surrogate"),
+        # reversed bounds were scored as a filter nothing can pass
+        (_line(filters={"date_from": "2021-01-01", "date_to": "2020-01-01"}), "after date_to"),
     ],
 )
 def test_load_questions_rejects_malformed_lines(tmp_path: Path, bad: str, message: str) -> None:
