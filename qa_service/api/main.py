@@ -232,6 +232,8 @@ def _where_and_what(error: dict[str, Any], content_type: str | None = None) -> t
     where = ".".join(str(p) for p in loc if p != "body")
     if loc == ("body", "file") and kind == "missing" and not _sent_as_form(content_type):
         return where, f"is required: send the paper as {_FORM_TYPE} (curl -F file=@paper.pdf)"
+    if loc == ("body", "file") and "UploadFile" in msg:  # a part without a file name is text
+        return where, "must be a file: a form part with a file name (curl -F file=@paper.pdf)"
     if kind.startswith("date_") and kind != "date_type":
         # "Input should be a valid date or datetime, day value is outside expected range"
         reason = msg.partition(", ")[2]

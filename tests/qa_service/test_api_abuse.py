@@ -199,6 +199,16 @@ def test_upload_size_and_type_limits(client: TestClient, small_index: Path) -> N
     assert len(client.get("/api/documents").json()["documents"]) == 5
 
 
+def test_an_upload_part_without_a_file_name_is_told_to_send_a_file(client: TestClient) -> None:
+    # a form part with filename="" arrives as text: the 422 read "Expected UploadFile,
+    # received: <class 'str'>"
+    r = _upload(client, "")
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == (
+        "file: must be a file: a form part with a file name (curl -F file=@paper.pdf)"
+    )
+
+
 def test_request_body_size_limit(small_index: Path) -> None:
     with _client(small_index, admin_token=TOKEN, max_json_bytes=2048) as c:
         big = {"question": "budget", "filters": {"council": ["x" * 100] * 40}}
