@@ -117,6 +117,8 @@ def create_app(
     @app.exception_handler(CQAError)
     async def domain_error(request: Request, exc: CQAError) -> Response:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
+        if status == 500:  # the operator's to fix (a corrupt or unwritable index, no model):
+            return await unexpected(request, exc)  # its message names server paths
         # another write holds the index: say when trying again is worth it
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 409 else None
         if _is_page(request) and status != 422:  # a person at a page gets a page

@@ -17,6 +17,12 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from cqa_core.errors import (
+    IndexCorruptError,
+    IndexUnwritableError,
+    ManifestError,
+    ModelUnavailableError,
+)
 from index.embedder import HashingEmbedder
 from qa_service.api.main import create_app
 from qa_service.api.routes_documents import client_file_name
@@ -297,3 +303,19 @@ def test_internal_errors_are_json_without_a_stack_trace(
     assert r.status_code == 500
     assert r.json() == {"detail": "internal error"}
     assert "secret" not in r.text and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize(
+    "error", [IndexCorruptError, IndexUnwritableError, ModelUnavailableError, ManifestError]
+)
+def test_a_domain_error_of_the_servers_own_is_a_500_that_names_no_path(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    # the 500 sent the message, which names the index folder on the server
+    def boom(*args: object, **kwargs: object) -> None:
+        raise error("cannot write the index at /srv/secret/index: Permission denied")
+
+    monkeypatch.setattr("qa_service.retriever.Engine.ask", boom)
+    r = client.post("/api/ask", json={"question": "budget"})
+    assert r.status_code == 500
+    assert r.json() == {"detail": "internal error"}
