@@ -91,6 +91,10 @@ def _candidates(
     paths: Sequence[Path], warnings: list[str], skipped: list[tuple[str, str]] | None
 ) -> list[Path]:
     files, passed_over = find_papers(paths, SUPPORTED_SUFFIXES, ignore=(MANIFEST_NAME,))
+    if not files and not passed_over:  # empty folders: a summary of noughts says too little
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        given = ", ".join(str(path) for path in paths)
+        warnings.append(f"{given}: no papers to ingest (no {kinds} file in it)")
     if skipped is None:
         warnings.extend(f"{path}: {reason}; skipped" for path, reason in passed_over)
     else:

@@ -87,6 +87,21 @@ def test_discover_missing_path_raises(tmp_path: Path) -> None:
         discover([tmp_path / "nope"])
 
 
+def test_discover_says_when_the_folders_hold_no_paper(tmp_path: Path) -> None:
+    # an empty folder gave only "files: 0 added, ..." with no word on stderr
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "hidden").mkdir()
+    (tmp_path / "hidden" / ".draft.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "hidden" / "manifest.csv").write_text(HEADER, encoding="utf-8")
+    empty, hidden = tmp_path / "empty", tmp_path / "hidden"
+    files, warnings = discover([empty, hidden])
+    assert files == []
+    kinds = ".docx, .htm, .html, .md, .pdf, .txt"
+    assert warnings == [f"{empty}, {hidden}: no papers to ingest (no {kinds} file in it)"]
+    (tmp_path / "one").mkdir()
+    assert not discover([_folder(tmp_path / "one", HEADER)])[1], "not when a paper is found"
+
+
 def test_document_id_is_stable(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     assert document_id_for(path) == document_id_for(tmp_path / "." / "a.txt")
