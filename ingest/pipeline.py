@@ -185,6 +185,8 @@ def _parse(path: Path, meta: DocMeta, limits: IngestLimits) -> tuple[Document, l
         raise IngestError(name, f"cannot be read ({exc.strerror or exc})") from exc
     if len(data) > limits.max_file_bytes:
         raise IngestError(name, f"is over the size limit of {limits.max_file_bytes} bytes")
+    if not data:  # said as such, not as a PDF or Word parser's complaint ("EmptyFileError")
+        raise IngestError(name, "is empty (0 bytes)")
     document_id = document_id_for(resolved)
     try:
         extracted = load_bytes(

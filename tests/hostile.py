@@ -434,8 +434,7 @@ def build(root: Path, seed: int = 5) -> list[HostileFile]:
 
     # Empty, blank and binary files.
     for suffix in (".txt", ".md", ".html", ".htm", ".pdf", ".docx"):
-        reason = "PDF" if suffix == ".pdf" else "Word" if suffix == ".docx" else "no text"
-        put(f"empty/zero{suffix}", b"", "0 bytes", "failed", reason)
+        put(f"empty/zero{suffix}", b"", "0 bytes", "failed", "is empty (0 bytes)")
     for i, blank in enumerate((b" ", b"\n\n\n", b"\t \r\n \t", b"\xc2\xa0 \xe2\x80\x83")):
         put(f"empty/blank-{i}.txt", blank * 50, "whitespace only", "failed", "no text")
     put("empty/blank.md", b"   \n" * 100, "whitespace only", "failed", "no text")

@@ -38,7 +38,9 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("empty.txt", b"", "no text"),
+        ("empty.txt", b"", "is empty (0 bytes)"),
+        ("empty.pdf", b"", "is empty (0 bytes)"),  # was "not a readable PDF (EmptyFileError)"
+        ("empty.docx", b"", "is empty (0 bytes)"),  # was "not a readable Word file (BadZipFile)"
         ("blank.txt", b"  \n\t\n  ", "no text"),
         ("binary.txt", bytes(range(256)) * 4, "is not text"),
         ("nul.md", b"minutes\x00\x00\x01\x02", "is not text"),
