@@ -361,3 +361,25 @@ def test_an_index_folder_that_cannot_be_made_is_one_line(
     r = CliRunner().invoke(main, [*args[command], "--index", str(index)], prog_name="cqa")
     assert r.exit_code == 1 and not started, r.output
     assert _error_line(r.output) == f"Error: cannot write the index at {index}: Not a directory"
+
+
+def test_serve_names_the_corpus_files_its_first_build_could_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first build said only "built the index at ...: 1 documents"; a bad file and a bad
+    # manifest row went unmentioned (on a terminal not even the file's name was shown)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Minutes. RESOLVED that the report be noted.", "utf-8")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (corpus / "manifest.csv").write_text("file,meeting_date\ngood.txt,2023-02-30\n", "utf-8")
+    started: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw["port"]))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    args = ["serve", "--port", port, "--corpus", str(corpus), "--index", str(tmp_path / "idx")]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0 and started, r.output
+    assert "failed: broken.pdf: is not a readable PDF" in r.output
+    assert "warning: " in r.output and "meeting_date '2023-02-30'" in r.output
