@@ -49,5 +49,9 @@ class IndexBusyError(CQAError):
     """Another process holds the index's write lock."""
 
 
+class ClusterUnreachableError(CQAError):
+    """The Ray cluster named by ``--ray-address`` does not answer."""
+
+
 class ScaleNotInstalledError(CQAError):
     """An optional scale-out dependency (Ray, pyarrow) is not installed."""

@@ -18,6 +18,7 @@ run again (Ray Data's actor pool retries by default), so a killed worker costs t
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from cqa_core.errors import IngestError
+from cqa_core.errors import ClusterUnreachableError, IngestError
 from cqa_core.text import counted, split_sentences
 from indexing.embed_batch import embed_text
 from indexing.ray_support import require
@@ -150,10 +151,27 @@ def start_ray(address: str | None, workers: int) -> bool:
     if ray.is_initialized():
         return False
     if address:
+        _check_reachable(address)
         ray.init(address=address, logging_level="WARNING")
     else:
         ray.init(num_cpus=workers + 1, include_dashboard=False, logging_level="WARNING")
     return True
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Raise ClusterUnreachableError if nothing listens at a ``host:port`` address (also
+    ``ray://host:port``): ``ray.init`` retries such an address for minutes, logging each try.
+    ``auto`` and other forms are left to Ray."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ClusterUnreachableError(
+            f"--ray-address {address}: no Ray cluster answers there "
+            f"({exc.strerror or exc}); start one, or leave --ray-address out to run Ray here"
+        ) from exc
 
 
 def run_shards(

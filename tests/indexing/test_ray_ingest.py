@@ -219,3 +219,30 @@ def test_cqa_ingest_engine_ray_prints_a_line_per_stage(
     assert not list((index_dir / "ray-shards").glob("*.parquet"))
     plain = build_index(tmp_path / "plain", [small_corpus], HashingEmbedder())
     assert_same(plain, index_dir)
+
+
+@pytest.mark.parametrize("form", ["127.0.0.1:{port}", "ray://127.0.0.1:{port}"])
+def test_a_ray_address_nothing_answers_is_one_error_at_once(
+    form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ray.init retried such an address for minutes, logging each try, before giving up
+    import socket
+    import time
+
+    from cqa_core.errors import ClusterUnreachableError
+    from indexing.ray_ingest import start_ray
+
+    def init(**kwargs: object) -> None:
+        raise AssertionError("ray.init was called")
+
+    # as if no session ran here (a module's local Ray is left as it is)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", init)
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = form.format(port=port)
+    began = time.monotonic()
+    with pytest.raises(ClusterUnreachableError, match=f"--ray-address {address}: no Ray cluster"):
+        start_ray(address, workers=1)
+    assert time.monotonic() - began < 10
