@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
 from cqa_core.text import counted
 from index.store import DecisionRecord, DocumentRecord, Filters, PassageRecord
-from qa_service import precedent
+from qa_service import precedent, trend
 from qa_service.answers import Answer, Hit
 from qa_service.followthrough import FollowThrough
 from qa_service.precedent import CouncilPrecedent, DecisionPage, YearGroup
@@ -46,6 +47,7 @@ from qa_service.schemas.precedent import (
 from qa_service.similar import Similar
 from qa_service.trend import agrees, trend_unit
 from qa_service.trend_sentence import TrendPoint
+from qa_service.web_views import all_as_held
 
 
 def to_filters(spec: FiltersIn | None) -> Filters:
@@ -377,17 +379,67 @@ def trend_point_out(p: TrendPoint) -> TrendPointOut:
     )
 
 
-def trend_response(question: str, points: list[TrendPoint], by_council: bool) -> TrendResponse:
-    """Trend points as the body of ``POST /api/trend`` (with a series per council)."""
+def trend_request(
+    engine: Engine, question: str, councils: Sequence[str], filters: Filters
+) -> TrendResponse:
+    """Put a trend question to the engine and shape it (``POST /api/trend`` and ``/trend``).
+
+    ``councils`` (the request's ``council``) take the place of ``filters.council``. One
+    council is one line, with no ``series``; two or more, given either way, a series each,
+    in the order asked, empty for a council whose papers state no figure; none, a series for
+    each council holding a point. The points are those of one engine call over all of them,
+    as before: which are found is not changed by asking for a list.
+    """
+    councils = _distinct(councils)
+    if councils:
+        filters = replace(filters, council=tuple(councils))
+    points = trend.trend(engine, question, filters)
+    chosen = _distinct(filters.council)
+    compared = chosen if len(chosen) > 1 else []
+    if compared:  # as the index spells them, as the points cite them
+        compared = all_as_held(compared, engine.store.facet_values("council"))
+    response = trend_response(
+        question.strip(), points, by_council=len(councils) != 1, councils=compared
+    )
+    response.notes = unheld_filter_notes(engine, filters)
+    return response
+
+
+def _distinct(names: Sequence[str]) -> list[str]:
+    """``names`` trimmed, without blanks or a repeat in another case (the store matches them
+    ignoring case), in their order."""
+    seen: set[str] = set()
+    out = []
+    for name in (n.strip() for n in names):
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+    return out
+
+
+def trend_response(
+    question: str, points: list[TrendPoint], by_council: bool, councils: Sequence[str] = ()
+) -> TrendResponse:
+    """Trend points as the body of ``POST /api/trend``: with ``by_council``, a series for
+    each of ``councils`` in their order (matched ignoring case), or without them for each
+    council the points hold, in name order."""
     out = [trend_point_out(p) for p in points]
     series = None
-    if by_council:
-        councils = sorted({p.citation.council or "" for p in out})
+    if by_council and councils:
+        series = [
+            TrendSeries(
+                council=c,
+                points=[p for p in out if (p.citation.council or "").lower() == c.lower()],
+            )
+            for c in councils
+        ]
+    elif by_council:
+        held = sorted({p.citation.council or "" for p in out})
         series = [
             TrendSeries(
                 council=c or None, points=[p for p in out if (p.citation.council or "") == c]
             )
-            for c in councils
+            for c in held
         ]
     return TrendResponse(
         question=question, unit=trend_unit(points), agrees=agrees(points), points=out, series=series

@@ -12,14 +12,14 @@ from pydantic_core import PydanticCustomError
 from starlette.responses import Response
 
 from index.store import Filters
-from qa_service import export, followthrough, precedent, trend
+from qa_service import export, followthrough, precedent
 from qa_service.api.deps import EngineDep
 from qa_service.presenters import (
     commitments_response,
     decisions_response,
     timeline_response,
     to_filters,
-    trend_response,
+    trend_request,
     undated_notes,
     unheld_filter_notes,
     with_undated,
@@ -177,11 +177,6 @@ def commitments(
 
 @router.post("/trend", response_model=TrendResponse)
 def trend_of(engine: EngineDep, body: TrendRequest) -> TrendResponse:
-    """A figure over time: each meeting's best answering sentence and the figure it states."""
-    filters = to_filters(body.filters)
-    if body.council:
-        filters = replace(filters, council=(body.council.strip(),))
-    points = trend.trend(engine, body.question, filters)
-    response = trend_response(body.question.strip(), points, by_council=not body.council)
-    response.notes = unheld_filter_notes(engine, filters)
-    return response
+    """A figure over time: each meeting's best answering sentence and the figure it states;
+    a line per council for none, or for a list of councils."""
+    return trend_request(engine, body.question, body.council or [], to_filters(body.filters))

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from cqa_core.errors import DocumentNotFoundError, InvalidQueryError
 from index.store import Filters
-from qa_service import followthrough, precedent, request_limits, similar, trend, trend_svg
+from qa_service import followthrough, precedent, request_limits, similar, trend_svg
 from qa_service.api.web_params import PageDep, PageParams
 from qa_service.api.web_render import render
 from qa_service.presenters import (
@@ -24,7 +24,7 @@ from qa_service.presenters import (
     decisions_response,
     similar_response,
     timeline_response,
-    trend_response,
+    trend_request,
     undated_notes,
     unheld_filter_notes,
     with_undated,
@@ -182,24 +182,28 @@ def commitments_page(
 @router.get("/trend")
 def trend_page(query: PageDep) -> Response:
     """A figure over time for a question asking for a quantity, drawn as an SVG."""
-    request, engine, q, council = query.request, query.engine, query.q, query.council
+    request, engine, q = query.request, query.engine, query.q
     context = _context(query, q)
-    response, errors, svg = None, [], ""
+    response, errors, svg, no_figure = None, [], "", []
     if q.strip():
         try:
             _check_question(q)
-            chosen = [c for c in council or () if c]
-            points = trend.trend(engine, q, _filters(council))
-            # a line per council unless one is chosen (two chosen were drawn as one line,
-            # named after the first), as the question page draws it
-            one = chosen[0] if len(chosen) == 1 else None
-            response = trend_response(q.strip(), points, by_council=one is None)
-            svg = trend_svg.figure(response, one)
+            # as POST /api/trend takes them: one council is one line; two or more, a line
+            # each (two chosen were once drawn as one line, named after the first)
+            chosen = [c.strip() for c in query.councils if c.strip()]
+            response = trend_request(engine, q, chosen, Filters())
+            # no series: the one council asked for (its name on the line's points)
+            svg = trend_svg.figure(response, chosen[0] if response.series is None else None)
+            # a council chosen whose papers state no figure has no line: said, not left out
+            # silently (one no paper holds is named by the filter notes)
+            held = context["councils"]
+            no_figure = [s.council for s in response.series or () if not s.points]
+            no_figure = [c for c in no_figure if c in held]
         except InvalidQueryError as exc:
             errors = [("q", _message(exc))]
     elif "q" in request.query_params:
         errors = [("q", "Enter a question")]
-    context.update(response=response, errors=errors, svg=svg)
+    context.update(response=response, errors=errors, svg=svg, no_figure=no_figure)
     return render(request, "trend.html", context, status_code=422 if errors else 200)
 
 

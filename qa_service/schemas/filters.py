@@ -62,7 +62,7 @@ FilterValues = Annotated[  # one filter's values, or the councils compared
     Field(json_schema_extra=marked("max_filter_values")),
     AfterValidator(items_within("max_filter_values")),
 ]
-# a filter field takes one value or a list (see _as_list); the schema says both
+# a filter field takes one value or a list (see as_list); the schema says both
 OneOrMany = Annotated[
     list[FilterValue] | None,
     WithJsonSchema(
@@ -129,10 +129,19 @@ def question_not_blank(value: str) -> str:
     return value
 
 
-def _as_list(value: object) -> object:
+def as_list(value: object) -> object:
+    """A before-validator: one value sent for a list field is a list of one."""
     if value is None or isinstance(value, list):
         return value
     return [value]
+
+
+def without_blanks(value: list[str] | None) -> list[str] | None:
+    """An after-validator: values trimmed, blank ones dropped (none left: no filter)."""
+    if value is None:
+        return None
+    cleaned = [v.strip() for v in value if v and v.strip()]
+    return cleaned or None
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -167,16 +176,9 @@ class FiltersIn(BaseModel):
         description="'decision': only passages holding a resolution or recommendation",
     )
 
-    _lists = field_validator("council", "committee", "doc_type", mode="before")(_as_list)
+    _lists = field_validator("council", "committee", "doc_type", mode="before")(as_list)
     _dates = field_validator("date_from", "date_to", mode="before")(_iso_date_only)
-
-    @field_validator("council", "committee", "doc_type")
-    @classmethod
-    def _no_blank(cls, value: list[str] | None) -> list[str] | None:
-        if value is None:
-            return None
-        cleaned = [v.strip() for v in value if v and v.strip()]
-        return cleaned or None
+    _no_blank = field_validator("council", "committee", "doc_type")(without_blanks)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> FiltersIn:

@@ -8,10 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qa_service.schemas.filters import (
     FiltersIn,
-    FilterValue,
+    OneOrMany,
     QuestionText,
+    as_list,
     notes_field,
     question_not_blank,
+    without_blanks,
 )
 from qa_service.schemas.passages import PassageOut
 
@@ -101,15 +103,22 @@ class CommitmentList(BaseModel):
 
 
 class TrendRequest(BaseModel):
-    """A question asking for a quantity, for one council or (without) each council."""
+    """A question asking for a quantity, for one council, the councils compared, or (without)
+    each council."""
 
     model_config = ConfigDict(extra="forbid")
 
     question: QuestionText
-    council: FilterValue | None = Field(default=None, description="one council")
+    council: OneOrMany = Field(
+        default=None,
+        description="one council (one line, no `series`), or a list of councils to compare "
+        "(a `series` for each, in the order given); in place of `filters.council`",
+    )
     filters: FiltersIn | None = None
 
     _q = field_validator("question")(question_not_blank)
+    _list = field_validator("council", mode="before")(as_list)
+    _no_blank = field_validator("council")(without_blanks)
 
 
 class TrendPointOut(BaseModel):
@@ -141,7 +150,10 @@ class TrendResponse(BaseModel):
     agrees: bool = Field(description="at least three points share that unit")
     points: list[TrendPointOut]
     series: list[TrendSeries] | None = Field(
-        default=None, description="one per council, when no council was given"
+        default=None,
+        description="one per council when not one council was asked for: for two or more "
+        "(`council` or `filters.council`), one per council asked, in that order (no points: "
+        "its papers state no figure for this); else one per council holding a point",
     )
     notes: list[str] = notes_field(
         "a sentence for each council, committee or type asked for that no paper holds"
