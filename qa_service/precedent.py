@@ -73,6 +73,8 @@ class DecisionPage:
     decisions: list[DecisionRecord]
     total: int  # on every page together
     offset: int = 0  # decisions skipped before this page
+    # the filters applied, with those read from the question ("since 2019"), for the notes
+    filters: Filters = field(default_factory=Filters)
 
 
 def decisions(
@@ -104,13 +106,13 @@ def decisions(
     if question is not None and question.strip():
         answer = engine.ask(question, min(RELEVANT_PASSAGES, limit), filters)
         if not answer.answered:
-            return DecisionPage([], 0, offset)
+            return DecisionPage([], 0, offset, answer.filters)
         rowids = [h.passage.rowid for h in answer.hits]
         filters = answer.filters
     store = engine.store
     found = store.decisions(filters, rowids, limit=limit, procedural=procedural, offset=offset)
     total = store.decision_count(filters, rowids, procedural=procedural)
-    return DecisionPage(found, total, offset)
+    return DecisionPage(found, total, offset, filters)
 
 
 def compare(

@@ -124,15 +124,13 @@ def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
     )
     response = ask_response(answer)
     unheld = unheld_filter_notes(engine, filters)
-    # the papers the date bound given leaves out for having no date, among those searched (a
+    # the papers the date bound leaves out for having no date, among those searched (a
     # council read from the question is one of the filters), superseded ones only if asked
-    # for (``effective_filters`` takes them in when the date bound left nothing)
-    undated = (
-        undated_notes(
-            engine, replace(answer.filters, include_superseded=filters.include_superseded)
-        )
-        if filters.date_from or filters.date_to
-        else []
+    # for (``effective_filters`` takes them in when the date bound left nothing). The bound
+    # is the one applied: given, or read from the question ("since 2019"; one dropped for
+    # leaving nothing is not in ``answer.filters``, and its own note says so)
+    undated = undated_notes(
+        engine, replace(answer.filters, include_superseded=filters.include_superseded)
     )
     if unheld or undated:
         notes = with_undated([*response.notes, *unheld], undated, not response.passages)
@@ -231,9 +229,24 @@ def compare_request(engine: Engine, body: CompareRequest) -> CompareResponse:
         for c in response.councils
     ]
     notes = unheld_filter_notes(engine, replace(filters, council=()))
-    # undated papers of the councils compared that the date bound leaves out
-    compared = tuple(c.council for c in response.councils)
-    undated = undated_notes(engine, replace(filters, council=compared)) if compared else []
+    # undated papers of the councils compared that the date bound leaves out: the bound the
+    # columns applied, given or read from the question ("since 2019"; a column whose council
+    # has no paper in it dropped it, and its papers are not counted), the same for each
+    dated = [c for c in columns if c.answer.filters.date_from or c.answer.filters.date_to]
+    bound = dated[0].answer.filters if dated else None
+    undated = (
+        undated_notes(
+            engine,
+            replace(
+                filters,
+                council=tuple(c.council for c in dated),
+                date_from=bound.date_from,
+                date_to=bound.date_to,
+            ),
+        )
+        if bound
+        else []
+    )
     found_nothing = not any(c.passages for c in response.councils)
     notes = with_undated(notes, undated, found_nothing)
     return response.model_copy(update={"councils": councils, "notes": notes})

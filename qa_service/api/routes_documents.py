@@ -31,7 +31,13 @@ from ingest.models import DocMeta
 from ingest.pipeline import SUPPORTED_SUFFIXES
 from qa_service.api.deps import AdminDep, EngineDep, IngestEmbedderDep, SettingsDep
 from qa_service.api.routes_precedent import query_filters
-from qa_service.presenters import also_at, document_out, unheld_filter_notes
+from qa_service.presenters import (
+    also_at,
+    document_out,
+    undated_notes,
+    unheld_filter_notes,
+    with_undated,
+)
 from qa_service.request_limits import chars_within, marked
 from qa_service.runtime import limits
 from qa_service.schemas.documents import (
@@ -107,9 +113,12 @@ def list_documents(
     filters = replace(
         query_filters(council, committee, date_from, date_to, doc_type), include_superseded=True
     )
+    documents = [document_out(r) for r in engine.store.list_documents(filters)]
+    # a date bound leaves out every paper with no meeting date: counted, as /api/ask counts them
+    undated = undated_notes(engine, filters)
     return DocumentList(
-        documents=[document_out(r) for r in engine.store.list_documents(filters)],
-        notes=unheld_filter_notes(engine, filters),
+        documents=documents,
+        notes=with_undated(unheld_filter_notes(engine, filters), undated, not documents),
     )
 
 

@@ -125,7 +125,8 @@ def decisions(
     body = decisions_response(question, found, procedural)
     # a council or committee no paper has (misspelt) is named, as /api/ask names it, and the
     # papers holding a decision that a date bound leaves out for having no date are counted
-    undated = undated_notes(engine, replace(filters, has_decision=True))
+    # (the bound applied: given, or read from `q`, "since 2019", among the papers searched)
+    undated = undated_notes(engine, replace(found.filters, include_superseded=False))
     body.notes = with_undated(unheld_filter_notes(engine, filters), undated, not found.decisions)
     return export.respond(body, fmt, "decisions", str(request.base_url))
 

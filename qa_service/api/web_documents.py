@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
@@ -13,7 +15,7 @@ from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
 from qa_service.browse import Chosen
 from qa_service.browse import browse as browse_page
-from qa_service.presenters import document_out, unheld_filter_notes
+from qa_service.presenters import document_out, undated_notes, unheld_filter_notes, with_undated
 from qa_service.retriever import Engine
 from qa_service.web_views import (
     as_held,
@@ -65,6 +67,21 @@ def browse(
         committee=(committee,) if committee else (),
         doc_type=(doc_type,) if doc_type else (),
     )
+    # a meeting year leaves out every paper with no meeting date (no year lists them):
+    # counted among those of the other filters chosen, as /api/documents counts them
+    undated = (
+        undated_notes(
+            engine,
+            replace(
+                unheld,
+                date_from=f"{chosen.year}-01-01",
+                date_to=f"{chosen.year}-12-31",
+                include_superseded=True,
+            ),
+        )
+        if chosen.year
+        else []
+    )
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     return render(
         request,
@@ -77,7 +94,9 @@ def browse(
             "committee": committee,
             "year": chosen.year,
             "doc_type": doc_type,
-            "notes": unheld_filter_notes(engine, unheld),
+            "notes": with_undated(
+                unheld_filter_notes(engine, unheld), undated, not found.documents
+            ),
             "clear_link": "/documents",
             "filtered": bool(council or committee or chosen.year or doc_type),
             "page_link": lambda n: "/documents" + with_params(params, set(), page=str(n)),

@@ -115,8 +115,9 @@ def decisions_page(
                 engine, question, filters, per_page, show_procedural, (pages - 1) * per_page
             )
         response = decisions_response(question, found, show_procedural)
-        # the papers holding a decision that a date bound leaves out for having no date
-        undated = undated_notes(engine, replace(filters, has_decision=True))
+        # the papers holding a decision that a date bound leaves out for having no date: the
+        # bound applied, given or read from the question, as /api/decisions counts them
+        undated = undated_notes(engine, replace(found.filters, include_superseded=False))
         context["notes"] = with_undated(context["notes"], undated, not found.decisions)
         context.update(
             page=number,

@@ -87,7 +87,8 @@ class AskResponse(BaseModel):
     notes: list[str] = notes_field(
         "what was done with the filters read from the question (a council "
         "searched alone, a date limit not applied), any filter value no paper holds, and how "
-        "many papers a date filter leaves out for having no meeting date"
+        "many papers a date filter (given, or read from the question) leaves out for having "
+        "no meeting date"
     )
     note: str | None = Field(
         default=None, description="the first of notes (one sentence), null when none"
@@ -138,5 +139,6 @@ class CompareResponse(BaseModel):
     councils: list[CouncilColumn]
     notes: list[str] = notes_field(
         "a filter value (a committee or document type) that no paper holds, and how many of "
-        "the compared councils' papers a date filter leaves out for having no meeting date"
+        "the compared councils' papers a date filter (given, or read from the question) leaves "
+        "out for having no meeting date"
     )

@@ -51,7 +51,8 @@ class DocumentList(BaseModel):
     documents: list[DocumentOut]
     notes: list[str] = notes_field(
         "a sentence for each council, committee or type asked for that no paper "
-        "in the index has (as /api/ask's notes)"
+        "in the index has (as /api/ask's notes), and how many papers a date filter leaves "
+        "out for having no meeting date"
     )
 
 

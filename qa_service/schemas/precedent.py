@@ -71,7 +71,8 @@ class DecisionList(BaseModel):
     )
     notes: list[str] = notes_field(
         "a sentence for each council or committee asked for that no paper holds, and how "
-        "many papers holding a decision a date filter leaves out for having no meeting date"
+        "many papers holding a decision a date filter (given, or read from `q`) leaves out for "
+        "having no meeting date"
     )
 
 
