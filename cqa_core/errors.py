@@ -33,6 +33,11 @@ class IndexUnwritableError(CQAError):
     read-only disk."""
 
 
+class IndexFolderError(CQAError):
+    """The index folder named is an existing folder of other files, not an index: writing
+    one there would scatter its files among them."""
+
+
 class DocumentNotFoundError(CQAError):
     """No document with that id is in the index."""
 

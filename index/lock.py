@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from cqa_core.errors import IndexBusyError, IndexUnwritableError
-
-LOCK_NAME = "write.lock"
+from cqa_core.index_folder import LOCK_NAME
 
 
 @contextlib.contextmanager

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, Self
 
 from cqa_core.errors import IndexCorruptError, IndexMissingError
+from cqa_core.index_folder import DB_NAME
 
 SCHEMA_VERSION = "3"
 # Versions a reader opens as they are: version 1's ``passages`` table has the columns of
 # the later view, only a writer reads the text hashes, and an older store holds every
 # passage's vector in its row (``index.migrate``).
 READABLE = frozenset({"1", "2", SCHEMA_VERSION})
-DB_NAME = "meta.sqlite"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from cqa_core.errors import IndexCorruptError
+from cqa_core.index_folder import check_new_index_folder
 from index import open_cache
 from index.base import Batch, Index, LexicalText
 from index.dense_select import DenseSearch, load_dense, outgrown
@@ -72,7 +73,12 @@ class IndexWriter:
 
     @contextlib.contextmanager
     def open(self) -> Iterator[IndexWriter]:
-        """Take the write lock, open (or create) the index, and release both afterwards."""
+        """Take the write lock, open (or create) the index, and release both afterwards.
+
+        An existing folder of other files is refused before anything is written to it
+        (``IndexFolderError``): an index is made only in an empty or new folder.
+        """
+        check_new_index_folder(self.index_dir)
         with write_lock(self.index_dir):
             self.store = Store.open(self.index_dir, create=True)
             try:

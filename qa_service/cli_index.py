@@ -175,6 +175,7 @@ def _summary_json(summary: Any) -> dict[str, Any]:
 @index_option
 def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> None:
     """Start the HTTP service (API, docs at /docs, web form at /)."""
+    from cqa_core.index_folder import check_new_index_folder
     from indexing.run import build_if_missing
     from qa_service.api.main import create_app
     from qa_service.api.server import run
@@ -187,6 +188,8 @@ def serve(host: str, port: int, corpus: Path | None, index_dir: Path | None) -> 
     settings = load_settings(index_dir)
     if corpus is not None:
         settings = settings.model_copy(update={"corpus": corpus})
+    # before the model loads for a first build: a folder of other files is refused at once
+    check_new_index_folder(settings.index)
     # The model itself is loaded only to build a first index; questions use the ONNX export.
     embedder = None if index_exists(settings) else make_embedder(settings)
     with IngestDisplay() as display:
