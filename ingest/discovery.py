@@ -4,7 +4,8 @@ One bad entry never stops an ingest.  A name that is not valid UTF-8, a symbolic
 or a broken link, a folder that cannot be read, a FIFO, socket or device, a file of an
 unsupported type and a file that is not a paper (``README*``, ``LICENSE*``, ...) are each
 passed over with a one-line reason, and the ingest summary counts them.  Hidden files and
-folders (``.git``, ``~$lock.docx``) and ``manifest.csv`` are passed over silently.  The walk
+folders (``.git``, ``~$lock.docx``) and ``manifest.csv`` are passed over silently.  A folder
+that is an index (``cqa_core.index_folder``) is passed over whole, as one skip.  The walk
 is ``os.scandir`` by hand, not ``Path.rglob``, which follows folder links round a loop and
 drops unreadable folders without a word.  A FIFO is never opened: reading it would block.
 """
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from cqa_core.errors import IngestError
+from cqa_core.index_folder import is_index
 
 # Files that travel with a folder of papers but are not papers.
 NOT_PAPERS = re.compile(
@@ -27,6 +29,9 @@ NOT_PAPERS = re.compile(
     re.IGNORECASE,
 )
 Skipped = tuple[str, str]  # (path as shown, reason)
+# An index folder (the one being written to, or any other) holds the index's own files and
+# its stored uploads, which are not new papers: the whole folder is one skip.
+INDEX_SKIPPED = "an index folder (its files and uploads are not new papers)"
 
 
 def _shown(path: Path | str) -> str:
@@ -105,6 +110,9 @@ def find_papers(
                 if key in seen:
                     skipped.append((_shown(path), "a link back to a folder above it"))
                     continue
+                if is_index(path):
+                    skipped.append((_shown(path), INDEX_SKIPPED))
+                    continue
                 walk(path, seen | {key})
             else:
                 consider(path, info.st_mode)
@@ -128,7 +136,9 @@ def find_papers(
         except OSError as exc:
             skipped.append((_shown(name), _link_problem(exc)))
             continue
-        if stat.S_ISDIR(info.st_mode):
+        if stat.S_ISDIR(info.st_mode) and is_index(root):
+            skipped.append((_shown(name), INDEX_SKIPPED))
+        elif stat.S_ISDIR(info.st_mode):
             walk(root, {(info.st_dev, info.st_ino)})
         else:
             consider(root, info.st_mode)

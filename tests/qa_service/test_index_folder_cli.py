@@ -101,3 +101,30 @@ def test_a_new_path_is_made(tmp_path: Path) -> None:
     index = tmp_path / "new" / "idx"
     r = CliRunner().invoke(main, ["ingest", str(tmp_path / "corpus"), "--index", str(index)])
     assert r.exit_code == 0 and "1 added" in r.output, r.output
+
+
+def test_an_index_inside_the_papers_is_one_skip_and_its_uploads_are_not_papers(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    _paper(corpus / "a.txt", "quokka")
+    _paper(corpus / "sub" / "b.txt", "wombat")
+    other = corpus / "old-index"  # another index, with an upload it holds
+    with IndexWriter(other, HashingEmbedder()).open() as writer:
+        writer.ingest([_paper(tmp_path / "elsewhere" / "c.txt", "bilby")])
+    _paper(other / "uploads" / ("0" * 32 + ".txt"), "numbat")
+    own = corpus / "idx"  # the index being written to, inside the folder ingested
+    r = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(own)])
+    assert r.exit_code == 0, r.output
+    skips = [line for line in r.output.splitlines() if line.startswith("skipped: ")]
+    assert skips == [
+        f"skipped: {own}: an index folder (its files and uploads are not new papers)",
+        f"skipped: {other}: an index folder (its files and uploads are not new papers)",
+    ]
+    assert "files: 2 added" in r.output and "2 skipped" in r.output
+    # again: the index now holds both papers, nothing of either index is read
+    _paper(own / "uploads" / ("1" * 32 + ".txt"), "dingo")
+    r = CliRunner().invoke(main, ["ingest", str(corpus), str(other), "--index", str(own)])
+    assert r.exit_code == 0, r.output
+    assert "files: 0 added, 0 updated, 2 unchanged" in r.output
+    assert f"skipped: {other}: an index folder" in r.output  # given by name, too
