@@ -128,3 +128,19 @@ def test_an_index_inside_the_papers_is_one_skip_and_its_uploads_are_not_papers(
     assert r.exit_code == 0, r.output
     assert "files: 0 added, 0 updated, 2 unchanged" in r.output
     assert f"skipped: {other}: an index folder" in r.output  # given by name, too
+
+
+@pytest.mark.parametrize("command", [["doctor"], ["export", "--format", "opensearch"]])
+def test_a_first_ingest_that_never_finished_is_named(tmp_path: Path, command: list[str]) -> None:
+    # an empty meta.sqlite: ask, list and stats said so; doctor passed it as clean, exit 0
+    index = tmp_path / "idx"
+    index.mkdir()
+    (index / "meta.sqlite").write_bytes(b"")
+    out = tmp_path / "out"
+    args = [*command, "--index", str(index)] + ([str(out)] if command[0] == "export" else [])
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1, r.output
+    assert r.output.strip() == (
+        f"Error: no index at {index} yet (a first ingest has not finished): run 'cqa ingest PATH'"
+    )
+    assert not out.exists()
