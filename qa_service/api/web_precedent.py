@@ -2,7 +2,10 @@
 
 Server-rendered like the question pages: each reads its GET query string, calls the same
 function as its API endpoint and renders the API's response body, with a link to the same
-results as CSV.
+results as CSV.  That link sends the endpoint the values the page used and nothing else: a
+page's own parameters (``page``), what a browser or a shared link added, and a value the page
+reads leniently (``procedural=maybe``, ``limit=500``) got a 422 from the API, or a download
+unlike the page (``top_k`` on the similar page, ``limit`` on the timeline's).
 """
 
 from __future__ import annotations
@@ -52,14 +55,23 @@ def _check_question(q: str) -> None:
         raise InvalidQueryError(f"the question must be shorter than {limit + 1:,} characters")
 
 
+def _download(*used: tuple[str, str]) -> str:
+    """The query string of a page's CSV link to its API endpoint: the values the page used
+    (blank ones left out), and ``format=csv``."""
+    return with_params(list(used), set(), format="csv")
+
+
+def _each(name: str, values: list[str]) -> list[tuple[str, str]]:
+    return [(name, value) for value in values]
+
+
 def _message(exc: Exception) -> str:
     text = str(exc)
     return text[:1].upper() + text[1:]
 
 
 def _context(query: PageParams, q: str) -> dict[str, Any]:
-    """What every precedent page shows: the form's values and choices, the notes on them,
-    and the CSV link."""
+    """What every precedent page shows: the form's values and choices and the notes on them."""
     params = list(query.request.query_params.multi_items())
     # a council no paper has (a misspelt or old link) is named, as the question form names it
     chosen = Filters(council=tuple(c.strip() for c in query.councils if c.strip()))
@@ -71,7 +83,6 @@ def _context(query: PageParams, q: str) -> dict[str, Any]:
         "selected_councils": all_as_held(query.councils, held),
         "councils": held,
         "params": params,
-        "csv_query": with_params(params, set(), format="csv"),
         "ask_link": "/" + with_params([("q", q)], set()),
     }
 
@@ -127,11 +138,14 @@ def decisions_page(
             window=page_window(number, pages),
             page_link=lambda n: "/decisions" + with_params(params, set(), page=str(n)),
             # the download holds the decisions of this page, as the API reads a page
-            csv_query=with_params(
-                params,
-                set(),
-                format="csv",
-                **({"offset": str(found.offset)} if found.offset else {}),
+            csv_query=_download(
+                ("q", question or ""),
+                *_each("council", query.councils),
+                ("date_from", filters.date_from or ""),
+                ("date_to", filters.date_to or ""),
+                ("procedural", "true" if show_procedural else ""),
+                ("limit", str(per_page) if wanted else ""),
+                ("offset", str(found.offset) if found.offset else ""),
             ),
         )
         if pages > 1 and per_page < most:
@@ -222,6 +236,7 @@ def timeline_page(query: PageDep) -> Response:
             # the same topic and councils (the link once dropped the councils)
             topic = [("q", q)] + [("council", c) for c in query.councils]
             context["trend_link"] = "/trend" + with_params(topic, set())
+            context["csv_query"] = _download(*topic)
         except InvalidQueryError as exc:
             errors = [("q", _message(exc))]
     elif "q" in request.query_params:
@@ -241,6 +256,7 @@ def similar_page(query: PageDep, passage_id: str) -> Response:
     context = _context(query, "")
     context.update(
         response=similar_response(found),
-        api_csv=f"/api/passages/{passage_id}/similar" + context["csv_query"],
+        api_csv=f"/api/passages/{passage_id}/similar"
+        + _download(*_each("council", query.councils)),
     )
     return render(request, "similar.html", context)

@@ -245,3 +245,76 @@ def test_the_similar_page_names_a_council_no_paper_holds(client: TestClient) -> 
     page = _page(client, f"/passages/{pid}/similar?council=Atlantis")
     notes = page.select_one("#filter-notes")
     assert notes is not None and "the council \u201cAtlantis\u201d" in notes.get_text()
+
+
+# A page's own parameters, what a browser or a shared link adds, and values the page reads
+# leniently: none of them may reach the API endpoint its download link calls.
+_EXTRA = "&page=2&layout=rows&utm_source=newsletter&sort=newest"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/decisions",
+        "/decisions?procedural=maybe&limit=500&date_from=&date_to=" + _EXTRA,
+        "/decisions?q=&council=&limit=abc&page=x",
+        "/decisions?date_from=2015-01-01&date_to=2030-01-01&procedural=on&limit=2&page=2",
+        f"/decisions?q={QUESTION}&council=Ravensholt+City+Council&council=&limit=1" + _EXTRA,
+        f"/timeline?q={QUESTION}",
+        f"/timeline?q={QUESTION}&council=Ravensholt+City+Council&council=&limit=1"
+        "&date_from=2015-01-01" + _EXTRA,
+        "/passages/{pid}/similar",
+        "/passages/{pid}/similar?q=budget&council=&top_k=1&date_from=x" + _EXTRA,
+    ],
+)
+def test_every_download_link_a_page_builds_is_taken_by_its_endpoint(
+    client: TestClient, url: str
+) -> None:
+    # the CSV links passed the page's whole query string on: "page", "layout" or a tracking
+    # parameter, and a "procedural=maybe" or "limit=500" the page reads leniently, reached
+    # /api/decisions, /api/timeline or /api/passages/{id}/similar, which refuse them
+    pid = client.post("/api/ask", json={"question": QUESTION}).json()["passages"][0]["passage_id"]
+    page = _page(client, url.replace("{pid}", pid))
+    links = [a["href"] for a in page.select("a[href^='/api/']")]
+    assert links, url
+    for link in links:
+        r = client.get(link)
+        assert r.status_code == 200, (link, r.text)
+        assert r.headers["content-type"] == "text/csv; charset=utf-8"
+
+
+def test_only_the_precedent_pages_link_to_the_api(client: TestClient) -> None:
+    """Every other page's downloads go through the page itself (``/?format=csv``,
+    ``/compare?format=grid-csv``), which reads its own parameters: the test above covers
+    every page that builds a link to ``/api/``."""
+    document = client.get("/api/documents").json()["documents"][0]["document_id"]
+    for url in (
+        f"/?q={QUESTION}" + _EXTRA,
+        f"/compare?q={QUESTION}" + _EXTRA,
+        "/documents?page=2",
+        f"/documents/{document}",
+        "/commitments?status=due" + _EXTRA,
+        f"/trend?q={QUESTION}" + _EXTRA,
+    ):
+        assert not _page(client, url).select("a[href^='/api/']"), url
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        (f"/timeline?q={QUESTION}&limit=1", "timeline"),
+        ("/passages/{pid}/similar?top_k=1", "similar"),
+    ],
+)
+def test_a_download_holds_the_passages_the_page_shows(
+    client: TestClient, url: str, name: str
+) -> None:
+    # the page does not read "limit" or "top_k", but its download passed them on: the page
+    # showed every passage and the CSV held one
+    pid = client.post("/api/ask", json={"question": QUESTION}).json()["passages"][0]["passage_id"]
+    page = _page(client, url.replace("{pid}", pid))
+    shown = page.select(".cqa-result")
+    assert len(shown) > 1
+    link = next(a["href"] for a in page.select("a[href^='/api/']"))
+    rows = list(csv.DictReader(io.StringIO(client.get(link).text)))
+    assert len(rows) == len(shown), name
