@@ -129,11 +129,13 @@ def answer_request(engine: Engine, body: AskRequest) -> AskResponse:
     # for (``effective_filters`` takes them in when the date bound left nothing). The bound
     # is the one applied: given, or read from the question ("since 2019"; one dropped for
     # leaving nothing is not in ``answer.filters``, and its own note says so)
-    undated = undated_notes(
-        engine, replace(answer.filters, include_superseded=filters.include_superseded)
+    notes = with_undated(
+        engine,
+        [*response.notes, *unheld],
+        replace(answer.filters, include_superseded=filters.include_superseded),
+        not response.passages,
     )
-    if unheld or undated:
-        notes = with_undated([*response.notes, *unheld], undated, not response.passages)
+    if len(notes) > len(response.notes):
         return response.model_copy(update={"notes": notes, "note": notes[0]})
     return response
 
@@ -169,7 +171,7 @@ def unheld_filter_values(engine: Engine, filters: Filters) -> dict[tuple[str, st
     return notes
 
 
-def undated_notes(engine: Engine, filters: Filters) -> list[str]:
+def _undated_notes(engine: Engine, filters: Filters) -> list[str]:
     """A sentence saying how many papers the date bounds of ``filters`` leave out for having
     no meeting date, among those passing its other filters (none without a date bound, or
     when no undated paper passes them): on an index whose manifests give no dates, a date
@@ -183,11 +185,24 @@ def undated_notes(engine: Engine, filters: Filters) -> list[str]:
     return [f"{counted(n, 'paper')} {have} no meeting date, so the date filter leaves {them} out."]
 
 
-def with_undated(notes: list[str], undated: list[str], found_nothing: bool) -> list[str]:
-    """``notes`` with ``undated_notes``' sentence: first when nothing was found, as it says
-    why (and the one-sentence ``note`` is the first), else after the others, which are about
-    the answer itself."""
+def with_undated(
+    engine: Engine, notes: list[str], searched: Filters, found_nothing: bool
+) -> list[str]:
+    """``notes`` with the sentence saying how many papers the date bounds of ``searched``
+    leave out for having no meeting date (``_undated_notes``; none without a bound): first
+    when nothing was found, as it says why (and the one-sentence ``note`` is the first),
+    else after the others, which are about the answer itself."""
+    undated = _undated_notes(engine, searched)
     return [*undated, *notes] if found_nothing else [*notes, *undated]
+
+
+def decisions_notes(engine: Engine, notes: list[str], found: DecisionPage) -> list[str]:
+    """A decisions list's ``notes`` (``/api/decisions`` and its page) with the papers
+    holding a decision that the date bound applied (given, or read from the question,
+    "since 2019", among the papers searched) leaves out for having no date."""
+    return with_undated(
+        engine, notes, replace(found.filters, include_superseded=False), not found.decisions
+    )
 
 
 def ask_response(answer: Answer) -> AskResponse:
@@ -233,22 +248,15 @@ def compare_request(engine: Engine, body: CompareRequest) -> CompareResponse:
     # columns applied, given or read from the question ("since 2019"; a column whose council
     # has no paper in it dropped it, and its papers are not counted), the same for each
     dated = [c for c in columns if c.answer.filters.date_from or c.answer.filters.date_to]
-    bound = dated[0].answer.filters if dated else None
-    undated = (
-        undated_notes(
-            engine,
-            replace(
-                filters,
-                council=tuple(c.council for c in dated),
-                date_from=bound.date_from,
-                date_to=bound.date_to,
-            ),
-        )
-        if bound
-        else []
+    bound = dated[0].answer.filters if dated else Filters()
+    searched = replace(
+        filters,
+        council=tuple(c.council for c in dated),
+        date_from=bound.date_from,
+        date_to=bound.date_to,
     )
     found_nothing = not any(c.passages for c in response.councils)
-    notes = with_undated(notes, undated, found_nothing)
+    notes = with_undated(engine, notes, searched, found_nothing)
     return response.model_copy(update={"councils": councils, "notes": notes})
 
 
@@ -438,21 +446,15 @@ def trend_response(
     council the points hold, in name order."""
     out = [trend_point_out(p) for p in points]
     series = None
-    if by_council and councils:
+    if by_council:
+        names = list(councils) or sorted({p.citation.council or "" for p in out})
+        same = str.lower if councils else str  # names asked match as the store's filters do
         series = [
             TrendSeries(
-                council=c,
-                points=[p for p in out if (p.citation.council or "").lower() == c.lower()],
+                council=c or None,
+                points=[p for p in out if same(p.citation.council or "") == same(c)],
             )
-            for c in councils
-        ]
-    elif by_council:
-        held = sorted({p.citation.council or "" for p in out})
-        series = [
-            TrendSeries(
-                council=c or None, points=[p for p in out if (p.citation.council or "") == c]
-            )
-            for c in held
+            for c in names
         ]
     return TrendResponse(
         question=question, unit=trend_unit(points), agrees=agrees(points), points=out, series=series

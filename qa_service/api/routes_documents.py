@@ -34,7 +34,6 @@ from qa_service.api.routes_precedent import query_filters
 from qa_service.presenters import (
     also_at,
     document_out,
-    undated_notes,
     unheld_filter_notes,
     with_undated,
 )
@@ -115,10 +114,9 @@ def list_documents(
     )
     documents = [document_out(r) for r in engine.store.list_documents(filters)]
     # a date bound leaves out every paper with no meeting date: counted, as /api/ask counts them
-    undated = undated_notes(engine, filters)
     return DocumentList(
         documents=documents,
-        notes=with_undated(unheld_filter_notes(engine, filters), undated, not documents),
+        notes=with_undated(engine, unheld_filter_notes(engine, filters), filters, not documents),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -16,13 +15,12 @@ from qa_service import export, followthrough, precedent
 from qa_service.api.deps import EngineDep
 from qa_service.presenters import (
     commitments_response,
+    decisions_notes,
     decisions_response,
     timeline_response,
     to_filters,
     trend_request,
-    undated_notes,
     unheld_filter_notes,
-    with_undated,
 )
 from qa_service.request_limits import marked, question_length, top_k_bound
 from qa_service.schemas.filters import ExportFormat
@@ -123,11 +121,8 @@ def decisions(
     asked = limit if "limit" in request.query_params else None  # a default is cut, not refused
     found = precedent.decisions(engine, question, filters, asked, procedural, offset)
     body = decisions_response(question, found, procedural)
-    # a council or committee no paper has (misspelt) is named, as /api/ask names it, and the
-    # papers holding a decision that a date bound leaves out for having no date are counted
-    # (the bound applied: given, or read from `q`, "since 2019", among the papers searched)
-    undated = undated_notes(engine, replace(found.filters, include_superseded=False))
-    body.notes = with_undated(unheld_filter_notes(engine, filters), undated, not found.decisions)
+    # a council or committee no paper has (misspelt) is named, as /api/ask names it
+    body.notes = decisions_notes(engine, unheld_filter_notes(engine, filters), found)
     return export.respond(body, fmt, "decisions", str(request.base_url))
 
 

@@ -15,7 +15,7 @@ from qa_service.api.web_params import PageDep
 from qa_service.api.web_render import render
 from qa_service.browse import Chosen
 from qa_service.browse import browse as browse_page
-from qa_service.presenters import document_out, undated_notes, unheld_filter_notes, with_undated
+from qa_service.presenters import document_out, unheld_filter_notes, with_undated
 from qa_service.retriever import Engine
 from qa_service.web_views import (
     as_held,
@@ -69,18 +69,15 @@ def browse(
     )
     # a meeting year leaves out every paper with no meeting date (no year lists them):
     # counted among those of the other filters chosen, as /api/documents counts them
-    undated = (
-        undated_notes(
-            engine,
-            replace(
-                unheld,
-                date_from=f"{chosen.year}-01-01",
-                date_to=f"{chosen.year}-12-31",
-                include_superseded=True,
-            ),
+    searched = (
+        replace(
+            unheld,
+            date_from=f"{chosen.year}-01-01",
+            date_to=f"{chosen.year}-12-31",
+            include_superseded=True,
         )
         if chosen.year
-        else []
+        else unheld
     )
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     return render(
@@ -95,7 +92,7 @@ def browse(
             "year": chosen.year,
             "doc_type": doc_type,
             "notes": with_undated(
-                unheld_filter_notes(engine, unheld), undated, not found.documents
+                engine, unheld_filter_notes(engine, unheld), searched, not found.documents
             ),
             "clear_link": "/documents",
             "filtered": bool(council or committee or chosen.year or doc_type),

@@ -10,7 +10,6 @@ unlike the page (``top_k`` on the similar page, ``limit`` on the timeline's).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,13 +23,12 @@ from qa_service.api.web_params import PageDep, PageParams
 from qa_service.api.web_render import render
 from qa_service.presenters import (
     commitments_response,
+    decisions_notes,
     decisions_response,
     similar_response,
     timeline_response,
     trend_request,
-    undated_notes,
     unheld_filter_notes,
-    with_undated,
 )
 from qa_service.web_views import all_as_held, page_count, page_window, with_params
 
@@ -126,10 +124,8 @@ def decisions_page(
                 engine, question, filters, per_page, show_procedural, (pages - 1) * per_page
             )
         response = decisions_response(question, found, show_procedural)
-        # the papers holding a decision that a date bound leaves out for having no date: the
-        # bound applied, given or read from the question, as /api/decisions counts them
-        undated = undated_notes(engine, replace(found.filters, include_superseded=False))
-        context["notes"] = with_undated(context["notes"], undated, not found.decisions)
+        # as /api/decisions says them
+        context["notes"] = decisions_notes(engine, context["notes"], found)
         context.update(
             page=number,
             pages=pages,
